@@ -1,0 +1,157 @@
+/**
+ * The provider contract: what every adapter (GitHub, Salesforce, Notion, Slack, Google) offers the sync engine.
+ * Plain values only: no SDK or HTTP types cross this line. Errors are AppErrors with the adapter codes
+ * auth_expired, auth_revoked, rate_limited (with retryAfterMs), transient, not_found, validation, conflict.
+ */
+import type { RateLimitSignal } from '../ratelimit/signal';
+
+export const PROVIDER_IDS = ['github', 'salesforce', 'notion', 'slack', 'google'] as const;
+export type ProviderId = (typeof PROVIDER_IDS)[number];
+
+export function isProviderId(value: string): value is ProviderId {
+  return (PROVIDER_IDS as readonly string[]).includes(value);
+}
+
+/** Ready-to-use auth material; adapters never see the stored credential document. */
+export interface AuthProvider {
+  /** Headers to add to a request (e.g. Authorization). */
+  headers(signal?: AbortSignal): Promise<Record<string, string>>;
+  /** Called once after a 401: refresh if possible; true when a retry with new headers makes sense. */
+  onUnauthorized?(signal?: AbortSignal): Promise<boolean>;
+}
+
+export interface AdapterContext {
+  /** Base URL of the provider API (the sandbox's in tests and demo mode); always from configuration. */
+  baseUrl: string;
+  /** Provider-specific settings of the integration (repositories, channels, database id, calendar id, …). */
+  options: Record<string, unknown>;
+  auth: AuthProvider;
+  /** Per-request timeout. */
+  requestTimeoutMs: number;
+  /** Called with every rate-limit signal a response carries. */
+  onRateLimitSignal?(signal: RateLimitSignal): void;
+  /**
+   * Called before every outbound request with the provider operation it is about (e.g. "issues.list");
+   * the rate limiter plugs in here. It may wait, or throw a rate_limited AppError.
+   */
+  beforeRequest?(operation: string, signal?: AbortSignal): Promise<void>;
+}
+
+export type FieldType = 'string' | 'number' | 'boolean' | 'datetime' | 'date' | 'object' | 'array' | 'reference';
+
+export interface FieldDescriptor {
+  name: string;
+  type: FieldType;
+  required?: boolean;
+  writable?: boolean;
+  /** For references: the entity this field points at. */
+  references?: string;
+}
+
+export interface EntityDescriptor {
+  name: string;
+  fields: FieldDescriptor[];
+  supportsIncremental: boolean;
+  supportsWebhooks: boolean;
+  supportsPush: boolean;
+  /** Whether a full read reports deletions (so delete detection by sweep is needed or not). */
+  reportsDeletions: boolean;
+}
+
+export interface Catalog {
+  provider: ProviderId;
+  entities: EntityDescriptor[];
+}
+
+export interface AccountIdentity {
+  accountId: string;
+  displayName?: string;
+  /** Extra facts learned on connect (org id, workspace id, login…): no secrets. */
+  details?: Record<string, unknown>;
+}
+
+export interface HealthReport {
+  ok: boolean;
+  latencyMs: number;
+  rateLimit?: RateLimitSignal;
+  message?: string;
+}
+
+export interface ProviderRecord {
+  /** Stable provider id of the record (unique within provider + entity + account). */
+  id: string;
+  entity: string;
+  /** The provider's version marker (ETag, SystemModstamp, last_edited_time, edited ts, etag). */
+  version?: string;
+  /** When the provider last changed it (ISO-8601 UTC). */
+  modifiedAt?: string;
+  deleted?: boolean;
+  data: Record<string, unknown>;
+}
+
+export interface FetchChangesRequest {
+  entity: string;
+  /** Opaque cursor from the previous page or run; absent means a full read. */
+  cursor?: string;
+  pageSize: number;
+  signal?: AbortSignal;
+}
+
+export interface FetchPage {
+  records: ProviderRecord[];
+  /** Cursor for the next page, or, when done, the cursor the next incremental run starts from. */
+  nextCursor?: string;
+  done: boolean;
+}
+
+export interface FetchByIdsRequest {
+  entity: string;
+  ids: string[];
+  signal?: AbortSignal;
+}
+
+export interface FetchByIdsResult {
+  records: ProviderRecord[];
+  /** Ids the provider no longer has. */
+  missingIds: string[];
+}
+
+export type PushOperation =
+  | { kind: 'create'; idempotencyKey: string; data: Record<string, unknown> }
+  | { kind: 'update'; idempotencyKey: string; id: string; data: Record<string, unknown>; expectedVersion?: string }
+  | { kind: 'delete'; idempotencyKey: string; id: string; expectedVersion?: string };
+
+export type PushOutcome =
+  | { idempotencyKey: string; ok: true; id: string; version?: string }
+  | { idempotencyKey: string; ok: false; error: { code: string; message: string; retryable: boolean; retryAfterMs?: number } };
+
+export interface PushRequest {
+  entity: string;
+  operations: PushOperation[];
+  signal?: AbortSignal;
+}
+
+export interface ProviderAdapter {
+  readonly provider: ProviderId;
+  connect(signal?: AbortSignal): Promise<AccountIdentity>;
+  disconnect(signal?: AbortSignal): Promise<void>;
+  healthCheck(signal?: AbortSignal): Promise<HealthReport>;
+  discover(signal?: AbortSignal): Promise<Catalog>;
+  fetchChanges(request: FetchChangesRequest): Promise<FetchPage>;
+  fetchByIds(request: FetchByIdsRequest): Promise<FetchByIdsResult>;
+  /** One outcome per operation, in order; a failed operation does not fail the batch. */
+  push(request: PushRequest): Promise<PushOutcome[]>;
+}
+
+export interface AdapterCapabilities {
+  entities: string[];
+  incremental: boolean;
+  webhooks: boolean;
+  push: boolean;
+}
+
+export interface AdapterFactory {
+  readonly provider: ProviderId;
+  readonly capabilities: AdapterCapabilities;
+  create(context: AdapterContext): ProviderAdapter;
+}

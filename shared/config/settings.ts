@@ -1,0 +1,210 @@
+/**
+ * Every setting the app reads, parsed once at start-up. An invalid value stops start-up with an error that
+ * names the setting. This is the only module that reads process.env (see loadSettings).
+ * The same list drives local.settings.sample.json, the README table and the Bicep app-settings check.
+ */
+import { z } from 'zod';
+import { Cron } from 'croner';
+import { AppError } from '../errors/app-error';
+
+/** Six-field NCRONTAB (seconds first), as the Functions timer trigger expects. */
+const ncrontab = z.string().refine((value) => {
+  if (value.trim().split(/\s+/).length !== 6) return false;
+  try {
+    new Cron(value, { paused: true });
+    return true;
+  } catch {
+    return false;
+  }
+}, 'must be a six-field NCRONTAB expression, e.g. "0 */5 * * * *"');
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((value) => value === 'true' || value === '1' || value === 'yes');
+
+const positiveInt = z.coerce.number().int().positive();
+const optionalString = z.string().min(1).optional();
+
+export interface SettingDoc {
+  description: string;
+  /** What applies when the setting is absent (in words, for docs). */
+  defaultText: string;
+  /** Set in Azure by infra/ (the Bicep check compares against this list). */
+  azure: boolean;
+}
+
+/** The schema: environment variable name → validator. Defaults are the embedded local ones. */
+export const settingsSchema = z.object({
+  PORT: positiveInt.max(65535).default(7071),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
+  LOCAL_DATA_DIR: z.string().min(1).default('.local'),
+
+  COSMOS_ENDPOINT: z.url().optional(),
+  COSMOS_KEY: optionalString,
+  COSMOS_DATABASE: z.string().regex(/^[A-Za-z0-9_-]{1,255}$/).default('integrations'),
+  COSMOS_ALLOW_SELF_SIGNED_LOCAL: bool.default(false),
+
+  ServiceBusConnection: optionalString,
+  ServiceBusConnection__fullyQualifiedNamespace: optionalString,
+  QUEUE_MAX_DELIVERY_COUNT: positiveInt.max(100).default(10),
+  QUEUE_DUPLICATE_WINDOW_MS: positiveInt.default(10 * 60 * 1000),
+  QUEUE_MAX_CONCURRENCY: positiveInt.max(256).default(16),
+  QUEUE_LOCK_DURATION_MS: positiveInt.default(60_000),
+
+  BLOB_CONNECTION_STRING: optionalString,
+  BLOB_ACCOUNT_URL: z.url().optional(),
+  WEBHOOK_ARCHIVE_CONTAINER: z.string().regex(/^[a-z0-9](?:[a-z0-9-]{1,61}[a-z0-9])$/, 'must be a valid blob container name').default('webhook-archive'),
+
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must start with redis:// or rediss://').optional(),
+  REDIS_KEY_PREFIX: z.string().default('ise:'),
+
+  ADMIN_AUTH_MODE: z.enum(['api_key', 'entra']).default('api_key'),
+  ADMIN_API_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
+  ENTRA_ISSUER: z.url().optional(),
+  ENTRA_AUDIENCE: optionalString,
+  ENTRA_JWKS_URL: z.url().optional(),
+
+  SYNC_SCHEDULE: ncrontab.default('0 * * * * *'),
+  TOKEN_REFRESH_SCHEDULE: ncrontab.default('0 */5 * * * *'),
+  SYNC_DEFAULT_INTERVAL_MINUTES: positiveInt.max(10_080).default(60),
+  SCHEDULER_MAX_CLAIMS_PER_TICK: positiveInt.max(10_000).default(500),
+
+  AZURE_CLIENT_ID: optionalString,
+  APPLICATIONINSIGHTS_CONNECTION_STRING: optionalString,
+  FUNCTIONS_WORKER_RUNTIME: optionalString,
+});
+
+export type RawSettings = z.infer<typeof settingsSchema>;
+
+export const SETTING_DOCS: Record<keyof RawSettings, SettingDoc> = {
+  PORT: { description: 'HTTP port of the local host (npm start)', defaultText: '7071', azure: false },
+  LOG_LEVEL: { description: 'lowest level logged: debug, info, warn, error', defaultText: 'info', azure: true },
+  LOG_FORMAT: { description: 'json (one object a line) or pretty (readable)', defaultText: 'json in Azure, pretty locally', azure: true },
+  LOCAL_DATA_DIR: { description: 'folder for local-only files (generated admin key, local secrets)', defaultText: '.local', azure: false },
+  COSMOS_ENDPOINT: { description: 'Cosmos DB account endpoint', defaultText: 'unset: an embedded cosmosdb-server is started', azure: true },
+  COSMOS_KEY: { description: 'Cosmos DB account key; leave unset in Azure to use the managed identity', defaultText: 'unset: DefaultAzureCredential', azure: false },
+  COSMOS_DATABASE: { description: 'database name', defaultText: 'integrations', azure: true },
+  COSMOS_ALLOW_SELF_SIGNED_LOCAL: { description: 'accept a self-signed certificate from a loopback Cosmos endpoint (local cosmosdb-server only; refused for other hosts)', defaultText: 'false', azure: false },
+  ServiceBusConnection: { description: 'Service Bus connection string (the trigger connection name); prefer the identity form below', defaultText: 'unset', azure: false },
+  ServiceBusConnection__fullyQualifiedNamespace: { description: 'Service Bus namespace host for identity-based connections, e.g. ns.servicebus.windows.net', defaultText: 'unset: with no Service Bus setting the embedded queue is used', azure: true },
+  QUEUE_MAX_DELIVERY_COUNT: { description: 'deliveries before a message is dead-lettered (embedded queue; Service Bus uses the queue property)', defaultText: '10', azure: true },
+  QUEUE_DUPLICATE_WINDOW_MS: { description: 'duplicate-detection window by message id (embedded queue)', defaultText: '600000', azure: false },
+  QUEUE_MAX_CONCURRENCY: { description: 'messages handled at once per queue (embedded queue)', defaultText: '16', azure: false },
+  QUEUE_LOCK_DURATION_MS: { description: 'how long a delivered message stays locked before it is delivered again (embedded queue)', defaultText: '60000', azure: false },
+  BLOB_CONNECTION_STRING: { description: 'Blob Storage connection string (local or key-based)', defaultText: 'unset: an embedded Azurite is started', azure: false },
+  BLOB_ACCOUNT_URL: { description: 'Blob Storage account URL for identity-based access, e.g. https://acct.blob.core.windows.net', defaultText: 'unset', azure: true },
+  WEBHOOK_ARCHIVE_CONTAINER: { description: 'blob container for raw webhook payloads', defaultText: 'webhook-archive', azure: true },
+  REDIS_URL: { description: 'Redis URL (rediss:// for Azure Cache for Redis)', defaultText: 'unset: in-memory fallbacks', azure: true },
+  REDIS_KEY_PREFIX: { description: 'prefix of every Redis key this app writes', defaultText: 'ise:', azure: true },
+  ADMIN_AUTH_MODE: { description: 'api_key (x-api-key header) or entra (Entra ID bearer tokens)', defaultText: 'api_key', azure: true },
+  ADMIN_API_KEY: { description: 'admin API key for api_key mode (at least 16 characters)', defaultText: 'unset locally: generated into LOCAL_DATA_DIR/admin-api-key', azure: false },
+  ENTRA_ISSUER: { description: 'expected token issuer in entra mode, e.g. https://login.microsoftonline.com/<tenant>/v2.0', defaultText: 'unset', azure: true },
+  ENTRA_AUDIENCE: { description: 'expected token audience in entra mode (the app registration id or URI)', defaultText: 'unset', azure: true },
+  ENTRA_JWKS_URL: { description: 'signing keys in entra mode', defaultText: 'https://login.microsoftonline.com/common/discovery/v2.0/keys', azure: true },
+  SYNC_SCHEDULE: { description: 'NCRONTAB of SyncScheduler', defaultText: '0 * * * * * (every minute)', azure: true },
+  TOKEN_REFRESH_SCHEDULE: { description: 'NCRONTAB of TokenRefresher', defaultText: '0 */5 * * * * (every 5 minutes)', azure: true },
+  SYNC_DEFAULT_INTERVAL_MINUTES: { description: 'sync interval of an integration that sets none', defaultText: '60', azure: true },
+  SCHEDULER_MAX_CLAIMS_PER_TICK: { description: 'due integrations claimed per scheduler run', defaultText: '500', azure: true },
+  AZURE_CLIENT_ID: { description: 'client id of the user-assigned managed identity used by DefaultAzureCredential', defaultText: 'unset: system identity / developer login', azure: true },
+  APPLICATIONINSIGHTS_CONNECTION_STRING: { description: 'Application Insights; when set, logs and traces go there through OpenTelemetry', defaultText: 'unset', azure: true },
+  FUNCTIONS_WORKER_RUNTIME: { description: 'set by the Functions host (node); its presence means "running in Azure Functions"', defaultText: 'unset locally', azure: true },
+};
+
+export interface Settings {
+  raw: RawSettings;
+  port: number;
+  logLevel: RawSettings['LOG_LEVEL'];
+  logFormat: 'json' | 'pretty';
+  localDataDir: string;
+  cosmos: { endpoint?: string; key?: string; database: string; allowSelfSignedLocal: boolean };
+  queue:
+    | { kind: 'servicebus'; connectionString?: string; fullyQualifiedNamespace?: string }
+    | { kind: 'embedded' };
+  queueLimits: { maxDeliveryCount: number; duplicateWindowMs: number; maxConcurrency: number; lockDurationMs: number };
+  blob: { connectionString?: string; accountUrl?: string; archiveContainer: string };
+  redis: { url?: string; keyPrefix: string };
+  adminAuth:
+    | { mode: 'api_key'; apiKey?: string }
+    | { mode: 'entra'; issuer: string; audience: string; jwksUrl: string };
+  schedules: { sync: string; tokenRefresh: string };
+  sync: { defaultIntervalMinutes: number; maxClaimsPerTick: number };
+  azureClientId?: string;
+  appInsightsConnectionString?: string;
+  inAzureFunctions: boolean;
+}
+
+function fail(setting: string, message: string): never {
+  throw new AppError('configuration', `Invalid setting ${setting}: ${message}`, { target: setting });
+}
+
+const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
+
+/** Parse and cross-check settings. Throws an AppError('configuration') naming the first bad setting. */
+export function parseSettings(env: Record<string, string | undefined>): Settings {
+  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
+  const parsed = settingsSchema.safeParse(present);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    fail(String(issue.path[0] ?? 'settings'), issue.message);
+  }
+  const raw = parsed.data;
+
+  if (raw.COSMOS_ALLOW_SELF_SIGNED_LOCAL && raw.COSMOS_ENDPOINT && !LOOPBACK.has(new URL(raw.COSMOS_ENDPOINT).hostname)) {
+    fail('COSMOS_ALLOW_SELF_SIGNED_LOCAL', 'is only allowed with a loopback COSMOS_ENDPOINT');
+  }
+  if (raw.BLOB_CONNECTION_STRING && raw.BLOB_ACCOUNT_URL) fail('BLOB_ACCOUNT_URL', 'set either BLOB_CONNECTION_STRING or BLOB_ACCOUNT_URL, not both');
+  if (raw.ServiceBusConnection && raw.ServiceBusConnection__fullyQualifiedNamespace) {
+    fail('ServiceBusConnection__fullyQualifiedNamespace', 'set either ServiceBusConnection or ServiceBusConnection__fullyQualifiedNamespace, not both');
+  }
+  if (raw.ServiceBusConnection && !/Endpoint=sb:\/\//i.test(raw.ServiceBusConnection)) fail('ServiceBusConnection', 'must be a Service Bus connection string (Endpoint=sb://…)');
+
+  let adminAuth: Settings['adminAuth'];
+  if (raw.ADMIN_AUTH_MODE === 'entra') {
+    if (!raw.ENTRA_ISSUER) fail('ENTRA_ISSUER', 'is required when ADMIN_AUTH_MODE=entra');
+    if (!raw.ENTRA_AUDIENCE) fail('ENTRA_AUDIENCE', 'is required when ADMIN_AUTH_MODE=entra');
+    adminAuth = {
+      mode: 'entra',
+      issuer: raw.ENTRA_ISSUER,
+      audience: raw.ENTRA_AUDIENCE,
+      jwksUrl: raw.ENTRA_JWKS_URL ?? 'https://login.microsoftonline.com/common/discovery/v2.0/keys',
+    };
+  } else {
+    adminAuth = { mode: 'api_key', apiKey: raw.ADMIN_API_KEY };
+  }
+
+  const inAzureFunctions = raw.FUNCTIONS_WORKER_RUNTIME !== undefined;
+  if (inAzureFunctions && adminAuth.mode === 'api_key' && !adminAuth.apiKey) fail('ADMIN_API_KEY', 'is required in Azure when ADMIN_AUTH_MODE=api_key');
+
+  const serviceBusConfigured = raw.ServiceBusConnection !== undefined || raw.ServiceBusConnection__fullyQualifiedNamespace !== undefined;
+  return {
+    raw,
+    port: raw.PORT,
+    logLevel: raw.LOG_LEVEL,
+    logFormat: raw.LOG_FORMAT ?? (inAzureFunctions ? 'json' : 'pretty'),
+    localDataDir: raw.LOCAL_DATA_DIR,
+    cosmos: { endpoint: raw.COSMOS_ENDPOINT, key: raw.COSMOS_KEY, database: raw.COSMOS_DATABASE, allowSelfSignedLocal: raw.COSMOS_ALLOW_SELF_SIGNED_LOCAL },
+    queue: serviceBusConfigured
+      ? { kind: 'servicebus', connectionString: raw.ServiceBusConnection, fullyQualifiedNamespace: raw.ServiceBusConnection__fullyQualifiedNamespace }
+      : { kind: 'embedded' },
+    queueLimits: {
+      maxDeliveryCount: raw.QUEUE_MAX_DELIVERY_COUNT,
+      duplicateWindowMs: raw.QUEUE_DUPLICATE_WINDOW_MS,
+      maxConcurrency: raw.QUEUE_MAX_CONCURRENCY,
+      lockDurationMs: raw.QUEUE_LOCK_DURATION_MS,
+    },
+    blob: { connectionString: raw.BLOB_CONNECTION_STRING, accountUrl: raw.BLOB_ACCOUNT_URL, archiveContainer: raw.WEBHOOK_ARCHIVE_CONTAINER },
+    redis: { url: raw.REDIS_URL, keyPrefix: raw.REDIS_KEY_PREFIX },
+    adminAuth,
+    schedules: { sync: raw.SYNC_SCHEDULE, tokenRefresh: raw.TOKEN_REFRESH_SCHEDULE },
+    sync: { defaultIntervalMinutes: raw.SYNC_DEFAULT_INTERVAL_MINUTES, maxClaimsPerTick: raw.SCHEDULER_MAX_CLAIMS_PER_TICK },
+    azureClientId: raw.AZURE_CLIENT_ID,
+    appInsightsConnectionString: raw.APPLICATIONINSIGHTS_CONNECTION_STRING,
+    inAzureFunctions,
+  };
+}
+
+/** The one place the process environment is read. */
+export function loadSettings(overrides: Record<string, string | undefined> = {}): Settings {
+  return parseSettings({ ...process.env, ...overrides });
+}
