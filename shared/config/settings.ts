@@ -35,7 +35,7 @@ export interface SettingDoc {
 
 /** The schema: environment variable name → validator. Defaults are the embedded local ones. */
 export const settingsSchema = z.object({
-  PORT: positiveInt.max(65535).default(7071),
+  PORT: z.coerce.number().int().min(0).max(65535).default(7071),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
   LOCAL_DATA_DIR: z.string().min(1).default('.local'),
@@ -55,6 +55,9 @@ export const settingsSchema = z.object({
   BLOB_CONNECTION_STRING: optionalString,
   BLOB_ACCOUNT_URL: z.url().optional(),
   WEBHOOK_ARCHIVE_CONTAINER: z.string().regex(/^[a-z0-9](?:[a-z0-9-]{1,61}[a-z0-9])$/, 'must be a valid blob container name').default('webhook-archive'),
+
+  WEBHOOK_MAX_BODY_BYTES: positiveInt.max(25 * 1024 * 1024).default(1024 * 1024),
+  ADMIN_MAX_BODY_BYTES: positiveInt.max(25 * 1024 * 1024).default(256 * 1024),
 
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must start with redis:// or rediss://').optional(),
   REDIS_KEY_PREFIX: z.string().default('ise:'),
@@ -78,7 +81,7 @@ export const settingsSchema = z.object({
 export type RawSettings = z.infer<typeof settingsSchema>;
 
 export const SETTING_DOCS: Record<keyof RawSettings, SettingDoc> = {
-  PORT: { description: 'HTTP port of the local host (npm start)', defaultText: '7071', azure: false },
+  PORT: { description: 'HTTP port of the local host (npm start); 0 picks a free port', defaultText: '7071', azure: false },
   LOG_LEVEL: { description: 'lowest level logged: debug, info, warn, error', defaultText: 'info', azure: true },
   LOG_FORMAT: { description: 'json (one object a line) or pretty (readable)', defaultText: 'json in Azure, pretty locally', azure: true },
   LOCAL_DATA_DIR: { description: 'folder for local-only files (generated admin key, local secrets)', defaultText: '.local', azure: false },
@@ -95,6 +98,8 @@ export const SETTING_DOCS: Record<keyof RawSettings, SettingDoc> = {
   BLOB_CONNECTION_STRING: { description: 'Blob Storage connection string (local or key-based)', defaultText: 'unset: an embedded Azurite is started', azure: false },
   BLOB_ACCOUNT_URL: { description: 'Blob Storage account URL for identity-based access, e.g. https://acct.blob.core.windows.net', defaultText: 'unset', azure: true },
   WEBHOOK_ARCHIVE_CONTAINER: { description: 'blob container for raw webhook payloads', defaultText: 'webhook-archive', azure: true },
+  WEBHOOK_MAX_BODY_BYTES: { description: 'largest webhook body accepted (larger: 413)', defaultText: '1048576 (1 MB)', azure: true },
+  ADMIN_MAX_BODY_BYTES: { description: 'largest admin API body accepted (larger: 413)', defaultText: '262144', azure: true },
   REDIS_URL: { description: 'Redis URL (rediss:// for Azure Cache for Redis)', defaultText: 'unset: in-memory fallbacks', azure: true },
   REDIS_KEY_PREFIX: { description: 'prefix of every Redis key this app writes', defaultText: 'ise:', azure: true },
   ADMIN_AUTH_MODE: { description: 'api_key (x-api-key header) or entra (Entra ID bearer tokens)', defaultText: 'api_key', azure: true },
@@ -124,6 +129,7 @@ export interface Settings {
   queueLimits: { maxDeliveryCount: number; duplicateWindowMs: number; maxConcurrency: number; lockDurationMs: number };
   blob: { connectionString?: string; accountUrl?: string; archiveContainer: string };
   redis: { url?: string; keyPrefix: string };
+  limits: { webhookMaxBodyBytes: number; adminMaxBodyBytes: number };
   adminAuth:
     | { mode: 'api_key'; apiKey?: string }
     | { mode: 'entra'; issuer: string; audience: string; jwksUrl: string };
@@ -195,6 +201,7 @@ export function parseSettings(env: Record<string, string | undefined>): Settings
     },
     blob: { connectionString: raw.BLOB_CONNECTION_STRING, accountUrl: raw.BLOB_ACCOUNT_URL, archiveContainer: raw.WEBHOOK_ARCHIVE_CONTAINER },
     redis: { url: raw.REDIS_URL, keyPrefix: raw.REDIS_KEY_PREFIX },
+    limits: { webhookMaxBodyBytes: raw.WEBHOOK_MAX_BODY_BYTES, adminMaxBodyBytes: raw.ADMIN_MAX_BODY_BYTES },
     adminAuth,
     schedules: { sync: raw.SYNC_SCHEDULE, tokenRefresh: raw.TOKEN_REFRESH_SCHEDULE },
     sync: { defaultIntervalMinutes: raw.SYNC_DEFAULT_INTERVAL_MINUTES, maxClaimsPerTick: raw.SCHEDULER_MAX_CLAIMS_PER_TICK },

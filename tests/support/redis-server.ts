@@ -25,7 +25,7 @@ export async function startRedisServer(port?: number): Promise<RunningService & 
       if (child.exitCode !== null) return;
       const exited = new Promise((resolve) => child.once('exit', resolve));
       child.kill('SIGTERM');
-      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 3000))]);
+      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 3000).unref())]);
       if (child.exitCode === null) child.kill('SIGKILL');
     },
   };

@@ -1,0 +1,28 @@
+/** SyncInboundWorker: one page of one sync run per `sync-inbound` message (sessions keyed by integration). */
+import type { QueueFunction } from '../definition';
+import { AppError } from '../../shared/errors/app-error';
+import { syncJobMessageSchema } from '../../shared/domain/sync-run';
+import { deliveryInfoFrom } from '../../shared/messaging/queue-port';
+import { QUEUES } from '../../shared/messaging/queues';
+import { continueTrace } from '../../shared/observability/correlation';
+import { handleInboundJob } from '../../shared/sync/inbound-job';
+
+export const syncInboundWorker: QueueFunction = {
+  name: 'SyncInboundWorker',
+  trigger: 'serviceBusQueue',
+  queueName: QUEUES.syncInbound.name,
+  isSessionsEnabled: true,
+  async handler(message, context, services) {
+    const delivery = deliveryInfoFrom(context.triggerMetadata);
+    const trace = continueTrace(String(delivery.applicationProperties.traceparent ?? ''));
+    const logger = services.logger.child({ function: 'SyncInboundWorker', traceId: trace.traceId, messageId: delivery.messageId });
+    const parsed = syncJobMessageSchema.safeParse(message);
+    if (!parsed.success) {
+      // A malformed message can never succeed; throwing keeps it (it ends in the dead-letter queue with this reason).
+      logger.error('malformed sync-inbound message dropped', { issue: parsed.error.issues[0]?.message });
+      services.metrics.increment('record_errors', 1, { kind: 'malformed_message' });
+      throw new AppError('validation', `malformed sync-inbound message: ${parsed.error.issues[0]?.path.join('.')}`);
+    }
+    await handleInboundJob({ ...services, logger }, parsed.data, delivery);
+  },
+};

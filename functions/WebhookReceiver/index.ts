@@ -1,0 +1,27 @@
+/** WebhookReceiver: POST /api/webhooks/{provider}/{integrationId}: verify, then enqueue a targeted sync. */
+import type { HttpFunction } from '../definition';
+import { continueTrace } from '../../shared/observability/correlation';
+import { receiveWebhook } from '../../shared/webhooks/receiver';
+
+export const webhookReceiver: HttpFunction = {
+  name: 'WebhookReceiver',
+  trigger: 'http',
+  methods: ['POST'],
+  route: 'webhooks/{provider}/{integrationId}',
+  async handler(request, _context, services) {
+    // The exact raw bytes: signatures are computed over them, never over re-serialised JSON.
+    const rawBody = Buffer.from(await request.arrayBuffer());
+    return receiveWebhook(
+      services,
+      services.webhookVerifiers,
+      {
+        provider: request.params.provider ?? '',
+        integrationId: request.params.integrationId ?? '',
+        rawBody,
+        header: (name) => request.headers.get(name) ?? undefined,
+        receivedAt: Date.now(),
+      },
+      continueTrace(request.headers.get('traceparent')),
+    );
+  },
+};

@@ -1,0 +1,36 @@
+/**
+ * A function's trigger description as data, next to its handler. functions/index.ts registers the list with
+ * the Azure Functions host; the local host binds the same list to HTTP routes, NCRONTAB timers and the
+ * embedded queue. Handlers get @azure/functions types plus the app's services, and hand plain values on.
+ */
+import type { HttpRequest, HttpResponseInit, InvocationContext, Timer } from '@azure/functions';
+import type { AppServices } from '../shared/runtime/services';
+import type { QueueName } from '../shared/messaging/queues';
+import type { Settings } from '../shared/config/settings';
+
+export interface HttpFunction {
+  name: string;
+  trigger: 'http';
+  methods: Array<'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'>;
+  /** Route under /api, with {param} and {*rest} placeholders as in the Functions host. */
+  route: string;
+  handler(request: HttpRequest, context: InvocationContext, services: AppServices): Promise<HttpResponseInit>;
+}
+
+export interface TimerFunction {
+  name: string;
+  trigger: 'timer';
+  /** Six-field NCRONTAB, from settings. */
+  schedule(settings: Settings): string;
+  handler(timer: Timer, context: InvocationContext, services: AppServices): Promise<void>;
+}
+
+export interface QueueFunction {
+  name: string;
+  trigger: 'serviceBusQueue';
+  queueName: QueueName;
+  isSessionsEnabled: boolean;
+  handler(message: unknown, context: InvocationContext, services: AppServices): Promise<void>;
+}
+
+export type FunctionDefinition = HttpFunction | TimerFunction | QueueFunction;

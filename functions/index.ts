@@ -1,0 +1,49 @@
+/**
+ * Entry point for the Azure Functions host (package.json "main" points at its compiled form). Registers every
+ * function of the manifest with @azure/functions v4. Settings are validated here, at start-up: an invalid
+ * setting stops the worker with a message naming it. Services are built once, on first use.
+ */
+import { app, type InvocationContext } from '@azure/functions';
+import { loadSettings } from '../shared/config/settings';
+import { createServices, type AppServices } from '../shared/runtime/services';
+import { startTelemetry } from '../shared/observability/telemetry';
+import { SERVICE_BUS_CONNECTION } from '../shared/messaging/queues';
+import { FUNCTIONS } from './manifest';
+
+const settings = loadSettings();
+let services: Promise<AppServices> | undefined;
+
+function getServices(): Promise<AppServices> {
+  services ??= startTelemetry(settings.appInsightsConnectionString).then(() => createServices(settings));
+  // A failed start is not cached: the next invocation tries again.
+  services.catch(() => (services = undefined));
+  return services;
+}
+
+for (const definition of FUNCTIONS) {
+  switch (definition.trigger) {
+    case 'http':
+      app.http(definition.name, {
+        methods: definition.methods,
+        route: definition.route,
+        authLevel: 'anonymous',
+        handler: async (request, context) => definition.handler(request, context, await getServices()),
+      });
+      break;
+    case 'timer':
+      app.timer(definition.name, {
+        schedule: definition.schedule(settings),
+        runOnStartup: false,
+        handler: async (timer, context) => definition.handler(timer, context, await getServices()),
+      });
+      break;
+    case 'serviceBusQueue':
+      app.serviceBusQueue(definition.name, {
+        connection: SERVICE_BUS_CONNECTION,
+        queueName: definition.queueName,
+        isSessionsEnabled: definition.isSessionsEnabled,
+        handler: async (message: unknown, context: InvocationContext) => definition.handler(message, context, await getServices()),
+      });
+      break;
+  }
+}

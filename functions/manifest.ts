@@ -1,0 +1,11 @@
+/** Every function of the app, read by both hosts (functions/index.ts for Azure, shared/local-host for npm start). */
+import type { FunctionDefinition } from './definition';
+import { syncScheduler } from './SyncScheduler';
+import { syncInboundWorker } from './SyncInboundWorker';
+import { syncOutboundWorker } from './SyncOutboundWorker';
+import { tokenRefresher } from './TokenRefresher';
+import { webhookReceiver } from './WebhookReceiver';
+import { health } from './Health';
+import { adminApi } from './AdminApi';
+
+export const FUNCTIONS: readonly FunctionDefinition[] = [syncScheduler, syncInboundWorker, syncOutboundWorker, tokenRefresher, webhookReceiver, health, adminApi];

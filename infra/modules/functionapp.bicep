@@ -1,0 +1,249 @@
+// The Function App on the Flex Consumption plan (Linux, Node). It runs as the user-assigned identity: the
+// host storage, the deployment package, Service Bus, Cosmos DB, Key Vault references and telemetry all
+// authenticate with it. Every setting the app reads in Azure (shared/config/settings.ts) is set here.
+param name string
+param planName string
+param location string
+param tags object
+param publicNetworkAccess string
+param identityId string
+param identityClientId string
+param hostStorageName string
+param deploymentContainerName string
+@minValue(1)
+@maxValue(1000)
+param maximumInstanceCount int
+@allowed([
+  2048
+  4096
+])
+param instanceMemoryMB int
+@allowed([
+  '20'
+  '22'
+])
+param nodeVersion string
+
+param appInsightsConnectionString string
+param cosmosEndpoint string
+param cosmosDatabaseName string
+param serviceBusFullyQualifiedNamespace string
+param archiveBlobEndpoint string
+param archiveContainerName string
+param keyVaultUri string
+param redisUrlSecretUri string
+param adminApiKeySecretUri string
+param eventGridEndpoint string
+
+param logLevel string
+param adminAuthMode string
+param entraIssuer string
+param entraAudience string
+param entraJwksUrl string
+param syncSchedule string
+param tokenRefreshSchedule string
+param syncDefaultIntervalMinutes int
+param schedulerMaxClaimsPerTick int
+param queueMaxDeliveryCount int
+param redisKeyPrefix string
+param webhookMaxBodyBytes int
+param adminMaxBodyBytes int
+
+resource hostStorage 'Microsoft.Storage/storageAccounts@2023-05-01' existing = {
+  name: hostStorageName
+}
+
+resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
+  name: planName
+  location: location
+  tags: tags
+  kind: 'functionapp'
+  sku: {
+    name: 'FC1'
+    tier: 'FlexConsumption'
+  }
+  properties: {
+    reserved: true
+  }
+}
+
+resource site 'Microsoft.Web/sites@2024-04-01' = {
+  name: name
+  location: location
+  tags: tags
+  kind: 'functionapp,linux'
+  identity: {
+    type: 'UserAssigned'
+    userAssignedIdentities: {
+      '${identityId}': {}
+    }
+  }
+  properties: {
+    serverFarmId: plan.id
+    httpsOnly: true
+    publicNetworkAccess: publicNetworkAccess
+    // Key Vault references (@Microsoft.KeyVault(...)) resolve with the user-assigned identity.
+    keyVaultReferenceIdentity: identityId
+    siteConfig: {
+      minTlsVersion: '1.2'
+      ftpsState: 'Disabled'
+      http20Enabled: true
+      // Flex Consumption takes the runtime from functionAppConfig, so FUNCTIONS_WORKER_RUNTIME and
+      // FUNCTIONS_EXTENSION_VERSION are not app settings here.
+      appSettings: [
+        // Functions host storage, identity-based.
+        {
+          name: 'AzureWebJobsStorage__accountName'
+          value: hostStorage.name
+        }
+        {
+          name: 'AzureWebJobsStorage__credential'
+          value: 'managedidentity'
+        }
+        {
+          name: 'AzureWebJobsStorage__clientId'
+          value: identityClientId
+        }
+        // Service Bus trigger and sender connection "ServiceBusConnection", identity-based.
+        {
+          name: 'ServiceBusConnection__fullyQualifiedNamespace'
+          value: serviceBusFullyQualifiedNamespace
+        }
+        {
+          name: 'ServiceBusConnection__credential'
+          value: 'managedidentity'
+        }
+        {
+          name: 'ServiceBusConnection__clientId'
+          value: identityClientId
+        }
+        {
+          name: 'QUEUE_MAX_DELIVERY_COUNT'
+          value: string(queueMaxDeliveryCount)
+        }
+        // DefaultAzureCredential in the app picks the user-assigned identity by this id.
+        {
+          name: 'AZURE_CLIENT_ID'
+          value: identityClientId
+        }
+        {
+          name: 'APPLICATIONINSIGHTS_CONNECTION_STRING'
+          value: appInsightsConnectionString
+        }
+        {
+          name: 'APPLICATIONINSIGHTS_AUTHENTICATION_STRING'
+          value: 'ClientId=${identityClientId};Authorization=AAD'
+        }
+        {
+          name: 'LOG_LEVEL'
+          value: logLevel
+        }
+        {
+          name: 'LOG_FORMAT'
+          value: 'json'
+        }
+        {
+          name: 'COSMOS_ENDPOINT'
+          value: cosmosEndpoint
+        }
+        {
+          name: 'COSMOS_DATABASE'
+          value: cosmosDatabaseName
+        }
+        {
+          name: 'BLOB_ACCOUNT_URL'
+          value: archiveBlobEndpoint
+        }
+        {
+          name: 'WEBHOOK_ARCHIVE_CONTAINER'
+          value: archiveContainerName
+        }
+        {
+          name: 'WEBHOOK_MAX_BODY_BYTES'
+          value: string(webhookMaxBodyBytes)
+        }
+        {
+          name: 'ADMIN_MAX_BODY_BYTES'
+          value: string(adminMaxBodyBytes)
+        }
+        {
+          name: 'REDIS_URL'
+          value: '@Microsoft.KeyVault(SecretUri=${redisUrlSecretUri})'
+        }
+        {
+          name: 'REDIS_KEY_PREFIX'
+          value: redisKeyPrefix
+        }
+        {
+          name: 'ADMIN_AUTH_MODE'
+          value: adminAuthMode
+        }
+        {
+          name: 'ADMIN_API_KEY'
+          value: '@Microsoft.KeyVault(SecretUri=${adminApiKeySecretUri})'
+        }
+        {
+          name: 'ENTRA_ISSUER'
+          value: entraIssuer
+        }
+        {
+          name: 'ENTRA_AUDIENCE'
+          value: entraAudience
+        }
+        {
+          name: 'ENTRA_JWKS_URL'
+          value: entraJwksUrl
+        }
+        {
+          name: 'SYNC_SCHEDULE'
+          value: syncSchedule
+        }
+        {
+          name: 'TOKEN_REFRESH_SCHEDULE'
+          value: tokenRefreshSchedule
+        }
+        {
+          name: 'SYNC_DEFAULT_INTERVAL_MINUTES'
+          value: string(syncDefaultIntervalMinutes)
+        }
+        {
+          name: 'SCHEDULER_MAX_CLAIMS_PER_TICK'
+          value: string(schedulerMaxClaimsPerTick)
+        }
+        // Not read by shared/config/settings.ts yet: the Key Vault secret store and Event Grid publisher
+        // need them once they land there.
+        {
+          name: 'KEY_VAULT_URL'
+          value: keyVaultUri
+        }
+        {
+          name: 'EVENT_GRID_TOPIC_ENDPOINT'
+          value: eventGridEndpoint
+        }
+      ]
+    }
+    functionAppConfig: {
+      deployment: {
+        storage: {
+          type: 'blobContainer'
+          value: '${hostStorage.properties.primaryEndpoints.blob}${deploymentContainerName}'
+          authentication: {
+            type: 'UserAssignedIdentity'
+            userAssignedIdentityResourceId: identityId
+          }
+        }
+      }
+      scaleAndConcurrency: {
+        maximumInstanceCount: maximumInstanceCount
+        instanceMemoryMB: instanceMemoryMB
+      }
+      runtime: {
+        name: 'node'
+        version: nodeVersion
+      }
+    }
+  }
+}
+
+output name string = site.name
+output defaultHostName string = site.properties.defaultHostName

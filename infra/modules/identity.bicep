@@ -1,0 +1,16 @@
+// The one user-assigned managed identity the Function App runs as. Every data-plane role (roles.bicep) is
+// granted to it, so no service key ever has to reach an app setting.
+param name string
+param location string
+param tags object
+
+resource identity 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' = {
+  name: name
+  location: location
+  tags: tags
+}
+
+output id string = identity.id
+output name string = identity.name
+output principalId string = identity.properties.principalId
+output clientId string = identity.properties.clientId

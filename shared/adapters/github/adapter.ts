@@ -1,0 +1,224 @@
+/**
+ * The GitHub adapter: issues and issue comments of the configured repositories over the REST API.
+ * Reads use since + sort=updated asc + Link pagination and skip pull requests (the issues endpoint returns
+ * them too). GitHub cannot delete issues through the API, so a pushed delete closes the issue as not_planned.
+ */
+import { AppError, toAppError } from '../../errors/app-error';
+import type { AccountIdentity, AdapterContext, Catalog, FetchByIdsRequest, FetchByIdsResult, FetchChangesRequest, FetchPage, HealthReport, ProviderAdapter, ProviderRecord, PushOperation, PushOutcome, PushRequest } from '../contract';
+import { createProviderHttpClient, type ProviderHttpClient } from '../http/provider-request';
+import { decodeCursor, encodeCursor, later, nextLink } from './cursor';
+import { commentRecordId, isRepositoryName, parseRecordId } from './ids';
+import { COMMENTS, commentRecord, GITHUB_CATALOG, ISSUES, issueBody, issueRecord } from './mapping';
+import { GITHUB, githubProfile } from './profile';
+
+type Json = Record<string, unknown>;
+
+/** Errors after which the rest of a push batch would fail the same way: stop sending. */
+const BATCH_STOPPERS = new Set(['rate_limited', 'auth_revoked', 'auth_expired']);
+const FETCH_CONCURRENCY = 4;
+
+export class GithubAdapter implements ProviderAdapter {
+  readonly provider = 'github' as const;
+  private readonly http: ProviderHttpClient;
+  private readonly repositories: string[];
+
+  constructor(context: AdapterContext) {
+    this.http = createProviderHttpClient(context, githubProfile);
+    const configured = context.options.repositories;
+    if (!Array.isArray(configured) || configured.length === 0 || !configured.every((repo) => typeof repo === 'string' && isRepositoryName(repo))) {
+      throw new AppError('configuration', 'GitHub options.repositories must be a non-empty list of "owner/repo"', { target: 'options.repositories' });
+    }
+    this.repositories = configured as string[];
+  }
+
+  async connect(signal?: AbortSignal): Promise<AccountIdentity> {
+    const { body } = await this.http.request<Json>({ operation: 'users.getAuthenticated', path: '/user', signal });
+    return { accountId: String(body.id), displayName: String(body.login), details: { login: body.login, type: body.type } };
+  }
+
+  async disconnect(): Promise<void> {
+    // Revoking a user token needs the app's client secret (DELETE /applications/{id}/token): credentials do that.
+  }
+
+  async healthCheck(signal?: AbortSignal): Promise<HealthReport> {
+    const started = Date.now();
+    try {
+      const { body, rateLimit } = await this.http.request<Json>({ operation: 'rate_limit.get', path: '/rate_limit', signal });
+      const core = ((body.resources as Json | undefined)?.core ?? {}) as Json;
+      const fromBody = { provider: 'github', resource: 'core', limit: Number(core.limit), remaining: Number(core.remaining), resetAt: Number(core.reset) * 1000, observedAt: Date.now() };
+      return { ok: true, latencyMs: Date.now() - started, rateLimit: rateLimit ?? fromBody };
+    } catch (error) {
+      return { ok: false, latencyMs: Date.now() - started, message: toAppError(error).message };
+    }
+  }
+
+  async discover(signal?: AbortSignal): Promise<Catalog> {
+    // Fails with not_found naming the repository when one is missing or not visible to the token.
+    for (const repository of this.repositories) await this.http.request({ operation: 'repos.get', path: `/repos/${repository}`, signal });
+    return GITHUB_CATALOG;
+  }
+
+  async fetchChanges(request: FetchChangesRequest): Promise<FetchPage> {
+    const entity = this.entityOf(request.entity);
+    const state = decodeCursor(request.cursor);
+    if (state.repo >= this.repositories.length) state.repo = 0;
+    const repository = this.repositories[state.repo]!;
+    const firstPage = state.next === undefined;
+    const etag = firstPage ? state.etags[repository] : undefined;
+    const response = await this.http.request<Json[]>({
+      operation: entity === ISSUES ? 'issues.list' : 'issue_comments.list',
+      path: state.next ?? (entity === ISSUES ? `/repos/${repository}/issues` : `/repos/${repository}/issues/comments`),
+      query: firstPage
+        ? { state: entity === ISSUES ? 'all' : undefined, sort: 'updated', direction: 'asc', since: state.since[repository], per_page: Math.min(GITHUB.maxPerPage, Math.max(1, request.pageSize)) }
+        : undefined,
+      headers: etag ? { 'if-none-match': etag } : undefined,
+      acceptStatuses: [304],
+      signal: request.signal,
+    });
+    const records: ProviderRecord[] = [];
+    let next: string | undefined;
+    if (response.status !== 304) {
+      if (!Array.isArray(response.body)) throw new AppError('transient', 'GitHub list answer is not an array', { target: 'issues.list' });
+      for (const item of response.body) {
+        state.seen[repository] = later(state.seen[repository], String(item.updated_at)) ?? String(item.updated_at);
+        if (entity === ISSUES && item.pull_request) continue; // pull requests are not issues here
+        records.push(entity === ISSUES ? issueRecord(repository, item) : commentRecord(repository, item));
+      }
+      const link = nextLink(response.headers.get('link'));
+      next = link ? this.relative(link) : undefined;
+      // Only a one-page answer may be revalidated: with more pages, page 1 can stay the same while later ones change.
+      const newEtag = response.headers.get('etag');
+      if (firstPage && !next && newEtag) state.etags[repository] = newEtag;
+      else if (firstPage) delete state.etags[repository];
+    }
+    if (next) return { records, nextCursor: encodeCursor({ ...state, next }), done: false };
+    state.next = undefined;
+    if (state.repo + 1 < this.repositories.length) return { records, nextCursor: encodeCursor({ ...state, repo: state.repo + 1 }), done: false };
+    const since: Record<string, string> = {};
+    for (const repo of this.repositories) {
+      const value = state.seen[repo] ?? state.since[repo];
+      if (value) since[repo] = value;
+    }
+    return { records, nextCursor: encodeCursor({ v: 1, since, seen: {}, repo: 0, etags: state.etags }), done: true };
+  }
+
+  async fetchByIds(request: FetchByIdsRequest): Promise<FetchByIdsResult> {
+    const entity = this.entityOf(request.entity);
+    const found = new Map<string, ProviderRecord>();
+    const missing = new Set<string>();
+    const queue = [...new Set(request.ids)];
+    const worker = async () => {
+      for (let id = queue.shift(); id !== undefined; id = queue.shift()) {
+        const record = await this.fetchOne(entity, id, request.signal);
+        if (record) found.set(id, record);
+        else missing.add(id);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(FETCH_CONCURRENCY, queue.length) }, worker));
+    return { records: request.ids.filter((id) => found.has(id)).map((id) => found.get(id)!), missingIds: request.ids.filter((id) => missing.has(id)) };
+  }
+
+  async push(request: PushRequest): Promise<PushOutcome[]> {
+    const entity = this.entityOf(request.entity);
+    const outcomes: PushOutcome[] = [];
+    let stopper: AppError | undefined;
+    for (const operation of request.operations) {
+      if (stopper) {
+        outcomes.push(failure(operation, stopper));
+        continue;
+      }
+      try {
+        const record = entity === ISSUES ? await this.pushIssue(operation, request.signal) : await this.pushComment(operation, request.signal);
+        outcomes.push({ idempotencyKey: operation.idempotencyKey, ok: true, id: record.id, version: record.version });
+      } catch (error) {
+        const appError = toAppError(error);
+        if (BATCH_STOPPERS.has(appError.code)) stopper = appError;
+        outcomes.push(failure(operation, appError));
+      }
+    }
+    return outcomes;
+  }
+
+  private async fetchOne(entity: string, id: string, signal?: AbortSignal): Promise<ProviderRecord | undefined> {
+    const ref = parseRecordId(id);
+    if (!ref || !this.repositories.includes(ref.repository)) return undefined;
+    try {
+      if (entity === ISSUES && ref.kind === 'issue') {
+        const { body } = await this.http.request<Json>({ operation: 'issues.get', path: `/repos/${ref.repository}/issues/${ref.number}`, signal });
+        return body.pull_request ? undefined : issueRecord(ref.repository, body);
+      }
+      if (entity === COMMENTS && ref.kind === 'comment') {
+        const { body } = await this.http.request<Json>({ operation: 'issue_comments.get', path: `/repos/${ref.repository}/issues/comments/${ref.commentId}`, signal });
+        return commentRecord(ref.repository, body);
+      }
+      return undefined;
+    } catch (error) {
+      if (toAppError(error).code === 'not_found') return undefined; // 404, or 410 Gone for a deleted issue
+      throw error;
+    }
+  }
+
+  private async pushIssue(operation: PushOperation, signal?: AbortSignal): Promise<ProviderRecord> {
+    if (operation.kind === 'create') {
+      const repository = this.repositoryFor(operation.data.repository);
+      const { body } = await this.http.request<Json>({ operation: 'issues.create', method: 'POST', path: `/repos/${repository}/issues`, json: issueBody(operation.data), signal });
+      return issueRecord(repository, body);
+    }
+    const ref = parseRecordId(operation.id);
+    if (!ref || ref.kind !== 'issue') throw new AppError('not_found', `not a GitHub issue id: ${operation.id}`, { target: 'id' });
+    if (operation.expectedVersion !== undefined) await this.checkVersion(`/repos/${ref.repository}/issues/${ref.number}`, operation.expectedVersion, signal);
+    // GitHub has no issue deletion in its API: "delete" closes the issue as not planned.
+    const json = operation.kind === 'delete' ? { state: 'closed', state_reason: 'not_planned' } : issueBody(operation.data);
+    const { body } = await this.http.request<Json>({ operation: 'issues.update', method: 'PATCH', path: `/repos/${ref.repository}/issues/${ref.number}`, json, signal });
+    return issueRecord(ref.repository, body);
+  }
+
+  private async pushComment(operation: PushOperation, signal?: AbortSignal): Promise<ProviderRecord> {
+    if (operation.kind === 'create') {
+      const repository = this.repositoryFor(operation.data.repository);
+      const issueNumber = Number(operation.data.issueNumber);
+      if (!Number.isSafeInteger(issueNumber) || issueNumber <= 0) throw new AppError('validation', 'issue comment needs data.issueNumber', { target: 'issueNumber' });
+      const path = `/repos/${repository}/issues/${issueNumber}/comments`;
+      const { body } = await this.http.request<Json>({ operation: 'issue_comments.create', method: 'POST', path, json: { body: operation.data.body }, signal });
+      return commentRecord(repository, body);
+    }
+    const ref = parseRecordId(operation.id);
+    if (!ref || ref.kind !== 'comment') throw new AppError('not_found', `not a GitHub comment id: ${operation.id}`, { target: 'id' });
+    const path = `/repos/${ref.repository}/issues/comments/${ref.commentId}`;
+    if (operation.expectedVersion !== undefined) await this.checkVersion(path, operation.expectedVersion, signal);
+    if (operation.kind === 'delete') {
+      await this.http.request({ operation: 'issue_comments.delete', method: 'DELETE', path, signal });
+      return { id: commentRecordId(ref.repository, ref.commentId), entity: COMMENTS, deleted: true, data: {} };
+    }
+    const { body } = await this.http.request<Json>({ operation: 'issue_comments.update', method: 'PATCH', path, json: { body: operation.data.body }, signal });
+    return commentRecord(ref.repository, body);
+  }
+
+  /** GitHub has no If-Match on issue writes: compare updated_at first (narrows, cannot close, the race). */
+  private async checkVersion(path: string, expected: string, signal?: AbortSignal): Promise<void> {
+    const { body } = await this.http.request<Json>({ operation: 'version.check', path, signal });
+    if (String(body.updated_at) !== expected) {
+      throw new AppError('conflict', `record changed on GitHub since version ${expected}`, { target: path, details: { currentVersion: body.updated_at } });
+    }
+  }
+
+  private repositoryFor(value: unknown): string {
+    if (value === undefined) return this.repositories[0]!;
+    if (typeof value === 'string' && this.repositories.includes(value)) return value;
+    throw new AppError('validation', `repository ${String(value)} is not configured for this integration`, { target: 'repository' });
+  }
+
+  private entityOf(entity: string): typeof ISSUES | typeof COMMENTS {
+    if (entity === ISSUES || entity === COMMENTS) return entity;
+    throw new AppError('validation', `GitHub has no entity "${entity}" (have: ${ISSUES}, ${COMMENTS})`, { target: 'entity' });
+  }
+
+  private relative(link: string): string {
+    const url = new URL(link);
+    return url.pathname + url.search;
+  }
+}
+
+function failure(operation: PushOperation, error: AppError): PushOutcome {
+  return { idempotencyKey: operation.idempotencyKey, ok: false, error: { code: error.code, message: error.message, retryable: error.retryable, retryAfterMs: error.retryAfterMs } };
+}

@@ -1,0 +1,14 @@
+/** GitHub adapter factory and its public helpers. */
+import type { AdapterFactory } from '../contract';
+import { GithubAdapter } from './adapter';
+
+export const githubAdapterFactory: AdapterFactory = {
+  provider: 'github',
+  capabilities: { entities: ['issues', 'issue_comments'], incremental: true, webhooks: true, push: true },
+  create: (context) => new GithubAdapter(context),
+};
+
+export { GithubAdapter } from './adapter';
+export { refreshGithubToken, type GithubTokens, type GithubRefreshRequest } from './oauth';
+export { parseGithubRateLimit, githubProfile, GITHUB } from './profile';
+export { issueId, commentRecordId, parseRecordId } from './ids';

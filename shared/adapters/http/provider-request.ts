@@ -1,0 +1,114 @@
+/**
+ * The one way adapters talk to providers: global fetch with a per-request timeout joined to the caller's
+ * AbortSignal, the rate limiter's `beforeRequest` hook, rate-limit signals reported on every response,
+ * one retry after a 401 when the auth provider could refresh, and every failure turned into an AppError.
+ */
+import { AppError } from '../../errors/app-error';
+import type { RateLimitSignal } from '../../ratelimit/signal';
+import type { AdapterContext } from '../contract';
+import { defaultClassify } from './classify';
+import { retryAfterSignal } from './retry-after';
+import type { ProviderHttpProfile, ProviderRequest, ProviderResponse, ResponseInfo } from './types';
+
+/** Joins baseUrl and path; absolute URLs (from Link headers) must stay on the provider's origin. */
+export function buildUrl(baseUrl: string, path: string, query?: ProviderRequest['query']): URL {
+  let url: URL;
+  if (/^https?:\/\//i.test(path)) {
+    url = new URL(path);
+    // A next-page URL on another host would receive our bearer token: refuse it.
+    if (url.origin !== new URL(baseUrl).origin) throw new AppError('validation', `refusing to follow a URL outside the provider origin`, { target: 'url' });
+  } else {
+    url = new URL(baseUrl.replace(/\/+$/, '') + (path.startsWith('/') ? path : `/${path}`));
+  }
+  for (const [key, value] of Object.entries(query ?? {})) {
+    if (value !== undefined) url.searchParams.set(key, String(value));
+  }
+  return url;
+}
+
+function abortError(request: ProviderRequest, timeoutMs: number, timedOut: boolean, cause: unknown): AppError {
+  if (request.signal?.aborted) {
+    return new AppError('transient', `${request.operation}: request aborted by caller`, { target: request.operation, details: { aborted: true }, cause });
+  }
+  if (timedOut) return new AppError('transient', `${request.operation}: no answer within ${timeoutMs} ms`, { target: request.operation, details: { timeoutMs }, cause });
+  return new AppError('transient', `${request.operation}: network error`, { target: request.operation, cause });
+}
+
+async function sendOnce(context: AdapterContext, profile: ProviderHttpProfile, request: ProviderRequest): Promise<{ response: Response; text: string }> {
+  const timeoutMs = request.timeoutMs ?? context.requestTimeoutMs;
+  await context.beforeRequest?.(request.operation, request.signal);
+  const timeout = AbortSignal.timeout(timeoutMs);
+  const signal = request.signal ? AbortSignal.any([request.signal, timeout]) : timeout;
+  const headers: Record<string, string> = { accept: 'application/json', ...profile.defaultHeaders, ...request.headers };
+  let body: string | undefined;
+  if (request.json !== undefined) {
+    headers['content-type'] = 'application/json';
+    body = JSON.stringify(request.json);
+  } else if (request.form) {
+    headers['content-type'] = 'application/x-www-form-urlencoded';
+    body = new URLSearchParams(request.form).toString();
+  }
+  if (request.auth !== false) Object.assign(headers, await context.auth.headers(request.signal));
+  const url = buildUrl(context.baseUrl, request.path, request.query);
+  try {
+    const response = await fetch(url, { method: request.method ?? 'GET', headers, body, signal, redirect: 'manual' });
+    // The body is read under the same signal: a stalled body is a timeout, a cut one a transient error.
+    const text = await response.text();
+    return { response, text };
+  } catch (error) {
+    throw abortError(request, timeoutMs, timeout.aborted, error);
+  }
+}
+
+function parseBody(text: string, contentType: string | null): { ok: true; value: unknown } | { ok: false } {
+  if (text === '') return { ok: true, value: undefined };
+  const looksJson = (contentType ?? '').includes('json') || /^\s*[[{]/.test(text);
+  if (!looksJson) return { ok: true, value: text };
+  try {
+    return { ok: true, value: JSON.parse(text) };
+  } catch {
+    return { ok: false };
+  }
+}
+
+/** Sends one provider request; resolves with the parsed answer or throws an AppError from the taxonomy. */
+export async function providerRequest<T = unknown>(context: AdapterContext, profile: ProviderHttpProfile, request: ProviderRequest): Promise<ProviderResponse<T>> {
+  let triedRefresh = false;
+  for (;;) {
+    const { response, text } = await sendOnce(context, profile, request);
+    const info: ResponseInfo = { status: response.status, headers: response.headers, url: response.url, operation: request.operation, provider: profile.provider };
+    const rateLimit: RateLimitSignal | undefined = profile.parseRateLimit?.(info) ?? (response.status === 429 || response.status >= 500 ? retryAfterSignal(profile.provider, response.status, response.headers) : undefined);
+    if (rateLimit) context.onRateLimitSignal?.(rateLimit);
+
+    if (response.status === 401 && request.auth !== false && !triedRefresh && context.auth.onUnauthorized) {
+      triedRefresh = true;
+      if (await context.auth.onUnauthorized(request.signal)) continue;
+    }
+    const parsed = parseBody(text, response.headers.get('content-type'));
+    const accepted = (response.status >= 200 && response.status < 300) || (request.acceptStatuses ?? []).includes(response.status);
+    if (!parsed.ok) {
+      // Truncated or garbled JSON: the provider (or the path to it) broke mid-answer; trying again can help.
+      throw new AppError('transient', `${profile.provider} ${request.operation}: malformed or truncated response body`, {
+        target: request.operation,
+        details: { provider: profile.provider, providerStatus: response.status },
+      });
+    }
+    // Statuses the caller declared as answers (304 Not Modified …) skip classification altogether.
+    const declared = !(response.status >= 200 && response.status < 300) && accepted;
+    if (!declared) {
+      const custom = profile.classify?.(info, parsed.value, rateLimit);
+      const error = custom === undefined ? defaultClassify(info, parsed.value, rateLimit) : custom;
+      if (error) throw error;
+    }
+    return { status: response.status, headers: response.headers, body: parsed.value as T, rateLimit };
+  }
+}
+
+/** A client bound to one context and profile, so adapters write `http.request({...})`. */
+export interface ProviderHttpClient {
+  request<T = unknown>(request: ProviderRequest): Promise<ProviderResponse<T>>;
+}
+
+export function createProviderHttpClient(context: AdapterContext, profile: ProviderHttpProfile): ProviderHttpClient {
+  return { request: (request) => providerRequest(context, profile, request) };
+}

@@ -1,0 +1,39 @@
+/**
+ * Salesforce REST facts the adapter depends on, as data: API version, paths, batch limits, header names and the
+ * entities this product syncs. Values come from Salesforce's public REST API documentation.
+ */
+
+export const SALESFORCE_FACTS = {
+  defaultApiVersion: 'v60.0',
+  /** A query batch holds at most this many records; LIMIT above it still pages through nextRecordsUrl. */
+  maxBatchSize: 2000,
+  /** IN lists are kept short so the query string stays far below URL length limits. */
+  idsPerQuery: 200,
+  /** `Sforce-Limit-Info: api-usage=used/max` on every REST answer. */
+  limitInfoHeader: 'sforce-limit-info',
+  /** REQUEST_LIMIT_EXCEEDED carries no Retry-After: wait this long before the limiter lets calls through again. */
+  requestLimitBackoffMs: 60_000,
+  entities: ['Account', 'Contact', 'Opportunity'] as const,
+  /** Fields read for every entity; the rest come from describe. */
+  systemFields: ['Id', 'SystemModstamp', 'IsDeleted'] as const,
+  paths: {
+    userinfo: '/services/oauth2/userinfo',
+    data: (version: string) => `/services/data/${version}`,
+  },
+} as const;
+
+export type SalesforceEntity = (typeof SALESFORCE_FACTS.entities)[number];
+
+export function isSalesforceEntity(value: string): value is SalesforceEntity {
+  return (SALESFORCE_FACTS.entities as readonly string[]).includes(value);
+}
+
+/** Salesforce ids: 15 case-sensitive or 18 case-safe alphanumerics. */
+export const SALESFORCE_ID = /^[a-zA-Z0-9]{15}(?:[a-zA-Z0-9]{3})?$/;
+
+/** Salesforce writes datetimes as 2024-01-02T03:04:05.000+0000; everything downstream wants ISO-8601 UTC. */
+export function toIsoUtc(value: unknown): string | undefined {
+  if (typeof value !== 'string') return undefined;
+  const ms = Date.parse(value.replace(/([+-]\d{2})(\d{2})$/, '$1:$2'));
+  return Number.isNaN(ms) ? undefined : new Date(ms).toISOString();
+}

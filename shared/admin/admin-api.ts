@@ -1,0 +1,50 @@
+/**
+ * The admin API under /api/admin: authentication, routing and error mapping. Routes live in their own modules
+ * and register on the router; later work (credentials, webhooks, rate limits…) adds routes the same way.
+ */
+import type { HttpResponseInit } from '@azure/functions';
+import { Router } from '../http/router';
+import { errorResponse } from '../http/responses';
+import type { AppServices } from '../runtime/services';
+import type { AdminPrincipal } from '../http/admin-auth';
+import type { TraceContext } from '../observability/correlation';
+import type { Logger } from '../observability/logger';
+import { registerIntegrationRoutes } from './integration-routes';
+
+export interface AdminRequest {
+  method: string;
+  /** The path after /api/admin/, e.g. "tenants/t1/integrations". */
+  path: string;
+  header(name: string): string | null;
+  query: URLSearchParams;
+  /** Parsed JSON body (validated by each route). */
+  body(): Promise<unknown>;
+}
+
+export interface AdminContext {
+  services: AppServices;
+  request: AdminRequest;
+  principal: AdminPrincipal;
+  trace: TraceContext;
+  logger: Logger;
+}
+
+export type AdminRouter = Router<AdminContext, HttpResponseInit>;
+
+export function createAdminRouter(): AdminRouter {
+  const router: AdminRouter = new Router();
+  registerIntegrationRoutes(router);
+  return router;
+}
+
+const defaultRouter = createAdminRouter();
+
+export async function handleAdminRequest(services: AppServices, request: AdminRequest, trace: TraceContext, router: AdminRouter = defaultRouter): Promise<HttpResponseInit> {
+  const logger = services.logger.child({ traceId: trace.traceId, route: `${request.method} admin/${request.path}` });
+  try {
+    const principal = await services.adminAuth.authenticate(request.header);
+    return await router.dispatch(request.method, request.path, { services, request, principal, trace, logger });
+  } catch (error) {
+    return errorResponse(error, logger);
+  }
+}

@@ -1,0 +1,105 @@
+/**
+ * Admin routes for integrations and their runs:
+ *   POST   tenants/{tenantId}/integrations                       create ({provider, name} is enough)
+ *   GET    tenants/{tenantId}/integrations                       list
+ *   GET    tenants/{tenantId}/integrations/{integrationId}       read
+ *   PATCH  tenants/{tenantId}/integrations/{integrationId}       change
+ *   DELETE tenants/{tenantId}/integrations/{integrationId}       delete
+ *   GET    tenants/{tenantId}/integrations/{integrationId}/runs  runs with status and counters
+ *   GET    tenants/{tenantId}/integrations/{integrationId}/runs/{runId}
+ *   POST   tenants/{tenantId}/integrations/{integrationId}/sync  {"mode": "incremental" | "full"} → 202 {runId}
+ * Another tenant's id answers exactly like an unknown id (404).
+ */
+import { randomUUID } from 'node:crypto';
+import { AppError } from '../errors/app-error';
+import {
+  applyPatch,
+  createIntegrationSchema,
+  integrationIdSchema,
+  newIntegration,
+  patchIntegrationSchema,
+  tenantIdSchema,
+} from '../domain/integration';
+import { startSyncSchema } from '../domain/sync-run';
+import { json, parseBody } from '../http/responses';
+import type { Params } from '../http/router';
+import { startRun } from '../sync/start-run';
+import type { AdminContext, AdminRouter } from './admin-api';
+
+const BASE = 'tenants/:tenantId/integrations';
+
+function ids(params: Params): { tenantId: string; integrationId: string } {
+  const tenantId = parseId(tenantIdSchema, params.tenantId, 'tenantId');
+  const integrationId = params.integrationId === undefined ? '' : parseId(integrationIdSchema, params.integrationId, 'integrationId');
+  return { tenantId, integrationId };
+}
+
+function parseId(schema: typeof tenantIdSchema, value: string | undefined, name: string): string {
+  const result = schema.safeParse(value);
+  if (!result.success) throw new AppError('bad_request', `${name}: ${result.error.issues[0]!.message}`, { target: name });
+  return result.data;
+}
+
+const notFound = () => new AppError('not_found', 'integration not found');
+
+async function load(ctx: AdminContext, params: Params) {
+  const { tenantId, integrationId } = ids(params);
+  const integration = await ctx.services.integrations.get(tenantId, integrationId);
+  if (!integration) throw notFound();
+  return integration;
+}
+
+export function registerIntegrationRoutes(router: AdminRouter): void {
+  router.add('POST', BASE, async (ctx, params) => {
+    const { tenantId } = ids(params);
+    const body = parseBody(createIntegrationSchema, await ctx.request.body());
+    const integration = newIntegration(tenantId, randomUUID(), body, { intervalMinutes: ctx.services.settings.sync.defaultIntervalMinutes }, ctx.services.now());
+    const stored = await ctx.services.integrations.create(integration);
+    ctx.logger.info('integration created', { tenantId, integrationId: stored.id, provider: stored.provider, by: ctx.principal.id });
+    return json(201, stored);
+  });
+
+  router.add('GET', BASE, async (ctx, params) => {
+    const { tenantId } = ids(params);
+    return json(200, { items: await ctx.services.integrations.list(tenantId) });
+  });
+
+  router.add('GET', `${BASE}/:integrationId`, async (ctx, params) => json(200, await load(ctx, params)));
+
+  router.add('PATCH', `${BASE}/:integrationId`, async (ctx, params) => {
+    const current = await load(ctx, params);
+    const patch = parseBody(patchIntegrationSchema, await ctx.request.body());
+    const stored = await ctx.services.integrations.replace(applyPatch(current, patch, ctx.services.now()));
+    ctx.logger.info('integration changed', { integrationId: stored.id, fields: Object.keys(patch), by: ctx.principal.id });
+    return json(200, stored);
+  });
+
+  router.add('DELETE', `${BASE}/:integrationId`, async (ctx, params) => {
+    const { tenantId, integrationId } = ids(params);
+    if (!(await ctx.services.integrations.delete(tenantId, integrationId))) throw notFound();
+    ctx.logger.info('integration deleted', { tenantId, integrationId, by: ctx.principal.id });
+    return { status: 204 };
+  });
+
+  router.add('GET', `${BASE}/:integrationId/runs`, async (ctx, params) => {
+    const integration = await load(ctx, params);
+    const limit = Math.min(500, Math.max(1, Number(ctx.request.query.get('limit') ?? 100) || 100));
+    return json(200, { items: await ctx.services.runs.list(integration.tenantId, integration.id, limit) });
+  });
+
+  router.add('GET', `${BASE}/:integrationId/runs/:runId`, async (ctx, params) => {
+    const integration = await load(ctx, params);
+    const run = await ctx.services.runs.get(integration.tenantId, integration.id, params.runId!);
+    if (!run) throw new AppError('not_found', 'run not found');
+    return json(200, run);
+  });
+
+  router.add('POST', `${BASE}/:integrationId/sync`, async (ctx, params) => {
+    const integration = await load(ctx, params);
+    const { mode } = parseBody(startSyncSchema, await ctx.request.body());
+    if (!integration.enabled) throw new AppError('conflict', 'integration is disabled; enable it before syncing', { target: 'enabled' });
+    const run = await startRun(ctx.services, { integration, mode, trigger: 'manual', trace: ctx.trace, now: ctx.services.now() });
+    ctx.logger.info('sync requested', { integrationId: integration.id, runId: run.id, mode, by: ctx.principal.id });
+    return json(202, { runId: run.id, status: run.status });
+  });
+}

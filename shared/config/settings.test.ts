@@ -1,0 +1,60 @@
+import { parseSettings, settingsSchema, SETTING_DOCS } from './settings';
+import { isAppError } from '../errors/app-error';
+
+function failure(env: Record<string, string>): { message: string; target?: string } {
+  try {
+    parseSettings(env);
+  } catch (error) {
+    if (isAppError(error)) return { message: error.message, target: error.target };
+    throw error;
+  }
+  throw new Error('expected the settings to be rejected');
+}
+
+describe('settings', () => {
+  it('runs on embedded defaults with no settings at all', () => {
+    const settings = parseSettings({});
+    expect(settings.port).toBe(7071);
+    expect(settings.queue).toEqual({ kind: 'embedded' });
+    expect(settings.cosmos.endpoint).toBeUndefined();
+    expect(settings.cosmos.database).toBe('integrations');
+    expect(settings.schedules).toEqual({ sync: '0 * * * * *', tokenRefresh: '0 */5 * * * *' });
+    expect(settings.logFormat).toBe('pretty');
+  });
+
+  it.each([
+    [{ PORT: 'seventy' }, 'PORT'],
+    [{ PORT: '70000' }, 'PORT'],
+    [{ SYNC_SCHEDULE: '*/5 * * * *' }, 'SYNC_SCHEDULE'],
+    [{ TOKEN_REFRESH_SCHEDULE: 'every minute' }, 'TOKEN_REFRESH_SCHEDULE'],
+    [{ COSMOS_ENDPOINT: 'not a url' }, 'COSMOS_ENDPOINT'],
+    [{ REDIS_URL: 'http://localhost:6379' }, 'REDIS_URL'],
+    [{ ADMIN_API_KEY: 'short' }, 'ADMIN_API_KEY'],
+    [{ LOG_LEVEL: 'verbose' }, 'LOG_LEVEL'],
+    [{ QUEUE_MAX_DELIVERY_COUNT: '0' }, 'QUEUE_MAX_DELIVERY_COUNT'],
+    [{ WEBHOOK_ARCHIVE_CONTAINER: 'Bad_Name' }, 'WEBHOOK_ARCHIVE_CONTAINER'],
+    [{ ServiceBusConnection: 'garbage' }, 'ServiceBusConnection'],
+    [{ ADMIN_AUTH_MODE: 'entra', ENTRA_AUDIENCE: 'api://x' }, 'ENTRA_ISSUER'],
+    [{ ADMIN_AUTH_MODE: 'entra', ENTRA_ISSUER: 'https://login.example/v2.0' }, 'ENTRA_AUDIENCE'],
+    [{ COSMOS_ENDPOINT: 'https://prod.documents.azure.com:443/', COSMOS_ALLOW_SELF_SIGNED_LOCAL: 'true' }, 'COSMOS_ALLOW_SELF_SIGNED_LOCAL'],
+    [{ FUNCTIONS_WORKER_RUNTIME: 'node' }, 'ADMIN_API_KEY'],
+    [{ BLOB_CONNECTION_STRING: 'UseDevelopmentStorage=true', BLOB_ACCOUNT_URL: 'https://a.blob.core.windows.net' }, 'BLOB_ACCOUNT_URL'],
+  ])('rejects %j naming %s', (env, setting) => {
+    const { message, target } = failure(env as Record<string, string>);
+    expect(target).toBe(setting);
+    expect(message).toContain(`Invalid setting ${setting}`);
+  });
+
+  it('picks Service Bus with an identity when the namespace is set', () => {
+    const settings = parseSettings({ ServiceBusConnection__fullyQualifiedNamespace: 'ns.servicebus.windows.net' });
+    expect(settings.queue).toEqual({ kind: 'servicebus', fullyQualifiedNamespace: 'ns.servicebus.windows.net', connectionString: undefined });
+  });
+
+  it('uses JSON logs inside the Functions host', () => {
+    expect(parseSettings({ FUNCTIONS_WORKER_RUNTIME: 'node', ADMIN_API_KEY: 'x'.repeat(20) }).logFormat).toBe('json');
+  });
+
+  it('documents every setting it reads', () => {
+    expect(Object.keys(SETTING_DOCS).sort()).toEqual(Object.keys(settingsSchema.shape).sort());
+  });
+});

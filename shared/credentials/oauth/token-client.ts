@@ -1,0 +1,110 @@
+/**
+ * A small OAuth 2.0 token-endpoint client (RFC 6749 §3.2, §5): posts a grant as a form, authenticates the
+ * client by HTTP Basic or body fields, and turns the answer into a TokenSet or a classified AppError.
+ * Providers differ on failure: GitHub answers HTTP 200 with {"error":"bad_refresh_token"}, so the body
+ * decides, not only the status. Error texts carry the OAuth error code only, never the body.
+ */
+import { AppError } from '../../errors/app-error';
+
+export interface TokenSet {
+  accessToken: string;
+  tokenType: string;
+  refreshToken?: string;
+  expiresInMs?: number;
+  refreshTokenExpiresInMs?: number;
+  scopes?: string[];
+}
+
+export interface TokenRequest {
+  tokenEndpoint: string;
+  clientId?: string;
+  clientSecret?: string;
+  /** none: the grant authenticates itself (JWT bearer assertion). */
+  clientAuth: 'basic' | 'body' | 'none';
+  /** grant_type and its fields. */
+  params: Record<string, string>;
+}
+
+export interface TokenCallOptions {
+  timeoutMs: number;
+  signal?: AbortSignal;
+}
+
+/** Errors that mean a person must authorise again (the grant or the client is no longer accepted). */
+const REAUTH_ERRORS = new Set(['invalid_grant', 'bad_refresh_token', 'invalid_client', 'unauthorized_client', 'incorrect_client_credentials', 'access_denied', 'invalid_token', 'token_revoked', 'expired_token']);
+const TRANSIENT_ERRORS = new Set(['temporarily_unavailable', 'server_error']);
+const SLOW_DOWN_ERRORS = new Set(['slow_down', 'ratelimited', 'rate_limited']);
+
+function retryAfterMs(header: string | null): number | undefined {
+  if (!header) return undefined;
+  const seconds = Number(header);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+  const date = Date.parse(header);
+  return Number.isFinite(date) ? Math.max(0, date - Date.now()) : undefined;
+}
+
+function classify(status: number, oauthError: string | undefined, retryAfter: string | null): AppError {
+  const label = `token endpoint answered HTTP ${status}${oauthError ? ` with error ${oauthError}` : ''}`;
+  const details = { httpStatus: status, oauthError };
+  if (oauthError && REAUTH_ERRORS.has(oauthError)) return new AppError('auth_revoked', label, { details });
+  if (status === 429 || (oauthError && SLOW_DOWN_ERRORS.has(oauthError))) return new AppError('rate_limited', label, { details, retryAfterMs: retryAfterMs(retryAfter) });
+  if (status >= 500 || (oauthError && TRANSIENT_ERRORS.has(oauthError))) return new AppError('transient', label, { details, retryAfterMs: retryAfterMs(retryAfter) });
+  if (status === 401) return new AppError('auth_revoked', label, { details });
+  return new AppError('validation', label, { details, httpStatus: 502 });
+}
+
+function parseBody(text: string, contentType: string): Record<string, unknown> | undefined {
+  try {
+    if (contentType.includes('application/x-www-form-urlencoded')) return Object.fromEntries(new URLSearchParams(text));
+    const json: unknown = JSON.parse(text);
+    return typeof json === 'object' && json !== null ? (json as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function seconds(value: unknown): number | undefined {
+  const n = typeof value === 'string' ? Number(value) : value;
+  return typeof n === 'number' && Number.isFinite(n) && n > 0 ? n * 1000 : undefined;
+}
+
+export async function requestToken(request: TokenRequest, options: TokenCallOptions): Promise<TokenSet> {
+  const form = new URLSearchParams(request.params);
+  const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' };
+  if (request.clientAuth === 'basic') {
+    // RFC 6749 §2.3.1: form-encode the id and secret before base64.
+    const id = encodeURIComponent(request.clientId ?? '');
+    const secret = encodeURIComponent(request.clientSecret ?? '');
+    headers.authorization = `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}`;
+  } else if (request.clientAuth === 'body' && request.clientId) {
+    form.set('client_id', request.clientId);
+    if (request.clientSecret) form.set('client_secret', request.clientSecret);
+  }
+  const timeout = AbortSignal.timeout(options.timeoutMs);
+  const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
+  let response: Response;
+  let text: string;
+  try {
+    response = await fetch(request.tokenEndpoint, { method: 'POST', headers, body: form.toString(), signal });
+    text = await response.text();
+  } catch (error) {
+    const reason = timeout.aborted ? `timed out after ${options.timeoutMs} ms` : options.signal?.aborted ? 'was aborted' : 'could not be reached';
+    // The request may have reached the provider: callers treat this like any transient failure.
+    throw new AppError('transient', `token endpoint ${reason}`, { cause: error instanceof Error ? new Error(error.name) : undefined });
+  }
+  const body = parseBody(text, response.headers.get('content-type') ?? '');
+  const oauthError = typeof body?.error === 'string' ? body.error : undefined;
+  if (!response.ok || oauthError) throw classify(response.status, oauthError, response.headers.get('retry-after'));
+  if (!body || typeof body.access_token !== 'string' || body.access_token.length === 0) {
+    // Not retried: the refresh token may already be spent, and a retry would only turn this into invalid_grant.
+    throw new AppError('validation', `token endpoint answered HTTP ${response.status} without an access_token`, { httpStatus: 502 });
+  }
+  return {
+    accessToken: body.access_token,
+    tokenType: typeof body.token_type === 'string' ? body.token_type : 'Bearer',
+    refreshToken: typeof body.refresh_token === 'string' && body.refresh_token.length > 0 ? body.refresh_token : undefined,
+    expiresInMs: seconds(body.expires_in),
+    refreshTokenExpiresInMs: seconds(body.refresh_token_expires_in),
+    scopes: typeof body.scope === 'string' ? body.scope.split(/[\s,]+/).filter(Boolean) : undefined,
+  };
+}

@@ -1,0 +1,78 @@
+/**
+ * A sync run: one mode over one integration, started by the scheduler, an operator or a webhook, with the
+ * counters operators watch. Stored in `sync-runs` (partition /integrationId); readable while it goes on.
+ */
+import { z } from 'zod';
+
+export const SYNC_MODES = ['incremental', 'full', 'targeted'] as const;
+export type SyncMode = (typeof SYNC_MODES)[number];
+export type RunTrigger = 'schedule' | 'manual' | 'webhook' | 'redrive';
+export type RunStatus = 'queued' | 'running' | 'succeeded' | 'failed';
+
+export const startSyncSchema = z.object({ mode: z.enum(['incremental', 'full']) }).strict();
+
+export interface RunCounters {
+  fetched: number;
+  created: number;
+  updated: number;
+  unchanged: number;
+  deleted: number;
+  conflicts: number;
+  errors: number;
+  pages: number;
+}
+
+export interface SyncRun {
+  id: string;
+  integrationId: string;
+  tenantId: string;
+  mode: SyncMode;
+  trigger: RunTrigger;
+  status: RunStatus;
+  counters: RunCounters;
+  queuedAt: string;
+  startedAt?: string;
+  finishedAt?: string;
+  lastError?: { code: string; message: string; target?: string };
+  traceId: string;
+}
+
+export function emptyCounters(): RunCounters {
+  return { fetched: 0, created: 0, updated: 0, unchanged: 0, deleted: 0, conflicts: 0, errors: 0, pages: 0 };
+}
+
+/** The body of a `sync-inbound` message: one page of one run. */
+export interface SyncJobMessage {
+  kind: 'sync-page';
+  runId: string;
+  tenantId: string;
+  integrationId: string;
+  mode: SyncMode;
+  page: number;
+  entity?: string;
+  cursor?: string;
+  /** Targeted syncs (webhooks): the provider ids to fetch. */
+  ids?: string[];
+}
+
+export const syncJobMessageSchema = z.object({
+  kind: z.literal('sync-page'),
+  runId: z.string().min(1),
+  tenantId: z.string().min(1),
+  integrationId: z.string().min(1),
+  mode: z.enum(SYNC_MODES),
+  page: z.number().int().min(0),
+  entity: z.string().optional(),
+  cursor: z.string().optional(),
+  ids: z.array(z.string()).optional(),
+});
+
+/** The body of a `sync-outbound` message: one changed shard to push. */
+export const outboundJobMessageSchema = z.object({
+  kind: z.literal('push-shard'),
+  tenantId: z.string().min(1),
+  integrationId: z.string().min(1),
+  shardId: z.string().min(1),
+  etag: z.string().optional(),
+});
+export type OutboundJobMessage = z.infer<typeof outboundJobMessageSchema>;

@@ -1,0 +1,105 @@
+/**
+ * The local host's HTTP side: binds the HTTP functions of the manifest to routes under /api, using the same
+ * route templates as the Functions host ({name} and {*rest}), and converts node requests into
+ * @azure/functions HttpRequest objects so handlers run exactly as in Azure.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { randomUUID } from 'node:crypto';
+import { HttpRequest, InvocationContext, type HttpResponseInit } from '@azure/functions';
+import type { HttpFunction } from '../../functions/definition';
+import type { AppServices } from '../runtime/services';
+import { errorResponse } from '../http/responses';
+
+interface BoundRoute {
+  definition: HttpFunction;
+  match(path: string): Record<string, string> | undefined;
+}
+
+/** Compile a Functions route template ("webhooks/{provider}/{integrationId}", "admin/{*path}") to a matcher. */
+export function compileRoute(template: string): (path: string) => Record<string, string> | undefined {
+  const names: string[] = [];
+  const pattern = template
+    .split('/')
+    .map((segment) => {
+      const catchAll = /^\{\*(\w+)\}$/.exec(segment);
+      if (catchAll) {
+        names.push(catchAll[1]!);
+        return '(.*)';
+      }
+      const param = /^\{(\w+)\}$/.exec(segment);
+      if (param) {
+        names.push(param[1]!);
+        return '([^/]+)';
+      }
+      return segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    })
+    .join('/');
+  const regex = new RegExp(`^${pattern}/?$`);
+  return (path) => {
+    const found = regex.exec(path);
+    if (!found) return undefined;
+    return Object.fromEntries(names.map((name, index) => [name, decodeURIComponent(found[index + 1] ?? '')]));
+  };
+}
+
+const MAX_REQUEST_BYTES = 26 * 1024 * 1024;
+
+async function readBody(request: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_REQUEST_BYTES) throw new Error('request body too large');
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+async function writeResponse(response: ServerResponse, result: HttpResponseInit): Promise<void> {
+  const headers = new Headers(result.headers as ConstructorParameters<typeof Headers>[0]);
+  let body: Buffer | string | undefined;
+  if (result.jsonBody !== undefined) {
+    body = JSON.stringify(result.jsonBody);
+    if (!headers.has('content-type')) headers.set('content-type', 'application/json; charset=utf-8');
+  } else if (typeof result.body === 'string' || Buffer.isBuffer(result.body)) body = result.body;
+  else if (result.body instanceof Uint8Array) body = Buffer.from(result.body);
+  else if (result.body !== undefined && result.body !== null) body = Buffer.from(await new Response(result.body as ConstructorParameters<typeof Response>[0]).arrayBuffer());
+  headers.forEach((value, key) => response.setHeader(key, value));
+  response.statusCode = result.status ?? 200;
+  response.end(body);
+}
+
+export function createHttpHost(definitions: HttpFunction[], services: AppServices): Server {
+  const routes: BoundRoute[] = definitions.map((definition) => ({ definition, match: compileRoute(definition.route) }));
+  return createServer((req, res) => {
+    void (async () => {
+      try {
+        const url = new URL(req.url ?? '/', `http://${req.headers.host ?? 'localhost'}`);
+        const path = url.pathname.startsWith('/api/') ? url.pathname.slice(5) : undefined;
+        const method = (req.method ?? 'GET').toUpperCase();
+        let matched: { route: BoundRoute; params: Record<string, string> } | undefined;
+        for (const route of path === undefined ? [] : routes) {
+          const params = route.match(path!);
+          if (params && route.definition.methods.includes(method as HttpFunction['methods'][number])) {
+            matched = { route, params };
+            break;
+          }
+        }
+        if (!matched) {
+          await writeResponse(res, { status: 404, jsonBody: { error: { code: 'not_found', message: 'no such route' } } });
+          return;
+        }
+        const bytes = method === 'GET' || method === 'HEAD' ? undefined : await readBody(req);
+        const headers: Record<string, string> = {};
+        for (const [key, value] of Object.entries(req.headers)) if (value !== undefined) headers[key] = Array.isArray(value) ? value.join(', ') : value;
+        const request = new HttpRequest({ method, url: url.toString(), headers, params: matched.params, ...(bytes ? { body: { bytes } } : {}) });
+        const context = new InvocationContext({ invocationId: randomUUID(), functionName: matched.route.definition.name });
+        await writeResponse(res, await matched.route.definition.handler(request, context, services));
+      } catch (error) {
+        services.logger.error('local host request failed', { error });
+        if (!res.headersSent) await writeResponse(res, errorResponse(error));
+        else res.end();
+      }
+    })();
+  });
+}

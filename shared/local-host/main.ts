@@ -1,0 +1,34 @@
+/**
+ * `npm start`: the whole system on one machine with embedded defaults. Ctrl-C drains in-flight work and exits.
+ */
+import { startLocalHost } from './local-host';
+import { isAppError } from '../errors/app-error';
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  const host = await startLocalHost();
+  const log = host.services.logger;
+  log.info(`local host ready in ${Date.now() - started} ms`, { url: `${host.url}/api`, health: `${host.url}/api/health`, admin: `${host.url}/api/admin` });
+  if (host.adminKeyFile) log.info(`admin API key: send the x-api-key header with the value stored in ${host.adminKeyFile}`);
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info(`${signal}: draining in-flight work`);
+    host.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        log.error('shutdown failed', { error });
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+main().catch((error: unknown) => {
+  // A bad setting names itself; anything else gets its message.
+  console.error(isAppError(error) ? `start-up failed: ${error.message}` : `start-up failed: ${(error as Error).message ?? error}`);
+  process.exit(1);
+});

@@ -1,0 +1,47 @@
+/**
+ * The queue port. The app only sends: in Azure the Functions host receives (Service Bus triggers); locally the
+ * embedded queue delivers to the same handlers. Messages carry an id (duplicate detection), an optional
+ * session id (FIFO per session), an optional scheduled time, and application properties (traceparent).
+ */
+import type { QueueName } from './queues';
+
+export type ApplicationProperties = Record<string, string | number | boolean>;
+
+export interface OutgoingMessage<T = unknown> {
+  messageId: string;
+  body: T;
+  sessionId?: string;
+  /** Deliver no earlier than this time. */
+  scheduledEnqueueTimeUtc?: Date;
+  applicationProperties?: ApplicationProperties;
+  correlationId?: string;
+}
+
+export interface QueueSender {
+  send(queue: QueueName, messages: OutgoingMessage[], options?: { abortSignal?: AbortSignal }): Promise<void>;
+  /** Proves the queue service answers (for /api/health). */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** What a queue-triggered handler learns about its message (the Service Bus trigger metadata we rely on). */
+export interface DeliveryInfo {
+  messageId: string;
+  deliveryCount: number;
+  sessionId?: string;
+  enqueuedTimeUtc?: string;
+  applicationProperties: ApplicationProperties;
+}
+
+/** Reads DeliveryInfo from a Functions InvocationContext.triggerMetadata (Azure or local host alike). */
+export function deliveryInfoFrom(triggerMetadata: Record<string, unknown> | undefined): DeliveryInfo {
+  const meta = triggerMetadata ?? {};
+  const properties = meta.applicationProperties;
+  return {
+    messageId: String(meta.messageId ?? ''),
+    deliveryCount: Number(meta.deliveryCount ?? 1),
+    sessionId: typeof meta.sessionId === 'string' ? meta.sessionId : undefined,
+    enqueuedTimeUtc: meta.enqueuedTimeUtc === undefined ? undefined : String(meta.enqueuedTimeUtc),
+    applicationProperties: properties && typeof properties === 'object' ? (properties as ApplicationProperties) : {},
+  };
+}

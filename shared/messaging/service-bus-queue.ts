@@ -1,0 +1,77 @@
+/**
+ * The production queue: Azure Service Bus through @azure/service-bus, with the managed identity (namespace
+ * host) or a connection string. Senders are created once per queue and reused.
+ */
+import { ServiceBusClient, type ServiceBusMessage, type ServiceBusSender } from '@azure/service-bus';
+import { DefaultAzureCredential } from '@azure/identity';
+import { AppError } from '../errors/app-error';
+import type { OutgoingMessage, QueueSender } from './queue-port';
+import { QUEUES, type QueueName } from './queues';
+
+export interface ServiceBusOptions {
+  connectionString?: string;
+  fullyQualifiedNamespace?: string;
+  azureClientId?: string;
+}
+
+/** Our message → the SDK's, so that sender, session, schedule and properties survive the trip. */
+export function toServiceBusMessage(message: OutgoingMessage): ServiceBusMessage {
+  return {
+    messageId: message.messageId,
+    body: message.body,
+    contentType: 'application/json',
+    ...(message.sessionId ? { sessionId: message.sessionId } : {}),
+    ...(message.scheduledEnqueueTimeUtc ? { scheduledEnqueueTimeUtc: message.scheduledEnqueueTimeUtc } : {}),
+    ...(message.correlationId ? { correlationId: message.correlationId } : {}),
+    applicationProperties: { ...message.applicationProperties },
+  };
+}
+
+export class ServiceBusQueue implements QueueSender {
+  private readonly client: ServiceBusClient;
+  private readonly senders = new Map<string, ServiceBusSender>();
+
+  constructor(options: ServiceBusOptions) {
+    if (options.connectionString) this.client = new ServiceBusClient(options.connectionString);
+    else if (options.fullyQualifiedNamespace)
+      this.client = new ServiceBusClient(options.fullyQualifiedNamespace, new DefaultAzureCredential(options.azureClientId ? { managedIdentityClientId: options.azureClientId } : {}));
+    else throw new AppError('configuration', 'Invalid setting ServiceBusConnection__fullyQualifiedNamespace: a namespace or connection string is required', { target: 'ServiceBusConnection__fullyQualifiedNamespace' });
+  }
+
+  async send(queue: QueueName, messages: OutgoingMessage[], options: { abortSignal?: AbortSignal } = {}): Promise<void> {
+    if (messages.length === 0) return;
+    const needsSession = Object.values(QUEUES).find((candidate) => candidate.name === queue)?.requiresSession ?? false;
+    const missing = needsSession ? messages.find((message) => !message.sessionId) : undefined;
+    if (missing) throw new AppError('validation', `queue ${queue} needs a sessionId on every message`, { target: missing.messageId });
+    try {
+      await this.sender(queue).sendMessages(messages.map(toServiceBusMessage), { abortSignal: options.abortSignal });
+    } catch (error) {
+      const transient = (error as { retryable?: boolean }).retryable !== false;
+      throw new AppError(transient ? 'dependency_unavailable' : 'internal', `sending to ${queue} failed: ${(error as Error).message}`, { cause: error });
+    }
+  }
+
+  async ping(): Promise<void> {
+    // Opening a sender proves the namespace is reachable and we are authorised to send.
+    const receiver = this.client.createReceiver(QUEUES.syncOutbound.name, { receiveMode: 'peekLock' });
+    try {
+      await receiver.peekMessages(1);
+    } finally {
+      await receiver.close();
+    }
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.senders.values()].map((sender) => sender.close()));
+    await this.client.close();
+  }
+
+  private sender(queue: string): ServiceBusSender {
+    let sender = this.senders.get(queue);
+    if (!sender) {
+      sender = this.client.createSender(queue);
+      this.senders.set(queue, sender);
+    }
+    return sender;
+  }
+}

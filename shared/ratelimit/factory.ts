@@ -1,0 +1,23 @@
+/**
+ * Picks the limiter's backend: Redis (with the local fallback while Redis is down) when a client is given,
+ * in-memory otherwise. Give it a client made with `enableAutoPipelining: true` for throughput.
+ */
+import type Redis from 'ioredis';
+import { DEFAULT_FAILOVER, FailoverLimiterBackend, type FailoverOptions } from './failover-backend';
+import { RateLimiter, type RateLimiterConfig } from './limiter';
+import { LocalLimiterBackend } from './local-backend';
+import { MemoryOverrideStore, RedisOverrideStore } from './overrides';
+
+export interface CreateRateLimiterOptions extends RateLimiterConfig {
+  /** Absent: every decision is local to this process (development, tests, single instance). */
+  redis?: Redis;
+  /** What to do while Redis is configured but down (see failover-backend.ts). */
+  failover?: Partial<FailoverOptions>;
+}
+
+export function createRateLimiter(options: CreateRateLimiterOptions): RateLimiter {
+  const { redis, failover, ...config } = options;
+  if (!redis) return new RateLimiter(new LocalLimiterBackend(), new MemoryOverrideStore(), config);
+  const backend = new FailoverLimiterBackend(redis, { ...DEFAULT_FAILOVER, ...failover });
+  return new RateLimiter(backend, new RedisOverrideStore(redis, config.keyPrefix), config);
+}

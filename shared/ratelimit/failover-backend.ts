@@ -1,0 +1,161 @@
+/**
+ * Redis when it answers, the in-memory backend when it does not. Policy while Redis is configured but down:
+ * decide locally with conservative limits (every rate, burst and concurrency limit times `conservativeFactor`,
+ * since each instance now spends its own budget), report a degraded health state, probe Redis every
+ * `probeIntervalMs`, and return to Redis as soon as it answers again. A call never waits longer than
+ * `timeoutMs` for Redis.
+ */
+import type Redis from 'ioredis';
+import { LocalLimiterBackend } from './local-backend';
+import { RedisLimiterBackend } from './redis-backend';
+import type { AdaptiveChange, AdaptivePolicy, AdaptiveState, DecideOptions, Decision, LevelSpec, LimiterBackend } from './types';
+
+export interface LimiterHealth {
+  backend: 'redis' | 'local';
+  /** True while Redis is configured but not used. */
+  degraded: boolean;
+  message?: string;
+  /** Since when the current state holds (epoch ms). */
+  since: number;
+}
+
+export interface FailoverOptions {
+  timeoutMs: number;
+  conservativeFactor: number;
+  probeIntervalMs: number;
+  onHealthChange?: (health: LimiterHealth) => void;
+}
+
+export const DEFAULT_FAILOVER: FailoverOptions = { timeoutMs: 250, conservativeFactor: 0.5, probeIntervalMs: 1000 };
+
+class RedisTimeout extends Error {}
+
+export class FailoverLimiterBackend implements LimiterBackend {
+  private readonly remote: RedisLimiterBackend;
+  readonly local = new LocalLimiterBackend();
+  private state: LimiterHealth = { backend: 'redis', degraded: false, since: Date.now() };
+  private probing: ReturnType<typeof setInterval> | undefined;
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly options: FailoverOptions = DEFAULT_FAILOVER,
+  ) {
+    this.remote = new RedisLimiterBackend(redis);
+  }
+
+  get kind(): 'redis' | 'local' {
+    return this.state.backend;
+  }
+
+  health(): LimiterHealth {
+    return { ...this.state };
+  }
+
+  decide(levels: readonly LevelSpec[], options: DecideOptions): Promise<Decision> {
+    return this.route(
+      () => this.remote.decide(levels, options),
+      () => this.local.decide(levels.map((level) => this.conservative(level)), options),
+    );
+  }
+
+  release(keys: readonly string[], leaseId: string): Promise<void> {
+    // A lease may live on either side after a switch: free both.
+    return this.route(
+      () => Promise.all([this.remote.release(keys, leaseId), this.local.release(keys, leaseId)]).then(() => undefined),
+      () => this.local.release(keys, leaseId),
+    );
+  }
+
+  block(level: LevelSpec, blockMs: number): Promise<void> {
+    return this.route(
+      () => this.remote.block(level, blockMs),
+      () => this.local.block(this.conservative(level), blockMs),
+    );
+  }
+
+  readAdaptive(keys: readonly string[]): Promise<Map<string, AdaptiveState>> {
+    return this.route(
+      () => this.remote.readAdaptive(keys),
+      () => this.local.readAdaptive(keys),
+    );
+  }
+
+  lowerAdaptive(key: string, change: AdaptiveChange, policy: AdaptivePolicy): Promise<AdaptiveState> {
+    return this.route(
+      () => this.remote.lowerAdaptive(key, change, policy),
+      () => this.local.lowerAdaptive(key, change, policy),
+    );
+  }
+
+  /** Stops the probe timer (the Redis client belongs to the caller). */
+  close(): void {
+    if (this.probing) clearInterval(this.probing);
+    this.probing = undefined;
+  }
+
+  private async route<T>(remote: () => Promise<T>, local: () => Promise<T>): Promise<T> {
+    // A client that is not connected would queue the command until it reconnects: do not wait for that.
+    if (this.state.backend === 'local' || this.redis.status !== 'ready') {
+      if (this.state.backend === 'redis') this.fallBack(`redis not connected (${this.redis.status})`);
+      return local();
+    }
+    try {
+      return await this.withTimeout(remote());
+    } catch (error) {
+      if (!isConnectionProblem(error)) throw error;
+      this.fallBack(error instanceof RedisTimeout ? `redis did not answer within ${this.options.timeoutMs} ms` : 'redis connection failed');
+      return local();
+    }
+  }
+
+  private withTimeout<T>(call: Promise<T>): Promise<T> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new RedisTimeout()), this.options.timeoutMs);
+    });
+    return Promise.race([call, timeout]).finally(() => clearTimeout(timer));
+  }
+
+  private conservative(level: LevelSpec): LevelSpec {
+    const f = this.options.conservativeFactor;
+    if (level.rule.kind === 'rate') {
+      const burst = Math.max(1, Math.floor((level.rule.burst ?? 1) * f));
+      return { ...level, rule: { ...level.rule, burst }, factor: (level.factor ?? 1) * f };
+    }
+    return { ...level, rule: { ...level.rule, limit: Math.max(1, Math.floor(level.rule.limit * f)) } };
+  }
+
+  private fallBack(message: string): void {
+    this.setState({ backend: 'local', degraded: true, message: `rate limiter fell back to local limits: ${message}`, since: Date.now() });
+    if (this.probing) return;
+    this.probing = setInterval(() => void this.probe(), this.options.probeIntervalMs);
+    this.probing.unref();
+  }
+
+  private async probe(): Promise<void> {
+    // A lazily connecting client never connects by itself while every call goes to the local side.
+    if (this.redis.status === 'wait') this.redis.connect().catch(() => undefined);
+    if (this.redis.status !== 'ready') return;
+    try {
+      await this.withTimeout(this.redis.ping());
+    } catch {
+      return;
+    }
+    this.close();
+    this.setState({ backend: 'redis', degraded: false, since: Date.now() });
+  }
+
+  private setState(next: LimiterHealth): void {
+    const changed = next.backend !== this.state.backend;
+    this.state = next;
+    if (changed) this.options.onHealthChange?.(this.health());
+  }
+}
+
+/** Script and argument errors are bugs to surface; socket trouble and timeouts mean "Redis is down". */
+function isConnectionProblem(error: unknown): boolean {
+  if (error instanceof RedisTimeout) return true;
+  if (!(error instanceof Error)) return false;
+  if (error.name === 'ReplyError') return false;
+  return true;
+}

@@ -1,0 +1,96 @@
+/**
+ * Turns one outbound call (tenant, integration, provider, operation) into the levels it is checked against,
+ * from the provider defaults and the tenant's and integration's overrides. Overrides are cached for a short
+ * time so a decision stays one Redis round trip; a change made through this process is seen at once.
+ */
+import type { ProviderId } from '../adapters/contract';
+import type { LimitOverride, OverrideStore } from './overrides';
+import { matchOperation, type OperationRule, type ProviderLimits } from './provider-limits';
+import type { LevelName, LevelSpec, LimitRule, RateRule } from './types';
+
+export interface CallTarget {
+  tenantId: string;
+  integrationId: string;
+  provider: ProviderId;
+  /** The provider operation, e.g. "issues.list" or "chat.postMessage". */
+  operation: string;
+}
+
+export interface LevelResolverOptions {
+  keyPrefix: string;
+  providerLimits: Record<ProviderId, ProviderLimits>;
+  tenantRule: RateRule;
+  overrides: OverrideStore;
+  overrideCacheMs: number;
+  now: () => number;
+}
+
+interface CachedPair {
+  pair: { tenant?: LimitOverride; integration?: LimitOverride };
+  fetchedAt: number;
+}
+
+const enc = (value: string): string => encodeURIComponent(value);
+
+export class LevelResolver {
+  private readonly cache = new Map<string, CachedPair>();
+
+  constructor(private readonly options: LevelResolverOptions) {}
+
+  /** The levels for one call, in a fixed order: tenant, integration, operation?, app, concurrency?. */
+  async resolve(target: CallTarget): Promise<LevelSpec[]> {
+    const { keyPrefix, providerLimits, tenantRule } = this.options;
+    const limits = providerLimits[target.provider];
+    const { tenant, integration } = await this.overridesFor(target.tenantId, target.integrationId);
+    const t = enc(target.tenantId);
+    const ti = `${t}:${enc(target.integrationId)}`;
+    const levels: LevelSpec[] = [
+      level('tenant', `${keyPrefix}rl:t:${t}`, tenant?.tenant ?? tenantRule),
+      level('integration', `${keyPrefix}rl:i:${ti}`, integration?.integration ?? tenant?.integration ?? limits.integration),
+    ];
+    const operationRules: OperationRule[] = [...overrideRules(integration), ...overrideRules(tenant), ...limits.operations];
+    const operation = matchOperation(operationRules, target.operation);
+    if (operation) levels.push(level('operation', `${keyPrefix}rl:o:${ti}:${enc(operation.keyPart)}`, operation.rule));
+    levels.push(level('app', `${keyPrefix}rl:a:${target.provider}`, limits.app));
+    const concurrency = integration?.concurrency ?? tenant?.concurrency ?? limits.concurrency;
+    if (concurrency) levels.push(level('concurrency', `${keyPrefix}rl:c:${ti}`, concurrency));
+    return levels;
+  }
+
+  /** Forget cached overrides of a tenant (after a change through this process). */
+  invalidate(tenantId: string): void {
+    for (const key of this.cache.keys()) if (key.startsWith(`${tenantId}\u0000`)) this.cache.delete(key);
+  }
+
+  private async overridesFor(tenantId: string, integrationId: string): Promise<CachedPair['pair']> {
+    const cacheKey = `${tenantId}\u0000${integrationId}`;
+    const cached = this.cache.get(cacheKey);
+    const now = this.options.now();
+    if (cached && now - cached.fetchedAt < this.options.overrideCacheMs) return cached.pair;
+    try {
+      const pair = await this.options.overrides.getPair(tenantId, integrationId);
+      if (this.cache.size > 10_000) this.cache.clear();
+      this.cache.set(cacheKey, { pair, fetchedAt: now });
+      return pair;
+    } catch {
+      // The override store shares Redis with the limiter: when it is down, keep the last known overrides
+      // (or the defaults) rather than failing the call; the limiter's own fallback reports the outage.
+      return cached?.pair ?? {};
+    }
+  }
+}
+
+/**
+ * A rate level's key names its rule, so a changed limit starts from a fresh budget at once instead of
+ * inheriting a schedule computed under the old one. A semaphore keeps its key: its current holders must
+ * count against a changed limit.
+ */
+export function level(name: LevelName, baseKey: string, rule: LimitRule): LevelSpec {
+  if (rule.kind === 'concurrency') return { name, key: baseKey, rule };
+  return { name, key: `${baseKey}:${rule.limit}/${rule.windowMs}/${rule.burst ?? 1}`, rule };
+}
+
+function overrideRules(override: LimitOverride | undefined): OperationRule[] {
+  if (!override?.operations) return [];
+  return Object.entries(override.operations).map(([pattern, rule]) => ({ match: [pattern], keyBy: 'operation' as const, rule }));
+}

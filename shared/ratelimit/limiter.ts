@@ -1,0 +1,202 @@
+/**
+ * The rate limiter the product calls: `acquire` before every outbound provider request (all levels at once,
+ * waiting in line up to a maximum, else a rate_limited AppError with retryAfterMs so the sync page is
+ * rescheduled), `reportSignal` with what the provider answered (adaptive throttling), `checkInbound` for
+ * the webhook endpoint and the admin API, and the override API behind the admin routes.
+ */
+import { randomUUID } from 'node:crypto';
+import { AppError } from '../errors/app-error';
+import type { ProviderId } from '../adapters/contract';
+import { AdaptiveFactors, interpretSignal } from './adaptive';
+import type { LimiterHealth } from './failover-backend';
+import { level, LevelResolver, type CallTarget } from './levels';
+import type { LimitOverride, OverrideScope, OverrideStore } from './overrides';
+import { DEFAULT_TENANT_RULE, PROVIDER_LIMITS, type ProviderLimits } from './provider-limits';
+import type { RateLimitSignal } from './signal';
+import { DEFAULT_ADAPTIVE_POLICY, type AdaptivePolicy, type LevelSpec, type LimiterBackend, type RateRule } from './types';
+import { sleep, WaitingLines } from './waiting';
+
+export type InboundKind = 'webhook' | 'admin';
+
+export interface RateLimiterConfig {
+  /** Prefix of every key (the app's REDIS_KEY_PREFIX). */
+  keyPrefix: string;
+  providerLimits?: Record<ProviderId, ProviderLimits>;
+  tenantRule?: RateRule;
+  inbound?: Record<InboundKind, RateRule>;
+  adaptivePolicy?: AdaptivePolicy;
+  /** How stale a cached adaptive factor may get before it is read again. */
+  adaptiveRefreshMs?: number;
+  overrideCacheMs?: number;
+  /** Longest wait for a turn inside one call; beyond it the caller gets rate_limited and reschedules. */
+  maxWaitMs?: number;
+  /** How often the head of a semaphore line asks again (earlier when this process frees a lease). */
+  concurrencyPollMs?: number;
+  /** retryAfterMs given when a semaphore stays full past the wait (its leases' end is only an upper bound). */
+  concurrencyRetryMs?: number;
+}
+
+export const DEFAULT_INBOUND: Record<InboundKind, RateRule> = {
+  webhook: { kind: 'rate', limit: 50, windowMs: 1000, burst: 100 },
+  admin: { kind: 'rate', limit: 10, windowMs: 1000, burst: 30 },
+};
+
+export interface AcquireOptions {
+  maxWaitMs?: number;
+  signal?: AbortSignal;
+}
+
+export interface Permit {
+  /** How long the call waited for its turn. */
+  waitedMs: number;
+  /** Frees concurrency leases at once (they expire by themselves otherwise). Safe to call twice. */
+  release(): Promise<void>;
+}
+
+export type InboundDecision =
+  | { allowed: true }
+  | { allowed: false; status: 429; retryAfterMs: number; headers: { 'Retry-After': string } };
+
+type Backend = LimiterBackend & { health?(): LimiterHealth; close?(): void };
+
+export class RateLimiter {
+  private readonly resolver: LevelResolver;
+  private readonly adaptive: AdaptiveFactors;
+  private readonly lines = new WaitingLines();
+  private readonly limits: Record<ProviderId, ProviderLimits>;
+  private readonly policy: AdaptivePolicy;
+  private readonly inbound: Record<InboundKind, RateRule>;
+
+  constructor(
+    private readonly backend: Backend,
+    readonly overrides: OverrideStore,
+    private readonly config: RateLimiterConfig,
+  ) {
+    this.limits = config.providerLimits ?? PROVIDER_LIMITS;
+    this.policy = config.adaptivePolicy ?? DEFAULT_ADAPTIVE_POLICY;
+    this.inbound = config.inbound ?? DEFAULT_INBOUND;
+    this.resolver = new LevelResolver({
+      keyPrefix: config.keyPrefix,
+      providerLimits: this.limits,
+      tenantRule: config.tenantRule ?? DEFAULT_TENANT_RULE,
+      overrides,
+      overrideCacheMs: config.overrideCacheMs ?? 5000,
+      now: Date.now,
+    });
+    this.adaptive = new AdaptiveFactors(() => backend, this.policy, config.adaptiveRefreshMs ?? 1000, Date.now);
+  }
+
+  /** Waits for a turn on every level of the call, or throws rate_limited (with retryAfterMs). */
+  async acquire(target: CallTarget, options: AcquireOptions = {}): Promise<Permit> {
+    const started = Date.now();
+    const deadline = started + (options.maxWaitMs ?? this.config.maxWaitMs ?? 10_000);
+    const levels = await this.levelsWithFactors(target);
+    const semaphores = levels.filter((level) => level.rule.kind === 'concurrency').map((level) => level.key);
+    const leaseId = semaphores.length > 0 ? randomUUID() : '';
+    let leave: (() => void) | undefined;
+    try {
+      for (;;) {
+        const remainingMs = Math.max(0, deadline - Date.now());
+        const decision = await this.backend.decide(levels, { maxWaitMs: remainingMs, leaseId });
+        if (decision.allowed) {
+          leave?.();
+          const permit = this.permit(semaphores, leaseId, started);
+          try {
+            await sleep(decision.waitMs, options.signal);
+          } catch (error) {
+            await permit.release().catch(() => undefined);
+            throw error;
+          }
+          return { ...permit, waitedMs: Date.now() - started };
+        }
+        const level = levels[decision.deniedLevel]!;
+        if (decision.reason === 'rate' || remainingMs <= 0) {
+          const retryAfterMs = decision.reason === 'rate' ? decision.retryAfterMs : Math.min(decision.retryAfterMs, this.config.concurrencyRetryMs ?? 1000);
+          throw limited(target, level, retryAfterMs);
+        }
+        if (!leave) leave = await this.lines.join(level.key, options.signal);
+        else await this.lines.pause(level.key, Math.min(this.config.concurrencyPollMs ?? 100, remainingMs), options.signal);
+      }
+    } finally {
+      leave?.();
+    }
+  }
+
+  /** Applies what a provider said about its limits to the level it concerns, for every instance. */
+  async reportSignal(target: Omit<CallTarget, 'operation'> & { operation?: string }, signal: RateLimitSignal): Promise<void> {
+    const limits = this.limits[target.provider];
+    const levels = await this.resolver.resolve({ ...target, operation: target.operation ?? signal.resource ?? '' });
+    const integration = levels.find((level) => level.name === 'integration')!;
+    const level = limits.signalLevel === 'operation' ? (levels.find((l) => l.name === 'operation') ?? integration) : integration;
+    if (level.rule.kind !== 'rate') return;
+    const effect = interpretSignal(signal, level.rule, limits, this.policy, Date.now());
+    if (!effect) return;
+    let [factor] = await this.adaptive.factors([level.key]);
+    if (effect.change) {
+      const state = await this.backend.lowerAdaptive(level.key, effect.change, this.policy);
+      this.adaptive.remember(level.key, state);
+      factor = state.factor;
+    }
+    if (effect.blockMs > 0) await this.backend.block({ ...level, factor }, effect.blockMs);
+  }
+
+  /** Per-tenant limit of an inbound endpoint; never waits. */
+  async checkInbound(kind: InboundKind, tenantId: string): Promise<InboundDecision> {
+    const inbound = level('inbound', `${this.config.keyPrefix}rl:in:${kind}:${encodeURIComponent(tenantId)}`, this.inbound[kind]);
+    const decision = await this.backend.decide([inbound], { maxWaitMs: 0, leaseId: '' });
+    if (decision.allowed) return { allowed: true };
+    return { allowed: false, status: 429, retryAfterMs: decision.retryAfterMs, headers: { 'Retry-After': String(Math.max(1, Math.ceil(decision.retryAfterMs / 1000))) } };
+  }
+
+  async getOverride(scope: OverrideScope, signal?: AbortSignal): Promise<LimitOverride | undefined> {
+    return this.overrides.get(scope, signal);
+  }
+
+  async setOverride(scope: OverrideScope, override: LimitOverride, signal?: AbortSignal): Promise<void> {
+    await this.overrides.set(scope, override, signal);
+    this.resolver.invalidate(scope.tenantId);
+  }
+
+  async deleteOverride(scope: OverrideScope, signal?: AbortSignal): Promise<void> {
+    await this.overrides.delete(scope, signal);
+    this.resolver.invalidate(scope.tenantId);
+  }
+
+  /** Which backend decides now, and whether that is a degraded state (for /api/health). */
+  health(): LimiterHealth {
+    return this.backend.health?.() ?? { backend: this.backend.kind, degraded: false, since: 0 };
+  }
+
+  close(): void {
+    this.backend.close?.();
+  }
+
+  private async levelsWithFactors(target: CallTarget): Promise<LevelSpec[]> {
+    const levels = await this.resolver.resolve(target);
+    const adaptive = levels.filter((level) => level.name === 'integration' || level.name === 'operation');
+    const factors = await this.adaptive.factors(adaptive.map((level) => level.key));
+    adaptive.forEach((level, index) => (level.factor = factors[index]));
+    return levels;
+  }
+
+  private permit(semaphores: string[], leaseId: string, started: number): Permit {
+    let released = false;
+    return {
+      waitedMs: Date.now() - started,
+      release: async () => {
+        if (released || semaphores.length === 0) return;
+        released = true;
+        await this.backend.release(semaphores, leaseId);
+        for (const key of semaphores) this.lines.poke(key);
+      },
+    };
+  }
+}
+
+function limited(target: CallTarget, level: LevelSpec, retryAfterMs: number): AppError {
+  return new AppError('rate_limited', `${target.provider} ${level.name} rate limit reached for operation ${target.operation}`, {
+    target: level.name,
+    retryAfterMs,
+    details: { provider: target.provider, level: level.name, operation: target.operation },
+  });
+}

@@ -1,0 +1,92 @@
+/**
+ * The Redis backend: every decision is one EVALSHA of a short Lua script (loaded once per client through
+ * ioredis defineCommand, which falls back to EVAL after a server restart). Works best on a client created
+ * with `enableAutoPipelining: true`, which batches concurrent decisions into one write.
+ */
+import type Redis from 'ioredis';
+import { BLOCK_LUA, DECIDE_LUA, LOWER_LUA } from './redis-scripts';
+import {
+  gcraParams,
+  type AdaptiveChange,
+  type AdaptivePolicy,
+  type AdaptiveState,
+  type DecideOptions,
+  type Decision,
+  type LevelSpec,
+  type LimiterBackend,
+} from './types';
+
+interface LimiterCommands {
+  rlDecide(numKeys: number, ...args: (string | number)[]): Promise<[number, number, number, number]>;
+  rlBlock(key: string, blockMs: number, toleranceMs: number): Promise<number>;
+  rlLower(key: string, ...args: (string | number)[]): Promise<[string, string]>;
+}
+
+/** The scripts count time from here (see redis-scripts.ts). */
+const SCRIPT_EPOCH_MS = 1_700_000_000_000;
+
+const defined = new WeakSet<Redis>();
+
+function withCommands(redis: Redis): Redis & LimiterCommands {
+  if (!defined.has(redis)) {
+    redis.defineCommand('rlDecide', { lua: DECIDE_LUA });
+    redis.defineCommand('rlBlock', { lua: BLOCK_LUA, numberOfKeys: 1 });
+    redis.defineCommand('rlLower', { lua: LOWER_LUA, numberOfKeys: 1 });
+    defined.add(redis);
+  }
+  return redis as Redis & LimiterCommands;
+}
+
+/** The per-level script arguments: kind, then the two numbers the script needs. */
+export function levelArgs(level: LevelSpec): [string, number, number] {
+  if (level.rule.kind === 'concurrency') return ['c', level.rule.limit, level.rule.leaseMs];
+  const { emissionMs, toleranceMs } = gcraParams(level.rule, level.factor);
+  return ['r', emissionMs, toleranceMs];
+}
+
+export class RedisLimiterBackend implements LimiterBackend {
+  readonly kind = 'redis' as const;
+  private readonly redis: Redis & LimiterCommands;
+
+  constructor(redis: Redis) {
+    this.redis = withCommands(redis);
+  }
+
+  async decide(levels: readonly LevelSpec[], options: DecideOptions): Promise<Decision> {
+    const args: (string | number)[] = [levels.length];
+    for (const level of levels) args.push(level.key);
+    args.push(options.maxWaitMs, options.leaseId);
+    for (const level of levels) args.push(...levelArgs(level));
+    const [allowed, ms, denied, concurrency] = await this.redis.rlDecide(...(args as [number, ...(string | number)[]]));
+    if (allowed === 1) return { allowed: true, waitMs: Math.max(0, ms) };
+    return { allowed: false, retryAfterMs: Math.max(1, ms), deniedLevel: denied - 1, reason: concurrency === 1 ? 'concurrency' : 'rate' };
+  }
+
+  async release(keys: readonly string[], leaseId: string): Promise<void> {
+    if (keys.length === 0) return;
+    await Promise.all(keys.map((key) => this.redis.zrem(key, leaseId)));
+  }
+
+  async block(level: LevelSpec, blockMs: number): Promise<void> {
+    if (level.rule.kind !== 'rate' || blockMs <= 0) return;
+    await this.redis.rlBlock(level.key, Math.ceil(blockMs), gcraParams(level.rule, level.factor).toleranceMs);
+  }
+
+  async readAdaptive(keys: readonly string[]): Promise<Map<string, AdaptiveState>> {
+    const result = new Map<string, AdaptiveState>();
+    const rows = await Promise.all(keys.map((key) => this.redis.hmget(adaptiveKey(key), 'f', 'at')));
+    rows.forEach(([f, at], index) => {
+      if (f != null && at != null) result.set(keys[index]!, { factor: Number(f), penalizedAt: Number(at) + SCRIPT_EPOCH_MS });
+    });
+    return result;
+  }
+
+  async lowerAdaptive(key: string, change: AdaptiveChange, policy: AdaptivePolicy): Promise<AdaptiveState> {
+    const [f, at] = await this.redis.rlLower(adaptiveKey(key), change.multiplier, change.cap, policy.quietMs, policy.stepMs, policy.step, policy.minFactor);
+    return { factor: Number(f), penalizedAt: Number(at) + SCRIPT_EPOCH_MS };
+  }
+}
+
+export function adaptiveKey(key: string): string {
+  return `${key}:ad`;
+}

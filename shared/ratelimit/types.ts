@@ -1,0 +1,106 @@
+/**
+ * The vocabulary of the rate limiter: limit rules (rate or concurrency), the levels one call is checked
+ * against, and the backend port that decides over all levels at once. Redis and in-memory backends both
+ * implement `LimiterBackend` and pass one conformance suite (tests/ratelimit/conformance.test.ts).
+ */
+
+/**
+ * A limit rule, as data. `rate` is enforced with GCRA: a sustained `limit` per `windowMs` with bursts of up
+ * to `burst` calls (default 1: calls spaced evenly, so no window of `windowMs` ever holds more than `limit`).
+ * `concurrency` is a semaphore whose leases expire after `leaseMs`, so a dead worker frees its slot.
+ */
+export type LimitRule =
+  | { kind: 'rate'; limit: number; windowMs: number; burst?: number }
+  | { kind: 'concurrency'; limit: number; leaseMs: number };
+
+export type RateRule = Extract<LimitRule, { kind: 'rate' }>;
+export type ConcurrencyRule = Extract<LimitRule, { kind: 'concurrency' }>;
+
+/** Which part of the budget a level stands for; used for keys, diagnostics and adaptive targeting. */
+export type LevelName = 'tenant' | 'integration' | 'operation' | 'app' | 'concurrency' | 'inbound';
+
+/** One level a call is checked against: a full backend key, its rule and the adaptive multiplier. */
+export interface LevelSpec {
+  name: LevelName;
+  key: string;
+  rule: LimitRule;
+  /** Multiplier (0 < factor ≤ 1) on the rule's rate; lowered by provider signals. Ignored for concurrency. */
+  factor?: number;
+}
+
+export interface DecideOptions {
+  /**
+   * How long the caller is willing to wait for its turn. When every level can serve the call within this
+   * time, the turn is reserved at once (FIFO in arrival order) and `waitMs` says how long to sleep before
+   * sending; otherwise nothing is consumed.
+   */
+  maxWaitMs: number;
+  /** Lease id for concurrency levels (unique per acquisition). */
+  leaseId: string;
+}
+
+export type Decision =
+  | { allowed: true; waitMs: number }
+  | {
+      allowed: false;
+      /** When a retry may succeed (for concurrency: when the oldest lease expires at the latest). */
+      retryAfterMs: number;
+      /** Index into the levels of the first level that refused. */
+      deniedLevel: number;
+      reason: 'rate' | 'concurrency';
+    };
+
+export interface LimiterBackend {
+  readonly kind: 'redis' | 'local';
+  /** All-or-nothing over every level: when one refuses, none is consumed. */
+  decide(levels: readonly LevelSpec[], options: DecideOptions): Promise<Decision>;
+  /** Frees the lease `leaseId` on the given concurrency keys. */
+  release(keys: readonly string[], leaseId: string): Promise<void>;
+  /** No call passes `level` before `blockMs` from now (a provider's Retry-After or reset). */
+  block(level: LevelSpec, blockMs: number): Promise<void>;
+  /** Adaptive state by level key (absent: not throttled). */
+  readAdaptive(keys: readonly string[]): Promise<Map<string, AdaptiveState>>;
+  /** Lowers the factor of `key` atomically: new = max(minFactor, min(factor in force × multiplier, cap)). */
+  lowerAdaptive(key: string, change: AdaptiveChange, policy: AdaptivePolicy): Promise<AdaptiveState>;
+}
+
+/** The stored adaptive state of one key: the factor set at the last penalty and when that was. */
+export interface AdaptiveState {
+  factor: number;
+  penalizedAt: number;
+}
+
+export interface AdaptiveChange {
+  multiplier: number;
+  cap: number;
+}
+
+/** How fast a lowered rate comes back: nothing for `quietMs`, then `step` every `stepMs` up to 1. */
+export interface AdaptivePolicy {
+  quietMs: number;
+  stepMs: number;
+  step: number;
+  /** The rate never drops below this multiple of the configured rate. */
+  minFactor: number;
+  /** Multiplier applied on each 429 / 529 / secondary-limit answer. */
+  decrease: number;
+}
+
+export const DEFAULT_ADAPTIVE_POLICY: AdaptivePolicy = { quietMs: 30_000, stepMs: 5_000, step: 0.1, minFactor: 0.05, decrease: 0.5 };
+
+/** GCRA parameters of a rate rule under a factor: emission interval and burst tolerance, in ms. */
+export function gcraParams(rule: RateRule, factor = 1): { emissionMs: number; toleranceMs: number } {
+  const f = Math.min(1, Math.max(factor, 1e-6));
+  const emissionMs = rule.windowMs / rule.limit / f;
+  const burst = Math.max(1, Math.floor(rule.burst ?? 1));
+  return { emissionMs, toleranceMs: (burst - 1) * emissionMs };
+}
+
+/** The factor in force at `nowMs` after recovery since the last penalty. */
+export function effectiveFactor(state: AdaptiveState | undefined, nowMs: number, policy: AdaptivePolicy): number {
+  if (!state) return 1;
+  const quietFor = nowMs - state.penalizedAt - policy.quietMs;
+  if (quietFor < 0) return state.factor;
+  const steps = Math.floor(quietFor / policy.stepMs) + 1;
+  return Math.min(1, state.factor + steps * policy.step);
+}

@@ -1,0 +1,86 @@
+/**
+ * The composition root: builds every port from validated settings once per process. Both hosts (Azure
+ * Functions and the local host) and the tests get their handlers' dependencies from here.
+ */
+import type { Settings } from '../config/settings';
+import { createLogger, type Logger } from '../observability/logger';
+import { Metrics } from '../observability/metrics';
+import { openDocumentStore, type DocumentStore } from '../storage/cosmos-client';
+import { IntegrationsRepository } from '../storage/integrations-repository';
+import { SyncRunsRepository } from '../storage/sync-runs-repository';
+import type { QueueSender } from '../messaging/queue-port';
+import { EmbeddedQueue } from '../messaging/embedded-queue';
+import { ServiceBusQueue } from '../messaging/service-bus-queue';
+import { openBlobArchive, type BlobArchive } from '../blob/blob-archive';
+import { createRedisClient, type RedisClient } from '../redis/redis-client';
+import { createAdminAuthenticator, type AdminAuthenticator } from '../http/admin-auth';
+import type { WebhookVerifiers } from '../webhooks/receiver';
+
+export interface AppServices {
+  settings: Settings;
+  logger: Logger;
+  metrics: Metrics;
+  store: DocumentStore;
+  integrations: IntegrationsRepository;
+  runs: SyncRunsRepository;
+  queue: QueueSender;
+  /** Present when the embedded queue is in use (local host, tests): dead letters and depth live here. */
+  embeddedQueue?: EmbeddedQueue;
+  blob: BlobArchive;
+  redis?: RedisClient;
+  adminAuth: AdminAuthenticator;
+  /** Per-provider webhook verification; a provider without one is rejected (fail closed). */
+  webhookVerifiers: WebhookVerifiers;
+  now(): Date;
+  close(): Promise<void>;
+}
+
+export interface ServiceOverrides {
+  logger?: Logger;
+  now?: () => Date;
+  webhookVerifiers?: WebhookVerifiers;
+}
+
+export async function createServices(settings: Settings, overrides: ServiceOverrides = {}): Promise<AppServices> {
+  const logger = overrides.logger ?? createLogger({ level: settings.logLevel, format: settings.logFormat });
+  const store = await openDocumentStore(settings.cosmos, settings.azureClientId);
+  const embeddedQueue =
+    settings.queue.kind === 'embedded'
+      ? new EmbeddedQueue({
+          maxDeliveryCount: settings.queueLimits.maxDeliveryCount,
+          duplicateWindowMs: settings.queueLimits.duplicateWindowMs,
+          lockDurationMs: settings.queueLimits.lockDurationMs,
+        })
+      : undefined;
+  const queue: QueueSender =
+    embeddedQueue ??
+    new ServiceBusQueue({
+      connectionString: settings.queue.kind === 'servicebus' ? settings.queue.connectionString : undefined,
+      fullyQualifiedNamespace: settings.queue.kind === 'servicebus' ? settings.queue.fullyQualifiedNamespace : undefined,
+      azureClientId: settings.azureClientId,
+    });
+  const blob = await openBlobArchive(settings.blob, settings.azureClientId);
+  const redis = settings.redis.url ? createRedisClient(settings.redis.url) : undefined;
+  redis?.on('error', (error) => logger.warn('redis connection problem', { error }));
+
+  return {
+    settings,
+    logger,
+    metrics: new Metrics(),
+    store,
+    integrations: new IntegrationsRepository(store.containers.integrations),
+    runs: new SyncRunsRepository(store.containers.syncRuns),
+    queue,
+    embeddedQueue,
+    blob,
+    redis,
+    adminAuth: createAdminAuthenticator(settings.adminAuth),
+    webhookVerifiers: overrides.webhookVerifiers ?? {},
+    now: overrides.now ?? (() => new Date()),
+    close: async () => {
+      await queue.close();
+      redis?.disconnect();
+      store.dispose();
+    },
+  };
+}

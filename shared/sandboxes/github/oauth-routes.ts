@@ -1,0 +1,69 @@
+/**
+ * GitHub's OAuth web flow endpoints: GET /login/oauth/authorize redirects back with a code; POST
+ * /login/oauth/access_token exchanges a code (PKCE S256 supported) or a refresh token. Failures come back as
+ * HTTP 200 with an `error` field, and the answer is form-encoded unless the client asks for JSON.
+ */
+import type { OAuthAuthority, OAuthErrorCode } from '../common/oauth';
+import type { RequestContext, Router } from '../common/router';
+import type { SandboxResponse } from '../common/types';
+
+const GITHUB_ERROR: Record<OAuthErrorCode, string> = {
+  invalid_request: 'invalid_request',
+  invalid_client: 'incorrect_client_credentials',
+  invalid_grant: 'bad_verification_code',
+  unsupported_grant_type: 'unsupported_grant_type',
+  unauthorized_client: 'unauthorized_client',
+};
+
+function params(ctx: RequestContext): Record<string, string | undefined> {
+  const type = String(ctx.headers['content-type'] ?? '');
+  if (type.includes('json')) {
+    const value = ctx.json();
+    return value && typeof value === 'object' ? Object.fromEntries(Object.entries(value).map(([k, v]) => [k, v === undefined ? undefined : String(v)])) : {};
+  }
+  const form = new URLSearchParams(ctx.rawBody);
+  const fromQuery = Object.fromEntries(ctx.query.entries());
+  return { ...fromQuery, ...Object.fromEntries(form.entries()) };
+}
+
+function answer(ctx: RequestContext, values: Record<string, string | number>): SandboxResponse {
+  if (String(ctx.headers.accept ?? '').includes('application/json')) return { status: 200, json: values };
+  const text = new URLSearchParams(Object.entries(values).map(([k, v]): [string, string] => [k, String(v)])).toString();
+  return { status: 200, text, headers: { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' } };
+}
+
+export function githubOAuthRoutes(router: Router, authority: OAuthAuthority): void {
+  router.add(
+    'GET',
+    '/login/oauth/authorize',
+    (ctx): SandboxResponse => {
+      const result = authority.authorize(ctx.query);
+      if (result.ok) return { status: 302, headers: { location: result.redirectTo } };
+      return { status: 400, text: `${result.error}: ${result.description}`, headers: { 'content-type': 'text/plain' } };
+    },
+    { public: true },
+  );
+  router.add(
+    'POST',
+    '/login/oauth/access_token',
+    (ctx) => {
+      const input = params(ctx);
+      const client = input.client_id ? { clientId: input.client_id, clientSecret: input.client_secret ?? '' } : undefined;
+      const result = authority.token(client, input);
+      if (!result.ok) {
+        const error = result.error === 'invalid_grant' && input.grant_type === 'refresh_token' ? 'bad_refresh_token' : GITHUB_ERROR[result.error];
+        return answer(ctx, { error, error_description: result.description, error_uri: 'https://docs.github.com/apps/oauth' });
+      }
+      const { tokens } = result;
+      return answer(ctx, {
+        access_token: tokens.accessToken,
+        expires_in: Math.round(tokens.expiresInMs / 1000),
+        refresh_token: tokens.refreshToken,
+        refresh_token_expires_in: 15_897_600,
+        scope: '',
+        token_type: 'bearer',
+      });
+    },
+    { public: true },
+  );
+}

@@ -1,0 +1,114 @@
+/**
+ * The Salesforce sandbox's org: three sObjects with describe-style field lists and a deterministic generator per
+ * object. Ids have the real shape (3-character key prefix, 15 case-sensitive characters plus the 3-character
+ * case-safe suffix) and sort in index order, which lets the lazy store answer "ORDER BY SystemModstamp, Id".
+ */
+import { intBetween, pick, seededRandom, sentence } from '../common/seeded';
+
+export interface SandboxField {
+  name: string;
+  type: string;
+  createable: boolean;
+  updateable: boolean;
+  nillable: boolean;
+  referenceTo?: string[];
+}
+
+export type SObjectName = 'Account' | 'Contact' | 'Opportunity';
+export type SObjectRow = Record<string, unknown> & { Id: string; SystemModstamp: string; IsDeleted: boolean };
+
+const system = (name: string, type: string): SandboxField => ({ name, type, createable: false, updateable: false, nillable: false });
+const field = (name: string, type: string, nillable = true, referenceTo?: string[]): SandboxField => ({ name, type, createable: true, updateable: true, nillable, referenceTo });
+const SYSTEM_FIELDS = [system('Id', 'id'), system('IsDeleted', 'boolean'), system('CreatedDate', 'datetime'), system('LastModifiedDate', 'datetime'), system('SystemModstamp', 'datetime')];
+
+export const SOBJECTS: Record<SObjectName, { keyPrefix: string; salt: number; fields: SandboxField[] }> = {
+  Account: {
+    keyPrefix: '001',
+    salt: 11,
+    fields: [...SYSTEM_FIELDS, field('Name', 'string', false), field('Industry', 'picklist'), field('Phone', 'phone'), field('Website', 'url'), field('BillingCity', 'string'), field('NumberOfEmployees', 'int'), field('AnnualRevenue', 'currency')],
+  },
+  Contact: {
+    keyPrefix: '003',
+    salt: 13,
+    fields: [...SYSTEM_FIELDS, field('FirstName', 'string'), field('LastName', 'string', false), field('Email', 'email'), field('Phone', 'phone'), field('Title', 'string'), field('AccountId', 'reference', true, ['Account'])],
+  },
+  Opportunity: {
+    keyPrefix: '006',
+    salt: 17,
+    fields: [...SYSTEM_FIELDS, field('Name', 'string', false), field('StageName', 'picklist', false), field('Amount', 'currency'), field('CloseDate', 'date', false), field('Probability', 'percent'), field('AccountId', 'reference', true, ['Account'])],
+  },
+};
+
+export const SOBJECT_NAMES = Object.keys(SOBJECTS) as SObjectName[];
+
+/** Seeded history: record i was last modified at SEED_EPOCH + i * SEED_STEP_MS (strictly increasing). */
+const SEED_EPOCH_MS = Date.UTC(2024, 0, 1);
+const SEED_STEP_MS = 5_000;
+const ID_MIDDLE = 'Dn0000';
+const BASE36_WIDTH = 6;
+const SUFFIX_CHARS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ012345';
+
+/** Salesforce datetimes on the wire: 2024-01-02T03:04:05.000+0000. */
+export function formatDatetime(ms: number): string {
+  return new Date(ms).toISOString().replace('Z', '+0000');
+}
+
+export function baseModifiedMs(index: number): number {
+  return SEED_EPOCH_MS + index * SEED_STEP_MS;
+}
+
+/** The documented case-safe suffix: one character per five, from which of them are upper case. */
+function caseSafeSuffix(id15: string): string {
+  let suffix = '';
+  for (let chunk = 0; chunk < 3; chunk += 1) {
+    let bits = 0;
+    for (let i = 0; i < 5; i += 1) {
+      const ch = id15[chunk * 5 + i] ?? '';
+      if (ch >= 'A' && ch <= 'Z') bits |= 1 << i;
+    }
+    suffix += SUFFIX_CHARS[bits];
+  }
+  return suffix;
+}
+
+export function sobjectId(object: SObjectName, index: number): string {
+  const id15 = SOBJECTS[object].keyPrefix + ID_MIDDLE + index.toString(36).toUpperCase().padStart(BASE36_WIDTH, '0');
+  return id15 + caseSafeSuffix(id15);
+}
+
+export function indexOfId(object: SObjectName, id: string): number | undefined {
+  const prefix = SOBJECTS[object].keyPrefix + ID_MIDDLE;
+  if (!id.startsWith(prefix) || (id.length !== 15 && id.length !== 18)) return undefined;
+  const index = Number.parseInt(id.slice(prefix.length, prefix.length + BASE36_WIDTH), 36);
+  return Number.isSafeInteger(index) && sobjectId(object, index).startsWith(id) ? index : undefined;
+}
+
+const INDUSTRIES = ['Technology', 'Finance', 'Healthcare', 'Retail', 'Energy', 'Education', 'Manufacturing'];
+const CITIES = ['Berlin', 'Lisbon', 'Austin', 'Osaka', 'Nairobi', 'Toronto', 'Lyon'];
+const FIRST = ['Ada', 'Grace', 'Alan', 'Edsger', 'Barbara', 'Ken', 'Margaret', 'Linus', 'Frances', 'Dennis'];
+const LAST = ['Lovelace', 'Hopper', 'Turing', 'Dijkstra', 'Liskov', 'Thompson', 'Hamilton', 'Torvalds', 'Allen', 'Ritchie'];
+const STAGES = ['Prospecting', 'Qualification', 'Proposal/Price Quote', 'Negotiation/Review', 'Closed Won', 'Closed Lost'];
+
+export function generateRow(object: SObjectName, index: number, seed: number, accountCount: number): SObjectRow {
+  const random = seededRandom(seed, index, SOBJECTS[object].salt);
+  const modified = baseModifiedMs(index);
+  const common = {
+    Id: sobjectId(object, index),
+    IsDeleted: false,
+    CreatedDate: formatDatetime(modified - intBetween(random, 0, 400) * 86_400_000),
+    LastModifiedDate: formatDatetime(modified),
+    SystemModstamp: formatDatetime(modified),
+  };
+  const accountId = accountCount > 0 ? sobjectId('Account', intBetween(random, 0, accountCount - 1)) : null;
+  if (object === 'Account') {
+    const name = `${sentence(random, 1, 2)} ${pick(random, ['Inc', 'GmbH', 'Ltd', 'SA'])}`;
+    return { ...common, Name: name, Industry: pick(random, INDUSTRIES), Phone: `+1 555 ${intBetween(random, 1000000, 9999999)}`, Website: `https://example.com/a${index}`, BillingCity: pick(random, CITIES), NumberOfEmployees: intBetween(random, 1, 50_000), AnnualRevenue: intBetween(random, 10, 90_000) * 1000 };
+  }
+  if (object === 'Contact') {
+    const first = pick(random, FIRST);
+    const last = pick(random, LAST);
+    return { ...common, FirstName: first, LastName: last, Email: `${first}.${last}.${index}@example.com`.toLowerCase(), Phone: null, Title: pick(random, ['CTO', 'Engineer', 'Buyer', 'VP Sales', null]), AccountId: accountId };
+  }
+  const closeMs = modified + intBetween(random, -90, 180) * 86_400_000;
+  return { ...common, Name: `${sentence(random, 2, 4)} deal`, StageName: pick(random, STAGES), Amount: intBetween(random, 1, 500) * 100, CloseDate: new Date(closeMs).toISOString().slice(0, 10), Probability: intBetween(random, 0, 10) * 10, AccountId: accountId };
+}

@@ -1,0 +1,119 @@
+/**
+ * The `integrations` container. Every tenant-facing call takes the tenantId and reads within that partition,
+ * so tenant A can never see or change tenant B's integrations. The scheduler's cross-tenant scan for due
+ * work is the one exception, named as such.
+ */
+import type { Container } from '@azure/cosmos';
+import type { Integration } from '../domain/integration';
+import { statusOf, translateCosmosError } from './cosmos-client';
+
+export type Stored<T> = T & { _etag: string };
+
+export class IntegrationsRepository {
+  constructor(private readonly container: Container) {}
+
+  async create(integration: Integration): Promise<Stored<Integration>> {
+    try {
+      const { resource } = await this.container.items.create(integration);
+      return strip(resource as Stored<Integration>);
+    } catch (error) {
+      throw translateCosmosError(error, `integration ${integration.id}`);
+    }
+  }
+
+  /** Undefined when absent or when it belongs to another tenant (the partition read cannot cross tenants). */
+  async get(tenantId: string, integrationId: string): Promise<Stored<Integration> | undefined> {
+    try {
+      const { resource } = await this.container.item(integrationId, tenantId).read<Stored<Integration>>();
+      return resource && resource.tenantId === tenantId ? strip(resource) : undefined;
+    } catch (error) {
+      if (statusOf(error) === 404) return undefined;
+      throw translateCosmosError(error, `integration ${integrationId}`);
+    }
+  }
+
+  async list(tenantId: string, limit = 500): Promise<Stored<Integration>[]> {
+    try {
+      const { resources } = await this.container.items
+        .query<Stored<Integration>>(
+          { query: 'SELECT * FROM c WHERE c.tenantId = @tenantId ORDER BY c.createdAt', parameters: [{ name: '@tenantId', value: tenantId }] },
+          { partitionKey: tenantId, maxItemCount: limit },
+        )
+        .fetchNext();
+      return resources.map(strip);
+    } catch (error) {
+      throw translateCosmosError(error, 'integrations');
+    }
+  }
+
+  /** Replace guarded by the ETag read earlier: a concurrent change fails with precondition_failed. */
+  async replace(integration: Stored<Integration>): Promise<Stored<Integration>> {
+    const { _etag, ...body } = integration;
+    try {
+      const { resource } = await this.container
+        .item(integration.id, integration.tenantId)
+        .replace(body, { accessCondition: { type: 'IfMatch', condition: _etag } });
+      return strip(resource as Stored<Integration>);
+    } catch (error) {
+      throw translateCosmosError(error, `integration ${integration.id}`);
+    }
+  }
+
+  async delete(tenantId: string, integrationId: string): Promise<boolean> {
+    try {
+      await this.container.item(integrationId, tenantId).delete();
+      return true;
+    } catch (error) {
+      if (statusOf(error) === 404) return false;
+      throw translateCosmosError(error, `integration ${integrationId}`);
+    }
+  }
+
+  /** See findIntegrationForWebhook. */
+  findForWebhook(integrationId: string): Promise<Stored<Integration> | undefined> {
+    return findIntegrationForWebhook(this.container, integrationId);
+  }
+
+  /** Cross-tenant, for SyncScheduler only: enabled integrations whose next sync time has come. */
+  async findDueAcrossTenants(now: Date, limit: number): Promise<Stored<Integration>[]> {
+    try {
+      const { resources } = await this.container.items
+        .query<Stored<Integration>>(
+          {
+            query: "SELECT * FROM c WHERE c.enabled = true AND c.status = 'active' AND c.nextSyncAt <= @now ORDER BY c.nextSyncAt",
+            parameters: [{ name: '@now', value: now.toISOString() }],
+          },
+          { maxItemCount: limit },
+        )
+        .fetchNext();
+      return resources.slice(0, limit).map(strip);
+    } catch (error) {
+      throw translateCosmosError(error, 'due integrations');
+    }
+  }
+}
+
+/** Keep our fields and the ETag; drop the other Cosmos system properties. */
+function strip<T extends { _etag: string }>(doc: T): T {
+  const { _rid, _self, _ts, _attachments, ...rest } = doc as T & Record<string, unknown>;
+  void _rid, void _self, void _ts, void _attachments;
+  return rest as T;
+}
+
+export { strip as stripSystemFields };
+
+/**
+ * Webhook routing only: a provider calls /api/webhooks/{provider}/{integrationId} without a tenant, so the
+ * integration is found by its unguessable id across partitions. Callers must verify the request before
+ * acting on the result.
+ */
+export async function findIntegrationForWebhook(container: Container, integrationId: string): Promise<Stored<Integration> | undefined> {
+  try {
+    const { resources } = await container.items
+      .query<Stored<Integration>>({ query: 'SELECT * FROM c WHERE c.id = @id', parameters: [{ name: '@id', value: integrationId }] }, { maxItemCount: 2 })
+      .fetchNext();
+    return resources.length === 1 ? strip(resources[0]!) : undefined;
+  } catch (error) {
+    throw translateCosmosError(error, 'integration');
+  }
+}

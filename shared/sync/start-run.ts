@@ -1,0 +1,56 @@
+/**
+ * Starting a sync run: write the run document, then enqueue its first page on `sync-inbound` (session = the
+ * integration, message id = the run id, so a duplicated start is dropped by duplicate detection).
+ * Both steps are idempotent for a given run id, so a crashed start can simply be repeated.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Integration } from '../domain/integration';
+import { emptyCounters, type RunTrigger, type SyncJobMessage, type SyncMode, type SyncRun } from '../domain/sync-run';
+import type { QueueSender } from '../messaging/queue-port';
+import { QUEUES } from '../messaging/queues';
+import type { SyncRunsRepository } from '../storage/sync-runs-repository';
+import type { TraceContext } from '../observability/correlation';
+
+export interface StartRunRequest {
+  integration: Pick<Integration, 'id' | 'tenantId'>;
+  mode: SyncMode;
+  trigger: RunTrigger;
+  trace: TraceContext;
+  /** A deterministic id makes repeated starts of the same run collapse into one. */
+  runId?: string;
+  ids?: string[];
+  entity?: string;
+  now: Date;
+}
+
+export async function startRun(deps: { runs: SyncRunsRepository; queue: QueueSender }, request: StartRunRequest): Promise<SyncRun> {
+  const runId = request.runId ?? randomUUID();
+  const { integration } = request;
+  const { run } = await deps.runs.createOrGet({
+    id: runId,
+    integrationId: integration.id,
+    tenantId: integration.tenantId,
+    mode: request.mode,
+    trigger: request.trigger,
+    status: 'queued',
+    counters: emptyCounters(),
+    queuedAt: request.now.toISOString(),
+    traceId: request.trace.traceId,
+  });
+  const body: SyncJobMessage = {
+    kind: 'sync-page',
+    runId,
+    tenantId: integration.tenantId,
+    integrationId: integration.id,
+    mode: request.mode,
+    page: 0,
+    ...(request.entity ? { entity: request.entity } : {}),
+    ...(request.ids ? { ids: request.ids } : {}),
+  };
+  await deps.queue.send(QUEUES.syncInbound.name, [
+    { messageId: `${runId}:0`, sessionId: integration.id, body, applicationProperties: { traceparent: request.trace.traceparent } },
+  ]);
+  const { _etag, ...plain } = run;
+  void _etag;
+  return plain;
+}

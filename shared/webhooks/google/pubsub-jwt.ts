@@ -1,0 +1,107 @@
+/**
+ * Google Pub/Sub push authentication: `Authorization: Bearer <JWT>` signed RS256 by Google. The token is checked
+ * against a JWKS (cached per URL), the issuer, the configured audience and service account (with a verified
+ * email) and its expiry with a small clock skew. The token authenticates the sender only; TLS protects the body.
+ */
+import { isRecord, parseJsonObject, stringOf, type JsonRecord } from '../json';
+import type { RejectionReason, VerifyRequest, VerifyResult } from '../types';
+import { JwksCache } from './jwks';
+import { decodeJwt, verifyRs256 } from './jwt';
+
+export const GOOGLE_JWKS_URL = 'https://www.googleapis.com/oauth2/v3/certs';
+export const GOOGLE_ISSUERS: readonly string[] = ['accounts.google.com', 'https://accounts.google.com'];
+export const DEFAULT_CLOCK_SKEW_MS = 30_000;
+export const DEFAULT_JWKS_TIMEOUT_MS = 5_000;
+// Google rotates its signing keys over days; an hour keeps fetches rare while picking up new keys promptly.
+export const DEFAULT_JWKS_CACHE_MAX_AGE_MS = 60 * 60 * 1000;
+// An unknown kid triggers a refetch at most this often, so forged kids cannot hammer the JWKS endpoint.
+export const DEFAULT_JWKS_COOLDOWN_MS = 30_000;
+
+export interface PubSubVerifyOptions {
+  audience: string;
+  serviceAccountEmail: string;
+  jwksUrl?: string;
+  clockSkewMs?: number;
+  jwksTimeoutMs?: number;
+  jwksCacheMaxAgeMs?: number;
+  jwksCooldownMs?: number;
+  signal?: AbortSignal;
+}
+
+const keySets = new Map<string, JwksCache>();
+
+function keySetFor(options: PubSubVerifyOptions): JwksCache | undefined {
+  const url = options.jwksUrl ?? GOOGLE_JWKS_URL;
+  const settings = {
+    timeoutMs: options.jwksTimeoutMs ?? DEFAULT_JWKS_TIMEOUT_MS,
+    maxAgeMs: options.jwksCacheMaxAgeMs ?? DEFAULT_JWKS_CACHE_MAX_AGE_MS,
+    cooldownMs: options.jwksCooldownMs ?? DEFAULT_JWKS_COOLDOWN_MS,
+  };
+  const cacheKey = `${url} ${settings.timeoutMs} ${settings.maxAgeMs} ${settings.cooldownMs}`;
+  let keySet = keySets.get(cacheKey);
+  if (!keySet) {
+    if (!URL.canParse(url) || !/^https?:$/.test(new URL(url).protocol)) return undefined;
+    keySet = new JwksCache(url, settings);
+    keySets.set(cacheKey, keySet);
+  }
+  return keySet;
+}
+
+/** Forget cached key sets (tests, or after an operator changes the JWKS URL). */
+export function clearJwksCache(): void {
+  keySets.clear();
+}
+
+function bearerToken(authorization: string | undefined): string | undefined {
+  const match = /^Bearer ([A-Za-z0-9_\-.]+)$/i.exec(authorization ?? '');
+  return match?.[1];
+}
+
+/** Claim checks in a fixed order, so a token with several faults always reports the same reason. */
+function claimsReason(payload: JsonRecord, options: PubSubVerifyOptions, nowMs: number): RejectionReason | undefined {
+  const skewS = (options.clockSkewMs ?? DEFAULT_CLOCK_SKEW_MS) / 1000;
+  const nowS = nowMs / 1000;
+  const { exp, iat, nbf, iss, aud } = payload;
+  if (typeof exp !== 'number' || typeof iat !== 'number') return 'malformed';
+  if (exp <= nowS - skewS) return 'token_expired';
+  if (iat > nowS + skewS || (typeof nbf === 'number' && nbf > nowS + skewS)) return 'future_timestamp';
+  if (typeof iss !== 'string' || !GOOGLE_ISSUERS.includes(iss)) return 'wrong_issuer';
+  const audiences = Array.isArray(aud) ? aud : [aud];
+  if (!audiences.includes(options.audience)) return 'wrong_audience';
+  const email = stringOf(payload.email);
+  if (!email || email.toLowerCase() !== options.serviceAccountEmail.toLowerCase()) return 'wrong_email';
+  if (payload.email_verified !== true && payload.email_verified !== 'true') return 'email_unverified';
+  return undefined;
+}
+
+/** The push envelope's message id is Pub/Sub's own delivery id (kept on redelivery). */
+export function pubSubMessageId(rawBody: Buffer): string | undefined {
+  const body = parseJsonObject(rawBody);
+  const message = body && isRecord(body.message) ? body.message : undefined;
+  return message ? (stringOf(message.messageId) ?? stringOf(message.message_id)) : undefined;
+}
+
+export async function verifyGooglePubSub(request: VerifyRequest, options: PubSubVerifyOptions): Promise<VerifyResult> {
+  if (!options.audience || !options.serviceAccountEmail) return { ok: false, reason: 'misconfigured' };
+  const keySet = keySetFor(options);
+  if (!keySet) return { ok: false, reason: 'misconfigured' };
+  const token = bearerToken(request.headers('authorization'));
+  if (!token) return { ok: false, reason: 'missing_signature' };
+  const jwt = decodeJwt(token);
+  if (!jwt) return { ok: false, reason: 'malformed' };
+  // Checked before any key lookup: `none`, HS256 and friends never reach the network or the verifier.
+  if (jwt.header.alg !== 'RS256' || 'crit' in jwt.header) return { ok: false, reason: 'bad_signature' };
+  let key;
+  try {
+    key = await keySet.keyFor(stringOf(jwt.header.kid), options.signal);
+  } catch {
+    // Only the key set fetch can fail here: an outage on our side, not a verdict on the sender.
+    return { ok: false, reason: 'verifier_unavailable' };
+  }
+  if (!key || !verifyRs256(jwt, key)) return { ok: false, reason: 'bad_signature' };
+  const reason = claimsReason(jwt.payload, options, request.now);
+  if (reason) return { ok: false, reason };
+  const deliveryId = pubSubMessageId(request.rawBody);
+  if (!deliveryId) return { ok: false, reason: 'malformed' };
+  return { ok: true, deliveryId, outcome: { kind: 'event' } };
+}

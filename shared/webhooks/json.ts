@@ -1,0 +1,31 @@
+/** Parsing helpers that never throw: a bad payload becomes `undefined`, which callers turn into `malformed`. */
+
+export type JsonRecord = Record<string, unknown>;
+
+export function parseJson(raw: Buffer | string): unknown {
+  try {
+    return JSON.parse(typeof raw === 'string' ? raw : raw.toString('utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+export function isRecord(value: unknown): value is JsonRecord {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+export function parseJsonObject(raw: Buffer | string): JsonRecord | undefined {
+  const value = parseJson(raw);
+  return isRecord(value) ? value : undefined;
+}
+
+/** A string or number field as a non-empty string id; anything else is undefined. */
+export function idOf(value: unknown): string | undefined {
+  if (typeof value === 'string' && value.length > 0) return value;
+  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+  return undefined;
+}
+
+export function stringOf(value: unknown): string | undefined {
+  return typeof value === 'string' && value.length > 0 ? value : undefined;
+}
