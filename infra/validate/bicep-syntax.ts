@@ -2,8 +2,7 @@
  * Parses Bicep with tree-sitter-bicep (no Bicep compiler can run offline) and lists syntax problems:
  * every ERROR node and every token the parser had to invent (MISSING), with its line and column.
  */
-import Parser from 'tree-sitter';
-import Bicep from 'tree-sitter-bicep';
+import type Parser from 'tree-sitter';
 
 export type SyntaxNode = Parser.SyntaxNode;
 
@@ -13,14 +12,25 @@ export interface SyntaxProblem {
   message: string;
 }
 
-let parser: Parser | undefined;
+/**
+ * One parser per process. tree-sitter's JS wrapper patches the native Tree prototype when it loads and
+ * breaks it when loaded a second time in the same process (rootNode becomes undefined), which is what
+ * Jest does: a fresh module registry and global object per test file. So the parser is created once and
+ * kept on an object every registry shares: a Node core module (Jest hands out the real one).
+ */
+const PARSER_KEY = Symbol.for('infra-validate.bicep-parser');
 
 function getParser(): Parser {
-  if (!parser) {
-    parser = new Parser();
-    parser.setLanguage(Bicep as unknown as Parser.Language);
+  /* eslint-disable @typescript-eslint/no-require-imports -- see above: loaded lazily, once per process */
+  const holder = require('node:os') as Record<symbol, Parser | undefined>;
+  if (!holder[PARSER_KEY]) {
+    const TreeSitter = require('tree-sitter') as typeof Parser;
+    const parser = new TreeSitter();
+    parser.setLanguage(require('tree-sitter-bicep') as Parser.Language);
+    holder[PARSER_KEY] = parser;
   }
-  return parser;
+  /* eslint-enable @typescript-eslint/no-require-imports */
+  return holder[PARSER_KEY];
 }
 
 /** Parse one Bicep source. Never throws on bad syntax: the tree holds ERROR / MISSING nodes instead. */

@@ -40,6 +40,13 @@ export function getPath(value: Value | undefined, path: string): Value | undefin
   return current;
 }
 
+/** A value as a problem message shows it: expressions by their source text. */
+export function describeValue(value: Value | undefined): string {
+  if (value === undefined) return 'nothing';
+  if (value instanceof Expr) return `the expression ${value.text}`;
+  return JSON.stringify(value);
+}
+
 /** Every string literal reachable in a value, including inside expressions (for id / GUID searches). */
 export function flattenStrings(value: Value | undefined): string[] {
   if (value === undefined || value === null) return [];

@@ -46,6 +46,8 @@ export interface FieldDescriptor {
   writable?: boolean;
   /** For references: the entity this field points at. */
   references?: string;
+  /** The provider's own type name when it says more than `type` (Notion "select", "rich_text" …). */
+  providerType?: string;
 }
 
 export interface EntityDescriptor {

@@ -7,6 +7,7 @@ import type { AdapterCapabilities, AdapterContext, AdapterFactory, ProviderAdapt
 import { githubAdapterFactory } from './github';
 import { notionAdapterFactory } from './notion';
 import { salesforceAdapterFactory } from './salesforce';
+import { slackAdapterFactory } from './slack';
 
 export class AdapterRegistry {
   private readonly factories = new Map<ProviderId, AdapterFactory>();
@@ -43,7 +44,7 @@ export function createDefaultRegistry(): AdapterRegistry {
   registry.register(githubAdapterFactory);
   registry.register(notionAdapterFactory);
   registry.register(salesforceAdapterFactory);
-  // Part B (issue 3): registry.register(slackAdapterFactory);
+  registry.register(slackAdapterFactory);
   // Part B (issue 3): registry.register(googleAdapterFactory);
   return registry;
 }

@@ -50,6 +50,8 @@ export interface RefreshOneOptions {
   /** The version whose token the caller used: a newer stored version means someone already refreshed. */
   usedVersion?: string;
   waitForLock?: boolean;
+  /** updatedAt from the listing that chose this credential (lets a fresher refresh elsewhere skip it). */
+  listedUpdatedAt?: string;
   signal?: AbortSignal;
 }
 
@@ -60,6 +62,8 @@ export interface RefreshDueResult {
 }
 
 type OAuthCode = CredentialOf<'oauth2_authorization_code'>;
+/** What the lock's finish step records: clear the journal? how long is the stored token fresh? */
+type Settle = { clearJournal: boolean; fresh?: { untilMs: number; storedAt: string } };
 
 function failed(ref: CredentialRef, error: unknown): RefreshOutcome {
   const e = toAppError(error);
@@ -102,7 +106,8 @@ export class RefreshEngine {
     const worker = async (): Promise<void> => {
       while (next < due.length && !options.signal?.aborted) {
         const index = next++;
-        outcomes[index] = await this.refreshOne(due[index]!.ref, { marginMs: options.marginMs, now, waitForLock: false, signal: options.signal });
+        const item = due[index]!;
+        outcomes[index] = await this.refreshOne(item.ref, { marginMs: options.marginMs, now, waitForLock: false, listedUpdatedAt: item.updatedAt, signal: options.signal });
       }
     };
     await Promise.all(Array.from({ length: Math.min(this.options.concurrency ?? 8, due.length) }, worker));
@@ -123,14 +128,18 @@ export class RefreshEngine {
   async refreshOne(ref: CredentialRef, options: RefreshOneOptions = {}): Promise<RefreshOutcome> {
     const id = secretNameOf(ref);
     const deadline = Date.now() + this.lockWaitMs;
+    const fresh = { beyondMs: options.force ? 0 : (options.now ?? this.clock()).getTime() + (options.marginMs ?? 0), listedUpdatedAt: options.listedUpdatedAt };
     try {
       for (;;) {
-        const handle = await this.lock.acquire(id, this.lockTtlMs);
-        if (handle) {
+        const acquired = await this.lock.acquire(id, this.lockTtlMs, fresh);
+        if (acquired === 'fresh') return { ref, outcome: 'not_due', reason: 'not_expiring' };
+        if (acquired) {
+          // Settled unless the token request may have spent the refresh token without a stored result.
+          const settle: Settle = { clearJournal: true };
           try {
-            return await this.refreshLocked(ref, id, handle, options);
+            return await this.refreshLocked(ref, acquired.handle, acquired.previous !== undefined, options, settle);
           } finally {
-            await this.lock.release(handle).catch(() => undefined);
+            await this.lock.finish(acquired.handle, settle).catch(() => undefined);
           }
         }
         if (!options.waitForLock) return { ref, outcome: 'not_due', reason: 'locked_elsewhere' };
@@ -153,7 +162,7 @@ export class RefreshEngine {
     return { ref, outcome: 'refreshed', by: 'other', version: current.version, accessExpiresAt: credential.type === 'oauth2_authorization_code' ? credential.expiresAt : undefined };
   }
 
-  private async refreshLocked(ref: CredentialRef, id: string, handle: LockHandle, options: RefreshOneOptions): Promise<RefreshOutcome> {
+  private async refreshLocked(ref: CredentialRef, handle: LockHandle, interrupted: boolean, options: RefreshOneOptions, settle: Settle): Promise<RefreshOutcome> {
     const { service } = this.options;
     const read = await service.read(ref, { fresh: true, signal: options.signal });
     if (!read) return failed(ref, new AppError('not_found', `credential ${refKey(ref)} does not exist`));
@@ -162,22 +171,23 @@ export class RefreshEngine {
     if (credential.type !== 'oauth2_authorization_code') return failed(ref, new AppError('validation', `credential ${refKey(ref)} is a ${credential.type}; only oauth2_authorization_code is refreshed`));
     if (doc.status === 'needs_reauth') return { ref, outcome: 'needs_reauth', reason: doc.statusReason ?? 'needs_reauth' };
     if (options.usedVersion !== undefined && read.version !== options.usedVersion) return this.byOther(ref, read);
-    if (!options.force && !isDue(credential.expiresAt, options.now ?? this.clock(), options.marginMs ?? 0)) return { ref, outcome: 'not_due', reason: 'not_expiring' };
+    if (!options.force && !isDue(credential.expiresAt, options.now ?? this.clock(), options.marginMs ?? 0)) {
+      if (credential.expiresAt) settle.fresh = { untilMs: Date.parse(credential.expiresAt), storedAt: doc.updatedAt };
+      return { ref, outcome: 'not_due', reason: 'not_expiring' };
+    }
     if (!credential.refreshToken) {
       await service.markNeedsReauth(ref, 'no_refresh_token', { signal: options.signal });
       return { ref, outcome: 'needs_reauth', reason: 'no_refresh_token' };
     }
 
-    const journal = await this.lock.readJournal(id);
-    const interrupted = journal !== undefined && journal.fence !== handle.fence;
-    if (interrupted) this.logger.warn('an earlier refresh of this credential did not finish', { credential: refKey(ref), startedAt: journal.startedAt, instance: journal.instanceId });
-    await this.lock.beginJournal(id, handle.fence);
+    if (interrupted) this.logger.warn('an earlier refresh of this credential did not finish', { credential: refKey(ref) });
 
+    settle.clearJournal = false;
     let tokens: TokenSet;
     try {
       tokens = await withRetry(
-        async () => {
-          if (!(await this.lock.extend(handle, this.lockTtlMs))) throw new AppError('conflict', 'refresh lock lost before the token request');
+        async (attempt) => {
+          if (attempt > 1 && !(await this.lock.extend(handle, this.lockTtlMs))) throw new AppError('conflict', 'refresh lock lost before the token request');
           return requestToken(
             { tokenEndpoint: credential.tokenEndpoint, clientId: credential.clientId, clientSecret: credential.clientSecret, clientAuth: credential.clientAuth, params: { grant_type: 'refresh_token', refresh_token: credential.refreshToken! } },
             { timeoutMs: this.requestTimeoutMs, signal: options.signal },
@@ -187,12 +197,13 @@ export class RefreshEngine {
         { signal: options.signal, onRetry: (attempt, delayMs, error) => this.logger.warn('token refresh will be retried', { credential: refKey(ref), attempt, delayMs, code: toAppError(error).code }) },
       );
     } catch (error) {
-      return this.onTokenError(ref, id, read.version, interrupted, error, options.signal);
+      return this.onTokenError(ref, read.version, interrupted, error, settle, options.signal);
     }
 
     await this.options.faults?.afterTokenResponse?.(ref);
     const stored = await this.store(ref, doc, credential, tokens, handle, options.signal);
-    await this.lock.endJournal(id);
+    settle.clearJournal = true;
+    if (stored.accessExpiresAt) settle.fresh = { untilMs: Date.parse(stored.accessExpiresAt), storedAt: stored.updatedAt };
     this.logger.info('credential refreshed', { credential: refKey(ref), provider: credential.provider, fence: handle.fence, recoveredInterrupted: interrupted || undefined });
     return { ref, outcome: 'refreshed', by: 'self', version: stored.version, accessExpiresAt: stored.accessExpiresAt };
   }
@@ -216,7 +227,7 @@ export class RefreshEngine {
     return withRetry(() => this.options.service.write(nextDoc, { signal }), this.retry, { signal });
   }
 
-  private async onTokenError(ref: CredentialRef, id: string, readVersion: string, interrupted: boolean, error: unknown, signal?: AbortSignal): Promise<RefreshOutcome> {
+  private async onTokenError(ref: CredentialRef, readVersion: string, interrupted: boolean, error: unknown, settle: Settle, signal?: AbortSignal): Promise<RefreshOutcome> {
     const appError = isAppError(error) ? error : toAppError(error);
     if (appError.code === 'auth_revoked') {
       // A worker whose lock had expired may have stored new tokens meanwhile: then nothing is wrong.
@@ -225,11 +236,11 @@ export class RefreshEngine {
       const oauthError = typeof appError.details?.oauthError === 'string' ? appError.details.oauthError : 'rejected';
       const reason = interrupted ? 'refresh_interrupted' : oauthError;
       await this.options.service.markNeedsReauth(ref, reason, { signal });
-      await this.lock.endJournal(id);
+      settle.clearJournal = true;
       return { ref, outcome: 'needs_reauth', reason };
     }
     // An answered request did not spend the refresh token; a timeout or network error may have.
-    if (appError.details?.httpStatus !== undefined) await this.lock.endJournal(id);
+    if (appError.details?.httpStatus !== undefined) settle.clearJournal = true;
     this.logger.error('token refresh failed', { credential: refKey(ref), code: appError.code, retryable: appError.retryable });
     return failed(ref, appError);
   }

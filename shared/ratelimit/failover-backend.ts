@@ -152,10 +152,13 @@ export class FailoverLimiterBackend implements LimiterBackend {
   }
 }
 
-/** Script and argument errors are bugs to surface; socket trouble and timeouts mean "Redis is down". */
+/** Replies that mean the server cannot serve now (a long script, loading, failover), not a bug of ours. */
+const UNAVAILABLE_REPLY = /^(BUSY|LOADING|MASTERDOWN|TRYAGAIN|CLUSTERDOWN)\b/;
+
+/** Script and argument errors are bugs to surface; socket trouble, timeouts and busy servers mean "down". */
 function isConnectionProblem(error: unknown): boolean {
   if (error instanceof RedisTimeout) return true;
   if (!(error instanceof Error)) return false;
-  if (error.name === 'ReplyError') return false;
+  if (error.name === 'ReplyError') return UNAVAILABLE_REPLY.test(error.message);
   return true;
 }

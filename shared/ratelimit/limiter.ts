@@ -49,6 +49,8 @@ export interface AcquireOptions {
 export interface Permit {
   /** How long the call waited for its turn. */
   waitedMs: number;
+  /** When the turn started on the limiter's clock (Redis server time with Redis), epoch ms. */
+  turnAt: number;
   /** Frees concurrency leases at once (they expire by themselves otherwise). Safe to call twice. */
   release(): Promise<void>;
 }
@@ -100,7 +102,7 @@ export class RateLimiter {
         const decision = await this.backend.decide(levels, { maxWaitMs: remainingMs, leaseId });
         if (decision.allowed) {
           leave?.();
-          const permit = this.permit(semaphores, leaseId, started);
+          const permit = this.permit(semaphores, leaseId, started, decision.turnAt);
           try {
             await sleep(decision.waitMs, options.signal);
           } catch (error) {
@@ -179,10 +181,11 @@ export class RateLimiter {
     return levels;
   }
 
-  private permit(semaphores: string[], leaseId: string, started: number): Permit {
+  private permit(semaphores: string[], leaseId: string, started: number, turnAt: number): Permit {
     let released = false;
     return {
       waitedMs: Date.now() - started,
+      turnAt,
       release: async () => {
         if (released || semaphores.length === 0) return;
         released = true;

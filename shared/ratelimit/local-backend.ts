@@ -56,7 +56,7 @@ export class LocalLimiterBackend implements LimiterBackend {
       else this.liveLeases(level.key, now).set(options.leaseId, now + level.rule.leaseMs);
     });
     if (this.tats.size > SWEEP_THRESHOLD) this.sweep(now);
-    return { allowed: true, waitMs: Math.ceil(wait) };
+    return { allowed: true, waitMs: Math.ceil(wait), turnAt: at };
   }
 
   async release(keys: readonly string[], leaseId: string): Promise<void> {

@@ -17,7 +17,7 @@ import {
 } from './types';
 
 interface LimiterCommands {
-  rlDecide(numKeys: number, ...args: (string | number)[]): Promise<[number, number, number, number]>;
+  rlDecide(numKeys: number, ...args: (string | number)[]): Promise<[number, number, number, number, number?]>;
   rlBlock(key: string, blockMs: number, toleranceMs: number): Promise<number>;
   rlLower(key: string, ...args: (string | number)[]): Promise<[string, string]>;
 }
@@ -57,8 +57,8 @@ export class RedisLimiterBackend implements LimiterBackend {
     for (const level of levels) args.push(level.key);
     args.push(options.maxWaitMs, options.leaseId);
     for (const level of levels) args.push(...levelArgs(level));
-    const [allowed, ms, denied, concurrency] = await this.redis.rlDecide(...(args as [number, ...(string | number)[]]));
-    if (allowed === 1) return { allowed: true, waitMs: Math.max(0, ms) };
+    const [allowed, ms, denied, concurrency, turnUs] = await this.redis.rlDecide(...(args as [number, ...(string | number)[]]));
+    if (allowed === 1) return { allowed: true, waitMs: Math.max(0, ms), turnAt: (turnUs ?? 0) / 1000 + SCRIPT_EPOCH_MS };
     return { allowed: false, retryAfterMs: Math.max(1, ms), deniedLevel: denied - 1, reason: concurrency === 1 ? 'concurrency' : 'rate' };
   }
 

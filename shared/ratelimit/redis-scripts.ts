@@ -7,7 +7,7 @@
 /**
  * decide: KEYS = one key per level. ARGV[1] = max wait (ms), ARGV[2] = lease id, then three values per
  * level: kind ('r' rate | 'c' concurrency), a (emission interval ms | limit), b (tolerance ms | lease ms).
- * Returns {allowed, waitOrRetryMs, deniedLevel (1-based), isConcurrency}. Times are ms since 2023-11-14
+ * Returns {allowed, waitOrRetryMs, deniedLevel (1-based), isConcurrency, turn time in µs}. Times count from 2023-11-14
  * (epoch second 1,700,000,000) so that Lua's 14-digit number format keeps microseconds. Nothing is
  * written unless every level agrees (expired leases are swept, which changes no decision).
  */
@@ -45,7 +45,7 @@ for i = 1, #KEYS do
     redis.call('PEXPIRE', KEYS[i], math.ceil(lease) + 1000)
   end
 end
-return {1, math.ceil(wait), 0, 0}
+return {1, math.ceil(wait), 0, 0, math.floor(at * 1000)}
 `;
 
 /** block: KEYS[1] = rate key; ARGV = block ms, tolerance ms. Pushes the TAT so nothing passes earlier. */

@@ -40,7 +40,12 @@ export interface DecideOptions {
 }
 
 export type Decision =
-  | { allowed: true; waitMs: number }
+  | {
+      allowed: true;
+      waitMs: number;
+      /** When the turn starts, on the deciding backend's clock (epoch ms): the instant the limits count. */
+      turnAt: number;
+    }
   | {
       allowed: false;
       /** When a retry may succeed (for concurrency: when the oldest lease expires at the latest). */

@@ -7,12 +7,13 @@ import type { RunningSandbox, SandboxOptions, SandboxStarter } from './common/ty
 import { startGithubSandbox } from './github';
 import { startNotionSandbox } from './notion';
 import { startSalesforceSandbox } from './salesforce';
+import { startSlackSandbox } from './slack';
 
 export const SANDBOXES: Partial<Record<ProviderId, SandboxStarter>> = {
   github: startGithubSandbox,
   notion: startNotionSandbox,
   salesforce: startSalesforceSandbox,
-  // slack: startSlackSandbox,
+  slack: startSlackSandbox,
   // google: startGoogleSandbox,
 };
 

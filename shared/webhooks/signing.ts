@@ -4,9 +4,11 @@
  */
 import { standardWebhookKey, standardWebhookSignature } from './generic/verify';
 import { githubSignature } from './github/verify';
+import { encodeRs256Jwt } from './google/jwt';
 import { notionSignature } from './notion/verify';
 import { salesforceSignature } from './salesforce/verify';
 import { slackSignature } from './slack/verify';
+import type { KeyObject } from 'node:crypto';
 import { AppError } from '../errors/app-error';
 
 /** `X-Hub-Signature-256` value. */
@@ -34,4 +36,9 @@ export function signStandardWebhook(id: string, ts: number | string, body: Buffe
   const key = standardWebhookKey(secret);
   if (!key) throw new AppError('configuration', 'Standard Webhooks secret is not base64 (optionally after whsec_)', { target: 'secret' });
   return `v1,${standardWebhookSignature(id, ts, body, key)}`;
+}
+
+/** `Authorization: Bearer …` token as Google Pub/Sub push sends it (claims: iss, aud, email, email_verified, iat, exp). */
+export function signGooglePushToken(claims: Record<string, unknown>, privateKey: KeyObject, kid: string): string {
+  return encodeRs256Jwt(claims, privateKey, kid);
 }

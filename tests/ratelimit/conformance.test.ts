@@ -42,7 +42,7 @@ describe.each(backends)('%s backend', (_name, make) => {
 
   it('grants the burst, then refuses with the time until the next emission', async () => {
     const level = rate('a', 10, 10_000, 3); // one every 1,000 ms, bursts of 3
-    for (let i = 0; i < 3; i++) expect(await backend.decide([level], now)).toEqual({ allowed: true, waitMs: 0 });
+    for (let i = 0; i < 3; i++) expect(await backend.decide([level], now)).toMatchObject({ allowed: true, waitMs: 0, turnAt: expect.closeTo(Date.now(), -3) });
     const denied = await backend.decide([level], now);
     expect(denied).toMatchObject({ allowed: false, reason: 'rate', deniedLevel: 0 });
     if (!denied.allowed) {
@@ -76,22 +76,22 @@ describe.each(backends)('%s backend', (_name, make) => {
 
   it('reserves turns in arrival order when the caller may wait', async () => {
     const level = rate('queue', 10, 1000); // one every 100 ms
-    const waits: number[] = [];
+    const turns: number[] = [];
     for (let i = 0; i < 4; i++) {
       const decision = await backend.decide([level], { maxWaitMs: 1000, leaseId: '' });
-      expect(decision.allowed).toBe(true);
-      if (decision.allowed) waits.push(decision.waitMs);
+      if (!decision.allowed) throw new Error('expected a reserved turn');
+      if (i === 0) expect(decision.waitMs).toBe(0);
+      else expect(decision.waitMs).toBeGreaterThan(0);
+      turns.push(decision.turnAt);
     }
-    expect(waits[0]).toBe(0);
-    for (let i = 1; i < 4; i++) {
-      expect(waits[i]! - waits[i - 1]!).toBeGreaterThanOrEqual(95);
-      expect(waits[i]! - waits[i - 1]!).toBeLessThanOrEqual(105);
-    }
-    // Beyond the caller's patience nothing is reserved.
+    // Turns are back to back, one emission interval apart, in the order asked.
+    for (let i = 1; i < 4; i++) expect(turns[i]! - turns[i - 1]!).toBeCloseTo(100, 0);
+    // Beyond the caller's patience nothing is reserved: the next turn is still the one after the fourth.
     const refused = await backend.decide([level], { maxWaitMs: 50, leaseId: '' });
     expect(refused.allowed).toBe(false);
     const next = await backend.decide([level], { maxWaitMs: 1000, leaseId: '' });
-    if (next.allowed) expect(next.waitMs).toBeLessThanOrEqual(waits[3]! + 105);
+    if (!next.allowed) throw new Error('expected a reserved turn');
+    expect(next.turnAt - turns[3]!).toBeCloseTo(100, 0);
   });
 
   it('holds a semaphore until release, and a dead holder lease expires', async () => {

@@ -66,3 +66,33 @@ it('falls back to conservative local limits while Redis is down and returns when
     await server.stop();
   }
 });
+
+it('falls back when Redis stops answering (a busy server) and returns after it recovers', async () => {
+  const server = await startRedisServer();
+  const redis = new Redis(server.settings.REDIS_URL!, { enableAutoPipelining: true });
+  const blocker = new Redis(server.settings.REDIS_URL!);
+  const admin = new Redis(server.settings.REDIS_URL!);
+  const limiter = createRateLimiter({ redis, keyPrefix: 'rlbusy:', maxWaitMs: 0, failover: { timeoutMs: 200, conservativeFactor: 0.5, probeIntervalMs: 100 } });
+  try {
+    await admin.config('SET', 'busy-reply-threshold', '1500');
+    await limiter.setOverride({ tenantId: 't', integrationId: 'i' }, { integration: { kind: 'rate', limit: 100, windowMs: 1000, burst: 10 } });
+    expect(await grantsNow(limiter, 1)).toBe(1);
+    // A script that spins keeps the single-threaded server from answering anyone.
+    const spinning = blocker.eval('local i = 0 while true do i = i + 1 end', 0).catch(() => 'killed');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const started = Date.now();
+    expect(await grantsNow(limiter, 2)).toBe(2);
+    expect(Date.now() - started).toBeLessThan(1000); // one timeout, then local decisions
+    expect(limiter.health()).toMatchObject({ backend: 'local', degraded: true, message: expect.stringContaining('did not answer') });
+    await until(() => Date.now() - started > 1600, 5000);
+    await admin.script('KILL');
+    await spinning;
+    await until(() => limiter.health().backend === 'redis', 5000);
+  } finally {
+    limiter.close();
+    redis.disconnect();
+    blocker.disconnect();
+    admin.disconnect();
+    await server.stop();
+  }
+});

@@ -2,7 +2,7 @@
  * Rules about the Function App: it is a Flex Consumption app of the right shape, and its app settings
  * carry every setting the code reads in Azure (required-settings.ts), in identity-based form.
  */
-import { getPath, refsOf, type Value } from '../bicep-values';
+import { describeValue, getPath, refsOf, type Value } from '../bicep-values';
 import { resourcesOfType, where, type LocatedResource } from '../project';
 import { PLATFORM_PROVIDED, requiredAppSettings } from '../required-settings';
 import { appSettingsOf, functionApps, type Rule } from './common';
@@ -75,7 +75,7 @@ function checkFlexShape(app: LocatedResource, plans: LocatedResource[]): string[
   const problems: string[] = [];
   const expectEqual = (path: string, expected: string): void => {
     const actual = getPath(body, path);
-    if (actual !== expected) problems.push(`${at}: ${path} must be '${expected}', found ${describe(actual)}`);
+    if (actual !== expected) problems.push(`${at}: ${path} must be '${expected}', found ${describeValue(actual)}`);
   };
   const expectSet = (path: string): void => {
     if (getPath(body, path) === undefined) problems.push(`${at}: ${path} is not set`);
@@ -119,8 +119,3 @@ function checkNodeVersion(app: LocatedResource): string[] {
   return [];
 }
 
-function describe(value: Value | undefined): string {
-  if (value === undefined) return 'nothing';
-  if (typeof value === 'object' && value !== null && 'text' in value) return `the expression ${value.text}`;
-  return JSON.stringify(value);
-}

@@ -2,7 +2,7 @@
  * Security rules: identities instead of keys, TLS 1.2 minimum, public network access as a parameter, and a
  * Key Vault that cannot lose secrets by accident.
  */
-import { flattenStrings, getPath, refsOf, type Value } from '../bicep-values';
+import { describeValue, flattenStrings, getPath, refsOf, type Value } from '../bicep-values';
 import { resourcesOfType, where, type InfraProject, type LocatedResource } from '../project';
 import { KEY_BASED_SETTINGS } from '../required-settings';
 import { appSettingsOf, functionApps, type Rule } from './common';
@@ -23,7 +23,7 @@ function requireLiterals(project: InfraProject, requirements: Requirements): str
       for (const [path, expected] of Object.entries(properties)) {
         const actual = getPath(located.resource.body, path);
         if (actual !== expected) {
-          problems.push(`${where(located.file, located.resource.line)}: ${type} '${located.resource.symbol}' must set ${path}: ${JSON.stringify(expected)}, found ${describe(actual)}`);
+          problems.push(`${where(located.file, located.resource.line)}: ${type} '${located.resource.symbol}' must set ${path}: ${JSON.stringify(expected)}, found ${describeValue(actual)}`);
         }
       }
     }
@@ -31,11 +31,6 @@ function requireLiterals(project: InfraProject, requirements: Requirements): str
   return problems;
 }
 
-function describe(value: Value | undefined): string {
-  if (value === undefined) return 'nothing';
-  if (typeof value === 'object' && value !== null && 'text' in value) return value.text;
-  return JSON.stringify(value);
-}
 
 export const identityOnly: Rule = {
   id: 'identity-only',
@@ -109,7 +104,7 @@ export const publicNetworkAccess: Rule = {
       for (const located of resourcesOfType(project, type)) {
         const value = getPath(located.resource.body, 'properties.publicNetworkAccess');
         if (!refsOf(value).some((name) => located.file.params.has(name))) {
-          problems.push(`${where(located.file, located.resource.line)}: ${type} '${located.resource.symbol}' must take properties.publicNetworkAccess from a param, found ${describe(value)}`);
+          problems.push(`${where(located.file, located.resource.line)}: ${type} '${located.resource.symbol}' must take properties.publicNetworkAccess from a param, found ${describeValue(value)}`);
         }
       }
     }

@@ -2,7 +2,7 @@
  * Compact JWS (JWT) reading and RS256 signature checking with node:crypto. Only RS256 is accepted, so `none`
  * and HMAC-with-the-public-key confusions cannot verify. Encodings must be canonical base64url.
  */
-import { verify as verifySignature, type KeyObject } from 'node:crypto';
+import { sign as signBytes, verify as verifySignature, type KeyObject } from 'node:crypto';
 import { isRecord, type JsonRecord } from '../json';
 
 export interface DecodedJwt {
@@ -49,4 +49,11 @@ export function verifyRs256(jwt: DecodedJwt, key: KeyObject): boolean {
   } catch {
     return false;
   }
+}
+
+/** A compact RS256 JWT (what Google's push tokens are); for sandboxes and tests that play Google. */
+export function encodeRs256Jwt(payload: Record<string, unknown>, privateKey: KeyObject, kid: string): string {
+  const encode = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+  const input = `${encode({ alg: 'RS256', kid, typ: 'JWT' })}.${encode(payload)}`;
+  return `${input}.${signBytes('RSA-SHA256', Buffer.from(input, 'ascii'), privateKey).toString('base64url')}`;
 }

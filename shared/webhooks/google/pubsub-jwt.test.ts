@@ -7,6 +7,7 @@ import { freePort } from '../../local-host/free-port';
 import { requestOf } from '../../../tests/webhooks/helpers';
 import { clearJwksCache, verifyGooglePubSub, type PubSubVerifyOptions } from './pubsub-jwt';
 import { parseGoogleEvents } from './events';
+import { signGooglePushToken } from '../signing';
 
 const AUDIENCE = 'https://sync.example.test/api/webhooks/google/int-1';
 const EMAIL = 'pubsub-push@sync-project.iam.gserviceaccount.com';
@@ -89,6 +90,16 @@ describe('verifyGooglePubSub', () => {
   it('accepts a token from the configured service account; the delivery id is the message id', async () => {
     await expect(verify(`Bearer ${token()}`)).resolves.toEqual({ ok: true, deliveryId: '2070443601311540', outcome: { kind: 'event' } });
     await expect(verify(`Bearer ${token({ iss: 'accounts.google.com' })}`)).resolves.toMatchObject({ ok: true });
+  });
+
+  it('accepts what the sandbox signing helper emits', async () => {
+    const claims = { iss: 'accounts.google.com', aud: AUDIENCE, email: EMAIL, email_verified: true, iat: NOW_S, exp: NOW_S + 3_600 };
+    await expect(verify(`Bearer ${signGooglePushToken(claims, signingKey, 'key-1')}`)).resolves.toMatchObject({ ok: true });
+  });
+
+  it('rejects a token issued in the future beyond the skew', async () => {
+    await expect(verify(`Bearer ${token({ iat: NOW_S + 120, exp: NOW_S + 3_700 })}`)).resolves.toEqual({ ok: false, reason: 'future_timestamp' });
+    await expect(verify(`Bearer ${token({ iat: NOW_S + 20 })}`)).resolves.toMatchObject({ ok: true });
   });
 
   it('caches the key set across verifications', async () => {

@@ -1,0 +1,14 @@
+/** Notion adapter factory and its public helpers. */
+import type { AdapterFactory } from '../contract';
+import { NotionAdapter } from './adapter';
+
+export const notionAdapterFactory: AdapterFactory = {
+  provider: 'notion',
+  capabilities: { entities: ['pages'], incremental: true, webhooks: true, push: true },
+  create: (context) => new NotionAdapter(context),
+};
+
+export { NotionAdapter, pageRecord } from './adapter';
+export { refreshNotionToken, type NotionTokens, type NotionRefreshRequest } from './oauth';
+export { notionProfile, NOTION } from './profile';
+export { flattenProperty, propertyInput, toPropertyInputs } from './properties';

@@ -1,0 +1,87 @@
+/**
+ * Drive API v3 in the sandbox: files.list (pageToken, q "trashed = false" only), files.get / create / update /
+ * delete (metadata), changes.getStartPageToken and changes.list with nextPageToken and, on the last page,
+ * newStartPageToken. Without a `fields` parameter answers carry only kind, id, name and mimeType, as Drive's do.
+ */
+import type { RequestContext, Router } from '../common/router';
+import type { DriveFile, DriveStore } from './drive-store';
+import { decodeToken, encodeToken, googleFail } from './wire';
+
+const MAX_PAGE = 1000;
+const DEFAULT_PAGE = 100;
+const WRITABLE = ['name', 'mimeType', 'description', 'trashed', 'starred', 'properties', 'appProperties'];
+
+/** Drive's default partial response unless the caller asks for fields. */
+function shape(file: DriveFile, ctx: RequestContext): Record<string, unknown> {
+  if (ctx.query.get('fields')) return file;
+  return { kind: 'drive#file', id: file.id, name: file.name, mimeType: file.mimeType };
+}
+
+function pageSizeOf(ctx: RequestContext): number {
+  return Math.min(MAX_PAGE, Math.max(1, Number(ctx.query.get('pageSize') ?? DEFAULT_PAGE) || DEFAULT_PAGE));
+}
+
+function metadata(ctx: RequestContext): Record<string, unknown> {
+  const body = ctx.json();
+  if (!body || typeof body !== 'object' || Array.isArray(body)) googleFail(400, 'parseError', 'Parse Error');
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(body as Record<string, unknown>)) {
+    if (!WRITABLE.includes(key)) googleFail(403, 'fieldNotWritable', `The resource body includes fields which are not directly writable. (${key})`);
+    out[key] = value;
+  }
+  if (out.name !== undefined && typeof out.name !== 'string') googleFail(400, 'invalid', 'Invalid value for name');
+  return out;
+}
+
+export function addDriveRoutes(router: Router, drive: DriveStore): void {
+  router.add('GET', '/drive/v3/changes/startPageToken', () => ({ status: 200, json: { kind: 'drive#startPageToken', startPageToken: drive.startPageToken } }));
+
+  router.add('GET', '/drive/v3/changes', (ctx) => {
+    const token = Number(ctx.query.get('pageToken') ?? '');
+    if (!Number.isInteger(token) || token < 1) googleFail(400, 'invalid', 'Invalid Value');
+    const page = drive.changes(token, pageSizeOf(ctx));
+    const changes = page.changes.map(({ change, file }) => ({ kind: 'drive#change', changeType: 'file', time: change.time, removed: change.removed, fileId: change.fileId, ...(file ? { file: shape(file, ctx) } : {}) }));
+    return { status: 200, json: { kind: 'drive#changeList', changes, ...(page.nextPageToken ? { nextPageToken: page.nextPageToken } : { newStartPageToken: page.newStartPageToken }) } };
+  });
+
+  router.add('GET', '/drive/v3/files', (ctx) => {
+    const q = ctx.query.get('q');
+    const onlyLive = q !== null && /^\s*trashed\s*=\s*false\s*$/.test(q);
+    if (q !== null && !onlyLive) googleFail(400, 'invalid', 'Invalid Value');
+    const pageToken = ctx.query.get('pageToken');
+    const state = pageToken ? decodeToken(pageToken) : { a: 0, i: '' };
+    if (!state || typeof state.a !== 'number' || typeof state.i !== 'string') googleFail(400, 'invalid', 'Invalid Value');
+    const limit = pageSizeOf(ctx);
+    const view = drive.store.since(state.a);
+    const files: DriveFile[] = [];
+    let more = false;
+    for (let k = 0; k < view.length; k += 1) {
+      const file = view.at(k);
+      if (Date.parse(file.modifiedTime) === state.a && file.id <= state.i) continue;
+      if (file.removed || (onlyLive && file.trashed)) continue;
+      if (files.length === limit) {
+        more = true;
+        break;
+      }
+      files.push(file);
+    }
+    const last = files[files.length - 1];
+    const json: Record<string, unknown> = { kind: 'drive#fileList', incompleteSearch: false, files: files.map((file) => shape(file, ctx)) };
+    if (more && last) json.nextPageToken = encodeToken({ a: Date.parse(last.modifiedTime), i: last.id });
+    return { status: 200, json };
+  });
+
+  router.add('GET', '/drive/v3/files/:fileId', (ctx) => {
+    const file = drive.get(ctx.params.fileId ?? '');
+    return file ? { status: 200, json: shape(file, ctx) } : googleFail(404, 'notFound', `File not found: ${ctx.params.fileId}.`);
+  });
+
+  router.add('POST', '/drive/v3/files', (ctx) => ({ status: 200, json: shape(drive.create(metadata(ctx)), ctx) }));
+
+  router.add('PATCH', '/drive/v3/files/:fileId', (ctx) => {
+    const file = drive.update(ctx.params.fileId ?? '', metadata(ctx));
+    return file ? { status: 200, json: shape(file, ctx) } : googleFail(404, 'notFound', `File not found: ${ctx.params.fileId}.`);
+  });
+
+  router.add('DELETE', '/drive/v3/files/:fileId', (ctx) => (drive.remove(ctx.params.fileId ?? '') ? { status: 204 } : googleFail(404, 'notFound', `File not found: ${ctx.params.fileId}.`)));
+}
