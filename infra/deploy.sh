@@ -55,6 +55,7 @@ WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 
 step "1/6 offline validation of infra/"
+[[ -d $ROOT/node_modules/tsx ]] || (cd "$ROOT" && npm ci)
 (cd "$ROOT" && npx --no-install tsx infra/validate/cli.ts infra) || die "infra validation failed; fix the rules named above first"
 
 step "2/6 Azure login and resource group"

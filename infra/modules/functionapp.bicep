@@ -14,6 +14,7 @@ param deploymentContainerName string
 @maxValue(1000)
 param maximumInstanceCount int
 @allowed([
+  512
   2048
   4096
 ])

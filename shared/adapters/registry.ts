@@ -5,6 +5,7 @@
 import { AppError } from '../errors/app-error';
 import type { AdapterCapabilities, AdapterContext, AdapterFactory, ProviderAdapter, ProviderId } from './contract';
 import { githubAdapterFactory } from './github';
+import { googleAdapterFactory } from './google';
 import { notionAdapterFactory } from './notion';
 import { salesforceAdapterFactory } from './salesforce';
 import { slackAdapterFactory } from './slack';
@@ -45,6 +46,6 @@ export function createDefaultRegistry(): AdapterRegistry {
   registry.register(notionAdapterFactory);
   registry.register(salesforceAdapterFactory);
   registry.register(slackAdapterFactory);
-  // Part B (issue 3): registry.register(googleAdapterFactory);
+  registry.register(googleAdapterFactory);
   return registry;
 }

@@ -58,3 +58,11 @@ describe('settings', () => {
     expect(Object.keys(SETTING_DOCS).sort()).toEqual(Object.keys(settingsSchema.shape).sort());
   });
 });
+
+describe('local.settings.sample.json', () => {
+  it('lists every setting the app reads', () => {
+    const sample = require('../../local.settings.sample.json') as { Values: Record<string, string> };
+    const missing = Object.keys(SETTING_DOCS).filter((name) => !(name in sample.Values));
+    expect(missing).toEqual([]);
+  });
+});

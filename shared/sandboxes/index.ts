@@ -5,6 +5,7 @@ import { AppError } from '../errors/app-error';
 import type { ProviderId } from '../adapters/contract';
 import type { RunningSandbox, SandboxOptions, SandboxStarter } from './common/types';
 import { startGithubSandbox } from './github';
+import { startGoogleSandbox } from './google';
 import { startNotionSandbox } from './notion';
 import { startSalesforceSandbox } from './salesforce';
 import { startSlackSandbox } from './slack';
@@ -14,7 +15,7 @@ export const SANDBOXES: Partial<Record<ProviderId, SandboxStarter>> = {
   notion: startNotionSandbox,
   salesforce: startSalesforceSandbox,
   slack: startSlackSandbox,
-  // google: startGoogleSandbox,
+  google: startGoogleSandbox,
 };
 
 export function availableSandboxes(): ProviderId[] {

@@ -93,11 +93,11 @@ export class IntegrationsRepository {
   }
 }
 
+const COSMOS_SYSTEM_FIELDS = ['_rid', '_self', '_ts', '_attachments'];
+
 /** Keep our fields and the ETag; drop the other Cosmos system properties. */
 function strip<T extends { _etag: string }>(doc: T): T {
-  const { _rid, _self, _ts, _attachments, ...rest } = doc as T & Record<string, unknown>;
-  void _rid, void _self, void _ts, void _attachments;
-  return rest as T;
+  return Object.fromEntries(Object.entries(doc).filter(([key]) => !COSMOS_SYSTEM_FIELDS.includes(key))) as T;
 }
 
 export { strip as stripSystemFields };

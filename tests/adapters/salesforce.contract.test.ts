@@ -24,3 +24,132 @@ runAdapterContract('salesforce', {
   isDeletedInSandbox: (raw) => raw === undefined || raw.IsDeleted === true,
   signalsOnSuccess: true,
 });
+
+// ---- Salesforce-specific behaviours of the adapter and the sandbox ----
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { isAppError } from '../../shared/errors/app-error';
+import type { AdapterContext } from '../../shared/adapters/contract';
+import type { RunningSandbox } from '../../shared/sandboxes/common/types';
+import type { RateLimitSignal } from '../../shared/ratelimit/signal';
+import { verifySalesforce } from '../../shared/webhooks/salesforce/verify';
+
+const API = '/services/data/v60.0';
+
+async function adapterFor(sandbox: RunningSandbox, signals: RateLimitSignal[] = []) {
+  const token = sandbox.control.issueToken().accessToken;
+  const context: AdapterContext = { baseUrl: sandbox.url, options: {}, auth: { headers: async () => ({ authorization: `Bearer ${token}` }) }, requestTimeoutMs: 5000, onRateLimitSignal: (s) => signals.push(s) };
+  return { adapter: salesforceAdapterFactory.create(context), token };
+}
+
+async function get(sandbox: RunningSandbox, token: string, path: string, headers: Record<string, string> = {}) {
+  const response = await fetch(`${sandbox.url}${path}`, { headers: { authorization: `Bearer ${token}`, ...headers } });
+  return { status: response.status, headers: response.headers, body: (await response.json()) as Record<string, unknown> & unknown[] };
+}
+
+describe('salesforce sandbox and adapter specifics', () => {
+  let sandbox: RunningSandbox;
+  afterEach(async () => sandbox?.stop());
+
+  it('pages 100,000 seeded rows through nextRecordsUrl in batches of at most 2,000 (batchSize ≥ 200) and expires bad locators', async () => {
+    sandbox = await startSalesforceSandbox();
+    const token = sandbox.control.issueToken().accessToken;
+    const first = await get(sandbox, token, `${API}/query?q=${encodeURIComponent('SELECT Id, SystemModstamp FROM Account ORDER BY SystemModstamp, Id')}`);
+    expect(first.status).toBe(200);
+    expect(first.body.totalSize).toBe(100_000);
+    expect((first.body.records as unknown[]).length).toBe(2000);
+    expect(first.body.done).toBe(false);
+    const next = await get(sandbox, token, String(first.body.nextRecordsUrl), { 'sforce-query-options': 'batchSize=50' });
+    expect((next.body.records as { attributes: { type: string } }[])[0]!.attributes.type).toBe('Account');
+    const small = await get(sandbox, token, `${API}/query?q=${encodeURIComponent('SELECT Id FROM Contact')}`, { 'sforce-query-options': 'batchSize=50' });
+    expect((small.body.records as unknown[]).length).toBe(200);
+    const bad = await get(sandbox, token, `${API}/query/01gNOPE-2000`);
+    expect(bad.status).toBe(400);
+    expect(bad.body[0]).toMatchObject({ errorCode: 'INVALID_QUERY_LOCATOR' });
+  });
+
+  it('answers unsupported SOQL with MALFORMED_QUERY 400 and unknown columns with INVALID_FIELD, which the adapter reports as validation', async () => {
+    sandbox = await startSalesforceSandbox({ records: 5 });
+    const token = sandbox.control.issueToken().accessToken;
+    const malformed = await get(sandbox, token, `${API}/query?q=${encodeURIComponent('SELECT Id FROM Account GROUP BY Name')}`);
+    expect(malformed.status).toBe(400);
+    expect(malformed.body[0]).toMatchObject({ errorCode: 'MALFORMED_QUERY' });
+    const invalid = await get(sandbox, token, `${API}/query?q=${encodeURIComponent('SELECT Nope FROM Account')}`);
+    expect(invalid.body[0]).toMatchObject({ errorCode: 'INVALID_FIELD' });
+    expect(invalid.headers.get('sforce-limit-info')).toBeNull(); // errors thrown before afterRoute carry no usage header
+  });
+
+  it('reports deletions in incremental reads (queryAll, IsDeleted = true) and lists them under /deleted/', async () => {
+    sandbox = await startSalesforceSandbox({ records: 12 });
+    const { adapter, token } = await adapterFor(sandbox);
+    const full = await readAll(adapter, 'Contact', undefined, 5);
+    expect(full.records.every((record) => !record.deleted)).toBe(true);
+    const victim = full.records[4]!.id;
+    sandbox.control.records.remove('Contact', victim);
+    const delta = await readAll(adapter, 'Contact', full.cursor, 5);
+    expect(delta.records).toEqual([expect.objectContaining({ id: victim, deleted: true })]);
+    const again = await readAll(adapter, 'Contact', delta.cursor, 5);
+    expect(again.records).toEqual([]);
+    const start = new Date(Date.now() - 60_000).toISOString();
+    const end = new Date(Date.now() + 60_000).toISOString();
+    const deleted = await get(sandbox, token, `${API}/sobjects/Contact/deleted/?start=${start}&end=${end}`);
+    expect(deleted.body.deletedRecords).toEqual([expect.objectContaining({ id: victim })]);
+    const tooOld = await get(sandbox, token, `${API}/sobjects/Contact/deleted/?start=${new Date(Date.now() - 16 * 86_400_000).toISOString()}&end=${end}`);
+    expect(tooOld.body[0]).toMatchObject({ errorCode: 'INVALID_REPLICATION_DATE' });
+  });
+
+  it('turns an exhausted daily allocation into rate_limited with the default wait (no Retry-After), signalling remaining 0', async () => {
+    sandbox = await startSalesforceSandbox({ records: 3, extra: { dailyApiLimit: 2 } });
+    const signals: RateLimitSignal[] = [];
+    const { adapter } = await adapterFor(sandbox, signals);
+    await adapter.fetchChanges({ entity: 'Account', pageSize: 5 }); // describe + query use the allocation
+    const error = await adapter.fetchChanges({ entity: 'Account', pageSize: 5 }).catch((e: unknown) => e);
+    expect(isAppError(error) && error.code).toBe('rate_limited');
+    expect(isAppError(error) && error.retryAfterMs).toBe(60_000);
+    expect(isAppError(error) && error.details?.providerCode).toBe('REQUEST_LIMIT_EXCEEDED');
+    expect(signals[signals.length - 1]).toMatchObject({ provider: 'salesforce', resource: 'api-usage', limit: 2, remaining: 0, status: 403 });
+  });
+
+  it('refuses a stale expectedVersion as a conflict and leaves the record alone', async () => {
+    sandbox = await startSalesforceSandbox({ records: 3 });
+    const { adapter } = await adapterFor(sandbox);
+    const { records } = await readAll(adapter, 'Account', undefined, 5);
+    const target = records[0]!;
+    sandbox.control.records.update('Account', target.id, { Name: 'changed elsewhere' });
+    const [outcome] = await adapter.push({ entity: 'Account', operations: [{ kind: 'update', idempotencyKey: 'u', id: target.id, data: { Name: 'mine' }, expectedVersion: target.version }] });
+    expect(outcome).toMatchObject({ ok: false, error: { code: 'conflict' } });
+    expect(sandbox.control.records.get('Account', target.id)!.Name).toBe('changed elsewhere');
+  });
+
+  it('sends Outbound Messages that the product verifier accepts (org id + HMAC header), not for deletes', async () => {
+    const received: { body: Buffer; headers: Record<string, string | string[] | undefined> }[] = [];
+    const receiver: Server = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        received.push({ body: Buffer.concat(chunks), headers: req.headers });
+        res.writeHead(200, { 'content-type': 'text/xml' }).end('<Ack>true</Ack>');
+      });
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
+      sandbox = await startSalesforceSandbox({ records: 3, webhookUrl: url, webhookSecret: 'org-secret' });
+      const created = sandbox.control.records.create('Opportunity', { Name: 'Big deal' });
+      sandbox.control.records.remove('Opportunity', String(created.Id));
+      await sandbox.control.flushWebhooks();
+      expect(received).toHaveLength(1);
+      const delivery = received[0]!;
+      const verdict = verifySalesforce(
+        { rawBody: delivery.body, headers: (name) => delivery.headers[name] as string | undefined, secrets: ['org-secret'], now: Date.now() },
+        { organizationId: '00D5g000004SandAAA', auth: { kind: 'hmac' } },
+      );
+      expect(verdict).toMatchObject({ ok: true });
+      expect(delivery.body.toString()).toContain(`<sf:Id>${String(created.Id)}</sf:Id>`);
+      const forged = verifySalesforce({ rawBody: delivery.body, headers: (name) => delivery.headers[name] as string | undefined, secrets: ['other'], now: Date.now() }, { organizationId: '00D5g000004SandAAA', auth: { kind: 'hmac' } });
+      expect(forged).toMatchObject({ ok: false, reason: 'bad_signature' });
+    } finally {
+      await new Promise((resolve) => receiver.close(resolve));
+    }
+  });
+});

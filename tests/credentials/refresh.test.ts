@@ -13,7 +13,7 @@ import { RefreshEngine, type RefreshEngineOptions, type RefreshOutcome } from '.
 import type { CredentialRef } from '../../shared/credentials/types';
 import { oauthCredential } from './support/fixtures';
 import { startKeyVaultStandIn, type KeyVaultStandIn } from './support/keyvault-standin';
-import { runWorker } from './support/spawn-worker';
+import { releaseWorkers, runWorker } from './support/spawn-worker';
 import { standInStore } from './support/standin-store';
 import { startTokenServer, type TokenServer } from './support/token-server';
 
@@ -53,20 +53,17 @@ describe('single-flight refresh', () => {
     const service = new CredentialService({ store: standInStore(standIn.url, standIn.caPem), cacheTtlMs: 0 });
     await service.put(ref, oauthCredential(server, ref.integrationId, 30_000));
     const before = await service.require(ref, { fresh: true });
-    const startAtMs = Date.now() + 5000;
-    const workerArgs = { vaultUrl: standIn.url, caPem: standIn.caPem, redisUrl: process.env.REDIS_URL!, keyPrefix, mode: 'on_demand' as const, ref, calls: 4, startAtMs, usedVersion: before.version };
+    const barrier = { readyKey: `${keyPrefix}ready:${ref.integrationId}`, goKey: `${keyPrefix}go:${ref.integrationId}` };
+    const workerArgs = { vaultUrl: standIn.url, caPem: standIn.caPem, redisUrl: process.env.REDIS_URL!, keyPrefix, mode: 'on_demand' as const, ref, calls: 4, barrier, usedVersion: before.version };
     const engine = engineFor(service);
-    const inProcess = (async (): Promise<RefreshOutcome[]> => {
-      await new Promise((resolve) => setTimeout(resolve, startAtMs - Date.now()));
-      return Promise.all(Array.from({ length: 4 }, () => engine.refreshOnDemand(ref, { usedVersion: before.version })));
-    })();
-    const [a, b, local] = await Promise.all([runWorker(workerArgs), runWorker(workerArgs), inProcess]);
+    const children = Promise.all([runWorker(workerArgs), runWorker(workerArgs)]);
+    // Both processes are set up and blocked on the barrier: all twelve calls start together.
+    await releaseWorkers(redis, barrier, 2);
+    const local = await Promise.all(Array.from({ length: 4 }, () => engine.refreshOnDemand(ref, { usedVersion: before.version })));
+    const [a, b] = await children;
 
     expect(a.code).toBe(0);
     expect(b.code).toBe(0);
-    // Both processes were up and waiting before the common start, so all twelve calls really raced.
-    expect(a.output?.lateMs).toBe(0);
-    expect(b.output?.lateMs).toBe(0);
     expect(server.callsByFamily.get(ref.integrationId)).toBe(1);
     const newToken = server.issued.get(ref.integrationId)![0];
     expect(a.output?.finalAccessToken).toBe(newToken);

@@ -11,7 +11,7 @@ import { isAppError } from '../../shared/errors/app-error';
 import type { AppServices } from '../../shared/runtime/services';
 
 let t: TestServices;
-let clock = new Date('2026-04-01T12:00:30Z');
+const clock = new Date('2026-04-01T12:00:30Z');
 beforeAll(async () => {
   t = await createTestServices({}, { now: () => clock });
 });

@@ -7,7 +7,6 @@ import { startEmbeddedAzurite, startEmbeddedCosmos, type RunningService } from '
 import { startRedisServer } from './redis-server';
 
 declare global {
-  // eslint-disable-next-line no-var
   var __testServices: RunningService[] | undefined;
 }
 

@@ -3,7 +3,7 @@
  * token flow (8 h tokens, rotating refresh tokens, errors as HTTP 200 bodies), x-ratelimit-* headers with a
  * real hourly budget, ETag / If-None-Match → 304 (not counted), and signed webhooks for every change.
  */
-import { createHash, createHmac, randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { commentRecordId, issueId, parseRecordId } from '../../adapters/github/ids';
 import { OAuthAuthority } from '../common/oauth';
 import { Router } from '../common/router';
@@ -15,29 +15,11 @@ import { sentence, seededRandom } from '../common/seeded';
 import { GithubRepoState, type RepoChange } from './repo-state';
 import { githubOAuthRoutes } from './oauth-routes';
 import { githubRoutes } from './routes';
+import { githubWebhookSigner } from './webhook';
 import { ghError } from './wire';
 
 const LOGIN = 'sandbox-user';
 const HOUR_MS = 3_600_000;
-
-function webhookSigner(secret: string | undefined) {
-  return (rawBody: string, event: string, deliveryId: string): Record<string, string> => {
-    const headers: Record<string, string> = {
-      'x-github-event': event,
-      'x-github-delivery': deliveryId,
-      'x-github-hook-id': '424242',
-      'x-github-hook-installation-target-type': 'repository',
-      'x-github-hook-installation-target-id': '1',
-      'user-agent': 'GitHub-Hookshot/sandbox',
-    };
-    // Without a secret GitHub sends no signature headers at all.
-    if (secret) {
-      headers['x-hub-signature-256'] = `sha256=${createHmac('sha256', secret).update(rawBody).digest('hex')}`;
-      headers['x-hub-signature'] = `sha1=${createHmac('sha1', secret).update(rawBody).digest('hex')}`;
-    }
-    return headers;
-  };
-}
 
 export async function startGithubSandbox(options: SandboxOptions = {}): Promise<RunningSandbox> {
   const extra = options.extra ?? {};
@@ -48,7 +30,7 @@ export async function startGithubSandbox(options: SandboxOptions = {}): Promise<
   const repositories = Array.isArray(extra.repositories) ? (extra.repositories as string[]) : ['acme/widgets'];
   let baseUrl = '';
 
-  const webhooks = options.webhookUrl ? new WebhookEmitter({ url: options.webhookUrl, sign: webhookSigner(options.webhookSecret) }) : undefined;
+  const webhooks = options.webhookUrl ? new WebhookEmitter({ url: options.webhookUrl, sign: githubWebhookSigner(options.webhookSecret) }) : undefined;
   const repos = new Map<string, GithubRepoState>();
   repositories.forEach((fullName, i) => {
     const [owner, name] = fullName.split('/') as [string, string];

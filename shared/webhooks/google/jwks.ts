@@ -51,11 +51,11 @@ export class JwksCache {
 
   /** The key for `kid` (or the only key when the token names none); undefined when the set has no such key. */
   async keyFor(kid: string | undefined, signal?: AbortSignal): Promise<KeyObject | undefined> {
-    const now = Date.now();
     let snapshot = this.snapshot;
-    if (!snapshot || now - snapshot.fetchedAt > this.options.maxAgeMs) snapshot = await this.refresh(signal);
+    const stale = !snapshot || Date.now() - snapshot.fetchedAt > this.options.maxAgeMs;
+    if (!snapshot || stale) snapshot = await this.refresh(signal);
     let key = pick(snapshot.keys, kid);
-    if (!key && now - snapshot.fetchedAt > this.options.cooldownMs) {
+    if (!key && !stale && Date.now() - snapshot.fetchedAt >= this.options.cooldownMs) {
       // Google may have rotated in a new key since our last fetch.
       key = pick((await this.refresh(signal)).keys, kid);
     }

@@ -21,8 +21,8 @@ export interface WorkerArgs {
   calls?: number;
   marginMs?: number;
   concurrency?: number;
-  /** Start together with the other workers at this epoch time. */
-  startAtMs?: number;
+  /** Start together: INCR readyKey once set up, then wait for an item on goKey (see releaseWorkers). */
+  barrier?: { readyKey: string; goKey: string };
   /** The credential version whose token the worker "used" (on_demand); default: the version it reads at start. */
   usedVersion?: string;
   fault?: 'kill_after_token_response';
@@ -43,8 +43,12 @@ async function main(): Promise<void> {
     faults: args.fault === 'kill_after_token_response' ? { afterTokenResponse: () => void process.kill(process.pid, 'SIGKILL') } : undefined,
   });
   await redis.ping();
-  const lateMs = args.startAtMs ? Math.max(0, Date.now() - args.startAtMs) : 0;
-  if (args.startAtMs) await new Promise((resolve) => setTimeout(resolve, Math.max(0, args.startAtMs! - Date.now())));
+  if (args.barrier) {
+    const blocking = redis.duplicate();
+    await redis.incr(args.barrier.readyKey);
+    await blocking.blpop(args.barrier.goKey, 120);
+    blocking.disconnect();
+  }
   const started = Date.now();
   let outcomes: RefreshOutcome[];
   if (args.mode === 'on_demand') {
@@ -66,7 +70,7 @@ async function main(): Promise<void> {
     counts[label] = (counts[label] ?? 0) + 1;
   }
   // The test compares this token with the token server's record; stdout goes only to the test process.
-  process.stdout.write(JSON.stringify({ counts, elapsedMs, lateMs, finalAccessToken, outcomes: args.mode === 'on_demand' ? outcomes : undefined }) + '\n');
+  process.stdout.write(JSON.stringify({ counts, elapsedMs, finalAccessToken, outcomes: args.mode === 'on_demand' ? outcomes : undefined }) + '\n');
   redis.disconnect();
 }
 
