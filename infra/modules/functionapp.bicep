@@ -218,7 +218,7 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
           value: keyVaultUri
         }
         {
-          name: 'EVENT_GRID_TOPIC_ENDPOINT'
+          name: 'EVENTGRID_TOPIC_ENDPOINT'
           value: eventGridEndpoint
         }
       ]

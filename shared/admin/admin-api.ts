@@ -10,6 +10,7 @@ import type { AdminPrincipal } from '../http/admin-auth';
 import type { TraceContext } from '../observability/correlation';
 import type { Logger } from '../observability/logger';
 import { registerIntegrationRoutes } from './integration-routes';
+import { registerDeadLetterRoutes } from './dead-letter-routes';
 
 export interface AdminRequest {
   method: string;
@@ -34,6 +35,7 @@ export type AdminRouter = Router<AdminContext, HttpResponseInit>;
 export function createAdminRouter(): AdminRouter {
   const router: AdminRouter = new Router();
   registerIntegrationRoutes(router);
+  registerDeadLetterRoutes(router);
   return router;
 }
 

@@ -42,7 +42,8 @@ function parseId(schema: typeof tenantIdSchema, value: string | undefined, name:
 
 const notFound = () => new AppError('not_found', 'integration not found');
 
-async function load(ctx: AdminContext, params: Params) {
+/** The integration named by the path, within the path's tenant; 404 otherwise. */
+export async function loadIntegration(ctx: AdminContext, params: Params) {
   const { tenantId, integrationId } = ids(params);
   const integration = await ctx.services.integrations.get(tenantId, integrationId);
   if (!integration) throw notFound();
@@ -64,10 +65,10 @@ export function registerIntegrationRoutes(router: AdminRouter): void {
     return json(200, { items: await ctx.services.integrations.list(tenantId) });
   });
 
-  router.add('GET', `${BASE}/:integrationId`, async (ctx, params) => json(200, await load(ctx, params)));
+  router.add('GET', `${BASE}/:integrationId`, async (ctx, params) => json(200, await loadIntegration(ctx, params)));
 
   router.add('PATCH', `${BASE}/:integrationId`, async (ctx, params) => {
-    const current = await load(ctx, params);
+    const current = await loadIntegration(ctx, params);
     const patch = parseBody(patchIntegrationSchema, await ctx.request.body());
     const stored = await ctx.services.integrations.replace(applyPatch(current, patch, ctx.services.now()));
     ctx.logger.info('integration changed', { integrationId: stored.id, fields: Object.keys(patch), by: ctx.principal.id });
@@ -82,20 +83,20 @@ export function registerIntegrationRoutes(router: AdminRouter): void {
   });
 
   router.add('GET', `${BASE}/:integrationId/runs`, async (ctx, params) => {
-    const integration = await load(ctx, params);
+    const integration = await loadIntegration(ctx, params);
     const limit = Math.min(500, Math.max(1, Number(ctx.request.query.get('limit') ?? 100) || 100));
     return json(200, { items: await ctx.services.runs.list(integration.tenantId, integration.id, limit) });
   });
 
   router.add('GET', `${BASE}/:integrationId/runs/:runId`, async (ctx, params) => {
-    const integration = await load(ctx, params);
+    const integration = await loadIntegration(ctx, params);
     const run = await ctx.services.runs.get(integration.tenantId, integration.id, params.runId!);
     if (!run) throw new AppError('not_found', 'run not found');
     return json(200, run);
   });
 
   router.add('POST', `${BASE}/:integrationId/sync`, async (ctx, params) => {
-    const integration = await load(ctx, params);
+    const integration = await loadIntegration(ctx, params);
     const { mode } = parseBody(startSyncSchema, await ctx.request.body());
     if (!integration.enabled) throw new AppError('conflict', 'integration is disabled; enable it before syncing', { target: 'enabled' });
     const run = await startRun(ctx.services, { integration, mode, trigger: 'manual', trace: ctx.trace, now: ctx.services.now() });

@@ -73,6 +73,9 @@ export const settingsSchema = z.object({
   SYNC_DEFAULT_INTERVAL_MINUTES: positiveInt.max(10_080).default(60),
   SCHEDULER_MAX_CLAIMS_PER_TICK: positiveInt.max(10_000).default(500),
 
+  EVENTGRID_TOPIC_ENDPOINT: z.url().optional(),
+  EVENTGRID_TOPIC_KEY: optionalString,
+
   AZURE_CLIENT_ID: optionalString,
   APPLICATIONINSIGHTS_CONNECTION_STRING: optionalString,
   FUNCTIONS_WORKER_RUNTIME: optionalString,
@@ -111,6 +114,8 @@ export const SETTING_DOCS: Record<keyof RawSettings, SettingDoc> = {
   TOKEN_REFRESH_SCHEDULE: { description: 'NCRONTAB of TokenRefresher', defaultText: '0 */5 * * * * (every 5 minutes)', azure: true },
   SYNC_DEFAULT_INTERVAL_MINUTES: { description: 'sync interval of an integration that sets none', defaultText: '60', azure: true },
   SCHEDULER_MAX_CLAIMS_PER_TICK: { description: 'due integrations claimed per scheduler run', defaultText: '500', azure: true },
+  EVENTGRID_TOPIC_ENDPOINT: { description: 'Event Grid topic for engine events (CloudEvents)', defaultText: 'unset: the local event log', azure: true },
+  EVENTGRID_TOPIC_KEY: { description: 'Event Grid topic key; leave unset in Azure to use the managed identity', defaultText: 'unset', azure: false },
   AZURE_CLIENT_ID: { description: 'client id of the user-assigned managed identity used by DefaultAzureCredential', defaultText: 'unset: system identity / developer login', azure: true },
   APPLICATIONINSIGHTS_CONNECTION_STRING: { description: 'Application Insights; when set, logs and traces go there through OpenTelemetry', defaultText: 'unset', azure: true },
   FUNCTIONS_WORKER_RUNTIME: { description: 'set by the Functions host (node); its presence means "running in Azure Functions"', defaultText: 'unset locally', azure: true },
@@ -135,6 +140,7 @@ export interface Settings {
     | { mode: 'entra'; issuer: string; audience: string; jwksUrl: string };
   schedules: { sync: string; tokenRefresh: string };
   sync: { defaultIntervalMinutes: number; maxClaimsPerTick: number };
+  events: { kind: 'eventgrid'; topicEndpoint: string; topicKey?: string } | { kind: 'local' };
   azureClientId?: string;
   appInsightsConnectionString?: string;
   inAzureFunctions: boolean;
@@ -205,6 +211,7 @@ export function parseSettings(env: Record<string, string | undefined>): Settings
     adminAuth,
     schedules: { sync: raw.SYNC_SCHEDULE, tokenRefresh: raw.TOKEN_REFRESH_SCHEDULE },
     sync: { defaultIntervalMinutes: raw.SYNC_DEFAULT_INTERVAL_MINUTES, maxClaimsPerTick: raw.SCHEDULER_MAX_CLAIMS_PER_TICK },
+    events: raw.EVENTGRID_TOPIC_ENDPOINT ? { kind: 'eventgrid', topicEndpoint: raw.EVENTGRID_TOPIC_ENDPOINT, topicKey: raw.EVENTGRID_TOPIC_KEY } : { kind: 'local' },
     azureClientId: raw.AZURE_CLIENT_ID,
     appInsightsConnectionString: raw.APPLICATIONINSIGHTS_CONNECTION_STRING,
     inAzureFunctions,

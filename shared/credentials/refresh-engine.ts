@@ -7,14 +7,13 @@
  * retries with the stored refresh token, and if the provider rejects it (it rotated it) the credential is
  * flagged needs_reauth with reason refresh_interrupted instead of failing forever.
  */
-import type Redis from 'ioredis';
 import { AppError, isAppError, toAppError, type ErrorCode } from '../errors/app-error';
 import { DEFAULT_REFRESH_RETRY, withRetry, type RetryPolicy } from './backoff';
 import { secretNameOf } from './credential-doc';
 import type { CredentialService } from './credential-service';
 import { silentLogger, type CredentialLogger } from './logger';
 import { requestToken, type TokenSet } from './oauth/token-client';
-import { RefreshLock, type LockHandle } from './refresh-lock';
+import { createCoordinator, type CoordinationOptions, type LockHandle, type RefreshCoordinator } from './refresh-coordination';
 import { refKey, type CredentialOf, type CredentialRef, type StoredCredential } from './types';
 
 export type RefreshOutcome =
@@ -25,9 +24,8 @@ export type RefreshOutcome =
 
 export interface RefreshEngineOptions {
   service: CredentialService;
-  redis: Redis;
-  /** Prefix of the lock, fence and journal keys (e.g. settings REDIS_KEY_PREFIX). */
-  keyPrefix: string;
+  /** Redis across processes (Azure, several hosts); in_process only for one local process without Redis. */
+  coordination: CoordinationOptions;
   logger?: CredentialLogger;
   clock?: () => Date;
   /** Longer than one token call plus one store write; extended before each attempt and before the store. */
@@ -75,7 +73,7 @@ function isDue(accessExpiresAt: string | undefined, now: Date, marginMs: number)
 }
 
 export class RefreshEngine {
-  private readonly lock: RefreshLock;
+  private readonly lock: RefreshCoordinator;
   private readonly logger: CredentialLogger;
   private readonly clock: () => Date;
   private readonly lockTtlMs: number;
@@ -84,7 +82,7 @@ export class RefreshEngine {
   private readonly retry: RetryPolicy;
 
   constructor(private readonly options: RefreshEngineOptions) {
-    this.lock = new RefreshLock(options.redis, options.keyPrefix);
+    this.lock = createCoordinator(options.coordination);
     this.logger = options.logger ?? silentLogger;
     this.clock = options.clock ?? (() => new Date());
     this.lockTtlMs = options.lockTtlMs ?? 30_000;

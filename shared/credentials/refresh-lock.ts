@@ -1,4 +1,5 @@
 /**
+ * The Redis adapter of the refresh coordination port (refresh-coordination.ts).
  * Single-flight across processes for credential refreshes: a Redis lock (SET NX PX) whose value carries a
  * fencing token from a per-credential counter, released and extended only by its holder (Lua compare).
  * Beside it a small journal: "a refresh of this credential started with fence N" is written when the lock is
@@ -11,19 +12,7 @@
 import { randomBytes } from 'node:crypto';
 import type Redis from 'ioredis';
 import { sleep } from './backoff';
-
-export interface LockHandle {
-  id: string;
-  value: string;
-  /** Grows with every acquisition of this credential's lock. */
-  fence: number;
-}
-
-export interface RefreshJournal {
-  fence: number;
-  startedAt: string;
-  instanceId: string;
-}
+import { FRESH_MARKER_MAX_MS, type AcquireResult, type FreshMarker, type LockHandle, type RefreshCoordinator, type RefreshJournal } from './refresh-coordination';
 
 /**
  * KEYS: lock, fence, journal, fresh. ARGV: token, ttlMs, freshBeyondMs (epoch; 0 = ignore the fresh marker),
@@ -61,10 +50,8 @@ if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[
 return 0`;
 
 const JOURNAL_TTL_MS = 30 * 86_400_000;
-/** The fresh marker is a hint; keep it short so a manual re-put is noticed soon. */
-const FRESH_MARKER_MAX_MS = 15 * 60_000;
 
-export class RefreshLock {
+export class RedisRefreshLock implements RefreshCoordinator {
   constructor(
     private readonly redis: Redis,
     private readonly keyPrefix: string,
@@ -75,12 +62,7 @@ export class RefreshLock {
     return `${this.keyPrefix}cred:${kind}:${id}`;
   }
 
-  /**
-   * Takes the lock and, in the same step, reads the journal a dead earlier holder may have left and writes
-   * ours. With fresh.beyondMs, a credential whose last refresh (stored no earlier than the caller's listing
-   * saw it) already reaches past that time is reported 'fresh' without taking the lock.
-   */
-  async acquire(id: string, ttlMs: number, fresh: { beyondMs: number; listedUpdatedAt?: string } = { beyondMs: 0 }): Promise<{ handle: LockHandle; previous?: RefreshJournal } | 'fresh' | undefined> {
+  async acquire(id: string, ttlMs: number, fresh: { beyondMs: number; listedUpdatedAt?: string } = { beyondMs: 0 }): Promise<AcquireResult> {
     const token = randomBytes(12).toString('hex');
     const result = (await this.redis.eval(
       ACQUIRE, 4, this.key('lock', id), this.key('fence', id), this.key('journal', id), this.key('fresh', id),
@@ -92,23 +74,17 @@ export class RefreshLock {
     return { handle: { id, value: `${fence}:${token}`, fence: Number(fence) }, previous: previous ? (JSON.parse(previous) as RefreshJournal) : undefined };
   }
 
-  /**
-   * Releases the lock; clears the journal when the outcome is settled; records how long the stored access
-   * token is valid so other instances skip the credential without reading the store.
-   */
-  async finish(handle: LockHandle, options: { clearJournal: boolean; fresh?: { untilMs: number; storedAt: string } }): Promise<void> {
+  async finish(handle: LockHandle, options: { clearJournal: boolean; fresh?: FreshMarker }): Promise<void> {
     const fresh = options.fresh && options.fresh.untilMs > Date.now() ? options.fresh : undefined;
     const marker = fresh ? `${fresh.untilMs}|${fresh.storedAt}` : '';
     const freshTtlMs = fresh ? Math.max(1, Math.min(FRESH_MARKER_MAX_MS, fresh.untilMs - Date.now())) : 1;
     await this.redis.eval(FINISH, 3, this.key('lock', handle.id), this.key('journal', handle.id), this.key('fresh', handle.id), handle.value, options.clearJournal ? '1' : '0', marker, String(freshTtlMs));
   }
 
-  /** Extends the lock if still held; false means another holder may be at work now. */
   async extend(handle: LockHandle, ttlMs: number): Promise<boolean> {
     return (await this.redis.eval(EXTEND, 1, this.key('lock', handle.id), handle.value, String(ttlMs))) === 1;
   }
 
-  /** Waits until nobody holds the lock; false when maxWaitMs passed first. */
   async waitUntilFree(id: string, maxWaitMs: number, signal?: AbortSignal): Promise<boolean> {
     const deadline = Date.now() + maxWaitMs;
     let pauseMs = 10;

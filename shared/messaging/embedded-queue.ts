@@ -5,7 +5,7 @@
  * lock expiry (an unsettled message is delivered again), and bounded concurrency per consumer.
  */
 import { randomUUID } from 'node:crypto';
-import type { OutgoingMessage, QueueSender } from './queue-port';
+import type { DeadLetterAccess, DeadLetteredMessage, OutgoingMessage, QueueSender } from './queue-port';
 import type { QueueName } from './queues';
 
 export interface EmbeddedQueueOptions {
@@ -50,7 +50,7 @@ export interface Consumer {
   stop(): Promise<void>;
 }
 
-export class EmbeddedQueue implements QueueSender {
+export class EmbeddedQueue implements QueueSender, DeadLetterAccess {
   private readonly queues = new Map<string, QueueState>();
   private sequence = 0;
   private readonly now: () => number;
@@ -124,6 +124,20 @@ export class EmbeddedQueue implements QueueSender {
 
   deadLetters(queue: QueueName): DeadLetter[] {
     return [...this.state(queue).deadLetters];
+  }
+
+  async listDeadLetters(queue: QueueName, max: number): Promise<DeadLetteredMessage[]> {
+    return this.state(queue)
+      .deadLetters.slice(0, max)
+      .map((letter) => ({
+        messageId: letter.messageId,
+        body: letter.body,
+        sessionId: letter.sessionId,
+        deliveryCount: letter.deliveryCount,
+        reason: letter.deadLetterReason,
+        description: letter.deadLetterErrorDescription,
+        enqueuedTimeUtc: letter.enqueuedTimeUtc.toISOString(),
+      }));
   }
 
   /** Send a dead-lettered message again as a fresh message (delivery count 0); false when it is not there. */

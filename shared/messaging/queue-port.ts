@@ -24,6 +24,25 @@ export interface QueueSender {
   close(): Promise<void>;
 }
 
+/** A dead-lettered message as operators see it. */
+export interface DeadLetteredMessage {
+  messageId: string;
+  body: unknown;
+  sessionId?: string;
+  deliveryCount: number;
+  reason: string;
+  description: string;
+  enqueuedTimeUtc?: string;
+}
+
+/** Listing and re-driving dead letters (admin API). Both queue adapters implement it. */
+export interface DeadLetterAccess {
+  /** Up to `max` dead letters of the queue, oldest first. */
+  listDeadLetters(queue: QueueName, max: number): Promise<DeadLetteredMessage[]>;
+  /** Send the dead letter again as a fresh message and remove it from the dead-letter queue; false when absent. */
+  redrive(queue: QueueName, messageId: string): Promise<boolean>;
+}
+
 /** What a queue-triggered handler learns about its message (the Service Bus trigger metadata we rely on). */
 export interface DeliveryInfo {
   messageId: string;

@@ -5,7 +5,7 @@
 import { ServiceBusClient, type ServiceBusMessage, type ServiceBusSender } from '@azure/service-bus';
 import { DefaultAzureCredential } from '@azure/identity';
 import { AppError } from '../errors/app-error';
-import type { OutgoingMessage, QueueSender } from './queue-port';
+import type { DeadLetterAccess, DeadLetteredMessage, OutgoingMessage, QueueSender } from './queue-port';
 import { QUEUES, type QueueName } from './queues';
 
 export interface ServiceBusOptions {
@@ -27,7 +27,7 @@ export function toServiceBusMessage(message: OutgoingMessage): ServiceBusMessage
   };
 }
 
-export class ServiceBusQueue implements QueueSender {
+export class ServiceBusQueue implements QueueSender, DeadLetterAccess {
   private readonly client: ServiceBusClient;
   private readonly senders = new Map<string, ServiceBusSender>();
 
@@ -56,6 +56,48 @@ export class ServiceBusQueue implements QueueSender {
     const receiver = this.client.createReceiver(QUEUES.syncOutbound.name, { receiveMode: 'peekLock' });
     try {
       await receiver.peekMessages(1);
+    } finally {
+      await receiver.close();
+    }
+  }
+
+  async listDeadLetters(queue: QueueName, max: number): Promise<DeadLetteredMessage[]> {
+    const receiver = this.client.createReceiver(queue, { subQueueType: 'deadLetter' });
+    try {
+      const messages = await receiver.peekMessages(max);
+      return messages.map((message) => ({
+        messageId: String(message.messageId ?? ''),
+        body: message.body,
+        sessionId: message.sessionId,
+        deliveryCount: message.deliveryCount ?? 0,
+        reason: message.deadLetterReason ?? '',
+        description: message.deadLetterErrorDescription ?? '',
+        enqueuedTimeUtc: message.enqueuedTimeUtc?.toISOString(),
+      }));
+    } finally {
+      await receiver.close();
+    }
+  }
+
+  /** Receive from the dead-letter queue until the message is found (bounded), resend a copy, then complete it. */
+  async redrive(queue: QueueName, messageId: string, maxScanned = 500): Promise<boolean> {
+    const receiver = this.client.createReceiver(queue, { subQueueType: 'deadLetter', receiveMode: 'peekLock' });
+    try {
+      for (let scanned = 0; scanned < maxScanned; ) {
+        const batch = await receiver.receiveMessages(50, { maxWaitTimeInMs: 2000 });
+        if (batch.length === 0) return false;
+        scanned += batch.length;
+        for (const message of batch) {
+          if (message.messageId !== messageId) {
+            await receiver.abandonMessage(message);
+            continue;
+          }
+          await this.sender(queue).sendMessages({ messageId: `${messageId}:redrive:${Date.now()}`, body: message.body, sessionId: message.sessionId, applicationProperties: message.applicationProperties, contentType: 'application/json' });
+          await receiver.completeMessage(message);
+          return true;
+        }
+      }
+      return false;
     } finally {
       await receiver.close();
     }

@@ -1,12 +1,11 @@
 /**
- * Adaptive throttling: what a provider's rate-limit signal means for our budget, and a short-lived cache of
- * the lowered factors that live in the backend (Redis), so every instance slows down together without an
- * extra round trip per decision. A Retry-After or an exhausted budget is a hard block written into the
- * level itself, so it reaches every instance at once; the lowered rate reaches them within `refreshMs`.
+ * Adaptive throttling: what a provider's rate-limit signal means for a level. A Retry-After or an exhausted
+ * budget is a hard block written into the level itself, so it reaches every instance at once; a lowered
+ * rate is stored in the backend and reaches every instance within `adaptiveRefreshMs` (adaptive-factors.ts).
  */
 import type { RateLimitSignal } from './signal';
 import type { ProviderLimits } from './provider-limits';
-import { effectiveFactor, type AdaptiveChange, type AdaptivePolicy, type AdaptiveState, type LimiterBackend, type RateRule } from './types';
+import type { AdaptiveChange, AdaptivePolicy, RateRule } from './types';
 
 export interface SignalEffect {
   /** Lower the level's factor this way (absent: leave it). */
@@ -41,57 +40,4 @@ export function interpretSignal(signal: RateLimitSignal, rule: RateRule, limits:
       ? signal.remaining / untilReset / (rule.limit / rule.windowMs)
       : share / LOW_WATERMARK;
   return cap < 1 ? { change: { multiplier: 1, cap }, blockMs: 0 } : undefined;
-}
-
-interface Cached {
-  state?: AdaptiveState;
-  fetchedAt: number;
-}
-
-/** Factors by level key, read from the backend at most every `refreshMs` per key. */
-export class AdaptiveFactors {
-  private readonly cache = new Map<string, Cached>();
-  private refreshing: Promise<void> | undefined;
-  private readonly pending = new Set<string>();
-
-  constructor(
-    private readonly backend: () => LimiterBackend,
-    private readonly policy: AdaptivePolicy,
-    private readonly refreshMs: number,
-    private readonly now: () => number,
-  ) {}
-
-  /**
-   * Current factors for the keys. A key never seen is read before answering (once per key and process);
-   * a stale key is answered from the cache and refreshed in the background.
-   */
-  async factors(keys: readonly string[]): Promise<number[]> {
-    const now = this.now();
-    const missing = keys.filter((key) => !this.cache.has(key));
-    if (missing.length > 0) await this.load(missing).catch(() => undefined);
-    for (const key of keys) {
-      const cached = this.cache.get(key);
-      if (cached && now - cached.fetchedAt >= this.refreshMs) this.pending.add(key);
-    }
-    if (this.pending.size > 0 && !this.refreshing) {
-      const batch = [...this.pending];
-      this.pending.clear();
-      this.refreshing = this.load(batch)
-        .catch(() => undefined)
-        .finally(() => (this.refreshing = undefined));
-    }
-    return keys.map((key) => effectiveFactor(this.cache.get(key)?.state, now, this.policy));
-  }
-
-  /** Records a state this process just wrote, so its next decision uses it without a read. */
-  remember(key: string, state: AdaptiveState): void {
-    this.cache.set(key, { state, fetchedAt: this.now() });
-  }
-
-  private async load(keys: string[]): Promise<void> {
-    const states = await this.backend().readAdaptive(keys);
-    const now = this.now();
-    if (this.cache.size > 50_000) this.cache.clear();
-    for (const key of keys) this.cache.set(key, { state: states.get(key), fetchedAt: now });
-  }
 }

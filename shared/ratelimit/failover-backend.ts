@@ -35,12 +35,16 @@ export class FailoverLimiterBackend implements LimiterBackend {
   readonly local = new LocalLimiterBackend();
   private state: LimiterHealth = { backend: 'redis', degraded: false, since: Date.now() };
   private probing: ReturnType<typeof setInterval> | undefined;
+  private watchdog: ReturnType<typeof setInterval> | undefined;
+  private readonly inflight = new Map<number, { startedAt: number; reject: (error: Error) => void }>();
+  private nextCallId = 0;
 
   constructor(
     private readonly redis: Redis,
     private readonly options: FailoverOptions = DEFAULT_FAILOVER,
+    registryKey?: string,
   ) {
-    this.remote = new RedisLimiterBackend(redis);
+    this.remote = new RedisLimiterBackend(redis, registryKey);
   }
 
   get kind(): 'redis' | 'local' {
@@ -73,10 +77,10 @@ export class FailoverLimiterBackend implements LimiterBackend {
     );
   }
 
-  readAdaptive(keys: readonly string[]): Promise<Map<string, AdaptiveState>> {
+  readAdaptive(policy: AdaptivePolicy): Promise<Map<string, AdaptiveState>> {
     return this.route(
-      () => this.remote.readAdaptive(keys),
-      () => this.local.readAdaptive(keys),
+      () => this.remote.readAdaptive(policy),
+      () => this.local.readAdaptive(policy),
     );
   }
 
@@ -87,8 +91,14 @@ export class FailoverLimiterBackend implements LimiterBackend {
     );
   }
 
-  /** Stops the probe timer (the Redis client belongs to the caller). */
+  /** Stops the timers (the Redis client belongs to the caller). */
   close(): void {
+    this.stopProbing();
+    if (this.watchdog) clearInterval(this.watchdog);
+    this.watchdog = undefined;
+  }
+
+  private stopProbing(): void {
     if (this.probing) clearInterval(this.probing);
     this.probing = undefined;
   }
@@ -108,12 +118,39 @@ export class FailoverLimiterBackend implements LimiterBackend {
     }
   }
 
+  /**
+   * One watchdog timer for all calls instead of a timer per call (this is the hot path): calls are kept in
+   * start order, so each tick only looks at the oldest ones.
+   */
   private withTimeout<T>(call: Promise<T>): Promise<T> {
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new RedisTimeout()), this.options.timeoutMs);
+    return new Promise<T>((resolve, reject) => {
+      const id = this.nextCallId++;
+      this.inflight.set(id, { startedAt: Date.now(), reject });
+      this.watch();
+      call.then(
+        (value) => {
+          this.inflight.delete(id);
+          resolve(value);
+        },
+        (error: unknown) => {
+          this.inflight.delete(id);
+          reject(error);
+        },
+      );
     });
-    return Promise.race([call, timeout]).finally(() => clearTimeout(timer));
+  }
+
+  private watch(): void {
+    if (this.watchdog) return;
+    this.watchdog = setInterval(() => {
+      const now = Date.now();
+      for (const [id, call] of this.inflight) {
+        if (now - call.startedAt < this.options.timeoutMs) break;
+        this.inflight.delete(id);
+        call.reject(new RedisTimeout());
+      }
+    }, Math.max(5, Math.floor(this.options.timeoutMs / 5)));
+    this.watchdog.unref();
   }
 
   private conservative(level: LevelSpec): LevelSpec {
@@ -141,7 +178,7 @@ export class FailoverLimiterBackend implements LimiterBackend {
     } catch {
       return;
     }
-    this.close();
+    this.stopProbing();
     this.setState({ backend: 'redis', degraded: false, since: Date.now() });
   }
 

@@ -32,16 +32,33 @@ interface CachedPair {
 
 const enc = (value: string): string => encodeURIComponent(value);
 
+/** Resolved levels are reused for this long at most, and never across an override change. */
+const RESOLVED_CACHE_SIZE = 20_000;
+
 export class LevelResolver {
   private readonly cache = new Map<string, CachedPair>();
+  private readonly resolved = new Map<string, { levels: readonly LevelSpec[]; pair: CachedPair['pair'] }>();
 
   constructor(private readonly options: LevelResolverOptions) {}
 
-  /** The levels for one call, in a fixed order: tenant, integration, operation?, app, concurrency?. */
-  async resolve(target: CallTarget): Promise<LevelSpec[]> {
+  /**
+   * The levels for one call, in a fixed order: tenant, integration, operation?, app, concurrency?. The
+   * result is shared: copy a level before changing it.
+   */
+  async resolve(target: CallTarget): Promise<readonly LevelSpec[]> {
+    const pair = await this.overridesFor(target.tenantId, target.integrationId);
+    const cacheKey = `${target.provider}\u0000${target.tenantId}\u0000${target.integrationId}\u0000${target.operation}`;
+    const hit = this.resolved.get(cacheKey);
+    if (hit && hit.pair === pair) return hit.levels;
+    const levels = this.build(target, pair);
+    if (this.resolved.size >= RESOLVED_CACHE_SIZE) this.resolved.clear();
+    this.resolved.set(cacheKey, { levels, pair });
+    return levels;
+  }
+
+  private build(target: CallTarget, { tenant, integration }: CachedPair['pair']): LevelSpec[] {
     const { keyPrefix, providerLimits, tenantRule } = this.options;
     const limits = providerLimits[target.provider];
-    const { tenant, integration } = await this.overridesFor(target.tenantId, target.integrationId);
     const t = enc(target.tenantId);
     const ti = `${t}:${enc(target.integrationId)}`;
     const levels: LevelSpec[] = [
@@ -60,6 +77,12 @@ export class LevelResolver {
   /** Forget cached overrides of a tenant (after a change through this process). */
   invalidate(tenantId: string): void {
     for (const key of this.cache.keys()) if (key.startsWith(`${tenantId}\u0000`)) this.cache.delete(key);
+  }
+
+  /** Drops everything cached (tests, or after bulk changes). */
+  clear(): void {
+    this.cache.clear();
+    this.resolved.clear();
   }
 
   private async overridesFor(tenantId: string, integrationId: string): Promise<CachedPair['pair']> {

@@ -7,7 +7,8 @@
 import { randomUUID } from 'node:crypto';
 import { AppError } from '../errors/app-error';
 import type { ProviderId } from '../adapters/contract';
-import { AdaptiveFactors, interpretSignal } from './adaptive';
+import { interpretSignal } from './adaptive';
+import { AdaptiveFactors } from './adaptive-factors';
 import type { LimiterHealth } from './failover-backend';
 import { level, LevelResolver, type CallTarget } from './levels';
 import type { LimitOverride, OverrideScope, OverrideStore } from './overrides';
@@ -85,7 +86,7 @@ export class RateLimiter {
       overrideCacheMs: config.overrideCacheMs ?? 5000,
       now: Date.now,
     });
-    this.adaptive = new AdaptiveFactors(() => backend, this.policy, config.adaptiveRefreshMs ?? 1000, Date.now);
+    this.adaptive = new AdaptiveFactors(backend, this.policy, config.adaptiveRefreshMs ?? 1000, Date.now);
   }
 
   /** Waits for a turn on every level of the call, or throws rate_limited (with retryAfterMs). */
@@ -173,12 +174,14 @@ export class RateLimiter {
     this.backend.close?.();
   }
 
+  /** The call's levels with the adaptive factors in force (integration and operation levels adapt). */
   private async levelsWithFactors(target: CallTarget): Promise<LevelSpec[]> {
     const levels = await this.resolver.resolve(target);
-    const adaptive = levels.filter((level) => level.name === 'integration' || level.name === 'operation');
-    const factors = await this.adaptive.factors(adaptive.map((level) => level.key));
-    adaptive.forEach((level, index) => (level.factor = factors[index]));
-    return levels;
+    const adaptiveKeys: string[] = [];
+    for (const level of levels) if (level.name === 'integration' || level.name === 'operation') adaptiveKeys.push(level.key);
+    const factors = await this.adaptive.factors(adaptiveKeys);
+    let next = 0;
+    return levels.map((level) => (level.name === 'integration' || level.name === 'operation' ? { ...level, factor: factors[next++] } : level));
   }
 
   private permit(semaphores: string[], leaseId: string, started: number, turnAt: number): Permit {

@@ -69,13 +69,10 @@ export class LocalLimiterBackend implements LimiterBackend {
     if ((this.tats.get(level.key) ?? 0) < target) this.tats.set(level.key, target);
   }
 
-  async readAdaptive(keys: readonly string[]): Promise<Map<string, AdaptiveState>> {
-    const result = new Map<string, AdaptiveState>();
-    for (const key of keys) {
-      const state = this.adaptive.get(key);
-      if (state) result.set(key, state);
-    }
-    return result;
+  async readAdaptive(policy: AdaptivePolicy): Promise<Map<string, AdaptiveState>> {
+    const now = this.clock();
+    for (const [key, state] of this.adaptive) if (effectiveFactor(state, now, policy) >= 1) this.adaptive.delete(key);
+    return new Map(this.adaptive);
   }
 
   async lowerAdaptive(key: string, change: AdaptiveChange, policy: AdaptivePolicy): Promise<AdaptiveState> {

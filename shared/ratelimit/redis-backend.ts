@@ -4,7 +4,7 @@
  * with `enableAutoPipelining: true`, which batches concurrent decisions into one write.
  */
 import type Redis from 'ioredis';
-import { BLOCK_LUA, DECIDE_LUA, LOWER_LUA } from './redis-scripts';
+import { BLOCK_LUA, DECIDE_LUA, LOWER_LUA, THROTTLED_LUA } from './redis-scripts';
 import {
   gcraParams,
   type AdaptiveChange,
@@ -19,7 +19,8 @@ import {
 interface LimiterCommands {
   rlDecide(numKeys: number, ...args: (string | number)[]): Promise<[number, number, number, number, number?]>;
   rlBlock(key: string, blockMs: number, toleranceMs: number): Promise<number>;
-  rlLower(key: string, ...args: (string | number)[]): Promise<[string, string]>;
+  rlLower(registry: string, ...args: (string | number)[]): Promise<string>;
+  rlThrottled(registry: string, quietMs: number, stepMs: number, step: number): Promise<string[]>;
 }
 
 /** The scripts count time from here (see redis-scripts.ts). */
@@ -32,6 +33,7 @@ function withCommands(redis: Redis): Redis & LimiterCommands {
     redis.defineCommand('rlDecide', { lua: DECIDE_LUA });
     redis.defineCommand('rlBlock', { lua: BLOCK_LUA, numberOfKeys: 1 });
     redis.defineCommand('rlLower', { lua: LOWER_LUA, numberOfKeys: 1 });
+    redis.defineCommand('rlThrottled', { lua: THROTTLED_LUA, numberOfKeys: 1 });
     defined.add(redis);
   }
   return redis as Redis & LimiterCommands;
@@ -48,7 +50,11 @@ export class RedisLimiterBackend implements LimiterBackend {
   readonly kind = 'redis' as const;
   private readonly redis: Redis & LimiterCommands;
 
-  constructor(redis: Redis) {
+  /** `registryKey`: the hash listing throttled levels (see redis-scripts.ts). */
+  constructor(
+    redis: Redis,
+    private readonly registryKey = 'rl:adaptive',
+  ) {
     this.redis = withCommands(redis);
   }
 
@@ -72,21 +78,21 @@ export class RedisLimiterBackend implements LimiterBackend {
     await this.redis.rlBlock(level.key, Math.ceil(blockMs), gcraParams(level.rule, level.factor).toleranceMs);
   }
 
-  async readAdaptive(keys: readonly string[]): Promise<Map<string, AdaptiveState>> {
+  async readAdaptive(policy: AdaptivePolicy): Promise<Map<string, AdaptiveState>> {
+    const flat = await this.redis.rlThrottled(this.registryKey, policy.quietMs, policy.stepMs, policy.step);
     const result = new Map<string, AdaptiveState>();
-    const rows = await Promise.all(keys.map((key) => this.redis.hmget(adaptiveKey(key), 'f', 'at')));
-    rows.forEach(([f, at], index) => {
-      if (f != null && at != null) result.set(keys[index]!, { factor: Number(f), penalizedAt: Number(at) + SCRIPT_EPOCH_MS });
-    });
+    for (let i = 0; i + 1 < flat.length; i += 2) result.set(flat[i]!, parseEntry(flat[i + 1]!));
     return result;
   }
 
   async lowerAdaptive(key: string, change: AdaptiveChange, policy: AdaptivePolicy): Promise<AdaptiveState> {
-    const [f, at] = await this.redis.rlLower(adaptiveKey(key), change.multiplier, change.cap, policy.quietMs, policy.stepMs, policy.step, policy.minFactor);
-    return { factor: Number(f), penalizedAt: Number(at) + SCRIPT_EPOCH_MS };
+    const entry = await this.redis.rlLower(this.registryKey, key, change.multiplier, change.cap, policy.quietMs, policy.stepMs, policy.step, policy.minFactor);
+    return parseEntry(entry);
   }
 }
 
-export function adaptiveKey(key: string): string {
-  return `${key}:ad`;
+/** "factor penaltyTime" with the time on the scripts' clock. */
+function parseEntry(entry: string): AdaptiveState {
+  const [factor, at] = entry.split(' ');
+  return { factor: Number(factor), penalizedAt: Number(at) + SCRIPT_EPOCH_MS };
 }

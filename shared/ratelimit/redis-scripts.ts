@@ -60,24 +60,54 @@ end
 return 1
 `;
 
+/** Shared Lua: the factor in force now for a stored "factor penaltyTime" entry, after recovery. */
+const EFFECTIVE_LUA = `
+local function effective(entry, now, quiet, stepMs, step)
+  local sep = string.find(entry, ' ', 1, true)
+  local f, at = tonumber(string.sub(entry, 1, sep - 1)), tonumber(string.sub(entry, sep + 1))
+  local q = now - at - quiet
+  if q >= 0 then f = math.min(1, f + (math.floor(q / stepMs) + 1) * step) end
+  return f
+end
+`;
+
 /**
- * lower: KEYS[1] = adaptive hash (f, at). ARGV = multiplier, cap, quiet ms, step ms, step, min factor.
- * new factor = max(min, min(factor in force now (after recovery) × multiplier, cap)); returns
- * {factor, penalty time} as strings.
+ * lower: KEYS[1] = the registry hash of throttled levels (field = level key, value = "factor penaltyTime").
+ * ARGV = level key, multiplier, cap, quiet ms, step ms, step, min factor.
+ * new factor = max(min, min(factor in force now × multiplier, cap)); returns {factor, penalty time} as strings.
  */
 export const LOWER_LUA = `
 local t = redis.call('TIME')
 local now = (t[1] - 1700000000) * 1000 + t[2] / 1000
-local quiet, stepMs, step, minf = tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[6])
+${EFFECTIVE_LUA}
+local quiet, stepMs, step, minf = tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[6]), tonumber(ARGV[7])
 local cur = 1
-local s = redis.call('HMGET', KEYS[1], 'f', 'at')
-if s[1] then
-  cur = tonumber(s[1])
-  local q = now - tonumber(s[2]) - quiet
-  if q >= 0 then cur = math.min(1, cur + (math.floor(q / stepMs) + 1) * step) end
+local entry = redis.call('HGET', KEYS[1], ARGV[1])
+if entry then cur = effective(entry, now, quiet, stepMs, step) end
+local f = math.max(minf, math.min(cur * tonumber(ARGV[2]), tonumber(ARGV[3])))
+local value = string.format('%.6f %.3f', f, now)
+redis.call('HSET', KEYS[1], ARGV[1], value)
+return value
+`;
+
+/**
+ * throttled: KEYS[1] = the registry hash; ARGV = quiet ms, step ms, step. Removes levels that have fully
+ * recovered and returns the rest as a flat list {level key, "factor penaltyTime", …}. One read per instance
+ * and refresh, however many levels exist: only throttled levels are listed.
+ */
+export const THROTTLED_LUA = `
+local t = redis.call('TIME')
+local now = (t[1] - 1700000000) * 1000 + t[2] / 1000
+${EFFECTIVE_LUA}
+local all = redis.call('HGETALL', KEYS[1])
+local out = {}
+for i = 1, #all, 2 do
+  if effective(all[i + 1], now, tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])) >= 1 then
+    redis.call('HDEL', KEYS[1], all[i])
+  else
+    out[#out + 1] = all[i]
+    out[#out + 1] = all[i + 1]
+  end
 end
-local f = math.max(minf, math.min(cur * tonumber(ARGV[1]), tonumber(ARGV[2])))
-redis.call('HSET', KEYS[1], 'f', string.format('%.6f', f), 'at', string.format('%.3f', now))
-redis.call('PEXPIRE', KEYS[1], math.ceil(quiet + (math.ceil((1 - f) / step) + 1) * stepMs))
-return {string.format('%.6f', f), string.format('%.3f', now)}
+return out
 `;

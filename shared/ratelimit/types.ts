@@ -63,8 +63,8 @@ export interface LimiterBackend {
   release(keys: readonly string[], leaseId: string): Promise<void>;
   /** No call passes `level` before `blockMs` from now (a provider's Retry-After or reset). */
   block(level: LevelSpec, blockMs: number): Promise<void>;
-  /** Adaptive state by level key (absent: not throttled). */
-  readAdaptive(keys: readonly string[]): Promise<Map<string, AdaptiveState>>;
+  /** Every throttled level's adaptive state by level key (absent: not throttled); drops recovered ones. */
+  readAdaptive(policy: AdaptivePolicy): Promise<Map<string, AdaptiveState>>;
   /** Lowers the factor of `key` atomically: new = max(minFactor, min(factor in force × multiplier, cap)). */
   lowerAdaptive(key: string, change: AdaptiveChange, policy: AdaptivePolicy): Promise<AdaptiveState>;
 }

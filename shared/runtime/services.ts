@@ -8,13 +8,16 @@ import { Metrics } from '../observability/metrics';
 import { openDocumentStore, type DocumentStore } from '../storage/cosmos-client';
 import { IntegrationsRepository } from '../storage/integrations-repository';
 import { SyncRunsRepository } from '../storage/sync-runs-repository';
-import type { QueueSender } from '../messaging/queue-port';
+import type { DeadLetterAccess, QueueSender } from '../messaging/queue-port';
 import { EmbeddedQueue } from '../messaging/embedded-queue';
 import { ServiceBusQueue } from '../messaging/service-bus-queue';
 import { openBlobArchive, type BlobArchive } from '../blob/blob-archive';
 import { createRedisClient, type RedisClient } from '../redis/redis-client';
 import { createAdminAuthenticator, type AdminAuthenticator } from '../http/admin-auth';
 import type { WebhookVerifiers } from '../webhooks/receiver';
+import type { EventPublisher } from '../events/events';
+import { LocalEventLog } from '../events/local-event-log';
+import { EventGridPublisher } from '../events/event-grid-publisher';
 
 export interface AppServices {
   settings: Settings;
@@ -24,10 +27,14 @@ export interface AppServices {
   integrations: IntegrationsRepository;
   runs: SyncRunsRepository;
   queue: QueueSender;
+  deadLetters: DeadLetterAccess;
   /** Present when the embedded queue is in use (local host, tests): dead letters and depth live here. */
   embeddedQueue?: EmbeddedQueue;
   blob: BlobArchive;
   redis?: RedisClient;
+  events: EventPublisher;
+  /** Present when events stay local (local host, tests): readable and subscribable. */
+  eventLog?: LocalEventLog;
   adminAuth: AdminAuthenticator;
   /** Per-provider webhook verification; a provider without one is rejected (fail closed). */
   webhookVerifiers: WebhookVerifiers;
@@ -52,7 +59,7 @@ export async function createServices(settings: Settings, overrides: ServiceOverr
           lockDurationMs: settings.queueLimits.lockDurationMs,
         })
       : undefined;
-  const queue: QueueSender =
+  const queue: QueueSender & DeadLetterAccess =
     embeddedQueue ??
     new ServiceBusQueue({
       connectionString: settings.queue.kind === 'servicebus' ? settings.queue.connectionString : undefined,
@@ -63,6 +70,10 @@ export async function createServices(settings: Settings, overrides: ServiceOverr
   const redis = settings.redis.url ? createRedisClient(settings.redis.url) : undefined;
   redis?.on('error', (error) => logger.warn('redis connection problem', { error }));
 
+  const eventLog = settings.events.kind === 'local' ? new LocalEventLog() : undefined;
+  const events: EventPublisher =
+    eventLog ?? new EventGridPublisher({ topicEndpoint: (settings.events as { topicEndpoint: string }).topicEndpoint, topicKey: (settings.events as { topicKey?: string }).topicKey, azureClientId: settings.azureClientId });
+
   return {
     settings,
     logger,
@@ -71,9 +82,12 @@ export async function createServices(settings: Settings, overrides: ServiceOverr
     integrations: new IntegrationsRepository(store.containers.integrations),
     runs: new SyncRunsRepository(store.containers.syncRuns),
     queue,
+    deadLetters: queue,
     embeddedQueue,
     blob,
     redis,
+    events,
+    eventLog,
     adminAuth: createAdminAuthenticator(settings.adminAuth),
     webhookVerifiers: overrides.webhookVerifiers ?? {},
     now: overrides.now ?? (() => new Date()),

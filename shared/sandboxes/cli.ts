@@ -36,7 +36,7 @@ function parseArgs(argv: string[]): { provider?: string; options: SandboxOptions
 async function main(): Promise<void> {
   const { provider, options, error } = parseArgs(process.argv.slice(2));
   if (error || !provider || !availableSandboxes().includes(provider as never)) {
-    console.error(error ?? 'missing provider');
+    console.error(error ?? (provider ? `unknown provider ${provider}` : 'missing provider'));
     console.error(`usage: npm run sandbox -- <${availableSandboxes().join('|')}> [--port N] [--records N] [--seed N] [--webhook-url URL --webhook-secret S]`);
     process.exitCode = 2;
     return;

@@ -13,8 +13,9 @@ import type { DeliveryInfo } from '../messaging/queue-port';
 import type { AppServices } from '../runtime/services';
 import type { Logger } from '../observability/logger';
 import type { Stored } from '../storage/integrations-repository';
+import { runFinishedEvent } from '../events/run-events';
 
-type InboundDeps = Pick<AppServices, 'integrations' | 'runs' | 'metrics' | 'settings'> & { logger: Logger; now(): Date };
+type InboundDeps = Pick<AppServices, 'integrations' | 'runs' | 'metrics' | 'settings' | 'events'> & { logger: Logger; now(): Date };
 
 /** The page pipeline (fetch → transform → dedupe → shard → conflicts → save → checkpoint). */
 export type PagePipeline = (integration: Stored<Integration>, job: SyncJobMessage) => Promise<void>;
@@ -50,9 +51,13 @@ export async function handleInboundJob(deps: InboundDeps, job: SyncJobMessage, d
   }));
   deps.metrics.increment('sync_runs_started', 1, { provider: integration.provider });
 
+  // Events are best effort: a failed publish is logged and never turns a committed page into a retry.
+  const announce = (run: SyncRun, deadLettered: boolean) =>
+    deps.events.publish(runFinishedEvent(run, integration.provider, deps.now(), deadLettered)).catch((error: unknown) => log.warn('could not publish run events', { error }));
+
   try {
     await pipeline(integration, job);
-    await finish('succeeded');
+    await announce(await finish('succeeded'), false);
     return 'completed';
   } catch (thrown) {
     const error = toAppError(thrown);
@@ -65,7 +70,7 @@ export async function handleInboundJob(deps: InboundDeps, job: SyncJobMessage, d
     log.error('sync run failed', { error, code: error.code });
     deps.metrics.increment('sync_runs_failed', 1, { code: error.code });
     if (lastDelivery && error.retryable) deps.metrics.increment('dead_letters');
-    await finish('failed', error);
+    await announce(await finish('failed', error), lastDelivery && error.retryable);
     // A retryable error on the last delivery is thrown so the queue dead-letters the page with its reason.
     if (error.retryable) throw error;
     return 'failed';

@@ -54,6 +54,20 @@ describe('github adapter specifics', () => {
     expect(records.every((record) => !String(record.data.url).includes('/pull/'))).toBe(true);
   });
 
+  it('loses nothing when records already read change mid-run (keyset paging), and repeats nothing next run', async () => {
+    const adapter = githubAdapterFactory.create(context({ repositories: ['acme/widgets'] }));
+    const first = await adapter.fetchChanges({ entity: 'issues', pageSize: 3 });
+    const ids = new Set(first.records.map((record) => record.id));
+    // Moving two delivered issues to the end shifts the rest left: page numbers would now skip two issues.
+    sandbox.control.records.update('issues', first.records[0]!.id);
+    sandbox.control.records.update('issues', first.records[1]!.id);
+    const rest = await readAll(adapter, 'issues', first.nextCursor, 3);
+    rest.records.forEach((record) => ids.add(record.id));
+    expect(ids.size).toBe(12 - seededPullRequestCount(12));
+    const after = await readAll(adapter, 'issues', rest.cursor, 3);
+    expect(after.records).toEqual([]);
+  });
+
   it('revalidates an unchanged single-page read with If-None-Match: 304 does not spend the budget', async () => {
     const signals: number[] = [];
     const adapter = githubAdapterFactory.create(context({ repositories: ['acme/widgets'] }, { onRateLimitSignal: (signal) => signals.push(signal.remaining ?? -1) }));

@@ -4,7 +4,14 @@ import { refreshSalesforceToken } from '../../shared/adapters/salesforce/oauth';
 import { SANDBOX_CLIENT } from '../../shared/sandboxes/common/oauth';
 import { startSalesforceSandbox } from '../../shared/sandboxes/salesforce';
 import { sobjectId } from '../../shared/sandboxes/salesforce/schema';
-import { runAdapterContract } from './contract-suite';
+import { readAll, runAdapterContract } from './contract-suite';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { isAppError } from '../../shared/errors/app-error';
+import type { AdapterContext } from '../../shared/adapters/contract';
+import type { RunningSandbox } from '../../shared/sandboxes/common/types';
+import type { RateLimitSignal } from '../../shared/ratelimit/signal';
+import { verifySalesforce } from '../../shared/webhooks/salesforce/verify';
 
 runAdapterContract('salesforce', {
   factory: salesforceAdapterFactory,
@@ -26,13 +33,6 @@ runAdapterContract('salesforce', {
 });
 
 // ---- Salesforce-specific behaviours of the adapter and the sandbox ----
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { isAppError } from '../../shared/errors/app-error';
-import type { AdapterContext } from '../../shared/adapters/contract';
-import type { RunningSandbox } from '../../shared/sandboxes/common/types';
-import type { RateLimitSignal } from '../../shared/ratelimit/signal';
-import { verifySalesforce } from '../../shared/webhooks/salesforce/verify';
 
 const API = '/services/data/v60.0';
 
@@ -51,12 +51,24 @@ describe('salesforce sandbox and adapter specifics', () => {
   let sandbox: RunningSandbox;
   afterEach(async () => sandbox?.stop());
 
-  it('pages 100,000 seeded rows through nextRecordsUrl in batches of at most 2,000 (batchSize ≥ 200) and expires bad locators', async () => {
+  it('reads pages of a 100,000-record org quickly: keyset pages never materialise the whole table', async () => {
     sandbox = await startSalesforceSandbox();
+    const { adapter } = await adapterFor(sandbox);
+    const started = Date.now();
+    const first = await adapter.fetchChanges({ entity: 'Opportunity', pageSize: 2000 });
+    const second = await adapter.fetchChanges({ entity: 'Opportunity', pageSize: 2000, cursor: first.nextCursor });
+    expect(first.records).toHaveLength(2000);
+    expect(second.records[0]!.id > first.records[1999]!.id).toBe(true);
+    expect(sandbox.control.records.count('Opportunity')).toBe(100_000);
+    expect(Date.now() - started).toBeLessThan(5000);
+  });
+
+  it('pages an unbounded query through nextRecordsUrl in batches of at most 2,000 (batchSize ≥ 200) and refuses bad locators', async () => {
+    sandbox = await startSalesforceSandbox({ records: 4500 });
     const token = sandbox.control.issueToken().accessToken;
     const first = await get(sandbox, token, `${API}/query?q=${encodeURIComponent('SELECT Id, SystemModstamp FROM Account ORDER BY SystemModstamp, Id')}`);
     expect(first.status).toBe(200);
-    expect(first.body.totalSize).toBe(100_000);
+    expect(first.body.totalSize).toBe(4500);
     expect((first.body.records as unknown[]).length).toBe(2000);
     expect(first.body.done).toBe(false);
     const next = await get(sandbox, token, String(first.body.nextRecordsUrl), { 'sforce-query-options': 'batchSize=50' });
@@ -68,7 +80,7 @@ describe('salesforce sandbox and adapter specifics', () => {
     expect(bad.body[0]).toMatchObject({ errorCode: 'INVALID_QUERY_LOCATOR' });
   });
 
-  it('answers unsupported SOQL with MALFORMED_QUERY 400 and unknown columns with INVALID_FIELD, which the adapter reports as validation', async () => {
+  it('answers unsupported SOQL with MALFORMED_QUERY 400 and unknown columns with INVALID_FIELD', async () => {
     sandbox = await startSalesforceSandbox({ records: 5 });
     const token = sandbox.control.issueToken().accessToken;
     const malformed = await get(sandbox, token, `${API}/query?q=${encodeURIComponent('SELECT Id FROM Account GROUP BY Name')}`);
@@ -76,7 +88,7 @@ describe('salesforce sandbox and adapter specifics', () => {
     expect(malformed.body[0]).toMatchObject({ errorCode: 'MALFORMED_QUERY' });
     const invalid = await get(sandbox, token, `${API}/query?q=${encodeURIComponent('SELECT Nope FROM Account')}`);
     expect(invalid.body[0]).toMatchObject({ errorCode: 'INVALID_FIELD' });
-    expect(invalid.headers.get('sforce-limit-info')).toBeNull(); // errors thrown before afterRoute carry no usage header
+    expect(invalid.headers.get('sforce-limit-info')).toMatch(/^api-usage=\d+\/100000$/);
   });
 
   it('reports deletions in incremental reads (queryAll, IsDeleted = true) and lists them under /deleted/', async () => {

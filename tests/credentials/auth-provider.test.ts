@@ -131,7 +131,7 @@ describe('oauth2_authorization_code', () => {
   it('refreshes a token inside the skew before handing it out, and again after a 401', async () => {
     const r = ref(`code-${randomUUID().slice(0, 6)}`);
     await service.put(r, oauthCredential(server, r.name, 30_000));
-    const refresher = new RefreshEngine({ service, redis, keyPrefix });
+    const refresher = new RefreshEngine({ service, coordination: { kind: 'redis', redis, keyPrefix } });
     const provider = createAuthProvider(r, { service, refresher, expirySkewMs: 60_000 });
     expect(await provider.headers()).toEqual({ authorization: `Bearer ${server.issued.get(r.name)![0]}` });
     expect(await provider.onUnauthorized!()).toBe(true);
@@ -142,7 +142,7 @@ describe('oauth2_authorization_code', () => {
   it('does not refresh a token far from expiry; a revoked grant makes headers() fail with auth_revoked', async () => {
     const r = ref(`code-${randomUUID().slice(0, 6)}`);
     await service.put(r, oauthCredential(server, r.name, 3_600_000, { refreshToken: 'rt-unknown' }));
-    const refresher = new RefreshEngine({ service, redis, keyPrefix });
+    const refresher = new RefreshEngine({ service, coordination: { kind: 'redis', redis, keyPrefix } });
     const provider = createAuthProvider(r, { service, refresher });
     expect(await provider.headers()).toEqual({ authorization: `Bearer at-initial-${r.name}` });
     expect(await provider.onUnauthorized!()).toBe(false);

@@ -42,7 +42,7 @@ it('no secret value reaches logs, console, API outputs, Redis or Key Vault tags'
   const outputs: unknown[] = [];
   const store = standInStore(standIn.url, standIn.caPem);
   const service = new CredentialService({ store, logger, cacheTtlMs: 0 });
-  const engine = new RefreshEngine({ service, redis, keyPrefix, logger, retry: { maxAttempts: 2, backoff: { kind: 'fixed', delayMs: 1 } } });
+  const engine = new RefreshEngine({ service, coordination: { kind: 'redis', redis, keyPrefix }, logger, retry: { maxAttempts: 2, backoff: { kind: 'fixed', delayMs: 1 } } });
   const ref = (name: string): CredentialRef => ({ tenantId: 'leak', integrationId: 'i', name });
   const secrets: string[] = ['client-secret-leakcheck', 'whsec-leak-old', 'whsec-leak-new'];
 

@@ -33,7 +33,7 @@ afterAll(async () => {
 const newRef = (): CredentialRef => ({ tenantId: 't-1', integrationId: `int-${randomUUID().slice(0, 8)}`, name: 'oauth' });
 const localService = (): CredentialService => new CredentialService({ store: new LocalSecretStore({ filePath: join(mkdtempSync(join(tmpdir(), 'cred-')), 's.enc'), keyBase64: Buffer.alloc(32, 7).toString('base64') }), cacheTtlMs: 0 });
 const engineFor = (service: CredentialService, extra: Partial<RefreshEngineOptions> = {}): RefreshEngine =>
-  new RefreshEngine({ service, redis, keyPrefix, retry: { maxAttempts: 3, backoff: { kind: 'exponential', baseDelayMs: 10, maxDelayMs: 50, jitter: 'full' } }, ...extra });
+  new RefreshEngine({ service, coordination: { kind: 'redis', redis, keyPrefix }, retry: { maxAttempts: 3, backoff: { kind: 'exponential', baseDelayMs: 10, maxDelayMs: 50, jitter: 'full' } }, ...extra });
 
 async function storedOAuth(service: CredentialService, ref: CredentialRef) {
   const read = await service.require(ref, { fresh: true });

@@ -9,7 +9,7 @@ import { createMemoryLogger } from '../../shared/observability/logger';
 let host: LocalHost;
 const { logger, lines } = createMemoryLogger();
 beforeAll(async () => {
-  host = await startLocalHost({ env: testEnv(), useProcessEnv: false, timers: false, overrides: { logger } });
+  host = await startLocalHost({ env: testEnv({ QUEUE_MAX_DELIVERY_COUNT: '2' }), useProcessEnv: false, timers: false, overrides: { logger } });
 });
 afterAll(async () => host.stop());
 
@@ -54,6 +54,8 @@ describe('local host', () => {
     expect(run).toMatchObject({ id: runId, status: 'failed', lastError: { code: 'not_implemented' } });
     expect(run.traceId).toBe('0af7651916cd43dd8448eb211c80319c');
     expect(lines.some((line) => line.includes('0af7651916cd43dd8448eb211c80319c') && line.includes('SyncInboundWorker'))).toBe(true);
+    const events = host.services.eventLog!.list('e2e', { integrationId: created.id });
+    expect(events).toEqual([expect.objectContaining({ type: 'sync.run_failed', severity: 'error', traceId: '0af7651916cd43dd8448eb211c80319c', data: expect.objectContaining({ runId, errorCode: 'not_implemented' }) })]);
   });
 
   it('runs the scheduler timer: a due integration gets a scheduled run', async () => {
@@ -64,5 +66,23 @@ describe('local host', () => {
       return items.find((item: { trigger: string }) => item.trigger === 'schedule');
     });
     expect(run).toMatchObject({ mode: 'incremental', trigger: 'schedule' });
+  });
+
+  it('lists a dead-lettered page of the integration with its reason, and re-drives it', async () => {
+    const created = await (await api('admin/tenants/e2e/integrations', { method: 'POST', body: JSON.stringify({ provider: 'slack', name: 'dlq' }) })).json();
+    // A page message that can never be handled: it is delivered twice, then dead-lettered with its reason.
+    await host.services.queue.send('sync-inbound', [{ messageId: 'broken-page', sessionId: created.id, body: { kind: 'sync-page', tenantId: 'e2e', integrationId: created.id } }]);
+    const letters = await eventually(async () => {
+      const { items } = await (await api(`admin/tenants/e2e/integrations/${created.id}/dead-letters`)).json();
+      return items.length ? items : undefined;
+    });
+    expect(letters).toEqual([expect.objectContaining({ messageId: 'broken-page', reason: 'MaxDeliveryCountExceeded', deliveryCount: 2 })]);
+    expect(letters[0].description).toContain('malformed sync-inbound message');
+    expect((await api(`admin/tenants/other/integrations/${created.id}/dead-letters`)).status).toBe(404);
+    expect((await api(`admin/tenants/e2e/integrations/${created.id}/dead-letters/nope/redrive`, { method: 'POST' })).status).toBe(404);
+    const redrive = await api(`admin/tenants/e2e/integrations/${created.id}/dead-letters/broken-page/redrive`, { method: 'POST' });
+    expect(redrive.status).toBe(202);
+    // Re-driven, it is delivered afresh (and, still broken, dead-lettered again after two deliveries).
+    await eventually(async () => (host.services.embeddedQueue!.deadLetters('sync-inbound').some((letter) => letter.messageId === 'broken-page') ? true : undefined));
   });
 });

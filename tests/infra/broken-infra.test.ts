@@ -3,7 +3,7 @@
  * with the rule that guards it named in the failure (and, where the break is local, no other rule).
  */
 import { assertInfraValid, validateInfra } from '../../infra/validate/validate';
-import type { RuleId } from '../../infra/validate/rules/common';
+import { RULE_IDS, type RuleId } from '../../infra/validate/rules/common';
 import { copyInfra, type InfraCopy } from './infra-copy';
 
 interface BreakCase {
@@ -119,6 +119,11 @@ const CASES: BreakCase[] = [
 ];
 
 describe('validation fails on deliberately broken copies of infra/', () => {
+  test('every rule is shown failing by at least one case', () => {
+    const covered = new Set(CASES.map((testCase) => testCase.rule));
+    expect(RULE_IDS.filter((id) => !covered.has(id))).toEqual([]);
+  });
+
   test.each(CASES.map((testCase) => [testCase.name, testCase] as const))('%s', (_name, testCase) => {
     const copy = copyInfra();
     try {

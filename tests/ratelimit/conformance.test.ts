@@ -20,7 +20,7 @@ const backends: [string, () => LimiterBackend][] = [
   ['local', () => new LocalLimiterBackend()],
 ];
 
-describe.each(backends)('%s backend', (_name, make) => {
+describe.each(backends)('%s backend', (kind, make) => {
   let backend: LimiterBackend;
   let prefix: string;
   const rate = (key: string, limit: number, windowMs: number, burst = 1): LevelSpec => ({
@@ -138,16 +138,23 @@ describe.each(backends)('%s backend', (_name, make) => {
     expect(decision.retryAfterMs).toBeGreaterThan(350);
   });
 
-  it('stores adaptive factors: multiplicative decrease, caps, floor', async () => {
+  it('stores adaptive factors: multiplicative decrease, caps, floor, recovery', async () => {
+    backend = kind === 'redis' ? new RedisLimiterBackend(redis, `${prefix}registry`) : new LocalLimiterBackend();
     const policy = { ...DEFAULT_ADAPTIVE_POLICY, minFactor: 0.1 };
     const key = `${prefix}adaptive`;
-    expect((await backend.readAdaptive([key])).size).toBe(0);
+    expect((await backend.readAdaptive(policy)).has(key)).toBe(false);
     expect((await backend.lowerAdaptive(key, { multiplier: 0.5, cap: 1 }, policy)).factor).toBeCloseTo(0.5);
     expect((await backend.lowerAdaptive(key, { multiplier: 0.5, cap: 1 }, policy)).factor).toBeCloseTo(0.25);
     expect((await backend.lowerAdaptive(key, { multiplier: 1, cap: 0.2 }, policy)).factor).toBeCloseTo(0.2);
     expect((await backend.lowerAdaptive(key, { multiplier: 0.1, cap: 1 }, policy)).factor).toBeCloseTo(0.1);
-    const stored = (await backend.readAdaptive([key])).get(key)!;
+    const stored = (await backend.readAdaptive(policy)).get(key)!;
     expect(stored.factor).toBeCloseTo(0.1);
     expect(Math.abs(stored.penalizedAt - Date.now())).toBeLessThan(1000);
+    // Recovered levels leave the list: quiet 100 ms, then +0.5 every 50 ms from 0.1 → 1 after about 200 ms.
+    const quick = { ...policy, quietMs: 100, stepMs: 50, step: 0.5 };
+    await new Promise((resolve) => setTimeout(resolve, 120));
+    expect((await backend.readAdaptive(quick)).get(key)?.factor).toBeCloseTo(0.1);
+    await new Promise((resolve) => setTimeout(resolve, 120));
+    expect((await backend.readAdaptive(quick)).has(key)).toBe(false);
   });
 });

@@ -1,12 +1,12 @@
 /**
  * The GitHub adapter: issues and issue comments of the configured repositories over the REST API.
- * Reads use since + sort=updated asc + Link pagination and skip pull requests (the issues endpoint returns
+ * Reads use since + sort=updated asc with keyset paging (see cursor.ts) and skip pull requests (the issues endpoint returns
  * them too). GitHub cannot delete issues through the API, so a pushed delete closes the issue as not_planned.
  */
 import { AppError, toAppError } from '../../errors/app-error';
 import type { AccountIdentity, AdapterContext, Catalog, FetchByIdsRequest, FetchByIdsResult, FetchChangesRequest, FetchPage, HealthReport, ProviderAdapter, ProviderRecord, PushOperation, PushOutcome, PushRequest } from '../contract';
 import { createProviderHttpClient, type ProviderHttpClient } from '../http/provider-request';
-import { decodeCursor, encodeCursor, later, nextLink } from './cursor';
+import { advance, decodeCursor, encodeCursor, hasNextLink, type PagePosition } from './cursor';
 import { commentRecordId, isRepositoryName, parseRecordId } from './ids';
 import { COMMENTS, commentRecord, GITHUB_CATALOG, ISSUES, issueBody, issueRecord } from './mapping';
 import { GITHUB, githubProfile } from './profile';
@@ -63,43 +63,50 @@ export class GithubAdapter implements ProviderAdapter {
     const state = decodeCursor(request.cursor);
     if (state.repo >= this.repositories.length) state.repo = 0;
     const repository = this.repositories[state.repo]!;
-    const firstPage = state.next === undefined;
-    const etag = firstPage ? state.etags[repository] : undefined;
+    const runStart = state.at === undefined;
+    const position: PagePosition = state.at ?? { since: state.since[repository], page: 1, skip: state.boundary?.[repository] ?? [] };
+    const etag = runStart ? state.etags[repository] : undefined;
     const response = await this.http.request<Json[]>({
       operation: entity === ISSUES ? 'issues.list' : 'issue_comments.list',
-      path: state.next ?? (entity === ISSUES ? `/repos/${repository}/issues` : `/repos/${repository}/issues/comments`),
-      query: firstPage
-        ? { state: entity === ISSUES ? 'all' : undefined, sort: 'updated', direction: 'asc', since: state.since[repository], per_page: Math.min(GITHUB.maxPerPage, Math.max(1, request.pageSize)) }
-        : undefined,
+      path: entity === ISSUES ? `/repos/${repository}/issues` : `/repos/${repository}/issues/comments`,
+      query: {
+        state: entity === ISSUES ? 'all' : undefined,
+        sort: 'updated',
+        direction: 'asc',
+        since: position.since,
+        per_page: Math.min(GITHUB.maxPerPage, Math.max(1, request.pageSize)),
+        page: position.page > 1 ? position.page : undefined,
+      },
       headers: etag ? { 'if-none-match': etag } : undefined,
       acceptStatuses: [304],
       signal: request.signal,
     });
     const records: ProviderRecord[] = [];
-    let next: string | undefined;
+    let next = position;
+    let more = false;
     if (response.status !== 304) {
       if (!Array.isArray(response.body)) throw new AppError('transient', 'GitHub list answer is not an array', { target: 'issues.list' });
+      const skip = new Set(position.skip);
+      const keys = response.body.map((item) => ({ id: String(item.id), updatedAt: String(item.updated_at) }));
       for (const item of response.body) {
-        state.seen[repository] = later(state.seen[repository], String(item.updated_at)) ?? String(item.updated_at);
+        if (item.updated_at === position.since && skip.has(String(item.id))) continue; // delivered on the previous page
         if (entity === ISSUES && item.pull_request) continue; // pull requests are not issues here
         records.push(entity === ISSUES ? issueRecord(repository, item) : commentRecord(repository, item));
       }
-      const link = nextLink(response.headers.get('link'));
-      next = link ? this.relative(link) : undefined;
+      next = advance(position, keys);
+      more = hasNextLink(response.headers.get('link'));
       // Only a one-page answer may be revalidated: with more pages, page 1 can stay the same while later ones change.
       const newEtag = response.headers.get('etag');
-      if (firstPage && !next && newEtag) state.etags[repository] = newEtag;
-      else if (firstPage) delete state.etags[repository];
+      if (runStart && !more && newEtag) state.etags[repository] = newEtag;
+      else if (runStart) delete state.etags[repository];
     }
-    if (next) return { records, nextCursor: encodeCursor({ ...state, next }), done: false };
-    state.next = undefined;
-    if (state.repo + 1 < this.repositories.length) return { records, nextCursor: encodeCursor({ ...state, repo: state.repo + 1 }), done: false };
-    const since: Record<string, string> = {};
-    for (const repo of this.repositories) {
-      const value = state.seen[repo] ?? state.since[repo];
-      if (value) since[repo] = value;
+    if (more) return { records, nextCursor: encodeCursor({ ...state, at: next }), done: false };
+    if (next.since) {
+      state.since[repository] = next.since;
+      state.boundary = { ...state.boundary, [repository]: next.skip };
     }
-    return { records, nextCursor: encodeCursor({ v: 1, since, seen: {}, repo: 0, etags: state.etags }), done: true };
+    if (state.repo + 1 < this.repositories.length) return { records, nextCursor: encodeCursor({ ...state, repo: state.repo + 1, at: undefined }), done: false };
+    return { records, nextCursor: encodeCursor({ v: 2, since: state.since, boundary: state.boundary, repo: 0, etags: state.etags }), done: true };
   }
 
   async fetchByIds(request: FetchByIdsRequest): Promise<FetchByIdsResult> {
@@ -211,11 +218,6 @@ export class GithubAdapter implements ProviderAdapter {
   private entityOf(entity: string): typeof ISSUES | typeof COMMENTS {
     if (entity === ISSUES || entity === COMMENTS) return entity;
     throw new AppError('validation', `GitHub has no entity "${entity}" (have: ${ISSUES}, ${COMMENTS})`, { target: 'entity' });
-  }
-
-  private relative(link: string): string {
-    const url = new URL(link);
-    return url.pathname + url.search;
   }
 }
 

@@ -1,24 +1,35 @@
 /**
- * The GitHub fetch cursor: per repository the `since` lower bound of the current run, where paging stands
- * (repository index + the Link rel="next" path, which carries the page number), the newest updated_at seen, and the
- * ETag of the first page of the last finished run (for a free 304 when nothing changed).
+ * The GitHub fetch cursor. Between runs: per repository the `since` the next run starts from (the newest
+ * updated_at seen) and the ETag of a one-page answer. Within a run, keyset paging: `at.since` is the newest
+ * updated_at delivered so far, `at.page` the page within that instant (only > 1 when a whole page shares one
+ * timestamp) and `at.skip` the ids already delivered at that instant (GitHub's since is inclusive).
+ * Page numbers alone would skip records: a record changed mid-read moves to the end and shifts the rest left.
  */
 import { AppError } from '../../errors/app-error';
 
+export interface PagePosition {
+  since?: string;
+  page: number;
+  skip: string[];
+}
+
 export interface GithubCursor {
-  v: 1;
-  /** since per repository for this run (absent: full read). */
+  v: 2;
   since: Record<string, string>;
-  /** Newest updated_at seen per repository in this run: the next run's since. */
-  seen: Record<string, string>;
-  /** Repository position, and the next page's path + query from Link rel="next" while paging. */
+  /** Ids already delivered at each repository's `since` instant, so the next run does not repeat them. */
+  boundary?: Record<string, string[]>;
+  /** Index of the repository being read. */
   repo: number;
-  next?: string;
+  /** Position inside the current repository while a run is under way. */
+  at?: PagePosition;
   etags: Record<string, string>;
 }
 
+/** Ids remembered at one instant; beyond this the boundary may deliver duplicates (harmless, idempotent). */
+export const MAX_SKIP_IDS = 500;
+
 export function freshCursor(): GithubCursor {
-  return { v: 1, since: {}, seen: {}, repo: 0, etags: {} };
+  return { v: 2, since: {}, repo: 0, etags: {} };
 }
 
 export function encodeCursor(cursor: GithubCursor): string {
@@ -29,25 +40,26 @@ export function decodeCursor(value: string | undefined): GithubCursor {
   if (!value) return freshCursor();
   try {
     const parsed = JSON.parse(Buffer.from(value, 'base64url').toString('utf8')) as GithubCursor;
-    if (parsed.v !== 1 || typeof parsed.repo !== 'number' || (parsed.next !== undefined && typeof parsed.next !== 'string')) throw new Error('shape');
+    if (parsed.v !== 2 || typeof parsed.repo !== 'number' || typeof parsed.since !== 'object') throw new Error('shape');
     return { ...freshCursor(), ...parsed };
   } catch (error) {
     throw new AppError('validation', 'GitHub cursor is not one this adapter wrote', { target: 'cursor', cause: error });
   }
 }
 
-export function later(a: string | undefined, b: string | undefined): string | undefined {
-  if (!a) return b;
-  if (!b) return a;
-  return Date.parse(a) >= Date.parse(b) ? a : b;
+/** Where the next request of this repository starts, given the page just read (oldest first). */
+export function advance(position: PagePosition, items: { id: string; updatedAt: string }[]): PagePosition {
+  const last = items.at(-1);
+  if (!last) return position;
+  if (position.since === undefined || Date.parse(last.updatedAt) > Date.parse(position.since)) {
+    const atInstant = items.filter((item) => item.updatedAt === last.updatedAt).map((item) => item.id);
+    return { since: last.updatedAt, page: 1, skip: atInstant.slice(-MAX_SKIP_IDS) };
+  }
+  // The whole page shares the boundary instant: keyset cannot move, so page within it.
+  return { since: position.since, page: position.page + 1, skip: [...position.skip, ...items.map((item) => item.id)].slice(-MAX_SKIP_IDS) };
 }
 
-/** The URL of rel="next" in a Link header, if any. */
-export function nextLink(link: string | null): string | undefined {
-  if (!link) return undefined;
-  for (const part of link.split(',')) {
-    const match = /<([^>]+)>\s*;\s*rel="?next"?/.exec(part.trim());
-    if (match) return match[1];
-  }
-  return undefined;
+/** Whether a Link header has rel="next". */
+export function hasNextLink(link: string | null): boolean {
+  return link !== null && link.split(',').some((part) => /;\s*rel="?next"?/.test(part));
 }

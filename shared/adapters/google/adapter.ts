@@ -78,7 +78,7 @@ export class GoogleAdapter implements ProviderAdapter {
         const result = await writeFile(this.http, { kind: operation.kind, id: operation.kind === 'create' ? undefined : operation.id, data: operation.kind === 'delete' ? undefined : operation.data, expectedVersion: operation.kind === 'create' ? undefined : operation.expectedVersion }, signal);
         return { idempotencyKey: operation.idempotencyKey, ok: true, ...result };
       }
-      if (operation.kind === 'create') return { idempotencyKey: operation.idempotencyKey, ok: true, ...(await insertEvent(this.http, this.calendarId, operation.data, signal)) };
+      if (operation.kind === 'create') return { idempotencyKey: operation.idempotencyKey, ok: true, ...(await insertEvent(this.http, this.calendarId, operation.data, operation.idempotencyKey, signal)) };
       if (operation.kind === 'update') {
         const { version } = await patchEvent(this.http, this.calendarId, operation.id, operation.data, operation.expectedVersion, signal);
         return { idempotencyKey: operation.idempotencyKey, ok: true, id: operation.id, version };

@@ -4,6 +4,7 @@
  * answers 410 fullSyncRequired the sync token is dropped and the read starts over as a full read. Writes use the
  * event's etag as If-Match, so a stale expectedVersion fails with 412 → conflict.
  */
+import { createHash } from 'node:crypto';
 import { isAppError } from '../../errors/app-error';
 import type { FetchPage, ProviderRecord } from '../contract';
 import type { ProviderHttpClient } from '../http';
@@ -58,9 +59,26 @@ export async function fetchEvent(http: ProviderHttpClient, calendarId: string, i
   }
 }
 
-export async function insertEvent(http: ProviderHttpClient, calendarId: string, data: Record<string, unknown>, signal?: AbortSignal): Promise<{ id: string; version?: string }> {
-  const { body } = await http.request<CalendarEvent>({ operation: 'events.insert', method: 'POST', path: GOOGLE_FACTS.paths.events(calendarId), json: data, signal });
-  return { id: body.id, version: body.etag };
+/** An event id derived from the idempotency key (base32hex, as Calendar requires), unless the data names one. */
+export function idempotentEventId(idempotencyKey: string): string {
+  const digest = createHash('sha256').update(idempotencyKey).digest('hex').slice(0, 32);
+  return `idem${BigInt(`0x${digest}`).toString(32)}`;
+}
+
+/**
+ * Inserts with a client-chosen id, so a redelivered create meets 409 duplicate instead of making a second event;
+ * the existing event is then the outcome.
+ */
+export async function insertEvent(http: ProviderHttpClient, calendarId: string, data: Record<string, unknown>, idempotencyKey: string, signal?: AbortSignal): Promise<{ id: string; version?: string }> {
+  const id = typeof data.id === 'string' ? data.id : idempotentEventId(idempotencyKey);
+  try {
+    const { body } = await http.request<CalendarEvent>({ operation: 'events.insert', method: 'POST', path: GOOGLE_FACTS.paths.events(calendarId), json: { ...data, id }, signal });
+    return { id: body.id, version: body.etag };
+  } catch (error) {
+    if (!(isAppError(error) && error.details?.providerCode === 'duplicate')) throw error;
+    const { body } = await http.request<CalendarEvent>({ operation: 'events.get', path: `${GOOGLE_FACTS.paths.events(calendarId)}/${encodeURIComponent(id)}`, signal });
+    return { id: body.id, version: body.etag };
+  }
 }
 
 export async function patchEvent(http: ProviderHttpClient, calendarId: string, id: string, data: Record<string, unknown>, expectedVersion: string | undefined, signal?: AbortSignal): Promise<{ version?: string }> {

@@ -99,6 +99,11 @@ describe('providerRequest', () => {
     await expect(call(context(), { acceptStatuses: [304] })).resolves.toMatchObject({ status: 304 });
   });
 
+  it('refuses a response body above the limit', async () => {
+    handler = reply(200, { blob: 'x'.repeat(5000) });
+    await expect(call(context(), { maxResponseBytes: 1000 })).rejects.toMatchObject({ code: 'validation', details: { maxResponseBytes: 1000 } });
+  });
+
   it('refuses absolute URLs on another origin (a Link header must not receive our token)', async () => {
     handler = reply(200, {});
     await expect(call(context(), { path: 'http://127.0.0.2:1/steal' })).rejects.toMatchObject({ code: 'validation' });

@@ -26,6 +26,13 @@ export function buildUrl(baseUrl: string, path: string, query?: ProviderRequest[
   return url;
 }
 
+/** Provider answers are pages of at most a few MB; anything far bigger is a mistake we should not buffer. */
+export const DEFAULT_MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
+
+function tooLarge(request: ProviderRequest, limit: number): AppError {
+  return new AppError('validation', `${request.operation}: response larger than ${limit} bytes`, { target: request.operation, details: { maxResponseBytes: limit } });
+}
+
 function abortError(request: ProviderRequest, timeoutMs: number, timedOut: boolean, cause: unknown): AppError {
   if (request.signal?.aborted) {
     return new AppError('transient', `${request.operation}: request aborted by caller`, { target: request.operation, details: { aborted: true }, cause });
@@ -53,9 +60,17 @@ async function sendOnce(context: AdapterContext, profile: ProviderHttpProfile, r
   try {
     const response = await fetch(url, { method: request.method ?? 'GET', headers, body, signal, redirect: 'manual' });
     // The body is read under the same signal: a stalled body is a timeout, a cut one a transient error.
+    const limit = request.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+    const declared = Number(response.headers.get('content-length') ?? '0');
+    if (declared > limit) {
+      await response.body?.cancel();
+      throw tooLarge(request, limit);
+    }
     const text = await response.text();
+    if (text.length > limit) throw tooLarge(request, limit);
     return { response, text };
   } catch (error) {
+    if (error instanceof AppError) throw error;
     throw abortError(request, timeoutMs, timeout.aborted, error);
   }
 }

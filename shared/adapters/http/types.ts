@@ -47,6 +47,8 @@ export interface ProviderRequest {
   signal?: AbortSignal;
   /** Overrides the context's requestTimeoutMs for this call. */
   timeoutMs?: number;
+  /** Largest response body accepted (default DEFAULT_MAX_RESPONSE_BYTES); bigger answers fail as validation. */
+  maxResponseBytes?: number;
   /** Non-2xx statuses that are answers, not errors (e.g. 304 Not Modified). */
   acceptStatuses?: number[];
 }

@@ -58,19 +58,24 @@ export function adminRouter(control: SandboxControl, faults: FaultInjector): Rou
     const record = control.records.get(entity, id);
     return record ? jsonReply(200, record) : jsonReply(404, { message: 'no such record' });
   });
-  router.add('POST', '/__sandbox/records', async (ctx) => {
+  router.add('POST', '/__sandbox/records', (ctx) => {
     const body = bodyOf(ctx.rawBody);
     if (!body) return bad('body must be a JSON object');
     const { entity, op, id } = body;
     const fields = body.fields && typeof body.fields === 'object' ? (body.fields as Record<string, unknown>) : undefined;
     if (typeof entity !== 'string' || !control.records.entities().includes(entity)) return bad(`entity must be one of ${control.records.entities().join(', ')}`);
-    if (op === 'create') return jsonReply(201, control.records.create(entity, fields));
-    if (typeof id !== 'string') return bad('id is required for update and delete');
-    if (op === 'update') {
-      const record = control.records.update(entity, id, fields);
-      return record ? jsonReply(200, record) : jsonReply(404, { message: 'no such record' });
+    try {
+      if (op === 'create') return jsonReply(201, control.records.create(entity, fields));
+      if (typeof id !== 'string') return bad('id is required for update and delete');
+      if (op === 'update') {
+        const record = control.records.update(entity, id, fields);
+        return record ? jsonReply(200, record) : jsonReply(404, { message: 'no such record' });
+      }
+      if (op === 'delete') return control.records.remove(entity, id) ? { status: 204 } : jsonReply(404, { message: 'no such record' });
+    } catch (error) {
+      // Sandboxes throw when fields break the provider's rules: that is the caller's mistake, not a crash.
+      return bad(error instanceof Error ? error.message : 'invalid record change');
     }
-    if (op === 'delete') return control.records.remove(entity, id) ? { status: 204 } : jsonReply(404, { message: 'no such record' });
     return bad('op must be create, update or delete');
   });
   return router;

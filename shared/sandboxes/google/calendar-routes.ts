@@ -83,10 +83,13 @@ export function addCalendarRoutes(router: Router, calendars: (id: string) => Cal
     const calendar = calendarOf(ctx);
     const body = ctx.json() as Record<string, unknown>;
     if (!body || typeof body !== 'object' || Array.isArray(body)) googleFail(400, 'parseError', 'Parse Error');
-    const { id: _id, etag: _etag, status: _status, updated: _updated, ...fields } = body;
+    const { id, etag: _etag, status: _status, updated: _updated, ...fields } = body;
+    if (id !== undefined && (typeof id !== 'string' || !/^[0-9a-v]{5,1024}$/.test(id))) googleFail(400, 'invalid', 'Invalid resource id value.');
+    // Cancelled events keep their id: inserting it again is still a duplicate.
+    if (typeof id === 'string' && calendar.get(id)) googleFail(409, 'duplicate', 'The requested identifier already exists.');
     if (!isTime(fields.start)) googleFail(400, 'required', 'Missing start time.');
     if (!isTime(fields.end)) googleFail(400, 'required', 'Missing end time.');
-    return { status: 200, json: calendar.insert(fields) };
+    return { status: 200, json: calendar.insert(fields, id as string | undefined) };
   });
 
   router.add('PATCH', `${base}/:eventId`, (ctx) => {

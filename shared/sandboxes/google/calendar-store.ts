@@ -66,9 +66,11 @@ export class CalendarStore {
     return this.lastStampMs;
   }
 
-  insert(fields: Record<string, unknown>): CalendarEvent {
+  /** A client may choose the id (base32hex, 5–1024 characters): that makes a repeated insert detectable. */
+  insert(fields: Record<string, unknown>, clientId?: string): CalendarEvent {
+    let id = clientId;
+    while (id === undefined || (clientId === undefined && this.store.get(id))) id = eventId(this.nextIndex++);
     const ms = this.stamp();
-    const id = eventId(this.nextIndex++);
     const event: CalendarEvent = { kind: 'calendar#event', ...fields, id, etag: etagOf(ms), status: 'confirmed', created: new Date(ms).toISOString(), updated: new Date(ms).toISOString(), iCalUID: `${id}@google.com`, sequence: 0 };
     this.store.put(event);
     this.onChange({ kind: 'created', event });

@@ -3,10 +3,10 @@
  * Sforce-Limit-Info header and REQUEST_LIMIT_EXCEEDED from a daily allocation, faults and Outbound Messages.
  * Options.extra: dailyApiLimit (default 100,000), rotateRefreshTokens (default false, the org default).
  */
-import { Router } from '../common/router';
+import { Router, type RouteHandler } from '../common/router';
 import { startSandboxServer, type SandboxBehaviour } from '../common/server';
 import { TokenStore } from '../common/tokens';
-import type { RunningSandbox, SandboxOptions, SandboxRecords } from '../common/types';
+import { SandboxReply, type RunningSandbox, type SandboxOptions, type SandboxRecords } from '../common/types';
 import { addOAuthRoutes } from './oauth-routes';
 import { SalesforceOrg, type OrgChange } from './org';
 import { OutboundMessenger } from './outbound';
@@ -16,6 +16,27 @@ import { addSObjectRoutes } from './sobject-routes';
 import { ApiUsage, sfError } from './wire';
 
 const DEFAULT_RECORDS = 100_000;
+
+/** Error answers thrown inside data routes carry Sforce-Limit-Info too, as every real REST answer does. */
+class LimitInfoRouter extends Router {
+  constructor(
+    private readonly isData: (path: string) => boolean,
+    private readonly header: () => string,
+  ) {
+    super();
+  }
+
+  override add(method: string, pattern: string, handler: RouteHandler, options?: { public?: boolean }): this {
+    return super.add(method, pattern, async (ctx) => {
+      try {
+        return await handler(ctx);
+      } catch (error) {
+        if (!(error instanceof SandboxReply) || !this.isData(ctx.path)) throw error;
+        throw new SandboxReply({ ...error.response, headers: { ...error.response.headers, 'sforce-limit-info': this.header() } });
+      }
+    }, options);
+  }
+}
 const DEFAULT_TOKEN_TTL_MS = 2 * 3600_000;
 
 function recordsOf(org: SalesforceOrg): SandboxRecords {
@@ -57,12 +78,12 @@ export async function startSalesforceSandbox(options: SandboxOptions = {}): Prom
     rotateRefreshTokens: extra.rotateRefreshTokens === true,
     revokeAccessOnRefresh: false,
   });
-  const router = new Router();
+  const isData = (path: string): boolean => path.startsWith('/services/data/');
+  const router = new LimitInfoRouter(isData, () => usage.header());
   addOAuthRoutes(router, tokens, org.organizationId);
   addQueryRoutes(router, org);
   addSObjectRoutes(router, org, usage);
 
-  const isData = (path: string): boolean => path.startsWith('/services/data/');
   const behaviour: SandboxBehaviour = {
     provider: 'salesforce',
     router,

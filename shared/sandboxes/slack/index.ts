@@ -1,16 +1,18 @@
 /**
  * The Slack sandbox: Web API methods over seeded channels and users, bearer tokens with rotation
  * (oauth.v2.access), `ok:false` errors at HTTP 200, 429 + Retry-After, faults, and signed Events API deliveries.
- * Options.extra: channels (count, default 2), nonMarketplace (caps conversations.history at 15 per call),
- * eventRetryDelaysMs (default Slack's 0 s / 1 min / 5 min).
+ * Options.extra: channels (count, default 2), nonMarketplace (caps conversations.history at 15 per call and,
+ * with rateTiers, 1 call/min), rateTiers (enforce the per-method tiers; off by default so long demo reads do not
+ * stall), eventRetryDelaysMs (default Slack's 0 s / 1 min / 5 min).
  */
 import { Router } from '../common/router';
 import { startSandboxServer, type SandboxBehaviour } from '../common/server';
 import { TokenStore } from '../common/tokens';
 import type { RunningSandbox, SandboxOptions, SandboxRecords } from '../common/types';
 import { SlackEventSender } from './events';
-import { addSlackMethods, type SlackWorkspace } from './methods';
+import { addSlackMethods, slackArgs, type SlackWorkspace } from './methods';
 import { addSlackOAuth } from './oauth-routes';
+import { SlackRateTiers } from './tiers';
 import { BOT_USER_ID, ChannelHistory, UserDirectory, channelIds, type SlackMessage, type WorkspaceChange } from './workspace';
 
 const DEFAULT_RECORDS = 100_000;
@@ -92,6 +94,7 @@ export async function startSlackSandbox(options: SandboxOptions = {}): Promise<R
     historyLimitCap: extra.nonMarketplace === true ? 15 : 999,
   };
   const tokens = new TokenStore({ accessTokenTtlMs: options.accessTokenTtlMs ?? TOKEN_TTL_MS, accessPrefix: 'xoxe.xoxb-1-', refreshPrefix: 'xoxe-1-', rotateRefreshTokens: true, revokeAccessOnRefresh: false });
+  const tiers = extra.rateTiers === true ? new SlackRateTiers(extra.nonMarketplace === true) : undefined;
   const router = new Router();
   addSlackOAuth(router, tokens);
   addSlackMethods(router, workspace);
@@ -107,6 +110,11 @@ export async function startSlackSandbox(options: SandboxOptions = {}): Promise<R
     invalidJson: () => error(200, 'invalid_json'),
     rateLimited: (fault) => error(429, 'ratelimited', { 'retry-after': String(fault.retryAfterSeconds ?? 30) }),
     serverError: (status) => error(status, status === 503 ? 'service_unavailable' : 'internal_error'),
+    beforeRoute: (ctx) => {
+      if (!tiers) return undefined;
+      const args = slackArgs(ctx);
+      return tiers.check(ctx.path.replace(/^\/api\//, ''), typeof args.channel === 'string' ? args.channel : undefined);
+    },
   };
   return startSandboxServer(behaviour, options.port ?? 0);
 }

@@ -51,6 +51,13 @@ describe('verifyGithub', () => {
     expect(verifyGithub(delivery(VECTOR.body, signGithub(VECTOR.body, ''), ['']))).toEqual({ ok: false, reason: 'bad_signature' });
   });
 
+  it('falls back to a content id when the delivery header is missing: same bytes, same id', () => {
+    const request = requestOf(VECTOR.body, { 'X-Hub-Signature-256': VECTOR.signature }, [VECTOR.secret], NOW);
+    const first = verifyGithub(request);
+    expect(first).toMatchObject({ ok: true, deliveryId: expect.stringMatching(/^sha256:[0-9a-f]{32}$/) });
+    expect(verifyGithub(request)).toEqual(first);
+  });
+
   it('reports a replayed delivery under the same id, so the receiver can dedupe it', () => {
     const request = delivery(VECTOR.body, VECTOR.signature, [VECTOR.secret]);
     const first = verifyGithub(request);

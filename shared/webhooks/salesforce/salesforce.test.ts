@@ -91,7 +91,7 @@ describe('verifySalesforce', () => {
   it('accepts the right org and secret; one notification is its own delivery id, several share a stable one', () => {
     const result = verifySalesforce(requestOf(TWO, {}, [SECRET], NOW), { organizationId: ORG, auth: sharedSecret(SECRET) });
     expect(result).toMatchObject({ ok: true, outcome: { kind: 'event' }, secretIndex: 0, itemIds: ['04l5e000000AAAAAA1', '04l5e000000AAAAAA2'] });
-    expect(result.ok && result.deliveryId).toMatch(/^sfdc:[0-9a-f]{64}$/);
+    expect(result.ok && result.deliveryId).toMatch(/^sfdc:[0-9a-f]{32}$/);
     // Salesforce may resend the same notifications in another order: same delivery.
     const reordered = TWO.replace('AAAAAA1', 'TMP').replace('AAAAAA2', 'AAAAAA1').replace('TMP', 'AAAAAA2');
     const again = verifySalesforce(requestOf(reordered, {}, [SECRET], NOW), { organizationId: ORG, auth: sharedSecret(SECRET) });

@@ -87,7 +87,7 @@ export function parseOutboundMessage(rawBody: Buffer): OutboundMessageParse {
 /** One id for the whole message: the same set of notifications retried is the same delivery. */
 export function salesforceDeliveryId(notificationIds: string[]): string {
   if (notificationIds.length === 1) return notificationIds[0] as string;
-  const digest = createHash('sha256').update([...notificationIds].sort().join(',')).digest('hex');
+  const digest = createHash('sha256').update([...notificationIds].sort().join(',')).digest('hex').slice(0, 32);
   return `sfdc:${digest}`;
 }
 

@@ -33,6 +33,8 @@ export interface KeyVaultStandIn {
   caPem: string;
   /** Requests by "METHOD /collection" (e.g. "PUT /secrets"), for assertions. */
   counts: Map<string, number>;
+  /** Puts a secret straight into the stand-in's memory (benchmark seeding; skips HTTP). */
+  seed(name: string, value: string, contentType: string | undefined, tags: Record<string, string>): void;
   stop(): Promise<void>;
 }
 
@@ -170,6 +172,11 @@ export async function startKeyVaultStandIn(options: { port?: number; pageSize?: 
     url: base,
     caPem: certPem,
     counts,
+    seed(name, value, contentType, tags) {
+      const target = secrets.get(name) ?? { versions: [] };
+      target.versions.push({ version: randomBytes(16).toString('hex'), value, contentType, tags, created: nowS(), updated: nowS() });
+      secrets.set(name, target);
+    },
     stop: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

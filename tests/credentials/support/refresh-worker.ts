@@ -36,8 +36,7 @@ async function main(): Promise<void> {
   const service = new CredentialService({ store: standInStore(args.vaultUrl, args.caPem), cacheTtlMs: 0 });
   const engine = new RefreshEngine({
     service,
-    redis,
-    keyPrefix: args.keyPrefix,
+    coordination: { kind: 'redis', redis, keyPrefix: args.keyPrefix },
     concurrency: args.concurrency ?? 8,
     lockTtlMs: args.lockTtlMs,
     faults: args.fault === 'kill_after_token_response' ? { afterTokenResponse: () => void process.kill(process.pid, 'SIGKILL') } : undefined,

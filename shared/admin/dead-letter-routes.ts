@@ -1,0 +1,40 @@
+/**
+ * Dead-lettered sync pages of one integration, and re-driving them:
+ *   GET  tenants/{tenantId}/integrations/{integrationId}/dead-letters
+ *   POST tenants/{tenantId}/integrations/{integrationId}/dead-letters/{messageId}/redrive
+ * Only letters whose body names this tenant and integration are shown or re-driven.
+ */
+import { AppError } from '../errors/app-error';
+import { json } from '../http/responses';
+import { QUEUES } from '../messaging/queues';
+import type { DeadLetteredMessage } from '../messaging/queue-port';
+import type { AdminRouter } from './admin-api';
+import { loadIntegration } from './integration-routes';
+
+const BASE = 'tenants/:tenantId/integrations/:integrationId/dead-letters';
+const SCAN_LIMIT = 500;
+
+function belongsTo(letter: DeadLetteredMessage, tenantId: string, integrationId: string): boolean {
+  const body = letter.body as { tenantId?: unknown; integrationId?: unknown } | null;
+  return body?.tenantId === tenantId && body?.integrationId === integrationId;
+}
+
+export function registerDeadLetterRoutes(router: AdminRouter): void {
+  router.add('GET', BASE, async (ctx, params) => {
+    const integration = await loadIntegration(ctx, params);
+    const letters = await ctx.services.deadLetters.listDeadLetters(QUEUES.syncInbound.name, SCAN_LIMIT);
+    const items = letters
+      .filter((letter) => belongsTo(letter, integration.tenantId, integration.id))
+      .map((letter) => ({ queue: QUEUES.syncInbound.name, messageId: letter.messageId, reason: letter.reason, description: letter.description, deliveryCount: letter.deliveryCount, enqueuedTimeUtc: letter.enqueuedTimeUtc, job: letter.body }));
+    return json(200, { items });
+  });
+
+  router.add('POST', `${BASE}/:messageId/redrive`, async (ctx, params) => {
+    const integration = await loadIntegration(ctx, params);
+    const letters = await ctx.services.deadLetters.listDeadLetters(QUEUES.syncInbound.name, SCAN_LIMIT);
+    const letter = letters.find((candidate) => candidate.messageId === params.messageId && belongsTo(candidate, integration.tenantId, integration.id));
+    if (!letter || !(await ctx.services.deadLetters.redrive(QUEUES.syncInbound.name, letter.messageId))) throw new AppError('not_found', 'dead letter not found');
+    ctx.logger.info('dead letter re-driven', { integrationId: integration.id, messageId: letter.messageId, by: ctx.principal.id });
+    return json(202, { redriven: letter.messageId });
+  });
+}

@@ -1,0 +1,122 @@
+/**
+ * Field paths and value equality for the three-way diff. Records are JSON-like nested objects; the diff works on
+ * flat maps keyed by dot paths ("address.city"). A key that itself holds "." or "\" is escaped with "\" so every
+ * path splits back into exactly the keys it came from. `undefined` means "the field is absent": JSON values never
+ * hold it, so it cannot collide with a real value (null is a real value unless a caller opts out, see diff.ts).
+ */
+
+export type FlatRecord = Record<string, unknown>;
+export type JsonRecord = Record<string, unknown>;
+
+/** What to do to a record: paths to set and paths to remove. Both lists are in sorted path order. */
+export interface FieldPatch {
+  set: FlatRecord;
+  unset: string[];
+}
+
+export function isPlainObject(value: unknown): value is JsonRecord {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
+  const proto = Object.getPrototypeOf(value) as unknown;
+  return proto === Object.prototype || proto === null;
+}
+
+function escapeKey(key: string): string {
+  return key.replace(/[\\.]/g, (c) => `\\${c}`);
+}
+
+export function joinPath(prefix: string, key: string): string {
+  return prefix === '' ? escapeKey(key) : `${prefix}.${escapeKey(key)}`;
+}
+
+export function splitPath(path: string): string[] {
+  const keys: string[] = [];
+  let current = '';
+  for (let i = 0; i < path.length; i++) {
+    const c = path[i] as string;
+    if (c === '\\' && i + 1 < path.length) current += path[++i];
+    else if (c === '.') {
+      keys.push(current);
+      current = '';
+    } else current += c;
+  }
+  keys.push(current);
+  return keys;
+}
+
+/** True when `path` is `prefix` itself or lies below it ("a.b" is under "a", "ab" is not). */
+export function isUnder(path: string, prefix: string): boolean {
+  if (path === prefix) return true;
+  const keys = splitPath(path);
+  const prefixKeys = splitPath(prefix);
+  return prefixKeys.length < keys.length && prefixKeys.every((k, i) => k === keys[i]);
+}
+
+/**
+ * A canonical text for a value: object keys sorted, absent object members dropped, anything with toJSON (Date)
+ * compared by its JSON form. Two values are equal exactly when their canonical texts are equal, so equality does
+ * not depend on key order.
+ */
+export function canonicalJson(value: unknown): string {
+  if (value === undefined) return 'undefined';
+  if (Array.isArray(value)) return `[${value.map((v) => (v === undefined ? 'null' : canonicalJson(v))).join(',')}]`;
+  if (isPlainObject(value)) {
+    const keys = Object.keys(value).filter((k) => value[k] !== undefined).sort();
+    return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(value[k])}`).join(',')}}`;
+  }
+  if (value !== null && typeof value === 'object' && typeof (value as { toJSON?: unknown }).toJSON === 'function') {
+    return canonicalJson((value as { toJSON(): unknown }).toJSON());
+  }
+  return JSON.stringify(value) ?? 'null';
+}
+
+export function valuesEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (a === undefined || b === undefined) return false;
+  return canonicalJson(a) === canonicalJson(b);
+}
+
+/** A JSON-safe deep copy in canonical key order, so results never share structure with the caller's inputs. */
+export function canonicalCopy(value: unknown): unknown {
+  if (value === undefined) return undefined;
+  return JSON.parse(canonicalJson(value)) as unknown;
+}
+
+/** Builds a nested record from flat paths; absent (undefined) values are left out. Paths are applied sorted. */
+export function unflatten(flat: FlatRecord): JsonRecord {
+  const out: JsonRecord = {};
+  for (const path of Object.keys(flat).sort()) setPath(out, path, flat[path]);
+  return out;
+}
+
+/** Applies a patch to a nested record and returns a new record (the input is not changed). */
+export function applyPatch(record: JsonRecord | undefined, patch: FieldPatch): JsonRecord {
+  const out = (canonicalCopy(record ?? {}) ?? {}) as JsonRecord;
+  for (const path of patch.unset) setPath(out, path, undefined);
+  for (const path of Object.keys(patch.set).sort()) setPath(out, path, patch.set[path]);
+  return out;
+}
+
+export function emptyPatch(): FieldPatch {
+  return { set: {}, unset: [] };
+}
+
+export function isEmptyPatch(patch: FieldPatch): boolean {
+  return patch.unset.length === 0 && Object.keys(patch.set).length === 0;
+}
+
+/** Sets (or, for undefined, removes) one path. A non-object met on the way is replaced by an object. */
+function setPath(target: JsonRecord, path: string, value: unknown): void {
+  const keys = splitPath(path);
+  let node = target;
+  for (const key of keys.slice(0, -1)) {
+    const next = node[key];
+    if (!isPlainObject(next)) {
+      if (value === undefined) return;
+      node[key] = {};
+    }
+    node = node[key] as JsonRecord;
+  }
+  const last = keys[keys.length - 1] as string;
+  if (value === undefined) delete node[last];
+  else node[last] = canonicalCopy(value);
+}

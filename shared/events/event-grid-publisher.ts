@@ -1,0 +1,46 @@
+/**
+ * Events to an Azure Event Grid topic as CloudEvents 1.0, with the managed identity (or a topic key where one
+ * is configured). The subject is tenant/integration so subscriptions can filter by prefix.
+ */
+import { AzureKeyCredential, EventGridPublisherClient } from '@azure/eventgrid';
+import { DefaultAzureCredential } from '@azure/identity';
+import { AppError } from '../errors/app-error';
+import type { AppEvent, EventPublisher } from './events';
+
+export interface EventGridOptions {
+  topicEndpoint: string;
+  topicKey?: string;
+  azureClientId?: string;
+}
+
+export function toCloudEvent(event: AppEvent) {
+  return {
+    id: event.id,
+    type: `IntegrationSync.${event.type}`,
+    source: '/integration-sync-engine',
+    subject: `tenants/${event.tenantId}${event.integrationId ? `/integrations/${event.integrationId}` : ''}`,
+    time: new Date(event.time),
+    dataContentType: 'application/json',
+    data: { severity: event.severity, summary: event.summary, tenantId: event.tenantId, integrationId: event.integrationId, traceId: event.traceId, ...event.data },
+  };
+}
+
+export class EventGridPublisher implements EventPublisher {
+  private readonly client: EventGridPublisherClient<'CloudEvent'>;
+
+  constructor(options: EventGridOptions) {
+    const credential = options.topicKey
+      ? new AzureKeyCredential(options.topicKey)
+      : new DefaultAzureCredential(options.azureClientId ? { managedIdentityClientId: options.azureClientId } : {});
+    this.client = new EventGridPublisherClient(options.topicEndpoint, 'CloudEvent', credential);
+  }
+
+  async publish(events: AppEvent[]): Promise<void> {
+    if (events.length === 0) return;
+    try {
+      await this.client.send(events.map(toCloudEvent));
+    } catch (error) {
+      throw new AppError('dependency_unavailable', `publishing ${events.length} event(s) to Event Grid failed`, { cause: error });
+    }
+  }
+}

@@ -1,0 +1,17 @@
+/** Builders for the sync-run events, so every emitter says the same thing the same way. */
+import { randomUUID } from 'node:crypto';
+import type { AppEvent } from './events';
+import type { SyncRun } from '../domain/sync-run';
+
+export function runFinishedEvent(run: SyncRun, provider: string, now: Date, deadLettered: boolean): AppEvent[] {
+  const base = { tenantId: run.tenantId, integrationId: run.integrationId, time: now.toISOString(), traceId: run.traceId };
+  const data = { runId: run.id, provider, mode: run.mode, trigger: run.trigger, fetched: run.counters.fetched, errors: run.counters.errors, errorCode: run.lastError?.code ?? null };
+  if (run.status === 'succeeded') {
+    return [{ ...base, id: randomUUID(), type: 'sync.run_completed', severity: 'info', summary: `${provider} ${run.mode} sync completed`, data }];
+  }
+  const events: AppEvent[] = [
+    { ...base, id: randomUUID(), type: 'sync.run_failed', severity: 'error', summary: `${provider} ${run.mode} sync failed: ${run.lastError?.message ?? 'unknown error'}`, data },
+  ];
+  if (deadLettered) events.push({ ...base, id: randomUUID(), type: 'sync.page_dead_lettered', severity: 'error', summary: `a ${provider} sync page was dead-lettered after its last delivery`, data });
+  return events;
+}
