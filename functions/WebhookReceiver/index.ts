@@ -11,14 +11,17 @@ export const webhookReceiver: HttpFunction = {
   async handler(request, _context, services) {
     // The exact raw bytes: signatures are computed over them, never over re-serialised JSON.
     const rawBody = Buffer.from(await request.arrayBuffer());
+    const headers: Record<string, string> = {};
+    request.headers.forEach((value, name) => (headers[name] = value));
     return receiveWebhook(
       services,
-      services.webhookVerifiers,
       {
         provider: request.params.provider ?? '',
         integrationId: request.params.integrationId ?? '',
         rawBody,
         header: (name) => request.headers.get(name) ?? undefined,
+        headers,
+        urlSecret: request.query.get('secret') ?? undefined,
         receivedAt: Date.now(),
       },
       continueTrace(request.headers.get('traceparent')),

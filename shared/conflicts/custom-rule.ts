@@ -3,6 +3,7 @@
  * per conflicting field. A rule sees `{ base, local, remote, field, localModifiedAt, remoteModifiedAt }` and
  * returns either the value to keep or `{ "take": "local" | "remote" }`.
  *
+ * Rules must be pure: `$now()`, `$millis()` and `$random()` are refused when the policy is validated.
  * Evaluation runs under JSONata's own guardrails (time and stack limits), because a rule is operator input and
  * a runaway rule must not stall a page. A rule that fails at run time, or returns nothing, does not throw: the
  * caller holds the field for a person instead (see strategies.ts), since failing the page would redeliver it
@@ -33,12 +34,41 @@ export type RuleResult = { ok: true; take: 'local' | 'remote' } | { ok: true; va
 
 /** Compiles a rule; a syntax error becomes a validation error that names where the rule is configured. */
 export function compileRule(source: string, target: string): CompiledRule {
+  let expression: jsonata.Expression;
   try {
-    return { source, expression: jsonata(source, { timeout: RULE_TIMEOUT_MS, stack: RULE_MAX_STACK }) };
+    expression = jsonata(source, { timeout: RULE_TIMEOUT_MS, stack: RULE_MAX_STACK });
   } catch (error) {
     const detail = describeJsonataError(error);
     throw new AppError('validation', `conflict policy: the custom rule at ${target} does not compile: ${detail}`, { target, details: { rule: source } });
   }
+  const impure = impureCall(expression.ast());
+  if (impure) {
+    // A rule that reads the clock or dice would merge the same page differently on redelivery.
+    throw new AppError('validation', `conflict policy: the custom rule at ${target} calls $${impure}, which makes merging non-deterministic`, { target, details: { rule: source } });
+  }
+  return { source, expression };
+}
+
+const IMPURE_FUNCTIONS = new Set(['now', 'millis', 'random']);
+
+function impureCall(node: unknown): string | undefined {
+  if (Array.isArray(node)) {
+    for (const child of node) {
+      const found = impureCall(child);
+      if (found) return found;
+    }
+    return undefined;
+  }
+  if (node === null || typeof node !== 'object') return undefined;
+  const n = node as { type?: unknown; value?: unknown; procedure?: { type?: unknown; value?: unknown } };
+  if (n.type === 'function' && n.procedure?.type === 'variable' && typeof n.procedure.value === 'string' && IMPURE_FUNCTIONS.has(n.procedure.value)) {
+    return n.procedure.value;
+  }
+  for (const child of Object.values(node)) {
+    const found = impureCall(child);
+    if (found) return found;
+  }
+  return undefined;
 }
 
 export async function runRule(rule: CompiledRule, input: RuleInput): Promise<RuleResult> {

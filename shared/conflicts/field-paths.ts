@@ -104,9 +104,23 @@ export function isEmptyPatch(patch: FieldPatch): boolean {
   return patch.unset.length === 0 && Object.keys(patch.set).length === 0;
 }
 
-/** Sets (or, for undefined, removes) one path. A non-object met on the way is replaced by an object. */
+/** The value at a path, or undefined when the path (or anything on the way) is absent. */
+export function getPath(record: JsonRecord | undefined, path: string): unknown {
+  let node: unknown = record;
+  for (const key of splitPath(path)) {
+    if (!isPlainObject(node)) return undefined;
+    node = node[key];
+  }
+  return node;
+}
+
+/**
+ * Sets (or, for undefined, removes) one path. A non-object met on the way is replaced by an object. An object
+ * emptied by a removal goes too, matching the diff, where an object with no members holds no fields.
+ */
 function setPath(target: JsonRecord, path: string, value: unknown): void {
   const keys = splitPath(path);
+  const chain: JsonRecord[] = [target];
   let node = target;
   for (const key of keys.slice(0, -1)) {
     const next = node[key];
@@ -115,8 +129,15 @@ function setPath(target: JsonRecord, path: string, value: unknown): void {
       node[key] = {};
     }
     node = node[key] as JsonRecord;
+    chain.push(node);
   }
   const last = keys[keys.length - 1] as string;
-  if (value === undefined) delete node[last];
-  else node[last] = canonicalCopy(value);
+  if (value !== undefined) {
+    node[last] = canonicalCopy(value);
+    return;
+  }
+  delete node[last];
+  for (let depth = chain.length - 1; depth > 0 && Object.keys(chain[depth] as JsonRecord).length === 0; depth--) {
+    delete (chain[depth - 1] as JsonRecord)[keys[depth - 1] as string];
+  }
 }

@@ -33,6 +33,13 @@ describe('validatePolicy', () => {
     expect(error.message).toMatch(/fields\.amount\.rule does not compile/);
   });
 
+  it('refuses rules that read the clock or random numbers, since redelivered pages must merge the same way', () => {
+    const error = validationError({ default: { kind: 'source_wins' }, fields: { due: { kind: 'custom', rule: 'local > $now() ? local : remote' } } });
+    expect(error.target).toBe('fields.due.rule');
+    expect(error.message).toMatch(/\$now/);
+    expect(validationError({ default: { kind: 'custom', rule: '$random() > 0.5 ? local : remote' } }).message).toMatch(/\$random/);
+  });
+
   it('names a broken default rule too', () => {
     expect(validationError({ default: { kind: 'custom', rule: 'local +' } }).target).toBe('default.rule');
   });

@@ -1,5 +1,5 @@
 import { diffThreeWay } from './diff';
-import type { ConflictPolicy } from './policy';
+import { validatePolicy, type ConflictPolicy } from './policy';
 import { baseAfterPush, mergeRecord, resolve } from './resolve';
 
 // A record edited on both sides: title, amount and tags conflict; owner changed only locally, status only remotely.
@@ -103,6 +103,14 @@ describe('resolve: custom rules', () => {
     expect(r.merged).toMatchObject({ title: 'Local' });
     const older = await run({ default: { kind: 'custom', rule } }, { localModifiedAt: '2024-04-02T00:00:00Z', remoteModifiedAt: '2024-05-01T00:00:00Z' });
     expect(older.merged).toMatchObject({ title: 'Base' });
+  });
+
+  it('passes an absent side as missing, so a rule can tell a deletion from null', async () => {
+    const policy = validatePolicy({ default: { kind: 'custom', rule: '$exists(local) ? {"take": "local"} : {"take": "remote"}' } });
+    const deleted = await mergeRecord({ base: { a: 1 }, local: {}, remote: { a: 2 } }, policy);
+    expect(deleted.merged).toEqual({ a: 2 });
+    const nulled = await mergeRecord({ base: { a: 1 }, local: { a: null }, remote: { a: 2 } }, policy);
+    expect(nulled.merged).toEqual({ a: null });
   });
 
   it('holds the field with the reason when a rule fails or returns nothing at run time', async () => {

@@ -4,7 +4,9 @@ export type { SecretStore, SecretMetadata, SecretListItem, StoredSecret, SetSecr
 export { createSecretStore, type SecretStoreFactoryOptions } from './create-secret-store';
 export { KeyVaultSecretStore, type KeyVaultSecretStoreOptions } from './keyvault-store';
 export { LocalSecretStore, type LocalSecretStoreOptions } from './local-store';
-export { CredentialService, type CredentialServiceOptions, type CredentialRead } from './credential-service';
+export { CredentialService, parseCredential, parseRef, type CredentialServiceOptions, type CredentialRead } from './credential-service';
+export { createCoordinator, InProcessRefreshLock, type CoordinationOptions, type RefreshCoordinator } from './refresh-coordination';
+export { RedisRefreshLock } from './refresh-lock';
 export { RefreshEngine, type RefreshEngineOptions, type RefreshOutcome, type RefreshDueResult } from './refresh-engine';
 export { createAuthProvider, type AuthProviderOptions, type CredentialAuthProvider } from './auth-provider';
 export type { TlsMaterial } from './auth-material';

@@ -181,6 +181,8 @@ export class RefreshEngine {
     if (interrupted) this.logger.warn('an earlier refresh of this credential did not finish', { credential: refKey(ref) });
 
     settle.clearJournal = false;
+    // A timed-out or cut-off attempt may have reached the provider and spent the refresh token.
+    let unanswered = false;
     let tokens: TokenSet;
     try {
       tokens = await withRetry(
@@ -192,10 +194,16 @@ export class RefreshEngine {
           );
         },
         this.retry,
-        { signal: options.signal, onRetry: (attempt, delayMs, error) => this.logger.warn('token refresh will be retried', { credential: refKey(ref), attempt, delayMs, code: toAppError(error).code }) },
+        {
+          signal: options.signal,
+          onRetry: (attempt, delayMs, error) => {
+            if (toAppError(error).details?.httpStatus === undefined) unanswered = true;
+            this.logger.warn('token refresh will be retried', { credential: refKey(ref), attempt, delayMs, code: toAppError(error).code });
+          },
+        },
       );
     } catch (error) {
-      return this.onTokenError(ref, read.version, interrupted, error, settle, options.signal);
+      return this.onTokenError(ref, read.version, interrupted || unanswered, error, settle, options.signal);
     }
 
     await this.options.faults?.afterTokenResponse?.(ref);

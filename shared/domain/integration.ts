@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { PROVIDER_IDS, type ProviderId } from '../adapters/contract';
+import { webhookConfigSchema, type WebhookConfig } from '../webhooks/config';
 
 /** Entities synced when an integration names none (the provider adapters' main entities). */
 export const DEFAULT_ENTITIES: Record<ProviderId, string[]> = {
@@ -38,6 +39,8 @@ const mutableFields = {
   providerOptions: z.record(z.string(), z.unknown()),
   /** Provider API base URL; defaults to the provider's public API (the local sandbox in demo mode). */
   baseUrl: z.url(),
+  /** How the provider's webhooks are verified (non-secret settings; the secret is a credential). */
+  webhook: webhookConfigSchema,
 };
 
 export const createIntegrationSchema = z
@@ -52,6 +55,7 @@ export const createIntegrationSchema = z
     conflictStrategy: mutableFields.conflictStrategy.optional(),
     providerOptions: mutableFields.providerOptions.optional(),
     baseUrl: mutableFields.baseUrl.optional(),
+    webhook: mutableFields.webhook.optional(),
   })
   .strict();
 
@@ -66,6 +70,7 @@ export const patchIntegrationSchema = z
     conflictStrategy: mutableFields.conflictStrategy.optional(),
     providerOptions: mutableFields.providerOptions.optional(),
     baseUrl: mutableFields.baseUrl.optional(),
+    webhook: mutableFields.webhook.optional(),
   })
   .strict()
   .refine((body) => Object.keys(body).length > 0, 'at least one field must be given');
@@ -87,6 +92,7 @@ export interface Integration {
   conflictStrategy: (typeof CONFLICT_STRATEGIES)[number];
   providerOptions: Record<string, unknown>;
   baseUrl?: string;
+  webhook?: WebhookConfig;
   /** When the scheduler should next start an incremental sync (ISO-8601 UTC). */
   nextSyncAt: string;
   lastScheduledAt?: string;
@@ -116,6 +122,7 @@ export function newIntegration(tenantId: string, integrationId: string, body: Cr
     conflictStrategy: body.conflictStrategy ?? 'source_wins',
     providerOptions: body.providerOptions ?? {},
     ...(baseUrl ? { baseUrl } : {}),
+    ...(body.webhook ? { webhook: body.webhook } : {}),
     // A new integration is due at once, so the first scheduler run after creation syncs it.
     nextSyncAt: now.toISOString(),
     createdAt: now.toISOString(),

@@ -78,12 +78,18 @@ function compileFields(fields: Record<string, FieldMapping>, limits: ExpressionL
   return Object.entries(fields).map(([name, mapping]) => compileField(name, mapping, limits, `${prefix}.${name}`, entity));
 }
 
-function build(schema: ConversionSchema, entity?: EntityDescriptor): CompiledSchema {
-  const limits: ExpressionLimits = {
+/** The schema's expression limits, each defaulted. */
+export function limitsOf(schema: ConversionSchema): ExpressionLimits {
+  return {
+    maxSteps: schema.limits?.maxSteps ?? DEFAULT_EXPRESSION_LIMITS.maxSteps,
     timeoutMs: schema.limits?.expressionTimeoutMs ?? DEFAULT_EXPRESSION_LIMITS.timeoutMs,
     maxDepth: schema.limits?.maxDepth ?? DEFAULT_EXPRESSION_LIMITS.maxDepth,
     maxSequence: schema.limits?.maxSequence ?? DEFAULT_EXPRESSION_LIMITS.maxSequence,
   };
+}
+
+function build(schema: ConversionSchema, entity?: EntityDescriptor): CompiledSchema {
+  const limits = limitsOf(schema);
   return {
     schema,
     limits,

@@ -1,22 +1,37 @@
 /**
- * JSONata expressions: compiled once and cached by text and limits, evaluated with guards. JSONata's own
- * guardrails stop an evaluation that runs past its time budget, nests too deep or builds too long a sequence;
- * a runaway expression therefore fails one record, never the worker.
+ * JSONata expressions: compiled once and cached by text and limits, evaluated with guards, so a runaway
+ * expression fails one record, never the worker. The main guard is a step budget (evaluation steps counted
+ * per evaluation): deterministic, so a redelivered page fails the same records, whatever the machine's load.
+ * JSONata's own guardrails back it up: a wall-clock timeout (generous: a busy machine must not fail healthy
+ * records), a nesting limit and a sequence-length limit.
  */
 import jsonata from 'jsonata';
 import { AppError } from '../errors/app-error';
 
 export interface ExpressionLimits {
+  /** Evaluation steps (AST nodes visited) one evaluation may take. */
+  maxSteps: number;
   timeoutMs: number;
   maxDepth: number;
   maxSequence: number;
 }
 
-export const DEFAULT_EXPRESSION_LIMITS: ExpressionLimits = { timeoutMs: 50, maxDepth: 200, maxSequence: 100_000 };
+export const DEFAULT_EXPRESSION_LIMITS: ExpressionLimits = { maxSteps: 20_000, timeoutMs: 1_000, maxDepth: 200, maxSequence: 100_000 };
+
+const STEP_LIMIT_CODE = 'U1001';
+
+/** Counts steps on the per-evaluation base frame JSONata hands every hook. */
+function stepCounter(maxSteps: number) {
+  return (_node: unknown, _input: unknown, environment: { base: { steps?: number } }) => {
+    const base = environment.base;
+    base.steps = (base.steps ?? 0) + 1;
+    if (base.steps > maxSteps) throw { code: STEP_LIMIT_CODE, message: `expression exceeded its budget of ${maxSteps} evaluation steps` };
+  };
+}
 
 export type CompiledExpression = jsonata.Expression;
 
-export type Evaluated = { ok: true; value: unknown } | { ok: false; code: 'expression_failed' | 'expression_timeout'; message: string };
+export type Evaluated = { ok: true; value: unknown } | { ok: false; code: 'expression_failed' | 'expression_limit'; message: string };
 
 const CACHE_LIMIT = 1_000;
 const cache = new Map<string, CompiledExpression>();
@@ -29,12 +44,14 @@ interface JsonataError {
 
 /** Compiles (or takes from the cache); a syntax error is a validation AppError naming the position. */
 export function compileExpression(text: string, limits: ExpressionLimits, target?: string): CompiledExpression {
-  const key = `${limits.timeoutMs}/${limits.maxDepth}/${limits.maxSequence}/${text}`;
+  const key = `${limits.maxSteps}/${limits.timeoutMs}/${limits.maxDepth}/${limits.maxSequence}/${text}`;
   const cached = cache.get(key);
   if (cached) return cached;
   let compiled: CompiledExpression;
   try {
     compiled = jsonata(text, { timeout: limits.timeoutMs, stack: limits.maxDepth, sequence: limits.maxSequence });
+    // JSONata calls the hook bound under this symbol before every evaluation step; its types only admit strings.
+    compiled.assign(Symbol.for('jsonata.__evaluate_entry') as unknown as string, stepCounter(limits.maxSteps));
   } catch (error) {
     const detail = error as JsonataError;
     throw new AppError('validation', `JSONata syntax error at ${detail.position ?? 0}: ${detail.message ?? 'invalid expression'}`, { target });
@@ -45,15 +62,15 @@ export function compileExpression(text: string, limits: ExpressionLimits, target
   return compiled;
 }
 
-const GUARD_CODES = new Set(['D1011', 'D1012', 'D2015', 'U1001']);
+const GUARD_CODES = new Set(['D1011', 'D1012', 'D2014', 'D2015', STEP_LIMIT_CODE]);
 
 export async function evaluateExpression(expression: CompiledExpression, input: unknown): Promise<Evaluated> {
   try {
     return { ok: true, value: plain(await expression.evaluate(input)) };
   } catch (error) {
     const detail = error as JsonataError;
-    if (error instanceof RangeError) return { ok: false, code: 'expression_timeout', message: 'expression exceeded the stack limit' };
-    const code = detail.code && GUARD_CODES.has(detail.code) ? 'expression_timeout' : 'expression_failed';
+    if (error instanceof RangeError) return { ok: false, code: 'expression_limit', message: 'expression exceeded the stack limit' };
+    const code = detail.code && GUARD_CODES.has(detail.code) ? 'expression_limit' : 'expression_failed';
     return { ok: false, code, message: `${detail.code ? `${detail.code}: ` : ''}${detail.message ?? 'evaluation failed'}` };
   }
 }

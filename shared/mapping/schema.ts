@@ -91,7 +91,8 @@ export const conversionSchemaSchema = z
     volatileFields: z.array(fieldName).optional(),
     limits: z
       .object({
-        expressionTimeoutMs: z.number().int().min(1).max(5_000).optional(),
+        maxSteps: z.number().int().min(100).max(10_000_000).optional(),
+        expressionTimeoutMs: z.number().int().min(1).max(10_000).optional(),
         maxDepth: z.number().int().min(10).max(10_000).optional(),
         maxSequence: z.number().int().min(10).max(1_000_000).optional(),
       })

@@ -6,7 +6,8 @@
 import type { Catalog, EntityDescriptor } from '../adapters/contract';
 import { AppError, isAppError } from '../errors/app-error';
 import { coercer } from './coerce';
-import { compileExpression, DEFAULT_EXPRESSION_LIMITS, type ExpressionLimits } from './expressions';
+import { limitsOf } from './compile';
+import { compileExpression, type ExpressionLimits } from './expressions';
 import { parsePath } from './paths';
 import { conversionSchemaSchema, type ConversionSchema, type FieldMapping } from './schema';
 
@@ -52,18 +53,14 @@ function checkFields(fields: Record<string, FieldMapping>, prefix: string, limit
       if (!coerced.ok) issues.push({ path: `${at}.default`, message: coerced.message });
     }
     const catalogField = mapping.source !== undefined && entity ? entity.fields.find((field) => field.name === parsePath(mapping.source!)?.[0]) : undefined;
-    if (mapping.writable === true && catalogField && catalogField.writable === false) {
+    if (mapping.writable === true && catalogField && catalogField.writable !== true) {
       issues.push({ path: `${at}.writable`, message: `field "${catalogField.name}" of entity ${entity!.name} is read-only` });
     }
   }
 }
 
 function checkAgainstCatalog(schema: ConversionSchema, catalog: Catalog | undefined, issues: SchemaIssue[]): void {
-  const limits: ExpressionLimits = {
-    timeoutMs: schema.limits?.expressionTimeoutMs ?? DEFAULT_EXPRESSION_LIMITS.timeoutMs,
-    maxDepth: schema.limits?.maxDepth ?? DEFAULT_EXPRESSION_LIMITS.maxDepth,
-    maxSequence: schema.limits?.maxSequence ?? DEFAULT_EXPRESSION_LIMITS.maxSequence,
-  };
+  const limits = limitsOf(schema);
   const sameProvider = catalog?.provider === schema.provider ? catalog : undefined;
   if (catalog && !sameProvider) issues.push({ path: 'provider', message: `the catalog is of provider ${catalog.provider}, the schema of ${schema.provider}` });
   const entity = sameProvider?.entities.find((candidate) => candidate.name === schema.entity);

@@ -1,7 +1,8 @@
 /**
  * Plugs the limiter into an adapter: builds the `beforeRequest` and `onRateLimitSignal` hooks of
- * `AdapterContext` for one integration. `afterRequest` / `releaseAll` free concurrency leases early
- * (Salesforce's long-request semaphore); without them a lease ends when it expires (`leaseMs`).
+ * `AdapterContext` for one integration. Concurrency leases (Salesforce) are freed when the response is
+ * known to be back: by `afterRequest`, or else by the rate-limit signal the response carries (Salesforce
+ * sends `Sforce-Limit-Info` on every API response), or at the latest when the lease expires (`leaseMs`).
  */
 import type { AdapterContext, ProviderId } from '../adapters/contract';
 import type { RateLimiter, Permit } from './limiter';
@@ -28,34 +29,34 @@ export type AdapterRateLimitHooks = Required<Pick<AdapterContext, 'beforeRequest
 };
 
 export function createAdapterHooks(limiter: RateLimiter, target: HookTarget, options: HookOptions = {}): AdapterRateLimitHooks {
-  const held = new Map<string, Permit[]>();
+  // Only permits that hold a lease are kept, oldest first.
+  const held: { operation: string; permit: Permit }[] = [];
   let lastOperation: string | undefined;
-  const takeOldest = (operation: string): Permit | undefined => {
-    const permits = held.get(operation);
-    const permit = permits?.shift();
-    if (permits && permits.length === 0) held.delete(operation);
-    return permit;
+  const releaseOldest = async (operation?: string): Promise<void> => {
+    const index = operation === undefined ? 0 : held.findIndex((entry) => entry.operation === operation);
+    if (index < 0 || index >= held.length) return;
+    const [entry] = held.splice(index, 1);
+    await entry!.permit.release();
   };
   return {
     async beforeRequest(operation: string, signal?: AbortSignal): Promise<void> {
       lastOperation = operation;
       const permit = await limiter.acquire({ ...target, operation }, { maxWaitMs: options.maxWaitMs, signal });
-      const permits = held.get(operation) ?? [];
-      permits.push(permit);
-      held.set(operation, permits);
+      if (permit.leased) held.push({ operation, permit });
     },
     onRateLimitSignal(signal: RateLimitSignal): void {
+      // A signal comes with a response: one request of this integration is over.
+      releaseOldest().catch((error: unknown) => options.onError?.(error));
       // Slack names the method in `resource`; other providers name a budget there, so the last operation is used.
       const operation = signal.resource ?? lastOperation;
       limiter.reportSignal({ ...target, operation }, signal).catch((error: unknown) => options.onError?.(error));
     },
-    async afterRequest(operation: string): Promise<void> {
-      await takeOldest(operation)?.release();
+    afterRequest(operation: string): Promise<void> {
+      return releaseOldest(operation);
     },
     async releaseAll(): Promise<void> {
-      const permits = [...held.values()].flat();
-      held.clear();
-      await Promise.all(permits.map((permit) => permit.release()));
+      const entries = held.splice(0, held.length);
+      await Promise.all(entries.map((entry) => entry.permit.release()));
     },
   };
 }

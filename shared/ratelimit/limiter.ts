@@ -52,6 +52,8 @@ export interface Permit {
   waitedMs: number;
   /** When the turn started on the limiter's clock (Redis server time with Redis), epoch ms. */
   turnAt: number;
+  /** Whether the permit holds a concurrency lease that `release` frees. */
+  leased: boolean;
   /** Frees concurrency leases at once (they expire by themselves otherwise). Safe to call twice. */
   release(): Promise<void>;
 }
@@ -189,6 +191,7 @@ export class RateLimiter {
     return {
       waitedMs: Date.now() - started,
       turnAt,
+      leased: semaphores.length > 0,
       release: async () => {
         if (released || semaphores.length === 0) return;
         released = true;

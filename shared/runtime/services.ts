@@ -14,7 +14,9 @@ import { ServiceBusQueue } from '../messaging/service-bus-queue';
 import { openBlobArchive, type BlobArchive } from '../blob/blob-archive';
 import { createRedisClient, type RedisClient } from '../redis/redis-client';
 import { createAdminAuthenticator, type AdminAuthenticator } from '../http/admin-auth';
-import type { WebhookVerifiers } from '../webhooks/receiver';
+import type { WebhookSecretSource } from '../webhooks/receiver';
+import { DeliveryLog } from '../webhooks/delivery-log';
+import { notImplemented } from '../errors/app-error';
 import type { EventPublisher } from '../events/events';
 import { LocalEventLog } from '../events/local-event-log';
 import { EventGridPublisher } from '../events/event-grid-publisher';
@@ -36,8 +38,9 @@ export interface AppServices {
   /** Present when events stay local (local host, tests): readable and subscribable. */
   eventLog?: LocalEventLog;
   adminAuth: AdminAuthenticator;
-  /** Per-provider webhook verification; a provider without one is rejected (fail closed). */
-  webhookVerifiers: WebhookVerifiers;
+  /** Webhook secrets for the verifiers; none configured means every delivery is rejected (fail closed). */
+  webhookSecrets: WebhookSecretSource;
+  deliveryLog: DeliveryLog;
   now(): Date;
   close(): Promise<void>;
 }
@@ -45,7 +48,7 @@ export interface AppServices {
 export interface ServiceOverrides {
   logger?: Logger;
   now?: () => Date;
-  webhookVerifiers?: WebhookVerifiers;
+  webhookSecrets?: WebhookSecretSource;
 }
 
 export async function createServices(settings: Settings, overrides: ServiceOverrides = {}): Promise<AppServices> {
@@ -89,7 +92,8 @@ export async function createServices(settings: Settings, overrides: ServiceOverr
     events,
     eventLog,
     adminAuth: createAdminAuthenticator(settings.adminAuth),
-    webhookVerifiers: overrides.webhookVerifiers ?? {},
+    webhookSecrets: overrides.webhookSecrets ?? noWebhookSecrets,
+    deliveryLog: new DeliveryLog(store.containers.webhookDeliveries, redis, settings.redis.keyPrefix, logger),
     now: overrides.now ?? (() => new Date()),
     close: async () => {
       await queue.close();
@@ -98,3 +102,11 @@ export async function createServices(settings: Settings, overrides: ServiceOverr
     },
   };
 }
+
+/** Until a credential store is wired, no secret exists, so verification fails closed. */
+const noWebhookSecrets: WebhookSecretSource = {
+  secretsFor: async () => [],
+  storePendingToken: async () => {
+    throw notImplemented('storing a pending webhook verification token (credential store)');
+  },
+};

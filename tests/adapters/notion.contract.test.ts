@@ -71,6 +71,16 @@ describe('notion adapter specifics', () => {
     await expect(notionAdapterFactory.create(context()).connect()).rejects.toMatchObject({ code: 'transient', details: { providerCode: 'service_overload' } });
   });
 
+  it('refreshes with HTTP Basic client auth; a wrong client secret is a configuration error', async () => {
+    sandbox = await startNotionSandbox({ records: 3, seed: SEED });
+    const { refreshToken } = sandbox.control.issueToken();
+    const base = { baseUrl: sandbox.url, clientId: SANDBOX_CLIENT.clientId, refreshToken, timeoutMs: 5000 };
+    await expect(refreshNotionToken({ ...base, clientSecret: 'wrong' })).rejects.toMatchObject({ code: 'configuration', retryable: false });
+    const fresh = await refreshNotionToken({ ...base, clientSecret: SANDBOX_CLIENT.clientSecret });
+    expect(fresh.refreshToken).not.toBe(refreshToken); // rotated
+    await expect(refreshNotionToken({ ...base, clientSecret: SANDBOX_CLIENT.clientSecret })).rejects.toMatchObject({ code: 'auth_revoked' });
+  });
+
   it('requires the Notion-Version header', async () => {
     sandbox = await startNotionSandbox({ records: 3, seed: SEED });
     token = sandbox.control.issueToken().accessToken;

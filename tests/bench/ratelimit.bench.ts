@@ -1,9 +1,11 @@
 /**
  * `npm run bench -- ratelimit [seconds-per-run] [repetitions]`: three-level atomic decisions per second at
  * saturation and latency at a moderate offered load (5,000/s) of the Redis limiter, against
- * rate-limiter-flexible's three-level RateLimiterUnion on the same private redis-server in the same run.
- * Figures are medians over the repetitions. `acquire_per_s` is the whole product path (RateLimiter.acquire:
- * override and adaptive caches, Redis failover guard) for a Notion call, whose levels are the same three.
+ * rate-limiter-flexible's three-level RateLimiterUnion (RateLimiterRedis × 3, ioredis) on the same private
+ * redis-server in the same run. Runs are interleaved and figures are medians over the repetitions.
+ * `acquire_per_s` is the whole product path (RateLimiter.acquire: override and adaptive caches, Redis
+ * failover guard) for a Notion call, whose levels are the same three. The `*_cpu_us` figures (process CPU
+ * and Redis command time per decision) are less sensitive to other load on a shared machine.
  */
 import Redis from 'ioredis';
 import { RateLimiterRedis, RateLimiterUnion } from 'rate-limiter-flexible';
@@ -20,12 +22,26 @@ const MODERATE_PER_S = 5000;
 
 type Decide = (i: number) => Promise<unknown>;
 
-/** Closed loop: IN_FLIGHT callers back to back for durationMs; returns completed decisions per second. */
-async function saturate(decide: Decide, durationMs: number): Promise<number> {
+interface Saturation {
+  perS: number;
+  nodeCpuUs: number;
+  redisUs: number;
+}
+
+/** Redis time spent in commands so far (µs), from INFO commandstats. */
+async function redisCommandUs(redis: Redis): Promise<number> {
+  const info = await redis.info('commandstats');
+  return [...info.matchAll(/usec=(\d+)/g)].reduce((sum, match) => sum + Number(match[1]), 0);
+}
+
+/** Closed loop: IN_FLIGHT callers back to back for durationMs. */
+async function saturate(decide: Decide, durationMs: number, redis: Redis): Promise<Saturation> {
   let done = 0;
   let i = 0;
-  const deadline = performance.now() + durationMs;
+  const redisBefore = await redisCommandUs(redis);
+  const cpuBefore = process.cpuUsage();
   const start = performance.now();
+  const deadline = start + durationMs;
   await Promise.all(
     Array.from({ length: IN_FLIGHT }, async () => {
       while (performance.now() < deadline) {
@@ -34,7 +50,10 @@ async function saturate(decide: Decide, durationMs: number): Promise<number> {
       }
     }),
   );
-  return done / ((performance.now() - start) / 1000);
+  const elapsedS = (performance.now() - start) / 1000;
+  const cpu = process.cpuUsage(cpuBefore);
+  const redisUs = (await redisCommandUs(redis)) - redisBefore;
+  return { perS: done / elapsedS, nodeCpuUs: (cpu.user + cpu.system) / done, redisUs: redisUs / done };
 }
 
 /** Open loop at `perS` calls a second: each call's latency from its start to its answer, in ms. */
@@ -55,71 +74,70 @@ async function offered(decide: Decide, perS: number, durationMs: number): Promis
   return latencies;
 }
 
-function median(values: number[]): number {
-  return percentile([...values], 50);
-}
+const median = (values: number[]): number => percentile([...values], 50);
 
 export default async function run(args: string[]): Promise<void> {
-  const runMs = Number(args[0] ?? 3) * 1000;
-  const repetitions = Number(args[1] ?? 3);
+  const runMs = Number(args[0] ?? 2) * 1000;
+  const repetitions = Number(args[1] ?? 5);
   const server = await startRedisServer();
   const url = server.settings.REDIS_URL!;
   const ours = new Redis(url, { enableAutoPipelining: true });
   const theirs = new Redis(url, { enableAutoPipelining: true });
+  const stats = new Redis(url);
+  // Limits high enough that most calls pass: a passing decision writes every level, the costlier path.
+  const roomy: RateRule = { kind: 'rate', limit: 1_000_000, windowMs: 1000, burst: 100 };
+  const limiter = createRateLimiter({
+    redis: ours,
+    keyPrefix: 'bl:',
+    tenantRule: roomy,
+    providerLimits: { ...PROVIDER_LIMITS, notion: { ...PROVIDER_LIMITS.notion, integration: roomy, app: roomy } },
+  });
   try {
     const backend = new RedisLimiterBackend(ours);
-    // Limits high enough that most calls pass: a passing decision writes every level, the costlier path.
     const levels = (i: number): LevelSpec[] => [
-      { name: 'tenant', key: `b:t:${i % KEYS}`, rule: { kind: 'rate', limit: 1_000_000, windowMs: 1000, burst: 100 } },
-      { name: 'integration', key: `b:i:${i % (KEYS * 3)}`, rule: { kind: 'rate', limit: 1_000_000, windowMs: 1000, burst: 100 } },
-      { name: 'app', key: 'b:app', rule: { kind: 'rate', limit: 1_000_000, windowMs: 1000, burst: 1000 } },
+      { name: 'tenant', key: `b:t:${i % KEYS}`, rule: roomy },
+      { name: 'integration', key: `b:i:${i % (KEYS * 3)}`, rule: roomy },
+      { name: 'app', key: 'b:app', rule: roomy },
     ];
     const oursDecide: Decide = (i) => backend.decide(levels(i), { maxWaitMs: 0, leaseId: '' });
-    const roomy: RateRule = { kind: 'rate', limit: 1_000_000, windowMs: 1000, burst: 100 };
-    const limiter = createRateLimiter({
-      redis: ours,
-      keyPrefix: 'bl:',
-      tenantRule: roomy,
-      providerLimits: { ...PROVIDER_LIMITS, notion: { ...PROVIDER_LIMITS.notion, integration: roomy, app: roomy } },
-    });
     const acquire: Decide = (i) =>
       limiter.acquire({ tenantId: `t${i % KEYS}`, integrationId: `i${i % (KEYS * 3)}`, provider: 'notion', operation: 'pages.query' }, { maxWaitMs: 0 });
-    const peerLimiter = (keyPrefix: string, points: number) =>
-      new RateLimiterRedis({ storeClient: theirs, keyPrefix, points, duration: 1 });
-    const union = new RateLimiterUnion(peerLimiter('pt', 1_000_000), peerLimiter('pi', 1_000_000), peerLimiter('pa', 1_000_000));
-    // The union keys every limiter by the same key, so the key spread matches ours (tenant-sized).
+    const peerLimiter = (keyPrefix: string) => new RateLimiterRedis({ storeClient: theirs, keyPrefix, points: 1_000_000, duration: 1 });
+    const union = new RateLimiterUnion(peerLimiter('pt'), peerLimiter('pi'), peerLimiter('pa'));
+    // The union keys every limiter by the same key, so its key spread matches ours (tenant-sized).
     const peerDecide: Decide = (i) => union.consume(`k${i % KEYS}`).catch(() => undefined);
 
-    await saturate(oursDecide, 500);
-    await saturate(peerDecide, 500);
-    await saturate(acquire, 500);
-    const acquireRates: number[] = [];
-    const oursRates: number[] = [];
-    const peerRates: number[] = [];
+    for (const warm of [oursDecide, peerDecide, acquire]) await saturate(warm, 500, stats);
+    const runs: Record<'ours' | 'peer' | 'acquire', Saturation[]> = { ours: [], peer: [], acquire: [] };
     const p50s: number[] = [];
     const p99s: number[] = [];
     for (let r = 0; r < repetitions; r++) {
-      oursRates.push(await saturate(oursDecide, runMs));
-      peerRates.push(await saturate(peerDecide, runMs));
-      acquireRates.push(await saturate(acquire, runMs));
+      runs.ours.push(await saturate(oursDecide, runMs, stats));
+      runs.peer.push(await saturate(peerDecide, runMs, stats));
+      runs.acquire.push(await saturate(acquire, runMs, stats));
       const latencies = await offered(oursDecide, MODERATE_PER_S, runMs);
       p50s.push(percentile(latencies, 50));
       p99s.push(percentile(latencies, 99));
     }
-    const decisions = median(oursRates);
-    const peer = median(peerRates);
+    const ratios = runs.ours.map((run, i) => run.perS / runs.peer[i]!.perS);
+    const decisions = median(runs.ours.map((run) => run.perS));
     emit(BENCH, 'decisions_per_s', decisions, 'decisions/s');
-    emit(BENCH, 'peer_decisions_per_s', peer, 'decisions/s');
-    emit(BENCH, 'ratio_vs_peer', decisions / peer, 'x');
+    emit(BENCH, 'peer_decisions_per_s', median(runs.peer.map((run) => run.perS)), 'decisions/s');
+    emit(BENCH, 'ratio_vs_peer', median(ratios), 'x');
     emit(BENCH, 'p50_ms_at_5000', median(p50s), 'ms');
     emit(BENCH, 'p99_ms_at_5000', median(p99s), 'ms');
-    emit(BENCH, 'acquire_per_s', median(acquireRates), 'decisions/s');
+    emit(BENCH, 'acquire_per_s', median(runs.acquire.map((run) => run.perS)), 'decisions/s');
+    emit(BENCH, 'node_cpu_us_per_decision', median(runs.ours.map((run) => run.nodeCpuUs)), 'us');
+    emit(BENCH, 'peer_node_cpu_us_per_decision', median(runs.peer.map((run) => run.nodeCpuUs)), 'us');
+    emit(BENCH, 'redis_us_per_decision', median(runs.ours.map((run) => run.redisUs)), 'us');
+    emit(BENCH, 'peer_redis_us_per_decision', median(runs.peer.map((run) => run.redisUs)), 'us');
     if (limiter.health().degraded) console.error('warning: the limiter fell back to local limits during the run');
-    console.error(JSON.stringify({ oursRates, peerRates, acquireRates, p50s, p99s }));
-    limiter.close();
+    console.error(JSON.stringify({ runs, ratios, p50s, p99s }));
   } finally {
+    limiter.close();
     ours.disconnect();
     theirs.disconnect();
+    stats.disconnect();
     await server.stop();
   }
 }

@@ -75,6 +75,16 @@ describe('single-flight refresh', () => {
     expect(all.filter((o) => o.outcome === 'refreshed' && o.by === 'self')).toHaveLength(1);
   }, 30_000);
 
+  it('in-process coordination (no Redis): eight concurrent callers, one endpoint call', async () => {
+    const ref = newRef();
+    const service = localService();
+    const put = await service.put(ref, oauthCredential(server, ref.integrationId, 10_000));
+    const engine = new RefreshEngine({ service, coordination: { kind: 'in_process' } });
+    const outcomes = await Promise.all(Array.from({ length: 8 }, () => engine.refreshOnDemand(ref, { usedVersion: put.version })));
+    expect(outcomes.map((o) => (o.outcome === 'refreshed' ? o.by : o.outcome)).sort()).toEqual(['other', 'other', 'other', 'other', 'other', 'other', 'other', 'self']);
+    expect(server.callsByFamily.get(ref.integrationId)).toBe(1);
+  });
+
   it('stores the rotated refresh token before anyone uses the new access token, so the next refresh works', async () => {
     const ref = newRef();
     const service = localService();
@@ -143,6 +153,23 @@ describe('a refresh killed between token response and store', () => {
 });
 
 describe('provider answers', () => {
+  it('a timed-out attempt that the provider did process, then invalid_grant on retry → needs_reauth refresh_interrupted', async () => {
+    const server = await startTokenServer({ rotate: true });
+    try {
+      const ref = newRef();
+      const service = localService();
+      await service.put(ref, oauthCredential(server, ref.integrationId, 10_000));
+      // The server rotates at 250 ms, after the client gave up at 200 ms; the retry comes at about 600 ms.
+      server.slowNext(1, 250);
+      const engine = engineFor(service, { requestTimeoutMs: 200, retry: { maxAttempts: 3, backoff: { kind: 'fixed', delayMs: 400 } } });
+      const outcome = await engine.refreshOnDemand(ref);
+      expect(outcome).toEqual({ ref, outcome: 'needs_reauth', reason: 'refresh_interrupted' });
+      expect(server.callsByFamily.get(ref.integrationId)).toBe(2);
+    } finally {
+      await server.stop();
+    }
+  });
+
   it('invalid_grant (HTTP 400) → needs_reauth, and refreshDue skips it afterwards', async () => {
     const server = await startTokenServer();
     try {

@@ -13,7 +13,9 @@ beforeAll(async () => {
 });
 afterAll(async () => host.stop());
 
-const api = (path: string, init: RequestInit = {}) =>
+/** Test responses are read as loose JSON. */
+type JsonResponse = Omit<Response, 'json'> & { json(): Promise<any> };
+const api = (path: string, init: RequestInit = {}): Promise<JsonResponse> =>
   fetch(`${host.url}/api/${path}`, { ...init, headers: { 'x-api-key': TEST_ADMIN_KEY, 'content-type': 'application/json', ...(init.headers as Record<string, string>) } });
 
 async function eventually<T>(probe: () => Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
@@ -28,13 +30,13 @@ async function eventually<T>(probe: () => Promise<T | undefined>, timeoutMs = 10
 
 describe('local host', () => {
   it('serves health', async () => {
-    const response = await fetch(`${host.url}/api/health`);
+    const response: JsonResponse = await fetch(`${host.url}/api/health`);
     expect(response.status).toBe(200);
     expect((await response.json()).status).toBe('ok');
   });
 
   it('answers 404 JSON for an unknown route', async () => {
-    const response = await fetch(`${host.url}/api/nowhere`);
+    const response: JsonResponse = await fetch(`${host.url}/api/nowhere`);
     expect(response.status).toBe(404);
     expect((await response.json()).error.code).toBe('not_found');
   });

@@ -1,26 +1,24 @@
 /** WebhookReceiver and Health through their real handlers. */
-import { createHmac, timingSafeEqual } from 'node:crypto';
 import { webhookReceiver } from '../../functions/WebhookReceiver';
 import { health } from '../../functions/Health';
 import { createTestServices, type TestServices } from '../support/test-services';
 import { bodyOf, httpRequest, invocation } from '../support/invoke';
 import { newIntegration } from '../../shared/domain/integration';
 import { QUEUES } from '../../shared/messaging/queues';
-import type { WebhookVerifier } from '../../shared/webhooks/receiver';
+import { signGithub } from '../../shared/webhooks/signing';
+import { readArchivedDelivery } from '../../shared/webhooks/archive';
+import type { WebhookSecretSource } from '../../shared/webhooks/receiver';
 
 const SECRET = 'test-webhook-secret';
-/** A real HMAC check (GitHub's scheme) standing in for the verifier registry of the webhooks work. */
-const hmacVerifier: WebhookVerifier = async (webhook) => {
-  const given = Buffer.from(webhook.header('x-hub-signature-256') ?? '');
-  const expected = Buffer.from(`sha256=${createHmac('sha256', SECRET).update(webhook.rawBody).digest('hex')}`);
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { ok: false, reason: 'bad_signature' };
-  const payload = JSON.parse(webhook.rawBody.toString()) as { issue: { id: number } };
-  return { ok: true, deliveryId: webhook.header('x-github-delivery') ?? 'none', targets: [{ entity: 'issues', ids: [String(payload.issue.id)] }] };
+/** Secrets as the credential store would hand them over: GitHub integration has one, Slack none. */
+const secrets: WebhookSecretSource = {
+  secretsFor: async (integration) => (integration.id === 'wh-github' ? [SECRET] : []),
+  storePendingToken: async () => undefined,
 };
 
 let t: TestServices;
 beforeAll(async () => {
-  t = await createTestServices({ WEBHOOK_MAX_BODY_BYTES: '2048' }, { webhookVerifiers: { github: hmacVerifier } });
+  t = await createTestServices({ WEBHOOK_MAX_BODY_BYTES: '2048' }, { webhookSecrets: secrets });
   await t.services.integrations.create(newIntegration('t-wh', 'wh-github', { provider: 'github', name: 'gh' }, { intervalMinutes: 60 }, new Date()));
   await t.services.integrations.create(newIntegration('t-wh', 'wh-slack', { provider: 'slack', name: 'chat' }, { intervalMinutes: 60 }, new Date()));
 });
@@ -30,7 +28,7 @@ async function post(provider: string, integrationId: string, rawBody: string, he
   const response = await webhookReceiver.handler(httpRequest('POST', `webhooks/${provider}/${integrationId}`, { rawBody, headers, params: { provider, integrationId } }), invocation('WebhookReceiver'), t.services);
   return { status: response.status ?? 200, body: bodyOf(response) as Record<string, any> };
 }
-const sign = (body: string) => `sha256=${createHmac('sha256', SECRET).update(body).digest('hex')}`;
+const sign = (body: string) => signGithub(body, SECRET);
 const depth = () => t.services.embeddedQueue!.depth(QUEUES.syncInbound.name);
 
 describe('WebhookReceiver', () => {
@@ -41,13 +39,15 @@ describe('WebhookReceiver', () => {
     expect(answers[2]!.body).toEqual(answers[0]!.body);
   });
 
-  it('fails closed: 401 and nothing enqueued for a bad signature or a provider without a verifier', async () => {
+  it('fails closed: nothing enqueued for a bad or missing signature, or an integration without a secret', async () => {
     const before = depth();
-    expect((await post('github', 'wh-github', '{"issue":{"id":1}}', { 'x-hub-signature-256': sign('{"issue":{"id":2}}') })).status).toBe(401);
-    expect((await post('github', 'wh-github', '{"issue":{"id":1}}')).status).toBe(401);
-    const slack = await post('slack', 'wh-slack', '{}');
-    expect(slack.status).toBe(401);
-    expect(slack.body.error.reason).toBe('no_verifier');
+    const headers = { 'x-github-delivery': 'd-bad', 'x-github-event': 'issues' };
+    const tampered = await post('github', 'wh-github', '{"issue":{"id":1}}', { ...headers, 'x-hub-signature-256': sign('{"issue":{"id":2}}') });
+    expect(tampered.status).toBe(401);
+    expect(tampered.body.error.reason).toBe('bad_signature');
+    expect((await post('github', 'wh-github', '{"issue":{"id":1}}', headers)).body.error.reason).toBe('missing_signature');
+    const slack = await post('slack', 'wh-slack', '{}', { 'x-slack-signature': 'v0=00', 'x-slack-request-timestamp': String(Math.floor(Date.now() / 1000)) });
+    expect(slack.body.error.reason).toBe('no_secret_configured');
     expect(depth()).toBe(before);
   });
 
@@ -56,15 +56,39 @@ describe('WebhookReceiver', () => {
     expect((await post('github', 'wh-github', big, { 'x-hub-signature-256': sign(big) })).status).toBe(413);
   });
 
-  it('accepts a verified delivery with 202, enqueues one targeted sync, and does not enqueue a redelivery twice', async () => {
-    const body = '{"action":"edited","issue":{"id":4242}}';
-    const headers = { 'x-hub-signature-256': sign(body), 'x-github-delivery': 'delivery-1' };
+  it('accepts a verified delivery, enqueues one targeted sync, archives it, and does not enqueue a redelivery twice', async () => {
+    const body = JSON.stringify({ action: 'edited', issue: { id: 4242, number: 7 }, repository: { full_name: 'acme/app' } });
+    const headers = { 'x-hub-signature-256': sign(body), 'x-github-delivery': '72d3162e-cc78-11e3-81ab-4c9367dc0958', 'x-github-event': 'issues' };
     const before = depth();
-    expect((await post('github', 'wh-github', body, headers)).status).toBe(202);
-    expect((await post('github', 'wh-github', body, headers)).status).toBe(202);
+    const first = await post('github', 'wh-github', body, headers);
+    expect(first.status).toBe(200);
+    expect(first.body).toMatchObject({ accepted: true, deliveryId: '72d3162e-cc78-11e3-81ab-4c9367dc0958' });
+    const again = await post('github', 'wh-github', body, headers);
+    expect(again.status).toBe(200);
+    expect(again.body).toMatchObject({ duplicate: true });
     expect(depth()).toBe(before + 1);
     const runs = await t.services.runs.list('t-wh', 'wh-github');
     expect(runs).toEqual([expect.objectContaining({ mode: 'targeted', trigger: 'webhook' })]);
+    const receipt = await t.services.deliveryLog.get('wh-github', '72d3162e-cc78-11e3-81ab-4c9367dc0958');
+    expect(receipt).toMatchObject({ verdict: 'accepted', tenantId: 't-wh', runIds: [runs[0]!.id] });
+    const archived = await readArchivedDelivery(t.services.blob, receipt!.archiveBlob!);
+    expect(archived!.rawBody.toString()).toBe(body);
+    expect(archived!.delivery.headers['x-github-event']).toBe('issues');
+  });
+
+  it('dedupes through Cosmos when Redis is not configured', async () => {
+    const noRedis = await createTestServices({ REDIS_URL: undefined }, { webhookSecrets: secrets });
+    try {
+      await noRedis.services.integrations.create(newIntegration('t-wh', 'wh-github', { provider: 'github', name: 'gh' }, { intervalMinutes: 60 }, new Date()));
+      const body = JSON.stringify({ action: 'opened', issue: { id: 99 } });
+      const headers = { 'x-hub-signature-256': sign(body), 'x-github-delivery': 'cosmos-dedupe-1', 'x-github-event': 'issues' };
+      const call = () => webhookReceiver.handler(httpRequest('POST', 'webhooks/github/wh-github', { rawBody: body, headers, params: { provider: 'github', integrationId: 'wh-github' } }), invocation('WebhookReceiver'), noRedis.services);
+      expect(bodyOf(await call())).toMatchObject({ accepted: true });
+      expect(bodyOf(await call())).toMatchObject({ duplicate: true });
+      expect(noRedis.services.embeddedQueue!.depth(QUEUES.syncInbound.name)).toBe(1);
+    } finally {
+      await noRedis.services.close();
+    }
   });
 });
 

@@ -23,10 +23,10 @@ const tenantId = 't';
 const target = { tenantId, integrationId: 'n', provider: 'notion' as const, operation: 'pages.query' };
 const policy = { quietMs: 400, stepMs: 100, step: 0.25, minFactor: 0.05, decrease: 0.5 };
 
-/** Gaps between the turns the limiter reserves for `count` back-to-back callers. */
+/** Gaps between the turns (Redis server time) the limiter reserves for `count` back-to-back callers. */
 async function gaps(limiter: RateLimiter, count: number): Promise<number[]> {
   const times: number[] = [];
-  await Promise.all(Array.from({ length: count }, () => limiter.acquire(target, { maxWaitMs: 5000 }).then(() => times.push(performance.now()))));
+  await Promise.all(Array.from({ length: count }, () => limiter.acquire(target, { maxWaitMs: 5000 }).then((permit) => times.push(permit.turnAt))));
   times.sort((a, b) => a - b);
   return times.slice(1).map((time, i) => time - times[i]!);
 }

@@ -6,7 +6,7 @@
 import { AppError, toAppError } from '../../errors/app-error';
 import type { AccountIdentity, AdapterContext, Catalog, FetchByIdsRequest, FetchByIdsResult, FetchChangesRequest, FetchPage, HealthReport, ProviderAdapter, ProviderRecord, PushOperation, PushOutcome, PushRequest } from '../contract';
 import { createProviderHttpClient, type ProviderHttpClient } from '../http/provider-request';
-import { advance, decodeCursor, encodeCursor, hasNextLink, type PagePosition } from './cursor';
+import { decodeCursor, encodeCursor, hasNextLink, pageQuery, takePage, type PagePosition } from './cursor';
 import { commentRecordId, isRepositoryName, parseRecordId } from './ids';
 import { COMMENTS, commentRecord, GITHUB_CATALOG, ISSUES, issueBody, issueRecord } from './mapping';
 import { GITHUB, githubProfile } from './profile';
@@ -64,19 +64,13 @@ export class GithubAdapter implements ProviderAdapter {
     if (state.repo >= this.repositories.length) state.repo = 0;
     const repository = this.repositories[state.repo]!;
     const runStart = state.at === undefined;
-    const position: PagePosition = state.at ?? { since: state.since[repository], page: 1, skip: state.boundary?.[repository] ?? [] };
+    const position: PagePosition = state.at ?? { since: state.since[repository], atInstant: 0, skip: [], ...state.boundary?.[repository] };
     const etag = runStart ? state.etags[repository] : undefined;
+    const query = pageQuery(position, request.pageSize, GITHUB.maxPerPage);
     const response = await this.http.request<Json[]>({
       operation: entity === ISSUES ? 'issues.list' : 'issue_comments.list',
       path: entity === ISSUES ? `/repos/${repository}/issues` : `/repos/${repository}/issues/comments`,
-      query: {
-        state: entity === ISSUES ? 'all' : undefined,
-        sort: 'updated',
-        direction: 'asc',
-        since: position.since,
-        per_page: Math.min(GITHUB.maxPerPage, Math.max(1, request.pageSize)),
-        page: position.page > 1 ? position.page : undefined,
-      },
+      query: { state: entity === ISSUES ? 'all' : undefined, sort: 'updated', direction: 'asc', since: query.since, per_page: query.perPage, page: query.page },
       headers: etag ? { 'if-none-match': etag } : undefined,
       acceptStatuses: [304],
       signal: request.signal,
@@ -86,15 +80,14 @@ export class GithubAdapter implements ProviderAdapter {
     let more = false;
     if (response.status !== 304) {
       if (!Array.isArray(response.body)) throw new AppError('transient', 'GitHub list answer is not an array', { target: 'issues.list' });
-      const skip = new Set(position.skip);
-      const keys = response.body.map((item) => ({ id: String(item.id), updatedAt: String(item.updated_at) }));
-      for (const item of response.body) {
-        if (item.updated_at === position.since && skip.has(String(item.id))) continue; // delivered on the previous page
+      const keyed = response.body.map((item) => ({ item, id: String(item.id), updatedAt: String(item.updated_at) }));
+      const page = takePage(position, keyed, request.pageSize, hasNextLink(response.headers.get('link')), query.offset);
+      for (const { item } of page.deliver) {
         if (entity === ISSUES && item.pull_request) continue; // pull requests are not issues here
         records.push(entity === ISSUES ? issueRecord(repository, item) : commentRecord(repository, item));
       }
-      next = advance(position, keys);
-      more = hasNextLink(response.headers.get('link'));
+      next = page.next;
+      more = page.more;
       // Only a one-page answer may be revalidated: with more pages, page 1 can stay the same while later ones change.
       const newEtag = response.headers.get('etag');
       if (runStart && !more && newEtag) state.etags[repository] = newEtag;
@@ -103,7 +96,7 @@ export class GithubAdapter implements ProviderAdapter {
     if (more) return { records, nextCursor: encodeCursor({ ...state, at: next }), done: false };
     if (next.since) {
       state.since[repository] = next.since;
-      state.boundary = { ...state.boundary, [repository]: next.skip };
+      state.boundary = { ...state.boundary, [repository]: { atInstant: next.atInstant, skip: next.skip } };
     }
     if (state.repo + 1 < this.repositories.length) return { records, nextCursor: encodeCursor({ ...state, repo: state.repo + 1, at: undefined }), done: false };
     return { records, nextCursor: encodeCursor({ v: 2, since: state.since, boundary: state.boundary, repo: 0, etags: state.etags }), done: true };

@@ -57,7 +57,9 @@ export const githubProfile: ProviderHttpProfile = {
     // The OAuth endpoint reports failures as HTTP 200 with an `error` field.
     if (info.status === 200 && body && typeof body === 'object' && typeof (body as Record<string, unknown>).error === 'string') {
       const code = (body as Record<string, unknown>).error;
-      return code === 'bad_refresh_token' || code === 'bad_verification_code' ? providerError('auth_revoked', info, body) : providerError('validation', info, body);
+      if (code === 'bad_refresh_token' || code === 'bad_verification_code') return providerError('auth_revoked', info, body);
+      // A wrong client id/secret is the operator's app registration, not the user's grant.
+      return providerError(code === 'incorrect_client_credentials' ? 'configuration' : 'validation', info, body);
     }
     if (info.status === 403) return providerError('validation', info, body, { message: `forbidden: ${String((body as Record<string, unknown> | undefined)?.message ?? 'no access')}` });
     return defaultClassify(info, body, signal);

@@ -18,6 +18,8 @@ export const notionProfile: ProviderHttpProfile = {
   defaultHeaders: { 'notion-version': NOTION.apiVersion },
   classify(info, body, signal) {
     const code = body && typeof body === 'object' ? (body as Record<string, unknown>).code : undefined;
+    // Token endpoint: a wrong client id/secret is the operator's app registration, not the user's grant.
+    if (body && typeof body === 'object' && (body as Record<string, unknown>).error === 'invalid_client') return providerError('configuration', info, body);
     if (info.status === 400 && typeof code === 'string' && VALIDATION_CODES.has(code)) return providerError('validation', info, body);
     // restricted_resource: the integration lacks a capability or the page is not shared with it.
     if (code === 'restricted_resource') return providerError('validation', info, body);

@@ -22,8 +22,9 @@ export function signJwtAssertion(credential: CredentialOf<'jwt_bearer'>, now: Da
   let key;
   try {
     key = createPrivateKey(credential.privateKeyPem);
-  } catch (error) {
-    throw new AppError('validation', 'jwt_bearer privateKeyPem is not a readable private key', { target: 'privateKeyPem', cause: new Error('key parse failed') });
+  } catch {
+    // No cause: key-parsing errors from OpenSSL can quote parts of the PEM.
+    throw new AppError('validation', 'jwt_bearer privateKeyPem is not a readable private key', { target: 'privateKeyPem' });
   }
   return `${input}.${b64url(sign('sha256', Buffer.from(input), key))}`;
 }

@@ -66,4 +66,18 @@ describe('SOQL subset parser', () => {
       }),
     );
   });
+
+  it('property: any input either parses or is refused with a SoqlError, never anything else', () => {
+    const pieces = fc.constantFrom('SELECT', 'Id', 'Name', ',', 'FROM', 'Account', 'WHERE', '=', '>', '(', ')', "'x'", '2024-01-01T00:00:00Z', 'AND', 'OR', 'NOT', 'IN', 'ORDER', 'BY', 'LIMIT', '5', 'DESC', '%', '"');
+    fc.assert(
+      fc.property(fc.oneof(fc.string(), fc.array(pieces, { maxLength: 14 }).map((parts) => parts.join(' '))), (source) => {
+        try {
+          parseSoql(source, schema);
+        } catch (error) {
+          expect(error).toBeInstanceOf(SoqlError);
+        }
+      }),
+      { numRuns: 500 },
+    );
+  });
 });

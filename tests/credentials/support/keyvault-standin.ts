@@ -76,6 +76,9 @@ export async function startKeyVaultStandIn(options: { port?: number; pageSize?: 
   const counts = new Map<string, number>();
   const pageSize = options.pageSize ?? 25;
   let base = '';
+  // Sorted live names, rebuilt only after a name appears or disappears (listing 10,000 secrets pages a lot).
+  let liveNames: string[] | undefined;
+  const names = (): string[] => (liveNames ??= [...secrets.entries()].filter(([, s]) => !s.deletedDate).map(([n]) => n).sort());
 
   const bundle = (name: string, v: Version): Record<string, unknown> => ({
     value: v.value,
@@ -110,10 +113,10 @@ export async function startKeyVaultStandIn(options: { port?: number; pageSize?: 
     const live = secret && !secret.deletedDate ? secret : undefined;
 
     if (collection === 'secrets' && !name && method === 'GET') {
-      const names = [...secrets.entries()].filter(([, s]) => !s.deletedDate).map(([n]) => n).sort();
+      const all = names();
       const skip = Number(url.searchParams.get('$skiptoken') ?? '0');
-      const page = names.slice(skip, skip + pageSize);
-      const nextLink = skip + pageSize < names.length ? `${base}/secrets?api-version=${url.searchParams.get('api-version')}&$skiptoken=${skip + pageSize}` : null;
+      const page = all.slice(skip, skip + pageSize);
+      const nextLink = skip + pageSize < all.length ? `${base}/secrets?api-version=${url.searchParams.get('api-version')}&$skiptoken=${skip + pageSize}` : null;
       send(res, 200, { value: page.map((n) => item(n, secrets.get(n)!.versions.at(-1)!)), nextLink });
       return;
     }
@@ -126,6 +129,7 @@ export async function startKeyVaultStandIn(options: { port?: number; pageSize?: 
       const v: Version = { version: randomBytes(16).toString('hex'), value: body.value, contentType: body.contentType, tags: body.tags ?? {}, created: nowS(), updated: nowS() };
       const target = secret ?? { versions: [] };
       target.versions.push(v);
+      if (!secret) liveNames = undefined;
       secrets.set(name, target);
       send(res, 200, bundle(name, v));
       return;
@@ -144,6 +148,7 @@ export async function startKeyVaultStandIn(options: { port?: number; pageSize?: 
     if (collection === 'secrets' && name && method === 'DELETE') {
       if (!live) return notFound(res, name);
       live.deletedDate = nowS();
+      liveNames = undefined;
       send(res, 200, { ...bundle(name, live.versions.at(-1)!), value: undefined, ...item(name, live.versions.at(-1)!, live.deletedDate) });
       return;
     }
@@ -152,10 +157,12 @@ export async function startKeyVaultStandIn(options: { port?: number; pageSize?: 
       if (method === 'GET') return send(res, 200, { ...item(name, secret.versions.at(-1)!, secret.deletedDate) });
       if (method === 'DELETE') {
         secrets.delete(name);
+        liveNames = undefined;
         return send(res, 204);
       }
       if (method === 'POST' && third === 'recover') {
         delete secret.deletedDate;
+        liveNames = undefined;
         return send(res, 200, bundle(name, secret.versions.at(-1)!));
       }
     }
@@ -176,6 +183,7 @@ export async function startKeyVaultStandIn(options: { port?: number; pageSize?: 
       const target = secrets.get(name) ?? { versions: [] };
       target.versions.push({ version: randomBytes(16).toString('hex'), value, contentType, tags, created: nowS(), updated: nowS() });
       secrets.set(name, target);
+      liveNames = undefined;
     },
     stop: () =>
       new Promise<void>((resolve) => {

@@ -37,6 +37,8 @@ export interface TokenServer {
   seed(family: string): string;
   /** The next n answers are 503 (with Retry-After when given). */
   failNext(n: number, retryAfterS?: number): void;
+  /** The next n requests are answered only after delayMs (and still processed: rotation happens). */
+  slowNext(n: number, delayMs: number): void;
   /** Every token value the server has handed out (for the leak scan). */
   allSecrets(): string[];
   registerJwtKey(issuer: string, publicKeyPem: string): void;
@@ -59,6 +61,7 @@ export async function startTokenServer(options: TokenServerOptions = {}): Promis
   let failures = 0;
   let failRetryAfterS: number | undefined;
   let total = 0;
+  let slow = { count: 0, delayMs: 0 };
 
   const newToken = (kind: string): string => {
     const token = `${kind}-${randomBytes(18).toString('hex')}`;
@@ -89,6 +92,10 @@ export async function startTokenServer(options: TokenServerOptions = {}): Promis
     const form = new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
     total++;
     if (options.delayMs) await new Promise((resolve) => setTimeout(resolve, options.delayMs));
+    if (slow.count > 0) {
+      slow.count--;
+      await new Promise((resolve) => setTimeout(resolve, slow.delayMs));
+    }
     const grant = form.get('grant_type');
 
     if (grant === 'refresh_token') {
@@ -148,6 +155,9 @@ export async function startTokenServer(options: TokenServerOptions = {}): Promis
     failNext(n, retryAfterS) {
       failures = n;
       failRetryAfterS = retryAfterS;
+    },
+    slowNext(n, delayMs) {
+      slow = { count: n, delayMs };
     },
     allSecrets: () => [...secrets],
     registerJwtKey(issuer, publicKeyPem) {

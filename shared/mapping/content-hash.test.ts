@@ -1,0 +1,61 @@
+import fc from 'fast-check';
+import { canonicalJson, contentHash } from './content-hash';
+import { getPath, parsePath, setPath } from './paths';
+
+/** The same value with every object's keys in reversed order. */
+function reorder(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(reorder);
+  if (value !== null && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const key of Object.keys(value).reverse()) out[key] = reorder((value as Record<string, unknown>)[key]);
+    return out;
+  }
+  return value;
+}
+
+describe('content hash', () => {
+  it('property: invariant under key order at every depth', () => {
+    fc.assert(
+      fc.property(fc.dictionary(fc.string(), fc.jsonValue()), (data) => {
+        expect(contentHash(reorder(data) as Record<string, unknown>)).toBe(contentHash(data));
+      }),
+    );
+  });
+
+  it('property: different canonical JSON gives a different hash', () => {
+    fc.assert(
+      fc.property(fc.dictionary(fc.string(), fc.jsonValue()), fc.dictionary(fc.string(), fc.jsonValue()), (a, b) => {
+        fc.pre(canonicalJson(a) !== canonicalJson(b));
+        expect(contentHash(a)).not.toBe(contentHash(b));
+      }),
+    );
+  });
+
+  it('ignores volatile fields and undefined values, keeps nulls and array order', () => {
+    const base = contentHash({ a: 1, b: [1, 2], c: null });
+    expect(contentHash({ c: null, b: [1, 2], a: 1, syncedAt: 'now' }, ['syncedAt'])).toBe(base);
+    expect(contentHash({ a: 1, b: [1, 2], c: null, d: undefined })).toBe(base);
+    expect(contentHash({ a: 1, b: [2, 1], c: null })).not.toBe(base);
+    expect(contentHash({ a: 1, b: [1, 2] })).not.toBe(base);
+    expect(canonicalJson({ b: { y: 1, x: -0 }, a: 'é' })).toBe('{"a":"é","b":{"x":0,"y":1}}');
+  });
+});
+
+describe('paths', () => {
+  it('reads nested objects, array indexes and fans out over arrays', () => {
+    const data = { a: { b: [{ c: 1 }, { c: 2 }, { d: 3 }] }, 'Due date': { start: 'x' } };
+    expect(getPath(data, parsePath('a.b.1.c')!)).toBe(2);
+    expect(getPath(data, parsePath('a.b.c')!)).toEqual([1, 2]);
+    expect(getPath(data, parsePath('Due date.start')!)).toBe('x');
+    expect(getPath(data, parsePath('a.constructor')!)).toBeUndefined();
+    expect(parsePath('a..b')).toBeUndefined();
+  });
+
+  it('writes along a path, creating objects and arrays, and never into a prototype', () => {
+    const target: Record<string, unknown> = {};
+    setPath(target, ['a', 'b', '0', 'c'], 1);
+    expect(target).toEqual({ a: { b: [{ c: 1 }] } });
+    setPath(target, ['__proto__', 'polluted'], true);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+});
