@@ -11,6 +11,7 @@ import type { TraceContext } from '../observability/correlation';
 import type { Logger } from '../observability/logger';
 import { registerIntegrationRoutes } from './integration-routes';
 import { registerDeadLetterRoutes } from './dead-letter-routes';
+import { registerWebhookRoutes } from './webhook-routes';
 
 export interface AdminRequest {
   method: string;
@@ -36,6 +37,7 @@ export function createAdminRouter(): AdminRouter {
   const router: AdminRouter = new Router();
   registerIntegrationRoutes(router);
   registerDeadLetterRoutes(router);
+  registerWebhookRoutes(router);
   return router;
 }
 

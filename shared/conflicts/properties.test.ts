@@ -9,7 +9,7 @@ import { applyPatch, getPath, isPlainObject, valuesEqual, type FieldPatch, type 
 import type { ConflictPolicy, Strategy } from './policy';
 import { baseAfterPush, resolve, type Resolution } from './resolve';
 
-const RUNS = 150;
+const RUNS = 100;
 const PATHS = ['a', 'b', 'c', 'o.p', 'o.q', 'o.r.s', 'k\\.dot'];
 
 const leaf = fc.oneof(fc.integer({ min: -2, max: 2 }), fc.constantFrom('x', 'y', null, true, false), fc.array(fc.integer({ min: 0, max: 2 }), { maxLength: 2 }));

@@ -110,13 +110,15 @@ export function createAuthProvider(ref: CredentialRef, options: AuthProviderOpti
     },
 
     async onUnauthorized(signal) {
-      const credential = await load(signal, true);
+      // The version whose token was just refused; a newer stored one (refreshed elsewhere) is worth a retry.
+      const refusedVersion = usedVersion;
+      const credential = await load(signal);
       if (credential.type === 'oauth2_client_credentials' || credential.type === 'jwt_bearer') {
         fetched = undefined;
         return true;
       }
       if (credential.type !== 'oauth2_authorization_code' || !options.refresher) return false;
-      const outcome = await options.refresher.refreshOnDemand(ref, { usedVersion, signal });
+      const outcome = await options.refresher.refreshOnDemand(ref, { usedVersion: refusedVersion, signal });
       return outcome.outcome === 'refreshed';
     },
 

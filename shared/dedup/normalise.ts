@@ -5,7 +5,7 @@
  */
 
 // Letters NFD does not decompose into a base letter plus a mark.
-const SPECIAL_LETTERS: Record<string, string> = { ß: 'ss', æ: 'ae', Æ: 'ae', œ: 'oe', Œ: 'oe', ø: 'o', Ø: 'o', ł: 'l', Ł: 'l', đ: 'd', Đ: 'd', þ: 'th', ı: 'i' };
+const SPECIAL_LETTERS: Record<string, string> = { ß: 'ss', æ: 'ae', Æ: 'AE', œ: 'oe', Œ: 'OE', ø: 'o', Ø: 'O', ł: 'l', Ł: 'L', đ: 'd', Đ: 'D', þ: 'th', ı: 'i' };
 const SPECIAL = /[ßæÆœŒøØłŁđĐþı]/g;
 
 export function foldAccents(text: string): string {

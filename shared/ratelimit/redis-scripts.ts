@@ -9,7 +9,9 @@
  * level: kind ('r' rate | 'c' concurrency), a (emission interval ms | limit), b (tolerance ms | lease ms).
  * Returns {allowed, waitOrRetryMs, deniedLevel (1-based), isConcurrency, turn time in µs}. Times count from 2023-11-14
  * (epoch second 1,700,000,000) so that Lua's 14-digit number format keeps microseconds. Nothing is
- * written unless every level agrees (expired leases are swept, which changes no decision).
+ * written unless every level agrees (expired leases are swept, which changes no decision). A rate key lives
+ * a minute past its TAT: an idle key read back is simply "now", and keys that do not expire under the
+ * script's feet spare Redis a lazy delete (and its propagation) inside the hot path.
  */
 export const DECIDE_LUA = `
 local t = redis.call('TIME')
@@ -38,7 +40,7 @@ for i = 1, #KEYS do
   local j = 3 * i
   if ARGV[j] == 'r' then
     local nt = math.max(tats[i], at) + tonumber(ARGV[j + 1])
-    redis.call('SET', KEYS[i], nt, 'PX', math.ceil(nt - now) + 1)
+    redis.call('SET', KEYS[i], nt, 'PX', math.ceil(nt - now) + 60000)
   else
     local lease = tonumber(ARGV[j + 2])
     redis.call('ZADD', KEYS[i], now + lease, ARGV[2])

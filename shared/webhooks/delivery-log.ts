@@ -30,6 +30,7 @@ export interface DeliveryReceipt {
   /** SHA-256 of the raw body, checked again when the archive is replayed. */
   bodySha256?: string;
   runIds?: string[];
+  duplicates?: number;
   replays?: Array<{ at: string; by: string; runIds: string[] }>;
 }
 
@@ -78,6 +79,15 @@ export class DeliveryLog {
       await this.container.items.upsert(receipt);
     } catch (error) {
       throw translateCosmosError(error, 'webhook delivery receipt');
+    }
+  }
+
+  /** Duplicates are counted on the accepted receipt (endpoint health), not stored one by one. */
+  async countDuplicate(integrationId: string, deliveryId: string): Promise<void> {
+    try {
+      await this.container.item(receiptId(deliveryId), integrationId).patch([{ op: 'incr', path: '/duplicates', value: 1 }]);
+    } catch (error) {
+      if (statusOf(error) !== 404) throw translateCosmosError(error, 'webhook delivery receipt');
     }
   }
 

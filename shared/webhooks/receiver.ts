@@ -103,6 +103,7 @@ export async function receiveWebhook(deps: ReceiverDeps, webhook: IncomingWebhoo
 
     if (await deps.deliveryLog.alreadyAccepted(integration.id, result.deliveryId)) {
       count('duplicate');
+      await deps.deliveryLog.countDuplicate(integration.id, result.deliveryId).catch((error: unknown) => log.warn('could not count a duplicate delivery', { error }));
       return acknowledge(provider, { duplicate: true, deliveryId: result.deliveryId });
     }
     const archived = await archiveDelivery(deps.blob, { provider, integrationId: integration.id, deliveryId: result.deliveryId, receivedAt: new Date(webhook.receivedAt).toISOString(), headers: webhook.headers }, webhook.rawBody);

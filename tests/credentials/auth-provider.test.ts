@@ -139,6 +139,25 @@ describe('oauth2_authorization_code', () => {
     expect(server.callsByFamily.get(r.name)).toBe(2);
   });
 
+  it('an instance with a stale cached token retries with the token another instance stored, without a second refresh', async () => {
+    const r = ref(`code-${randomUUID().slice(0, 6)}`);
+    await service.put(r, oauthCredential(server, r.name, 3_600_000));
+    // Two app instances: same store, separate 30 s read caches.
+    const serviceA = new CredentialService({ store: service.store, cacheTtlMs: 30_000 });
+    const serviceB = new CredentialService({ store: service.store, cacheTtlMs: 30_000 });
+    const providerA = createAuthProvider(r, { service: serviceA, refresher: new RefreshEngine({ service: serviceA, coordination: { kind: 'redis', redis, keyPrefix } }) });
+    const providerB = createAuthProvider(r, { service: serviceB, refresher: new RefreshEngine({ service: serviceB, coordination: { kind: 'redis', redis, keyPrefix } }) });
+    expect(await providerB.headers()).toEqual({ authorization: `Bearer at-initial-${r.name}` });
+    expect(await providerA.onUnauthorized!()).toBe(true);
+    const fresh = `Bearer ${server.issued.get(r.name)![0]}`;
+    expect(await providerA.headers()).toEqual({ authorization: fresh });
+    // B still holds the old token in its cache; the provider refuses it; B must pick up A's result.
+    expect(await providerB.headers()).toEqual({ authorization: `Bearer at-initial-${r.name}` });
+    expect(await providerB.onUnauthorized!()).toBe(true);
+    expect(await providerB.headers()).toEqual({ authorization: fresh });
+    expect(server.callsByFamily.get(r.name)).toBe(1);
+  });
+
   it('does not refresh a token far from expiry; a revoked grant makes headers() fail with auth_revoked', async () => {
     const r = ref(`code-${randomUUID().slice(0, 6)}`);
     await service.put(r, oauthCredential(server, r.name, 3_600_000, { refreshToken: 'rt-unknown' }));
