@@ -76,6 +76,9 @@ export const settingsSchema = z.object({
   EVENTGRID_TOPIC_ENDPOINT: z.url().optional(),
   EVENTGRID_TOPIC_KEY: optionalString,
 
+  DEMO_MODE: bool.optional(),
+  DEMO_RECORDS: positiveInt.max(1_000_000).default(1000),
+
   AZURE_CLIENT_ID: optionalString,
   APPLICATIONINSIGHTS_CONNECTION_STRING: optionalString,
   FUNCTIONS_WORKER_RUNTIME: optionalString,
@@ -116,6 +119,8 @@ export const SETTING_DOCS: Record<keyof RawSettings, SettingDoc> = {
   SCHEDULER_MAX_CLAIMS_PER_TICK: { description: 'due integrations claimed per scheduler run', defaultText: '500', azure: true },
   EVENTGRID_TOPIC_ENDPOINT: { description: 'Event Grid topic for engine events (CloudEvents)', defaultText: 'unset: the local event log', azure: true },
   EVENTGRID_TOPIC_KEY: { description: 'Event Grid topic key; leave unset in Azure to use the managed identity', defaultText: 'unset', azure: false },
+  DEMO_MODE: { description: 'start the five provider sandboxes with a demo tenant (local host only)', defaultText: 'true locally, false in Azure', azure: false },
+  DEMO_RECORDS: { description: 'seeded records per entity in each demo sandbox', defaultText: '1000', azure: false },
   AZURE_CLIENT_ID: { description: 'client id of the user-assigned managed identity used by DefaultAzureCredential', defaultText: 'unset: system identity / developer login', azure: true },
   APPLICATIONINSIGHTS_CONNECTION_STRING: { description: 'Application Insights; when set, logs and traces go there through OpenTelemetry', defaultText: 'unset', azure: true },
   FUNCTIONS_WORKER_RUNTIME: { description: 'set by the Functions host (node); its presence means "running in Azure Functions"', defaultText: 'unset locally', azure: true },
@@ -141,6 +146,7 @@ export interface Settings {
   schedules: { sync: string; tokenRefresh: string };
   sync: { defaultIntervalMinutes: number; maxClaimsPerTick: number };
   events: { kind: 'eventgrid'; topicEndpoint: string; topicKey?: string } | { kind: 'local' };
+  demo: { enabled: boolean; records: number };
   azureClientId?: string;
   appInsightsConnectionString?: string;
   inAzureFunctions: boolean;
@@ -212,6 +218,7 @@ export function parseSettings(env: Record<string, string | undefined>): Settings
     schedules: { sync: raw.SYNC_SCHEDULE, tokenRefresh: raw.TOKEN_REFRESH_SCHEDULE },
     sync: { defaultIntervalMinutes: raw.SYNC_DEFAULT_INTERVAL_MINUTES, maxClaimsPerTick: raw.SCHEDULER_MAX_CLAIMS_PER_TICK },
     events: raw.EVENTGRID_TOPIC_ENDPOINT ? { kind: 'eventgrid', topicEndpoint: raw.EVENTGRID_TOPIC_ENDPOINT, topicKey: raw.EVENTGRID_TOPIC_KEY } : { kind: 'local' },
+    demo: { enabled: !inAzureFunctions && (raw.DEMO_MODE ?? true), records: raw.DEMO_RECORDS },
     azureClientId: raw.AZURE_CLIENT_ID,
     appInsightsConnectionString: raw.APPLICATIONINSIGHTS_CONNECTION_STRING,
     inAzureFunctions,

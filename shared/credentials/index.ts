@@ -13,3 +13,4 @@ export type { TlsMaterial } from './auth-material';
 export { DEFAULT_EXPIRY_POLICY, expiryFindings, type ExpiryFinding, type ExpiryPolicy, type TypePolicy } from './expiry-policy';
 export { DEFAULT_REFRESH_RETRY, type RetryPolicy, type BackoffStrategy } from './backoff';
 export type { CredentialLogger, LogFields } from './logger';
+export { createCredentials, type Credentials, type CredentialsOptions } from './create-credentials';

@@ -6,19 +6,36 @@ import { comparable, readField } from './keys';
 import { nameSimilarity } from './similarity';
 import type { FuzzyField } from './types';
 
-export function fieldSimilarity(field: FuzzyField, a: unknown, b: unknown): number | undefined {
-  const left = comparable(a, field.compare);
-  const right = comparable(b, field.compare);
+// Normalised values per data object and field: a stored shard is compared with many records, and folding
+// accents costs more than the comparison itself.
+const normalised = new WeakMap<object, Map<string, string | undefined>>();
+
+function comparableOf(data: Record<string, unknown>, field: FuzzyField): string | undefined {
+  let fields = normalised.get(data);
+  if (!fields) normalised.set(data, (fields = new Map()));
+  const key = `${field.compare}:${field.field}`;
+  if (fields.has(key)) return fields.get(key);
+  const value = comparable(readField(data, field.field), field.compare);
+  fields.set(key, value);
+  return value;
+}
+
+function similarityOf(field: FuzzyField, left: string | undefined, right: string | undefined): number | undefined {
   if (left === undefined || right === undefined) return undefined;
   if (field.compare === 'exact') return left === right ? 1 : 0;
   return nameSimilarity(left, right, field.algorithm);
+}
+
+/** Similarity of two plain values under one field's comparison. */
+export function fieldSimilarity(field: FuzzyField, a: unknown, b: unknown): number | undefined {
+  return similarityOf(field, comparable(a, field.compare), comparable(b, field.compare));
 }
 
 export function recordSimilarity(fields: readonly FuzzyField[], a: Record<string, unknown>, b: Record<string, unknown>): number {
   let weighted = 0;
   let weights = 0;
   for (const field of fields) {
-    const similarity = fieldSimilarity(field, readField(a, field.field), readField(b, field.field));
+    const similarity = similarityOf(field, comparableOf(a, field), comparableOf(b, field));
     if (similarity === undefined) continue;
     const weight = field.weight ?? 1;
     weighted += similarity * weight;

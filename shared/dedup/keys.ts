@@ -65,21 +65,26 @@ const SOUNDEX_CODES: Record<string, string> = {
   b: '1', f: '1', p: '1', v: '1', c: '2', g: '2', j: '2', k: '2', q: '2', s: '2', x: '2', z: '2', d: '3', t: '3', l: '4', m: '5', n: '5', r: '6',
 };
 
-/** American Soundex of one normalised word ("robert" → "r163"); digits-only words are kept as they are. */
-export function soundex(word: string): string {
+/**
+ * American Soundex of one normalised word ("robert" → "r163"); digits-only words are kept as they are.
+ * Blocking uses a longer code than the classic 4 characters: more distinct keys, smaller blocks.
+ */
+export function soundex(word: string, length = 4): string {
   const letters = word.replace(/[^a-z]/g, '');
   if (letters.length === 0) return word.slice(0, 4);
   let code = letters[0]!;
   let last = SOUNDEX_CODES[letters[0]!] ?? '';
-  for (let i = 1; i < letters.length && code.length < 4; i++) {
+  for (let i = 1; i < letters.length && code.length < length; i++) {
     const letter = letters[i]!;
     const digit = SOUNDEX_CODES[letter] ?? '';
     if (digit && digit !== last) code += digit;
     // h and w do not separate equal codes; vowels do.
     if (letter !== 'h' && letter !== 'w') last = digit;
   }
-  return code.padEnd(4, '0');
+  return code.padEnd(length, '0');
 }
+
+const BLOCKING_SOUNDEX_LENGTH = 6;
 
 const BLOCKERS: { [K in BlockingKey['kind']]: (key: Extract<BlockingKey, { kind: K }>, data: Record<string, unknown>) => string[] } = {
   prefix: (key, data) => {
@@ -87,10 +92,15 @@ const BLOCKERS: { [K in BlockingKey['kind']]: (key: Extract<BlockingKey, { kind:
     return text ? [text.replace(/ /g, '').slice(0, key.length)] : [];
   },
   phonetic: (key, data) => {
-    // The first and the last word: a typo in one of them still leaves the other to meet on.
+    // Two keys, each pairing one word's full sound with the other's initial and first sound: specific enough
+    // to keep blocks small as the store grows, and a typo in either word still leaves the other key to meet
+    // on (Soundex already shrugs off most vowel slips). The outer words
+    // are taken in sorted order, so "Lovelace, Ada" and "Ada Lovelace" share their keys.
     const words = comparable(readField(data, key.field), key.compare ?? 'name')?.split(' ') ?? [];
     if (words.length === 0) return [];
-    return [...new Set([soundex(words[0]!), soundex(words[words.length - 1]!)])];
+    if (words.length === 1) return [soundex(words[0]!, BLOCKING_SOUNDEX_LENGTH)];
+    const [first, last] = [words[0]!, words[words.length - 1]!].sort() as [string, string];
+    return [...new Set([`${soundex(first, BLOCKING_SOUNDEX_LENGTH)}.${soundex(last, 2)}`, `${soundex(first, 2)}.${soundex(last, BLOCKING_SOUNDEX_LENGTH)}`])];
   },
   email_domain: (key, data) => {
     const email = asText(readField(data, key.field));

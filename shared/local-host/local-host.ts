@@ -14,12 +14,15 @@ import { createServices, type AppServices, type ServiceOverrides } from '../runt
 import { startEmbeddedAzurite, startEmbeddedCosmos, type RunningService } from './embedded-services';
 import { createHttpHost } from './http-host';
 import { startTriggerHost, type TriggerHost } from './trigger-host';
+import { startDemo, type DemoEnvironment } from './demo';
 
 export interface LocalHost {
   url: string;
   settings: Settings;
   services: AppServices;
   triggers: TriggerHost;
+  /** Demo mode: the running sandboxes and the demo tenant's integrations. */
+  demo?: DemoEnvironment;
   /** Set when the admin key was generated locally: where to read it. */
   adminKeyFile?: string;
   /** Drain in-flight work, close everything, stop embedded services. */
@@ -81,8 +84,11 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
       },
       services,
     );
+    const url = `http://127.0.0.1:${port}`;
+    const demo = settings.demo.enabled ? await startDemo(services, url, settings.demo.records) : undefined;
     return {
-      url: `http://127.0.0.1:${port}`,
+      url,
+      demo,
       settings,
       services,
       triggers,
@@ -90,6 +96,7 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
       stop: async () => {
         await closeServer(http);
         await triggers.stop();
+        await demo?.stop();
         await services.close();
         await Promise.all(embedded.map((service) => service.stop()));
       },

@@ -9,6 +9,11 @@ async function main(): Promise<void> {
   const host = await startLocalHost();
   const log = host.services.logger;
   log.info(`local host ready in ${Date.now() - started} ms`, { url: `${host.url}/api`, health: `${host.url}/api/health`, admin: `${host.url}/api/admin` });
+  if (host.demo) {
+    log.info(`demo mode: tenant "demo" has one integration per provider, each backed by a local sandbox`, {
+      sandboxes: Object.fromEntries(host.demo.sandboxes.map((sandbox) => [sandbox.provider, sandbox.url])),
+    });
+  }
   if (host.adminKeyFile) log.info(`admin API key: send the x-api-key header with the value stored in ${host.adminKeyFile}`);
   let stopping = false;
   const stop = (signal: string) => {

@@ -17,7 +17,7 @@ import {
 } from './types';
 
 interface LimiterCommands {
-  rlDecide(numKeys: number, ...args: (string | number)[]): Promise<[number, number, number, number, number?]>;
+  rlDecide(numKeys: number, ...args: (string | number)[]): Promise<[number, number, number, number, number]>;
   rlBlock(key: string, blockMs: number, toleranceMs: number): Promise<number>;
   rlLower(registry: string, ...args: (string | number)[]): Promise<string>;
   rlThrottled(registry: string, quietMs: number, stepMs: number, step: number): Promise<string[]>;
@@ -39,11 +39,15 @@ function withCommands(redis: Redis): Redis & LimiterCommands {
   return redis as Redis & LimiterCommands;
 }
 
-/** The per-level script arguments: kind, then the two numbers the script needs. */
-export function levelArgs(level: LevelSpec): [string, number, number] {
-  if (level.rule.kind === 'concurrency') return ['c', level.rule.limit, level.rule.leaseMs];
+/** A key outlives its last possible TAT by this much (see redis-scripts.ts). */
+const KEEP_MS = 60_000;
+
+/** The per-level script arguments: kind, two integers in µs (or the limit), and the key's TTL in ms. */
+export function levelArgs(level: LevelSpec, maxWaitMs: number): [string, number, number, number] {
+  if (level.rule.kind === 'concurrency') return ['c', level.rule.limit, Math.ceil(level.rule.leaseMs * 1000), Math.ceil(level.rule.leaseMs) + 1000];
   const { emissionMs, toleranceMs } = gcraParams(level.rule, level.factor);
-  return ['r', emissionMs, toleranceMs];
+  // Rounded to the safe side: intervals up, tolerances down.
+  return ['r', Math.max(1, Math.ceil(emissionMs * 1000)), Math.floor(toleranceMs * 1000), Math.ceil(maxWaitMs + toleranceMs + emissionMs) + KEEP_MS];
 }
 
 export class RedisLimiterBackend implements LimiterBackend {
@@ -61,11 +65,11 @@ export class RedisLimiterBackend implements LimiterBackend {
   async decide(levels: readonly LevelSpec[], options: DecideOptions): Promise<Decision> {
     const args: (string | number)[] = [levels.length];
     for (const level of levels) args.push(level.key);
-    args.push(options.maxWaitMs, options.leaseId);
-    for (const level of levels) args.push(...levelArgs(level));
-    const [allowed, ms, denied, concurrency, turnUs] = await this.redis.rlDecide(...(args as [number, ...(string | number)[]]));
-    if (allowed === 1) return { allowed: true, waitMs: Math.max(0, ms), turnAt: (turnUs ?? 0) / 1000 + SCRIPT_EPOCH_MS };
-    return { allowed: false, retryAfterMs: Math.max(1, ms), deniedLevel: denied - 1, reason: concurrency === 1 ? 'concurrency' : 'rate' };
+    args.push(Math.floor(options.maxWaitMs * 1000), options.leaseId);
+    for (const level of levels) args.push(...levelArgs(level, options.maxWaitMs));
+    const [allowed, us, denied, concurrency, turnUs] = await this.redis.rlDecide(...(args as [number, ...(string | number)[]]));
+    if (allowed === 1) return { allowed: true, waitMs: Math.ceil(Math.max(0, us) / 1000), turnAt: turnUs / 1000 + SCRIPT_EPOCH_MS };
+    return { allowed: false, retryAfterMs: Math.max(1, Math.ceil(us / 1000)), deniedLevel: denied - 1, reason: concurrency === 1 ? 'concurrency' : 'rate' };
   }
 
   async release(keys: readonly string[], leaseId: string): Promise<void> {
@@ -75,7 +79,7 @@ export class RedisLimiterBackend implements LimiterBackend {
 
   async block(level: LevelSpec, blockMs: number): Promise<void> {
     if (level.rule.kind !== 'rate' || blockMs <= 0) return;
-    await this.redis.rlBlock(level.key, Math.ceil(blockMs), gcraParams(level.rule, level.factor).toleranceMs);
+    await this.redis.rlBlock(level.key, Math.ceil(blockMs * 1000), Math.floor(gcraParams(level.rule, level.factor).toleranceMs * 1000));
   }
 
   async readAdaptive(policy: AdaptivePolicy): Promise<Map<string, AdaptiveState>> {

@@ -5,59 +5,61 @@
  */
 
 /**
- * decide: KEYS = one key per level. ARGV[1] = max wait (ms), ARGV[2] = lease id, then three values per
- * level: kind ('r' rate | 'c' concurrency), a (emission interval ms | limit), b (tolerance ms | lease ms).
- * Returns {allowed, waitOrRetryMs, deniedLevel (1-based), isConcurrency, turn time in µs}. Times count from 2023-11-14
- * (epoch second 1,700,000,000) so that Lua's 14-digit number format keeps microseconds. Nothing is
- * written unless every level agrees (expired leases are swept, which changes no decision). A rate key lives
- * a minute past its TAT: an idle key read back is simply "now", and keys that do not expire under the
- * script's feet spare Redis a lazy delete (and its propagation) inside the hot path.
+ * decide: KEYS = one key per level. ARGV[1] = max wait (µs), ARGV[2] = lease id, then four values per level:
+ * kind ('r' rate | 'c' concurrency), a (emission interval µs | limit), b (tolerance µs | lease µs), and the
+ * key's time to live in ms. Returns {allowed, wait or retry µs, denied level (1-based), is concurrency,
+ * turn time µs}. Nothing is written unless every level agrees (expired leases are swept, which changes
+ * no decision).
+ *
+ * Times are integer µs counted from 2023-11-14 (epoch second 1,700,000,000), written with '%d': turning a
+ * Lua number into a string any other way costs a double formatting per write, the largest share of the
+ * script's time. The client sends each key's TTL (≥ max wait + tolerance + interval, plus a minute): a key
+ * that outlives its TAT reads as "now", and one that does not expire under the script spares Redis a lazy
+ * delete inside the hot path.
  */
 export const DECIDE_LUA = `
 local t = redis.call('TIME')
-local now = (t[1] - 1700000000) * 1000 + t[2] / 1000
+local now = (t[1] - 1700000000) * 1000000 + t[2]
 local wait, denied, tats = 0, 0, {}
 for i = 1, #KEYS do
-  local j = 3 * i
-  local a, b = tonumber(ARGV[j + 1]), tonumber(ARGV[j + 2])
+  local j = 4 * i - 1
   if ARGV[j] == 'r' then
     local tat = tonumber(redis.call('GET', KEYS[i])) or now
     if tat < now then tat = now end
     tats[i] = tat
-    local w = tat - b - now
+    local w = tat - tonumber(ARGV[j + 2]) - now
     if w > wait then wait, denied = w, i end
   else
     redis.call('ZREMRANGEBYSCORE', KEYS[i], '-inf', now)
-    if redis.call('ZCARD', KEYS[i]) >= a then
+    if redis.call('ZCARD', KEYS[i]) >= tonumber(ARGV[j + 1]) then
       local first = redis.call('ZRANGE', KEYS[i], 0, 0, 'WITHSCORES')
-      return {0, math.ceil(tonumber(first[2]) - now), i, 1}
+      return {0, tonumber(first[2]) - now, i, 1, 0}
     end
   end
 end
-if wait > tonumber(ARGV[1]) then return {0, math.ceil(wait), denied, 0} end
+if wait > tonumber(ARGV[1]) then return {0, wait, denied, 0, 0} end
 local at = now + wait
 for i = 1, #KEYS do
-  local j = 3 * i
+  local j = 4 * i - 1
   if ARGV[j] == 'r' then
     local nt = math.max(tats[i], at) + tonumber(ARGV[j + 1])
-    redis.call('SET', KEYS[i], nt, 'PX', math.ceil(nt - now) + 60000)
+    redis.call('SET', KEYS[i], string.format('%d', nt), 'PX', ARGV[j + 3])
   else
-    local lease = tonumber(ARGV[j + 2])
-    redis.call('ZADD', KEYS[i], now + lease, ARGV[2])
-    redis.call('PEXPIRE', KEYS[i], math.ceil(lease) + 1000)
+    redis.call('ZADD', KEYS[i], string.format('%d', now + tonumber(ARGV[j + 2])), ARGV[2])
+    redis.call('PEXPIRE', KEYS[i], ARGV[j + 3])
   end
 end
-return {1, math.ceil(wait), 0, 0, math.floor(at * 1000)}
+return {1, wait, 0, 0, at}
 `;
 
-/** block: KEYS[1] = rate key; ARGV = block ms, tolerance ms. Pushes the TAT so nothing passes earlier. */
+/** block: KEYS[1] = rate key; ARGV = block µs, tolerance µs. Pushes the TAT so nothing passes earlier. */
 export const BLOCK_LUA = `
 local t = redis.call('TIME')
-local now = (t[1] - 1700000000) * 1000 + t[2] / 1000
+local now = (t[1] - 1700000000) * 1000000 + t[2]
 local target = now + tonumber(ARGV[1]) + tonumber(ARGV[2])
 local tat = tonumber(redis.call('GET', KEYS[1])) or 0
 if tat < target then
-  redis.call('SET', KEYS[1], target, 'PX', math.ceil(target - now) + 1)
+  redis.call('SET', KEYS[1], string.format('%d', target), 'PX', math.ceil((target - now) / 1000) + 60000)
 end
 return 1
 `;

@@ -20,6 +20,7 @@ export function testEnv(extra: Record<string, string | undefined> = {}): Record<
     ADMIN_API_KEY: TEST_ADMIN_KEY,
     LOG_LEVEL: 'debug',
     PORT: '0',
+    DEMO_MODE: 'false',
     ...extra,
   };
 }

@@ -1,0 +1,61 @@
+/**
+ * One call that wires the credentials library from plain options (the app passes values from settings):
+ * the secret store, the credential service, the refresh engine (Redis single-flight when a client is given,
+ * in-process otherwise) and a factory of AuthProviders for adapters.
+ */
+import type Redis from 'ioredis';
+import { createAuthProvider, type CredentialAuthProvider } from './auth-provider';
+import { createSecretStore, type SecretStoreFactoryOptions } from './create-secret-store';
+import { CredentialService } from './credential-service';
+import type { ExpiryPolicy } from './expiry-policy';
+import type { CredentialLogger } from './logger';
+import { RefreshEngine } from './refresh-engine';
+import type { SecretStore } from './secret-store';
+import type { CredentialRef } from './types';
+
+export interface CredentialsOptions {
+  /** A ready store, or the options to build one. */
+  store: SecretStore | SecretStoreFactoryOptions;
+  logger?: CredentialLogger;
+  /** Shared Redis client; without one, refreshes are single-flight within this process only. */
+  redis?: Redis;
+  redisKeyPrefix?: string;
+  cacheTtlMs?: number;
+  lockTtlMs?: number;
+  lockWaitMs?: number;
+  requestTimeoutMs?: number;
+  refreshConcurrency?: number;
+  expirySkewMs?: number;
+  policy?: ExpiryPolicy;
+}
+
+export interface Credentials {
+  store: SecretStore;
+  service: CredentialService;
+  refresher: RefreshEngine;
+  authProvider(ref: CredentialRef): CredentialAuthProvider;
+}
+
+function isStore(value: CredentialsOptions['store']): value is SecretStore {
+  return typeof (value as SecretStore).get === 'function';
+}
+
+export function createCredentials(options: CredentialsOptions): Credentials {
+  const store = isStore(options.store) ? options.store : createSecretStore(options.store);
+  const service = new CredentialService({ store, logger: options.logger, cacheTtlMs: options.cacheTtlMs, policy: options.policy });
+  const refresher = new RefreshEngine({
+    service,
+    logger: options.logger,
+    coordination: options.redis ? { kind: 'redis', redis: options.redis, keyPrefix: options.redisKeyPrefix ?? 'ise:' } : { kind: 'in_process' },
+    lockTtlMs: options.lockTtlMs,
+    lockWaitMs: options.lockWaitMs,
+    requestTimeoutMs: options.requestTimeoutMs,
+    concurrency: options.refreshConcurrency,
+  });
+  return {
+    store,
+    service,
+    refresher,
+    authProvider: (ref) => createAuthProvider(ref, { service, refresher, expirySkewMs: options.expirySkewMs, requestTimeoutMs: options.requestTimeoutMs }),
+  };
+}
