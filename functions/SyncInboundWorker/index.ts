@@ -6,6 +6,7 @@ import { deliveryInfoFrom } from '../../shared/messaging/queue-port';
 import { QUEUES } from '../../shared/messaging/queues';
 import { continueTrace } from '../../shared/observability/correlation';
 import { handleInboundJob } from '../../shared/sync/inbound-job';
+import { inboundPipeline } from '../../shared/sync/inbound-wiring';
 
 export const syncInboundWorker: QueueFunction = {
   name: 'SyncInboundWorker',
@@ -23,6 +24,6 @@ export const syncInboundWorker: QueueFunction = {
       services.metrics.increment('record_errors', 1, { kind: 'malformed_message' });
       throw new AppError('validation', `malformed sync-inbound message: ${parsed.error.issues[0]?.path.join('.')}`);
     }
-    await handleInboundJob({ ...services, logger }, parsed.data, delivery);
+    await handleInboundJob({ ...services, logger }, parsed.data, delivery, inboundPipeline(services, trace.traceparent));
   },
 };

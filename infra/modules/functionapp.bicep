@@ -211,8 +211,22 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
           name: 'SCHEDULER_MAX_CLAIMS_PER_TICK'
           value: string(schedulerMaxClaimsPerTick)
         }
-        // Not read by shared/config/settings.ts yet: the Key Vault secret store and Event Grid publisher
-        // need them once they land there.
+        {
+          name: 'TOKEN_REFRESH_MARGIN_MINUTES'
+          value: '15'
+        }
+        {
+          name: 'SYNC_PAGE_SIZE'
+          value: '100'
+        }
+        {
+          name: 'SYNC_MAX_DELETE_SHARE'
+          value: '0.5'
+        }
+        {
+          name: 'PROVIDER_REQUEST_TIMEOUT_MS'
+          value: '30000'
+        }
         {
           name: 'KEY_VAULT_URL'
           value: keyVaultUri

@@ -73,6 +73,14 @@ export const settingsSchema = z.object({
   SYNC_DEFAULT_INTERVAL_MINUTES: positiveInt.max(10_080).default(60),
   SCHEDULER_MAX_CLAIMS_PER_TICK: positiveInt.max(10_000).default(500),
 
+  KEY_VAULT_URL: z.url().optional(),
+  LOCAL_SECRETS_KEY: z.string().regex(/^[A-Za-z0-9+/]{43}=$/, 'must be 32 bytes, base64').optional(),
+  TOKEN_REFRESH_MARGIN_MINUTES: positiveInt.max(24 * 60).default(15),
+
+  SYNC_PAGE_SIZE: positiveInt.max(2000).default(100),
+  SYNC_MAX_DELETE_SHARE: z.coerce.number().min(0).max(1).default(0.5),
+  PROVIDER_REQUEST_TIMEOUT_MS: positiveInt.max(300_000).default(30_000),
+
   EVENTGRID_TOPIC_ENDPOINT: z.url().optional(),
   EVENTGRID_TOPIC_KEY: optionalString,
 
@@ -117,6 +125,12 @@ export const SETTING_DOCS: Record<keyof RawSettings, SettingDoc> = {
   TOKEN_REFRESH_SCHEDULE: { description: 'NCRONTAB of TokenRefresher', defaultText: '0 */5 * * * * (every 5 minutes)', azure: true },
   SYNC_DEFAULT_INTERVAL_MINUTES: { description: 'sync interval of an integration that sets none', defaultText: '60', azure: true },
   SCHEDULER_MAX_CLAIMS_PER_TICK: { description: 'due integrations claimed per scheduler run', defaultText: '500', azure: true },
+  KEY_VAULT_URL: { description: 'Key Vault holding every credential (one secret each)', defaultText: 'unset: an AES-256-GCM encrypted file in LOCAL_DATA_DIR', azure: true },
+  LOCAL_SECRETS_KEY: { description: 'key of the local encrypted secret file (32 bytes, base64)', defaultText: 'unset: generated into LOCAL_DATA_DIR/secrets.key (0600)', azure: false },
+  TOKEN_REFRESH_MARGIN_MINUTES: { description: 'TokenRefresher refreshes OAuth tokens expiring within this margin', defaultText: '15', azure: true },
+  SYNC_PAGE_SIZE: { description: 'records requested per provider page', defaultText: '100', azure: true },
+  SYNC_MAX_DELETE_SHARE: { description: 'a full refresh that would delete more than this share of an entity is refused', defaultText: '0.5', azure: true },
+  PROVIDER_REQUEST_TIMEOUT_MS: { description: 'timeout of each provider API request', defaultText: '30000', azure: true },
   EVENTGRID_TOPIC_ENDPOINT: { description: 'Event Grid topic for engine events (CloudEvents)', defaultText: 'unset: the local event log', azure: true },
   EVENTGRID_TOPIC_KEY: { description: 'Event Grid topic key; leave unset in Azure to use the managed identity', defaultText: 'unset', azure: false },
   DEMO_MODE: { description: 'start the five provider sandboxes with a demo tenant (local host only)', defaultText: 'true locally, false in Azure', azure: false },
@@ -147,6 +161,8 @@ export interface Settings {
   sync: { defaultIntervalMinutes: number; maxClaimsPerTick: number };
   events: { kind: 'eventgrid'; topicEndpoint: string; topicKey?: string } | { kind: 'local' };
   demo: { enabled: boolean; records: number };
+  secrets: { keyVaultUrl?: string; localKeyBase64?: string; refreshMarginMs: number };
+  pipeline: { pageSize: number; maxDeleteShare: number; requestTimeoutMs: number };
   azureClientId?: string;
   appInsightsConnectionString?: string;
   inAzureFunctions: boolean;
@@ -218,6 +234,8 @@ export function parseSettings(env: Record<string, string | undefined>): Settings
     schedules: { sync: raw.SYNC_SCHEDULE, tokenRefresh: raw.TOKEN_REFRESH_SCHEDULE },
     sync: { defaultIntervalMinutes: raw.SYNC_DEFAULT_INTERVAL_MINUTES, maxClaimsPerTick: raw.SCHEDULER_MAX_CLAIMS_PER_TICK },
     events: raw.EVENTGRID_TOPIC_ENDPOINT ? { kind: 'eventgrid', topicEndpoint: raw.EVENTGRID_TOPIC_ENDPOINT, topicKey: raw.EVENTGRID_TOPIC_KEY } : { kind: 'local' },
+    secrets: { keyVaultUrl: raw.KEY_VAULT_URL, localKeyBase64: raw.LOCAL_SECRETS_KEY, refreshMarginMs: raw.TOKEN_REFRESH_MARGIN_MINUTES * 60_000 },
+    pipeline: { pageSize: raw.SYNC_PAGE_SIZE, maxDeleteShare: raw.SYNC_MAX_DELETE_SHARE, requestTimeoutMs: raw.PROVIDER_REQUEST_TIMEOUT_MS },
     demo: { enabled: !inAzureFunctions && (raw.DEMO_MODE ?? true), records: raw.DEMO_RECORDS },
     azureClientId: raw.AZURE_CLIENT_ID,
     appInsightsConnectionString: raw.APPLICATIONINSIGHTS_CONNECTION_STRING,

@@ -48,13 +48,13 @@ function people(count: number, seed: number): { name: string; company: string }[
   return order!.map((i) => all[i]!);
 }
 
-async function comparisonsFor(count: number): Promise<{ comparisons: number; merges: number }> {
-  const index = new InMemoryDedupIndex([fuzzy]);
+async function comparisonsFor(count: number, data = people(count, 42), strategy: DedupStrategy = fuzzy): Promise<{ comparisons: number; merges: number }> {
+  const index = new InMemoryDedupIndex([strategy]);
   const stats = { comparisons: 0 };
   let merges = 0;
   // Every record is matched against those before it, as a run over a growing shard store does.
-  for (const [i, person] of people(count, 42).entries()) {
-    const decision = await decide({ ref: { provider: 'salesforce', entity: 'Contact', externalId: String(i) }, data: person }, [fuzzy], index, stats);
+  for (const [i, person] of data.entries()) {
+    const decision = await decide({ ref: { provider: 'salesforce', entity: 'Contact', externalId: String(i) }, data: person }, [strategy], index, stats);
     if (decision.action === 'merge') merges++;
     else index.upsert({ shardId: `s${i}`, refs: [{ provider: 'salesforce', entity: 'Contact', externalId: String(i) }], data: person });
   }
@@ -66,7 +66,6 @@ describe('fuzzy matching cost', () => {
     const small = await comparisonsFor(1_000);
     const large = await comparisonsFor(10_000);
     const ratio = large.comparisons / small.comparisons;
-    console.log(JSON.stringify({ small, large, ratio }));
     // All pairs would be ~500k vs ~50M comparisons (×100); blocking keeps it near ×10.
     expect(small.comparisons).toBeGreaterThan(0);
     // Blocking must not cost recall: most misspelt duplicates are still found.
@@ -76,5 +75,17 @@ describe('fuzzy matching cost', () => {
     // Hard bound per record: blocking keys (≤ 2 here) × the per-key cap.
     expect(large.comparisons / 10_000).toBeLessThanOrEqual(2 * 40);
     expect(large.comparisons).toBeLessThan((10_000 * 9_999) / 2 / 100);
+  });
+
+  it('stays within blocking keys × cap per record when blocks are huge (few distinct names)', async () => {
+    const names = ['Ann Lee', 'Bo Chan', 'Cy Diaz'];
+    const data = Array.from({ length: 600 }, (_, i) => ({ name: names[i % names.length]!, company: `Firm ${i}` }));
+    // Distinct companies under threshold 1 keep these from merging: every record stays and blocks keep growing.
+    const strict: DedupStrategy = { ...(fuzzy as Extract<DedupStrategy, { kind: 'fuzzy' }>), threshold: 1, maxCandidatesPerKey: 10 };
+    const capped = await comparisonsFor(600, data, strict);
+    const uncapped = await comparisonsFor(600, data, { ...(strict as Extract<DedupStrategy, { kind: 'fuzzy' }>), maxCandidatesPerKey: 1_000 });
+    expect(capped.comparisons).toBeLessThanOrEqual(600 * 2 * 10);
+    // Without the cap every record meets its whole block: quadratic in the block size.
+    expect(uncapped.comparisons).toBeGreaterThan(5 * capped.comparisons);
   });
 });

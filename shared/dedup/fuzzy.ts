@@ -3,39 +3,52 @@
  * Fields missing on either side do not count for or against; no comparable field at all scores 0.
  */
 import { comparable, readField } from './keys';
-import { nameSimilarity } from './similarity';
+import { jaroWinkler, sortTokens, trigramDice } from './similarity';
 import type { FuzzyField } from './types';
 
-// Normalised values per data object and field: a stored shard is compared with many records, and folding
-// accents costs more than the comparison itself.
-const normalised = new WeakMap<object, Map<string, string | undefined>>();
+interface Prepared {
+  text: string;
+  /** Words in sorted order, so "smith john" meets "john smith". */
+  sorted: string;
+}
 
-function comparableOf(data: Record<string, unknown>, field: FuzzyField): string | undefined {
-  let fields = normalised.get(data);
-  if (!fields) normalised.set(data, (fields = new Map()));
-  const key = `${field.compare}:${field.field}`;
-  if (fields.has(key)) return fields.get(key);
-  const value = comparable(readField(data, field.field), field.compare);
-  fields.set(key, value);
+function prepare(value: unknown, field: FuzzyField): Prepared | undefined {
+  const text = comparable(value, field.compare);
+  return text === undefined ? undefined : { text, sorted: text.includes(' ') ? sortTokens(text) : text };
+}
+
+// Prepared values per data object and field: a stored shard is compared with many records, and folding
+// accents and sorting words costs more than the comparison itself.
+const preparedCache = new WeakMap<object, Map<FuzzyField, Prepared | undefined>>();
+
+function preparedOf(data: Record<string, unknown>, field: FuzzyField): Prepared | undefined {
+  let fields = preparedCache.get(data);
+  if (!fields) preparedCache.set(data, (fields = new Map()));
+  if (fields.has(field)) return fields.get(field);
+  const value = prepare(readField(data, field.field), field);
+  fields.set(field, value);
   return value;
 }
 
-function similarityOf(field: FuzzyField, left: string | undefined, right: string | undefined): number | undefined {
+function similarityOf(field: FuzzyField, left: Prepared | undefined, right: Prepared | undefined): number | undefined {
   if (left === undefined || right === undefined) return undefined;
-  if (field.compare === 'exact') return left === right ? 1 : 0;
-  return nameSimilarity(left, right, field.algorithm);
+  if (field.compare === 'exact') return left.text === right.text ? 1 : 0;
+  const score = field.algorithm === 'trigram' ? trigramDice : jaroWinkler;
+  const plain = score(left.text, right.text);
+  if (plain === 1 || (left.sorted === left.text && right.sorted === right.text)) return plain;
+  return Math.max(plain, score(left.sorted, right.sorted));
 }
 
 /** Similarity of two plain values under one field's comparison. */
 export function fieldSimilarity(field: FuzzyField, a: unknown, b: unknown): number | undefined {
-  return similarityOf(field, comparable(a, field.compare), comparable(b, field.compare));
+  return similarityOf(field, prepare(a, field), prepare(b, field));
 }
 
 export function recordSimilarity(fields: readonly FuzzyField[], a: Record<string, unknown>, b: Record<string, unknown>): number {
   let weighted = 0;
   let weights = 0;
   for (const field of fields) {
-    const similarity = similarityOf(field, comparableOf(a, field), comparableOf(b, field));
+    const similarity = similarityOf(field, preparedOf(a, field), preparedOf(b, field));
     if (similarity === undefined) continue;
     const weight = field.weight ?? 1;
     weighted += similarity * weight;

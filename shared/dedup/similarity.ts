@@ -73,7 +73,7 @@ export function trigramDice(first: string, second: string): number {
   return total === 0 ? 1 : (2 * shared) / total;
 }
 
-function sortTokens(text: string): string {
+export function sortTokens(text: string): string {
   return text.split(' ').filter(Boolean).sort().join(' ');
 }
 

@@ -34,6 +34,10 @@ export interface SyncRun {
   startedAt?: string;
   finishedAt?: string;
   lastError?: { code: string; message: string; target?: string };
+  /** Counters of each committed page, by page number (the totals above are their sum). */
+  pageCounters?: Record<string, RunCounters>;
+  /** The latest record-level errors (bounded): the record, the field and why. */
+  recordErrors?: Array<{ page: number; recordId: string; field?: string; code: string; message: string }>;
   traceId: string;
 }
 

@@ -11,6 +11,7 @@ import type { AppServices } from '../runtime/services';
 import { startSandbox, type RunningSandbox } from '../sandboxes';
 import { notionIds } from '../sandboxes/notion/data';
 import { channelIds } from '../sandboxes/slack/workspace';
+import { credentialRef } from '../runtime/integration-credentials';
 
 export const DEMO_TENANT = 'demo';
 const SEED = 1;
@@ -31,12 +32,36 @@ export interface DemoEnvironment {
   stop(): Promise<void>;
 }
 
-export interface DemoCredentialSink {
-  /** Store what the demo integration needs to call its sandbox and to verify its webhooks. */
-  store(integration: Integration, material: { accessToken: string; refreshToken?: string; expiresAt?: string; webhookSecret: string }): Promise<void>;
+/** Each sandbox's token endpoint and how its client authenticates there (as the real provider's). */
+const TOKEN_ENDPOINTS: Record<ProviderId, { path: string; clientAuth: 'basic' | 'body' }> = {
+  github: { path: '/login/oauth/access_token', clientAuth: 'body' },
+  salesforce: { path: '/services/oauth2/token', clientAuth: 'body' },
+  notion: { path: '/v1/oauth/token', clientAuth: 'basic' },
+  slack: { path: '/api/oauth.v2.access', clientAuth: 'body' },
+  google: { path: '/token', clientAuth: 'body' },
+};
+
+/** The sandboxes' registered OAuth client (public test values, valid only against the sandboxes). */
+const SANDBOX_CLIENT = { clientId: 'sandbox-client', clientSecret: 'sandbox-client-secret' };
+
+/** The demo integration's API credential (OAuth, refreshable at its sandbox) and webhook secret. */
+async function storeDemoCredentials(services: AppServices, integration: Integration, sandbox: RunningSandbox, webhookSecret: string): Promise<void> {
+  const tokens = sandbox.control.issueToken({ expiresInMs: 24 * 3600_000 });
+  const endpoint = TOKEN_ENDPOINTS[integration.provider];
+  await services.credentials.service.put(credentialRef(integration, 'api'), {
+    type: 'oauth2_authorization_code',
+    provider: integration.provider,
+    tokenEndpoint: `${sandbox.url}${endpoint.path}`,
+    ...SANDBOX_CLIENT,
+    clientAuth: endpoint.clientAuth,
+    accessToken: tokens.accessToken,
+    refreshToken: tokens.refreshToken,
+    expiresAt: new Date(tokens.expiresAt).toISOString(),
+  });
+  await services.credentials.service.setWebhookSecret(credentialRef(integration, 'webhook'), webhookSecret, 0);
 }
 
-export async function startDemo(services: AppServices, hostUrl: string, records: number, credentials?: DemoCredentialSink): Promise<DemoEnvironment> {
+export async function startDemo(services: AppServices, hostUrl: string, records: number): Promise<DemoEnvironment> {
   const sandboxes: RunningSandbox[] = [];
   const integrations: Integration[] = [];
   try {
@@ -59,8 +84,7 @@ export async function startDemo(services: AppServices, hostUrl: string, records:
         ));
       // A restarted host gets new sandbox ports: point the stored integration at them.
       const current = existing && existing.baseUrl !== sandbox.url ? await services.integrations.replace({ ...existing, baseUrl: sandbox.url }) : integration;
-      const tokens = sandbox.control.issueToken({ expiresInMs: 24 * 3600_000 });
-      await credentials?.store(current, { accessToken: tokens.accessToken, refreshToken: tokens.refreshToken, expiresAt: new Date(tokens.expiresAt).toISOString(), webhookSecret });
+      await storeDemoCredentials(services, current, sandbox, webhookSecret);
       integrations.push(current);
     }
   } catch (error) {

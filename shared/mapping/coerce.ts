@@ -91,7 +91,15 @@ function parseInstant(value: unknown): number | undefined {
   return Number.isNaN(ms) ? undefined : ms;
 }
 
+/** Already canonical ("2024-05-01T10:00:00.000Z"), as most providers send: checked by a round trip. */
+function canonicalInstant(value: string): boolean {
+  if (value.length !== 24 || value.charCodeAt(23) !== 90 /* Z */ || value.charCodeAt(10) !== 84 /* T */) return false;
+  const date = new Date(value);
+  return !Number.isNaN(date.getTime()) && date.toISOString() === value;
+}
+
 function toDatetime(value: unknown): Coerced {
+  if (typeof value === 'string' && canonicalInstant(value)) return ok(value);
   const ms = parseInstant(value);
   if (ms === undefined) return fail(`expected a date-time, got ${describe(value)}`);
   const date = new Date(ms);

@@ -2,7 +2,6 @@
  * Turns a (validated) conversion schema into the form the per-record loop runs: parsed paths, coercion
  * functions, compiled JSONata. Done once per schema object and cached, so a page of records parses nothing.
  */
-import type { EntityDescriptor } from '../adapters/contract';
 import { AppError } from '../errors/app-error';
 import { coercer, reverseCoercion, type Coerced, type Coercion } from './coerce';
 import { compileExpression, DEFAULT_EXPRESSION_LIMITS, type CompiledExpression, type ExpressionLimits } from './expressions';
@@ -54,13 +53,12 @@ function mustParse(path: string, target: string): PathSegments {
   return segments;
 }
 
-function compileField(name: string, mapping: FieldMapping, limits: ExpressionLimits, target: string, entity?: EntityDescriptor): CompiledField {
+function compileField(name: string, mapping: FieldMapping, limits: ExpressionLimits, target: string): CompiledField {
   const coercion = mapping.coerce ?? JSON_COERCION;
   const read: FieldReader =
     mapping.expression !== undefined
       ? { kind: 'expression', expression: compileExpression(mapping.expression, limits, `${target}.expression`) }
       : { kind: 'path', segments: mustParse(mapping.source ?? '', `${target}.source`) };
-  const catalogWritable = read.kind === 'path' ? entity?.fields.find((field) => field.name === read.segments[0])?.writable : undefined;
   return {
     name,
     read,
@@ -69,13 +67,14 @@ function compileField(name: string, mapping: FieldMapping, limits: ExpressionLim
     hasDefault: mapping.default !== undefined,
     defaultValue: mapping.default,
     required: mapping.required === true,
-    // Computed fields are never written back; otherwise the schema decides, then the catalog, then "no".
-    writable: read.kind === 'path' && (mapping.writable ?? catalogWritable ?? false),
+    // Computed fields are never written back; a source field only when the saved schema says so (validation
+    // fills the flag in from the catalog).
+    writable: read.kind === 'path' && mapping.writable === true,
   };
 }
 
-function compileFields(fields: Record<string, FieldMapping>, limits: ExpressionLimits, prefix: string, entity?: EntityDescriptor): CompiledField[] {
-  return Object.entries(fields).map(([name, mapping]) => compileField(name, mapping, limits, `${prefix}.${name}`, entity));
+function compileFields(fields: Record<string, FieldMapping>, limits: ExpressionLimits, prefix: string): CompiledField[] {
+  return Object.entries(fields).map(([name, mapping]) => compileField(name, mapping, limits, `${prefix}.${name}`));
 }
 
 /** The schema's expression limits, each defaulted. */
@@ -88,12 +87,12 @@ export function limitsOf(schema: ConversionSchema): ExpressionLimits {
   };
 }
 
-function build(schema: ConversionSchema, entity?: EntityDescriptor): CompiledSchema {
+function build(schema: ConversionSchema): CompiledSchema {
   const limits = limitsOf(schema);
   return {
     schema,
     limits,
-    fields: compileFields(schema.fields, limits, 'fields', entity),
+    fields: compileFields(schema.fields, limits, 'fields'),
     relationships: (schema.relationships ?? []).map((relationship, index) => ({
       name: relationship.name ?? relationship.field,
       segments: mustParse(relationship.field, `relationships.${index}.field`),
@@ -113,14 +112,11 @@ function build(schema: ConversionSchema, entity?: EntityDescriptor): CompiledSch
 
 const compiled = new WeakMap<ConversionSchema, CompiledSchema>();
 
-/**
- * The compiled form of a schema, built on first use and kept for as long as the schema object lives.
- * Pass the entity descriptor to take `writable` defaults from the catalog (only the first call's counts).
- */
-export function compileSchema(schema: ConversionSchema, entity?: EntityDescriptor): CompiledSchema {
+/** The compiled form of a schema, built on first use and kept for as long as the schema object lives. */
+export function compileSchema(schema: ConversionSchema): CompiledSchema {
   let result = compiled.get(schema);
   if (!result) {
-    result = build(schema, entity);
+    result = build(schema);
     compiled.set(schema, result);
   }
   return result;

@@ -3,54 +3,58 @@
  * canonical JSON (keys sorted at every depth, undefined dropped, -0 as 0) hashed with SHA-256.
  * Volatile fields (sync stamps, view counters) are left out, so they alone never count as a change.
  */
-import { createHash } from 'node:crypto';
+import * as crypto from 'node:crypto';
 
-function canonical(value: unknown, out: string[]): void {
-  if (value === null || value === undefined) {
-    out.push('null');
-    return;
+const PLAIN_KEY = /^[A-Za-z0-9_$-]*$/;
+
+function quoteKey(key: string): string {
+  // Most keys need no escaping: skipping JSON.stringify for them is a large part of the hash's cost.
+  return PLAIN_KEY.test(key) ? `"${key}"` : JSON.stringify(key);
+}
+
+function canonical(value: unknown): string {
+  if (value === null || value === undefined) return 'null';
+  switch (typeof value) {
+    case 'string':
+      return JSON.stringify(value);
+    case 'number':
+      return Number.isFinite(value) ? String(value === 0 ? 0 : value) : 'null';
+    case 'boolean':
+      return value ? 'true' : 'false';
+    case 'object':
+      break;
+    default:
+      return typeof value === 'function' ? 'null' : JSON.stringify(String(value));
   }
-  if (typeof value === 'number') {
-    out.push(Number.isFinite(value) ? JSON.stringify(value === 0 ? 0 : value) : 'null');
-    return;
-  }
-  if (typeof value === 'string' || typeof value === 'boolean') {
-    out.push(JSON.stringify(value));
-    return;
-  }
-  if (value instanceof Date) {
-    out.push(JSON.stringify(value.toISOString()));
-    return;
-  }
+  if (value instanceof Date) return JSON.stringify(value.toISOString());
   if (Array.isArray(value)) {
-    out.push('[');
-    value.forEach((item, index) => {
-      if (index > 0) out.push(',');
-      canonical(item === undefined ? null : item, out);
-    });
-    out.push(']');
-    return;
+    let out = '[';
+    for (let i = 0; i < value.length; i++) out += (i > 0 ? ',' : '') + canonical(value[i]);
+    return `${out}]`;
   }
-  if (typeof value === 'object') {
-    const record = value as Record<string, unknown>;
-    const keys = Object.keys(record).filter((key) => record[key] !== undefined && typeof record[key] !== 'function').sort();
-    out.push('{');
-    keys.forEach((key, index) => {
-      if (index > 0) out.push(',');
-      out.push(JSON.stringify(key), ':');
-      canonical(record[key], out);
-    });
-    out.push('}');
-    return;
+  const record = value as Record<string, unknown>;
+  const keys = Object.keys(record).sort();
+  let out = '{';
+  let first = true;
+  for (const key of keys) {
+    const item = record[key];
+    if (item === undefined || typeof item === 'function') continue;
+    out += `${first ? '' : ','}${quoteKey(key)}:${canonical(item)}`;
+    first = false;
   }
-  out.push(JSON.stringify(String(value)));
+  return `${out}}`;
 }
 
 /** The canonical JSON text of a value: equal data gives equal text whatever the key order. */
 export function canonicalJson(value: unknown): string {
-  const out: string[] = [];
-  canonical(value, out);
-  return out.join('');
+  return canonical(value);
+}
+
+// One-shot hashing where the runtime has it (Node ≥ 20.12): it skips the Hash object per call.
+const oneShot = (crypto as unknown as { hash?: (algorithm: string, data: string, encoding: 'hex') => string }).hash;
+
+function sha256Hex(text: string): string {
+  return oneShot ? oneShot('sha256', text, 'hex') : crypto.createHash('sha256').update(text).digest('hex');
 }
 
 /** SHA-256 (hex) of the canonical JSON of `data` without its volatile top-level fields. */
@@ -61,5 +65,5 @@ export function contentHash(data: Record<string, unknown>, volatileFields?: Read
     hashed = {};
     for (const key of Object.keys(data)) if (!volatile.has(key)) hashed[key] = data[key];
   }
-  return createHash('sha256').update(canonicalJson(hashed)).digest('hex');
+  return sha256Hex(canonical(hashed));
 }

@@ -7,6 +7,7 @@
  */
 import jsonata from 'jsonata';
 import { AppError } from '../errors/app-error';
+import { BAIL, compileFast, type FastExpression } from './fast-expressions';
 
 export interface ExpressionLimits {
   /** Evaluation steps (AST nodes visited) one evaluation may take. */
@@ -29,7 +30,11 @@ function stepCounter(maxSteps: number) {
   };
 }
 
-export type CompiledExpression = jsonata.Expression;
+export interface CompiledExpression {
+  jsonata: jsonata.Expression;
+  /** Closures for the simple subset; undefined when the expression needs JSONata throughout. */
+  fast?: FastExpression;
+}
 
 export type Evaluated = { ok: true; value: unknown } | { ok: false; code: 'expression_failed' | 'expression_limit'; message: string };
 
@@ -49,9 +54,10 @@ export function compileExpression(text: string, limits: ExpressionLimits, target
   if (cached) return cached;
   let compiled: CompiledExpression;
   try {
-    compiled = jsonata(text, { timeout: limits.timeoutMs, stack: limits.maxDepth, sequence: limits.maxSequence });
+    const expression = jsonata(text, { timeout: limits.timeoutMs, stack: limits.maxDepth, sequence: limits.maxSequence });
     // JSONata calls the hook bound under this symbol before every evaluation step; its types only admit strings.
-    compiled.assign(Symbol.for('jsonata.__evaluate_entry') as unknown as string, stepCounter(limits.maxSteps));
+    expression.assign(Symbol.for('jsonata.__evaluate_entry') as unknown as string, stepCounter(limits.maxSteps));
+    compiled = { jsonata: expression, fast: compileFast(expression.ast()) };
   } catch (error) {
     const detail = error as JsonataError;
     throw new AppError('validation', `JSONata syntax error at ${detail.position ?? 0}: ${detail.message ?? 'invalid expression'}`, { target });
@@ -64,9 +70,18 @@ export function compileExpression(text: string, limits: ExpressionLimits, target
 
 const GUARD_CODES = new Set(['D1011', 'D1012', 'D2014', 'D2015', STEP_LIMIT_CODE]);
 
+/** Evaluates through the fast path when it can answer, else through JSONata (with its guards). */
 export async function evaluateExpression(expression: CompiledExpression, input: unknown): Promise<Evaluated> {
+  if (expression.fast) {
+    const value = expression.fast(input);
+    if (value !== BAIL) return { ok: true, value };
+  }
+  return evaluateWithJsonata(expression, input);
+}
+
+export async function evaluateWithJsonata(expression: CompiledExpression, input: unknown): Promise<Evaluated> {
   try {
-    return { ok: true, value: plain(await expression.evaluate(input)) };
+    return { ok: true, value: plain(await expression.jsonata.evaluate(input)) };
   } catch (error) {
     const detail = error as JsonataError;
     if (error instanceof RangeError) return { ok: false, code: 'expression_limit', message: 'expression exceeded the stack limit' };

@@ -42,7 +42,7 @@ const schema = parseConversionSchema(
 );
 
 describe('reverse mapping', () => {
-  const compiled = compileSchema(schema, catalog.entities[0]);
+  const compiled = compileSchema(schema);
 
   it('maps writable fields back along their source paths, enums through the inverted table', () => {
     const result = reverseMap(compiled, { email: 'a@b.co', city: 'Paris', source: 'phone' });
@@ -58,6 +58,12 @@ describe('reverse mapping', () => {
       ['fullName', 'computed'],
     ]);
     expect(result.unknownFields).toEqual(['nickname']);
+  });
+
+  it('validation with the catalog writes the writable flags into the saved schema', () => {
+    expect(schema.fields.email!.writable).toBe(true);
+    expect(schema.fields.created!.writable).toBe(false);
+    expect(schema.fields.fullName!.writable).toBeUndefined();
   });
 
   it('without the catalog nothing is writable unless the schema says so', () => {

@@ -96,7 +96,23 @@ export function checkConversionSchema(input: unknown, catalog?: Catalog): Schema
   }
   const issues: SchemaIssue[] = [];
   checkAgainstCatalog(parsed.data, catalog, issues);
-  return issues.length === 0 ? { ok: true, schema: parsed.data } : { ok: false, issues };
+  if (issues.length > 0) return { ok: false, issues };
+  const entity = catalog?.provider === parsed.data.provider ? catalog.entities.find((candidate) => candidate.name === parsed.data.entity) : undefined;
+  return { ok: true, schema: entity ? withCatalogWritable(parsed.data, entity) : parsed.data };
+}
+
+/**
+ * The saved schema carries `writable` for every source field, resolved from the catalog where the operator
+ * left it out, so outbound mapping needs no catalog at run time.
+ */
+function withCatalogWritable(schema: ConversionSchema, entity: EntityDescriptor): ConversionSchema {
+  const fields: Record<string, FieldMapping> = {};
+  for (const [name, mapping] of Object.entries(schema.fields)) {
+    const root = mapping.source === undefined ? undefined : parsePath(mapping.source)?.[0];
+    const catalogField = root === undefined ? undefined : entity.fields.find((field) => field.name === root);
+    fields[name] = mapping.writable === undefined && catalogField ? { ...mapping, writable: catalogField.writable === true } : mapping;
+  }
+  return { ...schema, fields };
 }
 
 /** As checkConversionSchema, but throws a validation AppError whose message lists every issue. */

@@ -18,6 +18,6 @@ export interface CreateRateLimiterOptions extends RateLimiterConfig {
 export function createRateLimiter(options: CreateRateLimiterOptions): RateLimiter {
   const { redis, failover, ...config } = options;
   if (!redis) return new RateLimiter(new LocalLimiterBackend(), new MemoryOverrideStore(), config);
-  const backend = new FailoverLimiterBackend(redis, { ...DEFAULT_FAILOVER, ...failover }, `${config.keyPrefix}rl:adaptive`);
+  const backend = new FailoverLimiterBackend(redis, { ...DEFAULT_FAILOVER, ...failover }, config.keyPrefix);
   return new RateLimiter(backend, new RedisOverrideStore(redis, config.keyPrefix), config);
 }

@@ -42,9 +42,9 @@ export class FailoverLimiterBackend implements LimiterBackend {
   constructor(
     private readonly redis: Redis,
     private readonly options: FailoverOptions = DEFAULT_FAILOVER,
-    registryKey?: string,
+    keyPrefix = '',
   ) {
-    this.remote = new RedisLimiterBackend(redis, registryKey);
+    this.remote = new RedisLimiterBackend(redis, { keyPrefix });
   }
 
   get kind(): 'redis' | 'local' {

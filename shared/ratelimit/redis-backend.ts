@@ -1,10 +1,12 @@
 /**
  * The Redis backend: every decision is one EVALSHA of a short Lua script (loaded once per client through
- * ioredis defineCommand, which falls back to EVAL after a server restart). Works best on a client created
- * with `enableAutoPipelining: true`, which batches concurrent decisions into one write.
+ * ioredis defineCommand, which falls back to EVAL after a server restart). Rate levels live as fields of one
+ * hash (`{prefix}rl:tat`), swept in small steps for fields idle longer than a minute; semaphores are sorted
+ * sets of leases. Works best on a client created with `enableAutoPipelining: true`, which batches
+ * concurrent decisions into one write.
  */
 import type Redis from 'ioredis';
-import { BLOCK_LUA, DECIDE_LUA, LOWER_LUA, THROTTLED_LUA } from './redis-scripts';
+import { BLOCK_LUA, DECIDE_LUA, LOWER_LUA, SWEEP_LUA, THROTTLED_LUA } from './redis-scripts';
 import {
   gcraParams,
   type AdaptiveChange,
@@ -18,7 +20,8 @@ import {
 
 interface LimiterCommands {
   rlDecide(numKeys: number, ...args: (string | number)[]): Promise<[number, number, number, number, number]>;
-  rlBlock(key: string, blockMs: number, toleranceMs: number): Promise<number>;
+  rlBlock(tatKey: string, field: string, blockUs: number, toleranceUs: number): Promise<number>;
+  rlSweep(tatKey: string, cursorKey: string, count: number, keepUs: number): Promise<number>;
   rlLower(registry: string, ...args: (string | number)[]): Promise<string>;
   rlThrottled(registry: string, quietMs: number, stepMs: number, step: number): Promise<string[]>;
 }
@@ -26,12 +29,24 @@ interface LimiterCommands {
 /** The scripts count time from here (see redis-scripts.ts). */
 const SCRIPT_EPOCH_MS = 1_700_000_000_000;
 
+export interface RedisBackendOptions {
+  /** Prefix of the backend's own keys: `{prefix}rl:tat`, `{prefix}rl:tat:cursor`, `{prefix}rl:adaptive`. */
+  keyPrefix?: string;
+  /** A rate field idle this long is removed by the sweep. */
+  keepMs?: number;
+  /** At most one sweep step per this interval and process. */
+  sweepIntervalMs?: number;
+  /** Fields looked at per sweep step. */
+  sweepCount?: number;
+}
+
 const defined = new WeakSet<Redis>();
 
 function withCommands(redis: Redis): Redis & LimiterCommands {
   if (!defined.has(redis)) {
     redis.defineCommand('rlDecide', { lua: DECIDE_LUA });
     redis.defineCommand('rlBlock', { lua: BLOCK_LUA, numberOfKeys: 1 });
+    redis.defineCommand('rlSweep', { lua: SWEEP_LUA, numberOfKeys: 2 });
     redis.defineCommand('rlLower', { lua: LOWER_LUA, numberOfKeys: 1 });
     redis.defineCommand('rlThrottled', { lua: THROTTLED_LUA, numberOfKeys: 1 });
     defined.add(redis);
@@ -39,35 +54,43 @@ function withCommands(redis: Redis): Redis & LimiterCommands {
   return redis as Redis & LimiterCommands;
 }
 
-/** A key outlives its last possible TAT by this much (see redis-scripts.ts). */
-const KEEP_MS = 60_000;
-
-/** The per-level script arguments: kind, two integers in µs (or the limit), and the key's TTL in ms. */
-export function levelArgs(level: LevelSpec, maxWaitMs: number): [string, number, number, number] {
-  if (level.rule.kind === 'concurrency') return ['c', level.rule.limit, Math.ceil(level.rule.leaseMs * 1000), Math.ceil(level.rule.leaseMs) + 1000];
-  const { emissionMs, toleranceMs } = gcraParams(level.rule, level.factor);
-  // Rounded to the safe side: intervals up, tolerances down.
-  return ['r', Math.max(1, Math.ceil(emissionMs * 1000)), Math.floor(toleranceMs * 1000), Math.ceil(maxWaitMs + toleranceMs + emissionMs) + KEEP_MS];
-}
-
 export class RedisLimiterBackend implements LimiterBackend {
   readonly kind = 'redis' as const;
   private readonly redis: Redis & LimiterCommands;
+  private readonly tatKey: string;
+  private readonly cursorKey: string;
+  private readonly registryKey: string;
+  private readonly keepUs: number;
+  private readonly sweepIntervalMs: number;
+  private readonly sweepCount: number;
+  private nextSweepAt = 0;
 
-  /** `registryKey`: the hash listing throttled levels (see redis-scripts.ts). */
-  constructor(
-    redis: Redis,
-    private readonly registryKey = 'rl:adaptive',
-  ) {
+  constructor(redis: Redis, options: RedisBackendOptions = {}) {
     this.redis = withCommands(redis);
+    const prefix = options.keyPrefix ?? '';
+    this.tatKey = `${prefix}rl:tat`;
+    this.cursorKey = `${prefix}rl:tat:cursor`;
+    this.registryKey = `${prefix}rl:adaptive`;
+    this.keepUs = (options.keepMs ?? 60_000) * 1000;
+    this.sweepIntervalMs = options.sweepIntervalMs ?? 1000;
+    this.sweepCount = options.sweepCount ?? 500;
   }
 
   async decide(levels: readonly LevelSpec[], options: DecideOptions): Promise<Decision> {
-    const args: (string | number)[] = [levels.length];
-    for (const level of levels) args.push(level.key);
-    args.push(Math.floor(options.maxWaitMs * 1000), options.leaseId);
-    for (const level of levels) args.push(...levelArgs(level, options.maxWaitMs));
-    const [allowed, us, denied, concurrency, turnUs] = await this.redis.rlDecide(...(args as [number, ...(string | number)[]]));
+    const keys: string[] = [this.tatKey];
+    const args: (string | number)[] = [Math.floor(options.maxWaitMs * 1000), options.leaseId];
+    for (const level of levels) {
+      if (level.rule.kind === 'concurrency') {
+        keys.push(level.key);
+        args.push('c', keys.length, level.rule.limit, Math.ceil(level.rule.leaseMs * 1000));
+      } else {
+        const { emissionMs, toleranceMs } = gcraParams(level.rule, level.factor);
+        // Rounded to the safe side: intervals up, tolerances down.
+        args.push('r', level.key, Math.max(1, Math.ceil(emissionMs * 1000)), Math.floor(toleranceMs * 1000));
+      }
+    }
+    this.maybeSweep();
+    const [allowed, us, denied, concurrency, turnUs] = await this.redis.rlDecide(keys.length, ...keys, ...args);
     if (allowed === 1) return { allowed: true, waitMs: Math.ceil(Math.max(0, us) / 1000), turnAt: turnUs / 1000 + SCRIPT_EPOCH_MS };
     return { allowed: false, retryAfterMs: Math.max(1, Math.ceil(us / 1000)), deniedLevel: denied - 1, reason: concurrency === 1 ? 'concurrency' : 'rate' };
   }
@@ -79,7 +102,7 @@ export class RedisLimiterBackend implements LimiterBackend {
 
   async block(level: LevelSpec, blockMs: number): Promise<void> {
     if (level.rule.kind !== 'rate' || blockMs <= 0) return;
-    await this.redis.rlBlock(level.key, Math.ceil(blockMs * 1000), Math.floor(gcraParams(level.rule, level.factor).toleranceMs * 1000));
+    await this.redis.rlBlock(this.tatKey, level.key, Math.ceil(blockMs * 1000), Math.floor(gcraParams(level.rule, level.factor).toleranceMs * 1000));
   }
 
   async readAdaptive(policy: AdaptivePolicy): Promise<Map<string, AdaptiveState>> {
@@ -92,6 +115,18 @@ export class RedisLimiterBackend implements LimiterBackend {
   async lowerAdaptive(key: string, change: AdaptiveChange, policy: AdaptivePolicy): Promise<AdaptiveState> {
     const entry = await this.redis.rlLower(this.registryKey, key, change.multiplier, change.cap, policy.quietMs, policy.stepMs, policy.step, policy.minFactor);
     return parseEntry(entry);
+  }
+
+  /** One sweep step of idle rate fields, now and then; never waited for, a failure only delays cleanup. */
+  sweep(): Promise<number> {
+    return this.redis.rlSweep(this.tatKey, this.cursorKey, this.sweepCount, this.keepUs);
+  }
+
+  private maybeSweep(): void {
+    const now = Date.now();
+    if (now < this.nextSweepAt) return;
+    this.nextSweepAt = now + this.sweepIntervalMs;
+    this.sweep().catch(() => undefined);
   }
 }
 

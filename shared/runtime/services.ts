@@ -16,10 +16,17 @@ import { createRedisClient, type RedisClient } from '../redis/redis-client';
 import { createAdminAuthenticator, type AdminAuthenticator } from '../http/admin-auth';
 import type { WebhookSecretSource } from '../webhooks/receiver';
 import { DeliveryLog } from '../webhooks/delivery-log';
-import { notImplemented } from '../errors/app-error';
 import type { EventPublisher } from '../events/events';
 import { LocalEventLog } from '../events/local-event-log';
 import { EventGridPublisher } from '../events/event-grid-publisher';
+import { createCredentials, type Credentials } from '../credentials';
+import { ShardsRepository } from '../storage/shards-repository';
+import { SyncStateRepository } from '../storage/sync-state-repository';
+import { createDefaultRegistry, type AdapterRegistry } from '../adapters/registry';
+import type { Container } from '@azure/cosmos';
+import { webhookSecretSource } from './integration-credentials';
+import type { AdapterHooks } from '../sync/adapter-factory';
+import type { Integration } from '../domain/integration';
 
 export interface AppServices {
   settings: Settings;
@@ -28,6 +35,13 @@ export interface AppServices {
   store: DocumentStore;
   integrations: IntegrationsRepository;
   runs: SyncRunsRepository;
+  shards: ShardsRepository;
+  syncState: SyncStateRepository;
+  conflicts: Container;
+  credentials: Credentials;
+  adapters: AdapterRegistry;
+  /** Rate-limiter hooks around every provider request of an integration. */
+  adapterHooks(integration: Integration): AdapterHooks;
   queue: QueueSender;
   deadLetters: DeadLetterAccess;
   /** Present when the embedded queue is in use (local host, tests): dead letters and depth live here. */
@@ -49,6 +63,7 @@ export interface ServiceOverrides {
   logger?: Logger;
   now?: () => Date;
   webhookSecrets?: WebhookSecretSource;
+  adapterHooks?: (integration: Integration) => AdapterHooks;
 }
 
 export async function createServices(settings: Settings, overrides: ServiceOverrides = {}): Promise<AppServices> {
@@ -73,6 +88,12 @@ export async function createServices(settings: Settings, overrides: ServiceOverr
   const redis = settings.redis.url ? createRedisClient(settings.redis.url) : undefined;
   redis?.on('error', (error) => logger.warn('redis connection problem', { error }));
 
+  const credentials = createCredentials({
+    store: { keyVaultUrl: settings.secrets.keyVaultUrl, managedIdentityClientId: settings.azureClientId, localDataDir: settings.localDataDir, localKeyBase64: settings.secrets.localKeyBase64 },
+    logger,
+    redis,
+    redisKeyPrefix: settings.redis.keyPrefix,
+  });
   const eventLog = settings.events.kind === 'local' ? new LocalEventLog() : undefined;
   const events: EventPublisher =
     eventLog ?? new EventGridPublisher({ topicEndpoint: (settings.events as { topicEndpoint: string }).topicEndpoint, topicKey: (settings.events as { topicKey?: string }).topicKey, azureClientId: settings.azureClientId });
@@ -84,6 +105,12 @@ export async function createServices(settings: Settings, overrides: ServiceOverr
     store,
     integrations: new IntegrationsRepository(store.containers.integrations),
     runs: new SyncRunsRepository(store.containers.syncRuns),
+    shards: new ShardsRepository(store.containers.shards),
+    syncState: new SyncStateRepository(store.containers.syncState),
+    conflicts: store.containers.conflicts,
+    credentials,
+    adapters: createDefaultRegistry(),
+    adapterHooks: overrides.adapterHooks ?? (() => ({})),
     queue,
     deadLetters: queue,
     embeddedQueue,
@@ -92,7 +119,7 @@ export async function createServices(settings: Settings, overrides: ServiceOverr
     events,
     eventLog,
     adminAuth: createAdminAuthenticator(settings.adminAuth),
-    webhookSecrets: overrides.webhookSecrets ?? noWebhookSecrets,
+    webhookSecrets: overrides.webhookSecrets ?? webhookSecretSource(credentials),
     deliveryLog: new DeliveryLog(store.containers.webhookDeliveries, redis, settings.redis.keyPrefix, logger),
     now: overrides.now ?? (() => new Date()),
     close: async () => {
@@ -103,10 +130,3 @@ export async function createServices(settings: Settings, overrides: ServiceOverr
   };
 }
 
-/** Until a credential store is wired, no secret exists, so verification fails closed. */
-const noWebhookSecrets: WebhookSecretSource = {
-  secretsFor: async () => [],
-  storePendingToken: async () => {
-    throw notImplemented('storing a pending webhook verification token (credential store)');
-  },
-};

@@ -8,7 +8,8 @@
  */
 import { AppError, notImplemented, toAppError } from '../errors/app-error';
 import type { Integration } from '../domain/integration';
-import type { SyncJobMessage, SyncRun } from '../domain/sync-run';
+import { emptyCounters, type RunCounters, type SyncJobMessage, type SyncRun } from '../domain/sync-run';
+import type { PageOutcome } from './inbound-pipeline';
 import type { DeliveryInfo } from '../messaging/queue-port';
 import type { AppServices } from '../runtime/services';
 import type { Logger } from '../observability/logger';
@@ -18,12 +19,23 @@ import { runFinishedEvent } from '../events/run-events';
 type InboundDeps = Pick<AppServices, 'integrations' | 'runs' | 'metrics' | 'settings' | 'events'> & { logger: Logger; now(): Date };
 
 /** The page pipeline (fetch → transform → dedupe → shard → conflicts → save → checkpoint). */
-export type PagePipeline = (integration: Stored<Integration>, job: SyncJobMessage) => Promise<void>;
+export type PagePipeline = (integration: Stored<Integration>, job: SyncJobMessage) => Promise<PageOutcome>;
 
-/** Until the sync engine lands, a page fails visibly instead of reporting a sync that did not happen. */
+/** Where no pipeline is configured, a page fails visibly instead of reporting a sync that did not happen. */
 export const pipelineNotBuilt: PagePipeline = async () => {
   throw notImplemented('the inbound page pipeline (fetch, transform, dedupe, shard, conflicts, save, checkpoint)');
 };
+
+const MAX_RECORD_ERRORS_KEPT = 100;
+
+/** Page results are stored per page number, so a redelivered page replaces its own counts instead of adding. */
+function withPage(run: SyncRun, page: number, outcome: PageOutcome): SyncRun {
+  const pageCounters = { ...run.pageCounters, [String(page)]: outcome.counters };
+  const counters = emptyCounters();
+  for (const perPage of Object.values(pageCounters)) for (const key of Object.keys(counters) as Array<keyof RunCounters>) counters[key] += perPage[key];
+  const recordErrors = [...(run.recordErrors ?? []).filter((error) => error.page !== page), ...outcome.recordErrors.map((error) => ({ ...error, page }))].slice(-MAX_RECORD_ERRORS_KEPT);
+  return { ...run, pageCounters, counters, recordErrors };
+}
 
 export type InboundOutcome = 'completed' | 'failed' | 'retry';
 
@@ -56,8 +68,14 @@ export async function handleInboundJob(deps: InboundDeps, job: SyncJobMessage, d
     deps.events.publish(runFinishedEvent(run, integration.provider, deps.now(), deadLettered)).catch((error: unknown) => log.warn('could not publish run events', { error }));
 
   try {
-    await pipeline(integration, job);
-    await announce(await finish('succeeded'), false);
+    const outcome = await pipeline(integration, job);
+    const run = await deps.runs.update(job.tenantId, job.integrationId, job.runId, (current) => ({
+      ...withPage(current, job.page, outcome),
+      ...(outcome.runFinished ? { status: 'succeeded' as const, finishedAt: deps.now().toISOString() } : {}),
+    }));
+    deps.metrics.increment('records_synced', outcome.counters.created + outcome.counters.updated + outcome.counters.deleted, { provider: integration.provider });
+    if (outcome.counters.errors) deps.metrics.increment('record_errors', outcome.counters.errors, { provider: integration.provider });
+    if (outcome.runFinished) await announce(run, false);
     return 'completed';
   } catch (thrown) {
     const error = toAppError(thrown);

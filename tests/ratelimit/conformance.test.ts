@@ -16,7 +16,7 @@ beforeAll(() => {
 afterAll(() => redis.disconnect());
 
 const backends: [string, () => LimiterBackend][] = [
-  ['redis', () => new RedisLimiterBackend(redis)],
+  ['redis', () => new RedisLimiterBackend(redis, { keyPrefix: 'rlconf:' })],
   ['local', () => new LocalLimiterBackend()],
 ];
 
@@ -139,7 +139,7 @@ describe.each(backends)('%s backend', (kind, make) => {
   });
 
   it('stores adaptive factors: multiplicative decrease, caps, floor, recovery', async () => {
-    backend = kind === 'redis' ? new RedisLimiterBackend(redis, `${prefix}registry`) : new LocalLimiterBackend();
+    backend = kind === 'redis' ? new RedisLimiterBackend(redis, { keyPrefix: prefix }) : new LocalLimiterBackend();
     const policy = { ...DEFAULT_ADAPTIVE_POLICY, minFactor: 0.1 };
     const key = `${prefix}adaptive`;
     expect((await backend.readAdaptive(policy)).has(key)).toBe(false);

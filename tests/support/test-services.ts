@@ -3,6 +3,9 @@
  * global set-up started. Each call gets its own Cosmos database, so test files never see each other's data.
  */
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parseSettings, type Settings } from '../../shared/config/settings';
 import { createServices, type AppServices, type ServiceOverrides } from '../../shared/runtime/services';
 import { createMemoryLogger } from '../../shared/observability/logger';
@@ -21,6 +24,7 @@ export function testEnv(extra: Record<string, string | undefined> = {}): Record<
     LOG_LEVEL: 'debug',
     PORT: '0',
     DEMO_MODE: 'false',
+    LOCAL_DATA_DIR: mkdtempSync(join(tmpdir(), 'ise-test-')),
     ...extra,
   };
 }

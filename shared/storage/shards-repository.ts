@@ -1,0 +1,81 @@
+/**
+ * The `shards` container (partition /tenantId): the internal records the engine keeps in sync. Every read is
+ * scoped to one tenant. Shard ids for provider records are derived from (integration, entity, external id),
+ * so a page processed twice writes the same documents.
+ */
+import { createHash } from 'node:crypto';
+import type { Container } from '@azure/cosmos';
+import { bulkUpsert, readMany, type UpsertDoc } from './bulk';
+import { statusOf, translateCosmosError } from './cosmos-client';
+import { stripSystemFields } from './integrations-repository';
+
+export interface ExternalRef {
+  provider: string;
+  integrationId: string;
+  entity: string;
+  externalId: string;
+  version?: string;
+}
+
+export interface ShardLink {
+  name: string;
+  targetShardId?: string;
+  /** Set while the target has not arrived yet; resolved when it does. */
+  pending?: { provider: string; entity: string; externalId: string };
+}
+
+export interface Shard {
+  id: string;
+  tenantId: string;
+  shardType: string;
+  data: Record<string, unknown>;
+  externalRefs: ExternalRef[];
+  links: ShardLink[];
+  /** Who wrote last: an inbound sync (never pushed back) or a local edit (pushed out). */
+  lastWrittenBy: 'inbound' | 'local';
+  deleted: boolean;
+  updatedAt: string;
+  /** Cosmos' modification time (seconds), used by the outbound changed-shard scan. */
+  _ts?: number;
+}
+
+export function shardIdFor(integrationId: string, entity: string, externalId: string): string {
+  return `sh-${createHash('sha256').update(`${integrationId}|${entity}|${externalId}`).digest('hex').slice(0, 32)}`;
+}
+
+export class ShardsRepository {
+  constructor(private readonly container: Container) {}
+
+  async get(tenantId: string, shardId: string): Promise<Shard | undefined> {
+    try {
+      const { resource } = await this.container.item(shardId, tenantId).read<Shard & { _etag: string }>();
+      return resource && resource.tenantId === tenantId ? stripSystemFields(resource) : undefined;
+    } catch (error) {
+      if (statusOf(error) === 404) return undefined;
+      throw translateCosmosError(error, `shard ${shardId}`);
+    }
+  }
+
+  async getMany(tenantId: string, shardIds: string[]): Promise<Map<string, Shard>> {
+    const found = await readMany<Shard & { _etag: string }>(this.container, tenantId, shardIds);
+    return new Map(found.filter((shard) => shard.tenantId === tenantId).map((shard) => [shard.id, stripSystemFields(shard)]));
+  }
+
+  async upsertMany(shards: Shard[]): Promise<void> {
+    await bulkUpsert(this.container, (doc) => String(doc.tenantId), shards as unknown as UpsertDoc[]);
+  }
+
+  async count(tenantId: string, filter: { shardType?: string; includeDeleted?: boolean } = {}): Promise<number> {
+    const conditions = ['c.tenantId = @tenantId'];
+    const parameters = [{ name: '@tenantId', value: tenantId }];
+    if (filter.shardType) {
+      conditions.push('c.shardType = @shardType');
+      parameters.push({ name: '@shardType', value: filter.shardType });
+    }
+    if (!filter.includeDeleted) conditions.push('c.deleted = false');
+    const { resources } = await this.container.items
+      .query<number>({ query: `SELECT VALUE COUNT(1) FROM c WHERE ${conditions.join(' AND ')}`, parameters }, { partitionKey: tenantId })
+      .fetchAll();
+    return resources[0] ?? 0;
+  }
+}

@@ -1,0 +1,91 @@
+/**
+ * The `sync-state` container (partition /integrationId): per entity a checkpoint (the cursor the next run
+ * starts from, stored only after a run's pages are committed), and per provider record its state: the
+ * shard it maps to, the last-synced base snapshot, its content hash, the provider's version, and the last
+ * run that saw it (for delete detection by mark and sweep).
+ */
+import { createHash } from 'node:crypto';
+import type { Container } from '@azure/cosmos';
+import { bulkUpsert, readMany, type UpsertDoc } from './bulk';
+import { statusOf, translateCosmosError } from './cosmos-client';
+import { stripSystemFields } from './integrations-repository';
+
+export interface EntityCheckpoint {
+  id: string;
+  kind: 'checkpoint';
+  integrationId: string;
+  tenantId: string;
+  entity: string;
+  cursor?: string;
+  lastRunId: string;
+  updatedAt: string;
+}
+
+export interface RecordState {
+  id: string;
+  kind: 'record';
+  integrationId: string;
+  tenantId: string;
+  entity: string;
+  externalId: string;
+  shardId: string;
+  base: Record<string, unknown>;
+  contentHash: string;
+  providerVersion?: string;
+  lastSeenRunId: string;
+  deleted: boolean;
+  updatedAt: string;
+}
+
+export function recordStateId(entity: string, externalId: string): string {
+  return `rec-${createHash('sha256').update(`${entity}|${externalId}`).digest('hex').slice(0, 32)}`;
+}
+
+export class SyncStateRepository {
+  constructor(private readonly container: Container) {}
+
+  async checkpoint(integrationId: string, entity: string): Promise<EntityCheckpoint | undefined> {
+    try {
+      const { resource } = await this.container.item(`checkpoint-${entity}`, integrationId).read<EntityCheckpoint & { _etag: string }>();
+      return resource ? stripSystemFields(resource) : undefined;
+    } catch (error) {
+      if (statusOf(error) === 404) return undefined;
+      throw translateCosmosError(error, 'sync checkpoint');
+    }
+  }
+
+  async saveCheckpoint(checkpoint: Omit<EntityCheckpoint, 'id' | 'kind'>): Promise<void> {
+    try {
+      await this.container.items.upsert({ ...checkpoint, id: `checkpoint-${checkpoint.entity}`, kind: 'checkpoint' });
+    } catch (error) {
+      throw translateCosmosError(error, 'sync checkpoint');
+    }
+  }
+
+  async records(integrationId: string, entity: string, externalIds: string[]): Promise<Map<string, RecordState>> {
+    const found = await readMany<RecordState & { _etag: string }>(this.container, integrationId, externalIds.map((id) => recordStateId(entity, id)));
+    return new Map(found.map((state) => [state.externalId, stripSystemFields(state)]));
+  }
+
+  async saveRecords(states: RecordState[]): Promise<void> {
+    await bulkUpsert(this.container, (doc) => String(doc.integrationId), states as unknown as UpsertDoc[]);
+  }
+
+  /** Live records of an entity that the given run did not see (delete candidates of a full refresh), bounded. */
+  async unseenSince(integrationId: string, entity: string, runId: string, limit: number): Promise<{ unseen: RecordState[]; live: number }> {
+    try {
+      const base = "c.kind = 'record' AND c.entity = @entity AND c.deleted = false";
+      const parameters = [
+        { name: '@entity', value: entity },
+        { name: '@runId', value: runId },
+      ];
+      const [{ resources: unseen }, { resources: counts }] = await Promise.all([
+        this.container.items.query<RecordState & { _etag: string }>({ query: `SELECT * FROM c WHERE ${base} AND c.lastSeenRunId != @runId`, parameters }, { partitionKey: integrationId, maxItemCount: limit }).fetchNext(),
+        this.container.items.query<number>({ query: `SELECT VALUE COUNT(1) FROM c WHERE ${base}`, parameters }, { partitionKey: integrationId }).fetchAll(),
+      ]);
+      return { unseen: unseen.map(stripSystemFields), live: counts[0] ?? 0 };
+    } catch (error) {
+      throw translateCosmosError(error, 'record states');
+    }
+  }
+}

@@ -1,0 +1,96 @@
+/**
+ * The inbound page pipeline behind SyncInboundWorker: for one `sync-inbound` message, fetch one page from the
+ * provider (incremental from the entity's checkpoint, a full read, or the ids a webhook named), write it
+ * (page-writer), then either enqueue the next page or, at the end of an entity, sweep deletions (full
+ * refresh), store the checkpoint, and move on to the next entity. The cursor reaches the checkpoint only
+ * after every page before it is committed.
+ */
+import type { FetchPage, ProviderAdapter } from '../adapters/contract';
+import { AppError } from '../errors/app-error';
+import type { Integration } from '../domain/integration';
+import type { RunCounters, SyncJobMessage } from '../domain/sync-run';
+import { emptyCounters } from '../domain/sync-run';
+import { QUEUES } from '../messaging/queues';
+import type { QueueSender } from '../messaging/queue-port';
+import type { Stored } from '../storage/integrations-repository';
+import type { SyncStateRepository } from '../storage/sync-state-repository';
+import type { ShardsRepository } from '../storage/shards-repository';
+import { policyForStrategyName } from '../conflicts';
+import type { RecordError } from '../mapping';
+import { writePage, type PageWriterDeps } from './page-writer';
+
+export interface PipelineDeps extends PageWriterDeps {
+  queue: QueueSender;
+  shards: ShardsRepository;
+  syncState: SyncStateRepository;
+  /** Builds the provider adapter of an integration (auth, limiter hooks, base URL). */
+  adapterFor(integration: Stored<Integration>): ProviderAdapter;
+  limits: { pageSize: number; maxDeleteShare: number };
+}
+
+export interface PageOutcome {
+  /** The run has no more pages: the worker marks it succeeded. */
+  runFinished: boolean;
+  counters: RunCounters;
+  recordErrors: RecordError[];
+}
+
+/** Next message of the same run (message id = run id + page number, so a redelivered page enqueues it once). */
+async function enqueueNext(deps: PipelineDeps, job: SyncJobMessage, next: Partial<SyncJobMessage>, traceparent: string | undefined): Promise<void> {
+  const body: SyncJobMessage = { ...job, ...next, page: job.page + 1 };
+  if (body.cursor === undefined) delete body.cursor;
+  await deps.queue.send(QUEUES.syncInbound.name, [
+    { messageId: `${job.runId}:${body.page}`, sessionId: job.integrationId, body, applicationProperties: traceparent ? { traceparent } : {} },
+  ]);
+}
+
+async function fetchPage(deps: PipelineDeps, adapter: ProviderAdapter, integration: Stored<Integration>, job: SyncJobMessage, entity: string, signal?: AbortSignal): Promise<FetchPage & { missingIds?: string[] }> {
+  if (job.mode === 'targeted') {
+    const result = await adapter.fetchByIds({ entity, ids: job.ids ?? [], signal });
+    // Ids the provider no longer has are deletions.
+    const gone = result.missingIds.map((id) => ({ id, entity, deleted: true, data: {} }));
+    return { records: [...result.records, ...gone], done: true };
+  }
+  // The first page of an entity in an incremental run starts from the committed checkpoint.
+  const startCursor = job.cursor ?? (job.mode === 'incremental' ? (await deps.syncState.checkpoint(integration.id, entity))?.cursor : undefined);
+  return adapter.fetchChanges({ entity, cursor: startCursor, pageSize: deps.limits.pageSize, signal });
+}
+
+/** Mark and sweep after a full read: live records the run did not see were deleted at the provider. */
+async function sweepDeletions(deps: PipelineDeps, integration: Stored<Integration>, entity: string, runId: string, counters: RunCounters): Promise<void> {
+  const { unseen, live } = await deps.syncState.unseenSince(integration.id, entity, runId, 10_000);
+  if (unseen.length === 0) return;
+  const share = unseen.length / Math.max(1, live);
+  if (share > deps.limits.maxDeleteShare) {
+    throw new AppError('validation', `full refresh would delete ${unseen.length} of ${live} ${entity} records (${(share * 100).toFixed(1)}%), above the allowed ${(deps.limits.maxDeleteShare * 100).toFixed(0)}%; nothing was deleted`, { target: 'SYNC_MAX_DELETE_SHARE' });
+  }
+  const shards = await deps.shards.getMany(integration.tenantId, unseen.map((state) => state.shardId));
+  const now = deps.now().toISOString();
+  await deps.shards.upsertMany([...shards.values()].map((shard) => ({ ...shard, deleted: true, lastWrittenBy: 'inbound' as const, updatedAt: now })));
+  await deps.syncState.saveRecords(unseen.map((state) => ({ ...state, deleted: true, lastSeenRunId: runId, updatedAt: now })));
+  counters.deleted += unseen.length;
+}
+
+export async function runInboundPage(deps: PipelineDeps, integration: Stored<Integration>, job: SyncJobMessage, traceparent?: string, signal?: AbortSignal): Promise<PageOutcome> {
+  const entities = job.mode === 'targeted' && job.entity ? [job.entity] : integration.entities;
+  const entity = job.entity ?? entities[0];
+  if (!entity) return { runFinished: true, counters: emptyCounters(), recordErrors: [] };
+  const adapter = deps.adapterFor(integration);
+  const page = await fetchPage(deps, adapter, integration, job, entity, signal);
+  const written = await writePage(deps, { integration, entity, runId: job.runId, policy: policyForStrategyName(integration.conflictStrategy), markSeen: job.mode === 'full' }, page.records);
+
+  if (!page.done) {
+    await enqueueNext(deps, job, { entity, cursor: page.nextCursor }, traceparent);
+    return { runFinished: false, ...written };
+  }
+  if (job.mode === 'full') await sweepDeletions(deps, integration, entity, job.runId, written.counters);
+  if (job.mode !== 'targeted') {
+    await deps.syncState.saveCheckpoint({ integrationId: integration.id, tenantId: integration.tenantId, entity, cursor: page.nextCursor, lastRunId: job.runId, updatedAt: deps.now().toISOString() });
+  }
+  const nextEntity = entities[entities.indexOf(entity) + 1];
+  if (nextEntity && job.mode !== 'targeted') {
+    await enqueueNext(deps, job, { entity: nextEntity, cursor: undefined }, traceparent);
+    return { runFinished: false, ...written };
+  }
+  return { runFinished: true, ...written };
+}

@@ -1,0 +1,24 @@
+/** The inbound page pipeline bound to the app's services (adapters, storage, queue, limits). */
+import type { AppServices } from '../runtime/services';
+import { createAdapterFor } from './adapter-factory';
+import type { PagePipeline } from './inbound-job';
+import { runInboundPage } from './inbound-pipeline';
+
+export function inboundPipeline(services: AppServices, traceparent?: string): PagePipeline {
+  const adapterFor = createAdapterFor(services, services.adapterHooks);
+  return (integration, job) =>
+    runInboundPage(
+      {
+        queue: services.queue,
+        shards: services.shards,
+        syncState: services.syncState,
+        conflicts: services.conflicts,
+        now: services.now,
+        adapterFor,
+        limits: { pageSize: services.settings.pipeline.pageSize, maxDeleteShare: services.settings.pipeline.maxDeleteShare },
+      },
+      integration,
+      job,
+      traceparent,
+    );
+}
