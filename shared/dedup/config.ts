@@ -55,4 +55,4 @@ export const dedupStrategiesSchema = z
   });
 
 // Keeps the zod schema and the hand-written union in step: this line fails to compile if they drift.
-export const _schemaMatchesType: (value: z.infer<typeof dedupStrategySchema>) => DedupStrategy = (value) => value;
+const _schemaMatchesType: (value: z.infer<typeof dedupStrategySchema>) => DedupStrategy = (value) => value;

@@ -19,7 +19,8 @@ export interface ExpressionLimits {
 
 export const DEFAULT_EXPRESSION_LIMITS: ExpressionLimits = { maxSteps: 20_000, timeoutMs: 1_000, maxDepth: 200, maxSequence: 100_000 };
 
-const STEP_LIMIT_CODE = 'U1001';
+// Not a JSONata code, so JSONata never replaces our message with one of its templates.
+const STEP_LIMIT_CODE = 'STEP_BUDGET';
 
 /** Counts steps on the per-evaluation base frame JSONata hands every hook. */
 function stepCounter(maxSteps: number) {

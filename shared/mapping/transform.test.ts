@@ -129,6 +129,9 @@ describe('transformRecord', () => {
     expect(!wrongType.ok && wrongType.error).toMatchObject({ recordId: '2', field: 'number', code: 'coercion_failed' });
     const badEnum = await transformRecord(schema, issue('3', { state: 'merged' }));
     expect(!badEnum.ok && badEnum.error).toMatchObject({ recordId: '3', field: 'status', code: 'coercion_failed' });
+    const computed = parseConversionSchema({ provider: 'github', entity: 'issues', shardType: 'task', fields: { code: { expression: '$number(title)' } } });
+    const failedExpression = await transformRecord(computed, issue('4'));
+    expect(!failedExpression.ok && failedExpression.error).toMatchObject({ recordId: '4', field: 'code', code: 'expression_failed', message: expect.stringContaining('field "code"') });
     const noId = await transformRecord(schema, { entity: 'issues', data: {} } as unknown as ProviderRecord);
     expect(!noId.ok && noId.error).toMatchObject({ recordId: '(no id)', code: 'invalid_record' });
   });

@@ -38,6 +38,8 @@ export class FailoverLimiterBackend implements LimiterBackend {
   private watchdog: ReturnType<typeof setInterval> | undefined;
   private readonly inflight = new Map<number, { startedAt: number; reject: (error: Error) => void }>();
   private nextCallId = 0;
+  private startupWaitDone = false;
+  private connecting: Promise<void> | undefined;
 
   constructor(
     private readonly redis: Redis,
@@ -98,12 +100,32 @@ export class FailoverLimiterBackend implements LimiterBackend {
     this.watchdog = undefined;
   }
 
+  private firstConnection(): Promise<void> {
+    this.connecting ??= new Promise<void>((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        this.redis.off('ready', done);
+        this.startupWaitDone = true;
+        resolve();
+      };
+      const timer = setTimeout(done, this.options.timeoutMs);
+      this.redis.once('ready', done);
+      if (this.redis.status === 'wait') this.redis.connect().catch(() => undefined);
+    });
+    return this.connecting;
+  }
+
   private stopProbing(): void {
     if (this.probing) clearInterval(this.probing);
     this.probing = undefined;
   }
 
   private async route<T>(remote: () => Promise<T>, local: () => Promise<T>): Promise<T> {
+    // Right after start-up the client is still connecting: give it up to timeoutMs once, not a false alarm.
+    if (!this.startupWaitDone) {
+      if (this.redis.status === 'ready') this.startupWaitDone = true;
+      else if (this.state.backend === 'redis') await this.firstConnection();
+    }
     // A client that is not connected would queue the command until it reconnects: do not wait for that.
     if (this.state.backend === 'local' || this.redis.status !== 'ready') {
       if (this.state.backend === 'redis') this.fallBack(`redis not connected (${this.redis.status})`);

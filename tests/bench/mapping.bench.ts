@@ -8,6 +8,9 @@
 import type { ProviderRecord } from '../../shared/adapters/contract';
 import { transformPage } from '../../shared/mapping/transform';
 import { parseConversionSchema } from '../../shared/mapping/validate';
+import { decide } from '../../shared/dedup/strategies';
+import { InMemoryDedupIndex, refKey } from '../../shared/dedup/memory-index';
+import type { DedupStrategy } from '../../shared/dedup/types';
 import { emit } from './emit';
 
 const PAGE_SIZE = 500;
@@ -79,4 +82,22 @@ export default async function mappingBench(args: string[]): Promise<void> {
   }
   times.sort((a, b) => a - b);
   emit('mapping', 'page_100_records_p50', times[Math.floor(times.length / 2)]!, 'ms');
+  await dedupeBench(schema, input);
+}
+
+/** Re-sync of unchanged records: external id + content hash against an in-memory index, all skipped. */
+async function dedupeBench(schema: ReturnType<typeof parseConversionSchema>, input: ProviderRecord[]): Promise<void> {
+  const strategies: DedupStrategy[] = [{ kind: 'external_id' }, { kind: 'content_hash' }];
+  const mapped = (await transformPage(schema, input)).ok;
+  const index = new InMemoryDedupIndex(strategies);
+  const refOf = (recordId: string) => ({ provider: 'github' as const, entity: 'issues', externalId: recordId });
+  for (const record of mapped) index.upsert({ shardId: `s-${record.recordId}`, refs: [refOf(record.recordId)], data: record.data, contentHashes: { [refKey(refOf(record.recordId))]: record.contentHash } });
+  let skipped = 0;
+  const started = performance.now();
+  for (const record of mapped) {
+    const decision = await decide({ ref: refOf(record.recordId), data: record.data, contentHash: record.contentHash }, strategies, index);
+    if (decision.action === 'skip') skipped++;
+  }
+  emit('mapping', 'dedupe_external_id_content_hash', mapped.length / ((performance.now() - started) / 1000), 'records/s');
+  emit('mapping', 'dedupe_skipped_unchanged', skipped, 'records');
 }

@@ -75,10 +75,11 @@ async function offered(decide: Decide, perS: number, durationMs: number): Promis
     for (; sent < due; sent++) {
       const t0 = performance.now();
       outstanding++;
-      void decide(sent).then(() => {
+      const done = (): void => {
         latencies[count++] = performance.now() - t0;
         if (--outstanding === 0) idle?.();
-      });
+      };
+      decide(sent).then(done, done);
     }
     await new Promise((resolve) => setTimeout(resolve, 1));
   }

@@ -72,4 +72,24 @@ describe('demo mode syncs', () => {
       expect(run.counters.created).toBeGreaterThan(0);
     }
   });
+
+  it('a record changed at the provider arrives as a signed webhook and updates its shard', async () => {
+    const github = sandbox('github');
+    await sync('demo-github', 'full');
+    const [state] = (await host.services.syncState.unseenSince('demo-github', 'issues', 'none', 1)).unseen;
+    const changed = github.control.records.update('issues', state!.externalId, { title: 'Changed through a webhook' });
+    expect(changed).toBeDefined();
+    await github.control.flushWebhooks();
+    const deliveries = github.control.webhookDeliveries();
+    expect(deliveries.at(-1)).toMatchObject({ status: 200 });
+    const deadline = Date.now() + 20_000;
+    let shard = await host.services.shards.get('demo', state!.shardId);
+    while (shard?.data.title !== 'Changed through a webhook' && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      shard = await host.services.shards.get('demo', state!.shardId);
+    }
+    expect(shard!.data.title).toBe('Changed through a webhook');
+    const runs = (await (await api('tenants/demo/integrations/demo-github/runs')).json()).items;
+    expect(runs[0]).toMatchObject({ trigger: 'webhook', mode: 'targeted', status: 'succeeded', counters: expect.objectContaining({ updated: 1 }) });
+  });
 });

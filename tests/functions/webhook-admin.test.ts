@@ -18,7 +18,7 @@ beforeAll(async () => {
 afterAll(async () => t.services.close());
 
 async function deliver(id: string, issueId: number, signature?: string) {
-  const body = JSON.stringify({ action: 'edited', issue: { id: issueId } });
+  const body = JSON.stringify({ action: 'edited', issue: { id: issueId, number: issueId }, repository: { full_name: 'acme/app' } });
   const headers = { 'x-hub-signature-256': signature ?? signGithub(body, SECRET), 'x-github-delivery': id, 'x-github-event': 'issues' };
   return webhookReceiver.handler(httpRequest('POST', 'webhooks/github/rp-1', { rawBody: body, headers, params: { provider: 'github', integrationId: 'rp-1' } }), invocation('WebhookReceiver'), t.services);
 }

@@ -80,7 +80,7 @@ describe('WebhookReceiver', () => {
     const noRedis = await createTestServices({ REDIS_URL: undefined }, { webhookSecrets: secrets });
     try {
       await noRedis.services.integrations.create(newIntegration('t-wh', 'wh-github', { provider: 'github', name: 'gh' }, { intervalMinutes: 60 }, new Date()));
-      const body = JSON.stringify({ action: 'opened', issue: { id: 99 } });
+      const body = JSON.stringify({ action: 'opened', issue: { id: 99, number: 99 }, repository: { full_name: 'acme/app' } });
       const headers = { 'x-hub-signature-256': sign(body), 'x-github-delivery': 'cosmos-dedupe-1', 'x-github-event': 'issues' };
       const call = () => webhookReceiver.handler(httpRequest('POST', 'webhooks/github/wh-github', { rawBody: body, headers, params: { provider: 'github', integrationId: 'wh-github' } }), invocation('WebhookReceiver'), noRedis.services);
       expect(bodyOf(await call())).toMatchObject({ accepted: true });

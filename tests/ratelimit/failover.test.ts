@@ -96,3 +96,18 @@ it('falls back when Redis stops answering (a busy server) and returns after it r
     await server.stop();
   }
 });
+
+it('does not report a fallback while a fresh client is still connecting', async () => {
+  const redis = new Redis(process.env.REDIS_URL!, { enableAutoPipelining: true });
+  const changes: LimiterHealth[] = [];
+  const limiter = createRateLimiter({ redis, keyPrefix: 'rlfresh:', failover: { timeoutMs: 2000, conservativeFactor: 0.5, probeIntervalMs: 100, onHealthChange: (h) => changes.push(h) } });
+  try {
+    expect(redis.status).not.toBe('ready');
+    expect((await limiter.checkInbound('admin', 't')).allowed).toBe(true);
+    expect(limiter.health()).toMatchObject({ backend: 'redis', degraded: false });
+    expect(changes).toEqual([]);
+  } finally {
+    limiter.close();
+    redis.disconnect();
+  }
+});

@@ -71,20 +71,23 @@ describe('parseGithubEvents', () => {
     parseGithubEvents(delivery(JSON.stringify(payload), undefined, [], event, 'delivery-1'));
 
   it('maps issues and issue comments to their entities and ids', () => {
-    expect(parse('issues', { action: 'opened', issue: { id: 1001, number: 7 } })).toEqual({
+    const repository = { full_name: 'acme/widgets' };
+    expect(parse('issues', { action: 'opened', issue: { id: 1001, number: 7 }, repository })).toEqual({
       ok: true,
       deliveryId: 'delivery-1',
-      events: [{ kind: 'records', entity: 'issues', ids: ['1001'], operation: 'upsert' }],
+      events: [{ kind: 'records', entity: 'issues', ids: ['acme/widgets#7'], operation: 'upsert' }],
     });
-    expect(parse('issue_comment', { action: 'edited', comment: { id: 55 }, issue: { id: 1001 } })).toMatchObject({
-      events: [{ kind: 'records', entity: 'issue_comments', ids: ['55'], operation: 'upsert' }],
+    expect(parse('issue_comment', { action: 'edited', comment: { id: 55 }, issue: { id: 1001 }, repository })).toMatchObject({
+      events: [{ kind: 'records', entity: 'issue_comments', ids: ['acme/widgets#comment-55'], operation: 'upsert' }],
     });
   });
 
   it('treats deleted and transferred as deletes', () => {
-    expect(parse('issues', { action: 'deleted', issue: { id: 1 } })).toMatchObject({ events: [{ operation: 'delete' }] });
-    expect(parse('issues', { action: 'transferred', issue: { id: 1 } })).toMatchObject({ events: [{ operation: 'delete' }] });
-    expect(parse('issue_comment', { action: 'deleted', comment: { id: 2 } })).toMatchObject({ events: [{ operation: 'delete' }] });
+    const repository = { full_name: 'acme/widgets' };
+    expect(parse('issues', { action: 'deleted', issue: { id: 1, number: 1 }, repository })).toMatchObject({ events: [{ operation: 'delete' }] });
+    expect(parse('issues', { action: 'transferred', issue: { id: 1, number: 1 }, repository })).toMatchObject({ events: [{ operation: 'delete' }] });
+    expect(parse('issues', { action: 'opened', issue: { id: 1, number: 1 } })).toMatchObject({ ok: false, reason: 'malformed' });
+    expect(parse('issue_comment', { action: 'deleted', comment: { id: 2 }, repository })).toMatchObject({ events: [{ operation: 'delete' }] });
   });
 
   it('ignores ping and unsynced events, and reports malformed bodies without throwing', () => {
