@@ -1,12 +1,16 @@
 /** TokenRefresher: every 5 minutes (TOKEN_REFRESH_SCHEDULE), refresh OAuth credentials that expire soon. */
 import type { TimerFunction } from '../definition';
-import { notImplemented } from '../../shared/errors/app-error';
+import { continueTrace } from '../../shared/observability/correlation';
+import { refreshExpiringTokens } from '../../shared/runtime/refresh-tokens';
 
 export const tokenRefresher: TimerFunction = {
   name: 'TokenRefresher',
   trigger: 'timer',
   schedule: (settings) => settings.schedules.tokenRefresh,
-  async handler(_timer, _context, _services) {
-    throw notImplemented('credential refresh (single-flight OAuth refresh of credentials expiring soon)');
+  async handler(_timer, context, services) {
+    const trace = continueTrace(undefined);
+    const logger = services.logger.child({ function: 'TokenRefresher', invocationId: context.invocationId, traceId: trace.traceId });
+    const summary = await refreshExpiringTokens({ ...services, logger });
+    logger.info('token refresh run', { ...summary });
   },
 };

@@ -12,6 +12,7 @@ import type { Logger } from '../observability/logger';
 import { registerIntegrationRoutes } from './integration-routes';
 import { registerDeadLetterRoutes } from './dead-letter-routes';
 import { registerWebhookRoutes } from './webhook-routes';
+import { registerCredentialRoutes } from './credential-routes';
 
 export interface AdminRequest {
   method: string;
@@ -38,6 +39,7 @@ export function createAdminRouter(): AdminRouter {
   registerIntegrationRoutes(router);
   registerDeadLetterRoutes(router);
   registerWebhookRoutes(router);
+  registerCredentialRoutes(router);
   return router;
 }
 

@@ -15,6 +15,7 @@ import type { AppServices } from '../runtime/services';
 import type { Logger } from '../observability/logger';
 import type { Stored } from '../storage/integrations-repository';
 import { runFinishedEvent } from '../events/run-events';
+import { markNeedsReauth } from '../runtime/refresh-tokens';
 
 type InboundDeps = Pick<AppServices, 'integrations' | 'runs' | 'metrics' | 'settings' | 'events'> & { logger: Logger; now(): Date };
 
@@ -86,6 +87,8 @@ export async function handleInboundJob(deps: InboundDeps, job: SyncJobMessage, d
       throw error;
     }
     log.error('sync run failed', { error, code: error.code });
+    // The provider refused the credential for good: stop this integration's syncs until a person reconnects it.
+    if (error.code === 'auth_revoked') await markNeedsReauth({ ...deps, logger: log }, job.tenantId, job.integrationId, error.message, deps.now());
     deps.metrics.increment('sync_runs_failed', 1, { code: error.code });
     if (lastDelivery && error.retryable) deps.metrics.increment('dead_letters');
     await announce(await finish('failed', error), lastDelivery && error.retryable);

@@ -2,7 +2,8 @@
  * `npm run bench -- ratelimit [seconds-per-run] [repetitions]`: three-level atomic decisions per second at
  * saturation and latency at a moderate offered load (5,000/s) of the Redis limiter, against
  * rate-limiter-flexible's three-level RateLimiterUnion (RateLimiterRedis × 3, ioredis) on the same private
- * redis-server in the same run. Runs are interleaved and figures are medians over the repetitions.
+ * redis-server in the same run. The contenders take turns in 250 ms slices (so that other load on a shared
+ * machine falls on both alike) and figures are medians over the repetitions.
  * `acquire_per_s` is the whole product path (RateLimiter.acquire: override and adaptive caches, Redis
  * failover guard) for a Notion call, whose levels are the same three. The `*_us_per_decision` figures
  * (process CPU and Redis command time per decision) are less sensitive to other load on a shared machine;
@@ -39,24 +40,40 @@ async function redisCommandUs(redis: Redis): Promise<number> {
 
 /** Closed loop: IN_FLIGHT callers back to back for durationMs. */
 async function saturate(decide: Decide, durationMs: number, redis: Redis): Promise<Saturation> {
-  let done = 0;
+  const [result] = await interleaved([decide], durationMs, durationMs, redis);
+  return result!;
+}
+
+/**
+ * Closed loops for several contenders, taking turns in short slices until each had `totalMs`, so that
+ * load from other processes on a shared machine falls on all of them alike.
+ */
+async function interleaved(decides: Decide[], totalMs: number, sliceMs: number, redis: Redis): Promise<Saturation[]> {
+  const totals = decides.map(() => ({ done: 0, ms: 0, cpuUs: 0, redisUs: 0 }));
   let i = 0;
-  const redisBefore = await redisCommandUs(redis);
-  const cpuBefore = process.cpuUsage();
-  const start = performance.now();
-  const deadline = start + durationMs;
-  await Promise.all(
-    Array.from({ length: IN_FLIGHT }, async () => {
-      while (performance.now() < deadline) {
-        await decide(i++);
-        done++;
-      }
-    }),
-  );
-  const elapsedS = (performance.now() - start) / 1000;
-  const cpu = process.cpuUsage(cpuBefore);
-  const redisUs = (await redisCommandUs(redis)) - redisBefore;
-  return { perS: done / elapsedS, nodeCpuUs: (cpu.user + cpu.system) / done, redisUs: redisUs / done };
+  for (let elapsed = 0; elapsed < totalMs; elapsed += sliceMs) {
+    for (let d = 0; d < decides.length; d++) {
+      const decide = decides[d]!;
+      const total = totals[d]!;
+      const redisBefore = await redisCommandUs(redis);
+      const cpuBefore = process.cpuUsage();
+      const start = performance.now();
+      const deadline = start + sliceMs;
+      await Promise.all(
+        Array.from({ length: IN_FLIGHT }, async () => {
+          while (performance.now() < deadline) {
+            await decide(i++);
+            total.done++;
+          }
+        }),
+      );
+      total.ms += performance.now() - start;
+      const cpu = process.cpuUsage(cpuBefore);
+      total.cpuUs += cpu.user + cpu.system;
+      total.redisUs += (await redisCommandUs(redis)) - redisBefore;
+    }
+  }
+  return totals.map((total) => ({ perS: total.done / (total.ms / 1000), nodeCpuUs: total.cpuUs / total.done, redisUs: total.redisUs / total.done }));
 }
 
 /**
@@ -129,9 +146,10 @@ export default async function run(args: string[]): Promise<void> {
     const loop = monitorEventLoopDelay({ resolution: 1 });
     const get: Decide = (i) => ours.get(`b:t:${i % KEYS}`);
     for (let r = 0; r < repetitions; r++) {
-      runs.ours.push(await saturate(oursDecide, runMs, stats));
-      runs.peer.push(await saturate(peerDecide, runMs, stats));
-      runs.acquire.push(await saturate(acquire, runMs, stats));
+      const [oursRun, peerRun, acquireRun] = await interleaved([oursDecide, peerDecide, acquire], runMs, 250, stats);
+      runs.ours.push(oursRun!);
+      runs.peer.push(peerRun!);
+      runs.acquire.push(acquireRun!);
       loop.reset();
       loop.enable();
       const latencies = await offered(oursDecide, MODERATE_PER_S, runMs);

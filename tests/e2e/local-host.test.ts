@@ -52,12 +52,12 @@ describe('local host', () => {
       const found = items.find((item: { id: string; status: string }) => item.id === runId && item.status !== 'queued' && item.status !== 'running');
       return found;
     });
-    // The page pipeline is a later piece of work: the run fails and says so, it does not pretend to succeed.
-    expect(run).toMatchObject({ id: runId, status: 'failed', lastError: { code: 'not_implemented' } });
+    // No repositories configured: the run fails and says why, it does not pretend to succeed.
+    expect(run).toMatchObject({ id: runId, status: 'failed', lastError: { code: 'configuration', target: 'options.repositories' } });
     expect(run.traceId).toBe('0af7651916cd43dd8448eb211c80319c');
     expect(lines.some((line) => line.includes('0af7651916cd43dd8448eb211c80319c') && line.includes('SyncInboundWorker'))).toBe(true);
     const events = host.services.eventLog!.list('e2e', { integrationId: created.id });
-    expect(events).toEqual([expect.objectContaining({ type: 'sync.run_failed', severity: 'error', traceId: '0af7651916cd43dd8448eb211c80319c', data: expect.objectContaining({ runId, errorCode: 'not_implemented' }) })]);
+    expect(events).toEqual([expect.objectContaining({ type: 'sync.run_failed', severity: 'error', traceId: '0af7651916cd43dd8448eb211c80319c', data: expect.objectContaining({ runId, errorCode: 'configuration' }) })]);
   });
 
   it('runs the scheduler timer: a due integration gets a scheduled run', async () => {

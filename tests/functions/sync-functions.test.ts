@@ -2,7 +2,6 @@
 import { syncScheduler } from '../../functions/SyncScheduler';
 import { syncInboundWorker } from '../../functions/SyncInboundWorker';
 import { syncOutboundWorker } from '../../functions/SyncOutboundWorker';
-import { tokenRefresher } from '../../functions/TokenRefresher';
 import { createTestServices, type TestServices } from '../support/test-services';
 import { invocation } from '../support/invoke';
 import { newIntegration } from '../../shared/domain/integration';
@@ -71,11 +70,12 @@ describe('SyncInboundWorker', () => {
     return invocation('SyncInboundWorker', { messageId: message.messageId, deliveryCount, sessionId: 'x', applicationProperties: message.applicationProperties });
   }
 
-  it('loads the integration, marks the run running, and fails it visibly while the page pipeline is not built', async () => {
+  it('loads the integration, runs the page, and fails the run with a clear error when the integration is misconfigured', async () => {
     const { run, message } = await startedRun('t-in', 'in-1');
     await syncInboundWorker.handler(message.body, context(message), t.services);
     const stored = await t.services.runs.get('t-in', 'in-1', run.id);
-    expect(stored).toMatchObject({ status: 'failed', lastError: { code: 'not_implemented' } });
+    // A GitHub integration without repositories cannot sync: a permanent error, not a retry loop.
+    expect(stored).toMatchObject({ status: 'failed', lastError: { code: 'configuration', target: 'options.repositories' } });
     expect(stored!.startedAt).toBeDefined();
     expect(stored!.finishedAt).toBeDefined();
     // The trace started by the request is the trace the worker logged under.
@@ -118,8 +118,4 @@ describe('not yet built steps fail visibly', () => {
     expect(isAppError(error) && error.code).toBe('not_implemented');
   });
 
-  it('TokenRefresher fails with not_implemented', async () => {
-    const error = await tokenRefresher.handler(timer, invocation('TokenRefresher'), t.services).catch((thrown: unknown) => thrown);
-    expect(isAppError(error) && error.code).toBe('not_implemented');
-  });
 });
