@@ -93,6 +93,8 @@ export interface Integration {
   providerOptions: Record<string, unknown>;
   baseUrl?: string;
   webhook?: WebhookConfig;
+  /** When the OAuth connect flow last stored a credential. */
+  connectedAt?: string;
   /** When the scheduler should next start an incremental sync (ISO-8601 UTC). */
   nextSyncAt: string;
   lastScheduledAt?: string;

@@ -17,10 +17,10 @@ describe('verifierFor / eventParserFor', () => {
   });
 
   it('verifies a GitHub delivery end to end and parses its targets', async () => {
-    const body = JSON.stringify({ action: 'opened', issue: { id: 42 } });
+    const body = JSON.stringify({ action: 'opened', issue: { id: 42, number: 42 }, repository: { full_name: 'acme/widgets' } });
     const request = requestOf(body, { 'X-Hub-Signature-256': signGithub(body, 's3cret'), 'X-GitHub-Delivery': 'g-1', 'X-GitHub-Event': 'issues' }, ['s3cret'], NOW);
     await expect(verifierFor('github')(request)).resolves.toMatchObject({ ok: true, deliveryId: 'g-1' });
-    expect(eventParserFor('github')(request)).toEqual({ ok: true, deliveryId: 'g-1', events: [{ kind: 'records', entity: 'issues', ids: ['42'], operation: 'upsert' }] });
+    expect(eventParserFor('github')(request)).toEqual({ ok: true, deliveryId: 'g-1', events: [{ kind: 'records', entity: 'issues', ids: ['acme/widgets#42'], operation: 'upsert' }] });
   });
 
   it('passes the Slack tolerance through', async () => {

@@ -28,6 +28,8 @@ it('starts on embedded defaults, serves health, and exits cleanly on SIGINT', as
       if (status !== 200) await new Promise((resolve) => setTimeout(resolve, 200));
     }
     expect(status).toBe(200);
+    // Demo mode finishes starting its sandboxes just after the HTTP side answers.
+    while (Date.now() - started < 30_000 && !output.includes('local host ready')) await new Promise((resolve) => setTimeout(resolve, 100));
     const keyFile = join(dataDir, 'admin-api-key');
     expect(statSync(keyFile).mode & 0o777).toBe(0o600);
     expect(output).toContain('local host ready');
