@@ -212,6 +212,18 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
           value: string(schedulerMaxClaimsPerTick)
         }
         {
+          name: 'RATE_LIMIT_MAX_WAIT_MS'
+          value: '10000'
+        }
+        {
+          name: 'WEBHOOK_TENANT_RATE_PER_S'
+          value: '1000'
+        }
+        {
+          name: 'ADMIN_TENANT_RATE_PER_S'
+          value: '50'
+        }
+        {
           name: 'TOKEN_REFRESH_MARGIN_MINUTES'
           value: '15'
         }

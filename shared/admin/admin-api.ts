@@ -5,6 +5,7 @@
 import type { HttpResponseInit } from '@azure/functions';
 import { Router } from '../http/router';
 import { errorResponse } from '../http/responses';
+import { AppError } from '../errors/app-error';
 import type { AppServices } from '../runtime/services';
 import type { AdminPrincipal } from '../http/admin-auth';
 import type { TraceContext } from '../observability/correlation';
@@ -13,6 +14,7 @@ import { registerIntegrationRoutes } from './integration-routes';
 import { registerDeadLetterRoutes } from './dead-letter-routes';
 import { registerWebhookRoutes } from './webhook-routes';
 import { registerCredentialRoutes } from './credential-routes';
+import { registerRateLimitRoutes } from './rate-limit-routes';
 
 export interface AdminRequest {
   method: string;
@@ -40,6 +42,7 @@ export function createAdminRouter(): AdminRouter {
   registerDeadLetterRoutes(router);
   registerWebhookRoutes(router);
   registerCredentialRoutes(router);
+  registerRateLimitRoutes(router);
   return router;
 }
 
@@ -49,6 +52,11 @@ export async function handleAdminRequest(services: AppServices, request: AdminRe
   const logger = services.logger.child({ traceId: trace.traceId, route: `${request.method} admin/${request.path}` });
   try {
     const principal = await services.adminAuth.authenticate(request.header);
+    const tenantId = /^tenants\/([^/]+)/.exec(request.path)?.[1];
+    if (tenantId) {
+      const inbound = await services.rateLimiter.checkInbound('admin', decodeURIComponent(tenantId));
+      if (!inbound.allowed) throw new AppError('rate_limited', 'too many admin requests for this tenant', { retryAfterMs: inbound.retryAfterMs });
+    }
     return await router.dispatch(request.method, request.path, { services, request, principal, trace, logger });
   } catch (error) {
     return errorResponse(error, logger);

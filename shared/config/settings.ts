@@ -73,6 +73,10 @@ export const settingsSchema = z.object({
   SYNC_DEFAULT_INTERVAL_MINUTES: positiveInt.max(10_080).default(60),
   SCHEDULER_MAX_CLAIMS_PER_TICK: positiveInt.max(10_000).default(500),
 
+  RATE_LIMIT_MAX_WAIT_MS: positiveInt.max(300_000).default(10_000),
+  WEBHOOK_TENANT_RATE_PER_S: positiveInt.max(1_000_000).default(1000),
+  ADMIN_TENANT_RATE_PER_S: positiveInt.max(100_000).default(50),
+
   KEY_VAULT_URL: z.url().optional(),
   LOCAL_SECRETS_KEY: z.string().regex(/^[A-Za-z0-9+/]{43}=$/, 'must be 32 bytes, base64').optional(),
   TOKEN_REFRESH_MARGIN_MINUTES: positiveInt.max(24 * 60).default(15),
@@ -125,6 +129,9 @@ export const SETTING_DOCS: Record<keyof RawSettings, SettingDoc> = {
   TOKEN_REFRESH_SCHEDULE: { description: 'NCRONTAB of TokenRefresher', defaultText: '0 */5 * * * * (every 5 minutes)', azure: true },
   SYNC_DEFAULT_INTERVAL_MINUTES: { description: 'sync interval of an integration that sets none', defaultText: '60', azure: true },
   SCHEDULER_MAX_CLAIMS_PER_TICK: { description: 'due integrations claimed per scheduler run', defaultText: '500', azure: true },
+  RATE_LIMIT_MAX_WAIT_MS: { description: 'longest wait for a rate-limit turn inside one call; beyond it the sync page is rescheduled', defaultText: '10000', azure: true },
+  WEBHOOK_TENANT_RATE_PER_S: { description: 'webhook deliveries accepted per second per tenant (burst twice that); more get 429 with Retry-After', defaultText: '1000', azure: true },
+  ADMIN_TENANT_RATE_PER_S: { description: 'admin API requests per second per tenant (burst twice that); more get 429 with Retry-After', defaultText: '50', azure: true },
   KEY_VAULT_URL: { description: 'Key Vault holding every credential (one secret each)', defaultText: 'unset: an AES-256-GCM encrypted file in LOCAL_DATA_DIR', azure: true },
   LOCAL_SECRETS_KEY: { description: 'key of the local encrypted secret file (32 bytes, base64)', defaultText: 'unset: generated into LOCAL_DATA_DIR/secrets.key (0600)', azure: false },
   TOKEN_REFRESH_MARGIN_MINUTES: { description: 'TokenRefresher refreshes OAuth tokens expiring within this margin', defaultText: '15', azure: true },
@@ -161,6 +168,7 @@ export interface Settings {
   sync: { defaultIntervalMinutes: number; maxClaimsPerTick: number };
   events: { kind: 'eventgrid'; topicEndpoint: string; topicKey?: string } | { kind: 'local' };
   demo: { enabled: boolean; records: number };
+  rateLimit: { maxWaitMs: number; webhookPerS: number; adminPerS: number };
   secrets: { keyVaultUrl?: string; localKeyBase64?: string; refreshMarginMs: number };
   pipeline: { pageSize: number; maxDeleteShare: number; requestTimeoutMs: number };
   azureClientId?: string;
@@ -234,6 +242,7 @@ export function parseSettings(env: Record<string, string | undefined>): Settings
     schedules: { sync: raw.SYNC_SCHEDULE, tokenRefresh: raw.TOKEN_REFRESH_SCHEDULE },
     sync: { defaultIntervalMinutes: raw.SYNC_DEFAULT_INTERVAL_MINUTES, maxClaimsPerTick: raw.SCHEDULER_MAX_CLAIMS_PER_TICK },
     events: raw.EVENTGRID_TOPIC_ENDPOINT ? { kind: 'eventgrid', topicEndpoint: raw.EVENTGRID_TOPIC_ENDPOINT, topicKey: raw.EVENTGRID_TOPIC_KEY } : { kind: 'local' },
+    rateLimit: { maxWaitMs: raw.RATE_LIMIT_MAX_WAIT_MS, webhookPerS: raw.WEBHOOK_TENANT_RATE_PER_S, adminPerS: raw.ADMIN_TENANT_RATE_PER_S },
     secrets: { keyVaultUrl: raw.KEY_VAULT_URL, localKeyBase64: raw.LOCAL_SECRETS_KEY, refreshMarginMs: raw.TOKEN_REFRESH_MARGIN_MINUTES * 60_000 },
     pipeline: { pageSize: raw.SYNC_PAGE_SIZE, maxDeleteShare: raw.SYNC_MAX_DELETE_SHARE, requestTimeoutMs: raw.PROVIDER_REQUEST_TIMEOUT_MS },
     demo: { enabled: !inAzureFunctions && (raw.DEMO_MODE ?? true), records: raw.DEMO_RECORDS },

@@ -57,6 +57,8 @@ export interface SyncJobMessage {
   cursor?: string;
   /** Targeted syncs (webhooks): the provider ids to fetch. */
   ids?: string[];
+  /** Failed attempts of this page so far (rescheduled copies carry it). */
+  attempt?: number;
 }
 
 export const syncJobMessageSchema = z.object({
@@ -69,6 +71,7 @@ export const syncJobMessageSchema = z.object({
   entity: z.string().optional(),
   cursor: z.string().optional(),
   ids: z.array(z.string()).optional(),
+  attempt: z.number().int().min(0).optional(),
 });
 
 /** The body of a `sync-outbound` message: one changed shard to push. */

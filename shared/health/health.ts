@@ -37,7 +37,7 @@ async function check(name: string, probe: () => Promise<unknown>): Promise<Depen
   }
 }
 
-export async function checkHealth(services: Pick<AppServices, 'store' | 'queue' | 'blob' | 'redis'>): Promise<HealthReport> {
+export async function checkHealth(services: Pick<AppServices, 'store' | 'queue' | 'blob' | 'redis' | 'rateLimiter'>): Promise<HealthReport> {
   const probes: Promise<DependencyCheck>[] = [
     check('cosmos', () => services.store.ping()),
     check('queue', () => services.queue.ping()),
@@ -45,6 +45,13 @@ export async function checkHealth(services: Pick<AppServices, 'store' | 'queue' 
   ];
   const redis = services.redis;
   if (redis) probes.push(check('redis', () => redis.ping()));
+  // Degraded means the limiter fell back to local, conservative limits because Redis is unreachable.
+  probes.push(
+    check('ratelimit', async () => {
+      const health = services.rateLimiter.health();
+      if (health.degraded) throw new Error(health.message ?? 'running on the local fallback limiter');
+    }),
+  );
   const checks = await Promise.all(probes);
   return { status: checks.every((entry) => entry.ok) ? 'ok' : 'degraded', checks };
 }

@@ -25,8 +25,7 @@ import { SyncStateRepository } from '../storage/sync-state-repository';
 import { createDefaultRegistry, type AdapterRegistry } from '../adapters/registry';
 import type { Container } from '@azure/cosmos';
 import { webhookSecretSource } from './integration-credentials';
-import type { AdapterHooks } from '../sync/adapter-factory';
-import type { Integration } from '../domain/integration';
+import { createRateLimiter, type RateLimiter } from '../ratelimit';
 
 export interface AppServices {
   settings: Settings;
@@ -40,8 +39,8 @@ export interface AppServices {
   conflicts: Container;
   credentials: Credentials;
   adapters: AdapterRegistry;
-  /** Rate-limiter hooks around every provider request of an integration. */
-  adapterHooks(integration: Integration): AdapterHooks;
+  /** Paces every outbound provider call and the inbound webhook and admin traffic per tenant. */
+  rateLimiter: RateLimiter;
   queue: QueueSender;
   deadLetters: DeadLetterAccess;
   /** Present when the embedded queue is in use (local host, tests): dead letters and depth live here. */
@@ -63,7 +62,6 @@ export interface ServiceOverrides {
   logger?: Logger;
   now?: () => Date;
   webhookSecrets?: WebhookSecretSource;
-  adapterHooks?: (integration: Integration) => AdapterHooks;
 }
 
 export async function createServices(settings: Settings, overrides: ServiceOverrides = {}): Promise<AppServices> {
@@ -94,6 +92,21 @@ export async function createServices(settings: Settings, overrides: ServiceOverr
     redis,
     redisKeyPrefix: settings.redis.keyPrefix,
   });
+  const rateLimiter = createRateLimiter({
+    redis,
+    keyPrefix: settings.redis.keyPrefix,
+    maxWaitMs: settings.rateLimit.maxWaitMs,
+    inbound: {
+      webhook: { kind: 'rate', limit: settings.rateLimit.webhookPerS, windowMs: 1000, burst: settings.rateLimit.webhookPerS * 2 },
+      admin: { kind: 'rate', limit: settings.rateLimit.adminPerS, windowMs: 1000, burst: settings.rateLimit.adminPerS * 2 },
+    },
+    failover: {
+      onHealthChange: (health) =>
+        health.degraded
+          ? logger.warn('rate limiter: Redis unavailable, using the local limiter with conservative limits', { message: health.message })
+          : logger.info('rate limiter: back on Redis'),
+    },
+  });
   const eventLog = settings.events.kind === 'local' ? new LocalEventLog() : undefined;
   const events: EventPublisher =
     eventLog ?? new EventGridPublisher({ topicEndpoint: (settings.events as { topicEndpoint: string }).topicEndpoint, topicKey: (settings.events as { topicKey?: string }).topicKey, azureClientId: settings.azureClientId });
@@ -110,7 +123,7 @@ export async function createServices(settings: Settings, overrides: ServiceOverr
     conflicts: store.containers.conflicts,
     credentials,
     adapters: createDefaultRegistry(),
-    adapterHooks: overrides.adapterHooks ?? (() => ({})),
+    rateLimiter,
     queue,
     deadLetters: queue,
     embeddedQueue,
@@ -123,6 +136,7 @@ export async function createServices(settings: Settings, overrides: ServiceOverr
     deliveryLog: new DeliveryLog(store.containers.webhookDeliveries, redis, settings.redis.keyPrefix, logger),
     now: overrides.now ?? (() => new Date()),
     close: async () => {
+      await rateLimiter.close();
       await queue.close();
       redis?.disconnect();
       store.dispose();

@@ -10,6 +10,7 @@ import { AppError, notImplemented, toAppError } from '../errors/app-error';
 import type { Integration } from '../domain/integration';
 import { emptyCounters, type RunCounters, type SyncJobMessage, type SyncRun } from '../domain/sync-run';
 import type { PageOutcome } from './inbound-pipeline';
+import { QUEUES } from '../messaging/queues';
 import type { DeliveryInfo } from '../messaging/queue-port';
 import type { AppServices } from '../runtime/services';
 import type { Logger } from '../observability/logger';
@@ -17,7 +18,7 @@ import type { Stored } from '../storage/integrations-repository';
 import { runFinishedEvent } from '../events/run-events';
 import { markNeedsReauth } from '../runtime/refresh-tokens';
 
-type InboundDeps = Pick<AppServices, 'integrations' | 'runs' | 'metrics' | 'settings' | 'events'> & { logger: Logger; now(): Date };
+type InboundDeps = Pick<AppServices, 'integrations' | 'runs' | 'metrics' | 'settings' | 'events' | 'queue'> & { logger: Logger; now(): Date };
 
 /** The page pipeline (fetch → transform → dedupe → shard → conflicts → save → checkpoint). */
 export type PagePipeline = (integration: Stored<Integration>, job: SyncJobMessage) => Promise<PageOutcome>;
@@ -40,6 +41,15 @@ function withPage(run: SyncRun, page: number, outcome: PageOutcome): SyncRun {
 
 export type InboundOutcome = 'completed' | 'failed' | 'retry';
 
+const RETRY_BASE_MS = 1000;
+const RETRY_CAP_MS = 5 * 60_000;
+
+/** Capped exponential backoff with jitter, never sooner than the provider asked (Retry-After). */
+export function retryDelayMs(attempt: number, retryAfterMs = 0, random: () => number = Math.random): number {
+  const exponential = Math.min(RETRY_CAP_MS, RETRY_BASE_MS * 2 ** (attempt - 1));
+  return Math.max(retryAfterMs, Math.round(exponential * (0.5 + random() / 2)));
+}
+
 export async function handleInboundJob(deps: InboundDeps, job: SyncJobMessage, delivery: DeliveryInfo, pipeline: PagePipeline = pipelineNotBuilt): Promise<InboundOutcome> {
   const log = deps.logger.child({ runId: job.runId, integrationId: job.integrationId, tenantId: job.tenantId, page: job.page, deliveryCount: delivery.deliveryCount });
   const finish = (status: SyncRun['status'], error?: AppError) =>
@@ -49,6 +59,12 @@ export async function handleInboundJob(deps: InboundDeps, job: SyncJobMessage, d
       finishedAt: deps.now().toISOString(),
       ...(error ? { lastError: { code: error.code, message: error.message, ...(error.target ? { target: error.target } : {}) } } : {}),
     }));
+
+  const maxAttempts = deps.settings.queueLimits.maxDeliveryCount;
+  // The page's last attempt already failed the run: its redeliveries only carry it to the dead-letter queue.
+  if ((job.attempt ?? 0) + 1 >= maxAttempts && delivery.deliveryCount > 1) {
+    throw new AppError('transient', `page ${job.page} of run ${job.runId} failed ${maxAttempts} times; kept for the dead-letter queue`);
+  }
 
   const integration = await deps.integrations.get(job.tenantId, job.integrationId);
   if (!integration) {
@@ -80,11 +96,23 @@ export async function handleInboundJob(deps: InboundDeps, job: SyncJobMessage, d
     return 'completed';
   } catch (thrown) {
     const error = toAppError(thrown);
-    const lastDelivery = delivery.deliveryCount >= deps.settings.queueLimits.maxDeliveryCount;
+    const attempt = (job.attempt ?? 0) + 1;
+    const lastDelivery = attempt >= maxAttempts || delivery.deliveryCount >= maxAttempts;
     if (error.retryable && !lastDelivery) {
+      // A later, scheduled copy of the page instead of holding the function or redelivering at once.
+      const delayMs = retryDelayMs(attempt, error.retryAfterMs);
+      await deps.queue.send(QUEUES.syncInbound.name, [
+        {
+          messageId: `${job.runId}:${job.page}:a${attempt}`,
+          sessionId: job.integrationId,
+          body: { ...job, attempt },
+          scheduledEnqueueTimeUtc: new Date(deps.now().getTime() + delayMs),
+          applicationProperties: delivery.applicationProperties,
+        },
+      ]);
       deps.metrics.increment('page_retries');
-      log.warn('page failed; it will be delivered again', { error });
-      throw error;
+      log.warn('page failed; rescheduled', { error, attempt, delayMs });
+      return 'retry';
     }
     log.error('sync run failed', { error, code: error.code });
     // The provider refused the credential for good: stop this integration's syncs until a person reconnects it.

@@ -38,7 +38,7 @@ export interface WebhookSecretSource {
   storePendingToken(integration: Stored<Integration>, token: string): Promise<void>;
 }
 
-type ReceiverDeps = Pick<AppServices, 'integrations' | 'runs' | 'queue' | 'logger' | 'metrics' | 'settings' | 'now' | 'blob' | 'deliveryLog' | 'webhookSecrets'>;
+type ReceiverDeps = Pick<AppServices, 'integrations' | 'runs' | 'queue' | 'logger' | 'metrics' | 'settings' | 'now' | 'blob' | 'deliveryLog' | 'webhookSecrets' | 'rateLimiter'>;
 
 const NOT_FOUND_BODY = { error: { code: 'not_found', message: 'no such webhook endpoint' } };
 
@@ -62,6 +62,11 @@ export async function receiveWebhook(deps: ReceiverDeps, webhook: IncomingWebhoo
       return json(404, NOT_FOUND_BODY);
     }
     const provider = scheme.provider as WebhookProviderId;
+    const inbound = await deps.rateLimiter.checkInbound('webhook', integration.tenantId);
+    if (!inbound.allowed) {
+      count('rate_limited');
+      throw new AppError('rate_limited', 'too many webhook deliveries for this tenant', { retryAfterMs: inbound.retryAfterMs });
+    }
     const secrets = await deps.webhookSecrets.secretsFor(integration);
     const settings = verifierSettingsFor(scheme, { headers: webhook.header, urlSecret: webhook.urlSecret });
     const result = await verifierFor(provider)({ rawBody: webhook.rawBody, headers: webhook.header, secrets, now: webhook.receivedAt }, settings);

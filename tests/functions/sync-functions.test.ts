@@ -94,18 +94,39 @@ describe('SyncInboundWorker', () => {
     expect(isAppError(error) && error.code).toBe('validation');
   });
 
-  it('rethrows a retryable failure for redelivery, and fails the run on the last delivery', async () => {
+  it('reschedules a retryable failure with backoff, and fails the run on the last attempt', async () => {
     const { run, message } = await startedRun('t-in', 'in-3');
-    const { handleInboundJob } = await import('../../shared/sync/inbound-job');
+    const { handleInboundJob, retryDelayMs } = await import('../../shared/sync/inbound-job');
     const { AppError } = await import('../../shared/errors/app-error');
-    const flaky = async () => {
-      throw new AppError('transient', 'provider 503');
+    const flaky = async (): Promise<never> => {
+      throw new AppError('rate_limited', 'provider 429', { retryAfterMs: 30_000 });
     };
     const deps = { ...t.services } as AppServices;
-    await expect(handleInboundJob(deps, message.body, { messageId: message.messageId, deliveryCount: 1, applicationProperties: {} }, flaky)).rejects.toMatchObject({ code: 'transient' });
+    const delivery = { messageId: message.messageId, deliveryCount: 1, applicationProperties: {} };
+    await expect(handleInboundJob(deps, message.body, delivery, flaky)).resolves.toBe('retry');
     expect((await t.services.runs.get('t-in', 'in-3', run.id))!.status).toBe('running');
-    await expect(handleInboundJob(deps, message.body, { messageId: message.messageId, deliveryCount: 10, applicationProperties: {} }, flaky)).rejects.toMatchObject({ code: 'transient' });
-    expect(await t.services.runs.get('t-in', 'in-3', run.id)).toMatchObject({ status: 'failed', lastError: { code: 'transient', message: 'provider 503' } });
+    // The copy is scheduled no sooner than the provider's Retry-After (this test's clock is fixed).
+    const copy = t.services.embeddedQueue!.receive(inbound)!;
+    t.services.embeddedQueue!.complete(inbound, copy.lockToken);
+    expect(copy.body).toMatchObject({ attempt: 1, page: 0, runId: run.id });
+    expect(copy.scheduledEnqueueTimeUtc!.getTime() - clock.getTime()).toBeGreaterThanOrEqual(30_000);
+    const last = { ...message.body, attempt: 9 };
+    await expect(handleInboundJob(deps, last, delivery, flaky)).rejects.toMatchObject({ code: 'rate_limited' });
+    expect(await t.services.runs.get('t-in', 'in-3', run.id)).toMatchObject({ status: 'failed', lastError: { code: 'rate_limited', message: 'provider 429' } });
+    // Its redeliveries do not run the page again; they carry it to the dead-letter queue.
+    let ran = false;
+    await expect(handleInboundJob(deps, last, { ...delivery, deliveryCount: 2 }, async () => { ran = true; throw new Error('unreachable'); })).rejects.toMatchObject({ code: 'transient' });
+    expect(ran).toBe(false);
+    expect(t.services.eventLog!.list('t-in', { type: 'sync.page_dead_lettered', integrationId: 'in-3' })).toHaveLength(1);
+  });
+
+  it('backs off exponentially with jitter, capped, and never sooner than Retry-After', async () => {
+    const { retryDelayMs } = await import('../../shared/sync/inbound-job');
+    expect(retryDelayMs(1, 0, () => 1)).toBe(1000);
+    expect(retryDelayMs(3, 0, () => 1)).toBe(4000);
+    expect(retryDelayMs(3, 0, () => 0)).toBe(2000);
+    expect(retryDelayMs(30, 0, () => 1)).toBe(300_000);
+    expect(retryDelayMs(1, 45_000, () => 1)).toBe(45_000);
   });
 });
 
