@@ -2,7 +2,7 @@ import { FUNCTIONS } from './manifest';
 import { parseSettings } from '../shared/config/settings';
 
 describe('function manifest', () => {
-  it('describes the seven functions with the triggers the issue spells out', () => {
+  it('describes every function with the triggers the issues spell out', () => {
     const settings = parseSettings({});
     const described = FUNCTIONS.map((f) => {
       if (f.trigger === 'http') return [f.name, 'http', f.methods.join(','), f.route];
@@ -17,6 +17,7 @@ describe('function manifest', () => {
       ['WebhookReceiver', 'http', 'POST', 'webhooks/{provider}/{integrationId}'],
       ['Health', 'http', 'GET', 'health'],
       ['AdminApi', 'http', 'GET,POST,PUT,PATCH,DELETE', 'admin/{*path}'],
+      ['OAuthCallback', 'http', 'GET', 'oauth/callback'],
     ]);
   });
 

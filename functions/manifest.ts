@@ -7,5 +7,6 @@ import { tokenRefresher } from './TokenRefresher';
 import { webhookReceiver } from './WebhookReceiver';
 import { health } from './Health';
 import { adminApi } from './AdminApi';
+import { oauthCallback } from './OAuthCallback';
 
-export const FUNCTIONS: readonly FunctionDefinition[] = [syncScheduler, syncInboundWorker, syncOutboundWorker, tokenRefresher, webhookReceiver, health, adminApi];
+export const FUNCTIONS: readonly FunctionDefinition[] = [syncScheduler, syncInboundWorker, syncOutboundWorker, tokenRefresher, webhookReceiver, health, adminApi, oauthCallback];

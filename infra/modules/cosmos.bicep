@@ -232,6 +232,30 @@ resource conflicts 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/container
   }
 }
 
+// Notification channels, routing rules and the delivery record (sent, failed with its reason, held), per tenant.
+// Delivery records carry a per-item ttl, so the container enables TTL without a default expiry.
+resource notifications 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers@2024-05-15' = {
+  parent: database
+  name: 'notifications'
+  properties: {
+    resource: {
+      id: 'notifications'
+      partitionKey: {
+        paths: [
+          '/tenantId'
+        ]
+        kind: 'Hash'
+      }
+      defaultTtl: -1
+      indexingPolicy: {
+        indexingMode: 'consistent'
+        includedPaths: defaultIncludedPaths
+        excludedPaths: defaultExcludedPaths
+      }
+    }
+  }
+}
+
 // Receipt log for delivery dedupe and replay; expires by TTL.
 resource webhookDeliveries 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers@2024-05-15' = {
   parent: database

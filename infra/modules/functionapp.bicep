@@ -244,8 +244,33 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
           value: keyVaultUri
         }
         {
+          // The default host name is <name>.azurewebsites.net; set a custom domain here when one is bound.
+          name: 'PUBLIC_BASE_URL'
+          value: 'https://${name}.azurewebsites.net'
+        }
+        {
           name: 'EVENTGRID_TOPIC_ENDPOINT'
           value: eventGridEndpoint
+        }
+        {
+          name: 'NOTIFY_DIGEST_SCHEDULE'
+          value: '0 0 * * * *'
+        }
+        {
+          name: 'NOTIFY_DEDUPE_WINDOW_MS'
+          value: '900000'
+        }
+        {
+          name: 'NOTIFY_SEND_TIMEOUT_MS'
+          value: '10000'
+        }
+        {
+          name: 'NOTIFY_MAX_ATTEMPTS'
+          value: '4'
+        }
+        {
+          name: 'NOTIFY_MAX_RETRY_WAIT_MS'
+          value: '30000'
         }
       ]
     }

@@ -15,6 +15,7 @@ import { registerDeadLetterRoutes } from './dead-letter-routes';
 import { registerWebhookRoutes } from './webhook-routes';
 import { registerCredentialRoutes } from './credential-routes';
 import { registerRateLimitRoutes } from './rate-limit-routes';
+import { registerOAuthRoutes } from './oauth-routes';
 
 export interface AdminRequest {
   method: string;
@@ -43,6 +44,7 @@ export function createAdminRouter(): AdminRouter {
   registerWebhookRoutes(router);
   registerCredentialRoutes(router);
   registerRateLimitRoutes(router);
+  registerOAuthRoutes(router);
   return router;
 }
 

@@ -77,6 +77,8 @@ export const settingsSchema = z.object({
   WEBHOOK_TENANT_RATE_PER_S: positiveInt.max(1_000_000).default(1000),
   ADMIN_TENANT_RATE_PER_S: positiveInt.max(100_000).default(50),
 
+  PUBLIC_BASE_URL: z.url().optional(),
+
   KEY_VAULT_URL: z.url().optional(),
   LOCAL_SECRETS_KEY: z.string().regex(/^[A-Za-z0-9+/]{43}=$/, 'must be 32 bytes, base64').optional(),
   TOKEN_REFRESH_MARGIN_MINUTES: positiveInt.max(24 * 60).default(15),
@@ -87,6 +89,13 @@ export const settingsSchema = z.object({
 
   EVENTGRID_TOPIC_ENDPOINT: z.url().optional(),
   EVENTGRID_TOPIC_KEY: optionalString,
+
+  NOTIFY_DIGEST_SCHEDULE: ncrontab.default('0 0 * * * *'),
+  NOTIFY_DEDUPE_WINDOW_MS: positiveInt.max(7 * 24 * 3_600_000).default(15 * 60_000),
+  NOTIFY_SEND_TIMEOUT_MS: positiveInt.max(120_000).default(10_000),
+  NOTIFY_MAX_ATTEMPTS: positiveInt.max(10).default(4),
+  NOTIFY_MAX_RETRY_WAIT_MS: positiveInt.max(600_000).default(30_000),
+  NOTIFY_SLACK_API_URL: z.url().default('https://slack.com/api'),
 
   DEMO_MODE: bool.optional(),
   DEMO_RECORDS: positiveInt.max(1_000_000).default(1000),
@@ -132,6 +141,7 @@ export const SETTING_DOCS: Record<keyof RawSettings, SettingDoc> = {
   RATE_LIMIT_MAX_WAIT_MS: { description: 'longest wait for a rate-limit turn inside one call; beyond it the sync page is rescheduled', defaultText: '10000', azure: true },
   WEBHOOK_TENANT_RATE_PER_S: { description: 'webhook deliveries accepted per second per tenant (burst twice that); more get 429 with Retry-After', defaultText: '1000', azure: true },
   ADMIN_TENANT_RATE_PER_S: { description: 'admin API requests per second per tenant (burst twice that); more get 429 with Retry-After', defaultText: '50', azure: true },
+  PUBLIC_BASE_URL: { description: 'public URL of the app (OAuth redirect URI base), e.g. https://<app>.azurewebsites.net', defaultText: 'http://localhost:PORT', azure: true },
   KEY_VAULT_URL: { description: 'Key Vault holding every credential (one secret each)', defaultText: 'unset: an AES-256-GCM encrypted file in LOCAL_DATA_DIR', azure: true },
   LOCAL_SECRETS_KEY: { description: 'key of the local encrypted secret file (32 bytes, base64)', defaultText: 'unset: generated into LOCAL_DATA_DIR/secrets.key (0600)', azure: false },
   TOKEN_REFRESH_MARGIN_MINUTES: { description: 'TokenRefresher refreshes OAuth tokens expiring within this margin', defaultText: '15', azure: true },
@@ -140,6 +150,12 @@ export const SETTING_DOCS: Record<keyof RawSettings, SettingDoc> = {
   PROVIDER_REQUEST_TIMEOUT_MS: { description: 'timeout of each provider API request', defaultText: '30000', azure: true },
   EVENTGRID_TOPIC_ENDPOINT: { description: 'Event Grid topic for engine events (CloudEvents)', defaultText: 'unset: the local event log', azure: true },
   EVENTGRID_TOPIC_KEY: { description: 'Event Grid topic key; leave unset in Azure to use the managed identity', defaultText: 'unset', azure: false },
+  NOTIFY_DIGEST_SCHEDULE: { description: 'NCRONTAB of NotificationDigest (hourly and daily notification digests)', defaultText: '0 0 * * * * (every hour)', azure: true },
+  NOTIFY_DEDUPE_WINDOW_MS: { description: 'a repeated alert (same tenant, rule, channel, event type, integration, error) is sent once within this window', defaultText: '900000 (15 minutes)', azure: true },
+  NOTIFY_SEND_TIMEOUT_MS: { description: 'timeout of each Slack or Teams request', defaultText: '10000', azure: true },
+  NOTIFY_MAX_ATTEMPTS: { description: 'attempts per notification (429 and 5xx are retried); then it is recorded as failed with its reason', defaultText: '4', azure: true },
+  NOTIFY_MAX_RETRY_WAIT_MS: { description: 'longest Retry-After or backoff a notification send waits for; longer: recorded as failed (rate_limited)', defaultText: '30000', azure: true },
+  NOTIFY_SLACK_API_URL: { description: 'Slack Web API base URL for chat.postMessage channels (sandboxes point it elsewhere)', defaultText: 'https://slack.com/api', azure: false },
   DEMO_MODE: { description: 'start the five provider sandboxes with a demo tenant (local host only)', defaultText: 'true locally, false in Azure', azure: false },
   DEMO_RECORDS: { description: 'seeded records per entity in each demo sandbox', defaultText: '1000', azure: false },
   AZURE_CLIENT_ID: { description: 'client id of the user-assigned managed identity used by DefaultAzureCredential', defaultText: 'unset: system identity / developer login', azure: true },
@@ -168,9 +184,11 @@ export interface Settings {
   sync: { defaultIntervalMinutes: number; maxClaimsPerTick: number };
   events: { kind: 'eventgrid'; topicEndpoint: string; topicKey?: string } | { kind: 'local' };
   demo: { enabled: boolean; records: number };
+  publicBaseUrl: string;
   rateLimit: { maxWaitMs: number; webhookPerS: number; adminPerS: number };
   secrets: { keyVaultUrl?: string; localKeyBase64?: string; refreshMarginMs: number };
   pipeline: { pageSize: number; maxDeleteShare: number; requestTimeoutMs: number };
+  notifications: { digestSchedule: string; dedupeWindowMs: number; sendTimeoutMs: number; maxAttempts: number; maxRetryWaitMs: number; slackApiUrl: string };
   azureClientId?: string;
   appInsightsConnectionString?: string;
   inAzureFunctions: boolean;
@@ -242,9 +260,18 @@ export function parseSettings(env: Record<string, string | undefined>): Settings
     schedules: { sync: raw.SYNC_SCHEDULE, tokenRefresh: raw.TOKEN_REFRESH_SCHEDULE },
     sync: { defaultIntervalMinutes: raw.SYNC_DEFAULT_INTERVAL_MINUTES, maxClaimsPerTick: raw.SCHEDULER_MAX_CLAIMS_PER_TICK },
     events: raw.EVENTGRID_TOPIC_ENDPOINT ? { kind: 'eventgrid', topicEndpoint: raw.EVENTGRID_TOPIC_ENDPOINT, topicKey: raw.EVENTGRID_TOPIC_KEY } : { kind: 'local' },
+    publicBaseUrl: raw.PUBLIC_BASE_URL ?? `http://localhost:${raw.PORT}`,
     rateLimit: { maxWaitMs: raw.RATE_LIMIT_MAX_WAIT_MS, webhookPerS: raw.WEBHOOK_TENANT_RATE_PER_S, adminPerS: raw.ADMIN_TENANT_RATE_PER_S },
     secrets: { keyVaultUrl: raw.KEY_VAULT_URL, localKeyBase64: raw.LOCAL_SECRETS_KEY, refreshMarginMs: raw.TOKEN_REFRESH_MARGIN_MINUTES * 60_000 },
     pipeline: { pageSize: raw.SYNC_PAGE_SIZE, maxDeleteShare: raw.SYNC_MAX_DELETE_SHARE, requestTimeoutMs: raw.PROVIDER_REQUEST_TIMEOUT_MS },
+    notifications: {
+      digestSchedule: raw.NOTIFY_DIGEST_SCHEDULE,
+      dedupeWindowMs: raw.NOTIFY_DEDUPE_WINDOW_MS,
+      sendTimeoutMs: raw.NOTIFY_SEND_TIMEOUT_MS,
+      maxAttempts: raw.NOTIFY_MAX_ATTEMPTS,
+      maxRetryWaitMs: raw.NOTIFY_MAX_RETRY_WAIT_MS,
+      slackApiUrl: raw.NOTIFY_SLACK_API_URL.replace(/\/+$/, ''),
+    },
     demo: { enabled: !inAzureFunctions && (raw.DEMO_MODE ?? true), records: raw.DEMO_RECORDS },
     azureClientId: raw.AZURE_CLIENT_ID,
     appInsightsConnectionString: raw.APPLICATIONINSIGHTS_CONNECTION_STRING,

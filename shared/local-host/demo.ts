@@ -12,6 +12,8 @@ import { startSandbox, type RunningSandbox } from '../sandboxes';
 import { notionIds } from '../sandboxes/notion/data';
 import { channelIds } from '../sandboxes/slack/workspace';
 import { credentialRef } from '../runtime/integration-credentials';
+import { saveOAuthApp } from '../oauth/oauth-apps';
+import { OAUTH_PROVIDERS, SANDBOX_OAUTH_PATHS } from '../oauth/providers';
 
 export const DEMO_TENANT = 'demo';
 const SEED = 1;
@@ -32,33 +34,26 @@ export interface DemoEnvironment {
   stop(): Promise<void>;
 }
 
-/** Each sandbox's token endpoint and how its client authenticates there (as the real provider's). */
-const TOKEN_ENDPOINTS: Record<ProviderId, { path: string; clientAuth: 'basic' | 'body' }> = {
-  github: { path: '/login/oauth/access_token', clientAuth: 'body' },
-  salesforce: { path: '/services/oauth2/token', clientAuth: 'body' },
-  notion: { path: '/v1/oauth/token', clientAuth: 'basic' },
-  slack: { path: '/api/oauth.v2.access', clientAuth: 'body' },
-  google: { path: '/token', clientAuth: 'body' },
-};
-
 /** The sandboxes' registered OAuth client (public test values, valid only against the sandboxes). */
 const SANDBOX_CLIENT = { clientId: 'sandbox-client', clientSecret: 'sandbox-client-secret' };
 
 /** The demo integration's API credential (OAuth, refreshable at its sandbox) and webhook secret. */
 async function storeDemoCredentials(services: AppServices, integration: Integration, sandbox: RunningSandbox, webhookSecret: string): Promise<void> {
   const tokens = sandbox.control.issueToken({ expiresInMs: 24 * 3600_000 });
-  const endpoint = TOKEN_ENDPOINTS[integration.provider];
+  const paths = SANDBOX_OAUTH_PATHS[integration.provider];
   await services.credentials.service.put(credentialRef(integration, 'api'), {
     type: 'oauth2_authorization_code',
     provider: integration.provider,
-    tokenEndpoint: `${sandbox.url}${endpoint.path}`,
+    tokenEndpoint: `${sandbox.url}${paths.token}`,
     ...SANDBOX_CLIENT,
-    clientAuth: endpoint.clientAuth,
+    clientAuth: OAUTH_PROVIDERS[integration.provider].clientAuth,
     accessToken: tokens.accessToken,
     refreshToken: tokens.refreshToken,
     expiresAt: new Date(tokens.expiresAt).toISOString(),
   });
   await services.credentials.service.setWebhookSecret(credentialRef(integration, 'webhook'), webhookSecret, 0);
+  // The OAuth connect flow of the demo points at the sandbox's authorize and token endpoints.
+  await saveOAuthApp(services.credentials, integration.provider, { ...SANDBOX_CLIENT, authorizeUrl: `${sandbox.url}${paths.authorize}`, tokenUrl: `${sandbox.url}${paths.token}` });
 }
 
 export async function startDemo(services: AppServices, hostUrl: string, records: number): Promise<DemoEnvironment> {

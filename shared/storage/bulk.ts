@@ -11,7 +11,10 @@ const CHUNK = 100;
 
 export type UpsertDoc = { id: string } & Record<string, unknown>;
 
-export async function bulkUpsert(container: Container, partitionKey: (doc: UpsertDoc) => string, docs: UpsertDoc[]): Promise<void> {
+/** What a bulk write needs of a container (an in-memory stand-in can offer just this). */
+export type BulkContainer = { items: Pick<Container['items'], 'bulk'> };
+
+export async function bulkUpsert(container: BulkContainer, partitionKey: (doc: UpsertDoc) => string, docs: UpsertDoc[]): Promise<void> {
   for (let start = 0; start < docs.length; start += CHUNK) {
     const chunk = docs.slice(start, start + CHUNK);
     const operations: OperationInput[] = chunk.map((doc) => ({ operationType: BulkOperationType.Upsert, partitionKey: partitionKey(doc), resourceBody: doc as JSONObject }));

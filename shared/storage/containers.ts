@@ -9,6 +9,7 @@ export const CONTAINERS = {
   syncRuns: { name: 'sync-runs', partitionKey: '/integrationId' },
   conflicts: { name: 'conflicts', partitionKey: '/tenantId' },
   webhookDeliveries: { name: 'webhook-deliveries', partitionKey: '/integrationId' },
+  notifications: { name: 'notifications', partitionKey: '/tenantId' },
 } as const;
 
 export type ContainerKey = keyof typeof CONTAINERS;

@@ -43,6 +43,9 @@ export function shardIdFor(integrationId: string, entity: string, externalId: st
   return `sh-${createHash('sha256').update(`${integrationId}|${entity}|${externalId}`).digest('hex').slice(0, 32)}`;
 }
 
+/** What the inbound page pipeline needs of the shard store (ShardsRepository, or an in-memory one in benchmarks). */
+export type ShardStore = Pick<ShardsRepository, 'getMany' | 'upsertMany'>;
+
 export class ShardsRepository {
   constructor(private readonly container: Container) {}
 

@@ -41,6 +41,9 @@ export function recordStateId(entity: string, externalId: string): string {
   return `rec-${createHash('sha256').update(`${entity}|${externalId}`).digest('hex').slice(0, 32)}`;
 }
 
+/** What the inbound page pipeline needs of the sync-state store (SyncStateRepository, or an in-memory one). */
+export type SyncStateStore = Pick<SyncStateRepository, 'checkpoint' | 'saveCheckpoint' | 'records' | 'saveRecords' | 'unseenSince'>;
+
 export class SyncStateRepository {
   constructor(private readonly container: Container) {}
 

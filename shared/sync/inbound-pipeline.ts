@@ -13,16 +13,12 @@ import { emptyCounters } from '../domain/sync-run';
 import { QUEUES } from '../messaging/queues';
 import type { QueueSender } from '../messaging/queue-port';
 import type { Stored } from '../storage/integrations-repository';
-import type { SyncStateRepository } from '../storage/sync-state-repository';
-import type { ShardsRepository } from '../storage/shards-repository';
 import { policyForStrategyName } from '../conflicts';
 import type { RecordError } from '../mapping';
 import { writePage, type PageWriterDeps } from './page-writer';
 
 export interface PipelineDeps extends PageWriterDeps {
   queue: QueueSender;
-  shards: ShardsRepository;
-  syncState: SyncStateRepository;
   /** Builds the provider adapter of an integration (auth, limiter hooks, base URL). */
   adapterFor(integration: Stored<Integration>): ProviderAdapter;
   limits: { pageSize: number; maxDeleteShare: number };

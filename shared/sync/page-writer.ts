@@ -10,15 +10,14 @@ import type { RunCounters } from '../domain/sync-run';
 import { transformPage, contentHash, type ConversionSchema, type MappedRecord, type RecordError } from '../mapping';
 import { buildConflictDocument, mergeRecord, type CompiledPolicy, type ConflictDocument } from '../conflicts';
 import { emptyCounters } from '../domain/sync-run';
-import { recordStateId, type RecordState, type SyncStateRepository } from '../storage/sync-state-repository';
-import { shardIdFor, type Shard, type ShardsRepository } from '../storage/shards-repository';
-import { bulkUpsert, type UpsertDoc } from '../storage/bulk';
-import type { Container } from '@azure/cosmos';
+import { recordStateId, type RecordState, type SyncStateStore } from '../storage/sync-state-repository';
+import { shardIdFor, type Shard, type ShardStore } from '../storage/shards-repository';
+import { bulkUpsert, type BulkContainer, type UpsertDoc } from '../storage/bulk';
 
 export interface PageWriterDeps {
-  shards: ShardsRepository;
-  syncState: SyncStateRepository;
-  conflicts: Container;
+  shards: ShardStore;
+  syncState: SyncStateStore;
+  conflicts: BulkContainer;
   now(): Date;
 }
 

@@ -1,0 +1,21 @@
+/** OAuthCallback: GET /api/oauth/callback, where a provider sends a person back after consent. Answers a page. */
+import type { HttpFunction } from '../definition';
+import { completeOAuth } from '../../shared/oauth/connect';
+import { connectDeps, oauthRedirectUri } from '../../shared/oauth/wiring';
+import { htmlPage } from '../../shared/http/html';
+
+export const oauthCallback: HttpFunction = {
+  name: 'OAuthCallback',
+  trigger: 'http',
+  methods: ['GET'],
+  route: 'oauth/callback',
+  async handler(request, _context, services) {
+    const result = await completeOAuth(connectDeps(services), request.query, oauthRedirectUri(services.settings));
+    if (!result.ok) {
+      services.logger.warn('OAuth callback refused', { status: result.status, reason: result.reason });
+      return htmlPage(result.status, 'Not connected', result.reason);
+    }
+    services.logger.info('OAuth connect completed', { tenantId: result.tenantId, integrationId: result.integrationId });
+    return htmlPage(200, 'Connected', `Integration ${result.integrationId} is connected. You can close this window.`);
+  },
+};

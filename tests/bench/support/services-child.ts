@@ -1,0 +1,66 @@
+/**
+ * Starts tests/bench/support/services-process.ts as a child Node process (cosmosdb-server and optionally a
+ * sandbox), waits for its settings, and stops it by its own pid.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import type { IssuedTokens, SandboxOptions } from '../../../shared/sandboxes/common/types';
+
+export interface ServicesOptions {
+  sandbox?: SandboxOptions & { provider: string };
+}
+
+export interface ChildReady {
+  type: 'ready';
+  cosmos: Record<string, string>;
+  sandbox?: { url: string; tokens: IssuedTokens };
+}
+
+export type ChildRequest = { type: 'stop' } | { type: 'stats' };
+
+export interface ServicesChild {
+  cosmos: Record<string, string>;
+  sandbox?: { url: string; tokens: IssuedTokens };
+  /** The child's RSS (MB) and how many requests its sandbox answered. */
+  stats(): Promise<{ rssMb: number; calls: number }>;
+  stop(): Promise<void>;
+}
+
+const START_TIMEOUT_MS = 120_000;
+
+export async function startServicesChild(options: ServicesOptions): Promise<ServicesChild> {
+  const child: ChildProcess = fork(join(__dirname, 'services-process.ts'), [JSON.stringify(options)], {
+    execArgv: ['--import', 'tsx', '--max-old-space-size=4096'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const ready = await new Promise<ChildReady>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('services child did not start in time')), START_TIMEOUT_MS);
+    child.once('exit', (code) => reject(new Error(`services child exited with ${code}`)));
+    child.on('message', (message: ChildReady) => {
+      if (message.type !== 'ready') return;
+      clearTimeout(timer);
+      resolve(message);
+    });
+  });
+  return {
+    cosmos: ready.cosmos,
+    sandbox: ready.sandbox,
+    stats: () =>
+      new Promise((resolve) => {
+        const onMessage = (message: { type: string; rssMb: number; calls: number }) => {
+          if (message.type !== 'stats') return;
+          child.off('message', onMessage);
+          resolve({ rssMb: message.rssMb, calls: message.calls });
+        };
+        child.on('message', onMessage);
+        child.send({ type: 'stats' } satisfies ChildRequest);
+      }),
+    stop: async () => {
+      if (child.exitCode !== null) return;
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.send({ type: 'stop' } satisfies ChildRequest);
+      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5000).unref())]);
+      if (child.exitCode === null) child.kill('SIGKILL');
+    },
+  };
+}

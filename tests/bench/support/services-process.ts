@@ -1,0 +1,37 @@
+/**
+ * Child-process entry for the benchmarks: cosmosdb-server and, optionally, one provider sandbox, so that the
+ * benchmark process holds only the local host (its RSS is the "instance" figure, and the stand-ins for Cosmos
+ * and the provider, which are remote in Azure, do not share its event loop). Talks to the parent over IPC:
+ * it sends `ready` with the settings, answers `stats` with its RSS, and exits on `stop` or when the parent goes.
+ */
+import { startEmbeddedCosmos } from '../../../shared/local-host/embedded-services';
+import { startSandbox, type RunningSandbox } from '../../../shared/sandboxes';
+import type { ChildReady, ChildRequest, ServicesOptions } from './services-child';
+
+async function main(): Promise<void> {
+  const options = JSON.parse(process.argv[2] ?? '{}') as ServicesOptions;
+  const cosmos = await startEmbeddedCosmos();
+  let sandbox: RunningSandbox | undefined;
+  if (options.sandbox) {
+    const { provider, ...rest } = options.sandbox;
+    sandbox = await startSandbox(provider, rest);
+  }
+  const stop = async () => {
+    await sandbox?.stop();
+    await cosmos.stop();
+    process.exit(0);
+  };
+  process.on('disconnect', () => void stop());
+  process.on('message', (message: ChildRequest) => {
+    if (message.type === 'stop') void stop();
+    if (message.type === 'stats') process.send!({ type: 'stats', rssMb: process.memoryUsage().rss / 2 ** 20, calls: sandbox?.control.calls().total ?? 0 });
+  });
+  const tokens = sandbox?.control.issueToken({ expiresInMs: 24 * 3600_000 });
+  const ready: ChildReady = { type: 'ready', cosmos: cosmos.settings, ...(sandbox && tokens ? { sandbox: { url: sandbox.url, tokens } } : {}) };
+  process.send!(ready);
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,89 @@
+/**
+ * The OAuth connect flow through the local host's real routes against a provider sandbox: start (admin),
+ * the provider's authorize endpoint (redirect with a code), the callback (state check, PKCE exchange,
+ * credential stored, integration connected); denied consent, a replayed state and a forged state store nothing.
+ */
+import { startLocalHost, type LocalHost } from '../../shared/local-host/local-host';
+import { testEnv, TEST_ADMIN_KEY } from '../support/test-services';
+import { credentialRef } from '../../shared/runtime/integration-credentials';
+
+jest.setTimeout(60_000);
+
+let host: LocalHost;
+beforeAll(async () => {
+  host = await startLocalHost({ env: testEnv({ DEMO_MODE: 'true', DEMO_RECORDS: '5' }), useProcessEnv: false, timers: false });
+});
+afterAll(async () => host?.stop());
+
+type JsonResponse = Omit<Response, 'json'> & { json(): Promise<any> };
+const admin = (path: string, init: RequestInit = {}): Promise<JsonResponse> =>
+  fetch(`${host.url}/api/admin/${path}`, { ...init, headers: { 'x-api-key': TEST_ADMIN_KEY, 'content-type': 'application/json' } });
+
+async function createIntegration(name: string): Promise<string> {
+  const created = await (await admin('tenants/acme/integrations', { method: 'POST', body: JSON.stringify({ provider: 'github', name }) })).json();
+  return created.id;
+}
+
+async function start(id: string): Promise<URL> {
+  const started = await admin(`tenants/acme/integrations/${id}/oauth/start`, { method: 'POST' });
+  expect(started.status).toBe(200);
+  return new URL((await started.json()).authorizeUrl);
+}
+
+/** What the person's browser does: open the authorize URL and follow the redirect back to us. */
+async function consent(authorizeUrl: URL): Promise<URL> {
+  const answer = await fetch(authorizeUrl, { redirect: 'manual' });
+  expect(answer.status).toBe(302);
+  return new URL(answer.headers.get('location')!);
+}
+
+/** The callback as the browser sends it (the host listens on 127.0.0.1; the redirect names localhost). */
+const callback = (redirect: URL) => fetch(`${host.url}${redirect.pathname}${redirect.search}`);
+
+describe('OAuth connect', () => {
+  it('connects an integration: PKCE, signed state, credential stored, never shown', async () => {
+    const id = await createIntegration('oauth ok');
+    const authorizeUrl = await start(id);
+    expect(authorizeUrl.searchParams.get('code_challenge_method')).toBe('S256');
+    expect(authorizeUrl.searchParams.get('redirect_uri')).toMatch(/\/api\/oauth\/callback$/);
+    const redirect = await consent(authorizeUrl);
+    const page = await callback(redirect);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('Connected');
+    const read = await host.services.credentials.service.read(credentialRef({ tenantId: 'acme', id }, 'api'));
+    expect(read!.doc.credential).toMatchObject({ type: 'oauth2_authorization_code', provider: 'github' });
+    expect((await host.services.integrations.get('acme', id))!.connectedAt).toEqual(expect.any(String));
+    const shown = await (await admin(`tenants/acme/integrations/${id}/credentials`)).text();
+    expect(shown).toContain('oauth2_authorization_code');
+    if (read!.doc.credential.type === 'oauth2_authorization_code') expect(shown).not.toContain(read!.doc.credential.accessToken);
+
+    // The same callback again: the state was spent.
+    const replay = await callback(redirect);
+    expect(replay.status).toBe(400);
+    expect(await replay.text()).toContain('already used');
+  });
+
+  it('stores nothing when consent is denied, the state is forged, or the code is bad', async () => {
+    const id = await createIntegration('oauth refused');
+    const denied = new URL(`${host.url}/api/oauth/callback`);
+    denied.searchParams.set('error', 'access_denied');
+    denied.searchParams.set('state', (await start(id)).searchParams.get('state')!);
+    expect((await fetch(denied)).status).toBe(400);
+
+    const forged = await consent(await start(id));
+    const [payload] = forged.searchParams.get('state')!.split('.');
+    forged.searchParams.set('state', `${payload}.AAAA${'A'.repeat(39)}`);
+    expect((await callback(forged)).status).toBe(400);
+
+    const badCode = await consent(await start(id));
+    badCode.searchParams.set('code', 'not-a-code');
+    const page = await callback(badCode);
+    expect(page.status).toBe(502);
+    expect(await host.services.credentials.service.read(credentialRef({ tenantId: 'acme', id }, 'api'))).toBeUndefined();
+  });
+
+  it('answers 404 when another tenant starts the flow', async () => {
+    const id = await createIntegration('oauth isolation');
+    expect((await admin(`tenants/globex/integrations/${id}/oauth/start`, { method: 'POST' })).status).toBe(404);
+  });
+});
