@@ -212,6 +212,14 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
           value: string(schedulerMaxClaimsPerTick)
         }
         {
+          name: 'OUTBOUND_SCAN_OVERLAP_SECONDS'
+          value: '60'
+        }
+        {
+          name: 'OUTBOUND_SCAN_MAX_PER_TICK'
+          value: '500'
+        }
+        {
           name: 'RATE_LIMIT_MAX_WAIT_MS'
           value: '10000'
         }

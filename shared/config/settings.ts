@@ -72,6 +72,8 @@ export const settingsSchema = z.object({
   TOKEN_REFRESH_SCHEDULE: ncrontab.default('0 */5 * * * *'),
   SYNC_DEFAULT_INTERVAL_MINUTES: positiveInt.max(10_080).default(60),
   SCHEDULER_MAX_CLAIMS_PER_TICK: positiveInt.max(10_000).default(500),
+  OUTBOUND_SCAN_OVERLAP_SECONDS: positiveInt.max(3600).default(60),
+  OUTBOUND_SCAN_MAX_PER_TICK: positiveInt.max(10_000).default(500),
 
   RATE_LIMIT_MAX_WAIT_MS: positiveInt.max(300_000).default(10_000),
   WEBHOOK_TENANT_RATE_PER_S: positiveInt.max(1_000_000).default(1000),
@@ -138,6 +140,8 @@ export const SETTING_DOCS: Record<keyof RawSettings, SettingDoc> = {
   TOKEN_REFRESH_SCHEDULE: { description: 'NCRONTAB of TokenRefresher', defaultText: '0 */5 * * * * (every 5 minutes)', azure: true },
   SYNC_DEFAULT_INTERVAL_MINUTES: { description: 'sync interval of an integration that sets none', defaultText: '60', azure: true },
   SCHEDULER_MAX_CLAIMS_PER_TICK: { description: 'due integrations claimed per scheduler run', defaultText: '500', azure: true },
+  OUTBOUND_SCAN_OVERLAP_SECONDS: { description: 'the changed-shard scan re-reads this far behind its checkpoint (clock skew, late commits); duplicates are dropped by message id', defaultText: '60', azure: true },
+  OUTBOUND_SCAN_MAX_PER_TICK: { description: 'changed shards enqueued for push per scheduler run (all integrations together)', defaultText: '500', azure: true },
   RATE_LIMIT_MAX_WAIT_MS: { description: 'longest wait for a rate-limit turn inside one call; beyond it the sync page is rescheduled', defaultText: '10000', azure: true },
   WEBHOOK_TENANT_RATE_PER_S: { description: 'webhook deliveries accepted per second per tenant (burst twice that); more get 429 with Retry-After', defaultText: '1000', azure: true },
   ADMIN_TENANT_RATE_PER_S: { description: 'admin API requests per second per tenant (burst twice that); more get 429 with Retry-After', defaultText: '50', azure: true },
@@ -182,6 +186,7 @@ export interface Settings {
     | { mode: 'entra'; issuer: string; audience: string; jwksUrl: string };
   schedules: { sync: string; tokenRefresh: string };
   sync: { defaultIntervalMinutes: number; maxClaimsPerTick: number };
+  outbound: { scanOverlapMs: number; scanMaxPerTick: number };
   events: { kind: 'eventgrid'; topicEndpoint: string; topicKey?: string } | { kind: 'local' };
   demo: { enabled: boolean; records: number };
   publicBaseUrl: string;
@@ -259,6 +264,7 @@ export function parseSettings(env: Record<string, string | undefined>): Settings
     adminAuth,
     schedules: { sync: raw.SYNC_SCHEDULE, tokenRefresh: raw.TOKEN_REFRESH_SCHEDULE },
     sync: { defaultIntervalMinutes: raw.SYNC_DEFAULT_INTERVAL_MINUTES, maxClaimsPerTick: raw.SCHEDULER_MAX_CLAIMS_PER_TICK },
+    outbound: { scanOverlapMs: raw.OUTBOUND_SCAN_OVERLAP_SECONDS * 1000, scanMaxPerTick: raw.OUTBOUND_SCAN_MAX_PER_TICK },
     events: raw.EVENTGRID_TOPIC_ENDPOINT ? { kind: 'eventgrid', topicEndpoint: raw.EVENTGRID_TOPIC_ENDPOINT, topicKey: raw.EVENTGRID_TOPIC_KEY } : { kind: 'local' },
     publicBaseUrl: raw.PUBLIC_BASE_URL ?? `http://localhost:${raw.PORT}`,
     rateLimit: { maxWaitMs: raw.RATE_LIMIT_MAX_WAIT_MS, webhookPerS: raw.WEBHOOK_TENANT_RATE_PER_S, adminPerS: raw.ADMIN_TENANT_RATE_PER_S },

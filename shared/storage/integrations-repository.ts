@@ -74,6 +74,21 @@ export class IntegrationsRepository {
     return findIntegrationForWebhook(this.container, integrationId);
   }
 
+  /** Cross-tenant, for SyncScheduler's outbound scan only: enabled integrations that push local changes. */
+  async findPushingAcrossTenants(limit: number): Promise<Stored<Integration>[]> {
+    try {
+      const { resources } = await this.container.items
+        .query<Stored<Integration>>(
+          { query: "SELECT * FROM c WHERE c.enabled = true AND c.status = 'active' AND (c.direction = 'outbound' OR c.direction = 'bidirectional') ORDER BY c.id" },
+          { maxItemCount: limit },
+        )
+        .fetchNext();
+      return resources.slice(0, limit).map(strip);
+    } catch (error) {
+      throw translateCosmosError(error, 'pushing integrations');
+    }
+  }
+
   /** Cross-tenant, for SyncScheduler only: enabled integrations whose next sync time has come. */
   async findDueAcrossTenants(now: Date, limit: number): Promise<Stored<Integration>[]> {
     try {

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import type { Container } from '@azure/cosmos';
 import { bulkUpsert, readMany, type UpsertDoc } from './bulk';
 import { statusOf, translateCosmosError } from './cosmos-client';
-import { stripSystemFields } from './integrations-repository';
+import { stripSystemFields, type Stored } from './integrations-repository';
 
 export interface ExternalRef {
   provider: string;
@@ -37,6 +37,20 @@ export interface Shard {
   updatedAt: string;
   /** Cosmos' modification time (seconds), used by the outbound changed-shard scan. */
   _ts?: number;
+  /** A shard created locally (no external record yet): the integration it is to be created in. */
+  targetIntegrationId?: string;
+  /** The last outbound push failed permanently: what and when (cleared by the next successful push). */
+  pushError?: { integrationId: string; code: string; message: string; at: string };
+}
+
+/** A locally changed shard found by the outbound scan. */
+export interface ChangedShard {
+  id: string;
+  etag: string;
+  ts: number;
+  shardType: string;
+  externalRefs: ExternalRef[];
+  targetIntegrationId?: string;
 }
 
 export function shardIdFor(integrationId: string, entity: string, externalId: string): string {
@@ -49,7 +63,8 @@ export type ShardStore = Pick<ShardsRepository, 'getMany' | 'upsertMany'>;
 export class ShardsRepository {
   constructor(private readonly container: Container) {}
 
-  async get(tenantId: string, shardId: string): Promise<Shard | undefined> {
+  /** The shard with its ETag (for guarded replaces), or undefined when absent or another tenant's. */
+  async get(tenantId: string, shardId: string): Promise<Stored<Shard> | undefined> {
     try {
       const { resource } = await this.container.item(shardId, tenantId).read<Shard & { _etag: string }>();
       return resource && resource.tenantId === tenantId ? stripSystemFields(resource) : undefined;
@@ -62,6 +77,44 @@ export class ShardsRepository {
   async getMany(tenantId: string, shardIds: string[]): Promise<Map<string, Shard>> {
     const found = await readMany<Shard & { _etag: string }>(this.container, tenantId, shardIds);
     return new Map(found.filter((shard) => shard.tenantId === tenantId).map((shard) => [shard.id, stripSystemFields(shard)]));
+  }
+
+  /** Replace guarded by the ETag read earlier: a concurrent change fails with precondition_failed. */
+  async replace(shard: Stored<Shard>): Promise<Stored<Shard>> {
+    const { _etag, _ts, ...body } = shard;
+    void _ts;
+    try {
+      const { resource } = await this.container.item(shard.id, shard.tenantId).replace(body, { accessCondition: { type: 'IfMatch', condition: _etag } });
+      return stripSystemFields(resource as unknown as Stored<Shard>);
+    } catch (error) {
+      throw translateCosmosError(error, `shard ${shard.id}`);
+    }
+  }
+
+  /**
+   * Outbound scan: shards of the given types written by a local edit after `sinceTs` (Cosmos _ts, seconds),
+   * oldest first, at most `limit`. Within one tenant's partition.
+   */
+  async changedLocally(tenantId: string, shardTypes: string[], sinceTs: number, limit: number): Promise<ChangedShard[]> {
+    try {
+      const { resources } = await this.container.items
+        .query<ChangedShard>(
+          {
+            query:
+              "SELECT c.id, c._etag AS etag, c._ts AS ts, c.shardType, c.externalRefs, c.targetIntegrationId FROM c WHERE c.tenantId = @tenantId AND c.lastWrittenBy = 'local' AND c._ts > @since AND ARRAY_CONTAINS(@types, c.shardType) ORDER BY c._ts",
+            parameters: [
+              { name: '@tenantId', value: tenantId },
+              { name: '@since', value: sinceTs },
+              { name: '@types', value: shardTypes },
+            ],
+          },
+          { partitionKey: tenantId, maxItemCount: limit },
+        )
+        .fetchNext();
+      return resources.slice(0, limit);
+    } catch (error) {
+      throw translateCosmosError(error, 'changed shards');
+    }
   }
 
   async upsertMany(shards: Shard[]): Promise<void> {

@@ -2,13 +2,14 @@
  * The `sync-state` container (partition /integrationId): per entity a checkpoint (the cursor the next run
  * starts from, stored only after a run's pages are committed), and per provider record its state: the
  * shard it maps to, the last-synced base snapshot, its content hash, the provider's version, and the last
- * run that saw it (for delete detection by mark and sweep).
+ * run that saw it (for delete detection by mark and sweep). For outbound sync: the changed-shard scan's
+ * checkpoint and, per pushed shard, an outbound ledger entry (what was pushed, and a pending-create marker).
  */
 import { createHash } from 'node:crypto';
 import type { Container } from '@azure/cosmos';
 import { bulkUpsert, readMany, type UpsertDoc } from './bulk';
 import { statusOf, translateCosmosError } from './cosmos-client';
-import { stripSystemFields } from './integrations-repository';
+import { stripSystemFields, type Stored } from './integrations-repository';
 
 export interface EntityCheckpoint {
   id: string;
@@ -35,6 +36,43 @@ export interface RecordState {
   lastSeenRunId: string;
   deleted: boolean;
   updatedAt: string;
+}
+
+/** Where the outbound changed-shard scan of one integration stopped (Cosmos _ts of the newest shard seen). */
+export interface OutboundCheckpoint {
+  id: 'outbound-checkpoint';
+  kind: 'outbound-checkpoint';
+  integrationId: string;
+  tenantId: string;
+  sinceTs: number;
+  updatedAt: string;
+}
+
+/**
+ * The outbound ledger of one shard in one integration: the shard version last settled (so a redelivered
+ * message does nothing), what was pushed (content hash, provider version), and, while a create is in
+ * flight, a marker written BEFORE the provider call so a retry after a crash never creates blindly again.
+ */
+export interface OutboundLedger {
+  id: string;
+  kind: 'outbound';
+  integrationId: string;
+  tenantId: string;
+  shardId: string;
+  entity: string;
+  externalId?: string;
+  /** ETag of the shard version this entry settled. */
+  shardEtag?: string;
+  status: 'pushing' | 'pushed' | 'failed';
+  pendingCreate?: { idempotencyKey: string; data: Record<string, unknown>; startedAt: string; attempts: number };
+  contentHash?: string;
+  providerVersion?: string;
+  lastError?: { code: string; message: string };
+  updatedAt: string;
+}
+
+export function outboundLedgerId(shardId: string): string {
+  return `out-${shardId}`;
 }
 
 export function recordStateId(entity: string, externalId: string): string {
@@ -72,6 +110,47 @@ export class SyncStateRepository {
 
   async saveRecords(states: RecordState[]): Promise<void> {
     await bulkUpsert(this.container, (doc) => String(doc.integrationId), states as unknown as UpsertDoc[]);
+  }
+
+  async outboundCheckpoint(integrationId: string): Promise<OutboundCheckpoint | undefined> {
+    return this.readDoc<OutboundCheckpoint>(integrationId, 'outbound-checkpoint', 'outbound checkpoint');
+  }
+
+  async saveOutboundCheckpoint(checkpoint: Omit<OutboundCheckpoint, 'id' | 'kind'>): Promise<void> {
+    try {
+      await this.container.items.upsert({ ...checkpoint, id: 'outbound-checkpoint', kind: 'outbound-checkpoint' });
+    } catch (error) {
+      throw translateCosmosError(error, 'outbound checkpoint');
+    }
+  }
+
+  async outboundLedger(integrationId: string, shardId: string): Promise<Stored<OutboundLedger> | undefined> {
+    return this.readDoc<Stored<OutboundLedger>>(integrationId, outboundLedgerId(shardId), 'outbound ledger');
+  }
+
+  /**
+   * Writes a ledger entry guarded by the ETag it was read with (none: it must not exist yet). A concurrent
+   * writer makes this fail with precondition_failed (or conflict for two creates), so only one push proceeds.
+   */
+  async saveOutboundLedger(entry: OutboundLedger, etag: string | undefined): Promise<Stored<OutboundLedger>> {
+    try {
+      const { resource } = etag
+        ? await this.container.item(entry.id, entry.integrationId).replace(entry, { accessCondition: { type: 'IfMatch', condition: etag } })
+        : await this.container.items.create(entry);
+      return stripSystemFields(resource as unknown as Stored<OutboundLedger>);
+    } catch (error) {
+      throw translateCosmosError(error, `outbound ledger of shard ${entry.shardId}`);
+    }
+  }
+
+  private async readDoc<T>(integrationId: string, id: string, what: string): Promise<T | undefined> {
+    try {
+      const { resource } = await this.container.item(id, integrationId).read<T & { _etag: string }>();
+      return resource ? (stripSystemFields(resource) as T) : undefined;
+    } catch (error) {
+      if (statusOf(error) === 404) return undefined;
+      throw translateCosmosError(error, what);
+    }
   }
 
   /** Live records of an entity that the given run did not see (delete candidates of a full refresh), bounded. */

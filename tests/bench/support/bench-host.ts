@@ -1,0 +1,96 @@
+/**
+ * The local host for a benchmark, pointed at the Cosmos of a services child, plus one integration per
+ * sandbox with its credentials stored through the credential service as demo mode does (an OAuth credential
+ * issued by the sandbox and a webhook secret).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import type { ProviderId } from '../../../shared/adapters/contract';
+import { newIntegration, type Integration } from '../../../shared/domain/integration';
+import { startLocalHost, type LocalHost } from '../../../shared/local-host/local-host';
+import { OAUTH_PROVIDERS, SANDBOX_OAUTH_PATHS } from '../../../shared/oauth/providers';
+import { credentialRef } from '../../../shared/runtime/integration-credentials';
+import type { IssuedTokens } from '../../../shared/sandboxes/common/types';
+
+export const BENCH_TENANT = 'bench';
+export const BENCH_ADMIN_KEY = `bench-admin-${randomBytes(12).toString('hex')}`;
+
+export async function startBenchHost(cosmos: Record<string, string>, extra: Record<string, string> = {}): Promise<LocalHost & { cleanup(): Promise<void> }> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'ise-bench-'));
+  const host = await startLocalHost({
+    env: {
+      ...cosmos,
+      COSMOS_DATABASE: `bench-${randomBytes(4).toString('hex')}`,
+      ADMIN_API_KEY: BENCH_ADMIN_KEY,
+      LOG_LEVEL: 'warn',
+      LOG_FORMAT: 'json',
+      PORT: '0',
+      DEMO_MODE: 'false',
+      LOCAL_DATA_DIR: dataDir,
+      ...extra,
+    },
+    useProcessEnv: false,
+    timers: false,
+  });
+  return {
+    ...host,
+    cleanup: async () => {
+      await host.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface BenchIntegration {
+  provider: ProviderId;
+  id: string;
+  sandboxUrl: string;
+  tokens: IssuedTokens;
+  webhookSecret: string;
+  entities?: string[];
+  providerOptions?: Record<string, unknown>;
+}
+
+/** The sandboxes' registered OAuth client (public test values, valid only against the sandboxes). */
+const SANDBOX_CLIENT = { clientId: 'sandbox-client', clientSecret: 'sandbox-client-secret' };
+
+export async function createBenchIntegration(host: LocalHost, spec: BenchIntegration): Promise<Integration> {
+  const { services } = host;
+  const integration = await services.integrations.create(
+    newIntegration(
+      BENCH_TENANT,
+      spec.id,
+      { provider: spec.provider, name: `Bench ${spec.provider}`, baseUrl: spec.sandboxUrl, providerOptions: spec.providerOptions ?? {}, ...(spec.entities ? { entities: spec.entities } : {}) },
+      { intervalMinutes: 24 * 60 },
+      services.now(),
+    ),
+  );
+  await services.credentials.service.put(credentialRef(integration, 'api'), {
+    type: 'oauth2_authorization_code',
+    provider: spec.provider,
+    tokenEndpoint: `${spec.sandboxUrl}${SANDBOX_OAUTH_PATHS[spec.provider].token}`,
+    ...SANDBOX_CLIENT,
+    clientAuth: OAUTH_PROVIDERS[spec.provider].clientAuth,
+    accessToken: spec.tokens.accessToken,
+    refreshToken: spec.tokens.refreshToken,
+    expiresAt: new Date(spec.tokens.expiresAt).toISOString(),
+  });
+  await services.credentials.service.setWebhookSecret(credentialRef(integration, 'webhook'), spec.webhookSecret, 0);
+  return integration;
+}
+
+/** Peak RSS of this process, sampled every 100 ms while running. */
+export function rssSampler(): { peakMb(): number; stop(): void } {
+  let peak = process.memoryUsage().rss;
+  const timer = setInterval(() => {
+    peak = Math.max(peak, process.memoryUsage().rss);
+  }, 100);
+  return { peakMb: () => Math.max(peak, process.memoryUsage().rss) / 2 ** 20, stop: () => clearInterval(timer) };
+}
+
+export async function loadAverage(): Promise<string> {
+  const { loadavg } = await import('node:os');
+  return loadavg().map((value) => value.toFixed(2)).join(' ');
+}

@@ -1,0 +1,94 @@
+/**
+ * In-memory stand-ins for what the inbound page pipeline needs of storage (ShardStore, SyncStateStore, the
+ * conflicts container's bulk call) and of the queue, so the pipeline's own cost can be measured without
+ * Cosmos. Documents are copied on write, as a real store serialises them.
+ */
+import type { OperationInput, OperationResponse } from '@azure/cosmos';
+import type { BulkContainer } from '../../../shared/storage/bulk';
+import type { Shard, ShardStore } from '../../../shared/storage/shards-repository';
+import { recordStateId, type EntityCheckpoint, type RecordState, type SyncStateStore } from '../../../shared/storage/sync-state-repository';
+import type { OutgoingMessage, QueueSender } from '../../../shared/messaging/queue-port';
+import type { QueueName } from '../../../shared/messaging/queues';
+
+const copy = <T>(value: T): T => structuredClone(value);
+
+export class MemoryShardStore implements ShardStore {
+  readonly byId = new Map<string, Shard>();
+
+  async getMany(tenantId: string, shardIds: string[]): Promise<Map<string, Shard>> {
+    const out = new Map<string, Shard>();
+    for (const id of shardIds) {
+      const shard = this.byId.get(id);
+      if (shard && shard.tenantId === tenantId) out.set(id, copy(shard));
+    }
+    return out;
+  }
+
+  async upsertMany(shards: Shard[]): Promise<void> {
+    for (const shard of shards) this.byId.set(shard.id, copy(shard));
+  }
+}
+
+export class MemorySyncStateStore implements SyncStateStore {
+  readonly states = new Map<string, RecordState>();
+  readonly checkpoints = new Map<string, EntityCheckpoint>();
+
+  async checkpoint(integrationId: string, entity: string): Promise<EntityCheckpoint | undefined> {
+    const found = this.checkpoints.get(`${integrationId}|${entity}`);
+    return found && copy(found);
+  }
+
+  async saveCheckpoint(checkpoint: Omit<EntityCheckpoint, 'id' | 'kind'>): Promise<void> {
+    this.checkpoints.set(`${checkpoint.integrationId}|${checkpoint.entity}`, { ...copy(checkpoint), id: `checkpoint-${checkpoint.entity}`, kind: 'checkpoint' });
+  }
+
+  async records(integrationId: string, entity: string, externalIds: string[]): Promise<Map<string, RecordState>> {
+    const out = new Map<string, RecordState>();
+    for (const externalId of externalIds) {
+      const state = this.states.get(`${integrationId}|${recordStateId(entity, externalId)}`);
+      if (state) out.set(externalId, copy(state));
+    }
+    return out;
+  }
+
+  async saveRecords(states: RecordState[]): Promise<void> {
+    for (const state of states) this.states.set(`${state.integrationId}|${state.id}`, copy(state));
+  }
+
+  async unseenSince(integrationId: string, entity: string, runId: string, limit: number): Promise<{ unseen: RecordState[]; live: number }> {
+    const unseen: RecordState[] = [];
+    let live = 0;
+    for (const state of this.states.values()) {
+      if (state.integrationId !== integrationId || state.entity !== entity || state.deleted) continue;
+      live++;
+      if (state.lastSeenRunId !== runId && unseen.length < limit) unseen.push(copy(state));
+    }
+    return { unseen, live };
+  }
+}
+
+/** The conflicts container's bulk call: every upsert succeeds and is kept. */
+export function memoryBulkContainer(): BulkContainer & { docs: Map<string, unknown> } {
+  const docs = new Map<string, unknown>();
+  return {
+    docs,
+    items: {
+      bulk: async (operations: OperationInput[]): Promise<OperationResponse[]> =>
+        operations.map((operation) => {
+          const body = (operation as { resourceBody?: { id: string } }).resourceBody;
+          if (body) docs.set(body.id, copy(body));
+          return { statusCode: 200, requestCharge: 0 } as OperationResponse;
+        }),
+    },
+  };
+}
+
+/** Keeps sent messages in order; the benchmark drives the next page itself. */
+export class MemoryQueue implements QueueSender {
+  readonly sent: Array<{ queue: QueueName; message: OutgoingMessage }> = [];
+  async send(queue: QueueName, messages: OutgoingMessage[]): Promise<void> {
+    for (const message of messages) this.sent.push({ queue, message });
+  }
+  async ping(): Promise<void> {}
+  async close(): Promise<void> {}
+}
