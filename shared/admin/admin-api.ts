@@ -16,6 +16,7 @@ import { registerWebhookRoutes } from './webhook-routes';
 import { registerCredentialRoutes } from './credential-routes';
 import { registerRateLimitRoutes } from './rate-limit-routes';
 import { registerOAuthRoutes } from './oauth-routes';
+import { registerShardRoutes } from './shard-routes';
 
 export interface AdminRequest {
   method: string;
@@ -45,6 +46,7 @@ export function createAdminRouter(): AdminRouter {
   registerCredentialRoutes(router);
   registerRateLimitRoutes(router);
   registerOAuthRoutes(router);
+  registerShardRoutes(router);
   return router;
 }
 

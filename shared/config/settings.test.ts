@@ -66,3 +66,10 @@ describe('local.settings.sample.json', () => {
     expect(missing).toEqual([]);
   });
 });
+
+describe('README', () => {
+  it('documents every setting', () => {
+    const readme = require('node:fs').readFileSync(require('node:path').join(__dirname, '../../README.md'), 'utf8') as string;
+    expect(Object.keys(SETTING_DOCS).filter((name) => !readme.includes(`\`${name}\``))).toEqual([]);
+  });
+});

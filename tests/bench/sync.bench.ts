@@ -1,0 +1,141 @@
+/**
+ * `npm run bench -- sync [records] [provider] [pipeline-repetitions]`: a full sync of `records` (default
+ * 100,000) Salesforce Accounts (or GitHub issues: `github`) from the sandbox through the whole product path:
+ * admin API → embedded queue → SyncInboundWorker → adapter over HTTP → page writer → Cosmos (cosmosdb-server)
+ * with SYNC_PAGE_SIZE at the provider's maximum. cosmosdb-server and the sandbox run in a child process (they
+ * are remote services in Azure), so this process is the instance: `peak_rss_mb` is its peak RSS during the run.
+ * `page_p50_ms` / `page_p99_ms`: per page, from the message of page N being sent to that of page N+1 (the last
+ * page: to the run's finishedAt), i.e. queue hop + run bookkeeping + fetch + write.
+ * In the same run, `pipeline_records_per_s`: the same records, already in memory (fetched once through the
+ * real adapter), through the page pipeline (runInboundPage: fetch from memory → transform → merge → write →
+ * checkpoint and delete sweep) over in-memory stores; the median of the repetitions.
+ */
+import { randomBytes } from 'node:crypto';
+import type { ProviderId, ProviderRecord } from '../../shared/adapters/contract';
+import type { SyncJobMessage } from '../../shared/domain/sync-run';
+import type { Integration } from '../../shared/domain/integration';
+import type { Stored } from '../../shared/storage/integrations-repository';
+import { createAdapterFor } from '../../shared/sync/adapter-factory';
+import { runInboundPage } from '../../shared/sync/inbound-pipeline';
+import { QUEUES } from '../../shared/messaging/queues';
+import { emit, percentile } from './emit';
+import { BENCH_ADMIN_KEY, BENCH_TENANT, createBenchIntegration, loadAverage, rssSampler, startBenchHost } from './support/bench-host';
+import { memoryAdapter } from './support/memory-adapter';
+import { MemoryQueue, MemoryShardStore, MemorySyncStateStore, memoryBulkContainer } from './support/memory-stores';
+import { startServicesChild } from './support/services-child';
+
+const BENCH = 'sync';
+const PROVIDERS: Partial<Record<ProviderId, { entity: string; pageSize: number; options: Record<string, unknown> }>> = {
+  salesforce: { entity: 'Account', pageSize: 2000, options: {} },
+  github: { entity: 'issues', pageSize: 100, options: { repositories: ['acme/widgets'] } },
+};
+const RUN_TIMEOUT_MS = 150_000;
+const PIPELINE_TIMEOUT_MS = 60_000;
+
+export default async function syncBench(args: string[]): Promise<void> {
+  const records = Number(args[0] ?? 100_000);
+  const provider = (args[1] ?? 'salesforce') as ProviderId;
+  const repetitions = Number(args[2] ?? 3);
+  const facts = PROVIDERS[provider];
+  if (!facts) throw new Error(`sync bench supports ${Object.keys(PROVIDERS).join(', ')}`);
+
+  const child = await startServicesChild({ sandbox: { provider, records, seed: 1, extra: provider === 'github' ? { comments: 0, rateLimitPerHour: 1_000_000 } : {} } });
+  let pages: ProviderRecord[][] = [];
+  let integration: Stored<Integration> | undefined;
+  try {
+    const host = await startBenchHost(child.cosmos, { SYNC_PAGE_SIZE: String(facts.pageSize), QUEUE_MAX_DELIVERY_COUNT: '3' });
+    try {
+      await createBenchIntegration(host, { provider, id: `bench-${provider}`, sandboxUrl: child.sandbox!.url, tokens: child.sandbox!.tokens, webhookSecret: randomBytes(16).toString('hex'), entities: [facts.entity], providerOptions: facts.options });
+      integration = (await host.services.integrations.get(BENCH_TENANT, `bench-${provider}`))!;
+
+      // Page timing: when each page's message is sent (the next page is sent as the page before ends).
+      const sentAt: number[] = [];
+      const queue = host.services.queue;
+      const send = queue.send.bind(queue);
+      queue.send = async (name, messages, options) => {
+        if (name === QUEUES.syncInbound.name) for (const message of messages) sentAt[(message.body as SyncJobMessage).page] = Date.now();
+        return send(name, messages, options);
+      };
+
+      global.gc?.();
+      const rss = rssSampler();
+      const load = await loadAverage();
+      const startedAt = Date.now();
+      const response = await fetch(`${host.url}/api/admin/tenants/${BENCH_TENANT}/integrations/${integration.id}/sync`, {
+        method: 'POST',
+        headers: { 'x-api-key': BENCH_ADMIN_KEY, 'content-type': 'application/json' },
+        body: JSON.stringify({ mode: 'full' }),
+      });
+      if (response.status !== 202) throw new Error(`sync start answered ${response.status}: ${await response.text()}`);
+      const { runId } = (await response.json()) as { runId: string };
+      let run = await host.services.runs.get(BENCH_TENANT, integration.id, runId);
+      while (run?.status !== 'succeeded' && run?.status !== 'failed') {
+        if (Date.now() - startedAt > RUN_TIMEOUT_MS) throw new Error(`run still ${run?.status} after ${RUN_TIMEOUT_MS} ms (${run?.counters.created} created)`);
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        run = await host.services.runs.get(BENCH_TENANT, integration.id, runId);
+      }
+      rss.stop();
+      if (run.status !== 'succeeded') throw new Error(`run failed: ${JSON.stringify(run.lastError)}`);
+      const finishedAt = Date.parse(run.finishedAt!);
+      const elapsedMs = finishedAt - startedAt;
+      const pageMs = sentAt.map((at, i) => (sentAt[i + 1] ?? finishedAt) - at);
+      const childStats = await child.stats();
+      console.error(
+        `${provider} ${facts.entity}: ${run.counters.created} created in ${run.counters.pages} pages of ${facts.pageSize}, ${elapsedMs} ms; load average at start ${load}, at end ${await loadAverage()}; ` +
+          `services child (cosmosdb-server + sandbox) RSS ${childStats.rssMb.toFixed(0)} MB, sandbox calls ${childStats.calls}`,
+      );
+      emit(BENCH, 'records_per_s', run.counters.created / (elapsedMs / 1000), 'records/s');
+      emit(BENCH, 'page_p50_ms', percentile(pageMs, 50), 'ms');
+      emit(BENCH, 'page_p99_ms', percentile(pageMs, 99), 'ms');
+      emit(BENCH, 'peak_rss_mb', rss.peakMb(), 'MB');
+
+      // The same records into memory through the real adapter (not measured).
+      const adapter = createAdapterFor(host.services)(integration);
+      let cursor: string | undefined;
+      for (let i = 0; i < records / facts.pageSize + 10; i++) {
+        const page = await adapter.fetchChanges({ entity: facts.entity, cursor, pageSize: facts.pageSize });
+        pages.push(page.records);
+        cursor = page.nextCursor;
+        if (page.done) break;
+      }
+    } finally {
+      await host.cleanup();
+    }
+  } finally {
+    await child.stop();
+  }
+
+  const rates: number[] = [];
+  for (let rep = 0; rep < repetitions; rep++) rates.push(await pipelineOnce(integration!, pages, facts.pageSize));
+  console.error(`pipeline alone over in-memory stores: ${rates.map((r) => r.toFixed(0)).join(', ')} records/s; load average ${await loadAverage()}`);
+  emit(BENCH, 'pipeline_records_per_s', percentile(rates, 50), 'records/s');
+  pages = [];
+}
+
+/** One full run through runInboundPage over in-memory stores; records per second. */
+async function pipelineOnce(integration: Stored<Integration>, pages: ProviderRecord[][], pageSize: number): Promise<number> {
+  const queue = new MemoryQueue();
+  const deps = {
+    queue,
+    shards: new MemoryShardStore(),
+    syncState: new MemorySyncStateStore(),
+    conflicts: memoryBulkContainer(),
+    now: () => new Date(),
+    adapterFor: () => memoryAdapter(integration.provider, pages),
+    limits: { pageSize, maxDeleteShare: 0.5 },
+  };
+  let job: SyncJobMessage = { kind: 'sync-page', runId: `bench-${randomBytes(4).toString('hex')}`, tenantId: integration.tenantId, integrationId: integration.id, mode: 'full', page: 0 };
+  const startedAt = performance.now();
+  let created = 0;
+  for (let i = 0; i <= pages.length + 1; i++) {
+    if (performance.now() - startedAt > PIPELINE_TIMEOUT_MS) throw new Error('pipeline run took too long');
+    const outcome = await runInboundPage(deps, integration, job);
+    created += outcome.counters.created;
+    if (outcome.runFinished) break;
+    job = queue.sent.at(-1)!.message.body as SyncJobMessage;
+  }
+  const elapsedMs = performance.now() - startedAt;
+  const total = pages.reduce((sum, page) => sum + page.length, 0);
+  if (created !== total) throw new Error(`pipeline created ${created} of ${total}`);
+  return created / (elapsedMs / 1000);
+}
