@@ -52,4 +52,14 @@ describe('TokenRefresher', () => {
     const due = await t.services.integrations.findDueAcrossTenants(new Date(Date.now() + 86_400_000), 1000);
     expect(due.map((candidate) => candidate.id)).not.toContain(integration.id);
   });
+
+  it('announces an expiring credential once per warning step, not on every run', async () => {
+    const integration = await t.services.integrations.create(newIntegration('t-tok', 'tok-expiring', { provider: 'github', name: 'key' }, { intervalMinutes: 60 }, new Date()));
+    await t.services.credentials.service.put(credentialRef(integration, 'api'), { type: 'api_key', key: 'k-expiring-soon-123', expiresAt: new Date(Date.now() + 3 * 86_400_000).toISOString() });
+    await tokenRefresher.handler(timer, invocation('TokenRefresher'), t.services);
+    await tokenRefresher.handler(timer, invocation('TokenRefresher'), t.services);
+    const events = t.services.eventLog!.list('t-tok', { type: 'credential.expiring', integrationId: 'tok-expiring' });
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({ severity: 'warning', data: expect.objectContaining({ warningDays: 7 }) });
+  });
 });
