@@ -5,13 +5,14 @@
  */
 import { startLocalHost, type LocalHost } from '../../shared/local-host/local-host';
 import { testEnv, TEST_ADMIN_KEY } from '../support/test-services';
+import { createMemoryLogger } from '../../shared/observability/logger';
 import { seededPullRequestCount } from '../../shared/sandboxes/github/data';
 
 jest.setTimeout(90_000);
 
 let host: LocalHost;
 beforeAll(async () => {
-  host = await startLocalHost({ env: testEnv({ DEMO_MODE: 'true', DEMO_RECORDS: '40', SYNC_PAGE_SIZE: '25', QUEUE_MAX_DELIVERY_COUNT: '3' }), useProcessEnv: false, timers: false });
+  host = await startLocalHost({ env: testEnv({ DEMO_MODE: 'true', DEMO_RECORDS: '40', SYNC_PAGE_SIZE: '25', QUEUE_MAX_DELIVERY_COUNT: '3' }), useProcessEnv: false, timers: false, overrides: { logger: createMemoryLogger('warn').logger } });
 });
 afterAll(async () => host?.stop());
 

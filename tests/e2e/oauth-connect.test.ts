@@ -5,13 +5,14 @@
  */
 import { startLocalHost, type LocalHost } from '../../shared/local-host/local-host';
 import { testEnv, TEST_ADMIN_KEY } from '../support/test-services';
+import { createMemoryLogger } from '../../shared/observability/logger';
 import { credentialRef } from '../../shared/runtime/integration-credentials';
 
 jest.setTimeout(60_000);
 
 let host: LocalHost;
 beforeAll(async () => {
-  host = await startLocalHost({ env: testEnv({ DEMO_MODE: 'true', DEMO_RECORDS: '5' }), useProcessEnv: false, timers: false });
+  host = await startLocalHost({ env: testEnv({ DEMO_MODE: 'true', DEMO_RECORDS: '5' }), useProcessEnv: false, timers: false, overrides: { logger: createMemoryLogger('warn').logger } });
 });
 afterAll(async () => host?.stop());
 

@@ -97,9 +97,11 @@ describe('four processes on one Redis', () => {
     const all = [...a, ...b].sort((x, y) => x - y);
     const span = all.at(-1)! - all[0]!;
     expect(span).toBeGreaterThan(2000);
-    expect(all.length).toBeGreaterThanOrEqual(0.6 * (span / 1000) * 20);
-    expect(a.length).toBeGreaterThanOrEqual(0.6 * (span / 1000) * 5);
-    expect(b.length).toBeGreaterThanOrEqual(0.6 * (span / 1000) * 15);
+    // The floor is loose (40%) because the test shares 2 cores with the rest of the suite; starvation by a
+    // consumed-on-refusal bug would leave B near zero, far below it.
+    expect(all.length).toBeGreaterThanOrEqual(0.4 * (span / 1000) * 20);
+    expect(a.length).toBeGreaterThanOrEqual(0.4 * (span / 1000) * 5);
+    expect(b.length).toBeGreaterThanOrEqual(0.4 * (span / 1000) * 15);
   });
 
   it('turns reserved by waiting callers keep the same bound', async () => {
