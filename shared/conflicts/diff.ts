@@ -45,7 +45,8 @@ type Record3 = [JsonRecord | undefined, JsonRecord | undefined, JsonRecord | und
 
 export function diffThreeWay(base: JsonRecord | null | undefined, local: JsonRecord | null | undefined, remote: JsonRecord | null | undefined, options: DiffOptions = {}): ThreeWayDiff {
   const roots: Record3 = [base ?? {}, local ?? {}, remote ?? {}];
-  const flat: [FlatRecord, FlatRecord, FlatRecord] = [{}, {}, {}];
+  // Null-prototype maps: a field named "__proto__" is then an ordinary key.
+  const flat: [FlatRecord, FlatRecord, FlatRecord] = [Object.create(null), Object.create(null), Object.create(null)];
   walk('', roots, flat, options.nullIsAbsent === true);
   const [b, l, r] = flat;
   const paths = [...new Set([...Object.keys(b), ...Object.keys(l), ...Object.keys(r)])].sort();

@@ -84,6 +84,7 @@ export function canonicalCopy(value: unknown): unknown {
 /** Builds a nested record from flat paths; absent (undefined) values are left out. Paths are applied sorted. */
 export function unflatten(flat: FlatRecord): JsonRecord {
   const out: JsonRecord = {};
+  // setPath defines own properties, so "__proto__" paths land as data.
   for (const path of Object.keys(flat).sort()) setPath(out, path, flat[path]);
   return out;
 }
@@ -108,10 +109,20 @@ export function isEmptyPatch(patch: FieldPatch): boolean {
 export function getPath(record: JsonRecord | undefined, path: string): unknown {
   let node: unknown = record;
   for (const key of splitPath(path)) {
-    if (!isPlainObject(node)) return undefined;
+    if (!isPlainObject(node) || !hasOwn(node, key)) return undefined;
     node = node[key];
   }
   return node;
+}
+
+const hasOwn = (node: object, key: string) => Object.prototype.hasOwnProperty.call(node, key);
+
+/**
+ * Provider data can carry keys such as "__proto__" (JSON.parse makes them own properties). Plain assignment
+ * would then reach an object's prototype, even Object.prototype; defining the property keeps it data.
+ */
+function defineOwn(node: JsonRecord, key: string, value: unknown): void {
+  Object.defineProperty(node, key, { value, writable: true, enumerable: true, configurable: true });
 }
 
 /**
@@ -123,17 +134,17 @@ function setPath(target: JsonRecord, path: string, value: unknown): void {
   const chain: JsonRecord[] = [target];
   let node = target;
   for (const key of keys.slice(0, -1)) {
-    const next = node[key];
+    const next = hasOwn(node, key) ? node[key] : undefined;
     if (!isPlainObject(next)) {
       if (value === undefined) return;
-      node[key] = {};
+      defineOwn(node, key, {});
     }
     node = node[key] as JsonRecord;
     chain.push(node);
   }
   const last = keys[keys.length - 1] as string;
   if (value !== undefined) {
-    node[last] = canonicalCopy(value);
+    defineOwn(node, last, canonicalCopy(value));
     return;
   }
   delete node[last];

@@ -54,8 +54,9 @@ export interface Resolution {
 
 export async function resolve(diff: ThreeWayDiff, policy: ConflictPolicy | CompiledPolicy, context: ResolveContext = {}): Promise<Resolution> {
   const compiled = validatePolicy(policy);
-  const merged: FlatRecord = {};
-  const nextBase: FlatRecord = {};
+  // Null-prototype maps: a field named "__proto__" is then an ordinary key.
+  const merged: FlatRecord = Object.create(null);
+  const nextBase: FlatRecord = Object.create(null);
   const localPatch = emptyPatch();
   const remotePatch = emptyPatch();
   const held: HeldField[] = [];

@@ -7,7 +7,8 @@ function reorder(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(reorder);
   if (value !== null && typeof value === 'object') {
     const out: Record<string, unknown> = {};
-    for (const key of Object.keys(value).reverse()) out[key] = reorder((value as Record<string, unknown>)[key]);
+    // defineProperty: a "__proto__" key must stay an own key, as JSON.parse makes it.
+    for (const key of Object.keys(value).reverse()) Object.defineProperty(out, key, { value: reorder((value as Record<string, unknown>)[key]), enumerable: true, writable: true, configurable: true });
     return out;
   }
   return value;

@@ -3,6 +3,7 @@ import { createTestServices, type TestServices } from '../support/test-services'
 import { newIntegration } from '../../shared/domain/integration';
 import { emptyCounters, type SyncRun } from '../../shared/domain/sync-run';
 import { isAppError } from '../../shared/errors/app-error';
+import { CONTAINERS } from '../../shared/storage/containers';
 
 let t: TestServices;
 beforeAll(async () => {
@@ -20,9 +21,10 @@ describe('integrations repository', () => {
   it('creates every container with its partition key', async () => {
     const { resources } = await t.services.store.database.containers.readAll().fetchAll();
     const keys = Object.fromEntries(resources.map((c) => [c.id, c.partitionKey?.paths?.[0]]));
-    expect(keys).toEqual({
+    expect(keys).toMatchObject({
       integrations: '/tenantId', shards: '/tenantId', 'sync-state': '/integrationId', 'sync-runs': '/integrationId', conflicts: '/tenantId', 'webhook-deliveries': '/integrationId',
     });
+    expect(keys).toEqual(Object.fromEntries(Object.values(CONTAINERS).map((c) => [c.name, c.partitionKey])));
   });
 
   it('never returns another tenant\'s integration', async () => {
