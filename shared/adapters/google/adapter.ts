@@ -5,7 +5,7 @@
 import { AppError, toAppError } from '../../errors/app-error';
 import type {
   AccountIdentity, AdapterContext, Catalog, FetchByIdsRequest, FetchByIdsResult, FetchChangesRequest, FetchPage, HealthReport,
-  ProviderAdapter, ProviderRecord, PushOperation, PushOutcome, PushRequest,
+  ProviderAdapter, PushOperation, PushOutcome, PushRequest,
 } from '../contract';
 import { createProviderHttpClient, type ProviderHttpClient } from '../http';
 import { GOOGLE_CATALOG } from './catalog';
@@ -14,6 +14,7 @@ import { deleteEvent, fetchEvent, fetchEvents, insertEvent, patchEvent } from '.
 import { GOOGLE_FACTS, type GoogleEntity } from './facts';
 import { fetchFile, fetchFiles, writeFile } from './files';
 import { GOOGLE_PROFILE } from './http-profile';
+import { fetchEach, pushEach } from '../batch';
 
 export class GoogleAdapter implements ProviderAdapter {
   readonly provider = 'google' as const;
@@ -55,21 +56,12 @@ export class GoogleAdapter implements ProviderAdapter {
 
   async fetchByIds(request: FetchByIdsRequest): Promise<FetchByIdsResult> {
     const entity = this.entity(request.entity);
-    const records: ProviderRecord[] = [];
-    const missingIds: string[] = [];
-    for (const id of request.ids) {
-      const record = entity === 'files' ? await fetchFile(this.http, id, request.signal) : await fetchEvent(this.http, this.calendarId, id, request.signal);
-      if (record) records.push(record);
-      else missingIds.push(id);
-    }
-    return { records, missingIds };
+    return fetchEach(request.ids, (id) => (entity === 'files' ? fetchFile(this.http, id, request.signal) : fetchEvent(this.http, this.calendarId, id, request.signal)));
   }
 
   async push(request: PushRequest): Promise<PushOutcome[]> {
     const entity = this.entity(request.entity);
-    const outcomes: PushOutcome[] = [];
-    for (const operation of request.operations) outcomes.push(await this.pushOne(entity, operation, request.signal));
-    return outcomes;
+    return pushEach(request.operations, (operation) => this.pushOne(entity, operation, request.signal));
   }
 
   private async pushOne(entity: GoogleEntity, operation: PushOperation, signal?: AbortSignal): Promise<PushOutcome> {

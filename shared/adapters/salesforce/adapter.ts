@@ -14,6 +14,7 @@ import { decodeCursor, encodeCursor, type SalesforceCursor } from './cursor';
 import { describeToEntity, type DescribeResult } from './describe';
 import { SALESFORCE_FACTS, SALESFORCE_ID, isSalesforceEntity, toIsoUtc, type SalesforceEntity } from './facts';
 import { SALESFORCE_PROFILE } from './http-profile';
+import { fetchEach, pushEach } from '../batch';
 
 interface QueryResult {
   totalSize: number;
@@ -110,21 +111,12 @@ export class SalesforceAdapter implements ProviderAdapter {
     }
     // Salesforce may answer with the 18-character form of a 15-character id.
     const byShort = new Map([...found.values()].map((record) => [record.id.slice(0, 15), record]));
-    const records: ProviderRecord[] = [];
-    const missingIds: string[] = [];
-    for (const id of request.ids) {
-      const record = found.get(id) ?? (id.length === 15 ? byShort.get(id) : undefined);
-      if (record) records.push(record);
-      else missingIds.push(id);
-    }
-    return { records, missingIds };
+    return fetchEach(request.ids, async (id) => found.get(id) ?? (id.length === 15 ? byShort.get(id) : undefined));
   }
 
   async push(request: PushRequest): Promise<PushOutcome[]> {
     const entity = this.entity(request.entity);
-    const outcomes: PushOutcome[] = [];
-    for (const operation of request.operations) outcomes.push(await this.pushOne(entity, operation, request.signal));
-    return outcomes;
+    return pushEach(request.operations, (operation) => this.pushOne(entity, operation, request.signal));
   }
 
   private async pushOne(entity: SalesforceEntity, operation: PushOperation, signal?: AbortSignal): Promise<PushOutcome> {

@@ -5,7 +5,7 @@
 import { AppError, toAppError } from '../../errors/app-error';
 import type {
   AccountIdentity, AdapterContext, Catalog, FetchByIdsRequest, FetchByIdsResult, FetchChangesRequest, FetchPage, HealthReport,
-  ProviderAdapter, ProviderRecord, PushOperation, PushOutcome, PushRequest,
+  ProviderAdapter, PushOperation, PushOutcome, PushRequest,
 } from '../contract';
 import { SlackApi, type SlackBody } from './api';
 import { SLACK_CATALOG } from './catalog';
@@ -13,6 +13,7 @@ import { decodeCursor } from './cursor';
 import { SLACK_FACTS, type SlackEntity } from './facts';
 import { createMessage, deleteMessage, fetchMessage, fetchMessages, updateMessage } from './messages';
 import { fetchUser, fetchUsers } from './users';
+import { fetchEach, pushEach } from '../batch';
 
 export class SlackAdapter implements ProviderAdapter {
   readonly provider = 'slack' as const;
@@ -58,21 +59,12 @@ export class SlackAdapter implements ProviderAdapter {
 
   async fetchByIds(request: FetchByIdsRequest): Promise<FetchByIdsResult> {
     const entity = this.entity(request.entity);
-    const records: ProviderRecord[] = [];
-    const missingIds: string[] = [];
-    for (const id of request.ids) {
-      const record = entity === 'users' ? await fetchUser(this.api, id, request.signal) : await fetchMessage(this.api, id, request.signal);
-      if (record) records.push(record);
-      else missingIds.push(id);
-    }
-    return { records, missingIds };
+    return fetchEach(request.ids, (id) => (entity === 'users' ? fetchUser(this.api, id, request.signal) : fetchMessage(this.api, id, request.signal)));
   }
 
   async push(request: PushRequest): Promise<PushOutcome[]> {
     const entity = this.entity(request.entity);
-    const outcomes: PushOutcome[] = [];
-    for (const operation of request.operations) outcomes.push(await this.pushOne(entity, operation, request.signal));
-    return outcomes;
+    return pushEach(request.operations, (operation) => this.pushOne(entity, operation, request.signal));
   }
 
   private async pushOne(entity: SlackEntity, operation: PushOperation, signal?: AbortSignal): Promise<PushOutcome> {
