@@ -43,35 +43,12 @@ const mutableFields = {
   webhook: webhookConfigSchema,
 };
 
-export const createIntegrationSchema = z
-  .object({
-    provider: z.enum(PROVIDER_IDS),
-    name: mutableFields.name,
-    enabled: mutableFields.enabled.optional(),
-    entities: mutableFields.entities.optional(),
-    direction: mutableFields.direction.optional(),
-    schedule: mutableFields.schedule.optional(),
-    dedupStrategy: mutableFields.dedupStrategy.optional(),
-    conflictStrategy: mutableFields.conflictStrategy.optional(),
-    providerOptions: mutableFields.providerOptions.optional(),
-    baseUrl: mutableFields.baseUrl.optional(),
-    webhook: mutableFields.webhook.optional(),
-  })
-  .strict();
+/** Every operator-settable field, optional: the PATCH body, and the create body once provider and name are added. */
+const optionalFields = z.object(mutableFields).partial();
 
-export const patchIntegrationSchema = z
-  .object({
-    name: mutableFields.name.optional(),
-    enabled: mutableFields.enabled.optional(),
-    entities: mutableFields.entities.optional(),
-    direction: mutableFields.direction.optional(),
-    schedule: mutableFields.schedule.optional(),
-    dedupStrategy: mutableFields.dedupStrategy.optional(),
-    conflictStrategy: mutableFields.conflictStrategy.optional(),
-    providerOptions: mutableFields.providerOptions.optional(),
-    baseUrl: mutableFields.baseUrl.optional(),
-    webhook: mutableFields.webhook.optional(),
-  })
+export const createIntegrationSchema = optionalFields.extend({ provider: z.enum(PROVIDER_IDS), name: mutableFields.name }).strict();
+
+export const patchIntegrationSchema = optionalFields
   .strict()
   .refine((body) => Object.keys(body).length > 0, 'at least one field must be given');
 
