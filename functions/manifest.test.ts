@@ -18,6 +18,8 @@ describe('function manifest', () => {
       ['Health', 'http', 'GET', 'health'],
       ['AdminApi', 'http', 'GET,POST,PUT,PATCH,DELETE', 'admin/{*path}'],
       ['OAuthCallback', 'http', 'GET', 'oauth/callback'],
+      ['WebhookHealthMonitor', 'timer', '0 */15 * * * *'],
+      ['NotificationDigest', 'timer', '0 0 * * * *'],
     ]);
   });
 

@@ -8,5 +8,7 @@ import { webhookReceiver } from './WebhookReceiver';
 import { health } from './Health';
 import { adminApi } from './AdminApi';
 import { oauthCallback } from './OAuthCallback';
+import { webhookHealthMonitor } from './WebhookHealthMonitor';
+import { notificationDigest } from './NotificationDigest';
 
-export const FUNCTIONS: readonly FunctionDefinition[] = [syncScheduler, syncInboundWorker, syncOutboundWorker, tokenRefresher, webhookReceiver, health, adminApi, oauthCallback];
+export const FUNCTIONS: readonly FunctionDefinition[] = [syncScheduler, syncInboundWorker, syncOutboundWorker, tokenRefresher, webhookReceiver, health, adminApi, oauthCallback, webhookHealthMonitor, notificationDigest];

@@ -220,6 +220,10 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
           value: '500'
         }
         {
+          name: 'WEBHOOK_HEALTH_SCHEDULE'
+          value: '0 */15 * * * *'
+        }
+        {
           name: 'RATE_LIMIT_MAX_WAIT_MS'
           value: '10000'
         }

@@ -70,6 +70,7 @@ export const settingsSchema = z.object({
 
   SYNC_SCHEDULE: ncrontab.default('0 * * * * *'),
   TOKEN_REFRESH_SCHEDULE: ncrontab.default('0 */5 * * * *'),
+  WEBHOOK_HEALTH_SCHEDULE: ncrontab.default('0 */15 * * * *'),
   SYNC_DEFAULT_INTERVAL_MINUTES: positiveInt.max(10_080).default(60),
   SCHEDULER_MAX_CLAIMS_PER_TICK: positiveInt.max(10_000).default(500),
   OUTBOUND_SCAN_OVERLAP_SECONDS: positiveInt.max(3600).default(60),
@@ -137,6 +138,7 @@ export const SETTING_DOCS: Record<keyof RawSettings, SettingDoc> = {
   ENTRA_AUDIENCE: { description: 'expected token audience in entra mode (the app registration id or URI)', defaultText: 'unset', azure: true },
   ENTRA_JWKS_URL: { description: 'signing keys in entra mode', defaultText: 'https://login.microsoftonline.com/common/discovery/v2.0/keys', azure: true },
   SYNC_SCHEDULE: { description: 'NCRONTAB of SyncScheduler', defaultText: '0 * * * * * (every minute)', azure: true },
+  WEBHOOK_HEALTH_SCHEDULE: { description: 'NCRONTAB of WebhookHealthMonitor', defaultText: '0 */15 * * * * (every 15 minutes)', azure: true },
   TOKEN_REFRESH_SCHEDULE: { description: 'NCRONTAB of TokenRefresher', defaultText: '0 */5 * * * * (every 5 minutes)', azure: true },
   SYNC_DEFAULT_INTERVAL_MINUTES: { description: 'sync interval of an integration that sets none', defaultText: '60', azure: true },
   SCHEDULER_MAX_CLAIMS_PER_TICK: { description: 'due integrations claimed per scheduler run', defaultText: '500', azure: true },
@@ -184,7 +186,7 @@ export interface Settings {
   adminAuth:
     | { mode: 'api_key'; apiKey?: string }
     | { mode: 'entra'; issuer: string; audience: string; jwksUrl: string };
-  schedules: { sync: string; tokenRefresh: string };
+  schedules: { sync: string; tokenRefresh: string; webhookHealth: string };
   sync: { defaultIntervalMinutes: number; maxClaimsPerTick: number };
   outbound: { scanOverlapMs: number; scanMaxPerTick: number };
   events: { kind: 'eventgrid'; topicEndpoint: string; topicKey?: string } | { kind: 'local' };
@@ -262,7 +264,7 @@ export function parseSettings(env: Record<string, string | undefined>): Settings
     redis: { url: raw.REDIS_URL, keyPrefix: raw.REDIS_KEY_PREFIX },
     limits: { webhookMaxBodyBytes: raw.WEBHOOK_MAX_BODY_BYTES, adminMaxBodyBytes: raw.ADMIN_MAX_BODY_BYTES },
     adminAuth,
-    schedules: { sync: raw.SYNC_SCHEDULE, tokenRefresh: raw.TOKEN_REFRESH_SCHEDULE },
+    schedules: { sync: raw.SYNC_SCHEDULE, tokenRefresh: raw.TOKEN_REFRESH_SCHEDULE, webhookHealth: raw.WEBHOOK_HEALTH_SCHEDULE },
     sync: { defaultIntervalMinutes: raw.SYNC_DEFAULT_INTERVAL_MINUTES, maxClaimsPerTick: raw.SCHEDULER_MAX_CLAIMS_PER_TICK },
     outbound: { scanOverlapMs: raw.OUTBOUND_SCAN_OVERLAP_SECONDS * 1000, scanMaxPerTick: raw.OUTBOUND_SCAN_MAX_PER_TICK },
     events: raw.EVENTGRID_TOPIC_ENDPOINT ? { kind: 'eventgrid', topicEndpoint: raw.EVENTGRID_TOPIC_ENDPOINT, topicKey: raw.EVENTGRID_TOPIC_KEY } : { kind: 'local' },

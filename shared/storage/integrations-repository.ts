@@ -89,6 +89,16 @@ export class IntegrationsRepository {
     }
   }
 
+  /** Cross-tenant, for platform monitors (webhook endpoint health): every integration, bounded. */
+  async listAcrossTenants(limit: number): Promise<Stored<Integration>[]> {
+    try {
+      const { resources } = await this.container.items.query<Stored<Integration>>('SELECT * FROM c', { maxItemCount: limit }).fetchNext();
+      return resources.slice(0, limit).map(strip);
+    } catch (error) {
+      throw translateCosmosError(error, 'integrations');
+    }
+  }
+
   /** Cross-tenant, for SyncScheduler only: enabled integrations whose next sync time has come. */
   async findDueAcrossTenants(now: Date, limit: number): Promise<Stored<Integration>[]> {
     try {

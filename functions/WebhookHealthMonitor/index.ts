@@ -1,0 +1,15 @@
+/** WebhookHealthMonitor: every 15 minutes (WEBHOOK_HEALTH_SCHEDULE), announce webhook endpoints that look unhealthy. */
+import type { TimerFunction } from '../definition';
+import { continueTrace } from '../../shared/observability/correlation';
+import { monitorWebhookEndpoints } from '../../shared/webhooks/health-monitor';
+
+export const webhookHealthMonitor: TimerFunction = {
+  name: 'WebhookHealthMonitor',
+  trigger: 'timer',
+  schedule: (settings) => settings.schedules.webhookHealth,
+  async handler(_timer, context, services) {
+    const logger = services.logger.child({ function: 'WebhookHealthMonitor', invocationId: context.invocationId, traceId: continueTrace(undefined).traceId });
+    const announced = await monitorWebhookEndpoints({ ...services, logger });
+    if (announced) logger.warn('unhealthy webhook endpoints announced', { announced });
+  },
+};
