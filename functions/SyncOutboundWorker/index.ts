@@ -1,10 +1,12 @@
 /** SyncOutboundWorker: push one changed shard to its provider per `sync-outbound` message. */
 import type { QueueFunction } from '../definition';
-import { AppError, notImplemented } from '../../shared/errors/app-error';
+import { AppError } from '../../shared/errors/app-error';
 import { outboundJobMessageSchema } from '../../shared/domain/sync-run';
 import { deliveryInfoFrom } from '../../shared/messaging/queue-port';
 import { QUEUES } from '../../shared/messaging/queues';
 import { continueTrace } from '../../shared/observability/correlation';
+import { handleOutboundJob } from '../../shared/sync/outbound-job';
+import { outboundJobDeps, outboundPush } from '../../shared/sync/outbound-wiring';
 
 export const syncOutboundWorker: QueueFunction = {
   name: 'SyncOutboundWorker',
@@ -16,13 +18,10 @@ export const syncOutboundWorker: QueueFunction = {
     const trace = continueTrace(String(delivery.applicationProperties.traceparent ?? ''));
     const logger = services.logger.child({ function: 'SyncOutboundWorker', traceId: trace.traceId, messageId: delivery.messageId });
     const parsed = outboundJobMessageSchema.safeParse(message);
+    // A malformed message can never succeed; throwing keeps it (it ends in the dead-letter queue with this reason).
     if (!parsed.success) throw new AppError('validation', `malformed sync-outbound message: ${parsed.error.issues[0]?.path.join('.')}`);
     const job = parsed.data;
     const integration = await services.integrations.get(job.tenantId, job.integrationId);
-    if (!integration) {
-      logger.warn('push for an unknown integration dropped', { integrationId: job.integrationId });
-      return;
-    }
-    throw notImplemented('outbound push (map back, provider version check, conflict resolution, push, ledger)');
+    await handleOutboundJob(outboundJobDeps(services, logger), integration, job, delivery, outboundPush(services));
   },
 };

@@ -1,7 +1,11 @@
-/** SyncScheduler: every minute (SYNC_SCHEDULE), start the syncs that are due, each exactly once. */
+/**
+ * SyncScheduler: every minute (SYNC_SCHEDULE), start the inbound syncs that are due, each exactly once, and
+ * enqueue a push for every shard changed locally since the outbound checkpoint.
+ */
 import type { TimerFunction } from '../definition';
 import { continueTrace } from '../../shared/observability/correlation';
 import { scheduleDueSyncs } from '../../shared/sync/scheduler';
+import { scanChangedShards } from '../../shared/sync/outbound-scan';
 
 export const syncScheduler: TimerFunction = {
   name: 'SyncScheduler',
@@ -12,5 +16,8 @@ export const syncScheduler: TimerFunction = {
     const log = services.logger.child({ function: 'SyncScheduler', invocationId: context.invocationId, traceId: trace.traceId });
     const result = await scheduleDueSyncs({ ...services, logger: log }, services.now(), trace);
     log.info('scheduler run', { due: result.due, started: result.started.length, skipped: result.skipped, failed: result.failed, pastDue: timer.isPastDue });
+    // The outbound scan runs even when starting inbound syncs failed for some integrations (those are logged).
+    const outbound = await scanChangedShards({ ...services, logger: log }, trace);
+    log.info('outbound scan', { integrations: outbound.integrations, enqueued: outbound.enqueued, failed: outbound.failed });
   },
 };

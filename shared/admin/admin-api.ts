@@ -15,7 +15,9 @@ import { registerDeadLetterRoutes } from './dead-letter-routes';
 import { registerWebhookRoutes } from './webhook-routes';
 import { registerCredentialRoutes } from './credential-routes';
 import { registerRateLimitRoutes } from './rate-limit-routes';
+import { registerNotificationRoutes } from './notification-routes';
 import { registerOAuthRoutes } from './oauth-routes';
+import { registerMappingRoutes } from './mapping-routes';
 import { registerShardRoutes } from './shard-routes';
 
 export interface AdminRequest {
@@ -45,7 +47,9 @@ export function createAdminRouter(): AdminRouter {
   registerWebhookRoutes(router);
   registerCredentialRoutes(router);
   registerRateLimitRoutes(router);
+  registerNotificationRoutes(router);
   registerOAuthRoutes(router);
+  registerMappingRoutes(router);
   registerShardRoutes(router);
   return router;
 }

@@ -16,6 +16,7 @@ import { json, parseBody } from '../http/responses';
 import type { Params } from '../http/router';
 import type { Shard } from '../storage/shards-repository';
 import type { Stored } from '../storage/integrations-repository';
+import { shardTypeOf } from '../sync/outbound-scan';
 import type { AdminContext, AdminRouter } from './admin-api';
 
 const BASE = 'tenants/:tenantId/shards';
@@ -77,7 +78,7 @@ export function registerShardRoutes(router: AdminRouter): void {
     const body = parseBody(createShardSchema, await ctx.request.body());
     const integration = await ctx.services.integrations.get(tenantId, body.integrationId);
     if (!integration) throw new AppError('not_found', 'integration not found', { target: 'integrationId' });
-    const types = integration.entities.map((entity) => `${integration.provider}.${entity}`);
+    const types = integration.entities.map((entity) => shardTypeOf(integration, entity));
     if (!types.includes(body.shardType)) throw new AppError('bad_request', `shardType: must be one of ${types.join(', ')}`, { target: 'shardType' });
     const now = ctx.services.now().toISOString();
     const shard: Shard = { id: `sh-local-${randomUUID()}`, tenantId, shardType: body.shardType, data: body.data, externalRefs: [], links: [], lastWrittenBy: 'local', deleted: false, updatedAt: now, targetIntegrationId: integration.id };

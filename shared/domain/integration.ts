@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { PROVIDER_IDS, type ProviderId } from '../adapters/contract';
 import { webhookConfigSchema, type WebhookConfig } from '../webhooks/config';
+import type { ConversionSchema } from '../mapping';
 
 /** Entities synced when an integration names none (the provider adapters' main entities). */
 export const DEFAULT_ENTITIES: Record<ProviderId, string[]> = {
@@ -70,6 +71,8 @@ export interface Integration {
   providerOptions: Record<string, unknown>;
   baseUrl?: string;
   webhook?: WebhookConfig;
+  /** Conversion schema per entity (set through …/mappings/{entity}); absent: the record's fields as they are. */
+  mappings?: Record<string, ConversionSchema>;
   /** When the OAuth connect flow last stored a credential. */
   connectedAt?: string;
   /** When the scheduler should next start an incremental sync (ISO-8601 UTC). */

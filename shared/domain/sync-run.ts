@@ -81,5 +81,7 @@ export const outboundJobMessageSchema = z.object({
   integrationId: z.string().min(1),
   shardId: z.string().min(1),
   etag: z.string().optional(),
+  /** Failed attempts so far (rescheduled copies carry it). */
+  attempt: z.number().int().min(0).optional(),
 });
 export type OutboundJobMessage = z.infer<typeof outboundJobMessageSchema>;

@@ -34,6 +34,15 @@ export interface DemoEnvironment {
   stop(): Promise<void>;
 }
 
+/** Sandbox options of the demo: Slack's channels; GitHub's hourly budget large enough for repeated demo syncs. */
+const SANDBOX_EXTRAS: Partial<Record<ProviderId, Record<string, unknown>>> = {
+  slack: { channels: SLACK_CHANNELS },
+  github: { rateLimitPerHour: 1_000_000 },
+};
+
+const DEMO_RATE = { kind: 'rate' as const, limit: 200, windowMs: 1000, burst: 400 };
+const DEMO_LIMITS = { integration: DEMO_RATE, operations: { '*': DEMO_RATE } };
+
 /** The sandboxes' registered OAuth client (public test values, valid only against the sandboxes). */
 const SANDBOX_CLIENT = { clientId: 'sandbox-client', clientSecret: 'sandbox-client-secret' };
 
@@ -68,7 +77,7 @@ export async function startDemo(services: AppServices, hostUrl: string, records:
         seed: SEED,
         webhookUrl: `${hostUrl}/api/webhooks/${provider}/${integrationId}`,
         webhookSecret,
-        ...(provider === 'slack' ? { extra: { channels: SLACK_CHANNELS } } : {}),
+        ...(SANDBOX_EXTRAS[provider] ? { extra: SANDBOX_EXTRAS[provider] } : {}),
       });
       sandboxes.push(sandbox);
       const existing = await services.integrations.get(DEMO_TENANT, integrationId);
@@ -80,6 +89,8 @@ export async function startDemo(services: AppServices, hostUrl: string, records:
       // A restarted host gets new sandbox ports: point the stored integration at them.
       const current = existing && existing.baseUrl !== sandbox.url ? await services.integrations.replace({ ...existing, baseUrl: sandbox.url }) : integration;
       await storeDemoCredentials(services, current, sandbox, webhookSecret);
+      // A sandbox is not the real provider's shared budget: demo syncs run at the sandbox's own pace.
+      await services.rateLimiter.setOverride({ tenantId: DEMO_TENANT, integrationId }, DEMO_LIMITS);
       integrations.push(current);
     }
   } catch (error) {

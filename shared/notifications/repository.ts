@@ -29,7 +29,7 @@ export class NotificationsRepository {
   async get<K extends Doc['kind']>(tenantId: string, kind: K, id: string): Promise<Extract<Doc, { kind: K }> | undefined> {
     try {
       const { resource } = await this.container.item(id, tenantId).read<Doc>();
-      return resource && resource.tenantId === tenantId && resource.kind === kind ? clean(resource as Extract<Doc, { kind: K }>) : undefined;
+      return resource && resource.tenantId === tenantId && resource.kind === kind ? clean(resource as unknown as Extract<Doc, { kind: K }>) : undefined;
     } catch (error) {
       if (statusOf(error) === 404) return undefined;
       throw translateCosmosError(error, `${kind} ${id}`);

@@ -133,6 +133,8 @@ export interface DeliveryDoc {
   attempts: number;
   message: NotificationMessage;
   createdAt: string;
+  /** A failed delivery sent again: the id of the new record. */
+  resentAs?: string;
   /** Seconds; Cosmos removes the record after it. */
   ttl: number;
 }

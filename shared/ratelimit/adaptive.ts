@@ -25,7 +25,10 @@ export const LOW_WATERMARK = 0.1;
  */
 export function interpretSignal(signal: RateLimitSignal, rule: RateRule, limits: ProviderLimits, policy: AdaptivePolicy, nowMs: number): SignalEffect | undefined {
   const untilReset = signal.resetAt !== undefined ? signal.resetAt - nowMs : undefined;
-  if (signal.status !== undefined && signal.status >= 400) {
+  // Only answers that say "slow down" block: 429, 529 and 403 (GitHub's primary and secondary limits, Google's
+  // rateLimitExceeded). A 404 or 410 carrying budget headers is an ordinary answer: only its headers count.
+  const throttled = signal.status === 429 || signal.status === 529 || signal.status === 403;
+  if (throttled) {
     const blockMs =
       signal.retryAfterMs ?? (signal.remaining === 0 && untilReset !== undefined && untilReset > 0 ? untilReset : limits.noRetryAfterBlockMs);
     return { change: { multiplier: policy.decrease, cap: 1 }, blockMs: Math.max(0, blockMs) };

@@ -26,6 +26,7 @@ import { createDefaultRegistry, type AdapterRegistry } from '../adapters/registr
 import type { Container } from '@azure/cosmos';
 import { webhookSecretSource } from './integration-credentials';
 import { createRateLimiter, type RateLimiter } from '../ratelimit';
+import { createNotifications, type Notifications } from '../notifications';
 
 export interface AppServices {
   settings: Settings;
@@ -54,6 +55,8 @@ export interface AppServices {
   /** Webhook secrets for the verifiers; none configured means every delivery is rejected (fail closed). */
   webhookSecrets: WebhookSecretSource;
   deliveryLog: DeliveryLog;
+  /** Slack / Teams alerts from events, digests; subscribed to the local event log when there is one. */
+  notifications: Notifications;
   now(): Date;
   close(): Promise<void>;
 }
@@ -111,6 +114,20 @@ export async function createServices(settings: Settings, overrides: ServiceOverr
   const events: EventPublisher =
     eventLog ?? new EventGridPublisher({ topicEndpoint: (settings.events as { topicEndpoint: string }).topicEndpoint, topicKey: (settings.events as { topicKey?: string }).topicKey, azureClientId: settings.azureClientId });
 
+  const now = overrides.now ?? (() => new Date());
+  const notifications = createNotifications({
+    container: store.containers.notifications,
+    syncRuns: store.containers.syncRuns,
+    conflicts: store.containers.conflicts,
+    credentials: credentials.service,
+    settings: settings.notifications,
+    logger,
+    redis,
+    redisKeyPrefix: settings.redis.keyPrefix,
+    now,
+  });
+  eventLog?.subscribe((event) => notifications.service.enqueue(event));
+
   return {
     settings,
     logger,
@@ -134,8 +151,10 @@ export async function createServices(settings: Settings, overrides: ServiceOverr
     adminAuth: createAdminAuthenticator(settings.adminAuth),
     webhookSecrets: overrides.webhookSecrets ?? webhookSecretSource(credentials),
     deliveryLog: new DeliveryLog(store.containers.webhookDeliveries, redis, settings.redis.keyPrefix, logger),
-    now: overrides.now ?? (() => new Date()),
+    notifications,
+    now,
     close: async () => {
+      await notifications.service.drain();
       await rateLimiter.close();
       await queue.close();
       redis?.disconnect();

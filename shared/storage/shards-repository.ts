@@ -92,20 +92,22 @@ export class ShardsRepository {
   }
 
   /**
-   * Outbound scan: shards of the given types written by a local edit after `sinceTs` (Cosmos _ts, seconds),
-   * oldest first, at most `limit`. Within one tenant's partition.
+   * Outbound scan: shards of the given types written by a local edit, within one tenant's partition, at most
+   * `limit`. Either changed after `sinceTs` (Cosmos _ts, seconds), oldest first; or, to page through one busy
+   * second, changed in second `ts` with an id after `afterId`, by id.
    */
-  async changedLocally(tenantId: string, shardTypes: string[], sinceTs: number, limit: number): Promise<ChangedShard[]> {
+  async changedLocally(tenantId: string, shardTypes: string[], window: { sinceTs: number } | { ts: number; afterId: string }, limit: number): Promise<ChangedShard[]> {
+    const range = 'sinceTs' in window ? 'c._ts > @ts ORDER BY c._ts' : 'c._ts = @ts AND c.id > @afterId ORDER BY c.id';
     try {
       const { resources } = await this.container.items
         .query<ChangedShard>(
           {
-            query:
-              "SELECT c.id, c._etag AS etag, c._ts AS ts, c.shardType, c.externalRefs, c.targetIntegrationId FROM c WHERE c.tenantId = @tenantId AND c.lastWrittenBy = 'local' AND c._ts > @since AND ARRAY_CONTAINS(@types, c.shardType) ORDER BY c._ts",
+            query: `SELECT c.id, c._etag AS etag, c._ts AS ts, c.shardType, c.externalRefs, c.targetIntegrationId FROM c WHERE c.tenantId = @tenantId AND c.lastWrittenBy = 'local' AND ARRAY_CONTAINS(@types, c.shardType) AND ${range}`,
             parameters: [
               { name: '@tenantId', value: tenantId },
-              { name: '@since', value: sinceTs },
               { name: '@types', value: shardTypes },
+              { name: '@ts', value: 'sinceTs' in window ? window.sinceTs : window.ts },
+              ...('afterId' in window ? [{ name: '@afterId', value: window.afterId }] : []),
             ],
           },
           { partitionKey: tenantId, maxItemCount: limit },

@@ -45,6 +45,10 @@ export interface OutboundCheckpoint {
   integrationId: string;
   tenantId: string;
   sinceTs: number;
+  /** The last batch was full: the next scan continues at sinceTs (inclusive) instead of re-reading the overlap. */
+  catchUp?: boolean;
+  /** Paging through second `sinceTs`, which alone held a full batch: by shard id, after this one. */
+  afterId?: string;
   updatedAt: string;
 }
 
@@ -64,7 +68,10 @@ export interface OutboundLedger {
   /** ETag of the shard version this entry settled. */
   shardEtag?: string;
   status: 'pushing' | 'pushed' | 'failed';
-  pendingCreate?: { idempotencyKey: string; data: Record<string, unknown>; startedAt: string; attempts: number };
+  /** While status is pushing: until when the delivery that claimed it owns it (after that, a retry takes over). */
+  leaseUntil?: string;
+  /** A create sent (or about to be): its data and where the provider's change feed stood, to look it up on retry. */
+  pendingCreate?: { idempotencyKey: string; data: Record<string, unknown>; cursor?: string; startedAt: string; attempts: number };
   contentHash?: string;
   providerVersion?: string;
   lastError?: { code: string; message: string };
@@ -132,7 +139,10 @@ export class SyncStateRepository {
    * Writes a ledger entry guarded by the ETag it was read with (none: it must not exist yet). A concurrent
    * writer makes this fail with precondition_failed (or conflict for two creates), so only one push proceeds.
    */
-  async saveOutboundLedger(entry: OutboundLedger, etag: string | undefined): Promise<Stored<OutboundLedger>> {
+  async saveOutboundLedger(entry: OutboundLedger | Stored<OutboundLedger>, etag: string | undefined): Promise<Stored<OutboundLedger>> {
+    const { _etag, ...body } = entry as Stored<OutboundLedger>;
+    void _etag;
+    entry = body;
     try {
       const { resource } = etag
         ? await this.container.item(entry.id, entry.integrationId).replace(entry, { accessCondition: { type: 'IfMatch', condition: etag } })

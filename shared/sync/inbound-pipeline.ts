@@ -73,7 +73,7 @@ export async function runInboundPage(deps: PipelineDeps, integration: Stored<Int
   if (!entity) return { runFinished: true, counters: emptyCounters(), recordErrors: [] };
   const adapter = deps.adapterFor(integration);
   const page = await fetchPage(deps, adapter, integration, job, entity, signal);
-  const written = await writePage(deps, { integration, entity, runId: job.runId, policy: policyForStrategyName(integration.conflictStrategy), markSeen: job.mode === 'full' }, page.records);
+  const written = await writePage(deps, { integration, entity, runId: job.runId, policy: policyForStrategyName(integration.conflictStrategy), schema: integration.mappings?.[entity], markSeen: job.mode === 'full' }, page.records);
 
   if (!page.done) {
     await enqueueNext(deps, job, { entity, cursor: page.nextCursor }, traceparent);

@@ -123,7 +123,9 @@ export async function writePage(deps: PageWriterDeps, ctx: PageContext, records:
     const resolution = await mergeRecord({ base: state!.base, local: existing.data, remote: record.data }, ctx.policy, { localModifiedAt: existing.updatedAt, remoteModifiedAt: record.modifiedAt });
     if (resolution.changedLocal) {
       counters.updated++;
-      shardWrites.push({ ...existing, data: resolution.merged, externalRefs: [externalRef, ...existing.externalRefs.filter((ref) => ref.integrationId !== integrationId || ref.externalId !== record.recordId)], lastWrittenBy: 'inbound', updatedAt: now });
+      // A local edit the provider does not have yet stays marked local, so the outbound scan still pushes it.
+      const lastWrittenBy = resolution.changedRemote && existing.lastWrittenBy === 'local' ? 'local' : 'inbound';
+      shardWrites.push({ ...existing, shardType: record.shardType, data: resolution.merged, externalRefs: [externalRef, ...existing.externalRefs.filter((ref) => ref.integrationId !== integrationId || ref.externalId !== record.recordId)], lastWrittenBy, updatedAt: now });
     } else counters.unchanged++;
     stateWrites.push(nextState({ base: resolution.nextBase, contentHash: record.contentHash }));
     const conflict = buildConflictDocument({ tenantId, integrationId, shardId, entity: ctx.entity, externalId: record.recordId }, resolution.held, deps.now());

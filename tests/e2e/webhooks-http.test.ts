@@ -40,7 +40,7 @@ beforeAll(async () => {
 });
 afterAll(async () => host?.stop());
 
-const post = (provider: string, integrationId: string, body: string, headers: Record<string, string>) =>
+const post = (provider: string, integrationId: string, body: string, headers: Record<string, string>): Promise<JsonResponse> =>
   fetch(`${host.url}/api/webhooks/${provider}/${integrationId}`, { method: 'POST', body, headers: { 'content-type': 'application/json', ...headers } });
 
 function github(delivery: string, issueNumber: number, secret = GITHUB_SECRET) {

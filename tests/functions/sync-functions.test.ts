@@ -96,7 +96,7 @@ describe('SyncInboundWorker', () => {
 
   it('reschedules a retryable failure with backoff, and fails the run on the last attempt', async () => {
     const { run, message } = await startedRun('t-in', 'in-3');
-    const { handleInboundJob, retryDelayMs } = await import('../../shared/sync/inbound-job');
+    const { handleInboundJob } = await import('../../shared/sync/inbound-job');
     const { AppError } = await import('../../shared/errors/app-error');
     const flaky = async (): Promise<never> => {
       throw new AppError('rate_limited', 'provider 429', { retryAfterMs: 30_000 });
@@ -130,13 +130,60 @@ describe('SyncInboundWorker', () => {
   });
 });
 
-describe('not yet built steps fail visibly', () => {
-  it('SyncOutboundWorker fails with not_implemented for a known integration', async () => {
-    await seed('t-out', 'out-1', '2099-01-01T00:00:00.000Z');
-    const error = await syncOutboundWorker
-      .handler({ kind: 'push-shard', tenantId: 't-out', integrationId: 'out-1', shardId: 's1' }, invocation('SyncOutboundWorker', { messageId: 'm', deliveryCount: 1 }), t.services)
-      .catch((thrown: unknown) => thrown);
-    expect(isAppError(error) && error.code).toBe('not_implemented');
+describe('outbound: SyncScheduler scan and SyncOutboundWorker', () => {
+  const outbound = QUEUES.syncOutbound.name;
+  function drainOutbound(): Array<{ messageId: string; body: any }> {
+    const out = [];
+    for (let message = t.services.embeddedQueue!.receive(outbound); message; message = t.services.embeddedQueue!.receive(outbound)) {
+      t.services.embeddedQueue!.complete(outbound, message.lockToken);
+      out.push(message);
+    }
+    return out;
+  }
+
+  async function seedWithShard(tenantId: string, id: string, direction: 'inbound' | 'bidirectional', options: Record<string, unknown> = {}) {
+    await t.services.integrations.create({ ...newIntegration(tenantId, id, { provider: 'github', name: id, direction, providerOptions: options }, { intervalMinutes: 30 }, clock), nextSyncAt: '2099-01-01T00:00:00.000Z' });
+    const shardId = `sh-${id}`;
+    await t.services.shards.upsertMany([
+      { id: shardId, tenantId, shardType: 'github.issues', data: { title: 'edited' }, externalRefs: [{ provider: 'github', integrationId: id, entity: 'issues', externalId: 'acme/widgets#1' }], links: [], lastWrittenBy: 'local', deleted: false, updatedAt: clock.toISOString() },
+    ]);
+    return (await t.services.shards.get(tenantId, shardId))!;
+  }
+
+  it('enqueues one push per locally changed shard of a pushing integration, deduplicated by shard id and ETag', async () => {
+    drainOutbound();
+    const shard = await seedWithShard('t-scan', 'scan-bi', 'bidirectional');
+    await seedWithShard('t-scan', 'scan-in', 'inbound');
+    await syncScheduler.handler(timer, invocation('SyncScheduler'), t.services);
+    const messages = drainOutbound().filter((message) => message.body.tenantId === 't-scan');
+    expect(messages).toEqual([
+      expect.objectContaining({ messageId: `${shard.id}:${shard._etag.replace(/"/g, '')}`, body: { kind: 'push-shard', tenantId: 't-scan', integrationId: 'scan-bi', shardId: shard.id, etag: shard._etag } }),
+    ]);
+    expect(await t.services.syncState.outboundCheckpoint('scan-bi')).toMatchObject({ sinceTs: expect.any(Number) });
+    // The next tick re-reads the overlap window; duplicate detection drops the same shard version.
+    await syncScheduler.handler(timer, invocation('SyncScheduler'), t.services);
+    expect(drainOutbound().filter((message) => message.body.tenantId === 't-scan')).toHaveLength(0);
   });
 
+  it('records a permanent push failure on the shard and the ledger, and does not retry that version', async () => {
+    // A GitHub integration without repositories cannot push: a configuration error, not a retry loop.
+    const shard = await seedWithShard('t-out', 'out-1', 'bidirectional');
+    const job = { kind: 'push-shard', tenantId: 't-out', integrationId: 'out-1', shardId: shard.id, etag: shard._etag };
+    await syncOutboundWorker.handler(job, invocation('SyncOutboundWorker', { messageId: 'm1', deliveryCount: 1 }), t.services);
+    const failed = await t.services.shards.get('t-out', shard.id);
+    expect(failed).toMatchObject({ lastWrittenBy: 'local', pushError: { integrationId: 'out-1', code: 'configuration' } });
+    expect(await t.services.syncState.outboundLedger('out-1', shard.id)).toMatchObject({ status: 'failed', shardEtag: failed!._etag, lastError: { code: 'configuration' } });
+    expect(drainOutbound().filter((message) => message.body.tenantId === 't-out')).toHaveLength(0);
+    // The scan finds the marked version, and the worker leaves it alone: the next local edit tries again.
+    await syncOutboundWorker.handler({ ...job, etag: failed!._etag }, invocation('SyncOutboundWorker', { messageId: 'm2', deliveryCount: 1 }), t.services);
+    expect((await t.services.shards.get('t-out', shard.id))!._etag).toBe(failed!._etag);
+  });
+
+  it('drops a push for an unknown integration and throws for a malformed message', async () => {
+    await expect(
+      syncOutboundWorker.handler({ kind: 'push-shard', tenantId: 't-out', integrationId: 'nope', shardId: 's1' }, invocation('SyncOutboundWorker', { messageId: 'm', deliveryCount: 1 }), t.services),
+    ).resolves.toBeUndefined();
+    const error = await syncOutboundWorker.handler({ kind: 'push-shard' }, invocation('SyncOutboundWorker', { messageId: 'bad', deliveryCount: 1 }), t.services).catch((thrown: unknown) => thrown);
+    expect(isAppError(error) && error.code).toBe('validation');
+  });
 });

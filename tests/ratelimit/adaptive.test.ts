@@ -97,6 +97,11 @@ describe('interpretSignal', () => {
       blockMs: 60_000,
     });
   });
+  it('an ordinary error answer (404, 410) with budget headers does not block', () => {
+    for (const status of [404, 410, 422]) {
+      expect(interpretSignal({ provider: 'github', status, remaining: 4000, limit: 5000, resetAt: now + 1000, observedAt: now }, rule, github, DEFAULT_ADAPTIVE_POLICY, now)).toBeUndefined();
+    }
+  });
   it('honours Retry-After on a 529', () => {
     expect(interpretSignal({ provider: 'notion', status: 529, retryAfterMs: 2000, observedAt: now }, rule, PROVIDER_LIMITS.notion, DEFAULT_ADAPTIVE_POLICY, now)?.blockMs).toBe(2000);
   });

@@ -52,15 +52,17 @@ export interface PostRequest {
 export async function postWithRetries(request: PostRequest, policy: SendPolicy): Promise<SendOutcome> {
   const classify = request.classify ?? classifyHttp;
   const payload = JSON.stringify(request.body);
-  let last: Verdict = { kind: 'fail', reason: 'not attempted' };
+  let last: Exclude<Verdict, { kind: 'ok' }> = { kind: 'fail', reason: 'not attempted' };
   for (let attempt = 1; attempt <= policy.maxAttempts; attempt++) {
     if (request.signal?.aborted) return { ok: false, attempts: attempt - 1, reason: 'aborted', retryable: true };
-    last = await attemptOnce(request, payload, policy.timeoutMs, classify);
-    if (last.kind === 'ok') return { ok: true, attempts: attempt };
+    const verdict = await attemptOnce(request, payload, policy.timeoutMs, classify);
+    if (verdict.kind === 'ok') return { ok: true, attempts: attempt };
+    last = verdict;
     if (last.kind === 'fail') return { ok: false, attempts: attempt, reason: last.reason, retryable: false };
     if (attempt === policy.maxAttempts) return { ok: false, attempts: attempt, reason: last.reason, retryable: true };
     const backoff = backoffDelayMs({ kind: 'exponential', baseDelayMs: policy.baseDelayMs ?? 200, maxDelayMs: policy.maxRetryWaitMs, jitter: 'full' }, attempt);
-    const waitMs = Math.max(last.retryAfterMs ?? 0, backoff);
+    // At least Retry-After, plus a little jitter so callers told the same moment do not all return at once.
+    const waitMs = last.retryAfterMs !== undefined ? Math.max(last.retryAfterMs + Math.floor(Math.random() * 250), backoff) : backoff;
     if (waitMs > policy.maxRetryWaitMs) return { ok: false, attempts: attempt, reason: `${last.reason} (retry after ${waitMs} ms exceeds the limit)`, retryable: true };
     try {
       await sleep(waitMs, request.signal);
@@ -68,7 +70,7 @@ export async function postWithRetries(request: PostRequest, policy: SendPolicy):
       return { ok: false, attempts: attempt, reason: 'aborted', retryable: true };
     }
   }
-  return { ok: false, attempts: policy.maxAttempts, reason: last.kind === 'ok' ? 'unknown' : last.reason, retryable: true };
+  return { ok: false, attempts: policy.maxAttempts, reason: last.reason, retryable: true };
 }
 
 async function attemptOnce(request: PostRequest, payload: string, timeoutMs: number, classify: (answer: HttpAnswer) => Verdict): Promise<Verdict> {

@@ -21,11 +21,11 @@ export function renderSlack(message: NotificationMessage): SlackMessage {
   // The icon and bold severity are ours; only the caller's text is escaped and cut.
   const lead = `${SEVERITY_ICON[message.severity]} *${message.severity.toUpperCase()}*  `;
   const blocks: SlackBlock[] = [
-    { type: 'header', text: { type: 'plain_text', text: fit(message.title, SLACK_LIMITS.headerText), emoji: true } },
+    { type: 'header', text: { type: 'plain_text', text: fit(message.title.trim() || 'Notification', SLACK_LIMITS.headerText), emoji: true } },
     { type: 'section', text: { type: 'mrkdwn', text: lead + fit(message.text || '-', SLACK_LIMITS.sectionText - lead.length, escapeSlack) } },
   ];
 
-  const reserved = message.footer ? 2 : 1; // the footer and a possible "more facts" line
+  const reserved = message.footer?.trim() ? 2 : 1; // the footer and a possible "more facts" line
   const fieldBlocksAllowed = SLACK_LIMITS.maxBlocks - blocks.length - reserved;
   const fields = message.facts.map((fact) => ({ type: 'mrkdwn', text: `*${fit(fact.label, 100, escapeSlack)}*\n${fit(fact.value || '-', SLACK_LIMITS.fieldText - 110, escapeSlack)}` }));
   let shown = 0;
@@ -35,7 +35,7 @@ export function renderSlack(message: NotificationMessage): SlackMessage {
     shown += chunk.length;
   }
   const context: Array<{ type: 'mrkdwn'; text: string }> = [];
-  if (message.footer) context.push({ type: 'mrkdwn', text: fit(message.footer, SLACK_LIMITS.sectionText, escapeSlack) });
+  if (message.footer?.trim()) context.push({ type: 'mrkdwn', text: fit(message.footer, SLACK_LIMITS.sectionText, escapeSlack) });
   if (shown < fields.length) context.push({ type: 'mrkdwn', text: `_${fields.length - shown} more fact(s) not shown_` });
   if (context.length) blocks.push({ type: 'context', elements: context.slice(0, SLACK_LIMITS.contextElements) });
 

@@ -20,7 +20,7 @@ export interface TeamsPayload {
 
 function card(message: NotificationMessage, text: string, facts: Array<{ title: string; value: string }>, omitted: number): TeamsPayload {
   const body: Array<Record<string, unknown>> = [
-    { type: 'TextBlock', text: fit(message.title, TEAMS_LIMITS.titleChars), weight: 'Bolder', size: 'Medium', wrap: true, color: SEVERITY_COLOR[message.severity] },
+    { type: 'TextBlock', text: fit(message.title.trim() || 'Notification', TEAMS_LIMITS.titleChars), weight: 'Bolder', size: 'Medium', wrap: true, color: SEVERITY_COLOR[message.severity] },
     { type: 'TextBlock', text: `**${message.severity.toUpperCase()}** ${text}`, wrap: true },
   ];
   const shownFacts = omitted > 0 ? [...facts, { title: '…', value: `${omitted} more fact(s) not shown` }] : facts;

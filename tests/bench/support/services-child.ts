@@ -7,6 +7,8 @@ import { join } from 'node:path';
 import type { IssuedTokens, SandboxOptions } from '../../../shared/sandboxes/common/types';
 
 export interface ServicesOptions {
+  /** Start cosmosdb-server as the local host's embedded one does (a new connection per request). */
+  cosmosConnectionClose?: boolean;
   sandbox?: SandboxOptions & { provider: string };
 }
 
@@ -16,13 +18,19 @@ export interface ChildReady {
   sandbox?: { url: string; tokens: IssuedTokens };
 }
 
+export interface ChildStats {
+  rssMb: number;
+  cpuMs: number;
+  calls: number;
+}
+
 export type ChildRequest = { type: 'stop' } | { type: 'stats' };
 
 export interface ServicesChild {
   cosmos: Record<string, string>;
   sandbox?: { url: string; tokens: IssuedTokens };
-  /** The child's RSS (MB) and how many requests its sandbox answered. */
-  stats(): Promise<{ rssMb: number; calls: number }>;
+  /** The child's RSS (MB), CPU time so far (ms) and how many requests its sandbox answered. */
+  stats(): Promise<ChildStats>;
   stop(): Promise<void>;
 }
 
@@ -47,10 +55,10 @@ export async function startServicesChild(options: ServicesOptions): Promise<Serv
     sandbox: ready.sandbox,
     stats: () =>
       new Promise((resolve) => {
-        const onMessage = (message: { type: string; rssMb: number; calls: number }) => {
+        const onMessage = (message: { type: string } & ChildStats) => {
           if (message.type !== 'stats') return;
           child.off('message', onMessage);
-          resolve({ rssMb: message.rssMb, calls: message.calls });
+          resolve({ rssMb: message.rssMb, cpuMs: message.cpuMs, calls: message.calls });
         };
         child.on('message', onMessage);
         child.send({ type: 'stats' } satisfies ChildRequest);

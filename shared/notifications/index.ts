@@ -1,0 +1,54 @@
+/**
+ * Public surface of notifications and the factory the composition root calls: the service over the
+ * `notifications` container, Redis-backed state when Redis is configured (memory otherwise), and digests.
+ * In Azure, events reach Event Grid; an Event Grid-triggered function that calls `service.handle(event)` is
+ * the planned consumer there (not built yet). Locally the service subscribes to the local event log.
+ */
+import type { Container } from '@azure/cosmos';
+import type { Settings } from '../config/settings';
+import type { CredentialService } from '../credentials';
+import type { Logger } from '../observability/logger';
+import type { RedisClient } from '../redis/redis-client';
+import { runDigests, type DigestRunResult } from './digest';
+import { NotificationsRepository } from './repository';
+import { NotificationService } from './service';
+import { MemoryNotifyState, RedisNotifyState, type NotifyState } from './state';
+
+export { NotificationService } from './service';
+export { NotificationsRepository } from './repository';
+export type { ChannelDoc, RuleDoc, DeliveryDoc, NotificationMessage } from './types';
+
+export interface Notifications {
+  service: NotificationService;
+  state: NotifyState;
+  runDigests(now: Date, signal?: AbortSignal): Promise<DigestRunResult[]>;
+}
+
+export interface NotificationsOptions {
+  container: Container;
+  syncRuns: Container;
+  conflicts: Container;
+  credentials: CredentialService;
+  settings: Settings['notifications'];
+  logger: Logger;
+  redis?: RedisClient;
+  redisKeyPrefix: string;
+  now(): Date;
+  /** Tests replace the state (e.g. memory with a fake clock). */
+  state?: NotifyState;
+}
+
+export function createNotifications(options: NotificationsOptions): Notifications {
+  const logger = options.logger.child({ component: 'notifications' });
+  const state =
+    options.state ??
+    (options.redis
+      ? new RedisNotifyState(options.redis, options.redisKeyPrefix, (error) => logger.warn('notification state: Redis unavailable, using memory', { error }))
+      : new MemoryNotifyState(() => options.now().getTime()));
+  const service = new NotificationService({ repository: new NotificationsRepository(options.container), credentials: options.credentials, state, logger, settings: options.settings, now: options.now });
+  return {
+    service,
+    state,
+    runDigests: (now, signal) => runDigests({ service, state, credentials: options.credentials, syncRuns: options.syncRuns, conflicts: options.conflicts }, now, signal),
+  };
+}
