@@ -18,7 +18,7 @@ describe('settings', () => {
     expect(settings.queue).toEqual({ kind: 'embedded' });
     expect(settings.cosmos.endpoint).toBeUndefined();
     expect(settings.cosmos.database).toBe('integrations');
-    expect(settings.schedules).toEqual({ sync: '0 * * * * *', tokenRefresh: '0 */5 * * * *' });
+    expect(settings.schedules).toEqual({ sync: '0 * * * * *', tokenRefresh: '0 */5 * * * *', webhookHealth: '0 */15 * * * *' });
     expect(settings.logFormat).toBe('pretty');
   });
 
