@@ -111,8 +111,8 @@ export async function createServices(settings: Settings, overrides: ServiceOverr
     },
   });
   const eventLog = settings.events.kind === 'local' ? new LocalEventLog() : undefined;
-  const events: EventPublisher =
-    eventLog ?? new EventGridPublisher({ topicEndpoint: (settings.events as { topicEndpoint: string }).topicEndpoint, topicKey: (settings.events as { topicKey?: string }).topicKey, azureClientId: settings.azureClientId });
+  const eventGrid =
+    settings.events.kind === 'eventgrid' ? new EventGridPublisher({ topicEndpoint: settings.events.topicEndpoint, topicKey: settings.events.topicKey, azureClientId: settings.azureClientId }) : undefined;
 
   const now = overrides.now ?? (() => new Date());
   const notifications = createNotifications({
@@ -127,6 +127,16 @@ export async function createServices(settings: Settings, overrides: ServiceOverr
     now,
   });
   eventLog?.subscribe((event) => notifications.service.enqueue(event));
+  // In Azure the events go to Event Grid for other subscribers, and to this instance's notification service
+  // directly, so alerts do not depend on an Event Grid subscription being wired back to the app.
+  const events: EventPublisher = eventGrid
+    ? {
+        publish: async (batch) => {
+          for (const event of batch) notifications.service.enqueue(event);
+          await eventGrid.publish(batch);
+        },
+      }
+    : eventLog!;
 
   return {
     settings,
