@@ -15,7 +15,8 @@ import type { DeliveryInfo } from '../messaging/queue-port';
 import type { AppServices } from '../runtime/services';
 import type { Logger } from '../observability/logger';
 import type { Stored } from '../storage/integrations-repository';
-import { runFinishedEvent } from '../events/run-events';
+import { budgetExhausted, conflictsWaiting, runFinishedEvent } from '../events/run-events';
+import type { AppEvent } from '../events/events';
 import { markNeedsReauth } from '../runtime/refresh-tokens';
 
 type InboundDeps = Pick<AppServices, 'integrations' | 'runs' | 'metrics' | 'settings' | 'events' | 'queue'> & { logger: Logger; now(): Date };
@@ -81,8 +82,8 @@ export async function handleInboundJob(deps: InboundDeps, job: SyncJobMessage, d
   deps.metrics.increment('sync_runs_started', 1, { provider: integration.provider });
 
   // Events are best effort: a failed publish is logged and never turns a committed page into a retry.
-  const announce = (run: SyncRun, deadLettered: boolean) =>
-    deps.events.publish(runFinishedEvent(run, integration.provider, deps.now(), deadLettered)).catch((error: unknown) => log.warn('could not publish run events', { error }));
+  const publishQuietly = (events: AppEvent[]) => deps.events.publish(events).catch((error: unknown) => log.warn('could not publish events', { error }));
+  const announce = (run: SyncRun, deadLettered: boolean) => publishQuietly(runFinishedEvent(run, integration.provider, deps.now(), deadLettered));
 
   try {
     const outcome = await pipeline(integration, job);
@@ -92,6 +93,7 @@ export async function handleInboundJob(deps: InboundDeps, job: SyncJobMessage, d
     }));
     deps.metrics.increment('records_synced', outcome.counters.created + outcome.counters.updated + outcome.counters.deleted, { provider: integration.provider });
     if (outcome.counters.errors) deps.metrics.increment('record_errors', outcome.counters.errors, { provider: integration.provider });
+    if (outcome.counters.conflicts > 0) await publishQuietly(conflictsWaiting(run, integration.provider, outcome.counters.conflicts, deps.now()));
     if (outcome.runFinished) await announce(run, false);
     return 'completed';
   } catch (thrown) {
@@ -112,6 +114,7 @@ export async function handleInboundJob(deps: InboundDeps, job: SyncJobMessage, d
       ]);
       deps.metrics.increment('page_retries');
       log.warn('page failed; rescheduled', { error, attempt, delayMs });
+      if (error.code === 'rate_limited' && attempt === 1) await publishQuietly(budgetExhausted(job, integration.provider, error.message, delayMs, deps.now()));
       return 'retry';
     }
     log.error('sync run failed', { error, code: error.code });

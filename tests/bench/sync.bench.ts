@@ -81,6 +81,7 @@ export default async function syncBench(args: string[]): Promise<void> {
         wrap(host.services.integrations, 'get', 'integrations.get');
       }
       global.gc?.();
+      const baselineRssMb = process.memoryUsage().rss / 2 ** 20;
       const childBefore = await child.stats();
       const cpuBefore = process.cpuUsage();
       const rss = rssSampler();
@@ -108,7 +109,7 @@ export default async function syncBench(args: string[]): Promise<void> {
       const childStats = await child.stats();
       console.error(
         `${provider} ${facts.entity}, ${mode}: ${run.counters.created} created in ${run.counters.pages} pages of ${facts.pageSize}, ${elapsedMs} ms; load average at start ${load}, at end ${await loadAverage()}; ` +
-          `CPU: host ${((cpu.user + cpu.system) / 1000).toFixed(0)} ms, services child (cosmosdb-server + sandbox) ${(childStats.cpuMs - childBefore.cpuMs).toFixed(0)} ms; ` +
+          `host RSS before the run ${baselineRssMb.toFixed(0)} MB; CPU: host ${((cpu.user + cpu.system) / 1000).toFixed(0)} ms, services child (cosmosdb-server + sandbox) ${(childStats.cpuMs - childBefore.cpuMs).toFixed(0)} ms; ` +
           `child RSS ${childStats.rssMb.toFixed(0)} MB, sandbox calls ${childStats.calls}`,
       );
       if (process.env.BENCH_TRACE) for (const [label, list] of Object.entries(timings)) console.error(label, list.map((v) => v.toFixed(0)).join(' '));

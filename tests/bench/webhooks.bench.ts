@@ -3,8 +3,10 @@
  * deliveries (alternating, each with its own delivery id and a valid signature, all signed before the load
  * starts) against the local host's real route POST /api/webhooks/{provider}/{integrationId}: verify → dedupe
  * → archive to blob (Azurite) → start a targeted sync run (Cosmos run document + embedded queue) → receipt in
- * Cosmos. The host runs its queue triggers meanwhile, so the syncs the deliveries start compete for the same
- * CPU, as they would on one instance. Offered load rises through fixed rates to an unbounded stage;
+ * Cosmos, with Redis for dedupe and limits as in Azure. The measured stages run with the host's queue triggers
+ * stopped (the started syncs wait in the queue), so they show the ingest path itself; one unbounded stage with
+ * the triggers running (the syncs compete for the same CPU and Cosmos) is printed on stderr for context.
+ * Offered load rises through fixed rates to an unbounded stage;
  * `accepted_per_s` is the 2xx throughput of the unbounded stage, `p50_ms` / `p99_ms` are latencies at the
  * highest fixed rate the host kept up with (≥95% of the offered rate answered 2xx).
  * `received_to_saved_*`: first, on an idle host, GitHub `issues` deliveries for issues that exist in the
@@ -15,6 +17,7 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import autocannon from 'autocannon';
 import { githubSignature256 } from '../../shared/sandboxes/github/webhook';
 import { slackSignature } from '../../shared/sandboxes/slack/events';
@@ -22,6 +25,7 @@ import { channelIds } from '../../shared/sandboxes/slack/workspace';
 import { emit, percentile } from './emit';
 import { BENCH_TENANT, createBenchIntegration, loadAverage, startBenchHost } from './support/bench-host';
 import { startServicesChild } from './support/services-child';
+import { startRedisServer } from '../support/redis-server';
 
 const BENCH = 'webhooks';
 const RATES = [500, 1000, 2000, 4000];
@@ -30,7 +34,7 @@ const SANDBOX_ISSUES = 500;
 const SLACK_CHANNELS = 2;
 const RUN_WAIT_MS = 10_000;
 /** Deliveries signed for the unbounded stage, per second of it (well above what the host answers). */
-const UNBOUNDED_HEADROOM_PER_S = 20_000;
+const UNBOUNDED_HEADROOM_PER_S = 4_000;
 
 interface Delivery {
   path: string;
@@ -87,6 +91,10 @@ interface Stage {
  * would wait past the duration for a host that falls behind). Runs out of deliveries: an error, not a reuse.
  */
 async function stage(url: string, deliveries: Delivery[], from: { next: number }, seconds: number, rate?: number): Promise<Stage> {
+  const cpuBefore = process.cpuUsage();
+  const loop = monitorEventLoopDelay({ resolution: 10 });
+  loop.enable();
+  const wallBefore = performance.now();
   const result = await autocannon({
     url,
     connections: CONNECTIONS,
@@ -103,7 +111,10 @@ async function stage(url: string, deliveries: Delivery[], from: { next: number }
       },
     ],
   });
+  loop.disable();
+  const cpu = process.cpuUsage(cpuBefore);
   const ok = result['2xx'];
+  console.error(`webhooks bench: stage ${rate ?? 'max'}: this process used ${(((cpu.user + cpu.system) / 1000 / (performance.now() - wallBefore)) * 100).toFixed(0)}% of a core, event-loop delay p50 ${(loop.percentile(50) / 1e6).toFixed(0)} ms, p99 ${(loop.percentile(99) / 1e6).toFixed(0)} ms`);
   return { offered: rate ?? 'max', sent: result.requests.sent, ok, perS: ok / result.duration, p50: result.latency.p50, p99: result.latency.p99, errors: result.non2xx + result.errors + result.timeouts };
 }
 
@@ -112,8 +123,10 @@ export default async function webhooksBench(args: string[]): Promise<void> {
   const latencySamples = Number(args[1] ?? 40);
   const child = await startServicesChild({ sandbox: { provider: 'github', records: SANDBOX_ISSUES, seed: 1, extra: { comments: 0, rateLimitPerHour: 1_000_000 } } });
   const slackChild = await startServicesChild({ sandbox: { provider: 'slack', records: 50, seed: 1, extra: { channels: SLACK_CHANNELS } } });
+  // Redis as in Azure (Azure Cache for Redis): the dedupe fast path and the rate limiter.
+  const redis = await startRedisServer();
   try {
-    const host = await startBenchHost(child.cosmos, { WEBHOOK_TENANT_RATE_PER_S: '1000000', QUEUE_MAX_DELIVERY_COUNT: '2' });
+    const host = await startBenchHost(child.cosmos, { ...redis.settings, WEBHOOK_TENANT_RATE_PER_S: '1000000', QUEUE_MAX_DELIVERY_COUNT: '2' });
     try {
       const githubSecret = randomBytes(24).toString('hex');
       const slackSecret = randomBytes(24).toString('hex');
@@ -121,6 +134,7 @@ export default async function webhooksBench(args: string[]): Promise<void> {
       const channels = channelIds(SLACK_CHANNELS);
       await createBenchIntegration(host, { provider: 'slack', id: 'bench-slack', sandboxUrl: slackChild.sandbox!.url, tokens: slackChild.sandbox!.tokens, webhookSecret: slackSecret, entities: ['messages'], providerOptions: { channels } });
 
+      const timings = traceSteps(host.services as unknown as Record<string, unknown>);
       console.error('webhooks bench: host and integrations ready; received → saved');
       // Received → saved, one delivery at a time on an idle host.
       const savedMs: number[] = [];
@@ -145,12 +159,17 @@ export default async function webhooksBench(args: string[]): Promise<void> {
       }
 
       // Load: pre-sign enough deliveries for every stage, alternating GitHub and Slack.
-      const total = RATES.reduce((sum, rate) => sum + rate * seconds, 0) + UNBOUNDED_HEADROOM_PER_S * seconds;
+      const total = RATES.reduce((sum, rate) => sum + rate * seconds, 0) + 2 * UNBOUNDED_HEADROOM_PER_S * seconds;
       const deliveries: Delivery[] = [];
       for (let i = 0; i < total; i++) deliveries.push(i % 2 === 0 ? githubDelivery('bench-gh', githubSecret, 1 + ((i >> 1) % SANDBOX_ISSUES)) : slackDelivery('bench-slack', slackSecret, channels, i));
       const from = { next: 0 };
       console.error(`webhooks bench: ${deliveries.length} deliveries signed; load stages`);
       const loadBefore = await loadAverage();
+      // For context only: saturation while the host also runs the syncs the deliveries start.
+      const withWorkers = await stage(host.url, deliveries, from, seconds);
+      console.error(`webhooks bench: unbounded with queue triggers running → ${withWorkers.perS.toFixed(0)} 2xx/s, p50 ${withWorkers.p50} ms, p99 ${withWorkers.p99} ms, ${withWorkers.errors} errors`);
+      // The measured stages: the ingest path alone (verify, dedupe, archive, enqueue, receipt); messages wait in the queue.
+      await host.triggers.stop();
       const stages: Stage[] = [];
       for (const rate of RATES) {
         stages.push(await stage(host.url, deliveries, from, seconds, rate));
@@ -163,6 +182,7 @@ export default async function webhooksBench(args: string[]): Promise<void> {
       const moderate = kept.at(-1) ?? stages[0]!;
       const saturated = stages.at(-1)!;
 
+      if (timings) for (const [label, list] of Object.entries(timings)) console.error(`step ${label}: n ${list.length}, p50 ${percentile(list, 50).toFixed(1)} ms, p99 ${percentile(list, 99).toFixed(1)} ms, total ${list.reduce((a, b) => a + b, 0).toFixed(0)} ms`);
       const ceiling = await bareCeiling(seconds, total);
       console.error(`stages (offered → 2xx/s, p50/p99 ms, errors): ${stages.map((s) => `${s.offered} → ${s.perS.toFixed(0)}, ${s.p50}/${s.p99}, ${s.errors}`).join('; ')}`);
       console.error(`latency figures at the ${moderate.offered}/s stage; received→saved over ${savedMs.length} GitHub deliveries; load average before ${loadBefore}, after ${loadAfter}; ceiling ${ceiling.perS.toFixed(0)}/s (p50 ${ceiling.p50} ms)`);
@@ -176,9 +196,37 @@ export default async function webhooksBench(args: string[]): Promise<void> {
       await host.cleanup();
     }
   } finally {
+    await redis.stop();
     await slackChild.stop();
     await child.stop();
   }
+}
+
+/** BENCH_TRACE=1: time each dependency call of the receiver (diagnostics on stderr). */
+function traceSteps(services: Record<string, unknown>): Record<string, number[]> | undefined {
+  if (!process.env.BENCH_TRACE) return undefined;
+  const timings: Record<string, number[]> = {};
+  const wrap = (target: Record<string, unknown>, name: string, label: string) => {
+    const original = (target[name] as (...a: unknown[]) => Promise<unknown>).bind(target);
+    target[name] = async (...a: unknown[]) => {
+      const t0 = performance.now();
+      try {
+        return await original(...a);
+      } finally {
+        (timings[label] ??= []).push(performance.now() - t0);
+      }
+    };
+  };
+  const pick = (key: string) => services[key] as Record<string, unknown>;
+  wrap(pick('integrations'), 'findForWebhook', 'integrations.findForWebhook');
+  wrap(pick('webhookSecrets'), 'secretsFor', 'webhookSecrets.secretsFor');
+  wrap(pick('deliveryLog'), 'alreadyAccepted', 'deliveryLog.alreadyAccepted');
+  wrap(pick('deliveryLog'), 'markAccepted', 'deliveryLog.markAccepted');
+  wrap(pick('blob'), 'put', 'blob.put');
+  wrap(pick('runs'), 'createOrGet', 'runs.createOrGet');
+  wrap(pick('queue'), 'send', 'queue.send');
+  wrap(pick('rateLimiter'), 'checkInbound', 'rateLimiter.checkInbound');
+  return timings;
 }
 
 /** A bare node:http server that reads the body and answers 202, under the same load generator. */

@@ -136,6 +136,7 @@ describe('sync engine', () => {
     expect((await shardOf(number)).shard.data.title).toBe(expected);
     if (heldField) {
       expect(run.counters.conflicts).toBe(1);
+      expect(host.services.eventLog!.list('demo', { type: 'sync.conflict_created', integrationId: 'demo-github' }).length).toBeGreaterThanOrEqual(1);
       const { resources } = await host.services.conflicts.items.query({ query: 'SELECT * FROM c WHERE c.tenantId = @t AND c.integrationId = @i', parameters: [{ name: '@t', value: 'demo' }, { name: '@i', value: 'demo-github' }] }).fetchAll();
       expect(resources.some((conflict) => conflict.fields.some((field: { field: string; remote: unknown }) => field.field === heldField && field.remote === 'remote title manual'))).toBe(true);
     }

@@ -105,6 +105,7 @@ describe('SyncInboundWorker', () => {
     const delivery = { messageId: message.messageId, deliveryCount: 1, applicationProperties: {} };
     await expect(handleInboundJob(deps, message.body, delivery, flaky)).resolves.toBe('retry');
     expect((await t.services.runs.get('t-in', 'in-3', run.id))!.status).toBe('running');
+    expect(t.services.eventLog!.list('t-in', { type: 'ratelimit.budget_exhausted', integrationId: 'in-3' })).toHaveLength(1);
     // The copy is scheduled no sooner than the provider's Retry-After (this test's clock is fixed).
     const copy = t.services.embeddedQueue!.receive(inbound)!;
     t.services.embeddedQueue!.complete(inbound, copy.lockToken);

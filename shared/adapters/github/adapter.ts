@@ -96,7 +96,10 @@ export class GithubAdapter implements ProviderAdapter {
     if (more) return { records, nextCursor: encodeCursor({ ...state, at: next }), done: false };
     if (next.since) {
       state.since[repository] = next.since;
-      state.boundary = { ...state.boundary, [repository]: { atInstant: next.atInstant, skip: next.skip } };
+      // The next run reads the boundary second again instead of skipping what it saw there: GitHub's
+      // updated_at has one-second precision, so a record changed again within that second would otherwise be
+      // missed. The records read twice are unchanged, and the engine skips them by content hash.
+      if (state.boundary) delete state.boundary[repository];
     }
     if (state.repo + 1 < this.repositories.length) return { records, nextCursor: encodeCursor({ ...state, repo: state.repo + 1, at: undefined }), done: false };
     return { records, nextCursor: encodeCursor({ v: 2, since: state.since, boundary: state.boundary, repo: 0, etags: state.etags }), done: true };
