@@ -18,6 +18,7 @@ import { registerRateLimitRoutes } from './rate-limit-routes';
 import { registerNotificationRoutes } from './notification-routes';
 import { registerOAuthRoutes } from './oauth-routes';
 import { registerMappingRoutes } from './mapping-routes';
+import { registerConflictRoutes } from './conflict-routes';
 import { registerShardRoutes } from './shard-routes';
 
 export interface AdminRequest {
@@ -50,6 +51,7 @@ export function createAdminRouter(): AdminRouter {
   registerNotificationRoutes(router);
   registerOAuthRoutes(router);
   registerMappingRoutes(router);
+  registerConflictRoutes(router);
   registerShardRoutes(router);
   return router;
 }

@@ -29,4 +29,4 @@ export {
   type ManualChoice,
   type ManualResolution,
 } from './conflict-document';
-export { applyPatch, canonicalJson, valuesEqual, joinPath, splitPath, type FieldPatch, type FlatRecord, type JsonRecord } from './field-paths';
+export { applyPatch, isEmptyPatch, canonicalJson, valuesEqual, joinPath, splitPath, type FieldPatch, type FlatRecord, type JsonRecord } from './field-paths';

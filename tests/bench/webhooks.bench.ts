@@ -34,7 +34,7 @@ const SANDBOX_ISSUES = 500;
 const SLACK_CHANNELS = 2;
 const RUN_WAIT_MS = 10_000;
 /** Deliveries signed for the unbounded stage, per second of it (well above what the host answers). */
-const UNBOUNDED_HEADROOM_PER_S = 4_000;
+const UNBOUNDED_HEADROOM_PER_S = 12_000;
 
 interface Delivery {
   path: string;

@@ -141,4 +141,22 @@ describe('sync engine', () => {
       expect(resources.some((conflict) => conflict.fields.some((field: { field: string; remote: unknown }) => field.field === heldField && field.remote === 'remote title manual'))).toBe(true);
     }
   });
+
+  it('the conflicts inbox lists the held conflict and resolves it, once', async () => {
+    const inbox = (path: string, init: RequestInit = {}): Promise<JsonResponse> =>
+      fetch(`${host.url}/api/admin/tenants/demo/conflicts${path}`, { ...init, headers: { 'x-api-key': TEST_ADMIN_KEY, 'content-type': 'application/json' } });
+    const open = (await (await inbox('?integrationId=demo-github')).json()).items;
+    expect(open).toHaveLength(1);
+    const conflict = open[0];
+    expect(conflict.fields).toEqual([expect.objectContaining({ field: 'title', local: 'local title manual', remote: 'remote title manual' })]);
+    expect((await inbox(`/${conflict.id}/resolve`, { method: 'POST', body: JSON.stringify({ choices: { nope: { take: 'local' } } }) })).status).toBe(400);
+    const resolved = await inbox(`/${conflict.id}/resolve`, { method: 'POST', body: JSON.stringify({ choices: { title: { take: 'remote' } } }) });
+    expect(resolved.status).toBe(200);
+    expect(await resolved.json()).toMatchObject({ status: 'resolved', pushPending: false });
+    const { shard } = await shardOf(issueIndexes.at(-2)! + 1);
+    expect(shard.data.title).toBe('remote title manual');
+    expect((await inbox(`/${conflict.id}/resolve`, { method: 'POST', body: JSON.stringify({ choices: { title: { take: 'remote' } } }) })).status).toBe(409);
+    expect((await (await inbox('')).json()).items).toHaveLength(0);
+    expect((await fetch(`${host.url}/api/admin/tenants/other/conflicts/${conflict.id}`, { headers: { 'x-api-key': TEST_ADMIN_KEY } })).status).toBe(404);
+  });
 });
