@@ -22,7 +22,8 @@ const AZURITE_KEY = 'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I
 export async function startEmbeddedCosmos(): Promise<RunningService> {
   const { createHttpsServer } = await import('@vercel/cosmosdb-server');
   const port = await freePort();
-  const server = createHttpsServer();
+  // Without keepAlive the server closes every connection, and each Cosmos call pays a new TLS handshake.
+  const server = createHttpsServer({ keepAlive: true });
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
   return {
     settings: {
