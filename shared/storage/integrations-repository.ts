@@ -9,6 +9,9 @@ import { statusOf, translateCosmosError } from './cosmos-client';
 
 export type Stored<T> = T & { _etag: string };
 
+const WEBHOOK_LOOKUP_TTL_MS = 5000;
+const WEBHOOK_LOOKUP_MAX = 10_000;
+
 export class IntegrationsRepository {
   constructor(private readonly container: Container) {}
 
@@ -48,6 +51,7 @@ export class IntegrationsRepository {
 
   /** Replace guarded by the ETag read earlier: a concurrent change fails with precondition_failed. */
   async replace(integration: Stored<Integration>): Promise<Stored<Integration>> {
+    this.webhookLookups.delete(integration.id);
     const { _etag, ...body } = integration;
     try {
       const { resource } = await this.container
@@ -60,6 +64,7 @@ export class IntegrationsRepository {
   }
 
   async delete(tenantId: string, integrationId: string): Promise<boolean> {
+    this.webhookLookups.delete(integrationId);
     try {
       await this.container.item(integrationId, tenantId).delete();
       return true;
@@ -69,10 +74,23 @@ export class IntegrationsRepository {
     }
   }
 
-  /** See findIntegrationForWebhook. */
-  findForWebhook(integrationId: string): Promise<Stored<Integration> | undefined> {
-    return findIntegrationForWebhook(this.container, integrationId);
+  /**
+   * See findIntegrationForWebhook. Found integrations are kept for a few seconds: every delivery needs the
+   * lookup, and a cross-partition query per delivery dominated webhook handling. A change to the integration
+   * (disable, new webhook settings) reaches the receiver within WEBHOOK_LOOKUP_TTL_MS.
+   */
+  async findForWebhook(integrationId: string): Promise<Stored<Integration> | undefined> {
+    const cached = this.webhookLookups.get(integrationId);
+    if (cached && cached.until > Date.now()) return cached.integration;
+    const integration = await findIntegrationForWebhook(this.container, integrationId);
+    if (integration) {
+      if (this.webhookLookups.size >= WEBHOOK_LOOKUP_MAX) this.webhookLookups.delete(this.webhookLookups.keys().next().value!);
+      this.webhookLookups.set(integrationId, { integration, until: Date.now() + WEBHOOK_LOOKUP_TTL_MS });
+    } else this.webhookLookups.delete(integrationId);
+    return integration;
   }
+
+  private readonly webhookLookups = new Map<string, { integration: Stored<Integration>; until: number }>();
 
   /** Cross-tenant, for SyncScheduler's outbound scan only: enabled integrations that push local changes. */
   async findPushingAcrossTenants(limit: number): Promise<Stored<Integration>[]> {

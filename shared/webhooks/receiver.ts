@@ -62,12 +62,12 @@ export async function receiveWebhook(deps: ReceiverDeps, webhook: IncomingWebhoo
       return json(404, NOT_FOUND_BODY);
     }
     const provider = scheme.provider as WebhookProviderId;
-    const inbound = await deps.rateLimiter.checkInbound('webhook', integration.tenantId);
+    // Independent reads, side by side: the tenant's inbound budget and the integration's webhook secrets.
+    const [inbound, secrets] = await Promise.all([deps.rateLimiter.checkInbound('webhook', integration.tenantId), deps.webhookSecrets.secretsFor(integration)]);
     if (!inbound.allowed) {
       count('rate_limited');
       throw new AppError('rate_limited', 'too many webhook deliveries for this tenant', { retryAfterMs: inbound.retryAfterMs });
     }
-    const secrets = await deps.webhookSecrets.secretsFor(integration);
     const settings = verifierSettingsFor(scheme, { headers: webhook.header, urlSecret: webhook.urlSecret });
     const result = await verifierFor(provider)({ rawBody: webhook.rawBody, headers: webhook.header, secrets, now: webhook.receivedAt }, settings);
     const receipt = (verdict: DeliveryReceipt['verdict'], deliveryId: string, extra: Partial<DeliveryReceipt> = {}): DeliveryReceipt => ({
@@ -111,8 +111,11 @@ export async function receiveWebhook(deps: ReceiverDeps, webhook: IncomingWebhoo
       await deps.deliveryLog.countDuplicate(integration.id, result.deliveryId).catch((error: unknown) => log.warn('could not count a duplicate delivery', { error }));
       return acknowledge(provider, { duplicate: true, deliveryId: result.deliveryId });
     }
-    const archived = await archiveDelivery(deps.blob, { provider, integrationId: integration.id, deliveryId: result.deliveryId, receivedAt: new Date(webhook.receivedAt).toISOString(), headers: webhook.headers }, webhook.rawBody);
-    const runIds = await enqueueEvents(deps, integration, provider, result.deliveryId, webhook, trace);
+    // Both must succeed before the delivery counts as accepted; neither depends on the other.
+    const [archived, runIds] = await Promise.all([
+      archiveDelivery(deps.blob, { provider, integrationId: integration.id, deliveryId: result.deliveryId, receivedAt: new Date(webhook.receivedAt).toISOString(), headers: webhook.headers }, webhook.rawBody),
+      enqueueEvents(deps, integration, provider, result.deliveryId, webhook, trace),
+    ]);
     await deps.deliveryLog.markAccepted({ ...receipt('accepted', result.deliveryId, { archiveBlob: archived.name, bodySha256: archived.bodySha256, runIds }), id: deliveryReceiptId(result.deliveryId) });
     count('accepted');
     return acknowledge(provider, { accepted: true, deliveryId: result.deliveryId, runIds });
