@@ -8,6 +8,7 @@ import { AppError } from '../errors/app-error';
 import type { Integration } from '../domain/integration';
 import type { AppServices } from '../runtime/services';
 import { credentialRef } from '../runtime/integration-credentials';
+import { createAdapterHooks } from '../ratelimit';
 
 /** Public API roots. Salesforce has none: every org has its own instance URL. */
 export const PROVIDER_BASE_URLS: Record<ProviderId, string | undefined> = {
@@ -35,4 +36,21 @@ export function createAdapterFor(
       ...hooksFor(integration),
     });
   };
+}
+
+/**
+ * Runs one unit of provider work (a sync page, a push) with adapters whose every request goes through the
+ * rate limiter; the limiter's leases are given back when the work ends, however it ends.
+ */
+export async function withPacedAdapters<T>(
+  services: Pick<AppServices, 'adapters' | 'credentials' | 'settings' | 'rateLimiter'>,
+  integration: Integration,
+  work: (adapterFor: (integration: Integration) => ProviderAdapter) => Promise<T>,
+): Promise<T> {
+  const hooks = createAdapterHooks(services.rateLimiter, { tenantId: integration.tenantId, integrationId: integration.id, provider: integration.provider });
+  try {
+    return await work(createAdapterFor(services, () => ({ beforeRequest: hooks.beforeRequest, onRateLimitSignal: hooks.onRateLimitSignal })));
+  } finally {
+    await hooks.releaseAll();
+  }
 }

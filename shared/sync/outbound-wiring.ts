@@ -1,22 +1,19 @@
 /** The outbound push bound to the app's services: adapters paced by the rate limiter, storage, limits. */
 import type { AppServices } from '../runtime/services';
-import { createAdapterHooks } from '../ratelimit';
-import { createAdapterFor } from './adapter-factory';
+import { withPacedAdapters } from './adapter-factory';
 import type { OutboundJobDeps, OutboundPush } from './outbound-job';
 import { pushShard } from './outbound-push';
 
 export function outboundPush(services: AppServices): OutboundPush {
-  return async (integration, job) => {
-    // Every provider request of this push goes through the limiter; leases are given back when it ends.
-    const hooks = createAdapterHooks(services.rateLimiter, { tenantId: integration.tenantId, integrationId: integration.id, provider: integration.provider });
-    try {
-      return await pushShard(
+  return (integration, job) =>
+    withPacedAdapters(services, integration, (adapterFor) =>
+      pushShard(
         {
           shards: services.shards,
           syncState: services.syncState,
           conflicts: services.conflicts,
           now: services.now,
-          adapterFor: createAdapterFor(services, () => ({ beforeRequest: hooks.beforeRequest, onRateLimitSignal: hooks.onRateLimitSignal })),
+          adapterFor,
           // The same conversion schema the inbound pipeline maps with (none: provider fields as they are).
           schemaFor: (integration, entity) => integration.mappings?.[entity],
           leaseMs: services.settings.queueLimits.lockDurationMs,
@@ -24,11 +21,8 @@ export function outboundPush(services: AppServices): OutboundPush {
         },
         integration,
         job,
-      );
-    } finally {
-      await hooks.releaseAll();
-    }
-  };
+      ),
+    );
 }
 
 export function outboundJobDeps(services: AppServices, logger = services.logger): OutboundJobDeps {
