@@ -105,7 +105,12 @@ describe('webhooks over HTTP', () => {
     const retryAfter = responses.find((response) => response.status === 429)?.headers.get('retry-after');
     expect(statuses).toContain(429);
     expect(Number(retryAfter)).toBeGreaterThanOrEqual(1);
-    // Dozens of bad signatures: the endpoint's rejection rate is far above its threshold.
+    // However many of the flood got past the limit, add rejections so the endpoint's rejection rate is far
+    // above its threshold (the monitor judges only with at least 20 verdicts).
+    const receivedAt = new Date().toISOString();
+    for (let i = 0; i < 30; i++) {
+      await host.services.deliveryLog.save({ id: `seeded-${i}`, integrationId: ids.github!, tenantId: 'wh', provider: 'github', deliveryId: `seeded-${i}`, verdict: 'rejected', reason: 'bad_signature', receivedAt, handlingMs: 1 });
+    }
     expect(await monitorWebhookEndpoints({ ...host.services })).toBeGreaterThanOrEqual(1);
     expect(host.services.eventLog!.list('wh', { type: 'webhook.endpoint_unhealthy', integrationId: ids.github })).toHaveLength(1);
     expect(await monitorWebhookEndpoints({ ...host.services })).toBe(0);
