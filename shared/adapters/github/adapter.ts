@@ -10,11 +10,11 @@ import { decodeCursor, encodeCursor, hasNextLink, pageQuery, takePage, type Page
 import { commentRecordId, isRepositoryName, parseRecordId } from './ids';
 import { COMMENTS, commentRecord, GITHUB_CATALOG, ISSUES, issueBody, issueRecord } from './mapping';
 import { GITHUB, githubProfile } from './profile';
+import { pushUntilStopped } from '../batch';
 
 type Json = Record<string, unknown>;
 
 /** Errors after which the rest of a push batch would fail the same way: stop sending. */
-const BATCH_STOPPERS = new Set(['rate_limited', 'auth_revoked', 'auth_expired']);
 const FETCH_CONCURRENCY = 4;
 
 export class GithubAdapter implements ProviderAdapter {
@@ -123,23 +123,7 @@ export class GithubAdapter implements ProviderAdapter {
 
   async push(request: PushRequest): Promise<PushOutcome[]> {
     const entity = this.entityOf(request.entity);
-    const outcomes: PushOutcome[] = [];
-    let stopper: AppError | undefined;
-    for (const operation of request.operations) {
-      if (stopper) {
-        outcomes.push(failure(operation, stopper));
-        continue;
-      }
-      try {
-        const record = entity === ISSUES ? await this.pushIssue(operation, request.signal) : await this.pushComment(operation, request.signal);
-        outcomes.push({ idempotencyKey: operation.idempotencyKey, ok: true, id: record.id, version: record.version });
-      } catch (error) {
-        const appError = toAppError(error);
-        if (BATCH_STOPPERS.has(appError.code)) stopper = appError;
-        outcomes.push(failure(operation, appError));
-      }
-    }
-    return outcomes;
+    return pushUntilStopped(request.operations, (operation) => (entity === ISSUES ? this.pushIssue(operation, request.signal) : this.pushComment(operation, request.signal)));
   }
 
   private async fetchOne(entity: string, id: string, signal?: AbortSignal): Promise<ProviderRecord | undefined> {
@@ -217,6 +201,3 @@ export class GithubAdapter implements ProviderAdapter {
   }
 }
 
-function failure(operation: PushOperation, error: AppError): PushOutcome {
-  return { idempotencyKey: operation.idempotencyKey, ok: false, error: { code: error.code, message: error.message, retryable: error.retryable, retryAfterMs: error.retryAfterMs } };
-}

@@ -8,11 +8,11 @@ import type { AccountIdentity, AdapterContext, Catalog, FetchByIdsRequest, Fetch
 import { createProviderHttpClient, type ProviderHttpClient } from '../http/provider-request';
 import { NOTION, notionProfile } from './profile';
 import { fieldType, flattenProperty, toPropertyInputs, WRITABLE_TYPES, type NotionSchema } from './properties';
+import { pushUntilStopped } from '../batch';
 
 type Json = Record<string, unknown>;
 
 export const PAGES = 'pages';
-const BATCH_STOPPERS = new Set(['rate_limited', 'auth_revoked', 'auth_expired']);
 /** Notion averages ~3 requests/s per integration: keep by-id reads gentle. */
 const FETCH_CONCURRENCY = 2;
 
@@ -142,23 +142,7 @@ export class NotionAdapter implements ProviderAdapter {
 
   async push(request: PushRequest): Promise<PushOutcome[]> {
     this.checkEntity(request.entity);
-    const outcomes: PushOutcome[] = [];
-    let stopper: AppError | undefined;
-    for (const operation of request.operations) {
-      if (stopper) {
-        outcomes.push(failure(operation, stopper));
-        continue;
-      }
-      try {
-        const record = await this.pushOne(operation, request.signal);
-        outcomes.push({ idempotencyKey: operation.idempotencyKey, ok: true, id: record.id, version: record.version });
-      } catch (error) {
-        const appError = toAppError(error);
-        if (BATCH_STOPPERS.has(appError.code)) stopper = appError;
-        outcomes.push(failure(operation, appError));
-      }
-    }
-    return outcomes;
+    return pushUntilStopped(request.operations, (operation) => this.pushOne(operation, request.signal));
   }
 
   private async pushOne(operation: PushOperation, signal?: AbortSignal): Promise<ProviderRecord> {
@@ -205,6 +189,3 @@ export class NotionAdapter implements ProviderAdapter {
   }
 }
 
-function failure(operation: PushOperation, error: AppError): PushOutcome {
-  return { idempotencyKey: operation.idempotencyKey, ok: false, error: { code: error.code, message: error.message, retryable: error.retryable, retryAfterMs: error.retryAfterMs } };
-}
