@@ -1,14 +1,13 @@
 /** NotificationDigest: on NOTIFY_DIGEST_SCHEDULE (hourly), send the hourly and daily digests that are due. */
 import type { TimerFunction } from '../definition';
-import { continueTrace } from '../../shared/observability/correlation';
+import { invocationScope } from '../invocation';
 
 export const notificationDigest: TimerFunction = {
   name: 'NotificationDigest',
   trigger: 'timer',
   schedule: (settings) => settings.notifications.digestSchedule,
   async handler(_timer, context, services) {
-    const trace = continueTrace(undefined);
-    const logger = services.logger.child({ function: 'NotificationDigest', invocationId: context.invocationId, traceId: trace.traceId });
+    const { logger } = invocationScope(services, context);
     // Bounded: a digest run never outlives the next tick's slot by much.
     const results = await services.notifications.runDigests(services.now(), AbortSignal.timeout(5 * 60_000));
     const count = (status: string) => results.filter((result) => result.status === status).length;

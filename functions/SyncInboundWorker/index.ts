@@ -4,7 +4,7 @@ import { AppError } from '../../shared/errors/app-error';
 import { syncJobMessageSchema } from '../../shared/domain/sync-run';
 import { deliveryInfoFrom } from '../../shared/messaging/queue-port';
 import { QUEUES } from '../../shared/messaging/queues';
-import { continueTrace } from '../../shared/observability/correlation';
+import { invocationScope } from '../invocation';
 import { handleInboundJob } from '../../shared/sync/inbound-job';
 import { inboundPipeline } from '../../shared/sync/inbound-wiring';
 
@@ -15,8 +15,7 @@ export const syncInboundWorker: QueueFunction = {
   isSessionsEnabled: true,
   async handler(message, context, services) {
     const delivery = deliveryInfoFrom(context.triggerMetadata);
-    const trace = continueTrace(String(delivery.applicationProperties.traceparent ?? ''));
-    const logger = services.logger.child({ function: 'SyncInboundWorker', traceId: trace.traceId, messageId: delivery.messageId });
+    const { trace, logger } = invocationScope(services, context, String(delivery.applicationProperties.traceparent ?? ''), { messageId: delivery.messageId });
     const parsed = syncJobMessageSchema.safeParse(message);
     if (!parsed.success) {
       // A malformed message can never succeed; throwing keeps it (it ends in the dead-letter queue with this reason).

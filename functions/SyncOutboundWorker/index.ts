@@ -4,7 +4,7 @@ import { AppError } from '../../shared/errors/app-error';
 import { outboundJobMessageSchema } from '../../shared/domain/sync-run';
 import { deliveryInfoFrom } from '../../shared/messaging/queue-port';
 import { QUEUES } from '../../shared/messaging/queues';
-import { continueTrace } from '../../shared/observability/correlation';
+import { invocationScope } from '../invocation';
 import { handleOutboundJob } from '../../shared/sync/outbound-job';
 import { outboundJobDeps, outboundPush } from '../../shared/sync/outbound-wiring';
 
@@ -15,8 +15,7 @@ export const syncOutboundWorker: QueueFunction = {
   isSessionsEnabled: false,
   async handler(message, context, services) {
     const delivery = deliveryInfoFrom(context.triggerMetadata);
-    const trace = continueTrace(String(delivery.applicationProperties.traceparent ?? ''));
-    const logger = services.logger.child({ function: 'SyncOutboundWorker', traceId: trace.traceId, messageId: delivery.messageId });
+    const { logger } = invocationScope(services, context, String(delivery.applicationProperties.traceparent ?? ''), { messageId: delivery.messageId });
     const parsed = outboundJobMessageSchema.safeParse(message);
     // A malformed message can never succeed; throwing keeps it (it ends in the dead-letter queue with this reason).
     if (!parsed.success) throw new AppError('validation', `malformed sync-outbound message: ${parsed.error.issues[0]?.path.join('.')}`);

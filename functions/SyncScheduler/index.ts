@@ -3,7 +3,7 @@
  * enqueue a push for every shard changed locally since the outbound checkpoint.
  */
 import type { TimerFunction } from '../definition';
-import { continueTrace } from '../../shared/observability/correlation';
+import { invocationScope } from '../invocation';
 import { scheduleDueSyncs } from '../../shared/sync/scheduler';
 import { scanChangedShards } from '../../shared/sync/outbound-scan';
 
@@ -12,8 +12,7 @@ export const syncScheduler: TimerFunction = {
   trigger: 'timer',
   schedule: (settings) => settings.schedules.sync,
   async handler(timer, context, services) {
-    const trace = continueTrace(undefined);
-    const log = services.logger.child({ function: 'SyncScheduler', invocationId: context.invocationId, traceId: trace.traceId });
+    const { trace, logger: log } = invocationScope(services, context);
     const result = await scheduleDueSyncs({ ...services, logger: log }, services.now(), trace);
     log.info('scheduler run', { due: result.due, started: result.started.length, skipped: result.skipped, failed: result.failed, pastDue: timer.isPastDue });
     // The outbound scan runs even when starting inbound syncs failed for some integrations (those are logged).

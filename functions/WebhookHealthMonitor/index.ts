@@ -1,6 +1,6 @@
 /** WebhookHealthMonitor: every 15 minutes (WEBHOOK_HEALTH_SCHEDULE), announce webhook endpoints that look unhealthy. */
 import type { TimerFunction } from '../definition';
-import { continueTrace } from '../../shared/observability/correlation';
+import { invocationScope } from '../invocation';
 import { monitorWebhookEndpoints } from '../../shared/webhooks/health-monitor';
 
 export const webhookHealthMonitor: TimerFunction = {
@@ -8,7 +8,7 @@ export const webhookHealthMonitor: TimerFunction = {
   trigger: 'timer',
   schedule: (settings) => settings.schedules.webhookHealth,
   async handler(_timer, context, services) {
-    const logger = services.logger.child({ function: 'WebhookHealthMonitor', invocationId: context.invocationId, traceId: continueTrace(undefined).traceId });
+    const { logger } = invocationScope(services, context);
     const announced = await monitorWebhookEndpoints({ ...services, logger });
     if (announced) logger.warn('unhealthy webhook endpoints announced', { announced });
   },

@@ -55,6 +55,7 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
   const env = { ...options.env };
   // Validate what was given before starting anything, so a bad setting fails fast with its name.
   let settings = read(env);
+  if (settings.queue.kind !== 'embedded') throw new Error('the local host runs queue triggers on the embedded queue; unset ServiceBusConnection settings to use it');
   const embedded: RunningService[] = [];
   try {
     if (!settings.cosmos.endpoint) embedded.push(await startEmbeddedCosmos());
@@ -66,7 +67,6 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
       adminKeyFile = join(settings.localDataDir, 'admin-api-key');
     }
     settings = read(env);
-    if (settings.queue.kind !== 'embedded') throw new Error('the local host runs queue triggers on the embedded queue; unset ServiceBusConnection settings to use it');
 
     const services = await createServices(settings, options.overrides);
     const http = createHttpHost(FUNCTIONS.filter((f): f is HttpFunction => f.trigger === 'http'), services);

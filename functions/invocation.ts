@@ -1,0 +1,13 @@
+/**
+ * The trace and logger of one invocation: the incoming traceparent continued (or a new trace for timers),
+ * and a logger whose every line names the function, the invocation and the trace.
+ */
+import type { InvocationContext } from '@azure/functions';
+import { continueTrace, type TraceContext } from '../shared/observability/correlation';
+import type { Logger, LogFields } from '../shared/observability/logger';
+import type { AppServices } from '../shared/runtime/services';
+
+export function invocationScope(services: Pick<AppServices, 'logger'>, context: InvocationContext, traceparent?: string | null, fields: LogFields = {}): { trace: TraceContext; logger: Logger } {
+  const trace = continueTrace(traceparent);
+  return { trace, logger: services.logger.child({ function: context.functionName, invocationId: context.invocationId, traceId: trace.traceId, ...fields }) };
+}
