@@ -12,8 +12,13 @@ export interface HttpFunction {
   name: string;
   trigger: 'http';
   methods: Array<'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'>;
-  /** Route under /api, with {param} and {*rest} placeholders as in the Functions host. */
+  /** Full route (host.json routePrefix is ""): "api/…" for the API, "admin/…" for the local UI; {param} and {*rest} as in the Functions host. */
   route: string;
+  /**
+   * Bound by the local host only, never registered with Azure: for routes the Azure Functions host keeps for
+   * itself (anything starting with "admin"), whose function it would refuse at start-up.
+   */
+  localOnly?: boolean;
   handler(request: HttpRequest, context: InvocationContext, services: AppServices): Promise<HttpResponseInit>;
 }
 

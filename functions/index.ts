@@ -23,6 +23,8 @@ function getServices(): Promise<AppServices> {
 for (const definition of FUNCTIONS) {
   switch (definition.trigger) {
     case 'http':
+      // Local-only routes (the /admin UI) would stop the Azure host at start-up; AdminApi serves the UI there.
+      if (definition.localOnly) break;
       app.http(definition.name, {
         methods: definition.methods,
         route: definition.route,

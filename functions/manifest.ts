@@ -10,5 +10,6 @@ import { adminApi } from './AdminApi';
 import { oauthCallback } from './OAuthCallback';
 import { webhookHealthMonitor } from './WebhookHealthMonitor';
 import { notificationDigest } from './NotificationDigest';
+import { adminUi } from './AdminUi';
 
-export const FUNCTIONS: readonly FunctionDefinition[] = [syncScheduler, syncInboundWorker, syncOutboundWorker, tokenRefresher, webhookReceiver, health, adminApi, oauthCallback, webhookHealthMonitor, notificationDigest];
+export const FUNCTIONS: readonly FunctionDefinition[] = [syncScheduler, syncInboundWorker, syncOutboundWorker, tokenRefresher, webhookReceiver, health, adminApi, oauthCallback, webhookHealthMonitor, notificationDigest, adminUi];

@@ -7,7 +7,7 @@ export const health: HttpFunction = {
   name: 'Health',
   trigger: 'http',
   methods: ['GET'],
-  route: 'health',
+  route: 'api/health',
   async handler(_request, _context, services) {
     const report = await checkHealth(services);
     if (report.status !== 'ok') services.logger.warn('health check failed', { down: report.checks.filter((entry) => !entry.ok).map((entry) => entry.name) });

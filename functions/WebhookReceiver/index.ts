@@ -7,7 +7,7 @@ export const webhookReceiver: HttpFunction = {
   name: 'WebhookReceiver',
   trigger: 'http',
   methods: ['POST'],
-  route: 'webhooks/{provider}/{integrationId}',
+  route: 'api/webhooks/{provider}/{integrationId}',
   async handler(request, _context, services) {
     // The exact raw bytes: signatures are computed over them, never over re-serialised JSON.
     const rawBody = Buffer.from(await request.arrayBuffer());

@@ -20,6 +20,8 @@ import { registerOAuthRoutes } from './oauth-routes';
 import { registerMappingRoutes } from './mapping-routes';
 import { registerConflictRoutes } from './conflict-routes';
 import { registerShardRoutes } from './shard-routes';
+import { registerRunRoutes } from './run-routes';
+import { registerMetricsRoutes } from './metrics-routes';
 
 export interface AdminRequest {
   method: string;
@@ -53,6 +55,8 @@ export function createAdminRouter(): AdminRouter {
   registerMappingRoutes(router);
   registerConflictRoutes(router);
   registerShardRoutes(router);
+  registerRunRoutes(router);
+  registerMetricsRoutes(router);
   return router;
 }
 

@@ -11,7 +11,9 @@ import { AppError } from '../errors/app-error';
 import { json, parseBody } from '../http/responses';
 import { credentialRef } from '../runtime/integration-credentials';
 import { tenantIdSchema } from '../domain/integration';
-import type { AdminRouter } from './admin-api';
+import type { Integration } from '../domain/integration';
+import type { AdminContext, AdminRouter } from './admin-api';
+import type { WebhookSecretStatus } from './contracts/operations';
 import { loadIntegration } from './integration-routes';
 
 const BASE = 'tenants/:tenantId/integrations/:integrationId';
@@ -42,7 +44,8 @@ export function registerCredentialRoutes(router: AdminRouter): void {
     const { secret, overlapMinutes } = parseBody(webhookSecretSchema, await ctx.request.body());
     const metadata = await ctx.services.credentials.service.setWebhookSecret(credentialRef(integration, 'webhook'), secret, (overlapMinutes ?? DEFAULT_OVERLAP_MINUTES) * 60_000);
     ctx.logger.info('webhook secret set', { integrationId: integration.id, by: ctx.principal.id });
-    return json(200, publicMetadata(metadata));
+    const status = await webhookSecretStatus(ctx, integration);
+    return json(200, { ...publicMetadata(metadata), ...(status?.previousValidUntil ? { previousValidUntil: status.previousValidUntil } : {}) });
   });
 
   router.add('POST', `${BASE}/webhook-secret/confirm-pending`, async (ctx, params) => {
@@ -62,6 +65,19 @@ export function registerCredentialRoutes(router: AdminRouter): void {
     const findings = await ctx.services.credentials.service.expiryReport(ctx.services.now());
     return json(200, { items: findings.filter((finding) => finding.ref.tenantId === tenantId.data) });
   });
+}
+
+/**
+ * The signing secret's state as the admin UI shows it: never a value, only when the secret replaced last stops
+ * verifying (while that is still ahead), so an operator can see that a rotation keeps old deliveries valid.
+ */
+export async function webhookSecretStatus(ctx: AdminContext, integration: Pick<Integration, 'tenantId' | 'id'>): Promise<WebhookSecretStatus | null> {
+  const read = await ctx.services.credentials.service.read(credentialRef(integration, 'webhook'), { fresh: true });
+  if (!read) return null;
+  const { doc } = read;
+  const until = doc.credential.type === 'webhook_secret' ? doc.credential.previousValidUntil : undefined;
+  const inOverlap = until !== undefined && Date.parse(until) > ctx.services.now().getTime();
+  return { status: doc.status, rotatedAt: doc.rotatedAt, updatedAt: doc.updatedAt, ...(inOverlap ? { previousValidUntil: until } : {}) };
 }
 
 /** Metadata as the API shows it: never a value, never a version that could be used to fetch one. */

@@ -15,6 +15,7 @@ import type { Catalog } from '../adapters/contract';
 import type { Integration } from '../domain/integration';
 import type { AdminContext, AdminRouter } from './admin-api';
 import { loadIntegration } from './integration-routes';
+import type { MappingList, MappingPreviewResponse, PutMappingResponse } from './contracts/integrations';
 
 const BASE = 'tenants/:tenantId/integrations/:integrationId/mappings';
 const CATALOG_TIMEOUT_MS = 10_000;
@@ -36,7 +37,7 @@ function entityParam(integration: Integration, entity: string | undefined): stri
 }
 
 export function registerMappingRoutes(router: AdminRouter): void {
-  router.add('GET', BASE, async (ctx, params) => json(200, { items: (await loadIntegration(ctx, params)).mappings ?? {} }));
+  router.add('GET', BASE, async (ctx, params) => json(200, { items: (await loadIntegration(ctx, params)).mappings ?? {} } satisfies MappingList));
 
   router.add('PUT', `${BASE}/:entity`, async (ctx, params) => {
     const integration = await loadIntegration(ctx, params);
@@ -52,7 +53,7 @@ export function registerMappingRoutes(router: AdminRouter): void {
     if (schema.provider !== integration.provider || schema.entity !== entity) throw new AppError('bad_request', `provider/entity: the schema must be for ${integration.provider} ${entity}`, { target: 'entity' });
     const stored = await ctx.services.integrations.replace({ ...integration, mappings: { ...integration.mappings, [entity]: schema }, updatedAt: ctx.services.now().toISOString() });
     ctx.logger.info('conversion schema stored', { integrationId: integration.id, entity, by: ctx.principal.id });
-    return json(200, { entity, schema: stored.mappings![entity], checkedAgainstCatalog: catalog !== undefined, ...(reason ? { warning: reason } : {}) });
+    return json(200, { entity, schema: stored.mappings![entity]!, checkedAgainstCatalog: catalog !== undefined, ...(reason ? { warning: reason } : {}) } satisfies PutMappingResponse);
   });
 
   router.add('DELETE', `${BASE}/:entity`, async (ctx, params) => {
@@ -69,7 +70,7 @@ export function registerMappingRoutes(router: AdminRouter): void {
     const entity = entityParam(integration, params.entity);
     const body = parseBody(previewSchema, await ctx.request.body());
     const schemaInput = body.schema ?? integration.mappings?.[entity];
-    if (!schemaInput) return json(200, { ok: true, data: body.record.data, note: 'no conversion schema: the record is kept as it is' });
+    if (!schemaInput) return json(200, { ok: true, data: body.record.data, note: 'no conversion schema: the record is kept as it is' } satisfies MappingPreviewResponse);
     let schema;
     try {
       schema = parseConversionSchema(schemaInput);
@@ -77,6 +78,9 @@ export function registerMappingRoutes(router: AdminRouter): void {
       throw new AppError('bad_request', (error as Error).message, { target: (error as AppError).target });
     }
     const outcome = await transformRecord(schema, { id: body.record.id, entity, data: body.record.data });
-    return json(200, outcome.ok ? { ok: true, shardType: outcome.record.shardType, data: outcome.record.data, references: outcome.record.references, derived: outcome.record.derived } : { ok: false, error: outcome.error });
+    const preview: MappingPreviewResponse = outcome.ok
+      ? { ok: true, shardType: outcome.record.shardType, data: outcome.record.data, references: outcome.record.references, derived: outcome.record.derived }
+      : { ok: false, error: outcome.error };
+    return json(200, preview);
   });
 }

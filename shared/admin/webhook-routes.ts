@@ -4,6 +4,7 @@
  *   GET  …/integrations/{integrationId}/webhooks/health?since=          endpoint health
  *   POST …/integrations/{integrationId}/webhooks/{deliveryId}/replay    replay one archived delivery
  *   POST …/integrations/{integrationId}/webhooks/replay                 {"from", "to"}: replay accepted deliveries in a range
+ *   GET  …/integrations/{integrationId}/webhooks/endpoint               the URL to give the provider, the secret's state
  */
 import { z } from 'zod';
 import { AppError, toAppError } from '../errors/app-error';
@@ -12,6 +13,9 @@ import { endpointHealth } from '../webhooks/endpoint-health';
 import { replayDelivery } from '../webhooks/replay';
 import type { AdminRouter } from './admin-api';
 import { loadIntegration } from './integration-routes';
+import { webhookSecretStatus } from './credential-routes';
+import { credentialRef } from '../runtime/integration-credentials';
+import type { WebhookEndpointView } from './contracts/operations';
 
 const BASE = 'tenants/:tenantId/integrations/:integrationId/webhooks';
 const MAX_BULK_REPLAY = 500;
@@ -24,6 +28,21 @@ function isoParam(value: string | null, name: string): string | undefined {
 }
 
 export function registerWebhookRoutes(router: AdminRouter): void {
+  // The UI cannot know the app's public address (behind a proxy, or in Azure), so the API says it.
+  router.add('GET', `${BASE}/endpoint`, async (ctx, params) => {
+    const integration = await loadIntegration(ctx, params);
+    const provider = (integration.webhook ?? { provider: integration.provider }).provider;
+    const base = ctx.services.settings.publicBaseUrl.replace(/\/+$/, '');
+    const pending = await ctx.services.credentials.service.metadata(credentialRef(integration, 'webhook-pending'));
+    const view: WebhookEndpointView = {
+      provider,
+      url: `${base}/api/webhooks/${encodeURIComponent(provider)}/${encodeURIComponent(integration.id)}`,
+      secret: await webhookSecretStatus(ctx, integration),
+      pendingVerificationToken: pending !== undefined,
+    };
+    return json(200, view);
+  });
+
   router.add('GET', `${BASE}/deliveries`, async (ctx, params) => {
     const integration = await loadIntegration(ctx, params);
     const range = { from: isoParam(ctx.request.query.get('from'), 'from'), to: isoParam(ctx.request.query.get('to'), 'to') };

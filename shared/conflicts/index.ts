@@ -9,6 +9,7 @@ export {
   validatePolicy,
   strategyFor,
   policyForStrategyName,
+  policyForIntegration,
   conflictPolicySchema,
   strategySchema,
   type CompiledPolicy,

@@ -8,7 +8,8 @@
  */
 import { z } from 'zod';
 import { AppError } from '../errors/app-error';
-import { CONFLICT_STRATEGIES } from '../domain/integration';
+// Types only: the integration schema imports this module's schema at run time, so no value may flow back.
+import type { CONFLICT_STRATEGIES, Integration } from '../domain/integration';
 import { compileRule, type CompiledRule } from './custom-rule';
 import { isUnder, splitPath } from './field-paths';
 
@@ -48,7 +49,9 @@ export interface StrategyChoice {
 }
 
 // The integration document's one-word setting must name only kinds this module knows (checked by the compiler).
-void (CONFLICT_STRATEGIES satisfies readonly StrategyKind[]);
+type StrategyNamesAreKinds = (typeof CONFLICT_STRATEGIES)[number] extends StrategyKind ? true : never;
+const strategyNamesAreKinds: StrategyNamesAreKinds = true;
+void strategyNamesAreKinds;
 
 export function validatePolicy(input: unknown): CompiledPolicy {
   if (isCompiledPolicy(input)) return input;
@@ -106,6 +109,28 @@ export function policyForStrategyName(name: (typeof CONFLICT_STRATEGIES)[number]
   if (name === 'custom') {
     throw new AppError('configuration', 'conflict strategy "custom" needs a conflict policy with rules', { target: 'conflictStrategy' });
   }
-  const strategy: Strategy = name === 'field_merge' ? { kind: 'field_merge', priority: 'source' } : { kind: name };
-  return validatePolicy({ default: strategy });
+  return validatePolicy({ default: strategyForName(name) });
+}
+
+/** The strategy a one-word name stands for (field_merge: the source has priority); `custom` has no rule to give. */
+export function strategyForName(name: Exclude<(typeof CONFLICT_STRATEGIES)[number], 'custom'>): Strategy {
+  return name === 'field_merge' ? { kind: 'field_merge', priority: 'source' } : { kind: name };
+}
+
+/** Compiled policies by the stored policy object: pages of one run share the integration document. */
+const compiledByPolicy = new WeakMap<ConflictPolicy, CompiledPolicy>();
+
+/**
+ * The policy an integration's syncs use, inbound and outbound alike: its full `conflictPolicy` (default strategy,
+ * per-field overrides, custom rules) when it has one, else the one-word `conflictStrategy`.
+ */
+export function policyForIntegration(integration: Pick<Integration, 'conflictStrategy' | 'conflictPolicy'>): CompiledPolicy {
+  const stored = integration.conflictPolicy;
+  if (!stored) return policyForStrategyName(integration.conflictStrategy);
+  let compiled = compiledByPolicy.get(stored);
+  if (!compiled) {
+    compiled = validatePolicy(stored);
+    compiledByPolicy.set(stored, compiled);
+  }
+  return compiled;
 }

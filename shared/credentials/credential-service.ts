@@ -144,8 +144,11 @@ export class CredentialService {
     return this.put(checkedRef, input, options);
   }
 
-  /** The secrets a verifier accepts now: the current one, then the previous one inside its overlap window. */
-  async webhookSecrets(ref: CredentialRef, options: { signal?: AbortSignal } = {}): Promise<string[]> {
+  /**
+   * The secrets a verifier accepts now: the current one, then the previous one inside its overlap window.
+   * `fresh` skips the in-memory copy (a verifier that failed with it checks for a rotation made elsewhere).
+   */
+  async webhookSecrets(ref: CredentialRef, options: { fresh?: boolean; signal?: AbortSignal } = {}): Promise<string[]> {
     const read = await this.read(ref, options);
     if (!read) return [];
     const credential = read.doc.credential;

@@ -6,6 +6,11 @@ import { z } from 'zod';
 import { PROVIDER_IDS, type ProviderId } from '../adapters/contract';
 import { webhookConfigSchema, type WebhookConfig } from '../webhooks/config';
 import type { ConversionSchema } from '../mapping';
+import { dedupStrategiesSchema } from '../dedup/config';
+import type { DedupStrategy } from '../dedup/types';
+// policy.ts imports only types from here, so this run-time import makes no cycle.
+import { conflictPolicySchema, strategyForName, validatePolicy, type ConflictPolicy } from '../conflicts/policy';
+import { AppError } from '../errors/app-error';
 
 /** Entities synced when an integration names none (the provider adapters' main entities). */
 export const DEFAULT_ENTITIES: Record<ProviderId, string[]> = {
@@ -36,12 +41,16 @@ const mutableFields = {
   schedule: scheduleSchema,
   dedupStrategy: z.enum(DEDUP_STRATEGIES),
   conflictStrategy: z.enum(CONFLICT_STRATEGIES),
+  /** The full conflict policy: default strategy, per-field overrides, custom rules (see conflictSettings below). */
+  conflictPolicy: conflictPolicySchema,
   /** Provider-specific settings: repositories, channels, data source id, calendar id… (no secrets). */
   providerOptions: z.record(z.string(), z.unknown()),
   /** Provider API base URL; defaults to the provider's public API (the local sandbox in demo mode). */
   baseUrl: z.url(),
   /** How the provider's webhooks are verified (non-secret settings; the secret is a credential). */
   webhook: webhookConfigSchema,
+  /** Dedup strategies per entity, in order (natural_key / fuzzy match across the tenant's integrations). */
+  dedup: z.record(z.string().min(1).max(100), dedupStrategiesSchema),
 };
 
 /** Every operator-settable field, optional: the PATCH body, and the create body once provider and name are added. */
@@ -67,12 +76,17 @@ export interface Integration {
   direction: (typeof DIRECTIONS)[number];
   schedule: { intervalMinutes: number };
   dedupStrategy: (typeof DEDUP_STRATEGIES)[number];
+  /** The default conflict strategy; with a conflictPolicy, always the kind of its default (kept in step). */
   conflictStrategy: (typeof CONFLICT_STRATEGIES)[number];
+  /** Per-field overrides and custom rules; absent: `conflictStrategy` for every field. */
+  conflictPolicy?: ConflictPolicy;
   providerOptions: Record<string, unknown>;
   baseUrl?: string;
   webhook?: WebhookConfig;
   /** Conversion schema per entity (set through …/mappings/{entity}); absent: the record's fields as they are. */
   mappings?: Record<string, ConversionSchema>;
+  /** Dedup strategies per entity (PATCH `dedup`); absent: external id and content hash only. */
+  dedup?: Record<string, DedupStrategy[]>;
   /** When the OAuth connect flow last stored a credential. */
   connectedAt?: string;
   /** When the scheduler should next start an incremental sync (ISO-8601 UTC). */
@@ -101,10 +115,11 @@ export function newIntegration(tenantId: string, integrationId: string, body: Cr
     direction: body.direction ?? 'inbound',
     schedule: body.schedule ?? { intervalMinutes: defaults.intervalMinutes },
     dedupStrategy: body.dedupStrategy ?? 'external_id',
-    conflictStrategy: body.conflictStrategy ?? 'source_wins',
+    ...conflictSettings(undefined, body),
     providerOptions: body.providerOptions ?? {},
     ...(baseUrl ? { baseUrl } : {}),
     ...(body.webhook ? { webhook: body.webhook } : {}),
+    ...(body.dedup ? { dedup: body.dedup } : {}),
     // A new integration is due at once, so the first scheduler run after creation syncs it.
     nextSyncAt: now.toISOString(),
     createdAt: now.toISOString(),
@@ -113,7 +128,50 @@ export function newIntegration(tenantId: string, integrationId: string, body: Cr
 }
 
 export function applyPatch<T extends Integration>(current: T, patch: PatchIntegrationBody, now: Date): T {
-  const next: T = { ...current, ...patch, updatedAt: now.toISOString() };
+  const touchesConflicts = patch.conflictStrategy !== undefined || patch.conflictPolicy !== undefined;
+  const next: T = { ...current, ...patch, ...(touchesConflicts ? conflictSettings(current, patch) : {}), updatedAt: now.toISOString() };
   if (patch.enabled !== undefined && current.status !== 'needs_reauth') next.status = patch.enabled ? 'active' : 'disabled';
   return next;
+}
+
+type ConflictSettings = Pick<Integration, 'conflictStrategy' | 'conflictPolicy'>;
+
+/**
+ * `conflictStrategy` (the contract's one word) and `conflictPolicy` (overrides and rules) kept in step, so
+ * that neither can tell a different story about the default:
+ * - a body with a policy sets conflictStrategy to the policy default's kind; giving both with different
+ *   defaults is refused, naming conflictStrategy;
+ * - a body with only conflictStrategy moves the stored policy's default and keeps its field overrides;
+ * - `custom` needs a rule, so the word alone is refused unless the stored policy's default is already custom.
+ * The policy's custom rules are compiled here, so a rule that does not compile is a 400 naming its field.
+ */
+export function conflictSettings(current: ConflictSettings | undefined, body: Partial<ConflictSettings>): ConflictSettings {
+  const { conflictStrategy, conflictPolicy } = body;
+  if (conflictPolicy) {
+    const kind = conflictPolicy.default.kind;
+    if (conflictStrategy !== undefined && conflictStrategy !== kind) {
+      throw new AppError('bad_request', `conflictStrategy: must equal conflictPolicy.default.kind ("${kind}") when both are given`, { target: 'conflictStrategy' });
+    }
+    compileNamingField(conflictPolicy);
+    return { conflictStrategy: kind, conflictPolicy };
+  }
+  const stored = current?.conflictPolicy;
+  const word = conflictStrategy ?? current?.conflictStrategy ?? 'source_wins';
+  if (word === 'custom') {
+    if (stored?.default.kind === 'custom') return { conflictStrategy: word, conflictPolicy: stored };
+    throw new AppError('bad_request', 'conflictStrategy: "custom" needs a rule: give conflictPolicy with default {"kind": "custom", "rule": "…"}', { target: 'conflictStrategy' });
+  }
+  if (!stored) return { conflictStrategy: word };
+  return { conflictStrategy: word, conflictPolicy: stored.default.kind === word ? stored : { ...stored, default: strategyForName(word) } };
+}
+
+/** Compiles the policy's rules; errors name the field under the body's conflictPolicy. */
+function compileNamingField(policy: ConflictPolicy): void {
+  try {
+    validatePolicy(policy);
+  } catch (error) {
+    if (!(error instanceof AppError) || !error.target) throw error;
+    const target = `conflictPolicy.${error.target}`;
+    throw new AppError('bad_request', `${target}: ${error.message.replace(/^conflict policy: /, '').replace(` at ${error.target}`, '')}`, { target, ...(error.details ? { details: error.details } : {}) });
+  }
 }

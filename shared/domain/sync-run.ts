@@ -39,6 +39,12 @@ export interface SyncRun {
   /** The latest record-level errors (bounded): the record, the field and why. */
   recordErrors?: Array<{ page: number; recordId: string; field?: string; code: string; message: string }>;
   traceId: string;
+  /** What a targeted run was started for, kept so that a retry repeats it. */
+  entity?: string;
+  ids?: string[];
+  /** A retry: the failed run it repeats; on the failed run, the retry that was started for it. */
+  retryOf?: string;
+  retriedBy?: string;
 }
 
 export function emptyCounters(): RunCounters {

@@ -8,6 +8,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, waitForPort } from './free-port';
+import { makeCosmosQueriesLinear } from './cosmos-stand-in/linear-cosmos-queries';
+import { answerMinimalWrites } from './cosmos-stand-in/minimal-write-responses';
 
 export interface RunningService {
   /** Settings that point the app at this service. */
@@ -20,6 +22,11 @@ const AZURITE_ACCOUNT = 'devstoreaccount1';
 const AZURITE_KEY = 'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==';
 
 export async function startEmbeddedCosmos(): Promise<RunningService> {
+  // Two behaviours of the stand-in made to match Azure Cosmos, before the server module builds its routes:
+  // queries cost O(N) in a container's documents, not O(N²) (Azure answers from its index), and writes sent
+  // with Prefer: return=minimal come back without their documents.
+  if (!makeCosmosQueriesLinear()) console.warn('cosmosdb-server: its query engine changed; queries may cost O(N²) in a container');
+  if (!answerMinimalWrites()) console.warn('cosmosdb-server: its batch handler changed; writes echo their documents');
   const { createHttpsServer } = await import('@vercel/cosmosdb-server');
   const port = await freePort();
   // Without keepAlive the server closes every connection, and each Cosmos call pays a new TLS handshake.

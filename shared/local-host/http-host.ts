@@ -1,7 +1,8 @@
 /**
- * The local host's HTTP side: binds the HTTP functions of the manifest to routes under /api, using the same
- * route templates as the Functions host ({name} and {*rest}), and converts node requests into
- * @azure/functions HttpRequest objects so handlers run exactly as in Azure.
+ * The local host's HTTP side: binds the HTTP functions of the manifest to their routes, using the same route
+ * templates as the Functions host ({name} and {*rest}) with host.json's empty routePrefix (routes carry their
+ * own "api/" or "admin/"), and converts node requests into @azure/functions HttpRequest objects so handlers run
+ * exactly as in Azure.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
@@ -9,6 +10,7 @@ import { HttpRequest, InvocationContext, type HttpResponseInit } from '@azure/fu
 import type { HttpFunction } from '../../functions/definition';
 import type { AppServices } from '../runtime/services';
 import { errorResponse } from '../http/responses';
+import { LEAN_REQUEST_FUNCTIONS, LeanHttpRequest } from './lean-request';
 
 interface BoundRoute {
   definition: HttpFunction;
@@ -33,7 +35,9 @@ export function compileRoute(template: string): (path: string) => Record<string,
       }
       return segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
     })
-    .join('/');
+    .join('/')
+    // A trailing catch-all may be empty, slash included ("admin/{*path}" matches "admin"), as in the Functions host.
+    .replace(/\/\(\.\*\)$/, '(?:/(.*))?');
   const regex = new RegExp(`^${pattern}/?$`);
   return (path) => {
     const found = regex.exec(path);
@@ -75,11 +79,12 @@ export function createHttpHost(definitions: HttpFunction[], services: AppService
     void (async () => {
       try {
         const url = new URL(req.url ?? '/', `http://${req.headers.host ?? 'localhost'}`);
-        const path = url.pathname.startsWith('/api/') ? url.pathname.slice(5) : undefined;
+        // Routes are matched without the leading "/", as the Functions host does with an empty routePrefix.
+        const path = url.pathname.slice(1);
         const method = (req.method ?? 'GET').toUpperCase();
         let matched: { route: BoundRoute; params: Record<string, string> } | undefined;
-        for (const route of path === undefined ? [] : routes) {
-          const params = route.match(path!);
+        for (const route of routes) {
+          const params = route.match(path);
           if (params && route.definition.methods.includes(method as HttpFunction['methods'][number])) {
             matched = { route, params };
             break;
@@ -92,7 +97,9 @@ export function createHttpHost(definitions: HttpFunction[], services: AppService
         const bytes = method === 'GET' || method === 'HEAD' ? undefined : await readBody(req);
         const headers: Record<string, string> = {};
         for (const [key, value] of Object.entries(req.headers)) if (value !== undefined) headers[key] = Array.isArray(value) ? value.join(', ') : value;
-        const request = new HttpRequest({ method, url: url.toString(), headers, params: matched.params, ...(bytes ? { body: { bytes } } : {}) });
+        const init = { method, url: url.toString(), headers, params: matched.params, ...(bytes ? { body: { bytes } } : {}) };
+        // The webhook route takes a lean conversion (lean-request.ts): same interface, a fraction of the cost.
+        const request = LEAN_REQUEST_FUNCTIONS.has(matched.route.definition.name) ? new LeanHttpRequest(init) : new HttpRequest(init);
         const context = new InvocationContext({ invocationId: randomUUID(), functionName: matched.route.definition.name });
         await writeResponse(res, await matched.route.definition.handler(request, context, services));
       } catch (error) {

@@ -60,3 +60,44 @@ describe('paths', () => {
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 });
+
+/** The canonical form as first written (before shapes were cached): stored hashes depend on it staying the same. */
+function referenceCanonical(value: unknown): string {
+  if (value === null || value === undefined) return 'null';
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'number') return Number.isFinite(value) ? String(value === 0 ? 0 : value) : 'null';
+  if (typeof value === 'boolean') return value ? 'true' : 'false';
+  if (typeof value !== 'object') return typeof value === 'function' ? 'null' : JSON.stringify(String(value));
+  if (value instanceof Date) return JSON.stringify(value.toISOString());
+  if (Array.isArray(value)) return `[${value.map(referenceCanonical).join(',')}]`;
+  const record = value as Record<string, unknown>;
+  const parts: string[] = [];
+  for (const key of Object.keys(record).sort()) {
+    if (record[key] === undefined || typeof record[key] === 'function') continue;
+    parts.push(`${JSON.stringify(key)}:${referenceCanonical(record[key])}`);
+  }
+  return `{${parts.join(',')}}`;
+}
+
+describe('canonical JSON with cached object shapes', () => {
+  it('property: equals the reference form, also for many objects that share or almost share a shape', () => {
+    fc.assert(
+      fc.property(fc.array(fc.dictionary(fc.constantFrom('a', 'b', 'B', '__proto__', 'é', 'x y', '"q"', '', 'z'), fc.jsonValue({ maxDepth: 2 })), { maxLength: 20 }), (records) => {
+        for (const record of records) {
+          expect(canonicalJson(record)).toBe(referenceCanonical(record));
+          expect(canonicalJson(reorder(record))).toBe(referenceCanonical(record));
+        }
+      }),
+    );
+  });
+
+  it('drops undefined and function values whatever the shape says, and keeps one key set apart from another', () => {
+    const shaped = (a: unknown, b: unknown) => ({ b, a });
+    expect(canonicalJson(shaped(1, 2))).toBe('{"a":1,"b":2}');
+    expect(canonicalJson(shaped(undefined, 2))).toBe('{"b":2}');
+    expect(canonicalJson(shaped(() => 1, null))).toBe('{"b":null}');
+    expect(canonicalJson({ b: 1, c: 2 })).toBe('{"b":1,"c":2}');
+    expect(canonicalJson({ b: 1, a: 2, c: 3 })).toBe('{"a":2,"b":1,"c":3}');
+    expect(canonicalJson([{ b: 1, a: [{ b: 2, a: 3 }] }, new Date(0)])).toBe('[{"a":[{"a":3,"b":2}],"b":1},"1970-01-01T00:00:00.000Z"]');
+  });
+});

@@ -12,6 +12,31 @@ function quoteKey(key: string): string {
   return PLAIN_KEY.test(key) ? `"${key}"` : JSON.stringify(key);
 }
 
+/** An object shape: its own keys as listed, sorted, and quoted for the output. */
+interface Shape {
+  keys: string[];
+  sorted: string[];
+  quoted: string[];
+}
+
+/**
+ * Recently seen shapes by their first key. The records of a page share a handful of shapes, so sorting and
+ * quoting each record's keys again (a third of the hash's cost) is mostly a lookup and a key-by-key check.
+ */
+const shapes = new Map<string, Shape>();
+const MAX_SHAPES = 256;
+
+function shapeOf(keys: string[]): Shape {
+  const first = keys[0] ?? '';
+  const known = shapes.get(first);
+  if (known && known.keys.length === keys.length && known.keys.every((key, i) => key === keys[i])) return known;
+  const sorted = [...keys].sort();
+  const shape = { keys, sorted, quoted: sorted.map(quoteKey) };
+  if (shapes.size >= MAX_SHAPES) shapes.clear();
+  shapes.set(first, shape);
+  return shape;
+}
+
 function canonical(value: unknown): string {
   if (value === null || value === undefined) return 'null';
   switch (typeof value) {
@@ -33,13 +58,13 @@ function canonical(value: unknown): string {
     return `${out}]`;
   }
   const record = value as Record<string, unknown>;
-  const keys = Object.keys(record).sort();
+  const { sorted, quoted } = shapeOf(Object.keys(record));
   let out = '{';
   let first = true;
-  for (const key of keys) {
-    const item = record[key];
+  for (let i = 0; i < sorted.length; i++) {
+    const item = record[sorted[i]!];
     if (item === undefined || typeof item === 'function') continue;
-    out += `${first ? '' : ','}${quoteKey(key)}:${canonical(item)}`;
+    out += `${first ? '' : ','}${quoted[i]!}:${canonical(item)}`;
     first = false;
   }
   return `${out}}`;
@@ -59,9 +84,9 @@ function sha256Hex(text: string): string {
 
 /** SHA-256 (hex) of the canonical JSON of `data` without its volatile top-level fields. */
 export function contentHash(data: Record<string, unknown>, volatileFields?: ReadonlySet<string> | readonly string[]): string {
-  const volatile = volatileFields instanceof Set ? volatileFields : new Set(volatileFields ?? []);
+  const volatile = volatileFields === undefined || volatileFields instanceof Set ? volatileFields : new Set(volatileFields);
   let hashed: Record<string, unknown> = data;
-  if (volatile.size > 0) {
+  if (volatile && volatile.size > 0) {
     hashed = {};
     for (const key of Object.keys(data)) if (!volatile.has(key)) hashed[key] = data[key];
   }

@@ -7,6 +7,7 @@ import { DEFAULT_FAILOVER, FailoverLimiterBackend, type FailoverOptions } from '
 import { RateLimiter, type RateLimiterConfig } from './limiter';
 import { LocalLimiterBackend } from './local-backend';
 import { MemoryOverrideStore, RedisOverrideStore } from './overrides';
+import { FailoverUsageReader, LocalUsageReader, RedisUsageReader } from './usage';
 
 export interface CreateRateLimiterOptions extends RateLimiterConfig {
   /** Absent: every decision is local to this process (development, tests, single instance). */
@@ -17,7 +18,11 @@ export interface CreateRateLimiterOptions extends RateLimiterConfig {
 
 export function createRateLimiter(options: CreateRateLimiterOptions): RateLimiter {
   const { redis, failover, ...config } = options;
-  if (!redis) return new RateLimiter(new LocalLimiterBackend(), new MemoryOverrideStore(), config);
+  if (!redis) {
+    const local = new LocalLimiterBackend();
+    return new RateLimiter(local, new MemoryOverrideStore(), config, new LocalUsageReader(local));
+  }
   const backend = new FailoverLimiterBackend(redis, { ...DEFAULT_FAILOVER, ...failover }, config.keyPrefix);
-  return new RateLimiter(backend, new RedisOverrideStore(redis, config.keyPrefix), config);
+  const usage = new FailoverUsageReader(new RedisUsageReader(redis, config.keyPrefix), new LocalUsageReader(backend.local), () => backend.kind);
+  return new RateLimiter(backend, new RedisOverrideStore(redis, config.keyPrefix), config, usage);
 }

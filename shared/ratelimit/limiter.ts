@@ -16,6 +16,7 @@ import { DEFAULT_TENANT_RULE, PROVIDER_LIMITS, type ProviderLimits } from './pro
 import type { RateLimitSignal } from './signal';
 import { DEFAULT_ADAPTIVE_POLICY, type AdaptivePolicy, type LevelSpec, type LimiterBackend, type RateRule } from './types';
 import { sleep, WaitingLines } from './waiting';
+import type { LevelUsage, UsageReader } from './usage';
 
 export type InboundKind = 'webhook' | 'admin';
 
@@ -76,6 +77,8 @@ export class RateLimiter {
     private readonly backend: Backend,
     readonly overrides: OverrideStore,
     private readonly config: RateLimiterConfig,
+    /** Reads the current state per level for the admin usage view; absent: usage is not available. */
+    private readonly usageReader?: UsageReader,
   ) {
     this.limits = config.providerLimits ?? PROVIDER_LIMITS;
     this.policy = config.adaptivePolicy ?? DEFAULT_ADAPTIVE_POLICY;
@@ -165,6 +168,12 @@ export class RateLimiter {
   async deleteOverride(scope: OverrideScope, signal?: AbortSignal): Promise<void> {
     await this.overrides.delete(scope, signal);
     this.resolver.invalidate(scope.tenantId);
+  }
+
+  /** The current state of every level a call would be checked against; consumes nothing. */
+  async usage(target: CallTarget): Promise<{ backend: 'redis' | 'local'; levels: LevelUsage[] }> {
+    if (!this.usageReader) throw new AppError('not_implemented', 'this limiter has no usage reader');
+    return { backend: this.usageReader.kind, levels: await this.usageReader.read(await this.levelsWithFactors(target)) };
   }
 
   /** Which backend decides now, and whether that is a degraded state (for /api/health). */

@@ -83,6 +83,21 @@ export class LocalLimiterBackend implements LimiterBackend {
     return state;
   }
 
+  /** The stored state of some keys, for the read-only usage view (usage.ts); changes nothing. */
+  peek(keys: readonly string[]): { nowMs: number; tats: Map<string, number>; leases: Map<string, number> } {
+    const nowMs = this.clock();
+    const tats = new Map<string, number>();
+    const leases = new Map<string, number>();
+    for (const key of keys) {
+      const tat = this.tats.get(key);
+      if (tat !== undefined) tats.set(key, tat);
+      let live = 0;
+      for (const expiresAt of this.leases.get(key)?.values() ?? []) if (expiresAt > nowMs) live++;
+      leases.set(key, live);
+    }
+    return { nowMs, tats, leases };
+  }
+
   private liveLeases(key: string, now: number): Map<string, number> {
     let holders = this.leases.get(key);
     if (!holders) this.leases.set(key, (holders = new Map()));

@@ -1,11 +1,12 @@
 /**
- * The Redis backend: every decision is one EVALSHA of a short Lua script (loaded once per client through
- * ioredis defineCommand, which falls back to EVAL after a server restart). Rate levels live as fields of one
- * hash (`{prefix}rl:tat`), swept in small steps for fields idle longer than a minute; semaphores are sorted
- * sets of leases. Works best on a client created with `enableAutoPipelining: true`, which batches
- * concurrent decisions into one write.
+ * The Redis backend: every decision is one EVALSHA of a short Lua script, sent straight to the connection
+ * (shared/redis/direct-script.ts: no auto-pipelining on this hot path, writes of one tick coalesced; EVAL
+ * once after a server restart). Rate levels live as fields of one hash (`{prefix}rl:tat`), swept in small
+ * steps for fields idle longer than a minute; semaphores are sorted sets of leases. The other, rarer
+ * scripts go through ioredis defineCommand.
  */
 import type Redis from 'ioredis';
+import { DirectScript } from '../redis/direct-script';
 import { BLOCK_LUA, DECIDE_LUA, LOWER_LUA, SWEEP_LUA, THROTTLED_LUA } from './redis-scripts';
 import {
   gcraParams,
@@ -19,7 +20,6 @@ import {
 } from './types';
 
 interface LimiterCommands {
-  rlDecide(numKeys: number, ...args: (string | number)[]): Promise<[number, number, number, number, number]>;
   rlBlock(tatKey: string, field: string, blockUs: number, toleranceUs: number): Promise<number>;
   rlSweep(tatKey: string, cursorKey: string, count: number, keepUs: number): Promise<number>;
   rlLower(registry: string, ...args: (string | number)[]): Promise<string>;
@@ -44,7 +44,6 @@ const defined = new WeakSet<Redis>();
 
 function withCommands(redis: Redis): Redis & LimiterCommands {
   if (!defined.has(redis)) {
-    redis.defineCommand('rlDecide', { lua: DECIDE_LUA });
     redis.defineCommand('rlBlock', { lua: BLOCK_LUA, numberOfKeys: 1 });
     redis.defineCommand('rlSweep', { lua: SWEEP_LUA, numberOfKeys: 2 });
     redis.defineCommand('rlLower', { lua: LOWER_LUA, numberOfKeys: 1 });
@@ -54,9 +53,13 @@ function withCommands(redis: Redis): Redis & LimiterCommands {
   return redis as Redis & LimiterCommands;
 }
 
+/** {allowed, wait or retry µs, denied level (1-based), is concurrency, turn time µs}: see DECIDE_LUA. */
+type DecideReply = [number, number, number, number, number];
+
 export class RedisLimiterBackend implements LimiterBackend {
   readonly kind = 'redis' as const;
   private readonly redis: Redis & LimiterCommands;
+  private readonly decideScript = new DirectScript(DECIDE_LUA);
   private readonly tatKey: string;
   private readonly cursorKey: string;
   private readonly registryKey: string;
@@ -77,12 +80,17 @@ export class RedisLimiterBackend implements LimiterBackend {
   }
 
   async decide(levels: readonly LevelSpec[], options: DecideOptions): Promise<Decision> {
-    const keys: string[] = [this.tatKey];
-    const args: (string | number)[] = [Math.floor(options.maxWaitMs * 1000), options.leaseId];
+    // One argument array, built in place (this runs for every provider call): numKeys, the TAT hash, the
+    // semaphore keys, then ARGV.
+    let numKeys = 1;
+    for (const level of levels) if (level.rule.kind === 'concurrency') numKeys++;
+    const args: (string | number)[] = [numKeys, this.tatKey];
+    let keyIndex = 1;
+    for (const level of levels) if (level.rule.kind === 'concurrency') args.push(level.key);
+    args.push(Math.floor(options.maxWaitMs * 1000), options.leaseId);
     for (const level of levels) {
       if (level.rule.kind === 'concurrency') {
-        keys.push(level.key);
-        args.push('c', keys.length, level.rule.limit, Math.ceil(level.rule.leaseMs * 1000));
+        args.push('c', ++keyIndex, level.rule.limit, Math.ceil(level.rule.leaseMs * 1000));
       } else {
         const { emissionMs, toleranceMs } = gcraParams(level.rule, level.factor);
         // Rounded to the safe side: intervals up, tolerances down.
@@ -90,7 +98,7 @@ export class RedisLimiterBackend implements LimiterBackend {
       }
     }
     this.maybeSweep();
-    const [allowed, us, denied, concurrency, turnUs] = await this.redis.rlDecide(keys.length, ...keys, ...args);
+    const [allowed, us, denied, concurrency, turnUs] = await this.decideScript.call<DecideReply>(this.redis, args);
     if (allowed === 1) return { allowed: true, waitMs: Math.ceil(Math.max(0, us) / 1000), turnAt: turnUs / 1000 + SCRIPT_EPOCH_MS };
     return { allowed: false, retryAfterMs: Math.max(1, Math.ceil(us / 1000)), deniedLevel: denied - 1, reason: concurrency === 1 ? 'concurrency' : 'rate' };
   }

@@ -17,7 +17,7 @@ export function credentialRef(integration: Pick<Integration, 'tenantId' | 'id'>,
 
 export function webhookSecretSource(credentials: Credentials): WebhookSecretSource {
   return {
-    secretsFor: (integration) => credentials.service.webhookSecrets(credentialRef(integration, 'webhook')),
+    secretsFor: (integration, options) => credentials.service.webhookSecrets(credentialRef(integration, 'webhook'), options),
     storePendingToken: async (integration, token) => {
       await credentials.service.put(credentialRef(integration, 'webhook-pending'), { type: 'webhook_secret', secret: token });
     },

@@ -16,6 +16,7 @@ import { createRedisClient, type RedisClient } from '../redis/redis-client';
 import { createAdminAuthenticator, type AdminAuthenticator } from '../http/admin-auth';
 import type { WebhookSecretSource } from '../webhooks/receiver';
 import { DeliveryLog } from '../webhooks/delivery-log';
+import { WebhookIntake } from '../webhooks/intake';
 import type { EventPublisher } from '../events/events';
 import { LocalEventLog } from '../events/local-event-log';
 import { EventGridPublisher } from '../events/event-grid-publisher';
@@ -55,6 +56,8 @@ export interface AppServices {
   /** Webhook secrets for the verifiers; none configured means every delivery is rejected (fail closed). */
   webhookSecrets: WebhookSecretSource;
   deliveryLog: DeliveryLog;
+  /** Group commit of accepted webhook deliveries (archive, runs, queue hand-off, receipt) before their 2xx. */
+  webhookIntake: WebhookIntake;
   /** Slack / Teams alerts from events, digests; subscribed to the local event log when there is one. */
   notifications: Notifications;
   now(): Date;
@@ -138,6 +141,9 @@ export async function createServices(settings: Settings, overrides: ServiceOverr
       }
     : eventLog!;
 
+  const deliveryLog = new DeliveryLog(store.containers.webhookDeliveries, redis, settings.redis.keyPrefix, logger);
+  const webhookIntake = new WebhookIntake({ blob, runs: store.containers.syncRuns, queue, deliveryLog, logger });
+
   return {
     settings,
     logger,
@@ -160,10 +166,13 @@ export async function createServices(settings: Settings, overrides: ServiceOverr
     eventLog,
     adminAuth: createAdminAuthenticator(settings.adminAuth),
     webhookSecrets: overrides.webhookSecrets ?? webhookSecretSource(credentials),
-    deliveryLog: new DeliveryLog(store.containers.webhookDeliveries, redis, settings.redis.keyPrefix, logger),
+    deliveryLog,
+    webhookIntake,
     notifications,
     now,
     close: async () => {
+      // Webhook deliveries being committed and buffered receipts are written before the stores close.
+      await webhookIntake.drain().catch((error: unknown) => logger.warn('could not drain webhook writes on close', { error }));
       await notifications.service.drain();
       await rateLimiter.close();
       await queue.close();

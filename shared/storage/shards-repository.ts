@@ -3,7 +3,7 @@
  * scoped to one tenant. Shard ids for provider records are derived from (integration, entity, external id),
  * so a page processed twice writes the same documents.
  */
-import { createHash } from 'node:crypto';
+import { sha256Hex } from './sha256';
 import type { Container } from '@azure/cosmos';
 import { bulkUpsert, readMany, type UpsertDoc } from './bulk';
 import { statusOf, translateCosmosError } from './cosmos-client';
@@ -19,6 +19,8 @@ export interface ExternalRef {
 
 export interface ShardLink {
   name: string;
+  /** The integration whose record made the link (a merged shard has links from several sources). */
+  integrationId?: string;
   targetShardId?: string;
   /** Set while the target has not arrived yet; resolved when it does. */
   pending?: { provider: string; entity: string; externalId: string };
@@ -41,6 +43,26 @@ export interface Shard {
   targetIntegrationId?: string;
   /** The last outbound push failed permanently: what and when (cleared by the next successful push). */
   pushError?: { integrationId: string; code: string; message: string; at: string };
+  /** Natural and fuzzy blocking keys (shared/dedup/keys.ts), namespaced by strategy name: the tenant's dedup index. */
+  dedupKeys?: string[];
+  /** Why other sources' records were merged into this shard (latest first, bounded). */
+  dedupDecisions?: ShardDedupDecision[];
+}
+
+export interface ShardDedupDecision {
+  strategy: string;
+  score?: number;
+  matchedShardId: string;
+  source: ExternalRef;
+  runId: string;
+  at: string;
+}
+
+/** A shard found by the dedup index: what the strategies compare and the keys it was indexed under. */
+export interface DedupKeyHit {
+  id: string;
+  data: Record<string, unknown>;
+  dedupKeys: string[];
 }
 
 /** A locally changed shard found by the outbound scan. */
@@ -54,11 +76,11 @@ export interface ChangedShard {
 }
 
 export function shardIdFor(integrationId: string, entity: string, externalId: string): string {
-  return `sh-${createHash('sha256').update(`${integrationId}|${entity}|${externalId}`).digest('hex').slice(0, 32)}`;
+  return `sh-${sha256Hex(`${integrationId}|${entity}|${externalId}`).slice(0, 32)}`;
 }
 
 /** What the inbound page pipeline needs of the shard store (ShardsRepository, or an in-memory one in benchmarks). */
-export type ShardStore = Pick<ShardsRepository, 'getMany' | 'upsertMany'>;
+export type ShardStore = Pick<ShardsRepository, 'getMany' | 'upsertMany'> & Partial<Pick<ShardsRepository, 'findByDedupKeys'>>;
 
 export class ShardsRepository {
   constructor(private readonly container: Container) {}
@@ -116,6 +138,35 @@ export class ShardsRepository {
       return resources.slice(0, limit);
     } catch (error) {
       throw translateCosmosError(error, 'changed shards');
+    }
+  }
+
+  /**
+   * Live shards of one tenant indexed under any of `keys` (natural or blocking keys), at most `limit`: one
+   * indexed query per page (Cosmos indexes array elements), never a scan of the tenant's shards.
+   */
+  async findByDedupKeys(tenantId: string, keys: string[], limit: number): Promise<DedupKeyHit[]> {
+    if (keys.length === 0) return [];
+    return this.queryTenant<DedupKeyHit>(
+      tenantId,
+      'SELECT c.id, c.data, c.dedupKeys FROM c WHERE c.tenantId = @tenantId AND c.deleted = false AND EXISTS(SELECT VALUE k FROM k IN c.dedupKeys WHERE ARRAY_CONTAINS(@keys, k))',
+      keys,
+      limit,
+      'dedup index',
+    );
+  }
+
+  private async queryTenant<T>(tenantId: string, query: string, keys: string[], limit: number, what: string): Promise<T[]> {
+    try {
+      const iterator = this.container.items.query<T>({ query, parameters: [{ name: '@tenantId', value: tenantId }, { name: '@keys', value: keys }] }, { partitionKey: tenantId, maxItemCount: Math.min(limit, 1000) });
+      const found: T[] = [];
+      while (found.length < limit && iterator.hasMoreResults()) {
+        const { resources } = await iterator.fetchNext();
+        found.push(...resources);
+      }
+      return found.slice(0, limit);
+    } catch (error) {
+      throw translateCosmosError(error, what);
     }
   }
 

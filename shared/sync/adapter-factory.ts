@@ -1,14 +1,17 @@
 /**
  * Builds the provider adapter of an integration: its base URL (the provider's public API unless the integration
  * names one, e.g. a sandbox or a Salesforce instance), its options, auth material from the credential store,
- * and the rate limiter's hooks around every request.
+ * and the rate limiter's hooks around every request. This is the only place adapters are created (the
+ * registry's `create` is called nowhere else), and every adapter it creates is paced by the limiter, so no
+ * provider call (sync pages, pushes, webhook-triggered fetches, the retry after a token refresh, discovery)
+ * can bypass it: tests/ratelimit/adapter-pacing.test.ts checks this against the provider sandboxes.
  */
-import type { AdapterContext, ProviderAdapter, ProviderId } from '../adapters/contract';
+import type { ProviderAdapter, ProviderId } from '../adapters/contract';
 import { AppError } from '../errors/app-error';
 import type { Integration } from '../domain/integration';
 import type { AppServices } from '../runtime/services';
 import { credentialRef } from '../runtime/integration-credentials';
-import { createAdapterHooks } from '../ratelimit';
+import { createAdapterHooks, type AdapterRateLimitHooks } from '../ratelimit';
 
 /** Public API roots. Salesforce has none: every org has its own instance URL. */
 export const PROVIDER_BASE_URLS: Record<ProviderId, string | undefined> = {
@@ -19,38 +22,55 @@ export const PROVIDER_BASE_URLS: Record<ProviderId, string | undefined> = {
   salesforce: undefined,
 };
 
-export type AdapterHooks = Pick<AdapterContext, 'beforeRequest' | 'onRateLimitSignal'>;
+type AdapterServices = Pick<AppServices, 'adapters' | 'credentials' | 'settings' | 'rateLimiter'>;
 
-export function createAdapterFor(
-  services: Pick<AppServices, 'adapters' | 'credentials' | 'settings'>,
-  hooksFor: (integration: Integration) => AdapterHooks = () => ({}),
-): (integration: Integration) => ProviderAdapter {
-  return (integration) => {
-    const baseUrl = integration.baseUrl ?? PROVIDER_BASE_URLS[integration.provider];
-    if (!baseUrl) throw new AppError('configuration', `integration ${integration.id} needs a baseUrl (the ${integration.provider} instance URL)`, { target: 'baseUrl' });
-    return services.adapters.create(integration.provider, {
-      baseUrl,
-      options: integration.providerOptions,
-      auth: services.credentials.authProvider(credentialRef(integration, 'api')),
-      requestTimeoutMs: services.settings.pipeline.requestTimeoutMs,
-      ...hooksFor(integration),
-    });
-  };
+function pacedAdapter(services: AdapterServices, integration: Integration, hooks: AdapterRateLimitHooks): ProviderAdapter {
+  const baseUrl = integration.baseUrl ?? PROVIDER_BASE_URLS[integration.provider];
+  if (!baseUrl) throw new AppError('configuration', `integration ${integration.id} needs a baseUrl (the ${integration.provider} instance URL)`, { target: 'baseUrl' });
+  return services.adapters.create(integration.provider, {
+    baseUrl,
+    options: integration.providerOptions,
+    auth: services.credentials.authProvider(credentialRef(integration, 'api')),
+    requestTimeoutMs: services.settings.pipeline.requestTimeoutMs,
+    beforeRequest: hooks.beforeRequest,
+    onRateLimitSignal: hooks.onRateLimitSignal,
+  });
+}
+
+function hooksFor(services: AdapterServices, integration: Integration): AdapterRateLimitHooks {
+  return createAdapterHooks(services.rateLimiter, { tenantId: integration.tenantId, integrationId: integration.id, provider: integration.provider });
+}
+
+/**
+ * Adapters for one-off calls outside a unit of work (e.g. reading the catalog for the admin API). Paced like
+ * every adapter; a concurrency lease (Salesforce) is freed by the rate-limit signal of its response, or when
+ * it expires. Prefer `withPacedAdapters`, which also frees leases when the work ends.
+ */
+export function createAdapterFor(services: AdapterServices): (integration: Integration) => ProviderAdapter {
+  return (integration) => pacedAdapter(services, integration, hooksFor(services, integration));
 }
 
 /**
  * Runs one unit of provider work (a sync page, a push) with adapters whose every request goes through the
- * rate limiter; the limiter's leases are given back when the work ends, however it ends.
+ * rate limiter, each against its own integration's budget; the limiter's leases are given back when the
+ * work ends, however it ends.
  */
 export async function withPacedAdapters<T>(
-  services: Pick<AppServices, 'adapters' | 'credentials' | 'settings' | 'rateLimiter'>,
+  services: AdapterServices,
   integration: Integration,
   work: (adapterFor: (integration: Integration) => ProviderAdapter) => Promise<T>,
 ): Promise<T> {
-  const hooks = createAdapterHooks(services.rateLimiter, { tenantId: integration.tenantId, integrationId: integration.id, provider: integration.provider });
+  const hooksByIntegration = new Map<string, AdapterRateLimitHooks>();
+  const hooksOf = (target: Integration): AdapterRateLimitHooks => {
+    const key = `${target.tenantId}\u0000${target.id}`;
+    let hooks = hooksByIntegration.get(key);
+    if (!hooks) hooksByIntegration.set(key, (hooks = hooksFor(services, target)));
+    return hooks;
+  };
+  hooksOf(integration);
   try {
-    return await work(createAdapterFor(services, () => ({ beforeRequest: hooks.beforeRequest, onRateLimitSignal: hooks.onRateLimitSignal })));
+    return await work((target) => pacedAdapter(services, target, hooksOf(target)));
   } finally {
-    await hooks.releaseAll();
+    await Promise.all([...hooksByIntegration.values()].map((hooks) => hooks.releaseAll()));
   }
 }

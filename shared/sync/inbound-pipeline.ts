@@ -13,9 +13,9 @@ import { emptyCounters } from '../domain/sync-run';
 import { QUEUES } from '../messaging/queues';
 import type { QueueSender } from '../messaging/queue-port';
 import type { Stored } from '../storage/integrations-repository';
-import { policyForStrategyName } from '../conflicts';
+import { policyForIntegration } from '../conflicts';
 import type { RecordError } from '../mapping';
-import { writePage, type PageWriterDeps } from './page-writer';
+import { withoutSource, writePage, type PageWriterDeps } from './page-writer';
 
 export interface PipelineDeps extends PageWriterDeps {
   queue: QueueSender;
@@ -62,7 +62,11 @@ async function sweepDeletions(deps: PipelineDeps, integration: Stored<Integratio
   }
   const shards = await deps.shards.getMany(integration.tenantId, unseen.map((state) => state.shardId));
   const now = deps.now().toISOString();
-  await deps.shards.upsertMany([...shards.values()].map((shard) => ({ ...shard, deleted: true, lastWrittenBy: 'inbound' as const, updatedAt: now })));
+  // A shard other sources were merged into stays for them; only this source's reference leaves it.
+  await deps.shards.upsertMany(unseen.flatMap((state) => {
+    const shard = shards.get(state.shardId);
+    return shard ? [withoutSource(shard, integration.id, entity, state.externalId, now)] : [];
+  }));
   await deps.syncState.saveRecords(unseen.map((state) => ({ ...state, deleted: true, lastSeenRunId: runId, updatedAt: now })));
   counters.deleted += unseen.length;
 }
@@ -73,7 +77,7 @@ export async function runInboundPage(deps: PipelineDeps, integration: Stored<Int
   if (!entity) return { runFinished: true, counters: emptyCounters(), recordErrors: [] };
   const adapter = deps.adapterFor(integration);
   const page = await fetchPage(deps, adapter, integration, job, entity, signal);
-  const written = await writePage(deps, { integration, entity, runId: job.runId, policy: policyForStrategyName(integration.conflictStrategy), schema: integration.mappings?.[entity], markSeen: job.mode === 'full' }, page.records);
+  const written = await writePage(deps, { integration, entity, runId: job.runId, policy: policyForIntegration(integration), schema: integration.mappings?.[entity], markSeen: job.mode === 'full', dedup: integration.dedup?.[entity] }, page.records);
 
   if (!page.done) {
     await enqueueNext(deps, job, { entity, cursor: page.nextCursor }, traceparent);

@@ -16,13 +16,15 @@
 import { AppError, isAppError } from '../errors/app-error';
 import type { Integration } from '../domain/integration';
 import type { OutboundJobMessage } from '../domain/sync-run';
-import { baseAfterPush, buildConflictDocument, mergeRecord, policyForStrategyName, splitPath, type Resolution } from '../conflicts';
+import { baseAfterPush, buildConflictDocument, mergeRecord, policyForIntegration, splitPath, type Resolution } from '../conflicts';
 import { contentHash } from '../mapping';
 import type { Stored } from '../storage/integrations-repository';
 import type { Shard } from '../storage/shards-repository';
 import { outboundLedgerId, type OutboundLedger } from '../storage/sync-state-repository';
 import { bulkUpsert, type UpsertDoc } from '../storage/bulk';
 import { createRecord } from './outbound-create';
+import { inboundLeaseActive } from './record-lease';
+import { deleteRecord } from './outbound-delete';
 import { shardTypeOf } from './outbound-scan';
 import { outcomeError, readBack, saveRecordState, settleLedger, settleShard, toProvider, toShard, type OutboundDeps, type OutboundResult, type PushContext } from './outbound-settle';
 
@@ -35,9 +37,9 @@ export async function pushShard(deps: OutboundDeps, integration: Stored<Integrat
   if (!shard) return skipped('shard_not_found');
   if (job.etag !== undefined && shard._etag !== job.etag) return skipped('superseded');
   if (shard.lastWrittenBy !== 'local') return skipped('not_a_local_change');
-  // Deletions are not pushed (no local delete exists yet); a deleted shard is left alone.
-  if (shard.deleted) return skipped('deleted');
   const ref = shard.externalRefs.find((candidate) => candidate.integrationId === integration.id);
+  // A shard deleted locally is deleted at the provider (outbound-delete.ts); one never created there is left alone.
+  if (shard.deleted && !ref) return skipped('deleted');
   if (!ref && shard.targetIntegrationId !== integration.id) return skipped('not_linked');
   const entity = ref?.entity ?? integration.entities.find((candidate) => shardTypeOf(integration, candidate) === shard.shardType);
   if (!entity) throw new AppError('validation', `shard type ${shard.shardType} is not an entity of integration ${integration.id}`, { target: 'shardType' });
@@ -45,28 +47,47 @@ export async function pushShard(deps: OutboundDeps, integration: Stored<Integrat
   const claim = await claimLedger(deps, integration, shard, entity);
   if (claim.kind === 'settled') return skipped('already_settled');
   if (claim.kind === 'busy') return { outcome: 'busy', retryAt: claim.until };
+  // An inbound page may have written the shard between our read and the claim (record-lease.ts): what it
+  // wrote wins, and the scan brings the newer version if it still has something to push.
+  const now = await deps.shards.get(integration.tenantId, job.shardId);
+  if (!now || now._etag !== shard._etag) {
+    await giveBack(deps, claim.ledger, claim.previous);
+    return skipped('superseded');
+  }
   const ctx: PushContext = {
     deps,
     integration,
     shard,
     entity,
     adapter: deps.adapterFor(integration),
-    policy: policyForStrategyName(integration.conflictStrategy),
+    policy: policyForIntegration(integration),
     schema: deps.schemaFor(integration, entity),
     ledger: claim.ledger,
     signal,
   };
+  if (shard.deleted) return deleteRecord(ctx, ref!.externalId);
   const externalId = ref?.externalId ?? claim.ledger.externalId;
   return externalId ? updateRecord(ctx, externalId) : createRecord(ctx);
 }
 
-type Claim = { kind: 'claimed'; ledger: Stored<OutboundLedger> } | { kind: 'settled' } | { kind: 'busy'; until: Date };
+type Claim = { kind: 'claimed'; ledger: Stored<OutboundLedger>; previous?: OutboundLedger } | { kind: 'settled' } | { kind: 'busy'; until: Date };
+
+/** Undoes a claim that turned out stale: the entry as it was, with the lease already expired. */
+async function giveBack(deps: OutboundDeps, claimed: Stored<OutboundLedger>, previous: OutboundLedger | undefined): Promise<void> {
+  const entry: OutboundLedger = { ...claimed, status: previous?.status ?? 'pushed', leaseUntil: deps.now().toISOString(), updatedAt: deps.now().toISOString() };
+  if (previous?.shardEtag) entry.shardEtag = previous.shardEtag;
+  else delete entry.shardEtag;
+  await deps.syncState.saveOutboundLedger(entry, claimed._etag).catch(() => undefined);
+}
 
 async function claimLedger(deps: OutboundDeps, integration: Stored<Integration>, shard: Stored<Shard>, entity: string): Promise<Claim> {
   const current = await deps.syncState.outboundLedger(integration.id, shard.id);
   const now = deps.now();
   if (current && current.shardEtag === shard._etag && current.status !== 'pushing') return { kind: 'settled' };
   if (current?.status === 'pushing' && current.leaseUntil && Date.parse(current.leaseUntil) > now.getTime()) return { kind: 'busy', until: new Date(current.leaseUntil) };
+  const inboundUntil = inboundLeaseActive(current, now);
+  // A page holds the record for milliseconds, not for its whole lease: look again soon.
+  if (inboundUntil) return { kind: 'busy', until: new Date(Math.min(inboundUntil.getTime(), now.getTime() + 1000)) };
   const entry: OutboundLedger = {
     ...(current ?? { id: outboundLedgerId(shard.id), kind: 'outbound', integrationId: integration.id, tenantId: integration.tenantId, shardId: shard.id }),
     entity,
@@ -76,7 +97,7 @@ async function claimLedger(deps: OutboundDeps, integration: Stored<Integration>,
     updatedAt: now.toISOString(),
   };
   try {
-    return { kind: 'claimed', ledger: await deps.syncState.saveOutboundLedger(entry, current?._etag) };
+    return { kind: 'claimed', ledger: await deps.syncState.saveOutboundLedger(entry, current?._etag), ...(current ? { previous: current } : {}) };
   } catch (error) {
     // Another delivery claimed it between our read and write: it pushes; look again after a short while.
     if (isAppError(error) && (error.code === 'precondition_failed' || error.code === 'conflict')) return { kind: 'busy', until: new Date(now.getTime() + 1000) };

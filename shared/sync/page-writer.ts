@@ -1,24 +1,34 @@
 /**
  * One page of provider records → shards: transform (conversion schema, or the record's fields as they are),
- * dedupe within the page, skip unchanged records by content hash, merge changed ones three-way against the
- * last-synced base with the integration's conflict policy, hold manual conflicts, and write shards, record
- * states and conflicts in bulk. Deterministic ids and hashes make a page processed twice a no-op.
+ * dedupe within the page, skip unchanged records by content hash, match records new to the integration against
+ * the tenant's other shards (natural key / fuzzy, page-dedup.ts) and merge them into the matched shard, merge
+ * changed ones three-way against the last-synced base with the integration's conflict policy, hold manual
+ * conflicts, resolve relationships and derived shards (page-links.ts, page-derived.ts), and write shards,
+ * record states and conflicts in bulk. Deterministic ids and hashes make a page processed twice a no-op.
+ * Locally edited shards are leased against a concurrent outbound push while the page works on them.
  */
 import type { ProviderRecord } from '../adapters/contract';
 import type { Integration } from '../domain/integration';
 import type { RunCounters } from '../domain/sync-run';
-import { transformPage, contentHash, type ConversionSchema, type MappedRecord, type RecordError } from '../mapping';
+import { transformPage, contentHash, referenceKey, type ConversionSchema, type MappedRecord, type RecordError } from '../mapping';
+import type { DedupStats, DedupStrategy } from '../dedup';
 import { buildConflictDocument, mergeRecord, type CompiledPolicy, type ConflictDocument } from '../conflicts';
 import { emptyCounters } from '../domain/sync-run';
 import { recordStateId, type RecordState, type SyncStateStore } from '../storage/sync-state-repository';
-import { shardIdFor, type Shard, type ShardStore } from '../storage/shards-repository';
+import { shardIdFor, type ExternalRef, type Shard, type ShardStore } from '../storage/shards-repository';
 import { bulkUpsert, type BulkContainer, type UpsertDoc } from '../storage/bulk';
+import { crossRecordStrategies, matchNewRecords, nextDedupKeys, type DedupMatch } from './page-dedup';
+import { lookUpTargets, pendingLinkDocs, resolveArrivals, withLinks, type LinkContext } from './page-links';
+import { derivedShardDocs } from './page-derived';
+import { contestedShards, holdInboundLeases, releaseInboundLeases } from './record-lease';
 
 export interface PageWriterDeps {
   shards: ShardStore;
   syncState: SyncStateStore;
   conflicts: BulkContainer;
   now(): Date;
+  /** Counts fuzzy comparisons, to watch the cost of deduplication (tests, benchmarks). */
+  dedupStats?: DedupStats;
 }
 
 export interface PageContext {
@@ -29,6 +39,8 @@ export interface PageContext {
   schema?: ConversionSchema;
   /** Full refresh: unchanged records are still marked as seen, for delete detection. */
   markSeen: boolean;
+  /** The entity's dedup strategies (integration.dedup[entity]); natural_key and fuzzy match new records. */
+  dedup?: readonly DedupStrategy[];
 }
 
 export interface PageWriteResult {
@@ -53,10 +65,39 @@ function identityMap(provider: Integration['provider'], records: readonly Provid
   }));
 }
 
-/** The latest version of each record wins within one page (providers can list a record twice). */
+const MAX_DEDUP_DECISIONS_KEPT = 20;
+
+/** A source record left its shard: the shard stays for its other sources, or is deleted with the last one. */
+export function withoutSource(shard: Shard, integrationId: string, entity: string, externalId: string, now: string): Shard {
+  const isThis = (ref: ExternalRef) => ref.integrationId === integrationId && ref.entity === entity && ref.externalId === externalId;
+  const others = shard.externalRefs.filter((ref) => !isThis(ref));
+  if (others.length === 0 || others.length === shard.externalRefs.length) return { ...shard, deleted: true, lastWrittenBy: 'inbound', updatedAt: now };
+  return { ...shard, externalRefs: others, links: shard.links.filter((link) => link.integrationId !== integrationId), updatedAt: now };
+}
+
+/** A record of another source merged into a shard: the shard's values stay, fields it lacks are added. */
+function mergedInto(shard: Shard, record: MappedRecord, ref: ExternalRef, match: DedupMatch, runId: string, now: string): Shard {
+  const decision = { strategy: match.decision.strategy, ...(match.decision.score !== undefined ? { score: match.decision.score } : {}), matchedShardId: shard.id, source: ref, runId, at: now };
+  return {
+    ...shard,
+    data: { ...record.data, ...shard.data },
+    externalRefs: [...shard.externalRefs.filter((other) => other.integrationId !== ref.integrationId || other.entity !== ref.entity || other.externalId !== ref.externalId), ref],
+    dedupDecisions: [decision, ...(shard.dedupDecisions ?? []).filter((other) => other.source.externalId !== ref.externalId || other.source.integrationId !== ref.integrationId)].slice(0, MAX_DEDUP_DECISIONS_KEPT),
+    updatedAt: now,
+  };
+}
+
+/**
+ * The latest version of each record wins within one page (providers can list a record twice). A record's
+ * hash also covers its derived shards and references: a changed comment or account id is a change of the
+ * record even when the mapped fields are not.
+ */
 function lastOfEach(records: MappedRecord[]): MappedRecord[] {
   const byId = new Map<string, MappedRecord>();
-  for (const record of records) byId.set(record.recordId, record);
+  for (const record of records) {
+    const extra = record.derived.length > 0 || record.references.length > 0;
+    byId.set(record.recordId, extra ? { ...record, contentHash: contentHash({ data: record.contentHash, derived: record.derived.map((child) => child.contentHash), references: record.references.map(referenceKey) }) } : record);
+  }
   return [...byId.values()];
 }
 
@@ -68,16 +109,61 @@ export async function writePage(deps: PageWriterDeps, ctx: PageContext, records:
   const mapped = lastOfEach(transformed.ok);
   const { id: integrationId, tenantId, provider } = ctx.integration;
   const now = deps.now().toISOString();
+  const linkCtx: LinkContext = { tenantId, integrationId, provider, now };
+  const recordIds = mapped.map((record) => record.recordId);
 
-  const states = await deps.syncState.records(integrationId, ctx.entity, mapped.map((record) => record.recordId));
-  const shards = await deps.shards.getMany(tenantId, [...states.values()].map((state) => state.shardId));
-  const shardWrites: Shard[] = [];
+  let states = await deps.syncState.records(integrationId, ctx.entity, recordIds);
+  let shards = await deps.shards.getMany(tenantId, [...states.values()].map((state) => state.shardId));
+  // Locally edited shards are leased against a concurrent push; what was read before the lease is read again.
+  const leases = await holdInboundLeases(deps.syncState, { integrationId, tenantId, entity: ctx.entity }, contestedShards(shards.values()), deps.now());
+  try {
+    if (leases.entries.length > 0) {
+      states = await deps.syncState.records(integrationId, ctx.entity, recordIds);
+      shards = await deps.shards.getMany(tenantId, [...states.values()].map((state) => state.shardId));
+    }
+    return await writeRecords(deps, ctx, { mapped, states, shards, linkCtx, counters, recordErrors: transformed.errors });
+  } finally {
+    await releaseInboundLeases(deps.syncState, leases);
+  }
+}
+
+interface PageRead {
+  mapped: MappedRecord[];
+  states: Map<string, RecordState>;
+  shards: Map<string, Shard>;
+  linkCtx: LinkContext;
+  counters: PageWriteResult['counters'];
+  recordErrors: RecordError[];
+}
+
+async function writeRecords(deps: PageWriterDeps, ctx: PageContext, read: PageRead): Promise<PageWriteResult> {
+  const { mapped, states, shards, linkCtx, counters } = read;
+  const { id: integrationId, tenantId, provider } = ctx.integration;
+  const now = linkCtx.now;
+  const externalRefOf = (record: MappedRecord): ExternalRef => ({ provider, integrationId, entity: ctx.entity, externalId: record.recordId, ...(record.version ? { version: record.version } : {}) });
+  const newShardId = (record: MappedRecord) => shardIdFor(integrationId, ctx.entity, record.recordId);
+
+  // Records this integration never synced may be another source's record already: natural key / fuzzy.
+  const strategies = crossRecordStrategies(ctx.dedup);
+  const fresh = mapped.filter((record) => !record.deleted && !states.has(record.recordId));
+  const matches = await matchNewRecords(deps.shards, tenantId, strategies, fresh, (record) => ({ ...externalRefOf(record), provider }), newShardId, deps.dedupStats);
+  const unloaded = [...new Set([...matches.values()].map((match) => match.shardId))].filter((id) => !shards.has(id));
+  if (unloaded.length > 0) for (const [id, shard] of await deps.shards.getMany(tenantId, unloaded)) shards.set(id, shard);
+
+  // Shards written by this page, by id: a later record of the page (a merge, a link) builds on them.
+  const writes = new Map<string, Shard>();
+  const current = (shardId: string) => writes.get(shardId) ?? shards.get(shardId);
   const stateWrites: RecordState[] = [];
   const conflictWrites: ConflictDocument[] = [];
+  const written: Array<{ record: MappedRecord; shardId: string }> = [];
+  /** referenceKey → shard of every live record of the page; `arrived`: those new to this integration. */
+  const pageShards = new Map<string, string>();
+  const arrived = new Map<string, string>();
 
   for (const record of mapped) {
     const state = states.get(record.recordId);
-    const shardId = state?.shardId ?? shardIdFor(integrationId, ctx.entity, record.recordId);
+    const match = state ? undefined : matches.get(record.recordId);
+    const shardId = state?.shardId ?? match?.shardId ?? newShardId(record);
     const nextState = (fields: Partial<RecordState>): RecordState => ({
       id: recordStateId(ctx.entity, record.recordId),
       kind: 'record',
@@ -92,18 +178,28 @@ export async function writePage(deps: PageWriterDeps, ctx: PageContext, records:
       lastSeenRunId: ctx.runId,
       deleted: false,
       updatedAt: now,
+      ...(state?.dedup ? { dedup: state.dedup } : {}),
       ...fields,
     });
 
     if (record.deleted) {
-      const shard = shards.get(shardId);
+      const shard = current(shardId);
       if (state && !state.deleted) {
         counters.deleted++;
-        if (shard) shardWrites.push({ ...shard, deleted: true, lastWrittenBy: 'inbound', updatedAt: now });
+        if (shard) writes.set(shardId, withoutSource(shard, integrationId, ctx.entity, record.recordId, now));
         stateWrites.push(nextState({ deleted: true }));
       } else counters.unchanged++;
       continue;
     }
+    if (state?.deletedLocally) {
+      // Our own delete as the provider shows it (a closed issue, an archived record): not a record to bring back.
+      counters.unchanged++;
+      if (ctx.markSeen && state.lastSeenRunId !== ctx.runId) stateWrites.push(nextState({ deleted: true, deletedLocally: true }));
+      continue;
+    }
+    const key = referenceKey({ provider, entity: ctx.entity, externalId: record.recordId });
+    pageShards.set(key, shardId);
+    if (!state || state.deleted) arrived.set(key, shardId);
 
     if (state && !state.deleted && state.contentHash === record.contentHash && shards.has(shardId)) {
       counters.unchanged++;
@@ -111,12 +207,23 @@ export async function writePage(deps: PageWriterDeps, ctx: PageContext, records:
       continue;
     }
 
-    const existing = state && !state.deleted ? shards.get(shardId) : undefined;
-    const externalRef = { provider, integrationId, entity: ctx.entity, externalId: record.recordId, ...(record.version ? { version: record.version } : {}) };
+    const externalRef = externalRefOf(record);
+    const target = match ? current(shardId) : undefined;
+    if (match && target) {
+      counters.updated++;
+      writes.set(shardId, { ...mergedInto(target, record, externalRef, match, ctx.runId, now), dedupKeys: nextDedupKeys(strategies, { ...record.data, ...target.data }, target.dedupKeys) });
+      stateWrites.push(nextState({ base: record.data, contentHash: record.contentHash, dedup: { strategy: match.decision.strategy, ...(match.decision.score !== undefined ? { score: match.decision.score } : {}), matchedShardId: shardId, reason: match.decision.reason } }));
+      written.push({ record, shardId });
+      continue;
+    }
+
+    const existing = state && !state.deleted ? current(shardId) : undefined;
     if (!existing) {
       counters.created++;
-      shardWrites.push({ id: shardId, tenantId, shardType: record.shardType, data: record.data, externalRefs: [externalRef], links: [], lastWrittenBy: 'inbound', deleted: false, updatedAt: now });
+      const keys = nextDedupKeys(strategies, record.data, undefined);
+      writes.set(shardId, { id: shardId, tenantId, shardType: record.shardType, data: record.data, externalRefs: [externalRef], links: [], lastWrittenBy: 'inbound', deleted: false, updatedAt: now, ...(keys ? { dedupKeys: keys } : {}) });
       stateWrites.push(nextState({ base: record.data, contentHash: record.contentHash }));
+      written.push({ record, shardId });
       continue;
     }
 
@@ -125,8 +232,11 @@ export async function writePage(deps: PageWriterDeps, ctx: PageContext, records:
       counters.updated++;
       // A local edit the provider does not have yet stays marked local, so the outbound scan still pushes it.
       const lastWrittenBy = resolution.changedRemote && existing.lastWrittenBy === 'local' ? 'local' : 'inbound';
-      shardWrites.push({ ...existing, shardType: record.shardType, data: resolution.merged, externalRefs: [externalRef, ...existing.externalRefs.filter((ref) => ref.integrationId !== integrationId || ref.externalId !== record.recordId)], lastWrittenBy, updatedAt: now });
+      const keys = nextDedupKeys(strategies, resolution.merged, existing.dedupKeys);
+      writes.set(shardId, { ...existing, shardType: record.shardType, data: resolution.merged, externalRefs: [externalRef, ...existing.externalRefs.filter((ref) => ref.integrationId !== integrationId || ref.externalId !== record.recordId)], lastWrittenBy, updatedAt: now, ...(keys ? { dedupKeys: keys } : {}) });
     } else counters.unchanged++;
+    // Also when the shard's fields did not change: the record's derived shards or references may have.
+    written.push({ record, shardId });
     stateWrites.push(nextState({ base: resolution.nextBase, contentHash: record.contentHash }));
     const conflict = buildConflictDocument({ tenantId, integrationId, shardId, entity: ctx.entity, externalId: record.recordId }, resolution.held, deps.now());
     if (conflict) {
@@ -135,10 +245,46 @@ export async function writePage(deps: PageWriterDeps, ctx: PageContext, records:
     }
   }
 
+  await shapeLinks(deps, ctx, linkCtx, written, pageShards, writes, current);
+  const { shards: linkedSources, settled } = await resolveArrivals(deps.syncState, tenantId, arrived, async (ids) => {
+    const missing = ids.filter((id) => !writes.has(id));
+    const found = missing.length > 0 ? await deps.shards.getMany(tenantId, missing) : new Map<string, Shard>();
+    for (const id of ids) if (writes.has(id)) found.set(id, writes.get(id)!);
+    return found;
+  });
+  for (const shard of linkedSources) writes.set(shard.id, shard);
+  const pendingLinks = await pendingLinkDocs(deps.syncState, [...writes.values()], linkCtx);
+
   // Shards first, then states: a crash in between leaves states behind, so the redelivered page redoes the work.
-  await deps.shards.upsertMany(shardWrites);
+  await deps.shards.upsertMany([...writes.values()]);
   await bulkUpsert(deps.conflicts, (doc) => String(doc.tenantId), conflictWrites as unknown as UpsertDoc[]);
+  if (pendingLinks.length > 0) await deps.syncState.savePendingLinks?.(pendingLinks);
   await deps.syncState.saveRecords(stateWrites);
+  if (settled.length > 0) await deps.syncState.deletePendingLinks?.(tenantId, settled);
   counters.pages = 1;
-  return { counters, recordErrors: transformed.errors };
+  return { counters, recordErrors: read.recordErrors };
+}
+
+/**
+ * Links and derived shards of the records this page wrote or saw changed (one batched look-up per referenced
+ * entity). A shard the page did not otherwise write is written only when its links changed.
+ */
+async function shapeLinks(
+  deps: PageWriterDeps,
+  ctx: PageContext,
+  linkCtx: LinkContext,
+  written: ReadonlyArray<{ record: MappedRecord; shardId: string }>,
+  pageShards: ReadonlyMap<string, string>,
+  writes: Map<string, Shard>,
+  current: (shardId: string) => Shard | undefined,
+): Promise<void> {
+  const references = written.flatMap(({ record }) => record.references);
+  const targets = references.length > 0 ? await lookUpTargets(deps.syncState, linkCtx, references, pageShards) : new Map<string, string>();
+  for (const { record, shardId } of written) {
+    for (const child of derivedShardDocs(linkCtx, ctx.entity, shardId, record.derived)) writes.set(child.id, child);
+    const shard = current(shardId);
+    if (!shard || (record.references.length === 0 && !shard.links.some((link) => link.integrationId === linkCtx.integrationId))) continue;
+    const linked = withLinks(shard, linkCtx, record.references, targets);
+    if (writes.has(shardId) || JSON.stringify(linked.links) !== JSON.stringify(shard.links)) writes.set(shardId, linked);
+  }
 }

@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Integration } from '../domain/integration';
 import { emptyCounters, type RunTrigger, type SyncJobMessage, type SyncMode, type SyncRun } from '../domain/sync-run';
-import type { QueueSender } from '../messaging/queue-port';
+import type { OutgoingMessage, QueueSender } from '../messaging/queue-port';
 import { QUEUES } from '../messaging/queues';
 import type { SyncRunsRepository } from '../storage/sync-runs-repository';
 import type { TraceContext } from '../observability/correlation';
@@ -20,13 +20,16 @@ export interface StartRunRequest {
   runId?: string;
   ids?: string[];
   entity?: string;
+  /** The failed run this one repeats (admin retry). */
+  retryOf?: string;
   now: Date;
 }
 
-export async function startRun(deps: { runs: SyncRunsRepository; queue: QueueSender }, request: StartRunRequest): Promise<SyncRun> {
+/** The run document and its first page's message, for callers that write many starts in one batch. */
+export function runStartOf(request: StartRunRequest): { run: SyncRun; message: OutgoingMessage<SyncJobMessage> } {
   const runId = request.runId ?? randomUUID();
   const { integration } = request;
-  const { run } = await deps.runs.createOrGet({
+  const run: SyncRun = {
     id: runId,
     integrationId: integration.id,
     tenantId: integration.tenantId,
@@ -36,7 +39,11 @@ export async function startRun(deps: { runs: SyncRunsRepository; queue: QueueSen
     counters: emptyCounters(),
     queuedAt: request.now.toISOString(),
     traceId: request.trace.traceId,
-  });
+    // Kept on the run so that an operator's retry repeats exactly this run.
+    ...(request.entity ? { entity: request.entity } : {}),
+    ...(request.ids ? { ids: request.ids } : {}),
+    ...(request.retryOf ? { retryOf: request.retryOf } : {}),
+  };
   const body: SyncJobMessage = {
     kind: 'sync-page',
     runId,
@@ -47,9 +54,13 @@ export async function startRun(deps: { runs: SyncRunsRepository; queue: QueueSen
     ...(request.entity ? { entity: request.entity } : {}),
     ...(request.ids ? { ids: request.ids } : {}),
   };
-  await deps.queue.send(QUEUES.syncInbound.name, [
-    { messageId: `${runId}:0`, sessionId: integration.id, body, applicationProperties: { traceparent: request.trace.traceparent } },
-  ]);
+  return { run, message: { messageId: `${runId}:0`, sessionId: integration.id, body, applicationProperties: { traceparent: request.trace.traceparent } } };
+}
+
+export async function startRun(deps: { runs: SyncRunsRepository; queue: QueueSender }, request: StartRunRequest): Promise<SyncRun> {
+  const start = runStartOf(request);
+  const { run } = await deps.runs.createOrGet(start.run);
+  await deps.queue.send(QUEUES.syncInbound.name, [start.message]);
   const { _etag, ...plain } = run;
   void _etag;
   return plain;

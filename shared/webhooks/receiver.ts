@@ -1,8 +1,12 @@
 /**
- * The WebhookReceiver's core, free of Functions types: route check, size limit, verification on the raw bytes
- * (fail closed), duplicate check, archive, then one sync per event, enqueued with ids derived from the
- * delivery id. Unknown provider, unknown integration and an integration of another provider all get the
- * same 404 body, so ids cannot be probed. Nothing is enqueued unless verification passed.
+ * The WebhookReceiver's core, free of Functions types. On the request path only what a correct answer needs:
+ * size limit, endpoint lookup (cached), verification on the raw bytes (fail closed; cached secrets, read fresh
+ * once when they fail), parsing into sync targets, the tenant's inbound limit side by side with the duplicate
+ * claim (one Redis round trip for both), and the group commit of the delivery (intake.ts: archive, runs,
+ * queue hand-off, receipt) before the 2xx. Receipts of rejected deliveries and duplicate counts are
+ * statistics, written in micro-batches after the answer. Unknown provider, unknown integration and an
+ * integration of another provider all get the same 404 body, so ids cannot be probed. Nothing is enqueued
+ * unless verification passed.
  */
 import { createHash } from 'node:crypto';
 import type { HttpResponseInit } from '@azure/functions';
@@ -12,13 +16,13 @@ import { errorResponse, json } from '../http/responses';
 import type { TraceContext } from '../observability/correlation';
 import type { AppServices } from '../runtime/services';
 import type { Stored } from '../storage/integrations-repository';
-import { startRun } from '../sync/start-run';
+import { runStartOf, startRun, type StartRunRequest } from '../sync/start-run';
 import { eventParserFor, verifierFor } from './registry';
-import { verifierSettingsFor, type WebhookConfig } from './config';
+import { verifierSettingsFor, webhookConfigSchema, type WebhookConfig } from './config';
 import { isWebhookProviderId, rejectionStatus, type WebhookEvent, type WebhookProviderId } from './types';
 import { salesforceAck, SALESFORCE_ACK_CONTENT_TYPE } from './salesforce/soap';
-import { archiveDelivery } from './archive';
-import { receiptId as deliveryReceiptId, type DeliveryReceipt } from './delivery-log';
+import { receiptId, type DeliveryReceipt } from './delivery-log';
+import { verifyWithSecrets, type SecretReader } from './secrets';
 
 export interface IncomingWebhook {
   provider: string;
@@ -32,24 +36,31 @@ export interface IncomingWebhook {
 }
 
 /** Where verifiers get the integration's webhook secrets (current first, previous during rotation). */
-export interface WebhookSecretSource {
-  secretsFor(integration: Stored<Integration>): Promise<string[]>;
+export interface WebhookSecretSource extends SecretReader {
+  /** `fresh` bypasses the in-memory copy (after a failed verification, to pick up a rotation elsewhere). */
+  secretsFor(integration: Stored<Integration>, options?: { fresh?: boolean }): Promise<string[]>;
   /** Notion's subscription token: kept pending until an operator confirms it. */
   storePendingToken(integration: Stored<Integration>, token: string): Promise<void>;
 }
 
-type ReceiverDeps = Pick<AppServices, 'integrations' | 'runs' | 'queue' | 'logger' | 'metrics' | 'settings' | 'now' | 'blob' | 'deliveryLog' | 'webhookSecrets' | 'rateLimiter'>;
+type ReceiverDeps = Pick<AppServices, 'integrations' | 'logger' | 'metrics' | 'settings' | 'now' | 'deliveryLog' | 'webhookSecrets' | 'rateLimiter' | 'webhookIntake'>;
 
 const NOT_FOUND_BODY = { error: { code: 'not_found', message: 'no such webhook endpoint' } };
 
 /** The webhook scheme an integration speaks: its own provider's, or Standard Webhooks when configured so. */
-function schemeOf(integration: Stored<Integration>): WebhookConfig {
-  return integration.webhook ?? ({ provider: integration.provider } as WebhookConfig);
+/**
+ * The integration's webhook scheme; providers whose scheme needs settings (Salesforce's organization id and
+ * auth, Google's mode) have no endpoint until an operator configures them.
+ */
+function schemeOf(integration: Stored<Integration>): WebhookConfig | undefined {
+  if (integration.webhook) return integration.webhook;
+  const implicit = webhookConfigSchema.safeParse({ provider: integration.provider });
+  return implicit.success ? implicit.data : undefined;
 }
 
 export async function receiveWebhook(deps: ReceiverDeps, webhook: IncomingWebhook, trace: TraceContext): Promise<HttpResponseInit> {
-  const log = deps.logger.child({ function: 'WebhookReceiver', provider: webhook.provider, integrationId: webhook.integrationId, traceId: trace.traceId });
   const count = (verdict: string) => deps.metrics.increment('webhook_verdicts', 1, { provider: webhook.provider, verdict });
+  const log = () => deps.logger.child({ function: 'WebhookReceiver', provider: webhook.provider, integrationId: webhook.integrationId, traceId: trace.traceId });
   try {
     if (webhook.rawBody.length > deps.settings.limits.webhookMaxBodyBytes) {
       count('too_large');
@@ -62,16 +73,18 @@ export async function receiveWebhook(deps: ReceiverDeps, webhook: IncomingWebhoo
       return json(404, NOT_FOUND_BODY);
     }
     const provider = scheme.provider as WebhookProviderId;
-    // Independent reads, side by side: the tenant's inbound budget and the integration's webhook secrets.
-    const [inbound, secrets] = await Promise.all([deps.rateLimiter.checkInbound('webhook', integration.tenantId), deps.webhookSecrets.secretsFor(integration)]);
-    if (!inbound.allowed) {
+    const overLimit = (inbound: { allowed: boolean; retryAfterMs?: number }) => {
       count('rate_limited');
-      throw new AppError('rate_limited', 'too many webhook deliveries for this tenant', { retryAfterMs: inbound.retryAfterMs });
-    }
+      return new AppError('rate_limited', 'too many webhook deliveries for this tenant', { retryAfterMs: inbound.retryAfterMs });
+    };
+    const checkInbound = () => deps.rateLimiter.checkInbound('webhook', integration.tenantId);
+    const secrets = await deps.webhookSecrets.secretsFor(integration);
     const settings = verifierSettingsFor(scheme, { headers: webhook.header, urlSecret: webhook.urlSecret });
-    const result = await verifierFor(provider)({ rawBody: webhook.rawBody, headers: webhook.header, secrets, now: webhook.receivedAt }, settings);
+    const result = await verifyWithSecrets(deps.webhookSecrets, integration, secrets, (candidates) =>
+      verifierFor(provider)({ rawBody: webhook.rawBody, headers: webhook.header, secrets: candidates, now: webhook.receivedAt }, settings),
+    );
     const receipt = (verdict: DeliveryReceipt['verdict'], deliveryId: string, extra: Partial<DeliveryReceipt> = {}): DeliveryReceipt => ({
-      id: '',
+      id: receiptId(deliveryId),
       integrationId: integration.id,
       tenantId: integration.tenantId,
       provider,
@@ -82,10 +95,17 @@ export async function receiveWebhook(deps: ReceiverDeps, webhook: IncomingWebhoo
       ...extra,
     });
 
+    // Every delivery counts against the tenant's inbound limit, verified or not; a verified event checks it side
+    // by side with its duplicate claim (below), the rest here.
+    if (!result.ok || result.outcome.kind !== 'event') {
+      const inbound = await checkInbound();
+      if (!inbound.allowed) throw overLimit(inbound);
+    }
+
     if (!result.ok) {
       count(result.reason);
-      log.warn('webhook rejected', { reason: result.reason });
-      await recordQuietly(deps, log, receipt('rejected', `rejected-${webhook.receivedAt}-${Math.random().toString(36).slice(2, 10)}`, { reason: result.reason }));
+      log().warn('webhook rejected', { reason: result.reason });
+      deps.deliveryLog.record(receipt('rejected', `rejected-${webhook.receivedAt}-${Math.random().toString(36).slice(2, 10)}`, { reason: result.reason }));
       return json(rejectionStatus(result.reason), { error: { code: rejectionStatus(result.reason) === 401 ? 'unauthorized' : 'rejected', message: 'webhook could not be verified', reason: result.reason } });
     }
 
@@ -99,34 +119,83 @@ export async function receiveWebhook(deps: ReceiverDeps, webhook: IncomingWebhoo
       case 'handshake':
         count('handshake');
         await deps.webhookSecrets.storePendingToken(integration, result.outcome.verificationToken);
-        log.info('webhook subscription token received; waiting for an operator to confirm it');
-        await recordQuietly(deps, log, receipt('handshake', result.deliveryId));
+        log().info('webhook subscription token received; waiting for an operator to confirm it');
+        deps.deliveryLog.record(receipt('handshake', result.deliveryId));
         return json(200, { received: true });
       case 'event':
         break;
     }
 
-    if (await deps.deliveryLog.alreadyAccepted(integration.id, result.deliveryId)) {
+    // Malformed bodies are answered 400 before anything is claimed or written.
+    const starts = runRequestsFor(integration, provider, result.deliveryId, webhook, trace, deps.now()).map(runStartOf);
+    const claimKey = { integrationId: integration.id, receiptId: receiptId(result.deliveryId) };
+    const [inbound, claim] = await Promise.all([checkInbound(), deps.deliveryLog.claims.claim(claimKey)]);
+    if (!inbound.allowed) {
+      if (claim === 'claimed') await deps.deliveryLog.claims.release(claimKey);
+      throw overLimit(inbound);
+    }
+    if (claim === 'duplicate') {
       count('duplicate');
-      await deps.deliveryLog.countDuplicate(integration.id, result.deliveryId).catch((error: unknown) => log.warn('could not count a duplicate delivery', { error }));
+      deps.deliveryLog.countDuplicate(integration.id, result.deliveryId);
       return acknowledge(provider, { duplicate: true, deliveryId: result.deliveryId });
     }
-    // Both must succeed before the delivery counts as accepted; neither depends on the other.
-    const [archived, runIds] = await Promise.all([
-      archiveDelivery(deps.blob, { provider, integrationId: integration.id, deliveryId: result.deliveryId, receivedAt: new Date(webhook.receivedAt).toISOString(), headers: webhook.headers }, webhook.rawBody),
-      enqueueEvents(deps, integration, provider, result.deliveryId, webhook, trace),
-    ]);
-    await deps.deliveryLog.markAccepted({ ...receipt('accepted', result.deliveryId, { archiveBlob: archived.name, bodySha256: archived.bodySha256, runIds }), id: deliveryReceiptId(result.deliveryId) });
+    if (claim === 'in_flight') {
+      count('in_flight');
+      throw new AppError('conflict', 'this delivery is being processed; retry shortly', { retryAfterMs: 1000 });
+    }
+    let committed;
+    try {
+      committed = await deps.webhookIntake.commit({
+        tenantId: integration.tenantId,
+        integrationId: integration.id,
+        provider,
+        deliveryId: result.deliveryId,
+        receivedAt: webhook.receivedAt,
+        headers: webhook.headers,
+        rawBody: webhook.rawBody,
+        starts,
+      });
+    } catch (error) {
+      // Not committed: forget the claim so the provider's retry is processed, and answer 5xx so it retries.
+      await deps.deliveryLog.claims.release(claimKey);
+      throw error;
+    }
     count('accepted');
-    return acknowledge(provider, { accepted: true, deliveryId: result.deliveryId, runIds });
+    return acknowledge(provider, { accepted: true, deliveryId: result.deliveryId, runIds: committed.runIds });
   } catch (error) {
-    return errorResponse(error, log);
+    return errorResponse(error, log());
   }
 }
 
-/** Parse a verified body into sync targets and start one run per target (ids from the delivery id). */
+/** Parse a verified body into one run request per entity (ids derived from the delivery id). */
+export function runRequestsFor(
+  integration: Stored<Integration>,
+  provider: WebhookProviderId,
+  deliveryId: string,
+  webhook: Pick<IncomingWebhook, 'rawBody' | 'header'>,
+  trace: TraceContext,
+  now: Date,
+  runIdSalt = '',
+): StartRunRequest[] {
+  const parsed = eventParserFor(provider)({ rawBody: webhook.rawBody, headers: webhook.header });
+  if (!parsed.ok) throw new AppError('bad_request', `webhook body is malformed: ${parsed.detail}`, { target: 'body' });
+  // Short, deterministic ids: provider delivery ids can be long, and message ids are limited to 128 characters.
+  const runIdBase = `wh-${createHash('sha256').update(`${integration.id}|${deliveryId}|${runIdSalt}`).digest('hex').slice(0, 32)}`;
+  return mergeByEntity(parsed.events).map((event, index) => ({
+    integration,
+    mode: event.kind === 'records' ? 'targeted' : 'incremental',
+    trigger: 'webhook',
+    trace,
+    runId: `${runIdBase}-${index}`,
+    entity: event.entity,
+    ...(event.kind === 'records' ? { ids: event.ids } : {}),
+    now,
+  }));
+}
+
+/** Parse a verified body into sync targets and start one run per target, one by one (replay). */
 export async function enqueueEvents(
-  deps: Pick<ReceiverDeps, 'runs' | 'queue' | 'now'>,
+  deps: Pick<AppServices, 'runs' | 'queue' | 'now'>,
   integration: Stored<Integration>,
   provider: WebhookProviderId,
   deliveryId: string,
@@ -134,23 +203,10 @@ export async function enqueueEvents(
   trace: TraceContext,
   runIdSalt = '',
 ): Promise<string[]> {
-  const parsed = eventParserFor(provider)({ rawBody: webhook.rawBody, headers: webhook.header });
-  if (!parsed.ok) throw new AppError('bad_request', `webhook body is malformed: ${parsed.detail}`, { target: 'body' });
   const runIds: string[] = [];
-  for (const [index, event] of mergeByEntity(parsed.events).entries()) {
-    // Short, deterministic ids: provider delivery ids can be long, and message ids are limited to 128 characters.
-    const runId = `wh-${createHash('sha256').update(`${integration.id}|${deliveryId}|${runIdSalt}`).digest('hex').slice(0, 32)}-${index}`;
-    await startRun(deps, {
-      integration,
-      mode: event.kind === 'records' ? 'targeted' : 'incremental',
-      trigger: 'webhook',
-      trace,
-      runId,
-      entity: event.entity,
-      ...(event.kind === 'records' ? { ids: event.ids } : {}),
-      now: deps.now(),
-    });
-    runIds.push(runId);
+  for (const request of runRequestsFor(integration, provider, deliveryId, webhook, trace, deps.now(), runIdSalt)) {
+    await startRun(deps, request);
+    runIds.push(request.runId!);
   }
   return runIds;
 }
@@ -171,8 +227,4 @@ function acknowledge(provider: WebhookProviderId, body: Record<string, unknown>)
   // Salesforce retries an Outbound Message until it gets its SOAP acknowledgement.
   if (provider === 'salesforce') return { status: 200, body: salesforceAck(), headers: { 'content-type': SALESFORCE_ACK_CONTENT_TYPE } };
   return json(200, body);
-}
-
-async function recordQuietly(deps: Pick<ReceiverDeps, 'deliveryLog'>, log: { warn(message: string, fields?: Record<string, unknown>): void }, receipt: DeliveryReceipt): Promise<void> {
-  await deps.deliveryLog.save({ ...receipt, id: deliveryReceiptId(receipt.deliveryId) }).catch((error: unknown) => log.warn('could not record the webhook receipt', { error }));
 }

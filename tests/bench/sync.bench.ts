@@ -10,9 +10,13 @@
  * real adapter), through the page pipeline (runInboundPage: fetch from memory → transform → merge → write →
  * checkpoint) over in-memory stores; the median of the repetitions.
  * `mode` (default `incremental`): the first incremental run of a new integration reads every record, like a
- * full run, without the full run's closing delete sweep; that sweep is one query over all the entity's record
- * states, which cosmosdb-server answers by scanning and which outgrows the client's 60 s timeout somewhere past
- * 20,000 records (0.35 s at 10,000, 7.7 s at 20,000 measured here). `full` works for the quick 10,000 run.
+ * full run, without the full run's closing delete sweep (one paged query over the entity's record states).
+ * `full` adds that sweep. The services child runs the local host's Cosmos stand-in, with two behaviours made to match Azure
+ * (shared/local-host/cosmos-stand-in/linear-cosmos-queries.ts: its query engine was O(N²) in a container's documents, so the sweep
+ * outgrew the client's 60 s timeout past ~20,000 records; minimal-write-responses.ts there: it echoed every
+ * written document although the writes ask for minimal answers).
+ * BENCH_TRACE=1 prints per-call storage timings; BENCH_CHILD_CPU_PROF=<dir> profiles the services child; run
+ * with `node --expose-gc --import tsx tests/bench/run.ts sync` to see the heap left after the run.
  */
 import { randomBytes } from 'node:crypto';
 import type { ProviderId, ProviderRecord } from '../../shared/adapters/contract';
@@ -101,6 +105,11 @@ export default async function syncBench(args: string[]): Promise<void> {
         run = await host.services.runs.get(BENCH_TENANT, integration.id, runId);
       }
       rss.stop();
+      if (global.gc) {
+        // Run with node --expose-gc: what the run left behind, as opposed to garbage not yet collected at the peak.
+        global.gc();
+        console.error(`V8 heap after the run and a full GC: ${(process.memoryUsage().heapUsed / 2 ** 20).toFixed(0)} MB used`);
+      }
       if (run.status !== 'succeeded') throw new Error(`run failed: ${JSON.stringify(run.lastError)}`);
       const finishedAt = Date.parse(run.finishedAt!);
       const elapsedMs = finishedAt - startedAt;
@@ -110,7 +119,7 @@ export default async function syncBench(args: string[]): Promise<void> {
       console.error(
         `${provider} ${facts.entity}, ${mode}: ${run.counters.created} created in ${run.counters.pages} pages of ${facts.pageSize}, ${elapsedMs} ms; load average at start ${load}, at end ${await loadAverage()}; ` +
           `host RSS before the run ${baselineRssMb.toFixed(0)} MB; CPU: host ${((cpu.user + cpu.system) / 1000).toFixed(0)} ms, services child (cosmosdb-server + sandbox) ${(childStats.cpuMs - childBefore.cpuMs).toFixed(0)} ms; ` +
-          `child RSS ${childStats.rssMb.toFixed(0)} MB, sandbox calls ${childStats.calls}`,
+          `child RSS ${childStats.rssMb.toFixed(0)} MB, sandbox calls ${childStats.calls}; at peak RSS (MB): ${rss.atPeak()}`,
       );
       if (process.env.BENCH_TRACE) for (const [label, list] of Object.entries(timings)) console.error(label, list.map((v) => v.toFixed(0)).join(' '));
       emit(BENCH, 'records_per_s', run.counters.created / (elapsedMs / 1000), 'records/s');

@@ -68,7 +68,13 @@ describe('webhooks over HTTP', () => {
     const unknown = await post('github', 'no-such-integration', delivery.body, delivery.headers);
     const otherProvider = await post('notion', ids.github!, delivery.body, delivery.headers);
     expect([unknown.status, otherProvider.status]).toEqual([404, 404]);
-    expect(await unknown.json()).toEqual(await otherProvider.json());
+    const notFoundBody = await unknown.json();
+    expect(notFoundBody).toEqual(await otherProvider.json());
+    // A Salesforce integration has no endpoint until its organization id and auth are configured.
+    const unconfigured = await (await admin('tenants/wh/integrations', { method: 'POST', body: JSON.stringify({ provider: 'salesforce', name: 'sf' }) })).json();
+    const outboundMessage = await post('salesforce', unconfigured.id, '<soapenv:Envelope/>', { 'content-type': 'text/xml' });
+    expect(outboundMessage.status).toBe(404);
+    expect(await outboundMessage.json()).toEqual(notFoundBody);
     const big = JSON.stringify({ pad: 'x'.repeat(5000) });
     expect((await post('github', ids.github!, big, { 'x-hub-signature-256': signGithub(big, GITHUB_SECRET), 'x-github-delivery': 'big', 'x-github-event': 'issues' })).status).toBe(413);
     const malformed = '{"issue":';

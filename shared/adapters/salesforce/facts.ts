@@ -34,6 +34,8 @@ export const SALESFORCE_ID = /^[a-zA-Z0-9]{15}(?:[a-zA-Z0-9]{3})?$/;
 /** Salesforce writes datetimes as 2024-01-02T03:04:05.000+0000; everything downstream wants ISO-8601 UTC. */
 export function toIsoUtc(value: unknown): string | undefined {
   if (typeof value !== 'string') return undefined;
-  const ms = Date.parse(value.replace(/([+-]\d{2})(\d{2})$/, '$1:$2'));
+  // The wire form 2024-01-02T03:04:05.000+0000 (UTC, twice per record read) is read as Z without a regular expression.
+  const wireUtc = value.length === 28 && value.charCodeAt(10) === 84 /* T */ && value.endsWith('+0000');
+  const ms = Date.parse(wireUtc ? `${value.slice(0, 23)}Z` : value.replace(/([+-]\d{2})(\d{2})$/, '$1:$2'));
   return Number.isNaN(ms) ? undefined : new Date(ms).toISOString();
 }

@@ -50,7 +50,9 @@ const SUFFIX_CHARS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ012345';
 
 /** Salesforce datetimes on the wire: 2024-01-02T03:04:05.000+0000. */
 export function formatDatetime(ms: number): string {
-  return new Date(ms).toISOString().replace('Z', '+0000');
+  const iso = new Date(ms).toISOString();
+  // toISOString ends in Z; a 24-character answer is the common four-digit year (a slice is cheaper than replace).
+  return iso.length === 24 ? `${iso.slice(0, 23)}+0000` : iso.replace('Z', '+0000');
 }
 
 export function baseModifiedMs(index: number): number {
@@ -89,26 +91,38 @@ const FIRST = ['Ada', 'Grace', 'Alan', 'Edsger', 'Barbara', 'Ken', 'Margaret', '
 const LAST = ['Lovelace', 'Hopper', 'Turing', 'Dijkstra', 'Liskov', 'Thompson', 'Hamilton', 'Torvalds', 'Allen', 'Ritchie'];
 const STAGES = ['Prospecting', 'Qualification', 'Proposal/Price Quote', 'Negotiation/Review', 'Closed Won', 'Closed Lost'];
 
+/**
+ * Seeded row i of an sObject. Runs for every row a query lists (100,000 per full read), so it builds each row
+ * in one object literal and formats each datetime once; the random draws stay in their documented order
+ * (created offset, account, then the object's own fields), which keeps every seeded value as it always was.
+ */
 export function generateRow(object: SObjectName, index: number, seed: number, accountCount: number): SObjectRow {
   const random = seededRandom(seed, index, SOBJECTS[object].salt);
   const modified = baseModifiedMs(index);
-  const common = {
-    Id: sobjectId(object, index),
-    IsDeleted: false,
-    CreatedDate: formatDatetime(modified - intBetween(random, 0, 400) * 86_400_000),
-    LastModifiedDate: formatDatetime(modified),
-    SystemModstamp: formatDatetime(modified),
-  };
-  const accountId = accountCount > 0 ? sobjectId('Account', intBetween(random, 0, accountCount - 1)) : null;
+  const id = sobjectId(object, index);
+  const createdDate = formatDatetime(modified - intBetween(random, 0, 400) * 86_400_000);
+  const stamp = formatDatetime(modified);
+  // Drawn for every object (Accounts do not use it) so the draws after it stay the same.
+  const accountIndex = accountCount > 0 ? intBetween(random, 0, accountCount - 1) : -1;
   if (object === 'Account') {
     const name = `${sentence(random, 1, 2)} ${pick(random, ['Inc', 'GmbH', 'Ltd', 'SA'])}`;
-    return { ...common, Name: name, Industry: pick(random, INDUSTRIES), Phone: `+1 555 ${intBetween(random, 1000000, 9999999)}`, Website: `https://example.com/a${index}`, BillingCity: pick(random, CITIES), NumberOfEmployees: intBetween(random, 1, 50_000), AnnualRevenue: intBetween(random, 10, 90_000) * 1000 };
+    return {
+      Id: id, IsDeleted: false, CreatedDate: createdDate, LastModifiedDate: stamp, SystemModstamp: stamp,
+      Name: name, Industry: pick(random, INDUSTRIES), Phone: `+1 555 ${intBetween(random, 1000000, 9999999)}`, Website: `https://example.com/a${index}`, BillingCity: pick(random, CITIES), NumberOfEmployees: intBetween(random, 1, 50_000), AnnualRevenue: intBetween(random, 10, 90_000) * 1000,
+    };
   }
+  const accountId = accountIndex >= 0 ? sobjectId('Account', accountIndex) : null;
   if (object === 'Contact') {
     const first = pick(random, FIRST);
     const last = pick(random, LAST);
-    return { ...common, FirstName: first, LastName: last, Email: `${first}.${last}.${index}@example.com`.toLowerCase(), Phone: null, Title: pick(random, ['CTO', 'Engineer', 'Buyer', 'VP Sales', null]), AccountId: accountId };
+    return {
+      Id: id, IsDeleted: false, CreatedDate: createdDate, LastModifiedDate: stamp, SystemModstamp: stamp,
+      FirstName: first, LastName: last, Email: `${first}.${last}.${index}@example.com`.toLowerCase(), Phone: null, Title: pick(random, ['CTO', 'Engineer', 'Buyer', 'VP Sales', null]), AccountId: accountId,
+    };
   }
   const closeMs = modified + intBetween(random, -90, 180) * 86_400_000;
-  return { ...common, Name: `${sentence(random, 2, 4)} deal`, StageName: pick(random, STAGES), Amount: intBetween(random, 1, 500) * 100, CloseDate: new Date(closeMs).toISOString().slice(0, 10), Probability: intBetween(random, 0, 10) * 10, AccountId: accountId };
+  return {
+    Id: id, IsDeleted: false, CreatedDate: createdDate, LastModifiedDate: stamp, SystemModstamp: stamp,
+    Name: `${sentence(random, 2, 4)} deal`, StageName: pick(random, STAGES), Amount: intBetween(random, 1, 500) * 100, CloseDate: new Date(closeMs).toISOString().slice(0, 10), Probability: intBetween(random, 0, 10) * 10, AccountId: accountId,
+  };
 }

@@ -81,13 +81,23 @@ export async function createBenchIntegration(host: LocalHost, spec: BenchIntegra
   return integration;
 }
 
-/** Peak RSS of this process, sampled every 100 ms while running. */
-export function rssSampler(): { peakMb(): number; stop(): void } {
-  let peak = process.memoryUsage().rss;
-  const timer = setInterval(() => {
-    peak = Math.max(peak, process.memoryUsage().rss);
-  }, 100);
-  return { peakMb: () => Math.max(peak, process.memoryUsage().rss) / 2 ** 20, stop: () => clearInterval(timer) };
+/** Peak RSS of this process, sampled every 100 ms while running; `atPeak` says what the process held then (MB). */
+export function rssSampler(): { peakMb(): number; atPeak(): string; stop(): void } {
+  let peak = process.memoryUsage();
+  const sample = () => {
+    const now = process.memoryUsage();
+    if (now.rss > peak.rss) peak = now;
+  };
+  const timer = setInterval(sample, 100);
+  const mb = (bytes: number) => (bytes / 2 ** 20).toFixed(0);
+  return {
+    peakMb: () => {
+      sample();
+      return peak.rss / 2 ** 20;
+    },
+    atPeak: () => `rss ${mb(peak.rss)}, V8 heap ${mb(peak.heapUsed)} used of ${mb(peak.heapTotal)}, external ${mb(peak.external)} (array buffers ${mb(peak.arrayBuffers)})`,
+    stop: () => clearInterval(timer),
+  };
 }
 
 export async function loadAverage(): Promise<string> {

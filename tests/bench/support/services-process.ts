@@ -4,33 +4,14 @@
  * and the provider, which are remote in Azure, do not share its event loop). Talks to the parent over IPC:
  * it sends `ready` with the settings, answers `stats` with its RSS, and exits on `stop` or when the parent goes.
  */
-import { createHttpsServer } from '@vercel/cosmosdb-server';
 import { startEmbeddedCosmos } from '../../../shared/local-host/embedded-services';
-import { freePort } from '../../../shared/local-host/free-port';
 import { startSandbox, type RunningSandbox } from '../../../shared/sandboxes';
 import type { ChildReady, ChildRequest, ServicesOptions } from './services-child';
 
-/**
- * cosmosdb-server answers every request with `connection: close` unless created with `keepAlive: true`, so
- * each Cosmos call would pay a new TLS handshake on both sides (real Cosmos keeps connections open).
- */
-async function startKeepAliveCosmos(): Promise<{ settings: Record<string, string>; stop(): Promise<void> }> {
-  const server = createHttpsServer({ keepAlive: true });
-  const port = await freePort();
-  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
-  return {
-    settings: { COSMOS_ENDPOINT: `https://127.0.0.1:${port}`, COSMOS_KEY: Buffer.from('local-cosmosdb-server').toString('base64'), COSMOS_ALLOW_SELF_SIGNED_LOCAL: 'true' },
-    stop: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
-}
-
 async function main(): Promise<void> {
   const options = JSON.parse(process.argv[2] ?? '{}') as ServicesOptions;
-  const cosmos = options.cosmosConnectionClose ? await startEmbeddedCosmos() : await startKeepAliveCosmos();
+  // The same stand-in as the local host's (keep-alive, linear queries, minimal write answers).
+  const cosmos = await startEmbeddedCosmos();
   let sandbox: RunningSandbox | undefined;
   if (options.sandbox) {
     const { provider, ...rest } = options.sandbox;

@@ -1,0 +1,27 @@
+/** A coloured status word (integration status, run status, verdicts); the word itself carries the meaning. */
+const TONES: Record<string, 'ok' | 'warn' | 'bad' | 'busy' | 'neutral'> = {
+  active: 'ok',
+  succeeded: 'ok',
+  connected: 'ok',
+  healthy: 'ok',
+  accepted: 'ok',
+  resolved: 'ok',
+  ok: 'ok',
+  running: 'busy',
+  queued: 'busy',
+  pending: 'busy',
+  open: 'warn',
+  needs_reauth: 'warn',
+  degraded: 'warn',
+  disabled: 'neutral',
+  failed: 'bad',
+  error: 'bad',
+  rejected: 'bad',
+  down: 'bad',
+  unhealthy: 'bad',
+};
+
+export function StatusBadge({ status, label }: { status: string; label?: string }) {
+  const tone = TONES[status] ?? 'neutral';
+  return <span className={`badge badge-${tone}`}>{label ?? status.replace(/_/g, ' ')}</span>;
+}

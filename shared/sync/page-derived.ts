@@ -1,0 +1,25 @@
+/**
+ * Derived shards in the page writer: the extra shards one record yields (an issue's comments or labels, from
+ * the conversion schema's `derived` specs). Each is its own shard with a stable id from its derived external id,
+ * a `parent` link to the record's shard, and the ref entity `${entity}#${name}` so outbound sync never takes
+ * it for a record of the entity. They are projections of the parent: written whenever the parent changes.
+ */
+import type { DerivedShard } from '../mapping';
+import { shardIdFor, type Shard } from '../storage/shards-repository';
+import type { LinkContext } from './page-links';
+
+export function derivedShardDocs(ctx: LinkContext, entity: string, parentShardId: string, derived: readonly DerivedShard[]): Shard[] {
+  return derived.map((child) => {
+    return {
+      id: shardIdFor(ctx.integrationId, entity, child.externalId),
+      tenantId: ctx.tenantId,
+      shardType: child.shardType,
+      data: child.data,
+      externalRefs: [{ provider: ctx.provider, integrationId: ctx.integrationId, entity: `${entity}#${child.name}`, externalId: child.externalId }],
+      links: [{ name: 'parent', targetShardId: parentShardId, integrationId: ctx.integrationId }],
+      lastWrittenBy: 'inbound',
+      deleted: false,
+      updatedAt: ctx.now,
+    };
+  });
+}

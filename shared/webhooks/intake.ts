@@ -1,0 +1,201 @@
+/**
+ * The group commit of accepted webhook deliveries. Every delivery the receiver verified and claimed joins the
+ * next micro-batch; one flush then writes, for the whole group:
+ *   1. the archive (one blob per integration in the group) and the run documents (one Cosmos bulk per 100), side by side;
+ *   2. the first-page messages of the runs (one send per integration: its session), the durable hand-off;
+ *   3. the receipts in `webhook-deliveries` (one Cosmos bulk per 100), which record the archive name;
+ *   4. the dedupe markers, promoted from pending to accepted (one Redis pipeline, not waited for).
+ * The provider's 2xx waits for its delivery's commit, so everything the product promises for an accepted
+ * delivery (archive, receipt, enqueued sync) is stored before the answer; a process that dies mid-commit
+ * answered nothing, and the provider's retry is processed again. Every step is idempotent for a delivery id
+ * (blob name, run id and message id derive from it), so a retry after a partial commit completes it. A
+ * delivery whose step fails does not take the rest of its group down with it.
+ */
+import { BulkOperationType, type JSONObject, type OperationInput } from '@azure/cosmos';
+import type { BlobArchive } from '../blob/blob-archive';
+import type { SyncJobMessage, SyncRun } from '../domain/sync-run';
+import type { OutgoingMessage, QueueSender } from '../messaging/queue-port';
+import { QUEUES } from '../messaging/queues';
+import type { Logger } from '../observability/logger';
+import type { BulkContainer } from '../storage/bulk';
+import { translateCosmosError } from '../storage/cosmos-client';
+import { archiveDeliveries } from './archive';
+import { receiptId, type DeliveryLog, type DeliveryReceipt } from './delivery-log';
+import { MicroBatcher, type ItemOutcome } from './micro-batcher';
+
+export interface AcceptedDelivery {
+  tenantId: string;
+  integrationId: string;
+  provider: string;
+  deliveryId: string;
+  /** Milliseconds since the epoch, when the request reached the receiver. */
+  receivedAt: number;
+  /** Request headers; credentials among them are redacted before archiving. */
+  headers: Record<string, string>;
+  rawBody: Buffer;
+  /** The targeted runs the delivery starts: their documents and first-page messages. */
+  starts: Array<{ run: SyncRun; message: OutgoingMessage<SyncJobMessage> }>;
+}
+
+export interface CommittedDelivery {
+  runIds: string[];
+  archiveBlob: string;
+  bodySha256: string;
+  /** When the receipt was committed (ms since the epoch): received → saved is this minus receivedAt. */
+  savedAt: number;
+}
+
+export interface IntakeDeps {
+  blob: BlobArchive;
+  runs: BulkContainer;
+  queue: QueueSender;
+  deliveryLog: DeliveryLog;
+  logger: Logger;
+}
+
+export interface IntakeOptions {
+  /** Deliveries per group commit (receipts and runs go in bulk calls of 100). */
+  maxItems?: number;
+  /** How long the first delivery of a group waits for company. */
+  maxDelayMs?: number;
+  maxConcurrentFlushes?: number;
+}
+
+const DEFAULT_OPTIONS: Required<IntakeOptions> = { maxItems: 100, maxDelayMs: 2, maxConcurrentFlushes: 4 };
+
+/** Per-delivery progress through one flush: the first failure is kept, later steps skip the delivery. */
+interface Slot {
+  delivery: AcceptedDelivery;
+  error?: unknown;
+  archive?: { name: string; bodySha256: string };
+  savedAt?: number;
+}
+
+export class WebhookIntake {
+  private readonly batcher: MicroBatcher<AcceptedDelivery, CommittedDelivery>;
+
+  constructor(
+    private readonly deps: IntakeDeps,
+    options: IntakeOptions = {},
+  ) {
+    const { maxItems, maxDelayMs, maxConcurrentFlushes } = { ...DEFAULT_OPTIONS, ...options };
+    this.batcher = new MicroBatcher({ maxItems, maxDelayMs, maxConcurrentFlushes, flush: (group) => this.commitGroup(group) });
+  }
+
+  /** Resolves once the delivery is archived, its runs enqueued and its receipt written; rejects otherwise. */
+  commit(delivery: AcceptedDelivery): Promise<CommittedDelivery> {
+    return this.batcher.add(delivery);
+  }
+
+  /** Commit everything waiting and wait for commits in flight (shutdown). */
+  async drain(): Promise<void> {
+    await this.batcher.drain();
+    await this.deps.deliveryLog.flush();
+  }
+
+  private async commitGroup(group: AcceptedDelivery[]): Promise<Array<ItemOutcome<CommittedDelivery>>> {
+    const slots: Slot[] = group.map((delivery) => ({ delivery }));
+    await Promise.all([this.archive(slots), this.createRuns(slots)]);
+    await this.enqueue(slots);
+    await this.writeReceipts(slots);
+    const committed = slots.filter((slot) => slot.error === undefined);
+    // Not awaited: a claim left pending by a crash here is settled by the receipt written above.
+    void this.deps.deliveryLog.claims.accepted(committed.map(({ delivery }) => ({ integrationId: delivery.integrationId, receiptId: receiptId(delivery.deliveryId) })));
+    return slots.map((slot) =>
+      slot.error === undefined
+        ? { ok: true, value: { runIds: slot.delivery.starts.map((start) => start.run.id), archiveBlob: slot.archive!.name, bodySha256: slot.archive!.bodySha256, savedAt: slot.savedAt! } }
+        : { ok: false, error: slot.error },
+    );
+  }
+
+  /** One archive write per integration in the group (a segment when it has several deliveries). */
+  private async archive(slots: Slot[]): Promise<void> {
+    const byIntegration = new Map<string, Slot[]>();
+    for (const slot of slots) byIntegration.set(slot.delivery.integrationId, [...(byIntegration.get(slot.delivery.integrationId) ?? []), slot]);
+    await Promise.all(
+      [...byIntegration.values()].map(async (group) => {
+        try {
+          const archived = await archiveDeliveries(
+            this.deps.blob,
+            group.map(({ delivery }) => ({
+              delivery: { provider: delivery.provider, integrationId: delivery.integrationId, deliveryId: delivery.deliveryId, receivedAt: new Date(delivery.receivedAt).toISOString(), headers: delivery.headers },
+              rawBody: delivery.rawBody,
+            })),
+          );
+          group.forEach((slot, index) => (slot.archive = archived[index]));
+        } catch (error) {
+          for (const slot of group) slot.error ??= error;
+        }
+      }),
+    );
+  }
+
+  /** Create, never upsert: a run that exists already (a retried delivery) may be running, and must stay as it is. */
+  private async createRuns(slots: Slot[]): Promise<void> {
+    const operations: Array<{ slot: Slot; runId: string; operation: OperationInput }> = slots.flatMap((slot) =>
+      slot.delivery.starts.map(({ run }) => ({ slot, runId: run.id, operation: { operationType: BulkOperationType.Create, partitionKey: run.integrationId, resourceBody: run as unknown as JSONObject } })),
+    );
+    for (let start = 0; start < operations.length; start += 100) {
+      const chunk = operations.slice(start, start + 100);
+      try {
+        const results = await this.deps.runs.items.bulk(chunk.map((entry) => entry.operation), { continueOnError: true });
+        chunk.forEach((entry, index) => {
+          const status = results[index]?.statusCode ?? 500;
+          if (status >= 300 && status !== 409) entry.slot.error ??= translateCosmosError({ code: status }, `run ${entry.runId}`);
+        });
+      } catch (error) {
+        const translated = translateCosmosError(error, 'webhook runs');
+        for (const entry of chunk) entry.slot.error ??= translated;
+      }
+    }
+  }
+
+  /** One send per session (integration): a batch never mixes sessions, which partitioned queues refuse. */
+  private async enqueue(slots: Slot[]): Promise<void> {
+    const bySession = new Map<string, Slot[]>();
+    for (const slot of slots) {
+      if (slot.error !== undefined || slot.delivery.starts.length === 0) continue;
+      const list = bySession.get(slot.delivery.integrationId) ?? [];
+      list.push(slot);
+      bySession.set(slot.delivery.integrationId, list);
+    }
+    await Promise.all(
+      [...bySession.values()].map(async (sessionSlots) => {
+        try {
+          await this.deps.queue.send(
+            QUEUES.syncInbound.name,
+            sessionSlots.flatMap((slot) => slot.delivery.starts.map((start) => start.message)),
+          );
+        } catch (error) {
+          for (const slot of sessionSlots) slot.error ??= error;
+        }
+      }),
+    );
+  }
+
+  private async writeReceipts(slots: Slot[]): Promise<void> {
+    const pending = slots.filter((slot) => slot.error === undefined);
+    const now = Date.now();
+    const receipts: DeliveryReceipt[] = pending.map(({ delivery, archive }) => ({
+      id: receiptId(delivery.deliveryId),
+      integrationId: delivery.integrationId,
+      tenantId: delivery.tenantId,
+      provider: delivery.provider,
+      deliveryId: delivery.deliveryId,
+      verdict: 'accepted',
+      receivedAt: new Date(delivery.receivedAt).toISOString(),
+      // Received until handed off durably: what the provider waits for, less the receipt write itself.
+      handlingMs: now - delivery.receivedAt,
+      archiveBlob: archive!.name,
+      bodySha256: archive!.bodySha256,
+      runIds: delivery.starts.map((start) => start.run.id),
+    }));
+    const outcomes = await this.deps.deliveryLog.upsertMany(receipts);
+    const savedAt = Date.now();
+    pending.forEach((slot, index) => {
+      const outcome = outcomes[index];
+      if (outcome?.ok) slot.savedAt = savedAt;
+      else slot.error ??= outcome?.error ?? new Error('no outcome for the receipt');
+    });
+  }
+}

@@ -1,0 +1,67 @@
+/**
+ * Child-process entry of the webhooks benchmark's load generator: autocannon in its own process, so the
+ * generator neither shares the measured host's event loop nor hides its cost in the host's CPU figure. Each
+ * `stage` request signs the deliveries it needs (before the clock starts), sends them once each, and answers
+ * with the stage's figures and the generator's own CPU share (near 100% of a core: the generator is the limit).
+ */
+import autocannon from 'autocannon';
+import { signedDeliveries } from './webhook-deliveries';
+import type { LoadRequest, LoadResponse } from './webhook-load';
+
+async function runStage(request: Extract<LoadRequest, { type: 'stage' }>): Promise<LoadResponse> {
+  const deliveries = signedDeliveries(request.targets, Math.ceil((request.rate ?? request.unboundedPerS) * request.seconds), request.offset);
+  let next = 0;
+  let exhausted = 0;
+  const cpuBefore = process.cpuUsage();
+  const wallBefore = performance.now();
+  const result = await autocannon({
+    url: request.url,
+    connections: request.connections,
+    pipelining: request.pipelining,
+    duration: request.seconds,
+    ...(request.rate ? { overallRate: request.rate } : {}),
+    requests: [
+      {
+        method: 'POST',
+        setupRequest: (req) => {
+          const delivery = deliveries[next++];
+          if (!delivery) {
+            exhausted++;
+            // Out of signed deliveries: a request that fails visibly (404) instead of a reused one.
+            return { ...req, method: 'POST', path: '/api/webhooks/none/exhausted', body: '{}' };
+          }
+          return { ...req, method: 'POST', path: delivery.path, headers: delivery.headers, body: delivery.body };
+        },
+      },
+    ],
+  });
+  const cpu = process.cpuUsage(cpuBefore);
+  const ok = result['2xx'];
+  return {
+    type: 'stage-done',
+    id: request.id,
+    result: {
+      offered: request.rate ?? 'max',
+      sent: result.requests.sent,
+      ok,
+      perS: ok / result.duration,
+      p50: result.latency.p50,
+      p99: result.latency.p99,
+      errors: result.non2xx + result.errors + result.timeouts,
+      exhausted,
+      generatorCpuPercent: ((cpu.user + cpu.system) / 1000 / (performance.now() - wallBefore)) * 100,
+    },
+  };
+}
+
+process.on('message', (message: LoadRequest) => {
+  if (message.type === 'stop') process.exit(0);
+  if (message.type === 'stage') {
+    runStage(message).then(
+      (response) => process.send!(response),
+      (error: unknown) => process.send!({ type: 'stage-failed', id: message.id, message: error instanceof Error ? error.message : String(error) } satisfies LoadResponse),
+    );
+  }
+});
+process.on('disconnect', () => process.exit(0));
+process.send!({ type: 'ready' } satisfies LoadResponse);

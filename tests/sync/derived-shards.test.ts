@@ -1,0 +1,51 @@
+/**
+ * Derived shards through the page writer against cosmosdb-server: one GitHub issue yields its comment shards
+ * (the conversion schema's `derived` spec), each with a stable id, a `parent` link to the issue's shard, and a
+ * ref entity that outbound sync cannot take for an issue. The same page twice writes the same shards.
+ */
+import { createTestServices } from '../support/test-services';
+import type { AppServices } from '../../shared/runtime/services';
+import { parseConversionSchema } from '../../shared/mapping';
+import { policyForStrategyName } from '../../shared/conflicts';
+import { shardIdFor } from '../../shared/storage/shards-repository';
+import { writePage, type PageContext } from '../../shared/sync/page-writer';
+
+let services: AppServices;
+beforeAll(async () => {
+  services = (await createTestServices()).services;
+});
+afterAll(async () => services?.close?.());
+
+const schema = parseConversionSchema({
+  provider: 'github',
+  entity: 'issues',
+  shardType: 'ticket',
+  fields: { title: { source: 'title' } },
+  derived: [{ name: 'comments', shardType: 'comment', expression: 'comments', key: 'id', fields: { text: { source: 'body' }, author: { source: 'user' } } }],
+});
+
+const ctx: PageContext = { integration: { id: 'gh-derived', tenantId: 't-derived', provider: 'github' }, entity: 'issues', runId: 'run-1', policy: policyForStrategyName('source_wins'), schema, markSeen: false };
+const deps = () => ({ shards: services.shards, syncState: services.syncState, conflicts: services.conflicts, now: () => new Date() });
+const issue = { id: 'acme/widgets#7', entity: 'issues', data: { title: 'Crash on save', comments: [{ id: 11, body: 'Same here', user: 'ada' }, { id: 12, body: 'Fixed in 1.2', user: 'lin' }] } };
+
+describe('derived shards', () => {
+  it('writes one shard per comment, linked to the issue shard, and the same ones again', async () => {
+    const first = await writePage(deps(), ctx, [issue]);
+    expect(first.counters).toMatchObject({ created: 1, errors: 0 });
+    const parentId = shardIdFor('gh-derived', 'issues', 'acme/widgets#7');
+    const childIds = ['11', '12'].map((key) => shardIdFor('gh-derived', 'issues', `acme/widgets#7#comments/${key}`));
+    const children = await services.shards.getMany('t-derived', childIds);
+    expect([...children.values()].map((shard) => ({ type: shard.shardType, data: shard.data, links: shard.links, ref: shard.externalRefs[0]!.entity }))).toEqual([
+      { type: 'comment', data: { text: 'Same here', author: 'ada' }, links: [{ name: 'parent', targetShardId: parentId, integrationId: 'gh-derived' }], ref: 'issues#comments' },
+      { type: 'comment', data: { text: 'Fixed in 1.2', author: 'lin' }, links: [{ name: 'parent', targetShardId: parentId, integrationId: 'gh-derived' }], ref: 'issues#comments' },
+    ]);
+    expect(await services.shards.count('t-derived')).toBe(3);
+
+    // A comment edited at the provider: the issue is written again and its comment shard follows.
+    const edited = { ...issue, data: { ...issue.data, comments: [issue.data.comments[0], { id: 12, body: 'Fixed in 1.3', user: 'lin' }] } };
+    await writePage(deps(), { ...ctx, runId: 'run-2' }, [edited]);
+    await writePage(deps(), { ...ctx, runId: 'run-3' }, [edited]);
+    expect((await services.shards.get('t-derived', childIds[1]!))!.data).toEqual({ text: 'Fixed in 1.3', author: 'lin' });
+    expect(await services.shards.count('t-derived')).toBe(3);
+  });
+});
