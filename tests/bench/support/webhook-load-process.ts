@@ -37,6 +37,10 @@ async function runStage(request: Extract<LoadRequest, { type: 'stage' }>): Promi
   });
   const cpu = process.cpuUsage(cpuBefore);
   const ok = result['2xx'];
+  // A stage with failures says what they were (status codes, socket errors, timeouts) next to its figures.
+  if (result.non2xx + result.errors + result.timeouts > 0) {
+    console.error(`webhook load: stage ${request.rate ?? 'max'}/s failures: ${JSON.stringify({ statuses: result.statusCodeStats, errors: result.errors, timeouts: result.timeouts })}`);
+  }
   return {
     type: 'stage-done',
     id: request.id,
