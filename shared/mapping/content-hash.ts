@@ -37,11 +37,20 @@ function shapeOf(keys: string[]): Shape {
   return shape;
 }
 
+/** What JSON.stringify escapes in a string: quote, backslash, control characters, (lone) surrogates. */
+// eslint-disable-next-line no-control-regex -- matching the control characters JSON escapes is the point
+const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
+
+function quoteString(value: string): string {
+  // Most values need no escaping, and a regular-expression test is cheaper than JSON.stringify's call.
+  return NEEDS_ESCAPE.test(value) ? JSON.stringify(value) : `"${value}"`;
+}
+
 function canonical(value: unknown): string {
   if (value === null || value === undefined) return 'null';
   switch (typeof value) {
     case 'string':
-      return JSON.stringify(value);
+      return quoteString(value);
     case 'number':
       return Number.isFinite(value) ? String(value === 0 ? 0 : value) : 'null';
     case 'boolean':

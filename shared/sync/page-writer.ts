@@ -50,11 +50,21 @@ export interface PageWriteResult {
 
 /** Without a conversion schema a record's fields become the shard's data as they are. */
 function identityMap(provider: Integration['provider'], records: readonly ProviderRecord[]): MappedRecord[] {
+  // A page is (almost always) one entity: its shard type string is built once, not once per record.
+  let lastEntity: string | undefined;
+  let lastShardType = '';
+  const shardTypeOf = (entity: string) => {
+    if (entity !== lastEntity) {
+      lastEntity = entity;
+      lastShardType = `${provider}.${entity}`;
+    }
+    return lastShardType;
+  };
   return records.map((record) => ({
     recordId: record.id,
     provider,
     entity: record.entity,
-    shardType: `${provider}.${record.entity}`,
+    shardType: shardTypeOf(record.entity),
     version: record.version,
     modifiedAt: record.modifiedAt,
     deleted: record.deleted === true,
@@ -159,28 +169,35 @@ async function writeRecords(deps: PageWriterDeps, ctx: PageContext, read: PageRe
   /** referenceKey → shard of every live record of the page; `arrived`: those new to this integration. */
   const pageShards = new Map<string, string>();
   const arrived = new Map<string, string>();
+  // referenceKey of this page's records: the same prefix for all of them, then the record id.
+  const referenceKeyPrefix = referenceKey({ provider, entity: ctx.entity, externalId: '' });
 
-  for (const record of mapped) {
-    const state = states.get(record.recordId);
+  // The record's next state; declared once per page rather than as a closure per record (the loop's hot path).
+  let record: MappedRecord;
+  let state: RecordState | undefined;
+  let shardId: string;
+  const nextState = (fields: Partial<RecordState>): RecordState => ({
+    id: recordStateId(ctx.entity, record.recordId),
+    kind: 'record',
+    integrationId,
+    tenantId,
+    entity: ctx.entity,
+    externalId: record.recordId,
+    shardId,
+    base: state?.base ?? {},
+    contentHash: state?.contentHash ?? '',
+    providerVersion: record.version,
+    lastSeenRunId: ctx.runId,
+    deleted: false,
+    updatedAt: now,
+    ...(state?.dedup ? { dedup: state.dedup } : {}),
+    ...fields,
+  });
+
+  for (record of mapped) {
+    state = states.get(record.recordId);
     const match = state ? undefined : matches.get(record.recordId);
-    const shardId = state?.shardId ?? match?.shardId ?? newShardId(record);
-    const nextState = (fields: Partial<RecordState>): RecordState => ({
-      id: recordStateId(ctx.entity, record.recordId),
-      kind: 'record',
-      integrationId,
-      tenantId,
-      entity: ctx.entity,
-      externalId: record.recordId,
-      shardId,
-      base: state?.base ?? {},
-      contentHash: state?.contentHash ?? '',
-      providerVersion: record.version,
-      lastSeenRunId: ctx.runId,
-      deleted: false,
-      updatedAt: now,
-      ...(state?.dedup ? { dedup: state.dedup } : {}),
-      ...fields,
-    });
+    shardId = state?.shardId ?? match?.shardId ?? newShardId(record);
 
     if (record.deleted) {
       const shard = current(shardId);
@@ -197,7 +214,7 @@ async function writeRecords(deps: PageWriterDeps, ctx: PageContext, read: PageRe
       if (ctx.markSeen && state.lastSeenRunId !== ctx.runId) stateWrites.push(nextState({ deleted: true, deletedLocally: true }));
       continue;
     }
-    const key = referenceKey({ provider, entity: ctx.entity, externalId: record.recordId });
+    const key = referenceKeyPrefix + record.recordId;
     pageShards.set(key, shardId);
     if (!state || state.deleted) arrived.set(key, shardId);
 

@@ -36,6 +36,30 @@ export function toIsoUtc(value: unknown): string | undefined {
   if (typeof value !== 'string') return undefined;
   // The wire form 2024-01-02T03:04:05.000+0000 (UTC, twice per record read) is read as Z without a regular expression.
   const wireUtc = value.length === 28 && value.charCodeAt(10) === 84 /* T */ && value.endsWith('+0000');
+  // Most stamps are plainly valid: their ISO form is the same text with Z, no Date round trip needed.
+  if (wireUtc && isPlainValidStamp(value)) return `${value.slice(0, 23)}Z`;
   const ms = Date.parse(wireUtc ? `${value.slice(0, 23)}Z` : value.replace(/([+-]\d{2})(\d{2})$/, '$1:$2'));
   return Number.isNaN(ms) ? undefined : new Date(ms).toISOString();
+}
+
+/** The wire form's first 23 characters: 0 stands for any digit, every other character for itself. */
+const STAMP_TEMPLATE = '0000-00-00T00:00:00.000';
+
+function twoDigits(value: string, at: number): number {
+  return (value.charCodeAt(at) - 48) * 10 + (value.charCodeAt(at + 1) - 48);
+}
+
+/**
+ * A stamp whose fields are all in range without relying on Date's roll-over (day ≤ 28 exists in every month),
+ * so Date.parse + toISOString would give back exactly its own text; anything else takes the Date path.
+ */
+function isPlainValidStamp(value: string): boolean {
+  for (let at = 0; at < STAMP_TEMPLATE.length; at++) {
+    const code = value.charCodeAt(at);
+    const expected = STAMP_TEMPLATE.charCodeAt(at);
+    if (expected === 48 /* 0 */ ? code < 48 || code > 57 : code !== expected) return false;
+  }
+  const month = twoDigits(value, 5);
+  const day = twoDigits(value, 8);
+  return month >= 1 && month <= 12 && day >= 1 && day <= 28 && twoDigits(value, 11) < 24 && twoDigits(value, 14) < 60 && twoDigits(value, 17) < 60;
 }
