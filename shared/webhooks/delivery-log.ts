@@ -13,28 +13,11 @@ import { statusOf, translateCosmosError } from '../storage/cosmos-client';
 import { stripSystemFields } from '../storage/integrations-repository';
 import { DeliveryClaims } from './delivery-claims';
 import { MicroBatcher, type ItemOutcome } from './micro-batcher';
+import type { DeliveryReceipt } from './receipt-types';
 
 export { DEDUPE_TTL_SECONDS } from './delivery-claims';
 
-export type DeliveryVerdict = 'accepted' | 'duplicate' | 'rejected' | 'handshake' | 'challenge' | 'channel_sync';
-
-export interface DeliveryReceipt {
-  id: string;
-  integrationId: string;
-  tenantId: string;
-  provider: string;
-  deliveryId: string;
-  verdict: DeliveryVerdict;
-  reason?: string;
-  receivedAt: string;
-  handlingMs: number;
-  archiveBlob?: string;
-  /** SHA-256 of the raw body, checked again when the archive is replayed. */
-  bodySha256?: string;
-  runIds?: string[];
-  duplicates?: number;
-  replays?: Array<{ at: string; by: string; runIds: string[] }>;
-}
+export type { DeliveryVerdict, DeliveryReceipt } from './receipt-types';
 
 /** Receipt ids are a hash of the delivery id: provider ids can be long or contain characters Cosmos refuses. */
 export function receiptId(deliveryId: string): string {

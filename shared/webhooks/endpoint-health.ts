@@ -3,7 +3,7 @@
  * reason, duplicates, last accepted time, p50/p99 handling time, and a verdict against thresholds (a high
  * rejection rate, or silence longer than expected).
  */
-import type { DeliveryReceipt } from './delivery-log';
+import type { DeliveryReceipt, EndpointHealth } from './receipt-types';
 
 export interface EndpointHealthThresholds {
   /** Share of rejected deliveries above which the endpoint is unhealthy (when at least minSample arrived). */
@@ -15,18 +15,7 @@ export interface EndpointHealthThresholds {
 
 export const DEFAULT_THRESHOLDS: EndpointHealthThresholds = { maxRejectionRate: 0.2, minSample: 20, maxSilenceMs: 24 * 3600_000 };
 
-export interface EndpointHealth {
-  since: string;
-  received: number;
-  accepted: number;
-  duplicates: number;
-  rejected: number;
-  rejectedByReason: Record<string, number>;
-  lastAcceptedAt?: string;
-  handlingMs: { p50?: number; p99?: number };
-  status: 'healthy' | 'unhealthy' | 'no_traffic';
-  problems: string[];
-}
+export type { EndpointHealth } from './receipt-types';
 
 function percentile(sorted: number[], p: number): number | undefined {
   if (sorted.length === 0) return undefined;

@@ -3,6 +3,7 @@
  * integration-routes.ts and mapping-routes.ts answer these; the admin UI reads them). Types only, no imports
  * of running code: the routes check at compile time that what they send fits these shapes.
  */
+import type { RunCounters, RunStatus } from '../../domain/sync-run';
 import type { ListEnvelope } from './common';
 
 export type ProviderId = 'github' | 'salesforce' | 'notion' | 'slack' | 'google';
@@ -88,18 +89,8 @@ export interface IntegrationView {
   updatedAt: string;
 }
 
-export type RunStatus = 'queued' | 'running' | 'succeeded' | 'failed';
-
-export interface RunCountersView {
-  fetched: number;
-  created: number;
-  updated: number;
-  unchanged: number;
-  deleted: number;
-  conflicts: number;
-  errors: number;
-  pages: number;
-}
+export type { RunStatus } from '../../domain/sync-run';
+export type RunCountersView = RunCounters;
 
 export interface SyncRunView {
   id: string;

@@ -2,6 +2,7 @@
  * Typed contracts of the admin API's operations side (runs, conflicts, webhooks, rate limits, health, metrics),
  * shared by the routes and the admin UI. Types only: the UI bundles this file, so it must not import runtime code.
  */
+import type { DeliveryReceipt, EndpointHealth } from '../../webhooks/receipt-types';
 import type { RunStatus, SyncRunView } from './integrations';
 
 // ---- runs ----------------------------------------------------------------------------------------------
@@ -89,24 +90,9 @@ export interface BulkResolveResponse {
 
 // ---- webhooks ------------------------------------------------------------------------------------------
 
-export type DeliveryVerdict = 'accepted' | 'duplicate' | 'rejected' | 'handshake' | 'challenge' | 'channel_sync';
-
-export interface DeliveryView {
-  id: string;
-  integrationId: string;
-  tenantId: string;
-  provider: string;
-  deliveryId: string;
-  verdict: DeliveryVerdict;
-  reason?: string;
-  receivedAt: string;
-  handlingMs: number;
-  archiveBlob?: string;
-  bodySha256?: string;
-  runIds?: string[];
-  duplicates?: number;
-  replays?: Array<{ at: string; by: string; runIds: string[] }>;
-}
+export type { DeliveryVerdict } from '../../webhooks/receipt-types';
+/** A delivery's receipt, as stored. */
+export type DeliveryView = DeliveryReceipt;
 
 /** GET …/webhooks/deliveries?from=&to= */
 export interface DeliveryListResponse {
@@ -114,18 +100,7 @@ export interface DeliveryListResponse {
 }
 
 /** GET …/webhooks/health?since= */
-export interface EndpointHealthView {
-  since: string;
-  received: number;
-  accepted: number;
-  duplicates: number;
-  rejected: number;
-  rejectedByReason: Record<string, number>;
-  lastAcceptedAt?: string;
-  handlingMs: { p50?: number; p99?: number };
-  status: 'healthy' | 'unhealthy' | 'no_traffic';
-  problems: string[];
-}
+export type EndpointHealthView = EndpointHealth;
 
 /** What the admin UI shows about a webhook signing secret: never its value. */
 export interface WebhookSecretStatus {
