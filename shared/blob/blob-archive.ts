@@ -3,7 +3,7 @@
  * with the managed identity (account URL) or a connection string (Azurite locally).
  */
 import { BlobServiceClient, type ContainerClient } from '@azure/storage-blob';
-import { DefaultAzureCredential } from '@azure/identity';
+import { managedIdentity } from '../azure/managed-identity';
 import { AppError } from '../errors/app-error';
 import type { Settings } from '../config/settings';
 
@@ -16,7 +16,7 @@ export interface BlobArchive {
 export async function openBlobArchive(blob: Settings['blob'], azureClientId?: string): Promise<BlobArchive> {
   let service: BlobServiceClient;
   if (blob.connectionString) service = BlobServiceClient.fromConnectionString(blob.connectionString);
-  else if (blob.accountUrl) service = new BlobServiceClient(blob.accountUrl, new DefaultAzureCredential(azureClientId ? { managedIdentityClientId: azureClientId } : {}));
+  else if (blob.accountUrl) service = new BlobServiceClient(blob.accountUrl, await managedIdentity(azureClientId));
   else throw new AppError('configuration', 'Invalid setting BLOB_ACCOUNT_URL: a blob account URL or connection string is required', { target: 'BLOB_ACCOUNT_URL' });
 
   const container: ContainerClient = service.getContainerClient(blob.archiveContainer);

@@ -1,11 +1,10 @@
 /**
- * One call that wires the credentials library from plain options (the app passes values from settings):
- * the secret store, the credential service, the refresh engine (Redis single-flight when a client is given,
+ * One call that wires the credentials library around a secret store (createSecretStore builds one from
+ * settings): the credential service, the refresh engine (Redis single-flight when a client is given,
  * in-process otherwise) and a factory of AuthProviders for adapters.
  */
 import type Redis from 'ioredis';
 import { createAuthProvider, type CredentialAuthProvider } from './auth-provider';
-import { createSecretStore, type SecretStoreFactoryOptions } from './create-secret-store';
 import { CredentialService } from './credential-service';
 import type { ExpiryPolicy } from './expiry-policy';
 import type { CredentialLogger } from './logger';
@@ -14,8 +13,7 @@ import type { SecretStore } from './secret-store';
 import type { CredentialRef } from './types';
 
 export interface CredentialsOptions {
-  /** A ready store, or the options to build one. */
-  store: SecretStore | SecretStoreFactoryOptions;
+  store: SecretStore;
   logger?: CredentialLogger;
   /** Shared Redis client; without one, refreshes are single-flight within this process only. */
   redis?: Redis;
@@ -36,12 +34,8 @@ export interface Credentials {
   authProvider(ref: CredentialRef): CredentialAuthProvider;
 }
 
-function isStore(value: CredentialsOptions['store']): value is SecretStore {
-  return typeof (value as SecretStore).get === 'function';
-}
-
 export function createCredentials(options: CredentialsOptions): Credentials {
-  const store = isStore(options.store) ? options.store : createSecretStore(options.store);
+  const { store } = options;
   const service = new CredentialService({ store, logger: options.logger, cacheTtlMs: options.cacheTtlMs, policy: options.policy });
   const refresher = new RefreshEngine({
     service,

@@ -3,9 +3,9 @@
  * is given, otherwise the encrypted local file under the local data folder.
  */
 import { join } from 'node:path';
-import { DefaultAzureCredential, type TokenCredential } from '@azure/identity';
+import type { TokenCredential } from '@azure/core-auth';
 import type { SecretClientOptions } from '@azure/keyvault-secrets';
-import { KeyVaultSecretStore } from './keyvault-store';
+import { managedIdentity } from '../azure/managed-identity';
 import { LocalSecretStore } from './local-store';
 import type { SecretStore } from './secret-store';
 
@@ -23,11 +23,11 @@ export interface SecretStoreFactoryOptions {
   localKeyBase64?: string;
 }
 
-export function createSecretStore(options: SecretStoreFactoryOptions): SecretStore {
+/** Key Vault's SDK is loaded only when a vault is configured (a local run never needs it). */
+export async function createSecretStore(options: SecretStoreFactoryOptions): Promise<SecretStore> {
   if (options.keyVaultUrl) {
-    const credential =
-      options.credential ??
-      new DefaultAzureCredential(options.managedIdentityClientId ? { managedIdentityClientId: options.managedIdentityClientId } : {});
+    const { KeyVaultSecretStore } = await import('./keyvault-store');
+    const credential = options.credential ?? (await managedIdentity(options.managedIdentityClientId));
     return new KeyVaultSecretStore({ vaultUrl: options.keyVaultUrl, credential, clientOptions: options.keyVaultClientOptions });
   }
   return new LocalSecretStore({

@@ -2,7 +2,7 @@
 export * from './types';
 export type { SecretStore, SecretMetadata, SecretListItem, StoredSecret, SetSecretOptions } from './secret-store';
 export { createSecretStore, type SecretStoreFactoryOptions } from './create-secret-store';
-export { KeyVaultSecretStore, type KeyVaultSecretStoreOptions } from './keyvault-store';
+export type { KeyVaultSecretStoreOptions } from './keyvault-store';
 export { LocalSecretStore, type LocalSecretStoreOptions } from './local-store';
 export { CredentialService, parseCredential, parseRef, type CredentialServiceOptions, type CredentialRead } from './credential-service';
 export { createCoordinator, InProcessRefreshLock, type CoordinationOptions, type RefreshCoordinator } from './refresh-coordination';

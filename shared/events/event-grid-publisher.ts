@@ -3,14 +3,15 @@
  * is configured). The subject is tenant/integration so subscriptions can filter by prefix.
  */
 import { AzureKeyCredential, EventGridPublisherClient } from '@azure/eventgrid';
-import { DefaultAzureCredential } from '@azure/identity';
+import type { TokenCredential } from '@azure/core-auth';
 import { AppError } from '../errors/app-error';
 import type { AppEvent, EventPublisher } from './events';
 
 export interface EventGridOptions {
   topicEndpoint: string;
   topicKey?: string;
-  azureClientId?: string;
+  /** The managed identity, used when there is no topic key. */
+  credential?: TokenCredential;
 }
 
 export function toCloudEvent(event: AppEvent) {
@@ -29,9 +30,8 @@ export class EventGridPublisher implements EventPublisher {
   private readonly client: EventGridPublisherClient<'CloudEvent'>;
 
   constructor(options: EventGridOptions) {
-    const credential = options.topicKey
-      ? new AzureKeyCredential(options.topicKey)
-      : new DefaultAzureCredential(options.azureClientId ? { managedIdentityClientId: options.azureClientId } : {});
+    const credential = options.topicKey ? new AzureKeyCredential(options.topicKey) : options.credential;
+    if (!credential) throw new AppError('configuration', 'Invalid setting EVENTGRID_TOPIC_KEY: a topic key or the managed identity is required', { target: 'EVENTGRID_TOPIC_KEY' });
     this.client = new EventGridPublisherClient(options.topicEndpoint, 'CloudEvent', credential);
   }
 

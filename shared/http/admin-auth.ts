@@ -3,7 +3,6 @@
  * In Azure: an Entra ID bearer token whose signature (JWKS), issuer, audience and expiry are checked.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { createRemoteJWKSet, jwtVerify } from 'jose';
 import { AppError } from '../errors/app-error';
 import type { Settings } from '../config/settings';
 
@@ -21,13 +20,20 @@ const unauthorized = (message: string): AppError => new AppError('unauthorized',
 
 export function createAdminAuthenticator(config: Settings['adminAuth']): AdminAuthenticator {
   if (config.mode === 'entra') {
-    const keys = createRemoteJWKSet(new URL(config.jwksUrl), { timeoutDuration: 5000, cooldownDuration: 30_000 });
+    // jose is loaded only in this mode (the local API-key mode never needs it).
+    let verifier: Promise<{ keys: ReturnType<typeof import('jose').createRemoteJWKSet>; jwtVerify: typeof import('jose').jwtVerify }> | undefined;
+    const loadVerifier = () =>
+      (verifier ??= import('jose').then(({ createRemoteJWKSet, jwtVerify }) => ({
+        keys: createRemoteJWKSet(new URL(config.jwksUrl), { timeoutDuration: 5000, cooldownDuration: 30_000 }),
+        jwtVerify,
+      })));
     return {
       async authenticate(header) {
         const authorization = header('authorization') ?? '';
         const match = /^Bearer\s+(\S+)$/i.exec(authorization);
         if (!match) throw unauthorized('missing bearer token');
         try {
+          const { keys, jwtVerify } = await loadVerifier();
           const { payload } = await jwtVerify(match[1]!, keys, { issuer: config.issuer, audience: config.audience, clockTolerance: 60, algorithms: ['RS256'] });
           return { id: String(payload.oid ?? payload.sub ?? 'unknown'), kind: 'entra' };
         } catch {

@@ -3,7 +3,7 @@
  * host) or a connection string. Senders are created once per queue and reused.
  */
 import { ServiceBusClient, type ServiceBusMessage, type ServiceBusSender } from '@azure/service-bus';
-import { DefaultAzureCredential } from '@azure/identity';
+import type { TokenCredential } from '@azure/core-auth';
 import { AppError } from '../errors/app-error';
 import type { DeadLetterAccess, DeadLetteredMessage, OutgoingMessage, QueueSender } from './queue-port';
 import { QUEUES, type QueueName } from './queues';
@@ -11,7 +11,8 @@ import { QUEUES, type QueueName } from './queues';
 export interface ServiceBusOptions {
   connectionString?: string;
   fullyQualifiedNamespace?: string;
-  azureClientId?: string;
+  /** How to sign in to the namespace (the managed identity); needed with fullyQualifiedNamespace. */
+  credential?: TokenCredential;
 }
 
 /** Our message → the SDK's, so that sender, session, schedule and properties survive the trip. */
@@ -33,8 +34,7 @@ export class ServiceBusQueue implements QueueSender, DeadLetterAccess {
 
   constructor(options: ServiceBusOptions) {
     if (options.connectionString) this.client = new ServiceBusClient(options.connectionString);
-    else if (options.fullyQualifiedNamespace)
-      this.client = new ServiceBusClient(options.fullyQualifiedNamespace, new DefaultAzureCredential(options.azureClientId ? { managedIdentityClientId: options.azureClientId } : {}));
+    else if (options.fullyQualifiedNamespace && options.credential) this.client = new ServiceBusClient(options.fullyQualifiedNamespace, options.credential);
     else throw new AppError('configuration', 'Invalid setting ServiceBusConnection__fullyQualifiedNamespace: a namespace or connection string is required', { target: 'ServiceBusConnection__fullyQualifiedNamespace' });
   }
 

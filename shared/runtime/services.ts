@@ -10,7 +10,6 @@ import { IntegrationsRepository } from '../storage/integrations-repository';
 import { SyncRunsRepository } from '../storage/sync-runs-repository';
 import type { DeadLetterAccess, QueueSender } from '../messaging/queue-port';
 import { EmbeddedQueue } from '../messaging/embedded-queue';
-import { ServiceBusQueue } from '../messaging/service-bus-queue';
 import { openBlobArchive, type BlobArchive } from '../blob/blob-archive';
 import { createRedisClient, type RedisClient } from '../redis/redis-client';
 import { createAdminAuthenticator, type AdminAuthenticator } from '../http/admin-auth';
@@ -19,8 +18,8 @@ import { DeliveryLog } from '../webhooks/delivery-log';
 import { WebhookIntake } from '../webhooks/intake';
 import type { EventPublisher } from '../events/events';
 import { LocalEventLog } from '../events/local-event-log';
-import { EventGridPublisher } from '../events/event-grid-publisher';
-import { createCredentials, type Credentials } from '../credentials';
+import { createCredentials, createSecretStore, type Credentials } from '../credentials';
+import { managedIdentity } from '../azure/managed-identity';
 import { ShardsRepository } from '../storage/shards-repository';
 import { SyncStateRepository } from '../storage/sync-state-repository';
 import { createDefaultRegistry, type AdapterRegistry } from '../adapters/registry';
@@ -81,19 +80,14 @@ export async function createServices(settings: Settings, overrides: ServiceOverr
           lockDurationMs: settings.queueLimits.lockDurationMs,
         })
       : undefined;
-  const queue: QueueSender & DeadLetterAccess =
-    embeddedQueue ??
-    new ServiceBusQueue({
-      connectionString: settings.queue.kind === 'servicebus' ? settings.queue.connectionString : undefined,
-      fullyQualifiedNamespace: settings.queue.kind === 'servicebus' ? settings.queue.fullyQualifiedNamespace : undefined,
-      azureClientId: settings.azureClientId,
-    });
+  // The Azure-only clients are loaded only when configured: their SDKs are large and a local run never needs them.
+  const queue: QueueSender & DeadLetterAccess = embeddedQueue ?? (await openServiceBusQueue(settings));
   const blob = await openBlobArchive(settings.blob, settings.azureClientId);
   const redis = settings.redis.url ? createRedisClient(settings.redis.url) : undefined;
   redis?.on('error', (error) => logger.warn('redis connection problem', { error }));
 
   const credentials = createCredentials({
-    store: { keyVaultUrl: settings.secrets.keyVaultUrl, managedIdentityClientId: settings.azureClientId, localDataDir: settings.localDataDir, localKeyBase64: settings.secrets.localKeyBase64 },
+    store: await createSecretStore({ keyVaultUrl: settings.secrets.keyVaultUrl, managedIdentityClientId: settings.azureClientId, localDataDir: settings.localDataDir, localKeyBase64: settings.secrets.localKeyBase64 }),
     logger,
     redis,
     redisKeyPrefix: settings.redis.keyPrefix,
@@ -114,8 +108,7 @@ export async function createServices(settings: Settings, overrides: ServiceOverr
     },
   });
   const eventLog = settings.events.kind === 'local' ? new LocalEventLog() : undefined;
-  const eventGrid =
-    settings.events.kind === 'eventgrid' ? new EventGridPublisher({ topicEndpoint: settings.events.topicEndpoint, topicKey: settings.events.topicKey, azureClientId: settings.azureClientId }) : undefined;
+  const eventGrid = settings.events.kind === 'eventgrid' ? await openEventGrid(settings.events, settings.azureClientId) : undefined;
 
   const now = overrides.now ?? (() => new Date());
   const notifications = createNotifications({
@@ -182,3 +175,14 @@ export async function createServices(settings: Settings, overrides: ServiceOverr
   };
 }
 
+
+async function openServiceBusQueue(settings: Settings): Promise<QueueSender & DeadLetterAccess> {
+  const { ServiceBusQueue } = await import('../messaging/service-bus-queue');
+  const { connectionString, fullyQualifiedNamespace } = settings.queue.kind === 'servicebus' ? settings.queue : {};
+  return new ServiceBusQueue({ connectionString, fullyQualifiedNamespace, credential: connectionString ? undefined : await managedIdentity(settings.azureClientId) });
+}
+
+async function openEventGrid(events: { topicEndpoint: string; topicKey?: string }, azureClientId: string | undefined): Promise<EventPublisher> {
+  const { EventGridPublisher } = await import('../events/event-grid-publisher');
+  return new EventGridPublisher({ topicEndpoint: events.topicEndpoint, topicKey: events.topicKey, credential: events.topicKey ? undefined : await managedIdentity(azureClientId) });
+}

@@ -5,7 +5,7 @@
  */
 import { Agent } from 'node:https';
 import { CosmosClient, type Container, type Database } from '@azure/cosmos';
-import { DefaultAzureCredential } from '@azure/identity';
+import { managedIdentity } from '../azure/managed-identity';
 import { AppError } from '../errors/app-error';
 import type { Settings } from '../config/settings';
 import { CONTAINERS, type ContainerKey } from './containers';
@@ -26,7 +26,7 @@ export async function openDocumentStore(cosmos: Settings['cosmos'], azureClientI
   const agent = cosmos.allowSelfSignedLocal ? new Agent({ rejectUnauthorized: false, keepAlive: true }) : undefined;
   const client = new CosmosClient({
     endpoint: cosmos.endpoint,
-    ...(cosmos.key ? { key: cosmos.key } : { aadCredentials: new DefaultAzureCredential(azureClientId ? { managedIdentityClientId: azureClientId } : {}) }),
+    ...(cosmos.key ? { key: cosmos.key } : { aadCredentials: await managedIdentity(azureClientId) }),
     // Endpoint discovery re-reads the account on every request against a single-region or local endpoint.
     connectionPolicy: { enableEndpointDiscovery: cosmos.allowSelfSignedLocal ? false : true },
     ...(agent ? { agent } : {}),

@@ -1,15 +1,15 @@
-/** The wiring helper: local store from plain options, in-process single-flight, adapters get headers. */
+/** The wiring helper: local store from settings-like options, in-process single-flight, adapters get headers. */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createCredentials } from '../../shared/credentials';
+import { createCredentials, createSecretStore } from '../../shared/credentials';
 import { oauthCredential } from './support/fixtures';
 import { startTokenServer } from './support/token-server';
 
 it('createCredentials wires store, service, refresher and auth providers', async () => {
   const server = await startTokenServer({ rotate: true });
   try {
-    const credentials = createCredentials({ store: { localDataDir: mkdtempSync(join(tmpdir(), 'wire-')) } });
+    const credentials = createCredentials({ store: await createSecretStore({ localDataDir: mkdtempSync(join(tmpdir(), 'wire-')) }) });
     expect(credentials.store.kind).toBe('local_file');
     const ref = { tenantId: 't', integrationId: 'i', name: 'github' };
     await credentials.service.put(ref, oauthCredential(server, 'wire', 60_000));
