@@ -17,8 +17,8 @@ async function main(): Promise<void> {
     process.exitCode = 2;
     return;
   }
-  // require, not import(): the benchmarks run under tsx's CommonJS hook alone (see package.json).
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the benchmark is chosen at run time
+  // require, not import(): the benchmarks run under tsx's CommonJS hook alone (see package.json), and the
+  // benchmark is chosen at run time.
   const module = require(join(__dirname, `${name}.bench.ts`)) as { default: (args: string[]) => Promise<void> };
   await module.default(args);
 }
