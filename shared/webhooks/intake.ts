@@ -1,6 +1,9 @@
 /**
  * The group commit of accepted webhook deliveries. Every delivery the receiver verified and claimed joins the
  * next micro-batch; one flush then writes, for the whole group:
+ *   0. (in memory) the runs the deliveries start, coalesced: deliveries of one group that target the same
+ *      integration, entity and mode share one run, whose ids are the union of theirs (up to 100 a run), so a
+ *      burst of events about one entity costs one run, one message and one provider fetch instead of one each;
  *   1. the archive (one blob per integration in the group) and the run documents (one Cosmos bulk per 100), side by side;
  *   2. the first-page messages of the runs (one send per integration: its session), the durable hand-off;
  *   3. the receipts in `webhook-deliveries` (one Cosmos bulk per 100), which record the archive name;
@@ -69,7 +72,20 @@ interface Slot {
   error?: unknown;
   archive?: { name: string; bodySha256: string };
   savedAt?: number;
+  /** The (coalesced) runs this delivery's events went into. */
+  runIds: string[];
 }
+
+type RunStart = AcceptedDelivery['starts'][number];
+
+/** One run of the group and the deliveries whose events it carries. */
+interface GroupRun {
+  start: RunStart;
+  members: Slot[];
+}
+
+/** Ids one coalesced targeted run may carry: its single page fetches them all. */
+const MAX_IDS_PER_RUN = 100;
 
 export class WebhookIntake {
   private readonly batcher: MicroBatcher<AcceptedDelivery, CommittedDelivery>;
@@ -94,16 +110,17 @@ export class WebhookIntake {
   }
 
   private async commitGroup(group: AcceptedDelivery[]): Promise<Array<ItemOutcome<CommittedDelivery>>> {
-    const slots: Slot[] = group.map((delivery) => ({ delivery }));
-    await Promise.all([this.archive(slots), this.createRuns(slots)]);
-    await this.enqueue(slots);
+    const slots: Slot[] = group.map((delivery) => ({ delivery, runIds: [] }));
+    const runs = coalesceRuns(slots);
+    await Promise.all([this.archive(slots), this.createRuns(runs)]);
+    await this.enqueue(runs);
     await this.writeReceipts(slots);
     const committed = slots.filter((slot) => slot.error === undefined);
     // Not awaited: a claim left pending by a crash here is settled by the receipt written above.
     void this.deps.deliveryLog.claims.accepted(committed.map(({ delivery }) => ({ integrationId: delivery.integrationId, receiptId: receiptId(delivery.deliveryId) })));
     return slots.map((slot) =>
       slot.error === undefined
-        ? { ok: true, value: { runIds: slot.delivery.starts.map((start) => start.run.id), archiveBlob: slot.archive!.name, bodySha256: slot.archive!.bodySha256, savedAt: slot.savedAt! } }
+        ? { ok: true, value: { runIds: slot.runIds, archiveBlob: slot.archive!.name, bodySha256: slot.archive!.bodySha256, savedAt: slot.savedAt! } }
         : { ok: false, error: slot.error },
     );
   }
@@ -131,43 +148,44 @@ export class WebhookIntake {
   }
 
   /** Create, never upsert: a run that exists already (a retried delivery) may be running, and must stay as it is. */
-  private async createRuns(slots: Slot[]): Promise<void> {
-    const operations: Array<{ slot: Slot; runId: string; operation: OperationInput }> = slots.flatMap((slot) =>
-      slot.delivery.starts.map(({ run }) => ({ slot, runId: run.id, operation: { operationType: BulkOperationType.Create, partitionKey: run.integrationId, resourceBody: run as unknown as JSONObject } })),
-    );
-    for (let start = 0; start < operations.length; start += 100) {
-      const chunk = operations.slice(start, start + 100);
+  private async createRuns(runs: GroupRun[]): Promise<void> {
+    for (let first = 0; first < runs.length; first += 100) {
+      const chunk = runs.slice(first, first + 100);
       try {
-        const results = await this.deps.runs.items.bulk(chunk.map((entry) => entry.operation), { continueOnError: true });
-        chunk.forEach((entry, index) => {
+        const operations: OperationInput[] = chunk.map(({ start: { run } }) => ({ operationType: BulkOperationType.Create, partitionKey: run.integrationId, resourceBody: run as unknown as JSONObject }));
+        const results = await this.deps.runs.items.bulk(operations, { continueOnError: true });
+        chunk.forEach((groupRun, index) => {
           const status = results[index]?.statusCode ?? 500;
-          if (status >= 300 && status !== 409) entry.slot.error ??= translateCosmosError({ code: status }, `run ${entry.runId}`);
+          if (status >= 300 && status !== 409) failMembers(groupRun, translateCosmosError({ code: status }, `run ${groupRun.start.run.id}`));
         });
       } catch (error) {
         const translated = translateCosmosError(error, 'webhook runs');
-        for (const entry of chunk) entry.slot.error ??= translated;
+        for (const groupRun of chunk) failMembers(groupRun, translated);
       }
     }
   }
 
-  /** One send per session (integration): a batch never mixes sessions, which partitioned queues refuse. */
-  private async enqueue(slots: Slot[]): Promise<void> {
-    const bySession = new Map<string, Slot[]>();
-    for (const slot of slots) {
-      if (slot.error !== undefined || slot.delivery.starts.length === 0) continue;
-      const list = bySession.get(slot.delivery.integrationId) ?? [];
-      list.push(slot);
-      bySession.set(slot.delivery.integrationId, list);
+  /**
+   * One send per session (integration): a batch never mixes sessions, which partitioned queues refuse. A run
+   * is sent while any of its deliveries is still good; a delivery that failed earlier is retried by its
+   * provider and then starts a run of its own, so its ids being in this one too costs one extra fetch at most.
+   */
+  private async enqueue(runs: GroupRun[]): Promise<void> {
+    const bySession = new Map<string, GroupRun[]>();
+    for (const groupRun of runs) {
+      if (groupRun.members.every((slot) => slot.error !== undefined)) continue;
+      const session = groupRun.start.message.sessionId ?? groupRun.start.run.integrationId;
+      bySession.set(session, [...(bySession.get(session) ?? []), groupRun]);
     }
     await Promise.all(
-      [...bySession.values()].map(async (sessionSlots) => {
+      [...bySession.values()].map(async (sessionRuns) => {
         try {
           await this.deps.queue.send(
             QUEUES.syncInbound.name,
-            sessionSlots.flatMap((slot) => slot.delivery.starts.map((start) => start.message)),
+            sessionRuns.map((groupRun) => groupRun.start.message),
           );
         } catch (error) {
-          for (const slot of sessionSlots) slot.error ??= error;
+          for (const groupRun of sessionRuns) failMembers(groupRun, error);
         }
       }),
     );
@@ -176,7 +194,7 @@ export class WebhookIntake {
   private async writeReceipts(slots: Slot[]): Promise<void> {
     const pending = slots.filter((slot) => slot.error === undefined);
     const now = Date.now();
-    const receipts: DeliveryReceipt[] = pending.map(({ delivery, archive }) => ({
+    const receipts: DeliveryReceipt[] = pending.map(({ delivery, archive, runIds }) => ({
       id: receiptId(delivery.deliveryId),
       integrationId: delivery.integrationId,
       tenantId: delivery.tenantId,
@@ -188,7 +206,7 @@ export class WebhookIntake {
       handlingMs: now - delivery.receivedAt,
       archiveBlob: archive!.name,
       bodySha256: archive!.bodySha256,
-      runIds: delivery.starts.map((start) => start.run.id),
+      runIds,
     }));
     const outcomes = await this.deps.deliveryLog.upsertMany(receipts);
     const savedAt = Date.now();
@@ -198,4 +216,50 @@ export class WebhookIntake {
       else slot.error ??= outcome?.error ?? new Error('no outcome for the receipt');
     });
   }
+}
+
+function failMembers(groupRun: GroupRun, error: unknown): void {
+  for (const slot of groupRun.members) slot.error ??= error;
+}
+
+/**
+ * The group's runs: the first delivery's start for each (integration, mode, entity) is the run, later ones add
+ * their ids to it (a targeted run takes up to MAX_IDS_PER_RUN, then the next start opens another). The run
+ * keeps the first delivery's deterministic id, so one delivery alone starts exactly the run it always did.
+ */
+function coalesceRuns(slots: Slot[]): GroupRun[] {
+  const runs: GroupRun[] = [];
+  const open = new Map<string, GroupRun>();
+  for (const slot of slots) {
+    for (const start of slot.delivery.starts) {
+      const key = `${start.run.integrationId}\u0000${start.run.mode}\u0000${start.run.entity ?? ''}`;
+      let target = open.get(key);
+      if (!target || !joined(target.start, start)) {
+        target = { start: copyStart(start), members: [] };
+        open.set(key, target);
+        runs.push(target);
+      }
+      if (!target.members.includes(slot)) target.members.push(slot);
+      if (!slot.runIds.includes(target.start.run.id)) slot.runIds.push(target.start.run.id);
+    }
+  }
+  return runs;
+}
+
+/** Adds `start`'s ids to the run `into` when they fit; false when they do not (nothing changed then). */
+function joined(into: RunStart, start: RunStart): boolean {
+  if (into.run.mode !== 'targeted') return true;
+  const ids = [...new Set([...(into.run.ids ?? []), ...(start.run.ids ?? [])])];
+  if (ids.length > MAX_IDS_PER_RUN) return false;
+  into.run.ids = ids;
+  into.message.body.ids = ids;
+  return true;
+}
+
+/** A start the group may change (ids added) without touching the delivery's own. */
+function copyStart(start: RunStart): RunStart {
+  return {
+    run: { ...start.run, ...(start.run.ids ? { ids: [...start.run.ids] } : {}) },
+    message: { ...start.message, body: { ...start.message.body, ...(start.message.body.ids ? { ids: [...start.message.body.ids] } : {}) } },
+  };
 }

@@ -19,9 +19,13 @@
  * On stderr, for context: received → synced (the targeted run finished, shard written) one delivery at a
  * time on an idle host, which is what received_to_saved measured before the receipt path was redesigned.
  * cosmosdb-server (keep-alive) and the sandboxes run in a child process; Azurite is the host's own child.
+ * BENCH_HOST_CPU_PROF=<dir> writes a CPU profile of this process (the host) over the last unbounded stage.
  */
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
+import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { channelIds } from '../../shared/sandboxes/slack/workspace';
 import type { AcceptedDelivery, CommittedDelivery } from '../../shared/webhooks/intake';
@@ -30,6 +34,7 @@ import { BENCH_TENANT, createBenchIntegration, loadAverage, startBenchHost } fro
 import { startServicesChild } from './support/services-child';
 import { githubDelivery, type DeliveryTargets } from './support/webhook-deliveries';
 import { startLoadGenerator, type LoadGenerator, type StageResult } from './support/webhook-load';
+import { cpuSince, descendantsCpu } from './support/process-cpu';
 import { startRedisServer } from '../support/redis-server';
 
 const BENCH = 'webhooks';
@@ -76,16 +81,19 @@ export default async function webhooksBench(args: string[]): Promise<void> {
       const stage = async (rate?: number): Promise<MeasuredStage> => {
         savedLog.samples.length = 0;
         const cpuBefore = process.cpuUsage();
+        const othersBefore = descendantsCpu();
         const loop = monitorEventLoopDelay({ resolution: 10 });
         loop.enable();
         const wallBefore = performance.now();
         const result = await generator.stage({ url: host.url, seconds, ...(rate ? { rate } : {}), unboundedPerS: UNBOUNDED_PER_S, connections, pipelining: 1, targets });
         loop.disable();
         const cpu = process.cpuUsage(cpuBefore);
+        const others = cpuSince(othersBefore, descendantsCpu()).filter((p) => p.cpuMs > 0);
         const measured = { ...result, hostCpuPercent: ((cpu.user + cpu.system) / 1000 / (performance.now() - wallBefore)) * 100, loopP99Ms: loop.percentile(99) / 1e6, savedMs: [...savedLog.samples] };
         console.error(
           `webhooks bench: offered ${rate ?? 'max'}/s → ${measured.perS.toFixed(0)} 2xx/s, p50 ${measured.p50} ms, p99 ${measured.p99} ms, ${measured.errors} errors${measured.exhausted ? ` (${measured.exhausted} beyond the signed deliveries)` : ''}; ` +
-            `received→saved p50 ${percentile(measured.savedMs, 50).toFixed(0)} ms over ${measured.savedMs.length}; host process ${measured.hostCpuPercent.toFixed(0)}% of a core (event-loop p99 ${measured.loopP99Ms.toFixed(0)} ms), generator ${measured.generatorCpuPercent.toFixed(0)}%`,
+            `received→saved p50 ${percentile(measured.savedMs, 50).toFixed(0)} ms over ${measured.savedMs.length}; host process ${measured.hostCpuPercent.toFixed(0)}% of a core (event-loop p99 ${measured.loopP99Ms.toFixed(0)} ms), generator ${measured.generatorCpuPercent.toFixed(0)}%; ` +
+            `CPU µs per accepted delivery: host ${(((cpu.user + cpu.system) / Math.max(1, measured.ok)) | 0)}, ${others.map((p) => `${p.name} ${((p.cpuMs * 1000) / Math.max(1, measured.ok)) | 0}`).join(', ')}`,
         );
         return measured;
       };
@@ -96,7 +104,7 @@ export default async function webhooksBench(args: string[]): Promise<void> {
       await host.triggers.stop();
       const stages: MeasuredStage[] = [];
       for (const rate of RATES) stages.push(await stage(rate));
-      stages.push(await stage());
+      stages.push(await profiled(() => stage()));
       const loadAfter = await loadAverage();
       const kept = stages.filter((s) => s.offered !== 'max' && s.perS >= 0.95 * (s.offered as number) && s.errors === 0);
       const moderate = kept.at(-1) ?? stages[0]!;
@@ -179,5 +187,22 @@ async function bareCeiling(generator: LoadGenerator, seconds: number, connection
   } finally {
     server.closeAllConnections();
     await new Promise((resolve) => server.close(resolve));
+  }
+}
+
+/** Runs `work` under the CPU profiler when BENCH_HOST_CPU_PROF names a folder, and writes the profile there. */
+async function profiled<T>(work: () => Promise<T>): Promise<T> {
+  const dir = process.env.BENCH_HOST_CPU_PROF;
+  if (!dir) return work();
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.start');
+  try {
+    return await work();
+  } finally {
+    const { profile } = await session.post('Profiler.stop');
+    writeFileSync(join(dir, `webhooks-host-${Date.now()}.cpuprofile`), JSON.stringify(profile));
+    session.disconnect();
   }
 }

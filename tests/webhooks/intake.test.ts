@@ -1,10 +1,12 @@
 /**
  * The group commit of accepted deliveries against real stores (cosmosdb-server, Azurite, embedded queue):
  * groups flush on size, on time and on drain; each committed delivery has its archive (one segment blob per
- * integration and group), run, queue message and receipt; a delivery whose step fails fails with its segment only.
+ * integration and group), run, queue message and receipt; deliveries of a group about the same entity share a run;
+ * a delivery whose step fails fails with its segment only.
  */
 import { createTestServices, type TestServices } from '../support/test-services';
 import type { BlobArchive } from '../../shared/blob/blob-archive';
+import type { OutgoingMessage, QueueSender } from '../../shared/messaging/queue-port';
 import { QUEUES } from '../../shared/messaging/queues';
 import { continueTrace } from '../../shared/observability/correlation';
 import { runStartOf } from '../../shared/sync/start-run';
@@ -17,24 +19,26 @@ beforeAll(async () => {
 });
 afterAll(async () => t.services.close());
 
-const intakeWith = (options: ConstructorParameters<typeof WebhookIntake>[1], blob = t.services.blob) =>
-  new WebhookIntake({ blob, runs: t.services.store.containers.syncRuns, queue: t.services.queue, deliveryLog: t.services.deliveryLog, logger: t.services.logger }, options);
+const intakeWith = (options: ConstructorParameters<typeof WebhookIntake>[1], blob = t.services.blob, queue: QueueSender = t.services.queue) =>
+  new WebhookIntake({ blob, runs: t.services.store.containers.syncRuns, queue, deliveryLog: t.services.deliveryLog, logger: t.services.logger }, options);
 
-function accepted(deliveryId: string, integrationId = 'int-1'): AcceptedDelivery {
+function accepted(deliveryId: string, integrationId = 'int-1', entity = 'issues'): AcceptedDelivery {
   const integration = { id: integrationId, tenantId: 't-int' };
-  const start = runStartOf({ integration, mode: 'targeted', trigger: 'webhook', trace: continueTrace(undefined), runId: `run-${deliveryId}`, entity: 'issues', ids: [`acme/app#${deliveryId}`], now: new Date() });
+  const start = runStartOf({ integration, mode: 'targeted', trigger: 'webhook', trace: continueTrace(undefined), runId: `run-${deliveryId}`, entity, ids: [`acme/app#${deliveryId}`], now: new Date() });
   return { tenantId: 't-int', integrationId, provider: 'github', deliveryId, receivedAt: Date.now(), headers: { 'x-github-delivery': deliveryId, authorization: 'Bearer secret-token' }, rawBody: Buffer.from(`{"delivery":"${deliveryId}"}`), starts: [start] };
 }
 
 const depth = () => t.services.embeddedQueue!.depth(QUEUES.syncInbound.name);
 
-async function expectCommitted(deliveryId: string) {
+async function expectCommitted(deliveryId: string, runId = `run-${deliveryId}`) {
   const receipt = await t.services.deliveryLog.get('int-1', deliveryId);
-  expect(receipt).toMatchObject({ verdict: 'accepted', runIds: [`run-${deliveryId}`] });
+  expect(receipt).toMatchObject({ verdict: 'accepted', runIds: [runId] });
   const archived = await readArchivedDelivery(t.services.blob, receipt!.archiveBlob!, deliveryId);
   expect(archived!.rawBody.toString()).toBe(`{"delivery":"${deliveryId}"}`);
   expect(archived!.delivery.headers.authorization).not.toContain('secret-token');
-  expect(await t.services.runs.get('t-int', 'int-1', `run-${deliveryId}`)).toMatchObject({ status: 'queued' });
+  const run = await t.services.runs.get('t-int', 'int-1', runId);
+  expect(run).toMatchObject({ status: 'queued' });
+  expect(run!.ids).toContain(`acme/app#${deliveryId}`);
 }
 
 describe('WebhookIntake', () => {
@@ -44,11 +48,38 @@ describe('WebhookIntake', () => {
     const started = Date.now();
     const committed = await Promise.all(['size-1', 'size-2', 'size-3'].map((id) => intake.commit(accepted(id))));
     expect(Date.now() - started).toBeLessThan(20_000);
-    expect(committed.map((c) => c.runIds)).toEqual([['run-size-1'], ['run-size-2'], ['run-size-3']]);
-    expect(depth()).toBe(before + 3);
-    for (const id of ['size-1', 'size-2', 'size-3']) await expectCommitted(id);
+    // Three events about the same entity: one run (the first delivery's id) fetches the three records.
+    expect(committed.map((c) => c.runIds)).toEqual([['run-size-1'], ['run-size-1'], ['run-size-1']]);
+    expect(depth()).toBe(before + 1);
+    for (const id of ['size-1', 'size-2', 'size-3']) await expectCommitted(id, 'run-size-1');
     // One upload for the group: the three receipts name the same segment blob.
     expect(new Set(committed.map((c) => c.archiveBlob)).size).toBe(1);
+  });
+
+  it('coalesces a group into one run per integration and entity, at most 100 ids a run, without touching the deliveries', async () => {
+    const sent: OutgoingMessage[] = [];
+    const recording: QueueSender = { ...t.services.queue, send: async (queue, messages) => (sent.push(...messages), t.services.queue.send(queue, messages)) };
+    const intake = intakeWith({ maxItems: 200, maxDelayMs: 60_000 }, t.services.blob, recording);
+    const before = depth();
+    const burst = Array.from({ length: 102 }, (_, i) => accepted(`burst-${i}`, 'int-3'));
+    const others = [accepted('pulls-1', 'int-3', 'pulls'), accepted('other-int-1', 'int-4')];
+    const pending = [...burst, ...others].map((delivery) => intake.commit(delivery));
+    await intake.drain();
+    const committed = await Promise.all(pending);
+    expect(committed.slice(0, 100).every((c) => c.runIds[0] === 'run-burst-0')).toBe(true);
+    expect(committed.slice(100, 102).map((c) => c.runIds)).toEqual([['run-burst-100'], ['run-burst-100']]);
+    expect(committed.slice(102).map((c) => c.runIds)).toEqual([['run-pulls-1'], ['run-other-int-1']]);
+    expect(depth()).toBe(before + 4);
+    const first = await t.services.runs.get('t-int', 'int-3', 'run-burst-0');
+    expect(first!.ids).toEqual(burst.slice(0, 100).map((d) => d.starts[0]!.run.ids![0]));
+    expect((await t.services.runs.get('t-int', 'int-3', 'run-burst-100'))!.ids).toEqual(['acme/app#burst-100', 'acme/app#burst-101']);
+    expect((await t.services.runs.get('t-int', 'int-3', 'run-pulls-1'))!.ids).toEqual(['acme/app#pulls-1']);
+    // The queued first page carries the same ids as its run document.
+    expect(sent.map((m) => m.messageId).sort()).toEqual(['run-burst-0:0', 'run-burst-100:0', 'run-other-int-1:0', 'run-pulls-1:0']);
+    expect((sent.find((m) => m.messageId === 'run-burst-0:0')!.body as { ids: string[] }).ids).toEqual(first!.ids);
+    // Each delivery keeps its own start untouched (a replay starts exactly its own run).
+    expect(burst[1]!.starts[0]!.run.ids).toEqual(['acme/app#burst-1']);
+    expect((await t.services.deliveryLog.get('int-3', 'burst-57'))!.runIds).toEqual(['run-burst-0']);
   });
 
   it('commits a partial group when its delay is up', async () => {
@@ -81,9 +112,9 @@ describe('WebhookIntake', () => {
     const before = depth();
     const outcomes = await Promise.allSettled([accepted('good-1'), accepted('bad-1', 'int-2'), accepted('good-2')].map((delivery) => intake.commit(delivery)));
     expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
-    expect(depth()).toBe(before + 2);
+    expect(depth()).toBe(before + 1);
     await expectCommitted('good-1');
-    await expectCommitted('good-2');
+    await expectCommitted('good-2', 'run-good-1');
     expect(await t.services.deliveryLog.get('int-2', 'bad-1')).toBeUndefined();
   });
 });

@@ -6,10 +6,10 @@
  */
 import autocannon from 'autocannon';
 import { signedDeliveries } from './webhook-deliveries';
-import type { LoadRequest, LoadResponse } from './webhook-load';
+import { deliveriesForStage, type LoadRequest, type LoadResponse } from './webhook-load';
 
 async function runStage(request: Extract<LoadRequest, { type: 'stage' }>): Promise<LoadResponse> {
-  const deliveries = signedDeliveries(request.targets, Math.ceil((request.rate ?? request.unboundedPerS) * request.seconds), request.offset);
+  const deliveries = signedDeliveries(request.targets, deliveriesForStage(request), request.offset);
   let next = 0;
   let exhausted = 0;
   const cpuBefore = process.cpuUsage();
