@@ -19,12 +19,22 @@ export class AdaptiveFactors {
 
   /** The factor of each key (1: not throttled). Waits only for the very first load. */
   async factors(keys: readonly string[]): Promise<number[]> {
+    const factorOf = await this.current();
+    return keys.map(factorOf);
+  }
+
+  /**
+   * A reader of the factors in force now (1: not throttled), for a caller that looks up keys one by one
+   * without building arrays (the decision path). Waits only for the very first load.
+   */
+  async current(): Promise<(key: string) => number> {
     const now = this.now();
     if (now - this.loadedAt >= this.refreshMs) {
       const load = this.refresh();
       if (this.loadedAt === Number.NEGATIVE_INFINITY) await load;
     }
-    return keys.map((key) => effectiveFactor(this.states.get(key), now, this.policy));
+    // Most levels are not throttled: answer 1 without the policy arithmetic.
+    return this.states.size === 0 ? one : (key) => effectiveFactor(this.states.get(key), now, this.policy);
   }
 
   /** Records a state this process just wrote, so its next decision uses it without a read. */
@@ -47,3 +57,5 @@ export class AdaptiveFactors {
     return this.loading;
   }
 }
+
+const one = (): number => 1;

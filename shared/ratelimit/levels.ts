@@ -27,7 +27,10 @@ export interface LevelResolverOptions {
 
 interface CachedPair {
   pair: { tenant?: LimitOverride; integration?: LimitOverride };
+  /** The pair as read, to tell a re-read that changed nothing (the pair object, and the levels built from it, stay). */
+  text: string;
   fetchedAt: number;
+  refreshing?: boolean;
 }
 
 const enc = (value: string): string => encodeURIComponent(value);
@@ -85,19 +88,43 @@ export class LevelResolver {
     this.resolved.clear();
   }
 
+  /**
+   * A pair's overrides: read and waited for the first time; once cached and older than overrideCacheMs, the
+   * cached pair answers while one re-read runs beside the call (a decision never waits a second round trip
+   * for a re-read that almost always finds nothing changed). With overrideCacheMs 0 every call reads.
+   */
   private async overridesFor(tenantId: string, integrationId: string): Promise<CachedPair['pair']> {
     const cacheKey = `${tenantId}\u0000${integrationId}`;
     const cached = this.cache.get(cacheKey);
+    if (cached && this.options.now() - cached.fetchedAt < this.options.overrideCacheMs) return cached.pair;
+    if (cached && this.options.overrideCacheMs > 0) {
+      if (!cached.refreshing) {
+        cached.refreshing = true;
+        void this.read(cacheKey, tenantId, integrationId, cached).finally(() => (cached.refreshing = false));
+      }
+      return cached.pair;
+    }
+    return this.read(cacheKey, tenantId, integrationId, cached);
+  }
+
+  private async read(cacheKey: string, tenantId: string, integrationId: string, cached: CachedPair | undefined): Promise<CachedPair['pair']> {
     const now = this.options.now();
-    if (cached && now - cached.fetchedAt < this.options.overrideCacheMs) return cached.pair;
     try {
       const pair = await this.options.overrides.getPair(tenantId, integrationId);
+      const text = JSON.stringify(pair);
+      // Invalidated or replaced while this read ran: what it read may predate the change; keep the newer entry.
+      if (cached && this.cache.get(cacheKey) !== cached) return pair;
+      if (cached && cached.text === text) {
+        cached.fetchedAt = now;
+        return cached.pair;
+      }
       if (this.cache.size > 10_000) this.cache.clear();
-      this.cache.set(cacheKey, { pair, fetchedAt: now });
+      this.cache.set(cacheKey, { pair, text, fetchedAt: now });
       return pair;
     } catch {
       // The override store shares Redis with the limiter: when it is down, keep the last known overrides
       // (or the defaults) rather than failing the call; the limiter's own fallback reports the outage.
+      if (cached) cached.fetchedAt = now;
       return cached?.pair ?? {};
     }
   }

@@ -185,14 +185,24 @@ export class RateLimiter {
     this.backend.close?.();
   }
 
-  /** The call's levels with the adaptive factors in force (integration and operation levels adapt). */
-  private async levelsWithFactors(target: CallTarget): Promise<LevelSpec[]> {
+  /**
+   * The call's levels with the adaptive factors in force (integration and operation levels adapt). When no
+   * level is throttled, which is nearly always, the resolver's shared levels are used as they are: this runs
+   * before every provider call, and copying them each time was most of the path's garbage.
+   */
+  private async levelsWithFactors(target: CallTarget): Promise<readonly LevelSpec[]> {
     const levels = await this.resolver.resolve(target);
-    const adaptiveKeys: string[] = [];
-    for (const level of levels) if (level.name === 'integration' || level.name === 'operation') adaptiveKeys.push(level.key);
-    const factors = await this.adaptive.factors(adaptiveKeys);
-    let next = 0;
-    return levels.map((level) => (level.name === 'integration' || level.name === 'operation' ? { ...level, factor: factors[next++] } : level));
+    const factorOf = await this.adaptive.current();
+    let adjusted: LevelSpec[] | undefined;
+    for (let i = 0; i < levels.length; i++) {
+      const level = levels[i]!;
+      if (level.name !== 'integration' && level.name !== 'operation') continue;
+      const factor = factorOf(level.key);
+      if (factor === 1) continue;
+      adjusted ??= [...levels];
+      adjusted[i] = { ...level, factor };
+    }
+    return adjusted ?? levels;
   }
 
   private permit(semaphores: string[], leaseId: string, started: number, turnAt: number): Permit {
