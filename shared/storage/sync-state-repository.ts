@@ -41,6 +41,8 @@ export interface RecordState {
   deletedLocally?: boolean;
   /** How this record found its shard when it was first synced, when another source's shard was matched. */
   dedup?: { strategy: string; score?: number; matchedShardId: string; reason: string };
+  /** The derived shards (comments, labels…) last written for this record: one missing next time is removed. */
+  derivedShardIds?: string[];
 }
 
 /** Where the outbound changed-shard scan of one integration stopped (Cosmos _ts of the newest shard seen). */

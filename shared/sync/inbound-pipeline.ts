@@ -16,6 +16,7 @@ import type { Stored } from '../storage/integrations-repository';
 import { policyForIntegration } from '../conflicts';
 import type { RecordError } from '../mapping';
 import { withoutSource, writePage, type PageWriterDeps } from './page-writer';
+import { derivedTombstones } from './page-derived';
 
 export interface PipelineDeps extends PageWriterDeps {
   queue: QueueSender;
@@ -63,11 +64,15 @@ async function sweepDeletions(deps: PipelineDeps, integration: Stored<Integratio
   const shards = await deps.shards.getMany(integration.tenantId, unseen.map((state) => state.shardId));
   const now = deps.now().toISOString();
   // A shard other sources were merged into stays for them; only this source's reference leaves it.
-  await deps.shards.upsertMany(unseen.flatMap((state) => {
-    const shard = shards.get(state.shardId);
-    return shard ? [withoutSource(shard, integration.id, entity, state.externalId, now)] : [];
-  }));
-  await deps.syncState.saveRecords(unseen.map((state) => ({ ...state, deleted: true, lastSeenRunId: runId, updatedAt: now })));
+  const derivedGone = await derivedTombstones(deps.shards, integration.tenantId, unseen.flatMap((state) => state.derivedShardIds ?? []), now);
+  await deps.shards.upsertMany([
+    ...unseen.flatMap((state) => {
+      const shard = shards.get(state.shardId);
+      return shard ? [withoutSource(shard, integration.id, entity, state.externalId, now)] : [];
+    }),
+    ...derivedGone,
+  ]);
+  await deps.syncState.saveRecords(unseen.map(({ derivedShardIds: _gone, ...state }) => ({ ...state, deleted: true, lastSeenRunId: runId, updatedAt: now })));
   counters.deleted += unseen.length;
 }
 

@@ -19,7 +19,7 @@ import { shardIdFor, type ExternalRef, type Shard, type ShardStore } from '../st
 import { bulkUpsert, type BulkContainer, type UpsertDoc } from '../storage/bulk';
 import { crossRecordStrategies, matchNewRecords, nextDedupKeys, type DedupMatch } from './page-dedup';
 import { lookUpTargets, pendingLinkDocs, resolveArrivals, withLinks, type LinkContext } from './page-links';
-import { derivedShardDocs } from './page-derived';
+import { derivedShardDocs, derivedTombstones } from './page-derived';
 import { contestedShards, holdInboundLeases, releaseInboundLeases } from './record-lease';
 
 export interface PageWriterDeps {
@@ -191,8 +191,11 @@ async function writeRecords(deps: PageWriterDeps, ctx: PageContext, read: PageRe
     deleted: false,
     updatedAt: now,
     ...(state?.dedup ? { dedup: state.dedup } : {}),
+    ...(state?.derivedShardIds ? { derivedShardIds: state.derivedShardIds } : {}),
     ...fields,
   });
+  /** Derived shards that are gone: their record was deleted, or no longer yields them. */
+  const removedDerived: string[] = [];
 
   for (record of mapped) {
     state = states.get(record.recordId);
@@ -204,7 +207,8 @@ async function writeRecords(deps: PageWriterDeps, ctx: PageContext, read: PageRe
       if (state && !state.deleted) {
         counters.deleted++;
         if (shard) writes.set(shardId, withoutSource(shard, integrationId, ctx.entity, record.recordId, now));
-        stateWrites.push(nextState({ deleted: true }));
+        removedDerived.push(...(state.derivedShardIds ?? []));
+        stateWrites.push(nextState({ deleted: true, derivedShardIds: undefined }));
       } else counters.unchanged++;
       continue;
     }
@@ -262,7 +266,16 @@ async function writeRecords(deps: PageWriterDeps, ctx: PageContext, read: PageRe
     }
   }
 
-  await shapeLinks(deps, ctx, linkCtx, written, pageShards, writes, current);
+  const derivedNow = await shapeLinks(deps, ctx, linkCtx, written, pageShards, writes, current);
+  for (const stateWrite of stateWrites) {
+    const children = derivedNow.get(stateWrite.externalId);
+    if (!children) continue;
+    const kept = new Set(children);
+    removedDerived.push(...(stateWrite.derivedShardIds ?? []).filter((id) => !kept.has(id)));
+    if (children.length > 0) stateWrite.derivedShardIds = children;
+    else delete stateWrite.derivedShardIds;
+  }
+  for (const gone of await derivedTombstones(deps.shards, tenantId, removedDerived.filter((id) => !writes.has(id)), now)) writes.set(gone.id, gone);
   const { shards: linkedSources, settled } = await resolveArrivals(deps.syncState, tenantId, arrived, async (ids) => {
     const missing = ids.filter((id) => !writes.has(id));
     const found = missing.length > 0 ? await deps.shards.getMany(tenantId, missing) : new Map<string, Shard>();
@@ -284,7 +297,8 @@ async function writeRecords(deps: PageWriterDeps, ctx: PageContext, read: PageRe
 
 /**
  * Links and derived shards of the records this page wrote or saw changed (one batched look-up per referenced
- * entity). A shard the page did not otherwise write is written only when its links changed.
+ * entity). A shard the page did not otherwise write is written only when its links changed. Answers the
+ * derived shard ids of each of those records (by record id).
  */
 async function shapeLinks(
   deps: PageWriterDeps,
@@ -294,14 +308,18 @@ async function shapeLinks(
   pageShards: ReadonlyMap<string, string>,
   writes: Map<string, Shard>,
   current: (shardId: string) => Shard | undefined,
-): Promise<void> {
+): Promise<Map<string, string[]>> {
   const references = written.flatMap(({ record }) => record.references);
   const targets = references.length > 0 ? await lookUpTargets(deps.syncState, linkCtx, references, pageShards) : new Map<string, string>();
+  const derivedByRecord = new Map<string, string[]>();
   for (const { record, shardId } of written) {
-    for (const child of derivedShardDocs(linkCtx, ctx.entity, shardId, record.derived)) writes.set(child.id, child);
+    const children = derivedShardDocs(linkCtx, ctx.entity, shardId, record.derived);
+    for (const child of children) writes.set(child.id, child);
+    derivedByRecord.set(record.recordId, children.map((child) => child.id));
     const shard = current(shardId);
     if (!shard || (record.references.length === 0 && !shard.links.some((link) => link.integrationId === linkCtx.integrationId))) continue;
     const linked = withLinks(shard, linkCtx, record.references, targets);
     if (writes.has(shardId) || JSON.stringify(linked.links) !== JSON.stringify(shard.links)) writes.set(shardId, linked);
   }
+  return derivedByRecord;
 }
