@@ -14,6 +14,7 @@ export function inboundPipeline(services: AppServices, traceparent?: string): Pa
           syncState: services.syncState,
           conflicts: services.conflicts,
           now: services.now,
+          integrationsOf: async (tenantId, provider) => (await services.integrations.list(tenantId)).filter((integration) => integration.provider === provider).map((integration) => integration.id),
           adapterFor,
           limits: { pageSize: services.settings.pipeline.pageSize, maxDeleteShare: services.settings.pipeline.maxDeleteShare },
         },

@@ -5,8 +5,10 @@
  * document in the tenant's partition of sync-state; when the target arrives, the page that writes it resolves
  * every link waiting for it. All of it is idempotent: the same page twice gives the same links.
  *
- * References to another provider's records stay pending until that record is synced (the external-id map is
- * per integration; they are resolved by the target's arrival, not looked up across integrations).
+ * A reference to another provider's record is looked up in the record states of the tenant's integrations of
+ * that provider (when the caller says which they are); found in exactly one, it resolves at once, else it stays
+ * pending until the target arrives. Two integrations of that provider holding the same id is ambiguous (two
+ * Slack workspaces with the same user id): the link stays pending rather than point at a guess.
  */
 import type { ProviderId } from '../adapters/contract';
 import { referenceKey, resolveLinks, type UnresolvedReference } from '../mapping';
@@ -18,28 +20,50 @@ export interface LinkContext {
   integrationId: string;
   provider: ProviderId;
   now: string;
+  /** Ids of the tenant's integrations of a provider, where references to that provider's records are looked up. */
+  integrationsOf?(tenantId: string, provider: ProviderId): Promise<string[]>;
 }
 
 /**
  * Shard ids of the page's references: first the page's own records (`pageShards`, keyed by referenceKey),
- * then the integration's record states, one batched read per referenced entity.
+ * then the record states of this integration (same provider) or of the tenant's integrations of the referenced
+ * provider, one batched read per integration and referenced entity.
  */
 export async function lookUpTargets(syncState: SyncStateStore, ctx: LinkContext, references: readonly UnresolvedReference[], pageShards: ReadonlyMap<string, string>): Promise<Map<string, string>> {
   const found = new Map<string, string>();
-  const wanted = new Map<string, Set<string>>();
+  /** provider → entity → external ids still to look up. */
+  const wanted = new Map<ProviderId, Map<string, Set<string>>>();
   for (const reference of references) {
     const key = referenceKey(reference);
     const inPage = pageShards.get(key);
-    if (inPage) found.set(key, inPage);
-    else if (reference.provider === ctx.provider) {
-      const ids = wanted.get(reference.entity) ?? new Set<string>();
-      wanted.set(reference.entity, ids.add(reference.externalId));
+    if (inPage) {
+      found.set(key, inPage);
+      continue;
     }
+    const { provider } = reference;
+    if (provider !== ctx.provider && !ctx.integrationsOf) continue;
+    const byEntity = wanted.get(provider) ?? new Map<string, Set<string>>();
+    wanted.set(provider, byEntity);
+    byEntity.set(reference.entity, (byEntity.get(reference.entity) ?? new Set<string>()).add(reference.externalId));
   }
   await Promise.all(
-    [...wanted].map(async ([entity, ids]) => {
-      const states = await syncState.records(ctx.integrationId, entity, [...ids]);
-      for (const state of states.values()) if (!state.deleted) found.set(referenceKey({ provider: ctx.provider, entity, externalId: state.externalId }), state.shardId);
+    [...wanted].map(async ([provider, byEntity]) => {
+      const integrationIds = provider === ctx.provider ? [ctx.integrationId] : await ctx.integrationsOf!(ctx.tenantId, provider);
+      /** referenceKey → the shard ids it was found at, over the provider's integrations. */
+      const hits = new Map<string, Set<string>>();
+      await Promise.all(
+        integrationIds.flatMap((integrationId) =>
+          [...byEntity].map(async ([entity, ids]) => {
+            const states = await syncState.records(integrationId, entity, [...ids]);
+            for (const state of states.values()) {
+              if (state.deleted) continue;
+              const key = referenceKey({ provider, entity, externalId: state.externalId });
+              hits.set(key, (hits.get(key) ?? new Set<string>()).add(state.shardId));
+            }
+          }),
+        ),
+      );
+      for (const [key, shardIds] of hits) if (shardIds.size === 1) found.set(key, [...shardIds][0]!);
     }),
   );
   return found;

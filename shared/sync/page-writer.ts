@@ -29,6 +29,8 @@ export interface PageWriterDeps {
   now(): Date;
   /** Counts fuzzy comparisons, to watch the cost of deduplication (tests, benchmarks). */
   dedupStats?: DedupStats;
+  /** The tenant's integrations of a provider: references to another provider's records are looked up there. */
+  integrationsOf?: LinkContext['integrationsOf'];
 }
 
 export interface PageContext {
@@ -119,7 +121,7 @@ export async function writePage(deps: PageWriterDeps, ctx: PageContext, records:
   const mapped = lastOfEach(transformed.ok);
   const { id: integrationId, tenantId, provider } = ctx.integration;
   const now = deps.now().toISOString();
-  const linkCtx: LinkContext = { tenantId, integrationId, provider, now };
+  const linkCtx: LinkContext = { tenantId, integrationId, provider, now, ...(deps.integrationsOf ? { integrationsOf: deps.integrationsOf } : {}) };
   const recordIds = mapped.map((record) => record.recordId);
 
   let states = await deps.syncState.records(integrationId, ctx.entity, recordIds);
