@@ -51,7 +51,7 @@ export class IntegrationsRepository {
 
   /** Replace guarded by the ETag read earlier: a concurrent change fails with precondition_failed. */
   async replace(integration: Stored<Integration>): Promise<Stored<Integration>> {
-    this.webhookLookups.delete(integration.id);
+    this.forgetWebhookLookup(integration.id);
     const { _etag, ...body } = integration;
     try {
       const { resource } = await this.container
@@ -64,7 +64,7 @@ export class IntegrationsRepository {
   }
 
   async delete(tenantId: string, integrationId: string): Promise<boolean> {
-    this.webhookLookups.delete(integrationId);
+    this.forgetWebhookLookup(integrationId);
     try {
       await this.container.item(integrationId, tenantId).delete();
       return true;
@@ -77,20 +77,42 @@ export class IntegrationsRepository {
   /**
    * See findIntegrationForWebhook. Found integrations are kept for a few seconds: every delivery needs the
    * lookup, and a cross-partition query per delivery dominated webhook handling. A change to the integration
-   * (disable, new webhook settings) reaches the receiver within WEBHOOK_LOOKUP_TTL_MS.
+   * (disable, new webhook settings) reaches the receiver within WEBHOOK_LOOKUP_TTL_MS. Concurrent lookups of
+   * one id share a query (a burst of deliveries when the entry has just expired costs one query, not one each);
+   * a lookup that was running while the integration changed through this process is not cached.
    */
   async findForWebhook(integrationId: string): Promise<Stored<Integration> | undefined> {
     const cached = this.webhookLookups.get(integrationId);
     if (cached && cached.until > Date.now()) return cached.integration;
-    const integration = await findIntegrationForWebhook(this.container, integrationId);
-    if (integration) {
-      if (this.webhookLookups.size >= WEBHOOK_LOOKUP_MAX) this.webhookLookups.delete(this.webhookLookups.keys().next().value!);
-      this.webhookLookups.set(integrationId, { integration, until: Date.now() + WEBHOOK_LOOKUP_TTL_MS });
-    } else this.webhookLookups.delete(integrationId);
-    return integration;
+    const running = this.webhookLookupsRunning.get(integrationId);
+    if (running) return running;
+    const changesBefore = this.webhookLookupChanges;
+    const lookup: Promise<Stored<Integration> | undefined> = findIntegrationForWebhook(this.container, integrationId)
+      .then((integration) => {
+        if (!integration) this.webhookLookups.delete(integrationId);
+        else if (this.webhookLookupChanges === changesBefore) {
+          if (this.webhookLookups.size >= WEBHOOK_LOOKUP_MAX) this.webhookLookups.delete(this.webhookLookups.keys().next().value!);
+          this.webhookLookups.set(integrationId, { integration, until: Date.now() + WEBHOOK_LOOKUP_TTL_MS });
+        }
+        return integration;
+      })
+      .finally(() => {
+        if (this.webhookLookupsRunning.get(integrationId) === lookup) this.webhookLookupsRunning.delete(integrationId);
+      });
+    this.webhookLookupsRunning.set(integrationId, lookup);
+    return lookup;
+  }
+
+  private forgetWebhookLookup(integrationId: string): void {
+    this.webhookLookupChanges++;
+    this.webhookLookups.delete(integrationId);
+    this.webhookLookupsRunning.delete(integrationId);
   }
 
   private readonly webhookLookups = new Map<string, { integration: Stored<Integration>; until: number }>();
+  private readonly webhookLookupsRunning = new Map<string, Promise<Stored<Integration> | undefined>>();
+  /** Changes made through this process: a lookup that saw one happen while it ran does not cache its answer. */
+  private webhookLookupChanges = 0;
 
   /** Cross-tenant, for SyncScheduler's outbound scan only: enabled integrations that push local changes. */
   async findPushingAcrossTenants(limit: number): Promise<Stored<Integration>[]> {

@@ -18,6 +18,30 @@ const run = (tenantId: string, integrationId: string, id: string): SyncRun => ({
 });
 
 describe('integrations repository', () => {
+  it('webhook lookups: concurrent ones share one query; a change through this process is seen at once, also by a lookup that was running', async () => {
+    const repo = t.services.integrations;
+    const created = await repo.create(integration('tenant-wh', 'wh-lookup'));
+    const items = t.services.store.containers.integrations.items;
+    const query = jest.spyOn(items, 'query');
+    try {
+      const found = await Promise.all(Array.from({ length: 20 }, () => repo.findForWebhook('wh-lookup')));
+      expect(found.every((f) => f?.id === 'wh-lookup')).toBe(true);
+      expect(query).toHaveBeenCalledTimes(1);
+      // Cached now: no further query.
+      await repo.findForWebhook('wh-lookup');
+      expect(query).toHaveBeenCalledTimes(1);
+      // A lookup running while the integration is disabled here does not leave the old copy cached.
+      const stored = (await repo.get('tenant-wh', 'wh-lookup'))!;
+      await repo.replace({ ...stored, enabled: !created.enabled });
+      const running = repo.findForWebhook('wh-lookup');
+      await repo.replace({ ...(await repo.get('tenant-wh', 'wh-lookup'))!, name: 'renamed' });
+      await running;
+      expect((await repo.findForWebhook('wh-lookup'))?.name).toBe('renamed');
+    } finally {
+      query.mockRestore();
+    }
+  });
+
   it('creates every container with its partition key', async () => {
     const { resources } = await t.services.store.database.containers.readAll().fetchAll();
     const keys = Object.fromEntries(resources.map((c) => [c.id, c.partitionKey?.paths?.[0]]));
