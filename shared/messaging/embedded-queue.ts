@@ -92,9 +92,10 @@ export class EmbeddedQueue implements QueueSender, DeadLetterAccess {
     const state = this.state(queue);
     const now = this.now();
     this.expireLocks(queue, state, now);
-    const entry = state.entries
-      .filter((candidate) => !candidate.lock && candidate.availableAt <= now && !(candidate.message.sessionId && state.busySessions.has(candidate.message.sessionId)))
-      .sort((a, b) => a.message.sequenceNumber - b.message.sequenceNumber)[0];
+    // Entries are kept in sequence order (appended as numbered; abandoned ones keep their place), so the first
+    // deliverable one is the oldest: no filtering and sorting the whole queue per receive, which made a
+    // backlog of n messages cost O(n log n) a delivery.
+    const entry = state.entries.find((candidate) => !candidate.lock && candidate.availableAt <= now && !(candidate.message.sessionId && state.busySessions.has(candidate.message.sessionId)));
     if (!entry) return undefined;
     entry.lock = { token: randomUUID(), expiresAt: now + this.options.lockDurationMs };
     entry.message.deliveryCount += 1;
