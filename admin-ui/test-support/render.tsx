@@ -15,6 +15,8 @@ export interface FakeRequest {
   path: string;
   body: unknown;
   apiKey: string | null;
+  /** The Authorization header (an access token as `Bearer …`). */
+  authorization: string | null;
 }
 export type FakeAnswer = { status?: number; body?: unknown };
 export type FakeApi = (request: FakeRequest) => FakeAnswer | Promise<FakeAnswer>;
@@ -29,6 +31,7 @@ export function installFakeApi(handler: FakeApi): FakeRequest[] {
       path: String(input).replace(/^\/api\/admin\//, ''),
       body: typeof init.body === 'string' ? JSON.parse(init.body) : undefined,
       apiKey: headers['x-api-key'] ?? null,
+      authorization: headers.authorization ?? null,
     };
     seen.push(request);
     const answer = await handler(request);

@@ -59,10 +59,21 @@ async function toApiError(response: Response): Promise<ApiError> {
   return new ApiError(response.status, 'http_error', `the server answered ${response.status} ${response.statusText}`.trim());
 }
 
+/** A JSON Web Token's shape: three base64url parts, the header starting `{"` (eyJ). */
+const JWT = /^eyJ[\w-]*\.[\w-]+\.[\w-]+$/;
+
+/**
+ * How the API is told who calls: an Entra ID access token (the API in ADMIN_AUTH_MODE=entra, as in Azure) goes
+ * as `Authorization: Bearer`, anything else is the admin API key (`x-api-key`, the local host's mode).
+ */
+export function credentialHeaders(credential: string): Record<string, string> {
+  return JWT.test(credential) ? { authorization: `Bearer ${credential}` } : { 'x-api-key': credential };
+}
+
 async function request<T>(method: 'GET' | Method, path: string, body?: unknown, apiKey?: string): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json' };
   const key = apiKey ?? currentKey();
-  if (key) headers['x-api-key'] = key;
+  if (key) Object.assign(headers, credentialHeaders(key));
   if (body !== undefined) headers['content-type'] = 'application/json';
   let response: Response;
   try {

@@ -87,7 +87,7 @@ function SignInForm() {
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     const candidate = key.trim();
-    if (!candidate) return setProblem('Enter the admin API key.');
+    if (!candidate) return setProblem('Enter the admin API key or an access token.');
     setChecking(true);
     setProblem(undefined);
     try {
@@ -95,7 +95,7 @@ function SignInForm() {
       await getWithKey(`tenants/${encodeURIComponent(tenantId)}/integrations`, candidate);
       signIn(candidate);
     } catch (error) {
-      setProblem(isApiError(error) && error.status === 401 ? 'The API refused this key.' : isApiError(error) ? error.message : String(error));
+      setProblem(isApiError(error) && error.status === 401 ? 'The API refused this key or token.' : isApiError(error) ? error.message : String(error));
       setChecking(false);
     }
   };
@@ -107,7 +107,11 @@ function SignInForm() {
         <p className="muted">
           Paste the admin API key. Locally, <code>npm start</code> prints the file it is stored in (<code>.local/admin-api-key</code> by default).
         </p>
-        <label htmlFor="api-key">Admin API key</label>
+        <p className="muted">
+          Where the API signs in with Entra ID (<code>ADMIN_AUTH_MODE=entra</code>, as in Azure), paste an access token for its audience instead, e.g. from{' '}
+          <code>az account get-access-token --resource &lt;ENTRA_AUDIENCE&gt;</code>. It is kept for this tab only; when it expires the API refuses it and you are asked again.
+        </p>
+        <label htmlFor="api-key">Admin API key or access token</label>
         <input id="api-key" name="api-key" type="password" autoComplete="current-password" value={key} onChange={(event) => setKey(event.target.value)} aria-invalid={problem ? true : undefined} aria-describedby={problem ? 'api-key-error' : undefined} />
         {problem && (
           <p id="api-key-error" role="alert" className="field-error">
