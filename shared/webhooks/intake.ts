@@ -82,6 +82,10 @@ type RunStart = AcceptedDelivery['starts'][number];
 interface GroupRun {
   start: RunStart;
   members: Slot[];
+  /** This commit created the run document (not an earlier attempt's). */
+  created?: boolean;
+  /** Its first page is on the queue. */
+  sent?: boolean;
 }
 
 /** Ids one coalesced targeted run may carry: its single page fetches them all. */
@@ -114,6 +118,7 @@ export class WebhookIntake {
     const runs = coalesceRuns(slots);
     await Promise.all([this.archive(slots), this.createRuns(runs)]);
     await this.enqueue(runs);
+    await this.closeUnsentRuns(runs);
     await this.writeReceipts(slots);
     const committed = slots.filter((slot) => slot.error === undefined);
     // Not awaited: a claim left pending by a crash here is settled by the receipt written above.
@@ -156,7 +161,8 @@ export class WebhookIntake {
         const results = await this.deps.runs.items.bulk(operations, { continueOnError: true });
         chunk.forEach((groupRun, index) => {
           const status = results[index]?.statusCode ?? 500;
-          if (status >= 300 && status !== 409) failMembers(groupRun, translateCosmosError({ code: status }, `run ${groupRun.start.run.id}`));
+          if (status < 300) groupRun.created = true;
+          else if (status !== 409) failMembers(groupRun, translateCosmosError({ code: status }, `run ${groupRun.start.run.id}`));
         });
       } catch (error) {
         const translated = translateCosmosError(error, 'webhook runs');
@@ -184,11 +190,32 @@ export class WebhookIntake {
             QUEUES.syncInbound.name,
             sessionRuns.map((groupRun) => groupRun.start.message),
           );
+          for (const groupRun of sessionRuns) groupRun.sent = true;
         } catch (error) {
           for (const groupRun of sessionRuns) failMembers(groupRun, error);
         }
       }),
     );
+  }
+
+  /**
+   * A run this commit created but could not enqueue (the send failed, or every delivery in it failed to
+   * archive) would stay "queued" for ever: the providers' retries may group their deliveries differently and
+   * start other runs. It is closed as failed, saying why; best effort (a failure here is only logged).
+   */
+  private async closeUnsentRuns(runs: GroupRun[]): Promise<void> {
+    const unsent = runs.filter((groupRun) => groupRun.created && !groupRun.sent);
+    if (unsent.length === 0) return;
+    const finishedAt = new Date().toISOString();
+    const lastError = { code: 'dependency_unavailable', message: 'the webhook deliveries of this run could not be committed; their providers retry them, which starts the sync again' };
+    try {
+      await this.deps.runs.items.bulk(
+        unsent.map(({ start: { run } }) => ({ operationType: BulkOperationType.Upsert, partitionKey: run.integrationId, resourceBody: { ...run, status: 'failed', finishedAt, lastError } as unknown as JSONObject })),
+        { continueOnError: true },
+      );
+    } catch (error) {
+      this.deps.logger.warn('webhook intake: could not close runs that were never enqueued', { error, runIds: unsent.map(({ start }) => start.run.id) });
+    }
   }
 
   private async writeReceipts(slots: Slot[]): Promise<void> {

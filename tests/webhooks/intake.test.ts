@@ -82,6 +82,15 @@ describe('WebhookIntake', () => {
     expect((await t.services.deliveryLog.get('int-3', 'burst-57'))!.runIds).toEqual(['run-burst-0']);
   });
 
+  it('closes as failed a run it created but could not enqueue, so it does not stay queued for ever', async () => {
+    const failing: QueueSender = { ...t.services.queue, send: async () => Promise.reject(new Error('queue unavailable')) };
+    const intake = intakeWith({ maxItems: 2, maxDelayMs: 60_000 }, t.services.blob, failing);
+    const outcomes = await Promise.allSettled([accepted('unsent-1', 'int-5'), accepted('unsent-2', 'int-5')].map((delivery) => intake.commit(delivery)));
+    expect(outcomes.map((o) => o.status)).toEqual(['rejected', 'rejected']);
+    expect(await t.services.runs.get('t-int', 'int-5', 'run-unsent-1')).toMatchObject({ status: 'failed', lastError: { code: 'dependency_unavailable' }, ids: ['acme/app#unsent-1', 'acme/app#unsent-2'] });
+    expect(await t.services.deliveryLog.get('int-5', 'unsent-1')).toBeUndefined();
+  });
+
   it('commits a partial group when its delay is up', async () => {
     const intake = intakeWith({ maxItems: 100, maxDelayMs: 30 });
     const committed = await intake.commit(accepted('time-1'));
