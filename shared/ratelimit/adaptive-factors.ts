@@ -28,10 +28,18 @@ export class AdaptiveFactors {
    * without building arrays (the decision path). Waits only for the very first load.
    */
   async current(): Promise<(key: string) => number> {
+    const reader = this.currentNow();
+    if (reader) return reader;
+    await this.refresh();
+    return this.currentNow()!;
+  }
+
+  /** The same without waiting; undefined only before the first load has finished (a refresh is then started). */
+  currentNow(): ((key: string) => number) | undefined {
     const now = this.now();
     if (now - this.loadedAt >= this.refreshMs) {
-      const load = this.refresh();
-      if (this.loadedAt === Number.NEGATIVE_INFINITY) await load;
+      void this.refresh();
+      if (this.loadedAt === Number.NEGATIVE_INFINITY) return undefined;
     }
     // Most levels are not throttled: answer 1 without the policy arithmetic.
     return this.states.size === 0 ? one : (key) => effectiveFactor(this.states.get(key), now, this.policy);

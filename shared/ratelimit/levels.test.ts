@@ -9,7 +9,7 @@ const tenantLimit = (levels: readonly LevelSpec[]) => {
   return tenant.kind === 'rate' ? tenant.limit : undefined;
 };
 
-function setUp(cacheMs: number) {
+function setUp(cacheMs: number, options: { changeCounter?: boolean } = {}) {
   const store = new MemoryOverrideStore();
   let reads = 0;
   let clock = 0;
@@ -23,6 +23,8 @@ function setUp(cacheMs: number) {
       if (holding) await new Promise<void>((resolve) => held.push(resolve));
       return pair;
     },
+    // Without a change counter the cache time alone bounds staleness (the store's counter is tested below).
+    changeCounter: options.changeCounter ? () => store.changeCounter() : undefined,
   });
   const resolver = new LevelResolver({ keyPrefix: 'p:', providerLimits: PROVIDER_LIMITS, tenantRule: DEFAULT_TENANT_RULE, overrides: counting, overrideCacheMs: cacheMs, now: () => clock });
   return {
@@ -94,6 +96,30 @@ describe('LevelResolver override cache', () => {
     await t.resolver.resolve(target);
     await t.store.set({ tenantId: 't1' }, override(3));
     expect(tenantLimit(await t.resolver.resolve(target))).toBe(3);
+    expect(t.reads()).toBe(2);
+  });
+
+  it("drops the cache when the store's change counter moved: another instance's change applies within a check", async () => {
+    const t = setUp(60_000, { changeCounter: true });
+    expect(tenantLimit(await t.resolver.resolve(target))).toBe(DEFAULT_TENANT_RULE.limit);
+    await new Promise((resolve) => setImmediate(resolve)); // the first counter reading: the baseline
+    await t.store.set({ tenantId: 't1' }, override(4)); // through another instance
+    // Within the check interval the cached pair still answers, without reads.
+    t.advance(500);
+    expect(tenantLimit(await t.resolver.resolve(target))).toBe(DEFAULT_TENANT_RULE.limit);
+    expect(t.reads()).toBe(1);
+    // The next check sees the counter moved: the cache is dropped and the pair read again.
+    t.advance(600);
+    await t.resolver.resolve(target);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(tenantLimit(await t.resolver.resolve(target))).toBe(4);
+    expect(t.reads()).toBe(2);
+    // Nothing changed since: no more reads, however often asked, until the cache time runs out.
+    for (let i = 0; i < 5; i++) {
+      t.advance(1000);
+      await t.resolver.resolve(target);
+      await new Promise((resolve) => setImmediate(resolve));
+    }
     expect(t.reads()).toBe(2);
   });
 });

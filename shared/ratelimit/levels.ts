@@ -1,7 +1,9 @@
 /**
  * Turns one outbound call (tenant, integration, provider, operation) into the levels it is checked against,
- * from the provider defaults and the tenant's and integration's overrides. Overrides are cached for a short
- * time so a decision stays one Redis round trip; a change made through this process is seen at once.
+ * from the provider defaults and the tenant's and integration's overrides. Overrides are cached so a decision
+ * stays one Redis round trip: a change made through this process is seen at once, one made through another
+ * instance within about a second (the store's change counter), and a cached pair is read again after
+ * overrideCacheMs in any case.
  */
 import type { ProviderId } from '../adapters/contract';
 import type { LimitOverride, OverrideStore } from './overrides';
@@ -21,7 +23,13 @@ export interface LevelResolverOptions {
   providerLimits: Record<ProviderId, ProviderLimits>;
   tenantRule: RateRule;
   overrides: OverrideStore;
+  /** Longest a cached pair answers without being read again. */
   overrideCacheMs: number;
+  /**
+   * How often the store's change counter is read (when it has one): a change anywhere drops the cached pairs,
+   * so a change made through another instance applies within about this long. Default 1 s.
+   */
+  overrideChangeCheckMs?: number;
   now: () => number;
 }
 
@@ -41,6 +49,8 @@ const RESOLVED_CACHE_SIZE = 20_000;
 export class LevelResolver {
   private readonly cache = new Map<string, CachedPair>();
   private readonly resolved = new Map<string, { levels: readonly LevelSpec[]; pair: CachedPair['pair'] }>();
+  /** The store's change counter as last read, and when; `generation` moves whenever the cache is dropped. */
+  private changes: { known?: string; checkedAt: number; checking: boolean; generation: number } = { checkedAt: Number.NEGATIVE_INFINITY, checking: false, generation: 0 };
 
   constructor(private readonly options: LevelResolverOptions) {}
 
@@ -49,7 +59,19 @@ export class LevelResolver {
    * result is shared: copy a level before changing it.
    */
   async resolve(target: CallTarget): Promise<readonly LevelSpec[]> {
-    const pair = await this.overridesFor(target.tenantId, target.integrationId);
+    return this.resolveNow(target) ?? this.levelsFor(target, await this.overridesFor(target.tenantId, target.integrationId));
+  }
+
+  /**
+   * The levels without waiting, when the call's overrides are cached (nearly always: the decision path asks
+   * before every provider call, and skips a promise per call this way); undefined when they must be read.
+   */
+  resolveNow(target: CallTarget): readonly LevelSpec[] | undefined {
+    const pair = this.cachedOverrides(target.tenantId, target.integrationId);
+    return pair && this.levelsFor(target, pair);
+  }
+
+  private levelsFor(target: CallTarget, pair: CachedPair['pair']): readonly LevelSpec[] {
     const cacheKey = `${target.provider}\u0000${target.tenantId}\u0000${target.integrationId}\u0000${target.operation}`;
     const hit = this.resolved.get(cacheKey);
     if (hit && hit.pair === pair) return hit.levels;
@@ -94,26 +116,58 @@ export class LevelResolver {
    * for a re-read that almost always finds nothing changed). With overrideCacheMs 0 every call reads.
    */
   private async overridesFor(tenantId: string, integrationId: string): Promise<CachedPair['pair']> {
+    return this.cachedOverrides(tenantId, integrationId) ?? this.read(`${tenantId}\u0000${integrationId}`, tenantId, integrationId, this.cache.get(`${tenantId}\u0000${integrationId}`));
+  }
+
+  /** The cached pair when it may answer (fresh, or stale with a re-read started); undefined when a read must be waited for. */
+  private cachedOverrides(tenantId: string, integrationId: string): CachedPair['pair'] | undefined {
+    const now = this.options.now();
+    this.checkForChanges(now);
     const cacheKey = `${tenantId}\u0000${integrationId}`;
     const cached = this.cache.get(cacheKey);
-    if (cached && this.options.now() - cached.fetchedAt < this.options.overrideCacheMs) return cached.pair;
-    if (cached && this.options.overrideCacheMs > 0) {
-      if (!cached.refreshing) {
-        cached.refreshing = true;
-        void this.read(cacheKey, tenantId, integrationId, cached).finally(() => (cached.refreshing = false));
-      }
-      return cached.pair;
+    if (!cached) return undefined;
+    if (now - cached.fetchedAt < this.options.overrideCacheMs) return cached.pair;
+    if (this.options.overrideCacheMs <= 0) return undefined;
+    if (!cached.refreshing) {
+      cached.refreshing = true;
+      void this.read(cacheKey, tenantId, integrationId, cached).finally(() => (cached.refreshing = false));
     }
-    return this.read(cacheKey, tenantId, integrationId, cached);
+    return cached.pair;
+  }
+
+  /**
+   * Reads the store's change counter now and then (one read at a time, beside the calls): when it moved, every
+   * cached pair is dropped, and pairs being read meanwhile are not cached (they may predate the change).
+   */
+  private checkForChanges(now: number): void {
+    const { overrides, overrideChangeCheckMs = 1000 } = this.options;
+    if (!overrides.changeCounter || this.changes.checking || now - this.changes.checkedAt < overrideChangeCheckMs) return;
+    this.changes.checking = true;
+    this.changes.checkedAt = now;
+    overrides
+      .changeCounter()
+      .then((counter) => {
+        // The first reading is the baseline (what is cached was read moments ago); later, a moved counter
+        // drops the cache.
+        if (this.changes.known !== undefined && counter !== this.changes.known) {
+          this.cache.clear();
+          this.changes.generation++;
+        }
+        this.changes.known = counter;
+      })
+      // Unreadable (Redis down): keep what is cached, as reads of the pairs themselves do.
+      .catch(() => undefined)
+      .finally(() => (this.changes.checking = false));
   }
 
   private async read(cacheKey: string, tenantId: string, integrationId: string, cached: CachedPair | undefined): Promise<CachedPair['pair']> {
     const now = this.options.now();
+    const generation = this.changes.generation;
     try {
       const pair = await this.options.overrides.getPair(tenantId, integrationId);
       const text = JSON.stringify(pair);
       // Invalidated or replaced while this read ran: what it read may predate the change; keep the newer entry.
-      if (cached && this.cache.get(cacheKey) !== cached) return pair;
+      if ((cached && this.cache.get(cacheKey) !== cached) || generation !== this.changes.generation) return pair;
       if (cached && cached.text === text) {
         cached.fetchedAt = now;
         return cached.pair;

@@ -30,6 +30,8 @@ export interface RateLimiterConfig {
   /** How stale a cached adaptive factor may get before it is read again. */
   adaptiveRefreshMs?: number;
   overrideCacheMs?: number;
+  /** How often the override store's change counter is read (a change through another instance applies within it). */
+  overrideChangeCheckMs?: number;
   /** Longest wait for a turn inside one call; beyond it the caller gets rate_limited and reschedules. */
   maxWaitMs?: number;
   /** How often the head of a semaphore line asks again (earlier when this process frees a lease). */
@@ -88,7 +90,10 @@ export class RateLimiter {
       providerLimits: this.limits,
       tenantRule: config.tenantRule ?? DEFAULT_TENANT_RULE,
       overrides,
-      overrideCacheMs: config.overrideCacheMs ?? 5000,
+      // With a change counter (the Redis store), pairs are dropped when anything changes: the cache time is only
+      // a bound. Without one, it is how stale another instance's change may be.
+      overrideCacheMs: config.overrideCacheMs ?? (overrides.changeCounter ? 60_000 : 5000),
+      overrideChangeCheckMs: config.overrideChangeCheckMs ?? 1000,
       now: Date.now,
     });
     this.adaptive = new AdaptiveFactors(backend, this.policy, config.adaptiveRefreshMs ?? 1000, Date.now);
@@ -98,8 +103,8 @@ export class RateLimiter {
   async acquire(target: CallTarget, options: AcquireOptions = {}): Promise<Permit> {
     const started = Date.now();
     const deadline = started + (options.maxWaitMs ?? this.config.maxWaitMs ?? 10_000);
-    const levels = await this.levelsWithFactors(target);
-    const semaphores = levels.filter((level) => level.rule.kind === 'concurrency').map((level) => level.key);
+    const levels = this.levelsNow(target) ?? (await this.levelsWithFactors(target));
+    const semaphores = semaphoreKeys(levels);
     const leaseId = semaphores.length > 0 ? randomUUID() : '';
     let leave: (() => void) | undefined;
     try {
@@ -109,13 +114,16 @@ export class RateLimiter {
         if (decision.allowed) {
           leave?.();
           const permit = this.permit(semaphores, leaseId, started, decision.turnAt);
-          try {
-            await sleep(decision.waitMs, options.signal);
-          } catch (error) {
-            await permit.release().catch(() => undefined);
-            throw error;
+          if (decision.waitMs > 0) {
+            try {
+              await sleep(decision.waitMs, options.signal);
+            } catch (error) {
+              await permit.release().catch(() => undefined);
+              throw error;
+            }
+            permit.waitedMs = Date.now() - started;
           }
-          return { ...permit, waitedMs: Date.now() - started };
+          return permit;
         }
         const level = levels[decision.deniedLevel]!;
         if (decision.reason === 'rate' || remainingMs <= 0) {
@@ -185,34 +193,27 @@ export class RateLimiter {
     this.backend.close?.();
   }
 
-  /**
-   * The call's levels with the adaptive factors in force (integration and operation levels adapt). When no
-   * level is throttled, which is nearly always, the resolver's shared levels are used as they are: this runs
-   * before every provider call, and copying them each time was most of the path's garbage.
-   */
+  /** The call's levels with the adaptive factors in force. */
   private async levelsWithFactors(target: CallTarget): Promise<readonly LevelSpec[]> {
-    const levels = await this.resolver.resolve(target);
-    const factorOf = await this.adaptive.current();
-    let adjusted: LevelSpec[] | undefined;
-    for (let i = 0; i < levels.length; i++) {
-      const level = levels[i]!;
-      if (level.name !== 'integration' && level.name !== 'operation') continue;
-      const factor = factorOf(level.key);
-      if (factor === 1) continue;
-      adjusted ??= [...levels];
-      adjusted[i] = { ...level, factor };
-    }
-    return adjusted ?? levels;
+    return withFactors(await this.resolver.resolve(target), await this.adaptive.current());
   }
 
-  private permit(semaphores: string[], leaseId: string, started: number, turnAt: number): Permit {
+  /** The same without a promise when everything it needs is cached (the decision path's usual case). */
+  private levelsNow(target: CallTarget): readonly LevelSpec[] | undefined {
+    const levels = this.resolver.resolveNow(target);
+    const factorOf = levels && this.adaptive.currentNow();
+    return factorOf && withFactors(levels, factorOf);
+  }
+
+  private permit(semaphores: readonly string[], leaseId: string, started: number, turnAt: number): Permit {
+    if (semaphores.length === 0) return { waitedMs: Date.now() - started, turnAt, leased: false, release: noLease };
     let released = false;
     return {
       waitedMs: Date.now() - started,
       turnAt,
-      leased: semaphores.length > 0,
+      leased: true,
       release: async () => {
-        if (released || semaphores.length === 0) return;
+        if (released) return;
         released = true;
         await this.backend.release(semaphores, leaseId);
         for (const key of semaphores) this.lines.poke(key);
@@ -220,6 +221,40 @@ export class RateLimiter {
     };
   }
 }
+
+/**
+ * The levels with the adaptive factors in force (integration and operation levels adapt). When no level is
+ * throttled, which is nearly always, the resolver's shared levels are used as they are: this runs before every
+ * provider call, and copying them each time was most of the path's garbage.
+ */
+function withFactors(levels: readonly LevelSpec[], factorOf: (key: string) => number): readonly LevelSpec[] {
+  let adjusted: LevelSpec[] | undefined;
+  for (let i = 0; i < levels.length; i++) {
+    const level = levels[i]!;
+    if (level.name !== 'integration' && level.name !== 'operation') continue;
+    const factor = factorOf(level.key);
+    if (factor === 1) continue;
+    adjusted ??= [...levels];
+    adjusted[i] = { ...level, factor };
+  }
+  return adjusted ?? levels;
+}
+
+const NO_SEMAPHORES: readonly string[] = [];
+const semaphoresOf = new WeakMap<readonly LevelSpec[], readonly string[]>();
+
+/** The concurrency levels' keys, worked out once per (shared) set of levels. */
+function semaphoreKeys(levels: readonly LevelSpec[]): readonly string[] {
+  let keys = semaphoresOf.get(levels);
+  if (!keys) {
+    const found = levels.filter((level) => level.rule.kind === 'concurrency').map((level) => level.key);
+    keys = found.length > 0 ? found : NO_SEMAPHORES;
+    semaphoresOf.set(levels, keys);
+  }
+  return keys;
+}
+
+const noLease = async (): Promise<void> => undefined;
 
 function limited(target: CallTarget, level: LevelSpec, retryAfterMs: number): AppError {
   return new AppError('rate_limited', `${target.provider} ${level.name} rate limit reached for operation ${target.operation}`, {

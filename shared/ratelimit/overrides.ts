@@ -38,6 +38,11 @@ export interface OverrideScope {
 export interface OverrideStore {
   get(scope: OverrideScope, signal?: AbortSignal): Promise<LimitOverride | undefined>;
   set(scope: OverrideScope, override: LimitOverride, signal?: AbortSignal): Promise<void>;
+  /**
+   * A value that changes whenever any override is set or deleted, through any instance: a reader that sees
+   * it unchanged knows its cached overrides are current without reading them again.
+   */
+  changeCounter?(): Promise<string>;
   delete(scope: OverrideScope, signal?: AbortSignal): Promise<void>;
   /** The tenant-wide override and the integration's, in one read. */
   getPair(tenantId: string, integrationId: string): Promise<{ tenant?: LimitOverride; integration?: LimitOverride }>;
@@ -60,6 +65,11 @@ function field(scope: OverrideScope): string {
 
 export class MemoryOverrideStore implements OverrideStore {
   private readonly data = new Map<string, Map<string, LimitOverride>>();
+  private changes = 0;
+
+  async changeCounter(): Promise<string> {
+    return String(this.changes);
+  }
 
   async get(scope: OverrideScope): Promise<LimitOverride | undefined> {
     return this.data.get(scope.tenantId)?.get(field(scope));
@@ -67,12 +77,14 @@ export class MemoryOverrideStore implements OverrideStore {
 
   async set(scope: OverrideScope, override: LimitOverride): Promise<void> {
     const parsed = parseOverride(override);
+    this.changes++;
     let tenant = this.data.get(scope.tenantId);
     if (!tenant) this.data.set(scope.tenantId, (tenant = new Map()));
     tenant.set(field(scope), parsed);
   }
 
   async delete(scope: OverrideScope): Promise<void> {
+    this.changes++;
     this.data.get(scope.tenantId)?.delete(field(scope));
   }
 
@@ -92,12 +104,22 @@ export class RedisOverrideStore implements OverrideStore {
     return decode(await this.redis.hget(this.key(scope.tenantId), field(scope)));
   }
 
+  // The change counter moves in the same transaction as the change, so a reader never sees it moved before.
   async set(scope: OverrideScope, override: LimitOverride): Promise<void> {
-    await this.redis.hset(this.key(scope.tenantId), field(scope), JSON.stringify(parseOverride(override)));
+    failed(await this.redis.multi().hset(this.key(scope.tenantId), field(scope), JSON.stringify(parseOverride(override))).incr(this.changesKey()).exec());
   }
 
   async delete(scope: OverrideScope): Promise<void> {
-    await this.redis.hdel(this.key(scope.tenantId), field(scope));
+    failed(await this.redis.multi().hdel(this.key(scope.tenantId), field(scope)).incr(this.changesKey()).exec());
+  }
+
+  /** Missing (never set, or Redis lost its data) reads as "none": a cache made before then is dropped. */
+  async changeCounter(): Promise<string> {
+    return (await this.redis.get(this.changesKey())) ?? 'none';
+  }
+
+  private changesKey(): string {
+    return `${this.keyPrefix}rl:ovr-changes`;
   }
 
   async getPair(tenantId: string, integrationId: string): Promise<{ tenant?: LimitOverride; integration?: LimitOverride }> {
@@ -108,6 +130,12 @@ export class RedisOverrideStore implements OverrideStore {
   private key(tenantId: string): string {
     return `${this.keyPrefix}rl:ovr:${encodeURIComponent(tenantId)}`;
   }
+}
+
+/** A transaction answers an error per command instead of throwing: the first one is thrown. */
+function failed(results: Array<[Error | null, unknown]> | null): void {
+  const error = results?.find(([commandError]) => commandError)?.[0];
+  if (error) throw error;
 }
 
 /** A stored value that no longer parses (older shape, hand edit) is ignored rather than failing calls. */
