@@ -139,12 +139,12 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
           name: 'LOG_LEVEL'
           value: logLevel
         }
-        // V8's heap capped at a quarter of the instance memory: the rest is code, buffers and headroom, and V8
-        // then collects garbage in proportion instead of letting an idle-looking heap grow fourfold over what
-        // is live (a 100,000-record sync peaks near 185 MB resident with a 512 MB cap, 295 MB without).
+        // The Node worker's V8 flags (NODE_OPTIONS refuses the first). V8 lets the heap grow to 1.5 times what
+        // is live before a full collection, not up to 4 times (a 100,000-record sync peaks near 180-190 MB
+        // resident instead of 295, at the same speed), and never past half the instance memory.
         {
-          name: 'NODE_OPTIONS'
-          value: '--max-old-space-size=${instanceMemoryMB / 4}'
+          name: 'languageWorkers__node__arguments'
+          value: '--heap-growing-percent=50 --max-old-space-size=${instanceMemoryMB / 2}'
         }
         {
           name: 'LOG_FORMAT'

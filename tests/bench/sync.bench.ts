@@ -4,8 +4,8 @@
  * admin API → embedded queue → SyncInboundWorker → adapter over HTTP → page writer → Cosmos (cosmosdb-server)
  * with SYNC_PAGE_SIZE at the provider's maximum. cosmosdb-server and the sandbox run in a child process (they
  * are remote services in Azure), so this process is the instance: `peak_rss_mb` is its peak RSS during the run,
- * with V8's heap capped as the product runs it (`npm run bench` passes --max-old-space-size=512, as `npm start`
- * does; Azure sets NODE_OPTIONS from the instance memory).
+ * with V8's heap growth set as the product runs it (`npm run bench` passes the same V8 flags as `npm start`;
+ * in Azure they are the languageWorkers__node__arguments app setting).
  * `page_p50_ms` / `page_p99_ms`: per page, from the message of page N being sent to that of page N+1 (the last
  * page: to the run's finishedAt), i.e. queue hop + run bookkeeping + fetch + write.
  * In the same run, `pipeline_records_per_s`: the same records, already in memory (fetched once through the
