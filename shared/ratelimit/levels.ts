@@ -101,6 +101,8 @@ export class LevelResolver {
 
   /** Forget cached overrides of a tenant (after a change through this process). */
   invalidate(tenantId: string): void {
+    // Reads running now may have read before the change: they answer, but do not cache.
+    this.changes.generation++;
     for (const key of this.cache.keys()) if (key.startsWith(`${tenantId}\u0000`)) this.cache.delete(key);
   }
 
@@ -116,7 +118,8 @@ export class LevelResolver {
    * for a re-read that almost always finds nothing changed). With overrideCacheMs 0 every call reads.
    */
   private async overridesFor(tenantId: string, integrationId: string): Promise<CachedPair['pair']> {
-    return this.cachedOverrides(tenantId, integrationId) ?? this.read(`${tenantId}\u0000${integrationId}`, tenantId, integrationId, this.cache.get(`${tenantId}\u0000${integrationId}`));
+    const cacheKey = `${tenantId}\u0000${integrationId}`;
+    return this.cachedOverrides(tenantId, integrationId) ?? this.read(cacheKey, tenantId, integrationId, this.cache.get(cacheKey));
   }
 
   /** The cached pair when it may answer (fresh, or stale with a re-read started); undefined when a read must be waited for. */

@@ -175,7 +175,6 @@ export async function createServices(settings: Settings, overrides: ServiceOverr
   };
 }
 
-
 async function openServiceBusQueue(settings: Settings): Promise<QueueSender & DeadLetterAccess> {
   const { ServiceBusQueue } = await import('../messaging/service-bus-queue');
   const { connectionString, fullyQualifiedNamespace } = settings.queue.kind === 'servicebus' ? settings.queue : {};
