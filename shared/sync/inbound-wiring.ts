@@ -1,12 +1,17 @@
 /** The inbound page pipeline bound to the app's services: adapters paced by the rate limiter, storage, queue, limits. */
+import type { ProviderId } from '../adapters/contract';
 import type { AppServices } from '../runtime/services';
 import { withPacedAdapters } from './adapter-factory';
 import type { PagePipeline } from './inbound-job';
 import { runInboundPage } from './inbound-pipeline';
 
 export function inboundPipeline(services: AppServices, traceparent?: string): PagePipeline {
-  return (integration, job) =>
-    withPacedAdapters(services, integration, (adapterFor) =>
+  return (integration, job) => {
+    // The tenant's integrations, listed once per page however many providers its references name.
+    let listed: ReturnType<AppServices['integrations']['list']> | undefined;
+    const integrationsOf = async (tenantId: string, provider: ProviderId) =>
+      (await (listed ??= services.integrations.list(tenantId))).filter((candidate) => candidate.tenantId === tenantId && candidate.provider === provider).map((candidate) => candidate.id);
+    return withPacedAdapters(services, integration, (adapterFor) =>
       runInboundPage(
         {
           queue: services.queue,
@@ -14,7 +19,7 @@ export function inboundPipeline(services: AppServices, traceparent?: string): Pa
           syncState: services.syncState,
           conflicts: services.conflicts,
           now: services.now,
-          integrationsOf: async (tenantId, provider) => (await services.integrations.list(tenantId)).filter((integration) => integration.provider === provider).map((integration) => integration.id),
+          integrationsOf,
           adapterFor,
           limits: { pageSize: services.settings.pipeline.pageSize, maxDeleteShare: services.settings.pipeline.maxDeleteShare },
         },
@@ -23,4 +28,5 @@ export function inboundPipeline(services: AppServices, traceparent?: string): Pa
         traceparent,
       ),
     );
+  };
 }

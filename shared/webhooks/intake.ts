@@ -261,8 +261,8 @@ function coalesceRuns(slots: Slot[]): GroupRun[] {
     for (const start of slot.delivery.starts) {
       const key = `${start.run.integrationId}\u0000${start.run.mode}\u0000${start.run.entity ?? ''}`;
       let target = open.get(key);
-      if (!target || !joined(target.start, start)) {
-        target = { start: copyStart(start), members: [] };
+      if (!target || !joined(target, start)) {
+        target = { start, members: [] };
         open.set(key, target);
         runs.push(target);
       }
@@ -273,20 +273,15 @@ function coalesceRuns(slots: Slot[]): GroupRun[] {
   return runs;
 }
 
-/** Adds `start`'s ids to the run `into` when they fit; false when they do not (nothing changed then). */
-function joined(into: RunStart, start: RunStart): boolean {
-  if (into.run.mode !== 'targeted') return true;
-  const ids = [...new Set([...(into.run.ids ?? []), ...(start.run.ids ?? [])])];
+/**
+ * Adds `start`'s ids to the run `into` when they fit; false when they do not (nothing changed then). The run
+ * gets new start objects: the deliveries' own starts stay as they were (a replay starts exactly its own run).
+ */
+function joined(into: GroupRun, start: RunStart): boolean {
+  const { run, message } = into.start;
+  if (run.mode !== 'targeted') return true;
+  const ids = [...new Set([...(run.ids ?? []), ...(start.run.ids ?? [])])];
   if (ids.length > MAX_IDS_PER_RUN) return false;
-  into.run.ids = ids;
-  into.message.body.ids = ids;
+  into.start = { run: { ...run, ids }, message: { ...message, body: { ...message.body, ids } } };
   return true;
-}
-
-/** A start the group may change (ids added) without touching the delivery's own. */
-function copyStart(start: RunStart): RunStart {
-  return {
-    run: { ...start.run, ...(start.run.ids ? { ids: [...start.run.ids] } : {}) },
-    message: { ...start.message, body: { ...start.message.body, ...(start.message.body.ids ? { ids: [...start.message.body.ids] } : {}) } },
-  };
 }
