@@ -5,6 +5,7 @@
 import { startLocalHost, type LocalHost } from '../../shared/local-host/local-host';
 import { testEnv, TEST_ADMIN_KEY } from '../support/test-services';
 import { createMemoryLogger } from '../../shared/observability/logger';
+import { eventually } from '../support/eventually';
 
 let host: LocalHost;
 const { logger, lines } = createMemoryLogger();
@@ -18,15 +19,6 @@ type JsonResponse = Omit<Response, 'json'> & { json(): Promise<any> };
 const api = (path: string, init: RequestInit = {}): Promise<JsonResponse> =>
   fetch(`${host.url}/api/${path}`, { ...init, headers: { 'x-api-key': TEST_ADMIN_KEY, 'content-type': 'application/json', ...(init.headers as Record<string, string>) } });
 
-async function eventually<T>(probe: () => Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('not reached in time');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 describe('local host', () => {
   it('serves health', async () => {
@@ -51,7 +43,7 @@ describe('local host', () => {
       const { items } = await (await api(`admin/tenants/e2e/integrations/${created.id}/runs`)).json();
       const found = items.find((item: { id: string; status: string }) => item.id === runId && item.status !== 'queued' && item.status !== 'running');
       return found;
-    });
+    }, 'the run to finish', 10_000);
     // No repositories configured: the run fails and says why, it does not pretend to succeed.
     expect(run).toMatchObject({ id: runId, status: 'failed', lastError: { code: 'configuration', target: 'options.repositories' } });
     expect(run.traceId).toBe('0af7651916cd43dd8448eb211c80319c');
@@ -66,7 +58,7 @@ describe('local host', () => {
     const run = await eventually(async () => {
       const { items } = await (await api(`admin/tenants/e2e/integrations/${created.id}/runs`)).json();
       return items.find((item: { trigger: string }) => item.trigger === 'schedule');
-    });
+    }, 'a scheduled run', 10_000);
     expect(run).toMatchObject({ mode: 'incremental', trigger: 'schedule' });
   });
 
@@ -77,7 +69,7 @@ describe('local host', () => {
     const letters = await eventually(async () => {
       const { items } = await (await api(`admin/tenants/e2e/integrations/${created.id}/dead-letters`)).json();
       return items.length ? items : undefined;
-    });
+    }, 'the dead letter', 10_000);
     expect(letters).toEqual([expect.objectContaining({ messageId: 'broken-page', reason: 'MaxDeliveryCountExceeded', deliveryCount: 2 })]);
     expect(letters[0].description).toContain('malformed sync-inbound message');
     expect((await api(`admin/tenants/other/integrations/${created.id}/dead-letters`)).status).toBe(404);
@@ -85,6 +77,6 @@ describe('local host', () => {
     const redrive = await api(`admin/tenants/e2e/integrations/${created.id}/dead-letters/broken-page/redrive`, { method: 'POST' });
     expect(redrive.status).toBe(202);
     // Re-driven, it is delivered afresh (and, still broken, dead-lettered again after two deliveries).
-    await eventually(async () => (host.services.embeddedQueue!.deadLetters('sync-inbound').some((letter) => letter.messageId === 'broken-page') ? true : undefined));
+    await eventually(async () => (host.services.embeddedQueue!.deadLetters('sync-inbound').some((letter) => letter.messageId === 'broken-page') ? true : undefined), 'the dead letter again', 10_000);
   });
 });

@@ -12,6 +12,7 @@ import { outboundLedgerId } from '../../shared/storage/sync-state-repository';
 import { newIntegration } from '../../shared/domain/integration';
 import { parseConversionSchema } from '../../shared/mapping';
 import { credentialRef } from '../../shared/runtime/integration-credentials';
+import { eventually } from '../support/eventually';
 
 jest.setTimeout(90_000);
 
@@ -58,15 +59,6 @@ async function sync(mode: 'full' | 'incremental', integrationId = 'demo-github')
   }, `run ${runId}`);
 }
 
-async function eventually<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 const github = () => host.demo!.sandboxes.find((sandbox) => sandbox.provider === 'github')!.control;
 const patchCalls = () => github().calls().byRoute[PATCH_ISSUE] ?? 0;

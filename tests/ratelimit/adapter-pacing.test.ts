@@ -16,6 +16,7 @@ import { PROVIDER_IDS, type ProviderId } from '../../shared/adapters/contract';
 import { issueId } from '../../shared/adapters/github/ids';
 import { isPullRequestIndex } from '../../shared/sandboxes/github/data';
 import type { RunningSandbox } from '../../shared/sandboxes';
+import { eventually } from '../support/eventually';
 
 jest.setTimeout(180_000);
 
@@ -46,15 +47,6 @@ function api(path: string, init: RequestInit & { headers?: Record<string, string
   return fetch(`${host.url}/api/admin/${path}`, { ...init, headers: { 'x-api-key': TEST_ADMIN_KEY, 'content-type': 'application/json', ...init.headers } });
 }
 
-async function eventually<T>(probe: () => Promise<T | undefined> | T | undefined, what: string, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 async function sync(integrationId: string, mode: 'full' | 'incremental'): Promise<any> {
   const started = await api(`tenants/demo/integrations/${integrationId}/sync`, { method: 'POST', body: JSON.stringify({ mode }) });
@@ -63,7 +55,7 @@ async function sync(integrationId: string, mode: 'full' | 'incremental'): Promis
   return eventually(async () => {
     const run = await (await api(`tenants/demo/integrations/${integrationId}/runs/${runId}`)).json();
     return run.status === 'succeeded' || run.status === 'failed' ? run : undefined;
-  }, `run ${runId} of ${integrationId}`);
+  }, `run ${runId} of ${integrationId}`, 60_000);
 }
 
 const sandbox = (provider: ProviderId): RunningSandbox => host.demo!.sandboxes.find((candidate) => candidate.provider === provider)!;
@@ -105,7 +97,7 @@ describe('every adapter call goes through the rate limiter', () => {
     await eventually(async () => {
       const runs: any[] = (await (await api('tenants/demo/integrations/demo-github/runs')).json()).items;
       return runs.some((run) => run.trigger === 'webhook' && run.status === 'succeeded') ? true : undefined;
-    }, 'the webhook-triggered fetch');
+    }, 'the webhook-triggered fetch', 60_000);
 
     // A local edit pushed to the provider.
     expect((await api('tenants/demo/integrations/demo-github', { method: 'PATCH', body: JSON.stringify({ direction: 'bidirectional' }) })).status).toBe(200);
@@ -115,7 +107,7 @@ describe('every adapter call goes through the rate limiter', () => {
     expect(edited.status).toBe(200);
     const patchesBefore = github.calls().byRoute['PATCH /repos/:owner/:repo/issues/:number'] ?? 0;
     await host.triggers.fire('SyncScheduler');
-    await eventually(() => ((github.calls().byRoute['PATCH /repos/:owner/:repo/issues/:number'] ?? 0) > patchesBefore ? true : undefined), 'the push');
+    await eventually(() => ((github.calls().byRoute['PATCH /repos/:owner/:repo/issues/:number'] ?? 0) > patchesBefore ? true : undefined), 'the push', 60_000);
     await github.flushWebhooks();
 
     // Every sandbox saw requests, and the counts meet once the queues (and the push's webhook echo) are done.

@@ -12,6 +12,7 @@ import { credentialRef } from '../../shared/runtime/integration-credentials';
 import { continueTrace } from '../../shared/observability/correlation';
 import { startRun } from '../../shared/sync/start-run';
 import type { OutboundLedger } from '../../shared/storage/sync-state-repository';
+import { eventually } from '../support/eventually';
 
 jest.setTimeout(120_000);
 
@@ -22,15 +23,6 @@ type JsonResponse = Omit<Response, 'json'> & { json(): Promise<any> };
 const api = (path: string, init: RequestInit & { headers?: Record<string, string> } = {}): Promise<JsonResponse> =>
   fetch(`${host.url}/api/admin/tenants/demo/${path}`, { ...init, headers: { 'x-api-key': TEST_ADMIN_KEY, 'content-type': 'application/json', ...init.headers } });
 
-async function eventually<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 const runOf = async (runId: string) => (await api(`integrations/demo-github/runs/${runId}`)).json();
 const github = () => host.demo!.sandboxes.find((sandbox) => sandbox.provider === 'github')!.control;
