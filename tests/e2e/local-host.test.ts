@@ -19,7 +19,6 @@ type JsonResponse = Omit<Response, 'json'> & { json(): Promise<any> };
 const api = (path: string, init: RequestInit = {}): Promise<JsonResponse> =>
   fetch(`${host.url}/api/${path}`, { ...init, headers: { 'x-api-key': TEST_ADMIN_KEY, 'content-type': 'application/json', ...(init.headers as Record<string, string>) } });
 
-
 describe('local host', () => {
   it('serves health', async () => {
     const response: JsonResponse = await fetch(`${host.url}/api/health`);

@@ -59,7 +59,6 @@ async function sync(mode: 'full' | 'incremental', integrationId = 'demo-github')
   }, `run ${runId}`);
 }
 
-
 const github = () => host.demo!.sandboxes.find((sandbox) => sandbox.provider === 'github')!.control;
 const patchCalls = () => github().calls().byRoute[PATCH_ISSUE] ?? 0;
 const outboundIdle = () => eventually(async () => (host.services.embeddedQueue!.depth(QUEUES.syncOutbound.name) === 0 ? true : undefined), 'the outbound queue to drain');

@@ -47,7 +47,6 @@ function api(path: string, init: RequestInit & { headers?: Record<string, string
   return fetch(`${host.url}/api/admin/${path}`, { ...init, headers: { 'x-api-key': TEST_ADMIN_KEY, 'content-type': 'application/json', ...init.headers } });
 }
 
-
 async function sync(integrationId: string, mode: 'full' | 'incremental'): Promise<any> {
   const started = await api(`tenants/demo/integrations/${integrationId}/sync`, { method: 'POST', body: JSON.stringify({ mode }) });
   expect(started.status).toBe(202);

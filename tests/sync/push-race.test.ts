@@ -23,7 +23,6 @@ type JsonResponse = Omit<Response, 'json'> & { json(): Promise<any> };
 const api = (path: string, init: RequestInit & { headers?: Record<string, string> } = {}): Promise<JsonResponse> =>
   fetch(`${host.url}/api/admin/tenants/demo/${path}`, { ...init, headers: { 'x-api-key': TEST_ADMIN_KEY, 'content-type': 'application/json', ...init.headers } });
 
-
 const runOf = async (runId: string) => (await api(`integrations/demo-github/runs/${runId}`)).json();
 const github = () => host.demo!.sandboxes.find((sandbox) => sandbox.provider === 'github')!.control;
 
