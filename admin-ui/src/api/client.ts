@@ -26,6 +26,11 @@ export function isApiError(error: unknown): error is ApiError {
   return error instanceof Error && error.name === 'ApiError';
 }
 
+/** Any thrown value as an ApiError (a network or programming error gets status 0 and its message). */
+export function asApiError(error: unknown): ApiError {
+  return isApiError(error) ? error : new ApiError(0, 'error', error instanceof Error ? error.message : String(error));
+}
+
 type Method = 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 /** Where the API key comes from; the session sets it on sign-in (kept out of React so the client stays plain). */

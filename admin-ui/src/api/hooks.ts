@@ -1,16 +1,12 @@
 /** Data loading for pages: one GET resource, optionally polled, that keeps its last data while it refreshes. */
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { api, ApiError, isApiError } from './client';
+import { api, asApiError, type ApiError } from './client';
 
 export interface Resource<T> {
   data: T | undefined;
   error: ApiError | undefined;
   loading: boolean;
   reload(): void;
-}
-
-function asApiError(error: unknown): ApiError {
-  return isApiError(error) ? error : new ApiError(0, 'error', error instanceof Error ? error.message : String(error));
 }
 
 /** GET `path` (relative to /api/admin/); a null path stays idle. With pollMs it refetches on that interval. */

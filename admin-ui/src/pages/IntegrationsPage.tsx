@@ -6,7 +6,7 @@
 import { useState } from 'react';
 import { Link } from 'react-router';
 import type { IntegrationList, IntegrationListItem, IntegrationView, OAuthStartResponse, StartSyncResponse } from '../../../shared/admin/contracts/integrations';
-import { api, ApiError, isApiError } from '../api/client';
+import { api, asApiError, type ApiError } from '../api/client';
 import { useResource } from '../api/hooks';
 import { ConfirmDialog } from '../components/ConfirmDialog';
 import { ErrorBanner } from '../components/ErrorBanner';
@@ -39,7 +39,7 @@ export default function IntegrationsPage() {
       if (message) setNotice(message);
       reload();
     } catch (thrown) {
-      setActionError(isApiError(thrown) ? thrown : new ApiError(0, 'error', String(thrown)));
+      setActionError(asApiError(thrown));
     } finally {
       setBusy(undefined);
     }

@@ -3,7 +3,7 @@
  * can show "working", every success is announced and every failure is shown where the person is.
  */
 import { useCallback, useState } from 'react';
-import { ApiError, isApiError } from '../../api/client';
+import { asApiError, type ApiError } from '../../api/client';
 
 export interface ActionState {
   busy: string | undefined;
@@ -26,7 +26,7 @@ export function useAction(): ActionState {
       if (message) setNotice(message);
       return true;
     } catch (thrown) {
-      setError(isApiError(thrown) ? thrown : new ApiError(0, 'error', thrown instanceof Error ? thrown.message : String(thrown)));
+      setError(asApiError(thrown));
       return false;
     } finally {
       setBusy(undefined);

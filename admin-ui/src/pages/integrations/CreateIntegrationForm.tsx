@@ -6,7 +6,7 @@
  */
 import { useState, type FormEvent } from 'react';
 import type { CreateIntegrationRequest, Direction, IntegrationView, ProviderId } from '../../../../shared/admin/contracts/integrations';
-import { api, ApiError, isApiError } from '../../api/client';
+import { api, ApiError, asApiError } from '../../api/client';
 import { ErrorBanner } from '../../components/ErrorBanner';
 import { errorFor, FieldError, invalidProps } from '../../components/FieldError';
 import { PROVIDERS } from '../../providers';
@@ -70,7 +70,7 @@ export function CreateIntegrationForm({ tenantId, existing, onCreated, onCancel 
     try {
       onCreated(await api.send<IntegrationView>('POST', `tenants/${encodeURIComponent(tenantId)}/integrations`, body));
     } catch (thrown) {
-      setError(isApiError(thrown) ? thrown : new ApiError(0, 'error', String(thrown)));
+      setError(asApiError(thrown));
     } finally {
       setSaving(false);
     }

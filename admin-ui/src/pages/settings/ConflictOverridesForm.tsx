@@ -5,7 +5,7 @@
  */
 import { useState, type FormEvent } from 'react';
 import type { ConflictPolicyView, ConflictStrategyName, ConflictStrategyView, IntegrationView } from '../../../../shared/admin/contracts/integrations';
-import { api, ApiError, isApiError } from '../../api/client';
+import { api, asApiError, type ApiError } from '../../api/client';
 import { ErrorBanner } from '../../components/ErrorBanner';
 import { errorFor, FieldError, invalidProps } from '../../components/FieldError';
 import { CONFLICT_STRATEGIES } from './GeneralSettingsForm';
@@ -73,7 +73,7 @@ export function ConflictOverridesForm({ integration, path, onSaved }: { integrat
       setSaved(true);
       onSaved(next);
     } catch (thrown) {
-      setError(isApiError(thrown) ? thrown : new ApiError(0, 'error', String(thrown)));
+      setError(asApiError(thrown));
     } finally {
       setSaving(false);
     }

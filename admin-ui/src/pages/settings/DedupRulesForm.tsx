@@ -4,7 +4,7 @@
  */
 import { useState, type FormEvent } from 'react';
 import type { IntegrationView } from '../../../../shared/admin/contracts/integrations';
-import { api, ApiError, isApiError } from '../../api/client';
+import { api, ApiError, asApiError } from '../../api/client';
 import { ErrorBanner } from '../../components/ErrorBanner';
 import { errorFor, FieldError, invalidProps } from '../../components/FieldError';
 
@@ -41,7 +41,7 @@ export function DedupRulesForm({ integration, path, onSaved }: { integration: In
       setSaved(true);
       onSaved(next);
     } catch (thrown) {
-      setError(isApiError(thrown) ? thrown : new ApiError(0, 'error', String(thrown)));
+      setError(asApiError(thrown));
     }
   };
 

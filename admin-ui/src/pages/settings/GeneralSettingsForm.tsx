@@ -4,7 +4,7 @@
  */
 import { useState, type FormEvent } from 'react';
 import type { ConflictStrategyName, DedupStrategyName, Direction, IntegrationView, PatchIntegrationRequest } from '../../../../shared/admin/contracts/integrations';
-import { api, ApiError, isApiError } from '../../api/client';
+import { api, asApiError, type ApiError } from '../../api/client';
 import { ErrorBanner } from '../../components/ErrorBanner';
 import { errorFor, FieldError, invalidProps } from '../../components/FieldError';
 import { PROVIDERS } from '../../providers';
@@ -56,7 +56,7 @@ export function GeneralSettingsForm({ integration, path, onSaved }: { integratio
       setSaved(true);
       onSaved(next);
     } catch (thrown) {
-      setError(isApiError(thrown) ? thrown : new ApiError(0, 'error', String(thrown)));
+      setError(asApiError(thrown));
     } finally {
       setSaving(false);
     }

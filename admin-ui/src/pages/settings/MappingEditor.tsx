@@ -6,7 +6,7 @@
  */
 import { useState, type FormEvent } from 'react';
 import type { ConversionSchemaView, FieldMappingView, IntegrationView, MappingPreviewResponse, PutMappingResponse } from '../../../../shared/admin/contracts/integrations';
-import { api, ApiError, isApiError } from '../../api/client';
+import { api, ApiError, asApiError } from '../../api/client';
 import { ErrorBanner } from '../../components/ErrorBanner';
 import { errorFor, FieldError, invalidProps } from '../../components/FieldError';
 
@@ -61,7 +61,6 @@ export function MappingEditor({ integration, entity, path }: { integration: Inte
     fields: Object.fromEntries(rows.map((row) => [row.name, fieldOf(row)])),
   });
   const update = (key: number, change: Partial<Row>) => setRows((current) => current.map((row) => (row.key === key ? { ...row, ...change } : row)));
-  const asError = (thrown: unknown) => (isApiError(thrown) ? thrown : new ApiError(0, 'error', String(thrown)));
 
   const save = async (event: FormEvent) => {
     event.preventDefault();
@@ -72,7 +71,7 @@ export function MappingEditor({ integration, entity, path }: { integration: Inte
       setHasMapping(true);
       setNotice(saved.warning ? `Saved. ${saved.warning}` : saved.checkedAgainstCatalog ? 'Saved and checked against the provider’s fields.' : 'Saved.');
     } catch (thrown) {
-      setError(asError(thrown));
+      setError(asApiError(thrown));
     }
   };
 
@@ -89,7 +88,7 @@ export function MappingEditor({ integration, entity, path }: { integration: Inte
     try {
       setPreview(await api.send<MappingPreviewResponse>('POST', `${path}/mappings/${encodeURIComponent(entity)}/preview`, { schema: schema(), record }));
     } catch (thrown) {
-      setPreviewError(asError(thrown));
+      setPreviewError(asApiError(thrown));
     }
   };
 
