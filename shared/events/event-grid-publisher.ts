@@ -2,7 +2,7 @@
  * Events to an Azure Event Grid topic as CloudEvents 1.0, with the managed identity (or a topic key where one
  * is configured). The subject is tenant/integration so subscriptions can filter by prefix.
  */
-import { AzureKeyCredential, EventGridPublisherClient } from '@azure/eventgrid';
+import { AzureKeyCredential, EventGridPublisherClient, type EventGridPublisherClientOptions, type SendCloudEventInput } from '@azure/eventgrid';
 import type { TokenCredential } from '@azure/core-auth';
 import { AppError } from '../errors/app-error';
 import type { AppEvent, EventPublisher } from './events';
@@ -12,8 +12,12 @@ export interface EventGridOptions {
   topicKey?: string;
   /** The managed identity, used when there is no topic key. */
   credential?: TokenCredential;
+  /** Pipeline options for the SDK client (tests: trust a local stand-in's certificate, fewer retries). */
+  clientOptions?: EventGridPublisherClientOptions;
 }
 
+// `satisfies` makes a misspelt CloudEvents field (the SDK input is lower-case `datacontenttype`) a compile error
+// instead of a property the SDK silently ignores.
 export function toCloudEvent(event: AppEvent) {
   return {
     id: event.id,
@@ -21,9 +25,9 @@ export function toCloudEvent(event: AppEvent) {
     source: '/integration-sync-engine',
     subject: `tenants/${event.tenantId}${event.integrationId ? `/integrations/${event.integrationId}` : ''}`,
     time: new Date(event.time),
-    dataContentType: 'application/json',
+    datacontenttype: 'application/json',
     data: { severity: event.severity, summary: event.summary, tenantId: event.tenantId, integrationId: event.integrationId, traceId: event.traceId, ...event.data },
-  };
+  } satisfies SendCloudEventInput<unknown>;
 }
 
 export class EventGridPublisher implements EventPublisher {
@@ -32,7 +36,7 @@ export class EventGridPublisher implements EventPublisher {
   constructor(options: EventGridOptions) {
     const credential = options.topicKey ? new AzureKeyCredential(options.topicKey) : options.credential;
     if (!credential) throw new AppError('configuration', 'Invalid setting EVENTGRID_TOPIC_KEY: a topic key or the managed identity is required', { target: 'EVENTGRID_TOPIC_KEY' });
-    this.client = new EventGridPublisherClient(options.topicEndpoint, 'CloudEvent', credential);
+    this.client = new EventGridPublisherClient(options.topicEndpoint, 'CloudEvent', credential, options.clientOptions);
   }
 
   async publish(events: AppEvent[]): Promise<void> {
