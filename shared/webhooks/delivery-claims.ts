@@ -6,7 +6,9 @@
  * A marker left "pending" by a process that died after committing is settled by the receipt in Cosmos: an
  * accepted receipt means a duplicate. Without Redis (not configured, or failing) the receipt in Cosmos is the
  * record, and claims in flight in this process are kept in memory; the queue's duplicate detection on the
- * message id (derived from the delivery id) is the second guard.
+ * message id (derived from the delivery id) is the second guard. In memory, a copy that arrives while another
+ * copy's receipt lookup runs waits for that lookup instead of being told "in flight": copies of a delivery
+ * committed long ago get the duplicate answer, as they do with Redis.
  */
 import type { RedisClient } from '../redis/redis-client';
 import type { Logger } from '../observability/logger';
@@ -27,9 +29,12 @@ export interface ClaimKey {
 /** Whether the receipt of this delivery says it was accepted (the durable record). */
 export type AcceptedLookup = (key: ClaimKey) => Promise<boolean>;
 
+/** A claim in this process: its receipt lookup (true: accepted before) while it runs, then `claimed` while it commits. */
+type LocalClaim = Promise<boolean> | 'claimed';
+
 export class DeliveryClaims {
   /** Claims this process holds while Redis is not used, so concurrent duplicates here are still caught. */
-  private readonly localClaims = new Set<string>();
+  private readonly localClaims = new Map<string, LocalClaim>();
 
   constructor(
     private readonly redis: RedisClient | undefined,
@@ -54,19 +59,33 @@ export class DeliveryClaims {
         this.logger.warn('redis unavailable for webhook dedupe; using Cosmos', { error });
       }
     }
-    const local = this.redisKey(key);
-    if (this.localClaims.has(local)) return 'in_flight';
-    this.localClaims.add(local);
-    try {
-      if (await this.wasAccepted(key)) {
-        this.localClaims.delete(local);
-        return 'duplicate';
-      }
-    } catch (error) {
-      this.localClaims.delete(local);
-      throw error;
-    }
-    return 'claimed';
+    return this.claimLocally(key);
+  }
+
+  /**
+   * One receipt lookup per delivery at a time in this process: the copy that starts it claims the delivery
+   * when it was not accepted before; copies arriving meanwhile share its answer (duplicate, or in flight
+   * because that copy now commits). The claim's state changes inside the lookup's own continuation, so no
+   * waiting copy can see a finished lookup that has not yet become a claim.
+   */
+  private async claimLocally(key: ClaimKey): Promise<ClaimResult> {
+    const name = this.redisKey(key);
+    const held = this.localClaims.get(name);
+    if (held === 'claimed') return 'in_flight';
+    if (held) return (await held) ? 'duplicate' : 'in_flight';
+    const lookup = this.wasAccepted(key).then(
+      (accepted) => {
+        if (accepted) this.localClaims.delete(name);
+        else this.localClaims.set(name, 'claimed');
+        return accepted;
+      },
+      (error: unknown) => {
+        this.localClaims.delete(name);
+        throw error;
+      },
+    );
+    this.localClaims.set(name, lookup);
+    return (await lookup) ? 'duplicate' : 'claimed';
   }
 
   private async claimInRedis(key: ClaimKey, attempt = 1): Promise<ClaimResult> {
