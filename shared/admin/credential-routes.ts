@@ -15,6 +15,8 @@ import type { Integration } from '../domain/integration';
 import type { AdminContext, AdminRouter } from './admin-api';
 import type { WebhookSecretStatus } from './contracts/operations';
 import { loadIntegration } from './integration-routes';
+import { unknownField } from './unknown-fields';
+import { credentialSchema } from '../credentials/types';
 
 const BASE = 'tenants/:tenantId/integrations/:integrationId';
 const DEFAULT_OVERLAP_MINUTES = 24 * 60;
@@ -27,6 +29,9 @@ export function registerCredentialRoutes(router: AdminRouter): void {
     if (typeof body !== 'object' || body === null || !('type' in body)) throw new AppError('bad_request', 'type: a credential type is required', { target: 'type' });
     if ((body as { type: unknown }).type === 'oauth2_authorization_code') throw new AppError('bad_request', 'type: OAuth credentials are set through the OAuth connect flow (…/oauth/start)', { target: 'type' });
     if ((body as { type: unknown }).type === 'webhook_secret') throw new AppError('bad_request', 'type: webhook secrets are set through …/webhook-secret', { target: 'type' });
+    // Like every other route's strict schema: a misspelt field is refused, not dropped.
+    const unknown = unknownField(credentialSchema, body);
+    if (unknown) throw new AppError('bad_request', `${unknown}: unknown field`, { target: unknown });
     const metadata = await ctx.services.credentials.service.put(credentialRef(integration, 'api'), body as Parameters<typeof ctx.services.credentials.service.put>[1]);
     ctx.logger.info('credential stored', { integrationId: integration.id, type: metadata.type, by: ctx.principal.id });
     return json(200, publicMetadata(metadata));

@@ -59,6 +59,25 @@ describe('credential admin routes', () => {
     expect((await admin('GET', 'tenants/t-cred/credentials/expiry')).status).toBe(200);
   });
 
+  it('refuses a credential with a field its type does not have (400 naming it), at any depth, and stores nothing', async () => {
+    const path = 'tenants/t-cred/integrations/cred-1/credentials';
+    const before = (await admin('GET', path)).body;
+    const refusals = [
+      [{ type: 'api_key', key: API_TOKEN, headerName: 'x-token', expiresIn: 3600 }, 'expiresIn'],
+      [{ type: 'basic_auth', username: 'svc', password: API_TOKEN, pasword: API_TOKEN }, 'pasword'],
+      [{ type: 'jwt_bearer', tokenEndpoint: 'https://login.salesforce.com/services/oauth2/token', privateKeyPem: API_TOKEN, assertion: { flow: 'salesforce', clientId: 'c', username: 'u', audience: 'https://login.salesforce.com', scope: 'api' } }, 'assertion.scope'],
+      [{ type: 'certificate', material: { format: 'pfx', pfxBase64: API_TOKEN, password: API_TOKEN } }, 'material.password'],
+    ] as const;
+    for (const [body, field] of refusals) {
+      const answer = await admin('PUT', path, body);
+      expect(answer.status).toBe(400);
+      expect(answer.body.error).toMatchObject({ code: 'bad_request', target: field, message: `${field}: unknown field` });
+    }
+    expect((await admin('GET', path)).body).toEqual(before);
+    // Fields every type has defaults for may be given or left out.
+    expect((await admin('PUT', path, { type: 'api_key', key: API_TOKEN, headerName: 'x-token', prefix: 'Token ' })).body).toMatchObject({ type: 'api_key', status: 'active' });
+  });
+
   it('never shows a secret value in a response or a log line', () => {
     const everything = [...answers, ...t.logLines].join('\n');
     for (const secret of [FIRST, SECOND, API_TOKEN]) expect(everything).not.toContain(secret);
