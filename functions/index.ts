@@ -14,7 +14,7 @@ const settings = loadSettings();
 let services: Promise<AppServices> | undefined;
 
 function getServices(): Promise<AppServices> {
-  services ??= startTelemetry(settings.appInsightsConnectionString).then(() => createServices(settings));
+  services ??= startTelemetry(settings.appInsightsConnectionString, { clientId: settings.azureClientId }).then(() => createServices(settings));
   // A failed start is not cached: the next invocation tries again.
   services.catch(() => (services = undefined));
   return services;
