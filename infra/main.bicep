@@ -39,13 +39,21 @@ param queueMaxDeliveryCount int = 10
 param queueLockDuration string = 'PT1M'
 param queueDuplicateDetectionWindow string = 'PT10M'
 
+@description('Azure Managed Redis size (non-clustered, so at most 25 GB: Balanced_B0 to Balanced_B20).')
 @allowed([
-  'Basic'
-  'Standard'
-  'Premium'
+  'Balanced_B0'
+  'Balanced_B1'
+  'Balanced_B3'
+  'Balanced_B5'
+  'Balanced_B10'
+  'Balanced_B20'
 ])
-param redisSku string = 'Basic'
-param redisCapacity int = 0
+param redisSku string = 'Balanced_B0'
+@allowed([
+  'Enabled'
+  'Disabled'
+])
+param redisHighAvailability string = 'Enabled'
 
 @allowed([
   'Standard_LRS'
@@ -183,7 +191,8 @@ module redis 'modules/redis.bicep' = {
     tags: allTags
     publicNetworkAccess: publicNetworkAccess
     skuName: redisSku
-    capacity: redisCapacity
+    highAvailability: redisHighAvailability
+    appPrincipalId: identity.outputs.principalId
   }
 }
 
@@ -194,7 +203,6 @@ module keyVault 'modules/keyvault.bicep' = {
     location: location
     tags: allTags
     publicNetworkAccess: publicNetworkAccess
-    redisName: redis.outputs.name
     adminApiKey: adminApiKey
   }
 }
@@ -238,6 +246,7 @@ module functionApp 'modules/functionapp.bicep' = {
     publicNetworkAccess: publicNetworkAccess
     identityId: identity.outputs.id
     identityClientId: identity.outputs.clientId
+    identityPrincipalId: identity.outputs.principalId
     hostStorageName: hostStorage.outputs.name
     deploymentContainerName: deploymentContainerName
     maximumInstanceCount: functionMaximumInstanceCount
@@ -250,7 +259,8 @@ module functionApp 'modules/functionapp.bicep' = {
     archiveBlobEndpoint: archiveStorage.outputs.blobEndpoint
     archiveContainerName: webhookArchiveContainerName
     keyVaultUri: keyVault.outputs.vaultUri
-    redisUrlSecretUri: keyVault.outputs.redisUrlSecretUri
+    redisHostName: redis.outputs.hostName
+    redisPort: redis.outputs.port
     adminApiKeySecretUri: keyVault.outputs.adminApiKeySecretUri
     eventGridEndpoint: eventGrid.outputs.endpoint
     logLevel: logLevel

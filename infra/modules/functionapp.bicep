@@ -32,7 +32,11 @@ param serviceBusFullyQualifiedNamespace string
 param archiveBlobEndpoint string
 param archiveContainerName string
 param keyVaultUri string
-param redisUrlSecretUri string
+@description('Host of the Azure Managed Redis database (<name>.<region>.redis.azure.net) and its TLS port.')
+param redisHostName string
+param redisPort int
+@description('Object (principal) id of the app identity: its Redis user name (Entra ID auth).')
+param identityPrincipalId string
 param adminApiKeySecretUri string
 param eventGridEndpoint string
 
@@ -174,9 +178,18 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
           name: 'ADMIN_MAX_BODY_BYTES'
           value: string(adminMaxBodyBytes)
         }
+        // No password in the URL: the app signs in to Managed Redis as its identity with Entra ID tokens.
         {
           name: 'REDIS_URL'
-          value: '@Microsoft.KeyVault(SecretUri=${redisUrlSecretUri})'
+          value: 'rediss://${redisHostName}:${redisPort}'
+        }
+        {
+          name: 'REDIS_AUTH_MODE'
+          value: 'entra'
+        }
+        {
+          name: 'REDIS_ENTRA_USER'
+          value: identityPrincipalId
         }
         {
           name: 'REDIS_KEY_PREFIX'

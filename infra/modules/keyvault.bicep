@@ -1,10 +1,10 @@
-// Key Vault in RBAC mode holding provider credentials (written by the app) and the two secrets the
-// deployment creates: the admin API key and the Redis URL. The app reads both through Key Vault references.
+// Key Vault in RBAC mode holding provider credentials (written by the app) and the one secret the deployment
+// creates: the admin API key, read by the app through a Key Vault reference. Redis needs no secret: the app
+// signs in to Azure Managed Redis with its managed identity.
 param name string
 param location string
 param tags object
 param publicNetworkAccess string
-param redisName string
 @secure()
 param adminApiKey string
 
@@ -27,10 +27,6 @@ resource vault 'Microsoft.KeyVault/vaults@2023-07-01' = {
   }
 }
 
-resource redis 'Microsoft.Cache/redis@2024-03-01' existing = {
-  name: redisName
-}
-
 resource adminApiKeySecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
   parent: vault
   name: 'admin-api-key'
@@ -40,19 +36,7 @@ resource adminApiKeySecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
   }
 }
 
-// ioredis takes the access key inside the URL (no Entra token support in the app yet), so the key lives
-// only in this secret and reaches the app through a Key Vault reference, never as a plain app setting.
-resource redisUrlSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
-  parent: vault
-  name: 'redis-url'
-  properties: {
-    value: 'rediss://:${uriComponent(redis.listKeys().primaryKey)}@${redis.properties.hostName}:${redis.properties.sslPort}'
-    contentType: 'text/plain'
-  }
-}
-
 output name string = vault.name
 output vaultUri string = vault.properties.vaultUri
-// Versionless URIs, so a rotated secret is picked up without redeploying.
+// A versionless URI, so a rotated secret is picked up without redeploying.
 output adminApiKeySecretUri string = adminApiKeySecret.properties.secretUri
-output redisUrlSecretUri string = redisUrlSecret.properties.secretUri

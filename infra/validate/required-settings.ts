@@ -52,6 +52,11 @@ export function requiredAppSettings(): SettingRequirement[] {
     ),
     ...identityConnection(SERVICE_BUS_CONNECTION, [[`${SERVICE_BUS_CONNECTION}__fullyQualifiedNamespace`]], `Service Bus trigger connection "${SERVICE_BUS_CONNECTION}"`),
     {
+      anyOf: [['REDIS_AUTH_MODE']],
+      why: 'Azure Managed Redis has access keys disabled: the app signs in with Entra ID tokens',
+      expected: { REDIS_AUTH_MODE: 'entra' },
+    },
+    {
       anyOf: [['APPLICATIONINSIGHTS_AUTHENTICATION_STRING']],
       why: 'Application Insights has local auth off: telemetry must authenticate with the identity',
     },

@@ -71,6 +71,16 @@ const CASES: BreakCase[] = [
       ),
   },
   {
+    name: 'turn Redis access keys back on',
+    rule: 'identity-only',
+    breakIt: (copy) => copy.edit('modules/redis.bicep', "accessKeysAuthentication: 'Disabled'", "accessKeysAuthentication: 'Enabled'"),
+  },
+  {
+    name: 'let the app sign in to Redis with a key instead of Entra ID',
+    rule: 'app-settings',
+    breakIt: (copy) => copy.edit('modules/functionapp.bicep', /(name: 'REDIS_AUTH_MODE'\n\s*value: )'entra'/, "$1'password'"),
+  },
+  {
     name: 'turn Cosmos DB local (key) auth back on',
     rule: 'identity-only',
     breakIt: (copy) => copy.edit('modules/cosmos.bicep', 'disableLocalAuth: true', 'disableLocalAuth: false'),
@@ -103,7 +113,7 @@ const CASES: BreakCase[] = [
   {
     name: 'forget a required module param',
     rule: 'module-wiring',
-    breakIt: (copy) => copy.edit('main.bicep', '    capacity: redisCapacity\n', ''),
+    breakIt: (copy) => copy.edit('main.bicep', '    appPrincipalId: identity.outputs.principalId\n', ''),
   },
   {
     name: 'name an unknown param in the prod parameter file',

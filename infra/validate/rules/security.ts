@@ -42,13 +42,13 @@ export const identityOnly: Rule = {
       'Microsoft.EventGrid/topics': { 'properties.disableLocalAuth': true },
       'Microsoft.Storage/storageAccounts': { 'properties.allowSharedKeyAccess': false },
       'Microsoft.Insights/components': { 'properties.DisableLocalAuth': true },
+      'Microsoft.Cache/redisEnterprise/databases': { 'properties.accessKeysAuthentication': 'Disabled' },
     });
     for (const file of project.files) {
+      // Every service the app reaches, Redis included (Entra ID tokens), takes the managed identity: no key is
+      // read at deploy time, not even into a Key Vault secret.
       for (const call of file.secretCalls) {
-        // The one accepted use: turning a key the app cannot avoid (Redis) into a Key Vault secret.
-        if (call.insideResourceType?.toLowerCase() !== 'microsoft.keyvault/vaults/secrets') {
-          problems.push(`${file.path}:${call.line}: ${call.name}() outside a Key Vault secret puts a key into the deployment; use the managed identity`);
-        }
+        problems.push(`${file.path}:${call.line}: ${call.name}() puts a key into the deployment; use the managed identity`);
       }
       for (const resource of file.resources) {
         const keyed = flattenStrings(resource.body).find((text) => KEY_FRAGMENTS.test(text));
@@ -76,7 +76,8 @@ export const minTls: Rule = {
   check(project) {
     return requireLiterals(project, {
       'Microsoft.Storage/storageAccounts': { 'properties.minimumTlsVersion': 'TLS1_2', 'properties.supportsHttpsTrafficOnly': true },
-      'Microsoft.Cache/redis': { 'properties.minimumTlsVersion': '1.2', 'properties.enableNonSslPort': false },
+      'Microsoft.Cache/redisEnterprise': { 'properties.minimumTlsVersion': '1.2' },
+      'Microsoft.Cache/redisEnterprise/databases': { 'properties.clientProtocol': 'Encrypted' },
       'Microsoft.ServiceBus/namespaces': { 'properties.minimumTlsVersion': '1.2' },
       'Microsoft.DocumentDB/databaseAccounts': { 'properties.minimalTlsVersion': 'Tls12' },
       'Microsoft.EventGrid/topics': { 'properties.minimumTlsVersionAllowed': '1.2' },
@@ -90,7 +91,7 @@ const NETWORK_TYPES = [
   'Microsoft.ServiceBus/namespaces',
   'Microsoft.DocumentDB/databaseAccounts',
   'Microsoft.KeyVault/vaults',
-  'Microsoft.Cache/redis',
+  'Microsoft.Cache/redisEnterprise',
   'Microsoft.EventGrid/topics',
   'Microsoft.Web/sites',
 ];
