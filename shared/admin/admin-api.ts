@@ -8,6 +8,7 @@ import { errorResponse } from '../http/responses';
 import { AppError } from '../errors/app-error';
 import type { AppServices } from '../runtime/services';
 import type { AdminPrincipal } from '../http/admin-auth';
+import { authenticateThrottled } from '../http/login-throttle';
 import type { TraceContext } from '../observability/correlation';
 import type { Logger } from '../observability/logger';
 import { registerIntegrationRoutes } from './integration-routes';
@@ -65,10 +66,12 @@ const defaultRouter = createAdminRouter();
 export async function handleAdminRequest(services: AppServices, request: AdminRequest, trace: TraceContext, router: AdminRouter = defaultRouter): Promise<HttpResponseInit> {
   const logger = services.logger.child({ traceId: trace.traceId, route: `${request.method} admin/${request.path}` });
   try {
-    const principal = await services.adminAuth.authenticate(request.header);
+    // Failed sign-ins are throttled per client address before any tenant routing (login-throttle.ts).
+    const principal = await authenticateThrottled(services.adminLoginThrottle, services.adminAuth, request.header);
     const tenantId = /^tenants\/([^/]+)/.exec(request.path)?.[1];
     if (tenantId) {
-      const inbound = await services.rateLimiter.checkInbound('admin', decodeURIComponent(tenantId));
+      // The host has decoded the path once; decoding again would turn "%2F" into "/" and throw on "%ZZ".
+      const inbound = await services.rateLimiter.checkInbound('admin', tenantId);
       if (!inbound.allowed) throw new AppError('rate_limited', 'too many admin requests for this tenant', { retryAfterMs: inbound.retryAfterMs });
     }
     return await router.dispatch(request.method, request.path, { services, request, principal, trace, logger });

@@ -79,6 +79,9 @@ export const settingsSchema = z.object({
   RATE_LIMIT_MAX_WAIT_MS: positiveInt.max(300_000).default(10_000),
   WEBHOOK_TENANT_RATE_PER_S: positiveInt.max(1_000_000).default(1000),
   ADMIN_TENANT_RATE_PER_S: positiveInt.max(100_000).default(50),
+  ADMIN_LOGIN_FAILURES_PER_ADDRESS: positiveInt.max(10_000).default(10),
+  ADMIN_LOGIN_FAILURES_GLOBAL: positiveInt.max(1_000_000).default(500),
+  ADMIN_LOGIN_FAILURE_WINDOW_MS: positiveInt.max(24 * 3_600_000).default(600_000),
 
   PUBLIC_BASE_URL: z.url().optional(),
 
@@ -147,6 +150,9 @@ export const SETTING_DOCS: Record<keyof RawSettings, SettingDoc> = {
   RATE_LIMIT_MAX_WAIT_MS: { description: 'longest wait for a rate-limit turn inside one call; beyond it the sync page is rescheduled', defaultText: '10000', azure: true },
   WEBHOOK_TENANT_RATE_PER_S: { description: 'webhook deliveries accepted per second per tenant (burst twice that); more get 429 with Retry-After', defaultText: '1000', azure: true },
   ADMIN_TENANT_RATE_PER_S: { description: 'admin API requests per second per tenant (burst twice that); more get 429 with Retry-After', defaultText: '50', azure: true },
+  ADMIN_LOGIN_FAILURES_PER_ADDRESS: { description: 'failed admin sign-ins one client address may have per window; then 429 with Retry-After (even with the right key) until the window ends', defaultText: '10', azure: false },
+  ADMIN_LOGIN_FAILURES_GLOBAL: { description: 'failed admin sign-ins all addresses together may have per window; then every sign-in gets 429 until the window ends', defaultText: '500', azure: false },
+  ADMIN_LOGIN_FAILURE_WINDOW_MS: { description: 'window of the failed sign-in budgets (counted in Redis when configured, shared by instances)', defaultText: '600000 (10 minutes)', azure: false },
   PUBLIC_BASE_URL: { description: 'public URL of the app (OAuth redirect URI base), e.g. https://<app>.azurewebsites.net', defaultText: 'http://localhost:PORT', azure: true },
   KEY_VAULT_URL: { description: 'Key Vault holding every credential (one secret each)', defaultText: 'unset: an AES-256-GCM encrypted file in LOCAL_DATA_DIR', azure: true },
   LOCAL_SECRETS_KEY: { description: 'key of the local encrypted secret file (32 bytes, base64)', defaultText: 'unset: generated into LOCAL_DATA_DIR/secrets.key (0600)', azure: false },
@@ -193,6 +199,7 @@ export interface Settings {
   demo: { enabled: boolean; records: number };
   publicBaseUrl: string;
   rateLimit: { maxWaitMs: number; webhookPerS: number; adminPerS: number };
+  adminLogin: { perAddress: number; global: number; windowMs: number };
   secrets: { keyVaultUrl?: string; localKeyBase64?: string; refreshMarginMs: number };
   pipeline: { pageSize: number; maxDeleteShare: number; requestTimeoutMs: number };
   notifications: { digestSchedule: string; dedupeWindowMs: number; sendTimeoutMs: number; maxAttempts: number; maxRetryWaitMs: number; slackApiUrl: string };
@@ -270,6 +277,7 @@ export function parseSettings(env: Record<string, string | undefined>): Settings
     events: raw.EVENTGRID_TOPIC_ENDPOINT ? { kind: 'eventgrid', topicEndpoint: raw.EVENTGRID_TOPIC_ENDPOINT, topicKey: raw.EVENTGRID_TOPIC_KEY } : { kind: 'local' },
     publicBaseUrl: raw.PUBLIC_BASE_URL ?? `http://localhost:${raw.PORT}`,
     rateLimit: { maxWaitMs: raw.RATE_LIMIT_MAX_WAIT_MS, webhookPerS: raw.WEBHOOK_TENANT_RATE_PER_S, adminPerS: raw.ADMIN_TENANT_RATE_PER_S },
+    adminLogin: { perAddress: raw.ADMIN_LOGIN_FAILURES_PER_ADDRESS, global: raw.ADMIN_LOGIN_FAILURES_GLOBAL, windowMs: raw.ADMIN_LOGIN_FAILURE_WINDOW_MS },
     secrets: { keyVaultUrl: raw.KEY_VAULT_URL, localKeyBase64: raw.LOCAL_SECRETS_KEY, refreshMarginMs: raw.TOKEN_REFRESH_MARGIN_MINUTES * 60_000 },
     pipeline: { pageSize: raw.SYNC_PAGE_SIZE, maxDeleteShare: raw.SYNC_MAX_DELETE_SHARE, requestTimeoutMs: raw.PROVIDER_REQUEST_TIMEOUT_MS },
     notifications: {

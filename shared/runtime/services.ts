@@ -13,6 +13,7 @@ import { EmbeddedQueue } from '../messaging/embedded-queue';
 import { openBlobArchive, type BlobArchive } from '../blob/blob-archive';
 import { createRedisClient, type RedisClient } from '../redis/redis-client';
 import { createAdminAuthenticator, type AdminAuthenticator } from '../http/admin-auth';
+import { createLoginThrottle, type LoginThrottle } from '../http/login-throttle';
 import type { WebhookSecretSource } from '../webhooks/receiver';
 import { DeliveryLog } from '../webhooks/delivery-log';
 import { WebhookIntake } from '../webhooks/intake';
@@ -52,6 +53,8 @@ export interface AppServices {
   /** Present when events stay local (local host, tests): readable and subscribable. */
   eventLog?: LocalEventLog;
   adminAuth: AdminAuthenticator;
+  /** Failed admin sign-ins per client address and in total (shared through Redis when configured). */
+  adminLoginThrottle: LoginThrottle;
   /** Webhook secrets for the verifiers; none configured means every delivery is rejected (fail closed). */
   webhookSecrets: WebhookSecretSource;
   deliveryLog: DeliveryLog;
@@ -158,6 +161,7 @@ export async function createServices(settings: Settings, overrides: ServiceOverr
     events,
     eventLog,
     adminAuth: createAdminAuthenticator(settings.adminAuth),
+    adminLoginThrottle: createLoginThrottle({ redis, keyPrefix: settings.redis.keyPrefix, rules: settings.adminLogin }),
     webhookSecrets: overrides.webhookSecrets ?? webhookSecretSource(credentials),
     deliveryLog,
     webhookIntake,
