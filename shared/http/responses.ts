@@ -7,6 +7,7 @@ import { toAppError } from '../errors/app-error';
 import type { Logger } from '../observability/logger';
 import type { z } from 'zod';
 import { AppError } from '../errors/app-error';
+import { bodyTooLarge, exceedsJsonDepth, MAX_JSON_DEPTH, readLimitedText } from './body-limits';
 
 export function json(status: number, body: unknown, headers: Record<string, string> = {}): HttpResponseInit {
   return { status, jsonBody: body, headers: { 'content-type': 'application/json; charset=utf-8', ...headers } };
@@ -31,13 +32,20 @@ export function parseBody<T extends z.ZodType>(schema: T, body: unknown): z.infe
   throw new AppError('bad_request', `${field}: ${issue.message}`, { target: field });
 }
 
-/** Read a JSON body with a size limit; an empty or non-JSON body is a clear 400. */
-export async function readJson(request: { text(): Promise<string>; headers: { get(name: string): string | null } }, maxBytes: number): Promise<unknown> {
+/**
+ * Read a JSON body with a size limit (from Content-Length, else while it streams in: never buffered past the
+ * limit) and a nesting limit (MAX_JSON_DEPTH); an empty, too deep or non-JSON body is a clear 400.
+ */
+export async function readJson(
+  request: { text(): Promise<string>; body?: ReadableStream<Uint8Array> | null; headers: { get(name: string): string | null } },
+  maxBytes: number,
+): Promise<unknown> {
   const declared = Number(request.headers.get('content-length') ?? '0');
-  if (declared > maxBytes) throw new AppError('payload_too_large', `body is larger than ${maxBytes} bytes`);
-  const text = await request.text();
-  if (Buffer.byteLength(text) > maxBytes) throw new AppError('payload_too_large', `body is larger than ${maxBytes} bytes`);
+  if (declared > maxBytes) throw bodyTooLarge(maxBytes);
+  const text = request.body ? await readLimitedText(request.body, maxBytes) : await request.text();
+  if (Buffer.byteLength(text) > maxBytes) throw bodyTooLarge(maxBytes);
   if (!text.trim()) throw new AppError('bad_request', 'body: a JSON body is required', { target: 'body' });
+  if (exceedsJsonDepth(text, MAX_JSON_DEPTH)) throw new AppError('bad_request', `body: nested deeper than ${MAX_JSON_DEPTH} levels`, { target: 'body' });
   try {
     return JSON.parse(text);
   } catch {

@@ -17,6 +17,8 @@ const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
 /** https only; plain http only to a loopback host (local sandboxes). */
 const channelUrl = z.url().refine((value) => {
+  // zod runs refinements after a failed format check too: a value that is no URL must not throw here (500).
+  if (!URL.canParse(value)) return false;
   const url = new URL(value);
   return url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK.has(url.hostname));
 }, 'must be an https URL');

@@ -1,10 +1,14 @@
 /** Parsing helpers that never throw: a bad payload becomes `undefined`, which callers turn into `malformed`. */
+import { exceedsJsonDepth, MAX_JSON_DEPTH } from '../http/body-limits';
 
 export type JsonRecord = Record<string, unknown>;
 
 export function parseJson(raw: Buffer | string): unknown {
+  const text = typeof raw === 'string' ? raw : raw.toString('utf8');
+  // Deeper than any provider sends: malformed, before anything recursive walks it (http/body-limits.ts).
+  if (exceedsJsonDepth(text, MAX_JSON_DEPTH)) return undefined;
   try {
-    return JSON.parse(typeof raw === 'string' ? raw : raw.toString('utf8'));
+    return JSON.parse(text);
   } catch {
     return undefined;
   }

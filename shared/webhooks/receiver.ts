@@ -13,6 +13,7 @@ import type { HttpResponseInit } from '@azure/functions';
 import { AppError } from '../errors/app-error';
 import type { Integration } from '../domain/integration';
 import { errorResponse, json } from '../http/responses';
+import { isPathId } from '../http/router';
 import type { TraceContext } from '../observability/correlation';
 import type { AppServices } from '../runtime/services';
 import type { Stored } from '../storage/integrations-repository';
@@ -66,7 +67,8 @@ export async function receiveWebhook(deps: ReceiverDeps, webhook: IncomingWebhoo
       count('too_large');
       throw new AppError('payload_too_large', `body is larger than ${deps.settings.limits.webhookMaxBodyBytes} bytes`);
     }
-    const integration = isWebhookProviderId(webhook.provider) ? await deps.integrations.findForWebhook(webhook.integrationId) : undefined;
+    // An id outside the path rule (router.ts) names no integration: the same 404, without a lookup.
+    const integration = isWebhookProviderId(webhook.provider) && isPathId(webhook.integrationId) ? await deps.integrations.findForWebhook(webhook.integrationId) : undefined;
     const scheme = integration ? schemeOf(integration) : undefined;
     if (!integration || !scheme || scheme.provider !== webhook.provider) {
       count('unknown_endpoint');
