@@ -8,6 +8,7 @@ import { errorResponse } from '../http/responses';
 import { AppError } from '../errors/app-error';
 import type { AppServices } from '../runtime/services';
 import type { AdminPrincipal } from '../http/admin-auth';
+import { assertAdminAccess } from '../http/admin-authorization';
 import { authenticateThrottled } from '../http/login-throttle';
 import type { TraceContext } from '../observability/correlation';
 import type { Logger } from '../observability/logger';
@@ -68,6 +69,8 @@ export async function handleAdminRequest(services: AppServices, request: AdminRe
   try {
     // Failed sign-ins are throttled per client address before any tenant routing (login-throttle.ts).
     const principal = await authenticateThrottled(services.adminLoginThrottle, services.adminAuth, request.header);
+    // Authorization before the tenant's rate budget: a principal cannot spend another tenant's budget.
+    assertAdminAccess(principal.access, request.path);
     const tenantId = /^tenants\/([^/]+)/.exec(request.path)?.[1];
     if (tenantId) {
       // The host has decoded the path once; decoding again would turn "%2F" into "/" and throw on "%ZZ".

@@ -34,8 +34,11 @@ describe('settings', () => {
     [{ QUEUE_MAX_DELIVERY_COUNT: '0' }, 'QUEUE_MAX_DELIVERY_COUNT'],
     [{ WEBHOOK_ARCHIVE_CONTAINER: 'Bad_Name' }, 'WEBHOOK_ARCHIVE_CONTAINER'],
     [{ ServiceBusConnection: 'garbage' }, 'ServiceBusConnection'],
-    [{ ADMIN_AUTH_MODE: 'entra', ENTRA_AUDIENCE: 'api://x' }, 'ENTRA_ISSUER'],
-    [{ ADMIN_AUTH_MODE: 'entra', ENTRA_ISSUER: 'https://login.example/v2.0' }, 'ENTRA_AUDIENCE'],
+    // ENTRA_ISSUER alone no longer names a directory: the tenant id is what tokens are checked against.
+    [{ ADMIN_AUTH_MODE: 'entra', ENTRA_AUDIENCE: 'api://x', ENTRA_ISSUER: 'https://login.example/v2.0' }, 'ENTRA_TENANT_ID'],
+    [{ ADMIN_AUTH_MODE: 'entra', ENTRA_AUDIENCE: 'api://x', ENTRA_TENANT_ID: 'contoso.onmicrosoft.com' }, 'ENTRA_TENANT_ID'],
+    [{ ADMIN_AUTH_MODE: 'entra', ENTRA_TENANT_ID: '72f988bf-86f1-41af-91ab-2d7cd011db47' }, 'ENTRA_AUDIENCE'],
+    [{ ADMIN_AUTH_MODE: 'entra', ENTRA_TENANT_ID: '72f988bf-86f1-41af-91ab-2d7cd011db47', ENTRA_AUDIENCE: ' , ' }, 'ENTRA_AUDIENCE'],
     [{ COSMOS_ENDPOINT: 'https://prod.documents.azure.com:443/', COSMOS_ALLOW_SELF_SIGNED_LOCAL: 'true' }, 'COSMOS_ALLOW_SELF_SIGNED_LOCAL'],
     [{ FUNCTIONS_WORKER_RUNTIME: 'node' }, 'ADMIN_API_KEY'],
     [{ BLOB_CONNECTION_STRING: 'UseDevelopmentStorage=true', BLOB_ACCOUNT_URL: 'https://a.blob.core.windows.net' }, 'BLOB_ACCOUNT_URL'],
@@ -43,6 +46,19 @@ describe('settings', () => {
     const { message, target } = failure(env as Record<string, string>);
     expect(target).toBe(setting);
     expect(message).toContain(`Invalid setting ${setting}`);
+  });
+
+  it('reads entra mode: both issuer forms of the directory, ENTRA_ISSUER beside them, an audience list', () => {
+    const tenant = '72F988BF-86F1-41AF-91AB-2D7CD011DB47';
+    const settings = parseSettings({ ADMIN_AUTH_MODE: 'entra', ENTRA_TENANT_ID: tenant, ENTRA_AUDIENCE: ' 5e3ce6c0-2b1f-4285-8d4b-75ee78787346, api://5e3ce6c0-2b1f-4285-8d4b-75ee78787346 ', ENTRA_ISSUER: 'https://issuer.example/' });
+    const lower = tenant.toLowerCase();
+    expect(settings.adminAuth).toEqual({
+      mode: 'entra',
+      tenantId: lower,
+      issuers: [`https://sts.windows.net/${lower}/`, `https://login.microsoftonline.com/${lower}/v2.0`, 'https://issuer.example/'],
+      audiences: ['5e3ce6c0-2b1f-4285-8d4b-75ee78787346', 'api://5e3ce6c0-2b1f-4285-8d4b-75ee78787346'],
+      jwksUrl: `https://login.microsoftonline.com/${lower}/discovery/v2.0/keys`,
+    });
   });
 
   it('picks Service Bus with an identity when the namespace is set', () => {

@@ -64,6 +64,7 @@ export const settingsSchema = z.object({
 
   ADMIN_AUTH_MODE: z.enum(['api_key', 'entra']).default('api_key'),
   ADMIN_API_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
+  ENTRA_TENANT_ID: z.guid('must be the directory (tenant) id, a GUID').optional(),
   ENTRA_ISSUER: z.url().optional(),
   ENTRA_AUDIENCE: optionalString,
   ENTRA_JWKS_URL: z.url().optional(),
@@ -137,9 +138,10 @@ export const SETTING_DOCS: Record<keyof RawSettings, SettingDoc> = {
   REDIS_KEY_PREFIX: { description: 'prefix of every Redis key this app writes', defaultText: 'ise:', azure: true },
   ADMIN_AUTH_MODE: { description: 'api_key (x-api-key header) or entra (Entra ID bearer tokens)', defaultText: 'api_key', azure: true },
   ADMIN_API_KEY: { description: 'admin API key for api_key mode (at least 16 characters)', defaultText: 'unset locally: generated into LOCAL_DATA_DIR/admin-api-key', azure: false },
-  ENTRA_ISSUER: { description: 'expected token issuer in entra mode, e.g. https://login.microsoftonline.com/<tenant>/v2.0', defaultText: 'unset', azure: true },
-  ENTRA_AUDIENCE: { description: 'expected token audience in entra mode (the app registration id or URI)', defaultText: 'unset', azure: true },
-  ENTRA_JWKS_URL: { description: 'signing keys in entra mode', defaultText: 'https://login.microsoftonline.com/common/discovery/v2.0/keys', azure: true },
+  ENTRA_TENANT_ID: { description: 'directory (tenant) id the admin tokens must come from (`tid`), required in entra mode; its v1 and v2 issuers are accepted', defaultText: 'unset', azure: true },
+  ENTRA_ISSUER: { description: 'one more accepted token issuer in entra mode, beside the two of ENTRA_TENANT_ID (the `tid` check still applies)', defaultText: 'unset', azure: true },
+  ENTRA_AUDIENCE: { description: 'accepted token audiences in entra mode, comma-separated: the app registration\'s client id and its api:// URI', defaultText: 'unset', azure: true },
+  ENTRA_JWKS_URL: { description: 'signing keys in entra mode', defaultText: 'https://login.microsoftonline.com/<ENTRA_TENANT_ID>/discovery/v2.0/keys', azure: true },
   SYNC_SCHEDULE: { description: 'NCRONTAB of SyncScheduler', defaultText: '0 * * * * * (every minute)', azure: true },
   WEBHOOK_HEALTH_SCHEDULE: { description: 'NCRONTAB of WebhookHealthMonitor', defaultText: '0 */15 * * * * (every 15 minutes)', azure: true },
   TOKEN_REFRESH_SCHEDULE: { description: 'NCRONTAB of TokenRefresher', defaultText: '0 */5 * * * * (every 5 minutes)', azure: true },
@@ -191,7 +193,7 @@ export interface Settings {
   limits: { webhookMaxBodyBytes: number; adminMaxBodyBytes: number };
   adminAuth:
     | { mode: 'api_key'; apiKey?: string }
-    | { mode: 'entra'; issuer: string; audience: string; jwksUrl: string };
+    | { mode: 'entra'; tenantId: string; issuers: string[]; audiences: string[]; jwksUrl: string };
   schedules: { sync: string; tokenRefresh: string; webhookHealth: string };
   sync: { defaultIntervalMinutes: number; maxClaimsPerTick: number };
   outbound: { scanOverlapMs: number; scanMaxPerTick: number };
@@ -235,13 +237,17 @@ export function parseSettings(env: Record<string, string | undefined>): Settings
 
   let adminAuth: Settings['adminAuth'];
   if (raw.ADMIN_AUTH_MODE === 'entra') {
-    if (!raw.ENTRA_ISSUER) fail('ENTRA_ISSUER', 'is required when ADMIN_AUTH_MODE=entra');
-    if (!raw.ENTRA_AUDIENCE) fail('ENTRA_AUDIENCE', 'is required when ADMIN_AUTH_MODE=entra');
+    if (!raw.ENTRA_TENANT_ID) fail('ENTRA_TENANT_ID', 'is required when ADMIN_AUTH_MODE=entra (the directory id the admin tokens come from)');
+    const audiences = (raw.ENTRA_AUDIENCE ?? '').split(',').map((audience) => audience.trim()).filter(Boolean);
+    if (audiences.length === 0) fail('ENTRA_AUDIENCE', 'is required when ADMIN_AUTH_MODE=entra');
+    const tenantId = raw.ENTRA_TENANT_ID.toLowerCase();
     adminAuth = {
       mode: 'entra',
-      issuer: raw.ENTRA_ISSUER,
-      audience: raw.ENTRA_AUDIENCE,
-      jwksUrl: raw.ENTRA_JWKS_URL ?? 'https://login.microsoftonline.com/common/discovery/v2.0/keys',
+      tenantId,
+      // Entra issues v1 or v2 tokens depending on the app registration's accessTokenAcceptedVersion.
+      issuers: [`https://sts.windows.net/${tenantId}/`, `https://login.microsoftonline.com/${tenantId}/v2.0`, ...(raw.ENTRA_ISSUER ? [raw.ENTRA_ISSUER] : [])],
+      audiences,
+      jwksUrl: raw.ENTRA_JWKS_URL ?? `https://login.microsoftonline.com/${tenantId}/discovery/v2.0/keys`,
     };
   } else {
     adminAuth = { mode: 'api_key', apiKey: raw.ADMIN_API_KEY };
