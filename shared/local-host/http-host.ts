@@ -2,7 +2,9 @@
  * The local host's HTTP side: binds the HTTP functions of the manifest to their routes, using the same route
  * templates as the Functions host ({name} and {*rest}) with host.json's empty routePrefix (routes carry their
  * own "api/" or "admin/"), and converts node requests into @azure/functions HttpRequest objects so handlers run
- * exactly as in Azure.
+ * exactly as in Azure. Route values are decoded once, as the Functions host does (http-limits.ts), and the body
+ * limits, timeouts and connection cap of http-limits.ts apply before anything is buffered. The client's address
+ * is appended to X-Forwarded-For, as Azure's front end does, so the admin sign-in throttle sees it.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
@@ -11,6 +13,8 @@ import type { HttpFunction } from '../../functions/definition';
 import type { AppServices } from '../runtime/services';
 import { errorResponse } from '../http/responses';
 import { LEAN_REQUEST_FUNCTIONS, LeanHttpRequest } from './lean-request';
+import { AppError } from '../errors/app-error';
+import { applyServerLimits, connectionsCheckingIntervalMs, decodePathOnce, DEFAULT_HTTP_HOST_LIMITS, readLimitedBody, type HttpHostLimits } from './http-limits';
 
 interface BoundRoute {
   definition: HttpFunction;
@@ -42,21 +46,34 @@ export function compileRoute(template: string): (path: string) => Record<string,
   return (path) => {
     const found = regex.exec(path);
     if (!found) return undefined;
-    return Object.fromEntries(names.map((name, index) => [name, decodeURIComponent(found[index + 1] ?? '')]));
+    return Object.fromEntries(names.map((name, index) => [name, decodePathOnce(found[index + 1] ?? '')]));
   };
 }
 
-const MAX_REQUEST_BYTES = 26 * 1024 * 1024;
+/** The body limit of a function's route: its own setting for the webhook and admin routes, the larger one otherwise. */
+function bodyLimitOf(definition: HttpFunction, settings: AppServices['settings']): number {
+  const { webhookMaxBodyBytes, adminMaxBodyBytes } = settings.limits;
+  if (definition.name === 'WebhookReceiver') return webhookMaxBodyBytes;
+  if (definition.name === 'AdminApi') return adminMaxBodyBytes;
+  return Math.max(webhookMaxBodyBytes, adminMaxBodyBytes);
+}
 
-async function readBody(request: IncomingMessage): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of request) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_REQUEST_BYTES) throw new Error('request body too large');
-    chunks.push(chunk as Buffer);
+/** The request's URL; a Host header or target that makes no URL is the client's error (400), not the host's. */
+function requestUrl(request: IncomingMessage): URL {
+  try {
+    return new URL(request.url ?? '/', `http://${request.headers.host ?? 'localhost'}`);
+  } catch {
+    throw new AppError('bad_request', 'url: not a valid request target or Host header', { target: 'url' });
   }
-  return Buffer.concat(chunks);
+}
+
+/** X-Forwarded-For with this connection's address appended last, where a trusted front end puts it. */
+function forwardedFor(request: IncomingMessage): string | undefined {
+  const remote = request.socket.remoteAddress;
+  const given = request.headers['x-forwarded-for'];
+  const earlier = Array.isArray(given) ? given.join(', ') : given;
+  if (!remote) return earlier;
+  return earlier ? `${earlier}, ${remote}` : remote;
 }
 
 async function writeResponse(response: ServerResponse, result: HttpResponseInit): Promise<void> {
@@ -73,12 +90,13 @@ async function writeResponse(response: ServerResponse, result: HttpResponseInit)
   response.end(body);
 }
 
-export function createHttpHost(definitions: HttpFunction[], services: AppServices): Server {
+export function createHttpHost(definitions: HttpFunction[], services: AppServices, limits: Partial<HttpHostLimits> = {}): Server {
   const routes: BoundRoute[] = definitions.map((definition) => ({ definition, match: compileRoute(definition.route) }));
-  return createServer((req, res) => {
+  const effective = { ...DEFAULT_HTTP_HOST_LIMITS, ...limits };
+  const server = createServer({ connectionsCheckingInterval: connectionsCheckingIntervalMs(effective) }, (req, res) => {
     void (async () => {
       try {
-        const url = new URL(req.url ?? '/', `http://${req.headers.host ?? 'localhost'}`);
+        const url = requestUrl(req);
         // Routes are matched without the leading "/", as the Functions host does with an empty routePrefix.
         const path = url.pathname.slice(1);
         const method = (req.method ?? 'GET').toUpperCase();
@@ -94,19 +112,27 @@ export function createHttpHost(definitions: HttpFunction[], services: AppService
           await writeResponse(res, { status: 404, jsonBody: { error: { code: 'not_found', message: 'no such route' } } });
           return;
         }
-        const bytes = method === 'GET' || method === 'HEAD' ? undefined : await readBody(req);
+        const bytes = method === 'GET' || method === 'HEAD' ? undefined : await readLimitedBody(req, bodyLimitOf(matched.route.definition, services.settings));
         const headers: Record<string, string> = {};
         for (const [key, value] of Object.entries(req.headers)) if (value !== undefined) headers[key] = Array.isArray(value) ? value.join(', ') : value;
+        const forwarded = forwardedFor(req);
+        if (forwarded) headers['x-forwarded-for'] = forwarded;
         const init = { method, url: url.toString(), headers, params: matched.params, ...(bytes ? { body: { bytes } } : {}) };
         // The webhook route takes a lean conversion (lean-request.ts): same interface, a fraction of the cost.
         const request = LEAN_REQUEST_FUNCTIONS.has(matched.route.definition.name) ? new LeanHttpRequest(init) : new HttpRequest(init);
         const context = new InvocationContext({ invocationId: randomUUID(), functionName: matched.route.definition.name });
         await writeResponse(res, await matched.route.definition.handler(request, context, services));
       } catch (error) {
-        services.logger.error('local host request failed', { error });
+        if (error instanceof AppError && error.code === 'payload_too_large') {
+          // The rest of the body is never read: answer and close the connection instead of draining it.
+          res.setHeader('connection', 'close');
+          res.once('finish', () => req.destroy());
+        } else if (!(error instanceof AppError && error.httpStatus < 500)) services.logger.error('local host request failed', { error });
         if (!res.headersSent) await writeResponse(res, errorResponse(error));
         else res.end();
       }
     })();
   });
+  applyServerLimits(server, effective);
+  return server;
 }
