@@ -203,6 +203,11 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
           name: 'ADMIN_API_KEY'
           value: '@Microsoft.KeyVault(SecretUri=${adminApiKeySecretUri})'
         }
+        // Entra admin mode accepts tokens of this directory only (their `tid` and issuers); unused in api_key mode.
+        {
+          name: 'ENTRA_TENANT_ID'
+          value: tenant().tenantId
+        }
         {
           name: 'ENTRA_ISSUER'
           value: entraIssuer
