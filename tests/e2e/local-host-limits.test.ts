@@ -142,5 +142,7 @@ describe('local host limits', () => {
       if (response.status === 429) expect(Number(response.headers.get('retry-after'))).toBeGreaterThan(0);
     }
     expect(statuses).toEqual([401, 401, 401, 429, 429]);
+    // The right key from the throttled address waits for the window too (login-throttle.ts says why).
+    expect((await fetch(`http://127.0.0.1:${port}/api/admin/tenants/t9/integrations`, { headers: { 'x-api-key': TEST_ADMIN_KEY } })).status).toBe(429);
   });
 });
