@@ -87,7 +87,8 @@ param adminAuthMode string = 'api_key'
 param adminApiKey string
 param entraIssuer string = ''
 param entraAudience string = ''
-param entraJwksUrl string = 'https://login.microsoftonline.com/common/discovery/v2.0/keys'
+// The cloud's own sign-in host (login.microsoftonline.com in Azure's public cloud) rather than a literal one.
+param entraJwksUrl string = '${environment().authentication.loginEndpoint}common/discovery/v2.0/keys'
 param syncSchedule string = '0 * * * * *'
 param tokenRefreshSchedule string = '0 */5 * * * *'
 param syncDefaultIntervalMinutes int = 60
