@@ -54,9 +54,10 @@ if [[ $USE_ZIP == true ]]; then command -v zip >/dev/null || die "'zip' is not i
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 
-step "1/6 offline validation of infra/"
+step "1/6 offline validation of infra/ (Bicep compiler and linter, then the consistency rules)"
 [[ -d $ROOT/node_modules/tsx ]] || (cd "$ROOT" && npm ci)
-(cd "$ROOT" && npx --no-install tsx infra/validate/cli.ts infra) || die "infra validation failed; fix the rules named above first"
+# The same check as npm test; the first run restores the pinned Bicep compiler from NuGet (needs the .NET SDK).
+(cd "$ROOT" && npm run --silent validate:infra) || die "infra validation failed; fix what the compiler or the rules named above report first"
 
 step "2/6 Azure login and resource group"
 az account show --query '{subscription:name, id:id, user:user.name}' -o table || die "run 'az login' (and 'az account set -s <subscription>') first"

@@ -26,7 +26,7 @@ describe('infra/deploy.sh', () => {
   });
 
   test('validates before what-if, and what-if before create', () => {
-    const validate = source.indexOf('npx --no-install tsx infra/validate/cli.ts');
+    const validate = source.indexOf('npm run --silent validate:infra');
     const whatIf = source.indexOf('az deployment group what-if "${DEPLOY_ARGS[@]}"');
     const create = source.indexOf('az deployment group create "${DEPLOY_ARGS[@]}"');
     expect(validate).toBeGreaterThan(0);
