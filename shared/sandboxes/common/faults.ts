@@ -1,4 +1,7 @@
-/** Fault injection: the next N matching requests get a 429, a 5xx, a slow or no answer, or a cut-off body. */
+/**
+ * Fault injection: the next N matching requests get a 429, a 5xx, a slow or no answer, or a cut-off body; with a
+ * probability, a random share of them does (a storm), each request drawn on its own.
+ */
 import type { FaultSpec } from './types';
 
 interface ArmedFault {
@@ -8,6 +11,8 @@ interface ArmedFault {
 
 export class FaultInjector {
   private faults: ArmedFault[] = [];
+
+  constructor(private readonly random: () => number = Math.random) {}
 
   inject(spec: FaultSpec): void {
     this.faults.push({ spec, remaining: Math.max(1, spec.count ?? 1) });
@@ -21,12 +26,13 @@ export class FaultInjector {
     return this.faults.map((fault) => ({ ...fault.spec, count: fault.remaining }));
   }
 
-  /** The first armed fault that matches, consumed by one; undefined when the request should go through. */
+  /** The first armed fault that matches (and, for a storm, whose draw hits), consumed by one; undefined when the request should go through. */
   take(method: string, path: string): FaultSpec | undefined {
     const fault = this.faults.find((candidate) => {
       const { spec } = candidate;
       if (spec.method && spec.method.toUpperCase() !== method.toUpperCase()) return false;
-      return !spec.path || path.includes(spec.path);
+      if (spec.path && !path.includes(spec.path)) return false;
+      return spec.probability === undefined || this.random() < spec.probability;
     });
     if (!fault) return undefined;
     fault.remaining -= 1;
@@ -45,5 +51,6 @@ export function parseFault(input: unknown): FaultSpec | string {
   if (value.count !== undefined && (typeof value.count !== 'number' || value.count < 1 || value.count > 10_000)) return 'count must be 1..10000';
   if (value.kind === 'slow' && (typeof value.delayMs !== 'number' || value.delayMs < 0 || value.delayMs > 600_000)) return 'delayMs must be 0..600000';
   if (value.path !== undefined && typeof value.path !== 'string') return 'path must be a string';
+  if (value.probability !== undefined && (typeof value.probability !== 'number' || !(value.probability > 0 && value.probability <= 1))) return 'probability must be more than 0 and at most 1';
   return value as unknown as FaultSpec;
 }

@@ -33,6 +33,11 @@ export type SandboxStarter = (options?: SandboxOptions) => Promise<RunningSandbo
 interface FaultBase {
   /** How many matching requests get this fault (default 1). */
   count?: number;
+  /**
+   * A storm: each matching request gets the fault with this probability (0..1], the others go through, until
+   * `count` requests got it or the faults are cleared. Absent: every matching request gets it.
+   */
+  probability?: number;
   /** Only requests whose path contains this text. */
   path?: string;
   method?: string;
