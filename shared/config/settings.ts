@@ -93,6 +93,7 @@ export const settingsSchema = z.object({
   SYNC_PAGE_SIZE: positiveInt.max(2000).default(100),
   SYNC_MAX_DELETE_SHARE: z.coerce.number().min(0).max(1).default(0.5),
   PROVIDER_REQUEST_TIMEOUT_MS: positiveInt.max(300_000).default(30_000),
+  SYNC_PAGE_RETRY_BASE_MS: positiveInt.max(60_000).default(1000),
 
   EVENTGRID_TOPIC_ENDPOINT: z.url().optional(),
   EVENTGRID_TOPIC_KEY: optionalString,
@@ -162,6 +163,7 @@ export const SETTING_DOCS: Record<keyof RawSettings, SettingDoc> = {
   SYNC_PAGE_SIZE: { description: 'records requested per provider page', defaultText: '100', azure: true },
   SYNC_MAX_DELETE_SHARE: { description: 'a full refresh that would delete more than this share of an entity is refused', defaultText: '0.5', azure: true },
   PROVIDER_REQUEST_TIMEOUT_MS: { description: 'timeout of each provider API request', defaultText: '30000', azure: true },
+  SYNC_PAGE_RETRY_BASE_MS: { description: 'first backoff of a failed sync page (doubled per failure of that page, with jitter, capped at 5 minutes; never sooner than Retry-After)', defaultText: '1000', azure: false },
   EVENTGRID_TOPIC_ENDPOINT: { description: 'Event Grid topic for engine events (CloudEvents)', defaultText: 'unset: the local event log', azure: true },
   EVENTGRID_TOPIC_KEY: { description: 'Event Grid topic key; leave unset in Azure to use the managed identity', defaultText: 'unset', azure: false },
   NOTIFY_DIGEST_SCHEDULE: { description: 'NCRONTAB of NotificationDigest (hourly and daily notification digests)', defaultText: '0 0 * * * * (every hour)', azure: true },
@@ -203,7 +205,7 @@ export interface Settings {
   rateLimit: { maxWaitMs: number; webhookPerS: number; adminPerS: number };
   adminLogin: { perAddress: number; global: number; windowMs: number };
   secrets: { keyVaultUrl?: string; localKeyBase64?: string; refreshMarginMs: number };
-  pipeline: { pageSize: number; maxDeleteShare: number; requestTimeoutMs: number };
+  pipeline: { pageSize: number; maxDeleteShare: number; requestTimeoutMs: number; retryBaseMs: number };
   notifications: { digestSchedule: string; dedupeWindowMs: number; sendTimeoutMs: number; maxAttempts: number; maxRetryWaitMs: number; slackApiUrl: string };
   azureClientId?: string;
   appInsightsConnectionString?: string;
@@ -285,7 +287,7 @@ export function parseSettings(env: Record<string, string | undefined>): Settings
     rateLimit: { maxWaitMs: raw.RATE_LIMIT_MAX_WAIT_MS, webhookPerS: raw.WEBHOOK_TENANT_RATE_PER_S, adminPerS: raw.ADMIN_TENANT_RATE_PER_S },
     adminLogin: { perAddress: raw.ADMIN_LOGIN_FAILURES_PER_ADDRESS, global: raw.ADMIN_LOGIN_FAILURES_GLOBAL, windowMs: raw.ADMIN_LOGIN_FAILURE_WINDOW_MS },
     secrets: { keyVaultUrl: raw.KEY_VAULT_URL, localKeyBase64: raw.LOCAL_SECRETS_KEY, refreshMarginMs: raw.TOKEN_REFRESH_MARGIN_MINUTES * 60_000 },
-    pipeline: { pageSize: raw.SYNC_PAGE_SIZE, maxDeleteShare: raw.SYNC_MAX_DELETE_SHARE, requestTimeoutMs: raw.PROVIDER_REQUEST_TIMEOUT_MS },
+    pipeline: { pageSize: raw.SYNC_PAGE_SIZE, maxDeleteShare: raw.SYNC_MAX_DELETE_SHARE, requestTimeoutMs: raw.PROVIDER_REQUEST_TIMEOUT_MS, retryBaseMs: raw.SYNC_PAGE_RETRY_BASE_MS },
     notifications: {
       digestSchedule: raw.NOTIFY_DIGEST_SCHEDULE,
       dedupeWindowMs: raw.NOTIFY_DEDUPE_WINDOW_MS,

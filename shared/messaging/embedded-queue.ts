@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import type { DeadLetterAccess, DeadLetteredMessage, OutgoingMessage, QueueSender } from './queue-port';
 import type { QueueName } from './queues';
+import { withFreshRetryBudget } from './retry-budget';
 
 export interface EmbeddedQueueOptions {
   maxDeliveryCount: number;
@@ -146,14 +147,17 @@ export class EmbeddedQueue implements QueueSender, DeadLetterAccess {
       }));
   }
 
-  /** Send a dead-lettered message again as a fresh message (delivery count 0); false when it is not there. */
+  /**
+   * Send a dead-lettered message again as a fresh message (delivery count 0, and a fresh retry budget: the
+   * `attempt` its body carried is dropped); false when it is not there.
+   */
   async redrive(queue: QueueName, messageId: string): Promise<boolean> {
     const state = this.state(queue);
     const index = state.deadLetters.findIndex((letter) => letter.messageId === messageId);
     if (index < 0) return false;
     const [letter] = state.deadLetters.splice(index, 1);
     state.seenIds.delete(messageId);
-    await this.send(queue, [{ messageId: letter!.messageId, body: letter!.body, sessionId: letter!.sessionId, applicationProperties: letter!.applicationProperties }]);
+    await this.send(queue, [{ messageId: letter!.messageId, body: withFreshRetryBudget(letter!.body), sessionId: letter!.sessionId, applicationProperties: letter!.applicationProperties }]);
     return true;
   }
 

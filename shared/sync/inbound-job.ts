@@ -6,6 +6,7 @@
  * it after maxDeliveryCount, the run marked failed on that last attempt); a permanent error fails the run and
  * completes the message, because delivering it again cannot help.
  */
+import { createHash } from 'node:crypto';
 import { AppError, notImplemented, toAppError } from '../errors/app-error';
 import type { Integration } from '../domain/integration';
 import { emptyCounters, type RunCounters, type SyncJobMessage, type SyncRun } from '../domain/sync-run';
@@ -45,10 +46,23 @@ export type InboundOutcome = 'completed' | 'failed' | 'retry';
 const RETRY_BASE_MS = 1000;
 const RETRY_CAP_MS = 5 * 60_000;
 
-/** Capped exponential backoff with jitter, never sooner than the provider asked (Retry-After). */
-export function retryDelayMs(attempt: number, retryAfterMs = 0, random: () => number = Math.random): number {
-  const exponential = Math.min(RETRY_CAP_MS, RETRY_BASE_MS * 2 ** (attempt - 1));
+/**
+ * Capped exponential backoff with jitter, never sooner than the provider asked (Retry-After). `attempt` counts
+ * the failures of one page (one message), so the delay grows within a page and starts over on the next.
+ */
+export function retryDelayMs(attempt: number, retryAfterMs = 0, random: () => number = Math.random, baseMs = RETRY_BASE_MS): number {
+  const exponential = Math.min(RETRY_CAP_MS, baseMs * 2 ** (attempt - 1));
   return Math.max(retryAfterMs, Math.round(exponential * (0.5 + random() / 2)));
+}
+
+/**
+ * The rescheduled copy's id: deterministic for the delivered message (a redelivery of it sends the same copy,
+ * which duplicate detection drops), and new after a redrive, whose fresh budget counts from attempt 1 again
+ * while the ids of the first failures may still be inside the duplicate-detection window.
+ */
+function retryMessageId(job: SyncJobMessage, attempt: number, delivery: DeliveryInfo): string {
+  const lineage = createHash('sha256').update(delivery.messageId).digest('hex').slice(0, 12);
+  return `${job.runId}:${job.page}:a${attempt}.${lineage}`;
 }
 
 export async function handleInboundJob(deps: InboundDeps, job: SyncJobMessage, delivery: DeliveryInfo, pipeline: PagePipeline = pipelineNotBuilt): Promise<InboundOutcome> {
@@ -102,10 +116,10 @@ export async function handleInboundJob(deps: InboundDeps, job: SyncJobMessage, d
     const lastDelivery = attempt >= maxAttempts || delivery.deliveryCount >= maxAttempts;
     if (error.retryable && !lastDelivery) {
       // A later, scheduled copy of the page instead of holding the function or redelivering at once.
-      const delayMs = retryDelayMs(attempt, error.retryAfterMs);
+      const delayMs = retryDelayMs(attempt, error.retryAfterMs, Math.random, deps.settings.pipeline.retryBaseMs);
       await deps.queue.send(QUEUES.syncInbound.name, [
         {
-          messageId: `${job.runId}:${job.page}:a${attempt}`,
+          messageId: retryMessageId(job, attempt, delivery),
           sessionId: job.integrationId,
           body: { ...job, attempt },
           scheduledEnqueueTimeUtc: new Date(deps.now().getTime() + delayMs),

@@ -17,6 +17,7 @@ import { policyForIntegration } from '../conflicts';
 import type { RecordError } from '../mapping';
 import { withoutSource, writePage, type PageWriterDeps } from './page-writer';
 import { derivedTombstones } from './page-derived';
+import { withFreshRetryBudget } from '../messaging/retry-budget';
 
 export interface PipelineDeps extends PageWriterDeps {
   queue: QueueSender;
@@ -32,9 +33,12 @@ export interface PageOutcome {
   recordErrors: RecordError[];
 }
 
-/** Next message of the same run (message id = run id + page number, so a redelivered page enqueues it once). */
+/**
+ * Next message of the same run (message id = run id + page number, so a redelivered page enqueues it once).
+ * The next page starts with a fresh retry budget: the failures of this page are not its failures.
+ */
 async function enqueueNext(deps: PipelineDeps, job: SyncJobMessage, next: Partial<SyncJobMessage>, traceparent: string | undefined): Promise<void> {
-  const body: SyncJobMessage = { ...job, ...next, page: job.page + 1 };
+  const body: SyncJobMessage = withFreshRetryBudget({ ...job, ...next, page: job.page + 1 });
   if (body.cursor === undefined) delete body.cursor;
   await deps.queue.send(QUEUES.syncInbound.name, [
     { messageId: `${job.runId}:${body.page}`, sessionId: job.integrationId, body, applicationProperties: traceparent ? { traceparent } : {} },
