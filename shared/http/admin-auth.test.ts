@@ -49,6 +49,7 @@ describe('Entra ID bearer tokens (settings as parsed from ENTRA_*)', () => {
     ['an issuer outside Entra', { iss: 'https://evil.example/v2.0' }],
     ['another audience', { aud: 'api://something-else' }],
     ['an expired token', { exp: nowS() - 3600 }],
+    ['a token that never expires (no exp)', { exp: null }],
   ])('rejects %s with 401', async (_name, claims) => {
     await expect(authenticator().authenticate(bearer(await entra.token(claims)))).rejects.toMatchObject({ code: 'unauthorized' });
   });

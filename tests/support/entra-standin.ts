@@ -19,8 +19,8 @@ export interface TokenClaims {
   tid?: string | null;
   oid?: string;
   roles?: string[];
-  /** Seconds since the epoch. */
-  exp?: number;
+  /** Seconds since the epoch; null: no exp claim at all. */
+  exp?: number | null;
 }
 
 export interface EntraStandIn {
@@ -54,15 +54,16 @@ export async function startEntraStandIn(): Promise<EntraStandIn> {
 
   return {
     jwksUrl,
-    token: (claims = {}, options = {}) =>
-      new SignJWT(payload(claims))
+    token: (claims = {}, options = {}) => {
+      const jwt = new SignJWT(payload(claims))
         .setProtectedHeader({ alg: 'RS256', kid: 'standin-key-1', typ: 'JWT' })
         .setIssuer(claims.iss ?? V2_ISSUER)
         .setAudience(claims.aud ?? APP_ID)
         .setIssuedAt(nowS() - 60)
-        .setNotBefore(nowS() - 60)
-        .setExpirationTime(claims.exp ?? nowS() + 600)
-        .sign(options.foreignKey ? foreign : privateKey),
+        .setNotBefore(nowS() - 60);
+      if (claims.exp !== null) jwt.setExpirationTime(claims.exp ?? nowS() + 600);
+      return jwt.sign(options.foreignKey ? foreign : privateKey);
+    },
     unsignedToken: (claims = {}) =>
       new UnsecuredJWT(payload(claims))
         .setIssuer(claims.iss ?? V2_ISSUER)
