@@ -1,18 +1,50 @@
 /**
  * The production queue: Azure Service Bus through @azure/service-bus, with the managed identity (namespace
- * host) or a connection string. Senders are created once per queue and reused.
+ * host) or a connection string. Senders are created once per queue and reused. Dead letters are listed by
+ * browsing from the oldest and re-driven by the scan in dead-letter-scan.ts.
  */
-import { ServiceBusClient, type ServiceBusMessage, type ServiceBusSender } from '@azure/service-bus';
+import type { ServiceBusMessage } from '@azure/service-bus';
 import type { TokenCredential } from '@azure/core-auth';
 import { AppError } from '../errors/app-error';
+import { browse, locate, REDRIVE_SCAN_LIMIT, takeAndSettle } from './dead-letter-scan';
 import type { DeadLetterAccess, DeadLetteredMessage, OutgoingMessage, QueueSender } from './queue-port';
 import { QUEUES, type QueueName } from './queues';
+import { createServiceBusClient, type ServiceBusClientLike, type ServiceBusReceivedMessageLike, type ServiceBusSenderLike } from './service-bus-client';
 
 export interface ServiceBusOptions {
   connectionString?: string;
   fullyQualifiedNamespace?: string;
   /** How to sign in to the namespace (the managed identity); needed with fullyQualifiedNamespace. */
   credential?: TokenCredential;
+  /** A ready client instead of the two above (tests pass a stand-in with Service Bus semantics). */
+  client?: ServiceBusClientLike;
+  /** How many dead letters one redrive may look at (default REDRIVE_SCAN_LIMIT). */
+  redriveScanLimit?: number;
+  now?: () => number;
+}
+
+/** Broker-stamped properties of a dead letter that must not travel with its re-sent copy. */
+const DEAD_LETTER_PROPERTIES = new Set(['DeadLetterReason', 'DeadLetterErrorDescription']);
+
+/**
+ * The id of a dead letter's re-sent copy. Not the original id: duplicate detection would drop a copy sent within
+ * the window of the original, silently, after the dead letter was removed. Derived from the dead letter's
+ * sequence number, so a redrive retried after a crash between send and complete is dropped as a duplicate.
+ */
+export function redrivenMessageId(messageId: string, sequenceNumber: { toString(): string }): string {
+  return `${messageId}:redrive:${sequenceNumber.toString()}`;
+}
+
+function redrivenCopy(message: ServiceBusReceivedMessageLike): ServiceBusMessage {
+  const properties = Object.fromEntries(Object.entries(message.applicationProperties ?? {}).filter(([name]) => !DEAD_LETTER_PROPERTIES.has(name)));
+  return {
+    messageId: redrivenMessageId(String(message.messageId ?? ''), message.sequenceNumber!),
+    body: message.body,
+    contentType: message.contentType ?? 'application/json',
+    ...(message.sessionId ? { sessionId: message.sessionId } : {}),
+    ...(message.correlationId ? { correlationId: message.correlationId } : {}),
+    applicationProperties: properties as ServiceBusMessage['applicationProperties'],
+  };
 }
 
 /** Our message → the SDK's, so that sender, session, schedule and properties survive the trip. */
@@ -29,13 +61,17 @@ export function toServiceBusMessage(message: OutgoingMessage): ServiceBusMessage
 }
 
 export class ServiceBusQueue implements QueueSender, DeadLetterAccess {
-  private readonly client: ServiceBusClient;
-  private readonly senders = new Map<string, ServiceBusSender>();
+  private readonly client: ServiceBusClientLike;
+  private readonly senders = new Map<string, ServiceBusSenderLike>();
+  private readonly redriveScanLimit: number;
+  private readonly now: () => number;
 
   constructor(options: ServiceBusOptions) {
-    if (options.connectionString) this.client = new ServiceBusClient(options.connectionString);
-    else if (options.fullyQualifiedNamespace && options.credential) this.client = new ServiceBusClient(options.fullyQualifiedNamespace, options.credential);
-    else throw new AppError('configuration', 'Invalid setting ServiceBusConnection__fullyQualifiedNamespace: a namespace or connection string is required', { target: 'ServiceBusConnection__fullyQualifiedNamespace' });
+    const client = options.client ?? createServiceBusClient(options);
+    if (!client) throw new AppError('configuration', 'Invalid setting ServiceBusConnection__fullyQualifiedNamespace: a namespace or connection string is required', { target: 'ServiceBusConnection__fullyQualifiedNamespace' });
+    this.client = client;
+    this.redriveScanLimit = options.redriveScanLimit ?? REDRIVE_SCAN_LIMIT;
+    this.now = options.now ?? Date.now;
   }
 
   async send(queue: QueueName, messages: OutgoingMessage[], options: { abortSignal?: AbortSignal } = {}): Promise<void> {
@@ -61,10 +97,12 @@ export class ServiceBusQueue implements QueueSender, DeadLetterAccess {
     }
   }
 
+  /** Oldest first: browsing starts at the first sequence number each time (the SDK's own peek cursor would
+   * continue where the previous listing on this client stopped). */
   async listDeadLetters(queue: QueueName, max: number): Promise<DeadLetteredMessage[]> {
-    const receiver = this.client.createReceiver(queue, { subQueueType: 'deadLetter' });
+    const receiver = this.client.createReceiver(queue, { subQueueType: 'deadLetter', receiveMode: 'peekLock' });
     try {
-      const messages = await receiver.peekMessages(max);
+      const messages = await browse(receiver, max);
       return messages.map((message) => ({
         messageId: String(message.messageId ?? ''),
         body: message.body,
@@ -79,25 +117,22 @@ export class ServiceBusQueue implements QueueSender, DeadLetterAccess {
     }
   }
 
-  /** Receive from the dead-letter queue until the message is found (bounded), resend a copy, then complete it. */
-  async redrive(queue: QueueName, messageId: string, maxScanned = 500): Promise<boolean> {
+  /**
+   * Find the dead letter by browsing, then lock it (holding the locks of the messages ahead of it), send a fresh
+   * copy with its body, session and properties, and complete it. False, with nothing touched, when absent.
+   */
+  async redrive(queue: QueueName, messageId: string, options: { abortSignal?: AbortSignal } = {}): Promise<boolean> {
     const receiver = this.client.createReceiver(queue, { subQueueType: 'deadLetter', receiveMode: 'peekLock' });
+    const scan = { limit: this.redriveScanLimit, now: this.now, abortSignal: options.abortSignal };
     try {
-      for (let scanned = 0; scanned < maxScanned; ) {
-        const batch = await receiver.receiveMessages(50, { maxWaitTimeInMs: 2000 });
-        if (batch.length === 0) return false;
-        scanned += batch.length;
-        for (const message of batch) {
-          if (message.messageId !== messageId) {
-            await receiver.abandonMessage(message);
-            continue;
-          }
-          await this.sender(queue).sendMessages({ messageId: `${messageId}:redrive:${Date.now()}`, body: message.body, sessionId: message.sessionId, applicationProperties: message.applicationProperties, contentType: 'application/json' });
-          await receiver.completeMessage(message);
-          return true;
-        }
-      }
-      return false;
+      const located = await locate(receiver, messageId, scan);
+      if (located === undefined) return false;
+      return await takeAndSettle(receiver, located, scan, async (message) => {
+        // Sent before the dead letter is completed: a failure in between leaves a copy and the letter, never
+        // neither; a retry of that redrive sends the same id, which duplicate detection drops.
+        await this.sender(queue).sendMessages(redrivenCopy(message), { abortSignal: options.abortSignal });
+        await receiver.completeMessage(message);
+      });
     } finally {
       await receiver.close();
     }
@@ -108,7 +143,7 @@ export class ServiceBusQueue implements QueueSender, DeadLetterAccess {
     await this.client.close();
   }
 
-  private sender(queue: string): ServiceBusSender {
+  private sender(queue: string): ServiceBusSenderLike {
     let sender = this.senders.get(queue);
     if (!sender) {
       sender = this.client.createSender(queue);
