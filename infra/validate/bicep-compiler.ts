@@ -104,14 +104,20 @@ export function compileInfra(dir: string, options: CompileOptions = {}): Compile
   const files = options.files ?? templateFiles(dir);
   const outDir = mkdtempSync(join(tmpdir(), 'bicep-build-'));
   const diagnostics: BicepDiagnostic[] = [];
+  const seen = new Set<string>();
+  // build runs the linter too, and a pattern build can print a module's diagnostic twice: once is enough.
+  const add = (found: BicepDiagnostic[]) => {
+    for (const diagnostic of found) {
+      if (seen.has(diagnosticKey(diagnostic))) continue;
+      seen.add(diagnosticKey(diagnostic));
+      diagnostics.push(diagnostic);
+    }
+  };
   try {
     for (const target of targetsFor(options.files)) {
       const buildArgs = ['build', ...target.input, '--outdir', join(outDir, target.outSubdir), '--config', config];
-      diagnostics.push(...runStep('build', bicep.path, buildArgs, dir));
-      // build runs the linter too: lint's copy of a diagnostic already reported adds nothing.
-      const seen = new Set(diagnostics.map(diagnosticKey));
-      const lint = runStep('lint', bicep.path, ['lint', ...target.input, '--config', config], dir);
-      diagnostics.push(...lint.filter((diagnostic) => !seen.has(diagnosticKey(diagnostic))));
+      add(runStep('build', bicep.path, buildArgs, dir));
+      add(runStep('lint', bicep.path, ['lint', ...target.input, '--config', config], dir));
     }
     // A pattern that matches nothing exits 0 in silence: every template must have produced its ARM JSON.
     for (const file of files) {

@@ -4,6 +4,7 @@
  * infra/validate cannot see: the test shows the rules' verdicts unchanged by it and the compiler failing on
  * it with the expected diagnostic. Without the .NET SDK these tests fail with the install hint: no skip.
  */
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +13,8 @@ import { DOTNET_INSTALL_HINT, ensureBicepCli, pinnedBicepVersion } from '../../i
 import { compileInfra, formatCompilerReport, parseDiagnostics, templateFiles, type BicepDiagnostic } from '../../infra/validate/bicep-compiler';
 import { validateInfra } from '../../infra/validate/validate';
 import { copyInfra, INFRA_DIR, type InfraCopy } from './infra-copy';
+
+const REPO_ROOT = join(__dirname, '..', '..');
 
 // A cold NuGet restore plus a .NET start-up per compiler call, on a shared 2-core machine.
 jest.setTimeout(240_000);
@@ -105,6 +108,24 @@ describe('bicep compiler over infra/', () => {
       }
     } finally {
       rmSync(cacheDir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('npm run validate:infra (infra/validate/check-cli.ts)', () => {
+  test('fails a copy with one warning, quoting the compiler, and still runs the consistency rules', () => {
+    const copy = copyInfra();
+    try {
+      copy.edit('modules/functionapp.bicep', 'http20Enabled: true', 'http2Enabled: true');
+      const cli = [join(REPO_ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), join(REPO_ROOT, 'infra', 'validate', 'check-cli.ts'), copy.dir];
+      const result = spawnSync(process.execPath, cli, { cwd: REPO_ROOT, encoding: 'utf8', timeout: 200_000 });
+      const output = `${result.stdout}${result.stderr}`;
+      expect(output).toMatch(/\[bicep (build|lint)\] modules\/functionapp\.bicep\(\d+,\d+\) : Warning BCP0(37|89): The property "http2Enabled" is not allowed/);
+      expect(output).toContain('bicep 0.49.2: 1 diagnostics (errors and warnings both fail)');
+      expect(output).toContain('PASS  bicep-syntax:');
+      expect(result.status).toBe(1);
+    } finally {
+      copy.remove();
     }
   });
 });
