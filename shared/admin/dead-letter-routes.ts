@@ -31,10 +31,12 @@ export function registerDeadLetterRoutes(router: AdminRouter): void {
 
   router.add('POST', `${BASE}/:messageId/redrive`, async (ctx, params) => {
     const integration = await loadIntegration(ctx, params);
-    const letters = await ctx.services.deadLetters.listDeadLetters(QUEUES.syncInbound.name, SCAN_LIMIT);
-    const letter = letters.find((candidate) => candidate.messageId === params.messageId && belongsTo(candidate, integration.tenantId, integration.id));
-    if (!letter || !(await ctx.services.deadLetters.redrive(QUEUES.syncInbound.name, letter.messageId))) throw new AppError('not_found', 'dead letter not found');
-    ctx.logger.info('dead letter re-driven', { integrationId: integration.id, messageId: letter.messageId, by: ctx.principal.id });
-    return json(202, { redriven: letter.messageId });
+    // The adapter finds the letter wherever it is in the queue (not only among the first SCAN_LIMIT listed)
+    // and takes it only when it belongs to this integration.
+    const messageId = params.messageId ?? '';
+    const accept = (letter: DeadLetteredMessage) => belongsTo(letter, integration.tenantId, integration.id);
+    if (!(await ctx.services.deadLetters.redrive(QUEUES.syncInbound.name, messageId, { accept }))) throw new AppError('not_found', 'dead letter not found');
+    ctx.logger.info('dead letter re-driven', { integrationId: integration.id, messageId, by: ctx.principal.id });
+    return json(202, { redriven: messageId });
   });
 }

@@ -54,11 +54,11 @@ export interface Located {
   position: number;
 }
 
-/** The oldest dead letter with this id, found by browsing; undefined when absent. */
-export async function locate(receiver: ServiceBusReceiverLike, messageId: string, options: ScanOptions): Promise<Located | undefined> {
+/** The oldest dead letter that `wanted` picks, found by browsing; undefined when absent. */
+export async function locate(receiver: ServiceBusReceiverLike, wanted: (message: ServiceBusReceivedMessageLike) => boolean, options: ScanOptions): Promise<Located | undefined> {
   let found: Long | undefined;
   const seen = await browse(receiver, options.limit, (message) => {
-    if (message.messageId !== messageId) return false;
+    if (!wanted(message)) return false;
     found = message.sequenceNumber;
     return true;
   }, options.abortSignal);

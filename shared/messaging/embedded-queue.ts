@@ -5,7 +5,7 @@
  * lock expiry (an unsettled message is delivered again), and bounded concurrency per consumer.
  */
 import { randomUUID } from 'node:crypto';
-import type { DeadLetterAccess, DeadLetteredMessage, OutgoingMessage, QueueSender } from './queue-port';
+import type { DeadLetterAccess, DeadLetteredMessage, OutgoingMessage, QueueSender, RedriveOptions } from './queue-port';
 import type { QueueName } from './queues';
 import { withFreshRetryBudget } from './retry-budget';
 
@@ -42,6 +42,18 @@ interface QueueState {
   /** Sessions with a message in flight: nothing else of that session is delivered meanwhile. */
   busySessions: Set<string>;
   wakeups: Set<() => void>;
+}
+
+function asListed(letter: DeadLetter): DeadLetteredMessage {
+  return {
+    messageId: letter.messageId,
+    body: letter.body,
+    sessionId: letter.sessionId,
+    deliveryCount: letter.deliveryCount,
+    reason: letter.deadLetterReason,
+    description: letter.deadLetterErrorDescription,
+    enqueuedTimeUtc: letter.enqueuedTimeUtc.toISOString(),
+  };
 }
 
 export type MessageHandler = (message: ReceivedMessage) => Promise<void>;
@@ -136,24 +148,16 @@ export class EmbeddedQueue implements QueueSender, DeadLetterAccess {
   async listDeadLetters(queue: QueueName, max: number): Promise<DeadLetteredMessage[]> {
     return this.state(queue)
       .deadLetters.slice(0, max)
-      .map((letter) => ({
-        messageId: letter.messageId,
-        body: letter.body,
-        sessionId: letter.sessionId,
-        deliveryCount: letter.deliveryCount,
-        reason: letter.deadLetterReason,
-        description: letter.deadLetterErrorDescription,
-        enqueuedTimeUtc: letter.enqueuedTimeUtc.toISOString(),
-      }));
+      .map(asListed);
   }
 
   /**
    * Send a dead-lettered message again as a fresh message (delivery count 0, and a fresh retry budget: the
    * `attempt` its body carried is dropped); false when it is not there.
    */
-  async redrive(queue: QueueName, messageId: string): Promise<boolean> {
+  async redrive(queue: QueueName, messageId: string, options: RedriveOptions = {}): Promise<boolean> {
     const state = this.state(queue);
-    const index = state.deadLetters.findIndex((letter) => letter.messageId === messageId);
+    const index = state.deadLetters.findIndex((letter) => letter.messageId === messageId && (options.accept?.(asListed(letter)) ?? true));
     if (index < 0) return false;
     const [letter] = state.deadLetters.splice(index, 1);
     state.seenIds.delete(messageId);

@@ -35,12 +35,20 @@ export interface DeadLetteredMessage {
   enqueuedTimeUtc?: string;
 }
 
+export interface RedriveOptions {
+  accept?: (letter: DeadLetteredMessage) => boolean;
+  abortSignal?: AbortSignal;
+}
+
 /** Listing and re-driving dead letters (admin API). Both queue adapters implement it. */
 export interface DeadLetterAccess {
   /** Up to `max` dead letters of the queue, oldest first. */
   listDeadLetters(queue: QueueName, max: number): Promise<DeadLetteredMessage[]>;
-  /** Send the dead letter again as a fresh message and remove it from the dead-letter queue; false when absent. */
-  redrive(queue: QueueName, messageId: string): Promise<boolean>;
+  /**
+   * Send the dead letter again as a fresh message and remove it from the dead-letter queue; false when absent
+   * or when `accept` refuses it (checked before anything is touched, e.g. "belongs to this integration").
+   */
+  redrive(queue: QueueName, messageId: string, options?: RedriveOptions): Promise<boolean>;
 }
 
 /** What a queue-triggered handler learns about its message (the Service Bus trigger metadata we rely on). */

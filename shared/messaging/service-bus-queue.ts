@@ -7,7 +7,8 @@ import type { ServiceBusMessage } from '@azure/service-bus';
 import type { TokenCredential } from '@azure/core-auth';
 import { AppError } from '../errors/app-error';
 import { browse, locate, REDRIVE_SCAN_LIMIT, takeAndSettle } from './dead-letter-scan';
-import type { DeadLetterAccess, DeadLetteredMessage, OutgoingMessage, QueueSender } from './queue-port';
+import type { DeadLetterAccess, DeadLetteredMessage, OutgoingMessage, QueueSender, RedriveOptions } from './queue-port';
+import { withFreshRetryBudget } from './retry-budget';
 import { QUEUES, type QueueName } from './queues';
 import { createServiceBusClient, type ServiceBusClientLike, type ServiceBusReceivedMessageLike, type ServiceBusSenderLike } from './service-bus-client';
 
@@ -35,11 +36,24 @@ export function redrivenMessageId(messageId: string, sequenceNumber: { toString(
   return `${messageId}:redrive:${sequenceNumber.toString()}`;
 }
 
+function asListed(message: ServiceBusReceivedMessageLike): DeadLetteredMessage {
+  return {
+    messageId: String(message.messageId ?? ''),
+    body: message.body,
+    sessionId: message.sessionId,
+    deliveryCount: message.deliveryCount ?? 0,
+    reason: message.deadLetterReason ?? '',
+    description: message.deadLetterErrorDescription ?? '',
+    enqueuedTimeUtc: message.enqueuedTimeUtc?.toISOString(),
+  };
+}
+
 function redrivenCopy(message: ServiceBusReceivedMessageLike): ServiceBusMessage {
   const properties = Object.fromEntries(Object.entries(message.applicationProperties ?? {}).filter(([name]) => !DEAD_LETTER_PROPERTIES.has(name)));
   return {
     messageId: redrivenMessageId(String(message.messageId ?? ''), message.sequenceNumber!),
-    body: message.body,
+    // A fresh retry budget, as the embedded queue gives: the operator hands the work back whole.
+    body: withFreshRetryBudget(message.body),
     contentType: message.contentType ?? 'application/json',
     ...(message.sessionId ? { sessionId: message.sessionId } : {}),
     ...(message.correlationId ? { correlationId: message.correlationId } : {}),
@@ -102,16 +116,7 @@ export class ServiceBusQueue implements QueueSender, DeadLetterAccess {
   async listDeadLetters(queue: QueueName, max: number): Promise<DeadLetteredMessage[]> {
     const receiver = this.client.createReceiver(queue, { subQueueType: 'deadLetter', receiveMode: 'peekLock' });
     try {
-      const messages = await browse(receiver, max);
-      return messages.map((message) => ({
-        messageId: String(message.messageId ?? ''),
-        body: message.body,
-        sessionId: message.sessionId,
-        deliveryCount: message.deliveryCount ?? 0,
-        reason: message.deadLetterReason ?? '',
-        description: message.deadLetterErrorDescription ?? '',
-        enqueuedTimeUtc: message.enqueuedTimeUtc?.toISOString(),
-      }));
+      return (await browse(receiver, max)).map(asListed);
     } finally {
       await receiver.close();
     }
@@ -121,11 +126,11 @@ export class ServiceBusQueue implements QueueSender, DeadLetterAccess {
    * Find the dead letter by browsing, then lock it (holding the locks of the messages ahead of it), send a fresh
    * copy with its body, session and properties, and complete it. False, with nothing touched, when absent.
    */
-  async redrive(queue: QueueName, messageId: string, options: { abortSignal?: AbortSignal } = {}): Promise<boolean> {
+  async redrive(queue: QueueName, messageId: string, options: RedriveOptions = {}): Promise<boolean> {
     const receiver = this.client.createReceiver(queue, { subQueueType: 'deadLetter', receiveMode: 'peekLock' });
     const scan = { limit: this.redriveScanLimit, now: this.now, abortSignal: options.abortSignal };
     try {
-      const located = await locate(receiver, messageId, scan);
+      const located = await locate(receiver, (message) => message.messageId === messageId && (options.accept?.(asListed(message)) ?? true), scan);
       if (located === undefined) return false;
       return await takeAndSettle(receiver, located, scan, async (message) => {
         // Sent before the dead letter is completed: a failure in between leaves a copy and the letter, never

@@ -73,6 +73,10 @@ describe('local host', () => {
     expect(letters[0].description).toContain('malformed sync-inbound message');
     expect((await api(`admin/tenants/other/integrations/${created.id}/dead-letters`)).status).toBe(404);
     expect((await api(`admin/tenants/e2e/integrations/${created.id}/dead-letters/nope/redrive`, { method: 'POST' })).status).toBe(404);
+    // Another integration of the tenant cannot re-drive it: the adapter checks the letter before taking it.
+    const other = await (await api('admin/tenants/e2e/integrations', { method: 'POST', body: JSON.stringify({ provider: 'slack', name: 'not the owner' }) })).json();
+    expect((await api(`admin/tenants/e2e/integrations/${other.id}/dead-letters/broken-page/redrive`, { method: 'POST' })).status).toBe(404);
+    expect(host.services.embeddedQueue!.deadLetters('sync-inbound').map((letter) => letter.messageId)).toContain('broken-page');
     const redrive = await api(`admin/tenants/e2e/integrations/${created.id}/dead-letters/broken-page/redrive`, { method: 'POST' });
     expect(redrive.status).toBe(202);
     // Re-driven, it is delivered afresh (and, still broken, dead-lettered again after two deliveries).

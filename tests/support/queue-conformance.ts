@@ -177,15 +177,20 @@ export function runQueueConformance(name: string, make: (options: { maxDeliveryC
 
     it('redrives a dead-lettered message as a fresh one', async () => {
       const harness = make({ ...defaults, maxDeliveryCount: 1 });
-      await harness.queue.send(Q, [{ messageId: 'dl', body: { keep: true } }]);
+      await harness.queue.send(Q, [{ messageId: 'dl', body: { keep: true, attempt: 4 } }]);
       const message = (await harness.receive(Q))!;
       await harness.abandon(Q, message.lockToken, 'broken');
       expect(await deadLetters(harness.queue, Q)).toHaveLength(1);
-      expect(await harness.queue.redrive(Q, 'dl')).toBe(true);
+      // Refused by the caller's check (another integration's letter): nothing moves.
+      expect(await harness.queue.redrive(Q, 'dl', { accept: (letter) => (letter.body as { keep?: boolean }).keep === false })).toBe(false);
+      expect(await deadLetters(harness.queue, Q)).toHaveLength(1);
+      expect(await harness.queue.redrive(Q, 'dl', { accept: (letter) => (letter.body as { keep?: boolean }).keep === true })).toBe(true);
       expect(await deadLetters(harness.queue, Q)).toHaveLength(0);
       const again = (await harness.receive(Q))!;
       const id = harness.redrivenId('dl');
-      expect(again).toMatchObject({ messageId: typeof id === 'string' ? id : expect.stringMatching(id), deliveryCount: 1, body: { keep: true } });
+      // A fresh message with a fresh retry budget.
+      expect(again).toMatchObject({ messageId: typeof id === 'string' ? id : expect.stringMatching(id), deliveryCount: 1 });
+      expect(again.body).toEqual({ keep: true });
       expect(await harness.queue.redrive(Q, 'missing')).toBe(false);
     });
 
