@@ -66,6 +66,30 @@ if [[ $(az group exists -n "$RESOURCE_GROUP") != true ]]; then
   az group create -n "$RESOURCE_GROUP" -l "$LOCATION" -o none
 fi
 
+# Deleting the resource group only soft-deletes its Key Vault: purge protection keeps it, and its name, for 90
+# days. The vault name derives from the subscription, this group and the environment, so a redeploy into a group
+# of the same name asks for exactly that name and would fail. Recover the vault into the group instead (it keeps
+# its secrets; the template re-creates the role assignments that went with the group). Picked by the vault's
+# former resource id and the tags main.bicep sets, so another application's deleted vault is never touched.
+SUBSCRIPTION_ID=$(az account show --query id -o tsv)
+DELETED_VAULT=$(az keyvault list-deleted --resource-type vault -o json |
+  VAULT_PARENT="/subscriptions/$SUBSCRIPTION_ID/resourceGroups/$RESOURCE_GROUP/" VAULT_ENV=$ENVIRONMENT node -e '
+    const vaults = JSON.parse(require("fs").readFileSync(0, "utf8") || "[]");
+    const parent = process.env.VAULT_PARENT.toLowerCase();
+    const ours = vaults.find(({ properties: p = {} }) => String(p.vaultId ?? "").toLowerCase().startsWith(parent) &&
+      p.tags?.app === "integration-sync-engine" && p.tags?.environment === process.env.VAULT_ENV);
+    if (ours) process.stdout.write(`${ours.name} ${ours.properties.location}`);') || die "cannot list soft-deleted Key Vaults (az keyvault list-deleted)"
+if [[ -n $DELETED_VAULT ]]; then
+  read -r VAULT_NAME VAULT_LOCATION <<<"$DELETED_VAULT"
+  GROUP_LOCATION=$(az group show -n "$RESOURCE_GROUP" --query location -o tsv)
+  # A recovered vault stays in its region; the template puts everything in the group's region.
+  [[ ${VAULT_LOCATION,,} == "${GROUP_LOCATION,,}" ]] ||
+    die "Key Vault $VAULT_NAME of this deployment is soft-deleted in $VAULT_LOCATION, but $RESOURCE_GROUP is in $GROUP_LOCATION: delete the empty group and run again with --location $VAULT_LOCATION (docs/deploy.md, \"Redeploying after deleting the resource group\")"
+  echo "recovering soft-deleted Key Vault $VAULT_NAME into $RESOURCE_GROUP (purge protection keeps it for 90 days after deletion)"
+  az keyvault recover --name "$VAULT_NAME" --resource-group "$RESOURCE_GROUP" --location "$VAULT_LOCATION" -o none ||
+    die "could not recover Key Vault $VAULT_NAME (see the az error above; recovering needs the rights that creating it needs)"
+fi
+
 # The admin key goes to Key Vault through a secure parameter, written to a private temp file so it never
 # shows up in the process list or in the deployment history.
 if [[ -z ${ADMIN_API_KEY:-} ]]; then
