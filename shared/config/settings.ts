@@ -61,6 +61,8 @@ export const settingsSchema = z.object({
 
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must start with redis:// or rediss://').optional(),
   REDIS_KEY_PREFIX: z.string().default('ise:'),
+  REDIS_AUTH_MODE: z.enum(['url', 'entra']).default('url'),
+  REDIS_ENTRA_USER: optionalString,
 
   ADMIN_AUTH_MODE: z.enum(['api_key', 'entra']).default('api_key'),
   ADMIN_API_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
@@ -135,8 +137,10 @@ export const SETTING_DOCS: Record<keyof RawSettings, SettingDoc> = {
   WEBHOOK_ARCHIVE_CONTAINER: { description: 'blob container for raw webhook payloads', defaultText: 'webhook-archive', azure: true },
   WEBHOOK_MAX_BODY_BYTES: { description: 'largest webhook body accepted (larger: 413)', defaultText: '1048576 (1 MB)', azure: true },
   ADMIN_MAX_BODY_BYTES: { description: 'largest admin API body accepted (larger: 413)', defaultText: '262144', azure: true },
-  REDIS_URL: { description: 'Redis URL (rediss:// for Azure Cache for Redis)', defaultText: 'unset: in-memory fallbacks', azure: true },
+  REDIS_URL: { description: 'Redis URL (rediss://<name>.<region>.redis.azure.net:10000 for Azure Managed Redis, without a password in entra mode)', defaultText: 'unset: in-memory fallbacks', azure: true },
   REDIS_KEY_PREFIX: { description: 'prefix of every Redis key this app writes', defaultText: 'ise:', azure: true },
+  REDIS_AUTH_MODE: { description: 'url (user and password, if any, from REDIS_URL) or entra (sign in with Entra ID access tokens of the managed identity, renewed on every connection before they expire)', defaultText: 'url', azure: true },
+  REDIS_ENTRA_USER: { description: 'Redis user name in entra mode: the object (principal) id of the managed identity', defaultText: 'unset: the oid claim of the access token', azure: true },
   ADMIN_AUTH_MODE: { description: 'api_key (x-api-key header) or entra (Entra ID bearer tokens)', defaultText: 'api_key', azure: true },
   ADMIN_API_KEY: { description: 'admin API key for api_key mode (at least 16 characters)', defaultText: 'unset locally: generated into LOCAL_DATA_DIR/admin-api-key', azure: false },
   ENTRA_TENANT_ID: { description: 'directory (tenant) id the admin tokens must come from (`tid`), required in entra mode; its v1 and v2 issuers are accepted', defaultText: 'unset', azure: true },
@@ -191,7 +195,7 @@ export interface Settings {
     | { kind: 'embedded' };
   queueLimits: { maxDeliveryCount: number; duplicateWindowMs: number; maxConcurrency: number; lockDurationMs: number };
   blob: { connectionString?: string; accountUrl?: string; archiveContainer: string };
-  redis: { url?: string; keyPrefix: string };
+  redis: { url?: string; keyPrefix: string; auth: { mode: 'url' } | { mode: 'entra'; user?: string } };
   limits: { webhookMaxBodyBytes: number; adminMaxBodyBytes: number };
   adminAuth:
     | { mode: 'api_key'; apiKey?: string }
@@ -221,6 +225,10 @@ const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
 /** Parse and cross-check settings. Throws an AppError('configuration') naming the first bad setting. */
 export function parseSettings(env: Record<string, string | undefined>): Settings {
   const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
+  // App Service leaves a Key Vault reference it cannot resolve as its literal text: never a usable value (an
+  // admin key equal to the reference text would be guessable from the templates).
+  const unresolved = Object.keys(settingsSchema.shape).find((name) => /^@Microsoft\.KeyVault\(/i.test(present[name] ?? ''));
+  if (unresolved) fail(unresolved, 'is an unresolved Key Vault reference (the host could not read the secret: check the secret exists and the app identity may read it)');
   const parsed = settingsSchema.safeParse(present);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
@@ -255,6 +263,7 @@ export function parseSettings(env: Record<string, string | undefined>): Settings
     adminAuth = { mode: 'api_key', apiKey: raw.ADMIN_API_KEY };
   }
 
+  const redisAuth = redisAuthOf(raw);
   const inAzureFunctions = raw.FUNCTIONS_WORKER_RUNTIME !== undefined;
   if (inAzureFunctions && adminAuth.mode === 'api_key' && !adminAuth.apiKey) fail('ADMIN_API_KEY', 'is required in Azure when ADMIN_AUTH_MODE=api_key');
 
@@ -276,7 +285,7 @@ export function parseSettings(env: Record<string, string | undefined>): Settings
       lockDurationMs: raw.QUEUE_LOCK_DURATION_MS,
     },
     blob: { connectionString: raw.BLOB_CONNECTION_STRING, accountUrl: raw.BLOB_ACCOUNT_URL, archiveContainer: raw.WEBHOOK_ARCHIVE_CONTAINER },
-    redis: { url: raw.REDIS_URL, keyPrefix: raw.REDIS_KEY_PREFIX },
+    redis: { url: raw.REDIS_URL, keyPrefix: raw.REDIS_KEY_PREFIX, auth: redisAuth },
     limits: { webhookMaxBodyBytes: raw.WEBHOOK_MAX_BODY_BYTES, adminMaxBodyBytes: raw.ADMIN_MAX_BODY_BYTES },
     adminAuth,
     schedules: { sync: raw.SYNC_SCHEDULE, tokenRefresh: raw.TOKEN_REFRESH_SCHEDULE, webhookHealth: raw.WEBHOOK_HEALTH_SCHEDULE },
@@ -301,6 +310,16 @@ export function parseSettings(env: Record<string, string | undefined>): Settings
     appInsightsConnectionString: raw.APPLICATIONINSIGHTS_CONNECTION_STRING,
     inAzureFunctions,
   };
+}
+
+/** Entra mode sends an access token as the password: only over TLS (loopback excepted, for tests) and never beside a password. */
+function redisAuthOf(raw: RawSettings): Settings['redis']['auth'] {
+  if (raw.REDIS_AUTH_MODE !== 'entra') return { mode: 'url' };
+  if (!raw.REDIS_URL) fail('REDIS_URL', 'is required when REDIS_AUTH_MODE=entra');
+  const url = new URL(raw.REDIS_URL);
+  if (url.username || url.password) fail('REDIS_URL', 'must not carry a user or password when REDIS_AUTH_MODE=entra (the password is an Entra ID token)');
+  if (url.protocol !== 'rediss:' && !LOOPBACK.has(url.hostname)) fail('REDIS_URL', 'must be rediss:// when REDIS_AUTH_MODE=entra (tokens are not sent in clear text)');
+  return { mode: 'entra', user: raw.REDIS_ENTRA_USER };
 }
 
 /** The one place the process environment is read. */

@@ -11,7 +11,7 @@ import { SyncRunsRepository } from '../storage/sync-runs-repository';
 import type { DeadLetterAccess, QueueSender } from '../messaging/queue-port';
 import { EmbeddedQueue } from '../messaging/embedded-queue';
 import { openBlobArchive, type BlobArchive } from '../blob/blob-archive';
-import { createRedisClient, type RedisClient } from '../redis/redis-client';
+import { openRedisClient, type RedisClient } from '../redis/redis-client';
 import { createAdminAuthenticator, type AdminAuthenticator } from '../http/admin-auth';
 import { createLoginThrottle, type LoginThrottle } from '../http/login-throttle';
 import type { WebhookSecretSource } from '../webhooks/receiver';
@@ -86,7 +86,7 @@ export async function createServices(settings: Settings, overrides: ServiceOverr
   // The Azure-only clients are loaded only when configured: their SDKs are large and a local run never needs them.
   const queue: QueueSender & DeadLetterAccess = embeddedQueue ?? (await openServiceBusQueue(settings));
   const blob = await openBlobArchive(settings.blob, settings.azureClientId);
-  const redis = settings.redis.url ? createRedisClient(settings.redis.url) : undefined;
+  const redis = await openRedisClient(settings.redis, settings.azureClientId);
   redis?.on('error', (error) => logger.warn('redis connection problem', { error }));
 
   const credentials = createCredentials({
