@@ -76,6 +76,11 @@ const CASES: BreakCase[] = [
     breakIt: (copy) => copy.edit('modules/redis.bicep', "accessKeysAuthentication: 'Disabled'", "accessKeysAuthentication: 'Enabled'"),
   },
   {
+    name: 'drop the Redis access policy assignment of the app identity',
+    rule: 'identity-only',
+    breakIt: (copy) => copy.edit('modules/redis.bicep', /\/\/ The built-in 'default' access policy[\s\S]*?\n}\n/, ''),
+  },
+  {
     name: 'let the app sign in to Redis with a key instead of Entra ID',
     rule: 'app-settings',
     breakIt: (copy) => copy.edit('modules/functionapp.bicep', /(name: 'REDIS_AUTH_MODE'\n\s*value: )'entra'/, "$1'password'"),

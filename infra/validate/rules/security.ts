@@ -43,6 +43,8 @@ export const identityOnly: Rule = {
       'Microsoft.Storage/storageAccounts': { 'properties.allowSharedKeyAccess': false },
       'Microsoft.Insights/components': { 'properties.DisableLocalAuth': true },
       'Microsoft.Cache/redisEnterprise/databases': { 'properties.accessKeysAuthentication': 'Disabled' },
+      // With keys off, the access policy assignment is how the app identity reaches Redis at all.
+      'Microsoft.Cache/redisEnterprise/databases/accessPolicyAssignments': { 'properties.accessPolicyName': 'default' },
     });
     for (const file of project.files) {
       // Every service the app reaches, Redis included (Entra ID tokens), takes the managed identity: no key is
