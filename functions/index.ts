@@ -1,19 +1,27 @@
 /**
  * Entry point for the Azure Functions host (package.json "main" points at its compiled form). Registers every
- * function of the manifest with @azure/functions v4. Settings are validated here, at start-up: an invalid
- * setting stops the worker with a message naming it. Services are built once, on first use.
+ * function of the manifest with @azure/functions v4. Settings are validated here, at start-up, but an invalid
+ * setting does not stop registration (the host would then run no function at all, not even the health check
+ * that says why): every function registers, /api/health answers 503 naming the setting, and each invocation
+ * fails with that message. Services are built once, on first use.
  */
 import { app, type InvocationContext } from '@azure/functions';
-import { loadSettings } from '../shared/config/settings';
+import { loadSettingsState } from '../shared/config/settings-state';
 import { createServices, type AppServices } from '../shared/runtime/services';
 import { startTelemetry } from '../shared/observability/telemetry';
 import { SERVICE_BUS_CONNECTION } from '../shared/messaging/queues';
 import { FUNCTIONS } from './manifest';
+import { settingsProblemResponse } from './settings-problem';
 
-const settings = loadSettings();
+const state = loadSettingsState();
+// Trigger options (timer schedules) only, while a setting is invalid.
+const settings = state.ok ? state.settings : state.registration;
+// Names the setting and its problem, never its value: the host's log shows why every invocation fails.
+if (!state.ok) console.error(`${state.problem.message}; every function is registered but fails until it is fixed`);
 let services: Promise<AppServices> | undefined;
 
 function getServices(): Promise<AppServices> {
+  if (!state.ok) return Promise.reject(state.problem);
   services ??= startTelemetry(settings.appInsightsConnectionString, { clientId: settings.azureClientId }).then(() => createServices(settings));
   // A failed start is not cached: the next invocation tries again.
   services.catch(() => (services = undefined));
@@ -29,7 +37,8 @@ for (const definition of FUNCTIONS) {
         methods: definition.methods,
         route: definition.route,
         authLevel: 'anonymous',
-        handler: async (request, context) => definition.handler(request, context, await getServices()),
+        handler: async (request, context) =>
+          state.ok ? definition.handler(request, context, await getServices()) : settingsProblemResponse(definition, state.problem),
       });
       break;
     case 'timer':

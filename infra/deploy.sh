@@ -129,12 +129,11 @@ fi
 
 step "5/6 build and publish"
 [[ -f $ROOT/host.json ]] || die "host.json is missing at the repository root; the Functions host needs it"
-(cd "$ROOT" && npm ci && npm run build)
-# Publish only what runs: compiled output, host.json and production dependencies.
+(cd "$ROOT" && npm ci)
+# Publish only what runs: compiled output, host.json and production dependencies, staged the one way the
+# shipped-package test checks (infra/stage: no local host, no sandboxes, node_modules pruned).
 STAGE="$WORK/app"
-mkdir -p "$STAGE"
-cp -R "$ROOT/dist" "$ROOT/host.json" "$ROOT/package.json" "$ROOT/package-lock.json" "$STAGE/"
-(cd "$STAGE" && npm ci --omit=dev --ignore-scripts --no-audit --no-fund)
+(cd "$ROOT" && npx --no-install tsx infra/stage/cli.ts "$STAGE") || die "staging the package failed; see the step named above"
 if [[ $USE_ZIP == true ]]; then
   (cd "$STAGE" && zip -qr "$WORK/app.zip" .)
   az functionapp deployment source config-zip -g "$RESOURCE_GROUP" -n "$APP" --src "$WORK/app.zip" -o none
