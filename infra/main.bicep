@@ -66,7 +66,12 @@ param webhookArchiveRetentionDays int = 30
 
 param functionMaximumInstanceCount int = 40
 param functionInstanceMemoryMB int = 2048
-param nodeVersion string = '20'
+@description('Node.js major version of the worker (Node 20 reached end of life on 2026-04-30).')
+@allowed([
+  '22'
+  '24'
+])
+param nodeVersion string = '22'
 param logRetentionDays int = 30
 
 @allowed([

@@ -19,11 +19,12 @@ param maximumInstanceCount int
   4096
 ])
 param instanceMemoryMB int
+@description('Node.js major version of the worker (Node 20 reached end of life on 2026-04-30).')
 @allowed([
-  '20'
   '22'
+  '24'
 ])
-param nodeVersion string
+param nodeVersion string = '22'
 
 param appInsightsConnectionString string
 param cosmosEndpoint string

@@ -16,7 +16,8 @@ const FLEX_REFUSED_SETTINGS = [
   'WEBSITE_CONTENTSHARE',
   'WEBSITE_CONTENTAZUREFILECONNECTIONSTRING',
 ];
-const SUPPORTED_NODE_VERSIONS = ['20', '22'];
+// Node 20 reached end of life on 2026-04-30; 22 is the default (infra/main.bicep).
+const SUPPORTED_NODE_VERSIONS = ['22', '24'];
 
 export const appSettings: Rule = {
   id: 'app-settings',
