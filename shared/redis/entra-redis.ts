@@ -39,6 +39,8 @@ export class EntraRedis extends Redis {
     this.entraOptions = entraOptions;
     keeper.onRenewed((signIn) => this.renewed(signIn));
     keeper.onError((error) => this.silentEmit('error', error));
+    // No more connections (quit, or the retry strategy gave up): no more renewals; connect() starts them again.
+    this.on('end', () => keeper.stop());
     this.on('ready', () => {
       const password = this.options.password;
       if (password && password !== this.signedInWith) void this.reauthenticate({ user: this.options.username!, password });
