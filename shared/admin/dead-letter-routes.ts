@@ -12,7 +12,9 @@ import type { AdminRouter } from './admin-api';
 import { loadIntegration } from './integration-routes';
 
 const BASE = 'tenants/:tenantId/integrations/:integrationId/dead-letters';
-const SCAN_LIMIT = 500;
+/** The most letters one listing returns, and how far into the dead-letter queue it looks for them. */
+const LIST_LIMIT = 500;
+const LIST_SCAN_LIMIT = 20_000;
 
 function belongsTo(letter: DeadLetteredMessage, tenantId: string, integrationId: string): boolean {
   const body = letter.body as { tenantId?: unknown; integrationId?: unknown } | null;
@@ -22,16 +24,17 @@ function belongsTo(letter: DeadLetteredMessage, tenantId: string, integrationId:
 export function registerDeadLetterRoutes(router: AdminRouter): void {
   router.add('GET', BASE, async (ctx, params) => {
     const integration = await loadIntegration(ctx, params);
-    const letters = await ctx.services.deadLetters.listDeadLetters(QUEUES.syncInbound.name, SCAN_LIMIT);
+    // Filtered while browsing: this integration's letters are found behind other integrations' thousands.
+    const accept = (letter: DeadLetteredMessage) => belongsTo(letter, integration.tenantId, integration.id);
+    const letters = await ctx.services.deadLetters.listDeadLetters(QUEUES.syncInbound.name, LIST_LIMIT, { accept, scanLimit: LIST_SCAN_LIMIT });
     const items = letters
-      .filter((letter) => belongsTo(letter, integration.tenantId, integration.id))
       .map((letter) => ({ queue: QUEUES.syncInbound.name, messageId: letter.messageId, reason: letter.reason, description: letter.description, deliveryCount: letter.deliveryCount, enqueuedTimeUtc: letter.enqueuedTimeUtc, job: letter.body }));
     return json(200, { items });
   });
 
   router.add('POST', `${BASE}/:messageId/redrive`, async (ctx, params) => {
     const integration = await loadIntegration(ctx, params);
-    // The adapter finds the letter wherever it is in the queue (not only among the first SCAN_LIMIT listed)
+    // The adapter finds the letter wherever it is in the queue (not only among the letters a listing shows)
     // and takes it only when it belongs to this integration.
     const messageId = params.messageId ?? '';
     const accept = (letter: DeadLetteredMessage) => belongsTo(letter, integration.tenantId, integration.id);

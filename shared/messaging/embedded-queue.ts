@@ -5,7 +5,7 @@
  * lock expiry (an unsettled message is delivered again), and bounded concurrency per consumer.
  */
 import { randomUUID } from 'node:crypto';
-import type { DeadLetterAccess, DeadLetteredMessage, OutgoingMessage, QueueSender, RedriveOptions } from './queue-port';
+import type { DeadLetterAccess, DeadLetteredMessage, ListDeadLettersOptions, OutgoingMessage, QueueSender, RedriveOptions } from './queue-port';
 import type { QueueName } from './queues';
 import { withFreshRetryBudget } from './retry-budget';
 
@@ -145,10 +145,12 @@ export class EmbeddedQueue implements QueueSender, DeadLetterAccess {
     return [...this.state(queue).deadLetters];
   }
 
-  async listDeadLetters(queue: QueueName, max: number): Promise<DeadLetteredMessage[]> {
+  async listDeadLetters(queue: QueueName, max: number, options: ListDeadLettersOptions = {}): Promise<DeadLetteredMessage[]> {
     return this.state(queue)
-      .deadLetters.slice(0, max)
-      .map(asListed);
+      .deadLetters.slice(0, options.scanLimit ?? max)
+      .map(asListed)
+      .filter((letter) => options.accept?.(letter) ?? true)
+      .slice(0, max);
   }
 
   /**

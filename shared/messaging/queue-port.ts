@@ -35,6 +35,11 @@ export interface DeadLetteredMessage {
   enqueuedTimeUtc?: string;
 }
 
+export interface ListDeadLettersOptions {
+  accept?: (letter: DeadLetteredMessage) => boolean;
+  scanLimit?: number;
+}
+
 export interface RedriveOptions {
   accept?: (letter: DeadLetteredMessage) => boolean;
   abortSignal?: AbortSignal;
@@ -42,8 +47,11 @@ export interface RedriveOptions {
 
 /** Listing and re-driving dead letters (admin API). Both queue adapters implement it. */
 export interface DeadLetterAccess {
-  /** Up to `max` dead letters of the queue, oldest first. */
-  listDeadLetters(queue: QueueName, max: number): Promise<DeadLetteredMessage[]>;
+  /**
+   * Up to `max` dead letters of the queue, oldest first; with `accept`, up to `max` of those it accepts among
+   * the first `scanLimit` (default `max`).
+   */
+  listDeadLetters(queue: QueueName, max: number, options?: ListDeadLettersOptions): Promise<DeadLetteredMessage[]>;
   /**
    * Send the dead letter again as a fresh message and remove it from the dead-letter queue; false when absent
    * or when `accept` refuses it (checked before anything is touched, e.g. "belongs to this integration").

@@ -7,7 +7,7 @@ import type { ServiceBusMessage } from '@azure/service-bus';
 import type { TokenCredential } from '@azure/core-auth';
 import { AppError } from '../errors/app-error';
 import { browse, locate, REDRIVE_SCAN_LIMIT, takeAndSettle } from './dead-letter-scan';
-import type { DeadLetterAccess, DeadLetteredMessage, OutgoingMessage, QueueSender, RedriveOptions } from './queue-port';
+import type { DeadLetterAccess, DeadLetteredMessage, ListDeadLettersOptions, OutgoingMessage, QueueSender, RedriveOptions } from './queue-port';
 import { withFreshRetryBudget } from './retry-budget';
 import { QUEUES, type QueueName } from './queues';
 import { createServiceBusClient, type ServiceBusClientLike, type ServiceBusReceivedMessageLike, type ServiceBusSenderLike } from './service-bus-client';
@@ -113,10 +113,16 @@ export class ServiceBusQueue implements QueueSender, DeadLetterAccess {
 
   /** Oldest first: browsing starts at the first sequence number each time (the SDK's own peek cursor would
    * continue where the previous listing on this client stopped). */
-  async listDeadLetters(queue: QueueName, max: number): Promise<DeadLetteredMessage[]> {
+  async listDeadLetters(queue: QueueName, max: number, options: ListDeadLettersOptions = {}): Promise<DeadLetteredMessage[]> {
     const receiver = this.client.createReceiver(queue, { subQueueType: 'deadLetter', receiveMode: 'peekLock' });
+    const listed: DeadLetteredMessage[] = [];
     try {
-      return (await browse(receiver, max)).map(asListed);
+      await browse(receiver, options.scanLimit ?? max, (message) => {
+        const letter = asListed(message);
+        if (options.accept?.(letter) ?? true) listed.push(letter);
+        return listed.length >= max;
+      });
+      return listed;
     } finally {
       await receiver.close();
     }

@@ -36,7 +36,7 @@ beforeAll(async () => {
 
 /** Each test gets its own copy of the 10,000-letter namespace. */
 function deadLetterQueueOf10000(options: { lockDurationMs?: number } = {}) {
-  const bus = standInServiceBus({ ...OPTIONS, ...options }, fixture);
+  const bus = standInServiceBus({ ...OPTIONS, ...options }, fixture, { frozen: options.lockDurationMs !== undefined });
   expect(bus.ns.snapshot(Q, 'deadLetter')).toHaveLength(SIZE);
   return bus;
 }
@@ -126,6 +126,16 @@ describe('ServiceBusQueue.redrive over a dead-letter queue of 10,000', () => {
     expect(bus.ns.deliveries.length).toBe(deliveriesBefore);
     expect(bus.ns.snapshot(Q, 'deadLetter')).toEqual(before);
     expect(bus.ns.snapshot(Q, 'active')).toEqual([]);
+  });
+
+  it("lists one integration's letters from behind thousands of others'", async () => {
+    const bus = deadLetterQueueOf10000();
+    const late = (letter: { body: unknown }) => (letter.body as { page: number }).page >= 9_990;
+    const listed = await bus.queue.listDeadLetters(Q, 500, { accept: late, scanLimit: 20_000 });
+    expect(listed.map((letter) => letter.messageId)).toEqual(Array.from({ length: 10 }, (_, i) => `page-${9_990 + i}`));
+    expect(listed[9]).toMatchObject({ sessionId: messages[9_999]!.sessionId, reason: 'ProviderRejected', description: 'page page-9999 refused', deliveryCount: 0 });
+    expect(await bus.queue.listDeadLetters(Q, 500, { accept: late, scanLimit: 9_990 })).toEqual([]);
+    expect(bus.ns.deliveries).toEqual([]);
   });
 
   it('stops at the scan limit it is given', async () => {

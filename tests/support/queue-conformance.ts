@@ -194,6 +194,20 @@ export function runQueueConformance(name: string, make: (options: { maxDeliveryC
       expect(await harness.queue.redrive(Q, 'missing')).toBe(false);
     });
 
+    it('lists dead letters oldest first, filtered while it scans, within its bounds', async () => {
+      const harness = make({ ...defaults, maxDeliveryCount: 1 });
+      await harness.queue.send(Q, Array.from({ length: 6 }, (_, i) => ({ messageId: `l${i}`, body: { i } })));
+      for (let i = 0; i < 6; i++) {
+        const message = (await harness.receive(Q))!;
+        await harness.abandon(Q, message.lockToken, 'broken');
+      }
+      const odd = (letter: { body: unknown }) => (letter.body as { i: number }).i % 2 === 1;
+      expect((await harness.queue.listDeadLetters(Q, 4)).map((letter) => letter.messageId)).toEqual(['l0', 'l1', 'l2', 'l3']);
+      expect((await harness.queue.listDeadLetters(Q, 2, { accept: odd, scanLimit: 6 })).map((letter) => letter.messageId)).toEqual(['l1', 'l3']);
+      expect((await harness.queue.listDeadLetters(Q, 5, { accept: odd, scanLimit: 6 })).map((letter) => letter.messageId)).toEqual(['l1', 'l3', 'l5']);
+      expect((await harness.queue.listDeadLetters(Q, 5, { accept: odd, scanLimit: 3 })).map((letter) => letter.messageId)).toEqual(['l1']);
+    });
+
     it('drains in-flight work when a consumer stops', async () => {
       const harness = make(defaults);
       await harness.queue.send(Q, [{ messageId: 'drain', body: {} }]);

@@ -15,10 +15,15 @@ export interface StandInOptions {
   duplicateWindowMs: number;
 }
 
-/** A fresh namespace, or a copy of `from` (its entities and messages) when given. */
-export function standInServiceBus(options: StandInOptions, from?: StandInNamespace) {
+/**
+ * A fresh namespace, or a copy of `from` (its entities and messages) when given. The broker's clock follows real
+ * time plus what the test advances, or with `frozen` only what the test advances (lock timing that a loaded
+ * machine must not disturb).
+ */
+export function standInServiceBus(options: StandInOptions, from?: StandInNamespace, clock: { frozen?: boolean } = {}) {
   let offset = 0;
-  const now = () => Date.now() + offset;
+  const start = Date.now();
+  const now = () => (clock.frozen ? start : Date.now()) + offset;
   const ns = from ? from.fork(now, options) : new StandInNamespace(now);
   if (!from) for (const queue of Object.values(QUEUES)) ns.createQueue(queue.name, { ...options, requiresSession: queue.requiresSession, requiresDuplicateDetection: queue.requiresDuplicateDetection });
   const client = new StandInServiceBusClient(ns);
