@@ -14,7 +14,7 @@ import type { AppServices } from '../runtime/services';
 import { errorResponse } from '../http/responses';
 import { LEAN_REQUEST_FUNCTIONS, LeanHttpRequest } from './lean-request';
 import { AppError } from '../errors/app-error';
-import { applyServerLimits, connectionsCheckingIntervalMs, decodePathOnce, DEFAULT_HTTP_HOST_LIMITS, readLimitedBody, type HttpHostLimits } from './http-limits';
+import { applyServerLimits, connectionsCheckingIntervalMs, decodePathOnce, DEFAULT_HTTP_HOST_LIMITS, readLimitedBody, TOO_LARGE_LINGER_MS, type HttpHostLimits } from './http-limits';
 
 interface BoundRoute {
   definition: HttpFunction;
@@ -124,9 +124,14 @@ export function createHttpHost(definitions: HttpFunction[], services: AppService
         await writeResponse(res, await matched.route.definition.handler(request, context, services));
       } catch (error) {
         if (error instanceof AppError && error.code === 'payload_too_large') {
-          // The rest of the body is never read: answer and close the connection instead of draining it.
-          res.setHeader('connection', 'close');
-          res.once('finish', () => req.destroy());
+          // The rest of the body is never buffered: after the answer it is discarded for a moment, so a client
+          // still sending reads the 413 rather than a reset (closing on unread data resets), then cut off.
+          const socket = req.socket;
+          res.once('finish', () => {
+            req.resume();
+            // A body that ended within the moment leaves a healthy keep-alive connection, possibly serving already.
+            setTimeout(() => req.complete || socket.destroy(), TOO_LARGE_LINGER_MS).unref();
+          });
         } else if (!(error instanceof AppError && error.httpStatus < 500)) services.logger.error('local host request failed', { error });
         if (!res.headersSent) await writeResponse(res, errorResponse(error));
         else res.end();

@@ -27,6 +27,9 @@ export const DEFAULT_HTTP_HOST_LIMITS: HttpHostLimits = {
   maxConnections: 256,
 };
 
+/** How long the rest of a refused (413) body is read and discarded before the connection is cut. */
+export const TOO_LARGE_LINGER_MS = 1000;
+
 /** Sets the limits on a node:http server (createServer's connectionsCheckingInterval is set by the caller). */
 export function applyServerLimits(server: Server, limits: HttpHostLimits): void {
   server.headersTimeout = limits.headersTimeoutMs;
@@ -45,19 +48,29 @@ const tooLarge = (maxBytes: number) => new AppError('payload_too_large', `body i
 /**
  * Reads a request body of at most maxBytes. A Content-Length above it is refused before a byte is read; a
  * body that streams past it (chunked, or lying about its length) is refused at the chunk that passes it.
- * Either way the caller answers 413 and closes the connection, so the rest is never buffered.
+ * Either way nothing more is kept: the caller answers 413 and discards the rest for a moment (the request is
+ * paused, not destroyed, so the answer can still be written).
  */
-export async function readLimitedBody(request: IncomingMessage, maxBytes: number): Promise<Buffer> {
+export function readLimitedBody(request: IncomingMessage, maxBytes: number): Promise<Buffer> {
   const declared = Number(request.headers['content-length']);
-  if (Number.isFinite(declared) && declared > maxBytes) throw tooLarge(maxBytes);
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of request) {
-    size += (chunk as Buffer).length;
-    if (size > maxBytes) throw tooLarge(maxBytes);
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks, size);
+  if (Number.isFinite(declared) && declared > maxBytes) return Promise.reject(tooLarge(maxBytes));
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const settle = (action: () => void) => {
+      request.off('data', onData).off('end', onEnd).off('error', onError).off('close', onClose);
+      action();
+    };
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= maxBytes) chunks.push(chunk);
+      else settle(() => (request.pause(), reject(tooLarge(maxBytes))));
+    };
+    const onEnd = () => settle(() => resolve(Buffer.concat(chunks, size)));
+    const onError = (error: Error) => settle(() => reject(error));
+    const onClose = () => settle(() => reject(new AppError('bad_request', 'body: the connection closed before the body ended', { target: 'body' })));
+    request.on('data', onData).on('end', onEnd).on('error', onError).on('close', onClose);
+  });
 }
 
 /**
