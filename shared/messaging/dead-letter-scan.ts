@@ -96,7 +96,11 @@ export async function takeAndSettle(receiver: ServiceBusReceiverLike, located: L
         }
       }
       if (match) {
-        await settle(match);
+        // Given back at once when settling fails, rather than left locked until the receiver closes.
+        await settle(match).catch(async (error: unknown) => {
+          await receiver.abandonMessage(match).catch(() => undefined);
+          throw error;
+        });
         return true;
       }
       if (passed) return false;

@@ -110,3 +110,24 @@ describe('ServiceBusQueue over the Service Bus stand-in', () => {
     expect(await queue.listDeadLetters('sync-inbound', 10)).toEqual([]);
   });
 });
+
+describe('ServiceBusQueue.redrive when sending the copy fails', () => {
+  it('keeps the dead letter, leaves no lock behind and reports a dependency error', async () => {
+    const { ns, client, queue } = standInServiceBus({ maxDeliveryCount: 1, lockDurationMs: 60_000, duplicateWindowMs: 600_000 });
+    await queue.send('sync-outbound', [{ messageId: 'a', body: {} }, { messageId: 'b', body: {} }]);
+    const receiver = client.createReceiver('sync-outbound', { receiveMode: 'peekLock' });
+    for (const message of await receiver.receiveMessages(2, { maxWaitTimeInMs: 0 })) await receiver.abandonMessage(message);
+    const refusing = new ServiceBusQueue({
+      client: {
+        createReceiver: (name, options) => client.createReceiver(name, options),
+        createSender: () => ({ sendMessages: async () => Promise.reject(Object.assign(new Error('ServiceCommunicationProblem'), { retryable: true })), close: async () => undefined }),
+        close: async () => undefined,
+      },
+    });
+    const error = await refusing.redrive('sync-outbound', 'b').catch((thrown: unknown) => thrown);
+    expect(isAppError(error) && [error.code, error.message]).toEqual(['dependency_unavailable', 're-driving b on sync-outbound failed: ServiceCommunicationProblem']);
+    expect(ns.snapshot('sync-outbound', 'deadLetter').map((message) => [message.messageId, Boolean(message.lock)])).toEqual([['a', false], ['b', false]]);
+    expect(ns.snapshot('sync-outbound', 'active')).toEqual([]);
+    expect(await queue.redrive('sync-outbound', 'b')).toBe(true);
+  });
+});

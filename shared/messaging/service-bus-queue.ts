@@ -36,6 +36,12 @@ export function redrivenMessageId(messageId: string, sequenceNumber: { toString(
   return `${messageId}:redrive:${sequenceNumber.toString()}`;
 }
 
+/** An SDK error as our taxonomy: retryable ones (the SDK's flag) are a dependency being unavailable. */
+function failed(what: string, error: unknown): AppError {
+  const transient = (error as { retryable?: boolean }).retryable !== false;
+  return new AppError(transient ? 'dependency_unavailable' : 'internal', `${what} failed: ${(error as Error).message}`, { cause: error });
+}
+
 function asListed(message: ServiceBusReceivedMessageLike): DeadLetteredMessage {
   return {
     messageId: String(message.messageId ?? ''),
@@ -96,8 +102,7 @@ export class ServiceBusQueue implements QueueSender, DeadLetterAccess {
     try {
       await this.sender(queue).sendMessages(messages.map(toServiceBusMessage), { abortSignal: options.abortSignal });
     } catch (error) {
-      const transient = (error as { retryable?: boolean }).retryable !== false;
-      throw new AppError(transient ? 'dependency_unavailable' : 'internal', `sending to ${queue} failed: ${(error as Error).message}`, { cause: error });
+      throw failed(`sending to ${queue}`, error);
     }
   }
 
@@ -123,6 +128,8 @@ export class ServiceBusQueue implements QueueSender, DeadLetterAccess {
         return listed.length >= max;
       });
       return listed;
+    } catch (error) {
+      throw failed(`listing the dead letters of ${queue}`, error);
     } finally {
       await receiver.close();
     }
@@ -144,6 +151,8 @@ export class ServiceBusQueue implements QueueSender, DeadLetterAccess {
         await this.sender(queue).sendMessages(redrivenCopy(message), { abortSignal: options.abortSignal });
         await receiver.completeMessage(message);
       });
+    } catch (error) {
+      throw failed(`re-driving ${messageId} on ${queue}`, error);
     } finally {
       await receiver.close();
     }
