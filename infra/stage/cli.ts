@@ -7,6 +7,15 @@ import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { stagePackage } from './stage-package';
 
+/** Disk use as `du -sm` reports it, or '?' where du does not exist (Windows). */
+function sizeMb(dir: string): string {
+  try {
+    return execFileSync('du', ['-sm', dir], { encoding: 'utf8' }).split('\t')[0] ?? '?';
+  } catch {
+    return '?';
+  }
+}
+
 function main(argv: string[]): number {
   const dest = argv[0];
   if (!dest) {
@@ -15,8 +24,7 @@ function main(argv: string[]): number {
   }
   try {
     const { dest: staged } = stagePackage({ root: join(__dirname, '..', '..'), dest, log: (line) => console.log(`stage: ${line}`) });
-    const size = execFileSync('du', ['-sm', join(staged, 'node_modules')], { encoding: 'utf8' }).split('\t')[0];
-    console.log(`stage: ${staged} ready (production node_modules ${size} MB)`);
+    console.log(`stage: ${staged} ready (production node_modules ${sizeMb(join(staged, 'node_modules'))} MB)`);
     return 0;
   } catch (error) {
     console.error(`stage: ${(error as Error).message}`);

@@ -40,7 +40,9 @@ const PACKAGE_FILES = ['host.json', 'package.json', 'package-lock.json'];
 /** Runs a build step; a failure carries the step's own output (compiler errors go to stdout). */
 function run(command: string, args: string[], cwd: string): void {
   try {
-    execFileSync(command, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+    // npm is npm.cmd on Windows (azd's pwsh hook), which only a shell runs.
+    const shell = process.platform === 'win32' && command === 'npm';
+    execFileSync(command, args, { cwd, shell, stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
   } catch (error) {
     const failed = error as { stdout?: string; stderr?: string; message: string };
     const output = `${failed.stdout ?? ''}${failed.stderr ?? ''}`.trim().split('\n').slice(-30).join('\n');
