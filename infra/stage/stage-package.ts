@@ -73,9 +73,15 @@ function installFromCache(dest: string, cacheDir: string, key: string): boolean 
     mkdirSync(scratch, { recursive: true });
     for (const file of ['package.json', 'package-lock.json']) cpSync(join(dest, file), join(scratch, file));
     installProduction(scratch);
-    // Older keys are stale lockfiles: keep one tree only.
-    for (const name of existsSync(cacheDir) ? readdirSync(cacheDir) : []) if (name !== `${key}.${process.pid}.tmp`) rmSync(join(cacheDir, name), { recursive: true, force: true });
-    renameSync(scratch, entry);
+    // Trees of other keys are stale lockfiles: keep one (a concurrent fill of this key is left alone).
+    for (const name of readdirSync(cacheDir)) if (!name.startsWith(key)) rmSync(join(cacheDir, name), { recursive: true, force: true });
+    try {
+      renameSync(scratch, entry);
+    } catch (error) {
+      // Another process filled the same key first: use its tree.
+      rmSync(scratch, { recursive: true, force: true });
+      if (!existsSync(entry)) throw error;
+    }
   }
   try {
     // Hard links: a copy of ~15,000 files takes minutes on a busy machine, links take a second.
