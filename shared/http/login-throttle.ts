@@ -90,6 +90,15 @@ class RedisFailureCounter implements FailureCounter {
   }
 }
 
+/** Longest wait for Redis on a sign-in; past it the in-memory counters decide (a down Redis queues commands). */
+export const REDIS_COUNTER_TIMEOUT_MS = 250;
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('redis did not answer in time')), ms)));
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
 /** Redis when given, with memory while Redis does not answer: a Redis outage must not open the door. */
 class FallbackFailureCounter implements FailureCounter {
   constructor(
@@ -98,7 +107,8 @@ class FallbackFailureCounter implements FailureCounter {
   ) {}
 
   async read(keys: string[]): Promise<WindowCount[]> {
-    const [primary, local] = await Promise.all([this.primary.read(keys).catch(() => undefined), this.fallback.read(keys)]);
+    const shared = withTimeout(this.primary.read(keys), REDIS_COUNTER_TIMEOUT_MS).catch(() => undefined);
+    const [primary, local] = await Promise.all([shared, this.fallback.read(keys)]);
     // Failures counted locally during an outage still count after it, until their window ends.
     return local.map((mine, index) => {
       const shared = primary?.[index];
@@ -107,7 +117,7 @@ class FallbackFailureCounter implements FailureCounter {
   }
 
   async add(keys: string[], windowMs: number): Promise<void> {
-    await this.primary.add(keys, windowMs).catch(() => this.fallback.add(keys, windowMs));
+    await withTimeout(this.primary.add(keys, windowMs), REDIS_COUNTER_TIMEOUT_MS).catch(() => this.fallback.add(keys, windowMs));
   }
 }
 

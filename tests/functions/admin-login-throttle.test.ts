@@ -7,6 +7,7 @@ import { adminApi } from '../../functions/AdminApi';
 import { httpRequest, invocation } from '../support/invoke';
 import { createTestServices, TEST_ADMIN_KEY, type TestServices } from '../support/test-services';
 import { addressKey, clientAddress } from '../../shared/http/login-throttle';
+import { startRedisServer } from '../support/redis-server';
 
 const opened: TestServices[] = [];
 afterAll(async () => Promise.all(opened.map((t) => t.services.close())));
@@ -77,6 +78,25 @@ describe('admin sign-in throttle', () => {
     expect((await call(two, { key: WRONG, from })).status).toBe(401);
     expect((await call(one, { key: WRONG, from })).status).toBe(401);
     expect((await call(two, { key: WRONG, from })).status).toBe(429);
+  });
+
+  it('keeps throttling, in memory and without waiting, while Redis is down', async () => {
+    const redis = await startRedisServer();
+    try {
+      const t = await services({ REDIS_URL: redis.settings.REDIS_URL });
+      const from = '198.51.100.60';
+      expect((await call(t, { key: WRONG, from })).status).toBe(401);
+      await redis.stop();
+      const statuses = [];
+      const started = Date.now();
+      for (let i = 0; i < 4; i++) statuses.push((await call(t, { key: WRONG, from })).status);
+      expect(statuses).toEqual([401, 401, 401, 429]);
+      // Each sign-in waits at most the Redis timeout twice (read, then count), not Redis' reconnect cycle.
+      expect(Date.now() - started).toBeLessThan(4 * 1000);
+      expect((await call(t, { key: TEST_ADMIN_KEY, from: '198.51.100.61' })).status).toBe(200);
+    } finally {
+      await redis.stop();
+    }
   });
 
   it('counts in memory without Redis', async () => {
