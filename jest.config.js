@@ -20,7 +20,8 @@ module.exports = {
   moduleNameMapper: { '\\.css$': '<rootDir>/admin-ui/test-support/style-stub.ts' },
   // jsdom lacks TextEncoder/TextDecoder, which react-router reads when it loads: filled in once for every UI
   // test (a no-op in the node environment, which has them).
-  setupFiles: ['<rootDir>/admin-ui/test-support/polyfills.ts'],
+  // tests/support/outbound-loopback.ts: the outbound address rule's local exception for the 127.0.0.1 sandboxes.
+  setupFiles: ['<rootDir>/admin-ui/test-support/polyfills.ts', '<rootDir>/tests/support/outbound-loopback.ts'],
   globalSetup: '<rootDir>/tests/support/global-setup.ts',
   globalTeardown: '<rootDir>/tests/support/global-teardown.ts',
   testTimeout: 30000,

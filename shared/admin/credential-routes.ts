@@ -9,6 +9,7 @@
 import { z } from 'zod';
 import { AppError } from '../errors/app-error';
 import { json, parseBody } from '../http/responses';
+import { checkTokenEndpoint } from './outbound-targets';
 import { credentialRef } from '../runtime/integration-credentials';
 import { tenantIdSchema } from '../domain/integration';
 import type { Integration } from '../domain/integration';
@@ -32,6 +33,7 @@ export function registerCredentialRoutes(router: AdminRouter): void {
     // Like every other route's strict schema: a misspelt field is refused, not dropped.
     const unknown = unknownField(credentialSchema, body);
     if (unknown) throw new AppError('bad_request', `${unknown}: unknown field`, { target: unknown });
+    await checkTokenEndpoint(body);
     const metadata = await ctx.services.credentials.service.put(credentialRef(integration, 'api'), body as Parameters<typeof ctx.services.credentials.service.put>[1]);
     ctx.logger.info('credential stored', { integrationId: integration.id, type: metadata.type, by: ctx.principal.id });
     return json(200, publicMetadata(metadata));

@@ -23,6 +23,7 @@ import {
 } from '../domain/integration';
 import { startSyncSchema } from '../domain/sync-run';
 import { json, parseBody } from '../http/responses';
+import { checkBaseUrl } from './outbound-targets';
 import type { Params } from '../http/router';
 import { startRun } from '../sync/start-run';
 import type { AdminContext, AdminRouter } from './admin-api';
@@ -58,6 +59,7 @@ export function registerIntegrationRoutes(router: AdminRouter): void {
   router.add('POST', BASE, async (ctx, params) => {
     const { tenantId } = ids(params);
     const body = parseBody(createIntegrationSchema, await ctx.request.body());
+    await checkBaseUrl(body.provider, body.baseUrl);
     const integration = newIntegration(tenantId, randomUUID(), body, { intervalMinutes: ctx.services.settings.sync.defaultIntervalMinutes }, ctx.services.now());
     const stored = await ctx.services.integrations.create(integration);
     ctx.logger.info('integration created', { tenantId, integrationId: stored.id, provider: stored.provider, by: ctx.principal.id });
@@ -87,6 +89,7 @@ export function registerIntegrationRoutes(router: AdminRouter): void {
   router.add('PATCH', `${BASE}/:integrationId`, async (ctx, params) => {
     const current = await loadIntegration(ctx, params);
     const patch = parseBody(patchIntegrationSchema, await ctx.request.body());
+    await checkBaseUrl(current.provider, patch.baseUrl);
     const stored = await ctx.services.integrations.replace(applyPatch(current, patch, ctx.services.now()));
     ctx.logger.info('integration changed', { integrationId: stored.id, fields: Object.keys(patch), by: ctx.principal.id });
     return json(200, stored satisfies IntegrationView);

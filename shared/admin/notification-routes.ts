@@ -14,6 +14,7 @@ import { randomUUID } from 'node:crypto';
 import { AppError } from '../errors/app-error';
 import { tenantIdSchema } from '../domain/integration';
 import { json, parseBody } from '../http/responses';
+import { checkChannelUrl } from './outbound-targets';
 import type { Params } from '../http/router';
 import { channelSecretRef, storeChannelSecret } from '../notifications/channel-secrets';
 import { testMessage } from '../notifications/messages';
@@ -71,6 +72,7 @@ export function registerNotificationRoutes(router: AdminRouter): void {
   router.add('POST', `${BASE}/channels`, async (ctx, params) => {
     const tenantId = tenantOf(params);
     const input = parseBody(channelInputSchema, await ctx.request.body());
+    await checkChannelUrl(input);
     const channel = await saveChannel(ctx, tenantId, `nc-${randomUUID()}`, input);
     ctx.logger.info('notification channel created', { tenantId, channelId: channel.id, channelType: channel.type, by: ctx.principal.id });
     return json(201, channel);
@@ -80,6 +82,7 @@ export function registerNotificationRoutes(router: AdminRouter): void {
   router.add('PUT', `${BASE}/channels/:channelId`, async (ctx, params) => {
     const existing = await loadChannel(ctx, params);
     const input = parseBody(channelInputSchema, await ctx.request.body());
+    await checkChannelUrl(input);
     const channel = await saveChannel(ctx, existing.tenantId, existing.id, input, existing.createdAt);
     ctx.logger.info('notification channel replaced', { tenantId: channel.tenantId, channelId: channel.id, channelType: channel.type, by: ctx.principal.id });
     return json(200, channel);

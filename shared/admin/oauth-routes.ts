@@ -12,13 +12,16 @@ import { oauthAppSchema, saveOAuthApp } from '../oauth/oauth-apps';
 import { startOAuth } from '../oauth/connect';
 import { connectDeps, oauthRedirectUri } from '../oauth/wiring';
 import type { AdminRouter } from './admin-api';
+import { checkOAuthAppUrls } from './outbound-targets';
 import { loadIntegration } from './integration-routes';
 
 export function registerOAuthRoutes(router: AdminRouter): void {
   router.add('PUT', 'oauth-apps/:provider', async (ctx, params) => {
     const provider = params.provider ?? '';
     if (!isProviderId(provider)) throw new AppError('not_found', `unknown provider "${provider}"`);
-    await saveOAuthApp(ctx.services.credentials, provider, parseBody(oauthAppSchema, await ctx.request.body()));
+    const app = parseBody(oauthAppSchema, await ctx.request.body());
+    await checkOAuthAppUrls(provider, app);
+    await saveOAuthApp(ctx.services.credentials, provider, app);
     ctx.logger.info('OAuth app registered', { provider, by: ctx.principal.id });
     return { status: 204 };
   });

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { Cron } from 'croner';
 import { AppError } from '../errors/app-error';
+import { parseHostList } from '../http/outbound-policy';
 
 /** Six-field NCRONTAB (seconds first), as the Functions timer trigger expects. */
 const ncrontab = z.string().refine((value) => {
@@ -107,6 +108,9 @@ export const settingsSchema = z.object({
   NOTIFY_MAX_RETRY_WAIT_MS: positiveInt.max(600_000).default(30_000),
   NOTIFY_SLACK_API_URL: z.url().default('https://slack.com/api'),
 
+  OUTBOUND_ALLOWED_HOSTS: optionalString,
+  OUTBOUND_ALLOW_LOOPBACK: bool.optional(),
+
   DEMO_MODE: bool.optional(),
   DEMO_RECORDS: positiveInt.max(1_000_000).default(1000),
 
@@ -176,6 +180,8 @@ export const SETTING_DOCS: Record<keyof RawSettings, SettingDoc> = {
   NOTIFY_MAX_ATTEMPTS: { description: 'attempts per notification (429 and 5xx are retried); then it is recorded as failed with its reason', defaultText: '4', azure: true },
   NOTIFY_MAX_RETRY_WAIT_MS: { description: 'longest Retry-After or backoff a notification send waits for; longer: recorded as failed (rate_limited)', defaultText: '30000', azure: true },
   NOTIFY_SLACK_API_URL: { description: 'Slack Web API base URL for chat.postMessage channels (sandboxes point it elsewhere)', defaultText: 'https://slack.com/api', azure: false },
+  OUTBOUND_ALLOWED_HOSTS: { description: 'more https hosts provider, token and notification requests may go to, comma-separated names or *.suffix (a self-hosted provider, e.g. github.example.com for GitHub Enterprise Server); their addresses must still be public', defaultText: 'unset: only the providers\' public hosts', azure: false },
+  OUTBOUND_ALLOW_LOOPBACK: { description: 'let outbound requests reach loopback addresses, over http too (the local sandboxes in demo and test mode); refused in Azure', defaultText: 'true with DEMO_MODE on the local host, else false', azure: false },
   DEMO_MODE: { description: 'start the five provider sandboxes with a demo tenant (local host only)', defaultText: 'true locally, false in Azure', azure: false },
   DEMO_RECORDS: { description: 'seeded records per entity in each demo sandbox', defaultText: '1000', azure: false },
   AZURE_CLIENT_ID: { description: 'client id of the user-assigned managed identity used by DefaultAzureCredential', defaultText: 'unset: system identity / developer login', azure: true },
@@ -210,6 +216,8 @@ export interface Settings {
   adminLogin: { perAddress: number; global: number; windowMs: number };
   secrets: { keyVaultUrl?: string; localKeyBase64?: string; refreshMarginMs: number };
   pipeline: { pageSize: number; maxDeleteShare: number; requestTimeoutMs: number; retryBaseMs: number };
+  /** The outbound address rule's settings (see shared/http/outbound-policy.ts). */
+  egress: { allowLoopback: boolean; allowedHosts: string[] };
   notifications: { digestSchedule: string; dedupeWindowMs: number; sendTimeoutMs: number; maxAttempts: number; maxRetryWaitMs: number; slackApiUrl: string };
   azureClientId?: string;
   appInsightsConnectionString?: string;
@@ -267,6 +275,12 @@ export function parseSettings(env: Record<string, string | undefined>): Settings
   const inAzureFunctions = raw.FUNCTIONS_WORKER_RUNTIME !== undefined;
   if (inAzureFunctions && adminAuth.mode === 'api_key' && !adminAuth.apiKey) fail('ADMIN_API_KEY', 'is required in Azure when ADMIN_AUTH_MODE=api_key');
 
+  const allowedHosts = parseHostList(raw.OUTBOUND_ALLOWED_HOSTS);
+  if (!Array.isArray(allowedHosts)) fail('OUTBOUND_ALLOWED_HOSTS', allowedHosts.error);
+  // Loopback targets exist only for the local sandboxes: in Azure they would be the host's own services.
+  if (inAzureFunctions && raw.OUTBOUND_ALLOW_LOOPBACK) fail('OUTBOUND_ALLOW_LOOPBACK', 'must not be true in Azure (loopback targets are for the local sandboxes only)');
+  const demoEnabled = !inAzureFunctions && (raw.DEMO_MODE ?? true);
+
   const serviceBusConfigured = raw.ServiceBusConnection !== undefined || raw.ServiceBusConnection__fullyQualifiedNamespace !== undefined;
   return {
     raw,
@@ -305,7 +319,8 @@ export function parseSettings(env: Record<string, string | undefined>): Settings
       maxRetryWaitMs: raw.NOTIFY_MAX_RETRY_WAIT_MS,
       slackApiUrl: raw.NOTIFY_SLACK_API_URL.replace(/\/+$/, ''),
     },
-    demo: { enabled: !inAzureFunctions && (raw.DEMO_MODE ?? true), records: raw.DEMO_RECORDS },
+    demo: { enabled: demoEnabled, records: raw.DEMO_RECORDS },
+    egress: { allowLoopback: raw.OUTBOUND_ALLOW_LOOPBACK ?? demoEnabled, allowedHosts },
     azureClientId: raw.AZURE_CLIENT_ID,
     appInsightsConnectionString: raw.APPLICATIONINSIGHTS_CONNECTION_STRING,
     inAzureFunctions,

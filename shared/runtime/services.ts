@@ -2,6 +2,7 @@
  * The composition root: builds every port from validated settings once per process. Both hosts (Azure
  * Functions and the local host) and the tests get their handlers' dependencies from here.
  */
+import { configureOutbound } from '../http/outbound-fetch';
 import type { Settings } from '../config/settings';
 import { createLogger, type Logger } from '../observability/logger';
 import { Metrics } from '../observability/metrics';
@@ -74,6 +75,8 @@ export interface ServiceOverrides {
 
 export async function createServices(settings: Settings, overrides: ServiceOverrides = {}): Promise<AppServices> {
   const logger = overrides.logger ?? createLogger({ level: settings.logLevel, format: settings.logFormat });
+  // Every provider, token and notification request of this process goes through this rule.
+  configureOutbound({ allowLoopback: settings.egress.allowLoopback, extraHosts: settings.egress.allowedHosts });
   const store = await openDocumentStore(settings.cosmos, settings.azureClientId);
   const embeddedQueue =
     settings.queue.kind === 'embedded'

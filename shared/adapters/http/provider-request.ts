@@ -1,9 +1,11 @@
 /**
- * The one way adapters talk to providers: global fetch with a per-request timeout joined to the caller's
+ * The one way adapters talk to providers: fetch through the outbound address rule, with a per-request timeout joined to the caller's
  * AbortSignal, the rate limiter's `beforeRequest` hook, rate-limit signals reported on every response,
  * one retry after a 401 when the auth provider could refresh, and every failure turned into an AppError.
  */
 import { AppError } from '../../errors/app-error';
+import { outboundFetch } from '../../http/outbound-fetch';
+import { PROVIDER_API_HOSTS } from './allowed-hosts';
 import type { RateLimitSignal } from '../../ratelimit/signal';
 import type { AdapterContext } from '../contract';
 import { defaultClassify } from './classify';
@@ -58,7 +60,8 @@ async function sendOnce(context: AdapterContext, profile: ProviderHttpProfile, r
   if (request.auth !== false) Object.assign(headers, await context.auth.headers(request.signal));
   const url = buildUrl(context.baseUrl, request.path, request.query);
   try {
-    const response = await fetch(url, { method: request.method ?? 'GET', headers, body, signal, redirect: 'manual' });
+    // The outbound rule (provider hosts, addresses checked at connect); redirects are answers, never followed.
+    const response = await outboundFetch(url, { method: request.method ?? 'GET', headers, body, signal }, { allowedHosts: PROVIDER_API_HOSTS[profile.provider], field: 'baseUrl' });
     // The body is read under the same signal: a stalled body is a timeout, a cut one a transient error.
     const limit = request.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
     const declared = Number(response.headers.get('content-length') ?? '0');

@@ -8,6 +8,7 @@
  *  - teams_workflow: POST the Adaptive Card envelope to the Workflows URL (202 Accepted).
  */
 import type { ChannelTarget, ChannelType, NotificationMessage } from '../types';
+import { NOTIFICATION_HOSTS } from '../../adapters/http/allowed-hosts';
 import { renderSlack } from '../render/slack-blocks';
 import { renderTeams } from '../render/teams-card';
 import { classifyHttp, postWithRetries, shortReason, type HttpAnswer, type PostRequest, type SendOutcome, type SendPolicy, type Verdict } from './http-send';
@@ -29,14 +30,16 @@ function classifySlackApi(answer: HttpAnswer): Verdict {
 }
 
 const REQUEST: { [T in ChannelType]: (target: Extract<ChannelTarget, { type: T }>, message: NotificationMessage) => PostRequest } = {
-  slack_webhook: (target, message) => ({ url: target.url, body: renderSlack(message) }),
+  slack_webhook: (target, message) => ({ url: target.url, body: renderSlack(message), allowedHosts: NOTIFICATION_HOSTS.slack, field: 'url' }),
   slack_bot: (target, message) => ({
     url: `${target.apiUrl}/chat.postMessage`,
     headers: { authorization: `Bearer ${target.token}` },
     body: { channel: target.channel, ...renderSlack(message), unfurl_links: false },
     classify: classifySlackApi,
+    allowedHosts: NOTIFICATION_HOSTS.slack,
+    field: 'NOTIFY_SLACK_API_URL',
   }),
-  teams_workflow: (target, message) => ({ url: target.url, body: renderTeams(message) }),
+  teams_workflow: (target, message) => ({ url: target.url, body: renderTeams(message), allowedHosts: NOTIFICATION_HOSTS.teams, field: 'url' }),
 };
 
 export function channelRequest(target: ChannelTarget, message: NotificationMessage): PostRequest {

@@ -6,6 +6,8 @@
  */
 import { parseRetryAfterMs } from '../../adapters/http/retry-after';
 import { backoffDelayMs, sleep } from '../../credentials/backoff';
+import { isAppError } from '../../errors/app-error';
+import { outboundFetch } from '../../http/outbound-fetch';
 
 export interface SendPolicy {
   timeoutMs: number;
@@ -47,6 +49,9 @@ export interface PostRequest {
   headers?: Record<string, string>;
   classify?: (answer: HttpAnswer) => Verdict;
   signal?: AbortSignal;
+  /** The outbound rule for this channel: its hosts, and the field the URL came from. */
+  allowedHosts: readonly string[];
+  field: string;
 }
 
 export async function postWithRetries(request: PostRequest, policy: SendPolicy): Promise<SendOutcome> {
@@ -76,15 +81,15 @@ export async function postWithRetries(request: PostRequest, policy: SendPolicy):
 async function attemptOnce(request: PostRequest, payload: string, timeoutMs: number, classify: (answer: HttpAnswer) => Verdict): Promise<Verdict> {
   const signals = [AbortSignal.timeout(timeoutMs), ...(request.signal ? [request.signal] : [])];
   try {
-    const response = await fetch(request.url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json; charset=utf-8', ...request.headers },
-      body: payload,
-      signal: AbortSignal.any(signals),
-      redirect: 'manual',
-    });
+    const response = await outboundFetch(
+      request.url,
+      { method: 'POST', headers: { 'content-type': 'application/json; charset=utf-8', ...request.headers }, body: payload, signal: AbortSignal.any(signals) },
+      { allowedHosts: request.allowedHosts, field: request.field },
+    );
     return classify({ status: response.status, headers: response.headers, text: await response.text() });
   } catch (error) {
+    // A target the outbound rule refuses stays refused: no retry. The reason names the field, not the URL.
+    if (isAppError(error)) return { kind: 'fail', reason: `refused: ${error.message}` };
     const name = (error as { name?: string }).name;
     if (name === 'TimeoutError' || name === 'AbortError') return { kind: 'retry', reason: `timeout after ${timeoutMs} ms` };
     const code = (error as { cause?: { code?: string } }).cause?.code;

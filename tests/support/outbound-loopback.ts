@@ -1,0 +1,8 @@
+/**
+ * Jest setup (every test file): the outbound address rule with its explicit local exception, so tests that
+ * build adapter contexts or token requests against the 127.0.0.1 sandboxes reach them. Tests of the rule
+ * itself call configureOutbound with the strict policy; createTestServices sets OUTBOUND_ALLOW_LOOPBACK too.
+ */
+import { configureOutbound } from '../../shared/http/outbound-fetch';
+
+configureOutbound({ allowLoopback: true, extraHosts: [] });
