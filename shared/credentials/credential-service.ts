@@ -7,6 +7,7 @@
 import { AppError } from '../errors/app-error';
 import { metadataFromListItem, metadataOf, parseStored, secretNameOf, SECRET_PREFIX, tagsOf, withDerivedFields, CONTENT_TYPE } from './credential-doc';
 import { expiryFindings, DEFAULT_EXPIRY_POLICY, type ExpiryFinding, type ExpiryPolicy } from './expiry-policy';
+import { registerCredentialSecrets } from './known-secrets';
 import { silentLogger, type CredentialLogger } from './logger';
 import type { SecretStore } from './secret-store';
 import { credentialRefSchema, credentialSchema, refKey, type Credential, type CredentialInput, type CredentialMetadata, type CredentialRef, type StoredCredential } from './types';
@@ -69,6 +70,8 @@ export class CredentialService {
   /** Writes a whole document as a new version (refresh engine, status changes). */
   async write(doc: StoredCredential, options: { signal?: AbortSignal } = {}): Promise<CredentialMetadata> {
     const name = secretNameOf(doc.ref);
+    // Known before it is stored: a failed write's error must not carry a value the logger cannot recognise.
+    registerCredentialSecrets(doc.credential);
     const written = await this.store.set(name, JSON.stringify(doc), { contentType: CONTENT_TYPE, tags: tagsOf(doc), signal: options.signal });
     const read = { doc, version: written.version };
     if (this.cacheTtlMs > 0) this.cache.set(name, { read, until: Date.now() + this.cacheTtlMs });
@@ -82,6 +85,7 @@ export class CredentialService {
     if (!options.fresh && cached && cached.until > Date.now()) return cached.read;
     const secret = await this.store.get(name, { signal: options.signal });
     const read = secret ? { doc: parseStored(secret.value, ref), version: secret.version } : undefined;
+    if (read) registerCredentialSecrets(read.doc.credential);
     if (this.cacheTtlMs > 0) this.cache.set(name, { read, until: Date.now() + this.cacheTtlMs });
     return read;
   }

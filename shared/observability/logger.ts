@@ -1,8 +1,12 @@
 /**
  * Structured logging: one JSON object a line in Azure, a readable line locally. Every line carries the
  * correlation id of the trigger it serves. Fields whose names suggest secret material are redacted, so a
- * careless `log.info('…', { token })` cannot leak a credential.
+ * careless `log.info('…', { token })` cannot leak a credential; and every string written (the message, field
+ * values, error messages) is scrubbed of the secret values the process knows (secret-registry.ts), so a token
+ * a provider echoed into an error body does not reach a log line either.
  */
+import { knownSecrets } from './secret-registry';
+
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 export type LogFields = Record<string, unknown>;
 
@@ -22,16 +26,27 @@ const SECRET_FIELD = /(secret|token|password|passphrase|authorization|api[-_]?ke
 
 export const REDACTED = '[redacted]';
 
-/** Copies fields, replacing values under secret-looking keys and describing errors without their causes. */
+/**
+ * Copies fields, replacing values under secret-looking keys, describing errors without their causes, and
+ * scrubbing known secret values from strings.
+ */
 export function redactFields(fields: LogFields, depth = 0): LogFields {
   const out: LogFields = {};
   for (const [key, value] of Object.entries(fields)) {
     if (SECRET_FIELD.test(key)) out[key] = REDACTED;
-    else if (value instanceof Error) out[key] = { name: value.name, message: value.message, ...('code' in value ? { code: (value as { code: unknown }).code } : {}) };
-    else if (value && typeof value === 'object' && !Array.isArray(value) && depth < 3) out[key] = redactFields(value as LogFields, depth + 1);
-    else out[key] = value;
+    else out[key] = redactValue(value, depth);
   }
   return out;
+}
+
+function redactValue(value: unknown, depth: number): unknown {
+  if (typeof value === 'string') return knownSecrets.scrub(value);
+  if (value instanceof Error) return { name: value.name, message: knownSecrets.scrub(value.message), ...('code' in value ? { code: redactValue((value as { code: unknown }).code, depth) } : {}) };
+  if (Array.isArray(value)) return depth < 3 ? value.map((item) => redactValue(item, depth + 1)) : value.map((item) => (typeof item === 'string' ? knownSecrets.scrub(item) : item));
+  if (value && typeof value === 'object' && depth < 3) return redactFields(value as LogFields, depth + 1);
+  // Deeper than that: written as its JSON text, scrubbed, rather than passed through unread.
+  if (value && typeof value === 'object') return knownSecrets.scrub(JSON.stringify(value) ?? '');
+  return value;
 }
 
 export interface LoggerOptions {
@@ -51,14 +66,15 @@ export function createLogger(options: LoggerOptions): Logger {
   const write = (level: LogLevel, message: string, fields?: LogFields): void => {
     if (LEVEL_ORDER[level] < minimum) return;
     const all = redactFields({ ...base, ...fields });
+    const text = knownSecrets.scrub(message);
     if (options.format === 'json') {
-      sink(JSON.stringify({ time: new Date().toISOString(), level, message, ...all }), level);
+      sink(JSON.stringify({ time: new Date().toISOString(), level, message: text, ...all }), level);
       return;
     }
     const extras = Object.entries(all)
       .map(([key, value]) => `${key}=${typeof value === 'string' ? value : JSON.stringify(value)}`)
       .join(' ');
-    sink(`${new Date().toISOString().slice(11, 23)} ${level.toUpperCase().padEnd(5)} ${message}${extras ? `  ${extras}` : ''}`, level);
+    sink(`${new Date().toISOString().slice(11, 23)} ${level.toUpperCase().padEnd(5)} ${text}${extras ? `  ${extras}` : ''}`, level);
   };
 
   return {

@@ -1,13 +1,11 @@
 /**
- * Archiving raw deliveries: the exact body bytes and the headers, with credentials in headers redacted, under
+ * Archiving raw deliveries: the exact body bytes and the headers, with credentials in headers redacted (redaction.ts), under
  * a name that sorts by integration and time. Replay reads them back and checks the body's hash.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type { BlobArchive } from '../blob/blob-archive';
-import { REDACTED } from '../observability/logger';
+import { redactHeaders } from './redaction';
 
-/** Headers that carry credentials rather than signatures over the body. */
-const CREDENTIAL_HEADERS = /^(authorization|cookie|x-goog-channel-token|x-api-key|x-salesforce-secret|x-webhook-secret|proxy-authorization)$/i;
 
 export interface ArchivedDelivery {
   provider: string;
@@ -23,15 +21,11 @@ export function sha256Hex(body: Buffer): string {
   return createHash('sha256').update(body).digest('hex');
 }
 
-export function redactHeaders(headers: Record<string, string>, extraSecretHeaders: string[] = []): Record<string, string> {
-  const extra = new Set(extraSecretHeaders.map((name) => name.toLowerCase()));
-  return Object.fromEntries(Object.entries(headers).map(([name, value]) => [name, CREDENTIAL_HEADERS.test(name) || extra.has(name.toLowerCase()) ? REDACTED : value]));
-}
-
 type DeliveryToArchive = Omit<ArchivedDelivery, 'bodyBase64' | 'bodySha256'>;
 
 function archivedDocument(delivery: DeliveryToArchive, rawBody: Buffer): ArchivedDelivery {
-  // Credentials carried in headers (tokens, shared secrets) are redacted; signatures over the body stay as evidence.
+  // The name rule again, whatever the caller did: credentials, tokens and signatures never reach the blob. The
+  // receiver has already applied the integration's own rules (its secret header, its secrets' values).
   return { ...delivery, headers: redactHeaders(delivery.headers), bodyBase64: rawBody.toString('base64'), bodySha256: sha256Hex(rawBody) };
 }
 

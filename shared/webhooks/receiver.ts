@@ -24,6 +24,7 @@ import { isWebhookProviderId, rejectionStatus, type WebhookEvent, type WebhookPr
 import { salesforceAck, SALESFORCE_ACK_CONTENT_TYPE } from './salesforce/soap';
 import { receiptId, type DeliveryReceipt } from './delivery-log';
 import { verifyWithSecrets, type SecretReader } from './secrets';
+import { configuredSecretHeaders, redactHeaders } from './redaction';
 
 export interface IncomingWebhook {
   provider: string;
@@ -82,9 +83,12 @@ export async function receiveWebhook(deps: ReceiverDeps, webhook: IncomingWebhoo
     const checkInbound = () => deps.rateLimiter.checkInbound('webhook', integration.tenantId);
     const secrets = await deps.webhookSecrets.secretsFor(integration);
     const settings = verifierSettingsFor(scheme, { headers: webhook.header, urlSecret: webhook.urlSecret });
-    const result = await verifyWithSecrets(deps.webhookSecrets, integration, secrets, (candidates) =>
-      verifierFor(provider)({ rawBody: webhook.rawBody, headers: webhook.header, secrets: candidates, now: webhook.receivedAt }, settings),
-    );
+    // Every secret tried (a fresh read may add a rotated one): none of them may be archived.
+    const secretsSeen = new Set(secrets);
+    const result = await verifyWithSecrets(deps.webhookSecrets, integration, secrets, (candidates) => {
+      for (const candidate of candidates) secretsSeen.add(candidate);
+      return verifierFor(provider)({ rawBody: webhook.rawBody, headers: webhook.header, secrets: candidates, now: webhook.receivedAt }, settings);
+    });
     const receipt = (verdict: DeliveryReceipt['verdict'], deliveryId: string, extra: Partial<DeliveryReceipt> = {}): DeliveryReceipt => ({
       id: receiptId(deliveryId),
       integrationId: integration.id,
@@ -153,7 +157,8 @@ export async function receiveWebhook(deps: ReceiverDeps, webhook: IncomingWebhoo
         provider,
         deliveryId: result.deliveryId,
         receivedAt: webhook.receivedAt,
-        headers: webhook.headers,
+        // Only what may be stored: the configured secret header and any value holding a secret go too.
+        headers: redactHeaders(webhook.headers, { secretHeaders: configuredSecretHeaders(scheme), secretValues: [...secretsSeen] }),
         rawBody: webhook.rawBody,
         starts,
       });

@@ -5,6 +5,7 @@
  * decides, not only the status. Error texts carry the OAuth error code only, never the body.
  */
 import { AppError } from '../../errors/app-error';
+import { registerSecrets } from '../../observability/secret-registry';
 
 export interface TokenSet {
   accessToken: string;
@@ -99,6 +100,8 @@ export async function requestToken(request: TokenRequest, options: TokenCallOpti
     // Not retried: the refresh token may already be spent, and a retry would only turn this into invalid_grant.
     throw new AppError('validation', `token endpoint answered HTTP ${response.status} without an access_token`, { httpStatus: 502 });
   }
+  // Granted and refreshed tokens are scrubbed from log lines from now on (an adapter error may echo them).
+  registerSecrets(body.access_token, typeof body.refresh_token === 'string' ? body.refresh_token : undefined);
   return {
     accessToken: body.access_token,
     tokenType: typeof body.token_type === 'string' ? body.token_type : 'Bearer',
