@@ -4,7 +4,9 @@
  * Providers differ on failure: GitHub answers HTTP 200 with {"error":"bad_refresh_token"}, so the body
  * decides, not only the status. Error texts carry the OAuth error code only, never the body.
  */
-import { AppError } from '../../errors/app-error';
+import { AppError, isAppError } from '../../errors/app-error';
+import { TOKEN_ENDPOINT_HOSTS } from '../../adapters/http/allowed-hosts';
+import { outboundFetch } from '../../http/outbound-fetch';
 import { registerSecrets } from '../../observability/secret-registry';
 
 export interface TokenSet {
@@ -86,9 +88,11 @@ export async function requestToken(request: TokenRequest, options: TokenCallOpti
   let response: Response;
   let text: string;
   try {
-    response = await fetch(request.tokenEndpoint, { method: 'POST', headers, body: form.toString(), signal });
+    // Through the outbound rule, redirects not followed: a 307 would re-send the client secret elsewhere.
+    response = await outboundFetch(request.tokenEndpoint, { method: 'POST', headers, body: form.toString(), signal }, { allowedHosts: TOKEN_ENDPOINT_HOSTS, field: 'tokenEndpoint' });
     text = await response.text();
   } catch (error) {
+    if (isAppError(error)) throw error;
     const reason = timeout.aborted ? `timed out after ${options.timeoutMs} ms` : options.signal?.aborted ? 'was aborted' : 'could not be reached';
     // The request may have reached the provider: callers treat this like any transient failure.
     throw new AppError('transient', `token endpoint ${reason}`, { cause: error instanceof Error ? new Error(error.name) : undefined });
