@@ -98,6 +98,20 @@ describe('bad input at the HTTP edge', () => {
     expect(ADMIN_ROUTES.length).toBeGreaterThan(40);
   });
 
+  it('answers the reported cases with 400 naming what is wrong, or 413', async () => {
+    const target = async (method: string, path: string, payload?: string) => {
+      const answer = await send(method, path, payload);
+      return { status: answer.status, target: answer.body ? (JSON.parse(answer.body) as { error?: { target?: string } }).error?.target : undefined };
+    };
+    for (const id of ['a%20b', 'a%5Cb', 'a%23b', 'a%252Fb', 'a%2Fb', '%ZZ']) {
+      expect({ id, answer: await target('GET', `/api/admin/tenants/acme/integrations/${id}`) }).toEqual({ id, answer: { status: 400, target: 'integrationId' } });
+    }
+    expect(await target('GET', '/api/admin/tenants/acme/%ZZ')).toEqual({ status: 400, target: 'path' });
+    expect(await target('POST', '/api/admin/tenants/acme/integrations', '['.repeat(30_000) + ']'.repeat(30_000))).toEqual({ status: 400, target: 'body' });
+    expect(await target('POST', '/api/admin/tenants/acme/notifications/channels', JSON.stringify({ type: 'slack_webhook', name: 'x', url: 'not a url' }))).toEqual({ status: 400, target: 'url' });
+    expect((await send('POST', '/api/admin/tenants/acme/integrations', Buffer.alloc(27 * 1024 * 1024, 0x20))).status).toBe(413);
+  });
+
   it('never answers 5xx on any admin route, and stores nothing', async () => {
     const before = await storedCounts();
     // Every route gets its own runs, so none is left to chance.
