@@ -24,6 +24,8 @@ export function testEnv(extra: Record<string, string | undefined> = {}): Record<
     LOG_LEVEL: 'debug',
     PORT: '0',
     DEMO_MODE: 'false',
+    // Tests of refused credentials run from one address; the sign-in throttle has its own tests with small budgets.
+    ADMIN_LOGIN_FAILURES_PER_ADDRESS: '1000',
     // The provider sandboxes and stand-ins listen on 127.0.0.1: the outbound rule's explicit local exception.
     OUTBOUND_ALLOW_LOOPBACK: 'true',
     LOCAL_DATA_DIR: mkdtempSync(join(tmpdir(), 'ise-test-')),
