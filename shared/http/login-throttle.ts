@@ -4,8 +4,9 @@
  * path buys no fresh budget. Over budget: 429 with Retry-After until the window that holds the failures ends.
  *
  * Choices:
- * - Only failures with a credential count (a request without one guesses nothing); a right credential from an address under budget costs nothing and is not slowed
- *   (one counter read, the same Redis round trip as the tenant limit).
+ * - Only failures with a credential count (a request without one guesses nothing). A right credential from an
+ *   address under budget costs nothing and is not slowed beyond one counter read (one Redis round trip, at
+ *   most REDIS_COUNTER_TIMEOUT_MS).
  * - An address over budget gets 429 even with the right credential until its window ends: evaluating
  *   credentials there would let a guesser keep guessing and learn the answer from the status.
  * - The global budget is the backstop against guessing from many addresses; while it is exhausted every
