@@ -9,6 +9,8 @@ import { CredentialService } from '../../../shared/credentials/credential-servic
 import { RefreshEngine, type RefreshOutcome } from '../../../shared/credentials/refresh-engine';
 import type { CredentialRef } from '../../../shared/credentials/types';
 import { standInStore } from './standin-store';
+// Its own process, outside jest's setup: the token endpoint is a 127.0.0.1 stand-in, the rule's local exception.
+import '../../support/outbound-loopback';
 
 export interface WorkerArgs {
   vaultUrl: string;
