@@ -256,6 +256,29 @@ resource notifications 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/conta
   }
 }
 
+// Rate-limit overrides set through the admin API, one document per tenant or integration: the durable copy
+// (Redis caches it and is rebuilt from here after losing its data).
+resource rateLimitOverrides 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers@2024-05-15' = {
+  parent: database
+  name: 'rate-limit-overrides'
+  properties: {
+    resource: {
+      id: 'rate-limit-overrides'
+      partitionKey: {
+        paths: [
+          '/tenantId'
+        ]
+        kind: 'Hash'
+      }
+      indexingPolicy: {
+        indexingMode: 'consistent'
+        includedPaths: defaultIncludedPaths
+        excludedPaths: defaultExcludedPaths
+      }
+    }
+  }
+}
+
 // Receipt log for delivery dedupe and replay; expires by TTL.
 resource webhookDeliveries 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers@2024-05-15' = {
   parent: database

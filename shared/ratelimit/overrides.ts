@@ -1,7 +1,8 @@
 /**
  * Limit overrides per tenant and per integration, set through the admin API. A tenant override applies to
  * the tenant level and, as a default, to every integration of the tenant; an integration override wins over
- * both for that integration. Stored in Redis (one hash per tenant) or in memory; the shape is validated
+ * both for that integration. Stored in Redis (one hash per tenant; durably in Cosmos with Redis as the cache:
+ * durable-overrides.ts) or in memory; the shape is validated
  * with zod so the admin API can hand a request body straight to `parseOverride`.
  */
 import type Redis from 'ioredis';
@@ -59,8 +60,19 @@ export function parseOverride(input: unknown): LimitOverride {
 
 const TENANT_FIELD = '*';
 
-function field(scope: OverrideScope): string {
+/** The Redis hash field of a scope (also used by durable-overrides.ts to rebuild the hashes). */
+export function overrideField(scope: OverrideScope): string {
   return scope.integrationId === undefined ? TENANT_FIELD : `i:${scope.integrationId}`;
+}
+
+/** The Redis hash of a tenant's overrides. */
+export function overridesKey(keyPrefix: string, tenantId: string): string {
+  return `${keyPrefix}rl:ovr:${encodeURIComponent(tenantId)}`;
+}
+
+/** The change counter every set and delete increments. */
+export function overrideChangesKey(keyPrefix: string): string {
+  return `${keyPrefix}rl:ovr-changes`;
 }
 
 export class MemoryOverrideStore implements OverrideStore {
@@ -72,7 +84,7 @@ export class MemoryOverrideStore implements OverrideStore {
   }
 
   async get(scope: OverrideScope): Promise<LimitOverride | undefined> {
-    return this.data.get(scope.tenantId)?.get(field(scope));
+    return this.data.get(scope.tenantId)?.get(overrideField(scope));
   }
 
   async set(scope: OverrideScope, override: LimitOverride): Promise<void> {
@@ -80,17 +92,17 @@ export class MemoryOverrideStore implements OverrideStore {
     this.changes++;
     let tenant = this.data.get(scope.tenantId);
     if (!tenant) this.data.set(scope.tenantId, (tenant = new Map()));
-    tenant.set(field(scope), parsed);
+    tenant.set(overrideField(scope), parsed);
   }
 
   async delete(scope: OverrideScope): Promise<void> {
     this.changes++;
-    this.data.get(scope.tenantId)?.delete(field(scope));
+    this.data.get(scope.tenantId)?.delete(overrideField(scope));
   }
 
   async getPair(tenantId: string, integrationId: string): Promise<{ tenant?: LimitOverride; integration?: LimitOverride }> {
     const tenant = this.data.get(tenantId);
-    return { tenant: tenant?.get(TENANT_FIELD), integration: tenant?.get(field({ tenantId, integrationId })) };
+    return { tenant: tenant?.get(TENANT_FIELD), integration: tenant?.get(overrideField({ tenantId, integrationId })) };
   }
 }
 
@@ -101,16 +113,16 @@ export class RedisOverrideStore implements OverrideStore {
   ) {}
 
   async get(scope: OverrideScope): Promise<LimitOverride | undefined> {
-    return decode(await this.redis.hget(this.key(scope.tenantId), field(scope)));
+    return decodeOverride(await this.redis.hget(this.key(scope.tenantId), overrideField(scope)));
   }
 
   // The change counter moves in the same transaction as the change, so a reader never sees it moved before.
   async set(scope: OverrideScope, override: LimitOverride): Promise<void> {
-    failed(await this.redis.multi().hset(this.key(scope.tenantId), field(scope), JSON.stringify(parseOverride(override))).incr(this.changesKey()).exec());
+    failed(await this.redis.multi().hset(this.key(scope.tenantId), overrideField(scope), JSON.stringify(parseOverride(override))).incr(this.changesKey()).exec());
   }
 
   async delete(scope: OverrideScope): Promise<void> {
-    failed(await this.redis.multi().hdel(this.key(scope.tenantId), field(scope)).incr(this.changesKey()).exec());
+    failed(await this.redis.multi().hdel(this.key(scope.tenantId), overrideField(scope)).incr(this.changesKey()).exec());
   }
 
   /** Missing (never set, or Redis lost its data) reads as "none": a cache made before then is dropped. */
@@ -119,16 +131,16 @@ export class RedisOverrideStore implements OverrideStore {
   }
 
   private changesKey(): string {
-    return `${this.keyPrefix}rl:ovr-changes`;
+    return overrideChangesKey(this.keyPrefix);
   }
 
   async getPair(tenantId: string, integrationId: string): Promise<{ tenant?: LimitOverride; integration?: LimitOverride }> {
-    const [tenant, integration] = await this.redis.hmget(this.key(tenantId), TENANT_FIELD, field({ tenantId, integrationId }));
-    return { tenant: decode(tenant ?? null), integration: decode(integration ?? null) };
+    const [tenant, integration] = await this.redis.hmget(this.key(tenantId), TENANT_FIELD, overrideField({ tenantId, integrationId }));
+    return { tenant: decodeOverride(tenant ?? null), integration: decodeOverride(integration ?? null) };
   }
 
   private key(tenantId: string): string {
-    return `${this.keyPrefix}rl:ovr:${encodeURIComponent(tenantId)}`;
+    return overridesKey(this.keyPrefix, tenantId);
   }
 }
 
@@ -139,7 +151,7 @@ function failed(results: Array<[Error | null, unknown]> | null): void {
 }
 
 /** A stored value that no longer parses (older shape, hand edit) is ignored rather than failing calls. */
-function decode(raw: string | null): LimitOverride | undefined {
+export function decodeOverride(raw: string | null): LimitOverride | undefined {
   if (raw === null) return undefined;
   try {
     const result = overrideSchema.safeParse(JSON.parse(raw));

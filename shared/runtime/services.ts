@@ -8,6 +8,7 @@ import { createLogger, type Logger } from '../observability/logger';
 import { Metrics } from '../observability/metrics';
 import { openDocumentStore, type DocumentStore } from '../storage/cosmos-client';
 import { IntegrationsRepository } from '../storage/integrations-repository';
+import { OverrideDocumentsRepository } from '../storage/rate-limit-overrides-repository';
 import { SyncRunsRepository } from '../storage/sync-runs-repository';
 import type { DeadLetterAccess, QueueSender } from '../messaging/queue-port';
 import { EmbeddedQueue } from '../messaging/embedded-queue';
@@ -100,6 +101,8 @@ export async function createServices(settings: Settings, overrides: ServiceOverr
   });
   const rateLimiter = createRateLimiter({
     redis,
+    // Overrides are kept in Cosmos; Redis only caches them, so a Redis restart without persistence keeps them.
+    overrideDocuments: new OverrideDocumentsRepository(store.containers.rateLimitOverrides),
     keyPrefix: settings.redis.keyPrefix,
     maxWaitMs: settings.rateLimit.maxWaitMs,
     inbound: {

@@ -10,6 +10,7 @@ export const CONTAINERS = {
   conflicts: { name: 'conflicts', partitionKey: '/tenantId' },
   webhookDeliveries: { name: 'webhook-deliveries', partitionKey: '/integrationId' },
   notifications: { name: 'notifications', partitionKey: '/tenantId' },
+  rateLimitOverrides: { name: 'rate-limit-overrides', partitionKey: '/tenantId' },
 } as const;
 
 export type ContainerKey = keyof typeof CONTAINERS;
