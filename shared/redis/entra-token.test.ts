@@ -85,6 +85,18 @@ it('shares one token request between concurrent callers and treats an almost exp
   keeper.stop();
 });
 
+it('renews a kept token again after a restart (stop, then obtain)', async () => {
+  const tokens = new ScriptedTokens(60 * 60_000);
+  const keeper = new EntraTokenKeeper({ credential: tokens, user: 'oid-1' });
+  await keeper.obtain();
+  keeper.stop();
+  await jest.advanceTimersByTimeAsync(10 * 60_000);
+  expect((await keeper.obtain()).password).toBe('token-1');
+  await jest.advanceTimersByTimeAsync(35 * 60_000);
+  expect(tokens.calls).toBe(2);
+  keeper.stop();
+});
+
 it('reads the oid claim of a JWT and nothing from other strings', () => {
   const payload = Buffer.from(JSON.stringify({ oid: 'abc-123' })).toString('base64url');
   expect(objectIdOf(`h.${payload}.s`)).toBe('abc-123');

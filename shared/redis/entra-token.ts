@@ -37,6 +37,7 @@ export class EntraTokenKeeper {
   private current: (RedisSignIn & { issuedAt: number }) | undefined;
   private inflight: Promise<RedisSignIn> | undefined;
   private timer: NodeJS.Timeout | undefined;
+  private renewAt = 0;
   private failures = 0;
   private stopped = false;
   private readonly renewalListeners: RenewalListener[] = [];
@@ -67,8 +68,12 @@ export class EntraTokenKeeper {
 
   /** A valid sign-in: the current one, or a new token (concurrent callers share one request). */
   obtain(): Promise<RedisSignIn> {
-    this.stopped = false;
     const valid = this.valid();
+    if (this.stopped) {
+      this.stopped = false;
+      // Restarted (a client connects again after it ended): the kept token still needs its renewal.
+      if (valid) this.schedule(Math.max(0, this.renewAt - this.now()));
+    }
     if (valid) return Promise.resolve(valid);
     return this.fetch();
   }
@@ -118,6 +123,7 @@ export class EntraTokenKeeper {
   private schedule(delayMs: number): void {
     clearTimeout(this.timer);
     if (this.stopped) return;
+    this.renewAt = this.now() + delayMs;
     this.timer = setTimeout(() => void this.renew(), delayMs);
     this.timer.unref();
   }
