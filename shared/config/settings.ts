@@ -55,6 +55,7 @@ export const settingsSchema = z.object({
 
   BLOB_CONNECTION_STRING: optionalString,
   BLOB_ACCOUNT_URL: z.url().optional(),
+  BLOB_REQUEST_TIMEOUT_MS: positiveInt.max(60_000).default(2000),
   WEBHOOK_ARCHIVE_CONTAINER: z.string().regex(/^[a-z0-9](?:[a-z0-9-]{1,61}[a-z0-9])$/, 'must be a valid blob container name').default('webhook-archive'),
 
   WEBHOOK_MAX_BODY_BYTES: positiveInt.max(25 * 1024 * 1024).default(1024 * 1024),
@@ -77,6 +78,8 @@ export const settingsSchema = z.object({
   WEBHOOK_HEALTH_SCHEDULE: ncrontab.default('0 */15 * * * *'),
   SYNC_DEFAULT_INTERVAL_MINUTES: positiveInt.max(10_080).default(60),
   SCHEDULER_MAX_CLAIMS_PER_TICK: positiveInt.max(10_000).default(500),
+  SYNC_STALE_RUN_MINUTES: positiveInt.max(24 * 60).default(10),
+  SYNC_STALE_RUN_MAX_RESUMES: z.coerce.number().int().min(0).max(100).default(3),
   OUTBOUND_SCAN_OVERLAP_SECONDS: positiveInt.max(3600).default(60),
   OUTBOUND_SCAN_MAX_PER_TICK: positiveInt.max(10_000).default(500),
 
@@ -138,6 +141,7 @@ export const SETTING_DOCS: Record<keyof RawSettings, SettingDoc> = {
   QUEUE_LOCK_DURATION_MS: { description: 'how long a delivered message stays locked before it is delivered again (embedded queue)', defaultText: '60000', azure: false },
   BLOB_CONNECTION_STRING: { description: 'Blob Storage connection string (local or key-based)', defaultText: 'unset: an embedded Azurite is started', azure: false },
   BLOB_ACCOUNT_URL: { description: 'Blob Storage account URL for identity-based access, e.g. https://acct.blob.core.windows.net', defaultText: 'unset', azure: true },
+  BLOB_REQUEST_TIMEOUT_MS: { description: 'longest wait for one blob request (no SDK retries); after failures the archive answers 503 at once for a few seconds', defaultText: '2000', azure: false },
   WEBHOOK_ARCHIVE_CONTAINER: { description: 'blob container for raw webhook payloads', defaultText: 'webhook-archive', azure: true },
   WEBHOOK_MAX_BODY_BYTES: { description: 'largest webhook body accepted (larger: 413)', defaultText: '1048576 (1 MB)', azure: true },
   ADMIN_MAX_BODY_BYTES: { description: 'largest admin API body accepted (larger: 413)', defaultText: '262144', azure: true },
@@ -154,6 +158,8 @@ export const SETTING_DOCS: Record<keyof RawSettings, SettingDoc> = {
   SYNC_SCHEDULE: { description: 'NCRONTAB of SyncScheduler', defaultText: '0 * * * * * (every minute)', azure: true },
   WEBHOOK_HEALTH_SCHEDULE: { description: 'NCRONTAB of WebhookHealthMonitor', defaultText: '0 */15 * * * * (every 15 minutes)', azure: true },
   TOKEN_REFRESH_SCHEDULE: { description: 'NCRONTAB of TokenRefresher', defaultText: '0 */5 * * * * (every 5 minutes)', azure: true },
+  SYNC_STALE_RUN_MINUTES: { description: 'a queued or running run with no progress (page committed, page started, retry due) for this long is resumed from its checkpoint by SyncScheduler; above the longest page', defaultText: '10', azure: false },
+  SYNC_STALE_RUN_MAX_RESUMES: { description: 'resumes of a stale run before it is marked failed', defaultText: '3', azure: false },
   SYNC_DEFAULT_INTERVAL_MINUTES: { description: 'sync interval of an integration that sets none', defaultText: '60', azure: true },
   SCHEDULER_MAX_CLAIMS_PER_TICK: { description: 'due integrations claimed per scheduler run', defaultText: '500', azure: true },
   OUTBOUND_SCAN_OVERLAP_SECONDS: { description: 'the changed-shard scan re-reads this far behind its checkpoint (clock skew, late commits); duplicates are dropped by message id', defaultText: '60', azure: true },
@@ -200,14 +206,14 @@ export interface Settings {
     | { kind: 'servicebus'; connectionString?: string; fullyQualifiedNamespace?: string }
     | { kind: 'embedded' };
   queueLimits: { maxDeliveryCount: number; duplicateWindowMs: number; maxConcurrency: number; lockDurationMs: number };
-  blob: { connectionString?: string; accountUrl?: string; archiveContainer: string };
+  blob: { connectionString?: string; accountUrl?: string; archiveContainer: string; requestTimeoutMs?: number };
   redis: { url?: string; keyPrefix: string; auth: { mode: 'url' } | { mode: 'entra'; user?: string } };
   limits: { webhookMaxBodyBytes: number; adminMaxBodyBytes: number };
   adminAuth:
     | { mode: 'api_key'; apiKey?: string }
     | { mode: 'entra'; tenantId: string; issuers: string[]; audiences: string[]; jwksUrl: string };
   schedules: { sync: string; tokenRefresh: string; webhookHealth: string };
-  sync: { defaultIntervalMinutes: number; maxClaimsPerTick: number };
+  sync: { defaultIntervalMinutes: number; maxClaimsPerTick: number; staleRunMinutes?: number; staleRunMaxResumes?: number };
   outbound: { scanOverlapMs: number; scanMaxPerTick: number };
   events: { kind: 'eventgrid'; topicEndpoint: string; topicKey?: string } | { kind: 'local' };
   demo: { enabled: boolean; records: number };
@@ -298,12 +304,12 @@ export function parseSettings(env: Record<string, string | undefined>): Settings
       maxConcurrency: raw.QUEUE_MAX_CONCURRENCY,
       lockDurationMs: raw.QUEUE_LOCK_DURATION_MS,
     },
-    blob: { connectionString: raw.BLOB_CONNECTION_STRING, accountUrl: raw.BLOB_ACCOUNT_URL, archiveContainer: raw.WEBHOOK_ARCHIVE_CONTAINER },
+    blob: { connectionString: raw.BLOB_CONNECTION_STRING, accountUrl: raw.BLOB_ACCOUNT_URL, archiveContainer: raw.WEBHOOK_ARCHIVE_CONTAINER, requestTimeoutMs: raw.BLOB_REQUEST_TIMEOUT_MS },
     redis: { url: raw.REDIS_URL, keyPrefix: raw.REDIS_KEY_PREFIX, auth: redisAuth },
     limits: { webhookMaxBodyBytes: raw.WEBHOOK_MAX_BODY_BYTES, adminMaxBodyBytes: raw.ADMIN_MAX_BODY_BYTES },
     adminAuth,
     schedules: { sync: raw.SYNC_SCHEDULE, tokenRefresh: raw.TOKEN_REFRESH_SCHEDULE, webhookHealth: raw.WEBHOOK_HEALTH_SCHEDULE },
-    sync: { defaultIntervalMinutes: raw.SYNC_DEFAULT_INTERVAL_MINUTES, maxClaimsPerTick: raw.SCHEDULER_MAX_CLAIMS_PER_TICK },
+    sync: { defaultIntervalMinutes: raw.SYNC_DEFAULT_INTERVAL_MINUTES, maxClaimsPerTick: raw.SCHEDULER_MAX_CLAIMS_PER_TICK, staleRunMinutes: raw.SYNC_STALE_RUN_MINUTES, staleRunMaxResumes: raw.SYNC_STALE_RUN_MAX_RESUMES },
     outbound: { scanOverlapMs: raw.OUTBOUND_SCAN_OVERLAP_SECONDS * 1000, scanMaxPerTick: raw.OUTBOUND_SCAN_MAX_PER_TICK },
     events: raw.EVENTGRID_TOPIC_ENDPOINT ? { kind: 'eventgrid', topicEndpoint: raw.EVENTGRID_TOPIC_ENDPOINT, topicKey: raw.EVENTGRID_TOPIC_KEY } : { kind: 'local' },
     publicBaseUrl: raw.PUBLIC_BASE_URL ?? `http://localhost:${raw.PORT}`,

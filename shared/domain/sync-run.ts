@@ -45,6 +45,12 @@ export interface SyncRun {
   /** A retry: the failed run it repeats; on the failed run, the retry that was started for it. */
   retryOf?: string;
   retriedBy?: string;
+  /** Last sign of life: a page started or committed, or the time a rescheduled page is due. The stale-run sweeper reads it. */
+  heartbeatAt?: string;
+  /** The checkpoint to resume from: the page enqueued after the last committed one (its message id is run id + page). */
+  resume?: { page: number; entity?: string; cursor?: string };
+  /** How often the stale-run sweeper re-enqueued this run. */
+  resumes?: number;
 }
 
 export function emptyCounters(): RunCounters {

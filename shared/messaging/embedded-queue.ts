@@ -167,6 +167,19 @@ export class EmbeddedQueue implements QueueSender, DeadLetterAccess {
     return true;
   }
 
+  /**
+   * Forget every message of the queue, waiting or in flight, and its duplicate-detection history: what a
+   * kill -9 of the process holding this in-memory queue loses (tests of the stale-run sweeper use it).
+   */
+  purge(queue: QueueName): number {
+    const state = this.state(queue);
+    const lost = state.entries.length;
+    state.entries = [];
+    state.seenIds.clear();
+    state.busySessions.clear();
+    return lost;
+  }
+
   /** Messages waiting or in flight (not dead-lettered). */
   depth(queue: QueueName): number {
     return this.state(queue).entries.length;

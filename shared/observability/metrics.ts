@@ -10,6 +10,7 @@ export type MetricName =
   | 'record_errors'
   | 'sync_runs_started'
   | 'sync_runs_failed'
+  | 'sync_runs_resumed'
   | 'page_retries'
   | 'dead_letters'
   | 'webhook_verdicts'

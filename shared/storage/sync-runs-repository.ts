@@ -54,6 +54,42 @@ export class SyncRunsRepository {
   }
 
   /**
+   * Runs across tenants that are queued or running and show no sign of life since `cutoff` (ISO time): the
+   * heartbeat, or the queue time of a run that has none yet. Oldest first, at most `limit`.
+   */
+  async findStale(cutoff: string, limit: number): Promise<Stored<SyncRun>[]> {
+    try {
+      const { resources } = await this.container.items
+        .query<Stored<SyncRun>>({
+          query:
+            "SELECT * FROM c WHERE (c.status = 'queued' OR c.status = 'running') AND ((IS_DEFINED(c.heartbeatAt) AND c.heartbeatAt < @cutoff) OR (NOT IS_DEFINED(c.heartbeatAt) AND c.queuedAt < @cutoff))",
+          parameters: [{ name: '@cutoff', value: cutoff }],
+        }, { maxItemCount: limit })
+        .fetchNext();
+      return resources.slice(0, limit).map(stripSystemFields);
+    } catch (error) {
+      throw translateCosmosError(error, 'stale runs');
+    }
+  }
+
+  /**
+   * One ETag-guarded change of the run as it was read, only when `change` still wants it (returns a document);
+   * undefined when it declined or the run changed meanwhile (another writer won: nothing is retried).
+   */
+  async replaceIfUnchanged(stored: Stored<SyncRun>, change: (run: SyncRun) => SyncRun | undefined): Promise<Stored<SyncRun> | undefined> {
+    const { _etag, ...run } = stored;
+    const changed = change(run);
+    if (!changed || !_etag) return undefined;
+    try {
+      const { resource } = await this.container.item(run.id, run.integrationId).replace(changed, { accessCondition: { type: 'IfMatch', condition: _etag } });
+      return stripSystemFields(resource as Stored<SyncRun>);
+    } catch (error) {
+      if (statusOf(error) === 412) return undefined;
+      throw translateCosmosError(error, `run ${run.id}`);
+    }
+  }
+
+  /**
    * Read-modify-write with the ETag, retried on a concurrent change, so counters from two pages of the same
    * run are never lost.
    */

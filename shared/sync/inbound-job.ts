@@ -88,10 +88,19 @@ export async function handleInboundJob(deps: InboundDeps, job: SyncJobMessage, d
     return 'failed';
   }
 
+  // A copy of a page the run has already committed (a stale-run resume racing a message that was only slow,
+  // outside the duplicate-detection window) is dropped: its successor was enqueued before it was committed.
+  const known = await deps.runs.get(job.tenantId, job.integrationId, job.runId);
+  if (known && (known.status === 'succeeded' || (known.resume && job.page < known.resume.page))) {
+    log.info('page already committed; copy dropped', { status: known.status, resumePage: known.resume?.page });
+    return 'completed';
+  }
+
   await deps.runs.update(job.tenantId, job.integrationId, job.runId, (run) => ({
     ...run,
     status: 'running',
     startedAt: run.startedAt ?? deps.now().toISOString(),
+    heartbeatAt: deps.now().toISOString(),
   }));
   deps.metrics.increment('sync_runs_started', 1, { provider: integration.provider });
 
@@ -103,6 +112,8 @@ export async function handleInboundJob(deps: InboundDeps, job: SyncJobMessage, d
     const outcome = await pipeline(integration, job);
     const run = await deps.runs.update(job.tenantId, job.integrationId, job.runId, (current) => ({
       ...withPage(current, job.page, outcome),
+      heartbeatAt: deps.now().toISOString(),
+      ...(outcome.next ? { resume: outcome.next } : {}),
       ...(outcome.runFinished ? { status: 'succeeded' as const, finishedAt: deps.now().toISOString() } : {}),
     }));
     deps.metrics.increment('records_synced', outcome.counters.created + outcome.counters.updated + outcome.counters.deleted, { provider: integration.provider });
@@ -127,6 +138,9 @@ export async function handleInboundJob(deps: InboundDeps, job: SyncJobMessage, d
         },
       ]);
       deps.metrics.increment('page_retries');
+      // The run waits for the rescheduled copy: its heartbeat is due then, so the stale-run sweeper leaves it alone.
+      const dueAt = new Date(deps.now().getTime() + delayMs).toISOString();
+      await deps.runs.update(job.tenantId, job.integrationId, job.runId, (run) => ({ ...run, heartbeatAt: dueAt })).catch((failure: unknown) => log.warn('could not record the retry on the run', { error: failure }));
       log.warn('page failed; rescheduled', { error, attempt, delayMs });
       if (error.code === 'rate_limited' && attempt === 1) await publishQuietly(budgetExhausted(job, integration.provider, error.message, delayMs, deps.now()));
       return 'retry';

@@ -31,18 +31,21 @@ export interface PageOutcome {
   runFinished: boolean;
   counters: RunCounters;
   recordErrors: RecordError[];
+  /** The page enqueued after this one: the run's checkpoint, from which a stale run is resumed. */
+  next?: { page: number; entity?: string; cursor?: string };
 }
 
 /**
  * Next message of the same run (message id = run id + page number, so a redelivered page enqueues it once).
  * The next page starts with a fresh retry budget: the failures of this page are not its failures.
  */
-async function enqueueNext(deps: PipelineDeps, job: SyncJobMessage, next: Partial<SyncJobMessage>, traceparent: string | undefined): Promise<void> {
+async function enqueueNext(deps: PipelineDeps, job: SyncJobMessage, next: Partial<SyncJobMessage>, traceparent: string | undefined): Promise<NonNullable<PageOutcome['next']>> {
   const body: SyncJobMessage = withFreshRetryBudget({ ...job, ...next, page: job.page + 1 });
   if (body.cursor === undefined) delete body.cursor;
   await deps.queue.send(QUEUES.syncInbound.name, [
     { messageId: `${job.runId}:${body.page}`, sessionId: job.integrationId, body, applicationProperties: traceparent ? { traceparent } : {} },
   ]);
+  return { page: body.page, ...(body.entity ? { entity: body.entity } : {}), ...(body.cursor !== undefined ? { cursor: body.cursor } : {}) };
 }
 
 async function fetchPage(deps: PipelineDeps, adapter: ProviderAdapter, integration: Stored<Integration>, job: SyncJobMessage, entity: string, signal?: AbortSignal): Promise<FetchPage & { missingIds?: string[] }> {
@@ -89,8 +92,8 @@ export async function runInboundPage(deps: PipelineDeps, integration: Stored<Int
   const written = await writePage(deps, { integration, entity, runId: job.runId, policy: policyForIntegration(integration), schema: integration.mappings?.[entity], markSeen: job.mode === 'full', dedup: integration.dedup?.[entity] }, page.records);
 
   if (!page.done) {
-    await enqueueNext(deps, job, { entity, cursor: page.nextCursor }, traceparent);
-    return { runFinished: false, ...written };
+    const next = await enqueueNext(deps, job, { entity, cursor: page.nextCursor }, traceparent);
+    return { runFinished: false, ...written, next };
   }
   if (job.mode === 'full') await sweepDeletions(deps, integration, entity, job.runId, written.counters);
   if (job.mode !== 'targeted') {
@@ -98,8 +101,8 @@ export async function runInboundPage(deps: PipelineDeps, integration: Stored<Int
   }
   const nextEntity = entities[entities.indexOf(entity) + 1];
   if (nextEntity && job.mode !== 'targeted') {
-    await enqueueNext(deps, job, { entity: nextEntity, cursor: undefined }, traceparent);
-    return { runFinished: false, ...written };
+    const next = await enqueueNext(deps, job, { entity: nextEntity, cursor: undefined }, traceparent);
+    return { runFinished: false, ...written, next };
   }
   return { runFinished: true, ...written };
 }
