@@ -173,3 +173,26 @@ async function documentPair(documents: OverrideDocuments, tenantId: string, inte
   const [tenant, integration] = await Promise.all([documents.get({ tenantId }), documents.get({ tenantId, integrationId })]);
   return { tenant, integration };
 }
+
+/** Documents in memory: for benchmarks and tests that need the durable store's Redis path without Cosmos. */
+export class MemoryOverrideDocuments implements OverrideDocuments {
+  private readonly data = new Map<string, StoredOverride>();
+
+  async get(scope: OverrideScope): Promise<LimitOverride | undefined> {
+    return this.data.get(memoryKey(scope))?.override;
+  }
+
+  async put(scope: OverrideScope, override: LimitOverride): Promise<void> {
+    this.data.set(memoryKey(scope), { scope, override });
+  }
+
+  async remove(scope: OverrideScope): Promise<void> {
+    this.data.delete(memoryKey(scope));
+  }
+
+  async all(): Promise<StoredOverride[]> {
+    return [...this.data.values()];
+  }
+}
+
+const memoryKey = (scope: OverrideScope) => `${scope.tenantId}\u0000${overrideField(scope)}`;

@@ -28,6 +28,7 @@ import { openLoop, type Call } from './support/open-loop';
 import { startRedisServer } from '../support/redis-server';
 import { RedisLimiterBackend } from '../../shared/ratelimit/redis-backend';
 import { createRateLimiter, PROVIDER_LIMITS, type CallTarget } from '../../shared/ratelimit';
+import { MemoryOverrideDocuments } from '../../shared/ratelimit/durable-overrides';
 import type { LevelSpec, RateRule } from '../../shared/ratelimit/types';
 
 const BENCH = 'ratelimit';
@@ -143,6 +144,9 @@ export default async function run(args: string[]): Promise<void> {
   const roomy: RateRule = { kind: 'rate', limit: 1_000_000, windowMs: 1000, burst: 100 };
   const limiter = createRateLimiter({
     redis: ours,
+    // As in production, overrides are read through the durable store (Redis as the cache of the documents);
+    // the documents are in memory here, since only a rebuild reads them.
+    overrideDocuments: new MemoryOverrideDocuments(),
     keyPrefix: 'bl:',
     tenantRule: roomy,
     providerLimits: { ...PROVIDER_LIMITS, notion: { ...PROVIDER_LIMITS.notion, integration: roomy, app: roomy } },
