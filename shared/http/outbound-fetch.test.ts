@@ -7,6 +7,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { requestToken } from '../credentials/oauth/token-client';
 import { postWithRetries } from '../notifications/channels/http-send';
+import { providerRequest } from '../adapters/http/provider-request';
 import { configureOutbound, outboundFetch, type OutboundResolver } from './outbound-fetch';
 
 interface Recorder {
@@ -74,6 +75,16 @@ describe('redirects', () => {
     const response = await outboundFetch(`${first.url}/start`, { headers: { authorization: 'Bearer t' } }, { allowedHosts: [], field: 'baseUrl' });
     expect(response.status).toBe(302);
     expect(other.requests).toHaveLength(0);
+  });
+
+  it('a provider answering 302 to another host fails the request; the bearer token never reaches that host', async () => {
+    const other = await recorder(() => ({ status: 200 }));
+    const provider = await recorder(() => ({ status: 302, headers: { location: `${other.url}/repos` } }));
+    servers.push(other.server, provider.server);
+    const context = { baseUrl: provider.url, options: {}, requestTimeoutMs: 5000, auth: { headers: async () => ({ authorization: 'Bearer ghp_secret' }) } };
+    await expect(providerRequest(context, { provider: 'github' }, { operation: 'repos.list', path: '/repos' })).rejects.toMatchObject({ name: 'AppError' });
+    expect(provider.requests[0]!.headers.authorization).toBe('Bearer ghp_secret');
+    expect(other.connections).toBe(0);
   });
 
   it("a token endpoint's 307 does not re-send the client secret", async () => {
