@@ -8,7 +8,8 @@ import { adminApi } from '../../functions/AdminApi';
 import { newIntegration } from '../../shared/domain/integration';
 import { isAppError } from '../../shared/errors/app-error';
 import { DurableOverrideStore } from '../../shared/ratelimit/durable-overrides';
-import { RedisOverrideStore } from '../../shared/ratelimit/overrides';
+import { createRateLimiter } from '../../shared/ratelimit';
+import { RedisOverrideStore, type LimitOverride } from '../../shared/ratelimit/overrides';
 import { OverrideDocumentsRepository } from '../../shared/storage/rate-limit-overrides-repository';
 import { bodyOf, httpRequest, invocation } from '../support/invoke';
 import { startRedisServer } from '../support/redis-server';
@@ -132,4 +133,18 @@ it('a rebuild racing with a write keeps the write', async () => {
     expect(await stores[0]!.get({ tenantId: 't-race' })).toEqual(written);
     expect(await new RedisOverrideStore(client, 'dur:').get({ tenantId: 't-race' })).toEqual(written);
   }
+});
+
+it('without Redis, a new limiter reads the overrides another one set from the documents', async () => {
+  const t = await instance();
+  const documents = new OverrideDocumentsRepository(t.services.store.containers.rateLimitOverrides);
+  const writer = createRateLimiter({ keyPrefix: 'nr:', overrideDocuments: documents });
+  await writer.setOverride({ tenantId: 't-noredis' }, OVERRIDE as LimitOverride);
+  const reader = createRateLimiter({ keyPrefix: 'nr:', overrideDocuments: documents });
+  expect(await reader.getOverride({ tenantId: 't-noredis' })).toEqual(OVERRIDE);
+  const noRedisTarget = { ...target, tenantId: 't-noredis' };
+  await reader.acquire(noRedisTarget, { maxWaitMs: 0 });
+  await reader.acquire(noRedisTarget, { maxWaitMs: 0 });
+  await expect(reader.acquire(noRedisTarget, { maxWaitMs: 0 })).rejects.toMatchObject({ code: 'rate_limited' });
+  await Promise.all([writer.close(), reader.close()]);
 });
