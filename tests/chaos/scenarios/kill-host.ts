@@ -33,7 +33,7 @@ export const killHost: Scenario = {
       await startHost(env);
       log('host restarted; waiting for the end state');
       const settled = await settle(prepared, short ? 130_000 : 200_000);
-      return verdict(killHost.name, started, settled, problems, { fetched_at_kill: fetchedAtKill, recovered_after_s: settled.settled ? Math.round((Date.now() - killedAt) / 1000) : null, waits_for: settled.settled ? undefined : 'issue 20 item 7 (stale-run sweeper)' });
+      return verdict(killHost.name, started, settled, problems, { fetched_at_kill: fetchedAtKill, recovered_after_s: settled.settled ? Math.round((Date.now() - killedAt) / 1000) : null, waits_for: settled.settled ? undefined : 'issue 20 item 7 (stale-run sweeper)' }, true);
     });
   },
 };

@@ -35,8 +35,10 @@ export const webhookBurstCosmosRestart: Scenario = {
       const outcomes = await pending;
       const refused = outcomes.filter((outcome) => !outcome.accepted).length;
       if (refused > 0) problems.push(`${refused} of ${burst} webhook deliveries never accepted`);
-      const settled = await settle(prepared, short ? 60_000 : 90_000);
-      return verdict(webhookBurstCosmosRestart.name, started, settled, problems, { outage_s: outageMs / 1000, burst, webhook_answers: answerCounts(outcomes) });
+      // Long enough for the stale-run sweeper (SYNC_STALE_RUN_MINUTES=1) to pick up a run whose messages are gone.
+      const settled = await settle(prepared, short ? 100_000 : 120_000);
+      const deadLetters = await api.deadLetters(integrationId).catch(() => -1);
+      return verdict(webhookBurstCosmosRestart.name, started, settled, problems, { outage_s: outageMs / 1000, burst, webhook_answers: answerCounts(outcomes), dead_letters: deadLetters }, true);
     });
   },
 };

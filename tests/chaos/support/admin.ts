@@ -46,6 +46,7 @@ export function admin(env: ChaosEnv) {
       return { id: created.id, webhookSecret };
     },
     startSync: (integrationId: string, mode: 'full' | 'incremental') => send<{ runId: string }>('POST', `/integrations/${integrationId}/sync`, { mode }),
+    deadLetters: async (integrationId: string) => (await send<{ items: unknown[] }>('GET', `/integrations/${integrationId}/dead-letters`)).items.length,
     runs: async (integrationId: string) => (await send<{ items: RunView[] }>('GET', `/integrations/${integrationId}/runs`)).items,
   };
 }
@@ -57,6 +58,7 @@ export function sandbox(env: ChaosEnv) {
     clearFaults: () => call(url('/faults'), { method: 'DELETE' }),
     count: async () => (await call<{ count: number }>(url('/records?entity=issues'))).count,
     createIssue: (title: string) => call<Record<string, unknown> & { recordId: string; number: number }>(url('/records'), { method: 'POST', body: JSON.stringify({ entity: 'issues', op: 'create', fields: { title } }) }),
+    resetCalls: () => call(url('/calls'), { method: 'DELETE' }),
     /** Requests the sandbox answered, by status. */
     statuses: async () => (await call<{ byStatus: Record<string, number> }>(url('/calls'))).byStatus,
   };

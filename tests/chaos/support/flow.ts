@@ -46,7 +46,12 @@ export async function withEnvironment<T>(records: number, hostSettings: Record<s
     await startAll(env, records);
     const api = admin(env);
     const { id, webhookSecret } = await api.createIntegration();
-    return await body({ env, integrationId: id, webhookSecret, api, box: sandbox(env), pullRequests: new Map() });
+    const box = sandbox(env);
+    // Learn the seeded pull requests now, then zero the sandbox's call counts: they count the host's requests only.
+    const pullRequests = new Map<number, boolean>();
+    await expectedIds(env.sandboxUrl, await box.count(), pullRequests);
+    await box.resetCalls();
+    return await body({ env, integrationId: id, webhookSecret, api, box, pullRequests });
   } finally {
     await stopEnv(env);
   }
@@ -82,7 +87,12 @@ export async function settle(prepared: Prepared, timeoutMs: number): Promise<Set
   return { tally: await tally(prepared.env, prepared.integrationId, expected), runs: [], settled: false };
 }
 
-export function verdict(scenario: string, started: number, settled: Settled, problems: string[] = [], details?: Record<string, unknown>): ScenarioResult {
+/**
+ * `allowFailedRuns`: a failed run is a final state (issue 20: "every run ends in a final state"); scenarios where
+ * the product fails runs by design (a webhook run whose deliveries were refused with 503 and are redelivered;
+ * a stale run the sweeper gives up on) list them in details instead of failing on them. Lost records still fail.
+ */
+export function verdict(scenario: string, started: number, settled: Settled, problems: string[] = [], details?: Record<string, unknown>, allowFailedRuns = false): ScenarioResult {
   const { tally: t, runs } = settled;
   const found = [...problems];
   if (t.lost > 0) found.push(`${t.lost} records without a shard`);
@@ -92,7 +102,8 @@ export function verdict(scenario: string, started: number, settled: Settled, pro
   if (runs.length === 0) found.push('runs could not be read');
   if (open.length > 0) found.push(`runs not in a final state: ${open.map((run) => `${run.id} ${run.mode} ${run.status} (fetched ${run.counters.fetched})`).join(', ')}`);
   const failed = runs.filter((run) => run.status === 'failed');
-  if (failed.length > 0) found.push(`failed runs: ${failed.map((run) => `${run.id} ${run.mode}: ${run.lastError?.code ?? '?'} ${run.lastError?.message?.slice(0, 160) ?? ''}`).join('; ')}`);
+  const reasons = [...new Set(failed.map((run) => `${run.mode}: ${run.lastError?.code ?? '?'} ${run.lastError?.message?.slice(0, 160) ?? ''}`))];
+  if (failed.length > 0 && !allowFailedRuns) found.push(`${failed.length} failed runs: ${reasons.join('; ')}`);
   return {
     scenario,
     ...t,
@@ -100,6 +111,6 @@ export function verdict(scenario: string, started: number, settled: Settled, pro
     runs: runStatuses(runs),
     seconds: Math.round((Date.now() - started) / 1000),
     problems: found,
-    ...(details ? { details } : {}),
+    ...(details || failed.length > 0 ? { details: { ...details, ...(failed.length > 0 ? { failed_run_reasons: reasons } : {}) } } : {}),
   };
 }
