@@ -189,7 +189,7 @@ export class RefreshEngine {
         async (attempt) => {
           if (attempt > 1 && !(await this.lock.extend(handle, this.lockTtlMs))) throw new AppError('conflict', 'refresh lock lost before the token request');
           return requestToken(
-            { tokenEndpoint: credential.tokenEndpoint, clientId: credential.clientId, clientSecret: credential.clientSecret, clientAuth: credential.clientAuth, params: { grant_type: 'refresh_token', refresh_token: credential.refreshToken! } },
+            { tokenEndpoint: credential.tokenEndpoint, clientId: credential.clientId, clientSecret: credential.clientSecret, clientAuth: credential.clientAuth, provider: credential.provider, params: { grant_type: 'refresh_token', refresh_token: credential.refreshToken! } },
             { timeoutMs: this.requestTimeoutMs, signal: options.signal },
           );
         },

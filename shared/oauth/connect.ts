@@ -109,7 +109,7 @@ export async function completeOAuth(deps: ConnectDeps, query: URLSearchParams, r
   let tokens;
   try {
     tokens = await requestToken(
-      { tokenEndpoint: app.tokenUrl, clientId: app.clientId, clientSecret: app.clientSecret, clientAuth: app.clientAuth, params: { grant_type: 'authorization_code', code, redirect_uri: redirectUri, code_verifier: verifierFor(key, claims.n) } },
+      { tokenEndpoint: app.tokenUrl, clientId: app.clientId, clientSecret: app.clientSecret, clientAuth: app.clientAuth, provider: integration.provider, params: { grant_type: 'authorization_code', code, redirect_uri: redirectUri, code_verifier: verifierFor(key, claims.n) } },
       { timeoutMs: deps.requestTimeoutMs },
     );
   } catch (error) {

@@ -20,8 +20,8 @@ type JsonResponse = Omit<Response, 'json'> & { json(): Promise<any> };
 const admin = (path: string, init: RequestInit = {}): Promise<JsonResponse> =>
   fetch(`${host.url}/api/admin/${path}`, { ...init, headers: { 'x-api-key': TEST_ADMIN_KEY, 'content-type': 'application/json' } });
 
-async function createIntegration(name: string): Promise<string> {
-  const created = await (await admin('tenants/acme/integrations', { method: 'POST', body: JSON.stringify({ provider: 'github', name }) })).json();
+async function createIntegration(name: string, provider = 'github'): Promise<string> {
+  const created = await (await admin('tenants/acme/integrations', { method: 'POST', body: JSON.stringify({ provider, name }) })).json();
   return created.id;
 }
 
@@ -86,5 +86,30 @@ describe('OAuth connect', () => {
   it('answers 404 when another tenant starts the flow', async () => {
     const id = await createIntegration('oauth isolation');
     expect((await admin(`tenants/globex/integrations/${id}/oauth/start`, { method: 'POST' })).status).toBe(404);
+  });
+
+  // Notion's token endpoint takes HTTP Basic client authentication and a JSON body, for the code and for refresh.
+  it('connects and refreshes a Notion integration through the production token client (JSON + Basic)', async () => {
+    const id = await createIntegration('oauth notion', 'notion');
+    const page = await callback(await consent(await start(id)));
+    expect(page.status).toBe(200);
+    const ref = credentialRef({ tenantId: 'acme', id }, 'api');
+    const stored = await host.services.credentials.service.read(ref);
+    expect(stored!.doc.credential).toMatchObject({ type: 'oauth2_authorization_code', provider: 'notion', clientAuth: 'basic', refreshToken: expect.stringMatching(/^nrt_/) });
+    const refreshed = await host.services.credentials.refresher.refreshOne(ref, { force: true });
+    expect(refreshed).toMatchObject({ outcome: 'refreshed', by: 'self' });
+    const after = await host.services.credentials.service.read(ref, { fresh: true });
+    const before = stored!.doc.credential.type === 'oauth2_authorization_code' ? stored!.doc.credential.accessToken : '';
+    expect(after!.doc.credential.type === 'oauth2_authorization_code' && after!.doc.credential.accessToken).not.toBe(before);
+
+    // The sandbox still refuses what the real Notion refuses: the same grant as a form body.
+    const notion = host.demo!.sandboxes.find((sandbox) => sandbox.control.provider === 'notion')!;
+    const refreshToken = after!.doc.credential.type === 'oauth2_authorization_code' ? after!.doc.credential.refreshToken! : '';
+    const form = await fetch(`${notion.url}/v1/oauth/token`, {
+      method: 'POST',
+      headers: { authorization: `Basic ${Buffer.from('sandbox-client:sandbox-client-secret').toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken }).toString(),
+    });
+    expect(form.status).toBe(400);
   });
 });

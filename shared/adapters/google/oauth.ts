@@ -23,6 +23,7 @@ export function refreshGoogleToken(request: GoogleRefreshRequest): Promise<Token
       clientId: request.clientId,
       clientSecret: request.clientSecret,
       clientAuth: 'body',
+      provider: 'google',
       params: { grant_type: 'refresh_token', refresh_token: request.refreshToken },
     },
     { timeoutMs: request.timeoutMs, signal: request.signal },

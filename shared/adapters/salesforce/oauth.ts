@@ -24,6 +24,7 @@ export async function refreshSalesforceToken(request: SalesforceRefreshRequest):
       clientId: request.clientId,
       clientSecret: request.clientSecret,
       clientAuth: 'body',
+      provider: 'salesforce',
       params: { grant_type: 'refresh_token', refresh_token: request.refreshToken },
     },
     { timeoutMs: request.timeoutMs, signal: request.signal },

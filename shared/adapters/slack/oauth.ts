@@ -25,6 +25,7 @@ export async function refreshSlackToken(request: SlackRefreshRequest): Promise<T
         clientId: request.clientId,
         clientSecret: request.clientSecret,
         clientAuth: 'body',
+        provider: 'slack',
         params: { grant_type: 'refresh_token', refresh_token: request.refreshToken },
       },
       { timeoutMs: request.timeoutMs, signal: request.signal },

@@ -1,13 +1,15 @@
 /**
- * A small OAuth 2.0 token-endpoint client (RFC 6749 §3.2, §5): posts a grant as a form, authenticates the
- * client by HTTP Basic or body fields, and turns the answer into a TokenSet or a classified AppError.
- * Providers differ on failure: GitHub answers HTTP 200 with {"error":"bad_refresh_token"}, so the body
- * decides, not only the status. Error texts carry the OAuth error code only, never the body.
+ * A small OAuth 2.0 token-endpoint client (RFC 6749 §3.2, §5): posts a grant as a form (or as JSON where the
+ * provider wants it: Notion), authenticates the client by HTTP Basic or body fields, and turns the answer into
+ * a TokenSet or a classified AppError. Providers differ on failure: GitHub and Slack answer HTTP 200 with an
+ * error field, so the body decides, not only the status; each provider's codes for a gone grant come from
+ * TOKEN_ENDPOINT_WIRE. Error texts carry the OAuth error code only, never the body.
  */
 import { AppError, isAppError } from '../../errors/app-error';
 import { TOKEN_ENDPOINT_HOSTS } from '../../adapters/http/allowed-hosts';
 import { outboundFetch } from '../../http/outbound-fetch';
 import { registerSecrets } from '../../observability/secret-registry';
+import { tokenEndpointWire } from '../../oauth/providers';
 
 export interface TokenSet {
   accessToken: string;
@@ -26,6 +28,8 @@ export interface TokenRequest {
   clientAuth: 'basic' | 'body' | 'none';
   /** grant_type and its fields. */
   params: Record<string, string>;
+  /** Provider id: picks the body encoding and the provider's "grant is gone" codes (TOKEN_ENDPOINT_WIRE). */
+  provider?: string;
 }
 
 export interface TokenCallOptions {
@@ -46,10 +50,10 @@ function retryAfterMs(header: string | null): number | undefined {
   return Number.isFinite(date) ? Math.max(0, date - Date.now()) : undefined;
 }
 
-function classify(status: number, oauthError: string | undefined, retryAfter: string | null): AppError {
+function classify(status: number, oauthError: string | undefined, retryAfter: string | null, providerReauth: readonly string[]): AppError {
   const label = `token endpoint answered HTTP ${status}${oauthError ? ` with error ${oauthError}` : ''}`;
   const details = { httpStatus: status, oauthError };
-  if (oauthError && REAUTH_ERRORS.has(oauthError)) return new AppError('auth_revoked', label, { details });
+  if (oauthError && (REAUTH_ERRORS.has(oauthError) || providerReauth.includes(oauthError))) return new AppError('auth_revoked', label, { details });
   if (status === 429 || (oauthError && SLOW_DOWN_ERRORS.has(oauthError))) return new AppError('rate_limited', label, { details, retryAfterMs: retryAfterMs(retryAfter) });
   if (status >= 500 || (oauthError && TRANSIENT_ERRORS.has(oauthError))) return new AppError('transient', label, { details, retryAfterMs: retryAfterMs(retryAfter) });
   if (status === 401) return new AppError('auth_revoked', label, { details });
@@ -72,24 +76,26 @@ function seconds(value: unknown): number | undefined {
 }
 
 export async function requestToken(request: TokenRequest, options: TokenCallOptions): Promise<TokenSet> {
-  const form = new URLSearchParams(request.params);
-  const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' };
+  const wire = tokenEndpointWire(request.provider);
+  const fields: Record<string, string> = { ...request.params };
+  const headers: Record<string, string> = { 'content-type': wire.body === 'json' ? 'application/json' : 'application/x-www-form-urlencoded', accept: 'application/json' };
   if (request.clientAuth === 'basic') {
     // RFC 6749 §2.3.1: form-encode the id and secret before base64.
     const id = encodeURIComponent(request.clientId ?? '');
     const secret = encodeURIComponent(request.clientSecret ?? '');
     headers.authorization = `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}`;
   } else if (request.clientAuth === 'body' && request.clientId) {
-    form.set('client_id', request.clientId);
-    if (request.clientSecret) form.set('client_secret', request.clientSecret);
+    fields.client_id = request.clientId;
+    if (request.clientSecret) fields.client_secret = request.clientSecret;
   }
+  const payload = wire.body === 'json' ? JSON.stringify(fields) : new URLSearchParams(fields).toString();
   const timeout = AbortSignal.timeout(options.timeoutMs);
   const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
   let response: Response;
   let text: string;
   try {
     // Through the outbound rule, redirects not followed: a 307 would re-send the client secret elsewhere.
-    response = await outboundFetch(request.tokenEndpoint, { method: 'POST', headers, body: form.toString(), signal }, { allowedHosts: TOKEN_ENDPOINT_HOSTS, field: 'tokenEndpoint' });
+    response = await outboundFetch(request.tokenEndpoint, { method: 'POST', headers, body: payload, signal }, { allowedHosts: TOKEN_ENDPOINT_HOSTS, field: 'tokenEndpoint' });
     text = await response.text();
   } catch (error) {
     if (isAppError(error)) throw error;
@@ -99,7 +105,7 @@ export async function requestToken(request: TokenRequest, options: TokenCallOpti
   }
   const body = parseBody(text, response.headers.get('content-type') ?? '');
   const oauthError = typeof body?.error === 'string' ? body.error : undefined;
-  if (!response.ok || oauthError) throw classify(response.status, oauthError, response.headers.get('retry-after'));
+  if (!response.ok || oauthError) throw classify(response.status, oauthError, response.headers.get('retry-after'), wire.reauthErrors);
   if (!body || typeof body.access_token !== 'string' || body.access_token.length === 0) {
     // Not retried: the refresh token may already be spent, and a retry would only turn this into invalid_grant.
     throw new AppError('validation', `token endpoint answered HTTP ${response.status} without an access_token`, { httpStatus: 502 });
