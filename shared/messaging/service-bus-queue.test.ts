@@ -1,4 +1,4 @@
-import { ServiceBusQueue, toServiceBusMessage } from './service-bus-queue';
+import { redrivenMessageId, ServiceBusQueue, toServiceBusMessage } from './service-bus-queue';
 import { isAppError } from '../errors/app-error';
 import { StandInServiceBusClient } from '../../tests/support/service-bus-standin/client';
 import { StandInNamespace } from '../../tests/support/service-bus-standin/namespace';
@@ -31,6 +31,11 @@ describe('Service Bus adapter', () => {
     const error = await queue.send('sync-inbound', [{ messageId: 'm', body: {} }]).catch((thrown: unknown) => thrown);
     expect(isAppError(error) && error.code).toBe('validation');
     await queue.close();
+  });
+
+  it('names a re-driven copy after the dead letter, replacing an earlier redrive suffix instead of stacking it', () => {
+    expect(redrivenMessageId('run-1:0', 17)).toBe('run-1:0:redrive:17');
+    expect(redrivenMessageId('run-1:0:redrive:17', 90)).toBe('run-1:0:redrive:90');
   });
 
   it('needs a namespace or a connection string', () => {

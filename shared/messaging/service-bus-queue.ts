@@ -30,10 +30,11 @@ const DEAD_LETTER_PROPERTIES = new Set(['DeadLetterReason', 'DeadLetterErrorDesc
 /**
  * The id of a dead letter's re-sent copy. Not the original id: duplicate detection would drop a copy sent within
  * the window of the original, silently, after the dead letter was removed. Derived from the dead letter's
- * sequence number, so a redrive retried after a crash between send and complete is dropped as a duplicate.
+ * sequence number, so a redrive retried after a crash between send and complete is dropped as a duplicate; an
+ * earlier redrive's suffix is replaced, not stacked, so ids stay within Service Bus's 128 characters.
  */
 export function redrivenMessageId(messageId: string, sequenceNumber: { toString(): string }): string {
-  return `${messageId}:redrive:${sequenceNumber.toString()}`;
+  return `${messageId.replace(/:redrive:\d+$/, '')}:redrive:${sequenceNumber.toString()}`;
 }
 
 /** An SDK error as our taxonomy: retryable ones (the SDK's flag) are a dependency being unavailable. */
