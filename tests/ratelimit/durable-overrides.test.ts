@@ -7,7 +7,7 @@ import Redis from 'ioredis';
 import { adminApi } from '../../functions/AdminApi';
 import { newIntegration } from '../../shared/domain/integration';
 import { isAppError } from '../../shared/errors/app-error';
-import { DurableOverrideStore } from '../../shared/ratelimit/durable-overrides';
+import { DurableOverrideStore, type OverrideDocuments } from '../../shared/ratelimit/durable-overrides';
 import { createRateLimiter } from '../../shared/ratelimit';
 import { RedisOverrideStore, type LimitOverride } from '../../shared/ratelimit/overrides';
 import { OverrideDocumentsRepository } from '../../shared/storage/rate-limit-overrides-repository';
@@ -147,4 +147,33 @@ it('without Redis, a new limiter reads the overrides another one set from the do
   await reader.acquire(noRedisTarget, { maxWaitMs: 0 });
   await expect(reader.acquire(noRedisTarget, { maxWaitMs: 0 })).rejects.toMatchObject({ code: 'rate_limited' });
   await Promise.all([writer.close(), reader.close()]);
+});
+
+it('a rebuild that read the documents before a write does not overwrite the write with what it read', async () => {
+  const t = await instance();
+  const documents = new OverrideDocumentsRepository(t.services.store.containers.rateLimitOverrides);
+  const client = redis();
+  await client.flushall();
+  const scope = { tenantId: 't-cas' };
+  const old: LimitOverride = { tenant: { kind: 'rate', limit: 1, windowMs: 1000 } };
+  const fresh: LimitOverride = { tenant: { kind: 'rate', limit: 2, windowMs: 1000 } };
+  await documents.put(scope, old);
+  const writer = new DurableOverrideStore(redis(), 'cas:', documents);
+  // The write lands between the rebuild's read of the documents and its write to Redis.
+  let between: (() => Promise<void>) | undefined = () => writer.set(scope, fresh);
+  const slowReads: OverrideDocuments = {
+    get: (s) => documents.get(s),
+    put: (s, o) => documents.put(s, o),
+    remove: (s) => documents.remove(s),
+    all: async () => {
+      const read = await documents.all();
+      const step = between;
+      between = undefined;
+      await step?.();
+      return read;
+    },
+  };
+  const rebuilding = new DurableOverrideStore(client, 'cas:', slowReads);
+  expect((await rebuilding.getPair('t-cas', 'i')).tenant).toEqual(fresh);
+  expect(await new RedisOverrideStore(client, 'cas:').get(scope)).toEqual(fresh);
 });
