@@ -5,7 +5,7 @@
  * Admin UI component tests run in jsdom, which lacks the web streams undici needs at load time, and they make
  * no outbound call: the rule is not loaded there.
  */
-if (typeof window === 'undefined') {
+if (!('window' in globalThis)) {
   const { configureOutbound } = require('../../shared/http/outbound-fetch') as typeof import('../../shared/http/outbound-fetch');
   configureOutbound({ allowLoopback: true, extraHosts: [] });
 }
