@@ -2,7 +2,8 @@
 import { slackAdapterFactory } from '../../shared/adapters/slack';
 import { refreshSlackToken } from '../../shared/adapters/slack/oauth';
 import { SANDBOX_CLIENT } from '../../shared/sandboxes/common/oauth';
-import { startSlackSandbox } from '../../shared/sandboxes/slack';
+import { startSlackSandbox, type SlackSandbox } from '../../shared/sandboxes/slack';
+import { sendToChannel } from '../../shared/notifications/channels/adapters';
 import { channelIds } from '../../shared/sandboxes/slack/workspace';
 import { readAll, runAdapterContract } from './contract-suite';
 import { createServer, type Server } from 'node:http';
@@ -151,5 +152,38 @@ describe('slack sandbox and adapter specifics', () => {
     sandbox.control.records.remove('users', full.records[3]!.id);
     const delta = await readAll(adapter, 'users', full.cursor, 5);
     expect(delta.records).toEqual([expect.objectContaining({ id: full.records[3]!.id, deleted: true })]);
+  });
+});
+
+// Slack warns missing_charset on JSON without a charset; our adapter and notification channel name it.
+describe('slack JSON requests carry charset=utf-8', () => {
+  let sandbox: SlackSandbox;
+  beforeEach(async () => {
+    sandbox = await startSlackSandbox({ records: 5, extra: { channels: CHANNELS.length } });
+  });
+  afterEach(async () => sandbox.stop());
+
+  it('the sandbox answers a JSON body without charset ok with Slack\'s missing_charset warning, and records it', async () => {
+    const { token } = adapterFor(sandbox);
+    const answer = await fetch(`${sandbox.url}/api/chat.postMessage`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ channel: CHANNELS[0], text: 'no charset' }) });
+    expect(await answer.json()).toMatchObject({ ok: true, warning: 'missing_charset', response_metadata: { warnings: ['missing_charset'] } });
+    expect(sandbox.jsonWithoutCharset()).toEqual(['chat.postMessage']);
+    const named = await fetch(`${sandbox.url}/api/chat.postMessage`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json; charset=utf-8' }, body: JSON.stringify({ channel: CHANNELS[0], text: 'with charset' }) });
+    expect(await named.json()).not.toHaveProperty('warning');
+    expect(sandbox.jsonWithoutCharset()).toHaveLength(1);
+  });
+
+  it('the adapter\'s writes (create, update, delete) and the slack_bot channel never earn the warning', async () => {
+    const { adapter, token } = adapterFor(sandbox);
+    const [created] = await adapter.push({ entity: 'messages', operations: [{ kind: 'create', idempotencyKey: 'c1', data: { text: 'charset create' } }] });
+    expect(created!.ok).toBe(true);
+    const id = created!.ok ? created!.id : '';
+    const [updated] = await adapter.push({ entity: 'messages', operations: [{ kind: 'update', idempotencyKey: 'u1', id, data: { text: 'charset update' } }] });
+    const [deleted] = await adapter.push({ entity: 'messages', operations: [{ kind: 'delete', idempotencyKey: 'd1', id }] });
+    expect([updated!.ok, deleted!.ok]).toEqual([true, true]);
+    const sent = await sendToChannel({ type: 'slack_bot', token, channel: CHANNELS[0]!, apiUrl: `${sandbox.url}/api` }, { title: 'Charset', severity: 'info', text: 'über ✓', facts: [] }, { timeoutMs: 5000, maxAttempts: 1, maxRetryWaitMs: 0 });
+    expect(sent).toMatchObject({ ok: true });
+    expect(sandbox.control.calls().byRoute).toMatchObject({ 'POST /api/chat.postMessage': 2, 'POST /api/chat.update': 1, 'POST /api/chat.delete': 1 });
+    expect(sandbox.jsonWithoutCharset()).toEqual([]);
   });
 });

@@ -51,7 +51,7 @@ async function sendOnce(context: AdapterContext, profile: ProviderHttpProfile, r
   const headers: Record<string, string> = { accept: 'application/json', ...profile.defaultHeaders, ...request.headers };
   let body: string | undefined;
   if (request.json !== undefined) {
-    headers['content-type'] = 'application/json';
+    headers['content-type'] = profile.jsonContentType ?? 'application/json';
     body = JSON.stringify(request.json);
   } else if (request.form) {
     headers['content-type'] = 'application/x-www-form-urlencoded';

@@ -22,6 +22,8 @@ export interface ProviderHttpProfile {
   provider: ProviderId;
   /** Headers on every request (API version, Accept, User-Agent). */
   defaultHeaders?: Record<string, string>;
+  /** Content-Type of JSON bodies; default application/json (Slack wants the charset named). */
+  jsonContentType?: string;
   /** Reads the provider's rate-limit headers; undefined when the response carries none. */
   parseRateLimit?(info: ResponseInfo): RateLimitSignal | undefined;
   /**

@@ -1,6 +1,7 @@
 /**
  * How Slack answers, for the shared HTTP client: errors arrive as HTTP 200 with {"ok": false, "error": "…"}, a
- * rate limit as 429 with Retry-After (seconds). Successful answers carry no rate-limit headers.
+ * rate limit as 429 with Retry-After (seconds). Successful answers carry no rate-limit headers. JSON bodies name
+ * their charset.
  */
 import { AppError } from '../../errors/app-error';
 import type { RateLimitSignal } from '../../ratelimit/signal';
@@ -25,4 +26,5 @@ function parseRateLimit(info: ResponseInfo): RateLimitSignal | undefined {
   return { provider: 'slack', resource: info.operation, retryAfterMs: parseRetryAfterMs(info.headers.get('retry-after')), status: 429, observedAt: Date.now() };
 }
 
-export const SLACK_PROFILE: ProviderHttpProfile = { provider: 'slack', classify, parseRateLimit };
+// Slack warns missing_charset on a JSON body whose Content-Type names no charset.
+export const SLACK_PROFILE: ProviderHttpProfile = { provider: 'slack', jsonContentType: 'application/json; charset=utf-8', classify, parseRateLimit };

@@ -77,7 +77,10 @@ function recordsOf(workspace: SlackWorkspace): SandboxRecords {
   };
 }
 
-export async function startSlackSandbox(options: SandboxOptions = {}): Promise<RunningSandbox> {
+/** The Slack sandbox, plus what only Slack checks: the methods sent JSON without a charset (missing_charset). */
+export type SlackSandbox = RunningSandbox & { jsonWithoutCharset(): string[] };
+
+export async function startSlackSandbox(options: SandboxOptions = {}): Promise<SlackSandbox> {
   const extra = options.extra ?? {};
   const records = options.records ?? DEFAULT_RECORDS;
   const seed = options.seed ?? 1;
@@ -92,6 +95,7 @@ export async function startSlackSandbox(options: SandboxOptions = {}): Promise<R
     users,
     changed: (change: WorkspaceChange) => events?.send(change),
     historyLimitCap: extra.nonMarketplace === true ? 15 : 999,
+    jsonWithoutCharset: [],
   };
   const tokens = new TokenStore({ accessTokenTtlMs: options.accessTokenTtlMs ?? TOKEN_TTL_MS, accessPrefix: 'xoxe.xoxb-1-', refreshPrefix: 'xoxe-1-', rotateRefreshTokens: true, revokeAccessOnRefresh: false });
   const tiers = extra.rateTiers === true ? new SlackRateTiers(extra.nonMarketplace === true) : undefined;
@@ -116,5 +120,6 @@ export async function startSlackSandbox(options: SandboxOptions = {}): Promise<R
       return tiers.check(ctx.path.replace(/^\/api\//, ''), typeof args.channel === 'string' ? args.channel : undefined);
     },
   };
-  return startSandboxServer(behaviour, options.port ?? 0);
+  const running = await startSandboxServer(behaviour, options.port ?? 0);
+  return Object.assign(running, { jsonWithoutCharset: () => [...workspace.jsonWithoutCharset] });
 }

@@ -5,6 +5,7 @@
  */
 import type { RequestContext, Router } from '../common/router';
 import type { SandboxResponse } from '../common/types';
+import { withCharsetWarning } from './charset';
 import { BOT_USER_ID, TEAM_ID, tsToMicros, type ChannelHistory, type SlackMessage, type WorkspaceChange, type UserDirectory } from './workspace';
 
 export interface SlackWorkspace {
@@ -13,6 +14,8 @@ export interface SlackWorkspace {
   changed(change: WorkspaceChange): void;
   /** Non-Marketplace apps get at most 15 messages per conversations.history call. */
   historyLimitCap: number;
+  /** Methods called with a JSON body whose Content-Type had no charset (Slack warns missing_charset). */
+  jsonWithoutCharset: string[];
 }
 
 const ok = (json: Record<string, unknown>): SandboxResponse => ({ status: 200, json: { ok: true, ...json } });
@@ -46,7 +49,7 @@ function limitOf(value: unknown, fallback: number, max: number): number {
 export function addSlackMethods(router: Router, workspace: SlackWorkspace): void {
   const method = (name: string, handler: (args: Record<string, unknown>, ctx: RequestContext) => SandboxResponse): void => {
     router.add('GET', `/api/${name}`, (ctx) => handler(slackArgs(ctx), ctx));
-    router.add('POST', `/api/${name}`, (ctx) => handler(slackArgs(ctx), ctx));
+    router.add('POST', `/api/${name}`, (ctx) => withCharsetWarning(ctx, handler(slackArgs(ctx), ctx), workspace.jsonWithoutCharset));
   };
   const channelOf = (args: Record<string, unknown>): ChannelHistory | undefined => workspace.channels.get(String(args.channel ?? ''));
 
