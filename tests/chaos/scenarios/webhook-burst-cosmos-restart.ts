@@ -36,7 +36,7 @@ export const webhookBurstCosmosRestart: Scenario = {
       const refused = outcomes.filter((outcome) => !outcome.accepted).length;
       if (refused > 0) problems.push(`${refused} of ${burst} webhook deliveries never accepted`);
       // Long enough for the stale-run sweeper (SYNC_STALE_RUN_MINUTES=1) to pick up a run whose messages are gone.
-      const settled = await settle(prepared, short ? 100_000 : 120_000);
+      const settled = await settle(prepared, short ? 120_000 : 150_000);
       const deadLetters = await api.deadLetters(integrationId).catch(() => -1);
       return verdict(webhookBurstCosmosRestart.name, started, settled, problems, { outage_s: outageMs / 1000, burst, webhook_answers: answerCounts(outcomes), dead_letters: deadLetters }, true);
     });
