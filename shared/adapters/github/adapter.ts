@@ -11,6 +11,8 @@ import { commentRecordId, isRepositoryName, parseRecordId } from './ids';
 import { COMMENTS, commentRecord, GITHUB_CATALOG, ISSUES, issueBody, issueRecord } from './mapping';
 import { GITHUB, githubProfile } from './profile';
 import { pushUntilStopped } from '../batch';
+import { readFollowingMoves } from './redirects';
+import type { ProviderRequest } from '../http/types';
 
 type Json = Record<string, unknown>;
 
@@ -21,9 +23,11 @@ export class GithubAdapter implements ProviderAdapter {
   readonly provider = 'github' as const;
   private readonly http: ProviderHttpClient;
   private readonly repositories: string[];
+  private readonly baseUrl: string;
 
   constructor(context: AdapterContext) {
     this.http = createProviderHttpClient(context, githubProfile);
+    this.baseUrl = context.baseUrl;
     const configured = context.options.repositories;
     if (!Array.isArray(configured) || configured.length === 0 || !configured.every((repo) => typeof repo === 'string' && isRepositoryName(repo))) {
       throw new AppError('configuration', 'GitHub options.repositories must be a non-empty list of "owner/repo"', { target: 'options.repositories' });
@@ -54,7 +58,7 @@ export class GithubAdapter implements ProviderAdapter {
 
   async discover(signal?: AbortSignal): Promise<Catalog> {
     // Fails with not_found naming the repository when one is missing or not visible to the token.
-    for (const repository of this.repositories) await this.http.request({ operation: 'repos.get', path: `/repos/${repository}`, signal });
+    for (const repository of this.repositories) await this.read({ operation: 'repos.get', path: `/repos/${repository}`, signal });
     return GITHUB_CATALOG;
   }
 
@@ -67,7 +71,8 @@ export class GithubAdapter implements ProviderAdapter {
     const position: PagePosition = state.at ?? { since: state.since[repository], atInstant: 0, skip: [], ...state.boundary?.[repository] };
     const etag = runStart ? state.etags[repository] : undefined;
     const query = pageQuery(position, request.pageSize, GITHUB.maxPerPage);
-    const response = await this.http.request<Json[]>({
+    // A renamed repository answers 301: the page is read at the new address, ids keep the configured name.
+    const response = await this.read<Json[]>({
       operation: entity === ISSUES ? 'issues.list' : 'issue_comments.list',
       path: entity === ISSUES ? `/repos/${repository}/issues` : `/repos/${repository}/issues/comments`,
       query: { state: entity === ISSUES ? 'all' : undefined, sort: 'updated', direction: 'asc', since: query.since, per_page: query.perPage, page: query.page },
@@ -114,11 +119,13 @@ export class GithubAdapter implements ProviderAdapter {
       for (let id = queue.shift(); id !== undefined; id = queue.shift()) {
         const record = await this.fetchOne(entity, id, request.signal);
         if (record) found.set(id, record);
-        else missing.add(id);
+        // A transferred issue is gone from its old id (like 404/410); under its new id when that repository is synced here.
+        if (!record || record.id !== id) missing.add(id);
       }
     };
     await Promise.all(Array.from({ length: Math.min(FETCH_CONCURRENCY, queue.length) }, worker));
-    return { records: request.ids.filter((id) => found.has(id)).map((id) => found.get(id)!), missingIds: request.ids.filter((id) => missing.has(id)) };
+    const records = new Map(request.ids.filter((id) => found.has(id)).map((id) => [found.get(id)!.id, found.get(id)!]));
+    return { records: [...records.values()], missingIds: request.ids.filter((id) => missing.has(id)) };
   }
 
   async push(request: PushRequest): Promise<PushOutcome[]> {
@@ -131,11 +138,13 @@ export class GithubAdapter implements ProviderAdapter {
     if (!ref || !this.repositories.includes(ref.repository)) return undefined;
     try {
       if (entity === ISSUES && ref.kind === 'issue') {
-        const { body } = await this.http.request<Json>({ operation: 'issues.get', path: `/repos/${ref.repository}/issues/${ref.number}`, signal });
-        return body.pull_request ? undefined : issueRecord(ref.repository, body);
+        const { body, moved } = await this.read<Json>({ operation: 'issues.get', path: `/repos/${ref.repository}/issues/${ref.number}`, signal });
+        if (body.pull_request) return undefined;
+        const repository = moved ? await this.movedIssueRepository(ref.repository, body, signal) : ref.repository;
+        return repository === undefined ? undefined : issueRecord(repository, body);
       }
       if (entity === COMMENTS && ref.kind === 'comment') {
-        const { body } = await this.http.request<Json>({ operation: 'issue_comments.get', path: `/repos/${ref.repository}/issues/comments/${ref.commentId}`, signal });
+        const { body } = await this.read<Json>({ operation: 'issue_comments.get', path: `/repos/${ref.repository}/issues/comments/${ref.commentId}`, signal });
         return commentRecord(ref.repository, body);
       }
       return undefined;
@@ -181,9 +190,28 @@ export class GithubAdapter implements ProviderAdapter {
     return commentRecord(ref.repository, body);
   }
 
+  /** Sends a read, following GitHub's 301 for renamed repositories and transferred issues (see redirects.ts). */
+  private read<T>(request: ProviderRequest) {
+    return readFollowingMoves<T>(this.http, this.baseUrl, request);
+  }
+
+  /**
+   * Where a redirected issue lives now: the configured name when only the repository was renamed (same repository
+   * id), the configured repository it was transferred to, or undefined when it left the repositories synced here.
+   */
+  private async movedIssueRepository(configured: string, issue: Json, signal?: AbortSignal): Promise<string | undefined> {
+    const [{ body: now }, { body: was }] = await Promise.all([
+      this.read<Json>({ operation: 'repos.get', path: String(issue.repository_url), signal }),
+      this.read<Json>({ operation: 'repos.get', path: `/repos/${configured}`, signal }),
+    ]);
+    if (now.id === was.id) return configured;
+    const fullName = String(now.full_name).toLowerCase();
+    return this.repositories.find((repository) => repository.toLowerCase() === fullName);
+  }
+
   /** GitHub has no If-Match on issue writes: compare updated_at first (narrows, cannot close, the race). */
   private async checkVersion(path: string, expected: string, signal?: AbortSignal): Promise<void> {
-    const { body } = await this.http.request<Json>({ operation: 'version.check', path, signal });
+    const { body } = await this.read<Json>({ operation: 'version.check', path, signal });
     if (String(body.updated_at) !== expected) {
       throw new AppError('conflict', `record changed on GitHub since version ${expected}`, { target: path, details: { currentVersion: body.updated_at } });
     }

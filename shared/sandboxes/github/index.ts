@@ -2,6 +2,7 @@
  * The GitHub sandbox: REST issues and comments for seeded repositories, bearer tokens from the GitHub App user
  * token flow (8 h tokens, rotating refresh tokens, errors as HTTP 200 bodies), x-ratelimit-* headers with a
  * real hourly budget, ETag / If-None-Match → 304 (not counted), and signed webhooks for every change.
+ * Edge switches (`extra.renamedRepositories`, `extra.transferredIssues`) make old addresses answer 301.
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { commentRecordId, issueId, parseRecordId } from '../../adapters/github/ids';
@@ -43,6 +44,10 @@ export async function startGithubSandbox(options: SandboxOptions = {}): Promise<
     repos.set(fullName.toLowerCase(), new GithubRepoState(shape, issueCount, commentCount, onChange));
   });
 
+  // Edge switches: old names of renamed repositories (old → current) and issues transferred at start
+  // ({ from: "owner/repo#n", to: "owner/repo" }); both answer 301 the way GitHub does.
+  const renamed = Object.fromEntries(Object.entries((extra.renamedRepositories ?? {}) as Record<string, string>).map(([old, current]) => [old.toLowerCase(), current]));
+
   const tokens = new TokenStore({
     accessTokenTtlMs: options.accessTokenTtlMs ?? 8 * HOUR_MS,
     accessPrefix: 'ghu_',
@@ -75,6 +80,11 @@ export async function startGithubSandbox(options: SandboxOptions = {}): Promise<
   githubRoutes(router, {
     login: LOGIN,
     repo: (owner, name) => repos.get(`${owner}/${name}`.toLowerCase()),
+    repoById: (id) => [...repos.values()].find((repo) => repo.shape.repoId === id),
+    renamedFrom: (owner, name) => {
+      const current = renamed[`${owner}/${name}`.toLowerCase()];
+      return current === undefined ? undefined : repos.get(current.toLowerCase());
+    },
     rateLimitBody: (subject) => {
       const entry = budget(subject);
       const core = { limit: hourlyLimit, used: entry.used, remaining: Math.max(0, hourlyLimit - entry.used), reset: Math.ceil(entry.resetAt / 1000) };
@@ -111,6 +121,16 @@ export async function startGithubSandbox(options: SandboxOptions = {}): Promise<
   };
   const running = await startSandboxServer(behaviour, options.port ?? 0);
   baseUrl = running.url;
+  // After start: the transferred copies carry URLs on the sandbox's address.
+  for (const { from, to } of (Array.isArray(extra.transferredIssues) ? extra.transferredIssues : []) as { from: string; to: string }[]) {
+    const ref = parseRecordId(from);
+    const source = ref?.kind === 'issue' ? repos.get(ref.repository.toLowerCase()) : undefined;
+    const target = repos.get(to.toLowerCase());
+    if (!ref || ref.kind !== 'issue' || !source || !target || !source.transferIssue(ref.number, target, LOGIN)) {
+      await running.stop();
+      throw new Error(`github sandbox: cannot transfer ${from} to ${to}`);
+    }
+  }
   return running;
 }
 

@@ -11,6 +11,8 @@ export class GithubRepoState {
   readonly issues: LazyRecordStore<GithubIssue>;
   readonly comments: LazyRecordStore<GithubComment>;
   readonly deletedIssues = new Set<number>();
+  /** Issues moved to another repository: old number → where GitHub's 301 points (repository id, new number). */
+  readonly transferredIssues = new Map<number, { repoId: number; number: number }>();
   private nextNumber: number;
   private nextCommentIndex: number;
 
@@ -116,6 +118,17 @@ export class GithubRepoState {
     this.deletedIssues.add(number);
     this.onChange({ event: 'issues', action: 'deleted', issue });
     return true;
+  }
+
+  /** Moves an issue the way GitHub's transfer does: a new number in the target, a 301 from the old address. */
+  transferIssue(number: number, target: GithubRepoState, login: string): GithubIssue | undefined {
+    const issue = this.getIssue(number);
+    if (!issue) return undefined;
+    const moved = target.createIssue({ title: String(issue.title), body: (issue.body as string | null | undefined) ?? null }, login);
+    this.deleteIssue(number);
+    this.deletedIssues.delete(number);
+    this.transferredIssues.set(number, { repoId: target.shape.repoId, number: moved.number });
+    return moved;
   }
 
   getComment(id: number): GithubComment | undefined {

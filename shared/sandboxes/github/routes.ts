@@ -11,6 +11,10 @@ import { ghError, listPage, sinceMs, validationFailed } from './wire';
 
 export interface GithubRoutesDeps {
   repo(owner: string, name: string): GithubRepoState | undefined;
+  /** GitHub's id-based address (`/repositories/{id}`), where its redirects point. */
+  repoById(id: number): GithubRepoState | undefined;
+  /** The repository an old (renamed) name now belongs to; its address answers 301. */
+  renamedFrom(owner: string, name: string): GithubRepoState | undefined;
   rateLimitBody(subject: string): Record<string, unknown>;
   login: string;
 }
@@ -39,34 +43,53 @@ function invalidIssueFields(input: Record<string, unknown>, creating: boolean): 
   return undefined;
 }
 
-export function githubRoutes(router: Router, deps: GithubRoutesDeps): void {
-  const repoOf = (ctx: RequestContext): GithubRepoState => deps.repo(ctx.params.owner!, ctx.params.repo!) ?? fail(NOT_FOUND());
-  const numberOf = (value: string | undefined): number => (/^\d+$/.test(value ?? '') ? Number(value) : fail(NOT_FOUND()));
+/** GitHub's answer for a renamed repository or a transferred issue: 301, Location and the same URL in the body. */
+export function movedPermanently(ctx: RequestContext, repoId: number, rest: string): SandboxResponse {
+  const url = new URL(`/repositories/${repoId}${rest}`, ctx.baseUrl);
+  ctx.query.forEach((value, key) => url.searchParams.set(key, value));
+  return { status: 301, json: { message: 'Moved Permanently', url: url.toString(), documentation_url: 'https://docs.github.com/rest/guides/best-practices-for-using-the-rest-api#follow-redirects' }, headers: { location: url.toString() } };
+}
 
+export function githubRoutes(router: Router, deps: GithubRoutesDeps): void {
   router.add('GET', '/user', () => ({ status: 200, json: { login: deps.login, id: 583231, node_id: 'MDQ6VXNlcjU4MzIzMQ==', type: 'User', name: 'Sandbox User', site_admin: false } }));
   router.add('GET', '/rate_limit', (ctx) => ({ status: 200, json: deps.rateLimitBody(ctx.subject ?? '') }));
-  router.add('GET', '/repos/:owner/:repo', (ctx) => {
+  // Every repository route answers under the name and under the id; a renamed name answers 301 to the id form.
+  for (const prefix of ['/repos/:owner/:repo', '/repositories/:repoId']) repoRoutes(router, deps, prefix);
+}
+
+function repoRoutes(router: Router, deps: GithubRoutesDeps, prefix: string): void {
+  const repoOf = (ctx: RequestContext): GithubRepoState => {
+    if (ctx.params.repoId !== undefined) return deps.repoById(Number(ctx.params.repoId)) ?? fail(NOT_FOUND());
+    const current = deps.repo(ctx.params.owner!, ctx.params.repo!);
+    if (current) return current;
+    const renamed = deps.renamedFrom(ctx.params.owner!, ctx.params.repo!);
+    return fail(renamed ? movedPermanently(ctx, renamed.shape.repoId, ctx.path.split('/').slice(4).map((part) => (part ? `/${part}` : '')).join('')) : NOT_FOUND());
+  };
+  const numberOf = (value: string | undefined): number => (/^\d+$/.test(value ?? '') ? Number(value) : fail(NOT_FOUND()));
+  const add = (method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string, handler: (ctx: RequestContext) => SandboxResponse) => router.add(method, prefix + path, handler);
+
+  add('GET', '', (ctx) => {
     const repo = repoOf(ctx);
     return { status: 200, json: { id: repo.shape.repoId, name: repo.shape.name, full_name: repo.fullName, private: false, has_issues: true, open_issues_count: repo.issues.count() } };
   });
 
   // Comment routes first: "/issues/comments" must not be read as issue number "comments".
-  router.add('GET', '/repos/:owner/:repo/issues/comments', (ctx) => {
+  add('GET', '/issues/comments', (ctx) => {
     const repo = repoOf(ctx);
     const since = sinceMs(ctx);
     if (since === null) return validationFailed('IssueComment', 'since', 'invalid');
     // Sandbox simplification: every sort orders by updated_at (what `since` readers ask for).
     return listPage(ctx, repo.comments.since(since ?? 0), { descending: ctx.query.get('direction') === 'desc' });
   });
-  router.add('GET', '/repos/:owner/:repo/issues/comments/:id', (ctx) => ({ status: 200, json: repoOf(ctx).getComment(numberOf(ctx.params.id)) ?? fail(NOT_FOUND()) }));
-  router.add('PATCH', '/repos/:owner/:repo/issues/comments/:id', (ctx) => {
+  add('GET', '/issues/comments/:id', (ctx) => ({ status: 200, json: repoOf(ctx).getComment(numberOf(ctx.params.id)) ?? fail(NOT_FOUND()) }));
+  add('PATCH', '/issues/comments/:id', (ctx) => {
     const repo = repoOf(ctx);
     const input = body(ctx);
     if (typeof input.body !== 'string' || input.body === '') return validationFailed('IssueComment', 'body', 'missing_field');
     return { status: 200, json: repo.updateComment(numberOf(ctx.params.id), input.body) ?? fail(NOT_FOUND()) };
   });
-  router.add('DELETE', '/repos/:owner/:repo/issues/comments/:id', (ctx) => (repoOf(ctx).deleteComment(numberOf(ctx.params.id)) ? { status: 204 } : NOT_FOUND()));
-  router.add('POST', '/repos/:owner/:repo/issues/:number/comments', (ctx) => {
+  add('DELETE', '/issues/comments/:id', (ctx) => (repoOf(ctx).deleteComment(numberOf(ctx.params.id)) ? { status: 204 } : NOT_FOUND()));
+  add('POST', '/issues/:number/comments', (ctx) => {
     const repo = repoOf(ctx);
     const input = body(ctx);
     if (typeof input.body !== 'string' || input.body === '') return validationFailed('IssueComment', 'body', 'missing_field');
@@ -74,7 +97,7 @@ export function githubRoutes(router: Router, deps: GithubRoutesDeps): void {
     return comment ? { status: 201, json: comment, headers: { location: String(comment.url) } } : NOT_FOUND();
   });
 
-  router.add('GET', '/repos/:owner/:repo/issues', (ctx) => {
+  add('GET', '/issues', (ctx) => {
     const repo = repoOf(ctx);
     const since = sinceMs(ctx);
     if (since === null) return validationFailed('Issue', 'since', 'invalid');
@@ -84,14 +107,16 @@ export function githubRoutes(router: Router, deps: GithubRoutesDeps): void {
     const keep = state === 'all' ? undefined : (issue: GithubIssue) => issue.state === state;
     return listPage(ctx, repo.issues.since(since ?? 0), { descending: ctx.query.get('direction') !== 'asc', keep });
   });
-  router.add('GET', '/repos/:owner/:repo/issues/:number', (ctx) => {
+  add('GET', '/issues/:number', (ctx) => {
     const repo = repoOf(ctx);
     const number = numberOf(ctx.params.number);
     const issue = repo.getIssue(number);
     if (issue) return { status: 200, json: issue };
+    const transferred = repo.transferredIssues.get(number);
+    if (transferred) return movedPermanently(ctx, transferred.repoId, `/issues/${transferred.number}`);
     return repo.deletedIssues.has(number) ? ghError(410, 'This issue was deleted') : NOT_FOUND();
   });
-  router.add('POST', '/repos/:owner/:repo/issues', (ctx) => {
+  add('POST', '/issues', (ctx) => {
     const repo = repoOf(ctx);
     const input = body(ctx);
     const invalid = invalidIssueFields(input, true);
@@ -99,7 +124,7 @@ export function githubRoutes(router: Router, deps: GithubRoutesDeps): void {
     const issue = repo.createIssue(input as { title: string }, deps.login);
     return { status: 201, json: issue, headers: { location: String(issue.url) } };
   });
-  router.add('PATCH', '/repos/:owner/:repo/issues/:number', (ctx) => {
+  add('PATCH', '/issues/:number', (ctx) => {
     const repo = repoOf(ctx);
     const number = numberOf(ctx.params.number);
     const input = body(ctx);
