@@ -16,6 +16,7 @@ const salesforceAuth = z.discriminatedUnion('kind', [
     /** Where the org puts the secret: a URL segment or query value (the receiver extracts it), or a header. */
     source: z.discriminatedUnion('in', [z.object({ in: z.literal('url') }), z.object({ in: z.literal('header'), name: headerName })]),
   }),
+  // Only an Apex callout sends this header (Outbound Messages cannot): docs/webhooks.md, "Salesforce senders".
   z.object({ kind: z.literal('hmac'), header: headerName.optional(), encoding: z.enum(['hex', 'base64']).optional() }),
 ]);
 

@@ -133,13 +133,13 @@ describe('salesforce sandbox and adapter specifics', () => {
     expect(sandbox.control.records.get('Account', target.id)!.Name).toBe('changed elsewhere');
   });
 
-  it('sends Outbound Messages that the product verifier accepts (org id + HMAC header), not for deletes', async () => {
-    const received: { body: Buffer; headers: Record<string, string | string[] | undefined> }[] = [];
+  it('sends Outbound Messages as Salesforce does (secret in the endpoint URL, no signature header) that the product verifier accepts (shared secret + org id), not for deletes', async () => {
+    const received: { body: Buffer; headers: Record<string, string | string[] | undefined>; url: string }[] = [];
     const receiver: Server = createServer((req, res) => {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
-        received.push({ body: Buffer.concat(chunks), headers: req.headers });
+        received.push({ body: Buffer.concat(chunks), headers: req.headers, url: req.url ?? '' });
         res.writeHead(200, { 'content-type': 'text/xml' }).end('<Ack>true</Ack>');
       });
     });
@@ -152,14 +152,18 @@ describe('salesforce sandbox and adapter specifics', () => {
       await sandbox.control.flushWebhooks();
       expect(received).toHaveLength(1);
       const delivery = received[0]!;
-      const verdict = verifySalesforce(
-        { rawBody: delivery.body, headers: (name) => delivery.headers[name] as string | undefined, secrets: ['org-secret'], now: Date.now() },
-        { organizationId: '00D5g000004SandAAA', auth: { kind: 'hmac' } },
-      );
-      expect(verdict).toMatchObject({ ok: true });
+      const request = (secrets: string[]) => ({ rawBody: delivery.body, headers: (name: string) => delivery.headers[name] as string | undefined, secrets, now: Date.now() });
+      // What the WebhookReceiver function hands the verifier: the `secret` query value of the endpoint URL.
+      const candidate = new URL(delivery.url, 'http://receiver').searchParams.get('secret') ?? undefined;
+      expect(candidate).toBe('org-secret');
+      expect(Object.keys(delivery.headers).filter((name) => /signature|secret/.test(name))).toEqual([]);
+      const auth = { kind: 'shared_secret' as const, candidate };
+      expect(verifySalesforce(request(['org-secret']), { organizationId: '00D5g000004SandAAA', auth })).toMatchObject({ ok: true });
       expect(delivery.body.toString()).toContain(`<sf:Id>${String(created.Id)}</sf:Id>`);
-      const forged = verifySalesforce({ rawBody: delivery.body, headers: (name) => delivery.headers[name] as string | undefined, secrets: ['other'], now: Date.now() }, { organizationId: '00D5g000004SandAAA', auth: { kind: 'hmac' } });
-      expect(forged).toMatchObject({ ok: false, reason: 'bad_signature' });
+      expect(verifySalesforce(request(['other']), { organizationId: '00D5g000004SandAAA', auth })).toMatchObject({ ok: false, reason: 'bad_signature' });
+      expect(verifySalesforce(request(['org-secret']), { organizationId: '00D5g000004OtherAA', auth })).toMatchObject({ ok: false, reason: 'wrong_organization' });
+      // An integration left in "hmac" mode is refused loudly for an Outbound Message (it never carries the header).
+      expect(verifySalesforce(request(['org-secret']), { organizationId: '00D5g000004SandAAA', auth: { kind: 'hmac' } })).toMatchObject({ ok: false, reason: 'missing_signature' });
     } finally {
       await new Promise((resolve) => receiver.close(resolve));
     }

@@ -1,10 +1,10 @@
 /**
  * Outbound Messages from the Salesforce sandbox: a SOAP `notifications` envelope per record change (workflow
  * outbound messages fire on create and update, never on delete), carrying the org id, a notification Id and the
- * sObject. Salesforce itself signs nothing; with a webhook secret the sandbox adds the HMAC-SHA256 hex header an
- * org can be set up to send (x-salesforce-signature), which is how the receiver authenticates it.
+ * sObject. Salesforce signs nothing and an Outbound Message cannot carry custom headers: its only setting is the
+ * endpoint URL, so with a webhook secret the sandbox puts it in that URL (`?secret=`), as an admin pastes it.
  */
-import { createHmac, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { WebhookEmitter } from '../common/webhooks';
 import type { OrgChange } from './org';
 
@@ -37,12 +37,14 @@ export class OutboundMessenger {
 
   constructor(
     url: string,
-    private readonly secret: string | undefined,
+    secret: string | undefined,
     private readonly organizationId: string,
     private readonly baseUrl: () => string,
   ) {
-    // Signing happens in emitRaw's headers: the body is XML, not the JSON the emitter's `emit` writes.
-    this.emitter = new WebhookEmitter({ url, sign: () => ({}) });
+    // The endpoint URL is all Salesforce sends besides the body: the secret rides in it, nothing signs.
+    const endpoint = new URL(url);
+    if (secret) endpoint.searchParams.set('secret', secret);
+    this.emitter = new WebhookEmitter({ url: endpoint.toString(), sign: () => ({}) });
   }
 
   get webhooks(): WebhookEmitter {
@@ -54,7 +56,6 @@ export class OutboundMessenger {
     const id = `04l5g${(this.counter++).toString(36).toUpperCase().padStart(8, '0')}${randomBytes(2).toString('hex').toUpperCase()}`.slice(0, 18);
     const body = outboundEnvelope(this.organizationId, this.baseUrl(), [{ id, change }]);
     const headers: Record<string, string> = { 'content-type': 'text/xml; charset=utf-8', soapaction: '""', 'user-agent': 'Salesforce/Sandbox' };
-    if (this.secret) headers['x-salesforce-signature'] = createHmac('sha256', this.secret).update(body).digest('hex');
     this.emitter.emitRaw(`${change.object}.${change.kind}`, body, headers, id);
   }
 }

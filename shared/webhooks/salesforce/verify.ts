@@ -1,7 +1,9 @@
 /**
- * Salesforce Outbound Messages carry no native signature. They are authenticated by a per-integration secret the
- * org sends (in the URL path or a header; the receiver extracts the candidate) compared in constant time, or by
- * an HMAC-SHA256 header where the org is set up to send one, and always by the expected organization id.
+ * Salesforce Outbound Messages carry no native signature and cannot add headers (their one setting is the endpoint
+ * URL). They are authenticated by a per-integration secret in that URL (the receiver extracts the candidate),
+ * compared in constant time, and always by the expected organization id. The header modes (a secret header, or
+ * "hmac": HMAC-SHA256 of the body) only fit a sender that sets headers: an Apex callout the org writes that posts the
+ * same SOAP envelope (docs/webhooks.md); an Outbound Message to an integration in such a mode is missing_signature.
  */
 import { hmacSha256, matchingSecret, tokenEquals } from '../crypto';
 import type { VerifyRequest, VerifyResult } from '../types';
