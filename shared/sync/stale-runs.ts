@@ -4,11 +4,13 @@
  * of the local host (an in-memory queue) or a message that expired or dead-lettered without its handler.
  *
  * It is resumed from its checkpoint: the page after the last committed one (the cursor moves only after a
- * committed page), enqueued with the message id the pipeline itself uses (run id + page). So when the
- * messages are not gone after all (a long backlog), the copy is:
- *   - dropped by duplicate detection while the original id is inside the window, or
- *   - dropped by SyncInboundWorker when it arrives after the original was committed (page below the run's
- *     checkpoint, or the run succeeded), so a page is never written twice by a resume;
+ * committed page), enqueued under an id of its own (run id + page + resume number). The pipeline's own id
+ * (run id + page) would be dropped by duplicate detection whenever the lost original is still inside the
+ * window (a message dead-lettered within seconds of an outage, or a bound shorter than the window), and the
+ * run would never resume. When the messages are not gone after all (a long backlog), the two copies of the
+ * page are delivered one after the other (one session per integration), and SyncInboundWorker drops the one
+ * that arrives after the other was committed (page below the run's checkpoint, or the run succeeded), so a
+ * page is never written twice; the next page's id is the pipeline's again, so the copies converge there;
  * and the claim on the run is ETag-guarded, so two scheduler instances resume a run once. After
  * SYNC_STALE_RUN_MAX_RESUMES resumes without progress the run is marked failed with the reason.
  */
@@ -44,7 +46,7 @@ export function resumeMessageOf(run: SyncRun, traceparent: string) {
     ...(checkpoint.cursor !== undefined ? { cursor: checkpoint.cursor } : {}),
     ...(run.ids ? { ids: run.ids } : {}),
   };
-  return { messageId: `${run.id}:${checkpoint.page}`, sessionId: run.integrationId, body, applicationProperties: { traceparent } };
+  return { messageId: `${run.id}:${checkpoint.page}:resume${run.resumes ?? 0}`, sessionId: run.integrationId, body, applicationProperties: { traceparent } };
 }
 
 const stillStale = (run: SyncRun, cutoff: string) =>

@@ -53,9 +53,6 @@ export async function newEnv(extraHostSettings: Record<string, string> = {}): Pr
     // The scheduler (and the stale-run sweeper it runs) ticks every 5 s instead of every minute.
     SYNC_SCHEDULE: '*/5 * * * * *',
     SYNC_STALE_RUN_MINUTES: '1',
-    // Scaled with it: by default both are 10 minutes. A resume reuses the lost message's id, which duplicate
-    // detection drops while that id is inside the window (a stale bound below the window never resumes).
-    QUEUE_DUPLICATE_WINDOW_MS: '60000',
     ...extraHostSettings,
   };
   return { ports, adminKey, hostUrl: `http://127.0.0.1:${ports.host}`, sandboxUrl: `http://127.0.0.1:${ports.sandbox}`, cosmos, hostSettings, processes: {}, dataDir };
