@@ -81,7 +81,43 @@ export async function handleInboundJob(deps: InboundDeps, job: SyncJobMessage, d
     throw new AppError('transient', `page ${job.page} of run ${job.runId} failed ${maxAttempts} times; kept for the dead-letter queue`);
   }
 
-  const integration = await deps.integrations.get(job.tenantId, job.integrationId);
+  // A scheduled copy of the page (with backoff, never sooner than the error's Retry-After) instead of holding
+  // the function or letting the queue redeliver at once.
+  const reschedule = async (error: AppError, attempt: number): Promise<number> => {
+    const delayMs = retryDelayMs(attempt, error.retryAfterMs, Math.random, deps.settings.pipeline.retryBaseMs);
+    await deps.queue.send(QUEUES.syncInbound.name, [
+      {
+        messageId: retryMessageId(job, attempt, delivery),
+        sessionId: job.integrationId,
+        body: { ...job, attempt },
+        scheduledEnqueueTimeUtc: new Date(deps.now().getTime() + delayMs),
+        applicationProperties: delivery.applicationProperties,
+      },
+    ]);
+    deps.metrics.increment('page_retries');
+    return delayMs;
+  };
+
+  // The document store is down (an outage, a restart) before the page could start: without a scheduled copy
+  // the queue would redeliver at once and spend every delivery of the page within seconds, dead-lettering it
+  // while its run stays queued.
+  const storeUnavailable = async (thrown: unknown): Promise<InboundOutcome> => {
+    const error = toAppError(thrown);
+    const attempt = (job.attempt ?? 0) + 1;
+    if (!error.retryable || attempt >= maxAttempts || delivery.deliveryCount >= maxAttempts) throw thrown;
+    const delayMs = await reschedule(error, attempt);
+    log.warn('run state unavailable; page rescheduled', { error, attempt, delayMs });
+    return 'retry';
+  };
+
+  let integration: Awaited<ReturnType<InboundDeps['integrations']['get']>>;
+  let known: Awaited<ReturnType<InboundDeps['runs']['get']>>;
+  try {
+    integration = await deps.integrations.get(job.tenantId, job.integrationId);
+    known = integration ? await deps.runs.get(job.tenantId, job.integrationId, job.runId) : undefined;
+  } catch (thrown) {
+    return storeUnavailable(thrown);
+  }
   if (!integration) {
     log.warn('sync job for an unknown integration; failing the run');
     await finish('failed', new AppError('not_found', `integration ${job.integrationId} not found`)).catch(() => undefined);
@@ -90,18 +126,21 @@ export async function handleInboundJob(deps: InboundDeps, job: SyncJobMessage, d
 
   // A copy of a page the run has already committed (a stale-run resume racing a message that was only slow,
   // outside the duplicate-detection window) is dropped: its successor was enqueued before it was committed.
-  const known = await deps.runs.get(job.tenantId, job.integrationId, job.runId);
   if (known && (known.status === 'succeeded' || (known.resume && job.page < known.resume.page))) {
     log.info('page already committed; copy dropped', { status: known.status, resumePage: known.resume?.page });
     return 'completed';
   }
 
-  await deps.runs.update(job.tenantId, job.integrationId, job.runId, (run) => ({
-    ...run,
-    status: 'running',
-    startedAt: run.startedAt ?? deps.now().toISOString(),
-    heartbeatAt: deps.now().toISOString(),
-  }));
+  try {
+    await deps.runs.update(job.tenantId, job.integrationId, job.runId, (run) => ({
+      ...run,
+      status: 'running',
+      startedAt: run.startedAt ?? deps.now().toISOString(),
+      heartbeatAt: deps.now().toISOString(),
+    }));
+  } catch (thrown) {
+    return storeUnavailable(thrown);
+  }
   deps.metrics.increment('sync_runs_started', 1, { provider: integration.provider });
 
   // Events are best effort: a failed publish is logged and never turns a committed page into a retry.
@@ -126,18 +165,7 @@ export async function handleInboundJob(deps: InboundDeps, job: SyncJobMessage, d
     const attempt = (job.attempt ?? 0) + 1;
     const lastDelivery = attempt >= maxAttempts || delivery.deliveryCount >= maxAttempts;
     if (error.retryable && !lastDelivery) {
-      // A later, scheduled copy of the page instead of holding the function or redelivering at once.
-      const delayMs = retryDelayMs(attempt, error.retryAfterMs, Math.random, deps.settings.pipeline.retryBaseMs);
-      await deps.queue.send(QUEUES.syncInbound.name, [
-        {
-          messageId: retryMessageId(job, attempt, delivery),
-          sessionId: job.integrationId,
-          body: { ...job, attempt },
-          scheduledEnqueueTimeUtc: new Date(deps.now().getTime() + delayMs),
-          applicationProperties: delivery.applicationProperties,
-        },
-      ]);
-      deps.metrics.increment('page_retries');
+      const delayMs = await reschedule(error, attempt);
       // The run waits for the rescheduled copy: its heartbeat is due then, so the stale-run sweeper leaves it alone.
       const dueAt = new Date(deps.now().getTime() + delayMs).toISOString();
       await deps.runs.update(job.tenantId, job.integrationId, job.runId, (run) => ({ ...run, heartbeatAt: dueAt })).catch((failure: unknown) => log.warn('could not record the retry on the run', { error: failure }));

@@ -19,6 +19,7 @@ import { sweepStaleRuns } from '../../shared/sync/stale-runs';
 import { handleInboundJob } from '../../shared/sync/inbound-job';
 import { continueTrace } from '../../shared/observability/correlation';
 import type { SyncRun } from '../../shared/domain/sync-run';
+import { AppError } from '../../shared/errors/app-error';
 
 jest.setTimeout(120_000);
 
@@ -127,6 +128,28 @@ describe('a run whose messages were lost in a crash', () => {
     const job = { kind: 'sync-page' as const, runId: done.id, tenantId: 'demo', integrationId: 'demo-github', mode: done.mode, page: 1 };
     expect(await handleInboundJob(host.services, job, { messageId: `${done.id}:1`, deliveryCount: 1, applicationProperties: {} }, pipeline)).toBe('completed');
     expect(pipeline).not.toHaveBeenCalled();
+  });
+
+  it('reschedules a page with backoff when the run state cannot be read, instead of spending its deliveries', async () => {
+    await triggers.stop();
+    clockShiftMs = 0; // the scheduled copy is due on the queue's (real) clock
+    const run = await startRun(host.services, { integration: { id: 'demo-github', tenantId: 'demo' }, mode: 'incremental', trigger: 'manual', trace: continueTrace(undefined), now: host.services.now() });
+    queue().purge(inbound);
+    // The document store answers as it does during an outage (the repositories' translation of a Cosmos failure).
+    const storeDown = async () => {
+      throw new AppError('dependency_unavailable', 'document store failed on integration');
+    };
+    const deps = { ...host.services, integrations: Object.assign(Object.create(host.services.integrations) as typeof host.services.integrations, { get: storeDown }) };
+    const job = { kind: 'sync-page' as const, runId: run.id, tenantId: 'demo', integrationId: 'demo-github', mode: run.mode, page: 0 };
+    const pipeline = jest.fn();
+    expect(await handleInboundJob(deps, job, { messageId: `${run.id}:0`, deliveryCount: 1, applicationProperties: {} }, pipeline)).toBe('retry');
+    expect(pipeline).not.toHaveBeenCalled();
+    expect(queue().depth(inbound)).toBe(1);
+    // Its last delivery is thrown, so the queue dead-letters it with the reason.
+    await expect(handleInboundJob(deps, job, { messageId: `${run.id}:0`, deliveryCount: 10, applicationProperties: {} }, pipeline)).rejects.toThrow('document store failed');
+    // With the store back, the scheduled copy finishes the run.
+    triggers = startTriggers();
+    expect(await waitForRun(run.id, (current) => current.status === 'succeeded' || current.status === 'failed', 30_000)).toMatchObject({ status: 'succeeded' });
   });
 
   it('is failed with its reason once it has used its resumes', async () => {
