@@ -28,6 +28,8 @@ export async function startBenchHost(cosmos: Record<string, string>, extra: Reco
       LOG_FORMAT: 'json',
       PORT: '0',
       DEMO_MODE: 'false',
+      // The providers are the sandboxes on 127.0.0.1: the outbound address rule's explicit local exception.
+      OUTBOUND_ALLOW_LOOPBACK: 'true',
       LOCAL_DATA_DIR: dataDir,
       ...extra,
     },
