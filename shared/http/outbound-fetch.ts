@@ -8,7 +8,7 @@
  */
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import type { LookupFunction } from 'node:net';
-import { Agent } from 'undici';
+import { Agent, fetch as undiciFetch } from 'undici';
 import { AppError } from '../errors/app-error';
 import { addressAllowed, checkOutboundUrl, type OutboundPolicy } from './outbound-policy';
 
@@ -118,7 +118,9 @@ export async function validateOutboundUrl(target: string, to: OutboundTarget): P
 export async function outboundFetch(target: string | URL, init: RequestInit, to: OutboundTarget): Promise<Response> {
   const url = assertOutboundUrl(target, to);
   try {
-    return await fetch(url, { ...init, redirect: 'manual', dispatcher: dispatcher() } as RequestInit);
+    // undici's own fetch with its own Agent: the global fetch is the undici bundled with Node, whose major
+    // (and dispatcher interface) changes with the Node version (Node 24 bundles undici 7).
+    return (await undiciFetch(url, { ...(init as Parameters<typeof undiciFetch>[1]), redirect: 'manual', dispatcher: dispatcher() })) as unknown as Response;
   } catch (error) {
     if (isOutboundRefusal(error)) throw outboundRefused(to.field, 'resolves to an address that is not allowed (private, loopback, link-local or metadata)');
     throw error;
