@@ -52,7 +52,14 @@ export interface OverrideStore {
 /** Validates an admin request body; the error names the offending field. */
 export function parseOverride(input: unknown): LimitOverride {
   const result = overrideSchema.safeParse(input);
-  if (result.success) return result.data;
+  if (result.success) {
+    const { tenant, integration, operations, concurrency } = result.data;
+    // An override that sets no rule changes nothing and would only be stored: DELETE is how one is removed.
+    if (!tenant && !integration && !concurrency && Object.keys(operations ?? {}).length === 0) {
+      throw new AppError('validation', 'invalid rate-limit override at body: sets no rule (tenant, integration, operations or concurrency); DELETE removes an override', { target: 'body' });
+    }
+    return result.data;
+  }
   const issue = result.error.issues[0]!;
   const target = issue.path.join('.') || 'body';
   throw new AppError('validation', `invalid rate-limit override at ${target}: ${issue.message}`, { target });

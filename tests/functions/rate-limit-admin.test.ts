@@ -24,6 +24,12 @@ describe('rate limits', () => {
     expect((await admin('GET', 'rate-limits/defaults')).body.providers.github).toBeDefined();
     const bad = await admin('PUT', 'tenants/t-rl/rate-limits', { tenant: { kind: 'rate', limit: -1, windowMs: 1000 } });
     expect(bad.status).toBe(400);
+    // An override that sets no rule is refused (it would only be stored); DELETE removes one.
+    for (const empty of [{}, { operations: {} }]) {
+      const refused = await admin('PUT', 'tenants/t-rl-empty/rate-limits', empty);
+      expect({ status: refused.status, target: refused.body.error.target }).toEqual({ status: 400, target: 'body' });
+    }
+    expect((await admin('GET', 'tenants/t-rl-empty/rate-limits')).body.override).toBeNull();
     const override = { integration: { kind: 'rate', limit: 10, windowMs: 1000 } };
     expect((await admin('PUT', 'tenants/t-rl/integrations/rl-1/rate-limits', override)).status).toBe(200);
     expect((await admin('GET', 'tenants/t-rl/integrations/rl-1/rate-limits')).body.override).toMatchObject(override);
