@@ -13,7 +13,7 @@ const swc = (tsx) => [
 
 module.exports = {
   testEnvironment: 'node',
-  roots: ['<rootDir>/functions', '<rootDir>/shared', '<rootDir>/tests', '<rootDir>/admin-ui/src'],
+  roots: ['<rootDir>/functions', '<rootDir>/shared', '<rootDir>/hosts', '<rootDir>/dev', '<rootDir>/tests', '<rootDir>/admin-ui/src'],
   testMatch: ['**/*.test.ts', '**/*.test.tsx'],
   transform: { '^.+\\.tsx$': swc(true), '^.+\\.ts$': swc(false) },
   // Stylesheets imported by components mean nothing to jsdom.

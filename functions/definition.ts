@@ -4,8 +4,8 @@
  * embedded queue. Handlers get @azure/functions types plus the app's services, and hand plain values on.
  */
 import type { HttpRequest, HttpResponseInit, InvocationContext, Timer } from '@azure/functions';
-import type { AppServices } from '../shared/runtime/services';
-import type { QueueName } from '../shared/messaging/queues';
+import type { AppServices } from '../shared/app/services';
+import type { QueueName } from '../shared/stores/queue/queues';
 import type { Settings } from '../shared/config/settings';
 
 export interface HttpFunction {

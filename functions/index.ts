@@ -7,9 +7,9 @@
  */
 import { app, type InvocationContext } from '@azure/functions';
 import { loadSettingsState } from '../shared/config/settings-state';
-import { createServices, type AppServices } from '../shared/runtime/services';
-import { startTelemetry } from '../shared/observability/telemetry';
-import { SERVICE_BUS_CONNECTION } from '../shared/messaging/queues';
+import { createServices, type AppServices } from '../shared/app/services';
+import { startTelemetry } from '../shared/platform/observability/telemetry';
+import { SERVICE_BUS_CONNECTION } from '../shared/stores/queue/queues';
 import { FUNCTIONS } from './manifest';
 import { settingsProblemResponse } from './settings-problem';
 

@@ -3,9 +3,9 @@
  * and a logger whose every line names the function, the invocation and the trace.
  */
 import type { InvocationContext } from '@azure/functions';
-import { continueTrace, type TraceContext } from '../shared/observability/correlation';
-import type { Logger, LogFields } from '../shared/observability/logger';
-import type { AppServices } from '../shared/runtime/services';
+import { continueTrace, type TraceContext } from '../shared/platform/observability/correlation';
+import type { Logger, LogFields } from '../shared/platform/observability/logger';
+import type { AppServices } from '../shared/app/services';
 
 export function invocationScope(services: Pick<AppServices, 'logger'>, context: InvocationContext, traceparent?: string | null, fields: LogFields = {}): { trace: TraceContext; logger: Logger } {
   const trace = continueTrace(traceparent);

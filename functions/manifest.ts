@@ -1,4 +1,4 @@
-/** Every function of the app, read by both hosts (functions/index.ts for Azure, shared/local-host for npm start). */
+/** Every function of the app, read by both hosts (functions/index.ts for Azure, hosts/local for npm start). */
 import type { FunctionDefinition } from './definition';
 import { syncScheduler } from './SyncScheduler';
 import { syncInboundWorker } from './SyncInboundWorker';

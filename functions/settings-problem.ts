@@ -4,9 +4,9 @@
  * Both name the setting and its problem, never its value (the error message is built that way).
  */
 import type { HttpResponseInit } from '@azure/functions';
-import type { AppError } from '../shared/errors/app-error';
-import type { HealthReport } from '../shared/health/health';
-import { json } from '../shared/http/responses';
+import type { AppError } from '../shared/core/app-error';
+import type { HealthReport } from '../shared/app/health';
+import { json } from '../shared/platform/http/responses';
 import type { HttpFunction } from './definition';
 import { health } from './Health';
 

@@ -1,6 +1,6 @@
 /**
  * What the create form offers per provider: the entities its adapter syncs by default (mirrors
- * DEFAULT_ENTITIES in shared/domain/integration.ts; the API has the final word and names a bad entity).
+ * DEFAULT_ENTITIES in shared/core/integration.ts; the API has the final word and names a bad entity).
  */
 import type { ProviderId } from '../../shared/admin/contracts/integrations';
 

@@ -1,6 +1,6 @@
 /** AdminApi's split between the admin UI (/api/admin/ui, no key) and the API (everything else, with the key). */
-import { Router } from '../../shared/http/router';
-import { createAdminRouter } from '../../shared/admin/admin-api';
+import { Router } from '../../shared/platform/http/router';
+import { createAdminRouter } from '../../shared/admin/api/admin-api';
 import { uiPathOf } from './index';
 
 describe('uiPathOf', () => {

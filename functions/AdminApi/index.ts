@@ -5,10 +5,10 @@
 import type { HttpFunction } from '../definition';
 import { ADMIN_UI_DIR } from '../AdminUi';
 import { serveSite, UI_MOUNTS } from '../AdminUi/static-site';
-import { handleAdminRequest } from '../../shared/admin/admin-api';
-import { errorResponse, readJson } from '../../shared/http/responses';
-import { AppError } from '../../shared/errors/app-error';
-import { continueTrace } from '../../shared/observability/correlation';
+import { handleAdminRequest } from '../../shared/admin/api/admin-api';
+import { errorResponse, readJson } from '../../shared/platform/http/responses';
+import { AppError } from '../../shared/core/app-error';
+import { continueTrace } from '../../shared/platform/observability/correlation';
 
 export const adminApi: HttpFunction = {
   name: 'AdminApi',

@@ -1,7 +1,7 @@
 /** Health: GET /api/health → 200 with a check per dependency, or 503 naming what is down. */
 import type { HttpFunction } from '../definition';
-import { checkHealth } from '../../shared/health/health';
-import { json } from '../../shared/http/responses';
+import { checkHealth } from '../../shared/app/health';
+import { json } from '../../shared/platform/http/responses';
 
 export const health: HttpFunction = {
   name: 'Health',

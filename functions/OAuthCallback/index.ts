@@ -1,8 +1,8 @@
 /** OAuthCallback: GET /api/oauth/callback, where a provider sends a person back after consent. Answers a page. */
 import type { HttpFunction } from '../definition';
-import { completeOAuth } from '../../shared/oauth/connect';
-import { connectDeps, oauthRedirectUri } from '../../shared/oauth/wiring';
-import { htmlPage } from '../../shared/http/html';
+import { completeOAuth } from '../../shared/credentials/connect/connect';
+import { connectDeps, oauthRedirectUri } from '../../shared/credentials/connect/wiring';
+import { htmlPage } from '../../shared/platform/http/html';
 
 /**
  * Both outcomes lead back to the admin UI's integration list, where the new state shows: at its /api/admin/ui

@@ -1,12 +1,12 @@
 /** SyncInboundWorker: one page of one sync run per `sync-inbound` message (sessions keyed by integration). */
 import type { QueueFunction } from '../definition';
-import { AppError } from '../../shared/errors/app-error';
-import { syncJobMessageSchema } from '../../shared/domain/sync-run';
-import { deliveryInfoFrom } from '../../shared/messaging/queue-port';
-import { QUEUES } from '../../shared/messaging/queues';
+import { AppError } from '../../shared/core/app-error';
+import { syncJobMessageSchema } from '../../shared/core/sync-run';
+import { deliveryInfoFrom } from '../../shared/stores/queue/queue-port';
+import { QUEUES } from '../../shared/stores/queue/queues';
 import { invocationScope } from '../invocation';
-import { handleInboundJob } from '../../shared/sync/inbound-job';
-import { inboundPipeline } from '../../shared/sync/inbound-wiring';
+import { handleInboundJob } from '../../shared/sync/inbound/job';
+import { inboundPipeline } from '../../shared/sync/inbound/wiring';
 
 export const syncInboundWorker: QueueFunction = {
   name: 'SyncInboundWorker',

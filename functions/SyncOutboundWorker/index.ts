@@ -1,12 +1,12 @@
 /** SyncOutboundWorker: push one changed shard to its provider per `sync-outbound` message. */
 import type { QueueFunction } from '../definition';
-import { AppError } from '../../shared/errors/app-error';
-import { outboundJobMessageSchema } from '../../shared/domain/sync-run';
-import { deliveryInfoFrom } from '../../shared/messaging/queue-port';
-import { QUEUES } from '../../shared/messaging/queues';
+import { AppError } from '../../shared/core/app-error';
+import { outboundJobMessageSchema } from '../../shared/core/sync-run';
+import { deliveryInfoFrom } from '../../shared/stores/queue/queue-port';
+import { QUEUES } from '../../shared/stores/queue/queues';
 import { invocationScope } from '../invocation';
-import { handleOutboundJob } from '../../shared/sync/outbound-job';
-import { outboundJobDeps, outboundPush } from '../../shared/sync/outbound-wiring';
+import { handleOutboundJob } from '../../shared/sync/outbound/job';
+import { outboundJobDeps, outboundPush } from '../../shared/sync/outbound/wiring';
 
 export const syncOutboundWorker: QueueFunction = {
   name: 'SyncOutboundWorker',

@@ -5,9 +5,9 @@
  */
 import type { TimerFunction } from '../definition';
 import { invocationScope } from '../invocation';
-import { scheduleDueSyncs } from '../../shared/sync/scheduler';
-import { scanChangedShards } from '../../shared/sync/outbound-scan';
-import { sweepStaleRuns } from '../../shared/sync/stale-runs';
+import { scheduleDueSyncs } from '../../shared/sync/runs/scheduler';
+import { scanChangedShards } from '../../shared/sync/outbound/scan';
+import { sweepStaleRuns } from '../../shared/sync/runs/stale-runs';
 
 export const syncScheduler: TimerFunction = {
   name: 'SyncScheduler',

@@ -1,8 +1,8 @@
 /** TokenRefresher: every 5 minutes (TOKEN_REFRESH_SCHEDULE), refresh OAuth credentials that expire soon, then announce expiry findings. */
 import type { TimerFunction } from '../definition';
 import { invocationScope } from '../invocation';
-import { refreshExpiringTokens } from '../../shared/runtime/refresh-tokens';
-import { announceExpiry } from '../../shared/runtime/expiry-alerts';
+import { refreshExpiringTokens } from '../../shared/credentials/jobs/refresh-tokens';
+import { announceExpiry } from '../../shared/credentials/jobs/expiry-alerts';
 
 export const tokenRefresher: TimerFunction = {
   name: 'TokenRefresher',

@@ -1,7 +1,7 @@
 /** WebhookHealthMonitor: every 15 minutes (WEBHOOK_HEALTH_SCHEDULE), announce webhook endpoints that look unhealthy. */
 import type { TimerFunction } from '../definition';
 import { invocationScope } from '../invocation';
-import { monitorWebhookEndpoints } from '../../shared/webhooks/health-monitor';
+import { monitorWebhookEndpoints } from '../../shared/webhooks/health/health-monitor';
 
 export const webhookHealthMonitor: TimerFunction = {
   name: 'WebhookHealthMonitor',

@@ -1,7 +1,7 @@
 /** WebhookReceiver: POST /api/webhooks/{provider}/{integrationId}: verify, then enqueue a targeted sync. */
 import type { HttpFunction } from '../definition';
-import { continueTrace } from '../../shared/observability/correlation';
-import { receiveWebhook } from '../../shared/webhooks/receiver';
+import { continueTrace } from '../../shared/platform/observability/correlation';
+import { receiveWebhook } from '../../shared/webhooks/intake/receiver';
 
 export const webhookReceiver: HttpFunction = {
   name: 'WebhookReceiver',

@@ -1,4 +1,4 @@
-// Cosmos DB (SQL API) account, database `integrations` and the containers of shared/storage/containers.ts.
+// Cosmos DB (SQL API) account, database `integrations` and the containers of shared/stores/documents/containers.ts.
 // Keys are off (disableLocalAuth): the app reaches data through the Built-in Data Contributor SQL role only.
 param name string
 param location string

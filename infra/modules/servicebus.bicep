@@ -1,4 +1,4 @@
-// Service Bus namespace and the two queues of shared/messaging/queues.ts. Local (SAS) auth is off: the app
+// Service Bus namespace and the two queues of shared/stores/queue/queues.ts. Local (SAS) auth is off: the app
 // and the Functions trigger connect with the managed identity (ServiceBusConnection__fullyQualifiedNamespace).
 param name string
 param location string

@@ -7,7 +7,7 @@
 import { spawnSync } from 'node:child_process';
 import { accessSync, chmodSync, constants, existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { AppError } from '../../shared/errors/app-error';
+import { AppError } from '../../shared/core/app-error';
 
 const REPO_ROOT = join(__dirname, '..', '..');
 export const BICEP_TOOLS_PROJECT = join(REPO_ROOT, 'infra', 'tools', 'bicep-cli.csproj');

@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AppError } from '../../shared/errors/app-error';
+import { AppError } from '../../shared/core/app-error';
 import { ensureBicepCli, type BicepCliOptions } from './bicep-cli';
 
 const STEP_TIMEOUT_MS = 5 * 60_000;

@@ -4,7 +4,7 @@
  * Exits 1 when either fails, including when the compiler cannot be had (no .NET SDK): never a silent pass.
  */
 import { join } from 'node:path';
-import { isAppError } from '../../shared/errors/app-error';
+import { isAppError } from '../../shared/core/app-error';
 import { compileInfra, formatCompilerReport } from './bicep-compiler';
 import { formatReport, validateInfra } from './validate';
 

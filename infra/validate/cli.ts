@@ -3,7 +3,7 @@
  * any rule fails (2 when the folder cannot be read), so deploy.sh and CI can stop before Azure is touched.
  */
 import { join } from 'node:path';
-import { isAppError } from '../../shared/errors/app-error';
+import { isAppError } from '../../shared/core/app-error';
 import { formatReport, validateInfra } from './validate';
 
 function main(argv: string[]): number {

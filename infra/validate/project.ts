@@ -4,7 +4,7 @@
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
-import { AppError } from '../../shared/errors/app-error';
+import { AppError } from '../../shared/core/app-error';
 import { loadBicepFile, type BicepFile, type ResourceDecl } from './bicep-model';
 
 export interface ParamFile {

@@ -19,7 +19,7 @@ export const REQUIRED_ROLES: readonly RequiredRole[] = [
     kind: 'azure-rbac',
     roleDefinitionId: '69a216fc-b8fb-44d8-bc22-1f3c2cd27a39',
     scopeType: 'Microsoft.ServiceBus/namespaces',
-    neededBy: 'shared/messaging (Service Bus adapter): SyncScheduler and WebhookReceiver enqueue jobs, SyncInboundWorker enqueues the next page',
+    neededBy: 'shared/stores/queue (Service Bus adapter): SyncScheduler and WebhookReceiver enqueue jobs, SyncInboundWorker enqueues the next page',
   },
   {
     name: 'Azure Service Bus Data Receiver',
@@ -33,7 +33,7 @@ export const REQUIRED_ROLES: readonly RequiredRole[] = [
     kind: 'cosmos-sql',
     roleDefinitionId: '00000000-0000-0000-0000-000000000002',
     scopeType: 'Microsoft.DocumentDB/databaseAccounts',
-    neededBy: 'shared/storage (Cosmos repositories of every container), through @azure/cosmos with DefaultAzureCredential',
+    neededBy: 'shared/stores/documents (Cosmos repositories of every container), through @azure/cosmos with DefaultAzureCredential',
   },
   {
     name: 'Key Vault Secrets Officer',
@@ -82,6 +82,6 @@ export const REQUIRED_ROLES: readonly RequiredRole[] = [
     kind: 'azure-rbac',
     roleDefinitionId: '3913510d-42f4-4e42-8a64-420c390055eb',
     scopeType: 'Microsoft.Insights/components',
-    neededBy: 'shared/observability and the host: telemetry to Application Insights with Entra auth (local auth is off)',
+    neededBy: 'shared/platform/observability and the host: telemetry to Application Insights with Entra auth (local auth is off)',
   },
 ];

@@ -1,10 +1,10 @@
 /**
  * What the Function App's app settings must contain, derived from the code: every setting of
  * shared/config/settings.ts marked `azure: true`, plus the identity-based connections of the Functions host
- * (AzureWebJobsStorage) and of the Service Bus trigger (shared/messaging/queues.ts SERVICE_BUS_CONNECTION).
+ * (AzureWebJobsStorage) and of the Service Bus trigger (shared/stores/queue/queues.ts SERVICE_BUS_CONNECTION).
  */
 import { SETTING_DOCS } from '../../shared/config/settings';
-import { SERVICE_BUS_CONNECTION } from '../../shared/messaging/queues';
+import { SERVICE_BUS_CONNECTION } from '../../shared/stores/queue/queues';
 
 export interface SettingRequirement {
   /** Satisfied when every name of one alternative is set. */

@@ -2,7 +2,7 @@
  * Runs every infra rule over an infra folder and reports a verdict per rule. `assertInfraValid` turns a
  * failed report into an AppError whose message names each failing rule, for tests and scripts.
  */
-import { AppError } from '../../shared/errors/app-error';
+import { AppError } from '../../shared/core/app-error';
 import { loadInfraProject, type InfraProject } from './project';
 import type { Rule, RuleId } from './rules/common';
 import { cosmosContainers, serviceBusQueues } from './rules/data-plane';

@@ -1,6 +1,6 @@
 /** Batch helpers the adapters share: fetch ids into found/missing, push operations in order (optionally stopping early). */
 import type { FetchByIdsResult, ProviderRecord, PushOperation, PushOutcome } from './contract';
-import { toAppError, type AppError } from '../errors/app-error';
+import { toAppError, type AppError } from '../core/app-error';
 
 /** Ids in request order; an id the provider does not have is reported missing (a deletion to the engine). */
 export async function fetchEach(ids: readonly string[], fetchOne: (id: string) => Promise<ProviderRecord | undefined>): Promise<FetchByIdsResult> {

@@ -2,7 +2,7 @@
  * The adapter registry: one factory per provider, looked up by provider id. `createDefaultRegistry` holds every
  * provider the product ships; the sync engine and admin API ask it for adapters and their capabilities.
  */
-import { AppError } from '../errors/app-error';
+import { AppError } from '../core/app-error';
 import type { AdapterCapabilities, AdapterContext, AdapterFactory, ProviderAdapter, ProviderId } from './contract';
 import { githubAdapterFactory } from './github';
 import { googleAdapterFactory } from './google';

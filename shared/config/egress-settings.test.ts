@@ -1,5 +1,5 @@
 /** OUTBOUND_ALLOWED_HOSTS and OUTBOUND_ALLOW_LOOPBACK: parsed once, the local exception never in Azure. */
-import { isAppError } from '../errors/app-error';
+import { isAppError } from '../core/app-error';
 import { parseSettings } from './settings';
 
 function refusedSetting(env: Record<string, string>): string | undefined {

@@ -4,7 +4,7 @@
  * all: no health endpoint to say why, and nothing in the portal but "0 functions". Here a bad setting becomes a
  * `problem` that each invocation reports, while registration goes on with schedules it can trust.
  */
-import { isAppError, type AppError } from '../errors/app-error';
+import { isAppError, type AppError } from '../core/app-error';
 import { loadSettings, settingsSchema, type Settings } from './settings';
 
 export type SettingsState =

@@ -1,5 +1,5 @@
 import { parseSettings, settingsSchema, SETTING_DOCS } from './settings';
-import { isAppError } from '../errors/app-error';
+import { isAppError } from '../core/app-error';
 
 function failure(env: Record<string, string>): { message: string; target?: string } {
   try {

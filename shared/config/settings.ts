@@ -5,8 +5,8 @@
  */
 import { z } from 'zod';
 import { Cron } from 'croner';
-import { AppError } from '../errors/app-error';
-import { parseHostList } from '../http/outbound-policy';
+import { AppError } from '../core/app-error';
+import { parseHostList } from '../platform/http/outbound-policy';
 
 /** Six-field NCRONTAB (seconds first), as the Functions timer trigger expects. */
 const ncrontab = z.string().refine((value) => {
@@ -222,7 +222,7 @@ export interface Settings {
   adminLogin: { perAddress: number; global: number; windowMs: number };
   secrets: { keyVaultUrl?: string; localKeyBase64?: string; refreshMarginMs: number };
   pipeline: { pageSize: number; maxDeleteShare: number; requestTimeoutMs: number; retryBaseMs: number };
-  /** The outbound address rule's settings (see shared/http/outbound-policy.ts). */
+  /** The outbound address rule's settings (see shared/platform/http/outbound-policy.ts). */
   egress: { allowLoopback: boolean; allowedHosts: string[] };
   notifications: { digestSchedule: string; dedupeWindowMs: number; sendTimeoutMs: number; maxAttempts: number; maxRetryWaitMs: number; slackApiUrl: string };
   azureClientId?: string;

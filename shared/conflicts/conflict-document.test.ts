@@ -1,4 +1,4 @@
-import { isAppError } from '../errors/app-error';
+import { isAppError } from '../core/app-error';
 import { applyManualResolution, buildConflictDocument, conflictId, type ConflictDocument } from './conflict-document';
 import { applyPatch } from './field-paths';
 import { baseAfterPush, mergeRecord } from './resolve';

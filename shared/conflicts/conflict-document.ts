@@ -10,7 +10,7 @@
  */
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { AppError } from '../errors/app-error';
+import { AppError } from '../core/app-error';
 import { canonicalCopy, canonicalJson, emptyPatch, valuesEqual, type FieldPatch } from './field-paths';
 import type { HeldField } from './resolve';
 

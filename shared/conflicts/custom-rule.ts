@@ -10,7 +10,7 @@
  * forever and silently deleting the field would lose data.
  */
 import jsonata from 'jsonata';
-import { AppError } from '../errors/app-error';
+import { AppError } from '../core/app-error';
 import { canonicalCopy, isPlainObject } from './field-paths';
 
 export const RULE_TIMEOUT_MS = 100;

@@ -1,4 +1,4 @@
-import { isAppError } from '../errors/app-error';
+import { isAppError } from '../core/app-error';
 import { policyForStrategyName, strategyFor, validatePolicy } from './policy';
 
 function validationError(input: unknown) {

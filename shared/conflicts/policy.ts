@@ -7,9 +7,9 @@
  * ("address" covers "address.city"), and the longest matching key wins.
  */
 import { z } from 'zod';
-import { AppError } from '../errors/app-error';
+import { AppError } from '../core/app-error';
 // Types only: the integration schema imports this module's schema at run time, so no value may flow back.
-import type { CONFLICT_STRATEGIES, Integration } from '../domain/integration';
+import type { CONFLICT_STRATEGIES, Integration } from '../core/integration';
 import { compileRule, type CompiledRule } from './custom-rule';
 import { isUnder, splitPath } from './field-paths';
 

@@ -2,7 +2,7 @@
  * Per credential type, the request headers an adapter needs, as one small function each. Types whose
  * material is not a static header (OAuth flows) are resolved by auth-provider.ts before they get here.
  */
-import { AppError } from '../errors/app-error';
+import { AppError } from '../core/app-error';
 import type { Credential, CredentialOf, CredentialType } from './types';
 
 type StaticType = Exclude<CredentialType, 'oauth2_authorization_code' | 'oauth2_client_credentials' | 'jwt_bearer'>;

@@ -5,7 +5,7 @@
  * memory (they carry no refresh token, so any instance may fetch its own).
  */
 import type { AuthProvider } from '../adapters/contract';
-import { AppError } from '../errors/app-error';
+import { AppError } from '../core/app-error';
 import { authorizationHeader, staticHeaders, tlsMaterialOf, type TlsMaterial } from './auth-material';
 import type { CredentialService } from './credential-service';
 import { signJwtAssertion } from './oauth/jwt-assertion';

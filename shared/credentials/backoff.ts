@@ -2,7 +2,7 @@
  * Retry with capped exponential backoff and jitter, for retryable AppErrors only. Strategies are a
  * discriminated union with one small delay function each. A provider's retryAfterMs wins when it is longer.
  */
-import { isAppError, toAppError } from '../errors/app-error';
+import { isAppError, toAppError } from '../core/app-error';
 
 export type BackoffStrategy =
   | { kind: 'exponential'; baseDelayMs: number; maxDelayMs: number; jitter: 'full' | 'equal' | 'none' }

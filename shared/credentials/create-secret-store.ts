@@ -5,7 +5,7 @@
 import { join } from 'node:path';
 import type { TokenCredential } from '@azure/core-auth';
 import type { SecretClientOptions } from '@azure/keyvault-secrets';
-import { managedIdentity } from '../azure/managed-identity';
+import { managedIdentity } from '../platform/azure/managed-identity';
 import { LocalSecretStore } from './local-store';
 import type { SecretStore } from './secret-store';
 

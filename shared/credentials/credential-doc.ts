@@ -4,7 +4,7 @@
  * JSON. The tags are what `list` returns: the refresher and the expiry report work from them alone.
  */
 import { createHash, X509Certificate } from 'node:crypto';
-import { AppError } from '../errors/app-error';
+import { AppError } from '../core/app-error';
 import { ownExpiryOf } from './expiry-policy';
 import type { SecretListItem } from './secret-store';
 import { CREDENTIAL_STATUSES, CREDENTIAL_TYPES, refKey, storedCredentialSchema, type Credential, type CredentialMetadata, type CredentialRef, type CredentialStatus, type CredentialType, type StoredCredential } from './types';

@@ -4,7 +4,7 @@
  * module only through `read` (for the auth providers and the refresh engine) and `webhookSecrets` (verifiers).
  * Reads are cached briefly because verifiers and adapters ask on every request.
  */
-import { AppError } from '../errors/app-error';
+import { AppError } from '../core/app-error';
 import { metadataFromListItem, metadataOf, parseStored, secretNameOf, SECRET_PREFIX, tagsOf, withDerivedFields, CONTENT_TYPE } from './credential-doc';
 import { expiryFindings, DEFAULT_EXPIRY_POLICY, type ExpiryFinding, type ExpiryPolicy } from './expiry-policy';
 import { registerCredentialSecrets } from './known-secrets';

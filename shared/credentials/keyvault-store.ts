@@ -9,7 +9,7 @@
  */
 import type { TokenCredential } from '@azure/identity';
 import { SecretClient, type SecretClientOptions, type SecretProperties } from '@azure/keyvault-secrets';
-import { AppError } from '../errors/app-error';
+import { AppError } from '../core/app-error';
 import { assertSecretName, assertTags, type SecretListItem, type SecretMetadata, type SecretStore, type SetSecretOptions, type StoredSecret } from './secret-store';
 
 export interface KeyVaultSecretStoreOptions {

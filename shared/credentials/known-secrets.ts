@@ -3,7 +3,7 @@
  * it is loaded, stored or refreshed, so those values are scrubbed from every log line wherever they turn up
  * (an echoed provider error body, a URL in a message). Values stay in this process's memory only.
  */
-import { registerSecrets } from '../observability/secret-registry';
+import { registerSecrets } from '../platform/observability/secret-registry';
 import type { Credential } from './types';
 
 /** The fields of each credential type that hold secret material (ids, names, dates and scopes do not). */

@@ -8,7 +8,7 @@
 import { createCipheriv, createDecipheriv, randomBytes, randomUUID } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import { dirname } from 'node:path';
-import { AppError } from '../errors/app-error';
+import { AppError } from '../core/app-error';
 import { assertSecretName, assertTags, type SecretListItem, type SecretMetadata, type SecretStore, type SetSecretOptions, type StoredSecret } from './secret-store';
 
 export interface LocalSecretStoreOptions {

@@ -7,7 +7,7 @@
  * retries with the stored refresh token, and if the provider rejects it (it rotated it) the credential is
  * flagged needs_reauth with reason refresh_interrupted instead of failing forever.
  */
-import { AppError, isAppError, toAppError, type ErrorCode } from '../errors/app-error';
+import { AppError, isAppError, toAppError, type ErrorCode } from '../core/app-error';
 import { DEFAULT_REFRESH_RETRY, withRetry, type RetryPolicy } from './backoff';
 import { secretNameOf } from './credential-doc';
 import type { CredentialService } from './credential-service';

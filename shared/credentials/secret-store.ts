@@ -3,7 +3,7 @@
  * Production: Azure Key Vault (keyvault-store.ts). Local: an AES-256-GCM encrypted file (local-store.ts).
  * Both pass tests/credentials/secret-store.conformance.ts.
  */
-import { AppError } from '../errors/app-error';
+import { AppError } from '../core/app-error';
 
 export interface SecretMetadata {
   name: string;

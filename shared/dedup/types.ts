@@ -4,7 +4,7 @@
  * in-memory implementation here; the Cosmos-backed one lives with the storage code.
  */
 import type { ProviderId } from '../adapters/contract';
-import type { DEDUP_STRATEGIES } from '../domain/integration';
+import type { DEDUP_STRATEGIES } from '../core/integration';
 
 /** Where a shard came from: one per source record merged into it. */
 export interface ExternalRef {

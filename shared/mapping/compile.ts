@@ -2,7 +2,7 @@
  * Turns a (validated) conversion schema into the form the per-record loop runs: parsed paths, coercion
  * functions, compiled JSONata. Done once per schema object and cached, so a page of records parses nothing.
  */
-import { AppError } from '../errors/app-error';
+import { AppError } from '../core/app-error';
 import { coercer, reverseCoercion, type Coerced, type Coercion } from './coerce';
 import { compileExpression, DEFAULT_EXPRESSION_LIMITS, type CompiledExpression, type ExpressionLimits } from './expressions';
 import { parsePath, type PathSegments } from './paths';

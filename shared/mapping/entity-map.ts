@@ -2,7 +2,7 @@
  * Entity → shard type for one integration: which conversion schema (and so which shard type) a provider
  * entity's records go through. One schema per entity; a record of an unmapped entity is not synced.
  */
-import { AppError } from '../errors/app-error';
+import { AppError } from '../core/app-error';
 import type { ConversionSchema } from './schema';
 
 export interface EntityMap {

@@ -6,7 +6,7 @@
  * records), a nesting limit and a sequence-length limit.
  */
 import jsonata from 'jsonata';
-import { AppError } from '../errors/app-error';
+import { AppError } from '../core/app-error';
 import { BAIL, compileFast, type FastExpression } from './fast-expressions';
 
 export interface ExpressionLimits {

@@ -1,5 +1,5 @@
 import type { Catalog } from '../adapters/contract';
-import { isAppError } from '../errors/app-error';
+import { isAppError } from '../core/app-error';
 import { checkConversionSchema, parseConversionSchema } from './validate';
 
 const catalog: Catalog = {

@@ -4,7 +4,7 @@
  * reported with the place it is at, e.g. `fields.dueDate.source: unknown field "due_on2" of entity issues`.
  */
 import type { Catalog, EntityDescriptor } from '../adapters/contract';
-import { AppError, isAppError } from '../errors/app-error';
+import { AppError, isAppError } from '../core/app-error';
 import { coercer } from './coerce';
 import { limitsOf } from './compile';
 import { compileExpression, type ExpressionLimits } from './expressions';

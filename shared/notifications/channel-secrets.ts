@@ -4,7 +4,7 @@
  * ({ url }), bot tokens `bearer_token`. Nothing else in the notifications library ever holds them for
  * longer than one send.
  */
-import { AppError } from '../errors/app-error';
+import { AppError } from '../core/app-error';
 import type { CredentialRef, CredentialService } from '../credentials';
 import type { ChannelDoc, ChannelInput, ChannelTarget } from './types';
 

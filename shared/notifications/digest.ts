@@ -6,7 +6,7 @@
  */
 import type { Container } from '@azure/cosmos';
 import type { CredentialService, ExpiryFinding } from '../credentials';
-import { translateCosmosError } from '../storage/cosmos-client';
+import { translateCosmosError } from '../stores/documents/cosmos-client';
 import type { NotificationService } from './service';
 import type { NotifyState } from './state';
 import type { ChannelDoc, DeliveryStatus, NotificationMessage } from './types';

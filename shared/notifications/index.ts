@@ -7,8 +7,8 @@
 import type { Container } from '@azure/cosmos';
 import type { Settings } from '../config/settings';
 import type { CredentialService } from '../credentials';
-import type { Logger } from '../observability/logger';
-import type { RedisClient } from '../redis/redis-client';
+import type { Logger } from '../platform/observability/logger';
+import type { RedisClient } from '../stores/kv/redis/redis-client';
 import { runDigests, type DigestRunResult } from './digest';
 import { NotificationsRepository } from './repository';
 import { NotificationService } from './service';

@@ -2,7 +2,7 @@
  * Event → message: a title per event type, the event's summary as text, its ids and counts as facts. Event
  * data carries no secrets or record contents by contract (events.ts), so every field may be shown.
  */
-import type { AppEvent, EventType } from '../events/events';
+import type { AppEvent, EventType } from '../stores/events/events';
 import type { NotificationMessage } from './types';
 
 export const EVENT_TITLES: Record<EventType, string> = {

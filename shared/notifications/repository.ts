@@ -4,7 +4,7 @@
  * as missing. Only the digest timer lists across tenants (channels that asked for a digest).
  */
 import type { Container, SqlParameter } from '@azure/cosmos';
-import { statusOf, translateCosmosError } from '../storage/cosmos-client';
+import { statusOf, translateCosmosError } from '../stores/documents/cosmos-client';
 import type { ChannelDoc, DeliveryDoc, DeliveryStatus, RuleDoc } from './types';
 
 type Doc = ChannelDoc | RuleDoc | DeliveryDoc;

@@ -2,7 +2,7 @@
  * Routing as pure functions: which rules an event matches, whether a time falls in a rule's quiet hours, and
  * the dedupe key that makes "the same alert again" precise (tenant, rule, channel, type, integration, error).
  */
-import type { AppEvent } from '../events/events';
+import type { AppEvent } from '../stores/events/events';
 import { SEVERITY_RANK, type RuleDoc } from './types';
 
 export function matchingRules(rules: readonly RuleDoc[], event: AppEvent): RuleDoc[] {

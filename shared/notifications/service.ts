@@ -5,11 +5,11 @@
  * message). Every send, failure (with its reason) and hold is recorded in the `notifications` container.
  */
 import { randomUUID } from 'node:crypto';
-import type { AppEvent } from '../events/events';
+import type { AppEvent } from '../stores/events/events';
 import type { CredentialService } from '../credentials';
-import type { Logger } from '../observability/logger';
+import type { Logger } from '../platform/observability/logger';
 import type { Settings } from '../config/settings';
-import { toAppError } from '../errors/app-error';
+import { toAppError } from '../core/app-error';
 import { sendToChannel } from './channels/adapters';
 import { loadTarget } from './channel-secrets';
 import { escalationMessage, eventMessage } from './messages';

@@ -3,7 +3,7 @@
  * when configured (shared by every instance, so one alert is sent once across the app), memory otherwise.
  * When Redis fails, the memory store answers for that call: a duplicate alert is better than a lost one.
  */
-import type { RedisClient } from '../redis/redis-client';
+import type { RedisClient } from '../stores/kv/redis/redis-client';
 
 export interface NotifyState {
   /** True for the first caller within ttlMs, false for the rest. */

@@ -5,7 +5,7 @@
  * stored document or an API answer: they live in the credential store (see channel-secrets.ts).
  */
 import { z } from 'zod';
-import { EVENT_TYPES, type Severity } from '../events/events';
+import { EVENT_TYPES, type Severity } from '../stores/events/events';
 
 export const SEVERITIES = ['info', 'warning', 'error', 'critical'] as const satisfies readonly Severity[];
 export const SEVERITY_RANK: Record<Severity, number> = { info: 0, warning: 1, error: 2, critical: 3 };

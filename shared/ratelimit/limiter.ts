@@ -5,7 +5,7 @@
  * the webhook endpoint and the admin API, and the override API behind the admin routes.
  */
 import { randomUUID } from 'node:crypto';
-import { AppError } from '../errors/app-error';
+import { AppError } from '../core/app-error';
 import type { ProviderId } from '../adapters/contract';
 import { interpretSignal } from './adaptive';
 import { AdaptiveFactors } from './adaptive-factors';

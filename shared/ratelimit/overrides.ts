@@ -7,7 +7,7 @@
  */
 import type Redis from 'ioredis';
 import { z } from 'zod';
-import { AppError } from '../errors/app-error';
+import { AppError } from '../core/app-error';
 
 const positive = z.number().int().positive();
 const rateRuleSchema = z.strictObject({

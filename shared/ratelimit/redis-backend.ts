@@ -1,12 +1,12 @@
 /**
  * The Redis backend: every decision is one EVALSHA of a short Lua script, sent straight to the connection
- * (shared/redis/direct-script.ts: no auto-pipelining on this hot path, writes of one tick coalesced; EVAL
+ * (shared/stores/kv/redis/direct-script.ts: no auto-pipelining on this hot path, writes of one tick coalesced; EVAL
  * once after a server restart). Rate levels live as fields of one hash (`{prefix}rl:tat`), swept in small
  * steps for fields idle longer than a minute; semaphores are sorted sets of leases. The other, rarer
  * scripts go through ioredis defineCommand.
  */
 import type Redis from 'ioredis';
-import { DirectScript } from '../redis/direct-script';
+import { DirectScript } from '../stores/kv/redis/direct-script';
 import { BLOCK_LUA, DECIDE_LUA, LOWER_LUA, SWEEP_LUA, THROTTLED_LUA } from './redis-scripts';
 import {
   gcraParams,

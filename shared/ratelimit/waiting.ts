@@ -4,7 +4,7 @@
  * semaphore cannot be reserved ahead, so callers in this process wait in a FIFO line per key; only the head
  * asks the backend again, woken early when a lease of this process is released.
  */
-import { AppError } from '../errors/app-error';
+import { AppError } from '../core/app-error';
 
 /** Resolves after `ms`, or rejects with the abort reason; never keeps the process alive by itself. */
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {

@@ -7,10 +7,10 @@
  * can bypass it: tests/ratelimit/adapter-pacing.test.ts checks this against the provider sandboxes.
  */
 import type { ProviderAdapter, ProviderId } from '../adapters/contract';
-import { AppError } from '../errors/app-error';
-import type { Integration } from '../domain/integration';
-import type { AppServices } from '../runtime/services';
-import { credentialRef } from '../runtime/integration-credentials';
+import { AppError } from '../core/app-error';
+import type { Integration } from '../core/integration';
+import type { AppServices } from '../app/services';
+import { credentialRef } from '../app/integration-credentials';
 import { createAdapterHooks, type AdapterRateLimitHooks } from '../ratelimit';
 
 /** Public API roots. Salesforce has none: every org has its own instance URL. */

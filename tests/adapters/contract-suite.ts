@@ -4,9 +4,9 @@
  * the sandbox, which adapter options point at it, how to refresh a token, and how to read push results.
  */
 import type { AdapterContext, AdapterFactory, AuthProvider, ProviderAdapter, ProviderRecord } from '../../shared/adapters/contract';
-import { isAppError, type AppError } from '../../shared/errors/app-error';
+import { isAppError, type AppError } from '../../shared/core/app-error';
 import type { RateLimitSignal } from '../../shared/ratelimit/signal';
-import type { RunningSandbox, SandboxOptions } from '../../shared/sandboxes/common/types';
+import type { RunningSandbox, SandboxOptions } from '../../dev/sandboxes/common/types';
 
 export interface ContractSetup {
   factory: AdapterFactory;

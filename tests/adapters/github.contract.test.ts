@@ -1,10 +1,10 @@
 /** The GitHub adapter against the GitHub sandbox: the shared contract suite plus GitHub-only behaviour. */
 import { githubAdapterFactory, refreshGithubToken } from '../../shared/adapters/github';
 import type { AdapterContext } from '../../shared/adapters/contract';
-import { SANDBOX_CLIENT } from '../../shared/sandboxes/common/oauth';
-import type { RunningSandbox } from '../../shared/sandboxes/common/types';
-import { startGithubSandbox } from '../../shared/sandboxes/github';
-import { seededPullRequestCount } from '../../shared/sandboxes/github/data';
+import { SANDBOX_CLIENT } from '../../dev/sandboxes/common/oauth';
+import type { RunningSandbox } from '../../dev/sandboxes/common/types';
+import { startGithubSandbox } from '../../dev/sandboxes/github';
+import { seededPullRequestCount } from '../../dev/sandboxes/github/data';
 import { runAdapterContract, readAll } from './contract-suite';
 
 const refresh = (sandbox: RunningSandbox, refreshToken: string, signal?: AbortSignal) =>

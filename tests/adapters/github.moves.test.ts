@@ -7,10 +7,10 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { githubAdapterFactory } from '../../shared/adapters/github';
 import type { AdapterContext } from '../../shared/adapters/contract';
-import { toAppError } from '../../shared/errors/app-error';
-import type { RunningSandbox } from '../../shared/sandboxes/common/types';
-import { startGithubSandbox } from '../../shared/sandboxes/github';
-import { seededPullRequestCount } from '../../shared/sandboxes/github/data';
+import { toAppError } from '../../shared/core/app-error';
+import type { RunningSandbox } from '../../dev/sandboxes/common/types';
+import { startGithubSandbox } from '../../dev/sandboxes/github';
+import { seededPullRequestCount } from '../../dev/sandboxes/github/data';
 import { readAll } from './contract-suite';
 
 const SEEDED = 12;

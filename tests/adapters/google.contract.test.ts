@@ -1,15 +1,15 @@
 /** The Google adapter against the Google sandbox: the shared contract on Calendar events. */
 import { googleAdapterFactory } from '../../shared/adapters/google';
 import { refreshGoogleToken } from '../../shared/adapters/google/oauth';
-import { SANDBOX_CLIENT } from '../../shared/sandboxes/common/oauth';
-import { startGoogleSandbox } from '../../shared/sandboxes/google';
+import { SANDBOX_CLIENT } from '../../dev/sandboxes/common/oauth';
+import { startGoogleSandbox } from '../../dev/sandboxes/google';
 import { readAll, runAdapterContract } from './contract-suite';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { AdapterContext } from '../../shared/adapters/contract';
-import { isAppError } from '../../shared/errors/app-error';
-import type { RunningSandbox } from '../../shared/sandboxes/common/types';
-import { verifyGoogleChannel } from '../../shared/webhooks/google/channel';
+import { isAppError } from '../../shared/core/app-error';
+import type { RunningSandbox } from '../../dev/sandboxes/common/types';
+import { verifyGoogleChannel } from '../../shared/webhooks/verify/google/channel';
 
 const inOneHour = () => {
   const start = Date.now() + 3600_000;

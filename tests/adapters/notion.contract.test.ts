@@ -3,9 +3,9 @@ import { createHmac } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AdapterContext } from '../../shared/adapters/contract';
 import { notionAdapterFactory, refreshNotionToken } from '../../shared/adapters/notion';
-import { SANDBOX_CLIENT } from '../../shared/sandboxes/common/oauth';
-import type { RunningSandbox } from '../../shared/sandboxes/common/types';
-import { notionIds, startNotionSandbox } from '../../shared/sandboxes/notion';
+import { SANDBOX_CLIENT } from '../../dev/sandboxes/common/oauth';
+import type { RunningSandbox } from '../../dev/sandboxes/common/types';
+import { notionIds, startNotionSandbox } from '../../dev/sandboxes/notion';
 import { readAll, runAdapterContract } from './contract-suite';
 
 const SEED = 7;

@@ -1,17 +1,17 @@
 /** The Salesforce adapter against the Salesforce sandbox: the shared contract plus Salesforce-only behaviours. */
 import { salesforceAdapterFactory } from '../../shared/adapters/salesforce';
 import { refreshSalesforceToken } from '../../shared/adapters/salesforce/oauth';
-import { SANDBOX_CLIENT } from '../../shared/sandboxes/common/oauth';
-import { startSalesforceSandbox } from '../../shared/sandboxes/salesforce';
-import { sobjectId } from '../../shared/sandboxes/salesforce/schema';
+import { SANDBOX_CLIENT } from '../../dev/sandboxes/common/oauth';
+import { startSalesforceSandbox } from '../../dev/sandboxes/salesforce';
+import { sobjectId } from '../../dev/sandboxes/salesforce/schema';
 import { readAll, runAdapterContract } from './contract-suite';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { isAppError } from '../../shared/errors/app-error';
+import { isAppError } from '../../shared/core/app-error';
 import type { AdapterContext } from '../../shared/adapters/contract';
-import type { RunningSandbox } from '../../shared/sandboxes/common/types';
+import type { RunningSandbox } from '../../dev/sandboxes/common/types';
 import type { RateLimitSignal } from '../../shared/ratelimit/signal';
-import { verifySalesforce } from '../../shared/webhooks/salesforce/verify';
+import { verifySalesforce } from '../../shared/webhooks/verify/salesforce/verify';
 
 runAdapterContract('salesforce', {
   factory: salesforceAdapterFactory,

@@ -1,17 +1,17 @@
 /** The Slack adapter against the Slack sandbox: the shared contract with messages of two channels. */
 import { slackAdapterFactory } from '../../shared/adapters/slack';
 import { refreshSlackToken } from '../../shared/adapters/slack/oauth';
-import { SANDBOX_CLIENT } from '../../shared/sandboxes/common/oauth';
-import { startSlackSandbox, type SlackSandbox } from '../../shared/sandboxes/slack';
+import { SANDBOX_CLIENT } from '../../dev/sandboxes/common/oauth';
+import { startSlackSandbox, type SlackSandbox } from '../../dev/sandboxes/slack';
 import { sendToChannel } from '../../shared/notifications/channels/adapters';
-import { channelIds } from '../../shared/sandboxes/slack/workspace';
+import { channelIds } from '../../dev/sandboxes/slack/workspace';
 import { readAll, runAdapterContract } from './contract-suite';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { AdapterContext } from '../../shared/adapters/contract';
-import { isAppError } from '../../shared/errors/app-error';
-import type { RunningSandbox } from '../../shared/sandboxes/common/types';
-import { verifySlack } from '../../shared/webhooks/slack/verify';
+import { isAppError } from '../../shared/core/app-error';
+import type { RunningSandbox } from '../../dev/sandboxes/common/types';
+import { verifySlack } from '../../shared/webhooks/verify/slack/verify';
 
 const CHANNELS = channelIds(2);
 

@@ -14,7 +14,7 @@
  * `mode` (default `incremental`): the first incremental run of a new integration reads every record, like a
  * full run, without the full run's closing delete sweep (one paged query over the entity's record states).
  * `full` adds that sweep. The services child runs the local host's Cosmos stand-in, with two behaviours made to match Azure
- * (shared/local-host/cosmos-stand-in/linear-cosmos-queries.ts: its query engine was O(N²) in a container's documents, so the sweep
+ * (dev/cosmos-stand-in/linear-cosmos-queries.ts: its query engine was O(N²) in a container's documents, so the sweep
  * outgrew the client's 60 s timeout past ~20,000 records; minimal-write-responses.ts there: it echoed every
  * written document although the writes ask for minimal answers).
  * BENCH_TRACE=1 prints per-call storage timings; BENCH_CHILD_CPU_PROF=<dir> profiles the services child; run
@@ -22,12 +22,12 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { ProviderId, ProviderRecord } from '../../shared/adapters/contract';
-import type { SyncJobMessage } from '../../shared/domain/sync-run';
-import type { Integration } from '../../shared/domain/integration';
-import type { Stored } from '../../shared/storage/integrations-repository';
+import type { SyncJobMessage } from '../../shared/core/sync-run';
+import type { Integration } from '../../shared/core/integration';
+import type { Stored } from '../../shared/stores/documents/integrations-repository';
 import { createAdapterFor } from '../../shared/sync/adapter-factory';
-import { runInboundPage } from '../../shared/sync/inbound-pipeline';
-import { QUEUES } from '../../shared/messaging/queues';
+import { runInboundPage } from '../../shared/sync/inbound/pipeline';
+import { QUEUES } from '../../shared/stores/queue/queues';
 import { emit, percentile } from './emit';
 import { BENCH_ADMIN_KEY, BENCH_TENANT, createBenchIntegration, loadAverage, rssSampler, startBenchHost } from './support/bench-host';
 import { memoryAdapter } from './support/memory-adapter';

@@ -14,7 +14,7 @@ import { CredentialService } from '../../shared/credentials/credential-service';
 import { LocalSecretStore } from '../../shared/credentials/local-store';
 import { RefreshEngine } from '../../shared/credentials/refresh-engine';
 import type { CredentialRef } from '../../shared/credentials/types';
-import { isAppError } from '../../shared/errors/app-error';
+import { isAppError } from '../../shared/core/app-error';
 import { oauthCredential, selfSignedPem } from './support/fixtures';
 import { startTokenServer, type TokenServer } from './support/token-server';
 

@@ -9,7 +9,7 @@ import { CredentialService } from '../../shared/credentials/credential-service';
 import { LocalSecretStore } from '../../shared/credentials/local-store';
 import { CREDENTIAL_TYPES, type CredentialRef } from '../../shared/credentials/types';
 import { SAMPLE_CREDENTIALS } from './support/fixtures';
-import { isAppError } from '../../shared/errors/app-error';
+import { isAppError } from '../../shared/core/app-error';
 
 const DAY = 86_400_000;
 const ref = (name: string, integrationId = 'int-1'): CredentialRef => ({ tenantId: 'tenant-a', integrationId, name });

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createSecretStore } from '../../shared/credentials/create-secret-store';
 import { LocalSecretStore } from '../../shared/credentials/local-store';
-import { isAppError } from '../../shared/errors/app-error';
+import { isAppError } from '../../shared/core/app-error';
 import { testCredential } from './support/standin-store';
 
 const dir = (): string => mkdtempSync(join(tmpdir(), 'localstore-'));

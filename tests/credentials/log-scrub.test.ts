@@ -8,9 +8,9 @@ import { join } from 'node:path';
 import { providerError } from '../../shared/adapters/http/classify';
 import { CredentialService } from '../../shared/credentials/credential-service';
 import { LocalSecretStore } from '../../shared/credentials/local-store';
-import { errorResponse } from '../../shared/http/responses';
-import { createMemoryLogger } from '../../shared/observability/logger';
-import { knownSecrets } from '../../shared/observability/secret-registry';
+import { errorResponse } from '../../shared/platform/http/responses';
+import { createMemoryLogger } from '../../shared/platform/observability/logger';
+import { knownSecrets } from '../../shared/platform/observability/secret-registry';
 
 const TOKEN = 'gho_echoedAccessToken0123456789abcdef';
 const ref = { tenantId: 't-ls', integrationId: 'i-ls', name: 'main' };

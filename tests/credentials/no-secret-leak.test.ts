@@ -10,7 +10,7 @@ import { createAuthProvider } from '../../shared/credentials/auth-provider';
 import { CredentialService } from '../../shared/credentials/credential-service';
 import { RefreshEngine } from '../../shared/credentials/refresh-engine';
 import type { CredentialRef } from '../../shared/credentials/types';
-import { isAppError } from '../../shared/errors/app-error';
+import { isAppError } from '../../shared/core/app-error';
 import { captureLogger, oauthCredential, SAMPLE_CREDENTIALS } from './support/fixtures';
 import { startKeyVaultStandIn, type KeyVaultStandIn } from './support/keyvault-standin';
 import { standInStore } from './support/standin-store';

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { createServer } from 'node:http';
 import { backoffDelayMs, withRetry } from '../../shared/credentials/backoff';
 import { requestToken } from '../../shared/credentials/oauth/token-client';
-import { AppError, isAppError } from '../../shared/errors/app-error';
+import { AppError, isAppError } from '../../shared/core/app-error';
 
 describe('backoff', () => {
   it('full jitter stays within [0, min(cap, base·2^(n-1))) for every attempt', () => {

@@ -3,7 +3,7 @@
  * listing without values, name validation. Each adapter's test file calls it with a factory.
  */
 import { randomUUID } from 'node:crypto';
-import { isAppError } from '../../shared/errors/app-error';
+import { isAppError } from '../../shared/core/app-error';
 import type { SecretStore } from '../../shared/credentials/secret-store';
 
 export function secretStoreConformance(label: string, makeStore: () => Promise<SecretStore>): void {

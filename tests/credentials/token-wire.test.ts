@@ -7,8 +7,8 @@
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { requestToken } from '../../shared/credentials/oauth/token-client';
-import { OAUTH_PROVIDERS, SANDBOX_OAUTH_PATHS } from '../../shared/oauth/providers';
-import { startSandbox } from '../../shared/sandboxes';
+import { OAUTH_PROVIDERS, SANDBOX_OAUTH_PATHS } from '../../shared/credentials/connect/providers';
+import { startSandbox } from '../../dev/sandboxes';
 import { PROVIDER_IDS, type ProviderId } from '../../shared/adapters/contract';
 
 const REFERENCE: Record<ProviderId, { type: string; basic: boolean }> = {

@@ -9,12 +9,12 @@ import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { startLocalHost, type LocalHost } from '../../shared/local-host/local-host';
-import { startEmbeddedAzurite, type EmbeddedAzurite } from '../../shared/local-host/embedded-services';
-import { openBlobArchive } from '../../shared/blob/blob-archive';
+import { startLocalHost, type LocalHost } from '../../hosts/local/local-host';
+import { startEmbeddedAzurite, type EmbeddedAzurite } from '../../hosts/local/embedded-services';
+import { openBlobArchive } from '../../shared/stores/blob/blob-archive';
 import { testEnv, TEST_ADMIN_KEY } from '../support/test-services';
-import { createMemoryLogger } from '../../shared/observability/logger';
-import { signGithub } from '../../shared/webhooks/signing';
+import { createMemoryLogger } from '../../shared/platform/observability/logger';
+import { signGithub } from '../../dev/webhook-signing';
 
 jest.setTimeout(90_000);
 

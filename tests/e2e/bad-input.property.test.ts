@@ -7,10 +7,10 @@ import fc from 'fast-check';
 import { request as httpRequest, Agent, type Server } from 'node:http';
 import { FUNCTIONS } from '../../functions/manifest';
 import type { HttpFunction } from '../../functions/definition';
-import { createAdminRouter } from '../../shared/admin/admin-api';
-import { CONTAINERS, type ContainerKey } from '../../shared/storage/containers';
-import { QUEUES } from '../../shared/messaging/queues';
-import { createHttpHost } from '../../shared/local-host/http-host';
+import { createAdminRouter } from '../../shared/admin/api/admin-api';
+import { CONTAINERS, type ContainerKey } from '../../shared/stores/documents/containers';
+import { QUEUES } from '../../shared/stores/queue/queues';
+import { createHttpHost } from '../../hosts/local/http-host';
 import { createTestServices, TEST_ADMIN_KEY, type TestServices } from '../support/test-services';
 
 const ADMIN_LIMIT = 64 * 1024;

@@ -3,10 +3,10 @@
  * default strategy with per-field overrides and a custom rule, set through the admin API, decides a record
  * edited on both sides field by field; a bad policy is refused with a 400 naming the field.
  */
-import { startLocalHost, type LocalHost } from '../../shared/local-host/local-host';
+import { startLocalHost, type LocalHost } from '../../hosts/local/local-host';
 import { testEnv, TEST_ADMIN_KEY } from '../support/test-services';
-import { createMemoryLogger } from '../../shared/observability/logger';
-import { isPullRequestIndex } from '../../shared/sandboxes/github/data';
+import { createMemoryLogger } from '../../shared/platform/observability/logger';
+import { isPullRequestIndex } from '../../dev/sandboxes/github/data';
 import { issueId } from '../../shared/adapters/github/ids';
 
 jest.setTimeout(120_000);

@@ -3,10 +3,10 @@
  * API → queue → SyncInboundWorker → provider adapter → shards in Cosmos, then an incremental sync that
  * touches only what changed, and a webhook from the sandbox that updates one shard.
  */
-import { startLocalHost, type LocalHost } from '../../shared/local-host/local-host';
+import { startLocalHost, type LocalHost } from '../../hosts/local/local-host';
 import { testEnv, TEST_ADMIN_KEY } from '../support/test-services';
-import { createMemoryLogger } from '../../shared/observability/logger';
-import { seededPullRequestCount } from '../../shared/sandboxes/github/data';
+import { createMemoryLogger } from '../../shared/platform/observability/logger';
+import { seededPullRequestCount } from '../../dev/sandboxes/github/data';
 
 jest.setTimeout(90_000);
 

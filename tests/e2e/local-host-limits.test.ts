@@ -8,8 +8,8 @@ import { connect, type Socket } from 'node:net';
 import type { Server } from 'node:http';
 import { FUNCTIONS } from '../../functions/manifest';
 import type { HttpFunction } from '../../functions/definition';
-import { createHttpHost } from '../../shared/local-host/http-host';
-import type { HttpHostLimits } from '../../shared/local-host/http-limits';
+import { createHttpHost } from '../../hosts/local/http-host';
+import type { HttpHostLimits } from '../../hosts/local/http-limits';
 import { createTestServices, TEST_ADMIN_KEY, type TestServices } from '../support/test-services';
 
 const HTTP_FUNCTIONS = FUNCTIONS.filter((f): f is HttpFunction => f.trigger === 'http');

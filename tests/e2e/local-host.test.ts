@@ -2,9 +2,9 @@
  * End to end through the local host's real HTTP routes: health, create an integration, trigger a sync, and
  * watch the run go queue → SyncInboundWorker → run document, readable through the runs endpoint.
  */
-import { startLocalHost, type LocalHost } from '../../shared/local-host/local-host';
+import { startLocalHost, type LocalHost } from '../../hosts/local/local-host';
 import { testEnv, TEST_ADMIN_KEY } from '../support/test-services';
-import { createMemoryLogger } from '../../shared/observability/logger';
+import { createMemoryLogger } from '../../shared/platform/observability/logger';
 import { eventually } from '../support/eventually';
 
 let host: LocalHost;

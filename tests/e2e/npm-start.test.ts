@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from '../../shared/local-host/free-port';
+import { freePort } from '../../hosts/local/free-port';
 
 jest.setTimeout(60_000);
 
@@ -16,7 +16,7 @@ it('starts on embedded defaults, serves health, and exits cleanly on SIGINT', as
   const dataDir = mkdtempSync(join(tmpdir(), 'ise-start-'));
   // Only what a fresh shell has: no Cosmos, blob, Redis or admin settings.
   const env = { PATH: process.env.PATH, HOME: process.env.HOME, PORT: String(port), LOCAL_DATA_DIR: dataDir };
-  const child = spawn(process.execPath, [require.resolve('tsx/cli'), 'shared/local-host/main.ts'], { cwd: join(__dirname, '../..'), env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [require.resolve('tsx/cli'), 'hosts/local/main.ts'], { cwd: join(__dirname, '../..'), env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout.on('data', (chunk) => (output += chunk));
   child.stderr.on('data', (chunk) => (output += chunk));
@@ -43,7 +43,7 @@ it('starts on embedded defaults, serves health, and exits cleanly on SIGINT', as
 });
 
 it('refuses to start with an invalid setting and names it', async () => {
-  const child = spawn(process.execPath, [require.resolve('tsx/cli'), 'shared/local-host/main.ts'], {
+  const child = spawn(process.execPath, [require.resolve('tsx/cli'), 'hosts/local/main.ts'], {
     cwd: join(__dirname, '../..'),
     env: { PATH: process.env.PATH, SYNC_SCHEDULE: 'every minute' },
     stdio: ['ignore', 'pipe', 'pipe'],

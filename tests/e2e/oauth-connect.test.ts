@@ -3,10 +3,10 @@
  * the provider's authorize endpoint (redirect with a code), the callback (state check, PKCE exchange,
  * credential stored, integration connected); denied consent, a replayed state and a forged state store nothing.
  */
-import { startLocalHost, type LocalHost } from '../../shared/local-host/local-host';
+import { startLocalHost, type LocalHost } from '../../hosts/local/local-host';
 import { testEnv, TEST_ADMIN_KEY } from '../support/test-services';
-import { createMemoryLogger } from '../../shared/observability/logger';
-import { credentialRef } from '../../shared/runtime/integration-credentials';
+import { createMemoryLogger } from '../../shared/platform/observability/logger';
+import { credentialRef } from '../../shared/app/integration-credentials';
 
 jest.setTimeout(60_000);
 

@@ -4,14 +4,14 @@
  * (the next inbound sync sees no change), conflict resolution against the provider's current version, a
  * message delivered twice, and a create retried after a crash.
  */
-import { startLocalHost, type LocalHost } from '../../shared/local-host/local-host';
+import { startLocalHost, type LocalHost } from '../../hosts/local/local-host';
 import { testEnv, TEST_ADMIN_KEY } from '../support/test-services';
-import { QUEUES } from '../../shared/messaging/queues';
-import type { OutgoingMessage } from '../../shared/messaging/queue-port';
-import { outboundLedgerId } from '../../shared/storage/sync-state-repository';
-import { newIntegration } from '../../shared/domain/integration';
+import { QUEUES } from '../../shared/stores/queue/queues';
+import type { OutgoingMessage } from '../../shared/stores/queue/queue-port';
+import { outboundLedgerId } from '../../shared/stores/documents/sync-state-repository';
+import { newIntegration } from '../../shared/core/integration';
 import { parseConversionSchema } from '../../shared/mapping';
-import { credentialRef } from '../../shared/runtime/integration-credentials';
+import { credentialRef } from '../../shared/app/integration-credentials';
 import { eventually } from '../support/eventually';
 
 jest.setTimeout(90_000);
@@ -122,7 +122,7 @@ describe('outbound sync', () => {
   it('a shard edited on both sides ends as the conflict strategy says (source_wins: the provider value is kept)', async () => {
     const { externalId, shardId } = await nextIssue();
     // The sandbox also sends a signed webhook for the provider edit, so an inbound targeted run may race the
-    // push: the per-record lease (shared/sync/record-lease.ts) serialises them, and either order must end here.
+    // push: the per-record lease (shared/sync/page/record-lease.ts) serialises them, and either order must end here.
     await editLocally(shardId, { title: 'Local title' });
     github().records.update('issues', externalId, { title: 'Provider title' });
     github().resetCalls();

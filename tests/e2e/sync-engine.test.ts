@@ -3,11 +3,11 @@
  * record that fails mapping, deletion detection and its threshold, a page processed twice, a targeted sync,
  * and conflict strategies on a record edited on both sides.
  */
-import { startLocalHost, type LocalHost } from '../../shared/local-host/local-host';
+import { startLocalHost, type LocalHost } from '../../hosts/local/local-host';
 import { testEnv, TEST_ADMIN_KEY } from '../support/test-services';
-import { createMemoryLogger } from '../../shared/observability/logger';
-import { isPullRequestIndex } from '../../shared/sandboxes/github/data';
-import { inboundPipeline } from '../../shared/sync/inbound-wiring';
+import { createMemoryLogger } from '../../shared/platform/observability/logger';
+import { isPullRequestIndex } from '../../dev/sandboxes/github/data';
+import { inboundPipeline } from '../../shared/sync/inbound/wiring';
 import { issueId } from '../../shared/adapters/github/ids';
 
 jest.setTimeout(120_000);
@@ -106,8 +106,8 @@ describe('sync engine', () => {
     // Records 1-15 were deleted at the provider above; the last ones are still there.
     const number = issueIndexes.at(-1)! + 1;
     github().control.records.update('issues', issueId('acme/widgets', number), { title: 'Targeted change' });
-    const { startRun } = await import('../../shared/sync/start-run');
-    const { continueTrace } = await import('../../shared/observability/correlation');
+    const { startRun } = await import('../../shared/sync/runs/start-run');
+    const { continueTrace } = await import('../../shared/platform/observability/correlation');
     const run = await startRun(host.services, { integration: { id: 'demo-github', tenantId: 'demo' }, mode: 'targeted', trigger: 'webhook', entity: 'issues', ids: [issueId('acme/widgets', number)], trace: continueTrace(undefined), now: new Date() });
     const deadline = Date.now() + 30_000;
     let done;

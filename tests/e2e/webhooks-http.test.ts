@@ -3,13 +3,13 @@
  * names (200 accepted and duplicate, 401, 404, 413, 400, 429, Slack's url_verification), nothing enqueued
  * unless verified, replay and endpoint health over the admin route, and the unhealthy-endpoint event.
  */
-import { startLocalHost, type LocalHost } from '../../shared/local-host/local-host';
+import { startLocalHost, type LocalHost } from '../../hosts/local/local-host';
 import { testEnv, TEST_ADMIN_KEY } from '../support/test-services';
-import { createMemoryLogger } from '../../shared/observability/logger';
-import { signGithub, signSlack } from '../../shared/webhooks/signing';
-import { credentialRef } from '../../shared/runtime/integration-credentials';
-import { QUEUES } from '../../shared/messaging/queues';
-import { monitorWebhookEndpoints } from '../../shared/webhooks/health-monitor';
+import { createMemoryLogger } from '../../shared/platform/observability/logger';
+import { signGithub, signSlack } from '../../dev/webhook-signing';
+import { credentialRef } from '../../shared/app/integration-credentials';
+import { QUEUES } from '../../shared/stores/queue/queues';
+import { monitorWebhookEndpoints } from '../../shared/webhooks/health/health-monitor';
 
 jest.setTimeout(60_000);
 

@@ -2,7 +2,7 @@
 import { adminApi } from '../../functions/AdminApi';
 import { createTestServices, TEST_ADMIN_KEY, type TestServices } from '../support/test-services';
 import { bodyOf, httpRequest, invocation } from '../support/invoke';
-import { QUEUES } from '../../shared/messaging/queues';
+import { QUEUES } from '../../shared/stores/queue/queues';
 
 let t: TestServices;
 beforeAll(async () => {

@@ -6,7 +6,7 @@
 import { adminApi } from '../../functions/AdminApi';
 import { httpRequest, invocation } from '../support/invoke';
 import { createTestServices, TEST_ADMIN_KEY, type TestServices } from '../support/test-services';
-import { addressKey, clientAddress } from '../../shared/http/login-throttle';
+import { addressKey, clientAddress } from '../../shared/platform/http/login-throttle';
 import { startRedisServer } from '../support/redis-server';
 
 const opened: TestServices[] = [];

@@ -6,8 +6,8 @@ import { adminApi } from '../../functions/AdminApi';
 import { webhookReceiver } from '../../functions/WebhookReceiver';
 import { createTestServices, TEST_ADMIN_KEY, type TestServices } from '../support/test-services';
 import { bodyOf, httpRequest, invocation } from '../support/invoke';
-import { newIntegration } from '../../shared/domain/integration';
-import { signGithub } from '../../shared/webhooks/signing';
+import { newIntegration } from '../../shared/core/integration';
+import { signGithub } from '../../dev/webhook-signing';
 
 const FIRST = 'first-webhook-secret-0123456789';
 const SECOND = 'second-webhook-secret-987654321';

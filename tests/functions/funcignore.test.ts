@@ -16,8 +16,8 @@ const shipped = (path: string) => !rules.ignores(path);
 const SHIPPED = ['dist/functions/index.js', 'dist/shared/config/settings.js', 'dist/admin-ui/index.html', 'dist/admin-ui/assets/index.js', 'host.json', 'package.json', 'package-lock.json'];
 /** ... and that must not. */
 const LEFT_OUT = [
-  'dist/shared/local-host/main.js',
-  'dist/shared/sandboxes/github/server.js',
+  'dist/hosts/local/main.js',
+  'dist/dev/sandboxes/github/server.js',
   '.local/admin-api-key',
   '.local/secrets.key',
   '.local/azd-package/dist/functions/index.js',
@@ -27,8 +27,8 @@ const LEFT_OUT = [
   'coverage/lcov.info',
   'tests/functions/shipped-package.test.ts',
   'admin-ui/src/main.tsx',
-  'shared/sandboxes/index.ts',
-  'shared/local-host/main.ts',
+  'dev/sandboxes/index.ts',
+  'hosts/local/main.ts',
 ];
 
 describe('.funcignore', () => {

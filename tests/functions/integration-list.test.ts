@@ -2,7 +2,7 @@
 import { adminApi } from '../../functions/AdminApi';
 import { createTestServices, TEST_ADMIN_KEY, type TestServices } from '../support/test-services';
 import { bodyOf, httpRequest, invocation } from '../support/invoke';
-import { credentialRef } from '../../shared/runtime/integration-credentials';
+import { credentialRef } from '../../shared/app/integration-credentials';
 
 let t: TestServices;
 beforeAll(async () => {

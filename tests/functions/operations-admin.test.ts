@@ -7,11 +7,11 @@
 import { adminApi } from '../../functions/AdminApi';
 import { createTestServices, TEST_ADMIN_KEY, type TestServices } from '../support/test-services';
 import { bodyOf, httpRequest, invocation } from '../support/invoke';
-import { newIntegration } from '../../shared/domain/integration';
-import { emptyCounters, type SyncJobMessage, type SyncRun } from '../../shared/domain/sync-run';
+import { newIntegration } from '../../shared/core/integration';
+import { emptyCounters, type SyncJobMessage, type SyncRun } from '../../shared/core/sync-run';
 import { buildConflictDocument } from '../../shared/conflicts';
-import { QUEUES } from '../../shared/messaging/queues';
-import { credentialRef } from '../../shared/runtime/integration-credentials';
+import { QUEUES } from '../../shared/stores/queue/queues';
+import { credentialRef } from '../../shared/app/integration-credentials';
 import type {
   BulkResolveResponse,
   RateLimitUsageResponse,

@@ -2,9 +2,9 @@
 import { syncScheduler } from '../../functions/SyncScheduler';
 import { createTestServices, type TestServices } from '../support/test-services';
 import { invocation } from '../support/invoke';
-import { newIntegration } from '../../shared/domain/integration';
-import { QUEUES } from '../../shared/messaging/queues';
-import type { Shard } from '../../shared/storage/shards-repository';
+import { newIntegration } from '../../shared/core/integration';
+import { QUEUES } from '../../shared/stores/queue/queues';
+import type { Shard } from '../../shared/stores/documents/shards-repository';
 
 let t: TestServices;
 beforeAll(async () => {

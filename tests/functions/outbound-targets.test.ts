@@ -8,8 +8,8 @@
 import { createServer, type Server } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { adminApi } from '../../functions/AdminApi';
-import { configureOutbound, type OutboundResolver } from '../../shared/http/outbound-fetch';
-import { newIntegration } from '../../shared/domain/integration';
+import { configureOutbound, type OutboundResolver } from '../../shared/platform/http/outbound-fetch';
+import { newIntegration } from '../../shared/core/integration';
 import { createTestServices, TEST_ADMIN_KEY, type TestServices } from '../support/test-services';
 import { bodyOf, httpRequest, invocation } from '../support/invoke';
 

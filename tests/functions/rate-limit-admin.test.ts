@@ -3,9 +3,9 @@ import { adminApi } from '../../functions/AdminApi';
 import { webhookReceiver } from '../../functions/WebhookReceiver';
 import { createTestServices, TEST_ADMIN_KEY, type TestServices } from '../support/test-services';
 import { bodyOf, httpRequest, invocation } from '../support/invoke';
-import { newIntegration } from '../../shared/domain/integration';
-import { signGithub } from '../../shared/webhooks/signing';
-import { QUEUES } from '../../shared/messaging/queues';
+import { newIntegration } from '../../shared/core/integration';
+import { signGithub } from '../../dev/webhook-signing';
+import { QUEUES } from '../../shared/stores/queue/queues';
 
 let t: TestServices;
 beforeAll(async () => {

@@ -13,7 +13,7 @@ import { promisify } from 'node:util';
 import { stagePackage } from '../../infra/stage/stage-package';
 import { FUNCTIONS } from '../../functions/manifest';
 import { parseSettings } from '../../shared/config/settings';
-import { SERVICE_BUS_CONNECTION } from '../../shared/messaging/queues';
+import { SERVICE_BUS_CONNECTION } from '../../shared/stores/queue/queues';
 import { requireSites, requiresOutside } from '../support/shipped-package/requires';
 
 const run = promisify(execFile);
@@ -113,7 +113,7 @@ afterAll(() => {
 describe('the staged package', () => {
   it('holds the compiled app, the built admin UI and the host files, without the local host, the sandboxes or tests', () => {
     for (const file of ['host.json', 'package.json', 'package-lock.json', 'dist/functions/index.js', 'dist/admin-ui/index.html']) expect(existsSync(join(app, file))).toBe(true);
-    for (const absent of ['dist/shared/local-host', 'dist/shared/sandboxes', 'dist/tests', 'local.settings.json', 'node_modules/azurite', 'node_modules/@vercel/cosmosdb-server', 'node_modules/jest']) {
+    for (const absent of ['dist/hosts/local', 'dist/dev/sandboxes', 'dist/tests', 'local.settings.json', 'node_modules/azurite', 'node_modules/@vercel/cosmosdb-server', 'node_modules/jest']) {
       expect([absent, existsSync(join(app, absent))]).toEqual([absent, false]);
     }
     expect(JSON.parse(readFileSync(join(app, 'package.json'), 'utf8')).main).toBe('dist/functions/index.js');

@@ -4,10 +4,10 @@ import { syncInboundWorker } from '../../functions/SyncInboundWorker';
 import { syncOutboundWorker } from '../../functions/SyncOutboundWorker';
 import { createTestServices, type TestServices } from '../support/test-services';
 import { invocation } from '../support/invoke';
-import { newIntegration } from '../../shared/domain/integration';
-import { QUEUES } from '../../shared/messaging/queues';
-import { isAppError } from '../../shared/errors/app-error';
-import type { AppServices } from '../../shared/runtime/services';
+import { newIntegration } from '../../shared/core/integration';
+import { QUEUES } from '../../shared/stores/queue/queues';
+import { isAppError } from '../../shared/core/app-error';
+import type { AppServices } from '../../shared/app/services';
 
 let t: TestServices;
 const clock = new Date('2026-04-01T12:00:30Z');
@@ -59,8 +59,8 @@ describe('SyncInboundWorker', () => {
   async function startedRun(tenantId: string, id: string) {
     await seed(tenantId, id, '2099-01-01T00:00:00.000Z');
     drainInbound();
-    const { startRun } = await import('../../shared/sync/start-run');
-    const { continueTrace } = await import('../../shared/observability/correlation');
+    const { startRun } = await import('../../shared/sync/runs/start-run');
+    const { continueTrace } = await import('../../shared/platform/observability/correlation');
     const run = await startRun(t.services, { integration: { id, tenantId }, mode: 'full', trigger: 'manual', trace: continueTrace(undefined), now: clock });
     const [message] = drainInbound();
     return { run, message: message! };
@@ -96,8 +96,8 @@ describe('SyncInboundWorker', () => {
 
   it('reschedules a retryable failure with backoff, and fails the run on the last attempt', async () => {
     const { run, message } = await startedRun('t-in', 'in-3');
-    const { handleInboundJob } = await import('../../shared/sync/inbound-job');
-    const { AppError } = await import('../../shared/errors/app-error');
+    const { handleInboundJob } = await import('../../shared/sync/inbound/job');
+    const { AppError } = await import('../../shared/core/app-error');
     const flaky = async (): Promise<never> => {
       throw new AppError('rate_limited', 'provider 429', { retryAfterMs: 30_000 });
     };
@@ -122,7 +122,7 @@ describe('SyncInboundWorker', () => {
   });
 
   it('backs off exponentially with jitter, capped, and never sooner than Retry-After', async () => {
-    const { retryDelayMs } = await import('../../shared/sync/inbound-job');
+    const { retryDelayMs } = await import('../../shared/sync/inbound/job');
     expect(retryDelayMs(1, 0, () => 1)).toBe(1000);
     expect(retryDelayMs(3, 0, () => 1)).toBe(4000);
     expect(retryDelayMs(3, 0, () => 0)).toBe(2000);

@@ -7,10 +7,10 @@
 import { tokenRefresher } from '../../functions/TokenRefresher';
 import { createTestServices, type TestServices } from '../support/test-services';
 import { invocation } from '../support/invoke';
-import { newIntegration } from '../../shared/domain/integration';
-import { credentialRef } from '../../shared/runtime/integration-credentials';
-import { startSandbox, type RunningSandbox } from '../../shared/sandboxes';
-import { OAUTH_PROVIDERS, SANDBOX_OAUTH_PATHS } from '../../shared/oauth/providers';
+import { newIntegration } from '../../shared/core/integration';
+import { credentialRef } from '../../shared/app/integration-credentials';
+import { startSandbox, type RunningSandbox } from '../../dev/sandboxes';
+import { OAUTH_PROVIDERS, SANDBOX_OAUTH_PATHS } from '../../shared/credentials/connect/providers';
 import type { ProviderId } from '../../shared/adapters/contract';
 
 jest.setTimeout(60_000);

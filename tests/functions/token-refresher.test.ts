@@ -2,10 +2,10 @@
 import { tokenRefresher } from '../../functions/TokenRefresher';
 import { createTestServices, type TestServices } from '../support/test-services';
 import { invocation } from '../support/invoke';
-import { newIntegration } from '../../shared/domain/integration';
-import { credentialRef } from '../../shared/runtime/integration-credentials';
-import { startGithubSandbox } from '../../shared/sandboxes/github';
-import type { RunningSandbox } from '../../shared/sandboxes';
+import { newIntegration } from '../../shared/core/integration';
+import { credentialRef } from '../../shared/app/integration-credentials';
+import { startGithubSandbox } from '../../dev/sandboxes/github';
+import type { RunningSandbox } from '../../dev/sandboxes';
 
 let t: TestServices;
 let sandbox: RunningSandbox;

@@ -3,9 +3,9 @@ import { adminApi } from '../../functions/AdminApi';
 import { webhookReceiver } from '../../functions/WebhookReceiver';
 import { createTestServices, TEST_ADMIN_KEY, type TestServices } from '../support/test-services';
 import { bodyOf, httpRequest, invocation } from '../support/invoke';
-import { newIntegration } from '../../shared/domain/integration';
-import { signGithub } from '../../shared/webhooks/signing';
-import type { WebhookSecretSource } from '../../shared/webhooks/receiver';
+import { newIntegration } from '../../shared/core/integration';
+import { signGithub } from '../../dev/webhook-signing';
+import type { WebhookSecretSource } from '../../shared/webhooks/intake/receiver';
 
 const SECRET = 'replay-secret';
 const secrets: WebhookSecretSource = { secretsFor: async () => [SECRET], storePendingToken: async () => undefined };

@@ -3,11 +3,11 @@ import { webhookReceiver } from '../../functions/WebhookReceiver';
 import { health } from '../../functions/Health';
 import { createTestServices, type TestServices } from '../support/test-services';
 import { bodyOf, httpRequest, invocation } from '../support/invoke';
-import { newIntegration } from '../../shared/domain/integration';
-import { QUEUES } from '../../shared/messaging/queues';
-import { signGithub } from '../../shared/webhooks/signing';
-import { readArchivedDelivery } from '../../shared/webhooks/archive';
-import type { WebhookSecretSource } from '../../shared/webhooks/receiver';
+import { newIntegration } from '../../shared/core/integration';
+import { QUEUES } from '../../shared/stores/queue/queues';
+import { signGithub } from '../../dev/webhook-signing';
+import { readArchivedDelivery } from '../../shared/webhooks/intake/archive';
+import type { WebhookSecretSource } from '../../shared/webhooks/intake/receiver';
 
 const SECRET = 'test-webhook-secret';
 /** Secrets as the credential store would hand them over: GitHub integration has one, Slack none. */

@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { isAppError } from '../../shared/errors/app-error';
+import { isAppError } from '../../shared/core/app-error';
 import { DOTNET_INSTALL_HINT, ensureBicepCli, pinnedBicepVersion } from '../../infra/validate/bicep-cli';
 import { compileInfra, formatCompilerReport, parseDiagnostics, templateFiles, type BicepDiagnostic } from '../../infra/validate/bicep-compiler';
 import { validateInfra } from '../../infra/validate/validate';

@@ -1,9 +1,9 @@
 /** Repositories against the real local Cosmos (cosmosdb-server): tenant scoping, ETag concurrency, runs. */
 import { createTestServices, type TestServices } from '../support/test-services';
-import { newIntegration } from '../../shared/domain/integration';
-import { emptyCounters, type SyncRun } from '../../shared/domain/sync-run';
-import { isAppError } from '../../shared/errors/app-error';
-import { CONTAINERS } from '../../shared/storage/containers';
+import { newIntegration } from '../../shared/core/integration';
+import { emptyCounters, type SyncRun } from '../../shared/core/sync-run';
+import { isAppError } from '../../shared/core/app-error';
+import { CONTAINERS } from '../../shared/stores/documents/containers';
 
 let t: TestServices;
 beforeAll(async () => {

@@ -3,7 +3,7 @@
  * Retry-After and then delivers, 5xx and timeouts are retried, a Retry-After beyond the limit, a permanent
  * error or exhausted attempts end in a failed delivery record with its reason (nothing silently lost).
  */
-import { startNotifySandbox, type NotifySandbox } from '../../shared/sandboxes/notify';
+import { startNotifySandbox, type NotifySandbox } from '../../dev/sandboxes/notify';
 import { createTestServices, type TestServices } from '../support/test-services';
 import { admin, answers } from './support';
 

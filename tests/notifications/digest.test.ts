@@ -5,8 +5,8 @@
  */
 import type { Timer } from '@azure/functions';
 import { notificationDigest } from '../../functions/NotificationDigest';
-import { emptyCounters, type SyncRun } from '../../shared/domain/sync-run';
-import { startNotifySandbox, type NotifySandbox } from '../../shared/sandboxes/notify';
+import { emptyCounters, type SyncRun } from '../../shared/core/sync-run';
+import { startNotifySandbox, type NotifySandbox } from '../../dev/sandboxes/notify';
 import { invocation } from '../support/invoke';
 import { createTestServices, type TestServices } from '../support/test-services';
 import { admin, event, titleOf } from './support';

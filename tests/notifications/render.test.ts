@@ -7,8 +7,8 @@ import fc from 'fast-check';
 import { renderSlack, SLACK_LIMITS } from '../../shared/notifications/render/slack-blocks';
 import { renderTeams } from '../../shared/notifications/render/teams-card';
 import { ELLIPSIS, escapeSlack, fit } from '../../shared/notifications/render/truncate';
-import { validateSlackMessage } from '../../shared/sandboxes/notify/validate-slack';
-import { TEAMS_MAX_BYTES, validateTeamsPayload } from '../../shared/sandboxes/notify/validate-teams';
+import { validateSlackMessage } from '../../dev/sandboxes/notify/validate-slack';
+import { TEAMS_MAX_BYTES, validateTeamsPayload } from '../../dev/sandboxes/notify/validate-teams';
 import type { NotificationMessage } from '../../shared/notifications/types';
 
 const huge: NotificationMessage = {

@@ -3,9 +3,9 @@
  * event type reaches the channel its rule names with a payload the sandbox accepts; dedupe, escalation and
  * quiet hours; oversize content arrives shortened; and no channel URL or token shows up in a log line.
  */
-import { EVENT_TYPES } from '../../shared/events/events';
+import { EVENT_TYPES } from '../../shared/stores/events/events';
 import { EVENT_TITLES } from '../../shared/notifications/messages';
-import { startNotifySandbox, type NotifySandbox } from '../../shared/sandboxes/notify';
+import { startNotifySandbox, type NotifySandbox } from '../../dev/sandboxes/notify';
 import { createTestServices, type TestServices } from '../support/test-services';
 import { admin, answers, event, titleOf } from './support';
 

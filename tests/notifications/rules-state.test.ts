@@ -3,7 +3,7 @@
  * and the dedupe window of both state stores (memory on a fake clock, real Redis), which must agree.
  */
 import { randomUUID } from 'node:crypto';
-import { createRedisClient } from '../../shared/redis/redis-client';
+import { createRedisClient } from '../../shared/stores/kv/redis/redis-client';
 import { inQuietHours, matchingRules } from '../../shared/notifications/rules';
 import { MemoryNotifyState, RedisNotifyState, type NotifyState } from '../../shared/notifications/state';
 import { ruleInputSchema, type RuleDoc } from '../../shared/notifications/types';

@@ -1,7 +1,7 @@
 /** Shared set-up for notification tests: real services, the notify sandbox, admin calls, event builders. */
 import { randomUUID } from 'node:crypto';
 import { adminApi } from '../../functions/AdminApi';
-import type { AppEvent, EventType, Severity } from '../../shared/events/events';
+import type { AppEvent, EventType, Severity } from '../../shared/stores/events/events';
 import { bodyOf, httpRequest, invocation } from '../support/invoke';
 import { TEST_ADMIN_KEY, type TestServices } from '../support/test-services';
 

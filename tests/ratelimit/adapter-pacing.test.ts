@@ -8,14 +8,14 @@
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { startLocalHost, type LocalHost } from '../../shared/local-host/local-host';
+import { startLocalHost, type LocalHost } from '../../hosts/local/local-host';
 import { testEnv, TEST_ADMIN_KEY } from '../support/test-services';
-import { QUEUES } from '../../shared/messaging/queues';
-import { SANDBOX_OAUTH_PATHS } from '../../shared/oauth/providers';
+import { QUEUES } from '../../shared/stores/queue/queues';
+import { SANDBOX_OAUTH_PATHS } from '../../shared/credentials/connect/providers';
 import { PROVIDER_IDS, type ProviderId } from '../../shared/adapters/contract';
 import { issueId } from '../../shared/adapters/github/ids';
-import { isPullRequestIndex } from '../../shared/sandboxes/github/data';
-import type { RunningSandbox } from '../../shared/sandboxes';
+import { isPullRequestIndex } from '../../dev/sandboxes/github/data';
+import type { RunningSandbox } from '../../dev/sandboxes';
 import { eventually } from '../support/eventually';
 
 jest.setTimeout(180_000);
@@ -128,7 +128,7 @@ describe('every adapter call goes through the rate limiter', () => {
           continue;
         }
         const file = relative(ROOT, path).split('\\').join('/');
-        if (!file.endsWith('.ts') || file.endsWith('.test.ts') || file.startsWith('shared/adapters/') || file.startsWith('shared/sandboxes/')) continue;
+        if (!file.endsWith('.ts') || file.endsWith('.test.ts') || file.startsWith('shared/adapters/') || file.startsWith('dev/sandboxes/')) continue;
         if (file === 'shared/sync/adapter-factory.ts') continue;
         // The registry's create/get or a provider's factory used directly would build an adapter without the hooks.
         if (/\badapters\.(create|get)\(|\b[a-z]+AdapterFactory\b/.test(readFileSync(path, 'utf8'))) offenders.push(file);

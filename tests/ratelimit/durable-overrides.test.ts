@@ -5,12 +5,12 @@
  */
 import Redis from 'ioredis';
 import { adminApi } from '../../functions/AdminApi';
-import { newIntegration } from '../../shared/domain/integration';
-import { isAppError } from '../../shared/errors/app-error';
+import { newIntegration } from '../../shared/core/integration';
+import { isAppError } from '../../shared/core/app-error';
 import { DurableOverrideStore, type OverrideDocuments } from '../../shared/ratelimit/durable-overrides';
 import { createRateLimiter } from '../../shared/ratelimit';
 import { RedisOverrideStore, type LimitOverride } from '../../shared/ratelimit/overrides';
-import { OverrideDocumentsRepository } from '../../shared/storage/rate-limit-overrides-repository';
+import { OverrideDocumentsRepository } from '../../shared/stores/documents/rate-limit-overrides-repository';
 import { bodyOf, httpRequest, invocation } from '../support/invoke';
 import { startRedisServer } from '../support/redis-server';
 import { createTestServices, TEST_ADMIN_KEY, type TestServices } from '../support/test-services';

@@ -4,7 +4,7 @@
  */
 import Redis from 'ioredis';
 import { randomUUID } from 'node:crypto';
-import { isAppError, type AppError } from '../../shared/errors/app-error';
+import { isAppError, type AppError } from '../../shared/core/app-error';
 import { createAdapterHooks, createRateLimiter, parseOverride, type RateLimiter } from '../../shared/ratelimit';
 
 let redis: Redis;

@@ -1,5 +1,5 @@
 /**
- * Entra ID sign-in to Redis (shared/redis/entra-*.ts) against a private redis-server with ACL users, the way
+ * Entra ID sign-in to Redis (shared/stores/kv/redis/entra-*.ts) against a private redis-server with ACL users, the way
  * Azure Managed Redis sees it: the user is the identity's object id, the password an access token. Only the
  * token source stands in for Entra ID (Azure cannot run here); it hands out passwords that the test rotates
  * on the server, revoking the old one, with lifetimes of about a second so renewals happen during the test.
@@ -8,8 +8,8 @@ import Redis from 'ioredis';
 import type { AccessToken, TokenCredential } from '@azure/core-auth';
 import { startRedisServer } from '../support/redis-server';
 import { eventually } from '../support/eventually';
-import { createRedisClient } from '../../shared/redis/redis-client';
-import { REDIS_ENTRA_SCOPE } from '../../shared/redis/entra-token';
+import { createRedisClient } from '../../shared/stores/kv/redis/redis-client';
+import { REDIS_ENTRA_SCOPE } from '../../shared/stores/kv/redis/entra-token';
 import { parseSettings } from '../../shared/config/settings';
 
 jest.setTimeout(30_000);

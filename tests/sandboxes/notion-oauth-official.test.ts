@@ -5,8 +5,8 @@
  */
 import { Client } from '@notionhq/client';
 import { requestToken } from '../../shared/credentials/oauth/token-client';
-import { startNotionSandbox } from '../../shared/sandboxes/notion';
-import type { RunningSandbox } from '../../shared/sandboxes';
+import { startNotionSandbox } from '../../dev/sandboxes/notion';
+import type { RunningSandbox } from '../../dev/sandboxes';
 
 const CLIENT = { client_id: 'sandbox-client', client_secret: 'sandbox-client-secret' };
 const REDIRECT = 'http://localhost:7071/api/oauth/callback';

@@ -3,7 +3,7 @@
  * private redis-server (child processes). Their settings go into process.env, which the test workers inherit.
  * REDIS_URL, if already set, is used instead of a private server.
  */
-import { startEmbeddedAzurite, startEmbeddedCosmos, type RunningService } from '../../shared/local-host/embedded-services';
+import { startEmbeddedAzurite, startEmbeddedCosmos, type RunningService } from '../../hosts/local/embedded-services';
 import { startRedisServer } from './redis-server';
 
 declare global {

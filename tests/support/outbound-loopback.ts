@@ -6,6 +6,6 @@
  * no outbound call: the rule is not loaded there.
  */
 if (!('window' in globalThis)) {
-  const { configureOutbound } = require('../../shared/http/outbound-fetch') as typeof import('../../shared/http/outbound-fetch');
+  const { configureOutbound } = require('../../shared/platform/http/outbound-fetch') as typeof import('../../shared/platform/http/outbound-fetch');
   configureOutbound({ allowLoopback: true, extraHosts: [] });
 }

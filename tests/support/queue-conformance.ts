@@ -6,8 +6,8 @@
  * receiving goes through what delivers in that world (the embedded queue itself locally; a host-like consumer
  * over Service Bus receivers in Azure, where the Functions host delivers).
  */
-import type { DeadLetterAccess, QueueSender } from '../../shared/messaging/queue-port';
-import type { QueueName } from '../../shared/messaging/queues';
+import type { DeadLetterAccess, QueueSender } from '../../shared/stores/queue/queue-port';
+import type { QueueName } from '../../shared/stores/queue/queues';
 
 /** A delivered message as a handler sees it (deliveryCount starts at 1, as in the Functions trigger metadata). */
 export interface DeliveredMessage {

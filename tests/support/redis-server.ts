@@ -3,8 +3,8 @@
  * A missing binary gives one clear message saying how to install it.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { freePort, waitForPort } from '../../shared/local-host/free-port';
-import type { RunningService } from '../../shared/local-host/embedded-services';
+import { freePort, waitForPort } from '../../hosts/local/free-port';
+import type { RunningService } from '../../hosts/local/embedded-services';
 
 export const REDIS_MISSING_MESSAGE =
   'redis-server was not found on PATH. Install it (Debian/Ubuntu: `apt-get update && apt-get install -y redis-server`) or set REDIS_URL to a Redis the tests may use.';

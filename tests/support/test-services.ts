@@ -7,8 +7,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseSettings, type Settings } from '../../shared/config/settings';
-import { createServices, type AppServices, type ServiceOverrides } from '../../shared/runtime/services';
-import { createMemoryLogger } from '../../shared/observability/logger';
+import { createServices, type AppServices, type ServiceOverrides } from '../../shared/app/services';
+import { createMemoryLogger } from '../../shared/platform/observability/logger';
 
 export const TEST_ADMIN_KEY = 'test-admin-key-0123456789abcdef';
 

@@ -4,12 +4,12 @@
  * that user; it stays pending when no integration has it yet (resolved when it arrives) or when two do.
  */
 import { createTestServices } from '../support/test-services';
-import type { AppServices } from '../../shared/runtime/services';
+import type { AppServices } from '../../shared/app/services';
 import type { ProviderId } from '../../shared/adapters/contract';
 import { parseConversionSchema } from '../../shared/mapping';
 import { policyForStrategyName } from '../../shared/conflicts';
-import { shardIdFor } from '../../shared/storage/shards-repository';
-import { writePage, type PageContext, type PageWriterDeps } from '../../shared/sync/page-writer';
+import { shardIdFor } from '../../shared/stores/documents/shards-repository';
+import { writePage, type PageContext, type PageWriterDeps } from '../../shared/sync/page/writer';
 
 let services: AppServices;
 beforeAll(async () => {

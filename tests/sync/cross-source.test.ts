@@ -6,9 +6,9 @@
  *    one shard with both external refs; each source's external-id map resolves to it; the decision is kept.
  *  - A Contact synced before its Account holds a pending link, resolved when the Account page is written.
  */
-import { startLocalHost, type LocalHost } from '../../shared/local-host/local-host';
+import { startLocalHost, type LocalHost } from '../../hosts/local/local-host';
 import { testEnv, TEST_ADMIN_KEY } from '../support/test-services';
-import { pendingLinkId } from '../../shared/storage/sync-state-repository';
+import { pendingLinkId } from '../../shared/stores/documents/sync-state-repository';
 
 jest.setTimeout(120_000);
 

@@ -5,15 +5,15 @@
  * the issue no longer has, and every comment of a deleted or swept issue, is marked deleted.
  */
 import { createTestServices } from '../support/test-services';
-import type { AppServices } from '../../shared/runtime/services';
+import type { AppServices } from '../../shared/app/services';
 import { parseConversionSchema } from '../../shared/mapping';
 import { policyForStrategyName } from '../../shared/conflicts';
-import { shardIdFor } from '../../shared/storage/shards-repository';
-import { writePage, type PageContext } from '../../shared/sync/page-writer';
-import { runInboundPage, type PipelineDeps } from '../../shared/sync/inbound-pipeline';
+import { shardIdFor } from '../../shared/stores/documents/shards-repository';
+import { writePage, type PageContext } from '../../shared/sync/page/writer';
+import { runInboundPage, type PipelineDeps } from '../../shared/sync/inbound/pipeline';
 import type { ProviderAdapter } from '../../shared/adapters/contract';
-import type { Integration } from '../../shared/domain/integration';
-import type { Stored } from '../../shared/storage/integrations-repository';
+import type { Integration } from '../../shared/core/integration';
+import type { Stored } from '../../shared/stores/documents/integrations-repository';
 
 let services: AppServices;
 beforeAll(async () => {

@@ -4,9 +4,9 @@
  * shards and the right run counters; a second full run changes nothing; 50 records deleted at the provider are
  * marked deleted by the next full run (mark and sweep); deleting more than the configured share is refused.
  */
-import { startLocalHost, type LocalHost } from '../../shared/local-host/local-host';
+import { startLocalHost, type LocalHost } from '../../hosts/local/local-host';
 import { testEnv, TEST_ADMIN_KEY } from '../support/test-services';
-import { credentialRef } from '../../shared/runtime/integration-credentials';
+import { credentialRef } from '../../shared/app/integration-credentials';
 
 jest.setTimeout(180_000);
 

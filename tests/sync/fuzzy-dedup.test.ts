@@ -7,11 +7,11 @@
  */
 import fc from 'fast-check';
 import { createTestServices } from '../support/test-services';
-import type { AppServices } from '../../shared/runtime/services';
+import type { AppServices } from '../../shared/app/services';
 import type { ProviderRecord } from '../../shared/adapters/contract';
 import type { DedupStrategy } from '../../shared/dedup';
 import { policyForStrategyName } from '../../shared/conflicts';
-import { writePage, type PageContext, type PageWriterDeps } from '../../shared/sync/page-writer';
+import { writePage, type PageContext, type PageWriterDeps } from '../../shared/sync/page/writer';
 
 jest.setTimeout(120_000);
 

@@ -3,14 +3,14 @@
  * SyncInboundWorker's job handler and the real embedded queue (dead-letter, redrive, duplicate detection).
  */
 import { createTestServices, type TestServices } from '../support/test-services';
-import { newIntegration } from '../../shared/domain/integration';
-import { QUEUES } from '../../shared/messaging/queues';
-import { AppError } from '../../shared/errors/app-error';
-import { handleInboundJob } from '../../shared/sync/inbound-job';
-import { startRun } from '../../shared/sync/start-run';
-import { continueTrace } from '../../shared/observability/correlation';
-import type { SyncJobMessage } from '../../shared/domain/sync-run';
-import type { ReceivedMessage } from '../../shared/messaging/embedded-queue';
+import { newIntegration } from '../../shared/core/integration';
+import { QUEUES } from '../../shared/stores/queue/queues';
+import { AppError } from '../../shared/core/app-error';
+import { handleInboundJob } from '../../shared/sync/inbound/job';
+import { startRun } from '../../shared/sync/runs/start-run';
+import { continueTrace } from '../../shared/platform/observability/correlation';
+import type { SyncJobMessage } from '../../shared/core/sync-run';
+import type { ReceivedMessage } from '../../shared/stores/queue/embedded-queue';
 
 const inbound = QUEUES.syncInbound.name;
 let t: TestServices;

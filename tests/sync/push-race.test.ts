@@ -6,12 +6,12 @@
  * and the push, resuming with the shard it had read before, sent the local value back over it.
  * Also: a shard deleted locally is deleted at the provider (GitHub closes the issue), once, with no re-import.
  */
-import { startLocalHost, type LocalHost } from '../../shared/local-host/local-host';
+import { startLocalHost, type LocalHost } from '../../hosts/local/local-host';
 import { testEnv, TEST_ADMIN_KEY } from '../support/test-services';
-import { credentialRef } from '../../shared/runtime/integration-credentials';
-import { continueTrace } from '../../shared/observability/correlation';
-import { startRun } from '../../shared/sync/start-run';
-import type { OutboundLedger } from '../../shared/storage/sync-state-repository';
+import { credentialRef } from '../../shared/app/integration-credentials';
+import { continueTrace } from '../../shared/platform/observability/correlation';
+import { startRun } from '../../shared/sync/runs/start-run';
+import type { OutboundLedger } from '../../shared/stores/documents/sync-state-repository';
 import { eventually } from '../support/eventually';
 
 jest.setTimeout(120_000);

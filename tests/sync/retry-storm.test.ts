@@ -5,11 +5,11 @@
  * ends succeeded with every issue synced exactly once; with one budget for the whole run, the storm's
  * failures add up across pages and the run fails part way.
  */
-import { startLocalHost, type LocalHost } from '../../shared/local-host/local-host';
+import { startLocalHost, type LocalHost } from '../../hosts/local/local-host';
 import { testEnv, TEST_ADMIN_KEY } from '../support/test-services';
-import { createMemoryLogger } from '../../shared/observability/logger';
-import { isPullRequestIndex } from '../../shared/sandboxes/github/data';
-import { QUEUES } from '../../shared/messaging/queues';
+import { createMemoryLogger } from '../../shared/platform/observability/logger';
+import { isPullRequestIndex } from '../../dev/sandboxes/github/data';
+import { QUEUES } from '../../shared/stores/queue/queues';
 
 jest.setTimeout(120_000);
 

@@ -6,20 +6,20 @@
  * messages are still queued is not doubled, a copy of a committed page is dropped, and a run that cannot be
  * resumed is failed with its reason.
  */
-import { startLocalHost, type LocalHost } from '../../shared/local-host/local-host';
-import { startTriggerHost, type TriggerHost } from '../../shared/local-host/trigger-host';
+import { startLocalHost, type LocalHost } from '../../hosts/local/local-host';
+import { startTriggerHost, type TriggerHost } from '../../hosts/local/trigger-host';
 import { FUNCTIONS } from '../../functions/manifest';
 import type { QueueFunction, TimerFunction } from '../../functions/definition';
 import { testEnv, TEST_ADMIN_KEY } from '../support/test-services';
-import { createMemoryLogger } from '../../shared/observability/logger';
-import { isPullRequestIndex } from '../../shared/sandboxes/github/data';
-import { QUEUES } from '../../shared/messaging/queues';
-import { startRun } from '../../shared/sync/start-run';
-import { sweepStaleRuns } from '../../shared/sync/stale-runs';
-import { handleInboundJob } from '../../shared/sync/inbound-job';
-import { continueTrace } from '../../shared/observability/correlation';
-import type { SyncRun } from '../../shared/domain/sync-run';
-import { AppError } from '../../shared/errors/app-error';
+import { createMemoryLogger } from '../../shared/platform/observability/logger';
+import { isPullRequestIndex } from '../../dev/sandboxes/github/data';
+import { QUEUES } from '../../shared/stores/queue/queues';
+import { startRun } from '../../shared/sync/runs/start-run';
+import { sweepStaleRuns } from '../../shared/sync/runs/stale-runs';
+import { handleInboundJob } from '../../shared/sync/inbound/job';
+import { continueTrace } from '../../shared/platform/observability/correlation';
+import type { SyncRun } from '../../shared/core/sync-run';
+import { AppError } from '../../shared/core/app-error';
 
 jest.setTimeout(120_000);
 

@@ -5,10 +5,10 @@
  */
 import { adminApi } from '../../functions/AdminApi';
 import { webhookReceiver } from '../../functions/WebhookReceiver';
-import { newIntegration } from '../../shared/domain/integration';
-import { REDACTED } from '../../shared/observability/logger';
-import { signGithub } from '../../shared/webhooks/signing';
-import type { WebhookSecretSource } from '../../shared/webhooks/receiver';
+import { newIntegration } from '../../shared/core/integration';
+import { REDACTED } from '../../shared/platform/observability/logger';
+import { signGithub } from '../../dev/webhook-signing';
+import type { WebhookSecretSource } from '../../shared/webhooks/intake/receiver';
 import { bodyOf, httpRequest, invocation } from '../support/invoke';
 import { createTestServices, TEST_ADMIN_KEY, type TestServices } from '../support/test-services';
 

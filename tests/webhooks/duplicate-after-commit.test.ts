@@ -6,10 +6,10 @@
 import { webhookReceiver } from '../../functions/WebhookReceiver';
 import { createTestServices, type TestServices } from '../support/test-services';
 import { bodyOf, httpRequest, invocation } from '../support/invoke';
-import { newIntegration } from '../../shared/domain/integration';
-import { QUEUES } from '../../shared/messaging/queues';
-import { signGithub } from '../../shared/webhooks/signing';
-import type { WebhookSecretSource } from '../../shared/webhooks/receiver';
+import { newIntegration } from '../../shared/core/integration';
+import { QUEUES } from '../../shared/stores/queue/queues';
+import { signGithub } from '../../dev/webhook-signing';
+import type { WebhookSecretSource } from '../../shared/webhooks/intake/receiver';
 
 const SECRET = 'duplicate-copies-secret-0123';
 const secrets: WebhookSecretSource = { secretsFor: async () => [SECRET], storePendingToken: async () => undefined };

@@ -1,5 +1,5 @@
 /** Small builders shared by the webhook tests: header lookups and requests as the receiver would hand them in. */
-import type { HeaderLookup, VerifyRequest } from '../../shared/webhooks/types';
+import type { HeaderLookup, VerifyRequest } from '../../shared/webhooks/verify/types';
 
 /** A case-insensitive lookup over a plain record, like `Headers.get`. */
 export function headersOf(values: Record<string, string | undefined>): HeaderLookup {

@@ -5,13 +5,13 @@
  * a delivery whose step fails fails with its segment only.
  */
 import { createTestServices, type TestServices } from '../support/test-services';
-import type { BlobArchive } from '../../shared/blob/blob-archive';
-import type { OutgoingMessage, QueueSender } from '../../shared/messaging/queue-port';
-import { QUEUES } from '../../shared/messaging/queues';
-import { continueTrace } from '../../shared/observability/correlation';
-import { runStartOf } from '../../shared/sync/start-run';
-import { readArchivedDelivery } from '../../shared/webhooks/archive';
-import { WebhookIntake, type AcceptedDelivery } from '../../shared/webhooks/intake';
+import type { BlobArchive } from '../../shared/stores/blob/blob-archive';
+import type { OutgoingMessage, QueueSender } from '../../shared/stores/queue/queue-port';
+import { QUEUES } from '../../shared/stores/queue/queues';
+import { continueTrace } from '../../shared/platform/observability/correlation';
+import { runStartOf } from '../../shared/sync/runs/start-run';
+import { readArchivedDelivery } from '../../shared/webhooks/intake/archive';
+import { WebhookIntake, type AcceptedDelivery } from '../../shared/webhooks/intake/intake';
 
 let t: TestServices;
 beforeAll(async () => {

@@ -4,9 +4,9 @@
  * Also: verifiers and parsers never throw, whatever bytes and headers arrive.
  */
 import fc from 'fast-check';
-import { eventParserFor, verifierFor, type VerifierSettings } from '../../shared/webhooks/registry';
-import { signGithub, signNotion, signSalesforce, signSlack, signStandardWebhook } from '../../shared/webhooks/signing';
-import { WEBHOOK_PROVIDER_IDS, type VerifyRequest, type WebhookProviderId } from '../../shared/webhooks/types';
+import { eventParserFor, verifierFor, type VerifierSettings } from '../../shared/webhooks/verify/registry';
+import { signGithub, signNotion, signSalesforce, signSlack, signStandardWebhook } from '../../dev/webhook-signing';
+import { WEBHOOK_PROVIDER_IDS, type VerifyRequest, type WebhookProviderId } from '../../shared/webhooks/verify/types';
 import { headersOf } from './helpers';
 
 const NOW = Date.UTC(2026, 10, 25, 12);

@@ -6,14 +6,14 @@
 import { webhookReceiver } from '../../functions/WebhookReceiver';
 import { createTestServices, type TestServices } from '../support/test-services';
 import { bodyOf, httpRequest, invocation } from '../support/invoke';
-import { newIntegration } from '../../shared/domain/integration';
-import { QUEUES } from '../../shared/messaging/queues';
-import { signGithub } from '../../shared/webhooks/signing';
-import { readArchivedDelivery, sha256Hex } from '../../shared/webhooks/archive';
-import { receiptId } from '../../shared/webhooks/delivery-log';
-import { replayDelivery } from '../../shared/webhooks/replay';
-import { continueTrace } from '../../shared/observability/correlation';
-import type { WebhookSecretSource } from '../../shared/webhooks/receiver';
+import { newIntegration } from '../../shared/core/integration';
+import { QUEUES } from '../../shared/stores/queue/queues';
+import { signGithub } from '../../dev/webhook-signing';
+import { readArchivedDelivery, sha256Hex } from '../../shared/webhooks/intake/archive';
+import { receiptId } from '../../shared/webhooks/intake/delivery-log';
+import { replayDelivery } from '../../shared/webhooks/intake/replay';
+import { continueTrace } from '../../shared/platform/observability/correlation';
+import type { WebhookSecretSource } from '../../shared/webhooks/intake/receiver';
 
 const SECRET = 'durability-secret-0123456789';
 const secrets: WebhookSecretSource = { secretsFor: async () => [SECRET], storePendingToken: async () => undefined };

@@ -8,11 +8,11 @@ import { adminApi } from '../../functions/AdminApi';
 import { webhookReceiver } from '../../functions/WebhookReceiver';
 import { createTestServices, TEST_ADMIN_KEY, type TestServices } from '../support/test-services';
 import { bodyOf, httpRequest, invocation } from '../support/invoke';
-import { newIntegration } from '../../shared/domain/integration';
+import { newIntegration } from '../../shared/core/integration';
 import { createCredentials } from '../../shared/credentials';
-import { webhookSecretSource } from '../../shared/runtime/integration-credentials';
-import type { AppServices } from '../../shared/runtime/services';
-import { signGithub } from '../../shared/webhooks/signing';
+import { webhookSecretSource } from '../../shared/app/integration-credentials';
+import type { AppServices } from '../../shared/app/services';
+import { signGithub } from '../../dev/webhook-signing';
 
 const S1 = 'first-secret-0123456789abcdef';
 const S2 = 'second-secret-0123456789abcdef';

@@ -1,10 +1,10 @@
 /**
- * Rules tying infra to the code's own lists: every queue of shared/messaging/queues.ts and every Cosmos
- * container of shared/storage/containers.ts exists with the same name, partition key and properties.
+ * Rules tying infra to the code's own lists: every queue of shared/stores/queue/queues.ts and every Cosmos
+ * container of shared/stores/documents/containers.ts exists with the same name, partition key and properties.
  */
 import { parseSettings } from '../../../shared/config/settings';
-import { QUEUES } from '../../../shared/messaging/queues';
-import { CONTAINERS } from '../../../shared/storage/containers';
+import { QUEUES } from '../../../shared/stores/queue/queues';
+import { CONTAINERS } from '../../../shared/stores/documents/containers';
 import { getPath, refsOf, type Value } from '../bicep-values';
 import { resourcesOfType, where, type InfraProject, type LocatedResource } from '../project';
 import type { Rule } from './common';
@@ -23,7 +23,7 @@ export const serviceBusQueues: Rule = {
     for (const expected of Object.values(QUEUES)) {
       const found = queues.find((queue) => shortName(queue) === expected.name);
       if (!found) {
-        problems.push(`queue '${expected.name}' (shared/messaging/queues.ts) is not declared`);
+        problems.push(`queue '${expected.name}' (shared/stores/queue/queues.ts) is not declared`);
         continue;
       }
       const at = where(found.file, found.resource.line);
@@ -78,7 +78,7 @@ export const cosmosContainers: Rule = {
     for (const expected of Object.values(CONTAINERS)) {
       const found = declared.find((container) => shortName(container) === expected.name);
       if (!found) {
-        problems.push(`container '${expected.name}' (shared/storage/containers.ts) is not declared`);
+        problems.push(`container '${expected.name}' (shared/stores/documents/containers.ts) is not declared`);
         continue;
       }
       const at = where(found.file, found.resource.line);
@@ -93,7 +93,7 @@ export const cosmosContainers: Rule = {
     }
     for (const container of declared) {
       const name = shortName(container);
-      if (name && !expectedNames.has(name)) problems.push(`${where(container.file, container.resource.line)}: container '${name}' is not used by the code (shared/storage/containers.ts)`);
+      if (name && !expectedNames.has(name)) problems.push(`${where(container.file, container.resource.line)}: container '${name}' is not used by the code (shared/stores/documents/containers.ts)`);
     }
     return problems;
   },

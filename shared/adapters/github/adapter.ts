@@ -3,7 +3,7 @@
  * Reads use since + sort=updated asc with keyset paging (see cursor.ts) and skip pull requests (the issues endpoint returns
  * them too). GitHub cannot delete issues through the API, so a pushed delete closes the issue as not_planned.
  */
-import { AppError, toAppError } from '../../errors/app-error';
+import { AppError, toAppError } from '../../core/app-error';
 import type { AccountIdentity, AdapterContext, Catalog, FetchByIdsRequest, FetchByIdsResult, FetchChangesRequest, FetchPage, HealthReport, ProviderAdapter, ProviderRecord, PushOperation, PushOutcome, PushRequest } from '../contract';
 import { createProviderHttpClient, type ProviderHttpClient } from '../http/provider-request';
 import { decodeCursor, encodeCursor, hasNextLink, pageQuery, takePage, type PagePosition } from './cursor';

@@ -5,7 +5,7 @@
  * are only used inside one instant holding more records than a page (over 100 changes in one second).
  * Page numbers alone would skip records: a record changed mid-read moves to the end and shifts the rest left.
  */
-import { AppError } from '../../errors/app-error';
+import { AppError } from '../../core/app-error';
 
 export interface PagePosition {
   /** The newest updated_at consumed so far (GitHub's `since` is inclusive: this instant is listed again). */

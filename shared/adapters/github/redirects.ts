@@ -3,7 +3,7 @@
  * address (Location, and the same URL as `url` in the body). The outbound rule never follows redirects, so the
  * adapter follows them here, explicitly and only to the API origin it was configured with (the token goes along).
  */
-import { AppError } from '../../errors/app-error';
+import { AppError } from '../../core/app-error';
 import type { ProviderHttpClient } from '../http/provider-request';
 import type { ProviderRequest, ProviderResponse } from '../http/types';
 

@@ -2,7 +2,7 @@
  * The Google adapter: Calendar events of one calendar (options.calendarId, default "primary") with sync tokens
  * and etag preconditions, and Drive file metadata through changes.list.
  */
-import { AppError, toAppError } from '../../errors/app-error';
+import { AppError, toAppError } from '../../core/app-error';
 import type {
   AccountIdentity, AdapterContext, Catalog, FetchByIdsRequest, FetchByIdsResult, FetchChangesRequest, FetchPage, HealthReport,
   ProviderAdapter, PushOperation, PushOutcome, PushRequest,

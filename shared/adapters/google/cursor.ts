@@ -4,7 +4,7 @@
  * the listing are not lost) and the files.list or changes.list page token.
  */
 import { z } from 'zod';
-import { AppError } from '../../errors/app-error';
+import { AppError } from '../../core/app-error';
 
 const eventsCursor = z.object({
   v: z.literal(1),

@@ -5,7 +5,7 @@
  * event's etag as If-Match, so a stale expectedVersion fails with 412 → conflict.
  */
 import { createHash } from 'node:crypto';
-import { isAppError } from '../../errors/app-error';
+import { isAppError } from '../../core/app-error';
 import type { FetchPage, ProviderRecord } from '../contract';
 import type { ProviderHttpClient } from '../http';
 import { encodeCursor, type EventsCursor } from './cursor';

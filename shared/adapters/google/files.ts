@@ -4,7 +4,7 @@
  * (permanently deleted) files arrive as deletions, and the last page hands out newStartPageToken. Drive v3 has
  * no conditional writes: expectedVersion is checked against the file's `version` right before writing.
  */
-import { AppError } from '../../errors/app-error';
+import { AppError } from '../../core/app-error';
 import type { FetchPage, ProviderRecord } from '../contract';
 import type { ProviderHttpClient } from '../http';
 import { encodeCursor, type FilesCursor } from './cursor';

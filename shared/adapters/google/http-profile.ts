@@ -3,7 +3,7 @@
  * 403 rateLimitExceeded / userRateLimitExceeded and 429 are rate limits (usually without Retry-After: callers back
  * off exponentially), 410 carries fullSyncRequired or deleted, 412 conditionNotMet is a conflict.
  */
-import { AppError, type ErrorCode } from '../../errors/app-error';
+import { AppError, type ErrorCode } from '../../core/app-error';
 import type { RateLimitSignal } from '../../ratelimit/signal';
 import { parseRetryAfterMs, type ProviderHttpProfile, type ResponseInfo } from '../http';
 import { GOOGLE_FACTS } from './facts';

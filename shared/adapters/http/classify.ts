@@ -2,7 +2,7 @@
  * Default mapping of provider responses to the adapter error taxonomy. Providers override parts of it through
  * their profile's `classify`; anything they leave alone lands here so every adapter fails the same way.
  */
-import { AppError, type ErrorCode } from '../../errors/app-error';
+import { AppError, type ErrorCode } from '../../core/app-error';
 import type { RateLimitSignal } from '../../ratelimit/signal';
 import { parseRetryAfterMs } from './retry-after';
 import type { ResponseInfo } from './types';

@@ -3,8 +3,8 @@
  * AbortSignal, the rate limiter's `beforeRequest` hook, rate-limit signals reported on every response,
  * one retry after a 401 when the auth provider could refresh, and every failure turned into an AppError.
  */
-import { AppError } from '../../errors/app-error';
-import { outboundFetch } from '../../http/outbound-fetch';
+import { AppError } from '../../core/app-error';
+import { outboundFetch } from '../../platform/http/outbound-fetch';
 import { PROVIDER_API_HOSTS } from './allowed-hosts';
 import type { RateLimitSignal } from '../../ratelimit/signal';
 import type { AdapterContext } from '../contract';

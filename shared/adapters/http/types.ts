@@ -3,7 +3,7 @@
  * (default headers, how to read its rate-limit headers, how to map its error bodies); every adapter
  * request then goes through `providerRequest` with that profile.
  */
-import type { AppError } from '../../errors/app-error';
+import type { AppError } from '../../core/app-error';
 import type { RateLimitSignal } from '../../ratelimit/signal';
 import type { ProviderId } from '../contract';
 

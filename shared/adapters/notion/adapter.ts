@@ -3,7 +3,7 @@
  * last_edited_time on_or_after the newest edit seen (Notion rounds edit times to the minute, so the boundary
  * minute is read again: harmless, the pipeline is idempotent). Delete = move to trash (in_trash: true).
  */
-import { AppError, toAppError } from '../../errors/app-error';
+import { AppError, toAppError } from '../../core/app-error';
 import type { AccountIdentity, AdapterContext, Catalog, FetchByIdsRequest, FetchByIdsResult, FetchChangesRequest, FetchPage, HealthReport, ProviderAdapter, ProviderRecord, PushOperation, PushOutcome, PushRequest } from '../contract';
 import { createProviderHttpClient, type ProviderHttpClient } from '../http/provider-request';
 import { NOTION, notionProfile } from './profile';

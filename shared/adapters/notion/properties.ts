@@ -3,7 +3,7 @@
  * multi_select (names), date (start, or {start, end}), checkbox, url / email / phone; other types stay raw.
  * Writes turn plain values back into property values using the data source schema (name → type).
  */
-import { AppError } from '../../errors/app-error';
+import { AppError } from '../../core/app-error';
 import type { FieldType } from '../contract';
 
 type Json = Record<string, unknown>;

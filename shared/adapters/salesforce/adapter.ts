@@ -4,7 +4,7 @@
  * incremental reads use /queryAll so deletions arrive as rows with IsDeleted = true. Writes are sObject
  * create / PATCH / DELETE, one outcome per operation.
  */
-import { AppError, isAppError, toAppError } from '../../errors/app-error';
+import { AppError, isAppError, toAppError } from '../../core/app-error';
 import type {
   AccountIdentity, AdapterContext, Catalog, EntityDescriptor, FetchByIdsRequest, FetchByIdsResult, FetchChangesRequest, FetchPage,
   HealthReport, ProviderAdapter, ProviderRecord, PushOperation, PushOutcome, PushRequest,

@@ -4,7 +4,7 @@
  * nextRecordsUrl when Salesforce split a batch, and the keyset is the fallback when that locator has expired.
  */
 import { z } from 'zod';
-import { AppError } from '../../errors/app-error';
+import { AppError } from '../../core/app-error';
 
 const cursorSchema = z.object({
   v: z.literal(1),

@@ -2,7 +2,7 @@
  * How Salesforce answers, for the shared HTTP client: `Sforce-Limit-Info` becomes a RateLimitSignal on every
  * response, and error arrays `[{message, errorCode, fields}]` map onto the adapter error taxonomy.
  */
-import { AppError, type ErrorCode } from '../../errors/app-error';
+import { AppError, type ErrorCode } from '../../core/app-error';
 import type { RateLimitSignal } from '../../ratelimit/signal';
 import type { ProviderHttpProfile, ResponseInfo } from '../http';
 import { parseRetryAfterMs, providerError } from '../http';

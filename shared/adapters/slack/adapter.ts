@@ -2,7 +2,7 @@
  * The Slack adapter: messages of the configured channels (read, post, edit, delete; ts is the id) and the
  * workspace's users (read only). Options: channels (required for messages), editLookbackMs.
  */
-import { AppError, toAppError } from '../../errors/app-error';
+import { AppError, toAppError } from '../../core/app-error';
 import type {
   AccountIdentity, AdapterContext, Catalog, FetchByIdsRequest, FetchByIdsResult, FetchChangesRequest, FetchPage, HealthReport,
   ProviderAdapter, PushOperation, PushOutcome, PushRequest,

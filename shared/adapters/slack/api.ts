@@ -3,7 +3,7 @@
  * HTTP client. Slack reports an expired token as HTTP 200 `token_expired`, never 401, so the refresh-once step
  * the client does for 401 is repeated here for that error.
  */
-import { isAppError } from '../../errors/app-error';
+import { isAppError } from '../../core/app-error';
 import type { AdapterContext } from '../contract';
 import { createProviderHttpClient, type ProviderHttpClient } from '../http';
 import { SLACK_PROFILE } from './http-profile';

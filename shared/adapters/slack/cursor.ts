@@ -4,7 +4,7 @@
  * page cursor and the `updated` watermark (users.list has no "changed since", so the adapter filters).
  */
 import { z } from 'zod';
-import { AppError } from '../../errors/app-error';
+import { AppError } from '../../core/app-error';
 
 const messagesCursor = z.object({
   v: z.literal(1),

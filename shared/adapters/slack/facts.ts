@@ -2,7 +2,7 @@
  * Slack Web API facts the adapter depends on, as data: method names, page limits, and how Slack's error strings
  * (HTTP 200 with {"ok": false, "error": "…"}) map onto the adapter error taxonomy.
  */
-import type { ErrorCode } from '../../errors/app-error';
+import type { ErrorCode } from '../../core/app-error';
 
 export const SLACK_FACTS = {
   entities: ['messages', 'users'] as const,

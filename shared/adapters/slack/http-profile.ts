@@ -3,7 +3,7 @@
  * rate limit as 429 with Retry-After (seconds). Successful answers carry no rate-limit headers. JSON bodies name
  * their charset.
  */
-import { AppError } from '../../errors/app-error';
+import { AppError } from '../../core/app-error';
 import type { RateLimitSignal } from '../../ratelimit/signal';
 import { parseRetryAfterMs, type ProviderHttpProfile, type ResponseInfo } from '../http';
 import { SLACK_ERROR_CODES } from './facts';

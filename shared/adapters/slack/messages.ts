@@ -5,7 +5,7 @@
  * `since`; edits older than the lookback arrive through Events API webhooks. Deletions are not reported by
  * history (they arrive as message_deleted events); fetchByIds names deleted messages as missing.
  */
-import { AppError, isAppError } from '../../errors/app-error';
+import { AppError, isAppError } from '../../core/app-error';
 import type { FetchPage, ProviderRecord } from '../contract';
 import type { SlackApi, SlackBody } from './api';
 import { encodeCursor, type MessagesCursor } from './cursor';

@@ -3,7 +3,7 @@
  * revokes the refresh token it used, so callers must store the new one and refresh single-flight. Slack answers
  * failures as HTTP 200 {"ok": false, "error": …}: invalid_refresh_token and friends mean reconnect (auth_revoked).
  */
-import { AppError, isAppError } from '../../errors/app-error';
+import { AppError, isAppError } from '../../core/app-error';
 import { requestToken, type TokenSet } from '../../credentials/oauth/token-client';
 import { SLACK_ERROR_CODES, SLACK_FACTS } from './facts';
 

@@ -3,7 +3,7 @@
  * whole directory and the adapter keeps only users whose `updated` (epoch seconds) is newer than the watermark.
  * Deactivated users stay in the list with deleted = true, which the record carries as `deleted`.
  */
-import { isAppError } from '../../errors/app-error';
+import { isAppError } from '../../core/app-error';
 import type { FetchPage, ProviderRecord } from '../contract';
 import type { SlackApi, SlackBody } from './api';
 import { encodeCursor, type UsersCursor } from './cursor';

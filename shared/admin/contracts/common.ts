@@ -3,7 +3,7 @@
  * file directly, so it must not import anything that runs.
  */
 
-/** The body of every error answer (see shared/http/responses.ts). */
+/** The body of every error answer (see shared/platform/http/responses.ts). */
 export interface ApiErrorBody {
   error: {
     /** A code from the error taxonomy: "bad_request", "not_found", "conflict", "unauthorized", … */

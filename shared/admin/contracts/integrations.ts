@@ -3,7 +3,7 @@
  * integration-routes.ts and mapping-routes.ts answer these; the admin UI reads them). Types only, no imports
  * of running code: the routes check at compile time that what they send fits these shapes.
  */
-import type { RunCounters, RunStatus } from '../../domain/sync-run';
+import type { RunCounters, RunStatus } from '../../core/sync-run';
 import type { ListEnvelope } from './common';
 
 export type ProviderId = 'github' | 'salesforce' | 'notion' | 'slack' | 'google';
@@ -89,7 +89,7 @@ export interface IntegrationView {
   updatedAt: string;
 }
 
-export type { RunStatus } from '../../domain/sync-run';
+export type { RunStatus } from '../../core/sync-run';
 export type RunCountersView = RunCounters;
 
 export interface SyncRunView {

@@ -2,7 +2,7 @@
  * Typed contracts of the admin API's operations side (runs, conflicts, webhooks, rate limits, health, metrics),
  * shared by the routes and the admin UI. Types only: the UI bundles this file, so it must not import runtime code.
  */
-import type { DeliveryReceipt, EndpointHealth } from '../../webhooks/receipt-types';
+import type { DeliveryReceipt, EndpointHealth } from '../../webhooks/intake/receipt-types';
 import type { RunStatus, SyncRunView } from './integrations';
 
 // ---- runs ----------------------------------------------------------------------------------------------
@@ -90,7 +90,7 @@ export interface BulkResolveResponse {
 
 // ---- webhooks ------------------------------------------------------------------------------------------
 
-export type { DeliveryVerdict } from '../../webhooks/receipt-types';
+export type { DeliveryVerdict } from '../../webhooks/intake/receipt-types';
 /** A delivery's receipt, as stored. */
 export type DeliveryView = DeliveryReceipt;
 

@@ -3,7 +3,7 @@
  * service-account keys. Signed with node:crypto; the assertion lives for at most 3 minutes (Salesforce's cap).
  */
 import { createPrivateKey, sign } from 'node:crypto';
-import { AppError } from '../../errors/app-error';
+import { AppError } from '../../core/app-error';
 import type { CredentialOf } from '../types';
 
 const b64url = (data: Buffer | string): string => Buffer.from(data).toString('base64url');

@@ -5,11 +5,11 @@
  * error field, so the body decides, not only the status; each provider's codes for a gone grant come from
  * TOKEN_ENDPOINT_WIRE. Error texts carry the OAuth error code only, never the body.
  */
-import { AppError, isAppError } from '../../errors/app-error';
+import { AppError, isAppError } from '../../core/app-error';
 import { TOKEN_ENDPOINT_HOSTS } from '../../adapters/http/allowed-hosts';
-import { outboundFetch } from '../../http/outbound-fetch';
-import { registerSecrets } from '../../observability/secret-registry';
-import { tokenEndpointWire } from '../../oauth/providers';
+import { outboundFetch } from '../../platform/http/outbound-fetch';
+import { registerSecrets } from '../../platform/observability/secret-registry';
+import { tokenEndpointWire } from '../connect/providers';
 
 export interface TokenSet {
   accessToken: string;

@@ -6,8 +6,8 @@
  */
 import { parseRetryAfterMs } from '../../adapters/http/retry-after';
 import { backoffDelayMs, sleep } from '../../credentials/backoff';
-import { isAppError } from '../../errors/app-error';
-import { outboundFetch } from '../../http/outbound-fetch';
+import { isAppError } from '../../core/app-error';
+import { outboundFetch } from '../../platform/http/outbound-fetch';
 
 export interface SendPolicy {
   timeoutMs: number;

@@ -8,11 +8,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { ProviderId } from '../../../shared/adapters/contract';
-import { newIntegration, type Integration } from '../../../shared/domain/integration';
-import { startLocalHost, type LocalHost } from '../../../shared/local-host/local-host';
-import { OAUTH_PROVIDERS, SANDBOX_OAUTH_PATHS } from '../../../shared/oauth/providers';
-import { credentialRef } from '../../../shared/runtime/integration-credentials';
-import type { IssuedTokens } from '../../../shared/sandboxes/common/types';
+import { newIntegration, type Integration } from '../../../shared/core/integration';
+import { startLocalHost, type LocalHost } from '../../../hosts/local/local-host';
+import { OAUTH_PROVIDERS, SANDBOX_OAUTH_PATHS } from '../../../shared/credentials/connect/providers';
+import { credentialRef } from '../../../shared/app/integration-credentials';
+import type { IssuedTokens } from '../../../dev/sandboxes/common/types';
 
 export const BENCH_TENANT = 'bench';
 export const BENCH_ADMIN_KEY = `bench-admin-${randomBytes(12).toString('hex')}`;

@@ -3,7 +3,7 @@
  * without HTTP. Only reads are offered; the rest is not part of what the benchmark measures.
  */
 import type { FetchByIdsRequest, FetchByIdsResult, FetchChangesRequest, FetchPage, ProviderAdapter, ProviderId, ProviderRecord } from '../../../shared/adapters/contract';
-import { notImplemented } from '../../../shared/errors/app-error';
+import { notImplemented } from '../../../shared/core/app-error';
 
 export function memoryAdapter(provider: ProviderId, pages: ProviderRecord[][]): ProviderAdapter {
   const byId = new Map<string, ProviderRecord>();

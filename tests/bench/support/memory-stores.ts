@@ -5,11 +5,11 @@
  * changes one it read, so no copies are needed (copying would measure structuredClone, not the pipeline).
  */
 import type { BulkOperationResponse, OperationInput, OperationResponse } from '@azure/cosmos';
-import type { BulkContainer } from '../../../shared/storage/bulk';
-import type { Shard, ShardStore } from '../../../shared/storage/shards-repository';
-import { recordStateId, type EntityCheckpoint, type RecordState, type SyncStateStore } from '../../../shared/storage/sync-state-repository';
-import type { OutgoingMessage, QueueSender } from '../../../shared/messaging/queue-port';
-import type { QueueName } from '../../../shared/messaging/queues';
+import type { BulkContainer } from '../../../shared/stores/documents/bulk';
+import type { Shard, ShardStore } from '../../../shared/stores/documents/shards-repository';
+import { recordStateId, type EntityCheckpoint, type RecordState, type SyncStateStore } from '../../../shared/stores/documents/sync-state-repository';
+import type { OutgoingMessage, QueueSender } from '../../../shared/stores/queue/queue-port';
+import type { QueueName } from '../../../shared/stores/queue/queues';
 
 export class MemoryShardStore implements ShardStore {
   readonly byId = new Map<string, Shard>();

@@ -4,7 +4,7 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import type { IssuedTokens, SandboxOptions } from '../../../shared/sandboxes/common/types';
+import type { IssuedTokens, SandboxOptions } from '../../../dev/sandboxes/common/types';
 
 export interface ServicesOptions {
   sandbox?: SandboxOptions & { provider: string };

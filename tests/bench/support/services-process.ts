@@ -4,8 +4,8 @@
  * and the provider, which are remote in Azure, do not share its event loop). Talks to the parent over IPC:
  * it sends `ready` with the settings, answers `stats` with its RSS, and exits on `stop` or when the parent goes.
  */
-import { startEmbeddedCosmos } from '../../../shared/local-host/embedded-services';
-import { startSandbox, type RunningSandbox } from '../../../shared/sandboxes';
+import { startEmbeddedCosmos } from '../../../hosts/local/embedded-services';
+import { startSandbox, type RunningSandbox } from '../../../dev/sandboxes';
 import type { ChildReady, ChildRequest, ServicesOptions } from './services-child';
 
 async function main(): Promise<void> {

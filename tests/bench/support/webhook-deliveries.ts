@@ -3,8 +3,8 @@
  * its own delivery id and a valid signature, shaped as the sandboxes send them.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { githubSignature256 } from '../../../shared/sandboxes/github/webhook';
-import { slackSignature } from '../../../shared/sandboxes/slack/events';
+import { githubSignature256 } from '../../../dev/sandboxes/github/webhook';
+import { slackSignature } from '../../../dev/sandboxes/slack/events';
 
 export interface Delivery {
   path: string;

@@ -1,6 +1,6 @@
 /**
  * Scenario 4: a storm of provider faults during a full sync: a share of the sandbox's API requests (20% or
- * 50%) answers 429 (Retry-After: 1) or 502, each request drawn on its own (shared/sandboxes/common/faults.ts).
+ * 50%) answers 429 (Retry-After: 1) or 502, each request drawn on its own (dev/sandboxes/common/faults.ts).
  * Half the faulted share is 429, half 5xx. Every record must be synced once and every run must succeed: each
  * page has its own retry budget (issue 20 item 1).
  */

@@ -6,8 +6,8 @@
  * itself would erase the account, which Azure never does).
  */
 import type { Server } from 'node:https';
-import { makeCosmosQueriesLinear } from '../../../shared/local-host/cosmos-stand-in/linear-cosmos-queries';
-import { answerMinimalWrites } from '../../../shared/local-host/cosmos-stand-in/minimal-write-responses';
+import { makeCosmosQueriesLinear } from '../../../dev/cosmos-stand-in/linear-cosmos-queries';
+import { answerMinimalWrites } from '../../../dev/cosmos-stand-in/minimal-write-responses';
 
 async function main(): Promise<void> {
   const port = Number(process.argv[2]);

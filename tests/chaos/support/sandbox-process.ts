@@ -2,7 +2,7 @@
  * Child-process entry: the GitHub sandbox on the port given as argument (JSON options), owned by the chaos
  * runner so that it outlives a killed host. Faults, records and tokens are driven over its /__sandbox/ routes.
  */
-import { startSandbox } from '../../../shared/sandboxes';
+import { startSandbox } from '../../../dev/sandboxes';
 
 async function main(): Promise<void> {
   const options = JSON.parse(process.argv[2] ?? '{}') as Record<string, unknown>;

@@ -2,13 +2,13 @@
  * The chaos environment: Cosmos stand-in, redis-server, Azurite, the GitHub sandbox and the local host, each a
  * separate process owned by the runner on a fixed loopback port, so any one can be killed and started again at
  * the same address while the others (and their data) live on. The host is the real `npm start` entry
- * (shared/local-host/main.ts under tsx) pointed at the others through its settings.
+ * (hosts/local/main.ts under tsx) pointed at the others through its settings.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, waitForPort } from '../../../shared/local-host/free-port';
+import { freePort, waitForPort } from '../../../hosts/local/free-port';
 import { sleep, spawnOwned, until, type Owned } from './processes';
 
 const ROOT = join(__dirname, '../../..');
@@ -111,7 +111,7 @@ export async function startSandbox(env: ChaosEnv, records: number): Promise<void
 /** Starts the host (again) with the env's settings and waits until its HTTP side answers (any status: health is 503 while a dependency is down). */
 export async function startHost(env: ChaosEnv): Promise<void> {
   const settings = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env.hostSettings };
-  const host = spawnOwned('host', process.execPath, ['--heap-growing-percent=50', '--max-old-space-size=1024', ...TSX, 'shared/local-host/main.ts'], { cwd: ROOT, env: settings });
+  const host = spawnOwned('host', process.execPath, ['--heap-growing-percent=50', '--max-old-space-size=1024', ...TSX, 'hosts/local/main.ts'], { cwd: ROOT, env: settings });
   env.processes.host = host;
   const ready = await until(async () => {
     if (host.exited()) throw new Error('exited');

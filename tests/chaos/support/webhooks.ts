@@ -5,7 +5,7 @@
  * An accepted delivery must end as a shard; one never accepted is counted apart (the host never took it).
  */
 import { randomUUID } from 'node:crypto';
-import { githubSignature256 } from '../../../shared/sandboxes/github/webhook';
+import { githubSignature256 } from '../../../dev/sandboxes/github/webhook';
 import { REPOSITORY } from './admin';
 import { sleep } from './processes';
 import type { ChaosEnv } from './services';

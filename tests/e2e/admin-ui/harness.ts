@@ -14,9 +14,9 @@ import { execFileSync } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { startLocalHost, type LocalHost } from '../../../shared/local-host/local-host';
-import { freePort } from '../../../shared/local-host/free-port';
-import { createMemoryLogger } from '../../../shared/observability/logger';
+import { startLocalHost, type LocalHost } from '../../../hosts/local/local-host';
+import { freePort } from '../../../hosts/local/free-port';
+import { createMemoryLogger } from '../../../shared/platform/observability/logger';
 import { testEnv, TEST_ADMIN_KEY } from '../../support/test-services';
 
 const REPO = join(__dirname, '..', '..', '..');

@@ -5,8 +5,8 @@
  * Webhooks page; the Rate limits and Health pages. Saves a screenshot of each page at 1280 and 390 px.
  */
 import { issueId } from '../../../shared/adapters/github/ids';
-import { isPullRequestIndex } from '../../../shared/sandboxes/github/data';
-import { signGithub } from '../../../shared/webhooks/signing';
+import { isPullRequestIndex } from '../../../dev/sandboxes/github/data';
+import { signGithub } from '../../../dev/webhook-signing';
 import { startAdminUi, type AdminUiHarness } from './harness';
 
 jest.setTimeout(300_000);

@@ -5,7 +5,7 @@
  */
 import Redis from 'ioredis';
 import { createRateLimiter, PROVIDER_LIMITS } from '../../../shared/ratelimit';
-import { isAppError } from '../../../shared/errors/app-error';
+import { isAppError } from '../../../shared/core/app-error';
 import type { RateRule } from '../../../shared/ratelimit/types';
 
 export interface WorkerArgs {

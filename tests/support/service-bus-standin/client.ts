@@ -8,7 +8,7 @@
  */
 import type { ServiceBusMessage } from '@azure/service-bus';
 import Long from 'long';
-import type { ServiceBusClientLike, ServiceBusReceivedMessageLike, ServiceBusReceiverLike, ServiceBusSenderLike } from '../../../shared/messaging/service-bus-client';
+import type { ServiceBusClientLike, ServiceBusReceivedMessageLike, ServiceBusReceiverLike, ServiceBusSenderLike } from '../../../shared/stores/queue/service-bus-client';
 import { StandInNamespace, StandInServiceBusError, type OutgoingStandInMessage, type StoredMessage, type SubQueue } from './namespace';
 
 export interface StandInReceivedMessage extends ServiceBusReceivedMessageLike {

@@ -1,9 +1,9 @@
 /**
  * A ServiceBusQueue over a fresh stand-in namespace holding the app's queues with the properties
- * shared/messaging/queues.ts declares (sessions, duplicate detection), and the conformance harness over it.
+ * shared/stores/queue/queues.ts declares (sessions, duplicate detection), and the conformance harness over it.
  */
-import { QUEUES, type QueueName } from '../../../shared/messaging/queues';
-import { ServiceBusQueue } from '../../../shared/messaging/service-bus-queue';
+import { QUEUES, type QueueName } from '../../../shared/stores/queue/queues';
+import { ServiceBusQueue } from '../../../shared/stores/queue/service-bus-queue';
 import type { QueueUnderTest } from '../queue-conformance';
 import { consumeLikeFunctionsHost } from '../service-bus-host';
 import { StandInServiceBusClient, type StandInReceivedMessage, type StandInReceiver } from './client';

@@ -1,0 +1,115 @@
+/**
+ * The local host (`npm start`): the same function definitions as in Azure, bound to an HTTP server on PORT,
+ * NCRONTAB timers and the embedded queue. Starts the embedded services it needs (cosmosdb-server, Azurite)
+ * unless real endpoints are configured. Tests and benchmarks start it the same way.
+ */
+import { randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Server } from 'node:http';
+import { FUNCTIONS } from '../../functions/manifest';
+import type { HttpFunction, QueueFunction, TimerFunction } from '../../functions/definition';
+import { loadSettings, parseSettings, type Settings } from '../../shared/config/settings';
+import { createServices, type AppServices, type ServiceOverrides } from '../../shared/app/services';
+import { startEmbeddedAzurite, startEmbeddedCosmos, type RunningService } from './embedded-services';
+import { createHttpHost } from './http-host';
+import { startTriggerHost, type TriggerHost } from './trigger-host';
+import { startDemo, type DemoEnvironment } from './demo';
+
+export interface LocalHost {
+  url: string;
+  settings: Settings;
+  services: AppServices;
+  triggers: TriggerHost;
+  /** Demo mode: the running sandboxes and the demo tenant's integrations. */
+  demo?: DemoEnvironment;
+  /** Set when the admin key was generated locally: where to read it. */
+  adminKeyFile?: string;
+  /** Drain in-flight work, close everything, stop embedded services. */
+  stop(): Promise<void>;
+}
+
+export interface LocalHostOptions {
+  /** Settings on top of the environment (tests pass everything here). */
+  env?: Record<string, string | undefined>;
+  /** Read the process environment too (npm start); tests pass false. */
+  useProcessEnv?: boolean;
+  overrides?: ServiceOverrides;
+  /** Start timers on their schedules (default true); tests fire them by hand instead. */
+  timers?: boolean;
+}
+
+/** Local runs without ADMIN_API_KEY get one generated once into LOCAL_DATA_DIR (0600), never printed. */
+function localAdminKey(dataDir: string): string {
+  const file = join(dataDir, 'admin-api-key');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  mkdirSync(dataDir, { recursive: true });
+  const key = randomBytes(24).toString('base64url');
+  writeFileSync(file, `${key}\n`, { mode: 0o600 });
+  chmodSync(file, 0o600);
+  return key;
+}
+
+export async function startLocalHost(options: LocalHostOptions = {}): Promise<LocalHost> {
+  const read = (env: Record<string, string | undefined>) => (options.useProcessEnv === false ? parseSettings(env) : loadSettings(env));
+  const env = { ...options.env };
+  // Validate what was given before starting anything, so a bad setting fails fast with its name.
+  let settings = read(env);
+  if (settings.queue.kind !== 'embedded') throw new Error('the local host runs queue triggers on the embedded queue; unset ServiceBusConnection settings to use it');
+  const embedded: RunningService[] = [];
+  try {
+    if (!settings.cosmos.endpoint) embedded.push(await startEmbeddedCosmos());
+    if (!settings.blob.connectionString && !settings.blob.accountUrl) embedded.push(await startEmbeddedAzurite());
+    for (const service of embedded) Object.assign(env, service.settings);
+    let adminKeyFile: string | undefined;
+    if (settings.adminAuth.mode === 'api_key' && !settings.adminAuth.apiKey) {
+      env.ADMIN_API_KEY = localAdminKey(settings.localDataDir);
+      adminKeyFile = join(settings.localDataDir, 'admin-api-key');
+    }
+    settings = read(env);
+
+    const services = await createServices(settings, options.overrides);
+    const http = createHttpHost(FUNCTIONS.filter((f): f is HttpFunction => f.trigger === 'http'), services);
+    await new Promise<void>((resolve, reject) => {
+      http.once('error', reject);
+      http.listen(settings.port, '127.0.0.1', () => resolve());
+    });
+    const port = (http.address() as { port: number }).port;
+    const triggers = startTriggerHost(
+      {
+        timers: FUNCTIONS.filter((f): f is TimerFunction => f.trigger === 'timer'),
+        queues: FUNCTIONS.filter((f): f is QueueFunction => f.trigger === 'serviceBusQueue'),
+        queue: services.embeddedQueue!,
+        scheduleTimers: options.timers !== false,
+      },
+      services,
+    );
+    const url = `http://127.0.0.1:${port}`;
+    const demo = settings.demo.enabled ? await startDemo(services, url, settings.demo.records) : undefined;
+    return {
+      url,
+      demo,
+      settings,
+      services,
+      triggers,
+      adminKeyFile,
+      stop: async () => {
+        await closeServer(http);
+        await triggers.stop();
+        await demo?.stop();
+        await services.close();
+        await Promise.all(embedded.map((service) => service.stop()));
+      },
+    };
+  } catch (error) {
+    await Promise.all(embedded.map((service) => service.stop()));
+    throw error;
+  }
+}
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeIdleConnections();
+  });
+}

@@ -1,0 +1,84 @@
+/**
+ * The admin API under /api/admin: authentication, routing and error mapping. Routes live in their own modules
+ * and register on the router; later work (credentials, webhooks, rate limits…) adds routes the same way.
+ */
+import type { HttpResponseInit } from '@azure/functions';
+import { Router } from '../../platform/http/router';
+import { errorResponse } from '../../platform/http/responses';
+import { AppError } from '../../core/app-error';
+import type { AppServices } from '../../app/services';
+import type { AdminPrincipal } from '../../platform/http/admin-auth';
+import { assertAdminAccess } from '../../platform/http/admin-authorization';
+import { authenticateThrottled } from '../../platform/http/login-throttle';
+import type { TraceContext } from '../../platform/observability/correlation';
+import type { Logger } from '../../platform/observability/logger';
+import { registerIntegrationRoutes } from './integration-routes';
+import { registerDeadLetterRoutes } from './dead-letter-routes';
+import { registerWebhookRoutes } from './webhook-routes';
+import { registerCredentialRoutes } from './credential-routes';
+import { registerRateLimitRoutes } from './rate-limit-routes';
+import { registerNotificationRoutes } from './notification-routes';
+import { registerOAuthRoutes } from './oauth-routes';
+import { registerMappingRoutes } from './mapping-routes';
+import { registerConflictRoutes } from './conflict-routes';
+import { registerShardRoutes } from './shard-routes';
+import { registerRunRoutes } from './run-routes';
+import { registerMetricsRoutes } from './metrics-routes';
+
+export interface AdminRequest {
+  method: string;
+  /** The path after /api/admin/, e.g. "tenants/t1/integrations". */
+  path: string;
+  header(name: string): string | null;
+  query: URLSearchParams;
+  /** Parsed JSON body (validated by each route). */
+  body(): Promise<unknown>;
+}
+
+export interface AdminContext {
+  services: AppServices;
+  request: AdminRequest;
+  principal: AdminPrincipal;
+  trace: TraceContext;
+  logger: Logger;
+}
+
+export type AdminRouter = Router<AdminContext, HttpResponseInit>;
+
+export function createAdminRouter(): AdminRouter {
+  const router: AdminRouter = new Router();
+  registerIntegrationRoutes(router);
+  registerDeadLetterRoutes(router);
+  registerWebhookRoutes(router);
+  registerCredentialRoutes(router);
+  registerRateLimitRoutes(router);
+  registerNotificationRoutes(router);
+  registerOAuthRoutes(router);
+  registerMappingRoutes(router);
+  registerConflictRoutes(router);
+  registerShardRoutes(router);
+  registerRunRoutes(router);
+  registerMetricsRoutes(router);
+  return router;
+}
+
+const defaultRouter = createAdminRouter();
+
+export async function handleAdminRequest(services: AppServices, request: AdminRequest, trace: TraceContext, router: AdminRouter = defaultRouter): Promise<HttpResponseInit> {
+  const logger = services.logger.child({ traceId: trace.traceId, route: `${request.method} admin/${request.path}` });
+  try {
+    // Failed sign-ins are throttled per client address before any tenant routing (login-throttle.ts).
+    const principal = await authenticateThrottled(services.adminLoginThrottle, services.adminAuth, request.header);
+    // Authorization before the tenant's rate budget: a principal cannot spend another tenant's budget.
+    assertAdminAccess(principal.access, request.path);
+    const tenantId = /^tenants\/([^/]+)/.exec(request.path)?.[1];
+    if (tenantId) {
+      // The host has decoded the path once; decoding again would turn "%2F" into "/" and throw on "%ZZ".
+      const inbound = await services.rateLimiter.checkInbound('admin', tenantId);
+      if (!inbound.allowed) throw new AppError('rate_limited', 'too many admin requests for this tenant', { retryAfterMs: inbound.retryAfterMs });
+    }
+    return await router.dispatch(request.method, request.path, { services, request, principal, trace, logger });
+  } catch (error) {
+    return errorResponse(error, logger);
+  }
+}

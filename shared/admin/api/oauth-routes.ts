@@ -1,0 +1,35 @@
+/**
+ * OAuth admin routes:
+ *   PUT  oauth-apps/{provider}                                   register the platform's OAuth client for a provider
+ *   POST tenants/{tenantId}/integrations/{integrationId}/oauth/start   → {"authorizeUrl"} for a person to open
+ * Starting is admin-authenticated, so nobody can bind their own provider account to someone else's integration.
+ * The provider sends the person back to GET /api/oauth/callback (functions/OAuthCallback).
+ */
+import { AppError } from '../../core/app-error';
+import { isProviderId } from '../../adapters/contract';
+import { json, parseBody } from '../../platform/http/responses';
+import { oauthAppSchema, saveOAuthApp } from '../../credentials/connect/oauth-apps';
+import { startOAuth } from '../../credentials/connect/connect';
+import { connectDeps, oauthRedirectUri } from '../../credentials/connect/wiring';
+import type { AdminRouter } from './admin-api';
+import { checkOAuthAppUrls } from './outbound-targets';
+import { loadIntegration } from './integration-routes';
+
+export function registerOAuthRoutes(router: AdminRouter): void {
+  router.add('PUT', 'oauth-apps/:provider', async (ctx, params) => {
+    const provider = params.provider ?? '';
+    if (!isProviderId(provider)) throw new AppError('not_found', `unknown provider "${provider}"`);
+    const app = parseBody(oauthAppSchema, await ctx.request.body());
+    await checkOAuthAppUrls(provider, app);
+    await saveOAuthApp(ctx.services.credentials, provider, app);
+    ctx.logger.info('OAuth app registered', { provider, by: ctx.principal.id });
+    return { status: 204 };
+  });
+
+  router.add('POST', 'tenants/:tenantId/integrations/:integrationId/oauth/start', async (ctx, params) => {
+    const integration = await loadIntegration(ctx, params);
+    const started = await startOAuth(connectDeps(ctx.services), integration, oauthRedirectUri(ctx.services.settings));
+    ctx.logger.info('OAuth connect started', { integrationId: integration.id, by: ctx.principal.id });
+    return json(200, started);
+  });
+}

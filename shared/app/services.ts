@@ -1,0 +1,197 @@
+/**
+ * The composition root: builds every port from validated settings once per process. Both hosts (Azure
+ * Functions and the local host) and the tests get their handlers' dependencies from here.
+ */
+import { configureOutbound } from '../platform/http/outbound-fetch';
+import type { Settings } from '../config/settings';
+import { createLogger, type Logger } from '../platform/observability/logger';
+import { Metrics } from '../platform/observability/metrics';
+import { openDocumentStore, type DocumentStore } from '../stores/documents/cosmos-client';
+import { IntegrationsRepository } from '../stores/documents/integrations-repository';
+import { OverrideDocumentsRepository } from '../stores/documents/rate-limit-overrides-repository';
+import { SyncRunsRepository } from '../stores/documents/sync-runs-repository';
+import type { DeadLetterAccess, QueueSender } from '../stores/queue/queue-port';
+import { EmbeddedQueue } from '../stores/queue/embedded-queue';
+import { openBlobArchive, type BlobArchive } from '../stores/blob/blob-archive';
+import { openRedisClient, type RedisClient } from '../stores/kv/redis/redis-client';
+import { createAdminAuthenticator, type AdminAuthenticator } from '../platform/http/admin-auth';
+import { createLoginThrottle, type LoginThrottle } from '../platform/http/login-throttle';
+import type { WebhookSecretSource } from '../webhooks/intake/receiver';
+import { DeliveryLog } from '../webhooks/intake/delivery-log';
+import { WebhookIntake } from '../webhooks/intake/intake';
+import type { EventPublisher } from '../stores/events/events';
+import { LocalEventLog } from '../stores/events/local-event-log';
+import { createCredentials, createSecretStore, type Credentials } from '../credentials';
+import { managedIdentity } from '../platform/azure/managed-identity';
+import { ShardsRepository } from '../stores/documents/shards-repository';
+import { SyncStateRepository } from '../stores/documents/sync-state-repository';
+import { createDefaultRegistry, type AdapterRegistry } from '../adapters/registry';
+import type { Container } from '@azure/cosmos';
+import { webhookSecretSource } from './integration-credentials';
+import { createRateLimiter, type RateLimiter } from '../ratelimit';
+import { createNotifications, type Notifications } from '../notifications';
+
+export interface AppServices {
+  settings: Settings;
+  logger: Logger;
+  metrics: Metrics;
+  store: DocumentStore;
+  integrations: IntegrationsRepository;
+  runs: SyncRunsRepository;
+  shards: ShardsRepository;
+  syncState: SyncStateRepository;
+  conflicts: Container;
+  credentials: Credentials;
+  adapters: AdapterRegistry;
+  /** Paces every outbound provider call and the inbound webhook and admin traffic per tenant. */
+  rateLimiter: RateLimiter;
+  queue: QueueSender;
+  deadLetters: DeadLetterAccess;
+  /** Present when the embedded queue is in use (local host, tests): dead letters and depth live here. */
+  embeddedQueue?: EmbeddedQueue;
+  blob: BlobArchive;
+  redis?: RedisClient;
+  events: EventPublisher;
+  /** Present when events stay local (local host, tests): readable and subscribable. */
+  eventLog?: LocalEventLog;
+  adminAuth: AdminAuthenticator;
+  /** Failed admin sign-ins per client address and in total (shared through Redis when configured). */
+  adminLoginThrottle: LoginThrottle;
+  /** Webhook secrets for the verifiers; none configured means every delivery is rejected (fail closed). */
+  webhookSecrets: WebhookSecretSource;
+  deliveryLog: DeliveryLog;
+  /** Group commit of accepted webhook deliveries (archive, runs, queue hand-off, receipt) before their 2xx. */
+  webhookIntake: WebhookIntake;
+  /** Slack / Teams alerts from events, digests; subscribed to the local event log when there is one. */
+  notifications: Notifications;
+  now(): Date;
+  close(): Promise<void>;
+}
+
+export interface ServiceOverrides {
+  logger?: Logger;
+  now?: () => Date;
+  webhookSecrets?: WebhookSecretSource;
+}
+
+export async function createServices(settings: Settings, overrides: ServiceOverrides = {}): Promise<AppServices> {
+  const logger = overrides.logger ?? createLogger({ level: settings.logLevel, format: settings.logFormat });
+  // Every provider, token and notification request of this process goes through this rule.
+  configureOutbound({ allowLoopback: settings.egress.allowLoopback, extraHosts: settings.egress.allowedHosts });
+  const store = await openDocumentStore(settings.cosmos, settings.azureClientId);
+  const embeddedQueue =
+    settings.queue.kind === 'embedded'
+      ? new EmbeddedQueue({
+          maxDeliveryCount: settings.queueLimits.maxDeliveryCount,
+          duplicateWindowMs: settings.queueLimits.duplicateWindowMs,
+          lockDurationMs: settings.queueLimits.lockDurationMs,
+        })
+      : undefined;
+  // The Azure-only clients are loaded only when configured: their SDKs are large and a local run never needs them.
+  const queue: QueueSender & DeadLetterAccess = embeddedQueue ?? (await openServiceBusQueue(settings));
+  const blob = await openBlobArchive(settings.blob, settings.azureClientId);
+  const redis = await openRedisClient(settings.redis, settings.azureClientId);
+  redis?.on('error', (error) => logger.warn('redis connection problem', { error }));
+
+  const credentials = createCredentials({
+    store: await createSecretStore({ keyVaultUrl: settings.secrets.keyVaultUrl, managedIdentityClientId: settings.azureClientId, localDataDir: settings.localDataDir, localKeyBase64: settings.secrets.localKeyBase64 }),
+    logger,
+    redis,
+    redisKeyPrefix: settings.redis.keyPrefix,
+  });
+  const rateLimiter = createRateLimiter({
+    redis,
+    // Overrides are kept in Cosmos; Redis only caches them, so a Redis restart without persistence keeps them.
+    overrideDocuments: new OverrideDocumentsRepository(store.containers.rateLimitOverrides),
+    keyPrefix: settings.redis.keyPrefix,
+    maxWaitMs: settings.rateLimit.maxWaitMs,
+    inbound: {
+      webhook: { kind: 'rate', limit: settings.rateLimit.webhookPerS, windowMs: 1000, burst: settings.rateLimit.webhookPerS * 2 },
+      admin: { kind: 'rate', limit: settings.rateLimit.adminPerS, windowMs: 1000, burst: settings.rateLimit.adminPerS * 2 },
+    },
+    failover: {
+      onHealthChange: (health) =>
+        health.degraded
+          ? logger.warn('rate limiter: Redis unavailable, using the local limiter with conservative limits', { message: health.message })
+          : logger.info('rate limiter: back on Redis'),
+    },
+  });
+  const eventLog = settings.events.kind === 'local' ? new LocalEventLog() : undefined;
+  const eventGrid = settings.events.kind === 'eventgrid' ? await openEventGrid(settings.events, settings.azureClientId) : undefined;
+
+  const now = overrides.now ?? (() => new Date());
+  const notifications = createNotifications({
+    container: store.containers.notifications,
+    syncRuns: store.containers.syncRuns,
+    conflicts: store.containers.conflicts,
+    credentials: credentials.service,
+    settings: settings.notifications,
+    logger,
+    redis,
+    redisKeyPrefix: settings.redis.keyPrefix,
+    now,
+  });
+  eventLog?.subscribe((event) => notifications.service.enqueue(event));
+  // In Azure the events go to Event Grid for other subscribers, and to this instance's notification service
+  // directly, so alerts do not depend on an Event Grid subscription being wired back to the app.
+  const events: EventPublisher = eventGrid
+    ? {
+        publish: async (batch) => {
+          for (const event of batch) notifications.service.enqueue(event);
+          await eventGrid.publish(batch);
+        },
+      }
+    : eventLog!;
+
+  const deliveryLog = new DeliveryLog(store.containers.webhookDeliveries, redis, settings.redis.keyPrefix, logger);
+  const webhookIntake = new WebhookIntake({ blob, runs: store.containers.syncRuns, queue, deliveryLog, logger });
+
+  return {
+    settings,
+    logger,
+    metrics: new Metrics(),
+    store,
+    integrations: new IntegrationsRepository(store.containers.integrations),
+    runs: new SyncRunsRepository(store.containers.syncRuns),
+    shards: new ShardsRepository(store.containers.shards),
+    syncState: new SyncStateRepository(store.containers.syncState),
+    conflicts: store.containers.conflicts,
+    credentials,
+    adapters: createDefaultRegistry(),
+    rateLimiter,
+    queue,
+    deadLetters: queue,
+    embeddedQueue,
+    blob,
+    redis,
+    events,
+    eventLog,
+    adminAuth: createAdminAuthenticator(settings.adminAuth),
+    adminLoginThrottle: createLoginThrottle({ redis, keyPrefix: settings.redis.keyPrefix, rules: settings.adminLogin }),
+    webhookSecrets: overrides.webhookSecrets ?? webhookSecretSource(credentials),
+    deliveryLog,
+    webhookIntake,
+    notifications,
+    now,
+    close: async () => {
+      // Webhook deliveries being committed and buffered receipts are written before the stores close.
+      await webhookIntake.drain().catch((error: unknown) => logger.warn('could not drain webhook writes on close', { error }));
+      await notifications.service.drain();
+      await rateLimiter.close();
+      await queue.close();
+      redis?.disconnect();
+      store.dispose();
+    },
+  };
+}
+
+async function openServiceBusQueue(settings: Settings): Promise<QueueSender & DeadLetterAccess> {
+  const { ServiceBusQueue } = await import('../stores/queue/service-bus-queue');
+  const { connectionString, fullyQualifiedNamespace } = settings.queue.kind === 'servicebus' ? settings.queue : {};
+  return new ServiceBusQueue({ connectionString, fullyQualifiedNamespace, credential: connectionString ? undefined : await managedIdentity(settings.azureClientId) });
+}
+
+async function openEventGrid(events: { topicEndpoint: string; topicKey?: string }, azureClientId: string | undefined): Promise<EventPublisher> {
+  const { EventGridPublisher } = await import('../stores/events/event-grid-publisher');
+  return new EventGridPublisher({ topicEndpoint: events.topicEndpoint, topicKey: events.topicKey, credential: events.topicKey ? undefined : await managedIdentity(azureClientId) });
+}

@@ -1,0 +1,187 @@
+/**
+ * SyncInboundWorker's work for one `sync-inbound` message: one page of one run. It loads the integration,
+ * marks the run running, runs the page pipeline, and records the outcome on the run document.
+ *
+ * Errors steer the message: a retryable error is thrown so the queue delivers the page again (and dead-letters
+ * it after maxDeliveryCount, the run marked failed on that last attempt); a permanent error fails the run and
+ * completes the message, because delivering it again cannot help.
+ */
+import { createHash } from 'node:crypto';
+import { AppError, notImplemented, toAppError } from '../../core/app-error';
+import type { Integration } from '../../core/integration';
+import { emptyCounters, type RunCounters, type SyncJobMessage, type SyncRun } from '../../core/sync-run';
+import type { PageOutcome } from './pipeline';
+import { QUEUES } from '../../stores/queue/queues';
+import type { DeliveryInfo } from '../../stores/queue/queue-port';
+import type { AppServices } from '../../app/services';
+import type { Logger } from '../../platform/observability/logger';
+import type { Stored } from '../../stores/documents/integrations-repository';
+import { budgetExhausted, conflictsWaiting, runFinishedEvent } from '../../stores/events/run-events';
+import type { AppEvent } from '../../stores/events/events';
+import { markNeedsReauth } from '../../credentials/jobs/refresh-tokens';
+
+type InboundDeps = Pick<AppServices, 'integrations' | 'runs' | 'metrics' | 'settings' | 'events' | 'queue'> & { logger: Logger; now(): Date };
+
+/** The page pipeline (fetch → transform → dedupe → shard → conflicts → save → checkpoint). */
+export type PagePipeline = (integration: Stored<Integration>, job: SyncJobMessage) => Promise<PageOutcome>;
+
+/** Where no pipeline is configured, a page fails visibly instead of reporting a sync that did not happen. */
+export const pipelineNotBuilt: PagePipeline = async () => {
+  throw notImplemented('the inbound page pipeline (fetch, transform, dedupe, shard, conflicts, save, checkpoint)');
+};
+
+const MAX_RECORD_ERRORS_KEPT = 100;
+
+/** Page results are stored per page number, so a redelivered page replaces its own counts instead of adding. */
+function withPage(run: SyncRun, page: number, outcome: PageOutcome): SyncRun {
+  const pageCounters = { ...run.pageCounters, [String(page)]: outcome.counters };
+  const counters = emptyCounters();
+  for (const perPage of Object.values(pageCounters)) for (const key of Object.keys(counters) as Array<keyof RunCounters>) counters[key] += perPage[key];
+  const recordErrors = [...(run.recordErrors ?? []).filter((error) => error.page !== page), ...outcome.recordErrors.map((error) => ({ ...error, page }))].slice(-MAX_RECORD_ERRORS_KEPT);
+  return { ...run, pageCounters, counters, recordErrors };
+}
+
+export type InboundOutcome = 'completed' | 'failed' | 'retry';
+
+const RETRY_BASE_MS = 1000;
+const RETRY_CAP_MS = 5 * 60_000;
+
+/**
+ * Capped exponential backoff with jitter, never sooner than the provider asked (Retry-After). `attempt` counts
+ * the failures of one page (one message), so the delay grows within a page and starts over on the next.
+ */
+export function retryDelayMs(attempt: number, retryAfterMs = 0, random: () => number = Math.random, baseMs = RETRY_BASE_MS): number {
+  const exponential = Math.min(RETRY_CAP_MS, baseMs * 2 ** (attempt - 1));
+  return Math.max(retryAfterMs, Math.round(exponential * (0.5 + random() / 2)));
+}
+
+/**
+ * The rescheduled copy's id: deterministic for the delivered message (a redelivery of it sends the same copy,
+ * which duplicate detection drops), and new after a redrive, whose fresh budget counts from attempt 1 again
+ * while the ids of the first failures may still be inside the duplicate-detection window.
+ */
+function retryMessageId(job: SyncJobMessage, attempt: number, delivery: DeliveryInfo): string {
+  const lineage = createHash('sha256').update(delivery.messageId).digest('hex').slice(0, 12);
+  return `${job.runId}:${job.page}:a${attempt}.${lineage}`;
+}
+
+export async function handleInboundJob(deps: InboundDeps, job: SyncJobMessage, delivery: DeliveryInfo, pipeline: PagePipeline = pipelineNotBuilt): Promise<InboundOutcome> {
+  const log = deps.logger.child({ runId: job.runId, integrationId: job.integrationId, tenantId: job.tenantId, page: job.page, deliveryCount: delivery.deliveryCount });
+  const finish = (status: SyncRun['status'], error?: AppError) =>
+    deps.runs.update(job.tenantId, job.integrationId, job.runId, (run) => ({
+      ...run,
+      status,
+      finishedAt: deps.now().toISOString(),
+      ...(error ? { lastError: { code: error.code, message: error.message, ...(error.target ? { target: error.target } : {}) } } : {}),
+    }));
+
+  const maxAttempts = deps.settings.queueLimits.maxDeliveryCount;
+  // The page's last attempt already failed the run: its redeliveries only carry it to the dead-letter queue.
+  if ((job.attempt ?? 0) + 1 >= maxAttempts && delivery.deliveryCount > 1) {
+    throw new AppError('transient', `page ${job.page} of run ${job.runId} failed ${maxAttempts} times; kept for the dead-letter queue`);
+  }
+
+  // A scheduled copy of the page (with backoff, never sooner than the error's Retry-After) instead of holding
+  // the function or letting the queue redeliver at once.
+  const reschedule = async (error: AppError, attempt: number): Promise<number> => {
+    const delayMs = retryDelayMs(attempt, error.retryAfterMs, Math.random, deps.settings.pipeline.retryBaseMs);
+    await deps.queue.send(QUEUES.syncInbound.name, [
+      {
+        messageId: retryMessageId(job, attempt, delivery),
+        sessionId: job.integrationId,
+        body: { ...job, attempt },
+        scheduledEnqueueTimeUtc: new Date(deps.now().getTime() + delayMs),
+        applicationProperties: delivery.applicationProperties,
+      },
+    ]);
+    deps.metrics.increment('page_retries');
+    return delayMs;
+  };
+
+  // The document store is down (an outage, a restart) before the page could start: without a scheduled copy
+  // the queue would redeliver at once and spend every delivery of the page within seconds, dead-lettering it
+  // while its run stays queued.
+  const storeUnavailable = async (thrown: unknown): Promise<InboundOutcome> => {
+    const error = toAppError(thrown);
+    const attempt = (job.attempt ?? 0) + 1;
+    if (!error.retryable || attempt >= maxAttempts || delivery.deliveryCount >= maxAttempts) throw thrown;
+    const delayMs = await reschedule(error, attempt);
+    log.warn('run state unavailable; page rescheduled', { error, attempt, delayMs });
+    return 'retry';
+  };
+
+  let integration: Awaited<ReturnType<InboundDeps['integrations']['get']>>;
+  let known: Awaited<ReturnType<InboundDeps['runs']['get']>>;
+  try {
+    integration = await deps.integrations.get(job.tenantId, job.integrationId);
+    known = integration ? await deps.runs.get(job.tenantId, job.integrationId, job.runId) : undefined;
+  } catch (thrown) {
+    return storeUnavailable(thrown);
+  }
+  if (!integration) {
+    log.warn('sync job for an unknown integration; failing the run');
+    await finish('failed', new AppError('not_found', `integration ${job.integrationId} not found`)).catch(() => undefined);
+    return 'failed';
+  }
+
+  // A copy of a page the run has already committed (a stale-run resume racing a message that was only slow,
+  // outside the duplicate-detection window) is dropped: its successor was enqueued before it was committed.
+  if (known && (known.status === 'succeeded' || (known.resume && job.page < known.resume.page))) {
+    log.info('page already committed; copy dropped', { status: known.status, resumePage: known.resume?.page });
+    return 'completed';
+  }
+
+  try {
+    await deps.runs.update(job.tenantId, job.integrationId, job.runId, (run) => ({
+      ...run,
+      status: 'running',
+      startedAt: run.startedAt ?? deps.now().toISOString(),
+      heartbeatAt: deps.now().toISOString(),
+    }));
+  } catch (thrown) {
+    return storeUnavailable(thrown);
+  }
+  deps.metrics.increment('sync_runs_started', 1, { provider: integration.provider });
+
+  // Events are best effort: a failed publish is logged and never turns a committed page into a retry.
+  const publishQuietly = (events: AppEvent[]) => deps.events.publish(events).catch((error: unknown) => log.warn('could not publish events', { error }));
+  const announce = (run: SyncRun, deadLettered: boolean) => publishQuietly(runFinishedEvent(run, integration.provider, deps.now(), deadLettered));
+
+  try {
+    const outcome = await pipeline(integration, job);
+    const run = await deps.runs.update(job.tenantId, job.integrationId, job.runId, (current) => ({
+      ...withPage(current, job.page, outcome),
+      heartbeatAt: deps.now().toISOString(),
+      ...(outcome.next ? { resume: outcome.next } : {}),
+      ...(outcome.runFinished ? { status: 'succeeded' as const, finishedAt: deps.now().toISOString() } : {}),
+    }));
+    deps.metrics.increment('records_synced', outcome.counters.created + outcome.counters.updated + outcome.counters.deleted, { provider: integration.provider });
+    if (outcome.counters.errors) deps.metrics.increment('record_errors', outcome.counters.errors, { provider: integration.provider });
+    if (outcome.counters.conflicts > 0) await publishQuietly(conflictsWaiting(run, integration.provider, outcome.counters.conflicts, deps.now()));
+    if (outcome.runFinished) await announce(run, false);
+    return 'completed';
+  } catch (thrown) {
+    const error = toAppError(thrown);
+    const attempt = (job.attempt ?? 0) + 1;
+    const lastDelivery = attempt >= maxAttempts || delivery.deliveryCount >= maxAttempts;
+    if (error.retryable && !lastDelivery) {
+      const delayMs = await reschedule(error, attempt);
+      // The run waits for the rescheduled copy: its heartbeat is due then, so the stale-run sweeper leaves it alone.
+      const dueAt = new Date(deps.now().getTime() + delayMs).toISOString();
+      await deps.runs.update(job.tenantId, job.integrationId, job.runId, (run) => ({ ...run, heartbeatAt: dueAt })).catch((failure: unknown) => log.warn('could not record the retry on the run', { error: failure }));
+      log.warn('page failed; rescheduled', { error, attempt, delayMs });
+      if (error.code === 'rate_limited' && attempt === 1) await publishQuietly(budgetExhausted(job, integration.provider, error.message, delayMs, deps.now()));
+      return 'retry';
+    }
+    log.error('sync run failed', { error, code: error.code });
+    // The provider refused the credential for good: stop this integration's syncs until a person reconnects it.
+    if (error.code === 'auth_revoked') await markNeedsReauth({ ...deps, logger: log }, job.tenantId, job.integrationId, error.message, deps.now());
+    deps.metrics.increment('sync_runs_failed', 1, { code: error.code });
+    if (lastDelivery && error.retryable) deps.metrics.increment('dead_letters');
+    await announce(await finish('failed', error), lastDelivery && error.retryable);
+    // A retryable error on the last delivery is thrown so the queue dead-letters the page with its reason.
+    if (error.retryable) throw error;
+    return 'failed';
+  }
+}
+

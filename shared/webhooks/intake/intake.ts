@@ -1,0 +1,287 @@
+/**
+ * The group commit of accepted webhook deliveries. Every delivery the receiver verified and claimed joins the
+ * next micro-batch; one flush then writes, for the whole group:
+ *   0. (in memory) the runs the deliveries start, coalesced: deliveries of one group that target the same
+ *      integration, entity and mode share one run, whose ids are the union of theirs (up to 100 a run), so a
+ *      burst of events about one entity costs one run, one message and one provider fetch instead of one each;
+ *   1. the archive (one blob per integration in the group) and the run documents (one Cosmos bulk per 100), side by side;
+ *   2. the first-page messages of the runs (one send per integration: its session), the durable hand-off;
+ *   3. the receipts in `webhook-deliveries` (one Cosmos bulk per 100), which record the archive name;
+ *   4. the dedupe markers, promoted from pending to accepted (one Redis pipeline, not waited for).
+ * The provider's 2xx waits for its delivery's commit, so everything the product promises for an accepted
+ * delivery (archive, receipt, enqueued sync) is stored before the answer; a process that dies mid-commit
+ * answered nothing, and the provider's retry is processed again. Every step is idempotent for a delivery id
+ * (blob name, run id and message id derive from it), so a retry after a partial commit completes it. A
+ * delivery whose step fails does not take the rest of its group down with it.
+ */
+import { BulkOperationType, type JSONObject, type OperationInput } from '@azure/cosmos';
+import type { BlobArchive } from '../../stores/blob/blob-archive';
+import type { SyncJobMessage, SyncRun } from '../../core/sync-run';
+import type { OutgoingMessage, QueueSender } from '../../stores/queue/queue-port';
+import { QUEUES } from '../../stores/queue/queues';
+import type { Logger } from '../../platform/observability/logger';
+import type { BulkContainer } from '../../stores/documents/bulk';
+import { translateCosmosError } from '../../stores/documents/cosmos-client';
+import { archiveDeliveries } from './archive';
+import { receiptId, type DeliveryLog, type DeliveryReceipt } from './delivery-log';
+import { MicroBatcher, type ItemOutcome } from './micro-batcher';
+
+export interface AcceptedDelivery {
+  tenantId: string;
+  integrationId: string;
+  provider: string;
+  deliveryId: string;
+  /** Milliseconds since the epoch, when the request reached the receiver. */
+  receivedAt: number;
+  /** Request headers; credentials among them are redacted before archiving. */
+  headers: Record<string, string>;
+  rawBody: Buffer;
+  /** The targeted runs the delivery starts: their documents and first-page messages. */
+  starts: Array<{ run: SyncRun; message: OutgoingMessage<SyncJobMessage> }>;
+}
+
+export interface CommittedDelivery {
+  runIds: string[];
+  archiveBlob: string;
+  bodySha256: string;
+  /** When the receipt was committed (ms since the epoch): received → saved is this minus receivedAt. */
+  savedAt: number;
+}
+
+export interface IntakeDeps {
+  blob: BlobArchive;
+  runs: BulkContainer;
+  queue: QueueSender;
+  deliveryLog: DeliveryLog;
+  logger: Logger;
+}
+
+export interface IntakeOptions {
+  /** Deliveries per group commit (receipts and runs go in bulk calls of 100). */
+  maxItems?: number;
+  /** How long the first delivery of a group waits for company. */
+  maxDelayMs?: number;
+  maxConcurrentFlushes?: number;
+}
+
+const DEFAULT_OPTIONS: Required<IntakeOptions> = { maxItems: 100, maxDelayMs: 2, maxConcurrentFlushes: 4 };
+
+/** Per-delivery progress through one flush: the first failure is kept, later steps skip the delivery. */
+interface Slot {
+  delivery: AcceptedDelivery;
+  error?: unknown;
+  archive?: { name: string; bodySha256: string };
+  savedAt?: number;
+  /** The (coalesced) runs this delivery's events went into. */
+  runIds: string[];
+}
+
+type RunStart = AcceptedDelivery['starts'][number];
+
+/** One run of the group and the deliveries whose events it carries. */
+interface GroupRun {
+  start: RunStart;
+  members: Slot[];
+  /** This commit created the run document (not an earlier attempt's). */
+  created?: boolean;
+  /** Its first page is on the queue. */
+  sent?: boolean;
+}
+
+/** Ids one coalesced targeted run may carry: its single page fetches them all. */
+const MAX_IDS_PER_RUN = 100;
+
+export class WebhookIntake {
+  private readonly batcher: MicroBatcher<AcceptedDelivery, CommittedDelivery>;
+
+  constructor(
+    private readonly deps: IntakeDeps,
+    options: IntakeOptions = {},
+  ) {
+    const { maxItems, maxDelayMs, maxConcurrentFlushes } = { ...DEFAULT_OPTIONS, ...options };
+    this.batcher = new MicroBatcher({ maxItems, maxDelayMs, maxConcurrentFlushes, flush: (group) => this.commitGroup(group) });
+  }
+
+  /** Resolves once the delivery is archived, its runs enqueued and its receipt written; rejects otherwise. */
+  commit(delivery: AcceptedDelivery): Promise<CommittedDelivery> {
+    return this.batcher.add(delivery);
+  }
+
+  /** Commit everything waiting and wait for commits in flight (shutdown). */
+  async drain(): Promise<void> {
+    await this.batcher.drain();
+    await this.deps.deliveryLog.flush();
+  }
+
+  private async commitGroup(group: AcceptedDelivery[]): Promise<Array<ItemOutcome<CommittedDelivery>>> {
+    const slots: Slot[] = group.map((delivery) => ({ delivery, runIds: [] }));
+    const runs = coalesceRuns(slots);
+    await Promise.all([this.archive(slots), this.createRuns(runs)]);
+    await this.enqueue(runs);
+    await this.closeUnsentRuns(runs);
+    await this.writeReceipts(slots);
+    const committed = slots.filter((slot) => slot.error === undefined);
+    // Not awaited: a claim left pending by a crash here is settled by the receipt written above.
+    void this.deps.deliveryLog.claims.accepted(committed.map(({ delivery }) => ({ integrationId: delivery.integrationId, receiptId: receiptId(delivery.deliveryId) })));
+    return slots.map((slot) =>
+      slot.error === undefined
+        ? { ok: true, value: { runIds: slot.runIds, archiveBlob: slot.archive!.name, bodySha256: slot.archive!.bodySha256, savedAt: slot.savedAt! } }
+        : { ok: false, error: slot.error },
+    );
+  }
+
+  /** One archive write per integration in the group (a segment when it has several deliveries). */
+  private async archive(slots: Slot[]): Promise<void> {
+    const byIntegration = new Map<string, Slot[]>();
+    for (const slot of slots) byIntegration.set(slot.delivery.integrationId, [...(byIntegration.get(slot.delivery.integrationId) ?? []), slot]);
+    await Promise.all(
+      [...byIntegration.values()].map(async (group) => {
+        try {
+          const archived = await archiveDeliveries(
+            this.deps.blob,
+            group.map(({ delivery }) => ({
+              delivery: { provider: delivery.provider, integrationId: delivery.integrationId, deliveryId: delivery.deliveryId, receivedAt: new Date(delivery.receivedAt).toISOString(), headers: delivery.headers },
+              rawBody: delivery.rawBody,
+            })),
+          );
+          group.forEach((slot, index) => (slot.archive = archived[index]));
+        } catch (error) {
+          for (const slot of group) slot.error ??= error;
+        }
+      }),
+    );
+  }
+
+  /** Create, never upsert: a run that exists already (a retried delivery) may be running, and must stay as it is. */
+  private async createRuns(runs: GroupRun[]): Promise<void> {
+    for (let first = 0; first < runs.length; first += 100) {
+      const chunk = runs.slice(first, first + 100);
+      try {
+        const operations: OperationInput[] = chunk.map(({ start: { run } }) => ({ operationType: BulkOperationType.Create, partitionKey: run.integrationId, resourceBody: run as unknown as JSONObject }));
+        const results = await this.deps.runs.items.bulk(operations, { continueOnError: true });
+        chunk.forEach((groupRun, index) => {
+          const status = results[index]?.statusCode ?? 500;
+          if (status < 300) groupRun.created = true;
+          else if (status !== 409) failMembers(groupRun, translateCosmosError({ code: status }, `run ${groupRun.start.run.id}`));
+        });
+      } catch (error) {
+        const translated = translateCosmosError(error, 'webhook runs');
+        for (const groupRun of chunk) failMembers(groupRun, translated);
+      }
+    }
+  }
+
+  /**
+   * One send per session (integration): a batch never mixes sessions, which partitioned queues refuse. A run
+   * is sent while any of its deliveries is still good; a delivery that failed earlier is retried by its
+   * provider and then starts a run of its own, so its ids being in this one too costs one extra fetch at most.
+   */
+  private async enqueue(runs: GroupRun[]): Promise<void> {
+    const bySession = new Map<string, GroupRun[]>();
+    for (const groupRun of runs) {
+      if (groupRun.members.every((slot) => slot.error !== undefined)) continue;
+      const session = groupRun.start.message.sessionId ?? groupRun.start.run.integrationId;
+      bySession.set(session, [...(bySession.get(session) ?? []), groupRun]);
+    }
+    await Promise.all(
+      [...bySession.values()].map(async (sessionRuns) => {
+        try {
+          await this.deps.queue.send(
+            QUEUES.syncInbound.name,
+            sessionRuns.map((groupRun) => groupRun.start.message),
+          );
+          for (const groupRun of sessionRuns) groupRun.sent = true;
+        } catch (error) {
+          for (const groupRun of sessionRuns) failMembers(groupRun, error);
+        }
+      }),
+    );
+  }
+
+  /**
+   * A run this commit created but could not enqueue (the send failed, or every delivery in it failed to
+   * archive) would stay "queued" for ever: the providers' retries may group their deliveries differently and
+   * start other runs. It is closed as failed, saying why; best effort (a failure here is only logged).
+   */
+  private async closeUnsentRuns(runs: GroupRun[]): Promise<void> {
+    const unsent = runs.filter((groupRun) => groupRun.created && !groupRun.sent);
+    if (unsent.length === 0) return;
+    const finishedAt = new Date().toISOString();
+    const lastError = { code: 'dependency_unavailable', message: 'the webhook deliveries of this run could not be committed; their providers retry them, which starts the sync again' };
+    try {
+      await this.deps.runs.items.bulk(
+        unsent.map(({ start: { run } }) => ({ operationType: BulkOperationType.Upsert, partitionKey: run.integrationId, resourceBody: { ...run, status: 'failed', finishedAt, lastError } as unknown as JSONObject })),
+        { continueOnError: true },
+      );
+    } catch (error) {
+      this.deps.logger.warn('webhook intake: could not close runs that were never enqueued', { error, runIds: unsent.map(({ start }) => start.run.id) });
+    }
+  }
+
+  private async writeReceipts(slots: Slot[]): Promise<void> {
+    const pending = slots.filter((slot) => slot.error === undefined);
+    const now = Date.now();
+    const receipts: DeliveryReceipt[] = pending.map(({ delivery, archive, runIds }) => ({
+      id: receiptId(delivery.deliveryId),
+      integrationId: delivery.integrationId,
+      tenantId: delivery.tenantId,
+      provider: delivery.provider,
+      deliveryId: delivery.deliveryId,
+      verdict: 'accepted',
+      receivedAt: new Date(delivery.receivedAt).toISOString(),
+      // Received until handed off durably: what the provider waits for, less the receipt write itself.
+      handlingMs: now - delivery.receivedAt,
+      archiveBlob: archive!.name,
+      bodySha256: archive!.bodySha256,
+      runIds,
+    }));
+    const outcomes = await this.deps.deliveryLog.upsertMany(receipts);
+    const savedAt = Date.now();
+    pending.forEach((slot, index) => {
+      const outcome = outcomes[index];
+      if (outcome?.ok) slot.savedAt = savedAt;
+      else slot.error ??= outcome?.error ?? new Error('no outcome for the receipt');
+    });
+  }
+}
+
+function failMembers(groupRun: GroupRun, error: unknown): void {
+  for (const slot of groupRun.members) slot.error ??= error;
+}
+
+/**
+ * The group's runs: the first delivery's start for each (integration, mode, entity) is the run, later ones add
+ * their ids to it (a targeted run takes up to MAX_IDS_PER_RUN, then the next start opens another). The run
+ * keeps the first delivery's deterministic id, so one delivery alone starts exactly the run it always did.
+ */
+function coalesceRuns(slots: Slot[]): GroupRun[] {
+  const runs: GroupRun[] = [];
+  const open = new Map<string, GroupRun>();
+  for (const slot of slots) {
+    for (const start of slot.delivery.starts) {
+      const key = `${start.run.integrationId}\u0000${start.run.mode}\u0000${start.run.entity ?? ''}`;
+      let target = open.get(key);
+      if (!target || !joined(target, start)) {
+        target = { start, members: [] };
+        open.set(key, target);
+        runs.push(target);
+      }
+      if (!target.members.includes(slot)) target.members.push(slot);
+      if (!slot.runIds.includes(target.start.run.id)) slot.runIds.push(target.start.run.id);
+    }
+  }
+  return runs;
+}
+
+/**
+ * Adds `start`'s ids to the run `into` when they fit; false when they do not (nothing changed then). The run
+ * gets new start objects: the deliveries' own starts stay as they were (a replay starts exactly its own run).
+ */
+function joined(into: GroupRun, start: RunStart): boolean {
+  const { run, message } = into.start;
+  if (run.mode !== 'targeted') return true;
+  const ids = [...new Set([...(run.ids ?? []), ...(start.run.ids ?? [])])];
+  if (ids.length > MAX_IDS_PER_RUN) return false;
+  into.start = { run: { ...run, ids }, message: { ...message, body: { ...message.body, ids } } };
+  return true;
+}
