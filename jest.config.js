@@ -6,14 +6,25 @@
 const swc = (tsx) => [
   '@swc/jest',
   {
-    jsc: { target: 'es2022', parser: { syntax: 'typescript', tsx }, ...(tsx ? { transform: { react: { runtime: 'automatic' } } } : {}) },
+    jsc: {
+      target: 'es2022',
+      parser: { syntax: 'typescript', tsx },
+      ...(tsx ? { transform: { react: { runtime: 'automatic' } } } : {}),
+    },
     module: { type: 'commonjs' },
   },
 ];
 
 module.exports = {
   testEnvironment: 'node',
-  roots: ['<rootDir>/functions', '<rootDir>/shared', '<rootDir>/hosts', '<rootDir>/dev', '<rootDir>/tests', '<rootDir>/admin-ui/src'],
+  roots: [
+    '<rootDir>/functions',
+    '<rootDir>/shared',
+    '<rootDir>/hosts',
+    '<rootDir>/dev',
+    '<rootDir>/tests',
+    '<rootDir>/admin-ui/src',
+  ],
   testMatch: ['**/*.test.ts', '**/*.test.tsx'],
   transform: { '^.+\\.tsx$': swc(true), '^.+\\.ts$': swc(false) },
   // Stylesheets imported by components mean nothing to jsdom.

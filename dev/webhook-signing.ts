@@ -34,7 +34,10 @@ export function signSalesforce(body: Buffer | string, secret: string, encoding: 
 /** `webhook-signature` value (`v1,<base64>`) for `webhook-id: id` and `webhook-timestamp: ts` (Unix seconds). */
 export function signStandardWebhook(id: string, ts: number | string, body: Buffer | string, secret: string): string {
   const key = standardWebhookKey(secret);
-  if (!key) throw new AppError('configuration', 'Standard Webhooks secret is not base64 (optionally after whsec_)', { target: 'secret' });
+  if (!key)
+    throw new AppError('configuration', 'Standard Webhooks secret is not base64 (optionally after whsec_)', {
+      target: 'secret',
+    });
   return `v1,${standardWebhookSignature(id, ts, body, key)}`;
 }
 

@@ -22,7 +22,9 @@ let services: Promise<AppServices> | undefined;
 
 function getServices(): Promise<AppServices> {
   if (!state.ok) return Promise.reject(state.problem);
-  services ??= startTelemetry(settings.appInsightsConnectionString, { clientId: settings.azureClientId }).then(() => createServices(settings));
+  services ??= startTelemetry(settings.appInsightsConnectionString, { clientId: settings.azureClientId }).then(() =>
+    createServices(settings),
+  );
   // A failed start is not cached: the next invocation tries again.
   services.catch(() => (services = undefined));
   return services;
@@ -38,7 +40,9 @@ for (const definition of FUNCTIONS) {
         route: definition.route,
         authLevel: 'anonymous',
         handler: async (request, context) =>
-          state.ok ? definition.handler(request, context, await getServices()) : settingsProblemResponse(definition, state.problem),
+          state.ok
+            ? definition.handler(request, context, await getServices())
+            : settingsProblemResponse(definition, state.problem),
       });
       break;
     case 'timer':
@@ -53,7 +57,8 @@ for (const definition of FUNCTIONS) {
         connection: SERVICE_BUS_CONNECTION,
         queueName: definition.queueName,
         isSessionsEnabled: definition.isSessionsEnabled,
-        handler: async (message: unknown, context: InvocationContext) => definition.handler(message, context, await getServices()),
+        handler: async (message: unknown, context: InvocationContext) =>
+          definition.handler(message, context, await getServices()),
       });
       break;
   }

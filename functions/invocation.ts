@@ -7,7 +7,20 @@ import { continueTrace, type TraceContext } from '../shared/platform/observabili
 import type { Logger, LogFields } from '../shared/platform/observability/logger';
 import type { AppServices } from '../shared/app/services';
 
-export function invocationScope(services: Pick<AppServices, 'logger'>, context: InvocationContext, traceparent?: string | null, fields: LogFields = {}): { trace: TraceContext; logger: Logger } {
+export function invocationScope(
+  services: Pick<AppServices, 'logger'>,
+  context: InvocationContext,
+  traceparent?: string | null,
+  fields: LogFields = {},
+): { trace: TraceContext; logger: Logger } {
   const trace = continueTrace(traceparent);
-  return { trace, logger: services.logger.child({ function: context.functionName, invocationId: context.invocationId, traceId: trace.traceId, ...fields }) };
+  return {
+    trace,
+    logger: services.logger.child({
+      function: context.functionName,
+      invocationId: context.invocationId,
+      traceId: trace.traceId,
+      ...fields,
+    }),
+  };
 }

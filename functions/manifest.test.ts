@@ -25,10 +25,13 @@ describe('function manifest', () => {
   });
 
   it('writes every route in full, since host.json sets no route prefix', () => {
-    const hostJson = JSON.parse(require('node:fs').readFileSync(require('node:path').join(__dirname, '..', 'host.json'), 'utf8'));
+    const hostJson = JSON.parse(
+      require('node:fs').readFileSync(require('node:path').join(__dirname, '..', 'host.json'), 'utf8'),
+    );
     expect(hostJson.extensions.http.routePrefix).toBe('');
     // The external paths are contracts: the API under /api, the local UI under /admin, nothing else.
-    for (const f of FUNCTIONS) if (f.trigger === 'http') expect(f.route).toMatch(f.name === 'AdminUi' ? /^admin\// : /^api\//);
+    for (const f of FUNCTIONS)
+      if (f.trigger === 'http') expect(f.route).toMatch(f.name === 'AdminUi' ? /^admin\// : /^api\//);
   });
 
   it('keeps the /admin UI off Azure, whose host reserves every route starting with "admin"', () => {
@@ -38,7 +41,10 @@ describe('function manifest', () => {
 
   it('takes timer schedules from settings', () => {
     const settings = parseSettings({ SYNC_SCHEDULE: '0 */2 * * * *' });
-    expect(FUNCTIONS.find((f) => f.name === 'SyncScheduler')!.trigger === 'timer' && (FUNCTIONS[0] as { schedule: (s: typeof settings) => string }).schedule(settings)).toBe('0 */2 * * * *');
+    expect(
+      FUNCTIONS.find((f) => f.name === 'SyncScheduler')!.trigger === 'timer' &&
+        (FUNCTIONS[0] as { schedule: (s: typeof settings) => string }).schedule(settings),
+    ).toBe('0 */2 * * * *');
   });
 });
 
@@ -62,7 +68,9 @@ describe('Azure entry point', () => {
       const http = jest.spyOn(app, 'http').mockImplementation(() => undefined);
       require('./index');
       const registered = http.mock.calls.map(([name, options]) => ({ name, route: options.route ?? name }));
-      expect(registered.map((r) => r.name)).toEqual(expect.arrayContaining(['AdminApi', 'OAuthCallback', 'Health', 'WebhookReceiver']));
+      expect(registered.map((r) => r.name)).toEqual(
+        expect.arrayContaining(['AdminApi', 'OAuthCallback', 'Health', 'WebhookReceiver']),
+      );
       expect(registered.filter((r) => /^\/?admin/i.test(r.route))).toEqual([]);
       // …while the UI still has a home in Azure, under AdminApi's route.
       expect(registered.find((r) => r.name === 'AdminApi')?.route).toBe('api/admin/{*path}');
@@ -75,11 +83,15 @@ describe('Azure entry point', () => {
     process.env.SYNC_SCHEDULE = 'whenever';
     jest.isolateModules(() => {
       const { app } = require('@azure/functions') as typeof import('@azure/functions');
-      const registered = [jest.spyOn(app, 'http'), jest.spyOn(app, 'timer'), jest.spyOn(app, 'serviceBusQueue')].map((spy) => spy.mockImplementation(() => undefined));
+      const registered = [jest.spyOn(app, 'http'), jest.spyOn(app, 'timer'), jest.spyOn(app, 'serviceBusQueue')].map(
+        (spy) => spy.mockImplementation(() => undefined),
+      );
       const reported = jest.spyOn(console, 'error').mockImplementation(() => undefined);
       expect(() => require('./index')).not.toThrow();
       expect(registered.flatMap((spy) => spy.mock.calls.map(([name]) => name)).sort()).toEqual(
-        FUNCTIONS.filter((f) => !(f.trigger === 'http' && f.localOnly)).map((f) => f.name).sort(),
+        FUNCTIONS.filter((f) => !(f.trigger === 'http' && f.localOnly))
+          .map((f) => f.name)
+          .sort(),
       );
       expect(reported.mock.calls.flat().join(' ')).toMatch(/Invalid setting SYNC_SCHEDULE/);
       reported.mockRestore();

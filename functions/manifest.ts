@@ -12,4 +12,16 @@ import { webhookHealthMonitor } from './WebhookHealthMonitor';
 import { notificationDigest } from './NotificationDigest';
 import { adminUi } from './AdminUi';
 
-export const FUNCTIONS: readonly FunctionDefinition[] = [syncScheduler, syncInboundWorker, syncOutboundWorker, tokenRefresher, webhookReceiver, health, adminApi, oauthCallback, webhookHealthMonitor, notificationDigest, adminUi];
+export const FUNCTIONS: readonly FunctionDefinition[] = [
+  syncScheduler,
+  syncInboundWorker,
+  syncOutboundWorker,
+  tokenRefresher,
+  webhookReceiver,
+  health,
+  adminApi,
+  oauthCallback,
+  webhookHealthMonitor,
+  notificationDigest,
+  adminUi,
+];

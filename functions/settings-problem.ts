@@ -12,7 +12,10 @@ import { health } from './Health';
 
 export function settingsProblemResponse(definition: HttpFunction, problem: AppError): HttpResponseInit {
   if (definition.name === health.name) {
-    const report: HealthReport = { status: 'degraded', checks: [{ name: 'settings', ok: false, latencyMs: 0, error: problem.message }] };
+    const report: HealthReport = {
+      status: 'degraded',
+      checks: [{ name: 'settings', ok: false, latencyMs: 0, error: problem.message }],
+    };
     return json(503, report);
   }
   return json(503, { error: problem.toJSON() });

@@ -41,7 +41,11 @@ function MainNav() {
       <ul>
         {NAV_ITEMS.map((item) => (
           <li key={item.to}>
-            <Link to={item.to} className={item.to === active ? 'active' : undefined} aria-current={item.to === active ? 'page' : undefined}>
+            <Link
+              to={item.to}
+              className={item.to === active ? 'active' : undefined}
+              aria-current={item.to === active ? 'page' : undefined}
+            >
               {item.label}
             </Link>
           </li>
@@ -62,7 +66,14 @@ function TenantSwitcher() {
   return (
     <form className="tenant-switcher" onSubmit={submit} role="search" aria-label="Tenant">
       <label htmlFor="tenant-id">Tenant</label>
-      <input id="tenant-id" value={draft} onChange={(event) => setDraft(event.target.value)} pattern="[A-Za-z0-9][A-Za-z0-9_\-]{0,63}" title="1-64 letters, digits, - or _" size={12} />
+      <input
+        id="tenant-id"
+        value={draft}
+        onChange={(event) => setDraft(event.target.value)}
+        pattern="[A-Za-z0-9][A-Za-z0-9_\-]{0,63}"
+        title="1-64 letters, digits, - or _"
+        size={12}
+      />
       <button type="submit" disabled={draft.trim() === tenantId}>
         Switch
       </button>

@@ -37,12 +37,21 @@ export function installFakeApi(handler: FakeApi): FakeRequest[] {
     const answer = await handler(request);
     const status = answer.status ?? 200;
     const text = answer.body === undefined ? '' : JSON.stringify(answer.body);
-    return { ok: status >= 200 && status < 300, status, statusText: '', json: async () => JSON.parse(text), text: async () => text };
+    return {
+      ok: status >= 200 && status < 300,
+      status,
+      statusText: '',
+      json: async () => JSON.parse(text),
+      text: async () => text,
+    };
   }) as unknown as typeof fetch;
   return seen;
 }
 
-export function renderSignedIn(page: ReactElement, options: { url: string; route?: string; apiKey?: string }): RenderResult {
+export function renderSignedIn(
+  page: ReactElement,
+  options: { url: string; route?: string; apiKey?: string },
+): RenderResult {
   sessionStorage.setItem(API_KEY_STORAGE, options.apiKey ?? 'test-key');
   return render(
     <SessionProvider>

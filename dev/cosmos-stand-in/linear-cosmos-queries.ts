@@ -11,20 +11,26 @@
 import { dirname } from 'node:path';
 
 /** `FROM <source> [<alias>]`: the reduce over the container's documents, with the source name and the alias. */
-const QUADRATIC_FROM = /\$c\.reduce\(\(\$, ([A-Za-z_]\w*)\) => typeof \1 !== "undefined" \? \[\.\.\.\$, \{\s*([A-Za-z_]\w*): \1\s*\}\] : \$, \[\]\)/g;
+const QUADRATIC_FROM =
+  /\$c\.reduce\(\(\$, ([A-Za-z_]\w*)\) => typeof \1 !== "undefined" \? \[\.\.\.\$, \{\s*([A-Za-z_]\w*): \1\s*\}\] : \$, \[\]\)/g;
 
 type QueryFactory = (sql: string) => { code: string };
 
 /** Rewrites the compiled form of one query (exported for the test that checks the rewrite keeps results). */
 export function linearFrom(code: string): string {
-  return code.replace(QUADRATIC_FROM, (_match, source: string, alias: string) => `$c.filter((${source}) => typeof ${source} !== "undefined").map((${source}) => ({ ${alias}: ${source} }))`);
+  return code.replace(
+    QUADRATIC_FROM,
+    (_match, source: string, alias: string) =>
+      `$c.filter((${source}) => typeof ${source} !== "undefined").map((${source}) => ({ ${alias}: ${source} }))`,
+  );
 }
 
 /** The query engine instance cosmosdb-server itself loads. */
 function engine(): QueryFactory {
   const serverDir = dirname(require.resolve('@vercel/cosmosdb-server'));
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- the engine instance the server itself loaded, found from its folder at run time
-  return (require(require.resolve('@zeit/cosmosdb-query', { paths: [serverDir] })) as { default: QueryFactory }).default;
+  return (require(require.resolve('@zeit/cosmosdb-query', { paths: [serverDir] })) as { default: QueryFactory })
+    .default;
 }
 
 /** Patches the engine once per process; false when its compiled output no longer has the quadratic form. */

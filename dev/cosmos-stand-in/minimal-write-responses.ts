@@ -9,11 +9,15 @@ import { dirname, join } from 'node:path';
 
 type Headers = Record<string, string | string[] | undefined>;
 type Request = { headers: Headers; parsedBatch?: unknown };
-type Handler = ((account: unknown, req: Request, res: unknown, params: unknown) => Promise<unknown>) & { minimal?: boolean };
+type Handler = ((account: unknown, req: Request, res: unknown, params: unknown) => Promise<unknown>) & {
+  minimal?: boolean;
+};
 
 function wantsMinimal(headers: Headers): boolean {
   const prefer = headers.prefer;
-  return (Array.isArray(prefer) ? prefer : [prefer ?? '']).some((value) => value.toLowerCase().includes('return=minimal'));
+  return (Array.isArray(prefer) ? prefer : [prefer ?? '']).some((value) =>
+    value.toLowerCase().includes('return=minimal'),
+  );
 }
 
 /** Wraps the batch handler; must run before @vercel/cosmosdb-server builds its route table. False if not found. */
@@ -38,7 +42,11 @@ export function answerMinimalWrites(): boolean {
     const operations = req.parsedBatch;
     if (!Array.isArray(answer) || !Array.isArray(operations) || !wantsMinimal(req.headers)) return answer;
     return answer.map((result: Record<string, unknown>, i: number) => {
-      if ((operations[i] as { operationType?: string } | undefined)?.operationType === 'Read' || !('resourceBody' in result)) return result;
+      if (
+        (operations[i] as { operationType?: string } | undefined)?.operationType === 'Read' ||
+        !('resourceBody' in result)
+      )
+        return result;
       const { resourceBody, ...rest } = result;
       void resourceBody;
       return rest;

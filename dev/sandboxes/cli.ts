@@ -13,7 +13,9 @@ function parseArgs(argv: string[]): { provider?: string; options: SandboxOptions
     const number = (name: string): number | string => {
       i += 1;
       const parsed = Number(value);
-      return value !== undefined && Number.isInteger(parsed) && parsed >= 0 ? parsed : `${name} needs a non-negative integer`;
+      return value !== undefined && Number.isInteger(parsed) && parsed >= 0
+        ? parsed
+        : `${name} needs a non-negative integer`;
     };
     if (arg === '--port' || arg === '--records' || arg === '--seed') {
       const parsed = number(arg);
@@ -37,7 +39,9 @@ async function main(): Promise<void> {
   const { provider, options, error } = parseArgs(process.argv.slice(2));
   if (error || !provider || !availableSandboxes().includes(provider as never)) {
     console.error(error ?? (provider ? `unknown provider ${provider}` : 'missing provider'));
-    console.error(`usage: npm run sandbox -- <${availableSandboxes().join('|')}> [--port N] [--records N] [--seed N] [--webhook-url URL --webhook-secret S]`);
+    console.error(
+      `usage: npm run sandbox -- <${availableSandboxes().join('|')}> [--port N] [--records N] [--seed N] [--webhook-url URL --webhook-secret S]`,
+    );
     process.exitCode = 2;
     return;
   }
@@ -47,8 +51,12 @@ async function main(): Promise<void> {
   console.log(`${provider} sandbox listening on ${sandbox.url}`);
   console.log(`access token (24 h): ${tokens.accessToken}`);
   console.log(`refresh token:       ${tokens.refreshToken}`);
-  console.log(`try: curl -H "Authorization: Bearer ${tokens.accessToken}" ${sandbox.url}${provider === 'github' ? '/repos/acme/widgets/issues?per_page=2' : provider === 'notion' ? '/v1/users/me' : '/'}`);
-  console.log(`admin: ${sandbox.url}/__sandbox/calls, POST ${sandbox.url}/__sandbox/faults {"kind":"rate_limit"}, POST ${sandbox.url}/__sandbox/records`);
+  console.log(
+    `try: curl -H "Authorization: Bearer ${tokens.accessToken}" ${sandbox.url}${provider === 'github' ? '/repos/acme/widgets/issues?per_page=2' : provider === 'notion' ? '/v1/users/me' : '/'}`,
+  );
+  console.log(
+    `admin: ${sandbox.url}/__sandbox/calls, POST ${sandbox.url}/__sandbox/faults {"kind":"rate_limit"}, POST ${sandbox.url}/__sandbox/records`,
+  );
   const shutdown = () => {
     sandbox.stop().finally(() => process.exit(0));
   };

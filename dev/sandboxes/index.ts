@@ -24,7 +24,12 @@ export function availableSandboxes(): ProviderId[] {
 
 export function startSandbox(provider: string, options: SandboxOptions = {}): Promise<RunningSandbox> {
   const start = SANDBOXES[provider as ProviderId];
-  if (!start) throw new AppError('not_found', `no sandbox for provider "${provider}" (have: ${availableSandboxes().join(', ')})`, { target: 'provider' });
+  if (!start)
+    throw new AppError(
+      'not_found',
+      `no sandbox for provider "${provider}" (have: ${availableSandboxes().join(', ')})`,
+      { target: 'provider' },
+    );
   return start(options);
 }
 

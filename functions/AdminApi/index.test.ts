@@ -5,8 +5,14 @@ import { uiPathOf } from './index';
 
 describe('uiPathOf', () => {
   it('takes "ui" and "ui/…" for the UI and leaves every other path to the API', () => {
-    expect(['ui', 'ui/', 'ui/integrations/x', 'ui/assets/index-abc.js'].map(uiPathOf)).toEqual(['', '', 'integrations/x', 'assets/index-abc.js']);
-    for (const path of ['', 'uis', 'ui-x/y', 'tenants/ui/integrations', 'UI']) expect({ path, ui: uiPathOf(path) }).toEqual({ path, ui: undefined });
+    expect(['ui', 'ui/', 'ui/integrations/x', 'ui/assets/index-abc.js'].map(uiPathOf)).toEqual([
+      '',
+      '',
+      'integrations/x',
+      'assets/index-abc.js',
+    ]);
+    for (const path of ['', 'uis', 'ui-x/y', 'tenants/ui/integrations', 'UI'])
+      expect({ path, ui: uiPathOf(path) }).toEqual({ path, ui: undefined });
   });
 });
 

@@ -21,7 +21,13 @@ export const adminApi: HttpFunction = {
     // call the page then makes goes to the API below with the key. No API route starts with "ui".
     const uiPath = uiPathOf(path);
     if (uiPath !== undefined) {
-      if (request.method !== 'GET') return errorResponse(new AppError('bad_request', `method ${request.method} is not allowed on the admin UI`, { httpStatus: 405, target: 'method' }));
+      if (request.method !== 'GET')
+        return errorResponse(
+          new AppError('bad_request', `method ${request.method} is not allowed on the admin UI`, {
+            httpStatus: 405,
+            target: 'method',
+          }),
+        );
       return serveSite(ADMIN_UI_DIR, uiPath, UI_MOUNTS.api);
     }
     const trace = continueTrace(request.headers.get('traceparent'));

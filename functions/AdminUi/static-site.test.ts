@@ -11,7 +11,8 @@ import { httpRequest, invocation } from '../../tests/support/invoke';
 let parent: string;
 let root: string;
 // As `vite build` with base './' writes it: asset URLs relative, resolved against the <base> the server injects.
-const INDEX = '<!doctype html><html lang="en"><head><meta charset="utf-8"><script type="module" crossorigin src="./assets/index-AbCd1234.js"></script></head><body><div id="root"></div></body></html>';
+const INDEX =
+  '<!doctype html><html lang="en"><head><meta charset="utf-8"><script type="module" crossorigin src="./assets/index-AbCd1234.js"></script></head><body><div id="root"></div></body></html>';
 const indexAt = (mount: string) => INDEX.replace('<head>', `<head><base href="${mount}/">`);
 
 beforeAll(() => {
@@ -28,7 +29,8 @@ beforeAll(() => {
 afterAll(() => rmSync(parent, { recursive: true, force: true }));
 
 const header = (response: HttpResponseInit, name: string) => (response.headers as Record<string, string>)[name];
-const text = (response: HttpResponseInit) => (Buffer.isBuffer(response.body) ? response.body.toString('utf8') : String(response.body));
+const text = (response: HttpResponseInit) =>
+  Buffer.isBuffer(response.body) ? response.body.toString('utf8') : String(response.body);
 
 describe('serveSite', () => {
   it('serves built files with their content type; hashed assets immutable, others revalidated', async () => {
@@ -48,7 +50,12 @@ describe('serveSite', () => {
     for (const mount of [UI_MOUNTS.local, UI_MOUNTS.api]) {
       for (const path of ['', 'integrations', 'integrations/demo-github/runs/run-1', 'index.html']) {
         const page = await serveSite(root, path, mount);
-        expect({ mount, path, status: page.status, body: text(page) }).toEqual({ mount, path, status: 200, body: indexAt(mount) });
+        expect({ mount, path, status: page.status, body: text(page) }).toEqual({
+          mount,
+          path,
+          status: 200,
+          body: indexAt(mount),
+        });
         expect(header(page, 'content-type')).toBe('text/html; charset=utf-8');
         expect(header(page, 'cache-control')).toBe('no-cache');
       }
@@ -63,12 +70,18 @@ describe('serveSite', () => {
     const resolved = new URL(script, new URL(base, 'https://app.example/api/admin/ui/integrations/x/settings'));
     expect(resolved.pathname).toBe('/api/admin/ui/assets/index-AbCd1234.js');
     // …and that asset is served under the mount, byte for byte.
-    expect(text(await serveSite(root, resolved.pathname.slice(UI_MOUNTS.api.length + 1), UI_MOUNTS.api))).toBe('console.log("app")');
+    expect(text(await serveSite(root, resolved.pathname.slice(UI_MOUNTS.api.length + 1), UI_MOUNTS.api))).toBe(
+      'console.log("app")',
+    );
   });
 
   it('puts <base> first in <head>, whatever the head tag carries, and once', () => {
-    expect(withBase('<html><HEAD data-x="1"><title>t</title></HEAD></html>', UI_MOUNTS.local)).toBe('<html><HEAD data-x="1"><base href="/admin/"><title>t</title></HEAD></html>');
-    expect(withBase('<html><header></header></html>', UI_MOUNTS.api).startsWith('<base href="/api/admin/ui/">')).toBe(true);
+    expect(withBase('<html><HEAD data-x="1"><title>t</title></HEAD></html>', UI_MOUNTS.local)).toBe(
+      '<html><HEAD data-x="1"><base href="/admin/"><title>t</title></HEAD></html>',
+    );
+    expect(withBase('<html><header></header></html>', UI_MOUNTS.api).startsWith('<base href="/api/admin/ui/">')).toBe(
+      true,
+    );
   });
 
   it('answers 404, not the app, for a missing asset', async () => {
@@ -77,7 +90,14 @@ describe('serveSite', () => {
   });
 
   it('refuses paths that climb out of the site', async () => {
-    for (const path of ['../secret.txt', 'assets/../../secret.txt', '..', 'assets/..\\..\\secret.txt', './index.html', 'a\0b']) {
+    for (const path of [
+      '../secret.txt',
+      'assets/../../secret.txt',
+      '..',
+      'assets/..\\..\\secret.txt',
+      './index.html',
+      'a\0b',
+    ]) {
       const refused = await serveSite(root, path, UI_MOUNTS.local);
       expect({ path, status: refused.status }).toEqual({ path, status: 400 });
       expect(text(refused)).not.toContain('do not serve');
@@ -112,17 +132,34 @@ describe('the UI behind both functions', () => {
 
   it('AdminApi serves it at /api/admin/ui without the API key, GET only, and keeps the key on the API', async () => {
     for (const path of ['ui', 'ui/', 'ui/integrations/x/settings']) {
-      const response = await adminApi.handler(httpRequest('GET', `admin/${path}`, { params: { path } }), invocation('AdminApi'), services);
+      const response = await adminApi.handler(
+        httpRequest('GET', `admin/${path}`, { params: { path } }),
+        invocation('AdminApi'),
+        services,
+      );
       // Built or not, the answer is the UI's own (index.html with the /api/admin/ui base, or the build hint), never a 401.
       if (response.status === 200) expect(text(response)).toContain('<base href="/api/admin/ui/">');
-      else expect({ path, status: response.status, mentionsBuild: text(response).includes('npm run build') }).toEqual({ path, status: 503, mentionsBuild: true });
+      else
+        expect({ path, status: response.status, mentionsBuild: text(response).includes('npm run build') }).toEqual({
+          path,
+          status: 503,
+          mentionsBuild: true,
+        });
     }
-    const post = await adminApi.handler(httpRequest('POST', 'admin/ui', { params: { path: 'ui' }, body: {} }), invocation('AdminApi'), services);
+    const post = await adminApi.handler(
+      httpRequest('POST', 'admin/ui', { params: { path: 'ui' }, body: {} }),
+      invocation('AdminApi'),
+      services,
+    );
     expect(post.status).toBe(405);
   });
 
   it('AdminUi serves it at /admin with the /admin base', async () => {
-    const response = await adminUi.handler(httpRequest('GET', 'admin', { params: { path: '' } }), invocation('AdminUi'), undefined as never);
+    const response = await adminUi.handler(
+      httpRequest('GET', 'admin', { params: { path: '' } }),
+      invocation('AdminUi'),
+      undefined as never,
+    );
     if (response.status === 200) expect(text(response)).toContain('<base href="/admin/">');
     else expect(response.status).toBe(503);
   });
@@ -130,9 +167,17 @@ describe('the UI behind both functions', () => {
 
 describe('AdminUi function', () => {
   it('serves /admin from dist/admin-ui at the package root, or says how to build it', async () => {
-    const response = await adminUi.handler(httpRequest('GET', 'admin', { params: { path: '' } }), invocation('AdminUi'), undefined as never);
+    const response = await adminUi.handler(
+      httpRequest('GET', 'admin', { params: { path: '' } }),
+      invocation('AdminUi'),
+      undefined as never,
+    );
     // Either state is legitimate here (the test run may or may not have built the UI); both name themselves.
     if (response.status === 200) expect(text(response)).toContain('<div id="root">');
-    else expect({ status: response.status, mentionsBuild: text(response).includes('npm run build') }).toEqual({ status: 503, mentionsBuild: true });
+    else
+      expect({ status: response.status, mentionsBuild: text(response).includes('npm run build') }).toEqual({
+        status: 503,
+        mentionsBuild: true,
+      });
   });
 });

@@ -30,7 +30,8 @@ const CONTENT_TYPES: Record<string, string> = {
 
 /** Only the app's own origin, no framing, no plugins; the API is same-origin (/api/admin). */
 export const SECURITY_HEADERS: Record<string, string> = {
-  'content-security-policy': "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'",
+  'content-security-policy':
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'",
   'x-content-type-options': 'nosniff',
   'x-frame-options': 'DENY',
   'referrer-policy': 'no-referrer',
@@ -73,7 +74,9 @@ export type UiMount = (typeof UI_MOUNTS)[keyof typeof UI_MOUNTS];
 export function withBase(html: string, mount: UiMount): string {
   const base = `<base href="${mount}/">`;
   const head = /<head(\s[^>]*)?>/i.exec(html);
-  return head ? html.slice(0, head.index + head[0].length) + base + html.slice(head.index + head[0].length) : base + html;
+  return head
+    ? html.slice(0, head.index + head[0].length) + base + html.slice(head.index + head[0].length)
+    : base + html;
 }
 
 /**
@@ -87,7 +90,8 @@ export async function serveSite(root: string, path: string, mount: UiMount): Pro
 
   // Refuse rather than normalise: a path with "..", a backslash or a NUL is never a link the app makes.
   const segments = path.split('/');
-  if (path.includes('\\') || path.includes('\0') || segments.some((segment) => segment === '..' || segment === '.')) return plain(400, 'bad path');
+  if (path.includes('\\') || path.includes('\0') || segments.some((segment) => segment === '..' || segment === '.'))
+    return plain(400, 'bad path');
   const file = resolve(siteRoot, ...segments.filter(Boolean));
   if (file !== siteRoot && !file.startsWith(siteRoot + sep)) return plain(400, 'bad path');
 
@@ -98,6 +102,7 @@ export async function serveSite(root: string, path: string, mount: UiMount): Pro
   }
   // A missing file that looks like one (an extension, or under assets/) is a 404, not the app: a stale
   // chunk name must fail loudly instead of being parsed as HTML.
-  if (relative !== 'index.html' && (relative.startsWith('assets/') || extname(relative) !== '')) return plain(404, 'not found');
+  if (relative !== 'index.html' && (relative.startsWith('assets/') || extname(relative) !== ''))
+    return plain(404, 'not found');
   return answer(200, withBase(await readFile(index, 'utf8'), mount), CONTENT_TYPES['.html']!, REVALIDATE);
 }

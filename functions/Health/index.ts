@@ -10,7 +10,10 @@ export const health: HttpFunction = {
   route: 'api/health',
   async handler(_request, _context, services) {
     const report = await checkHealth(services);
-    if (report.status !== 'ok') services.logger.warn('health check failed', { down: report.checks.filter((entry) => !entry.ok).map((entry) => entry.name) });
+    if (report.status !== 'ok')
+      services.logger.warn('health check failed', {
+        down: report.checks.filter((entry) => !entry.ok).map((entry) => entry.name),
+      });
     return json(report.status === 'ok' ? 200 : 503, report);
   },
 };

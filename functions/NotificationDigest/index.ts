@@ -11,6 +11,12 @@ export const notificationDigest: TimerFunction = {
     // Bounded: a digest run never outlives the next tick's slot by much.
     const results = await services.notifications.runDigests(services.now(), AbortSignal.timeout(5 * 60_000));
     const count = (status: string) => results.filter((result) => result.status === status).length;
-    logger.info('notification digests', { channels: results.length, sent: count('sent'), failed: count('failed'), notDue: count('not_due'), alreadySent: count('already_sent') });
+    logger.info('notification digests', {
+      channels: results.length,
+      sent: count('sent'),
+      failed: count('failed'),
+      notDue: count('not_due'),
+      alreadySent: count('already_sent'),
+    });
   },
 };

@@ -22,6 +22,11 @@ export const oauthCallback: HttpFunction = {
       return htmlPage(result.status, 'Not connected', result.reason, BACK);
     }
     services.logger.info('OAuth connect completed', { tenantId: result.tenantId, integrationId: result.integrationId });
-    return htmlPage(200, 'Connected', `Integration ${result.integrationId} is connected. You can close this window.`, BACK);
+    return htmlPage(
+      200,
+      'Connected',
+      `Integration ${result.integrationId} is connected. You can close this window.`,
+      BACK,
+    );
   },
 };

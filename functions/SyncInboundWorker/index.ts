@@ -15,7 +15,12 @@ export const syncInboundWorker: QueueFunction = {
   isSessionsEnabled: true,
   async handler(message, context, services) {
     const delivery = deliveryInfoFrom(context.triggerMetadata);
-    const { trace, logger } = invocationScope(services, context, String(delivery.applicationProperties.traceparent ?? ''), { messageId: delivery.messageId });
+    const { trace, logger } = invocationScope(
+      services,
+      context,
+      String(delivery.applicationProperties.traceparent ?? ''),
+      { messageId: delivery.messageId },
+    );
     const parsed = syncJobMessageSchema.safeParse(message);
     if (!parsed.success) {
       // A malformed message can never succeed; throwing keeps it (it ends in the dead-letter queue with this reason).
@@ -23,6 +28,11 @@ export const syncInboundWorker: QueueFunction = {
       services.metrics.increment('record_errors', 1, { kind: 'malformed_message' });
       throw new AppError('validation', `malformed sync-inbound message: ${parsed.error.issues[0]?.path.join('.')}`);
     }
-    await handleInboundJob({ ...services, logger }, parsed.data, delivery, inboundPipeline(services, trace.traceparent));
+    await handleInboundJob(
+      { ...services, logger },
+      parsed.data,
+      delivery,
+      inboundPipeline(services, trace.traceparent),
+    );
   },
 };

@@ -15,10 +15,13 @@ export const syncOutboundWorker: QueueFunction = {
   isSessionsEnabled: false,
   async handler(message, context, services) {
     const delivery = deliveryInfoFrom(context.triggerMetadata);
-    const { logger } = invocationScope(services, context, String(delivery.applicationProperties.traceparent ?? ''), { messageId: delivery.messageId });
+    const { logger } = invocationScope(services, context, String(delivery.applicationProperties.traceparent ?? ''), {
+      messageId: delivery.messageId,
+    });
     const parsed = outboundJobMessageSchema.safeParse(message);
     // A malformed message can never succeed; throwing keeps it (it ends in the dead-letter queue with this reason).
-    if (!parsed.success) throw new AppError('validation', `malformed sync-outbound message: ${parsed.error.issues[0]?.path.join('.')}`);
+    if (!parsed.success)
+      throw new AppError('validation', `malformed sync-outbound message: ${parsed.error.issues[0]?.path.join('.')}`);
     const job = parsed.data;
     const integration = await services.integrations.get(job.tenantId, job.integrationId);
     await handleOutboundJob(outboundJobDeps(services, logger), integration, job, delivery, outboundPush(services));

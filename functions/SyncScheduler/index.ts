@@ -16,11 +16,27 @@ export const syncScheduler: TimerFunction = {
   async handler(timer, context, services) {
     const { trace, logger: log } = invocationScope(services, context);
     const result = await scheduleDueSyncs({ ...services, logger: log }, services.now(), trace);
-    log.info('scheduler run', { due: result.due, started: result.started.length, skipped: result.skipped, failed: result.failed, pastDue: timer.isPastDue });
+    log.info('scheduler run', {
+      due: result.due,
+      started: result.started.length,
+      skipped: result.skipped,
+      failed: result.failed,
+      pastDue: timer.isPastDue,
+    });
     // The outbound scan runs even when starting inbound syncs failed for some integrations (those are logged).
     const outbound = await scanChangedShards({ ...services, logger: log }, trace);
-    log.info('outbound scan', { integrations: outbound.integrations, enqueued: outbound.enqueued, failed: outbound.failed });
+    log.info('outbound scan', {
+      integrations: outbound.integrations,
+      enqueued: outbound.enqueued,
+      failed: outbound.failed,
+    });
     const stale = await sweepStaleRuns({ ...services, logger: log }, services.now(), trace);
-    if (stale.stale > 0) log.info('stale runs swept', { stale: stale.stale, resumed: stale.resumed.length, failed: stale.failed.length, skipped: stale.skipped });
+    if (stale.stale > 0)
+      log.info('stale runs swept', {
+        stale: stale.stale,
+        resumed: stale.resumed.length,
+        failed: stale.failed.length,
+        skipped: stale.skipped,
+      });
   },
 };

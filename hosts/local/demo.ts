@@ -47,7 +47,12 @@ const DEMO_LIMITS = { integration: DEMO_RATE, operations: { '*': DEMO_RATE } };
 const SANDBOX_CLIENT = { clientId: 'sandbox-client', clientSecret: 'sandbox-client-secret' };
 
 /** The demo integration's API credential (OAuth, refreshable at its sandbox) and webhook secret. */
-async function storeDemoCredentials(services: AppServices, integration: Integration, sandbox: RunningSandbox, webhookSecret: string): Promise<void> {
+async function storeDemoCredentials(
+  services: AppServices,
+  integration: Integration,
+  sandbox: RunningSandbox,
+  webhookSecret: string,
+): Promise<void> {
   const tokens = sandbox.control.issueToken({ expiresInMs: 24 * 3600_000 });
   const paths = SANDBOX_OAUTH_PATHS[integration.provider];
   await services.credentials.service.put(credentialRef(integration, 'api'), {
@@ -62,7 +67,11 @@ async function storeDemoCredentials(services: AppServices, integration: Integrat
   });
   await services.credentials.service.setWebhookSecret(credentialRef(integration, 'webhook'), webhookSecret, 0);
   // The OAuth connect flow of the demo points at the sandbox's authorize and token endpoints.
-  await saveOAuthApp(services.credentials, integration.provider, { ...SANDBOX_CLIENT, authorizeUrl: `${sandbox.url}${paths.authorize}`, tokenUrl: `${sandbox.url}${paths.token}` });
+  await saveOAuthApp(services.credentials, integration.provider, {
+    ...SANDBOX_CLIENT,
+    authorizeUrl: `${sandbox.url}${paths.authorize}`,
+    tokenUrl: `${sandbox.url}${paths.token}`,
+  });
 }
 
 export async function startDemo(services: AppServices, hostUrl: string, records: number): Promise<DemoEnvironment> {
@@ -84,10 +93,19 @@ export async function startDemo(services: AppServices, hostUrl: string, records:
       const integration =
         existing ??
         (await services.integrations.create(
-          newIntegration(DEMO_TENANT, integrationId, { provider, name: `Demo ${provider}`, baseUrl: sandbox.url, providerOptions: DEMO_OPTIONS[provider]() }, { intervalMinutes: services.settings.sync.defaultIntervalMinutes }, services.now()),
+          newIntegration(
+            DEMO_TENANT,
+            integrationId,
+            { provider, name: `Demo ${provider}`, baseUrl: sandbox.url, providerOptions: DEMO_OPTIONS[provider]() },
+            { intervalMinutes: services.settings.sync.defaultIntervalMinutes },
+            services.now(),
+          ),
         ));
       // A restarted host gets new sandbox ports: point the stored integration at them.
-      const current = existing && existing.baseUrl !== sandbox.url ? await services.integrations.replace({ ...existing, baseUrl: sandbox.url }) : integration;
+      const current =
+        existing && existing.baseUrl !== sandbox.url
+          ? await services.integrations.replace({ ...existing, baseUrl: sandbox.url })
+          : integration;
       await storeDemoCredentials(services, current, sandbox, webhookSecret);
       // A sandbox is not the real provider's shared budget: demo syncs run at the sandbox's own pace.
       await services.rateLimiter.setOverride({ tenantId: DEMO_TENANT, integrationId }, DEMO_LIMITS);
@@ -97,5 +115,9 @@ export async function startDemo(services: AppServices, hostUrl: string, records:
     await Promise.all(sandboxes.map((sandbox) => sandbox.stop()));
     throw error;
   }
-  return { sandboxes, integrations, stop: async () => void (await Promise.all(sandboxes.map((sandbox) => sandbox.stop()))) };
+  return {
+    sandboxes,
+    integrations,
+    stop: async () => void (await Promise.all(sandboxes.map((sandbox) => sandbox.stop()))),
+  };
 }

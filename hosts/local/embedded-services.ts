@@ -26,7 +26,8 @@ export async function startEmbeddedCosmos(): Promise<RunningService> {
   // Two behaviours of the stand-in made to match Azure Cosmos, before the server module builds its routes:
   // queries cost O(N) in a container's documents, not O(N²) (Azure answers from its index), and writes sent
   // with Prefer: return=minimal come back without their documents.
-  if (!makeCosmosQueriesLinear()) console.warn('cosmosdb-server: its query engine changed; queries may cost O(N²) in a container');
+  if (!makeCosmosQueriesLinear())
+    console.warn('cosmosdb-server: its query engine changed; queries may cost O(N²) in a container');
   if (!answerMinimalWrites()) console.warn('cosmosdb-server: its batch handler changed; writes echo their documents');
   const { createHttpsServer } = await import('@vercel/cosmosdb-server');
   const port = await freePort();
@@ -83,9 +84,28 @@ export async function startEmbeddedAzurite(options: EmbeddedAzuriteOptions = {})
   const spawnAzurite = (): ChildProcess => {
     const started = spawn(
       process.execPath,
-      ['--require', watchdog, entry, '--inMemoryPersistence', '--silent', '--skipApiVersionCheck', '--disableTelemetry', '--loose',
-        '--blobHost', '127.0.0.1', '--blobPort', String(ports.blob), '--queueHost', '127.0.0.1', '--queuePort', String(ports.queue),
-        '--tableHost', '127.0.0.1', '--tablePort', String(ports.table)],
+      [
+        '--require',
+        watchdog,
+        entry,
+        '--inMemoryPersistence',
+        '--silent',
+        '--skipApiVersionCheck',
+        '--disableTelemetry',
+        '--loose',
+        '--blobHost',
+        '127.0.0.1',
+        '--blobPort',
+        String(ports.blob),
+        '--queueHost',
+        '127.0.0.1',
+        '--queuePort',
+        String(ports.queue),
+        '--tableHost',
+        '127.0.0.1',
+        '--tablePort',
+        String(ports.table),
+      ],
       // stdin is the watchdog's pipe to this process; nothing is written to it.
       { cwd: workDir, stdio: ['pipe', 'ignore', 'ignore'] },
     );
@@ -108,7 +128,10 @@ export async function startEmbeddedAzurite(options: EmbeddedAzuriteOptions = {})
         child = spawnAzurite();
         supervise(child);
         // A healthy restart resets the backoff.
-        waitForPort(ports.blob, 20_000).then(() => (restarts = 0), () => undefined);
+        waitForPort(ports.blob, 20_000).then(
+          () => (restarts = 0),
+          () => undefined,
+        );
       }, delayMs).unref();
     });
   };

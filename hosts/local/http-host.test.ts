@@ -2,9 +2,14 @@ import { compileRoute } from './http-host';
 
 describe('Functions route templates', () => {
   it('matches parameters and catch-alls as the Functions host does', () => {
-    expect(compileRoute('api/webhooks/{provider}/{integrationId}')('api/webhooks/github/abc-1')).toEqual({ provider: 'github', integrationId: 'abc-1' });
+    expect(compileRoute('api/webhooks/{provider}/{integrationId}')('api/webhooks/github/abc-1')).toEqual({
+      provider: 'github',
+      integrationId: 'abc-1',
+    });
     expect(compileRoute('api/webhooks/{provider}/{integrationId}')('api/webhooks/github')).toBeUndefined();
-    expect(compileRoute('api/admin/{*path}')('api/admin/tenants/t1/integrations')).toEqual({ path: 'tenants/t1/integrations' });
+    expect(compileRoute('api/admin/{*path}')('api/admin/tenants/t1/integrations')).toEqual({
+      path: 'tenants/t1/integrations',
+    });
     expect(compileRoute('api/admin/{*path}')('api/admin/')).toEqual({ path: '' });
     expect(compileRoute('api/health')('api/health')).toEqual({});
     expect(compileRoute('api/health')('api/healthz')).toBeUndefined();

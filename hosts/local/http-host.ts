@@ -14,7 +14,15 @@ import type { AppServices } from '../../shared/app/services';
 import { errorResponse } from '../../shared/platform/http/responses';
 import { LEAN_REQUEST_FUNCTIONS, LeanHttpRequest } from './lean-request';
 import { AppError } from '../../shared/core/app-error';
-import { applyServerLimits, connectionsCheckingIntervalMs, decodePathOnce, DEFAULT_HTTP_HOST_LIMITS, readLimitedBody, TOO_LARGE_LINGER_MS, type HttpHostLimits } from './http-limits';
+import {
+  applyServerLimits,
+  connectionsCheckingIntervalMs,
+  decodePathOnce,
+  DEFAULT_HTTP_HOST_LIMITS,
+  readLimitedBody,
+  TOO_LARGE_LINGER_MS,
+  type HttpHostLimits,
+} from './http-limits';
 
 interface BoundRoute {
   definition: HttpFunction;
@@ -84,13 +92,18 @@ async function writeResponse(response: ServerResponse, result: HttpResponseInit)
     if (!headers.has('content-type')) headers.set('content-type', 'application/json; charset=utf-8');
   } else if (typeof result.body === 'string' || Buffer.isBuffer(result.body)) body = result.body;
   else if (result.body instanceof Uint8Array) body = Buffer.from(result.body);
-  else if (result.body !== undefined && result.body !== null) body = Buffer.from(await new Response(result.body as ConstructorParameters<typeof Response>[0]).arrayBuffer());
+  else if (result.body !== undefined && result.body !== null)
+    body = Buffer.from(await new Response(result.body as ConstructorParameters<typeof Response>[0]).arrayBuffer());
   headers.forEach((value, key) => response.setHeader(key, value));
   response.statusCode = result.status ?? 200;
   response.end(body);
 }
 
-export function createHttpHost(definitions: HttpFunction[], services: AppServices, limits: Partial<HttpHostLimits> = {}): Server {
+export function createHttpHost(
+  definitions: HttpFunction[],
+  services: AppServices,
+  limits: Partial<HttpHostLimits> = {},
+): Server {
   const routes: BoundRoute[] = definitions.map((definition) => ({ definition, match: compileRoute(definition.route) }));
   const effective = { ...DEFAULT_HTTP_HOST_LIMITS, ...limits };
   const server = createServer({ connectionsCheckingInterval: connectionsCheckingIntervalMs(effective) }, (req, res) => {
@@ -109,18 +122,36 @@ export function createHttpHost(definitions: HttpFunction[], services: AppService
           }
         }
         if (!matched) {
-          await writeResponse(res, { status: 404, jsonBody: { error: { code: 'not_found', message: 'no such route' } } });
+          await writeResponse(res, {
+            status: 404,
+            jsonBody: { error: { code: 'not_found', message: 'no such route' } },
+          });
           return;
         }
-        const bytes = method === 'GET' || method === 'HEAD' ? undefined : await readLimitedBody(req, bodyLimitOf(matched.route.definition, services.settings));
+        const bytes =
+          method === 'GET' || method === 'HEAD'
+            ? undefined
+            : await readLimitedBody(req, bodyLimitOf(matched.route.definition, services.settings));
         const headers: Record<string, string> = {};
-        for (const [key, value] of Object.entries(req.headers)) if (value !== undefined) headers[key] = Array.isArray(value) ? value.join(', ') : value;
+        for (const [key, value] of Object.entries(req.headers))
+          if (value !== undefined) headers[key] = Array.isArray(value) ? value.join(', ') : value;
         const forwarded = forwardedFor(req);
         if (forwarded) headers['x-forwarded-for'] = forwarded;
-        const init = { method, url: url.toString(), headers, params: matched.params, ...(bytes ? { body: { bytes } } : {}) };
+        const init = {
+          method,
+          url: url.toString(),
+          headers,
+          params: matched.params,
+          ...(bytes ? { body: { bytes } } : {}),
+        };
         // The webhook route takes a lean conversion (lean-request.ts): same interface, a fraction of the cost.
-        const request = LEAN_REQUEST_FUNCTIONS.has(matched.route.definition.name) ? new LeanHttpRequest(init) : new HttpRequest(init);
-        const context = new InvocationContext({ invocationId: randomUUID(), functionName: matched.route.definition.name });
+        const request = LEAN_REQUEST_FUNCTIONS.has(matched.route.definition.name)
+          ? new LeanHttpRequest(init)
+          : new HttpRequest(init);
+        const context = new InvocationContext({
+          invocationId: randomUUID(),
+          functionName: matched.route.definition.name,
+        });
         await writeResponse(res, await matched.route.definition.handler(request, context, services));
       } catch (error) {
         if (error instanceof AppError && error.code === 'payload_too_large') {
@@ -132,7 +163,8 @@ export function createHttpHost(definitions: HttpFunction[], services: AppService
             // A body that ended within the moment leaves a healthy keep-alive connection, possibly serving already.
             setTimeout(() => req.complete || socket.destroy(), TOO_LARGE_LINGER_MS).unref();
           });
-        } else if (!(error instanceof AppError && error.httpStatus < 500)) services.logger.error('local host request failed', { error });
+        } else if (!(error instanceof AppError && error.httpStatus < 500))
+          services.logger.error('local host request failed', { error });
         if (!res.headersSent) await writeResponse(res, errorResponse(error));
         else res.end();
       }

@@ -13,7 +13,12 @@ describe('route values decoded once, as the Functions host does', () => {
   });
 
   it('never throws on a malformed escape (the host answered 500 for %ZZ)', () => {
-    expect(compileRoute('api/admin/{*path}')('api/admin/tenants/%ZZ/integrations')).toEqual({ path: 'tenants/%ZZ/integrations' });
-    expect(compileRoute('api/webhooks/{provider}/{integrationId}')('api/webhooks/github/%E0%A4%A')).toEqual({ provider: 'github', integrationId: '%E0%A4%A' });
+    expect(compileRoute('api/admin/{*path}')('api/admin/tenants/%ZZ/integrations')).toEqual({
+      path: 'tenants/%ZZ/integrations',
+    });
+    expect(compileRoute('api/webhooks/{provider}/{integrationId}')('api/webhooks/github/%E0%A4%A')).toEqual({
+      provider: 'github',
+      integrationId: '%E0%A4%A',
+    });
   });
 });

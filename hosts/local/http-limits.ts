@@ -68,7 +68,10 @@ export function readLimitedBody(request: IncomingMessage, maxBytes: number): Pro
     };
     const onEnd = () => settle(() => resolve(Buffer.concat(chunks, size)));
     const onError = (error: Error) => settle(() => reject(error));
-    const onClose = () => settle(() => reject(new AppError('bad_request', 'body: the connection closed before the body ended', { target: 'body' })));
+    const onClose = () =>
+      settle(() =>
+        reject(new AppError('bad_request', 'body: the connection closed before the body ended', { target: 'body' })),
+      );
     request.on('data', onData).on('end', onEnd).on('error', onError).on('close', onClose);
   });
 }

@@ -5,31 +5,54 @@ import { LeanHttpRequest } from './lean-request';
 const headerName = fc.stringMatching(/^[a-z][a-z0-9-]{0,20}$/);
 const headerValue = fc.stringMatching(/^[!-~]([ -~]{0,40}[!-~])?$/);
 
-function both(init: { method: string; url: string; headers: Record<string, string>; params?: Record<string, string>; body?: { bytes: Buffer } }) {
+function both(init: {
+  method: string;
+  url: string;
+  headers: Record<string, string>;
+  params?: Record<string, string>;
+  body?: { bytes: Buffer };
+}) {
   return { lean: new LeanHttpRequest(init), full: new HttpRequest(init) };
 }
 
 describe('LeanHttpRequest', () => {
   it('answers like the @azure/functions HttpRequest for headers, query, params and the body', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.dictionary(headerName, headerValue, { maxKeys: 12 }), fc.uint8Array({ maxLength: 2000 }), fc.dictionary(fc.stringMatching(/^[a-z]{1,6}$/), fc.stringMatching(/^[a-z0-9]{0,6}$/), { maxKeys: 3 }), async (headers, body, query) => {
-        const url = `http://localhost:7071/api/webhooks/github/i-1?${new URLSearchParams(query).toString()}`;
-        const init = { method: 'POST', url, headers, params: { provider: 'github', integrationId: 'i-1' }, body: { bytes: Buffer.from(body) } };
-        const { lean, full } = both(init);
-        expect([...lean.headers.entries()]).toEqual([...full.headers.entries()]);
-        for (const name of Object.keys(headers)) expect(lean.headers.get(name.toUpperCase())).toBe(full.headers.get(name));
-        expect(lean.headers.get('x-not-there')).toBeNull();
-        expect([...lean.query.entries()]).toEqual([...full.query.entries()]);
-        expect([lean.method, lean.url, lean.params]).toEqual([full.method, full.url, full.params]);
-        expect(Buffer.from(await lean.arrayBuffer())).toEqual(Buffer.from(await full.arrayBuffer()));
-        expect([lean.bodyUsed, full.bodyUsed]).toEqual([true, true]);
-      }),
+      fc.asyncProperty(
+        fc.dictionary(headerName, headerValue, { maxKeys: 12 }),
+        fc.uint8Array({ maxLength: 2000 }),
+        fc.dictionary(fc.stringMatching(/^[a-z]{1,6}$/), fc.stringMatching(/^[a-z0-9]{0,6}$/), { maxKeys: 3 }),
+        async (headers, body, query) => {
+          const url = `http://localhost:7071/api/webhooks/github/i-1?${new URLSearchParams(query).toString()}`;
+          const init = {
+            method: 'POST',
+            url,
+            headers,
+            params: { provider: 'github', integrationId: 'i-1' },
+            body: { bytes: Buffer.from(body) },
+          };
+          const { lean, full } = both(init);
+          expect([...lean.headers.entries()]).toEqual([...full.headers.entries()]);
+          for (const name of Object.keys(headers))
+            expect(lean.headers.get(name.toUpperCase())).toBe(full.headers.get(name));
+          expect(lean.headers.get('x-not-there')).toBeNull();
+          expect([...lean.query.entries()]).toEqual([...full.query.entries()]);
+          expect([lean.method, lean.url, lean.params]).toEqual([full.method, full.url, full.params]);
+          expect(Buffer.from(await lean.arrayBuffer())).toEqual(Buffer.from(await full.arrayBuffer()));
+          expect([lean.bodyUsed, full.bodyUsed]).toEqual([true, true]);
+        },
+      ),
       { numRuns: 50 },
     );
   });
 
   it('reads the body once, as a Request does, and clones with an unread body', async () => {
-    const { lean } = both({ method: 'POST', url: 'http://localhost/api/x', headers: { 'content-type': 'application/json' }, body: { bytes: Buffer.from('{"a":1}') } });
+    const { lean } = both({
+      method: 'POST',
+      url: 'http://localhost/api/x',
+      headers: { 'content-type': 'application/json' },
+      body: { bytes: Buffer.from('{"a":1}') },
+    });
     const copy = lean.clone();
     await expect(lean.json()).resolves.toEqual({ a: 1 });
     await expect(lean.text()).rejects.toThrow(TypeError);
@@ -38,7 +61,12 @@ describe('LeanHttpRequest', () => {
 
   it('serves the rarely used members through a full request', async () => {
     const form = 'a=1&b=two';
-    const { lean, full } = both({ method: 'POST', url: 'http://localhost/api/x', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: { bytes: Buffer.from(form) } });
+    const { lean, full } = both({
+      method: 'POST',
+      url: 'http://localhost/api/x',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: { bytes: Buffer.from(form) },
+    });
     expect((await lean.formData()).get('b')).toBe((await full.formData()).get('b'));
     expect(lean.user).toBeNull();
     const empty = new LeanHttpRequest({ method: 'POST', url: 'http://localhost/api/x', headers: {} });

@@ -51,11 +51,15 @@ function localAdminKey(dataDir: string): string {
 }
 
 export async function startLocalHost(options: LocalHostOptions = {}): Promise<LocalHost> {
-  const read = (env: Record<string, string | undefined>) => (options.useProcessEnv === false ? parseSettings(env) : loadSettings(env));
+  const read = (env: Record<string, string | undefined>) =>
+    options.useProcessEnv === false ? parseSettings(env) : loadSettings(env);
   const env = { ...options.env };
   // Validate what was given before starting anything, so a bad setting fails fast with its name.
   let settings = read(env);
-  if (settings.queue.kind !== 'embedded') throw new Error('the local host runs queue triggers on the embedded queue; unset ServiceBusConnection settings to use it');
+  if (settings.queue.kind !== 'embedded')
+    throw new Error(
+      'the local host runs queue triggers on the embedded queue; unset ServiceBusConnection settings to use it',
+    );
   const embedded: RunningService[] = [];
   try {
     if (!settings.cosmos.endpoint) embedded.push(await startEmbeddedCosmos());
@@ -69,7 +73,10 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
     settings = read(env);
 
     const services = await createServices(settings, options.overrides);
-    const http = createHttpHost(FUNCTIONS.filter((f): f is HttpFunction => f.trigger === 'http'), services);
+    const http = createHttpHost(
+      FUNCTIONS.filter((f): f is HttpFunction => f.trigger === 'http'),
+      services,
+    );
     await new Promise<void>((resolve, reject) => {
       http.once('error', reject);
       http.listen(settings.port, '127.0.0.1', () => resolve());

@@ -8,14 +8,20 @@ async function main(): Promise<void> {
   const started = Date.now();
   const host = await startLocalHost();
   const log = host.services.logger;
-  log.info(`local host ready in ${Date.now() - started} ms`, { url: `${host.url}/api`, health: `${host.url}/api/health`, admin: `${host.url}/api/admin`, adminUi: `${host.url}/admin` });
+  log.info(`local host ready in ${Date.now() - started} ms`, {
+    url: `${host.url}/api`,
+    health: `${host.url}/api/health`,
+    admin: `${host.url}/api/admin`,
+    adminUi: `${host.url}/admin`,
+  });
   log.info(`admin UI: open ${host.url}/admin and sign in with the admin API key`);
   if (host.demo) {
     log.info(`demo mode: tenant "demo" has one integration per provider, each backed by a local sandbox`, {
       sandboxes: Object.fromEntries(host.demo.sandboxes.map((sandbox) => [sandbox.provider, sandbox.url])),
     });
   }
-  if (host.adminKeyFile) log.info(`admin API key (for the admin UI's sign-in and the x-api-key header): stored in ${host.adminKeyFile}`);
+  if (host.adminKeyFile)
+    log.info(`admin API key (for the admin UI's sign-in and the x-api-key header): stored in ${host.adminKeyFile}`);
   else log.info('admin API key: the ADMIN_API_KEY setting (or your identity provider, with ADMIN_AUTH_MODE=entra)');
   let stopping = false;
   const stop = (signal: string) => {
@@ -36,6 +42,8 @@ async function main(): Promise<void> {
 
 main().catch((error: unknown) => {
   // A bad setting names itself; anything else gets its message.
-  console.error(isAppError(error) ? `start-up failed: ${error.message}` : `start-up failed: ${(error as Error).message ?? error}`);
+  console.error(
+    isAppError(error) ? `start-up failed: ${error.message}` : `start-up failed: ${(error as Error).message ?? error}`,
+  );
   process.exit(1);
 });

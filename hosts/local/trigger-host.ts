@@ -24,19 +24,29 @@ export interface TriggerHostOptions {
   scheduleTimers: boolean;
 }
 
-export function startTriggerHost({ timers, queues, queue, scheduleTimers }: TriggerHostOptions, services: AppServices): TriggerHost {
+export function startTriggerHost(
+  { timers, queues, queue, scheduleTimers }: TriggerHostOptions,
+  services: AppServices,
+): TriggerHost {
   const running = new Set<Promise<void>>();
   const runTimer = (definition: TimerFunction, isPastDue: boolean): Promise<void> => {
     const context = new InvocationContext({ invocationId: randomUUID(), functionName: definition.name });
     const run = definition
-      .handler({ isPastDue, schedule: { adjustForDST: false }, scheduleStatus: { last: '', next: '', lastUpdated: '' } }, context, services)
+      .handler(
+        { isPastDue, schedule: { adjustForDST: false }, scheduleStatus: { last: '', next: '', lastUpdated: '' } },
+        context,
+        services,
+      )
       .catch((error: unknown) => services.logger.error(`${definition.name} failed`, { error }))
       .finally(() => running.delete(run));
     running.add(run);
     return run;
   };
 
-  const jobs = (scheduleTimers ? timers : []).map((definition) => new Cron(definition.schedule(services.settings), { protect: true }, () => runTimer(definition, false)));
+  const jobs = (scheduleTimers ? timers : []).map(
+    (definition) =>
+      new Cron(definition.schedule(services.settings), { protect: true }, () => runTimer(definition, false)),
+  );
 
   const consumers: Consumer[] = queues.map((definition) =>
     queue.consume(
@@ -59,7 +69,11 @@ export function startTriggerHost({ timers, queues, queue, scheduleTimers }: Trig
       {
         concurrency: services.settings.queueLimits.maxConcurrency,
         onError: (error, message) =>
-          services.logger.warn(`${definition.name} did not complete a message`, { messageId: message.messageId, deliveryCount: message.deliveryCount, error }),
+          services.logger.warn(`${definition.name} did not complete a message`, {
+            messageId: message.messageId,
+            deliveryCount: message.deliveryCount,
+            error,
+          }),
       },
     ),
   );

@@ -23,7 +23,11 @@ function main(argv: string[]): number {
     return 2;
   }
   try {
-    const { dest: staged } = stagePackage({ root: join(__dirname, '..', '..'), dest, log: (line) => console.log(`stage: ${line}`) });
+    const { dest: staged } = stagePackage({
+      root: join(__dirname, '..', '..'),
+      dest,
+      log: (line) => console.log(`stage: ${line}`),
+    });
     console.log(`stage: ${staged} ready (production node_modules ${sizeMb(join(staged, 'node_modules'))} MB)`);
     return 0;
   } catch (error) {

@@ -14,7 +14,19 @@ const DEAD_FILE = /(\.map|\.[cm]?ts|\.md|\.markdown|\.tsbuildinfo)$|^changelog/i
 /** Folders that hold builds for another platform or for bundlers. */
 const PLATFORM_DIRS = new Set(['browser', 'react-native', 'workerd', 'esm', 'esnext']);
 /** Export conditions Node never matches by default. */
-const FOREIGN_CONDITIONS = new Set(['browser', 'react-native', 'workerd', 'worker', 'deno', 'edge-light', 'types', 'typings', 'module', 'esnext', 'development']);
+const FOREIGN_CONDITIONS = new Set([
+  'browser',
+  'react-native',
+  'workerd',
+  'worker',
+  'deno',
+  'edge-light',
+  'types',
+  'typings',
+  'module',
+  'esnext',
+  'development',
+]);
 
 export interface PruneResult {
   removedFiles: number;

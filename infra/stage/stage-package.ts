@@ -42,7 +42,13 @@ function run(command: string, args: string[], cwd: string): void {
   try {
     // npm is npm.cmd on Windows (azd's pwsh hook), which only a shell runs.
     const shell = process.platform === 'win32' && command === 'npm';
-    execFileSync(command, args, { cwd, shell, stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+    execFileSync(command, args, {
+      cwd,
+      shell,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      encoding: 'utf8',
+      maxBuffer: 64 * 1024 * 1024,
+    });
   } catch (error) {
     const failed = error as { stdout?: string; stderr?: string; message: string };
     const output = `${failed.stdout ?? ''}${failed.stderr ?? ''}`.trim().split('\n').slice(-30).join('\n');
@@ -74,7 +80,8 @@ function installFromCache(dest: string, cacheDir: string, key: string): boolean 
     for (const file of ['package.json', 'package-lock.json']) cpSync(join(dest, file), join(scratch, file));
     installProduction(scratch);
     // Trees of other keys are stale lockfiles: keep one (a concurrent fill of this key is left alone).
-    for (const name of readdirSync(cacheDir)) if (!name.startsWith(key)) rmSync(join(cacheDir, name), { recursive: true, force: true });
+    for (const name of readdirSync(cacheDir))
+      if (!name.startsWith(key)) rmSync(join(cacheDir, name), { recursive: true, force: true });
     try {
       renameSync(scratch, entry);
     } catch (error) {
@@ -101,10 +108,34 @@ export function stagePackage(options: StageOptions): StageResult {
   mkdirSync(dest, { recursive: true });
 
   log('compiling (tsconfig.deploy.json)');
-  run(process.execPath, [require.resolve('typescript/bin/tsc', { paths: [root] }), '-p', 'tsconfig.deploy.json', '--outDir', join(dest, 'dist')], root);
+  run(
+    process.execPath,
+    [
+      require.resolve('typescript/bin/tsc', { paths: [root] }),
+      '-p',
+      'tsconfig.deploy.json',
+      '--outDir',
+      join(dest, 'dist'),
+    ],
+    root,
+  );
   log('building the admin UI');
   const vite = join(root, 'node_modules', 'vite', 'bin', 'vite.js');
-  run(process.execPath, [vite, 'build', '--config', 'admin-ui/vite.config.ts', '--outDir', join(dest, 'dist', 'admin-ui'), '--emptyOutDir', '--logLevel', 'warn'], root);
+  run(
+    process.execPath,
+    [
+      vite,
+      'build',
+      '--config',
+      'admin-ui/vite.config.ts',
+      '--outDir',
+      join(dest, 'dist', 'admin-ui'),
+      '--emptyOutDir',
+      '--logLevel',
+      'warn',
+    ],
+    root,
+  );
   for (const file of PACKAGE_FILES) cpSync(join(root, file), join(dest, file));
 
   let cached = false;

@@ -17,7 +17,7 @@ const RESTORE_TIMEOUT_MS = 10 * 60_000;
 
 export const DOTNET_INSTALL_HINT =
   'install the .NET SDK (any current version): `apt-get install dotnet-sdk-8.0` where the distribution ships it ' +
-  '(Ubuntu 24.04, Debian 13), otherwise Microsoft\'s package feed or https://dot.net/download; then run ' +
+  "(Ubuntu 24.04, Debian 13), otherwise Microsoft's package feed or https://dot.net/download; then run " +
   '`npm run validate:infra` again';
 
 export interface BicepCliOptions {
@@ -76,23 +76,34 @@ function restore(options: { dotnet: string; cacheDir: string; version: string })
   ];
   const result = spawnSync(options.dotnet, args, { encoding: 'utf8', timeout: RESTORE_TIMEOUT_MS });
   if (result.error && (result.error as NodeJS.ErrnoException).code === 'ENOENT') {
-    throw new AppError('configuration', `the Bicep compiler comes from NuGet through the .NET SDK, and '${options.dotnet}' was not found: ${DOTNET_INSTALL_HINT}`, {
-      target: 'dotnet',
-    });
+    throw new AppError(
+      'configuration',
+      `the Bicep compiler comes from NuGet through the .NET SDK, and '${options.dotnet}' was not found: ${DOTNET_INSTALL_HINT}`,
+      {
+        target: 'dotnet',
+      },
+    );
   }
   if (result.error || result.status !== 0) {
     const output = `${result.stdout ?? ''}${result.stderr ?? ''}`.trim();
     const why = result.error ? result.error.message : `exit code ${result.status}`;
-    throw new AppError('dependency_unavailable', `NuGet restore of ${PACKAGE_ID} ${options.version} failed (${why}): ${output}`, {
-      target: BICEP_TOOLS_PROJECT,
-    });
+    throw new AppError(
+      'dependency_unavailable',
+      `NuGet restore of ${PACKAGE_ID} ${options.version} failed (${why}): ${output}`,
+      {
+        target: BICEP_TOOLS_PROJECT,
+      },
+    );
   }
 }
 
 /** The pinned compiler, restored first when the cache lacks it. */
 export function ensureBicepCli(options: BicepCliOptions = {}): BicepCli {
   if (process.platform !== 'linux' || process.arch !== 'x64') {
-    throw new AppError('configuration', `the pinned Bicep compiler package is ${PACKAGE_ID}; this machine is ${process.platform}-${process.arch}`);
+    throw new AppError(
+      'configuration',
+      `the pinned Bicep compiler package is ${PACKAGE_ID}; this machine is ${process.platform}-${process.arch}`,
+    );
   }
   const cacheDir = options.cacheDir ?? DEFAULT_BICEP_CACHE_DIR;
   const version = pinnedBicepVersion();
@@ -102,7 +113,11 @@ export function ensureBicepCli(options: BicepCliOptions = {}): BicepCli {
   if (restored) {
     restore({ dotnet: options.dotnet ?? 'dotnet', cacheDir, version });
     path = cachedExecutable(dir);
-    if (!path) throw new AppError('dependency_unavailable', `NuGet restore succeeded but ${join(dir, 'tools', 'bicep')} is missing`);
+    if (!path)
+      throw new AppError(
+        'dependency_unavailable',
+        `NuGet restore succeeded but ${join(dir, 'tools', 'bicep')} is missing`,
+      );
   }
   makeExecutable(path!);
   return { path: path!, version, restored };

@@ -37,7 +37,11 @@ export interface CompilerReport {
 /** main.bicep and modules/*.bicep: what deploy.sh deploys. */
 export function templateFiles(dir: string): string[] {
   const modulesDir = join(dir, 'modules');
-  const modules = existsSync(modulesDir) ? readdirSync(modulesDir).filter((name) => name.endsWith('.bicep')).sort() : [];
+  const modules = existsSync(modulesDir)
+    ? readdirSync(modulesDir)
+        .filter((name) => name.endsWith('.bicep'))
+        .sort()
+    : [];
   return ['main.bicep', ...modules.map((name) => `modules/${name}`)];
 }
 
@@ -56,13 +60,24 @@ export function parseDiagnostics(step: BicepDiagnostic['step'], output: string, 
       if (!match) return { step, file: '(compiler)', level: 'Error', code: 'output', message: line };
       const [, path, lineNo, column, level, code, message] = match as unknown as string[];
       const file = path!.startsWith(prefix) ? path!.slice(prefix.length) : path!;
-      return { step, file, line: Number(lineNo), column: Number(column), level: level!, code: code!, message: message! };
+      return {
+        step,
+        file,
+        line: Number(lineNo),
+        column: Number(column),
+        level: level!,
+        code: code!,
+        message: message!,
+      };
     });
 }
 
 function runBicep(bicep: string, args: string[], cwd: string): { status: number | null; output: string } {
   const result = spawnSync(bicep, args, { cwd, encoding: 'utf8', timeout: STEP_TIMEOUT_MS });
-  if (result.error) throw new AppError('dependency_unavailable', `bicep ${args[0]} could not run: ${result.error.message}`, { cause: result.error });
+  if (result.error)
+    throw new AppError('dependency_unavailable', `bicep ${args[0]} could not run: ${result.error.message}`, {
+      cause: result.error,
+    });
   return { status: result.status, output: `${result.stderr}${result.stdout}` };
 }
 
@@ -70,7 +85,13 @@ function runStep(step: BicepDiagnostic['step'], bicep: string, args: string[], d
   const { status, output } = runBicep(bicep, args, dir);
   const diagnostics = parseDiagnostics(step, output, dir);
   if (status !== 0 && diagnostics.length === 0) {
-    diagnostics.push({ step, file: '(compiler)', level: 'Error', code: 'exit', message: `bicep ${step} exited with ${status} and printed nothing` });
+    diagnostics.push({
+      step,
+      file: '(compiler)',
+      level: 'Error',
+      code: 'exit',
+      message: `bicep ${step} exited with ${status} and printed nothing`,
+    });
   }
   return diagnostics;
 }
@@ -90,7 +111,10 @@ interface Target {
 
 function targetsFor(files: string[] | undefined): Target[] {
   if (!files) return [{ input: ['--pattern', '**/*.bicep'], outSubdir: '' }];
-  return files.map((file) => ({ input: [file], outSubdir: file.includes('/') ? file.slice(0, file.lastIndexOf('/')) : '' }));
+  return files.map((file) => ({
+    input: [file],
+    outSubdir: file.includes('/') ? file.slice(0, file.lastIndexOf('/')) : '',
+  }));
 }
 
 function diagnosticKey(d: BicepDiagnostic): string {
@@ -99,7 +123,8 @@ function diagnosticKey(d: BicepDiagnostic): string {
 
 export function compileInfra(dir: string, options: CompileOptions = {}): CompilerReport {
   const config = join(dir, 'bicepconfig.json');
-  if (!existsSync(config)) throw new AppError('configuration', `${config} is missing: it sets the linter rules to errors`, { target: config });
+  if (!existsSync(config))
+    throw new AppError('configuration', `${config} is missing: it sets the linter rules to errors`, { target: config });
   const bicep = ensureBicepCli(options);
   const files = options.files ?? templateFiles(dir);
   const outDir = mkdtempSync(join(tmpdir(), 'bicep-build-'));
@@ -123,7 +148,13 @@ export function compileInfra(dir: string, options: CompileOptions = {}): Compile
     for (const file of files) {
       const failed = diagnostics.some((diagnostic) => diagnostic.file === file && diagnostic.level === 'Error');
       if (!failed && !existsSync(join(outDir, file.replace(/\.bicep$/, '.json')))) {
-        diagnostics.push({ step: 'build', file, level: 'Error', code: 'no-output', message: `bicep build wrote no ARM template for ${file}` });
+        diagnostics.push({
+          step: 'build',
+          file,
+          level: 'Error',
+          code: 'no-output',
+          message: `bicep build wrote no ARM template for ${file}`,
+        });
       }
     }
   } finally {
@@ -135,7 +166,9 @@ export function compileInfra(dir: string, options: CompileOptions = {}): Compile
 /** The compiler's lines as it wrote them, then one verdict line. */
 export function formatCompilerReport(report: CompilerReport): string {
   const lines = report.diagnostics.map((d) =>
-    d.line === undefined ? `[bicep ${d.step}] ${d.file}: ${d.level} ${d.code}: ${d.message}` : `[bicep ${d.step}] ${d.file}(${d.line},${d.column}) : ${d.level} ${d.code}: ${d.message}`,
+    d.line === undefined
+      ? `[bicep ${d.step}] ${d.file}: ${d.level} ${d.code}: ${d.message}`
+      : `[bicep ${d.step}] ${d.file}(${d.line},${d.column}) : ${d.level} ${d.code}: ${d.message}`,
   );
   lines.push(
     report.passed

@@ -64,17 +64,33 @@ export function loadBicepFile(path: string, source: string): BicepFile {
   const params = new Map<string, ParamDecl>();
   for (const node of root.namedChildren) {
     const name = node.namedChildren[0]?.text;
-    if (node.type === 'variable_declaration' && name) vars.set(name, node.namedChildren[node.namedChildren.length - 1]!);
+    if (node.type === 'variable_declaration' && name)
+      vars.set(name, node.namedChildren[node.namedChildren.length - 1]!);
   }
   const evaluator = new Evaluator({ vars });
-  const file: BicepFile = { path, root, syntax: syntaxProblems(root), params, vars, resources: [], modules: [], secretCalls: [], outputs: [], evaluator };
+  const file: BicepFile = {
+    path,
+    root,
+    syntax: syntaxProblems(root),
+    params,
+    vars,
+    resources: [],
+    modules: [],
+    secretCalls: [],
+    outputs: [],
+    evaluator,
+  };
 
   for (const node of root.namedChildren) {
     if (node.type === 'parameter_declaration') {
       const name = node.namedChildren[0]?.text;
       if (!name) continue;
       const typeIndex = node.namedChildren.findIndex((child) => child.type === 'type');
-      params.set(name, { name, hasDefault: typeIndex >= 0 && typeIndex < node.namedChildren.length - 1, decorators: decoratorsOf(node, evaluator) });
+      params.set(name, {
+        name,
+        hasDefault: typeIndex >= 0 && typeIndex < node.namedChildren.length - 1,
+        decorators: decoratorsOf(node, evaluator),
+      });
     } else if (node.type === 'output_declaration') {
       const name = node.namedChildren[0]?.text;
       if (name) file.outputs.push(name);
@@ -128,7 +144,11 @@ function bodyOf(node: SyntaxNode): { object: SyntaxNode; conditional: boolean; l
   return undefined;
 }
 
-function collectResource(file: BicepFile, node: SyntaxNode, parent: { type: string; apiVersion: string } | undefined): void {
+function collectResource(
+  file: BicepFile,
+  node: SyntaxNode,
+  parent: { type: string; apiVersion: string } | undefined,
+): void {
   const typeNode = node.namedChildren[1];
   const body = bodyOf(node);
   if (!typeNode || typeNode.type !== 'string' || !body) return;
@@ -150,7 +170,8 @@ function collectResource(file: BicepFile, node: SyntaxNode, parent: { type: stri
   });
   for (const property of body.object.namedChildren) {
     const nested = property.namedChildren[0];
-    if (property.type === 'object_property' && nested?.type === 'resource_declaration') collectResource(file, nested, { type, apiVersion });
+    if (property.type === 'object_property' && nested?.type === 'resource_declaration')
+      collectResource(file, nested, { type, apiVersion });
   }
 }
 
@@ -159,7 +180,12 @@ function collectSecretCalls(file: BicepFile, root: SyntaxNode): void {
     const fn = call.childForFieldName('function');
     const name = fn?.type === 'member_expression' ? fn.childForFieldName('property')?.text : fn?.text;
     if (!name || !SECRET_FUNCTIONS.test(name)) continue;
-    const owner = file.resources.find((resource) => resource.node.startIndex <= call.startIndex && call.endIndex <= resource.node.endIndex && !hasNestedOwner(file, resource, call));
+    const owner = file.resources.find(
+      (resource) =>
+        resource.node.startIndex <= call.startIndex &&
+        call.endIndex <= resource.node.endIndex &&
+        !hasNestedOwner(file, resource, call),
+    );
     file.secretCalls.push({ name, line: call.startPosition.row + 1, insideResourceType: owner?.type });
   }
 }
@@ -167,6 +193,11 @@ function collectSecretCalls(file: BicepFile, root: SyntaxNode): void {
 /** True when a resource nested inside `outer` also contains the call (the innermost owner wins). */
 function hasNestedOwner(file: BicepFile, outer: ResourceDecl, call: SyntaxNode): boolean {
   return file.resources.some(
-    (inner) => inner !== outer && outer.node.startIndex <= inner.node.startIndex && inner.node.endIndex <= outer.node.endIndex && inner.node.startIndex <= call.startIndex && call.endIndex <= inner.node.endIndex,
+    (inner) =>
+      inner !== outer &&
+      outer.node.startIndex <= inner.node.startIndex &&
+      inner.node.endIndex <= outer.node.endIndex &&
+      inner.node.startIndex <= call.startIndex &&
+      call.endIndex <= inner.node.endIndex,
   );
 }

@@ -71,12 +71,23 @@ export function objectKey(keyNode: SyntaxNode): string {
 
 /** The literal text of a string node, interpolations kept as `${…}` source. */
 export function stringText(node: SyntaxNode): string {
-  return node.namedChildren.map((part) => (part.type === 'interpolation' ? `\${${part.namedChildren.map((c) => c.text).join('')}}` : unescape(part))).join('');
+  return node.namedChildren
+    .map((part) =>
+      part.type === 'interpolation' ? `\${${part.namedChildren.map((c) => c.text).join('')}}` : unescape(part),
+    )
+    .join('');
 }
 
 function unescape(part: SyntaxNode): string {
   if (part.type !== 'escape_sequence') return part.text;
-  const escapes: Record<string, string> = { "\\'": "'", '\\\\': '\\', '\\n': '\n', '\\r': '\r', '\\t': '\t', '\\$': '$' };
+  const escapes: Record<string, string> = {
+    "\\'": "'",
+    '\\\\': '\\',
+    '\\n': '\n',
+    '\\r': '\r',
+    '\\t': '\t',
+    '\\$': '$',
+  };
   return escapes[part.text] ?? part.text;
 }
 

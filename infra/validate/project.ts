@@ -47,7 +47,9 @@ export function loadInfraProject(dir: string): InfraProject {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) {
     throw new AppError('configuration', `infra folder not found: ${dir}`, { target: dir });
   }
-  const files = listFiles(dir, (name) => name.endsWith('.bicep')).map((full) => loadBicepFile(toRelative(dir, full), readFileSync(full, 'utf8')));
+  const files = listFiles(dir, (name) => name.endsWith('.bicep')).map((full) =>
+    loadBicepFile(toRelative(dir, full), readFileSync(full, 'utf8')),
+  );
   const paramsDir = join(dir, 'params');
   const paramFiles = existsSync(paramsDir)
     ? listFiles(paramsDir, (name) => name.endsWith('.parameters.json')).map((full) => readParamFile(dir, full))
@@ -57,20 +59,37 @@ export function loadInfraProject(dir: string): InfraProject {
 
 function readParamFile(dir: string, full: string): ParamFile {
   const path = toRelative(dir, full);
-  const environment = path.split('/').pop()!.replace(/\.parameters\.json$/, '');
+  const environment = path
+    .split('/')
+    .pop()!
+    .replace(/\.parameters\.json$/, '');
   try {
     const json = JSON.parse(readFileSync(full, 'utf8')) as { parameters?: Record<string, unknown> };
-    if (typeof json.parameters !== 'object' || json.parameters === null) return { path, environment, error: 'has no "parameters" object' };
+    if (typeof json.parameters !== 'object' || json.parameters === null)
+      return { path, environment, error: 'has no "parameters" object' };
     return { path, environment, parameters: json.parameters };
   } catch (error) {
-    return { path, environment, error: `is not valid JSON (${error instanceof Error ? error.message : 'unknown error'})` };
+    return {
+      path,
+      environment,
+      error: `is not valid JSON (${error instanceof Error ? error.message : 'unknown error'})`,
+    };
   }
 }
 
 /** Every declared resource of a type (deployed ones only unless `existing` references are wanted). */
-export function resourcesOfType(project: InfraProject, type: string, options: { includeExisting?: boolean } = {}): LocatedResource[] {
+export function resourcesOfType(
+  project: InfraProject,
+  type: string,
+  options: { includeExisting?: boolean } = {},
+): LocatedResource[] {
   return project.files.flatMap((file) =>
-    file.resources.filter((resource) => resource.type.toLowerCase() === type.toLowerCase() && (options.includeExisting || !resource.existing)).map((resource) => ({ file, resource })),
+    file.resources
+      .filter(
+        (resource) =>
+          resource.type.toLowerCase() === type.toLowerCase() && (options.includeExisting || !resource.existing),
+      )
+      .map((resource) => ({ file, resource })),
   );
 }
 

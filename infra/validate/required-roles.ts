@@ -19,35 +19,40 @@ export const REQUIRED_ROLES: readonly RequiredRole[] = [
     kind: 'azure-rbac',
     roleDefinitionId: '69a216fc-b8fb-44d8-bc22-1f3c2cd27a39',
     scopeType: 'Microsoft.ServiceBus/namespaces',
-    neededBy: 'shared/stores/queue (Service Bus adapter): SyncScheduler and WebhookReceiver enqueue jobs, SyncInboundWorker enqueues the next page',
+    neededBy:
+      'shared/stores/queue (Service Bus adapter): SyncScheduler and WebhookReceiver enqueue jobs, SyncInboundWorker enqueues the next page',
   },
   {
     name: 'Azure Service Bus Data Receiver',
     kind: 'azure-rbac',
     roleDefinitionId: '4f6d3b9b-027b-4f4c-9142-0e5a2a2247e0',
     scopeType: 'Microsoft.ServiceBus/namespaces',
-    neededBy: 'the Service Bus triggers of SyncInboundWorker (sync-inbound, sessions) and SyncOutboundWorker (sync-outbound)',
+    neededBy:
+      'the Service Bus triggers of SyncInboundWorker (sync-inbound, sessions) and SyncOutboundWorker (sync-outbound)',
   },
   {
     name: 'Cosmos DB Built-in Data Contributor',
     kind: 'cosmos-sql',
     roleDefinitionId: '00000000-0000-0000-0000-000000000002',
     scopeType: 'Microsoft.DocumentDB/databaseAccounts',
-    neededBy: 'shared/stores/documents (Cosmos repositories of every container), through @azure/cosmos with DefaultAzureCredential',
+    neededBy:
+      'shared/stores/documents (Cosmos repositories of every container), through @azure/cosmos with DefaultAzureCredential',
   },
   {
     name: 'Key Vault Secrets Officer',
     kind: 'azure-rbac',
     roleDefinitionId: 'b86a8fe4-44ce-4948-aee5-eccb2c155cd7',
     scopeType: 'Microsoft.KeyVault/vaults',
-    neededBy: 'shared/credentials (Key Vault secret store): stores, refreshes and rotates provider credentials; Key Vault app-setting references',
+    neededBy:
+      'shared/credentials (Key Vault secret store): stores, refreshes and rotates provider credentials; Key Vault app-setting references',
   },
   {
     name: 'Storage Blob Data Owner',
     kind: 'azure-rbac',
     roleDefinitionId: 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b',
     scopeType: 'Microsoft.Storage/storageAccounts',
-    neededBy: 'the Functions host (AzureWebJobsStorage: timer leases, host keys) and the Flex Consumption deployment container',
+    neededBy:
+      'the Functions host (AzureWebJobsStorage: timer leases, host keys) and the Flex Consumption deployment container',
   },
   {
     name: 'Storage Queue Data Contributor',
@@ -82,6 +87,7 @@ export const REQUIRED_ROLES: readonly RequiredRole[] = [
     kind: 'azure-rbac',
     roleDefinitionId: '3913510d-42f4-4e42-8a64-420c390055eb',
     scopeType: 'Microsoft.Insights/components',
-    neededBy: 'shared/platform/observability and the host: telemetry to Application Insights with Entra auth (local auth is off)',
+    neededBy:
+      'shared/platform/observability and the host: telemetry to Application Insights with Entra auth (local auth is off)',
   },
 ];

@@ -34,7 +34,11 @@ export const KEY_BASED_SETTINGS: Record<string, string> = {
 function identityConnection(prefix: string, endpointForms: string[][], why: string): SettingRequirement[] {
   return [
     { anyOf: endpointForms, why },
-    { anyOf: [[`${prefix}__credential`]], why: `${why}: use the managed identity`, expected: { [`${prefix}__credential`]: 'managedidentity' } },
+    {
+      anyOf: [[`${prefix}__credential`]],
+      why: `${why}: use the managed identity`,
+      expected: { [`${prefix}__credential`]: 'managedidentity' },
+    },
     { anyOf: [[`${prefix}__clientId`]], why: `${why}: which user-assigned identity` },
   ];
 }
@@ -42,15 +46,29 @@ function identityConnection(prefix: string, endpointForms: string[][], why: stri
 export function requiredAppSettings(): SettingRequirement[] {
   const fromSchema = Object.entries(SETTING_DOCS)
     .filter(([name, doc]) => doc.azure && !(name in PLATFORM_PROVIDED))
-    .map(([name, doc]) => ({ anyOf: [[name]], why: `read by the app (shared/config/settings.ts): ${doc.description}` }));
+    .map(([name, doc]) => ({
+      anyOf: [[name]],
+      why: `read by the app (shared/config/settings.ts): ${doc.description}`,
+    }));
   return [
     ...fromSchema,
     ...identityConnection(
       'AzureWebJobsStorage',
-      [['AzureWebJobsStorage__accountName'], ['AzureWebJobsStorage__blobServiceUri', 'AzureWebJobsStorage__queueServiceUri', 'AzureWebJobsStorage__tableServiceUri']],
+      [
+        ['AzureWebJobsStorage__accountName'],
+        [
+          'AzureWebJobsStorage__blobServiceUri',
+          'AzureWebJobsStorage__queueServiceUri',
+          'AzureWebJobsStorage__tableServiceUri',
+        ],
+      ],
       'Functions host storage (identity-based AzureWebJobsStorage)',
     ),
-    ...identityConnection(SERVICE_BUS_CONNECTION, [[`${SERVICE_BUS_CONNECTION}__fullyQualifiedNamespace`]], `Service Bus trigger connection "${SERVICE_BUS_CONNECTION}"`),
+    ...identityConnection(
+      SERVICE_BUS_CONNECTION,
+      [[`${SERVICE_BUS_CONNECTION}__fullyQualifiedNamespace`]],
+      `Service Bus trigger connection "${SERVICE_BUS_CONNECTION}"`,
+    ),
     {
       anyOf: [['REDIS_AUTH_MODE']],
       why: 'Azure Managed Redis has access keys disabled: the app signs in with Entra ID tokens',

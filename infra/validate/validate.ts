@@ -64,7 +64,11 @@ export function formatReport(report: InfraReport): string {
     ...verdict.problems.map((problem) => `        [${verdict.rule}] ${problem}`),
   ]);
   const failed = report.verdicts.filter((verdict) => !verdict.passed).length;
-  lines.push(failed === 0 ? `infra valid: ${report.verdicts.length} rules passed` : `infra invalid: ${failed} of ${report.verdicts.length} rules failed`);
+  lines.push(
+    failed === 0
+      ? `infra valid: ${report.verdicts.length} rules passed`
+      : `infra invalid: ${failed} of ${report.verdicts.length} rules failed`,
+  );
   return lines.join('\n');
 }
 
@@ -72,10 +76,14 @@ export function assertInfraValid(dir: string): InfraReport {
   const report = validateInfra(dir);
   if (!report.passed) {
     const failing = report.verdicts.filter((verdict) => !verdict.passed);
-    throw new AppError('validation', `infra validation failed: ${failing.map((verdict) => `[${verdict.rule}] ${verdict.problems[0]}`).join('; ')}`, {
-      target: dir,
-      details: { failedRules: failing.map((verdict) => verdict.rule) },
-    });
+    throw new AppError(
+      'validation',
+      `infra validation failed: ${failing.map((verdict) => `[${verdict.rule}] ${verdict.problems[0]}`).join('; ')}`,
+      {
+        target: dir,
+        details: { failedRules: failing.map((verdict) => verdict.rule) },
+      },
+    );
   }
   return report;
 }

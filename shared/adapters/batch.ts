@@ -3,7 +3,10 @@ import type { FetchByIdsResult, ProviderRecord, PushOperation, PushOutcome } fro
 import { toAppError, type AppError } from '../core/app-error';
 
 /** Ids in request order; an id the provider does not have is reported missing (a deletion to the engine). */
-export async function fetchEach(ids: readonly string[], fetchOne: (id: string) => Promise<ProviderRecord | undefined>): Promise<FetchByIdsResult> {
+export async function fetchEach(
+  ids: readonly string[],
+  fetchOne: (id: string) => Promise<ProviderRecord | undefined>,
+): Promise<FetchByIdsResult> {
   const records: ProviderRecord[] = [];
   const missingIds: string[] = [];
   for (const id of ids) {
@@ -15,7 +18,10 @@ export async function fetchEach(ids: readonly string[], fetchOne: (id: string) =
 }
 
 /** One outcome per operation, in order: a failed operation does not stop or fail the batch. */
-export async function pushEach(operations: readonly PushOperation[], pushOne: (operation: PushOperation) => Promise<PushOutcome>): Promise<PushOutcome[]> {
+export async function pushEach(
+  operations: readonly PushOperation[],
+  pushOne: (operation: PushOperation) => Promise<PushOutcome>,
+): Promise<PushOutcome[]> {
   const outcomes: PushOutcome[] = [];
   for (const operation of operations) outcomes.push(await pushOne(operation));
   return outcomes;
@@ -25,14 +31,21 @@ export async function pushEach(operations: readonly PushOperation[], pushOne: (o
 const BATCH_STOPPERS: ReadonlySet<string> = new Set(['rate_limited', 'auth_revoked', 'auth_expired']);
 
 export function failedOutcome(operation: PushOperation, error: AppError): PushOutcome {
-  return { idempotencyKey: operation.idempotencyKey, ok: false, error: { code: error.code, message: error.message, retryable: error.retryable, retryAfterMs: error.retryAfterMs } };
+  return {
+    idempotencyKey: operation.idempotencyKey,
+    ok: false,
+    error: { code: error.code, message: error.message, retryable: error.retryable, retryAfterMs: error.retryAfterMs },
+  };
 }
 
 /**
  * Pushes operations in order; each failure becomes that operation's outcome. After a rate-limit or auth
  * error the remaining operations are not sent: they get the same error as their outcome.
  */
-export async function pushUntilStopped(operations: readonly PushOperation[], pushOne: (operation: PushOperation) => Promise<ProviderRecord>): Promise<PushOutcome[]> {
+export async function pushUntilStopped(
+  operations: readonly PushOperation[],
+  pushOne: (operation: PushOperation) => Promise<ProviderRecord>,
+): Promise<PushOutcome[]> {
   const outcomes: PushOutcome[] = [];
   let stopper: AppError | undefined;
   for (const operation of operations) {

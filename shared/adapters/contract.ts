@@ -125,7 +125,11 @@ export type PushOperation =
 
 export type PushOutcome =
   | { idempotencyKey: string; ok: true; id: string; version?: string }
-  | { idempotencyKey: string; ok: false; error: { code: string; message: string; retryable: boolean; retryAfterMs?: number } };
+  | {
+      idempotencyKey: string;
+      ok: false;
+      error: { code: string; message: string; retryable: boolean; retryAfterMs?: number };
+    };
 
 export interface PushRequest {
   entity: string;

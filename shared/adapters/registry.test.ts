@@ -7,7 +7,10 @@ describe('AdapterRegistry', () => {
     const registry = createDefaultRegistry();
     const listed = registry.list();
     expect(listed.map((entry) => entry.provider)).toEqual(expect.arrayContaining(['github', 'notion']));
-    expect(listed.find((entry) => entry.provider === 'github')!.capabilities.entities).toEqual(['issues', 'issue_comments']);
+    expect(listed.find((entry) => entry.provider === 'github')!.capabilities.entities).toEqual([
+      'issues',
+      'issue_comments',
+    ]);
     expect(registry.get('notion').provider).toBe('notion');
   });
 
@@ -18,7 +21,12 @@ describe('AdapterRegistry', () => {
   });
 
   it('creates adapters bound to a context', () => {
-    const adapter = createDefaultRegistry().create('github', { baseUrl: 'http://127.0.0.1:1', options: { repositories: ['a/b'] }, requestTimeoutMs: 1000, auth: { headers: async () => ({}) } });
+    const adapter = createDefaultRegistry().create('github', {
+      baseUrl: 'http://127.0.0.1:1',
+      options: { repositories: ['a/b'] },
+      requestTimeoutMs: 1000,
+      auth: { headers: async () => ({}) },
+    });
     expect(adapter.provider).toBe('github');
   });
 });

@@ -15,7 +15,10 @@ export class AdapterRegistry {
 
   /** Registers a factory; registering a provider twice is a configuration mistake. */
   register(factory: AdapterFactory): this {
-    if (this.factories.has(factory.provider)) throw new AppError('configuration', `adapter for ${factory.provider} is already registered`, { target: factory.provider });
+    if (this.factories.has(factory.provider))
+      throw new AppError('configuration', `adapter for ${factory.provider} is already registered`, {
+        target: factory.provider,
+      });
     this.factories.set(factory.provider, factory);
     return this;
   }
@@ -26,7 +29,8 @@ export class AdapterRegistry {
 
   get(provider: string): AdapterFactory {
     const factory = this.factories.get(provider as ProviderId);
-    if (!factory) throw new AppError('not_found', `no adapter registered for provider "${provider}"`, { target: 'provider' });
+    if (!factory)
+      throw new AppError('not_found', `no adapter registered for provider "${provider}"`, { target: 'provider' });
     return factory;
   }
 
@@ -36,7 +40,10 @@ export class AdapterRegistry {
   }
 
   list(): { provider: ProviderId; capabilities: AdapterCapabilities }[] {
-    return [...this.factories.values()].map((factory) => ({ provider: factory.provider, capabilities: factory.capabilities }));
+    return [...this.factories.values()].map((factory) => ({
+      provider: factory.provider,
+      capabilities: factory.capabilities,
+    }));
   }
 }
 

@@ -31,13 +31,20 @@ async function check(name: string, probe: () => Promise<unknown>): Promise<Depen
     return { name, ok: true, latencyMs: Math.round(performance.now() - started) };
   } catch (error) {
     // Only the message: SDK errors can carry request details we do not want in a public answer.
-    return { name, ok: false, latencyMs: Math.round(performance.now() - started), error: (error as Error).message?.split('\n')[0]?.slice(0, 200) ?? 'failed' };
+    return {
+      name,
+      ok: false,
+      latencyMs: Math.round(performance.now() - started),
+      error: (error as Error).message?.split('\n')[0]?.slice(0, 200) ?? 'failed',
+    };
   } finally {
     clearTimeout(timer);
   }
 }
 
-export async function checkHealth(services: Pick<AppServices, 'store' | 'queue' | 'blob' | 'redis' | 'rateLimiter'>): Promise<HealthReport> {
+export async function checkHealth(
+  services: Pick<AppServices, 'store' | 'queue' | 'blob' | 'redis' | 'rateLimiter'>,
+): Promise<HealthReport> {
   const probes: Promise<DependencyCheck>[] = [
     check('cosmos', () => services.store.ping()),
     check('queue', () => services.queue.ping()),

@@ -9,17 +9,28 @@ import type { WebhookSecretSource } from '../webhooks/intake/receiver';
 
 export type CredentialPurpose = 'api' | 'webhook' | 'webhook-pending';
 
-const NAMES: Record<CredentialPurpose, string> = { api: 'default', webhook: 'webhook', 'webhook-pending': 'webhook-pending' };
+const NAMES: Record<CredentialPurpose, string> = {
+  api: 'default',
+  webhook: 'webhook',
+  'webhook-pending': 'webhook-pending',
+};
 
-export function credentialRef(integration: Pick<Integration, 'tenantId' | 'id'>, purpose: CredentialPurpose): CredentialRef {
+export function credentialRef(
+  integration: Pick<Integration, 'tenantId' | 'id'>,
+  purpose: CredentialPurpose,
+): CredentialRef {
   return { tenantId: integration.tenantId, integrationId: integration.id, name: NAMES[purpose] };
 }
 
 export function webhookSecretSource(credentials: Credentials): WebhookSecretSource {
   return {
-    secretsFor: (integration, options) => credentials.service.webhookSecrets(credentialRef(integration, 'webhook'), options),
+    secretsFor: (integration, options) =>
+      credentials.service.webhookSecrets(credentialRef(integration, 'webhook'), options),
     storePendingToken: async (integration, token) => {
-      await credentials.service.put(credentialRef(integration, 'webhook-pending'), { type: 'webhook_secret', secret: token });
+      await credentials.service.put(credentialRef(integration, 'webhook-pending'), {
+        type: 'webhook_secret',
+        secret: token,
+      });
     },
   };
 }

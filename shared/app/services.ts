@@ -94,7 +94,12 @@ export async function createServices(settings: Settings, overrides: ServiceOverr
   redis?.on('error', (error) => logger.warn('redis connection problem', { error }));
 
   const credentials = createCredentials({
-    store: await createSecretStore({ keyVaultUrl: settings.secrets.keyVaultUrl, managedIdentityClientId: settings.azureClientId, localDataDir: settings.localDataDir, localKeyBase64: settings.secrets.localKeyBase64 }),
+    store: await createSecretStore({
+      keyVaultUrl: settings.secrets.keyVaultUrl,
+      managedIdentityClientId: settings.azureClientId,
+      localDataDir: settings.localDataDir,
+      localKeyBase64: settings.secrets.localKeyBase64,
+    }),
     logger,
     redis,
     redisKeyPrefix: settings.redis.keyPrefix,
@@ -106,18 +111,31 @@ export async function createServices(settings: Settings, overrides: ServiceOverr
     keyPrefix: settings.redis.keyPrefix,
     maxWaitMs: settings.rateLimit.maxWaitMs,
     inbound: {
-      webhook: { kind: 'rate', limit: settings.rateLimit.webhookPerS, windowMs: 1000, burst: settings.rateLimit.webhookPerS * 2 },
-      admin: { kind: 'rate', limit: settings.rateLimit.adminPerS, windowMs: 1000, burst: settings.rateLimit.adminPerS * 2 },
+      webhook: {
+        kind: 'rate',
+        limit: settings.rateLimit.webhookPerS,
+        windowMs: 1000,
+        burst: settings.rateLimit.webhookPerS * 2,
+      },
+      admin: {
+        kind: 'rate',
+        limit: settings.rateLimit.adminPerS,
+        windowMs: 1000,
+        burst: settings.rateLimit.adminPerS * 2,
+      },
     },
     failover: {
       onHealthChange: (health) =>
         health.degraded
-          ? logger.warn('rate limiter: Redis unavailable, using the local limiter with conservative limits', { message: health.message })
+          ? logger.warn('rate limiter: Redis unavailable, using the local limiter with conservative limits', {
+              message: health.message,
+            })
           : logger.info('rate limiter: back on Redis'),
     },
   });
   const eventLog = settings.events.kind === 'local' ? new LocalEventLog() : undefined;
-  const eventGrid = settings.events.kind === 'eventgrid' ? await openEventGrid(settings.events, settings.azureClientId) : undefined;
+  const eventGrid =
+    settings.events.kind === 'eventgrid' ? await openEventGrid(settings.events, settings.azureClientId) : undefined;
 
   const now = overrides.now ?? (() => new Date());
   const notifications = createNotifications({
@@ -175,7 +193,9 @@ export async function createServices(settings: Settings, overrides: ServiceOverr
     now,
     close: async () => {
       // Webhook deliveries being committed and buffered receipts are written before the stores close.
-      await webhookIntake.drain().catch((error: unknown) => logger.warn('could not drain webhook writes on close', { error }));
+      await webhookIntake
+        .drain()
+        .catch((error: unknown) => logger.warn('could not drain webhook writes on close', { error }));
       await notifications.service.drain();
       await rateLimiter.close();
       await queue.close();
@@ -188,10 +208,21 @@ export async function createServices(settings: Settings, overrides: ServiceOverr
 async function openServiceBusQueue(settings: Settings): Promise<QueueSender & DeadLetterAccess> {
   const { ServiceBusQueue } = await import('../stores/queue/service-bus-queue');
   const { connectionString, fullyQualifiedNamespace } = settings.queue.kind === 'servicebus' ? settings.queue : {};
-  return new ServiceBusQueue({ connectionString, fullyQualifiedNamespace, credential: connectionString ? undefined : await managedIdentity(settings.azureClientId) });
+  return new ServiceBusQueue({
+    connectionString,
+    fullyQualifiedNamespace,
+    credential: connectionString ? undefined : await managedIdentity(settings.azureClientId),
+  });
 }
 
-async function openEventGrid(events: { topicEndpoint: string; topicKey?: string }, azureClientId: string | undefined): Promise<EventPublisher> {
+async function openEventGrid(
+  events: { topicEndpoint: string; topicKey?: string },
+  azureClientId: string | undefined,
+): Promise<EventPublisher> {
   const { EventGridPublisher } = await import('../stores/events/event-grid-publisher');
-  return new EventGridPublisher({ topicEndpoint: events.topicEndpoint, topicKey: events.topicKey, credential: events.topicKey ? undefined : await managedIdentity(azureClientId) });
+  return new EventGridPublisher({
+    topicEndpoint: events.topicEndpoint,
+    topicKey: events.topicKey,
+    credential: events.topicKey ? undefined : await managedIdentity(azureClientId),
+  });
 }

@@ -28,7 +28,9 @@ describe('outbound settings', () => {
   });
 
   it('reads the operator allow-list and refuses entries that are no host names', () => {
-    expect(parseSettings({ OUTBOUND_ALLOWED_HOSTS: 'github.example.com, *.corp.example' }).egress.allowedHosts).toEqual(['github.example.com', '*.corp.example']);
+    expect(parseSettings({ OUTBOUND_ALLOWED_HOSTS: 'github.example.com, *.corp.example' }).egress.allowedHosts).toEqual(
+      ['github.example.com', '*.corp.example'],
+    );
     for (const bad of ['169.254.169.254', 'https://github.example.com', 'github.example.com:8443', 'localhost']) {
       expect(refusedSetting({ OUTBOUND_ALLOWED_HOSTS: bad })).toBe('OUTBOUND_ALLOWED_HOSTS');
     }

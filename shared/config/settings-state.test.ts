@@ -19,7 +19,9 @@ function withEnvironment<T>(variables: Record<string, string>, body: () => T): T
 
 describe('unresolved Key Vault references', () => {
   it('are refused as values, naming the setting and not the reference (an admin key equal to it would be guessable)', () => {
-    expect(() => parseSettings({ ADMIN_API_KEY: REFERENCE })).toThrow('Invalid setting ADMIN_API_KEY: is an unresolved Key Vault reference');
+    expect(() => parseSettings({ ADMIN_API_KEY: REFERENCE })).toThrow(
+      'Invalid setting ADMIN_API_KEY: is an unresolved Key Vault reference',
+    );
     try {
       parseSettings({ ADMIN_API_KEY: REFERENCE });
     } catch (error) {
@@ -35,7 +37,10 @@ describe('loadSettingsState (the Azure host)', () => {
   });
 
   it('gives the problem, and settings to register with, when one is bad', () => {
-    const state = withEnvironment({ REDIS_URL: 'redis.example.net:6380', SYNC_SCHEDULE: '0 */3 * * * *', TOKEN_REFRESH_SCHEDULE: 'hourly' }, loadSettingsState);
+    const state = withEnvironment(
+      { REDIS_URL: 'redis.example.net:6380', SYNC_SCHEDULE: '0 */3 * * * *', TOKEN_REFRESH_SCHEDULE: 'hourly' },
+      loadSettingsState,
+    );
     if (state.ok) throw new Error('expected a problem');
     expect(state.problem).toMatchObject({ code: 'configuration', target: 'REDIS_URL' });
     expect(state.registration.schedules.sync).toBe('0 */3 * * * *');

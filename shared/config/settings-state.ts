@@ -13,7 +13,12 @@ export type SettingsState =
   | { ok: false; problem: AppError; registration: Settings };
 
 /** The settings registration reads (the timer schedules); every other one is left at its default. */
-const REGISTRATION_SETTINGS = new Set(['SYNC_SCHEDULE', 'TOKEN_REFRESH_SCHEDULE', 'WEBHOOK_HEALTH_SCHEDULE', 'NOTIFY_DIGEST_SCHEDULE']);
+const REGISTRATION_SETTINGS = new Set([
+  'SYNC_SCHEDULE',
+  'TOKEN_REFRESH_SCHEDULE',
+  'WEBHOOK_HEALTH_SCHEDULE',
+  'NOTIFY_DIGEST_SCHEDULE',
+]);
 
 /** Overrides that blank every setting, except (when `keep`) those registration reads. */
 function blanked(keep: boolean): Record<string, undefined> {
@@ -45,5 +50,7 @@ function registrationSettings(): Settings {
 
 export function loadSettingsState(): SettingsState {
   const settings = attempt({});
-  return isAppError(settings) ? { ok: false, problem: settings, registration: registrationSettings() } : { ok: true, settings };
+  return isAppError(settings)
+    ? { ok: false, problem: settings, registration: registrationSettings() }
+    : { ok: true, settings };
 }

@@ -18,7 +18,11 @@ describe('settings', () => {
     expect(settings.queue).toEqual({ kind: 'embedded' });
     expect(settings.cosmos.endpoint).toBeUndefined();
     expect(settings.cosmos.database).toBe('integrations');
-    expect(settings.schedules).toEqual({ sync: '0 * * * * *', tokenRefresh: '0 */5 * * * *', webhookHealth: '0 */15 * * * *' });
+    expect(settings.schedules).toEqual({
+      sync: '0 * * * * *',
+      tokenRefresh: '0 */5 * * * *',
+      webhookHealth: '0 */15 * * * *',
+    });
     expect(settings.logFormat).toBe('pretty');
   });
 
@@ -35,13 +39,28 @@ describe('settings', () => {
     [{ WEBHOOK_ARCHIVE_CONTAINER: 'Bad_Name' }, 'WEBHOOK_ARCHIVE_CONTAINER'],
     [{ ServiceBusConnection: 'garbage' }, 'ServiceBusConnection'],
     // ENTRA_ISSUER alone no longer names a directory: the tenant id is what tokens are checked against.
-    [{ ADMIN_AUTH_MODE: 'entra', ENTRA_AUDIENCE: 'api://x', ENTRA_ISSUER: 'https://login.example/v2.0' }, 'ENTRA_TENANT_ID'],
-    [{ ADMIN_AUTH_MODE: 'entra', ENTRA_AUDIENCE: 'api://x', ENTRA_TENANT_ID: 'contoso.onmicrosoft.com' }, 'ENTRA_TENANT_ID'],
+    [
+      { ADMIN_AUTH_MODE: 'entra', ENTRA_AUDIENCE: 'api://x', ENTRA_ISSUER: 'https://login.example/v2.0' },
+      'ENTRA_TENANT_ID',
+    ],
+    [
+      { ADMIN_AUTH_MODE: 'entra', ENTRA_AUDIENCE: 'api://x', ENTRA_TENANT_ID: 'contoso.onmicrosoft.com' },
+      'ENTRA_TENANT_ID',
+    ],
     [{ ADMIN_AUTH_MODE: 'entra', ENTRA_TENANT_ID: '72f988bf-86f1-41af-91ab-2d7cd011db47' }, 'ENTRA_AUDIENCE'],
-    [{ ADMIN_AUTH_MODE: 'entra', ENTRA_TENANT_ID: '72f988bf-86f1-41af-91ab-2d7cd011db47', ENTRA_AUDIENCE: ' , ' }, 'ENTRA_AUDIENCE'],
-    [{ COSMOS_ENDPOINT: 'https://prod.documents.azure.com:443/', COSMOS_ALLOW_SELF_SIGNED_LOCAL: 'true' }, 'COSMOS_ALLOW_SELF_SIGNED_LOCAL'],
+    [
+      { ADMIN_AUTH_MODE: 'entra', ENTRA_TENANT_ID: '72f988bf-86f1-41af-91ab-2d7cd011db47', ENTRA_AUDIENCE: ' , ' },
+      'ENTRA_AUDIENCE',
+    ],
+    [
+      { COSMOS_ENDPOINT: 'https://prod.documents.azure.com:443/', COSMOS_ALLOW_SELF_SIGNED_LOCAL: 'true' },
+      'COSMOS_ALLOW_SELF_SIGNED_LOCAL',
+    ],
     [{ FUNCTIONS_WORKER_RUNTIME: 'node' }, 'ADMIN_API_KEY'],
-    [{ BLOB_CONNECTION_STRING: 'UseDevelopmentStorage=true', BLOB_ACCOUNT_URL: 'https://a.blob.core.windows.net' }, 'BLOB_ACCOUNT_URL'],
+    [
+      { BLOB_CONNECTION_STRING: 'UseDevelopmentStorage=true', BLOB_ACCOUNT_URL: 'https://a.blob.core.windows.net' },
+      'BLOB_ACCOUNT_URL',
+    ],
   ])('rejects %j naming %s', (env, setting) => {
     const { message, target } = failure(env as Record<string, string>);
     expect(target).toBe(setting);
@@ -50,12 +69,21 @@ describe('settings', () => {
 
   it('reads entra mode: both issuer forms of the directory, ENTRA_ISSUER beside them, an audience list', () => {
     const tenant = '72F988BF-86F1-41AF-91AB-2D7CD011DB47';
-    const settings = parseSettings({ ADMIN_AUTH_MODE: 'entra', ENTRA_TENANT_ID: tenant, ENTRA_AUDIENCE: ' 5e3ce6c0-2b1f-4285-8d4b-75ee78787346, api://5e3ce6c0-2b1f-4285-8d4b-75ee78787346 ', ENTRA_ISSUER: 'https://issuer.example/' });
+    const settings = parseSettings({
+      ADMIN_AUTH_MODE: 'entra',
+      ENTRA_TENANT_ID: tenant,
+      ENTRA_AUDIENCE: ' 5e3ce6c0-2b1f-4285-8d4b-75ee78787346, api://5e3ce6c0-2b1f-4285-8d4b-75ee78787346 ',
+      ENTRA_ISSUER: 'https://issuer.example/',
+    });
     const lower = tenant.toLowerCase();
     expect(settings.adminAuth).toEqual({
       mode: 'entra',
       tenantId: lower,
-      issuers: [`https://sts.windows.net/${lower}/`, `https://login.microsoftonline.com/${lower}/v2.0`, 'https://issuer.example/'],
+      issuers: [
+        `https://sts.windows.net/${lower}/`,
+        `https://login.microsoftonline.com/${lower}/v2.0`,
+        'https://issuer.example/',
+      ],
       audiences: ['5e3ce6c0-2b1f-4285-8d4b-75ee78787346', 'api://5e3ce6c0-2b1f-4285-8d4b-75ee78787346'],
       jwksUrl: `https://login.microsoftonline.com/${lower}/discovery/v2.0/keys`,
     });
@@ -63,7 +91,11 @@ describe('settings', () => {
 
   it('picks Service Bus with an identity when the namespace is set', () => {
     const settings = parseSettings({ ServiceBusConnection__fullyQualifiedNamespace: 'ns.servicebus.windows.net' });
-    expect(settings.queue).toEqual({ kind: 'servicebus', fullyQualifiedNamespace: 'ns.servicebus.windows.net', connectionString: undefined });
+    expect(settings.queue).toEqual({
+      kind: 'servicebus',
+      fullyQualifiedNamespace: 'ns.servicebus.windows.net',
+      connectionString: undefined,
+    });
   });
 
   it('uses JSON logs inside the Functions host', () => {
@@ -85,7 +117,10 @@ describe('local.settings.sample.json', () => {
 
 describe('README', () => {
   it('documents every setting', () => {
-    const readme = require('node:fs').readFileSync(require('node:path').join(__dirname, '../../README.md'), 'utf8') as string;
+    const readme = require('node:fs').readFileSync(
+      require('node:path').join(__dirname, '../../README.md'),
+      'utf8',
+    ) as string;
     expect(Object.keys(SETTING_DOCS).filter((name) => !readme.includes(`\`${name}\``))).toEqual([]);
   });
 });

@@ -12,7 +12,10 @@ async function heldConflict() {
     local: { title: 'Local', labels: ['a', 'l'], state: 'open' },
     remote: { title: 'Remote', labels: ['a', 'r'], body: 'b2', state: 'closed' },
   };
-  const r = await mergeRecord(records, { default: { kind: 'source_wins' }, fields: { title: { kind: 'manual' }, body: { kind: 'manual' } } });
+  const r = await mergeRecord(records, {
+    default: { kind: 'source_wins' },
+    fields: { title: { kind: 'manual' }, body: { kind: 'manual' } },
+  });
   return { records, r, doc: buildConflictDocument(ref, r.held, now) as ConflictDocument };
 }
 
@@ -43,7 +46,11 @@ describe('buildConflictDocument', () => {
     const first = await heldConflict();
     const again = await heldConflict();
     expect(again.doc).toEqual(first.doc);
-    const other = buildConflictDocument(ref, [{ field: 'title', base: 'Base', local: 'Local', remote: 'Remote 2' }], now);
+    const other = buildConflictDocument(
+      ref,
+      [{ field: 'title', base: 'Base', local: 'Local', remote: 'Remote 2' }],
+      now,
+    );
     expect(other?.id).toBe(first.doc.id);
     expect(other?.fingerprint).not.toBe(first.doc.fingerprint);
     expect(buildConflictDocument(ref, [], now)).toBeUndefined();
@@ -53,13 +60,21 @@ describe('buildConflictDocument', () => {
 describe('applyManualResolution', () => {
   it('turns choices into the shard write, the push and the base, and marks the conflict resolved', async () => {
     const { doc } = await heldConflict();
-    const out = applyManualResolution(doc, { title: { value: 'Agreed' }, body: { take: 'local' } }, { now, resolvedBy: 'ops@example.com' });
+    const out = applyManualResolution(
+      doc,
+      { title: { value: 'Agreed' }, body: { take: 'local' } },
+      { now, resolvedBy: 'ops@example.com' },
+    );
     expect(out.values).toEqual({ body: undefined, title: 'Agreed' });
     expect(out.localPatch).toEqual({ set: { title: 'Agreed' }, unset: [] });
     expect(out.remotePatch).toEqual({ set: { title: 'Agreed' }, unset: ['body'] });
     expect(out.basePatch).toEqual({ set: { body: 'b2', title: 'Remote' }, unset: [] });
     expect(out.basePatchAfterPush).toEqual({ set: { title: 'Agreed' }, unset: ['body'] });
-    expect(out.resolved).toMatchObject({ status: 'resolved', resolvedAt: now.toISOString(), resolution: { resolvedBy: 'ops@example.com' } });
+    expect(out.resolved).toMatchObject({
+      status: 'resolved',
+      resolvedAt: now.toISOString(),
+      resolution: { resolvedBy: 'ops@example.com' },
+    });
     expect(doc.status).toBe('open');
   });
 
@@ -76,20 +91,36 @@ describe('applyManualResolution', () => {
     // Pushed: the provider and the base both hold the decision and nothing is left to do.
     const pushedRemote = applyPatch(applyPatch(records.remote, r.remotePatch), out.remotePatch);
     const pushedBase = applyPatch(baseAfterPush(r), out.basePatchAfterPush);
-    const settled = await mergeRecord({ base: pushedBase, local: shard, remote: pushedRemote }, { default: { kind: 'manual' } });
+    const settled = await mergeRecord(
+      { base: pushedBase, local: shard, remote: pushedRemote },
+      { default: { kind: 'manual' } },
+    );
     expect(settled).toMatchObject({ changedLocal: false, changedRemote: false, held: [] });
   });
 
   it('rejects missing, unknown and malformed choices, naming the field', async () => {
     const { doc } = await heldConflict();
     expect(thrown(() => applyManualResolution(doc, { title: { take: 'local' } }, { now })).target).toBe('choices.body');
-    expect(thrown(() => applyManualResolution(doc, { title: { take: 'local' }, body: { take: 'local' }, state: { take: 'local' } }, { now })).target).toBe('choices.state');
-    expect(thrown(() => applyManualResolution(doc, { title: { take: 'mine' }, body: { take: 'local' } }, { now })).code).toBe('validation');
+    expect(
+      thrown(() =>
+        applyManualResolution(
+          doc,
+          { title: { take: 'local' }, body: { take: 'local' }, state: { take: 'local' } },
+          { now },
+        ),
+      ).target,
+    ).toBe('choices.state');
+    expect(
+      thrown(() => applyManualResolution(doc, { title: { take: 'mine' }, body: { take: 'local' } }, { now })).code,
+    ).toBe('validation');
   });
 
   it('refuses to resolve a conflict twice', async () => {
     const { doc } = await heldConflict();
     const { resolved } = applyManualResolution(doc, { title: { take: 'local' }, body: { take: 'local' } }, { now });
-    expect(thrown(() => applyManualResolution(resolved, { title: { take: 'local' }, body: { take: 'local' } }, { now })).code).toBe('conflict');
+    expect(
+      thrown(() => applyManualResolution(resolved, { title: { take: 'local' }, body: { take: 'local' } }, { now }))
+        .code,
+    ).toBe('conflict');
   });
 });

@@ -30,7 +30,10 @@ export interface ConflictField {
   remote?: unknown;
 }
 
-export const manualChoiceSchema = z.union([z.object({ take: z.enum(['local', 'remote']) }).strict(), z.object({ value: z.unknown() }).strict()]);
+export const manualChoiceSchema = z.union([
+  z.object({ take: z.enum(['local', 'remote']) }).strict(),
+  z.object({ value: z.unknown() }).strict(),
+]);
 export const manualChoicesSchema = z.record(z.string().min(1), manualChoiceSchema);
 export type ManualChoice = z.infer<typeof manualChoiceSchema>;
 
@@ -58,12 +61,18 @@ export interface ManualResolution {
   resolved: ConflictDocument;
 }
 
-export function conflictId(ref: Pick<ConflictRecordRef, 'tenantId' | 'integrationId' | 'entity' | 'externalId'>): string {
+export function conflictId(
+  ref: Pick<ConflictRecordRef, 'tenantId' | 'integrationId' | 'entity' | 'externalId'>,
+): string {
   return `cf-${sha256(canonicalJson([ref.tenantId, ref.integrationId, ref.entity, ref.externalId])).slice(0, 40)}`;
 }
 
 /** The document for a resolution's held fields, or undefined when nothing is held. */
-export function buildConflictDocument(ref: ConflictRecordRef, held: readonly HeldField[], now: Date): ConflictDocument | undefined {
+export function buildConflictDocument(
+  ref: ConflictRecordRef,
+  held: readonly HeldField[],
+  now: Date,
+): ConflictDocument | undefined {
   if (held.length === 0) return undefined;
   const fields = [...held].sort((a, b) => (a.field < b.field ? -1 : 1)).map(toConflictField);
   return {
@@ -80,8 +89,13 @@ export function buildConflictDocument(ref: ConflictRecordRef, held: readonly Hel
  * Applies a person's decision: every held field must be given exactly one choice. The caller writes the shard
  * with localPatch, pushes remotePatch (bidirectional) and stores the matching base patch, all ETag-guarded.
  */
-export function applyManualResolution(conflict: ConflictDocument, choices: unknown, options: { now: Date; resolvedBy?: string }): ManualResolution {
-  if (conflict.status !== 'open') throw new AppError('conflict', `conflict ${conflict.id} is already ${conflict.status}`, { target: conflict.id });
+export function applyManualResolution(
+  conflict: ConflictDocument,
+  choices: unknown,
+  options: { now: Date; resolvedBy?: string },
+): ManualResolution {
+  if (conflict.status !== 'open')
+    throw new AppError('conflict', `conflict ${conflict.id} is already ${conflict.status}`, { target: conflict.id });
   const parsed = manualChoicesSchema.safeParse(choices);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -90,12 +104,24 @@ export function applyManualResolution(conflict: ConflictDocument, choices: unkno
   }
   const known = new Set(conflict.fields.map((f) => f.field));
   for (const field of Object.keys(parsed.data)) {
-    if (!known.has(field)) throw new AppError('validation', `choices.${field}: not a held field of this conflict`, { target: `choices.${field}` });
+    if (!known.has(field))
+      throw new AppError('validation', `choices.${field}: not a held field of this conflict`, {
+        target: `choices.${field}`,
+      });
   }
-  const result = { values: {} as Record<string, unknown>, localPatch: emptyPatch(), remotePatch: emptyPatch(), basePatch: emptyPatch(), basePatchAfterPush: emptyPatch() };
+  const result = {
+    values: {} as Record<string, unknown>,
+    localPatch: emptyPatch(),
+    remotePatch: emptyPatch(),
+    basePatch: emptyPatch(),
+    basePatchAfterPush: emptyPatch(),
+  };
   for (const held of conflict.fields) {
     const choice = parsed.data[held.field];
-    if (!choice) throw new AppError('validation', `choices.${held.field}: a choice is required for every held field`, { target: `choices.${held.field}` });
+    if (!choice)
+      throw new AppError('validation', `choices.${held.field}: a choice is required for every held field`, {
+        target: `choices.${held.field}`,
+      });
     const value = 'take' in choice ? held[choice.take] : canonicalCopy(choice.value);
     result.values[held.field] = value;
     if (!valuesEqual(held.local, value)) addTo(result.localPatch, held.field, value);

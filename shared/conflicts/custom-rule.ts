@@ -30,7 +30,8 @@ export interface RuleInput {
   remoteModifiedAt?: string;
 }
 
-export type RuleResult = { ok: true; take: 'local' | 'remote' } | { ok: true; value: unknown } | { ok: false; reason: string };
+export type RuleResult =
+  { ok: true; take: 'local' | 'remote' } | { ok: true; value: unknown } | { ok: false; reason: string };
 
 /** Compiles a rule; a syntax error becomes a validation error that names where the rule is configured. */
 export function compileRule(source: string, target: string): CompiledRule {
@@ -39,12 +40,19 @@ export function compileRule(source: string, target: string): CompiledRule {
     expression = jsonata(source, { timeout: RULE_TIMEOUT_MS, stack: RULE_MAX_STACK });
   } catch (error) {
     const detail = describeJsonataError(error);
-    throw new AppError('validation', `conflict policy: the custom rule at ${target} does not compile: ${detail}`, { target, details: { rule: source } });
+    throw new AppError('validation', `conflict policy: the custom rule at ${target} does not compile: ${detail}`, {
+      target,
+      details: { rule: source },
+    });
   }
   const impure = impureCall(expression.ast());
   if (impure) {
     // A rule that reads the clock or dice would merge the same page differently on redelivery.
-    throw new AppError('validation', `conflict policy: the custom rule at ${target} calls $${impure}, which makes merging non-deterministic`, { target, details: { rule: source } });
+    throw new AppError(
+      'validation',
+      `conflict policy: the custom rule at ${target} calls $${impure}, which makes merging non-deterministic`,
+      { target, details: { rule: source } },
+    );
   }
   return { source, expression };
 }
@@ -61,7 +69,12 @@ function impureCall(node: unknown): string | undefined {
   }
   if (node === null || typeof node !== 'object') return undefined;
   const n = node as { type?: unknown; value?: unknown; procedure?: { type?: unknown; value?: unknown } };
-  if (n.type === 'function' && n.procedure?.type === 'variable' && typeof n.procedure.value === 'string' && IMPURE_FUNCTIONS.has(n.procedure.value)) {
+  if (
+    n.type === 'function' &&
+    n.procedure?.type === 'variable' &&
+    typeof n.procedure.value === 'string' &&
+    IMPURE_FUNCTIONS.has(n.procedure.value)
+  ) {
     return n.procedure.value;
   }
   for (const child of Object.values(node)) {

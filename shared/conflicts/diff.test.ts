@@ -23,7 +23,11 @@ describe('diffThreeWay', () => {
     const b = { address: { city: 'Oslo', zip: '0150' }, tags: ['a', 'b'] };
     const l = { address: { city: 'Bergen', zip: '0150' }, tags: ['b', 'a'] };
     const r = { address: { city: 'Oslo', zip: '5003' }, tags: ['a', 'b'] };
-    expect(kinds(diffThreeWay(b, l, r))).toEqual({ 'address.city': 'local_only', 'address.zip': 'remote_only', tags: 'local_only' });
+    expect(kinds(diffThreeWay(b, l, r))).toEqual({
+      'address.city': 'local_only',
+      'address.zip': 'remote_only',
+      tags: 'local_only',
+    });
   });
 
   it('compares a key as one value where its shape differs between sides', () => {
@@ -39,12 +43,20 @@ describe('diffThreeWay', () => {
 
   it('distinguishes absent from null unless nullIsAbsent is set', () => {
     expect(kinds(diffThreeWay({ a: 1 }, { a: 1, b: null }, { a: 1 }))).toEqual({ a: 'unchanged', b: 'local_only' });
-    expect(kinds(diffThreeWay({ a: 1 }, { a: 1, b: null }, { a: 1 }, { nullIsAbsent: true }))).toEqual({ a: 'unchanged' });
+    expect(kinds(diffThreeWay({ a: 1 }, { a: 1, b: null }, { a: 1 }, { nullIsAbsent: true }))).toEqual({
+      a: 'unchanged',
+    });
   });
 
   it('sees a deletion on one side as that side changing the field', () => {
     const d = diffThreeWay({ a: 1, b: 2 }, { a: 1 }, { a: 1, b: 3 });
-    expect(d.fields.find((f) => f.field === 'b')).toEqual({ field: 'b', kind: 'conflict', base: 2, local: undefined, remote: 3 });
+    expect(d.fields.find((f) => f.field === 'b')).toEqual({
+      field: 'b',
+      kind: 'conflict',
+      base: 2,
+      local: undefined,
+      remote: 3,
+    });
   });
 
   it('with partialRemote, a field the remote leaves out counts as unchanged there', () => {

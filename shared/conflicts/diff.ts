@@ -43,7 +43,12 @@ export interface ThreeWayDiff {
 
 type Record3 = [JsonRecord | undefined, JsonRecord | undefined, JsonRecord | undefined];
 
-export function diffThreeWay(base: JsonRecord | null | undefined, local: JsonRecord | null | undefined, remote: JsonRecord | null | undefined, options: DiffOptions = {}): ThreeWayDiff {
+export function diffThreeWay(
+  base: JsonRecord | null | undefined,
+  local: JsonRecord | null | undefined,
+  remote: JsonRecord | null | undefined,
+  options: DiffOptions = {},
+): ThreeWayDiff {
   const roots: Record3 = [base ?? {}, local ?? {}, remote ?? {}];
   // Null-prototype maps: a field named "__proto__" is then an ordinary key.
   const flat: [FlatRecord, FlatRecord, FlatRecord] = [Object.create(null), Object.create(null), Object.create(null)];

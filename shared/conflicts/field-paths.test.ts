@@ -15,7 +15,11 @@ describe('field paths', () => {
   });
 
   it('rebuilds nested records from flat paths and drops absent values', () => {
-    expect(unflatten({ 'a.x': 1, 'a.y': undefined, b: [1, 2], 'k\\.dot': true })).toEqual({ a: { x: 1 }, b: [1, 2], 'k.dot': true });
+    expect(unflatten({ 'a.x': 1, 'a.y': undefined, b: [1, 2], 'k\\.dot': true })).toEqual({
+      a: { x: 1 },
+      b: [1, 2],
+      'k.dot': true,
+    });
   });
 });
 

@@ -3,7 +3,15 @@
  * pipeline and the outbound worker call per record. See diff.ts for how fields are compared, resolve.ts for what
  * the pipeline writes, and conflict-document.ts for conflicts held for a person.
  */
-export { diffThreeWay, conflictsOf, CHANGE_KINDS, type ChangeKind, type DiffOptions, type FieldDiff, type ThreeWayDiff } from './diff';
+export {
+  diffThreeWay,
+  conflictsOf,
+  CHANGE_KINDS,
+  type ChangeKind,
+  type DiffOptions,
+  type FieldDiff,
+  type ThreeWayDiff,
+} from './diff';
 export { resolve, mergeRecord, baseAfterPush, type Decision, type HeldField, type Resolution } from './resolve';
 export {
   validatePolicy,
@@ -30,4 +38,14 @@ export {
   type ManualChoice,
   type ManualResolution,
 } from './conflict-document';
-export { applyPatch, isEmptyPatch, canonicalJson, valuesEqual, joinPath, splitPath, type FieldPatch, type FlatRecord, type JsonRecord } from './field-paths';
+export {
+  applyPatch,
+  isEmptyPatch,
+  canonicalJson,
+  valuesEqual,
+  joinPath,
+  splitPath,
+  type FieldPatch,
+  type FlatRecord,
+  type JsonRecord,
+} from './field-paths';

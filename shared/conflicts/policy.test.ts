@@ -27,17 +27,25 @@ describe('validatePolicy', () => {
   });
 
   it('turns a rule that does not compile into a validation error naming the field', () => {
-    const error = validationError({ default: { kind: 'source_wins' }, fields: { amount: { kind: 'custom', rule: '$max([local, ' } } });
+    const error = validationError({
+      default: { kind: 'source_wins' },
+      fields: { amount: { kind: 'custom', rule: '$max([local, ' } },
+    });
     expect(error.code).toBe('validation');
     expect(error.target).toBe('fields.amount.rule');
     expect(error.message).toMatch(/fields\.amount\.rule does not compile/);
   });
 
   it('refuses rules that read the clock or random numbers, since redelivered pages must merge the same way', () => {
-    const error = validationError({ default: { kind: 'source_wins' }, fields: { due: { kind: 'custom', rule: 'local > $now() ? local : remote' } } });
+    const error = validationError({
+      default: { kind: 'source_wins' },
+      fields: { due: { kind: 'custom', rule: 'local > $now() ? local : remote' } },
+    });
     expect(error.target).toBe('fields.due.rule');
     expect(error.message).toMatch(/\$now/);
-    expect(validationError({ default: { kind: 'custom', rule: '$random() > 0.5 ? local : remote' } }).message).toMatch(/\$random/);
+    expect(validationError({ default: { kind: 'custom', rule: '$random() > 0.5 ? local : remote' } }).message).toMatch(
+      /\$random/,
+    );
   });
 
   it('names a broken default rule too', () => {
@@ -47,8 +55,12 @@ describe('validatePolicy', () => {
   it('rejects unknown kinds and misplaced settings, naming the setting', () => {
     expect(validationError({ default: { kind: 'newest' } }).target).toBe('default.kind');
     expect(validationError({ default: { kind: 'source_wins', rule: 'x' } }).code).toBe('validation');
-    expect(validationError({ default: { kind: 'field_merge', priority: 'left' } }).target).toMatch(/^default\.priority/);
-    expect(validationError({ default: { kind: 'source_wins' }, fields: { 'a..b': { kind: 'manual' } } }).target).toBe('fields.a..b');
+    expect(validationError({ default: { kind: 'field_merge', priority: 'left' } }).target).toMatch(
+      /^default\.priority/,
+    );
+    expect(validationError({ default: { kind: 'source_wins' }, fields: { 'a..b': { kind: 'manual' } } }).target).toBe(
+      'fields.a..b',
+    );
   });
 
   it('maps the integration one-word setting to a policy, except custom which needs rules', () => {
@@ -65,8 +77,14 @@ describe('strategyFor', () => {
   });
 
   it('uses the longest override key that covers the field, else the default', () => {
-    expect(strategyFor(policy, 'address.city')).toMatchObject({ strategy: { kind: 'manual' }, via: 'fields.address.city' });
-    expect(strategyFor(policy, 'address.zip')).toMatchObject({ strategy: { kind: 'target_wins' }, via: 'fields.address' });
+    expect(strategyFor(policy, 'address.city')).toMatchObject({
+      strategy: { kind: 'manual' },
+      via: 'fields.address.city',
+    });
+    expect(strategyFor(policy, 'address.zip')).toMatchObject({
+      strategy: { kind: 'target_wins' },
+      via: 'fields.address',
+    });
     expect(strategyFor(policy, 'addressLine')).toMatchObject({ strategy: { kind: 'source_wins' }, via: 'default' });
   });
 });

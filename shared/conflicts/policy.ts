@@ -69,7 +69,9 @@ export function validatePolicy(input: unknown): CompiledPolicy {
   if (policy.default.kind === 'custom') rules.set('default', compileRule(policy.default.rule, 'default.rule'));
   for (const [key, strategy] of Object.entries(policy.fields ?? {})) {
     if (splitPath(key).some((k) => k === '')) {
-      throw new AppError('validation', `conflict policy: field key "${key}" has an empty path segment`, { target: `fields.${key}` });
+      throw new AppError('validation', `conflict policy: field key "${key}" has an empty path segment`, {
+        target: `fields.${key}`,
+      });
     }
     if (strategy.kind === 'custom') rules.set(key, compileRule(strategy.rule, `fields.${key}.rule`));
   }
@@ -77,28 +79,40 @@ export function validatePolicy(input: unknown): CompiledPolicy {
 }
 
 export function isCompiledPolicy(value: unknown): value is CompiledPolicy {
-  return typeof value === 'object' && value !== null && (value as { compiled?: unknown }).compiled === true && 'rules' in value;
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    (value as { compiled?: unknown }).compiled === true &&
+    'rules' in value
+  );
 }
 
 /** The strategy for one field: the longest override key that covers it, else the default. */
 export function strategyFor(policy: CompiledPolicy, field: string): StrategyChoice {
   let bestKey: string | undefined;
   for (const key of Object.keys(policy.policy.fields ?? {})) {
-    if (isUnder(field, key) && (bestKey === undefined || splitPath(key).length > splitPath(bestKey).length)) bestKey = key;
+    if (isUnder(field, key) && (bestKey === undefined || splitPath(key).length > splitPath(bestKey).length))
+      bestKey = key;
   }
-  if (bestKey === undefined) return { strategy: policy.policy.default, via: 'default', rule: policy.rules.get('default') };
+  if (bestKey === undefined)
+    return { strategy: policy.policy.default, via: 'default', rule: policy.rules.get('default') };
   const strategy = policy.policy.fields?.[bestKey] as Strategy;
   return { strategy, via: `fields.${bestKey}`, rule: policy.rules.get(bestKey) };
 }
 
 /** The field_merge side for a field: the longest priority key covering it; unlisted fields go to the source. */
-export function priorityFor(priority: PrioritySide | Record<string, PrioritySide>, field: string): { side: PrioritySide; listed: boolean } {
+export function priorityFor(
+  priority: PrioritySide | Record<string, PrioritySide>,
+  field: string,
+): { side: PrioritySide; listed: boolean } {
   if (typeof priority === 'string') return { side: priority, listed: true };
   let best: string | undefined;
   for (const key of Object.keys(priority)) {
     if (isUnder(field, key) && (best === undefined || splitPath(key).length > splitPath(best).length)) best = key;
   }
-  return best === undefined ? { side: 'source', listed: false } : { side: priority[best] as PrioritySide, listed: true };
+  return best === undefined
+    ? { side: 'source', listed: false }
+    : { side: priority[best] as PrioritySide, listed: true };
 }
 
 /**
@@ -107,7 +121,9 @@ export function priorityFor(priority: PrioritySide | Record<string, PrioritySide
  */
 export function policyForStrategyName(name: (typeof CONFLICT_STRATEGIES)[number]): CompiledPolicy {
   if (name === 'custom') {
-    throw new AppError('configuration', 'conflict strategy "custom" needs a conflict policy with rules', { target: 'conflictStrategy' });
+    throw new AppError('configuration', 'conflict strategy "custom" needs a conflict policy with rules', {
+      target: 'conflictStrategy',
+    });
   }
   return validatePolicy({ default: strategyForName(name) });
 }
@@ -124,7 +140,9 @@ const compiledByPolicy = new WeakMap<ConflictPolicy, CompiledPolicy>();
  * The policy an integration's syncs use, inbound and outbound alike: its full `conflictPolicy` (default strategy,
  * per-field overrides, custom rules) when it has one, else the one-word `conflictStrategy`.
  */
-export function policyForIntegration(integration: Pick<Integration, 'conflictStrategy' | 'conflictPolicy'>): CompiledPolicy {
+export function policyForIntegration(
+  integration: Pick<Integration, 'conflictStrategy' | 'conflictPolicy'>,
+): CompiledPolicy {
   const stored = integration.conflictPolicy;
   if (!stored) return policyForStrategyName(integration.conflictStrategy);
   let compiled = compiledByPolicy.get(stored);

@@ -12,8 +12,15 @@ import { baseAfterPush, resolve, type Resolution } from './resolve';
 const RUNS = 100;
 const PATHS = ['a', 'b', 'c', 'o.p', 'o.q', 'o.r.s', 'k\\.dot'];
 
-const leaf = fc.oneof(fc.integer({ min: -2, max: 2 }), fc.constantFrom('x', 'y', null, true, false), fc.array(fc.integer({ min: 0, max: 2 }), { maxLength: 2 }));
-const value = fc.oneof({ weight: 4, arbitrary: leaf }, { weight: 1, arbitrary: fc.dictionary(fc.constantFrom('p', 'q'), leaf, { maxKeys: 2 }) });
+const leaf = fc.oneof(
+  fc.integer({ min: -2, max: 2 }),
+  fc.constantFrom('x', 'y', null, true, false),
+  fc.array(fc.integer({ min: 0, max: 2 }), { maxLength: 2 }),
+);
+const value = fc.oneof(
+  { weight: 4, arbitrary: leaf },
+  { weight: 1, arbitrary: fc.dictionary(fc.constantFrom('p', 'q'), leaf, { maxKeys: 2 }) },
+);
 const edits = fc.dictionary(fc.constantFrom(...PATHS), fc.option(value, { nil: undefined, freq: 4 }), { maxKeys: 4 });
 const baseRecord = edits.map((e) => toRecord(undefined, e));
 
@@ -26,21 +33,52 @@ function toRecord(start: JsonRecord | undefined, e: Record<string, unknown>): Js
   return applyPatch(start, patch);
 }
 
-const RULES = ['{"take": "local"}', 'remote', '[local, remote]', 'nothing.here', '$type(local) = "number" and $type(remote) = "number" ? $max([local, remote]) : {"take": "remote"}'];
+const RULES = [
+  '{"take": "local"}',
+  'remote',
+  '[local, remote]',
+  'nothing.here',
+  '$type(local) = "number" and $type(remote) = "number" ? $max([local, remote]) : {"take": "remote"}',
+];
 const strategy: fc.Arbitrary<Strategy> = fc.oneof(
-  fc.constantFrom<Strategy>({ kind: 'source_wins' }, { kind: 'target_wins' }, { kind: 'latest_wins' }, { kind: 'manual' }),
-  fc.record({ kind: fc.constant('field_merge' as const), priority: fc.oneof(fc.constantFrom('source' as const, 'target' as const), fc.dictionary(fc.constantFrom(...PATHS), fc.constantFrom('source' as const, 'target' as const), { maxKeys: 3 })) }),
+  fc.constantFrom<Strategy>(
+    { kind: 'source_wins' },
+    { kind: 'target_wins' },
+    { kind: 'latest_wins' },
+    { kind: 'manual' },
+  ),
+  fc.record({
+    kind: fc.constant('field_merge' as const),
+    priority: fc.oneof(
+      fc.constantFrom('source' as const, 'target' as const),
+      fc.dictionary(fc.constantFrom(...PATHS), fc.constantFrom('source' as const, 'target' as const), { maxKeys: 3 }),
+    ),
+  }),
   fc.record({ kind: fc.constant('custom' as const), rule: fc.constantFrom(...RULES) }),
 );
-const policy: fc.Arbitrary<ConflictPolicy> = fc.record({ default: strategy, fields: fc.dictionary(fc.constantFrom('a', 'o', 'o.q'), strategy, { maxKeys: 2 }) });
-const context = fc.record({ localModifiedAt: fc.option(fc.integer({ min: 0, max: 2 }), { nil: undefined }), remoteModifiedAt: fc.option(fc.integer({ min: 0, max: 2 }), { nil: undefined }) });
+const policy: fc.Arbitrary<ConflictPolicy> = fc.record({
+  default: strategy,
+  fields: fc.dictionary(fc.constantFrom('a', 'o', 'o.q'), strategy, { maxKeys: 2 }),
+});
+const context = fc.record({
+  localModifiedAt: fc.option(fc.integer({ min: 0, max: 2 }), { nil: undefined }),
+  remoteModifiedAt: fc.option(fc.integer({ min: 0, max: 2 }), { nil: undefined }),
+});
 
 // A case: a base (sometimes none: first sync) and the two sides, each the base with its own edits.
-const scenario = fc.record({ base: fc.option(baseRecord, { nil: undefined, freq: 6 }), localEdits: edits, remoteEdits: edits, policy, context }).map((s) => ({
-  ...s,
-  local: toRecord(s.base, s.localEdits),
-  remote: toRecord(s.base, s.remoteEdits),
-}));
+const scenario = fc
+  .record({
+    base: fc.option(baseRecord, { nil: undefined, freq: 6 }),
+    localEdits: edits,
+    remoteEdits: edits,
+    policy,
+    context,
+  })
+  .map((s) => ({
+    ...s,
+    local: toRecord(s.base, s.localEdits),
+    remote: toRecord(s.base, s.remoteEdits),
+  }));
 
 const heldFields = (r: Resolution) => new Set(r.held.map((h) => h.field));
 
@@ -56,14 +94,18 @@ describe('conflict resolution properties', () => {
           for (const side of ['local', 'remote'] as const) {
             if (valuesEqual(f.base, f[side])) continue;
             const kept = valuesEqual(merged, f[side]);
-            const explained = r.decisions.some((d) => d.field === f.field && d.overridden.includes(side) && d.reason.length > 0);
+            const explained = r.decisions.some(
+              (d) => d.field === f.field && d.overridden.includes(side) && d.reason.length > 0,
+            );
             expect(kept || held.has(f.field) || explained).toBe(true);
           }
         }
         expect(valuesEqual(applyPatch(s.local, r.localPatch), r.merged)).toBe(true);
         const pushed = applyPatch(s.remote, r.remotePatch);
         for (const f of diff.fields) {
-          expect(valuesEqual(getPath(pushed, f.field), held.has(f.field) ? f.remote : getPath(r.merged, f.field))).toBe(true);
+          expect(valuesEqual(getPath(pushed, f.field), held.has(f.field) ? f.remote : getPath(r.merged, f.field))).toBe(
+            true,
+          );
         }
       }),
       { numRuns: RUNS },
@@ -74,7 +116,11 @@ describe('conflict resolution properties', () => {
     await fc.assert(
       fc.asyncProperty(scenario, async (s) => {
         const first = await resolve(diffThreeWay(s.base, s.local, s.remote), s.policy, s.context);
-        const shuffled = await resolve(diffThreeWay(reversed(s.base), reversed(s.local), reversed(s.remote)), reversed(s.policy) as ConflictPolicy, s.context);
+        const shuffled = await resolve(
+          diffThreeWay(reversed(s.base), reversed(s.local), reversed(s.remote)),
+          reversed(s.policy) as ConflictPolicy,
+          s.context,
+        );
         expect(JSON.stringify(shuffled)).toBe(JSON.stringify(first));
       }),
       { numRuns: RUNS },
@@ -122,5 +168,9 @@ describe('conflict resolution properties', () => {
 function reversed<T>(value: T): T {
   if (Array.isArray(value)) return value.map(reversed) as T;
   if (!isPlainObject(value)) return value;
-  return Object.fromEntries(Object.keys(value).reverse().map((k) => [k, reversed(value[k])])) as T;
+  return Object.fromEntries(
+    Object.keys(value)
+      .reverse()
+      .map((k) => [k, reversed(value[k])]),
+  ) as T;
 }

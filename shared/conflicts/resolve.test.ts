@@ -33,14 +33,26 @@ describe('resolve: one strategy per integration', () => {
   });
 
   it('latest_wins goes by modification time, remote winning ties and unknown times', async () => {
-    const later = await run({ default: { kind: 'latest_wins' } }, { localModifiedAt: '2024-05-02T00:00:00Z', remoteModifiedAt: '2024-05-01T00:00:00Z' });
+    const later = await run(
+      { default: { kind: 'latest_wins' } },
+      { localModifiedAt: '2024-05-02T00:00:00Z', remoteModifiedAt: '2024-05-01T00:00:00Z' },
+    );
     expect(later.merged).toMatchObject({ title: 'Local', amount: 12 });
-    const earlier = await run({ default: { kind: 'latest_wins' } }, { localModifiedAt: new Date('2024-04-01T00:00:00Z'), remoteModifiedAt: '2024-05-01T00:00:00Z' });
+    const earlier = await run(
+      { default: { kind: 'latest_wins' } },
+      { localModifiedAt: new Date('2024-04-01T00:00:00Z'), remoteModifiedAt: '2024-05-01T00:00:00Z' },
+    );
     expect(earlier.merged).toMatchObject({ title: 'Remote', amount: 15 });
-    const tie = await run({ default: { kind: 'latest_wins' } }, { localModifiedAt: 1714521600000, remoteModifiedAt: '2024-05-01T00:00:00Z' });
+    const tie = await run(
+      { default: { kind: 'latest_wins' } },
+      { localModifiedAt: 1714521600000, remoteModifiedAt: '2024-05-01T00:00:00Z' },
+    );
     expect(tie.merged).toMatchObject({ title: 'Remote' });
     expect(tie.decisions[0]?.reason).toMatch(/source wins ties/);
-    const unknownRemote = await run({ default: { kind: 'latest_wins' } }, { localModifiedAt: '2024-05-01T00:00:00Z', remoteModifiedAt: 'not a time' });
+    const unknownRemote = await run(
+      { default: { kind: 'latest_wins' } },
+      { localModifiedAt: '2024-05-01T00:00:00Z', remoteModifiedAt: 'not a time' },
+    );
     expect(unknownRemote.merged).toMatchObject({ title: 'Local' });
     const nothingKnown = await run({ default: { kind: 'latest_wins' } });
     expect(nothingKnown.merged).toMatchObject({ title: 'Remote' });
@@ -68,7 +80,10 @@ describe('resolve: per-field overrides', () => {
   it('an override beats the default', async () => {
     const r = await run({ default: { kind: 'source_wins' }, fields: { title: { kind: 'target_wins' } } });
     expect(r.merged).toMatchObject({ title: 'Local', amount: 15 });
-    expect(r.decisions.find((d) => d.field === 'title')).toMatchObject({ strategy: 'target_wins', via: 'fields.title' });
+    expect(r.decisions.find((d) => d.field === 'title')).toMatchObject({
+      strategy: 'target_wins',
+      via: 'fields.title',
+    });
     expect(r.decisions.find((d) => d.field === 'amount')).toMatchObject({ strategy: 'source_wins', via: 'default' });
   });
 
@@ -92,21 +107,32 @@ describe('resolve: custom rules', () => {
       },
     });
     expect(r.merged).toMatchObject({ amount: 15, tags: ['a', 'l', 'r'], title: 'Local' });
-    expect(r.decisions.find((d) => d.field === 'tags')).toMatchObject({ outcome: 'custom_value', overridden: ['local', 'remote'] });
+    expect(r.decisions.find((d) => d.field === 'tags')).toMatchObject({
+      outcome: 'custom_value',
+      overridden: ['local', 'remote'],
+    });
     expect(r.remotePatch.set).toMatchObject({ tags: ['a', 'l', 'r'], title: 'Local' });
     expect(r.localPatch.set).toMatchObject({ amount: 15, tags: ['a', 'l', 'r'] });
   });
 
   it('sees the modification times and the base', async () => {
     const rule = 'localModifiedAt > remoteModifiedAt ? local : base';
-    const r = await run({ default: { kind: 'custom', rule } }, { localModifiedAt: '2024-05-02T00:00:00Z', remoteModifiedAt: '2024-05-01T00:00:00Z' });
+    const r = await run(
+      { default: { kind: 'custom', rule } },
+      { localModifiedAt: '2024-05-02T00:00:00Z', remoteModifiedAt: '2024-05-01T00:00:00Z' },
+    );
     expect(r.merged).toMatchObject({ title: 'Local' });
-    const older = await run({ default: { kind: 'custom', rule } }, { localModifiedAt: '2024-04-02T00:00:00Z', remoteModifiedAt: '2024-05-01T00:00:00Z' });
+    const older = await run(
+      { default: { kind: 'custom', rule } },
+      { localModifiedAt: '2024-04-02T00:00:00Z', remoteModifiedAt: '2024-05-01T00:00:00Z' },
+    );
     expect(older.merged).toMatchObject({ title: 'Base' });
   });
 
   it('passes an absent side as missing, so a rule can tell a deletion from null', async () => {
-    const policy = validatePolicy({ default: { kind: 'custom', rule: '$exists(local) ? {"take": "local"} : {"take": "remote"}' } });
+    const policy = validatePolicy({
+      default: { kind: 'custom', rule: '$exists(local) ? {"take": "local"} : {"take": "remote"}' },
+    });
     const deleted = await mergeRecord({ base: { a: 1 }, local: {}, remote: { a: 2 } }, policy);
     expect(deleted.merged).toEqual({ a: 2 });
     const nulled = await mergeRecord({ base: { a: 1 }, local: { a: null }, remote: { a: 2 } }, policy);
@@ -132,7 +158,10 @@ describe('resolve: custom rules', () => {
 
 describe('resolve: deletions, bases and pushes', () => {
   it('a deletion that wins is an unset in the patch', async () => {
-    const r = await mergeRecord({ base: { a: 1, b: 2 }, local: { a: 1 }, remote: { a: 1, b: 3 } }, { default: { kind: 'target_wins' } });
+    const r = await mergeRecord(
+      { base: { a: 1, b: 2 }, local: { a: 1 }, remote: { a: 1, b: 3 } },
+      { default: { kind: 'target_wins' } },
+    );
     expect(r.merged).toEqual({ a: 1 });
     expect(r.remotePatch).toEqual({ set: {}, unset: ['b'] });
     expect(r.decisions[0]).toMatchObject({ field: 'b', outcome: 'took_local', overridden: ['remote'] });

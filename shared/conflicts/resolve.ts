@@ -13,7 +13,17 @@
  * With that, resolving the same page again gives the same merged record, no new conflicts and the same push.
  */
 import { diffThreeWay, type ChangeKind, type DiffOptions, type FieldDiff, type ThreeWayDiff } from './diff';
-import { applyPatch, canonicalCopy, emptyPatch, isEmptyPatch, unflatten, valuesEqual, type FieldPatch, type FlatRecord, type JsonRecord } from './field-paths';
+import {
+  applyPatch,
+  canonicalCopy,
+  emptyPatch,
+  isEmptyPatch,
+  unflatten,
+  valuesEqual,
+  type FieldPatch,
+  type FlatRecord,
+  type JsonRecord,
+} from './field-paths';
 import { strategyFor, validatePolicy, type CompiledPolicy, type ConflictPolicy, type StrategyKind } from './policy';
 import { applyStrategy, type Outcome, type StrategyPick, type ResolveContext } from './strategies';
 
@@ -52,7 +62,11 @@ export interface Resolution {
   counts: Record<ChangeKind | 'held', number>;
 }
 
-export async function resolve(diff: ThreeWayDiff, policy: ConflictPolicy | CompiledPolicy, context: ResolveContext = {}): Promise<Resolution> {
+export async function resolve(
+  diff: ThreeWayDiff,
+  policy: ConflictPolicy | CompiledPolicy,
+  context: ResolveContext = {},
+): Promise<Resolution> {
   const compiled = validatePolicy(policy);
   // Null-prototype maps: a field named "__proto__" is then an ordinary key.
   const merged: FlatRecord = Object.create(null);
@@ -61,7 +75,14 @@ export async function resolve(diff: ThreeWayDiff, policy: ConflictPolicy | Compi
   const remotePatch = emptyPatch();
   const held: HeldField[] = [];
   const decisions: Decision[] = [];
-  const counts: Resolution['counts'] = { unchanged: 0, local_only: 0, remote_only: 0, both_same: 0, conflict: 0, held: 0 };
+  const counts: Resolution['counts'] = {
+    unchanged: 0,
+    local_only: 0,
+    remote_only: 0,
+    both_same: 0,
+    conflict: 0,
+    held: 0,
+  };
 
   // Sorted by field, so every output list and key order is the same whatever order the inputs had.
   const fields = [...diff.fields].sort((a, b) => (a.field < b.field ? -1 : a.field > b.field ? 1 : 0));
@@ -80,13 +101,27 @@ export async function resolve(diff: ThreeWayDiff, policy: ConflictPolicy | Compi
       held.push({ field: fd.field, base: fd.base, local: fd.local, remote: fd.remote });
       nextBase[fd.field] = fd.base;
       merged[fd.field] = fd.local;
-      decisions.push({ field: fd.field, strategy: choice.strategy.kind, via: choice.via, outcome: 'held', overridden: [], reason: pick.reason });
+      decisions.push({
+        field: fd.field,
+        strategy: choice.strategy.kind,
+        via: choice.via,
+        outcome: 'held',
+        overridden: [],
+        reason: pick.reason,
+      });
       continue;
     }
     const value = valueOf(pick, fd);
     settle(fd, value, merged, localPatch, remotePatch);
     const overridden = (['local', 'remote'] as const).filter((side) => !valuesEqual(fd[side], value));
-    decisions.push({ field: fd.field, strategy: choice.strategy.kind, via: choice.via, outcome: pick.outcome, overridden, reason: pick.reason });
+    decisions.push({
+      field: fd.field,
+      strategy: choice.strategy.kind,
+      via: choice.via,
+      outcome: pick.outcome,
+      overridden,
+      reason: pick.reason,
+    });
   }
 
   return {
@@ -104,7 +139,11 @@ export async function resolve(diff: ThreeWayDiff, policy: ConflictPolicy | Compi
 
 /** Diff and resolve in one call: the usual entry point for a page of records. */
 export async function mergeRecord(
-  records: { base: JsonRecord | null | undefined; local: JsonRecord | null | undefined; remote: JsonRecord | null | undefined },
+  records: {
+    base: JsonRecord | null | undefined;
+    local: JsonRecord | null | undefined;
+    remote: JsonRecord | null | undefined;
+  },
   policy: ConflictPolicy | CompiledPolicy,
   context: ResolveContext = {},
   options: DiffOptions = {},
@@ -123,7 +162,13 @@ function valueOf(pick: Exclude<StrategyPick, { outcome: 'held' }>, fd: FieldDiff
 }
 
 /** Records the final value of a field and what each side must change to reach it. */
-function settle(fd: FieldDiff, value: unknown, merged: FlatRecord, localPatch: FieldPatch, remotePatch: FieldPatch): void {
+function settle(
+  fd: FieldDiff,
+  value: unknown,
+  merged: FlatRecord,
+  localPatch: FieldPatch,
+  remotePatch: FieldPatch,
+): void {
   merged[fd.field] = value;
   if (!valuesEqual(fd.local, value)) addToPatch(localPatch, fd.field, value);
   if (!valuesEqual(fd.remote, value)) addToPatch(remotePatch, fd.field, value);

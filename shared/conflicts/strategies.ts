@@ -30,11 +30,20 @@ export interface StrategyInput {
   rule?: CompiledRule;
 }
 
-type StrategyFn<K extends StrategyKind> = (strategy: Extract<Strategy, { kind: K }>, input: StrategyInput) => StrategyPick | Promise<StrategyPick>;
+type StrategyFn<K extends StrategyKind> = (
+  strategy: Extract<Strategy, { kind: K }>,
+  input: StrategyInput,
+) => StrategyPick | Promise<StrategyPick>;
 
-const sourceWins: StrategyFn<'source_wins'> = () => ({ outcome: 'took_remote', reason: 'source_wins: the provider record wins conflicts' });
+const sourceWins: StrategyFn<'source_wins'> = () => ({
+  outcome: 'took_remote',
+  reason: 'source_wins: the provider record wins conflicts',
+});
 
-const targetWins: StrategyFn<'target_wins'> = () => ({ outcome: 'took_local', reason: 'target_wins: the shard wins conflicts' });
+const targetWins: StrategyFn<'target_wins'> = () => ({
+  outcome: 'took_local',
+  reason: 'target_wins: the shard wins conflicts',
+});
 
 /**
  * The side modified later wins. A missing or unreadable time counts as older than any known time, and a tie
@@ -44,7 +53,10 @@ const latestWins: StrategyFn<'latest_wins'> = (_strategy, { context }) => {
   const local = toMillis(context.localModifiedAt);
   const remote = toMillis(context.remoteModifiedAt);
   if (local !== undefined && (remote === undefined || local > remote)) {
-    return { outcome: 'took_local', reason: `latest_wins: shard modified later (${describe(local)} vs ${describe(remote)})` };
+    return {
+      outcome: 'took_local',
+      reason: `latest_wins: shard modified later (${describe(local)} vs ${describe(remote)})`,
+    };
   }
   const why = local === remote ? 'equal or unknown times, source wins ties' : 'provider record modified later';
   return { outcome: 'took_remote', reason: `latest_wins: ${why} (${describe(remote)} vs ${describe(local)})` };
@@ -52,8 +64,12 @@ const latestWins: StrategyFn<'latest_wins'> = (_strategy, { context }) => {
 
 const fieldMerge: StrategyFn<'field_merge'> = (strategy, { conflict }) => {
   const { side, listed } = priorityFor(strategy.priority, conflict.field);
-  const because = listed ? `priority for this field is ${side}` : 'no priority listed for this field, source by default';
-  return side === 'source' ? { outcome: 'took_remote', reason: `field_merge: ${because}` } : { outcome: 'took_local', reason: `field_merge: ${because}` };
+  const because = listed
+    ? `priority for this field is ${side}`
+    : 'no priority listed for this field, source by default';
+  return side === 'source'
+    ? { outcome: 'took_remote', reason: `field_merge: ${because}` }
+    : { outcome: 'took_local', reason: `field_merge: ${because}` };
 };
 
 const manual: StrategyFn<'manual'> = () => ({ outcome: 'held', reason: 'manual: held for a person to decide' });
@@ -69,7 +85,11 @@ const custom: StrategyFn<'custom'> = async (_strategy, { conflict, context, rule
     remoteModifiedAt: isoOrUndefined(context.remoteModifiedAt),
   });
   if (!result.ok) return { outcome: 'held', reason: `custom: ${result.reason}; held for a person` };
-  if ('take' in result) return { outcome: result.take === 'local' ? 'took_local' : 'took_remote', reason: `custom: rule took ${result.take}` };
+  if ('take' in result)
+    return {
+      outcome: result.take === 'local' ? 'took_local' : 'took_remote',
+      reason: `custom: rule took ${result.take}`,
+    };
   return { outcome: 'custom_value', value: result.value, reason: 'custom: rule computed the value' };
 };
 

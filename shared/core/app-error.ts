@@ -44,7 +44,13 @@ const DEFAULT_STATUS: Record<ErrorCode, number> = {
   internal: 500,
 };
 
-const RETRYABLE: ReadonlySet<ErrorCode> = new Set(['rate_limited', 'transient', 'dependency_unavailable', 'auth_expired', 'precondition_failed']);
+const RETRYABLE: ReadonlySet<ErrorCode> = new Set([
+  'rate_limited',
+  'transient',
+  'dependency_unavailable',
+  'auth_expired',
+  'precondition_failed',
+]);
 
 export interface AppErrorOptions {
   /** Where the problem is: a setting name, a body field, a record id. */
@@ -75,8 +81,20 @@ export class AppError extends Error {
   }
 
   /** The shape sent to API callers and stored on run documents: never a stack, never a cause chain. */
-  toJSON(): { code: ErrorCode; message: string; target?: string; retryAfterMs?: number; details?: Record<string, unknown> } {
-    return { code: this.code, message: this.message, target: this.target, retryAfterMs: this.retryAfterMs, details: this.details };
+  toJSON(): {
+    code: ErrorCode;
+    message: string;
+    target?: string;
+    retryAfterMs?: number;
+    details?: Record<string, unknown>;
+  } {
+    return {
+      code: this.code,
+      message: this.message,
+      target: this.target,
+      retryAfterMs: this.retryAfterMs,
+      details: this.details,
+    };
   }
 }
 
@@ -92,6 +110,7 @@ export function notImplemented(step: string): AppError {
 /** Anything thrown becomes an AppError; unknown errors are `internal` and keep only a safe message. */
 export function toAppError(error: unknown): AppError {
   if (isAppError(error)) return error;
-  if (error instanceof Error && error.name === 'AbortError') return new AppError('transient', 'operation aborted or timed out', { cause: error });
+  if (error instanceof Error && error.name === 'AbortError')
+    return new AppError('transient', 'operation aborted or timed out', { cause: error });
   return new AppError('internal', error instanceof Error ? error.message : 'unexpected error', { cause: error });
 }

@@ -23,7 +23,14 @@ export const DEFAULT_ENTITIES: Record<ProviderId, string[]> = {
 
 export const DIRECTIONS = ['inbound', 'outbound', 'bidirectional'] as const;
 export const DEDUP_STRATEGIES = ['external_id', 'content_hash', 'natural_key', 'fuzzy'] as const;
-export const CONFLICT_STRATEGIES = ['source_wins', 'target_wins', 'latest_wins', 'field_merge', 'manual', 'custom'] as const;
+export const CONFLICT_STRATEGIES = [
+  'source_wins',
+  'target_wins',
+  'latest_wins',
+  'field_merge',
+  'manual',
+  'custom',
+] as const;
 export const INTEGRATION_STATUSES = ['active', 'disabled', 'needs_reauth', 'error'] as const;
 
 const id = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, 'must be 1-64 letters, digits, "-" or "_"');
@@ -56,7 +63,9 @@ const mutableFields = {
 /** Every operator-settable field, optional: the PATCH body, and the create body once provider and name are added. */
 const optionalFields = z.object(mutableFields).partial();
 
-export const createIntegrationSchema = optionalFields.extend({ provider: z.enum(PROVIDER_IDS), name: mutableFields.name }).strict();
+export const createIntegrationSchema = optionalFields
+  .extend({ provider: z.enum(PROVIDER_IDS), name: mutableFields.name })
+  .strict();
 
 export const patchIntegrationSchema = optionalFields
   .strict()
@@ -101,7 +110,13 @@ export interface IntegrationDefaults {
   baseUrlFor?: (provider: ProviderId) => string | undefined;
 }
 
-export function newIntegration(tenantId: string, integrationId: string, body: CreateIntegrationBody, defaults: IntegrationDefaults, now: Date): Integration {
+export function newIntegration(
+  tenantId: string,
+  integrationId: string,
+  body: CreateIntegrationBody,
+  defaults: IntegrationDefaults,
+  now: Date,
+): Integration {
   const enabled = body.enabled ?? true;
   const baseUrl = body.baseUrl ?? defaults.baseUrlFor?.(body.provider);
   return {
@@ -129,8 +144,14 @@ export function newIntegration(tenantId: string, integrationId: string, body: Cr
 
 export function applyPatch<T extends Integration>(current: T, patch: PatchIntegrationBody, now: Date): T {
   const touchesConflicts = patch.conflictStrategy !== undefined || patch.conflictPolicy !== undefined;
-  const next: T = { ...current, ...patch, ...(touchesConflicts ? conflictSettings(current, patch) : {}), updatedAt: now.toISOString() };
-  if (patch.enabled !== undefined && current.status !== 'needs_reauth') next.status = patch.enabled ? 'active' : 'disabled';
+  const next: T = {
+    ...current,
+    ...patch,
+    ...(touchesConflicts ? conflictSettings(current, patch) : {}),
+    updatedAt: now.toISOString(),
+  };
+  if (patch.enabled !== undefined && current.status !== 'needs_reauth')
+    next.status = patch.enabled ? 'active' : 'disabled';
   return next;
 }
 
@@ -145,12 +166,19 @@ type ConflictSettings = Pick<Integration, 'conflictStrategy' | 'conflictPolicy'>
  * - `custom` needs a rule, so the word alone is refused unless the stored policy's default is already custom.
  * The policy's custom rules are compiled here, so a rule that does not compile is a 400 naming its field.
  */
-export function conflictSettings(current: ConflictSettings | undefined, body: Partial<ConflictSettings>): ConflictSettings {
+export function conflictSettings(
+  current: ConflictSettings | undefined,
+  body: Partial<ConflictSettings>,
+): ConflictSettings {
   const { conflictStrategy, conflictPolicy } = body;
   if (conflictPolicy) {
     const kind = conflictPolicy.default.kind;
     if (conflictStrategy !== undefined && conflictStrategy !== kind) {
-      throw new AppError('bad_request', `conflictStrategy: must equal conflictPolicy.default.kind ("${kind}") when both are given`, { target: 'conflictStrategy' });
+      throw new AppError(
+        'bad_request',
+        `conflictStrategy: must equal conflictPolicy.default.kind ("${kind}") when both are given`,
+        { target: 'conflictStrategy' },
+      );
     }
     compileNamingField(conflictPolicy);
     return { conflictStrategy: kind, conflictPolicy };
@@ -159,10 +187,17 @@ export function conflictSettings(current: ConflictSettings | undefined, body: Pa
   const word = conflictStrategy ?? current?.conflictStrategy ?? 'source_wins';
   if (word === 'custom') {
     if (stored?.default.kind === 'custom') return { conflictStrategy: word, conflictPolicy: stored };
-    throw new AppError('bad_request', 'conflictStrategy: "custom" needs a rule: give conflictPolicy with default {"kind": "custom", "rule": "…"}', { target: 'conflictStrategy' });
+    throw new AppError(
+      'bad_request',
+      'conflictStrategy: "custom" needs a rule: give conflictPolicy with default {"kind": "custom", "rule": "…"}',
+      { target: 'conflictStrategy' },
+    );
   }
   if (!stored) return { conflictStrategy: word };
-  return { conflictStrategy: word, conflictPolicy: stored.default.kind === word ? stored : { ...stored, default: strategyForName(word) } };
+  return {
+    conflictStrategy: word,
+    conflictPolicy: stored.default.kind === word ? stored : { ...stored, default: strategyForName(word) },
+  };
 }
 
 /** Compiles the policy's rules; errors name the field under the body's conflictPolicy. */
@@ -172,6 +207,10 @@ function compileNamingField(policy: ConflictPolicy): void {
   } catch (error) {
     if (!(error instanceof AppError) || !error.target) throw error;
     const target = `conflictPolicy.${error.target}`;
-    throw new AppError('bad_request', `${target}: ${error.message.replace(/^conflict policy: /, '').replace(` at ${error.target}`, '')}`, { target, ...(error.details ? { details: error.details } : {}) });
+    throw new AppError(
+      'bad_request',
+      `${target}: ${error.message.replace(/^conflict policy: /, '').replace(` at ${error.target}`, '')}`,
+      { target, ...(error.details ? { details: error.details } : {}) },
+    );
   }
 }

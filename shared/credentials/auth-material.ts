@@ -15,9 +15,13 @@ export function authorizationHeader(tokenType: string, token: string): Record<st
 const STATIC_HEADERS: { [T in StaticType]: (c: CredentialOf<T>) => Record<string, string> } = {
   api_key: (c) => ({ [c.headerName.toLowerCase()]: `${c.prefix}${c.key}` }),
   bearer_token: (c) => authorizationHeader('Bearer', c.token),
-  basic_auth: (c) => ({ authorization: `Basic ${Buffer.from(`${c.username}:${c.password}`, 'utf8').toString('base64')}` }),
+  basic_auth: (c) => ({
+    authorization: `Basic ${Buffer.from(`${c.username}:${c.password}`, 'utf8').toString('base64')}`,
+  }),
   webhook_secret: () => {
-    throw new AppError('validation', 'a webhook_secret signs and verifies webhooks; it gives no request headers', { target: 'credential' });
+    throw new AppError('validation', 'a webhook_secret signs and verifies webhooks; it gives no request headers', {
+      target: 'credential',
+    });
   },
   // Mutual TLS: the material goes into the TLS options (tlsMaterial), not into headers.
   certificate: () => ({}),
@@ -25,7 +29,10 @@ const STATIC_HEADERS: { [T in StaticType]: (c: CredentialOf<T>) => Record<string
     const headers: Record<string, string> = {};
     for (const [header, key] of Object.entries(c.headers)) {
       const value = c.values[key];
-      if (value === undefined) throw new AppError('validation', `custom credential maps header ${header} to a missing value key`, { target: 'headers' });
+      if (value === undefined)
+        throw new AppError('validation', `custom credential maps header ${header} to a missing value key`, {
+          target: 'headers',
+        });
       headers[header.toLowerCase()] = value;
     }
     return headers;
@@ -33,16 +40,23 @@ const STATIC_HEADERS: { [T in StaticType]: (c: CredentialOf<T>) => Record<string
 };
 
 export function staticHeaders(credential: Credential): Record<string, string> {
-  const build = STATIC_HEADERS[credential.type as StaticType] as ((c: Credential) => Record<string, string>) | undefined;
+  const build = STATIC_HEADERS[credential.type as StaticType] as
+    ((c: Credential) => Record<string, string>) | undefined;
   if (!build) throw new AppError('internal', `${credential.type} needs a token flow, not static headers`);
   return build(credential);
 }
 
-export type TlsMaterial = { cert: string; key: string; ca?: string; passphrase?: string } | { pfx: Buffer; passphrase?: string };
+export type TlsMaterial =
+  { cert: string; key: string; ca?: string; passphrase?: string } | { pfx: Buffer; passphrase?: string };
 
 export function tlsMaterialOf(credential: CredentialOf<'certificate'>): TlsMaterial {
   const m = credential.material;
   return m.format === 'pem'
-    ? { cert: m.certificatePem, key: m.privateKeyPem, ...(m.caPem ? { ca: m.caPem } : {}), passphrase: credential.passphrase }
+    ? {
+        cert: m.certificatePem,
+        key: m.privateKeyPem,
+        ...(m.caPem ? { ca: m.caPem } : {}),
+        passphrase: credential.passphrase,
+      }
     : { pfx: Buffer.from(m.pfxBase64, 'base64'), passphrase: credential.passphrase };
 }

@@ -45,7 +45,10 @@ export function createAuthProvider(ref: CredentialRef, options: AuthProviderOpti
 
   const load = async (signal?: AbortSignal, fresh = false): Promise<Credential> => {
     const read = await options.service.require(ref, { signal, fresh });
-    if (read.doc.status === 'needs_reauth') throw new AppError('auth_revoked', `credential ${refKey(ref)} needs to be authorised again`, { target: 'credential' });
+    if (read.doc.status === 'needs_reauth')
+      throw new AppError('auth_revoked', `credential ${refKey(ref)} needs to be authorised again`, {
+        target: 'credential',
+      });
     usedVersion = read.version;
     return read.doc.credential;
   };
@@ -60,11 +63,26 @@ export function createAuthProvider(ref: CredentialRef, options: AuthProviderOpti
           const params: Record<string, string> = { grant_type: 'client_credentials' };
           if (credential.scopes.length > 0) params.scope = credential.scopes.join(' ');
           if (credential.audience) params.audience = credential.audience;
-          token = await requestToken({ tokenEndpoint: credential.tokenEndpoint, clientId: credential.clientId, clientSecret: credential.clientSecret, clientAuth: credential.clientAuth, params }, { timeoutMs, signal });
+          token = await requestToken(
+            {
+              tokenEndpoint: credential.tokenEndpoint,
+              clientId: credential.clientId,
+              clientSecret: credential.clientSecret,
+              clientAuth: credential.clientAuth,
+              params,
+            },
+            { timeoutMs, signal },
+          );
         } else if (credential.type === 'jwt_bearer') {
-          const params = { grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer', assertion: signJwtAssertion(credential, clock()) };
+          const params = {
+            grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer',
+            assertion: signJwtAssertion(credential, clock()),
+          };
           // The signed assertion is the client authentication (RFC 7523 §2.1).
-          token = await requestToken({ tokenEndpoint: credential.tokenEndpoint, clientAuth: 'none', params }, { timeoutMs, signal });
+          token = await requestToken(
+            { tokenEndpoint: credential.tokenEndpoint, clientAuth: 'none', params },
+            { timeoutMs, signal },
+          );
         } else {
           throw new AppError('internal', `${credential.type} has no grant`);
         }
@@ -81,10 +99,19 @@ export function createAuthProvider(ref: CredentialRef, options: AuthProviderOpti
     let credential = await load(signal);
     if (credential.type !== 'oauth2_authorization_code') throw new AppError('internal', 'unexpected credential type');
     if (credential.expiresAt && Date.parse(credential.expiresAt) - skewMs <= clock().getTime()) {
-      if (!options.refresher) throw new AppError('configuration', 'an OAuth credential needs the refresh engine', { target: 'refresher' });
+      if (!options.refresher)
+        throw new AppError('configuration', 'an OAuth credential needs the refresh engine', { target: 'refresher' });
       const outcome = await options.refresher.refreshOnDemand(ref, { usedVersion, signal });
-      if (outcome.outcome === 'needs_reauth') throw new AppError('auth_revoked', `credential ${refKey(ref)} needs to be authorised again`, { target: 'credential' });
-      if (outcome.outcome === 'failed') throw new AppError(outcome.error.retryable ? 'transient' : 'auth_expired', `refresh of ${refKey(ref)} failed: ${outcome.error.code}`, { retryAfterMs: outcome.error.retryAfterMs });
+      if (outcome.outcome === 'needs_reauth')
+        throw new AppError('auth_revoked', `credential ${refKey(ref)} needs to be authorised again`, {
+          target: 'credential',
+        });
+      if (outcome.outcome === 'failed')
+        throw new AppError(
+          outcome.error.retryable ? 'transient' : 'auth_expired',
+          `refresh of ${refKey(ref)} failed: ${outcome.error.code}`,
+          { retryAfterMs: outcome.error.retryAfterMs },
+        );
       credential = await load(signal, true);
       if (credential.type !== 'oauth2_authorization_code') throw new AppError('internal', 'unexpected credential type');
     }
@@ -125,14 +152,18 @@ export function createAuthProvider(ref: CredentialRef, options: AuthProviderOpti
     async accessToken(signal) {
       const credential = await load(signal);
       if (credential.type === 'oauth2_authorization_code') return (await oauthCodeToken(signal)).accessToken;
-      if (credential.type === 'oauth2_client_credentials' || credential.type === 'jwt_bearer') return (await grantToken(credential, signal)).token.accessToken;
+      if (credential.type === 'oauth2_client_credentials' || credential.type === 'jwt_bearer')
+        return (await grantToken(credential, signal)).token.accessToken;
       if (credential.type === 'bearer_token') return credential.token;
       throw new AppError('validation', `a ${credential.type} credential has no access token`, { target: 'credential' });
     },
 
     async tlsMaterial(signal) {
       const credential = await load(signal);
-      if (credential.type !== 'certificate') throw new AppError('validation', `a ${credential.type} credential has no TLS material`, { target: 'credential' });
+      if (credential.type !== 'certificate')
+        throw new AppError('validation', `a ${credential.type} credential has no TLS material`, {
+          target: 'credential',
+        });
       return tlsMaterialOf(credential);
     },
   };

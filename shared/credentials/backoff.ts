@@ -13,9 +13,18 @@ export interface RetryPolicy {
   backoff: BackoffStrategy;
 }
 
-export const DEFAULT_REFRESH_RETRY: RetryPolicy = { maxAttempts: 4, backoff: { kind: 'exponential', baseDelayMs: 250, maxDelayMs: 8_000, jitter: 'full' } };
+export const DEFAULT_REFRESH_RETRY: RetryPolicy = {
+  maxAttempts: 4,
+  backoff: { kind: 'exponential', baseDelayMs: 250, maxDelayMs: 8_000, jitter: 'full' },
+};
 
-const DELAY: { [K in BackoffStrategy['kind']]: (s: Extract<BackoffStrategy, { kind: K }>, attempt: number, random: () => number) => number } = {
+const DELAY: {
+  [K in BackoffStrategy['kind']]: (
+    s: Extract<BackoffStrategy, { kind: K }>,
+    attempt: number,
+    random: () => number,
+  ) => number;
+} = {
   exponential: (s, attempt, random) => {
     const capped = Math.min(s.maxDelayMs, s.baseDelayMs * 2 ** Math.max(0, attempt - 1));
     if (s.jitter === 'full') return Math.floor(random() * capped);
@@ -27,7 +36,11 @@ const DELAY: { [K in BackoffStrategy['kind']]: (s: Extract<BackoffStrategy, { ki
 
 /** Delay before retry number `attempt` (1 = the first retry). */
 export function backoffDelayMs(strategy: BackoffStrategy, attempt: number, random: () => number = Math.random): number {
-  return (DELAY[strategy.kind] as (s: BackoffStrategy, a: number, r: () => number) => number)(strategy, attempt, random);
+  return (DELAY[strategy.kind] as (s: BackoffStrategy, a: number, r: () => number) => number)(
+    strategy,
+    attempt,
+    random,
+  );
 }
 
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
@@ -53,7 +66,11 @@ export interface RetryOptions {
   random?: () => number;
 }
 
-export async function withRetry<T>(operation: (attempt: number) => Promise<T>, policy: RetryPolicy, options: RetryOptions = {}): Promise<T> {
+export async function withRetry<T>(
+  operation: (attempt: number) => Promise<T>,
+  policy: RetryPolicy,
+  options: RetryOptions = {},
+): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await operation(attempt);

@@ -36,11 +36,18 @@ export interface Credentials {
 
 export function createCredentials(options: CredentialsOptions): Credentials {
   const { store } = options;
-  const service = new CredentialService({ store, logger: options.logger, cacheTtlMs: options.cacheTtlMs, policy: options.policy });
+  const service = new CredentialService({
+    store,
+    logger: options.logger,
+    cacheTtlMs: options.cacheTtlMs,
+    policy: options.policy,
+  });
   const refresher = new RefreshEngine({
     service,
     logger: options.logger,
-    coordination: options.redis ? { kind: 'redis', redis: options.redis, keyPrefix: options.redisKeyPrefix ?? 'ise:' } : { kind: 'in_process' },
+    coordination: options.redis
+      ? { kind: 'redis', redis: options.redis, keyPrefix: options.redisKeyPrefix ?? 'ise:' }
+      : { kind: 'in_process' },
     lockTtlMs: options.lockTtlMs,
     lockWaitMs: options.lockWaitMs,
     requestTimeoutMs: options.requestTimeoutMs,
@@ -50,6 +57,12 @@ export function createCredentials(options: CredentialsOptions): Credentials {
     store,
     service,
     refresher,
-    authProvider: (ref) => createAuthProvider(ref, { service, refresher, expirySkewMs: options.expirySkewMs, requestTimeoutMs: options.requestTimeoutMs }),
+    authProvider: (ref) =>
+      createAuthProvider(ref, {
+        service,
+        refresher,
+        expirySkewMs: options.expirySkewMs,
+        requestTimeoutMs: options.requestTimeoutMs,
+      }),
   };
 }

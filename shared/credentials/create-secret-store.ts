@@ -28,7 +28,11 @@ export async function createSecretStore(options: SecretStoreFactoryOptions): Pro
   if (options.keyVaultUrl) {
     const { KeyVaultSecretStore } = await import('./keyvault-store');
     const credential = options.credential ?? (await managedIdentity(options.managedIdentityClientId));
-    return new KeyVaultSecretStore({ vaultUrl: options.keyVaultUrl, credential, clientOptions: options.keyVaultClientOptions });
+    return new KeyVaultSecretStore({
+      vaultUrl: options.keyVaultUrl,
+      credential,
+      clientOptions: options.keyVaultClientOptions,
+    });
   }
   return new LocalSecretStore({
     filePath: join(options.localDataDir, 'secrets.enc'),

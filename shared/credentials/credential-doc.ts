@@ -7,7 +7,18 @@ import { createHash, X509Certificate } from 'node:crypto';
 import { AppError } from '../core/app-error';
 import { ownExpiryOf } from './expiry-policy';
 import type { SecretListItem } from './secret-store';
-import { CREDENTIAL_STATUSES, CREDENTIAL_TYPES, refKey, storedCredentialSchema, type Credential, type CredentialMetadata, type CredentialRef, type CredentialStatus, type CredentialType, type StoredCredential } from './types';
+import {
+  CREDENTIAL_STATUSES,
+  CREDENTIAL_TYPES,
+  refKey,
+  storedCredentialSchema,
+  type Credential,
+  type CredentialMetadata,
+  type CredentialRef,
+  type CredentialStatus,
+  type CredentialType,
+  type StoredCredential,
+} from './types';
 
 export const SECRET_PREFIX = 'cred-';
 export const CONTENT_TYPE = 'application/vnd.ise.credential+json;v=1';
@@ -23,7 +34,10 @@ export function withDerivedFields(credential: Credential): Credential {
       const notAfter = new Date(new X509Certificate(credential.material.certificatePem).validTo).toISOString();
       return { ...credential, expiresAt: notAfter };
     } catch (error) {
-      throw new AppError('validation', 'certificatePem is not a readable X.509 certificate', { target: 'material.certificatePem', cause: error });
+      throw new AppError('validation', 'certificatePem is not a readable X.509 certificate', {
+        target: 'material.certificatePem',
+        cause: error,
+      });
     }
   }
   return credential;
@@ -61,9 +75,12 @@ function effectiveStatus(status: CredentialStatus, expiresAt: string | undefined
 /** Metadata from a listing's tags; undefined for secrets that are not credentials of this library. */
 export function metadataFromListItem(item: SecretListItem, now: Date): CredentialMetadata | undefined {
   const t = item.tags;
-  if (t.kind !== 'credential' || !t.tenant || !t.integration || !t.credential || !t.createdAt || !t.rotatedAt) return undefined;
+  if (t.kind !== 'credential' || !t.tenant || !t.integration || !t.credential || !t.createdAt || !t.rotatedAt)
+    return undefined;
   if (!(CREDENTIAL_TYPES as string[]).includes(t.type ?? '')) return undefined;
-  const status = (CREDENTIAL_STATUSES as readonly string[]).includes(t.status ?? '') ? (t.status as CredentialStatus) : 'active';
+  const status = (CREDENTIAL_STATUSES as readonly string[]).includes(t.status ?? '')
+    ? (t.status as CredentialStatus)
+    : 'active';
   return {
     ref: { tenantId: t.tenant, integrationId: t.integration, name: t.credential },
     type: t.type as CredentialType,
@@ -105,6 +122,10 @@ export function parseStored(value: string, ref: CredentialRef): StoredCredential
   }
   const parsed = storedCredentialSchema.safeParse(json);
   // Issue paths only: zod messages could quote the offending (secret) value.
-  if (!parsed.success) throw new AppError('internal', `stored credential ${refKey(ref)} does not match the schema at ${parsed.error.issues.map((i) => i.path.join('.')).join(', ')}`);
+  if (!parsed.success)
+    throw new AppError(
+      'internal',
+      `stored credential ${refKey(ref)} does not match the schema at ${parsed.error.issues.map((i) => i.path.join('.')).join(', ')}`,
+    );
   return parsed.data;
 }

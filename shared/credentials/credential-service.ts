@@ -5,12 +5,30 @@
  * Reads are cached briefly because verifiers and adapters ask on every request.
  */
 import { AppError } from '../core/app-error';
-import { metadataFromListItem, metadataOf, parseStored, secretNameOf, SECRET_PREFIX, tagsOf, withDerivedFields, CONTENT_TYPE } from './credential-doc';
+import {
+  metadataFromListItem,
+  metadataOf,
+  parseStored,
+  secretNameOf,
+  SECRET_PREFIX,
+  tagsOf,
+  withDerivedFields,
+  CONTENT_TYPE,
+} from './credential-doc';
 import { expiryFindings, DEFAULT_EXPIRY_POLICY, type ExpiryFinding, type ExpiryPolicy } from './expiry-policy';
 import { registerCredentialSecrets } from './known-secrets';
 import { silentLogger, type CredentialLogger } from './logger';
 import type { SecretStore } from './secret-store';
-import { credentialRefSchema, credentialSchema, refKey, type Credential, type CredentialInput, type CredentialMetadata, type CredentialRef, type StoredCredential } from './types';
+import {
+  credentialRefSchema,
+  credentialSchema,
+  refKey,
+  type Credential,
+  type CredentialInput,
+  type CredentialMetadata,
+  type CredentialRef,
+  type StoredCredential,
+} from './types';
 
 export interface CredentialServiceOptions {
   store: SecretStore;
@@ -28,14 +46,24 @@ export interface CredentialRead {
 
 export function parseRef(ref: CredentialRef): CredentialRef {
   const parsed = credentialRefSchema.safeParse(ref);
-  if (!parsed.success) throw new AppError('validation', `invalid credential reference: ${parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}`, { target: 'ref' });
+  if (!parsed.success)
+    throw new AppError(
+      'validation',
+      `invalid credential reference: ${parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}`,
+      { target: 'ref' },
+    );
   return parsed.data;
 }
 
 export function parseCredential(input: CredentialInput): Credential {
   const parsed = credentialSchema.safeParse(input);
   // Paths and zod's messages only; never the offending value, which may be a secret.
-  if (!parsed.success) throw new AppError('validation', `invalid credential: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'credential'} ${i.message}`).join('; ')}`, { target: 'credential' });
+  if (!parsed.success)
+    throw new AppError(
+      'validation',
+      `invalid credential: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'credential'} ${i.message}`).join('; ')}`,
+      { target: 'credential' },
+    );
   return withDerivedFields(parsed.data);
 }
 
@@ -56,14 +84,30 @@ export class CredentialService {
   }
 
   /** Stores new secret material (a connect or a manual rotation): status active, rotatedAt now. */
-  async put(ref: CredentialRef, input: CredentialInput, options: { signal?: AbortSignal } = {}): Promise<CredentialMetadata> {
+  async put(
+    ref: CredentialRef,
+    input: CredentialInput,
+    options: { signal?: AbortSignal } = {},
+  ): Promise<CredentialMetadata> {
     const checkedRef = parseRef(ref);
     const credential = parseCredential(input);
     const existing = await this.read(checkedRef, { fresh: true, signal: options.signal });
     const now = this.clock().toISOString();
-    const doc: StoredCredential = { schemaVersion: 1, ref: checkedRef, credential, status: 'active', createdAt: existing?.doc.createdAt ?? now, rotatedAt: now, updatedAt: now };
+    const doc: StoredCredential = {
+      schemaVersion: 1,
+      ref: checkedRef,
+      credential,
+      status: 'active',
+      createdAt: existing?.doc.createdAt ?? now,
+      rotatedAt: now,
+      updatedAt: now,
+    };
     const metadata = await this.write(doc, options);
-    this.logger.info('credential stored', { credential: refKey(checkedRef), type: credential.type, version: metadata.version });
+    this.logger.info('credential stored', {
+      credential: refKey(checkedRef),
+      type: credential.type,
+      version: metadata.version,
+    });
     return metadata;
   }
 
@@ -72,14 +116,21 @@ export class CredentialService {
     const name = secretNameOf(doc.ref);
     // Known before it is stored: a failed write's error must not carry a value the logger cannot recognise.
     registerCredentialSecrets(doc.credential);
-    const written = await this.store.set(name, JSON.stringify(doc), { contentType: CONTENT_TYPE, tags: tagsOf(doc), signal: options.signal });
+    const written = await this.store.set(name, JSON.stringify(doc), {
+      contentType: CONTENT_TYPE,
+      tags: tagsOf(doc),
+      signal: options.signal,
+    });
     const read = { doc, version: written.version };
     if (this.cacheTtlMs > 0) this.cache.set(name, { read, until: Date.now() + this.cacheTtlMs });
     return metadataOf(doc, written.version, this.clock());
   }
 
   /** The stored document with secret material. For auth providers and the refresh engine only. */
-  async read(ref: CredentialRef, options: { fresh?: boolean; signal?: AbortSignal } = {}): Promise<CredentialRead | undefined> {
+  async read(
+    ref: CredentialRef,
+    options: { fresh?: boolean; signal?: AbortSignal } = {},
+  ): Promise<CredentialRead | undefined> {
     const name = secretNameOf(ref);
     const cached = this.cache.get(name);
     if (!options.fresh && cached && cached.until > Date.now()) return cached.read;
@@ -102,13 +153,19 @@ export class CredentialService {
   }
 
   /** Metadata of every credential (from tags: no secret is read), optionally for one tenant or integration. */
-  async list(filter: { tenantId?: string; integrationId?: string; signal?: AbortSignal } = {}): Promise<CredentialMetadata[]> {
+  async list(
+    filter: { tenantId?: string; integrationId?: string; signal?: AbortSignal } = {},
+  ): Promise<CredentialMetadata[]> {
     const now = this.clock();
     const items = await this.store.list({ prefix: SECRET_PREFIX, signal: filter.signal });
     return items
       .map((item) => metadataFromListItem(item, now))
       .filter((m): m is CredentialMetadata => m !== undefined)
-      .filter((m) => (!filter.tenantId || m.ref.tenantId === filter.tenantId) && (!filter.integrationId || m.ref.integrationId === filter.integrationId));
+      .filter(
+        (m) =>
+          (!filter.tenantId || m.ref.tenantId === filter.tenantId) &&
+          (!filter.integrationId || m.ref.integrationId === filter.integrationId),
+      );
   }
 
   async delete(ref: CredentialRef, options: { signal?: AbortSignal } = {}): Promise<boolean> {
@@ -119,11 +176,24 @@ export class CredentialService {
     return deleted;
   }
 
-  async markNeedsReauth(ref: CredentialRef, reason: string, options: { signal?: AbortSignal } = {}): Promise<CredentialMetadata | undefined> {
+  async markNeedsReauth(
+    ref: CredentialRef,
+    reason: string,
+    options: { signal?: AbortSignal } = {},
+  ): Promise<CredentialMetadata | undefined> {
     const read = await this.read(ref, { fresh: true, signal: options.signal });
     if (!read) return undefined;
-    const doc: StoredCredential = { ...read.doc, status: 'needs_reauth', statusReason: reason, updatedAt: this.clock().toISOString() };
-    this.logger.warn('credential needs re-authorisation', { credential: refKey(ref), type: doc.credential.type, reason });
+    const doc: StoredCredential = {
+      ...read.doc,
+      status: 'needs_reauth',
+      statusReason: reason,
+      updatedAt: this.clock().toISOString(),
+    };
+    this.logger.warn('credential needs re-authorisation', {
+      credential: refKey(ref),
+      type: doc.credential.type,
+      reason,
+    });
     return this.write(doc, options);
   }
 
@@ -131,19 +201,31 @@ export class CredentialService {
    * Rotates a webhook signing secret. The secret it replaces stays valid for overlapMs so deliveries
    * signed with it in flight still verify.
    */
-  async setWebhookSecret(ref: CredentialRef, secret: string, overlapMs: number, options: { signal?: AbortSignal } = {}): Promise<CredentialMetadata> {
-    if (!Number.isFinite(overlapMs) || overlapMs < 0) throw new AppError('validation', 'overlapMs must be zero or more', { target: 'overlapMs' });
+  async setWebhookSecret(
+    ref: CredentialRef,
+    secret: string,
+    overlapMs: number,
+    options: { signal?: AbortSignal } = {},
+  ): Promise<CredentialMetadata> {
+    if (!Number.isFinite(overlapMs) || overlapMs < 0)
+      throw new AppError('validation', 'overlapMs must be zero or more', { target: 'overlapMs' });
     const checkedRef = parseRef(ref);
     const existing = await this.read(checkedRef, { fresh: true, signal: options.signal });
     if (existing && existing.doc.credential.type !== 'webhook_secret') {
-      throw new AppError('conflict', `credential ${refKey(checkedRef)} is a ${existing.doc.credential.type}, not a webhook_secret`, { target: 'credential' });
+      throw new AppError(
+        'conflict',
+        `credential ${refKey(checkedRef)} is a ${existing.doc.credential.type}, not a webhook_secret`,
+        { target: 'credential' },
+      );
     }
     const previous = existing?.doc.credential.type === 'webhook_secret' ? existing.doc.credential.secret : undefined;
     const keepPrevious = previous !== undefined && previous !== secret && overlapMs > 0;
     const input: CredentialInput = {
       type: 'webhook_secret',
       secret,
-      ...(keepPrevious ? { previousSecret: previous, previousValidUntil: new Date(this.clock().getTime() + overlapMs).toISOString() } : {}),
+      ...(keepPrevious
+        ? { previousSecret: previous, previousValidUntil: new Date(this.clock().getTime() + overlapMs).toISOString() }
+        : {}),
     };
     return this.put(checkedRef, input, options);
   }
@@ -156,9 +238,14 @@ export class CredentialService {
     const read = await this.read(ref, options);
     if (!read) return [];
     const credential = read.doc.credential;
-    if (credential.type !== 'webhook_secret') throw new AppError('conflict', `credential ${refKey(ref)} is not a webhook_secret`, { target: 'credential' });
+    if (credential.type !== 'webhook_secret')
+      throw new AppError('conflict', `credential ${refKey(ref)} is not a webhook_secret`, { target: 'credential' });
     const secrets = [credential.secret];
-    if (credential.previousSecret && credential.previousValidUntil && Date.parse(credential.previousValidUntil) > this.clock().getTime()) {
+    if (
+      credential.previousSecret &&
+      credential.previousValidUntil &&
+      Date.parse(credential.previousValidUntil) > this.clock().getTime()
+    ) {
       secrets.push(credential.previousSecret);
     }
     return secrets;

@@ -51,11 +51,22 @@ export function ownExpiryOf(credential: Credential): string | undefined {
 
 export type ExpiryFinding =
   | { kind: 'expired'; ref: CredentialRef; type: CredentialType; expiresAt: string }
-  | { kind: 'expiring'; ref: CredentialRef; type: CredentialType; expiresAt: string; msLeft: number; warningDays: number }
+  | {
+      kind: 'expiring';
+      ref: CredentialRef;
+      type: CredentialType;
+      expiresAt: string;
+      msLeft: number;
+      warningDays: number;
+    }
   | { kind: 'too_old'; ref: CredentialRef; type: CredentialType; rotatedAt: string; ageMs: number; maxAgeMs: number }
   | { kind: 'needs_reauth'; ref: CredentialRef; type: CredentialType; reason?: string };
 
-export function expiryFindings(items: readonly CredentialMetadata[], now: Date, policy: ExpiryPolicy = DEFAULT_EXPIRY_POLICY): ExpiryFinding[] {
+export function expiryFindings(
+  items: readonly CredentialMetadata[],
+  now: Date,
+  policy: ExpiryPolicy = DEFAULT_EXPIRY_POLICY,
+): ExpiryFinding[] {
   const findings: ExpiryFinding[] = [];
   for (const item of items) {
     const typePolicy = policy[item.type];
@@ -67,7 +78,14 @@ export function expiryFindings(items: readonly CredentialMetadata[], now: Date, 
         findings.push({ kind: 'expired', ...base, expiresAt: item.expiresAt });
       } else {
         const crossed = [...typePolicy.warnBeforeMs].sort((a, b) => a - b).find((threshold) => msLeft <= threshold);
-        if (crossed !== undefined) findings.push({ kind: 'expiring', ...base, expiresAt: item.expiresAt, msLeft, warningDays: Math.round(crossed / DAY_MS) });
+        if (crossed !== undefined)
+          findings.push({
+            kind: 'expiring',
+            ...base,
+            expiresAt: item.expiresAt,
+            msLeft,
+            warningDays: Math.round(crossed / DAY_MS),
+          });
       }
     }
     const ageMs = now.getTime() - Date.parse(item.rotatedAt);

@@ -10,7 +10,15 @@
 import type { TokenCredential } from '@azure/identity';
 import { SecretClient, type SecretClientOptions, type SecretProperties } from '@azure/keyvault-secrets';
 import { AppError } from '../core/app-error';
-import { assertSecretName, assertTags, type SecretListItem, type SecretMetadata, type SecretStore, type SetSecretOptions, type StoredSecret } from './secret-store';
+import {
+  assertSecretName,
+  assertTags,
+  type SecretListItem,
+  type SecretMetadata,
+  type SecretStore,
+  type SetSecretOptions,
+  type StoredSecret,
+} from './secret-store';
 
 export interface KeyVaultSecretStoreOptions {
   vaultUrl: string;
@@ -37,15 +45,23 @@ function statusOf(error: unknown): number | undefined {
 /** Translate an SDK error; the message keeps the operation and status only (never a request body). */
 export function keyVaultError(operation: string, error: unknown): AppError {
   if (error instanceof AppError) return error;
-  if (error instanceof Error && error.name === 'AbortError') return new AppError('transient', `key vault ${operation} aborted`, { cause: error });
+  if (error instanceof Error && error.name === 'AbortError')
+    return new AppError('transient', `key vault ${operation} aborted`, { cause: error });
   const status = statusOf(error);
   const code = typeof error === 'object' && error !== null ? (error as RestLikeError).code : undefined;
   const detail = `key vault ${operation} failed${status ? ` with HTTP ${status}` : ''}${code ? ` (${code})` : ''}`;
   if (status === 429) {
     const retryAfter = Number((error as RestLikeError).response?.headers?.get('retry-after'));
-    return new AppError('rate_limited', detail, { cause: error, retryAfterMs: Number.isFinite(retryAfter) ? retryAfter * 1000 : undefined });
+    return new AppError('rate_limited', detail, {
+      cause: error,
+      retryAfterMs: Number.isFinite(retryAfter) ? retryAfter * 1000 : undefined,
+    });
   }
-  if (status === 401 || status === 403) return new AppError('configuration', `${detail}: check the app identity's Key Vault role`, { cause: error, httpStatus: 500 });
+  if (status === 401 || status === 403)
+    return new AppError('configuration', `${detail}: check the app identity's Key Vault role`, {
+      cause: error,
+      httpStatus: 500,
+    });
   if (status === 404) return new AppError('not_found', detail, { cause: error });
   if (status === 409) return new AppError('conflict', detail, { cause: error });
   if (status === 400) return new AppError('validation', detail, { cause: error });
@@ -89,7 +105,11 @@ export class KeyVaultSecretStore implements SecretStore {
     const tags = options.tags ?? {};
     assertTags(tags);
     const write = async (): Promise<SecretMetadata> => {
-      const secret = await this.client.setSecret(name, value, { contentType: options.contentType, tags, abortSignal: options.signal });
+      const secret = await this.client.setSecret(name, value, {
+        contentType: options.contentType,
+        tags,
+        abortSignal: options.signal,
+      });
       const metadata = toMetadata(secret.properties);
       return { ...metadata, version: metadata.version ?? '' };
     };
@@ -115,7 +135,10 @@ export class KeyVaultSecretStore implements SecretStore {
       });
       const deadline = Date.now() + (this.options.recoverTimeoutMs ?? 60_000);
       while (!poller.isDone()) {
-        if (Date.now() > deadline) throw new AppError('transient', 'key vault recover of a deleted secret did not finish in time', { target: name });
+        if (Date.now() > deadline)
+          throw new AppError('transient', 'key vault recover of a deleted secret did not finish in time', {
+            target: name,
+          });
         await new Promise((resolve) => setTimeout(resolve, this.options.recoverPollIntervalMs ?? 1000));
         await poller.poll({ abortSignal: signal });
       }

@@ -24,7 +24,10 @@ export function secretValuesOf(credential: Credential): Array<string | undefined
     case 'webhook_secret':
       return [credential.secret, credential.previousSecret];
     case 'certificate':
-      return [credential.material.format === 'pem' ? credential.material.privateKeyPem : credential.material.pfxBase64, credential.passphrase];
+      return [
+        credential.material.format === 'pem' ? credential.material.privateKeyPem : credential.material.pfxBase64,
+        credential.passphrase,
+      ];
     case 'custom':
       return Object.values(credential.values);
   }

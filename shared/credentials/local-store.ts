@@ -9,7 +9,15 @@ import { createCipheriv, createDecipheriv, randomBytes, randomUUID } from 'node:
 import { promises as fs } from 'node:fs';
 import { dirname } from 'node:path';
 import { AppError } from '../core/app-error';
-import { assertSecretName, assertTags, type SecretListItem, type SecretMetadata, type SecretStore, type SetSecretOptions, type StoredSecret } from './secret-store';
+import {
+  assertSecretName,
+  assertTags,
+  type SecretListItem,
+  type SecretMetadata,
+  type SecretStore,
+  type SetSecretOptions,
+  type StoredSecret,
+} from './secret-store';
 
 export interface LocalSecretStoreOptions {
   /** Path of the encrypted store file. */
@@ -42,14 +50,18 @@ const AAD = Buffer.from(FILE_FORMAT);
 
 export function parseKey(keyBase64: string, target: string): Buffer {
   const key = Buffer.from(keyBase64, 'base64');
-  if (key.length !== 32) throw new AppError('configuration', 'the local secrets key must be 32 bytes, base64-encoded', { target });
+  if (key.length !== 32)
+    throw new AppError('configuration', 'the local secrets key must be 32 bytes, base64-encoded', { target });
   return key;
 }
 
 async function loadOrCreateKey(options: LocalSecretStoreOptions): Promise<Buffer> {
   if (options.keyBase64) return parseKey(options.keyBase64, 'keyBase64');
   const keyFile = options.keyFilePath;
-  if (!keyFile) throw new AppError('configuration', 'the local secret store needs a key or a key file path', { target: 'keyFilePath' });
+  if (!keyFile)
+    throw new AppError('configuration', 'the local secret store needs a key or a key file path', {
+      target: 'keyFilePath',
+    });
   try {
     return parseKey((await fs.readFile(keyFile, 'utf8')).trim(), keyFile);
   } catch (error) {
@@ -72,7 +84,12 @@ function encrypt(key: Buffer, contents: Contents): string {
   const cipher = createCipheriv('aes-256-gcm', key, iv);
   cipher.setAAD(AAD);
   const data = Buffer.concat([cipher.update(JSON.stringify(contents), 'utf8'), cipher.final()]);
-  return JSON.stringify({ format: FILE_FORMAT, iv: iv.toString('base64'), tag: cipher.getAuthTag().toString('base64'), data: data.toString('base64') });
+  return JSON.stringify({
+    format: FILE_FORMAT,
+    iv: iv.toString('base64'),
+    tag: cipher.getAuthTag().toString('base64'),
+    data: data.toString('base64'),
+  });
 }
 
 function decrypt(key: Buffer, text: string, filePath: string): Contents {
@@ -85,12 +102,22 @@ function decrypt(key: Buffer, text: string, filePath: string): Contents {
     const plain = Buffer.concat([decipher.update(Buffer.from(envelope.data, 'base64')), decipher.final()]);
     return JSON.parse(plain.toString('utf8')) as Contents;
   } catch (error) {
-    throw new AppError('configuration', 'cannot decrypt the local secrets file: wrong key or the file was changed', { target: filePath, cause: error });
+    throw new AppError('configuration', 'cannot decrypt the local secrets file: wrong key or the file was changed', {
+      target: filePath,
+      cause: error,
+    });
   }
 }
 
 function metadataOf(name: string, entry: SecretEntry, version: VersionEntry): SecretMetadata {
-  return { name, version: version.version, contentType: version.contentType, tags: { ...version.tags }, createdAt: entry.createdAt, updatedAt: version.createdAt };
+  return {
+    name,
+    version: version.version,
+    contentType: version.contentType,
+    tags: { ...version.tags },
+    createdAt: entry.createdAt,
+    updatedAt: version.createdAt,
+  };
 }
 
 export class LocalSecretStore implements SecretStore {
@@ -143,7 +170,10 @@ export class LocalSecretStore implements SecretStore {
         await this.persist();
       } catch (error) {
         this.contents = JSON.parse(before) as Contents;
-        throw new AppError('dependency_unavailable', 'cannot write the local secrets file', { target: this.options.filePath, cause: error });
+        throw new AppError('dependency_unavailable', 'cannot write the local secrets file', {
+          target: this.options.filePath,
+          cause: error,
+        });
       }
       return result;
     });
@@ -169,7 +199,13 @@ export class LocalSecretStore implements SecretStore {
       const entry = contents[name] ?? { createdAt: now, versions: [] };
       // Like Key Vault with recover-on-set: a soft-deleted name comes back with its history.
       delete entry.deletedAt;
-      const version: VersionEntry = { version: randomUUID().replace(/-/g, ''), value, contentType: options.contentType, tags: { ...tags }, createdAt: now };
+      const version: VersionEntry = {
+        version: randomUUID().replace(/-/g, ''),
+        value,
+        contentType: options.contentType,
+        tags: { ...tags },
+        createdAt: now,
+      };
       entry.versions.push(version);
       if (entry.versions.length > maxVersions) entry.versions.splice(0, entry.versions.length - maxVersions);
       contents[name] = entry;

@@ -71,9 +71,20 @@ export class InProcessRefreshLock implements RefreshCoordinator {
     return this.locks.get(id);
   }
 
-  async acquire(id: string, ttlMs: number, fresh: { beyondMs: number; listedUpdatedAt?: string } = { beyondMs: 0 }): Promise<AcquireResult> {
+  async acquire(
+    id: string,
+    ttlMs: number,
+    fresh: { beyondMs: number; listedUpdatedAt?: string } = { beyondMs: 0 },
+  ): Promise<AcquireResult> {
     const marker = this.fresh.get(id);
-    if (fresh.beyondMs > 0 && marker && marker.expiresAtMs > Date.now() && marker.untilMs > fresh.beyondMs && marker.storedAt >= (fresh.listedUpdatedAt ?? '')) return 'fresh';
+    if (
+      fresh.beyondMs > 0 &&
+      marker &&
+      marker.expiresAtMs > Date.now() &&
+      marker.untilMs > fresh.beyondMs &&
+      marker.storedAt >= (fresh.listedUpdatedAt ?? '')
+    )
+      return 'fresh';
     if (this.held(id)) return undefined;
     const fence = (this.fences.get(id) ?? 0) + 1;
     this.fences.set(id, fence);
@@ -87,7 +98,10 @@ export class InProcessRefreshLock implements RefreshCoordinator {
   async finish(handle: LockHandle, options: { clearJournal: boolean; fresh?: FreshMarker }): Promise<void> {
     if (options.clearJournal) this.journals.delete(handle.id);
     if (options.fresh && options.fresh.untilMs > Date.now()) {
-      this.fresh.set(handle.id, { ...options.fresh, expiresAtMs: Date.now() + Math.min(FRESH_MARKER_MAX_MS, options.fresh.untilMs - Date.now()) });
+      this.fresh.set(handle.id, {
+        ...options.fresh,
+        expiresAtMs: Date.now() + Math.min(FRESH_MARKER_MAX_MS, options.fresh.untilMs - Date.now()),
+      });
     }
     if (this.held(handle.id)?.value === handle.value) this.locks.delete(handle.id);
   }

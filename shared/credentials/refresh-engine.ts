@@ -13,14 +13,23 @@ import { secretNameOf } from './credential-doc';
 import type { CredentialService } from './credential-service';
 import { silentLogger, type CredentialLogger } from './logger';
 import { requestToken, type TokenSet } from './oauth/token-client';
-import { createCoordinator, type CoordinationOptions, type LockHandle, type RefreshCoordinator } from './refresh-coordination';
+import {
+  createCoordinator,
+  type CoordinationOptions,
+  type LockHandle,
+  type RefreshCoordinator,
+} from './refresh-coordination';
 import { refKey, type CredentialOf, type CredentialRef, type StoredCredential } from './types';
 
 export type RefreshOutcome =
   | { ref: CredentialRef; outcome: 'refreshed'; by: 'self' | 'other'; version: string; accessExpiresAt?: string }
   | { ref: CredentialRef; outcome: 'not_due'; reason: 'not_expiring' | 'locked_elsewhere' }
   | { ref: CredentialRef; outcome: 'needs_reauth'; reason: string }
-  | { ref: CredentialRef; outcome: 'failed'; error: { code: ErrorCode; message: string; retryable: boolean; retryAfterMs?: number } };
+  | {
+      ref: CredentialRef;
+      outcome: 'failed';
+      error: { code: ErrorCode; message: string; retryable: boolean; retryAfterMs?: number };
+    };
 
 export interface RefreshEngineOptions {
   service: CredentialService;
@@ -65,7 +74,11 @@ type Settle = { clearJournal: boolean; fresh?: { untilMs: number; storedAt: stri
 
 function failed(ref: CredentialRef, error: unknown): RefreshOutcome {
   const e = toAppError(error);
-  return { ref, outcome: 'failed', error: { code: e.code, message: e.message, retryable: e.retryable, retryAfterMs: e.retryAfterMs } };
+  return {
+    ref,
+    outcome: 'failed',
+    error: { code: e.code, message: e.message, retryable: e.retryable, retryAfterMs: e.retryAfterMs },
+  };
 }
 
 function isDue(accessExpiresAt: string | undefined, now: Date, marginMs: number): boolean {
@@ -92,11 +105,21 @@ export class RefreshEngine {
   }
 
   /** For the TokenRefresher timer: refresh active OAuth credentials whose access token expires within marginMs. */
-  async refreshDue(options: { marginMs: number; now?: Date; limit?: number; signal?: AbortSignal }): Promise<RefreshDueResult> {
+  async refreshDue(options: {
+    marginMs: number;
+    now?: Date;
+    limit?: number;
+    signal?: AbortSignal;
+  }): Promise<RefreshDueResult> {
     const now = options.now ?? this.clock();
     const listed = await this.options.service.list({ signal: options.signal });
     const due = listed
-      .filter((m) => m.type === 'oauth2_authorization_code' && m.status === 'active' && isDue(m.accessExpiresAt, now, options.marginMs))
+      .filter(
+        (m) =>
+          m.type === 'oauth2_authorization_code' &&
+          m.status === 'active' &&
+          isDue(m.accessExpiresAt, now, options.marginMs),
+      )
       .sort((a, b) => Date.parse(a.accessExpiresAt!) - Date.parse(b.accessExpiresAt!))
       .slice(0, options.limit ?? Number.POSITIVE_INFINITY);
     const outcomes: RefreshOutcome[] = new Array(due.length);
@@ -105,7 +128,13 @@ export class RefreshEngine {
       while (next < due.length && !options.signal?.aborted) {
         const index = next++;
         const item = due[index]!;
-        outcomes[index] = await this.refreshOne(item.ref, { marginMs: options.marginMs, now, waitForLock: false, listedUpdatedAt: item.updatedAt, signal: options.signal });
+        outcomes[index] = await this.refreshOne(item.ref, {
+          marginMs: options.marginMs,
+          now,
+          waitForLock: false,
+          listedUpdatedAt: item.updatedAt,
+          signal: options.signal,
+        });
       }
     };
     await Promise.all(Array.from({ length: Math.min(this.options.concurrency ?? 8, due.length) }, worker));
@@ -113,11 +142,17 @@ export class RefreshEngine {
   }
 
   /** For an adapter that met a 401: refresh now unless someone already replaced the token it used. */
-  async refreshOnDemand(ref: CredentialRef, options: { usedVersion?: string; signal?: AbortSignal } = {}): Promise<RefreshOutcome> {
+  async refreshOnDemand(
+    ref: CredentialRef,
+    options: { usedVersion?: string; signal?: AbortSignal } = {},
+  ): Promise<RefreshOutcome> {
     let usedVersion = options.usedVersion;
     if (usedVersion === undefined) {
-      const current = await this.options.service.read(ref, { fresh: true, signal: options.signal }).catch((error: unknown) => error);
-      if (!current || current instanceof Error) return failed(ref, current ?? new AppError('not_found', `credential ${refKey(ref)} does not exist`));
+      const current = await this.options.service
+        .read(ref, { fresh: true, signal: options.signal })
+        .catch((error: unknown) => error);
+      if (!current || current instanceof Error)
+        return failed(ref, current ?? new AppError('not_found', `credential ${refKey(ref)} does not exist`));
       usedVersion = (current as { version: string }).version;
     }
     return this.refreshOne(ref, { force: true, usedVersion, waitForLock: true, signal: options.signal });
@@ -126,7 +161,10 @@ export class RefreshEngine {
   async refreshOne(ref: CredentialRef, options: RefreshOneOptions = {}): Promise<RefreshOutcome> {
     const id = secretNameOf(ref);
     const deadline = Date.now() + this.lockWaitMs;
-    const fresh = { beyondMs: options.force ? 0 : (options.now ?? this.clock()).getTime() + (options.marginMs ?? 0), listedUpdatedAt: options.listedUpdatedAt };
+    const fresh = {
+      beyondMs: options.force ? 0 : (options.now ?? this.clock()).getTime() + (options.marginMs ?? 0),
+      listedUpdatedAt: options.listedUpdatedAt,
+    };
     try {
       for (;;) {
         const acquired = await this.lock.acquire(id, this.lockTtlMs, fresh);
@@ -146,7 +184,8 @@ export class RefreshEngine {
         }
         // The other holder is done: its result may be all we need.
         const current = await this.options.service.read(ref, { fresh: true, signal: options.signal });
-        if (current && options.usedVersion !== undefined && current.version !== options.usedVersion) return this.byOther(ref, current);
+        if (current && options.usedVersion !== undefined && current.version !== options.usedVersion)
+          return this.byOther(ref, current);
       }
     } catch (error) {
       this.logger.error('credential refresh failed', { credential: refKey(ref), code: toAppError(error).code });
@@ -155,19 +194,40 @@ export class RefreshEngine {
   }
 
   private byOther(ref: CredentialRef, current: { doc: StoredCredential; version: string }): RefreshOutcome {
-    if (current.doc.status === 'needs_reauth') return { ref, outcome: 'needs_reauth', reason: current.doc.statusReason ?? 'needs_reauth' };
+    if (current.doc.status === 'needs_reauth')
+      return { ref, outcome: 'needs_reauth', reason: current.doc.statusReason ?? 'needs_reauth' };
     const credential = current.doc.credential;
-    return { ref, outcome: 'refreshed', by: 'other', version: current.version, accessExpiresAt: credential.type === 'oauth2_authorization_code' ? credential.expiresAt : undefined };
+    return {
+      ref,
+      outcome: 'refreshed',
+      by: 'other',
+      version: current.version,
+      accessExpiresAt: credential.type === 'oauth2_authorization_code' ? credential.expiresAt : undefined,
+    };
   }
 
-  private async refreshLocked(ref: CredentialRef, handle: LockHandle, interrupted: boolean, options: RefreshOneOptions, settle: Settle): Promise<RefreshOutcome> {
+  private async refreshLocked(
+    ref: CredentialRef,
+    handle: LockHandle,
+    interrupted: boolean,
+    options: RefreshOneOptions,
+    settle: Settle,
+  ): Promise<RefreshOutcome> {
     const { service } = this.options;
     const read = await service.read(ref, { fresh: true, signal: options.signal });
     if (!read) return failed(ref, new AppError('not_found', `credential ${refKey(ref)} does not exist`));
     const { doc } = read;
     const credential = doc.credential;
-    if (credential.type !== 'oauth2_authorization_code') return failed(ref, new AppError('validation', `credential ${refKey(ref)} is a ${credential.type}; only oauth2_authorization_code is refreshed`));
-    if (doc.status === 'needs_reauth') return { ref, outcome: 'needs_reauth', reason: doc.statusReason ?? 'needs_reauth' };
+    if (credential.type !== 'oauth2_authorization_code')
+      return failed(
+        ref,
+        new AppError(
+          'validation',
+          `credential ${refKey(ref)} is a ${credential.type}; only oauth2_authorization_code is refreshed`,
+        ),
+      );
+    if (doc.status === 'needs_reauth')
+      return { ref, outcome: 'needs_reauth', reason: doc.statusReason ?? 'needs_reauth' };
     if (options.usedVersion !== undefined && read.version !== options.usedVersion) return this.byOther(ref, read);
     if (!options.force && !isDue(credential.expiresAt, options.now ?? this.clock(), options.marginMs ?? 0)) {
       if (credential.expiresAt) settle.fresh = { untilMs: Date.parse(credential.expiresAt), storedAt: doc.updatedAt };
@@ -178,7 +238,8 @@ export class RefreshEngine {
       return { ref, outcome: 'needs_reauth', reason: 'no_refresh_token' };
     }
 
-    if (interrupted) this.logger.warn('an earlier refresh of this credential did not finish', { credential: refKey(ref) });
+    if (interrupted)
+      this.logger.warn('an earlier refresh of this credential did not finish', { credential: refKey(ref) });
 
     settle.clearJournal = false;
     // A timed-out or cut-off attempt may have reached the provider and spent the refresh token.
@@ -187,9 +248,17 @@ export class RefreshEngine {
     try {
       tokens = await withRetry(
         async (attempt) => {
-          if (attempt > 1 && !(await this.lock.extend(handle, this.lockTtlMs))) throw new AppError('conflict', 'refresh lock lost before the token request');
+          if (attempt > 1 && !(await this.lock.extend(handle, this.lockTtlMs)))
+            throw new AppError('conflict', 'refresh lock lost before the token request');
           return requestToken(
-            { tokenEndpoint: credential.tokenEndpoint, clientId: credential.clientId, clientSecret: credential.clientSecret, clientAuth: credential.clientAuth, provider: credential.provider, params: { grant_type: 'refresh_token', refresh_token: credential.refreshToken! } },
+            {
+              tokenEndpoint: credential.tokenEndpoint,
+              clientId: credential.clientId,
+              clientSecret: credential.clientSecret,
+              clientAuth: credential.clientAuth,
+              provider: credential.provider,
+              params: { grant_type: 'refresh_token', refresh_token: credential.refreshToken! },
+            },
             { timeoutMs: this.requestTimeoutMs, signal: options.signal },
           );
         },
@@ -198,7 +267,12 @@ export class RefreshEngine {
           signal: options.signal,
           onRetry: (attempt, delayMs, error) => {
             if (toAppError(error).details?.httpStatus === undefined) unanswered = true;
-            this.logger.warn('token refresh will be retried', { credential: refKey(ref), attempt, delayMs, code: toAppError(error).code });
+            this.logger.warn('token refresh will be retried', {
+              credential: refKey(ref),
+              attempt,
+              delayMs,
+              code: toAppError(error).code,
+            });
           },
         },
       );
@@ -209,31 +283,66 @@ export class RefreshEngine {
     await this.options.faults?.afterTokenResponse?.(ref);
     const stored = await this.store(ref, doc, credential, tokens, handle, options.signal);
     settle.clearJournal = true;
-    if (stored.accessExpiresAt) settle.fresh = { untilMs: Date.parse(stored.accessExpiresAt), storedAt: stored.updatedAt };
-    this.logger.info('credential refreshed', { credential: refKey(ref), provider: credential.provider, fence: handle.fence, recoveredInterrupted: interrupted || undefined });
+    if (stored.accessExpiresAt)
+      settle.fresh = { untilMs: Date.parse(stored.accessExpiresAt), storedAt: stored.updatedAt };
+    this.logger.info('credential refreshed', {
+      credential: refKey(ref),
+      provider: credential.provider,
+      fence: handle.fence,
+      recoveredInterrupted: interrupted || undefined,
+    });
     return { ref, outcome: 'refreshed', by: 'self', version: stored.version, accessExpiresAt: stored.accessExpiresAt };
   }
 
   /** The new token set is written before anyone uses it; store failures are retried while we hold it. */
-  private async store(ref: CredentialRef, doc: StoredCredential, credential: OAuthCode, tokens: TokenSet, handle: LockHandle, signal?: AbortSignal) {
+  private async store(
+    ref: CredentialRef,
+    doc: StoredCredential,
+    credential: OAuthCode,
+    tokens: TokenSet,
+    handle: LockHandle,
+    signal?: AbortSignal,
+  ) {
     const now = this.clock();
-    const at = (ms: number | undefined): string | undefined => (ms === undefined ? undefined : new Date(now.getTime() + ms).toISOString());
+    const at = (ms: number | undefined): string | undefined =>
+      ms === undefined ? undefined : new Date(now.getTime() + ms).toISOString();
     const next: OAuthCode = {
       ...credential,
       accessToken: tokens.accessToken,
       tokenType: tokens.tokenType,
       refreshToken: tokens.refreshToken ?? credential.refreshToken,
       expiresAt: at(tokens.expiresInMs),
-      refreshTokenExpiresAt: tokens.refreshToken ? at(tokens.refreshTokenExpiresInMs) : credential.refreshTokenExpiresAt,
+      refreshTokenExpiresAt: tokens.refreshToken
+        ? at(tokens.refreshTokenExpiresInMs)
+        : credential.refreshTokenExpiresAt,
       scopes: tokens.scopes ?? credential.scopes,
     };
-    const nextDoc: StoredCredential = { ...doc, credential: next, status: 'active', statusReason: undefined, updatedAt: now.toISOString(), refreshedAt: now.toISOString(), refreshFence: handle.fence };
+    const nextDoc: StoredCredential = {
+      ...doc,
+      credential: next,
+      status: 'active',
+      statusReason: undefined,
+      updatedAt: now.toISOString(),
+      refreshedAt: now.toISOString(),
+      refreshFence: handle.fence,
+    };
     // Store even when the lock was lost meanwhile: these tokens are the newest truth, the old refresh token may be spent.
-    if (!(await this.lock.extend(handle, this.lockTtlMs).catch(() => false))) this.logger.warn('refresh lock expired before the store; storing anyway', { credential: refKey(ref), fence: handle.fence });
+    if (!(await this.lock.extend(handle, this.lockTtlMs).catch(() => false)))
+      this.logger.warn('refresh lock expired before the store; storing anyway', {
+        credential: refKey(ref),
+        fence: handle.fence,
+      });
     return withRetry(() => this.options.service.write(nextDoc, { signal }), this.retry, { signal });
   }
 
-  private async onTokenError(ref: CredentialRef, readVersion: string, interrupted: boolean, error: unknown, settle: Settle, signal?: AbortSignal): Promise<RefreshOutcome> {
+  private async onTokenError(
+    ref: CredentialRef,
+    readVersion: string,
+    interrupted: boolean,
+    error: unknown,
+    settle: Settle,
+    signal?: AbortSignal,
+  ): Promise<RefreshOutcome> {
     const appError = isAppError(error) ? error : toAppError(error);
     if (appError.code === 'auth_revoked') {
       // A worker whose lock had expired may have stored new tokens meanwhile: then nothing is wrong.
@@ -247,7 +356,11 @@ export class RefreshEngine {
     }
     // An answered request did not spend the refresh token; a timeout or network error may have.
     if (appError.details?.httpStatus !== undefined) settle.clearJournal = true;
-    this.logger.error('token refresh failed', { credential: refKey(ref), code: appError.code, retryable: appError.retryable });
+    this.logger.error('token refresh failed', {
+      credential: refKey(ref),
+      code: appError.code,
+      retryable: appError.retryable,
+    });
     return failed(ref, appError);
   }
 }

@@ -12,7 +12,14 @@
 import { randomBytes } from 'node:crypto';
 import type Redis from 'ioredis';
 import { sleep } from './backoff';
-import { FRESH_MARKER_MAX_MS, type AcquireResult, type FreshMarker, type LockHandle, type RefreshCoordinator, type RefreshJournal } from './refresh-coordination';
+import {
+  FRESH_MARKER_MAX_MS,
+  type AcquireResult,
+  type FreshMarker,
+  type LockHandle,
+  type RefreshCoordinator,
+  type RefreshJournal,
+} from './refresh-coordination';
 
 /**
  * KEYS: lock, fence, journal, fresh. ARGV: token, ttlMs, freshBeyondMs (epoch; 0 = ignore the fresh marker),
@@ -62,23 +69,51 @@ export class RedisRefreshLock implements RefreshCoordinator {
     return `${this.keyPrefix}cred:${kind}:${id}`;
   }
 
-  async acquire(id: string, ttlMs: number, fresh: { beyondMs: number; listedUpdatedAt?: string } = { beyondMs: 0 }): Promise<AcquireResult> {
+  async acquire(
+    id: string,
+    ttlMs: number,
+    fresh: { beyondMs: number; listedUpdatedAt?: string } = { beyondMs: 0 },
+  ): Promise<AcquireResult> {
     const token = randomBytes(12).toString('hex');
     const result = (await this.redis.eval(
-      ACQUIRE, 4, this.key('lock', id), this.key('fence', id), this.key('journal', id), this.key('fresh', id),
-      token, String(ttlMs), String(fresh.beyondMs), this.instanceId, new Date().toISOString(), String(JOURNAL_TTL_MS), fresh.listedUpdatedAt ?? '',
+      ACQUIRE,
+      4,
+      this.key('lock', id),
+      this.key('fence', id),
+      this.key('journal', id),
+      this.key('fresh', id),
+      token,
+      String(ttlMs),
+      String(fresh.beyondMs),
+      this.instanceId,
+      new Date().toISOString(),
+      String(JOURNAL_TTL_MS),
+      fresh.listedUpdatedAt ?? '',
     )) as 'fresh' | null | [number, string | null];
     if (result === 'fresh') return 'fresh';
     if (!result) return undefined;
     const [fence, previous] = result;
-    return { handle: { id, value: `${fence}:${token}`, fence: Number(fence) }, previous: previous ? (JSON.parse(previous) as RefreshJournal) : undefined };
+    return {
+      handle: { id, value: `${fence}:${token}`, fence: Number(fence) },
+      previous: previous ? (JSON.parse(previous) as RefreshJournal) : undefined,
+    };
   }
 
   async finish(handle: LockHandle, options: { clearJournal: boolean; fresh?: FreshMarker }): Promise<void> {
     const fresh = options.fresh && options.fresh.untilMs > Date.now() ? options.fresh : undefined;
     const marker = fresh ? `${fresh.untilMs}|${fresh.storedAt}` : '';
     const freshTtlMs = fresh ? Math.max(1, Math.min(FRESH_MARKER_MAX_MS, fresh.untilMs - Date.now())) : 1;
-    await this.redis.eval(FINISH, 3, this.key('lock', handle.id), this.key('journal', handle.id), this.key('fresh', handle.id), handle.value, options.clearJournal ? '1' : '0', marker, String(freshTtlMs));
+    await this.redis.eval(
+      FINISH,
+      3,
+      this.key('lock', handle.id),
+      this.key('journal', handle.id),
+      this.key('fresh', handle.id),
+      handle.value,
+      options.clearJournal ? '1' : '0',
+      marker,
+      String(freshTtlMs),
+    );
   }
 
   async extend(handle: LockHandle, ttlMs: number): Promise<boolean> {

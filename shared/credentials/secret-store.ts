@@ -47,7 +47,9 @@ const SECRET_NAME = /^[0-9A-Za-z-]{1,127}$/;
 
 export function assertSecretName(name: string): void {
   if (!SECRET_NAME.test(name)) {
-    throw new AppError('validation', 'secret name must be 1-127 characters of 0-9, a-z, A-Z and "-"', { target: 'name' });
+    throw new AppError('validation', 'secret name must be 1-127 characters of 0-9, a-z, A-Z and "-"', {
+      target: 'name',
+    });
   }
 }
 
@@ -56,6 +58,7 @@ export function assertTags(tags: Record<string, string>): void {
   const entries = Object.entries(tags);
   if (entries.length > 15) throw new AppError('validation', 'at most 15 tags per secret', { target: 'tags' });
   for (const [key, value] of entries) {
-    if (key.length > 256 || value.length > 256) throw new AppError('validation', `tag ${key.slice(0, 40)} is longer than 256 characters`, { target: 'tags' });
+    if (key.length > 256 || value.length > 256)
+      throw new AppError('validation', `tag ${key.slice(0, 40)} is longer than 256 characters`, { target: 'tags' });
   }
 }

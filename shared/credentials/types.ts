@@ -73,7 +73,10 @@ export const jwtBearerSchema = z.object({
 export const apiKeySchema = z.object({
   type: z.literal('api_key'),
   key: secretString,
-  headerName: z.string().regex(/^[A-Za-z0-9-]+$/).default('x-api-key'),
+  headerName: z
+    .string()
+    .regex(/^[A-Za-z0-9-]+$/)
+    .default('x-api-key'),
   /** Put in front of the key, e.g. "Token ". */
   prefix: z.string().default(''),
   expiresAt: isoDate.optional(),
@@ -87,7 +90,10 @@ export const bearerTokenSchema = z.object({
 
 export const basicAuthSchema = z.object({
   type: z.literal('basic_auth'),
-  username: z.string().min(1).refine((value) => !value.includes(':'), 'must not contain ":" (RFC 7617)'),
+  username: z
+    .string()
+    .min(1)
+    .refine((value) => !value.includes(':'), 'must not contain ":" (RFC 7617)'),
   password: secretString,
 });
 
@@ -102,7 +108,12 @@ export const webhookSecretSchema = z.object({
 export const certificateSchema = z.object({
   type: z.literal('certificate'),
   material: z.discriminatedUnion('format', [
-    z.object({ format: z.literal('pem'), certificatePem: z.string().min(1), privateKeyPem: secretString, caPem: z.string().optional() }),
+    z.object({
+      format: z.literal('pem'),
+      certificatePem: z.string().min(1),
+      privateKeyPem: secretString,
+      caPem: z.string().optional(),
+    }),
     z.object({ format: z.literal('pfx'), pfxBase64: secretString }),
   ]),
   passphrase: secretString.optional(),

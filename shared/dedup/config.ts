@@ -10,13 +10,28 @@ const comparison = z.enum(['name', 'company', 'text', 'exact']);
 
 const keyNormaliser = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('email'), stripPlusTags: z.boolean().optional() }).strict(),
-  z.object({ kind: z.literal('phone'), defaultCountryCode: z.string().regex(/^\+?\d{1,3}$/).optional() }).strict(),
+  z
+    .object({
+      kind: z.literal('phone'),
+      defaultCountryCode: z
+        .string()
+        .regex(/^\+?\d{1,3}$/)
+        .optional(),
+    })
+    .strict(),
   z.object({ kind: z.literal('text') }).strict(),
   z.object({ kind: z.literal('exact') }).strict(),
 ]);
 
 const blockingKey = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('prefix'), field, length: z.number().int().min(1).max(20), compare: comparison.optional() }).strict(),
+  z
+    .object({
+      kind: z.literal('prefix'),
+      field,
+      length: z.number().int().min(1).max(20),
+      compare: comparison.optional(),
+    })
+    .strict(),
   z.object({ kind: z.literal('phonetic'), field, compare: comparison.optional() }).strict(),
   z.object({ kind: z.literal('email_domain'), field }).strict(),
 ]);
@@ -26,13 +41,31 @@ const name = z.string().regex(/^[A-Za-z0-9_-]{1,50}$/, 'must be 1-50 letters, di
 export const dedupStrategySchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('external_id') }).strict(),
   z.object({ kind: z.literal('content_hash') }).strict(),
-  z.object({ kind: z.literal('natural_key'), name, parts: z.array(z.object({ field, normalise: keyNormaliser }).strict()).min(1).max(10) }).strict(),
+  z
+    .object({
+      kind: z.literal('natural_key'),
+      name,
+      parts: z
+        .array(z.object({ field, normalise: keyNormaliser }).strict())
+        .min(1)
+        .max(10),
+    })
+    .strict(),
   z
     .object({
       kind: z.literal('fuzzy'),
       name,
       fields: z
-        .array(z.object({ field, compare: comparison, weight: z.number().positive().max(100).optional(), algorithm: z.enum(['jaro_winkler', 'trigram']).optional() }).strict())
+        .array(
+          z
+            .object({
+              field,
+              compare: comparison,
+              weight: z.number().positive().max(100).optional(),
+              algorithm: z.enum(['jaro_winkler', 'trigram']).optional(),
+            })
+            .strict(),
+        )
         .min(1)
         .max(10),
       threshold: z.number().min(0).max(1),
@@ -49,7 +82,8 @@ export const dedupStrategiesSchema = z
     const names = new Set<string>();
     strategies.forEach((strategy, index) => {
       if (!('name' in strategy)) return;
-      if (names.has(strategy.name)) ctx.addIssue({ code: 'custom', message: `duplicate strategy name "${strategy.name}"`, path: [index, 'name'] });
+      if (names.has(strategy.name))
+        ctx.addIssue({ code: 'custom', message: `duplicate strategy name "${strategy.name}"`, path: [index, 'name'] });
       names.add(strategy.name);
     });
   });

@@ -39,24 +39,50 @@ function typo(text: string, at: number): string {
  * The duplicate carries a typo in the last name and a different company suffix.
  */
 function people(count: number, seed: number): { name: string; company: string }[] {
-  const [base] = fc.sample(fc.array(fc.record({ first: word, last: word, company: word, at: fc.nat(100) }), { minLength: count / 2, maxLength: count / 2 }), { numRuns: 1, seed });
+  const [base] = fc.sample(
+    fc.array(fc.record({ first: word, last: word, company: word, at: fc.nat(100) }), {
+      minLength: count / 2,
+      maxLength: count / 2,
+    }),
+    { numRuns: 1, seed },
+  );
   const all = base!.flatMap((person) => [
     { name: `${person.first} ${person.last}`, company: `${person.company} Inc` },
     { name: `${person.first} ${typo(person.last, person.at)}`, company: `${person.company} GmbH` },
   ]);
-  const [order] = fc.sample(fc.shuffledSubarray(all.map((_, i) => i), { minLength: all.length, maxLength: all.length }), { numRuns: 1, seed });
+  const [order] = fc.sample(
+    fc.shuffledSubarray(
+      all.map((_, i) => i),
+      { minLength: all.length, maxLength: all.length },
+    ),
+    { numRuns: 1, seed },
+  );
   return order!.map((i) => all[i]!);
 }
 
-async function comparisonsFor(count: number, data = people(count, 42), strategy: DedupStrategy = fuzzy): Promise<{ comparisons: number; merges: number }> {
+async function comparisonsFor(
+  count: number,
+  data = people(count, 42),
+  strategy: DedupStrategy = fuzzy,
+): Promise<{ comparisons: number; merges: number }> {
   const index = new InMemoryDedupIndex([strategy]);
   const stats = { comparisons: 0 };
   let merges = 0;
   // Every record is matched against those before it, as a run over a growing shard store does.
   for (const [i, person] of data.entries()) {
-    const decision = await decide({ ref: { provider: 'salesforce', entity: 'Contact', externalId: String(i) }, data: person }, [strategy], index, stats);
+    const decision = await decide(
+      { ref: { provider: 'salesforce', entity: 'Contact', externalId: String(i) }, data: person },
+      [strategy],
+      index,
+      stats,
+    );
     if (decision.action === 'merge') merges++;
-    else index.upsert({ shardId: `s${i}`, refs: [{ provider: 'salesforce', entity: 'Contact', externalId: String(i) }], data: person });
+    else
+      index.upsert({
+        shardId: `s${i}`,
+        refs: [{ provider: 'salesforce', entity: 'Contact', externalId: String(i) }],
+        data: person,
+      });
   }
   return { comparisons: stats.comparisons, merges };
 }
@@ -81,9 +107,16 @@ describe('fuzzy matching cost', () => {
     const names = ['Ann Lee', 'Bo Chan', 'Cy Diaz'];
     const data = Array.from({ length: 600 }, (_, i) => ({ name: names[i % names.length]!, company: `Firm ${i}` }));
     // Distinct companies under threshold 1 keep these from merging: every record stays and blocks keep growing.
-    const strict: DedupStrategy = { ...(fuzzy as Extract<DedupStrategy, { kind: 'fuzzy' }>), threshold: 1, maxCandidatesPerKey: 10 };
+    const strict: DedupStrategy = {
+      ...(fuzzy as Extract<DedupStrategy, { kind: 'fuzzy' }>),
+      threshold: 1,
+      maxCandidatesPerKey: 10,
+    };
     const capped = await comparisonsFor(600, data, strict);
-    const uncapped = await comparisonsFor(600, data, { ...(strict as Extract<DedupStrategy, { kind: 'fuzzy' }>), maxCandidatesPerKey: 1_000 });
+    const uncapped = await comparisonsFor(600, data, {
+      ...(strict as Extract<DedupStrategy, { kind: 'fuzzy' }>),
+      maxCandidatesPerKey: 1_000,
+    });
     expect(capped.comparisons).toBeLessThanOrEqual(600 * 2 * 10);
     // Without the cap every record meets its whole block: quadratic in the block size.
     expect(uncapped.comparisons).toBeGreaterThan(5 * capped.comparisons);

@@ -44,7 +44,11 @@ export function fieldSimilarity(field: FuzzyField, a: unknown, b: unknown): numb
   return similarityOf(field, prepare(a, field), prepare(b, field));
 }
 
-export function recordSimilarity(fields: readonly FuzzyField[], a: Record<string, unknown>, b: Record<string, unknown>): number {
+export function recordSimilarity(
+  fields: readonly FuzzyField[],
+  a: Record<string, unknown>,
+  b: Record<string, unknown>,
+): number {
   let weighted = 0;
   let weights = 0;
   for (const field of fields) {

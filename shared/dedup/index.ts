@@ -1,5 +1,17 @@
 /** Deduplication: strategies, the index port and its in-memory implementation, page helpers. */
-export type { DedupStrategy, DedupDecision, DedupAction, DedupCandidate, DedupIndex, ExternalRef, FuzzyCandidate, FuzzyField, BlockingKey, KeyNormaliser, NaturalKeyPart } from './types';
+export type {
+  DedupStrategy,
+  DedupDecision,
+  DedupAction,
+  DedupCandidate,
+  DedupIndex,
+  ExternalRef,
+  FuzzyCandidate,
+  FuzzyField,
+  BlockingKey,
+  KeyNormaliser,
+  NaturalKeyPart,
+} from './types';
 export { dedupStrategySchema, dedupStrategiesSchema } from './config';
 export { decide, runStrategy, DEFAULT_MAX_CANDIDATES_PER_KEY, type DedupStats } from './strategies';
 export { InMemoryDedupIndex, refKey, type IndexedShard } from './memory-index';

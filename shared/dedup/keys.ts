@@ -11,7 +11,8 @@ export function readField(data: Record<string, unknown>, field: string): unknown
   if (!field.includes('.')) return Object.prototype.hasOwnProperty.call(data, field) ? data[field] : undefined;
   let current: unknown = data;
   for (const segment of field.split('.')) {
-    if (current === null || typeof current !== 'object' || !Object.prototype.hasOwnProperty.call(current, segment)) return undefined;
+    if (current === null || typeof current !== 'object' || !Object.prototype.hasOwnProperty.call(current, segment))
+      return undefined;
     current = (current as Record<string, unknown>)[segment];
   }
   return current;
@@ -23,7 +24,9 @@ function asText(value: unknown): string | undefined {
   return undefined;
 }
 
-const NORMALISERS: { [K in KeyNormaliser['kind']]: (text: string, how: Extract<KeyNormaliser, { kind: K }>) => string | undefined } = {
+const NORMALISERS: {
+  [K in KeyNormaliser['kind']]: (text: string, how: Extract<KeyNormaliser, { kind: K }>) => string | undefined;
+} = {
   email: (text, how) => normaliseEmail(text, how.stripPlusTags),
   phone: (text, how) => normalisePhone(text, how.defaultCountryCode),
   text: (text) => normaliseText(text) || undefined,
@@ -33,11 +36,17 @@ const NORMALISERS: { [K in KeyNormaliser['kind']]: (text: string, how: Extract<K
 export function normalisePart(part: NaturalKeyPart, data: Record<string, unknown>): string | undefined {
   const text = asText(readField(data, part.field));
   if (text === undefined) return undefined;
-  return (NORMALISERS[part.normalise.kind] as (text: string, how: KeyNormaliser) => string | undefined)(text, part.normalise);
+  return (NORMALISERS[part.normalise.kind] as (text: string, how: KeyNormaliser) => string | undefined)(
+    text,
+    part.normalise,
+  );
 }
 
 /** `${name}:${part1}|${part2}…`, or undefined when any part is missing (a partial key would over-match). */
-export function naturalKeyOf(strategy: Extract<DedupStrategy, { kind: 'natural_key' }>, data: Record<string, unknown>): string | undefined {
+export function naturalKeyOf(
+  strategy: Extract<DedupStrategy, { kind: 'natural_key' }>,
+  data: Record<string, unknown>,
+): string | undefined {
   const parts: string[] = [];
   for (const part of strategy.parts) {
     const value = normalisePart(part, data);
@@ -62,7 +71,24 @@ export function comparable(value: unknown, compare: FuzzyComparison): string | u
 }
 
 const SOUNDEX_CODES: Record<string, string> = {
-  b: '1', f: '1', p: '1', v: '1', c: '2', g: '2', j: '2', k: '2', q: '2', s: '2', x: '2', z: '2', d: '3', t: '3', l: '4', m: '5', n: '5', r: '6',
+  b: '1',
+  f: '1',
+  p: '1',
+  v: '1',
+  c: '2',
+  g: '2',
+  j: '2',
+  k: '2',
+  q: '2',
+  s: '2',
+  x: '2',
+  z: '2',
+  d: '3',
+  t: '3',
+  l: '4',
+  m: '5',
+  n: '5',
+  r: '6',
 };
 
 /**
@@ -86,7 +112,9 @@ export function soundex(word: string, length = 4): string {
 
 const BLOCKING_SOUNDEX_LENGTH = 6;
 
-const BLOCKERS: { [K in BlockingKey['kind']]: (key: Extract<BlockingKey, { kind: K }>, data: Record<string, unknown>) => string[] } = {
+const BLOCKERS: {
+  [K in BlockingKey['kind']]: (key: Extract<BlockingKey, { kind: K }>, data: Record<string, unknown>) => string[];
+} = {
   prefix: (key, data) => {
     const text = comparable(readField(data, key.field), key.compare ?? 'name');
     return text ? [text.replace(/ /g, '').slice(0, key.length)] : [];
@@ -100,7 +128,12 @@ const BLOCKERS: { [K in BlockingKey['kind']]: (key: Extract<BlockingKey, { kind:
     if (words.length === 0) return [];
     if (words.length === 1) return [soundex(words[0]!, BLOCKING_SOUNDEX_LENGTH)];
     const [first, last] = [words[0]!, words[words.length - 1]!].sort() as [string, string];
-    return [...new Set([`${soundex(first, BLOCKING_SOUNDEX_LENGTH)}.${soundex(last, 2)}`, `${soundex(first, 2)}.${soundex(last, BLOCKING_SOUNDEX_LENGTH)}`])];
+    return [
+      ...new Set([
+        `${soundex(first, BLOCKING_SOUNDEX_LENGTH)}.${soundex(last, 2)}`,
+        `${soundex(first, 2)}.${soundex(last, BLOCKING_SOUNDEX_LENGTH)}`,
+      ]),
+    ];
   },
   email_domain: (key, data) => {
     const email = asText(readField(data, key.field));
@@ -110,7 +143,10 @@ const BLOCKERS: { [K in BlockingKey['kind']]: (key: Extract<BlockingKey, { kind:
 };
 
 /** Every blocking key of a record under one fuzzy strategy, namespaced by strategy, kind and field. */
-export function blockingKeysOf(strategy: Extract<DedupStrategy, { kind: 'fuzzy' }>, data: Record<string, unknown>): string[] {
+export function blockingKeysOf(
+  strategy: Extract<DedupStrategy, { kind: 'fuzzy' }>,
+  data: Record<string, unknown>,
+): string[] {
   const keys: string[] = [];
   for (const key of strategy.blocking) {
     const values = (BLOCKERS[key.kind] as (key: BlockingKey, data: Record<string, unknown>) => string[])(key, data);
@@ -120,7 +156,10 @@ export function blockingKeysOf(strategy: Extract<DedupStrategy, { kind: 'fuzzy' 
 }
 
 /** Natural and blocking keys a store saves with a shard, so the strategies can find it later. */
-export function indexKeysFor(strategies: readonly DedupStrategy[], data: Record<string, unknown>): { naturalKeys: string[]; blockingKeys: string[] } {
+export function indexKeysFor(
+  strategies: readonly DedupStrategy[],
+  data: Record<string, unknown>,
+): { naturalKeys: string[]; blockingKeys: string[] } {
   const naturalKeys: string[] = [];
   const blockingKeys: string[] = [];
   for (const strategy of strategies) {

@@ -20,7 +20,10 @@ export function refKey(ref: ExternalRef): string {
 }
 
 export class InMemoryDedupIndex implements DedupIndex {
-  private readonly shards = new Map<string, { data: Record<string, unknown>; refs: string[]; naturalKeys: string[]; blockingKeys: string[] }>();
+  private readonly shards = new Map<
+    string,
+    { data: Record<string, unknown>; refs: string[]; naturalKeys: string[]; blockingKeys: string[] }
+  >();
   private readonly externalIds = new Map<string, string>();
   private readonly hashes = new Map<string, string>();
   private readonly naturalKeys = new Map<string, string>();

@@ -5,7 +5,21 @@
  */
 
 // Letters NFD does not decompose into a base letter plus a mark.
-const SPECIAL_LETTERS: Record<string, string> = { ß: 'ss', æ: 'ae', Æ: 'AE', œ: 'oe', Œ: 'OE', ø: 'o', Ø: 'O', ł: 'l', Ł: 'L', đ: 'd', Đ: 'D', þ: 'th', ı: 'i' };
+const SPECIAL_LETTERS: Record<string, string> = {
+  ß: 'ss',
+  æ: 'ae',
+  Æ: 'AE',
+  œ: 'oe',
+  Œ: 'OE',
+  ø: 'o',
+  Ø: 'O',
+  ł: 'l',
+  Ł: 'L',
+  đ: 'd',
+  Đ: 'D',
+  þ: 'th',
+  ı: 'i',
+};
 const SPECIAL = /[ßæÆœŒøØłŁđĐþı]/g;
 
 export function foldAccents(text: string): string {
@@ -27,8 +41,34 @@ export function normaliseText(text: string): string {
 export const normaliseName = normaliseText;
 
 const COMPANY_SUFFIXES = new Set([
-  'inc', 'incorporated', 'llc', 'ltd', 'limited', 'corp', 'corporation', 'co', 'company', 'gmbh', 'ag', 'sa', 'sas', 'sarl',
-  'bv', 'nv', 'plc', 'pty', 'oy', 'ab', 'spa', 'srl', 'kg', 'lp', 'llp', 'kk', 'ug', 'se',
+  'inc',
+  'incorporated',
+  'llc',
+  'ltd',
+  'limited',
+  'corp',
+  'corporation',
+  'co',
+  'company',
+  'gmbh',
+  'ag',
+  'sa',
+  'sas',
+  'sarl',
+  'bv',
+  'nv',
+  'plc',
+  'pty',
+  'oy',
+  'ab',
+  'spa',
+  'srl',
+  'kg',
+  'lp',
+  'llp',
+  'kk',
+  'ug',
+  'se',
 ]);
 
 /** A company name without legal-form suffixes and a leading "the". */

@@ -24,7 +24,9 @@ export function layeredIndex(first: DedupIndex, second: DedupIndex): DedupIndex 
       const own = await first.candidatesByBlockingKey(key, limit);
       if (own.length >= limit) return own;
       const seen = new Set(own.map((candidate) => candidate.shardId));
-      const more = (await second.candidatesByBlockingKey(key, limit)).filter((candidate) => !seen.has(candidate.shardId));
+      const more = (await second.candidatesByBlockingKey(key, limit)).filter(
+        (candidate) => !seen.has(candidate.shardId),
+      );
       return [...own, ...more].slice(0, limit);
     },
   };

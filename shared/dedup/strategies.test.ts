@@ -7,7 +7,11 @@ import { decide } from './strategies';
 import type { DedupCandidate, DedupStrategy, ExternalRef } from './types';
 import { dedupeWithinPage } from './within-page';
 
-const emailKey: DedupStrategy = { kind: 'natural_key', name: 'email', parts: [{ field: 'email', normalise: { kind: 'email', stripPlusTags: true } }] };
+const emailKey: DedupStrategy = {
+  kind: 'natural_key',
+  name: 'email',
+  parts: [{ field: 'email', normalise: { kind: 'email', stripPlusTags: true } }],
+};
 const nameZip: DedupStrategy = {
   kind: 'natural_key',
   name: 'name_zip',
@@ -31,7 +35,12 @@ const fuzzyPerson: DedupStrategy = {
 };
 const strategies: DedupStrategy[] = [{ kind: 'external_id' }, { kind: 'content_hash' }, emailKey, nameZip, fuzzyPerson];
 
-const sf = (id: string): ExternalRef => ({ provider: 'salesforce', entity: 'Contact', externalId: id, integrationId: 'sf1' });
+const sf = (id: string): ExternalRef => ({
+  provider: 'salesforce',
+  entity: 'Contact',
+  externalId: id,
+  integrationId: 'sf1',
+});
 const gh = (id: string): ExternalRef => ({ provider: 'github', entity: 'users', externalId: id, integrationId: 'gh1' });
 
 function seeded(): InMemoryDedupIndex {
@@ -39,14 +48,28 @@ function seeded(): InMemoryDedupIndex {
   index.upsert({
     shardId: 'shard-ada',
     refs: [sf('003A')],
-    data: { name: 'Ada Lovelace', email: 'ada@analytical.io', company: 'Analytical Engines Ltd', lastName: 'Lovelace', address: { zip: 'N1 9GU' } },
+    data: {
+      name: 'Ada Lovelace',
+      email: 'ada@analytical.io',
+      company: 'Analytical Engines Ltd',
+      lastName: 'Lovelace',
+      address: { zip: 'N1 9GU' },
+    },
     contentHashes: { 'sf1|salesforce|Contact|003A': 'hash-1' },
   });
-  index.upsert({ shardId: 'shard-bob', refs: [sf('003B')], data: { name: 'Bob Babbage', email: 'bob@difference.io', company: 'Difference Inc' } });
+  index.upsert({
+    shardId: 'shard-bob',
+    refs: [sf('003B')],
+    data: { name: 'Bob Babbage', email: 'bob@difference.io', company: 'Difference Inc' },
+  });
   return index;
 }
 
-const candidate = (ref: ExternalRef, data: Record<string, unknown>, contentHash?: string): DedupCandidate => ({ ref, data, ...(contentHash ? { contentHash } : {}) });
+const candidate = (ref: ExternalRef, data: Record<string, unknown>, contentHash?: string): DedupCandidate => ({
+  ref,
+  data,
+  ...(contentHash ? { contentHash } : {}),
+});
 
 describe('dedup strategies', () => {
   it('external id: a source record synced before updates its shard', async () => {
@@ -66,10 +89,18 @@ describe('dedup strategies', () => {
   });
 
   it('natural key: composite keys need every part, and plus-tags count when not stripped', async () => {
-    const composite = await decide(candidate(gh('u2'), { lastName: 'LOVELACE ', address: { zip: 'N1 9GU' } }), [nameZip], seeded());
+    const composite = await decide(
+      candidate(gh('u2'), { lastName: 'LOVELACE ', address: { zip: 'N1 9GU' } }),
+      [nameZip],
+      seeded(),
+    );
     expect(composite).toMatchObject({ strategy: 'natural_key', matchedShardId: 'shard-ada' });
     expect(naturalKeyOf(nameZip as Extract<DedupStrategy, { kind: 'natural_key' }>, { lastName: 'x' })).toBeUndefined();
-    const strict: DedupStrategy = { kind: 'natural_key', name: 'email', parts: [{ field: 'email', normalise: { kind: 'email' } }] };
+    const strict: DedupStrategy = {
+      kind: 'natural_key',
+      name: 'email',
+      parts: [{ field: 'email', normalise: { kind: 'email' } }],
+    };
     const index = new InMemoryDedupIndex([strict]);
     index.upsert({ shardId: 's1', refs: [sf('1')], data: { email: 'ada@x.io' } });
     expect((await decide(candidate(gh('u3'), { email: 'ada+tag@x.io' }), [strict], index)).action).toBe('create');
@@ -77,10 +108,18 @@ describe('dedup strategies', () => {
   });
 
   it('fuzzy: a close name (accents, order, typo) at the same company merges with a score; a different one does not', async () => {
-    const close = await decide(candidate(gh('u4'), { name: 'Lovelace, Adá', company: 'Analytical Engines' }), strategies, seeded());
+    const close = await decide(
+      candidate(gh('u4'), { name: 'Lovelace, Adá', company: 'Analytical Engines' }),
+      strategies,
+      seeded(),
+    );
     expect(close).toMatchObject({ strategy: 'fuzzy', action: 'merge', matchedShardId: 'shard-ada' });
     expect(close.score).toBeGreaterThanOrEqual(0.9);
-    const typo = await decide(candidate(gh('u5'), { name: 'Ada Lovelaec', company: 'Analytical Engines GmbH' }), strategies, seeded());
+    const typo = await decide(
+      candidate(gh('u5'), { name: 'Ada Lovelaec', company: 'Analytical Engines GmbH' }),
+      strategies,
+      seeded(),
+    );
     expect(typo).toMatchObject({ strategy: 'fuzzy', matchedShardId: 'shard-ada' });
     const other = await decide(candidate(gh('u6'), { name: 'Adam Levine', company: 'Maroon' }), strategies, seeded());
     expect(other).toMatchObject({ strategy: 'none', action: 'create' });
@@ -90,16 +129,27 @@ describe('dedup strategies', () => {
     const stats = { comparisons: 0 };
     await decide(candidate(gh('u7'), { name: 'Zed Zulu', email: 'zed@nowhere.io' }), [fuzzyPerson], seeded(), stats);
     expect(stats.comparisons).toBe(0);
-    await decide(candidate(gh('u8'), { name: 'Bobby Babbage', email: 'b@difference.io' }), [fuzzyPerson], seeded(), stats);
+    await decide(
+      candidate(gh('u8'), { name: 'Bobby Babbage', email: 'b@difference.io' }),
+      [fuzzyPerson],
+      seeded(),
+      stats,
+    );
     expect(stats.comparisons).toBe(1);
-    expect(blockingKeysOf(fuzzyPerson as Extract<DedupStrategy, { kind: 'fuzzy' }>, { name: 'Robert Rupert' })).toEqual(['person:phonetic:name:r16300.r1', 'person:phonetic:name:r1.r16300']);
+    expect(blockingKeysOf(fuzzyPerson as Extract<DedupStrategy, { kind: 'fuzzy' }>, { name: 'Robert Rupert' })).toEqual(
+      ['person:phonetic:name:r16300.r1', 'person:phonetic:name:r1.r16300'],
+    );
     expect(soundex('tymczak')).toBe('t522');
     expect(soundex('ashcraft')).toBe('a261');
   });
 
   it('no match: a create decision that says what was tried', async () => {
     const decision = await decide(candidate(gh('u9'), {}), strategies, seeded());
-    expect(decision).toEqual({ strategy: 'none', action: 'create', reason: 'no match for github/users/u9 (external_id, content_hash, natural_key, natural_key, fuzzy)' });
+    expect(decision).toEqual({
+      strategy: 'none',
+      action: 'create',
+      reason: 'no match for github/users/u9 (external_id, content_hash, natural_key, natural_key, fuzzy)',
+    });
   });
 
   it('re-indexing a shard drops its old keys', async () => {
@@ -112,7 +162,10 @@ describe('dedup strategies', () => {
 
 describe('merging and page helpers', () => {
   it('mergeExternalRefs keeps every source and updates a ref present on both sides', () => {
-    const merged = mergeExternalRefs([{ ...sf('003A'), version: '1' }, gh('u1')], [{ ...sf('003A'), version: '2' }, gh('u2')]);
+    const merged = mergeExternalRefs(
+      [{ ...sf('003A'), version: '1' }, gh('u1')],
+      [{ ...sf('003A'), version: '2' }, gh('u2')],
+    );
     expect(merged).toEqual([{ ...sf('003A'), version: '2' }, gh('u1'), gh('u2')]);
   });
 
@@ -134,7 +187,11 @@ describe('merging and page helpers', () => {
   it('dedupePage merges two new records of one page that are the same person', async () => {
     let next = 0;
     const decisions = await dedupePage(
-      [candidate(gh('n1'), { email: 'grace@navy.mil', name: 'Grace Hopper' }), candidate(sf('n2'), { email: 'Grace@Navy.mil', name: 'Grace Hopper' }), candidate(gh('n3'), { name: 'Ada Lovelace', company: 'Analytical Engines' })],
+      [
+        candidate(gh('n1'), { email: 'grace@navy.mil', name: 'Grace Hopper' }),
+        candidate(sf('n2'), { email: 'Grace@Navy.mil', name: 'Grace Hopper' }),
+        candidate(gh('n3'), { name: 'Ada Lovelace', company: 'Analytical Engines' }),
+      ],
       strategies,
       seeded(),
       () => `new-${++next}`,

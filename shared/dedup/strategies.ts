@@ -23,36 +23,66 @@ export interface DedupStats {
   comparisons: number;
 }
 
-type StrategyFn<S extends DedupStrategy> = (strategy: S, context: StrategyContext) => Promise<DedupDecision | undefined>;
+type StrategyFn<S extends DedupStrategy> = (
+  strategy: S,
+  context: StrategyContext,
+) => Promise<DedupDecision | undefined>;
 
 function describeRef(ref: ExternalRef): string {
   return `${ref.provider}/${ref.entity}/${ref.externalId}`;
 }
 
-const externalId: StrategyFn<Extract<DedupStrategy, { kind: 'external_id' }>> = async (_strategy, { candidate, index }) => {
+const externalId: StrategyFn<Extract<DedupStrategy, { kind: 'external_id' }>> = async (
+  _strategy,
+  { candidate, index },
+) => {
   const shardId = await index.byExternalId(candidate.ref);
   if (shardId === undefined) return undefined;
-  return { strategy: 'external_id', action: 'update', matchedShardId: shardId, reason: `${describeRef(candidate.ref)} was synced before` };
+  return {
+    strategy: 'external_id',
+    action: 'update',
+    matchedShardId: shardId,
+    reason: `${describeRef(candidate.ref)} was synced before`,
+  };
 };
 
-const contentHash: StrategyFn<Extract<DedupStrategy, { kind: 'content_hash' }>> = async (_strategy, { candidate, index, current }) => {
+const contentHash: StrategyFn<Extract<DedupStrategy, { kind: 'content_hash' }>> = async (
+  _strategy,
+  { candidate, index, current },
+) => {
   if (candidate.contentHash === undefined) return undefined;
   const previous = await index.contentHashOf(candidate.ref);
   if (previous === undefined || previous !== candidate.contentHash) return undefined;
   const matchedShardId = current?.matchedShardId ?? (await index.byExternalId(candidate.ref));
-  return { strategy: 'content_hash', action: 'skip', ...(matchedShardId ? { matchedShardId } : {}), reason: `content of ${describeRef(candidate.ref)} is unchanged` };
+  return {
+    strategy: 'content_hash',
+    action: 'skip',
+    ...(matchedShardId ? { matchedShardId } : {}),
+    reason: `content of ${describeRef(candidate.ref)} is unchanged`,
+  };
 };
 
-const naturalKey: StrategyFn<Extract<DedupStrategy, { kind: 'natural_key' }>> = async (strategy, { candidate, index, current }) => {
+const naturalKey: StrategyFn<Extract<DedupStrategy, { kind: 'natural_key' }>> = async (
+  strategy,
+  { candidate, index, current },
+) => {
   if (current) return undefined;
   const key = naturalKeyOf(strategy, candidate.data);
   if (key === undefined) return undefined;
   const shardId = await index.byNaturalKey(key);
   if (shardId === undefined) return undefined;
-  return { strategy: 'natural_key', action: 'merge', matchedShardId: shardId, reason: `same ${strategy.name} key "${key.slice(strategy.name.length + 1)}"` };
+  return {
+    strategy: 'natural_key',
+    action: 'merge',
+    matchedShardId: shardId,
+    reason: `same ${strategy.name} key "${key.slice(strategy.name.length + 1)}"`,
+  };
 };
 
-const fuzzy: StrategyFn<Extract<DedupStrategy, { kind: 'fuzzy' }>> = async (strategy, { candidate, index, current, stats }) => {
+const fuzzy: StrategyFn<Extract<DedupStrategy, { kind: 'fuzzy' }>> = async (
+  strategy,
+  { candidate, index, current, stats },
+) => {
   if (current) return undefined;
   const limit = strategy.maxCandidatesPerKey ?? DEFAULT_MAX_CANDIDATES_PER_KEY;
   const compared = new Set<string>();
@@ -64,7 +94,8 @@ const fuzzy: StrategyFn<Extract<DedupStrategy, { kind: 'fuzzy' }>> = async (stra
       if (stats) stats.comparisons++;
       const score = recordSimilarity(strategy.fields, candidate.data, other.data);
       // Ties go to the lower shard id so the same page always merges into the same shard.
-      if (!best || score > best.score || (score === best.score && other.shardId < best.shardId)) best = { shardId: other.shardId, score };
+      if (!best || score > best.score || (score === best.score && other.shardId < best.shardId))
+        best = { shardId: other.shardId, score };
     }
   }
   if (!best || best.score < strategy.threshold) return undefined;
@@ -91,7 +122,12 @@ export function runStrategy(strategy: DedupStrategy, context: StrategyContext): 
 }
 
 /** Runs the strategies in order: a skip or a merge is final, an update may still become a skip. */
-export async function decide(candidate: DedupCandidate, strategies: readonly DedupStrategy[], index: DedupIndex, stats?: DedupStats): Promise<DedupDecision> {
+export async function decide(
+  candidate: DedupCandidate,
+  strategies: readonly DedupStrategy[],
+  index: DedupIndex,
+  stats?: DedupStats,
+): Promise<DedupDecision> {
   let current: DedupDecision | undefined;
   for (const strategy of strategies) {
     const decision = await runStrategy(strategy, { candidate, index, current, stats });

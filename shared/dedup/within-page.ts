@@ -33,7 +33,9 @@ function isNewer(kept: PageRecordLike, next: PageRecordLike): boolean {
 }
 
 /** Kept records stay at the position of their first occurrence. */
-export function dedupeWithinPage<T extends PageRecordLike>(records: readonly T[]): { kept: T[]; dropped: DroppedDuplicate[] } {
+export function dedupeWithinPage<T extends PageRecordLike>(
+  records: readonly T[],
+): { kept: T[]; dropped: DroppedDuplicate[] } {
   const kept: T[] = [];
   const positions = new Map<string, number>();
   const dropped: DroppedDuplicate[] = [];
@@ -48,7 +50,11 @@ export function dedupeWithinPage<T extends PageRecordLike>(records: readonly T[]
     const current = kept[position]!;
     const loser = isNewer(current, record) ? current : record;
     if (loser === current) kept[position] = record;
-    dropped.push({ recordId: record.id, entity: record.entity, reason: `duplicate in page; kept the copy modified ${kept[position]!.modifiedAt ?? `at version ${kept[position]!.version ?? '(unknown)'}`}` });
+    dropped.push({
+      recordId: record.id,
+      entity: record.entity,
+      reason: `duplicate in page; kept the copy modified ${kept[position]!.modifiedAt ?? `at version ${kept[position]!.version ?? '(unknown)'}`}`,
+    });
   }
   return { kept, dropped };
 }

@@ -30,11 +30,20 @@ describe('coercions', () => {
   });
 
   it('datetimes: ISO with zones, date-only, epochs (s and ms) all become ISO-8601 UTC', () => {
-    expect(run({ to: 'datetime' }, '2024-05-01T12:00:00+02:00')).toEqual({ ok: true, value: '2024-05-01T10:00:00.000Z' });
-    expect(run({ to: 'datetime' }, '2024-05-01T12:00:00-0130')).toEqual({ ok: true, value: '2024-05-01T13:30:00.000Z' });
+    expect(run({ to: 'datetime' }, '2024-05-01T12:00:00+02:00')).toEqual({
+      ok: true,
+      value: '2024-05-01T10:00:00.000Z',
+    });
+    expect(run({ to: 'datetime' }, '2024-05-01T12:00:00-0130')).toEqual({
+      ok: true,
+      value: '2024-05-01T13:30:00.000Z',
+    });
     expect(run({ to: 'datetime' }, '2024-05-01')).toEqual({ ok: true, value: '2024-05-01T00:00:00.000Z' });
     expect(run({ to: 'datetime' }, '2024-05-01T12:00')).toEqual({ ok: true, value: '2024-05-01T12:00:00.000Z' });
-    expect(run({ to: 'datetime' }, '2024-05-01T12:00:00.123456Z')).toEqual({ ok: true, value: '2024-05-01T12:00:00.123Z' });
+    expect(run({ to: 'datetime' }, '2024-05-01T12:00:00.123456Z')).toEqual({
+      ok: true,
+      value: '2024-05-01T12:00:00.123Z',
+    });
     expect(run({ to: 'datetime' }, 1714564800)).toEqual({ ok: true, value: '2024-05-01T12:00:00.000Z' });
     expect(run({ to: 'datetime' }, '1531420618.000200')).toEqual({ ok: true, value: '2018-07-12T18:36:58.000Z' });
     expect(run({ to: 'datetime' }, 1714564800000)).toEqual({ ok: true, value: '2024-05-01T12:00:00.000Z' });
@@ -72,7 +81,11 @@ describe('coercions', () => {
   });
 
   it('property: a valid ISO date-time round-trips unchanged', () => {
-    const valid = fc.date({ min: new Date('0001-01-01T00:00:00Z'), max: new Date('9999-12-31T23:59:59Z'), noInvalidDate: true });
+    const valid = fc.date({
+      min: new Date('0001-01-01T00:00:00Z'),
+      max: new Date('9999-12-31T23:59:59Z'),
+      noInvalidDate: true,
+    });
     fc.assert(
       fc.property(valid, (date) => {
         const iso = date.toISOString();
@@ -83,7 +96,15 @@ describe('coercions', () => {
   });
 
   it('property: coercions never throw, whatever the input', () => {
-    const kinds = [{ to: 'string' }, { to: 'number' }, { to: 'integer' }, { to: 'boolean' }, { to: 'datetime' }, { to: 'date' }, { to: 'enum', values: { a: 'A' } }] as const;
+    const kinds = [
+      { to: 'string' },
+      { to: 'number' },
+      { to: 'integer' },
+      { to: 'boolean' },
+      { to: 'datetime' },
+      { to: 'date' },
+      { to: 'enum', values: { a: 'A' } },
+    ] as const;
     fc.assert(
       fc.property(fc.anything(), (value) => {
         for (const kind of kinds) expect(typeof coercer(kind)(value).ok).toBe('boolean');

@@ -40,7 +40,8 @@ function toStr(value: unknown, trim?: boolean): Coerced {
 const NUMERIC = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
 function toNumber(value: unknown): Coerced {
-  if (typeof value === 'number') return Number.isFinite(value) ? ok(value) : fail(`expected a finite number, got ${describe(value)}`);
+  if (typeof value === 'number')
+    return Number.isFinite(value) ? ok(value) : fail(`expected a finite number, got ${describe(value)}`);
   if (typeof value === 'string' && NUMERIC.test(value.trim())) return ok(Number(value.trim()));
   return fail(`expected a number, got ${describe(value)}`);
 }
@@ -74,7 +75,8 @@ const EPOCH = /^\d{9,13}(\.\d+)?$/;
 function parseInstant(value: unknown): number | undefined {
   if (value instanceof Date) return Number.isNaN(value.getTime()) ? undefined : value.getTime();
   // Epochs: below 1e11 they are seconds (Slack "ts", Unix times), above milliseconds.
-  if (typeof value === 'number') return Number.isFinite(value) ? (Math.abs(value) < 1e11 ? value * 1000 : value) : undefined;
+  if (typeof value === 'number')
+    return Number.isFinite(value) ? (Math.abs(value) < 1e11 ? value * 1000 : value) : undefined;
   if (typeof value !== 'string') return undefined;
   const text = value.trim();
   if (EPOCH.test(text)) return parseInstant(Number(text));
@@ -82,7 +84,8 @@ function parseInstant(value: unknown): number | undefined {
   if (!match) return undefined;
   const [, y, mo, d, h = '00', mi = '00', s = '00', fraction = '', zone] = match;
   // A time without a zone is read as UTC: providers that omit it (Notion dates, SOQL dates) mean UTC.
-  const normalisedZone = !zone || zone.toUpperCase() === 'Z' ? 'Z' : zone.length === 5 ? `${zone.slice(0, 3)}:${zone.slice(3)}` : zone;
+  const normalisedZone =
+    !zone || zone.toUpperCase() === 'Z' ? 'Z' : zone.length === 5 ? `${zone.slice(0, 3)}:${zone.slice(3)}` : zone;
   const millis = fraction ? fraction.slice(0, 4).padEnd(4, '0') : '';
   // Some engines roll "2024-02-31" over to March: reject days the month does not have.
   const daysInMonth = new Date(Date.UTC(Number(y), Number(mo), 0)).getUTCDate();
@@ -112,18 +115,22 @@ function toDate(value: unknown): Coerced {
 }
 
 function toEnum(value: unknown, coercion: Extract<Coercion, { to: 'enum' }>): Coerced {
-  if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') return fail(`expected an enum value, got ${describe(value)}`);
+  if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean')
+    return fail(`expected an enum value, got ${describe(value)}`);
   const key = String(value);
   if (Object.prototype.hasOwnProperty.call(coercion.values, key)) return ok(coercion.values[key]);
   if (coercion.caseInsensitive) {
     const lower = key.toLowerCase();
-    for (const [candidate, mapped] of Object.entries(coercion.values)) if (candidate.toLowerCase() === lower) return ok(mapped);
+    for (const [candidate, mapped] of Object.entries(coercion.values))
+      if (candidate.toLowerCase() === lower) return ok(mapped);
   }
   if (coercion.fallback !== undefined) return ok(coercion.fallback);
   return fail(`value ${describe(value)} is not one of ${Object.keys(coercion.values).slice(0, 10).join(', ')}`);
 }
 
-type CoercerFactories = { [K in Coercion['to']]: (coercion: Extract<Coercion, { to: K }>) => (value: unknown) => Coerced };
+type CoercerFactories = {
+  [K in Coercion['to']]: (coercion: Extract<Coercion, { to: K }>) => (value: unknown) => Coerced;
+};
 
 const FACTORIES: CoercerFactories = {
   string: (coercion) => (value) => toStr(value, coercion.trim),
@@ -146,9 +153,12 @@ export function reverseCoercion(coercion: Coercion): (value: unknown) => Coerced
   if (coercion.to !== 'enum') return ok;
   const inverse = new Map<string, string>();
   // First provider value wins when several map to one shard value: the table's order is the operator's choice.
-  for (const [providerValue, shardValue] of Object.entries(coercion.values)) if (!inverse.has(shardValue)) inverse.set(shardValue, providerValue);
+  for (const [providerValue, shardValue] of Object.entries(coercion.values))
+    if (!inverse.has(shardValue)) inverse.set(shardValue, providerValue);
   return (value) => {
     const providerValue = inverse.get(String(value));
-    return providerValue === undefined ? fail(`shard value ${describe(value)} has no provider value in the enum table`) : ok(providerValue);
+    return providerValue === undefined
+      ? fail(`shard value ${describe(value)} has no provider value in the enum table`)
+      : ok(providerValue);
   };
 }

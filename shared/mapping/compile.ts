@@ -4,11 +4,17 @@
  */
 import { AppError } from '../core/app-error';
 import { coercer, reverseCoercion, type Coerced, type Coercion } from './coerce';
-import { compileExpression, DEFAULT_EXPRESSION_LIMITS, type CompiledExpression, type ExpressionLimits } from './expressions';
+import {
+  compileExpression,
+  DEFAULT_EXPRESSION_LIMITS,
+  type CompiledExpression,
+  type ExpressionLimits,
+} from './expressions';
 import { parsePath, type PathSegments } from './paths';
 import type { ConversionSchema, FieldMapping } from './schema';
 
-export type FieldReader = { kind: 'path'; segments: PathSegments } | { kind: 'expression'; expression: CompiledExpression };
+export type FieldReader =
+  { kind: 'path'; segments: PathSegments } | { kind: 'expression'; expression: CompiledExpression };
 
 export interface CompiledField {
   name: string;
@@ -73,7 +79,11 @@ function compileField(name: string, mapping: FieldMapping, limits: ExpressionLim
   };
 }
 
-function compileFields(fields: Record<string, FieldMapping>, limits: ExpressionLimits, prefix: string): CompiledField[] {
+function compileFields(
+  fields: Record<string, FieldMapping>,
+  limits: ExpressionLimits,
+  prefix: string,
+): CompiledField[] {
   return Object.entries(fields).map(([name, mapping]) => compileField(name, mapping, limits, `${prefix}.${name}`));
 }
 
@@ -124,5 +134,7 @@ export function compileSchema(schema: ConversionSchema): CompiledSchema {
 
 /** Accepts either form, so callers may hold on to the compiled schema or just pass the saved one. */
 export function asCompiled(schema: ConversionSchema | CompiledSchema): CompiledSchema {
-  return 'limits' in schema && Array.isArray(schema.fields) ? (schema as CompiledSchema) : compileSchema(schema as ConversionSchema);
+  return 'limits' in schema && Array.isArray(schema.fields)
+    ? (schema as CompiledSchema)
+    : compileSchema(schema as ConversionSchema);
 }

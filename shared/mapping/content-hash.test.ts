@@ -8,7 +8,13 @@ function reorder(value: unknown): unknown {
   if (value !== null && typeof value === 'object') {
     const out: Record<string, unknown> = {};
     // defineProperty: a "__proto__" key must stay an own key, as JSON.parse makes it.
-    for (const key of Object.keys(value).reverse()) Object.defineProperty(out, key, { value: reorder((value as Record<string, unknown>)[key]), enumerable: true, writable: true, configurable: true });
+    for (const key of Object.keys(value).reverse())
+      Object.defineProperty(out, key, {
+        value: reorder((value as Record<string, unknown>)[key]),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
     return out;
   }
   return value;
@@ -82,12 +88,21 @@ function referenceCanonical(value: unknown): string {
 describe('canonical JSON with cached object shapes', () => {
   it('property: equals the reference form, also for many objects that share or almost share a shape', () => {
     fc.assert(
-      fc.property(fc.array(fc.dictionary(fc.constantFrom('a', 'b', 'B', '__proto__', 'é', 'x y', '"q"', '', 'z'), fc.jsonValue({ maxDepth: 2 })), { maxLength: 20 }), (records) => {
-        for (const record of records) {
-          expect(canonicalJson(record)).toBe(referenceCanonical(record));
-          expect(canonicalJson(reorder(record))).toBe(referenceCanonical(record));
-        }
-      }),
+      fc.property(
+        fc.array(
+          fc.dictionary(
+            fc.constantFrom('a', 'b', 'B', '__proto__', 'é', 'x y', '"q"', '', 'z'),
+            fc.jsonValue({ maxDepth: 2 }),
+          ),
+          { maxLength: 20 },
+        ),
+        (records) => {
+          for (const record of records) {
+            expect(canonicalJson(record)).toBe(referenceCanonical(record));
+            expect(canonicalJson(reorder(record))).toBe(referenceCanonical(record));
+          }
+        },
+      ),
     );
   });
 
@@ -98,6 +113,8 @@ describe('canonical JSON with cached object shapes', () => {
     expect(canonicalJson(shaped(() => 1, null))).toBe('{"b":null}');
     expect(canonicalJson({ b: 1, c: 2 })).toBe('{"b":1,"c":2}');
     expect(canonicalJson({ b: 1, a: 2, c: 3 })).toBe('{"a":2,"b":1,"c":3}');
-    expect(canonicalJson([{ b: 1, a: [{ b: 2, a: 3 }] }, new Date(0)])).toBe('[{"a":[{"a":3,"b":2}],"b":1},"1970-01-01T00:00:00.000Z"]');
+    expect(canonicalJson([{ b: 1, a: [{ b: 2, a: 3 }] }, new Date(0)])).toBe(
+      '[{"a":[{"a":3,"b":2}],"b":1},"1970-01-01T00:00:00.000Z"]',
+    );
   });
 });

@@ -92,8 +92,12 @@ function sha256Hex(text: string): string {
 }
 
 /** SHA-256 (hex) of the canonical JSON of `data` without its volatile top-level fields. */
-export function contentHash(data: Record<string, unknown>, volatileFields?: ReadonlySet<string> | readonly string[]): string {
-  const volatile = volatileFields === undefined || volatileFields instanceof Set ? volatileFields : new Set(volatileFields);
+export function contentHash(
+  data: Record<string, unknown>,
+  volatileFields?: ReadonlySet<string> | readonly string[],
+): string {
+  const volatile =
+    volatileFields === undefined || volatileFields instanceof Set ? volatileFields : new Set(volatileFields);
   let hashed: Record<string, unknown> = data;
   if (volatile && volatile.size > 0) {
     hashed = {};

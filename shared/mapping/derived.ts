@@ -22,18 +22,35 @@ function keyOf(spec: CompiledDerived, item: unknown, input: Record<string, unkno
   return contentHash(input).slice(0, 16);
 }
 
-export async function deriveShards(specs: readonly CompiledDerived[], parentId: string, data: Record<string, unknown>): Promise<DerivedResult> {
+export async function deriveShards(
+  specs: readonly CompiledDerived[],
+  parentId: string,
+  data: Record<string, unknown>,
+): Promise<DerivedResult> {
   const shards: DerivedShard[] = [];
   for (const spec of specs) {
     const field = `derived.${spec.name}`;
     const evaluated = await evaluateExpression(spec.expression, data);
-    if (!evaluated.ok) return { ok: false, failure: { field, code: evaluated.code, message: `${field}: ${evaluated.message}` } };
-    const items = evaluated.value === undefined || evaluated.value === null ? [] : Array.isArray(evaluated.value) ? evaluated.value : [evaluated.value];
+    if (!evaluated.ok)
+      return { ok: false, failure: { field, code: evaluated.code, message: `${field}: ${evaluated.message}` } };
+    const items =
+      evaluated.value === undefined || evaluated.value === null
+        ? []
+        : Array.isArray(evaluated.value)
+          ? evaluated.value
+          : [evaluated.value];
     const seen = new Set<string>();
     for (const item of items) {
-      const input = item !== null && typeof item === 'object' && !Array.isArray(item) ? (item as Record<string, unknown>) : { value: item };
+      const input =
+        item !== null && typeof item === 'object' && !Array.isArray(item)
+          ? (item as Record<string, unknown>)
+          : { value: item };
       const key = keyOf(spec, item, input);
-      if (key === undefined) return { ok: false, failure: { field, code: 'derived_failed', message: `${field}: an item has no usable key` } };
+      if (key === undefined)
+        return {
+          ok: false,
+          failure: { field, code: 'derived_failed', message: `${field}: an item has no usable key` },
+        };
       const externalId = `${parentId}#${spec.name}/${encodeURIComponent(key)}`;
       // The first item with a key wins: two children with one external id would fight over one shard.
       if (seen.has(externalId)) continue;
@@ -44,7 +61,14 @@ export async function deriveShards(specs: readonly CompiledDerived[], parentId: 
         if (!mapped.ok) return { ok: false, failure: { ...mapped.failure, field: `${field}.${mapped.failure.field}` } };
         shardData = mapped.data;
       }
-      shards.push({ name: spec.name, shardType: spec.shardType, externalId, parentExternalId: parentId, data: shardData, contentHash: contentHash(shardData) });
+      shards.push({
+        name: spec.name,
+        shardType: spec.shardType,
+        externalId,
+        parentExternalId: parentId,
+        data: shardData,
+        contentHash: contentHash(shardData),
+      });
     }
   }
   return { ok: true, shards };

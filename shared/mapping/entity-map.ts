@@ -15,7 +15,9 @@ export function buildEntityMap(schemas: readonly ConversionSchema[]): EntityMap 
   const byEntity = new Map<string, ConversionSchema>();
   schemas.forEach((schema, index) => {
     if (byEntity.has(schema.entity)) {
-      throw new AppError('validation', `schemas.${index}.entity: entity "${schema.entity}" is mapped twice`, { target: `schemas.${index}.entity` });
+      throw new AppError('validation', `schemas.${index}.entity: entity "${schema.entity}" is mapped twice`, {
+        target: `schemas.${index}.entity`,
+      });
     }
     byEntity.set(schema.entity, schema);
   });

@@ -17,7 +17,12 @@ export interface ExpressionLimits {
   maxSequence: number;
 }
 
-export const DEFAULT_EXPRESSION_LIMITS: ExpressionLimits = { maxSteps: 20_000, timeoutMs: 1_000, maxDepth: 200, maxSequence: 100_000 };
+export const DEFAULT_EXPRESSION_LIMITS: ExpressionLimits = {
+  maxSteps: 20_000,
+  timeoutMs: 1_000,
+  maxDepth: 200,
+  maxSequence: 100_000,
+};
 
 // Not a JSONata code, so JSONata never replaces our message with one of its templates.
 const STEP_LIMIT_CODE = 'STEP_BUDGET';
@@ -27,7 +32,8 @@ function stepCounter(maxSteps: number) {
   return (_node: unknown, _input: unknown, environment: { base: { steps?: number } }) => {
     const base = environment.base;
     base.steps = (base.steps ?? 0) + 1;
-    if (base.steps > maxSteps) throw { code: STEP_LIMIT_CODE, message: `expression exceeded its budget of ${maxSteps} evaluation steps` };
+    if (base.steps > maxSteps)
+      throw { code: STEP_LIMIT_CODE, message: `expression exceeded its budget of ${maxSteps} evaluation steps` };
   };
 }
 
@@ -37,7 +43,8 @@ export interface CompiledExpression {
   fast?: FastExpression;
 }
 
-export type Evaluated = { ok: true; value: unknown } | { ok: false; code: 'expression_failed' | 'expression_limit'; message: string };
+export type Evaluated =
+  { ok: true; value: unknown } | { ok: false; code: 'expression_failed' | 'expression_limit'; message: string };
 
 const CACHE_LIMIT = 1_000;
 const cache = new Map<string, CompiledExpression>();
@@ -55,13 +62,21 @@ export function compileExpression(text: string, limits: ExpressionLimits, target
   if (cached) return cached;
   let compiled: CompiledExpression;
   try {
-    const expression = jsonata(text, { timeout: limits.timeoutMs, stack: limits.maxDepth, sequence: limits.maxSequence });
+    const expression = jsonata(text, {
+      timeout: limits.timeoutMs,
+      stack: limits.maxDepth,
+      sequence: limits.maxSequence,
+    });
     // JSONata calls the hook bound under this symbol before every evaluation step; its types only admit strings.
     expression.assign(Symbol.for('jsonata.__evaluate_entry') as unknown as string, stepCounter(limits.maxSteps));
     compiled = { jsonata: expression, fast: compileFast(expression.ast()) };
   } catch (error) {
     const detail = error as JsonataError;
-    throw new AppError('validation', `JSONata syntax error at ${detail.position ?? 0}: ${detail.message ?? 'invalid expression'}`, { target });
+    throw new AppError(
+      'validation',
+      `JSONata syntax error at ${detail.position ?? 0}: ${detail.message ?? 'invalid expression'}`,
+      { target },
+    );
   }
   // Bounded: schemas come from operators, and a stream of edits must not grow the cache without end.
   if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value as string);
@@ -85,9 +100,14 @@ export async function evaluateWithJsonata(expression: CompiledExpression, input:
     return { ok: true, value: plain(await expression.jsonata.evaluate(input)) };
   } catch (error) {
     const detail = error as JsonataError;
-    if (error instanceof RangeError) return { ok: false, code: 'expression_limit', message: 'expression exceeded the stack limit' };
+    if (error instanceof RangeError)
+      return { ok: false, code: 'expression_limit', message: 'expression exceeded the stack limit' };
     const code = detail.code && GUARD_CODES.has(detail.code) ? 'expression_limit' : 'expression_failed';
-    return { ok: false, code, message: `${detail.code ? `${detail.code}: ` : ''}${detail.message ?? 'evaluation failed'}` };
+    return {
+      ok: false,
+      code,
+      message: `${detail.code ? `${detail.code}: ` : ''}${detail.message ?? 'evaluation failed'}`,
+    };
   }
 }
 

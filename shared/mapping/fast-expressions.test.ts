@@ -13,14 +13,31 @@ const { expression } = fc.letrec<{ expression: string }>((tie) => ({
   expression: fc.oneof(
     { depthSize: 'small', withCrossShrink: true },
     leaf,
-    fc.tuple(tie('expression'), fc.constantFrom('&', '+', '-', '*', '/', '%', '<', '<=', '>', '>=', '=', '!=', 'and', 'or'), tie('expression')).map(([l, op, r]) => `(${l}) ${op} (${r})`),
-    fc.tuple(tie('expression'), tie('expression'), fc.option(tie('expression'), { nil: undefined })).map(([c, t, e]) => (e === undefined ? `(${c}) ? (${t})` : `(${c}) ? (${t}) : (${e})`)),
-    fc.tuple(fc.constantFrom('$string', '$uppercase', '$lowercase', '$trim', '$length', '$exists'), tie('expression')).map(([fn, arg]) => `${fn}(${arg})`),
+    fc
+      .tuple(
+        tie('expression'),
+        fc.constantFrom('&', '+', '-', '*', '/', '%', '<', '<=', '>', '>=', '=', '!=', 'and', 'or'),
+        tie('expression'),
+      )
+      .map(([l, op, r]) => `(${l}) ${op} (${r})`),
+    fc
+      .tuple(tie('expression'), tie('expression'), fc.option(tie('expression'), { nil: undefined }))
+      .map(([c, t, e]) => (e === undefined ? `(${c}) ? (${t})` : `(${c}) ? (${t}) : (${e})`)),
+    fc
+      .tuple(fc.constantFrom('$string', '$uppercase', '$lowercase', '$trim', '$length', '$exists'), tie('expression'))
+      .map(([fn, arg]) => `${fn}(${arg})`),
     tie('expression').map((inner) => `-(${inner})`),
   ),
 }));
 
-const primitive = fc.oneof(fc.string({ maxLength: 5 }), fc.integer({ min: -20, max: 20 }), fc.double({ noNaN: true, min: -1e3, max: 1e3 }), fc.boolean(), fc.constant(null), fc.constant(undefined));
+const primitive = fc.oneof(
+  fc.string({ maxLength: 5 }),
+  fc.integer({ min: -20, max: 20 }),
+  fc.double({ noNaN: true, min: -1e3, max: 1e3 }),
+  fc.boolean(),
+  fc.constant(null),
+  fc.constant(undefined),
+);
 const value = fc.oneof(primitive, fc.array(primitive, { maxLength: 2 }), fc.record({ x: primitive }));
 const data = fc.record({
   a: value,
@@ -35,7 +52,18 @@ describe('fast expression path', () => {
   it('compiles the simple subset and leaves the rest to JSONata', () => {
     expect(compileFast(jsonata('a & " " & $uppercase(b)').ast())).toBeDefined();
     expect(compileFast(jsonata('state = "closed" ? "done" : "todo"').ast())).toBeDefined();
-    for (const text of ['labels[0]', 'items.price', '$sum(items.price)', '($x := 1; $x)', '{"a": a}', '[a, b]', '$f(a)', 'a.b[c > 1]', '$string()', '$']) {
+    for (const text of [
+      'labels[0]',
+      'items.price',
+      '$sum(items.price)',
+      '($x := 1; $x)',
+      '{"a": a}',
+      '[a, b]',
+      '$f(a)',
+      'a.b[c > 1]',
+      '$string()',
+      '$',
+    ]) {
       const fast = compileFast(jsonata(text).ast());
       if (fast) expect(fast({ items: [{ price: 1 }], labels: ['x'], a: { b: [{ c: 2 }] } })).toBe(BAIL);
     }

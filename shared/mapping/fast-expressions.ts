@@ -67,10 +67,12 @@ function truthy(value: unknown): boolean | typeof BAIL {
   return BAIL;
 }
 
-const isPrimitive = (value: unknown) => value === null || typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean';
+const isPrimitive = (value: unknown) =>
+  value === null || typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean';
 
 function compilePath(steps: Node[]): FastExpression | undefined {
-  if (!steps.every((step) => step.type === 'name' && isSimple(step) && typeof step.value === 'string')) return undefined;
+  if (!steps.every((step) => step.type === 'name' && isSimple(step) && typeof step.value === 'string'))
+    return undefined;
   const names = steps.map((step) => step.value as string);
   return (input) => {
     let current: unknown = input;
@@ -87,27 +89,40 @@ function compilePath(steps: Node[]): FastExpression | undefined {
 
 type Binary = (left: unknown, right: unknown) => unknown;
 
-const arithmetic = (op: (a: number, b: number) => number): Binary => (left, right) => {
-  if (left === undefined || right === undefined) return typeof left === 'number' || typeof right === 'number' || (left === undefined && right === undefined) ? undefined : BAIL;
-  if (typeof left !== 'number' || typeof right !== 'number') return BAIL;
-  const result = op(left, right);
-  return Number.isFinite(result) ? result : BAIL;
-};
+const arithmetic =
+  (op: (a: number, b: number) => number): Binary =>
+  (left, right) => {
+    if (left === undefined || right === undefined)
+      return typeof left === 'number' || typeof right === 'number' || (left === undefined && right === undefined)
+        ? undefined
+        : BAIL;
+    if (typeof left !== 'number' || typeof right !== 'number') return BAIL;
+    const result = op(left, right);
+    return Number.isFinite(result) ? result : BAIL;
+  };
 
 const comparable = (value: unknown) => value === undefined || typeof value === 'string' || typeof value === 'number';
 
-const ordering = (op: (a: number | string, b: number | string) => boolean): Binary => (left, right) => {
-  if (!comparable(left) || !comparable(right)) return BAIL;
-  if (left === undefined || right === undefined) return undefined;
-  if ((typeof left === 'number' && typeof right === 'number') || (typeof left === 'string' && typeof right === 'string')) return op(left, right);
-  return BAIL;
-};
+const ordering =
+  (op: (a: number | string, b: number | string) => boolean): Binary =>
+  (left, right) => {
+    if (!comparable(left) || !comparable(right)) return BAIL;
+    if (left === undefined || right === undefined) return undefined;
+    if (
+      (typeof left === 'number' && typeof right === 'number') ||
+      (typeof left === 'string' && typeof right === 'string')
+    )
+      return op(left, right);
+    return BAIL;
+  };
 
-const equality = (negate: boolean): Binary => (left, right) => {
-  if (left === undefined || right === undefined) return false;
-  if (!isPrimitive(left) || !isPrimitive(right)) return BAIL;
-  return negate ? left !== right : left === right;
-};
+const equality =
+  (negate: boolean): Binary =>
+  (left, right) => {
+    if (left === undefined || right === undefined) return false;
+    if (!isPrimitive(left) || !isPrimitive(right)) return BAIL;
+    return negate ? left !== right : left === right;
+  };
 
 const BINARY: Record<string, Binary> = {
   '&': (left, right) => {
@@ -128,7 +143,8 @@ const BINARY: Record<string, Binary> = {
   '!=': equality(true),
 };
 
-const stringFn = (op: (text: string) => unknown) => (value: unknown) => (value === undefined ? undefined : typeof value === 'string' ? op(value) : BAIL);
+const stringFn = (op: (text: string) => unknown) => (value: unknown) =>
+  value === undefined ? undefined : typeof value === 'string' ? op(value) : BAIL;
 
 const FUNCTIONS: Record<string, (value: unknown) => unknown> = {
   string: (value) => (value === undefined ? undefined : toText(value)),
@@ -217,7 +233,8 @@ function compileCondition(node: Node): FastExpression | undefined {
 
 function compileFunction(node: Node): FastExpression | undefined {
   const procedure = node.procedure;
-  if (!procedure || procedure.type !== 'variable' || typeof procedure.value !== 'string' || node.value !== '(') return undefined;
+  if (!procedure || procedure.type !== 'variable' || typeof procedure.value !== 'string' || node.value !== '(')
+    return undefined;
   const fn = hasOwn(FUNCTIONS, procedure.value) ? FUNCTIONS[procedure.value] : undefined;
   if (!fn || node.arguments?.length !== 1) return undefined;
   const argument = compileNode(node.arguments[0]!);

@@ -19,7 +19,8 @@ export type FieldsResult = { ok: true; data: Record<string, unknown> } | { ok: f
 function settle(field: CompiledField, raw: unknown, data: Record<string, unknown>): FieldFailure | undefined {
   if (raw === undefined || raw === null) {
     if (field.hasDefault) raw = field.defaultValue;
-    else if (field.required) return { field: field.name, code: 'missing_required', message: `required field "${field.name}" is missing` };
+    else if (field.required)
+      return { field: field.name, code: 'missing_required', message: `required field "${field.name}" is missing` };
     else {
       // null is kept (the provider cleared the field, which is a change); absent stays absent.
       if (raw === null) data[field.name] = null;
@@ -27,7 +28,8 @@ function settle(field: CompiledField, raw: unknown, data: Record<string, unknown
     }
   }
   const coerced = field.coerce(raw);
-  if (!coerced.ok) return { field: field.name, code: 'coercion_failed', message: `field "${field.name}": ${coerced.message}` };
+  if (!coerced.ok)
+    return { field: field.name, code: 'coercion_failed', message: `field "${field.name}": ${coerced.message}` };
   data[field.name] = coerced.value;
   return undefined;
 }
@@ -47,7 +49,11 @@ export async function mapFields(fields: readonly CompiledField[], input: unknown
     for (const field of computed) {
       const read = field.read as Extract<CompiledField['read'], { kind: 'expression' }>;
       const evaluated = await evaluateExpression(read.expression, input);
-      if (!evaluated.ok) return { ok: false, failure: { field: field.name, code: evaluated.code, message: `field "${field.name}": ${evaluated.message}` } };
+      if (!evaluated.ok)
+        return {
+          ok: false,
+          failure: { field: field.name, code: evaluated.code, message: `field "${field.name}": ${evaluated.message}` },
+        };
       const failure = settle(field, evaluated.value, data);
       if (failure) return { ok: false, failure };
     }

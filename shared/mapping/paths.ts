@@ -35,7 +35,9 @@ function step(current: unknown, segment: string): unknown {
     return out.length === 0 ? undefined : out;
   }
   // Own properties only: a record must not reach Object.prototype through "constructor" or "__proto__".
-  return Object.prototype.hasOwnProperty.call(current, segment) ? (current as Record<string, unknown>)[segment] : undefined;
+  return Object.prototype.hasOwnProperty.call(current, segment)
+    ? (current as Record<string, unknown>)[segment]
+    : undefined;
 }
 
 export function getPath(data: unknown, segments: PathSegments): unknown {

@@ -20,11 +20,19 @@ function idsAt(value: unknown): string[] {
 }
 
 /** The references one record makes; absent or null fields make none, an array of ids makes one each. */
-export function extractReferences(relationships: readonly CompiledRelationship[], data: Record<string, unknown>): UnresolvedReference[] {
+export function extractReferences(
+  relationships: readonly CompiledRelationship[],
+  data: Record<string, unknown>,
+): UnresolvedReference[] {
   const references: UnresolvedReference[] = [];
   for (const relationship of relationships) {
     for (const externalId of new Set(idsAt(getPath(data, relationship.segments)))) {
-      references.push({ name: relationship.name, provider: relationship.targetProvider, entity: relationship.targetEntity, externalId });
+      references.push({
+        name: relationship.name,
+        provider: relationship.targetProvider,
+        entity: relationship.targetEntity,
+        externalId,
+      });
     }
   }
   return references;
@@ -56,7 +64,8 @@ export interface LinkResolution {
 export type ShardIdLookup = ReadonlyMap<string, string> | ((reference: UnresolvedReference) => string | undefined);
 
 export function resolveLinks(references: readonly UnresolvedReference[], lookup: ShardIdLookup): LinkResolution {
-  const find = typeof lookup === 'function' ? lookup : (reference: UnresolvedReference) => lookup.get(referenceKey(reference));
+  const find =
+    typeof lookup === 'function' ? lookup : (reference: UnresolvedReference) => lookup.get(referenceKey(reference));
   const resolution: LinkResolution = { resolved: [], pending: [] };
   for (const reference of references) {
     const targetShardId = find(reference);

@@ -46,11 +46,21 @@ describe('reverse mapping', () => {
 
   it('maps writable fields back along their source paths, enums through the inverted table', () => {
     const result = reverseMap(compiled, { email: 'a@b.co', city: 'Paris', source: 'phone' });
-    expect(result).toEqual({ data: { Email: 'a@b.co', MailingAddress: { city: 'Paris' }, LeadSource: 'Phone Inquiry' }, notReversible: [], unknownFields: [] });
+    expect(result).toEqual({
+      data: { Email: 'a@b.co', MailingAddress: { city: 'Paris' }, LeadSource: 'Phone Inquiry' },
+      notReversible: [],
+      unknownFields: [],
+    });
   });
 
   it('says which fields cannot go back and why: computed, read-only, no inverse; and which are unknown', () => {
-    const result = reverseMap(compiled, { fullName: 'Ada L', created: '2024-01-01T00:00:00.000Z', source: 'email', nickname: 'x', email: null });
+    const result = reverseMap(compiled, {
+      fullName: 'Ada L',
+      created: '2024-01-01T00:00:00.000Z',
+      source: 'email',
+      nickname: 'x',
+      email: null,
+    });
     expect(result.data).toEqual({ Email: null });
     expect(result.notReversible.map((item) => [item.field, item.reason])).toEqual([
       ['source', 'no_inverse'],
@@ -67,10 +77,17 @@ describe('reverse mapping', () => {
   });
 
   it('without the catalog nothing is writable unless the schema says so', () => {
-    const bare = parseConversionSchema({ provider: 'salesforce', entity: 'Contact', shardType: 'person', fields: { email: { source: 'Email' }, phone: { source: 'Phone', writable: true } } });
+    const bare = parseConversionSchema({
+      provider: 'salesforce',
+      entity: 'Contact',
+      shardType: 'person',
+      fields: { email: { source: 'Email' }, phone: { source: 'Phone', writable: true } },
+    });
     const result = reverseMap(bare, { email: 'a@b.co', phone: '+1 555' });
     expect(result.data).toEqual({ Phone: '+1 555' });
-    expect(result.notReversible).toEqual([{ field: 'email', reason: 'read_only', message: '"email" is not writable at the provider' }]);
+    expect(result.notReversible).toEqual([
+      { field: 'email', reason: 'read_only', message: '"email" is not writable at the provider' },
+    ]);
   });
 });
 

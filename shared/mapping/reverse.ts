@@ -22,7 +22,10 @@ export interface ReverseResult {
  * Maps the given shard fields back (pass only the changed ones for a partial update). Absent fields are left
  * out; a null is sent as null (the field was cleared).
  */
-export function reverseMap(schema: ConversionSchema | CompiledSchema, shardData: Record<string, unknown>): ReverseResult {
+export function reverseMap(
+  schema: ConversionSchema | CompiledSchema,
+  shardData: Record<string, unknown>,
+): ReverseResult {
   const compiled = asCompiled(schema);
   const result: ReverseResult = { data: {}, notReversible: [], unknownFields: [] };
   const known = new Set<string>();
@@ -30,17 +33,29 @@ export function reverseMap(schema: ConversionSchema | CompiledSchema, shardData:
     known.add(field.name);
     if (!Object.prototype.hasOwnProperty.call(shardData, field.name)) continue;
     if (field.read.kind === 'expression') {
-      result.notReversible.push({ field: field.name, reason: 'computed', message: `"${field.name}" is computed by an expression and has no inverse` });
+      result.notReversible.push({
+        field: field.name,
+        reason: 'computed',
+        message: `"${field.name}" is computed by an expression and has no inverse`,
+      });
       continue;
     }
     if (!field.writable || !isSafeWritePath(field.read.segments)) {
-      result.notReversible.push({ field: field.name, reason: 'read_only', message: `"${field.name}" is not writable at the provider` });
+      result.notReversible.push({
+        field: field.name,
+        reason: 'read_only',
+        message: `"${field.name}" is not writable at the provider`,
+      });
       continue;
     }
     const value = shardData[field.name];
     const reversed = value === null ? { ok: true as const, value: null } : field.reverse(value);
     if (!reversed.ok) {
-      result.notReversible.push({ field: field.name, reason: 'no_inverse', message: `"${field.name}": ${reversed.message}` });
+      result.notReversible.push({
+        field: field.name,
+        reason: 'no_inverse',
+        message: `"${field.name}": ${reversed.message}`,
+      });
       continue;
     }
     setPath(result.data, field.read.segments, reversed.value);

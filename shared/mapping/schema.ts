@@ -6,7 +6,12 @@
 import { z } from 'zod';
 import { PROVIDER_IDS } from '../adapters/contract';
 
-const fieldName = z.string().regex(/^[A-Za-z_$][A-Za-z0-9_$-]{0,99}$/, 'must be a letter, "_" or "$" followed by up to 99 letters, digits, "_", "$" or "-"');
+const fieldName = z
+  .string()
+  .regex(
+    /^[A-Za-z_$][A-Za-z0-9_$-]{0,99}$/,
+    'must be a letter, "_" or "$" followed by up to 99 letters, digits, "_", "$" or "-"',
+  );
 const path = z.string().min(1).max(500);
 const expression = z.string().min(1).max(10_000);
 
@@ -20,7 +25,9 @@ export const coercionSchema = z.discriminatedUnion('to', [
   z
     .object({
       to: z.literal('enum'),
-      values: z.record(z.string(), z.string()).refine((values) => Object.keys(values).length > 0, 'the lookup table is empty'),
+      values: z
+        .record(z.string(), z.string())
+        .refine((values) => Object.keys(values).length > 0, 'the lookup table is empty'),
       fallback: z.string().optional(),
       caseInsensitive: z.boolean().optional(),
     })
@@ -84,7 +91,9 @@ export const conversionSchemaSchema = z
     entity: z.string().min(1).max(100),
     shardType: z.string().min(1).max(100),
     version: z.number().int().min(1).optional(),
-    fields: z.record(fieldName, fieldMappingSchema).refine((fields) => Object.keys(fields).length > 0, 'map at least one field'),
+    fields: z
+      .record(fieldName, fieldMappingSchema)
+      .refine((fields) => Object.keys(fields).length > 0, 'map at least one field'),
     relationships: z.array(relationshipSchema).max(50).optional(),
     derived: z.array(derivedShardSchema).max(20).optional(),
     /** Shard fields left out of the content hash (sync timestamps, counters that change without meaning). */

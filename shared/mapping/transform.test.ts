@@ -26,7 +26,13 @@ const schema: ConversionSchema = parseConversionSchema({
     { name: 'repository', field: 'repository', targetEntity: 'repositories' },
   ],
   derived: [
-    { name: 'labels', shardType: 'label', expression: 'labels', key: 'name', fields: { name: { source: 'name', required: true }, color: { source: 'color' } } },
+    {
+      name: 'labels',
+      shardType: 'label',
+      expression: 'labels',
+      key: 'name',
+      fields: { name: { source: 'name', required: true }, color: { source: 'color' } },
+    },
     { name: 'tags', shardType: 'tag', expression: 'tags' },
   ],
   volatileFields: ['syncedAt'],
@@ -70,7 +76,14 @@ describe('transformRecord', () => {
       key: 'octo/app#7',
       syncedAt: '2024-05-01T10:00:01Z',
     });
-    expect(outcome.record).toMatchObject({ recordId: '7', provider: 'github', entity: 'issues', shardType: 'task', deleted: false, modifiedAt: '2024-05-01T10:00:00.000Z' });
+    expect(outcome.record).toMatchObject({
+      recordId: '7',
+      provider: 'github',
+      entity: 'issues',
+      shardType: 'task',
+      deleted: false,
+      modifiedAt: '2024-05-01T10:00:00.000Z',
+    });
   });
 
   it('gives references for the pipeline to resolve, with pending links for absent targets', async () => {
@@ -81,10 +94,16 @@ describe('transformRecord', () => {
       { name: 'assignee', provider: 'github', entity: 'users', externalId: 'u2' },
       { name: 'repository', provider: 'github', entity: 'repositories', externalId: 'octo/app' },
     ]);
-    expect(referenceKeys(outcome.record.references)).toEqual(['github/users/u1', 'github/users/u2', 'github/repositories/octo/app']);
+    expect(referenceKeys(outcome.record.references)).toEqual([
+      'github/users/u1',
+      'github/users/u2',
+      'github/repositories/octo/app',
+    ]);
     const map = new Map([[referenceKey({ provider: 'github', entity: 'users', externalId: 'u1' }), 'shard-u1']]);
     const links = resolveLinks(outcome.record.references, map);
-    expect(links.resolved).toEqual([{ name: 'assignee', provider: 'github', entity: 'users', externalId: 'u1', targetShardId: 'shard-u1' }]);
+    expect(links.resolved).toEqual([
+      { name: 'assignee', provider: 'github', entity: 'users', externalId: 'u1', targetShardId: 'shard-u1' },
+    ]);
     expect(links.pending.map((link) => link.externalId)).toEqual(['u2', 'octo/app']);
     expect(resolveLinks(outcome.record.references, () => 'x').pending).toEqual([]);
   });
@@ -99,13 +118,23 @@ describe('transformRecord', () => {
       ['7#tags/a', 'tag', { value: 'a' }],
       ['7#tags/b', 'tag', { value: 'b' }],
     ]);
-    expect(again.record.derived.map((shard) => shard.externalId)).toEqual(first.record.derived.map((shard) => shard.externalId));
+    expect(again.record.derived.map((shard) => shard.externalId)).toEqual(
+      first.record.derived.map((shard) => shard.externalId),
+    );
     expect(again.record.derived[0]!.contentHash).toBe(first.record.derived[0]!.contentHash);
   });
 
   it('a derived item without its key fails the record, naming the derived field', async () => {
     const outcome = await transformRecord(schema, issue('7', { labels: [{ color: 'red' }] }));
-    expect(outcome).toEqual({ ok: false, error: { recordId: '7', field: 'derived.labels', code: 'derived_failed', message: 'derived.labels: an item has no usable key' } });
+    expect(outcome).toEqual({
+      ok: false,
+      error: {
+        recordId: '7',
+        field: 'derived.labels',
+        code: 'derived_failed',
+        message: 'derived.labels: an item has no usable key',
+      },
+    });
   });
 
   it('content hash: equal for equal data, changed by a real change, blind to volatile fields', async () => {
@@ -129,32 +158,75 @@ describe('transformRecord', () => {
     expect(!wrongType.ok && wrongType.error).toMatchObject({ recordId: '2', field: 'number', code: 'coercion_failed' });
     const badEnum = await transformRecord(schema, issue('3', { state: 'merged' }));
     expect(!badEnum.ok && badEnum.error).toMatchObject({ recordId: '3', field: 'status', code: 'coercion_failed' });
-    const computed = parseConversionSchema({ provider: 'github', entity: 'issues', shardType: 'task', fields: { code: { expression: '$number(title)' } } });
+    const computed = parseConversionSchema({
+      provider: 'github',
+      entity: 'issues',
+      shardType: 'task',
+      fields: { code: { expression: '$number(title)' } },
+    });
     const failedExpression = await transformRecord(computed, issue('4'));
-    expect(!failedExpression.ok && failedExpression.error).toMatchObject({ recordId: '4', field: 'code', code: 'expression_failed', message: expect.stringContaining('field "code"') });
+    expect(!failedExpression.ok && failedExpression.error).toMatchObject({
+      recordId: '4',
+      field: 'code',
+      code: 'expression_failed',
+      message: expect.stringContaining('field "code"'),
+    });
     const noId = await transformRecord(schema, { entity: 'issues', data: {} } as unknown as ProviderRecord);
     expect(!noId.ok && noId.error).toMatchObject({ recordId: '(no id)', code: 'invalid_record' });
   });
 
   it('a deletion passes through without mapping', async () => {
     const outcome = await transformRecord(schema, { id: '9', entity: 'issues', deleted: true, data: {} });
-    expect(outcome.ok && outcome.record).toMatchObject({ recordId: '9', deleted: true, data: {}, references: [], derived: [] });
+    expect(outcome.ok && outcome.record).toMatchObject({
+      recordId: '9',
+      deleted: true,
+      data: {},
+      references: [],
+      derived: [],
+    });
   });
 
   it('guards runaway expressions with a step budget (deterministic) and a wall-clock backstop', async () => {
     const looping = (limits: Record<string, number>) =>
-      parseConversionSchema({ provider: 'github', entity: 'issues', shardType: 'task', fields: { loop: { expression: '($f := function($n) { $f($n + 1) }; $f(0))' } }, limits });
+      parseConversionSchema({
+        provider: 'github',
+        entity: 'issues',
+        shardType: 'task',
+        fields: { loop: { expression: '($f := function($n) { $f($n + 1) }; $f(0))' } },
+        limits,
+      });
     const started = Date.now();
     const outcome = await transformRecord(looping({ maxSteps: 5_000 }), issue('5'));
     expect(Date.now() - started).toBeLessThan(2_000);
-    expect(!outcome.ok && outcome.error).toMatchObject({ recordId: '5', field: 'loop', code: 'expression_limit', message: expect.stringContaining('5000 evaluation steps') });
+    expect(!outcome.ok && outcome.error).toMatchObject({
+      recordId: '5',
+      field: 'loop',
+      code: 'expression_limit',
+      message: expect.stringContaining('5000 evaluation steps'),
+    });
     const timed = await transformRecord(looping({ maxSteps: 10_000_000, expressionTimeoutMs: 20 }), issue('6'));
-    expect(!timed.ok && timed.error).toMatchObject({ field: 'loop', code: 'expression_limit', message: expect.stringContaining('timeout') });
-    const range = parseConversionSchema({ provider: 'github', entity: 'issues', shardType: 'task', fields: { big: { expression: '[1..10000000].($ * 2)' } }, limits: { maxSequence: 1000 } });
+    expect(!timed.ok && timed.error).toMatchObject({
+      field: 'loop',
+      code: 'expression_limit',
+      message: expect.stringContaining('timeout'),
+    });
+    const range = parseConversionSchema({
+      provider: 'github',
+      entity: 'issues',
+      shardType: 'task',
+      fields: { big: { expression: '[1..10000000].($ * 2)' } },
+      limits: { maxSequence: 1000 },
+    });
     const big = await transformRecord(range, issue('7'));
     expect(!big.ok && big.error).toMatchObject({ field: 'big', code: 'expression_limit' });
     // The same schema still maps a healthy record: the budget is per evaluation, not used up.
-    const healthy = parseConversionSchema({ provider: 'github', entity: 'issues', shardType: 'task', fields: { n: { expression: 'number + 1' } }, limits: { maxSteps: 100 } });
+    const healthy = parseConversionSchema({
+      provider: 'github',
+      entity: 'issues',
+      shardType: 'task',
+      fields: { n: { expression: 'number + 1' } },
+      limits: { maxSteps: 100 },
+    });
     expect(await transformRecord(healthy, issue('8'))).toMatchObject({ ok: true, record: { data: { n: 9 } } });
     expect(await transformRecord(healthy, issue('9'))).toMatchObject({ ok: true, record: { data: { n: 10 } } });
   });
@@ -184,7 +256,21 @@ describe('transformPage', () => {
       entity: fc.constant('issues'),
       deleted: fc.option(fc.boolean(), { nil: undefined }),
       data: fc.oneof(
-        fc.dictionary(fc.constantFrom('title', 'number', 'state', 'milestone', 'labels', 'assignees', 'locked', 'closed_at', 'repository', 'tags'), fc.anything()),
+        fc.dictionary(
+          fc.constantFrom(
+            'title',
+            'number',
+            'state',
+            'milestone',
+            'labels',
+            'assignees',
+            'locked',
+            'closed_at',
+            'repository',
+            'tags',
+          ),
+          fc.anything(),
+        ),
         fc.anything(),
       ),
     });

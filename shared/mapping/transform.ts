@@ -19,7 +19,11 @@ function recordIdOf(record: unknown): string {
   return typeof id === 'string' || typeof id === 'number' ? String(id) : '(no id)';
 }
 
-function mappedRecord(compiled: CompiledSchema, record: ProviderRecord, fields: Pick<MappedRecord, 'deleted' | 'data' | 'contentHash' | 'references' | 'derived'>): MappedRecord {
+function mappedRecord(
+  compiled: CompiledSchema,
+  record: ProviderRecord,
+  fields: Pick<MappedRecord, 'deleted' | 'data' | 'contentHash' | 'references' | 'derived'>,
+): MappedRecord {
   // Built field by field (not by spreading): this runs once per record on the hot path.
   const mapped: MappedRecord = {
     recordId: record.id,
@@ -43,11 +47,21 @@ async function transformChecked(compiled: CompiledSchema, record: ProviderRecord
   const recordId = record.id;
   if (record.deleted) {
     // A deletion carries no data worth mapping; required fields would only fail it.
-    return { ok: true, record: mappedRecord(compiled, record, { deleted: true, data: {}, contentHash: EMPTY_HASH, references: [], derived: [] }) };
+    return {
+      ok: true,
+      record: mappedRecord(compiled, record, {
+        deleted: true,
+        data: {},
+        contentHash: EMPTY_HASH,
+        references: [],
+        derived: [],
+      }),
+    };
   }
   const mapped = await mapFields(compiled.fields, record.data);
   if (!mapped.ok) return { ok: false, error: { recordId, ...mapped.failure } };
-  const derived = compiled.derived.length === 0 ? undefined : await deriveShards(compiled.derived, recordId, record.data);
+  const derived =
+    compiled.derived.length === 0 ? undefined : await deriveShards(compiled.derived, recordId, record.data);
   if (derived && !derived.ok) return { ok: false, error: { recordId, ...derived.failure } };
   return {
     ok: true,
@@ -62,25 +76,44 @@ async function transformChecked(compiled: CompiledSchema, record: ProviderRecord
 }
 
 /** Maps one record; any input (even one that is not a ProviderRecord) yields a record or an error. */
-export async function transformRecord(schema: ConversionSchema | CompiledSchema, record: ProviderRecord): Promise<TransformOutcome> {
+export async function transformRecord(
+  schema: ConversionSchema | CompiledSchema,
+  record: ProviderRecord,
+): Promise<TransformOutcome> {
   const compiled = asCompiled(schema);
   const candidate = record as unknown;
   if (candidate === null || typeof candidate !== 'object' || typeof record.id !== 'string' || record.id.length === 0) {
-    return { ok: false, error: { recordId: recordIdOf(candidate), code: 'invalid_record', message: 'the record has no string id' } };
+    return {
+      ok: false,
+      error: { recordId: recordIdOf(candidate), code: 'invalid_record', message: 'the record has no string id' },
+    };
   }
   if (!record.deleted && (record.data === null || typeof record.data !== 'object' || Array.isArray(record.data))) {
-    return { ok: false, error: { recordId: record.id, code: 'invalid_record', message: 'the record has no data object' } };
+    return {
+      ok: false,
+      error: { recordId: record.id, code: 'invalid_record', message: 'the record has no data object' },
+    };
   }
   try {
     return await transformChecked(compiled, record);
   } catch (error) {
     // A defect in a coercion or a hostile value (a getter that throws): still one record's error, not the page's.
-    return { ok: false, error: { recordId: record.id, code: 'invalid_record', message: error instanceof Error ? error.message : 'mapping failed' } };
+    return {
+      ok: false,
+      error: {
+        recordId: record.id,
+        code: 'invalid_record',
+        message: error instanceof Error ? error.message : 'mapping failed',
+      },
+    };
   }
 }
 
 /** Maps a page: `ok` in page order, `errors` for the records that could not be mapped. */
-export async function transformPage(schema: ConversionSchema | CompiledSchema, records: readonly ProviderRecord[]): Promise<PageResult> {
+export async function transformPage(
+  schema: ConversionSchema | CompiledSchema,
+  records: readonly ProviderRecord[],
+): Promise<PageResult> {
   const compiled = asCompiled(schema);
   const result: PageResult = { ok: [], errors: [] };
   for (const record of records) {

@@ -40,7 +40,14 @@ export interface MappedRecord {
   derived: DerivedShard[];
 }
 
-export const RECORD_ERROR_CODES = ['missing_required', 'coercion_failed', 'expression_failed', 'expression_limit', 'invalid_record', 'derived_failed'] as const;
+export const RECORD_ERROR_CODES = [
+  'missing_required',
+  'coercion_failed',
+  'expression_failed',
+  'expression_limit',
+  'invalid_record',
+  'derived_failed',
+] as const;
 export type RecordErrorCode = (typeof RECORD_ERROR_CODES)[number];
 
 export interface RecordError {

@@ -19,7 +19,14 @@ const catalog: Catalog = {
         { name: 'number', type: 'number' },
       ],
     },
-    { name: 'users', supportsIncremental: false, supportsWebhooks: false, supportsPush: false, reportsDeletions: false, fields: [] },
+    {
+      name: 'users',
+      supportsIncremental: false,
+      supportsWebhooks: false,
+      supportsPush: false,
+      reportsDeletions: false,
+      fields: [],
+    },
   ],
 };
 
@@ -46,7 +53,9 @@ describe('conversion schema validation', () => {
 
   it('names the field of an unknown source path', () => {
     const input = { ...valid, fields: { ...valid.fields, dueDate: { source: 'due_on2', coerce: { to: 'datetime' } } } };
-    expect(() => parseConversionSchema(input, catalog)).toThrow('fields.dueDate.source: unknown field "due_on2" of entity issues');
+    expect(() => parseConversionSchema(input, catalog)).toThrow(
+      'fields.dueDate.source: unknown field "due_on2" of entity issues',
+    );
     try {
       parseConversionSchema(input, catalog);
     } catch (error) {
@@ -57,7 +66,11 @@ describe('conversion schema validation', () => {
 
   it('rejects a path into a scalar field, an unknown entity and an unknown target entity', () => {
     const check = checkConversionSchema(
-      { ...valid, fields: { ...valid.fields, n: { source: 'number.value' } }, relationships: [{ field: 'milestone.id', targetEntity: 'repos' }] },
+      {
+        ...valid,
+        fields: { ...valid.fields, n: { source: 'number.value' } },
+        relationships: [{ field: 'milestone.id', targetEntity: 'repos' }],
+      },
       catalog,
     );
     expect(check.ok).toBe(false);
@@ -65,14 +78,23 @@ describe('conversion schema validation', () => {
     expect(paths).toContain('fields.n.source: field "number" of entity issues is a number: it has no "value"');
     expect(paths).toContain('relationships.0.targetEntity: unknown entity "repos" of provider github');
     const other = checkConversionSchema({ ...valid, entity: 'pulls' }, catalog);
-    expect(!other.ok && other.issues[0]).toEqual({ path: 'entity', message: 'unknown entity "pulls" of provider github' });
+    expect(!other.ok && other.issues[0]).toEqual({
+      path: 'entity',
+      message: 'unknown entity "pulls" of provider github',
+    });
   });
 
   it('compiles expressions when saved and reports syntax errors at their field', () => {
-    const check = checkConversionSchema({ ...valid, fields: { ...valid.fields, summary: { expression: 'title & (' } } }, catalog);
+    const check = checkConversionSchema(
+      { ...valid, fields: { ...valid.fields, summary: { expression: 'title & (' } } },
+      catalog,
+    );
     expect(!check.ok && check.issues[0]!.path).toBe('fields.summary.expression');
     expect(!check.ok && check.issues[0]!.message).toMatch(/JSONata syntax error/);
-    const derived = checkConversionSchema({ ...valid, derived: [{ name: 'labels', shardType: 'label', expression: 'labels[' }] }, catalog);
+    const derived = checkConversionSchema(
+      { ...valid, derived: [{ name: 'labels', shardType: 'label', expression: 'labels[' }] },
+      catalog,
+    );
     expect(!derived.ok && derived.issues[0]!.path).toBe('derived.0.expression');
   });
 
@@ -80,16 +102,35 @@ describe('conversion schema validation', () => {
     const check = checkConversionSchema(
       {
         ...valid,
-        fields: { both: { source: 'title', expression: 'title' }, n: { source: 'number', coerce: { to: 'number' }, default: 'many' } },
+        fields: {
+          both: { source: 'title', expression: 'title' },
+          n: { source: 'number', coerce: { to: 'number' }, default: 'many' },
+        },
         volatileFields: [],
       },
       catalog,
     );
     expect(!check.ok && check.issues.map((issue) => issue.path)).toEqual(['fields.both.source']);
-    const defaults = checkConversionSchema({ ...valid, fields: { n: { source: 'number', coerce: { to: 'number' }, default: 'many' } }, volatileFields: ['x'] }, catalog);
-    expect(!defaults.ok && defaults.issues.map((issue) => issue.path)).toEqual(['fields.n.default', 'volatileFields.0']);
-    const readOnly = checkConversionSchema({ ...valid, fields: { due: { source: 'due_on', writable: true } }, volatileFields: [] }, catalog);
-    expect(!readOnly.ok && readOnly.issues[0]).toEqual({ path: 'fields.due.writable', message: 'field "due_on" of entity issues is read-only' });
+    const defaults = checkConversionSchema(
+      {
+        ...valid,
+        fields: { n: { source: 'number', coerce: { to: 'number' }, default: 'many' } },
+        volatileFields: ['x'],
+      },
+      catalog,
+    );
+    expect(!defaults.ok && defaults.issues.map((issue) => issue.path)).toEqual([
+      'fields.n.default',
+      'volatileFields.0',
+    ]);
+    const readOnly = checkConversionSchema(
+      { ...valid, fields: { due: { source: 'due_on', writable: true } }, volatileFields: [] },
+      catalog,
+    );
+    expect(!readOnly.ok && readOnly.issues[0]).toEqual({
+      path: 'fields.due.writable',
+      message: 'field "due_on" of entity issues is read-only',
+    });
   });
 
   it('without a catalog still checks shape and expressions', () => {

@@ -63,7 +63,9 @@ export async function runDigests(deps: DigestDeps, now: Date, signal?: AbortSign
       results.push({ channelId: channel.id, tenantId: channel.tenantId, status: 'not_due' });
       continue;
     }
-    const claimKey = ['digest', channel.tenantId, channel.id, slot.start.toISOString(), slot.end.toISOString()].join('|');
+    const claimKey = ['digest', channel.tenantId, channel.id, slot.start.toISOString(), slot.end.toISOString()].join(
+      '|',
+    );
     if (!(await deps.state.claim(claimKey, 48 * HOUR_MS))) {
       results.push({ channelId: channel.id, tenantId: channel.tenantId, status: 'already_sent' });
       continue;
@@ -75,13 +77,21 @@ export async function runDigests(deps: DigestDeps, now: Date, signal?: AbortSign
       digest = await summarise(deps, channel.tenantId, slot, findings);
       summaries.set(summaryKey, digest);
     }
-    const outcome = await deps.service.deliver(channel, digestMessage(digest, channel.digest!.frequency), { purpose: 'digest', signal });
+    const outcome = await deps.service.deliver(channel, digestMessage(digest, channel.digest!.frequency), {
+      purpose: 'digest',
+      signal,
+    });
     results.push({ channelId: channel.id, tenantId: channel.tenantId, status: outcome.status, digest });
   }
   return results;
 }
 
-async function summarise(deps: DigestDeps, tenantId: string, slot: { start: Date; end: Date }, findings: ExpiryFinding[]): Promise<TenantDigest> {
+async function summarise(
+  deps: DigestDeps,
+  tenantId: string,
+  slot: { start: Date; end: Date },
+  findings: ExpiryFinding[],
+): Promise<TenantDigest> {
   const windowStart = slot.start.toISOString();
   const windowEnd = slot.end.toISOString();
   const runs = await queryAll<{ status: string; fetched?: number }>(
@@ -90,8 +100,18 @@ async function summarise(deps: DigestDeps, tenantId: string, slot: { start: Date
     { '@tenantId': tenantId, '@start': windowStart, '@end': windowEnd },
     'runs',
   );
-  const conflicts = await queryAll<{ id: string }>(deps.conflicts, "SELECT c.id FROM c WHERE c.tenantId = @tenantId AND c.status = 'open'", { '@tenantId': tenantId }, 'conflicts', tenantId);
-  const held = await deps.service.repository.listDeliveries(tenantId, { status: 'held', since: windowStart, limit: 1000 });
+  const conflicts = await queryAll<{ id: string }>(
+    deps.conflicts,
+    "SELECT c.id FROM c WHERE c.tenantId = @tenantId AND c.status = 'open'",
+    { '@tenantId': tenantId },
+    'conflicts',
+    tenantId,
+  );
+  const held = await deps.service.repository.listDeliveries(tenantId, {
+    status: 'held',
+    since: windowStart,
+    limit: 1000,
+  });
   const mine = findings.filter((finding) => finding.ref.tenantId === tenantId);
   return {
     tenantId,
@@ -109,10 +129,18 @@ async function summarise(deps: DigestDeps, tenantId: string, slot: { start: Date
   };
 }
 
-async function queryAll<T>(container: Container, query: string, values: Record<string, string>, what: string, partitionKey?: string): Promise<T[]> {
+async function queryAll<T>(
+  container: Container,
+  query: string,
+  values: Record<string, string>,
+  what: string,
+  partitionKey?: string,
+): Promise<T[]> {
   try {
     const parameters = Object.entries(values).map(([name, value]) => ({ name, value }));
-    const { resources } = await container.items.query<T>({ query, parameters }, partitionKey ? { partitionKey } : {}).fetchAll();
+    const { resources } = await container.items
+      .query<T>({ query, parameters }, partitionKey ? { partitionKey } : {})
+      .fetchAll();
     return resources;
   } catch (error) {
     throw translateCosmosError(error, what);
@@ -120,7 +148,12 @@ async function queryAll<T>(container: Container, query: string, values: Record<s
 }
 
 export function digestMessage(digest: TenantDigest, frequency: 'hourly' | 'daily'): NotificationMessage {
-  const severity = digest.runsFailed > 0 || digest.credentialsExpired > 0 || digest.needsReauth > 0 ? 'error' : digest.conflictsWaiting > 0 || digest.credentialsExpiring > 0 ? 'warning' : 'info';
+  const severity =
+    digest.runsFailed > 0 || digest.credentialsExpired > 0 || digest.needsReauth > 0
+      ? 'error'
+      : digest.conflictsWaiting > 0 || digest.credentialsExpiring > 0
+        ? 'warning'
+        : 'info';
   const period = frequency === 'hourly' ? 'the last hour' : 'the last 24 hours';
   return {
     title: `${frequency === 'hourly' ? 'Hourly' : 'Daily'} digest for ${digest.tenantId}`,

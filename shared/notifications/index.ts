@@ -43,12 +43,26 @@ export function createNotifications(options: NotificationsOptions): Notification
   const state =
     options.state ??
     (options.redis
-      ? new RedisNotifyState(options.redis, options.redisKeyPrefix, (error) => logger.warn('notification state: Redis unavailable, using memory', { error }))
+      ? new RedisNotifyState(options.redis, options.redisKeyPrefix, (error) =>
+          logger.warn('notification state: Redis unavailable, using memory', { error }),
+        )
       : new MemoryNotifyState(() => options.now().getTime()));
-  const service = new NotificationService({ repository: new NotificationsRepository(options.container), credentials: options.credentials, state, logger, settings: options.settings, now: options.now });
+  const service = new NotificationService({
+    repository: new NotificationsRepository(options.container),
+    credentials: options.credentials,
+    state,
+    logger,
+    settings: options.settings,
+    now: options.now,
+  });
   return {
     service,
     state,
-    runDigests: (now, signal) => runDigests({ service, state, credentials: options.credentials, syncRuns: options.syncRuns, conflicts: options.conflicts }, now, signal),
+    runDigests: (now, signal) =>
+      runDigests(
+        { service, state, credentials: options.credentials, syncRuns: options.syncRuns, conflicts: options.conflicts },
+        now,
+        signal,
+      ),
   };
 }

@@ -21,13 +21,20 @@ export const EVENT_TITLES: Record<EventType, string> = {
 function facts(event: AppEvent): NotificationMessage['facts'] {
   const list = [{ label: 'Tenant', value: event.tenantId }];
   if (event.integrationId) list.push({ label: 'Integration', value: event.integrationId });
-  for (const [label, value] of Object.entries(event.data)) if (value !== null && value !== '') list.push({ label, value: String(value) });
+  for (const [label, value] of Object.entries(event.data))
+    if (value !== null && value !== '') list.push({ label, value: String(value) });
   list.push({ label: 'Time', value: event.time });
   return list;
 }
 
 export function eventMessage(event: AppEvent): NotificationMessage {
-  return { title: EVENT_TITLES[event.type], severity: event.severity, text: event.summary, facts: facts(event), footer: `event ${event.id}${event.traceId ? ` · trace ${event.traceId}` : ''}` };
+  return {
+    title: EVENT_TITLES[event.type],
+    severity: event.severity,
+    text: event.summary,
+    facts: facts(event),
+    footer: `event ${event.id}${event.traceId ? ` · trace ${event.traceId}` : ''}`,
+  };
 }
 
 /** The same failure again and again: one louder message instead of many quiet ones. */
@@ -43,5 +50,10 @@ export function escalationMessage(event: AppEvent, repeats: number, windowMs: nu
 }
 
 export function testMessage(channelName: string, now: Date): NotificationMessage {
-  return { title: 'Test notification', severity: 'info', text: `Channel "${channelName}" is configured correctly.`, facts: [{ label: 'Sent at', value: now.toISOString() }] };
+  return {
+    title: 'Test notification',
+    severity: 'info',
+    text: `Channel "${channelName}" is configured correctly.`,
+    facts: [{ label: 'Sent at', value: now.toISOString() }],
+  };
 }

@@ -26,10 +26,16 @@ export class NotificationsRepository {
     }
   }
 
-  async get<K extends Doc['kind']>(tenantId: string, kind: K, id: string): Promise<Extract<Doc, { kind: K }> | undefined> {
+  async get<K extends Doc['kind']>(
+    tenantId: string,
+    kind: K,
+    id: string,
+  ): Promise<Extract<Doc, { kind: K }> | undefined> {
     try {
       const { resource } = await this.container.item(id, tenantId).read<Doc>();
-      return resource && resource.tenantId === tenantId && resource.kind === kind ? clean(resource as unknown as Extract<Doc, { kind: K }>) : undefined;
+      return resource && resource.tenantId === tenantId && resource.kind === kind
+        ? clean(resource as unknown as Extract<Doc, { kind: K }>)
+        : undefined;
     } catch (error) {
       if (statusOf(error) === 404) return undefined;
       throw translateCosmosError(error, `${kind} ${id}`);
@@ -48,7 +54,12 @@ export class NotificationsRepository {
   }
 
   listChannels(tenantId: string): Promise<ChannelDoc[]> {
-    return this.query<ChannelDoc>(tenantId, "SELECT * FROM c WHERE c.tenantId = @tenantId AND c.kind = 'channel'", [], 500);
+    return this.query<ChannelDoc>(
+      tenantId,
+      "SELECT * FROM c WHERE c.tenantId = @tenantId AND c.kind = 'channel'",
+      [],
+      500,
+    );
   }
 
   listRules(tenantId: string): Promise<RuleDoc[]> {
@@ -56,8 +67,11 @@ export class NotificationsRepository {
   }
 
   /** Newest first. */
-  listDeliveries(tenantId: string, filter: { status?: DeliveryStatus; since?: string; limit?: number } = {}): Promise<DeliveryDoc[]> {
-    const clauses = ["c.tenantId = @tenantId", "c.kind = 'delivery'"];
+  listDeliveries(
+    tenantId: string,
+    filter: { status?: DeliveryStatus; since?: string; limit?: number } = {},
+  ): Promise<DeliveryDoc[]> {
+    const clauses = ['c.tenantId = @tenantId', "c.kind = 'delivery'"];
     const parameters: SqlParameter[] = [];
     if (filter.status) {
       clauses.push('c.status = @status');
@@ -67,14 +81,22 @@ export class NotificationsRepository {
       clauses.push('c.createdAt >= @since');
       parameters.push({ name: '@since', value: filter.since });
     }
-    return this.query<DeliveryDoc>(tenantId, `SELECT * FROM c WHERE ${clauses.join(' AND ')} ORDER BY c.createdAt DESC`, parameters, filter.limit ?? 100);
+    return this.query<DeliveryDoc>(
+      tenantId,
+      `SELECT * FROM c WHERE ${clauses.join(' AND ')} ORDER BY c.createdAt DESC`,
+      parameters,
+      filter.limit ?? 100,
+    );
   }
 
   /** Across tenants: the channels that asked for a digest (the digest timer's work list). */
   async digestChannels(limit = 5000): Promise<ChannelDoc[]> {
     try {
       const { resources } = await this.container.items
-        .query<ChannelDoc>({ query: "SELECT * FROM c WHERE c.kind = 'channel' AND IS_DEFINED(c.digest)" }, { maxItemCount: limit })
+        .query<ChannelDoc>(
+          { query: "SELECT * FROM c WHERE c.kind = 'channel' AND IS_DEFINED(c.digest)" },
+          { maxItemCount: limit },
+        )
         .fetchAll();
       return resources.slice(0, limit).map(clean);
     } catch (error) {
@@ -85,7 +107,10 @@ export class NotificationsRepository {
   private async query<T>(tenantId: string, query: string, parameters: SqlParameter[], limit: number): Promise<T[]> {
     try {
       const { resources } = await this.container.items
-        .query<T>({ query, parameters: [{ name: '@tenantId', value: tenantId }, ...parameters] }, { partitionKey: tenantId, maxItemCount: limit })
+        .query<T>(
+          { query, parameters: [{ name: '@tenantId', value: tenantId }, ...parameters] },
+          { partitionKey: tenantId, maxItemCount: limit },
+        )
         .fetchNext();
       return resources.slice(0, limit).map(clean);
     } catch (error) {

@@ -11,13 +11,19 @@ export function matchingRules(rules: readonly RuleDoc[], event: AppEvent): RuleD
       rule.enabled &&
       (rule.eventTypes.includes('*') || rule.eventTypes.includes(event.type)) &&
       SEVERITY_RANK[event.severity] >= SEVERITY_RANK[rule.minSeverity] &&
-      (!rule.integrationIds || (event.integrationId !== undefined && rule.integrationIds.includes(event.integrationId))),
+      (!rule.integrationIds ||
+        (event.integrationId !== undefined && rule.integrationIds.includes(event.integrationId))),
   );
 }
 
 /** Minutes after midnight of `time` in `timeZone`. */
 function minutesIn(time: Date, timeZone: string): number {
-  const parts = new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(time);
+  const parts = new Intl.DateTimeFormat('en-GB', {
+    timeZone,
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  }).formatToParts(time);
   const hour = Number(parts.find((part) => part.type === 'hour')?.value ?? 0);
   const minute = Number(parts.find((part) => part.type === 'minute')?.value ?? 0);
   return hour * 60 + minute;
@@ -40,5 +46,7 @@ export function inQuietHours(quiet: RuleDoc['quietHours'], time: Date): boolean 
 
 export function dedupeKey(event: AppEvent, ruleId: string, channelId: string): string {
   const reason = event.data.errorCode ?? event.data.reason ?? event.data.kind ?? '';
-  return ['dedupe', event.tenantId, ruleId, channelId, event.type, event.integrationId ?? '-', String(reason)].join('|');
+  return ['dedupe', event.tenantId, ruleId, channelId, event.type, event.integrationId ?? '-', String(reason)].join(
+    '|',
+  );
 }

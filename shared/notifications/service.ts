@@ -58,7 +58,13 @@ export class NotificationService {
   /** For event subscribers: returns at once and delivers in the background; waits only when many are in flight. */
   async enqueue(event: AppEvent): Promise<void> {
     const work = this.handle(event)
-      .catch((error: unknown) => this.deps.logger.warn('notification routing failed', { eventId: event.id, tenantId: event.tenantId, error: toAppError(error) }))
+      .catch((error: unknown) =>
+        this.deps.logger.warn('notification routing failed', {
+          eventId: event.id,
+          tenantId: event.tenantId,
+          error: toAppError(error),
+        }),
+      )
       .finally(() => this.inFlight.delete(work));
     this.inFlight.add(work);
     if (this.inFlight.size > MAX_IN_FLIGHT) await work;
@@ -86,49 +92,123 @@ export class NotificationService {
   private async route(event: AppEvent, rule: RuleDoc, channelId: string, signal?: AbortSignal): Promise<RouteOutcome> {
     const channel = await this.deps.repository.get(event.tenantId, 'channel', channelId);
     const base = { ruleId: rule.id, channelId };
-    if (!channel) return { ...base, ...(await this.record(event.tenantId, channelId, eventMessage(event), { purpose: 'alert', ruleId: rule.id, event }, 'failed', 0, 'channel does not exist')) };
+    if (!channel)
+      return {
+        ...base,
+        ...(await this.record(
+          event.tenantId,
+          channelId,
+          eventMessage(event),
+          { purpose: 'alert', ruleId: rule.id, event },
+          'failed',
+          0,
+          'channel does not exist',
+        )),
+      };
 
     const quiet = rule.quietHours;
     if (quiet && inQuietHours(quiet, this.deps.now()) && !(event.severity === 'critical' && quiet.allowCritical)) {
-      return { ...base, ...(await this.record(event.tenantId, channelId, eventMessage(event), { purpose: 'alert', ruleId: rule.id, event }, 'held', 0, 'quiet hours')) };
+      return {
+        ...base,
+        ...(await this.record(
+          event.tenantId,
+          channelId,
+          eventMessage(event),
+          { purpose: 'alert', ruleId: rule.id, event },
+          'held',
+          0,
+          'quiet hours',
+        )),
+      };
     }
 
     const windowMs = rule.dedupeWindowMs ?? this.deps.settings.dedupeWindowMs;
-    const occurrence = windowMs > 0 ? await this.deps.state.increment(dedupeKey(event, rule.id, channelId), windowMs) : 1;
-    if (occurrence === 1) return { ...base, ...(await this.deliver(channel, eventMessage(event), { purpose: 'alert', ruleId: rule.id, event, signal })) };
+    const occurrence =
+      windowMs > 0 ? await this.deps.state.increment(dedupeKey(event, rule.id, channelId), windowMs) : 1;
+    if (occurrence === 1)
+      return {
+        ...base,
+        ...(await this.deliver(channel, eventMessage(event), { purpose: 'alert', ruleId: rule.id, event, signal })),
+      };
 
     const threshold = rule.escalation?.afterRepeats;
-    if (threshold === undefined || occurrence !== threshold) return { ...base, status: 'suppressed', reason: `repeat ${occurrence} within the dedupe window` };
+    if (threshold === undefined || occurrence !== threshold)
+      return { ...base, status: 'suppressed', reason: `repeat ${occurrence} within the dedupe window` };
     const message = escalationMessage(event, occurrence, windowMs);
     const targets = rule.escalation?.channelIds?.length ? rule.escalation.channelIds : [channelId];
     let first: { status: DeliveryStatus; reason?: string } | undefined;
     for (const target of targets) {
-      const targetChannel = target === channelId ? channel : await this.deps.repository.get(event.tenantId, 'channel', target);
+      const targetChannel =
+        target === channelId ? channel : await this.deps.repository.get(event.tenantId, 'channel', target);
       const result = targetChannel
         ? await this.deliver(targetChannel, message, { purpose: 'escalation', ruleId: rule.id, event, signal })
-        : await this.record(event.tenantId, target, message, { purpose: 'escalation', ruleId: rule.id, event }, 'failed', 0, 'channel does not exist');
+        : await this.record(
+            event.tenantId,
+            target,
+            message,
+            { purpose: 'escalation', ruleId: rule.id, event },
+            'failed',
+            0,
+            'channel does not exist',
+          );
       first ??= result;
     }
     return { ...base, ...first!, escalated: true };
   }
 
   /** Sends one message to one channel and records the outcome; never throws for a channel's failure. */
-  async deliver(channel: ChannelDoc, message: NotificationMessage, meta: DeliverMeta): Promise<{ status: DeliveryStatus; reason?: string; attempts: number; id: string }> {
+  async deliver(
+    channel: ChannelDoc,
+    message: NotificationMessage,
+    meta: DeliverMeta,
+  ): Promise<{ status: DeliveryStatus; reason?: string; attempts: number; id: string }> {
     const { settings } = this.deps;
     let outcome: { ok: boolean; attempts: number; reason?: string };
     try {
       const target = await loadTarget(this.deps.credentials, channel, settings.slackApiUrl, meta.signal);
-      outcome = await sendToChannel(target, message, { timeoutMs: settings.sendTimeoutMs, maxAttempts: settings.maxAttempts, maxRetryWaitMs: settings.maxRetryWaitMs }, meta.signal);
+      outcome = await sendToChannel(
+        target,
+        message,
+        {
+          timeoutMs: settings.sendTimeoutMs,
+          maxAttempts: settings.maxAttempts,
+          maxRetryWaitMs: settings.maxRetryWaitMs,
+        },
+        meta.signal,
+      );
     } catch (error) {
       outcome = { ok: false, attempts: 0, reason: toAppError(error).message };
     }
-    const fields = { tenantId: channel.tenantId, channelId: channel.id, channelType: channel.type, purpose: meta.purpose, eventId: meta.event?.id, attempts: outcome.attempts };
+    const fields = {
+      tenantId: channel.tenantId,
+      channelId: channel.id,
+      channelType: channel.type,
+      purpose: meta.purpose,
+      eventId: meta.event?.id,
+      attempts: outcome.attempts,
+    };
     if (outcome.ok) this.deps.logger.info('notification sent', fields);
     else this.deps.logger.warn('notification not delivered', { ...fields, reason: outcome.reason });
-    return this.record(channel.tenantId, channel.id, message, meta, outcome.ok ? 'sent' : 'failed', outcome.attempts, outcome.reason);
+    return this.record(
+      channel.tenantId,
+      channel.id,
+      message,
+      meta,
+      outcome.ok ? 'sent' : 'failed',
+      outcome.attempts,
+      outcome.reason,
+    );
   }
 
-  private async record(tenantId: string, channelId: string, message: NotificationMessage, meta: DeliverMeta, status: DeliveryStatus, attempts: number, reason?: string) {
+  private async record(
+    tenantId: string,
+    channelId: string,
+    message: NotificationMessage,
+    meta: DeliverMeta,
+    status: DeliveryStatus,
+    attempts: number,
+    reason?: string,
+  ) {
     const doc: DeliveryDoc = {
       id: randomUUID(),
       tenantId,
@@ -149,7 +229,13 @@ export class NotificationService {
       await this.deps.repository.upsert(doc);
     } catch (error) {
       // The record is the "not lost" guarantee: if even that fails, the log line is the last trace.
-      this.deps.logger.error('notification outcome could not be recorded', { tenantId, channelId, status, reason, error: toAppError(error) });
+      this.deps.logger.error('notification outcome could not be recorded', {
+        tenantId,
+        channelId,
+        status,
+        reason,
+        error: toAppError(error),
+      });
     }
     return { status, reason, attempts, id: doc.id };
   }

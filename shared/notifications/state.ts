@@ -15,7 +15,10 @@ export interface NotifyState {
 export class MemoryNotifyState implements NotifyState {
   private readonly entries = new Map<string, { value: number; expiresAt: number }>();
 
-  constructor(private readonly nowMs: () => number = Date.now, private readonly maxEntries = 100_000) {}
+  constructor(
+    private readonly nowMs: () => number = Date.now,
+    private readonly maxEntries = 100_000,
+  ) {}
 
   async claim(key: string, ttlMs: number): Promise<boolean> {
     if (this.live(key)) return false;
@@ -44,12 +47,17 @@ export class MemoryNotifyState implements NotifyState {
   }
 }
 
-const INCREMENT = "local n = redis.call('INCR', KEYS[1]); if n == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end; return n";
+const INCREMENT =
+  "local n = redis.call('INCR', KEYS[1]); if n == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end; return n";
 
 export class RedisNotifyState implements NotifyState {
   private readonly fallback = new MemoryNotifyState();
 
-  constructor(private readonly redis: RedisClient, private readonly prefix: string, private readonly onError: (error: unknown) => void = () => undefined) {}
+  constructor(
+    private readonly redis: RedisClient,
+    private readonly prefix: string,
+    private readonly onError: (error: unknown) => void = () => undefined,
+  ) {}
 
   async claim(key: string, ttlMs: number): Promise<boolean> {
     try {

@@ -32,7 +32,14 @@ const channelBase = { name: z.string().trim().min(1).max(100), digest: digestSch
 /** The admin API body: the secret part (url / token) is split off before anything is stored. */
 export const channelInputSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('slack_webhook'), url: channelUrl, ...channelBase }).strict(),
-  z.object({ type: z.literal('slack_bot'), token: z.string().regex(/^xox[bp]-[A-Za-z0-9-]{8,}$/, 'must be a Slack bot token (xoxb-…)'), channel: z.string().regex(/^[#@]?[A-Za-z0-9._-]{1,80}$/, 'must be a channel id or #name'), ...channelBase }).strict(),
+  z
+    .object({
+      type: z.literal('slack_bot'),
+      token: z.string().regex(/^xox[bp]-[A-Za-z0-9-]{8,}$/, 'must be a Slack bot token (xoxb-…)'),
+      channel: z.string().regex(/^[#@]?[A-Za-z0-9._-]{1,80}$/, 'must be a channel id or #name'),
+      ...channelBase,
+    })
+    .strict(),
   z.object({ type: z.literal('teams_workflow'), url: channelUrl, ...channelBase }).strict(),
 ]);
 export type ChannelInput = z.infer<typeof channelInputSchema>;
@@ -64,14 +71,17 @@ export const quietHoursSchema = z
   .object({
     start: hhmm,
     end: hhmm,
-    timeZone: z.string().refine((zone) => {
-      try {
-        new Intl.DateTimeFormat('en-GB', { timeZone: zone });
-        return true;
-      } catch {
-        return false;
-      }
-    }, 'must be an IANA time zone, e.g. Europe/Berlin').default('UTC'),
+    timeZone: z
+      .string()
+      .refine((zone) => {
+        try {
+          new Intl.DateTimeFormat('en-GB', { timeZone: zone });
+          return true;
+        } catch {
+          return false;
+        }
+      }, 'must be an IANA time zone, e.g. Europe/Berlin')
+      .default('UTC'),
     /** Critical alerts still go out during quiet hours unless this is false. */
     allowCritical: z.boolean().default(true),
   })
@@ -87,10 +97,18 @@ export const ruleInputSchema = z
     channelIds: z.array(z.string().min(1).max(64)).min(1).max(10),
     /** Only events of these integrations (absent: all). */
     integrationIds: z.array(z.string().min(1).max(128)).max(100).optional(),
-    dedupeWindowMs: z.number().int().min(0).max(7 * 24 * 3_600_000).optional(),
+    dedupeWindowMs: z
+      .number()
+      .int()
+      .min(0)
+      .max(7 * 24 * 3_600_000)
+      .optional(),
     quietHours: quietHoursSchema.optional(),
     escalation: z
-      .object({ afterRepeats: z.number().int().min(2).max(1000), channelIds: z.array(z.string().min(1).max(64)).max(10).optional() })
+      .object({
+        afterRepeats: z.number().int().min(2).max(1000),
+        channelIds: z.array(z.string().min(1).max(64)).max(10).optional(),
+      })
       .strict()
       .optional(),
   })

@@ -28,7 +28,11 @@ export type AdapterRateLimitHooks = Required<Pick<AdapterContext, 'beforeRequest
   releaseAll(): Promise<void>;
 };
 
-export function createAdapterHooks(limiter: RateLimiter, target: HookTarget, options: HookOptions = {}): AdapterRateLimitHooks {
+export function createAdapterHooks(
+  limiter: RateLimiter,
+  target: HookTarget,
+  options: HookOptions = {},
+): AdapterRateLimitHooks {
   // Only permits that hold a lease are kept, oldest first.
   const held: { operation: string; permit: Permit }[] = [];
   let lastOperation: string | undefined;

@@ -23,19 +23,29 @@ export const LOW_WATERMARK = 0.1;
  * and blocks until Retry-After, else until the reset when the budget is spent, else for the provider's
  * default. A success with little budget left paces the rest of it over the time to the reset.
  */
-export function interpretSignal(signal: RateLimitSignal, rule: RateRule, limits: ProviderLimits, policy: AdaptivePolicy, nowMs: number): SignalEffect | undefined {
+export function interpretSignal(
+  signal: RateLimitSignal,
+  rule: RateRule,
+  limits: ProviderLimits,
+  policy: AdaptivePolicy,
+  nowMs: number,
+): SignalEffect | undefined {
   const untilReset = signal.resetAt !== undefined ? signal.resetAt - nowMs : undefined;
   // Only answers that say "slow down" block: 429, 529 and 403 (GitHub's primary and secondary limits, Google's
   // rateLimitExceeded). A 404 or 410 carrying budget headers is an ordinary answer: only its headers count.
   const throttled = signal.status === 429 || signal.status === 529 || signal.status === 403;
   if (throttled) {
     const blockMs =
-      signal.retryAfterMs ?? (signal.remaining === 0 && untilReset !== undefined && untilReset > 0 ? untilReset : limits.noRetryAfterBlockMs);
+      signal.retryAfterMs ??
+      (signal.remaining === 0 && untilReset !== undefined && untilReset > 0 ? untilReset : limits.noRetryAfterBlockMs);
     return { change: { multiplier: policy.decrease, cap: 1 }, blockMs: Math.max(0, blockMs) };
   }
   if (signal.retryAfterMs !== undefined && signal.retryAfterMs > 0) return { blockMs: signal.retryAfterMs };
   if (signal.remaining === undefined || signal.limit === undefined || signal.limit <= 0) return undefined;
-  if (signal.remaining <= 0) return untilReset !== undefined && untilReset > 0 ? { blockMs: untilReset } : { change: { multiplier: policy.decrease, cap: 1 }, blockMs: limits.noRetryAfterBlockMs };
+  if (signal.remaining <= 0)
+    return untilReset !== undefined && untilReset > 0
+      ? { blockMs: untilReset }
+      : { change: { multiplier: policy.decrease, cap: 1 }, blockMs: limits.noRetryAfterBlockMs };
   const share = signal.remaining / signal.limit;
   if (share >= LOW_WATERMARK) return undefined;
   const cap =

@@ -17,7 +17,17 @@
  * Without Redis, DocumentOverrideStore reads the documents directly (the limiter caches pairs 5 s then).
  */
 import type Redis from 'ioredis';
-import { decodeOverride, overrideChangesKey, overrideField, overridesKey, parseOverride, RedisOverrideStore, type LimitOverride, type OverrideScope, type OverrideStore } from './overrides';
+import {
+  decodeOverride,
+  overrideChangesKey,
+  overrideField,
+  overridesKey,
+  parseOverride,
+  RedisOverrideStore,
+  type LimitOverride,
+  type OverrideScope,
+  type OverrideStore,
+} from './overrides';
 
 export interface StoredOverride {
   scope: OverrideScope;
@@ -78,11 +88,21 @@ export class DurableOverrideStore implements OverrideStore {
     }
   }
 
-  async getPair(tenantId: string, integrationId: string): Promise<{ tenant?: LimitOverride; integration?: LimitOverride }> {
+  async getPair(
+    tenantId: string,
+    integrationId: string,
+  ): Promise<{ tenant?: LimitOverride; integration?: LimitOverride }> {
     let cached: [number, Array<string | null>];
     try {
       // Side by side: the auto-pipelined client sends both in one round trip, as the single HMGET was before.
-      cached = await Promise.all([this.redis.exists(this.markerKey()), this.redis.hmget(overridesKey(this.keyPrefix, tenantId), overrideField({ tenantId }), overrideField({ tenantId, integrationId }))]);
+      cached = await Promise.all([
+        this.redis.exists(this.markerKey()),
+        this.redis.hmget(
+          overridesKey(this.keyPrefix, tenantId),
+          overrideField({ tenantId }),
+          overrideField({ tenantId, integrationId }),
+        ),
+      ]);
     } catch {
       return documentPair(this.documents, tenantId, integrationId);
     }
@@ -115,8 +135,15 @@ export class DurableOverrideStore implements OverrideStore {
       const counter = await this.redis.get(overrideChangesKey(this.keyPrefix));
       if (counter !== null) await this.adoptRedisOnly();
       const entries = await this.documents.all();
-      const keys = [this.markerKey(), overrideChangesKey(this.keyPrefix), ...entries.map(({ scope }) => overridesKey(this.keyPrefix, scope.tenantId))];
-      const args = [counter ?? '', ...entries.flatMap(({ scope, override }) => [overrideField(scope), JSON.stringify(override)])];
+      const keys = [
+        this.markerKey(),
+        overrideChangesKey(this.keyPrefix),
+        ...entries.map(({ scope }) => overridesKey(this.keyPrefix, scope.tenantId)),
+      ];
+      const args = [
+        counter ?? '',
+        ...entries.flatMap(({ scope, override }) => [overrideField(scope), JSON.stringify(override)]),
+      ];
       if ((await this.redis.eval(REBUILD_SCRIPT, keys.length, ...keys, ...args)) === 1) return;
     }
     throw new Error('rate-limit overrides: the Redis copy kept changing while it was rebuilt');
@@ -124,15 +151,24 @@ export class DurableOverrideStore implements OverrideStore {
 
   /** Overrides that only Redis has (set before overrides were kept as documents) become documents. */
   private async adoptRedisOnly(): Promise<void> {
-    const known = new Set((await this.documents.all()).map(({ scope }) => `${scope.tenantId}\u0000${overrideField(scope)}`));
+    const known = new Set(
+      (await this.documents.all()).map(({ scope }) => `${scope.tenantId}\u0000${overrideField(scope)}`),
+    );
     const prefix = overridesKey(this.keyPrefix, '');
-    for await (const keys of this.redis.scanStream({ match: `${escapeGlob(prefix)}*`, count: 500 }) as AsyncIterable<string[]>) {
+    for await (const keys of this.redis.scanStream({ match: `${escapeGlob(prefix)}*`, count: 500 }) as AsyncIterable<
+      string[]
+    >) {
       for (const key of keys) {
         const tenantId = decodeURIComponent(key.slice(prefix.length));
         for (const [name, raw] of Object.entries(await this.redis.hgetall(key))) {
           const override = decodeOverride(raw);
           if (!override || known.has(`${tenantId}\u0000${name}`)) continue;
-          const scope = name === overrideField({ tenantId }) ? { tenantId } : name.startsWith('i:') ? { tenantId, integrationId: name.slice(2) } : undefined;
+          const scope =
+            name === overrideField({ tenantId })
+              ? { tenantId }
+              : name.startsWith('i:')
+                ? { tenantId, integrationId: name.slice(2) }
+                : undefined;
           if (scope) await this.documents.put(scope, override);
         }
       }
@@ -169,8 +205,15 @@ export class DocumentOverrideStore implements OverrideStore {
   }
 }
 
-async function documentPair(documents: OverrideDocuments, tenantId: string, integrationId: string): Promise<{ tenant?: LimitOverride; integration?: LimitOverride }> {
-  const [tenant, integration] = await Promise.all([documents.get({ tenantId }), documents.get({ tenantId, integrationId })]);
+async function documentPair(
+  documents: OverrideDocuments,
+  tenantId: string,
+  integrationId: string,
+): Promise<{ tenant?: LimitOverride; integration?: LimitOverride }> {
+  const [tenant, integration] = await Promise.all([
+    documents.get({ tenantId }),
+    documents.get({ tenantId, integrationId }),
+  ]);
   return { tenant, integration };
 }
 

@@ -23,10 +23,21 @@ export function createRateLimiter(options: CreateRateLimiterOptions): RateLimite
   const { redis, failover, overrideDocuments, ...config } = options;
   if (!redis) {
     const local = new LocalLimiterBackend();
-    return new RateLimiter(local, overrideDocuments ? new DocumentOverrideStore(overrideDocuments) : new MemoryOverrideStore(), config, new LocalUsageReader(local));
+    return new RateLimiter(
+      local,
+      overrideDocuments ? new DocumentOverrideStore(overrideDocuments) : new MemoryOverrideStore(),
+      config,
+      new LocalUsageReader(local),
+    );
   }
   const backend = new FailoverLimiterBackend(redis, { ...DEFAULT_FAILOVER, ...failover }, config.keyPrefix);
-  const usage = new FailoverUsageReader(new RedisUsageReader(redis, config.keyPrefix), new LocalUsageReader(backend.local), () => backend.kind);
-  const overrides = overrideDocuments ? new DurableOverrideStore(redis, config.keyPrefix, overrideDocuments) : new RedisOverrideStore(redis, config.keyPrefix);
+  const usage = new FailoverUsageReader(
+    new RedisUsageReader(redis, config.keyPrefix),
+    new LocalUsageReader(backend.local),
+    () => backend.kind,
+  );
+  const overrides = overrideDocuments
+    ? new DurableOverrideStore(redis, config.keyPrefix, overrideDocuments)
+    : new RedisOverrideStore(redis, config.keyPrefix);
   return new RateLimiter(backend, overrides, config, usage);
 }

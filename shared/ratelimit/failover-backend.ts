@@ -8,7 +8,15 @@
 import type Redis from 'ioredis';
 import { LocalLimiterBackend } from './local-backend';
 import { RedisLimiterBackend } from './redis-backend';
-import type { AdaptiveChange, AdaptivePolicy, AdaptiveState, DecideOptions, Decision, LevelSpec, LimiterBackend } from './types';
+import type {
+  AdaptiveChange,
+  AdaptivePolicy,
+  AdaptiveState,
+  DecideOptions,
+  Decision,
+  LevelSpec,
+  LimiterBackend,
+} from './types';
 
 export interface LimiterHealth {
   backend: 'redis' | 'local';
@@ -60,7 +68,11 @@ export class FailoverLimiterBackend implements LimiterBackend {
   decide(levels: readonly LevelSpec[], options: DecideOptions): Promise<Decision> {
     return this.route(
       () => this.remote.decide(levels, options),
-      () => this.local.decide(levels.map((level) => this.conservative(level)), options),
+      () =>
+        this.local.decide(
+          levels.map((level) => this.conservative(level)),
+          options,
+        ),
     );
   }
 
@@ -135,7 +147,11 @@ export class FailoverLimiterBackend implements LimiterBackend {
       return await this.withTimeout(remote());
     } catch (error) {
       if (!isConnectionProblem(error)) throw error;
-      this.fallBack(error instanceof RedisTimeout ? `redis did not answer within ${this.options.timeoutMs} ms` : 'redis connection failed');
+      this.fallBack(
+        error instanceof RedisTimeout
+          ? `redis did not answer within ${this.options.timeoutMs} ms`
+          : 'redis connection failed',
+      );
       return local();
     }
   }
@@ -164,14 +180,17 @@ export class FailoverLimiterBackend implements LimiterBackend {
 
   private watch(): void {
     if (this.watchdog) return;
-    this.watchdog = setInterval(() => {
-      const now = Date.now();
-      for (const [id, call] of this.inflight) {
-        if (now - call.startedAt < this.options.timeoutMs) break;
-        this.inflight.delete(id);
-        call.reject(new RedisTimeout());
-      }
-    }, Math.max(5, Math.floor(this.options.timeoutMs / 5)));
+    this.watchdog = setInterval(
+      () => {
+        const now = Date.now();
+        for (const [id, call] of this.inflight) {
+          if (now - call.startedAt < this.options.timeoutMs) break;
+          this.inflight.delete(id);
+          call.reject(new RedisTimeout());
+        }
+      },
+      Math.max(5, Math.floor(this.options.timeoutMs / 5)),
+    );
     this.watchdog.unref();
   }
 
@@ -185,7 +204,12 @@ export class FailoverLimiterBackend implements LimiterBackend {
   }
 
   private fallBack(message: string): void {
-    this.setState({ backend: 'local', degraded: true, message: `rate limiter fell back to local limits: ${message}`, since: Date.now() });
+    this.setState({
+      backend: 'local',
+      degraded: true,
+      message: `rate limiter fell back to local limits: ${message}`,
+      since: Date.now(),
+    });
     if (this.probing) return;
     this.probing = setInterval(() => void this.probe(), this.options.probeIntervalMs);
     this.probing.unref();

@@ -1,6 +1,14 @@
 /** The rate limiter's public surface (see docs/ratelimit.md). */
 export { createRateLimiter, type CreateRateLimiterOptions } from './factory';
-export { RateLimiter, DEFAULT_INBOUND, type AcquireOptions, type InboundDecision, type InboundKind, type Permit, type RateLimiterConfig } from './limiter';
+export {
+  RateLimiter,
+  DEFAULT_INBOUND,
+  type AcquireOptions,
+  type InboundDecision,
+  type InboundKind,
+  type Permit,
+  type RateLimiterConfig,
+} from './limiter';
 export { createAdapterHooks, type AdapterRateLimitHooks, type HookOptions, type HookTarget } from './adapter-hooks';
 export { parseOverride, overrideSchema, type LimitOverride, type OverrideScope, type OverrideStore } from './overrides';
 export { PROVIDER_LIMITS, DEFAULT_TENANT_RULE, type ProviderLimits, type OperationRule } from './provider-limits';

@@ -26,7 +26,14 @@ function setUp(cacheMs: number, options: { changeCounter?: boolean } = {}) {
     // Without a change counter the cache time alone bounds staleness (the store's counter is tested below).
     changeCounter: options.changeCounter ? () => store.changeCounter() : undefined,
   });
-  const resolver = new LevelResolver({ keyPrefix: 'p:', providerLimits: PROVIDER_LIMITS, tenantRule: DEFAULT_TENANT_RULE, overrides: counting, overrideCacheMs: cacheMs, now: () => clock });
+  const resolver = new LevelResolver({
+    keyPrefix: 'p:',
+    providerLimits: PROVIDER_LIMITS,
+    tenantRule: DEFAULT_TENANT_RULE,
+    overrides: counting,
+    overrideCacheMs: cacheMs,
+    now: () => clock,
+  });
   return {
     store,
     resolver,

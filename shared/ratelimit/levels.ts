@@ -50,7 +50,11 @@ export class LevelResolver {
   private readonly cache = new Map<string, CachedPair>();
   private readonly resolved = new Map<string, { levels: readonly LevelSpec[]; pair: CachedPair['pair'] }>();
   /** The store's change counter as last read, and when; `generation` moves whenever the cache is dropped. */
-  private changes: { known?: string; checkedAt: number; checking: boolean; generation: number } = { checkedAt: Number.NEGATIVE_INFINITY, checking: false, generation: 0 };
+  private changes: { known?: string; checkedAt: number; checking: boolean; generation: number } = {
+    checkedAt: Number.NEGATIVE_INFINITY,
+    checking: false,
+    generation: 0,
+  };
 
   constructor(private readonly options: LevelResolverOptions) {}
 
@@ -59,7 +63,9 @@ export class LevelResolver {
    * result is shared: copy a level before changing it.
    */
   async resolve(target: CallTarget): Promise<readonly LevelSpec[]> {
-    return this.resolveNow(target) ?? this.levelsFor(target, await this.overridesFor(target.tenantId, target.integrationId));
+    return (
+      this.resolveNow(target) ?? this.levelsFor(target, await this.overridesFor(target.tenantId, target.integrationId))
+    );
   }
 
   /**
@@ -88,9 +94,17 @@ export class LevelResolver {
     const ti = `${t}:${enc(target.integrationId)}`;
     const levels: LevelSpec[] = [
       level('tenant', `${keyPrefix}rl:t:${t}`, tenant?.tenant ?? tenantRule),
-      level('integration', `${keyPrefix}rl:i:${ti}`, integration?.integration ?? tenant?.integration ?? limits.integration),
+      level(
+        'integration',
+        `${keyPrefix}rl:i:${ti}`,
+        integration?.integration ?? tenant?.integration ?? limits.integration,
+      ),
     ];
-    const operationRules: OperationRule[] = [...overrideRules(integration), ...overrideRules(tenant), ...limits.operations];
+    const operationRules: OperationRule[] = [
+      ...overrideRules(integration),
+      ...overrideRules(tenant),
+      ...limits.operations,
+    ];
     const operation = matchOperation(operationRules, target.operation);
     if (operation) levels.push(level('operation', `${keyPrefix}rl:o:${ti}:${enc(operation.keyPart)}`, operation.rule));
     levels.push(level('app', `${keyPrefix}rl:a:${target.provider}`, limits.app));
@@ -119,7 +133,10 @@ export class LevelResolver {
    */
   private async overridesFor(tenantId: string, integrationId: string): Promise<CachedPair['pair']> {
     const cacheKey = `${tenantId}\u0000${integrationId}`;
-    return this.cachedOverrides(tenantId, integrationId) ?? this.read(cacheKey, tenantId, integrationId, this.cache.get(cacheKey));
+    return (
+      this.cachedOverrides(tenantId, integrationId) ??
+      this.read(cacheKey, tenantId, integrationId, this.cache.get(cacheKey))
+    );
   }
 
   /** The cached pair when it may answer (fresh, or stale with a re-read started); undefined when a read must be waited for. */
@@ -144,7 +161,8 @@ export class LevelResolver {
    */
   private checkForChanges(now: number): void {
     const { overrides, overrideChangeCheckMs = 1000 } = this.options;
-    if (!overrides.changeCounter || this.changes.checking || now - this.changes.checkedAt < overrideChangeCheckMs) return;
+    if (!overrides.changeCounter || this.changes.checking || now - this.changes.checkedAt < overrideChangeCheckMs)
+      return;
     this.changes.checking = true;
     this.changes.checkedAt = now;
     overrides
@@ -163,7 +181,12 @@ export class LevelResolver {
       .finally(() => (this.changes.checking = false));
   }
 
-  private async read(cacheKey: string, tenantId: string, integrationId: string, cached: CachedPair | undefined): Promise<CachedPair['pair']> {
+  private async read(
+    cacheKey: string,
+    tenantId: string,
+    integrationId: string,
+    cached: CachedPair | undefined,
+  ): Promise<CachedPair['pair']> {
     const now = this.options.now();
     const generation = this.changes.generation;
     try {
@@ -199,5 +222,9 @@ export function level(name: LevelName, baseKey: string, rule: LimitRule): LevelS
 
 function overrideRules(override: LimitOverride | undefined): OperationRule[] {
   if (!override?.operations) return [];
-  return Object.entries(override.operations).map(([pattern, rule]) => ({ match: [pattern], keyBy: 'operation' as const, rule }));
+  return Object.entries(override.operations).map(([pattern, rule]) => ({
+    match: [pattern],
+    keyBy: 'operation' as const,
+    rule,
+  }));
 }

@@ -14,7 +14,13 @@ import { level, LevelResolver, type CallTarget } from './levels';
 import type { LimitOverride, OverrideScope, OverrideStore } from './overrides';
 import { DEFAULT_TENANT_RULE, PROVIDER_LIMITS, type ProviderLimits } from './provider-limits';
 import type { RateLimitSignal } from './signal';
-import { DEFAULT_ADAPTIVE_POLICY, type AdaptivePolicy, type LevelSpec, type LimiterBackend, type RateRule } from './types';
+import {
+  DEFAULT_ADAPTIVE_POLICY,
+  type AdaptivePolicy,
+  type LevelSpec,
+  type LimiterBackend,
+  type RateRule,
+} from './types';
 import { sleep, WaitingLines } from './waiting';
 import type { LevelUsage, UsageReader } from './usage';
 
@@ -62,8 +68,7 @@ export interface Permit {
 }
 
 export type InboundDecision =
-  | { allowed: true }
-  | { allowed: false; status: 429; retryAfterMs: number; headers: { 'Retry-After': string } };
+  { allowed: true } | { allowed: false; status: 429; retryAfterMs: number; headers: { 'Retry-After': string } };
 
 type Backend = LimiterBackend & { health?(): LimiterHealth; close?(): void };
 
@@ -127,11 +132,19 @@ export class RateLimiter {
         }
         const level = levels[decision.deniedLevel]!;
         if (decision.reason === 'rate' || remainingMs <= 0) {
-          const retryAfterMs = decision.reason === 'rate' ? decision.retryAfterMs : Math.min(decision.retryAfterMs, this.config.concurrencyRetryMs ?? 1000);
+          const retryAfterMs =
+            decision.reason === 'rate'
+              ? decision.retryAfterMs
+              : Math.min(decision.retryAfterMs, this.config.concurrencyRetryMs ?? 1000);
           throw limited(target, level, retryAfterMs);
         }
         if (!leave) leave = await this.lines.join(level.key, options.signal);
-        else await this.lines.pause(level.key, Math.min(this.config.concurrencyPollMs ?? 100, remainingMs), options.signal);
+        else
+          await this.lines.pause(
+            level.key,
+            Math.min(this.config.concurrencyPollMs ?? 100, remainingMs),
+            options.signal,
+          );
       }
     } finally {
       leave?.();
@@ -139,11 +152,15 @@ export class RateLimiter {
   }
 
   /** Applies what a provider said about its limits to the level it concerns, for every instance. */
-  async reportSignal(target: Omit<CallTarget, 'operation'> & { operation?: string }, signal: RateLimitSignal): Promise<void> {
+  async reportSignal(
+    target: Omit<CallTarget, 'operation'> & { operation?: string },
+    signal: RateLimitSignal,
+  ): Promise<void> {
     const limits = this.limits[target.provider];
     const levels = await this.resolver.resolve({ ...target, operation: target.operation ?? signal.resource ?? '' });
     const integration = levels.find((level) => level.name === 'integration')!;
-    const level = limits.signalLevel === 'operation' ? (levels.find((l) => l.name === 'operation') ?? integration) : integration;
+    const level =
+      limits.signalLevel === 'operation' ? (levels.find((l) => l.name === 'operation') ?? integration) : integration;
     if (level.rule.kind !== 'rate') return;
     const effect = interpretSignal(signal, level.rule, limits, this.policy, Date.now());
     if (!effect) return;
@@ -158,10 +175,19 @@ export class RateLimiter {
 
   /** Per-tenant limit of an inbound endpoint; never waits. */
   async checkInbound(kind: InboundKind, tenantId: string): Promise<InboundDecision> {
-    const inbound = level('inbound', `${this.config.keyPrefix}rl:in:${kind}:${encodeURIComponent(tenantId)}`, this.inbound[kind]);
+    const inbound = level(
+      'inbound',
+      `${this.config.keyPrefix}rl:in:${kind}:${encodeURIComponent(tenantId)}`,
+      this.inbound[kind],
+    );
     const decision = await this.backend.decide([inbound], { maxWaitMs: 0, leaseId: '' });
     if (decision.allowed) return { allowed: true };
-    return { allowed: false, status: 429, retryAfterMs: decision.retryAfterMs, headers: { 'Retry-After': String(Math.max(1, Math.ceil(decision.retryAfterMs / 1000))) } };
+    return {
+      allowed: false,
+      status: 429,
+      retryAfterMs: decision.retryAfterMs,
+      headers: { 'Retry-After': String(Math.max(1, Math.ceil(decision.retryAfterMs / 1000))) },
+    };
   }
 
   async getOverride(scope: OverrideScope, signal?: AbortSignal): Promise<LimitOverride | undefined> {
@@ -181,7 +207,10 @@ export class RateLimiter {
   /** The current state of every level a call would be checked against; consumes nothing. */
   async usage(target: CallTarget): Promise<{ backend: 'redis' | 'local'; levels: LevelUsage[] }> {
     if (!this.usageReader) throw new AppError('not_implemented', 'this limiter has no usage reader');
-    return { backend: this.usageReader.kind, levels: await this.usageReader.read(await this.levelsWithFactors(target)) };
+    return {
+      backend: this.usageReader.kind,
+      levels: await this.usageReader.read(await this.levelsWithFactors(target)),
+    };
   }
 
   /** Which backend decides now, and whether that is a degraded state (for /api/health). */
@@ -257,9 +286,13 @@ function semaphoreKeys(levels: readonly LevelSpec[]): readonly string[] {
 const noLease = async (): Promise<void> => undefined;
 
 function limited(target: CallTarget, level: LevelSpec, retryAfterMs: number): AppError {
-  return new AppError('rate_limited', `${target.provider} ${level.name} rate limit reached for operation ${target.operation}`, {
-    target: level.name,
-    retryAfterMs,
-    details: { provider: target.provider, level: level.name, operation: target.operation },
-  });
+  return new AppError(
+    'rate_limited',
+    `${target.provider} ${level.name} rate limit reached for operation ${target.operation}`,
+    {
+      target: level.name,
+      retryAfterMs,
+      details: { provider: target.provider, level: level.name, operation: target.operation },
+    },
+  );
 }

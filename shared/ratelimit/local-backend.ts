@@ -45,14 +45,21 @@ export class LocalLimiterBackend implements LimiterBackend {
         const holders = this.liveLeases(level.key, now);
         if (holders.size >= level.rule.limit) {
           const earliest = Math.min(...holders.values());
-          return { allowed: false, retryAfterMs: Math.max(1, Math.ceil(earliest - now)), deniedLevel: i, reason: 'concurrency' };
+          return {
+            allowed: false,
+            retryAfterMs: Math.max(1, Math.ceil(earliest - now)),
+            deniedLevel: i,
+            reason: 'concurrency',
+          };
         }
       }
     }
-    if (wait > options.maxWaitMs) return { allowed: false, retryAfterMs: Math.max(1, Math.ceil(wait)), deniedLevel: denied, reason: 'rate' };
+    if (wait > options.maxWaitMs)
+      return { allowed: false, retryAfterMs: Math.max(1, Math.ceil(wait)), deniedLevel: denied, reason: 'rate' };
     const at = now + wait;
     levels.forEach((level, i) => {
-      if (level.rule.kind === 'rate') this.tats.set(level.key, Math.max(bases[i]!, at) + gcraParams(level.rule, level.factor).emissionMs);
+      if (level.rule.kind === 'rate')
+        this.tats.set(level.key, Math.max(bases[i]!, at) + gcraParams(level.rule, level.factor).emissionMs);
       else this.liveLeases(level.key, now).set(options.leaseId, now + level.rule.leaseMs);
     });
     if (this.tats.size > SWEEP_THRESHOLD) this.sweep(now);
@@ -78,7 +85,10 @@ export class LocalLimiterBackend implements LimiterBackend {
   async lowerAdaptive(key: string, change: AdaptiveChange, policy: AdaptivePolicy): Promise<AdaptiveState> {
     const now = this.clock();
     const current = effectiveFactor(this.adaptive.get(key), now, policy);
-    const state = { factor: Math.max(policy.minFactor, Math.min(current * change.multiplier, change.cap)), penalizedAt: now };
+    const state = {
+      factor: Math.max(policy.minFactor, Math.min(current * change.multiplier, change.cap)),
+      penalizedAt: now,
+    };
     this.adaptive.set(key, state);
     return state;
   }
@@ -107,6 +117,7 @@ export class LocalLimiterBackend implements LimiterBackend {
 
   private sweep(now: number): void {
     for (const [key, tat] of this.tats) if (tat < now) this.tats.delete(key);
-    for (const [key, holders] of this.leases) if (this.liveLeases(key, now).size === 0 && holders.size === 0) this.leases.delete(key);
+    for (const [key, holders] of this.leases)
+      if (this.liveLeases(key, now).size === 0 && holders.size === 0) this.leases.delete(key);
   }
 }

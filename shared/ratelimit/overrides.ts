@@ -16,7 +16,11 @@ const rateRuleSchema = z.strictObject({
   windowMs: positive.max(7 * 24 * 3_600_000),
   burst: positive.max(1_000_000).optional(),
 });
-const concurrencyRuleSchema = z.strictObject({ kind: z.literal('concurrency'), limit: positive.max(10_000), leaseMs: positive.max(3_600_000) });
+const concurrencyRuleSchema = z.strictObject({
+  kind: z.literal('concurrency'),
+  limit: positive.max(10_000),
+  leaseMs: positive.max(3_600_000),
+});
 const limitRuleSchema = z.discriminatedUnion('kind', [rateRuleSchema, concurrencyRuleSchema]);
 
 export const overrideSchema = z.strictObject({
@@ -56,7 +60,11 @@ export function parseOverride(input: unknown): LimitOverride {
     const { tenant, integration, operations, concurrency } = result.data;
     // An override that sets no rule changes nothing and would only be stored: DELETE is how one is removed.
     if (!tenant && !integration && !concurrency && Object.keys(operations ?? {}).length === 0) {
-      throw new AppError('validation', 'invalid rate-limit override at body: sets no rule (tenant, integration, operations or concurrency); DELETE removes an override', { target: 'body' });
+      throw new AppError(
+        'validation',
+        'invalid rate-limit override at body: sets no rule (tenant, integration, operations or concurrency); DELETE removes an override',
+        { target: 'body' },
+      );
     }
     return result.data;
   }
@@ -107,7 +115,10 @@ export class MemoryOverrideStore implements OverrideStore {
     this.data.get(scope.tenantId)?.delete(overrideField(scope));
   }
 
-  async getPair(tenantId: string, integrationId: string): Promise<{ tenant?: LimitOverride; integration?: LimitOverride }> {
+  async getPair(
+    tenantId: string,
+    integrationId: string,
+  ): Promise<{ tenant?: LimitOverride; integration?: LimitOverride }> {
     const tenant = this.data.get(tenantId);
     return { tenant: tenant?.get(TENANT_FIELD), integration: tenant?.get(overrideField({ tenantId, integrationId })) };
   }
@@ -125,11 +136,19 @@ export class RedisOverrideStore implements OverrideStore {
 
   // The change counter moves in the same transaction as the change, so a reader never sees it moved before.
   async set(scope: OverrideScope, override: LimitOverride): Promise<void> {
-    failed(await this.redis.multi().hset(this.key(scope.tenantId), overrideField(scope), JSON.stringify(parseOverride(override))).incr(this.changesKey()).exec());
+    failed(
+      await this.redis
+        .multi()
+        .hset(this.key(scope.tenantId), overrideField(scope), JSON.stringify(parseOverride(override)))
+        .incr(this.changesKey())
+        .exec(),
+    );
   }
 
   async delete(scope: OverrideScope): Promise<void> {
-    failed(await this.redis.multi().hdel(this.key(scope.tenantId), overrideField(scope)).incr(this.changesKey()).exec());
+    failed(
+      await this.redis.multi().hdel(this.key(scope.tenantId), overrideField(scope)).incr(this.changesKey()).exec(),
+    );
   }
 
   /** Missing (never set, or Redis lost its data) reads as "none": a cache made before then is dropped. */
@@ -141,8 +160,15 @@ export class RedisOverrideStore implements OverrideStore {
     return overrideChangesKey(this.keyPrefix);
   }
 
-  async getPair(tenantId: string, integrationId: string): Promise<{ tenant?: LimitOverride; integration?: LimitOverride }> {
-    const [tenant, integration] = await this.redis.hmget(this.key(tenantId), TENANT_FIELD, overrideField({ tenantId, integrationId }));
+  async getPair(
+    tenantId: string,
+    integrationId: string,
+  ): Promise<{ tenant?: LimitOverride; integration?: LimitOverride }> {
+    const [tenant, integration] = await this.redis.hmget(
+      this.key(tenantId),
+      TENANT_FIELD,
+      overrideField({ tenantId, integrationId }),
+    );
     return { tenant: decodeOverride(tenant ?? null), integration: decodeOverride(integration ?? null) };
   }
 

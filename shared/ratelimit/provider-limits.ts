@@ -30,13 +30,33 @@ export interface ProviderLimits {
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 
-const slackTier = (perMinute: number, burst: number): RateRule => ({ kind: 'rate', limit: perMinute, windowMs: MINUTE, burst });
+const slackTier = (perMinute: number, burst: number): RateRule => ({
+  kind: 'rate',
+  limit: perMinute,
+  windowMs: MINUTE,
+  burst,
+});
 
 /** Slack methods by tier (Web API docs); unknown methods fall back to tier 3. */
 const SLACK_TIERS: { methods: string[]; rule: RateRule }[] = [
   { methods: ['admin.*', 'team.accessLogs', 'team.integrationLogs'], rule: slackTier(1, 1) },
-  { methods: ['conversations.list', 'users.list', 'files.list', 'usergroups.list', 'search.*'], rule: slackTier(20, 3) },
-  { methods: ['conversations.history', 'conversations.replies', 'conversations.members', 'chat.update', 'chat.delete', 'reactions.*', 'pins.*', '*'], rule: slackTier(50, 5) },
+  {
+    methods: ['conversations.list', 'users.list', 'files.list', 'usergroups.list', 'search.*'],
+    rule: slackTier(20, 3),
+  },
+  {
+    methods: [
+      'conversations.history',
+      'conversations.replies',
+      'conversations.members',
+      'chat.update',
+      'chat.delete',
+      'reactions.*',
+      'pins.*',
+      '*',
+    ],
+    rule: slackTier(50, 5),
+  },
 ];
 
 export const PROVIDER_LIMITS: Record<ProviderId, ProviderLimits> = {
@@ -47,7 +67,18 @@ export const PROVIDER_LIMITS: Record<ProviderId, ProviderLimits> = {
     operations: [
       // Secondary limits: mutations cost 5 of ~900 points/min and at most ~80 content-creating requests/min.
       {
-        match: ['*.create', '*.update', '*.delete', '*.add*', '*.remove*', '*.set*', '*.lock', '*.unlock', '*.merge', '*.push'],
+        match: [
+          '*.create',
+          '*.update',
+          '*.delete',
+          '*.add*',
+          '*.remove*',
+          '*.set*',
+          '*.lock',
+          '*.unlock',
+          '*.merge',
+          '*.push',
+        ],
         keyBy: { group: 'mutations' },
         rule: { kind: 'rate', limit: 80, windowMs: MINUTE, burst: 10 },
       },
@@ -123,10 +154,16 @@ export function matchesGlob(pattern: string, value: string): boolean {
 }
 
 /** The first rule whose patterns match the operation, with the key the operation level uses. */
-export function matchOperation(rules: readonly OperationRule[], operation: string): { rule: LimitRule; keyPart: string } | undefined {
+export function matchOperation(
+  rules: readonly OperationRule[],
+  operation: string,
+): { rule: LimitRule; keyPart: string } | undefined {
   for (const candidate of rules) {
     if (!candidate.match.some((pattern) => matchesGlob(pattern, operation))) continue;
-    return { rule: candidate.rule, keyPart: candidate.keyBy === 'operation' ? operation : `group:${candidate.keyBy.group}` };
+    return {
+      rule: candidate.rule,
+      keyPart: candidate.keyBy === 'operation' ? operation : `group:${candidate.keyBy.group}`,
+    };
   }
   return undefined;
 }

@@ -99,8 +99,14 @@ export class RedisLimiterBackend implements LimiterBackend {
     }
     this.maybeSweep();
     const [allowed, us, denied, concurrency, turnUs] = await this.decideScript.call<DecideReply>(this.redis, args);
-    if (allowed === 1) return { allowed: true, waitMs: Math.ceil(Math.max(0, us) / 1000), turnAt: turnUs / 1000 + SCRIPT_EPOCH_MS };
-    return { allowed: false, retryAfterMs: Math.max(1, Math.ceil(us / 1000)), deniedLevel: denied - 1, reason: concurrency === 1 ? 'concurrency' : 'rate' };
+    if (allowed === 1)
+      return { allowed: true, waitMs: Math.ceil(Math.max(0, us) / 1000), turnAt: turnUs / 1000 + SCRIPT_EPOCH_MS };
+    return {
+      allowed: false,
+      retryAfterMs: Math.max(1, Math.ceil(us / 1000)),
+      deniedLevel: denied - 1,
+      reason: concurrency === 1 ? 'concurrency' : 'rate',
+    };
   }
 
   async release(keys: readonly string[], leaseId: string): Promise<void> {
@@ -110,7 +116,12 @@ export class RedisLimiterBackend implements LimiterBackend {
 
   async block(level: LevelSpec, blockMs: number): Promise<void> {
     if (level.rule.kind !== 'rate' || blockMs <= 0) return;
-    await this.redis.rlBlock(this.tatKey, level.key, Math.ceil(blockMs * 1000), Math.floor(gcraParams(level.rule, level.factor).toleranceMs * 1000));
+    await this.redis.rlBlock(
+      this.tatKey,
+      level.key,
+      Math.ceil(blockMs * 1000),
+      Math.floor(gcraParams(level.rule, level.factor).toleranceMs * 1000),
+    );
   }
 
   async readAdaptive(policy: AdaptivePolicy): Promise<Map<string, AdaptiveState>> {
@@ -121,7 +132,16 @@ export class RedisLimiterBackend implements LimiterBackend {
   }
 
   async lowerAdaptive(key: string, change: AdaptiveChange, policy: AdaptivePolicy): Promise<AdaptiveState> {
-    const entry = await this.redis.rlLower(this.registryKey, key, change.multiplier, change.cap, policy.quietMs, policy.stepMs, policy.step, policy.minFactor);
+    const entry = await this.redis.rlLower(
+      this.registryKey,
+      key,
+      change.multiplier,
+      change.cap,
+      policy.quietMs,
+      policy.stepMs,
+      policy.step,
+      policy.minFactor,
+    );
     return parseEntry(entry);
   }
 

@@ -91,7 +91,13 @@ export interface AdaptivePolicy {
   decrease: number;
 }
 
-export const DEFAULT_ADAPTIVE_POLICY: AdaptivePolicy = { quietMs: 30_000, stepMs: 5_000, step: 0.1, minFactor: 0.05, decrease: 0.5 };
+export const DEFAULT_ADAPTIVE_POLICY: AdaptivePolicy = {
+  quietMs: 30_000,
+  stepMs: 5_000,
+  step: 0.1,
+  minFactor: 0.05,
+  decrease: 0.5,
+};
 
 /** GCRA parameters of a rate rule under a factor: emission interval and burst tolerance, in ms. */
 export function gcraParams(rule: RateRule, factor = 1): { emissionMs: number; toleranceMs: number } {

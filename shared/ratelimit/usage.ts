@@ -13,8 +13,26 @@ import type { LocalLimiterBackend } from './local-backend';
 import { gcraParams, type ConcurrencyRule, type LevelName, type LevelSpec, type RateRule } from './types';
 
 export type LevelUsage =
-  | { level: LevelName; key: string; kind: 'rate'; rule: RateRule; factor: number; reserved: number; capacity: number; available: number; waitMs: number }
-  | { level: LevelName; key: string; kind: 'concurrency'; rule: ConcurrencyRule; inUse: number; capacity: number; available: number };
+  | {
+      level: LevelName;
+      key: string;
+      kind: 'rate';
+      rule: RateRule;
+      factor: number;
+      reserved: number;
+      capacity: number;
+      available: number;
+      waitMs: number;
+    }
+  | {
+      level: LevelName;
+      key: string;
+      kind: 'concurrency';
+      rule: ConcurrencyRule;
+      inUse: number;
+      capacity: number;
+      available: number;
+    };
 
 /** What a backend stores for a set of levels, on the backend's own clock (epoch ms). */
 export interface RawLevelState {
@@ -38,7 +56,15 @@ export function usageOf(levels: readonly LevelSpec[], raw: RawLevelState): Level
   return levels.map((level): LevelUsage => {
     if (level.rule.kind === 'concurrency') {
       const inUse = raw.leases.get(level.key) ?? 0;
-      return { level: level.name, key: level.key, kind: 'concurrency', rule: level.rule, inUse, capacity: level.rule.limit, available: Math.max(0, level.rule.limit - inUse) };
+      return {
+        level: level.name,
+        key: level.key,
+        kind: 'concurrency',
+        rule: level.rule,
+        inUse,
+        capacity: level.rule.limit,
+        available: Math.max(0, level.rule.limit - inUse),
+      };
     }
     const factor = level.factor ?? 1;
     const { emissionMs, toleranceMs } = gcraParams(level.rule, factor);

@@ -24,9 +24,18 @@ export const PROVIDER_BASE_URLS: Record<ProviderId, string | undefined> = {
 
 type AdapterServices = Pick<AppServices, 'adapters' | 'credentials' | 'settings' | 'rateLimiter'>;
 
-function pacedAdapter(services: AdapterServices, integration: Integration, hooks: AdapterRateLimitHooks): ProviderAdapter {
+function pacedAdapter(
+  services: AdapterServices,
+  integration: Integration,
+  hooks: AdapterRateLimitHooks,
+): ProviderAdapter {
   const baseUrl = integration.baseUrl ?? PROVIDER_BASE_URLS[integration.provider];
-  if (!baseUrl) throw new AppError('configuration', `integration ${integration.id} needs a baseUrl (the ${integration.provider} instance URL)`, { target: 'baseUrl' });
+  if (!baseUrl)
+    throw new AppError(
+      'configuration',
+      `integration ${integration.id} needs a baseUrl (the ${integration.provider} instance URL)`,
+      { target: 'baseUrl' },
+    );
   return services.adapters.create(integration.provider, {
     baseUrl,
     options: integration.providerOptions,
@@ -38,7 +47,11 @@ function pacedAdapter(services: AdapterServices, integration: Integration, hooks
 }
 
 function hooksFor(services: AdapterServices, integration: Integration): AdapterRateLimitHooks {
-  return createAdapterHooks(services.rateLimiter, { tenantId: integration.tenantId, integrationId: integration.id, provider: integration.provider });
+  return createAdapterHooks(services.rateLimiter, {
+    tenantId: integration.tenantId,
+    integrationId: integration.id,
+    provider: integration.provider,
+  });
 }
 
 /**

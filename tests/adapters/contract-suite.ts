@@ -3,7 +3,13 @@
  * Usage: `runAdapterContract('github', setup)` inside a *.contract.test.ts file. The setup says how to start
  * the sandbox, which adapter options point at it, how to refresh a token, and how to read push results.
  */
-import type { AdapterContext, AdapterFactory, AuthProvider, ProviderAdapter, ProviderRecord } from '../../shared/adapters/contract';
+import type {
+  AdapterContext,
+  AdapterFactory,
+  AuthProvider,
+  ProviderAdapter,
+  ProviderRecord,
+} from '../../shared/adapters/contract';
 import { isAppError, type AppError } from '../../shared/core/app-error';
 import type { RateLimitSignal } from '../../shared/ratelimit/signal';
 import type { RunningSandbox, SandboxOptions } from '../../dev/sandboxes/common/types';
@@ -18,7 +24,11 @@ export interface ContractSetup {
   /** Records the adapter should see in a full read of a fresh sandbox (default: the sandbox's count). */
   expectedFullCount?(sandbox: RunningSandbox): number;
   /** The provider's refresh-token exchange (the adapter package's OAuth helper). */
-  refresh(sandbox: RunningSandbox, refreshToken: string, signal?: AbortSignal): Promise<{ accessToken: string; refreshToken?: string }>;
+  refresh(
+    sandbox: RunningSandbox,
+    refreshToken: string,
+    signal?: AbortSignal,
+  ): Promise<{ accessToken: string; refreshToken?: string }>;
   createData(tag: string): Record<string, unknown>;
   updateData(tag: string): Record<string, unknown>;
   /** Data the provider rejects with a 400-class validation error. */
@@ -44,7 +54,13 @@ export interface ContractEnv {
 const RECORDS = 23;
 const PAGE_SIZE = 5;
 
-export async function readAll(adapter: ProviderAdapter, entity: string, cursor: string | undefined, pageSize = PAGE_SIZE, maxPages = 100): Promise<{ records: ProviderRecord[]; cursor?: string; pages: number }> {
+export async function readAll(
+  adapter: ProviderAdapter,
+  entity: string,
+  cursor: string | undefined,
+  pageSize = PAGE_SIZE,
+  maxPages = 100,
+): Promise<{ records: ProviderRecord[]; cursor?: string; pages: number }> {
   const records: ProviderRecord[] = [];
   let pages = 0;
   for (;;) {
@@ -132,7 +148,9 @@ export function runAdapterContract(name: string, setup: ContractSetup): void {
       expect(new Set(ids).size).toBe(ids.length);
       expect(ids.length).toBe(expected);
       expect(pages).toBeGreaterThan(1);
-      expect(records.every((record) => record.entity === setup.entity && typeof record.modifiedAt === 'string')).toBe(true);
+      expect(records.every((record) => record.entity === setup.entity && typeof record.modifiedAt === 'string')).toBe(
+        true,
+      );
       expect(env.operations.length).toBeGreaterThan(1);
     });
 
@@ -142,7 +160,10 @@ export function runAdapterContract(name: string, setup: ContractSetup): void {
       const [first, second] = [full.records[1]!, full.records[3]!];
       env.sandbox.control.records.update(setup.entity, first.id);
       env.sandbox.control.records.update(setup.entity, second.id);
-      const created = await env.adapter.push({ entity: setup.entity, operations: [{ kind: 'create', idempotencyKey: 'c1', data: setup.createData('incremental-new') }] });
+      const created = await env.adapter.push({
+        entity: setup.entity,
+        operations: [{ kind: 'create', idempotencyKey: 'c1', data: setup.createData('incremental-new') }],
+      });
       expect(created[0]!.ok).toBe(true);
       const delta = await readAll(env.adapter, setup.entity, full.cursor);
       const deltaIds = delta.records.map((record) => record.id);
@@ -158,7 +179,9 @@ export function runAdapterContract(name: string, setup: ContractSetup): void {
       const victim = records[2]!;
       expect(env.sandbox.control.records.remove(setup.entity, victim.id)).toBe(true);
       const result = await env.adapter.fetchByIds({ entity: setup.entity, ids: [victim.id] });
-      const reported = result.missingIds.includes(victim.id) || result.records.some((record) => record.id === victim.id && record.deleted === true);
+      const reported =
+        result.missingIds.includes(victim.id) ||
+        result.records.some((record) => record.id === victim.id && record.deleted === true);
       expect(reported).toBe(true);
     });
 
@@ -172,7 +195,10 @@ export function runAdapterContract(name: string, setup: ContractSetup): void {
     });
 
     it('pushes create, update and delete, visible in the sandbox, one outcome per operation', async () => {
-      const [created] = await env.adapter.push({ entity: setup.entity, operations: [{ kind: 'create', idempotencyKey: 'k1', data: setup.createData('contract-created') }] });
+      const [created] = await env.adapter.push({
+        entity: setup.entity,
+        operations: [{ kind: 'create', idempotencyKey: 'k1', data: setup.createData('contract-created') }],
+      });
       if (!created?.ok) throw new Error(`create failed: ${JSON.stringify(created)}`);
       expect(setup.tagOf(env.sandbox.control.records.get(setup.entity, created.id)!)).toBe('contract-created');
       const outcomes = await env.adapter.push({
@@ -188,7 +214,10 @@ export function runAdapterContract(name: string, setup: ContractSetup): void {
       expect(setup.tagOf(env.sandbox.control.records.get(setup.entity, created.id)!)).toBe('contract-updated');
       expect(outcomes[1]).toMatchObject({ ok: false, error: { code: 'not_found', retryable: false } });
       expect(outcomes[2]).toMatchObject({ ok: false, error: { code: 'validation', retryable: false } });
-      const [deleted] = await env.adapter.push({ entity: setup.entity, operations: [{ kind: 'delete', idempotencyKey: 'k5', id: created.id }] });
+      const [deleted] = await env.adapter.push({
+        entity: setup.entity,
+        operations: [{ kind: 'delete', idempotencyKey: 'k5', id: created.id }],
+      });
       expect(deleted!.ok).toBe(true);
       expect(setup.isDeletedInSandbox(env.sandbox.control.records.get(setup.entity, created.id))).toBe(true);
     });
@@ -203,29 +232,42 @@ export function runAdapterContract(name: string, setup: ContractSetup): void {
       await env.sandbox.stop();
       env = await makeEnv({ withRefresh: false });
       env.sandbox.control.expireAccessTokens();
-      const error = await expectAppError(env.adapter.fetchChanges({ entity: setup.entity, pageSize: PAGE_SIZE }), 'auth_expired');
+      const error = await expectAppError(
+        env.adapter.fetchChanges({ entity: setup.entity, pageSize: PAGE_SIZE }),
+        'auth_expired',
+      );
       expect(error.retryable).toBe(true);
     });
 
     it('maps a revoked refresh token (invalid_grant or equivalent) to auth_revoked', async () => {
       env.sandbox.control.expireAccessTokens();
       env.sandbox.control.revokeRefreshTokens();
-      const error = await expectAppError(env.adapter.fetchChanges({ entity: setup.entity, pageSize: PAGE_SIZE }), 'auth_revoked');
+      const error = await expectAppError(
+        env.adapter.fetchChanges({ entity: setup.entity, pageSize: PAGE_SIZE }),
+        'auth_revoked',
+      );
       expect(error.retryable).toBe(false);
     });
 
     it('maps 429 to rate_limited with the provider retry delay, and reports the signal', async () => {
       env.sandbox.control.injectFault({ kind: 'rate_limit', retryAfterSeconds: 7 });
-      const error = await expectAppError(env.adapter.fetchChanges({ entity: setup.entity, pageSize: PAGE_SIZE }), 'rate_limited');
+      const error = await expectAppError(
+        env.adapter.fetchChanges({ entity: setup.entity, pageSize: PAGE_SIZE }),
+        'rate_limited',
+      );
       expect(error.retryable).toBe(true);
       expect(error.retryAfterMs).toBe(7000);
-      expect(env.signals.some((signal) => signal.retryAfterMs === 7000 && signal.provider === setup.factory.provider)).toBe(true);
+      expect(
+        env.signals.some((signal) => signal.retryAfterMs === 7000 && signal.provider === setup.factory.provider),
+      ).toBe(true);
     });
 
     it('reports rate-limit headers of successful responses when the provider sends them', async () => {
       await env.adapter.fetchChanges({ entity: setup.entity, pageSize: PAGE_SIZE });
       if (setup.signalsOnSuccess) {
-        expect(env.signals.some((signal) => typeof signal.remaining === 'number' && typeof signal.limit === 'number')).toBe(true);
+        expect(
+          env.signals.some((signal) => typeof signal.remaining === 'number' && typeof signal.limit === 'number'),
+        ).toBe(true);
       } else {
         expect(env.signals).toEqual([]);
       }
@@ -233,7 +275,10 @@ export function runAdapterContract(name: string, setup: ContractSetup): void {
 
     it('maps 5xx, timeouts and truncated bodies to transient', async () => {
       env.sandbox.control.injectFault({ kind: 'server_error', status: 503 });
-      expect((await expectAppError(env.adapter.fetchChanges({ entity: setup.entity, pageSize: PAGE_SIZE }), 'transient')).retryable).toBe(true);
+      expect(
+        (await expectAppError(env.adapter.fetchChanges({ entity: setup.entity, pageSize: PAGE_SIZE }), 'transient'))
+          .retryable,
+      ).toBe(true);
       env.sandbox.control.injectFault({ kind: 'truncated' });
       await expectAppError(env.adapter.fetchChanges({ entity: setup.entity, pageSize: PAGE_SIZE }), 'transient');
       await env.sandbox.stop();
@@ -255,7 +300,10 @@ export function runAdapterContract(name: string, setup: ContractSetup): void {
       const controller = new AbortController();
       const started = Date.now();
       setTimeout(() => controller.abort(), 100);
-      const error = await expectAppError(env.adapter.fetchChanges({ entity: setup.entity, pageSize: PAGE_SIZE, signal: controller.signal }), 'transient');
+      const error = await expectAppError(
+        env.adapter.fetchChanges({ entity: setup.entity, pageSize: PAGE_SIZE, signal: controller.signal }),
+        'transient',
+      );
       expect(error.details?.aborted).toBe(true);
       expect(Date.now() - started).toBeLessThan(2000);
     });

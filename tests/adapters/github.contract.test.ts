@@ -8,7 +8,14 @@ import { seededPullRequestCount } from '../../dev/sandboxes/github/data';
 import { runAdapterContract, readAll } from './contract-suite';
 
 const refresh = (sandbox: RunningSandbox, refreshToken: string, signal?: AbortSignal) =>
-  refreshGithubToken({ oauthBaseUrl: sandbox.url, clientId: SANDBOX_CLIENT.clientId, clientSecret: SANDBOX_CLIENT.clientSecret, refreshToken, timeoutMs: 5000, signal });
+  refreshGithubToken({
+    oauthBaseUrl: sandbox.url,
+    clientId: SANDBOX_CLIENT.clientId,
+    clientSecret: SANDBOX_CLIENT.clientSecret,
+    refreshToken,
+    timeoutMs: 5000,
+    signal,
+  });
 
 runAdapterContract('github', {
   factory: githubAdapterFactory,
@@ -41,7 +48,10 @@ describe('github adapter specifics', () => {
   });
 
   beforeEach(async () => {
-    sandbox = await startGithubSandbox({ records: 12, extra: { repositories: ['acme/widgets', 'acme/gadgets'], rateLimitPerHour: 30 } });
+    sandbox = await startGithubSandbox({
+      records: 12,
+      extra: { repositories: ['acme/widgets', 'acme/gadgets'], rateLimitPerHour: 30 },
+    });
     token = sandbox.control.issueToken().accessToken;
   });
   afterEach(() => sandbox.stop());
@@ -67,13 +77,21 @@ describe('github adapter specifics', () => {
     const after = await readAll(adapter, 'issues', rest.cursor, 3);
     // GitHub's updated_at has one-second precision: the boundary second is read again (a change within it
     // would otherwise be lost); nothing older is repeated.
-    const newest = [...first.records, ...rest.records].map((record) => record.modifiedAt!).sort().at(-1);
+    const newest = [...first.records, ...rest.records]
+      .map((record) => record.modifiedAt!)
+      .sort()
+      .at(-1);
     expect(after.records.every((record) => record.modifiedAt === newest)).toBe(true);
   });
 
   it('revalidates an unchanged single-page read with If-None-Match: 304 does not spend the budget', async () => {
     const signals: number[] = [];
-    const adapter = githubAdapterFactory.create(context({ repositories: ['acme/widgets'] }, { onRateLimitSignal: (signal) => signals.push(signal.remaining ?? -1) }));
+    const adapter = githubAdapterFactory.create(
+      context(
+        { repositories: ['acme/widgets'] },
+        { onRateLimitSignal: (signal) => signals.push(signal.remaining ?? -1) },
+      ),
+    );
     const first = await readAll(adapter, 'issues', undefined, 100);
     const second = await readAll(adapter, 'issues', first.cursor, 100);
     const third = await readAll(adapter, 'issues', second.cursor, 100);
@@ -88,22 +106,33 @@ describe('github adapter specifics', () => {
   it('answers a spent primary budget with 403 and maps it to rate_limited until the reset', async () => {
     const adapter = githubAdapterFactory.create(context({ repositories: ['acme/widgets'] }));
     for (let i = 0; i < 30; i += 1) await adapter.fetchChanges({ entity: 'issues', pageSize: 1 });
-    await expect(adapter.fetchChanges({ entity: 'issues', pageSize: 1 })).rejects.toMatchObject({ code: 'rate_limited', retryable: true });
-    const error = await adapter.fetchChanges({ entity: 'issues', pageSize: 1 }).catch((e: { retryAfterMs?: number }) => e);
+    await expect(adapter.fetchChanges({ entity: 'issues', pageSize: 1 })).rejects.toMatchObject({
+      code: 'rate_limited',
+      retryable: true,
+    });
+    const error = await adapter
+      .fetchChanges({ entity: 'issues', pageSize: 1 })
+      .catch((e: { retryAfterMs?: number }) => e);
     expect((error as { retryAfterMs: number }).retryAfterMs).toBeGreaterThan(3_000_000);
   });
 
   it('maps a secondary-limit 403 with retry-after to rate_limited', async () => {
     sandbox.control.injectFault({ kind: 'rate_limit', variant: 'secondary-403', retryAfterSeconds: 61 });
     const adapter = githubAdapterFactory.create(context({ repositories: ['acme/widgets'] }));
-    await expect(adapter.fetchChanges({ entity: 'issues', pageSize: 1 })).rejects.toMatchObject({ code: 'rate_limited', retryAfterMs: 61_000 });
+    await expect(adapter.fetchChanges({ entity: 'issues', pageSize: 1 })).rejects.toMatchObject({
+      code: 'rate_limited',
+      retryAfterMs: 61_000,
+    });
   });
 
   it('reads, creates, edits and deletes issue comments', async () => {
     const adapter = githubAdapterFactory.create(context({ repositories: ['acme/widgets'] }));
     const { records } = await readAll(adapter, 'issue_comments', undefined, 5);
     expect(records).toHaveLength(12);
-    const [created] = await adapter.push({ entity: 'issue_comments', operations: [{ kind: 'create', idempotencyKey: 'a', data: { issueNumber: 2, body: 'hello' } }] });
+    const [created] = await adapter.push({
+      entity: 'issue_comments',
+      operations: [{ kind: 'create', idempotencyKey: 'a', data: { issueNumber: 2, body: 'hello' } }],
+    });
     if (!created?.ok) throw new Error(JSON.stringify(created));
     expect(sandbox.control.records.get('issue_comments', created.id)).toMatchObject({ body: 'hello' });
     const [edited, removed] = await adapter.push({
@@ -120,15 +149,30 @@ describe('github adapter specifics', () => {
 
   it('answers 410 Gone for a deleted issue, which fetchByIds reports as missing', async () => {
     sandbox.control.records.remove('issues', 'acme/widgets#2');
-    const response = await fetch(`${sandbox.url}/repos/acme/widgets/issues/2`, { headers: { authorization: `Bearer ${token}` } });
+    const response = await fetch(`${sandbox.url}/repos/acme/widgets/issues/2`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
     expect(response.status).toBe(410);
     const adapter = githubAdapterFactory.create(context({ repositories: ['acme/widgets'] }));
-    expect((await adapter.fetchByIds({ entity: 'issues', ids: ['acme/widgets#2'] })).missingIds).toEqual(['acme/widgets#2']);
+    expect((await adapter.fetchByIds({ entity: 'issues', ids: ['acme/widgets#2'] })).missingIds).toEqual([
+      'acme/widgets#2',
+    ]);
   });
 
   it('refuses a stale expectedVersion with conflict', async () => {
     const adapter = githubAdapterFactory.create(context({ repositories: ['acme/widgets'] }));
-    const [outcome] = await adapter.push({ entity: 'issues', operations: [{ kind: 'update', idempotencyKey: 'v', id: 'acme/widgets#1', data: { title: 'x' }, expectedVersion: '2000-01-01T00:00:00Z' }] });
+    const [outcome] = await adapter.push({
+      entity: 'issues',
+      operations: [
+        {
+          kind: 'update',
+          idempotencyKey: 'v',
+          id: 'acme/widgets#1',
+          data: { title: 'x' },
+          expectedVersion: '2000-01-01T00:00:00Z',
+        },
+      ],
+    });
     expect(outcome).toMatchObject({ ok: false, error: { code: 'conflict' } });
   });
 

@@ -31,13 +31,18 @@ describe('github 301: renamed repository and transferred issue', () => {
   beforeEach(async () => {
     sandbox = await startGithubSandbox({
       records: SEEDED,
-      extra: { repositories: ['acme/widgets', 'acme/gadgets'], renamedRepositories: { 'acme/old-widgets': 'acme/widgets' }, transferredIssues: [{ from: TRANSFERRED, to: 'acme/gadgets' }] },
+      extra: {
+        repositories: ['acme/widgets', 'acme/gadgets'],
+        renamedRepositories: { 'acme/old-widgets': 'acme/widgets' },
+        transferredIssues: [{ from: TRANSFERRED, to: 'acme/gadgets' }],
+      },
     });
     token = sandbox.control.issueToken().accessToken;
   });
   afterEach(() => sandbox.stop());
 
-  const raw = (path: string) => fetch(`${sandbox.url}${path}`, { headers: { authorization: `Bearer ${token}` }, redirect: 'manual' });
+  const raw = (path: string) =>
+    fetch(`${sandbox.url}${path}`, { headers: { authorization: `Bearer ${token}` }, redirect: 'manual' });
 
   it('the sandbox answers 301 with Location and the GitHub body, for an old repository name and a transferred issue', async () => {
     const renamed = await raw('/repos/acme/old-widgets/issues?per_page=2&state=all');
@@ -45,14 +50,20 @@ describe('github 301: renamed repository and transferred issue', () => {
     const location = renamed.headers.get('location')!;
     expect(new URL(location).pathname).toBe('/repositories/1000/issues');
     expect(new URL(location).searchParams.get('per_page')).toBe('2');
-    expect(await renamed.json()).toEqual({ message: 'Moved Permanently', url: location, documentation_url: expect.stringContaining('docs.github.com') });
+    expect(await renamed.json()).toEqual({
+      message: 'Moved Permanently',
+      url: location,
+      documentation_url: expect.stringContaining('docs.github.com'),
+    });
 
     const transferred = await raw('/repos/acme/widgets/issues/3');
     expect(transferred.status).toBe(301);
     expect(new URL(transferred.headers.get('location')!).pathname).toBe('/repositories/1001/issues/13');
     const followed = await raw('/repositories/1001/issues/13');
     expect(followed.status).toBe(200);
-    expect(((await followed.json()) as { repository_url: string }).repository_url).toBe(`${sandbox.url}/repos/acme/gadgets`);
+    expect(((await followed.json()) as { repository_url: string }).repository_url).toBe(
+      `${sandbox.url}/repos/acme/gadgets`,
+    );
   });
 
   it('reads every page of a renamed repository under its configured name', async () => {
@@ -79,7 +90,10 @@ describe('github 301: renamed repository and transferred issue', () => {
     expect(result.records[0]!.data).toEqual(expect.objectContaining({ repository: 'acme/gadgets', number: 13, title }));
 
     const widgetsOnly = githubAdapterFactory.create(context(['acme/widgets']));
-    await expect(widgetsOnly.fetchByIds({ entity: 'issues', ids: [TRANSFERRED] })).resolves.toEqual({ records: [], missingIds: [TRANSFERRED] });
+    await expect(widgetsOnly.fetchByIds({ entity: 'issues', ids: [TRANSFERRED] })).resolves.toEqual({
+      records: [],
+      missingIds: [TRANSFERRED],
+    });
   });
 
   it('never follows a redirect off the configured API origin (the token would go along)', async () => {
@@ -96,8 +110,13 @@ describe('github 301: renamed repository and transferred issue', () => {
     });
     await new Promise<void>((resolve) => redirecting.listen(0, '127.0.0.1', resolve));
     try {
-      const adapter = githubAdapterFactory.create(context(['acme/widgets'], `http://127.0.0.1:${(redirecting.address() as AddressInfo).port}`));
-      const error = await adapter.fetchChanges({ entity: 'issues', pageSize: 10 }).then(() => undefined, (caught: unknown) => toAppError(caught));
+      const adapter = githubAdapterFactory.create(
+        context(['acme/widgets'], `http://127.0.0.1:${(redirecting.address() as AddressInfo).port}`),
+      );
+      const error = await adapter.fetchChanges({ entity: 'issues', pageSize: 10 }).then(
+        () => undefined,
+        (caught: unknown) => toAppError(caught),
+      );
       expect(error?.code).toBe('validation');
       expect(error?.message).toMatch(/outside the configured API host/);
       expect(offOriginRequests).toBe(0);

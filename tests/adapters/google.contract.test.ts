@@ -13,7 +13,10 @@ import { verifyGoogleChannel } from '../../shared/webhooks/verify/google/channel
 
 const inOneHour = () => {
   const start = Date.now() + 3600_000;
-  return { start: { dateTime: new Date(start).toISOString() }, end: { dateTime: new Date(start + 1_800_000).toISOString() } };
+  return {
+    start: { dateTime: new Date(start).toISOString() },
+    end: { dateTime: new Date(start + 1_800_000).toISOString() },
+  };
 };
 
 runAdapterContract('google', {
@@ -22,7 +25,14 @@ runAdapterContract('google', {
   adapterOptions: () => ({ calendarId: 'primary' }),
   entity: 'events',
   refresh: async (sandbox, refreshToken, signal) => {
-    const tokens = await refreshGoogleToken({ tokenUrl: `${sandbox.url}/token`, clientId: SANDBOX_CLIENT.clientId, clientSecret: SANDBOX_CLIENT.clientSecret, refreshToken, timeoutMs: 5000, signal });
+    const tokens = await refreshGoogleToken({
+      tokenUrl: `${sandbox.url}/token`,
+      clientId: SANDBOX_CLIENT.clientId,
+      clientSecret: SANDBOX_CLIENT.clientSecret,
+      refreshToken,
+      timeoutMs: 5000,
+      signal,
+    });
     // Google keeps the refresh token: the answer carries a new access token only.
     return { accessToken: tokens.accessToken, refreshToken: tokens.refreshToken ?? refreshToken };
   },
@@ -39,7 +49,12 @@ runAdapterContract('google', {
 
 function adapterFor(sandbox: RunningSandbox) {
   const token = sandbox.control.issueToken().accessToken;
-  const context: AdapterContext = { baseUrl: sandbox.url, options: { calendarId: 'primary' }, auth: { headers: async () => ({ authorization: `Bearer ${token}` }) }, requestTimeoutMs: 5000 };
+  const context: AdapterContext = {
+    baseUrl: sandbox.url,
+    options: { calendarId: 'primary' },
+    auth: { headers: async () => ({ authorization: `Bearer ${token}` }) },
+    requestTimeoutMs: 5000,
+  };
   return { adapter: googleAdapterFactory.create(context), token };
 }
 
@@ -50,7 +65,12 @@ describe('google sandbox and adapter specifics', () => {
   it('hands out nextSyncToken on the last page only, and incremental reads report cancellations as deletions', async () => {
     sandbox = await startGoogleSandbox({ records: 7 });
     const { adapter, token } = adapterFor(sandbox);
-    const page = async (query: string) => (await (await fetch(`${sandbox.url}/calendar/v3/calendars/primary/events?${query}`, { headers: { authorization: `Bearer ${token}` } })).json()) as Record<string, unknown>;
+    const page = async (query: string) =>
+      (await (
+        await fetch(`${sandbox.url}/calendar/v3/calendars/primary/events?${query}`, {
+          headers: { authorization: `Bearer ${token}` },
+        })
+      ).json()) as Record<string, unknown>;
     const first = await page('maxResults=5');
     expect(first.nextPageToken).toBeDefined();
     expect(first.nextSyncToken).toBeUndefined();
@@ -81,10 +101,24 @@ describe('google sandbox and adapter specifics', () => {
     const { adapter } = adapterFor(sandbox);
     const [event] = (await adapter.fetchByIds({ entity: 'events', ids: ['evt00000000'] })).records;
     sandbox.control.records.update('events', event!.id, { summary: 'changed elsewhere' });
-    const [stale] = await adapter.push({ entity: 'events', operations: [{ kind: 'update', idempotencyKey: 's', id: event!.id, data: { summary: 'mine' }, expectedVersion: event!.version }] });
+    const [stale] = await adapter.push({
+      entity: 'events',
+      operations: [
+        {
+          kind: 'update',
+          idempotencyKey: 's',
+          id: event!.id,
+          data: { summary: 'mine' },
+          expectedVersion: event!.version,
+        },
+      ],
+    });
     expect(stale).toMatchObject({ ok: false, error: { code: 'conflict', retryable: false } });
     const current = String(sandbox.control.records.get('events', event!.id)!.etag);
-    const [fresh] = await adapter.push({ entity: 'events', operations: [{ kind: 'delete', idempotencyKey: 'd', id: event!.id, expectedVersion: current }] });
+    const [fresh] = await adapter.push({
+      entity: 'events',
+      operations: [{ kind: 'delete', idempotencyKey: 'd', id: event!.id, expectedVersion: current }],
+    });
     expect(fresh).toMatchObject({ ok: true });
     expect(sandbox.control.records.get('events', event!.id)!.status).toBe('cancelled');
   });
@@ -92,7 +126,11 @@ describe('google sandbox and adapter specifics', () => {
   it('makes a redelivered create idempotent through a client-chosen event id (409 duplicate → the existing event)', async () => {
     sandbox = await startGoogleSandbox({ records: 3 });
     const { adapter } = adapterFor(sandbox);
-    const create = () => adapter.push({ entity: 'events', operations: [{ kind: 'create', idempotencyKey: 'outbound-42', data: { summary: 'once', ...inOneHour() } }] });
+    const create = () =>
+      adapter.push({
+        entity: 'events',
+        operations: [{ kind: 'create', idempotencyKey: 'outbound-42', data: { summary: 'once', ...inOneHour() } }],
+      });
     const [first] = await create();
     const [again] = await create();
     if (!first?.ok || !again?.ok) throw new Error(`create failed: ${JSON.stringify([first, again])}`);
@@ -128,7 +166,10 @@ describe('google sandbox and adapter specifics', () => {
     const full = await readAll(adapter, 'files', undefined, 4);
     expect(full.records).toHaveLength(9);
     expect(full.records[0]!.data.modifiedTime).toBeDefined(); // fields=* asked for the whole resource
-    const [created] = await adapter.push({ entity: 'files', operations: [{ kind: 'create', idempotencyKey: 'f1', data: { name: 'notes.txt', mimeType: 'text/plain' } }] });
+    const [created] = await adapter.push({
+      entity: 'files',
+      operations: [{ kind: 'create', idempotencyKey: 'f1', data: { name: 'notes.txt', mimeType: 'text/plain' } }],
+    });
     if (!created?.ok) throw new Error('create failed');
     sandbox.control.records.update('files', full.records[2]!.id, { trashed: true });
     sandbox.control.records.remove('files', full.records[5]!.id);
@@ -136,7 +177,10 @@ describe('google sandbox and adapter specifics', () => {
     const delta = await readAll(adapter, 'files', full.cursor, 2);
     const byId = new Map(delta.records.map((record) => [record.id, record]));
     expect(delta.records).toHaveLength(3); // latest change per file only
-    expect(byId.get(created.id)).toMatchObject({ deleted: false, data: expect.objectContaining({ name: 'notes-2.txt' }) });
+    expect(byId.get(created.id)).toMatchObject({
+      deleted: false,
+      data: expect.objectContaining({ name: 'notes-2.txt' }),
+    });
     expect(byId.get(full.records[2]!.id)?.deleted).toBe(true);
     expect(byId.get(full.records[5]!.id)?.deleted).toBe(true);
     const none = await readAll(adapter, 'files', delta.cursor, 2);
@@ -158,10 +202,25 @@ describe('google sandbox and adapter specifics', () => {
       sandbox = await startGoogleSandbox({ records: 3, webhookUrl: url, webhookSecret: 'channel-token' });
       sandbox.control.records.create('events', { summary: 'new one' });
       await sandbox.control.flushWebhooks();
-      expect(received.map((headers) => [headers['x-goog-resource-state'], headers['x-goog-message-number']])).toEqual([['sync', '1'], ['exists', '2']]);
-      const verdicts = received.map((headers) => verifyGoogleChannel({ rawBody: Buffer.alloc(0), headers: (name) => headers[name] as string | undefined, secrets: ['channel-token'], now: Date.now() }));
+      expect(received.map((headers) => [headers['x-goog-resource-state'], headers['x-goog-message-number']])).toEqual([
+        ['sync', '1'],
+        ['exists', '2'],
+      ]);
+      const verdicts = received.map((headers) =>
+        verifyGoogleChannel({
+          rawBody: Buffer.alloc(0),
+          headers: (name) => headers[name] as string | undefined,
+          secrets: ['channel-token'],
+          now: Date.now(),
+        }),
+      );
       expect(verdicts.map((verdict) => verdict.ok && verdict.outcome.kind)).toEqual(['channel_sync', 'event']);
-      const wrong = verifyGoogleChannel({ rawBody: Buffer.alloc(0), headers: (name) => received[1]![name] as string | undefined, secrets: ['other'], now: Date.now() });
+      const wrong = verifyGoogleChannel({
+        rawBody: Buffer.alloc(0),
+        headers: (name) => received[1]![name] as string | undefined,
+        secrets: ['other'],
+        now: Date.now(),
+      });
       expect(wrong.ok).toBe(false);
     } finally {
       await new Promise((resolve) => receiver.close(resolve));

@@ -16,12 +16,30 @@ runAdapterContract('notion', {
   start: (options) => startNotionSandbox({ ...options, seed: SEED }),
   adapterOptions: () => ({ dataSourceId }),
   entity: 'pages',
-  refresh: (sandbox, refreshToken, signal) => refreshNotionToken({ baseUrl: sandbox.url, clientId: SANDBOX_CLIENT.clientId, clientSecret: SANDBOX_CLIENT.clientSecret, refreshToken, timeoutMs: 5000, signal }),
-  createData: (tag) => ({ Name: tag, Status: 'In progress', Priority: 2, Due: '2026-01-31', Done: false, Tags: ['sync'] }),
+  refresh: (sandbox, refreshToken, signal) =>
+    refreshNotionToken({
+      baseUrl: sandbox.url,
+      clientId: SANDBOX_CLIENT.clientId,
+      clientSecret: SANDBOX_CLIENT.clientSecret,
+      refreshToken,
+      timeoutMs: 5000,
+      signal,
+    }),
+  createData: (tag) => ({
+    Name: tag,
+    Status: 'In progress',
+    Priority: 2,
+    Due: '2026-01-31',
+    Done: false,
+    Tags: ['sync'],
+  }),
   updateData: (tag) => ({ Name: tag }),
   invalidCreateData: () => ({ Name: 'bad', Priority: 'very high' }),
   missingId: () => '0f0f0f0f-0000-4000-8000-000000000000',
-  tagOf: (raw) => ((raw.properties as Record<string, { title?: { plain_text: string }[] }>).Name?.title ?? []).map((part) => part.plain_text).join(''),
+  tagOf: (raw) =>
+    ((raw.properties as Record<string, { title?: { plain_text: string }[] }>).Name?.title ?? [])
+      .map((part) => part.plain_text)
+      .join(''),
   isDeletedInSandbox: (raw) => raw?.in_trash === true,
   signalsOnSuccess: false,
 });
@@ -68,17 +86,25 @@ describe('notion adapter specifics', () => {
     sandbox = await startNotionSandbox({ records: 3, seed: SEED });
     token = sandbox.control.issueToken().accessToken;
     sandbox.control.injectFault({ kind: 'server_error', status: 529 });
-    await expect(notionAdapterFactory.create(context()).connect()).rejects.toMatchObject({ code: 'transient', details: { providerCode: 'service_overload' } });
+    await expect(notionAdapterFactory.create(context()).connect()).rejects.toMatchObject({
+      code: 'transient',
+      details: { providerCode: 'service_overload' },
+    });
   });
 
   it('refreshes with HTTP Basic client auth; a wrong client secret is a configuration error', async () => {
     sandbox = await startNotionSandbox({ records: 3, seed: SEED });
     const { refreshToken } = sandbox.control.issueToken();
     const base = { baseUrl: sandbox.url, clientId: SANDBOX_CLIENT.clientId, refreshToken, timeoutMs: 5000 };
-    await expect(refreshNotionToken({ ...base, clientSecret: 'wrong' })).rejects.toMatchObject({ code: 'configuration', retryable: false });
+    await expect(refreshNotionToken({ ...base, clientSecret: 'wrong' })).rejects.toMatchObject({
+      code: 'configuration',
+      retryable: false,
+    });
     const fresh = await refreshNotionToken({ ...base, clientSecret: SANDBOX_CLIENT.clientSecret });
     expect(fresh.refreshToken).not.toBe(refreshToken); // rotated
-    await expect(refreshNotionToken({ ...base, clientSecret: SANDBOX_CLIENT.clientSecret })).rejects.toMatchObject({ code: 'auth_revoked' });
+    await expect(refreshNotionToken({ ...base, clientSecret: SANDBOX_CLIENT.clientSecret })).rejects.toMatchObject({
+      code: 'auth_revoked',
+    });
   });
 
   it('requires the Notion-Version header', async () => {
@@ -102,15 +128,25 @@ describe('notion adapter specifics', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const port = (server.address() as { port: number }).port;
     try {
-      sandbox = await startNotionSandbox({ records: 3, seed: SEED, webhookUrl: `http://127.0.0.1:${port}/hook`, webhookSecret: 'secret_abc' });
+      sandbox = await startNotionSandbox({
+        records: 3,
+        seed: SEED,
+        webhookUrl: `http://127.0.0.1:${port}/hook`,
+        webhookSecret: 'secret_abc',
+      });
       token = sandbox.control.issueToken().accessToken;
-      const [outcome] = await notionAdapterFactory.create(context()).push({ entity: 'pages', operations: [{ kind: 'create', idempotencyKey: 'w', data: { Name: 'hooked' } }] });
+      const [outcome] = await notionAdapterFactory
+        .create(context())
+        .push({ entity: 'pages', operations: [{ kind: 'create', idempotencyKey: 'w', data: { Name: 'hooked' } }] });
       await sandbox.control.flushWebhooks();
       expect(JSON.parse(received[0]!.body)).toEqual({ verification_token: 'secret_abc' });
       const event = received[1]!;
       const expected = `sha256=${createHmac('sha256', 'secret_abc').update(event.body).digest('hex')}`;
       expect(event.headers['x-notion-signature']).toBe(expected);
-      expect(JSON.parse(event.body)).toMatchObject({ type: 'page.created', entity: { id: outcome!.ok ? outcome!.id : '', type: 'page' } });
+      expect(JSON.parse(event.body)).toMatchObject({
+        type: 'page.created',
+        entity: { id: outcome!.ok ? outcome!.id : '', type: 'page' },
+      });
     } finally {
       await new Promise((resolve) => server.close(resolve));
     }

@@ -19,7 +19,14 @@ runAdapterContract('salesforce', {
   adapterOptions: () => ({}),
   entity: 'Account',
   refresh: async (sandbox, refreshToken, signal) => {
-    const tokens = await refreshSalesforceToken({ loginUrl: sandbox.url, clientId: SANDBOX_CLIENT.clientId, clientSecret: SANDBOX_CLIENT.clientSecret, refreshToken, timeoutMs: 5000, signal });
+    const tokens = await refreshSalesforceToken({
+      loginUrl: sandbox.url,
+      clientId: SANDBOX_CLIENT.clientId,
+      clientSecret: SANDBOX_CLIENT.clientSecret,
+      refreshToken,
+      timeoutMs: 5000,
+      signal,
+    });
     // Without rotation (the org default) the same refresh token stays valid.
     return { accessToken: tokens.accessToken, refreshToken: tokens.refreshToken ?? refreshToken };
   },
@@ -38,13 +45,23 @@ const API = '/services/data/v60.0';
 
 async function adapterFor(sandbox: RunningSandbox, signals: RateLimitSignal[] = []) {
   const token = sandbox.control.issueToken().accessToken;
-  const context: AdapterContext = { baseUrl: sandbox.url, options: {}, auth: { headers: async () => ({ authorization: `Bearer ${token}` }) }, requestTimeoutMs: 5000, onRateLimitSignal: (s) => signals.push(s) };
+  const context: AdapterContext = {
+    baseUrl: sandbox.url,
+    options: {},
+    auth: { headers: async () => ({ authorization: `Bearer ${token}` }) },
+    requestTimeoutMs: 5000,
+    onRateLimitSignal: (s) => signals.push(s),
+  };
   return { adapter: salesforceAdapterFactory.create(context), token };
 }
 
 async function get(sandbox: RunningSandbox, token: string, path: string, headers: Record<string, string> = {}) {
   const response = await fetch(`${sandbox.url}${path}`, { headers: { authorization: `Bearer ${token}`, ...headers } });
-  return { status: response.status, headers: response.headers, body: (await response.json()) as Record<string, unknown> & unknown[] };
+  return {
+    status: response.status,
+    headers: response.headers,
+    body: (await response.json()) as Record<string, unknown> & unknown[],
+  };
 }
 
 describe('salesforce sandbox and adapter specifics', () => {
@@ -66,14 +83,22 @@ describe('salesforce sandbox and adapter specifics', () => {
   it('pages an unbounded query through nextRecordsUrl in batches of at most 2,000 (batchSize ≥ 200) and refuses bad locators', async () => {
     sandbox = await startSalesforceSandbox({ records: 4500 });
     const token = sandbox.control.issueToken().accessToken;
-    const first = await get(sandbox, token, `${API}/query?q=${encodeURIComponent('SELECT Id, SystemModstamp FROM Account ORDER BY SystemModstamp, Id')}`);
+    const first = await get(
+      sandbox,
+      token,
+      `${API}/query?q=${encodeURIComponent('SELECT Id, SystemModstamp FROM Account ORDER BY SystemModstamp, Id')}`,
+    );
     expect(first.status).toBe(200);
     expect(first.body.totalSize).toBe(4500);
     expect((first.body.records as unknown[]).length).toBe(2000);
     expect(first.body.done).toBe(false);
-    const next = await get(sandbox, token, String(first.body.nextRecordsUrl), { 'sforce-query-options': 'batchSize=50' });
+    const next = await get(sandbox, token, String(first.body.nextRecordsUrl), {
+      'sforce-query-options': 'batchSize=50',
+    });
     expect((next.body.records as { attributes: { type: string } }[])[0]!.attributes.type).toBe('Account');
-    const small = await get(sandbox, token, `${API}/query?q=${encodeURIComponent('SELECT Id FROM Contact')}`, { 'sforce-query-options': 'batchSize=50' });
+    const small = await get(sandbox, token, `${API}/query?q=${encodeURIComponent('SELECT Id FROM Contact')}`, {
+      'sforce-query-options': 'batchSize=50',
+    });
     expect((small.body.records as unknown[]).length).toBe(200);
     const bad = await get(sandbox, token, `${API}/query/01gNOPE-2000`);
     expect(bad.status).toBe(400);
@@ -83,7 +108,11 @@ describe('salesforce sandbox and adapter specifics', () => {
   it('answers unsupported SOQL with MALFORMED_QUERY 400 and unknown columns with INVALID_FIELD', async () => {
     sandbox = await startSalesforceSandbox({ records: 5 });
     const token = sandbox.control.issueToken().accessToken;
-    const malformed = await get(sandbox, token, `${API}/query?q=${encodeURIComponent('SELECT Id FROM Account GROUP BY Name')}`);
+    const malformed = await get(
+      sandbox,
+      token,
+      `${API}/query?q=${encodeURIComponent('SELECT Id FROM Account GROUP BY Name')}`,
+    );
     expect(malformed.status).toBe(400);
     expect(malformed.body[0]).toMatchObject({ errorCode: 'MALFORMED_QUERY' });
     const invalid = await get(sandbox, token, `${API}/query?q=${encodeURIComponent('SELECT Nope FROM Account')}`);
@@ -106,7 +135,11 @@ describe('salesforce sandbox and adapter specifics', () => {
     const end = new Date(Date.now() + 60_000).toISOString();
     const deleted = await get(sandbox, token, `${API}/sobjects/Contact/deleted/?start=${start}&end=${end}`);
     expect(deleted.body.deletedRecords).toEqual([expect.objectContaining({ id: victim })]);
-    const tooOld = await get(sandbox, token, `${API}/sobjects/Contact/deleted/?start=${new Date(Date.now() - 16 * 86_400_000).toISOString()}&end=${end}`);
+    const tooOld = await get(
+      sandbox,
+      token,
+      `${API}/sobjects/Contact/deleted/?start=${new Date(Date.now() - 16 * 86_400_000).toISOString()}&end=${end}`,
+    );
     expect(tooOld.body[0]).toMatchObject({ errorCode: 'INVALID_REPLICATION_DATE' });
   });
 
@@ -119,7 +152,13 @@ describe('salesforce sandbox and adapter specifics', () => {
     expect(isAppError(error) && error.code).toBe('rate_limited');
     expect(isAppError(error) && error.retryAfterMs).toBe(60_000);
     expect(isAppError(error) && error.details?.providerCode).toBe('REQUEST_LIMIT_EXCEEDED');
-    expect(signals[signals.length - 1]).toMatchObject({ provider: 'salesforce', resource: 'api-usage', limit: 2, remaining: 0, status: 403 });
+    expect(signals[signals.length - 1]).toMatchObject({
+      provider: 'salesforce',
+      resource: 'api-usage',
+      limit: 2,
+      remaining: 0,
+      status: 403,
+    });
   });
 
   it('refuses a stale expectedVersion as a conflict and leaves the record alone', async () => {
@@ -128,7 +167,12 @@ describe('salesforce sandbox and adapter specifics', () => {
     const { records } = await readAll(adapter, 'Account', undefined, 5);
     const target = records[0]!;
     sandbox.control.records.update('Account', target.id, { Name: 'changed elsewhere' });
-    const [outcome] = await adapter.push({ entity: 'Account', operations: [{ kind: 'update', idempotencyKey: 'u', id: target.id, data: { Name: 'mine' }, expectedVersion: target.version }] });
+    const [outcome] = await adapter.push({
+      entity: 'Account',
+      operations: [
+        { kind: 'update', idempotencyKey: 'u', id: target.id, data: { Name: 'mine' }, expectedVersion: target.version },
+      ],
+    });
     expect(outcome).toMatchObject({ ok: false, error: { code: 'conflict' } });
     expect(sandbox.control.records.get('Account', target.id)!.Name).toBe('changed elsewhere');
   });
@@ -152,18 +196,33 @@ describe('salesforce sandbox and adapter specifics', () => {
       await sandbox.control.flushWebhooks();
       expect(received).toHaveLength(1);
       const delivery = received[0]!;
-      const request = (secrets: string[]) => ({ rawBody: delivery.body, headers: (name: string) => delivery.headers[name] as string | undefined, secrets, now: Date.now() });
+      const request = (secrets: string[]) => ({
+        rawBody: delivery.body,
+        headers: (name: string) => delivery.headers[name] as string | undefined,
+        secrets,
+        now: Date.now(),
+      });
       // What the WebhookReceiver function hands the verifier: the `secret` query value of the endpoint URL.
       const candidate = new URL(delivery.url, 'http://receiver').searchParams.get('secret') ?? undefined;
       expect(candidate).toBe('org-secret');
       expect(Object.keys(delivery.headers).filter((name) => /signature|secret/.test(name))).toEqual([]);
       const auth = { kind: 'shared_secret' as const, candidate };
-      expect(verifySalesforce(request(['org-secret']), { organizationId: '00D5g000004SandAAA', auth })).toMatchObject({ ok: true });
+      expect(verifySalesforce(request(['org-secret']), { organizationId: '00D5g000004SandAAA', auth })).toMatchObject({
+        ok: true,
+      });
       expect(delivery.body.toString()).toContain(`<sf:Id>${String(created.Id)}</sf:Id>`);
-      expect(verifySalesforce(request(['other']), { organizationId: '00D5g000004SandAAA', auth })).toMatchObject({ ok: false, reason: 'bad_signature' });
-      expect(verifySalesforce(request(['org-secret']), { organizationId: '00D5g000004OtherAA', auth })).toMatchObject({ ok: false, reason: 'wrong_organization' });
+      expect(verifySalesforce(request(['other']), { organizationId: '00D5g000004SandAAA', auth })).toMatchObject({
+        ok: false,
+        reason: 'bad_signature',
+      });
+      expect(verifySalesforce(request(['org-secret']), { organizationId: '00D5g000004OtherAA', auth })).toMatchObject({
+        ok: false,
+        reason: 'wrong_organization',
+      });
       // An integration left in "hmac" mode is refused loudly for an Outbound Message (it never carries the header).
-      expect(verifySalesforce(request(['org-secret']), { organizationId: '00D5g000004SandAAA', auth: { kind: 'hmac' } })).toMatchObject({ ok: false, reason: 'missing_signature' });
+      expect(
+        verifySalesforce(request(['org-secret']), { organizationId: '00D5g000004SandAAA', auth: { kind: 'hmac' } }),
+      ).toMatchObject({ ok: false, reason: 'missing_signature' });
     } finally {
       await new Promise((resolve) => receiver.close(resolve));
     }

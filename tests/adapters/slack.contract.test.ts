@@ -21,7 +21,14 @@ runAdapterContract('slack', {
   adapterOptions: () => ({ channels: CHANNELS }),
   entity: 'messages',
   refresh: async (sandbox, refreshToken, signal) => {
-    const tokens = await refreshSlackToken({ apiUrl: sandbox.url, clientId: SANDBOX_CLIENT.clientId, clientSecret: SANDBOX_CLIENT.clientSecret, refreshToken, timeoutMs: 5000, signal });
+    const tokens = await refreshSlackToken({
+      apiUrl: sandbox.url,
+      clientId: SANDBOX_CLIENT.clientId,
+      clientSecret: SANDBOX_CLIENT.clientSecret,
+      refreshToken,
+      timeoutMs: 5000,
+      signal,
+    });
     return { accessToken: tokens.accessToken, refreshToken: tokens.refreshToken };
   },
   createData: (tag) => ({ text: tag }),
@@ -37,7 +44,12 @@ runAdapterContract('slack', {
 
 function adapterFor(sandbox: RunningSandbox, options: Record<string, unknown> = { channels: CHANNELS }) {
   const token = sandbox.control.issueToken().accessToken;
-  const context: AdapterContext = { baseUrl: sandbox.url, options, auth: { headers: async () => ({ authorization: `Bearer ${token}` }) }, requestTimeoutMs: 5000 };
+  const context: AdapterContext = {
+    baseUrl: sandbox.url,
+    options,
+    auth: { headers: async () => ({ authorization: `Bearer ${token}` }) },
+    requestTimeoutMs: 5000,
+  };
   return { adapter: slackAdapterFactory.create(context), token };
 }
 
@@ -48,13 +60,23 @@ describe('slack sandbox and adapter specifics', () => {
   it('answers errors as HTTP 200 ok:false, which the adapter maps (channel_not_found → not_found, invalid_auth → auth_revoked)', async () => {
     sandbox = await startSlackSandbox({ records: 5 });
     const { adapter, token } = adapterFor(sandbox, { channels: ['C0NOPE'] });
-    const raw = await fetch(`${sandbox.url}/api/conversations.history?channel=C0NOPE`, { headers: { authorization: `Bearer ${token}` } });
+    const raw = await fetch(`${sandbox.url}/api/conversations.history?channel=C0NOPE`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
     expect(raw.status).toBe(200);
     expect(await raw.json()).toEqual({ ok: false, error: 'channel_not_found' });
     const notFound = await adapter.fetchChanges({ entity: 'messages', pageSize: 5 }).catch((e: unknown) => e);
     expect(isAppError(notFound) && notFound.code).toBe('not_found');
-    const context: AdapterContext = { baseUrl: sandbox.url, options: { channels: CHANNELS }, auth: { headers: async () => ({ authorization: 'Bearer xoxb-unknown' }) }, requestTimeoutMs: 5000 };
-    const revoked = await slackAdapterFactory.create(context).connect().catch((e: unknown) => e);
+    const context: AdapterContext = {
+      baseUrl: sandbox.url,
+      options: { channels: CHANNELS },
+      auth: { headers: async () => ({ authorization: 'Bearer xoxb-unknown' }) },
+      requestTimeoutMs: 5000,
+    };
+    const revoked = await slackAdapterFactory
+      .create(context)
+      .connect()
+      .catch((e: unknown) => e);
     expect(isAppError(revoked) && revoked.code).toBe('auth_revoked');
   });
 
@@ -63,10 +85,19 @@ describe('slack sandbox and adapter specifics', () => {
     const { adapter } = adapterFor(sandbox, { channels: [CHANNELS[0]] });
     const first = await adapter.fetchChanges({ entity: 'messages', pageSize: 100 });
     expect(first.records).toHaveLength(15); // non-Marketplace apps get at most 15 messages per call
-    const error = await adapter.fetchChanges({ entity: 'messages', pageSize: 100, cursor: first.nextCursor }).catch((e: unknown) => e);
+    const error = await adapter
+      .fetchChanges({ entity: 'messages', pageSize: 100, cursor: first.nextCursor })
+      .catch((e: unknown) => e);
     expect(isAppError(error) && error.code).toBe('rate_limited');
     expect(isAppError(error) && error.retryAfterMs).toBeGreaterThan(50_000);
-    const posts = await adapter.push({ entity: 'messages', operations: [1, 2].map((n) => ({ kind: 'create' as const, idempotencyKey: `p${n}`, data: { text: `post ${n}` } })) });
+    const posts = await adapter.push({
+      entity: 'messages',
+      operations: [1, 2].map((n) => ({
+        kind: 'create' as const,
+        idempotencyKey: `p${n}`,
+        data: { text: `post ${n}` },
+      })),
+    });
     expect(posts[0]!.ok).toBe(true);
     expect(posts[1]).toMatchObject({ ok: false, error: { code: 'rate_limited', retryable: true, retryAfterMs: 1000 } });
   });
@@ -74,7 +105,14 @@ describe('slack sandbox and adapter specifics', () => {
   it('rotates refresh tokens: the used one is revoked, a second use is auth_revoked', async () => {
     sandbox = await startSlackSandbox({ records: 5 });
     const issued = sandbox.control.issueToken();
-    const refresh = (refreshToken: string) => refreshSlackToken({ apiUrl: sandbox.url, clientId: SANDBOX_CLIENT.clientId, clientSecret: SANDBOX_CLIENT.clientSecret, refreshToken, timeoutMs: 5000 });
+    const refresh = (refreshToken: string) =>
+      refreshSlackToken({
+        apiUrl: sandbox.url,
+        clientId: SANDBOX_CLIENT.clientId,
+        clientSecret: SANDBOX_CLIENT.clientSecret,
+        refreshToken,
+        timeoutMs: 5000,
+      });
     const first = await refresh(issued.refreshToken);
     expect(first.refreshToken).toBeDefined();
     expect(first.refreshToken).not.toBe(issued.refreshToken);
@@ -124,20 +162,40 @@ describe('slack sandbox and adapter specifics', () => {
     await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
     try {
       const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/slack`;
-      sandbox = await startSlackSandbox({ records: 5, webhookUrl: url, webhookSecret: 'slack-signing-secret', extra: { eventRetryDelaysMs: [10, 10, 10] } });
+      sandbox = await startSlackSandbox({
+        records: 5,
+        webhookUrl: url,
+        webhookSecret: 'slack-signing-secret',
+        extra: { eventRetryDelaysMs: [10, 10, 10] },
+      });
       const { adapter } = adapterFor(sandbox);
-      await adapter.push({ entity: 'messages', operations: [{ kind: 'create', idempotencyKey: 'e1', data: { text: 'hello events' } }] });
+      await adapter.push({
+        entity: 'messages',
+        operations: [{ kind: 'create', idempotencyKey: 'e1', data: { text: 'hello events' } }],
+      });
       await sandbox.control.flushWebhooks();
       expect(received).toHaveLength(2);
       const [first, retry] = received as [(typeof received)[0], (typeof received)[0]];
-      const verdicts = received.map((delivery) => verifySlack({ rawBody: delivery.body, headers: (name) => delivery.headers[name] as string | undefined, secrets: ['slack-signing-secret'], now: Date.now() }));
+      const verdicts = received.map((delivery) =>
+        verifySlack({
+          rawBody: delivery.body,
+          headers: (name) => delivery.headers[name] as string | undefined,
+          secrets: ['slack-signing-secret'],
+          now: Date.now(),
+        }),
+      );
       expect(verdicts.every((verdict) => verdict.ok)).toBe(true);
       expect(first.headers['x-slack-retry-num']).toBeUndefined();
       expect(retry.headers['x-slack-retry-num']).toBe('1');
       const firstBody = JSON.parse(first.body.toString()) as { event_id: string; event: { text: string } };
       expect(JSON.parse(retry.body.toString()).event_id).toBe(firstBody.event_id);
       expect(firstBody.event.text).toBe('hello events');
-      const forged = verifySlack({ rawBody: first.body, headers: (name) => first.headers[name] as string | undefined, secrets: ['wrong'], now: Date.now() });
+      const forged = verifySlack({
+        rawBody: first.body,
+        headers: (name) => first.headers[name] as string | undefined,
+        secrets: ['wrong'],
+        now: Date.now(),
+      });
       expect(forged.ok).toBe(false);
     } finally {
       await new Promise((resolve) => receiver.close(resolve));
@@ -163,27 +221,56 @@ describe('slack JSON requests carry charset=utf-8', () => {
   });
   afterEach(async () => sandbox.stop());
 
-  it('the sandbox answers a JSON body without charset ok with Slack\'s missing_charset warning, and records it', async () => {
+  it("the sandbox answers a JSON body without charset ok with Slack's missing_charset warning, and records it", async () => {
     const { token } = adapterFor(sandbox);
-    const answer = await fetch(`${sandbox.url}/api/chat.postMessage`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ channel: CHANNELS[0], text: 'no charset' }) });
-    expect(await answer.json()).toMatchObject({ ok: true, warning: 'missing_charset', response_metadata: { warnings: ['missing_charset'] } });
+    const answer = await fetch(`${sandbox.url}/api/chat.postMessage`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ channel: CHANNELS[0], text: 'no charset' }),
+    });
+    expect(await answer.json()).toMatchObject({
+      ok: true,
+      warning: 'missing_charset',
+      response_metadata: { warnings: ['missing_charset'] },
+    });
     expect(sandbox.jsonWithoutCharset()).toEqual(['chat.postMessage']);
-    const named = await fetch(`${sandbox.url}/api/chat.postMessage`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json; charset=utf-8' }, body: JSON.stringify({ channel: CHANNELS[0], text: 'with charset' }) });
+    const named = await fetch(`${sandbox.url}/api/chat.postMessage`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json; charset=utf-8' },
+      body: JSON.stringify({ channel: CHANNELS[0], text: 'with charset' }),
+    });
     expect(await named.json()).not.toHaveProperty('warning');
     expect(sandbox.jsonWithoutCharset()).toHaveLength(1);
   });
 
-  it('the adapter\'s writes (create, update, delete) and the slack_bot channel never earn the warning', async () => {
+  it("the adapter's writes (create, update, delete) and the slack_bot channel never earn the warning", async () => {
     const { adapter, token } = adapterFor(sandbox);
-    const [created] = await adapter.push({ entity: 'messages', operations: [{ kind: 'create', idempotencyKey: 'c1', data: { text: 'charset create' } }] });
+    const [created] = await adapter.push({
+      entity: 'messages',
+      operations: [{ kind: 'create', idempotencyKey: 'c1', data: { text: 'charset create' } }],
+    });
     expect(created!.ok).toBe(true);
     const id = created!.ok ? created!.id : '';
-    const [updated] = await adapter.push({ entity: 'messages', operations: [{ kind: 'update', idempotencyKey: 'u1', id, data: { text: 'charset update' } }] });
-    const [deleted] = await adapter.push({ entity: 'messages', operations: [{ kind: 'delete', idempotencyKey: 'd1', id }] });
+    const [updated] = await adapter.push({
+      entity: 'messages',
+      operations: [{ kind: 'update', idempotencyKey: 'u1', id, data: { text: 'charset update' } }],
+    });
+    const [deleted] = await adapter.push({
+      entity: 'messages',
+      operations: [{ kind: 'delete', idempotencyKey: 'd1', id }],
+    });
     expect([updated!.ok, deleted!.ok]).toEqual([true, true]);
-    const sent = await sendToChannel({ type: 'slack_bot', token, channel: CHANNELS[0]!, apiUrl: `${sandbox.url}/api` }, { title: 'Charset', severity: 'info', text: 'über ✓', facts: [] }, { timeoutMs: 5000, maxAttempts: 1, maxRetryWaitMs: 0 });
+    const sent = await sendToChannel(
+      { type: 'slack_bot', token, channel: CHANNELS[0]!, apiUrl: `${sandbox.url}/api` },
+      { title: 'Charset', severity: 'info', text: 'über ✓', facts: [] },
+      { timeoutMs: 5000, maxAttempts: 1, maxRetryWaitMs: 0 },
+    );
     expect(sent).toMatchObject({ ok: true });
-    expect(sandbox.control.calls().byRoute).toMatchObject({ 'POST /api/chat.postMessage': 2, 'POST /api/chat.update': 1, 'POST /api/chat.delete': 1 });
+    expect(sandbox.control.calls().byRoute).toMatchObject({
+      'POST /api/chat.postMessage': 2,
+      'POST /api/chat.update': 1,
+      'POST /api/chat.delete': 1,
+    });
     expect(sandbox.jsonWithoutCharset()).toEqual([]);
   });
 });

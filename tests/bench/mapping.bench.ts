@@ -48,10 +48,19 @@ function records(count: number): ProviderRecord[] {
   }));
 }
 
-async function run(schemaFields: Record<string, unknown>, input: ProviderRecord[]): Promise<{ perSecond: number; errors: number }> {
-  const schema = parseConversionSchema({ provider: 'github', entity: 'issues', shardType: 'task', fields: schemaFields });
+async function run(
+  schemaFields: Record<string, unknown>,
+  input: ProviderRecord[],
+): Promise<{ perSecond: number; errors: number }> {
+  const schema = parseConversionSchema({
+    provider: 'github',
+    entity: 'issues',
+    shardType: 'task',
+    fields: schemaFields,
+  });
   // Warm-up: compile the schema, let the JIT settle (the first pages run several times slower).
-  for (let offset = 0; offset < 10_000; offset += PAGE_SIZE) await transformPage(schema, input.slice(offset, offset + PAGE_SIZE));
+  for (let offset = 0; offset < 10_000; offset += PAGE_SIZE)
+    await transformPage(schema, input.slice(offset, offset + PAGE_SIZE));
   let errors = 0;
   const started = performance.now();
   for (let offset = 0; offset < input.length; offset += PAGE_SIZE) {
@@ -91,13 +100,28 @@ async function dedupeBench(schema: ReturnType<typeof parseConversionSchema>, inp
   const mapped = (await transformPage(schema, input)).ok;
   const index = new InMemoryDedupIndex(strategies);
   const refOf = (recordId: string) => ({ provider: 'github' as const, entity: 'issues', externalId: recordId });
-  for (const record of mapped) index.upsert({ shardId: `s-${record.recordId}`, refs: [refOf(record.recordId)], data: record.data, contentHashes: { [refKey(refOf(record.recordId))]: record.contentHash } });
+  for (const record of mapped)
+    index.upsert({
+      shardId: `s-${record.recordId}`,
+      refs: [refOf(record.recordId)],
+      data: record.data,
+      contentHashes: { [refKey(refOf(record.recordId))]: record.contentHash },
+    });
   let skipped = 0;
   const started = performance.now();
   for (const record of mapped) {
-    const decision = await decide({ ref: refOf(record.recordId), data: record.data, contentHash: record.contentHash }, strategies, index);
+    const decision = await decide(
+      { ref: refOf(record.recordId), data: record.data, contentHash: record.contentHash },
+      strategies,
+      index,
+    );
     if (decision.action === 'skip') skipped++;
   }
-  emit('mapping', 'dedupe_external_id_content_hash', mapped.length / ((performance.now() - started) / 1000), 'records/s');
+  emit(
+    'mapping',
+    'dedupe_external_id_content_hash',
+    mapped.length / ((performance.now() - started) / 1000),
+    'records/s',
+  );
   emit('mapping', 'dedupe_skipped_unchanged', skipped, 'records');
 }

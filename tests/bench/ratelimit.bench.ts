@@ -89,7 +89,11 @@ async function interleaved(calls: Call[], totalMs: number, sliceMs: number, redi
       total.redisUs += (await redisCommandUs(redis)) - redisBefore;
     }
   }
-  return totals.map((total) => ({ perS: total.done / (total.ms / 1000), nodeCpuUs: total.cpuUs / total.done, redisUs: total.redisUs / total.done }));
+  return totals.map((total) => ({
+    perS: total.done / (total.ms / 1000),
+    nodeCpuUs: total.cpuUs / total.done,
+    redisUs: total.redisUs / total.done,
+  }));
 }
 
 /** Latency at MODERATE_PER_S after a clean heap and a short unmeasured warm-up at the same rate. */
@@ -160,7 +164,12 @@ export default async function run(args: string[]): Promise<void> {
       { name: 'integration', key: `b:i:${i}`, rule: roomy },
       { name: 'app', key: 'b:app', rule: roomy },
     ]);
-    const targets: CallTarget[] = Array.from({ length: KEYS * 3 }, (_, i) => ({ tenantId: `t${i % KEYS}`, integrationId: `i${i}`, provider: 'notion', operation: 'pages.query' }));
+    const targets: CallTarget[] = Array.from({ length: KEYS * 3 }, (_, i) => ({
+      tenantId: `t${i % KEYS}`,
+      integrationId: `i${i}`,
+      provider: 'notion',
+      operation: 'pages.query',
+    }));
     const peerKeys = Array.from({ length: KEYS }, (_, i) => `k${i}`);
     const getKeys = Array.from({ length: KEYS }, (_, i) => `b:t:${i}`);
     const decideOptions = { maxWaitMs: 0, leaseId: '' };
@@ -169,18 +178,47 @@ export default async function run(args: string[]): Promise<void> {
     const oursDecide: Call = (i) => backend.decide(levels[i % levels.length]!, decideOptions);
     const acquire: Call = (i) => limiter.acquire(targets[i % targets.length]!, acquireOptions);
     const peerUnion = (client: Redis, prefix: string) =>
-      new RateLimiterUnion(...['t', 'i', 'a'].map((level) => new RateLimiterRedis({ storeClient: client, keyPrefix: `${prefix}${level}`, points: 1_000_000, duration: 1 })));
+      new RateLimiterUnion(
+        ...['t', 'i', 'a'].map(
+          (level) =>
+            new RateLimiterRedis({
+              storeClient: client,
+              keyPrefix: `${prefix}${level}`,
+              points: 1_000_000,
+              duration: 1,
+            }),
+        ),
+      );
     // The union keys every limiter by the same key, so its key spread matches ours (tenant-sized).
-    const peerOn = (union: RateLimiterUnion): Call => (i) => union.consume(peerKeys[i % KEYS]!).catch(() => undefined);
+    const peerOn =
+      (union: RateLimiterUnion): Call =>
+      (i) =>
+        union.consume(peerKeys[i % KEYS]!).catch(() => undefined);
     const peerDecide = peerOn(peerUnion(theirs, 'p'));
     const peerPlainDecide = peerOn(peerUnion(theirsPlain, 'q'));
     const get: Call = (i) => floor.get(getKeys[i % KEYS]!);
 
     for (const warm of [oursDecide, peerDecide, peerPlainDecide, acquire]) await interleaved([warm], 500, 500, stats);
-    const runs: Record<'ours' | 'peer' | 'peerPlain' | 'acquire', Saturation[]> = { ours: [], peer: [], peerPlain: [], acquire: [] };
-    const latency: Record<'ours' | 'acquire' | 'peer' | 'peerPlain' | 'get', Latency[]> = { ours: [], acquire: [], peer: [], peerPlain: [], get: [] };
+    const runs: Record<'ours' | 'peer' | 'peerPlain' | 'acquire', Saturation[]> = {
+      ours: [],
+      peer: [],
+      peerPlain: [],
+      acquire: [],
+    };
+    const latency: Record<'ours' | 'acquire' | 'peer' | 'peerPlain' | 'get', Latency[]> = {
+      ours: [],
+      acquire: [],
+      peer: [],
+      peerPlain: [],
+      get: [],
+    };
     for (let r = 0; r < repetitions; r++) {
-      const [oursRun, peerRun, peerPlainRun, acquireRun] = await interleaved([oursDecide, peerDecide, peerPlainDecide, acquire], runMs, 250, stats);
+      const [oursRun, peerRun, peerPlainRun, acquireRun] = await interleaved(
+        [oursDecide, peerDecide, peerPlainDecide, acquire],
+        runMs,
+        250,
+        stats,
+      );
       runs.ours.push(oursRun!);
       runs.peer.push(peerRun!);
       runs.peerPlain.push(peerPlainRun!);
@@ -198,8 +236,17 @@ export default async function run(args: string[]): Promise<void> {
     emit(BENCH, 'peer_decisions_per_s', median(peerBest.map((run) => run.perS)), 'decisions/s');
     emit(BENCH, 'ratio_vs_peer', median(ratios), 'x');
     emit(BENCH, 'p50_ms_at_5000', median(latency.ours.map((l) => l.p50)), 'ms');
-    emitSpread('p99_ms_at_5000', latency.ours.map((l) => l.p99), 'ms');
-    emit(BENCH, 'peer_p99_ms_at_5000', Math.min(median(latency.peer.map((l) => l.p99)), median(latency.peerPlain.map((l) => l.p99))), 'ms');
+    emitSpread(
+      'p99_ms_at_5000',
+      latency.ours.map((l) => l.p99),
+      'ms',
+    );
+    emit(
+      BENCH,
+      'peer_p99_ms_at_5000',
+      Math.min(median(latency.peer.map((l) => l.p99)), median(latency.peerPlain.map((l) => l.p99))),
+      'ms',
+    );
     emit(BENCH, 'get_p99_ms_at_5000', median(latency.get.map((l) => l.p99)), 'ms');
     emit(BENCH, 'issue_lag_p99_ms_at_5000', median(latency.ours.map((l) => l.issueLagP99)), 'ms');
     emit(BENCH, 'event_loop_p99_ms_at_5000', median(latency.ours.map((l) => l.loopP99)), 'ms');
@@ -212,7 +259,12 @@ export default async function run(args: string[]): Promise<void> {
     emit(BENCH, 'peer_redis_us_per_decision', median(peerBest.map((run) => run.redisUs)), 'us');
     if (limiter.health().degraded) console.error('warning: the limiter fell back to local limits during the run');
     const round = (value: unknown): unknown => (typeof value === 'number' ? Math.round(value * 100) / 100 : value);
-    console.error(JSON.stringify({ loadavg: { start: loadAtStart, end: loadavg() }, runs, ratios, latency }, (_key, value: unknown) => round(value)));
+    console.error(
+      JSON.stringify(
+        { loadavg: { start: loadAtStart, end: loadavg() }, runs, ratios, latency },
+        (_key, value: unknown) => round(value),
+      ),
+    );
   } finally {
     limiter.close();
     ours.disconnect();

@@ -29,14 +29,31 @@ export default async function refreshBench(args: string[]): Promise<void> {
     const now = new Date().toISOString();
     for (let i = 0; i < count; i++) {
       const ref = { tenantId: 'bench', integrationId: `int-${i}`, name: 'oauth' };
-      const doc: StoredCredential = { schemaVersion: 1, ref, credential: parseCredential(oauthCredential(tokenServer, `int-${i}`, 60_000 + (i % 600) * 100)), status: 'active', createdAt: now, rotatedAt: now, updatedAt: now };
+      const doc: StoredCredential = {
+        schemaVersion: 1,
+        ref,
+        credential: parseCredential(oauthCredential(tokenServer, `int-${i}`, 60_000 + (i % 600) * 100)),
+        status: 'active',
+        createdAt: now,
+        rotatedAt: now,
+        updatedAt: now,
+      };
       standIn.seed(secretNameOf(ref), JSON.stringify(doc), CONTENT_TYPE, tagsOf(doc));
     }
 
     const barrier = { readyKey: 'bench:ready', goKey: 'bench:go' };
     const workers = Promise.all(
       Array.from({ length: instances }, () =>
-        runWorker({ vaultUrl: standIn.url, caPem: standIn.caPem, redisUrl, keyPrefix: 'bench:refresh:', mode: 'due', marginMs: 300_000, concurrency: 16, barrier }),
+        runWorker({
+          vaultUrl: standIn.url,
+          caPem: standIn.caPem,
+          redisUrl,
+          keyPrefix: 'bench:refresh:',
+          mode: 'due',
+          marginMs: 300_000,
+          concurrency: 16,
+          barrier,
+        }),
       ),
     );
     await releaseWorkers(redis, barrier, instances);
@@ -56,8 +73,11 @@ export default async function refreshBench(args: string[]): Promise<void> {
       if (calls > 1) doubles += calls - 1;
     }
     const outcomes: Record<string, number> = {};
-    for (const r of results) for (const [k, v] of Object.entries(r.output!.counts)) outcomes[k] = (outcomes[k] ?? 0) + v;
-    console.error(`${instances} refresher processes; outcomes ${JSON.stringify(outcomes)}; wall ${wallMs} ms; key vault stand-in requests ${JSON.stringify(Object.fromEntries(standIn.counts))}`);
+    for (const r of results)
+      for (const [k, v] of Object.entries(r.output!.counts)) outcomes[k] = (outcomes[k] ?? 0) + v;
+    console.error(
+      `${instances} refresher processes; outcomes ${JSON.stringify(outcomes)}; wall ${wallMs} ms; key vault stand-in requests ${JSON.stringify(Object.fromEntries(standIn.counts))}`,
+    );
 
     emit('refresh', 'credentials', count, 'credentials');
     emit('refresh', 'refreshes_per_s', refreshed / (slowestMs / 1000), 'refreshes/s');

@@ -7,7 +7,9 @@ import { join } from 'node:path';
 
 async function main(): Promise<void> {
   const [name, ...args] = process.argv.slice(2);
-  const available = readdirSync(__dirname).filter((file) => file.endsWith('.bench.ts')).map((file) => file.replace(/\.bench\.ts$/, ''));
+  const available = readdirSync(__dirname)
+    .filter((file) => file.endsWith('.bench.ts'))
+    .map((file) => file.replace(/\.bench\.ts$/, ''));
   if (!name || name === 'list') {
     console.log(`benchmarks: ${available.join(', ')}\nusage: npm run bench -- <name>`);
     return;

@@ -29,7 +29,14 @@ import { createAdapterFor } from '../../shared/sync/adapter-factory';
 import { runInboundPage } from '../../shared/sync/inbound/pipeline';
 import { QUEUES } from '../../shared/stores/queue/queues';
 import { emit, percentile } from './emit';
-import { BENCH_ADMIN_KEY, BENCH_TENANT, createBenchIntegration, loadAverage, rssSampler, startBenchHost } from './support/bench-host';
+import {
+  BENCH_ADMIN_KEY,
+  BENCH_TENANT,
+  createBenchIntegration,
+  loadAverage,
+  rssSampler,
+  startBenchHost,
+} from './support/bench-host';
 import { memoryAdapter } from './support/memory-adapter';
 import { MemoryQueue, MemoryShardStore, MemorySyncStateStore, memoryBulkContainer } from './support/memory-stores';
 import { startServicesChild } from './support/services-child';
@@ -51,13 +58,31 @@ export default async function syncBench(args: string[]): Promise<void> {
   const facts = PROVIDERS[provider];
   if (!facts) throw new Error(`sync bench supports ${Object.keys(PROVIDERS).join(', ')}`);
 
-  const child = await startServicesChild({ sandbox: { provider, records, seed: 1, extra: provider === 'github' ? { comments: 0, rateLimitPerHour: 1_000_000 } : {} } });
+  const child = await startServicesChild({
+    sandbox: {
+      provider,
+      records,
+      seed: 1,
+      extra: provider === 'github' ? { comments: 0, rateLimitPerHour: 1_000_000 } : {},
+    },
+  });
   let pages: ProviderRecord[][] = [];
   let integration: Stored<Integration> | undefined;
   try {
-    const host = await startBenchHost(child.cosmos, { SYNC_PAGE_SIZE: String(facts.pageSize), QUEUE_MAX_DELIVERY_COUNT: '3' });
+    const host = await startBenchHost(child.cosmos, {
+      SYNC_PAGE_SIZE: String(facts.pageSize),
+      QUEUE_MAX_DELIVERY_COUNT: '3',
+    });
     try {
-      await createBenchIntegration(host, { provider, id: `bench-${provider}`, sandboxUrl: child.sandbox!.url, tokens: child.sandbox!.tokens, webhookSecret: randomBytes(16).toString('hex'), entities: [facts.entity], providerOptions: facts.options });
+      await createBenchIntegration(host, {
+        provider,
+        id: `bench-${provider}`,
+        sandboxUrl: child.sandbox!.url,
+        tokens: child.sandbox!.tokens,
+        webhookSecret: randomBytes(16).toString('hex'),
+        entities: [facts.entity],
+        providerOptions: facts.options,
+      });
       integration = (await host.services.integrations.get(BENCH_TENANT, `bench-${provider}`))!;
 
       // Page timing: when each page's message is sent (the next page is sent as the page before ends).
@@ -65,7 +90,8 @@ export default async function syncBench(args: string[]): Promise<void> {
       const queue = host.services.queue;
       const send = queue.send.bind(queue);
       queue.send = async (name, messages, options) => {
-        if (name === QUEUES.syncInbound.name) for (const message of messages) sentAt[(message.body as SyncJobMessage).page] = Date.now();
+        if (name === QUEUES.syncInbound.name)
+          for (const message of messages) sentAt[(message.body as SyncJobMessage).page] = Date.now();
         return send(name, messages, options);
       };
 
@@ -75,7 +101,11 @@ export default async function syncBench(args: string[]): Promise<void> {
           const original = target[name].bind(target);
           target[name] = async (...a: unknown[]) => {
             const t0 = performance.now();
-            try { return await original(...a); } finally { (timings[label] ??= []).push(performance.now() - t0); }
+            try {
+              return await original(...a);
+            } finally {
+              (timings[label] ??= []).push(performance.now() - t0);
+            }
           };
         };
         wrap(host.services.shards, 'getMany', 'shards.getMany');
@@ -93,16 +123,20 @@ export default async function syncBench(args: string[]): Promise<void> {
       const rss = rssSampler();
       const load = await loadAverage();
       const startedAt = Date.now();
-      const response = await fetch(`${host.url}/api/admin/tenants/${BENCH_TENANT}/integrations/${integration.id}/sync`, {
-        method: 'POST',
-        headers: { 'x-api-key': BENCH_ADMIN_KEY, 'content-type': 'application/json' },
-        body: JSON.stringify({ mode }),
-      });
+      const response = await fetch(
+        `${host.url}/api/admin/tenants/${BENCH_TENANT}/integrations/${integration.id}/sync`,
+        {
+          method: 'POST',
+          headers: { 'x-api-key': BENCH_ADMIN_KEY, 'content-type': 'application/json' },
+          body: JSON.stringify({ mode }),
+        },
+      );
       if (response.status !== 202) throw new Error(`sync start answered ${response.status}: ${await response.text()}`);
       const { runId } = (await response.json()) as { runId: string };
       let run = await host.services.runs.get(BENCH_TENANT, integration.id, runId);
       while (run?.status !== 'succeeded' && run?.status !== 'failed') {
-        if (Date.now() - startedAt > RUN_TIMEOUT_MS) throw new Error(`run still ${run?.status} after ${RUN_TIMEOUT_MS} ms (${run?.counters.created} created)`);
+        if (Date.now() - startedAt > RUN_TIMEOUT_MS)
+          throw new Error(`run still ${run?.status} after ${RUN_TIMEOUT_MS} ms (${run?.counters.created} created)`);
         await new Promise((resolve) => setTimeout(resolve, 200));
         run = await host.services.runs.get(BENCH_TENANT, integration.id, runId);
       }
@@ -110,7 +144,9 @@ export default async function syncBench(args: string[]): Promise<void> {
       if (global.gc) {
         // Run with node --expose-gc: what the run left behind, as opposed to garbage not yet collected at the peak.
         global.gc();
-        console.error(`V8 heap after the run and a full GC: ${(process.memoryUsage().heapUsed / 2 ** 20).toFixed(0)} MB used`);
+        console.error(
+          `V8 heap after the run and a full GC: ${(process.memoryUsage().heapUsed / 2 ** 20).toFixed(0)} MB used`,
+        );
       }
       if (run.status !== 'succeeded') throw new Error(`run failed: ${JSON.stringify(run.lastError)}`);
       const finishedAt = Date.parse(run.finishedAt!);
@@ -123,7 +159,9 @@ export default async function syncBench(args: string[]): Promise<void> {
           `host RSS before the run ${baselineRssMb.toFixed(0)} MB; CPU: host ${((cpu.user + cpu.system) / 1000).toFixed(0)} ms, services child (cosmosdb-server + sandbox) ${(childStats.cpuMs - childBefore.cpuMs).toFixed(0)} ms; ` +
           `child RSS ${childStats.rssMb.toFixed(0)} MB, sandbox calls ${childStats.calls}; at peak RSS (MB): ${rss.atPeak()}`,
       );
-      if (process.env.BENCH_TRACE) for (const [label, list] of Object.entries(timings)) console.error(label, list.map((v) => v.toFixed(0)).join(' '));
+      if (process.env.BENCH_TRACE)
+        for (const [label, list] of Object.entries(timings))
+          console.error(label, list.map((v) => v.toFixed(0)).join(' '));
       emit(BENCH, 'records_per_s', run.counters.created / (elapsedMs / 1000), 'records/s');
       emit(BENCH, 'page_p50_ms', percentile(pageMs, 50), 'ms');
       emit(BENCH, 'page_p99_ms', percentile(pageMs, 99), 'ms');
@@ -147,13 +185,20 @@ export default async function syncBench(args: string[]): Promise<void> {
 
   const rates: number[] = [];
   for (let rep = 0; rep < repetitions; rep++) rates.push(await pipelineOnce(integration!, pages, facts.pageSize, mode));
-  console.error(`pipeline alone over in-memory stores: ${rates.map((r) => r.toFixed(0)).join(', ')} records/s; load average ${await loadAverage()}`);
+  console.error(
+    `pipeline alone over in-memory stores: ${rates.map((r) => r.toFixed(0)).join(', ')} records/s; load average ${await loadAverage()}`,
+  );
   emit(BENCH, 'pipeline_records_per_s', percentile(rates, 50), 'records/s');
   pages = [];
 }
 
 /** One full run through runInboundPage over in-memory stores; records per second. */
-async function pipelineOnce(integration: Stored<Integration>, pages: ProviderRecord[][], pageSize: number, mode: 'incremental' | 'full'): Promise<number> {
+async function pipelineOnce(
+  integration: Stored<Integration>,
+  pages: ProviderRecord[][],
+  pageSize: number,
+  mode: 'incremental' | 'full',
+): Promise<number> {
   const queue = new MemoryQueue();
   const adapter = memoryAdapter(integration.provider, pages);
   const deps = {
@@ -165,7 +210,14 @@ async function pipelineOnce(integration: Stored<Integration>, pages: ProviderRec
     adapterFor: () => adapter,
     limits: { pageSize, maxDeleteShare: 0.5 },
   };
-  let job: SyncJobMessage = { kind: 'sync-page', runId: `bench-${randomBytes(4).toString('hex')}`, tenantId: integration.tenantId, integrationId: integration.id, mode, page: 0 };
+  let job: SyncJobMessage = {
+    kind: 'sync-page',
+    runId: `bench-${randomBytes(4).toString('hex')}`,
+    tenantId: integration.tenantId,
+    integrationId: integration.id,
+    mode,
+    page: 0,
+  };
   const startedAt = performance.now();
   let created = 0;
   for (let i = 0; i <= pages.length + 1; i++) {

@@ -58,20 +58,53 @@ export default async function webhooksBench(args: string[]): Promise<void> {
   const seconds = Number(args[0] ?? 5);
   const syncedSamples = Number(args[1] ?? 10);
   const connections = Number(args[2] ?? DEFAULT_CONNECTIONS);
-  const child = await startServicesChild({ sandbox: { provider: 'github', records: SANDBOX_ISSUES, seed: 1, extra: { comments: 0, rateLimitPerHour: 1_000_000 } } });
-  const slackChild = await startServicesChild({ sandbox: { provider: 'slack', records: 50, seed: 1, extra: { channels: SLACK_CHANNELS } } });
+  const child = await startServicesChild({
+    sandbox: {
+      provider: 'github',
+      records: SANDBOX_ISSUES,
+      seed: 1,
+      extra: { comments: 0, rateLimitPerHour: 1_000_000 },
+    },
+  });
+  const slackChild = await startServicesChild({
+    sandbox: { provider: 'slack', records: 50, seed: 1, extra: { channels: SLACK_CHANNELS } },
+  });
   // Redis as in Azure (Azure Cache for Redis): the dedupe claims and the rate limiter.
   const redis = await startRedisServer();
   const generator = await startLoadGenerator();
   try {
-    const host = await startBenchHost(child.cosmos, { ...redis.settings, WEBHOOK_TENANT_RATE_PER_S: '1000000', QUEUE_MAX_DELIVERY_COUNT: '2' });
+    const host = await startBenchHost(child.cosmos, {
+      ...redis.settings,
+      WEBHOOK_TENANT_RATE_PER_S: '1000000',
+      QUEUE_MAX_DELIVERY_COUNT: '2',
+    });
     try {
       const targets: DeliveryTargets = {
         github: { integrationId: 'bench-gh', secret: randomBytes(24).toString('hex'), issues: SANDBOX_ISSUES },
-        slack: { integrationId: 'bench-slack', secret: randomBytes(24).toString('hex'), channels: channelIds(SLACK_CHANNELS) },
+        slack: {
+          integrationId: 'bench-slack',
+          secret: randomBytes(24).toString('hex'),
+          channels: channelIds(SLACK_CHANNELS),
+        },
       };
-      await createBenchIntegration(host, { provider: 'github', id: 'bench-gh', sandboxUrl: child.sandbox!.url, tokens: child.sandbox!.tokens, webhookSecret: targets.github.secret, entities: ['issues'], providerOptions: { repositories: ['acme/widgets'] } });
-      await createBenchIntegration(host, { provider: 'slack', id: 'bench-slack', sandboxUrl: slackChild.sandbox!.url, tokens: slackChild.sandbox!.tokens, webhookSecret: targets.slack.secret, entities: ['messages'], providerOptions: { channels: targets.slack.channels } });
+      await createBenchIntegration(host, {
+        provider: 'github',
+        id: 'bench-gh',
+        sandboxUrl: child.sandbox!.url,
+        tokens: child.sandbox!.tokens,
+        webhookSecret: targets.github.secret,
+        entities: ['issues'],
+        providerOptions: { repositories: ['acme/widgets'] },
+      });
+      await createBenchIntegration(host, {
+        provider: 'slack',
+        id: 'bench-slack',
+        sandboxUrl: slackChild.sandbox!.url,
+        tokens: slackChild.sandbox!.tokens,
+        webhookSecret: targets.slack.secret,
+        entities: ['messages'],
+        providerOptions: { channels: targets.slack.channels },
+      });
 
       console.error('webhooks bench: host and integrations ready; received → synced on an idle host');
       const syncedMs = await receivedToSynced(host, targets, syncedSamples);
@@ -85,15 +118,28 @@ export default async function webhooksBench(args: string[]): Promise<void> {
         const loop = monitorEventLoopDelay({ resolution: 10 });
         loop.enable();
         const wallBefore = performance.now();
-        const result = await generator.stage({ url: host.url, seconds, ...(rate ? { rate } : {}), unboundedPerS: UNBOUNDED_PER_S, connections, pipelining: 1, targets });
+        const result = await generator.stage({
+          url: host.url,
+          seconds,
+          ...(rate ? { rate } : {}),
+          unboundedPerS: UNBOUNDED_PER_S,
+          connections,
+          pipelining: 1,
+          targets,
+        });
         loop.disable();
         const cpu = process.cpuUsage(cpuBefore);
         const others = cpuSince(othersBefore, descendantsCpu()).filter((p) => p.cpuMs > 0);
-        const measured = { ...result, hostCpuPercent: ((cpu.user + cpu.system) / 1000 / (performance.now() - wallBefore)) * 100, loopP99Ms: loop.percentile(99) / 1e6, savedMs: [...savedLog.samples] };
+        const measured = {
+          ...result,
+          hostCpuPercent: ((cpu.user + cpu.system) / 1000 / (performance.now() - wallBefore)) * 100,
+          loopP99Ms: loop.percentile(99) / 1e6,
+          savedMs: [...savedLog.samples],
+        };
         console.error(
           `webhooks bench: offered ${rate ?? 'max'}/s → ${measured.perS.toFixed(0)} 2xx/s, p50 ${measured.p50} ms, p99 ${measured.p99} ms, ${measured.errors} errors${measured.exhausted ? ` (${measured.exhausted} beyond the signed deliveries)` : ''}; ` +
             `received→saved p50 ${percentile(measured.savedMs, 50).toFixed(0)} ms over ${measured.savedMs.length}; host process ${measured.hostCpuPercent.toFixed(0)}% of a core (event-loop p99 ${measured.loopP99Ms.toFixed(0)} ms), generator ${measured.generatorCpuPercent.toFixed(0)}%; ` +
-            `CPU µs per accepted delivery: host ${(((cpu.user + cpu.system) / Math.max(1, measured.ok)) | 0)}, ${others.map((p) => `${p.name} ${((p.cpuMs * 1000) / Math.max(1, measured.ok)) | 0}`).join(', ')}`,
+            `CPU µs per accepted delivery: host ${((cpu.user + cpu.system) / Math.max(1, measured.ok)) | 0}, ${others.map((p) => `${p.name} ${((p.cpuMs * 1000) / Math.max(1, measured.ok)) | 0}`).join(', ')}`,
         );
         return measured;
       };
@@ -106,13 +152,19 @@ export default async function webhooksBench(args: string[]): Promise<void> {
       for (const rate of RATES) stages.push(await stage(rate));
       stages.push(await profiled(() => stage()));
       const loadAfter = await loadAverage();
-      const kept = stages.filter((s) => s.offered !== 'max' && s.perS >= 0.95 * (s.offered as number) && s.errors === 0);
+      const kept = stages.filter(
+        (s) => s.offered !== 'max' && s.perS >= 0.95 * (s.offered as number) && s.errors === 0,
+      );
       const moderate = kept.at(-1) ?? stages[0]!;
       const saturated = stages.at(-1)!;
 
       const ceiling = await bareCeiling(generator, seconds, connections, targets);
-      console.error(`ceiling: ${ceiling.perS.toFixed(0)}/s, p50 ${ceiling.p50} ms, p99 ${ceiling.p99} ms, generator ${ceiling.generatorCpuPercent.toFixed(0)}% of a core`);
-      console.error(`stages (offered → 2xx/s, p50/p99 ms, errors): ${stages.map((s) => `${s.offered} → ${s.perS.toFixed(0)}, ${s.p50}/${s.p99}, ${s.errors}`).join('; ')}`);
+      console.error(
+        `ceiling: ${ceiling.perS.toFixed(0)}/s, p50 ${ceiling.p50} ms, p99 ${ceiling.p99} ms, generator ${ceiling.generatorCpuPercent.toFixed(0)}% of a core`,
+      );
+      console.error(
+        `stages (offered → 2xx/s, p50/p99 ms, errors): ${stages.map((s) => `${s.offered} → ${s.perS.toFixed(0)}, ${s.p50}/${s.p99}, ${s.errors}`).join('; ')}`,
+      );
       console.error(
         `${connections} connections; latency and received→saved at the ${moderate.offered}/s stage (${moderate.savedMs.length} deliveries); accepted/ceiling ${(saturated.perS / ceiling.perS).toFixed(2)}; ` +
           `received→synced (idle, ${syncedMs.length} GitHub deliveries) p50 ${percentile(syncedMs, 50).toFixed(0)} ms, p99 ${percentile(syncedMs, 99).toFixed(0)} ms; load average before ${loadBefore}, after ${loadAfter}`,
@@ -135,7 +187,9 @@ export default async function webhooksBench(args: string[]): Promise<void> {
 }
 
 /** Observes the intake's commits: received → saved of every committed delivery (no change to what it does). */
-function recordSaved(intake: { commit(delivery: AcceptedDelivery): Promise<CommittedDelivery> }): { samples: number[] } {
+function recordSaved(intake: { commit(delivery: AcceptedDelivery): Promise<CommittedDelivery> }): {
+  samples: number[];
+} {
   const log = { samples: [] as number[] };
   const commit = intake.commit.bind(intake);
   intake.commit = async (delivery) => {
@@ -147,20 +201,30 @@ function recordSaved(intake: { commit(delivery: AcceptedDelivery): Promise<Commi
 }
 
 /** One GitHub delivery at a time on an idle host, from the request's start to its targeted run's finishedAt. */
-async function receivedToSynced(host: Awaited<ReturnType<typeof startBenchHost>>, targets: DeliveryTargets, samples: number): Promise<number[]> {
+async function receivedToSynced(
+  host: Awaited<ReturnType<typeof startBenchHost>>,
+  targets: DeliveryTargets,
+  samples: number,
+): Promise<number[]> {
   const times: number[] = [];
   for (let i = 0; i < samples; i++) {
     const delivery = githubDelivery(targets.github.integrationId, targets.github.secret, 1 + (i % SANDBOX_ISSUES));
     const startedAt = Date.now();
-    const response = await fetch(`${host.url}${delivery.path}`, { method: 'POST', headers: delivery.headers, body: delivery.body });
+    const response = await fetch(`${host.url}${delivery.path}`, {
+      method: 'POST',
+      headers: delivery.headers,
+      body: delivery.body,
+    });
     const answer = (await response.json()) as { runIds?: string[] };
     const runId = answer.runIds?.[0];
-    if (response.status !== 200 || !runId) throw new Error(`delivery answered ${response.status}: ${JSON.stringify(answer)}`);
+    if (response.status !== 200 || !runId)
+      throw new Error(`delivery answered ${response.status}: ${JSON.stringify(answer)}`);
     for (;;) {
       const run = await host.services.runs.get(BENCH_TENANT, targets.github.integrationId, runId);
       if (run?.status === 'succeeded' || run?.status === 'failed') {
         if (run.status === 'failed') throw new Error(`targeted run failed: ${JSON.stringify(run.lastError)}`);
-        if (i === 0 && run.counters.created + run.counters.updated !== 1) throw new Error(`targeted run wrote nothing: ${JSON.stringify(run.counters)}`);
+        if (i === 0 && run.counters.created + run.counters.updated !== 1)
+          throw new Error(`targeted run wrote nothing: ${JSON.stringify(run.counters)}`);
         times.push(Date.parse(run.finishedAt!) - startedAt);
         break;
       }
@@ -172,7 +236,12 @@ async function receivedToSynced(host: Awaited<ReturnType<typeof startBenchHost>>
 }
 
 /** A bare node:http server that reads the body and answers 202, under the same generator and deliveries. */
-async function bareCeiling(generator: LoadGenerator, seconds: number, connections: number, targets: DeliveryTargets): Promise<StageResult> {
+async function bareCeiling(
+  generator: LoadGenerator,
+  seconds: number,
+  connections: number,
+  targets: DeliveryTargets,
+): Promise<StageResult> {
   const server: Server = createServer((request, response) => {
     request.resume();
     request.on('end', () => {
@@ -183,7 +252,14 @@ async function bareCeiling(generator: LoadGenerator, seconds: number, connection
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as { port: number }).port;
   try {
-    return await generator.stage({ url: `http://127.0.0.1:${port}`, seconds, unboundedPerS: UNBOUNDED_PER_S, connections, pipelining: 1, targets });
+    return await generator.stage({
+      url: `http://127.0.0.1:${port}`,
+      seconds,
+      unboundedPerS: UNBOUNDED_PER_S,
+      connections,
+      pipelining: 1,
+      targets,
+    });
   } finally {
     server.closeAllConnections();
     await new Promise((resolve) => server.close(resolve));

@@ -25,15 +25,30 @@ function line(mode: string, result: ScenarioResult): string {
 
 async function runOne(scenario: Scenario, short: boolean): Promise<ScenarioResult> {
   const started = Date.now();
-  const log = (message: string) => process.stderr.write(`[chaos ${scenario.name} +${Math.round((Date.now() - started) / 1000)}s] ${message}\n`);
+  const log = (message: string) =>
+    process.stderr.write(`[chaos ${scenario.name} +${Math.round((Date.now() - started) / 1000)}s] ${message}\n`);
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`did not end within ${SCENARIO_TIMEOUT_MS[short ? 'short' : 'full'] / 1000} s`)), SCENARIO_TIMEOUT_MS[short ? 'short' : 'full']);
+    timer = setTimeout(
+      () => reject(new Error(`did not end within ${SCENARIO_TIMEOUT_MS[short ? 'short' : 'full'] / 1000} s`)),
+      SCENARIO_TIMEOUT_MS[short ? 'short' : 'full'],
+    );
   });
   try {
     return await Promise.race([scenario.run({ short, log }), timeout]);
   } catch (error) {
-    return { scenario: scenario.name, records_expected: 0, records_synced: 0, duplicates: 0, lost: 0, unexpected: 0, passed: false, runs: {}, seconds: Math.round((Date.now() - started) / 1000), problems: [`error: ${(error as Error).message?.slice(0, 2000) ?? String(error)}`] };
+    return {
+      scenario: scenario.name,
+      records_expected: 0,
+      records_synced: 0,
+      duplicates: 0,
+      lost: 0,
+      unexpected: 0,
+      passed: false,
+      runs: {},
+      seconds: Math.round((Date.now() - started) / 1000),
+      problems: [`error: ${(error as Error).message?.slice(0, 2000) ?? String(error)}`],
+    };
   } finally {
     clearTimeout(timer);
     // A scenario that timed out may still own processes: none outlives it.
@@ -47,7 +62,9 @@ async function main(): Promise<void> {
   const names = args.filter((arg) => !arg.startsWith('--'));
   const unknown = names.filter((name) => !SCENARIOS.some((scenario) => scenario.name === name));
   if (unknown.length > 0) {
-    console.error(`unknown scenario ${unknown.join(', ')}; have: ${SCENARIOS.map((scenario) => scenario.name).join(', ')}`);
+    console.error(
+      `unknown scenario ${unknown.join(', ')}; have: ${SCENARIOS.map((scenario) => scenario.name).join(', ')}`,
+    );
     process.exitCode = 2;
     return;
   }

@@ -16,7 +16,10 @@ const ref = (name: string, integrationId = 'int-1'): CredentialRef => ({ tenantI
 
 function service(clock?: () => Date): CredentialService {
   const dir = mkdtempSync(join(tmpdir(), 'credsvc-'));
-  return new CredentialService({ store: new LocalSecretStore({ filePath: join(dir, 'secrets.enc'), keyFilePath: join(dir, 'secrets.key') }), clock });
+  return new CredentialService({
+    store: new LocalSecretStore({ filePath: join(dir, 'secrets.enc'), keyFilePath: join(dir, 'secrets.key') }),
+    clock,
+  });
 }
 
 describe('credential service', () => {
@@ -40,14 +43,18 @@ describe('credential service', () => {
   });
 
   it('rejects invalid credentials with a validation error that names the field, not the value', async () => {
-    const error = await service().put(ref('x'), { type: 'basic_auth', username: 'has:colon-secretish', password: '' }).catch((e: unknown) => e);
+    const error = await service()
+      .put(ref('x'), { type: 'basic_auth', username: 'has:colon-secretish', password: '' })
+      .catch((e: unknown) => e);
     expect(isAppError(error) && error.code).toBe('validation');
     expect((error as Error).message).toMatch(/username/);
     expect((error as Error).message).not.toContain('has:colon-secretish');
   });
 
   it('rejects references outside the safe alphabet', async () => {
-    const error = await service().put({ tenantId: 'a/b', integrationId: 'i', name: 'n' }, { type: 'api_key', key: 'k' }).catch((e: unknown) => e);
+    const error = await service()
+      .put({ tenantId: 'a/b', integrationId: 'i', name: 'n' }, { type: 'api_key', key: 'k' })
+      .catch((e: unknown) => e);
     expect(isAppError(error) && error.code).toBe('validation');
   });
 
@@ -106,11 +113,20 @@ describe('credential service', () => {
     now = new Date(base.getTime() - 400 * DAY);
     await svc.put(ref('old'), { type: 'basic_auth', username: 'u', password: 'p' });
     now = base;
-    await svc.put(ref('oauth'), { type: 'oauth2_authorization_code', provider: 'google', tokenEndpoint: 'http://127.0.0.1:9/t', clientId: 'c', accessToken: 'x' });
+    await svc.put(ref('oauth'), {
+      type: 'oauth2_authorization_code',
+      provider: 'google',
+      tokenEndpoint: 'http://127.0.0.1:9/t',
+      clientId: 'c',
+      accessToken: 'x',
+    });
     await svc.markNeedsReauth(ref('oauth'), 'invalid_grant');
 
     const report = await svc.expiryReport(base);
-    const byName = (name: string) => report.filter((f) => f.ref.name === name).map((f) => (f.kind === 'expiring' ? `expiring:${f.warningDays}` : f.kind));
+    const byName = (name: string) =>
+      report
+        .filter((f) => f.ref.name === name)
+        .map((f) => (f.kind === 'expiring' ? `expiring:${f.warningDays}` : f.kind));
     expect(byName('in20')).toEqual(['expiring:30']);
     expect(byName('in5')).toEqual(['expiring:7']);
     expect(byName('in-half')).toEqual(['expiring:1']);

@@ -25,7 +25,9 @@ describe('local encrypted secret store', () => {
   it('never writes the value in clear text and leaves no temp files', async () => {
     const d = dir();
     const store = await createSecretStore({ localDataDir: d, localKeyBase64: Buffer.alloc(32, 1).toString('base64') });
-    await Promise.all(Array.from({ length: 10 }, (_, i) => store.set(`s${i}`, `clear-text-marker-${i}`, { tags: { t: 'v' } })));
+    await Promise.all(
+      Array.from({ length: 10 }, (_, i) => store.set(`s${i}`, `clear-text-marker-${i}`, { tags: { t: 'v' } })),
+    );
     expect(readFileSync(join(d, 'secrets.enc'), 'utf8')).not.toContain('clear-text-marker');
     expect(readdirSync(d).sort()).toEqual(['secrets.enc']);
   });
@@ -34,14 +36,18 @@ describe('local encrypted secret store', () => {
     const d = dir();
     const filePath = join(d, 'secrets.enc');
     await new LocalSecretStore({ filePath, keyBase64: Buffer.alloc(32, 1).toString('base64') }).set('a', 'v');
-    const wrong = await new LocalSecretStore({ filePath, keyBase64: Buffer.alloc(32, 2).toString('base64') }).get('a').catch((e: unknown) => e);
+    const wrong = await new LocalSecretStore({ filePath, keyBase64: Buffer.alloc(32, 2).toString('base64') })
+      .get('a')
+      .catch((e: unknown) => e);
     expect(isAppError(wrong) && wrong.code).toBe('configuration');
 
     const envelope = JSON.parse(readFileSync(filePath, 'utf8')) as { data: string };
     const bytes = Buffer.from(envelope.data, 'base64');
     bytes[0] = bytes[0]! ^ 0xff;
     writeFileSync(filePath, JSON.stringify({ ...envelope, data: bytes.toString('base64') }));
-    const tampered = await new LocalSecretStore({ filePath, keyBase64: Buffer.alloc(32, 1).toString('base64') }).get('a').catch((e: unknown) => e);
+    const tampered = await new LocalSecretStore({ filePath, keyBase64: Buffer.alloc(32, 1).toString('base64') })
+      .get('a')
+      .catch((e: unknown) => e);
     expect(isAppError(tampered) && tampered.code).toBe('configuration');
   });
 
@@ -53,6 +59,14 @@ describe('local encrypted secret store', () => {
   });
 
   it('the factory picks Key Vault when a vault URL is given', async () => {
-    expect((await createSecretStore({ localDataDir: dir(), keyVaultUrl: 'https://example.vault.azure.net', credential: testCredential })).kind).toBe('key_vault');
+    expect(
+      (
+        await createSecretStore({
+          localDataDir: dir(),
+          keyVaultUrl: 'https://example.vault.azure.net',
+          credential: testCredential,
+        })
+      ).kind,
+    ).toBe('key_vault');
   });
 });

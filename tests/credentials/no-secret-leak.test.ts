@@ -37,12 +37,19 @@ it('no secret value reaches logs, console, API outputs, Redis or Key Vault tags'
   const logger = captureLogger();
   const consoleLines: string[] = [];
   const spies = (['log', 'info', 'warn', 'error', 'debug'] as const).map((method) =>
-    jest.spyOn(console, method).mockImplementation((...args: unknown[]) => void consoleLines.push(args.map(String).join(' '))),
+    jest
+      .spyOn(console, method)
+      .mockImplementation((...args: unknown[]) => void consoleLines.push(args.map(String).join(' '))),
   );
   const outputs: unknown[] = [];
   const store = standInStore(standIn.url, standIn.caPem);
   const service = new CredentialService({ store, logger, cacheTtlMs: 0 });
-  const engine = new RefreshEngine({ service, coordination: { kind: 'redis', redis, keyPrefix }, logger, retry: { maxAttempts: 2, backoff: { kind: 'fixed', delayMs: 1 } } });
+  const engine = new RefreshEngine({
+    service,
+    coordination: { kind: 'redis', redis, keyPrefix },
+    logger,
+    retry: { maxAttempts: 2, backoff: { kind: 'fixed', delayMs: 1 } },
+  });
   const ref = (name: string): CredentialRef => ({ tenantId: 'leak', integrationId: 'i', name });
   const secrets: string[] = ['client-secret-leakcheck', 'whsec-leak-old', 'whsec-leak-new'];
 
@@ -56,10 +63,20 @@ it('no secret value reaches logs, console, API outputs, Redis or Key Vault tags'
     outputs.push(await service.put(ok, oauthCredential(server, 'leak-ok', 10_000)));
     outputs.push(await engine.refreshOnDemand(ok));
     outputs.push(await engine.refreshDue({ marginMs: 60_000 }));
-    outputs.push(await service.put(ref('oauth-bad'), oauthCredential(server, 'leak-bad', 10_000, { refreshToken: 'rt-leak-unknown-token' })));
+    outputs.push(
+      await service.put(
+        ref('oauth-bad'),
+        oauthCredential(server, 'leak-bad', 10_000, { refreshToken: 'rt-leak-unknown-token' }),
+      ),
+    );
     secrets.push('rt-leak-unknown-token', 'at-initial-leak-ok', 'at-initial-leak-bad', 'at-initial-leak-gh');
     outputs.push(await engine.refreshOnDemand(ref('oauth-bad')));
-    outputs.push(await service.put(ref('oauth-gh'), oauthCredential(githubStyle, 'leak-gh', 10_000, { refreshToken: 'ghr_leak_revoked' })));
+    outputs.push(
+      await service.put(
+        ref('oauth-gh'),
+        oauthCredential(githubStyle, 'leak-gh', 10_000, { refreshToken: 'ghr_leak_revoked' }),
+      ),
+    );
     secrets.push('ghr_leak_revoked');
     outputs.push(await engine.refreshOnDemand(ref('oauth-gh')));
     server.failNext(5);
@@ -87,15 +104,24 @@ it('no secret value reaches logs, console, API outputs, Redis or Key Vault tags'
   secrets.push(...server.allSecrets(), ...githubStyle.allSecrets());
 
   const redisDump: string[] = [];
-  for (const key of await redis.keys(`${keyPrefix}*`)) redisDump.push(key, (await redis.type(key)) === 'string' ? ((await redis.get(key)) ?? '') : '');
+  for (const key of await redis.keys(`${keyPrefix}*`))
+    redisDump.push(key, (await redis.type(key)) === 'string' ? ((await redis.get(key)) ?? '') : '');
   const tags = JSON.stringify((await store.list()).map((item) => item.tags));
 
-  const haystacks = { logs: logger.text(), console: consoleLines.join('\n'), outputs: JSON.stringify(outputs), redis: redisDump.join('\n'), tags };
+  const haystacks = {
+    logs: logger.text(),
+    console: consoleLines.join('\n'),
+    outputs: JSON.stringify(outputs),
+    redis: redisDump.join('\n'),
+    tags,
+  };
   // The scan must be able to fail: the samples really were stored and the refreshes really happened.
   expect(secrets.length).toBeGreaterThan(15);
   expect(logger.lines.some((l) => l.message === 'credential refreshed')).toBe(true);
   expect(logger.lines.some((l) => l.message === 'credential needs re-authorisation')).toBe(true);
-  expect(JSON.stringify(await service.read(ref('oauth-ok'), { fresh: true }))).toContain(server.issued.get('leak-ok')!.at(-1));
+  expect(JSON.stringify(await service.read(ref('oauth-ok'), { fresh: true }))).toContain(
+    server.issued.get('leak-ok')!.at(-1),
+  );
   for (const [where, text] of Object.entries(haystacks)) {
     for (const secret of secrets) {
       if (text.includes(secret)) throw new Error(`secret value found in ${where}`);

@@ -8,10 +8,20 @@ import { AppError, isAppError } from '../../shared/core/app-error';
 describe('backoff', () => {
   it('full jitter stays within [0, min(cap, base·2^(n-1))) for every attempt', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 1000 }), fc.integer({ min: 1, max: 60_000 }), fc.integer({ min: 1, max: 40 }), fc.double({ min: 0, max: 0.999999, noNaN: true }), (base, cap, attempt, r) => {
-        const delay = backoffDelayMs({ kind: 'exponential', baseDelayMs: base, maxDelayMs: cap, jitter: 'full' }, attempt, () => r);
-        return delay >= 0 && delay < Math.max(1, Math.min(cap, base * 2 ** (attempt - 1)));
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 1000 }),
+        fc.integer({ min: 1, max: 60_000 }),
+        fc.integer({ min: 1, max: 40 }),
+        fc.double({ min: 0, max: 0.999999, noNaN: true }),
+        (base, cap, attempt, r) => {
+          const delay = backoffDelayMs(
+            { kind: 'exponential', baseDelayMs: base, maxDelayMs: cap, jitter: 'full' },
+            attempt,
+            () => r,
+          );
+          return delay >= 0 && delay < Math.max(1, Math.min(cap, base * 2 ** (attempt - 1)));
+        },
+      ),
     );
   });
 
@@ -23,10 +33,20 @@ describe('backoff', () => {
   it('retries retryable errors only, up to maxAttempts', async () => {
     let calls = 0;
     const policy = { maxAttempts: 3, backoff: { kind: 'fixed', delayMs: 1 } } as const;
-    await expect(withRetry(async () => { calls++; throw new AppError('transient', 'x'); }, policy)).rejects.toMatchObject({ code: 'transient' });
+    await expect(
+      withRetry(async () => {
+        calls++;
+        throw new AppError('transient', 'x');
+      }, policy),
+    ).rejects.toMatchObject({ code: 'transient' });
     expect(calls).toBe(3);
     calls = 0;
-    await expect(withRetry(async () => { calls++; throw new AppError('auth_revoked', 'x'); }, policy)).rejects.toMatchObject({ code: 'auth_revoked' });
+    await expect(
+      withRetry(async () => {
+        calls++;
+        throw new AppError('auth_revoked', 'x');
+      }, policy),
+    ).rejects.toMatchObject({ code: 'auth_revoked' });
     expect(calls).toBe(1);
   });
 });
@@ -47,12 +67,25 @@ describe('token endpoint answers', () => {
 
   const call = async (status: number, type: string, body: string): Promise<unknown> => {
     answers.push([status, type, body]);
-    return requestToken({ tokenEndpoint: url, clientId: 'c', clientSecret: 's', clientAuth: 'body', params: { grant_type: 'refresh_token', refresh_token: 'r' } }, { timeoutMs: 2000 }).catch((e: unknown) => e);
+    return requestToken(
+      {
+        tokenEndpoint: url,
+        clientId: 'c',
+        clientSecret: 's',
+        clientAuth: 'body',
+        params: { grant_type: 'refresh_token', refresh_token: 'r' },
+      },
+      { timeoutMs: 2000 },
+    ).catch((e: unknown) => e);
   };
 
   it.each([
     [400, '{"error":"invalid_grant"}', 'auth_revoked'],
-    [200, '{"error":"bad_refresh_token","error_description":"The refresh token passed is incorrect or expired."}', 'auth_revoked'],
+    [
+      200,
+      '{"error":"bad_refresh_token","error_description":"The refresh token passed is incorrect or expired."}',
+      'auth_revoked',
+    ],
     [401, '{"error":"invalid_client"}', 'auth_revoked'],
     [429, '{}', 'rate_limited'],
     [503, '<html>down</html>', 'transient'],
@@ -66,13 +99,27 @@ describe('token endpoint answers', () => {
 
   it('reads a rate-limit Retry-After and GitHub form-encoded success bodies', async () => {
     expect(await call(429, 'application/json', '{}')).toMatchObject({ retryAfterMs: 2000 });
-    expect(await call(200, 'application/x-www-form-urlencoded', 'access_token=gho_x&token_type=bearer&expires_in=28800&refresh_token=ghr_y&scope=repo%2Cuser')).toEqual({
-      accessToken: 'gho_x', tokenType: 'bearer', refreshToken: 'ghr_y', expiresInMs: 28_800_000, refreshTokenExpiresInMs: undefined, scopes: ['repo', 'user'],
+    expect(
+      await call(
+        200,
+        'application/x-www-form-urlencoded',
+        'access_token=gho_x&token_type=bearer&expires_in=28800&refresh_token=ghr_y&scope=repo%2Cuser',
+      ),
+    ).toEqual({
+      accessToken: 'gho_x',
+      tokenType: 'bearer',
+      refreshToken: 'ghr_y',
+      expiresInMs: 28_800_000,
+      refreshTokenExpiresInMs: undefined,
+      scopes: ['repo', 'user'],
     });
   });
 
   it('an unreachable endpoint is transient', async () => {
-    const error = await requestToken({ tokenEndpoint: 'http://127.0.0.1:9/token', clientAuth: 'none', params: {} }, { timeoutMs: 1000 }).catch((e: unknown) => e);
+    const error = await requestToken(
+      { tokenEndpoint: 'http://127.0.0.1:9/token', clientAuth: 'none', params: {} },
+      { timeoutMs: 1000 },
+    ).catch((e: unknown) => e);
     expect(isAppError(error) && error.code).toBe('transient');
   });
 });

@@ -57,7 +57,9 @@ describe.each(suites)('refresh coordination: %s', (_label, make) => {
     if (!first || first === 'fresh') throw new Error('expected the lock');
     const untilMs = Date.now() + 3_600_000;
     await c.finish(first.handle, { clearJournal: true, fresh: { untilMs, storedAt: '2026-01-01T00:00:10.000Z' } });
-    expect(await c.acquire('d', 5000, { beyondMs: Date.now() + 300_000, listedUpdatedAt: '2026-01-01T00:00:00.000Z' })).toBe('fresh');
+    expect(
+      await c.acquire('d', 5000, { beyondMs: Date.now() + 300_000, listedUpdatedAt: '2026-01-01T00:00:00.000Z' }),
+    ).toBe('fresh');
     // Beyond the marker's expiry, or listed after a newer write: must look at the store.
     const later = await c.acquire('d', 5000, { beyondMs: untilMs + 1, listedUpdatedAt: '2026-01-01T00:00:00.000Z' });
     expect(later && later !== 'fresh').toBe(true);

@@ -30,10 +30,26 @@ afterAll(async () => {
   await standIn.stop();
 });
 
-const newRef = (): CredentialRef => ({ tenantId: 't-1', integrationId: `int-${randomUUID().slice(0, 8)}`, name: 'oauth' });
-const localService = (): CredentialService => new CredentialService({ store: new LocalSecretStore({ filePath: join(mkdtempSync(join(tmpdir(), 'cred-')), 's.enc'), keyBase64: Buffer.alloc(32, 7).toString('base64') }), cacheTtlMs: 0 });
+const newRef = (): CredentialRef => ({
+  tenantId: 't-1',
+  integrationId: `int-${randomUUID().slice(0, 8)}`,
+  name: 'oauth',
+});
+const localService = (): CredentialService =>
+  new CredentialService({
+    store: new LocalSecretStore({
+      filePath: join(mkdtempSync(join(tmpdir(), 'cred-')), 's.enc'),
+      keyBase64: Buffer.alloc(32, 7).toString('base64'),
+    }),
+    cacheTtlMs: 0,
+  });
 const engineFor = (service: CredentialService, extra: Partial<RefreshEngineOptions> = {}): RefreshEngine =>
-  new RefreshEngine({ service, coordination: { kind: 'redis', redis, keyPrefix }, retry: { maxAttempts: 3, backoff: { kind: 'exponential', baseDelayMs: 10, maxDelayMs: 50, jitter: 'full' } }, ...extra });
+  new RefreshEngine({
+    service,
+    coordination: { kind: 'redis', redis, keyPrefix },
+    retry: { maxAttempts: 3, backoff: { kind: 'exponential', baseDelayMs: 10, maxDelayMs: 50, jitter: 'full' } },
+    ...extra,
+  });
 
 async function storedOAuth(service: CredentialService, ref: CredentialRef) {
   const read = await service.require(ref, { fresh: true });
@@ -53,13 +69,28 @@ describe('single-flight refresh', () => {
     const service = new CredentialService({ store: standInStore(standIn.url, standIn.caPem), cacheTtlMs: 0 });
     await service.put(ref, oauthCredential(server, ref.integrationId, 30_000));
     const before = await service.require(ref, { fresh: true });
-    const barrier = { readyKey: `${keyPrefix}ready:${ref.integrationId}`, goKey: `${keyPrefix}go:${ref.integrationId}` };
-    const workerArgs = { vaultUrl: standIn.url, caPem: standIn.caPem, redisUrl: process.env.REDIS_URL!, keyPrefix, mode: 'on_demand' as const, ref, calls: 4, barrier, usedVersion: before.version };
+    const barrier = {
+      readyKey: `${keyPrefix}ready:${ref.integrationId}`,
+      goKey: `${keyPrefix}go:${ref.integrationId}`,
+    };
+    const workerArgs = {
+      vaultUrl: standIn.url,
+      caPem: standIn.caPem,
+      redisUrl: process.env.REDIS_URL!,
+      keyPrefix,
+      mode: 'on_demand' as const,
+      ref,
+      calls: 4,
+      barrier,
+      usedVersion: before.version,
+    };
     const engine = engineFor(service);
     const children = Promise.all([runWorker(workerArgs), runWorker(workerArgs)]);
     // Both processes are set up and blocked on the barrier: all twelve calls start together.
     await releaseWorkers(redis, barrier, 2);
-    const local = await Promise.all(Array.from({ length: 4 }, () => engine.refreshOnDemand(ref, { usedVersion: before.version })));
+    const local = await Promise.all(
+      Array.from({ length: 4 }, () => engine.refreshOnDemand(ref, { usedVersion: before.version })),
+    );
     const [a, b] = await children;
 
     expect(a.code).toBe(0);
@@ -80,8 +111,19 @@ describe('single-flight refresh', () => {
     const service = localService();
     const put = await service.put(ref, oauthCredential(server, ref.integrationId, 10_000));
     const engine = new RefreshEngine({ service, coordination: { kind: 'in_process' } });
-    const outcomes = await Promise.all(Array.from({ length: 8 }, () => engine.refreshOnDemand(ref, { usedVersion: put.version })));
-    expect(outcomes.map((o) => (o.outcome === 'refreshed' ? o.by : o.outcome)).sort()).toEqual(['other', 'other', 'other', 'other', 'other', 'other', 'other', 'self']);
+    const outcomes = await Promise.all(
+      Array.from({ length: 8 }, () => engine.refreshOnDemand(ref, { usedVersion: put.version })),
+    );
+    expect(outcomes.map((o) => (o.outcome === 'refreshed' ? o.by : o.outcome)).sort()).toEqual([
+      'other',
+      'other',
+      'other',
+      'other',
+      'other',
+      'other',
+      'other',
+      'self',
+    ]);
     expect(server.callsByFamily.get(ref.integrationId)).toBe(1);
   });
 
@@ -118,14 +160,27 @@ describe('a refresh killed between token response and store', () => {
       const ref = newRef();
       const service = new CredentialService({ store: standInStore(standIn.url, standIn.caPem), cacheTtlMs: 0 });
       await service.put(ref, oauthCredential(server, ref.integrationId, 10_000));
-      const killed = await runWorker({ vaultUrl: standIn.url, caPem: standIn.caPem, redisUrl: process.env.REDIS_URL!, keyPrefix, mode: 'on_demand', ref, calls: 1, fault: 'kill_after_token_response', lockTtlMs: 1500 });
+      const killed = await runWorker({
+        vaultUrl: standIn.url,
+        caPem: standIn.caPem,
+        redisUrl: process.env.REDIS_URL!,
+        keyPrefix,
+        mode: 'on_demand',
+        ref,
+        calls: 1,
+        fault: 'kill_after_token_response',
+        lockTtlMs: 1500,
+      });
       expect(killed.signal).toBe('SIGKILL');
       expect(server.callsByFamily.get(ref.integrationId)).toBe(1);
       expect((await storedOAuth(service, ref)).credential.accessToken).toBe(`at-initial-${ref.integrationId}`);
 
       const next = await engineFor(service).refreshOnDemand(ref);
       expect(next).toEqual({ ref, outcome: 'needs_reauth', reason: 'refresh_interrupted' });
-      expect(await service.metadata(ref)).toMatchObject({ status: 'needs_reauth', statusReason: 'refresh_interrupted' });
+      expect(await service.metadata(ref)).toMatchObject({
+        status: 'needs_reauth',
+        statusReason: 'refresh_interrupted',
+      });
       // Flagged credentials are left alone until a person reconnects.
       expect(await engineFor(service).refreshOnDemand(ref)).toMatchObject({ outcome: 'needs_reauth' });
       expect(server.callsByFamily.get(ref.integrationId)).toBe(2);
@@ -140,12 +195,28 @@ describe('a refresh killed between token response and store', () => {
       const ref = newRef();
       const service = new CredentialService({ store: standInStore(standIn.url, standIn.caPem), cacheTtlMs: 0 });
       await service.put(ref, oauthCredential(server, ref.integrationId, 10_000));
-      const killed = await runWorker({ vaultUrl: standIn.url, caPem: standIn.caPem, redisUrl: process.env.REDIS_URL!, keyPrefix, mode: 'on_demand', ref, calls: 1, fault: 'kill_after_token_response', lockTtlMs: 1500 });
+      const killed = await runWorker({
+        vaultUrl: standIn.url,
+        caPem: standIn.caPem,
+        redisUrl: process.env.REDIS_URL!,
+        keyPrefix,
+        mode: 'on_demand',
+        ref,
+        calls: 1,
+        fault: 'kill_after_token_response',
+        lockTtlMs: 1500,
+      });
       expect(killed.signal).toBe('SIGKILL');
       const next = await engineFor(service).refreshOnDemand(ref);
       expect(next).toMatchObject({ outcome: 'refreshed', by: 'self' });
-      expect((await storedOAuth(service, ref)).credential.accessToken).toBe(server.issued.get(ref.integrationId)!.at(-1));
-      expect(await redis.exists(`${keyPrefix}cred:journal:${(await import('../../shared/credentials/credential-doc')).secretNameOf(ref)}`)).toBe(0);
+      expect((await storedOAuth(service, ref)).credential.accessToken).toBe(
+        server.issued.get(ref.integrationId)!.at(-1),
+      );
+      expect(
+        await redis.exists(
+          `${keyPrefix}cred:journal:${(await import('../../shared/credentials/credential-doc')).secretNameOf(ref)}`,
+        ),
+      ).toBe(0);
     } finally {
       await server.stop();
     }
@@ -161,7 +232,10 @@ describe('provider answers', () => {
       await service.put(ref, oauthCredential(server, ref.integrationId, 10_000));
       // The server rotates at 250 ms, after the client gave up at 200 ms; the retry comes at about 600 ms.
       server.slowNext(1, 250);
-      const engine = engineFor(service, { requestTimeoutMs: 200, retry: { maxAttempts: 3, backoff: { kind: 'fixed', delayMs: 400 } } });
+      const engine = engineFor(service, {
+        requestTimeoutMs: 200,
+        retry: { maxAttempts: 3, backoff: { kind: 'fixed', delayMs: 400 } },
+      });
       const outcome = await engine.refreshOnDemand(ref);
       expect(outcome).toEqual({ ref, outcome: 'needs_reauth', reason: 'refresh_interrupted' });
       expect(server.callsByFamily.get(ref.integrationId)).toBe(2);
@@ -176,7 +250,11 @@ describe('provider answers', () => {
       const ref = newRef();
       const service = localService();
       await service.put(ref, oauthCredential(server, ref.integrationId, 10_000, { refreshToken: 'rt-never-issued' }));
-      expect(await engineFor(service).refreshOnDemand(ref)).toEqual({ ref, outcome: 'needs_reauth', reason: 'invalid_grant' });
+      expect(await engineFor(service).refreshOnDemand(ref)).toEqual({
+        ref,
+        outcome: 'needs_reauth',
+        reason: 'invalid_grant',
+      });
       expect((await service.list())[0]).toMatchObject({ status: 'needs_reauth', statusReason: 'invalid_grant' });
       expect((await engineFor(service).refreshDue({ marginMs: 600_000 })).due).toBe(0);
     } finally {
@@ -189,8 +267,15 @@ describe('provider answers', () => {
     try {
       const ref = newRef();
       const service = localService();
-      await service.put(ref, oauthCredential(server, ref.integrationId, 10_000, { refreshToken: 'rt-revoked-at-github' }));
-      expect(await engineFor(service).refreshOnDemand(ref)).toEqual({ ref, outcome: 'needs_reauth', reason: 'bad_refresh_token' });
+      await service.put(
+        ref,
+        oauthCredential(server, ref.integrationId, 10_000, { refreshToken: 'rt-revoked-at-github' }),
+      );
+      expect(await engineFor(service).refreshOnDemand(ref)).toEqual({
+        ref,
+        outcome: 'needs_reauth',
+        reason: 'bad_refresh_token',
+      });
       expect((await storedOAuth(service, ref)).credential.accessToken).toBe(`at-initial-${ref.integrationId}`);
     } finally {
       await server.stop();
@@ -224,7 +309,8 @@ describe('refreshDue', () => {
       const service = localService();
       const soon = [newRef(), newRef(), newRef()];
       const later = newRef();
-      for (const [i, ref] of soon.entries()) await service.put(ref, oauthCredential(server, ref.integrationId, 60_000 * (i + 1)));
+      for (const [i, ref] of soon.entries())
+        await service.put(ref, oauthCredential(server, ref.integrationId, 60_000 * (i + 1)));
       await service.put(later, oauthCredential(server, later.integrationId, 3_600_000));
       await service.put(newRef(), { type: 'api_key', key: 'k-not-oauth' });
       const result = await engineFor(service).refreshDue({ marginMs: 300_000, limit: 2 });

@@ -21,10 +21,19 @@ export function secretStoreConformance(label: string, makeStore: () => Promise<S
 
     it('stores a value with content type and tags, and reads it back', async () => {
       const name = unique();
-      const written = await store.set(name, '{"a":1}', { contentType: 'application/json', tags: { type: 'api_key', integration: 'i-1' } });
+      const written = await store.set(name, '{"a":1}', {
+        contentType: 'application/json',
+        tags: { type: 'api_key', integration: 'i-1' },
+      });
       expect(written.version).toMatch(/\S/);
       const read = await store.get(name);
-      expect(read).toMatchObject({ name, value: '{"a":1}', contentType: 'application/json', version: written.version, tags: { type: 'api_key', integration: 'i-1' } });
+      expect(read).toMatchObject({
+        name,
+        value: '{"a":1}',
+        contentType: 'application/json',
+        version: written.version,
+        tags: { type: 'api_key', integration: 'i-1' },
+      });
     });
 
     it('creates a new version on every set and keeps older versions readable', async () => {

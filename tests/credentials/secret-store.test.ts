@@ -16,8 +16,12 @@ afterAll(async () => {
   await standIn.stop();
 });
 
-secretStoreConformance('local encrypted file', async () => createSecretStore({ localDataDir: mkdtempSync(join(tmpdir(), 'secrets-')) }));
-secretStoreConformance('Key Vault through SecretClient (HTTPS stand-in)', async () => standInStore(standIn.url, standIn.caPem));
+secretStoreConformance('local encrypted file', async () =>
+  createSecretStore({ localDataDir: mkdtempSync(join(tmpdir(), 'secrets-')) }),
+);
+secretStoreConformance('Key Vault through SecretClient (HTTPS stand-in)', async () =>
+  standInStore(standIn.url, standIn.caPem),
+);
 
 describe('Key Vault adapter specifics', () => {
   it('went through the bearer challenge and paged listings', async () => {

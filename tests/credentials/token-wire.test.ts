@@ -39,10 +39,23 @@ describe('token requests as each provider expects them', () => {
 
   it.each(PROVIDER_IDS)('%s', async (provider) => {
     const reference = REFERENCE[provider];
-    await requestToken({ tokenEndpoint: url, provider, clientId: 'cid', clientSecret: 'csecret', clientAuth: OAUTH_PROVIDERS[provider].clientAuth, params: { grant_type: 'refresh_token', refresh_token: 'rt-1' } }, { timeoutMs: 5000 });
+    await requestToken(
+      {
+        tokenEndpoint: url,
+        provider,
+        clientId: 'cid',
+        clientSecret: 'csecret',
+        clientAuth: OAUTH_PROVIDERS[provider].clientAuth,
+        params: { grant_type: 'refresh_token', refresh_token: 'rt-1' },
+      },
+      { timeoutMs: 5000 },
+    );
     expect(seen!.headers['content-type']).toBe(reference.type);
     expect(seen!.headers.accept).toBe('application/json');
-    const fields = reference.type === 'application/json' ? (JSON.parse(seen!.body) as Record<string, string>) : Object.fromEntries(new URLSearchParams(seen!.body));
+    const fields =
+      reference.type === 'application/json'
+        ? (JSON.parse(seen!.body) as Record<string, string>)
+        : Object.fromEntries(new URLSearchParams(seen!.body));
     expect(fields).toMatchObject({ grant_type: 'refresh_token', refresh_token: 'rt-1' });
     if (reference.basic) {
       expect(seen!.headers.authorization).toBe(`Basic ${Buffer.from('cid:csecret').toString('base64')}`);
@@ -60,7 +73,14 @@ describe('refresh through the production token client against each sandbox', () 
     try {
       const issued = sandbox.control.issueToken();
       const tokens = await requestToken(
-        { tokenEndpoint: `${sandbox.url}${SANDBOX_OAUTH_PATHS[provider].token}`, provider, clientId: 'sandbox-client', clientSecret: 'sandbox-client-secret', clientAuth: OAUTH_PROVIDERS[provider].clientAuth, params: { grant_type: 'refresh_token', refresh_token: issued.refreshToken } },
+        {
+          tokenEndpoint: `${sandbox.url}${SANDBOX_OAUTH_PATHS[provider].token}`,
+          provider,
+          clientId: 'sandbox-client',
+          clientSecret: 'sandbox-client-secret',
+          clientAuth: OAUTH_PROVIDERS[provider].clientAuth,
+          params: { grant_type: 'refresh_token', refresh_token: issued.refreshToken },
+        },
         { timeoutMs: 5000 },
       );
       expect(tokens.accessToken).not.toBe(issued.accessToken);

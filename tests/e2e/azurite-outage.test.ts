@@ -32,7 +32,10 @@ function processGone(pid: number): boolean {
   }
 }
 
-async function until<T>(check: () => Promise<T | undefined> | T | undefined, timeoutMs: number): Promise<T | undefined> {
+async function until<T>(
+  check: () => Promise<T | undefined> | T | undefined,
+  timeoutMs: number,
+): Promise<T | undefined> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();
@@ -56,9 +59,27 @@ describe('webhooks through an Azurite outage', () => {
       timers: false,
       overrides: { logger: createMemoryLogger('error').logger },
     });
-    const admin = (path: string, init: RequestInit) => fetch(`${host.url}/api/admin/${path}`, { ...init, headers: { 'x-api-key': TEST_ADMIN_KEY, 'content-type': 'application/json' } });
-    integrationId = ((await (await admin('tenants/outage/integrations', { method: 'POST', body: JSON.stringify({ provider: 'github', name: 'gh' }) })).json()) as { id: string }).id;
-    expect((await admin(`tenants/outage/integrations/${integrationId}/webhook-secret`, { method: 'PUT', body: JSON.stringify({ secret: SECRET }) })).status).toBe(200);
+    const admin = (path: string, init: RequestInit) =>
+      fetch(`${host.url}/api/admin/${path}`, {
+        ...init,
+        headers: { 'x-api-key': TEST_ADMIN_KEY, 'content-type': 'application/json' },
+      });
+    integrationId = (
+      (await (
+        await admin('tenants/outage/integrations', {
+          method: 'POST',
+          body: JSON.stringify({ provider: 'github', name: 'gh' }),
+        })
+      ).json()) as { id: string }
+    ).id;
+    expect(
+      (
+        await admin(`tenants/outage/integrations/${integrationId}/webhook-secret`, {
+          method: 'PUT',
+          body: JSON.stringify({ secret: SECRET }),
+        })
+      ).status,
+    ).toBe(200);
     await host.triggers.stop();
   });
   afterAll(async () => {
@@ -68,15 +89,28 @@ describe('webhooks through an Azurite outage', () => {
 
   const webhook = async () => {
     delivery++;
-    const body = JSON.stringify({ action: 'edited', issue: { id: delivery * 10, number: delivery }, repository: { full_name: 'acme/widgets' } });
+    const body = JSON.stringify({
+      action: 'edited',
+      issue: { id: delivery * 10, number: delivery },
+      repository: { full_name: 'acme/widgets' },
+    });
     const started = Date.now();
     const response = await fetch(`${host.url}/api/webhooks/github/${integrationId}`, {
       method: 'POST',
       body,
-      headers: { 'content-type': 'application/json', 'x-hub-signature-256': signGithub(body, SECRET), 'x-github-delivery': `outage-${delivery}`, 'x-github-event': 'issues' },
+      headers: {
+        'content-type': 'application/json',
+        'x-hub-signature-256': signGithub(body, SECRET),
+        'x-github-delivery': `outage-${delivery}`,
+        'x-github-event': 'issues',
+      },
     });
     await response.text();
-    return { status: response.status, retryAfter: response.headers.get('retry-after'), elapsedMs: Date.now() - started };
+    return {
+      status: response.status,
+      retryAfter: response.headers.get('retry-after'),
+      elapsedMs: Date.now() - started,
+    };
   };
 
   it('answers 503 with Retry-After fast while Azurite is down, and 2xx again when a fresh one is back', async () => {
@@ -102,7 +136,11 @@ describe('the embedded Azurite', () => {
   it('is started again on the same ports when it dies, and the archive recreates its container', async () => {
     const azurite = await startEmbeddedAzurite();
     try {
-      const archive = await openBlobArchive({ connectionString: azurite.settings.BLOB_CONNECTION_STRING, archiveContainer: 'restart-archive', requestTimeoutMs: 1000 });
+      const archive = await openBlobArchive({
+        connectionString: azurite.settings.BLOB_CONNECTION_STRING,
+        archiveContainer: 'restart-archive',
+        requestTimeoutMs: 1000,
+      });
       await archive.put('before.json', '{}', 'application/json');
       const first = azurite.pid()!;
       process.kill(first, 'SIGKILL');
@@ -111,7 +149,14 @@ describe('the embedded Azurite', () => {
         return pid !== undefined && pid !== first ? pid : undefined;
       }, 15_000);
       expect(second).toBeDefined();
-      const written = await until(async () => (await archive.put('after.json', '{}', 'application/json').then(() => true, () => undefined)), 20_000);
+      const written = await until(
+        async () =>
+          await archive.put('after.json', '{}', 'application/json').then(
+            () => true,
+            () => undefined,
+          ),
+        20_000,
+      );
       expect(written).toBe(true);
       expect((await archive.get('after.json'))?.toString()).toBe('{}');
     } finally {
@@ -120,7 +165,9 @@ describe('the embedded Azurite', () => {
   });
 
   it('does not outlive a host killed with SIGKILL', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, '../support/azurite-child.ts')], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, '../support/azurite-child.ts')], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     const line = await new Promise<string>((resolve, reject) => {
       createInterface({ input: child.stdout! }).once('line', resolve);
       child.once('exit', () => reject(new Error('the child host exited before starting Azurite')));

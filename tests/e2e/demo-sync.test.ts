@@ -12,13 +12,21 @@ jest.setTimeout(90_000);
 
 let host: LocalHost;
 beforeAll(async () => {
-  host = await startLocalHost({ env: testEnv({ DEMO_MODE: 'true', DEMO_RECORDS: '40', SYNC_PAGE_SIZE: '25', QUEUE_MAX_DELIVERY_COUNT: '3' }), useProcessEnv: false, timers: false, overrides: { logger: createMemoryLogger('warn').logger } });
+  host = await startLocalHost({
+    env: testEnv({ DEMO_MODE: 'true', DEMO_RECORDS: '40', SYNC_PAGE_SIZE: '25', QUEUE_MAX_DELIVERY_COUNT: '3' }),
+    useProcessEnv: false,
+    timers: false,
+    overrides: { logger: createMemoryLogger('warn').logger },
+  });
 });
 afterAll(async () => host?.stop());
 
 type JsonResponse = Omit<Response, 'json'> & { json(): Promise<any> };
 const api = (path: string, init: RequestInit = {}): Promise<JsonResponse> =>
-  fetch(`${host.url}/api/admin/${path}`, { ...init, headers: { 'x-api-key': TEST_ADMIN_KEY, 'content-type': 'application/json' } });
+  fetch(`${host.url}/api/admin/${path}`, {
+    ...init,
+    headers: { 'x-api-key': TEST_ADMIN_KEY, 'content-type': 'application/json' },
+  });
 
 async function finishedRun(integrationId: string, runId: string): Promise<any> {
   const deadline = Date.now() + 60_000;
@@ -31,7 +39,10 @@ async function finishedRun(integrationId: string, runId: string): Promise<any> {
 }
 
 async function sync(integrationId: string, mode: 'full' | 'incremental'): Promise<any> {
-  const started = await api(`tenants/demo/integrations/${integrationId}/sync`, { method: 'POST', body: JSON.stringify({ mode }) });
+  const started = await api(`tenants/demo/integrations/${integrationId}/sync`, {
+    method: 'POST',
+    body: JSON.stringify({ mode }),
+  });
   expect(started.status).toBe(202);
   return finishedRun(integrationId, (await started.json()).runId);
 }
@@ -42,7 +53,8 @@ describe('demo mode syncs', () => {
   it('a full GitHub sync creates one shard per issue and comment, across pages', async () => {
     const github = sandbox('github');
     // The issues endpoint also lists pull requests; the adapter skips them.
-    const issues = github.control.records.count('issues') - seededPullRequestCount(github.control.records.count('issues'));
+    const issues =
+      github.control.records.count('issues') - seededPullRequestCount(github.control.records.count('issues'));
     const comments = github.control.records.count('issue_comments');
     const run = await sync('demo-github', 'full');
     expect(run.status).toBe('succeeded');
@@ -58,7 +70,9 @@ describe('demo mode syncs', () => {
     const github = sandbox('github');
     const before = await sync('demo-github', 'incremental');
     expect(before.counters.created + before.counters.updated).toBe(0);
-    const some = (await host.services.syncState.unseenSince('demo-github', 'issues', 'none', 3)).unseen.map((state) => state.externalId);
+    const some = (await host.services.syncState.unseenSince('demo-github', 'issues', 'none', 3)).unseen.map(
+      (state) => state.externalId,
+    );
     for (const id of some.slice(0, 2)) github.control.records.update('issues', id);
     const run = await sync('demo-github', 'incremental');
     expect(run.status).toBe('succeeded');
@@ -69,7 +83,11 @@ describe('demo mode syncs', () => {
   it('syncs every demo provider', async () => {
     for (const provider of ['salesforce', 'notion', 'slack', 'google']) {
       const run = await sync(`demo-${provider}`, 'full');
-      expect({ provider, status: run.status, error: run.lastError?.message }).toEqual({ provider, status: 'succeeded', error: undefined });
+      expect({ provider, status: run.status, error: run.lastError?.message }).toEqual({
+        provider,
+        status: 'succeeded',
+        error: undefined,
+      });
       expect(run.counters.created).toBeGreaterThan(0);
     }
   });
@@ -91,6 +109,11 @@ describe('demo mode syncs', () => {
     }
     expect(shard!.data.title).toBe('Changed through a webhook');
     const runs = (await (await api('tenants/demo/integrations/demo-github/runs')).json()).items;
-    expect(runs[0]).toMatchObject({ trigger: 'webhook', mode: 'targeted', status: 'succeeded', counters: expect.objectContaining({ updated: 1 }) });
+    expect(runs[0]).toMatchObject({
+      trigger: 'webhook',
+      mode: 'targeted',
+      status: 'succeeded',
+      counters: expect.objectContaining({ updated: 1 }),
+    });
   });
 });

@@ -20,11 +20,17 @@ const servers: Server[] = [];
 const sockets: Socket[] = [];
 
 beforeAll(async () => {
-  t = await createTestServices({ ADMIN_MAX_BODY_BYTES: String(ADMIN_LIMIT), ADMIN_LOGIN_FAILURES_PER_ADDRESS: '3', REDIS_KEY_PREFIX: `lhl${Date.now()}:` });
+  t = await createTestServices({
+    ADMIN_MAX_BODY_BYTES: String(ADMIN_LIMIT),
+    ADMIN_LOGIN_FAILURES_PER_ADDRESS: '3',
+    REDIS_KEY_PREFIX: `lhl${Date.now()}:`,
+  });
 });
 afterAll(async () => {
   for (const socket of sockets) socket.destroy();
-  await Promise.all(servers.map((server) => new Promise((resolve) => (server.closeAllConnections(), server.close(resolve)))));
+  await Promise.all(
+    servers.map((server) => new Promise((resolve) => (server.closeAllConnections(), server.close(resolve)))),
+  );
   await t.services.close();
 });
 
@@ -55,14 +61,18 @@ async function open(port: number): Promise<Connection> {
   return { socket, received: () => text, closed };
 }
 
-const within = <T>(promise: Promise<T>, ms: number): Promise<T | 'timeout'> => Promise.race([promise, new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), ms))]);
-const write = (socket: Socket, data: string | Buffer) => new Promise<void>((resolve) => (socket.write(data) ? resolve() : socket.once('drain', resolve)));
+const within = <T>(promise: Promise<T>, ms: number): Promise<T | 'timeout'> =>
+  Promise.race([promise, new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), ms))]);
+const write = (socket: Socket, data: string | Buffer) =>
+  new Promise<void>((resolve) => (socket.write(data) ? resolve() : socket.once('drain', resolve)));
 
 describe('local host limits', () => {
   it('refuses a declared body over the limit with 413 before a byte of it arrives', async () => {
     const port = await host();
     const connection = await open(port);
-    connection.socket.write(`POST /api/admin/tenants/t1/integrations HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${30 * 1024 * 1024}\r\n\r\n`);
+    connection.socket.write(
+      `POST /api/admin/tenants/t1/integrations HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${30 * 1024 * 1024}\r\n\r\n`,
+    );
     expect(await within(connection.closed, 5000)).not.toBe('timeout');
     expect(connection.received()).toMatch(/^HTTP\/1\.1 413 /);
     expect(connection.received()).toContain('payload_too_large');
@@ -71,12 +81,18 @@ describe('local host limits', () => {
   it('refuses a chunked body at the limit while it streams, without reading the rest', async () => {
     const port = await host();
     const connection = await open(port);
-    await write(connection.socket, 'POST /api/admin/tenants/t1/integrations HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n');
+    await write(
+      connection.socket,
+      'POST /api/admin/tenants/t1/integrations HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n',
+    );
     const chunk = Buffer.alloc(16 * 1024, 0x20);
     let sent = 0;
     // Up to 32 MB (past the old 26 MB buffer); the host must answer long before.
     while (!connection.received().includes('HTTP/1.1') && sent < 32 * 1024 * 1024 && !connection.socket.destroyed) {
-      await write(connection.socket, Buffer.concat([Buffer.from(`${chunk.length.toString(16)}\r\n`), chunk, Buffer.from('\r\n')]));
+      await write(
+        connection.socket,
+        Buffer.concat([Buffer.from(`${chunk.length.toString(16)}\r\n`), chunk, Buffer.from('\r\n')]),
+      );
       sent += chunk.length;
       await new Promise((resolve) => setImmediate(resolve));
     }
@@ -103,7 +119,9 @@ describe('local host limits', () => {
   it('closes a connection whose body trickles in past the request timeout', async () => {
     const port = await host({ headersTimeoutMs: 500, requestTimeoutMs: 1000 });
     const connection = await open(port);
-    connection.socket.write('POST /api/admin/tenants/t1/integrations HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{');
+    connection.socket.write(
+      'POST /api/admin/tenants/t1/integrations HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{',
+    );
     const drip = setInterval(() => connection.socket.writable && connection.socket.write(' '), 100);
     try {
       const closedAfter = await within(connection.closed, 5000);
@@ -137,12 +155,20 @@ describe('local host limits', () => {
     const port = await host();
     const statuses: number[] = [];
     for (let i = 0; i < 5; i++) {
-      const response = await fetch(`http://127.0.0.1:${port}/api/admin/tenants/t${i}/integrations`, { headers: { 'x-api-key': `wrong-key-${i}-0123456789`, 'x-forwarded-for': `203.0.113.${i}` } });
+      const response = await fetch(`http://127.0.0.1:${port}/api/admin/tenants/t${i}/integrations`, {
+        headers: { 'x-api-key': `wrong-key-${i}-0123456789`, 'x-forwarded-for': `203.0.113.${i}` },
+      });
       statuses.push(response.status);
       if (response.status === 429) expect(Number(response.headers.get('retry-after'))).toBeGreaterThan(0);
     }
     expect(statuses).toEqual([401, 401, 401, 429, 429]);
     // The right key from the throttled address waits for the window too (login-throttle.ts says why).
-    expect((await fetch(`http://127.0.0.1:${port}/api/admin/tenants/t9/integrations`, { headers: { 'x-api-key': TEST_ADMIN_KEY } })).status).toBe(429);
+    expect(
+      (
+        await fetch(`http://127.0.0.1:${port}/api/admin/tenants/t9/integrations`, {
+          headers: { 'x-api-key': TEST_ADMIN_KEY },
+        })
+      ).status,
+    ).toBe(429);
   });
 });

@@ -16,7 +16,11 @@ it('starts on embedded defaults, serves health, and exits cleanly on SIGINT', as
   const dataDir = mkdtempSync(join(tmpdir(), 'ise-start-'));
   // Only what a fresh shell has: no Cosmos, blob, Redis or admin settings.
   const env = { PATH: process.env.PATH, HOME: process.env.HOME, PORT: String(port), LOCAL_DATA_DIR: dataDir };
-  const child = spawn(process.execPath, [require.resolve('tsx/cli'), 'hosts/local/main.ts'], { cwd: join(__dirname, '../..'), env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [require.resolve('tsx/cli'), 'hosts/local/main.ts'], {
+    cwd: join(__dirname, '../..'),
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   child.stdout.on('data', (chunk) => (output += chunk));
   child.stderr.on('data', (chunk) => (output += chunk));
@@ -24,12 +28,16 @@ it('starts on embedded defaults, serves health, and exits cleanly on SIGINT', as
   try {
     let status = 0;
     while (Date.now() - started < 30_000 && status !== 200) {
-      status = await fetch(`http://127.0.0.1:${port}/api/health`).then((r) => r.status, () => 0);
+      status = await fetch(`http://127.0.0.1:${port}/api/health`).then(
+        (r) => r.status,
+        () => 0,
+      );
       if (status !== 200) await new Promise((resolve) => setTimeout(resolve, 200));
     }
     expect(status).toBe(200);
     // Demo mode finishes starting its sandboxes just after the HTTP side answers.
-    while (Date.now() - started < 30_000 && !output.includes('local host ready')) await new Promise((resolve) => setTimeout(resolve, 100));
+    while (Date.now() - started < 30_000 && !output.includes('local host ready'))
+      await new Promise((resolve) => setTimeout(resolve, 100));
     const keyFile = join(dataDir, 'admin-api-key');
     expect(statSync(keyFile).mode & 0o777).toBe(0o600);
     expect(output).toContain('local host ready');

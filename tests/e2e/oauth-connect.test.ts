@@ -12,16 +12,26 @@ jest.setTimeout(60_000);
 
 let host: LocalHost;
 beforeAll(async () => {
-  host = await startLocalHost({ env: testEnv({ DEMO_MODE: 'true', DEMO_RECORDS: '5' }), useProcessEnv: false, timers: false, overrides: { logger: createMemoryLogger('warn').logger } });
+  host = await startLocalHost({
+    env: testEnv({ DEMO_MODE: 'true', DEMO_RECORDS: '5' }),
+    useProcessEnv: false,
+    timers: false,
+    overrides: { logger: createMemoryLogger('warn').logger },
+  });
 });
 afterAll(async () => host?.stop());
 
 type JsonResponse = Omit<Response, 'json'> & { json(): Promise<any> };
 const admin = (path: string, init: RequestInit = {}): Promise<JsonResponse> =>
-  fetch(`${host.url}/api/admin/${path}`, { ...init, headers: { 'x-api-key': TEST_ADMIN_KEY, 'content-type': 'application/json' } });
+  fetch(`${host.url}/api/admin/${path}`, {
+    ...init,
+    headers: { 'x-api-key': TEST_ADMIN_KEY, 'content-type': 'application/json' },
+  });
 
 async function createIntegration(name: string, provider = 'github'): Promise<string> {
-  const created = await (await admin('tenants/acme/integrations', { method: 'POST', body: JSON.stringify({ provider, name }) })).json();
+  const created = await (
+    await admin('tenants/acme/integrations', { method: 'POST', body: JSON.stringify({ provider, name }) })
+  ).json();
   return created.id;
 }
 
@@ -56,7 +66,8 @@ describe('OAuth connect', () => {
     expect((await host.services.integrations.get('acme', id))!.connectedAt).toEqual(expect.any(String));
     const shown = await (await admin(`tenants/acme/integrations/${id}/credentials`)).text();
     expect(shown).toContain('oauth2_authorization_code');
-    if (read!.doc.credential.type === 'oauth2_authorization_code') expect(shown).not.toContain(read!.doc.credential.accessToken);
+    if (read!.doc.credential.type === 'oauth2_authorization_code')
+      expect(shown).not.toContain(read!.doc.credential.accessToken);
 
     // The same callback again: the state was spent.
     const replay = await callback(redirect);
@@ -80,7 +91,9 @@ describe('OAuth connect', () => {
     badCode.searchParams.set('code', 'not-a-code');
     const page = await callback(badCode);
     expect(page.status).toBe(502);
-    expect(await host.services.credentials.service.read(credentialRef({ tenantId: 'acme', id }, 'api'))).toBeUndefined();
+    expect(
+      await host.services.credentials.service.read(credentialRef({ tenantId: 'acme', id }, 'api')),
+    ).toBeUndefined();
   });
 
   it('answers 404 when another tenant starts the flow', async () => {
@@ -95,19 +108,31 @@ describe('OAuth connect', () => {
     expect(page.status).toBe(200);
     const ref = credentialRef({ tenantId: 'acme', id }, 'api');
     const stored = await host.services.credentials.service.read(ref);
-    expect(stored!.doc.credential).toMatchObject({ type: 'oauth2_authorization_code', provider: 'notion', clientAuth: 'basic', refreshToken: expect.stringMatching(/^nrt_/) });
+    expect(stored!.doc.credential).toMatchObject({
+      type: 'oauth2_authorization_code',
+      provider: 'notion',
+      clientAuth: 'basic',
+      refreshToken: expect.stringMatching(/^nrt_/),
+    });
     const refreshed = await host.services.credentials.refresher.refreshOne(ref, { force: true });
     expect(refreshed).toMatchObject({ outcome: 'refreshed', by: 'self' });
     const after = await host.services.credentials.service.read(ref, { fresh: true });
-    const before = stored!.doc.credential.type === 'oauth2_authorization_code' ? stored!.doc.credential.accessToken : '';
-    expect(after!.doc.credential.type === 'oauth2_authorization_code' && after!.doc.credential.accessToken).not.toBe(before);
+    const before =
+      stored!.doc.credential.type === 'oauth2_authorization_code' ? stored!.doc.credential.accessToken : '';
+    expect(after!.doc.credential.type === 'oauth2_authorization_code' && after!.doc.credential.accessToken).not.toBe(
+      before,
+    );
 
     // The sandbox still refuses what the real Notion refuses: the same grant as a form body.
     const notion = host.demo!.sandboxes.find((sandbox) => sandbox.control.provider === 'notion')!;
-    const refreshToken = after!.doc.credential.type === 'oauth2_authorization_code' ? after!.doc.credential.refreshToken! : '';
+    const refreshToken =
+      after!.doc.credential.type === 'oauth2_authorization_code' ? after!.doc.credential.refreshToken! : '';
     const form = await fetch(`${notion.url}/v1/oauth/token`, {
       method: 'POST',
-      headers: { authorization: `Basic ${Buffer.from('sandbox-client:sandbox-client-secret').toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' },
+      headers: {
+        authorization: `Basic ${Buffer.from('sandbox-client:sandbox-client-secret').toString('base64')}`,
+        'content-type': 'application/x-www-form-urlencoded',
+      },
       body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken }).toString(),
     });
     expect(form.status).toBe(400);

@@ -25,7 +25,13 @@ const pushes: OutgoingMessage[] = [];
 
 beforeAll(async () => {
   host = await startLocalHost({
-    env: testEnv({ DEMO_MODE: 'true', DEMO_RECORDS: '12', SYNC_PAGE_SIZE: '25', QUEUE_MAX_DELIVERY_COUNT: '3', QUEUE_LOCK_DURATION_MS: '3000' }),
+    env: testEnv({
+      DEMO_MODE: 'true',
+      DEMO_RECORDS: '12',
+      SYNC_PAGE_SIZE: '25',
+      QUEUE_MAX_DELIVERY_COUNT: '3',
+      QUEUE_LOCK_DURATION_MS: '3000',
+    }),
     useProcessEnv: false,
     timers: false,
   });
@@ -39,18 +45,31 @@ beforeAll(async () => {
     const stored = (await host.services.integrations.get('demo', integration.id))!;
     await host.services.integrations.replace({ ...stored, nextSyncAt: '2099-01-01T00:00:00.000Z' });
   }
-  expect((await api('tenants/demo/integrations/demo-github', { method: 'PATCH', body: JSON.stringify({ direction: 'bidirectional' }) })).status).toBe(200);
+  expect(
+    (
+      await api('tenants/demo/integrations/demo-github', {
+        method: 'PATCH',
+        body: JSON.stringify({ direction: 'bidirectional' }),
+      })
+    ).status,
+  ).toBe(200);
   expect((await sync('full')).status).toBe('succeeded');
 });
 afterAll(async () => host?.stop());
 
 type JsonResponse = Omit<Response, 'json'> & { json(): Promise<any> };
 function api(path: string, init: RequestInit & { headers?: Record<string, string> } = {}): Promise<JsonResponse> {
-  return fetch(`${host.url}/api/admin/${path}`, { ...init, headers: { 'x-api-key': TEST_ADMIN_KEY, 'content-type': 'application/json', ...init.headers } });
+  return fetch(`${host.url}/api/admin/${path}`, {
+    ...init,
+    headers: { 'x-api-key': TEST_ADMIN_KEY, 'content-type': 'application/json', ...init.headers },
+  });
 }
 
 async function sync(mode: 'full' | 'incremental', integrationId = 'demo-github'): Promise<any> {
-  const started = await api(`tenants/demo/integrations/${integrationId}/sync`, { method: 'POST', body: JSON.stringify({ mode }) });
+  const started = await api(`tenants/demo/integrations/${integrationId}/sync`, {
+    method: 'POST',
+    body: JSON.stringify({ mode }),
+  });
   expect(started.status).toBe(202);
   const { runId } = await started.json();
   return eventually(async () => {
@@ -61,19 +80,31 @@ async function sync(mode: 'full' | 'incremental', integrationId = 'demo-github')
 
 const github = () => host.demo!.sandboxes.find((sandbox) => sandbox.provider === 'github')!.control;
 const patchCalls = () => github().calls().byRoute[PATCH_ISSUE] ?? 0;
-const outboundIdle = () => eventually(async () => (host.services.embeddedQueue!.depth(QUEUES.syncOutbound.name) === 0 ? true : undefined), 'the outbound queue to drain');
+const outboundIdle = () =>
+  eventually(
+    async () => (host.services.embeddedQueue!.depth(QUEUES.syncOutbound.name) === 0 ? true : undefined),
+    'the outbound queue to drain',
+  );
 
 /** Issues synced in by the full sync, one per test, with their shard ids. */
 let issues: Array<{ externalId: string; shardId: string }> = [];
 async function nextIssue(): Promise<{ externalId: string; shardId: string }> {
-  if (issues.length === 0) issues = (await host.services.syncState.unseenSince('demo-github', 'issues', 'none', 50)).unseen.map((state) => ({ externalId: state.externalId, shardId: state.shardId }));
+  if (issues.length === 0)
+    issues = (await host.services.syncState.unseenSince('demo-github', 'issues', 'none', 50)).unseen.map((state) => ({
+      externalId: state.externalId,
+      shardId: state.shardId,
+    }));
   return issues.shift()!;
 }
 
 async function editLocally(shardId: string, data: Record<string, unknown>): Promise<any> {
   const current = await api(`tenants/demo/shards/${shardId}`);
   expect(current.status).toBe(200);
-  const response = await api(`tenants/demo/shards/${shardId}`, { method: 'PATCH', headers: { 'if-match': current.headers.get('etag')! }, body: JSON.stringify({ data }) });
+  const response = await api(`tenants/demo/shards/${shardId}`, {
+    method: 'PATCH',
+    headers: { 'if-match': current.headers.get('etag')! },
+    body: JSON.stringify({ data }),
+  });
   expect(response.status).toBe(200);
   return response.json();
 }
@@ -87,7 +118,9 @@ describe('outbound sync', () => {
     pushes.length = 0;
 
     await host.triggers.fire('SyncScheduler');
-    expect(pushes.map((message) => message.body)).toEqual([expect.objectContaining({ kind: 'push-shard', integrationId: 'demo-github', shardId, etag: edited._etag })]);
+    expect(pushes.map((message) => message.body)).toEqual([
+      expect.objectContaining({ kind: 'push-shard', integrationId: 'demo-github', shardId, etag: edited._etag }),
+    ]);
     const settled = await eventually(async () => {
       const shard = await host.services.shards.get('demo', shardId);
       return shard?.lastWrittenBy === 'inbound' ? shard : undefined;
@@ -98,7 +131,13 @@ describe('outbound sync', () => {
     expect(patchCalls()).toBe(1);
     expect(settled.data.title).toBe('Edited on the platform');
     const ledger = await host.services.syncState.outboundLedger('demo-github', shardId);
-    expect(ledger).toMatchObject({ id: outboundLedgerId(shardId), status: 'pushed', externalId, providerVersion: expect.any(String), contentHash: expect.any(String) });
+    expect(ledger).toMatchObject({
+      id: outboundLedgerId(shardId),
+      status: 'pushed',
+      externalId,
+      providerVersion: expect.any(String),
+      contentHash: expect.any(String),
+    });
 
     // Echo suppression: the provider's copy of our change is not a remote change (neither when its webhook
     // arrives nor in the next incremental sync), and nothing is pushed again.
@@ -150,7 +189,10 @@ describe('outbound sync', () => {
       { messageId: `${shardId}:first`, body },
       { messageId: `${shardId}:again`, body },
     ]);
-    await eventually(async () => ((await host.services.shards.get('demo', shardId))?.lastWrittenBy === 'inbound' ? true : undefined), 'the push to settle');
+    await eventually(
+      async () => ((await host.services.shards.get('demo', shardId))?.lastWrittenBy === 'inbound' ? true : undefined),
+      'the push to settle',
+    );
     await outboundIdle();
     expect(github().records.get('issues', externalId)).toMatchObject({ body: 'Pushed exactly once' });
     expect(patchCalls()).toBe(1);
@@ -162,7 +204,10 @@ describe('outbound sync', () => {
     github().resetCalls();
     github().injectFault({ kind: 'server_error', status: 503, method: 'PATCH', path: '/issues/', count: 1 });
     await host.triggers.fire('SyncScheduler');
-    await eventually(async () => ((await host.services.shards.get('demo', shardId))?.lastWrittenBy === 'inbound' ? true : undefined), 'the retried push to settle');
+    await eventually(
+      async () => ((await host.services.shards.get('demo', shardId))?.lastWrittenBy === 'inbound' ? true : undefined),
+      'the retried push to settle',
+    );
     await outboundIdle();
     expect(github().records.get('issues', externalId)).toMatchObject({ title: 'After the outage' });
     // The refused request and the one that was applied.
@@ -173,7 +218,14 @@ describe('outbound sync', () => {
 
   it('a shard created locally is created once at the provider, also when the create is retried after a crash', async () => {
     const before = github().records.count('issues');
-    const created = await api('tenants/demo/shards', { method: 'POST', body: JSON.stringify({ integrationId: 'demo-github', shardType: 'github.issues', data: { title: 'Born on the platform', body: 'new' } }) });
+    const created = await api('tenants/demo/shards', {
+      method: 'POST',
+      body: JSON.stringify({
+        integrationId: 'demo-github',
+        shardType: 'github.issues',
+        data: { title: 'Born on the platform', body: 'new' },
+      }),
+    });
     expect(created.status).toBe(201);
     const shard = await created.json();
     github().resetCalls();
@@ -185,11 +237,24 @@ describe('outbound sync', () => {
     await outboundIdle();
     expect(github().records.count('issues')).toBe(before + 1);
     expect(github().calls().byRoute[POST_ISSUE]).toBe(1);
-    expect(linked).toMatchObject({ lastWrittenBy: 'inbound', externalRefs: [expect.objectContaining({ integrationId: 'demo-github', entity: 'issues' })], data: { title: 'Born on the platform', number: expect.any(Number) } });
+    expect(linked).toMatchObject({
+      lastWrittenBy: 'inbound',
+      externalRefs: [expect.objectContaining({ integrationId: 'demo-github', entity: 'issues' })],
+      data: { title: 'Born on the platform', number: expect.any(Number) },
+    });
     expect((await sync('incremental')).counters).toMatchObject({ created: 0, updated: 0 });
 
     // A crash after the provider made the record but before its id was recorded: only the marker is left.
-    const second = await (await api('tenants/demo/shards', { method: 'POST', body: JSON.stringify({ integrationId: 'demo-github', shardType: 'github.issues', data: { title: 'Crashed create', body: 'once' } }) })).json();
+    const second = await (
+      await api('tenants/demo/shards', {
+        method: 'POST',
+        body: JSON.stringify({
+          integrationId: 'demo-github',
+          shardType: 'github.issues',
+          data: { title: 'Crashed create', body: 'once' },
+        }),
+      })
+    ).json();
     const madeByFirstAttempt = github().records.create('issues', { title: 'Crashed create', body: 'once' });
     const checkpoint = await host.services.syncState.checkpoint('demo-github', 'issues');
     await host.services.syncState.saveOutboundLedger(
@@ -203,7 +268,13 @@ describe('outbound sync', () => {
         status: 'pushing',
         shardEtag: second._etag,
         leaseUntil: new Date(Date.now() - 1000).toISOString(),
-        pendingCreate: { idempotencyKey: second.id, data: { title: 'Crashed create', body: 'once' }, cursor: checkpoint?.cursor, startedAt: new Date().toISOString(), attempts: 1 },
+        pendingCreate: {
+          idempotencyKey: second.id,
+          data: { title: 'Crashed create', body: 'once' },
+          cursor: checkpoint?.cursor,
+          startedAt: new Date().toISOString(),
+          attempts: 1,
+        },
         updatedAt: new Date().toISOString(),
       },
       undefined,
@@ -220,18 +291,43 @@ describe('outbound sync', () => {
     expect(adopted.externalRefs[0]).toMatchObject({ externalId: `acme/widgets#${madeByFirstAttempt.number}` });
   });
 
-  it('maps a local edit back through the integration\'s conversion schema', async () => {
+  it("maps a local edit back through the integration's conversion schema", async () => {
     const sandbox = host.demo!.sandboxes.find((candidate) => candidate.provider === 'github')!;
     const schema = parseConversionSchema({
       provider: 'github',
       entity: 'issues',
       shardType: 'task',
-      fields: { name: { source: 'title', writable: true }, status: { source: 'state' }, number: { source: 'number' }, changedAt: { source: 'updatedAt' } },
+      fields: {
+        name: { source: 'title', writable: true },
+        status: { source: 'state' },
+        number: { source: 'number' },
+        changedAt: { source: 'updatedAt' },
+      },
       volatileFields: ['changedAt'],
     });
-    const integration = newIntegration('demo', 'gh-mapped', { provider: 'github', name: 'mapped', direction: 'bidirectional', entities: ['issues'], baseUrl: sandbox.url, providerOptions: { repositories: ['acme/widgets'] } }, { intervalMinutes: 60 }, new Date());
-    await host.services.integrations.create({ ...integration, nextSyncAt: '2099-01-01T00:00:00.000Z', mappings: { issues: schema } });
-    await host.services.credentials.service.put(credentialRef(integration, 'api'), { type: 'bearer_token', token: github().issueToken({ expiresInMs: 3_600_000 }).accessToken });
+    const integration = newIntegration(
+      'demo',
+      'gh-mapped',
+      {
+        provider: 'github',
+        name: 'mapped',
+        direction: 'bidirectional',
+        entities: ['issues'],
+        baseUrl: sandbox.url,
+        providerOptions: { repositories: ['acme/widgets'] },
+      },
+      { intervalMinutes: 60 },
+      new Date(),
+    );
+    await host.services.integrations.create({
+      ...integration,
+      nextSyncAt: '2099-01-01T00:00:00.000Z',
+      mappings: { issues: schema },
+    });
+    await host.services.credentials.service.put(credentialRef(integration, 'api'), {
+      type: 'bearer_token',
+      token: github().issueToken({ expiresInMs: 3_600_000 }).accessToken,
+    });
     expect((await sync('full', 'gh-mapped')).status).toBe('succeeded');
     const [state] = (await host.services.syncState.unseenSince('gh-mapped', 'issues', 'none', 1)).unseen;
     const shard = (await host.services.shards.get('demo', state!.shardId))!;
@@ -240,7 +336,10 @@ describe('outbound sync', () => {
     github().resetCalls();
 
     await host.triggers.fire('SyncScheduler');
-    await eventually(async () => ((await host.services.shards.get('demo', shard.id))?.lastWrittenBy === 'inbound' ? true : undefined), 'the mapped push to settle');
+    await eventually(
+      async () => ((await host.services.shards.get('demo', shard.id))?.lastWrittenBy === 'inbound' ? true : undefined),
+      'the mapped push to settle',
+    );
     await outboundIdle();
     expect(github().records.get('issues', state!.externalId)).toMatchObject({ title: 'Renamed through a mapping' });
     expect(patchCalls()).toBe(1);
@@ -250,8 +349,19 @@ describe('outbound sync', () => {
   it('reads and changes shards only within their tenant, and guards changes with If-Match', async () => {
     const { shardId } = await nextIssue();
     expect((await api(`tenants/other/shards/${shardId}`)).status).toBe(404);
-    expect((await api(`tenants/other/shards/${shardId}`, { method: 'PATCH', body: JSON.stringify({ data: { title: 'x' } }) })).status).toBe(404);
-    const stale = await api(`tenants/demo/shards/${shardId}`, { method: 'PATCH', headers: { 'if-match': '"stale"' }, body: JSON.stringify({ data: { title: 'x' } }) });
+    expect(
+      (
+        await api(`tenants/other/shards/${shardId}`, {
+          method: 'PATCH',
+          body: JSON.stringify({ data: { title: 'x' } }),
+        })
+      ).status,
+    ).toBe(404);
+    const stale = await api(`tenants/demo/shards/${shardId}`, {
+      method: 'PATCH',
+      headers: { 'if-match': '"stale"' },
+      body: JSON.stringify({ data: { title: 'x' } }),
+    });
     expect(stale.status).toBe(412);
     const bad = await api(`tenants/demo/shards/${shardId}`, { method: 'PATCH', body: JSON.stringify({ title: 'x' }) });
     expect(bad.status).toBe(400);

@@ -7,7 +7,16 @@ import { randomBytes } from 'node:crypto';
 import { adminApi } from '../../functions/AdminApi';
 import { createTestServices, type TestServices } from '../support/test-services';
 import { bodyOf, httpRequest, invocation } from '../support/invoke';
-import { APP_ID, APP_ID_URI, OTHER_DIRECTORY, startEntraStandIn, V1_ISSUER, V2_ISSUER, type EntraStandIn, type TokenClaims } from '../support/entra-standin';
+import {
+  APP_ID,
+  APP_ID_URI,
+  OTHER_DIRECTORY,
+  startEntraStandIn,
+  V1_ISSUER,
+  V2_ISSUER,
+  type EntraStandIn,
+  type TokenClaims,
+} from '../support/entra-standin';
 
 let entra: EntraStandIn;
 let t: TestServices;
@@ -24,7 +33,11 @@ afterAll(async () => {
 async function call(method: string, path: string, claims: TokenClaims | string, body?: unknown) {
   const jwt = typeof claims === 'string' ? claims : await entra.token(claims);
   const headers = { authorization: `Bearer ${jwt}` };
-  const response = await adminApi.handler(httpRequest(method, `admin/${path}`, { body, headers, params: { path } }), invocation('AdminApi'), t.services);
+  const response = await adminApi.handler(
+    httpRequest(method, `admin/${path}`, { body, headers, params: { path } }),
+    invocation('AdminApi'),
+    t.services,
+  );
   return { status: response.status ?? 200, body: bodyOf(response) as Record<string, any> };
 }
 
@@ -34,22 +47,38 @@ const acmeOperator: TokenClaims = { oid: 'acme-operator', roles: ['Sync.Tenant.a
 describe('AdminApi in entra mode: app roles', () => {
   let globexIntegration: string;
   beforeAll(async () => {
-    const created = await call('POST', 'tenants/globex/integrations', admin, { provider: 'github', name: 'Globex engineering' });
+    const created = await call('POST', 'tenants/globex/integrations', admin, {
+      provider: 'github',
+      name: 'Globex engineering',
+    });
     expect(created.status).toBe(201);
     globexIntegration = created.body.id;
   });
 
   it('lets Sync.Admin reach every tenant and the routes without a tenant', async () => {
-    expect((await call('POST', 'tenants/acme/integrations', admin, { provider: 'notion', name: 'Acme wiki' })).status).toBe(201);
-    expect((await call('GET', 'tenants/globex/integrations', admin)).body.items.map((item: { name: string }) => item.name)).toEqual(['Globex engineering']);
+    expect(
+      (await call('POST', 'tenants/acme/integrations', admin, { provider: 'notion', name: 'Acme wiki' })).status,
+    ).toBe(201);
+    expect(
+      (await call('GET', 'tenants/globex/integrations', admin)).body.items.map((item: { name: string }) => item.name),
+    ).toEqual(['Globex engineering']);
     expect((await call('GET', 'rate-limits/defaults', admin)).status).toBe(200);
   });
 
   it('lets Sync.Tenant.acme work on acme', async () => {
-    const created = await call('POST', 'tenants/acme/integrations', acmeOperator, { provider: 'slack', name: 'Acme chat' });
+    const created = await call('POST', 'tenants/acme/integrations', acmeOperator, {
+      provider: 'slack',
+      name: 'Acme chat',
+    });
     expect(created.status).toBe(201);
-    expect((await call('GET', `tenants/acme/integrations/${created.body.id}`, acmeOperator)).body.name).toBe('Acme chat');
-    expect((await call('GET', 'tenants/acme/integrations', acmeOperator)).body.items.map((item: { name: string }) => item.name)).toContain('Acme chat');
+    expect((await call('GET', `tenants/acme/integrations/${created.body.id}`, acmeOperator)).body.name).toBe(
+      'Acme chat',
+    );
+    expect(
+      (await call('GET', 'tenants/acme/integrations', acmeOperator)).body.items.map(
+        (item: { name: string }) => item.name,
+      ),
+    ).toContain('Acme chat');
   });
 
   it('answers 403 with no data when Sync.Tenant.acme asks for another tenant, and changes nothing', async () => {
@@ -67,13 +96,17 @@ describe('AdminApi in entra mode: app roles', () => {
       expect(Object.keys(answer.body)).toEqual(['error']);
       expect(JSON.stringify(answer.body)).not.toContain('Globex engineering');
     }
-    const names = (await call('GET', 'tenants/globex/integrations', admin)).body.items.map((item: { name: string }) => item.name);
+    const names = (await call('GET', 'tenants/globex/integrations', admin)).body.items.map(
+      (item: { name: string }) => item.name,
+    );
     expect(names).toEqual(['Globex engineering']);
   });
 
   it('needs Sync.Admin for the routes without a tenant', async () => {
     expect((await call('GET', 'rate-limits/defaults', acmeOperator)).status).toBe(403);
-    expect((await call('PUT', 'oauth-apps/github', acmeOperator, { clientId: 'x', clientSecret: 'y' })).status).toBe(403);
+    expect((await call('PUT', 'oauth-apps/github', acmeOperator, { clientId: 'x', clientSecret: 'y' })).status).toBe(
+      403,
+    );
   });
 
   it('answers 403 to a valid token without any Sync role', async () => {
@@ -96,7 +129,10 @@ describe('AdminApi in entra mode: tokens refused with 401', () => {
   const nowS = () => Math.floor(Date.now() / 1000);
   it.each([
     ['a tid of another directory', { ...admin, tid: OTHER_DIRECTORY }],
-    ['the issuer of another directory', { ...admin, tid: OTHER_DIRECTORY, iss: `https://login.microsoftonline.com/${OTHER_DIRECTORY}/v2.0` }],
+    [
+      'the issuer of another directory',
+      { ...admin, tid: OTHER_DIRECTORY, iss: `https://login.microsoftonline.com/${OTHER_DIRECTORY}/v2.0` },
+    ],
     ['an expired token', { ...admin, exp: nowS() - 3600 }],
     ['another audience', { ...admin, aud: 'api://another-app' }],
   ])('%s', async (_name, claims) => {
@@ -110,11 +146,20 @@ describe('AdminApi in entra mode: tokens refused with 401', () => {
   });
 
   it('a token signed by a key outside the JWKS', async () => {
-    expect((await call('GET', 'tenants/acme/integrations', await entra.token(admin, { foreignKey: true }))).status).toBe(401);
+    expect(
+      (await call('GET', 'tenants/acme/integrations', await entra.token(admin, { foreignKey: true }))).status,
+    ).toBe(401);
   });
 
   it('the API key, which entra mode does not take', async () => {
-    const response = await adminApi.handler(httpRequest('GET', 'admin/tenants/acme/integrations', { headers: { 'x-api-key': 'test-admin-key-0123456789abcdef' }, params: { path: 'tenants/acme/integrations' } }), invocation('AdminApi'), t.services);
+    const response = await adminApi.handler(
+      httpRequest('GET', 'admin/tenants/acme/integrations', {
+        headers: { 'x-api-key': 'test-admin-key-0123456789abcdef' },
+        params: { path: 'tenants/acme/integrations' },
+      }),
+      invocation('AdminApi'),
+      t.services,
+    );
     expect(response.status).toBe(401);
   });
 });

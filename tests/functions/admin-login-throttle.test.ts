@@ -13,7 +13,12 @@ const opened: TestServices[] = [];
 afterAll(async () => Promise.all(opened.map((t) => t.services.close())));
 
 async function services(extra: Record<string, string | undefined> = {}): Promise<TestServices> {
-  const t = await createTestServices({ ADMIN_LOGIN_FAILURES_PER_ADDRESS: '3', ADMIN_LOGIN_FAILURES_GLOBAL: '1000', REDIS_KEY_PREFIX: `alt${Date.now()}${Math.random().toString(36).slice(2, 6)}:`, ...extra });
+  const t = await createTestServices({
+    ADMIN_LOGIN_FAILURES_PER_ADDRESS: '3',
+    ADMIN_LOGIN_FAILURES_GLOBAL: '1000',
+    REDIS_KEY_PREFIX: `alt${Date.now()}${Math.random().toString(36).slice(2, 6)}:`,
+    ...extra,
+  });
   opened.push(t);
   return t;
 }
@@ -22,8 +27,15 @@ async function call(t: TestServices, options: { key?: string; from: string; path
   const path = options.path ?? 'tenants/acme/integrations';
   const headers: Record<string, string> = { 'x-forwarded-for': options.from };
   if (options.key !== undefined) headers['x-api-key'] = options.key;
-  const response = await adminApi.handler(httpRequest('GET', `admin/${path}`, { headers, params: { path } }), invocation('AdminApi'), t.services);
-  return { status: response.status ?? 200, retryAfter: (response.headers as Record<string, string> | undefined)?.['retry-after'] };
+  const response = await adminApi.handler(
+    httpRequest('GET', `admin/${path}`, { headers, params: { path } }),
+    invocation('AdminApi'),
+    t.services,
+  );
+  return {
+    status: response.status ?? 200,
+    retryAfter: (response.headers as Record<string, string> | undefined)?.['retry-after'],
+  };
 }
 
 const WRONG = 'wrong-key-wrong-key-0000';
@@ -32,7 +44,13 @@ describe('admin sign-in throttle', () => {
   it('answers 429 with Retry-After after N wrong keys from one address; the right key works from another address', async () => {
     const t = await services();
     const from = '203.0.113.9, 198.51.100.7';
-    expect([await call(t, { key: WRONG, from }), await call(t, { key: WRONG, from }), await call(t, { key: WRONG, from })].map((r) => r.status)).toEqual([401, 401, 401]);
+    expect(
+      [
+        await call(t, { key: WRONG, from }),
+        await call(t, { key: WRONG, from }),
+        await call(t, { key: WRONG, from }),
+      ].map((r) => r.status),
+    ).toEqual([401, 401, 401]);
     const throttled = await call(t, { key: WRONG, from });
     expect(throttled.status).toBe(429);
     expect(Number(throttled.retryAfter)).toBeGreaterThan(0);
@@ -48,7 +66,8 @@ describe('admin sign-in throttle', () => {
     const t = await services();
     const from = '198.51.100.20';
     const statuses = [];
-    for (const tenant of ['t1', 't2', 't3', 't4', 'demo']) statuses.push((await call(t, { key: WRONG, from, path: `tenants/${tenant}/integrations` })).status);
+    for (const tenant of ['t1', 't2', 't3', 't4', 'demo'])
+      statuses.push((await call(t, { key: WRONG, from, path: `tenants/${tenant}/integrations` })).status);
     expect(statuses).toEqual([401, 401, 401, 429, 429]);
     expect((await call(t, { key: WRONG, from, path: 'rate-limits/defaults' })).status).toBe(429);
   });

@@ -17,29 +17,55 @@ const answers: string[] = [];
 let t: TestServices;
 beforeAll(async () => {
   t = await createTestServices();
-  await t.services.integrations.create(newIntegration('t-cred', 'cred-1', { provider: 'github', name: 'gh' }, { intervalMinutes: 60 }, new Date()));
+  await t.services.integrations.create(
+    newIntegration('t-cred', 'cred-1', { provider: 'github', name: 'gh' }, { intervalMinutes: 60 }, new Date()),
+  );
 });
 afterAll(async () => t.services.close());
 
 async function admin(method: string, path: string, body?: unknown) {
-  const response = await adminApi.handler(httpRequest(method, `admin/${path}`, { body, headers: { 'x-api-key': TEST_ADMIN_KEY }, params: { path } }), invocation('AdminApi'), t.services);
+  const response = await adminApi.handler(
+    httpRequest(method, `admin/${path}`, { body, headers: { 'x-api-key': TEST_ADMIN_KEY }, params: { path } }),
+    invocation('AdminApi'),
+    t.services,
+  );
   answers.push(JSON.stringify(bodyOf(response) ?? ''));
   return { status: response.status ?? 200, body: bodyOf(response) as any };
 }
 
 async function deliver(id: string, secret: string) {
-  const body = JSON.stringify({ action: 'opened', issue: { id: 1, number: 1 }, repository: { full_name: 'acme/widgets' } });
-  const headers = { 'x-hub-signature-256': signGithub(body, secret), 'x-github-delivery': id, 'x-github-event': 'issues' };
-  const response = await webhookReceiver.handler(httpRequest('POST', 'webhooks/github/cred-1', { rawBody: body, headers, params: { provider: 'github', integrationId: 'cred-1' } }), invocation('WebhookReceiver'), t.services);
+  const body = JSON.stringify({
+    action: 'opened',
+    issue: { id: 1, number: 1 },
+    repository: { full_name: 'acme/widgets' },
+  });
+  const headers = {
+    'x-hub-signature-256': signGithub(body, secret),
+    'x-github-delivery': id,
+    'x-github-event': 'issues',
+  };
+  const response = await webhookReceiver.handler(
+    httpRequest('POST', 'webhooks/github/cred-1', {
+      rawBody: body,
+      headers,
+      params: { provider: 'github', integrationId: 'cred-1' },
+    }),
+    invocation('WebhookReceiver'),
+    t.services,
+  );
   answers.push(JSON.stringify(bodyOf(response) ?? ''));
   return response.status;
 }
 
 describe('credential admin routes', () => {
   it('sets a webhook secret; after a rotation both the new and, during the overlap, the old secret verify', async () => {
-    expect((await admin('PUT', 'tenants/t-cred/integrations/cred-1/webhook-secret', { secret: 'short' })).status).toBe(400);
+    expect((await admin('PUT', 'tenants/t-cred/integrations/cred-1/webhook-secret', { secret: 'short' })).status).toBe(
+      400,
+    );
     expect(await deliver('before-any-secret', FIRST)).toBe(500);
-    expect((await admin('PUT', 'tenants/t-cred/integrations/cred-1/webhook-secret', { secret: FIRST })).body).toMatchObject({ type: 'webhook_secret', status: 'active' });
+    expect(
+      (await admin('PUT', 'tenants/t-cred/integrations/cred-1/webhook-secret', { secret: FIRST })).body,
+    ).toMatchObject({ type: 'webhook_secret', status: 'active' });
     expect(await deliver('d-1', FIRST)).toBe(200);
     await admin('PUT', 'tenants/t-cred/integrations/cred-1/webhook-secret', { secret: SECOND, overlapMinutes: 60 });
     expect(await deliver('d-2', SECOND)).toBe(200);
@@ -50,11 +76,19 @@ describe('credential admin routes', () => {
   });
 
   it('stores an API credential write-only: GET shows type, status and dates, never the value', async () => {
-    expect((await admin('PUT', 'tenants/t-cred/integrations/cred-1/credentials', { type: 'bearer_token', token: API_TOKEN })).status).toBe(200);
+    expect(
+      (await admin('PUT', 'tenants/t-cred/integrations/cred-1/credentials', { type: 'bearer_token', token: API_TOKEN }))
+        .status,
+    ).toBe(200);
     const read = await admin('GET', 'tenants/t-cred/integrations/cred-1/credentials');
     expect(read.body).toMatchObject({ type: 'bearer_token', status: 'active' });
-    expect((await admin('PUT', 'tenants/t-cred/integrations/cred-1/credentials', { type: 'bearer_token' })).status).toBe(400);
-    expect((await admin('PUT', 'tenants/t-cred/integrations/cred-1/credentials', { type: 'oauth2_authorization_code' })).status).toBe(400);
+    expect(
+      (await admin('PUT', 'tenants/t-cred/integrations/cred-1/credentials', { type: 'bearer_token' })).status,
+    ).toBe(400);
+    expect(
+      (await admin('PUT', 'tenants/t-cred/integrations/cred-1/credentials', { type: 'oauth2_authorization_code' }))
+        .status,
+    ).toBe(400);
     expect((await admin('GET', 'tenants/other/integrations/cred-1/credentials')).status).toBe(404);
     expect((await admin('GET', 'tenants/t-cred/credentials/expiry')).status).toBe(200);
   });
@@ -65,17 +99,40 @@ describe('credential admin routes', () => {
     const refusals = [
       [{ type: 'api_key', key: API_TOKEN, headerName: 'x-token', expiresIn: 3600 }, 'expiresIn'],
       [{ type: 'basic_auth', username: 'svc', password: API_TOKEN, pasword: API_TOKEN }, 'pasword'],
-      [{ type: 'jwt_bearer', tokenEndpoint: 'https://login.salesforce.com/services/oauth2/token', privateKeyPem: API_TOKEN, assertion: { flow: 'salesforce', clientId: 'c', username: 'u', audience: 'https://login.salesforce.com', scope: 'api' } }, 'assertion.scope'],
-      [{ type: 'certificate', material: { format: 'pfx', pfxBase64: API_TOKEN, password: API_TOKEN } }, 'material.password'],
+      [
+        {
+          type: 'jwt_bearer',
+          tokenEndpoint: 'https://login.salesforce.com/services/oauth2/token',
+          privateKeyPem: API_TOKEN,
+          assertion: {
+            flow: 'salesforce',
+            clientId: 'c',
+            username: 'u',
+            audience: 'https://login.salesforce.com',
+            scope: 'api',
+          },
+        },
+        'assertion.scope',
+      ],
+      [
+        { type: 'certificate', material: { format: 'pfx', pfxBase64: API_TOKEN, password: API_TOKEN } },
+        'material.password',
+      ],
     ] as const;
     for (const [body, field] of refusals) {
       const answer = await admin('PUT', path, body);
       expect(answer.status).toBe(400);
-      expect(answer.body.error).toMatchObject({ code: 'bad_request', target: field, message: `${field}: unknown field` });
+      expect(answer.body.error).toMatchObject({
+        code: 'bad_request',
+        target: field,
+        message: `${field}: unknown field`,
+      });
     }
     expect((await admin('GET', path)).body).toEqual(before);
     // Fields every type has defaults for may be given or left out.
-    expect((await admin('PUT', path, { type: 'api_key', key: API_TOKEN, headerName: 'x-token', prefix: 'Token ' })).body).toMatchObject({ type: 'api_key', status: 'active' });
+    expect(
+      (await admin('PUT', path, { type: 'api_key', key: API_TOKEN, headerName: 'x-token', prefix: 'Token ' })).body,
+    ).toMatchObject({ type: 'api_key', status: 'active' });
   });
 
   it('never shows a secret value in a response or a log line', () => {

@@ -13,7 +13,15 @@ const rules = ignore().add(readFileSync(join(ROOT, '.funcignore'), 'utf8'));
 const shipped = (path: string) => !rules.ignores(path);
 
 /** Built, local or installed paths (git does not track them) that must ship. */
-const SHIPPED = ['dist/functions/index.js', 'dist/shared/config/settings.js', 'dist/admin-ui/index.html', 'dist/admin-ui/assets/index.js', 'host.json', 'package.json', 'package-lock.json'];
+const SHIPPED = [
+  'dist/functions/index.js',
+  'dist/shared/config/settings.js',
+  'dist/admin-ui/index.html',
+  'dist/admin-ui/assets/index.js',
+  'host.json',
+  'package.json',
+  'package-lock.json',
+];
 /** ... and that must not. */
 const LEFT_OUT = [
   'dist/hosts/local/main.js',

@@ -12,7 +12,11 @@ afterAll(async () => t.services.close());
 
 async function call(method: string, path: string, body?: unknown) {
   const [route] = path.split('?');
-  const request = httpRequest(method, `admin/${path}`, { body, headers: { 'x-api-key': TEST_ADMIN_KEY }, params: { path: route! } });
+  const request = httpRequest(method, `admin/${path}`, {
+    body,
+    headers: { 'x-api-key': TEST_ADMIN_KEY },
+    params: { path: route! },
+  });
   const response = await adminApi.handler(request, invocation('AdminApi'), t.services);
   return { status: response.status ?? 200, body: bodyOf(response) as Record<string, any> };
 }
@@ -23,7 +27,10 @@ describe('GET tenants/{t}/integrations?include=…', () => {
     const bare = (await call('POST', 'tenants/listing/integrations', { provider: 'slack', name: 'Bare' })).body;
     await call('POST', `tenants/listing/integrations/${synced.id}/sync`, { mode: 'full' });
     const newest = await call('POST', `tenants/listing/integrations/${synced.id}/sync`, { mode: 'incremental' });
-    await t.services.credentials.service.put(credentialRef({ tenantId: 'listing', id: synced.id }, 'api'), { type: 'bearer_token', token: 'secret-token-value-123' } as never);
+    await t.services.credentials.service.put(credentialRef({ tenantId: 'listing', id: synced.id }, 'api'), {
+      type: 'bearer_token',
+      token: 'secret-token-value-123',
+    } as never);
 
     const plain = await call('GET', 'tenants/listing/integrations');
     expect(plain.body.items.map((item: any) => [item.name, 'lastRun' in item, 'credential' in item]).sort()).toEqual([
@@ -33,7 +40,11 @@ describe('GET tenants/{t}/integrations?include=…', () => {
 
     const full = await call('GET', 'tenants/listing/integrations?include=lastRun,credential');
     const byName = Object.fromEntries(full.body.items.map((item: any) => [item.name, item]));
-    expect(byName.Synced.lastRun).toMatchObject({ id: newest.body.runId, mode: 'incremental', counters: expect.objectContaining({ errors: 0 }) });
+    expect(byName.Synced.lastRun).toMatchObject({
+      id: newest.body.runId,
+      mode: 'incremental',
+      counters: expect.objectContaining({ errors: 0 }),
+    });
     expect(byName.Synced.credential).toEqual({ type: 'bearer_token', status: 'active' });
     expect(JSON.stringify(full.body)).not.toContain('secret-token-value-123');
     expect(byName.Bare.lastRun).toBeUndefined();

@@ -10,16 +10,33 @@ let t: TestServices;
 beforeAll(async () => {
   // Two shards per tick, so a backlog needs several ticks (and a busy second needs paging by id).
   t = await createTestServices({ OUTBOUND_SCAN_MAX_PER_TICK: '2' });
-  await t.services.integrations.create({ ...newIntegration('t1', 'gh', { provider: 'github', name: 'gh', direction: 'bidirectional' }, { intervalMinutes: 30 }, new Date()), nextSyncAt: '2099-01-01T00:00:00.000Z' });
+  await t.services.integrations.create({
+    ...newIntegration(
+      't1',
+      'gh',
+      { provider: 'github', name: 'gh', direction: 'bidirectional' },
+      { intervalMinutes: 30 },
+      new Date(),
+    ),
+    nextSyncAt: '2099-01-01T00:00:00.000Z',
+  });
 });
 afterAll(async () => t.services.close());
 
-const timer = { isPastDue: false, schedule: { adjustForDST: false }, scheduleStatus: { last: '', next: '', lastUpdated: '' } };
+const timer = {
+  isPastDue: false,
+  schedule: { adjustForDST: false },
+  scheduleStatus: { last: '', next: '', lastUpdated: '' },
+};
 const outbound = QUEUES.syncOutbound.name;
 
 function drain(): Array<{ messageId: string; body: any }> {
   const out = [];
-  for (let message = t.services.embeddedQueue!.receive(outbound); message; message = t.services.embeddedQueue!.receive(outbound)) {
+  for (
+    let message = t.services.embeddedQueue!.receive(outbound);
+    message;
+    message = t.services.embeddedQueue!.receive(outbound)
+  ) {
     t.services.embeddedQueue!.complete(outbound, message.lockToken);
     out.push(message);
   }
@@ -50,7 +67,10 @@ describe('outbound changed-shard scan', () => {
   it('drains a backlog larger than one batch over several ticks, each changed shard once', async () => {
     // Written together: most land in the same second, more than one batch of them.
     await t.services.shards.upsertMany(['a', 'b', 'c', 'd', 'e'].map((id) => shard(id)));
-    await t.services.shards.upsertMany([shard('from-sync', { lastWrittenBy: 'inbound' }), shard('other-type', { shardType: 'github.pulls' })]);
+    await t.services.shards.upsertMany([
+      shard('from-sync', { lastWrittenBy: 'inbound' }),
+      shard('other-type', { shardType: 'github.pulls' }),
+    ]);
     const seen: string[] = [];
     for (let i = 0; i < 8; i++) seen.push(...(await tick()));
     expect([...seen].sort()).toEqual(['a', 'b', 'c', 'd', 'e']);

@@ -26,8 +26,14 @@ const resolver: OutboundResolver = (host, callback) => {
 };
 
 beforeAll(async () => {
-  t = await createTestServices({ OUTBOUND_ALLOW_LOOPBACK: 'false', OUTBOUND_ALLOWED_HOSTS: 'ghe.example.test,ghe-ok.example.test' });
-  expect(t.settings.egress).toEqual({ allowLoopback: false, allowedHosts: ['ghe.example.test', 'ghe-ok.example.test'] });
+  t = await createTestServices({
+    OUTBOUND_ALLOW_LOOPBACK: 'false',
+    OUTBOUND_ALLOWED_HOSTS: 'ghe.example.test,ghe-ok.example.test',
+  });
+  expect(t.settings.egress).toEqual({
+    allowLoopback: false,
+    allowedHosts: ['ghe.example.test', 'ghe-ok.example.test'],
+  });
   configureOutbound({ allowLoopback: false, extraHosts: t.settings.egress.allowedHosts, resolver });
   live = createServer((socket) => socket.end('HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\n{}'));
   live.on('connection', () => liveConnections++);
@@ -39,8 +45,15 @@ afterAll(async () => {
 });
 
 async function admin(method: string, path: string, body?: unknown) {
-  const response = await adminApi.handler(httpRequest(method, `admin/${path}`, { body, headers: { 'x-api-key': TEST_ADMIN_KEY }, params: { path } }), invocation('AdminApi'), t.services);
-  return { status: response.status ?? 200, body: bodyOf(response) as { error?: { code: string; target?: string; message: string } } & Record<string, unknown> };
+  const response = await adminApi.handler(
+    httpRequest(method, `admin/${path}`, { body, headers: { 'x-api-key': TEST_ADMIN_KEY }, params: { path } }),
+    invocation('AdminApi'),
+    t.services,
+  );
+  return {
+    status: response.status ?? 200,
+    body: bodyOf(response) as { error?: { code: string; target?: string; message: string } } & Record<string, unknown>,
+  };
 }
 
 const BAD_BASE_URLS = [
@@ -66,14 +79,30 @@ describe('admin validation of outbound targets', () => {
   });
 
   it('accepts the public API host and an operator-allowed host with a public address; PATCH is checked too', async () => {
-    const created = await admin('POST', `tenants/${TENANT}/integrations`, { provider: 'github', name: 'gh', baseUrl: 'https://api.github.com' });
+    const created = await admin('POST', `tenants/${TENANT}/integrations`, {
+      provider: 'github',
+      name: 'gh',
+      baseUrl: 'https://api.github.com',
+    });
     expect(created.status).toBe(201);
-    expect((await admin('POST', `tenants/${TENANT}/integrations`, { provider: 'github', name: 'ghe', baseUrl: 'https://ghe-ok.example.test/api/v3' })).status).toBe(201);
+    expect(
+      (
+        await admin('POST', `tenants/${TENANT}/integrations`, {
+          provider: 'github',
+          name: 'ghe',
+          baseUrl: 'https://ghe-ok.example.test/api/v3',
+        })
+      ).status,
+    ).toBe(201);
     const id = created.body.id as string;
-    const patched = await admin('PATCH', `tenants/${TENANT}/integrations/${id}`, { baseUrl: 'https://0x7f000001:6379/' });
+    const patched = await admin('PATCH', `tenants/${TENANT}/integrations/${id}`, {
+      baseUrl: 'https://0x7f000001:6379/',
+    });
     expect(patched).toMatchObject({ status: 400, body: { error: { target: 'baseUrl' } } });
     // Another provider's host is not this provider's.
-    expect((await admin('PATCH', `tenants/${TENANT}/integrations/${id}`, { baseUrl: 'https://api.notion.com' })).status).toBe(400);
+    expect(
+      (await admin('PATCH', `tenants/${TENANT}/integrations/${id}`, { baseUrl: 'https://api.notion.com' })).status,
+    ).toBe(400);
   });
 
   it.each([
@@ -87,19 +116,52 @@ describe('admin validation of outbound targets', () => {
   });
 
   it('accepts Slack and Teams Workflows hosts', async () => {
-    expect((await admin('POST', `tenants/${TENANT}/notifications/channels`, { type: 'slack_webhook', name: 's', url: 'https://hooks.slack.com/services/T0/B0/x' })).status).toBe(201);
-    const teams = 'https://default0123.45.environment.api.powerplatform.com:443/powerautomate/automations/direct/workflows/abc/triggers/manual/paths/invoke';
-    expect((await admin('POST', `tenants/${TENANT}/notifications/channels`, { type: 'teams_workflow', name: 't', url: teams })).status).toBe(201);
+    expect(
+      (
+        await admin('POST', `tenants/${TENANT}/notifications/channels`, {
+          type: 'slack_webhook',
+          name: 's',
+          url: 'https://hooks.slack.com/services/T0/B0/x',
+        })
+      ).status,
+    ).toBe(201);
+    const teams =
+      'https://default0123.45.environment.api.powerplatform.com:443/powerautomate/automations/direct/workflows/abc/triggers/manual/paths/invoke';
+    expect(
+      (
+        await admin('POST', `tenants/${TENANT}/notifications/channels`, {
+          type: 'teams_workflow',
+          name: 't',
+          url: teams,
+        })
+      ).status,
+    ).toBe(201);
   });
 
   it('OAuth app tokenUrl and authorizeUrl, and a credential tokenEndpoint, are checked and named', async () => {
     const app = { clientId: 'id', clientSecret: 'secret' };
-    expect(await admin('PUT', 'oauth-apps/github', { ...app, tokenUrl: 'file:///etc/passwd' })).toMatchObject({ status: 400, body: { error: { target: 'tokenUrl' } } });
-    expect(await admin('PUT', 'oauth-apps/github', { ...app, authorizeUrl: 'javascript:alert(1)' })).toMatchObject({ status: 400, body: { error: { target: 'authorizeUrl' } } });
-    expect((await admin('PUT', 'oauth-apps/github', { ...app, tokenUrl: 'https://github.com/login/oauth/access_token' })).status).toBe(204);
+    expect(await admin('PUT', 'oauth-apps/github', { ...app, tokenUrl: 'file:///etc/passwd' })).toMatchObject({
+      status: 400,
+      body: { error: { target: 'tokenUrl' } },
+    });
+    expect(await admin('PUT', 'oauth-apps/github', { ...app, authorizeUrl: 'javascript:alert(1)' })).toMatchObject({
+      status: 400,
+      body: { error: { target: 'authorizeUrl' } },
+    });
+    expect(
+      (await admin('PUT', 'oauth-apps/github', { ...app, tokenUrl: 'https://github.com/login/oauth/access_token' }))
+        .status,
+    ).toBe(204);
     const created = await admin('POST', `tenants/${TENANT}/integrations`, { provider: 'github', name: 'cc' });
-    const credential = { type: 'oauth2_client_credentials', clientId: 'id', clientSecret: 'secret-value', tokenEndpoint: 'https://[::ffff:a9fe:a9fe]/token' };
-    expect(await admin('PUT', `tenants/${TENANT}/integrations/${created.body.id as string}/credentials`, credential)).toMatchObject({ status: 400, body: { error: { target: 'tokenEndpoint' } } });
+    const credential = {
+      type: 'oauth2_client_credentials',
+      clientId: 'id',
+      clientSecret: 'secret-value',
+      tokenEndpoint: 'https://[::ffff:a9fe:a9fe]/token',
+    };
+    expect(
+      await admin('PUT', `tenants/${TENANT}/integrations/${created.body.id as string}/credentials`, credential),
+    ).toMatchObject({ status: 400, body: { error: { target: 'tokenEndpoint' } } });
   });
 
   it('mapping validation gives one answer for a closed and a live port, and never connects', async () => {
@@ -114,8 +176,21 @@ describe('admin validation of outbound targets', () => {
     const warnings: unknown[] = [];
     for (const target of [port, closed]) {
       // Stored directly (as a document written before the rule existed would be): the admin check is bypassed.
-      const integration = await t.services.integrations.create(newIntegration(TENANT, `map-${target}`, { provider: 'github', name: 'm', baseUrl: `http://127.0.0.1:${target}` }, { intervalMinutes: 60 }, new Date()));
-      const answer = await admin('PUT', `tenants/${TENANT}/integrations/${integration.id}/mappings/issues`, { provider: 'github', entity: 'issues', shardType: 'ticket', fields: { title: { source: 'title' } } });
+      const integration = await t.services.integrations.create(
+        newIntegration(
+          TENANT,
+          `map-${target}`,
+          { provider: 'github', name: 'm', baseUrl: `http://127.0.0.1:${target}` },
+          { intervalMinutes: 60 },
+          new Date(),
+        ),
+      );
+      const answer = await admin('PUT', `tenants/${TENANT}/integrations/${integration.id}/mappings/issues`, {
+        provider: 'github',
+        entity: 'issues',
+        shardType: 'ticket',
+        fields: { title: { source: 'title' } },
+      });
       expect(answer.status === 200 ? 200 : JSON.stringify(answer.body)).toBe(200);
       warnings.push(answer.body.warning);
     }

@@ -9,14 +9,29 @@ import { QUEUES } from '../../shared/stores/queue/queues';
 
 let t: TestServices;
 beforeAll(async () => {
-  t = await createTestServices({ ADMIN_TENANT_RATE_PER_S: '3', WEBHOOK_TENANT_RATE_PER_S: '1', REDIS_KEY_PREFIX: `rlt${Date.now()}:` }, { webhookSecrets: { secretsFor: async () => ['rl-secret-value-123456'], storePendingToken: async () => undefined } });
-  await t.services.integrations.create(newIntegration('t-rl', 'rl-1', { provider: 'github', name: 'gh' }, { intervalMinutes: 60 }, new Date()));
+  t = await createTestServices(
+    { ADMIN_TENANT_RATE_PER_S: '3', WEBHOOK_TENANT_RATE_PER_S: '1', REDIS_KEY_PREFIX: `rlt${Date.now()}:` },
+    {
+      webhookSecrets: { secretsFor: async () => ['rl-secret-value-123456'], storePendingToken: async () => undefined },
+    },
+  );
+  await t.services.integrations.create(
+    newIntegration('t-rl', 'rl-1', { provider: 'github', name: 'gh' }, { intervalMinutes: 60 }, new Date()),
+  );
 });
 afterAll(async () => t.services.close());
 
 async function admin(method: string, path: string, body?: unknown) {
-  const response = await adminApi.handler(httpRequest(method, `admin/${path}`, { body, headers: { 'x-api-key': TEST_ADMIN_KEY }, params: { path } }), invocation('AdminApi'), t.services);
-  return { status: response.status ?? 200, body: bodyOf(response) as any, headers: (response.headers ?? {}) as Record<string, string> };
+  const response = await adminApi.handler(
+    httpRequest(method, `admin/${path}`, { body, headers: { 'x-api-key': TEST_ADMIN_KEY }, params: { path } }),
+    invocation('AdminApi'),
+    t.services,
+  );
+  return {
+    status: response.status ?? 200,
+    body: bodyOf(response) as any,
+    headers: (response.headers ?? {}) as Record<string, string>,
+  };
 }
 
 describe('rate limits', () => {
@@ -51,9 +66,25 @@ describe('rate limits', () => {
   it('answers 429 to webhooks over the tenant budget and enqueues nothing for them', async () => {
     const statuses: number[] = [];
     for (let i = 0; i < 5; i++) {
-      const body = JSON.stringify({ action: 'edited', issue: { id: i, number: i + 1 }, repository: { full_name: 'acme/widgets' } });
-      const headers = { 'x-hub-signature-256': signGithub(body, 'rl-secret-value-123456'), 'x-github-delivery': `rl-${i}`, 'x-github-event': 'issues' };
-      const response = await webhookReceiver.handler(httpRequest('POST', 'webhooks/github/rl-1', { rawBody: body, headers, params: { provider: 'github', integrationId: 'rl-1' } }), invocation('WebhookReceiver'), t.services);
+      const body = JSON.stringify({
+        action: 'edited',
+        issue: { id: i, number: i + 1 },
+        repository: { full_name: 'acme/widgets' },
+      });
+      const headers = {
+        'x-hub-signature-256': signGithub(body, 'rl-secret-value-123456'),
+        'x-github-delivery': `rl-${i}`,
+        'x-github-event': 'issues',
+      };
+      const response = await webhookReceiver.handler(
+        httpRequest('POST', 'webhooks/github/rl-1', {
+          rawBody: body,
+          headers,
+          params: { provider: 'github', integrationId: 'rl-1' },
+        }),
+        invocation('WebhookReceiver'),
+        t.services,
+      );
       statuses.push(response.status ?? 200);
     }
     const accepted = statuses.filter((status) => status === 200).length;

@@ -45,7 +45,10 @@ interface Binding {
 interface LoadReport {
   programmingModel?: string;
   registrations: Array<{ name: string; bindings: Record<string, Binding> }>;
-  invocations?: Record<'health' | 'admin' | 'timer' | 'queue', { value?: { status: number; jsonBody: any }; error?: { message: string } }>;
+  invocations?: Record<
+    'health' | 'admin' | 'timer' | 'queue',
+    { value?: { status: number; jsonBody: any }; error?: { message: string } }
+  >;
 }
 
 let work: string;
@@ -53,7 +56,11 @@ let app: string;
 
 /** Loads the staged `main` in a fresh Node process with exactly `env` as its environment. */
 async function load(env: Record<string, string>, mode?: 'invoke'): Promise<{ report: LoadReport; stderr: string }> {
-  const { stdout, stderr } = await run(process.execPath, [join(work, 'load-main.js'), app, ...(mode ? [mode] : [])], { cwd: work, env, timeout: 60_000 });
+  const { stdout, stderr } = await run(process.execPath, [join(work, 'load-main.js'), app, ...(mode ? [mode] : [])], {
+    cwd: work,
+    env,
+    timeout: 60_000,
+  });
   return { report: JSON.parse(stdout.trim().split('\n').pop()!) as LoadReport, stderr };
 }
 
@@ -61,7 +68,9 @@ async function load(env: Record<string, string>, mode?: 'invoke'): Promise<{ rep
 function triggerRows(report: LoadReport) {
   return report.registrations
     .map(({ name, bindings }) => {
-      const trigger = Object.values(bindings).find((binding) => binding.direction === 'in' && /Trigger$/.test(binding.type))!;
+      const trigger = Object.values(bindings).find(
+        (binding) => binding.direction === 'in' && /Trigger$/.test(binding.type),
+      )!;
       return {
         name,
         type: trigger.type,
@@ -82,11 +91,33 @@ function expectedRows(env: Record<string, string>) {
   const settings = parseSettings(env);
   return FUNCTIONS.filter((definition) => !(definition.trigger === 'http' && definition.localOnly))
     .map((definition) => {
-      const row = { name: definition.name, type: '', route: undefined as unknown, methods: undefined as unknown, authLevel: undefined as unknown, schedule: undefined as unknown, queueName: undefined as unknown, connection: undefined as unknown, isSessionsEnabled: undefined as unknown };
-      if (definition.trigger === 'http') Object.assign(row, { type: 'httpTrigger', route: definition.route, methods: definition.methods, authLevel: 'anonymous' });
-      if (definition.trigger === 'timer') Object.assign(row, { type: 'timerTrigger', schedule: definition.schedule(settings) });
+      const row = {
+        name: definition.name,
+        type: '',
+        route: undefined as unknown,
+        methods: undefined as unknown,
+        authLevel: undefined as unknown,
+        schedule: undefined as unknown,
+        queueName: undefined as unknown,
+        connection: undefined as unknown,
+        isSessionsEnabled: undefined as unknown,
+      };
+      if (definition.trigger === 'http')
+        Object.assign(row, {
+          type: 'httpTrigger',
+          route: definition.route,
+          methods: definition.methods,
+          authLevel: 'anonymous',
+        });
+      if (definition.trigger === 'timer')
+        Object.assign(row, { type: 'timerTrigger', schedule: definition.schedule(settings) });
       if (definition.trigger === 'serviceBusQueue') {
-        Object.assign(row, { type: 'serviceBusTrigger', queueName: definition.queueName, connection: SERVICE_BUS_CONNECTION, isSessionsEnabled: definition.isSessionsEnabled });
+        Object.assign(row, {
+          type: 'serviceBusTrigger',
+          queueName: definition.queueName,
+          connection: SERVICE_BUS_CONNECTION,
+          isSessionsEnabled: definition.isSessionsEnabled,
+        });
       }
       return row;
     })
@@ -101,7 +132,10 @@ beforeAll(() => {
   const core = join(work, 'node_modules', '@azure', 'functions-core');
   mkdirSync(core, { recursive: true });
   copyFileSync(join(SUPPORT, 'functions-core-recorder.js'), join(core, 'index.js'));
-  writeFileSync(join(core, 'package.json'), JSON.stringify({ name: '@azure/functions-core', version: '0.0.0-recorder', main: 'index.js' }));
+  writeFileSync(
+    join(core, 'package.json'),
+    JSON.stringify({ name: '@azure/functions-core', version: '0.0.0-recorder', main: 'index.js' }),
+  );
   copyFileSync(join(SUPPORT, 'load-main.js'), join(work, 'load-main.js'));
   // Compiling takes most of it (about a minute here when other work shares the two cores).
 }, 300_000);
@@ -112,8 +146,23 @@ afterAll(() => {
 
 describe('the staged package', () => {
   it('holds the compiled app, the built admin UI and the host files, without the local host, the sandboxes or tests', () => {
-    for (const file of ['host.json', 'package.json', 'package-lock.json', 'dist/functions/index.js', 'dist/admin-ui/index.html']) expect(existsSync(join(app, file))).toBe(true);
-    for (const absent of ['dist/hosts/local', 'dist/dev/sandboxes', 'dist/tests', 'local.settings.json', 'node_modules/azurite', 'node_modules/@vercel/cosmosdb-server', 'node_modules/jest']) {
+    for (const file of [
+      'host.json',
+      'package.json',
+      'package-lock.json',
+      'dist/functions/index.js',
+      'dist/admin-ui/index.html',
+    ])
+      expect(existsSync(join(app, file))).toBe(true);
+    for (const absent of [
+      'dist/hosts/local',
+      'dist/dev/sandboxes',
+      'dist/tests',
+      'local.settings.json',
+      'node_modules/azurite',
+      'node_modules/@vercel/cosmosdb-server',
+      'node_modules/jest',
+    ]) {
       expect([absent, existsSync(join(app, absent))]).toEqual([absent, false]);
     }
     expect(JSON.parse(readFileSync(join(app, 'package.json'), 'utf8')).main).toBe('dist/functions/index.js');
@@ -122,7 +171,9 @@ describe('the staged package', () => {
   it('resolves every require of dist/ inside the package (jose included), never into the local host or the sandboxes', () => {
     const sites = requireSites(app);
     expect(requiresOutside(app, sites)).toEqual([]);
-    expect(sites.filter((site) => /[\\/]dist[\\/]shared[\\/](local-host|sandboxes)[\\/]/.test(site.resolved ?? ''))).toEqual([]);
+    expect(
+      sites.filter((site) => /[\\/]dist[\\/]shared[\\/](local-host|sandboxes)[\\/]/.test(site.resolved ?? '')),
+    ).toEqual([]);
     // Entra mode loads jose lazily (import() compiled to require): the walk must see it, and it must ship.
     expect(sites.find((site) => site.specifier === 'jose')?.resolved).toContain(join(app, 'node_modules', 'jose'));
   });
@@ -130,7 +181,11 @@ describe('the staged package', () => {
   it('loads every production dependency from its pruned node_modules, which stays under 100 MB', async () => {
     const dependencies = Object.keys(JSON.parse(readFileSync(join(app, 'package.json'), 'utf8')).dependencies);
     const script = 'for (const name of JSON.parse(process.argv[1])) require(name); process.stdout.write("loaded")';
-    const { stdout } = await run(process.execPath, ['-e', script, JSON.stringify(dependencies)], { cwd: app, env: {}, timeout: 60_000 });
+    const { stdout } = await run(process.execPath, ['-e', script, JSON.stringify(dependencies)], {
+      cwd: app,
+      env: {},
+      timeout: 60_000,
+    });
     expect(stdout).toBe('loaded');
     const { stdout: du } = await run('du', ['-sm', join(app, 'node_modules')]);
     expect(Number(du.split('\t')[0])).toBeLessThan(100);
@@ -152,8 +207,13 @@ describe('the staged package', () => {
     expect(stderr).toContain('Invalid setting REDIS_URL');
     const { health, admin, timer, queue } = report.invocations!;
     expect(health.value?.status).toBe(503);
-    expect(health.value?.jsonBody.checks).toEqual([expect.objectContaining({ name: 'settings', ok: false, error: expect.stringContaining('REDIS_URL') })]);
-    expect(admin.value).toEqual({ status: 503, jsonBody: { error: expect.objectContaining({ code: 'configuration', target: 'REDIS_URL' }) } });
+    expect(health.value?.jsonBody.checks).toEqual([
+      expect.objectContaining({ name: 'settings', ok: false, error: expect.stringContaining('REDIS_URL') }),
+    ]);
+    expect(admin.value).toEqual({
+      status: 503,
+      jsonBody: { error: expect.objectContaining({ code: 'configuration', target: 'REDIS_URL' }) },
+    });
     expect(timer.error?.message).toContain('Invalid setting REDIS_URL');
     expect(queue.error?.message).toContain('Invalid setting REDIS_URL');
     // The setting is named, its value (here a secret's address) never shown.
@@ -174,7 +234,10 @@ describe('the require walk', () => {
     const fixture = mkdtempSync(join(tmpdir(), 'ise-requires-'));
     try {
       mkdirSync(join(fixture, 'dist'));
-      writeFileSync(join(fixture, 'dist', 'a.js'), 'require("./b"); require("node:fs"); require("azurite"); Promise.resolve().then(() => require("jose"));');
+      writeFileSync(
+        join(fixture, 'dist', 'a.js'),
+        'require("./b"); require("node:fs"); require("azurite"); Promise.resolve().then(() => require("jose"));',
+      );
       writeFileSync(join(fixture, 'dist', 'b.js'), '');
       const outside = requiresOutside(fixture, requireSites(fixture)).map((site) => site.specifier);
       expect(outside).toEqual(['azurite', 'jose']);

@@ -16,12 +16,25 @@ beforeAll(async () => {
 });
 afterAll(async () => t.services.close());
 
-const timer = { isPastDue: false, schedule: { adjustForDST: false }, scheduleStatus: { last: '', next: '', lastUpdated: '' } };
+const timer = {
+  isPastDue: false,
+  schedule: { adjustForDST: false },
+  scheduleStatus: { last: '', next: '', lastUpdated: '' },
+};
 const inbound = QUEUES.syncInbound.name;
 
-function drainInbound(): Array<{ messageId: string; body: any; sessionId?: string; applicationProperties?: Record<string, unknown> }> {
+function drainInbound(): Array<{
+  messageId: string;
+  body: any;
+  sessionId?: string;
+  applicationProperties?: Record<string, unknown>;
+}> {
   const out = [];
-  for (let message = t.services.embeddedQueue!.receive(inbound); message; message = t.services.embeddedQueue!.receive(inbound)) {
+  for (
+    let message = t.services.embeddedQueue!.receive(inbound);
+    message;
+    message = t.services.embeddedQueue!.receive(inbound)
+  ) {
     t.services.embeddedQueue!.complete(inbound, message.lockToken);
     out.push(message);
   }
@@ -29,7 +42,10 @@ function drainInbound(): Array<{ messageId: string; body: any; sessionId?: strin
 }
 
 async function seed(tenantId: string, id: string, nextSyncAt: string) {
-  return t.services.integrations.create({ ...newIntegration(tenantId, id, { provider: 'github', name: id }, { intervalMinutes: 30 }, clock), nextSyncAt });
+  return t.services.integrations.create({
+    ...newIntegration(tenantId, id, { provider: 'github', name: id }, { intervalMinutes: 30 }, clock),
+    nextSyncAt,
+  });
 }
 
 describe('SyncScheduler', () => {
@@ -43,7 +59,10 @@ describe('SyncScheduler', () => {
     ]);
     const messages = drainInbound().filter((message) => message.body.integrationId.startsWith('sched-'));
     expect(messages).toHaveLength(1);
-    expect(messages[0]).toMatchObject({ sessionId: 'sched-due', body: { integrationId: 'sched-due', tenantId: 't-sched', mode: 'incremental', page: 0 } });
+    expect(messages[0]).toMatchObject({
+      sessionId: 'sched-due',
+      body: { integrationId: 'sched-due', tenantId: 't-sched', mode: 'incremental', page: 0 },
+    });
     const runs = await t.services.runs.list('t-sched', 'sched-due');
     expect(runs).toHaveLength(1);
     expect(runs[0]).toMatchObject({ trigger: 'schedule', status: 'queued' });
@@ -61,13 +80,24 @@ describe('SyncInboundWorker', () => {
     drainInbound();
     const { startRun } = await import('../../shared/sync/runs/start-run');
     const { continueTrace } = await import('../../shared/platform/observability/correlation');
-    const run = await startRun(t.services, { integration: { id, tenantId }, mode: 'full', trigger: 'manual', trace: continueTrace(undefined), now: clock });
+    const run = await startRun(t.services, {
+      integration: { id, tenantId },
+      mode: 'full',
+      trigger: 'manual',
+      trace: continueTrace(undefined),
+      now: clock,
+    });
     const [message] = drainInbound();
     return { run, message: message! };
   }
 
   function context(message: { messageId: string; applicationProperties?: Record<string, unknown> }, deliveryCount = 1) {
-    return invocation('SyncInboundWorker', { messageId: message.messageId, deliveryCount, sessionId: 'x', applicationProperties: message.applicationProperties });
+    return invocation('SyncInboundWorker', {
+      messageId: message.messageId,
+      deliveryCount,
+      sessionId: 'x',
+      applicationProperties: message.applicationProperties,
+    });
   }
 
   it('loads the integration, runs the page, and fails the run with a clear error when the integration is misconfigured', async () => {
@@ -75,7 +105,10 @@ describe('SyncInboundWorker', () => {
     await syncInboundWorker.handler(message.body, context(message), t.services);
     const stored = await t.services.runs.get('t-in', 'in-1', run.id);
     // A GitHub integration without repositories cannot sync: a permanent error, not a retry loop.
-    expect(stored).toMatchObject({ status: 'failed', lastError: { code: 'configuration', target: 'options.repositories' } });
+    expect(stored).toMatchObject({
+      status: 'failed',
+      lastError: { code: 'configuration', target: 'options.repositories' },
+    });
     expect(stored!.startedAt).toBeDefined();
     expect(stored!.finishedAt).toBeDefined();
     // The trace started by the request is the trace the worker logged under.
@@ -86,11 +119,16 @@ describe('SyncInboundWorker', () => {
     const { run, message } = await startedRun('t-in', 'in-2');
     await t.services.integrations.delete('t-in', 'in-2');
     await syncInboundWorker.handler(message.body, context(message), t.services);
-    expect(await t.services.runs.get('t-in', 'in-2', run.id)).toMatchObject({ status: 'failed', lastError: { code: 'not_found' } });
+    expect(await t.services.runs.get('t-in', 'in-2', run.id)).toMatchObject({
+      status: 'failed',
+      lastError: { code: 'not_found' },
+    });
   });
 
   it('throws for a malformed message so it ends in the dead-letter queue with its reason', async () => {
-    const error = await syncInboundWorker.handler({ kind: 'sync-page' }, context({ messageId: 'bad' }), t.services).catch((thrown: unknown) => thrown);
+    const error = await syncInboundWorker
+      .handler({ kind: 'sync-page' }, context({ messageId: 'bad' }), t.services)
+      .catch((thrown: unknown) => thrown);
     expect(isAppError(error) && error.code).toBe('validation');
   });
 
@@ -105,7 +143,9 @@ describe('SyncInboundWorker', () => {
     const delivery = { messageId: message.messageId, deliveryCount: 1, applicationProperties: {} };
     await expect(handleInboundJob(deps, message.body, delivery, flaky)).resolves.toBe('retry');
     expect((await t.services.runs.get('t-in', 'in-3', run.id))!.status).toBe('running');
-    expect(t.services.eventLog!.list('t-in', { type: 'ratelimit.budget_exhausted', integrationId: 'in-3' })).toHaveLength(1);
+    expect(
+      t.services.eventLog!.list('t-in', { type: 'ratelimit.budget_exhausted', integrationId: 'in-3' }),
+    ).toHaveLength(1);
     // The copy is scheduled no sooner than the provider's Retry-After (this test's clock is fixed).
     const copy = t.services.embeddedQueue!.receive(inbound)!;
     t.services.embeddedQueue!.complete(inbound, copy.lockToken);
@@ -113,12 +153,22 @@ describe('SyncInboundWorker', () => {
     expect(copy.scheduledEnqueueTimeUtc!.getTime() - clock.getTime()).toBeGreaterThanOrEqual(30_000);
     const last = { ...message.body, attempt: 9 };
     await expect(handleInboundJob(deps, last, delivery, flaky)).rejects.toMatchObject({ code: 'rate_limited' });
-    expect(await t.services.runs.get('t-in', 'in-3', run.id)).toMatchObject({ status: 'failed', lastError: { code: 'rate_limited', message: 'provider 429' } });
+    expect(await t.services.runs.get('t-in', 'in-3', run.id)).toMatchObject({
+      status: 'failed',
+      lastError: { code: 'rate_limited', message: 'provider 429' },
+    });
     // Its redeliveries do not run the page again; they carry it to the dead-letter queue.
     let ran = false;
-    await expect(handleInboundJob(deps, last, { ...delivery, deliveryCount: 2 }, async () => { ran = true; throw new Error('unreachable'); })).rejects.toMatchObject({ code: 'transient' });
+    await expect(
+      handleInboundJob(deps, last, { ...delivery, deliveryCount: 2 }, async () => {
+        ran = true;
+        throw new Error('unreachable');
+      }),
+    ).rejects.toMatchObject({ code: 'transient' });
     expect(ran).toBe(false);
-    expect(t.services.eventLog!.list('t-in', { type: 'sync.page_dead_lettered', integrationId: 'in-3' })).toHaveLength(1);
+    expect(t.services.eventLog!.list('t-in', { type: 'sync.page_dead_lettered', integrationId: 'in-3' })).toHaveLength(
+      1,
+    );
   });
 
   it('backs off exponentially with jitter, capped, and never sooner than Retry-After', async () => {
@@ -135,18 +185,46 @@ describe('outbound: SyncScheduler scan and SyncOutboundWorker', () => {
   const outbound = QUEUES.syncOutbound.name;
   function drainOutbound(): Array<{ messageId: string; body: any }> {
     const out = [];
-    for (let message = t.services.embeddedQueue!.receive(outbound); message; message = t.services.embeddedQueue!.receive(outbound)) {
+    for (
+      let message = t.services.embeddedQueue!.receive(outbound);
+      message;
+      message = t.services.embeddedQueue!.receive(outbound)
+    ) {
       t.services.embeddedQueue!.complete(outbound, message.lockToken);
       out.push(message);
     }
     return out;
   }
 
-  async function seedWithShard(tenantId: string, id: string, direction: 'inbound' | 'bidirectional', options: Record<string, unknown> = {}) {
-    await t.services.integrations.create({ ...newIntegration(tenantId, id, { provider: 'github', name: id, direction, providerOptions: options }, { intervalMinutes: 30 }, clock), nextSyncAt: '2099-01-01T00:00:00.000Z' });
+  async function seedWithShard(
+    tenantId: string,
+    id: string,
+    direction: 'inbound' | 'bidirectional',
+    options: Record<string, unknown> = {},
+  ) {
+    await t.services.integrations.create({
+      ...newIntegration(
+        tenantId,
+        id,
+        { provider: 'github', name: id, direction, providerOptions: options },
+        { intervalMinutes: 30 },
+        clock,
+      ),
+      nextSyncAt: '2099-01-01T00:00:00.000Z',
+    });
     const shardId = `sh-${id}`;
     await t.services.shards.upsertMany([
-      { id: shardId, tenantId, shardType: 'github.issues', data: { title: 'edited' }, externalRefs: [{ provider: 'github', integrationId: id, entity: 'issues', externalId: 'acme/widgets#1' }], links: [], lastWrittenBy: 'local', deleted: false, updatedAt: clock.toISOString() },
+      {
+        id: shardId,
+        tenantId,
+        shardType: 'github.issues',
+        data: { title: 'edited' },
+        externalRefs: [{ provider: 'github', integrationId: id, entity: 'issues', externalId: 'acme/widgets#1' }],
+        links: [],
+        lastWrittenBy: 'local',
+        deleted: false,
+        updatedAt: clock.toISOString(),
+      },
     ]);
     return (await t.services.shards.get(tenantId, shardId))!;
   }
@@ -158,7 +236,16 @@ describe('outbound: SyncScheduler scan and SyncOutboundWorker', () => {
     await syncScheduler.handler(timer, invocation('SyncScheduler'), t.services);
     const messages = drainOutbound().filter((message) => message.body.tenantId === 't-scan');
     expect(messages).toEqual([
-      expect.objectContaining({ messageId: `${shard.id}:${shard._etag.replace(/"/g, '')}`, body: { kind: 'push-shard', tenantId: 't-scan', integrationId: 'scan-bi', shardId: shard.id, etag: shard._etag } }),
+      expect.objectContaining({
+        messageId: `${shard.id}:${shard._etag.replace(/"/g, '')}`,
+        body: {
+          kind: 'push-shard',
+          tenantId: 't-scan',
+          integrationId: 'scan-bi',
+          shardId: shard.id,
+          etag: shard._etag,
+        },
+      }),
     ]);
     expect(await t.services.syncState.outboundCheckpoint('scan-bi')).toMatchObject({ sinceTs: expect.any(Number) });
     // The next tick re-reads the overlap window; duplicate detection drops the same shard version.
@@ -170,21 +257,46 @@ describe('outbound: SyncScheduler scan and SyncOutboundWorker', () => {
     // A GitHub integration without repositories cannot push: a configuration error, not a retry loop.
     const shard = await seedWithShard('t-out', 'out-1', 'bidirectional');
     const job = { kind: 'push-shard', tenantId: 't-out', integrationId: 'out-1', shardId: shard.id, etag: shard._etag };
-    await syncOutboundWorker.handler(job, invocation('SyncOutboundWorker', { messageId: 'm1', deliveryCount: 1 }), t.services);
+    await syncOutboundWorker.handler(
+      job,
+      invocation('SyncOutboundWorker', { messageId: 'm1', deliveryCount: 1 }),
+      t.services,
+    );
     const failed = await t.services.shards.get('t-out', shard.id);
-    expect(failed).toMatchObject({ lastWrittenBy: 'local', pushError: { integrationId: 'out-1', code: 'configuration' } });
-    expect(await t.services.syncState.outboundLedger('out-1', shard.id)).toMatchObject({ status: 'failed', shardEtag: failed!._etag, lastError: { code: 'configuration' } });
+    expect(failed).toMatchObject({
+      lastWrittenBy: 'local',
+      pushError: { integrationId: 'out-1', code: 'configuration' },
+    });
+    expect(await t.services.syncState.outboundLedger('out-1', shard.id)).toMatchObject({
+      status: 'failed',
+      shardEtag: failed!._etag,
+      lastError: { code: 'configuration' },
+    });
     expect(drainOutbound().filter((message) => message.body.tenantId === 't-out')).toHaveLength(0);
     // The scan finds the marked version, and the worker leaves it alone: the next local edit tries again.
-    await syncOutboundWorker.handler({ ...job, etag: failed!._etag }, invocation('SyncOutboundWorker', { messageId: 'm2', deliveryCount: 1 }), t.services);
+    await syncOutboundWorker.handler(
+      { ...job, etag: failed!._etag },
+      invocation('SyncOutboundWorker', { messageId: 'm2', deliveryCount: 1 }),
+      t.services,
+    );
     expect((await t.services.shards.get('t-out', shard.id))!._etag).toBe(failed!._etag);
   });
 
   it('drops a push for an unknown integration and throws for a malformed message', async () => {
     await expect(
-      syncOutboundWorker.handler({ kind: 'push-shard', tenantId: 't-out', integrationId: 'nope', shardId: 's1' }, invocation('SyncOutboundWorker', { messageId: 'm', deliveryCount: 1 }), t.services),
+      syncOutboundWorker.handler(
+        { kind: 'push-shard', tenantId: 't-out', integrationId: 'nope', shardId: 's1' },
+        invocation('SyncOutboundWorker', { messageId: 'm', deliveryCount: 1 }),
+        t.services,
+      ),
     ).resolves.toBeUndefined();
-    const error = await syncOutboundWorker.handler({ kind: 'push-shard' }, invocation('SyncOutboundWorker', { messageId: 'bad', deliveryCount: 1 }), t.services).catch((thrown: unknown) => thrown);
+    const error = await syncOutboundWorker
+      .handler(
+        { kind: 'push-shard' },
+        invocation('SyncOutboundWorker', { messageId: 'bad', deliveryCount: 1 }),
+        t.services,
+      )
+      .catch((thrown: unknown) => thrown);
     expect(isAppError(error) && error.code).toBe('validation');
   });
 });

@@ -21,7 +21,11 @@ beforeAll(async () => {
 });
 afterAll(async () => t.services.close());
 
-const timer = { isPastDue: false, schedule: { adjustForDST: false }, scheduleStatus: { last: '', next: '', lastUpdated: '' } };
+const timer = {
+  isPastDue: false,
+  schedule: { adjustForDST: false },
+  scheduleStatus: { last: '', next: '', lastUpdated: '' },
+};
 
 /** What each sandbox (like its provider) answers to a revoked refresh token. */
 const CASES: [ProviderId, string][] = [
@@ -34,7 +38,10 @@ const CASES: [ProviderId, string][] = [
 
 function tokenCalls(sandbox: RunningSandbox, provider: ProviderId): number {
   const route = `POST ${SANDBOX_OAUTH_PATHS[provider].token}`;
-  return Object.entries(sandbox.control.calls().byRoute).reduce((sum, [key, count]) => (key === route ? sum + count : sum), 0);
+  return Object.entries(sandbox.control.calls().byRoute).reduce(
+    (sum, [key, count]) => (key === route ? sum + count : sum),
+    0,
+  );
 }
 
 describe.each(CASES)('TokenRefresher with a revoked %s refresh token', (provider, code) => {
@@ -46,12 +53,27 @@ describe.each(CASES)('TokenRefresher with a revoked %s refresh token', (provider
 
   it(`marks the credential and the integration needs_reauth (${code}), announces it once and stops asking`, async () => {
     const tenantId = `t-revoked-${provider}`;
-    const integration = await t.services.integrations.create(newIntegration(tenantId, `revoked-${provider}`, { provider, name: `revoked ${provider}`, baseUrl: sandbox.url }, { intervalMinutes: 60 }, new Date()));
+    const integration = await t.services.integrations.create(
+      newIntegration(
+        tenantId,
+        `revoked-${provider}`,
+        { provider, name: `revoked ${provider}`, baseUrl: sandbox.url },
+        { intervalMinutes: 60 },
+        new Date(),
+      ),
+    );
     const tokens = sandbox.control.issueToken({ expiresInMs: 30_000 });
     const ref = credentialRef(integration, 'api');
     await t.services.credentials.service.put(ref, {
-      type: 'oauth2_authorization_code', provider, tokenEndpoint: `${sandbox.url}${SANDBOX_OAUTH_PATHS[provider].token}`, clientId: 'sandbox-client', clientSecret: 'sandbox-client-secret',
-      clientAuth: OAUTH_PROVIDERS[provider].clientAuth, accessToken: tokens.accessToken, refreshToken: tokens.refreshToken, expiresAt: new Date(Date.now() + 30_000).toISOString(),
+      type: 'oauth2_authorization_code',
+      provider,
+      tokenEndpoint: `${sandbox.url}${SANDBOX_OAUTH_PATHS[provider].token}`,
+      clientId: 'sandbox-client',
+      clientSecret: 'sandbox-client-secret',
+      clientAuth: OAUTH_PROVIDERS[provider].clientAuth,
+      accessToken: tokens.accessToken,
+      refreshToken: tokens.refreshToken,
+      expiresAt: new Date(Date.now() + 30_000).toISOString(),
     });
     sandbox.control.revokeRefreshTokens();
     sandbox.control.resetCalls();
@@ -62,7 +84,10 @@ describe.each(CASES)('TokenRefresher with a revoked %s refresh token', (provider
     const stored = await t.services.credentials.service.read(ref, { fresh: true });
     expect(stored!.doc).toMatchObject({ status: 'needs_reauth', statusReason: code });
     expect((await t.services.integrations.get(tenantId, integration.id))!.status).toBe('needs_reauth');
-    const events = t.services.eventLog!.list(tenantId, { type: 'integration.needs_reauth', integrationId: integration.id });
+    const events = t.services.eventLog!.list(tenantId, {
+      type: 'integration.needs_reauth',
+      integrationId: integration.id,
+    });
     expect(events).toHaveLength(1);
     expect(events[0]).toMatchObject({ severity: 'critical', data: { provider, reason: code } });
     // One answered refusal: no retry within the run, none on the next run.

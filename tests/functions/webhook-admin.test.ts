@@ -13,18 +13,40 @@ const secrets: WebhookSecretSource = { secretsFor: async () => [SECRET], storePe
 let t: TestServices;
 beforeAll(async () => {
   t = await createTestServices({}, { webhookSecrets: secrets });
-  await t.services.integrations.create(newIntegration('t-rp', 'rp-1', { provider: 'github', name: 'gh' }, { intervalMinutes: 60 }, new Date()));
+  await t.services.integrations.create(
+    newIntegration('t-rp', 'rp-1', { provider: 'github', name: 'gh' }, { intervalMinutes: 60 }, new Date()),
+  );
 });
 afterAll(async () => t.services.close());
 
 async function deliver(id: string, issueId: number, signature?: string) {
-  const body = JSON.stringify({ action: 'edited', issue: { id: issueId, number: issueId }, repository: { full_name: 'acme/app' } });
-  const headers = { 'x-hub-signature-256': signature ?? signGithub(body, SECRET), 'x-github-delivery': id, 'x-github-event': 'issues' };
-  return webhookReceiver.handler(httpRequest('POST', 'webhooks/github/rp-1', { rawBody: body, headers, params: { provider: 'github', integrationId: 'rp-1' } }), invocation('WebhookReceiver'), t.services);
+  const body = JSON.stringify({
+    action: 'edited',
+    issue: { id: issueId, number: issueId },
+    repository: { full_name: 'acme/app' },
+  });
+  const headers = {
+    'x-hub-signature-256': signature ?? signGithub(body, SECRET),
+    'x-github-delivery': id,
+    'x-github-event': 'issues',
+  };
+  return webhookReceiver.handler(
+    httpRequest('POST', 'webhooks/github/rp-1', {
+      rawBody: body,
+      headers,
+      params: { provider: 'github', integrationId: 'rp-1' },
+    }),
+    invocation('WebhookReceiver'),
+    t.services,
+  );
 }
 
 async function admin(method: string, path: string, body?: unknown) {
-  const response = await adminApi.handler(httpRequest(method, `admin/${path}`, { body, headers: { 'x-api-key': TEST_ADMIN_KEY }, params: { path } }), invocation('AdminApi'), t.services);
+  const response = await adminApi.handler(
+    httpRequest(method, `admin/${path}`, { body, headers: { 'x-api-key': TEST_ADMIN_KEY }, params: { path } }),
+    invocation('AdminApi'),
+    t.services,
+  );
   return { status: response.status ?? 200, body: bodyOf(response) as any };
 }
 
@@ -36,10 +58,21 @@ describe('webhook admin', () => {
     await deliver('d-3', 3, 'sha256=' + '0'.repeat(64));
 
     const log = await admin('GET', 'tenants/t-rp/integrations/rp-1/webhooks/deliveries');
-    expect(log.body.items.map((item: { verdict: string }) => item.verdict).sort()).toEqual(['accepted', 'accepted', 'rejected']);
+    expect(log.body.items.map((item: { verdict: string }) => item.verdict).sort()).toEqual([
+      'accepted',
+      'accepted',
+      'rejected',
+    ]);
 
     const health = await admin('GET', 'tenants/t-rp/integrations/rp-1/webhooks/health');
-    expect(health.body).toMatchObject({ accepted: 2, rejected: 1, duplicates: 1, received: 4, rejectedByReason: { bad_signature: 1 }, status: 'healthy' });
+    expect(health.body).toMatchObject({
+      accepted: 2,
+      rejected: 1,
+      duplicates: 1,
+      received: 4,
+      rejectedByReason: { bad_signature: 1 },
+      status: 'healthy',
+    });
     expect(health.body.handlingMs.p50).toEqual(expect.any(Number));
 
     const runsBefore = (await t.services.runs.list('t-rp', 'rp-1')).length;
@@ -63,12 +96,19 @@ describe('webhook admin', () => {
   });
 
   it('replays by time range, and hides deliveries from other tenants', async () => {
-    const range = { from: new Date(Date.now() - 3600_000).toISOString(), to: new Date(Date.now() + 60_000).toISOString() };
+    const range = {
+      from: new Date(Date.now() - 3600_000).toISOString(),
+      to: new Date(Date.now() + 60_000).toISOString(),
+    };
     const bulk = await admin('POST', 'tenants/t-rp/integrations/rp-1/webhooks/replay', range);
     expect(bulk.status).toBe(202);
     expect(bulk.body.replayed.map((item: { deliveryId: string }) => item.deliveryId).sort()).toEqual(['d-1', 'd-2']);
-    expect(bulk.body.failed).toEqual([{ deliveryId: 'd-tamper', error: expect.objectContaining({ code: 'conflict' }) }]);
-    expect((await admin('POST', 'tenants/t-rp/integrations/rp-1/webhooks/replay', { from: 'yesterday' })).status).toBe(400);
+    expect(bulk.body.failed).toEqual([
+      { deliveryId: 'd-tamper', error: expect.objectContaining({ code: 'conflict' }) },
+    ]);
+    expect((await admin('POST', 'tenants/t-rp/integrations/rp-1/webhooks/replay', { from: 'yesterday' })).status).toBe(
+      400,
+    );
     expect((await admin('GET', 'tenants/other/integrations/rp-1/webhooks/deliveries')).status).toBe(404);
     expect((await admin('POST', 'tenants/other/integrations/rp-1/webhooks/d-1/replay')).status).toBe(404);
     expect((await admin('POST', 'tenants/t-rp/integrations/rp-1/webhooks/unknown/replay')).status).toBe(404);

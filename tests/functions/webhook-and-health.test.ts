@@ -19,13 +19,25 @@ const secrets: WebhookSecretSource = {
 let t: TestServices;
 beforeAll(async () => {
   t = await createTestServices({ WEBHOOK_MAX_BODY_BYTES: '2048' }, { webhookSecrets: secrets });
-  await t.services.integrations.create(newIntegration('t-wh', 'wh-github', { provider: 'github', name: 'gh' }, { intervalMinutes: 60 }, new Date()));
-  await t.services.integrations.create(newIntegration('t-wh', 'wh-slack', { provider: 'slack', name: 'chat' }, { intervalMinutes: 60 }, new Date()));
+  await t.services.integrations.create(
+    newIntegration('t-wh', 'wh-github', { provider: 'github', name: 'gh' }, { intervalMinutes: 60 }, new Date()),
+  );
+  await t.services.integrations.create(
+    newIntegration('t-wh', 'wh-slack', { provider: 'slack', name: 'chat' }, { intervalMinutes: 60 }, new Date()),
+  );
 });
 afterAll(async () => t.services.close());
 
 async function post(provider: string, integrationId: string, rawBody: string, headers: Record<string, string> = {}) {
-  const response = await webhookReceiver.handler(httpRequest('POST', `webhooks/${provider}/${integrationId}`, { rawBody, headers, params: { provider, integrationId } }), invocation('WebhookReceiver'), t.services);
+  const response = await webhookReceiver.handler(
+    httpRequest('POST', `webhooks/${provider}/${integrationId}`, {
+      rawBody,
+      headers,
+      params: { provider, integrationId },
+    }),
+    invocation('WebhookReceiver'),
+    t.services,
+  );
   return { status: response.status ?? 200, body: bodyOf(response) as Record<string, any> };
 }
 const sign = (body: string) => signGithub(body, SECRET);
@@ -33,7 +45,11 @@ const depth = () => t.services.embeddedQueue!.depth(QUEUES.syncInbound.name);
 
 describe('WebhookReceiver', () => {
   it('answers unknown provider, unknown integration and a provider mismatch with the same 404 body', async () => {
-    const answers = await Promise.all([post('myspace', 'wh-github', '{}'), post('github', 'nope', '{}'), post('github', 'wh-slack', '{}')]);
+    const answers = await Promise.all([
+      post('myspace', 'wh-github', '{}'),
+      post('github', 'nope', '{}'),
+      post('github', 'wh-slack', '{}'),
+    ]);
     expect(answers.map((answer) => answer.status)).toEqual([404, 404, 404]);
     expect(answers[1]!.body).toEqual(answers[0]!.body);
     expect(answers[2]!.body).toEqual(answers[0]!.body);
@@ -42,11 +58,19 @@ describe('WebhookReceiver', () => {
   it('fails closed: nothing enqueued for a bad or missing signature, or an integration without a secret', async () => {
     const before = depth();
     const headers = { 'x-github-delivery': 'd-bad', 'x-github-event': 'issues' };
-    const tampered = await post('github', 'wh-github', '{"issue":{"id":1}}', { ...headers, 'x-hub-signature-256': sign('{"issue":{"id":2}}') });
+    const tampered = await post('github', 'wh-github', '{"issue":{"id":1}}', {
+      ...headers,
+      'x-hub-signature-256': sign('{"issue":{"id":2}}'),
+    });
     expect(tampered.status).toBe(401);
     expect(tampered.body.error.reason).toBe('bad_signature');
-    expect((await post('github', 'wh-github', '{"issue":{"id":1}}', headers)).body.error.reason).toBe('missing_signature');
-    const slack = await post('slack', 'wh-slack', '{}', { 'x-slack-signature': 'v0=00', 'x-slack-request-timestamp': String(Math.floor(Date.now() / 1000)) });
+    expect((await post('github', 'wh-github', '{"issue":{"id":1}}', headers)).body.error.reason).toBe(
+      'missing_signature',
+    );
+    const slack = await post('slack', 'wh-slack', '{}', {
+      'x-slack-signature': 'v0=00',
+      'x-slack-request-timestamp': String(Math.floor(Date.now() / 1000)),
+    });
     expect(slack.body.error.reason).toBe('no_secret_configured');
     expect(depth()).toBe(before);
   });
@@ -57,8 +81,16 @@ describe('WebhookReceiver', () => {
   });
 
   it('accepts a verified delivery, enqueues one targeted sync, archives it, and does not enqueue a redelivery twice', async () => {
-    const body = JSON.stringify({ action: 'edited', issue: { id: 4242, number: 7 }, repository: { full_name: 'acme/app' } });
-    const headers = { 'x-hub-signature-256': sign(body), 'x-github-delivery': '72d3162e-cc78-11e3-81ab-4c9367dc0958', 'x-github-event': 'issues' };
+    const body = JSON.stringify({
+      action: 'edited',
+      issue: { id: 4242, number: 7 },
+      repository: { full_name: 'acme/app' },
+    });
+    const headers = {
+      'x-hub-signature-256': sign(body),
+      'x-github-delivery': '72d3162e-cc78-11e3-81ab-4c9367dc0958',
+      'x-github-event': 'issues',
+    };
     const before = depth();
     const first = await post('github', 'wh-github', body, headers);
     expect(first.status).toBe(200);
@@ -79,10 +111,29 @@ describe('WebhookReceiver', () => {
   it('dedupes through Cosmos when Redis is not configured', async () => {
     const noRedis = await createTestServices({ REDIS_URL: undefined }, { webhookSecrets: secrets });
     try {
-      await noRedis.services.integrations.create(newIntegration('t-wh', 'wh-github', { provider: 'github', name: 'gh' }, { intervalMinutes: 60 }, new Date()));
-      const body = JSON.stringify({ action: 'opened', issue: { id: 99, number: 99 }, repository: { full_name: 'acme/app' } });
-      const headers = { 'x-hub-signature-256': sign(body), 'x-github-delivery': 'cosmos-dedupe-1', 'x-github-event': 'issues' };
-      const call = () => webhookReceiver.handler(httpRequest('POST', 'webhooks/github/wh-github', { rawBody: body, headers, params: { provider: 'github', integrationId: 'wh-github' } }), invocation('WebhookReceiver'), noRedis.services);
+      await noRedis.services.integrations.create(
+        newIntegration('t-wh', 'wh-github', { provider: 'github', name: 'gh' }, { intervalMinutes: 60 }, new Date()),
+      );
+      const body = JSON.stringify({
+        action: 'opened',
+        issue: { id: 99, number: 99 },
+        repository: { full_name: 'acme/app' },
+      });
+      const headers = {
+        'x-hub-signature-256': sign(body),
+        'x-github-delivery': 'cosmos-dedupe-1',
+        'x-github-event': 'issues',
+      };
+      const call = () =>
+        webhookReceiver.handler(
+          httpRequest('POST', 'webhooks/github/wh-github', {
+            rawBody: body,
+            headers,
+            params: { provider: 'github', integrationId: 'wh-github' },
+          }),
+          invocation('WebhookReceiver'),
+          noRedis.services,
+        );
       expect(bodyOf(await call())).toMatchObject({ accepted: true });
       expect(bodyOf(await call())).toMatchObject({ duplicate: true });
       expect(noRedis.services.embeddedQueue!.depth(QUEUES.syncInbound.name)).toBe(1);
@@ -96,8 +147,14 @@ describe('Health', () => {
   it('answers 200 with a check per dependency', async () => {
     const response = await health.handler(httpRequest('GET', 'health'), invocation('Health'), t.services);
     expect(response.status).toBe(200);
-    expect((bodyOf(response) as any).checks.map((check: { name: string; ok: boolean }) => [check.name, check.ok])).toEqual([
-      ['cosmos', true], ['queue', true], ['blob', true], ['redis', true], ['ratelimit', true],
+    expect(
+      (bodyOf(response) as any).checks.map((check: { name: string; ok: boolean }) => [check.name, check.ok]),
+    ).toEqual([
+      ['cosmos', true],
+      ['queue', true],
+      ['blob', true],
+      ['redis', true],
+      ['ratelimit', true],
     ]);
   });
 
@@ -106,7 +163,9 @@ describe('Health', () => {
     try {
       const response = await health.handler(httpRequest('GET', 'health'), invocation('Health'), down.services);
       expect(response.status).toBe(503);
-      const failing = (bodyOf(response) as any).checks.filter((check: { ok: boolean }) => !check.ok).map((check: { name: string }) => check.name);
+      const failing = (bodyOf(response) as any).checks
+        .filter((check: { ok: boolean }) => !check.ok)
+        .map((check: { name: string }) => check.name);
       expect(failing).toContain('redis');
     } finally {
       await down.services.close();

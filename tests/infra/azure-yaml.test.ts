@@ -46,7 +46,10 @@ describe('azure.yaml', () => {
   it.each([
     ['a function service without project or image', (copy: any) => delete copy.services['sync-engine'].project],
     ['remoteBuild as a string', (copy: any) => (copy.services['sync-engine'].remoteBuild = 'false')],
-    ['a hook shell azd does not know', (copy: any) => (copy.services['sync-engine'].hooks.prepackage.posix.shell = 'bash')],
+    [
+      'a hook shell azd does not know',
+      (copy: any) => (copy.services['sync-engine'].hooks.prepackage.posix.shell = 'bash'),
+    ],
     ['an application name with capitals', (copy: any) => (copy.name = 'Integration_Sync')],
     ['an unknown service hook', (copy: any) => (copy.services['sync-engine'].hooks.prestage = { run: 'true' })],
   ])('fails the schema with %s (the check can fail)', (_name, mutate) => {
@@ -77,15 +80,22 @@ describe('azure.yaml', () => {
   it('provisions infra/main.bicep, whose every param without a default the parameters file sets', () => {
     expect(config.infra).toEqual({ provider: 'bicep', path: 'infra', module: 'main' });
     const bicep = readFileSync(join(ROOT, 'infra', 'main.bicep'), 'utf8');
-    const params = [...bicep.matchAll(/^param (\w+) \w+( =)?/gm)].map((match) => ({ name: match[1]!, hasDefault: match[2] !== undefined }));
+    const params = [...bicep.matchAll(/^param (\w+) \w+( =)?/gm)].map((match) => ({
+      name: match[1]!,
+      hasDefault: match[2] !== undefined,
+    }));
     const given = Object.keys(JSON.parse(readFileSync(join(ROOT, 'infra', 'main.parameters.json'), 'utf8')).parameters);
     expect(given.filter((name) => !params.some((param) => param.name === name))).toEqual([]);
-    expect(params.filter((param) => !param.hasDefault && !given.includes(param.name)).map((param) => param.name)).toEqual([]);
+    expect(
+      params.filter((param) => !param.hasDefault && !given.includes(param.name)).map((param) => param.name),
+    ).toEqual([]);
   });
 
   it('names the app by an output main.bicep has', () => {
     const output = /^\$\{(\w+)\}$/.exec(service().resourceName)?.[1];
     expect(output).toBeDefined();
-    expect(readFileSync(join(ROOT, 'infra', 'main.bicep'), 'utf8')).toMatch(new RegExp(`^output ${output} string`, 'm'));
+    expect(readFileSync(join(ROOT, 'infra', 'main.bicep'), 'utf8')).toMatch(
+      new RegExp(`^output ${output} string`, 'm'),
+    );
   });
 });

@@ -53,8 +53,14 @@ describe('bicep model and evaluator', () => {
     const [ns, queue, ra, looped] = file.resources;
     expect(ns!.body['name']).toBe('pre-ns');
     expect(refsOf(getPath(ns!.body, 'properties.publicNetworkAccess'))).toEqual(['mode']);
-    expect(queue).toMatchObject({ type: 'Microsoft.ServiceBus/namespaces/queues', apiVersion: '2024-01-01', symbol: 'q' });
-    expect(flattenStrings(getPath(ra!.body, 'properties.roleDefinitionId'))).toContain('69a216fc-b8fb-44d8-bc22-1f3c2cd27a39');
+    expect(queue).toMatchObject({
+      type: 'Microsoft.ServiceBus/namespaces/queues',
+      apiVersion: '2024-01-01',
+      symbol: 'q',
+    });
+    expect(flattenStrings(getPath(ra!.body, 'properties.roleDefinitionId'))).toContain(
+      '69a216fc-b8fb-44d8-bc22-1f3c2cd27a39',
+    );
     const url = getPath(ra!.body, 'properties.url');
     expect(url).toBeInstanceOf(Expr);
     expect((url as Expr).text).toBe('https://${ns.name}.example');

@@ -28,12 +28,14 @@ const CASES: BreakCase[] = [
   {
     name: 'allow the Basic Service Bus tier',
     rule: 'service-bus-queues',
-    breakIt: (copy) => copy.edit('modules/servicebus.bicep', "@allowed([\n  'Standard'", "@allowed([\n  'Basic'\n  'Standard'"),
+    breakIt: (copy) =>
+      copy.edit('modules/servicebus.bicep', "@allowed([\n  'Standard'", "@allowed([\n  'Basic'\n  'Standard'"),
   },
   {
     name: 'change the partition key of sync-runs',
     rule: 'cosmos-containers',
-    breakIt: (copy) => copy.edit('modules/cosmos.bicep', /(id: 'sync-runs'[\s\S]*?paths: \[\s*)'\/integrationId'/, "$1'/tenantId'"),
+    breakIt: (copy) =>
+      copy.edit('modules/cosmos.bicep', /(id: 'sync-runs'[\s\S]*?paths: \[\s*)'\/integrationId'/, "$1'/tenantId'"),
   },
   {
     name: 'drop the REDIS_URL app setting',
@@ -43,7 +45,12 @@ const CASES: BreakCase[] = [
   {
     name: 'drop ServiceBusConnection__fullyQualifiedNamespace',
     rule: 'app-settings',
-    breakIt: (copy) => copy.edit('modules/functionapp.bicep', /\s*\{\s*name: 'ServiceBusConnection__fullyQualifiedNamespace'\n\s*value: [^\n]*\n\s*\}/, ''),
+    breakIt: (copy) =>
+      copy.edit(
+        'modules/functionapp.bicep',
+        /\s*\{\s*name: 'ServiceBusConnection__fullyQualifiedNamespace'\n\s*value: [^\n]*\n\s*\}/,
+        '',
+      ),
   },
   {
     name: 'drop the EventGrid Data Sender role assignment',
@@ -73,7 +80,8 @@ const CASES: BreakCase[] = [
   {
     name: 'turn Redis access keys back on',
     rule: 'identity-only',
-    breakIt: (copy) => copy.edit('modules/redis.bicep', "accessKeysAuthentication: 'Disabled'", "accessKeysAuthentication: 'Enabled'"),
+    breakIt: (copy) =>
+      copy.edit('modules/redis.bicep', "accessKeysAuthentication: 'Disabled'", "accessKeysAuthentication: 'Enabled'"),
   },
   {
     name: 'drop the Redis access policy assignment of the app identity',
@@ -83,7 +91,8 @@ const CASES: BreakCase[] = [
   {
     name: 'let the app sign in to Redis with a key instead of Entra ID',
     rule: 'app-settings',
-    breakIt: (copy) => copy.edit('modules/functionapp.bicep', /(name: 'REDIS_AUTH_MODE'\n\s*value: )'entra'/, "$1'password'"),
+    breakIt: (copy) =>
+      copy.edit('modules/functionapp.bicep', /(name: 'REDIS_AUTH_MODE'\n\s*value: )'entra'/, "$1'password'"),
   },
   {
     name: 'turn Cosmos DB local (key) auth back on',
@@ -103,12 +112,18 @@ const CASES: BreakCase[] = [
   {
     name: 'hard-code public network access on Cosmos DB',
     rule: 'public-network-access',
-    breakIt: (copy) => copy.edit('modules/cosmos.bicep', '    publicNetworkAccess: publicNetworkAccess\n', "    publicNetworkAccess: 'Enabled'\n"),
+    breakIt: (copy) =>
+      copy.edit(
+        'modules/cosmos.bicep',
+        '    publicNetworkAccess: publicNetworkAccess\n',
+        "    publicNetworkAccess: 'Enabled'\n",
+      ),
   },
   {
     name: 'remove Key Vault purge protection',
     rule: 'key-vault',
-    breakIt: (copy) => copy.edit('modules/keyvault.bicep', 'enablePurgeProtection: true', 'enablePurgeProtection: false'),
+    breakIt: (copy) =>
+      copy.edit('modules/keyvault.bicep', 'enablePurgeProtection: true', 'enablePurgeProtection: false'),
   },
   {
     name: 'put the Function App on a classic consumption plan',
@@ -123,13 +138,23 @@ const CASES: BreakCase[] = [
   {
     name: 'name an unknown param in the prod parameter file',
     rule: 'parameter-files',
-    breakIt: (copy) => copy.edit('params/prod.parameters.json', '"parameters": {', '"parameters": {\n    "redisSkuName": { "value": "Premium" },'),
+    breakIt: (copy) =>
+      copy.edit(
+        'params/prod.parameters.json',
+        '"parameters": {',
+        '"parameters": {\n    "redisSkuName": { "value": "Premium" },',
+      ),
   },
   {
     name: 'introduce a syntax error',
     rule: 'bicep-syntax',
     exclusive: false,
-    breakIt: (copy) => copy.edit('main.bicep', "    tags: allTags\n  }\n}\n\nmodule monitoring", "    tags: allTags\n  }\n\nmodule monitoring"),
+    breakIt: (copy) =>
+      copy.edit(
+        'main.bicep',
+        '    tags: allTags\n  }\n}\n\nmodule monitoring',
+        '    tags: allTags\n  }\n\nmodule monitoring',
+      ),
   },
 ];
 
@@ -143,7 +168,9 @@ describe('validation fails on deliberately broken copies of infra/', () => {
     const copy = copyInfra();
     try {
       testCase.breakIt(copy);
-      const failed = validateInfra(copy.dir).verdicts.filter((verdict) => !verdict.passed).map((verdict) => verdict.rule);
+      const failed = validateInfra(copy.dir)
+        .verdicts.filter((verdict) => !verdict.passed)
+        .map((verdict) => verdict.rule);
       if (testCase.exclusive === false) expect(failed).toContain(testCase.rule);
       else expect(failed).toEqual([testCase.rule]);
       expect(() => assertInfraValid(copy.dir)).toThrow(`[${testCase.rule}]`);

@@ -44,15 +44,23 @@ describe('infra/deploy.sh', () => {
 describe('infra/deploy.sh after the resource group was deleted (fake az)', () => {
   const subscriptionId = '00000000-0000-0000-0000-0000000000aa';
   const ours = { app: 'integration-sync-engine', environment: 'dev' };
-  const vault = (name: string, group: string, location: string, tags: Record<string, string> = ours) => deletedVault(name, { subscriptionId, group, location, tags });
+  const vault = (name: string, group: string, location: string, tags: Record<string, string> = ours) =>
+    deletedVault(name, { subscriptionId, group, location, tags });
 
   test('recovers the soft-deleted Key Vault of this deployment into the recreated group, before what-if', () => {
     // Resource group names are case-insensitive in Azure: the vault id may spell it differently.
-    const run = runDeployWhatIf({ subscriptionId, groupExists: false, groupLocation: 'westeurope', deletedVaults: [vault('kvisyncdab12cd', 'RG-Sync-Dev', 'westeurope')] });
+    const run = runDeployWhatIf({
+      subscriptionId,
+      groupExists: false,
+      groupLocation: 'westeurope',
+      deletedVaults: [vault('kvisyncdab12cd', 'RG-Sync-Dev', 'westeurope')],
+    });
     expect(run.stderr).not.toMatch(/unexpected call/);
     expect(run.status).toBe(0);
     const create = run.calls.findIndex((call) => call.startsWith('az group create -n rg-sync-dev'));
-    const recover = run.calls.indexOf('az keyvault recover --name kvisyncdab12cd --resource-group rg-sync-dev --location westeurope -o none');
+    const recover = run.calls.indexOf(
+      'az keyvault recover --name kvisyncdab12cd --resource-group rg-sync-dev --location westeurope -o none',
+    );
     const whatIf = run.calls.findIndex((call) => call.startsWith('az deployment group what-if'));
     expect(create).toBeGreaterThanOrEqual(0);
     expect(recover).toBeGreaterThan(create);
@@ -69,7 +77,12 @@ describe('infra/deploy.sh after the resource group was deleted (fake az)', () =>
         vault('kvisyncdother1', 'rg-sync-dev-old', 'westeurope'),
         vault('kvisyncsab12cd', 'rg-sync-dev', 'westeurope', { ...ours, environment: 'staging' }),
         vault('kvsomeoneelse', 'rg-sync-dev', 'westeurope', { app: 'billing' }),
-        deletedVault('kvisyncdab12cd', { subscriptionId: '00000000-0000-0000-0000-0000000000bb', group: 'rg-sync-dev', location: 'westeurope', tags: ours }),
+        deletedVault('kvisyncdab12cd', {
+          subscriptionId: '00000000-0000-0000-0000-0000000000bb',
+          group: 'rg-sync-dev',
+          location: 'westeurope',
+          tags: ours,
+        }),
       ],
     });
     expect(run.stderr).not.toMatch(/unexpected call/);
@@ -79,10 +92,17 @@ describe('infra/deploy.sh after the resource group was deleted (fake az)', () =>
   });
 
   test('stops with the region to use when the vault was deleted in another region than the group', () => {
-    const run = runDeployWhatIf({ subscriptionId, groupExists: false, groupLocation: 'northeurope', deletedVaults: [vault('kvisyncdab12cd', 'rg-sync-dev', 'westeurope')] });
+    const run = runDeployWhatIf({
+      subscriptionId,
+      groupExists: false,
+      groupLocation: 'northeurope',
+      deletedVaults: [vault('kvisyncdab12cd', 'rg-sync-dev', 'westeurope')],
+    });
     expect(run.status).not.toBe(0);
     expect(run.stderr).toContain('is soft-deleted in westeurope, but rg-sync-dev is in northeurope');
     expect(run.stderr).toContain('--location westeurope');
-    expect(run.calls.filter((call) => call.startsWith('az keyvault recover') || call.startsWith('az deployment group'))).toEqual([]);
+    expect(
+      run.calls.filter((call) => call.startsWith('az keyvault recover') || call.startsWith('az deployment group')),
+    ).toEqual([]);
   });
 });

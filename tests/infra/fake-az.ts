@@ -33,7 +33,11 @@ case "$*" in
 esac
 `;
 
-export function runDeployWhatIf(scenario: AzScenario, environment = 'dev', group = 'rg-sync-dev'): { status: number | null; stdout: string; stderr: string; calls: string[] } {
+export function runDeployWhatIf(
+  scenario: AzScenario,
+  environment = 'dev',
+  group = 'rg-sync-dev',
+): { status: number | null; stdout: string; stderr: string; calls: string[] } {
   const dir = mkdtempSync(join(tmpdir(), 'fake-az-'));
   try {
     writeFileSync(join(dir, 'az'), FAKE_AZ);
@@ -42,11 +46,31 @@ export function runDeployWhatIf(scenario: AzScenario, environment = 'dev', group
     chmodSync(join(dir, 'npm'), 0o755);
     writeFileSync(join(dir, 'deleted.json'), JSON.stringify(scenario.deletedVaults));
     writeFileSync(join(dir, 'calls.log'), '');
-    const result = spawnSync('bash', [join(INFRA_DIR, 'deploy.sh'), environment, group, '--what-if-only', '--infra-only', '--location', scenario.groupLocation], {
-      encoding: 'utf8',
-      env: { ...process.env, PATH: `${dir}:${process.env.PATH}`, FAKE_DIR: dir, FAKE_SUBSCRIPTION: scenario.subscriptionId, FAKE_GROUP_EXISTS: String(scenario.groupExists), FAKE_GROUP_LOCATION: scenario.groupLocation, ADMIN_API_KEY: '' },
-      timeout: 60_000,
-    });
+    const result = spawnSync(
+      'bash',
+      [
+        join(INFRA_DIR, 'deploy.sh'),
+        environment,
+        group,
+        '--what-if-only',
+        '--infra-only',
+        '--location',
+        scenario.groupLocation,
+      ],
+      {
+        encoding: 'utf8',
+        env: {
+          ...process.env,
+          PATH: `${dir}:${process.env.PATH}`,
+          FAKE_DIR: dir,
+          FAKE_SUBSCRIPTION: scenario.subscriptionId,
+          FAKE_GROUP_EXISTS: String(scenario.groupExists),
+          FAKE_GROUP_LOCATION: scenario.groupLocation,
+          ADMIN_API_KEY: '',
+        },
+        timeout: 60_000,
+      },
+    );
     const calls = readFileSync(join(dir, 'calls.log'), 'utf8').split('\n').filter(Boolean);
     return { status: result.status, stdout: result.stdout, stderr: result.stderr, calls };
   } finally {
@@ -55,7 +79,10 @@ export function runDeployWhatIf(scenario: AzScenario, environment = 'dev', group
 }
 
 /** A soft-deleted vault as `az keyvault list-deleted` shows it. */
-export function deletedVault(name: string, options: { subscriptionId: string; group: string; location: string; tags: Record<string, string> }) {
+export function deletedVault(
+  name: string,
+  options: { subscriptionId: string; group: string; location: string; tags: Record<string, string> },
+) {
   return {
     id: `/subscriptions/${options.subscriptionId}/providers/Microsoft.KeyVault/locations/${options.location}/deletedVaults/${name}`,
     name,

@@ -32,8 +32,12 @@ describe('infra/ as committed', () => {
 
   test('the rules find the resources they judge', () => {
     expect(resourcesOfType(project, 'Microsoft.ServiceBus/namespaces/queues')).toHaveLength(Object.keys(QUEUES).length);
-    expect(resourcesOfType(project, 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers')).toHaveLength(Object.keys(CONTAINERS).length);
-    expect(resourcesOfType(project, 'Microsoft.Authorization/roleAssignments').length).toBe(REQUIRED_ROLES.filter((role) => role.kind === 'azure-rbac').length);
+    expect(resourcesOfType(project, 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers')).toHaveLength(
+      Object.keys(CONTAINERS).length,
+    );
+    expect(resourcesOfType(project, 'Microsoft.Authorization/roleAssignments').length).toBe(
+      REQUIRED_ROLES.filter((role) => role.kind === 'azure-rbac').length,
+    );
     const [app] = functionApps(project);
     expect(app).toBeDefined();
     const names = appSettingsOf(app!).settings.map((setting) => setting.name);

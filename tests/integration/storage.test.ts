@@ -12,9 +12,18 @@ beforeAll(async () => {
 afterAll(async () => t.services.close());
 
 const now = new Date('2026-03-01T10:00:00Z');
-const integration = (tenantId: string, id: string) => newIntegration(tenantId, id, { provider: 'github', name: id }, { intervalMinutes: 15 }, now);
+const integration = (tenantId: string, id: string) =>
+  newIntegration(tenantId, id, { provider: 'github', name: id }, { intervalMinutes: 15 }, now);
 const run = (tenantId: string, integrationId: string, id: string): SyncRun => ({
-  id, tenantId, integrationId, mode: 'full', trigger: 'manual', status: 'queued', counters: emptyCounters(), queuedAt: now.toISOString(), traceId: 't',
+  id,
+  tenantId,
+  integrationId,
+  mode: 'full',
+  trigger: 'manual',
+  status: 'queued',
+  counters: emptyCounters(),
+  queuedAt: now.toISOString(),
+  traceId: 't',
 });
 
 describe('integrations repository', () => {
@@ -46,12 +55,17 @@ describe('integrations repository', () => {
     const { resources } = await t.services.store.database.containers.readAll().fetchAll();
     const keys = Object.fromEntries(resources.map((c) => [c.id, c.partitionKey?.paths?.[0]]));
     expect(keys).toMatchObject({
-      integrations: '/tenantId', shards: '/tenantId', 'sync-state': '/integrationId', 'sync-runs': '/integrationId', conflicts: '/tenantId', 'webhook-deliveries': '/integrationId',
+      integrations: '/tenantId',
+      shards: '/tenantId',
+      'sync-state': '/integrationId',
+      'sync-runs': '/integrationId',
+      conflicts: '/tenantId',
+      'webhook-deliveries': '/integrationId',
     });
     expect(keys).toEqual(Object.fromEntries(Object.values(CONTAINERS).map((c) => [c.name, c.partitionKey])));
   });
 
-  it('never returns another tenant\'s integration', async () => {
+  it("never returns another tenant's integration", async () => {
     await t.services.integrations.create(integration('tenant-a', 'shared-id'));
     expect(await t.services.integrations.get('tenant-a', 'shared-id')).toMatchObject({ tenantId: 'tenant-a' });
     expect(await t.services.integrations.get('tenant-b', 'shared-id')).toBeUndefined();
@@ -63,7 +77,9 @@ describe('integrations repository', () => {
   it('refuses a replace based on a stale ETag', async () => {
     const created = await t.services.integrations.create(integration('tenant-a', 'etag-1'));
     await t.services.integrations.replace({ ...created, name: 'first writer' });
-    const error = await t.services.integrations.replace({ ...created, name: 'second writer' }).catch((thrown: unknown) => thrown);
+    const error = await t.services.integrations
+      .replace({ ...created, name: 'second writer' })
+      .catch((thrown: unknown) => thrown);
     expect(isAppError(error) && error.code).toBe('precondition_failed');
     expect((await t.services.integrations.get('tenant-a', 'etag-1'))!.name).toBe('first writer');
   });
@@ -72,15 +88,24 @@ describe('integrations repository', () => {
     const due1 = { ...integration('tenant-c', 'due-1'), nextSyncAt: '2026-03-01T09:00:00.000Z' };
     const due2 = { ...integration('tenant-d', 'due-2'), nextSyncAt: '2026-03-01T08:00:00.000Z' };
     const later = { ...integration('tenant-c', 'later'), nextSyncAt: '2026-03-01T11:00:00.000Z' };
-    const disabled = { ...integration('tenant-c', 'off'), enabled: false, status: 'disabled' as const, nextSyncAt: '2026-03-01T07:00:00.000Z' };
+    const disabled = {
+      ...integration('tenant-c', 'off'),
+      enabled: false,
+      status: 'disabled' as const,
+      nextSyncAt: '2026-03-01T07:00:00.000Z',
+    };
     for (const doc of [due1, due2, later, disabled]) await t.services.integrations.create(doc);
-    const due = (await t.services.integrations.findDueAcrossTenants(now, 100)).filter((doc) => doc.id.startsWith('due') || doc.id === 'later' || doc.id === 'off');
+    const due = (await t.services.integrations.findDueAcrossTenants(now, 100)).filter(
+      (doc) => doc.id.startsWith('due') || doc.id === 'later' || doc.id === 'off',
+    );
     expect(due.map((doc) => doc.id)).toEqual(['due-2', 'due-1']);
   });
 
   it('duplicate create answers conflict', async () => {
     await t.services.integrations.create(integration('tenant-e', 'dup'));
-    const error = await t.services.integrations.create(integration('tenant-e', 'dup')).catch((thrown: unknown) => thrown);
+    const error = await t.services.integrations
+      .create(integration('tenant-e', 'dup'))
+      .catch((thrown: unknown) => thrown);
     expect(isAppError(error) && error.code).toBe('conflict');
   });
 });
@@ -96,9 +121,17 @@ describe('sync-runs repository', () => {
 
   it('loses no counter update when pages of one run update it concurrently', async () => {
     await t.services.runs.createOrGet(run('tenant-a', 'i-2', 'r-2'));
-    await Promise.all(Array.from({ length: 8 }, () =>
-      t.services.runs.update('tenant-a', 'i-2', 'r-2', (current) => ({ ...current, counters: { ...current.counters, fetched: current.counters.fetched + 10 } }), 50),
-    ));
+    await Promise.all(
+      Array.from({ length: 8 }, () =>
+        t.services.runs.update(
+          'tenant-a',
+          'i-2',
+          'r-2',
+          (current) => ({ ...current, counters: { ...current.counters, fetched: current.counters.fetched + 10 } }),
+          50,
+        ),
+      ),
+    );
     expect((await t.services.runs.get('tenant-a', 'i-2', 'r-2'))!.counters.fetched).toBe(80);
   });
 

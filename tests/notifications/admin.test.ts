@@ -34,15 +34,28 @@ describe('notification admin routes', () => {
     ];
     for (const [body, field] of cases) {
       const answer = await admin(t, 'POST', channels(A), body);
-      expect({ field, status: answer.status, target: answer.body.error.target }).toEqual({ field, status: 400, target: field });
+      expect({ field, status: answer.status, target: answer.body.error.target }).toEqual({
+        field,
+        status: 400,
+        target: field,
+      });
       expect(JSON.stringify(answer.body)).not.toContain('secret');
     }
   });
 
   it('stores a channel write-only: the answer and the list show type and name, never the URL or token', async () => {
-    const created = await admin(t, 'POST', channels(A), { type: 'slack_webhook', name: 'ops', url: URL_A, digest: { frequency: 'daily' } });
+    const created = await admin(t, 'POST', channels(A), {
+      type: 'slack_webhook',
+      name: 'ops',
+      url: URL_A,
+      digest: { frequency: 'daily' },
+    });
     expect(created.status).toBe(201);
-    expect(created.body).toMatchObject({ type: 'slack_webhook', name: 'ops', digest: { frequency: 'daily', hourUtc: 8 } });
+    expect(created.body).toMatchObject({
+      type: 'slack_webhook',
+      name: 'ops',
+      digest: { frequency: 'daily', hourUtc: 8 },
+    });
     channelA = created.body.id;
     expect(channelA).toMatch(/^nc-/);
     const list = await admin(t, 'GET', channels(A));
@@ -65,24 +78,64 @@ describe('notification admin routes', () => {
       [{ name: 'r', eventTypes: ['sync.nope'], channelIds: [channelA] }, 'eventTypes.0'],
       [{ name: 'r', eventTypes: ['*'], channelIds: [] }, 'channelIds'],
       [{ name: 'r', eventTypes: ['*'], channelIds: [channelA], minSeverity: 'loud' }, 'minSeverity'],
-      [{ name: 'r', eventTypes: ['*'], channelIds: [channelA], quietHours: { start: '22:00', end: '7', timeZone: 'UTC' } }, 'quietHours.end'],
-      [{ name: 'r', eventTypes: ['*'], channelIds: [channelA], quietHours: { start: '22:00', end: '07:00', timeZone: 'Mars/Olympus' } }, 'quietHours.timeZone'],
-      [{ name: 'r', eventTypes: ['*'], channelIds: [channelA], escalation: { afterRepeats: 1 } }, 'escalation.afterRepeats'],
-      [{ name: 'r', eventTypes: ['*'], channelIds: [channelA], escalation: { afterRepeats: 3, channelIds: ['nc-unknown'] } }, 'escalation.channelIds.0'],
+      [
+        {
+          name: 'r',
+          eventTypes: ['*'],
+          channelIds: [channelA],
+          quietHours: { start: '22:00', end: '7', timeZone: 'UTC' },
+        },
+        'quietHours.end',
+      ],
+      [
+        {
+          name: 'r',
+          eventTypes: ['*'],
+          channelIds: [channelA],
+          quietHours: { start: '22:00', end: '07:00', timeZone: 'Mars/Olympus' },
+        },
+        'quietHours.timeZone',
+      ],
+      [
+        { name: 'r', eventTypes: ['*'], channelIds: [channelA], escalation: { afterRepeats: 1 } },
+        'escalation.afterRepeats',
+      ],
+      [
+        {
+          name: 'r',
+          eventTypes: ['*'],
+          channelIds: [channelA],
+          escalation: { afterRepeats: 3, channelIds: ['nc-unknown'] },
+        },
+        'escalation.channelIds.0',
+      ],
       [{ name: 'r', eventTypes: ['*'], channelIds: [channelA], extra: true }, 'body'],
     ];
     for (const [body, field] of cases) {
       const answer = await admin(t, 'POST', rules(A), body);
-      expect({ field, status: answer.status, target: answer.body.error.target }).toEqual({ field, status: 400, target: field });
+      expect({ field, status: answer.status, target: answer.body.error.target }).toEqual({
+        field,
+        status: 400,
+        target: field,
+      });
     }
   });
 
   it('creates, reads, replaces and deletes rules within the tenant', async () => {
-    const created = await admin(t, 'POST', rules(A), { name: 'failures', eventTypes: ['sync.run_failed'], channelIds: [channelA] });
+    const created = await admin(t, 'POST', rules(A), {
+      name: 'failures',
+      eventTypes: ['sync.run_failed'],
+      channelIds: [channelA],
+    });
     expect(created).toMatchObject({ status: 201, body: { name: 'failures', minSeverity: 'warning', enabled: true } });
     const id = created.body.id;
     expect((await admin(t, 'GET', `${rules(B)}/${id}`)).status).toBe(404);
-    const replaced = await admin(t, 'PUT', `${rules(A)}/${id}`, { name: 'failures', eventTypes: ['sync.run_failed'], channelIds: [channelA], minSeverity: 'critical' });
+    const replaced = await admin(t, 'PUT', `${rules(A)}/${id}`, {
+      name: 'failures',
+      eventTypes: ['sync.run_failed'],
+      channelIds: [channelA],
+      minSeverity: 'critical',
+    });
     expect(replaced.body).toMatchObject({ id, minSeverity: 'critical', createdAt: created.body.createdAt });
     expect((await admin(t, 'GET', rules(A))).body.items).toHaveLength(1);
     expect((await admin(t, 'DELETE', `${rules(A)}/${id}`)).status).toBe(204);
@@ -90,9 +143,16 @@ describe('notification admin routes', () => {
   });
 
   it('replaces a channel (new secret) and deletes it with its secret', async () => {
-    const replaced = await admin(t, 'PUT', `${channels(A)}/${channelA}`, { type: 'slack_bot', name: 'bot now', token: TOKEN, channel: '#ops' });
+    const replaced = await admin(t, 'PUT', `${channels(A)}/${channelA}`, {
+      type: 'slack_bot',
+      name: 'bot now',
+      token: TOKEN,
+      channel: '#ops',
+    });
     expect(replaced.body).toMatchObject({ id: channelA, type: 'slack_bot', slackChannel: '#ops' });
-    expect(await t.services.credentials.service.metadata(channelSecretRef(A, channelA))).toMatchObject({ type: 'bearer_token' });
+    expect(await t.services.credentials.service.metadata(channelSecretRef(A, channelA))).toMatchObject({
+      type: 'bearer_token',
+    });
     expect((await admin(t, 'DELETE', `${channels(A)}/${channelA}`)).status).toBe(204);
     expect((await admin(t, 'GET', `${channels(A)}/${channelA}`)).status).toBe(404);
     expect(await t.services.credentials.service.metadata(channelSecretRef(A, channelA))).toBeUndefined();

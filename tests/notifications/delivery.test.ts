@@ -10,17 +10,28 @@ import { admin, answers } from './support';
 const TENANT = 't-deliver';
 let t: TestServices;
 let sandbox: NotifySandbox;
-const ids: Record<'slack' | 'bot' | 'teams' | 'missingChannel', string> = { slack: '', bot: '', teams: '', missingChannel: '' };
+const ids: Record<'slack' | 'bot' | 'teams' | 'missingChannel', string> = {
+  slack: '',
+  bot: '',
+  teams: '',
+  missingChannel: '',
+};
 const secrets: string[] = [];
 
 beforeAll(async () => {
   sandbox = await startNotifySandbox();
   const bot = sandbox.slackBot();
-  t = await createTestServices({ NOTIFY_SLACK_API_URL: bot.apiUrl, NOTIFY_MAX_RETRY_WAIT_MS: '3000', NOTIFY_SEND_TIMEOUT_MS: '500', NOTIFY_MAX_ATTEMPTS: '4' });
+  t = await createTestServices({
+    NOTIFY_SLACK_API_URL: bot.apiUrl,
+    NOTIFY_MAX_RETRY_WAIT_MS: '3000',
+    NOTIFY_SEND_TIMEOUT_MS: '500',
+    NOTIFY_MAX_ATTEMPTS: '4',
+  });
   const slackUrl = sandbox.slackWebhookUrl();
   const teamsUrl = sandbox.teamsWorkflowUrl();
   secrets.push(slackUrl.split('/services/')[1]!, bot.token, new URL(teamsUrl).searchParams.get('sig')!);
-  const create = async (body: object) => (await admin(t, 'POST', `tenants/${TENANT}/notifications/channels`, body)).body.id as string;
+  const create = async (body: object) =>
+    (await admin(t, 'POST', `tenants/${TENANT}/notifications/channels`, body)).body.id as string;
   ids.slack = await create({ type: 'slack_webhook', name: 'webhook', url: slackUrl });
   ids.bot = await create({ type: 'slack_bot', name: 'bot', token: bot.token, channel: '#ops' });
   ids.teams = await create({ type: 'teams_workflow', name: 'teams', url: teamsUrl });
@@ -36,7 +47,8 @@ const test = (channelId: string) => admin(t, 'POST', `tenants/${TENANT}/notifica
 
 describe('delivery with retries', () => {
   it('sends a test message to each channel type', async () => {
-    for (const id of [ids.slack, ids.bot, ids.teams]) expect(await test(id)).toMatchObject({ status: 200, body: { status: 'sent', attempts: 1 } });
+    for (const id of [ids.slack, ids.bot, ids.teams])
+      expect(await test(id)).toMatchObject({ status: 200, body: { status: 'sent', attempts: 1 } });
     expect(sandbox.received.map((message) => message.target)).toEqual(['slack_webhook', 'slack_bot', 'teams_workflow']);
   });
 
@@ -70,30 +82,51 @@ describe('delivery with retries', () => {
     sandbox.clearFaults();
 
     const permanent = await test(ids.missingChannel);
-    expect(permanent).toMatchObject({ status: 502, body: { status: 'failed', attempts: 1, reason: 'slack: channel_not_found' } });
+    expect(permanent).toMatchObject({
+      status: 502,
+      body: { status: 'failed', attempts: 1, reason: 'slack: channel_not_found' },
+    });
 
     const failed = await admin(t, 'GET', `tenants/${TENANT}/notifications/deliveries?status=failed`);
     const reasons = failed.body.items.map((item: { reason: string }) => item.reason);
-    expect(reasons).toEqual(expect.arrayContaining(['slack: channel_not_found', expect.stringMatching(/^http_500/), expect.stringMatching(/^http_429/)]));
+    expect(reasons).toEqual(
+      expect.arrayContaining([
+        'slack: channel_not_found',
+        expect.stringMatching(/^http_500/),
+        expect.stringMatching(/^http_429/),
+      ]),
+    );
     // The record keeps the message, so it can be read (and re-sent) later.
     expect(failed.body.items[0].message.title).toBe('Test notification');
   });
 
   it('resends a failed delivery once the channel works again, and only a failed one', async () => {
-    const failed = (await admin(t, 'GET', `tenants/${TENANT}/notifications/deliveries?status=failed`)).body.items.find((item: { channelId: string }) => item.channelId === ids.slack);
+    const failed = (await admin(t, 'GET', `tenants/${TENANT}/notifications/deliveries?status=failed`)).body.items.find(
+      (item: { channelId: string }) => item.channelId === ids.slack,
+    );
     const before = sandbox.received.length;
     const resent = await admin(t, 'POST', `tenants/${TENANT}/notifications/deliveries/${failed.id}/resend`);
     expect(resent).toMatchObject({ status: 200, body: { status: 'sent', attempts: 1 } });
     expect(sandbox.received.length).toBe(before + 1);
     expect((await admin(t, 'POST', `tenants/${TENANT}/notifications/deliveries/${failed.id}/resend`)).status).toBe(409);
-    expect((await admin(t, 'POST', `tenants/${TENANT}/notifications/deliveries/${resent.body.deliveryId}/resend`)).status).toBe(409);
-    expect((await admin(t, 'POST', `tenants/other-tenant/notifications/deliveries/${failed.id}/resend`)).status).toBe(404);
+    expect(
+      (await admin(t, 'POST', `tenants/${TENANT}/notifications/deliveries/${resent.body.deliveryId}/resend`)).status,
+    ).toBe(409);
+    expect((await admin(t, 'POST', `tenants/other-tenant/notifications/deliveries/${failed.id}/resend`)).status).toBe(
+      404,
+    );
   });
 
   it('gets every message through a Teams URL that allows 4 requests a second, by honouring its 429s', async () => {
     const paced = await startNotifySandbox({ teamsRatePerS: 4 });
     try {
-      const id = (await admin(t, 'POST', `tenants/${TENANT}/notifications/channels`, { type: 'teams_workflow', name: 'paced', url: paced.teamsWorkflowUrl() })).body.id;
+      const id = (
+        await admin(t, 'POST', `tenants/${TENANT}/notifications/channels`, {
+          type: 'teams_workflow',
+          name: 'paced',
+          url: paced.teamsWorkflowUrl(),
+        })
+      ).body.id;
       const results = await Promise.all(Array.from({ length: 8 }, () => test(id)));
       expect(results.map((result) => result.body.status)).toEqual(Array(8).fill('sent'));
       expect(paced.received).toHaveLength(8);

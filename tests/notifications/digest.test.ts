@@ -16,14 +16,30 @@ const OTHER = 't-digest-other';
 let clock = new Date('2026-03-02T09:30:00Z');
 let t: TestServices;
 let sandbox: NotifySandbox;
-const timer = { isPastDue: false, schedule: { adjustForDST: false }, scheduleStatus: { last: '', next: '', lastUpdated: '' } } as unknown as Timer;
+const timer = {
+  isPastDue: false,
+  schedule: { adjustForDST: false },
+  scheduleStatus: { last: '', next: '', lastUpdated: '' },
+} as unknown as Timer;
 
 function run(tenantId: string, id: string, status: SyncRun['status'], fetched: number, queuedAt: string): SyncRun {
-  return { id, tenantId, integrationId: `${tenantId}-int`, mode: 'incremental', trigger: 'schedule', status, counters: { ...emptyCounters(), fetched }, queuedAt, traceId: '0'.repeat(32) };
+  return {
+    id,
+    tenantId,
+    integrationId: `${tenantId}-int`,
+    mode: 'incremental',
+    trigger: 'schedule',
+    status,
+    counters: { ...emptyCounters(), fetched },
+    queuedAt,
+    traceId: '0'.repeat(32),
+  };
 }
 
 function facts(body: Record<string, any>): Record<string, string> {
-  const fields = body.blocks.filter((block: { fields?: unknown }) => block.fields).flatMap((block: { fields: Array<{ text: string }> }) => block.fields);
+  const fields = body.blocks
+    .filter((block: { fields?: unknown }) => block.fields)
+    .flatMap((block: { fields: Array<{ text: string }> }) => block.fields);
   return Object.fromEntries(fields.map((field: { text: string }) => field.text.replace(/\*/g, '').split('\n')));
 }
 
@@ -36,16 +52,51 @@ beforeAll(async () => {
   await runs.items.create(run(TENANT, 'r3', 'failed', 7, '2026-03-02T09:59:00Z'));
   await runs.items.create(run(TENANT, 'r-old', 'failed', 1000, '2026-03-02T07:00:00Z'));
   await runs.items.create(run(OTHER, 'o1', 'failed', 5, '2026-03-02T09:10:00Z'));
-  for (const id of ['c1', 'c2']) await t.services.conflicts.items.create({ id, tenantId: TENANT, status: 'open', createdAt: '2026-03-01T00:00:00Z' });
-  await t.services.conflicts.items.create({ id: 'c3', tenantId: TENANT, status: 'resolved', createdAt: '2026-03-01T00:00:00Z' });
-  await t.services.credentials.service.put({ tenantId: TENANT, integrationId: 'int-exp', name: 'api' }, { type: 'bearer_token', token: 'digest-test-token-value', expiresAt: '2026-03-04T00:00:00Z' });
+  for (const id of ['c1', 'c2'])
+    await t.services.conflicts.items.create({
+      id,
+      tenantId: TENANT,
+      status: 'open',
+      createdAt: '2026-03-01T00:00:00Z',
+    });
+  await t.services.conflicts.items.create({
+    id: 'c3',
+    tenantId: TENANT,
+    status: 'resolved',
+    createdAt: '2026-03-01T00:00:00Z',
+  });
+  await t.services.credentials.service.put(
+    { tenantId: TENANT, integrationId: 'int-exp', name: 'api' },
+    { type: 'bearer_token', token: 'digest-test-token-value', expiresAt: '2026-03-04T00:00:00Z' },
+  );
 
-  const create = async (tenantId: string, body: object) => (await admin(t, 'POST', `tenants/${tenantId}/notifications/channels`, body)).body.id as string;
-  const hourly = await create(TENANT, { type: 'slack_webhook', name: 'hourly', url: sandbox.slackWebhookUrl(), digest: { frequency: 'hourly' } });
-  await create(TENANT, { type: 'teams_workflow', name: 'daily', url: sandbox.teamsWorkflowUrl(), digest: { frequency: 'daily', hourUtc: 10 } });
-  await create(OTHER, { type: 'slack_webhook', name: 'other hourly', url: sandbox.slackWebhookUrl(), digest: { frequency: 'hourly' } });
+  const create = async (tenantId: string, body: object) =>
+    (await admin(t, 'POST', `tenants/${tenantId}/notifications/channels`, body)).body.id as string;
+  const hourly = await create(TENANT, {
+    type: 'slack_webhook',
+    name: 'hourly',
+    url: sandbox.slackWebhookUrl(),
+    digest: { frequency: 'hourly' },
+  });
+  await create(TENANT, {
+    type: 'teams_workflow',
+    name: 'daily',
+    url: sandbox.teamsWorkflowUrl(),
+    digest: { frequency: 'daily', hourUtc: 10 },
+  });
+  await create(OTHER, {
+    type: 'slack_webhook',
+    name: 'other hourly',
+    url: sandbox.slackWebhookUrl(),
+    digest: { frequency: 'hourly' },
+  });
   // An alert held in quiet hours (09:00-10:00 UTC) at 09:30 is counted in the 09:00-10:00 digest.
-  await admin(t, 'POST', `tenants/${TENANT}/notifications/rules`, { name: 'quiet', eventTypes: ['*'], channelIds: [hourly], quietHours: { start: '09:00', end: '10:00' } });
+  await admin(t, 'POST', `tenants/${TENANT}/notifications/rules`, {
+    name: 'quiet',
+    eventTypes: ['*'],
+    channelIds: [hourly],
+    quietHours: { start: '09:00', end: '10:00' },
+  });
   const held = await t.services.notifications.service.handle(event(TENANT, 'sync.run_failed'));
   expect(held.map((outcome) => outcome.status)).toEqual(['held']);
 });
@@ -60,7 +111,9 @@ describe('NotificationDigest', () => {
     clock = new Date('2026-03-02T10:00:05Z');
     await notificationDigest.handler(timer, invocation('NotificationDigest'), t.services);
     expect(sandbox.rejected).toEqual([]);
-    const mine = sandbox.received.filter((message) => message.target === 'slack_webhook' && titleOf(message.body) === `Hourly digest for ${TENANT}`);
+    const mine = sandbox.received.filter(
+      (message) => message.target === 'slack_webhook' && titleOf(message.body) === `Hourly digest for ${TENANT}`,
+    );
     expect(mine).toHaveLength(1);
     expect(facts(mine[0]!.body)).toMatchObject({
       Runs: '3',
@@ -78,7 +131,12 @@ describe('NotificationDigest', () => {
     // The daily window reaches back 24 hours, so it includes the 07:00 run.
     expect(card).toContain('"title":"Runs","value":"4"');
     const other = sandbox.received.filter((message) => titleOf(message.body) === `Hourly digest for ${OTHER}`);
-    expect(facts(other[0]!.body)).toMatchObject({ Runs: '1', 'Runs failed': '1', 'Conflicts waiting': '0', 'Credentials expiring': '0' });
+    expect(facts(other[0]!.body)).toMatchObject({
+      Runs: '1',
+      'Runs failed': '1',
+      'Conflicts waiting': '0',
+      'Credentials expiring': '0',
+    });
   });
 
   it('sends each slot once, however often the timer fires', async () => {

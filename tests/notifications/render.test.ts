@@ -15,7 +15,10 @@ const huge: NotificationMessage = {
   title: 'T'.repeat(1000),
   severity: 'error',
   text: '<script>&'.repeat(20_000),
-  facts: Array.from({ length: 800 }, (_, i) => ({ label: `label ${i} ${'l'.repeat(300)}`, value: `${'v'.repeat(5000)} 😀` })),
+  facts: Array.from({ length: 800 }, (_, i) => ({
+    label: `label ${i} ${'l'.repeat(300)}`,
+    value: `${'v'.repeat(5000)} 😀`,
+  })),
   footer: 'f'.repeat(10_000),
 };
 
@@ -43,7 +46,13 @@ describe('Slack Block Kit rendering', () => {
     const text = fc.string({ unit: 'binary', maxLength: 5000 });
     fc.assert(
       fc.property(
-        fc.record({ title: text, text, severity: fc.constantFrom('info', 'warning', 'error', 'critical'), facts: fc.array(fc.record({ label: text, value: text }), { maxLength: 600 }), footer: fc.option(text, { nil: undefined }) }),
+        fc.record({
+          title: text,
+          text,
+          severity: fc.constantFrom('info', 'warning', 'error', 'critical'),
+          facts: fc.array(fc.record({ label: text, value: text }), { maxLength: 600 }),
+          footer: fc.option(text, { nil: undefined }),
+        }),
         (message) => {
           expect(validateSlackMessage(renderSlack(message as NotificationMessage))).toBeUndefined();
           const teams = renderTeams(message as NotificationMessage);
@@ -66,7 +75,12 @@ describe('Teams Adaptive Card rendering', () => {
   });
 
   it('keeps a small message whole', () => {
-    const payload = renderTeams({ title: 'Sync run failed', severity: 'error', text: 'github full sync failed: boom', facts: [{ label: 'Tenant', value: 't1' }] });
+    const payload = renderTeams({
+      title: 'Sync run failed',
+      severity: 'error',
+      text: 'github full sync failed: boom',
+      facts: [{ label: 'Tenant', value: 't1' }],
+    });
     expect(JSON.stringify(payload)).toContain('github full sync failed: boom');
     expect(JSON.stringify(payload)).not.toContain(ELLIPSIS);
   });
@@ -76,11 +90,19 @@ describe('Teams Adaptive Card rendering', () => {
     const newer = structuredClone(ok);
     newer.attachments[0]!.content.version = '1.6';
     expect(validateTeamsPayload(JSON.stringify(newer))?.detail).toMatch(/version/);
-    expect(validateTeamsPayload(JSON.stringify({ type: 'message', attachments: [{ contentType: 'text/plain', content: {} }] }))?.status).toBe(400);
+    expect(
+      validateTeamsPayload(
+        JSON.stringify({ type: 'message', attachments: [{ contentType: 'text/plain', content: {} }] }),
+      )?.status,
+    ).toBe(400);
     const big = structuredClone(ok);
     (big.attachments[0]!.content.body as unknown[]).push({ type: 'TextBlock', text: 'z'.repeat(30_000) });
     expect(validateTeamsPayload(JSON.stringify(big))?.status).toBe(413);
-    expect(validateSlackMessage({ blocks: Array.from({ length: 51 }, () => ({ type: 'divider' })) })?.error).toBe('invalid_blocks');
-    expect(validateSlackMessage({ blocks: [{ type: 'section', text: { type: 'mrkdwn', text: 'x'.repeat(3001) } }] })?.error).toBe('invalid_blocks');
+    expect(validateSlackMessage({ blocks: Array.from({ length: 51 }, () => ({ type: 'divider' })) })?.error).toBe(
+      'invalid_blocks',
+    );
+    expect(
+      validateSlackMessage({ blocks: [{ type: 'section', text: { type: 'mrkdwn', text: 'x'.repeat(3001) } }] })?.error,
+    ).toBe('invalid_blocks');
   });
 });

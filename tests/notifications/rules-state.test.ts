@@ -26,7 +26,14 @@ describe('quiet hours', () => {
 });
 
 describe('rule matching', () => {
-  const rule = (input: object): RuleDoc => ({ ...ruleInputSchema.parse({ name: 'r', channelIds: ['c'], ...input }), id: randomUUID(), tenantId: 't', kind: 'rule', createdAt: '', updatedAt: '' });
+  const rule = (input: object): RuleDoc => ({
+    ...ruleInputSchema.parse({ name: 'r', channelIds: ['c'], ...input }),
+    id: randomUUID(),
+    tenantId: 't',
+    kind: 'rule',
+    createdAt: '',
+    updatedAt: '',
+  });
   it('matches on type, minimum severity, integration and enabled', () => {
     const rules = [
       rule({ eventTypes: ['sync.run_failed'], minSeverity: 'error' }),
@@ -37,7 +44,9 @@ describe('rule matching', () => {
     expect(matchingRules(rules, event('t', 'sync.run_failed', { severity: 'error' }))).toEqual([rules[0]]);
     expect(matchingRules(rules, event('t', 'sync.run_failed', { severity: 'warning' }))).toEqual([]);
     expect(matchingRules(rules, event('t', 'credential.expired', { severity: 'critical' }))).toEqual([rules[1]]);
-    expect(matchingRules(rules, event('t', 'credential.expired', { severity: 'warning', integrationId: 'only-this' }))).toEqual([rules[2]]);
+    expect(
+      matchingRules(rules, event('t', 'credential.expired', { severity: 'warning', integrationId: 'only-this' })),
+    ).toEqual([rules[2]]);
   });
 });
 
@@ -46,7 +55,11 @@ function stateSuite(name: string, make: () => { state: NotifyState; advance(ms: 
     it('counts occurrences within the window and starts again after it', async () => {
       const { state, advance } = make();
       const key = `k-${randomUUID()}`;
-      expect([await state.increment(key, 200), await state.increment(key, 200), await state.increment(key, 200)]).toEqual([1, 2, 3]);
+      expect([
+        await state.increment(key, 200),
+        await state.increment(key, 200),
+        await state.increment(key, 200),
+      ]).toEqual([1, 2, 3]);
       await advance(260);
       expect(await state.increment(key, 200)).toBe(1);
     });
@@ -65,4 +78,7 @@ stateSuite('memory', () => ({ state: new MemoryNotifyState(() => nowMs), advance
 
 const redis = createRedisClient(process.env.REDIS_URL!);
 afterAll(() => redis.disconnect());
-stateSuite('Redis', () => ({ state: new RedisNotifyState(redis, `test-${randomUUID()}:`), advance: (ms) => new Promise((resolve) => setTimeout(resolve, ms)) }));
+stateSuite('Redis', () => ({
+  state: new RedisNotifyState(redis, `test-${randomUUID()}:`),
+  advance: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+}));

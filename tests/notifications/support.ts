@@ -7,13 +7,30 @@ import { TEST_ADMIN_KEY, type TestServices } from '../support/test-services';
 
 export const answers: string[] = [];
 
-export async function admin(t: TestServices, method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
-  const response = await adminApi.handler(httpRequest(method, `admin/${path}`, { body, headers: { 'x-api-key': TEST_ADMIN_KEY }, params: { path: path.split('?')[0]! } }), invocation('AdminApi'), t.services);
+export async function admin(
+  t: TestServices,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; body: any }> {
+  const response = await adminApi.handler(
+    httpRequest(method, `admin/${path}`, {
+      body,
+      headers: { 'x-api-key': TEST_ADMIN_KEY },
+      params: { path: path.split('?')[0]! },
+    }),
+    invocation('AdminApi'),
+    t.services,
+  );
   answers.push(JSON.stringify(bodyOf(response) ?? ''));
   return { status: response.status ?? 200, body: bodyOf(response) as any };
 }
 
-export function event(tenantId: string, type: EventType, options: { severity?: Severity; integrationId?: string; summary?: string; data?: AppEvent['data'] } = {}): AppEvent {
+export function event(
+  tenantId: string,
+  type: EventType,
+  options: { severity?: Severity; integrationId?: string; summary?: string; data?: AppEvent['data'] } = {},
+): AppEvent {
   return {
     id: randomUUID(),
     type,

@@ -26,7 +26,11 @@ const policy = { quietMs: 400, stepMs: 100, step: 0.25, minFactor: 0.05, decreas
 /** Gaps between the turns (Redis server time) the limiter reserves for `count` back-to-back callers. */
 async function gaps(limiter: RateLimiter, count: number): Promise<number[]> {
   const times: number[] = [];
-  await Promise.all(Array.from({ length: count }, () => limiter.acquire(target, { maxWaitMs: 5000 }).then((permit) => times.push(permit.turnAt))));
+  await Promise.all(
+    Array.from({ length: count }, () =>
+      limiter.acquire(target, { maxWaitMs: 5000 }).then((permit) => times.push(permit.turnAt)),
+    ),
+  );
   times.sort((a, b) => a - b);
   return times.slice(1).map((time, i) => time - times[i]!);
 }
@@ -40,7 +44,10 @@ describe('adaptive throttling shared through Redis', () => {
     a = createRateLimiter({ ...config, redis });
     b = createRateLimiter({ ...config, redis: other });
     // 10/s, no burst: turns 100 ms apart.
-    await a.setOverride({ tenantId, integrationId: 'n' }, { integration: { kind: 'rate', limit: 10, windowMs: 1000, burst: 1 } });
+    await a.setOverride(
+      { tenantId, integrationId: 'n' },
+      { integration: { kind: 'rate', limit: 10, windowMs: 1000, burst: 1 } },
+    );
   });
   afterEach(() => {
     a.close();
@@ -77,7 +84,14 @@ describe('adaptive throttling shared through Redis', () => {
 
   it('paces the rest of a nearly spent budget over the time to its reset', async () => {
     // 5 calls left for 10 s against a 10/s rule: factor 0.05, one call every 2 s.
-    await a.reportSignal(target, { provider: 'notion', limit: 100, remaining: 5, resetAt: Date.now() + 10_000, status: 200, observedAt: Date.now() });
+    await a.reportSignal(target, {
+      provider: 'notion',
+      limit: 100,
+      remaining: 5,
+      resetAt: Date.now() + 10_000,
+      status: 200,
+      observedAt: Date.now(),
+    });
     await a.acquire(target, { maxWaitMs: 0 });
     const error = await a.acquire(target, { maxWaitMs: 0 }).catch((e: unknown) => e);
     expect((error as { retryAfterMs: number }).retryAfterMs).toBeGreaterThan(1500);
@@ -89,26 +103,72 @@ describe('interpretSignal', () => {
   const rule = github.integration;
   const now = 1_000_000;
   it('waits for the reset when the budget is spent', () => {
-    expect(interpretSignal({ provider: 'github', remaining: 0, limit: 5000, resetAt: now + 30_000, status: 200, observedAt: now }, rule, github, DEFAULT_ADAPTIVE_POLICY, now)).toEqual({ blockMs: 30_000 });
+    expect(
+      interpretSignal(
+        { provider: 'github', remaining: 0, limit: 5000, resetAt: now + 30_000, status: 200, observedAt: now },
+        rule,
+        github,
+        DEFAULT_ADAPTIVE_POLICY,
+        now,
+      ),
+    ).toEqual({ blockMs: 30_000 });
   });
   it('a secondary-limit 403 without Retry-After holds the token for a minute and halves the rate', () => {
-    expect(interpretSignal({ provider: 'github', status: 403, remaining: 4000, limit: 5000, observedAt: now }, rule, github, DEFAULT_ADAPTIVE_POLICY, now)).toEqual({
+    expect(
+      interpretSignal(
+        { provider: 'github', status: 403, remaining: 4000, limit: 5000, observedAt: now },
+        rule,
+        github,
+        DEFAULT_ADAPTIVE_POLICY,
+        now,
+      ),
+    ).toEqual({
       change: { multiplier: 0.5, cap: 1 },
       blockMs: 60_000,
     });
   });
   it('an ordinary error answer (404, 410) with budget headers does not block', () => {
     for (const status of [404, 410, 422]) {
-      expect(interpretSignal({ provider: 'github', status, remaining: 4000, limit: 5000, resetAt: now + 1000, observedAt: now }, rule, github, DEFAULT_ADAPTIVE_POLICY, now)).toBeUndefined();
+      expect(
+        interpretSignal(
+          { provider: 'github', status, remaining: 4000, limit: 5000, resetAt: now + 1000, observedAt: now },
+          rule,
+          github,
+          DEFAULT_ADAPTIVE_POLICY,
+          now,
+        ),
+      ).toBeUndefined();
     }
   });
   it('honours Retry-After on a 529', () => {
-    expect(interpretSignal({ provider: 'notion', status: 529, retryAfterMs: 2000, observedAt: now }, rule, PROVIDER_LIMITS.notion, DEFAULT_ADAPTIVE_POLICY, now)?.blockMs).toBe(2000);
+    expect(
+      interpretSignal(
+        { provider: 'notion', status: 529, retryAfterMs: 2000, observedAt: now },
+        rule,
+        PROVIDER_LIMITS.notion,
+        DEFAULT_ADAPTIVE_POLICY,
+        now,
+      )?.blockMs,
+    ).toBe(2000);
   });
   it('ignores a healthy budget; Salesforce usage near the allocation slows down', () => {
-    expect(interpretSignal({ provider: 'github', remaining: 4000, limit: 5000, resetAt: now + 1000, status: 200, observedAt: now }, rule, github, DEFAULT_ADAPTIVE_POLICY, now)).toBeUndefined();
+    expect(
+      interpretSignal(
+        { provider: 'github', remaining: 4000, limit: 5000, resetAt: now + 1000, status: 200, observedAt: now },
+        rule,
+        github,
+        DEFAULT_ADAPTIVE_POLICY,
+        now,
+      ),
+    ).toBeUndefined();
     const sf = PROVIDER_LIMITS.salesforce;
-    const effect = interpretSignal({ provider: 'salesforce', resource: 'api-usage', limit: 100_000, remaining: 5000, status: 200, observedAt: now }, sf.integration, sf, DEFAULT_ADAPTIVE_POLICY, now);
+    const effect = interpretSignal(
+      { provider: 'salesforce', resource: 'api-usage', limit: 100_000, remaining: 5000, status: 200, observedAt: now },
+      sf.integration,
+      sf,
+      DEFAULT_ADAPTIVE_POLICY,
+      now,
+    );
     expect(effect?.change?.cap).toBeCloseTo(0.5);
   });
 });

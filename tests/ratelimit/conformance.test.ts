@@ -42,7 +42,12 @@ describe.each(backends)('%s backend', (kind, make) => {
 
   it('grants the burst, then refuses with the time until the next emission', async () => {
     const level = rate('a', 10, 10_000, 3); // one every 1,000 ms, bursts of 3
-    for (let i = 0; i < 3; i++) expect(await backend.decide([level], now)).toMatchObject({ allowed: true, waitMs: 0, turnAt: expect.closeTo(Date.now(), -3) });
+    for (let i = 0; i < 3; i++)
+      expect(await backend.decide([level], now)).toMatchObject({
+        allowed: true,
+        waitMs: 0,
+        turnAt: expect.closeTo(Date.now(), -3),
+      });
     const denied = await backend.decide([level], now);
     expect(denied).toMatchObject({ allowed: false, reason: 'rate', deniedLevel: 0 });
     if (!denied.allowed) {
@@ -113,7 +118,11 @@ describe.each(backends)('%s backend', (kind, make) => {
     const level = rate('r', 1, 60_000, 1);
     const sem = semaphore('s', 1, 60_000);
     expect((await backend.decide([sem], { maxWaitMs: 0, leaseId: 'x' })).allowed).toBe(true);
-    expect(await backend.decide([level, sem], { maxWaitMs: 0, leaseId: 'y' })).toMatchObject({ allowed: false, reason: 'concurrency', deniedLevel: 1 });
+    expect(await backend.decide([level, sem], { maxWaitMs: 0, leaseId: 'y' })).toMatchObject({
+      allowed: false,
+      reason: 'concurrency',
+      deniedLevel: 1,
+    });
     expect((await backend.decide([level], now)).allowed).toBe(true);
   });
 

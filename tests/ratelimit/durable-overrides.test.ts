@@ -26,13 +26,21 @@ const clients: Redis[] = [];
 
 /** One instance of the app; every call is a fresh process as far as caches go. */
 async function instance(): Promise<TestServices> {
-  const t = await createTestServices({ REDIS_URL: redisServer.settings.REDIS_URL, REDIS_KEY_PREFIX: 'dur:', COSMOS_DATABASE: database });
+  const t = await createTestServices({
+    REDIS_URL: redisServer.settings.REDIS_URL,
+    REDIS_KEY_PREFIX: 'dur:',
+    COSMOS_DATABASE: database,
+  });
   opened.push(t);
   return t;
 }
 
 async function admin(t: TestServices, method: string, path: string, body?: unknown) {
-  const response = await adminApi.handler(httpRequest(method, `admin/${path}`, { body, headers: { 'x-api-key': TEST_ADMIN_KEY }, params: { path } }), invocation('AdminApi'), t.services);
+  const response = await adminApi.handler(
+    httpRequest(method, `admin/${path}`, { body, headers: { 'x-api-key': TEST_ADMIN_KEY }, params: { path } }),
+    invocation('AdminApi'),
+    t.services,
+  );
   return { status: response.status ?? 200, body: bodyOf(response) as { override: unknown } };
 }
 
@@ -59,7 +67,9 @@ beforeAll(async () => {
   redisServer = await startRedisServer();
   database = `test-dur-${Date.now()}`;
   const first = await instance();
-  await first.services.integrations.create(newIntegration(TENANT, 'dur-1', { provider: 'github', name: 'gh' }, { intervalMinutes: 60 }, new Date()));
+  await first.services.integrations.create(
+    newIntegration(TENANT, 'dur-1', { provider: 'github', name: 'gh' }, { intervalMinutes: 60 }, new Date()),
+  );
 });
 
 afterAll(async () => {
@@ -98,20 +108,27 @@ it('keeps it through a restart of redis-server without persistence, and forgets 
 
 it('a running instance picks the override up again within its change check after Redis lost it', async () => {
   const t = await instance();
-  await admin(t, 'PUT', `tenants/${TENANT}/integrations/dur-1/rate-limits`, { integration: { kind: 'rate', limit: 3, windowMs: 60_000, burst: 3 } });
+  await admin(t, 'PUT', `tenants/${TENANT}/integrations/dur-1/rate-limits`, {
+    integration: { kind: 'rate', limit: 3, windowMs: 60_000, burst: 3 },
+  });
   const store = t.services.rateLimiter.overrides;
   await redis().flushall();
   // The change counter read (once a second in the limiter) rebuilds the Redis copy and moves the counter.
   const counter = await store.changeCounter!();
   expect(counter).not.toBe('none');
-  expect(await new RedisOverrideStore(redis(), 'dur:').get({ tenantId: TENANT, integrationId: 'dur-1' })).toEqual({ integration: { kind: 'rate', limit: 3, windowMs: 60_000, burst: 3 } });
+  expect(await new RedisOverrideStore(redis(), 'dur:').get({ tenantId: TENANT, integrationId: 'dur-1' })).toEqual({
+    integration: { kind: 'rate', limit: 3, windowMs: 60_000, burst: 3 },
+  });
 });
 
 it('adopts overrides that only Redis has (set before this version) into the documents', async () => {
   const t = await instance();
   const client = redis();
   await client.flushall();
-  await new RedisOverrideStore(client, 'dur:').set({ tenantId: 't-old' }, { tenant: { kind: 'rate', limit: 9, windowMs: 1000 } });
+  await new RedisOverrideStore(client, 'dur:').set(
+    { tenantId: 't-old' },
+    { tenant: { kind: 'rate', limit: 9, windowMs: 1000 } },
+  );
   const documents = new OverrideDocumentsRepository(t.services.store.containers.rateLimitOverrides);
   const store = new DurableOverrideStore(client, 'dur:', documents);
   const old = { tenant: { kind: 'rate', limit: 9, windowMs: 1000 } };
@@ -125,11 +142,18 @@ it('a rebuild racing with a write keeps the write', async () => {
   const t = await instance();
   const client = redis();
   const documents = new OverrideDocumentsRepository(t.services.store.containers.rateLimitOverrides);
-  const stores = [new DurableOverrideStore(client, 'dur:', documents), new DurableOverrideStore(redis(), 'dur:', documents)];
+  const stores = [
+    new DurableOverrideStore(client, 'dur:', documents),
+    new DurableOverrideStore(redis(), 'dur:', documents),
+  ];
   for (let round = 0; round < 5; round++) {
     await client.flushall();
     const written = { tenant: { kind: 'rate' as const, limit: 100 + round, windowMs: 1000 } };
-    await Promise.all([stores[0]!.getPair('t-race', 'i'), stores[1]!.set({ tenantId: 't-race' }, written), stores[0]!.changeCounter!()]);
+    await Promise.all([
+      stores[0]!.getPair('t-race', 'i'),
+      stores[1]!.set({ tenantId: 't-race' }, written),
+      stores[0]!.changeCounter!(),
+    ]);
     expect(await stores[0]!.get({ tenantId: 't-race' })).toEqual(written);
     expect(await new RedisOverrideStore(client, 'dur:').get({ tenantId: 't-race' })).toEqual(written);
   }

@@ -33,16 +33,28 @@ async function grantsNow(limiter: RateLimiter, attempts: number): Promise<number
 
 it('falls back to conservative local limits while Redis is down and returns when it is back', async () => {
   let server = await startRedisServer();
-  const redis = new Redis(server.settings.REDIS_URL!, { enableAutoPipelining: true, maxRetriesPerRequest: 1, retryStrategy: () => 100 });
+  const redis = new Redis(server.settings.REDIS_URL!, {
+    enableAutoPipelining: true,
+    maxRetriesPerRequest: 1,
+    retryStrategy: () => 100,
+  });
   const changes: LimiterHealth[] = [];
   const limiter = createRateLimiter({
     redis,
     keyPrefix: 'rlfail:',
     maxWaitMs: 0,
-    failover: { timeoutMs: 200, conservativeFactor: 0.5, probeIntervalMs: 100, onHealthChange: (health) => changes.push(health) },
+    failover: {
+      timeoutMs: 200,
+      conservativeFactor: 0.5,
+      probeIntervalMs: 100,
+      onHealthChange: (health) => changes.push(health),
+    },
   });
   try {
-    await limiter.setOverride({ tenantId: 't', integrationId: 'i' }, { integration: { kind: 'rate', limit: 10, windowMs: 60_000, burst: 10 } });
+    await limiter.setOverride(
+      { tenantId: 't', integrationId: 'i' },
+      { integration: { kind: 'rate', limit: 10, windowMs: 60_000, burst: 10 } },
+    );
     expect(await grantsNow(limiter, 4)).toBe(4);
     expect(limiter.health()).toMatchObject({ backend: 'redis', degraded: false });
 
@@ -52,7 +64,11 @@ it('falls back to conservative local limits while Redis is down and returns when
     const started = Date.now();
     expect(await grantsNow(limiter, 12)).toBe(5);
     expect(Date.now() - started).toBeLessThan(2000);
-    expect(limiter.health()).toMatchObject({ backend: 'local', degraded: true, message: expect.stringContaining('fell back') });
+    expect(limiter.health()).toMatchObject({
+      backend: 'local',
+      degraded: true,
+      message: expect.stringContaining('fell back'),
+    });
     expect(changes.at(-1)).toMatchObject({ backend: 'local', degraded: true });
 
     server = await startRedisServer(server.port);
@@ -72,10 +88,18 @@ it('falls back when Redis stops answering (a busy server) and returns after it r
   const redis = new Redis(server.settings.REDIS_URL!, { enableAutoPipelining: true });
   const blocker = new Redis(server.settings.REDIS_URL!);
   const admin = new Redis(server.settings.REDIS_URL!);
-  const limiter = createRateLimiter({ redis, keyPrefix: 'rlbusy:', maxWaitMs: 0, failover: { timeoutMs: 200, conservativeFactor: 0.5, probeIntervalMs: 100 } });
+  const limiter = createRateLimiter({
+    redis,
+    keyPrefix: 'rlbusy:',
+    maxWaitMs: 0,
+    failover: { timeoutMs: 200, conservativeFactor: 0.5, probeIntervalMs: 100 },
+  });
   try {
     await admin.config('SET', 'busy-reply-threshold', '1500');
-    await limiter.setOverride({ tenantId: 't', integrationId: 'i' }, { integration: { kind: 'rate', limit: 100, windowMs: 1000, burst: 10 } });
+    await limiter.setOverride(
+      { tenantId: 't', integrationId: 'i' },
+      { integration: { kind: 'rate', limit: 100, windowMs: 1000, burst: 10 } },
+    );
     expect(await grantsNow(limiter, 1)).toBe(1);
     // A script that spins keeps the single-threaded server from answering anyone.
     const spinning = blocker.eval('local i = 0 while true do i = i + 1 end', 0).catch(() => 'killed');
@@ -83,7 +107,11 @@ it('falls back when Redis stops answering (a busy server) and returns after it r
     const started = Date.now();
     expect(await grantsNow(limiter, 2)).toBe(2);
     expect(Date.now() - started).toBeLessThan(1000); // one timeout, then local decisions
-    expect(limiter.health()).toMatchObject({ backend: 'local', degraded: true, message: expect.stringContaining('did not answer') });
+    expect(limiter.health()).toMatchObject({
+      backend: 'local',
+      degraded: true,
+      message: expect.stringContaining('did not answer'),
+    });
     await until(() => Date.now() - started > 1600, 5000);
     await admin.script('KILL');
     await spinning;
@@ -100,7 +128,16 @@ it('falls back when Redis stops answering (a busy server) and returns after it r
 it('does not report a fallback while a fresh client is still connecting', async () => {
   const redis = new Redis(process.env.REDIS_URL!, { enableAutoPipelining: true });
   const changes: LimiterHealth[] = [];
-  const limiter = createRateLimiter({ redis, keyPrefix: 'rlfresh:', failover: { timeoutMs: 2000, conservativeFactor: 0.5, probeIntervalMs: 100, onHealthChange: (h) => changes.push(h) } });
+  const limiter = createRateLimiter({
+    redis,
+    keyPrefix: 'rlfresh:',
+    failover: {
+      timeoutMs: 2000,
+      conservativeFactor: 0.5,
+      probeIntervalMs: 100,
+      onHealthChange: (h) => changes.push(h),
+    },
+  });
   try {
     expect(redis.status).not.toBe('ready');
     expect((await limiter.checkInbound('admin', 't')).allowed).toBe(true);

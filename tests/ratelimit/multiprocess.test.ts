@@ -35,7 +35,11 @@ function spawnWorker(args: WorkerArgs): Worker {
   child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
   const result = new Promise<WorkerResult>((resolve, reject) => {
     child.on('error', reject);
-    child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out.trim().split('\n').at(-1)!) as WorkerResult) : reject(new Error(`worker exited ${code}: ${err.slice(0, 2000)}`))));
+    child.on('exit', (code) =>
+      code === 0
+        ? resolve(JSON.parse(out.trim().split('\n').at(-1)!) as WorkerResult)
+        : reject(new Error(`worker exited ${code}: ${err.slice(0, 2000)}`)),
+    );
   });
   // A worker that dies before "ready" must fail the test, not hang it.
   result.catch(() => onReady());
@@ -64,9 +68,25 @@ async function scenario(maxWaitMs: number, durationMs: number): Promise<{ a: num
   const keyPrefix = `rlmp:${randomUUID()}:`;
   const store = new RedisOverrideStore(redis, keyPrefix);
   // Tenant A may make 5 calls a second, tenant B 100; integrations are roomy; the app allows 20 a second.
-  await store.set({ tenantId: 'A' }, { tenant: { kind: 'rate', limit: 5, windowMs: 1000 }, integration: { kind: 'rate', limit: 1000, windowMs: 1000 } });
-  await store.set({ tenantId: 'B' }, { tenant: { kind: 'rate', limit: 100, windowMs: 1000 }, integration: { kind: 'rate', limit: 1000, windowMs: 1000 } });
-  const base = { redisUrl: process.env.REDIS_URL!, keyPrefix, appRule: { kind: 'rate' as const, limit: 20, windowMs: 1000 }, durationMs, maxWaitMs, parallel: 4 };
+  await store.set(
+    { tenantId: 'A' },
+    { tenant: { kind: 'rate', limit: 5, windowMs: 1000 }, integration: { kind: 'rate', limit: 1000, windowMs: 1000 } },
+  );
+  await store.set(
+    { tenantId: 'B' },
+    {
+      tenant: { kind: 'rate', limit: 100, windowMs: 1000 },
+      integration: { kind: 'rate', limit: 1000, windowMs: 1000 },
+    },
+  );
+  const base = {
+    redisUrl: process.env.REDIS_URL!,
+    keyPrefix,
+    appRule: { kind: 'rate' as const, limit: 20, windowMs: 1000 },
+    durationMs,
+    maxWaitMs,
+    parallel: 4,
+  };
   const workers = [
     spawnWorker({ ...base, tenantId: 'A', integrationId: 'a1' }),
     spawnWorker({ ...base, tenantId: 'A', integrationId: 'a2' }),

@@ -41,10 +41,21 @@ it('moves the counter with every set and delete, in the same transaction', async
 
 it("applies another instance's change after the next counter check", async () => {
   const reading = new RedisOverrideStore(client(), 'oc2:');
-  const resolver = new LevelResolver({ keyPrefix: 'oc2:', providerLimits: PROVIDER_LIMITS, tenantRule: DEFAULT_TENANT_RULE, overrides: reading, overrideCacheMs: 60_000, overrideChangeCheckMs: 100, now: Date.now });
+  const resolver = new LevelResolver({
+    keyPrefix: 'oc2:',
+    providerLimits: PROVIDER_LIMITS,
+    tenantRule: DEFAULT_TENANT_RULE,
+    overrides: reading,
+    overrideCacheMs: 60_000,
+    overrideChangeCheckMs: 100,
+    now: Date.now,
+  });
   expect(await tenantLimit(resolver)).toBe(DEFAULT_TENANT_RULE.limit);
   await new Promise((resolve) => setTimeout(resolve, 20));
-  await new RedisOverrideStore(client(), 'oc2:').set({ tenantId: 't1' }, { tenant: { kind: 'rate', limit: 7, windowMs: 1000, burst: 7 } });
+  await new RedisOverrideStore(client(), 'oc2:').set(
+    { tenantId: 't1' },
+    { tenant: { kind: 'rate', limit: 7, windowMs: 1000, burst: 7 } },
+  );
   expect(await tenantLimit(resolver)).toBe(DEFAULT_TENANT_RULE.limit);
   const deadline = Date.now() + 2000;
   while ((await tenantLimit(resolver)) !== 7) {

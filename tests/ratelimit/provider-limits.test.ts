@@ -8,7 +8,14 @@ describe('provider defaults', () => {
   it.each(PROVIDER_IDS)('%s: every rule passes the override schema', (provider) => {
     const limits = PROVIDER_LIMITS[provider];
     const operations = Object.fromEntries(limits.operations.map((rule, i) => [`op${i}`, rule.rule]));
-    expect(() => parseOverride({ integration: limits.integration, tenant: limits.app, operations, concurrency: limits.concurrency })).not.toThrow();
+    expect(() =>
+      parseOverride({
+        integration: limits.integration,
+        tenant: limits.app,
+        operations,
+        concurrency: limits.concurrency,
+      }),
+    ).not.toThrow();
   });
 
   it('puts GitHub mutations in one group and reads in their own budgets', () => {
@@ -40,7 +47,8 @@ describe('matchesGlob', () => {
   it('prefix*suffix matches exactly the strings with that prefix and suffix, not overlapping', () => {
     fc.assert(
       fc.property(part, part, fc.string({ maxLength: 8 }), (prefix, suffix, value) => {
-        const expected = value.length >= prefix.length + suffix.length && value.startsWith(prefix) && value.endsWith(suffix);
+        const expected =
+          value.length >= prefix.length + suffix.length && value.startsWith(prefix) && value.endsWith(suffix);
         return matchesGlob(`${prefix}*${suffix}`, value) === expected;
       }),
     );

@@ -12,8 +12,17 @@ afterAll(() => redis.disconnect());
 
 it('removes fields idle longer than keepMs and keeps busy ones', async () => {
   const prefix = `rlsweep:${randomUUID()}:`;
-  const backend = new RedisLimiterBackend(redis, { keyPrefix: prefix, keepMs: 100, sweepIntervalMs: 60_000, sweepCount: 1000 });
-  const idle: LevelSpec[] = Array.from({ length: 20 }, (_, i) => ({ name: 'tenant', key: `idle${i}`, rule: { kind: 'rate', limit: 1000, windowMs: 1000 } }));
+  const backend = new RedisLimiterBackend(redis, {
+    keyPrefix: prefix,
+    keepMs: 100,
+    sweepIntervalMs: 60_000,
+    sweepCount: 1000,
+  });
+  const idle: LevelSpec[] = Array.from({ length: 20 }, (_, i) => ({
+    name: 'tenant',
+    key: `idle${i}`,
+    rule: { kind: 'rate', limit: 1000, windowMs: 1000 },
+  }));
   // Blocked for 10 s: its TAT stays in the future, so it must survive every sweep.
   const busy: LevelSpec = { name: 'integration', key: 'busy', rule: { kind: 'rate', limit: 1, windowMs: 10_000 } };
   for (const level of idle) await backend.decide([level], { maxWaitMs: 0, leaseId: '' });

@@ -18,7 +18,13 @@ beforeAll(() => {
 afterAll(() => redis.disconnect());
 
 const pairs: [string, () => { backend: LimiterBackend; reader: UsageReader }][] = [
-  ['redis', () => ({ backend: new RedisLimiterBackend(redis, { keyPrefix: 'rlusage:' }), reader: new RedisUsageReader(redis, 'rlusage:') })],
+  [
+    'redis',
+    () => ({
+      backend: new RedisLimiterBackend(redis, { keyPrefix: 'rlusage:' }),
+      reader: new RedisUsageReader(redis, 'rlusage:'),
+    }),
+  ],
   [
     'local',
     () => {
@@ -37,8 +43,14 @@ describe.each(pairs)('%s backend', (_kind, make) => {
 
   it('reads rate levels: idle, partly spent, spent with a wait', async () => {
     const { backend, reader } = make();
-    const level: LevelSpec = { name: 'integration', key: `${prefix}r`, rule: { kind: 'rate', limit: 10, windowMs: 10_000, burst: 5 } };
-    expect(await reader.read([level])).toEqual([expect.objectContaining({ kind: 'rate', reserved: 0, capacity: 5, available: 5, waitMs: 0, factor: 1 })]);
+    const level: LevelSpec = {
+      name: 'integration',
+      key: `${prefix}r`,
+      rule: { kind: 'rate', limit: 10, windowMs: 10_000, burst: 5 },
+    };
+    expect(await reader.read([level])).toEqual([
+      expect.objectContaining({ kind: 'rate', reserved: 0, capacity: 5, available: 5, waitMs: 0, factor: 1 }),
+    ]);
     for (let i = 0; i < 3; i++) await backend.decide([level], now);
     const [partly] = await reader.read([level]);
     expect(partly).toMatchObject({ available: 2, waitMs: 0 });
@@ -58,10 +70,16 @@ describe.each(pairs)('%s backend', (_kind, make) => {
 
   it('reads live leases of a semaphore, and sees a release', async () => {
     const { backend, reader } = make();
-    const level: LevelSpec = { name: 'concurrency', key: `${prefix}c`, rule: { kind: 'concurrency', limit: 3, leaseMs: 60_000 } };
+    const level: LevelSpec = {
+      name: 'concurrency',
+      key: `${prefix}c`,
+      rule: { kind: 'concurrency', limit: 3, leaseMs: 60_000 },
+    };
     await backend.decide([level], { maxWaitMs: 0, leaseId: 'a' });
     await backend.decide([level], { maxWaitMs: 0, leaseId: 'b' });
-    expect(await reader.read([level])).toEqual([expect.objectContaining({ kind: 'concurrency', inUse: 2, capacity: 3, available: 1 })]);
+    expect(await reader.read([level])).toEqual([
+      expect.objectContaining({ kind: 'concurrency', inUse: 2, capacity: 3, available: 1 }),
+    ]);
     await backend.release([level.key], 'a');
     expect(await reader.read([level])).toEqual([expect.objectContaining({ inUse: 1, available: 2 })]);
   });
@@ -70,19 +88,32 @@ describe.each(pairs)('%s backend', (_kind, make) => {
 describe('available is what the limiter lets through at once', () => {
   it('holds for any rule and any number of calls already made (local backend, frozen clock)', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.integer({ min: 1, max: 50 }), fc.integer({ min: 100, max: 100_000 }), fc.integer({ min: 1, max: 20 }), fc.integer({ min: 0, max: 30 }), fc.double({ min: 0.05, max: 1, noNaN: true }), async (limit, windowMs, burst, spent, factor) => {
-        const clock = () => 1_000_000;
-        const backend = new LocalLimiterBackend(clock);
-        const reader = new LocalUsageReader(backend);
-        const level: LevelSpec = { name: 'integration', key: 'k', rule: { kind: 'rate', limit, windowMs, burst }, factor };
-        for (let i = 0; i < spent; i++) await backend.decide([level], { maxWaitMs: Number.MAX_SAFE_INTEGER, leaseId: '' });
-        const [usage] = await reader.read([level]);
-        if (usage?.kind !== 'rate') throw new Error('rate level expected');
-        let passed = 0;
-        while ((await backend.decide([level], { maxWaitMs: 0, leaseId: '' })).allowed) passed++;
-        expect(usage.available).toBe(passed);
-        expect(usage.waitMs === 0).toBe(passed > 0);
-      }),
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 50 }),
+        fc.integer({ min: 100, max: 100_000 }),
+        fc.integer({ min: 1, max: 20 }),
+        fc.integer({ min: 0, max: 30 }),
+        fc.double({ min: 0.05, max: 1, noNaN: true }),
+        async (limit, windowMs, burst, spent, factor) => {
+          const clock = () => 1_000_000;
+          const backend = new LocalLimiterBackend(clock);
+          const reader = new LocalUsageReader(backend);
+          const level: LevelSpec = {
+            name: 'integration',
+            key: 'k',
+            rule: { kind: 'rate', limit, windowMs, burst },
+            factor,
+          };
+          for (let i = 0; i < spent; i++)
+            await backend.decide([level], { maxWaitMs: Number.MAX_SAFE_INTEGER, leaseId: '' });
+          const [usage] = await reader.read([level]);
+          if (usage?.kind !== 'rate') throw new Error('rate level expected');
+          let passed = 0;
+          while ((await backend.decide([level], { maxWaitMs: 0, leaseId: '' })).allowed) passed++;
+          expect(usage.available).toBe(passed);
+          expect(usage.waitMs === 0).toBe(passed > 0);
+        },
+      ),
       { numRuns: 200 },
     );
   });

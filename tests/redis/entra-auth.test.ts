@@ -55,7 +55,9 @@ afterAll(async () => {
 });
 
 function entraClient(tokens: TokenCredential, user: string | undefined = OID): Redis {
-  const client = createRedisClient(server.settings.REDIS_URL!, { entra: { credential: tokens, user, retryMinMs: 50, retryMaxMs: 200 } });
+  const client = createRedisClient(server.settings.REDIS_URL!, {
+    entra: { credential: tokens, user, retryMinMs: 50, retryMaxMs: 200 },
+  });
   client.on('error', () => undefined);
   clients.push(client);
   return client;
@@ -109,7 +111,11 @@ it('keeps every command succeeding across a token rotation that revokes the old 
   tokens.password = 'P2-rotated-token';
   // The renewal (75% of ~1.5 s) sends AUTH with P2 on the live connection: same connection, one more AUTH,
   // and no refused AUTH (a stale P1 would be refused and logged).
-  await eventually(async () => ((await authCalls()).calls > before.calls ? true : undefined), 'AUTH with the renewed token on the live connection', 5000);
+  await eventually(
+    async () => ((await authCalls()).calls > before.calls ? true : undefined),
+    'AUTH with the renewed token on the live connection',
+    5000,
+  );
   expect(await client.client('ID')).toBe(connectionId);
   expect((await authCalls()).failed).toBe(0);
   expect(await aclFailures()).toEqual([]);
@@ -123,10 +129,14 @@ it('keeps every command succeeding across a token rotation that revokes the old 
   // A forced reconnect after the rotation signs in with the new token.
   const reconnectLoad = steadyLoad(client);
   await admin.client('KILL', 'ID', String(connectionId));
-  const newId = await eventually(async () => {
-    const id = await client.client('ID').catch(() => undefined);
-    return id !== undefined && id !== connectionId ? id : undefined;
-  }, 'a new connection', 5000);
+  const newId = await eventually(
+    async () => {
+      const id = await client.client('ID').catch(() => undefined);
+      return id !== undefined && id !== connectionId ? id : undefined;
+    },
+    'a new connection',
+    5000,
+  );
   expect(newId).not.toBe(connectionId);
   expect(await client.call('ACL', 'WHOAMI')).toBe(OID);
   const acrossReconnect = await reconnectLoad.stop();
@@ -137,14 +147,23 @@ it('keeps every command succeeding across a token rotation that revokes the old 
 
 it('control: a client that keeps its first password is refused after the rotation once it reconnects', async () => {
   await admin.call('ACL', 'SETUSER', OID, 'on', '>P1-first-token', '~*', '&*', '+@all');
-  const plain = new Redis(server.settings.REDIS_URL!, { username: OID, password: 'P1-first-token', maxRetriesPerRequest: 1, retryStrategy: () => 50 });
+  const plain = new Redis(server.settings.REDIS_URL!, {
+    username: OID,
+    password: 'P1-first-token',
+    maxRetriesPerRequest: 1,
+    retryStrategy: () => 50,
+  });
   const errors: string[] = [];
   plain.on('error', (error: Error) => errors.push(error.message));
   clients.push(plain);
   const connectionId = await plain.client('ID');
   await admin.call('ACL', 'SETUSER', OID, '>P2-rotated-token', '<P1-first-token');
   await admin.client('KILL', 'ID', String(connectionId));
-  await eventually(() => (errors.some((message) => message.startsWith('WRONGPASS')) ? true : undefined), 'the refused reconnect', 5000);
+  await eventually(
+    () => (errors.some((message) => message.startsWith('WRONGPASS')) ? true : undefined),
+    'the refused reconnect',
+    5000,
+  );
   await new Promise((resolve) => setTimeout(resolve, 300));
   expect(plain.status).not.toBe('ready');
   expect((await aclFailures()).length).toBeGreaterThan(0);
@@ -163,7 +182,15 @@ it('signs in after a token that had expired: the reconnect fetches a new token b
   tokens.password = 'P3-after-outage';
   tokens.failure = undefined;
   await admin.client('KILL', 'ID', String(connectionId));
-  await eventually(() => client.ping().then(() => true, () => undefined), 'the client back on a new connection', 5000);
+  await eventually(
+    () =>
+      client.ping().then(
+        () => true,
+        () => undefined,
+      ),
+    'the client back on a new connection',
+    5000,
+  );
   expect(await client.call('ACL', 'WHOAMI')).toBe(OID);
 });
 
@@ -184,27 +211,55 @@ it('fails commands with an error naming Redis Entra ID authentication when no to
   const errors: Error[] = [];
   client.on('error', (error: Error) => errors.push(error));
 
-  const failure = await client.ping().then(() => undefined, (error: Error) => error);
-  expect(failure?.message).toMatch(/^Redis Entra ID authentication failed: could not get an access token for https:\/\/redis\.azure\.com\/\.default \(ManagedIdentityCredential: no managed identity endpoint found\)$/);
+  const failure = await client.ping().then(
+    () => undefined,
+    (error: Error) => error,
+  );
+  expect(failure?.message).toMatch(
+    /^Redis Entra ID authentication failed: could not get an access token for https:\/\/redis\.azure\.com\/\.default \(ManagedIdentityCredential: no managed identity endpoint found\)$/,
+  );
   expect(failure).toMatchObject({ code: 'dependency_unavailable', retryable: true });
   expect(errors.some((error) => error.message.startsWith('Redis Entra ID authentication failed'))).toBe(true);
 
   tokens.failure = undefined;
-  await eventually(() => client.ping().then(() => true, () => undefined), 'sign-in once a token can be had', 5000);
+  await eventually(
+    () =>
+      client.ping().then(
+        () => true,
+        () => undefined,
+      ),
+    'sign-in once a token can be had',
+    5000,
+  );
   expect(await client.call('ACL', 'WHOAMI')).toBe(OID);
 });
 
 describe('settings', () => {
   it('entra mode needs a TLS REDIS_URL without a password (loopback excepted for TLS)', () => {
-    expect(parseSettings({ REDIS_AUTH_MODE: 'entra', REDIS_URL: 'rediss://c.westeurope.redis.azure.net:10000', REDIS_ENTRA_USER: OID }).redis).toEqual({
+    expect(
+      parseSettings({
+        REDIS_AUTH_MODE: 'entra',
+        REDIS_URL: 'rediss://c.westeurope.redis.azure.net:10000',
+        REDIS_ENTRA_USER: OID,
+      }).redis,
+    ).toEqual({
       url: 'rediss://c.westeurope.redis.azure.net:10000',
       keyPrefix: 'ise:',
       auth: { mode: 'entra', user: OID },
     });
-    expect(parseSettings({ REDIS_AUTH_MODE: 'entra', REDIS_URL: 'redis://127.0.0.1:6379' }).redis.auth).toEqual({ mode: 'entra', user: undefined });
-    expect(() => parseSettings({ REDIS_AUTH_MODE: 'entra' })).toThrow('Invalid setting REDIS_URL: is required when REDIS_AUTH_MODE=entra');
-    expect(() => parseSettings({ REDIS_AUTH_MODE: 'entra', REDIS_URL: 'redis://c.westeurope.redis.azure.net:10000' })).toThrow('Invalid setting REDIS_URL: must be rediss://');
-    expect(() => parseSettings({ REDIS_AUTH_MODE: 'entra', REDIS_URL: 'rediss://:key@c.westeurope.redis.azure.net:10000' })).toThrow('Invalid setting REDIS_URL: must not carry a user or password');
+    expect(parseSettings({ REDIS_AUTH_MODE: 'entra', REDIS_URL: 'redis://127.0.0.1:6379' }).redis.auth).toEqual({
+      mode: 'entra',
+      user: undefined,
+    });
+    expect(() => parseSettings({ REDIS_AUTH_MODE: 'entra' })).toThrow(
+      'Invalid setting REDIS_URL: is required when REDIS_AUTH_MODE=entra',
+    );
+    expect(() =>
+      parseSettings({ REDIS_AUTH_MODE: 'entra', REDIS_URL: 'redis://c.westeurope.redis.azure.net:10000' }),
+    ).toThrow('Invalid setting REDIS_URL: must be rediss://');
+    expect(() =>
+      parseSettings({ REDIS_AUTH_MODE: 'entra', REDIS_URL: 'rediss://:key@c.westeurope.redis.azure.net:10000' }),
+    ).toThrow('Invalid setting REDIS_URL: must not carry a user or password');
     expect(parseSettings({ REDIS_URL: 'redis://127.0.0.1:6379' }).redis.auth).toEqual({ mode: 'url' });
   });
 });

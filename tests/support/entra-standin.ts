@@ -78,9 +78,10 @@ export async function startEntraStandIn(): Promise<EntraStandIn> {
       ENTRA_JWKS_URL: jwksUrl,
       ...extra,
     }),
-    stop: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    stop: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }

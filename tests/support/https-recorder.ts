@@ -23,7 +23,9 @@ export interface HttpsRecorder {
   stop(): Promise<void>;
 }
 
-export async function startHttpsRecorder(answer: { status: number; body?: unknown } = { status: 200 }): Promise<HttpsRecorder> {
+export async function startHttpsRecorder(
+  answer: { status: number; body?: unknown } = { status: 200 },
+): Promise<HttpsRecorder> {
   const { certPem, keyPem } = makeSelfSignedCert();
   const requests: RecordedRequest[] = [];
   const server = createServer({ cert: certPem, key: keyPem }, async (req, res) => {
@@ -40,9 +42,10 @@ export async function startHttpsRecorder(answer: { status: number; body?: unknow
     url: `https://127.0.0.1:${port}`,
     caPem: certPem,
     requests,
-    stop: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    stop: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }

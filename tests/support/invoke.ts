@@ -2,7 +2,16 @@
 import { HttpRequest, InvocationContext, type HttpResponseInit } from '@azure/functions';
 import { randomUUID } from 'node:crypto';
 
-export function httpRequest(method: string, path: string, options: { body?: unknown; rawBody?: string | Buffer; headers?: Record<string, string>; params?: Record<string, string> } = {}): HttpRequest {
+export function httpRequest(
+  method: string,
+  path: string,
+  options: {
+    body?: unknown;
+    rawBody?: string | Buffer;
+    headers?: Record<string, string>;
+    params?: Record<string, string>;
+  } = {},
+): HttpRequest {
   const raw = options.rawBody ?? (options.body === undefined ? undefined : JSON.stringify(options.body));
   return new HttpRequest({
     method,

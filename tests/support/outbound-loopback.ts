@@ -6,6 +6,7 @@
  * no outbound call: the rule is not loaded there.
  */
 if (!('window' in globalThis)) {
-  const { configureOutbound } = require('../../shared/platform/http/outbound-fetch') as typeof import('../../shared/platform/http/outbound-fetch');
+  const { configureOutbound } =
+    require('../../shared/platform/http/outbound-fetch') as typeof import('../../shared/platform/http/outbound-fetch');
   configureOutbound({ allowLoopback: true, extraHosts: [] });
 }

@@ -29,7 +29,11 @@ export interface QueueUnderTest {
   /** The adapter the app uses: send, list and re-drive dead letters. */
   queue: QueueSender & DeadLetterAccess;
   /** Deliver to the handler with at most `concurrency` in flight: complete on success, abandon on throw. */
-  consume(queue: QueueName, handler: (message: DeliveredMessage) => Promise<void>, options: { concurrency: number }): Consumer;
+  consume(
+    queue: QueueName,
+    handler: (message: DeliveredMessage) => Promise<void>,
+    options: { concurrency: number },
+  ): Consumer;
   /** Lock and return the next deliverable message, or undefined. */
   receive(queue: QueueName): MaybePromise<DeliveredMessage | undefined>;
   complete(queue: QueueName, lockToken: string): MaybePromise<void>;
@@ -59,15 +63,23 @@ async function until(check: () => MaybePromise<boolean>, timeoutMs = 3000): Prom
 
 const deadLetters = (queue: QueueUnderTest['queue'], name: QueueName) => queue.listDeadLetters(name, 1000);
 
-export function runQueueConformance(name: string, make: (options: { maxDeliveryCount: number; lockDurationMs: number; duplicateWindowMs: number }) => QueueUnderTest): void {
+export function runQueueConformance(
+  name: string,
+  make: (options: { maxDeliveryCount: number; lockDurationMs: number; duplicateWindowMs: number }) => QueueUnderTest,
+): void {
   describe(`queue conformance: ${name}`, () => {
     const defaults = { maxDeliveryCount: 3, lockDurationMs: 60_000, duplicateWindowMs: 60_000 };
 
     it('delivers every message at least once and completes it', async () => {
       const harness = make(defaults);
-      await harness.queue.send(Q, Array.from({ length: 20 }, (_, i) => ({ messageId: `m${i}`, body: { i } })));
+      await harness.queue.send(
+        Q,
+        Array.from({ length: 20 }, (_, i) => ({ messageId: `m${i}`, body: { i } })),
+      );
       const seen: number[] = [];
-      const consumer = harness.consume(Q, async (message) => void seen.push((message.body as { i: number }).i), { concurrency: 4 });
+      const consumer = harness.consume(Q, async (message) => void seen.push((message.body as { i: number }).i), {
+        concurrency: 4,
+      });
       await until(() => seen.length === 20);
       await consumer.stop();
       expect(seen.sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => i));
@@ -78,15 +90,24 @@ export function runQueueConformance(name: string, make: (options: { maxDeliveryC
       const harness = make(defaults);
       await harness.queue.send(Q, [{ messageId: 'poison', body: {} }]);
       const counts: number[] = [];
-      const consumer = harness.consume(Q, async (message) => {
-        counts.push(message.deliveryCount);
-        throw new Error('provider exploded');
-      }, { concurrency: 1 });
+      const consumer = harness.consume(
+        Q,
+        async (message) => {
+          counts.push(message.deliveryCount);
+          throw new Error('provider exploded');
+        },
+        { concurrency: 1 },
+      );
       await until(async () => (await deadLetters(harness.queue, Q)).length === 1);
       await consumer.stop();
       expect(counts).toEqual([1, 2, 3]);
       const [letter] = await deadLetters(harness.queue, Q);
-      expect(letter).toMatchObject({ messageId: 'poison', reason: 'MaxDeliveryCountExceeded', description: harness.exhaustedDescription('provider exploded', 3), deliveryCount: 3 });
+      expect(letter).toMatchObject({
+        messageId: 'poison',
+        reason: 'MaxDeliveryCountExceeded',
+        description: harness.exhaustedDescription('provider exploded', 3),
+        deliveryCount: 3,
+      });
       expect(await harness.depth(Q)).toBe(0);
     });
 
@@ -94,9 +115,13 @@ export function runQueueConformance(name: string, make: (options: { maxDeliveryC
       const harness = make(defaults);
       await harness.queue.send(Q, [{ messageId: 'flaky', body: {} }]);
       let attempts = 0;
-      const consumer = harness.consume(Q, async () => {
-        if (++attempts === 1) throw new Error('transient');
-      }, { concurrency: 1 });
+      const consumer = harness.consume(
+        Q,
+        async () => {
+          if (++attempts === 1) throw new Error('transient');
+        },
+        { concurrency: 1 },
+      );
       await until(async () => (await harness.depth(Q)) === 0);
       await consumer.stop();
       expect(attempts).toBe(2);
@@ -124,19 +149,29 @@ export function runQueueConformance(name: string, make: (options: { maxDeliveryC
 
     it('keeps FIFO order within a session and gives a session to one consumer at a time', async () => {
       const harness = make(defaults);
-      const messages = ['a', 'b'].flatMap((session) => Array.from({ length: 10 }, (_, i) => ({ messageId: `${session}${i}`, sessionId: session, body: { session, i } })));
+      const messages = ['a', 'b'].flatMap((session) =>
+        Array.from({ length: 10 }, (_, i) => ({
+          messageId: `${session}${i}`,
+          sessionId: session,
+          body: { session, i },
+        })),
+      );
       await harness.queue.send(SQ, messages);
       const order: Record<string, number[]> = { a: [], b: [] };
       const active = new Map<string, number>();
       let overlap = false;
-      const consumer = harness.consume(SQ, async (message: DeliveredMessage) => {
-        const { session, i } = message.body as { session: string; i: number };
-        active.set(session, (active.get(session) ?? 0) + 1);
-        if (active.get(session)! > 1) overlap = true;
-        await sleep(Math.random() * 3);
-        order[session]!.push(i);
-        active.set(session, active.get(session)! - 1);
-      }, { concurrency: 8 });
+      const consumer = harness.consume(
+        SQ,
+        async (message: DeliveredMessage) => {
+          const { session, i } = message.body as { session: string; i: number };
+          active.set(session, (active.get(session) ?? 0) + 1);
+          if (active.get(session)! > 1) overlap = true;
+          await sleep(Math.random() * 3);
+          order[session]!.push(i);
+          active.set(session, active.get(session)! - 1);
+        },
+        { concurrency: 8 },
+      );
       await until(() => order.a!.length === 10 && order.b!.length === 10);
       await consumer.stop();
       expect(overlap).toBe(false);
@@ -146,16 +181,23 @@ export function runQueueConformance(name: string, make: (options: { maxDeliveryC
 
     it('never runs more than the configured number of messages at once', async () => {
       const harness = make(defaults);
-      await harness.queue.send(Q, Array.from({ length: 30 }, (_, i) => ({ messageId: `c${i}`, body: {} })));
+      await harness.queue.send(
+        Q,
+        Array.from({ length: 30 }, (_, i) => ({ messageId: `c${i}`, body: {} })),
+      );
       let inFlight = 0;
       let peak = 0;
       let done = 0;
-      const consumer = harness.consume(Q, async () => {
-        peak = Math.max(peak, ++inFlight);
-        await sleep(2);
-        inFlight--;
-        done++;
-      }, { concurrency: 3 });
+      const consumer = harness.consume(
+        Q,
+        async () => {
+          peak = Math.max(peak, ++inFlight);
+          await sleep(2);
+          inFlight--;
+          done++;
+        },
+        { concurrency: 3 },
+      );
       await until(() => done === 30);
       await consumer.stop();
       expect(peak).toBe(3);
@@ -182,30 +224,53 @@ export function runQueueConformance(name: string, make: (options: { maxDeliveryC
       await harness.abandon(Q, message.lockToken, 'broken');
       expect(await deadLetters(harness.queue, Q)).toHaveLength(1);
       // Refused by the caller's check (another integration's letter): nothing moves.
-      expect(await harness.queue.redrive(Q, 'dl', { accept: (letter) => (letter.body as { keep?: boolean }).keep === false })).toBe(false);
+      expect(
+        await harness.queue.redrive(Q, 'dl', {
+          accept: (letter) => (letter.body as { keep?: boolean }).keep === false,
+        }),
+      ).toBe(false);
       expect(await deadLetters(harness.queue, Q)).toHaveLength(1);
-      expect(await harness.queue.redrive(Q, 'dl', { accept: (letter) => (letter.body as { keep?: boolean }).keep === true })).toBe(true);
+      expect(
+        await harness.queue.redrive(Q, 'dl', { accept: (letter) => (letter.body as { keep?: boolean }).keep === true }),
+      ).toBe(true);
       expect(await deadLetters(harness.queue, Q)).toHaveLength(0);
       const again = (await harness.receive(Q))!;
       const id = harness.redrivenId('dl');
       // A fresh message with a fresh retry budget.
-      expect(again).toMatchObject({ messageId: typeof id === 'string' ? id : expect.stringMatching(id), deliveryCount: 1 });
+      expect(again).toMatchObject({
+        messageId: typeof id === 'string' ? id : expect.stringMatching(id),
+        deliveryCount: 1,
+      });
       expect(again.body).toEqual({ keep: true });
       expect(await harness.queue.redrive(Q, 'missing')).toBe(false);
     });
 
     it('lists dead letters oldest first, filtered while it scans, within its bounds', async () => {
       const harness = make({ ...defaults, maxDeliveryCount: 1 });
-      await harness.queue.send(Q, Array.from({ length: 6 }, (_, i) => ({ messageId: `l${i}`, body: { i } })));
+      await harness.queue.send(
+        Q,
+        Array.from({ length: 6 }, (_, i) => ({ messageId: `l${i}`, body: { i } })),
+      );
       for (let i = 0; i < 6; i++) {
         const message = (await harness.receive(Q))!;
         await harness.abandon(Q, message.lockToken, 'broken');
       }
       const odd = (letter: { body: unknown }) => (letter.body as { i: number }).i % 2 === 1;
-      expect((await harness.queue.listDeadLetters(Q, 4)).map((letter) => letter.messageId)).toEqual(['l0', 'l1', 'l2', 'l3']);
-      expect((await harness.queue.listDeadLetters(Q, 2, { accept: odd, scanLimit: 6 })).map((letter) => letter.messageId)).toEqual(['l1', 'l3']);
-      expect((await harness.queue.listDeadLetters(Q, 5, { accept: odd, scanLimit: 6 })).map((letter) => letter.messageId)).toEqual(['l1', 'l3', 'l5']);
-      expect((await harness.queue.listDeadLetters(Q, 5, { accept: odd, scanLimit: 3 })).map((letter) => letter.messageId)).toEqual(['l1']);
+      expect((await harness.queue.listDeadLetters(Q, 4)).map((letter) => letter.messageId)).toEqual([
+        'l0',
+        'l1',
+        'l2',
+        'l3',
+      ]);
+      expect(
+        (await harness.queue.listDeadLetters(Q, 2, { accept: odd, scanLimit: 6 })).map((letter) => letter.messageId),
+      ).toEqual(['l1', 'l3']);
+      expect(
+        (await harness.queue.listDeadLetters(Q, 5, { accept: odd, scanLimit: 6 })).map((letter) => letter.messageId),
+      ).toEqual(['l1', 'l3', 'l5']);
+      expect(
+        (await harness.queue.listDeadLetters(Q, 5, { accept: odd, scanLimit: 3 })).map((letter) => letter.messageId),
+      ).toEqual(['l1']);
     });
 
     it('drains in-flight work when a consumer stops', async () => {
@@ -213,11 +278,15 @@ export function runQueueConformance(name: string, make: (options: { maxDeliveryC
       await harness.queue.send(Q, [{ messageId: 'drain', body: {} }]);
       let finished = false;
       let started = false;
-      const consumer = harness.consume(Q, async () => {
-        started = true;
-        await sleep(50);
-        finished = true;
-      }, { concurrency: 1 });
+      const consumer = harness.consume(
+        Q,
+        async () => {
+          started = true;
+          await sleep(50);
+          finished = true;
+        },
+        { concurrency: 1 },
+      );
       await until(() => started);
       await consumer.stop();
       expect(finished).toBe(true);

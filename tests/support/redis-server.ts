@@ -16,7 +16,11 @@ export function redisServerAvailable(): boolean {
 export async function startRedisServer(port?: number): Promise<RunningService & { port: number }> {
   if (!redisServerAvailable()) throw new Error(REDIS_MISSING_MESSAGE);
   const chosen = port ?? (await freePort());
-  const child = spawn('redis-server', ['--port', String(chosen), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+  const child = spawn(
+    'redis-server',
+    ['--port', String(chosen), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    { stdio: 'ignore' },
+  );
   await waitForPort(chosen, 10_000);
   return {
     port: chosen,

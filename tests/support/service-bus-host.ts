@@ -10,10 +10,20 @@ import type { StandInReceivedMessage, StandInReceiver, StandInServiceBusClient }
 const POLL_MS = 20;
 
 function delivered(message: StandInReceivedMessage): DeliveredMessage {
-  return { messageId: String(message.messageId), body: message.body, sessionId: message.sessionId, deliveryCount: (message.deliveryCount ?? 0) + 1, lockToken: message.lockToken! };
+  return {
+    messageId: String(message.messageId),
+    body: message.body,
+    sessionId: message.sessionId,
+    deliveryCount: (message.deliveryCount ?? 0) + 1,
+    lockToken: message.lockToken!,
+  };
 }
 
-async function settle(receiver: StandInReceiver, message: StandInReceivedMessage, handler: (message: DeliveredMessage) => Promise<void>): Promise<void> {
+async function settle(
+  receiver: StandInReceiver,
+  message: StandInReceivedMessage,
+  handler: (message: DeliveredMessage) => Promise<void>,
+): Promise<void> {
   let failed = false;
   try {
     await handler(delivered(message));
@@ -24,7 +34,12 @@ async function settle(receiver: StandInReceiver, message: StandInReceivedMessage
   await (failed ? receiver.abandonMessage(message) : receiver.completeMessage(message)).catch(() => undefined);
 }
 
-export function consumeLikeFunctionsHost(client: StandInServiceBusClient, queue: string, handler: (message: DeliveredMessage) => Promise<void>, options: { concurrency: number }): Consumer {
+export function consumeLikeFunctionsHost(
+  client: StandInServiceBusClient,
+  queue: string,
+  handler: (message: DeliveredMessage) => Promise<void>,
+  options: { concurrency: number },
+): Consumer {
   let stopped = false;
   const sessions = client.ns.options(queue).requiresSession;
   const workers = sessions ? Array.from({ length: options.concurrency }, () => sessionWorker()) : [plainLoop()];

@@ -40,7 +40,10 @@ export interface TestServices {
   logLines: string[];
 }
 
-export async function createTestServices(extra: Record<string, string | undefined> = {}, overrides: ServiceOverrides = {}): Promise<TestServices> {
+export async function createTestServices(
+  extra: Record<string, string | undefined> = {},
+  overrides: ServiceOverrides = {},
+): Promise<TestServices> {
   const settings = parseSettings(testEnv(extra));
   const { logger, lines } = createMemoryLogger();
   const services = await createServices(settings, { logger, ...overrides });

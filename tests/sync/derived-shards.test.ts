@@ -26,12 +26,42 @@ const schema = parseConversionSchema({
   entity: 'issues',
   shardType: 'ticket',
   fields: { title: { source: 'title' } },
-  derived: [{ name: 'comments', shardType: 'comment', expression: 'comments', key: 'id', fields: { text: { source: 'body' }, author: { source: 'user' } } }],
+  derived: [
+    {
+      name: 'comments',
+      shardType: 'comment',
+      expression: 'comments',
+      key: 'id',
+      fields: { text: { source: 'body' }, author: { source: 'user' } },
+    },
+  ],
 });
 
-const ctx: PageContext = { integration: { id: 'gh-derived', tenantId: 't-derived', provider: 'github' }, entity: 'issues', runId: 'run-1', policy: policyForStrategyName('source_wins'), schema, markSeen: false };
-const deps = () => ({ shards: services.shards, syncState: services.syncState, conflicts: services.conflicts, now: () => new Date() });
-const issue = { id: 'acme/widgets#7', entity: 'issues', data: { title: 'Crash on save', comments: [{ id: 11, body: 'Same here', user: 'ada' }, { id: 12, body: 'Fixed in 1.2', user: 'lin' }] } };
+const ctx: PageContext = {
+  integration: { id: 'gh-derived', tenantId: 't-derived', provider: 'github' },
+  entity: 'issues',
+  runId: 'run-1',
+  policy: policyForStrategyName('source_wins'),
+  schema,
+  markSeen: false,
+};
+const deps = () => ({
+  shards: services.shards,
+  syncState: services.syncState,
+  conflicts: services.conflicts,
+  now: () => new Date(),
+});
+const issue = {
+  id: 'acme/widgets#7',
+  entity: 'issues',
+  data: {
+    title: 'Crash on save',
+    comments: [
+      { id: 11, body: 'Same here', user: 'ada' },
+      { id: 12, body: 'Fixed in 1.2', user: 'lin' },
+    ],
+  },
+};
 
 describe('derived shards', () => {
   it('writes one shard per comment, linked to the issue shard, and the same ones again', async () => {
@@ -40,22 +70,49 @@ describe('derived shards', () => {
     const parentId = shardIdFor('gh-derived', 'issues', 'acme/widgets#7');
     const childIds = ['11', '12'].map((key) => shardIdFor('gh-derived', 'issues', `acme/widgets#7#comments/${key}`));
     const children = await services.shards.getMany('t-derived', childIds);
-    expect([...children.values()].map((shard) => ({ type: shard.shardType, data: shard.data, links: shard.links, ref: shard.externalRefs[0]!.entity }))).toEqual([
-      { type: 'comment', data: { text: 'Same here', author: 'ada' }, links: [{ name: 'parent', targetShardId: parentId, integrationId: 'gh-derived' }], ref: 'issues#comments' },
-      { type: 'comment', data: { text: 'Fixed in 1.2', author: 'lin' }, links: [{ name: 'parent', targetShardId: parentId, integrationId: 'gh-derived' }], ref: 'issues#comments' },
+    expect(
+      [...children.values()].map((shard) => ({
+        type: shard.shardType,
+        data: shard.data,
+        links: shard.links,
+        ref: shard.externalRefs[0]!.entity,
+      })),
+    ).toEqual([
+      {
+        type: 'comment',
+        data: { text: 'Same here', author: 'ada' },
+        links: [{ name: 'parent', targetShardId: parentId, integrationId: 'gh-derived' }],
+        ref: 'issues#comments',
+      },
+      {
+        type: 'comment',
+        data: { text: 'Fixed in 1.2', author: 'lin' },
+        links: [{ name: 'parent', targetShardId: parentId, integrationId: 'gh-derived' }],
+        ref: 'issues#comments',
+      },
     ]);
     expect(await services.shards.count('t-derived')).toBe(3);
 
     // A comment edited at the provider: the issue is written again and its comment shard follows.
-    const edited = { ...issue, data: { ...issue.data, comments: [issue.data.comments[0], { id: 12, body: 'Fixed in 1.3', user: 'lin' }] } };
+    const edited = {
+      ...issue,
+      data: { ...issue.data, comments: [issue.data.comments[0], { id: 12, body: 'Fixed in 1.3', user: 'lin' }] },
+    };
     await writePage(deps(), { ...ctx, runId: 'run-2' }, [edited]);
     await writePage(deps(), { ...ctx, runId: 'run-3' }, [edited]);
-    expect((await services.shards.get('t-derived', childIds[1]!))!.data).toEqual({ text: 'Fixed in 1.3', author: 'lin' });
+    expect((await services.shards.get('t-derived', childIds[1]!))!.data).toEqual({
+      text: 'Fixed in 1.3',
+      author: 'lin',
+    });
     expect(await services.shards.count('t-derived')).toBe(3);
   });
 
-  const childId = (integrationId: string, issueId: string, key: string) => shardIdFor(integrationId, 'issues', `${issueId}#comments/${key}`);
-  const live = async (tenantId: string, ids: string[]) => [...(await services.shards.getMany(tenantId, ids)).values()].filter((shard) => !shard.deleted).map((shard) => shard.id);
+  const childId = (integrationId: string, issueId: string, key: string) =>
+    shardIdFor(integrationId, 'issues', `${issueId}#comments/${key}`);
+  const live = async (tenantId: string, ids: string[]) =>
+    [...(await services.shards.getMany(tenantId, ids)).values()]
+      .filter((shard) => !shard.deleted)
+      .map((shard) => shard.id);
 
   it('marks deleted a comment the issue no longer has, and all comments of a deleted issue; a comment that comes back lives again', async () => {
     const c = { ...ctx, integration: { ...ctx.integration, id: 'gh-derived-2' } };
@@ -67,7 +124,9 @@ describe('derived shards', () => {
     await writePage(deps(), { ...c, runId: 'run-2' }, [oneLess]);
     expect(await live('t-derived', ids)).toEqual([ids[0]]);
     expect((await services.shards.get('t-derived', ids[1]!))!.data).toEqual({ text: 'Fixed in 1.2', author: 'lin' });
-    const state = (await services.syncState.records('gh-derived-2', 'issues', ['acme/widgets#7'])).get('acme/widgets#7');
+    const state = (await services.syncState.records('gh-derived-2', 'issues', ['acme/widgets#7'])).get(
+      'acme/widgets#7',
+    );
     expect(state!.derivedShardIds).toEqual([ids[0]]);
 
     await writePage(deps(), { ...c, runId: 'run-3' }, [issue]);
@@ -78,12 +137,36 @@ describe('derived shards', () => {
   });
 
   it("a full refresh's sweep removes the comments of the issues it deletes", async () => {
-    const integration = { id: 'gh-derived-3', tenantId: 't-derived', provider: 'github', entities: ['issues'], mappings: { issues: schema }, conflictStrategy: 'source_wins' } as unknown as Stored<Integration>;
-    const others = Array.from({ length: 9 }, (_, i) => ({ id: `acme/widgets#${100 + i}`, entity: 'issues', data: { title: `Issue ${i}`, comments: [] } }));
+    const integration = {
+      id: 'gh-derived-3',
+      tenantId: 't-derived',
+      provider: 'github',
+      entities: ['issues'],
+      mappings: { issues: schema },
+      conflictStrategy: 'source_wins',
+    } as unknown as Stored<Integration>;
+    const others = Array.from({ length: 9 }, (_, i) => ({
+      id: `acme/widgets#${100 + i}`,
+      entity: 'issues',
+      data: { title: `Issue ${i}`, comments: [] },
+    }));
     let listed = [issue, ...others];
     const adapter = { fetchChanges: async () => ({ records: listed, done: true }) } as unknown as ProviderAdapter;
-    const pipelineDeps: PipelineDeps = { ...deps(), queue: services.queue, adapterFor: () => adapter, limits: { pageSize: 100, maxDeleteShare: 0.5 } };
-    const run = (runId: string) => runInboundPage(pipelineDeps, integration, { kind: 'sync-page', runId, tenantId: 't-derived', integrationId: 'gh-derived-3', mode: 'full', page: 0 });
+    const pipelineDeps: PipelineDeps = {
+      ...deps(),
+      queue: services.queue,
+      adapterFor: () => adapter,
+      limits: { pageSize: 100, maxDeleteShare: 0.5 },
+    };
+    const run = (runId: string) =>
+      runInboundPage(pipelineDeps, integration, {
+        kind: 'sync-page',
+        runId,
+        tenantId: 't-derived',
+        integrationId: 'gh-derived-3',
+        mode: 'full',
+        page: 0,
+      });
     await run('full-1');
     const ids = ['11', '12'].map((key) => childId('gh-derived-3', 'acme/widgets#7', key));
     expect(await live('t-derived', ids)).toEqual(ids);

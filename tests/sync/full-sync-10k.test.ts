@@ -17,7 +17,10 @@ let host: LocalHost;
 
 type JsonResponse = Omit<Response, 'json'> & { json(): Promise<any> };
 const api = (path: string, init: RequestInit = {}): Promise<JsonResponse> =>
-  fetch(`${host.url}/api/admin/tenants/demo/integrations/demo-salesforce/${path}`, { ...init, headers: { 'x-api-key': TEST_ADMIN_KEY, 'content-type': 'application/json' } });
+  fetch(`${host.url}/api/admin/tenants/demo/integrations/demo-salesforce/${path}`, {
+    ...init,
+    headers: { 'x-api-key': TEST_ADMIN_KEY, 'content-type': 'application/json' },
+  });
 
 async function fullSync(): Promise<any> {
   const started = await api('sync', { method: 'POST', body: JSON.stringify({ mode: 'full' }) });
@@ -37,16 +40,30 @@ const liveShards = () => host.services.shards.count('demo', { shardType: SHARD_T
 
 beforeAll(async () => {
   host = await startLocalHost({
-    env: testEnv({ DEMO_MODE: 'true', DEMO_RECORDS: String(RECORDS), SYNC_PAGE_SIZE: String(PAGE), SYNC_MAX_DELETE_SHARE: '0.01', LOG_LEVEL: 'warn' }),
+    env: testEnv({
+      DEMO_MODE: 'true',
+      DEMO_RECORDS: String(RECORDS),
+      SYNC_PAGE_SIZE: String(PAGE),
+      SYNC_MAX_DELETE_SHARE: '0.01',
+      LOG_LEVEL: 'warn',
+    }),
     useProcessEnv: false,
     timers: false,
   });
   for (const integration of host.demo!.integrations) {
     const stored = (await host.services.integrations.get('demo', integration.id))!;
-    await host.services.integrations.replace({ ...stored, nextSyncAt: '2099-01-01T00:00:00.000Z', ...(integration.id === 'demo-salesforce' ? { entities: ['Contact'] } : {}) });
+    await host.services.integrations.replace({
+      ...stored,
+      nextSyncAt: '2099-01-01T00:00:00.000Z',
+      ...(integration.id === 'demo-salesforce' ? { entities: ['Contact'] } : {}),
+    });
   }
   // Deletions must reach the engine through the full run under test, not through the sandbox's webhooks.
-  await host.services.credentials.service.setWebhookSecret(credentialRef({ tenantId: 'demo', id: 'demo-salesforce' }, 'webhook'), 'not-the-sandbox-secret-000', 0);
+  await host.services.credentials.service.setWebhookSecret(
+    credentialRef({ tenantId: 'demo', id: 'demo-salesforce' }, 'webhook'),
+    'not-the-sandbox-secret-000',
+    0,
+  );
 });
 afterAll(async () => host?.stop());
 
@@ -58,12 +75,30 @@ describe('full refresh of 10,000 records', () => {
     // Salesforce cannot tell the 10th full page is the last: an 11th, empty page may close the read.
     const pages = first.counters.pages;
     expect(pages === RECORDS / PAGE || pages === RECORDS / PAGE + 1).toBe(true);
-    expect(first.counters).toEqual({ fetched: RECORDS, created: RECORDS, updated: 0, unchanged: 0, deleted: 0, conflicts: 0, errors: 0, pages });
+    expect(first.counters).toEqual({
+      fetched: RECORDS,
+      created: RECORDS,
+      updated: 0,
+      unchanged: 0,
+      deleted: 0,
+      conflicts: 0,
+      errors: 0,
+      pages,
+    });
     expect(await liveShards()).toBe(RECORDS);
 
     const second = await fullSync();
     expect(second.status).toBe('succeeded');
-    expect(second.counters).toEqual({ fetched: RECORDS, created: 0, updated: 0, unchanged: RECORDS, deleted: 0, conflicts: 0, errors: 0, pages });
+    expect(second.counters).toEqual({
+      fetched: RECORDS,
+      created: 0,
+      updated: 0,
+      unchanged: RECORDS,
+      deleted: 0,
+      conflicts: 0,
+      errors: 0,
+      pages,
+    });
     expect(await liveShards()).toBe(RECORDS);
 
     // 50 deleted at the provider: 0.5% of the entity, within the 1% allowed.
@@ -72,9 +107,18 @@ describe('full refresh of 10,000 records', () => {
     for (const state of gone) expect(salesforce().records.remove('Contact', state.externalId)).toBe(true);
     const third = await fullSync();
     expect(third.status).toBe('succeeded');
-    expect(third.counters).toMatchObject({ fetched: RECORDS - 50, created: 0, updated: 0, unchanged: RECORDS - 50, deleted: 50 });
+    expect(third.counters).toMatchObject({
+      fetched: RECORDS - 50,
+      created: 0,
+      updated: 0,
+      unchanged: RECORDS - 50,
+      deleted: 50,
+    });
     expect(await liveShards()).toBe(RECORDS - 50);
-    const swept = await host.services.shards.getMany('demo', gone.map((state) => state.shardId));
+    const swept = await host.services.shards.getMany(
+      'demo',
+      gone.map((state) => state.shardId),
+    );
     expect([...swept.values()].every((shard) => shard.deleted)).toBe(true);
 
     // 200 more (2% of what is left): above the 1% allowed, the run fails and nothing is deleted.

@@ -51,8 +51,23 @@ async function deliver(message: ReceivedMessage<SyncJobMessage>): Promise<string
 
 describe('the retry budget of a redriven page', () => {
   it('starts over: the redriven page gets every attempt again, and its retries are not taken for duplicates', async () => {
-    await t.services.integrations.create({ ...newIntegration('t-budget', 'budget-1', { provider: 'github', name: 'gh' }, { intervalMinutes: 60 }, new Date()), nextSyncAt: '2099-01-01T00:00:00.000Z' });
-    const run = await startRun(t.services, { integration: { id: 'budget-1', tenantId: 't-budget' }, mode: 'full', trigger: 'manual', trace: continueTrace(undefined), now: new Date() });
+    await t.services.integrations.create({
+      ...newIntegration(
+        't-budget',
+        'budget-1',
+        { provider: 'github', name: 'gh' },
+        { intervalMinutes: 60 },
+        new Date(),
+      ),
+      nextSyncAt: '2099-01-01T00:00:00.000Z',
+    });
+    const run = await startRun(t.services, {
+      integration: { id: 'budget-1', tenantId: 't-budget' },
+      mode: 'full',
+      trigger: 'manual',
+      trace: continueTrace(undefined),
+      now: new Date(),
+    });
 
     // Four failed attempts (QUEUE_MAX_DELIVERY_COUNT): three rescheduled copies, then the dead letter.
     const firstIds: string[] = [];

@@ -24,33 +24,63 @@ let host: LocalHost;
 
 type JsonResponse = Omit<Response, 'json'> & { json(): Promise<any> };
 const admin = (path: string, init: RequestInit = {}): Promise<JsonResponse> =>
-  fetch(`${host.url}/api/admin/tenants/demo/integrations/demo-github/${path}`, { ...init, headers: { 'x-api-key': TEST_ADMIN_KEY, 'content-type': 'application/json' } });
+  fetch(`${host.url}/api/admin/tenants/demo/integrations/demo-github/${path}`, {
+    ...init,
+    headers: { 'x-api-key': TEST_ADMIN_KEY, 'content-type': 'application/json' },
+  });
 const sandbox = () => host.demo!.sandboxes.find((running) => running.provider === 'github')!;
 const github = () => sandbox().control;
 /** Faults the sandbox still holds, as its admin endpoint lists them. */
-const pendingFaults = async (): Promise<Array<{ count: number }>> => ((await (await fetch(`${sandbox().url}/__sandbox/faults`)).json()) as { faults: Array<{ count: number }> }).faults;
+const pendingFaults = async (): Promise<Array<{ count: number }>> =>
+  ((await (await fetch(`${sandbox().url}/__sandbox/faults`)).json()) as { faults: Array<{ count: number }> }).faults;
 
 beforeAll(async () => {
   host = await startLocalHost({
-    env: testEnv({ DEMO_MODE: 'true', DEMO_RECORDS: String(RECORDS), SYNC_PAGE_SIZE: String(PAGE), QUEUE_MAX_DELIVERY_COUNT: String(MAX_ATTEMPTS), SYNC_PAGE_RETRY_BASE_MS: '5' }),
+    env: testEnv({
+      DEMO_MODE: 'true',
+      DEMO_RECORDS: String(RECORDS),
+      SYNC_PAGE_SIZE: String(PAGE),
+      QUEUE_MAX_DELIVERY_COUNT: String(MAX_ATTEMPTS),
+      SYNC_PAGE_RETRY_BASE_MS: '5',
+    }),
     useProcessEnv: false,
     timers: false,
     overrides: { logger: createMemoryLogger('error').logger },
   });
   for (const integration of host.demo!.integrations) {
     const stored = (await host.services.integrations.get('demo', integration.id))!;
-    await host.services.integrations.replace({ ...stored, nextSyncAt: '2099-01-01T00:00:00.000Z', ...(integration.id === 'demo-github' ? { entities: ['issues'] } : {}) });
+    await host.services.integrations.replace({
+      ...stored,
+      nextSyncAt: '2099-01-01T00:00:00.000Z',
+      ...(integration.id === 'demo-github' ? { entities: ['issues'] } : {}),
+    });
   }
 });
 afterAll(async () => host?.stop());
 
 describe('a 429 and 5xx storm during a multi-page full sync', () => {
   it('syncs every issue exactly once and the run succeeds', async () => {
-    const issues = Array.from({ length: RECORDS }, (_, index) => index).filter((index) => !isPullRequestIndex(index)).length;
+    const issues = Array.from({ length: RECORDS }, (_, index) => index).filter(
+      (index) => !isPullRequestIndex(index),
+    ).length;
     // Only the issue list storms (12% 429, then 25% of the rest 5xx: about 34% of requests fail); the token and
     // the rest of the sandbox answer normally.
-    github().injectFault({ kind: 'rate_limit', retryAfterSeconds: 0, probability: 0.12, count: STORM_FAULTS, method: 'GET', path: '/repos/acme/widgets/issues' });
-    github().injectFault({ kind: 'server_error', status: 502, probability: 0.25, count: STORM_FAULTS, method: 'GET', path: '/repos/acme/widgets/issues' });
+    github().injectFault({
+      kind: 'rate_limit',
+      retryAfterSeconds: 0,
+      probability: 0.12,
+      count: STORM_FAULTS,
+      method: 'GET',
+      path: '/repos/acme/widgets/issues',
+    });
+    github().injectFault({
+      kind: 'server_error',
+      status: 502,
+      probability: 0.25,
+      count: STORM_FAULTS,
+      method: 'GET',
+      path: '/repos/acme/widgets/issues',
+    });
 
     const started = await admin('sync', { method: 'POST', body: JSON.stringify({ mode: 'full' }) });
     expect(started.status).toBe(202);

@@ -33,7 +33,10 @@ let clockShiftMs = 0;
 
 type JsonResponse = Omit<Response, 'json'> & { json(): Promise<any> };
 const admin = (path: string, init: RequestInit = {}): Promise<JsonResponse> =>
-  fetch(`${host.url}/api/admin/tenants/demo/integrations/demo-github/${path}`, { ...init, headers: { 'x-api-key': TEST_ADMIN_KEY, 'content-type': 'application/json' } });
+  fetch(`${host.url}/api/admin/tenants/demo/integrations/demo-github/${path}`, {
+    ...init,
+    headers: { 'x-api-key': TEST_ADMIN_KEY, 'content-type': 'application/json' },
+  });
 const queue = () => host.services.embeddedQueue!;
 const startTriggers = () =>
   startTriggerHost(
@@ -57,7 +60,13 @@ async function waitForRun(runId: string, done: (run: SyncRun) => boolean, timeou
 
 beforeAll(async () => {
   host = await startLocalHost({
-    env: testEnv({ DEMO_MODE: 'true', DEMO_RECORDS: String(RECORDS), SYNC_PAGE_SIZE: String(PAGE), SYNC_STALE_RUN_MINUTES: '2', SYNC_STALE_RUN_MAX_RESUMES: '2' }),
+    env: testEnv({
+      DEMO_MODE: 'true',
+      DEMO_RECORDS: String(RECORDS),
+      SYNC_PAGE_SIZE: String(PAGE),
+      SYNC_STALE_RUN_MINUTES: '2',
+      SYNC_STALE_RUN_MAX_RESUMES: '2',
+    }),
     useProcessEnv: false,
     timers: false,
     overrides: { logger: createMemoryLogger('error').logger, now: () => new Date(Date.now() + clockShiftMs) },
@@ -65,7 +74,11 @@ beforeAll(async () => {
   triggers = host.triggers;
   for (const integration of host.demo!.integrations) {
     const stored = (await host.services.integrations.get('demo', integration.id))!;
-    await host.services.integrations.replace({ ...stored, nextSyncAt: '2099-01-01T00:00:00.000Z', ...(integration.id === 'demo-github' ? { entities: ['issues'] } : {}) });
+    await host.services.integrations.replace({
+      ...stored,
+      nextSyncAt: '2099-01-01T00:00:00.000Z',
+      ...(integration.id === 'demo-github' ? { entities: ['issues'] } : {}),
+    });
   }
 });
 afterAll(async () => {
@@ -75,7 +88,9 @@ afterAll(async () => {
 
 describe('a run whose messages were lost in a crash', () => {
   it('is resumed from its checkpoint by the scheduler tick and syncs every record once', async () => {
-    const issues = Array.from({ length: RECORDS }, (_, index) => index).filter((index) => !isPullRequestIndex(index)).length;
+    const issues = Array.from({ length: RECORDS }, (_, index) => index).filter(
+      (index) => !isPullRequestIndex(index),
+    ).length;
     const { runId } = await (await admin('sync', { method: 'POST', body: JSON.stringify({ mode: 'full' }) })).json();
     await waitForRun(runId, (run) => run.counters.pages >= 3);
 
@@ -106,7 +121,13 @@ describe('a run whose messages were lost in a crash', () => {
   it('is not doubled when its messages were only waiting: the copy delivered second is dropped', async () => {
     // A run queued behind a backlog: its first message is there, and older than the bound.
     await triggers.stop();
-    const run = await startRun(host.services, { integration: { id: 'demo-github', tenantId: 'demo' }, mode: 'incremental', trigger: 'manual', trace: continueTrace(undefined), now: new Date(host.services.now().getTime() - 10 * 60_000) });
+    const run = await startRun(host.services, {
+      integration: { id: 'demo-github', tenantId: 'demo' },
+      mode: 'incremental',
+      trigger: 'manual',
+      trace: continueTrace(undefined),
+      now: new Date(host.services.now().getTime() - 10 * 60_000),
+    });
     expect(queue().depth(inbound)).toBe(1);
     const sweep = await sweepStaleRuns(host.services, host.services.now(), continueTrace(undefined));
     expect(sweep.resumed).toContain(run.id);
@@ -121,40 +142,91 @@ describe('a run whose messages were lost in a crash', () => {
   });
 
   it('drops a late copy of a page the run has already committed', async () => {
-    const done = (await host.services.runs.list('demo', 'demo-github')).find((run) => run.status === 'succeeded' && (run.resume?.page ?? 0) > 1)!;
+    const done = (await host.services.runs.list('demo', 'demo-github')).find(
+      (run) => run.status === 'succeeded' && (run.resume?.page ?? 0) > 1,
+    )!;
     const pipeline = jest.fn(async () => {
       throw new Error('a committed page must not be written again');
     });
-    const job = { kind: 'sync-page' as const, runId: done.id, tenantId: 'demo', integrationId: 'demo-github', mode: done.mode, page: 1 };
-    expect(await handleInboundJob(host.services, job, { messageId: `${done.id}:1`, deliveryCount: 1, applicationProperties: {} }, pipeline)).toBe('completed');
+    const job = {
+      kind: 'sync-page' as const,
+      runId: done.id,
+      tenantId: 'demo',
+      integrationId: 'demo-github',
+      mode: done.mode,
+      page: 1,
+    };
+    expect(
+      await handleInboundJob(
+        host.services,
+        job,
+        { messageId: `${done.id}:1`, deliveryCount: 1, applicationProperties: {} },
+        pipeline,
+      ),
+    ).toBe('completed');
     expect(pipeline).not.toHaveBeenCalled();
   });
 
   it('reschedules a page with backoff when the run state cannot be read, instead of spending its deliveries', async () => {
     await triggers.stop();
     clockShiftMs = 0; // the scheduled copy is due on the queue's (real) clock
-    const run = await startRun(host.services, { integration: { id: 'demo-github', tenantId: 'demo' }, mode: 'incremental', trigger: 'manual', trace: continueTrace(undefined), now: host.services.now() });
+    const run = await startRun(host.services, {
+      integration: { id: 'demo-github', tenantId: 'demo' },
+      mode: 'incremental',
+      trigger: 'manual',
+      trace: continueTrace(undefined),
+      now: host.services.now(),
+    });
     queue().purge(inbound);
     // The document store answers as it does during an outage (the repositories' translation of a Cosmos failure).
     const storeDown = async () => {
       throw new AppError('dependency_unavailable', 'document store failed on integration');
     };
-    const deps = { ...host.services, integrations: Object.assign(Object.create(host.services.integrations) as typeof host.services.integrations, { get: storeDown }) };
-    const job = { kind: 'sync-page' as const, runId: run.id, tenantId: 'demo', integrationId: 'demo-github', mode: run.mode, page: 0 };
+    const deps = {
+      ...host.services,
+      integrations: Object.assign(Object.create(host.services.integrations) as typeof host.services.integrations, {
+        get: storeDown,
+      }),
+    };
+    const job = {
+      kind: 'sync-page' as const,
+      runId: run.id,
+      tenantId: 'demo',
+      integrationId: 'demo-github',
+      mode: run.mode,
+      page: 0,
+    };
     const pipeline = jest.fn();
-    expect(await handleInboundJob(deps, job, { messageId: `${run.id}:0`, deliveryCount: 1, applicationProperties: {} }, pipeline)).toBe('retry');
+    expect(
+      await handleInboundJob(
+        deps,
+        job,
+        { messageId: `${run.id}:0`, deliveryCount: 1, applicationProperties: {} },
+        pipeline,
+      ),
+    ).toBe('retry');
     expect(pipeline).not.toHaveBeenCalled();
     expect(queue().depth(inbound)).toBe(1);
     // Its last delivery is thrown, so the queue dead-letters it with the reason.
-    await expect(handleInboundJob(deps, job, { messageId: `${run.id}:0`, deliveryCount: 10, applicationProperties: {} }, pipeline)).rejects.toThrow('document store failed');
+    await expect(
+      handleInboundJob(deps, job, { messageId: `${run.id}:0`, deliveryCount: 10, applicationProperties: {} }, pipeline),
+    ).rejects.toThrow('document store failed');
     // With the store back, the scheduled copy finishes the run.
     triggers = startTriggers();
-    expect(await waitForRun(run.id, (current) => current.status === 'succeeded' || current.status === 'failed', 30_000)).toMatchObject({ status: 'succeeded' });
+    expect(
+      await waitForRun(run.id, (current) => current.status === 'succeeded' || current.status === 'failed', 30_000),
+    ).toMatchObject({ status: 'succeeded' });
   });
 
   it('is failed with its reason once it has used its resumes', async () => {
     await triggers.stop();
-    const run = await startRun(host.services, { integration: { id: 'demo-github', tenantId: 'demo' }, mode: 'full', trigger: 'manual', trace: continueTrace(undefined), now: host.services.now() });
+    const run = await startRun(host.services, {
+      integration: { id: 'demo-github', tenantId: 'demo' },
+      mode: 'full',
+      trigger: 'manual',
+      trace: continueTrace(undefined),
+      now: host.services.now(),
+    });
     queue().purge(inbound);
     // SYNC_STALE_RUN_MAX_RESUMES=2: two resumes whose messages are lost again, then the run fails.
     for (let sweep = 1; sweep <= 3; sweep++) {
@@ -163,7 +235,11 @@ describe('a run whose messages were lost in a crash', () => {
       queue().purge(inbound);
     }
     const failed = (await host.services.runs.get('demo', 'demo-github', run.id))!;
-    expect(failed).toMatchObject({ status: 'failed', resumes: 2, lastError: { code: 'transient', target: 'SYNC_STALE_RUN_MINUTES' } });
+    expect(failed).toMatchObject({
+      status: 'failed',
+      resumes: 2,
+      lastError: { code: 'transient', target: 'SYNC_STALE_RUN_MINUTES' },
+    });
     expect(failed.lastError!.message).toMatch(/no progress for 2 minutes after 2 resumes/);
     triggers = startTriggers();
   });

@@ -23,14 +23,32 @@ describe.each([
   let t: TestServices;
   beforeAll(async () => {
     t = await createTestServices(env, { webhookSecrets: secrets });
-    await t.services.integrations.create(newIntegration('t-dup', 'dup-1', { provider: 'github', name: 'gh' }, { intervalMinutes: 60 }, new Date()));
+    await t.services.integrations.create(
+      newIntegration('t-dup', 'dup-1', { provider: 'github', name: 'gh' }, { intervalMinutes: 60 }, new Date()),
+    );
   });
   afterAll(async () => t?.services.close());
 
-  const body = JSON.stringify({ action: 'edited', issue: { id: 31, number: 31 }, repository: { full_name: 'acme/app' } });
-  const headers = { 'x-hub-signature-256': signGithub(body, SECRET), 'x-github-delivery': 'copied-delivery-1', 'x-github-event': 'issues' };
+  const body = JSON.stringify({
+    action: 'edited',
+    issue: { id: 31, number: 31 },
+    repository: { full_name: 'acme/app' },
+  });
+  const headers = {
+    'x-hub-signature-256': signGithub(body, SECRET),
+    'x-github-delivery': 'copied-delivery-1',
+    'x-github-event': 'issues',
+  };
   const post = async () => {
-    const response = await webhookReceiver.handler(httpRequest('POST', 'webhooks/github/dup-1', { rawBody: body, headers, params: { provider: 'github', integrationId: 'dup-1' } }), invocation('WebhookReceiver'), t.services);
+    const response = await webhookReceiver.handler(
+      httpRequest('POST', 'webhooks/github/dup-1', {
+        rawBody: body,
+        headers,
+        params: { provider: 'github', integrationId: 'dup-1' },
+      }),
+      invocation('WebhookReceiver'),
+      t.services,
+    );
     return { status: response.status ?? 200, body: bodyOf(response) as Record<string, unknown> };
   };
 
@@ -43,7 +61,10 @@ describe.each([
     for (let i = 0; i < SEQUENTIAL; i++) copies.push(await post());
     copies.push(...(await Promise.all(Array.from({ length: CONCURRENT }, post))));
 
-    const statuses = copies.reduce<Record<number, number>>((counts, copy) => ({ ...counts, [copy.status]: (counts[copy.status] ?? 0) + 1 }), {});
+    const statuses = copies.reduce<Record<number, number>>(
+      (counts, copy) => ({ ...counts, [copy.status]: (counts[copy.status] ?? 0) + 1 }),
+      {},
+    );
     expect(statuses).toEqual({ 200: SEQUENTIAL + CONCURRENT });
     for (const copy of copies) expect(copy.body).toMatchObject({ duplicate: true, deliveryId: 'copied-delivery-1' });
     expect(queued()).toBe(before + 1);

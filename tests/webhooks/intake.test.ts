@@ -19,13 +19,44 @@ beforeAll(async () => {
 });
 afterAll(async () => t.services.close());
 
-const intakeWith = (options: ConstructorParameters<typeof WebhookIntake>[1], blob = t.services.blob, queue: QueueSender = t.services.queue) =>
-  new WebhookIntake({ blob, runs: t.services.store.containers.syncRuns, queue, deliveryLog: t.services.deliveryLog, logger: t.services.logger }, options);
+const intakeWith = (
+  options: ConstructorParameters<typeof WebhookIntake>[1],
+  blob = t.services.blob,
+  queue: QueueSender = t.services.queue,
+) =>
+  new WebhookIntake(
+    {
+      blob,
+      runs: t.services.store.containers.syncRuns,
+      queue,
+      deliveryLog: t.services.deliveryLog,
+      logger: t.services.logger,
+    },
+    options,
+  );
 
 function accepted(deliveryId: string, integrationId = 'int-1', entity = 'issues'): AcceptedDelivery {
   const integration = { id: integrationId, tenantId: 't-int' };
-  const start = runStartOf({ integration, mode: 'targeted', trigger: 'webhook', trace: continueTrace(undefined), runId: `run-${deliveryId}`, entity, ids: [`acme/app#${deliveryId}`], now: new Date() });
-  return { tenantId: 't-int', integrationId, provider: 'github', deliveryId, receivedAt: Date.now(), headers: { 'x-github-delivery': deliveryId, authorization: 'Bearer secret-token' }, rawBody: Buffer.from(`{"delivery":"${deliveryId}"}`), starts: [start] };
+  const start = runStartOf({
+    integration,
+    mode: 'targeted',
+    trigger: 'webhook',
+    trace: continueTrace(undefined),
+    runId: `run-${deliveryId}`,
+    entity,
+    ids: [`acme/app#${deliveryId}`],
+    now: new Date(),
+  });
+  return {
+    tenantId: 't-int',
+    integrationId,
+    provider: 'github',
+    deliveryId,
+    receivedAt: Date.now(),
+    headers: { 'x-github-delivery': deliveryId, authorization: 'Bearer secret-token' },
+    rawBody: Buffer.from(`{"delivery":"${deliveryId}"}`),
+    starts: [start],
+  };
 }
 
 const depth = () => t.services.embeddedQueue!.depth(QUEUES.syncInbound.name);
@@ -58,7 +89,10 @@ describe('WebhookIntake', () => {
 
   it('coalesces a group into one run per integration and entity, at most 100 ids a run, without touching the deliveries', async () => {
     const sent: OutgoingMessage[] = [];
-    const recording: QueueSender = { ...t.services.queue, send: async (queue, messages) => (sent.push(...messages), t.services.queue.send(queue, messages)) };
+    const recording: QueueSender = {
+      ...t.services.queue,
+      send: async (queue, messages) => (sent.push(...messages), t.services.queue.send(queue, messages)),
+    };
     const intake = intakeWith({ maxItems: 200, maxDelayMs: 60_000 }, t.services.blob, recording);
     const before = depth();
     const burst = Array.from({ length: 102 }, (_, i) => accepted(`burst-${i}`, 'int-3'));
@@ -72,10 +106,18 @@ describe('WebhookIntake', () => {
     expect(depth()).toBe(before + 4);
     const first = await t.services.runs.get('t-int', 'int-3', 'run-burst-0');
     expect(first!.ids).toEqual(burst.slice(0, 100).map((d) => d.starts[0]!.run.ids![0]));
-    expect((await t.services.runs.get('t-int', 'int-3', 'run-burst-100'))!.ids).toEqual(['acme/app#burst-100', 'acme/app#burst-101']);
+    expect((await t.services.runs.get('t-int', 'int-3', 'run-burst-100'))!.ids).toEqual([
+      'acme/app#burst-100',
+      'acme/app#burst-101',
+    ]);
     expect((await t.services.runs.get('t-int', 'int-3', 'run-pulls-1'))!.ids).toEqual(['acme/app#pulls-1']);
     // The queued first page carries the same ids as its run document.
-    expect(sent.map((m) => m.messageId).sort()).toEqual(['run-burst-0:0', 'run-burst-100:0', 'run-other-int-1:0', 'run-pulls-1:0']);
+    expect(sent.map((m) => m.messageId).sort()).toEqual([
+      'run-burst-0:0',
+      'run-burst-100:0',
+      'run-other-int-1:0',
+      'run-pulls-1:0',
+    ]);
     expect((sent.find((m) => m.messageId === 'run-burst-0:0')!.body as { ids: string[] }).ids).toEqual(first!.ids);
     // Each delivery keeps its own start untouched (a replay starts exactly its own run).
     expect(burst[1]!.starts[0]!.run.ids).toEqual(['acme/app#burst-1']);
@@ -83,11 +125,20 @@ describe('WebhookIntake', () => {
   });
 
   it('closes as failed a run it created but could not enqueue, so it does not stay queued for ever', async () => {
-    const failing: QueueSender = { ...t.services.queue, send: async () => Promise.reject(new Error('queue unavailable')) };
+    const failing: QueueSender = {
+      ...t.services.queue,
+      send: async () => Promise.reject(new Error('queue unavailable')),
+    };
     const intake = intakeWith({ maxItems: 2, maxDelayMs: 60_000 }, t.services.blob, failing);
-    const outcomes = await Promise.allSettled([accepted('unsent-1', 'int-5'), accepted('unsent-2', 'int-5')].map((delivery) => intake.commit(delivery)));
+    const outcomes = await Promise.allSettled(
+      [accepted('unsent-1', 'int-5'), accepted('unsent-2', 'int-5')].map((delivery) => intake.commit(delivery)),
+    );
     expect(outcomes.map((o) => o.status)).toEqual(['rejected', 'rejected']);
-    expect(await t.services.runs.get('t-int', 'int-5', 'run-unsent-1')).toMatchObject({ status: 'failed', lastError: { code: 'dependency_unavailable' }, ids: ['acme/app#unsent-1', 'acme/app#unsent-2'] });
+    expect(await t.services.runs.get('t-int', 'int-5', 'run-unsent-1')).toMatchObject({
+      status: 'failed',
+      lastError: { code: 'dependency_unavailable' },
+      ids: ['acme/app#unsent-1', 'acme/app#unsent-2'],
+    });
     expect(await t.services.deliveryLog.get('int-5', 'unsent-1')).toBeUndefined();
   });
 
@@ -119,7 +170,9 @@ describe('WebhookIntake', () => {
     };
     const intake = intakeWith({ maxItems: 3, maxDelayMs: 60_000 }, failing);
     const before = depth();
-    const outcomes = await Promise.allSettled([accepted('good-1'), accepted('bad-1', 'int-2'), accepted('good-2')].map((delivery) => intake.commit(delivery)));
+    const outcomes = await Promise.allSettled(
+      [accepted('good-1'), accepted('bad-1', 'int-2'), accepted('good-2')].map((delivery) => intake.commit(delivery)),
+    );
     expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
     expect(depth()).toBe(before + 1);
     await expectCommitted('good-1');

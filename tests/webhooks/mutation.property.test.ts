@@ -24,10 +24,18 @@ interface Scheme {
 }
 
 const plainSecret = fc.string({ minLength: 1, maxLength: 64 });
-const whsecSecret = fc.uint8Array({ minLength: 16, maxLength: 64 }).map((bytes) => `whsec_${Buffer.from(bytes).toString('base64')}`);
+const whsecSecret = fc
+  .uint8Array({ minLength: 16, maxLength: 64 })
+  .map((bytes) => `whsec_${Buffer.from(bytes).toString('base64')}`);
 
 const SCHEMES: Scheme[] = [
-  { provider: 'github', signature: 'x-hub-signature-256', signed: [], secret: plainSecret, sign: (body, secret) => ({ 'x-hub-signature-256': signGithub(body, secret), 'x-github-delivery': 'd-1' }) },
+  {
+    provider: 'github',
+    signature: 'x-hub-signature-256',
+    signed: [],
+    secret: plainSecret,
+    sign: (body, secret) => ({ 'x-hub-signature-256': signGithub(body, secret), 'x-github-delivery': 'd-1' }),
+  },
   {
     provider: 'slack',
     signature: 'x-slack-signature',
@@ -35,13 +43,23 @@ const SCHEMES: Scheme[] = [
     secret: plainSecret,
     sign: (body, secret) => ({ 'x-slack-signature': signSlack(body, secret, TS), 'x-slack-request-timestamp': TS }),
   },
-  { provider: 'notion', signature: 'x-notion-signature', signed: [], secret: plainSecret, sign: (body, secret) => ({ 'x-notion-signature': signNotion(body, secret) }) },
+  {
+    provider: 'notion',
+    signature: 'x-notion-signature',
+    signed: [],
+    secret: plainSecret,
+    sign: (body, secret) => ({ 'x-notion-signature': signNotion(body, secret) }),
+  },
   {
     provider: 'generic',
     signature: 'webhook-signature',
     signed: ['webhook-id', 'webhook-timestamp'],
     secret: whsecSecret,
-    sign: (body, secret) => ({ 'webhook-id': 'msg_2Lq9', 'webhook-timestamp': TS, 'webhook-signature': signStandardWebhook('msg_2Lq9', TS, body, secret) }),
+    sign: (body, secret) => ({
+      'webhook-id': 'msg_2Lq9',
+      'webhook-timestamp': TS,
+      'webhook-signature': signStandardWebhook('msg_2Lq9', TS, body, secret),
+    }),
   },
   {
     provider: 'salesforce',
@@ -83,11 +101,21 @@ function mutateText(text: string, index: number, delta: number): string {
   return mutate(Buffer.from(text, 'latin1'), index, delta).toString('latin1');
 }
 
-const request = (rawBody: Buffer, headers: Record<string, string>, secrets: string[]): VerifyRequest => ({ rawBody, headers: headersOf(headers), secrets, now: NOW });
+const request = (rawBody: Buffer, headers: Record<string, string>, secrets: string[]): VerifyRequest => ({
+  rawBody,
+  headers: headersOf(headers),
+  secrets,
+  now: NOW,
+});
 
 describe.each(SCHEMES)('$provider signatures', (scheme) => {
   const verify = (req: VerifyRequest) => verifierFor(scheme.provider)(req, scheme.settings);
-  const cases = fc.record({ secret: scheme.secret, filler: fc.string({ maxLength: 200 }), index: fc.nat(), delta: fc.integer({ min: 1, max: 255 }) });
+  const cases = fc.record({
+    secret: scheme.secret,
+    filler: fc.string({ maxLength: 200 }),
+    index: fc.nat(),
+    delta: fc.integer({ min: 1, max: 255 }),
+  });
 
   it('a signed request verifies; a one-byte change of the body does not', async () => {
     await fc.assert(
@@ -103,12 +131,16 @@ describe.each(SCHEMES)('$provider signatures', (scheme) => {
 
   it('a one-byte change of the signature header, or of a signed id / timestamp header, does not verify', async () => {
     await fc.assert(
-      fc.asyncProperty(cases, fc.constantFrom(scheme.signature, ...scheme.signed), async ({ secret, filler, index, delta }, header) => {
-        const body = bodyFor(scheme.provider, filler);
-        const headers = scheme.sign(body, secret);
-        const changed = { ...headers, [header]: mutateText(headers[header] as string, index, delta) };
-        expect(await verify(request(body, changed, [secret]))).toMatchObject({ ok: false });
-      }),
+      fc.asyncProperty(
+        cases,
+        fc.constantFrom(scheme.signature, ...scheme.signed),
+        async ({ secret, filler, index, delta }, header) => {
+          const body = bodyFor(scheme.provider, filler);
+          const headers = scheme.sign(body, secret);
+          const changed = { ...headers, [header]: mutateText(headers[header] as string, index, delta) };
+          expect(await verify(request(body, changed, [secret]))).toMatchObject({ ok: false });
+        },
+      ),
       { numRuns: 150 },
     );
   });
@@ -124,7 +156,9 @@ describe.each(SCHEMES)('$provider signatures', (scheme) => {
       for (let index = 0; index < value.length; index += 1) {
         for (let delta = 1; delta < 256; delta += 1) {
           tried += 1;
-          const result = await verify(request(body, { ...headers, [header]: mutateText(value, index, delta) }, [secret]));
+          const result = await verify(
+            request(body, { ...headers, [header]: mutateText(value, index, delta) }, [secret]),
+          );
           if (result.ok) accepted += 1;
         }
       }
@@ -135,11 +169,19 @@ describe.each(SCHEMES)('$provider signatures', (scheme) => {
 
   it('rotation: the previous secret verifies, an unrelated pair does not', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.uniqueArray(scheme.secret, { minLength: 3, maxLength: 3 }), fc.string({ maxLength: 50 }), async ([current, previous, stranger], filler) => {
-        const body = bodyFor(scheme.provider, filler);
-        expect(await verify(request(body, scheme.sign(body, previous as string), [current as string, previous as string]))).toMatchObject({ ok: true, secretIndex: 1 });
-        expect(await verify(request(body, scheme.sign(body, stranger as string), [current as string, previous as string]))).toMatchObject({ ok: false });
-      }),
+      fc.asyncProperty(
+        fc.uniqueArray(scheme.secret, { minLength: 3, maxLength: 3 }),
+        fc.string({ maxLength: 50 }),
+        async ([current, previous, stranger], filler) => {
+          const body = bodyFor(scheme.provider, filler);
+          expect(
+            await verify(request(body, scheme.sign(body, previous as string), [current as string, previous as string])),
+          ).toMatchObject({ ok: true, secretIndex: 1 });
+          expect(
+            await verify(request(body, scheme.sign(body, stranger as string), [current as string, previous as string])),
+          ).toMatchObject({ ok: false });
+        },
+      ),
       { numRuns: 60 },
     );
   });
@@ -147,25 +189,54 @@ describe.each(SCHEMES)('$provider signatures', (scheme) => {
 
 describe('robustness', () => {
   const anyHeaders = fc.dictionary(
-    fc.constantFrom('x-hub-signature-256', 'x-slack-signature', 'x-slack-request-timestamp', 'x-notion-signature', 'webhook-id', 'webhook-timestamp', 'webhook-signature', 'x-github-event', 'x-goog-channel-id', 'x-goog-message-number', 'x-goog-resource-state', 'x-goog-channel-token'),
+    fc.constantFrom(
+      'x-hub-signature-256',
+      'x-slack-signature',
+      'x-slack-request-timestamp',
+      'x-notion-signature',
+      'webhook-id',
+      'webhook-timestamp',
+      'webhook-signature',
+      'x-github-event',
+      'x-goog-channel-id',
+      'x-goog-message-number',
+      'x-goog-resource-state',
+      'x-goog-channel-token',
+    ),
     fc.string({ maxLength: 80 }),
   );
   const anyBody = fc.oneof(
     fc.uint8Array({ maxLength: 400 }).map((bytes) => Buffer.from(bytes)),
     fc.json().map((json) => Buffer.from(json)),
-    fc.string().map((text) => Buffer.from(`<?xml version="1.0"?><Envelope><Body><notifications>${text}</notifications></Body></Envelope>`)),
+    fc
+      .string()
+      .map((text) =>
+        Buffer.from(`<?xml version="1.0"?><Envelope><Body><notifications>${text}</notifications></Body></Envelope>`),
+      ),
   );
 
   it.each(WEBHOOK_PROVIDER_IDS)('%s: parsers and verifiers answer for any input, never throw', async (provider) => {
     await fc.assert(
-      fc.asyncProperty(anyBody, anyHeaders, fc.array(fc.string({ maxLength: 20 }), { maxLength: 2 }), async (rawBody, headers, secrets) => {
-        const parsed = eventParserFor(provider)({ rawBody, headers: headersOf(headers) });
-        expect(parsed.ok || parsed.reason === 'malformed').toBe(true);
-        const settings: VerifierSettings | undefined =
-          provider === 'salesforce' ? { provider, organizationId: ORG, auth: { kind: 'hmac' } } : provider === 'google' ? { provider, mode: 'channel' } : undefined;
-        const verified = await verifierFor(provider)({ rawBody, headers: headersOf(headers), secrets, now: NOW }, settings);
-        expect(typeof verified.ok).toBe('boolean');
-      }),
+      fc.asyncProperty(
+        anyBody,
+        anyHeaders,
+        fc.array(fc.string({ maxLength: 20 }), { maxLength: 2 }),
+        async (rawBody, headers, secrets) => {
+          const parsed = eventParserFor(provider)({ rawBody, headers: headersOf(headers) });
+          expect(parsed.ok || parsed.reason === 'malformed').toBe(true);
+          const settings: VerifierSettings | undefined =
+            provider === 'salesforce'
+              ? { provider, organizationId: ORG, auth: { kind: 'hmac' } }
+              : provider === 'google'
+                ? { provider, mode: 'channel' }
+                : undefined;
+          const verified = await verifierFor(provider)(
+            { rawBody, headers: headersOf(headers), secrets, now: NOW },
+            settings,
+          );
+          expect(typeof verified.ok).toBe('boolean');
+        },
+      ),
       { numRuns: 100 },
     );
   });

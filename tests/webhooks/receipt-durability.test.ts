@@ -23,7 +23,9 @@ let first: TestServices;
 let restarted: TestServices;
 beforeAll(async () => {
   first = await createTestServices(shared, { webhookSecrets: secrets });
-  await first.services.integrations.create(newIntegration('t-dur', 'dur-1', { provider: 'github', name: 'gh' }, { intervalMinutes: 60 }, new Date()));
+  await first.services.integrations.create(
+    newIntegration('t-dur', 'dur-1', { provider: 'github', name: 'gh' }, { intervalMinutes: 60 }, new Date()),
+  );
 });
 afterAll(async () => {
   await restarted?.services.close();
@@ -31,13 +33,32 @@ afterAll(async () => {
 });
 
 function delivery(id: string, issue: number) {
-  const body = JSON.stringify({ action: 'edited', issue: { id: issue, number: issue }, repository: { full_name: 'acme/app' } });
-  return { body, headers: { 'x-hub-signature-256': signGithub(body, SECRET), 'x-github-delivery': id, 'x-github-event': 'issues' } };
+  const body = JSON.stringify({
+    action: 'edited',
+    issue: { id: issue, number: issue },
+    repository: { full_name: 'acme/app' },
+  });
+  return {
+    body,
+    headers: { 'x-hub-signature-256': signGithub(body, SECRET), 'x-github-delivery': id, 'x-github-event': 'issues' },
+  };
 }
 
 async function post(t: TestServices, d: { body: string; headers: Record<string, string> }) {
-  const response = await webhookReceiver.handler(httpRequest('POST', 'webhooks/github/dur-1', { rawBody: d.body, headers: d.headers, params: { provider: 'github', integrationId: 'dur-1' } }), invocation('WebhookReceiver'), t.services);
-  return { status: response.status ?? 200, body: bodyOf(response) as Record<string, any>, headers: response.headers as Record<string, string> | undefined };
+  const response = await webhookReceiver.handler(
+    httpRequest('POST', 'webhooks/github/dur-1', {
+      rawBody: d.body,
+      headers: d.headers,
+      params: { provider: 'github', integrationId: 'dur-1' },
+    }),
+    invocation('WebhookReceiver'),
+    t.services,
+  );
+  return {
+    status: response.status ?? 200,
+    body: bodyOf(response) as Record<string, any>,
+    headers: response.headers as Record<string, string> | undefined,
+  };
 }
 
 const depth = (t: TestServices) => t.services.embeddedQueue!.depth(QUEUES.syncInbound.name);
@@ -59,7 +80,11 @@ describe('webhook receipt across a crash', () => {
     const archived = await readArchivedDelivery(restarted.services.blob, receipt!.archiveBlob!);
     expect(archived!.rawBody.toString()).toBe(d.body);
     expect(sha256Hex(archived!.rawBody)).toBe(receipt!.bodySha256);
-    expect(await restarted.services.runs.get('t-dur', 'dur-1', answer.body.runIds[0])).toMatchObject({ status: 'queued', mode: 'targeted', trigger: 'webhook' });
+    expect(await restarted.services.runs.get('t-dur', 'dur-1', answer.body.runIds[0])).toMatchObject({
+      status: 'queued',
+      mode: 'targeted',
+      trigger: 'webhook',
+    });
 
     // The provider's retry reaches the new process: acknowledged as a duplicate, nothing enqueued again.
     const retry = await post(restarted, d);
@@ -67,7 +92,9 @@ describe('webhook receipt across a crash', () => {
     expect(depth(restarted)).toBe(0);
     // And the archived delivery replays from the new process.
     const integration = (await restarted.services.integrations.get('t-dur', 'dur-1'))!;
-    await expect(replayDelivery(restarted.services, integration, receipt!, 'ops', continueTrace(undefined))).resolves.toHaveLength(1);
+    await expect(
+      replayDelivery(restarted.services, integration, receipt!, 'ops', continueTrace(undefined)),
+    ).resolves.toHaveLength(1);
   });
 
   it('settles a dedupe marker left pending by a crash from the committed receipt', async () => {
@@ -122,7 +149,10 @@ describe('webhook receipt across a crash', () => {
   });
 
   it('writes rejection receipts after the answer, visible to readers at once and to other processes after a drain', async () => {
-    const forged = { ...delivery('forged-1', 15), headers: { ...delivery('forged-1', 15).headers, 'x-hub-signature-256': `sha256=${'0'.repeat(64)}` } };
+    const forged = {
+      ...delivery('forged-1', 15),
+      headers: { ...delivery('forged-1', 15).headers, 'x-hub-signature-256': `sha256=${'0'.repeat(64)}` },
+    };
     expect((await post(first, forged)).status).toBe(401);
     // A reader in the same process waits for what is buffered.
     const mine = await first.services.deliveryLog.list('t-dur', 'dur-1');

@@ -25,7 +25,9 @@ let storeReads = 0;
 
 beforeAll(async () => {
   t = await createTestServices({ REDIS_KEY_PREFIX: `whrot${Date.now()}:` });
-  await t.services.integrations.create(newIntegration('t-rot', 'rot-1', { provider: 'github', name: 'gh' }, { intervalMinutes: 60 }, new Date()));
+  await t.services.integrations.create(
+    newIntegration('t-rot', 'rot-1', { provider: 'github', name: 'gh' }, { intervalMinutes: 60 }, new Date()),
+  );
   const store = t.services.credentials.store;
   const counted = Object.create(store) as typeof store;
   counted.get = (...args: Parameters<typeof store.get>) => {
@@ -39,7 +41,11 @@ afterAll(async () => t.services.close());
 async function rotate(secret: string, overlapMinutes?: number) {
   const path = 'tenants/t-rot/integrations/rot-1/webhook-secret';
   const response = await adminApi.handler(
-    httpRequest('PUT', `admin/${path}`, { body: { secret, ...(overlapMinutes === undefined ? {} : { overlapMinutes }) }, headers: { 'x-api-key': TEST_ADMIN_KEY }, params: { path } }),
+    httpRequest('PUT', `admin/${path}`, {
+      body: { secret, ...(overlapMinutes === undefined ? {} : { overlapMinutes }) },
+      headers: { 'x-api-key': TEST_ADMIN_KEY },
+      params: { path },
+    }),
     invocation('AdminApi'),
     t.services,
   );
@@ -49,8 +55,20 @@ async function rotate(secret: string, overlapMinutes?: number) {
 let sequence = 0;
 async function deliver(services: AppServices, secret: string) {
   const body = JSON.stringify({ action: 'edited', issue: { id: 7, number: 7 }, repository: { full_name: 'acme/app' } });
-  const headers = { 'x-hub-signature-256': signGithub(body, secret), 'x-github-delivery': `rot-${++sequence}`, 'x-github-event': 'issues' };
-  const response = await webhookReceiver.handler(httpRequest('POST', 'webhooks/github/rot-1', { rawBody: body, headers, params: { provider: 'github', integrationId: 'rot-1' } }), invocation('WebhookReceiver'), services);
+  const headers = {
+    'x-hub-signature-256': signGithub(body, secret),
+    'x-github-delivery': `rot-${++sequence}`,
+    'x-github-event': 'issues',
+  };
+  const response = await webhookReceiver.handler(
+    httpRequest('POST', 'webhooks/github/rot-1', {
+      rawBody: body,
+      headers,
+      params: { provider: 'github', integrationId: 'rot-1' },
+    }),
+    invocation('WebhookReceiver'),
+    services,
+  );
   return { status: response.status ?? 200, body: bodyOf(response) as Record<string, any> };
 }
 

@@ -58,10 +58,16 @@ async function toApiError(response: Response): Promise<ApiError> {
   }
   const error = body?.error;
   if (error && typeof error.message === 'string') {
-    const issues = Array.isArray(error.details?.issues) ? error.details.issues.filter((issue) => typeof issue?.path === 'string' && typeof issue?.message === 'string') : [];
+    const issues = Array.isArray(error.details?.issues)
+      ? error.details.issues.filter((issue) => typeof issue?.path === 'string' && typeof issue?.message === 'string')
+      : [];
     return new ApiError(response.status, error.code ?? 'error', error.message, error.target, issues);
   }
-  return new ApiError(response.status, 'http_error', `the server answered ${response.status} ${response.statusText}`.trim());
+  return new ApiError(
+    response.status,
+    'http_error',
+    `the server answered ${response.status} ${response.statusText}`.trim(),
+  );
 }
 
 /** A JSON Web Token's shape: three base64url parts, the header starting `{"` (eyJ). */
@@ -82,7 +88,11 @@ async function request<T>(method: 'GET' | Method, path: string, body?: unknown, 
   if (body !== undefined) headers['content-type'] = 'application/json';
   let response: Response;
   try {
-    response = await fetch(API_ROOT + path.replace(/^\//, ''), { method, headers, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
+    response = await fetch(API_ROOT + path.replace(/^\//, ''), {
+      method,
+      headers,
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+    });
   } catch {
     throw new ApiError(0, 'network', 'the server cannot be reached; is the host running?');
   }

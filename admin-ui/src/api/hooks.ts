@@ -11,7 +11,12 @@ export interface Resource<T> {
 
 /** GET `path` (relative to /api/admin/); a null path stays idle. With pollMs it refetches on that interval. */
 export function useResource<T>(path: string | null, options: { pollMs?: number } = {}): Resource<T> {
-  const [state, setState] = useState<{ path: string | null; data: T | undefined; error: ApiError | undefined; loading: boolean }>({
+  const [state, setState] = useState<{
+    path: string | null;
+    data: T | undefined;
+    error: ApiError | undefined;
+    loading: boolean;
+  }>({
     path,
     data: undefined,
     error: undefined,
@@ -35,7 +40,8 @@ export function useResource<T>(path: string | null, options: { pollMs?: number }
         const data = await api.get<T>(path);
         if (!cancelled && ticket === latest.current) setState({ path, data, error: undefined, loading: false });
       } catch (error) {
-        if (!cancelled && ticket === latest.current) setState((current) => ({ ...current, path, error: asApiError(error), loading: false }));
+        if (!cancelled && ticket === latest.current)
+          setState((current) => ({ ...current, path, error: asApiError(error), loading: false }));
       }
       if (!cancelled && options.pollMs) timer = setTimeout(() => void load(), options.pollMs);
     };

@@ -11,7 +11,14 @@ function Harness({ onConfirm }: { onConfirm(): void }) {
   return (
     <>
       <button onClick={() => setOpen(true)}>Delete integration</button>
-      <ConfirmDialog open={open} title="Delete this integration?" confirmLabel="Delete" danger onConfirm={onConfirm} onCancel={() => setOpen(false)}>
+      <ConfirmDialog
+        open={open}
+        title="Delete this integration?"
+        confirmLabel="Delete"
+        danger
+        onConfirm={onConfirm}
+        onCancel={() => setOpen(false)}
+      >
         <p>Its runs stay; its settings go.</p>
       </ConfirmDialog>
     </>
@@ -26,7 +33,9 @@ describe('ConfirmDialog', () => {
     fireEvent.click(opener);
     const dialog = screen.getByRole('alertdialog', { name: 'Delete this integration?' });
     expect(dialog.getAttribute('aria-modal')).toBe('true');
-    expect(screen.getByText('Its runs stay; its settings go.').closest('[id]')!.id).toBe(dialog.getAttribute('aria-describedby'));
+    expect(screen.getByText('Its runs stay; its settings go.').closest('[id]')!.id).toBe(
+      dialog.getAttribute('aria-describedby'),
+    );
     expect(document.activeElement).toBe(screen.getByRole('button', { name: 'Cancel' }));
     fireEvent.keyDown(dialog, { key: 'Escape' });
     expect(screen.queryByRole('alertdialog')).toBeNull();

@@ -1,7 +1,15 @@
 /** An API error shown in place: its message, the field it names, and a retry when the caller offers one. */
 import type { ApiError } from '../api/client';
 
-export function ErrorBanner({ error, onRetry, title }: { error: ApiError | Error | undefined; onRetry?: () => void; title?: string }) {
+export function ErrorBanner({
+  error,
+  onRetry,
+  title,
+}: {
+  error: ApiError | Error | undefined;
+  onRetry?: () => void;
+  title?: string;
+}) {
   if (!error) return null;
   const target = 'target' in error ? error.target : undefined;
   return (

@@ -11,12 +11,20 @@ export function errorFor(error: ApiError | undefined, field: string): string | u
   if (!error) return undefined;
   // A validation error listing every issue: show this field's own messages.
   const own = error.issues.filter((issue) => isUnder(issue.path, field));
-  if (own.length) return own.map((issue) => (issue.path === field ? issue.message : `${issue.path.slice(field.length + 1)}: ${issue.message}`)).join('; ');
+  if (own.length)
+    return own
+      .map((issue) =>
+        issue.path === field ? issue.message : `${issue.path.slice(field.length + 1)}: ${issue.message}`,
+      )
+      .join('; ');
   return error.target && isUnder(error.target, field) ? error.message : undefined;
 }
 
 /** Props that tie an input to its error message (aria-invalid + aria-describedby). */
-export function invalidProps(message: string | undefined, id: string): { 'aria-invalid'?: true; 'aria-describedby'?: string } {
+export function invalidProps(
+  message: string | undefined,
+  id: string,
+): { 'aria-invalid'?: true; 'aria-describedby'?: string } {
   return message ? { 'aria-invalid': true, 'aria-describedby': `${id}-error` } : {};
 }
 

@@ -17,13 +17,27 @@ export interface IntegrationPickerProps {
 export function IntegrationPicker({ value, onChange, label = 'Integration', allowAll }: IntegrationPickerProps) {
   const id = useId();
   const { tenantId } = useTenant();
-  const { data, error, loading, reload } = useResource<ListEnvelope<IntegrationView>>(`tenants/${encodeURIComponent(tenantId)}/integrations`);
+  const { data, error, loading, reload } = useResource<ListEnvelope<IntegrationView>>(
+    `tenants/${encodeURIComponent(tenantId)}/integrations`,
+  );
   const items = data?.items ?? [];
   return (
     <div className="field integration-picker">
       <label htmlFor={id}>{label}</label>
-      <select id={id} value={value ?? ''} disabled={loading && !data} onChange={(event) => onChange(event.target.value, items.find((item) => item.id === event.target.value))}>
-        {(allowAll || !value) && <option value="">{allowAll ? 'All integrations' : loading ? 'Loading…' : 'Choose an integration'}</option>}
+      <select
+        id={id}
+        value={value ?? ''}
+        disabled={loading && !data}
+        onChange={(event) =>
+          onChange(
+            event.target.value,
+            items.find((item) => item.id === event.target.value),
+          )
+        }
+      >
+        {(allowAll || !value) && (
+          <option value="">{allowAll ? 'All integrations' : loading ? 'Loading…' : 'Choose an integration'}</option>
+        )}
         {items.map((item) => (
           <option key={item.id} value={item.id}>
             {item.name} ({item.provider})

@@ -25,15 +25,22 @@ afterEach(() => sessionStorage.clear());
 function fake() {
   let resolved = false;
   const requests = installFakeApi(({ method, path }) => {
-    if (path === 'tenants/demo/integrations') return { body: { items: [{ id: 'gh-1', name: 'Issues', provider: 'github' }] } };
-    if (method === 'GET' && path.startsWith('tenants/demo/conflicts?')) return { body: { items: resolved ? [] : [conflict('cf-1', '101'), conflict('cf-2', '102')] } };
+    if (path === 'tenants/demo/integrations')
+      return { body: { items: [{ id: 'gh-1', name: 'Issues', provider: 'github' }] } };
+    if (method === 'GET' && path.startsWith('tenants/demo/conflicts?'))
+      return { body: { items: resolved ? [] : [conflict('cf-1', '101'), conflict('cf-2', '102')] } };
     if (method === 'POST' && path === 'tenants/demo/conflicts/cf-1/resolve') {
       resolved = true;
       return { body: { ...conflict('cf-1', '101'), status: 'resolved', pushPending: true } };
     }
     if (method === 'POST' && path === 'tenants/demo/conflicts/resolve') {
       resolved = true;
-      return { body: { resolved: [{ id: 'cf-1', pushPending: false }], failed: [{ id: 'cf-2', error: { code: 'conflict', message: 'already resolved' } }] } };
+      return {
+        body: {
+          resolved: [{ id: 'cf-1', pushPending: false }],
+          failed: [{ id: 'cf-2', error: { code: 'conflict', message: 'already resolved' } }],
+        },
+      };
     }
     return apiError(404, 'not_found', path);
   });
@@ -46,7 +53,11 @@ describe('ConflictsPage', () => {
     renderSignedIn(<ConflictsPage />, { url: '/conflicts' });
     const card = await screen.findByRole('article', { name: 'issues 101' });
     const title = within(card).getByText('title').closest('tr')!;
-    expect(Array.from(title.querySelectorAll('td')).slice(0, 3).map((cell) => cell.textContent)).toEqual(['Old title', 'Local title', 'Remote title']);
+    expect(
+      Array.from(title.querySelectorAll('td'))
+        .slice(0, 3)
+        .map((cell) => cell.textContent),
+    ).toEqual(['Old title', 'Local title', 'Remote title']);
     const labels = within(card).getByText('labels').closest('tr')!;
     expect(labels.querySelectorAll('td')[1]!.textContent).toBe('(absent)');
     expect(labels.querySelectorAll('td')[2]!.textContent).toContain('"b"');
@@ -63,7 +74,10 @@ describe('ConflictsPage', () => {
     fireEvent.change(within(labelsRow).getByLabelText(/New value for labels/), { target: { value: '["c"]' } });
     fireEvent.click(within(card).getByRole('button', { name: 'Resolve issues 101' }));
     expect(await screen.findByText(/issues 101 resolved; the chosen values will be pushed/)).toBeTruthy();
-    expect(requests.find((request) => request.method === 'POST')).toMatchObject({ path: 'tenants/demo/conflicts/cf-1/resolve', body: { choices: { title: { take: 'remote' }, labels: { value: ['c'] } } } });
+    expect(requests.find((request) => request.method === 'POST')).toMatchObject({
+      path: 'tenants/demo/conflicts/cf-1/resolve',
+      body: { choices: { title: { take: 'remote' }, labels: { value: ['c'] } } },
+    });
   });
 
   it('resolves selected conflicts in bulk after a confirmation, and reports the ones that failed', async () => {
@@ -76,7 +90,16 @@ describe('ConflictsPage', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Take remote for selected' }));
     const dialog = screen.getByRole('alertdialog');
     fireEvent.click(within(dialog).getByRole('button', { name: 'Take remote' }));
-    await waitFor(() => expect(screen.getByRole('status').textContent).toContain('1 conflict(s) resolved with the remote values. Not resolved: cf-2: already resolved'));
-    expect(requests.filter((request) => request.method === 'POST')).toEqual([expect.objectContaining({ path: 'tenants/demo/conflicts/resolve', body: { ids: ['cf-1', 'cf-2'], take: 'remote' } })]);
+    await waitFor(() =>
+      expect(screen.getByRole('status').textContent).toContain(
+        '1 conflict(s) resolved with the remote values. Not resolved: cf-2: already resolved',
+      ),
+    );
+    expect(requests.filter((request) => request.method === 'POST')).toEqual([
+      expect.objectContaining({
+        path: 'tenants/demo/conflicts/resolve',
+        body: { ids: ['cf-1', 'cf-2'], take: 'remote' },
+      }),
+    ]);
   });
 });

@@ -4,7 +4,13 @@
  * one side at once (bulk).
  */
 import { useState } from 'react';
-import type { BulkResolveResponse, ConflictChoice, ConflictListResponse, ConflictView, ResolveConflictResponse } from '../../../shared/admin/contracts/operations';
+import type {
+  BulkResolveResponse,
+  ConflictChoice,
+  ConflictListResponse,
+  ConflictView,
+  ResolveConflictResponse,
+} from '../../../shared/admin/contracts/operations';
 import { api } from '../api/client';
 import { useResource } from '../api/hooks';
 import { ConfirmDialog } from '../components/ConfirmDialog';
@@ -40,7 +46,11 @@ export default function ConflictsPage() {
 
   const resolveOne = (conflict: ConflictView, choices: Record<string, ConflictChoice>) =>
     action.run(conflict.id, async () => {
-      const answer = await api.send<ResolveConflictResponse>('POST', `${base}/${encodeURIComponent(conflict.id)}/resolve`, { choices });
+      const answer = await api.send<ResolveConflictResponse>(
+        'POST',
+        `${base}/${encodeURIComponent(conflict.id)}/resolve`,
+        { choices },
+      );
       toggle(conflict.id, false);
       list.reload();
       return `${conflict.entity} ${conflict.externalId} resolved${answer.pushPending ? '; the chosen values will be pushed to the provider' : ''}.`;
@@ -65,7 +75,11 @@ export default function ConflictsPage() {
         <IntegrationPicker value={integrationId} allowAll onChange={(id) => setIntegrationId(id)} />
         <div className="field">
           <label htmlFor="conflict-status">Show</label>
-          <select id="conflict-status" value={status} onChange={(event) => setStatus(event.target.value as 'open' | 'resolved')}>
+          <select
+            id="conflict-status"
+            value={status}
+            onChange={(event) => setStatus(event.target.value as 'open' | 'resolved')}
+          >
             <option value="open">Open conflicts</option>
             <option value="resolved">Resolved conflicts</option>
           </select>
@@ -74,23 +88,47 @@ export default function ConflictsPage() {
       <ActionMessages action={action} errorTitle="The conflict could not be resolved" />
       <ErrorBanner error={list.error} onRetry={list.reload} title="Conflicts could not be loaded" />
       {list.loading && !list.data && <Loading label="Loading conflicts…" />}
-      {list.data && items.length === 0 && <p className="card">{status === 'open' ? 'No open conflicts. Nothing waits for a decision.' : 'No resolved conflicts yet.'}</p>}
+      {list.data && items.length === 0 && (
+        <p className="card">
+          {status === 'open' ? 'No open conflicts. Nothing waits for a decision.' : 'No resolved conflicts yet.'}
+        </p>
+      )}
       {openIds.length > 0 && (
         <div className="card bulk-bar" role="group" aria-label="Bulk resolve">
           <label className="inline-check">
-            <input type="checkbox" checked={chosen.length === openIds.length} onChange={(event) => setSelected(new Set(event.target.checked ? openIds : []))} /> Select all ({openIds.length})
+            <input
+              type="checkbox"
+              checked={chosen.length === openIds.length}
+              onChange={(event) => setSelected(new Set(event.target.checked ? openIds : []))}
+            />{' '}
+            Select all ({openIds.length})
           </label>
           <span aria-live="polite">{chosen.length} selected</span>
-          <button type="button" disabled={chosen.length === 0 || action.busy !== undefined} onClick={() => setBulkSide('local')}>
+          <button
+            type="button"
+            disabled={chosen.length === 0 || action.busy !== undefined}
+            onClick={() => setBulkSide('local')}
+          >
             Keep local for selected
           </button>
-          <button type="button" disabled={chosen.length === 0 || action.busy !== undefined} onClick={() => setBulkSide('remote')}>
+          <button
+            type="button"
+            disabled={chosen.length === 0 || action.busy !== undefined}
+            onClick={() => setBulkSide('remote')}
+          >
             Take remote for selected
           </button>
         </div>
       )}
       {items.map((conflict) => (
-        <ConflictCard key={`${conflict.id}:${conflict.status}`} conflict={conflict} selected={selected.has(conflict.id)} onSelect={(on) => toggle(conflict.id, on)} busy={action.busy === conflict.id} onResolve={(choices) => void resolveOne(conflict, choices)} />
+        <ConflictCard
+          key={`${conflict.id}:${conflict.status}`}
+          conflict={conflict}
+          selected={selected.has(conflict.id)}
+          onSelect={(on) => toggle(conflict.id, on)}
+          busy={action.busy === conflict.id}
+          onResolve={(choices) => void resolveOne(conflict, choices)}
+        />
       ))}
       <ConfirmDialog
         open={bulkSide !== undefined}
@@ -100,7 +138,9 @@ export default function ConflictsPage() {
         onCancel={() => setBulkSide(undefined)}
         onConfirm={() => bulkSide && void resolveBulk(bulkSide)}
       >
-        <p>Every held field of each selected record takes the {bulkSide === 'remote' ? "provider's" : "shard's"} value.</p>
+        <p>
+          Every held field of each selected record takes the {bulkSide === 'remote' ? "provider's" : "shard's"} value.
+        </p>
       </ConfirmDialog>
     </section>
   );

@@ -8,17 +8,76 @@ import { niceMax, ticks } from '../components/ops/SyncChart';
 
 afterEach(() => sessionStorage.clear());
 
-const bucket = (start: string, synced: number, errors: number) => ({ start, runs: 1, failedRuns: errors > 0 ? 1 : 0, synced, fetched: synced, created: synced, updated: 0, deleted: 0, unchanged: 0, conflicts: 0, errors });
+const bucket = (start: string, synced: number, errors: number) => ({
+  start,
+  runs: 1,
+  failedRuns: errors > 0 ? 1 : 0,
+  synced,
+  fetched: synced,
+  created: synced,
+  updated: 0,
+  deleted: 0,
+  unchanged: 0,
+  conflicts: 0,
+  errors,
+});
 
 function fake() {
   return installFakeApi(({ path }) => {
     // /api/health is outside /api/admin: the fake sees the full path.
-    if (path === '/api/health') return { status: 503, body: { status: 'degraded', checks: [{ name: 'cosmos', ok: true, latencyMs: 4 }, { name: 'redis', ok: false, latencyMs: 3000, error: 'no answer within 3000 ms' }] } };
-    if (path === 'tenants/demo/integrations') return { body: { items: [{ id: 'gh-1', name: 'Issues', provider: 'github', status: 'active' }] } };
-    if (path === 'tenants/demo/integrations/gh-1/dead-letters') return { body: { items: [{ messageId: 'm1' }, { messageId: 'm2' }] } };
-    if (path === 'tenants/demo/integrations/gh-1/webhooks/health') return { body: { status: 'unhealthy', received: 30, accepted: 10, rejected: 20, duplicates: 0, rejectedByReason: {}, handlingMs: {}, problems: ['rejection rate 0.67 is above 0.2'], since: '' } };
-    if (path === 'tenants/demo/credentials/expiry') return { body: { items: [{ kind: 'needs_reauth', ref: { tenantId: 'demo', integrationId: 'gh-1', name: 'default' }, type: 'oauth2_authorization_code', reason: 'refresh token revoked' }] } };
-    if (path.startsWith('tenants/demo/metrics/sync?')) return { body: { from: '', to: '', bucketMs: 3600_000, truncated: false, totals: {}, buckets: [bucket('2026-03-01T10:00:00.000Z', 40, 0), bucket('2026-03-01T11:00:00.000Z', 25, 3)] } };
+    if (path === '/api/health')
+      return {
+        status: 503,
+        body: {
+          status: 'degraded',
+          checks: [
+            { name: 'cosmos', ok: true, latencyMs: 4 },
+            { name: 'redis', ok: false, latencyMs: 3000, error: 'no answer within 3000 ms' },
+          ],
+        },
+      };
+    if (path === 'tenants/demo/integrations')
+      return { body: { items: [{ id: 'gh-1', name: 'Issues', provider: 'github', status: 'active' }] } };
+    if (path === 'tenants/demo/integrations/gh-1/dead-letters')
+      return { body: { items: [{ messageId: 'm1' }, { messageId: 'm2' }] } };
+    if (path === 'tenants/demo/integrations/gh-1/webhooks/health')
+      return {
+        body: {
+          status: 'unhealthy',
+          received: 30,
+          accepted: 10,
+          rejected: 20,
+          duplicates: 0,
+          rejectedByReason: {},
+          handlingMs: {},
+          problems: ['rejection rate 0.67 is above 0.2'],
+          since: '',
+        },
+      };
+    if (path === 'tenants/demo/credentials/expiry')
+      return {
+        body: {
+          items: [
+            {
+              kind: 'needs_reauth',
+              ref: { tenantId: 'demo', integrationId: 'gh-1', name: 'default' },
+              type: 'oauth2_authorization_code',
+              reason: 'refresh token revoked',
+            },
+          ],
+        },
+      };
+    if (path.startsWith('tenants/demo/metrics/sync?'))
+      return {
+        body: {
+          from: '',
+          to: '',
+          bucketMs: 3600_000,
+          truncated: false,
+          totals: {},
+          buckets: [bucket('2026-03-01T10:00:00.000Z', 40, 0), bucket('2026-03-01T11:00:00.000Z', 25, 3)],
+        },
+      };
     return apiError(404, 'not_found', path);
   });
 }
@@ -46,7 +105,12 @@ describe('HealthPage', () => {
     expect(Number(bars[0]!.getAttribute('height'))).toBeGreaterThan(Number(bars[1]!.getAttribute('height')));
     expect(chart.querySelectorAll('circle.dot-errors')).toHaveLength(1);
     const table = screen.getByRole('table', { name: /Last 24 hours/ });
-    expect(within(table).getAllByRole('row').slice(1).map((tr) => Array.from(tr.querySelectorAll('td')).map((td) => td.textContent))).toEqual([
+    expect(
+      within(table)
+        .getAllByRole('row')
+        .slice(1)
+        .map((tr) => Array.from(tr.querySelectorAll('td')).map((td) => td.textContent)),
+    ).toEqual([
       ['1', '0', '40', '0', '0'],
       ['1', '1', '25', '3', '0'],
     ]);
@@ -58,6 +122,11 @@ describe('HealthPage', () => {
   it('picks nice axis maxima and whole-number ticks', () => {
     expect([0, 1, 3, 7, 12, 99, 101, 4500].map(niceMax)).toEqual([1, 1, 5, 10, 20, 100, 200, 5000]);
     // A half tick only where it is a whole number of records or errors.
-    expect([1, 2, 5, 10].map(ticks)).toEqual([[0, 1], [0, 0.5, 1], [0, 1], [0, 0.5, 1]]);
+    expect([1, 2, 5, 10].map(ticks)).toEqual([
+      [0, 1],
+      [0, 0.5, 1],
+      [0, 1],
+      [0, 0.5, 1],
+    ]);
   });
 });

@@ -4,7 +4,11 @@
  */
 import { useEffect, useState } from 'react';
 import type { IntegrationList } from '../../../shared/admin/contracts/integrations';
-import type { ExpiryFindingView, ExpiryReportResponse, SyncMetricsResponse } from '../../../shared/admin/contracts/operations';
+import type {
+  ExpiryFindingView,
+  ExpiryReportResponse,
+  SyncMetricsResponse,
+} from '../../../shared/admin/contracts/operations';
 import { useResource } from '../api/hooks';
 import { ErrorBanner } from '../components/ErrorBanner';
 import { Loading } from '../components/Loading';
@@ -57,18 +61,24 @@ function Dependencies() {
                 <tr>
                   <th scope="col">Dependency</th>
                   <th scope="col">State</th>
-                  <th scope="col" className="numeric">Answered in</th>
+                  <th scope="col" className="numeric">
+                    Answered in
+                  </th>
                   <th scope="col">Problem</th>
                 </tr>
               </thead>
               <tbody>
                 {health.data.checks.map((check) => (
                   <tr key={check.name}>
-                    <th scope="row" data-label="Dependency">{check.name}</th>
+                    <th scope="row" data-label="Dependency">
+                      {check.name}
+                    </th>
                     <td data-label="State">
                       <StatusBadge status={check.ok ? 'ok' : 'down'} />
                     </td>
-                    <td data-label="Answered in" className="numeric">{check.latencyMs} ms</td>
+                    <td data-label="Answered in" className="numeric">
+                      {check.latencyMs} ms
+                    </td>
                     <td data-label="Problem">{check.error ?? '—'}</td>
                   </tr>
                 ))}
@@ -93,12 +103,16 @@ function Integrations({ tenantId }: { tenantId: string }) {
       {items.length > 0 && (
         <div className="table-wrap">
           <table className="stack">
-            <caption className="visually-hidden">Dead-lettered pages and webhook endpoint health per integration</caption>
+            <caption className="visually-hidden">
+              Dead-lettered pages and webhook endpoint health per integration
+            </caption>
             <thead>
               <tr>
                 <th scope="col">Integration</th>
                 <th scope="col">Status</th>
-                <th scope="col" className="numeric">Dead letters</th>
+                <th scope="col" className="numeric">
+                  Dead letters
+                </th>
                 <th scope="col">Webhook endpoint (24 h)</th>
               </tr>
             </thead>
@@ -135,12 +149,18 @@ function Expiries({ base }: { base: string }) {
       <h2>Credential expiries</h2>
       <ErrorBanner error={report.error} onRetry={report.reload} title="Credential expiries could not be loaded" />
       {report.loading && !report.data && <Loading label="Loading credential expiries…" />}
-      {report.data && items.length === 0 && <p className="muted">No credential is near expiry, expired or waiting for a reconnect.</p>}
+      {report.data && items.length === 0 && (
+        <p className="muted">No credential is near expiry, expired or waiting for a reconnect.</p>
+      )}
       {items.length > 0 && (
         <ul>
           {items.map((finding, index) => (
             <li key={`${finding.ref.integrationId}:${finding.ref.name}:${finding.kind}:${index}`}>
-              <StatusBadge status={finding.kind === 'expiring' || finding.kind === 'too_old' ? 'degraded' : 'failed'} label={finding.kind.replace('_', ' ')} /> {finding.ref.integrationId} / {finding.ref.name} ({finding.type}): {describeFinding(finding)}
+              <StatusBadge
+                status={finding.kind === 'expiring' || finding.kind === 'too_old' ? 'degraded' : 'failed'}
+                label={finding.kind.replace('_', ' ')}
+              />{' '}
+              {finding.ref.integrationId} / {finding.ref.name} ({finding.type}): {describeFinding(finding)}
             </li>
           ))}
         </ul>
@@ -161,7 +181,10 @@ function Activity({ base }: { base: string }) {
     return () => clearInterval(timer);
   }, []);
   const from = new Date(to - range.spanMs).toISOString();
-  const metrics = useResource<SyncMetricsResponse>(`${base}/metrics/sync?from=${encodeURIComponent(from)}&to=${encodeURIComponent(new Date(to).toISOString())}&bucket=${range.bucket}`, { pollMs: 30_000 });
+  const metrics = useResource<SyncMetricsResponse>(
+    `${base}/metrics/sync?from=${encodeURIComponent(from)}&to=${encodeURIComponent(new Date(to).toISOString())}&bucket=${range.bucket}`,
+    { pollMs: 30_000 },
+  );
   return (
     <div className="card">
       <div className="page-header">
@@ -170,7 +193,11 @@ function Activity({ base }: { base: string }) {
           <label htmlFor="activity-range" className="visually-hidden">
             Time range
           </label>
-          <select id="activity-range" value={rangeId} onChange={(event) => setRangeId(event.target.value as typeof rangeId)}>
+          <select
+            id="activity-range"
+            value={rangeId}
+            onChange={(event) => setRangeId(event.target.value as typeof rangeId)}
+          >
             {RANGES.map((candidate) => (
               <option key={candidate.id} value={candidate.id}>
                 {candidate.label}
@@ -183,8 +210,14 @@ function Activity({ base }: { base: string }) {
       {metrics.loading && !metrics.data && <Loading label="Loading sync figures…" />}
       {metrics.data && (
         <>
-          {metrics.data.truncated && <p className="warning">More runs than can be read at once: the figures undercount.</p>}
-          <SyncChart buckets={metrics.data.buckets} bucketMs={metrics.data.bucketMs} title={`${range.label}, per ${range.bucket}`} />
+          {metrics.data.truncated && (
+            <p className="warning">More runs than can be read at once: the figures undercount.</p>
+          )}
+          <SyncChart
+            buckets={metrics.data.buckets}
+            bucketMs={metrics.data.bucketMs}
+            title={`${range.label}, per ${range.bucket}`}
+          />
         </>
       )}
     </div>

@@ -38,9 +38,26 @@ describe('IntegrationsPage', () => {
     const seen = installFakeApi(() => ({
       body: {
         items: [
-          integration({ credential: { type: 'oauth2_authorization_code', status: 'needs_reauth' }, lastRun: { id: 'r1', integrationId: 'int-1', tenantId: 'demo', mode: 'full', trigger: 'manual', status: 'failed', counters, queuedAt: new Date().toISOString(), lastError: { code: 'provider_error', message: 'GitHub answered 502' } } }),
+          integration({
+            credential: { type: 'oauth2_authorization_code', status: 'needs_reauth' },
+            lastRun: {
+              id: 'r1',
+              integrationId: 'int-1',
+              tenantId: 'demo',
+              mode: 'full',
+              trigger: 'manual',
+              status: 'failed',
+              counters,
+              queuedAt: new Date().toISOString(),
+              lastError: { code: 'provider_error', message: 'GitHub answered 502' },
+            },
+          }),
           integration({ id: 'int-2', name: 'Quiet', enabled: false, status: 'disabled', credential: null }),
-          integration({ id: 'int-3', name: 'Linked', credential: { type: 'oauth2_authorization_code', status: 'active' } }),
+          integration({
+            id: 'int-3',
+            name: 'Linked',
+            credential: { type: 'oauth2_authorization_code', status: 'active' },
+          }),
         ],
       },
     }));
@@ -60,7 +77,11 @@ describe('IntegrationsPage', () => {
     expect(within(quiet).getByRole('button', { name: 'Connect: Quiet' })).toBeTruthy();
     expect(within(quiet).getByRole('button', { name: 'Sync now: Quiet' })).toHaveProperty('disabled', true);
     expect(within(quiet).getByRole('button', { name: 'Enable: Quiet' })).toBeTruthy();
-    expect(seen[0]).toMatchObject({ method: 'GET', path: 'tenants/demo/integrations?include=lastRun,credential', apiKey: 'test-key' });
+    expect(seen[0]).toMatchObject({
+      method: 'GET',
+      path: 'tenants/demo/integrations?include=lastRun,credential',
+      apiKey: 'test-key',
+    });
   });
 
   it('polls, so a running sync shows new counters without a reload', async () => {
@@ -68,7 +89,16 @@ describe('IntegrationsPage', () => {
     let fetched = 0;
     installFakeApi(() => {
       fetched += 1;
-      const run = { id: 'r1', integrationId: 'int-1', tenantId: 'demo', mode: 'full' as const, trigger: 'manual' as const, status: fetched < 2 ? ('running' as const) : ('succeeded' as const), counters: { ...counters, created: fetched * 10, errors: 0 }, queuedAt: new Date().toISOString() };
+      const run = {
+        id: 'r1',
+        integrationId: 'int-1',
+        tenantId: 'demo',
+        mode: 'full' as const,
+        trigger: 'manual' as const,
+        status: fetched < 2 ? ('running' as const) : ('succeeded' as const),
+        counters: { ...counters, created: fetched * 10, errors: 0 },
+        queuedAt: new Date().toISOString(),
+      };
       return { body: { items: [integration({ lastRun: run })] } };
     });
     renderSignedIn(<IntegrationsPage />, { url: '/integrations' });
@@ -84,7 +114,13 @@ describe('IntegrationsPage', () => {
 
   it('shows the API validation error next to the field it names when creating', async () => {
     const seen = installFakeApi((request) => {
-      if (request.method === 'POST') return apiError(400, 'bad_request', 'schedule.intervalMinutes: Too small: expected number to be >=1', 'schedule.intervalMinutes');
+      if (request.method === 'POST')
+        return apiError(
+          400,
+          'bad_request',
+          'schedule.intervalMinutes: Too small: expected number to be >=1',
+          'schedule.intervalMinutes',
+        );
       return { body: { items: [integration()] } };
     });
     renderSignedIn(<IntegrationsPage />, { url: '/integrations' });
@@ -99,11 +135,19 @@ describe('IntegrationsPage', () => {
     expect(document.getElementById(interval.getAttribute('aria-describedby')!)!.textContent).toContain('Too small');
     expect(screen.getByLabelText('Name').getAttribute('aria-invalid')).toBeNull();
     const posted = seen.find((request) => request.method === 'POST')!;
-    expect(posted.body).toMatchObject({ name: 'Second repo', provider: 'github', schedule: { intervalMinutes: 0 }, entities: ['issues', 'issue_comments'], providerOptions: { repositories: ['acme/widgets'] } });
+    expect(posted.body).toMatchObject({
+      name: 'Second repo',
+      provider: 'github',
+      schedule: { intervalMinutes: 0 },
+      entities: ['issues', 'issue_comments'],
+      providerOptions: { repositories: ['acme/widgets'] },
+    });
   });
 
   it('deletes only after the dialog is confirmed', async () => {
-    const seen = installFakeApi((request) => (request.method === 'DELETE' ? { status: 204 } : { body: { items: [integration()] } }));
+    const seen = installFakeApi((request) =>
+      request.method === 'DELETE' ? { status: 204 } : { body: { items: [integration()] } },
+    );
     renderSignedIn(<IntegrationsPage />, { url: '/integrations' });
     fireEvent.click(await screen.findByRole('button', { name: 'Delete: Widgets repo' }));
     const dialog = screen.getByRole('alertdialog', { name: 'Delete “Widgets repo”?' });
@@ -112,7 +156,9 @@ describe('IntegrationsPage', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Delete: Widgets repo' }));
     fireEvent.click(within(screen.getByRole('alertdialog')).getByRole('button', { name: 'Delete integration' }));
     await screen.findByText('“Widgets repo” deleted.');
-    expect(seen.filter((request) => request.method === 'DELETE').map((request) => request.path)).toEqual(['tenants/demo/integrations/int-1']);
+    expect(seen.filter((request) => request.method === 'DELETE').map((request) => request.path)).toEqual([
+      'tenants/demo/integrations/int-1',
+    ]);
   });
 
   it('signs out on a 401 from the API', async () => {

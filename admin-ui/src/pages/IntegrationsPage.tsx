@@ -5,7 +5,13 @@
  */
 import { useState } from 'react';
 import { Link } from 'react-router';
-import type { IntegrationList, IntegrationListItem, IntegrationView, OAuthStartResponse, StartSyncResponse } from '../../../shared/admin/contracts/integrations';
+import type {
+  IntegrationList,
+  IntegrationListItem,
+  IntegrationView,
+  OAuthStartResponse,
+  StartSyncResponse,
+} from '../../../shared/admin/contracts/integrations';
 import { api, asApiError, type ApiError } from '../api/client';
 import { useResource } from '../api/hooks';
 import { ConfirmDialog } from '../components/ConfirmDialog';
@@ -23,7 +29,9 @@ const POLL_MS = 2000;
 export default function IntegrationsPage() {
   const { tenantId } = useTenant();
   const base = `tenants/${encodeURIComponent(tenantId)}/integrations`;
-  const { data, error, loading, reload } = useResource<IntegrationList>(`${base}?include=lastRun,credential`, { pollMs: POLL_MS });
+  const { data, error, loading, reload } = useResource<IntegrationList>(`${base}?include=lastRun,credential`, {
+    pollMs: POLL_MS,
+  });
   const [creating, setCreating] = useState(false);
   const [notice, setNotice] = useState<string>();
   const [actionError, setActionError] = useState<ApiError>();
@@ -47,13 +55,18 @@ export default function IntegrationsPage() {
 
   const syncNow = (integration: IntegrationView) =>
     act(`sync:${integration.id}`, async () => {
-      const started = await api.send<StartSyncResponse>('POST', `${base}/${encodeURIComponent(integration.id)}/sync`, { mode: 'incremental' });
+      const started = await api.send<StartSyncResponse>('POST', `${base}/${encodeURIComponent(integration.id)}/sync`, {
+        mode: 'incremental',
+      });
       return `Sync of “${integration.name}” started (run ${started.runId}).`;
     });
 
   const connect = (integration: IntegrationView) =>
     act(`connect:${integration.id}`, async () => {
-      const started = await api.send<OAuthStartResponse>('POST', `${base}/${encodeURIComponent(integration.id)}/oauth/start`);
+      const started = await api.send<OAuthStartResponse>(
+        'POST',
+        `${base}/${encodeURIComponent(integration.id)}/oauth/start`,
+      );
       // Same tab: the provider's consent page sends the person back to /api/oauth/callback, which links here.
       window.location.assign(started.authorizeUrl);
       return `Opening ${providerLabel(integration.provider)} to connect “${integration.name}”…`;
@@ -103,7 +116,9 @@ export default function IntegrationsPage() {
       <ErrorBanner error={actionError} title="That did not work" />
       <ErrorBanner error={error} onRetry={reload} title="Integrations could not be loaded" />
       {loading && !data && <Loading label="Loading integrations…" />}
-      {data && items.length === 0 && <p className="card">No integrations in tenant “{tenantId}” yet. Create one with “New integration”.</p>}
+      {data && items.length === 0 && (
+        <p className="card">No integrations in tenant “{tenantId}” yet. Create one with “New integration”.</p>
+      )}
       {items.length > 0 && (
         <div className="table-wrap">
           <table className="stack">
@@ -128,7 +143,15 @@ export default function IntegrationsPage() {
             </thead>
             <tbody>
               {items.map((integration) => (
-                <IntegrationRow key={integration.id} integration={integration} busy={busy} onSync={syncNow} onConnect={connect} onToggle={toggle} onDelete={setDeleting} />
+                <IntegrationRow
+                  key={integration.id}
+                  integration={integration}
+                  busy={busy}
+                  onSync={syncNow}
+                  onConnect={connect}
+                  onToggle={toggle}
+                  onDelete={setDeleting}
+                />
               ))}
             </tbody>
           </table>
@@ -163,8 +186,14 @@ function ConnectionState({ integration }: { integration: IntegrationListItem }) 
   const credential = integration.credential;
   if (credential === undefined) return null;
   if (credential === null) return <span className="muted">not connected</span>;
-  if (credential.status !== 'active') return <StatusBadge status={credential.status} label={`credential ${credential.status.replace(/_/g, ' ')}`} />;
-  return <StatusBadge status="connected" label={integration.connectedAt ? `connected ${relativeTime(integration.connectedAt)}` : 'connected'} />;
+  if (credential.status !== 'active')
+    return <StatusBadge status={credential.status} label={`credential ${credential.status.replace(/_/g, ' ')}`} />;
+  return (
+    <StatusBadge
+      status="connected"
+      label={integration.connectedAt ? `connected ${relativeTime(integration.connectedAt)}` : 'connected'}
+    />
+  );
 }
 
 function IntegrationRow({ integration, busy, onSync, onConnect, onToggle, onDelete }: RowProps) {
@@ -184,35 +213,68 @@ function IntegrationRow({ integration, busy, onSync, onConnect, onToggle, onDele
       <td data-label="Last sync" data-testid="last-sync">
         {run ? (
           <>
-            <StatusBadge status={run.status} /> <span title={run.finishedAt ?? run.startedAt ?? run.queuedAt}>{relativeTime(run.finishedAt ?? run.startedAt ?? run.queuedAt)}</span>
+            <StatusBadge status={run.status} />{' '}
+            <span title={run.finishedAt ?? run.startedAt ?? run.queuedAt}>
+              {relativeTime(run.finishedAt ?? run.startedAt ?? run.queuedAt)}
+            </span>
           </>
         ) : (
           <span className="muted">never</span>
         )}
       </td>
       <td data-label="Records" className="numeric" data-testid="records">
-        {records === undefined ? '—' : <span title={run ? `fetched ${run.counters.fetched}, created ${run.counters.created}, updated ${run.counters.updated}, unchanged ${run.counters.unchanged}` : undefined}>{formatNumber(records)}</span>}
+        {records === undefined ? (
+          '—'
+        ) : (
+          <span
+            title={
+              run
+                ? `fetched ${run.counters.fetched}, created ${run.counters.created}, updated ${run.counters.updated}, unchanged ${run.counters.unchanged}`
+                : undefined
+            }
+          >
+            {formatNumber(records)}
+          </span>
+        )}
       </td>
       <td data-label="Errors" className="numeric" data-testid="errors">
         {run ? formatNumber(run.counters.errors) : '—'}
-        {run?.lastError && (
-          <div className="field-error error-inline">
-            {run.lastError.message}
-          </div>
-        )}
+        {run?.lastError && <div className="field-error error-inline">{run.lastError.message}</div>}
       </td>
       <td data-label="Actions">
         <div className="row-actions">
-          <button type="button" className="small" aria-label={label('Sync now:')} onClick={() => onSync(integration)} disabled={!integration.enabled || busy === `sync:${integration.id}`}>
+          <button
+            type="button"
+            className="small"
+            aria-label={label('Sync now:')}
+            onClick={() => onSync(integration)}
+            disabled={!integration.enabled || busy === `sync:${integration.id}`}
+          >
             Sync now
           </button>
-          <button type="button" className="small" aria-label={label(integration.credential ? 'Reconnect:' : 'Connect:')} onClick={() => onConnect(integration)} disabled={busy === `connect:${integration.id}`}>
+          <button
+            type="button"
+            className="small"
+            aria-label={label(integration.credential ? 'Reconnect:' : 'Connect:')}
+            onClick={() => onConnect(integration)}
+            disabled={busy === `connect:${integration.id}`}
+          >
             {integration.credential ? 'Reconnect' : 'Connect'}
           </button>
-          <button type="button" className="small" aria-label={label(integration.enabled ? 'Disable:' : 'Enable:')} onClick={() => onToggle(integration)} disabled={busy === `toggle:${integration.id}`}>
+          <button
+            type="button"
+            className="small"
+            aria-label={label(integration.enabled ? 'Disable:' : 'Enable:')}
+            onClick={() => onToggle(integration)}
+            disabled={busy === `toggle:${integration.id}`}
+          >
             {integration.enabled ? 'Disable' : 'Enable'}
           </button>
-          <Link className="small button-link" to={`/integrations/${encodeURIComponent(integration.id)}/settings`} aria-label={label('Settings:')}>
+          <Link
+            className="small button-link"
+            to={`/integrations/${encodeURIComponent(integration.id)}/settings`}
+            aria-label={label('Settings:')}
+          >
             Settings
           </Link>
           <button type="button" className="small" aria-label={label('Delete:')} onClick={() => onDelete(integration)}>

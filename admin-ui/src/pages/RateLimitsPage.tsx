@@ -26,7 +26,10 @@ export default function RateLimitsPage() {
   const tenantBase = `tenants/${encodeURIComponent(tenantId)}`;
   const base = integrationId ? `${tenantBase}/integrations/${encodeURIComponent(integrationId)}` : undefined;
   const query = new URLSearchParams(operations.map((operation) => ['operation', operation]));
-  const usage = useResource<RateLimitUsageResponse>(base ? `${base}/rate-limits/usage${operations.length ? `?${query.toString()}` : ''}` : null, { pollMs: USAGE_POLL_MS });
+  const usage = useResource<RateLimitUsageResponse>(
+    base ? `${base}/rate-limits/usage${operations.length ? `?${query.toString()}` : ''}` : null,
+    { pollMs: USAGE_POLL_MS },
+  );
 
   const setOperations = (next: string[]) => {
     const params = new URLSearchParams();
@@ -59,8 +62,13 @@ export default function RateLimitsPage() {
             {usage.data && (
               <>
                 <p>
-                  Figures from {usage.data.backend === 'redis' ? 'the shared Redis limiter (all instances)' : "this instance's local limiter"}{' '}
-                  <StatusBadge status={usage.data.backend === 'redis' ? 'ok' : 'degraded'} label={usage.data.backend} />. “In use” is the part of the burst already spoken for; it drains at the limit's rate. Refreshes every {USAGE_POLL_MS / 1000} s.
+                  Figures from{' '}
+                  {usage.data.backend === 'redis'
+                    ? 'the shared Redis limiter (all instances)'
+                    : "this instance's local limiter"}{' '}
+                  <StatusBadge status={usage.data.backend === 'redis' ? 'ok' : 'degraded'} label={usage.data.backend} />
+                  . “In use” is the part of the burst already spoken for; it drains at the limit's rate. Refreshes every{' '}
+                  {USAGE_POLL_MS / 1000} s.
                 </p>
                 <UsageTable levels={usage.data.levels} />
               </>
@@ -68,7 +76,10 @@ export default function RateLimitsPage() {
             <form onSubmit={addOperation} className="toolbar" aria-label="Show an operation's level">
               <div className="field">
                 <label htmlFor="operation-name">
-                  Operation <span className="hint">A provider operation, e.g. issues.list or chat.postMessage, to show its own level.</span>
+                  Operation{' '}
+                  <span className="hint">
+                    A provider operation, e.g. issues.list or chat.postMessage, to show its own level.
+                  </span>
                 </label>
                 <input id="operation-name" value={draft} onChange={(event) => setDraft(event.target.value)} />
               </div>
@@ -81,7 +92,12 @@ export default function RateLimitsPage() {
                 {operations.map((operation) => (
                   <li key={operation}>
                     {operation}
-                    <button type="button" className="link-button" aria-label={`Stop showing ${operation}`} onClick={() => setOperations(operations.filter((other) => other !== operation))}>
+                    <button
+                      type="button"
+                      className="link-button"
+                      aria-label={`Stop showing ${operation}`}
+                      onClick={() => setOperations(operations.filter((other) => other !== operation))}
+                    >
                       ×
                     </button>
                   </li>
@@ -91,8 +107,18 @@ export default function RateLimitsPage() {
           </div>
           <Defaults provider={usage.data?.provider} />
           <div className="two-columns">
-            <OverrideEditor path={`${base}/rate-limits`} scope="integration" title="Override for this integration" onChanged={usage.reload} />
-            <OverrideEditor path={`${tenantBase}/rate-limits`} scope="tenant" title={`Override for tenant ${tenantId}`} onChanged={usage.reload} />
+            <OverrideEditor
+              path={`${base}/rate-limits`}
+              scope="integration"
+              title="Override for this integration"
+              onChanged={usage.reload}
+            />
+            <OverrideEditor
+              path={`${tenantBase}/rate-limits`}
+              scope="tenant"
+              title={`Override for tenant ${tenantId}`}
+              onChanged={usage.reload}
+            />
           </div>
         </div>
       )}
@@ -115,7 +141,9 @@ function Defaults({ provider }: { provider: string | undefined }) {
           {limits.concurrency && <li>Concurrency: {describeRule(limits.concurrency)}</li>}
           {limits.operations.map((rule, index) => (
             <li key={index}>
-              Operations {rule.match.join(', ')} ({rule.keyBy === 'operation' ? 'one budget each' : `shared budget “${rule.keyBy.group}”`}): {describeRule(rule.rule)}
+              Operations {rule.match.join(', ')} (
+              {rule.keyBy === 'operation' ? 'one budget each' : `shared budget “${rule.keyBy.group}”`}):{' '}
+              {describeRule(rule.rule)}
             </li>
           ))}
         </ul>

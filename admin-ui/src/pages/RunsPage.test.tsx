@@ -6,8 +6,27 @@ import { apiError, installFakeApi, renderSignedIn } from '../../test-support/ren
 import RunsPage from './RunsPage';
 
 const integrations = { items: [{ id: 'gh-1', name: 'Issues', provider: 'github', status: 'active', enabled: true }] };
-const counters = (fetched: number) => ({ fetched, created: fetched / 2, updated: 0, unchanged: fetched / 2, deleted: 0, conflicts: 0, errors: 0, pages: fetched / 10 });
-const run = (overrides: Record<string, unknown>) => ({ id: 'run-1', integrationId: 'gh-1', tenantId: 'demo', mode: 'full', trigger: 'manual', status: 'running', counters: counters(0), queuedAt: new Date().toISOString(), ...overrides });
+const counters = (fetched: number) => ({
+  fetched,
+  created: fetched / 2,
+  updated: 0,
+  unchanged: fetched / 2,
+  deleted: 0,
+  conflicts: 0,
+  errors: 0,
+  pages: fetched / 10,
+});
+const run = (overrides: Record<string, unknown>) => ({
+  id: 'run-1',
+  integrationId: 'gh-1',
+  tenantId: 'demo',
+  mode: 'full',
+  trigger: 'manual',
+  status: 'running',
+  counters: counters(0),
+  queuedAt: new Date().toISOString(),
+  ...overrides,
+});
 
 afterEach(() => sessionStorage.clear());
 
@@ -25,35 +44,60 @@ describe('RunsPage', () => {
     });
     renderSignedIn(<RunsPage />, { url: '/runs?integration=gh-1', route: '/runs' });
     const live = await screen.findByRole('article', { name: 'Run run-1' });
-    const fetched = () => within(live).getByText((_, element) => element?.getAttribute('data-counter') === 'fetched').textContent;
+    const fetched = () =>
+      within(live).getByText((_, element) => element?.getAttribute('data-counter') === 'fetched').textContent;
     const first = Number(fetched());
     expect(first).toBeGreaterThanOrEqual(10);
     // The page polls about once a second while the run is in flight: the number grows by itself.
     await waitFor(() => expect(Number(fetched())).toBeGreaterThan(first), { timeout: 4000 });
-    expect(within(live).getByRole('link', { name: 'details' }).getAttribute('href')).toBe('/integrations/gh-1/runs/run-1');
+    expect(within(live).getByRole('link', { name: 'details' }).getAttribute('href')).toBe(
+      '/integrations/gh-1/runs/run-1',
+    );
   });
 
   it('shows a failed run’s record errors and retries it, then follows the new run', async () => {
     const requests = installFakeApi(({ method, path }) => {
-      if (method === 'POST' && path === 'tenants/demo/integrations/gh-1/runs/run-9/retry') return { status: 202, body: { runId: 'run-10', retryOf: 'run-9', status: 'queued' } };
+      if (method === 'POST' && path === 'tenants/demo/integrations/gh-1/runs/run-9/retry')
+        return { status: 202, body: { runId: 'run-10', retryOf: 'run-9', status: 'queued' } };
       if (path === 'tenants/demo/integrations/gh-1/runs/run-9')
-        return { body: run({ id: 'run-9', status: 'failed', lastError: { code: 'dependency_unavailable', message: 'provider down' }, recordErrors: [{ page: 0, recordId: '42', field: 'title', code: 'mapping', message: 'title is required' }] }) };
-      if (path === 'tenants/demo/integrations/gh-1/runs/run-10') return { body: run({ id: 'run-10', status: 'queued', retryOf: 'run-9' }) };
+        return {
+          body: run({
+            id: 'run-9',
+            status: 'failed',
+            lastError: { code: 'dependency_unavailable', message: 'provider down' },
+            recordErrors: [{ page: 0, recordId: '42', field: 'title', code: 'mapping', message: 'title is required' }],
+          }),
+        };
+      if (path === 'tenants/demo/integrations/gh-1/runs/run-10')
+        return { body: run({ id: 'run-10', status: 'queued', retryOf: 'run-9' }) };
       return apiError(404, 'not_found', path);
     });
-    renderSignedIn(<RunsPage />, { url: '/integrations/gh-1/runs/run-9', route: '/integrations/:integrationId/runs/:runId' });
+    renderSignedIn(<RunsPage />, {
+      url: '/integrations/gh-1/runs/run-9',
+      route: '/integrations/:integrationId/runs/:runId',
+    });
     expect(await screen.findByText('provider down')).toBeTruthy();
     const row = screen.getByText('42').closest('tr')!;
     expect(within(row).getByText('title is required')).toBeTruthy();
     fireEvent.click(screen.getByRole('button', { name: 'Retry this run' }));
-    expect((await screen.findByRole('link', { name: 'run run-9' })).getAttribute('href')).toBe('/integrations/gh-1/runs/run-9');
-    expect(requests.filter((request) => request.method === 'POST').map((request) => request.path)).toEqual(['tenants/demo/integrations/gh-1/runs/run-9/retry']);
+    expect((await screen.findByRole('link', { name: 'run run-9' })).getAttribute('href')).toBe(
+      '/integrations/gh-1/runs/run-9',
+    );
+    expect(requests.filter((request) => request.method === 'POST').map((request) => request.path)).toEqual([
+      'tenants/demo/integrations/gh-1/runs/run-9/retry',
+    ]);
     expect(screen.getByRole('heading', { level: 1 }).textContent).toContain('run-10');
   });
 
   it('says what went wrong when the runs cannot be loaded', async () => {
-    installFakeApi(({ path }) => (path === 'tenants/demo/integrations' ? { body: integrations } : apiError(503, 'dependency_unavailable', 'cosmos is down')));
+    installFakeApi(({ path }) =>
+      path === 'tenants/demo/integrations'
+        ? { body: integrations }
+        : apiError(503, 'dependency_unavailable', 'cosmos is down'),
+    );
     renderSignedIn(<RunsPage />, { url: '/runs?integration=gh-1', route: '/runs' });
-    expect((await screen.findByText(/Runs could not be loaded/)).closest('[role="alert"]')?.textContent).toContain('cosmos is down');
+    expect((await screen.findByText(/Runs could not be loaded/)).closest('[role="alert"]')?.textContent).toContain(
+      'cosmos is down',
+    );
   });
 });

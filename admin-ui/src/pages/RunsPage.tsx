@@ -39,11 +39,15 @@ function RunsOverview() {
   const { tenantId } = useTenant();
   const [search, setSearch] = useSearchParams();
   const integrationId = search.get('integration') ?? undefined;
-  const base = integrationId ? `tenants/${encodeURIComponent(tenantId)}/integrations/${encodeURIComponent(integrationId)}` : null;
+  const base = integrationId
+    ? `tenants/${encodeURIComponent(tenantId)}/integrations/${encodeURIComponent(integrationId)}`
+    : null;
   const action = useAction();
   const [live, setLive] = useState(false);
   // The poll speeds up while anything is in flight, so the live counters move about once a second.
-  const probe = useResource<RunListResponse>(base ? `${base}/runs?limit=50` : null, { pollMs: live ? LIVE_POLL_MS : IDLE_POLL_MS });
+  const probe = useResource<RunListResponse>(base ? `${base}/runs?limit=50` : null, {
+    pollMs: live ? LIVE_POLL_MS : IDLE_POLL_MS,
+  });
   const runs = probe.data?.items ?? [];
   const active = runs.filter(inFlight);
   if (live !== active.length > 0) setLive(active.length > 0);
@@ -64,7 +68,12 @@ function RunsOverview() {
         <IntegrationPicker value={integrationId} onChange={(id) => setSearch(id ? { integration: id } : {})} />
         {base && (
           <div className="form-actions">
-            <button type="button" className="primary" onClick={() => void start('incremental')} disabled={action.busy !== undefined}>
+            <button
+              type="button"
+              className="primary"
+              onClick={() => void start('incremental')}
+              disabled={action.busy !== undefined}
+            >
               {action.busy === 'sync:incremental' ? 'Starting…' : 'Start incremental sync'}
             </button>
             <button type="button" onClick={() => void start('full')} disabled={action.busy !== undefined}>
@@ -85,8 +94,11 @@ function RunsOverview() {
             {active.map((run) => (
               <article key={run.id} className="card" aria-label={`Run ${run.id}`} data-run-id={run.id}>
                 <p>
-                  <StatusBadge status={run.status} /> {run.mode} sync, {run.trigger}, started {relativeTime(run.startedAt ?? run.queuedAt)} ·{' '}
-                  <Link to={`/integrations/${encodeURIComponent(integrationId!)}/runs/${encodeURIComponent(run.id)}`}>details</Link>
+                  <StatusBadge status={run.status} /> {run.mode} sync, {run.trigger}, started{' '}
+                  {relativeTime(run.startedAt ?? run.queuedAt)} ·{' '}
+                  <Link to={`/integrations/${encodeURIComponent(integrationId!)}/runs/${encodeURIComponent(run.id)}`}>
+                    details
+                  </Link>
                 </p>
                 <RunCounters counters={run.counters} label={`Counters of run ${run.id}`} />
               </article>

@@ -21,7 +21,13 @@ const integration: IntegrationView = {
   conflictStrategy: 'source_wins',
   providerOptions: {},
   mappings: {
-    Contact: { provider: 'salesforce', entity: 'Contact', shardType: 'person', fields: { email: { source: 'Email', coerce: { to: 'string', trim: true } } }, relationships: [{ name: 'company', field: 'AccountId', targetEntity: 'Account' }] },
+    Contact: {
+      provider: 'salesforce',
+      entity: 'Contact',
+      shardType: 'person',
+      fields: { email: { source: 'Email', coerce: { to: 'string', trim: true } } },
+      relationships: [{ name: 'company', field: 'AccountId', targetEntity: 'Account' }],
+    },
   },
   nextSyncAt: '2026-01-01T00:00:00Z',
   createdAt: '2026-01-01T00:00:00Z',
@@ -31,22 +37,50 @@ const integration: IntegrationView = {
 afterEach(() => sessionStorage.clear());
 
 function render(handler: (request: FakeRequest) => { status?: number; body?: unknown } | undefined) {
-  const seen = installFakeApi((request) => handler(request) ?? (request.path === BASE && request.method === 'GET' ? { body: integration } : { status: 404, body: { error: { code: 'not_found', message: request.path } } }));
-  renderSignedIn(<SyncSettingsPage />, { url: '/integrations/sf-1/settings', route: '/integrations/:integrationId/settings' });
+  const seen = installFakeApi(
+    (request) =>
+      handler(request) ??
+      (request.path === BASE && request.method === 'GET'
+        ? { body: integration }
+        : { status: 404, body: { error: { code: 'not_found', message: request.path } } }),
+  );
+  renderSignedIn(<SyncSettingsPage />, {
+    url: '/integrations/sf-1/settings',
+    route: '/integrations/:integrationId/settings',
+  });
   return seen;
 }
 
 describe('SyncSettingsPage', () => {
   it('saves schedule and strategies with one PATCH and shows the API error at the field it names', async () => {
-    const seen = render((request) => (request.method === 'PATCH' ? { status: 400, body: { error: { code: 'bad_request', message: 'conflictStrategy: Invalid option', target: 'conflictStrategy' } } } : undefined));
+    const seen = render((request) =>
+      request.method === 'PATCH'
+        ? {
+            status: 400,
+            body: {
+              error: { code: 'bad_request', message: 'conflictStrategy: Invalid option', target: 'conflictStrategy' },
+            },
+          }
+        : undefined,
+    );
     await screen.findByRole('heading', { level: 1, name: 'Sales org: settings' });
     fireEvent.change(screen.getByLabelText(/Sync every/), { target: { value: '5' } });
     fireEvent.change(screen.getByLabelText('Conflict strategy'), { target: { value: 'manual' } });
     fireEvent.click(screen.getByRole('button', { name: 'Save settings' }));
     const conflict = screen.getByLabelText('Conflict strategy');
     await waitFor(() => expect(conflict.getAttribute('aria-invalid')).toBe('true'));
-    expect(document.getElementById(conflict.getAttribute('aria-describedby')!)!.textContent).toContain('Invalid option');
-    expect(seen.find((request) => request.method === 'PATCH')).toMatchObject({ path: BASE, body: { schedule: { intervalMinutes: 5 }, conflictStrategy: 'manual', entities: ['Account', 'Contact'], direction: 'bidirectional' } });
+    expect(document.getElementById(conflict.getAttribute('aria-describedby')!)!.textContent).toContain(
+      'Invalid option',
+    );
+    expect(seen.find((request) => request.method === 'PATCH')).toMatchObject({
+      path: BASE,
+      body: {
+        schedule: { intervalMinutes: 5 },
+        conflictStrategy: 'manual',
+        entities: ['Account', 'Contact'],
+        direction: 'bidirectional',
+      },
+    });
   });
 
   it('edits a mapping, keeps what the editor does not show, and puts each validation issue on its row', async () => {
@@ -54,7 +88,19 @@ describe('SyncSettingsPage', () => {
       request.method === 'PUT'
         ? {
             status: 400,
-            body: { error: { code: 'validation', message: 'invalid conversion schema: …', target: 'fields.email.source', details: { issues: [{ path: 'fields.email.source', message: 'unknown field "Emial" of entity Contact' }, { path: 'fields.phone.source', message: 'unknown field "Fone"' }] } } },
+            body: {
+              error: {
+                code: 'validation',
+                message: 'invalid conversion schema: …',
+                target: 'fields.email.source',
+                details: {
+                  issues: [
+                    { path: 'fields.email.source', message: 'unknown field "Emial" of entity Contact' },
+                    { path: 'fields.phone.source', message: 'unknown field "Fone"' },
+                  ],
+                },
+              },
+            },
           }
         : undefined,
     );
@@ -88,12 +134,22 @@ describe('SyncSettingsPage', () => {
     await screen.findByRole('heading', { level: 1, name: 'Sales org: settings' });
     fireEvent.click(screen.getByRole('tab', { name: 'Contact' }));
     const panel = screen.getByRole('tabpanel');
-    fireEvent.change(within(panel).getByLabelText(/Sample record/), { target: { value: '{"id": "003", "data": {"Email": " ada@example.test "}}' } });
+    fireEvent.change(within(panel).getByLabelText(/Sample record/), {
+      target: { value: '{"id": "003", "data": {"Email": " ada@example.test "}}' },
+    });
     fireEvent.click(within(panel).getByRole('button', { name: 'Preview mapped record' }));
-    expect(JSON.parse((await within(panel).findByLabelText('Mapped record')).textContent!)).toEqual({ email: 'ada@example.test' });
-    expect(seen.find((request) => request.path.endsWith('/preview'))!.body).toMatchObject({ record: { id: '003', data: { Email: ' ada@example.test ' } }, schema: { shardType: 'person', fields: { email: { source: 'Email' } } } });
+    expect(JSON.parse((await within(panel).findByLabelText('Mapped record')).textContent!)).toEqual({
+      email: 'ada@example.test',
+    });
+    expect(seen.find((request) => request.path.endsWith('/preview'))!.body).toMatchObject({
+      record: { id: '003', data: { Email: ' ada@example.test ' } },
+      schema: { shardType: 'person', fields: { email: { source: 'Email' } } },
+    });
 
-    answer = { ok: false, error: { recordId: '003', field: 'email', code: 'required_missing', message: 'email is required' } };
+    answer = {
+      ok: false,
+      error: { recordId: '003', field: 'email', code: 'required_missing', message: 'email is required' },
+    };
     fireEvent.click(within(panel).getByRole('button', { name: 'Preview mapped record' }));
     const problem = await within(panel).findByRole('alert');
     expect(problem.textContent).toContain('email is required');

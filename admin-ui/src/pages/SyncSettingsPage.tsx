@@ -61,7 +61,10 @@ function MappingSection({ integration, path }: { integration: IntegrationView; p
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
     if (event.key !== 'ArrowRight' && event.key !== 'ArrowLeft') return;
     const index = integration.entities.indexOf(entity ?? '');
-    const next = integration.entities[(index + (event.key === 'ArrowRight' ? 1 : -1) + integration.entities.length) % integration.entities.length];
+    const next =
+      integration.entities[
+        (index + (event.key === 'ArrowRight' ? 1 : -1) + integration.entities.length) % integration.entities.length
+      ];
     if (next) {
       setChosen(next);
       event.currentTarget.querySelector<HTMLButtonElement>(`[data-entity="${CSS.escape(next)}"]`)?.focus();
@@ -73,7 +76,17 @@ function MappingSection({ integration, path }: { integration: IntegrationView; p
       <h2 id="mapping-title">Field mappings</h2>
       <div className="tabs" role="tablist" aria-label="Entity" onKeyDown={onKeyDown}>
         {integration.entities.map((name) => (
-          <button key={name} type="button" role="tab" id={`tab-${name}`} data-entity={name} aria-selected={name === entity} aria-controls="mapping-panel" tabIndex={name === entity ? 0 : -1} onClick={() => setChosen(name)}>
+          <button
+            key={name}
+            type="button"
+            role="tab"
+            id={`tab-${name}`}
+            data-entity={name}
+            aria-selected={name === entity}
+            aria-controls="mapping-panel"
+            tabIndex={name === entity ? 0 : -1}
+            onClick={() => setChosen(name)}
+          >
             {name}
           </button>
         ))}

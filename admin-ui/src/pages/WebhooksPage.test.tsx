@@ -6,7 +6,17 @@ import { apiError, installFakeApi, renderSignedIn } from '../../test-support/ren
 import WebhooksPage from './WebhooksPage';
 
 const base = 'tenants/demo/integrations/gh-1';
-const delivery = (deliveryId: string, verdict: string, extra: Record<string, unknown> = {}) => ({ id: `r-${deliveryId}`, integrationId: 'gh-1', tenantId: 'demo', provider: 'github', deliveryId, verdict, receivedAt: new Date().toISOString(), handlingMs: 12, ...extra });
+const delivery = (deliveryId: string, verdict: string, extra: Record<string, unknown> = {}) => ({
+  id: `r-${deliveryId}`,
+  integrationId: 'gh-1',
+  tenantId: 'demo',
+  provider: 'github',
+  deliveryId,
+  verdict,
+  receivedAt: new Date().toISOString(),
+  handlingMs: 12,
+  ...extra,
+});
 
 afterEach(() => sessionStorage.clear());
 
@@ -14,12 +24,49 @@ function fake() {
   let replayed = false;
   let previousValidUntil: string | undefined;
   return installFakeApi(({ method, path, body }) => {
-    if (path === 'tenants/demo/integrations') return { body: { items: [{ id: 'gh-1', name: 'Issues', provider: 'github' }] } };
+    if (path === 'tenants/demo/integrations')
+      return { body: { items: [{ id: 'gh-1', name: 'Issues', provider: 'github' }] } };
     if (path === `${base}/webhooks/endpoint`)
-      return { body: { provider: 'github', url: 'https://sync.example.com/api/webhooks/github/gh-1', secret: { status: 'active', rotatedAt: new Date().toISOString(), updatedAt: new Date().toISOString(), ...(previousValidUntil ? { previousValidUntil } : {}) }, pendingVerificationToken: false } };
-    if (path === `${base}/webhooks/health`) return { body: { since: new Date().toISOString(), received: 3, accepted: 2, duplicates: 0, rejected: 1, rejectedByReason: { bad_signature: 1 }, handlingMs: { p50: 10, p99: 40 }, status: 'healthy', problems: [] } };
+      return {
+        body: {
+          provider: 'github',
+          url: 'https://sync.example.com/api/webhooks/github/gh-1',
+          secret: {
+            status: 'active',
+            rotatedAt: new Date().toISOString(),
+            updatedAt: new Date().toISOString(),
+            ...(previousValidUntil ? { previousValidUntil } : {}),
+          },
+          pendingVerificationToken: false,
+        },
+      };
+    if (path === `${base}/webhooks/health`)
+      return {
+        body: {
+          since: new Date().toISOString(),
+          received: 3,
+          accepted: 2,
+          duplicates: 0,
+          rejected: 1,
+          rejectedByReason: { bad_signature: 1 },
+          handlingMs: { p50: 10, p99: 40 },
+          status: 'healthy',
+          problems: [],
+        },
+      };
     if (path.startsWith(`${base}/webhooks/deliveries`))
-      return { body: { items: [delivery('d-1', 'accepted', { archiveBlob: 'a/b', runIds: ['run-aaaa1111'], ...(replayed ? { replays: [{ at: new Date().toISOString(), by: 'admin', runIds: ['run-2'] }] } : {}) }), delivery('d-2', 'rejected', { reason: 'bad_signature' })] } };
+      return {
+        body: {
+          items: [
+            delivery('d-1', 'accepted', {
+              archiveBlob: 'a/b',
+              runIds: ['run-aaaa1111'],
+              ...(replayed ? { replays: [{ at: new Date().toISOString(), by: 'admin', runIds: ['run-2'] }] } : {}),
+            }),
+            delivery('d-2', 'rejected', { reason: 'bad_signature' }),
+          ],
+        },
+      };
     if (method === 'POST' && path === `${base}/webhooks/d-1/replay`) {
       replayed = true;
       return { status: 202, body: { deliveryId: 'd-1', runIds: ['run-2'] } };
@@ -28,7 +75,16 @@ function fake() {
       const secret = (body as { secret: string }).secret;
       if (secret.length < 16) return apiError(400, 'bad_request', 'secret: must be at least 16 characters', 'secret');
       previousValidUntil = new Date(Date.now() + 3600_000).toISOString();
-      return { body: { type: 'webhook_secret', status: 'active', createdAt: '', rotatedAt: '', updatedAt: '', previousValidUntil } };
+      return {
+        body: {
+          type: 'webhook_secret',
+          status: 'active',
+          createdAt: '',
+          rotatedAt: '',
+          updatedAt: '',
+          previousValidUntil,
+        },
+      };
     }
     return apiError(404, 'not_found', path);
   });
@@ -38,7 +94,9 @@ describe('WebhooksPage', () => {
   it('shows the URL, the verdicts and health figures, and replays a delivery to see it recorded', async () => {
     const requests = fake();
     renderSignedIn(<WebhooksPage />, { url: '/webhooks?integration=gh-1', route: '/webhooks' });
-    expect(((await screen.findByLabelText('URL to give github')) as HTMLInputElement).value).toBe('https://sync.example.com/api/webhooks/github/gh-1');
+    expect(((await screen.findByLabelText('URL to give github')) as HTMLInputElement).value).toBe(
+      'https://sync.example.com/api/webhooks/github/gh-1',
+    );
     const rejected = (await screen.findByText('d-2')).closest('tr')!;
     expect(within(rejected).getByText('rejected')).toBeTruthy();
     expect(within(rejected).queryByRole('button')).toBeNull();
@@ -48,7 +106,9 @@ describe('WebhooksPage', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Replay delivery d-1' }));
     expect(await screen.findByText(/Delivery d-1 replayed: run\(s\) run-2 started/)).toBeTruthy();
     await waitFor(() => expect(screen.getByTestId('replays').textContent).toContain('replayed 1×'));
-    expect(requests.filter((request) => request.method === 'POST').map((request) => request.path)).toEqual([`${base}/webhooks/d-1/replay`]);
+    expect(requests.filter((request) => request.method === 'POST').map((request) => request.path)).toEqual([
+      `${base}/webhooks/d-1/replay`,
+    ]);
   });
 
   it('rotates the secret, says how long the previous one keeps verifying, and shows a field error in place', async () => {
@@ -65,6 +125,9 @@ describe('WebhooksPage', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Rotate secret' }));
     expect(await screen.findByText(/The previous secret keeps verifying until/, { selector: '.notice' })).toBeTruthy();
     await waitFor(() => expect(screen.getByTestId('overlap').textContent).toContain('keeps verifying until'));
-    expect(requests.filter((request) => request.method === 'PUT').at(-1)?.body).toMatchObject({ overlapMinutes: 60, secret: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect(requests.filter((request) => request.method === 'PUT').at(-1)?.body).toMatchObject({
+      overlapMinutes: 60,
+      secret: expect.stringMatching(/^[0-9a-f]{64}$/),
+    });
   });
 });

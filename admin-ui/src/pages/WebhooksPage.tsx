@@ -13,7 +13,9 @@ export default function WebhooksPage() {
   const { tenantId } = useTenant();
   const [search, setSearch] = useSearchParams();
   const integrationId = search.get('integration') ?? undefined;
-  const base = integrationId ? `tenants/${encodeURIComponent(tenantId)}/integrations/${encodeURIComponent(integrationId)}` : undefined;
+  const base = integrationId
+    ? `tenants/${encodeURIComponent(tenantId)}/integrations/${encodeURIComponent(integrationId)}`
+    : undefined;
   return (
     <section aria-labelledby="webhooks-title">
       <div className="page-header">

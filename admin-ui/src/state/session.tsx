@@ -3,7 +3,16 @@
  * sessionStorage (gone when the tab closes); the tenant is kept in localStorage. The gate below shows the
  * sign-in form until a key the API accepts is given, and again after a 401.
  */
-import { createContext, useCallback, useContext, useEffect, useMemo, useState, type FormEvent, type ReactNode } from 'react';
+import {
+  createContext,
+  useCallback,
+  useContext,
+  useEffect,
+  useMemo,
+  useState,
+  type FormEvent,
+  type ReactNode,
+} from 'react';
 import { API_KEY_STORAGE, configureClient, getWithKey, isApiError } from '../api/client';
 
 const TENANT_STORAGE = 'ise.tenantId';
@@ -55,9 +64,15 @@ export function SessionProvider({ children }: { children: ReactNode }) {
 
   // The client reads the key at call time from storage (set before any page renders), so a request made
   // after sign-out carries none; a 401 anywhere signs out and shows the form again.
-  useEffect(() => configureClient({ apiKey: () => read(() => sessionStorage, API_KEY_STORAGE), onUnauthorized: signOut }), [signOut]);
+  useEffect(
+    () => configureClient({ apiKey: () => read(() => sessionStorage, API_KEY_STORAGE), onUnauthorized: signOut }),
+    [signOut],
+  );
 
-  const value = useMemo(() => ({ apiKey, signIn, signOut, tenantId, setTenantId }), [apiKey, signIn, signOut, tenantId, setTenantId]);
+  const value = useMemo(
+    () => ({ apiKey, signIn, signOut, tenantId, setTenantId }),
+    [apiKey, signIn, signOut, tenantId, setTenantId],
+  );
   return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
 }
 
@@ -95,7 +110,13 @@ function SignInForm() {
       await getWithKey(`tenants/${encodeURIComponent(tenantId)}/integrations`, candidate);
       signIn(candidate);
     } catch (error) {
-      setProblem(isApiError(error) && error.status === 401 ? 'The API refused this key or token.' : isApiError(error) ? error.message : String(error));
+      setProblem(
+        isApiError(error) && error.status === 401
+          ? 'The API refused this key or token.'
+          : isApiError(error)
+            ? error.message
+            : String(error),
+      );
       setChecking(false);
     }
   };
@@ -105,14 +126,25 @@ function SignInForm() {
       <form onSubmit={submit} aria-labelledby="sign-in-title" className="card">
         <h1 id="sign-in-title">Sign in to the sync admin</h1>
         <p className="muted">
-          Paste the admin API key. Locally, <code>npm start</code> prints the file it is stored in (<code>.local/admin-api-key</code> by default).
+          Paste the admin API key. Locally, <code>npm start</code> prints the file it is stored in (
+          <code>.local/admin-api-key</code> by default).
         </p>
         <p className="muted">
-          Where the API signs in with Entra ID (<code>ADMIN_AUTH_MODE=entra</code>, as in Azure), paste an access token for its audience instead, e.g. from{' '}
-          <code>az account get-access-token --resource &lt;ENTRA_AUDIENCE&gt;</code>. It is kept for this tab only; when it expires the API refuses it and you are asked again.
+          Where the API signs in with Entra ID (<code>ADMIN_AUTH_MODE=entra</code>, as in Azure), paste an access token
+          for its audience instead, e.g. from <code>az account get-access-token --resource &lt;ENTRA_AUDIENCE&gt;</code>
+          . It is kept for this tab only; when it expires the API refuses it and you are asked again.
         </p>
         <label htmlFor="api-key">Admin API key or access token</label>
-        <input id="api-key" name="api-key" type="password" autoComplete="current-password" value={key} onChange={(event) => setKey(event.target.value)} aria-invalid={problem ? true : undefined} aria-describedby={problem ? 'api-key-error' : undefined} />
+        <input
+          id="api-key"
+          name="api-key"
+          type="password"
+          autoComplete="current-password"
+          value={key}
+          onChange={(event) => setKey(event.target.value)}
+          aria-invalid={problem ? true : undefined}
+          aria-describedby={problem ? 'api-key-error' : undefined}
+        />
         {problem && (
           <p id="api-key-error" role="alert" className="field-error">
             {problem}

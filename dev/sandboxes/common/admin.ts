@@ -53,7 +53,8 @@ export function adminRouter(control: SandboxControl, faults: FaultInjector): Rou
   router.add('GET', '/__sandbox/records', (ctx) => {
     const entity = ctx.query.get('entity') ?? '';
     const id = ctx.query.get('id');
-    if (!control.records.entities().includes(entity)) return bad(`entity must be one of ${control.records.entities().join(', ')}`);
+    if (!control.records.entities().includes(entity))
+      return bad(`entity must be one of ${control.records.entities().join(', ')}`);
     if (id === null) return jsonReply(200, { entity, count: control.records.count(entity) });
     const record = control.records.get(entity, id);
     return record ? jsonReply(200, record) : jsonReply(404, { message: 'no such record' });
@@ -62,8 +63,10 @@ export function adminRouter(control: SandboxControl, faults: FaultInjector): Rou
     const body = bodyOf(ctx.rawBody);
     if (!body) return bad('body must be a JSON object');
     const { entity, op, id } = body;
-    const fields = body.fields && typeof body.fields === 'object' ? (body.fields as Record<string, unknown>) : undefined;
-    if (typeof entity !== 'string' || !control.records.entities().includes(entity)) return bad(`entity must be one of ${control.records.entities().join(', ')}`);
+    const fields =
+      body.fields && typeof body.fields === 'object' ? (body.fields as Record<string, unknown>) : undefined;
+    if (typeof entity !== 'string' || !control.records.entities().includes(entity))
+      return bad(`entity must be one of ${control.records.entities().join(', ')}`);
     try {
       if (op === 'create') return jsonReply(201, control.records.create(entity, fields));
       if (typeof id !== 'string') return bad('id is required for update and delete');
@@ -71,7 +74,8 @@ export function adminRouter(control: SandboxControl, faults: FaultInjector): Rou
         const record = control.records.update(entity, id, fields);
         return record ? jsonReply(200, record) : jsonReply(404, { message: 'no such record' });
       }
-      if (op === 'delete') return control.records.remove(entity, id) ? { status: 204 } : jsonReply(404, { message: 'no such record' });
+      if (op === 'delete')
+        return control.records.remove(entity, id) ? { status: 204 } : jsonReply(404, { message: 'no such record' });
     } catch (error) {
       // Sandboxes throw when fields break the provider's rules: that is the caller's mistake, not a crash.
       return bad(error instanceof Error ? error.message : 'invalid record change');

@@ -10,8 +10,20 @@ describe('fault storms', () => {
   it('gives a storm fault to the requests whose draw falls under its probability, until its count is used', () => {
     const faults = new FaultInjector(draws([0.1, 0.9, 0.2, 0.8]));
     faults.inject({ kind: 'server_error', status: 502, probability: 0.5, count: 3, path: '/issues' });
-    const answers = Array.from({ length: 8 }, () => faults.take('GET', '/repos/acme/widgets/issues')?.kind ?? 'through');
-    expect(answers).toEqual(['server_error', 'through', 'server_error', 'through', 'server_error', 'through', 'through', 'through']);
+    const answers = Array.from(
+      { length: 8 },
+      () => faults.take('GET', '/repos/acme/widgets/issues')?.kind ?? 'through',
+    );
+    expect(answers).toEqual([
+      'server_error',
+      'through',
+      'server_error',
+      'through',
+      'server_error',
+      'through',
+      'through',
+      'through',
+    ]);
     expect(faults.pending()).toEqual([]);
   });
 

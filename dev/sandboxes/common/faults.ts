@@ -48,9 +48,15 @@ export function parseFault(input: unknown): FaultSpec | string {
   if (!input || typeof input !== 'object') return 'body must be a JSON object';
   const value = input as Record<string, unknown>;
   if (typeof value.kind !== 'string' || !KINDS.has(value.kind)) return `kind must be one of ${[...KINDS].join(', ')}`;
-  if (value.count !== undefined && (typeof value.count !== 'number' || value.count < 1 || value.count > 10_000)) return 'count must be 1..10000';
-  if (value.kind === 'slow' && (typeof value.delayMs !== 'number' || value.delayMs < 0 || value.delayMs > 600_000)) return 'delayMs must be 0..600000';
+  if (value.count !== undefined && (typeof value.count !== 'number' || value.count < 1 || value.count > 10_000))
+    return 'count must be 1..10000';
+  if (value.kind === 'slow' && (typeof value.delayMs !== 'number' || value.delayMs < 0 || value.delayMs > 600_000))
+    return 'delayMs must be 0..600000';
   if (value.path !== undefined && typeof value.path !== 'string') return 'path must be a string';
-  if (value.probability !== undefined && (typeof value.probability !== 'number' || !(value.probability > 0 && value.probability <= 1))) return 'probability must be more than 0 and at most 1';
+  if (
+    value.probability !== undefined &&
+    (typeof value.probability !== 'number' || !(value.probability > 0 && value.probability <= 1))
+  )
+    return 'probability must be more than 0 and at most 1';
   return value as unknown as FaultSpec;
 }

@@ -28,12 +28,23 @@ describe('LazyRecordStore', () => {
     fc.assert(
       fc.property(
         fc.integer({ min: 0, max: 40 }),
-        fc.array(fc.oneof(fc.record({ kind: fc.constant('put' as const), id: fc.integer({ min: 0, max: 50 }), bump: fc.integer({ min: 1, max: 5 }) }), fc.record({ kind: fc.constant('remove' as const), id: fc.integer({ min: 0, max: 50 }) })), { maxLength: 30 }),
+        fc.array(
+          fc.oneof(
+            fc.record({
+              kind: fc.constant('put' as const),
+              id: fc.integer({ min: 0, max: 50 }),
+              bump: fc.integer({ min: 1, max: 5 }),
+            }),
+            fc.record({ kind: fc.constant('remove' as const), id: fc.integer({ min: 0, max: 50 }) }),
+          ),
+          { maxLength: 30 },
+        ),
         fc.integer({ min: 0, max: 600 }),
         (baseCount, ops: Op[], since) => {
           const store = makeStore(baseCount);
           const model = new Map<string, Row>();
-          for (let i = 0; i < baseCount; i += 1) model.set(String(i), { id: String(i), modifiedMs: i * STEP, value: `base-${i}` });
+          for (let i = 0; i < baseCount; i += 1)
+            model.set(String(i), { id: String(i), modifiedMs: i * STEP, value: `base-${i}` });
           let clock = store.minimumChangeMs;
           for (const op of ops) {
             const id = String(op.id);
@@ -46,7 +57,9 @@ describe('LazyRecordStore', () => {
               expect(store.remove(id)).toBe(model.delete(id));
             }
           }
-          const expected = [...model.values()].filter((row) => row.modifiedMs >= since).sort((a, b) => a.modifiedMs - b.modifiedMs || (a.id < b.id ? -1 : 1));
+          const expected = [...model.values()]
+            .filter((row) => row.modifiedMs >= since)
+            .sort((a, b) => a.modifiedMs - b.modifiedMs || (a.id < b.id ? -1 : 1));
           const view = store.since(since);
           expect(slice(view, 0, 1000)).toEqual(expected);
           expect(slice(view, 0, 1000, true)).toEqual([...expected].reverse());

@@ -122,7 +122,9 @@ export class LazyRecordStore<T> {
   private sortedOverlay(): T[] {
     if (!this.overlaySorted) {
       const { modifiedMsOf, idOf } = this.options;
-      this.overlaySorted = [...this.overlay.values()].sort((a, b) => modifiedMsOf(a) - modifiedMsOf(b) || (idOf(a) < idOf(b) ? -1 : idOf(a) > idOf(b) ? 1 : 0));
+      this.overlaySorted = [...this.overlay.values()].sort(
+        (a, b) => modifiedMsOf(a) - modifiedMsOf(b) || (idOf(a) < idOf(b) ? -1 : idOf(a) > idOf(b) ? 1 : 0),
+      );
     }
     return this.overlaySorted;
   }
@@ -131,6 +133,7 @@ export class LazyRecordStore<T> {
 /** Applies a view in either direction with offset/limit, the way page-numbered APIs slice results. */
 export function slice<T>(view: OrderedView<T>, offset: number, limit: number, descending = false): T[] {
   const out: T[] = [];
-  for (let k = offset; k < Math.min(view.length, offset + limit); k += 1) out.push(view.at(descending ? view.length - 1 - k : k));
+  for (let k = offset; k < Math.min(view.length, offset + limit); k += 1)
+    out.push(view.at(descending ? view.length - 1 - k : k));
   return out;
 }

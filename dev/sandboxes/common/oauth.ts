@@ -12,8 +12,10 @@ export interface OAuthClient {
   clientSecret: string;
 }
 
-export type OAuthErrorCode = 'invalid_request' | 'invalid_client' | 'invalid_grant' | 'unsupported_grant_type' | 'unauthorized_client';
-export type OAuthResult = { ok: true; tokens: IssuedTokens } | { ok: false; error: OAuthErrorCode; description: string };
+export type OAuthErrorCode =
+  'invalid_request' | 'invalid_client' | 'invalid_grant' | 'unsupported_grant_type' | 'unauthorized_client';
+export type OAuthResult =
+  { ok: true; tokens: IssuedTokens } | { ok: false; error: OAuthErrorCode; description: string };
 
 interface PendingCode {
   clientId: string;
@@ -51,11 +53,15 @@ export class OAuthAuthority {
   ) {}
 
   /** Consent is automatic in a sandbox: valid parameters redirect straight back with a code. */
-  authorize(params: URLSearchParams): { ok: true; redirectTo: string } | { ok: false; error: OAuthErrorCode; description: string } {
+  authorize(
+    params: URLSearchParams,
+  ): { ok: true; redirectTo: string } | { ok: false; error: OAuthErrorCode; description: string } {
     const clientId = params.get('client_id') ?? '';
     const redirectUri = params.get('redirect_uri') ?? '';
-    if (!this.clients.some((client) => client.clientId === clientId)) return { ok: false, error: 'invalid_client', description: 'unknown client_id' };
-    if (!isLoopbackRedirect(redirectUri)) return { ok: false, error: 'invalid_request', description: 'redirect_uri must be a loopback http URL' };
+    if (!this.clients.some((client) => client.clientId === clientId))
+      return { ok: false, error: 'invalid_client', description: 'unknown client_id' };
+    if (!isLoopbackRedirect(redirectUri))
+      return { ok: false, error: 'invalid_request', description: 'redirect_uri must be a loopback http URL' };
     const challenge = params.get('code_challenge') ?? undefined;
     if (challenge !== undefined && (params.get('code_challenge_method') ?? 'plain') !== 'S256') {
       return { ok: false, error: 'invalid_request', description: 'only code_challenge_method=S256 is supported' };
@@ -71,25 +77,39 @@ export class OAuthAuthority {
 
   /** authorization_code and refresh_token grants; the client is already extracted from body or Basic auth. */
   token(client: OAuthClient | undefined, params: Record<string, string | undefined>): OAuthResult {
-    if (!client || !this.clients.some((known) => known.clientId === client.clientId && sameText(known.clientSecret, client.clientSecret))) {
+    if (
+      !client ||
+      !this.clients.some(
+        (known) => known.clientId === client.clientId && sameText(known.clientSecret, client.clientSecret),
+      )
+    ) {
       return { ok: false, error: 'invalid_client', description: 'client authentication failed' };
     }
     const grantType = params.grant_type ?? (params.code ? 'authorization_code' : undefined);
     if (grantType === 'refresh_token') {
       const issued = params.refresh_token ? this.tokens.useRefreshToken(params.refresh_token) : undefined;
-      return issued ? { ok: true, tokens: issued } : { ok: false, error: 'invalid_grant', description: 'refresh token is invalid, used or revoked' };
+      return issued
+        ? { ok: true, tokens: issued }
+        : { ok: false, error: 'invalid_grant', description: 'refresh token is invalid, used or revoked' };
     }
-    if (grantType !== 'authorization_code') return { ok: false, error: 'unsupported_grant_type', description: `grant_type ${grantType ?? '(none)'} is not supported` };
+    if (grantType !== 'authorization_code')
+      return {
+        ok: false,
+        error: 'unsupported_grant_type',
+        description: `grant_type ${grantType ?? '(none)'} is not supported`,
+      };
     const pending = params.code ? this.codes.get(params.code) : undefined;
     if (params.code) this.codes.delete(params.code); // codes are single use, even when the exchange fails
     if (!pending || pending.expiresAt < Date.now() || pending.clientId !== client.clientId) {
       return { ok: false, error: 'invalid_grant', description: 'authorization code is invalid or expired' };
     }
-    if (params.redirect_uri !== undefined && params.redirect_uri !== pending.redirectUri) return { ok: false, error: 'invalid_grant', description: 'redirect_uri does not match' };
+    if (params.redirect_uri !== undefined && params.redirect_uri !== pending.redirectUri)
+      return { ok: false, error: 'invalid_grant', description: 'redirect_uri does not match' };
     if (pending.codeChallenge !== undefined) {
       const verifier = params.code_verifier ?? '';
       const computed = createHash('sha256').update(verifier).digest('base64url');
-      if (!sameText(computed, pending.codeChallenge)) return { ok: false, error: 'invalid_grant', description: 'code_verifier does not match the challenge' };
+      if (!sameText(computed, pending.codeChallenge))
+        return { ok: false, error: 'invalid_grant', description: 'code_verifier does not match the challenge' };
     }
     return { ok: true, tokens: this.tokens.issue(this.subject) };
   }
@@ -102,5 +122,8 @@ export function basicClient(authorization: string | undefined): OAuthClient | un
   const decoded = Buffer.from(match[1]!, 'base64').toString('utf8');
   const colon = decoded.indexOf(':');
   if (colon < 0) return undefined;
-  return { clientId: decodeURIComponent(decoded.slice(0, colon)), clientSecret: decodeURIComponent(decoded.slice(colon + 1)) };
+  return {
+    clientId: decodeURIComponent(decoded.slice(0, colon)),
+    clientSecret: decodeURIComponent(decoded.slice(colon + 1)),
+  };
 }

@@ -51,7 +51,14 @@ export class Router {
         return '([^/]+)';
       })
       .join('/');
-    this.routes.push({ method: method.toUpperCase(), pattern, regex: new RegExp(`^${source}/?$`), names, handler, public: options.public ?? false });
+    this.routes.push({
+      method: method.toUpperCase(),
+      pattern,
+      regex: new RegExp(`^${source}/?$`),
+      names,
+      handler,
+      public: options.public ?? false,
+    });
     return this;
   }
 

@@ -36,9 +36,43 @@ export function intBetween(random: () => number, min: number, max: number): numb
 }
 
 const WORDS = [
-  'sync', 'shard', 'token', 'webhook', 'cursor', 'page', 'retry', 'limit', 'queue', 'record', 'field', 'merge', 'conflict',
-  'schema', 'refresh', 'deploy', 'vault', 'latency', 'timeout', 'backoff', 'label', 'review', 'release', 'cache', 'index',
-  'report', 'export', 'import', 'mapping', 'tenant', 'health', 'metric', 'alert', 'digest', 'owner', 'status', 'update',
+  'sync',
+  'shard',
+  'token',
+  'webhook',
+  'cursor',
+  'page',
+  'retry',
+  'limit',
+  'queue',
+  'record',
+  'field',
+  'merge',
+  'conflict',
+  'schema',
+  'refresh',
+  'deploy',
+  'vault',
+  'latency',
+  'timeout',
+  'backoff',
+  'label',
+  'review',
+  'release',
+  'cache',
+  'index',
+  'report',
+  'export',
+  'import',
+  'mapping',
+  'tenant',
+  'health',
+  'metric',
+  'alert',
+  'digest',
+  'owner',
+  'status',
+  'update',
 ] as const;
 
 export function sentence(random: () => number, minWords: number, maxWords: number): string {
@@ -59,7 +93,10 @@ export function indexedUuid(seed: number, salt: number, index: number): string {
 /** The index of an id made by indexedUuid with the same seed and salt, else undefined. */
 export function indexFromUuid(seed: number, salt: number, id: string): number | undefined {
   const prefix = indexedUuid(seed, salt, 0).slice(0, 24);
-  const normalised = id.length === 32 ? `${id.slice(0, 8)}-${id.slice(8, 12)}-${id.slice(12, 16)}-${id.slice(16, 20)}-${id.slice(20)}` : id;
+  const normalised =
+    id.length === 32
+      ? `${id.slice(0, 8)}-${id.slice(8, 12)}-${id.slice(12, 16)}-${id.slice(16, 20)}-${id.slice(20)}`
+      : id;
   if (!normalised.startsWith(prefix)) return undefined;
   const index = Number.parseInt(normalised.slice(24), 16);
   return Number.isSafeInteger(index) ? index : undefined;

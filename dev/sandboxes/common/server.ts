@@ -9,7 +9,15 @@ import { adminRouter } from './admin';
 import { FaultInjector } from './faults';
 import type { RequestContext, Router } from './router';
 import type { TokenCheck, TokenStore } from './tokens';
-import { SandboxReply, type CallStats, type FaultSpec, type RunningSandbox, type SandboxControl, type SandboxRecords, type SandboxResponse } from './types';
+import {
+  SandboxReply,
+  type CallStats,
+  type FaultSpec,
+  type RunningSandbox,
+  type SandboxControl,
+  type SandboxRecords,
+  type SandboxResponse,
+} from './types';
 import type { WebhookEmitter } from './webhooks';
 
 const MAX_BODY_BYTES = 1024 * 1024;
@@ -126,7 +134,8 @@ export async function startSandboxServer(behaviour: SandboxBehaviour, port = 0):
     if (rawBody === undefined) return answer({ status: 413, json: { message: 'request body too large' } });
     if (url.pathname.startsWith('/__sandbox/')) {
       const found = admin.match(method, url.pathname);
-      if (!found || found === 'method') return answer({ status: 404, json: { message: 'unknown sandbox admin route' } });
+      if (!found || found === 'method')
+        return answer({ status: 404, json: { message: 'unknown sandbox admin route' } });
       ctx.params = found.params;
       return answer(await found.handler(ctx));
     }
@@ -169,7 +178,11 @@ export async function startSandboxServer(behaviour: SandboxBehaviour, port = 0):
 
   const server = createServer((req, res) => {
     handle(req, res).catch((error: unknown) => {
-      if (!res.headersSent) write(res, { status: 500, json: { message: 'sandbox failure', detail: error instanceof Error ? error.message : String(error) } });
+      if (!res.headersSent)
+        write(res, {
+          status: 500,
+          json: { message: 'sandbox failure', detail: error instanceof Error ? error.message : String(error) },
+        });
     });
   });
   await new Promise<void>((resolve, reject) => {

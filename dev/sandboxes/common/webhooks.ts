@@ -42,7 +42,12 @@ export class WebhookEmitter {
     return this.post(event, rawBody, this.options.sign(rawBody, event, deliveryId), deliveryId);
   }
 
-  private async post(event: string, rawBody: string, headers: Record<string, string>, deliveryId: string): Promise<void> {
+  private async post(
+    event: string,
+    rawBody: string,
+    headers: Record<string, string>,
+    deliveryId: string,
+  ): Promise<void> {
     const record: WebhookDelivery = { id: deliveryId, event, at: Date.now() };
     try {
       const response = await fetch(this.options.url, {

@@ -58,7 +58,8 @@ export function generateIssue(repo: RepoShape, index: number, commentsPerIssue: 
   const updatedMs = HISTORY_START_MS + index * HISTORY_STEP_MS;
   const createdMs = updatedMs - intBetween(random, 0, 30) * 86_400_000;
   const closed = index % 4 === 0;
-  const labels = random() < 0.6 ? [{ id: 100 + index % 5, name: pick(random, LABELS), color: 'd73a4a', default: false }] : [];
+  const labels =
+    random() < 0.6 ? [{ id: 100 + (index % 5), name: pick(random, LABELS), color: 'd73a4a', default: false }] : [];
   const author = pick(random, LOGINS);
   const issue: GithubIssue = {
     id: repo.repoId * 10_000_000 + number,
@@ -83,7 +84,13 @@ export function generateIssue(repo: RepoShape, index: number, commentsPerIssue: 
   };
   if (isPullRequestIndex(index)) {
     const html = `https://github.com/${repo.owner}/${repo.name}/pull/${number}`;
-    issue.pull_request = { url: `${repo.baseUrl()}/repos/${repo.owner}/${repo.name}/pulls/${number}`, html_url: html, diff_url: `${html}.diff`, patch_url: `${html}.patch`, merged_at: null };
+    issue.pull_request = {
+      url: `${repo.baseUrl()}/repos/${repo.owner}/${repo.name}/pulls/${number}`,
+      html_url: html,
+      diff_url: `${html}.diff`,
+      patch_url: `${html}.patch`,
+      merged_at: null,
+    };
   }
   return issue;
 }

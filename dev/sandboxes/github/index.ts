@@ -31,22 +31,40 @@ export async function startGithubSandbox(options: SandboxOptions = {}): Promise<
   const repositories = Array.isArray(extra.repositories) ? (extra.repositories as string[]) : ['acme/widgets'];
   let baseUrl = '';
 
-  const webhooks = options.webhookUrl ? new WebhookEmitter({ url: options.webhookUrl, sign: githubWebhookSigner(options.webhookSecret) }) : undefined;
+  const webhooks = options.webhookUrl
+    ? new WebhookEmitter({ url: options.webhookUrl, sign: githubWebhookSigner(options.webhookSecret) })
+    : undefined;
   const repos = new Map<string, GithubRepoState>();
   repositories.forEach((fullName, i) => {
     const [owner, name] = fullName.split('/') as [string, string];
     const shape = { owner, name, repoId: 1000 + i, seed, baseUrl: () => baseUrl };
-    const repoJson = () => ({ id: shape.repoId, name, full_name: fullName, owner: { login: owner }, private: false, html_url: `https://github.com/${fullName}` });
+    const repoJson = () => ({
+      id: shape.repoId,
+      name,
+      full_name: fullName,
+      owner: { login: owner },
+      private: false,
+      html_url: `https://github.com/${fullName}`,
+    });
     const onChange = (change: RepoChange) => {
       const { event, ...rest } = change;
-      webhooks?.emit(event, { ...rest, repository: repoJson(), sender: { login: LOGIN, id: 583231, type: 'User' } }, randomUUID());
+      webhooks?.emit(
+        event,
+        { ...rest, repository: repoJson(), sender: { login: LOGIN, id: 583231, type: 'User' } },
+        randomUUID(),
+      );
     };
     repos.set(fullName.toLowerCase(), new GithubRepoState(shape, issueCount, commentCount, onChange));
   });
 
   // Edge switches: old names of renamed repositories (old → current) and issues transferred at start
   // ({ from: "owner/repo#n", to: "owner/repo" }); both answer 301 the way GitHub does.
-  const renamed = Object.fromEntries(Object.entries((extra.renamedRepositories ?? {}) as Record<string, string>).map(([old, current]) => [old.toLowerCase(), current]));
+  const renamed = Object.fromEntries(
+    Object.entries((extra.renamedRepositories ?? {}) as Record<string, string>).map(([old, current]) => [
+      old.toLowerCase(),
+      current,
+    ]),
+  );
 
   const tokens = new TokenStore({
     accessTokenTtlMs: options.accessTokenTtlMs ?? 8 * HOUR_MS,
@@ -87,7 +105,12 @@ export async function startGithubSandbox(options: SandboxOptions = {}): Promise<
     },
     rateLimitBody: (subject) => {
       const entry = budget(subject);
-      const core = { limit: hourlyLimit, used: entry.used, remaining: Math.max(0, hourlyLimit - entry.used), reset: Math.ceil(entry.resetAt / 1000) };
+      const core = {
+        limit: hourlyLimit,
+        used: entry.used,
+        remaining: Math.max(0, hourlyLimit - entry.used),
+        reset: Math.ceil(entry.resetAt / 1000),
+      };
       return { resources: { core }, rate: core };
     },
   });
@@ -106,10 +129,24 @@ export async function startGithubSandbox(options: SandboxOptions = {}): Promise<
       const seconds = fault.retryAfterSeconds ?? 60;
       if (fault.variant === 'primary') {
         // Primary budget spent: 403, remaining 0, wait until x-ratelimit-reset; no retry-after.
-        return ghError(403, 'API rate limit exceeded for user ID 583231.', {}, { ...rateHeaders(LOGIN), 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(Math.ceil(Date.now() / 1000) + seconds) });
+        return ghError(
+          403,
+          'API rate limit exceeded for user ID 583231.',
+          {},
+          {
+            ...rateHeaders(LOGIN),
+            'x-ratelimit-remaining': '0',
+            'x-ratelimit-reset': String(Math.ceil(Date.now() / 1000) + seconds),
+          },
+        );
       }
       const status = fault.variant === 'secondary-403' ? 403 : 429;
-      return ghError(status, 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.', {}, { 'retry-after': String(seconds), ...rateHeaders(LOGIN) });
+      return ghError(
+        status,
+        'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.',
+        {},
+        { 'retry-after': String(seconds), ...rateHeaders(LOGIN) },
+      );
     },
     beforeRoute: (ctx) => {
       if (ctx.route === 'GET /rate_limit') return undefined;
@@ -117,12 +154,23 @@ export async function startGithubSandbox(options: SandboxOptions = {}): Promise<
       if (budget(subject).used < hourlyLimit) return undefined;
       return ghError(403, 'API rate limit exceeded for user ID 583231.', {}, rateHeaders(subject));
     },
-    afterRoute: (ctx, response) => withEtagAndBudget(ctx.method, ctx.route, ctx.headers['if-none-match'], response, () => budget(ctx.subject ?? '').used++, () => rateHeaders(ctx.subject ?? '')),
+    afterRoute: (ctx, response) =>
+      withEtagAndBudget(
+        ctx.method,
+        ctx.route,
+        ctx.headers['if-none-match'],
+        response,
+        () => budget(ctx.subject ?? '').used++,
+        () => rateHeaders(ctx.subject ?? ''),
+      ),
   };
   const running = await startSandboxServer(behaviour, options.port ?? 0);
   baseUrl = running.url;
   // After start: the transferred copies carry URLs on the sandbox's address.
-  for (const { from, to } of (Array.isArray(extra.transferredIssues) ? extra.transferredIssues : []) as { from: string; to: string }[]) {
+  for (const { from, to } of (Array.isArray(extra.transferredIssues) ? extra.transferredIssues : []) as {
+    from: string;
+    to: string;
+  }[]) {
     const ref = parseRecordId(from);
     const source = ref?.kind === 'issue' ? repos.get(ref.repository.toLowerCase()) : undefined;
     const target = repos.get(to.toLowerCase());
@@ -135,11 +183,24 @@ export async function startGithubSandbox(options: SandboxOptions = {}): Promise<
 }
 
 /** Conditional GETs: a matching If-None-Match gets 304 and costs nothing; anything else costs one request. */
-function withEtagAndBudget(method: string, route: string, ifNoneMatch: string | undefined, response: SandboxResponse, count: () => void, headers: () => Record<string, string>): SandboxResponse {
+function withEtagAndBudget(
+  method: string,
+  route: string,
+  ifNoneMatch: string | undefined,
+  response: SandboxResponse,
+  count: () => void,
+  headers: () => Record<string, string>,
+): SandboxResponse {
   const free = route === 'GET /rate_limit';
   if (method === 'GET' && response.status === 200 && response.json !== undefined) {
     const etag = `W/"${createHash('sha256').update(JSON.stringify(response.json)).digest('hex').slice(0, 32)}"`;
-    if (ifNoneMatch && ifNoneMatch.split(',').map((value) => value.trim()).includes(etag)) {
+    if (
+      ifNoneMatch &&
+      ifNoneMatch
+        .split(',')
+        .map((value) => value.trim())
+        .includes(etag)
+    ) {
       return { status: 304, headers: { etag, ...headers() } };
     }
     if (!free) count();
@@ -155,7 +216,11 @@ function githubRecords(repos: Map<string, GithubRepoState>, seed: number): Sandb
   let made = 0;
   return {
     entities: () => ['issues', 'issue_comments'],
-    count: (entity) => [...repos.values()].reduce((sum, repo) => sum + (entity === 'issues' ? repo.issues.count() : repo.comments.count()), 0),
+    count: (entity) =>
+      [...repos.values()].reduce(
+        (sum, repo) => sum + (entity === 'issues' ? repo.issues.count() : repo.comments.count()),
+        0,
+      ),
     get: (entity, id) => {
       const ref = parseRecordId(id);
       const repo = ref && repoOf(ref.repository);
@@ -166,12 +231,19 @@ function githubRecords(repos: Map<string, GithubRepoState>, seed: number): Sandb
     },
     create: (entity, fields) => {
       const random = seededRandom(seed, made++, 4242);
-      const repo = fields?.repository ? repoOf(String(fields.repository)) ?? first() : first();
+      const repo = fields?.repository ? (repoOf(String(fields.repository)) ?? first()) : first();
       if (entity === 'issue_comments') {
-        const comment = repo.createComment(Number(fields?.issueNumber ?? 1), String(fields?.body ?? sentence(random, 4, 12)), LOGIN);
+        const comment = repo.createComment(
+          Number(fields?.issueNumber ?? 1),
+          String(fields?.body ?? sentence(random, 4, 12)),
+          LOGIN,
+        );
         return { ...comment, recordId: comment ? commentRecordId(repo.fullName, comment.id) : undefined };
       }
-      const issue = repo.createIssue({ title: String(fields?.title ?? sentence(random, 3, 7)), body: (fields?.body as string | undefined) ?? null }, LOGIN);
+      const issue = repo.createIssue(
+        { title: String(fields?.title ?? sentence(random, 3, 7)), body: (fields?.body as string | undefined) ?? null },
+        LOGIN,
+      );
       return { ...issue, recordId: issueId(repo.fullName, issue.number) };
     },
     update: (entity, id, fields) => {
@@ -180,7 +252,8 @@ function githubRecords(repos: Map<string, GithubRepoState>, seed: number): Sandb
       if (!ref || !repo) return undefined;
       const stamp = `edited ${new Date().toISOString()}`;
       if (entity === 'issues' && ref.kind === 'issue') return repo.updateIssue(ref.number, fields ?? { body: stamp });
-      if (entity === 'issue_comments' && ref.kind === 'comment') return repo.updateComment(ref.commentId, String(fields?.body ?? stamp));
+      if (entity === 'issue_comments' && ref.kind === 'comment')
+        return repo.updateComment(ref.commentId, String(fields?.body ?? stamp));
       return undefined;
     },
     remove: (entity, id) => {

@@ -19,7 +19,9 @@ function params(ctx: RequestContext): Record<string, string | undefined> {
   const type = String(ctx.headers['content-type'] ?? '');
   if (type.includes('json')) {
     const value = ctx.json();
-    return value && typeof value === 'object' ? Object.fromEntries(Object.entries(value).map(([k, v]) => [k, v === undefined ? undefined : String(v)])) : {};
+    return value && typeof value === 'object'
+      ? Object.fromEntries(Object.entries(value).map(([k, v]) => [k, v === undefined ? undefined : String(v)]))
+      : {};
   }
   const form = new URLSearchParams(ctx.rawBody);
   const fromQuery = Object.fromEntries(ctx.query.entries());
@@ -48,11 +50,20 @@ export function githubOAuthRoutes(router: Router, authority: OAuthAuthority): vo
     '/login/oauth/access_token',
     (ctx) => {
       const input = params(ctx);
-      const client = input.client_id ? { clientId: input.client_id, clientSecret: input.client_secret ?? '' } : undefined;
+      const client = input.client_id
+        ? { clientId: input.client_id, clientSecret: input.client_secret ?? '' }
+        : undefined;
       const result = authority.token(client, input);
       if (!result.ok) {
-        const error = result.error === 'invalid_grant' && input.grant_type === 'refresh_token' ? 'bad_refresh_token' : GITHUB_ERROR[result.error];
-        return answer(ctx, { error, error_description: result.description, error_uri: 'https://docs.github.com/apps/oauth' });
+        const error =
+          result.error === 'invalid_grant' && input.grant_type === 'refresh_token'
+            ? 'bad_refresh_token'
+            : GITHUB_ERROR[result.error];
+        return answer(ctx, {
+          error,
+          error_description: result.description,
+          error_uri: 'https://docs.github.com/apps/oauth',
+        });
       }
       const { tokens } = result;
       return answer(ctx, {

@@ -3,9 +3,24 @@
  * endpoint make, and the webhook each change triggers. Deleted issues are remembered to answer 410 Gone.
  */
 import { LazyRecordStore } from '../common/lazy-store';
-import { commentId, commentModifiedMs, generateComment, generateIssue, HISTORY_START_MS, HISTORY_STEP_MS, isoSeconds, issueUrls, user, type GithubComment, type GithubIssue, type RepoShape } from './data';
+import {
+  commentId,
+  commentModifiedMs,
+  generateComment,
+  generateIssue,
+  HISTORY_START_MS,
+  HISTORY_STEP_MS,
+  isoSeconds,
+  issueUrls,
+  user,
+  type GithubComment,
+  type GithubIssue,
+  type RepoShape,
+} from './data';
 
-export type RepoChange = { event: 'issues'; action: string; issue: GithubIssue } | { event: 'issue_comment'; action: string; issue: GithubIssue | undefined; comment: GithubComment };
+export type RepoChange =
+  | { event: 'issues'; action: string; issue: GithubIssue }
+  | { event: 'issue_comment'; action: string; issue: GithubIssue | undefined; comment: GithubComment };
 
 export class GithubRepoState {
   readonly issues: LazyRecordStore<GithubIssue>;
@@ -55,7 +70,10 @@ export class GithubRepoState {
     return this.issues.get(String(number));
   }
 
-  createIssue(fields: { title: string; body?: string | null; labels?: string[]; assignees?: string[] }, login: string): GithubIssue {
+  createIssue(
+    fields: { title: string; body?: string | null; labels?: string[]; assignees?: string[] },
+    login: string,
+  ): GithubIssue {
     const number = this.nextNumber++;
     const now = this.nowIso(this.issues);
     const issue: GithubIssue = {
@@ -91,7 +109,13 @@ export class GithubRepoState {
     const next: GithubIssue = { ...current, updated_at: this.nowIso(this.issues) };
     if (typeof patch.title === 'string') next.title = patch.title;
     if ('body' in patch) next.body = patch.body;
-    if (Array.isArray(patch.labels)) next.labels = (patch.labels as string[]).map((name, i) => ({ id: 900 + i, name, color: 'ededed', default: false }));
+    if (Array.isArray(patch.labels))
+      next.labels = (patch.labels as string[]).map((name, i) => ({
+        id: 900 + i,
+        name,
+        color: 'ededed',
+        default: false,
+      }));
     if (Array.isArray(patch.assignees)) next.assignees = (patch.assignees as string[]).map(user);
     let action = 'edited';
     if (patch.state === 'closed' && current.state !== 'closed') {
@@ -124,7 +148,10 @@ export class GithubRepoState {
   transferIssue(number: number, target: GithubRepoState, login: string): GithubIssue | undefined {
     const issue = this.getIssue(number);
     if (!issue) return undefined;
-    const moved = target.createIssue({ title: String(issue.title), body: (issue.body as string | null | undefined) ?? null }, login);
+    const moved = target.createIssue(
+      { title: String(issue.title), body: (issue.body as string | null | undefined) ?? null },
+      login,
+    );
     this.deleteIssue(number);
     this.deletedIssues.delete(number);
     this.transferredIssues.set(number, { repoId: target.shape.repoId, number: moved.number });

@@ -33,13 +33,21 @@ function isStringList(value: unknown): value is string[] {
 
 /** Checks an issue create/update body the way GitHub's validation does; returns a 422 or undefined. */
 function invalidIssueFields(input: Record<string, unknown>, creating: boolean): SandboxResponse | undefined {
-  if (creating && (typeof input.title !== 'string' || input.title.trim() === '')) return validationFailed('Issue', 'title', 'missing_field');
-  if (!creating && 'title' in input && (typeof input.title !== 'string' || input.title.trim() === '')) return validationFailed('Issue', 'title', 'invalid');
-  if ('body' in input && input.body !== null && typeof input.body !== 'string') return validationFailed('Issue', 'body', 'invalid');
+  if (creating && (typeof input.title !== 'string' || input.title.trim() === ''))
+    return validationFailed('Issue', 'title', 'missing_field');
+  if (!creating && 'title' in input && (typeof input.title !== 'string' || input.title.trim() === ''))
+    return validationFailed('Issue', 'title', 'invalid');
+  if ('body' in input && input.body !== null && typeof input.body !== 'string')
+    return validationFailed('Issue', 'body', 'invalid');
   if ('labels' in input && !isStringList(input.labels)) return validationFailed('Issue', 'labels', 'invalid');
   if ('assignees' in input && !isStringList(input.assignees)) return validationFailed('Issue', 'assignees', 'invalid');
-  if ('state' in input && input.state !== 'open' && input.state !== 'closed') return validationFailed('Issue', 'state', 'invalid');
-  if ('state_reason' in input && ![null, 'completed', 'not_planned', 'reopened'].includes(input.state_reason as string | null)) return validationFailed('Issue', 'state_reason', 'invalid');
+  if ('state' in input && input.state !== 'open' && input.state !== 'closed')
+    return validationFailed('Issue', 'state', 'invalid');
+  if (
+    'state_reason' in input &&
+    ![null, 'completed', 'not_planned', 'reopened'].includes(input.state_reason as string | null)
+  )
+    return validationFailed('Issue', 'state_reason', 'invalid');
   return undefined;
 }
 
@@ -47,11 +55,29 @@ function invalidIssueFields(input: Record<string, unknown>, creating: boolean): 
 export function movedPermanently(ctx: RequestContext, repoId: number, rest: string): SandboxResponse {
   const url = new URL(`/repositories/${repoId}${rest}`, ctx.baseUrl);
   ctx.query.forEach((value, key) => url.searchParams.set(key, value));
-  return { status: 301, json: { message: 'Moved Permanently', url: url.toString(), documentation_url: 'https://docs.github.com/rest/guides/best-practices-for-using-the-rest-api#follow-redirects' }, headers: { location: url.toString() } };
+  return {
+    status: 301,
+    json: {
+      message: 'Moved Permanently',
+      url: url.toString(),
+      documentation_url: 'https://docs.github.com/rest/guides/best-practices-for-using-the-rest-api#follow-redirects',
+    },
+    headers: { location: url.toString() },
+  };
 }
 
 export function githubRoutes(router: Router, deps: GithubRoutesDeps): void {
-  router.add('GET', '/user', () => ({ status: 200, json: { login: deps.login, id: 583231, node_id: 'MDQ6VXNlcjU4MzIzMQ==', type: 'User', name: 'Sandbox User', site_admin: false } }));
+  router.add('GET', '/user', () => ({
+    status: 200,
+    json: {
+      login: deps.login,
+      id: 583231,
+      node_id: 'MDQ6VXNlcjU4MzIzMQ==',
+      type: 'User',
+      name: 'Sandbox User',
+      site_admin: false,
+    },
+  }));
   router.add('GET', '/rate_limit', (ctx) => ({ status: 200, json: deps.rateLimitBody(ctx.subject ?? '') }));
   // Every repository route answers under the name and under the id; a renamed name answers 301 to the id form.
   for (const prefix of ['/repos/:owner/:repo', '/repositories/:repoId']) repoRoutes(router, deps, prefix);
@@ -63,14 +89,41 @@ function repoRoutes(router: Router, deps: GithubRoutesDeps, prefix: string): voi
     const current = deps.repo(ctx.params.owner!, ctx.params.repo!);
     if (current) return current;
     const renamed = deps.renamedFrom(ctx.params.owner!, ctx.params.repo!);
-    return fail(renamed ? movedPermanently(ctx, renamed.shape.repoId, ctx.path.split('/').slice(4).map((part) => (part ? `/${part}` : '')).join('')) : NOT_FOUND());
+    return fail(
+      renamed
+        ? movedPermanently(
+            ctx,
+            renamed.shape.repoId,
+            ctx.path
+              .split('/')
+              .slice(4)
+              .map((part) => (part ? `/${part}` : ''))
+              .join(''),
+          )
+        : NOT_FOUND(),
+    );
   };
-  const numberOf = (value: string | undefined): number => (/^\d+$/.test(value ?? '') ? Number(value) : fail(NOT_FOUND()));
-  const add = (method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string, handler: (ctx: RequestContext) => SandboxResponse) => router.add(method, prefix + path, handler);
+  const numberOf = (value: string | undefined): number =>
+    /^\d+$/.test(value ?? '') ? Number(value) : fail(NOT_FOUND());
+  const add = (
+    method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
+    path: string,
+    handler: (ctx: RequestContext) => SandboxResponse,
+  ) => router.add(method, prefix + path, handler);
 
   add('GET', '', (ctx) => {
     const repo = repoOf(ctx);
-    return { status: 200, json: { id: repo.shape.repoId, name: repo.shape.name, full_name: repo.fullName, private: false, has_issues: true, open_issues_count: repo.issues.count() } };
+    return {
+      status: 200,
+      json: {
+        id: repo.shape.repoId,
+        name: repo.shape.name,
+        full_name: repo.fullName,
+        private: false,
+        has_issues: true,
+        open_issues_count: repo.issues.count(),
+      },
+    };
   });
 
   // Comment routes first: "/issues/comments" must not be read as issue number "comments".
@@ -81,18 +134,25 @@ function repoRoutes(router: Router, deps: GithubRoutesDeps, prefix: string): voi
     // Sandbox simplification: every sort orders by updated_at (what `since` readers ask for).
     return listPage(ctx, repo.comments.since(since ?? 0), { descending: ctx.query.get('direction') === 'desc' });
   });
-  add('GET', '/issues/comments/:id', (ctx) => ({ status: 200, json: repoOf(ctx).getComment(numberOf(ctx.params.id)) ?? fail(NOT_FOUND()) }));
+  add('GET', '/issues/comments/:id', (ctx) => ({
+    status: 200,
+    json: repoOf(ctx).getComment(numberOf(ctx.params.id)) ?? fail(NOT_FOUND()),
+  }));
   add('PATCH', '/issues/comments/:id', (ctx) => {
     const repo = repoOf(ctx);
     const input = body(ctx);
-    if (typeof input.body !== 'string' || input.body === '') return validationFailed('IssueComment', 'body', 'missing_field');
+    if (typeof input.body !== 'string' || input.body === '')
+      return validationFailed('IssueComment', 'body', 'missing_field');
     return { status: 200, json: repo.updateComment(numberOf(ctx.params.id), input.body) ?? fail(NOT_FOUND()) };
   });
-  add('DELETE', '/issues/comments/:id', (ctx) => (repoOf(ctx).deleteComment(numberOf(ctx.params.id)) ? { status: 204 } : NOT_FOUND()));
+  add('DELETE', '/issues/comments/:id', (ctx) =>
+    repoOf(ctx).deleteComment(numberOf(ctx.params.id)) ? { status: 204 } : NOT_FOUND(),
+  );
   add('POST', '/issues/:number/comments', (ctx) => {
     const repo = repoOf(ctx);
     const input = body(ctx);
-    if (typeof input.body !== 'string' || input.body === '') return validationFailed('IssueComment', 'body', 'missing_field');
+    if (typeof input.body !== 'string' || input.body === '')
+      return validationFailed('IssueComment', 'body', 'missing_field');
     const comment = repo.createComment(numberOf(ctx.params.number), input.body, ctx.subject ? deps.login : 'ghost');
     return comment ? { status: 201, json: comment, headers: { location: String(comment.url) } } : NOT_FOUND();
   });

@@ -5,7 +5,12 @@ import type { SandboxResponse } from '../common/types';
 
 export const DOCS_URL = 'https://docs.github.com/rest';
 
-export function ghError(status: number, message: string, extra: Record<string, unknown> = {}, headers?: Record<string, string>): SandboxResponse {
+export function ghError(
+  status: number,
+  message: string,
+  extra: Record<string, unknown> = {},
+  headers?: Record<string, string>,
+): SandboxResponse {
   return { status, json: { message, documentation_url: DOCS_URL, status: String(status), ...extra }, headers };
 }
 
@@ -14,7 +19,11 @@ export function validationFailed(resource: string, field: string, code: 'missing
 }
 
 /** One page of a list, GitHub style: `per_page` capped at 100 (default 30), 1-based `page`, Link header. */
-export function listPage<T>(ctx: RequestContext, view: OrderedView<T>, options: { descending: boolean; keep?: (item: T) => boolean }): SandboxResponse {
+export function listPage<T>(
+  ctx: RequestContext,
+  view: OrderedView<T>,
+  options: { descending: boolean; keep?: (item: T) => boolean },
+): SandboxResponse {
   const perPage = Math.min(100, Math.max(1, Number.parseInt(ctx.query.get('per_page') ?? '30', 10) || 30));
   const page = Math.max(1, Number.parseInt(ctx.query.get('page') ?? '1', 10) || 1);
   const offset = (page - 1) * perPage;

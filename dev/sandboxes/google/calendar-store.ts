@@ -7,7 +7,12 @@ import { LazyRecordStore } from '../common/lazy-store';
 import { intBetween, pick, seededRandom, sentence } from '../common/seeded';
 import { etagOf } from './wire';
 
-export type CalendarEvent = Record<string, unknown> & { id: string; etag: string; status: 'confirmed' | 'tentative' | 'cancelled'; updated: string };
+export type CalendarEvent = Record<string, unknown> & {
+  id: string;
+  etag: string;
+  status: 'confirmed' | 'tentative' | 'cancelled';
+  updated: string;
+};
 export type CalendarChange = { kind: 'created' | 'updated' | 'cancelled'; event: CalendarEvent };
 
 const SEED_EPOCH_MS = Date.UTC(2024, 0, 1);
@@ -19,7 +24,12 @@ const ID_WIDTH = 8;
 export const eventId = (index: number): string => ID_PREFIX + index.toString(32).padStart(ID_WIDTH, '0');
 
 function indexOfEvent(id: string): number | undefined {
-  if (!id.startsWith(ID_PREFIX) || id.length !== ID_PREFIX.length + ID_WIDTH || !/^[0-9a-v]+$/.test(id.slice(ID_PREFIX.length))) return undefined;
+  if (
+    !id.startsWith(ID_PREFIX) ||
+    id.length !== ID_PREFIX.length + ID_WIDTH ||
+    !/^[0-9a-v]+$/.test(id.slice(ID_PREFIX.length))
+  )
+    return undefined;
   return Number.parseInt(id.slice(ID_PREFIX.length), 32);
 }
 
@@ -71,7 +81,17 @@ export class CalendarStore {
     let id = clientId;
     while (id === undefined || (clientId === undefined && this.store.get(id))) id = eventId(this.nextIndex++);
     const ms = this.stamp();
-    const event: CalendarEvent = { kind: 'calendar#event', ...fields, id, etag: etagOf(ms), status: 'confirmed', created: new Date(ms).toISOString(), updated: new Date(ms).toISOString(), iCalUID: `${id}@google.com`, sequence: 0 };
+    const event: CalendarEvent = {
+      kind: 'calendar#event',
+      ...fields,
+      id,
+      etag: etagOf(ms),
+      status: 'confirmed',
+      created: new Date(ms).toISOString(),
+      updated: new Date(ms).toISOString(),
+      iCalUID: `${id}@google.com`,
+      sequence: 0,
+    };
     this.store.put(event);
     this.onChange({ kind: 'created', event });
     return event;
@@ -81,7 +101,15 @@ export class CalendarStore {
     const current = this.get(id);
     if (!current || current.status === 'cancelled') return undefined;
     const ms = this.stamp();
-    const event: CalendarEvent = { ...current, ...fields, id, etag: etagOf(ms), status: current.status, updated: new Date(ms).toISOString(), sequence: Number(current.sequence ?? 0) + 1 };
+    const event: CalendarEvent = {
+      ...current,
+      ...fields,
+      id,
+      etag: etagOf(ms),
+      status: current.status,
+      updated: new Date(ms).toISOString(),
+      sequence: Number(current.sequence ?? 0) + 1,
+    };
     this.store.put(event);
     this.onChange({ kind: 'updated', event });
     return event;
@@ -92,7 +120,13 @@ export class CalendarStore {
     if (!current || current.status === 'cancelled') return undefined;
     const ms = this.stamp();
     // A cancelled event keeps only what Calendar keeps for it: id, status, updated and etag.
-    const event: CalendarEvent = { kind: 'calendar#event', id, etag: etagOf(ms), status: 'cancelled', updated: new Date(ms).toISOString() };
+    const event: CalendarEvent = {
+      kind: 'calendar#event',
+      id,
+      etag: etagOf(ms),
+      status: 'cancelled',
+      updated: new Date(ms).toISOString(),
+    };
     this.store.put(event);
     this.onChange({ kind: 'cancelled', event });
     return event;

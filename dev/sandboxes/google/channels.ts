@@ -29,7 +29,14 @@ export class PushChannels extends WebhookEmitter {
     super({ url: 'http://127.0.0.1:9/', sign: () => ({}) });
   }
 
-  open(resource: string, id: string, address: string, token: string | undefined, baseUrl: string, resourcePath = `/calendar/v3/calendars/${encodeURIComponent(resource)}/events`): Record<string, unknown> {
+  open(
+    resource: string,
+    id: string,
+    address: string,
+    token: string | undefined,
+    baseUrl: string,
+    resourcePath = `/calendar/v3/calendars/${encodeURIComponent(resource)}/events`,
+  ): Record<string, unknown> {
     const channel: Channel = {
       id,
       resource,
@@ -42,7 +49,14 @@ export class PushChannels extends WebhookEmitter {
     };
     this.channels.set(id, channel);
     this.send(channel, 'sync');
-    return { kind: 'api#channel', id, resourceId: channel.resourceId, resourceUri: channel.resourceUri, token, expiration: String(channel.expiration) };
+    return {
+      kind: 'api#channel',
+      id,
+      resourceId: channel.resourceId,
+      resourceUri: channel.resourceUri,
+      token,
+      expiration: String(channel.expiration),
+    };
   }
 
   stop(id: string): boolean {

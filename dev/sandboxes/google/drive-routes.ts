@@ -26,7 +26,12 @@ function metadata(ctx: RequestContext): Record<string, unknown> {
   if (!body || typeof body !== 'object' || Array.isArray(body)) googleFail(400, 'parseError', 'Parse Error');
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(body as Record<string, unknown>)) {
-    if (!WRITABLE.includes(key)) googleFail(403, 'fieldNotWritable', `The resource body includes fields which are not directly writable. (${key})`);
+    if (!WRITABLE.includes(key))
+      googleFail(
+        403,
+        'fieldNotWritable',
+        `The resource body includes fields which are not directly writable. (${key})`,
+      );
     out[key] = value;
   }
   if (out.name !== undefined && typeof out.name !== 'string') googleFail(400, 'invalid', 'Invalid value for name');
@@ -34,14 +39,31 @@ function metadata(ctx: RequestContext): Record<string, unknown> {
 }
 
 export function addDriveRoutes(router: Router, drive: DriveStore): void {
-  router.add('GET', '/drive/v3/changes/startPageToken', () => ({ status: 200, json: { kind: 'drive#startPageToken', startPageToken: drive.startPageToken } }));
+  router.add('GET', '/drive/v3/changes/startPageToken', () => ({
+    status: 200,
+    json: { kind: 'drive#startPageToken', startPageToken: drive.startPageToken },
+  }));
 
   router.add('GET', '/drive/v3/changes', (ctx) => {
     const token = Number(ctx.query.get('pageToken') ?? '');
     if (!Number.isInteger(token) || token < 1) googleFail(400, 'invalid', 'Invalid Value');
     const page = drive.changes(token, pageSizeOf(ctx));
-    const changes = page.changes.map(({ change, file }) => ({ kind: 'drive#change', changeType: 'file', time: change.time, removed: change.removed, fileId: change.fileId, ...(file ? { file: shape(file, ctx) } : {}) }));
-    return { status: 200, json: { kind: 'drive#changeList', changes, ...(page.nextPageToken ? { nextPageToken: page.nextPageToken } : { newStartPageToken: page.newStartPageToken }) } };
+    const changes = page.changes.map(({ change, file }) => ({
+      kind: 'drive#change',
+      changeType: 'file',
+      time: change.time,
+      removed: change.removed,
+      fileId: change.fileId,
+      ...(file ? { file: shape(file, ctx) } : {}),
+    }));
+    return {
+      status: 200,
+      json: {
+        kind: 'drive#changeList',
+        changes,
+        ...(page.nextPageToken ? { nextPageToken: page.nextPageToken } : { newStartPageToken: page.newStartPageToken }),
+      },
+    };
   });
 
   router.add('GET', '/drive/v3/files', (ctx) => {
@@ -50,7 +72,8 @@ export function addDriveRoutes(router: Router, drive: DriveStore): void {
     if (q !== null && !onlyLive) googleFail(400, 'invalid', 'Invalid Value');
     const pageToken = ctx.query.get('pageToken');
     const state = pageToken ? decodeToken(pageToken) : { a: 0, i: '' };
-    if (!state || typeof state.a !== 'number' || typeof state.i !== 'string') googleFail(400, 'invalid', 'Invalid Value');
+    if (!state || typeof state.a !== 'number' || typeof state.i !== 'string')
+      googleFail(400, 'invalid', 'Invalid Value');
     const limit = pageSizeOf(ctx);
     const view = drive.store.since(state.a);
     const files: DriveFile[] = [];
@@ -66,22 +89,34 @@ export function addDriveRoutes(router: Router, drive: DriveStore): void {
       files.push(file);
     }
     const last = files[files.length - 1];
-    const json: Record<string, unknown> = { kind: 'drive#fileList', incompleteSearch: false, files: files.map((file) => shape(file, ctx)) };
+    const json: Record<string, unknown> = {
+      kind: 'drive#fileList',
+      incompleteSearch: false,
+      files: files.map((file) => shape(file, ctx)),
+    };
     if (more && last) json.nextPageToken = encodeToken({ a: Date.parse(last.modifiedTime), i: last.id });
     return { status: 200, json };
   });
 
   router.add('GET', '/drive/v3/files/:fileId', (ctx) => {
     const file = drive.get(ctx.params.fileId ?? '');
-    return file ? { status: 200, json: shape(file, ctx) } : googleFail(404, 'notFound', `File not found: ${ctx.params.fileId}.`);
+    return file
+      ? { status: 200, json: shape(file, ctx) }
+      : googleFail(404, 'notFound', `File not found: ${ctx.params.fileId}.`);
   });
 
   router.add('POST', '/drive/v3/files', (ctx) => ({ status: 200, json: shape(drive.create(metadata(ctx)), ctx) }));
 
   router.add('PATCH', '/drive/v3/files/:fileId', (ctx) => {
     const file = drive.update(ctx.params.fileId ?? '', metadata(ctx));
-    return file ? { status: 200, json: shape(file, ctx) } : googleFail(404, 'notFound', `File not found: ${ctx.params.fileId}.`);
+    return file
+      ? { status: 200, json: shape(file, ctx) }
+      : googleFail(404, 'notFound', `File not found: ${ctx.params.fileId}.`);
   });
 
-  router.add('DELETE', '/drive/v3/files/:fileId', (ctx) => (drive.remove(ctx.params.fileId ?? '') ? { status: 204 } : googleFail(404, 'notFound', `File not found: ${ctx.params.fileId}.`)));
+  router.add('DELETE', '/drive/v3/files/:fileId', (ctx) =>
+    drive.remove(ctx.params.fileId ?? '')
+      ? { status: 204 }
+      : googleFail(404, 'notFound', `File not found: ${ctx.params.fileId}.`),
+  );
 }

@@ -6,7 +6,14 @@
 import { LazyRecordStore } from '../common/lazy-store';
 import { intBetween, pick, seededRandom, sentence } from '../common/seeded';
 
-export type DriveFile = Record<string, unknown> & { id: string; name: string; modifiedTime: string; version: string; trashed: boolean; removed?: boolean };
+export type DriveFile = Record<string, unknown> & {
+  id: string;
+  name: string;
+  modifiedTime: string;
+  version: string;
+  trashed: boolean;
+  removed?: boolean;
+};
 export interface DriveChange {
   changeId: number;
   fileId: string;
@@ -18,12 +25,23 @@ const SEED_EPOCH_MS = Date.UTC(2024, 0, 1);
 const SEED_STEP_MS = 10_000;
 const ID_PREFIX = '1sbx';
 const ID_WIDTH = 10;
-const MIME_TYPES = ['application/vnd.google-apps.document', 'application/vnd.google-apps.spreadsheet', 'application/pdf', 'image/png', 'text/plain'];
+const MIME_TYPES = [
+  'application/vnd.google-apps.document',
+  'application/vnd.google-apps.spreadsheet',
+  'application/pdf',
+  'image/png',
+  'text/plain',
+];
 
 export const fileId = (index: number): string => ID_PREFIX + index.toString(36).padStart(ID_WIDTH, '0');
 
 function indexOfFile(id: string): number | undefined {
-  if (!id.startsWith(ID_PREFIX) || id.length !== ID_PREFIX.length + ID_WIDTH || !/^[0-9a-z]+$/.test(id.slice(ID_PREFIX.length))) return undefined;
+  if (
+    !id.startsWith(ID_PREFIX) ||
+    id.length !== ID_PREFIX.length + ID_WIDTH ||
+    !/^[0-9a-z]+$/.test(id.slice(ID_PREFIX.length))
+  )
+    return undefined;
   return Number.parseInt(id.slice(ID_PREFIX.length), 36);
 }
 
@@ -63,12 +81,16 @@ export class DriveStore {
 
   count(): number {
     let gone = 0;
-    for (const change of this.log) if (change.removed && this.latestChange.get(change.fileId) === change.changeId) gone += 1;
+    for (const change of this.log)
+      if (change.removed && this.latestChange.get(change.fileId) === change.changeId) gone += 1;
     return this.store.count() - gone;
   }
 
   /** Changes from token on, latest per file only, at most `limit`; next token or the new start token. */
-  changes(fromToken: number, limit: number): { changes: { change: DriveChange; file?: DriveFile }[]; nextPageToken?: string; newStartPageToken?: string } {
+  changes(
+    fromToken: number,
+    limit: number,
+  ): { changes: { change: DriveChange; file?: DriveFile }[]; nextPageToken?: string; newStartPageToken?: string } {
     const out: { change: DriveChange; file?: DriveFile }[] = [];
     let index = Math.max(0, fromToken - 1);
     for (; index < this.log.length && out.length < limit; index += 1) {
@@ -76,12 +98,25 @@ export class DriveStore {
       if (this.latestChange.get(change.fileId) !== change.changeId) continue;
       out.push({ change, file: change.removed ? undefined : this.get(change.fileId) });
     }
-    return index < this.log.length ? { changes: out, nextPageToken: String(index + 1) } : { changes: out, newStartPageToken: this.startPageToken };
+    return index < this.log.length
+      ? { changes: out, nextPageToken: String(index + 1) }
+      : { changes: out, newStartPageToken: this.startPageToken };
   }
 
   create(fields: Record<string, unknown>): DriveFile {
     const ms = this.stamp();
-    const file: DriveFile = { kind: 'drive#file', mimeType: 'application/octet-stream', ...fields, name: typeof fields.name === 'string' ? fields.name : 'Untitled', id: fileId(this.nextIndex++), createdTime: new Date(ms).toISOString(), modifiedTime: new Date(ms).toISOString(), version: '1', trashed: fields.trashed === true, parents: ['root'] };
+    const file: DriveFile = {
+      kind: 'drive#file',
+      mimeType: 'application/octet-stream',
+      ...fields,
+      name: typeof fields.name === 'string' ? fields.name : 'Untitled',
+      id: fileId(this.nextIndex++),
+      createdTime: new Date(ms).toISOString(),
+      modifiedTime: new Date(ms).toISOString(),
+      version: '1',
+      trashed: fields.trashed === true,
+      parents: ['root'],
+    };
     return this.save(file, false);
   }
 
@@ -89,7 +124,16 @@ export class DriveStore {
     const current = this.get(id);
     if (!current) return undefined;
     const ms = this.stamp();
-    return this.save({ ...current, ...fields, id, modifiedTime: new Date(ms).toISOString(), version: String(Number(current.version) + 1) }, false);
+    return this.save(
+      {
+        ...current,
+        ...fields,
+        id,
+        modifiedTime: new Date(ms).toISOString(),
+        version: String(Number(current.version) + 1),
+      },
+      false,
+    );
   }
 
   remove(id: string): boolean {

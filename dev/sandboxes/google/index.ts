@@ -31,17 +31,26 @@ function recordsOf(calendar: CalendarStore, drive: DriveStore): SandboxRecords {
   };
   const inOneHour = () => {
     const start = Date.now() + 3600_000;
-    return { start: { dateTime: new Date(start).toISOString() }, end: { dateTime: new Date(start + 1_800_000).toISOString() } };
+    return {
+      start: { dateTime: new Date(start).toISOString() },
+      end: { dateTime: new Date(start + 1_800_000).toISOString() },
+    };
   };
   return {
     entities: () => ['events', 'files'],
     count: (entity) => (check(entity) === 'events' ? calendar.count() : drive.count()),
     get: (entity, id) => (check(entity) === 'events' ? calendar.get(id) : drive.get(id)),
-    create: (entity, fields) => (check(entity) === 'events' ? calendar.insert({ summary: 'Sandbox event', ...inOneHour(), ...fields }) : drive.create({ name: 'Sandbox file', ...fields })),
+    create: (entity, fields) =>
+      check(entity) === 'events'
+        ? calendar.insert({ summary: 'Sandbox event', ...inOneHour(), ...fields })
+        : drive.create({ name: 'Sandbox file', ...fields }),
     update: (entity, id, fields) => {
-      if (check(entity) === 'files') return drive.update(id, fields ?? { name: `${String(drive.get(id)?.name ?? '')} (edited)` });
+      if (check(entity) === 'files')
+        return drive.update(id, fields ?? { name: `${String(drive.get(id)?.name ?? '')} (edited)` });
       const current = calendar.get(id);
-      return current ? calendar.patch(id, fields ?? { summary: `${String(current.summary ?? '')} (edited)` }) : undefined;
+      return current
+        ? calendar.patch(id, fields ?? { summary: `${String(current.summary ?? '')} (edited)` })
+        : undefined;
     },
     remove: (entity, id) => (check(entity) === 'events' ? calendar.cancel(id) !== undefined : drive.remove(id)),
   };
@@ -54,15 +63,35 @@ export async function startGoogleSandbox(options: SandboxOptions = {}): Promise<
   const channels = new PushChannels();
   const calendar = new CalendarStore(PRIMARY, records, seed, () => channels.notify(PRIMARY, 'exists'));
   const drive = new DriveStore(records, seed, () => channels.notify('drive', 'exists'));
-  const tokens = new TokenStore({ accessTokenTtlMs: options.accessTokenTtlMs ?? TOKEN_TTL_MS, accessPrefix: 'ya29.', refreshPrefix: '1//0g', rotateRefreshTokens: false, revokeAccessOnRefresh: false });
+  const tokens = new TokenStore({
+    accessTokenTtlMs: options.accessTokenTtlMs ?? TOKEN_TTL_MS,
+    accessPrefix: 'ya29.',
+    refreshPrefix: '1//0g',
+    rotateRefreshTokens: false,
+    revokeAccessOnRefresh: false,
+  });
   const router = new Router();
   addGoogleOAuth(router, tokens);
   const calendars = (id: string) => (id === PRIMARY || id === SANDBOX_CALENDAR_OWNER ? calendar : undefined);
-  addCalendarRoutes(router, calendars, channels, { syncTokenTtlMs: typeof extra.syncTokenTtlMs === 'number' ? extra.syncTokenTtlMs : 7 * 86_400_000, ownerEmail: SANDBOX_CALENDAR_OWNER });
+  addCalendarRoutes(router, calendars, channels, {
+    syncTokenTtlMs: typeof extra.syncTokenTtlMs === 'number' ? extra.syncTokenTtlMs : 7 * 86_400_000,
+    ownerEmail: SANDBOX_CALENDAR_OWNER,
+  });
   router.add('POST', '/drive/v3/changes/watch', (ctx) => {
     const body = ctx.json() as Record<string, unknown>;
-    if (typeof body.id !== 'string' || typeof body.address !== 'string' || body.type !== 'web_hook') googleFail(400, 'required', 'Required: id, type "web_hook" and address.');
-    return { status: 200, json: channels.open('drive', body.id, body.address, typeof body.token === 'string' ? body.token : undefined, ctx.baseUrl, '/drive/v3/changes') };
+    if (typeof body.id !== 'string' || typeof body.address !== 'string' || body.type !== 'web_hook')
+      googleFail(400, 'required', 'Required: id, type "web_hook" and address.');
+    return {
+      status: 200,
+      json: channels.open(
+        'drive',
+        body.id,
+        body.address,
+        typeof body.token === 'string' ? body.token : undefined,
+        ctx.baseUrl,
+        '/drive/v3/changes',
+      ),
+    };
   });
   addDriveRoutes(router, drive);
 
@@ -72,20 +101,39 @@ export async function startGoogleSandbox(options: SandboxOptions = {}): Promise<
     records: recordsOf(calendar, drive),
     tokens,
     webhooks: channels,
-    unauthorized: () => googleError(401, 'authError', 'Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential.', { headers: { 'www-authenticate': 'Bearer realm="https://accounts.google.com/", error="invalid_token"' } }),
+    unauthorized: () =>
+      googleError(
+        401,
+        'authError',
+        'Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential.',
+        { headers: { 'www-authenticate': 'Bearer realm="https://accounts.google.com/", error="invalid_token"' } },
+      ),
     notFound: () => googleError(404, 'notFound', 'Not Found'),
     invalidJson: () => googleError(400, 'parseError', 'Parse Error'),
     rateLimited: (fault) => {
-      const headers = fault.retryAfterSeconds === undefined ? undefined : { 'retry-after': String(fault.retryAfterSeconds) };
+      const headers =
+        fault.retryAfterSeconds === undefined ? undefined : { 'retry-after': String(fault.retryAfterSeconds) };
       if (fault.variant === 'rateLimitExceeded' || fault.variant === 'userRateLimitExceeded') {
-        return googleError(403, fault.variant, fault.variant === 'rateLimitExceeded' ? 'Rate Limit Exceeded' : 'User Rate Limit Exceeded', { domain: 'usageLimits', headers });
+        return googleError(
+          403,
+          fault.variant,
+          fault.variant === 'rateLimitExceeded' ? 'Rate Limit Exceeded' : 'User Rate Limit Exceeded',
+          { domain: 'usageLimits', headers },
+        );
       }
       return googleError(429, 'rateLimitExceeded', 'Too many requests', { domain: 'usageLimits', headers });
     },
     serverError: (status) =>
-      status === 410 ? googleError(410, 'fullSyncRequired', 'Sync token is no longer valid, a full sync is required.') : googleError(status, 'backendError', status === 503 ? 'The service is currently unavailable.' : 'Backend Error'),
+      status === 410
+        ? googleError(410, 'fullSyncRequired', 'Sync token is no longer valid, a full sync is required.')
+        : googleError(
+            status,
+            'backendError',
+            status === 503 ? 'The service is currently unavailable.' : 'Backend Error',
+          ),
   };
   const running = await startSandboxServer(behaviour, options.port ?? 0);
-  if (options.webhookUrl) channels.open(PRIMARY, 'sandbox-channel', options.webhookUrl, options.webhookSecret, running.url);
+  if (options.webhookUrl)
+    channels.open(PRIMARY, 'sandbox-channel', options.webhookUrl, options.webhookSecret, running.url);
   return running;
 }

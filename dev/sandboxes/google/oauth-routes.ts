@@ -11,35 +11,55 @@ import type { TokenStore } from '../common/tokens';
 export function addGoogleOAuth(router: Router, tokens: TokenStore): void {
   const authority = new OAuthAuthority(tokens);
 
-  router.add('GET', '/o/oauth2/v2/auth', (ctx) => {
-    const result = authority.authorize(ctx.query);
-    if (!result.ok) return { status: 400, json: { error: result.error, error_description: result.description } };
-    return { status: 302, headers: { location: result.redirectTo } };
-  }, { public: true });
+  router.add(
+    'GET',
+    '/o/oauth2/v2/auth',
+    (ctx) => {
+      const result = authority.authorize(ctx.query);
+      if (!result.ok) return { status: 400, json: { error: result.error, error_description: result.description } };
+      return { status: 302, headers: { location: result.redirectTo } };
+    },
+    { public: true },
+  );
 
-  router.add('POST', '/token', (ctx) => {
-    const form = Object.fromEntries(new URLSearchParams(ctx.rawBody));
-    const client = basicClient(ctx.headers.authorization) ?? (form.client_id ? { clientId: form.client_id, clientSecret: form.client_secret ?? '' } : undefined);
-    const result = authority.token(client, form);
-    if (!result.ok) {
-      if (result.error === 'invalid_client') return { status: 401, json: { error: 'invalid_client', error_description: 'Unauthorized' } };
-      const description = result.error === 'invalid_grant' ? 'Token has been expired or revoked.' : result.description;
-      return { status: 400, json: { error: result.error, error_description: description } };
-    }
-    const issued = result.tokens;
-    const json: Record<string, unknown> = {
-      access_token: issued.accessToken,
-      expires_in: Math.round(issued.expiresInMs / 1000),
-      scope: 'https://www.googleapis.com/auth/calendar https://www.googleapis.com/auth/drive',
-      token_type: 'Bearer',
-    };
-    if (form.grant_type !== 'refresh_token') json.refresh_token = issued.refreshToken;
-    return { status: 200, json };
-  }, { public: true });
+  router.add(
+    'POST',
+    '/token',
+    (ctx) => {
+      const form = Object.fromEntries(new URLSearchParams(ctx.rawBody));
+      const client =
+        basicClient(ctx.headers.authorization) ??
+        (form.client_id ? { clientId: form.client_id, clientSecret: form.client_secret ?? '' } : undefined);
+      const result = authority.token(client, form);
+      if (!result.ok) {
+        if (result.error === 'invalid_client')
+          return { status: 401, json: { error: 'invalid_client', error_description: 'Unauthorized' } };
+        const description =
+          result.error === 'invalid_grant' ? 'Token has been expired or revoked.' : result.description;
+        return { status: 400, json: { error: result.error, error_description: description } };
+      }
+      const issued = result.tokens;
+      const json: Record<string, unknown> = {
+        access_token: issued.accessToken,
+        expires_in: Math.round(issued.expiresInMs / 1000),
+        scope: 'https://www.googleapis.com/auth/calendar https://www.googleapis.com/auth/drive',
+        token_type: 'Bearer',
+      };
+      if (form.grant_type !== 'refresh_token') json.refresh_token = issued.refreshToken;
+      return { status: 200, json };
+    },
+    { public: true },
+  );
 
-  router.add('POST', '/revoke', (ctx) => {
-    const token = new URLSearchParams(ctx.rawBody).get('token') ?? ctx.query.get('token') ?? '';
-    if (!tokens.revokeAccessToken(token)) return { status: 400, json: { error: 'invalid_token', error_description: 'Token expired or revoked' } };
-    return { status: 200, json: {} };
-  }, { public: true });
+  router.add(
+    'POST',
+    '/revoke',
+    (ctx) => {
+      const token = new URLSearchParams(ctx.rawBody).get('token') ?? ctx.query.get('token') ?? '';
+      if (!tokens.revokeAccessToken(token))
+        return { status: 400, json: { error: 'invalid_token', error_description: 'Token expired or revoked' } };
+      return { status: 200, json: {} };
+    },
+    { public: true },
+  );
 }

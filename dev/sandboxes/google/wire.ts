@@ -18,11 +18,23 @@ const STATUS_NAMES: Record<number, string> = {
   503: 'UNAVAILABLE',
 };
 
-export function googleError(code: number, reason: string, message: string, options: { domain?: string; headers?: Record<string, string> } = {}): SandboxResponse {
+export function googleError(
+  code: number,
+  reason: string,
+  message: string,
+  options: { domain?: string; headers?: Record<string, string> } = {},
+): SandboxResponse {
   return {
     status: code,
     headers: options.headers,
-    json: { error: { code, message, errors: [{ domain: options.domain ?? 'global', reason, message }], status: STATUS_NAMES[code] ?? 'UNKNOWN' } },
+    json: {
+      error: {
+        code,
+        message,
+        errors: [{ domain: options.domain ?? 'global', reason, message }],
+        status: STATUS_NAMES[code] ?? 'UNKNOWN',
+      },
+    },
   };
 }
 

@@ -62,13 +62,25 @@ export async function startNotifySandbox(options: { teamsRatePerS?: number } = {
   const requests: NotifySandbox['requests'] = [];
   let baseUrl = '';
 
-  function reply(res: ServerResponse, status: number, body: string | object, headers: Record<string, string> = {}): void {
+  function reply(
+    res: ServerResponse,
+    status: number,
+    body: string | object,
+    headers: Record<string, string> = {},
+  ): void {
     const text = typeof body === 'string' ? body : JSON.stringify(body);
-    res.writeHead(status, { 'content-type': typeof body === 'string' ? 'text/plain; charset=utf-8' : 'application/json; charset=utf-8', 'content-length': String(Buffer.byteLength(text)), ...headers });
+    res.writeHead(status, {
+      'content-type': typeof body === 'string' ? 'text/plain; charset=utf-8' : 'application/json; charset=utf-8',
+      'content-length': String(Buffer.byteLength(text)),
+      ...headers,
+    });
     res.end(text);
   }
 
-  function rateLimited(target: NotifyTarget, seconds: number): { status: number; body: string | object; headers: Record<string, string> } {
+  function rateLimited(
+    target: NotifyTarget,
+    seconds: number,
+  ): { status: number; body: string | object; headers: Record<string, string> } {
     const headers = { 'retry-after': String(seconds) };
     if (target === 'slack_bot') return { status: 429, body: { ok: false, error: 'ratelimited' }, headers };
     if (target === 'slack_webhook') return { status: 429, body: 'rate_limited', headers };
@@ -85,8 +97,20 @@ export async function startNotifySandbox(options: { teamsRatePerS?: number } = {
       if (size <= MAX_BODY_BYTES) chunks.push(chunk as Buffer);
     }
     const raw = Buffer.concat(chunks).toString('utf8');
-    const target: NotifyTarget | undefined = url.pathname.startsWith('/services/') ? 'slack_webhook' : url.pathname === '/api/chat.postMessage' ? 'slack_bot' : url.pathname.startsWith('/workflows/') ? 'teams_workflow' : undefined;
-    const answer = (status: number, body: string | object, headers: Record<string, string> = {}, error?: string, detail?: string): void => {
+    const target: NotifyTarget | undefined = url.pathname.startsWith('/services/')
+      ? 'slack_webhook'
+      : url.pathname === '/api/chat.postMessage'
+        ? 'slack_bot'
+        : url.pathname.startsWith('/workflows/')
+          ? 'teams_workflow'
+          : undefined;
+    const answer = (
+      status: number,
+      body: string | object,
+      headers: Record<string, string> = {},
+      error?: string,
+      detail?: string,
+    ): void => {
       requests.push({ method, path: url.pathname, status });
       if (status >= 400 && target) rejected.push({ target, status, error: error ?? String(status), detail });
       reply(res, status, body, headers);
@@ -100,7 +124,13 @@ export async function startNotifySandbox(options: { teamsRatePerS?: number } = {
       const limited = rateLimited(target, fault.retryAfterSeconds ?? 1);
       return answer(limited.status, limited.body, limited.headers, 'rate_limited');
     }
-    if (fault?.kind === 'server_error') return answer(fault.status ?? 500, target === 'slack_bot' ? { ok: false, error: 'internal_error' } : 'internal_error', {}, 'server_error');
+    if (fault?.kind === 'server_error')
+      return answer(
+        fault.status ?? 500,
+        target === 'slack_bot' ? { ok: false, error: 'internal_error' } : 'internal_error',
+        {},
+        'server_error',
+      );
 
     if (target === 'slack_webhook') {
       const id = url.pathname.slice('/services/'.length);
@@ -117,15 +147,35 @@ export async function startNotifySandbox(options: { teamsRatePerS?: number } = {
       if (!tokens.has(token)) return answer(200, { ok: false, error: 'invalid_auth' }, {}, 'invalid_auth');
       const body = parse(raw) as Record<string, unknown> | undefined;
       if (!body) return answer(200, { ok: false, error: 'invalid_json' }, {}, 'invalid_json');
-      if (typeof body.channel !== 'string' || !channels.has(body.channel)) return answer(200, { ok: false, error: 'channel_not_found' }, {}, 'channel_not_found');
+      if (typeof body.channel !== 'string' || !channels.has(body.channel))
+        return answer(200, { ok: false, error: 'channel_not_found' }, {}, 'channel_not_found');
       const problem = validateSlackMessage({ text: body.text, blocks: body.blocks });
-      if (problem) return answer(200, { ok: false, error: problem.error, response_metadata: { messages: [problem.detail] } }, {}, problem.error, problem.detail);
+      if (problem)
+        return answer(
+          200,
+          { ok: false, error: problem.error, response_metadata: { messages: [problem.detail] } },
+          {},
+          problem.error,
+          problem.detail,
+        );
       received.push({ target, key: body.channel, body, bytes: Buffer.byteLength(raw) });
       return answer(200, { ok: true, channel: body.channel, ts: `${Date.now() / 1000}`, message: { text: body.text } });
     }
     const id = /^\/workflows\/([^/]+)\/triggers\/manual\/paths\/invoke$/.exec(url.pathname)?.[1];
-    if (!id || !workflows.has(id)) return answer(404, { error: { code: 'WorkflowNotFound', message: 'The workflow was not found.' } }, {}, 'not_found');
-    if (url.searchParams.get('sig') !== workflows.get(id)) return answer(401, { error: { code: 'DirectApiAuthorizationRequired', message: 'The request must be authenticated.' } }, {}, 'unauthorized');
+    if (!id || !workflows.has(id))
+      return answer(
+        404,
+        { error: { code: 'WorkflowNotFound', message: 'The workflow was not found.' } },
+        {},
+        'not_found',
+      );
+    if (url.searchParams.get('sig') !== workflows.get(id))
+      return answer(
+        401,
+        { error: { code: 'DirectApiAuthorizationRequired', message: 'The request must be authenticated.' } },
+        {},
+        'unauthorized',
+      );
     if (options.teamsRatePerS) {
       const now = Date.now();
       const recent = (recentByWorkflow.get(id) ?? []).filter((at) => now - at < 1000);
@@ -136,7 +186,14 @@ export async function startNotifySandbox(options: { teamsRatePerS?: number } = {
       recentByWorkflow.set(id, [...recent, now]);
     }
     const problem = validateTeamsPayload(raw);
-    if (problem) return answer(problem.status, { error: { code: problem.status === 413 ? 'MessageTooLarge' : 'InvalidCard', message: problem.detail } }, {}, problem.status === 413 ? 'too_large' : 'invalid_card', problem.detail);
+    if (problem)
+      return answer(
+        problem.status,
+        { error: { code: problem.status === 413 ? 'MessageTooLarge' : 'InvalidCard', message: problem.detail } },
+        {},
+        problem.status === 413 ? 'too_large' : 'invalid_card',
+        problem.detail,
+      );
     received.push({ target, key: id, body: JSON.parse(raw) as Record<string, unknown>, bytes: Buffer.byteLength(raw) });
     return answer(202, '');
   }

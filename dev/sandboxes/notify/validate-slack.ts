@@ -16,15 +16,18 @@ const isObj = (value: unknown): value is Obj => typeof value === 'object' && val
 
 function textObject(value: unknown, path: string, max: number, plainOnly = false): string | undefined {
   if (!isObj(value)) return `${path}: must be a text object`;
-  if (typeof value.type !== 'string' || !TEXT_TYPES.has(value.type) || (plainOnly && value.type !== 'plain_text')) return `${path}.type: must be ${plainOnly ? 'plain_text' : 'plain_text or mrkdwn'}`;
+  if (typeof value.type !== 'string' || !TEXT_TYPES.has(value.type) || (plainOnly && value.type !== 'plain_text'))
+    return `${path}.type: must be ${plainOnly ? 'plain_text' : 'plain_text or mrkdwn'}`;
   if (typeof value.text !== 'string' || value.text.length === 0) return `${path}.text: must be a non-empty string`;
   if (value.text.length > max) return `${path}.text: more than ${max} characters`;
   return undefined;
 }
 
 function block(value: unknown, path: string): string | undefined {
-  if (!isObj(value) || typeof value.type !== 'string' || !BLOCK_TYPES.has(value.type)) return `${path}.type: unknown block type`;
-  if (value.block_id !== undefined && (typeof value.block_id !== 'string' || value.block_id.length > 255)) return `${path}.block_id: more than 255 characters`;
+  if (!isObj(value) || typeof value.type !== 'string' || !BLOCK_TYPES.has(value.type))
+    return `${path}.type: unknown block type`;
+  if (value.block_id !== undefined && (typeof value.block_id !== 'string' || value.block_id.length > 255))
+    return `${path}.block_id: more than 255 characters`;
   switch (value.type) {
     case 'header':
       return textObject(value.text, `${path}.text`, 150, true);
@@ -35,7 +38,8 @@ function block(value: unknown, path: string): string | undefined {
         if (problem) return problem;
       }
       if (value.fields !== undefined) {
-        if (!Array.isArray(value.fields) || value.fields.length === 0 || value.fields.length > 10) return `${path}.fields: 1 to 10 items`;
+        if (!Array.isArray(value.fields) || value.fields.length === 0 || value.fields.length > 10)
+          return `${path}.fields: 1 to 10 items`;
         for (let i = 0; i < value.fields.length; i++) {
           const problem = textObject(value.fields[i], `${path}.fields[${i}]`, 2000);
           if (problem) return problem;
@@ -44,7 +48,8 @@ function block(value: unknown, path: string): string | undefined {
       return undefined;
     }
     case 'context': {
-      if (!Array.isArray(value.elements) || value.elements.length === 0 || value.elements.length > 10) return `${path}.elements: 1 to 10 items`;
+      if (!Array.isArray(value.elements) || value.elements.length === 0 || value.elements.length > 10)
+        return `${path}.elements: 1 to 10 items`;
       for (let i = 0; i < value.elements.length; i++) {
         const element = value.elements[i] as Obj;
         if (isObj(element) && element.type === 'image') continue;
@@ -61,8 +66,10 @@ function block(value: unknown, path: string): string | undefined {
 export function validateSlackMessage(body: unknown): SlackProblem | undefined {
   if (!isObj(body)) return { error: 'invalid_payload', detail: 'body must be a JSON object' };
   const { text, blocks } = body;
-  if (text !== undefined && typeof text !== 'string') return { error: 'invalid_payload', detail: 'text: must be a string' };
-  if (typeof text === 'string' && text.length > 40_000) return { error: 'msg_too_long', detail: 'text: more than 40000 characters' };
+  if (text !== undefined && typeof text !== 'string')
+    return { error: 'invalid_payload', detail: 'text: must be a string' };
+  if (typeof text === 'string' && text.length > 40_000)
+    return { error: 'msg_too_long', detail: 'text: more than 40000 characters' };
   if (blocks === undefined) return text ? undefined : { error: 'no_text', detail: 'text or blocks is required' };
   if (!Array.isArray(blocks)) return { error: 'invalid_blocks', detail: 'blocks: must be an array' };
   if (blocks.length === 0 && !text) return { error: 'no_text', detail: 'text or blocks is required' };

@@ -4,7 +4,12 @@
  */
 import { indexedUuid, intBetween, pick, seededRandom, sentence } from '../common/seeded';
 
-export type NotionPage = Record<string, unknown> & { id: string; last_edited_time: string; in_trash: boolean; properties: Record<string, Record<string, unknown>> };
+export type NotionPage = Record<string, unknown> & {
+  id: string;
+  last_edited_time: string;
+  in_trash: boolean;
+  properties: Record<string, Record<string, unknown>>;
+};
 
 export const HISTORY_START_MS = Date.UTC(2022, 0, 1);
 export const MINUTE_MS = 60_000;
@@ -32,7 +37,22 @@ export function minuteIso(ms: number): string {
 
 export function richText(content: string): Record<string, unknown>[] {
   if (content === '') return [];
-  return [{ type: 'text', text: { content, link: null }, annotations: { bold: false, italic: false, strikethrough: false, underline: false, code: false, color: 'default' }, plain_text: content, href: null }];
+  return [
+    {
+      type: 'text',
+      text: { content, link: null },
+      annotations: {
+        bold: false,
+        italic: false,
+        strikethrough: false,
+        underline: false,
+        code: false,
+        color: 'default',
+      },
+      plain_text: content,
+      href: null,
+    },
+  ];
 }
 
 export function selectOption(name: string): Record<string, unknown> {
@@ -54,7 +74,13 @@ export interface NotionIds {
 }
 
 export function notionIds(seed: number): NotionIds {
-  return { seed, dataSourceId: indexedUuid(seed, 900, 1), databaseId: indexedUuid(seed, 901, 1), workspaceId: indexedUuid(seed, 902, 1), botId: indexedUuid(seed, 903, 1) };
+  return {
+    seed,
+    dataSourceId: indexedUuid(seed, 900, 1),
+    databaseId: indexedUuid(seed, 901, 1),
+    workspaceId: indexedUuid(seed, 902, 1),
+    botId: indexedUuid(seed, 903, 1),
+  };
 }
 
 export function pageId(ids: NotionIds, index: number): string {
@@ -65,7 +91,13 @@ export function pageUrl(id: string, title: string): string {
   return `https://www.notion.so/${title.replace(/[^A-Za-z0-9]+/g, '-')}-${id.replace(/-/g, '')}`;
 }
 
-export function pageShell(ids: NotionIds, id: string, createdIso: string, editedIso: string, properties: Record<string, Record<string, unknown>>): NotionPage {
+export function pageShell(
+  ids: NotionIds,
+  id: string,
+  createdIso: string,
+  editedIso: string,
+  properties: Record<string, Record<string, unknown>>,
+): NotionPage {
   const user = { object: 'user', id: ids.botId };
   const titleProperty = properties.Name?.title as { plain_text?: string }[] | undefined;
   return {
@@ -96,10 +128,21 @@ export function generatePage(ids: NotionIds, index: number): NotionPage {
     Name: propertyValue('Name', { title: richText(title) }),
     Status: propertyValue('Status', { select: { ...pick(random, STATUS_OPTIONS) } }),
     Priority: propertyValue('Priority', { number: intBetween(random, 1, 5) }),
-    Due: propertyValue('Due', { date: random() < 0.7 ? { start: new Date(createdMs + intBetween(random, 1, 90) * 86_400_000).toISOString().slice(0, 10), end: null, time_zone: null } : null }),
+    Due: propertyValue('Due', {
+      date:
+        random() < 0.7
+          ? {
+              start: new Date(createdMs + intBetween(random, 1, 90) * 86_400_000).toISOString().slice(0, 10),
+              end: null,
+              time_zone: null,
+            }
+          : null,
+    }),
     Done: propertyValue('Done', { checkbox: random() < 0.3 }),
     Notes: propertyValue('Notes', { rich_text: richText(sentence(random, 5, 15)) }),
-    Tags: propertyValue('Tags', { multi_select: random() < 0.5 ? [{ id: 'tag1', name: 'sync', color: 'purple' }] : [] }),
+    Tags: propertyValue('Tags', {
+      multi_select: random() < 0.5 ? [{ id: 'tag1', name: 'sync', color: 'purple' }] : [],
+    }),
   };
   return pageShell(ids, pageId(ids, index), minuteIso(createdMs), minuteIso(editedMs), properties);
 }

@@ -40,23 +40,35 @@ export async function startNotionSandbox(options: SandboxOptions = {}): Promise<
   const ids = notionIds(options.seed ?? 1);
   const secret = options.webhookSecret ?? `secret_${randomBytes(16).toString('hex')}`;
   const webhooks = options.webhookUrl
-    ? new WebhookEmitter({ url: options.webhookUrl, sign: (rawBody) => ({ 'x-notion-signature': `sha256=${createHmac('sha256', secret).update(rawBody).digest('hex')}` }) })
+    ? new WebhookEmitter({
+        url: options.webhookUrl,
+        sign: (rawBody) => ({
+          'x-notion-signature': `sha256=${createHmac('sha256', secret).update(rawBody).digest('hex')}`,
+        }),
+      })
     : undefined;
   const onEvent = (event: NotionEvent) => {
     const id = randomUUID();
-    webhooks?.emit(event.type, {
+    webhooks?.emit(
+      event.type,
+      {
+        id,
+        timestamp: new Date().toISOString(),
+        workspace_id: ids.workspaceId,
+        workspace_name: 'Sandbox Workspace',
+        subscription_id: ids.botId,
+        integration_id: ids.botId,
+        type: event.type,
+        authors: [{ id: ids.botId, type: 'bot' }],
+        attempt_number: 1,
+        entity: { id: event.pageId, type: 'page' },
+        data: {
+          parent: { id: ids.dataSourceId, type: 'data_source', data_source_id: ids.dataSourceId },
+          ...(event.updatedProperties ? { updated_properties: event.updatedProperties } : {}),
+        },
+      },
       id,
-      timestamp: new Date().toISOString(),
-      workspace_id: ids.workspaceId,
-      workspace_name: 'Sandbox Workspace',
-      subscription_id: ids.botId,
-      integration_id: ids.botId,
-      type: event.type,
-      authors: [{ id: ids.botId, type: 'bot' }],
-      attempt_number: 1,
-      entity: { id: event.pageId, type: 'page' },
-      data: { parent: { id: ids.dataSourceId, type: 'data_source', data_source_id: ids.dataSourceId }, ...(event.updatedProperties ? { updated_properties: event.updatedProperties } : {}) },
-    }, id);
+    );
   };
   const state = new NotionState(ids, options.records ?? 100_000, onEvent);
   const tokens = new TokenStore({
@@ -67,34 +79,53 @@ export async function startNotionSandbox(options: SandboxOptions = {}): Promise<
     revokeAccessOnRefresh: false,
   });
   const authority = new OAuthAuthority(tokens);
-  const takeToken = bucket(typeof extra.requestsPerSecond === 'number' ? extra.requestsPerSecond : 3, typeof extra.burst === 'number' ? extra.burst : 40);
+  const takeToken = bucket(
+    typeof extra.requestsPerSecond === 'number' ? extra.requestsPerSecond : 3,
+    typeof extra.burst === 'number' ? extra.burst : 40,
+  );
 
   const router = new Router();
-  router.add('GET', '/v1/oauth/authorize', (ctx) => {
-    const result = authority.authorize(ctx.query);
-    return result.ok ? { status: 302, headers: { location: result.redirectTo } } : nError(400, 'validation_error', `${result.error}: ${result.description}`);
-  }, { public: true });
-  router.add('POST', '/v1/oauth/token', (ctx) => {
-    const input = ctx.json() as Record<string, string | undefined>;
-    const result = authority.token(basicClient(ctx.headers.authorization), input);
-    if (!result.ok) return { status: result.error === 'invalid_client' ? 401 : 400, json: { error: result.error, error_description: result.description, request_id: randomUUID() } };
-    return {
-      status: 200,
-      json: {
-        access_token: result.tokens.accessToken,
-        token_type: 'bearer',
-        refresh_token: result.tokens.refreshToken,
-        expires_in: Math.round(result.tokens.expiresInMs / 1000),
-        bot_id: ids.botId,
-        workspace_id: ids.workspaceId,
-        workspace_name: 'Sandbox Workspace',
-        workspace_icon: null,
-        owner: { type: 'user', user: { object: 'user', id: ids.botId } },
-        duplicated_template_id: null,
-        request_id: randomUUID(),
-      },
-    };
-  }, { public: true });
+  router.add(
+    'GET',
+    '/v1/oauth/authorize',
+    (ctx) => {
+      const result = authority.authorize(ctx.query);
+      return result.ok
+        ? { status: 302, headers: { location: result.redirectTo } }
+        : nError(400, 'validation_error', `${result.error}: ${result.description}`);
+    },
+    { public: true },
+  );
+  router.add(
+    'POST',
+    '/v1/oauth/token',
+    (ctx) => {
+      const input = ctx.json() as Record<string, string | undefined>;
+      const result = authority.token(basicClient(ctx.headers.authorization), input);
+      if (!result.ok)
+        return {
+          status: result.error === 'invalid_client' ? 401 : 400,
+          json: { error: result.error, error_description: result.description, request_id: randomUUID() },
+        };
+      return {
+        status: 200,
+        json: {
+          access_token: result.tokens.accessToken,
+          token_type: 'bearer',
+          refresh_token: result.tokens.refreshToken,
+          expires_in: Math.round(result.tokens.expiresInMs / 1000),
+          bot_id: ids.botId,
+          workspace_id: ids.workspaceId,
+          workspace_name: 'Sandbox Workspace',
+          workspace_icon: null,
+          owner: { type: 'user', user: { object: 'user', id: ids.botId } },
+          duplicated_template_id: null,
+          request_id: randomUUID(),
+        },
+      };
+    },
+    { public: true },
+  );
   notionRoutes(router, state);
 
   const behaviour: SandboxBehaviour = {
@@ -106,18 +137,27 @@ export async function startNotionSandbox(options: SandboxOptions = {}): Promise<
     unauthorized: () => nError(401, 'unauthorized', 'API token is invalid.'),
     notFound: (ctx) => nError(400, 'invalid_request_url', `Invalid request URL: ${ctx.method} ${ctx.path}`),
     invalidJson: () => nError(400, 'invalid_json', 'Error parsing JSON body.'),
-    rateLimited: (fault) => nError(429, 'rate_limited', RATE_LIMITED, { 'retry-after': String(fault.retryAfterSeconds ?? 1) }),
+    rateLimited: (fault) =>
+      nError(429, 'rate_limited', RATE_LIMITED, { 'retry-after': String(fault.retryAfterSeconds ?? 1) }),
     serverError: (status) => {
       const [code, message] = SERVER_ERROR_CODES[status] ?? ['internal_server_error', 'Unexpected error occurred.'];
       return nError(status, code, message);
     },
     beforeRoute: (ctx) => {
       const version = ctx.headers['notion-version'];
-      if (version === undefined) return nError(400, 'missing_version', 'Notion-Version header failed validation: Notion-Version header should be defined, instead was `undefined`.');
+      if (version === undefined)
+        return nError(
+          400,
+          'missing_version',
+          'Notion-Version header failed validation: Notion-Version header should be defined, instead was `undefined`.',
+        );
       // Data sources only exist from 2025-09-03 on; older versions address databases instead.
-      if (ctx.path.startsWith('/v1/data_sources') && String(version) < NOTION_VERSION) return nError(400, 'invalid_request_url', 'Invalid request URL.');
+      if (ctx.path.startsWith('/v1/data_sources') && String(version) < NOTION_VERSION)
+        return nError(400, 'invalid_request_url', 'Invalid request URL.');
       const waitSeconds = takeToken(ctx.subject ?? '');
-      return waitSeconds === undefined ? undefined : nError(429, 'rate_limited', RATE_LIMITED, { 'retry-after': String(waitSeconds) });
+      return waitSeconds === undefined
+        ? undefined
+        : nError(429, 'rate_limited', RATE_LIMITED, { 'retry-after': String(waitSeconds) });
     },
   };
   const running = await startSandboxServer(behaviour, options.port ?? 0);
@@ -133,7 +173,9 @@ function notionRecords(state: NotionState): SandboxRecords {
     count: (entity) => (check(entity) ? state.pages.count() : 0),
     get: (entity, id) => (check(entity) ? state.pages.get(normaliseId(id)) : undefined),
     create: (entity, fields) => {
-      const result = state.createPage(fields ?? { Name: { title: [{ text: { content: `Created ${randomUUID().slice(0, 8)}` } }] } });
+      const result = state.createPage(
+        fields ?? { Name: { title: [{ text: { content: `Created ${randomUUID().slice(0, 8)}` } }] } },
+      );
       if (typeof result === 'string') throw new Error(result);
       return result;
     },

@@ -5,7 +5,12 @@ import type { SandboxResponse } from '../common/types';
 
 export const NOTION_VERSION = '2025-09-03';
 
-export function nError(status: number, code: string, message: string, headers?: Record<string, string>): SandboxResponse {
+export function nError(
+  status: number,
+  code: string,
+  message: string,
+  headers?: Record<string, string>,
+): SandboxResponse {
   return { status, json: { object: 'error', status, code, message, request_id: randomUUID() }, headers };
 }
 

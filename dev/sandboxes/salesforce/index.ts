@@ -27,14 +27,22 @@ class LimitInfoRouter extends Router {
   }
 
   override add(method: string, pattern: string, handler: RouteHandler, options?: { public?: boolean }): this {
-    return super.add(method, pattern, async (ctx) => {
-      try {
-        return await handler(ctx);
-      } catch (error) {
-        if (!(error instanceof SandboxReply) || !this.isData(ctx.path)) throw error;
-        throw new SandboxReply({ ...error.response, headers: { ...error.response.headers, 'sforce-limit-info': this.header() } });
-      }
-    }, options);
+    return super.add(
+      method,
+      pattern,
+      async (ctx) => {
+        try {
+          return await handler(ctx);
+        } catch (error) {
+          if (!(error instanceof SandboxReply) || !this.isData(ctx.path)) throw error;
+          throw new SandboxReply({
+            ...error.response,
+            headers: { ...error.response.headers, 'sforce-limit-info': this.header() },
+          });
+        }
+      },
+      options,
+    );
   }
 }
 const DEFAULT_TOKEN_TTL_MS = 2 * 3600_000;
@@ -50,7 +58,12 @@ function recordsOf(org: SalesforceOrg): SandboxRecords {
     get: (entity, id) => org.get(object(entity), id),
     create: (entity, fields) => {
       const name = object(entity);
-      const defaults: Record<string, unknown> = name === 'Account' ? { Name: 'Sandbox Account' } : name === 'Contact' ? { LastName: 'Sandbox' } : { Name: 'Sandbox deal', StageName: 'Prospecting', CloseDate: '2030-01-01' };
+      const defaults: Record<string, unknown> =
+        name === 'Account'
+          ? { Name: 'Sandbox Account' }
+          : name === 'Contact'
+            ? { LastName: 'Sandbox' }
+            : { Name: 'Sandbox deal', StageName: 'Prospecting', CloseDate: '2030-01-01' };
       return org.create(name, { ...defaults, ...fields });
     },
     update: (entity, id, fields) => {
@@ -68,8 +81,11 @@ export async function startSalesforceSandbox(options: SandboxOptions = {}): Prom
   const extra = options.extra ?? {};
   let baseUrl = '';
   let messenger: OutboundMessenger | undefined;
-  const org = new SalesforceOrg(options.records ?? DEFAULT_RECORDS, options.seed ?? 1, (change: OrgChange) => messenger?.notify(change));
-  if (options.webhookUrl) messenger = new OutboundMessenger(options.webhookUrl, options.webhookSecret, org.organizationId, () => baseUrl);
+  const org = new SalesforceOrg(options.records ?? DEFAULT_RECORDS, options.seed ?? 1, (change: OrgChange) =>
+    messenger?.notify(change),
+  );
+  if (options.webhookUrl)
+    messenger = new OutboundMessenger(options.webhookUrl, options.webhookSecret, org.organizationId, () => baseUrl);
   const usage = new ApiUsage(typeof extra.dailyApiLimit === 'number' ? extra.dailyApiLimit : 100_000);
   const tokens = new TokenStore({
     accessTokenTtlMs: options.accessTokenTtlMs ?? DEFAULT_TOKEN_TTL_MS,
@@ -100,12 +116,23 @@ export async function startSalesforceSandbox(options: SandboxOptions = {}): Prom
       if (fault.retryAfterSeconds !== undefined) headers['retry-after'] = String(fault.retryAfterSeconds);
       return { ...sfError(403, 'REQUEST_LIMIT_EXCEEDED', 'TotalRequests Limit exceeded.'), headers };
     },
-    serverError: (status) => sfError(status, status === 503 ? 'SERVER_UNAVAILABLE' : 'UNKNOWN_EXCEPTION', 'An unexpected error occurred. Please include this ErrorId if you contact support: 0-0 (sandbox)'),
+    serverError: (status) =>
+      sfError(
+        status,
+        status === 503 ? 'SERVER_UNAVAILABLE' : 'UNKNOWN_EXCEPTION',
+        'An unexpected error occurred. Please include this ErrorId if you contact support: 0-0 (sandbox)',
+      ),
     beforeRoute: (ctx) => {
       if (!isData(ctx.path) || usage.take()) return undefined;
-      return { ...sfError(403, 'REQUEST_LIMIT_EXCEEDED', 'TotalRequests Limit exceeded.'), headers: { 'sforce-limit-info': usage.header() } };
+      return {
+        ...sfError(403, 'REQUEST_LIMIT_EXCEEDED', 'TotalRequests Limit exceeded.'),
+        headers: { 'sforce-limit-info': usage.header() },
+      };
     },
-    afterRoute: (ctx, response) => (isData(ctx.path) ? { ...response, headers: { ...response.headers, 'sforce-limit-info': usage.header() } } : response),
+    afterRoute: (ctx, response) =>
+      isData(ctx.path)
+        ? { ...response, headers: { ...response.headers, 'sforce-limit-info': usage.header() } }
+        : response,
   };
   const running = await startSandboxServer(behaviour, options.port ?? 0);
   baseUrl = running.url;

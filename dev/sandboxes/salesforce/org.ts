@@ -6,7 +6,17 @@
 import { LazyRecordStore } from '../common/lazy-store';
 import type { SoqlCondition, SoqlQuery } from './soql';
 import { matches, orderComparator } from './soql-eval';
-import { SOBJECTS, SOBJECT_NAMES, baseModifiedMs, formatDatetime, generateRow, indexOfId, sobjectId, type SObjectName, type SObjectRow } from './schema';
+import {
+  SOBJECTS,
+  SOBJECT_NAMES,
+  baseModifiedMs,
+  formatDatetime,
+  generateRow,
+  indexOfId,
+  sobjectId,
+  type SObjectName,
+  type SObjectRow,
+} from './schema';
 
 export type OrgChange = { object: SObjectName; kind: 'created' | 'updated' | 'deleted'; row: SObjectRow };
 
@@ -52,7 +62,14 @@ export class SalesforceOrg {
   create(object: SObjectName, fields: Record<string, unknown>): SObjectRow {
     const index = this.nextIndex[object]++;
     const stamp = this.stamp(object);
-    const row = { ...fields, Id: sobjectId(object, index), IsDeleted: false, CreatedDate: stamp, LastModifiedDate: stamp, SystemModstamp: stamp } as SObjectRow;
+    const row = {
+      ...fields,
+      Id: sobjectId(object, index),
+      IsDeleted: false,
+      CreatedDate: stamp,
+      LastModifiedDate: stamp,
+      SystemModstamp: stamp,
+    } as SObjectRow;
     for (const field of SOBJECTS[object].fields) if (!(field.name in row)) row[field.name] = null;
     this.stores[object].put(row);
     this.onChange({ object, kind: 'created', row });
@@ -63,7 +80,14 @@ export class SalesforceOrg {
     const current = this.get(object, id);
     if (!current) return undefined;
     const stamp = this.stamp(object);
-    const row = { ...current, ...fields, Id: current.Id, IsDeleted: false, LastModifiedDate: stamp, SystemModstamp: stamp } as SObjectRow;
+    const row = {
+      ...current,
+      ...fields,
+      Id: current.Id,
+      IsDeleted: false,
+      LastModifiedDate: stamp,
+      SystemModstamp: stamp,
+    } as SObjectRow;
     this.stores[object].put(row);
     this.onChange({ object, kind: 'updated', row });
     return row;
@@ -82,7 +106,10 @@ export class SalesforceOrg {
 
   /** Deleted rows whose deletion time lies in [startMs, endMs], for /sobjects/{S}/deleted/. */
   deletedBetween(object: SObjectName, startMs: number, endMs: number): SObjectRow[] {
-    const view = this.stores[object].since(Math.max(startMs, this.stores[object].minimumChangeMs), (row) => row.IsDeleted);
+    const view = this.stores[object].since(
+      Math.max(startMs, this.stores[object].minimumChangeMs),
+      (row) => row.IsDeleted,
+    );
     const out: SObjectRow[] = [];
     for (let k = 0; k < view.length; k += 1) {
       const row = view.at(k);
@@ -141,7 +168,11 @@ function lowerBoundMs(condition: SoqlCondition | undefined): number {
       return Math.min(lowerBoundMs(condition.left), lowerBoundMs(condition.right));
     case 'compare': {
       const value = condition.value;
-      const bounded = condition.field === 'SystemModstamp' && ['>', '>=', '='].includes(condition.op) && value !== null && typeof value === 'object';
+      const bounded =
+        condition.field === 'SystemModstamp' &&
+        ['>', '>=', '='].includes(condition.op) &&
+        value !== null &&
+        typeof value === 'object';
       return bounded ? value.datetime : 0;
     }
     default:
@@ -152,8 +183,15 @@ function lowerBoundMs(condition: SoqlCondition | undefined): number {
 /** The ids a condition restricts Id to, when it does (Id = 'x', Id IN (...), combined with AND). */
 function idsOf(condition: SoqlCondition | undefined): string[] | undefined {
   if (!condition) return undefined;
-  if (condition.kind === 'compare' && condition.field === 'Id' && condition.op === '=' && typeof condition.value === 'string') return [condition.value];
-  if (condition.kind === 'in' && condition.field === 'Id' && !condition.negated) return condition.values.filter((v): v is string => typeof v === 'string');
+  if (
+    condition.kind === 'compare' &&
+    condition.field === 'Id' &&
+    condition.op === '=' &&
+    typeof condition.value === 'string'
+  )
+    return [condition.value];
+  if (condition.kind === 'in' && condition.field === 'Id' && !condition.negated)
+    return condition.values.filter((v): v is string => typeof v === 'string');
   if (condition.kind === 'and') return idsOf(condition.left) ?? idsOf(condition.right);
   return undefined;
 }

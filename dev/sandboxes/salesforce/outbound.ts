@@ -10,7 +10,11 @@ import type { OrgChange } from './org';
 
 const escapeXml = (value: string): string => value.replace(/[<>&'"]/g, (ch) => `&#${ch.charCodeAt(0)};`);
 
-export function outboundEnvelope(organizationId: string, baseUrl: string, notifications: { id: string; change: OrgChange }[]): string {
+export function outboundEnvelope(
+  organizationId: string,
+  baseUrl: string,
+  notifications: { id: string; change: OrgChange }[],
+): string {
   const items = notifications
     .map(({ id, change }) => {
       const fields = Object.entries(change.row)
@@ -53,9 +57,17 @@ export class OutboundMessenger {
 
   notify(change: OrgChange): void {
     if (change.kind === 'deleted') return;
-    const id = `04l5g${(this.counter++).toString(36).toUpperCase().padStart(8, '0')}${randomBytes(2).toString('hex').toUpperCase()}`.slice(0, 18);
+    const id =
+      `04l5g${(this.counter++).toString(36).toUpperCase().padStart(8, '0')}${randomBytes(2).toString('hex').toUpperCase()}`.slice(
+        0,
+        18,
+      );
     const body = outboundEnvelope(this.organizationId, this.baseUrl(), [{ id, change }]);
-    const headers: Record<string, string> = { 'content-type': 'text/xml; charset=utf-8', soapaction: '""', 'user-agent': 'Salesforce/Sandbox' };
+    const headers: Record<string, string> = {
+      'content-type': 'text/xml; charset=utf-8',
+      soapaction: '""',
+      'user-agent': 'Salesforce/Sandbox',
+    };
     this.emitter.emitRaw(`${change.object}.${change.kind}`, body, headers, id);
   }
 }

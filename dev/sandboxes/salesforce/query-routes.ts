@@ -21,7 +21,7 @@ interface Locator {
 }
 
 export function batchSizeOf(header: string | string[] | undefined): number {
-  const match = /batchSize=(\d+)/i.exec(Array.isArray(header) ? header.join(',') : header ?? '');
+  const match = /batchSize=(\d+)/i.exec(Array.isArray(header) ? header.join(',') : (header ?? ''));
   if (!match) return MAX_BATCH;
   return Math.min(MAX_BATCH, Math.max(MIN_BATCH, Number(match[1])));
 }
@@ -33,7 +33,9 @@ export function addQueryRoutes(router: Router, org: SalesforceOrg): void {
   const page = (resource: string, version: string, key: string, locator: Locator, offset: number) => {
     const end = Math.min(locator.rows.length, offset + locator.batchSize);
     const done = end >= locator.rows.length;
-    const records = locator.rows.slice(offset, end).map((row) => wireRecord(locator.query.object, version, row, locator.query.fields));
+    const records = locator.rows
+      .slice(offset, end)
+      .map((row) => wireRecord(locator.query.object, version, row, locator.query.fields));
     if (done) locators.delete(key);
     const json: Record<string, unknown> = { totalSize: locator.rows.length, done, records };
     if (!done) json.nextRecordsUrl = `/services/data/${version}/${resource}/${key}-${end}`;
@@ -47,7 +49,8 @@ export function addQueryRoutes(router: Router, org: SalesforceOrg): void {
       let query: SoqlQuery;
       try {
         query = parseSoql(q, (name) => {
-          const found = Object.keys(SOBJECTS).find((object) => object.toLowerCase() === name.toLowerCase()) as SObjectName | undefined;
+          const found = Object.keys(SOBJECTS).find((object) => object.toLowerCase() === name.toLowerCase()) as
+            SObjectName | undefined;
           return found ? { name: found, fields: SOBJECTS[found].fields.map((field) => field.name) } : undefined;
         });
       } catch (error) {
@@ -56,7 +59,12 @@ export function addQueryRoutes(router: Router, org: SalesforceOrg): void {
       }
       const rows = org.run(query, resource === 'queryAll');
       const key = `01gSB${(counter++).toString(36).toUpperCase().padStart(10, '0')}`;
-      const locator: Locator = { query, rows, batchSize: batchSizeOf(ctx.headers['sforce-query-options']), expiresAt: Date.now() + LOCATOR_TTL_MS };
+      const locator: Locator = {
+        query,
+        rows,
+        batchSize: batchSizeOf(ctx.headers['sforce-query-options']),
+        expiresAt: Date.now() + LOCATOR_TTL_MS,
+      };
       if (rows.length > locator.batchSize) {
         // Like the real org, only so many cursors stay open: the oldest goes first.
         if (locators.size >= MAX_LOCATORS) locators.delete(locators.keys().next().value as string);
@@ -68,7 +76,8 @@ export function addQueryRoutes(router: Router, org: SalesforceOrg): void {
     router.add('GET', `/services/data/:version/${resource}/:locator`, (ctx) => {
       const match = /^(.+)-(\d+)$/.exec(ctx.params.locator ?? '');
       const locator = match ? locators.get(match[1]!) : undefined;
-      if (!match || !locator || locator.expiresAt < Date.now()) sfFail(400, 'INVALID_QUERY_LOCATOR', 'invalid query locator');
+      if (!match || !locator || locator.expiresAt < Date.now())
+        sfFail(400, 'INVALID_QUERY_LOCATOR', 'invalid query locator');
       return page(resource, ctx.params.version!, match[1]!, locator, Number(match[2]));
     });
   }

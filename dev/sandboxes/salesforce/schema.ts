@@ -17,25 +17,69 @@ export interface SandboxField {
 export type SObjectName = 'Account' | 'Contact' | 'Opportunity';
 export type SObjectRow = Record<string, unknown> & { Id: string; SystemModstamp: string; IsDeleted: boolean };
 
-const system = (name: string, type: string): SandboxField => ({ name, type, createable: false, updateable: false, nillable: false });
-const field = (name: string, type: string, nillable = true, referenceTo?: string[]): SandboxField => ({ name, type, createable: true, updateable: true, nillable, referenceTo });
-const SYSTEM_FIELDS = [system('Id', 'id'), system('IsDeleted', 'boolean'), system('CreatedDate', 'datetime'), system('LastModifiedDate', 'datetime'), system('SystemModstamp', 'datetime')];
+const system = (name: string, type: string): SandboxField => ({
+  name,
+  type,
+  createable: false,
+  updateable: false,
+  nillable: false,
+});
+const field = (name: string, type: string, nillable = true, referenceTo?: string[]): SandboxField => ({
+  name,
+  type,
+  createable: true,
+  updateable: true,
+  nillable,
+  referenceTo,
+});
+const SYSTEM_FIELDS = [
+  system('Id', 'id'),
+  system('IsDeleted', 'boolean'),
+  system('CreatedDate', 'datetime'),
+  system('LastModifiedDate', 'datetime'),
+  system('SystemModstamp', 'datetime'),
+];
 
 export const SOBJECTS: Record<SObjectName, { keyPrefix: string; salt: number; fields: SandboxField[] }> = {
   Account: {
     keyPrefix: '001',
     salt: 11,
-    fields: [...SYSTEM_FIELDS, field('Name', 'string', false), field('Industry', 'picklist'), field('Phone', 'phone'), field('Website', 'url'), field('BillingCity', 'string'), field('NumberOfEmployees', 'int'), field('AnnualRevenue', 'currency')],
+    fields: [
+      ...SYSTEM_FIELDS,
+      field('Name', 'string', false),
+      field('Industry', 'picklist'),
+      field('Phone', 'phone'),
+      field('Website', 'url'),
+      field('BillingCity', 'string'),
+      field('NumberOfEmployees', 'int'),
+      field('AnnualRevenue', 'currency'),
+    ],
   },
   Contact: {
     keyPrefix: '003',
     salt: 13,
-    fields: [...SYSTEM_FIELDS, field('FirstName', 'string'), field('LastName', 'string', false), field('Email', 'email'), field('Phone', 'phone'), field('Title', 'string'), field('AccountId', 'reference', true, ['Account'])],
+    fields: [
+      ...SYSTEM_FIELDS,
+      field('FirstName', 'string'),
+      field('LastName', 'string', false),
+      field('Email', 'email'),
+      field('Phone', 'phone'),
+      field('Title', 'string'),
+      field('AccountId', 'reference', true, ['Account']),
+    ],
   },
   Opportunity: {
     keyPrefix: '006',
     salt: 17,
-    fields: [...SYSTEM_FIELDS, field('Name', 'string', false), field('StageName', 'picklist', false), field('Amount', 'currency'), field('CloseDate', 'date', false), field('Probability', 'percent'), field('AccountId', 'reference', true, ['Account'])],
+    fields: [
+      ...SYSTEM_FIELDS,
+      field('Name', 'string', false),
+      field('StageName', 'picklist', false),
+      field('Amount', 'currency'),
+      field('CloseDate', 'date', false),
+      field('Probability', 'percent'),
+      field('AccountId', 'reference', true, ['Account']),
+    ],
   },
 };
 
@@ -115,8 +159,26 @@ export function indexOfId(object: SObjectName, id: string): number | undefined {
 const INDUSTRIES = ['Technology', 'Finance', 'Healthcare', 'Retail', 'Energy', 'Education', 'Manufacturing'];
 const CITIES = ['Berlin', 'Lisbon', 'Austin', 'Osaka', 'Nairobi', 'Toronto', 'Lyon'];
 const FIRST = ['Ada', 'Grace', 'Alan', 'Edsger', 'Barbara', 'Ken', 'Margaret', 'Linus', 'Frances', 'Dennis'];
-const LAST = ['Lovelace', 'Hopper', 'Turing', 'Dijkstra', 'Liskov', 'Thompson', 'Hamilton', 'Torvalds', 'Allen', 'Ritchie'];
-const STAGES = ['Prospecting', 'Qualification', 'Proposal/Price Quote', 'Negotiation/Review', 'Closed Won', 'Closed Lost'];
+const LAST = [
+  'Lovelace',
+  'Hopper',
+  'Turing',
+  'Dijkstra',
+  'Liskov',
+  'Thompson',
+  'Hamilton',
+  'Torvalds',
+  'Allen',
+  'Ritchie',
+];
+const STAGES = [
+  'Prospecting',
+  'Qualification',
+  'Proposal/Price Quote',
+  'Negotiation/Review',
+  'Closed Won',
+  'Closed Lost',
+];
 
 /**
  * Seeded row i of an sObject. Runs for every row a query lists (100,000 per full read), so it builds each row
@@ -134,8 +196,18 @@ export function generateRow(object: SObjectName, index: number, seed: number, ac
   if (object === 'Account') {
     const name = `${sentence(random, 1, 2)} ${pick(random, ['Inc', 'GmbH', 'Ltd', 'SA'])}`;
     return {
-      Id: id, IsDeleted: false, CreatedDate: createdDate, LastModifiedDate: stamp, SystemModstamp: stamp,
-      Name: name, Industry: pick(random, INDUSTRIES), Phone: `+1 555 ${intBetween(random, 1000000, 9999999)}`, Website: `https://example.com/a${index}`, BillingCity: pick(random, CITIES), NumberOfEmployees: intBetween(random, 1, 50_000), AnnualRevenue: intBetween(random, 10, 90_000) * 1000,
+      Id: id,
+      IsDeleted: false,
+      CreatedDate: createdDate,
+      LastModifiedDate: stamp,
+      SystemModstamp: stamp,
+      Name: name,
+      Industry: pick(random, INDUSTRIES),
+      Phone: `+1 555 ${intBetween(random, 1000000, 9999999)}`,
+      Website: `https://example.com/a${index}`,
+      BillingCity: pick(random, CITIES),
+      NumberOfEmployees: intBetween(random, 1, 50_000),
+      AnnualRevenue: intBetween(random, 10, 90_000) * 1000,
     };
   }
   const accountId = accountIndex >= 0 ? sobjectId('Account', accountIndex) : null;
@@ -143,13 +215,31 @@ export function generateRow(object: SObjectName, index: number, seed: number, ac
     const first = pick(random, FIRST);
     const last = pick(random, LAST);
     return {
-      Id: id, IsDeleted: false, CreatedDate: createdDate, LastModifiedDate: stamp, SystemModstamp: stamp,
-      FirstName: first, LastName: last, Email: `${first}.${last}.${index}@example.com`.toLowerCase(), Phone: null, Title: pick(random, ['CTO', 'Engineer', 'Buyer', 'VP Sales', null]), AccountId: accountId,
+      Id: id,
+      IsDeleted: false,
+      CreatedDate: createdDate,
+      LastModifiedDate: stamp,
+      SystemModstamp: stamp,
+      FirstName: first,
+      LastName: last,
+      Email: `${first}.${last}.${index}@example.com`.toLowerCase(),
+      Phone: null,
+      Title: pick(random, ['CTO', 'Engineer', 'Buyer', 'VP Sales', null]),
+      AccountId: accountId,
     };
   }
   const closeMs = modified + intBetween(random, -90, 180) * 86_400_000;
   return {
-    Id: id, IsDeleted: false, CreatedDate: createdDate, LastModifiedDate: stamp, SystemModstamp: stamp,
-    Name: `${sentence(random, 2, 4)} deal`, StageName: pick(random, STAGES), Amount: intBetween(random, 1, 500) * 100, CloseDate: new Date(closeMs).toISOString().slice(0, 10), Probability: intBetween(random, 0, 10) * 10, AccountId: accountId,
+    Id: id,
+    IsDeleted: false,
+    CreatedDate: createdDate,
+    LastModifiedDate: stamp,
+    SystemModstamp: stamp,
+    Name: `${sentence(random, 2, 4)} deal`,
+    StageName: pick(random, STAGES),
+    Amount: intBetween(random, 1, 500) * 100,
+    CloseDate: new Date(closeMs).toISOString().slice(0, 10),
+    Probability: intBetween(random, 0, 10) * 10,
+    AccountId: accountId,
   };
 }

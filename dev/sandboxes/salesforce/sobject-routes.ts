@@ -18,18 +18,32 @@ function objectOf(ctx: RequestContext): SObjectName {
 
 /** Checks a create / update body against the describe: unknown, read-only and (on create) missing fields. */
 function writableFields(object: SObjectName, body: unknown, creating: boolean): Record<string, unknown> {
-  if (!body || typeof body !== 'object' || Array.isArray(body)) sfFail(400, 'JSON_PARSER_ERROR', 'The request body must be a JSON object');
+  if (!body || typeof body !== 'object' || Array.isArray(body))
+    sfFail(400, 'JSON_PARSER_ERROR', 'The request body must be a JSON object');
   const fields = SOBJECTS[object].fields;
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(body as Record<string, unknown>)) {
     if (key === 'attributes') continue;
     const field = fields.find((candidate) => candidate.name.toLowerCase() === key.toLowerCase());
     if (!field) sfFail(400, 'INVALID_FIELD', `No such column '${key}' on sobject of type ${object}`, [key]);
-    if (!(creating ? field.createable : field.updateable)) sfFail(400, 'INVALID_FIELD_FOR_INSERT_UPDATE', `Unable to create/update fields: ${field.name}.`, [field.name]);
+    if (!(creating ? field.createable : field.updateable))
+      sfFail(400, 'INVALID_FIELD_FOR_INSERT_UPDATE', `Unable to create/update fields: ${field.name}.`, [field.name]);
     out[field.name] = value;
   }
-  const missing = fields.filter((f) => f.createable && !f.nillable && f.type !== 'boolean' && (creating ? out[f.name] == null : f.name in out && out[f.name] == null));
-  if (missing.length > 0) sfFail(400, 'REQUIRED_FIELD_MISSING', `Required fields are missing: [${missing.map((f) => f.name).join(', ')}]`, missing.map((f) => f.name));
+  const missing = fields.filter(
+    (f) =>
+      f.createable &&
+      !f.nillable &&
+      f.type !== 'boolean' &&
+      (creating ? out[f.name] == null : f.name in out && out[f.name] == null),
+  );
+  if (missing.length > 0)
+    sfFail(
+      400,
+      'REQUIRED_FIELD_MISSING',
+      `Required fields are missing: [${missing.map((f) => f.name).join(', ')}]`,
+      missing.map((f) => f.name),
+    );
   return out;
 }
 
@@ -41,19 +55,37 @@ export function addSObjectRoutes(router: Router, org: SalesforceOrg, usage: ApiU
 
   router.add('GET', '/services/oauth2/userinfo', (ctx) => ({
     status: 200,
-    json: { sub: `${ctx.baseUrl}/id/${org.organizationId}/0055g00000SandUAAQ`, user_id: '0055g00000SandUAAQ', organization_id: org.organizationId, name: 'Sandbox User', preferred_username: 'sandbox@example.com', email: 'sandbox@example.com' },
+    json: {
+      sub: `${ctx.baseUrl}/id/${org.organizationId}/0055g00000SandUAAQ`,
+      user_id: '0055g00000SandUAAQ',
+      organization_id: org.organizationId,
+      name: 'Sandbox User',
+      preferred_username: 'sandbox@example.com',
+      email: 'sandbox@example.com',
+    },
   }));
 
   router.add('GET', '/services/data/:version/sobjects/:object/describe', (ctx) => {
     const object = objectOf(ctx);
-    return { status: 200, json: { name: object, createable: true, updateable: true, deletable: true, keyPrefix: SOBJECTS[object].keyPrefix, fields: SOBJECTS[object].fields } };
+    return {
+      status: 200,
+      json: {
+        name: object,
+        createable: true,
+        updateable: true,
+        deletable: true,
+        keyPrefix: SOBJECTS[object].keyPrefix,
+        fields: SOBJECTS[object].fields,
+      },
+    };
   });
 
   router.add('GET', '/services/data/:version/sobjects/:object/deleted', (ctx) => {
     const object = objectOf(ctx);
     const startMs = Date.parse(ctx.query.get('start') ?? '');
     const endMs = Date.parse(ctx.query.get('end') ?? '');
-    if (Number.isNaN(startMs) || Number.isNaN(endMs) || endMs < startMs) sfFail(400, 'MALFORMED_QUERY', 'start and end must be ISO-8601 dateTimes with start before end');
+    if (Number.isNaN(startMs) || Number.isNaN(endMs) || endMs < startMs)
+      sfFail(400, 'MALFORMED_QUERY', 'start and end must be ISO-8601 dateTimes with start before end');
     const earliest = Date.now() - DELETED_WINDOW_MS;
     if (startMs < earliest) sfFail(400, 'INVALID_REPLICATION_DATE', 'startDate cannot be more than 15 days ago');
     const rows = org.deletedBetween(object, startMs, endMs);
@@ -78,8 +110,16 @@ export function addSObjectRoutes(router: Router, org: SalesforceOrg, usage: ApiU
     const row = org.get(object, ctx.params.id!);
     if (!row) sfFail(404, 'NOT_FOUND', 'The requested resource does not exist');
     const names = SOBJECTS[object].fields.map((field) => field.name);
-    const requested = ctx.query.get('fields')?.split(',').map((name) => name.trim()).filter(Boolean);
-    const fields = requested?.map((name) => names.find((known) => known.toLowerCase() === name.toLowerCase()) ?? sfFail(400, 'INVALID_FIELD', `No such column '${name}' on entity '${object}'`, [name]));
+    const requested = ctx.query
+      .get('fields')
+      ?.split(',')
+      .map((name) => name.trim())
+      .filter(Boolean);
+    const fields = requested?.map(
+      (name) =>
+        names.find((known) => known.toLowerCase() === name.toLowerCase()) ??
+        sfFail(400, 'INVALID_FIELD', `No such column '${name}' on entity '${object}'`, [name]),
+    );
     return { status: 200, json: wireRecord(object, ctx.params.version!, row, fields ?? names) };
   });
 

@@ -50,13 +50,15 @@ export function matches(row: Row, condition: SoqlCondition | undefined): boolean
 
 /** Field value against literal: negative, zero, positive, or undefined when they cannot be compared. */
 function compare(fieldValue: unknown, literal: SoqlLiteral): number | undefined {
-  if (fieldValue === null || fieldValue === undefined || literal === null) return fieldValue === literal || (fieldValue == null && literal === null) ? 0 : undefined;
+  if (fieldValue === null || fieldValue === undefined || literal === null)
+    return fieldValue === literal || (fieldValue == null && literal === null) ? 0 : undefined;
   if (typeof literal === 'object') {
     const instant = typeof fieldValue === 'string' ? Date.parse(fieldValue) : NaN;
     return Number.isNaN(instant) ? undefined : Math.sign(instant - literal.datetime);
   }
   if (typeof literal === 'number') return typeof fieldValue === 'number' ? Math.sign(fieldValue - literal) : undefined;
-  if (typeof literal === 'boolean') return typeof fieldValue === 'boolean' ? (fieldValue === literal ? 0 : fieldValue ? 1 : -1) : undefined;
+  if (typeof literal === 'boolean')
+    return typeof fieldValue === 'boolean' ? (fieldValue === literal ? 0 : fieldValue ? 1 : -1) : undefined;
   return typeof fieldValue === 'string' ? compareText(fieldValue, literal) : undefined;
 }
 

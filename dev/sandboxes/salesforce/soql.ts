@@ -54,14 +54,31 @@ export function parseSoql(source: string, schema: SoqlSchema): SoqlQuery {
   }
   if (parser.optionalKeyword('LIMIT')) {
     const token = parser.next();
-    if (token?.kind !== 'number' || !Number.isInteger(token.value) || token.value < 0) throw malformed('LIMIT needs a whole number', token?.at);
+    if (token?.kind !== 'number' || !Number.isInteger(token.value) || token.value < 0)
+      throw malformed('LIMIT needs a whole number', token?.at);
     query.limit = token.value;
   }
   parser.end();
   return query;
 }
 
-const RESERVED = new Set(['SELECT', 'FROM', 'WHERE', 'AND', 'OR', 'NOT', 'IN', 'ORDER', 'BY', 'ASC', 'DESC', 'LIMIT', 'TRUE', 'FALSE', 'NULL']);
+const RESERVED = new Set([
+  'SELECT',
+  'FROM',
+  'WHERE',
+  'AND',
+  'OR',
+  'NOT',
+  'IN',
+  'ORDER',
+  'BY',
+  'ASC',
+  'DESC',
+  'LIMIT',
+  'TRUE',
+  'FALSE',
+  'NULL',
+]);
 
 class Parser {
   private index = 0;
@@ -104,7 +121,8 @@ class Parser {
     if (token?.kind !== 'word' || RESERVED.has(token.text.toUpperCase())) throw malformed('expected a name', token?.at);
     // Relationship paths (Account.Name) and functions are outside the subset.
     if (token.text.includes('.')) throw malformed(`relationship fields are not supported: ${token.text}`, token.at);
-    if (this.peek()?.kind === 'punct' && (this.peek() as { text: string }).text === '(') throw malformed(`functions are not supported: ${token.text}`, token.at);
+    if (this.peek()?.kind === 'punct' && (this.peek() as { text: string }).text === '(')
+      throw malformed(`functions are not supported: ${token.text}`, token.at);
     return token.text;
   }
 

@@ -15,8 +15,15 @@ export function sfFail(status: number, errorCode: string, message: string, field
 }
 
 /** A row as the REST API returns it: `attributes` first, then the requested fields. */
-export function wireRecord(object: string, version: string, row: SObjectRow, fields?: readonly string[]): Record<string, unknown> {
-  const out: Record<string, unknown> = { attributes: { type: object, url: `/services/data/${version}/sobjects/${object}/${row.Id}` } };
+export function wireRecord(
+  object: string,
+  version: string,
+  row: SObjectRow,
+  fields?: readonly string[],
+): Record<string, unknown> {
+  const out: Record<string, unknown> = {
+    attributes: { type: object, url: `/services/data/${version}/sobjects/${object}/${row.Id}` },
+  };
   for (const name of fields ?? Object.keys(row)) out[name] = row[name] ?? null;
   return out;
 }

@@ -23,7 +23,9 @@ export function withCharsetWarning(ctx: RequestContext, response: SandboxRespons
   const json = response.json as Record<string, unknown> | undefined;
   if (response.status !== 200 || !json || json.ok !== true) return response;
   const metadata = (json.response_metadata as Record<string, unknown> | undefined) ?? {};
-  const warnings = Array.isArray(metadata.warnings) ? [...(metadata.warnings as string[]), MISSING_CHARSET] : [MISSING_CHARSET];
+  const warnings = Array.isArray(metadata.warnings)
+    ? [...(metadata.warnings as string[]), MISSING_CHARSET]
+    : [MISSING_CHARSET];
   const warning = typeof json.warning === 'string' ? `${json.warning},${MISSING_CHARSET}` : MISSING_CHARSET;
   return { ...response, json: { ...json, warning, response_metadata: { ...metadata, warnings } } };
 }

@@ -23,9 +23,32 @@ export function eventPayload(change: WorkspaceChange, eventId: string): Record<s
     change.kind === 'posted'
       ? { ...base, ...change.message }
       : change.kind === 'changed'
-        ? { ...base, subtype: 'message_changed', hidden: true, ts: eventTs, message: change.message, previous_message: change.previous }
-        : { ...base, subtype: 'message_deleted', hidden: true, ts: eventTs, deleted_ts: change.message.ts, previous_message: change.message };
-  return { token: 'sandbox-verification-token', team_id: TEAM_ID, api_app_id: 'A0SANDBOX', event, type: 'event_callback', event_id: eventId, event_time: Math.floor(Date.now() / 1000), authorizations: [{ team_id: TEAM_ID, user_id: 'U0SBXBOT1', is_bot: true }] };
+        ? {
+            ...base,
+            subtype: 'message_changed',
+            hidden: true,
+            ts: eventTs,
+            message: change.message,
+            previous_message: change.previous,
+          }
+        : {
+            ...base,
+            subtype: 'message_deleted',
+            hidden: true,
+            ts: eventTs,
+            deleted_ts: change.message.ts,
+            previous_message: change.message,
+          };
+  return {
+    token: 'sandbox-verification-token',
+    team_id: TEAM_ID,
+    api_app_id: 'A0SANDBOX',
+    event,
+    type: 'event_callback',
+    event_id: eventId,
+    event_time: Math.floor(Date.now() / 1000),
+    authorizations: [{ team_id: TEAM_ID, user_id: 'U0SBXBOT1', is_bot: true }],
+  };
 }
 
 /** Deliveries later than this are not waited for by flush() (and so not by stop()). */
@@ -51,7 +74,9 @@ export class SlackEventSender extends WebhookEmitter {
   override async flush(): Promise<void> {
     for (;;) {
       await super.flush();
-      const soon = [...this.pendingRetries].filter(([, dueAt]) => dueAt - Date.now() <= FLUSH_WAIT_CAP_MS).map(([promise]) => promise);
+      const soon = [...this.pendingRetries]
+        .filter(([, dueAt]) => dueAt - Date.now() <= FLUSH_WAIT_CAP_MS)
+        .map(([promise]) => promise);
       if (soon.length === 0) return;
       await Promise.all(soon);
     }
@@ -59,7 +84,11 @@ export class SlackEventSender extends WebhookEmitter {
 
   private attempt(rawBody: string, eventId: string, retryNum: number): void {
     const timestamp = String(Math.floor(Date.now() / 1000));
-    const headers: Record<string, string> = { 'x-slack-request-timestamp': timestamp, 'x-slack-signature': slackSignature(this.secret, timestamp, rawBody), 'user-agent': 'Slackbot 1.0 (+https://api.slack.com/robots)' };
+    const headers: Record<string, string> = {
+      'x-slack-request-timestamp': timestamp,
+      'x-slack-signature': slackSignature(this.secret, timestamp, rawBody),
+      'user-agent': 'Slackbot 1.0 (+https://api.slack.com/robots)',
+    };
     if (retryNum > 0) {
       headers['x-slack-retry-num'] = String(retryNum);
       headers['x-slack-retry-reason'] = 'http_error';
@@ -69,7 +98,9 @@ export class SlackEventSender extends WebhookEmitter {
     const delay = this.retryDelaysMs[retryNum];
     if (delay === undefined) return;
     const followUp = super.flush().then(async () => {
-      const result = this.deliveries().reverse().find((delivery) => delivery.id === deliveryId);
+      const result = this.deliveries()
+        .reverse()
+        .find((delivery) => delivery.id === deliveryId);
       const failed = !result || result.error !== undefined || (result.status ?? 0) < 200 || (result.status ?? 0) >= 300;
       if (!failed) return;
       await new Promise((resolve) => setTimeout(resolve, delay).unref());

@@ -13,11 +13,22 @@ import { SlackEventSender } from './events';
 import { addSlackMethods, slackArgs, type SlackWorkspace } from './methods';
 import { addSlackOAuth } from './oauth-routes';
 import { SlackRateTiers } from './tiers';
-import { BOT_USER_ID, ChannelHistory, UserDirectory, channelIds, type SlackMessage, type WorkspaceChange } from './workspace';
+import {
+  BOT_USER_ID,
+  ChannelHistory,
+  UserDirectory,
+  channelIds,
+  type SlackMessage,
+  type WorkspaceChange,
+} from './workspace';
 
 const DEFAULT_RECORDS = 100_000;
 const TOKEN_TTL_MS = 12 * 3600_000;
-const error = (status: number, code: string, headers?: Record<string, string>) => ({ status, json: { ok: false, error: code }, headers });
+const error = (status: number, code: string, headers?: Record<string, string>) => ({
+  status,
+  json: { ok: false, error: code },
+  headers,
+});
 
 /** Sandbox record ids for messages are "{channel}:{ts}", the same ids the Slack adapter uses. */
 function recordsOf(workspace: SlackWorkspace): SandboxRecords {
@@ -31,7 +42,10 @@ function recordsOf(workspace: SlackWorkspace): SandboxRecords {
   };
   return {
     entities: () => ['messages', 'users'],
-    count: (entity) => (check(entity) === 'users' ? workspace.users.count : [...workspace.channels.values()].reduce((sum, channel) => sum + channel.count(), 0)),
+    count: (entity) =>
+      check(entity) === 'users'
+        ? workspace.users.count
+        : [...workspace.channels.values()].reduce((sum, channel) => sum + channel.count(), 0),
     get: (entity, id) => {
       if (check(entity) === 'users') return workspace.users.get(id);
       const { channel, ts } = locate(id);
@@ -40,7 +54,13 @@ function recordsOf(workspace: SlackWorkspace): SandboxRecords {
     create: (entity, fields) => {
       if (check(entity) === 'users') throw new Error('Slack users are created by people joining, not through the API');
       const channel = workspace.channels.get(String(fields?.channel ?? '')) ?? [...workspace.channels.values()][0]!;
-      const message: SlackMessage = { type: 'message', user: BOT_USER_ID, text: 'sandbox message', ...fields, ts: channel.nextTs() };
+      const message: SlackMessage = {
+        type: 'message',
+        user: BOT_USER_ID,
+        text: 'sandbox message',
+        ...fields,
+        ts: channel.nextTs(),
+      };
       delete message.channel;
       channel.post(message);
       workspace.changed({ channel: channel.id, kind: 'posted', message });
@@ -56,7 +76,12 @@ function recordsOf(workspace: SlackWorkspace): SandboxRecords {
       const { channel, ts } = locate(id);
       const previous = channel?.get(ts);
       if (!channel || !previous) return undefined;
-      const message: SlackMessage = { ...previous, ...(fields ?? { text: `${previous.text} (edited)` }), ts, edited: { user: BOT_USER_ID, ts: channel.nextTs() } };
+      const message: SlackMessage = {
+        ...previous,
+        ...(fields ?? { text: `${previous.text} (edited)` }),
+        ts,
+        edited: { user: BOT_USER_ID, ts: channel.nextTs() },
+      };
       channel.replace(message);
       workspace.changed({ channel: channel.id, kind: 'changed', message, previous });
       return message;
@@ -89,15 +114,28 @@ export async function startSlackSandbox(options: SandboxOptions = {}): Promise<S
   const channelCount = typeof extra.channels === 'number' && extra.channels > 0 ? extra.channels : 2;
   const users = new UserDirectory(records, seed, anchorSeconds);
   const retryDelays = Array.isArray(extra.eventRetryDelaysMs) ? (extra.eventRetryDelaysMs as number[]) : undefined;
-  const events = options.webhookUrl ? new SlackEventSender(options.webhookUrl, options.webhookSecret ?? '', retryDelays) : undefined;
+  const events = options.webhookUrl
+    ? new SlackEventSender(options.webhookUrl, options.webhookSecret ?? '', retryDelays)
+    : undefined;
   const workspace: SlackWorkspace = {
-    channels: new Map(channelIds(channelCount).map((id, i) => [id, new ChannelHistory(id, records, BigInt(anchorSeconds) * 1_000_000n + 100n, seed, 31 + i, records)])),
+    channels: new Map(
+      channelIds(channelCount).map((id, i) => [
+        id,
+        new ChannelHistory(id, records, BigInt(anchorSeconds) * 1_000_000n + 100n, seed, 31 + i, records),
+      ]),
+    ),
     users,
     changed: (change: WorkspaceChange) => events?.send(change),
     historyLimitCap: extra.nonMarketplace === true ? 15 : 999,
     jsonWithoutCharset: [],
   };
-  const tokens = new TokenStore({ accessTokenTtlMs: options.accessTokenTtlMs ?? TOKEN_TTL_MS, accessPrefix: 'xoxe.xoxb-1-', refreshPrefix: 'xoxe-1-', rotateRefreshTokens: true, revokeAccessOnRefresh: false });
+  const tokens = new TokenStore({
+    accessTokenTtlMs: options.accessTokenTtlMs ?? TOKEN_TTL_MS,
+    accessPrefix: 'xoxe.xoxb-1-',
+    refreshPrefix: 'xoxe-1-',
+    rotateRefreshTokens: true,
+    revokeAccessOnRefresh: false,
+  });
   const tiers = extra.rateTiers === true ? new SlackRateTiers(extra.nonMarketplace === true) : undefined;
   const router = new Router();
   addSlackOAuth(router, tokens);
@@ -109,7 +147,11 @@ export async function startSlackSandbox(options: SandboxOptions = {}): Promise<S
     tokens,
     webhooks: events,
     // Slack reports auth problems in a 200 body, never as HTTP 401.
-    unauthorized: (check) => error(200, check.reason === 'missing' ? 'not_authed' : check.reason === 'expired' ? 'token_expired' : 'invalid_auth'),
+    unauthorized: (check) =>
+      error(
+        200,
+        check.reason === 'missing' ? 'not_authed' : check.reason === 'expired' ? 'token_expired' : 'invalid_auth',
+      ),
     notFound: () => error(404, 'unknown_method'),
     invalidJson: () => error(200, 'invalid_json'),
     rateLimited: (fault) => error(429, 'ratelimited', { 'retry-after': String(fault.retryAfterSeconds ?? 30) }),

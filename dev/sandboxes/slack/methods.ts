@@ -6,7 +6,15 @@
 import type { RequestContext, Router } from '../common/router';
 import type { SandboxResponse } from '../common/types';
 import { withCharsetWarning } from './charset';
-import { BOT_USER_ID, TEAM_ID, tsToMicros, type ChannelHistory, type SlackMessage, type WorkspaceChange, type UserDirectory } from './workspace';
+import {
+  BOT_USER_ID,
+  TEAM_ID,
+  tsToMicros,
+  type ChannelHistory,
+  type SlackMessage,
+  type WorkspaceChange,
+  type UserDirectory,
+} from './workspace';
 
 export interface SlackWorkspace {
   channels: Map<string, ChannelHistory>;
@@ -19,7 +27,10 @@ export interface SlackWorkspace {
 }
 
 const ok = (json: Record<string, unknown>): SandboxResponse => ({ status: 200, json: { ok: true, ...json } });
-const slackError = (error: string, extra: Record<string, unknown> = {}): SandboxResponse => ({ status: 200, json: { ok: false, error, ...extra } });
+const slackError = (error: string, extra: Record<string, unknown> = {}): SandboxResponse => ({
+  status: 200,
+  json: { ok: false, error, ...extra },
+});
 
 export function slackArgs(ctx: RequestContext): Record<string, unknown> {
   const args: Record<string, unknown> = Object.fromEntries(ctx.query);
@@ -47,17 +58,35 @@ function limitOf(value: unknown, fallback: number, max: number): number {
 }
 
 export function addSlackMethods(router: Router, workspace: SlackWorkspace): void {
-  const method = (name: string, handler: (args: Record<string, unknown>, ctx: RequestContext) => SandboxResponse): void => {
+  const method = (
+    name: string,
+    handler: (args: Record<string, unknown>, ctx: RequestContext) => SandboxResponse,
+  ): void => {
     router.add('GET', `/api/${name}`, (ctx) => handler(slackArgs(ctx), ctx));
-    router.add('POST', `/api/${name}`, (ctx) => withCharsetWarning(ctx, handler(slackArgs(ctx), ctx), workspace.jsonWithoutCharset));
+    router.add('POST', `/api/${name}`, (ctx) =>
+      withCharsetWarning(ctx, handler(slackArgs(ctx), ctx), workspace.jsonWithoutCharset),
+    );
   };
-  const channelOf = (args: Record<string, unknown>): ChannelHistory | undefined => workspace.channels.get(String(args.channel ?? ''));
+  const channelOf = (args: Record<string, unknown>): ChannelHistory | undefined =>
+    workspace.channels.get(String(args.channel ?? ''));
 
-  method('auth.test', (_args, ctx) => ok({ url: `${ctx.baseUrl}/`, team: 'Sandbox Workspace', user: 'sandbox-bot', team_id: TEAM_ID, user_id: BOT_USER_ID, bot_id: 'B0SBXBOT1', is_enterprise_install: false }));
+  method('auth.test', (_args, ctx) =>
+    ok({
+      url: `${ctx.baseUrl}/`,
+      team: 'Sandbox Workspace',
+      user: 'sandbox-bot',
+      team_id: TEAM_ID,
+      user_id: BOT_USER_ID,
+      bot_id: 'B0SBXBOT1',
+      is_enterprise_install: false,
+    }),
+  );
 
   method('conversations.info', (args) => {
     const channel = channelOf(args);
-    return channel ? ok({ channel: { id: channel.id, name: channel.id.toLowerCase(), is_channel: true, is_member: true } }) : slackError('channel_not_found');
+    return channel
+      ? ok({ channel: { id: channel.id, name: channel.id.toLowerCase(), is_channel: true, is_member: true } })
+      : slackError('channel_not_found');
   });
 
   method('conversations.history', (args) => {
@@ -76,14 +105,23 @@ export function addSlackMethods(router: Router, workspace: SlackWorkspace): void
     const page = channel.history({ oldest, latest, inclusive: inclusive || cursor !== undefined }, limit + 1);
     const messages = page.messages.slice(0, limit);
     const next = page.messages[limit] as SlackMessage | undefined;
-    return ok({ messages, has_more: next !== undefined, pin_count: 0, response_metadata: { next_cursor: next ? cursorOf('next_ts', next.ts) : '' } });
+    return ok({
+      messages,
+      has_more: next !== undefined,
+      pin_count: 0,
+      response_metadata: { next_cursor: next ? cursorOf('next_ts', next.ts) : '' },
+    });
   });
 
   method('users.list', (args) => {
     const after = readCursor('user', args.cursor);
     if (after === null) return slackError('invalid_cursor');
     const page = workspace.users.page(after, limitOf(args.limit, 100, 1000));
-    return ok({ members: page.members, cache_ts: Math.floor(Date.now() / 1000), response_metadata: { next_cursor: page.nextId ? cursorOf('user', page.nextId) : '' } });
+    return ok({
+      members: page.members,
+      cache_ts: Math.floor(Date.now() / 1000),
+      response_metadata: { next_cursor: page.nextId ? cursorOf('user', page.nextId) : '' },
+    });
   });
 
   method('users.info', (args) => {
@@ -96,7 +134,14 @@ export function addSlackMethods(router: Router, workspace: SlackWorkspace): void
     if (!channel) return slackError('channel_not_found');
     if (typeof args.text !== 'string' || args.text === '') return slackError('no_text');
     if (args.text.length > 40_000) return slackError('msg_too_long');
-    const message: SlackMessage = { type: 'message', user: BOT_USER_ID, bot_id: 'B0SBXBOT1', text: args.text, ts: channel.nextTs(), team: TEAM_ID };
+    const message: SlackMessage = {
+      type: 'message',
+      user: BOT_USER_ID,
+      bot_id: 'B0SBXBOT1',
+      text: args.text,
+      ts: channel.nextTs(),
+      team: TEAM_ID,
+    };
     channel.post(message);
     workspace.changed({ channel: channel.id, kind: 'posted', message });
     return ok({ channel: channel.id, ts: message.ts, message });

@@ -30,7 +30,8 @@ export class SlackRateTiers {
     if (method === 'chat.postMessage') {
       const key = channel ?? '';
       const last = this.lastPost.get(key);
-      if (last !== undefined && now - last < POST_MESSAGE_PER_CHANNEL_MS) return limited(POST_MESSAGE_PER_CHANNEL_MS - (now - last));
+      if (last !== undefined && now - last < POST_MESSAGE_PER_CHANNEL_MS)
+        return limited(POST_MESSAGE_PER_CHANNEL_MS - (now - last));
       this.lastPost.set(key, now);
       return undefined;
     }
@@ -48,5 +49,9 @@ export class SlackRateTiers {
 }
 
 function limited(waitMs: number): SandboxResponse {
-  return { status: 429, headers: { 'retry-after': String(Math.max(1, Math.ceil(waitMs / 1000))) }, json: { ok: false, error: 'ratelimited' } };
+  return {
+    status: 429,
+    headers: { 'retry-after': String(Math.max(1, Math.ceil(waitMs / 1000))) },
+    json: { ok: false, error: 'ratelimited' },
+  };
 }

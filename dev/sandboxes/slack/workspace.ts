@@ -5,9 +5,20 @@
  */
 import { intBetween, pick, seededRandom, sentence } from '../common/seeded';
 
-export type SlackMessage = Record<string, unknown> & { type: 'message'; ts: string; text: string; user?: string; edited?: { user: string; ts: string } };
+export type SlackMessage = Record<string, unknown> & {
+  type: 'message';
+  ts: string;
+  text: string;
+  user?: string;
+  edited?: { user: string; ts: string };
+};
 export type SlackUser = Record<string, unknown> & { id: string; name: string; deleted: boolean; updated: number };
-export type WorkspaceChange = { channel: string; kind: 'posted' | 'changed' | 'deleted'; message: SlackMessage; previous?: SlackMessage };
+export type WorkspaceChange = {
+  channel: string;
+  kind: 'posted' | 'changed' | 'deleted';
+  message: SlackMessage;
+  previous?: SlackMessage;
+};
 
 export const TEAM_ID = 'T0SANDBOX';
 export const BOT_USER_ID = 'U0SBXBOT1';
@@ -59,8 +70,17 @@ export class ChannelHistory {
 
   private generate(index: number): SlackMessage {
     const random = seededRandom(this.seed, index, this.salt);
-    const user = `U${intBetween(random, 0, Math.max(0, this.userCount - 1)).toString(36).toUpperCase().padStart(8, '0')}`;
-    return { type: 'message', user, text: `${sentence(random, 3, 12)} ${pick(random, ['', ':tada:', ':eyes:'])}`.trim(), ts: microsToTs(this.baseMicros(index)), team: TEAM_ID };
+    const user = `U${intBetween(random, 0, Math.max(0, this.userCount - 1))
+      .toString(36)
+      .toUpperCase()
+      .padStart(8, '0')}`;
+    return {
+      type: 'message',
+      user,
+      text: `${sentence(random, 3, 12)} ${pick(random, ['', ':tada:', ':eyes:'])}`.trim(),
+      ts: microsToTs(this.baseMicros(index)),
+      team: TEAM_ID,
+    };
   }
 
   get(ts: string): SlackMessage | undefined {
@@ -71,7 +91,9 @@ export class ChannelHistory {
   }
 
   count(): number {
-    return this.baseCount - this.deletedBase + this.posted.filter((micros) => this.changes.get(microsToTs(micros))).length;
+    return (
+      this.baseCount - this.deletedBase + this.posted.filter((micros) => this.changes.get(microsToTs(micros))).length
+    );
   }
 
   /** A ts after every message so far (Slack's ts are unique per channel). */
@@ -99,9 +121,14 @@ export class ChannelHistory {
   }
 
   /** Newest first, strictly between the bounds (inclusive when asked), at most `limit` + whether more exist. */
-  history(bounds: { oldest?: bigint; latest?: bigint; inclusive: boolean }, limit: number): { messages: SlackMessage[]; hasMore: boolean } {
-    const above = (micros: bigint) => bounds.oldest === undefined || (bounds.inclusive ? micros >= bounds.oldest : micros > bounds.oldest);
-    const below = (micros: bigint) => bounds.latest === undefined || (bounds.inclusive ? micros <= bounds.latest : micros < bounds.latest);
+  history(
+    bounds: { oldest?: bigint; latest?: bigint; inclusive: boolean },
+    limit: number,
+  ): { messages: SlackMessage[]; hasMore: boolean } {
+    const above = (micros: bigint) =>
+      bounds.oldest === undefined || (bounds.inclusive ? micros >= bounds.oldest : micros > bounds.oldest);
+    const below = (micros: bigint) =>
+      bounds.latest === undefined || (bounds.inclusive ? micros <= bounds.latest : micros < bounds.latest);
     const out: SlackMessage[] = [];
     const take = (micros: bigint): boolean => {
       if (!above(micros)) return false;
@@ -146,7 +173,16 @@ export class UserDirectory {
   private generate(index: number): SlackUser {
     const random = seededRandom(this.seed, index, 97);
     const name = `${pick(random, ['ada', 'grace', 'alan', 'edsger', 'barbara', 'ken', 'linus'])}.${index}`;
-    return { id: this.idOf(index), team_id: TEAM_ID, name, deleted: false, real_name: name.replace('.', ' '), is_bot: false, profile: { display_name: name, email: `${name}@example.com`, title: sentence(random, 1, 3) }, updated: this.anchorSeconds - (this.count - index) * 60 };
+    return {
+      id: this.idOf(index),
+      team_id: TEAM_ID,
+      name,
+      deleted: false,
+      real_name: name.replace('.', ' '),
+      is_bot: false,
+      profile: { display_name: name, email: `${name}@example.com`, title: sentence(random, 1, 3) },
+      updated: this.anchorSeconds - (this.count - index) * 60,
+    };
   }
 
   get(id: string): SlackUser | undefined {
@@ -164,7 +200,8 @@ export class UserDirectory {
   page(afterId: string | undefined, limit: number): { members: SlackUser[]; nextId?: string } {
     const start = afterId === undefined ? 0 : (this.indexOf(afterId) ?? -1) + 1;
     const members: SlackUser[] = [];
-    for (let index = start; index < Math.min(this.count, start + limit); index += 1) members.push(this.get(this.idOf(index))!);
+    for (let index = start; index < Math.min(this.count, start + limit); index += 1)
+      members.push(this.get(this.idOf(index))!);
     const last = members[members.length - 1];
     return { members, nextId: start + limit < this.count && last ? last.id : undefined };
   }

@@ -58,12 +58,16 @@ export function appSettingsOf(app: LocatedResource): { settings: AppSetting[]; p
       else problems.push(`${at}: an app setting without a literal name cannot be checked`);
     }
   } else if (list !== undefined) {
-    problems.push(`${at}: siteConfig.appSettings must be a literal list of { name, value } so it can be checked offline`);
+    problems.push(
+      `${at}: siteConfig.appSettings must be a literal list of { name, value } so it can be checked offline`,
+    );
   }
   for (const config of app.file.resources) {
-    if (config.type.toLowerCase() !== 'microsoft.web/sites/config' || getPath(config.body, 'name') !== 'appsettings') continue;
+    if (config.type.toLowerCase() !== 'microsoft.web/sites/config' || getPath(config.body, 'name') !== 'appsettings')
+      continue;
     const properties = config.body['properties'];
-    if (isPlainObject(properties)) for (const [name, value] of Object.entries(properties)) settings.push({ name, value });
+    if (isPlainObject(properties))
+      for (const [name, value] of Object.entries(properties)) settings.push({ name, value });
   }
   return { settings, problems };
 }

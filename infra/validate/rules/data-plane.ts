@@ -29,17 +29,27 @@ export const serviceBusQueues: Rule = {
       const at = where(found.file, found.resource.line);
       const property = (name: string): Value | undefined => getPath(found.resource.body, `properties.${name}`);
       if (property('requiresSession') !== expected.requiresSession) {
-        problems.push(`${at}: queue '${expected.name}' must have requiresSession: ${expected.requiresSession}, found ${JSON.stringify(property('requiresSession') ?? null)}`);
+        problems.push(
+          `${at}: queue '${expected.name}' must have requiresSession: ${expected.requiresSession}, found ${JSON.stringify(property('requiresSession') ?? null)}`,
+        );
       }
       if (property('requiresDuplicateDetection') !== expected.requiresDuplicateDetection) {
-        problems.push(`${at}: queue '${expected.name}' must have requiresDuplicateDetection: ${expected.requiresDuplicateDetection}`);
+        problems.push(
+          `${at}: queue '${expected.name}' must have requiresDuplicateDetection: ${expected.requiresDuplicateDetection}`,
+        );
       }
       if (expected.requiresDuplicateDetection && property('duplicateDetectionHistoryTimeWindow') === undefined) {
         problems.push(`${at}: queue '${expected.name}' sets no duplicateDetectionHistoryTimeWindow`);
       }
-      if (property('deadLetteringOnMessageExpiration') !== true) problems.push(`${at}: queue '${expected.name}' must dead-letter expired messages (deadLetteringOnMessageExpiration: true)`);
+      if (property('deadLetteringOnMessageExpiration') !== true)
+        problems.push(
+          `${at}: queue '${expected.name}' must dead-letter expired messages (deadLetteringOnMessageExpiration: true)`,
+        );
       const maxDeliveryCount = property('maxDeliveryCount');
-      if (maxDeliveryCount === undefined || (typeof maxDeliveryCount === 'number' && (maxDeliveryCount < 1 || maxDeliveryCount > 100))) {
+      if (
+        maxDeliveryCount === undefined ||
+        (typeof maxDeliveryCount === 'number' && (maxDeliveryCount < 1 || maxDeliveryCount > 100))
+      ) {
         problems.push(`${at}: queue '${expected.name}' needs a maxDeliveryCount between 1 and 100`);
       }
       if (property('lockDuration') === undefined) problems.push(`${at}: queue '${expected.name}' sets no lockDuration`);
@@ -57,7 +67,10 @@ function checkNamespaces(project: InfraProject): string[] {
     if (sku === 'Basic') problems.push(`${at}: Service Bus sku Basic has no sessions or duplicate detection`);
     for (const name of refsOf(sku)) {
       const allowed = namespace.file.params.get(name)?.decorators['allowed'];
-      if (Array.isArray(allowed) && allowed.includes('Basic')) problems.push(`${at}: param '${name}' allows the Basic Service Bus tier, which has no sessions or duplicate detection`);
+      if (Array.isArray(allowed) && allowed.includes('Basic'))
+        problems.push(
+          `${at}: param '${name}' allows the Basic Service Bus tier, which has no sessions or duplicate detection`,
+        );
     }
   }
   return problems;
@@ -70,8 +83,16 @@ export const cosmosContainers: Rule = {
     const problems: string[] = [];
     const databaseName = parseSettings({}).cosmos.database;
     const databases = resourcesOfType(project, 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases');
-    if (!databases.some((database) => shortName(database) === databaseName && getPath(database.resource.body, 'properties.resource.id') === databaseName)) {
-      problems.push(`Cosmos database '${databaseName}' (the COSMOS_DATABASE default) is not declared with name and resource.id '${databaseName}'`);
+    if (
+      !databases.some(
+        (database) =>
+          shortName(database) === databaseName &&
+          getPath(database.resource.body, 'properties.resource.id') === databaseName,
+      )
+    ) {
+      problems.push(
+        `Cosmos database '${databaseName}' (the COSMOS_DATABASE default) is not declared with name and resource.id '${databaseName}'`,
+      );
     }
     const declared = resourcesOfType(project, 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers');
     const expectedNames = new Set<string>(Object.values(CONTAINERS).map((container) => container.name));
@@ -83,17 +104,24 @@ export const cosmosContainers: Rule = {
       }
       const at = where(found.file, found.resource.line);
       const resource = getPath(found.resource.body, 'properties.resource');
-      if (getPath(resource, 'id') !== expected.name) problems.push(`${at}: container '${expected.name}' must have resource.id '${expected.name}'`);
+      if (getPath(resource, 'id') !== expected.name)
+        problems.push(`${at}: container '${expected.name}' must have resource.id '${expected.name}'`);
       const paths = getPath(resource, 'partitionKey.paths');
       if (!Array.isArray(paths) || paths.length !== 1 || paths[0] !== expected.partitionKey) {
-        problems.push(`${at}: container '${expected.name}' must be partitioned by ${expected.partitionKey} (the code's key), found ${JSON.stringify(paths ?? null)}`);
+        problems.push(
+          `${at}: container '${expected.name}' must be partitioned by ${expected.partitionKey} (the code's key), found ${JSON.stringify(paths ?? null)}`,
+        );
       }
       const included = getPath(resource, 'indexingPolicy.includedPaths');
-      if (!Array.isArray(included) || included.length === 0) problems.push(`${at}: container '${expected.name}' has no indexingPolicy with includedPaths`);
+      if (!Array.isArray(included) || included.length === 0)
+        problems.push(`${at}: container '${expected.name}' has no indexingPolicy with includedPaths`);
     }
     for (const container of declared) {
       const name = shortName(container);
-      if (name && !expectedNames.has(name)) problems.push(`${where(container.file, container.resource.line)}: container '${name}' is not used by the code (shared/stores/documents/containers.ts)`);
+      if (name && !expectedNames.has(name))
+        problems.push(
+          `${where(container.file, container.resource.line)}: container '${name}' is not used by the code (shared/stores/documents/containers.ts)`,
+        );
     }
     return problems;
   },

@@ -40,12 +40,15 @@ function checkSettings(app: LocatedResource): string[] {
   for (const requirement of requiredAppSettings()) {
     const satisfied = requirement.anyOf.some((names) => names.every((name) => byName.has(name)));
     if (!satisfied) {
-      problems.push(`${at}: missing app setting ${requirement.anyOf.map((names) => names.join(' + ')).join(' or ')} (${requirement.why})`);
+      problems.push(
+        `${at}: missing app setting ${requirement.anyOf.map((names) => names.join(' + ')).join(' or ')} (${requirement.why})`,
+      );
       continue;
     }
     for (const [name, expected] of Object.entries(requirement.expected ?? {})) {
       const actual = byName.get(name);
-      if (typeof actual === 'string' && actual !== expected) problems.push(`${at}: app setting ${name} is '${actual}', expected '${expected}'`);
+      if (typeof actual === 'string' && actual !== expected)
+        problems.push(`${at}: app setting ${name} is '${actual}', expected '${expected}'`);
     }
   }
   for (const [name, provided] of Object.entries(PLATFORM_PROVIDED)) {
@@ -61,7 +64,8 @@ export const flexConsumption: Rule = {
   title: 'the Function App runs on a Flex Consumption (FC1) plan with Node, identity-based deployment storage',
   check(project) {
     const plans = resourcesOfType(project, 'Microsoft.Web/serverfarms').filter(
-      ({ resource }) => getPath(resource.body, 'sku.name') === 'FC1' && getPath(resource.body, 'sku.tier') === 'FlexConsumption',
+      ({ resource }) =>
+        getPath(resource.body, 'sku.name') === 'FC1' && getPath(resource.body, 'sku.tier') === 'FlexConsumption',
     );
     if (plans.length === 0) return ['no Microsoft.Web/serverfarms with sku FC1 / tier FlexConsumption is declared'];
     const apps = functionApps(project);
@@ -97,10 +101,14 @@ function checkFlexShape(app: LocatedResource, plans: LocatedResource[]): string[
   expectSet('properties.functionAppConfig.scaleAndConcurrency.maximumInstanceCount');
   expectSet('properties.functionAppConfig.scaleAndConcurrency.instanceMemoryMB');
   const identityType = getPath(body, 'identity.type');
-  if (typeof identityType !== 'string' || !identityType.includes('UserAssigned')) problems.push(`${at}: identity.type must include 'UserAssigned'`);
+  if (typeof identityType !== 'string' || !identityType.includes('UserAssigned'))
+    problems.push(`${at}: identity.type must include 'UserAssigned'`);
 
   for (const setting of appSettingsOf(app).settings) {
-    if (FLEX_REFUSED_SETTINGS.includes(setting.name)) problems.push(`${at}: app setting ${setting.name} is not allowed on Flex Consumption (set functionAppConfig instead)`);
+    if (FLEX_REFUSED_SETTINGS.includes(setting.name))
+      problems.push(
+        `${at}: app setting ${setting.name} is not allowed on Flex Consumption (set functionAppConfig instead)`,
+      );
   }
   return problems;
 }
@@ -110,13 +118,22 @@ function checkNodeVersion(app: LocatedResource): string[] {
   const at = where(app.file, app.resource.line);
   const version = getPath(app.resource.body, 'properties.functionAppConfig.runtime.version');
   if (typeof version === 'string') {
-    return SUPPORTED_NODE_VERSIONS.includes(version) ? [] : [`${at}: Node version '${version}' is not one of ${SUPPORTED_NODE_VERSIONS.join(', ')}`];
+    return SUPPORTED_NODE_VERSIONS.includes(version)
+      ? []
+      : [`${at}: Node version '${version}' is not one of ${SUPPORTED_NODE_VERSIONS.join(', ')}`];
   }
-  const param = refsOf(version).map((name) => app.file.params.get(name)).find((candidate) => candidate !== undefined);
+  const param = refsOf(version)
+    .map((name) => app.file.params.get(name))
+    .find((candidate) => candidate !== undefined);
   const allowed = param?.decorators['allowed'];
-  if (!param || !Array.isArray(allowed) || !allowed.every((value) => typeof value === 'string' && SUPPORTED_NODE_VERSIONS.includes(value))) {
-    return [`${at}: functionAppConfig.runtime.version must be ${SUPPORTED_NODE_VERSIONS.join(' or ')} (a literal or a param with @allowed)`];
+  if (
+    !param ||
+    !Array.isArray(allowed) ||
+    !allowed.every((value) => typeof value === 'string' && SUPPORTED_NODE_VERSIONS.includes(value))
+  ) {
+    return [
+      `${at}: functionAppConfig.runtime.version must be ${SUPPORTED_NODE_VERSIONS.join(' or ')} (a literal or a param with @allowed)`,
+    ];
   }
   return [];
 }
-

@@ -31,16 +31,23 @@ export const roleAssignments: Rule = {
     const cosmosSql = resourcesOfType(project, 'Microsoft.DocumentDB/databaseAccounts/sqlRoleAssignments');
     const problems: string[] = [];
     for (const role of REQUIRED_ROLES) {
-      const candidates = (role.kind === 'cosmos-sql' ? cosmosSql : rbac).filter((assignment) => mentionsRole(assignment, role));
+      const candidates = (role.kind === 'cosmos-sql' ? cosmosSql : rbac).filter((assignment) =>
+        mentionsRole(assignment, role),
+      );
       const label = `${role.name} (${role.roleDefinitionId}) on ${role.scopeType}, needed by ${role.neededBy}`;
       if (candidates.length === 0) {
         problems.push(`no assignment of ${label}`);
         continue;
       }
-      const rightScope = role.kind === 'cosmos-sql' ? candidates : candidates.filter((assignment) => scopeType(assignment)?.toLowerCase() === role.scopeType.toLowerCase());
+      const rightScope =
+        role.kind === 'cosmos-sql'
+          ? candidates
+          : candidates.filter((assignment) => scopeType(assignment)?.toLowerCase() === role.scopeType.toLowerCase());
       if (rightScope.length === 0) {
         const first = candidates[0]!;
-        problems.push(`${where(first.file, first.resource.line)}: ${role.name} is assigned, but its scope is ${scopeType(first) ?? 'not a resource declared in the file'} instead of a ${role.scopeType}`);
+        problems.push(
+          `${where(first.file, first.resource.line)}: ${role.name} is assigned, but its scope is ${scopeType(first) ?? 'not a resource declared in the file'} instead of a ${role.scopeType}`,
+        );
         continue;
       }
       if (!rightScope.some(hasPrincipal)) {

@@ -23,14 +23,15 @@ function requireLiterals(project: InfraProject, requirements: Requirements): str
       for (const [path, expected] of Object.entries(properties)) {
         const actual = getPath(located.resource.body, path);
         if (actual !== expected) {
-          problems.push(`${where(located.file, located.resource.line)}: ${type} '${located.resource.symbol}' must set ${path}: ${JSON.stringify(expected)}, found ${describeValue(actual)}`);
+          problems.push(
+            `${where(located.file, located.resource.line)}: ${type} '${located.resource.symbol}' must set ${path}: ${JSON.stringify(expected)}, found ${describeValue(actual)}`,
+          );
         }
       }
     }
   }
   return problems;
 }
-
 
 export const identityOnly: Rule = {
   id: 'identity-only',
@@ -50,15 +51,23 @@ export const identityOnly: Rule = {
       // Every service the app reaches, Redis included (Entra ID tokens), takes the managed identity: no key is
       // read at deploy time, not even into a Key Vault secret.
       for (const call of file.secretCalls) {
-        problems.push(`${file.path}:${call.line}: ${call.name}() puts a key into the deployment; use the managed identity`);
+        problems.push(
+          `${file.path}:${call.line}: ${call.name}() puts a key into the deployment; use the managed identity`,
+        );
       }
       for (const resource of file.resources) {
         const keyed = flattenStrings(resource.body).find((text) => KEY_FRAGMENTS.test(text));
-        if (keyed) problems.push(`${where(file, resource.line)}: '${resource.symbol}' holds a key-bearing connection string (${keyed.match(KEY_FRAGMENTS)![0]}…)`);
+        if (keyed)
+          problems.push(
+            `${where(file, resource.line)}: '${resource.symbol}' holds a key-bearing connection string (${keyed.match(KEY_FRAGMENTS)![0]}…)`,
+          );
       }
       for (const module of file.modules) {
         const keyed = flattenStrings(module.params).find((text) => KEY_FRAGMENTS.test(text));
-        if (keyed) problems.push(`${where(file, module.line)}: module '${module.symbol}' is passed a key-bearing connection string (${keyed.match(KEY_FRAGMENTS)![0]}…)`);
+        if (keyed)
+          problems.push(
+            `${where(file, module.line)}: module '${module.symbol}' is passed a key-bearing connection string (${keyed.match(KEY_FRAGMENTS)![0]}…)`,
+          );
       }
     }
     for (const app of functionApps(project)) problems.push(...keyBasedSettings(app));
@@ -69,7 +78,10 @@ export const identityOnly: Rule = {
 function keyBasedSettings(app: LocatedResource): string[] {
   return appSettingsOf(app)
     .settings.filter((setting) => setting.name in KEY_BASED_SETTINGS)
-    .map((setting) => `${where(app.file, app.resource.line)}: app setting ${setting.name} is key-based; use ${KEY_BASED_SETTINGS[setting.name]}`);
+    .map(
+      (setting) =>
+        `${where(app.file, app.resource.line)}: app setting ${setting.name} is key-based; use ${KEY_BASED_SETTINGS[setting.name]}`,
+    );
 }
 
 export const minTls: Rule = {
@@ -77,7 +89,10 @@ export const minTls: Rule = {
   title: 'TLS 1.2 minimum and HTTPS only on every endpoint that has the setting',
   check(project) {
     return requireLiterals(project, {
-      'Microsoft.Storage/storageAccounts': { 'properties.minimumTlsVersion': 'TLS1_2', 'properties.supportsHttpsTrafficOnly': true },
+      'Microsoft.Storage/storageAccounts': {
+        'properties.minimumTlsVersion': 'TLS1_2',
+        'properties.supportsHttpsTrafficOnly': true,
+      },
       'Microsoft.Cache/redisEnterprise': { 'properties.minimumTlsVersion': '1.2' },
       'Microsoft.Cache/redisEnterprise/databases': { 'properties.clientProtocol': 'Encrypted' },
       'Microsoft.ServiceBus/namespaces': { 'properties.minimumTlsVersion': '1.2' },
@@ -107,7 +122,9 @@ export const publicNetworkAccess: Rule = {
       for (const located of resourcesOfType(project, type)) {
         const value = getPath(located.resource.body, 'properties.publicNetworkAccess');
         if (!refsOf(value).some((name) => located.file.params.has(name))) {
-          problems.push(`${where(located.file, located.resource.line)}: ${type} '${located.resource.symbol}' must take properties.publicNetworkAccess from a param, found ${describeValue(value)}`);
+          problems.push(
+            `${where(located.file, located.resource.line)}: ${type} '${located.resource.symbol}' must take properties.publicNetworkAccess from a param, found ${describeValue(value)}`,
+          );
         }
       }
     }
@@ -115,7 +132,9 @@ export const publicNetworkAccess: Rule = {
       for (const module of file.modules) {
         if (!('publicNetworkAccess' in module.params)) continue;
         if (!refsOf(module.params['publicNetworkAccess']).some((name) => file.params.has(name))) {
-          problems.push(`${where(file, module.line)}: module '${module.symbol}' must pass publicNetworkAccess from a param of ${file.path}`);
+          problems.push(
+            `${where(file, module.line)}: module '${module.symbol}' must pass publicNetworkAccess from a param of ${file.path}`,
+          );
         }
       }
     }

@@ -14,7 +14,9 @@ export const bicepSyntax: Rule = {
   title: 'every .bicep file parses without ERROR or MISSING nodes',
   check(project) {
     if (project.files.length === 0) return [`${project.dir}: no .bicep files found`];
-    return project.files.flatMap((file) => file.syntax.map((problem) => `${file.path}:${problem.line}:${problem.column}: ${problem.message}`));
+    return project.files.flatMap((file) =>
+      file.syntax.map((problem) => `${file.path}:${problem.line}:${problem.column}: ${problem.message}`),
+    );
   },
 };
 
@@ -29,14 +31,20 @@ export const moduleWiring: Rule = {
         const targetPath = posix.normalize(posix.join(dirname(file.path), module.path));
         const target = project.files.find((candidate) => candidate.path === targetPath);
         if (!target) {
-          problems.push(`${at}: module '${module.symbol}' points at ${module.path}, which does not exist (registry modules cannot compile offline)`);
+          problems.push(
+            `${at}: module '${module.symbol}' points at ${module.path}, which does not exist (registry modules cannot compile offline)`,
+          );
           continue;
         }
         for (const name of Object.keys(module.params)) {
-          if (!target.params.has(name)) problems.push(`${at}: module '${module.symbol}' passes '${name}', which ${target.path} does not declare`);
+          if (!target.params.has(name))
+            problems.push(`${at}: module '${module.symbol}' passes '${name}', which ${target.path} does not declare`);
         }
         for (const param of target.params.values()) {
-          if (!param.hasDefault && !(param.name in module.params)) problems.push(`${at}: module '${module.symbol}' does not pass required param '${param.name}' of ${target.path}`);
+          if (!param.hasDefault && !(param.name in module.params))
+            problems.push(
+              `${at}: module '${module.symbol}' does not pass required param '${param.name}' of ${target.path}`,
+            );
         }
       }
     }
@@ -67,10 +75,14 @@ export const parameterFiles: Rule = {
       }
       for (const param of main.params.values()) {
         // Secure params are passed on the command line by deploy.sh, never written to a file.
-        if (!param.hasDefault && !param.decorators['secure'] && !(param.name in given)) problems.push(`${paramFile.path}: required param '${param.name}' is not set`);
+        if (!param.hasDefault && !param.decorators['secure'] && !(param.name in given))
+          problems.push(`${paramFile.path}: required param '${param.name}' is not set`);
       }
       const declaredEnvironment = (given['environmentName'] as { value?: unknown } | undefined)?.value;
-      if (declaredEnvironment !== environment) problems.push(`${paramFile.path}: environmentName must be '${environment}', found ${JSON.stringify(declaredEnvironment)}`);
+      if (declaredEnvironment !== environment)
+        problems.push(
+          `${paramFile.path}: environmentName must be '${environment}', found ${JSON.stringify(declaredEnvironment)}`,
+        );
     }
     return problems;
   },

@@ -13,7 +13,12 @@ interface Item {
 
 const iso = (t: number) => new Date(Date.UTC(2024, 0, 1) + t * 1000).toISOString().replace('.000Z', 'Z');
 
-function list(items: Item[], since: string | undefined, page: number, perPage: number): { page: { id: string; updatedAt: string }[]; more: boolean } {
+function list(
+  items: Item[],
+  since: string | undefined,
+  page: number,
+  perPage: number,
+): { page: { id: string; updatedAt: string }[]; more: boolean } {
   const sinceMs = since ? Date.parse(since) : -Infinity;
   const sorted = items
     .map((item) => ({ id: item.id, updatedAt: iso(item.t) }))
@@ -24,7 +29,12 @@ function list(items: Item[], since: string | undefined, page: number, perPage: n
 }
 
 /** Runs one read to the end the way the adapter does; `mutate` may change the data between pages. */
-function readAll(items: Item[], pageSize: number, maxPerPage: number, mutate: (step: number) => void = () => undefined): string[] {
+function readAll(
+  items: Item[],
+  pageSize: number,
+  maxPerPage: number,
+  mutate: (step: number) => void = () => undefined,
+): string[] {
   const delivered: string[] = [];
   let position: PagePosition = { atInstant: 0, skip: [] };
   for (let step = 0; step < 10_000; step += 1) {
@@ -43,27 +53,37 @@ function readAll(items: Item[], pageSize: number, maxPerPage: number, mutate: (s
 describe('GitHub keyset paging', () => {
   it('delivers every record exactly once, also when many share one second', () => {
     fc.assert(
-      fc.property(fc.array(fc.integer({ min: 0, max: 8 }), { maxLength: 60 }), fc.integer({ min: 1, max: 7 }), fc.integer({ min: 1, max: 12 }), (times, pageSize, maxPerPage) => {
-        const items = times.map((t, i) => ({ id: `r${i}`, t }));
-        const delivered = readAll(items, pageSize, maxPerPage);
-        expect([...delivered].sort()).toEqual(items.map((item) => item.id).sort());
-      }),
+      fc.property(
+        fc.array(fc.integer({ min: 0, max: 8 }), { maxLength: 60 }),
+        fc.integer({ min: 1, max: 7 }),
+        fc.integer({ min: 1, max: 12 }),
+        (times, pageSize, maxPerPage) => {
+          const items = times.map((t, i) => ({ id: `r${i}`, t }));
+          const delivered = readAll(items, pageSize, maxPerPage);
+          expect([...delivered].sort()).toEqual(items.map((item) => item.id).sort());
+        },
+      ),
       { numRuns: 200 },
     );
   });
 
   it('loses no record when delivered records change while paging', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 40 }), fc.integer({ min: 1, max: 6 }), fc.array(fc.nat(), { maxLength: 10 }), (count, pageSize, picks) => {
-        const items = Array.from({ length: count }, (_, i) => ({ id: `r${i}`, t: i * 2 }));
-        let clock = count * 2;
-        const delivered = readAll(items, pageSize, 100, (step) => {
-          const pick = picks[step];
-          if (pick === undefined) return;
-          items[pick % items.length]!.t = ++clock; // a change moves the record to the end
-        });
-        expect(new Set(delivered)).toEqual(new Set(items.map((item) => item.id)));
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 40 }),
+        fc.integer({ min: 1, max: 6 }),
+        fc.array(fc.nat(), { maxLength: 10 }),
+        (count, pageSize, picks) => {
+          const items = Array.from({ length: count }, (_, i) => ({ id: `r${i}`, t: i * 2 }));
+          let clock = count * 2;
+          const delivered = readAll(items, pageSize, 100, (step) => {
+            const pick = picks[step];
+            if (pick === undefined) return;
+            items[pick % items.length]!.t = ++clock; // a change moves the record to the end
+          });
+          expect(new Set(delivered)).toEqual(new Set(items.map((item) => item.id)));
+        },
+      ),
       { numRuns: 200 },
     );
   });

@@ -59,9 +59,14 @@ export interface KeyedItem {
  * The list request for a position. Page 1 normally, with room for what was already consumed at the boundary
  * instant so that a page always holds something new; page numbers only inside an instant bigger than a page.
  */
-export function pageQuery(position: PagePosition, pageSize: number, maxPerPage: number): { since?: string; page?: number; perPage: number; offset: number } {
+export function pageQuery(
+  position: PagePosition,
+  pageSize: number,
+  maxPerPage: number,
+): { since?: string; page?: number; perPage: number; offset: number } {
   const want = Math.max(1, pageSize);
-  if (position.atInstant + want <= maxPerPage) return { since: position.since, perPage: position.atInstant + want, offset: 0 };
+  if (position.atInstant + want <= maxPerPage)
+    return { since: position.since, perPage: position.atInstant + want, offset: 0 };
   const page = Math.floor(position.atInstant / maxPerPage) + 1;
   return { since: position.since, page, perPage: maxPerPage, offset: (page - 1) * maxPerPage };
 }
@@ -70,7 +75,13 @@ export function pageQuery(position: PagePosition, pageSize: number, maxPerPage: 
  * Splits one answer (oldest first) into what to deliver now and where to continue: at most `pageSize` new
  * items, ids consumed before at the boundary instant dropped, and whether the list goes on past what was taken.
  */
-export function takePage<T extends KeyedItem>(position: PagePosition, items: T[], pageSize: number, hasMore: boolean, offset: number): { deliver: T[]; next: PagePosition; more: boolean } {
+export function takePage<T extends KeyedItem>(
+  position: PagePosition,
+  items: T[],
+  pageSize: number,
+  hasMore: boolean,
+  offset: number,
+): { deliver: T[]; next: PagePosition; more: boolean } {
   const skip = new Set(position.skip);
   const deliver: T[] = [];
   let taken = 0;

@@ -35,5 +35,7 @@ export function parseRecordId(id: string): IssueRef | CommentRef | undefined {
   if (!match || !isRepositoryName(match[1]!)) return undefined;
   const value = Number(match[3]);
   if (!Number.isSafeInteger(value) || value <= 0) return undefined;
-  return match[2] ? { kind: 'comment', repository: match[1]!, commentId: value } : { kind: 'issue', repository: match[1]!, number: value };
+  return match[2]
+    ? { kind: 'comment', repository: match[1]!, commentId: value }
+    : { kind: 'issue', repository: match[1]!, number: value };
 }

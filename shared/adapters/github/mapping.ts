@@ -68,7 +68,9 @@ export function issueRecord(repository: string, issue: Json): ProviderRecord {
       body: issue.body ?? null,
       state: issue.state,
       stateReason: issue.state_reason ?? null,
-      labels: Array.isArray(issue.labels) ? issue.labels.map((label) => (typeof label === 'string' ? label : (label as Json).name)) : [],
+      labels: Array.isArray(issue.labels)
+        ? issue.labels.map((label) => (typeof label === 'string' ? label : (label as Json).name))
+        : [],
       assignees: Array.isArray(issue.assignees) ? issue.assignees.map(login) : [],
       author: login(issue.user),
       commentCount: issue.comments,
@@ -81,7 +83,11 @@ export function issueRecord(repository: string, issue: Json): ProviderRecord {
 }
 
 export function commentRecord(repository: string, comment: Json): ProviderRecord {
-  const issueNumber = Number(String(comment.issue_url ?? '').split('/').pop());
+  const issueNumber = Number(
+    String(comment.issue_url ?? '')
+      .split('/')
+      .pop(),
+  );
   return {
     id: commentRecordId(repository, Number(comment.id)),
     entity: COMMENTS,

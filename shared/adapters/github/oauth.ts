@@ -25,14 +25,24 @@ export interface GithubTokens {
 }
 
 export async function refreshGithubToken(request: GithubRefreshRequest): Promise<GithubTokens> {
-  const context: AdapterContext = { baseUrl: request.oauthBaseUrl, options: {}, requestTimeoutMs: request.timeoutMs, auth: { headers: async () => ({}) } };
+  const context: AdapterContext = {
+    baseUrl: request.oauthBaseUrl,
+    options: {},
+    requestTimeoutMs: request.timeoutMs,
+    auth: { headers: async () => ({}) },
+  };
   const response = await providerRequest<Record<string, unknown>>(context, githubProfile, {
     operation: 'oauth.refresh',
     method: 'POST',
     path: GITHUB.tokenPath,
     auth: false,
     headers: { accept: 'application/json' },
-    form: { client_id: request.clientId, client_secret: request.clientSecret, grant_type: 'refresh_token', refresh_token: request.refreshToken },
+    form: {
+      client_id: request.clientId,
+      client_secret: request.clientSecret,
+      grant_type: 'refresh_token',
+      refresh_token: request.refreshToken,
+    },
     signal: request.signal,
   });
   const body = response.body;

@@ -38,10 +38,15 @@ export function parseGithubRateLimit(info: ResponseInfo): RateLimitSignal | unde
   };
 }
 
-function isRateLimited(info: ResponseInfo, body: unknown, signal: RateLimitSignal | undefined): { retryAfterMs: number } | undefined {
+function isRateLimited(
+  info: ResponseInfo,
+  body: unknown,
+  signal: RateLimitSignal | undefined,
+): { retryAfterMs: number } | undefined {
   if (info.status !== 403 && info.status !== 429) return undefined;
   if (signal?.retryAfterMs !== undefined) return { retryAfterMs: signal.retryAfterMs };
-  if (signal?.remaining === 0 && signal.resetAt !== undefined) return { retryAfterMs: Math.max(0, signal.resetAt - Date.now()) };
+  if (signal?.remaining === 0 && signal.resetAt !== undefined)
+    return { retryAfterMs: Math.max(0, signal.resetAt - Date.now()) };
   const message = body && typeof body === 'object' ? String((body as Record<string, unknown>).message ?? '') : '';
   if (info.status === 429 || /rate limit/i.test(message)) return { retryAfterMs: GITHUB.secondaryLimitWaitMs };
   return undefined;
@@ -49,19 +54,32 @@ function isRateLimited(info: ResponseInfo, body: unknown, signal: RateLimitSigna
 
 export const githubProfile: ProviderHttpProfile = {
   provider: 'github',
-  defaultHeaders: { accept: 'application/vnd.github+json', 'x-github-api-version': GITHUB.apiVersion, 'user-agent': 'integration-sync-engine' },
+  defaultHeaders: {
+    accept: 'application/vnd.github+json',
+    'x-github-api-version': GITHUB.apiVersion,
+    'user-agent': 'integration-sync-engine',
+  },
   parseRateLimit: parseGithubRateLimit,
   classify(info, body, signal) {
     const limited = isRateLimited(info, body, signal);
     if (limited) return providerError('rate_limited', info, body, limited);
     // The OAuth endpoint reports failures as HTTP 200 with an `error` field.
-    if (info.status === 200 && body && typeof body === 'object' && typeof (body as Record<string, unknown>).error === 'string') {
+    if (
+      info.status === 200 &&
+      body &&
+      typeof body === 'object' &&
+      typeof (body as Record<string, unknown>).error === 'string'
+    ) {
       const code = (body as Record<string, unknown>).error;
-      if (code === 'bad_refresh_token' || code === 'bad_verification_code') return providerError('auth_revoked', info, body);
+      if (code === 'bad_refresh_token' || code === 'bad_verification_code')
+        return providerError('auth_revoked', info, body);
       // A wrong client id/secret is the operator's app registration, not the user's grant.
       return providerError(code === 'incorrect_client_credentials' ? 'configuration' : 'validation', info, body);
     }
-    if (info.status === 403) return providerError('validation', info, body, { message: `forbidden: ${String((body as Record<string, unknown> | undefined)?.message ?? 'no access')}` });
+    if (info.status === 403)
+      return providerError('validation', info, body, {
+        message: `forbidden: ${String((body as Record<string, unknown> | undefined)?.message ?? 'no access')}`,
+      });
     return defaultClassify(info, body, signal);
   },
 };

@@ -18,20 +18,36 @@ export interface FollowedResponse<T> extends ProviderResponse<T> {
 }
 
 /** Sends a GET and follows same-origin redirects; a redirect elsewhere or a loop is a validation error. */
-export async function readFollowingMoves<T>(http: ProviderHttpClient, baseUrl: string, request: ProviderRequest): Promise<FollowedResponse<T>> {
+export async function readFollowingMoves<T>(
+  http: ProviderHttpClient,
+  baseUrl: string,
+  request: ProviderRequest,
+): Promise<FollowedResponse<T>> {
   const origin = new URL(baseUrl).origin;
   let current = request;
   for (let hop = 0; ; hop += 1) {
-    const response = await http.request<T>({ ...current, acceptStatuses: [...(current.acceptStatuses ?? []), ...REDIRECTS] });
+    const response = await http.request<T>({
+      ...current,
+      acceptStatuses: [...(current.acceptStatuses ?? []), ...REDIRECTS],
+    });
     if (!REDIRECTS.includes(response.status)) return { ...response, moved: hop > 0 };
     const body = response.body as { url?: unknown } | undefined;
     const location = response.headers.get('location') ?? (typeof body?.url === 'string' ? body.url : undefined);
-    if (!location) throw new AppError('validation', `${request.operation}: GitHub answered ${response.status} without a location`, { target: request.operation });
+    if (!location)
+      throw new AppError('validation', `${request.operation}: GitHub answered ${response.status} without a location`, {
+        target: request.operation,
+      });
     const target = new URL(location, baseUrl);
     if (target.origin !== origin) {
-      throw new AppError('validation', `${request.operation}: GitHub redirected outside the configured API host`, { target: request.operation, details: { providerStatus: response.status } });
+      throw new AppError('validation', `${request.operation}: GitHub redirected outside the configured API host`, {
+        target: request.operation,
+        details: { providerStatus: response.status },
+      });
     }
-    if (hop >= MAX_HOPS) throw new AppError('validation', `${request.operation}: more than ${MAX_HOPS} redirects`, { target: request.operation });
+    if (hop >= MAX_HOPS)
+      throw new AppError('validation', `${request.operation}: more than ${MAX_HOPS} redirects`, {
+        target: request.operation,
+      });
     // The Location carries its own query (GitHub keeps per_page, since, page): send it as is.
     current = { ...current, path: target.toString(), query: undefined };
   }

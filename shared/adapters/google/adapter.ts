@@ -4,8 +4,18 @@
  */
 import { AppError, toAppError } from '../../core/app-error';
 import type {
-  AccountIdentity, AdapterContext, Catalog, FetchByIdsRequest, FetchByIdsResult, FetchChangesRequest, FetchPage, HealthReport,
-  ProviderAdapter, PushOperation, PushOutcome, PushRequest,
+  AccountIdentity,
+  AdapterContext,
+  Catalog,
+  FetchByIdsRequest,
+  FetchByIdsResult,
+  FetchChangesRequest,
+  FetchPage,
+  HealthReport,
+  ProviderAdapter,
+  PushOperation,
+  PushOutcome,
+  PushRequest,
 } from '../contract';
 import { createProviderHttpClient, type ProviderHttpClient } from '../http';
 import { GOOGLE_CATALOG } from './catalog';
@@ -23,13 +33,24 @@ export class GoogleAdapter implements ProviderAdapter {
 
   constructor(context: AdapterContext) {
     this.http = createProviderHttpClient(context, GOOGLE_PROFILE);
-    this.calendarId = typeof context.options.calendarId === 'string' && context.options.calendarId ? context.options.calendarId : GOOGLE_FACTS.defaultCalendarId;
+    this.calendarId =
+      typeof context.options.calendarId === 'string' && context.options.calendarId
+        ? context.options.calendarId
+        : GOOGLE_FACTS.defaultCalendarId;
   }
 
   async connect(signal?: AbortSignal): Promise<AccountIdentity> {
-    const { body } = await this.http.request<{ id?: string; summary?: string; timeZone?: string }>({ operation: 'calendars.get', path: GOOGLE_FACTS.paths.calendar(this.calendarId), signal });
+    const { body } = await this.http.request<{ id?: string; summary?: string; timeZone?: string }>({
+      operation: 'calendars.get',
+      path: GOOGLE_FACTS.paths.calendar(this.calendarId),
+      signal,
+    });
     if (!body.id) throw new AppError('validation', 'Calendar did not name itself', { target: 'calendarId' });
-    return { accountId: body.id, displayName: body.summary, details: { calendarId: this.calendarId, timeZone: body.timeZone } };
+    return {
+      accountId: body.id,
+      displayName: body.summary,
+      details: { calendarId: this.calendarId, timeZone: body.timeZone },
+    };
   }
 
   /** Tokens are revoked by the credential service; push channels are stopped by the webhook service. */
@@ -38,7 +59,11 @@ export class GoogleAdapter implements ProviderAdapter {
   async healthCheck(signal?: AbortSignal): Promise<HealthReport> {
     const started = Date.now();
     try {
-      await this.http.request({ operation: 'calendars.get', path: GOOGLE_FACTS.paths.calendar(this.calendarId), signal });
+      await this.http.request({
+        operation: 'calendars.get',
+        path: GOOGLE_FACTS.paths.calendar(this.calendarId),
+        signal,
+      });
       return { ok: true, latencyMs: Date.now() - started };
     } catch (error) {
       return { ok: false, latencyMs: Date.now() - started, message: toAppError(error).message };
@@ -50,13 +75,24 @@ export class GoogleAdapter implements ProviderAdapter {
   }
 
   async fetchChanges(request: FetchChangesRequest): Promise<FetchPage> {
-    if (this.entity(request.entity) === 'files') return fetchFiles(this.http, decodeCursor(request.cursor, 'files'), request.pageSize, request.signal);
-    return fetchEvents(this.http, this.calendarId, decodeCursor(request.cursor, 'events'), request.pageSize, request.signal);
+    if (this.entity(request.entity) === 'files')
+      return fetchFiles(this.http, decodeCursor(request.cursor, 'files'), request.pageSize, request.signal);
+    return fetchEvents(
+      this.http,
+      this.calendarId,
+      decodeCursor(request.cursor, 'events'),
+      request.pageSize,
+      request.signal,
+    );
   }
 
   async fetchByIds(request: FetchByIdsRequest): Promise<FetchByIdsResult> {
     const entity = this.entity(request.entity);
-    return fetchEach(request.ids, (id) => (entity === 'files' ? fetchFile(this.http, id, request.signal) : fetchEvent(this.http, this.calendarId, id, request.signal)));
+    return fetchEach(request.ids, (id) =>
+      entity === 'files'
+        ? fetchFile(this.http, id, request.signal)
+        : fetchEvent(this.http, this.calendarId, id, request.signal),
+    );
   }
 
   async push(request: PushRequest): Promise<PushOutcome[]> {
@@ -67,12 +103,33 @@ export class GoogleAdapter implements ProviderAdapter {
   private async pushOne(entity: GoogleEntity, operation: PushOperation, signal?: AbortSignal): Promise<PushOutcome> {
     try {
       if (entity === 'files') {
-        const result = await writeFile(this.http, { kind: operation.kind, id: operation.kind === 'create' ? undefined : operation.id, data: operation.kind === 'delete' ? undefined : operation.data, expectedVersion: operation.kind === 'create' ? undefined : operation.expectedVersion }, signal);
+        const result = await writeFile(
+          this.http,
+          {
+            kind: operation.kind,
+            id: operation.kind === 'create' ? undefined : operation.id,
+            data: operation.kind === 'delete' ? undefined : operation.data,
+            expectedVersion: operation.kind === 'create' ? undefined : operation.expectedVersion,
+          },
+          signal,
+        );
         return { idempotencyKey: operation.idempotencyKey, ok: true, ...result };
       }
-      if (operation.kind === 'create') return { idempotencyKey: operation.idempotencyKey, ok: true, ...(await insertEvent(this.http, this.calendarId, operation.data, operation.idempotencyKey, signal)) };
+      if (operation.kind === 'create')
+        return {
+          idempotencyKey: operation.idempotencyKey,
+          ok: true,
+          ...(await insertEvent(this.http, this.calendarId, operation.data, operation.idempotencyKey, signal)),
+        };
       if (operation.kind === 'update') {
-        const { version } = await patchEvent(this.http, this.calendarId, operation.id, operation.data, operation.expectedVersion, signal);
+        const { version } = await patchEvent(
+          this.http,
+          this.calendarId,
+          operation.id,
+          operation.data,
+          operation.expectedVersion,
+          signal,
+        );
         return { idempotencyKey: operation.idempotencyKey, ok: true, id: operation.id, version };
       }
       await deleteEvent(this.http, this.calendarId, operation.id, operation.expectedVersion, signal);
@@ -80,12 +137,22 @@ export class GoogleAdapter implements ProviderAdapter {
     } catch (error) {
       const appError = toAppError(error);
       if (appError.code === 'auth_expired' || appError.code === 'auth_revoked' || signal?.aborted) throw appError;
-      return { idempotencyKey: operation.idempotencyKey, ok: false, error: { code: appError.code, message: appError.message, retryable: appError.retryable, retryAfterMs: appError.retryAfterMs } };
+      return {
+        idempotencyKey: operation.idempotencyKey,
+        ok: false,
+        error: {
+          code: appError.code,
+          message: appError.message,
+          retryable: appError.retryable,
+          retryAfterMs: appError.retryAfterMs,
+        },
+      };
     }
   }
 
   private entity(name: string): GoogleEntity {
-    if (!(GOOGLE_FACTS.entities as readonly string[]).includes(name)) throw new AppError('validation', `Google adapter does not sync entity '${name}'`, { target: 'entity' });
+    if (!(GOOGLE_FACTS.entities as readonly string[]).includes(name))
+      throw new AppError('validation', `Google adapter does not sync entity '${name}'`, { target: 'entity' });
     return name as GoogleEntity;
   }
 }

@@ -29,13 +29,19 @@ export function encodeCursor(cursor: EventsCursor | FilesCursor): string {
   return Buffer.from(JSON.stringify(cursor)).toString('base64url');
 }
 
-export function decodeCursor<K extends 'events' | 'files'>(value: string | undefined, kind: K): (K extends 'events' ? EventsCursor : FilesCursor) | undefined {
+export function decodeCursor<K extends 'events' | 'files'>(
+  value: string | undefined,
+  kind: K,
+): (K extends 'events' ? EventsCursor : FilesCursor) | undefined {
   if (value === undefined || value === '') return undefined;
   try {
     const parsed = schema.parse(JSON.parse(Buffer.from(value, 'base64url').toString('utf8')));
     if (parsed.kind !== kind) throw new Error(`cursor is for ${parsed.kind}`);
     return parsed as K extends 'events' ? EventsCursor : FilesCursor;
   } catch (error) {
-    throw new AppError('validation', `cursor was not issued by the Google adapter for ${kind}`, { target: 'cursor', cause: error });
+    throw new AppError('validation', `cursor was not issued by the Google adapter for ${kind}`, {
+      target: 'cursor',
+      cause: error,
+    });
   }
 }

@@ -15,15 +15,32 @@ type DriveFile = Record<string, unknown> & { id: string; version?: string; modif
 type DriveChange = { fileId: string; removed?: boolean; time?: string; file?: DriveFile };
 
 export function toFileRecord(file: DriveFile): ProviderRecord {
-  return { id: file.id, entity: 'files', version: file.version, modifiedAt: file.modifiedTime, deleted: file.trashed === true, data: file };
+  return {
+    id: file.id,
+    entity: 'files',
+    version: file.version,
+    modifiedAt: file.modifiedTime,
+    deleted: file.trashed === true,
+    data: file,
+  };
 }
 
-export async function fetchFiles(http: ProviderHttpClient, cursor: FilesCursor | undefined, pageSize: number, signal?: AbortSignal): Promise<FetchPage> {
+export async function fetchFiles(
+  http: ProviderHttpClient,
+  cursor: FilesCursor | undefined,
+  pageSize: number,
+  signal?: AbortSignal,
+): Promise<FetchPage> {
   const limit = Math.max(1, Math.min(pageSize, GOOGLE_FACTS.maxFilesPerPage));
   let state = cursor;
   if (!state) {
-    const { body } = await http.request<{ startPageToken?: string }>({ operation: 'changes.getStartPageToken', path: GOOGLE_FACTS.paths.startPageToken, signal });
-    if (!body.startPageToken) throw new AppError('transient', 'Drive answered without a startPageToken', { target: 'startPageToken' });
+    const { body } = await http.request<{ startPageToken?: string }>({
+      operation: 'changes.getStartPageToken',
+      path: GOOGLE_FACTS.paths.startPageToken,
+      signal,
+    });
+    if (!body.startPageToken)
+      throw new AppError('transient', 'Drive answered without a startPageToken', { target: 'startPageToken' });
     state = { v: 1, kind: 'files', mode: 'full', start: body.startPageToken };
   }
   if (state.mode === 'full') {
@@ -34,13 +51,23 @@ export async function fetchFiles(http: ProviderHttpClient, cursor: FilesCursor |
       signal,
     });
     const records = (body.files ?? []).map(toFileRecord);
-    if (body.nextPageToken) return { records, nextCursor: encodeCursor({ ...state, page: body.nextPageToken }), done: false };
-    return { records, nextCursor: encodeCursor({ v: 1, kind: 'files', mode: 'incremental', start: state.start, page: state.start }), done: true };
+    if (body.nextPageToken)
+      return { records, nextCursor: encodeCursor({ ...state, page: body.nextPageToken }), done: false };
+    return {
+      records,
+      nextCursor: encodeCursor({ v: 1, kind: 'files', mode: 'incremental', start: state.start, page: state.start }),
+      done: true,
+    };
   }
   const { body } = await http.request<{ changes?: DriveChange[]; nextPageToken?: string; newStartPageToken?: string }>({
     operation: 'changes.list',
     path: GOOGLE_FACTS.paths.changes,
-    query: { pageToken: state.page ?? state.start, pageSize: limit, includeRemoved: true, fields: 'nextPageToken,newStartPageToken,changes(*)' },
+    query: {
+      pageToken: state.page ?? state.start,
+      pageSize: limit,
+      includeRemoved: true,
+      fields: 'nextPageToken,newStartPageToken,changes(*)',
+    },
     signal,
   });
   const records = (body.changes ?? []).map((change) =>
@@ -48,14 +75,28 @@ export async function fetchFiles(http: ProviderHttpClient, cursor: FilesCursor |
       ? { id: change.fileId, entity: 'files', modifiedAt: change.time, deleted: true, data: { id: change.fileId } }
       : toFileRecord(change.file),
   );
-  if (body.nextPageToken) return { records, nextCursor: encodeCursor({ ...state, page: body.nextPageToken }), done: false };
+  if (body.nextPageToken)
+    return { records, nextCursor: encodeCursor({ ...state, page: body.nextPageToken }), done: false };
   const next = body.newStartPageToken ?? state.page ?? state.start;
-  return { records, nextCursor: encodeCursor({ v: 1, kind: 'files', mode: 'incremental', start: next, page: next }), done: true };
+  return {
+    records,
+    nextCursor: encodeCursor({ v: 1, kind: 'files', mode: 'incremental', start: next, page: next }),
+    done: true,
+  };
 }
 
-export async function fetchFile(http: ProviderHttpClient, id: string, signal?: AbortSignal): Promise<ProviderRecord | undefined> {
+export async function fetchFile(
+  http: ProviderHttpClient,
+  id: string,
+  signal?: AbortSignal,
+): Promise<ProviderRecord | undefined> {
   try {
-    const { body } = await http.request<DriveFile>({ operation: 'files.get', path: `${GOOGLE_FACTS.paths.files}/${encodeURIComponent(id)}`, query: { fields: '*' }, signal });
+    const { body } = await http.request<DriveFile>({
+      operation: 'files.get',
+      path: `${GOOGLE_FACTS.paths.files}/${encodeURIComponent(id)}`,
+      query: { fields: '*' },
+      signal,
+    });
     return toFileRecord(body);
   } catch (error) {
     if (isGone(error)) return undefined;
@@ -63,20 +104,46 @@ export async function fetchFile(http: ProviderHttpClient, id: string, signal?: A
   }
 }
 
-export async function writeFile(http: ProviderHttpClient, operation: { kind: 'create' | 'update' | 'delete'; id?: string; data?: Record<string, unknown>; expectedVersion?: string }, signal?: AbortSignal): Promise<{ id: string; version?: string }> {
+export async function writeFile(
+  http: ProviderHttpClient,
+  operation: {
+    kind: 'create' | 'update' | 'delete';
+    id?: string;
+    data?: Record<string, unknown>;
+    expectedVersion?: string;
+  },
+  signal?: AbortSignal,
+): Promise<{ id: string; version?: string }> {
   if (operation.kind !== 'create' && operation.expectedVersion !== undefined) {
     const current = await fetchFile(http, operation.id!, signal);
     if (current && current.version !== operation.expectedVersion) {
-      throw new AppError('conflict', `file ${operation.id} changed since version ${operation.expectedVersion}`, { target: operation.id, details: { currentVersion: current.version } });
+      throw new AppError('conflict', `file ${operation.id} changed since version ${operation.expectedVersion}`, {
+        target: operation.id,
+        details: { currentVersion: current.version },
+      });
     }
   }
   if (operation.kind === 'create') {
-    const { body } = await http.request<DriveFile>({ operation: 'files.create', method: 'POST', path: GOOGLE_FACTS.paths.files, query: { fields: '*' }, json: operation.data, signal });
+    const { body } = await http.request<DriveFile>({
+      operation: 'files.create',
+      method: 'POST',
+      path: GOOGLE_FACTS.paths.files,
+      query: { fields: '*' },
+      json: operation.data,
+      signal,
+    });
     return { id: body.id, version: body.version };
   }
   const path = `${GOOGLE_FACTS.paths.files}/${encodeURIComponent(operation.id!)}`;
   if (operation.kind === 'update') {
-    const { body } = await http.request<DriveFile>({ operation: 'files.update', method: 'PATCH', path, query: { fields: '*' }, json: operation.data, signal });
+    const { body } = await http.request<DriveFile>({
+      operation: 'files.update',
+      method: 'PATCH',
+      path,
+      query: { fields: '*' },
+      json: operation.data,
+      signal,
+    });
     return { id: body.id, version: body.version };
   }
   try {

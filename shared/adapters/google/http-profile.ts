@@ -13,14 +13,21 @@ export function googleReason(body: unknown): { reason?: string; message?: string
   if (!error || typeof error !== 'object') return {};
   const record = error as { message?: unknown; errors?: unknown };
   const first = Array.isArray(record.errors) ? (record.errors[0] as { reason?: unknown } | undefined) : undefined;
-  return { reason: typeof first?.reason === 'string' ? first.reason : undefined, message: typeof record.message === 'string' ? record.message.slice(0, 300) : undefined };
+  return {
+    reason: typeof first?.reason === 'string' ? first.reason : undefined,
+    message: typeof record.message === 'string' ? record.message.slice(0, 300) : undefined,
+  };
 }
 
 function isRateLimit(status: number, reason: string | undefined): boolean {
   return status === 429 || (status === 403 && reason !== undefined && GOOGLE_FACTS.rateLimitReasons.includes(reason));
 }
 
-function classify(info: ResponseInfo, body: unknown, rateLimit: RateLimitSignal | undefined): AppError | null | undefined {
+function classify(
+  info: ResponseInfo,
+  body: unknown,
+  rateLimit: RateLimitSignal | undefined,
+): AppError | null | undefined {
   if (info.status < 400) return undefined;
   const { reason, message } = googleReason(body);
   let code: ErrorCode;
@@ -30,9 +37,13 @@ function classify(info: ResponseInfo, body: unknown, rateLimit: RateLimitSignal 
   else if (info.status === 404 || info.status === 410) code = 'not_found';
   else if (info.status === 409 || info.status === 412) code = 'conflict';
   else if (info.status >= 500 || info.status === 408) code = 'transient';
-  else if (typeof body === 'object' && body !== null && typeof (body as { error?: unknown }).error === 'string') return undefined; // OAuth bodies: defaults
+  else if (typeof body === 'object' && body !== null && typeof (body as { error?: unknown }).error === 'string')
+    return undefined; // OAuth bodies: defaults
   else code = 'validation';
-  const retryAfterMs = code === 'rate_limited' || code === 'transient' ? (rateLimit?.retryAfterMs ?? parseRetryAfterMs(info.headers.get('retry-after'))) : undefined;
+  const retryAfterMs =
+    code === 'rate_limited' || code === 'transient'
+      ? (rateLimit?.retryAfterMs ?? parseRetryAfterMs(info.headers.get('retry-after')))
+      : undefined;
   return new AppError(code, `google ${info.operation}: ${reason ?? 'error'}${message ? `: ${message}` : ''}`, {
     target: info.operation,
     retryAfterMs,

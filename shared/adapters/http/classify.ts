@@ -8,7 +8,12 @@ import { parseRetryAfterMs } from './retry-after';
 import type { ResponseInfo } from './types';
 
 /** OAuth error codes (standard and provider spellings) that mean a person must reconnect. */
-export const REVOKED_GRANT_ERRORS: ReadonlySet<string> = new Set(['invalid_grant', 'bad_refresh_token', 'token_revoked', 'app_uninstalled']);
+export const REVOKED_GRANT_ERRORS: ReadonlySet<string> = new Set([
+  'invalid_grant',
+  'bad_refresh_token',
+  'token_revoked',
+  'app_uninstalled',
+]);
 
 /** The provider's human message from the usual error body shapes; never the whole body. */
 export function providerMessage(body: unknown): string | undefined {
@@ -35,7 +40,12 @@ export function providerCode(body: unknown): string | undefined {
 }
 
 /** Builds an adapter error with the provider status and code kept as details for operators. */
-export function providerError(code: ErrorCode, info: ResponseInfo, body: unknown, extra: { retryAfterMs?: number; message?: string } = {}): AppError {
+export function providerError(
+  code: ErrorCode,
+  info: ResponseInfo,
+  body: unknown,
+  extra: { retryAfterMs?: number; message?: string } = {},
+): AppError {
   const message = extra.message ?? providerMessage(body) ?? `HTTP ${info.status}`;
   return new AppError(code, `${info.provider} ${info.operation}: ${message}`, {
     target: info.operation,
@@ -45,10 +55,15 @@ export function providerError(code: ErrorCode, info: ResponseInfo, body: unknown
 }
 
 /** The shared taxonomy: null for a successful answer, otherwise the AppError to throw. */
-export function defaultClassify(info: ResponseInfo, body: unknown, rateLimit: RateLimitSignal | undefined): AppError | null {
+export function defaultClassify(
+  info: ResponseInfo,
+  body: unknown,
+  rateLimit: RateLimitSignal | undefined,
+): AppError | null {
   const { status } = info;
   const oauthError = body && typeof body === 'object' ? (body as Record<string, unknown>).error : undefined;
-  if (typeof oauthError === 'string' && REVOKED_GRANT_ERRORS.has(oauthError)) return providerError('auth_revoked', info, body);
+  if (typeof oauthError === 'string' && REVOKED_GRANT_ERRORS.has(oauthError))
+    return providerError('auth_revoked', info, body);
   if (status >= 200 && status < 300) return null;
   const retryAfterMs = rateLimit?.retryAfterMs ?? parseRetryAfterMs(info.headers.get('retry-after'));
   if (status === 401) return providerError('auth_expired', info, body);

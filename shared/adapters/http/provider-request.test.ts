@@ -24,9 +24,13 @@ afterAll(() => new Promise((resolve) => server.close(resolve)));
 beforeEach(() => (seen.length = 0));
 
 const profile: ProviderHttpProfile = { provider: 'github' };
-const reply = (status: number, body: unknown, headers: Record<string, string> = {}): Handler => (_req, res) => {
-  res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(body === undefined ? '' : JSON.stringify(body));
-};
+const reply =
+  (status: number, body: unknown, headers: Record<string, string> = {}): Handler =>
+  (_req, res) => {
+    res
+      .writeHead(status, { 'content-type': 'application/json', ...headers })
+      .end(body === undefined ? '' : JSON.stringify(body));
+  };
 
 function context(overrides: Partial<AdapterContext> = {}): AdapterContext {
   let token = 'one';
@@ -45,7 +49,13 @@ function context(overrides: Partial<AdapterContext> = {}): AdapterContext {
   };
 }
 
-const call = (ctx: AdapterContext, extra: Record<string, unknown> = {}) => providerRequest(ctx, profile, { operation: 'things.list', path: '/things', query: { a: 1, skip: undefined }, ...extra });
+const call = (ctx: AdapterContext, extra: Record<string, unknown> = {}) =>
+  providerRequest(ctx, profile, {
+    operation: 'things.list',
+    path: '/things',
+    query: { a: 1, skip: undefined },
+    ...extra,
+  });
 
 describe('providerRequest', () => {
   it('joins base URL and path, drops undefined query values and parses JSON', async () => {
@@ -65,13 +75,20 @@ describe('providerRequest', () => {
     [503, 'transient', true],
   ])('maps HTTP %i to %s (retryable %s) with the provider message', async (status, code, retryable) => {
     handler = reply(status, { message: `provider says ${status}` });
-    await expect(call(context())).rejects.toMatchObject({ code, retryable, message: expect.stringContaining(`provider says ${status}`), details: { providerStatus: status } });
+    await expect(call(context())).rejects.toMatchObject({
+      code,
+      retryable,
+      message: expect.stringContaining(`provider says ${status}`),
+      details: { providerStatus: status },
+    });
   });
 
   it('maps 429 with an HTTP-date Retry-After to rate_limited and reports the signal', async () => {
     const signals: unknown[] = [];
     handler = reply(429, { message: 'slow down' }, { 'retry-after': new Date(Date.now() + 5000).toUTCString() });
-    const error = await call(context({ onRateLimitSignal: (signal) => signals.push(signal) })).catch((e: { code: string; retryAfterMs: number }) => e);
+    const error = await call(context({ onRateLimitSignal: (signal) => signals.push(signal) })).catch(
+      (e: { code: string; retryAfterMs: number }) => e,
+    );
     expect(error).toMatchObject({ code: 'rate_limited' });
     expect((error as { retryAfterMs: number }).retryAfterMs).toBeGreaterThan(3000);
     expect(signals).toHaveLength(1);
@@ -94,14 +111,20 @@ describe('providerRequest', () => {
 
   it('treats a cut JSON body as transient, and declared statuses as answers', async () => {
     handler = (_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{"items":[1,2');
-    await expect(call(context())).rejects.toMatchObject({ code: 'transient', message: expect.stringContaining('truncated') });
+    await expect(call(context())).rejects.toMatchObject({
+      code: 'transient',
+      message: expect.stringContaining('truncated'),
+    });
     handler = reply(304, undefined);
     await expect(call(context(), { acceptStatuses: [304] })).resolves.toMatchObject({ status: 304 });
   });
 
   it('refuses a response body above the limit', async () => {
     handler = reply(200, { blob: 'x'.repeat(5000) });
-    await expect(call(context(), { maxResponseBytes: 1000 })).rejects.toMatchObject({ code: 'validation', details: { maxResponseBytes: 1000 } });
+    await expect(call(context(), { maxResponseBytes: 1000 })).rejects.toMatchObject({
+      code: 'validation',
+      details: { maxResponseBytes: 1000 },
+    });
   });
 
   it('refuses absolute URLs on another origin (a Link header must not receive our token)', async () => {
@@ -113,7 +136,10 @@ describe('providerRequest', () => {
   it('times out a request that gets no answer', async () => {
     handler = () => undefined; // never answers
     const started = Date.now();
-    await expect(call(context({ requestTimeoutMs: 150 }))).rejects.toMatchObject({ code: 'transient', details: { timeoutMs: 150 } });
+    await expect(call(context({ requestTimeoutMs: 150 }))).rejects.toMatchObject({
+      code: 'transient',
+      details: { timeoutMs: 150 },
+    });
     expect(Date.now() - started).toBeLessThan(1500);
   });
 });
@@ -121,7 +147,9 @@ describe('providerRequest', () => {
 describe('parseRetryAfterMs', () => {
   it('reads delta seconds and dates, and ignores junk', () => {
     expect(parseRetryAfterMs('7')).toBe(7000);
-    expect(parseRetryAfterMs('Wed, 21 Oct 2015 07:28:00 GMT', Date.parse('Wed, 21 Oct 2015 07:27:00 GMT'))).toBe(60_000);
+    expect(parseRetryAfterMs('Wed, 21 Oct 2015 07:28:00 GMT', Date.parse('Wed, 21 Oct 2015 07:27:00 GMT'))).toBe(
+      60_000,
+    );
     expect(parseRetryAfterMs('soon')).toBeUndefined();
     expect(parseRetryAfterMs(null)).toBeUndefined();
   });

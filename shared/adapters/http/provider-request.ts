@@ -18,7 +18,8 @@ export function buildUrl(baseUrl: string, path: string, query?: ProviderRequest[
   if (/^https?:\/\//i.test(path)) {
     url = new URL(path);
     // A next-page URL on another host would receive our bearer token: refuse it.
-    if (url.origin !== new URL(baseUrl).origin) throw new AppError('validation', `refusing to follow a URL outside the provider origin`, { target: 'url' });
+    if (url.origin !== new URL(baseUrl).origin)
+      throw new AppError('validation', `refusing to follow a URL outside the provider origin`, { target: 'url' });
   } else {
     url = new URL(baseUrl.replace(/\/+$/, '') + (path.startsWith('/') ? path : `/${path}`));
   }
@@ -32,18 +33,34 @@ export function buildUrl(baseUrl: string, path: string, query?: ProviderRequest[
 export const DEFAULT_MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
 
 function tooLarge(request: ProviderRequest, limit: number): AppError {
-  return new AppError('validation', `${request.operation}: response larger than ${limit} bytes`, { target: request.operation, details: { maxResponseBytes: limit } });
+  return new AppError('validation', `${request.operation}: response larger than ${limit} bytes`, {
+    target: request.operation,
+    details: { maxResponseBytes: limit },
+  });
 }
 
 function abortError(request: ProviderRequest, timeoutMs: number, timedOut: boolean, cause: unknown): AppError {
   if (request.signal?.aborted) {
-    return new AppError('transient', `${request.operation}: request aborted by caller`, { target: request.operation, details: { aborted: true }, cause });
+    return new AppError('transient', `${request.operation}: request aborted by caller`, {
+      target: request.operation,
+      details: { aborted: true },
+      cause,
+    });
   }
-  if (timedOut) return new AppError('transient', `${request.operation}: no answer within ${timeoutMs} ms`, { target: request.operation, details: { timeoutMs }, cause });
+  if (timedOut)
+    return new AppError('transient', `${request.operation}: no answer within ${timeoutMs} ms`, {
+      target: request.operation,
+      details: { timeoutMs },
+      cause,
+    });
   return new AppError('transient', `${request.operation}: network error`, { target: request.operation, cause });
 }
 
-async function sendOnce(context: AdapterContext, profile: ProviderHttpProfile, request: ProviderRequest): Promise<{ response: Response; text: string }> {
+async function sendOnce(
+  context: AdapterContext,
+  profile: ProviderHttpProfile,
+  request: ProviderRequest,
+): Promise<{ response: Response; text: string }> {
   const timeoutMs = request.timeoutMs ?? context.requestTimeoutMs;
   await context.beforeRequest?.(request.operation, request.signal);
   const timeout = AbortSignal.timeout(timeoutMs);
@@ -61,7 +78,11 @@ async function sendOnce(context: AdapterContext, profile: ProviderHttpProfile, r
   const url = buildUrl(context.baseUrl, request.path, request.query);
   try {
     // The outbound rule (provider hosts, addresses checked at connect); redirects are answers, never followed.
-    const response = await outboundFetch(url, { method: request.method ?? 'GET', headers, body, signal }, { allowedHosts: PROVIDER_API_HOSTS[profile.provider], field: 'baseUrl' });
+    const response = await outboundFetch(
+      url,
+      { method: request.method ?? 'GET', headers, body, signal },
+      { allowedHosts: PROVIDER_API_HOSTS[profile.provider], field: 'baseUrl' },
+    );
     // The body is read under the same signal: a stalled body is a timeout, a cut one a transient error.
     const limit = request.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
     const declared = Number(response.headers.get('content-length') ?? '0');
@@ -90,12 +111,26 @@ function parseBody(text: string, contentType: string | null): { ok: true; value:
 }
 
 /** Sends one provider request; resolves with the parsed answer or throws an AppError from the taxonomy. */
-export async function providerRequest<T = unknown>(context: AdapterContext, profile: ProviderHttpProfile, request: ProviderRequest): Promise<ProviderResponse<T>> {
+export async function providerRequest<T = unknown>(
+  context: AdapterContext,
+  profile: ProviderHttpProfile,
+  request: ProviderRequest,
+): Promise<ProviderResponse<T>> {
   let triedRefresh = false;
   for (;;) {
     const { response, text } = await sendOnce(context, profile, request);
-    const info: ResponseInfo = { status: response.status, headers: response.headers, url: response.url, operation: request.operation, provider: profile.provider };
-    const rateLimit: RateLimitSignal | undefined = profile.parseRateLimit?.(info) ?? (response.status === 429 || response.status >= 500 ? retryAfterSignal(profile.provider, response.status, response.headers) : undefined);
+    const info: ResponseInfo = {
+      status: response.status,
+      headers: response.headers,
+      url: response.url,
+      operation: request.operation,
+      provider: profile.provider,
+    };
+    const rateLimit: RateLimitSignal | undefined =
+      profile.parseRateLimit?.(info) ??
+      (response.status === 429 || response.status >= 500
+        ? retryAfterSignal(profile.provider, response.status, response.headers)
+        : undefined);
     if (rateLimit) context.onRateLimitSignal?.(rateLimit);
 
     if (response.status === 401 && request.auth !== false && !triedRefresh && context.auth.onUnauthorized) {
@@ -103,13 +138,18 @@ export async function providerRequest<T = unknown>(context: AdapterContext, prof
       if (await context.auth.onUnauthorized(request.signal)) continue;
     }
     const parsed = parseBody(text, response.headers.get('content-type'));
-    const accepted = (response.status >= 200 && response.status < 300) || (request.acceptStatuses ?? []).includes(response.status);
+    const accepted =
+      (response.status >= 200 && response.status < 300) || (request.acceptStatuses ?? []).includes(response.status);
     if (!parsed.ok) {
       // Truncated or garbled JSON: the provider (or the path to it) broke mid-answer; trying again can help.
-      throw new AppError('transient', `${profile.provider} ${request.operation}: malformed or truncated response body`, {
-        target: request.operation,
-        details: { provider: profile.provider, providerStatus: response.status },
-      });
+      throw new AppError(
+        'transient',
+        `${profile.provider} ${request.operation}: malformed or truncated response body`,
+        {
+          target: request.operation,
+          details: { provider: profile.provider, providerStatus: response.status },
+        },
+      );
     }
     // Statuses the caller declared as answers (304 Not Modified …) skip classification altogether.
     const declared = !(response.status >= 200 && response.status < 300) && accepted;

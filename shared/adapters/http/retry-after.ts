@@ -10,7 +10,11 @@ export function parseRetryAfterMs(value: string | null | undefined, nowMs: numbe
 }
 
 /** A signal from Retry-After alone: what providers without their own headers give us on 429 / 503. */
-export function retryAfterSignal(provider: string, status: number, headers: Headers): { provider: string; status: number; retryAfterMs: number; observedAt: number } | undefined {
+export function retryAfterSignal(
+  provider: string,
+  status: number,
+  headers: Headers,
+): { provider: string; status: number; retryAfterMs: number; observedAt: number } | undefined {
   const retryAfterMs = parseRetryAfterMs(headers.get('retry-after'));
   if (retryAfterMs === undefined) return undefined;
   return { provider, status, retryAfterMs, observedAt: Date.now() };

@@ -4,7 +4,21 @@
  * minute is read again: harmless, the pipeline is idempotent). Delete = move to trash (in_trash: true).
  */
 import { AppError, toAppError } from '../../core/app-error';
-import type { AccountIdentity, AdapterContext, Catalog, FetchByIdsRequest, FetchByIdsResult, FetchChangesRequest, FetchPage, HealthReport, ProviderAdapter, ProviderRecord, PushOperation, PushOutcome, PushRequest } from '../contract';
+import type {
+  AccountIdentity,
+  AdapterContext,
+  Catalog,
+  FetchByIdsRequest,
+  FetchByIdsResult,
+  FetchChangesRequest,
+  FetchPage,
+  HealthReport,
+  ProviderAdapter,
+  ProviderRecord,
+  PushOperation,
+  PushOutcome,
+  PushRequest,
+} from '../contract';
 import { createProviderHttpClient, type ProviderHttpClient } from '../http/provider-request';
 import { NOTION, notionProfile } from './profile';
 import { fieldType, flattenProperty, toPropertyInputs, WRITABLE_TYPES, type NotionSchema } from './properties';
@@ -42,7 +56,8 @@ const compact = (id: string) => id.replace(/-/g, '').toLowerCase();
 
 export function pageRecord(page: Json): ProviderRecord {
   const data: Json = {};
-  for (const [name, property] of Object.entries((page.properties ?? {}) as Record<string, Json>)) data[name] = flattenProperty(property);
+  for (const [name, property] of Object.entries((page.properties ?? {}) as Record<string, Json>))
+    data[name] = flattenProperty(property);
   data.url = page.url;
   data.createdTime = page.created_time;
   data.lastEditedTime = page.last_edited_time;
@@ -66,7 +81,9 @@ export class NotionAdapter implements ProviderAdapter {
     this.http = createProviderHttpClient(context, notionProfile);
     const id = context.options.dataSourceId;
     if (typeof id !== 'string' || !/^[0-9a-fA-F-]{32,36}$/.test(id)) {
-      throw new AppError('configuration', 'Notion options.dataSourceId must be a data source id (UUID)', { target: 'options.dataSourceId' });
+      throw new AppError('configuration', 'Notion options.dataSourceId must be a data source id (UUID)', {
+        target: 'options.dataSourceId',
+      });
     }
     this.dataSourceId = id;
   }
@@ -74,7 +91,11 @@ export class NotionAdapter implements ProviderAdapter {
   async connect(signal?: AbortSignal): Promise<AccountIdentity> {
     const { body } = await this.http.request<Json>({ operation: 'users.me', path: '/v1/users/me', signal });
     const bot = (body.bot ?? {}) as Json;
-    return { accountId: String(body.id), displayName: typeof body.name === 'string' ? body.name : undefined, details: { workspaceName: bot.workspace_name, workspaceId: bot.workspace_id, type: body.type } };
+    return {
+      accountId: String(body.id),
+      displayName: typeof body.name === 'string' ? body.name : undefined,
+      details: { workspaceName: bot.workspace_name, workspaceId: bot.workspace_id, type: body.type },
+    };
   }
 
   async disconnect(): Promise<void> {
@@ -93,12 +114,42 @@ export class NotionAdapter implements ProviderAdapter {
 
   async discover(signal?: AbortSignal): Promise<Catalog> {
     const schema = await this.loadSchema(signal, true);
-    const fields = Object.entries(schema).map(([name, { type }]) => ({ name, type: fieldType(type), providerType: type, writable: WRITABLE_TYPES.has(type), required: type === 'title' }));
+    const fields = Object.entries(schema).map(([name, { type }]) => ({
+      name,
+      type: fieldType(type),
+      providerType: type,
+      writable: WRITABLE_TYPES.has(type),
+      required: type === 'title',
+    }));
     fields.push({ name: 'url', type: 'string', providerType: 'url', writable: false, required: false });
-    fields.push({ name: 'createdTime', type: 'datetime', providerType: 'created_time', writable: false, required: false });
-    fields.push({ name: 'lastEditedTime', type: 'datetime', providerType: 'last_edited_time', writable: false, required: false });
+    fields.push({
+      name: 'createdTime',
+      type: 'datetime',
+      providerType: 'created_time',
+      writable: false,
+      required: false,
+    });
+    fields.push({
+      name: 'lastEditedTime',
+      type: 'datetime',
+      providerType: 'last_edited_time',
+      writable: false,
+      required: false,
+    });
     // Queries leave trashed pages out: deletions show through fetchByIds (in_trash) and webhooks.
-    return { provider: 'notion', entities: [{ name: PAGES, fields, supportsIncremental: true, supportsWebhooks: true, supportsPush: true, reportsDeletions: false }] };
+    return {
+      provider: 'notion',
+      entities: [
+        {
+          name: PAGES,
+          fields,
+          supportsIncremental: true,
+          supportsWebhooks: true,
+          supportsPush: true,
+          reportsDeletions: false,
+        },
+      ],
+    };
   }
 
   async fetchChanges(request: FetchChangesRequest): Promise<FetchPage> {
@@ -109,14 +160,17 @@ export class NotionAdapter implements ProviderAdapter {
       method: 'POST',
       path: `/v1/data_sources/${this.dataSourceId}/query`,
       json: {
-        filter: cursor.since ? { timestamp: 'last_edited_time', last_edited_time: { on_or_after: cursor.since } } : undefined,
+        filter: cursor.since
+          ? { timestamp: 'last_edited_time', last_edited_time: { on_or_after: cursor.since } }
+          : undefined,
         sorts: [{ timestamp: 'last_edited_time', direction: 'ascending' }],
         page_size: Math.min(NOTION.maxPageSize, Math.max(1, request.pageSize)),
         start_cursor: cursor.next,
       },
       signal: request.signal,
     });
-    if (!Array.isArray(body.results)) throw new AppError('transient', 'Notion query answer has no results list', { target: 'data_sources.query' });
+    if (!Array.isArray(body.results))
+      throw new AppError('transient', 'Notion query answer has no results list', { target: 'data_sources.query' });
     const records = (body.results as Json[]).filter((item) => item.object === 'page').map(pageRecord);
     let seen = cursor.seen;
     for (const record of records) if (!seen || Date.parse(record.version!) > Date.parse(seen)) seen = record.version;
@@ -137,7 +191,10 @@ export class NotionAdapter implements ProviderAdapter {
       }
     };
     await Promise.all(Array.from({ length: Math.min(FETCH_CONCURRENCY, queue.length) }, worker));
-    return { records: request.ids.filter((id) => found.has(id)).map((id) => found.get(id)!), missingIds: request.ids.filter((id) => !found.has(id)) };
+    return {
+      records: request.ids.filter((id) => found.has(id)).map((id) => found.get(id)!),
+      missingIds: request.ids.filter((id) => !found.has(id)),
+    };
   }
 
   async push(request: PushRequest): Promise<PushOutcome[]> {
@@ -148,26 +205,51 @@ export class NotionAdapter implements ProviderAdapter {
   private async pushOne(operation: PushOperation, signal?: AbortSignal): Promise<ProviderRecord> {
     if (operation.kind === 'create') {
       const properties = toPropertyInputs(operation.data, await this.loadSchema(signal));
-      const { body } = await this.http.request<Json>({ operation: 'pages.create', method: 'POST', path: '/v1/pages', json: { parent: { type: 'data_source_id', data_source_id: this.dataSourceId }, properties }, signal });
+      const { body } = await this.http.request<Json>({
+        operation: 'pages.create',
+        method: 'POST',
+        path: '/v1/pages',
+        json: { parent: { type: 'data_source_id', data_source_id: this.dataSourceId }, properties },
+        signal,
+      });
       return pageRecord(body);
     }
     if (operation.expectedVersion !== undefined) {
       // No If-Match in Notion: compare last_edited_time (minute precision) just before writing.
       const current = await this.fetchOne(operation.id, signal);
-      if (!current) throw new AppError('not_found', `Notion page ${operation.id} does not exist`, { target: operation.id });
-      if (current.version !== operation.expectedVersion) throw new AppError('conflict', `Notion page changed since version ${operation.expectedVersion}`, { target: operation.id, details: { currentVersion: current.version } });
+      if (!current)
+        throw new AppError('not_found', `Notion page ${operation.id} does not exist`, { target: operation.id });
+      if (current.version !== operation.expectedVersion)
+        throw new AppError('conflict', `Notion page changed since version ${operation.expectedVersion}`, {
+          target: operation.id,
+          details: { currentVersion: current.version },
+        });
     }
-    const json = operation.kind === 'delete' ? { in_trash: true } : { properties: toPropertyInputs(operation.data, await this.loadSchema(signal)) };
-    const { body } = await this.http.request<Json>({ operation: operation.kind === 'delete' ? 'pages.trash' : 'pages.update', method: 'PATCH', path: `/v1/pages/${encodeURIComponent(operation.id)}`, json, signal });
+    const json =
+      operation.kind === 'delete'
+        ? { in_trash: true }
+        : { properties: toPropertyInputs(operation.data, await this.loadSchema(signal)) };
+    const { body } = await this.http.request<Json>({
+      operation: operation.kind === 'delete' ? 'pages.trash' : 'pages.update',
+      method: 'PATCH',
+      path: `/v1/pages/${encodeURIComponent(operation.id)}`,
+      json,
+      signal,
+    });
     return pageRecord(body);
   }
 
   private async fetchOne(id: string, signal?: AbortSignal): Promise<ProviderRecord | undefined> {
     try {
-      const { body } = await this.http.request<Json>({ operation: 'pages.get', path: `/v1/pages/${encodeURIComponent(id)}`, signal });
+      const { body } = await this.http.request<Json>({
+        operation: 'pages.get',
+        path: `/v1/pages/${encodeURIComponent(id)}`,
+        signal,
+      });
       const parent = (body.parent ?? {}) as Json;
       // A page id from another data source is not one of ours.
-      if (typeof parent.data_source_id === 'string' && compact(parent.data_source_id) !== compact(this.dataSourceId)) return undefined;
+      if (typeof parent.data_source_id === 'string' && compact(parent.data_source_id) !== compact(this.dataSourceId))
+        return undefined;
       return pageRecord(body);
     } catch (error) {
       if (toAppError(error).code === 'not_found') return undefined;
@@ -177,15 +259,20 @@ export class NotionAdapter implements ProviderAdapter {
 
   private async loadSchema(signal?: AbortSignal, fresh = false): Promise<NotionSchema> {
     if (this.schema && !fresh) return this.schema;
-    const { body } = await this.http.request<Json>({ operation: 'data_sources.retrieve', path: `/v1/data_sources/${this.dataSourceId}`, signal });
+    const { body } = await this.http.request<Json>({
+      operation: 'data_sources.retrieve',
+      path: `/v1/data_sources/${this.dataSourceId}`,
+      signal,
+    });
     const schema: NotionSchema = {};
-    for (const [name, property] of Object.entries((body.properties ?? {}) as Record<string, Json>)) schema[name] = { id: String(property.id), type: String(property.type) };
+    for (const [name, property] of Object.entries((body.properties ?? {}) as Record<string, Json>))
+      schema[name] = { id: String(property.id), type: String(property.type) };
     this.schema = schema;
     return schema;
   }
 
   private checkEntity(entity: string): void {
-    if (entity !== PAGES) throw new AppError('validation', `Notion has no entity "${entity}" (have: ${PAGES})`, { target: 'entity' });
+    if (entity !== PAGES)
+      throw new AppError('validation', `Notion has no entity "${entity}" (have: ${PAGES})`, { target: 'entity' });
   }
 }
-

@@ -25,7 +25,12 @@ export interface NotionTokens {
 }
 
 export async function refreshNotionToken(request: NotionRefreshRequest): Promise<NotionTokens> {
-  const context: AdapterContext = { baseUrl: request.baseUrl, options: {}, requestTimeoutMs: request.timeoutMs, auth: { headers: async () => ({}) } };
+  const context: AdapterContext = {
+    baseUrl: request.baseUrl,
+    options: {},
+    requestTimeoutMs: request.timeoutMs,
+    auth: { headers: async () => ({}) },
+  };
   const basic = Buffer.from(`${request.clientId}:${request.clientSecret}`).toString('base64');
   const { body } = await providerRequest<Record<string, unknown>>(context, notionProfile, {
     operation: 'oauth.refresh',

@@ -11,7 +11,13 @@ export const NOTION = {
   tokenPath: '/v1/oauth/token',
 } as const;
 
-const VALIDATION_CODES = new Set(['validation_error', 'invalid_json', 'invalid_request', 'invalid_request_url', 'missing_version']);
+const VALIDATION_CODES = new Set([
+  'validation_error',
+  'invalid_json',
+  'invalid_request',
+  'invalid_request_url',
+  'missing_version',
+]);
 
 export const notionProfile: ProviderHttpProfile = {
   provider: 'notion',
@@ -19,8 +25,10 @@ export const notionProfile: ProviderHttpProfile = {
   classify(info, body, signal) {
     const code = body && typeof body === 'object' ? (body as Record<string, unknown>).code : undefined;
     // Token endpoint: a wrong client id/secret is the operator's app registration, not the user's grant.
-    if (body && typeof body === 'object' && (body as Record<string, unknown>).error === 'invalid_client') return providerError('configuration', info, body);
-    if (info.status === 400 && typeof code === 'string' && VALIDATION_CODES.has(code)) return providerError('validation', info, body);
+    if (body && typeof body === 'object' && (body as Record<string, unknown>).error === 'invalid_client')
+      return providerError('configuration', info, body);
+    if (info.status === 400 && typeof code === 'string' && VALIDATION_CODES.has(code))
+      return providerError('validation', info, body);
     // restricted_resource: the integration lacks a capability or the page is not shared with it.
     if (code === 'restricted_resource') return providerError('validation', info, body);
     return defaultClassify(info, body, signal);

@@ -10,7 +10,10 @@ type Json = Record<string, unknown>;
 
 export type NotionSchema = Record<string, { id: string; type: string }>;
 
-const plainText = (parts: unknown) => (Array.isArray(parts) ? parts.map((part) => String((part as Json).plain_text ?? (part as { text?: Json }).text?.content ?? '')).join('') : '');
+const plainText = (parts: unknown) =>
+  Array.isArray(parts)
+    ? parts.map((part) => String((part as Json).plain_text ?? (part as { text?: Json }).text?.content ?? '')).join('')
+    : '';
 
 export function flattenProperty(property: Json): unknown {
   const type = String(property.type);
@@ -54,7 +57,11 @@ export function propertyInput(name: string, type: string, value: unknown): Json 
     case 'status':
       return { [type]: value === null || value === undefined || value === '' ? null : { name: String(value) } };
     case 'multi_select':
-      return { multi_select: (Array.isArray(value) ? value : value === null || value === undefined ? [] : [value]).map((option) => ({ name: String(option) })) };
+      return {
+        multi_select: (Array.isArray(value) ? value : value === null || value === undefined ? [] : [value]).map(
+          (option) => ({ name: String(option) }),
+        ),
+      };
     case 'date':
       if (value === null || value === undefined || value === '') return { date: null };
       return { date: typeof value === 'object' ? value : { start: String(value) } };
@@ -78,7 +85,8 @@ export function toPropertyInputs(data: Json, schema: NotionSchema): Json {
   for (const [key, value] of Object.entries(data)) {
     if (PAGE_META_KEYS.has(key)) continue;
     const property = schema[key];
-    if (!property) throw new AppError('validation', `"${key}" is not a property of the Notion data source`, { target: key });
+    if (!property)
+      throw new AppError('validation', `"${key}" is not a property of the Notion data source`, { target: key });
     properties[key] = propertyInput(key, property.type, value);
   }
   return properties;
@@ -110,4 +118,16 @@ export function fieldType(notionType: string): FieldType {
 }
 
 /** Types a push can set (others are computed or need ids we do not map). */
-export const WRITABLE_TYPES = new Set(['title', 'rich_text', 'select', 'status', 'multi_select', 'date', 'number', 'checkbox', 'url', 'email', 'phone_number']);
+export const WRITABLE_TYPES = new Set([
+  'title',
+  'rich_text',
+  'select',
+  'status',
+  'multi_select',
+  'date',
+  'number',
+  'checkbox',
+  'url',
+  'email',
+  'phone_number',
+]);

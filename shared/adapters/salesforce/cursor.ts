@@ -25,6 +25,9 @@ export function decodeCursor(value: string | undefined): SalesforceCursor {
   try {
     return cursorSchema.parse(JSON.parse(Buffer.from(value, 'base64url').toString('utf8')));
   } catch (error) {
-    throw new AppError('validation', 'cursor was not issued by the Salesforce adapter', { target: 'cursor', cause: error });
+    throw new AppError('validation', 'cursor was not issued by the Salesforce adapter', {
+      target: 'cursor',
+      cause: error,
+    });
   }
 }

@@ -61,5 +61,13 @@ function isPlainValidStamp(value: string): boolean {
   }
   const month = twoDigits(value, 5);
   const day = twoDigits(value, 8);
-  return month >= 1 && month <= 12 && day >= 1 && day <= 28 && twoDigits(value, 11) < 24 && twoDigits(value, 14) < 60 && twoDigits(value, 17) < 60;
+  return (
+    month >= 1 &&
+    month <= 12 &&
+    day >= 1 &&
+    day <= 28 &&
+    twoDigits(value, 11) < 24 &&
+    twoDigits(value, 14) < 60 &&
+    twoDigits(value, 17) < 60
+  );
 }

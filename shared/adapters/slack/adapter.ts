@@ -4,8 +4,18 @@
  */
 import { AppError, toAppError } from '../../core/app-error';
 import type {
-  AccountIdentity, AdapterContext, Catalog, FetchByIdsRequest, FetchByIdsResult, FetchChangesRequest, FetchPage, HealthReport,
-  ProviderAdapter, PushOperation, PushOutcome, PushRequest,
+  AccountIdentity,
+  AdapterContext,
+  Catalog,
+  FetchByIdsRequest,
+  FetchByIdsResult,
+  FetchChangesRequest,
+  FetchPage,
+  HealthReport,
+  ProviderAdapter,
+  PushOperation,
+  PushOutcome,
+  PushRequest,
 } from '../contract';
 import { SlackApi, type SlackBody } from './api';
 import { SLACK_CATALOG } from './catalog';
@@ -24,13 +34,19 @@ export class SlackAdapter implements ProviderAdapter {
   constructor(context: AdapterContext) {
     this.api = new SlackApi(context);
     const channels = context.options.channels;
-    this.channels = Array.isArray(channels) ? channels.filter((channel): channel is string => typeof channel === 'string') : [];
+    this.channels = Array.isArray(channels)
+      ? channels.filter((channel): channel is string => typeof channel === 'string')
+      : [];
     const lookback = context.options.editLookbackMs;
     this.lookbackMs = typeof lookback === 'number' && lookback >= 0 ? lookback : SLACK_FACTS.defaultEditLookbackMs;
   }
 
   async connect(signal?: AbortSignal): Promise<AccountIdentity> {
-    const body = await this.api.call<SlackBody & { team_id?: string; team?: string; user_id?: string; url?: string }>('auth.test', {}, { signal });
+    const body = await this.api.call<SlackBody & { team_id?: string; team?: string; user_id?: string; url?: string }>(
+      'auth.test',
+      {},
+      { signal },
+    );
     if (!body.team_id) throw new AppError('validation', 'auth.test did not name a workspace', { target: 'team_id' });
     return { accountId: body.team_id, displayName: body.team, details: { userId: body.user_id, url: body.url } };
   }
@@ -53,13 +69,23 @@ export class SlackAdapter implements ProviderAdapter {
   }
 
   async fetchChanges(request: FetchChangesRequest): Promise<FetchPage> {
-    if (this.entity(request.entity) === 'users') return fetchUsers(this.api, decodeCursor(request.cursor, 'users'), request.pageSize, request.signal);
-    return fetchMessages(this.api, this.requireChannels(), this.lookbackMs, decodeCursor(request.cursor, 'messages'), request.pageSize, request.signal);
+    if (this.entity(request.entity) === 'users')
+      return fetchUsers(this.api, decodeCursor(request.cursor, 'users'), request.pageSize, request.signal);
+    return fetchMessages(
+      this.api,
+      this.requireChannels(),
+      this.lookbackMs,
+      decodeCursor(request.cursor, 'messages'),
+      request.pageSize,
+      request.signal,
+    );
   }
 
   async fetchByIds(request: FetchByIdsRequest): Promise<FetchByIdsResult> {
     const entity = this.entity(request.entity);
-    return fetchEach(request.ids, (id) => (entity === 'users' ? fetchUser(this.api, id, request.signal) : fetchMessage(this.api, id, request.signal)));
+    return fetchEach(request.ids, (id) =>
+      entity === 'users' ? fetchUser(this.api, id, request.signal) : fetchMessage(this.api, id, request.signal),
+    );
   }
 
   async push(request: PushRequest): Promise<PushOutcome[]> {
@@ -69,7 +95,8 @@ export class SlackAdapter implements ProviderAdapter {
 
   private async pushOne(entity: SlackEntity, operation: PushOperation, signal?: AbortSignal): Promise<PushOutcome> {
     try {
-      if (entity === 'users') throw new AppError('validation', 'Slack users cannot be written through the Web API', { target: 'entity' });
+      if (entity === 'users')
+        throw new AppError('validation', 'Slack users cannot be written through the Web API', { target: 'entity' });
       if (operation.kind === 'create') {
         const created = await createMessage(this.api, this.channels[0], operation.data, signal);
         return { idempotencyKey: operation.idempotencyKey, ok: true, ...created };
@@ -78,7 +105,10 @@ export class SlackAdapter implements ProviderAdapter {
       if (operation.expectedVersion !== undefined) {
         const current = await fetchMessage(this.api, operation.id, signal);
         if (current && current.version !== operation.expectedVersion) {
-          throw new AppError('conflict', `message ${operation.id} changed since version ${operation.expectedVersion}`, { target: operation.id, details: { currentVersion: current.version } });
+          throw new AppError('conflict', `message ${operation.id} changed since version ${operation.expectedVersion}`, {
+            target: operation.id,
+            details: { currentVersion: current.version },
+          });
         }
       }
       if (operation.kind === 'update') {
@@ -90,18 +120,30 @@ export class SlackAdapter implements ProviderAdapter {
     } catch (error) {
       const appError = toAppError(error);
       if (appError.code === 'auth_expired' || appError.code === 'auth_revoked' || signal?.aborted) throw appError;
-      return { idempotencyKey: operation.idempotencyKey, ok: false, error: { code: appError.code, message: appError.message, retryable: appError.retryable, retryAfterMs: appError.retryAfterMs } };
+      return {
+        idempotencyKey: operation.idempotencyKey,
+        ok: false,
+        error: {
+          code: appError.code,
+          message: appError.message,
+          retryable: appError.retryable,
+          retryAfterMs: appError.retryAfterMs,
+        },
+      };
     }
   }
 
   private entity(name: string): SlackEntity {
-    if (!(SLACK_FACTS.entities as readonly string[]).includes(name)) throw new AppError('validation', `Slack adapter does not sync entity '${name}'`, { target: 'entity' });
+    if (!(SLACK_FACTS.entities as readonly string[]).includes(name))
+      throw new AppError('validation', `Slack adapter does not sync entity '${name}'`, { target: 'entity' });
     return name as SlackEntity;
   }
 
   private requireChannels(): string[] {
-    if (this.channels.length === 0) throw new AppError('configuration', 'Slack messages need options.channels (channel ids)', { target: 'options.channels' });
+    if (this.channels.length === 0)
+      throw new AppError('configuration', 'Slack messages need options.channels (channel ids)', {
+        target: 'options.channels',
+      });
     return this.channels;
   }
 }
-

@@ -17,7 +17,11 @@ export class SlackApi {
     this.http = createProviderHttpClient(context, SLACK_PROFILE);
   }
 
-  async call<T extends SlackBody = SlackBody>(method: string, args: Record<string, string | number | boolean | undefined>, options: { write?: boolean; signal?: AbortSignal } = {}): Promise<T> {
+  async call<T extends SlackBody = SlackBody>(
+    method: string,
+    args: Record<string, string | number | boolean | undefined>,
+    options: { write?: boolean; signal?: AbortSignal } = {},
+  ): Promise<T> {
     const request = options.write
       ? { operation: method, method: 'POST' as const, path: `/api/${method}`, json: args, signal: options.signal }
       : { operation: method, path: `/api/${method}`, query: args, signal: options.signal };

@@ -33,13 +33,19 @@ export function encodeCursor(cursor: MessagesCursor | UsersCursor): string {
   return Buffer.from(JSON.stringify(cursor)).toString('base64url');
 }
 
-export function decodeCursor<K extends 'messages' | 'users'>(value: string | undefined, kind: K): (K extends 'messages' ? MessagesCursor : UsersCursor) | undefined {
+export function decodeCursor<K extends 'messages' | 'users'>(
+  value: string | undefined,
+  kind: K,
+): (K extends 'messages' ? MessagesCursor : UsersCursor) | undefined {
   if (value === undefined || value === '') return undefined;
   try {
     const parsed = cursorSchema.parse(JSON.parse(Buffer.from(value, 'base64url').toString('utf8')));
     if (parsed.kind !== kind) throw new Error(`cursor is for ${parsed.kind}`);
     return parsed as K extends 'messages' ? MessagesCursor : UsersCursor;
   } catch (error) {
-    throw new AppError('validation', `cursor was not issued by the Slack adapter for ${kind}`, { target: 'cursor', cause: error });
+    throw new AppError('validation', `cursor was not issued by the Slack adapter for ${kind}`, {
+      target: 'cursor',
+      cause: error,
+    });
   }
 }

@@ -12,7 +12,11 @@ import { encodeCursor, type MessagesCursor } from './cursor';
 import { compareTs, SLACK_FACTS, tsMinusMs, tsToIso } from './facts';
 
 type Message = Record<string, unknown> & { ts: string; edited?: { ts?: string } };
-type HistoryBody = SlackBody & { messages?: Message[]; has_more?: boolean; response_metadata?: { next_cursor?: string } };
+type HistoryBody = SlackBody & {
+  messages?: Message[];
+  has_more?: boolean;
+  response_metadata?: { next_cursor?: string };
+};
 
 export const messageId = (channel: string, ts: string): string => `${channel}:${ts}`;
 
@@ -21,30 +25,55 @@ export function parseMessageId(id: string): { channel: string; ts: string } | un
   return match ? { channel: match[1]!, ts: match[2]! } : undefined;
 }
 
-const changedTs = (message: Message): string => (typeof message.edited?.ts === 'string' && compareTs(message.edited.ts, message.ts) > 0 ? message.edited.ts : message.ts);
+const changedTs = (message: Message): string =>
+  typeof message.edited?.ts === 'string' && compareTs(message.edited.ts, message.ts) > 0
+    ? message.edited.ts
+    : message.ts;
 
 export function toMessageRecord(channel: string, message: Message): ProviderRecord {
   const version = changedTs(message);
-  return { id: messageId(channel, message.ts), entity: 'messages', version, modifiedAt: tsToIso(version), data: { ...message, channel } };
+  return {
+    id: messageId(channel, message.ts),
+    entity: 'messages',
+    version,
+    modifiedAt: tsToIso(version),
+    data: { ...message, channel },
+  };
 }
 
-export async function fetchMessages(api: SlackApi, channels: string[], lookbackMs: number, cursor: MessagesCursor | undefined, pageSize: number, signal?: AbortSignal): Promise<FetchPage> {
+export async function fetchMessages(
+  api: SlackApi,
+  channels: string[],
+  lookbackMs: number,
+  cursor: MessagesCursor | undefined,
+  pageSize: number,
+  signal?: AbortSignal,
+): Promise<FetchPage> {
   const state: MessagesCursor = cursor ?? { v: 1, kind: 'messages', mode: 'full', channel: 0, since: {}, seen: {} };
   const channel = channels[state.channel];
   if (channel === undefined) return finish(state, []);
   const since = state.mode === 'incremental' ? state.since[channel] : undefined;
-  const body = await api.call<HistoryBody>('conversations.history', {
-    channel,
-    limit: Math.max(1, Math.min(pageSize, SLACK_FACTS.maxHistoryLimit)),
-    cursor: state.page,
-    oldest: since === undefined ? undefined : tsMinusMs(since, lookbackMs),
-  }, { signal });
-  const messages = (body.messages ?? []).filter((message) => since === undefined || compareTs(changedTs(message), since) > 0);
+  const body = await api.call<HistoryBody>(
+    'conversations.history',
+    {
+      channel,
+      limit: Math.max(1, Math.min(pageSize, SLACK_FACTS.maxHistoryLimit)),
+      cursor: state.page,
+      oldest: since === undefined ? undefined : tsMinusMs(since, lookbackMs),
+    },
+    { signal },
+  );
+  const messages = (body.messages ?? []).filter(
+    (message) => since === undefined || compareTs(changedTs(message), since) > 0,
+  );
   const records = messages.map((message) => toMessageRecord(channel, message));
   const seen = { ...state.seen };
-  for (const record of records) if (seen[channel] === undefined || compareTs(record.version!, seen[channel]!) > 0) seen[channel] = record.version!;
+  for (const record of records)
+    if (seen[channel] === undefined || compareTs(record.version!, seen[channel]!) > 0) seen[channel] = record.version!;
   const nextPage = body.response_metadata?.next_cursor || undefined;
-  const next: MessagesCursor = nextPage ? { ...state, page: nextPage, seen } : { ...state, channel: state.channel + 1, page: undefined, seen };
+  const next: MessagesCursor = nextPage
+    ? { ...state, page: nextPage, seen }
+    : { ...state, channel: state.channel + 1, page: undefined, seen };
   if (next.channel >= channels.length) return finish(next, records);
   return { records, nextCursor: encodeCursor(next), done: false };
 }
@@ -52,16 +81,29 @@ export async function fetchMessages(api: SlackApi, channels: string[], lookbackM
 /** The run is over: every channel's watermark becomes the newest change seen (or stays where it was). */
 function finish(state: MessagesCursor, records: ProviderRecord[]): FetchPage {
   const since = { ...state.since };
-  for (const [channel, ts] of Object.entries(state.seen)) if (since[channel] === undefined || compareTs(ts, since[channel]!) > 0) since[channel] = ts;
-  return { records, nextCursor: encodeCursor({ v: 1, kind: 'messages', mode: 'incremental', channel: 0, since, seen: {} }), done: true };
+  for (const [channel, ts] of Object.entries(state.seen))
+    if (since[channel] === undefined || compareTs(ts, since[channel]!) > 0) since[channel] = ts;
+  return {
+    records,
+    nextCursor: encodeCursor({ v: 1, kind: 'messages', mode: 'incremental', channel: 0, since, seen: {} }),
+    done: true,
+  };
 }
 
 /** One message by channel and ts: the documented way is history bounded to exactly that ts. */
-export async function fetchMessage(api: SlackApi, id: string, signal?: AbortSignal): Promise<ProviderRecord | undefined> {
+export async function fetchMessage(
+  api: SlackApi,
+  id: string,
+  signal?: AbortSignal,
+): Promise<ProviderRecord | undefined> {
   const parsed = parseMessageId(id);
   if (!parsed) return undefined;
   try {
-    const body = await api.call<HistoryBody>('conversations.history', { channel: parsed.channel, latest: parsed.ts, oldest: parsed.ts, inclusive: true, limit: 1 }, { signal });
+    const body = await api.call<HistoryBody>(
+      'conversations.history',
+      { channel: parsed.channel, latest: parsed.ts, oldest: parsed.ts, inclusive: true, limit: 1 },
+      { signal },
+    );
     const message = body.messages?.find((candidate) => candidate.ts === parsed.ts);
     return message ? toMessageRecord(parsed.channel, message) : undefined;
   } catch (error) {
@@ -79,17 +121,36 @@ function messageArgs(data: Record<string, unknown>): Record<string, string | num
   return args;
 }
 
-export async function createMessage(api: SlackApi, defaultChannel: string | undefined, data: Record<string, unknown>, signal?: AbortSignal): Promise<{ id: string; version: string }> {
+export async function createMessage(
+  api: SlackApi,
+  defaultChannel: string | undefined,
+  data: Record<string, unknown>,
+  signal?: AbortSignal,
+): Promise<{ id: string; version: string }> {
   const channel = typeof data.channel === 'string' ? data.channel : defaultChannel;
   if (!channel) throw new AppError('validation', 'a Slack message needs a channel', { target: 'channel' });
-  const body = await api.call<SlackBody & { ts?: string; channel?: string }>('chat.postMessage', { ...messageArgs(data), channel }, { write: true, signal });
-  if (typeof body.ts !== 'string') throw new AppError('transient', 'chat.postMessage answered without a ts', { target: 'ts' });
+  const body = await api.call<SlackBody & { ts?: string; channel?: string }>(
+    'chat.postMessage',
+    { ...messageArgs(data), channel },
+    { write: true, signal },
+  );
+  if (typeof body.ts !== 'string')
+    throw new AppError('transient', 'chat.postMessage answered without a ts', { target: 'ts' });
   return { id: messageId(body.channel ?? channel, body.ts), version: body.ts };
 }
 
-export async function updateMessage(api: SlackApi, id: string, data: Record<string, unknown>, signal?: AbortSignal): Promise<{ version?: string }> {
+export async function updateMessage(
+  api: SlackApi,
+  id: string,
+  data: Record<string, unknown>,
+  signal?: AbortSignal,
+): Promise<{ version?: string }> {
   const parsed = requireId(id);
-  const body = await api.call<SlackBody & { message?: Message }>('chat.update', { ...messageArgs(data), channel: parsed.channel, ts: parsed.ts }, { write: true, signal });
+  const body = await api.call<SlackBody & { message?: Message }>(
+    'chat.update',
+    { ...messageArgs(data), channel: parsed.channel, ts: parsed.ts },
+    { write: true, signal },
+  );
   return { version: body.message ? changedTs({ ...body.message, ts: parsed.ts }) : undefined };
 }
 
@@ -99,7 +160,8 @@ export async function deleteMessage(api: SlackApi, id: string, signal?: AbortSig
     await api.call('chat.delete', { channel: parsed.channel, ts: parsed.ts }, { write: true, signal });
   } catch (error) {
     // Deleting twice is the same end state: a redelivered delete must not fail.
-    if (!isAppError(error) || error.code !== 'not_found' || error.details?.providerCode !== 'message_not_found') throw error;
+    if (!isAppError(error) || error.code !== 'not_found' || error.details?.providerCode !== 'message_not_found')
+      throw error;
   }
 }
 

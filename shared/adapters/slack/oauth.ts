@@ -32,9 +32,16 @@ export async function refreshSlackToken(request: SlackRefreshRequest): Promise<T
     );
   } catch (error) {
     // The generic client does not know Slack's spellings (invalid_refresh_token, bad_client_secret, …).
-    const slackCode = isAppError(error) && typeof error.details?.oauthError === 'string' ? error.details.oauthError : undefined;
-    const revoked = slackCode !== undefined && (SLACK_ERROR_CODES[slackCode] === 'auth_revoked' || ['bad_client_secret', 'invalid_client_id', 'invalid_grant_type'].includes(slackCode));
-    if (revoked) throw new AppError('auth_revoked', `Slack token refresh refused: ${slackCode}`, { details: { oauthError: slackCode } });
+    const slackCode =
+      isAppError(error) && typeof error.details?.oauthError === 'string' ? error.details.oauthError : undefined;
+    const revoked =
+      slackCode !== undefined &&
+      (SLACK_ERROR_CODES[slackCode] === 'auth_revoked' ||
+        ['bad_client_secret', 'invalid_client_id', 'invalid_grant_type'].includes(slackCode));
+    if (revoked)
+      throw new AppError('auth_revoked', `Slack token refresh refused: ${slackCode}`, {
+        details: { oauthError: slackCode },
+      });
     throw error;
   }
 }

@@ -13,18 +13,38 @@ type User = Record<string, unknown> & { id: string; updated?: number; deleted?: 
 
 export function toUserRecord(user: User): ProviderRecord {
   const updated = typeof user.updated === 'number' ? user.updated : undefined;
-  return { id: user.id, entity: 'users', version: updated === undefined ? undefined : String(updated), modifiedAt: updated === undefined ? undefined : new Date(updated * 1000).toISOString(), deleted: user.deleted === true, data: user };
+  return {
+    id: user.id,
+    entity: 'users',
+    version: updated === undefined ? undefined : String(updated),
+    modifiedAt: updated === undefined ? undefined : new Date(updated * 1000).toISOString(),
+    deleted: user.deleted === true,
+    data: user,
+  };
 }
 
-export async function fetchUsers(api: SlackApi, cursor: UsersCursor | undefined, pageSize: number, signal?: AbortSignal): Promise<FetchPage> {
+export async function fetchUsers(
+  api: SlackApi,
+  cursor: UsersCursor | undefined,
+  pageSize: number,
+  signal?: AbortSignal,
+): Promise<FetchPage> {
   const state: UsersCursor = cursor ?? { v: 1, kind: 'users' };
-  const body = await api.call<SlackBody & { members?: User[]; response_metadata?: { next_cursor?: string } }>('users.list', { limit: Math.max(1, Math.min(pageSize, SLACK_FACTS.maxUsersLimit)), cursor: state.page }, { signal });
+  const body = await api.call<SlackBody & { members?: User[]; response_metadata?: { next_cursor?: string } }>(
+    'users.list',
+    { limit: Math.max(1, Math.min(pageSize, SLACK_FACTS.maxUsersLimit)), cursor: state.page },
+    { signal },
+  );
   const members = (body.members ?? []).filter((user) => state.since === undefined || (user.updated ?? 0) > state.since);
   const seen = members.reduce((max, user) => Math.max(max, user.updated ?? 0), state.seen ?? state.since ?? 0);
   const page = body.response_metadata?.next_cursor || undefined;
   const records = members.map(toUserRecord);
   if (page) return { records, nextCursor: encodeCursor({ ...state, page, seen }), done: false };
-  return { records, nextCursor: encodeCursor({ v: 1, kind: 'users', since: Math.max(seen, state.since ?? 0) }), done: true };
+  return {
+    records,
+    nextCursor: encodeCursor({ v: 1, kind: 'users', since: Math.max(seen, state.since ?? 0) }),
+    done: true,
+  };
 }
 
 export async function fetchUser(api: SlackApi, id: string, signal?: AbortSignal): Promise<ProviderRecord | undefined> {

@@ -64,7 +64,12 @@ export function createAdminRouter(): AdminRouter {
 
 const defaultRouter = createAdminRouter();
 
-export async function handleAdminRequest(services: AppServices, request: AdminRequest, trace: TraceContext, router: AdminRouter = defaultRouter): Promise<HttpResponseInit> {
+export async function handleAdminRequest(
+  services: AppServices,
+  request: AdminRequest,
+  trace: TraceContext,
+  router: AdminRouter = defaultRouter,
+): Promise<HttpResponseInit> {
   const logger = services.logger.child({ traceId: trace.traceId, route: `${request.method} admin/${request.path}` });
   try {
     // Failed sign-ins are throttled per client address before any tenant routing (login-throttle.ts).
@@ -75,7 +80,10 @@ export async function handleAdminRequest(services: AppServices, request: AdminRe
     if (tenantId) {
       // The host has decoded the path once; decoding again would turn "%2F" into "/" and throw on "%ZZ".
       const inbound = await services.rateLimiter.checkInbound('admin', tenantId);
-      if (!inbound.allowed) throw new AppError('rate_limited', 'too many admin requests for this tenant', { retryAfterMs: inbound.retryAfterMs });
+      if (!inbound.allowed)
+        throw new AppError('rate_limited', 'too many admin requests for this tenant', {
+          retryAfterMs: inbound.retryAfterMs,
+        });
     }
     return await router.dispatch(request.method, request.path, { services, request, principal, trace, logger });
   } catch (error) {

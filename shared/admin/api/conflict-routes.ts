@@ -23,7 +23,9 @@ import type { BulkResolveResponse, ConflictListResponse, ResolveConflictResponse
 const BASE = 'tenants/:tenantId/conflicts';
 const resolveSchema = z.object({ choices: z.record(z.string(), z.unknown()) }).strict();
 const MAX_BULK = 100;
-const bulkResolveSchema = z.object({ ids: z.array(z.string().min(1).max(200)).min(1).max(MAX_BULK), take: z.enum(['local', 'remote']) }).strict();
+const bulkResolveSchema = z
+  .object({ ids: z.array(z.string().min(1).max(200)).min(1).max(MAX_BULK), take: z.enum(['local', 'remote']) })
+  .strict();
 
 function tenantOf(params: Params): string {
   const parsed = tenantIdSchema.safeParse(params.tenantId);
@@ -31,9 +33,15 @@ function tenantOf(params: Params): string {
   return parsed.data;
 }
 
-async function loadConflict(ctx: AdminContext, tenantId: string, conflictId: string): Promise<ConflictDocument & { _etag: string }> {
+async function loadConflict(
+  ctx: AdminContext,
+  tenantId: string,
+  conflictId: string,
+): Promise<ConflictDocument & { _etag: string }> {
   try {
-    const { resource } = await ctx.services.conflicts.item(conflictId, tenantId).read<ConflictDocument & { _etag: string }>();
+    const { resource } = await ctx.services.conflicts
+      .item(conflictId, tenantId)
+      .read<ConflictDocument & { _etag: string }>();
     if (resource && resource.tenantId === tenantId) return resource;
   } catch (error) {
     if (statusOf(error) !== 404) throw error;
@@ -45,7 +53,8 @@ export function registerConflictRoutes(router: AdminRouter): void {
   router.add('GET', BASE, async (ctx, params) => {
     const tenantId = tenantOf(params);
     const status = ctx.request.query.get('status') ?? 'open';
-    if (status !== 'open' && status !== 'resolved') throw new AppError('bad_request', 'status: must be open or resolved', { target: 'status' });
+    if (status !== 'open' && status !== 'resolved')
+      throw new AppError('bad_request', 'status: must be open or resolved', { target: 'status' });
     const integrationId = ctx.request.query.get('integrationId');
     const parameters = [
       { name: '@tenantId', value: tenantId },
@@ -54,14 +63,19 @@ export function registerConflictRoutes(router: AdminRouter): void {
     ];
     const { resources } = await ctx.services.conflicts.items
       .query<ConflictDocument & { _etag: string }>(
-        { query: `SELECT * FROM c WHERE c.tenantId = @tenantId AND c.status = @status${integrationId ? ' AND c.integrationId = @integrationId' : ''} ORDER BY c.createdAt DESC`, parameters },
+        {
+          query: `SELECT * FROM c WHERE c.tenantId = @tenantId AND c.status = @status${integrationId ? ' AND c.integrationId = @integrationId' : ''} ORDER BY c.createdAt DESC`,
+          parameters,
+        },
         { partitionKey: tenantId, maxItemCount: 200 },
       )
       .fetchNext();
     return json(200, { items: resources.map(stripSystemFields) } satisfies ConflictListResponse);
   });
 
-  router.add('GET', `${BASE}/:conflictId`, async (ctx, params) => json(200, stripSystemFields(await loadConflict(ctx, tenantOf(params), params.conflictId!))));
+  router.add('GET', `${BASE}/:conflictId`, async (ctx, params) =>
+    json(200, stripSystemFields(await loadConflict(ctx, tenantOf(params), params.conflictId!))),
+  );
 
   router.add('POST', `${BASE}/:conflictId/resolve`, async (ctx, params) => {
     const tenantId = tenantOf(params);
@@ -87,7 +101,12 @@ export function registerConflictRoutes(router: AdminRouter): void {
         answer.failed.push({ id, error: { code, message } });
       }
     }
-    ctx.logger.info('conflicts resolved in bulk', { take, resolved: answer.resolved.length, failed: answer.failed.length, by: ctx.principal.id });
+    ctx.logger.info('conflicts resolved in bulk', {
+      take,
+      resolved: answer.resolved.length,
+      failed: answer.failed.length,
+      by: ctx.principal.id,
+    });
     return json(200, answer);
   });
 }
@@ -96,17 +115,23 @@ export function registerConflictRoutes(router: AdminRouter): void {
  * Applies a person's choices: the shard gets the chosen values, the base snapshot keeps the provider's
  * values until a push, and the conflict document is replaced IfMatch its ETag.
  */
-async function resolveConflict(ctx: AdminContext, conflict: ConflictDocument & { _etag: string }, choices: Record<string, unknown>): Promise<ResolveConflictResponse> {
+async function resolveConflict(
+  ctx: AdminContext,
+  conflict: ConflictDocument & { _etag: string },
+  choices: Record<string, unknown>,
+): Promise<ResolveConflictResponse> {
   const tenantId = conflict.tenantId;
   let resolution;
   try {
     resolution = applyManualResolution(conflict, choices, { now: ctx.services.now(), resolvedBy: ctx.principal.id });
   } catch (error) {
     const appError = error as AppError;
-    throw appError.code === 'validation' ? new AppError('bad_request', appError.message, { target: appError.target }) : error;
+    throw appError.code === 'validation'
+      ? new AppError('bad_request', appError.message, { target: appError.target })
+      : error;
   }
   const shard = await ctx.services.shards.get(tenantId, conflict.shardId);
-  if (!shard) throw new AppError('not_found', 'the conflict\'s shard no longer exists');
+  if (!shard) throw new AppError('not_found', "the conflict's shard no longer exists");
   const needsPush = !isEmptyPatch(resolution.remotePatch);
   await ctx.services.shards.replace({
     ...shard,
@@ -116,10 +141,25 @@ async function resolveConflict(ctx: AdminContext, conflict: ConflictDocument & {
   });
   const states = await ctx.services.syncState.records(conflict.integrationId, conflict.entity, [conflict.externalId]);
   const state = states.get(conflict.externalId);
-  if (state) await ctx.services.syncState.saveRecords([{ ...state, base: applyPatch(state.base as Record<string, never>, resolution.basePatch), updatedAt: ctx.services.now().toISOString() }]);
+  if (state)
+    await ctx.services.syncState.saveRecords([
+      {
+        ...state,
+        base: applyPatch(state.base as Record<string, never>, resolution.basePatch),
+        updatedAt: ctx.services.now().toISOString(),
+      },
+    ]);
   const resolved = stripSystemFields({ ...resolution.resolved, _etag: conflict._etag });
   // IfMatch: a second person resolving the same conflict at the same time gets a conflict error.
-  await ctx.services.conflicts.item(conflict.id, tenantId).replace(resolved, { accessCondition: { type: 'IfMatch', condition: conflict._etag } });
-  ctx.logger.info('conflict resolved', { conflictId: conflict.id, integrationId: conflict.integrationId, fields: Object.keys(resolution.values), pushed: needsPush, by: ctx.principal.id });
+  await ctx.services.conflicts
+    .item(conflict.id, tenantId)
+    .replace(resolved, { accessCondition: { type: 'IfMatch', condition: conflict._etag } });
+  ctx.logger.info('conflict resolved', {
+    conflictId: conflict.id,
+    integrationId: conflict.integrationId,
+    fields: Object.keys(resolution.values),
+    pushed: needsPush,
+    by: ctx.principal.id,
+  });
   return { ...(resolved as ConflictDocument), pushPending: needsPush };
 }

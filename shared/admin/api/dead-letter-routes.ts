@@ -26,9 +26,19 @@ export function registerDeadLetterRoutes(router: AdminRouter): void {
     const integration = await loadIntegration(ctx, params);
     // Filtered while browsing: this integration's letters are found behind other integrations' thousands.
     const accept = (letter: DeadLetteredMessage) => belongsTo(letter, integration.tenantId, integration.id);
-    const letters = await ctx.services.deadLetters.listDeadLetters(QUEUES.syncInbound.name, LIST_LIMIT, { accept, scanLimit: LIST_SCAN_LIMIT });
-    const items = letters
-      .map((letter) => ({ queue: QUEUES.syncInbound.name, messageId: letter.messageId, reason: letter.reason, description: letter.description, deliveryCount: letter.deliveryCount, enqueuedTimeUtc: letter.enqueuedTimeUtc, job: letter.body }));
+    const letters = await ctx.services.deadLetters.listDeadLetters(QUEUES.syncInbound.name, LIST_LIMIT, {
+      accept,
+      scanLimit: LIST_SCAN_LIMIT,
+    });
+    const items = letters.map((letter) => ({
+      queue: QUEUES.syncInbound.name,
+      messageId: letter.messageId,
+      reason: letter.reason,
+      description: letter.description,
+      deliveryCount: letter.deliveryCount,
+      enqueuedTimeUtc: letter.enqueuedTimeUtc,
+      job: letter.body,
+    }));
     return json(200, { items });
   });
 
@@ -38,7 +48,8 @@ export function registerDeadLetterRoutes(router: AdminRouter): void {
     // and takes it only when it belongs to this integration.
     const messageId = params.messageId ?? '';
     const accept = (letter: DeadLetteredMessage) => belongsTo(letter, integration.tenantId, integration.id);
-    if (!(await ctx.services.deadLetters.redrive(QUEUES.syncInbound.name, messageId, { accept }))) throw new AppError('not_found', 'dead letter not found');
+    if (!(await ctx.services.deadLetters.redrive(QUEUES.syncInbound.name, messageId, { accept })))
+      throw new AppError('not_found', 'dead letter not found');
     ctx.logger.info('dead letter re-driven', { integrationId: integration.id, messageId, by: ctx.principal.id });
     return json(202, { redriven: messageId });
   });

@@ -27,7 +27,13 @@ import { checkBaseUrl } from './outbound-targets';
 import type { Params } from '../../platform/http/router';
 import { startRun } from '../../sync/runs/start-run';
 import type { AdminContext, AdminRouter } from './admin-api';
-import type { CredentialSummary, IntegrationList, IntegrationView, StartSyncResponse, SyncRunView } from '../contracts/integrations';
+import type {
+  CredentialSummary,
+  IntegrationList,
+  IntegrationView,
+  StartSyncResponse,
+  SyncRunView,
+} from '../contracts/integrations';
 import { credentialRef } from '../../app/integration-credentials';
 import type { ListEnvelope } from '../contracts/common';
 
@@ -35,13 +41,15 @@ const BASE = 'tenants/:tenantId/integrations';
 
 function ids(params: Params): { tenantId: string; integrationId: string } {
   const tenantId = parseId(tenantIdSchema, params.tenantId, 'tenantId');
-  const integrationId = params.integrationId === undefined ? '' : parseId(integrationIdSchema, params.integrationId, 'integrationId');
+  const integrationId =
+    params.integrationId === undefined ? '' : parseId(integrationIdSchema, params.integrationId, 'integrationId');
   return { tenantId, integrationId };
 }
 
 function parseId(schema: typeof tenantIdSchema, value: string | undefined, name: string): string {
   const result = schema.safeParse(value);
-  if (!result.success) throw new AppError('bad_request', `${name}: ${result.error.issues[0]!.message}`, { target: name });
+  if (!result.success)
+    throw new AppError('bad_request', `${name}: ${result.error.issues[0]!.message}`, { target: name });
   return result.data;
 }
 
@@ -60,9 +68,20 @@ export function registerIntegrationRoutes(router: AdminRouter): void {
     const { tenantId } = ids(params);
     const body = parseBody(createIntegrationSchema, await ctx.request.body());
     await checkBaseUrl(body.provider, body.baseUrl);
-    const integration = newIntegration(tenantId, randomUUID(), body, { intervalMinutes: ctx.services.settings.sync.defaultIntervalMinutes }, ctx.services.now());
+    const integration = newIntegration(
+      tenantId,
+      randomUUID(),
+      body,
+      { intervalMinutes: ctx.services.settings.sync.defaultIntervalMinutes },
+      ctx.services.now(),
+    );
     const stored = await ctx.services.integrations.create(integration);
-    ctx.logger.info('integration created', { tenantId, integrationId: stored.id, provider: stored.provider, by: ctx.principal.id });
+    ctx.logger.info('integration created', {
+      tenantId,
+      integrationId: stored.id,
+      provider: stored.provider,
+      by: ctx.principal.id,
+    });
     return json(201, stored satisfies IntegrationView);
   });
 
@@ -76,22 +95,40 @@ export function registerIntegrationRoutes(router: AdminRouter): void {
     const extras = await Promise.all(
       items.map(async (integration) => {
         const [lastRun] = include.has('lastRun') ? await ctx.services.runs.list(tenantId, integration.id, 1) : [];
-        const metadata = include.has('credential') ? await ctx.services.credentials.service.metadata(credentialRef(integration, 'api')) : undefined;
-        const credential: CredentialSummary | null | undefined = include.has('credential') ? (metadata ? { type: metadata.type, status: metadata.status, ...(metadata.expiresAt ? { expiresAt: metadata.expiresAt } : {}) } : null) : undefined;
+        const metadata = include.has('credential')
+          ? await ctx.services.credentials.service.metadata(credentialRef(integration, 'api'))
+          : undefined;
+        const credential: CredentialSummary | null | undefined = include.has('credential')
+          ? metadata
+            ? {
+                type: metadata.type,
+                status: metadata.status,
+                ...(metadata.expiresAt ? { expiresAt: metadata.expiresAt } : {}),
+              }
+            : null
+          : undefined;
         return { ...(lastRun ? { lastRun } : {}), ...(credential !== undefined ? { credential } : {}) };
       }),
     );
-    return json(200, { items: items.map((integration, index) => ({ ...integration, ...extras[index] })) } satisfies IntegrationList);
+    return json(200, {
+      items: items.map((integration, index) => ({ ...integration, ...extras[index] })),
+    } satisfies IntegrationList);
   });
 
-  router.add('GET', `${BASE}/:integrationId`, async (ctx, params) => json(200, (await loadIntegration(ctx, params)) satisfies IntegrationView));
+  router.add('GET', `${BASE}/:integrationId`, async (ctx, params) =>
+    json(200, (await loadIntegration(ctx, params)) satisfies IntegrationView),
+  );
 
   router.add('PATCH', `${BASE}/:integrationId`, async (ctx, params) => {
     const current = await loadIntegration(ctx, params);
     const patch = parseBody(patchIntegrationSchema, await ctx.request.body());
     await checkBaseUrl(current.provider, patch.baseUrl);
     const stored = await ctx.services.integrations.replace(applyPatch(current, patch, ctx.services.now()));
-    ctx.logger.info('integration changed', { integrationId: stored.id, fields: Object.keys(patch), by: ctx.principal.id });
+    ctx.logger.info('integration changed', {
+      integrationId: stored.id,
+      fields: Object.keys(patch),
+      by: ctx.principal.id,
+    });
     return json(200, stored satisfies IntegrationView);
   });
 
@@ -105,7 +142,9 @@ export function registerIntegrationRoutes(router: AdminRouter): void {
   router.add('GET', `${BASE}/:integrationId/runs`, async (ctx, params) => {
     const integration = await loadIntegration(ctx, params);
     const limit = Math.min(500, Math.max(1, Number(ctx.request.query.get('limit') ?? 100) || 100));
-    return json(200, { items: await ctx.services.runs.list(integration.tenantId, integration.id, limit) } satisfies ListEnvelope<SyncRunView>);
+    return json(200, {
+      items: await ctx.services.runs.list(integration.tenantId, integration.id, limit),
+    } satisfies ListEnvelope<SyncRunView>);
   });
 
   router.add('GET', `${BASE}/:integrationId/runs/:runId`, async (ctx, params) => {
@@ -118,8 +157,15 @@ export function registerIntegrationRoutes(router: AdminRouter): void {
   router.add('POST', `${BASE}/:integrationId/sync`, async (ctx, params) => {
     const integration = await loadIntegration(ctx, params);
     const { mode } = parseBody(startSyncSchema, await ctx.request.body());
-    if (!integration.enabled) throw new AppError('conflict', 'integration is disabled; enable it before syncing', { target: 'enabled' });
-    const run = await startRun(ctx.services, { integration, mode, trigger: 'manual', trace: ctx.trace, now: ctx.services.now() });
+    if (!integration.enabled)
+      throw new AppError('conflict', 'integration is disabled; enable it before syncing', { target: 'enabled' });
+    const run = await startRun(ctx.services, {
+      integration,
+      mode,
+      trigger: 'manual',
+      trace: ctx.trace,
+      now: ctx.services.now(),
+    });
     ctx.logger.info('sync requested', { integrationId: integration.id, runId: run.id, mode, by: ctx.principal.id });
     return json(202, { runId: run.id, status: run.status } satisfies StartSyncResponse);
   });

@@ -19,7 +19,12 @@ import type { MappingList, MappingPreviewResponse, PutMappingResponse } from '..
 
 const BASE = 'tenants/:tenantId/integrations/:integrationId/mappings';
 const CATALOG_TIMEOUT_MS = 10_000;
-const previewSchema = z.object({ schema: z.unknown().optional(), record: z.object({ id: z.string().min(1), data: z.record(z.string(), z.unknown()) }).strict() }).strict();
+const previewSchema = z
+  .object({
+    schema: z.unknown().optional(),
+    record: z.object({ id: z.string().min(1), data: z.record(z.string(), z.unknown()) }).strict(),
+  })
+  .strict();
 
 /** The provider's catalog, when it can be read now; schemas are then checked field by field against it. */
 async function catalogOf(ctx: AdminContext, integration: Integration): Promise<{ catalog?: Catalog; reason?: string }> {
@@ -27,17 +32,26 @@ async function catalogOf(ctx: AdminContext, integration: Integration): Promise<{
     const adapter = createAdapterFor(ctx.services)(integration);
     return { catalog: await adapter.discover(AbortSignal.timeout(CATALOG_TIMEOUT_MS)) };
   } catch (error) {
-    return { reason: `the provider's catalog could not be read (${(error as AppError).code ?? 'error'}); fields were not checked against it` };
+    return {
+      reason: `the provider's catalog could not be read (${(error as AppError).code ?? 'error'}); fields were not checked against it`,
+    };
   }
 }
 
 function entityParam(integration: Integration, entity: string | undefined): string {
-  if (!entity || !integration.entities.includes(entity)) throw new AppError('bad_request', `entity: "${entity}" is not one of this integration's entities (${integration.entities.join(', ')})`, { target: 'entity' });
+  if (!entity || !integration.entities.includes(entity))
+    throw new AppError(
+      'bad_request',
+      `entity: "${entity}" is not one of this integration's entities (${integration.entities.join(', ')})`,
+      { target: 'entity' },
+    );
   return entity;
 }
 
 export function registerMappingRoutes(router: AdminRouter): void {
-  router.add('GET', BASE, async (ctx, params) => json(200, { items: (await loadIntegration(ctx, params)).mappings ?? {} } satisfies MappingList));
+  router.add('GET', BASE, async (ctx, params) =>
+    json(200, { items: (await loadIntegration(ctx, params)).mappings ?? {} } satisfies MappingList),
+  );
 
   router.add('PUT', `${BASE}/:entity`, async (ctx, params) => {
     const integration = await loadIntegration(ctx, params);
@@ -48,12 +62,27 @@ export function registerMappingRoutes(router: AdminRouter): void {
     try {
       schema = parseConversionSchema(body, catalog);
     } catch (error) {
-      throw new AppError('bad_request', (error as Error).message, { target: (error as AppError).target, details: (error as AppError).details });
+      throw new AppError('bad_request', (error as Error).message, {
+        target: (error as AppError).target,
+        details: (error as AppError).details,
+      });
     }
-    if (schema.provider !== integration.provider || schema.entity !== entity) throw new AppError('bad_request', `provider/entity: the schema must be for ${integration.provider} ${entity}`, { target: 'entity' });
-    const stored = await ctx.services.integrations.replace({ ...integration, mappings: { ...integration.mappings, [entity]: schema }, updatedAt: ctx.services.now().toISOString() });
+    if (schema.provider !== integration.provider || schema.entity !== entity)
+      throw new AppError('bad_request', `provider/entity: the schema must be for ${integration.provider} ${entity}`, {
+        target: 'entity',
+      });
+    const stored = await ctx.services.integrations.replace({
+      ...integration,
+      mappings: { ...integration.mappings, [entity]: schema },
+      updatedAt: ctx.services.now().toISOString(),
+    });
     ctx.logger.info('conversion schema stored', { integrationId: integration.id, entity, by: ctx.principal.id });
-    return json(200, { entity, schema: stored.mappings![entity]!, checkedAgainstCatalog: catalog !== undefined, ...(reason ? { warning: reason } : {}) } satisfies PutMappingResponse);
+    return json(200, {
+      entity,
+      schema: stored.mappings![entity]!,
+      checkedAgainstCatalog: catalog !== undefined,
+      ...(reason ? { warning: reason } : {}),
+    } satisfies PutMappingResponse);
   });
 
   router.add('DELETE', `${BASE}/:entity`, async (ctx, params) => {
@@ -70,7 +99,12 @@ export function registerMappingRoutes(router: AdminRouter): void {
     const entity = entityParam(integration, params.entity);
     const body = parseBody(previewSchema, await ctx.request.body());
     const schemaInput = body.schema ?? integration.mappings?.[entity];
-    if (!schemaInput) return json(200, { ok: true, data: body.record.data, note: 'no conversion schema: the record is kept as it is' } satisfies MappingPreviewResponse);
+    if (!schemaInput)
+      return json(200, {
+        ok: true,
+        data: body.record.data,
+        note: 'no conversion schema: the record is kept as it is',
+      } satisfies MappingPreviewResponse);
     let schema;
     try {
       schema = parseConversionSchema(schemaInput);
@@ -79,7 +113,13 @@ export function registerMappingRoutes(router: AdminRouter): void {
     }
     const outcome = await transformRecord(schema, { id: body.record.id, entity, data: body.record.data });
     const preview: MappingPreviewResponse = outcome.ok
-      ? { ok: true, shardType: outcome.record.shardType, data: outcome.record.data, references: outcome.record.references, derived: outcome.record.derived }
+      ? {
+          ok: true,
+          shardType: outcome.record.shardType,
+          data: outcome.record.data,
+          references: outcome.record.references,
+          derived: outcome.record.derived,
+        }
       : { ok: false, error: outcome.error };
     return json(200, preview);
   });

@@ -41,19 +41,37 @@ export function parseBucket(value: string | null): number {
 }
 
 function emptyBucket(start: number): SyncMetricsBucket {
-  return { start: new Date(start).toISOString(), runs: 0, failedRuns: 0, synced: 0, fetched: 0, created: 0, updated: 0, deleted: 0, unchanged: 0, conflicts: 0, errors: 0 };
+  return {
+    start: new Date(start).toISOString(),
+    runs: 0,
+    failedRuns: 0,
+    synced: 0,
+    fetched: 0,
+    created: 0,
+    updated: 0,
+    deleted: 0,
+    unchanged: 0,
+    conflicts: 0,
+    errors: 0,
+  };
 }
 
 function add(into: Omit<SyncMetricsBucket, 'start'>, run: RunRow): void {
   const counters: Partial<RunCounters> = run.counters ?? {};
   into.runs += 1;
   if (run.status === 'failed') into.failedRuns += 1;
-  for (const name of ['fetched', 'created', 'updated', 'deleted', 'unchanged', 'conflicts', 'errors'] as const) into[name] += counters[name] ?? 0;
+  for (const name of ['fetched', 'created', 'updated', 'deleted', 'unchanged', 'conflicts', 'errors'] as const)
+    into[name] += counters[name] ?? 0;
   into.synced += (counters.created ?? 0) + (counters.updated ?? 0) + (counters.deleted ?? 0);
 }
 
 /** Buckets aligned to the bucket size (UTC), so two requests over overlapping ranges agree. */
-export function aggregate(runs: readonly RunRow[], fromMs: number, toMs: number, bucketMs: number): { buckets: SyncMetricsBucket[]; totals: Omit<SyncMetricsBucket, 'start'> } {
+export function aggregate(
+  runs: readonly RunRow[],
+  fromMs: number,
+  toMs: number,
+  bucketMs: number,
+): { buckets: SyncMetricsBucket[]; totals: Omit<SyncMetricsBucket, 'start'> } {
   const first = Math.floor(fromMs / bucketMs) * bucketMs;
   const buckets: SyncMetricsBucket[] = [];
   for (let start = first; start < toMs; start += bucketMs) buckets.push(emptyBucket(start));
@@ -79,11 +97,19 @@ export function registerMetricsRoutes(router: AdminRouter): void {
     if (fromMs >= toMs) throw bad('from', 'must be before to');
     if (toMs - fromMs > MAX_SPAN_MS) throw bad('from', 'the range may span at most 92 days');
     const bucketMs = parseBucket(query.get('bucket'));
-    if (Math.ceil((toMs - fromMs) / bucketMs) > MAX_BUCKETS) throw bad('bucket', `too small for this range (at most ${MAX_BUCKETS} buckets)`);
+    if (Math.ceil((toMs - fromMs) / bucketMs) > MAX_BUCKETS)
+      throw bad('bucket', `too small for this range (at most ${MAX_BUCKETS} buckets)`);
     const integrationId = query.get('integrationId') ?? undefined;
-    if (integrationId !== undefined && !integrationIdSchema.safeParse(integrationId).success) throw bad('integrationId', 'invalid');
+    if (integrationId !== undefined && !integrationIdSchema.safeParse(integrationId).success)
+      throw bad('integrationId', 'invalid');
 
-    const { runs, truncated } = await readRuns(ctx.services.store.containers.syncRuns, tenant.data, new Date(fromMs).toISOString(), new Date(toMs).toISOString(), integrationId);
+    const { runs, truncated } = await readRuns(
+      ctx.services.store.containers.syncRuns,
+      tenant.data,
+      new Date(fromMs).toISOString(),
+      new Date(toMs).toISOString(),
+      integrationId,
+    );
     const answer: SyncMetricsResponse = {
       from: new Date(fromMs).toISOString(),
       to: new Date(toMs).toISOString(),
@@ -99,7 +125,13 @@ export function registerMetricsRoutes(router: AdminRouter): void {
 type RunsContainer = import('@azure/cosmos').Container;
 
 /** Only the fields the chart needs, across the tenant's integrations (cross-partition). */
-async function readRuns(container: RunsContainer, tenantId: string, from: string, to: string, integrationId?: string): Promise<{ runs: RunRow[]; truncated: boolean }> {
+async function readRuns(
+  container: RunsContainer,
+  tenantId: string,
+  from: string,
+  to: string,
+  integrationId?: string,
+): Promise<{ runs: RunRow[]; truncated: boolean }> {
   const parameters = [
     { name: '@tenantId', value: tenantId },
     { name: '@from', value: from },
@@ -108,7 +140,10 @@ async function readRuns(container: RunsContainer, tenantId: string, from: string
   ];
   const filter = `c.tenantId = @tenantId AND c.queuedAt >= @from AND c.queuedAt < @to${integrationId ? ' AND c.integrationId = @integrationId' : ''}`;
   try {
-    const iterator = container.items.query<RunRow>({ query: `SELECT c.queuedAt, c.status, c.counters FROM c WHERE ${filter}`, parameters }, { maxItemCount: 1000 });
+    const iterator = container.items.query<RunRow>(
+      { query: `SELECT c.queuedAt, c.status, c.counters FROM c WHERE ${filter}`, parameters },
+      { maxItemCount: 1000 },
+    );
     const runs: RunRow[] = [];
     while (iterator.hasMoreResults() && runs.length < MAX_RUNS) {
       const { resources } = await iterator.fetchNext();

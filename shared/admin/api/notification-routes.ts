@@ -18,7 +18,15 @@ import { checkChannelUrl } from './outbound-targets';
 import type { Params } from '../../platform/http/router';
 import { channelSecretRef, storeChannelSecret } from '../../notifications/channel-secrets';
 import { testMessage } from '../../notifications/messages';
-import { channelInputSchema, ruleInputSchema, type ChannelDoc, type ChannelInput, type DeliveryStatus, type RuleDoc, type RuleInput } from '../../notifications/types';
+import {
+  channelInputSchema,
+  ruleInputSchema,
+  type ChannelDoc,
+  type ChannelInput,
+  type DeliveryStatus,
+  type RuleDoc,
+  type RuleInput,
+} from '../../notifications/types';
 import type { AdminContext, AdminRouter } from './admin-api';
 
 const BASE = 'tenants/:tenantId/notifications';
@@ -26,12 +34,17 @@ const STATUSES: readonly DeliveryStatus[] = ['sent', 'failed', 'held'];
 
 function tenantOf(params: Params): string {
   const result = tenantIdSchema.safeParse(params.tenantId);
-  if (!result.success) throw new AppError('bad_request', `tenantId: ${result.error.issues[0]!.message}`, { target: 'tenantId' });
+  if (!result.success)
+    throw new AppError('bad_request', `tenantId: ${result.error.issues[0]!.message}`, { target: 'tenantId' });
   return result.data;
 }
 
 async function loadChannel(ctx: AdminContext, params: Params): Promise<ChannelDoc> {
-  const channel = await ctx.services.notifications.service.repository.get(tenantOf(params), 'channel', params.channelId ?? '');
+  const channel = await ctx.services.notifications.service.repository.get(
+    tenantOf(params),
+    'channel',
+    params.channelId ?? '',
+  );
   if (!channel) throw new AppError('not_found', 'notification channel not found');
   return channel;
 }
@@ -42,30 +55,62 @@ async function loadRule(ctx: AdminContext, params: Params): Promise<RuleDoc> {
   return rule;
 }
 
-async function saveChannel(ctx: AdminContext, tenantId: string, id: string, input: ChannelInput, createdAt?: string): Promise<ChannelDoc> {
+async function saveChannel(
+  ctx: AdminContext,
+  tenantId: string,
+  id: string,
+  input: ChannelInput,
+  createdAt?: string,
+): Promise<ChannelDoc> {
   // The secret first: a channel document never exists without its secret.
   await storeChannelSecret(ctx.services.credentials.service, tenantId, id, input);
   const now = ctx.services.now().toISOString();
-  const doc: ChannelDoc = { id, tenantId, kind: 'channel', type: input.type, name: input.name, slackChannel: input.type === 'slack_bot' ? input.channel : undefined, digest: input.digest, createdAt: createdAt ?? now, updatedAt: now };
+  const doc: ChannelDoc = {
+    id,
+    tenantId,
+    kind: 'channel',
+    type: input.type,
+    name: input.name,
+    slackChannel: input.type === 'slack_bot' ? input.channel : undefined,
+    digest: input.digest,
+    createdAt: createdAt ?? now,
+    updatedAt: now,
+  };
   return ctx.services.notifications.service.repository.upsert(doc);
 }
 
 /** Every channel a rule names must be one of this tenant's channels; the error names the field. */
 async function checkChannels(ctx: AdminContext, tenantId: string, rule: RuleInput): Promise<void> {
-  const known = new Set((await ctx.services.notifications.service.repository.listChannels(tenantId)).map((channel) => channel.id));
+  const known = new Set(
+    (await ctx.services.notifications.service.repository.listChannels(tenantId)).map((channel) => channel.id),
+  );
   const check = (ids: readonly string[], field: string) => {
     ids.forEach((id, i) => {
-      if (!known.has(id)) throw new AppError('bad_request', `${field}.${i}: no such notification channel`, { target: `${field}.${i}` });
+      if (!known.has(id))
+        throw new AppError('bad_request', `${field}.${i}: no such notification channel`, { target: `${field}.${i}` });
     });
   };
   check(rule.channelIds, 'channelIds');
   check(rule.escalation?.channelIds ?? [], 'escalation.channelIds');
 }
 
-async function saveRule(ctx: AdminContext, tenantId: string, id: string, input: RuleInput, createdAt?: string): Promise<RuleDoc> {
+async function saveRule(
+  ctx: AdminContext,
+  tenantId: string,
+  id: string,
+  input: RuleInput,
+  createdAt?: string,
+): Promise<RuleDoc> {
   await checkChannels(ctx, tenantId, input);
   const now = ctx.services.now().toISOString();
-  return ctx.services.notifications.service.repository.upsert<RuleDoc>({ ...input, id, tenantId, kind: 'rule', createdAt: createdAt ?? now, updatedAt: now });
+  return ctx.services.notifications.service.repository.upsert<RuleDoc>({
+    ...input,
+    id,
+    tenantId,
+    kind: 'rule',
+    createdAt: createdAt ?? now,
+    updatedAt: now,
+  });
 }
 
 export function registerNotificationRoutes(router: AdminRouter): void {
@@ -74,43 +119,84 @@ export function registerNotificationRoutes(router: AdminRouter): void {
     const input = parseBody(channelInputSchema, await ctx.request.body());
     await checkChannelUrl(input);
     const channel = await saveChannel(ctx, tenantId, `nc-${randomUUID()}`, input);
-    ctx.logger.info('notification channel created', { tenantId, channelId: channel.id, channelType: channel.type, by: ctx.principal.id });
+    ctx.logger.info('notification channel created', {
+      tenantId,
+      channelId: channel.id,
+      channelType: channel.type,
+      by: ctx.principal.id,
+    });
     return json(201, channel);
   });
-  router.add('GET', `${BASE}/channels`, async (ctx, params) => json(200, { items: await ctx.services.notifications.service.repository.listChannels(tenantOf(params)) }));
+  router.add('GET', `${BASE}/channels`, async (ctx, params) =>
+    json(200, { items: await ctx.services.notifications.service.repository.listChannels(tenantOf(params)) }),
+  );
   router.add('GET', `${BASE}/channels/:channelId`, async (ctx, params) => json(200, await loadChannel(ctx, params)));
   router.add('PUT', `${BASE}/channels/:channelId`, async (ctx, params) => {
     const existing = await loadChannel(ctx, params);
     const input = parseBody(channelInputSchema, await ctx.request.body());
     await checkChannelUrl(input);
     const channel = await saveChannel(ctx, existing.tenantId, existing.id, input, existing.createdAt);
-    ctx.logger.info('notification channel replaced', { tenantId: channel.tenantId, channelId: channel.id, channelType: channel.type, by: ctx.principal.id });
+    ctx.logger.info('notification channel replaced', {
+      tenantId: channel.tenantId,
+      channelId: channel.id,
+      channelType: channel.type,
+      by: ctx.principal.id,
+    });
     return json(200, channel);
   });
   router.add('DELETE', `${BASE}/channels/:channelId`, async (ctx, params) => {
     const channel = await loadChannel(ctx, params);
     await ctx.services.notifications.service.repository.delete(channel.tenantId, 'channel', channel.id);
     await ctx.services.credentials.service.delete(channelSecretRef(channel.tenantId, channel.id));
-    ctx.logger.info('notification channel deleted', { tenantId: channel.tenantId, channelId: channel.id, by: ctx.principal.id });
+    ctx.logger.info('notification channel deleted', {
+      tenantId: channel.tenantId,
+      channelId: channel.id,
+      by: ctx.principal.id,
+    });
     return { status: 204 };
   });
   router.add('POST', `${BASE}/channels/:channelId/test`, async (ctx, params) => {
     const channel = await loadChannel(ctx, params);
-    const outcome = await ctx.services.notifications.service.deliver(channel, testMessage(channel.name, ctx.services.now()), { purpose: 'test' });
-    return json(outcome.status === 'sent' ? 200 : 502, { deliveryId: outcome.id, status: outcome.status, attempts: outcome.attempts, reason: outcome.reason });
+    const outcome = await ctx.services.notifications.service.deliver(
+      channel,
+      testMessage(channel.name, ctx.services.now()),
+      { purpose: 'test' },
+    );
+    return json(outcome.status === 'sent' ? 200 : 502, {
+      deliveryId: outcome.id,
+      status: outcome.status,
+      attempts: outcome.attempts,
+      reason: outcome.reason,
+    });
   });
 
   router.add('POST', `${BASE}/rules`, async (ctx, params) => {
     const tenantId = tenantOf(params);
-    const rule = await saveRule(ctx, tenantId, `nr-${randomUUID()}`, parseBody(ruleInputSchema, await ctx.request.body()));
+    const rule = await saveRule(
+      ctx,
+      tenantId,
+      `nr-${randomUUID()}`,
+      parseBody(ruleInputSchema, await ctx.request.body()),
+    );
     ctx.logger.info('notification rule created', { tenantId, ruleId: rule.id, by: ctx.principal.id });
     return json(201, rule);
   });
-  router.add('GET', `${BASE}/rules`, async (ctx, params) => json(200, { items: await ctx.services.notifications.service.repository.listRules(tenantOf(params)) }));
+  router.add('GET', `${BASE}/rules`, async (ctx, params) =>
+    json(200, { items: await ctx.services.notifications.service.repository.listRules(tenantOf(params)) }),
+  );
   router.add('GET', `${BASE}/rules/:ruleId`, async (ctx, params) => json(200, await loadRule(ctx, params)));
   router.add('PUT', `${BASE}/rules/:ruleId`, async (ctx, params) => {
     const existing = await loadRule(ctx, params);
-    return json(200, await saveRule(ctx, existing.tenantId, existing.id, parseBody(ruleInputSchema, await ctx.request.body()), existing.createdAt));
+    return json(
+      200,
+      await saveRule(
+        ctx,
+        existing.tenantId,
+        existing.id,
+        parseBody(ruleInputSchema, await ctx.request.body()),
+        existing.createdAt,
+      ),
+    );
   });
   router.add('DELETE', `${BASE}/rules/:ruleId`, async (ctx, params) => {
     const rule = await loadRule(ctx, params);
@@ -120,21 +206,46 @@ export function registerNotificationRoutes(router: AdminRouter): void {
 
   router.add('GET', `${BASE}/deliveries`, async (ctx, params) => {
     const status = ctx.request.query.get('status') ?? undefined;
-    if (status !== undefined && !STATUSES.includes(status as DeliveryStatus)) throw new AppError('bad_request', `status: must be one of ${STATUSES.join(', ')}`, { target: 'status' });
+    if (status !== undefined && !STATUSES.includes(status as DeliveryStatus))
+      throw new AppError('bad_request', `status: must be one of ${STATUSES.join(', ')}`, { target: 'status' });
     const limit = Math.min(500, Math.max(1, Number(ctx.request.query.get('limit') ?? 100) || 100));
-    return json(200, { items: await ctx.services.notifications.service.repository.listDeliveries(tenantOf(params), { status: status as DeliveryStatus | undefined, limit }) });
+    return json(200, {
+      items: await ctx.services.notifications.service.repository.listDeliveries(tenantOf(params), {
+        status: status as DeliveryStatus | undefined,
+        limit,
+      }),
+    });
   });
   router.add('POST', `${BASE}/deliveries/:deliveryId/resend`, async (ctx, params) => {
     const { repository } = ctx.services.notifications.service;
     const tenantId = tenantOf(params);
     const failed = await repository.get(tenantId, 'delivery', params.deliveryId ?? '');
     if (!failed) throw new AppError('not_found', 'delivery not found');
-    if (failed.status !== 'failed' || failed.resentAs) throw new AppError('conflict', `delivery is ${failed.resentAs ? 'already resent' : failed.status}; only failed deliveries are resent`, { target: 'deliveryId' });
+    if (failed.status !== 'failed' || failed.resentAs)
+      throw new AppError(
+        'conflict',
+        `delivery is ${failed.resentAs ? 'already resent' : failed.status}; only failed deliveries are resent`,
+        { target: 'deliveryId' },
+      );
     const channel = await repository.get(tenantId, 'channel', failed.channelId);
-    if (!channel) throw new AppError('conflict', 'the delivery\'s channel no longer exists', { target: 'channelId' });
-    const outcome = await ctx.services.notifications.service.deliver(channel, failed.message, { purpose: failed.purpose, ruleId: failed.ruleId });
+    if (!channel) throw new AppError('conflict', "the delivery's channel no longer exists", { target: 'channelId' });
+    const outcome = await ctx.services.notifications.service.deliver(channel, failed.message, {
+      purpose: failed.purpose,
+      ruleId: failed.ruleId,
+    });
     await repository.upsert({ ...failed, resentAs: outcome.id });
-    ctx.logger.info('notification resent', { tenantId, deliveryId: failed.id, resentAs: outcome.id, status: outcome.status, by: ctx.principal.id });
-    return json(outcome.status === 'sent' ? 200 : 502, { deliveryId: outcome.id, status: outcome.status, attempts: outcome.attempts, reason: outcome.reason });
+    ctx.logger.info('notification resent', {
+      tenantId,
+      deliveryId: failed.id,
+      resentAs: outcome.id,
+      status: outcome.status,
+      by: ctx.principal.id,
+    });
+    return json(outcome.status === 'sent' ? 200 : 502, {
+      deliveryId: outcome.id,
+      status: outcome.status,
+      attempts: outcome.attempts,
+      reason: outcome.reason,
+    });
   });
 }

@@ -13,7 +13,13 @@ import { parseOverride, PROVIDER_LIMITS, DEFAULT_TENANT_RULE, type OverrideScope
 import type { Params } from '../../platform/http/router';
 import type { AdminContext, AdminRouter } from './admin-api';
 import { loadIntegration } from './integration-routes';
-import type { LevelUsageView, RateLimitDefaultsResponse, RateLimitOverrideResponse, RateLimitUsageResponse, UsageLevelName } from '../contracts/operations';
+import type {
+  LevelUsageView,
+  RateLimitDefaultsResponse,
+  RateLimitOverrideResponse,
+  RateLimitUsageResponse,
+  UsageLevelName,
+} from '../contracts/operations';
 import type { LevelUsage } from '../../ratelimit/usage';
 
 const MAX_OPERATIONS = 10;
@@ -36,14 +42,22 @@ async function scopeOf(ctx: AdminContext, params: Params): Promise<OverrideScope
 }
 
 export function registerRateLimitRoutes(router: AdminRouter): void {
-  router.add('GET', 'rate-limits/defaults', async () => json(200, { providers: PROVIDER_LIMITS, tenant: DEFAULT_TENANT_RULE } satisfies RateLimitDefaultsResponse));
+  router.add('GET', 'rate-limits/defaults', async () =>
+    json(200, { providers: PROVIDER_LIMITS, tenant: DEFAULT_TENANT_RULE } satisfies RateLimitDefaultsResponse),
+  );
 
   router.add('GET', 'tenants/:tenantId/integrations/:integrationId/rate-limits/usage', async (ctx, params) => {
     const integration = await loadIntegration(ctx, params);
     const operations = [...new Set(ctx.request.query.getAll('operation'))];
-    if (operations.length > MAX_OPERATIONS) throw new AppError('bad_request', `operation: at most ${MAX_OPERATIONS} operations at once`, { target: 'operation' });
+    if (operations.length > MAX_OPERATIONS)
+      throw new AppError('bad_request', `operation: at most ${MAX_OPERATIONS} operations at once`, {
+        target: 'operation',
+      });
     const bad = operations.find((operation) => !OPERATION.test(operation));
-    if (bad !== undefined) throw new AppError('bad_request', 'operation: must be 1-200 letters, digits, ".", "_", ":", "/" or "-"', { target: 'operation' });
+    if (bad !== undefined)
+      throw new AppError('bad_request', 'operation: must be 1-200 letters, digits, ".", "_", ":", "/" or "-"', {
+        target: 'operation',
+      });
     const target = { tenantId: integration.tenantId, integrationId: integration.id, provider: integration.provider };
     // The shared levels come from a call with no operation; each operation asked for adds its own level.
     const base = await ctx.services.rateLimiter.usage({ ...target, operation: '' });
@@ -52,14 +66,25 @@ export function registerRateLimitRoutes(router: AdminRouter): void {
       const usage = await ctx.services.rateLimiter.usage({ ...target, operation });
       for (const level of usage.levels) if (level.level === 'operation') levels.push(view(level, operation));
     }
-    const answer: RateLimitUsageResponse = { tenantId: integration.tenantId, integrationId: integration.id, provider: integration.provider, backend: base.backend, at: ctx.services.now().toISOString(), levels };
+    const answer: RateLimitUsageResponse = {
+      tenantId: integration.tenantId,
+      integrationId: integration.id,
+      provider: integration.provider,
+      backend: base.backend,
+      at: ctx.services.now().toISOString(),
+      levels,
+    };
     return json(200, answer);
   });
 
   for (const base of ['tenants/:tenantId/rate-limits', 'tenants/:tenantId/integrations/:integrationId/rate-limits']) {
     router.add('GET', base, async (ctx, params) => {
       const scope = await scopeOf(ctx, params);
-      return json(200, { scope, override: (await ctx.services.rateLimiter.getOverride(scope)) ?? null, health: ctx.services.rateLimiter.health() } satisfies RateLimitOverrideResponse);
+      return json(200, {
+        scope,
+        override: (await ctx.services.rateLimiter.getOverride(scope)) ?? null,
+        health: ctx.services.rateLimiter.health(),
+      } satisfies RateLimitOverrideResponse);
     });
     router.add('PUT', base, async (ctx, params) => {
       const scope = await scopeOf(ctx, params);

@@ -23,17 +23,34 @@ export function registerRunRoutes(router: AdminRouter): void {
   router.add('POST', 'tenants/:tenantId/integrations/:integrationId/runs/:runId/retry', async (ctx, params) => {
     const integration = await loadIntegration(ctx, params);
     const runId = params.runId ?? '';
-    if (!RUN_ID.test(runId)) throw new AppError('bad_request', 'runId: must be 1-128 letters, digits, ".", ":", "-" or "_"', { target: 'runId' });
+    if (!RUN_ID.test(runId))
+      throw new AppError('bad_request', 'runId: must be 1-128 letters, digits, ".", ":", "-" or "_"', {
+        target: 'runId',
+      });
     const failed = await ctx.services.runs.get(integration.tenantId, integration.id, runId);
     if (!failed) throw new AppError('not_found', 'run not found');
     if (failed.retriedBy) {
       const existing = await ctx.services.runs.get(integration.tenantId, integration.id, failed.retriedBy);
-      if (existing) return json(202, { runId: existing.id, retryOf: failed.id, status: existing.status } satisfies RetryRunResponse);
+      if (existing)
+        return json(202, {
+          runId: existing.id,
+          retryOf: failed.id,
+          status: existing.status,
+        } satisfies RetryRunResponse);
     }
-    if (failed.status !== 'failed') throw new AppError('conflict', `only a failed run can be retried; this one is ${failed.status}`, { target: 'status' });
+    if (failed.status !== 'failed')
+      throw new AppError('conflict', `only a failed run can be retried; this one is ${failed.status}`, {
+        target: 'status',
+      });
     // Older targeted runs did not record their ids; repeating one without them would fetch nothing.
-    if (failed.mode === 'targeted' && !failed.ids?.length) throw new AppError('conflict', 'this targeted run did not record its record ids; start an incremental sync instead', { target: 'ids' });
-    if (!integration.enabled) throw new AppError('conflict', 'integration is disabled; enable it before retrying', { target: 'enabled' });
+    if (failed.mode === 'targeted' && !failed.ids?.length)
+      throw new AppError(
+        'conflict',
+        'this targeted run did not record its record ids; start an incremental sync instead',
+        { target: 'ids' },
+      );
+    if (!integration.enabled)
+      throw new AppError('conflict', 'integration is disabled; enable it before retrying', { target: 'enabled' });
     const run = await startRun(ctx.services, {
       integration,
       mode: failed.mode,
@@ -45,8 +62,16 @@ export function registerRunRoutes(router: AdminRouter): void {
       retryOf: failed.id,
       now: ctx.services.now(),
     });
-    await ctx.services.runs.update(integration.tenantId, integration.id, failed.id, (current) => ({ ...current, retriedBy: run.id }));
-    ctx.logger.info('failed run retried', { integrationId: integration.id, runId: failed.id, retryRunId: run.id, by: ctx.principal.id });
+    await ctx.services.runs.update(integration.tenantId, integration.id, failed.id, (current) => ({
+      ...current,
+      retriedBy: run.id,
+    }));
+    ctx.logger.info('failed run retried', {
+      integrationId: integration.id,
+      runId: failed.id,
+      retryRunId: run.id,
+      by: ctx.principal.id,
+    });
     return json(202, { runId: run.id, retryOf: failed.id, status: run.status } satisfies RetryRunResponse);
   });
 }

@@ -23,14 +23,21 @@ const BASE = 'tenants/:tenantId/shards';
 /** Replaces retried when the caller gave no If-Match and someone else wrote in between. */
 const UNGUARDED_ATTEMPTS = 3;
 
-const shardIdSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/, 'must be 1-128 letters, digits, ".", "-" or "_"');
-const dataSchema = z.record(z.string().min(1).max(200), z.unknown()).refine((data) => Object.keys(data).length > 0, 'at least one field must be given');
+const shardIdSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/, 'must be 1-128 letters, digits, ".", "-" or "_"');
+const dataSchema = z
+  .record(z.string().min(1).max(200), z.unknown())
+  .refine((data) => Object.keys(data).length > 0, 'at least one field must be given');
 const patchShardSchema = z.object({ data: dataSchema }).strict();
-const createShardSchema = z.object({ integrationId: integrationIdSchema, shardType: z.string().min(1).max(200), data: dataSchema }).strict();
+const createShardSchema = z
+  .object({ integrationId: integrationIdSchema, shardType: z.string().min(1).max(200), data: dataSchema })
+  .strict();
 
 function param<T>(schema: z.ZodType<T>, value: string | undefined, name: string): T {
   const result = schema.safeParse(value);
-  if (!result.success) throw new AppError('bad_request', `${name}: ${result.error.issues[0]!.message}`, { target: name });
+  if (!result.success)
+    throw new AppError('bad_request', `${name}: ${result.error.issues[0]!.message}`, { target: name });
   return result.data;
 }
 
@@ -57,17 +64,35 @@ export function registerShardRoutes(router: AdminRouter): void {
     for (let attempt = 1; ; attempt++) {
       const current = await loadShard(ctx, params);
       if (ifMatch !== undefined && ifMatch !== '*' && ifMatch !== current._etag) {
-        throw new AppError('precondition_failed', 'shard was changed since the given If-Match ETag', { target: 'If-Match', httpStatus: 412 });
+        throw new AppError('precondition_failed', 'shard was changed since the given If-Match ETag', {
+          target: 'If-Match',
+          httpStatus: 412,
+        });
       }
       if (current.deleted) throw new AppError('conflict', 'shard is deleted', { target: 'shardId' });
       try {
-        const stored = await ctx.services.shards.replace({ ...current, data: { ...current.data, ...data }, lastWrittenBy: 'local', updatedAt: ctx.services.now().toISOString() });
-        ctx.logger.info('shard changed locally', { tenantId: stored.tenantId, shardId: stored.id, fields: Object.keys(data), by: ctx.principal.id });
+        const stored = await ctx.services.shards.replace({
+          ...current,
+          data: { ...current.data, ...data },
+          lastWrittenBy: 'local',
+          updatedAt: ctx.services.now().toISOString(),
+        });
+        ctx.logger.info('shard changed locally', {
+          tenantId: stored.tenantId,
+          shardId: stored.id,
+          fields: Object.keys(data),
+          by: ctx.principal.id,
+        });
         return shardResponse(200, stored);
       } catch (error) {
         const raced = isAppError(error) && error.code === 'precondition_failed';
         if (!raced || ifMatch !== undefined || attempt >= UNGUARDED_ATTEMPTS) {
-          throw raced ? new AppError('precondition_failed', 'shard was changed by someone else; read it again', { target: 'If-Match', httpStatus: 412 }) : error;
+          throw raced
+            ? new AppError('precondition_failed', 'shard was changed by someone else; read it again', {
+                target: 'If-Match',
+                httpStatus: 412,
+              })
+            : error;
         }
       }
     }
@@ -79,12 +104,29 @@ export function registerShardRoutes(router: AdminRouter): void {
     const integration = await ctx.services.integrations.get(tenantId, body.integrationId);
     if (!integration) throw new AppError('not_found', 'integration not found', { target: 'integrationId' });
     const types = integration.entities.map((entity) => shardTypeOf(integration, entity));
-    if (!types.includes(body.shardType)) throw new AppError('bad_request', `shardType: must be one of ${types.join(', ')}`, { target: 'shardType' });
+    if (!types.includes(body.shardType))
+      throw new AppError('bad_request', `shardType: must be one of ${types.join(', ')}`, { target: 'shardType' });
     const now = ctx.services.now().toISOString();
-    const shard: Shard = { id: `sh-local-${randomUUID()}`, tenantId, shardType: body.shardType, data: body.data, externalRefs: [], links: [], lastWrittenBy: 'local', deleted: false, updatedAt: now, targetIntegrationId: integration.id };
+    const shard: Shard = {
+      id: `sh-local-${randomUUID()}`,
+      tenantId,
+      shardType: body.shardType,
+      data: body.data,
+      externalRefs: [],
+      links: [],
+      lastWrittenBy: 'local',
+      deleted: false,
+      updatedAt: now,
+      targetIntegrationId: integration.id,
+    };
     await ctx.services.shards.upsertMany([shard]);
     const stored = await ctx.services.shards.get(tenantId, shard.id);
-    ctx.logger.info('shard created locally', { tenantId, shardId: shard.id, integrationId: integration.id, by: ctx.principal.id });
+    ctx.logger.info('shard created locally', {
+      tenantId,
+      shardId: shard.id,
+      integrationId: integration.id,
+      by: ctx.principal.id,
+    });
     return shardResponse(201, stored!);
   });
 }

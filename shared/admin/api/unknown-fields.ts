@@ -10,12 +10,17 @@ import { z } from 'zod';
 const MAX_NAME_IN_MESSAGE = 64;
 
 export function unknownField(schema: z.ZodType, value: unknown, path: string[] = []): string | undefined {
-  if (schema instanceof z.ZodOptional || schema instanceof z.ZodDefault || schema instanceof z.ZodNullable) return value === undefined || value === null ? undefined : unknownField(schema.unwrap() as z.ZodType, value, path);
+  if (schema instanceof z.ZodOptional || schema instanceof z.ZodDefault || schema instanceof z.ZodNullable)
+    return value === undefined || value === null ? undefined : unknownField(schema.unwrap() as z.ZodType, value, path);
   if (!value || typeof value !== 'object' || Array.isArray(value)) return undefined;
   const record = value as Record<string, unknown>;
   if (schema instanceof z.ZodDiscriminatedUnion) {
     const discriminator = (schema as unknown as { _zod: { def: { discriminator: string } } })._zod.def.discriminator;
-    const option = (schema.options as z.ZodType[]).find((candidate) => candidate instanceof z.ZodObject && (candidate.shape[discriminator] as z.ZodType | undefined)?.safeParse(record[discriminator]).success);
+    const option = (schema.options as z.ZodType[]).find(
+      (candidate) =>
+        candidate instanceof z.ZodObject &&
+        (candidate.shape[discriminator] as z.ZodType | undefined)?.safeParse(record[discriminator]).success,
+    );
     return option ? unknownField(option, value, path) : undefined;
   }
   if (!(schema instanceof z.ZodObject)) return undefined;

@@ -23,7 +23,8 @@ const rangeSchema = z.object({ from: z.iso.datetime(), to: z.iso.datetime() }).s
 
 function isoParam(value: string | null, name: string): string | undefined {
   if (value === null) return undefined;
-  if (Number.isNaN(Date.parse(value))) throw new AppError('bad_request', `${name}: must be an ISO-8601 date-time`, { target: name });
+  if (Number.isNaN(Date.parse(value)))
+    throw new AppError('bad_request', `${name}: must be an ISO-8601 date-time`, { target: name });
   return new Date(value).toISOString();
 }
 
@@ -45,7 +46,10 @@ export function registerWebhookRoutes(router: AdminRouter): void {
 
   router.add('GET', `${BASE}/deliveries`, async (ctx, params) => {
     const integration = await loadIntegration(ctx, params);
-    const range = { from: isoParam(ctx.request.query.get('from'), 'from'), to: isoParam(ctx.request.query.get('to'), 'to') };
+    const range = {
+      from: isoParam(ctx.request.query.get('from'), 'from'),
+      to: isoParam(ctx.request.query.get('to'), 'to'),
+    };
     return json(200, { items: await ctx.services.deliveryLog.list(integration.tenantId, integration.id, range) });
   });
 
@@ -53,26 +57,41 @@ export function registerWebhookRoutes(router: AdminRouter): void {
     const integration = await loadIntegration(ctx, params);
     const now = ctx.services.now();
     const since = new Date(isoParam(ctx.request.query.get('since'), 'since') ?? now.getTime() - 24 * 3600_000);
-    const receipts = await ctx.services.deliveryLog.list(integration.tenantId, integration.id, { from: since.toISOString() }, 10_000);
+    const receipts = await ctx.services.deliveryLog.list(
+      integration.tenantId,
+      integration.id,
+      { from: since.toISOString() },
+      10_000,
+    );
     return json(200, endpointHealth(receipts, since, now));
   });
 
   router.add('POST', `${BASE}/replay`, async (ctx, params) => {
     const integration = await loadIntegration(ctx, params);
     const range = parseBody(rangeSchema, await ctx.request.body());
-    const receipts = (await ctx.services.deliveryLog.list(integration.tenantId, integration.id, range, MAX_BULK_REPLAY)).filter((receipt) => receipt.verdict === 'accepted');
+    const receipts = (
+      await ctx.services.deliveryLog.list(integration.tenantId, integration.id, range, MAX_BULK_REPLAY)
+    ).filter((receipt) => receipt.verdict === 'accepted');
     const replayed: Array<{ deliveryId: string; runIds: string[] }> = [];
     // One bad archive must not stop the rest of the range; each failure is reported by delivery.
     const failed: Array<{ deliveryId: string; error: { code: string; message: string } }> = [];
     for (const receipt of receipts) {
       try {
-        replayed.push({ deliveryId: receipt.deliveryId, runIds: await replayDelivery(ctx.services, integration, receipt, ctx.principal.id, ctx.trace) });
+        replayed.push({
+          deliveryId: receipt.deliveryId,
+          runIds: await replayDelivery(ctx.services, integration, receipt, ctx.principal.id, ctx.trace),
+        });
       } catch (error) {
         const { code, message } = toAppError(error);
         failed.push({ deliveryId: receipt.deliveryId, error: { code, message } });
       }
     }
-    ctx.logger.info('webhook deliveries replayed', { integrationId: integration.id, count: replayed.length, failed: failed.length, by: ctx.principal.id });
+    ctx.logger.info('webhook deliveries replayed', {
+      integrationId: integration.id,
+      count: replayed.length,
+      failed: failed.length,
+      by: ctx.principal.id,
+    });
     return json(202, { replayed, failed });
   });
 
@@ -81,7 +100,11 @@ export function registerWebhookRoutes(router: AdminRouter): void {
     const receipt = await ctx.services.deliveryLog.get(integration.id, params.deliveryId!);
     if (!receipt || receipt.tenantId !== integration.tenantId) throw new AppError('not_found', 'delivery not found');
     const runIds = await replayDelivery(ctx.services, integration, receipt, ctx.principal.id, ctx.trace);
-    ctx.logger.info('webhook delivery replayed', { integrationId: integration.id, deliveryId: receipt.deliveryId, by: ctx.principal.id });
+    ctx.logger.info('webhook delivery replayed', {
+      integrationId: integration.id,
+      deliveryId: receipt.deliveryId,
+      by: ctx.principal.id,
+    });
     return json(202, { deliveryId: receipt.deliveryId, runIds });
   });
 }

@@ -37,7 +37,10 @@ export interface Schedule {
 export interface FieldMappingView {
   source?: string;
   expression?: string;
-  coerce?: { to: 'string' | 'number' | 'integer' | 'boolean' | 'datetime' | 'date' | 'enum' | 'json'; [option: string]: unknown };
+  coerce?: {
+    to: 'string' | 'number' | 'integer' | 'boolean' | 'datetime' | 'date' | 'enum' | 'json';
+    [option: string]: unknown;
+  };
   default?: unknown;
   required?: boolean;
   writable?: boolean;
@@ -179,5 +182,20 @@ export interface MappingPreviewRequest {
   record: { id: string; data: Record<string, unknown> };
 }
 export type MappingPreviewResponse =
-  | { ok: true; data: Record<string, unknown>; shardType?: string; references?: unknown; derived?: unknown; note?: string }
-  | { ok: false; error: { recordId: string; code: string; message: string; /** The shard field the error is about. */ field?: string } };
+  | {
+      ok: true;
+      data: Record<string, unknown>;
+      shardType?: string;
+      references?: unknown;
+      derived?: unknown;
+      note?: string;
+    }
+  | {
+      ok: false;
+      error: {
+        recordId: string;
+        code: string;
+        message: string;
+        /** The shard field the error is about. */ field?: string;
+      };
+    };

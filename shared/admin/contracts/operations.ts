@@ -172,7 +172,15 @@ export interface RateLimitOverrideResponse {
 
 /** GET rate-limits/defaults */
 export interface RateLimitDefaultsResponse {
-  providers: Record<string, { integration: RateRuleView; app: RateRuleView; operations: Array<{ match: string[]; keyBy: 'operation' | { group: string }; rule: LimitRuleView }>; concurrency?: ConcurrencyRuleView }>;
+  providers: Record<
+    string,
+    {
+      integration: RateRuleView;
+      app: RateRuleView;
+      operations: Array<{ match: string[]; keyBy: 'operation' | { group: string }; rule: LimitRuleView }>;
+      concurrency?: ConcurrencyRuleView;
+    }
+  >;
   tenant: RateRuleView;
 }
 
@@ -185,8 +193,26 @@ export type UsageLevelName = 'tenant' | 'integration' | 'operation' | 'app' | 'c
  * counts live leases.
  */
 export type LevelUsageView =
-  | { level: UsageLevelName; kind: 'rate'; rule: RateRuleView; factor: number; reserved: number; capacity: number; available: number; waitMs: number; operation?: string }
-  | { level: UsageLevelName; kind: 'concurrency'; rule: ConcurrencyRuleView; inUse: number; capacity: number; available: number; operation?: string };
+  | {
+      level: UsageLevelName;
+      kind: 'rate';
+      rule: RateRuleView;
+      factor: number;
+      reserved: number;
+      capacity: number;
+      available: number;
+      waitMs: number;
+      operation?: string;
+    }
+  | {
+      level: UsageLevelName;
+      kind: 'concurrency';
+      rule: ConcurrencyRuleView;
+      inUse: number;
+      capacity: number;
+      available: number;
+      operation?: string;
+    };
 
 /** GET tenants/{t}/integrations/{i}/rate-limits/usage?operation=…(repeatable) */
 export interface RateLimitUsageResponse {

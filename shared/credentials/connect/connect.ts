@@ -49,15 +49,32 @@ function verifierFor(key: Buffer, nonce: string): string {
 
 const markerId = (nonce: string) => `oauth-state-${createHash('sha256').update(nonce).digest('hex').slice(0, 40)}`;
 
-export async function startOAuth(deps: ConnectDeps, integration: Stored<Integration>, redirectUri: string): Promise<{ authorizeUrl: string; expiresAt: string }> {
+export async function startOAuth(
+  deps: ConnectDeps,
+  integration: Stored<Integration>,
+  redirectUri: string,
+): Promise<{ authorizeUrl: string; expiresAt: string }> {
   const app = await loadOAuthApp(deps.credentials, integration.provider);
-  if (!app) throw new AppError('configuration', `no OAuth app is registered for ${integration.provider}; register it with PUT /api/admin/oauth-apps/${integration.provider}`, { target: 'provider' });
+  if (!app)
+    throw new AppError(
+      'configuration',
+      `no OAuth app is registered for ${integration.provider}; register it with PUT /api/admin/oauth-apps/${integration.provider}`,
+      { target: 'provider' },
+    );
   const key = await stateKey(deps.credentials);
   const nonce = b64url(randomBytes(24));
   const expiresAt = new Date(deps.now().getTime() + STATE_TTL_MS).toISOString();
-  const payload = b64url(Buffer.from(JSON.stringify({ t: integration.tenantId, i: integration.id, n: nonce, e: expiresAt })));
+  const payload = b64url(
+    Buffer.from(JSON.stringify({ t: integration.tenantId, i: integration.id, n: nonce, e: expiresAt })),
+  );
   const state = `${payload}.${sign(key, payload)}`;
-  await deps.stateContainer.items.create({ id: markerId(nonce), kind: 'oauth-state', integrationId: integration.id, tenantId: integration.tenantId, expiresAt });
+  await deps.stateContainer.items.create({
+    id: markerId(nonce),
+    kind: 'oauth-state',
+    integrationId: integration.id,
+    tenantId: integration.tenantId,
+    expiresAt,
+  });
   const url = new URL(app.authorizeUrl);
   const params: Record<string, string> = {
     response_type: 'code',
@@ -73,23 +90,30 @@ export async function startOAuth(deps: ConnectDeps, integration: Stored<Integrat
   return { authorizeUrl: url.toString(), expiresAt };
 }
 
-export type CallbackResult = { ok: true; tenantId: string; integrationId: string } | { ok: false; status: number; reason: string };
+export type CallbackResult =
+  { ok: true; tenantId: string; integrationId: string } | { ok: false; status: number; reason: string };
 
-export async function completeOAuth(deps: ConnectDeps, query: URLSearchParams, redirectUri: string): Promise<CallbackResult> {
+export async function completeOAuth(
+  deps: ConnectDeps,
+  query: URLSearchParams,
+  redirectUri: string,
+): Promise<CallbackResult> {
   const state = query.get('state') ?? '';
   const [payload, signature] = state.split('.');
   if (!payload || !signature) return { ok: false, status: 400, reason: 'the state parameter is missing or malformed' };
   const key = await stateKey(deps.credentials);
   const expected = Buffer.from(sign(key, payload));
   const given = Buffer.from(signature);
-  if (expected.length !== given.length || !timingSafeEqual(expected, given)) return { ok: false, status: 400, reason: 'the state parameter is not ours' };
+  if (expected.length !== given.length || !timingSafeEqual(expected, given))
+    return { ok: false, status: 400, reason: 'the state parameter is not ours' };
   let claims: { t: string; i: string; n: string; e: string };
   try {
     claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
   } catch {
     return { ok: false, status: 400, reason: 'the state parameter is malformed' };
   }
-  if (Date.parse(claims.e) < deps.now().getTime()) return { ok: false, status: 400, reason: 'the connect link expired; start again' };
+  if (Date.parse(claims.e) < deps.now().getTime())
+    return { ok: false, status: 400, reason: 'the connect link expired; start again' };
   // Spending the marker makes the state single-use: a replayed callback finds nothing to delete.
   try {
     await deps.stateContainer.item(markerId(claims.n), claims.i).delete();
@@ -98,7 +122,8 @@ export async function completeOAuth(deps: ConnectDeps, query: URLSearchParams, r
     throw error;
   }
   const denied = query.get('error');
-  if (denied) return { ok: false, status: 400, reason: `the provider answered "${denied.slice(0, 100)}": nothing was connected` };
+  if (denied)
+    return { ok: false, status: 400, reason: `the provider answered "${denied.slice(0, 100)}": nothing was connected` };
   const code = query.get('code');
   if (!code) return { ok: false, status: 400, reason: 'the provider sent no code' };
 
@@ -109,11 +134,27 @@ export async function completeOAuth(deps: ConnectDeps, query: URLSearchParams, r
   let tokens;
   try {
     tokens = await requestToken(
-      { tokenEndpoint: app.tokenUrl, clientId: app.clientId, clientSecret: app.clientSecret, clientAuth: app.clientAuth, provider: integration.provider, params: { grant_type: 'authorization_code', code, redirect_uri: redirectUri, code_verifier: verifierFor(key, claims.n) } },
+      {
+        tokenEndpoint: app.tokenUrl,
+        clientId: app.clientId,
+        clientSecret: app.clientSecret,
+        clientAuth: app.clientAuth,
+        provider: integration.provider,
+        params: {
+          grant_type: 'authorization_code',
+          code,
+          redirect_uri: redirectUri,
+          code_verifier: verifierFor(key, claims.n),
+        },
+      },
       { timeoutMs: deps.requestTimeoutMs },
     );
   } catch (error) {
-    return { ok: false, status: 502, reason: `the provider's token endpoint refused the code (${(error as AppError).code ?? 'error'}); nothing was stored` };
+    return {
+      ok: false,
+      status: 502,
+      reason: `the provider's token endpoint refused the code (${(error as AppError).code ?? 'error'}); nothing was stored`,
+    };
   }
   const now = deps.now();
   await deps.credentials.service.put(credentialRef(integration, 'api'), {
@@ -128,7 +169,15 @@ export async function completeOAuth(deps: ConnectDeps, query: URLSearchParams, r
     ...(tokens.expiresInMs ? { expiresAt: new Date(now.getTime() + tokens.expiresInMs).toISOString() } : {}),
     scopes: tokens.scopes ?? app.scopes,
   });
-  const reconnected = integration.status === 'needs_reauth' ? { status: integration.enabled ? ('active' as const) : ('disabled' as const) } : {};
-  await deps.integrations.replace({ ...integration, ...reconnected, connectedAt: now.toISOString(), updatedAt: now.toISOString() });
+  const reconnected =
+    integration.status === 'needs_reauth'
+      ? { status: integration.enabled ? ('active' as const) : ('disabled' as const) }
+      : {};
+  await deps.integrations.replace({
+    ...integration,
+    ...reconnected,
+    connectedAt: now.toISOString(),
+    updatedAt: now.toISOString(),
+  });
   return { ok: true, tenantId: integration.tenantId, integrationId: integration.id };
 }

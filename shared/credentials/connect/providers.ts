@@ -38,13 +38,38 @@ export const TOKEN_ENDPOINT_WIRE: Record<ProviderId, TokenEndpointWire> = {
 
 /** The wire of a provider id; credentials labelled otherwise get the RFC 6749 default (a form). */
 export function tokenEndpointWire(provider: string | undefined): TokenEndpointWire {
-  return (provider && Object.hasOwn(TOKEN_ENDPOINT_WIRE, provider) ? TOKEN_ENDPOINT_WIRE[provider as ProviderId] : undefined) ?? { body: 'form', reauthErrors: [] };
+  return (
+    (provider && Object.hasOwn(TOKEN_ENDPOINT_WIRE, provider)
+      ? TOKEN_ENDPOINT_WIRE[provider as ProviderId]
+      : undefined) ?? { body: 'form', reauthErrors: [] }
+  );
 }
 
 export const OAUTH_PROVIDERS: Record<ProviderId, ProviderOAuthFacts> = {
-  github: { authorizeUrl: 'https://github.com/login/oauth/authorize', tokenUrl: 'https://github.com/login/oauth/access_token', clientAuth: 'body', scopes: ['repo'], scopeSeparator: ' ', extraAuthorizeParams: {} },
-  slack: { authorizeUrl: 'https://slack.com/oauth/v2/authorize', tokenUrl: 'https://slack.com/api/oauth.v2.access', clientAuth: 'body', scopes: ['channels:history', 'chat:write', 'users:read'], scopeSeparator: ',', extraAuthorizeParams: {} },
-  notion: { authorizeUrl: 'https://api.notion.com/v1/oauth/authorize', tokenUrl: 'https://api.notion.com/v1/oauth/token', clientAuth: 'basic', scopes: [], scopeSeparator: ' ', extraAuthorizeParams: { owner: 'user' } },
+  github: {
+    authorizeUrl: 'https://github.com/login/oauth/authorize',
+    tokenUrl: 'https://github.com/login/oauth/access_token',
+    clientAuth: 'body',
+    scopes: ['repo'],
+    scopeSeparator: ' ',
+    extraAuthorizeParams: {},
+  },
+  slack: {
+    authorizeUrl: 'https://slack.com/oauth/v2/authorize',
+    tokenUrl: 'https://slack.com/api/oauth.v2.access',
+    clientAuth: 'body',
+    scopes: ['channels:history', 'chat:write', 'users:read'],
+    scopeSeparator: ',',
+    extraAuthorizeParams: {},
+  },
+  notion: {
+    authorizeUrl: 'https://api.notion.com/v1/oauth/authorize',
+    tokenUrl: 'https://api.notion.com/v1/oauth/token',
+    clientAuth: 'basic',
+    scopes: [],
+    scopeSeparator: ' ',
+    extraAuthorizeParams: { owner: 'user' },
+  },
   google: {
     authorizeUrl: 'https://accounts.google.com/o/oauth2/v2/auth',
     tokenUrl: 'https://oauth2.googleapis.com/token',
@@ -54,7 +79,14 @@ export const OAUTH_PROVIDERS: Record<ProviderId, ProviderOAuthFacts> = {
     // Without offline access and consent Google returns no refresh token.
     extraAuthorizeParams: { access_type: 'offline', prompt: 'consent' },
   },
-  salesforce: { authorizeUrl: 'https://login.salesforce.com/services/oauth2/authorize', tokenUrl: 'https://login.salesforce.com/services/oauth2/token', clientAuth: 'body', scopes: ['api', 'refresh_token'], scopeSeparator: ' ', extraAuthorizeParams: {} },
+  salesforce: {
+    authorizeUrl: 'https://login.salesforce.com/services/oauth2/authorize',
+    tokenUrl: 'https://login.salesforce.com/services/oauth2/token',
+    clientAuth: 'body',
+    scopes: ['api', 'refresh_token'],
+    scopeSeparator: ' ',
+    extraAuthorizeParams: {},
+  },
 };
 
 /** Sandbox paths of the same endpoints (demo mode points an app's URLs at a sandbox). */

@@ -7,7 +7,9 @@ export function oauthRedirectUri(settings: Settings): string {
   return `${settings.publicBaseUrl.replace(/\/$/, '')}/api/oauth/callback`;
 }
 
-export function connectDeps(services: Pick<AppServices, 'credentials' | 'integrations' | 'store' | 'now' | 'settings'>): ConnectDeps {
+export function connectDeps(
+  services: Pick<AppServices, 'credentials' | 'integrations' | 'store' | 'now' | 'settings'>,
+): ConnectDeps {
   return {
     credentials: services.credentials,
     integrations: services.integrations,

@@ -14,22 +14,52 @@ const MARKER_TTL_SECONDS = 40 * 24 * 3600;
 const announcedInMemory = new Set<string>();
 
 function eventFor(finding: ExpiryFinding, now: Date): AppEvent | undefined {
-  const base = { id: randomUUID(), tenantId: finding.ref.tenantId, integrationId: finding.ref.integrationId, time: now.toISOString() };
+  const base = {
+    id: randomUUID(),
+    tenantId: finding.ref.tenantId,
+    integrationId: finding.ref.integrationId,
+    time: now.toISOString(),
+  };
   const data = { credential: finding.ref.name, type: finding.type };
   switch (finding.kind) {
     case 'expiring':
-      return { ...base, type: 'credential.expiring', severity: finding.warningDays <= 1 ? 'error' : 'warning', summary: `a ${finding.type} credential expires within ${finding.warningDays} day(s)`, data: { ...data, expiresAt: finding.expiresAt, warningDays: finding.warningDays } };
+      return {
+        ...base,
+        type: 'credential.expiring',
+        severity: finding.warningDays <= 1 ? 'error' : 'warning',
+        summary: `a ${finding.type} credential expires within ${finding.warningDays} day(s)`,
+        data: { ...data, expiresAt: finding.expiresAt, warningDays: finding.warningDays },
+      };
     case 'expired':
-      return { ...base, type: 'credential.expired', severity: 'critical', summary: `a ${finding.type} credential expired`, data: { ...data, expiresAt: finding.expiresAt } };
+      return {
+        ...base,
+        type: 'credential.expired',
+        severity: 'critical',
+        summary: `a ${finding.type} credential expired`,
+        data: { ...data, expiresAt: finding.expiresAt },
+      };
     case 'too_old':
-      return { ...base, type: 'credential.policy_exceeded', severity: 'warning', summary: `a ${finding.type} credential is older than its rotation policy`, data: { ...data, rotatedAt: finding.rotatedAt } };
+      return {
+        ...base,
+        type: 'credential.policy_exceeded',
+        severity: 'warning',
+        summary: `a ${finding.type} credential is older than its rotation policy`,
+        data: { ...data, rotatedAt: finding.rotatedAt },
+      };
     case 'needs_reauth':
       return undefined; // announced when it happens (integration.needs_reauth)
   }
 }
 
 function markerOf(finding: ExpiryFinding): string {
-  const step = finding.kind === 'expiring' ? `${finding.warningDays}d:${finding.expiresAt}` : finding.kind === 'expired' ? finding.expiresAt : finding.kind === 'too_old' ? finding.rotatedAt : '';
+  const step =
+    finding.kind === 'expiring'
+      ? `${finding.warningDays}d:${finding.expiresAt}`
+      : finding.kind === 'expired'
+        ? finding.expiresAt
+        : finding.kind === 'too_old'
+          ? finding.rotatedAt
+          : '';
   return `${finding.ref.tenantId}/${finding.ref.integrationId}/${finding.ref.name}:${finding.kind}:${step}`;
 }
 
@@ -37,7 +67,15 @@ async function firstTime(deps: Pick<AppServices, 'redis' | 'settings'>, marker: 
   if (deps.redis && deps.redis.status === 'ready') {
     try {
       // NX answers null when the marker exists: announced before.
-      return (await deps.redis.set(`${deps.settings.redis.keyPrefix}expiry-alert:${marker}`, '1', 'EX', MARKER_TTL_SECONDS, 'NX')) === 'OK';
+      return (
+        (await deps.redis.set(
+          `${deps.settings.redis.keyPrefix}expiry-alert:${marker}`,
+          '1',
+          'EX',
+          MARKER_TTL_SECONDS,
+          'NX',
+        )) === 'OK'
+      );
     } catch {
       // Redis failed: fall back to this instance's memory.
     }
@@ -47,7 +85,9 @@ async function firstTime(deps: Pick<AppServices, 'redis' | 'settings'>, marker: 
   return true;
 }
 
-export async function announceExpiry(deps: Pick<AppServices, 'credentials' | 'events' | 'redis' | 'settings' | 'now'> & { logger: Logger }): Promise<number> {
+export async function announceExpiry(
+  deps: Pick<AppServices, 'credentials' | 'events' | 'redis' | 'settings' | 'now'> & { logger: Logger },
+): Promise<number> {
   const now = deps.now();
   const findings = await deps.credentials.service.expiryReport(now);
   const events: AppEvent[] = [];
@@ -55,6 +95,9 @@ export async function announceExpiry(deps: Pick<AppServices, 'credentials' | 'ev
     const event = eventFor(finding, now);
     if (event && (await firstTime(deps, markerOf(finding)))) events.push(event);
   }
-  if (events.length) await deps.events.publish(events).catch((error: unknown) => deps.logger.warn('could not publish expiry events', { error }));
+  if (events.length)
+    await deps.events
+      .publish(events)
+      .catch((error: unknown) => deps.logger.warn('could not publish expiry events', { error }));
   return events.length;
 }

@@ -12,7 +12,14 @@ export function jwtBearerClaims(credential: CredentialOf<'jwt_bearer'>, now: Dat
   const iat = Math.floor(now.getTime() / 1000);
   const a = credential.assertion;
   if (a.flow === 'salesforce') return { iss: a.clientId, sub: a.username, aud: a.audience, exp: iat + 180 };
-  return { iss: a.clientEmail, scope: a.scopes.join(' '), aud: credential.tokenEndpoint, iat, exp: iat + 180, ...(a.subject ? { sub: a.subject } : {}) };
+  return {
+    iss: a.clientEmail,
+    scope: a.scopes.join(' '),
+    aud: credential.tokenEndpoint,
+    iat,
+    exp: iat + 180,
+    ...(a.subject ? { sub: a.subject } : {}),
+  };
 }
 
 export function signJwtAssertion(credential: CredentialOf<'jwt_bearer'>, now: Date): string {
@@ -24,7 +31,9 @@ export function signJwtAssertion(credential: CredentialOf<'jwt_bearer'>, now: Da
     key = createPrivateKey(credential.privateKeyPem);
   } catch {
     // No cause: key-parsing errors from OpenSSL can quote parts of the PEM.
-    throw new AppError('validation', 'jwt_bearer privateKeyPem is not a readable private key', { target: 'privateKeyPem' });
+    throw new AppError('validation', 'jwt_bearer privateKeyPem is not a readable private key', {
+      target: 'privateKeyPem',
+    });
   }
   return `${input}.${b64url(sign('sha256', Buffer.from(input), key))}`;
 }

@@ -11,10 +11,25 @@ import type { ChannelTarget, ChannelType, NotificationMessage } from '../types';
 import { NOTIFICATION_HOSTS } from '../../adapters/http/allowed-hosts';
 import { renderSlack } from '../render/slack-blocks';
 import { renderTeams } from '../render/teams-card';
-import { classifyHttp, postWithRetries, shortReason, type HttpAnswer, type PostRequest, type SendOutcome, type SendPolicy, type Verdict } from './http-send';
+import {
+  classifyHttp,
+  postWithRetries,
+  shortReason,
+  type HttpAnswer,
+  type PostRequest,
+  type SendOutcome,
+  type SendPolicy,
+  type Verdict,
+} from './http-send';
 
 /** Slack Web API errors worth another try (https://api.slack.com/methods/chat.postMessage#errors). */
-const SLACK_RETRYABLE = new Set(['ratelimited', 'internal_error', 'fatal_error', 'service_unavailable', 'request_timeout']);
+const SLACK_RETRYABLE = new Set([
+  'ratelimited',
+  'internal_error',
+  'fatal_error',
+  'service_unavailable',
+  'request_timeout',
+]);
 
 function classifySlackApi(answer: HttpAnswer): Verdict {
   if (answer.status < 200 || answer.status >= 300) return classifyHttp(answer);
@@ -26,11 +41,20 @@ function classifySlackApi(answer: HttpAnswer): Verdict {
   }
   if (body.ok === true) return { kind: 'ok' };
   const error = shortReason(String(body.error ?? 'unknown_error'));
-  return SLACK_RETRYABLE.has(error) ? { kind: 'retry', reason: `slack: ${error}` } : { kind: 'fail', reason: `slack: ${error}` };
+  return SLACK_RETRYABLE.has(error)
+    ? { kind: 'retry', reason: `slack: ${error}` }
+    : { kind: 'fail', reason: `slack: ${error}` };
 }
 
-const REQUEST: { [T in ChannelType]: (target: Extract<ChannelTarget, { type: T }>, message: NotificationMessage) => PostRequest } = {
-  slack_webhook: (target, message) => ({ url: target.url, body: renderSlack(message), allowedHosts: NOTIFICATION_HOSTS.slack, field: 'url' }),
+const REQUEST: {
+  [T in ChannelType]: (target: Extract<ChannelTarget, { type: T }>, message: NotificationMessage) => PostRequest;
+} = {
+  slack_webhook: (target, message) => ({
+    url: target.url,
+    body: renderSlack(message),
+    allowedHosts: NOTIFICATION_HOSTS.slack,
+    field: 'url',
+  }),
   slack_bot: (target, message) => ({
     url: `${target.apiUrl}/chat.postMessage`,
     headers: { authorization: `Bearer ${target.token}` },
@@ -39,13 +63,23 @@ const REQUEST: { [T in ChannelType]: (target: Extract<ChannelTarget, { type: T }
     allowedHosts: NOTIFICATION_HOSTS.slack,
     field: 'NOTIFY_SLACK_API_URL',
   }),
-  teams_workflow: (target, message) => ({ url: target.url, body: renderTeams(message), allowedHosts: NOTIFICATION_HOSTS.teams, field: 'url' }),
+  teams_workflow: (target, message) => ({
+    url: target.url,
+    body: renderTeams(message),
+    allowedHosts: NOTIFICATION_HOSTS.teams,
+    field: 'url',
+  }),
 };
 
 export function channelRequest(target: ChannelTarget, message: NotificationMessage): PostRequest {
   return (REQUEST[target.type] as (t: ChannelTarget, m: NotificationMessage) => PostRequest)(target, message);
 }
 
-export function sendToChannel(target: ChannelTarget, message: NotificationMessage, policy: SendPolicy, signal?: AbortSignal): Promise<SendOutcome> {
+export function sendToChannel(
+  target: ChannelTarget,
+  message: NotificationMessage,
+  policy: SendPolicy,
+  signal?: AbortSignal,
+): Promise<SendOutcome> {
   return postWithRetries({ ...channelRequest(target, message), signal }, policy);
 }

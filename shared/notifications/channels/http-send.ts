@@ -18,9 +18,11 @@ export interface SendPolicy {
 }
 
 /** What one answer means; channel adapters supply their own reading (Slack's `ok:false` in a 200). */
-export type Verdict = { kind: 'ok' } | { kind: 'retry'; reason: string; retryAfterMs?: number } | { kind: 'fail'; reason: string };
+export type Verdict =
+  { kind: 'ok' } | { kind: 'retry'; reason: string; retryAfterMs?: number } | { kind: 'fail'; reason: string };
 
-export type SendOutcome = { ok: true; attempts: number } | { ok: false; attempts: number; reason: string; retryable: boolean };
+export type SendOutcome =
+  { ok: true; attempts: number } | { ok: false; attempts: number; reason: string; retryable: boolean };
 
 export interface HttpAnswer {
   status: number;
@@ -30,7 +32,11 @@ export interface HttpAnswer {
 
 /** A short, safe excerpt of an error body: a word or two, never echoed URLs. */
 export function shortReason(text: string): string {
-  return text.replace(/https?:\/\/\S+/g, '[url]').replace(/\s+/g, ' ').trim().slice(0, 80);
+  return text
+    .replace(/https?:\/\/\S+/g, '[url]')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .slice(0, 80);
 }
 
 export function classifyHttp(answer: HttpAnswer): Verdict {
@@ -38,8 +44,10 @@ export function classifyHttp(answer: HttpAnswer): Verdict {
   if (status >= 200 && status < 300) return { kind: 'ok' };
   const detail = shortReason(answer.text);
   const reason = `http_${status}${detail ? `: ${detail}` : ''}`;
-  if (status === 429) return { kind: 'retry', reason, retryAfterMs: parseRetryAfterMs(answer.headers.get('retry-after')) };
-  if (status === 408 || status >= 500) return { kind: 'retry', reason, retryAfterMs: parseRetryAfterMs(answer.headers.get('retry-after')) };
+  if (status === 429)
+    return { kind: 'retry', reason, retryAfterMs: parseRetryAfterMs(answer.headers.get('retry-after')) };
+  if (status === 408 || status >= 500)
+    return { kind: 'retry', reason, retryAfterMs: parseRetryAfterMs(answer.headers.get('retry-after')) };
   return { kind: 'fail', reason };
 }
 
@@ -65,10 +73,27 @@ export async function postWithRetries(request: PostRequest, policy: SendPolicy):
     last = verdict;
     if (last.kind === 'fail') return { ok: false, attempts: attempt, reason: last.reason, retryable: false };
     if (attempt === policy.maxAttempts) return { ok: false, attempts: attempt, reason: last.reason, retryable: true };
-    const backoff = backoffDelayMs({ kind: 'exponential', baseDelayMs: policy.baseDelayMs ?? 200, maxDelayMs: policy.maxRetryWaitMs, jitter: 'full' }, attempt);
+    const backoff = backoffDelayMs(
+      {
+        kind: 'exponential',
+        baseDelayMs: policy.baseDelayMs ?? 200,
+        maxDelayMs: policy.maxRetryWaitMs,
+        jitter: 'full',
+      },
+      attempt,
+    );
     // At least Retry-After, plus a little jitter so callers told the same moment do not all return at once.
-    const waitMs = last.retryAfterMs !== undefined ? Math.max(last.retryAfterMs + Math.floor(Math.random() * 250), backoff) : backoff;
-    if (waitMs > policy.maxRetryWaitMs) return { ok: false, attempts: attempt, reason: `${last.reason} (retry after ${waitMs} ms exceeds the limit)`, retryable: true };
+    const waitMs =
+      last.retryAfterMs !== undefined
+        ? Math.max(last.retryAfterMs + Math.floor(Math.random() * 250), backoff)
+        : backoff;
+    if (waitMs > policy.maxRetryWaitMs)
+      return {
+        ok: false,
+        attempts: attempt,
+        reason: `${last.reason} (retry after ${waitMs} ms exceeds the limit)`,
+        retryable: true,
+      };
     try {
       await sleep(waitMs, request.signal);
     } catch {
@@ -78,12 +103,22 @@ export async function postWithRetries(request: PostRequest, policy: SendPolicy):
   return { ok: false, attempts: policy.maxAttempts, reason: last.reason, retryable: true };
 }
 
-async function attemptOnce(request: PostRequest, payload: string, timeoutMs: number, classify: (answer: HttpAnswer) => Verdict): Promise<Verdict> {
+async function attemptOnce(
+  request: PostRequest,
+  payload: string,
+  timeoutMs: number,
+  classify: (answer: HttpAnswer) => Verdict,
+): Promise<Verdict> {
   const signals = [AbortSignal.timeout(timeoutMs), ...(request.signal ? [request.signal] : [])];
   try {
     const response = await outboundFetch(
       request.url,
-      { method: 'POST', headers: { 'content-type': 'application/json; charset=utf-8', ...request.headers }, body: payload, signal: AbortSignal.any(signals) },
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json; charset=utf-8', ...request.headers },
+        body: payload,
+        signal: AbortSignal.any(signals),
+      },
       { allowedHosts: request.allowedHosts, field: request.field },
     );
     return classify({ status: response.status, headers: response.headers, text: await response.text() });
@@ -91,7 +126,8 @@ async function attemptOnce(request: PostRequest, payload: string, timeoutMs: num
     // A target the outbound rule refuses stays refused: no retry. The reason names the field, not the URL.
     if (isAppError(error)) return { kind: 'fail', reason: `refused: ${error.message}` };
     const name = (error as { name?: string }).name;
-    if (name === 'TimeoutError' || name === 'AbortError') return { kind: 'retry', reason: `timeout after ${timeoutMs} ms` };
+    if (name === 'TimeoutError' || name === 'AbortError')
+      return { kind: 'retry', reason: `timeout after ${timeoutMs} ms` };
     const code = (error as { cause?: { code?: string } }).cause?.code;
     return { kind: 'retry', reason: `network${code ? `: ${code}` : ''}` };
   }

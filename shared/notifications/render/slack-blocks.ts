@@ -7,9 +7,22 @@
 import type { NotificationMessage } from '../types';
 import { escapeSlack, fit } from './truncate';
 
-export const SLACK_LIMITS = { maxBlocks: 50, headerText: 150, sectionText: 3000, fieldsPerSection: 10, fieldText: 2000, contextElements: 10, fallbackText: 3000 } as const;
+export const SLACK_LIMITS = {
+  maxBlocks: 50,
+  headerText: 150,
+  sectionText: 3000,
+  fieldsPerSection: 10,
+  fieldText: 2000,
+  contextElements: 10,
+  fallbackText: 3000,
+} as const;
 
-const SEVERITY_ICON = { info: ':information_source:', warning: ':warning:', error: ':x:', critical: ':rotating_light:' } as const;
+const SEVERITY_ICON = {
+  info: ':information_source:',
+  warning: ':warning:',
+  error: ':x:',
+  critical: ':rotating_light:',
+} as const;
 
 export type SlackBlock = Record<string, unknown> & { type: string };
 export interface SlackMessage {
@@ -21,13 +34,29 @@ export function renderSlack(message: NotificationMessage): SlackMessage {
   // The icon and bold severity are ours; only the caller's text is escaped and cut.
   const lead = `${SEVERITY_ICON[message.severity]} *${message.severity.toUpperCase()}*  `;
   const blocks: SlackBlock[] = [
-    { type: 'header', text: { type: 'plain_text', text: fit(message.title.trim() || 'Notification', SLACK_LIMITS.headerText), emoji: true } },
-    { type: 'section', text: { type: 'mrkdwn', text: lead + fit(message.text || '-', SLACK_LIMITS.sectionText - lead.length, escapeSlack) } },
+    {
+      type: 'header',
+      text: {
+        type: 'plain_text',
+        text: fit(message.title.trim() || 'Notification', SLACK_LIMITS.headerText),
+        emoji: true,
+      },
+    },
+    {
+      type: 'section',
+      text: {
+        type: 'mrkdwn',
+        text: lead + fit(message.text || '-', SLACK_LIMITS.sectionText - lead.length, escapeSlack),
+      },
+    },
   ];
 
   const reserved = message.footer?.trim() ? 2 : 1; // the footer and a possible "more facts" line
   const fieldBlocksAllowed = SLACK_LIMITS.maxBlocks - blocks.length - reserved;
-  const fields = message.facts.map((fact) => ({ type: 'mrkdwn', text: `*${fit(fact.label, 100, escapeSlack)}*\n${fit(fact.value || '-', SLACK_LIMITS.fieldText - 110, escapeSlack)}` }));
+  const fields = message.facts.map((fact) => ({
+    type: 'mrkdwn',
+    text: `*${fit(fact.label, 100, escapeSlack)}*\n${fit(fact.value || '-', SLACK_LIMITS.fieldText - 110, escapeSlack)}`,
+  }));
   let shown = 0;
   for (let i = 0; i < fields.length && blocks.length - 2 < fieldBlocksAllowed; i += SLACK_LIMITS.fieldsPerSection) {
     const chunk = fields.slice(i, i + SLACK_LIMITS.fieldsPerSection);
@@ -35,9 +64,14 @@ export function renderSlack(message: NotificationMessage): SlackMessage {
     shown += chunk.length;
   }
   const context: Array<{ type: 'mrkdwn'; text: string }> = [];
-  if (message.footer?.trim()) context.push({ type: 'mrkdwn', text: fit(message.footer, SLACK_LIMITS.sectionText, escapeSlack) });
-  if (shown < fields.length) context.push({ type: 'mrkdwn', text: `_${fields.length - shown} more fact(s) not shown_` });
+  if (message.footer?.trim())
+    context.push({ type: 'mrkdwn', text: fit(message.footer, SLACK_LIMITS.sectionText, escapeSlack) });
+  if (shown < fields.length)
+    context.push({ type: 'mrkdwn', text: `_${fields.length - shown} more fact(s) not shown_` });
   if (context.length) blocks.push({ type: 'context', elements: context.slice(0, SLACK_LIMITS.contextElements) });
 
-  return { text: fit(`${message.title}: ${message.text}`, SLACK_LIMITS.fallbackText, escapeSlack), blocks: blocks.slice(0, SLACK_LIMITS.maxBlocks) };
+  return {
+    text: fit(`${message.title}: ${message.text}`, SLACK_LIMITS.fallbackText, escapeSlack),
+    blocks: blocks.slice(0, SLACK_LIMITS.maxBlocks),
+  };
 }

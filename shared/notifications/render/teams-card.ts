@@ -7,7 +7,15 @@
 import type { NotificationMessage } from '../types';
 import { byteLength, fit } from './truncate';
 
-export const TEAMS_LIMITS = { cardVersion: '1.5', maxPayloadBytes: 28 * 1024, titleChars: 200, textChars: 8000, factTitleChars: 100, factValueChars: 1000, maxFacts: 60 } as const;
+export const TEAMS_LIMITS = {
+  cardVersion: '1.5',
+  maxPayloadBytes: 28 * 1024,
+  titleChars: 200,
+  textChars: 8000,
+  factTitleChars: 100,
+  factValueChars: 1000,
+  maxFacts: 60,
+} as const;
 /** Leave room for the envelope the Workflows flow adds and for rounding. */
 const BUDGET_BYTES = TEAMS_LIMITS.maxPayloadBytes - 512;
 
@@ -15,31 +23,57 @@ const SEVERITY_COLOR = { info: 'Default', warning: 'Warning', error: 'Attention'
 
 export interface TeamsPayload {
   type: 'message';
-  attachments: Array<{ contentType: 'application/vnd.microsoft.card.adaptive'; contentUrl: null; content: Record<string, unknown> }>;
+  attachments: Array<{
+    contentType: 'application/vnd.microsoft.card.adaptive';
+    contentUrl: null;
+    content: Record<string, unknown>;
+  }>;
 }
 
-function card(message: NotificationMessage, text: string, facts: Array<{ title: string; value: string }>, omitted: number): TeamsPayload {
+function card(
+  message: NotificationMessage,
+  text: string,
+  facts: Array<{ title: string; value: string }>,
+  omitted: number,
+): TeamsPayload {
   const body: Array<Record<string, unknown>> = [
-    { type: 'TextBlock', text: fit(message.title.trim() || 'Notification', TEAMS_LIMITS.titleChars), weight: 'Bolder', size: 'Medium', wrap: true, color: SEVERITY_COLOR[message.severity] },
+    {
+      type: 'TextBlock',
+      text: fit(message.title.trim() || 'Notification', TEAMS_LIMITS.titleChars),
+      weight: 'Bolder',
+      size: 'Medium',
+      wrap: true,
+      color: SEVERITY_COLOR[message.severity],
+    },
     { type: 'TextBlock', text: `**${message.severity.toUpperCase()}** ${text}`, wrap: true },
   ];
   const shownFacts = omitted > 0 ? [...facts, { title: '…', value: `${omitted} more fact(s) not shown` }] : facts;
   if (shownFacts.length) body.push({ type: 'FactSet', facts: shownFacts });
-  if (message.footer) body.push({ type: 'TextBlock', text: fit(message.footer, 500), isSubtle: true, size: 'Small', wrap: true });
+  if (message.footer)
+    body.push({ type: 'TextBlock', text: fit(message.footer, 500), isSubtle: true, size: 'Small', wrap: true });
   return {
     type: 'message',
     attachments: [
       {
         contentType: 'application/vnd.microsoft.card.adaptive',
         contentUrl: null,
-        content: { $schema: 'http://adaptivecards.io/schemas/adaptive-card.json', type: 'AdaptiveCard', version: TEAMS_LIMITS.cardVersion, body, msteams: { width: 'Full' } },
+        content: {
+          $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
+          type: 'AdaptiveCard',
+          version: TEAMS_LIMITS.cardVersion,
+          body,
+          msteams: { width: 'Full' },
+        },
       },
     ],
   };
 }
 
 export function renderTeams(message: NotificationMessage): TeamsPayload {
-  const allFacts = message.facts.map((fact) => ({ title: fit(fact.label, TEAMS_LIMITS.factTitleChars), value: fit(fact.value || '-', TEAMS_LIMITS.factValueChars) }));
+  const allFacts = message.facts.map((fact) => ({
+    title: fit(fact.label, TEAMS_LIMITS.factTitleChars),
+    value: fit(fact.value || '-', TEAMS_LIMITS.factValueChars),
+  }));
   let facts = allFacts.slice(0, TEAMS_LIMITS.maxFacts);
   let textLimit: number = TEAMS_LIMITS.textChars;
   let payload = card(message, fit(message.text, textLimit), facts, allFacts.length - facts.length);

@@ -27,7 +27,12 @@ type EntraConfig = Extract<Settings['adminAuth'], { mode: 'entra' }>;
 
 function entraAuthenticator(config: EntraConfig): AdminAuthenticator {
   // jose is loaded only in this mode (the local API-key mode never needs it).
-  let verifier: Promise<{ keys: ReturnType<typeof import('jose').createRemoteJWKSet>; jwtVerify: typeof import('jose').jwtVerify }> | undefined;
+  let verifier:
+    | Promise<{
+        keys: ReturnType<typeof import('jose').createRemoteJWKSet>;
+        jwtVerify: typeof import('jose').jwtVerify;
+      }>
+    | undefined;
   const loadVerifier = () =>
     (verifier ??= import('jose').then(({ createRemoteJWKSet, jwtVerify }) => ({
       keys: createRemoteJWKSet(new URL(config.jwksUrl), { timeoutDuration: 5000, cooldownDuration: 30_000 }),
@@ -54,8 +59,13 @@ function entraAuthenticator(config: EntraConfig): AdminAuthenticator {
         throw unauthorized('invalid bearer token');
       }
       // ENTRA_ISSUER may name another issuer form; the directory is what must match.
-      if (typeof payload.tid !== 'string' || payload.tid.toLowerCase() !== tenantId) throw unauthorized('invalid bearer token');
-      return { id: String(payload.oid ?? payload.sub ?? 'unknown'), kind: 'entra', access: accessFromRoles(payload.roles) };
+      if (typeof payload.tid !== 'string' || payload.tid.toLowerCase() !== tenantId)
+        throw unauthorized('invalid bearer token');
+      return {
+        id: String(payload.oid ?? payload.sub ?? 'unknown'),
+        kind: 'entra',
+        access: accessFromRoles(payload.roles),
+      };
     },
   };
 }
@@ -70,7 +80,8 @@ export function createAdminAuthenticator(config: Settings['adminAuth']): AdminAu
       if (!expected) throw unauthorized('admin API key is not configured');
       const given = header('x-api-key');
       if (!given) throw unauthorized('missing x-api-key header');
-      if (!timingSafeEqual(createHash('sha256').update(given).digest(), expected)) throw unauthorized('invalid API key');
+      if (!timingSafeEqual(createHash('sha256').update(given).digest(), expected))
+        throw unauthorized('invalid API key');
       return { id: 'api-key', kind: 'api_key', access: FULL_ACCESS };
     },
   };

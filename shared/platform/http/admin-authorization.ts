@@ -17,7 +17,9 @@ export const FULL_ACCESS: AdminAccess = { scope: 'all' };
 export function accessFromRoles(roles: unknown): AdminAccess {
   const values = Array.isArray(roles) ? roles.filter((role): role is string => typeof role === 'string') : [];
   if (values.includes(ADMIN_ROLE)) return FULL_ACCESS;
-  const tenantIds = values.filter((role) => role.startsWith(TENANT_ROLE_PREFIX) && role.length > TENANT_ROLE_PREFIX.length).map((role) => role.slice(TENANT_ROLE_PREFIX.length));
+  const tenantIds = values
+    .filter((role) => role.startsWith(TENANT_ROLE_PREFIX) && role.length > TENANT_ROLE_PREFIX.length)
+    .map((role) => role.slice(TENANT_ROLE_PREFIX.length));
   return { scope: 'tenants', tenantIds: new Set(tenantIds) };
 }
 
@@ -35,5 +37,6 @@ export function assertAdminAccess(access: AdminAccess, path: string): void {
   if (access.scope === 'all') return;
   const tenantId = tenantOfAdminPath(path);
   if (tenantId === undefined) throw new AppError('forbidden', `this endpoint needs the ${ADMIN_ROLE} app role`);
-  if (!access.tenantIds.has(tenantId)) throw new AppError('forbidden', `this tenant needs the ${ADMIN_ROLE} or ${TENANT_ROLE_PREFIX}<tenantId> app role`);
+  if (!access.tenantIds.has(tenantId))
+    throw new AppError('forbidden', `this tenant needs the ${ADMIN_ROLE} or ${TENANT_ROLE_PREFIX}<tenantId> app role`);
 }

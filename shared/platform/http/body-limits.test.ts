@@ -37,7 +37,9 @@ describe('JSON nesting limit', () => {
     await expect(readJson(request(deep), 256 * 1024)).rejects.toMatchObject({ httpStatus: 400, target: 'body' });
     const ok = '['.repeat(MAX_JSON_DEPTH) + ']'.repeat(MAX_JSON_DEPTH);
     await expect(readJson(request(ok), 256 * 1024)).resolves.toBeDefined();
-    await expect(readJson(request(`{"a":"${'['.repeat(1000)}"}`), 256 * 1024)).resolves.toEqual({ a: '['.repeat(1000) });
+    await expect(readJson(request(`{"a":"${'['.repeat(1000)}"}`), 256 * 1024)).resolves.toEqual({
+      a: '['.repeat(1000),
+    });
   });
 });
 
@@ -51,7 +53,10 @@ describe('streamed body limit', () => {
   it('reads a body within the limit whole, and readJson refuses a declared length over it before reading', async () => {
     expect(await readLimitedText(streamOf([Buffer.from('{"a":'), Buffer.from('1}')]), 7)).toBe('{"a":1}');
     let read = false;
-    const request = { text: async () => ((read = true), '{}'), headers: { get: (name: string) => (name === 'content-length' ? String(27 * 1024 * 1024) : null) } };
+    const request = {
+      text: async () => ((read = true), '{}'),
+      headers: { get: (name: string) => (name === 'content-length' ? String(27 * 1024 * 1024) : null) },
+    };
     await expect(readJson(request, 256 * 1024)).rejects.toMatchObject({ httpStatus: 413 });
     expect(read).toBe(false);
   });

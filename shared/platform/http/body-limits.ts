@@ -18,7 +18,8 @@ export function exceedsJsonDepth(text: string, maxDepth: number = MAX_JSON_DEPTH
   for (let i = 0; i < text.length; i++) {
     const code = text.charCodeAt(i);
     if (inString) {
-      if (code === 0x5c) i++; // backslash: the next character is escaped
+      if (code === 0x5c)
+        i++; // backslash: the next character is escaped
       else if (code === 0x22) inString = false;
       continue;
     }
@@ -30,7 +31,8 @@ export function exceedsJsonDepth(text: string, maxDepth: number = MAX_JSON_DEPTH
   return false;
 }
 
-export const bodyTooLarge = (maxBytes: number): AppError => new AppError('payload_too_large', `body is larger than ${maxBytes} bytes`);
+export const bodyTooLarge = (maxBytes: number): AppError =>
+  new AppError('payload_too_large', `body is larger than ${maxBytes} bytes`);
 
 /** Reads a body stream as UTF-8 text, refusing (413) at the chunk that passes maxBytes and cancelling the rest. */
 export async function readLimitedText(stream: ReadableStream<Uint8Array>, maxBytes: number): Promise<string> {

@@ -4,8 +4,21 @@ import type { HttpResponseInit } from '@azure/functions';
 const escape = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /** `link`: where the person goes next (same-site path), e.g. back to the admin UI. */
-export function htmlPage(status: number, title: string, message: string, link?: { href: string; text: string }): HttpResponseInit {
+export function htmlPage(
+  status: number,
+  title: string,
+  message: string,
+  link?: { href: string; text: string },
+): HttpResponseInit {
   const next = link ? `<p><a href="${escape(link.href)}">${escape(link.text)}</a></p>` : '';
   const body = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escape(title)}</title></head><body><h1>${escape(title)}</h1><p>${escape(message)}</p>${next}</body></html>`;
-  return { status, body, headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', 'content-security-policy': "default-src 'none'" } };
+  return {
+    status,
+    body,
+    headers: {
+      'content-type': 'text/html; charset=utf-8',
+      'cache-control': 'no-store',
+      'content-security-policy': "default-src 'none'",
+    },
+  };
 }

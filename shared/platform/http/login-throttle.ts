@@ -51,13 +51,16 @@ export class MemoryFailureCounter implements FailureCounter {
     const now = this.now();
     return keys.map((key) => {
       const window = this.windows.get(key);
-      return window && window.endsAt > now ? { count: window.count, remainingMs: window.endsAt - now } : { count: 0, remainingMs: 0 };
+      return window && window.endsAt > now
+        ? { count: window.count, remainingMs: window.endsAt - now }
+        : { count: 0, remainingMs: 0 };
     });
   }
 
   async add(keys: string[], windowMs: number): Promise<void> {
     const now = this.now();
-    if (this.windows.size > 10_000) for (const [key, window] of this.windows) if (window.endsAt <= now) this.windows.delete(key);
+    if (this.windows.size > 10_000)
+      for (const [key, window] of this.windows) if (window.endsAt <= now) this.windows.delete(key);
     for (const key of keys) {
       const window = this.windows.get(key);
       if (window && window.endsAt > now) window.count++;
@@ -96,7 +99,9 @@ export const REDIS_COUNTER_TIMEOUT_MS = 250;
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('redis did not answer in time')), ms)));
+  const timeout = new Promise<never>(
+    (_, reject) => (timer = setTimeout(() => reject(new Error('redis did not answer in time')), ms)),
+  );
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
@@ -118,7 +123,9 @@ class FallbackFailureCounter implements FailureCounter {
   }
 
   async add(keys: string[], windowMs: number): Promise<void> {
-    await withTimeout(this.primary.add(keys, windowMs), REDIS_COUNTER_TIMEOUT_MS).catch(() => this.fallback.add(keys, windowMs));
+    await withTimeout(this.primary.add(keys, windowMs), REDIS_COUNTER_TIMEOUT_MS).catch(() =>
+      this.fallback.add(keys, windowMs),
+    );
   }
 }
 
@@ -132,7 +139,10 @@ export class LoginThrottle {
   /** Throws rate_limited (429, retryAfterMs) when the address or the app has used its failure budget. */
   async assertOpen(address: string): Promise<void> {
     const [mine, all] = await this.counter.read(this.keys(address));
-    const blocked = [mine!.count >= this.rules.perAddress ? mine! : undefined, all!.count >= this.rules.global ? all! : undefined].filter((w) => w !== undefined);
+    const blocked = [
+      mine!.count >= this.rules.perAddress ? mine! : undefined,
+      all!.count >= this.rules.global ? all! : undefined,
+    ].filter((w) => w !== undefined);
     if (blocked.length === 0) return;
     const retryAfterMs = Math.max(1000, ...blocked.map((window) => window.remainingMs));
     throw new AppError('rate_limited', 'too many failed sign-in attempts; try again later', { retryAfterMs });
@@ -147,14 +157,22 @@ export class LoginThrottle {
   }
 }
 
-export function createLoginThrottle(options: { redis?: RedisClient; keyPrefix: string; rules: LoginThrottleRules }): LoginThrottle {
+export function createLoginThrottle(options: {
+  redis?: RedisClient;
+  keyPrefix: string;
+  rules: LoginThrottleRules;
+}): LoginThrottle {
   const memory = new MemoryFailureCounter();
   const counter = options.redis ? new FallbackFailureCounter(new RedisFailureCounter(options.redis), memory) : memory;
   return new LoginThrottle(counter, options.rules, options.keyPrefix);
 }
 
 /** Authenticates through the throttle: refused at once when over budget, a failure counted when it fails. */
-export async function authenticateThrottled(throttle: LoginThrottle, authenticator: AdminAuthenticator, header: (name: string) => string | null): Promise<AdminPrincipal> {
+export async function authenticateThrottled(
+  throttle: LoginThrottle,
+  authenticator: AdminAuthenticator,
+  header: (name: string) => string | null,
+): Promise<AdminPrincipal> {
   const address = clientAddress(header);
   await throttle.assertOpen(address);
   try {
@@ -184,7 +202,9 @@ export function addressKey(address: string): string {
   const groups = (part: string) => (part ? part.split(':') : []);
   const left = groups(head);
   const right = groups(tail);
-  const full = address.includes('::') ? [...left, ...Array<string>(8 - left.length - right.length).fill('0'), ...right] : left;
+  const full = address.includes('::')
+    ? [...left, ...Array<string>(8 - left.length - right.length).fill('0'), ...right]
+    : left;
   return `${full
     .slice(0, 4)
     .map((group) => parseInt(group, 16).toString(16))

@@ -13,7 +13,10 @@ import { AppError } from '../../core/app-error';
 import { addressAllowed, checkOutboundUrl, type OutboundPolicy } from './outbound-policy';
 
 /** The resolver seam: dns.lookup's shape with `all: true` (tests map names to chosen addresses). */
-export type OutboundResolver = (hostname: string, callback: (error: NodeJS.ErrnoException | null, addresses: LookupAddress[]) => void) => void;
+export type OutboundResolver = (
+  hostname: string,
+  callback: (error: NodeJS.ErrnoException | null, addresses: LookupAddress[]) => void,
+) => void;
 
 export interface OutboundConfig extends OutboundPolicy {
   resolver?: OutboundResolver;
@@ -26,7 +29,8 @@ const STRICT: OutboundConfig = { allowLoopback: false, extraHosts: [] };
 let config: OutboundConfig = STRICT;
 let agent: Agent | undefined;
 
-const systemResolver: OutboundResolver = (hostname, callback) => dnsLookup(hostname, { all: true, verbatim: true }, callback);
+const systemResolver: OutboundResolver = (hostname, callback) =>
+  dnsLookup(hostname, { all: true, verbatim: true }, callback);
 
 /** Sets the process-wide policy (createServices does, from settings); later requests use the new one. */
 export function configureOutbound(next: OutboundConfig): void {
@@ -43,7 +47,11 @@ export function outboundConfig(): OutboundConfig {
 /** A lookup for net/tls.connect that answers only with allowed addresses, or fails the connection. */
 export function guardedLookup(current: OutboundConfig): LookupFunction {
   const resolve = current.resolver ?? systemResolver;
-  return ((hostname: string, options: { all?: boolean } | number | undefined, callback: (...args: unknown[]) => void) => {
+  return ((
+    hostname: string,
+    options: { all?: boolean } | number | undefined,
+    callback: (...args: unknown[]) => void,
+  ) => {
     resolve(hostname, (error, addresses) => {
       if (error) return callback(error);
       const refused = addresses.length === 0 || addresses.some((entry) => !addressAllowed(entry.address, current));
@@ -107,7 +115,11 @@ export async function validateOutboundUrl(target: string, to: OutboundTarget): P
       done(error ? [] : found);
     });
   });
-  if (addresses.some((entry) => !addressAllowed(entry.address, config))) throw outboundRefused(to.field, 'resolves to an address that is not allowed (private, loopback, link-local or metadata)');
+  if (addresses.some((entry) => !addressAllowed(entry.address, config)))
+    throw outboundRefused(
+      to.field,
+      'resolves to an address that is not allowed (private, loopback, link-local or metadata)',
+    );
   return url;
 }
 
@@ -120,9 +132,17 @@ export async function outboundFetch(target: string | URL, init: RequestInit, to:
   try {
     // undici's own fetch with its own Agent: the global fetch is the undici bundled with Node, whose major
     // (and dispatcher interface) changes with the Node version (Node 24 bundles undici 7).
-    return (await undiciFetch(url, { ...(init as Parameters<typeof undiciFetch>[1]), redirect: 'manual', dispatcher: dispatcher() })) as unknown as Response;
+    return (await undiciFetch(url, {
+      ...(init as Parameters<typeof undiciFetch>[1]),
+      redirect: 'manual',
+      dispatcher: dispatcher(),
+    })) as unknown as Response;
   } catch (error) {
-    if (isOutboundRefusal(error)) throw outboundRefused(to.field, 'resolves to an address that is not allowed (private, loopback, link-local or metadata)');
+    if (isOutboundRefusal(error))
+      throw outboundRefused(
+        to.field,
+        'resolves to an address that is not allowed (private, loopback, link-local or metadata)',
+      );
     throw error;
   }
 }

@@ -126,7 +126,11 @@ export function hostMatches(host: string, pattern: string): boolean {
 }
 
 /** Parses and checks a target URL against the string half of the rule (scheme, host, literal address). */
-export function checkOutboundUrl(target: string | URL, allowedHosts: readonly string[], policy: OutboundPolicy): OutboundVerdict {
+export function checkOutboundUrl(
+  target: string | URL,
+  allowedHosts: readonly string[],
+  policy: OutboundPolicy,
+): OutboundVerdict {
   let url: URL;
   try {
     url = typeof target === 'string' ? new URL(target) : target;
@@ -142,19 +146,35 @@ export function checkOutboundUrl(target: string | URL, allowedHosts: readonly st
     return { ok: false, reason: 'must be an https URL' };
   }
   if (url.protocol !== 'https:') return { ok: false, reason: 'must be an https URL' };
-  if (literal) return { ok: false, reason: isBlockedAddress(host) ? 'names an address that is not allowed (private, loopback, link-local or metadata)' : 'must name a host, not an IP address' };
-  if (loopbackName) return { ok: false, reason: 'names an address that is not allowed (private, loopback, link-local or metadata)' };
+  if (literal)
+    return {
+      ok: false,
+      reason: isBlockedAddress(host)
+        ? 'names an address that is not allowed (private, loopback, link-local or metadata)'
+        : 'must name a host, not an IP address',
+    };
+  if (loopbackName)
+    return { ok: false, reason: 'names an address that is not allowed (private, loopback, link-local or metadata)' };
   const allowed = [...allowedHosts, ...policy.extraHosts].some((pattern) => hostMatches(host, pattern));
-  if (!allowed) return { ok: false, reason: `host ${host} is not allowed for this target (add it to OUTBOUND_ALLOWED_HOSTS for a self-hosted instance)` };
+  if (!allowed)
+    return {
+      ok: false,
+      reason: `host ${host} is not allowed for this target (add it to OUTBOUND_ALLOWED_HOSTS for a self-hosted instance)`,
+    };
   return { ok: true, url };
 }
 
 /** OUTBOUND_ALLOWED_HOSTS: comma-separated names or `*.suffix`; undefined entries are refused by settings. */
 export function parseHostList(value: string | undefined): string[] | { error: string } {
-  const entries = (value ?? '').split(',').map((entry) => entry.trim().toLowerCase()).filter(Boolean);
+  const entries = (value ?? '')
+    .split(',')
+    .map((entry) => entry.trim().toLowerCase())
+    .filter(Boolean);
   for (const entry of entries) {
     if (!/^(\*\.)?[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+$/.test(entry)) {
-      return { error: `"${entry}" is not a host name or *.suffix (at least two labels; no IP addresses, ports or schemes)` };
+      return {
+        error: `"${entry}" is not a host name or *.suffix (at least two labels; no IP addresses, ports or schemes)`,
+      };
     }
     if (/^(\*\.)?[\d.]+$/.test(entry)) return { error: `"${entry}" is an IP address: name the host instead` };
   }

@@ -15,11 +15,13 @@ export function json(status: number, body: unknown, headers: Record<string, stri
 
 export function errorResponse(thrown: unknown, logger?: Logger): HttpResponseInit {
   const error = toAppError(thrown);
-  const internal = error.httpStatus >= 500 && error.code !== 'not_implemented' && error.code !== 'dependency_unavailable';
+  const internal =
+    error.httpStatus >= 500 && error.code !== 'not_implemented' && error.code !== 'dependency_unavailable';
   if (internal) logger?.error('request failed', { error });
   const body = internal ? { code: error.code, message: 'internal error' } : error.toJSON();
   const headers: Record<string, string> = {};
-  if (error.retryAfterMs !== undefined) headers['retry-after'] = String(Math.max(1, Math.ceil(error.retryAfterMs / 1000)));
+  if (error.retryAfterMs !== undefined)
+    headers['retry-after'] = String(Math.max(1, Math.ceil(error.retryAfterMs / 1000)));
   return json(error.httpStatus, { error: body }, headers);
 }
 
@@ -37,7 +39,11 @@ export function parseBody<T extends z.ZodType>(schema: T, body: unknown): z.infe
  * limit) and a nesting limit (MAX_JSON_DEPTH); an empty, too deep or non-JSON body is a clear 400.
  */
 export async function readJson(
-  request: { text(): Promise<string>; body?: ReadableStream<Uint8Array> | null; headers: { get(name: string): string | null } },
+  request: {
+    text(): Promise<string>;
+    body?: ReadableStream<Uint8Array> | null;
+    headers: { get(name: string): string | null };
+  },
   maxBytes: number,
 ): Promise<unknown> {
   const declared = Number(request.headers.get('content-length') ?? '0');
@@ -45,7 +51,8 @@ export async function readJson(
   const text = request.body ? await readLimitedText(request.body, maxBytes) : await request.text();
   if (Buffer.byteLength(text) > maxBytes) throw bodyTooLarge(maxBytes);
   if (!text.trim()) throw new AppError('bad_request', 'body: a JSON body is required', { target: 'body' });
-  if (exceedsJsonDepth(text, MAX_JSON_DEPTH)) throw new AppError('bad_request', `body: nested deeper than ${MAX_JSON_DEPTH} levels`, { target: 'body' });
+  if (exceedsJsonDepth(text, MAX_JSON_DEPTH))
+    throw new AppError('bad_request', `body: nested deeper than ${MAX_JSON_DEPTH} levels`, { target: 'body' });
   try {
     return JSON.parse(text);
   } catch {

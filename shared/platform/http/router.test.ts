@@ -2,7 +2,11 @@ import { AppError } from '../../core/app-error';
 import { isPathId, Router } from './router';
 
 const router = new Router<void, string>()
-  .add('GET', 'tenants/:tenantId/integrations/:integrationId', async (_ctx, params) => `${params.tenantId}/${params.integrationId}`)
+  .add(
+    'GET',
+    'tenants/:tenantId/integrations/:integrationId',
+    async (_ctx, params) => `${params.tenantId}/${params.integrationId}`,
+  )
   .add('POST', 'tenants/:tenantId/conflicts/resolve', async () => 'bulk');
 
 async function status(path: string, method = 'GET'): Promise<{ status: number; target?: string } | string> {
@@ -16,16 +20,44 @@ async function status(path: string, method = 'GET'): Promise<{ status: number; t
 
 describe('admin router: one rule for path ids, no second decoding', () => {
   it('passes ids the app makes', async () => {
-    for (const id of ['acme', 'demo-github', '0f8fad5b-d9cb-469f-a165-70867728950e', 'run-1:3:a2', 'cf-0123abcd', 'shard.v2_x', 'msg_2Lx@example=+~']) {
+    for (const id of [
+      'acme',
+      'demo-github',
+      '0f8fad5b-d9cb-469f-a165-70867728950e',
+      'run-1:3:a2',
+      'cf-0123abcd',
+      'shard.v2_x',
+      'msg_2Lx@example=+~',
+    ]) {
       expect({ id, ok: isPathId(id) }).toEqual({ id, ok: true });
       expect(await status(`tenants/t1/integrations/${id}`)).toBe(`t1/${id}`);
     }
   });
 
   it('answers 400 naming the parameter for a space, "\\", "#", a decoded "/" kept encoded, "%" and other bytes outside the rule', async () => {
-    for (const bad of ['a b', 'a\\b', 'a#b', 'a%2Fb', 'a%252Fb', 'a%ZZ', '%', '..', '.hidden', 'é', 'a?b', 'a\u0000b', 'x'.repeat(257)]) {
-      expect({ bad, answer: await status(`tenants/t1/integrations/${bad}`) }).toEqual({ bad, answer: { status: 400, target: 'integrationId' } });
-      expect({ bad, answer: await status(`tenants/${bad}/integrations/i1`) }).toEqual({ bad, answer: { status: 400, target: 'tenantId' } });
+    for (const bad of [
+      'a b',
+      'a\\b',
+      'a#b',
+      'a%2Fb',
+      'a%252Fb',
+      'a%ZZ',
+      '%',
+      '..',
+      '.hidden',
+      'é',
+      'a?b',
+      'a\u0000b',
+      'x'.repeat(257),
+    ]) {
+      expect({ bad, answer: await status(`tenants/t1/integrations/${bad}`) }).toEqual({
+        bad,
+        answer: { status: 400, target: 'integrationId' },
+      });
+      expect({ bad, answer: await status(`tenants/${bad}/integrations/i1`) }).toEqual({
+        bad,
+        answer: { status: 400, target: 'tenantId' },
+      });
     }
   });
 

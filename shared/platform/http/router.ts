@@ -24,7 +24,8 @@ export interface Route<Ctx, Result> {
  * provider delivery ids; "#", "/", "\", "%", "?", spaces and controls are never part of one.
  */
 export const PATH_ID = /^[A-Za-z0-9_][A-Za-z0-9_.:@=+~-]{0,255}$/;
-export const PATH_ID_MESSAGE = 'must be 1-256 letters, digits or "_ . - : @ = + ~", starting with a letter, digit or "_"';
+export const PATH_ID_MESSAGE =
+  'must be 1-256 letters, digits or "_ . - : @ = + ~", starting with a letter, digit or "_"';
 
 export function isPathId(value: string): boolean {
   return PATH_ID.test(value);
@@ -56,9 +57,14 @@ export class Router<Ctx, Result> {
       pathMatched = true;
       if (route.method === method.toUpperCase()) return route.handle(ctx, checked(params));
     }
-    if (pathMatched) throw new AppError('bad_request', `method ${method} is not allowed on this path`, { httpStatus: 405, target: 'method' });
+    if (pathMatched)
+      throw new AppError('bad_request', `method ${method} is not allowed on this path`, {
+        httpStatus: 405,
+        target: 'method',
+      });
     // After the host's one decoding a "%" is never part of a path: the client sent a malformed or repeated escape.
-    if (segments.some((segment) => segment.includes('%'))) throw new AppError('bad_request', 'path: malformed or repeated percent-encoding', { target: 'path' });
+    if (segments.some((segment) => segment.includes('%')))
+      throw new AppError('bad_request', 'path: malformed or repeated percent-encoding', { target: 'path' });
     throw new AppError('not_found', 'no such admin endpoint');
   }
 }

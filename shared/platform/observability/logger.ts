@@ -22,7 +22,8 @@ export interface Logger {
 export type LogSink = (line: string, level: LogLevel) => void;
 
 const LEVEL_ORDER: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
-const SECRET_FIELD = /(secret|token|password|passphrase|authorization|api[-_]?key|apikey|private[-_]?key|client[-_]?secret|connection[-_]?string|cookie|signature|credential)/i;
+const SECRET_FIELD =
+  /(secret|token|password|passphrase|authorization|api[-_]?key|apikey|private[-_]?key|client[-_]?secret|connection[-_]?string|cookie|signature|credential)/i;
 
 export const REDACTED = '[redacted]';
 
@@ -41,8 +42,16 @@ export function redactFields(fields: LogFields, depth = 0): LogFields {
 
 function redactValue(value: unknown, depth: number): unknown {
   if (typeof value === 'string') return knownSecrets.scrub(value);
-  if (value instanceof Error) return { name: value.name, message: knownSecrets.scrub(value.message), ...('code' in value ? { code: redactValue((value as { code: unknown }).code, depth) } : {}) };
-  if (Array.isArray(value)) return depth < 3 ? value.map((item) => redactValue(item, depth + 1)) : value.map((item) => (typeof item === 'string' ? knownSecrets.scrub(item) : item));
+  if (value instanceof Error)
+    return {
+      name: value.name,
+      message: knownSecrets.scrub(value.message),
+      ...('code' in value ? { code: redactValue((value as { code: unknown }).code, depth) } : {}),
+    };
+  if (Array.isArray(value))
+    return depth < 3
+      ? value.map((item) => redactValue(item, depth + 1))
+      : value.map((item) => (typeof item === 'string' ? knownSecrets.scrub(item) : item));
   if (value && typeof value === 'object' && depth < 3) return redactFields(value as LogFields, depth + 1);
   // Deeper than that: written as its JSON text, scrubbed, rather than passed through unread.
   if (value && typeof value === 'object') return knownSecrets.scrub(JSON.stringify(value) ?? '');
@@ -56,7 +65,8 @@ export interface LoggerOptions {
   fields?: LogFields;
 }
 
-const defaultSink: LogSink = (line, level) => (level === 'error' || level === 'warn' ? process.stderr : process.stdout).write(`${line}\n`);
+const defaultSink: LogSink = (line, level) =>
+  (level === 'error' || level === 'warn' ? process.stderr : process.stdout).write(`${line}\n`);
 
 export function createLogger(options: LoggerOptions): Logger {
   const sink = options.sink ?? defaultSink;
@@ -74,7 +84,10 @@ export function createLogger(options: LoggerOptions): Logger {
     const extras = Object.entries(all)
       .map(([key, value]) => `${key}=${typeof value === 'string' ? value : JSON.stringify(value)}`)
       .join(' ');
-    sink(`${new Date().toISOString().slice(11, 23)} ${level.toUpperCase().padEnd(5)} ${text}${extras ? `  ${extras}` : ''}`, level);
+    sink(
+      `${new Date().toISOString().slice(11, 23)} ${level.toUpperCase().padEnd(5)} ${text}${extras ? `  ${extras}` : ''}`,
+      level,
+    );
   };
 
   return {

@@ -8,7 +8,9 @@ describe('SecretRegistry', () => {
     registry.add('tok_12345678');
     registry.add('tok_12345678_longer');
     registry.add('short');
-    expect(registry.scrub('a tok_12345678 b tok_12345678_longer c tok_12345678')).toBe(`a ${SCRUBBED} b ${SCRUBBED} c ${SCRUBBED}`);
+    expect(registry.scrub('a tok_12345678 b tok_12345678_longer c tok_12345678')).toBe(
+      `a ${SCRUBBED} b ${SCRUBBED} c ${SCRUBBED}`,
+    );
     // Values under MIN_SECRET_LENGTH are not registered: they would match ordinary words.
     expect(registry.scrub('short')).toBe('short');
     expect(registry.size).toBe(2);
@@ -16,14 +18,20 @@ describe('SecretRegistry', () => {
 
   it('removes any registered value from any text, and leaves text without one unchanged', () => {
     fc.assert(
-      fc.property(fc.array(fc.string({ minLength: MIN_SECRET_LENGTH, maxLength: 40 }), { minLength: 1, maxLength: 20 }), fc.string(), fc.string(), fc.nat(), (secrets, before, after, pick) => {
-        const registry = new SecretRegistry();
-        for (const secret of secrets) registry.add(secret);
-        const secret = secrets[pick % secrets.length]!;
-        expect(registry.scrub(`${before}${secret}${after}`)).not.toContain(secret);
-        const clean = 'nothing-registered-here\u0001';
-        if (!secrets.some((value) => clean.includes(value))) expect(registry.scrub(clean)).toBe(clean);
-      }),
+      fc.property(
+        fc.array(fc.string({ minLength: MIN_SECRET_LENGTH, maxLength: 40 }), { minLength: 1, maxLength: 20 }),
+        fc.string(),
+        fc.string(),
+        fc.nat(),
+        (secrets, before, after, pick) => {
+          const registry = new SecretRegistry();
+          for (const secret of secrets) registry.add(secret);
+          const secret = secrets[pick % secrets.length]!;
+          expect(registry.scrub(`${before}${secret}${after}`)).not.toContain(secret);
+          const clean = 'nothing-registered-here\u0001';
+          if (!secrets.some((value) => clean.includes(value))) expect(registry.scrub(clean)).toBe(clean);
+        },
+      ),
     );
   });
 
@@ -45,7 +53,11 @@ describe('logger with known secrets', () => {
     for (const format of ['json', 'pretty'] as const) {
       const logger = createLogger({ level: 'debug', format, sink: (line) => lines.push(line) });
       const error = new Error(`provider answered 401: {"error":"invalid token ${token}"}`);
-      logger.error(`call failed with ${token}`, { error, body: `echo ${token}`, nested: { list: [token, { deep: { deeper: { deepest: token } } }] } });
+      logger.error(`call failed with ${token}`, {
+        error,
+        body: `echo ${token}`,
+        nested: { list: [token, { deep: { deeper: { deepest: token } } }] },
+      });
     }
     expect(lines).toHaveLength(2);
     for (const line of lines) expect(line).not.toContain(token);

@@ -59,7 +59,7 @@ export class SecretRegistry {
     if (this.values.size === 0 || text.length < MIN_SECRET_LENGTH) return text;
     let out: string | undefined;
     let copiedUpTo = 0;
-    for (let at = 0; at <= text.length - MIN_SECRET_LENGTH; ) {
+    for (let at = 0; at <= text.length - MIN_SECRET_LENGTH;) {
       const candidates = this.byPrefix.get(text.slice(at, at + MIN_SECRET_LENGTH));
       const found = candidates?.find((value) => text.startsWith(value, at));
       if (found === undefined) {

@@ -24,7 +24,12 @@ describe('startTelemetry', () => {
   it('hands useAzureMonitor the connection string and the managed identity, once per process', async () => {
     const handed: AzureMonitorOpenTelemetryOptions[] = [];
     const connectionString = `InstrumentationKey=${instrumentationKey};IngestionEndpoint=https://127.0.0.1:9/`;
-    await expect(startTelemetry(connectionString, { clientId: '11111111-2222-3333-4444-555555555555', start: (options) => handed.push(options) })).resolves.toBe(true);
+    await expect(
+      startTelemetry(connectionString, {
+        clientId: '11111111-2222-3333-4444-555555555555',
+        start: (options) => handed.push(options),
+      }),
+    ).resolves.toBe(true);
     await expect(startTelemetry(connectionString, { start: (options) => handed.push(options) })).resolves.toBe(true);
 
     expect(handed).toHaveLength(1);
@@ -60,7 +65,12 @@ describe('the Azure Monitor exporter with these options', () => {
   };
 
   async function exportOneSpan(options: AzureMonitorExporterOptions): Promise<RecordedRequest[]> {
-    const exporter = new AzureMonitorTraceExporter({ ...options, disableOfflineStorage: true, agent: new Agent({ ca: ingestion.caPem }), retryOptions: { maxRetries: 0 } } as AzureMonitorExporterOptions);
+    const exporter = new AzureMonitorTraceExporter({
+      ...options,
+      disableOfflineStorage: true,
+      agent: new Agent({ ca: ingestion.caPem }),
+      retryOptions: { maxRetries: 0 },
+    } as AzureMonitorExporterOptions);
     const provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
     provider.getTracer('telemetry-test').startSpan('sync-run').end();
     await provider.forceFlush();
@@ -69,10 +79,13 @@ describe('the Azure Monitor exporter with these options', () => {
   }
 
   const connectionString = () => `InstrumentationKey=${instrumentationKey};IngestionEndpoint=${ingestion.url}/`;
-  const bodyText = (request: RecordedRequest) => (request.headers['content-encoding'] === 'gzip' ? gunzipSync(request.body) : request.body).toString('utf8');
+  const bodyText = (request: RecordedRequest) =>
+    (request.headers['content-encoding'] === 'gzip' ? gunzipSync(request.body) : request.body).toString('utf8');
 
   it('sends the managed identity token for Azure Monitor with every batch', async () => {
-    const [track, ...more] = await exportOneSpan(azureMonitorOptions(connectionString(), credential).azureMonitorExporterOptions!);
+    const [track, ...more] = await exportOneSpan(
+      azureMonitorOptions(connectionString(), credential).azureMonitorExporterOptions!,
+    );
     expect(more).toEqual([]);
     expect(track!.method).toBe('POST');
     expect(track!.path).toMatch(/^\/v2(\.1)?\/track/);

@@ -20,11 +20,17 @@ export interface TelemetryOptions {
 let started = false;
 
 /** What the exporter is given: where to send (the connection string) and as whom (the credential). */
-export function azureMonitorOptions(connectionString: string, credential: TokenCredential): AzureMonitorOpenTelemetryOptions {
+export function azureMonitorOptions(
+  connectionString: string,
+  credential: TokenCredential,
+): AzureMonitorOpenTelemetryOptions {
   return { azureMonitorExporterOptions: { connectionString, credential } };
 }
 
-export async function startTelemetry(connectionString: string | undefined, options: TelemetryOptions = {}): Promise<boolean> {
+export async function startTelemetry(
+  connectionString: string | undefined,
+  options: TelemetryOptions = {},
+): Promise<boolean> {
   if (!connectionString || started) return started;
   const credential = options.credential ?? (await managedIdentity(options.clientId));
   const start = options.start ?? (await import('@azure/monitor-opentelemetry')).useAzureMonitor;

@@ -25,7 +25,9 @@ const DEFAULT_TIMEOUT_MS = 2000;
 const BREAKER = { failureThreshold: 2, openMs: 5000 };
 
 const statusOf = (error: unknown): number | undefined => (error as { statusCode?: number }).statusCode;
-const codeOf = (error: unknown): string | undefined => (error as { code?: string; details?: { errorCode?: string } }).details?.errorCode ?? (error as { code?: string }).code;
+const codeOf = (error: unknown): string | undefined =>
+  (error as { code?: string; details?: { errorCode?: string } }).details?.errorCode ??
+  (error as { code?: string }).code;
 
 /** No answer, a timeout, or a 5xx/408/429: the store is not there. A 4xx is an answer about the request. */
 function isOutage(error: unknown): boolean {
@@ -36,16 +38,27 @@ function isOutage(error: unknown): boolean {
 
 function translated(error: unknown, action: string): unknown {
   if (isAppError(error) || !isOutage(error)) return error;
-  return new AppError('dependency_unavailable', `the blob archive did not answer (${action}); retry shortly`, { retryAfterMs: BREAKER.openMs, cause: error });
+  return new AppError('dependency_unavailable', `the blob archive did not answer (${action}); retry shortly`, {
+    retryAfterMs: BREAKER.openMs,
+    cause: error,
+  });
 }
 
 export async function openBlobArchive(blob: Settings['blob'], azureClientId?: string): Promise<BlobArchive> {
   const timeoutMs = blob.requestTimeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const pipeline: StoragePipelineOptions = { retryOptions: { maxTries: 2, tryTimeoutInMs: timeoutMs, retryDelayInMs: 50, maxRetryDelayInMs: 200 } };
+  const pipeline: StoragePipelineOptions = {
+    retryOptions: { maxTries: 2, tryTimeoutInMs: timeoutMs, retryDelayInMs: 50, maxRetryDelayInMs: 200 },
+  };
   let service: BlobServiceClient;
   if (blob.connectionString) service = BlobServiceClient.fromConnectionString(blob.connectionString, pipeline);
-  else if (blob.accountUrl) service = new BlobServiceClient(blob.accountUrl, await managedIdentity(azureClientId), pipeline);
-  else throw new AppError('configuration', 'Invalid setting BLOB_ACCOUNT_URL: a blob account URL or connection string is required', { target: 'BLOB_ACCOUNT_URL' });
+  else if (blob.accountUrl)
+    service = new BlobServiceClient(blob.accountUrl, await managedIdentity(azureClientId), pipeline);
+  else
+    throw new AppError(
+      'configuration',
+      'Invalid setting BLOB_ACCOUNT_URL: a blob account URL or connection string is required',
+      { target: 'BLOB_ACCOUNT_URL' },
+    );
 
   const container: ContainerClient = service.getContainerClient(blob.archiveContainer);
   const breaker = createCircuitBreaker({ name: 'the blob archive', ...BREAKER, isOutage });
@@ -60,12 +73,17 @@ export async function openBlobArchive(blob: Settings['blob'], azureClientId?: st
     });
 
   // Created at start when the store is there; otherwise (or when it is deleted later) by the first write.
-  await guarded('create container', (abortSignal) => container.createIfNotExists({ abortSignal })).catch(() => undefined);
+  await guarded('create container', (abortSignal) => container.createIfNotExists({ abortSignal })).catch(
+    () => undefined,
+  );
 
   return {
     async put(name, content, contentType, metadata) {
       const body = typeof content === 'string' ? Buffer.from(content) : content;
-      const upload = (abortSignal: AbortSignal) => container.getBlockBlobClient(name).uploadData(body, { blobHTTPHeaders: { blobContentType: contentType }, metadata, abortSignal });
+      const upload = (abortSignal: AbortSignal) =>
+        container
+          .getBlockBlobClient(name)
+          .uploadData(body, { blobHTTPHeaders: { blobContentType: contentType }, metadata, abortSignal });
       await guarded('write', async (abortSignal) => {
         try {
           await upload(abortSignal);
@@ -78,7 +96,9 @@ export async function openBlobArchive(blob: Settings['blob'], azureClientId?: st
     },
     async get(name) {
       try {
-        return await guarded('read', (abortSignal) => container.getBlockBlobClient(name).downloadToBuffer(undefined, undefined, { abortSignal }));
+        return await guarded('read', (abortSignal) =>
+          container.getBlockBlobClient(name).downloadToBuffer(undefined, undefined, { abortSignal }),
+        );
       } catch (error) {
         if (statusOf(error) === 404) return undefined;
         throw error;

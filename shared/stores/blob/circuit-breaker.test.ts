@@ -6,7 +6,13 @@ const notFound = Object.assign(new Error('BlobNotFound'), { statusCode: 404 });
 
 function breaker() {
   let now = 0;
-  const instance = createCircuitBreaker({ name: 'the store', failureThreshold: 2, openMs: 5000, isOutage: (error) => (error as { statusCode?: number }).statusCode === undefined, now: () => now });
+  const instance = createCircuitBreaker({
+    name: 'the store',
+    failureThreshold: 2,
+    openMs: 5000,
+    isOutage: (error) => (error as { statusCode?: number }).statusCode === undefined,
+    now: () => now,
+  });
   return { instance, advance: (ms: number) => (now += ms) };
 }
 

@@ -27,7 +27,9 @@ export function createCircuitBreaker(options: CircuitBreakerOptions): CircuitBre
   let probing = false;
 
   const unavailable = () =>
-    new AppError('dependency_unavailable', `${options.name} is unavailable; retry shortly`, { retryAfterMs: Math.max(1000, openUntil - now()) });
+    new AppError('dependency_unavailable', `${options.name} is unavailable; retry shortly`, {
+      retryAfterMs: Math.max(1000, openUntil - now()),
+    });
 
   return {
     get state() {

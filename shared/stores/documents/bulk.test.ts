@@ -6,12 +6,24 @@ import { openDocumentStore, type DocumentStore } from './cosmos-client';
 
 let store: DocumentStore;
 beforeAll(async () => {
-  store = await openDocumentStore({ endpoint: process.env.COSMOS_ENDPOINT!, key: process.env.COSMOS_KEY!, database: `bulk-${randomBytes(6).toString('hex')}`, allowSelfSignedLocal: true });
+  store = await openDocumentStore({
+    endpoint: process.env.COSMOS_ENDPOINT!,
+    key: process.env.COSMOS_KEY!,
+    database: `bulk-${randomBytes(6).toString('hex')}`,
+    allowSelfSignedLocal: true,
+  });
 });
 afterAll(() => store.dispose());
 
 const docsOf = (integrationId: string, count: number, version: number): UpsertDoc[] =>
-  Array.from({ length: count }, (_, i) => ({ id: `rec-${i}`, integrationId, kind: 'record', n: i, version, text: `line ${i}\u2028ü` }));
+  Array.from({ length: count }, (_, i) => ({
+    id: `rec-${i}`,
+    integrationId,
+    kind: 'record',
+    n: i,
+    version,
+    text: `line ${i}\u2028ü`,
+  }));
 const byIntegration = (doc: UpsertDoc) => String(doc.integrationId);
 
 describe('bulkUpsert', () => {
@@ -21,8 +33,16 @@ describe('bulkUpsert', () => {
     await bulkUpsert(container, byIntegration, docs);
     await bulkUpsert(container, byIntegration, docsOf('int-a', 120, 2));
 
-    const a = await readMany<UpsertDoc>(container, 'int-a', docsOf('int-a', 230, 0).map((doc) => doc.id));
-    const b = await readMany<UpsertDoc>(container, 'int-b', docsOf('int-b', 40, 0).map((doc) => doc.id));
+    const a = await readMany<UpsertDoc>(
+      container,
+      'int-a',
+      docsOf('int-a', 230, 0).map((doc) => doc.id),
+    );
+    const b = await readMany<UpsertDoc>(
+      container,
+      'int-b',
+      docsOf('int-b', 40, 0).map((doc) => doc.id),
+    );
     expect(a).toHaveLength(230);
     expect(b).toHaveLength(40);
     const versions = new Map(a.map((doc) => [doc.id, doc.version]));
@@ -49,17 +69,33 @@ describe('bulkUpsert', () => {
     const docs = Array.from({ length: 150 }, (_, i) => ({ id: `sh-${i}`, tenantId: 'tenant-x', n: i }));
     await bulkUpsert(refusing, (doc) => String(doc.tenantId), docs);
     expect(batchCalls).toBe(2);
-    expect(await readMany(real, 'tenant-x', docs.map((doc) => doc.id))).toHaveLength(150);
+    expect(
+      await readMany(
+        real,
+        'tenant-x',
+        docs.map((doc) => doc.id),
+      ),
+    ).toHaveLength(150);
   });
 
   it('fails with the statuses when operations fail, as a retryable error', async () => {
     const failing: BulkContainer = {
       items: {
-        bulk: async (operations) => operations.map((_, i) => ({ statusCode: i === 3 ? 429 : 200, requestCharge: 0 })) as never,
-        batch: async (operations) => ({ result: operations.map((_, i) => ({ statusCode: i < 3 ? 200 : i === 3 ? 429 : 424, requestCharge: 0 })) }) as never,
+        bulk: async (operations) =>
+          operations.map((_, i) => ({ statusCode: i === 3 ? 429 : 200, requestCharge: 0 })) as never,
+        batch: async (operations) =>
+          ({
+            result: operations.map((_, i) => ({ statusCode: i < 3 ? 200 : i === 3 ? 429 : 424, requestCharge: 0 })),
+          }) as never,
       },
     };
-    const error = await bulkUpsert(failing, (doc) => String(doc.tenantId), [{ id: 'a', tenantId: 't' }, { id: 'b', tenantId: 't' }, { id: 'c', tenantId: 't' }, { id: 'd', tenantId: 't' }, { id: 'e', tenantId: 't' }]).catch((thrown: unknown) => thrown);
+    const error = await bulkUpsert(failing, (doc) => String(doc.tenantId), [
+      { id: 'a', tenantId: 't' },
+      { id: 'b', tenantId: 't' },
+      { id: 'c', tenantId: 't' },
+      { id: 'd', tenantId: 't' },
+      { id: 'e', tenantId: 't' },
+    ]).catch((thrown: unknown) => thrown);
     expect(isAppError(error) && error.code).toBe('rate_limited');
     expect(isAppError(error) && error.retryable).toBe(true);
     expect((error as Error).message).toContain('2 of 5 bulk writes failed (statuses 429)');

@@ -11,7 +11,14 @@
  * refused as a whole (too large: over 2 MB, a request timeout, throttling after the SDK's own retries) the chunk
  * is written again through the bulk call, which splits by size and reports a status per operation.
  */
-import { BulkOperationType, type Container, type JSONObject, type OperationInput, type OperationResponse, type RequestOptions } from '@azure/cosmos';
+import {
+  BulkOperationType,
+  type Container,
+  type JSONObject,
+  type OperationInput,
+  type OperationResponse,
+  type RequestOptions,
+} from '@azure/cosmos';
 import { AppError } from '../../core/app-error';
 import { translateCosmosError } from './cosmos-client';
 
@@ -48,7 +55,10 @@ async function forEachChunk<T>(chunks: T[], work: (chunk: T, index: number) => P
 }
 
 /** Documents grouped by partition key (first-seen order kept), cut into chunks of at most CHUNK. */
-function chunksByPartition(docs: UpsertDoc[], partitionKey: (doc: UpsertDoc) => string): Array<{ key: string; docs: UpsertDoc[] }> {
+function chunksByPartition(
+  docs: UpsertDoc[],
+  partitionKey: (doc: UpsertDoc) => string,
+): Array<{ key: string; docs: UpsertDoc[] }> {
   const groups = new Map<string, UpsertDoc[]>();
   for (const doc of docs) {
     const key = partitionKey(doc);
@@ -57,7 +67,9 @@ function chunksByPartition(docs: UpsertDoc[], partitionKey: (doc: UpsertDoc) => 
     group.push(doc);
   }
   const chunks: Array<{ key: string; docs: UpsertDoc[] }> = [];
-  for (const [key, group] of groups) for (let start = 0; start < group.length; start += CHUNK) chunks.push({ key, docs: group.slice(start, start + CHUNK) });
+  for (const [key, group] of groups)
+    for (let start = 0; start < group.length; start += CHUNK)
+      chunks.push({ key, docs: group.slice(start, start + CHUNK) });
   return chunks;
 }
 
@@ -67,9 +79,13 @@ function failedWrites(results: readonly OperationResponse[], total: number): App
   // In an atomic batch the operations behind the failing one answer 424 (failed dependency): name the cause.
   const causes = failed.filter((result) => result.statusCode !== 424);
   const throttled = failed.some((result) => result.statusCode === 429);
-  return new AppError(throttled ? 'rate_limited' : 'dependency_unavailable', `${failed.length} of ${total} bulk writes failed (statuses ${[...new Set((causes.length ? causes : failed).map((r) => r.statusCode))].join(', ')})`, {
-    ...(throttled ? { retryAfterMs: 1000 } : {}),
-  });
+  return new AppError(
+    throttled ? 'rate_limited' : 'dependency_unavailable',
+    `${failed.length} of ${total} bulk writes failed (statuses ${[...new Set((causes.length ? causes : failed).map((r) => r.statusCode))].join(', ')})`,
+    {
+      ...(throttled ? { retryAfterMs: 1000 } : {}),
+    },
+  );
 }
 
 async function writeChunkInBulk(container: BulkContainer, operations: OperationInput[]): Promise<void> {
@@ -85,7 +101,12 @@ async function writeChunkInBulk(container: BulkContainer, operations: OperationI
 
 async function writeChunk(container: BulkContainer, key: string, docs: UpsertDoc[]): Promise<void> {
   // The batch call rewrites each operation's partitionKey in place, so each attempt gets its own operations.
-  const operations = () => docs.map((doc): OperationInput => ({ operationType: BulkOperationType.Upsert, partitionKey: key, resourceBody: doc as JSONObject }));
+  const operations = () =>
+    docs.map((doc): OperationInput => ({
+      operationType: BulkOperationType.Upsert,
+      partitionKey: key,
+      resourceBody: doc as JSONObject,
+    }));
   if (!container.items.batch) return writeChunkInBulk(container, operations());
   let results: OperationResponse[] | undefined;
   try {
@@ -99,7 +120,11 @@ async function writeChunk(container: BulkContainer, key: string, docs: UpsertDoc
 }
 
 /** Upserts documents: one transactional batch per chunk of one partition key (see the module comment). */
-export async function bulkUpsert(container: BulkContainer, partitionKey: (doc: UpsertDoc) => string, docs: UpsertDoc[]): Promise<void> {
+export async function bulkUpsert(
+  container: BulkContainer,
+  partitionKey: (doc: UpsertDoc) => string,
+  docs: UpsertDoc[],
+): Promise<void> {
   await forEachChunk(chunksByPartition(docs, partitionKey), (chunk) => writeChunk(container, chunk.key, chunk.docs));
 }
 
@@ -117,7 +142,11 @@ export async function readMany<T>(container: BulkContainer, partitionKey: string
   await forEachChunk(chunks, async (chunk, index) => {
     const out: T[] = [];
     found[index] = out;
-    const operations: OperationInput[] = chunk.map((id) => ({ operationType: BulkOperationType.Read, id, partitionKey }));
+    const operations: OperationInput[] = chunk.map((id) => ({
+      operationType: BulkOperationType.Read,
+      id,
+      partitionKey,
+    }));
     let results;
     try {
       results = await container.items.bulk(operations, { continueOnError: true });
@@ -128,7 +157,11 @@ export async function readMany<T>(container: BulkContainer, partitionKey: string
       if (result.statusCode === 404) continue;
       if (result.statusCode >= 300) {
         const throttled = result.statusCode === 429;
-        throw new AppError(throttled ? 'rate_limited' : 'dependency_unavailable', `bulk read failed (status ${result.statusCode})`, throttled ? { retryAfterMs: 1000 } : {});
+        throw new AppError(
+          throttled ? 'rate_limited' : 'dependency_unavailable',
+          `bulk read failed (status ${result.statusCode})`,
+          throttled ? { retryAfterMs: 1000 } : {},
+        );
       }
       if (result.resourceBody) out.push(result.resourceBody as T);
     }

@@ -22,7 +22,10 @@ export interface DocumentStore {
 }
 
 export async function openDocumentStore(cosmos: Settings['cosmos'], azureClientId?: string): Promise<DocumentStore> {
-  if (!cosmos.endpoint) throw new AppError('configuration', 'Invalid setting COSMOS_ENDPOINT: required to open the document store', { target: 'COSMOS_ENDPOINT' });
+  if (!cosmos.endpoint)
+    throw new AppError('configuration', 'Invalid setting COSMOS_ENDPOINT: required to open the document store', {
+      target: 'COSMOS_ENDPOINT',
+    });
   const agent = cosmos.allowSelfSignedLocal ? new Agent({ rejectUnauthorized: false, keepAlive: true }) : undefined;
   const client = new CosmosClient({
     endpoint: cosmos.endpoint,
@@ -35,7 +38,10 @@ export async function openDocumentStore(cosmos: Settings['cosmos'], azureClientI
   const entries = await Promise.all(
     (Object.keys(CONTAINERS) as ContainerKey[]).map(async (key) => {
       const { name, partitionKey } = CONTAINERS[key];
-      const { container } = await database.containers.createIfNotExists({ id: name, partitionKey: { paths: [partitionKey] } });
+      const { container } = await database.containers.createIfNotExists({
+        id: name,
+        partitionKey: { paths: [partitionKey] },
+      });
       return [key, container] as const;
     }),
   );

@@ -39,7 +39,10 @@ export class IntegrationsRepository {
     try {
       const { resources } = await this.container.items
         .query<Stored<Integration>>(
-          { query: 'SELECT * FROM c WHERE c.tenantId = @tenantId ORDER BY c.createdAt', parameters: [{ name: '@tenantId', value: tenantId }] },
+          {
+            query: 'SELECT * FROM c WHERE c.tenantId = @tenantId ORDER BY c.createdAt',
+            parameters: [{ name: '@tenantId', value: tenantId }],
+          },
           { partitionKey: tenantId, maxItemCount: limit },
         )
         .fetchNext();
@@ -91,7 +94,8 @@ export class IntegrationsRepository {
       .then((integration) => {
         if (!integration) this.webhookLookups.delete(integrationId);
         else if (this.webhookLookupChanges === changesBefore) {
-          if (this.webhookLookups.size >= WEBHOOK_LOOKUP_MAX) this.webhookLookups.delete(this.webhookLookups.keys().next().value!);
+          if (this.webhookLookups.size >= WEBHOOK_LOOKUP_MAX)
+            this.webhookLookups.delete(this.webhookLookups.keys().next().value!);
           this.webhookLookups.set(integrationId, { integration, until: Date.now() + WEBHOOK_LOOKUP_TTL_MS });
         }
         return integration;
@@ -119,7 +123,10 @@ export class IntegrationsRepository {
     try {
       const { resources } = await this.container.items
         .query<Stored<Integration>>(
-          { query: "SELECT * FROM c WHERE c.enabled = true AND c.status = 'active' AND (c.direction = 'outbound' OR c.direction = 'bidirectional') ORDER BY c.id" },
+          {
+            query:
+              "SELECT * FROM c WHERE c.enabled = true AND c.status = 'active' AND (c.direction = 'outbound' OR c.direction = 'bidirectional') ORDER BY c.id",
+          },
           { maxItemCount: limit },
         )
         .fetchNext();
@@ -132,7 +139,9 @@ export class IntegrationsRepository {
   /** Cross-tenant, for platform monitors (webhook endpoint health): every integration, bounded. */
   async listAcrossTenants(limit: number): Promise<Stored<Integration>[]> {
     try {
-      const { resources } = await this.container.items.query<Stored<Integration>>('SELECT * FROM c', { maxItemCount: limit }).fetchNext();
+      const { resources } = await this.container.items
+        .query<Stored<Integration>>('SELECT * FROM c', { maxItemCount: limit })
+        .fetchNext();
       return resources.slice(0, limit).map(strip);
     } catch (error) {
       throw translateCosmosError(error, 'integrations');
@@ -145,7 +154,8 @@ export class IntegrationsRepository {
       const { resources } = await this.container.items
         .query<Stored<Integration>>(
           {
-            query: "SELECT * FROM c WHERE c.enabled = true AND c.status = 'active' AND c.nextSyncAt <= @now ORDER BY c.nextSyncAt",
+            query:
+              "SELECT * FROM c WHERE c.enabled = true AND c.status = 'active' AND c.nextSyncAt <= @now ORDER BY c.nextSyncAt",
             parameters: [{ name: '@now', value: now.toISOString() }],
           },
           { maxItemCount: limit },
@@ -172,10 +182,16 @@ export { strip as stripSystemFields };
  * integration is found by its unguessable id across partitions. Callers must verify the request before
  * acting on the result.
  */
-export async function findIntegrationForWebhook(container: Container, integrationId: string): Promise<Stored<Integration> | undefined> {
+export async function findIntegrationForWebhook(
+  container: Container,
+  integrationId: string,
+): Promise<Stored<Integration> | undefined> {
   try {
     const { resources } = await container.items
-      .query<Stored<Integration>>({ query: 'SELECT * FROM c WHERE c.id = @id', parameters: [{ name: '@id', value: integrationId }] }, { maxItemCount: 2 })
+      .query<Stored<Integration>>(
+        { query: 'SELECT * FROM c WHERE c.id = @id', parameters: [{ name: '@id', value: integrationId }] },
+        { maxItemCount: 2 },
+      )
       .fetchNext();
     return resources.length === 1 ? strip(resources[0]!) : undefined;
   } catch (error) {

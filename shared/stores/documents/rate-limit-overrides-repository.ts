@@ -35,7 +35,13 @@ export class OverrideDocumentsRepository implements OverrideDocuments {
   }
 
   async put(scope: OverrideScope, override: LimitOverride): Promise<void> {
-    const document: OverrideDocument = { id: documentId(scope), tenantId: scope.tenantId, ...(scope.integrationId !== undefined ? { integrationId: scope.integrationId } : {}), override, updatedAt: new Date().toISOString() };
+    const document: OverrideDocument = {
+      id: documentId(scope),
+      tenantId: scope.tenantId,
+      ...(scope.integrationId !== undefined ? { integrationId: scope.integrationId } : {}),
+      override,
+      updatedAt: new Date().toISOString(),
+    };
     try {
       await this.container.items.upsert(document);
     } catch (error) {
@@ -53,8 +59,16 @@ export class OverrideDocumentsRepository implements OverrideDocuments {
 
   async all(): Promise<StoredOverride[]> {
     try {
-      const { resources } = await this.container.items.query<OverrideDocument>('SELECT c.tenantId, c.integrationId, c.override FROM c').fetchAll();
-      return resources.map((document) => ({ scope: { tenantId: document.tenantId, ...(document.integrationId !== undefined ? { integrationId: document.integrationId } : {}) }, override: document.override }));
+      const { resources } = await this.container.items
+        .query<OverrideDocument>('SELECT c.tenantId, c.integrationId, c.override FROM c')
+        .fetchAll();
+      return resources.map((document) => ({
+        scope: {
+          tenantId: document.tenantId,
+          ...(document.integrationId !== undefined ? { integrationId: document.integrationId } : {}),
+        },
+        override: document.override,
+      }));
     } catch (error) {
       throw translateCosmosError(error, 'rate-limit overrides');
     }

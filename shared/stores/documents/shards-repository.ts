@@ -80,7 +80,8 @@ export function shardIdFor(integrationId: string, entity: string, externalId: st
 }
 
 /** What the inbound page pipeline needs of the shard store (ShardsRepository, or an in-memory one in benchmarks). */
-export type ShardStore = Pick<ShardsRepository, 'getMany' | 'upsertMany'> & Partial<Pick<ShardsRepository, 'findByDedupKeys'>>;
+export type ShardStore = Pick<ShardsRepository, 'getMany' | 'upsertMany'> &
+  Partial<Pick<ShardsRepository, 'findByDedupKeys'>>;
 
 export class ShardsRepository {
   constructor(private readonly container: Container) {}
@@ -98,7 +99,9 @@ export class ShardsRepository {
 
   async getMany(tenantId: string, shardIds: string[]): Promise<Map<string, Shard>> {
     const found = await readMany<Shard & { _etag: string }>(this.container, tenantId, shardIds);
-    return new Map(found.filter((shard) => shard.tenantId === tenantId).map((shard) => [shard.id, stripSystemFields(shard)]));
+    return new Map(
+      found.filter((shard) => shard.tenantId === tenantId).map((shard) => [shard.id, stripSystemFields(shard)]),
+    );
   }
 
   /** Replace guarded by the ETag read earlier: a concurrent change fails with precondition_failed. */
@@ -106,7 +109,9 @@ export class ShardsRepository {
     const { _etag, _ts, ...body } = shard;
     void _ts;
     try {
-      const { resource } = await this.container.item(shard.id, shard.tenantId).replace(body, { accessCondition: { type: 'IfMatch', condition: _etag } });
+      const { resource } = await this.container
+        .item(shard.id, shard.tenantId)
+        .replace(body, { accessCondition: { type: 'IfMatch', condition: _etag } });
       return stripSystemFields(resource as unknown as Stored<Shard>);
     } catch (error) {
       throw translateCosmosError(error, `shard ${shard.id}`);
@@ -118,7 +123,12 @@ export class ShardsRepository {
    * `limit`. Either changed after `sinceTs` (Cosmos _ts, seconds), oldest first; or, to page through one busy
    * second, changed in second `ts` with an id after `afterId`, by id.
    */
-  async changedLocally(tenantId: string, shardTypes: string[], window: { sinceTs: number } | { ts: number; afterId: string }, limit: number): Promise<ChangedShard[]> {
+  async changedLocally(
+    tenantId: string,
+    shardTypes: string[],
+    window: { sinceTs: number } | { ts: number; afterId: string },
+    limit: number,
+  ): Promise<ChangedShard[]> {
     const range = 'sinceTs' in window ? 'c._ts > @ts ORDER BY c._ts' : 'c._ts = @ts AND c.id > @afterId ORDER BY c.id';
     try {
       const { resources } = await this.container.items
@@ -156,9 +166,24 @@ export class ShardsRepository {
     );
   }
 
-  private async queryTenant<T>(tenantId: string, query: string, keys: string[], limit: number, what: string): Promise<T[]> {
+  private async queryTenant<T>(
+    tenantId: string,
+    query: string,
+    keys: string[],
+    limit: number,
+    what: string,
+  ): Promise<T[]> {
     try {
-      const iterator = this.container.items.query<T>({ query, parameters: [{ name: '@tenantId', value: tenantId }, { name: '@keys', value: keys }] }, { partitionKey: tenantId, maxItemCount: Math.min(limit, 1000) });
+      const iterator = this.container.items.query<T>(
+        {
+          query,
+          parameters: [
+            { name: '@tenantId', value: tenantId },
+            { name: '@keys', value: keys },
+          ],
+        },
+        { partitionKey: tenantId, maxItemCount: Math.min(limit, 1000) },
+      );
       const found: T[] = [];
       while (found.length < limit && iterator.hasMoreResults()) {
         const { resources } = await iterator.fetchNext();
@@ -183,7 +208,10 @@ export class ShardsRepository {
     }
     if (!filter.includeDeleted) conditions.push('c.deleted = false');
     const { resources } = await this.container.items
-      .query<number>({ query: `SELECT VALUE COUNT(1) FROM c WHERE ${conditions.join(' AND ')}`, parameters }, { partitionKey: tenantId })
+      .query<number>(
+        { query: `SELECT VALUE COUNT(1) FROM c WHERE ${conditions.join(' AND ')}`, parameters },
+        { partitionKey: tenantId },
+      )
       .fetchAll();
     return resources[0] ?? 0;
   }

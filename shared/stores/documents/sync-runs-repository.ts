@@ -38,7 +38,8 @@ export class SyncRunsRepository {
       const { resources } = await this.container.items
         .query<Stored<SyncRun>>(
           {
-            query: 'SELECT * FROM c WHERE c.integrationId = @integrationId AND c.tenantId = @tenantId ORDER BY c.queuedAt DESC',
+            query:
+              'SELECT * FROM c WHERE c.integrationId = @integrationId AND c.tenantId = @tenantId ORDER BY c.queuedAt DESC',
             parameters: [
               { name: '@integrationId', value: integrationId },
               { name: '@tenantId', value: tenantId },
@@ -60,11 +61,14 @@ export class SyncRunsRepository {
   async findStale(cutoff: string, limit: number): Promise<Stored<SyncRun>[]> {
     try {
       const { resources } = await this.container.items
-        .query<Stored<SyncRun>>({
-          query:
-            "SELECT * FROM c WHERE (c.status = 'queued' OR c.status = 'running') AND ((IS_DEFINED(c.heartbeatAt) AND c.heartbeatAt < @cutoff) OR (NOT IS_DEFINED(c.heartbeatAt) AND c.queuedAt < @cutoff))",
-          parameters: [{ name: '@cutoff', value: cutoff }],
-        }, { maxItemCount: limit })
+        .query<Stored<SyncRun>>(
+          {
+            query:
+              "SELECT * FROM c WHERE (c.status = 'queued' OR c.status = 'running') AND ((IS_DEFINED(c.heartbeatAt) AND c.heartbeatAt < @cutoff) OR (NOT IS_DEFINED(c.heartbeatAt) AND c.queuedAt < @cutoff))",
+            parameters: [{ name: '@cutoff', value: cutoff }],
+          },
+          { maxItemCount: limit },
+        )
         .fetchNext();
       return resources.slice(0, limit).map(stripSystemFields);
     } catch (error) {
@@ -76,12 +80,17 @@ export class SyncRunsRepository {
    * One ETag-guarded change of the run as it was read, only when `change` still wants it (returns a document);
    * undefined when it declined or the run changed meanwhile (another writer won: nothing is retried).
    */
-  async replaceIfUnchanged(stored: Stored<SyncRun>, change: (run: SyncRun) => SyncRun | undefined): Promise<Stored<SyncRun> | undefined> {
+  async replaceIfUnchanged(
+    stored: Stored<SyncRun>,
+    change: (run: SyncRun) => SyncRun | undefined,
+  ): Promise<Stored<SyncRun> | undefined> {
     const { _etag, ...run } = stored;
     const changed = change(run);
     if (!changed || !_etag) return undefined;
     try {
-      const { resource } = await this.container.item(run.id, run.integrationId).replace(changed, { accessCondition: { type: 'IfMatch', condition: _etag } });
+      const { resource } = await this.container
+        .item(run.id, run.integrationId)
+        .replace(changed, { accessCondition: { type: 'IfMatch', condition: _etag } });
       return stripSystemFields(resource as Stored<SyncRun>);
     } catch (error) {
       if (statusOf(error) === 412) return undefined;
@@ -93,13 +102,21 @@ export class SyncRunsRepository {
    * Read-modify-write with the ETag, retried on a concurrent change, so counters from two pages of the same
    * run are never lost.
    */
-  async update(tenantId: string, integrationId: string, runId: string, change: (run: SyncRun) => SyncRun, attempts = 5): Promise<Stored<SyncRun>> {
+  async update(
+    tenantId: string,
+    integrationId: string,
+    runId: string,
+    change: (run: SyncRun) => SyncRun,
+    attempts = 5,
+  ): Promise<Stored<SyncRun>> {
     for (let attempt = 1; ; attempt++) {
       const current = await this.get(tenantId, integrationId, runId);
       if (!current) throw translateCosmosError({ code: 404 }, `run ${runId}`);
       const { _etag, ...run } = current;
       try {
-        const { resource } = await this.container.item(runId, integrationId).replace(change(run), { accessCondition: { type: 'IfMatch', condition: _etag } });
+        const { resource } = await this.container
+          .item(runId, integrationId)
+          .replace(change(run), { accessCondition: { type: 'IfMatch', condition: _etag } });
         return stripSystemFields(resource as Stored<SyncRun>);
       } catch (error) {
         if (statusOf(error) !== 412 || attempt >= attempts) throw translateCosmosError(error, `run ${runId}`);

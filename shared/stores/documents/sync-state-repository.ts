@@ -80,7 +80,13 @@ export interface OutboundLedger {
   /** An inbound page is writing the shard until then: a push waits (shared/sync/page/record-lease.ts). */
   inboundLeaseUntil?: string;
   /** A create sent (or about to be): its data and where the provider's change feed stood, to look it up on retry. */
-  pendingCreate?: { idempotencyKey: string; data: Record<string, unknown>; cursor?: string; startedAt: string; attempts: number };
+  pendingCreate?: {
+    idempotencyKey: string;
+    data: Record<string, unknown>;
+    cursor?: string;
+    startedAt: string;
+    attempts: number;
+  };
   contentHash?: string;
   providerVersion?: string;
   lastError?: { code: string; message: string };
@@ -124,15 +130,25 @@ export function recordStateId(entity: string, externalId: string): string {
 }
 
 /** What the inbound page pipeline needs of the sync-state store (SyncStateRepository, or an in-memory one). */
-export type SyncStateStore = Pick<SyncStateRepository, 'checkpoint' | 'saveCheckpoint' | 'records' | 'saveRecords' | 'unseenSince'> &
-  Partial<Pick<SyncStateRepository, 'savePendingLinks' | 'pendingLinksTo' | 'deletePendingLinks' | 'outboundLedgers' | 'saveOutboundLedger'>>;
+export type SyncStateStore = Pick<
+  SyncStateRepository,
+  'checkpoint' | 'saveCheckpoint' | 'records' | 'saveRecords' | 'unseenSince'
+> &
+  Partial<
+    Pick<
+      SyncStateRepository,
+      'savePendingLinks' | 'pendingLinksTo' | 'deletePendingLinks' | 'outboundLedgers' | 'saveOutboundLedger'
+    >
+  >;
 
 export class SyncStateRepository {
   constructor(private readonly container: Container) {}
 
   async checkpoint(integrationId: string, entity: string): Promise<EntityCheckpoint | undefined> {
     try {
-      const { resource } = await this.container.item(`checkpoint-${entity}`, integrationId).read<EntityCheckpoint & { _etag: string }>();
+      const { resource } = await this.container
+        .item(`checkpoint-${entity}`, integrationId)
+        .read<EntityCheckpoint & { _etag: string }>();
       return resource ? stripSystemFields(resource) : undefined;
     } catch (error) {
       if (statusOf(error) === 404) return undefined;
@@ -149,7 +165,11 @@ export class SyncStateRepository {
   }
 
   async records(integrationId: string, entity: string, externalIds: string[]): Promise<Map<string, RecordState>> {
-    const found = await readMany<RecordState & { _etag: string }>(this.container, integrationId, externalIds.map((id) => recordStateId(entity, id)));
+    const found = await readMany<RecordState & { _etag: string }>(
+      this.container,
+      integrationId,
+      externalIds.map((id) => recordStateId(entity, id)),
+    );
     return new Map(found.map((state) => [state.externalId, stripSystemFields(state)]));
   }
 
@@ -164,7 +184,11 @@ export class SyncStateRepository {
   /** Pending-link documents of one tenant for the given targets (point reads; absent targets are left out). */
   async pendingLinksTo(tenantId: string, targetKeys: string[]): Promise<PendingLinkDoc[]> {
     if (targetKeys.length === 0) return [];
-    const found = await readMany<PendingLinkDoc & { _etag: string }>(this.container, pendingLinkPartition(tenantId), targetKeys.map(pendingLinkId));
+    const found = await readMany<PendingLinkDoc & { _etag: string }>(
+      this.container,
+      pendingLinkPartition(tenantId),
+      targetKeys.map(pendingLinkId),
+    );
     return found.filter((doc) => doc.tenantId === tenantId).map((doc) => stripSystemFields(doc));
   }
 
@@ -208,13 +232,18 @@ export class SyncStateRepository {
    * Writes a ledger entry guarded by the ETag it was read with (none: it must not exist yet). A concurrent
    * writer makes this fail with precondition_failed (or conflict for two creates), so only one push proceeds.
    */
-  async saveOutboundLedger(entry: OutboundLedger | Stored<OutboundLedger>, etag: string | undefined): Promise<Stored<OutboundLedger>> {
+  async saveOutboundLedger(
+    entry: OutboundLedger | Stored<OutboundLedger>,
+    etag: string | undefined,
+  ): Promise<Stored<OutboundLedger>> {
     const { _etag, ...body } = entry as Stored<OutboundLedger>;
     void _etag;
     entry = body;
     try {
       const { resource } = etag
-        ? await this.container.item(entry.id, entry.integrationId).replace(entry, { accessCondition: { type: 'IfMatch', condition: etag } })
+        ? await this.container
+            .item(entry.id, entry.integrationId)
+            .replace(entry, { accessCondition: { type: 'IfMatch', condition: etag } })
         : await this.container.items.create(entry);
       return stripSystemFields(resource as unknown as Stored<OutboundLedger>);
     } catch (error) {
@@ -237,24 +266,39 @@ export class SyncStateRepository {
    * `limit`. Pages through the query's continuations: Cosmos cuts a page at about 4 MB whatever maxItemCount
    * asks, so one page of record states (each holds its base snapshot) can be far short of the candidates.
    */
-  async unseenSince(integrationId: string, entity: string, runId: string, limit: number): Promise<{ unseen: RecordState[]; live: number }> {
+  async unseenSince(
+    integrationId: string,
+    entity: string,
+    runId: string,
+    limit: number,
+  ): Promise<{ unseen: RecordState[]; live: number }> {
     try {
       // The partition key is named in the query too: the local cosmosdb-server ignores it as a query option.
-      const base = "c.integrationId = @integrationId AND c.kind = 'record' AND c.entity = @entity AND c.deleted = false";
+      const base =
+        "c.integrationId = @integrationId AND c.kind = 'record' AND c.entity = @entity AND c.deleted = false";
       const parameters = [
         { name: '@integrationId', value: integrationId },
         { name: '@entity', value: entity },
         { name: '@runId', value: runId },
       ];
       const readUnseen = async (): Promise<RecordState[]> => {
-        const pages = this.container.items.query<RecordState & { _etag: string }>({ query: `SELECT * FROM c WHERE ${base} AND c.lastSeenRunId != @runId`, parameters }, { partitionKey: integrationId, maxItemCount: Math.min(limit, UNSEEN_PAGE_SIZE) });
+        const pages = this.container.items.query<RecordState & { _etag: string }>(
+          { query: `SELECT * FROM c WHERE ${base} AND c.lastSeenRunId != @runId`, parameters },
+          { partitionKey: integrationId, maxItemCount: Math.min(limit, UNSEEN_PAGE_SIZE) },
+        );
         const found: RecordState[] = [];
-        while (found.length < limit && pages.hasMoreResults()) for (const state of (await pages.fetchNext()).resources) found.push(stripSystemFields(state));
+        while (found.length < limit && pages.hasMoreResults())
+          for (const state of (await pages.fetchNext()).resources) found.push(stripSystemFields(state));
         return found.slice(0, limit);
       };
       const [unseen, { resources: counts }] = await Promise.all([
         readUnseen(),
-        this.container.items.query<number>({ query: `SELECT VALUE COUNT(1) FROM c WHERE ${base}`, parameters }, { partitionKey: integrationId }).fetchAll(),
+        this.container.items
+          .query<number>(
+            { query: `SELECT VALUE COUNT(1) FROM c WHERE ${base}`, parameters },
+            { partitionKey: integrationId },
+          )
+          .fetchAll(),
       ]);
       return { unseen, live: counts[0] ?? 0 };
     } catch (error) {

@@ -6,14 +6,29 @@ import { SyncStateRepository, recordStateId, type RecordState } from './sync-sta
 let store: DocumentStore;
 let repo: SyncStateRepository;
 beforeAll(async () => {
-  store = await openDocumentStore({ endpoint: process.env.COSMOS_ENDPOINT!, key: process.env.COSMOS_KEY!, database: `sweep-${randomBytes(6).toString('hex')}`, allowSelfSignedLocal: true });
+  store = await openDocumentStore({
+    endpoint: process.env.COSMOS_ENDPOINT!,
+    key: process.env.COSMOS_KEY!,
+    database: `sweep-${randomBytes(6).toString('hex')}`,
+    allowSelfSignedLocal: true,
+  });
   repo = new SyncStateRepository(store.containers.syncState);
 });
 afterAll(() => store.dispose());
 
 const state = (integrationId: string, i: number, lastSeenRunId: string, deleted = false): RecordState => ({
-  id: recordStateId('Account', `r${i}`), kind: 'record', integrationId, tenantId: 't', entity: 'Account', externalId: `r${i}`, shardId: `sh-${i}`,
-  base: { Name: `n${i}` }, contentHash: 'h', lastSeenRunId, deleted, updatedAt: '2026-03-01T00:00:00.000Z',
+  id: recordStateId('Account', `r${i}`),
+  kind: 'record',
+  integrationId,
+  tenantId: 't',
+  entity: 'Account',
+  externalId: `r${i}`,
+  shardId: `sh-${i}`,
+  base: { Name: `n${i}` },
+  contentHash: 'h',
+  lastSeenRunId,
+  deleted,
+  updatedAt: '2026-03-01T00:00:00.000Z',
 });
 
 describe('unseenSince', () => {
@@ -30,7 +45,9 @@ describe('unseenSince', () => {
     expect(live).toBe(3000);
     expect(unseen).toHaveLength(2500);
     expect(new Set(unseen.map((s) => s.externalId)).size).toBe(2500);
-    expect(unseen.every((s) => s.integrationId === 'int-sweep' && s.lastSeenRunId === 'run-old' && !s.deleted)).toBe(true);
+    expect(unseen.every((s) => s.integrationId === 'int-sweep' && s.lastSeenRunId === 'run-old' && !s.deleted)).toBe(
+      true,
+    );
   });
 
   it('stops at the limit', async () => {

@@ -34,12 +34,18 @@ function recordingCredential(token: string): TokenCredential & { scopes: string[
 let topic: HttpsRecorder;
 let refusing: HttpsRecorder;
 beforeAll(async () => {
-  [topic, refusing] = await Promise.all([startHttpsRecorder({ status: 200 }), startHttpsRecorder({ status: 401, body: { error: { code: 'Unauthorized', message: 'no' } } })]);
+  [topic, refusing] = await Promise.all([
+    startHttpsRecorder({ status: 200 }),
+    startHttpsRecorder({ status: 401, body: { error: { code: 'Unauthorized', message: 'no' } } }),
+  ]);
 });
 afterAll(async () => Promise.all([topic.stop(), refusing.stop()]));
 beforeEach(() => topic.requests.splice(0));
 
-const clientOptions = (stand: HttpsRecorder) => ({ agent: new Agent({ ca: stand.caPem }), retryOptions: { maxRetries: 0 } });
+const clientOptions = (stand: HttpsRecorder) => ({
+  agent: new Agent({ ca: stand.caPem }),
+  retryOptions: { maxRetries: 0 },
+});
 
 describe('toCloudEvent', () => {
   it('names the content type with the CloudEvents attribute the SDK reads (datacontenttype)', () => {
@@ -52,8 +58,15 @@ describe('toCloudEvent', () => {
 describe('EventGridPublisher against an HTTPS topic stand-in', () => {
   it('posts a CloudEvents batch with the managed identity token for Event Grid', async () => {
     const credential = recordingCredential('mi-token-1');
-    const publisher = new EventGridPublisher({ topicEndpoint: `${topic.url}/api/events`, credential, clientOptions: clientOptions(topic) });
-    await publisher.publish([event, { ...event, id: 'second', integrationId: undefined, type: 'credential.expiring', data: {} }]);
+    const publisher = new EventGridPublisher({
+      topicEndpoint: `${topic.url}/api/events`,
+      credential,
+      clientOptions: clientOptions(topic),
+    });
+    await publisher.publish([
+      event,
+      { ...event, id: 'second', integrationId: undefined, type: 'credential.expiring', data: {} },
+    ]);
 
     expect(topic.requests).toHaveLength(1);
     const [request] = topic.requests;
@@ -74,14 +87,32 @@ describe('EventGridPublisher against an HTTPS topic stand-in', () => {
         subject: 'tenants/acme/integrations/int-1',
         time: '2026-12-07T10:00:00.000Z',
         datacontenttype: 'application/json',
-        data: { severity: 'error', summary: 'run failed', tenantId: 'acme', integrationId: 'int-1', traceId: 'trace-1', runId: 'run-9', failed: 3 },
+        data: {
+          severity: 'error',
+          summary: 'run failed',
+          tenantId: 'acme',
+          integrationId: 'int-1',
+          traceId: 'trace-1',
+          runId: 'run-9',
+          failed: 3,
+        },
       },
-      expect.objectContaining({ specversion: '1.0', id: 'second', type: 'IntegrationSync.credential.expiring', subject: 'tenants/acme', datacontenttype: 'application/json' }),
+      expect.objectContaining({
+        specversion: '1.0',
+        id: 'second',
+        type: 'IntegrationSync.credential.expiring',
+        subject: 'tenants/acme',
+        datacontenttype: 'application/json',
+      }),
     ]);
   });
 
   it('sends a configured topic key as aeg-sas-key, never as a bearer token', async () => {
-    const publisher = new EventGridPublisher({ topicEndpoint: `${topic.url}/api/events`, topicKey: 'topic-key-1', clientOptions: clientOptions(topic) });
+    const publisher = new EventGridPublisher({
+      topicEndpoint: `${topic.url}/api/events`,
+      topicKey: 'topic-key-1',
+      clientOptions: clientOptions(topic),
+    });
     await publisher.publish([event]);
     expect(topic.requests).toHaveLength(1);
     expect(topic.requests[0]!.headers['aeg-sas-key']).toBe('topic-key-1');
@@ -89,13 +120,24 @@ describe('EventGridPublisher against an HTTPS topic stand-in', () => {
   });
 
   it('sends nothing for an empty batch', async () => {
-    await new EventGridPublisher({ topicEndpoint: `${topic.url}/api/events`, credential: recordingCredential('t'), clientOptions: clientOptions(topic) }).publish([]);
+    await new EventGridPublisher({
+      topicEndpoint: `${topic.url}/api/events`,
+      credential: recordingCredential('t'),
+      clientOptions: clientOptions(topic),
+    }).publish([]);
     expect(topic.requests).toHaveLength(0);
   });
 
   it('turns a refusal into dependency_unavailable without the token in the message', async () => {
-    const publisher = new EventGridPublisher({ topicEndpoint: `${refusing.url}/api/events`, credential: recordingCredential('secret-token-value'), clientOptions: clientOptions(refusing) });
-    const failure = await publisher.publish([event]).then(() => undefined, (error: unknown) => error as Error & { code?: string });
+    const publisher = new EventGridPublisher({
+      topicEndpoint: `${refusing.url}/api/events`,
+      credential: recordingCredential('secret-token-value'),
+      clientOptions: clientOptions(refusing),
+    });
+    const failure = await publisher.publish([event]).then(
+      () => undefined,
+      (error: unknown) => error as Error & { code?: string },
+    );
     expect(failure).toMatchObject({ code: 'dependency_unavailable' });
     expect(failure!.message).not.toContain('secret-token-value');
     expect(refusing.requests.length).toBeGreaterThan(0);

@@ -2,7 +2,12 @@
  * Events to an Azure Event Grid topic as CloudEvents 1.0, with the managed identity (or a topic key where one
  * is configured). The subject is tenant/integration so subscriptions can filter by prefix.
  */
-import { AzureKeyCredential, EventGridPublisherClient, type EventGridPublisherClientOptions, type SendCloudEventInput } from '@azure/eventgrid';
+import {
+  AzureKeyCredential,
+  EventGridPublisherClient,
+  type EventGridPublisherClientOptions,
+  type SendCloudEventInput,
+} from '@azure/eventgrid';
 import type { TokenCredential } from '@azure/core-auth';
 import { AppError } from '../../core/app-error';
 import type { AppEvent, EventPublisher } from './events';
@@ -26,7 +31,14 @@ export function toCloudEvent(event: AppEvent) {
     subject: `tenants/${event.tenantId}${event.integrationId ? `/integrations/${event.integrationId}` : ''}`,
     time: new Date(event.time),
     datacontenttype: 'application/json',
-    data: { severity: event.severity, summary: event.summary, tenantId: event.tenantId, integrationId: event.integrationId, traceId: event.traceId, ...event.data },
+    data: {
+      severity: event.severity,
+      summary: event.summary,
+      tenantId: event.tenantId,
+      integrationId: event.integrationId,
+      traceId: event.traceId,
+      ...event.data,
+    },
   } satisfies SendCloudEventInput<unknown>;
 }
 
@@ -35,7 +47,12 @@ export class EventGridPublisher implements EventPublisher {
 
   constructor(options: EventGridOptions) {
     const credential = options.topicKey ? new AzureKeyCredential(options.topicKey) : options.credential;
-    if (!credential) throw new AppError('configuration', 'Invalid setting EVENTGRID_TOPIC_KEY: a topic key or the managed identity is required', { target: 'EVENTGRID_TOPIC_KEY' });
+    if (!credential)
+      throw new AppError(
+        'configuration',
+        'Invalid setting EVENTGRID_TOPIC_KEY: a topic key or the managed identity is required',
+        { target: 'EVENTGRID_TOPIC_KEY' },
+      );
     this.client = new EventGridPublisherClient(options.topicEndpoint, 'CloudEvent', credential, options.clientOptions);
   }
 
@@ -44,7 +61,9 @@ export class EventGridPublisher implements EventPublisher {
     try {
       await this.client.send(events.map(toCloudEvent));
     } catch (error) {
-      throw new AppError('dependency_unavailable', `publishing ${events.length} event(s) to Event Grid failed`, { cause: error });
+      throw new AppError('dependency_unavailable', `publishing ${events.length} event(s) to Event Grid failed`, {
+        cause: error,
+      });
     }
   }
 }

@@ -27,7 +27,12 @@ export class LocalEventLog implements EventPublisher {
 
   /** Events of one tenant, newest last, optionally filtered by type. */
   list(tenantId: string, filter: { type?: AppEvent['type']; integrationId?: string } = {}): AppEvent[] {
-    return this.events.filter((event) => event.tenantId === tenantId && (!filter.type || event.type === filter.type) && (!filter.integrationId || event.integrationId === filter.integrationId));
+    return this.events.filter(
+      (event) =>
+        event.tenantId === tenantId &&
+        (!filter.type || event.type === filter.type) &&
+        (!filter.integrationId || event.integrationId === filter.integrationId),
+    );
   }
 
   subscribe(subscriber: EventSubscriber): () => void {

@@ -33,11 +33,19 @@ export interface ScanOptions {
 }
 
 /** Up to `max` messages from the oldest, in pages (one peek may return fewer than asked even when more exist). */
-export async function browse(receiver: ServiceBusReceiverLike, max: number, visit?: (message: ServiceBusReceivedMessageLike) => boolean, abortSignal?: AbortSignal): Promise<ServiceBusReceivedMessageLike[]> {
+export async function browse(
+  receiver: ServiceBusReceiverLike,
+  max: number,
+  visit?: (message: ServiceBusReceivedMessageLike) => boolean,
+  abortSignal?: AbortSignal,
+): Promise<ServiceBusReceivedMessageLike[]> {
   const seen: ServiceBusReceivedMessageLike[] = [];
   let from = FIRST_SEQUENCE_NUMBER;
   while (seen.length < max) {
-    const page = await receiver.peekMessages(Math.min(PEEK_PAGE_SIZE, max - seen.length), { fromSequenceNumber: from, abortSignal });
+    const page = await receiver.peekMessages(Math.min(PEEK_PAGE_SIZE, max - seen.length), {
+      fromSequenceNumber: from,
+      abortSignal,
+    });
     if (page.length === 0) break;
     for (const message of page) {
       seen.push(message);
@@ -55,13 +63,22 @@ export interface Located {
 }
 
 /** The oldest dead letter that `wanted` picks, found by browsing; undefined when absent. */
-export async function locate(receiver: ServiceBusReceiverLike, wanted: (message: ServiceBusReceivedMessageLike) => boolean, options: ScanOptions): Promise<Located | undefined> {
+export async function locate(
+  receiver: ServiceBusReceiverLike,
+  wanted: (message: ServiceBusReceivedMessageLike) => boolean,
+  options: ScanOptions,
+): Promise<Located | undefined> {
   let found: Long | undefined;
-  const seen = await browse(receiver, options.limit, (message) => {
-    if (!wanted(message)) return false;
-    found = message.sequenceNumber;
-    return true;
-  }, options.abortSignal);
+  const seen = await browse(
+    receiver,
+    options.limit,
+    (message) => {
+      if (!wanted(message)) return false;
+      found = message.sequenceNumber;
+      return true;
+    },
+    options.abortSignal,
+  );
   return found && { sequenceNumber: found, position: seen.length - 1 };
 }
 
@@ -69,7 +86,12 @@ export async function locate(receiver: ServiceBusReceiverLike, wanted: (message:
  * Lock the message with this sequence number and run `settle` on it while every message received before it is
  * still held; then abandon those. Returns false when the message did not arrive within the limit.
  */
-export async function takeAndSettle(receiver: ServiceBusReceiverLike, located: Located, options: ScanOptions, settle: (message: ServiceBusReceivedMessageLike) => Promise<void>): Promise<boolean> {
+export async function takeAndSettle(
+  receiver: ServiceBusReceiverLike,
+  located: Located,
+  options: ScanOptions,
+  settle: (message: ServiceBusReceivedMessageLike) => Promise<void>,
+): Promise<boolean> {
   const target = located.sequenceNumber;
   const held = new Map<string, ServiceBusReceivedMessageLike>();
   const renewAfter = new Map<string, number>();
@@ -79,8 +101,14 @@ export async function takeAndSettle(receiver: ServiceBusReceiverLike, located: L
       await renewDue(receiver, held, renewAfter, options.now());
       // Ask for no more than up to the target as browsed, so the messages behind it are not touched at all; at
       // least one, in case letters ahead of it were removed meanwhile.
-      const wanted = Math.max(1, Math.min(RECEIVE_BATCH_SIZE, located.position + 1 - received, options.limit - received));
-      const batch = await receiver.receiveMessages(wanted, { maxWaitTimeInMs: RECEIVE_WAIT_MS, abortSignal: options.abortSignal });
+      const wanted = Math.max(
+        1,
+        Math.min(RECEIVE_BATCH_SIZE, located.position + 1 - received, options.limit - received),
+      );
+      const batch = await receiver.receiveMessages(wanted, {
+        maxWaitTimeInMs: RECEIVE_WAIT_MS,
+        abortSignal: options.abortSignal,
+      });
       if (batch.length === 0) return false;
       received += batch.length;
       let match: ServiceBusReceivedMessageLike | undefined;
@@ -111,7 +139,12 @@ export async function takeAndSettle(receiver: ServiceBusReceiverLike, located: L
   }
 }
 
-async function renewDue(receiver: ServiceBusReceiverLike, held: Map<string, ServiceBusReceivedMessageLike>, renewAfter: Map<string, number>, now: number): Promise<void> {
+async function renewDue(
+  receiver: ServiceBusReceiverLike,
+  held: Map<string, ServiceBusReceivedMessageLike>,
+  renewAfter: Map<string, number>,
+  now: number,
+): Promise<void> {
   const due = [...held.entries()].filter(([token]) => (renewAfter.get(token) ?? 0) <= now);
   await inBatches(due, async ([token, message]) => {
     const until = await receiver.renewMessageLock(message);

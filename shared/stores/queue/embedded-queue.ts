@@ -5,7 +5,14 @@
  * lock expiry (an unsettled message is delivered again), and bounded concurrency per consumer.
  */
 import { randomUUID } from 'node:crypto';
-import type { DeadLetterAccess, DeadLetteredMessage, ListDeadLettersOptions, OutgoingMessage, QueueSender, RedriveOptions } from './queue-port';
+import type {
+  DeadLetterAccess,
+  DeadLetteredMessage,
+  ListDeadLettersOptions,
+  OutgoingMessage,
+  QueueSender,
+  RedriveOptions,
+} from './queue-port';
 import type { QueueName } from './queues';
 import { withFreshRetryBudget } from './retry-budget';
 
@@ -88,7 +95,14 @@ export class EmbeddedQueue implements QueueSender, DeadLetterAccess {
       state.seenIds.set(message.messageId, now + this.options.duplicateWindowMs);
       const availableAt = message.scheduledEnqueueTimeUtc ? message.scheduledEnqueueTimeUtc.getTime() : now;
       state.entries.push({
-        message: { ...message, applicationProperties: { ...message.applicationProperties }, sequenceNumber: ++this.sequence, deliveryCount: 0, enqueuedTimeUtc: new Date(now), lockToken: '' },
+        message: {
+          ...message,
+          applicationProperties: { ...message.applicationProperties },
+          sequenceNumber: ++this.sequence,
+          deliveryCount: 0,
+          enqueuedTimeUtc: new Date(now),
+          lockToken: '',
+        },
         availableAt,
       });
       if (availableAt > now) setTimeout(() => this.wake(queue), availableAt - now + 1).unref();
@@ -108,7 +122,12 @@ export class EmbeddedQueue implements QueueSender, DeadLetterAccess {
     // Entries are kept in sequence order (appended as numbered; abandoned ones keep their place), so the first
     // deliverable one is the oldest: no filtering and sorting the whole queue per receive, which made a
     // backlog of n messages cost O(n log n) a delivery.
-    const entry = state.entries.find((candidate) => !candidate.lock && candidate.availableAt <= now && !(candidate.message.sessionId && state.busySessions.has(candidate.message.sessionId)));
+    const entry = state.entries.find(
+      (candidate) =>
+        !candidate.lock &&
+        candidate.availableAt <= now &&
+        !(candidate.message.sessionId && state.busySessions.has(candidate.message.sessionId)),
+    );
     if (!entry) return undefined;
     entry.lock = { token: randomUUID(), expiresAt: now + this.options.lockDurationMs };
     entry.message.deliveryCount += 1;
@@ -145,7 +164,11 @@ export class EmbeddedQueue implements QueueSender, DeadLetterAccess {
     return [...this.state(queue).deadLetters];
   }
 
-  async listDeadLetters(queue: QueueName, max: number, options: ListDeadLettersOptions = {}): Promise<DeadLetteredMessage[]> {
+  async listDeadLetters(
+    queue: QueueName,
+    max: number,
+    options: ListDeadLettersOptions = {},
+  ): Promise<DeadLetteredMessage[]> {
     return this.state(queue)
       .deadLetters.slice(0, options.scanLimit ?? max)
       .map(asListed)
@@ -159,11 +182,20 @@ export class EmbeddedQueue implements QueueSender, DeadLetterAccess {
    */
   async redrive(queue: QueueName, messageId: string, options: RedriveOptions = {}): Promise<boolean> {
     const state = this.state(queue);
-    const index = state.deadLetters.findIndex((letter) => letter.messageId === messageId && (options.accept?.(asListed(letter)) ?? true));
+    const index = state.deadLetters.findIndex(
+      (letter) => letter.messageId === messageId && (options.accept?.(asListed(letter)) ?? true),
+    );
     if (index < 0) return false;
     const [letter] = state.deadLetters.splice(index, 1);
     state.seenIds.delete(messageId);
-    await this.send(queue, [{ messageId: letter!.messageId, body: withFreshRetryBudget(letter!.body), sessionId: letter!.sessionId, applicationProperties: letter!.applicationProperties }]);
+    await this.send(queue, [
+      {
+        messageId: letter!.messageId,
+        body: withFreshRetryBudget(letter!.body),
+        sessionId: letter!.sessionId,
+        applicationProperties: letter!.applicationProperties,
+      },
+    ]);
     return true;
   }
 
@@ -186,7 +218,11 @@ export class EmbeddedQueue implements QueueSender, DeadLetterAccess {
   }
 
   /** Deliver messages to the handler with at most `concurrency` in flight; complete on success, abandon on throw. */
-  consume(queue: QueueName, handler: MessageHandler, options: { concurrency: number; onError?: (error: unknown, message: ReceivedMessage) => void }): Consumer {
+  consume(
+    queue: QueueName,
+    handler: MessageHandler,
+    options: { concurrency: number; onError?: (error: unknown, message: ReceivedMessage) => void },
+  ): Consumer {
     const state = this.state(queue);
     let stopped = false;
     const inFlight = new Set<Promise<void>>();
@@ -199,7 +235,9 @@ export class EmbeddedQueue implements QueueSender, DeadLetterAccess {
             () => this.settle(() => this.complete(queue, message.lockToken)),
             (error: unknown) => {
               options.onError?.(error, message);
-              this.settle(() => this.abandon(queue, message.lockToken, error instanceof Error ? error.message : String(error)));
+              this.settle(() =>
+                this.abandon(queue, message.lockToken, error instanceof Error ? error.message : String(error)),
+              );
             },
           )
           .finally(() => {
@@ -243,7 +281,8 @@ export class EmbeddedQueue implements QueueSender, DeadLetterAccess {
 
   private locked(state: QueueState, lockToken: string): Entry {
     const entry = state.entries.find((candidate) => candidate.lock?.token === lockToken);
-    if (!entry || entry.lock!.expiresAt < this.now()) throw new Error('MessageLockLost: the lock expired or the message was settled');
+    if (!entry || entry.lock!.expiresAt < this.now())
+      throw new Error('MessageLockLost: the lock expired or the message was settled');
     return entry;
   }
 
@@ -255,13 +294,19 @@ export class EmbeddedQueue implements QueueSender, DeadLetterAccess {
 
   private moveToDeadLetter(state: QueueState, entry: Entry, reason: string, description: string): void {
     state.entries.splice(state.entries.indexOf(entry), 1);
-    state.deadLetters.push({ ...entry.message, deadLetterReason: reason, deadLetterErrorDescription: description.slice(0, 4096), deadLetteredAt: new Date(this.now()) });
+    state.deadLetters.push({
+      ...entry.message,
+      deadLetterReason: reason,
+      deadLetterErrorDescription: description.slice(0, 4096),
+      deadLetteredAt: new Date(this.now()),
+    });
   }
 
   private expireLocks(queue: string, state: QueueState, now: number): void {
     for (const entry of [...state.entries]) {
       if (!entry.lock || entry.lock.expiresAt > now) continue;
-      if (entry.message.deliveryCount >= this.options.maxDeliveryCount) this.moveToDeadLetter(state, entry, 'MaxDeliveryCountExceeded', 'lock expired on the last delivery');
+      if (entry.message.deliveryCount >= this.options.maxDeliveryCount)
+        this.moveToDeadLetter(state, entry, 'MaxDeliveryCountExceeded', 'lock expired on the last delivery');
       this.release(queue, state, entry);
     }
   }

@@ -28,13 +28,22 @@ export type ServiceBusReceivedMessageLike = Pick<
 >;
 
 export interface ServiceBusSenderLike {
-  sendMessages(messages: ServiceBusMessage | ServiceBusMessage[], options?: { abortSignal?: AbortSignal }): Promise<void>;
+  sendMessages(
+    messages: ServiceBusMessage | ServiceBusMessage[],
+    options?: { abortSignal?: AbortSignal },
+  ): Promise<void>;
   close(): Promise<void>;
 }
 
 export interface ServiceBusReceiverLike {
-  peekMessages(maxMessageCount: number, options?: { fromSequenceNumber?: Long; abortSignal?: AbortSignal }): Promise<ServiceBusReceivedMessageLike[]>;
-  receiveMessages(maxMessageCount: number, options?: { maxWaitTimeInMs?: number; abortSignal?: AbortSignal }): Promise<ServiceBusReceivedMessageLike[]>;
+  peekMessages(
+    maxMessageCount: number,
+    options?: { fromSequenceNumber?: Long; abortSignal?: AbortSignal },
+  ): Promise<ServiceBusReceivedMessageLike[]>;
+  receiveMessages(
+    maxMessageCount: number,
+    options?: { maxWaitTimeInMs?: number; abortSignal?: AbortSignal },
+  ): Promise<ServiceBusReceivedMessageLike[]>;
   completeMessage(message: ServiceBusReceivedMessageLike): Promise<void>;
   abandonMessage(message: ServiceBusReceivedMessageLike): Promise<void>;
   renewMessageLock(message: ServiceBusReceivedMessageLike): Promise<Date>;
@@ -44,13 +53,21 @@ export interface ServiceBusReceiverLike {
 export interface ServiceBusClientLike {
   createSender(queue: string): ServiceBusSenderLike;
   /** The dead-letter subqueue of a session-enabled queue is not session-enabled: an ordinary receiver reads it. */
-  createReceiver(queue: string, options: { subQueueType?: 'deadLetter'; receiveMode: 'peekLock' }): ServiceBusReceiverLike;
+  createReceiver(
+    queue: string,
+    options: { subQueueType?: 'deadLetter'; receiveMode: 'peekLock' },
+  ): ServiceBusReceiverLike;
   close(): Promise<void>;
 }
 
 /** The production client: the managed identity with the namespace host, or a connection string. */
-export function createServiceBusClient(options: { connectionString?: string; fullyQualifiedNamespace?: string; credential?: TokenCredential }): ServiceBusClientLike | undefined {
+export function createServiceBusClient(options: {
+  connectionString?: string;
+  fullyQualifiedNamespace?: string;
+  credential?: TokenCredential;
+}): ServiceBusClientLike | undefined {
   if (options.connectionString) return new ServiceBusClient(options.connectionString);
-  if (options.fullyQualifiedNamespace && options.credential) return new ServiceBusClient(options.fullyQualifiedNamespace, options.credential);
+  if (options.fullyQualifiedNamespace && options.credential)
+    return new ServiceBusClient(options.fullyQualifiedNamespace, options.credential);
   return undefined;
 }

@@ -37,12 +37,28 @@ describe('ServiceBusQueue through the real SDK, over AMQP to the stand-in broker
   /** The dead letters of sync-inbound, built once in-process (fast) and served over AMQP by each test. */
   beforeAll(async () => {
     const bus = standInServiceBus(OPTIONS);
-    const messages = Array.from({ length: SIZE }, (_, i) => ({ messageId: `page-${i}`, sessionId: `integration-${i % 5}`, body: { page: i }, applicationProperties: { traceparent: `t${i}` } }));
-    for (let start = 0; start < SIZE; start += 1000) await bus.queue.send(QUEUES.syncInbound.name, messages.slice(start, start + 1000));
+    const messages = Array.from({ length: SIZE }, (_, i) => ({
+      messageId: `page-${i}`,
+      sessionId: `integration-${i % 5}`,
+      body: { page: i },
+      applicationProperties: { traceparent: `t${i}` },
+    }));
+    for (let start = 0; start < SIZE; start += 1000)
+      await bus.queue.send(QUEUES.syncInbound.name, messages.slice(start, start + 1000));
     for (let s = 0; s < 5; s++) {
-      const session = (await bus.client.acceptSession(QUEUES.syncInbound.name, `integration-${s}`, { maxWaitTimeInMs: 0 }))!;
-      for (let batch = await session.receiveMessages(1000, { maxWaitTimeInMs: 0 }); batch.length > 0; batch = await session.receiveMessages(1000, { maxWaitTimeInMs: 0 })) {
-        for (const message of batch) await session.deadLetterMessage(message, { deadLetterReason: 'ProviderRejected', deadLetterErrorDescription: 'refused' });
+      const session = (await bus.client.acceptSession(QUEUES.syncInbound.name, `integration-${s}`, {
+        maxWaitTimeInMs: 0,
+      }))!;
+      for (
+        let batch = await session.receiveMessages(1000, { maxWaitTimeInMs: 0 });
+        batch.length > 0;
+        batch = await session.receiveMessages(1000, { maxWaitTimeInMs: 0 })
+      ) {
+        for (const message of batch)
+          await session.deadLetterMessage(message, {
+            deadLetterReason: 'ProviderRejected',
+            deadLetterErrorDescription: 'refused',
+          });
       }
       await session.close();
     }
@@ -55,15 +71,36 @@ describe('ServiceBusQueue through the real SDK, over AMQP to the stand-in broker
     try {
       const at = new Date(Date.now() + 60_000);
       await amqp.queue.send('sync-inbound', [
-        { messageId: 'run-1:0', body: { kind: 'sync-page', page: 0 }, sessionId: 'integration-1', correlationId: 'c1', applicationProperties: { traceparent: '00-abc-def-01' } },
-        { messageId: 'run-1:1', body: { kind: 'sync-page', page: 1 }, sessionId: 'integration-1', scheduledEnqueueTimeUtc: at },
+        {
+          messageId: 'run-1:0',
+          body: { kind: 'sync-page', page: 0 },
+          sessionId: 'integration-1',
+          correlationId: 'c1',
+          applicationProperties: { traceparent: '00-abc-def-01' },
+        },
+        {
+          messageId: 'run-1:1',
+          body: { kind: 'sync-page', page: 1 },
+          sessionId: 'integration-1',
+          scheduledEnqueueTimeUtc: at,
+        },
       ]);
       const [first, second] = bus.ns.snapshot('sync-inbound', 'active');
-      expect(first).toMatchObject({ messageId: 'run-1:0', sessionId: 'integration-1', correlationId: 'c1', contentType: 'application/json', applicationProperties: { traceparent: '00-abc-def-01' } });
+      expect(first).toMatchObject({
+        messageId: 'run-1:0',
+        sessionId: 'integration-1',
+        correlationId: 'c1',
+        contentType: 'application/json',
+        applicationProperties: { traceparent: '00-abc-def-01' },
+      });
       expect(second).toMatchObject({ messageId: 'run-1:1', visibleAt: at.getTime() });
       await expect(amqp.queue.ping()).resolves.toBeUndefined();
       // The body went as the SDK encodes it and comes back as the SDK decodes it.
-      const [peeked] = await amqp.sdk.createReceiver('sync-inbound').peekMessages(1, { fromSequenceNumber: (await amqp.sdk.createReceiver('sync-inbound').peekMessages(1))[0]!.sequenceNumber! });
+      const [peeked] = await amqp.sdk
+        .createReceiver('sync-inbound')
+        .peekMessages(1, {
+          fromSequenceNumber: (await amqp.sdk.createReceiver('sync-inbound').peekMessages(1))[0]!.sequenceNumber!,
+        });
       expect(peeked!.body).toEqual({ kind: 'sync-page', page: 0 });
     } finally {
       await amqp.close();
@@ -75,12 +112,27 @@ describe('ServiceBusQueue through the real SDK, over AMQP to the stand-in broker
     const amqp = await overAmqp(bus.ns);
     try {
       const deadLetters = amqp.sdk.createReceiver('sync-inbound', { subQueueType: 'deadLetter' });
-      const cursorPages = [await deadLetters.peekMessages(2), await deadLetters.peekMessages(2)].map((page) => page.map((message) => message.messageId));
-      expect(cursorPages).toEqual([['page-0', 'page-1'], ['page-2', 'page-3']]);
-      expect((await amqp.queue.listDeadLetters('sync-inbound', 3)).map((letter) => letter.messageId)).toEqual(['page-0', 'page-1', 'page-2']);
+      const cursorPages = [await deadLetters.peekMessages(2), await deadLetters.peekMessages(2)].map((page) =>
+        page.map((message) => message.messageId),
+      );
+      expect(cursorPages).toEqual([
+        ['page-0', 'page-1'],
+        ['page-2', 'page-3'],
+      ]);
+      expect((await amqp.queue.listDeadLetters('sync-inbound', 3)).map((letter) => letter.messageId)).toEqual([
+        'page-0',
+        'page-1',
+        'page-2',
+      ]);
       const again = await amqp.queue.listDeadLetters('sync-inbound', 3);
       expect(again.map((letter) => letter.messageId)).toEqual(['page-0', 'page-1', 'page-2']);
-      expect(again[0]).toMatchObject({ body: { page: 0 }, sessionId: 'integration-0', reason: 'ProviderRejected', description: 'refused', deliveryCount: 0 });
+      expect(again[0]).toMatchObject({
+        body: { page: 0 },
+        sessionId: 'integration-0',
+        reason: 'ProviderRejected',
+        description: 'refused',
+        deliveryCount: 0,
+      });
     } finally {
       await amqp.close();
     }
@@ -98,7 +150,13 @@ describe('ServiceBusQueue through the real SDK, over AMQP to the stand-in broker
       const left = bus.ns.snapshot('sync-inbound', 'deadLetter');
       expect(left).toHaveLength(SIZE - 1);
       expect(left.filter((message) => message.lock || message.deliveryCount !== 1)).toEqual([]);
-      expect(bus.ns.snapshot('sync-inbound', 'active')).toMatchObject([{ messageId: `page-${SIZE - 1}:redrive:${SIZE}`, sessionId: `integration-${(SIZE - 1) % 5}`, applicationProperties: { traceparent: `t${SIZE - 1}` } }]);
+      expect(bus.ns.snapshot('sync-inbound', 'active')).toMatchObject([
+        {
+          messageId: `page-${SIZE - 1}:redrive:${SIZE}`,
+          sessionId: `integration-${(SIZE - 1) % 5}`,
+          applicationProperties: { traceparent: `t${SIZE - 1}` },
+        },
+      ]);
       expect(await amqp.queue.redrive('sync-inbound', 'page-absent')).toBe(false);
       expect(bus.ns.deliveries.length - deliveriesBefore).toBe(SIZE);
     } finally {
@@ -110,7 +168,10 @@ describe('ServiceBusQueue through the real SDK, over AMQP to the stand-in broker
     const bus = standInServiceBus(OPTIONS, undefined, { frozen: true });
     const amqp = await overAmqp(bus.ns);
     try {
-      await amqp.queue.send('sync-outbound', [{ messageId: 'a', body: {} }, { messageId: 'b', body: {} }]);
+      await amqp.queue.send('sync-outbound', [
+        { messageId: 'a', body: {} },
+        { messageId: 'b', body: {} },
+      ]);
       const receiver = amqp.sdk.createReceiver('sync-outbound');
       const [a, b] = await receiver.receiveMessages(2, { maxWaitTimeInMs: 1000 });
       bus.advance(40_000);

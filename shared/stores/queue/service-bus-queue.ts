@@ -7,10 +7,22 @@ import type { ServiceBusMessage } from '@azure/service-bus';
 import type { TokenCredential } from '@azure/core-auth';
 import { AppError } from '../../core/app-error';
 import { browse, locate, REDRIVE_SCAN_LIMIT, takeAndSettle } from './dead-letter-scan';
-import type { DeadLetterAccess, DeadLetteredMessage, ListDeadLettersOptions, OutgoingMessage, QueueSender, RedriveOptions } from './queue-port';
+import type {
+  DeadLetterAccess,
+  DeadLetteredMessage,
+  ListDeadLettersOptions,
+  OutgoingMessage,
+  QueueSender,
+  RedriveOptions,
+} from './queue-port';
 import { withFreshRetryBudget } from './retry-budget';
 import { QUEUES, type QueueName } from './queues';
-import { createServiceBusClient, type ServiceBusClientLike, type ServiceBusReceivedMessageLike, type ServiceBusSenderLike } from './service-bus-client';
+import {
+  createServiceBusClient,
+  type ServiceBusClientLike,
+  type ServiceBusReceivedMessageLike,
+  type ServiceBusSenderLike,
+} from './service-bus-client';
 
 export interface ServiceBusOptions {
   connectionString?: string;
@@ -40,7 +52,11 @@ export function redrivenMessageId(messageId: string, sequenceNumber: { toString(
 /** An SDK error as our taxonomy: retryable ones (the SDK's flag) are a dependency being unavailable. */
 function failed(what: string, error: unknown): AppError {
   const transient = (error as { retryable?: boolean }).retryable !== false;
-  return new AppError(transient ? 'dependency_unavailable' : 'internal', `${what} failed: ${(error as Error).message}`, { cause: error });
+  return new AppError(
+    transient ? 'dependency_unavailable' : 'internal',
+    `${what} failed: ${(error as Error).message}`,
+    { cause: error },
+  );
 }
 
 function asListed(message: ServiceBusReceivedMessageLike): DeadLetteredMessage {
@@ -56,7 +72,9 @@ function asListed(message: ServiceBusReceivedMessageLike): DeadLetteredMessage {
 }
 
 function redrivenCopy(message: ServiceBusReceivedMessageLike): ServiceBusMessage {
-  const properties = Object.fromEntries(Object.entries(message.applicationProperties ?? {}).filter(([name]) => !DEAD_LETTER_PROPERTIES.has(name)));
+  const properties = Object.fromEntries(
+    Object.entries(message.applicationProperties ?? {}).filter(([name]) => !DEAD_LETTER_PROPERTIES.has(name)),
+  );
   return {
     messageId: redrivenMessageId(String(message.messageId ?? ''), message.sequenceNumber!),
     // A fresh retry budget, as the embedded queue gives: the operator hands the work back whole.
@@ -89,17 +107,29 @@ export class ServiceBusQueue implements QueueSender, DeadLetterAccess {
 
   constructor(options: ServiceBusOptions) {
     const client = options.client ?? createServiceBusClient(options);
-    if (!client) throw new AppError('configuration', 'Invalid setting ServiceBusConnection__fullyQualifiedNamespace: a namespace or connection string is required', { target: 'ServiceBusConnection__fullyQualifiedNamespace' });
+    if (!client)
+      throw new AppError(
+        'configuration',
+        'Invalid setting ServiceBusConnection__fullyQualifiedNamespace: a namespace or connection string is required',
+        { target: 'ServiceBusConnection__fullyQualifiedNamespace' },
+      );
     this.client = client;
     this.redriveScanLimit = options.redriveScanLimit ?? REDRIVE_SCAN_LIMIT;
     this.now = options.now ?? Date.now;
   }
 
-  async send(queue: QueueName, messages: OutgoingMessage[], options: { abortSignal?: AbortSignal } = {}): Promise<void> {
+  async send(
+    queue: QueueName,
+    messages: OutgoingMessage[],
+    options: { abortSignal?: AbortSignal } = {},
+  ): Promise<void> {
     if (messages.length === 0) return;
     const needsSession = Object.values(QUEUES).find((candidate) => candidate.name === queue)?.requiresSession ?? false;
     const missing = needsSession ? messages.find((message) => !message.sessionId) : undefined;
-    if (missing) throw new AppError('validation', `queue ${queue} needs a sessionId on every message`, { target: missing.messageId });
+    if (missing)
+      throw new AppError('validation', `queue ${queue} needs a sessionId on every message`, {
+        target: missing.messageId,
+      });
     try {
       await this.sender(queue).sendMessages(messages.map(toServiceBusMessage), { abortSignal: options.abortSignal });
     } catch (error) {
@@ -119,7 +149,11 @@ export class ServiceBusQueue implements QueueSender, DeadLetterAccess {
 
   /** Oldest first: browsing starts at the first sequence number each time (the SDK's own peek cursor would
    * continue where the previous listing on this client stopped). */
-  async listDeadLetters(queue: QueueName, max: number, options: ListDeadLettersOptions = {}): Promise<DeadLetteredMessage[]> {
+  async listDeadLetters(
+    queue: QueueName,
+    max: number,
+    options: ListDeadLettersOptions = {},
+  ): Promise<DeadLetteredMessage[]> {
     const receiver = this.client.createReceiver(queue, { subQueueType: 'deadLetter', receiveMode: 'peekLock' });
     const listed: DeadLetteredMessage[] = [];
     try {
@@ -144,7 +178,11 @@ export class ServiceBusQueue implements QueueSender, DeadLetterAccess {
     const receiver = this.client.createReceiver(queue, { subQueueType: 'deadLetter', receiveMode: 'peekLock' });
     const scan = { limit: this.redriveScanLimit, now: this.now, abortSignal: options.abortSignal };
     try {
-      const located = await locate(receiver, (message) => message.messageId === messageId && (options.accept?.(asListed(message)) ?? true), scan);
+      const located = await locate(
+        receiver,
+        (message) => message.messageId === messageId && (options.accept?.(asListed(message)) ?? true),
+        scan,
+      );
       if (located === undefined) return false;
       return await takeAndSettle(receiver, located, scan, async (message) => {
         // Sent before the dead letter is completed: a failure in between leaves a copy and the letter, never

@@ -15,7 +15,12 @@ const SIZE = 10_000;
 const SESSIONS = 7;
 
 const OPTIONS = { maxDeliveryCount: 10, lockDurationMs: 60_000, duplicateWindowMs: 600_000 };
-const messages = Array.from({ length: SIZE }, (_, i) => ({ messageId: `page-${i}`, sessionId: `integration-${i % SESSIONS}`, body: { tenantId: 't1', integrationId: `integration-${i % SESSIONS}`, page: i }, applicationProperties: { traceparent: `00-${String(i).padStart(32, '0')}-${'1'.repeat(16)}-01` } }));
+const messages = Array.from({ length: SIZE }, (_, i) => ({
+  messageId: `page-${i}`,
+  sessionId: `integration-${i % SESSIONS}`,
+  body: { tenantId: 't1', integrationId: `integration-${i % SESSIONS}`, page: i },
+  applicationProperties: { traceparent: `00-${String(i).padStart(32, '0')}-${'1'.repeat(16)}-01` },
+}));
 let fixture: StandInNamespace;
 
 /** Once: 10,000 messages sent through the adapter, then dead-lettered by session receivers (the queue needs them). */
@@ -27,7 +32,11 @@ beforeAll(async () => {
     for (;;) {
       const batch = await session.receiveMessages(500, { maxWaitTimeInMs: 0 });
       if (batch.length === 0) break;
-      for (const message of batch) await session.deadLetterMessage(message, { deadLetterReason: 'ProviderRejected', deadLetterErrorDescription: `page ${String(message.messageId)} refused` });
+      for (const message of batch)
+        await session.deadLetterMessage(message, {
+          deadLetterReason: 'ProviderRejected',
+          deadLetterErrorDescription: `page ${String(message.messageId)} refused`,
+        });
     }
     await session.close();
   }
@@ -55,7 +64,10 @@ async function expectRedriven(bus: Bus, position: number, queue: ServiceBusQueue
   expect(await queue.redrive(Q, `page-${position}`)).toBe(true);
 
   // Handed to the scan: every message up to the target, each exactly once, nothing behind it.
-  const scanned = bus.ns.deliveries.slice(deliveriesBefore).filter((delivery) => delivery.subQueue === 'deadLetter').map((delivery) => delivery.sequenceNumber);
+  const scanned = bus.ns.deliveries
+    .slice(deliveriesBefore)
+    .filter((delivery) => delivery.subQueue === 'deadLetter')
+    .map((delivery) => delivery.sequenceNumber);
   expect(new Set(scanned).size).toBe(scanned.length);
   expect(scanned.length).toBe(position + 1);
   expect(Math.max(...scanned)).toBe(target.sequenceNumber);
@@ -66,7 +78,11 @@ async function expectRedriven(bus: Bus, position: number, queue: ServiceBusQueue
   expect(after).toHaveLength(SIZE - 1);
   expect(after.find((message) => message.messageId === `page-${position}`)).toBeUndefined();
   expect(after.filter((message) => message.lock)).toEqual([]);
-  const wrongCounts = after.filter((message) => message.deliveryCount !== before.get(message.sequenceNumber)! + (message.sequenceNumber < target.sequenceNumber ? 1 : 0));
+  const wrongCounts = after.filter(
+    (message) =>
+      message.deliveryCount !==
+      before.get(message.sequenceNumber)! + (message.sequenceNumber < target.sequenceNumber ? 1 : 0),
+  );
   expect(wrongCounts).toEqual([]);
   expect(after.map((message) => message.deadLetterReason)).toEqual(Array(SIZE - 1).fill('ProviderRejected'));
 
@@ -133,7 +149,12 @@ describe('ServiceBusQueue.redrive over a dead-letter queue of 10,000', () => {
     const late = (letter: { body: unknown }) => (letter.body as { page: number }).page >= 9_990;
     const listed = await bus.queue.listDeadLetters(Q, 500, { accept: late, scanLimit: 20_000 });
     expect(listed.map((letter) => letter.messageId)).toEqual(Array.from({ length: 10 }, (_, i) => `page-${9_990 + i}`));
-    expect(listed[9]).toMatchObject({ sessionId: messages[9_999]!.sessionId, reason: 'ProviderRejected', description: 'page page-9999 refused', deliveryCount: 0 });
+    expect(listed[9]).toMatchObject({
+      sessionId: messages[9_999]!.sessionId,
+      reason: 'ProviderRejected',
+      description: 'page page-9999 refused',
+      deliveryCount: 0,
+    });
     expect(await bus.queue.listDeadLetters(Q, 500, { accept: late, scanLimit: 9_990 })).toEqual([]);
     expect(bus.ns.deliveries).toEqual([]);
   });

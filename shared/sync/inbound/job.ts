@@ -20,7 +20,10 @@ import { budgetExhausted, conflictsWaiting, runFinishedEvent } from '../../store
 import type { AppEvent } from '../../stores/events/events';
 import { markNeedsReauth } from '../../credentials/jobs/refresh-tokens';
 
-type InboundDeps = Pick<AppServices, 'integrations' | 'runs' | 'metrics' | 'settings' | 'events' | 'queue'> & { logger: Logger; now(): Date };
+type InboundDeps = Pick<AppServices, 'integrations' | 'runs' | 'metrics' | 'settings' | 'events' | 'queue'> & {
+  logger: Logger;
+  now(): Date;
+};
 
 /** The page pipeline (fetch → transform → dedupe → shard → conflicts → save → checkpoint). */
 export type PagePipeline = (integration: Stored<Integration>, job: SyncJobMessage) => Promise<PageOutcome>;
@@ -36,8 +39,12 @@ const MAX_RECORD_ERRORS_KEPT = 100;
 function withPage(run: SyncRun, page: number, outcome: PageOutcome): SyncRun {
   const pageCounters = { ...run.pageCounters, [String(page)]: outcome.counters };
   const counters = emptyCounters();
-  for (const perPage of Object.values(pageCounters)) for (const key of Object.keys(counters) as Array<keyof RunCounters>) counters[key] += perPage[key];
-  const recordErrors = [...(run.recordErrors ?? []).filter((error) => error.page !== page), ...outcome.recordErrors.map((error) => ({ ...error, page }))].slice(-MAX_RECORD_ERRORS_KEPT);
+  for (const perPage of Object.values(pageCounters))
+    for (const key of Object.keys(counters) as Array<keyof RunCounters>) counters[key] += perPage[key];
+  const recordErrors = [
+    ...(run.recordErrors ?? []).filter((error) => error.page !== page),
+    ...outcome.recordErrors.map((error) => ({ ...error, page })),
+  ].slice(-MAX_RECORD_ERRORS_KEPT);
   return { ...run, pageCounters, counters, recordErrors };
 }
 
@@ -50,7 +57,12 @@ const RETRY_CAP_MS = 5 * 60_000;
  * Capped exponential backoff with jitter, never sooner than the provider asked (Retry-After). `attempt` counts
  * the failures of one page (one message), so the delay grows within a page and starts over on the next.
  */
-export function retryDelayMs(attempt: number, retryAfterMs = 0, random: () => number = Math.random, baseMs = RETRY_BASE_MS): number {
+export function retryDelayMs(
+  attempt: number,
+  retryAfterMs = 0,
+  random: () => number = Math.random,
+  baseMs = RETRY_BASE_MS,
+): number {
   const exponential = Math.min(RETRY_CAP_MS, baseMs * 2 ** (attempt - 1));
   return Math.max(retryAfterMs, Math.round(exponential * (0.5 + random() / 2)));
 }
@@ -65,20 +77,36 @@ function retryMessageId(job: SyncJobMessage, attempt: number, delivery: Delivery
   return `${job.runId}:${job.page}:a${attempt}.${lineage}`;
 }
 
-export async function handleInboundJob(deps: InboundDeps, job: SyncJobMessage, delivery: DeliveryInfo, pipeline: PagePipeline = pipelineNotBuilt): Promise<InboundOutcome> {
-  const log = deps.logger.child({ runId: job.runId, integrationId: job.integrationId, tenantId: job.tenantId, page: job.page, deliveryCount: delivery.deliveryCount });
+export async function handleInboundJob(
+  deps: InboundDeps,
+  job: SyncJobMessage,
+  delivery: DeliveryInfo,
+  pipeline: PagePipeline = pipelineNotBuilt,
+): Promise<InboundOutcome> {
+  const log = deps.logger.child({
+    runId: job.runId,
+    integrationId: job.integrationId,
+    tenantId: job.tenantId,
+    page: job.page,
+    deliveryCount: delivery.deliveryCount,
+  });
   const finish = (status: SyncRun['status'], error?: AppError) =>
     deps.runs.update(job.tenantId, job.integrationId, job.runId, (run) => ({
       ...run,
       status,
       finishedAt: deps.now().toISOString(),
-      ...(error ? { lastError: { code: error.code, message: error.message, ...(error.target ? { target: error.target } : {}) } } : {}),
+      ...(error
+        ? { lastError: { code: error.code, message: error.message, ...(error.target ? { target: error.target } : {}) } }
+        : {}),
     }));
 
   const maxAttempts = deps.settings.queueLimits.maxDeliveryCount;
   // The page's last attempt already failed the run: its redeliveries only carry it to the dead-letter queue.
   if ((job.attempt ?? 0) + 1 >= maxAttempts && delivery.deliveryCount > 1) {
-    throw new AppError('transient', `page ${job.page} of run ${job.runId} failed ${maxAttempts} times; kept for the dead-letter queue`);
+    throw new AppError(
+      'transient',
+      `page ${job.page} of run ${job.runId} failed ${maxAttempts} times; kept for the dead-letter queue`,
+    );
   }
 
   // A scheduled copy of the page (with backoff, never sooner than the error's Retry-After) instead of holding
@@ -120,7 +148,9 @@ export async function handleInboundJob(deps: InboundDeps, job: SyncJobMessage, d
   }
   if (!integration) {
     log.warn('sync job for an unknown integration; failing the run');
-    await finish('failed', new AppError('not_found', `integration ${job.integrationId} not found`)).catch(() => undefined);
+    await finish('failed', new AppError('not_found', `integration ${job.integrationId} not found`)).catch(
+      () => undefined,
+    );
     return 'failed';
   }
 
@@ -144,8 +174,10 @@ export async function handleInboundJob(deps: InboundDeps, job: SyncJobMessage, d
   deps.metrics.increment('sync_runs_started', 1, { provider: integration.provider });
 
   // Events are best effort: a failed publish is logged and never turns a committed page into a retry.
-  const publishQuietly = (events: AppEvent[]) => deps.events.publish(events).catch((error: unknown) => log.warn('could not publish events', { error }));
-  const announce = (run: SyncRun, deadLettered: boolean) => publishQuietly(runFinishedEvent(run, integration.provider, deps.now(), deadLettered));
+  const publishQuietly = (events: AppEvent[]) =>
+    deps.events.publish(events).catch((error: unknown) => log.warn('could not publish events', { error }));
+  const announce = (run: SyncRun, deadLettered: boolean) =>
+    publishQuietly(runFinishedEvent(run, integration.provider, deps.now(), deadLettered));
 
   try {
     const outcome = await pipeline(integration, job);
@@ -155,9 +187,15 @@ export async function handleInboundJob(deps: InboundDeps, job: SyncJobMessage, d
       ...(outcome.next ? { resume: outcome.next } : {}),
       ...(outcome.runFinished ? { status: 'succeeded' as const, finishedAt: deps.now().toISOString() } : {}),
     }));
-    deps.metrics.increment('records_synced', outcome.counters.created + outcome.counters.updated + outcome.counters.deleted, { provider: integration.provider });
-    if (outcome.counters.errors) deps.metrics.increment('record_errors', outcome.counters.errors, { provider: integration.provider });
-    if (outcome.counters.conflicts > 0) await publishQuietly(conflictsWaiting(run, integration.provider, outcome.counters.conflicts, deps.now()));
+    deps.metrics.increment(
+      'records_synced',
+      outcome.counters.created + outcome.counters.updated + outcome.counters.deleted,
+      { provider: integration.provider },
+    );
+    if (outcome.counters.errors)
+      deps.metrics.increment('record_errors', outcome.counters.errors, { provider: integration.provider });
+    if (outcome.counters.conflicts > 0)
+      await publishQuietly(conflictsWaiting(run, integration.provider, outcome.counters.conflicts, deps.now()));
     if (outcome.runFinished) await announce(run, false);
     return 'completed';
   } catch (thrown) {
@@ -168,14 +206,18 @@ export async function handleInboundJob(deps: InboundDeps, job: SyncJobMessage, d
       const delayMs = await reschedule(error, attempt);
       // The run waits for the rescheduled copy: its heartbeat is due then, so the stale-run sweeper leaves it alone.
       const dueAt = new Date(deps.now().getTime() + delayMs).toISOString();
-      await deps.runs.update(job.tenantId, job.integrationId, job.runId, (run) => ({ ...run, heartbeatAt: dueAt })).catch((failure: unknown) => log.warn('could not record the retry on the run', { error: failure }));
+      await deps.runs
+        .update(job.tenantId, job.integrationId, job.runId, (run) => ({ ...run, heartbeatAt: dueAt }))
+        .catch((failure: unknown) => log.warn('could not record the retry on the run', { error: failure }));
       log.warn('page failed; rescheduled', { error, attempt, delayMs });
-      if (error.code === 'rate_limited' && attempt === 1) await publishQuietly(budgetExhausted(job, integration.provider, error.message, delayMs, deps.now()));
+      if (error.code === 'rate_limited' && attempt === 1)
+        await publishQuietly(budgetExhausted(job, integration.provider, error.message, delayMs, deps.now()));
       return 'retry';
     }
     log.error('sync run failed', { error, code: error.code });
     // The provider refused the credential for good: stop this integration's syncs until a person reconnects it.
-    if (error.code === 'auth_revoked') await markNeedsReauth({ ...deps, logger: log }, job.tenantId, job.integrationId, error.message, deps.now());
+    if (error.code === 'auth_revoked')
+      await markNeedsReauth({ ...deps, logger: log }, job.tenantId, job.integrationId, error.message, deps.now());
     deps.metrics.increment('sync_runs_failed', 1, { code: error.code });
     if (lastDelivery && error.retryable) deps.metrics.increment('dead_letters');
     await announce(await finish('failed', error), lastDelivery && error.retryable);
@@ -184,4 +226,3 @@ export async function handleInboundJob(deps: InboundDeps, job: SyncJobMessage, d
     return 'failed';
   }
 }
-

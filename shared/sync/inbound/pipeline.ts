@@ -39,16 +39,37 @@ export interface PageOutcome {
  * Next message of the same run (message id = run id + page number, so a redelivered page enqueues it once).
  * The next page starts with a fresh retry budget: the failures of this page are not its failures.
  */
-async function enqueueNext(deps: PipelineDeps, job: SyncJobMessage, next: Partial<SyncJobMessage>, traceparent: string | undefined): Promise<NonNullable<PageOutcome['next']>> {
+async function enqueueNext(
+  deps: PipelineDeps,
+  job: SyncJobMessage,
+  next: Partial<SyncJobMessage>,
+  traceparent: string | undefined,
+): Promise<NonNullable<PageOutcome['next']>> {
   const body: SyncJobMessage = withFreshRetryBudget({ ...job, ...next, page: job.page + 1 });
   if (body.cursor === undefined) delete body.cursor;
   await deps.queue.send(QUEUES.syncInbound.name, [
-    { messageId: `${job.runId}:${body.page}`, sessionId: job.integrationId, body, applicationProperties: traceparent ? { traceparent } : {} },
+    {
+      messageId: `${job.runId}:${body.page}`,
+      sessionId: job.integrationId,
+      body,
+      applicationProperties: traceparent ? { traceparent } : {},
+    },
   ]);
-  return { page: body.page, ...(body.entity ? { entity: body.entity } : {}), ...(body.cursor !== undefined ? { cursor: body.cursor } : {}) };
+  return {
+    page: body.page,
+    ...(body.entity ? { entity: body.entity } : {}),
+    ...(body.cursor !== undefined ? { cursor: body.cursor } : {}),
+  };
 }
 
-async function fetchPage(deps: PipelineDeps, adapter: ProviderAdapter, integration: Stored<Integration>, job: SyncJobMessage, entity: string, signal?: AbortSignal): Promise<FetchPage & { missingIds?: string[] }> {
+async function fetchPage(
+  deps: PipelineDeps,
+  adapter: ProviderAdapter,
+  integration: Stored<Integration>,
+  job: SyncJobMessage,
+  entity: string,
+  signal?: AbortSignal,
+): Promise<FetchPage & { missingIds?: string[] }> {
   if (job.mode === 'targeted') {
     const result = await adapter.fetchByIds({ entity, ids: job.ids ?? [], signal });
     // Ids the provider no longer has are deletions.
@@ -56,22 +77,42 @@ async function fetchPage(deps: PipelineDeps, adapter: ProviderAdapter, integrati
     return { records: [...result.records, ...gone], done: true };
   }
   // The first page of an entity in an incremental run starts from the committed checkpoint.
-  const startCursor = job.cursor ?? (job.mode === 'incremental' ? (await deps.syncState.checkpoint(integration.id, entity))?.cursor : undefined);
+  const startCursor =
+    job.cursor ??
+    (job.mode === 'incremental' ? (await deps.syncState.checkpoint(integration.id, entity))?.cursor : undefined);
   return adapter.fetchChanges({ entity, cursor: startCursor, pageSize: deps.limits.pageSize, signal });
 }
 
 /** Mark and sweep after a full read: live records the run did not see were deleted at the provider. */
-async function sweepDeletions(deps: PipelineDeps, integration: Stored<Integration>, entity: string, runId: string, counters: RunCounters): Promise<void> {
+async function sweepDeletions(
+  deps: PipelineDeps,
+  integration: Stored<Integration>,
+  entity: string,
+  runId: string,
+  counters: RunCounters,
+): Promise<void> {
   const { unseen, live } = await deps.syncState.unseenSince(integration.id, entity, runId, 10_000);
   if (unseen.length === 0) return;
   const share = unseen.length / Math.max(1, live);
   if (share > deps.limits.maxDeleteShare) {
-    throw new AppError('validation', `full refresh would delete ${unseen.length} of ${live} ${entity} records (${(share * 100).toFixed(1)}%), above the allowed ${(deps.limits.maxDeleteShare * 100).toFixed(0)}%; nothing was deleted`, { target: 'SYNC_MAX_DELETE_SHARE' });
+    throw new AppError(
+      'validation',
+      `full refresh would delete ${unseen.length} of ${live} ${entity} records (${(share * 100).toFixed(1)}%), above the allowed ${(deps.limits.maxDeleteShare * 100).toFixed(0)}%; nothing was deleted`,
+      { target: 'SYNC_MAX_DELETE_SHARE' },
+    );
   }
-  const shards = await deps.shards.getMany(integration.tenantId, unseen.map((state) => state.shardId));
+  const shards = await deps.shards.getMany(
+    integration.tenantId,
+    unseen.map((state) => state.shardId),
+  );
   const now = deps.now().toISOString();
   // A shard other sources were merged into stays for them; only this source's reference leaves it.
-  const derivedGone = await derivedTombstones(deps.shards, integration.tenantId, unseen.flatMap((state) => state.derivedShardIds ?? []), now);
+  const derivedGone = await derivedTombstones(
+    deps.shards,
+    integration.tenantId,
+    unseen.flatMap((state) => state.derivedShardIds ?? []),
+    now,
+  );
   await deps.shards.upsertMany([
     ...unseen.flatMap((state) => {
       const shard = shards.get(state.shardId);
@@ -79,17 +120,42 @@ async function sweepDeletions(deps: PipelineDeps, integration: Stored<Integratio
     }),
     ...derivedGone,
   ]);
-  await deps.syncState.saveRecords(unseen.map(({ derivedShardIds: _gone, ...state }) => ({ ...state, deleted: true, lastSeenRunId: runId, updatedAt: now })));
+  await deps.syncState.saveRecords(
+    unseen.map(({ derivedShardIds: _gone, ...state }) => ({
+      ...state,
+      deleted: true,
+      lastSeenRunId: runId,
+      updatedAt: now,
+    })),
+  );
   counters.deleted += unseen.length;
 }
 
-export async function runInboundPage(deps: PipelineDeps, integration: Stored<Integration>, job: SyncJobMessage, traceparent?: string, signal?: AbortSignal): Promise<PageOutcome> {
+export async function runInboundPage(
+  deps: PipelineDeps,
+  integration: Stored<Integration>,
+  job: SyncJobMessage,
+  traceparent?: string,
+  signal?: AbortSignal,
+): Promise<PageOutcome> {
   const entities = job.mode === 'targeted' && job.entity ? [job.entity] : integration.entities;
   const entity = job.entity ?? entities[0];
   if (!entity) return { runFinished: true, counters: emptyCounters(), recordErrors: [] };
   const adapter = deps.adapterFor(integration);
   const page = await fetchPage(deps, adapter, integration, job, entity, signal);
-  const written = await writePage(deps, { integration, entity, runId: job.runId, policy: policyForIntegration(integration), schema: integration.mappings?.[entity], markSeen: job.mode === 'full', dedup: integration.dedup?.[entity] }, page.records);
+  const written = await writePage(
+    deps,
+    {
+      integration,
+      entity,
+      runId: job.runId,
+      policy: policyForIntegration(integration),
+      schema: integration.mappings?.[entity],
+      markSeen: job.mode === 'full',
+      dedup: integration.dedup?.[entity],
+    },
+    page.records,
+  );
 
   if (!page.done) {
     const next = await enqueueNext(deps, job, { entity, cursor: page.nextCursor }, traceparent);
@@ -97,7 +163,14 @@ export async function runInboundPage(deps: PipelineDeps, integration: Stored<Int
   }
   if (job.mode === 'full') await sweepDeletions(deps, integration, entity, job.runId, written.counters);
   if (job.mode !== 'targeted') {
-    await deps.syncState.saveCheckpoint({ integrationId: integration.id, tenantId: integration.tenantId, entity, cursor: page.nextCursor, lastRunId: job.runId, updatedAt: deps.now().toISOString() });
+    await deps.syncState.saveCheckpoint({
+      integrationId: integration.id,
+      tenantId: integration.tenantId,
+      entity,
+      cursor: page.nextCursor,
+      lastRunId: job.runId,
+      updatedAt: deps.now().toISOString(),
+    });
   }
   const nextEntity = entities[entities.indexOf(entity) + 1];
   if (nextEntity && job.mode !== 'targeted') {

@@ -10,7 +10,9 @@ export function inboundPipeline(services: AppServices, traceparent?: string): Pa
     // The tenant's integrations, listed once per page however many providers its references name.
     let listed: ReturnType<AppServices['integrations']['list']> | undefined;
     const integrationsOf = async (tenantId: string, provider: ProviderId) =>
-      (await (listed ??= services.integrations.list(tenantId))).filter((candidate) => candidate.tenantId === tenantId && candidate.provider === provider).map((candidate) => candidate.id);
+      (await (listed ??= services.integrations.list(tenantId)))
+        .filter((candidate) => candidate.tenantId === tenantId && candidate.provider === provider)
+        .map((candidate) => candidate.id);
     return withPacedAdapters(services, integration, (adapterFor) =>
       runInboundPage(
         {
@@ -21,7 +23,10 @@ export function inboundPipeline(services: AppServices, traceparent?: string): Pa
           now: services.now,
           integrationsOf,
           adapterFor,
-          limits: { pageSize: services.settings.pipeline.pageSize, maxDeleteShare: services.settings.pipeline.maxDeleteShare },
+          limits: {
+            pageSize: services.settings.pipeline.pageSize,
+            maxDeleteShare: services.settings.pipeline.maxDeleteShare,
+          },
         },
         integration,
         job,

@@ -14,23 +14,54 @@ import { AppError } from '../../core/app-error';
 import { valuesEqual } from '../../conflicts';
 import { contentHash } from '../../mapping';
 import type { OutboundLedger } from '../../stores/documents/sync-state-repository';
-import { outcomeError, readBack, saveRecordState, settleLedger, settleShard, toProvider, toShard, type OutboundResult, type PushContext } from './settle';
+import {
+  outcomeError,
+  readBack,
+  saveRecordState,
+  settleLedger,
+  settleShard,
+  toProvider,
+  toShard,
+  type OutboundResult,
+  type PushContext,
+} from './settle';
 
 /** Errors that prove the provider made nothing, so the marker can go. */
-const NOTHING_CREATED = new Set(['validation', 'auth_expired', 'auth_revoked', 'rate_limited', 'not_found', 'conflict']);
+const NOTHING_CREATED = new Set([
+  'validation',
+  'auth_expired',
+  'auth_revoked',
+  'rate_limited',
+  'not_found',
+  'conflict',
+]);
 /** Pages of the change feed a retried create reads to find its first attempt's record. */
 const LOOKUP_MAX_PAGES = 10;
 
 async function saveLedger(ctx: PushContext, fields: Partial<OutboundLedger>): Promise<void> {
-  ctx.ledger = await ctx.deps.syncState.saveOutboundLedger({ ...ctx.ledger, ...fields, updatedAt: ctx.deps.now().toISOString() }, ctx.ledger._etag);
+  ctx.ledger = await ctx.deps.syncState.saveOutboundLedger(
+    { ...ctx.ledger, ...fields, updatedAt: ctx.deps.now().toISOString() },
+    ctx.ledger._etag,
+  );
 }
 
 /** A record the provider changed since `cursor` whose every sent field equals what was sent. */
-async function findCreated(ctx: PushContext, marker: NonNullable<OutboundLedger['pendingCreate']>): Promise<string | undefined> {
+async function findCreated(
+  ctx: PushContext,
+  marker: NonNullable<OutboundLedger['pendingCreate']>,
+): Promise<string | undefined> {
   let cursor = marker.cursor;
   for (let page = 0; page < LOOKUP_MAX_PAGES; page++) {
-    const result = await ctx.adapter.fetchChanges({ entity: ctx.entity, cursor, pageSize: ctx.deps.pageSize, signal: ctx.signal });
-    const match = result.records.find((record) => !record.deleted && Object.entries(marker.data).every(([key, value]) => valuesEqual(record.data[key], value)));
+    const result = await ctx.adapter.fetchChanges({
+      entity: ctx.entity,
+      cursor,
+      pageSize: ctx.deps.pageSize,
+      signal: ctx.signal,
+    });
+    const match = result.records.find(
+      (record) =>
+        !record.deleted && Object.entries(marker.data).every(([key, value]) => valuesEqual(record.data[key], value)),
+    );
     if (match) return match.id;
     if (result.done) return undefined;
     cursor = result.nextCursor;
@@ -46,8 +77,20 @@ export async function createRecord(ctx: PushContext): Promise<OutboundResult> {
   if (!externalId) {
     const cursor = (await deps.syncState.checkpoint(integration.id, entity))?.cursor;
     const attempts = (ctx.ledger.pendingCreate?.attempts ?? 0) + 1;
-    await saveLedger(ctx, { pendingCreate: { idempotencyKey: shard.id, data, ...(cursor ? { cursor } : {}), startedAt: deps.now().toISOString(), attempts } });
-    const [outcome] = await ctx.adapter.push({ entity, operations: [{ kind: 'create', idempotencyKey: shard.id, data }], signal: ctx.signal });
+    await saveLedger(ctx, {
+      pendingCreate: {
+        idempotencyKey: shard.id,
+        data,
+        ...(cursor ? { cursor } : {}),
+        startedAt: deps.now().toISOString(),
+        attempts,
+      },
+    });
+    const [outcome] = await ctx.adapter.push({
+      entity,
+      operations: [{ kind: 'create', idempotencyKey: shard.id, data }],
+      signal: ctx.signal,
+    });
     if (!outcome) throw new AppError('transient', 'provider answered no push outcome');
     if (!outcome.ok) {
       if (NOTHING_CREATED.has(outcome.error.code)) await saveLedger(ctx, { pendingCreate: undefined });
@@ -69,7 +112,13 @@ export async function createRecord(ctx: PushContext): Promise<OutboundResult> {
   const hash = after?.exact ? mapped.contentHash : '';
   const providerVersion = after?.record.version ?? version;
   await saveRecordState(ctx, undefined, externalId, { base: created, contentHash: hash, providerVersion });
-  await settleShard(ctx, merged, { provider: integration.provider, integrationId: integration.id, entity, externalId, ...(providerVersion ? { version: providerVersion } : {}) });
+  await settleShard(ctx, merged, {
+    provider: integration.provider,
+    integrationId: integration.id,
+    entity,
+    externalId,
+    ...(providerVersion ? { version: providerVersion } : {}),
+  });
   await settleLedger(ctx, { externalId, contentHash: contentHash(data), providerVersion });
   return { outcome: 'created', externalId };
 }

@@ -15,13 +15,28 @@ export async function deleteRecord(ctx: PushContext, externalId: string): Promis
   const state = (await deps.syncState.records(integration.id, entity, [externalId])).get(externalId);
   // Deleted at the provider already (an inbound sync saw it go): nothing left to send.
   if (!state?.deleted) {
-    const [outcome] = await ctx.adapter.push({ entity, operations: [{ kind: 'delete', idempotencyKey: `${shard.id}:delete`, id: externalId }], signal: ctx.signal });
+    const [outcome] = await ctx.adapter.push({
+      entity,
+      operations: [{ kind: 'delete', idempotencyKey: `${shard.id}:delete`, id: externalId }],
+      signal: ctx.signal,
+    });
     if (!outcome) throw new AppError('transient', 'provider answered no push outcome');
     // A retried delete that finds the record gone has done its work.
     if (!outcome.ok && outcome.error.code !== 'not_found') throw outcomeError(outcome.error);
   }
   const next: RecordState = {
-    ...(state ?? { id: recordStateId(entity, externalId), kind: 'record', integrationId: integration.id, tenantId: integration.tenantId, entity, externalId, shardId: shard.id, base: {}, contentHash: '', lastSeenRunId: 'outbound' }),
+    ...(state ?? {
+      id: recordStateId(entity, externalId),
+      kind: 'record',
+      integrationId: integration.id,
+      tenantId: integration.tenantId,
+      entity,
+      externalId,
+      shardId: shard.id,
+      base: {},
+      contentHash: '',
+      lastSeenRunId: 'outbound',
+    }),
     deleted: true,
     deletedLocally: true,
     updatedAt: deps.now().toISOString(),
@@ -30,9 +45,11 @@ export async function deleteRecord(ctx: PushContext, externalId: string): Promis
   const { pushError, ...rest } = shard;
   void pushError;
   // Settled: no longer a local change for the scan. A newer local write (ETag moved) keeps its own message.
-  await deps.shards.replace({ ...rest, lastWrittenBy: 'inbound', updatedAt: deps.now().toISOString() }).catch((error: unknown) => {
-    if (!isAppError(error) || error.code !== 'precondition_failed') throw error;
-  });
+  await deps.shards
+    .replace({ ...rest, lastWrittenBy: 'inbound', updatedAt: deps.now().toISOString() })
+    .catch((error: unknown) => {
+      if (!isAppError(error) || error.code !== 'precondition_failed') throw error;
+    });
   await settleLedger(ctx, { externalId, contentHash: 'deleted' });
   return { outcome: 'pushed', externalId };
 }

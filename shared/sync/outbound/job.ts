@@ -33,10 +33,21 @@ export type OutboundPush = (integration: Stored<Integration>, job: OutboundJobMe
 
 export type OutboundJobOutcome = OutboundResult['outcome'] | 'dropped' | 'retry' | 'failed';
 
-async function reschedule(deps: OutboundJobDeps, job: OutboundJobMessage, delivery: DeliveryInfo, attempt: number, at: Date): Promise<void> {
+async function reschedule(
+  deps: OutboundJobDeps,
+  job: OutboundJobMessage,
+  delivery: DeliveryInfo,
+  attempt: number,
+  at: Date,
+): Promise<void> {
   const baseId = delivery.messageId.split('#')[0] || `${job.shardId}:${job.etag ?? ''}`;
   await deps.queue.send(QUEUES.syncOutbound.name, [
-    { messageId: `${baseId}#${attempt}@${at.getTime()}`, body: { ...job, attempt }, scheduledEnqueueTimeUtc: at, applicationProperties: delivery.applicationProperties },
+    {
+      messageId: `${baseId}#${attempt}@${at.getTime()}`,
+      body: { ...job, attempt },
+      scheduledEnqueueTimeUtc: at,
+      applicationProperties: delivery.applicationProperties,
+    },
   ]);
 }
 
@@ -44,7 +55,17 @@ async function reschedule(deps: OutboundJobDeps, job: OutboundJobMessage, delive
 async function releaseLease(deps: OutboundJobDeps, job: OutboundJobMessage, error: AppError): Promise<void> {
   const ledger = await deps.syncState.outboundLedger(job.integrationId, job.shardId);
   if (ledger?.status !== 'pushing') return;
-  await deps.syncState.saveOutboundLedger({ ...ledger, leaseUntil: deps.now().toISOString(), lastError: { code: error.code, message: error.message }, updatedAt: deps.now().toISOString() }, ledger._etag).catch(() => undefined);
+  await deps.syncState
+    .saveOutboundLedger(
+      {
+        ...ledger,
+        leaseUntil: deps.now().toISOString(),
+        lastError: { code: error.code, message: error.message },
+        updatedAt: deps.now().toISOString(),
+      },
+      ledger._etag,
+    )
+    .catch(() => undefined);
 }
 
 /**
@@ -58,21 +79,46 @@ async function recordFailure(deps: OutboundJobDeps, job: OutboundJobMessage, err
   const shard = await deps.shards.get(job.tenantId, job.shardId);
   let shardEtag = job.etag;
   if (shard && (job.etag === undefined || shard._etag === job.etag)) {
-    shardEtag = await deps.shards.replace({ ...shard, pushError: { integrationId: job.integrationId, ...lastError, at } }).then(
-      (stored) => stored._etag,
-      (thrown: unknown) => {
-        if (isAppError(thrown) && thrown.code === 'precondition_failed') return job.etag;
-        throw thrown;
-      },
-    );
+    shardEtag = await deps.shards
+      .replace({ ...shard, pushError: { integrationId: job.integrationId, ...lastError, at } })
+      .then(
+        (stored) => stored._etag,
+        (thrown: unknown) => {
+          if (isAppError(thrown) && thrown.code === 'precondition_failed') return job.etag;
+          throw thrown;
+        },
+      );
   }
   const ledger = await deps.syncState.outboundLedger(job.integrationId, job.shardId);
-  const entry = ledger ?? { id: outboundLedgerId(job.shardId), kind: 'outbound' as const, integrationId: job.integrationId, tenantId: job.tenantId, shardId: job.shardId, entity: '' };
-  await deps.syncState.saveOutboundLedger({ ...entry, status: 'failed', shardEtag, leaseUntil: undefined, lastError, updatedAt: at }, ledger?._etag).catch(() => undefined);
+  const entry = ledger ?? {
+    id: outboundLedgerId(job.shardId),
+    kind: 'outbound' as const,
+    integrationId: job.integrationId,
+    tenantId: job.tenantId,
+    shardId: job.shardId,
+    entity: '',
+  };
+  await deps.syncState
+    .saveOutboundLedger(
+      { ...entry, status: 'failed', shardEtag, leaseUntil: undefined, lastError, updatedAt: at },
+      ledger?._etag,
+    )
+    .catch(() => undefined);
 }
 
-export async function handleOutboundJob(deps: OutboundJobDeps, integration: Stored<Integration> | undefined, job: OutboundJobMessage, delivery: DeliveryInfo, push: OutboundPush): Promise<OutboundJobOutcome> {
-  const log = deps.logger.child({ integrationId: job.integrationId, tenantId: job.tenantId, shardId: job.shardId, attempt: job.attempt ?? 0 });
+export async function handleOutboundJob(
+  deps: OutboundJobDeps,
+  integration: Stored<Integration> | undefined,
+  job: OutboundJobMessage,
+  delivery: DeliveryInfo,
+  push: OutboundPush,
+): Promise<OutboundJobOutcome> {
+  const log = deps.logger.child({
+    integrationId: job.integrationId,
+    tenantId: job.tenantId,
+    shardId: job.shardId,
+    attempt: job.attempt ?? 0,
+  });
   if (!integration || !integration.enabled || integration.direction === 'inbound') {
     log.warn('push for an unknown, disabled or inbound-only integration dropped');
     return 'dropped';
@@ -80,11 +126,22 @@ export async function handleOutboundJob(deps: OutboundJobDeps, integration: Stor
   try {
     const result = await push(integration, job);
     if (result.outcome === 'busy') {
-      await reschedule(deps, job, delivery, job.attempt ?? 0, new Date(Math.max(result.retryAt.getTime(), deps.now().getTime()) + 100));
-      log.info('shard is being pushed by another delivery; looking again later', { retryAt: result.retryAt.toISOString() });
+      await reschedule(
+        deps,
+        job,
+        delivery,
+        job.attempt ?? 0,
+        new Date(Math.max(result.retryAt.getTime(), deps.now().getTime()) + 100),
+      );
+      log.info('shard is being pushed by another delivery; looking again later', {
+        retryAt: result.retryAt.toISOString(),
+      });
       return 'busy';
     }
-    log.info('outbound push done', { outcome: result.outcome, ...('reason' in result ? { reason: result.reason } : { externalId: result.externalId }) });
+    log.info('outbound push done', {
+      outcome: result.outcome,
+      ...('reason' in result ? { reason: result.reason } : { externalId: result.externalId }),
+    });
     return result.outcome;
   } catch (thrown) {
     const error = toAppError(thrown);

@@ -16,7 +16,14 @@
 import { AppError, isAppError } from '../../core/app-error';
 import type { Integration } from '../../core/integration';
 import type { OutboundJobMessage } from '../../core/sync-run';
-import { baseAfterPush, buildConflictDocument, mergeRecord, policyForIntegration, splitPath, type Resolution } from '../../conflicts';
+import {
+  baseAfterPush,
+  buildConflictDocument,
+  mergeRecord,
+  policyForIntegration,
+  splitPath,
+  type Resolution,
+} from '../../conflicts';
 import { contentHash } from '../../mapping';
 import type { Stored } from '../../stores/documents/integrations-repository';
 import type { Shard } from '../../stores/documents/shards-repository';
@@ -26,13 +33,32 @@ import { createRecord } from './create';
 import { inboundLeaseActive } from '../page/record-lease';
 import { deleteRecord } from './delete';
 import { shardTypeOf } from './scan';
-import { outcomeError, readBack, saveRecordState, settleLedger, settleShard, toProvider, toShard, type OutboundDeps, type OutboundResult, type PushContext } from './settle';
+import {
+  outcomeError,
+  readBack,
+  saveRecordState,
+  settleLedger,
+  settleShard,
+  toProvider,
+  toShard,
+  type OutboundDeps,
+  type OutboundResult,
+  type PushContext,
+} from './settle';
 
 export type { OutboundDeps, OutboundResult } from './settle';
 
-const skipped = (reason: Extract<OutboundResult, { outcome: 'skipped' }>['reason']): OutboundResult => ({ outcome: 'skipped', reason });
+const skipped = (reason: Extract<OutboundResult, { outcome: 'skipped' }>['reason']): OutboundResult => ({
+  outcome: 'skipped',
+  reason,
+});
 
-export async function pushShard(deps: OutboundDeps, integration: Stored<Integration>, job: OutboundJobMessage, signal?: AbortSignal): Promise<OutboundResult> {
+export async function pushShard(
+  deps: OutboundDeps,
+  integration: Stored<Integration>,
+  job: OutboundJobMessage,
+  signal?: AbortSignal,
+): Promise<OutboundResult> {
   const shard = await deps.shards.get(integration.tenantId, job.shardId);
   if (!shard) return skipped('shard_not_found');
   if (job.etag !== undefined && shard._etag !== job.etag) return skipped('superseded');
@@ -41,8 +67,14 @@ export async function pushShard(deps: OutboundDeps, integration: Stored<Integrat
   // A shard deleted locally is deleted at the provider (outbound-delete.ts); one never created there is left alone.
   if (shard.deleted && !ref) return skipped('deleted');
   if (!ref && shard.targetIntegrationId !== integration.id) return skipped('not_linked');
-  const entity = ref?.entity ?? integration.entities.find((candidate) => shardTypeOf(integration, candidate) === shard.shardType);
-  if (!entity) throw new AppError('validation', `shard type ${shard.shardType} is not an entity of integration ${integration.id}`, { target: 'shardType' });
+  const entity =
+    ref?.entity ?? integration.entities.find((candidate) => shardTypeOf(integration, candidate) === shard.shardType);
+  if (!entity)
+    throw new AppError(
+      'validation',
+      `shard type ${shard.shardType} is not an entity of integration ${integration.id}`,
+      { target: 'shardType' },
+    );
 
   const claim = await claimLedger(deps, integration, shard, entity);
   if (claim.kind === 'settled') return skipped('already_settled');
@@ -70,26 +102,50 @@ export async function pushShard(deps: OutboundDeps, integration: Stored<Integrat
   return externalId ? updateRecord(ctx, externalId) : createRecord(ctx);
 }
 
-type Claim = { kind: 'claimed'; ledger: Stored<OutboundLedger>; previous?: OutboundLedger } | { kind: 'settled' } | { kind: 'busy'; until: Date };
+type Claim =
+  | { kind: 'claimed'; ledger: Stored<OutboundLedger>; previous?: OutboundLedger }
+  | { kind: 'settled' }
+  | { kind: 'busy'; until: Date };
 
 /** Undoes a claim that turned out stale: the entry as it was, with the lease already expired. */
-async function giveBack(deps: OutboundDeps, claimed: Stored<OutboundLedger>, previous: OutboundLedger | undefined): Promise<void> {
-  const entry: OutboundLedger = { ...claimed, status: previous?.status ?? 'pushed', leaseUntil: deps.now().toISOString(), updatedAt: deps.now().toISOString() };
+async function giveBack(
+  deps: OutboundDeps,
+  claimed: Stored<OutboundLedger>,
+  previous: OutboundLedger | undefined,
+): Promise<void> {
+  const entry: OutboundLedger = {
+    ...claimed,
+    status: previous?.status ?? 'pushed',
+    leaseUntil: deps.now().toISOString(),
+    updatedAt: deps.now().toISOString(),
+  };
   if (previous?.shardEtag) entry.shardEtag = previous.shardEtag;
   else delete entry.shardEtag;
   await deps.syncState.saveOutboundLedger(entry, claimed._etag).catch(() => undefined);
 }
 
-async function claimLedger(deps: OutboundDeps, integration: Stored<Integration>, shard: Stored<Shard>, entity: string): Promise<Claim> {
+async function claimLedger(
+  deps: OutboundDeps,
+  integration: Stored<Integration>,
+  shard: Stored<Shard>,
+  entity: string,
+): Promise<Claim> {
   const current = await deps.syncState.outboundLedger(integration.id, shard.id);
   const now = deps.now();
   if (current && current.shardEtag === shard._etag && current.status !== 'pushing') return { kind: 'settled' };
-  if (current?.status === 'pushing' && current.leaseUntil && Date.parse(current.leaseUntil) > now.getTime()) return { kind: 'busy', until: new Date(current.leaseUntil) };
+  if (current?.status === 'pushing' && current.leaseUntil && Date.parse(current.leaseUntil) > now.getTime())
+    return { kind: 'busy', until: new Date(current.leaseUntil) };
   const inboundUntil = inboundLeaseActive(current, now);
   // A page holds the record for milliseconds, not for its whole lease: look again soon.
   if (inboundUntil) return { kind: 'busy', until: new Date(Math.min(inboundUntil.getTime(), now.getTime() + 1000)) };
   const entry: OutboundLedger = {
-    ...(current ?? { id: outboundLedgerId(shard.id), kind: 'outbound', integrationId: integration.id, tenantId: integration.tenantId, shardId: shard.id }),
+    ...(current ?? {
+      id: outboundLedgerId(shard.id),
+      kind: 'outbound',
+      integrationId: integration.id,
+      tenantId: integration.tenantId,
+      shardId: shard.id,
+    }),
     entity,
     status: 'pushing',
     shardEtag: shard._etag,
@@ -97,17 +153,24 @@ async function claimLedger(deps: OutboundDeps, integration: Stored<Integration>,
     updatedAt: now.toISOString(),
   };
   try {
-    return { kind: 'claimed', ledger: await deps.syncState.saveOutboundLedger(entry, current?._etag), ...(current ? { previous: current } : {}) };
+    return {
+      kind: 'claimed',
+      ledger: await deps.syncState.saveOutboundLedger(entry, current?._etag),
+      ...(current ? { previous: current } : {}),
+    };
   } catch (error) {
     // Another delivery claimed it between our read and write: it pushes; look again after a short while.
-    if (isAppError(error) && (error.code === 'precondition_failed' || error.code === 'conflict')) return { kind: 'busy', until: new Date(now.getTime() + 1000) };
+    if (isAppError(error) && (error.code === 'precondition_failed' || error.code === 'conflict'))
+      return { kind: 'busy', until: new Date(now.getTime() + 1000) };
     throw error;
   }
 }
 
 /** The top-level fields the remote patch touches, with their merged values (a cleared field is sent as null). */
 function patchedFields(resolution: Resolution): Record<string, unknown> {
-  const keys = new Set([...Object.keys(resolution.remotePatch.set), ...resolution.remotePatch.unset].map((path) => splitPath(path)[0]!));
+  const keys = new Set(
+    [...Object.keys(resolution.remotePatch.set), ...resolution.remotePatch.unset].map((path) => splitPath(path)[0]!),
+  );
   return Object.fromEntries([...keys].map((key) => [key, resolution.merged[key] ?? null]));
 }
 
@@ -115,10 +178,21 @@ async function updateRecord(ctx: PushContext, externalId: string): Promise<Outbo
   const { deps, integration, shard, entity } = ctx;
   const state = (await deps.syncState.records(integration.id, entity, [externalId])).get(externalId);
   const current = (await readBack(ctx, externalId, undefined))?.record;
-  if (!current) throw new AppError('not_found', `${integration.provider} ${entity} ${externalId} no longer exists`, { target: externalId });
+  if (!current)
+    throw new AppError('not_found', `${integration.provider} ${entity} ${externalId} no longer exists`, {
+      target: externalId,
+    });
   const remote = await toShard(ctx, current);
-  const resolution = await mergeRecord({ base: state?.base ?? {}, local: shard.data, remote: remote.data }, ctx.policy, { localModifiedAt: shard.updatedAt, remoteModifiedAt: current.modifiedAt });
-  const conflict = buildConflictDocument({ tenantId: integration.tenantId, integrationId: integration.id, shardId: shard.id, entity, externalId }, resolution.held, deps.now());
+  const resolution = await mergeRecord(
+    { base: state?.base ?? {}, local: shard.data, remote: remote.data },
+    ctx.policy,
+    { localModifiedAt: shard.updatedAt, remoteModifiedAt: current.modifiedAt },
+  );
+  const conflict = buildConflictDocument(
+    { tenantId: integration.tenantId, integrationId: integration.id, shardId: shard.id, entity, externalId },
+    resolution.held,
+    deps.now(),
+  );
   if (conflict) await bulkUpsert(deps.conflicts, (doc) => String(doc.tenantId), [conflict as unknown as UpsertDoc]);
 
   let merged = resolution.merged;
@@ -130,7 +204,15 @@ async function updateRecord(ctx: PushContext, externalId: string): Promise<Outbo
   if (Object.keys(data).length > 0) {
     const [outcome] = await ctx.adapter.push({
       entity,
-      operations: [{ kind: 'update', idempotencyKey: `${shard.id}:${shard._etag.replace(/"/g, '')}`, id: externalId, data, expectedVersion: current.version }],
+      operations: [
+        {
+          kind: 'update',
+          idempotencyKey: `${shard.id}:${shard._etag.replace(/"/g, '')}`,
+          id: externalId,
+          data,
+          expectedVersion: current.version,
+        },
+      ],
       signal: ctx.signal,
     });
     if (!outcome) throw new AppError('transient', 'provider answered no push outcome');
@@ -152,9 +234,14 @@ async function updateRecord(ctx: PushContext, externalId: string): Promise<Outbo
     }
   }
   await saveRecordState(ctx, state, externalId, { base, contentHash: hash, providerVersion: version });
-  await settleShard(ctx, merged, { provider: integration.provider, integrationId: integration.id, entity, externalId, ...(version ? { version } : {}) });
+  await settleShard(ctx, merged, {
+    provider: integration.provider,
+    integrationId: integration.id,
+    entity,
+    externalId,
+    ...(version ? { version } : {}),
+  });
   await settleLedger(ctx, { externalId, contentHash: pushedHash ?? hash, providerVersion: version });
   const outcome = pushedHash ? 'pushed' : resolution.changedLocal ? 'merged' : 'unchanged';
   return { outcome, externalId };
 }
-

@@ -11,7 +11,12 @@ import type { CompiledPolicy } from '../../conflicts';
 import { contentHash, reverseMap, transformRecord, type ConversionSchema } from '../../mapping';
 import type { Stored } from '../../stores/documents/integrations-repository';
 import type { ExternalRef, Shard, ShardsRepository } from '../../stores/documents/shards-repository';
-import { recordStateId, type OutboundLedger, type RecordState, type SyncStateRepository } from '../../stores/documents/sync-state-repository';
+import {
+  recordStateId,
+  type OutboundLedger,
+  type RecordState,
+  type SyncStateRepository,
+} from '../../stores/documents/sync-state-repository';
 
 export interface OutboundDeps {
   shards: ShardsRepository;
@@ -29,7 +34,10 @@ export interface OutboundDeps {
 
 export type OutboundResult =
   | { outcome: 'pushed' | 'created' | 'merged' | 'unchanged'; externalId: string }
-  | { outcome: 'skipped'; reason: 'shard_not_found' | 'superseded' | 'not_a_local_change' | 'not_linked' | 'already_settled' | 'deleted' }
+  | {
+      outcome: 'skipped';
+      reason: 'shard_not_found' | 'superseded' | 'not_a_local_change' | 'not_linked' | 'already_settled' | 'deleted';
+    }
   | { outcome: 'busy'; retryAt: Date };
 
 /** What one push works on, resolved once. */
@@ -46,37 +54,71 @@ export interface PushContext {
 }
 
 /** Shard fields → provider fields: through the conversion schema's inverse, or as they are. */
-export function toProvider(ctx: Pick<PushContext, 'schema'>, shardData: Record<string, unknown>): Record<string, unknown> {
+export function toProvider(
+  ctx: Pick<PushContext, 'schema'>,
+  shardData: Record<string, unknown>,
+): Record<string, unknown> {
   return ctx.schema ? reverseMap(ctx.schema, shardData).data : shardData;
 }
 
 /** A provider record → shard fields and content hash, exactly as the inbound page writer computes them. */
-export async function toShard(ctx: Pick<PushContext, 'schema'>, record: ProviderRecord): Promise<{ data: Record<string, unknown>; contentHash: string }> {
+export async function toShard(
+  ctx: Pick<PushContext, 'schema'>,
+  record: ProviderRecord,
+): Promise<{ data: Record<string, unknown>; contentHash: string }> {
   if (!ctx.schema) return { data: record.data, contentHash: contentHash(record.data) };
   const outcome = await transformRecord(ctx.schema, record);
-  if (!outcome.ok) throw new AppError('validation', `record ${record.id} does not map: ${outcome.error.message}`, { target: outcome.error.field ?? record.id });
+  if (!outcome.ok)
+    throw new AppError('validation', `record ${record.id} does not map: ${outcome.error.message}`, {
+      target: outcome.error.field ?? record.id,
+    });
   return { data: outcome.record.data, contentHash: outcome.record.contentHash };
 }
 
 /** A failed push outcome as an AppError; a version conflict is retried (the next attempt merges again). */
-export function outcomeError(error: { code: string; message: string; retryable: boolean; retryAfterMs?: number }): AppError {
-  if (error.code === 'conflict') return new AppError('transient', `provider record changed during the push: ${error.message}`, { retryAfterMs: error.retryAfterMs });
+export function outcomeError(error: {
+  code: string;
+  message: string;
+  retryable: boolean;
+  retryAfterMs?: number;
+}): AppError {
+  if (error.code === 'conflict')
+    return new AppError('transient', `provider record changed during the push: ${error.message}`, {
+      retryAfterMs: error.retryAfterMs,
+    });
   const code = isKnownCode(error.code) ? error.code : error.retryable ? 'transient' : 'validation';
   return new AppError(code, error.message, { retryAfterMs: error.retryAfterMs });
 }
 
 function isKnownCode(code: string): code is AppError['code'] {
-  return ['rate_limited', 'transient', 'auth_expired', 'auth_revoked', 'not_found', 'validation', 'dependency_unavailable'].includes(code);
+  return [
+    'rate_limited',
+    'transient',
+    'auth_expired',
+    'auth_revoked',
+    'not_found',
+    'validation',
+    'dependency_unavailable',
+  ].includes(code);
 }
 
 /** The provider's record as it stands after our write; `exact` when it is our write and nothing since. */
-export async function readBack(ctx: PushContext, externalId: string, pushedVersion: string | undefined): Promise<{ record: ProviderRecord; exact: boolean } | undefined> {
+export async function readBack(
+  ctx: PushContext,
+  externalId: string,
+  pushedVersion: string | undefined,
+): Promise<{ record: ProviderRecord; exact: boolean } | undefined> {
   const { records } = await ctx.adapter.fetchByIds({ entity: ctx.entity, ids: [externalId], signal: ctx.signal });
   const record = records.find((candidate) => candidate.id === externalId && !candidate.deleted);
   return record ? { record, exact: pushedVersion === undefined || record.version === pushedVersion } : undefined;
 }
 
-export async function saveRecordState(ctx: PushContext, state: RecordState | undefined, externalId: string, fields: Pick<RecordState, 'base' | 'contentHash' | 'providerVersion'>): Promise<void> {
+export async function saveRecordState(
+  ctx: PushContext,
+  state: RecordState | undefined,
+  externalId: string,
+  fields: Pick<RecordState, 'base' | 'contentHash' | 'providerVersion'>,
+): Promise<void> {
   const { integration, entity, shard, deps } = ctx;
   const next: RecordState = {
     id: recordStateId(entity, externalId),
@@ -102,11 +144,22 @@ export async function saveRecordState(ctx: PushContext, state: RecordState | und
  */
 export async function settleShard(ctx: PushContext, data: Record<string, unknown>, ref: ExternalRef): Promise<void> {
   const { shard, deps } = ctx;
-  const refs = [ref, ...shard.externalRefs.filter((candidate) => candidate.integrationId !== ref.integrationId || candidate.externalId !== ref.externalId)];
+  const refs = [
+    ref,
+    ...shard.externalRefs.filter(
+      (candidate) => candidate.integrationId !== ref.integrationId || candidate.externalId !== ref.externalId,
+    ),
+  ];
   const { pushError, ...rest } = shard;
   void pushError;
   try {
-    await deps.shards.replace({ ...rest, data, externalRefs: refs, lastWrittenBy: 'inbound', updatedAt: deps.now().toISOString() });
+    await deps.shards.replace({
+      ...rest,
+      data,
+      externalRefs: refs,
+      lastWrittenBy: 'inbound',
+      updatedAt: deps.now().toISOString(),
+    });
   } catch (error) {
     if (!isAppError(error) || error.code !== 'precondition_failed') throw error;
     const newer = await deps.shards.get(shard.tenantId, shard.id);
@@ -122,5 +175,8 @@ export async function settleLedger(ctx: PushContext, fields: Partial<OutboundLed
   void leaseUntil;
   void lastError;
   void pendingCreate;
-  ctx.ledger = await deps.syncState.saveOutboundLedger({ ...rest, ...fields, status: 'pushed', updatedAt: deps.now().toISOString() }, ledger._etag);
+  ctx.ledger = await deps.syncState.saveOutboundLedger(
+    { ...rest, ...fields, status: 'pushed', updatedAt: deps.now().toISOString() },
+    ledger._etag,
+  );
 }

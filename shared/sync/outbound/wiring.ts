@@ -26,5 +26,12 @@ export function outboundPush(services: AppServices): OutboundPush {
 }
 
 export function outboundJobDeps(services: AppServices, logger = services.logger): OutboundJobDeps {
-  return { queue: services.queue, shards: services.shards, syncState: services.syncState, logger, now: services.now, maxAttempts: services.settings.queueLimits.maxDeliveryCount };
+  return {
+    queue: services.queue,
+    shards: services.shards,
+    syncState: services.syncState,
+    logger,
+    now: services.now,
+    maxAttempts: services.settings.queueLimits.maxDeliveryCount,
+  };
 }

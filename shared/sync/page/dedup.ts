@@ -7,7 +7,16 @@
  * external_id and content_hash are the record states' job (sync-state): a record already synced never goes
  * through here, so a source record is matched once and then stays with its shard.
  */
-import { dedupePage, indexKeysFor, type DedupDecision, type DedupIndex, type DedupStats, type DedupStrategy, type ExternalRef, type FuzzyCandidate } from '../../dedup';
+import {
+  dedupePage,
+  indexKeysFor,
+  type DedupDecision,
+  type DedupIndex,
+  type DedupStats,
+  type DedupStrategy,
+  type ExternalRef,
+  type FuzzyCandidate,
+} from '../../dedup';
 import { DEFAULT_MAX_CANDIDATES_PER_KEY } from '../../dedup/strategies';
 import type { MappedRecord } from '../../mapping';
 import type { DedupKeyHit, ShardStore } from '../../stores/documents/shards-repository';
@@ -23,7 +32,9 @@ export interface DedupMatch {
 const MAX_PAGE_CANDIDATES = 5_000;
 
 export function crossRecordStrategies(strategies: readonly DedupStrategy[] | undefined): CrossRecordStrategy[] {
-  return (strategies ?? []).filter((strategy): strategy is CrossRecordStrategy => strategy.kind === 'natural_key' || strategy.kind === 'fuzzy');
+  return (strategies ?? []).filter(
+    (strategy): strategy is CrossRecordStrategy => strategy.kind === 'natural_key' || strategy.kind === 'fuzzy',
+  );
 }
 
 /**
@@ -44,7 +55,8 @@ export function storedKeysIndex(hits: readonly DedupKeyHit[]): DedupIndex {
     byExternalId: async () => undefined,
     contentHashOf: async () => undefined,
     byNaturalKey: async (key) => byKey.get(key)?.[0]?.id,
-    candidatesByBlockingKey: async (key, limit): Promise<FuzzyCandidate[]> => (byKey.get(key) ?? []).slice(0, limit).map((hit) => ({ shardId: hit.id, data: hit.data })),
+    candidatesByBlockingKey: async (key, limit): Promise<FuzzyCandidate[]> =>
+      (byKey.get(key) ?? []).slice(0, limit).map((hit) => ({ shardId: hit.id, data: hit.data })),
   };
 }
 
@@ -65,8 +77,14 @@ export async function matchNewRecords(
     const { naturalKeys, blockingKeys } = indexKeysFor(strategies, record.data);
     for (const key of [...naturalKeys, ...blockingKeys]) keys.add(key);
   }
-  const perKey = Math.max(...strategies.map((strategy) => (strategy.kind === 'fuzzy' ? (strategy.maxCandidatesPerKey ?? DEFAULT_MAX_CANDIDATES_PER_KEY) : 1)));
-  const hits = shards.findByDedupKeys ? await shards.findByDedupKeys(tenantId, [...keys], Math.min(MAX_PAGE_CANDIDATES, keys.size * perKey)) : [];
+  const perKey = Math.max(
+    ...strategies.map((strategy) =>
+      strategy.kind === 'fuzzy' ? (strategy.maxCandidatesPerKey ?? DEFAULT_MAX_CANDIDATES_PER_KEY) : 1,
+    ),
+  );
+  const hits = shards.findByDedupKeys
+    ? await shards.findByDedupKeys(tenantId, [...keys], Math.min(MAX_PAGE_CANDIDATES, keys.size * perKey))
+    : [];
   const byRecord = new Map(records.map((record) => [record.recordId, record]));
   const decisions = await dedupePage(
     records.map((record) => ({ ref: refOf(record), data: record.data, contentHash: record.contentHash })),
@@ -85,7 +103,11 @@ export async function matchNewRecords(
  * The keys a shard is indexed under after this integration writes it: this integration's keys computed from
  * the shard's data, plus the keys other integrations' strategies (other names) put there.
  */
-export function nextDedupKeys(strategies: readonly CrossRecordStrategy[], data: Record<string, unknown>, existing: readonly string[] | undefined): string[] | undefined {
+export function nextDedupKeys(
+  strategies: readonly CrossRecordStrategy[],
+  data: Record<string, unknown>,
+  existing: readonly string[] | undefined,
+): string[] | undefined {
   if (strategies.length === 0) return existing ? [...existing] : undefined;
   const ours = new Set(strategies.map((strategy) => strategy.name));
   const kept = (existing ?? []).filter((key) => !ours.has(key.slice(0, key.indexOf(':'))));

@@ -10,14 +10,26 @@ import type { DerivedShard } from '../../mapping';
 import { shardIdFor, type Shard, type ShardStore } from '../../stores/documents/shards-repository';
 import type { LinkContext } from './links';
 
-export function derivedShardDocs(ctx: LinkContext, entity: string, parentShardId: string, derived: readonly DerivedShard[]): Shard[] {
+export function derivedShardDocs(
+  ctx: LinkContext,
+  entity: string,
+  parentShardId: string,
+  derived: readonly DerivedShard[],
+): Shard[] {
   return derived.map((child) => {
     return {
       id: shardIdFor(ctx.integrationId, entity, child.externalId),
       tenantId: ctx.tenantId,
       shardType: child.shardType,
       data: child.data,
-      externalRefs: [{ provider: ctx.provider, integrationId: ctx.integrationId, entity: `${entity}#${child.name}`, externalId: child.externalId }],
+      externalRefs: [
+        {
+          provider: ctx.provider,
+          integrationId: ctx.integrationId,
+          entity: `${entity}#${child.name}`,
+          externalId: child.externalId,
+        },
+      ],
       links: [{ name: 'parent', targetShardId: parentShardId, integrationId: ctx.integrationId }],
       lastWrittenBy: 'inbound',
       deleted: false,
@@ -27,8 +39,15 @@ export function derivedShardDocs(ctx: LinkContext, entity: string, parentShardId
 }
 
 /** Derived shards gone at the source, marked deleted as a deleted record's shard is (one batched read). */
-export async function derivedTombstones(shards: ShardStore, tenantId: string, ids: readonly string[], now: string): Promise<Shard[]> {
+export async function derivedTombstones(
+  shards: ShardStore,
+  tenantId: string,
+  ids: readonly string[],
+  now: string,
+): Promise<Shard[]> {
   if (ids.length === 0) return [];
   const found = await shards.getMany(tenantId, [...new Set(ids)]);
-  return [...found.values()].filter((shard) => !shard.deleted).map((shard) => ({ ...shard, deleted: true, lastWrittenBy: 'inbound' as const, updatedAt: now }));
+  return [...found.values()]
+    .filter((shard) => !shard.deleted)
+    .map((shard) => ({ ...shard, deleted: true, lastWrittenBy: 'inbound' as const, updatedAt: now }));
 }

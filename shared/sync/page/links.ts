@@ -13,7 +13,12 @@
 import type { ProviderId } from '../../adapters/contract';
 import { referenceKey, resolveLinks, type UnresolvedReference } from '../../mapping';
 import type { Shard, ShardLink } from '../../stores/documents/shards-repository';
-import { pendingLinkId, pendingLinkPartition, type PendingLinkDoc, type SyncStateStore } from '../../stores/documents/sync-state-repository';
+import {
+  pendingLinkId,
+  pendingLinkPartition,
+  type PendingLinkDoc,
+  type SyncStateStore,
+} from '../../stores/documents/sync-state-repository';
 
 export interface LinkContext {
   tenantId: string;
@@ -29,7 +34,12 @@ export interface LinkContext {
  * then the record states of this integration (same provider) or of the tenant's integrations of the referenced
  * provider, one batched read per integration and referenced entity.
  */
-export async function lookUpTargets(syncState: SyncStateStore, ctx: LinkContext, references: readonly UnresolvedReference[], pageShards: ReadonlyMap<string, string>): Promise<Map<string, string>> {
+export async function lookUpTargets(
+  syncState: SyncStateStore,
+  ctx: LinkContext,
+  references: readonly UnresolvedReference[],
+  pageShards: ReadonlyMap<string, string>,
+): Promise<Map<string, string>> {
   const found = new Map<string, string>();
   /** provider → entity → external ids still to look up. */
   const wanted = new Map<ProviderId, Map<string, Set<string>>>();
@@ -48,7 +58,8 @@ export async function lookUpTargets(syncState: SyncStateStore, ctx: LinkContext,
   }
   await Promise.all(
     [...wanted].map(async ([provider, byEntity]) => {
-      const integrationIds = provider === ctx.provider ? [ctx.integrationId] : await ctx.integrationsOf!(ctx.tenantId, provider);
+      const integrationIds =
+        provider === ctx.provider ? [ctx.integrationId] : await ctx.integrationsOf!(ctx.tenantId, provider);
       /** referenceKey → the shard ids it was found at, over the provider's integrations. */
       const hits = new Map<string, Set<string>>();
       await Promise.all(
@@ -70,11 +81,24 @@ export async function lookUpTargets(syncState: SyncStateStore, ctx: LinkContext,
 }
 
 /** The shard with this integration's links replaced by the record's current ones (other sources' links stay). */
-export function withLinks(shard: Shard, ctx: LinkContext, references: readonly UnresolvedReference[], targets: ReadonlyMap<string, string>): Shard {
+export function withLinks(
+  shard: Shard,
+  ctx: LinkContext,
+  references: readonly UnresolvedReference[],
+  targets: ReadonlyMap<string, string>,
+): Shard {
   const { resolved, pending } = resolveLinks(references, targets);
   const ours: ShardLink[] = [
-    ...resolved.map((link) => ({ name: link.name, targetShardId: link.targetShardId, integrationId: ctx.integrationId })),
-    ...pending.map((link) => ({ name: link.name, integrationId: ctx.integrationId, pending: { provider: link.provider, entity: link.entity, externalId: link.externalId } })),
+    ...resolved.map((link) => ({
+      name: link.name,
+      targetShardId: link.targetShardId,
+      integrationId: ctx.integrationId,
+    })),
+    ...pending.map((link) => ({
+      name: link.name,
+      integrationId: ctx.integrationId,
+      pending: { provider: link.provider, entity: link.entity, externalId: link.externalId },
+    })),
   ];
   const links = [...(shard.links ?? []).filter((link) => link.integrationId !== ctx.integrationId), ...ours];
   return { ...shard, links };
@@ -84,7 +108,11 @@ export function withLinks(shard: Shard, ctx: LinkContext, references: readonly U
  * Pending-link documents after this page: the waiting entries of the page's pending links added to what each
  * target's document already holds (read first, so links other pages left are kept).
  */
-export async function pendingLinkDocs(syncState: SyncStateStore, shards: readonly Shard[], ctx: LinkContext): Promise<PendingLinkDoc[]> {
+export async function pendingLinkDocs(
+  syncState: SyncStateStore,
+  shards: readonly Shard[],
+  ctx: LinkContext,
+): Promise<PendingLinkDoc[]> {
   const waiting = new Map<string, Array<{ shardId: string; name: string }>>();
   for (const shard of shards) {
     for (const link of shard.links ?? []) {
@@ -94,9 +122,28 @@ export async function pendingLinkDocs(syncState: SyncStateStore, shards: readonl
     }
   }
   if (waiting.size === 0 || !syncState.pendingLinksTo) return [];
-  const existing = new Map((await syncState.pendingLinksTo(ctx.tenantId, [...waiting.keys()])).map((doc) => [doc.targetKey, doc]));
-  const doc = (targetKey: string, entries: PendingLinkDoc['waiting']): PendingLinkDoc => ({ id: pendingLinkId(targetKey), kind: 'pending-link', integrationId: pendingLinkPartition(ctx.tenantId), tenantId: ctx.tenantId, targetKey, waiting: entries, updatedAt: ctx.now });
-  const docs = [...waiting].map(([targetKey, entries]) => doc(targetKey, [...new Map([...(existing.get(targetKey)?.waiting ?? []), ...entries].map((entry) => [`${entry.shardId}|${entry.name}`, entry])).values()]));
+  const existing = new Map(
+    (await syncState.pendingLinksTo(ctx.tenantId, [...waiting.keys()])).map((doc) => [doc.targetKey, doc]),
+  );
+  const doc = (targetKey: string, entries: PendingLinkDoc['waiting']): PendingLinkDoc => ({
+    id: pendingLinkId(targetKey),
+    kind: 'pending-link',
+    integrationId: pendingLinkPartition(ctx.tenantId),
+    tenantId: ctx.tenantId,
+    targetKey,
+    waiting: entries,
+    updatedAt: ctx.now,
+  });
+  const docs = [...waiting].map(([targetKey, entries]) =>
+    doc(targetKey, [
+      ...new Map(
+        [...(existing.get(targetKey)?.waiting ?? []), ...entries].map((entry) => [
+          `${entry.shardId}|${entry.name}`,
+          entry,
+        ]),
+      ).values(),
+    ]),
+  );
   const markers = new Set([...waiting.keys()].map((targetKey) => entityMarkerKey(targetKey)));
   return [...docs, ...[...markers].map((marker) => doc(marker, []))];
 }
@@ -137,7 +184,12 @@ export async function resolveArrivals(
       let touched = false;
       const links = shard.links.map((link) => {
         // A link the source no longer makes (its record changed since) is simply not found: nothing to do.
-        if (!link.pending || link.name !== entry.name || referenceKey(link.pending as UnresolvedReference) !== doc.targetKey) return link;
+        if (
+          !link.pending ||
+          link.name !== entry.name ||
+          referenceKey(link.pending as UnresolvedReference) !== doc.targetKey
+        )
+          return link;
         touched = true;
         const { pending, ...rest } = link;
         void pending;

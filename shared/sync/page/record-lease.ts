@@ -13,7 +13,11 @@
 import { AppError, isAppError } from '../../core/app-error';
 import type { Stored } from '../../stores/documents/integrations-repository';
 import type { Shard } from '../../stores/documents/shards-repository';
-import { outboundLedgerId, type OutboundLedger, type SyncStateStore } from '../../stores/documents/sync-state-repository';
+import {
+  outboundLedgerId,
+  type OutboundLedger,
+  type SyncStateStore,
+} from '../../stores/documents/sync-state-repository';
 
 /** How long a page's lease lasts when its holder crashes before releasing it. */
 export const INBOUND_LEASE_MS = 30_000;
@@ -32,28 +36,46 @@ export function contestedShards(shards: Iterable<Shard>): string[] {
 }
 
 function busy(shardId: string, until: number, now: number): AppError {
-  return new AppError('transient', `shard ${shardId} is being pushed to the provider; the page is written after the push`, {
-    target: shardId,
-    retryAfterMs: Math.max(100, Math.min(PAGE_RETRY_CAP_MS, until - now)),
-  });
+  return new AppError(
+    'transient',
+    `shard ${shardId} is being pushed to the provider; the page is written after the push`,
+    {
+      target: shardId,
+      retryAfterMs: Math.max(100, Math.min(PAGE_RETRY_CAP_MS, until - now)),
+    },
+  );
 }
 
 /** Takes the inbound lease of every contested shard, or throws a retryable error when a push holds one. */
-export async function holdInboundLeases(syncState: SyncStateStore, ids: { integrationId: string; tenantId: string; entity: string }, shardIds: string[], now: Date): Promise<HeldLeases> {
+export async function holdInboundLeases(
+  syncState: SyncStateStore,
+  ids: { integrationId: string; tenantId: string; entity: string },
+  shardIds: string[],
+  now: Date,
+): Promise<HeldLeases> {
   if (shardIds.length === 0 || !syncState.outboundLedgers || !syncState.saveOutboundLedger) return { entries: [] };
   const save = syncState.saveOutboundLedger.bind(syncState);
   const at = now.getTime();
   const ledgers = await syncState.outboundLedgers(ids.integrationId, shardIds);
   for (const shardId of shardIds) {
     const entry = ledgers.get(shardId);
-    if (entry?.status === 'pushing' && entry.leaseUntil && Date.parse(entry.leaseUntil) > at) throw busy(shardId, Date.parse(entry.leaseUntil), at);
+    if (entry?.status === 'pushing' && entry.leaseUntil && Date.parse(entry.leaseUntil) > at)
+      throw busy(shardId, Date.parse(entry.leaseUntil), at);
   }
   const held: Stored<OutboundLedger>[] = [];
   try {
     for (const shardId of shardIds) {
       const entry = ledgers.get(shardId);
       const next: OutboundLedger = {
-        ...(entry ?? { id: outboundLedgerId(shardId), kind: 'outbound', integrationId: ids.integrationId, tenantId: ids.tenantId, shardId, entity: ids.entity, status: 'pushed' }),
+        ...(entry ?? {
+          id: outboundLedgerId(shardId),
+          kind: 'outbound',
+          integrationId: ids.integrationId,
+          tenantId: ids.tenantId,
+          shardId,
+          entity: ids.entity,
+          status: 'pushed',
+        }),
         inboundLeaseUntil: new Date(at + INBOUND_LEASE_MS).toISOString(),
         updatedAt: now.toISOString(),
       };
@@ -62,7 +84,8 @@ export async function holdInboundLeases(syncState: SyncStateStore, ids: { integr
   } catch (error) {
     await releaseInboundLeases(syncState, { entries: held });
     // A push claimed the entry between our read and write: it goes first.
-    if (isAppError(error) && (error.code === 'precondition_failed' || error.code === 'conflict')) throw busy(error.target ?? 'of this page', at + PAGE_RETRY_CAP_MS / 2, at);
+    if (isAppError(error) && (error.code === 'precondition_failed' || error.code === 'conflict'))
+      throw busy(error.target ?? 'of this page', at + PAGE_RETRY_CAP_MS / 2, at);
     throw error;
   }
   return { entries: held };

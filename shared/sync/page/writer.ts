@@ -10,7 +10,14 @@
 import type { ProviderRecord } from '../../adapters/contract';
 import type { Integration } from '../../core/integration';
 import type { RunCounters } from '../../core/sync-run';
-import { transformPage, contentHash, referenceKey, type ConversionSchema, type MappedRecord, type RecordError } from '../../mapping';
+import {
+  transformPage,
+  contentHash,
+  referenceKey,
+  type ConversionSchema,
+  type MappedRecord,
+  type RecordError,
+} from '../../mapping';
 import type { DedupStats, DedupStrategy } from '../../dedup';
 import { buildConflictDocument, mergeRecord, type CompiledPolicy, type ConflictDocument } from '../../conflicts';
 import { emptyCounters } from '../../core/sync-run';
@@ -80,21 +87,61 @@ function identityMap(provider: Integration['provider'], records: readonly Provid
 const MAX_DEDUP_DECISIONS_KEPT = 20;
 
 /** A source record left its shard: the shard stays for its other sources, or is deleted with the last one. */
-export function withoutSource(shard: Shard, integrationId: string, entity: string, externalId: string, now: string): Shard {
-  const isThis = (ref: ExternalRef) => ref.integrationId === integrationId && ref.entity === entity && ref.externalId === externalId;
+export function withoutSource(
+  shard: Shard,
+  integrationId: string,
+  entity: string,
+  externalId: string,
+  now: string,
+): Shard {
+  const isThis = (ref: ExternalRef) =>
+    ref.integrationId === integrationId && ref.entity === entity && ref.externalId === externalId;
   const others = shard.externalRefs.filter((ref) => !isThis(ref));
-  if (others.length === 0 || others.length === shard.externalRefs.length) return { ...shard, deleted: true, lastWrittenBy: 'inbound', updatedAt: now };
-  return { ...shard, externalRefs: others, links: shard.links.filter((link) => link.integrationId !== integrationId), updatedAt: now };
+  if (others.length === 0 || others.length === shard.externalRefs.length)
+    return { ...shard, deleted: true, lastWrittenBy: 'inbound', updatedAt: now };
+  return {
+    ...shard,
+    externalRefs: others,
+    links: shard.links.filter((link) => link.integrationId !== integrationId),
+    updatedAt: now,
+  };
 }
 
 /** A record of another source merged into a shard: the shard's values stay, fields it lacks are added. */
-function mergedInto(shard: Shard, record: MappedRecord, ref: ExternalRef, match: DedupMatch, runId: string, now: string): Shard {
-  const decision = { strategy: match.decision.strategy, ...(match.decision.score !== undefined ? { score: match.decision.score } : {}), matchedShardId: shard.id, source: ref, runId, at: now };
+function mergedInto(
+  shard: Shard,
+  record: MappedRecord,
+  ref: ExternalRef,
+  match: DedupMatch,
+  runId: string,
+  now: string,
+): Shard {
+  const decision = {
+    strategy: match.decision.strategy,
+    ...(match.decision.score !== undefined ? { score: match.decision.score } : {}),
+    matchedShardId: shard.id,
+    source: ref,
+    runId,
+    at: now,
+  };
   return {
     ...shard,
     data: { ...record.data, ...shard.data },
-    externalRefs: [...shard.externalRefs.filter((other) => other.integrationId !== ref.integrationId || other.entity !== ref.entity || other.externalId !== ref.externalId), ref],
-    dedupDecisions: [decision, ...(shard.dedupDecisions ?? []).filter((other) => other.source.externalId !== ref.externalId || other.source.integrationId !== ref.integrationId)].slice(0, MAX_DEDUP_DECISIONS_KEPT),
+    externalRefs: [
+      ...shard.externalRefs.filter(
+        (other) =>
+          other.integrationId !== ref.integrationId ||
+          other.entity !== ref.entity ||
+          other.externalId !== ref.externalId,
+      ),
+      ref,
+    ],
+    dedupDecisions: [
+      decision,
+      ...(shard.dedupDecisions ?? []).filter(
+        (other) => other.source.externalId !== ref.externalId || other.source.integrationId !== ref.integrationId,
+      ),
+    ].slice(0, MAX_DEDUP_DECISIONS_KEPT),
     updatedAt: now,
   };
 }
@@ -108,32 +155,74 @@ function lastOfEach(records: MappedRecord[]): MappedRecord[] {
   const byId = new Map<string, MappedRecord>();
   for (const record of records) {
     const extra = record.derived.length > 0 || record.references.length > 0;
-    byId.set(record.recordId, extra ? { ...record, contentHash: contentHash({ data: record.contentHash, derived: record.derived.map((child) => child.contentHash), references: record.references.map(referenceKey) }) } : record);
+    byId.set(
+      record.recordId,
+      extra
+        ? {
+            ...record,
+            contentHash: contentHash({
+              data: record.contentHash,
+              derived: record.derived.map((child) => child.contentHash),
+              references: record.references.map(referenceKey),
+            }),
+          }
+        : record,
+    );
   }
   return [...byId.values()];
 }
 
-export async function writePage(deps: PageWriterDeps, ctx: PageContext, records: readonly ProviderRecord[]): Promise<PageWriteResult> {
+export async function writePage(
+  deps: PageWriterDeps,
+  ctx: PageContext,
+  records: readonly ProviderRecord[],
+): Promise<PageWriteResult> {
   const counters = emptyCounters();
   counters.fetched = records.length;
-  const transformed = ctx.schema ? await transformPage(ctx.schema, records) : { ok: identityMap(ctx.integration.provider, records), errors: [] };
+  const transformed = ctx.schema
+    ? await transformPage(ctx.schema, records)
+    : { ok: identityMap(ctx.integration.provider, records), errors: [] };
   counters.errors = transformed.errors.length;
   const mapped = lastOfEach(transformed.ok);
   const { id: integrationId, tenantId, provider } = ctx.integration;
   const now = deps.now().toISOString();
-  const linkCtx: LinkContext = { tenantId, integrationId, provider, now, ...(deps.integrationsOf ? { integrationsOf: deps.integrationsOf } : {}) };
+  const linkCtx: LinkContext = {
+    tenantId,
+    integrationId,
+    provider,
+    now,
+    ...(deps.integrationsOf ? { integrationsOf: deps.integrationsOf } : {}),
+  };
   const recordIds = mapped.map((record) => record.recordId);
 
   let states = await deps.syncState.records(integrationId, ctx.entity, recordIds);
-  let shards = await deps.shards.getMany(tenantId, [...states.values()].map((state) => state.shardId));
+  let shards = await deps.shards.getMany(
+    tenantId,
+    [...states.values()].map((state) => state.shardId),
+  );
   // Locally edited shards are leased against a concurrent push; what was read before the lease is read again.
-  const leases = await holdInboundLeases(deps.syncState, { integrationId, tenantId, entity: ctx.entity }, contestedShards(shards.values()), deps.now());
+  const leases = await holdInboundLeases(
+    deps.syncState,
+    { integrationId, tenantId, entity: ctx.entity },
+    contestedShards(shards.values()),
+    deps.now(),
+  );
   try {
     if (leases.entries.length > 0) {
       states = await deps.syncState.records(integrationId, ctx.entity, recordIds);
-      shards = await deps.shards.getMany(tenantId, [...states.values()].map((state) => state.shardId));
+      shards = await deps.shards.getMany(
+        tenantId,
+        [...states.values()].map((state) => state.shardId),
+      );
     }
-    return await writeRecords(deps, ctx, { mapped, states, shards, linkCtx, counters, recordErrors: transformed.errors });
+    return await writeRecords(deps, ctx, {
+      mapped,
+      states,
+      shards,
+      linkCtx,
+      counters,
+      recordErrors: transformed.errors,
+    });
   } finally {
     await releaseInboundLeases(deps.syncState, leases);
   }
@@ -152,15 +241,30 @@ async function writeRecords(deps: PageWriterDeps, ctx: PageContext, read: PageRe
   const { mapped, states, shards, linkCtx, counters } = read;
   const { id: integrationId, tenantId, provider } = ctx.integration;
   const now = linkCtx.now;
-  const externalRefOf = (record: MappedRecord): ExternalRef => ({ provider, integrationId, entity: ctx.entity, externalId: record.recordId, ...(record.version ? { version: record.version } : {}) });
+  const externalRefOf = (record: MappedRecord): ExternalRef => ({
+    provider,
+    integrationId,
+    entity: ctx.entity,
+    externalId: record.recordId,
+    ...(record.version ? { version: record.version } : {}),
+  });
   const newShardId = (record: MappedRecord) => shardIdFor(integrationId, ctx.entity, record.recordId);
 
   // Records this integration never synced may be another source's record already: natural key / fuzzy.
   const strategies = crossRecordStrategies(ctx.dedup);
   const fresh = mapped.filter((record) => !record.deleted && !states.has(record.recordId));
-  const matches = await matchNewRecords(deps.shards, tenantId, strategies, fresh, (record) => ({ ...externalRefOf(record), provider }), newShardId, deps.dedupStats);
+  const matches = await matchNewRecords(
+    deps.shards,
+    tenantId,
+    strategies,
+    fresh,
+    (record) => ({ ...externalRefOf(record), provider }),
+    newShardId,
+    deps.dedupStats,
+  );
   const unloaded = [...new Set([...matches.values()].map((match) => match.shardId))].filter((id) => !shards.has(id));
-  if (unloaded.length > 0) for (const [id, shard] of await deps.shards.getMany(tenantId, unloaded)) shards.set(id, shard);
+  if (unloaded.length > 0)
+    for (const [id, shard] of await deps.shards.getMany(tenantId, unloaded)) shards.set(id, shard);
 
   // Shards written by this page, by id: a later record of the page (a merge, a link) builds on them.
   const writes = new Map<string, Shard>();
@@ -217,7 +321,8 @@ async function writeRecords(deps: PageWriterDeps, ctx: PageContext, read: PageRe
     if (state?.deletedLocally) {
       // Our own delete as the provider shows it (a closed issue, an archived record): not a record to bring back.
       counters.unchanged++;
-      if (ctx.markSeen && state.lastSeenRunId !== ctx.runId) stateWrites.push(nextState({ deleted: true, deletedLocally: true }));
+      if (ctx.markSeen && state.lastSeenRunId !== ctx.runId)
+        stateWrites.push(nextState({ deleted: true, deletedLocally: true }));
       continue;
     }
     const key = referenceKeyPrefix + record.recordId;
@@ -234,8 +339,22 @@ async function writeRecords(deps: PageWriterDeps, ctx: PageContext, read: PageRe
     const target = match ? current(shardId) : undefined;
     if (match && target) {
       counters.updated++;
-      writes.set(shardId, { ...mergedInto(target, record, externalRef, match, ctx.runId, now), dedupKeys: nextDedupKeys(strategies, { ...record.data, ...target.data }, target.dedupKeys) });
-      stateWrites.push(nextState({ base: record.data, contentHash: record.contentHash, dedup: { strategy: match.decision.strategy, ...(match.decision.score !== undefined ? { score: match.decision.score } : {}), matchedShardId: shardId, reason: match.decision.reason } }));
+      writes.set(shardId, {
+        ...mergedInto(target, record, externalRef, match, ctx.runId, now),
+        dedupKeys: nextDedupKeys(strategies, { ...record.data, ...target.data }, target.dedupKeys),
+      });
+      stateWrites.push(
+        nextState({
+          base: record.data,
+          contentHash: record.contentHash,
+          dedup: {
+            strategy: match.decision.strategy,
+            ...(match.decision.score !== undefined ? { score: match.decision.score } : {}),
+            matchedShardId: shardId,
+            reason: match.decision.reason,
+          },
+        }),
+      );
       written.push({ record, shardId });
       continue;
     }
@@ -244,24 +363,55 @@ async function writeRecords(deps: PageWriterDeps, ctx: PageContext, read: PageRe
     if (!existing) {
       counters.created++;
       const keys = nextDedupKeys(strategies, record.data, undefined);
-      writes.set(shardId, { id: shardId, tenantId, shardType: record.shardType, data: record.data, externalRefs: [externalRef], links: [], lastWrittenBy: 'inbound', deleted: false, updatedAt: now, ...(keys ? { dedupKeys: keys } : {}) });
+      writes.set(shardId, {
+        id: shardId,
+        tenantId,
+        shardType: record.shardType,
+        data: record.data,
+        externalRefs: [externalRef],
+        links: [],
+        lastWrittenBy: 'inbound',
+        deleted: false,
+        updatedAt: now,
+        ...(keys ? { dedupKeys: keys } : {}),
+      });
       stateWrites.push(nextState({ base: record.data, contentHash: record.contentHash }));
       written.push({ record, shardId });
       continue;
     }
 
-    const resolution = await mergeRecord({ base: state!.base, local: existing.data, remote: record.data }, ctx.policy, { localModifiedAt: existing.updatedAt, remoteModifiedAt: record.modifiedAt });
+    const resolution = await mergeRecord({ base: state!.base, local: existing.data, remote: record.data }, ctx.policy, {
+      localModifiedAt: existing.updatedAt,
+      remoteModifiedAt: record.modifiedAt,
+    });
     if (resolution.changedLocal) {
       counters.updated++;
       // A local edit the provider does not have yet stays marked local, so the outbound scan still pushes it.
       const lastWrittenBy = resolution.changedRemote && existing.lastWrittenBy === 'local' ? 'local' : 'inbound';
       const keys = nextDedupKeys(strategies, resolution.merged, existing.dedupKeys);
-      writes.set(shardId, { ...existing, shardType: record.shardType, data: resolution.merged, externalRefs: [externalRef, ...existing.externalRefs.filter((ref) => ref.integrationId !== integrationId || ref.externalId !== record.recordId)], lastWrittenBy, updatedAt: now, ...(keys ? { dedupKeys: keys } : {}) });
+      writes.set(shardId, {
+        ...existing,
+        shardType: record.shardType,
+        data: resolution.merged,
+        externalRefs: [
+          externalRef,
+          ...existing.externalRefs.filter(
+            (ref) => ref.integrationId !== integrationId || ref.externalId !== record.recordId,
+          ),
+        ],
+        lastWrittenBy,
+        updatedAt: now,
+        ...(keys ? { dedupKeys: keys } : {}),
+      });
     } else counters.unchanged++;
     // Also when the shard's fields did not change: the record's derived shards or references may have.
     written.push({ record, shardId });
     stateWrites.push(nextState({ base: resolution.nextBase, contentHash: record.contentHash }));
-    const conflict = buildConflictDocument({ tenantId, integrationId, shardId, entity: ctx.entity, externalId: record.recordId }, resolution.held, deps.now());
+    const conflict = buildConflictDocument(
+      { tenantId, integrationId, shardId, entity: ctx.entity, externalId: record.recordId },
+      resolution.held,
+      deps.now(),
+    );
     if (conflict) {
       counters.conflicts++;
       conflictWrites.push(conflict);
@@ -277,7 +427,13 @@ async function writeRecords(deps: PageWriterDeps, ctx: PageContext, read: PageRe
     if (children.length > 0) stateWrite.derivedShardIds = children;
     else delete stateWrite.derivedShardIds;
   }
-  for (const gone of await derivedTombstones(deps.shards, tenantId, removedDerived.filter((id) => !writes.has(id)), now)) writes.set(gone.id, gone);
+  for (const gone of await derivedTombstones(
+    deps.shards,
+    tenantId,
+    removedDerived.filter((id) => !writes.has(id)),
+    now,
+  ))
+    writes.set(gone.id, gone);
   const { shards: linkedSources, settled } = await resolveArrivals(deps.syncState, tenantId, arrived, async (ids) => {
     const missing = ids.filter((id) => !writes.has(id));
     const found = missing.length > 0 ? await deps.shards.getMany(tenantId, missing) : new Map<string, Shard>();
@@ -312,16 +468,27 @@ async function shapeLinks(
   current: (shardId: string) => Shard | undefined,
 ): Promise<Map<string, string[]>> {
   const references = written.flatMap(({ record }) => record.references);
-  const targets = references.length > 0 ? await lookUpTargets(deps.syncState, linkCtx, references, pageShards) : new Map<string, string>();
+  const targets =
+    references.length > 0
+      ? await lookUpTargets(deps.syncState, linkCtx, references, pageShards)
+      : new Map<string, string>();
   const derivedByRecord = new Map<string, string[]>();
   for (const { record, shardId } of written) {
     const children = derivedShardDocs(linkCtx, ctx.entity, shardId, record.derived);
     for (const child of children) writes.set(child.id, child);
-    derivedByRecord.set(record.recordId, children.map((child) => child.id));
+    derivedByRecord.set(
+      record.recordId,
+      children.map((child) => child.id),
+    );
     const shard = current(shardId);
-    if (!shard || (record.references.length === 0 && !shard.links.some((link) => link.integrationId === linkCtx.integrationId))) continue;
+    if (
+      !shard ||
+      (record.references.length === 0 && !shard.links.some((link) => link.integrationId === linkCtx.integrationId))
+    )
+      continue;
     const linked = withLinks(shard, linkCtx, record.references, targets);
-    if (writes.has(shardId) || JSON.stringify(linked.links) !== JSON.stringify(shard.links)) writes.set(shardId, linked);
+    if (writes.has(shardId) || JSON.stringify(linked.links) !== JSON.stringify(shard.links))
+      writes.set(shardId, linked);
   }
   return derivedByRecord;
 }

@@ -33,7 +33,11 @@ export async function scheduleDueSyncs(deps: SchedulerDeps, now: Date, trace: Tr
       const intervalMs = integration.schedule.intervalMinutes * 60_000;
       // Skip missed slots instead of replaying them all after downtime.
       const next = Math.max(slot + intervalMs, now.getTime() + intervalMs);
-      await deps.integrations.replace({ ...integration, nextSyncAt: new Date(next).toISOString(), lastScheduledAt: now.toISOString() });
+      await deps.integrations.replace({
+        ...integration,
+        nextSyncAt: new Date(next).toISOString(),
+        lastScheduledAt: now.toISOString(),
+      });
       result.started.push(runId);
       deps.metrics.increment('scheduler_claims');
     } catch (error) {
@@ -42,7 +46,11 @@ export async function scheduleDueSyncs(deps: SchedulerDeps, now: Date, trace: Tr
         continue;
       }
       result.failed++;
-      deps.logger.error('could not start a scheduled sync', { integrationId: integration.id, tenantId: integration.tenantId, error });
+      deps.logger.error('could not start a scheduled sync', {
+        integrationId: integration.id,
+        tenantId: integration.tenantId,
+        error,
+      });
     }
   }
   return result;

@@ -46,7 +46,12 @@ export function resumeMessageOf(run: SyncRun, traceparent: string) {
     ...(checkpoint.cursor !== undefined ? { cursor: checkpoint.cursor } : {}),
     ...(run.ids ? { ids: run.ids } : {}),
   };
-  return { messageId: `${run.id}:${checkpoint.page}:resume${run.resumes ?? 0}`, sessionId: run.integrationId, body, applicationProperties: { traceparent } };
+  return {
+    messageId: `${run.id}:${checkpoint.page}:resume${run.resumes ?? 0}`,
+    sessionId: run.integrationId,
+    body,
+    applicationProperties: { traceparent },
+  };
 }
 
 const stillStale = (run: SyncRun, cutoff: string) =>
@@ -67,7 +72,12 @@ export async function sweepStaleRuns(deps: SweepDeps, now: Date, trace: TraceCon
         if (!stillStale(run, cutoff)) return undefined;
         if (giveUp) {
           const message = `no progress for ${minutes} minutes after ${resumes} resumes from page ${run.resume?.page ?? 0}; its page messages were lost`;
-          return { ...run, status: 'failed', finishedAt: now.toISOString(), lastError: { code: 'transient', message, target: 'SYNC_STALE_RUN_MINUTES' } };
+          return {
+            ...run,
+            status: 'failed',
+            finishedAt: now.toISOString(),
+            lastError: { code: 'transient', message, target: 'SYNC_STALE_RUN_MINUTES' },
+          };
         }
         return { ...run, resumes: resumes + 1, heartbeatAt: now.toISOString() };
       });
@@ -78,14 +88,25 @@ export async function sweepStaleRuns(deps: SweepDeps, now: Date, trace: TraceCon
       if (giveUp) {
         result.failed.push(found.id);
         deps.metrics.increment('sync_runs_failed', 1, { code: 'stale' });
-        deps.logger.warn('stale run marked failed', { runId: found.id, integrationId: found.integrationId, tenantId: found.tenantId, resumes });
+        deps.logger.warn('stale run marked failed', {
+          runId: found.id,
+          integrationId: found.integrationId,
+          tenantId: found.tenantId,
+          resumes,
+        });
         continue;
       }
       // Claimed first, sent second: a crash in between costs one more bound, never a second copy.
       await deps.queue.send(QUEUES.syncInbound.name, [resumeMessageOf(claimed, trace.traceparent)]);
       result.resumed.push(found.id);
       deps.metrics.increment('sync_runs_resumed');
-      deps.logger.warn('stale run resumed from its checkpoint', { runId: found.id, integrationId: found.integrationId, tenantId: found.tenantId, page: claimed.resume?.page ?? 0, resume: resumes + 1 });
+      deps.logger.warn('stale run resumed from its checkpoint', {
+        runId: found.id,
+        integrationId: found.integrationId,
+        tenantId: found.tenantId,
+        page: claimed.resume?.page ?? 0,
+        resume: resumes + 1,
+      });
     } catch (error) {
       deps.logger.error('could not sweep a stale run', { runId: found.id, integrationId: found.integrationId, error });
     }

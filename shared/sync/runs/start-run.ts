@@ -54,10 +54,21 @@ export function runStartOf(request: StartRunRequest): { run: SyncRun; message: O
     ...(request.entity ? { entity: request.entity } : {}),
     ...(request.ids ? { ids: request.ids } : {}),
   };
-  return { run, message: { messageId: `${runId}:0`, sessionId: integration.id, body, applicationProperties: { traceparent: request.trace.traceparent } } };
+  return {
+    run,
+    message: {
+      messageId: `${runId}:0`,
+      sessionId: integration.id,
+      body,
+      applicationProperties: { traceparent: request.trace.traceparent },
+    },
+  };
 }
 
-export async function startRun(deps: { runs: SyncRunsRepository; queue: QueueSender }, request: StartRunRequest): Promise<SyncRun> {
+export async function startRun(
+  deps: { runs: SyncRunsRepository; queue: QueueSender },
+  request: StartRunRequest,
+): Promise<SyncRun> {
   const start = runStartOf(request);
   const { run } = await deps.runs.createOrGet(start.run);
   await deps.queue.send(QUEUES.syncInbound.name, [start.message]);

@@ -13,7 +13,11 @@ export interface EndpointHealthThresholds {
   maxSilenceMs: number;
 }
 
-export const DEFAULT_THRESHOLDS: EndpointHealthThresholds = { maxRejectionRate: 0.2, minSample: 20, maxSilenceMs: 24 * 3600_000 };
+export const DEFAULT_THRESHOLDS: EndpointHealthThresholds = {
+  maxRejectionRate: 0.2,
+  minSample: 20,
+  maxSilenceMs: 24 * 3600_000,
+};
 
 export type { EndpointHealth } from '../intake/receipt-types';
 
@@ -22,7 +26,12 @@ function percentile(sorted: number[], p: number): number | undefined {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
 }
 
-export function endpointHealth(receipts: DeliveryReceipt[], since: Date, now: Date, thresholds: EndpointHealthThresholds = DEFAULT_THRESHOLDS): EndpointHealth {
+export function endpointHealth(
+  receipts: DeliveryReceipt[],
+  since: Date,
+  now: Date,
+  thresholds: EndpointHealthThresholds = DEFAULT_THRESHOLDS,
+): EndpointHealth {
   const rejectedByReason: Record<string, number> = {};
   let accepted = 0;
   let duplicates = 0;

@@ -13,12 +13,22 @@ const ALERT_EVERY_SECONDS = 3600;
 const MAX_INTEGRATIONS = 2000;
 const alertedInMemory = new Map<string, number>();
 
-type MonitorDeps = Pick<AppServices, 'integrations' | 'deliveryLog' | 'events' | 'redis' | 'settings' | 'now'> & { logger: Logger };
+type MonitorDeps = Pick<AppServices, 'integrations' | 'deliveryLog' | 'events' | 'redis' | 'settings' | 'now'> & {
+  logger: Logger;
+};
 
 async function firstThisHour(deps: MonitorDeps, key: string, now: number): Promise<boolean> {
   if (deps.redis && deps.redis.status === 'ready') {
     try {
-      return (await deps.redis.set(`${deps.settings.redis.keyPrefix}wh-alert:${key}`, '1', 'EX', ALERT_EVERY_SECONDS, 'NX')) === 'OK';
+      return (
+        (await deps.redis.set(
+          `${deps.settings.redis.keyPrefix}wh-alert:${key}`,
+          '1',
+          'EX',
+          ALERT_EVERY_SECONDS,
+          'NX',
+        )) === 'OK'
+      );
     } catch {
       // fall through to memory
     }
@@ -35,7 +45,12 @@ export async function monitorWebhookEndpoints(deps: MonitorDeps): Promise<number
   const since = new Date(now.getTime() - LOOKBACK_MS);
   let announced = 0;
   for (const integration of await deps.integrations.listAcrossTenants(MAX_INTEGRATIONS)) {
-    const receipts = await deps.deliveryLog.list(integration.tenantId, integration.id, { from: since.toISOString() }, 10_000);
+    const receipts = await deps.deliveryLog.list(
+      integration.tenantId,
+      integration.id,
+      { from: since.toISOString() },
+      10_000,
+    );
     if (receipts.length === 0) continue;
     const health = endpointHealth(receipts, since, now);
     if (health.status !== 'unhealthy') continue;
@@ -51,7 +66,12 @@ export async function monitorWebhookEndpoints(deps: MonitorDeps): Promise<number
           integrationId: integration.id,
           time: now.toISOString(),
           summary: `${integration.provider} webhook endpoint of "${integration.name}": ${health.problems.join('; ')}`,
-          data: { provider: integration.provider, accepted: health.accepted, rejected: health.rejected, lastAcceptedAt: health.lastAcceptedAt ?? null },
+          data: {
+            provider: integration.provider,
+            accepted: health.accepted,
+            rejected: health.rejected,
+            lastAcceptedAt: health.lastAcceptedAt ?? null,
+          },
         },
       ])
       .catch((error: unknown) => deps.logger.warn('could not publish webhook health event', { error }));

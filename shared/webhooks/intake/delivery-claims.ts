@@ -108,15 +108,23 @@ export class DeliveryClaims {
     for (const key of keys) this.localClaims.delete(this.redisKey(key));
     if (!this.redisReady || keys.length === 0) return;
     // Issued together: auto-pipelining sends them in one write.
-    const results = await Promise.allSettled(keys.map((key) => this.redis!.set(this.redisKey(key), 'accepted', 'EX', DEDUPE_TTL_SECONDS)));
+    const results = await Promise.allSettled(
+      keys.map((key) => this.redis!.set(this.redisKey(key), 'accepted', 'EX', DEDUPE_TTL_SECONDS)),
+    );
     const failed = results.filter((result) => result.status === 'rejected');
-    if (failed.length > 0) this.logger.warn('could not mark webhook deliveries as accepted in redis; receipts in Cosmos settle their retries', { count: failed.length, error: failed[0]!.reason });
+    if (failed.length > 0)
+      this.logger.warn(
+        'could not mark webhook deliveries as accepted in redis; receipts in Cosmos settle their retries',
+        { count: failed.length, error: failed[0]!.reason },
+      );
   }
 
   /** The commit failed: forget the claim so the provider's retry is processed. */
   async release(key: ClaimKey): Promise<void> {
     this.localClaims.delete(this.redisKey(key));
     if (!this.redisReady) return;
-    await this.redis!.del(this.redisKey(key)).catch((error: unknown) => this.logger.warn('could not release a webhook dedupe claim; it expires by itself', { error }));
+    await this.redis!.del(this.redisKey(key)).catch((error: unknown) =>
+      this.logger.warn('could not release a webhook dedupe claim; it expires by itself', { error }),
+    );
   }
 }

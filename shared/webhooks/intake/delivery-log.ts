@@ -42,9 +42,24 @@ export class DeliveryLog {
     keyPrefix: string,
     private readonly logger: Logger,
   ) {
-    this.claims = new DeliveryClaims(redis, keyPrefix, logger, async (key) => (await this.readStored(key.integrationId, key.receiptId))?.verdict === 'accepted');
-    this.statistics = new MicroBatcher({ maxItems: BULK_CHUNK, maxDelayMs: STATS_FLUSH_DELAY_MS, maxConcurrentFlushes: 2, flush: (receipts) => this.upsertMany(receipts) });
-    this.duplicates = new MicroBatcher({ maxItems: 500, maxDelayMs: STATS_FLUSH_DELAY_MS, maxConcurrentFlushes: 1, flush: (counts) => this.applyDuplicateCounts(counts) });
+    this.claims = new DeliveryClaims(
+      redis,
+      keyPrefix,
+      logger,
+      async (key) => (await this.readStored(key.integrationId, key.receiptId))?.verdict === 'accepted',
+    );
+    this.statistics = new MicroBatcher({
+      maxItems: BULK_CHUNK,
+      maxDelayMs: STATS_FLUSH_DELAY_MS,
+      maxConcurrentFlushes: 2,
+      flush: (receipts) => this.upsertMany(receipts),
+    });
+    this.duplicates = new MicroBatcher({
+      maxItems: 500,
+      maxDelayMs: STATS_FLUSH_DELAY_MS,
+      maxConcurrentFlushes: 1,
+      flush: (counts) => this.applyDuplicateCounts(counts),
+    });
   }
 
   /** Upsert receipts in bulk calls; one outcome per receipt. The intake writes accepted receipts through this. */
@@ -52,12 +67,20 @@ export class DeliveryLog {
     const outcomes: Array<ItemOutcome<void>> = [];
     for (let start = 0; start < receipts.length; start += BULK_CHUNK) {
       const chunk = receipts.slice(start, start + BULK_CHUNK);
-      const operations: OperationInput[] = chunk.map((receipt) => ({ operationType: BulkOperationType.Upsert, partitionKey: receipt.integrationId, resourceBody: receipt as unknown as JSONObject }));
+      const operations: OperationInput[] = chunk.map((receipt) => ({
+        operationType: BulkOperationType.Upsert,
+        partitionKey: receipt.integrationId,
+        resourceBody: receipt as unknown as JSONObject,
+      }));
       try {
         const results = await this.container.items.bulk(operations, { continueOnError: true });
         chunk.forEach((_, index) => {
           const status = results[index]?.statusCode ?? 500;
-          outcomes.push(status < 300 ? { ok: true, value: undefined } : { ok: false, error: translateCosmosError({ code: status }, 'webhook delivery receipt') });
+          outcomes.push(
+            status < 300
+              ? { ok: true, value: undefined }
+              : { ok: false, error: translateCosmosError({ code: status }, 'webhook delivery receipt') },
+          );
         });
       } catch (error) {
         const translated = translateCosmosError(error, 'webhook delivery receipts');
@@ -69,12 +92,18 @@ export class DeliveryLog {
 
   /** A receipt that is statistics only (rejected, handshake): buffered, written within STATS_FLUSH_DELAY_MS. */
   record(receipt: DeliveryReceipt): void {
-    this.statistics.add(receipt).catch((error: unknown) => this.logger.warn('could not record the webhook receipt', { error, verdict: receipt.verdict }));
+    this.statistics
+      .add(receipt)
+      .catch((error: unknown) =>
+        this.logger.warn('could not record the webhook receipt', { error, verdict: receipt.verdict }),
+      );
   }
 
   /** Duplicates are counted on the accepted receipt (endpoint health), not stored one by one. */
   countDuplicate(integrationId: string, deliveryId: string): void {
-    this.duplicates.add({ integrationId, id: receiptId(deliveryId) }).catch((error: unknown) => this.logger.warn('could not count a duplicate delivery', { error }));
+    this.duplicates
+      .add({ integrationId, id: receiptId(deliveryId) })
+      .catch((error: unknown) => this.logger.warn('could not count a duplicate delivery', { error }));
   }
 
   /** Write whatever statistics are buffered (reads call this; the host calls it on shutdown). */
@@ -100,13 +129,19 @@ export class DeliveryLog {
   }
 
   /** Receipts of one integration in a time range, oldest first (bounded). */
-  async list(tenantId: string, integrationId: string, range: { from?: string; to?: string } = {}, limit = 1000): Promise<DeliveryReceipt[]> {
+  async list(
+    tenantId: string,
+    integrationId: string,
+    range: { from?: string; to?: string } = {},
+    limit = 1000,
+  ): Promise<DeliveryReceipt[]> {
     await this.flush();
     try {
       const { resources } = await this.container.items
         .query<DeliveryReceipt & { _etag: string }>(
           {
-            query: 'SELECT * FROM c WHERE c.integrationId = @integrationId AND c.tenantId = @tenantId AND c.receivedAt >= @from AND c.receivedAt <= @to ORDER BY c.receivedAt',
+            query:
+              'SELECT * FROM c WHERE c.integrationId = @integrationId AND c.tenantId = @tenantId AND c.receivedAt >= @from AND c.receivedAt <= @to ORDER BY c.receivedAt',
             parameters: [
               { name: '@integrationId', value: integrationId },
               { name: '@tenantId', value: tenantId },
@@ -146,7 +181,9 @@ export class DeliveryLog {
     await Promise.all(
       [...byReceipt.entries()].map(async ([key, entry]) => {
         try {
-          await this.container.item(entry.id, entry.integrationId).patch([{ op: 'incr', path: '/duplicates', value: entry.copies }]);
+          await this.container
+            .item(entry.id, entry.integrationId)
+            .patch([{ op: 'incr', path: '/duplicates', value: entry.copies }]);
         } catch (error) {
           if (statusOf(error) !== 404) failures.set(key, translateCosmosError(error, 'webhook delivery receipt'));
         }

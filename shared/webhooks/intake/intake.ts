@@ -99,7 +99,12 @@ export class WebhookIntake {
     options: IntakeOptions = {},
   ) {
     const { maxItems, maxDelayMs, maxConcurrentFlushes } = { ...DEFAULT_OPTIONS, ...options };
-    this.batcher = new MicroBatcher({ maxItems, maxDelayMs, maxConcurrentFlushes, flush: (group) => this.commitGroup(group) });
+    this.batcher = new MicroBatcher({
+      maxItems,
+      maxDelayMs,
+      maxConcurrentFlushes,
+      flush: (group) => this.commitGroup(group),
+    });
   }
 
   /** Resolves once the delivery is archived, its runs enqueued and its receipt written; rejects otherwise. */
@@ -122,10 +127,23 @@ export class WebhookIntake {
     await this.writeReceipts(slots);
     const committed = slots.filter((slot) => slot.error === undefined);
     // Not awaited: a claim left pending by a crash here is settled by the receipt written above.
-    void this.deps.deliveryLog.claims.accepted(committed.map(({ delivery }) => ({ integrationId: delivery.integrationId, receiptId: receiptId(delivery.deliveryId) })));
+    void this.deps.deliveryLog.claims.accepted(
+      committed.map(({ delivery }) => ({
+        integrationId: delivery.integrationId,
+        receiptId: receiptId(delivery.deliveryId),
+      })),
+    );
     return slots.map((slot) =>
       slot.error === undefined
-        ? { ok: true, value: { runIds: slot.runIds, archiveBlob: slot.archive!.name, bodySha256: slot.archive!.bodySha256, savedAt: slot.savedAt! } }
+        ? {
+            ok: true,
+            value: {
+              runIds: slot.runIds,
+              archiveBlob: slot.archive!.name,
+              bodySha256: slot.archive!.bodySha256,
+              savedAt: slot.savedAt!,
+            },
+          }
         : { ok: false, error: slot.error },
     );
   }
@@ -133,14 +151,21 @@ export class WebhookIntake {
   /** One archive write per integration in the group (a segment when it has several deliveries). */
   private async archive(slots: Slot[]): Promise<void> {
     const byIntegration = new Map<string, Slot[]>();
-    for (const slot of slots) byIntegration.set(slot.delivery.integrationId, [...(byIntegration.get(slot.delivery.integrationId) ?? []), slot]);
+    for (const slot of slots)
+      byIntegration.set(slot.delivery.integrationId, [...(byIntegration.get(slot.delivery.integrationId) ?? []), slot]);
     await Promise.all(
       [...byIntegration.values()].map(async (group) => {
         try {
           const archived = await archiveDeliveries(
             this.deps.blob,
             group.map(({ delivery }) => ({
-              delivery: { provider: delivery.provider, integrationId: delivery.integrationId, deliveryId: delivery.deliveryId, receivedAt: new Date(delivery.receivedAt).toISOString(), headers: delivery.headers },
+              delivery: {
+                provider: delivery.provider,
+                integrationId: delivery.integrationId,
+                deliveryId: delivery.deliveryId,
+                receivedAt: new Date(delivery.receivedAt).toISOString(),
+                headers: delivery.headers,
+              },
               rawBody: delivery.rawBody,
             })),
           );
@@ -157,12 +182,17 @@ export class WebhookIntake {
     for (let first = 0; first < runs.length; first += 100) {
       const chunk = runs.slice(first, first + 100);
       try {
-        const operations: OperationInput[] = chunk.map(({ start: { run } }) => ({ operationType: BulkOperationType.Create, partitionKey: run.integrationId, resourceBody: run as unknown as JSONObject }));
+        const operations: OperationInput[] = chunk.map(({ start: { run } }) => ({
+          operationType: BulkOperationType.Create,
+          partitionKey: run.integrationId,
+          resourceBody: run as unknown as JSONObject,
+        }));
         const results = await this.deps.runs.items.bulk(operations, { continueOnError: true });
         chunk.forEach((groupRun, index) => {
           const status = results[index]?.statusCode ?? 500;
           if (status < 300) groupRun.created = true;
-          else if (status !== 409) failMembers(groupRun, translateCosmosError({ code: status }, `run ${groupRun.start.run.id}`));
+          else if (status !== 409)
+            failMembers(groupRun, translateCosmosError({ code: status }, `run ${groupRun.start.run.id}`));
         });
       } catch (error) {
         const translated = translateCosmosError(error, 'webhook runs');
@@ -207,14 +237,25 @@ export class WebhookIntake {
     const unsent = runs.filter((groupRun) => groupRun.created && !groupRun.sent);
     if (unsent.length === 0) return;
     const finishedAt = new Date().toISOString();
-    const lastError = { code: 'dependency_unavailable', message: 'the webhook deliveries of this run could not be committed; their providers retry them, which starts the sync again' };
+    const lastError = {
+      code: 'dependency_unavailable',
+      message:
+        'the webhook deliveries of this run could not be committed; their providers retry them, which starts the sync again',
+    };
     try {
       await this.deps.runs.items.bulk(
-        unsent.map(({ start: { run } }) => ({ operationType: BulkOperationType.Upsert, partitionKey: run.integrationId, resourceBody: { ...run, status: 'failed', finishedAt, lastError } as unknown as JSONObject })),
+        unsent.map(({ start: { run } }) => ({
+          operationType: BulkOperationType.Upsert,
+          partitionKey: run.integrationId,
+          resourceBody: { ...run, status: 'failed', finishedAt, lastError } as unknown as JSONObject,
+        })),
         { continueOnError: true },
       );
     } catch (error) {
-      this.deps.logger.warn('webhook intake: could not close runs that were never enqueued', { error, runIds: unsent.map(({ start }) => start.run.id) });
+      this.deps.logger.warn('webhook intake: could not close runs that were never enqueued', {
+        error,
+        runIds: unsent.map(({ start }) => start.run.id),
+      });
     }
   }
 

@@ -64,31 +64,43 @@ describe('MicroBatcher', () => {
     const perItem = new MicroBatcher<number, number>({
       maxItems: 3,
       maxDelayMs: 5,
-      flush: async (items) => items.map((n) => (n % 2 ? { ok: true as const, value: n } : { ok: false as const, error: new Error(`bad ${n}`) })),
+      flush: async (items) =>
+        items.map((n) =>
+          n % 2 ? { ok: true as const, value: n } : { ok: false as const, error: new Error(`bad ${n}`) },
+        ),
     });
     const outcomes = await Promise.allSettled([perItem.add(1), perItem.add(2), perItem.add(3)]);
     expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
 
-    const throwing = new MicroBatcher<number>({ maxItems: 2, maxDelayMs: 5, flush: async () => Promise.reject(new Error('store down')) });
+    const throwing = new MicroBatcher<number>({
+      maxItems: 2,
+      maxDelayMs: 5,
+      flush: async () => Promise.reject(new Error('store down')),
+    });
     const all = await Promise.allSettled([throwing.add(1), throwing.add(2)]);
     expect(all.map((o) => o.status)).toEqual(['rejected', 'rejected']);
   });
 
   it('every item is flushed exactly once, in order, in groups no larger than maxItems', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(fc.oneof(fc.constant('drain' as const), fc.integer({ min: 0, max: 5 })), { maxLength: 40 }), fc.integer({ min: 1, max: 4 }), fc.integer({ min: 1, max: 3 }), async (script, maxItems, slots) => {
-        const { batcher, groups } = recording({ maxItems, maxDelayMs: 1, maxConcurrentFlushes: slots });
-        const added: Array<Promise<number>> = [];
-        let next = 0;
-        for (const step of script) {
-          if (step === 'drain') await batcher.drain();
-          else for (let i = 0; i < step; i++) added.push(batcher.add(next++));
-        }
-        await batcher.drain();
-        await expect(Promise.all(added)).resolves.toEqual(Array.from({ length: next }, (_, i) => i));
-        expect(groups.flat()).toEqual(Array.from({ length: next }, (_, i) => i));
-        expect(groups.every((group) => group.length >= 1 && group.length <= maxItems)).toBe(true);
-      }),
+      fc.asyncProperty(
+        fc.array(fc.oneof(fc.constant('drain' as const), fc.integer({ min: 0, max: 5 })), { maxLength: 40 }),
+        fc.integer({ min: 1, max: 4 }),
+        fc.integer({ min: 1, max: 3 }),
+        async (script, maxItems, slots) => {
+          const { batcher, groups } = recording({ maxItems, maxDelayMs: 1, maxConcurrentFlushes: slots });
+          const added: Array<Promise<number>> = [];
+          let next = 0;
+          for (const step of script) {
+            if (step === 'drain') await batcher.drain();
+            else for (let i = 0; i < step; i++) added.push(batcher.add(next++));
+          }
+          await batcher.drain();
+          await expect(Promise.all(added)).resolves.toEqual(Array.from({ length: next }, (_, i) => i));
+          expect(groups.flat()).toEqual(Array.from({ length: next }, (_, i) => i));
+          expect(groups.every((group) => group.length >= 1 && group.length <= maxItems)).toBe(true);
+        },
+      ),
       { numRuns: 60 },
     );
   });

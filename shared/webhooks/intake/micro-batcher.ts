@@ -32,7 +32,8 @@ export class MicroBatcher<T, R = void> {
   private readonly maxConcurrent: number;
 
   constructor(private readonly options: MicroBatcherOptions<T, R>) {
-    if (options.maxItems < 1 || options.maxDelayMs < 0) throw new RangeError('maxItems must be at least 1 and maxDelayMs zero or more');
+    if (options.maxItems < 1 || options.maxDelayMs < 0)
+      throw new RangeError('maxItems must be at least 1 and maxDelayMs zero or more');
     this.maxConcurrent = options.maxConcurrentFlushes ?? 4;
   }
 
@@ -65,7 +66,10 @@ export class MicroBatcher<T, R = void> {
 
   /** Start flushes while slots are free: full groups always, a partial group only when its time has come. */
   private startFlushes(includePartial = false): void {
-    while (this.inFlight.size < this.maxConcurrent && (this.pending.length >= this.options.maxItems || (includePartial && this.pending.length > 0))) {
+    while (
+      this.inFlight.size < this.maxConcurrent &&
+      (this.pending.length >= this.options.maxItems || (includePartial && this.pending.length > 0))
+    ) {
       const group = this.pending.splice(0, this.options.maxItems);
       const run: Promise<void> = this.flushGroup(group).finally(() => {
         this.inFlight.delete(run);
@@ -75,7 +79,8 @@ export class MicroBatcher<T, R = void> {
       this.inFlight.add(run);
     }
     if (this.pending.length === 0) this.clearTimer();
-    else if (this.inFlight.size < this.maxConcurrent) this.timer ??= setTimeout(() => this.onTimer(), this.options.maxDelayMs);
+    else if (this.inFlight.size < this.maxConcurrent)
+      this.timer ??= setTimeout(() => this.onTimer(), this.options.maxDelayMs);
   }
 
   private async flushGroup(group: Array<Pending<T, R>>): Promise<void> {

@@ -45,7 +45,18 @@ export interface WebhookSecretSource extends SecretReader {
   storePendingToken(integration: Stored<Integration>, token: string): Promise<void>;
 }
 
-type ReceiverDeps = Pick<AppServices, 'integrations' | 'logger' | 'metrics' | 'settings' | 'now' | 'deliveryLog' | 'webhookSecrets' | 'rateLimiter' | 'webhookIntake'>;
+type ReceiverDeps = Pick<
+  AppServices,
+  | 'integrations'
+  | 'logger'
+  | 'metrics'
+  | 'settings'
+  | 'now'
+  | 'deliveryLog'
+  | 'webhookSecrets'
+  | 'rateLimiter'
+  | 'webhookIntake'
+>;
 
 const NOT_FOUND_BODY = { error: { code: 'not_found', message: 'no such webhook endpoint' } };
 
@@ -60,16 +71,30 @@ function schemeOf(integration: Stored<Integration>): WebhookConfig | undefined {
   return implicit.success ? implicit.data : undefined;
 }
 
-export async function receiveWebhook(deps: ReceiverDeps, webhook: IncomingWebhook, trace: TraceContext): Promise<HttpResponseInit> {
-  const count = (verdict: string) => deps.metrics.increment('webhook_verdicts', 1, { provider: webhook.provider, verdict });
-  const log = () => deps.logger.child({ function: 'WebhookReceiver', provider: webhook.provider, integrationId: webhook.integrationId, traceId: trace.traceId });
+export async function receiveWebhook(
+  deps: ReceiverDeps,
+  webhook: IncomingWebhook,
+  trace: TraceContext,
+): Promise<HttpResponseInit> {
+  const count = (verdict: string) =>
+    deps.metrics.increment('webhook_verdicts', 1, { provider: webhook.provider, verdict });
+  const log = () =>
+    deps.logger.child({
+      function: 'WebhookReceiver',
+      provider: webhook.provider,
+      integrationId: webhook.integrationId,
+      traceId: trace.traceId,
+    });
   try {
     if (webhook.rawBody.length > deps.settings.limits.webhookMaxBodyBytes) {
       count('too_large');
       throw new AppError('payload_too_large', `body is larger than ${deps.settings.limits.webhookMaxBodyBytes} bytes`);
     }
     // An id outside the path rule (router.ts) names no integration: the same 404, without a lookup.
-    const integration = isWebhookProviderId(webhook.provider) && isPathId(webhook.integrationId) ? await deps.integrations.findForWebhook(webhook.integrationId) : undefined;
+    const integration =
+      isWebhookProviderId(webhook.provider) && isPathId(webhook.integrationId)
+        ? await deps.integrations.findForWebhook(webhook.integrationId)
+        : undefined;
     const scheme = integration ? schemeOf(integration) : undefined;
     if (!integration || !scheme || scheme.provider !== webhook.provider) {
       count('unknown_endpoint');
@@ -78,7 +103,9 @@ export async function receiveWebhook(deps: ReceiverDeps, webhook: IncomingWebhoo
     const provider = scheme.provider as WebhookProviderId;
     const overLimit = (inbound: { allowed: boolean; retryAfterMs?: number }) => {
       count('rate_limited');
-      return new AppError('rate_limited', 'too many webhook deliveries for this tenant', { retryAfterMs: inbound.retryAfterMs });
+      return new AppError('rate_limited', 'too many webhook deliveries for this tenant', {
+        retryAfterMs: inbound.retryAfterMs,
+      });
     };
     const checkInbound = () => deps.rateLimiter.checkInbound('webhook', integration.tenantId);
     const secrets = await deps.webhookSecrets.secretsFor(integration);
@@ -87,9 +114,16 @@ export async function receiveWebhook(deps: ReceiverDeps, webhook: IncomingWebhoo
     const secretsSeen = new Set(secrets);
     const result = await verifyWithSecrets(deps.webhookSecrets, integration, secrets, (candidates) => {
       for (const candidate of candidates) secretsSeen.add(candidate);
-      return verifierFor(provider)({ rawBody: webhook.rawBody, headers: webhook.header, secrets: candidates, now: webhook.receivedAt }, settings);
+      return verifierFor(provider)(
+        { rawBody: webhook.rawBody, headers: webhook.header, secrets: candidates, now: webhook.receivedAt },
+        settings,
+      );
     });
-    const receipt = (verdict: DeliveryReceipt['verdict'], deliveryId: string, extra: Partial<DeliveryReceipt> = {}): DeliveryReceipt => ({
+    const receipt = (
+      verdict: DeliveryReceipt['verdict'],
+      deliveryId: string,
+      extra: Partial<DeliveryReceipt> = {},
+    ): DeliveryReceipt => ({
       id: receiptId(deliveryId),
       integrationId: integration.id,
       tenantId: integration.tenantId,
@@ -111,8 +145,18 @@ export async function receiveWebhook(deps: ReceiverDeps, webhook: IncomingWebhoo
     if (!result.ok) {
       count(result.reason);
       log().warn('webhook rejected', { reason: result.reason });
-      deps.deliveryLog.record(receipt('rejected', `rejected-${webhook.receivedAt}-${Math.random().toString(36).slice(2, 10)}`, { reason: result.reason }));
-      return json(rejectionStatus(result.reason), { error: { code: rejectionStatus(result.reason) === 401 ? 'unauthorized' : 'rejected', message: 'webhook could not be verified', reason: result.reason } });
+      deps.deliveryLog.record(
+        receipt('rejected', `rejected-${webhook.receivedAt}-${Math.random().toString(36).slice(2, 10)}`, {
+          reason: result.reason,
+        }),
+      );
+      return json(rejectionStatus(result.reason), {
+        error: {
+          code: rejectionStatus(result.reason) === 401 ? 'unauthorized' : 'rejected',
+          message: 'webhook could not be verified',
+          reason: result.reason,
+        },
+      });
     }
 
     switch (result.outcome.kind) {
@@ -158,7 +202,10 @@ export async function receiveWebhook(deps: ReceiverDeps, webhook: IncomingWebhoo
         deliveryId: result.deliveryId,
         receivedAt: webhook.receivedAt,
         // Only what may be stored: the configured secret header and any value holding a secret go too.
-        headers: redactHeaders(webhook.headers, { secretHeaders: configuredSecretHeaders(scheme), secretValues: [...secretsSeen] }),
+        headers: redactHeaders(webhook.headers, {
+          secretHeaders: configuredSecretHeaders(scheme),
+          secretValues: [...secretsSeen],
+        }),
         rawBody: webhook.rawBody,
         starts,
       });
@@ -224,7 +271,8 @@ function mergeByEntity(events: WebhookEvent[]): WebhookEvent[] {
   for (const event of events) {
     const existing = byEntity.get(event.entity);
     if (!existing) byEntity.set(event.entity, event.kind === 'records' ? { ...event, ids: [...event.ids] } : event);
-    else if (existing.kind === 'incremental' || event.kind === 'incremental') byEntity.set(event.entity, { kind: 'incremental', entity: event.entity });
+    else if (existing.kind === 'incremental' || event.kind === 'incremental')
+      byEntity.set(event.entity, { kind: 'incremental', entity: event.entity });
     else existing.ids.push(...event.ids.filter((id) => !existing.ids.includes(id)));
   }
   return [...byEntity.values()];
@@ -232,6 +280,7 @@ function mergeByEntity(events: WebhookEvent[]): WebhookEvent[] {
 
 function acknowledge(provider: WebhookProviderId, body: Record<string, unknown>): HttpResponseInit {
   // Salesforce retries an Outbound Message until it gets its SOAP acknowledgement.
-  if (provider === 'salesforce') return { status: 200, body: salesforceAck(), headers: { 'content-type': SALESFORCE_ACK_CONTENT_TYPE } };
+  if (provider === 'salesforce')
+    return { status: 200, body: salesforceAck(), headers: { 'content-type': SALESFORCE_ACK_CONTENT_TYPE } };
   return json(200, body);
 }

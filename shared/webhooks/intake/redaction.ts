@@ -43,7 +43,8 @@ const CREDENTIAL_WORDS = new Set([
 ]);
 
 /** Compound words (no separator) that end in a credential word: `accesstoken`, `xapikey`, `clientsecret`. */
-const CREDENTIAL_SUFFIX = /(token|secret|signature|apikey|key|password|passwd|cookie|session|sessionid|credentials?|auth)$/;
+const CREDENTIAL_SUFFIX =
+  /(token|secret|signature|apikey|key|password|passwd|cookie|session|sessionid|credentials?|auth)$/;
 /** Stems that are credentials wherever they appear inside a word: `x-authtoken`, `oauth`, `passcode`. */
 const CREDENTIAL_STEM = /(auth|token|secret|signature|passw|cookie|session|credential|apikey)/;
 
@@ -64,7 +65,11 @@ export interface RedactionRules {
 const MIN_CONTAINED_SECRET_LENGTH = 8;
 
 export function containsSecret(value: string, secrets: readonly string[]): boolean {
-  return secrets.some((secret) => secret.length > 0 && (value === secret || (secret.length >= MIN_CONTAINED_SECRET_LENGTH && value.includes(secret))));
+  return secrets.some(
+    (secret) =>
+      secret.length > 0 &&
+      (value === secret || (secret.length >= MIN_CONTAINED_SECRET_LENGTH && value.includes(secret))),
+  );
 }
 
 /** The headers as they may be stored: every rule above applied. */
@@ -72,7 +77,12 @@ export function redactHeaders(headers: Record<string, string>, rules: RedactionR
   const configured = new Set((rules.secretHeaders ?? []).map((name) => name.toLowerCase()));
   const secrets = rules.secretValues ?? [];
   return Object.fromEntries(
-    Object.entries(headers).map(([name, value]) => [name, isCredentialHeaderName(name) || configured.has(name.toLowerCase()) || containsSecret(value, secrets) ? REDACTED : value]),
+    Object.entries(headers).map(([name, value]) => [
+      name,
+      isCredentialHeaderName(name) || configured.has(name.toLowerCase()) || containsSecret(value, secrets)
+        ? REDACTED
+        : value,
+    ]),
   );
 }
 

@@ -27,7 +27,8 @@ export class SecretRefreshGate {
   allow(integrationId: string, now: number): boolean {
     const last = this.lastFreshRead.get(integrationId);
     if (last !== undefined && now - last < FRESH_READ_INTERVAL_MS) return false;
-    if (this.lastFreshRead.size >= TRACKED_INTEGRATIONS) this.lastFreshRead.delete(this.lastFreshRead.keys().next().value!);
+    if (this.lastFreshRead.size >= TRACKED_INTEGRATIONS)
+      this.lastFreshRead.delete(this.lastFreshRead.keys().next().value!);
     this.lastFreshRead.delete(integrationId);
     this.lastFreshRead.set(integrationId, now);
     return true;
@@ -53,8 +54,10 @@ export async function verifyWithSecrets(
   verify: (secrets: string[]) => Promise<VerifyResult>,
 ): Promise<VerifyResult> {
   const first = await verify(cachedSecrets);
-  if (first.ok || !SECRET_DEPENDENT.has(first.reason) || !gateOf(source).allow(integration.id, Date.now())) return first;
+  if (first.ok || !SECRET_DEPENDENT.has(first.reason) || !gateOf(source).allow(integration.id, Date.now()))
+    return first;
   const fresh = await source.secretsFor(integration, { fresh: true });
-  if (fresh.length === cachedSecrets.length && fresh.every((secret, index) => secret === cachedSecrets[index])) return first;
+  if (fresh.length === cachedSecrets.length && fresh.every((secret, index) => secret === cachedSecrets[index]))
+    return first;
   return verify(fresh);
 }

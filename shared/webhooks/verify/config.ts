@@ -14,7 +14,10 @@ const salesforceAuth = z.discriminatedUnion('kind', [
   z.object({
     kind: z.literal('shared_secret'),
     /** Where the org puts the secret: a URL segment or query value (the receiver extracts it), or a header. */
-    source: z.discriminatedUnion('in', [z.object({ in: z.literal('url') }), z.object({ in: z.literal('header'), name: headerName })]),
+    source: z.discriminatedUnion('in', [
+      z.object({ in: z.literal('url') }),
+      z.object({ in: z.literal('header'), name: headerName }),
+    ]),
   }),
   // Only an Apex callout sends this header (Outbound Messages cannot): docs/webhooks.md, "Salesforce senders".
   z.object({ kind: z.literal('hmac'), header: headerName.optional(), encoding: z.enum(['hex', 'base64']).optional() }),
@@ -27,7 +30,12 @@ const google = z.discriminatedUnion('mode', [
     audience: z.string().min(1),
     serviceAccountEmail: z.email(),
     jwksUrl: z.url({ protocol: /^https?$/ }).optional(),
-    clockSkewMs: z.number().int().min(0).max(5 * 60 * 1000).optional(),
+    clockSkewMs: z
+      .number()
+      .int()
+      .min(0)
+      .max(5 * 60 * 1000)
+      .optional(),
   }),
   z.object({ provider: z.literal('google'), mode: z.literal('channel') }),
 ]);
@@ -39,7 +47,9 @@ export const webhookConfigSchema = z.discriminatedUnion('provider', [
   z.object({ provider: z.literal('generic'), toleranceMs }),
   z.object({
     provider: z.literal('salesforce'),
-    organizationId: z.string().regex(/^00D[A-Za-z0-9]{12}(?:[A-Za-z0-9]{3})?$/, 'must be a 15- or 18-character organization id (00D…)'),
+    organizationId: z
+      .string()
+      .regex(/^00D[A-Za-z0-9]{12}(?:[A-Za-z0-9]{3})?$/, 'must be a 15- or 18-character organization id (00D…)'),
     auth: salesforceAuth,
   }),
   google,
@@ -55,7 +65,8 @@ export interface RequestFacts {
 
 export function verifierSettingsFor(config: WebhookConfig, request: RequestFacts): VerifierSettings {
   if (config.provider !== 'salesforce') return config;
-  if (config.auth.kind === 'hmac') return { provider: 'salesforce', organizationId: config.organizationId, auth: config.auth };
+  if (config.auth.kind === 'hmac')
+    return { provider: 'salesforce', organizationId: config.organizationId, auth: config.auth };
   const source = config.auth.source;
   const candidate = source.in === 'url' ? request.urlSecret : request.headers(source.name.toLowerCase());
   return { provider: 'salesforce', organizationId: config.organizationId, auth: { kind: 'shared_secret', candidate } };

@@ -29,7 +29,11 @@ export function tokenEquals(presented: string, configured: string): boolean {
 }
 
 /** Index of the first secret whose expected signature matches, or -1. Empty secrets never match. */
-export function matchingSecret(secrets: readonly string[], received: string, expectedFor: (secret: string) => string): number {
+export function matchingSecret(
+  secrets: readonly string[],
+  received: string,
+  expectedFor: (secret: string) => string,
+): number {
   return secrets.findIndex((secret) => secret.length > 0 && signatureEquals(received, expectedFor(secret)));
 }
 

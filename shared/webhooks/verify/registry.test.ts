@@ -17,32 +17,72 @@ describe('verifierFor / eventParserFor', () => {
   });
 
   it('verifies a GitHub delivery end to end and parses its targets', async () => {
-    const body = JSON.stringify({ action: 'opened', issue: { id: 42, number: 42 }, repository: { full_name: 'acme/widgets' } });
-    const request = requestOf(body, { 'X-Hub-Signature-256': signGithub(body, 's3cret'), 'X-GitHub-Delivery': 'g-1', 'X-GitHub-Event': 'issues' }, ['s3cret'], NOW);
+    const body = JSON.stringify({
+      action: 'opened',
+      issue: { id: 42, number: 42 },
+      repository: { full_name: 'acme/widgets' },
+    });
+    const request = requestOf(
+      body,
+      { 'X-Hub-Signature-256': signGithub(body, 's3cret'), 'X-GitHub-Delivery': 'g-1', 'X-GitHub-Event': 'issues' },
+      ['s3cret'],
+      NOW,
+    );
     await expect(verifierFor('github')(request)).resolves.toMatchObject({ ok: true, deliveryId: 'g-1' });
-    expect(eventParserFor('github')(request)).toEqual({ ok: true, deliveryId: 'g-1', events: [{ kind: 'records', entity: 'issues', ids: ['acme/widgets#42'], operation: 'upsert' }] });
+    expect(eventParserFor('github')(request)).toEqual({
+      ok: true,
+      deliveryId: 'g-1',
+      events: [{ kind: 'records', entity: 'issues', ids: ['acme/widgets#42'], operation: 'upsert' }],
+    });
   });
 
   it('passes the Slack tolerance through', async () => {
     const ts = NOW / 1000 - 600;
-    const request = requestOf('{"type":"event_callback","event_id":"Ev1"}', { 'X-Slack-Signature': signSlack('{"type":"event_callback","event_id":"Ev1"}', 's', ts), 'X-Slack-Request-Timestamp': String(ts) }, ['s'], NOW);
+    const request = requestOf(
+      '{"type":"event_callback","event_id":"Ev1"}',
+      {
+        'X-Slack-Signature': signSlack('{"type":"event_callback","event_id":"Ev1"}', 's', ts),
+        'X-Slack-Request-Timestamp': String(ts),
+      },
+      ['s'],
+      NOW,
+    );
     await expect(verifierFor('slack')(request)).resolves.toEqual({ ok: false, reason: 'stale_timestamp' });
-    await expect(verifierFor('slack')(request, { provider: 'slack', toleranceMs: 700_000 })).resolves.toMatchObject({ ok: true });
+    await expect(verifierFor('slack')(request, { provider: 'slack', toleranceMs: 700_000 })).resolves.toMatchObject({
+      ok: true,
+    });
   });
 
   it('fails closed on missing or mismatched settings', async () => {
     const request = requestOf('{}', {}, ['s'], NOW);
     await expect(verifierFor('salesforce')(request)).resolves.toEqual({ ok: false, reason: 'misconfigured' });
     await expect(verifierFor('google')(request)).resolves.toEqual({ ok: false, reason: 'misconfigured' });
-    await expect(verifierFor('github')(request, { provider: 'slack' })).resolves.toEqual({ ok: false, reason: 'misconfigured' });
-    await expect(verifierFor('google')(request, { provider: 'generic' })).resolves.toEqual({ ok: false, reason: 'misconfigured' });
+    await expect(verifierFor('github')(request, { provider: 'slack' })).resolves.toEqual({
+      ok: false,
+      reason: 'misconfigured',
+    });
+    await expect(verifierFor('google')(request, { provider: 'generic' })).resolves.toEqual({
+      ok: false,
+      reason: 'misconfigured',
+    });
   });
 });
 
 describe('rejectionStatus', () => {
   it('answers 400 for garbage, 401 for anything unauthenticated, 5xx for our own faults', () => {
     expect(rejectionStatus('malformed')).toBe(400);
-    for (const reason of ['missing_signature', 'bad_signature', 'stale_timestamp', 'future_timestamp', 'wrong_organization', 'wrong_issuer', 'wrong_audience', 'wrong_email', 'email_unverified', 'token_expired'] as const) {
+    for (const reason of [
+      'missing_signature',
+      'bad_signature',
+      'stale_timestamp',
+      'future_timestamp',
+      'wrong_organization',
+      'wrong_issuer',
+      'wrong_audience',
+      'wrong_email',
+      'email_unverified',
+      'token_expired',
+    ] as const) {
       expect(rejectionStatus(reason)).toBe(401);
     }
     expect(rejectionStatus('misconfigured')).toBe(500);

@@ -33,14 +33,19 @@ export type WebhookEventParser = (request: ParseRequest) => ParseResult;
 const MISCONFIGURED: VerifyResult = { ok: false, reason: 'misconfigured' };
 
 /** Settings for another provider, or none where some are required, fail closed. */
-function settingsFor<P extends WebhookProviderId>(provider: P, settings: VerifierSettings | undefined): Extract<VerifierSettings, { provider: P }> | undefined {
+function settingsFor<P extends WebhookProviderId>(
+  provider: P,
+  settings: VerifierSettings | undefined,
+): Extract<VerifierSettings, { provider: P }> | undefined {
   if (settings === undefined || settings.provider !== provider) return undefined;
   return settings as Extract<VerifierSettings, { provider: P }>;
 }
 
 const VERIFIERS: Record<WebhookProviderId, WebhookVerifier> = {
-  github: async (request, settings) => (settings && settings.provider !== 'github' ? MISCONFIGURED : verifyGithub(request)),
-  notion: async (request, settings) => (settings && settings.provider !== 'notion' ? MISCONFIGURED : verifyNotion(request)),
+  github: async (request, settings) =>
+    settings && settings.provider !== 'github' ? MISCONFIGURED : verifyGithub(request),
+  notion: async (request, settings) =>
+    settings && settings.provider !== 'notion' ? MISCONFIGURED : verifyNotion(request),
   slack: async (request, settings) => {
     if (settings && settings.provider !== 'slack') return MISCONFIGURED;
     return verifySlack(request, { toleranceMs: settingsFor('slack', settings)?.toleranceMs });

@@ -109,5 +109,4 @@ export interface ParseRequest {
 }
 
 export type ParseResult =
-  | { ok: true; deliveryId: string; events: WebhookEvent[] }
-  | { ok: false; reason: 'malformed'; detail: string };
+  { ok: true; deliveryId: string; events: WebhookEvent[] } | { ok: false; reason: 'malformed'; detail: string };

@@ -17,7 +17,10 @@ import type { IssuedTokens } from '../../../dev/sandboxes/common/types';
 export const BENCH_TENANT = 'bench';
 export const BENCH_ADMIN_KEY = `bench-admin-${randomBytes(12).toString('hex')}`;
 
-export async function startBenchHost(cosmos: Record<string, string>, extra: Record<string, string> = {}): Promise<LocalHost & { cleanup(): Promise<void> }> {
+export async function startBenchHost(
+  cosmos: Record<string, string>,
+  extra: Record<string, string> = {},
+): Promise<LocalHost & { cleanup(): Promise<void> }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'ise-bench-'));
   const host = await startLocalHost({
     env: {
@@ -64,7 +67,13 @@ export async function createBenchIntegration(host: LocalHost, spec: BenchIntegra
     newIntegration(
       BENCH_TENANT,
       spec.id,
-      { provider: spec.provider, name: `Bench ${spec.provider}`, baseUrl: spec.sandboxUrl, providerOptions: spec.providerOptions ?? {}, ...(spec.entities ? { entities: spec.entities } : {}) },
+      {
+        provider: spec.provider,
+        name: `Bench ${spec.provider}`,
+        baseUrl: spec.sandboxUrl,
+        providerOptions: spec.providerOptions ?? {},
+        ...(spec.entities ? { entities: spec.entities } : {}),
+      },
       { intervalMinutes: 24 * 60 },
       services.now(),
     ),
@@ -97,12 +106,15 @@ export function rssSampler(): { peakMb(): number; atPeak(): string; stop(): void
       sample();
       return peak.rss / 2 ** 20;
     },
-    atPeak: () => `rss ${mb(peak.rss)}, V8 heap ${mb(peak.heapUsed)} used of ${mb(peak.heapTotal)}, external ${mb(peak.external)} (array buffers ${mb(peak.arrayBuffers)})`,
+    atPeak: () =>
+      `rss ${mb(peak.rss)}, V8 heap ${mb(peak.heapUsed)} used of ${mb(peak.heapTotal)}, external ${mb(peak.external)} (array buffers ${mb(peak.arrayBuffers)})`,
     stop: () => clearInterval(timer),
   };
 }
 
 export async function loadAverage(): Promise<string> {
   const { loadavg } = await import('node:os');
-  return loadavg().map((value) => value.toFixed(2)).join(' ');
+  return loadavg()
+    .map((value) => value.toFixed(2))
+    .join(' ');
 }

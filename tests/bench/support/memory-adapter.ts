@@ -2,7 +2,15 @@
  * A provider adapter over pages already in memory (cursor = page index), for measuring the page pipeline
  * without HTTP. Only reads are offered; the rest is not part of what the benchmark measures.
  */
-import type { FetchByIdsRequest, FetchByIdsResult, FetchChangesRequest, FetchPage, ProviderAdapter, ProviderId, ProviderRecord } from '../../../shared/adapters/contract';
+import type {
+  FetchByIdsRequest,
+  FetchByIdsResult,
+  FetchChangesRequest,
+  FetchPage,
+  ProviderAdapter,
+  ProviderId,
+  ProviderRecord,
+} from '../../../shared/adapters/contract';
 import { notImplemented } from '../../../shared/core/app-error';
 
 export function memoryAdapter(provider: ProviderId, pages: ProviderRecord[][]): ProviderAdapter {

@@ -7,7 +7,12 @@
 import type { BulkOperationResponse, OperationInput, OperationResponse } from '@azure/cosmos';
 import type { BulkContainer } from '../../../shared/stores/documents/bulk';
 import type { Shard, ShardStore } from '../../../shared/stores/documents/shards-repository';
-import { recordStateId, type EntityCheckpoint, type RecordState, type SyncStateStore } from '../../../shared/stores/documents/sync-state-repository';
+import {
+  recordStateId,
+  type EntityCheckpoint,
+  type RecordState,
+  type SyncStateStore,
+} from '../../../shared/stores/documents/sync-state-repository';
 import type { OutgoingMessage, QueueSender } from '../../../shared/stores/queue/queue-port';
 import type { QueueName } from '../../../shared/stores/queue/queues';
 
@@ -38,7 +43,11 @@ export class MemorySyncStateStore implements SyncStateStore {
   }
 
   async saveCheckpoint(checkpoint: Omit<EntityCheckpoint, 'id' | 'kind'>): Promise<void> {
-    this.checkpoints.set(`${checkpoint.integrationId}|${checkpoint.entity}`, { ...checkpoint, id: `checkpoint-${checkpoint.entity}`, kind: 'checkpoint' });
+    this.checkpoints.set(`${checkpoint.integrationId}|${checkpoint.entity}`, {
+      ...checkpoint,
+      id: `checkpoint-${checkpoint.entity}`,
+      kind: 'checkpoint',
+    });
   }
 
   async records(integrationId: string, entity: string, externalIds: string[]): Promise<Map<string, RecordState>> {
@@ -54,7 +63,12 @@ export class MemorySyncStateStore implements SyncStateStore {
     for (const state of states) this.states.set(`${state.integrationId}|${state.id}`, state);
   }
 
-  async unseenSince(integrationId: string, entity: string, runId: string, limit: number): Promise<{ unseen: RecordState[]; live: number }> {
+  async unseenSince(
+    integrationId: string,
+    entity: string,
+    runId: string,
+    limit: number,
+  ): Promise<{ unseen: RecordState[]; live: number }> {
     const unseen: RecordState[] = [];
     let live = 0;
     for (const state of this.states.values()) {

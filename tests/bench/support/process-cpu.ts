@@ -46,7 +46,8 @@ export function descendantsCpu(): ProcessCpu[] {
     cpu.set(pid, s.cpuMs);
   }
   const isDescendant = (pid: number): boolean => {
-    for (let parent = parents.get(pid); parent !== undefined && parent > 1; parent = parents.get(parent)) if (parent === process.pid) return true;
+    for (let parent = parents.get(pid); parent !== undefined && parent > 1; parent = parents.get(parent))
+      if (parent === process.pid) return true;
     return false;
   };
   return [...cpu].filter(([pid]) => isDescendant(pid)).map(([pid, cpuMs]) => ({ pid, name: commandOf(pid), cpuMs }));

@@ -37,7 +37,12 @@ const START_TIMEOUT_MS = 120_000;
 export async function startServicesChild(options: ServicesOptions): Promise<ServicesChild> {
   const child: ChildProcess = fork(join(__dirname, 'services-process.ts'), [JSON.stringify(options)], {
     // BENCH_CHILD_CPU_PROF=<dir>: a V8 CPU profile of the child (cosmosdb-server + sandbox), to see its share.
-    execArgv: ['--import', 'tsx', '--max-old-space-size=4096', ...(process.env.BENCH_CHILD_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CHILD_CPU_PROF}`] : [])],
+    execArgv: [
+      '--import',
+      'tsx',
+      '--max-old-space-size=4096',
+      ...(process.env.BENCH_CHILD_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CHILD_CPU_PROF}`] : []),
+    ],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const ready = await new Promise<ChildReady>((resolve, reject) => {

@@ -27,11 +27,20 @@ async function main(): Promise<void> {
     if (message.type === 'stop') void stop();
     if (message.type === 'stats') {
       const cpu = process.cpuUsage();
-      process.send!({ type: 'stats', rssMb: process.memoryUsage().rss / 2 ** 20, cpuMs: (cpu.user + cpu.system) / 1000, calls: sandbox?.control.calls().total ?? 0 });
+      process.send!({
+        type: 'stats',
+        rssMb: process.memoryUsage().rss / 2 ** 20,
+        cpuMs: (cpu.user + cpu.system) / 1000,
+        calls: sandbox?.control.calls().total ?? 0,
+      });
     }
   });
   const tokens = sandbox?.control.issueToken({ expiresInMs: 24 * 3600_000 });
-  const ready: ChildReady = { type: 'ready', cosmos: cosmos.settings, ...(sandbox && tokens ? { sandbox: { url: sandbox.url, tokens } } : {}) };
+  const ready: ChildReady = {
+    type: 'ready',
+    cosmos: cosmos.settings,
+    ...(sandbox && tokens ? { sandbox: { url: sandbox.url, tokens } } : {}),
+  };
   process.send!(ready);
 }
 

@@ -20,14 +20,29 @@ export interface DeliveryTargets {
 export function githubDelivery(integrationId: string, secret: string, number: number): Delivery {
   const body = JSON.stringify({
     action: 'edited',
-    issue: { id: 5_000_000 + number, number, title: `Issue ${number}`, state: 'open', body: 'x'.repeat(600), user: { login: 'octocat', id: 1 }, labels: [], updated_at: new Date().toISOString() },
+    issue: {
+      id: 5_000_000 + number,
+      number,
+      title: `Issue ${number}`,
+      state: 'open',
+      body: 'x'.repeat(600),
+      user: { login: 'octocat', id: 1 },
+      labels: [],
+      updated_at: new Date().toISOString(),
+    },
     changes: { title: { from: 'before' } },
     repository: { id: 1000, name: 'widgets', full_name: 'acme/widgets', owner: { login: 'acme' }, private: false },
     sender: { login: 'octocat', id: 1, type: 'User' },
   });
   return {
     path: `/api/webhooks/github/${integrationId}`,
-    headers: { 'content-type': 'application/json', 'x-github-event': 'issues', 'x-github-delivery': randomUUID(), 'x-hub-signature-256': githubSignature256(secret, body), 'user-agent': 'GitHub-Hookshot/bench' },
+    headers: {
+      'content-type': 'application/json',
+      'x-github-event': 'issues',
+      'x-github-delivery': randomUUID(),
+      'x-hub-signature-256': githubSignature256(secret, body),
+      'user-agent': 'GitHub-Hookshot/bench',
+    },
     body,
   };
 }
@@ -41,12 +56,23 @@ export function slackDelivery(integrationId: string, secret: string, channels: s
     type: 'event_callback',
     event_id: `Ev${randomBytes(8).toString('hex')}`,
     event_time: Math.floor(Date.now() / 1000),
-    event: { type: 'message', channel: channels[i % channels.length], user: 'U0BENCH', text: 'y'.repeat(400), ts, event_ts: ts },
+    event: {
+      type: 'message',
+      channel: channels[i % channels.length],
+      user: 'U0BENCH',
+      text: 'y'.repeat(400),
+      ts,
+      event_ts: ts,
+    },
   });
   const timestamp = String(Math.floor(Date.now() / 1000));
   return {
     path: `/api/webhooks/slack/${integrationId}`,
-    headers: { 'content-type': 'application/json', 'x-slack-request-timestamp': timestamp, 'x-slack-signature': slackSignature(secret, timestamp, body) },
+    headers: {
+      'content-type': 'application/json',
+      'x-slack-request-timestamp': timestamp,
+      'x-slack-signature': slackSignature(secret, timestamp, body),
+    },
     body,
   };
 }
@@ -55,7 +81,11 @@ export function slackDelivery(integrationId: string, secret: string, channels: s
 export function signedDeliveries(targets: DeliveryTargets, count: number, offset = 0): Delivery[] {
   const deliveries: Delivery[] = [];
   for (let i = offset; i < offset + count; i++) {
-    deliveries.push(i % 2 === 0 ? githubDelivery(targets.github.integrationId, targets.github.secret, 1 + ((i >> 1) % targets.github.issues)) : slackDelivery(targets.slack.integrationId, targets.slack.secret, targets.slack.channels, i));
+    deliveries.push(
+      i % 2 === 0
+        ? githubDelivery(targets.github.integrationId, targets.github.secret, 1 + ((i >> 1) % targets.github.issues))
+        : slackDelivery(targets.slack.integrationId, targets.slack.secret, targets.slack.channels, i),
+    );
   }
   return deliveries;
 }

@@ -39,7 +39,9 @@ async function runStage(request: Extract<LoadRequest, { type: 'stage' }>): Promi
   const ok = result['2xx'];
   // A stage with failures says what they were (status codes, socket errors, timeouts) next to its figures.
   if (result.non2xx + result.errors + result.timeouts > 0) {
-    console.error(`webhook load: stage ${request.rate ?? 'max'}/s failures: ${JSON.stringify({ statuses: result.statusCodeStats, errors: result.errors, timeouts: result.timeouts })}`);
+    console.error(
+      `webhook load: stage ${request.rate ?? 'max'}/s failures: ${JSON.stringify({ statuses: result.statusCodeStats, errors: result.errors, timeouts: result.timeouts })}`,
+    );
   }
   return {
     type: 'stage-done',
@@ -63,7 +65,12 @@ process.on('message', (message: LoadRequest) => {
   if (message.type === 'stage') {
     runStage(message).then(
       (response) => process.send!(response),
-      (error: unknown) => process.send!({ type: 'stage-failed', id: message.id, message: error instanceof Error ? error.message : String(error) } satisfies LoadResponse),
+      (error: unknown) =>
+        process.send!({
+          type: 'stage-failed',
+          id: message.id,
+          message: error instanceof Error ? error.message : String(error),
+        } satisfies LoadResponse),
     );
   }
 });

@@ -43,7 +43,10 @@ export function deliveriesForStage(request: StageRequest): number {
 }
 
 export type LoadRequest = ({ type: 'stage'; id: number; offset: number } & StageRequest) | { type: 'stop' };
-export type LoadResponse = { type: 'ready' } | { type: 'stage-done'; id: number; result: StageResult } | { type: 'stage-failed'; id: number; message: string };
+export type LoadResponse =
+  | { type: 'ready' }
+  | { type: 'stage-done'; id: number; result: StageResult }
+  | { type: 'stage-failed'; id: number; message: string };
 
 export interface LoadGenerator {
   stage(request: StageRequest): Promise<StageResult>;
@@ -51,7 +54,10 @@ export interface LoadGenerator {
 }
 
 export async function startLoadGenerator(): Promise<LoadGenerator> {
-  const child: ChildProcess = fork(join(__dirname, 'webhook-load-process.ts'), [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child: ChildProcess = fork(join(__dirname, 'webhook-load-process.ts'), [], {
+    execArgv: ['--import', 'tsx'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   await new Promise<void>((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`load generator exited with ${code}`)));
     child.on('message', (message: LoadResponse) => message.type === 'ready' && resolve());

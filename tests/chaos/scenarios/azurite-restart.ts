@@ -10,7 +10,12 @@ import { settle, verdict, withEnvironment, type Prepared, type Scenario } from '
 import { answerCounts, deliverIssueOpened, type DeliveryOutcome } from '../support/webhooks';
 
 /** Creates `count` sandbox issues and delivers their webhooks (redelivered until `deadline`). */
-export async function announceNewIssues(prepared: Prepared, count: number, deadline: number, label: string): Promise<DeliveryOutcome[]> {
+export async function announceNewIssues(
+  prepared: Prepared,
+  count: number,
+  deadline: number,
+  label: string,
+): Promise<DeliveryOutcome[]> {
   const outcomes: Promise<DeliveryOutcome>[] = [];
   for (let i = 0; i < count; i++) {
     const issue = await prepared.box.createIssue(`chaos ${label} ${i}`);
@@ -45,14 +50,24 @@ export const azuriteRestart: Scenario = {
       const during = await duringPending;
       const all = [...before, ...during, ...after];
       const refused = (outcomes: DeliveryOutcome[]) => outcomes.filter((outcome) => !outcome.accepted).length;
-      if (refused(all) > 0) problems.push(`${refused(all)} of ${all.length} webhook deliveries never accepted (before ${refused(before)}, during ${refused(during)}, after ${refused(after)})`);
+      if (refused(all) > 0)
+        problems.push(
+          `${refused(all)} of ${all.length} webhook deliveries never accepted (before ${refused(before)}, during ${refused(during)}, after ${refused(after)})`,
+        );
       const settled = await settle(prepared, short ? 60_000 : 90_000);
-      return verdict(azuriteRestart.name, started, settled, problems, {
-        outage_s: outageS,
-        first_answer_ms_during_outage: Math.max(...during.map((outcome) => outcome.firstAnswerMs)),
-        webhook_answers: answerCounts(all),
-        ...(refused(all) > 0 ? { waits_for: 'issue 20 item 9 (blob outage recovery)' } : {}),
-      }, true);
+      return verdict(
+        azuriteRestart.name,
+        started,
+        settled,
+        problems,
+        {
+          outage_s: outageS,
+          first_answer_ms_during_outage: Math.max(...during.map((outcome) => outcome.firstAnswerMs)),
+          webhook_answers: answerCounts(all),
+          ...(refused(all) > 0 ? { waits_for: 'issue 20 item 9 (blob outage recovery)' } : {}),
+        },
+        true,
+      );
     });
   },
 };

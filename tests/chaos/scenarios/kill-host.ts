@@ -19,12 +19,19 @@ export const killHost: Scenario = {
       await box.injectFault({ kind: 'slow', delayMs: 150, count: 10_000, path: '/repos/' });
       const { runId } = await api.startSync(integrationId, 'full');
       const target = Math.floor(records * 0.3);
-      const mid = await until(async () => {
-        const run = (await api.runs(integrationId)).find((candidate) => candidate.id === runId);
-        return run && (run.counters.fetched >= target || run.status === 'succeeded' || run.status === 'failed') ? run : undefined;
-      }, 90_000, 200);
+      const mid = await until(
+        async () => {
+          const run = (await api.runs(integrationId)).find((candidate) => candidate.id === runId);
+          return run && (run.counters.fetched >= target || run.status === 'succeeded' || run.status === 'failed')
+            ? run
+            : undefined;
+        },
+        90_000,
+        200,
+      );
       if (!mid) problems.push(`the full run did not reach ${target} records in 90 s`);
-      else if (mid.status === 'succeeded' || mid.status === 'failed') problems.push(`the full run ended (${mid.status}) before the kill: the scenario proved nothing`);
+      else if (mid.status === 'succeeded' || mid.status === 'failed')
+        problems.push(`the full run ended (${mid.status}) before the kill: the scenario proved nothing`);
       const fetchedAtKill = mid?.counters.fetched ?? 0;
       log(`kill -9 of the host at ${fetchedAtKill}/${records} records fetched`);
       await env.processes.host!.kill('SIGKILL');
@@ -33,7 +40,18 @@ export const killHost: Scenario = {
       await startHost(env);
       log('host restarted; waiting for the end state');
       const settled = await settle(prepared, short ? 130_000 : 200_000);
-      return verdict(killHost.name, started, settled, problems, { fetched_at_kill: fetchedAtKill, recovered_after_s: settled.settled ? Math.round((Date.now() - killedAt) / 1000) : null, waits_for: settled.settled ? undefined : 'issue 20 item 7 (stale-run sweeper)' }, true);
+      return verdict(
+        killHost.name,
+        started,
+        settled,
+        problems,
+        {
+          fetched_at_kill: fetchedAtKill,
+          recovered_after_s: settled.settled ? Math.round((Date.now() - killedAt) / 1000) : null,
+          waits_for: settled.settled ? undefined : 'issue 20 item 7 (stale-run sweeper)',
+        },
+        true,
+      );
     });
   },
 };

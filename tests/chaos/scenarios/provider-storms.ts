@@ -19,8 +19,20 @@ function storm(share: number): Scenario {
         // The injector tries the 429 storm first, then the 5xx storm: together `share` of the requests fail.
         const rateLimited = share / 2;
         const serverError = share / 2 / (1 - rateLimited);
-        await box.injectFault({ kind: 'rate_limit', probability: rateLimited, retryAfterSeconds: 1, count: 10_000, path: '/repos/' });
-        await box.injectFault({ kind: 'server_error', probability: serverError, status: 502, count: 10_000, path: '/repos/' });
+        await box.injectFault({
+          kind: 'rate_limit',
+          probability: rateLimited,
+          retryAfterSeconds: 1,
+          count: 10_000,
+          path: '/repos/',
+        });
+        await box.injectFault({
+          kind: 'server_error',
+          probability: serverError,
+          status: 502,
+          count: 10_000,
+          path: '/repos/',
+        });
         await api.startSync(integrationId, 'full');
         log(`storm at ${share * 100}%: full sync of ${records} records started`);
         const settled = await settle(prepared, short ? 100_000 : 150_000);
@@ -30,7 +42,10 @@ function storm(share: number): Scenario {
         const faulted = (statuses['429'] ?? 0) + (statuses['502'] ?? 0);
         const answered = faulted + (statuses['200'] ?? 0) + (statuses['304'] ?? 0);
         const problems = faulted === 0 ? ['the storm never hit a request: the scenario proved nothing'] : [];
-        return verdict(scenario.name, started, settled, problems, { provider_answers: statuses, faulted_share: answered ? Number((faulted / answered).toFixed(2)) : 0 });
+        return verdict(scenario.name, started, settled, problems, {
+          provider_answers: statuses,
+          faulted_share: answered ? Number((faulted / answered).toFixed(2)) : 0,
+        });
       });
     },
   };

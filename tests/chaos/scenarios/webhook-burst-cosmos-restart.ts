@@ -23,7 +23,8 @@ export const webhookBurstCosmosRestart: Scenario = {
       const problems: string[] = [];
       await api.startSync(integrationId, 'full');
       // The burst lands on a synced integration: wait (bounded) for the first runs to end.
-      if (!(await until(async () => (allFinal(await api.runs(integrationId)) ? true : undefined), 60_000, 1000))) problems.push('the initial sync did not end within 60 s');
+      if (!(await until(async () => (allFinal(await api.runs(integrationId)) ? true : undefined), 60_000, 1000)))
+        problems.push('the initial sync did not end within 60 s');
       const burstStarted = Date.now();
       const pending = announceNewIssues(prepared, burst, burstStarted + outageMs + 60_000, 'burst');
       await sleep(500);
@@ -38,7 +39,14 @@ export const webhookBurstCosmosRestart: Scenario = {
       // Long enough for the stale-run sweeper (SYNC_STALE_RUN_MINUTES=1) to pick up a run whose messages are gone.
       const settled = await settle(prepared, short ? 120_000 : 150_000);
       const deadLetters = await api.deadLetters(integrationId).catch(() => -1);
-      return verdict(webhookBurstCosmosRestart.name, started, settled, problems, { outage_s: outageMs / 1000, burst, webhook_answers: answerCounts(outcomes), dead_letters: deadLetters }, true);
+      return verdict(
+        webhookBurstCosmosRestart.name,
+        started,
+        settled,
+        problems,
+        { outage_s: outageMs / 1000, burst, webhook_answers: answerCounts(outcomes), dead_letters: deadLetters },
+        true,
+      );
     });
   },
 };

@@ -31,23 +31,38 @@ interface ShardRow {
 export async function expectedIds(sandboxUrl: string, count: number, known: Map<number, boolean>): Promise<string[]> {
   const missing = Array.from({ length: count }, (_, i) => i + 1).filter((number) => !known.has(number));
   for (let i = 0; i < missing.length; i += 25) {
-    await Promise.all(missing.slice(i, i + 25).map(async (number) => {
-      const response = await fetch(`${sandboxUrl}/__sandbox/records?entity=issues&id=${encodeURIComponent(`${REPOSITORY}#${number}`)}`, { signal: AbortSignal.timeout(10_000) });
-      if (!response.ok) throw new Error(`sandbox record ${number}: ${response.status}`);
-      const record = (await response.json()) as { pull_request?: unknown };
-      known.set(number, record.pull_request !== undefined);
-    }));
+    await Promise.all(
+      missing.slice(i, i + 25).map(async (number) => {
+        const response = await fetch(
+          `${sandboxUrl}/__sandbox/records?entity=issues&id=${encodeURIComponent(`${REPOSITORY}#${number}`)}`,
+          { signal: AbortSignal.timeout(10_000) },
+        );
+        if (!response.ok) throw new Error(`sandbox record ${number}: ${response.status}`);
+        const record = (await response.json()) as { pull_request?: unknown };
+        known.set(number, record.pull_request !== undefined);
+      }),
+    );
   }
-  return Array.from({ length: count }, (_, i) => i + 1).filter((number) => known.get(number) === false).map((number) => `${REPOSITORY}#${number}`);
+  return Array.from({ length: count }, (_, i) => i + 1)
+    .filter((number) => known.get(number) === false)
+    .map((number) => `${REPOSITORY}#${number}`);
 }
 
 export async function tally(env: ChaosEnv, integrationId: string, expected: string[]): Promise<Tally> {
   const agent = new Agent({ rejectUnauthorized: false, keepAlive: false });
-  const client = new CosmosClient({ endpoint: env.cosmos.endpoint, key: env.cosmos.key, agent, connectionPolicy: { enableEndpointDiscovery: false } });
+  const client = new CosmosClient({
+    endpoint: env.cosmos.endpoint,
+    key: env.cosmos.key,
+    agent,
+    connectionPolicy: { enableEndpointDiscovery: false },
+  });
   try {
     const container = client.database(env.cosmos.database).container('shards');
     const iterator = container.items.query<ShardRow>(
-      { query: 'SELECT c.id, c.deleted, c.externalRefs FROM c WHERE c.tenantId = @tenant', parameters: [{ name: '@tenant', value: TENANT }] },
+      {
+        query: 'SELECT c.id, c.deleted, c.externalRefs FROM c WHERE c.tenantId = @tenant',
+        parameters: [{ name: '@tenant', value: TENANT }],
+      },
       { maxItemCount: 1000, partitionKey: TENANT },
     );
     const live = new Map<string, number>();
@@ -55,7 +70,11 @@ export async function tally(env: ChaosEnv, integrationId: string, expected: stri
       const { resources } = await iterator.fetchNext();
       for (const shard of resources) {
         if (shard.deleted) continue;
-        const ids = new Set((shard.externalRefs ?? []).filter((ref) => ref.integrationId === integrationId && ref.entity === 'issues').map((ref) => ref.externalId));
+        const ids = new Set(
+          (shard.externalRefs ?? [])
+            .filter((ref) => ref.integrationId === integrationId && ref.entity === 'issues')
+            .map((ref) => ref.externalId),
+        );
         for (const id of ids) live.set(id, (live.get(id) ?? 0) + 1);
       }
     }

@@ -40,7 +40,11 @@ export interface Prepared {
 }
 
 /** A fresh environment, the integration created; `body` runs with it and everything is stopped afterwards. */
-export async function withEnvironment<T>(records: number, hostSettings: Record<string, string>, body: (prepared: Prepared) => Promise<T>): Promise<T> {
+export async function withEnvironment<T>(
+  records: number,
+  hostSettings: Record<string, string>,
+  body: (prepared: Prepared) => Promise<T>,
+): Promise<T> {
   const env = await newEnv(hostSettings);
   try {
     await startAll(env, records);
@@ -92,7 +96,14 @@ export async function settle(prepared: Prepared, timeoutMs: number): Promise<Set
  * the product fails runs by design (a webhook run whose deliveries were refused with 503 and are redelivered;
  * a stale run the sweeper gives up on) list them in details instead of failing on them. Lost records still fail.
  */
-export function verdict(scenario: string, started: number, settled: Settled, problems: string[] = [], details?: Record<string, unknown>, allowFailedRuns = false): ScenarioResult {
+export function verdict(
+  scenario: string,
+  started: number,
+  settled: Settled,
+  problems: string[] = [],
+  details?: Record<string, unknown>,
+  allowFailedRuns = false,
+): ScenarioResult {
   const { tally: t, runs } = settled;
   const found = [...problems];
   if (t.lost > 0) found.push(`${t.lost} records without a shard`);
@@ -100,9 +111,16 @@ export function verdict(scenario: string, started: number, settled: Settled, pro
   if (t.unexpected > 0) found.push(`${t.unexpected} shards of ids the sandbox never had`);
   const open = runs.filter((run) => run.status !== 'succeeded' && run.status !== 'failed');
   if (runs.length === 0) found.push('runs could not be read');
-  if (open.length > 0) found.push(`runs not in a final state: ${open.map((run) => `${run.id} ${run.mode} ${run.status} (fetched ${run.counters.fetched})`).join(', ')}`);
+  if (open.length > 0)
+    found.push(
+      `runs not in a final state: ${open.map((run) => `${run.id} ${run.mode} ${run.status} (fetched ${run.counters.fetched})`).join(', ')}`,
+    );
   const failed = runs.filter((run) => run.status === 'failed');
-  const reasons = [...new Set(failed.map((run) => `${run.mode}: ${run.lastError?.code ?? '?'} ${run.lastError?.message?.slice(0, 160) ?? ''}`))];
+  const reasons = [
+    ...new Set(
+      failed.map((run) => `${run.mode}: ${run.lastError?.code ?? '?'} ${run.lastError?.message?.slice(0, 160) ?? ''}`),
+    ),
+  ];
   if (failed.length > 0 && !allowFailedRuns) found.push(`${failed.length} failed runs: ${reasons.join('; ')}`);
   return {
     scenario,
@@ -111,6 +129,8 @@ export function verdict(scenario: string, started: number, settled: Settled, pro
     runs: runStatuses(runs),
     seconds: Math.round((Date.now() - started) / 1000),
     problems: found,
-    ...(details || failed.length > 0 ? { details: { ...details, ...(failed.length > 0 ? { failed_run_reasons: reasons } : {}) } } : {}),
+    ...(details || failed.length > 0
+      ? { details: { ...details, ...(failed.length > 0 ? { failed_run_reasons: reasons } : {}) } }
+      : {}),
   };
 }

@@ -27,9 +27,18 @@ function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
   }
 }
 
-export function spawnOwned(name: string, command: string, args: string[], options: SpawnOptions & { ipc?: boolean } = {}): Owned {
+export function spawnOwned(
+  name: string,
+  command: string,
+  args: string[],
+  options: SpawnOptions & { ipc?: boolean } = {},
+): Owned {
   const { ipc, ...rest } = options;
-  const child = spawn(command, args, { ...rest, detached: true, stdio: ['ignore', 'pipe', 'pipe', ...(ipc ? (['ipc'] as const) : [])] });
+  const child = spawn(command, args, {
+    ...rest,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe', ...(ipc ? (['ipc'] as const) : [])],
+  });
   const lines: string[] = [];
   const keep = (chunk: Buffer) => {
     for (const line of chunk.toString('utf8').split('\n')) if (line.trim()) lines.push(line.slice(0, 500));
@@ -74,7 +83,11 @@ export function killAllNow(): void {
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** Polls `check` every intervalMs until it returns a value other than undefined, or gives undefined at the deadline. */
-export async function until<T>(check: () => Promise<T | undefined>, timeoutMs: number, intervalMs = 500): Promise<T | undefined> {
+export async function until<T>(
+  check: () => Promise<T | undefined>,
+  timeoutMs: number,
+  intervalMs = 500,
+): Promise<T | undefined> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check().catch(() => undefined);

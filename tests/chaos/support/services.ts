@@ -31,9 +31,21 @@ export interface ChaosEnv {
 }
 
 export async function newEnv(extraHostSettings: Record<string, string> = {}): Promise<ChaosEnv> {
-  const ports = { host: await freePort(), cosmos: await freePort(), redis: await freePort(), blob: await freePort(), queue: await freePort(), table: await freePort(), sandbox: await freePort() };
+  const ports = {
+    host: await freePort(),
+    cosmos: await freePort(),
+    redis: await freePort(),
+    blob: await freePort(),
+    queue: await freePort(),
+    table: await freePort(),
+    sandbox: await freePort(),
+  };
   const adminKey = `chaos-${randomBytes(16).toString('hex')}`;
-  const cosmos = { endpoint: `https://127.0.0.1:${ports.cosmos}`, key: Buffer.from('local-cosmosdb-server').toString('base64'), database: `chaos${randomBytes(4).toString('hex')}` };
+  const cosmos = {
+    endpoint: `https://127.0.0.1:${ports.cosmos}`,
+    key: Buffer.from('local-cosmosdb-server').toString('base64'),
+    database: `chaos${randomBytes(4).toString('hex')}`,
+  };
   const dataDir = mkdtempSync(join(tmpdir(), 'ise-chaos-'));
   const blob = `DefaultEndpointsProtocol=http;AccountName=${AZURITE_ACCOUNT};AccountKey=${AZURITE_KEY};BlobEndpoint=http://127.0.0.1:${ports.blob}/${AZURITE_ACCOUNT};QueueEndpoint=http://127.0.0.1:${ports.queue}/${AZURITE_ACCOUNT};TableEndpoint=http://127.0.0.1:${ports.table}/${AZURITE_ACCOUNT};`;
   const hostSettings: Record<string, string> = {
@@ -55,16 +67,36 @@ export async function newEnv(extraHostSettings: Record<string, string> = {}): Pr
     SYNC_STALE_RUN_MINUTES: '1',
     ...extraHostSettings,
   };
-  return { ports, adminKey, hostUrl: `http://127.0.0.1:${ports.host}`, sandboxUrl: `http://127.0.0.1:${ports.sandbox}`, cosmos, hostSettings, processes: {}, dataDir };
+  return {
+    ports,
+    adminKey,
+    hostUrl: `http://127.0.0.1:${ports.host}`,
+    sandboxUrl: `http://127.0.0.1:${ports.sandbox}`,
+    cosmos,
+    hostSettings,
+    processes: {},
+    dataDir,
+  };
 }
 
 export async function startCosmos(env: ChaosEnv): Promise<void> {
-  const child = spawnOwned('cosmos', process.execPath, [...TSX, join(__dirname, 'cosmos-process.ts'), String(env.ports.cosmos)], { cwd: ROOT, ipc: true });
+  const child = spawnOwned(
+    'cosmos',
+    process.execPath,
+    [...TSX, join(__dirname, 'cosmos-process.ts'), String(env.ports.cosmos)],
+    { cwd: ROOT, ipc: true },
+  );
   env.processes.cosmos = child;
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`cosmos stand-in did not start: ${child.tail()}`)), START_TIMEOUT_MS);
+    const timer = setTimeout(
+      () => reject(new Error(`cosmos stand-in did not start: ${child.tail()}`)),
+      START_TIMEOUT_MS,
+    );
     child.child.once('exit', () => reject(new Error(`cosmos stand-in exited: ${child.tail()}`)));
-    child.child.on('message', (message: { type: string }) => message.type === 'ready' && (clearTimeout(timer), resolve()));
+    child.child.on(
+      'message',
+      (message: { type: string }) => message.type === 'ready' && (clearTimeout(timer), resolve()),
+    );
   });
 }
 
@@ -86,38 +118,84 @@ export async function cosmosEndpoint(env: ChaosEnv, state: 'pause' | 'resume'): 
 }
 
 export async function startRedis(env: ChaosEnv): Promise<void> {
-  env.processes.redis = spawnOwned('redis', 'redis-server', ['--port', String(env.ports.redis), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { cwd: env.dataDir });
+  env.processes.redis = spawnOwned(
+    'redis',
+    'redis-server',
+    ['--port', String(env.ports.redis), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    { cwd: env.dataDir },
+  );
   await waitForPort(env.ports.redis, 10_000);
 }
 
 export async function startAzurite(env: ChaosEnv): Promise<void> {
   const workDir = mkdtempSync(join(env.dataDir, 'azurite-'));
   const { ports } = env;
-  env.processes.azurite = spawnOwned('azurite', process.execPath, [
-    require.resolve('azurite/dist/src/azurite.js'), '--inMemoryPersistence', '--silent', '--skipApiVersionCheck', '--disableTelemetry', '--loose',
-    '--blobHost', '127.0.0.1', '--blobPort', String(ports.blob), '--queueHost', '127.0.0.1', '--queuePort', String(ports.queue),
-    '--tableHost', '127.0.0.1', '--tablePort', String(ports.table),
-  ], { cwd: workDir });
+  env.processes.azurite = spawnOwned(
+    'azurite',
+    process.execPath,
+    [
+      require.resolve('azurite/dist/src/azurite.js'),
+      '--inMemoryPersistence',
+      '--silent',
+      '--skipApiVersionCheck',
+      '--disableTelemetry',
+      '--loose',
+      '--blobHost',
+      '127.0.0.1',
+      '--blobPort',
+      String(ports.blob),
+      '--queueHost',
+      '127.0.0.1',
+      '--queuePort',
+      String(ports.queue),
+      '--tableHost',
+      '127.0.0.1',
+      '--tablePort',
+      String(ports.table),
+    ],
+    { cwd: workDir },
+  );
   await waitForPort(ports.blob, 20_000);
 }
 
 export async function startSandbox(env: ChaosEnv, records: number): Promise<void> {
   const options = { port: env.ports.sandbox, records, seed: 7, extra: { comments: 0, rateLimitPerHour: 1_000_000 } };
-  env.processes.sandbox = spawnOwned('sandbox', process.execPath, [...TSX, join(__dirname, 'sandbox-process.ts'), JSON.stringify(options)], { cwd: ROOT });
-  const ready = await until(async () => (env.processes.sandbox!.tail().includes('"ready"') ? true : undefined), START_TIMEOUT_MS, 200);
+  env.processes.sandbox = spawnOwned(
+    'sandbox',
+    process.execPath,
+    [...TSX, join(__dirname, 'sandbox-process.ts'), JSON.stringify(options)],
+    { cwd: ROOT },
+  );
+  const ready = await until(
+    async () => (env.processes.sandbox!.tail().includes('"ready"') ? true : undefined),
+    START_TIMEOUT_MS,
+    200,
+  );
   if (!ready) throw new Error(`sandbox did not start: ${env.processes.sandbox.tail()}`);
 }
 
 /** Starts the host (again) with the env's settings and waits until its HTTP side answers (any status: health is 503 while a dependency is down). */
 export async function startHost(env: ChaosEnv): Promise<void> {
   const settings = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env.hostSettings };
-  const host = spawnOwned('host', process.execPath, ['--heap-growing-percent=50', '--max-old-space-size=1024', ...TSX, 'hosts/local/main.ts'], { cwd: ROOT, env: settings });
+  const host = spawnOwned(
+    'host',
+    process.execPath,
+    ['--heap-growing-percent=50', '--max-old-space-size=1024', ...TSX, 'hosts/local/main.ts'],
+    { cwd: ROOT, env: settings },
+  );
   env.processes.host = host;
-  const ready = await until(async () => {
-    if (host.exited()) throw new Error('exited');
-    const status = await fetch(`${env.hostUrl}/api/health`, { signal: AbortSignal.timeout(2000) }).then((response) => response.status, () => 0);
-    return status > 0 ? true : undefined;
-  }, START_TIMEOUT_MS, 200);
+  const ready = await until(
+    async () => {
+      if (host.exited()) throw new Error('exited');
+      const status = await fetch(`${env.hostUrl}/api/health`, { signal: AbortSignal.timeout(2000) }).then(
+        (response) => response.status,
+        () => 0,
+      );
+      return status > 0 ? true : undefined;
+    },
+    START_TIMEOUT_MS,
+    200,
+  );
   if (!ready) throw new Error(`host did not start: ${host.tail()}`);
 }
 

@@ -21,17 +21,39 @@ export interface DeliveryOutcome {
 const ANSWER_TIMEOUT_MS = 10_000;
 const MAX_RETRY_WAIT_MS = 2000;
 
-export async function deliverIssueOpened(env: ChaosEnv, integrationId: string, secret: string, issue: Record<string, unknown>, deadline: number): Promise<DeliveryOutcome> {
+export async function deliverIssueOpened(
+  env: ChaosEnv,
+  integrationId: string,
+  secret: string,
+  issue: Record<string, unknown>,
+  deadline: number,
+): Promise<DeliveryOutcome> {
   const [owner, name] = REPOSITORY.split('/') as [string, string];
   const { recordId: _recordId, ...wire } = issue;
-  const body = JSON.stringify({ action: 'opened', issue: wire, repository: { id: 1000, name, full_name: REPOSITORY, owner: { login: owner }, private: false }, sender: { login: 'sandbox-user', id: 583231, type: 'User' } });
-  const headers = { 'content-type': 'application/json', 'x-github-event': 'issues', 'x-github-delivery': randomUUID(), 'x-hub-signature-256': githubSignature256(secret, body), 'user-agent': 'GitHub-Hookshot/chaos' };
+  const body = JSON.stringify({
+    action: 'opened',
+    issue: wire,
+    repository: { id: 1000, name, full_name: REPOSITORY, owner: { login: owner }, private: false },
+    sender: { login: 'sandbox-user', id: 583231, type: 'User' },
+  });
+  const headers = {
+    'content-type': 'application/json',
+    'x-github-event': 'issues',
+    'x-github-delivery': randomUUID(),
+    'x-hub-signature-256': githubSignature256(secret, body),
+    'user-agent': 'GitHub-Hookshot/chaos',
+  };
   const statuses: number[] = [];
   let firstAnswerMs = 0;
   for (let attempt = 0; ; attempt++) {
     let retryAfterMs = 0;
     const sentAt = Date.now();
-    const status = await fetch(`${env.hostUrl}/api/webhooks/github/${integrationId}`, { method: 'POST', headers, body, signal: AbortSignal.timeout(ANSWER_TIMEOUT_MS) }).then(
+    const status = await fetch(`${env.hostUrl}/api/webhooks/github/${integrationId}`, {
+      method: 'POST',
+      headers,
+      body,
+      signal: AbortSignal.timeout(ANSWER_TIMEOUT_MS),
+    }).then(
       async (response) => {
         retryAfterMs = Number(response.headers.get('retry-after') ?? 0) * 1000;
         await response.arrayBuffer();

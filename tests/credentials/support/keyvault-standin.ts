@@ -41,11 +41,29 @@ export interface KeyVaultStandIn {
 export function makeSelfSignedCert(): { certPem: string; keyPem: string } {
   const dir = mkdtempSync(join(tmpdir(), 'kv-standin-'));
   try {
-    execFileSync('openssl', [
-      'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '2',
-      '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost',
-      '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'),
-    ], { stdio: 'ignore' });
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:prime256v1',
+        '-nodes',
+        '-days',
+        '2',
+        '-subj',
+        '/CN=127.0.0.1',
+        '-addext',
+        'subjectAltName=IP:127.0.0.1,DNS:localhost',
+        '-keyout',
+        join(dir, 'key.pem'),
+        '-out',
+        join(dir, 'cert.pem'),
+      ],
+      { stdio: 'ignore' },
+    );
     return { certPem: readFileSync(join(dir, 'cert.pem'), 'utf8'), keyPem: readFileSync(join(dir, 'key.pem'), 'utf8') };
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -56,12 +74,18 @@ const nowS = (): number => Math.floor(Date.now() / 1000);
 
 function send(res: ServerResponse, status: number, body?: unknown, headers: Record<string, string> = {}): void {
   const text = body === undefined ? '' : JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), ...headers });
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+    ...headers,
+  });
   res.end(text);
 }
 
 function notFound(res: ServerResponse, name: string): void {
-  send(res, 404, { error: { code: 'SecretNotFound', message: `A secret with (name/id) ${name} was not found in this key vault.` } });
+  send(res, 404, {
+    error: { code: 'SecretNotFound', message: `A secret with (name/id) ${name} was not found in this key vault.` },
+  });
 }
 
 async function readBody(req: IncomingMessage): Promise<string> {
@@ -70,7 +94,9 @@ async function readBody(req: IncomingMessage): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-export async function startKeyVaultStandIn(options: { port?: number; pageSize?: number } = {}): Promise<KeyVaultStandIn> {
+export async function startKeyVaultStandIn(
+  options: { port?: number; pageSize?: number } = {},
+): Promise<KeyVaultStandIn> {
   const { certPem, keyPem } = makeSelfSignedCert();
   const secrets = new Map<string, Secret>();
   const counts = new Map<string, number>();
@@ -78,21 +104,33 @@ export async function startKeyVaultStandIn(options: { port?: number; pageSize?: 
   let base = '';
   // Sorted live names, rebuilt only after a name appears or disappears (listing 10,000 secrets pages a lot).
   let liveNames: string[] | undefined;
-  const names = (): string[] => (liveNames ??= [...secrets.entries()].filter(([, s]) => !s.deletedDate).map(([n]) => n).sort());
+  const names = (): string[] =>
+    (liveNames ??= [...secrets.entries()]
+      .filter(([, s]) => !s.deletedDate)
+      .map(([n]) => n)
+      .sort());
 
   const bundle = (name: string, v: Version): Record<string, unknown> => ({
     value: v.value,
     id: `${base}/secrets/${name}/${v.version}`,
     contentType: v.contentType,
     tags: v.tags,
-    attributes: { enabled: true, created: v.created, updated: v.updated, recoveryLevel: 'Recoverable+Purgeable', recoverableDays: 90 },
+    attributes: {
+      enabled: true,
+      created: v.created,
+      updated: v.updated,
+      recoveryLevel: 'Recoverable+Purgeable',
+      recoverableDays: 90,
+    },
   });
   const item = (name: string, v: Version, deleted?: number): Record<string, unknown> => ({
     id: `${base}/secrets/${name}`,
     contentType: v.contentType,
     tags: v.tags,
     attributes: { enabled: true, created: v.created, updated: v.updated, recoveryLevel: 'Recoverable+Purgeable' },
-    ...(deleted ? { recoveryId: `${base}/deletedsecrets/${name}`, deletedDate: deleted, scheduledPurgeDate: deleted + 90 * 86400 } : {}),
+    ...(deleted
+      ? { recoveryId: `${base}/deletedsecrets/${name}`, deletedDate: deleted, scheduledPurgeDate: deleted + 90 * 86400 }
+      : {}),
   });
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
@@ -101,9 +139,15 @@ export async function startKeyVaultStandIn(options: { port?: number; pageSize?: 
     const method = req.method ?? 'GET';
     if (req.headers.authorization !== `Bearer ${STANDIN_TOKEN}`) {
       await readBody(req);
-      send(res, 401, { error: { code: 'Unauthorized', message: 'AKV10000: Request is missing a Bearer or PoP token.' } }, {
-        'www-authenticate': 'Bearer authorization="https://login.microsoftonline.com/00000000-0000-0000-0000-000000000001", resource="https://vault.azure.net"',
-      });
+      send(
+        res,
+        401,
+        { error: { code: 'Unauthorized', message: 'AKV10000: Request is missing a Bearer or PoP token.' } },
+        {
+          'www-authenticate':
+            'Bearer authorization="https://login.microsoftonline.com/00000000-0000-0000-0000-000000000001", resource="https://vault.azure.net"',
+        },
+      );
       return;
     }
     const key = `${method} /${parts[0] ?? ''}`;
@@ -116,17 +160,36 @@ export async function startKeyVaultStandIn(options: { port?: number; pageSize?: 
       const all = names();
       const skip = Number(url.searchParams.get('$skiptoken') ?? '0');
       const page = all.slice(skip, skip + pageSize);
-      const nextLink = skip + pageSize < all.length ? `${base}/secrets?api-version=${url.searchParams.get('api-version')}&$skiptoken=${skip + pageSize}` : null;
+      const nextLink =
+        skip + pageSize < all.length
+          ? `${base}/secrets?api-version=${url.searchParams.get('api-version')}&$skiptoken=${skip + pageSize}`
+          : null;
       send(res, 200, { value: page.map((n) => item(n, secrets.get(n)!.versions.at(-1)!)), nextLink });
       return;
     }
     if (collection === 'secrets' && name && method === 'PUT') {
-      const body = JSON.parse(await readBody(req)) as { value: string; contentType?: string; tags?: Record<string, string> };
+      const body = JSON.parse(await readBody(req)) as {
+        value: string;
+        contentType?: string;
+        tags?: Record<string, string>;
+      };
       if (secret?.deletedDate) {
-        send(res, 409, { error: { code: 'Conflict', message: `Secret ${name} is currently in a deleted but recoverable state, and its name cannot be reused; in this state, the secret can only be recovered or purged.` } });
+        send(res, 409, {
+          error: {
+            code: 'Conflict',
+            message: `Secret ${name} is currently in a deleted but recoverable state, and its name cannot be reused; in this state, the secret can only be recovered or purged.`,
+          },
+        });
         return;
       }
-      const v: Version = { version: randomBytes(16).toString('hex'), value: body.value, contentType: body.contentType, tags: body.tags ?? {}, created: nowS(), updated: nowS() };
+      const v: Version = {
+        version: randomBytes(16).toString('hex'),
+        value: body.value,
+        contentType: body.contentType,
+        tags: body.tags ?? {},
+        created: nowS(),
+        updated: nowS(),
+      };
       const target = secret ?? { versions: [] };
       target.versions.push(v);
       if (!secret) liveNames = undefined;
@@ -142,14 +205,21 @@ export async function startKeyVaultStandIn(options: { port?: number; pageSize?: 
     }
     if (collection === 'secrets' && name && method === 'GET' && third === 'versions') {
       if (!live) return notFound(res, name);
-      send(res, 200, { value: live.versions.map((v) => ({ ...item(name, v), id: `${base}/secrets/${name}/${v.version}` })), nextLink: null });
+      send(res, 200, {
+        value: live.versions.map((v) => ({ ...item(name, v), id: `${base}/secrets/${name}/${v.version}` })),
+        nextLink: null,
+      });
       return;
     }
     if (collection === 'secrets' && name && method === 'DELETE') {
       if (!live) return notFound(res, name);
       live.deletedDate = nowS();
       liveNames = undefined;
-      send(res, 200, { ...bundle(name, live.versions.at(-1)!), value: undefined, ...item(name, live.versions.at(-1)!, live.deletedDate) });
+      send(res, 200, {
+        ...bundle(name, live.versions.at(-1)!),
+        value: undefined,
+        ...item(name, live.versions.at(-1)!, live.deletedDate),
+      });
       return;
     }
     if (collection === 'deletedsecrets' && name) {
@@ -170,7 +240,9 @@ export async function startKeyVaultStandIn(options: { port?: number; pageSize?: 
   };
 
   const server: Server = createServer({ cert: certPem, key: keyPem, keepAlive: true }, (req, res) => {
-    handle(req, res).catch((error: unknown) => send(res, 500, { error: { code: 'InternalError', message: String(error) } }));
+    handle(req, res).catch((error: unknown) =>
+      send(res, 500, { error: { code: 'InternalError', message: String(error) } }),
+    );
   });
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
   const address = server.address();
@@ -181,7 +253,14 @@ export async function startKeyVaultStandIn(options: { port?: number; pageSize?: 
     counts,
     seed(name, value, contentType, tags) {
       const target = secrets.get(name) ?? { versions: [] };
-      target.versions.push({ version: randomBytes(16).toString('hex'), value, contentType, tags, created: nowS(), updated: nowS() });
+      target.versions.push({
+        version: randomBytes(16).toString('hex'),
+        value,
+        contentType,
+        tags,
+        created: nowS(),
+        updated: nowS(),
+      });
       secrets.set(name, target);
       liveNames = undefined;
     },

@@ -41,7 +41,10 @@ async function main(): Promise<void> {
     coordination: { kind: 'redis', redis, keyPrefix: args.keyPrefix },
     concurrency: args.concurrency ?? 8,
     lockTtlMs: args.lockTtlMs,
-    faults: args.fault === 'kill_after_token_response' ? { afterTokenResponse: () => void process.kill(process.pid, 'SIGKILL') } : undefined,
+    faults:
+      args.fault === 'kill_after_token_response'
+        ? { afterTokenResponse: () => void process.kill(process.pid, 'SIGKILL') }
+        : undefined,
   });
   await redis.ping();
   if (args.barrier) {
@@ -55,7 +58,9 @@ async function main(): Promise<void> {
   if (args.mode === 'on_demand') {
     const ref = args.ref!;
     const usedVersion = args.usedVersion ?? (await service.read(ref, { fresh: true }))?.version;
-    outcomes = await Promise.all(Array.from({ length: args.calls ?? 1 }, () => engine.refreshOnDemand(ref, { usedVersion })));
+    outcomes = await Promise.all(
+      Array.from({ length: args.calls ?? 1 }, () => engine.refreshOnDemand(ref, { usedVersion })),
+    );
   } else {
     outcomes = (await engine.refreshDue({ marginMs: args.marginMs ?? 300_000 })).outcomes;
   }
@@ -63,15 +68,28 @@ async function main(): Promise<void> {
   let finalAccessToken: string | undefined;
   if (args.ref) {
     const after = await service.read(args.ref, { fresh: true });
-    finalAccessToken = after?.doc.credential.type === 'oauth2_authorization_code' ? after.doc.credential.accessToken : undefined;
+    finalAccessToken =
+      after?.doc.credential.type === 'oauth2_authorization_code' ? after.doc.credential.accessToken : undefined;
   }
   const counts: Record<string, number> = {};
   for (const o of outcomes) {
-    const label = o.outcome === 'refreshed' ? `refreshed:${o.by}` : o.outcome === 'failed' ? `failed:${o.error.code}` : `${o.outcome}:${o.reason}`;
+    const label =
+      o.outcome === 'refreshed'
+        ? `refreshed:${o.by}`
+        : o.outcome === 'failed'
+          ? `failed:${o.error.code}`
+          : `${o.outcome}:${o.reason}`;
     counts[label] = (counts[label] ?? 0) + 1;
   }
   // The test compares this token with the token server's record; stdout goes only to the test process.
-  process.stdout.write(JSON.stringify({ counts, elapsedMs, finalAccessToken, outcomes: args.mode === 'on_demand' ? outcomes : undefined }) + '\n');
+  process.stdout.write(
+    JSON.stringify({
+      counts,
+      elapsedMs,
+      finalAccessToken,
+      outcomes: args.mode === 'on_demand' ? outcomes : undefined,
+    }) + '\n',
+  );
   redis.disconnect();
 }
 

@@ -13,7 +13,11 @@ export interface WorkerResult {
 
 export function runWorker(args: WorkerArgs): Promise<WorkerResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'refresh-worker.ts'), JSON.stringify(args)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', join(__dirname, 'refresh-worker.ts'), JSON.stringify(args)],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
@@ -27,10 +31,16 @@ export function runWorker(args: WorkerArgs): Promise<WorkerResult> {
 }
 
 /** Waits until `count` workers reported ready on the barrier, then lets them all go at once. */
-export async function releaseWorkers(redis: Redis, barrier: { readyKey: string; goKey: string }, count: number, timeoutMs = 60_000): Promise<void> {
+export async function releaseWorkers(
+  redis: Redis,
+  barrier: { readyKey: string; goKey: string },
+  count: number,
+  timeoutMs = 60_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Number((await redis.get(barrier.readyKey)) ?? 0) < count) {
-    if (Date.now() > deadline) throw new Error(`only ${(await redis.get(barrier.readyKey)) ?? 0} of ${count} workers became ready`);
+    if (Date.now() > deadline)
+      throw new Error(`only ${(await redis.get(barrier.readyKey)) ?? 0} of ${count} workers became ready`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
   await redis.rpush(barrier.goKey, ...Array.from({ length: count }, () => '1'));

@@ -75,14 +75,22 @@ export async function startTokenServer(options: TokenServerOptions = {}): Promis
   };
 
   const rejectGrant = (res: ServerResponse): void => {
-    if (options.style === 'github') send(res, 200, { error: 'bad_refresh_token', error_description: 'The refresh token passed is incorrect or expired.' });
+    if (options.style === 'github')
+      send(res, 200, {
+        error: 'bad_refresh_token',
+        error_description: 'The refresh token passed is incorrect or expired.',
+      });
     else send(res, 400, { error: 'invalid_grant', error_description: 'Token has been expired or revoked.' });
   };
 
   const clientOk = (req: IncomingMessage, form: URLSearchParams): boolean => {
     if (!options.clientId) return true;
-    const basic = req.headers.authorization?.startsWith('Basic ') ? Buffer.from(req.headers.authorization.slice(6), 'base64').toString('utf8') : undefined;
-    const [id, secret] = basic ? basic.split(':').map(decodeURIComponent) : [form.get('client_id'), form.get('client_secret')];
+    const basic = req.headers.authorization?.startsWith('Basic ')
+      ? Buffer.from(req.headers.authorization.slice(6), 'base64').toString('utf8')
+      : undefined;
+    const [id, secret] = basic
+      ? basic.split(':').map(decodeURIComponent)
+      : [form.get('client_id'), form.get('client_secret')];
     return id === options.clientId && secret === options.clientSecret;
   };
 
@@ -105,12 +113,23 @@ export async function startTokenServer(options: TokenServerOptions = {}): Promis
       callsByFamily.set(family, (callsByFamily.get(family) ?? 0) + 1);
       if (failures > 0) {
         failures--;
-        return send(res, 503, { error: 'temporarily_unavailable' }, failRetryAfterS !== undefined ? { 'retry-after': String(failRetryAfterS) } : {});
+        return send(
+          res,
+          503,
+          { error: 'temporarily_unavailable' },
+          failRetryAfterS !== undefined ? { 'retry-after': String(failRetryAfterS) } : {},
+        );
       }
       if (!clientOk(req, form)) return send(res, 401, { error: 'invalid_client' });
       if (!entry) return rejectGrant(res);
-      if (entry.revokedAtMs !== undefined && Date.now() - entry.revokedAtMs > (options.reuseGraceMs ?? 0)) return rejectGrant(res);
-      const body: Record<string, unknown> = { access_token: accessFor(family), token_type: 'bearer', expires_in: options.expiresInS ?? 3600, scope: 'repo read:user' };
+      if (entry.revokedAtMs !== undefined && Date.now() - entry.revokedAtMs > (options.reuseGraceMs ?? 0))
+        return rejectGrant(res);
+      const body: Record<string, unknown> = {
+        access_token: accessFor(family),
+        token_type: 'bearer',
+        expires_in: options.expiresInS ?? 3600,
+        scope: 'repo read:user',
+      };
       if (options.rotate) {
         entry.revokedAtMs ??= Date.now();
         const next = newToken('rt');
@@ -122,15 +141,30 @@ export async function startTokenServer(options: TokenServerOptions = {}): Promis
     }
     if (grant === 'client_credentials') {
       if (!clientOk(req, form)) return send(res, 401, { error: 'invalid_client' });
-      return send(res, 200, { access_token: accessFor(`cc:${form.get('scope') ?? ''}`), token_type: 'Bearer', expires_in: options.expiresInS ?? 3600 });
+      return send(res, 200, {
+        access_token: accessFor(`cc:${form.get('scope') ?? ''}`),
+        token_type: 'Bearer',
+        expires_in: options.expiresInS ?? 3600,
+      });
     }
     if (grant === 'urn:ietf:params:oauth:grant-type:jwt-bearer') {
       const [h, p, s] = (form.get('assertion') ?? '').split('.');
-      const claims = JSON.parse(Buffer.from(p ?? '', 'base64url').toString('utf8') || '{}') as { iss?: string; exp?: number; aud?: string };
+      const claims = JSON.parse(Buffer.from(p ?? '', 'base64url').toString('utf8') || '{}') as {
+        iss?: string;
+        exp?: number;
+        aud?: string;
+      };
       const key = claims.iss ? jwtKeys.get(claims.iss) : undefined;
-      const signatureOk = key !== undefined && verify('sha256', Buffer.from(`${h}.${p}`), createPublicKey(key), Buffer.from(s ?? '', 'base64url'));
-      if (!signatureOk || !claims.exp || claims.exp * 1000 < Date.now()) return send(res, 400, { error: 'invalid_grant', error_description: 'invalid assertion' });
-      return send(res, 200, { access_token: accessFor(`jwt:${claims.iss}`), token_type: 'Bearer', expires_in: options.expiresInS ?? 3600 });
+      const signatureOk =
+        key !== undefined &&
+        verify('sha256', Buffer.from(`${h}.${p}`), createPublicKey(key), Buffer.from(s ?? '', 'base64url'));
+      if (!signatureOk || !claims.exp || claims.exp * 1000 < Date.now())
+        return send(res, 400, { error: 'invalid_grant', error_description: 'invalid assertion' });
+      return send(res, 200, {
+        access_token: accessFor(`jwt:${claims.iss}`),
+        token_type: 'Bearer',
+        expires_in: options.expiresInS ?? 3600,
+      });
     }
     send(res, 400, { error: 'unsupported_grant_type' });
   };

@@ -26,7 +26,16 @@ export const SCREENSHOT_DIR = join(__dirname, 'screenshots');
 export const CHROMIUM_PATH = '/usr/bin/chromium';
 
 /** Flags that keep Chromium from reaching out to the network (it hangs on a closed network without them). */
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 export interface AdminUiHarness {
   page: Page;
@@ -82,7 +91,19 @@ export async function ensureUiBuilt(): Promise<void> {
       continue;
     }
     try {
-      if (!uiIsFresh()) execFileSync(process.execPath, [join(REPO, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', 'admin-ui/vite.config.ts', '--logLevel', 'warn'], { cwd: REPO, stdio: 'pipe' });
+      if (!uiIsFresh())
+        execFileSync(
+          process.execPath,
+          [
+            join(REPO, 'node_modules', 'vite', 'bin', 'vite.js'),
+            'build',
+            '--config',
+            'admin-ui/vite.config.ts',
+            '--logLevel',
+            'warn',
+          ],
+          { cwd: REPO, stdio: 'pipe' },
+        );
       return;
     } finally {
       closeSync(fd);
@@ -91,21 +112,34 @@ export async function ensureUiBuilt(): Promise<void> {
   }
 }
 
-export async function startAdminUi(options: { records?: number; viewport?: { width: number; height: number } } = {}): Promise<AdminUiHarness> {
-  if (!existsSync(CHROMIUM_PATH)) throw new Error(`${CHROMIUM_PATH} is missing: apt-get install chromium (.ci/run installs it)`);
+export async function startAdminUi(
+  options: { records?: number; viewport?: { width: number; height: number } } = {},
+): Promise<AdminUiHarness> {
+  if (!existsSync(CHROMIUM_PATH))
+    throw new Error(`${CHROMIUM_PATH} is missing: apt-get install chromium (.ci/run installs it)`);
   await ensureUiBuilt();
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
   const host = await startLocalHost({
     // PUBLIC_BASE_URL: the OAuth callback must come back to this host, where the browser is.
-    env: testEnv({ DEMO_MODE: 'true', DEMO_RECORDS: String(options.records ?? 30), PORT: String(port), PUBLIC_BASE_URL: baseUrl }),
+    env: testEnv({
+      DEMO_MODE: 'true',
+      DEMO_RECORDS: String(options.records ?? 30),
+      PORT: String(port),
+      PUBLIC_BASE_URL: baseUrl,
+    }),
     useProcessEnv: false,
     timers: false,
     overrides: { logger: createMemoryLogger('warn').logger },
   });
   let browser: Browser | undefined;
   try {
-    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true, timeout: 60_000 });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM_PATH,
+      args: CHROMIUM_ARGS,
+      headless: true,
+      timeout: 60_000,
+    });
     const context = await browser.newContext({ viewport: options.viewport ?? { width: 1280, height: 800 } });
     context.setDefaultTimeout(15_000);
     const page = await context.newPage();
@@ -154,7 +188,11 @@ export async function startAdminUi(options: { records?: number; viewport?: { wid
 export const UI_MOUNTS = ['/admin', '/api/admin/ui'] as const;
 
 /** Sign in as a person would: the form at the mount (/admin by default), the key, and the integrations list behind it. */
-export async function signIn(ui: AdminUiHarness, page: Page = ui.page, mount: (typeof UI_MOUNTS)[number] = '/admin'): Promise<void> {
+export async function signIn(
+  ui: AdminUiHarness,
+  page: Page = ui.page,
+  mount: (typeof UI_MOUNTS)[number] = '/admin',
+): Promise<void> {
   await page.goto(`${ui.baseUrl}${mount}/`);
   await page.getByLabel('Admin API key').fill(ui.adminKey);
   await page.getByRole('button', { name: 'Sign in' }).click();

@@ -22,7 +22,8 @@ const row = () => ui.page.locator('tr', { has: ui.page.getByRole('link', { name:
 describe('admin UI: integrations', () => {
   it('lists the demo integrations after sign-in', async () => {
     await ui.open('/integrations');
-    for (const provider of ['github', 'salesforce', 'notion', 'slack', 'google']) await ui.page.getByRole('link', { name: `Demo ${provider}`, exact: true }).waitFor();
+    for (const provider of ['github', 'salesforce', 'notion', 'slack', 'google'])
+      await ui.page.getByRole('link', { name: `Demo ${provider}`, exact: true }).waitFor();
     await ui.screenshot('integrations');
   });
 
@@ -47,17 +48,26 @@ describe('admin UI: integrations', () => {
     await row().waitFor();
     expect(await row().textContent()).toContain('not connected');
     const listed = (await ui.api('tenants/demo/integrations')).items.find((item: any) => item.name === NAME);
-    expect(listed).toMatchObject({ provider: 'github', schedule: { intervalMinutes: 30 }, entities: ['issues', 'issue_comments'], enabled: true });
+    expect(listed).toMatchObject({
+      provider: 'github',
+      schedule: { intervalMinutes: 30 },
+      entities: ['issues', 'issue_comments'],
+      enabled: true,
+    });
   });
 
   it('connects it through the OAuth flow and comes back to the list', async () => {
     const page = ui.page;
-    await row().getByRole('button', { name: `Connect: ${NAME}` }).click();
+    await row()
+      .getByRole('button', { name: `Connect: ${NAME}` })
+      .click();
     // The sandbox approves at once and sends the browser to /api/oauth/callback, which links back here.
     await page.getByRole('heading', { name: 'Connected' }).waitFor();
     await ui.screenshot('oauth-callback');
     await page.getByRole('link', { name: 'Back to integrations' }).click();
-    await row().getByText(/^connected/).waitFor();
+    await row()
+      .getByText(/^connected/)
+      .waitFor();
   });
 
   it('syncs it and the row shows the run without a reload', async () => {
@@ -66,7 +76,9 @@ describe('admin UI: integrations', () => {
     expect(await row().getByTestId('last-sync').textContent()).toBe('never');
     // A marker on window survives only if the page is never reloaded.
     await page.evaluate(() => ((globalThis as any).__noReload = true));
-    await row().getByRole('button', { name: `Sync now: ${NAME}` }).click();
+    await row()
+      .getByRole('button', { name: `Sync now: ${NAME}` })
+      .click();
     await page.getByText(/Sync of “E2E GitHub” started/).waitFor();
 
     const seen = new Set<string>();
@@ -77,8 +89,16 @@ describe('admin UI: integrations', () => {
       run = (await ui.api(`tenants/demo/integrations/${id}/runs?limit=1`)).items[0];
       const records = (await row().getByTestId('records').textContent())?.trim();
       const expected = run.counters.created + run.counters.updated + run.counters.unchanged;
-      if (run.status === 'succeeded' && records === String(expected) && (await row().getByTestId('last-sync').textContent())?.includes('succeeded')) break;
-      if (Date.now() > deadline) throw new Error(`the row never showed the finished run: ${JSON.stringify({ run: run?.status, records, seen: [...seen] })}`);
+      if (
+        run.status === 'succeeded' &&
+        records === String(expected) &&
+        (await row().getByTestId('last-sync').textContent())?.includes('succeeded')
+      )
+        break;
+      if (Date.now() > deadline)
+        throw new Error(
+          `the row never showed the finished run: ${JSON.stringify({ run: run?.status, records, seen: [...seen] })}`,
+        );
       await page.waitForTimeout(250);
     }
     expect(run.counters.created).toBeGreaterThan(0);
@@ -91,7 +111,9 @@ describe('admin UI: integrations', () => {
 
   it('edits sync settings and a field mapping, with validation errors and a preview', async () => {
     const page = ui.page;
-    await row().getByRole('link', { name: `Settings: ${NAME}` }).click();
+    await row()
+      .getByRole('link', { name: `Settings: ${NAME}` })
+      .click();
     await page.getByRole('heading', { level: 1, name: `${NAME}: settings` }).waitFor();
 
     await page.getByLabel(/Sync every/).fill('15');
@@ -99,7 +121,10 @@ describe('admin UI: integrations', () => {
     await page.getByRole('button', { name: 'Save settings' }).click();
     await page.getByText('Saved.', { exact: true }).waitFor();
     const id = (await ui.api('tenants/demo/integrations')).items.find((item: any) => item.name === NAME).id as string;
-    expect(await ui.api(`tenants/demo/integrations/${id}`)).toMatchObject({ schedule: { intervalMinutes: 15 }, conflictStrategy: 'latest_wins' });
+    expect(await ui.api(`tenants/demo/integrations/${id}`)).toMatchObject({
+      schedule: { intervalMinutes: 15 },
+      conflictStrategy: 'latest_wins',
+    });
 
     // A mapping with a bad source path: the API's error lands on that row.
     const editor = page.getByRole('tabpanel');
@@ -118,13 +143,23 @@ describe('admin UI: integrations', () => {
     await editor.getByLabel('Source path of field 2').fill('createdAt');
     await editor.getByRole('button', { name: 'Save mapping' }).click();
     // On failure, say what the page shows instead (an error banner names the problem).
-    await editor.getByText(/^Saved/).waitFor().catch(async (error) => {
-      throw new Error(`mapping not saved; the editor shows: ${await editor.textContent()}\n${error}`);
-    });
+    await editor
+      .getByText(/^Saved/)
+      .waitFor()
+      .catch(async (error) => {
+        throw new Error(`mapping not saved; the editor shows: ${await editor.textContent()}\n${error}`);
+      });
     const mappings = (await ui.api(`tenants/demo/integrations/${id}/mappings`)).items;
-    expect(mappings.issues.fields).toMatchObject({ title: { source: 'title' }, opened: { source: 'createdAt', coerce: { to: 'datetime' } } });
+    expect(mappings.issues.fields).toMatchObject({
+      title: { source: 'title' },
+      opened: { source: 'createdAt', coerce: { to: 'datetime' } },
+    });
 
-    await editor.getByLabel(/Sample record/).fill(JSON.stringify({ id: '7', data: { title: 'Preview me', createdAt: '2026-03-01T08:00:00Z', body: 'dropped' } }));
+    await editor
+      .getByLabel(/Sample record/)
+      .fill(
+        JSON.stringify({ id: '7', data: { title: 'Preview me', createdAt: '2026-03-01T08:00:00Z', body: 'dropped' } }),
+      );
     await editor.getByRole('button', { name: 'Preview mapped record' }).click();
     const mapped = editor.getByLabel('Mapped record');
     await mapped.waitFor();
@@ -159,7 +194,13 @@ describe('admin UI: integrations', () => {
     // The default stays the strategy chosen above (latest_wins); the rows become the policy's fields.
     expect(await ui.api(`tenants/demo/integrations/${id}`)).toMatchObject({
       conflictStrategy: 'latest_wins',
-      conflictPolicy: { default: { kind: 'latest_wins' }, fields: { title: { kind: 'custom', rule: '$length(local) >= $length(remote) ? local : remote' }, body: { kind: 'target_wins' } } },
+      conflictPolicy: {
+        default: { kind: 'latest_wins' },
+        fields: {
+          title: { kind: 'custom', rule: '$length(local) >= $length(remote) ? local : remote' },
+          body: { kind: 'target_wins' },
+        },
+      },
     });
     await ui.screenshot('sync-settings-conflict-overrides');
   });
@@ -194,10 +235,14 @@ describe('admin UI: integrations', () => {
     await row().waitFor();
     // Nothing wider than the screen but the table, which scrolls inside its own box.
     // (Runs in the page; this file is compiled without DOM types.)
-    const overflow = await ui.page.evaluate(() => (globalThis as any).document.documentElement.scrollWidth - (globalThis as any).innerWidth);
+    const overflow = await ui.page.evaluate(
+      () => (globalThis as any).document.documentElement.scrollWidth - (globalThis as any).innerWidth,
+    );
     expect(overflow).toBeLessThanOrEqual(0);
     await ui.screenshot('integrations-phone');
-    await row().getByRole('link', { name: `Settings: ${NAME}` }).click();
+    await row()
+      .getByRole('link', { name: `Settings: ${NAME}` })
+      .click();
     await ui.page.getByRole('heading', { level: 1, name: `${NAME}: settings` }).waitFor();
     await ui.screenshot('sync-settings-phone');
     await ui.page.setViewportSize({ width: 1280, height: 800 });
@@ -206,13 +251,17 @@ describe('admin UI: integrations', () => {
   it('deletes it after confirmation, and Cancel keeps it', async () => {
     const page = ui.page;
     await ui.open('/integrations');
-    await row().getByRole('button', { name: `Delete: ${NAME}` }).click();
+    await row()
+      .getByRole('button', { name: `Delete: ${NAME}` })
+      .click();
     const dialog = page.getByRole('alertdialog', { name: `Delete “${NAME}”?` });
     await dialog.waitFor();
     await page.keyboard.press('Escape');
     await dialog.waitFor({ state: 'detached' });
     expect(await row().count()).toBe(1);
-    await row().getByRole('button', { name: `Delete: ${NAME}` }).click();
+    await row()
+      .getByRole('button', { name: `Delete: ${NAME}` })
+      .click();
     await dialog.getByRole('button', { name: 'Delete integration' }).click();
     await row().waitFor({ state: 'detached' });
     expect((await ui.api('tenants/demo/integrations')).items.some((item: any) => item.name === NAME)).toBe(false);

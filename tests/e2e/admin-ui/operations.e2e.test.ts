@@ -41,7 +41,11 @@ async function waitForRun(runId: string, timeoutMs = 120_000): Promise<any> {
 
 async function idle(): Promise<void> {
   const deadline = Date.now() + 120_000;
-  while ((await ui.api(`${BASE}/runs?limit=20`)).items.some((run: any) => run.status === 'queued' || run.status === 'running')) {
+  while (
+    (await ui.api(`${BASE}/runs?limit=20`)).items.some(
+      (run: any) => run.status === 'queued' || run.status === 'running',
+    )
+  ) {
     if (Date.now() > deadline) throw new Error('runs of the demo integration did not settle');
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
@@ -85,7 +89,9 @@ describe('admin UI: operations', () => {
     expect(seen).toEqual([...seen].sort((a, b) => a - b));
     const history = page.locator(`tbody tr[data-run-id="${runId}"]`);
     await history.getByText('succeeded').waitFor();
-    expect((await history.locator('td[data-label="Fetched"]').textContent())?.replace(/,/g, '')).toBe(String(run.counters.fetched));
+    expect((await history.locator('td[data-label="Fetched"]').textContent())?.replace(/,/g, '')).toBe(
+      String(run.counters.fetched),
+    );
     expect(await page.evaluate(() => (globalThis as unknown as BrowserGlobals).__noReload)).toBe(true);
     await ui.screenshot('runs');
 
@@ -99,11 +105,17 @@ describe('admin UI: operations', () => {
     const page = ui.page;
     await ui.api(BASE, { method: 'PATCH', body: { conflictStrategy: 'manual' } });
     await idle();
-    const number = Array.from({ length: 40 }, (_, index) => index).filter((index) => !isPullRequestIndex(index)).at(-1)! + 1;
+    const number =
+      Array.from({ length: 40 }, (_, index) => index)
+        .filter((index) => !isPullRequestIndex(index))
+        .at(-1)! + 1;
     const externalId = issueId('acme/widgets', number);
     const state = (await ui.host.services.syncState.records(INTEGRATION, 'issues', [externalId])).get(externalId);
     expect(state).toBeDefined();
-    await ui.api(`tenants/demo/shards/${state!.shardId}`, { method: 'PATCH', body: { data: { title: 'Local title from e2e' } } });
+    await ui.api(`tenants/demo/shards/${state!.shardId}`, {
+      method: 'PATCH',
+      body: { data: { title: 'Local title from e2e' } },
+    });
     const github = ui.host.demo!.sandboxes.find((sandbox) => sandbox.provider === 'github')!;
     github.control.records.update('issues', externalId, { title: 'Remote title from e2e' });
     const started = await ui.api(`${BASE}/sync`, { method: 'POST', body: { mode: 'incremental' } });
@@ -119,10 +131,12 @@ describe('admin UI: operations', () => {
     await ui.screenshot('conflicts');
     // The side-by-side table stacks on a phone; nothing but the table box may scroll sideways.
     await page.setViewportSize({ width: 390, height: 844 });
-    expect(await page.evaluate(() => {
-      const browser = globalThis as unknown as BrowserGlobals;
-      return browser.document.documentElement.scrollWidth - browser.innerWidth;
-    })).toBe(0);
+    expect(
+      await page.evaluate(() => {
+        const browser = globalThis as unknown as BrowserGlobals;
+        return browser.document.documentElement.scrollWidth - browser.innerWidth;
+      }),
+    ).toBe(0);
     await ui.screenshot('conflicts-open-phone');
     await page.setViewportSize({ width: 1280, height: 800 });
 
@@ -132,25 +146,43 @@ describe('admin UI: operations', () => {
     await card.waitFor({ state: 'detached' });
     const shard = await ui.api(`tenants/demo/shards/${state!.shardId}`);
     expect(shard.data.title).toBe('Remote title from e2e');
-    expect((await ui.api(`tenants/demo/conflicts?integrationId=${INTEGRATION}`)).items.filter((item: any) => item.externalId === externalId)).toEqual([]);
+    expect(
+      (await ui.api(`tenants/demo/conflicts?integrationId=${INTEGRATION}`)).items.filter(
+        (item: any) => item.externalId === externalId,
+      ),
+    ).toEqual([]);
   });
 
   it('Webhooks: rotate the secret, receive a delivery, replay it and see the replay recorded', async () => {
     const page = ui.page;
     await ui.open(`/webhooks?integration=${INTEGRATION}`);
-    expect(await page.getByLabel('URL to give github').inputValue()).toBe(`${ui.baseUrl}/api/webhooks/github/${INTEGRATION}`);
+    expect(await page.getByLabel('URL to give github').inputValue()).toBe(
+      `${ui.baseUrl}/api/webhooks/github/${INTEGRATION}`,
+    );
     const secret = 'e2e-webhook-secret-0123456789';
     await page.getByLabel(/New secret/).fill(secret);
     await page.getByLabel(/Overlap/).fill('60');
     await page.getByRole('button', { name: 'Rotate secret' }).click();
-    await page.getByText(/The previous secret keeps verifying until/, { exact: false }).first().waitFor();
+    await page
+      .getByText(/The previous secret keeps verifying until/, { exact: false })
+      .first()
+      .waitFor();
     await page.getByTestId('overlap').waitFor();
 
-    const body = JSON.stringify({ action: 'edited', issue: { id: 9_000_001, number: 1 }, repository: { full_name: 'acme/widgets' } });
+    const body = JSON.stringify({
+      action: 'edited',
+      issue: { id: 9_000_001, number: 1 },
+      repository: { full_name: 'acme/widgets' },
+    });
     const response = await fetch(`${ui.baseUrl}/api/webhooks/github/${INTEGRATION}`, {
       method: 'POST',
       body,
-      headers: { 'content-type': 'application/json', 'x-hub-signature-256': signGithub(body, secret), 'x-github-delivery': 'e2e-delivery-1', 'x-github-event': 'issues' },
+      headers: {
+        'content-type': 'application/json',
+        'x-hub-signature-256': signGithub(body, secret),
+        'x-github-delivery': 'e2e-delivery-1',
+        'x-github-event': 'issues',
+      },
     });
     expect(response.status).toBe(200);
     const row = page.locator('tr[data-delivery-id="e2e-delivery-1"]');
@@ -160,7 +192,9 @@ describe('admin UI: operations', () => {
     await page.getByText(/Delivery e2e-delivery-1 replayed/).waitFor();
     await row.getByTestId('replays').waitFor({ timeout: 20_000 });
     expect(await row.getByTestId('replays').textContent()).toContain('replayed 1×');
-    const receipt = (await ui.api(`${BASE}/webhooks/deliveries`)).items.find((item: any) => item.deliveryId === 'e2e-delivery-1');
+    const receipt = (await ui.api(`${BASE}/webhooks/deliveries`)).items.find(
+      (item: any) => item.deliveryId === 'e2e-delivery-1',
+    );
     expect(receipt.replays).toHaveLength(1);
     await ui.screenshot('webhooks');
   });
@@ -176,7 +210,11 @@ describe('admin UI: operations', () => {
 
   it('Health: dependencies, integrations and the synced-records chart', async () => {
     await ui.open('/health');
-    await ui.page.getByRole('cell', { name: 'cosmos' }).or(ui.page.getByRole('rowheader', { name: 'cosmos' })).first().waitFor();
+    await ui.page
+      .getByRole('cell', { name: 'cosmos' })
+      .or(ui.page.getByRole('rowheader', { name: 'cosmos' }))
+      .first()
+      .waitFor();
     const chart = ui.page.getByRole('img', { name: /records synced/ });
     await chart.waitFor();
     expect(await chart.locator('rect.bar-synced').count()).toBeGreaterThan(0);
@@ -194,7 +232,11 @@ describe('admin UI: operations', () => {
       ['/health', 'health'],
     ] as const) {
       await ui.open(path);
-      await ui.page.locator('main .loading').first().waitFor({ state: 'detached', timeout: 10_000 }).catch(() => undefined);
+      await ui.page
+        .locator('main .loading')
+        .first()
+        .waitFor({ state: 'detached', timeout: 10_000 })
+        .catch(() => undefined);
       await ui.page.waitForTimeout(500);
       const overflow = await ui.page.evaluate(() => {
         const browser = globalThis as unknown as BrowserGlobals;

@@ -35,12 +35,19 @@ async function main(): Promise<void> {
     overrideCacheMs: 60_000,
     failover: { timeoutMs: 5000 },
   });
-  const target = { tenantId: args.tenantId, integrationId: args.integrationId, provider: 'notion' as const, operation: 'pages.query' };
+  const target = {
+    tenantId: args.tenantId,
+    integrationId: args.integrationId,
+    provider: 'notion' as const,
+    operation: 'pages.query',
+  };
   const result: WorkerResult = { turns: [], refused: 0 };
   await redis.ping();
   // Start-up takes seconds on a busy machine: say "ready", then wait for the common start time on stdin.
   process.stdout.write('ready\n');
-  const startAt = await new Promise<number>((resolve) => process.stdin.once('data', (chunk: Buffer) => resolve(Number(chunk.toString().trim()))));
+  const startAt = await new Promise<number>((resolve) =>
+    process.stdin.once('data', (chunk: Buffer) => resolve(Number(chunk.toString().trim()))),
+  );
   process.stdin.pause();
   await new Promise((resolve) => setTimeout(resolve, Math.max(0, startAt - Date.now())));
   const deadline = startAt + args.durationMs;
@@ -48,7 +55,9 @@ async function main(): Promise<void> {
     Array.from({ length: args.parallel }, async () => {
       while (Date.now() < deadline) {
         try {
-          const permit = await limiter.acquire(target, { maxWaitMs: Math.min(args.maxWaitMs, Math.max(0, deadline - Date.now())) });
+          const permit = await limiter.acquire(target, {
+            maxWaitMs: Math.min(args.maxWaitMs, Math.max(0, deadline - Date.now())),
+          });
           result.turns.push(permit.turnAt);
         } catch (error) {
           if (!isAppError(error) || error.code !== 'rate_limited') throw error;

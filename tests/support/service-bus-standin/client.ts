@@ -8,8 +8,19 @@
  */
 import type { ServiceBusMessage } from '@azure/service-bus';
 import Long from 'long';
-import type { ServiceBusClientLike, ServiceBusReceivedMessageLike, ServiceBusReceiverLike, ServiceBusSenderLike } from '../../../shared/stores/queue/service-bus-client';
-import { StandInNamespace, StandInServiceBusError, type OutgoingStandInMessage, type StoredMessage, type SubQueue } from './namespace';
+import type {
+  ServiceBusClientLike,
+  ServiceBusReceivedMessageLike,
+  ServiceBusReceiverLike,
+  ServiceBusSenderLike,
+} from '../../../shared/stores/queue/service-bus-client';
+import {
+  StandInNamespace,
+  StandInServiceBusError,
+  type OutgoingStandInMessage,
+  type StoredMessage,
+  type SubQueue,
+} from './namespace';
 
 export interface StandInReceivedMessage extends ServiceBusReceivedMessageLike {
   lockToken?: string;
@@ -29,14 +40,20 @@ function toOutgoing(message: ServiceBusMessage): OutgoingStandInMessage {
 }
 
 function toReceived(message: StoredMessage, subQueue: SubQueue, now: number): StandInReceivedMessage {
-  const deadLetterProperties = subQueue === 'deadLetter' ? { DeadLetterReason: message.deadLetterReason, DeadLetterErrorDescription: message.deadLetterErrorDescription } : {};
+  const deadLetterProperties =
+    subQueue === 'deadLetter'
+      ? { DeadLetterReason: message.deadLetterReason, DeadLetterErrorDescription: message.deadLetterErrorDescription }
+      : {};
   return {
     messageId: message.messageId,
     body: structuredClone(message.body),
     sessionId: message.sessionId,
     correlationId: message.correlationId,
     contentType: message.contentType,
-    applicationProperties: { ...message.applicationProperties, ...deadLetterProperties } as ServiceBusReceivedMessageLike['applicationProperties'],
+    applicationProperties: {
+      ...message.applicationProperties,
+      ...deadLetterProperties,
+    } as ServiceBusReceivedMessageLike['applicationProperties'],
     deliveryCount: message.deliveryCount,
     sequenceNumber: Long.fromNumber(message.sequenceNumber),
     enqueuedTimeUtc: new Date(message.enqueuedAt),
@@ -59,22 +76,36 @@ export class StandInReceiver implements ServiceBusReceiverLike {
     readonly sessionId?: string,
   ) {}
 
-  async peekMessages(maxMessageCount: number, options: { fromSequenceNumber?: Long } = {}): Promise<StandInReceivedMessage[]> {
+  async peekMessages(
+    maxMessageCount: number,
+    options: { fromSequenceNumber?: Long } = {},
+  ): Promise<StandInReceivedMessage[]> {
     this.open();
-    const from = options.fromSequenceNumber === undefined ? this.cursor.last + 1 : options.fromSequenceNumber.toNumber();
-    const found = this.ns.peek(this.queue, this.subQueue, from, maxMessageCount).filter((message) => this.sessionId === undefined || message.sessionId === this.sessionId);
+    const from =
+      options.fromSequenceNumber === undefined ? this.cursor.last + 1 : options.fromSequenceNumber.toNumber();
+    const found = this.ns
+      .peek(this.queue, this.subQueue, from, maxMessageCount)
+      .filter((message) => this.sessionId === undefined || message.sessionId === this.sessionId);
     if (found.length > 0) this.cursor.last = found[found.length - 1]!.sequenceNumber;
     // A peeked message carries no lock token, whatever its state on the broker.
-    return found.map((message) => ({ ...toReceived(message, this.subQueue, this.ns.now()), lockToken: undefined, lockedUntilUtc: undefined }));
+    return found.map((message) => ({
+      ...toReceived(message, this.subQueue, this.ns.now()),
+      lockToken: undefined,
+      lockedUntilUtc: undefined,
+    }));
   }
 
   /** Waits up to maxWaitTimeInMs (real time) for a first message, like the SDK's batch receive. */
-  async receiveMessages(maxMessageCount: number, options: { maxWaitTimeInMs?: number } = {}): Promise<StandInReceivedMessage[]> {
+  async receiveMessages(
+    maxMessageCount: number,
+    options: { maxWaitTimeInMs?: number } = {},
+  ): Promise<StandInReceivedMessage[]> {
     this.open();
     const deadline = Date.now() + (options.maxWaitTimeInMs ?? 60_000);
     for (;;) {
       const taken = this.ns.receive(this.queue, this.subQueue, maxMessageCount, this, this.sessionId);
-      if (taken.length > 0 || Date.now() >= deadline) return taken.map((message) => toReceived(message, this.subQueue, this.ns.now()));
+      if (taken.length > 0 || Date.now() >= deadline)
+        return taken.map((message) => toReceived(message, this.subQueue, this.ns.now()));
       await new Promise((resolve) => setTimeout(resolve, 5));
     }
   }
@@ -89,10 +120,22 @@ export class StandInReceiver implements ServiceBusReceiverLike {
     this.ns.abandon(this.queue, this.subQueue, this.token(message));
   }
 
-  async deadLetterMessage(message: StandInReceivedMessage, options: { deadLetterReason?: string; deadLetterErrorDescription?: string } = {}): Promise<void> {
+  async deadLetterMessage(
+    message: StandInReceivedMessage,
+    options: { deadLetterReason?: string; deadLetterErrorDescription?: string } = {},
+  ): Promise<void> {
     this.open();
-    if (this.subQueue !== 'active') throw new StandInServiceBusError('InvalidOperation', 'a message in the dead-letter queue cannot be dead-lettered again');
-    this.ns.deadLetter(this.queue, this.token(message), options.deadLetterReason ?? '', options.deadLetterErrorDescription ?? '');
+    if (this.subQueue !== 'active')
+      throw new StandInServiceBusError(
+        'InvalidOperation',
+        'a message in the dead-letter queue cannot be dead-lettered again',
+      );
+    this.ns.deadLetter(
+      this.queue,
+      this.token(message),
+      options.deadLetterReason ?? '',
+      options.deadLetterErrorDescription ?? '',
+    );
   }
 
   async renewMessageLock(message: StandInReceivedMessage): Promise<Date> {
@@ -110,12 +153,14 @@ export class StandInReceiver implements ServiceBusReceiverLike {
   }
 
   private token(message: StandInReceivedMessage): string {
-    if (!message.lockToken) throw new StandInServiceBusError('InvalidOperation', 'a peeked message cannot be settled (it has no lock token)');
+    if (!message.lockToken)
+      throw new StandInServiceBusError('InvalidOperation', 'a peeked message cannot be settled (it has no lock token)');
     return message.lockToken;
   }
 
   private open(): void {
-    if (this.closed) throw new StandInServiceBusError('GeneralError', 'The receiver has been closed and can no longer be used.');
+    if (this.closed)
+      throw new StandInServiceBusError('GeneralError', 'The receiver has been closed and can no longer be used.');
   }
 }
 
@@ -129,22 +174,31 @@ export class StandInServiceBusClient implements ServiceBusClientLike {
     let closed = false;
     return {
       sendMessages: async (messages: ServiceBusMessage | ServiceBusMessage[]) => {
-        if (closed || this.closed) throw new StandInServiceBusError('GeneralError', 'The sender has been closed and can no longer be used.');
+        if (closed || this.closed)
+          throw new StandInServiceBusError('GeneralError', 'The sender has been closed and can no longer be used.');
         this.ns.send(queue, (Array.isArray(messages) ? messages : [messages]).map(toOutgoing));
       },
       close: async () => void (closed = true),
     };
   }
 
-  createReceiver(queue: string, options: { subQueueType?: 'deadLetter' | 'transferDeadLetter'; receiveMode?: 'peekLock' | 'receiveAndDelete' } = {}): StandInReceiver {
-    if (options.receiveMode === 'receiveAndDelete') throw new StandInServiceBusError('InvalidOperation', 'the stand-in supports peekLock only');
+  createReceiver(
+    queue: string,
+    options: { subQueueType?: 'deadLetter' | 'transferDeadLetter'; receiveMode?: 'peekLock' | 'receiveAndDelete' } = {},
+  ): StandInReceiver {
+    if (options.receiveMode === 'receiveAndDelete')
+      throw new StandInServiceBusError('InvalidOperation', 'the stand-in supports peekLock only');
     const subQueue: SubQueue = options.subQueueType === 'deadLetter' ? 'deadLetter' : 'active';
     this.ns.options(queue);
     return new StandInReceiver(this.ns, queue, subQueue, this.cursor(queue, subQueue));
   }
 
   /** acceptSession / acceptNextSession in one: undefined means no session had a message before the wait ended. */
-  async acceptSession(queue: string, sessionId?: string, options: { maxWaitTimeInMs?: number; subQueueType?: 'deadLetter' } = {}): Promise<StandInReceiver | undefined> {
+  async acceptSession(
+    queue: string,
+    sessionId?: string,
+    options: { maxWaitTimeInMs?: number; subQueueType?: 'deadLetter' } = {},
+  ): Promise<StandInReceiver | undefined> {
     const subQueue: SubQueue = options.subQueueType === 'deadLetter' ? 'deadLetter' : 'active';
     const deadline = Date.now() + (options.maxWaitTimeInMs ?? 60_000);
     const owner = {};

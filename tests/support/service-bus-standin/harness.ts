@@ -25,7 +25,13 @@ export function standInServiceBus(options: StandInOptions, from?: StandInNamespa
   const start = Date.now();
   const now = () => (clock.frozen ? start : Date.now()) + offset;
   const ns = from ? from.fork(now, options) : new StandInNamespace(now);
-  if (!from) for (const queue of Object.values(QUEUES)) ns.createQueue(queue.name, { ...options, requiresSession: queue.requiresSession, requiresDuplicateDetection: queue.requiresDuplicateDetection });
+  if (!from)
+    for (const queue of Object.values(QUEUES))
+      ns.createQueue(queue.name, {
+        ...options,
+        requiresSession: queue.requiresSession,
+        requiresDuplicateDetection: queue.requiresDuplicateDetection,
+      });
   const client = new StandInServiceBusClient(ns);
   const queue = new ServiceBusQueue({ client, now });
   return { ns, client, queue, now, advance: (ms: number) => void (offset += ms) };
@@ -54,7 +60,13 @@ export function serviceBusUnderTest(options: StandInOptions): QueueUnderTest {
       const [message] = await receiver.receiveMessages(1, { maxWaitTimeInMs: 0 });
       if (!message) return undefined;
       locked.set(message.lockToken!, { receiver, message });
-      return { messageId: String(message.messageId), body: message.body, sessionId: message.sessionId, deliveryCount: (message.deliveryCount ?? 0) + 1, lockToken: message.lockToken! };
+      return {
+        messageId: String(message.messageId),
+        body: message.body,
+        sessionId: message.sessionId,
+        deliveryCount: (message.deliveryCount ?? 0) + 1,
+        lockToken: message.lockToken!,
+      };
     },
     complete: async (_name, lockToken) => {
       const { receiver, message } = held(lockToken);
@@ -67,7 +79,8 @@ export function serviceBusUnderTest(options: StandInOptions): QueueUnderTest {
     depth: (name) => ns.snapshot(name, 'active').length,
     advance,
     // The broker does not know why a handler threw: it stamps its own description.
-    exhaustedDescription: (_error, maxDeliveryCount) => `Message could not be consumed after ${maxDeliveryCount} delivery attempts.`,
+    exhaustedDescription: (_error, maxDeliveryCount) =>
+      `Message could not be consumed after ${maxDeliveryCount} delivery attempts.`,
     redrivenId: (messageId) => new RegExp(`^${messageId}:redrive:\\d+$`),
   };
 }

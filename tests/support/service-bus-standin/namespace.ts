@@ -45,7 +45,11 @@ export type SubQueue = 'active' | 'deadLetter';
 /** Mirrors the SDK's ServiceBusError: a code and a retryable flag. */
 export class StandInServiceBusError extends Error {
   override readonly name = 'ServiceBusError';
-  constructor(readonly code: string, message: string, readonly retryable = false) {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly retryable = false,
+  ) {
     super(message);
   }
 }
@@ -81,7 +85,16 @@ export class StandInNamespace {
   constructor(readonly now: () => number = Date.now) {}
 
   createQueue(name: string, options: EntityOptions): void {
-    this.entities.set(name, { options, active: [], deadLetter: [], seenIds: new Map(), sessionLocks: new Map(), nextSequence: 1, locks: new Map(), nextExpiry: Infinity });
+    this.entities.set(name, {
+      options,
+      active: [],
+      deadLetter: [],
+      seenIds: new Map(),
+      sessionLocks: new Map(),
+      nextSequence: 1,
+      locks: new Map(),
+      nextExpiry: Infinity,
+    });
   }
 
   options(queue: string): EntityOptions {
@@ -93,7 +106,11 @@ export class StandInNamespace {
     const now = this.now();
     // The broker checks the whole batch before it accepts any of it.
     for (const message of messages) {
-      if (entity.options.requiresSession && !message.sessionId) throw new StandInServiceBusError('InvalidOperation', `The SessionId was not set on a message, and it cannot be sent to the entity ${queue}. Entities that have session support enabled can only receive messages that have the SessionId set.`);
+      if (entity.options.requiresSession && !message.sessionId)
+        throw new StandInServiceBusError(
+          'InvalidOperation',
+          `The SessionId was not set on a message, and it cannot be sent to the entity ${queue}. Entities that have session support enabled can only receive messages that have the SessionId set.`,
+        );
     }
     for (const message of messages) {
       const messageId = message.messageId ?? randomUUID();
@@ -122,9 +139,16 @@ export class StandInNamespace {
     const entity = this.entity(queue);
     this.expireLocks(queue, entity);
     if (subQueue === 'active' && entity.options.requiresSession && sessionId === undefined) {
-      throw new StandInServiceBusError('InvalidOperation', `It is not possible for an entity that requires sessions to create a non-sessionful message receiver: ${queue}`);
+      throw new StandInServiceBusError(
+        'InvalidOperation',
+        `It is not possible for an entity that requires sessions to create a non-sessionful message receiver: ${queue}`,
+      );
     }
-    if (sessionId !== undefined && entity.sessionLocks.get(sessionId) !== owner) throw new StandInServiceBusError('SessionLockLost', `the session lock on ${sessionId} is not held by this receiver`);
+    if (sessionId !== undefined && entity.sessionLocks.get(sessionId) !== owner)
+      throw new StandInServiceBusError(
+        'SessionLockLost',
+        `the session lock on ${sessionId} is not held by this receiver`,
+      );
     const now = this.now();
     const taken: StoredMessage[] = [];
     for (const message of this.list(entity, subQueue)) {
@@ -180,13 +204,30 @@ export class StandInNamespace {
   /** Take the lock of `sessionId`, or of the session of the oldest available message when undefined. */
   acceptSession(queue: string, subQueue: SubQueue, owner: object, sessionId?: string): string | undefined {
     const entity = this.entity(queue);
-    if (subQueue !== 'active') throw new StandInServiceBusError('InvalidOperation', `Cannot create a MessageSession for a sub-queue: ${queue}/$DeadLetterQueue`);
-    if (!entity.options.requiresSession) throw new StandInServiceBusError('InvalidOperation', `A sessionful message receiver cannot be created on an entity that does not require sessions: ${queue}`);
+    if (subQueue !== 'active')
+      throw new StandInServiceBusError(
+        'InvalidOperation',
+        `Cannot create a MessageSession for a sub-queue: ${queue}/$DeadLetterQueue`,
+      );
+    if (!entity.options.requiresSession)
+      throw new StandInServiceBusError(
+        'InvalidOperation',
+        `A sessionful message receiver cannot be created on an entity that does not require sessions: ${queue}`,
+      );
     this.expireLocks(queue, entity);
     const now = this.now();
-    const chosen = sessionId ?? entity.active.find((message) => !message.lock && message.visibleAt <= now && !entity.sessionLocks.has(message.sessionId!))?.sessionId;
+    const chosen =
+      sessionId ??
+      entity.active.find(
+        (message) => !message.lock && message.visibleAt <= now && !entity.sessionLocks.has(message.sessionId!),
+      )?.sessionId;
     if (chosen === undefined) return undefined;
-    if (entity.sessionLocks.has(chosen)) throw new StandInServiceBusError('SessionCannotBeLocked', `The requested session '${chosen}' cannot be accepted. It may be locked by another receiver.`, true);
+    if (entity.sessionLocks.has(chosen))
+      throw new StandInServiceBusError(
+        'SessionCannotBeLocked',
+        `The requested session '${chosen}' cannot be accepted. It may be locked by another receiver.`,
+        true,
+      );
     entity.sessionLocks.set(chosen, owner);
     return chosen;
   }
@@ -199,15 +240,30 @@ export class StandInNamespace {
   /** A receiver link that closes gives its unsettled locks back, as abandons. */
   releaseLocksOf(queue: string, owner: object): void {
     const entity = this.entity(queue);
-    for (const { message, subQueue } of [...entity.locks.values()]) if (message.lock?.owner === owner) this.release(entity, subQueue, message);
+    for (const { message, subQueue } of [...entity.locks.values()])
+      if (message.lock?.owner === owner) this.release(entity, subQueue, message);
   }
 
   /** An independent copy of every entity (no locks, no sessions held) on another clock: one costly fixture, many tests. */
   fork(now: () => number, options: Partial<EntityOptions> = {}): StandInNamespace {
     const copy = new StandInNamespace(now);
     for (const [name, entity] of this.entities) {
-      const clone = (message: StoredMessage): StoredMessage => ({ ...message, body: structuredClone(message.body), applicationProperties: { ...message.applicationProperties }, lock: undefined });
-      copy.entities.set(name, { ...entity, options: { ...entity.options, ...options }, active: entity.active.map(clone), deadLetter: entity.deadLetter.map(clone), seenIds: new Map(entity.seenIds), sessionLocks: new Map(), locks: new Map(), nextExpiry: Infinity });
+      const clone = (message: StoredMessage): StoredMessage => ({
+        ...message,
+        body: structuredClone(message.body),
+        applicationProperties: { ...message.applicationProperties },
+        lock: undefined,
+      });
+      copy.entities.set(name, {
+        ...entity,
+        options: { ...entity.options, ...options },
+        active: entity.active.map(clone),
+        deadLetter: entity.deadLetter.map(clone),
+        seenIds: new Map(entity.seenIds),
+        sessionLocks: new Map(),
+        locks: new Map(),
+        nextExpiry: Infinity,
+      });
     }
     return copy;
   }
@@ -221,7 +277,11 @@ export class StandInNamespace {
 
   private entity(queue: string): Entity {
     const entity = this.entities.get(queue);
-    if (!entity) throw new StandInServiceBusError('MessagingEntityNotFound', `The messaging entity '${queue}' could not be found.`);
+    if (!entity)
+      throw new StandInServiceBusError(
+        'MessagingEntityNotFound',
+        `The messaging entity '${queue}' could not be found.`,
+      );
     return entity;
   }
 
@@ -233,7 +293,11 @@ export class StandInNamespace {
     this.expireLocks(queue, entity);
     const held = entity.locks.get(token);
     const message = held?.subQueue === subQueue ? held.message : undefined;
-    if (!message) throw new StandInServiceBusError('MessageLockLost', 'The lock supplied is invalid. Either the lock expired, or the message has already been removed from the queue.');
+    if (!message)
+      throw new StandInServiceBusError(
+        'MessageLockLost',
+        'The lock supplied is invalid. Either the lock expired, or the message has already been removed from the queue.',
+      );
     return message;
   }
 
@@ -242,7 +306,12 @@ export class StandInNamespace {
     message.lock = undefined;
     message.deliveryCount += 1;
     if (subQueue === 'active' && message.deliveryCount >= entity.options.maxDeliveryCount) {
-      this.moveToDeadLetter(entity, message, 'MaxDeliveryCountExceeded', `Message could not be consumed after ${entity.options.maxDeliveryCount} delivery attempts.`);
+      this.moveToDeadLetter(
+        entity,
+        message,
+        'MaxDeliveryCountExceeded',
+        `Message could not be consumed after ${entity.options.maxDeliveryCount} delivery attempts.`,
+      );
     }
   }
 

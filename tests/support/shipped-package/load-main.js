@@ -36,8 +36,12 @@ async function invocations() {
   const get = (url) => new HttpRequest({ method: 'GET', url });
   return {
     health: await outcome(() => callbackOf('Health')(get('http://localhost/api/health'), context('Health'))),
-    admin: await outcome(() => callbackOf('AdminApi')(get('http://localhost/api/admin/integrations'), context('AdminApi'))),
-    timer: await outcome(() => callbackOf('SyncScheduler')({ isPastDue: false, scheduleStatus: {} }, context('SyncScheduler'))),
+    admin: await outcome(() =>
+      callbackOf('AdminApi')(get('http://localhost/api/admin/integrations'), context('AdminApi')),
+    ),
+    timer: await outcome(() =>
+      callbackOf('SyncScheduler')({ isPastDue: false, scheduleStatus: {} }, context('SyncScheduler')),
+    ),
     queue: await outcome(() => callbackOf('SyncInboundWorker')({ kind: 'page' }, context('SyncInboundWorker'))),
   };
 }

@@ -2,7 +2,13 @@
 import { ErrorBanner } from '../ErrorBanner';
 import type { ActionState } from './useAction';
 
-export function ActionMessages({ action, errorTitle = 'That did not work' }: { action: Pick<ActionState, 'notice' | 'error'>; errorTitle?: string }) {
+export function ActionMessages({
+  action,
+  errorTitle = 'That did not work',
+}: {
+  action: Pick<ActionState, 'notice' | 'error'>;
+  errorTitle?: string;
+}) {
   return (
     <>
       {action.notice && (

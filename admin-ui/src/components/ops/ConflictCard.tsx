@@ -21,7 +21,12 @@ export function parseEdited(text: string): unknown {
 }
 
 export function toChoices(drafts: Record<string, Draft>): Record<string, ConflictChoice> {
-  return Object.fromEntries(Object.entries(drafts).map(([field, draft]) => [field, draft.kind === 'edit' ? { value: parseEdited(draft.text) } : { take: draft.kind }]));
+  return Object.fromEntries(
+    Object.entries(drafts).map(([field, draft]) => [
+      field,
+      draft.kind === 'edit' ? { value: parseEdited(draft.text) } : { take: draft.kind },
+    ]),
+  );
 }
 
 export interface ConflictCardProps {
@@ -34,7 +39,9 @@ export interface ConflictCardProps {
 
 export function ConflictCard({ conflict, selected, onSelect, busy, onResolve }: ConflictCardProps) {
   const headingId = useId();
-  const [drafts, setDrafts] = useState<Record<string, Draft>>(() => Object.fromEntries(conflict.fields.map((field) => [field.field, { kind: 'local' } as Draft])));
+  const [drafts, setDrafts] = useState<Record<string, Draft>>(() =>
+    Object.fromEntries(conflict.fields.map((field) => [field.field, { kind: 'local' } as Draft])),
+  );
   const open = conflict.status === 'open';
   const set = (field: string, draft: Draft) => setDrafts((current) => ({ ...current, [field]: draft }));
   const title = `${conflict.entity} ${conflict.externalId}`;
@@ -51,7 +58,8 @@ export function ConflictCard({ conflict, selected, onSelect, busy, onResolve }: 
         <h2 id={headingId}>{title}</h2>
         <StatusBadge status={conflict.status} />
         <span className="muted">
-          integration {conflict.integrationId} · held {relativeTime(conflict.createdAt)} · shard <code>{conflict.shardId}</code>
+          integration {conflict.integrationId} · held {relativeTime(conflict.createdAt)} · shard{' '}
+          <code>{conflict.shardId}</code>
         </span>
       </header>
       <div className="table-wrap">
@@ -85,7 +93,12 @@ export function ConflictCard({ conflict, selected, onSelect, busy, onResolve }: 
                   </td>
                   {open && (
                     <td data-label="Decision">
-                      <FieldChoice field={field.field} draft={draft} onChange={(next) => set(field.field, next)} seed={describeValue(field.local, 'local' in field)} />
+                      <FieldChoice
+                        field={field.field}
+                        draft={draft}
+                        onChange={(next) => set(field.field, next)}
+                        seed={describeValue(field.local, 'local' in field)}
+                      />
                     </td>
                   )}
                 </tr>
@@ -96,7 +109,13 @@ export function ConflictCard({ conflict, selected, onSelect, busy, onResolve }: 
       </div>
       {open && (
         <div className="form-actions">
-          <button type="button" className="primary" disabled={busy} onClick={() => onResolve(toChoices(drafts))} aria-label={`Resolve ${title}`}>
+          <button
+            type="button"
+            className="primary"
+            disabled={busy}
+            onClick={() => onResolve(toChoices(drafts))}
+            aria-label={`Resolve ${title}`}
+          >
             {busy ? 'Resolving…' : 'Resolve'}
           </button>
         </div>
@@ -111,27 +130,54 @@ export function ConflictCard({ conflict, selected, onSelect, busy, onResolve }: 
   );
 }
 
-function FieldChoice({ field, draft, onChange, seed }: { field: string; draft: Draft; onChange(draft: Draft): void; seed: string }) {
+function FieldChoice({
+  field,
+  draft,
+  onChange,
+  seed,
+}: {
+  field: string;
+  draft: Draft;
+  onChange(draft: Draft): void;
+  seed: string;
+}) {
   const name = useId();
   const editId = useId();
   return (
     <fieldset className="choice-group">
       <legend className="visually-hidden">Value to keep for {field}</legend>
       <label>
-        <input type="radio" name={name} checked={draft.kind === 'local'} onChange={() => onChange({ kind: 'local' })} /> Keep local
+        <input type="radio" name={name} checked={draft.kind === 'local'} onChange={() => onChange({ kind: 'local' })} />{' '}
+        Keep local
       </label>
       <label>
-        <input type="radio" name={name} checked={draft.kind === 'remote'} onChange={() => onChange({ kind: 'remote' })} /> Take remote
+        <input
+          type="radio"
+          name={name}
+          checked={draft.kind === 'remote'}
+          onChange={() => onChange({ kind: 'remote' })}
+        />{' '}
+        Take remote
       </label>
       <label>
-        <input type="radio" name={name} checked={draft.kind === 'edit'} onChange={() => onChange({ kind: 'edit', text: seed === '(absent)' ? '' : seed })} /> Edit value
+        <input
+          type="radio"
+          name={name}
+          checked={draft.kind === 'edit'}
+          onChange={() => onChange({ kind: 'edit', text: seed === '(absent)' ? '' : seed })}
+        />{' '}
+        Edit value
       </label>
       {draft.kind === 'edit' && (
         <>
           <label htmlFor={editId} className="visually-hidden">
             New value for {field} (JSON, or plain text)
           </label>
-          <textarea id={editId} value={draft.text} onChange={(event) => onChange({ kind: 'edit', text: event.target.value })} />
+          <textarea
+            id={editId}
+            value={draft.text}
+            onChange={(event) => onChange({ kind: 'edit', text: event.target.value })}
+          />
         </>
       )}
     </fieldset>

@@ -24,7 +24,9 @@ export function DeadLetters({ base }: { base: string }) {
       <ActionMessages action={action} errorTitle="The page could not be re-driven" />
       <ErrorBanner error={letters.error} onRetry={letters.reload} title="Dead letters could not be loaded" />
       {letters.loading && !letters.data && <Loading label="Loading dead letters…" />}
-      {letters.data && items.length === 0 && <p className="muted">No sync page of this integration is dead-lettered.</p>}
+      {letters.data && items.length === 0 && (
+        <p className="muted">No sync page of this integration is dead-lettered.</p>
+      )}
       {items.length > 0 && (
         <div className="table-wrap">
           <table className="stack" aria-labelledby="dead-letters-title">
@@ -32,7 +34,9 @@ export function DeadLetters({ base }: { base: string }) {
               <tr>
                 <th scope="col">Message</th>
                 <th scope="col">Reason</th>
-                <th scope="col" className="numeric">Deliveries</th>
+                <th scope="col" className="numeric">
+                  Deliveries
+                </th>
                 <th scope="col">Enqueued</th>
                 <th scope="col">Action</th>
               </tr>
@@ -47,10 +51,18 @@ export function DeadLetters({ base }: { base: string }) {
                     {letter.reason ?? '—'}
                     {letter.description && <div className="muted">{letter.description}</div>}
                   </td>
-                  <td data-label="Deliveries" className="numeric">{letter.deliveryCount}</td>
+                  <td data-label="Deliveries" className="numeric">
+                    {letter.deliveryCount}
+                  </td>
                   <td data-label="Enqueued">{relativeTime(letter.enqueuedTimeUtc)}</td>
                   <td data-label="Action">
-                    <button type="button" className="small" onClick={() => void redrive(letter.messageId)} disabled={action.busy !== undefined} aria-label={`Re-drive page ${letter.messageId}`}>
+                    <button
+                      type="button"
+                      className="small"
+                      onClick={() => void redrive(letter.messageId)}
+                      disabled={action.busy !== undefined}
+                      aria-label={`Re-drive page ${letter.messageId}`}
+                    >
                       {action.busy === letter.messageId ? 'Re-driving…' : 'Re-drive'}
                     </button>
                   </td>

@@ -1,6 +1,10 @@
 /** The webhook delivery log with verdicts; replay one accepted delivery, or every accepted one in a time range. */
 import { useState, type FormEvent } from 'react';
-import type { DeliveryListResponse, ReplayRangeResponse, ReplayResponse } from '../../../../shared/admin/contracts/operations';
+import type {
+  DeliveryListResponse,
+  ReplayRangeResponse,
+  ReplayResponse,
+} from '../../../../shared/admin/contracts/operations';
 import { api } from '../../api/client';
 import { useResource } from '../../api/hooks';
 import { relativeTime } from '../../format';
@@ -28,7 +32,10 @@ export function DeliveryLog({ base }: { base: string }) {
 
   const replay = (deliveryId: string) =>
     action.run(deliveryId, async () => {
-      const answer = await api.send<ReplayResponse>('POST', `${base}/webhooks/${encodeURIComponent(deliveryId)}/replay`);
+      const answer = await api.send<ReplayResponse>(
+        'POST',
+        `${base}/webhooks/${encodeURIComponent(deliveryId)}/replay`,
+      );
       log.reload();
       return `Delivery ${deliveryId} replayed: ${answer.runIds.length ? `run(s) ${answer.runIds.join(', ')} started` : 'no record needed a sync'}.`;
     });
@@ -36,7 +43,10 @@ export function DeliveryLog({ base }: { base: string }) {
   const replayRange = (event: FormEvent) => {
     event.preventDefault();
     void action.run('range', async () => {
-      const answer = await api.send<ReplayRangeResponse>('POST', `${base}/webhooks/replay`, { from: localToIso(from), to: localToIso(to) });
+      const answer = await api.send<ReplayRangeResponse>('POST', `${base}/webhooks/replay`, {
+        from: localToIso(from),
+        to: localToIso(to),
+      });
       log.reload();
       const failed = answer.failed.map((entry) => `${entry.deliveryId}: ${entry.error.message}`).join('; ');
       return `${answer.replayed.length} delivery(ies) replayed.${failed ? ` Failed: ${failed}` : ''}`;
@@ -59,7 +69,9 @@ export function DeliveryLog({ base }: { base: string }) {
                 <th scope="col">Received</th>
                 <th scope="col">Delivery</th>
                 <th scope="col">Verdict</th>
-                <th scope="col" className="numeric">Handling</th>
+                <th scope="col" className="numeric">
+                  Handling
+                </th>
                 <th scope="col">Runs</th>
                 <th scope="col">Action</th>
               </tr>
@@ -78,15 +90,26 @@ export function DeliveryLog({ base }: { base: string }) {
                     {delivery.reason && <div className="muted">{delivery.reason}</div>}
                     {delivery.replays && delivery.replays.length > 0 && (
                       <div className="muted" data-testid="replays">
-                        replayed {delivery.replays.length}×, last {relativeTime(delivery.replays[delivery.replays.length - 1]!.at)}
+                        replayed {delivery.replays.length}×, last{' '}
+                        {relativeTime(delivery.replays[delivery.replays.length - 1]!.at)}
                       </div>
                     )}
                   </td>
-                  <td data-label="Handling" className="numeric">{delivery.handlingMs} ms</td>
-                  <td data-label="Runs">{delivery.runIds?.length ? delivery.runIds.map((id) => id.slice(0, 8)).join(', ') : '—'}</td>
+                  <td data-label="Handling" className="numeric">
+                    {delivery.handlingMs} ms
+                  </td>
+                  <td data-label="Runs">
+                    {delivery.runIds?.length ? delivery.runIds.map((id) => id.slice(0, 8)).join(', ') : '—'}
+                  </td>
                   <td data-label="Action">
                     {delivery.verdict === 'accepted' && delivery.archiveBlob ? (
-                      <button type="button" className="small" onClick={() => void replay(delivery.deliveryId)} disabled={action.busy !== undefined} aria-label={`Replay delivery ${delivery.deliveryId}`}>
+                      <button
+                        type="button"
+                        className="small"
+                        onClick={() => void replay(delivery.deliveryId)}
+                        disabled={action.busy !== undefined}
+                        aria-label={`Replay delivery ${delivery.deliveryId}`}
+                      >
                         {action.busy === delivery.deliveryId ? 'Replaying…' : 'Replay'}
                       </button>
                     ) : (
@@ -105,11 +128,23 @@ export function DeliveryLog({ base }: { base: string }) {
         <div className="form-grid">
           <div className="field">
             <label htmlFor="replay-from">From</label>
-            <input id="replay-from" type="datetime-local" value={from} onChange={(event) => setFrom(event.target.value)} required />
+            <input
+              id="replay-from"
+              type="datetime-local"
+              value={from}
+              onChange={(event) => setFrom(event.target.value)}
+              required
+            />
           </div>
           <div className="field">
             <label htmlFor="replay-to">To</label>
-            <input id="replay-to" type="datetime-local" value={to} onChange={(event) => setTo(event.target.value)} required />
+            <input
+              id="replay-to"
+              type="datetime-local"
+              value={to}
+              onChange={(event) => setTo(event.target.value)}
+              required
+            />
           </div>
         </div>
         <button type="submit" disabled={action.busy !== undefined}>

@@ -19,13 +19,22 @@ export function IntegrationHealthRow({ tenantId, integration }: { tenantId: stri
         <StatusBadge status={integration.status} />
       </td>
       <td data-label="Dead letters" className="numeric">
-        {letters.error ? <span className="field-error">{letters.error.message}</span> : letters.data ? <Link to={`/runs${query}`}>{letters.data.items.length}</Link> : '…'}
+        {letters.error ? (
+          <span className="field-error">{letters.error.message}</span>
+        ) : letters.data ? (
+          <Link to={`/runs${query}`}>{letters.data.items.length}</Link>
+        ) : (
+          '…'
+        )}
       </td>
       <td data-label="Webhook endpoint">
         {webhook.error ? (
           <span className="field-error">{webhook.error.message}</span>
         ) : webhook.data ? (
-          <Link to={`/webhooks${query}`} aria-label={`Webhook endpoint of ${integration.name}: ${webhook.data.status.replace('_', ' ')}`}>
+          <Link
+            to={`/webhooks${query}`}
+            aria-label={`Webhook endpoint of ${integration.name}: ${webhook.data.status.replace('_', ' ')}`}
+          >
             <StatusBadge status={webhook.data.status} label={webhook.data.status.replace('_', ' ')} />
           </Link>
         ) : (

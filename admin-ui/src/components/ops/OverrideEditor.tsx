@@ -16,7 +16,17 @@ const TEMPLATES = {
   integration: { integration: { kind: 'rate', limit: 10, windowMs: 1000, burst: 20 } },
 };
 
-export function OverrideEditor({ path, scope, title, onChanged }: { path: string; scope: 'tenant' | 'integration'; title: string; onChanged?(): void }) {
+export function OverrideEditor({
+  path,
+  scope,
+  title,
+  onChanged,
+}: {
+  path: string;
+  scope: 'tenant' | 'integration';
+  title: string;
+  onChanged?(): void;
+}) {
   const id = useId();
   const current = useResource<RateLimitOverrideResponse>(path);
   const action = useAction();
@@ -53,7 +63,9 @@ export function OverrideEditor({ path, scope, title, onChanged }: { path: string
       return `${title} removed; the defaults apply again.`;
     });
 
-  const problem = parseError ?? (action.error ? `${action.error.target ? `${action.error.target}: ` : ''}${action.error.message}` : undefined);
+  const problem =
+    parseError ??
+    (action.error ? `${action.error.target ? `${action.error.target}: ` : ''}${action.error.message}` : undefined);
   return (
     <div className="card">
       <h2 id={`${id}-title`}>{title}</h2>
@@ -61,12 +73,27 @@ export function OverrideEditor({ path, scope, title, onChanged }: { path: string
       {current.loading && !loaded && <Loading label="Loading the override…" />}
       {loaded && (
         <>
-          <p className="muted">{loaded.override ? 'An override is in force.' : 'No override: the defaults apply. The text below is a starting point.'}</p>
+          <p className="muted">
+            {loaded.override
+              ? 'An override is in force.'
+              : 'No override: the defaults apply. The text below is a starting point.'}
+          </p>
           <div className="field">
             <label htmlFor={`${id}-json`}>
-              Override (JSON) <span className="hint">Keys: tenant, integration, operations (glob → rule), concurrency. A rule is {'{"kind": "rate", "limit", "windowMs", "burst"}'} or {'{"kind": "concurrency", "limit", "leaseMs"}'}.</span>
+              Override (JSON){' '}
+              <span className="hint">
+                Keys: tenant, integration, operations (glob → rule), concurrency. A rule is{' '}
+                {'{"kind": "rate", "limit", "windowMs", "burst"}'} or {'{"kind": "concurrency", "limit", "leaseMs"}'}.
+              </span>
             </label>
-            <textarea id={`${id}-json`} value={text} onChange={(event) => setText(event.target.value)} spellCheck={false} aria-invalid={problem ? true : undefined} aria-describedby={problem ? `${id}-error` : undefined} />
+            <textarea
+              id={`${id}-json`}
+              value={text}
+              onChange={(event) => setText(event.target.value)}
+              spellCheck={false}
+              aria-invalid={problem ? true : undefined}
+              aria-describedby={problem ? `${id}-error` : undefined}
+            />
             {problem && (
               <p id={`${id}-error`} className="field-error" role="alert">
                 {problem}
@@ -77,7 +104,11 @@ export function OverrideEditor({ path, scope, title, onChanged }: { path: string
             <button type="button" className="primary" onClick={save} disabled={action.busy !== undefined}>
               {action.busy === 'save' ? 'Saving…' : 'Save override'}
             </button>
-            <button type="button" onClick={() => void remove()} disabled={action.busy !== undefined || !loaded.override}>
+            <button
+              type="button"
+              onClick={() => void remove()}
+              disabled={action.busy !== undefined || !loaded.override}
+            >
               {action.busy === 'remove' ? 'Removing…' : 'Remove override'}
             </button>
           </div>

@@ -26,7 +26,10 @@ export function RunDetail({ integrationId, runId }: { integrationId: string; run
   const runsPath = `tenants/${encodeURIComponent(tenantId)}/integrations/${encodeURIComponent(integrationId)}/runs`;
   const [settled, setSettled] = useState(false);
   // Polled while the run is in flight; a finished run does not change any more.
-  const first = useResource<RunView>(`${runsPath}/${encodeURIComponent(runId)}`, settled ? {} : { pollMs: LIVE_POLL_MS });
+  const first = useResource<RunView>(
+    `${runsPath}/${encodeURIComponent(runId)}`,
+    settled ? {} : { pollMs: LIVE_POLL_MS },
+  );
   const run = first.data;
   const finished = run !== undefined && run.status !== 'queued' && run.status !== 'running' && run.id === runId;
   if (finished !== settled) setSettled(finished);
@@ -60,7 +63,8 @@ export function RunDetail({ integrationId, runId }: { integrationId: string; run
       {run && (
         <>
           <p>
-            <StatusBadge status={run.status} /> {run.mode} sync, triggered by {run.trigger}; queued <span title={run.queuedAt}>{relativeTime(run.queuedAt)}</span>, took {duration(run)}.
+            <StatusBadge status={run.status} /> {run.mode} sync, triggered by {run.trigger}; queued{' '}
+            <span title={run.queuedAt}>{relativeTime(run.queuedAt)}</span>, took {duration(run)}.
           </p>
           {run.retryOf && (
             <p>

@@ -26,20 +26,37 @@ export function RunHistory({ integrationId, runs }: { integrationId: string; run
             <th scope="col">Mode</th>
             <th scope="col">Queued</th>
             <th scope="col">Took</th>
-            <th scope="col" className="numeric">Fetched</th>
-            <th scope="col" className="numeric">Created</th>
-            <th scope="col" className="numeric">Updated</th>
-            <th scope="col" className="numeric">Unchanged</th>
-            <th scope="col" className="numeric">Deleted</th>
-            <th scope="col" className="numeric">Conflicts</th>
-            <th scope="col" className="numeric">Errors</th>
+            <th scope="col" className="numeric">
+              Fetched
+            </th>
+            <th scope="col" className="numeric">
+              Created
+            </th>
+            <th scope="col" className="numeric">
+              Updated
+            </th>
+            <th scope="col" className="numeric">
+              Unchanged
+            </th>
+            <th scope="col" className="numeric">
+              Deleted
+            </th>
+            <th scope="col" className="numeric">
+              Conflicts
+            </th>
+            <th scope="col" className="numeric">
+              Errors
+            </th>
           </tr>
         </thead>
         <tbody>
           {runs.map((run) => (
             <tr key={run.id} data-run-id={run.id}>
               <td data-label="Run">
-                <Link to={`/integrations/${encodeURIComponent(integrationId)}/runs/${encodeURIComponent(run.id)}`} aria-label={`Run ${run.id} details`}>
+                <Link
+                  to={`/integrations/${encodeURIComponent(integrationId)}/runs/${encodeURIComponent(run.id)}`}
+                  aria-label={`Run ${run.id} details`}
+                >
                   <code>{run.id.slice(0, 8)}</code>
                 </Link>
                 {run.retryOf && <span className="muted"> (retry)</span>}
@@ -54,13 +71,27 @@ export function RunHistory({ integrationId, runs }: { integrationId: string; run
                 <span title={run.queuedAt}>{relativeTime(run.queuedAt)}</span>
               </td>
               <td data-label="Took">{duration(run)}</td>
-              <td data-label="Fetched" className="numeric">{formatNumber(run.counters.fetched)}</td>
-              <td data-label="Created" className="numeric">{formatNumber(run.counters.created)}</td>
-              <td data-label="Updated" className="numeric">{formatNumber(run.counters.updated)}</td>
-              <td data-label="Unchanged" className="numeric">{formatNumber(run.counters.unchanged)}</td>
-              <td data-label="Deleted" className="numeric">{formatNumber(run.counters.deleted)}</td>
-              <td data-label="Conflicts" className="numeric">{formatNumber(run.counters.conflicts)}</td>
-              <td data-label="Errors" className="numeric">{formatNumber(run.counters.errors)}</td>
+              <td data-label="Fetched" className="numeric">
+                {formatNumber(run.counters.fetched)}
+              </td>
+              <td data-label="Created" className="numeric">
+                {formatNumber(run.counters.created)}
+              </td>
+              <td data-label="Updated" className="numeric">
+                {formatNumber(run.counters.updated)}
+              </td>
+              <td data-label="Unchanged" className="numeric">
+                {formatNumber(run.counters.unchanged)}
+              </td>
+              <td data-label="Deleted" className="numeric">
+                {formatNumber(run.counters.deleted)}
+              </td>
+              <td data-label="Conflicts" className="numeric">
+                {formatNumber(run.counters.conflicts)}
+              </td>
+              <td data-label="Errors" className="numeric">
+                {formatNumber(run.counters.errors)}
+              </td>
             </tr>
           ))}
         </tbody>

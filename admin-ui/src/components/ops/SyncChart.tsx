@@ -24,10 +24,20 @@ export function ticks(max: number): number[] {
 
 function bucketLabel(iso: string, bucketMs: number): string {
   const date = new Date(iso);
-  return bucketMs >= 86_400_000 ? date.toLocaleDateString([], { month: 'short', day: 'numeric' }) : date.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+  return bucketMs >= 86_400_000
+    ? date.toLocaleDateString([], { month: 'short', day: 'numeric' })
+    : date.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
 }
 
-export function SyncChart({ buckets, bucketMs, title }: { buckets: SyncMetricsBucket[]; bucketMs: number; title: string }) {
+export function SyncChart({
+  buckets,
+  bucketMs,
+  title,
+}: {
+  buckets: SyncMetricsBucket[];
+  bucketMs: number;
+  title: string;
+}) {
   const plotW = WIDTH - PAD.left - PAD.right;
   const plotH = HEIGHT - PAD.top - PAD.bottom;
   const syncedMax = niceMax(Math.max(0, ...buckets.map((bucket) => bucket.synced)));
@@ -37,7 +47,12 @@ export function SyncChart({ buckets, bucketMs, title }: { buckets: SyncMetricsBu
   const ySynced = (value: number) => PAD.top + plotH - (value / syncedMax) * plotH;
   const yErrors = (value: number) => PAD.top + plotH - (value / errorsMax) * plotH;
   const labelEvery = Math.max(1, Math.ceil(buckets.length / 8));
-  const errorPath = buckets.map((bucket, index) => `${index === 0 ? 'M' : 'L'}${(x(index) + slot / 2).toFixed(1)},${yErrors(bucket.errors).toFixed(1)}`).join(' ');
+  const errorPath = buckets
+    .map(
+      (bucket, index) =>
+        `${index === 0 ? 'M' : 'L'}${(x(index) + slot / 2).toFixed(1)},${yErrors(bucket.errors).toFixed(1)}`,
+    )
+    .join(' ');
   const totalSynced = buckets.reduce((sum, bucket) => sum + bucket.synced, 0);
   const totalErrors = buckets.reduce((sum, bucket) => sum + bucket.errors, 0);
 
@@ -57,10 +72,21 @@ export function SyncChart({ buckets, bucketMs, title }: { buckets: SyncMetricsBu
         </ul>
       </figcaption>
       <div className="chart-scroll">
-        <svg className="chart" viewBox={`0 0 ${WIDTH} ${HEIGHT}`} role="img" aria-label={`${title}: ${formatNumber(totalSynced)} records synced and ${formatNumber(totalErrors)} errors in ${buckets.length} intervals; the table below has every value.`}>
+        <svg
+          className="chart"
+          viewBox={`0 0 ${WIDTH} ${HEIGHT}`}
+          role="img"
+          aria-label={`${title}: ${formatNumber(totalSynced)} records synced and ${formatNumber(totalErrors)} errors in ${buckets.length} intervals; the table below has every value.`}
+        >
           <g className="grid">
             {[0, 0.5, 1].map((share) => (
-              <line key={share} x1={PAD.left} x2={WIDTH - PAD.right} y1={PAD.top + plotH * (1 - share)} y2={PAD.top + plotH * (1 - share)} />
+              <line
+                key={share}
+                x1={PAD.left}
+                x2={WIDTH - PAD.right}
+                y1={PAD.top + plotH * (1 - share)}
+                y2={PAD.top + plotH * (1 - share)}
+              />
             ))}
           </g>
           <g className="axis">
@@ -84,13 +110,30 @@ export function SyncChart({ buckets, bucketMs, title }: { buckets: SyncMetricsBu
           </g>
           <g>
             {buckets.map((bucket, index) => (
-              <rect key={bucket.start} className="bar-synced" x={x(index) + slot * 0.15} width={Math.max(1, slot * 0.7)} y={ySynced(bucket.synced)} height={Math.max(0, PAD.top + plotH - ySynced(bucket.synced))}>
+              <rect
+                key={bucket.start}
+                className="bar-synced"
+                x={x(index) + slot * 0.15}
+                width={Math.max(1, slot * 0.7)}
+                y={ySynced(bucket.synced)}
+                height={Math.max(0, PAD.top + plotH - ySynced(bucket.synced))}
+              >
                 <title>{`${bucketLabel(bucket.start, bucketMs)}: ${bucket.synced} synced, ${bucket.errors} errors`}</title>
               </rect>
             ))}
           </g>
           {buckets.length > 0 && <path className="line-errors" d={errorPath} />}
-          {buckets.map((bucket, index) => (bucket.errors > 0 ? <circle key={bucket.start} className="dot-errors" cx={x(index) + slot / 2} cy={yErrors(bucket.errors)} r={3} /> : null))}
+          {buckets.map((bucket, index) =>
+            bucket.errors > 0 ? (
+              <circle
+                key={bucket.start}
+                className="dot-errors"
+                cx={x(index) + slot / 2}
+                cy={yErrors(bucket.errors)}
+                r={3}
+              />
+            ) : null,
+          )}
         </svg>
       </div>
       <details>
@@ -101,11 +144,21 @@ export function SyncChart({ buckets, bucketMs, title }: { buckets: SyncMetricsBu
             <thead>
               <tr>
                 <th scope="col">From</th>
-                <th scope="col" className="numeric">Runs</th>
-                <th scope="col" className="numeric">Failed runs</th>
-                <th scope="col" className="numeric">Records synced</th>
-                <th scope="col" className="numeric">Errors</th>
-                <th scope="col" className="numeric">Conflicts</th>
+                <th scope="col" className="numeric">
+                  Runs
+                </th>
+                <th scope="col" className="numeric">
+                  Failed runs
+                </th>
+                <th scope="col" className="numeric">
+                  Records synced
+                </th>
+                <th scope="col" className="numeric">
+                  Errors
+                </th>
+                <th scope="col" className="numeric">
+                  Conflicts
+                </th>
               </tr>
             </thead>
             <tbody>

@@ -20,7 +20,15 @@ export function Meter({ used, capacity, label }: { used: number; capacity: numbe
   const tone = share >= 1 ? 'meter-full' : share >= 0.75 ? 'meter-high' : '';
   return (
     <div className="meter">
-      <div className="meter-bar" role="meter" aria-label={label} aria-valuemin={0} aria-valuemax={capacity} aria-valuenow={Math.min(used, capacity)} aria-valuetext={`${formatUsed(used)} of ${capacity}`}>
+      <div
+        className="meter-bar"
+        role="meter"
+        aria-label={label}
+        aria-valuemin={0}
+        aria-valuemax={capacity}
+        aria-valuenow={Math.min(used, capacity)}
+        aria-valuetext={`${formatUsed(used)} of ${capacity}`}
+      >
         <div className={`meter-fill ${tone}`} style={{ width: `${Math.round(share * 100)}%` }} />
       </div>
       <span>
@@ -34,7 +42,13 @@ function formatUsed(value: number): string {
   return Number.isInteger(value) ? String(value) : value.toFixed(1);
 }
 
-const LEVEL_NAMES: Record<string, string> = { tenant: 'Tenant', integration: 'Integration', operation: 'Operation', app: 'Provider app', concurrency: 'Concurrency' };
+const LEVEL_NAMES: Record<string, string> = {
+  tenant: 'Tenant',
+  integration: 'Integration',
+  operation: 'Operation',
+  app: 'Provider app',
+  concurrency: 'Concurrency',
+};
 
 export function UsageTable({ levels }: { levels: LevelUsageView[] }) {
   return (
@@ -46,8 +60,12 @@ export function UsageTable({ levels }: { levels: LevelUsageView[] }) {
             <th scope="col">Level</th>
             <th scope="col">Limit</th>
             <th scope="col">In use</th>
-            <th scope="col" className="numeric">Available now</th>
-            <th scope="col" className="numeric">Next call waits</th>
+            <th scope="col" className="numeric">
+              Available now
+            </th>
+            <th scope="col" className="numeric">
+              Next call waits
+            </th>
           </tr>
         </thead>
         <tbody>
@@ -60,13 +78,25 @@ export function UsageTable({ levels }: { levels: LevelUsageView[] }) {
                 </th>
                 <td data-label="Limit">
                   {describeRule(level.rule)}
-                  {level.kind === 'rate' && level.factor < 1 && <div className="field-error">throttled to {Math.round(level.factor * 100)}% after provider limit answers</div>}
+                  {level.kind === 'rate' && level.factor < 1 && (
+                    <div className="field-error">
+                      throttled to {Math.round(level.factor * 100)}% after provider limit answers
+                    </div>
+                  )}
                 </td>
                 <td data-label="In use">
-                  <Meter used={level.kind === 'rate' ? level.reserved : level.inUse} capacity={level.capacity} label={`${name} usage`} />
+                  <Meter
+                    used={level.kind === 'rate' ? level.reserved : level.inUse}
+                    capacity={level.capacity}
+                    label={`${name} usage`}
+                  />
                 </td>
-                <td data-label="Available now" className="numeric">{level.available}</td>
-                <td data-label="Next call waits" className="numeric">{level.kind === 'rate' && level.waitMs > 0 ? `${(level.waitMs / 1000).toFixed(1)} s` : '—'}</td>
+                <td data-label="Available now" className="numeric">
+                  {level.available}
+                </td>
+                <td data-label="Next call waits" className="numeric">
+                  {level.kind === 'rate' && level.waitMs > 0 ? `${(level.waitMs / 1000).toFixed(1)} s` : '—'}
+                </td>
               </tr>
             );
           })}

@@ -31,7 +31,10 @@ export function WebhookSecretCard({ base }: { base: string }) {
   const rotate = (event: FormEvent) => {
     event.preventDefault();
     void action.run('rotate', async () => {
-      const answer = await api.send<RotateWebhookSecretResponse>('PUT', `${base}/webhook-secret`, { secret, overlapMinutes: Number(overlap) });
+      const answer = await api.send<RotateWebhookSecretResponse>('PUT', `${base}/webhook-secret`, {
+        secret,
+        overlapMinutes: Number(overlap),
+      });
       setSecret('');
       endpoint.reload();
       return answer.previousValidUntil
@@ -79,7 +82,9 @@ export function WebhookSecretCard({ base }: { base: string }) {
             <p>
               <StatusBadge status={data.secret.status} /> set {relativeTime(data.secret.rotatedAt)}.{' '}
               {data.secret.previousValidUntil ? (
-                <strong data-testid="overlap">The previous secret keeps verifying until {new Date(data.secret.previousValidUntil).toLocaleString()}.</strong>
+                <strong data-testid="overlap">
+                  The previous secret keeps verifying until {new Date(data.secret.previousValidUntil).toLocaleString()}.
+                </strong>
               ) : (
                 <span className="muted">No previous secret is accepted.</span>
               )}
@@ -89,7 +94,8 @@ export function WebhookSecretCard({ base }: { base: string }) {
           )}
           {data.pendingVerificationToken && (
             <div className="warning">
-              Notion sent a verification token. Check it matches the one shown in Notion, then confirm it to start verifying deliveries with it.{' '}
+              Notion sent a verification token. Check it matches the one shown in Notion, then confirm it to start
+              verifying deliveries with it.{' '}
               <button type="button" onClick={() => void confirmPending()} disabled={action.busy === 'confirm'}>
                 Confirm pending token
               </button>
@@ -102,10 +108,21 @@ export function WebhookSecretCard({ base }: { base: string }) {
         <div className="form-grid">
           <div className="field">
             <label htmlFor="webhook-secret">
-              New secret <span className="hint">At least 16 characters; the same value goes into the provider's webhook settings.</span>
+              New secret{' '}
+              <span className="hint">
+                At least 16 characters; the same value goes into the provider's webhook settings.
+              </span>
             </label>
             <div className="copy-row">
-              <input id="webhook-secret" type="text" autoComplete="off" spellCheck={false} value={secret} onChange={(event) => setSecret(event.target.value)} {...invalidProps(secretError, 'webhook-secret')} />
+              <input
+                id="webhook-secret"
+                type="text"
+                autoComplete="off"
+                spellCheck={false}
+                value={secret}
+                onChange={(event) => setSecret(event.target.value)}
+                {...invalidProps(secretError, 'webhook-secret')}
+              />
               <button type="button" onClick={() => setSecret(generateSecret())}>
                 Generate
               </button>
@@ -114,9 +131,18 @@ export function WebhookSecretCard({ base }: { base: string }) {
           </div>
           <div className="field">
             <label htmlFor="webhook-overlap">
-              Overlap (minutes) <span className="hint">How long the current secret keeps verifying after the change.</span>
+              Overlap (minutes){' '}
+              <span className="hint">How long the current secret keeps verifying after the change.</span>
             </label>
-            <input id="webhook-overlap" type="number" min={0} max={43200} value={overlap} onChange={(event) => setOverlap(event.target.value)} {...invalidProps(overlapError, 'webhook-overlap')} />
+            <input
+              id="webhook-overlap"
+              type="number"
+              min={0}
+              max={43200}
+              value={overlap}
+              onChange={(event) => setOverlap(event.target.value)}
+              {...invalidProps(overlapError, 'webhook-overlap')}
+            />
             <FieldError id="webhook-overlap" message={overlapError} />
           </div>
         </div>
@@ -124,7 +150,9 @@ export function WebhookSecretCard({ base }: { base: string }) {
           {action.busy === 'rotate' ? 'Saving…' : data?.secret ? 'Rotate secret' : 'Set secret'}
         </button>
       </form>
-      <ActionMessages action={{ notice: action.notice, error: secretError || overlapError ? undefined : action.error }} />
+      <ActionMessages
+        action={{ notice: action.notice, error: secretError || overlapError ? undefined : action.error }}
+      />
     </div>
   );
 }

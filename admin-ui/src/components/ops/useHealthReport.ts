@@ -2,7 +2,11 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { HealthReportView } from '../../../../shared/admin/contracts/operations';
 
-export function useHealthReport(pollMs: number): { data: HealthReportView | undefined; error: Error | undefined; reload(): void } {
+export function useHealthReport(pollMs: number): {
+  data: HealthReportView | undefined;
+  error: Error | undefined;
+  reload(): void;
+} {
   const [data, setData] = useState<HealthReportView>();
   const [error, setError] = useState<Error>();
   const [generation, setGeneration] = useState(0);
@@ -20,7 +24,12 @@ export function useHealthReport(pollMs: number): { data: HealthReportView | unde
           setError(undefined);
         }
       } catch (thrown) {
-        if (!cancelled) setError(new Error(`the health endpoint did not answer (${thrown instanceof Error ? thrown.message : String(thrown)})`));
+        if (!cancelled)
+          setError(
+            new Error(
+              `the health endpoint did not answer (${thrown instanceof Error ? thrown.message : String(thrown)})`,
+            ),
+          );
       }
       if (!cancelled) timer = setTimeout(() => void load(), pollMs);
     };

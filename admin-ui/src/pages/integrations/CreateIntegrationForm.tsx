@@ -5,7 +5,12 @@
  * starting point (the demo tenant's sandboxes, for instance).
  */
 import { useState, type FormEvent } from 'react';
-import type { CreateIntegrationRequest, Direction, IntegrationView, ProviderId } from '../../../../shared/admin/contracts/integrations';
+import type {
+  CreateIntegrationRequest,
+  Direction,
+  IntegrationView,
+  ProviderId,
+} from '../../../../shared/admin/contracts/integrations';
 import { api, ApiError, asApiError } from '../../api/client';
 import { ErrorBanner } from '../../components/ErrorBanner';
 import { errorFor, FieldError, invalidProps } from '../../components/FieldError';
@@ -32,11 +37,24 @@ function draftFor(provider: ProviderId, existing: IntegrationView[], name = ''):
     direction: 'inbound',
     intervalMinutes: '60',
     baseUrl: template?.baseUrl ?? '',
-    providerOptions: template && Object.keys(template.providerOptions).length ? JSON.stringify(template.providerOptions, null, 2) : '{}',
+    providerOptions:
+      template && Object.keys(template.providerOptions).length
+        ? JSON.stringify(template.providerOptions, null, 2)
+        : '{}',
   };
 }
 
-export function CreateIntegrationForm({ tenantId, existing, onCreated, onCancel }: { tenantId: string; existing: IntegrationView[]; onCreated(created: IntegrationView): void; onCancel(): void }) {
+export function CreateIntegrationForm({
+  tenantId,
+  existing,
+  onCreated,
+  onCancel,
+}: {
+  tenantId: string;
+  existing: IntegrationView[];
+  onCreated(created: IntegrationView): void;
+  onCancel(): void;
+}) {
   const [draft, setDraft] = useState<Draft>(() => draftFor('github', existing));
   const [error, setError] = useState<ApiError>();
   const [saving, setSaving] = useState(false);
@@ -50,12 +68,26 @@ export function CreateIntegrationForm({ tenantId, existing, onCreated, onCancel 
     let providerOptions: Record<string, unknown>;
     try {
       providerOptions = JSON.parse(draft.providerOptions || '{}') as Record<string, unknown>;
-      if (typeof providerOptions !== 'object' || providerOptions === null || Array.isArray(providerOptions)) throw new Error('not an object');
+      if (typeof providerOptions !== 'object' || providerOptions === null || Array.isArray(providerOptions))
+        throw new Error('not an object');
     } catch {
-      setError(new ApiError(400, 'bad_request', 'provider options must be a JSON object, e.g. {"repositories": ["owner/repo"]}', 'providerOptions'));
+      setError(
+        new ApiError(
+          400,
+          'bad_request',
+          'provider options must be a JSON object, e.g. {"repositories": ["owner/repo"]}',
+          'providerOptions',
+        ),
+      );
       return;
     }
-    const entities = [...draft.entities, ...draft.extraEntities.split(',').map((entity) => entity.trim()).filter(Boolean)];
+    const entities = [
+      ...draft.entities,
+      ...draft.extraEntities
+        .split(',')
+        .map((entity) => entity.trim())
+        .filter(Boolean),
+    ];
     const interval = Number(draft.intervalMinutes);
     const body: CreateIntegrationRequest = {
       name: draft.name,
@@ -63,7 +95,9 @@ export function CreateIntegrationForm({ tenantId, existing, onCreated, onCancel 
       direction: draft.direction,
       providerOptions,
       ...(entities.length ? { entities } : {}),
-      ...(draft.intervalMinutes.trim() ? { schedule: { intervalMinutes: Number.isFinite(interval) ? interval : Number.NaN } } : {}),
+      ...(draft.intervalMinutes.trim()
+        ? { schedule: { intervalMinutes: Number.isFinite(interval) ? interval : Number.NaN } }
+        : {}),
       ...(draft.baseUrl.trim() ? { baseUrl: draft.baseUrl.trim() } : {}),
     };
     setSaving(true);
@@ -77,7 +111,13 @@ export function CreateIntegrationForm({ tenantId, existing, onCreated, onCancel 
   };
 
   const fieldMessage = (field: string) => errorFor(error, field);
-  const unplaced = error && !['name', 'provider', 'entities', 'direction', 'schedule', 'baseUrl', 'providerOptions'].some((field) => fieldMessage(field)) ? error : undefined;
+  const unplaced =
+    error &&
+    !['name', 'provider', 'entities', 'direction', 'schedule', 'baseUrl', 'providerOptions'].some((field) =>
+      fieldMessage(field),
+    )
+      ? error
+      : undefined;
 
   return (
     <form className="card" onSubmit={submit} aria-labelledby="create-title" noValidate>
@@ -86,12 +126,23 @@ export function CreateIntegrationForm({ tenantId, existing, onCreated, onCancel 
       <div className="form-grid">
         <div className="field">
           <label htmlFor="new-name">Name</label>
-          <input id="new-name" value={draft.name} onChange={(event) => set('name', event.target.value)} required {...invalidProps(fieldMessage('name'), 'new-name')} />
+          <input
+            id="new-name"
+            value={draft.name}
+            onChange={(event) => set('name', event.target.value)}
+            required
+            {...invalidProps(fieldMessage('name'), 'new-name')}
+          />
           <FieldError id="new-name" message={fieldMessage('name')} />
         </div>
         <div className="field">
           <label htmlFor="new-provider">Provider</label>
-          <select id="new-provider" value={draft.provider} onChange={(event) => setDraft(draftFor(event.target.value as ProviderId, existing, draft.name))} {...invalidProps(fieldMessage('provider'), 'new-provider')}>
+          <select
+            id="new-provider"
+            value={draft.provider}
+            onChange={(event) => setDraft(draftFor(event.target.value as ProviderId, existing, draft.name))}
+            {...invalidProps(fieldMessage('provider'), 'new-provider')}
+          >
             {PROVIDERS.map((provider) => (
               <option key={provider.id} value={provider.id}>
                 {provider.label}
@@ -102,7 +153,12 @@ export function CreateIntegrationForm({ tenantId, existing, onCreated, onCancel 
         </div>
         <div className="field">
           <label htmlFor="new-direction">Direction</label>
-          <select id="new-direction" value={draft.direction} onChange={(event) => set('direction', event.target.value as Direction)} {...invalidProps(fieldMessage('direction'), 'new-direction')}>
+          <select
+            id="new-direction"
+            value={draft.direction}
+            onChange={(event) => set('direction', event.target.value as Direction)}
+            {...invalidProps(fieldMessage('direction'), 'new-direction')}
+          >
             <option value="inbound">Inbound (provider → shards)</option>
             <option value="outbound">Outbound (shards → provider)</option>
             <option value="bidirectional">Both ways</option>
@@ -114,7 +170,16 @@ export function CreateIntegrationForm({ tenantId, existing, onCreated, onCancel 
             Sync every (minutes)
             <span className="hint">1 to 10080 (a week)</span>
           </label>
-          <input id="new-interval" type="number" inputMode="numeric" min={1} max={10080} value={draft.intervalMinutes} onChange={(event) => set('intervalMinutes', event.target.value)} {...invalidProps(fieldMessage('schedule'), 'new-interval')} />
+          <input
+            id="new-interval"
+            type="number"
+            inputMode="numeric"
+            min={1}
+            max={10080}
+            value={draft.intervalMinutes}
+            onChange={(event) => set('intervalMinutes', event.target.value)}
+            {...invalidProps(fieldMessage('schedule'), 'new-interval')}
+          />
           <FieldError id="new-interval" message={fieldMessage('schedule')} />
         </div>
       </div>
@@ -126,7 +191,12 @@ export function CreateIntegrationForm({ tenantId, existing, onCreated, onCancel 
               <input
                 type="checkbox"
                 checked={draft.entities.includes(entity)}
-                onChange={(event) => set('entities', event.target.checked ? [...draft.entities, entity] : draft.entities.filter((e) => e !== entity))}
+                onChange={(event) =>
+                  set(
+                    'entities',
+                    event.target.checked ? [...draft.entities, entity] : draft.entities.filter((e) => e !== entity),
+                  )
+                }
               />
               {entity}
             </label>
@@ -136,25 +206,45 @@ export function CreateIntegrationForm({ tenantId, existing, onCreated, onCancel 
           <label htmlFor="new-extra-entities">
             Other entities <span className="hint">comma-separated, e.g. Lead, Case</span>
           </label>
-          <input id="new-extra-entities" value={draft.extraEntities} onChange={(event) => set('extraEntities', event.target.value)} />
+          <input
+            id="new-extra-entities"
+            value={draft.extraEntities}
+            onChange={(event) => set('extraEntities', event.target.value)}
+          />
         </div>
         <FieldError id="new-entities" message={fieldMessage('entities')} />
       </fieldset>
       <details open={Boolean(template)}>
         <summary>Connection settings</summary>
-        {template && <p className="muted">Prefilled from “{template.name}”, which uses the same provider in this tenant.</p>}
+        {template && (
+          <p className="muted">Prefilled from “{template.name}”, which uses the same provider in this tenant.</p>
+        )}
         <div className="field">
           <label htmlFor="new-base-url">
             API base URL <span className="hint">empty: the provider&apos;s public API</span>
           </label>
-          <input id="new-base-url" type="url" value={draft.baseUrl} onChange={(event) => set('baseUrl', event.target.value)} placeholder="https://api.github.com" className="wide" {...invalidProps(fieldMessage('baseUrl'), 'new-base-url')} />
+          <input
+            id="new-base-url"
+            type="url"
+            value={draft.baseUrl}
+            onChange={(event) => set('baseUrl', event.target.value)}
+            placeholder="https://api.github.com"
+            className="wide"
+            {...invalidProps(fieldMessage('baseUrl'), 'new-base-url')}
+          />
           <FieldError id="new-base-url" message={fieldMessage('baseUrl')} />
         </div>
         <div className="field">
           <label htmlFor="new-provider-options">
             Provider options (JSON) <span className="hint">repositories, channels, data source id, calendar id…</span>
           </label>
-          <textarea id="new-provider-options" value={draft.providerOptions} onChange={(event) => set('providerOptions', event.target.value)} rows={4} {...invalidProps(fieldMessage('providerOptions'), 'new-provider-options')} />
+          <textarea
+            id="new-provider-options"
+            value={draft.providerOptions}
+            onChange={(event) => set('providerOptions', event.target.value)}
+            rows={4}
+            {...invalidProps(fieldMessage('providerOptions'), 'new-provider-options')}
+          />
           <FieldError id="new-provider-options" message={fieldMessage('providerOptions')} />
         </div>
       </details>

@@ -19,7 +19,10 @@ const integration: IntegrationView = {
   schedule: { intervalMinutes: 30 },
   dedupStrategy: 'external_id',
   conflictStrategy: 'source_wins',
-  conflictPolicy: { default: { kind: 'source_wins' }, fields: { body: { kind: 'target_wins' }, labels: { kind: 'field_merge', priority: 'target' } } },
+  conflictPolicy: {
+    default: { kind: 'source_wins' },
+    fields: { body: { kind: 'target_wins' }, labels: { kind: 'field_merge', priority: 'target' } },
+  },
   providerOptions: {},
   nextSyncAt: '2026-01-01T00:00:00Z',
   createdAt: '2026-01-01T00:00:00Z',
@@ -34,7 +37,10 @@ function render(onPatch: (request: FakeRequest) => { status?: number; body?: unk
     if (request.path === BASE) return { body: integration };
     return { status: 404, body: { error: { code: 'not_found', message: request.path } } };
   });
-  renderSignedIn(<SyncSettingsPage />, { url: '/integrations/gh-1/settings', route: '/integrations/:integrationId/settings' });
+  renderSignedIn(<SyncSettingsPage />, {
+    url: '/integrations/gh-1/settings',
+    route: '/integrations/:integrationId/settings',
+  });
   return seen;
 }
 
@@ -42,7 +48,12 @@ const fieldInputs = () => screen.getAllByLabelText(/^Field of override \d+$/) as
 
 describe('ConflictOverridesForm', () => {
   it('shows the stored overrides, adds a custom rule row, removes one, and saves the policy with the default kept', async () => {
-    const seen = render((request) => ({ body: { ...integration, conflictPolicy: request.body && (request.body as { conflictPolicy: unknown }).conflictPolicy } }));
+    const seen = render((request) => ({
+      body: {
+        ...integration,
+        conflictPolicy: request.body && (request.body as { conflictPolicy: unknown }).conflictPolicy,
+      },
+    }));
     await screen.findByRole('heading', { name: 'Conflict overrides per field' });
     expect(fieldInputs().map((input) => input.value)).toEqual(['body', 'labels']);
     // No rule box until the strategy is custom.
@@ -60,14 +71,31 @@ describe('ConflictOverridesForm', () => {
       expect.objectContaining({
         path: BASE,
         // The untouched field_merge row keeps its stored priority.
-        body: { conflictPolicy: { default: { kind: 'source_wins' }, fields: { labels: { kind: 'field_merge', priority: 'target' }, comments: { kind: 'custom', rule: '$max([local, remote])' } } } },
+        body: {
+          conflictPolicy: {
+            default: { kind: 'source_wins' },
+            fields: {
+              labels: { kind: 'field_merge', priority: 'target' },
+              comments: { kind: 'custom', rule: '$max([local, remote])' },
+            },
+          },
+        },
       }),
     ]);
     expect(fieldInputs().map((input) => input.value)).toEqual(['labels', 'comments']);
   });
 
   it('puts the API error on the row whose field it names, and on no other', async () => {
-    render(() => ({ status: 400, body: { error: { code: 'bad_request', message: 'conflictPolicy.fields.comments.rule: the custom rule does not compile', target: 'conflictPolicy.fields.comments.rule' } } }));
+    render(() => ({
+      status: 400,
+      body: {
+        error: {
+          code: 'bad_request',
+          message: 'conflictPolicy.fields.comments.rule: the custom rule does not compile',
+          target: 'conflictPolicy.fields.comments.rule',
+        },
+      },
+    }));
     await screen.findByRole('heading', { name: 'Conflict overrides per field' });
     fireEvent.click(screen.getByRole('button', { name: 'Add override' }));
     fireEvent.change(fieldInputs()[2]!, { target: { value: 'comments' } });
@@ -78,7 +106,11 @@ describe('ConflictOverridesForm', () => {
     const bad = fieldInputs()[2]!;
     await waitFor(() => expect(bad.getAttribute('aria-invalid')).toBe('true'));
     expect(document.getElementById(bad.getAttribute('aria-describedby')!)!.textContent).toContain('does not compile');
-    expect(fieldInputs().slice(0, 2).map((input) => input.getAttribute('aria-invalid'))).toEqual([null, null]);
+    expect(
+      fieldInputs()
+        .slice(0, 2)
+        .map((input) => input.getAttribute('aria-invalid')),
+    ).toEqual([null, null]);
     expect(screen.queryByText('Overrides saved.')).toBeNull();
   });
 });

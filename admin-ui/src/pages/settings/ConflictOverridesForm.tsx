@@ -4,7 +4,12 @@
  * settings above (the API keeps the two in step); an API error naming a row's field shows on that row.
  */
 import { useState, type FormEvent } from 'react';
-import type { ConflictPolicyView, ConflictStrategyName, ConflictStrategyView, IntegrationView } from '../../../../shared/admin/contracts/integrations';
+import type {
+  ConflictPolicyView,
+  ConflictStrategyName,
+  ConflictStrategyView,
+  IntegrationView,
+} from '../../../../shared/admin/contracts/integrations';
 import { api, asApiError, type ApiError } from '../../api/client';
 import { ErrorBanner } from '../../components/ErrorBanner';
 import { errorFor, FieldError, invalidProps } from '../../components/FieldError';
@@ -48,15 +53,29 @@ function defaultOf(integration: IntegrationView): ConflictStrategyView {
   return { kind };
 }
 
-const label = (kind: ConflictStrategyName) => CONFLICT_STRATEGIES.find((option) => option.value === kind)?.label ?? kind;
+const label = (kind: ConflictStrategyName) =>
+  CONFLICT_STRATEGIES.find((option) => option.value === kind)?.label ?? kind;
 
-export function ConflictOverridesForm({ integration, path, onSaved }: { integration: IntegrationView; path: string; onSaved(next: IntegrationView): void }) {
+export function ConflictOverridesForm({
+  integration,
+  path,
+  onSaved,
+}: {
+  integration: IntegrationView;
+  path: string;
+  onSaved(next: IntegrationView): void;
+}) {
   const [rows, setRows] = useState<OverrideRow[]>(() => rowsOf(integration.conflictPolicy));
   const [error, setError] = useState<ApiError>();
   const [saved, setSaved] = useState(false);
   const [saving, setSaving] = useState(false);
 
-  const change = (key: number, next: Partial<OverrideRow>) => setRows((current) => current.map((row) => (row.key === key ? { ...row, ...next, ...(next.kind ? { priority: undefined } : {}) } : row)));
+  const change = (key: number, next: Partial<OverrideRow>) =>
+    setRows((current) =>
+      current.map((row) =>
+        row.key === key ? { ...row, ...next, ...(next.kind ? { priority: undefined } : {}) } : row,
+      ),
+    );
   const add = () => setRows((current) => [...current, { key: nextKey++, field: '', kind: 'target_wins', rule: '' }]);
   const remove = (key: number) => setRows((current) => current.filter((row) => row.key !== key));
 
@@ -68,7 +87,9 @@ export function ConflictOverridesForm({ integration, path, onSaved }: { integrat
     for (const row of rows) fields[row.field.trim()] = strategyOf(row);
     setSaving(true);
     try {
-      const next = await api.send<IntegrationView>('PATCH', path, { conflictPolicy: { default: defaultOf(integration), ...(rows.length ? { fields } : {}) } });
+      const next = await api.send<IntegrationView>('PATCH', path, {
+        conflictPolicy: { default: defaultOf(integration), ...(rows.length ? { fields } : {}) },
+      });
       setRows(rowsOf(next.conflictPolicy));
       setSaved(true);
       onSaved(next);
@@ -79,15 +100,17 @@ export function ConflictOverridesForm({ integration, path, onSaved }: { integrat
     }
   };
 
-  const rowMessage = (row: OverrideRow) => (row.field.trim() ? errorFor(error, `conflictPolicy.fields.${row.field.trim()}`) : undefined);
+  const rowMessage = (row: OverrideRow) =>
+    row.field.trim() ? errorFor(error, `conflictPolicy.fields.${row.field.trim()}`) : undefined;
   const placed = rows.some((row) => rowMessage(row));
 
   return (
     <form className="card" onSubmit={submit} aria-labelledby="overrides-title" noValidate>
       <h2 id="overrides-title">Conflict overrides per field</h2>
       <p className="muted">
-        Fields changed on both sides follow <strong>{label(integration.conflictStrategy)}</strong> (the conflict strategy above) unless a row here names them. A
-        field path also covers the fields under it (“address” covers “address.city”). A custom rule is a JSONata expression over <code>base</code>, <code>local</code> and{' '}
+        Fields changed on both sides follow <strong>{label(integration.conflictStrategy)}</strong> (the conflict
+        strategy above) unless a row here names them. A field path also covers the fields under it (“address” covers
+        “address.city”). A custom rule is a JSONata expression over <code>base</code>, <code>local</code> and{' '}
         <code>remote</code> that returns the value to keep.
       </p>
       {!placed && <ErrorBanner error={error} title="Overrides not saved" />}
@@ -100,48 +123,67 @@ export function ConflictOverridesForm({ integration, path, onSaved }: { integrat
         <p>No overrides: every field follows the conflict strategy.</p>
       ) : (
         <div className="table-wrap">
-        <table className="overrides-table">
-          <thead>
-            <tr>
-              <th scope="col">Field</th>
-              <th scope="col">Strategy</th>
-              <th scope="col">Custom rule</th>
-              <th scope="col">
-                <span className="visually-hidden">Actions</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((row, index) => {
-              const id = `override-${row.key}`;
-              const message = rowMessage(row);
-              const name = row.field.trim() || `row ${index + 1}`;
-              return (
-                <tr key={row.key}>
-                  <td>
-                    <input aria-label={`Field of override ${index + 1}`} value={row.field} placeholder="e.g. title" onChange={(event) => change(row.key, { field: event.target.value })} {...invalidProps(message, id)} />
-                    <FieldError id={id} message={message} />
-                  </td>
-                  <td>
-                    <select aria-label={`Strategy for ${name}`} value={row.kind} onChange={(event) => change(row.key, { kind: event.target.value as ConflictStrategyName })}>
-                      {CONFLICT_STRATEGIES.map((option) => (
-                        <option key={option.value} value={option.value}>
-                          {option.label}
-                        </option>
-                      ))}
-                    </select>
-                  </td>
-                  <td>{row.kind === 'custom' && <input aria-label={`Custom rule for ${name}`} value={row.rule} placeholder="$max([local, remote])" onChange={(event) => change(row.key, { rule: event.target.value })} />}</td>
-                  <td>
-                    <button type="button" onClick={() => remove(row.key)}>
-                      Remove<span className="visually-hidden"> override for {name}</span>
-                    </button>
-                  </td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
+          <table className="overrides-table">
+            <thead>
+              <tr>
+                <th scope="col">Field</th>
+                <th scope="col">Strategy</th>
+                <th scope="col">Custom rule</th>
+                <th scope="col">
+                  <span className="visually-hidden">Actions</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((row, index) => {
+                const id = `override-${row.key}`;
+                const message = rowMessage(row);
+                const name = row.field.trim() || `row ${index + 1}`;
+                return (
+                  <tr key={row.key}>
+                    <td>
+                      <input
+                        aria-label={`Field of override ${index + 1}`}
+                        value={row.field}
+                        placeholder="e.g. title"
+                        onChange={(event) => change(row.key, { field: event.target.value })}
+                        {...invalidProps(message, id)}
+                      />
+                      <FieldError id={id} message={message} />
+                    </td>
+                    <td>
+                      <select
+                        aria-label={`Strategy for ${name}`}
+                        value={row.kind}
+                        onChange={(event) => change(row.key, { kind: event.target.value as ConflictStrategyName })}
+                      >
+                        {CONFLICT_STRATEGIES.map((option) => (
+                          <option key={option.value} value={option.value}>
+                            {option.label}
+                          </option>
+                        ))}
+                      </select>
+                    </td>
+                    <td>
+                      {row.kind === 'custom' && (
+                        <input
+                          aria-label={`Custom rule for ${name}`}
+                          value={row.rule}
+                          placeholder="$max([local, remote])"
+                          onChange={(event) => change(row.key, { rule: event.target.value })}
+                        />
+                      )}
+                    </td>
+                    <td>
+                      <button type="button" onClick={() => remove(row.key)}>
+                        Remove<span className="visually-hidden"> override for {name}</span>
+                      </button>
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
         </div>
       )}
       <div className="form-actions">

@@ -8,9 +8,18 @@ import { api, ApiError, asApiError } from '../../api/client';
 import { ErrorBanner } from '../../components/ErrorBanner';
 import { errorFor, FieldError, invalidProps } from '../../components/FieldError';
 
-const EXAMPLE = '[\n  { "kind": "external_id" },\n  { "kind": "natural_key", "name": "email", "parts": [{ "field": "email", "normalise": { "kind": "email" } }] }\n]';
+const EXAMPLE =
+  '[\n  { "kind": "external_id" },\n  { "kind": "natural_key", "name": "email", "parts": [{ "field": "email", "normalise": { "kind": "email" } }] }\n]';
 
-export function DedupRulesForm({ integration, path, onSaved }: { integration: IntegrationView; path: string; onSaved(next: IntegrationView): void }) {
+export function DedupRulesForm({
+  integration,
+  path,
+  onSaved,
+}: {
+  integration: IntegrationView;
+  path: string;
+  onSaved(next: IntegrationView): void;
+}) {
   const [entity, setEntity] = useState(integration.entities[0] ?? '');
   const current = integration.dedup?.[entity];
   const [text, setText] = useState(current ? JSON.stringify(current, null, 2) : '');
@@ -49,7 +58,10 @@ export function DedupRulesForm({ integration, path, onSaved }: { integration: In
   return (
     <form className="card" onSubmit={submit} aria-labelledby="dedup-title" noValidate>
       <h2 id="dedup-title">Dedup rules per entity</h2>
-      <p className="muted">Ordered strategies for matching records across this tenant&apos;s integrations. Empty: external id and content hash only.</p>
+      <p className="muted">
+        Ordered strategies for matching records across this tenant&apos;s integrations. Empty: external id and content
+        hash only.
+      </p>
       {!message && <ErrorBanner error={error} title="Not saved" />}
       {saved && (
         <p className="notice" role="status">
@@ -68,9 +80,19 @@ export function DedupRulesForm({ integration, path, onSaved }: { integration: In
       </div>
       <div className="field">
         <label htmlFor="dedup-rules">
-          Strategies (JSON list) <span className="hint">kinds: external_id, content_hash, natural_key, fuzzy (the placeholder shows an example)</span>
+          Strategies (JSON list){' '}
+          <span className="hint">
+            kinds: external_id, content_hash, natural_key, fuzzy (the placeholder shows an example)
+          </span>
         </label>
-        <textarea id="dedup-rules" value={text} onChange={(event) => setText(event.target.value)} rows={6} placeholder={EXAMPLE} {...invalidProps(message, 'dedup-rules')} />
+        <textarea
+          id="dedup-rules"
+          value={text}
+          onChange={(event) => setText(event.target.value)}
+          rows={6}
+          placeholder={EXAMPLE}
+          {...invalidProps(message, 'dedup-rules')}
+        />
         <FieldError id="dedup-rules" message={message} />
       </div>
       <div className="form-actions">

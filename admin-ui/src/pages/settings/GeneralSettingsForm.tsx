@@ -3,7 +3,13 @@
  * PATCH; the API's validation error shows next to the field it names.
  */
 import { useState, type FormEvent } from 'react';
-import type { ConflictStrategyName, DedupStrategyName, Direction, IntegrationView, PatchIntegrationRequest } from '../../../../shared/admin/contracts/integrations';
+import type {
+  ConflictStrategyName,
+  DedupStrategyName,
+  Direction,
+  IntegrationView,
+  PatchIntegrationRequest,
+} from '../../../../shared/admin/contracts/integrations';
 import { api, asApiError, type ApiError } from '../../api/client';
 import { ErrorBanner } from '../../components/ErrorBanner';
 import { errorFor, FieldError, invalidProps } from '../../components/FieldError';
@@ -25,7 +31,15 @@ export const CONFLICT_STRATEGIES: Array<{ value: ConflictStrategyName; label: st
   { value: 'custom', label: 'Custom rule' },
 ];
 
-export function GeneralSettingsForm({ integration, path, onSaved }: { integration: IntegrationView; path: string; onSaved(next: IntegrationView): void }) {
+export function GeneralSettingsForm({
+  integration,
+  path,
+  onSaved,
+}: {
+  integration: IntegrationView;
+  path: string;
+  onSaved(next: IntegrationView): void;
+}) {
   const [interval, setIntervalMinutes] = useState(String(integration.schedule.intervalMinutes));
   const [entities, setEntities] = useState<string[]>(integration.entities);
   const [extra, setExtra] = useState('');
@@ -35,7 +49,9 @@ export function GeneralSettingsForm({ integration, path, onSaved }: { integratio
   const [error, setError] = useState<ApiError>();
   const [saved, setSaved] = useState(false);
   const [saving, setSaving] = useState(false);
-  const known = Array.from(new Set([...(PROVIDERS.find((p) => p.id === integration.provider)?.entities ?? []), ...integration.entities]));
+  const known = Array.from(
+    new Set([...(PROVIDERS.find((p) => p.id === integration.provider)?.entities ?? []), ...integration.entities]),
+  );
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -43,7 +59,13 @@ export function GeneralSettingsForm({ integration, path, onSaved }: { integratio
     setSaved(false);
     const patch: PatchIntegrationRequest = {
       schedule: { intervalMinutes: interval.trim() === '' ? Number.NaN : Number(interval) },
-      entities: [...entities, ...extra.split(',').map((entity) => entity.trim()).filter(Boolean)],
+      entities: [
+        ...entities,
+        ...extra
+          .split(',')
+          .map((entity) => entity.trim())
+          .filter(Boolean),
+      ],
       direction,
       dedupStrategy,
       conflictStrategy,
@@ -63,7 +85,9 @@ export function GeneralSettingsForm({ integration, path, onSaved }: { integratio
   };
 
   const message = (field: string) => errorFor(error, field);
-  const placed = ['schedule', 'entities', 'direction', 'dedupStrategy', 'conflictStrategy'].some((field) => message(field));
+  const placed = ['schedule', 'entities', 'direction', 'dedupStrategy', 'conflictStrategy'].some((field) =>
+    message(field),
+  );
 
   return (
     <form className="card" onSubmit={submit} aria-labelledby="general-title" noValidate>
@@ -79,12 +103,26 @@ export function GeneralSettingsForm({ integration, path, onSaved }: { integratio
           <label htmlFor="set-interval">
             Sync every (minutes) <span className="hint">1 to 10080</span>
           </label>
-          <input id="set-interval" type="number" inputMode="numeric" min={1} max={10080} value={interval} onChange={(event) => setIntervalMinutes(event.target.value)} {...invalidProps(message('schedule'), 'set-interval')} />
+          <input
+            id="set-interval"
+            type="number"
+            inputMode="numeric"
+            min={1}
+            max={10080}
+            value={interval}
+            onChange={(event) => setIntervalMinutes(event.target.value)}
+            {...invalidProps(message('schedule'), 'set-interval')}
+          />
           <FieldError id="set-interval" message={message('schedule')} />
         </div>
         <div className="field">
           <label htmlFor="set-direction">Direction</label>
-          <select id="set-direction" value={direction} onChange={(event) => setDirection(event.target.value as Direction)} {...invalidProps(message('direction'), 'set-direction')}>
+          <select
+            id="set-direction"
+            value={direction}
+            onChange={(event) => setDirection(event.target.value as Direction)}
+            {...invalidProps(message('direction'), 'set-direction')}
+          >
             <option value="inbound">Inbound (provider → shards)</option>
             <option value="outbound">Outbound (shards → provider)</option>
             <option value="bidirectional">Both ways</option>
@@ -93,7 +131,12 @@ export function GeneralSettingsForm({ integration, path, onSaved }: { integratio
         </div>
         <div className="field">
           <label htmlFor="set-dedup">Dedup strategy</label>
-          <select id="set-dedup" value={dedupStrategy} onChange={(event) => setDedup(event.target.value as DedupStrategyName)} {...invalidProps(message('dedupStrategy'), 'set-dedup')}>
+          <select
+            id="set-dedup"
+            value={dedupStrategy}
+            onChange={(event) => setDedup(event.target.value as DedupStrategyName)}
+            {...invalidProps(message('dedupStrategy'), 'set-dedup')}
+          >
             {DEDUP.map((option) => (
               <option key={option.value} value={option.value}>
                 {option.label}
@@ -104,7 +147,12 @@ export function GeneralSettingsForm({ integration, path, onSaved }: { integratio
         </div>
         <div className="field">
           <label htmlFor="set-conflict">Conflict strategy</label>
-          <select id="set-conflict" value={conflictStrategy} onChange={(event) => setConflict(event.target.value as ConflictStrategyName)} {...invalidProps(message('conflictStrategy'), 'set-conflict')}>
+          <select
+            id="set-conflict"
+            value={conflictStrategy}
+            onChange={(event) => setConflict(event.target.value as ConflictStrategyName)}
+            {...invalidProps(message('conflictStrategy'), 'set-conflict')}
+          >
             {CONFLICT_STRATEGIES.map((option) => (
               <option key={option.value} value={option.value}>
                 {option.label}
@@ -119,7 +167,13 @@ export function GeneralSettingsForm({ integration, path, onSaved }: { integratio
         <div className="checkbox-row">
           {known.map((entity) => (
             <label key={entity}>
-              <input type="checkbox" checked={entities.includes(entity)} onChange={(event) => setEntities(event.target.checked ? [...entities, entity] : entities.filter((e) => e !== entity))} />
+              <input
+                type="checkbox"
+                checked={entities.includes(entity)}
+                onChange={(event) =>
+                  setEntities(event.target.checked ? [...entities, entity] : entities.filter((e) => e !== entity))
+                }
+              />
               {entity}
             </label>
           ))}

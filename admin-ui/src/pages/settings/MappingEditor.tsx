@@ -5,7 +5,13 @@
  * previews a sample record mapped with the draft (POST …/mappings/{entity}/preview).
  */
 import { useState, type FormEvent } from 'react';
-import type { ConversionSchemaView, FieldMappingView, IntegrationView, MappingPreviewResponse, PutMappingResponse } from '../../../../shared/admin/contracts/integrations';
+import type {
+  ConversionSchemaView,
+  FieldMappingView,
+  IntegrationView,
+  MappingPreviewResponse,
+  PutMappingResponse,
+} from '../../../../shared/admin/contracts/integrations';
 import { api, ApiError, asApiError } from '../../api/client';
 import { ErrorBanner } from '../../components/ErrorBanner';
 import { errorFor, FieldError, invalidProps } from '../../components/FieldError';
@@ -26,10 +32,19 @@ interface Row {
 
 let nextKey = 1;
 function rowsOf(schema: ConversionSchemaView | undefined): Row[] {
-  if (!schema) return [{ key: nextKey++, name: '', mode: 'source', value: '', coerce: 'json', required: false, rest: {} }];
+  if (!schema)
+    return [{ key: nextKey++, name: '', mode: 'source', value: '', coerce: 'json', required: false, rest: {} }];
   return Object.entries(schema.fields).map(([name, field]) => {
     const { source, expression, required, ...rest } = field;
-    return { key: nextKey++, name, mode: expression !== undefined ? 'expression' : 'source', value: expression ?? source ?? '', coerce: field.coerce?.to ?? 'json', required: required === true, rest };
+    return {
+      key: nextKey++,
+      name,
+      mode: expression !== undefined ? 'expression' : 'source',
+      value: expression ?? source ?? '',
+      coerce: field.coerce?.to ?? 'json',
+      required: required === true,
+      rest,
+    };
   });
 }
 
@@ -37,12 +52,33 @@ function fieldOf(row: Row): FieldMappingView {
   const keepCoerce = row.rest.coerce && row.rest.coerce.to === row.coerce ? row.rest.coerce : undefined;
   const coerce = row.coerce === 'json' && !keepCoerce ? undefined : (keepCoerce ?? { to: row.coerce });
   const { coerce: _old, ...rest } = row.rest;
-  return { ...rest, ...(row.mode === 'source' ? { source: row.value } : { expression: row.value }), ...(coerce ? { coerce } : {}), ...(row.required ? { required: true } : {}) };
+  return {
+    ...rest,
+    ...(row.mode === 'source' ? { source: row.value } : { expression: row.value }),
+    ...(coerce ? { coerce } : {}),
+    ...(row.required ? { required: true } : {}),
+  };
 }
 
-const SAMPLE = (entity: string) => JSON.stringify({ id: 'sample-1', data: { id: 'sample-1', title: `An example ${entity}`, state: 'open', updatedAt: '2026-01-15T10:00:00Z' } }, null, 2);
+const SAMPLE = (entity: string) =>
+  JSON.stringify(
+    {
+      id: 'sample-1',
+      data: { id: 'sample-1', title: `An example ${entity}`, state: 'open', updatedAt: '2026-01-15T10:00:00Z' },
+    },
+    null,
+    2,
+  );
 
-export function MappingEditor({ integration, entity, path }: { integration: IntegrationView; entity: string; path: string }) {
+export function MappingEditor({
+  integration,
+  entity,
+  path,
+}: {
+  integration: IntegrationView;
+  entity: string;
+  path: string;
+}) {
   const stored = integration.mappings?.[entity];
   const [hasMapping, setHasMapping] = useState(stored !== undefined);
   const [shardType, setShardType] = useState(stored?.shardType ?? `${integration.provider}.${entity}`);
@@ -60,16 +96,27 @@ export function MappingEditor({ integration, entity, path }: { integration: Inte
     shardType,
     fields: Object.fromEntries(rows.map((row) => [row.name, fieldOf(row)])),
   });
-  const update = (key: number, change: Partial<Row>) => setRows((current) => current.map((row) => (row.key === key ? { ...row, ...change } : row)));
+  const update = (key: number, change: Partial<Row>) =>
+    setRows((current) => current.map((row) => (row.key === key ? { ...row, ...change } : row)));
 
   const save = async (event: FormEvent) => {
     event.preventDefault();
     setError(undefined);
     setNotice(undefined);
     try {
-      const saved = await api.send<PutMappingResponse>('PUT', `${path}/mappings/${encodeURIComponent(entity)}`, schema());
+      const saved = await api.send<PutMappingResponse>(
+        'PUT',
+        `${path}/mappings/${encodeURIComponent(entity)}`,
+        schema(),
+      );
       setHasMapping(true);
-      setNotice(saved.warning ? `Saved. ${saved.warning}` : saved.checkedAgainstCatalog ? 'Saved and checked against the provider’s fields.' : 'Saved.');
+      setNotice(
+        saved.warning
+          ? `Saved. ${saved.warning}`
+          : saved.checkedAgainstCatalog
+            ? 'Saved and checked against the provider’s fields.'
+            : 'Saved.',
+      );
     } catch (thrown) {
       setError(asApiError(thrown));
     }
@@ -86,7 +133,12 @@ export function MappingEditor({ integration, entity, path }: { integration: Inte
       return;
     }
     try {
-      setPreview(await api.send<MappingPreviewResponse>('POST', `${path}/mappings/${encodeURIComponent(entity)}/preview`, { schema: schema(), record }));
+      setPreview(
+        await api.send<MappingPreviewResponse>('POST', `${path}/mappings/${encodeURIComponent(entity)}/preview`, {
+          schema: schema(),
+          record,
+        }),
+      );
     } catch (thrown) {
       setPreviewError(asApiError(thrown));
     }
@@ -116,7 +168,12 @@ export function MappingEditor({ integration, entity, path }: { integration: Inte
         )}
         <div className="field">
           <label htmlFor={`${idBase}-shard-type`}>Shard type</label>
-          <input id={`${idBase}-shard-type`} value={shardType} onChange={(event) => setShardType(event.target.value)} {...invalidProps(shardTypeMessage, `${idBase}-shard-type`)} />
+          <input
+            id={`${idBase}-shard-type`}
+            value={shardType}
+            onChange={(event) => setShardType(event.target.value)}
+            {...invalidProps(shardTypeMessage, `${idBase}-shard-type`)}
+          />
           <FieldError id={`${idBase}-shard-type`} message={shardTypeMessage} />
         </div>
         <div className="mapping-row mapping-head" aria-hidden="true">
@@ -129,31 +186,56 @@ export function MappingEditor({ integration, entity, path }: { integration: Inte
           const id = `${idBase}-${row.key}`;
           const message = rowMessage(row);
           return (
-            <div className="mapping-row" key={row.key} role="group" aria-label={`Field ${index + 1}${row.name ? `: ${row.name}` : ''}`}>
+            <div
+              className="mapping-row"
+              key={row.key}
+              role="group"
+              aria-label={`Field ${index + 1}${row.name ? `: ${row.name}` : ''}`}
+            >
               <div>
                 <label className="visually-hidden" htmlFor={`${id}-name`}>
                   Shard field {index + 1}
                 </label>
-                <input id={`${id}-name`} value={row.name} placeholder="title" onChange={(event) => update(row.key, { name: event.target.value })} {...invalidProps(message, id)} />
+                <input
+                  id={`${id}-name`}
+                  value={row.name}
+                  placeholder="title"
+                  onChange={(event) => update(row.key, { name: event.target.value })}
+                  {...invalidProps(message, id)}
+                />
               </div>
               <div>
                 <label className="visually-hidden" htmlFor={`${id}-mode`}>
                   Kind of field {index + 1}
                 </label>
-                <select id={`${id}-mode`} value={row.mode} onChange={(event) => update(row.key, { mode: event.target.value as Row['mode'] })}>
+                <select
+                  id={`${id}-mode`}
+                  value={row.mode}
+                  onChange={(event) => update(row.key, { mode: event.target.value as Row['mode'] })}
+                >
                   <option value="source">Source path</option>
                   <option value="expression">Expression (JSONata)</option>
                 </select>
                 <label className="visually-hidden" htmlFor={`${id}-value`}>
                   {row.mode === 'source' ? 'Source path' : 'Expression'} of field {index + 1}
                 </label>
-                <input id={`${id}-value`} value={row.value} placeholder={row.mode === 'source' ? 'fields.Name' : '$uppercase(title)'} onChange={(event) => update(row.key, { value: event.target.value })} {...invalidProps(message, id)} />
+                <input
+                  id={`${id}-value`}
+                  value={row.value}
+                  placeholder={row.mode === 'source' ? 'fields.Name' : '$uppercase(title)'}
+                  onChange={(event) => update(row.key, { value: event.target.value })}
+                  {...invalidProps(message, id)}
+                />
               </div>
               <div>
                 <label className="visually-hidden" htmlFor={`${id}-coerce`}>
                   Convert field {index + 1} to
                 </label>
-                <select id={`${id}-coerce`} value={row.coerce} onChange={(event) => update(row.key, { coerce: event.target.value as Coercion })}>
+                <select
+                  id={`${id}-coerce`}
+                  value={row.coerce}
+                  onChange={(event) => update(row.key, { coerce: event.target.value as Coercion })}
+                >
                   {COERCIONS.map((to) => (
                     <option key={to} value={to}>
                       {to === 'json' ? 'keep as is' : to}
@@ -161,10 +243,20 @@ export function MappingEditor({ integration, entity, path }: { integration: Inte
                   ))}
                 </select>
                 <label className="inline-check">
-                  <input type="checkbox" checked={row.required} onChange={(event) => update(row.key, { required: event.target.checked })} /> required
+                  <input
+                    type="checkbox"
+                    checked={row.required}
+                    onChange={(event) => update(row.key, { required: event.target.checked })}
+                  />{' '}
+                  required
                 </label>
               </div>
-              <button type="button" className="small" onClick={() => setRows((current) => current.filter((candidate) => candidate.key !== row.key))} aria-label={`Remove field ${index + 1}${row.name ? ` (${row.name})` : ''}`}>
+              <button
+                type="button"
+                className="small"
+                onClick={() => setRows((current) => current.filter((candidate) => candidate.key !== row.key))}
+                aria-label={`Remove field ${index + 1}${row.name ? ` (${row.name})` : ''}`}
+              >
                 Remove
               </button>
               <div className="row-errors">
@@ -175,7 +267,15 @@ export function MappingEditor({ integration, entity, path }: { integration: Inte
         })}
         {fieldsMessage && <p className="field-error">{fieldsMessage}</p>}
         <div className="form-actions">
-          <button type="button" onClick={() => setRows((current) => [...current, { key: nextKey++, name: '', mode: 'source', value: '', coerce: 'json', required: false, rest: {} }])}>
+          <button
+            type="button"
+            onClick={() =>
+              setRows((current) => [
+                ...current,
+                { key: nextKey++, name: '', mode: 'source', value: '', coerce: 'json', required: false, rest: {} },
+              ])
+            }
+          >
             Add field
           </button>
           <button type="submit" className="primary">
@@ -189,7 +289,12 @@ export function MappingEditor({ integration, entity, path }: { integration: Inte
           <label htmlFor={`${idBase}-sample`}>
             Sample record <span className="hint">{'{"id": …, "data": {…}}'} as the provider returns it</span>
           </label>
-          <textarea id={`${idBase}-sample`} value={sample} onChange={(event) => setSample(event.target.value)} rows={8} />
+          <textarea
+            id={`${idBase}-sample`}
+            value={sample}
+            onChange={(event) => setSample(event.target.value)}
+            rows={8}
+          />
         </div>
         <button type="button" onClick={() => void runPreview()}>
           Preview mapped record

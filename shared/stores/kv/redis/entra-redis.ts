@@ -32,7 +32,12 @@ export class EntraRedis extends Redis {
   private readonly keeper: EntraTokenKeeper;
   private readonly entraOptions: EntraRedisOptions;
 
-  constructor(url: string, options: Omit<RedisOptions, 'replyMapping'>, keeper: EntraTokenKeeper, entraOptions: EntraRedisOptions = {}) {
+  constructor(
+    url: string,
+    options: Omit<RedisOptions, 'replyMapping'>,
+    keeper: EntraTokenKeeper,
+    entraOptions: EntraRedisOptions = {},
+  ) {
     // The base class would connect from its constructor, before this class can supply a token.
     super(url, { ...options, lazyConnect: true });
     this.keeper = keeper;
@@ -43,7 +48,8 @@ export class EntraRedis extends Redis {
     this.on('end', () => keeper.stop());
     this.on('ready', () => {
       const password = this.options.password;
-      if (password && password !== this.signedInWith) void this.reauthenticate({ user: this.options.username!, password });
+      if (password && password !== this.signedInWith)
+        void this.reauthenticate({ user: this.options.username!, password });
     });
     if (!options.lazyConnect) this.connect().catch(() => undefined);
   }
@@ -68,7 +74,13 @@ export class EntraRedis extends Redis {
     const statusAtCall = this.status;
     // Commands sent while the token is on its way wait in the offline queue, which records the database of
     // the connection's condition; before the first connection there is none yet (ioredis sets it in connect()).
-    this.condition ??= { select: this.options.db ?? 0, subscriber: false, protocol: this.options.protocol ?? 2, replyMapping: 'legacy', handshake: false };
+    this.condition ??= {
+      select: this.options.db ?? 0,
+      subscriber: false,
+      protocol: this.options.protocol ?? 2,
+      replyMapping: 'legacy',
+      handshake: false,
+    };
     this.pendingConnect ??= this.keeper.obtain().then(
       (signIn) => {
         this.pendingConnect = undefined;
@@ -126,7 +138,10 @@ export class EntraRedis extends Redis {
       } catch (error) {
         if (attempt === attempts) {
           const reason = error instanceof Error ? error.message : 'unknown error';
-          this.silentEmit('error', new Error(`Redis Entra ID authentication failed: AUTH with a renewed token was refused (${reason})`));
+          this.silentEmit(
+            'error',
+            new Error(`Redis Entra ID authentication failed: AUTH with a renewed token was refused (${reason})`),
+          );
           return;
         }
         await new Promise((resolve) => setTimeout(resolve, (this.entraOptions.reauthRetryMs ?? 500) * attempt).unref());

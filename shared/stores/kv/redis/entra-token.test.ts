@@ -17,7 +17,11 @@ class ScriptedTokens implements TokenCredential {
     expect(scopes).toBe(REDIS_ENTRA_SCOPE);
     if (this.failing) throw new Error('identity endpoint unavailable');
     const now = Date.now();
-    return { token: `token-${this.calls}`, expiresOnTimestamp: now + this.lifetimeMs, refreshAfterTimestamp: this.refreshAfterMs === undefined ? undefined : now + this.refreshAfterMs };
+    return {
+      token: `token-${this.calls}`,
+      expiresOnTimestamp: now + this.lifetimeMs,
+      refreshAfterTimestamp: this.refreshAfterMs === undefined ? undefined : now + this.refreshAfterMs,
+    };
   }
 }
 
@@ -62,7 +66,9 @@ it('retries a failed renewal with growing waits, reports each failure, and keeps
   // Waits are jittered within [cap/2, cap]: 1 s, 2 s, 4 s, 8 s, 8 s ... so 30 s hold at least 5 more attempts.
   await jest.advanceTimersByTimeAsync(30_000);
   expect(tokens.calls).toBeGreaterThanOrEqual(7);
-  expect(errors[0]).toBe(`Redis Entra ID authentication failed: could not get an access token for ${REDIS_ENTRA_SCOPE} (identity endpoint unavailable)`);
+  expect(errors[0]).toBe(
+    `Redis Entra ID authentication failed: could not get an access token for ${REDIS_ENTRA_SCOPE} (identity endpoint unavailable)`,
+  );
   expect(keeper.valid()?.password).toBe('token-1');
   tokens.failing = false;
   await jest.advanceTimersByTimeAsync(8000);

@@ -96,13 +96,23 @@ export class EntraTokenKeeper {
     const timeoutMs = this.options.getTokenTimeoutMs ?? 30_000;
     let token: AccessToken | null;
     try {
-      token = await this.options.credential.getToken(REDIS_ENTRA_SCOPE, { abortSignal: AbortSignal.timeout(timeoutMs) });
+      token = await this.options.credential.getToken(REDIS_ENTRA_SCOPE, {
+        abortSignal: AbortSignal.timeout(timeoutMs),
+      });
     } catch (error) {
-      throw signInError(`could not get an access token for ${REDIS_ENTRA_SCOPE} (${error instanceof Error ? error.message : 'unknown error'})`, error);
+      throw signInError(
+        `could not get an access token for ${REDIS_ENTRA_SCOPE} (${error instanceof Error ? error.message : 'unknown error'})`,
+        error,
+      );
     }
     if (!token?.token) throw signInError(`the credential returned no access token for ${REDIS_ENTRA_SCOPE}`);
     const user = this.options.user ?? objectIdOf(token.token);
-    if (!user) throw signInError('no Redis user name: set REDIS_ENTRA_USER to the object id of the identity (the token has no oid claim)', undefined, 'REDIS_ENTRA_USER');
+    if (!user)
+      throw signInError(
+        'no Redis user name: set REDIS_ENTRA_USER to the object id of the identity (the token has no oid claim)',
+        undefined,
+        'REDIS_ENTRA_USER',
+      );
     const issuedAt = this.now();
     const renewed = this.current !== undefined;
     this.current = { user, password: token.token, expiresOnTimestamp: token.expiresOnTimestamp, issuedAt };

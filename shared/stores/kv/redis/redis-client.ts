@@ -30,10 +30,15 @@ export function createRedisClient(url: string, options: RedisClientOptions = {})
 }
 
 /** The app's client from validated settings; in entra mode with the managed identity (AZURE_CLIENT_ID). */
-export async function openRedisClient(redis: Settings['redis'], azureClientId: string | undefined): Promise<Redis | undefined> {
+export async function openRedisClient(
+  redis: Settings['redis'],
+  azureClientId: string | undefined,
+): Promise<Redis | undefined> {
   if (!redis.url) return undefined;
   if (redis.auth.mode !== 'entra') return createRedisClient(redis.url);
-  return createRedisClient(redis.url, { entra: { credential: await managedIdentity(azureClientId), user: redis.auth.user } });
+  return createRedisClient(redis.url, {
+    entra: { credential: await managedIdentity(azureClientId), user: redis.auth.user },
+  });
 }
 
 export type RedisClient = Redis;

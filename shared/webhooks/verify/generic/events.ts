@@ -25,13 +25,16 @@ function idsOf(data: unknown): string[] {
 export function parseGenericEvents(request: ParseRequest): ParseResult {
   const deliveryId = request.headers(STANDARD_WEBHOOK_HEADERS.id);
   const body = parseJsonObject(request.rawBody);
-  if (!deliveryId || !body) return { ok: false, reason: 'malformed', detail: 'no webhook-id or body is not a JSON object' };
+  if (!deliveryId || !body)
+    return { ok: false, reason: 'malformed', detail: 'no webhook-id or body is not a JSON object' };
   const type = stringOf(body.type);
   const dot = type ? type.lastIndexOf('.') : -1;
   if (!type || dot <= 0) return { ok: true, deliveryId, events: [] };
   const entity = type.slice(0, dot);
   const ids = idsOf(body.data);
   const event: WebhookEvent =
-    ids.length > 0 ? { kind: 'records', entity, ids, operation: operationFor(type.slice(dot + 1)) } : { kind: 'incremental', entity };
+    ids.length > 0
+      ? { kind: 'records', entity, ids, operation: operationFor(type.slice(dot + 1)) }
+      : { kind: 'incremental', entity };
   return { ok: true, deliveryId, events: [event] };
 }

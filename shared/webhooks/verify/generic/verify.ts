@@ -7,7 +7,11 @@ import { hmacSha256, signatureEquals } from '../crypto';
 import { checkTimestamp, DEFAULT_TIMESTAMP_TOLERANCE_MS } from '../timestamps';
 import type { VerifyRequest, VerifyResult } from '../types';
 
-export const STANDARD_WEBHOOK_HEADERS = { id: 'webhook-id', timestamp: 'webhook-timestamp', signature: 'webhook-signature' } as const;
+export const STANDARD_WEBHOOK_HEADERS = {
+  id: 'webhook-id',
+  timestamp: 'webhook-timestamp',
+  signature: 'webhook-signature',
+} as const;
 const SECRET_PREFIX = 'whsec_';
 
 export interface StandardWebhookVerifyOptions {
@@ -23,11 +27,19 @@ export function standardWebhookKey(secret: string): Buffer | undefined {
 }
 
 /** The bare base64 signature (without `v1,`). */
-export function standardWebhookSignature(id: string, timestamp: string | number, rawBody: Buffer | string, key: Buffer): string {
+export function standardWebhookSignature(
+  id: string,
+  timestamp: string | number,
+  rawBody: Buffer | string,
+  key: Buffer,
+): string {
   return hmacSha256(key, `${id}.${timestamp}.`, rawBody).toString('base64');
 }
 
-export function verifyStandardWebhook(request: VerifyRequest, options: StandardWebhookVerifyOptions = {}): VerifyResult {
+export function verifyStandardWebhook(
+  request: VerifyRequest,
+  options: StandardWebhookVerifyOptions = {},
+): VerifyResult {
   const keys = request.secrets.map(standardWebhookKey);
   if (keys.length === 0) return { ok: false, reason: 'no_secret_configured' };
   if (keys.some((key) => key === undefined)) return { ok: false, reason: 'misconfigured' };

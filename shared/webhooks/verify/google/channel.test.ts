@@ -31,22 +31,43 @@ describe('verifyGoogleChannel', () => {
       outcome: { kind: 'channel_sync' },
       secretIndex: 0,
     });
-    expect(verifyGoogleChannel(message('exists', '2'))).toMatchObject({ ok: true, deliveryId: '01234567-89ab-cdef-0123456789ab:2', outcome: { kind: 'event' } });
+    expect(verifyGoogleChannel(message('exists', '2'))).toMatchObject({
+      ok: true,
+      deliveryId: '01234567-89ab-cdef-0123456789ab:2',
+      outcome: { kind: 'event' },
+    });
   });
 
   it('rejects a wrong, a prefix-only and a missing token; honours a previous token during rotation', () => {
     expect(verifyGoogleChannel(message('exists', '2', 'guess'))).toEqual({ ok: false, reason: 'bad_signature' });
-    expect(verifyGoogleChannel(message('exists', '2', TOKEN.slice(0, -1)))).toEqual({ ok: false, reason: 'bad_signature' });
+    expect(verifyGoogleChannel(message('exists', '2', TOKEN.slice(0, -1)))).toEqual({
+      ok: false,
+      reason: 'bad_signature',
+    });
     expect(verifyGoogleChannel(message('exists', '2', null))).toEqual({ ok: false, reason: 'missing_signature' });
-    expect(verifyGoogleChannel({ ...message('exists', '2'), secrets: ['next-token', TOKEN] })).toMatchObject({ ok: true, secretIndex: 1 });
-    expect(verifyGoogleChannel({ ...message('exists', '2'), secrets: ['next-token', 'third'] })).toEqual({ ok: false, reason: 'bad_signature' });
-    expect(verifyGoogleChannel({ ...message('exists', '2'), secrets: [] })).toEqual({ ok: false, reason: 'no_secret_configured' });
+    expect(verifyGoogleChannel({ ...message('exists', '2'), secrets: ['next-token', TOKEN] })).toMatchObject({
+      ok: true,
+      secretIndex: 1,
+    });
+    expect(verifyGoogleChannel({ ...message('exists', '2'), secrets: ['next-token', 'third'] })).toEqual({
+      ok: false,
+      reason: 'bad_signature',
+    });
+    expect(verifyGoogleChannel({ ...message('exists', '2'), secrets: [] })).toEqual({
+      ok: false,
+      reason: 'no_secret_configured',
+    });
   });
 
   it('calls a message without channel id, state or a numeric message number malformed', () => {
     expect(verifyGoogleChannel(message('exists', 'two'))).toEqual({ ok: false, reason: 'malformed' });
     const request = message('exists', '2');
-    expect(verifyGoogleChannel({ ...request, headers: (name) => (name === 'x-goog-channel-id' ? undefined : request.headers(name)) })).toEqual({ ok: false, reason: 'malformed' });
+    expect(
+      verifyGoogleChannel({
+        ...request,
+        headers: (name) => (name === 'x-goog-channel-id' ? undefined : request.headers(name)),
+      }),
+    ).toEqual({ ok: false, reason: 'malformed' });
   });
 });
 
@@ -57,7 +78,9 @@ describe('parseGoogleEvents for channels', () => {
       deliveryId: '01234567-89ab-cdef-0123456789ab:7',
       events: [{ kind: 'incremental', entity: 'events' }],
     });
-    expect(parseGoogleEvents(message('change', '8', TOKEN, 'https://www.googleapis.com/drive/v3/changes?pageToken=42'))).toMatchObject({
+    expect(
+      parseGoogleEvents(message('change', '8', TOKEN, 'https://www.googleapis.com/drive/v3/changes?pageToken=42')),
+    ).toMatchObject({
       events: [{ kind: 'incremental', entity: 'files' }],
     });
   });

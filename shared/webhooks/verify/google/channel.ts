@@ -27,7 +27,13 @@ export function verifyGoogleChannel(request: VerifyRequest): VerifyResult {
   const channelId = request.headers(GOOGLE_CHANNEL_HEADERS.id);
   const messageNumber = request.headers(GOOGLE_CHANNEL_HEADERS.messageNumber);
   const state = request.headers(GOOGLE_CHANNEL_HEADERS.resourceState);
-  if (!channelId || !state || !messageNumber || !/^\d{1,20}$/.test(messageNumber)) return { ok: false, reason: 'malformed' };
+  if (!channelId || !state || !messageNumber || !/^\d{1,20}$/.test(messageNumber))
+    return { ok: false, reason: 'malformed' };
   const deliveryId = googleChannelDeliveryId(channelId, messageNumber);
-  return { ok: true, deliveryId, outcome: state === 'sync' ? { kind: 'channel_sync' } : { kind: 'event' }, secretIndex };
+  return {
+    ok: true,
+    deliveryId,
+    outcome: state === 'sync' ? { kind: 'channel_sync' } : { kind: 'event' },
+    secretIndex,
+  };
 }

@@ -9,7 +9,8 @@ import { GOOGLE_CHANNEL_HEADERS, googleChannelDeliveryId } from './channel';
 function parseChannel(request: ParseRequest, channelId: string): ParseResult {
   const messageNumber = request.headers(GOOGLE_CHANNEL_HEADERS.messageNumber);
   const state = request.headers(GOOGLE_CHANNEL_HEADERS.resourceState);
-  if (!messageNumber || !state) return { ok: false, reason: 'malformed', detail: 'channel message without number or state' };
+  if (!messageNumber || !state)
+    return { ok: false, reason: 'malformed', detail: 'channel message without number or state' };
   const deliveryId = googleChannelDeliveryId(channelId, messageNumber);
   if (state === 'sync') return { ok: true, deliveryId, events: [] };
   const uri = request.headers(GOOGLE_CHANNEL_HEADERS.resourceUri) ?? '';
@@ -26,7 +27,8 @@ function parsePubSub(request: ParseRequest): ParseResult {
   const decoded = data ? parseJsonObject(Buffer.from(data, 'base64')) : undefined;
   const attributes = isRecord(message.attributes) ? message.attributes : {};
   const events: WebhookEvent[] = [];
-  if (decoded && stringOf(decoded.emailAddress) && decoded.historyId !== undefined) events.push({ kind: 'incremental', entity: 'messages' });
+  if (decoded && stringOf(decoded.emailAddress) && decoded.historyId !== undefined)
+    events.push({ kind: 'incremental', entity: 'messages' });
   else if (stringOf(attributes.entity)) events.push({ kind: 'incremental', entity: attributes.entity as string });
   return { ok: true, deliveryId, events };
 }

@@ -28,7 +28,8 @@ function importKeys(document: unknown): Map<string, KeyObject> {
   const list = isRecord(document) && Array.isArray(document.keys) ? document.keys : [];
   list.forEach((jwk: unknown, index) => {
     if (!isRecord(jwk) || jwk.kty !== 'RSA' || (jwk.use !== undefined && jwk.use !== 'sig')) return;
-    if ((jwk.alg !== undefined && jwk.alg !== 'RS256') || typeof jwk.n !== 'string' || typeof jwk.e !== 'string') return;
+    if ((jwk.alg !== undefined && jwk.alg !== 'RS256') || typeof jwk.n !== 'string' || typeof jwk.e !== 'string')
+      return;
     try {
       const key = createPublicKey({ key: { kty: 'RSA', n: jwk.n, e: jwk.e }, format: 'jwk' });
       if ((key.asymmetricKeyDetails?.modulusLength ?? 0) < MIN_RSA_MODULUS_BITS) return;
@@ -81,11 +82,13 @@ export class JwksCache {
     try {
       const response = await fetch(this.url, { signal: combined, headers: { accept: 'application/json' } });
       text = await response.text();
-      if (!response.ok) throw new AppError('dependency_unavailable', `JWKS answered HTTP ${response.status}`, { target: this.url });
+      if (!response.ok)
+        throw new AppError('dependency_unavailable', `JWKS answered HTTP ${response.status}`, { target: this.url });
     } catch (error) {
       throw new AppError('dependency_unavailable', 'JWKS could not be fetched', { target: this.url, cause: error });
     }
-    if (text.length > (this.options.maxBytes ?? DEFAULT_MAX_BYTES)) throw new AppError('dependency_unavailable', 'JWKS response too large', { target: this.url });
+    if (text.length > (this.options.maxBytes ?? DEFAULT_MAX_BYTES))
+      throw new AppError('dependency_unavailable', 'JWKS response too large', { target: this.url });
     let document: unknown;
     try {
       document = JSON.parse(text);

@@ -62,12 +62,21 @@ beforeEach(() => {
   jwks = { keys: [publicJwk] };
 });
 
-const options = (): PubSubVerifyOptions => ({ audience: AUDIENCE, serviceAccountEmail: EMAIL, jwksUrl, jwksTimeoutMs: 2_000 });
+const options = (): PubSubVerifyOptions => ({
+  audience: AUDIENCE,
+  serviceAccountEmail: EMAIL,
+  jwksUrl,
+  jwksTimeoutMs: 2_000,
+});
 
 const encode = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
 
 /** A Google-shaped push token: RS256 over header.payload, claims overridable (undefined removes one). */
-function token(claims: Record<string, unknown> = {}, key: KeyObject = signingKey, header: Record<string, unknown> = { alg: 'RS256', kid: 'key-1', typ: 'JWT' }): string {
+function token(
+  claims: Record<string, unknown> = {},
+  key: KeyObject = signingKey,
+  header: Record<string, unknown> = { alg: 'RS256', kid: 'key-1', typ: 'JWT' },
+): string {
   const payload = {
     aud: AUDIENCE,
     azp: '1234567890',
@@ -88,17 +97,33 @@ const verify = (authorization: string | undefined, body = BODY, now = NOW) =>
 
 describe('verifyGooglePubSub', () => {
   it('accepts a token from the configured service account; the delivery id is the message id', async () => {
-    await expect(verify(`Bearer ${token()}`)).resolves.toEqual({ ok: true, deliveryId: '2070443601311540', outcome: { kind: 'event' } });
+    await expect(verify(`Bearer ${token()}`)).resolves.toEqual({
+      ok: true,
+      deliveryId: '2070443601311540',
+      outcome: { kind: 'event' },
+    });
     await expect(verify(`Bearer ${token({ iss: 'accounts.google.com' })}`)).resolves.toMatchObject({ ok: true });
   });
 
   it('accepts what the sandbox signing helper emits', async () => {
-    const claims = { iss: 'accounts.google.com', aud: AUDIENCE, email: EMAIL, email_verified: true, iat: NOW_S, exp: NOW_S + 3_600 };
-    await expect(verify(`Bearer ${signGooglePushToken(claims, signingKey, 'key-1')}`)).resolves.toMatchObject({ ok: true });
+    const claims = {
+      iss: 'accounts.google.com',
+      aud: AUDIENCE,
+      email: EMAIL,
+      email_verified: true,
+      iat: NOW_S,
+      exp: NOW_S + 3_600,
+    };
+    await expect(verify(`Bearer ${signGooglePushToken(claims, signingKey, 'key-1')}`)).resolves.toMatchObject({
+      ok: true,
+    });
   });
 
   it('rejects a token issued in the future beyond the skew', async () => {
-    await expect(verify(`Bearer ${token({ iat: NOW_S + 120, exp: NOW_S + 3_700 })}`)).resolves.toEqual({ ok: false, reason: 'future_timestamp' });
+    await expect(verify(`Bearer ${token({ iat: NOW_S + 120, exp: NOW_S + 3_700 })}`)).resolves.toEqual({
+      ok: false,
+      reason: 'future_timestamp',
+    });
     await expect(verify(`Bearer ${token({ iat: NOW_S + 20 })}`)).resolves.toMatchObject({ ok: true });
   });
 
@@ -109,25 +134,55 @@ describe('verifyGooglePubSub', () => {
   });
 
   it('rejects the wrong audience, issuer, email, and an unverified email', async () => {
-    await expect(verify(`Bearer ${token({ aud: 'https://elsewhere.example.test' })}`)).resolves.toEqual({ ok: false, reason: 'wrong_audience' });
-    await expect(verify(`Bearer ${token({ iss: 'https://evil.example.test' })}`)).resolves.toEqual({ ok: false, reason: 'wrong_issuer' });
-    await expect(verify(`Bearer ${token({ email: 'someone@else.iam.gserviceaccount.com' })}`)).resolves.toEqual({ ok: false, reason: 'wrong_email' });
-    await expect(verify(`Bearer ${token({ email_verified: false })}`)).resolves.toEqual({ ok: false, reason: 'email_unverified' });
-    await expect(verify(`Bearer ${token({ email_verified: undefined })}`)).resolves.toEqual({ ok: false, reason: 'email_unverified' });
+    await expect(verify(`Bearer ${token({ aud: 'https://elsewhere.example.test' })}`)).resolves.toEqual({
+      ok: false,
+      reason: 'wrong_audience',
+    });
+    await expect(verify(`Bearer ${token({ iss: 'https://evil.example.test' })}`)).resolves.toEqual({
+      ok: false,
+      reason: 'wrong_issuer',
+    });
+    await expect(verify(`Bearer ${token({ email: 'someone@else.iam.gserviceaccount.com' })}`)).resolves.toEqual({
+      ok: false,
+      reason: 'wrong_email',
+    });
+    await expect(verify(`Bearer ${token({ email_verified: false })}`)).resolves.toEqual({
+      ok: false,
+      reason: 'email_unverified',
+    });
+    await expect(verify(`Bearer ${token({ email_verified: undefined })}`)).resolves.toEqual({
+      ok: false,
+      reason: 'email_unverified',
+    });
   });
 
   it('rejects an expired token beyond the clock skew and accepts one within it', async () => {
-    await expect(verify(`Bearer ${token({ iat: NOW_S - 3_700, exp: NOW_S - 100 })}`)).resolves.toEqual({ ok: false, reason: 'token_expired' });
-    await expect(verify(`Bearer ${token({ iat: NOW_S - 3_620, exp: NOW_S - 20 })}`)).resolves.toMatchObject({ ok: true });
+    await expect(verify(`Bearer ${token({ iat: NOW_S - 3_700, exp: NOW_S - 100 })}`)).resolves.toEqual({
+      ok: false,
+      reason: 'token_expired',
+    });
+    await expect(verify(`Bearer ${token({ iat: NOW_S - 3_620, exp: NOW_S - 20 })}`)).resolves.toMatchObject({
+      ok: true,
+    });
   });
 
   it('rejects a token signed by another key, under a known or an unknown kid', async () => {
     await expect(verify(`Bearer ${token({}, otherKey)}`)).resolves.toEqual({ ok: false, reason: 'bad_signature' });
-    await expect(verify(`Bearer ${token({}, otherKey, { alg: 'RS256', kid: 'key-2', typ: 'JWT' })}`)).resolves.toEqual({ ok: false, reason: 'bad_signature' });
+    await expect(verify(`Bearer ${token({}, otherKey, { alg: 'RS256', kid: 'key-2', typ: 'JWT' })}`)).resolves.toEqual({
+      ok: false,
+      reason: 'bad_signature',
+    });
   });
 
   it('rejects alg none, HS256 keyed with the public key, and a tampered payload', async () => {
-    const claims = { iss: 'https://accounts.google.com', aud: AUDIENCE, email: EMAIL, email_verified: true, iat: NOW_S - 60, exp: NOW_S + 3_000 };
+    const claims = {
+      iss: 'https://accounts.google.com',
+      aud: AUDIENCE,
+      email: EMAIL,
+      email_verified: true,
+      iat: NOW_S - 60,
+      exp: NOW_S + 3_000,
+    };
     const unsigned = `${encode({ alg: 'none', typ: 'JWT' })}.${encode(claims)}.`;
     await expect(verify(`Bearer ${unsigned}`)).resolves.toEqual({ ok: false, reason: 'bad_signature' });
     const hsInput = `${encode({ alg: 'HS256', kid: 'key-1', typ: 'JWT' })}.${encode(claims)}`;
@@ -144,23 +199,31 @@ describe('verifyGooglePubSub', () => {
     const quick = { ...options(), jwksCooldownMs: 0 };
     const request = (jwt: string) => requestOf(BODY, { Authorization: `Bearer ${jwt}` }, [], NOW);
     await expect(verifyGooglePubSub(request(token()), quick)).resolves.toMatchObject({ ok: true });
-    jwks = { keys: [publicJwk, { ...rotated.publicKey.export({ format: 'jwk' }), kid: 'key-3', alg: 'RS256', use: 'sig' }] };
+    jwks = {
+      keys: [publicJwk, { ...rotated.publicKey.export({ format: 'jwk' }), kid: 'key-3', alg: 'RS256', use: 'sig' }],
+    };
     await expect(verifyGooglePubSub(request(rotatedToken), quick)).resolves.toMatchObject({ ok: true });
     expect(jwksRequests).toBe(2);
     // With the default cooldown, a burst of unknown kids does not turn into a burst of fetches.
-    for (let i = 0; i < 5; i += 1) await verify(`Bearer ${token({}, otherKey, { alg: 'RS256', kid: `forged-${i}`, typ: 'JWT' })}`);
+    for (let i = 0; i < 5; i += 1)
+      await verify(`Bearer ${token({}, otherKey, { alg: 'RS256', kid: `forged-${i}`, typ: 'JWT' })}`);
     expect(jwksRequests).toBe(3);
   });
 
   it('ignores keys too short to trust', async () => {
     const weak = generateKeyPairSync('rsa', { modulusLength: 1024 });
     jwks = { keys: [{ ...weak.publicKey.export({ format: 'jwk' }), kid: 'weak', alg: 'RS256' }] };
-    await expect(verify(`Bearer ${token({}, weak.privateKey, { alg: 'RS256', kid: 'weak', typ: 'JWT' })}`)).resolves.toEqual({ ok: false, reason: 'bad_signature' });
+    await expect(
+      verify(`Bearer ${token({}, weak.privateKey, { alg: 'RS256', kid: 'weak', typ: 'JWT' })}`),
+    ).resolves.toEqual({ ok: false, reason: 'bad_signature' });
   });
 
   it('requires a bearer token and a push envelope', async () => {
     await expect(verify(undefined)).resolves.toEqual({ ok: false, reason: 'missing_signature' });
-    await expect(verify(`Basic ${Buffer.from('a:b').toString('base64')}`)).resolves.toEqual({ ok: false, reason: 'missing_signature' });
+    await expect(verify(`Basic ${Buffer.from('a:b').toString('base64')}`)).resolves.toEqual({
+      ok: false,
+      reason: 'missing_signature',
+    });
     await expect(verify('Bearer not-a-jwt')).resolves.toEqual({ ok: false, reason: 'malformed' });
     await expect(verify(`Bearer ${token()}`, '{"message":{}}')).resolves.toEqual({ ok: false, reason: 'malformed' });
   });
@@ -170,7 +233,9 @@ describe('verifyGooglePubSub', () => {
     await expect(verify(`Bearer ${token()}`)).resolves.toEqual({ ok: false, reason: 'verifier_unavailable' });
     const closedPort = await freePort();
     const down = { ...options(), jwksUrl: `http://127.0.0.1:${closedPort}/certs` };
-    await expect(verifyGooglePubSub(requestOf(BODY, { Authorization: `Bearer ${token()}` }, [], NOW), down)).resolves.toEqual({
+    await expect(
+      verifyGooglePubSub(requestOf(BODY, { Authorization: `Bearer ${token()}` }, [], NOW), down),
+    ).resolves.toEqual({
       ok: false,
       reason: 'verifier_unavailable',
     });
@@ -178,19 +243,35 @@ describe('verifyGooglePubSub', () => {
 
   it('fails closed on missing settings', async () => {
     const request = requestOf(BODY, { Authorization: `Bearer ${token()}` }, [], NOW);
-    await expect(verifyGooglePubSub(request, { ...options(), audience: '' })).resolves.toEqual({ ok: false, reason: 'misconfigured' });
-    await expect(verifyGooglePubSub(request, { ...options(), jwksUrl: 'not a url' })).resolves.toEqual({ ok: false, reason: 'misconfigured' });
+    await expect(verifyGooglePubSub(request, { ...options(), audience: '' })).resolves.toEqual({
+      ok: false,
+      reason: 'misconfigured',
+    });
+    await expect(verifyGooglePubSub(request, { ...options(), jwksUrl: 'not a url' })).resolves.toEqual({
+      ok: false,
+      reason: 'misconfigured',
+    });
   });
 });
 
 describe('parseGoogleEvents for Pub/Sub', () => {
   it('turns a Gmail push into an incremental sync of messages', () => {
-    expect(parseGoogleEvents(requestOf(BODY, {}, [], NOW))).toEqual({ ok: true, deliveryId: '2070443601311540', events: [{ kind: 'incremental', entity: 'messages' }] });
+    expect(parseGoogleEvents(requestOf(BODY, {}, [], NOW))).toEqual({
+      ok: true,
+      deliveryId: '2070443601311540',
+      events: [{ kind: 'incremental', entity: 'messages' }],
+    });
   });
 
   it('uses the entity attribute otherwise, and reports a broken envelope', () => {
-    const body = JSON.stringify({ message: { messageId: 'm1', data: Buffer.from('opaque').toString('base64'), attributes: { entity: 'events' } } });
-    expect(parseGoogleEvents(requestOf(body, {}, [], NOW))).toEqual({ ok: true, deliveryId: 'm1', events: [{ kind: 'incremental', entity: 'events' }] });
+    const body = JSON.stringify({
+      message: { messageId: 'm1', data: Buffer.from('opaque').toString('base64'), attributes: { entity: 'events' } },
+    });
+    expect(parseGoogleEvents(requestOf(body, {}, [], NOW))).toEqual({
+      ok: true,
+      deliveryId: 'm1',
+      events: [{ kind: 'incremental', entity: 'events' }],
+    });
     expect(parseGoogleEvents(requestOf('{"message":', {}, [], NOW))).toMatchObject({ ok: false, reason: 'malformed' });
   });
 });

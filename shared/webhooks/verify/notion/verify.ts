@@ -24,7 +24,8 @@ export function verifyNotion(request: VerifyRequest): VerifyResult {
   const received = request.headers(NOTION_SIGNATURE_HEADER);
   if (!received) {
     const verificationToken = handshakeToken(request.rawBody);
-    if (verificationToken) return { ok: true, deliveryId: contentId(request.rawBody), outcome: { kind: 'handshake', verificationToken } };
+    if (verificationToken)
+      return { ok: true, deliveryId: contentId(request.rawBody), outcome: { kind: 'handshake', verificationToken } };
     return { ok: false, reason: request.secrets.length === 0 ? 'no_secret_configured' : 'missing_signature' };
   }
   if (request.secrets.length === 0) return { ok: false, reason: 'no_secret_configured' };

@@ -14,6 +14,11 @@ export function parseSalesforceEvents(request: ParseRequest): ParseResult {
     ids.add(notification.sObjectId);
     idsByType.set(notification.sObjectType, ids);
   }
-  const events: WebhookEvent[] = [...idsByType].map(([entity, ids]) => ({ kind: 'records', entity, ids: [...ids], operation: 'upsert' }));
+  const events: WebhookEvent[] = [...idsByType].map(([entity, ids]) => ({
+    kind: 'records',
+    entity,
+    ids: [...ids],
+    operation: 'upsert',
+  }));
   return { ok: true, deliveryId: salesforceDeliveryId(parsed.message.notifications.map((n) => n.id)), events };
 }

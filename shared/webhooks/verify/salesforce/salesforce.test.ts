@@ -65,7 +65,12 @@ describe('parseOutboundMessage', () => {
   });
 
   it('accepts 100 notifications and refuses 101', () => {
-    const items = (n: number) => Array.from({ length: n }, (_, i) => ({ id: `04l${String(i).padStart(15, '0')}`, type: 'Opportunity', recordId: `006${String(i).padStart(15, '0')}` }));
+    const items = (n: number) =>
+      Array.from({ length: n }, (_, i) => ({
+        id: `04l${String(i).padStart(15, '0')}`,
+        type: 'Opportunity',
+        recordId: `006${String(i).padStart(15, '0')}`,
+      }));
     const hundred = parseOutboundMessage(Buffer.from(envelope(items(SALESFORCE_MAX_NOTIFICATIONS))));
     expect(hundred.ok && hundred.message.notifications).toHaveLength(100);
     expect(parseOutboundMessage(Buffer.from(envelope(items(101))))).toMatchObject({ ok: false });
@@ -89,19 +94,33 @@ describe('parseOutboundMessage', () => {
 
 describe('verifySalesforce', () => {
   it('accepts the right org and secret; one notification is its own delivery id, several share a stable one', () => {
-    const result = verifySalesforce(requestOf(TWO, {}, [SECRET], NOW), { organizationId: ORG, auth: sharedSecret(SECRET) });
-    expect(result).toMatchObject({ ok: true, outcome: { kind: 'event' }, secretIndex: 0, itemIds: ['04l5e000000AAAAAA1', '04l5e000000AAAAAA2'] });
+    const result = verifySalesforce(requestOf(TWO, {}, [SECRET], NOW), {
+      organizationId: ORG,
+      auth: sharedSecret(SECRET),
+    });
+    expect(result).toMatchObject({
+      ok: true,
+      outcome: { kind: 'event' },
+      secretIndex: 0,
+      itemIds: ['04l5e000000AAAAAA1', '04l5e000000AAAAAA2'],
+    });
     expect(result.ok && result.deliveryId).toMatch(/^sfdc:[0-9a-f]{32}$/);
     // Salesforce may resend the same notifications in another order: same delivery.
     const reordered = TWO.replace('AAAAAA1', 'TMP').replace('AAAAAA2', 'AAAAAA1').replace('TMP', 'AAAAAA2');
-    const again = verifySalesforce(requestOf(reordered, {}, [SECRET], NOW), { organizationId: ORG, auth: sharedSecret(SECRET) });
+    const again = verifySalesforce(requestOf(reordered, {}, [SECRET], NOW), {
+      organizationId: ORG,
+      auth: sharedSecret(SECRET),
+    });
     expect(again.ok && result.ok && again.deliveryId === result.deliveryId).toBe(true);
     const one = envelope([{ id: '04l5e000000AAAAAA9', type: 'Account', recordId: '0015e000001AbcdAAA' }]);
-    expect(verifySalesforce(requestOf(one, {}, [SECRET], NOW), { organizationId: ORG, auth: sharedSecret(SECRET) })).toMatchObject({ deliveryId: '04l5e000000AAAAAA9' });
+    expect(
+      verifySalesforce(requestOf(one, {}, [SECRET], NOW), { organizationId: ORG, auth: sharedSecret(SECRET) }),
+    ).toMatchObject({ deliveryId: '04l5e000000AAAAAA9' });
   });
 
   it('rejects a wrong or missing secret, honours rotation', () => {
-    const verify = (auth: SalesforceAuth, secrets = [SECRET]) => verifySalesforce(requestOf(TWO, {}, secrets, NOW), { organizationId: ORG, auth });
+    const verify = (auth: SalesforceAuth, secrets = [SECRET]) =>
+      verifySalesforce(requestOf(TWO, {}, secrets, NOW), { organizationId: ORG, auth });
     expect(verify(sharedSecret('guess'))).toEqual({ ok: false, reason: 'bad_signature' });
     expect(verify(sharedSecret(SECRET + 'x'))).toEqual({ ok: false, reason: 'bad_signature' });
     expect(verify(sharedSecret(undefined))).toEqual({ ok: false, reason: 'missing_signature' });
@@ -112,34 +131,70 @@ describe('verifySalesforce', () => {
   });
 
   it('rejects another org, including one that shares only a prefix; 15- and 18-character ids of one org match', () => {
-    const other = envelope([{ id: '04l5e000000AAAAAA1', type: 'Account', recordId: '0015e000001AbcdAAA' }], '00D5e000000Zz9yEAC');
-    expect(verifySalesforce(requestOf(other, {}, [SECRET], NOW), { organizationId: ORG, auth: sharedSecret(SECRET) })).toEqual({ ok: false, reason: 'wrong_organization' });
-    expect(verifySalesforce(requestOf(TWO, {}, [SECRET], NOW), { organizationId: ORG.slice(0, 15), auth: sharedSecret(SECRET) })).toMatchObject({ ok: true });
+    const other = envelope(
+      [{ id: '04l5e000000AAAAAA1', type: 'Account', recordId: '0015e000001AbcdAAA' }],
+      '00D5e000000Zz9yEAC',
+    );
+    expect(
+      verifySalesforce(requestOf(other, {}, [SECRET], NOW), { organizationId: ORG, auth: sharedSecret(SECRET) }),
+    ).toEqual({ ok: false, reason: 'wrong_organization' });
+    expect(
+      verifySalesforce(requestOf(TWO, {}, [SECRET], NOW), {
+        organizationId: ORG.slice(0, 15),
+        auth: sharedSecret(SECRET),
+      }),
+    ).toMatchObject({ ok: true });
     expect(sameOrganization('00D5e000000Ab1cEAC', '00D5e000000Ab1cEAD')).toBe(false);
     expect(sameOrganization('00D5e000000Ab1C', '00D5e000000Ab1cEAC')).toBe(false);
     expect(sameOrganization('00D5e', '00D5e')).toBe(false);
   });
 
   it('authenticates before parsing: an unauthenticated body is rejected as such, an authenticated broken one is malformed', () => {
-    expect(verifySalesforce(requestOf('<broken', {}, [SECRET], NOW), { organizationId: ORG, auth: sharedSecret('guess') })).toEqual({ ok: false, reason: 'bad_signature' });
-    expect(verifySalesforce(requestOf('<broken', {}, [SECRET], NOW), { organizationId: ORG, auth: sharedSecret(SECRET) })).toEqual({ ok: false, reason: 'malformed' });
+    expect(
+      verifySalesforce(requestOf('<broken', {}, [SECRET], NOW), { organizationId: ORG, auth: sharedSecret('guess') }),
+    ).toEqual({ ok: false, reason: 'bad_signature' });
+    expect(
+      verifySalesforce(requestOf('<broken', {}, [SECRET], NOW), { organizationId: ORG, auth: sharedSecret(SECRET) }),
+    ).toEqual({ ok: false, reason: 'malformed' });
   });
 
   it('supports an HMAC header, hex or base64, under a configurable name', () => {
     const hex = signSalesforce(TWO, SECRET);
     expect(hex).toMatch(/^[0-9a-f]{64}$/);
     const hmac: SalesforceAuth = { kind: 'hmac' };
-    expect(verifySalesforce(requestOf(TWO, { 'X-Salesforce-Signature': hex }, [SECRET], NOW), { organizationId: ORG, auth: hmac })).toMatchObject({ ok: true });
-    expect(verifySalesforce(requestOf(TWO + ' ', { 'X-Salesforce-Signature': hex }, [SECRET], NOW), { organizationId: ORG, auth: hmac })).toEqual({ ok: false, reason: 'bad_signature' });
-    expect(verifySalesforce(requestOf(TWO, {}, [SECRET], NOW), { organizationId: ORG, auth: hmac })).toEqual({ ok: false, reason: 'missing_signature' });
+    expect(
+      verifySalesforce(requestOf(TWO, { 'X-Salesforce-Signature': hex }, [SECRET], NOW), {
+        organizationId: ORG,
+        auth: hmac,
+      }),
+    ).toMatchObject({ ok: true });
+    expect(
+      verifySalesforce(requestOf(TWO + ' ', { 'X-Salesforce-Signature': hex }, [SECRET], NOW), {
+        organizationId: ORG,
+        auth: hmac,
+      }),
+    ).toEqual({ ok: false, reason: 'bad_signature' });
+    expect(verifySalesforce(requestOf(TWO, {}, [SECRET], NOW), { organizationId: ORG, auth: hmac })).toEqual({
+      ok: false,
+      reason: 'missing_signature',
+    });
     const b64: SalesforceAuth = { kind: 'hmac', header: 'X-Org-Signature', encoding: 'base64' };
     const signature = signSalesforce(TWO, SECRET, 'base64');
-    expect(verifySalesforce(requestOf(TWO, { 'X-Org-Signature': signature }, ['new', SECRET], NOW), { organizationId: ORG, auth: b64 })).toMatchObject({ ok: true, secretIndex: 1 });
-    expect(verifySalesforce(requestOf(TWO, { 'X-Org-Signature': hex }, [SECRET], NOW), { organizationId: ORG, auth: b64 })).toEqual({ ok: false, reason: 'bad_signature' });
+    expect(
+      verifySalesforce(requestOf(TWO, { 'X-Org-Signature': signature }, ['new', SECRET], NOW), {
+        organizationId: ORG,
+        auth: b64,
+      }),
+    ).toMatchObject({ ok: true, secretIndex: 1 });
+    expect(
+      verifySalesforce(requestOf(TWO, { 'X-Org-Signature': hex }, [SECRET], NOW), { organizationId: ORG, auth: b64 }),
+    ).toEqual({ ok: false, reason: 'bad_signature' });
   });
 
   it('fails closed without an expected organization', () => {
-    expect(verifySalesforce(requestOf(TWO, {}, [SECRET], NOW), { organizationId: '', auth: sharedSecret(SECRET) })).toEqual({ ok: false, reason: 'misconfigured' });
+    expect(
+      verifySalesforce(requestOf(TWO, {}, [SECRET], NOW), { organizationId: '', auth: sharedSecret(SECRET) }),
+    ).toEqual({ ok: false, reason: 'misconfigured' });
   });
 });
 
@@ -158,7 +213,10 @@ describe('parseSalesforceEvents', () => {
         { kind: 'records', entity: 'Opportunity', ids: ['006000000000000001'], operation: 'upsert' },
       ],
     });
-    expect(parseSalesforceEvents(requestOf('<a><b></a>', {}, [], NOW))).toMatchObject({ ok: false, reason: 'malformed' });
+    expect(parseSalesforceEvents(requestOf('<a><b></a>', {}, [], NOW))).toMatchObject({
+      ok: false,
+      reason: 'malformed',
+    });
   });
 });
 

@@ -73,7 +73,8 @@ export function parseOutboundMessage(rawBody: Buffer): OutboundMessageParse {
   if (!organizationId) return { ok: false, detail: 'notifications without OrganizationId' };
   const items: unknown[] = Array.isArray(notifications.Notification) ? notifications.Notification : [];
   if (items.length === 0) return { ok: false, detail: 'notifications without a Notification' };
-  if (items.length > SALESFORCE_MAX_NOTIFICATIONS) return { ok: false, detail: `more than ${SALESFORCE_MAX_NOTIFICATIONS} notifications` };
+  if (items.length > SALESFORCE_MAX_NOTIFICATIONS)
+    return { ok: false, detail: `more than ${SALESFORCE_MAX_NOTIFICATIONS} notifications` };
   const parsed: SalesforceNotification[] = [];
   for (const item of items) {
     const notification = notificationOf(item);
@@ -87,7 +88,10 @@ export function parseOutboundMessage(rawBody: Buffer): OutboundMessageParse {
 /** One id for the whole message: the same set of notifications retried is the same delivery. */
 export function salesforceDeliveryId(notificationIds: string[]): string {
   if (notificationIds.length === 1) return notificationIds[0] as string;
-  const digest = createHash('sha256').update([...notificationIds].sort().join(',')).digest('hex').slice(0, 32);
+  const digest = createHash('sha256')
+    .update([...notificationIds].sort().join(','))
+    .digest('hex')
+    .slice(0, 32);
   return `sfdc:${digest}`;
 }
 

@@ -21,7 +21,11 @@ export interface SalesforceVerifyOptions {
   auth: SalesforceAuth;
 }
 
-export function salesforceSignature(rawBody: Buffer | string, secret: string, encoding: 'hex' | 'base64' = 'hex'): string {
+export function salesforceSignature(
+  rawBody: Buffer | string,
+  secret: string,
+  encoding: 'hex' | 'base64' = 'hex',
+): string {
   return hmacSha256(secret, rawBody).toString(encoding);
 }
 
@@ -41,7 +45,9 @@ function authenticate(request: VerifyRequest, auth: SalesforceAuth): VerifyResul
   }
   const received = request.headers((auth.header ?? SALESFORCE_SIGNATURE_HEADER).toLowerCase());
   if (!received) return { ok: false, reason: 'missing_signature' };
-  const index = matchingSecret(request.secrets, received, (secret) => salesforceSignature(request.rawBody, secret, auth.encoding));
+  const index = matchingSecret(request.secrets, received, (secret) =>
+    salesforceSignature(request.rawBody, secret, auth.encoding),
+  );
   return index < 0 ? { ok: false, reason: 'bad_signature' } : index;
 }
 
@@ -52,7 +58,14 @@ export function verifySalesforce(request: VerifyRequest, options: SalesforceVeri
   if (typeof authenticated !== 'number') return authenticated;
   const parsed = parseOutboundMessage(request.rawBody);
   if (!parsed.ok) return { ok: false, reason: 'malformed' };
-  if (!sameOrganization(parsed.message.organizationId, options.organizationId)) return { ok: false, reason: 'wrong_organization' };
+  if (!sameOrganization(parsed.message.organizationId, options.organizationId))
+    return { ok: false, reason: 'wrong_organization' };
   const itemIds = parsed.message.notifications.map((notification) => notification.id);
-  return { ok: true, deliveryId: salesforceDeliveryId(itemIds), outcome: { kind: 'event' }, secretIndex: authenticated, itemIds };
+  return {
+    ok: true,
+    deliveryId: salesforceDeliveryId(itemIds),
+    outcome: { kind: 'event' },
+    secretIndex: authenticated,
+    itemIds,
+  };
 }

@@ -13,7 +13,9 @@ function messageEvent(event: JsonRecord): WebhookEvent | 'malformed' {
   const nested = isRecord(event.message) ? event.message : undefined;
   switch (event.subtype) {
     case 'message_deleted': {
-      const ts = stringOf(event.deleted_ts) ?? stringOf(isRecord(event.previous_message) ? event.previous_message.ts : undefined);
+      const ts =
+        stringOf(event.deleted_ts) ??
+        stringOf(isRecord(event.previous_message) ? event.previous_message.ts : undefined);
       return ts ? { kind: 'records', entity: 'messages', ids: [`${channel}:${ts}`], operation: 'delete' } : 'malformed';
     }
     case 'message_changed':
@@ -49,6 +51,7 @@ export function parseSlackEvents(request: ParseRequest): ParseResult {
   const handler = typeof event.type === 'string' ? HANDLERS[event.type] : undefined;
   if (!handler) return { ok: true, deliveryId, events: [] };
   const parsed = handler(event);
-  if (parsed === 'malformed') return { ok: false, reason: 'malformed', detail: `${String(event.type)} event without its ids` };
+  if (parsed === 'malformed')
+    return { ok: false, reason: 'malformed', detail: `${String(event.type)} event without its ids` };
   return { ok: true, deliveryId, events: [parsed] };
 }

@@ -57,13 +57,20 @@ export function verifySlack(request: VerifyRequest, options: SlackVerifyOptions 
   if (!received || !timestamp) return { ok: false, reason: 'missing_signature' };
   const freshness = checkTimestamp(timestamp, request.now, options.toleranceMs ?? DEFAULT_TIMESTAMP_TOLERANCE_MS);
   if (freshness !== 'fresh') return { ok: false, reason: freshness };
-  const secretIndex = matchingSecret(request.secrets, received, (secret) => slackSignature(request.rawBody, secret, timestamp));
+  const secretIndex = matchingSecret(request.secrets, received, (secret) =>
+    slackSignature(request.rawBody, secret, timestamp),
+  );
   if (secretIndex < 0) return { ok: false, reason: 'bad_signature' };
 
   const body = readSlackBody(request.rawBody);
   if (!body) return { ok: false, reason: 'malformed' };
   const retry = retryOf(request);
-  const base = { ok: true as const, deliveryId: slackDeliveryId(body, request.rawBody), secretIndex, ...(retry ? { retry } : {}) };
+  const base = {
+    ok: true as const,
+    deliveryId: slackDeliveryId(body, request.rawBody),
+    secretIndex,
+    ...(retry ? { retry } : {}),
+  };
   if (body.format === 'json' && body.value.type === 'url_verification') {
     const challenge = stringOf(body.value.challenge);
     if (!challenge) return { ok: false, reason: 'malformed' };
