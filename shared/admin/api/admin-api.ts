@@ -7,11 +7,10 @@ import { Router } from '../../platform/http/router';
 import { errorResponse } from '../../platform/http/responses';
 import { AppError } from '../../core/app-error';
 import type { AppServices } from '../../app/services';
-import type { AdminPrincipal } from '../../platform/http/admin-auth';
 import { assertAdminAccess } from '../../platform/http/admin-authorization';
 import { authenticateThrottled } from '../../platform/http/login-throttle';
 import type { TraceContext } from '../../platform/observability/correlation';
-import type { Logger } from '../../platform/observability/logger';
+import type { AdminRequest, AdminRouter } from './context';
 import { registerIntegrationRoutes } from './integration-routes';
 import { registerDeadLetterRoutes } from './dead-letter-routes';
 import { registerWebhookRoutes } from './webhook-routes';
@@ -24,26 +23,6 @@ import { registerConflictRoutes } from './conflict-routes';
 import { registerShardRoutes } from './shard-routes';
 import { registerRunRoutes } from './run-routes';
 import { registerMetricsRoutes } from './metrics-routes';
-
-export interface AdminRequest {
-  method: string;
-  /** The path after /api/admin/, e.g. "tenants/t1/integrations". */
-  path: string;
-  header(name: string): string | null;
-  query: URLSearchParams;
-  /** Parsed JSON body (validated by each route). */
-  body(): Promise<unknown>;
-}
-
-export interface AdminContext {
-  services: AppServices;
-  request: AdminRequest;
-  principal: AdminPrincipal;
-  trace: TraceContext;
-  logger: Logger;
-}
-
-export type AdminRouter = Router<AdminContext, HttpResponseInit>;
 
 export function createAdminRouter(): AdminRouter {
   const router: AdminRouter = new Router();

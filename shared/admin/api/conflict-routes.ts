@@ -17,7 +17,7 @@ import { applyManualResolution, applyPatch, isEmptyPatch, type ConflictDocument 
 import { statusOf } from '../../stores/documents/cosmos-client';
 import { stripSystemFields } from '../../stores/documents/integrations-repository';
 import type { Params } from '../../platform/http/router';
-import type { AdminContext, AdminRouter } from './admin-api';
+import type { AdminContext, AdminRouter } from './context';
 import type { BulkResolveResponse, ConflictListResponse, ResolveConflictResponse } from '../contracts/operations';
 
 const BASE = 'tenants/:tenantId/conflicts';

@@ -13,7 +13,7 @@ import { checkTokenEndpoint } from './outbound-targets';
 import { credentialRef } from '../../app/integration-credentials';
 import { tenantIdSchema } from '../../core/integration';
 import type { Integration } from '../../core/integration';
-import type { AdminContext, AdminRouter } from './admin-api';
+import type { AdminContext, AdminRouter } from './context';
 import type { WebhookSecretStatus } from '../contracts/operations';
 import { loadIntegration } from './integration-routes';
 import { unknownField } from './unknown-fields';

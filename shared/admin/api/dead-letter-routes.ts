@@ -8,7 +8,7 @@ import { AppError } from '../../core/app-error';
 import { json } from '../../platform/http/responses';
 import { QUEUES } from '../../stores/queue/queues';
 import type { DeadLetteredMessage } from '../../stores/queue/queue-port';
-import type { AdminRouter } from './admin-api';
+import type { AdminRouter } from './context';
 import { loadIntegration } from './integration-routes';
 
 const BASE = 'tenants/:tenantId/integrations/:integrationId/dead-letters';

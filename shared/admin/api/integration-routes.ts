@@ -26,7 +26,7 @@ import { json, parseBody } from '../../platform/http/responses';
 import { checkBaseUrl } from './outbound-targets';
 import type { Params } from '../../platform/http/router';
 import { startRun } from '../../sync/runs/start-run';
-import type { AdminContext, AdminRouter } from './admin-api';
+import type { AdminContext, AdminRouter } from './context';
 import type {
   CredentialSummary,
   IntegrationList,

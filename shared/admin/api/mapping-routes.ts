@@ -13,7 +13,7 @@ import { parseConversionSchema, transformRecord } from '../../mapping';
 import { createAdapterFor } from '../../sync/adapter-factory';
 import type { Catalog } from '../../adapters/contract';
 import type { Integration } from '../../core/integration';
-import type { AdminContext, AdminRouter } from './admin-api';
+import type { AdminContext, AdminRouter } from './context';
 import { loadIntegration } from './integration-routes';
 import type { MappingList, MappingPreviewResponse, PutMappingResponse } from '../contracts/integrations';
 

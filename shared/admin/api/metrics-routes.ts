@@ -11,7 +11,7 @@ import type { RunCounters, SyncRun } from '../../core/sync-run';
 import { json } from '../../platform/http/responses';
 import { translateCosmosError } from '../../stores/documents/cosmos-client';
 import type { SyncMetricsBucket, SyncMetricsResponse } from '../contracts/operations';
-import type { AdminRouter } from './admin-api';
+import type { AdminRouter } from './context';
 
 const DEFAULT_SPAN_MS = 24 * 3600_000;
 const MAX_SPAN_MS = 92 * 24 * 3600_000;

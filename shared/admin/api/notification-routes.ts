@@ -27,7 +27,7 @@ import {
   type RuleDoc,
   type RuleInput,
 } from '../../notifications/types';
-import type { AdminContext, AdminRouter } from './admin-api';
+import type { AdminContext, AdminRouter } from './context';
 
 const BASE = 'tenants/:tenantId/notifications';
 const STATUSES: readonly DeliveryStatus[] = ['sent', 'failed', 'held'];

@@ -11,7 +11,7 @@ import { json, parseBody } from '../../platform/http/responses';
 import { oauthAppSchema, saveOAuthApp } from '../../credentials/connect/oauth-apps';
 import { startOAuth } from '../../credentials/connect/connect';
 import { connectDeps, oauthRedirectUri } from '../../credentials/connect/wiring';
-import type { AdminRouter } from './admin-api';
+import type { AdminRouter } from './context';
 import { checkOAuthAppUrls } from './outbound-targets';
 import { loadIntegration } from './integration-routes';
 

@@ -11,7 +11,7 @@ import { json } from '../../platform/http/responses';
 import { tenantIdSchema } from '../../core/integration';
 import { parseOverride, PROVIDER_LIMITS, DEFAULT_TENANT_RULE, type OverrideScope } from '../../ratelimit';
 import type { Params } from '../../platform/http/router';
-import type { AdminContext, AdminRouter } from './admin-api';
+import type { AdminContext, AdminRouter } from './context';
 import { loadIntegration } from './integration-routes';
 import type {
   LevelUsageView,

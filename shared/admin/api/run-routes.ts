@@ -10,7 +10,7 @@ import { AppError } from '../../core/app-error';
 import { json } from '../../platform/http/responses';
 import { startRun } from '../../sync/runs/start-run';
 import type { RetryRunResponse } from '../contracts/operations';
-import type { AdminRouter } from './admin-api';
+import type { AdminRouter } from './context';
 import { loadIntegration } from './integration-routes';
 
 const RUN_ID = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$/;

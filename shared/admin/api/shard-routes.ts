@@ -17,7 +17,7 @@ import type { Params } from '../../platform/http/router';
 import type { Shard } from '../../stores/documents/shards-repository';
 import type { Stored } from '../../stores/documents/integrations-repository';
 import { shardTypeOf } from '../../sync/outbound/scan';
-import type { AdminContext, AdminRouter } from './admin-api';
+import type { AdminContext, AdminRouter } from './context';
 
 const BASE = 'tenants/:tenantId/shards';
 /** Replaces retried when the caller gave no If-Match and someone else wrote in between. */

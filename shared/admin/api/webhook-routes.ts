@@ -11,7 +11,7 @@ import { AppError, toAppError } from '../../core/app-error';
 import { json, parseBody } from '../../platform/http/responses';
 import { endpointHealth } from '../../webhooks/health/endpoint-health';
 import { replayDelivery } from '../../webhooks/intake/replay';
-import type { AdminRouter } from './admin-api';
+import type { AdminRouter } from './context';
 import { loadIntegration } from './integration-routes';
 import { webhookSecretStatus } from './credential-routes';
 import { credentialRef } from '../../app/integration-credentials';
