@@ -19,6 +19,8 @@ export {
   policyForStrategyName,
   policyForIntegration,
   conflictPolicySchema,
+  CONFLICT_STRATEGIES,
+  type ConflictStrategyName,
   strategySchema,
   type CompiledPolicy,
   type ConflictPolicy,

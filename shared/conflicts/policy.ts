@@ -8,12 +8,21 @@
  */
 import { z } from 'zod';
 import { AppError } from '../core/app-error';
-// Types only: the integration schema imports this module's schema at run time, so no value may flow back.
-import type { CONFLICT_STRATEGIES, Integration } from '../core/integration';
 import { compileRule, type CompiledRule } from './custom-rule';
 import { isUnder, splitPath } from './field-paths';
 
 const side = z.enum(['source', 'target']);
+
+/** The one-word names an integration's `conflictStrategy` setting accepts (the integration schema reads them here). */
+export const CONFLICT_STRATEGIES = [
+  'source_wins',
+  'target_wins',
+  'latest_wins',
+  'field_merge',
+  'manual',
+  'custom',
+] as const;
+export type ConflictStrategyName = (typeof CONFLICT_STRATEGIES)[number];
 
 export const strategySchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('source_wins') }).strict(),
@@ -49,7 +58,7 @@ export interface StrategyChoice {
 }
 
 // The integration document's one-word setting must name only kinds this module knows (checked by the compiler).
-type StrategyNamesAreKinds = (typeof CONFLICT_STRATEGIES)[number] extends StrategyKind ? true : never;
+type StrategyNamesAreKinds = ConflictStrategyName extends StrategyKind ? true : never;
 const strategyNamesAreKinds: StrategyNamesAreKinds = true;
 void strategyNamesAreKinds;
 
@@ -119,7 +128,7 @@ export function priorityFor(
  * The policy an integration gets from its one-word `conflictStrategy` setting. `custom` needs rules, so it
  * cannot come from the word alone; the integration must carry a full policy instead.
  */
-export function policyForStrategyName(name: (typeof CONFLICT_STRATEGIES)[number]): CompiledPolicy {
+export function policyForStrategyName(name: ConflictStrategyName): CompiledPolicy {
   if (name === 'custom') {
     throw new AppError('configuration', 'conflict strategy "custom" needs a conflict policy with rules', {
       target: 'conflictStrategy',
@@ -129,7 +138,7 @@ export function policyForStrategyName(name: (typeof CONFLICT_STRATEGIES)[number]
 }
 
 /** The strategy a one-word name stands for (field_merge: the source has priority); `custom` has no rule to give. */
-export function strategyForName(name: Exclude<(typeof CONFLICT_STRATEGIES)[number], 'custom'>): Strategy {
+export function strategyForName(name: Exclude<ConflictStrategyName, 'custom'>): Strategy {
   return name === 'field_merge' ? { kind: 'field_merge', priority: 'source' } : { kind: name };
 }
 
@@ -140,9 +149,10 @@ const compiledByPolicy = new WeakMap<ConflictPolicy, CompiledPolicy>();
  * The policy an integration's syncs use, inbound and outbound alike: its full `conflictPolicy` (default strategy,
  * per-field overrides, custom rules) when it has one, else the one-word `conflictStrategy`.
  */
-export function policyForIntegration(
-  integration: Pick<Integration, 'conflictStrategy' | 'conflictPolicy'>,
-): CompiledPolicy {
+export function policyForIntegration(integration: {
+  conflictStrategy: ConflictStrategyName;
+  conflictPolicy?: ConflictPolicy;
+}): CompiledPolicy {
   const stored = integration.conflictPolicy;
   if (!stored) return policyForStrategyName(integration.conflictStrategy);
   let compiled = compiledByPolicy.get(stored);

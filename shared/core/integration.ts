@@ -7,9 +7,14 @@ import { PROVIDER_IDS, type ProviderId } from '../adapters/contract';
 import { webhookConfigSchema, type WebhookConfig } from '../webhooks/verify/config';
 import type { ConversionSchema } from '../mapping';
 import { dedupStrategiesSchema } from '../dedup/config';
-import type { DedupStrategy } from '../dedup/types';
-// policy.ts imports only types from here, so this run-time import makes no cycle.
-import { conflictPolicySchema, strategyForName, validatePolicy, type ConflictPolicy } from '../conflicts/policy';
+import { DEDUP_STRATEGIES, type DedupStrategy } from '../dedup/types';
+import {
+  CONFLICT_STRATEGIES,
+  conflictPolicySchema,
+  strategyForName,
+  validatePolicy,
+  type ConflictPolicy,
+} from '../conflicts/policy';
 import { AppError } from './app-error';
 
 /** Entities synced when an integration names none (the provider adapters' main entities). */
@@ -22,15 +27,6 @@ export const DEFAULT_ENTITIES: Record<ProviderId, string[]> = {
 };
 
 export const DIRECTIONS = ['inbound', 'outbound', 'bidirectional'] as const;
-export const DEDUP_STRATEGIES = ['external_id', 'content_hash', 'natural_key', 'fuzzy'] as const;
-export const CONFLICT_STRATEGIES = [
-  'source_wins',
-  'target_wins',
-  'latest_wins',
-  'field_merge',
-  'manual',
-  'custom',
-] as const;
 export const INTEGRATION_STATUSES = ['active', 'disabled', 'needs_reauth', 'error'] as const;
 
 const id = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, 'must be 1-64 letters, digits, "-" or "_"');

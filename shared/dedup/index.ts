@@ -12,6 +12,7 @@ export type {
   KeyNormaliser,
   NaturalKeyPart,
 } from './types';
+export { DEDUP_STRATEGIES, type DedupStrategyKind } from './types';
 export { dedupStrategySchema, dedupStrategiesSchema } from './config';
 export { decide, runStrategy, DEFAULT_MAX_CANDIDATES_PER_KEY, type DedupStats } from './strategies';
 export { InMemoryDedupIndex, refKey, type IndexedShard } from './memory-index';

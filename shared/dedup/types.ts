@@ -4,7 +4,6 @@
  * in-memory implementation here; the Cosmos-backed one lives with the storage code.
  */
 import type { ProviderId } from '../adapters/contract';
-import type { DEDUP_STRATEGIES } from '../core/integration';
 
 /** Where a shard came from: one per source record merged into it. */
 export interface ExternalRef {
@@ -57,6 +56,13 @@ export type DedupStrategy =
       maxCandidatesPerKey?: number;
     };
 
+/** The one-word names an integration's `dedupStrategy` setting accepts (the integration schema reads them here). */
+export const DEDUP_STRATEGIES = [
+  'external_id',
+  'content_hash',
+  'natural_key',
+  'fuzzy',
+] as const satisfies readonly DedupStrategy['kind'][];
 export type DedupStrategyKind = (typeof DEDUP_STRATEGIES)[number];
 
 /** What the pipeline does with the record. */
