@@ -5,7 +5,7 @@
  */
 import type { Integration } from '../core/integration';
 import type { Credentials, CredentialRef } from '../credentials';
-import type { WebhookSecretSource } from '../webhooks/intake/receiver';
+import type { WebhookSecretSource } from '../webhooks/intake/secrets';
 
 export type CredentialPurpose = 'api' | 'webhook' | 'webhook-pending';
 

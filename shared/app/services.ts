@@ -16,7 +16,7 @@ import { openBlobArchive, type BlobArchive } from '../stores/blob/blob-archive';
 import { openRedisClient, type RedisClient } from '../stores/kv/redis/redis-client';
 import { createAdminAuthenticator, type AdminAuthenticator } from '../platform/http/admin-auth';
 import { createLoginThrottle, type LoginThrottle } from '../platform/http/login-throttle';
-import type { WebhookSecretSource } from '../webhooks/intake/receiver';
+import type { WebhookSecretSource } from '../webhooks/intake/secrets';
 import { DeliveryLog } from '../webhooks/intake/delivery-log';
 import { WebhookIntake } from '../webhooks/intake/intake';
 import type { EventPublisher } from '../stores/events/events';

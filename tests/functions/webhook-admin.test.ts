@@ -5,7 +5,7 @@ import { createTestServices, TEST_ADMIN_KEY, type TestServices } from '../suppor
 import { bodyOf, httpRequest, invocation } from '../support/invoke';
 import { newIntegration } from '../../shared/core/integration';
 import { signGithub } from '../../dev/webhook-signing';
-import type { WebhookSecretSource } from '../../shared/webhooks/intake/receiver';
+import type { WebhookSecretSource } from '../../shared/webhooks/intake/secrets';
 
 const SECRET = 'replay-secret';
 const secrets: WebhookSecretSource = { secretsFor: async () => [SECRET], storePendingToken: async () => undefined };

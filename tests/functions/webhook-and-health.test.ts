@@ -7,7 +7,7 @@ import { newIntegration } from '../../shared/core/integration';
 import { QUEUES } from '../../shared/stores/queue/queues';
 import { signGithub } from '../../dev/webhook-signing';
 import { readArchivedDelivery } from '../../shared/webhooks/intake/archive';
-import type { WebhookSecretSource } from '../../shared/webhooks/intake/receiver';
+import type { WebhookSecretSource } from '../../shared/webhooks/intake/secrets';
 
 const SECRET = 'test-webhook-secret';
 /** Secrets as the credential store would hand them over: GitHub integration has one, Slack none. */

@@ -8,7 +8,7 @@ import { webhookReceiver } from '../../functions/WebhookReceiver';
 import { newIntegration } from '../../shared/core/integration';
 import { REDACTED } from '../../shared/platform/observability/logger';
 import { signGithub } from '../../dev/webhook-signing';
-import type { WebhookSecretSource } from '../../shared/webhooks/intake/receiver';
+import type { WebhookSecretSource } from '../../shared/webhooks/intake/secrets';
 import { bodyOf, httpRequest, invocation } from '../support/invoke';
 import { createTestServices, TEST_ADMIN_KEY, type TestServices } from '../support/test-services';
 

@@ -9,7 +9,7 @@ import { bodyOf, httpRequest, invocation } from '../support/invoke';
 import { newIntegration } from '../../shared/core/integration';
 import { QUEUES } from '../../shared/stores/queue/queues';
 import { signGithub } from '../../dev/webhook-signing';
-import type { WebhookSecretSource } from '../../shared/webhooks/intake/receiver';
+import type { WebhookSecretSource } from '../../shared/webhooks/intake/secrets';
 
 const SECRET = 'duplicate-copies-secret-0123';
 const secrets: WebhookSecretSource = { secretsFor: async () => [SECRET], storePendingToken: async () => undefined };

@@ -13,7 +13,7 @@ import { readArchivedDelivery, sha256Hex } from '../../shared/webhooks/intake/ar
 import { receiptId } from '../../shared/webhooks/intake/delivery-log';
 import { replayDelivery } from '../../shared/webhooks/intake/replay';
 import { continueTrace } from '../../shared/platform/observability/correlation';
-import type { WebhookSecretSource } from '../../shared/webhooks/intake/receiver';
+import type { WebhookSecretSource } from '../../shared/webhooks/intake/secrets';
 
 const SECRET = 'durability-secret-0123456789';
 const secrets: WebhookSecretSource = { secretsFor: async () => [SECRET], storePendingToken: async () => undefined };

@@ -23,7 +23,7 @@ import { verifierSettingsFor, webhookConfigSchema, type WebhookConfig } from '..
 import { isWebhookProviderId, rejectionStatus, type WebhookEvent, type WebhookProviderId } from '../verify/types';
 import { salesforceAck, SALESFORCE_ACK_CONTENT_TYPE } from '../verify/salesforce/soap';
 import { receiptId, type DeliveryReceipt } from './delivery-log';
-import { verifyWithSecrets, type SecretReader } from './secrets';
+import { verifyWithSecrets } from './secrets';
 import { configuredSecretHeaders, redactHeaders } from './redaction';
 
 export interface IncomingWebhook {
@@ -35,14 +35,6 @@ export interface IncomingWebhook {
   /** A secret carried in the URL query (`?secret=`), for Salesforce shared-secret authentication. */
   urlSecret?: string;
   receivedAt: number;
-}
-
-/** Where verifiers get the integration's webhook secrets (current first, previous during rotation). */
-export interface WebhookSecretSource extends SecretReader {
-  /** `fresh` bypasses the in-memory copy (after a failed verification, to pick up a rotation elsewhere). */
-  secretsFor(integration: Stored<Integration>, options?: { fresh?: boolean }): Promise<string[]>;
-  /** Notion's subscription token: kept pending until an operator confirms it. */
-  storePendingToken(integration: Stored<Integration>, token: string): Promise<void>;
 }
 
 type ReceiverDeps = Pick<

@@ -13,6 +13,14 @@ export interface SecretReader {
   secretsFor(integration: Stored<Integration>, options?: { fresh?: boolean }): Promise<string[]>;
 }
 
+/** Where verifiers get the integration's webhook secrets (current first, previous during rotation). */
+export interface WebhookSecretSource extends SecretReader {
+  /** `fresh` bypasses the in-memory copy (after a failed verification, to pick up a rotation elsewhere). */
+  secretsFor(integration: Stored<Integration>, options?: { fresh?: boolean }): Promise<string[]>;
+  /** Notion's subscription token: kept pending until an operator confirms it. */
+  storePendingToken(integration: Stored<Integration>, token: string): Promise<void>;
+}
+
 /** At most one fresh read per integration per this many ms. */
 export const FRESH_READ_INTERVAL_MS = 1000;
 const TRACKED_INTEGRATIONS = 10_000;
