@@ -4,6 +4,8 @@
  */
 import { defineProvider } from './define';
 
+const SCOPE = 'https://www.googleapis.com/auth';
+
 export const GOOGLE_PROVIDER = defineProvider({
   id: 'google',
   label: 'Google Calendar',
@@ -19,6 +21,15 @@ export const GOOGLE_PROVIDER = defineProvider({
     tokenUrl: 'https://oauth2.googleapis.com/token',
     clientAuth: 'body',
     scopes: ['https://www.googleapis.com/auth/calendar', 'https://www.googleapis.com/auth/drive.readonly'],
+    // calendars.get (connect, health) needs calendar.readonly whatever the direction; events writes need
+    // calendar.events. Drive: drive.readonly to read; outbound-only writes only files the app creates, which
+    // drive.file covers (it sees only files the app created or was given); a two-way sync writes files it read
+    // from Drive, which only the full drive scope allows.
+    scopesByDirection: {
+      inbound: [`${SCOPE}/calendar.readonly`, `${SCOPE}/drive.readonly`],
+      outbound: [`${SCOPE}/calendar.readonly`, `${SCOPE}/calendar.events`, `${SCOPE}/drive.file`],
+      bidirectional: [`${SCOPE}/calendar.readonly`, `${SCOPE}/calendar.events`, `${SCOPE}/drive`],
+    },
     scopeSeparator: ' ',
     // Without offline access and consent Google returns no refresh token.
     extraAuthorizeParams: { access_type: 'offline', prompt: 'consent' },

@@ -16,6 +16,12 @@ export const SALESFORCE_PROVIDER = defineProvider({
     // Each org has its instance (<name>.my.salesforce.com, sandboxes <name>--<box>.sandbox.my.salesforce.com,
     // older <pod>.salesforce.com); login and test serve OAuth for production and sandboxes.
     hosts: ['login.salesforce.com', 'test.salesforce.com', '*.my.salesforce.com', '*.salesforce.com'],
+    // The token answer's instance_url: a My Domain host (<name>.my.salesforce.com, <name>--<box>.sandbox.my.
+    // salesforce.com, <name>.develop.my.salesforce.com …) or an older pod host (<pod>.salesforce.com).
+    instances: {
+      hosts: ['*.my.salesforce.com', '*.salesforce.com'],
+      notInstances: ['login.salesforce.com', 'test.salesforce.com'],
+    },
   },
   oauth: {
     authorizeUrl: 'https://login.salesforce.com/services/oauth2/authorize',

@@ -52,11 +52,14 @@ export interface TokenEndpointWire {
   readonly reauthErrors: readonly string[];
 }
 
+/** The directions an integration syncs in (the same names as the integration's `direction`). */
+export type SyncDirection = 'inbound' | 'outbound' | 'bidirectional';
+
 /**
  * A provider's OAuth 2.0 authorization-code facts: where people consent, where codes become tokens, how
  * the client authenticates there, the scopes the adapters need, and extra authorize parameters.
  */
-export interface ProviderOAuthFacts {
+export interface ProviderOAuthDescriptor {
   readonly authorizeUrl: string;
   readonly tokenUrl: string;
   readonly clientAuth: 'basic' | 'body';
@@ -64,10 +67,12 @@ export interface ProviderOAuthFacts {
   /** Scope separator in the authorize URL (Slack and GitHub use commas or spaces alike; Google needs spaces). */
   readonly scopeSeparator: ' ' | ',';
   readonly extraAuthorizeParams: Readonly<Record<string, string>>;
-}
-
-export interface ProviderOAuthDescriptor extends ProviderOAuthFacts {
   readonly tokenWire: TokenEndpointWire;
+  /**
+   * Where reading and writing need different grants (Google): the scopes the connect flow asks for by the
+   * integration's direction, in place of `scopes`. A registered OAuth app that names its own scopes wins.
+   */
+  readonly scopesByDirection?: Readonly<Record<SyncDirection, readonly string[]>>;
   /** Where a grant is revoked, for providers that publish one the product uses (none does yet). */
   readonly revocationUrl?: string;
 }
@@ -115,6 +120,12 @@ export interface ProviderDescriptor {
      * subdomain): the outbound address rule refuses anything else the operator did not allow.
      */
     readonly hosts: readonly string[];
+    /**
+     * Providers whose accounts each have their own API instance, named by the token answer (Salesforce's
+     * `instance_url`, at connect and at every refresh): the hosts such an answer may name, and the ones under
+     * them that are not instances (login servers). An answer naming anything else is refused, not followed.
+     */
+    readonly instances?: { readonly hosts: readonly string[]; readonly notInstances: readonly string[] };
   };
   readonly oauth: ProviderOAuthDescriptor;
   readonly limits: ProviderLimits;
