@@ -16,7 +16,6 @@ export type {
   ProviderDescriptor,
   ProviderLimits,
   ProviderOAuthDescriptor,
-  ProviderOAuthFacts,
   ProviderWebhookDescriptor,
   RateRule,
   TokenEndpointWire,
