@@ -3,6 +3,63 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import reactHooks from 'eslint-plugin-react-hooks';
 
+/*
+ * Import boundaries (issue 17, README "Layout"). ESLint's own no-restricted-imports does the static imports and
+ * re-exports; no-restricted-syntax catches the other ways in (import(), require(), `import('x').T` types).
+ * Import cycles are judged by madge in .ci/run, which sees type-only imports too.
+ */
+const boundaries = {
+  // functions/ and shared/ are what ships to Azure: never the local host, the provider fakes or the tests.
+  product: {
+    regex: '^(\\.\\./)+(dev|hosts|tests)(/|$)',
+    message: 'shared/ and functions/ never import dev/, hosts/ or tests/ (README "Layout").',
+  },
+  cosmos: {
+    regex: '^@azure/cosmos(/|$)',
+    message: 'only shared/stores/ imports @azure/cosmos: use a store port (README "Layout").',
+  },
+  ioredis: {
+    regex: '^ioredis(/|$)',
+    message: 'only shared/stores/ and shared/ratelimit/ import ioredis: use a kv store port (README "Layout").',
+  },
+};
+
+/** The two rules that forbid `forbidden` in one set of files (a later config's options replace an earlier one's). */
+function forbidImports(forbidden) {
+  const specifierSyntax = (b) => {
+    // A selector's regex cannot hold "/" (esquery ends it there), so the slashes are written as \x2F.
+    const re = `/${b.regex.replaceAll('/', '\\x2F')}/`;
+    return [
+      { selector: `ImportExpression[source.value=${re}]`, message: b.message },
+      { selector: `CallExpression[callee.name='require'][arguments.0.value=${re}]`, message: b.message },
+      { selector: `TSImportType[argument.literal.value=${re}]`, message: b.message },
+    ];
+  };
+  return {
+    'no-restricted-imports': ['error', { patterns: forbidden.map((b) => ({ regex: b.regex, message: b.message })) }],
+    'no-restricted-syntax': ['error', ...forbidden.flatMap(specifierSyntax)],
+  };
+}
+
+/**
+ * Who may import what, from the widest folders to the narrowest (a file takes the last config that matches it).
+ * Unit tests beside the code may use dev/'s signing helpers and hosts/'s free-port (the deploy build leaves them out),
+ * but keep their folder's SDK rule.
+ */
+const importAreas = [
+  { folders: ['functions', 'shared'], forbidden: [boundaries.product, boundaries.cosmos, boundaries.ioredis] },
+  { folders: ['hosts'], forbidden: [boundaries.cosmos, boundaries.ioredis] },
+  { folders: ['shared/ratelimit'], forbidden: [boundaries.product, boundaries.cosmos] },
+  { folders: ['shared/stores'], forbidden: [boundaries.product] },
+];
+const boundaryConfigs = importAreas.flatMap(({ folders, forbidden }) => [
+  { files: folders.map((f) => `${f}/**/*.{ts,tsx}`), rules: forbidImports(forbidden) },
+  {
+    files: folders.map((f) => `${f}/**/*.test.{ts,tsx}`),
+    rules: forbidImports(forbidden.filter((b) => b !== boundaries.product)),
+  },
+]);
+
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'coverage/**', '.local/**', 'admin/dist/**', '*.js', '*.mjs'] },
   js.configs.recommended,
@@ -24,4 +81,5 @@ export default tseslint.config(
     files: ['**/*.test.ts', '**/*.test.tsx', 'tests/**/*.ts'],
     rules: { '@typescript-eslint/no-explicit-any': 'off', '@typescript-eslint/no-require-imports': 'off' },
   },
+  ...boundaryConfigs,
 );
