@@ -1,9 +1,9 @@
 /**
  * What the Function App's app settings must contain, derived from the code: every setting of
- * shared/config/settings.ts marked `azure: true`, plus the identity-based connections of the Functions host
+ * shared/config/setting-docs.ts marked `azure: true`, plus the identity-based connections of the Functions host
  * (AzureWebJobsStorage) and of the Service Bus trigger (shared/stores/queue/queues.ts SERVICE_BUS_CONNECTION).
  */
-import { SETTING_DOCS } from '../../shared/config/settings';
+import { SETTING_DOCS } from '../../shared/config/setting-docs';
 import { SERVICE_BUS_CONNECTION } from '../../shared/stores/queue/queues';
 
 export interface SettingRequirement {

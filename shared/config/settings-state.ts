@@ -5,7 +5,8 @@
  * `problem` that each invocation reports, while registration goes on with schedules it can trust.
  */
 import { isAppError, type AppError } from '../core/app-error';
-import { loadSettings, settingsSchema, type Settings } from './settings';
+import { loadSettings, type Settings } from './settings';
+import { settingsSchema } from './settings-schema';
 
 export type SettingsState =
   | { ok: true; settings: Settings }

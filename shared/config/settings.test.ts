@@ -1,4 +1,6 @@
-import { parseSettings, settingsSchema, SETTING_DOCS } from './settings';
+import { parseSettings } from './settings';
+import { settingsSchema } from './settings-schema';
+import { SETTING_DOCS } from './setting-docs';
 import { isAppError } from '../core/app-error';
 
 function failure(env: Record<string, string>): { message: string; target?: string } {
