@@ -4,7 +4,7 @@ import { createTestServices, type TestServices } from '../support/test-services'
 import { invocation } from '../support/invoke';
 import { newIntegration } from '../../shared/core/integration';
 import { QUEUES } from '../../shared/stores/queue/queues';
-import type { Shard } from '../../shared/stores/documents/shards-repository';
+import type { Shard } from '../../shared/core/shard';
 
 let t: TestServices;
 beforeAll(async () => {

@@ -8,12 +8,12 @@ import { createTestServices } from '../support/test-services';
 import type { AppServices } from '../../shared/app/services';
 import { parseConversionSchema } from '../../shared/mapping';
 import { policyForStrategyName } from '../../shared/conflicts';
-import { shardIdFor } from '../../shared/stores/documents/shards-repository';
+import { shardIdFor } from '../../shared/core/shard';
+import type { Stored } from '../../shared/core/stored';
 import { writePage, type PageContext } from '../../shared/sync/page/writer';
 import { runInboundPage, type PipelineDeps } from '../../shared/sync/inbound/pipeline';
 import type { ProviderAdapter } from '../../shared/adapters/contract';
 import type { Integration } from '../../shared/core/integration';
-import type { Stored } from '../../shared/stores/documents/integrations-repository';
 
 let services: AppServices;
 beforeAll(async () => {

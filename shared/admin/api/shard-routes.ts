@@ -14,8 +14,8 @@ import { AppError, isAppError } from '../../core/app-error';
 import { integrationIdSchema, tenantIdSchema } from '../../core/integration';
 import { json, parseBody } from '../../platform/http/responses';
 import type { Params } from '../../platform/http/router';
-import type { Shard } from '../../stores/documents/shards-repository';
-import type { Stored } from '../../stores/documents/integrations-repository';
+import type { Shard } from '../../core/shard';
+import type { Stored } from '../../core/stored';
 import { shardTypeOf } from '../../sync/outbound/scan';
 import type { AdminContext, AdminRouter } from './context';
 

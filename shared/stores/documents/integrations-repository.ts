@@ -5,9 +5,8 @@
  */
 import type { Container } from '@azure/cosmos';
 import type { Integration } from '../../core/integration';
+import type { Stored } from '../../core/stored';
 import { statusOf, translateCosmosError } from './cosmos-client';
-
-export type Stored<T> = T & { _etag: string };
 
 const WEBHOOK_LOOKUP_TTL_MS = 5000;
 const WEBHOOK_LOOKUP_MAX = 10_000;
@@ -198,3 +197,6 @@ export async function findIntegrationForWebhook(
     throw translateCosmosError(error, 'integration');
   }
 }
+
+// Until the files other work has open import it from shared/core/stored (then this goes).
+export type { Stored } from '../../core/stored';

@@ -3,60 +3,12 @@
  * scoped to one tenant. Shard ids for provider records are derived from (integration, entity, external id),
  * so a page processed twice writes the same documents.
  */
-import { sha256Hex } from '../../core/sha256';
 import type { Container } from '@azure/cosmos';
 import { bulkUpsert, readMany, type UpsertDoc } from './bulk';
 import { statusOf, translateCosmosError } from './cosmos-client';
-import { stripSystemFields, type Stored } from './integrations-repository';
-
-export interface ExternalRef {
-  provider: string;
-  integrationId: string;
-  entity: string;
-  externalId: string;
-  version?: string;
-}
-
-export interface ShardLink {
-  name: string;
-  /** The integration whose record made the link (a merged shard has links from several sources). */
-  integrationId?: string;
-  targetShardId?: string;
-  /** Set while the target has not arrived yet; resolved when it does. */
-  pending?: { provider: string; entity: string; externalId: string };
-}
-
-export interface Shard {
-  id: string;
-  tenantId: string;
-  shardType: string;
-  data: Record<string, unknown>;
-  externalRefs: ExternalRef[];
-  links: ShardLink[];
-  /** Who wrote last: an inbound sync (never pushed back) or a local edit (pushed out). */
-  lastWrittenBy: 'inbound' | 'local';
-  deleted: boolean;
-  updatedAt: string;
-  /** Cosmos' modification time (seconds), used by the outbound changed-shard scan. */
-  _ts?: number;
-  /** A shard created locally (no external record yet): the integration it is to be created in. */
-  targetIntegrationId?: string;
-  /** The last outbound push failed permanently: what and when (cleared by the next successful push). */
-  pushError?: { integrationId: string; code: string; message: string; at: string };
-  /** Natural and fuzzy blocking keys (shared/dedup/keys.ts), namespaced by strategy name: the tenant's dedup index. */
-  dedupKeys?: string[];
-  /** Why other sources' records were merged into this shard (latest first, bounded). */
-  dedupDecisions?: ShardDedupDecision[];
-}
-
-export interface ShardDedupDecision {
-  strategy: string;
-  score?: number;
-  matchedShardId: string;
-  source: ExternalRef;
-  runId: string;
-  at: string;
-}
+import type { ExternalRef, Shard } from '../../core/shard';
+import type { Stored } from '../../core/stored';
+import { stripSystemFields } from './integrations-repository';
 
 /** A shard found by the dedup index: what the strategies compare and the keys it was indexed under. */
 export interface DedupKeyHit {
@@ -73,10 +25,6 @@ export interface ChangedShard {
   shardType: string;
   externalRefs: ExternalRef[];
   targetIntegrationId?: string;
-}
-
-export function shardIdFor(integrationId: string, entity: string, externalId: string): string {
-  return `sh-${sha256Hex(`${integrationId}|${entity}|${externalId}`).slice(0, 32)}`;
 }
 
 /** What the inbound page pipeline needs of the shard store (ShardsRepository, or an in-memory one in benchmarks). */
@@ -216,3 +164,6 @@ export class ShardsRepository {
     return resources[0] ?? 0;
   }
 }
+
+// Until the files other work has open import them from shared/core/shard (then these go).
+export { shardIdFor, type Shard, type ShardLink } from '../../core/shard';

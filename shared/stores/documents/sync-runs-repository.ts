@@ -5,7 +5,8 @@
 import type { Container } from '@azure/cosmos';
 import type { SyncRun } from '../../core/sync-run';
 import { statusOf, translateCosmosError } from './cosmos-client';
-import { stripSystemFields, type Stored } from './integrations-repository';
+import type { Stored } from '../../core/stored';
+import { stripSystemFields } from './integrations-repository';
 
 export class SyncRunsRepository {
   constructor(private readonly container: Container) {}

@@ -6,11 +6,12 @@
  * checkpoint and, per pushed shard, an outbound ledger entry (what was pushed, and a pending-create marker).
  */
 import { createHash } from 'node:crypto';
-import { sha256Hex } from '../../core/sha256';
 import type { Container } from '@azure/cosmos';
 import { bulkUpsert, readMany, type UpsertDoc } from './bulk';
 import { statusOf, translateCosmosError } from './cosmos-client';
-import { stripSystemFields, type Stored } from './integrations-repository';
+import { recordStateId, type RecordState } from '../../core/record-state';
+import type { Stored } from '../../core/stored';
+import { stripSystemFields } from './integrations-repository';
 
 export interface EntityCheckpoint {
   id: string;
@@ -21,28 +22,6 @@ export interface EntityCheckpoint {
   cursor?: string;
   lastRunId: string;
   updatedAt: string;
-}
-
-export interface RecordState {
-  id: string;
-  kind: 'record';
-  integrationId: string;
-  tenantId: string;
-  entity: string;
-  externalId: string;
-  shardId: string;
-  base: Record<string, unknown>;
-  contentHash: string;
-  providerVersion?: string;
-  lastSeenRunId: string;
-  deleted: boolean;
-  updatedAt: string;
-  /** Deleted by a local delete pushed out: the provider's copy (a closed issue, a trashed page) is not re-imported. */
-  deletedLocally?: boolean;
-  /** How this record found its shard when it was first synced, when another source's shard was matched. */
-  dedup?: { strategy: string; score?: number; matchedShardId: string; reason: string };
-  /** The derived shards (comments, labels…) last written for this record: one missing next time is removed. */
-  derivedShardIds?: string[];
 }
 
 /** Where the outbound changed-shard scan of one integration stopped (Cosmos _ts of the newest shard seen). */
@@ -123,10 +102,6 @@ const UNSEEN_PAGE_SIZE = 1000;
 
 export function outboundLedgerId(shardId: string): string {
   return `out-${shardId}`;
-}
-
-export function recordStateId(entity: string, externalId: string): string {
-  return `rec-${sha256Hex(`${entity}|${externalId}`).slice(0, 32)}`;
 }
 
 /** What the inbound page pipeline needs of the sync-state store (SyncStateRepository, or an in-memory one). */

@@ -1,7 +1,8 @@
 /** The delete sweep's candidate query against the real local Cosmos: every page of candidates, bounded. */
 import { randomBytes } from 'node:crypto';
 import { openDocumentStore, type DocumentStore } from './cosmos-client';
-import { SyncStateRepository, recordStateId, type RecordState } from './sync-state-repository';
+import { recordStateId, type RecordState } from '../../core/record-state';
+import { SyncStateRepository } from './sync-state-repository';
 
 let store: DocumentStore;
 let repo: SyncStateRepository;

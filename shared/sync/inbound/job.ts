@@ -15,7 +15,7 @@ import { QUEUES } from '../../stores/queue/queues';
 import type { DeliveryInfo } from '../../stores/queue/queue-port';
 import type { AppServices } from '../../app/services';
 import type { Logger } from '../../platform/observability/logger';
-import type { Stored } from '../../stores/documents/integrations-repository';
+import type { Stored } from '../../core/stored';
 import { budgetExhausted, conflictsWaiting, runFinishedEvent } from '../../stores/events/run-events';
 import type { AppEvent } from '../../stores/events/events';
 import { markNeedsReauth } from '../../credentials/jobs/refresh-tokens';

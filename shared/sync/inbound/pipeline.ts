@@ -12,7 +12,7 @@ import type { RunCounters, SyncJobMessage } from '../../core/sync-run';
 import { emptyCounters } from '../../core/sync-run';
 import { QUEUES } from '../../stores/queue/queues';
 import type { QueueSender } from '../../stores/queue/queue-port';
-import type { Stored } from '../../stores/documents/integrations-repository';
+import type { Stored } from '../../core/stored';
 import { policyForIntegration } from '../../conflicts';
 import type { RecordError } from '../../mapping';
 import { withoutSource, writePage, type PageWriterDeps } from '../page/writer';

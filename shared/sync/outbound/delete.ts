@@ -6,7 +6,7 @@
  * shard is not brought back: the same echo suppression as for a pushed edit.
  */
 import { AppError } from '../../core/app-error';
-import { recordStateId, type RecordState } from '../../stores/documents/sync-state-repository';
+import { recordStateId, type RecordState } from '../../core/record-state';
 import { isAppError } from '../../core/app-error';
 import { outcomeError, settleLedger, type OutboundResult, type PushContext } from './settle';
 

@@ -14,7 +14,7 @@ import type { OutboundJobMessage } from '../../core/sync-run';
 import { QUEUES } from '../../stores/queue/queues';
 import type { DeliveryInfo, QueueSender } from '../../stores/queue/queue-port';
 import type { Logger } from '../../platform/observability/logger';
-import type { Stored } from '../../stores/documents/integrations-repository';
+import type { Stored } from '../../core/stored';
 import type { ShardsRepository } from '../../stores/documents/shards-repository';
 import { outboundLedgerId, type SyncStateRepository } from '../../stores/documents/sync-state-repository';
 import { retryDelayMs } from '../inbound/job';

@@ -25,8 +25,8 @@ import {
   type Resolution,
 } from '../../conflicts';
 import { contentHash } from '../../mapping';
-import type { Stored } from '../../stores/documents/integrations-repository';
-import type { Shard } from '../../stores/documents/shards-repository';
+import type { Stored } from '../../core/stored';
+import type { Shard } from '../../core/shard';
 import { outboundLedgerId, type OutboundLedger } from '../../stores/documents/sync-state-repository';
 import { bulkUpsert, type UpsertDoc } from '../../stores/documents/bulk';
 import { createRecord } from './create';

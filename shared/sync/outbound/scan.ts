@@ -14,7 +14,7 @@ import type { Integration } from '../../core/integration';
 import type { OutboundJobMessage } from '../../core/sync-run';
 import { QUEUES } from '../../stores/queue/queues';
 import type { OutgoingMessage } from '../../stores/queue/queue-port';
-import type { Stored } from '../../stores/documents/integrations-repository';
+import type { Stored } from '../../core/stored';
 import type { ChangedShard } from '../../stores/documents/shards-repository';
 import type { OutboundCheckpoint } from '../../stores/documents/sync-state-repository';
 

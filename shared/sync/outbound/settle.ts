@@ -9,14 +9,11 @@ import { AppError, isAppError } from '../../core/app-error';
 import type { Integration } from '../../core/integration';
 import type { CompiledPolicy } from '../../conflicts';
 import { contentHash, reverseMap, transformRecord, type ConversionSchema } from '../../mapping';
-import type { Stored } from '../../stores/documents/integrations-repository';
-import type { ExternalRef, Shard, ShardsRepository } from '../../stores/documents/shards-repository';
-import {
-  recordStateId,
-  type OutboundLedger,
-  type RecordState,
-  type SyncStateRepository,
-} from '../../stores/documents/sync-state-repository';
+import type { Stored } from '../../core/stored';
+import type { ExternalRef, Shard } from '../../core/shard';
+import { recordStateId, type RecordState } from '../../core/record-state';
+import type { ShardsRepository } from '../../stores/documents/shards-repository';
+import type { OutboundLedger, SyncStateRepository } from '../../stores/documents/sync-state-repository';
 
 export interface OutboundDeps {
   shards: ShardsRepository;

@@ -7,8 +7,9 @@
  * ids last written (`derivedShardIds`) to tell which.
  */
 import type { DerivedShard } from '../../mapping';
-import { shardIdFor, type Shard, type ShardStore } from '../../stores/documents/shards-repository';
+import type { ShardStore } from '../../stores/documents/shards-repository';
 import type { LinkContext } from './links';
+import { shardIdFor, type Shard } from '../../core/shard';
 
 export function derivedShardDocs(
   ctx: LinkContext,

@@ -11,8 +11,8 @@
  * read only when it holds such shards, and nothing at all otherwise.
  */
 import { AppError, isAppError } from '../../core/app-error';
-import type { Stored } from '../../stores/documents/integrations-repository';
-import type { Shard } from '../../stores/documents/shards-repository';
+import type { Stored } from '../../core/stored';
+import type { Shard } from '../../core/shard';
 import {
   outboundLedgerId,
   type OutboundLedger,

@@ -21,13 +21,15 @@ import {
 import type { DedupStats, DedupStrategy } from '../../dedup';
 import { buildConflictDocument, mergeRecord, type CompiledPolicy, type ConflictDocument } from '../../conflicts';
 import { emptyCounters } from '../../core/sync-run';
-import { recordStateId, type RecordState, type SyncStateStore } from '../../stores/documents/sync-state-repository';
-import { shardIdFor, type ExternalRef, type Shard, type ShardStore } from '../../stores/documents/shards-repository';
+import type { SyncStateStore } from '../../stores/documents/sync-state-repository';
+import type { ShardStore } from '../../stores/documents/shards-repository';
 import { bulkUpsert, type BulkContainer, type UpsertDoc } from '../../stores/documents/bulk';
 import { crossRecordStrategies, matchNewRecords, nextDedupKeys, type DedupMatch } from './dedup';
 import { lookUpTargets, pendingLinkDocs, resolveArrivals, withLinks, type LinkContext } from './links';
 import { derivedShardDocs, derivedTombstones } from './derived';
 import { contestedShards, holdInboundLeases, releaseInboundLeases } from './record-lease';
+import { recordStateId, type RecordState } from '../../core/record-state';
+import { shardIdFor, type ExternalRef, type Shard } from '../../core/shard';
 
 export interface PageWriterDeps {
   shards: ShardStore;

@@ -18,7 +18,7 @@ import type { SyncJobMessage, SyncRun } from '../../core/sync-run';
 import { QUEUES } from '../../stores/queue/queues';
 import type { AppServices } from '../../app/services';
 import type { TraceContext } from '../../platform/observability/correlation';
-import type { Stored } from '../../stores/documents/integrations-repository';
+import type { Stored } from '../../core/stored';
 
 export interface StaleRunSweep {
   stale: number;

@@ -16,7 +16,7 @@ import { errorResponse, json } from '../../platform/http/responses';
 import { isPathId } from '../../platform/http/router';
 import type { TraceContext } from '../../platform/observability/correlation';
 import type { AppServices } from '../../app/services';
-import type { Stored } from '../../stores/documents/integrations-repository';
+import type { Stored } from '../../core/stored';
 import { runStartOf, startRun, type StartRunRequest } from '../../sync/runs/start-run';
 import { eventParserFor, verifierFor } from '../verify/registry';
 import { verifierSettingsFor, webhookConfigSchema, type WebhookConfig } from '../verify/config';

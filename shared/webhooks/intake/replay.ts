@@ -8,7 +8,7 @@ import { AppError } from '../../core/app-error';
 import type { Integration } from '../../core/integration';
 import type { TraceContext } from '../../platform/observability/correlation';
 import type { AppServices } from '../../app/services';
-import type { Stored } from '../../stores/documents/integrations-repository';
+import type { Stored } from '../../core/stored';
 import { readArchivedDelivery, sha256Hex } from './archive';
 import type { DeliveryReceipt } from './delivery-log';
 import { enqueueEvents } from './receiver';

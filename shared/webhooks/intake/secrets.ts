@@ -6,7 +6,7 @@
  * limited per integration, so forged deliveries cannot turn into a read of the secret store each.
  */
 import type { Integration } from '../../core/integration';
-import type { Stored } from '../../stores/documents/integrations-repository';
+import type { Stored } from '../../core/stored';
 import type { VerifyResult } from '../verify/types';
 
 export interface SecretReader {

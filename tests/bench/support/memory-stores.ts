@@ -6,15 +6,12 @@
  */
 import type { BulkOperationResponse, OperationInput, OperationResponse } from '@azure/cosmos';
 import type { BulkContainer } from '../../../shared/stores/documents/bulk';
-import type { Shard, ShardStore } from '../../../shared/stores/documents/shards-repository';
-import {
-  recordStateId,
-  type EntityCheckpoint,
-  type RecordState,
-  type SyncStateStore,
-} from '../../../shared/stores/documents/sync-state-repository';
+import type { ShardStore } from '../../../shared/stores/documents/shards-repository';
+import type { EntityCheckpoint, SyncStateStore } from '../../../shared/stores/documents/sync-state-repository';
 import type { OutgoingMessage, QueueSender } from '../../../shared/stores/queue/queue-port';
 import type { QueueName } from '../../../shared/stores/queue/queues';
+import type { Shard } from '../../../shared/core/shard';
+import { recordStateId, type RecordState } from '../../../shared/core/record-state';
 
 export class MemoryShardStore implements ShardStore {
   readonly byId = new Map<string, Shard>();
