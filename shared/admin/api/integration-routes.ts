@@ -24,6 +24,7 @@ import {
 import { startSyncSchema } from '../../core/sync-run';
 import { json, parseBody } from '../../platform/http/responses';
 import { checkBaseUrl } from './outbound-targets';
+import { checkProviderOptions } from '../../adapters/provider-options';
 import type { Params } from '../../platform/http/router';
 import { startRun } from '../../sync/runs/start-run';
 import type { AdminContext, AdminRouter } from './context';
@@ -67,6 +68,7 @@ export function registerIntegrationRoutes(router: AdminRouter): void {
   router.add('POST', BASE, async (ctx, params) => {
     const { tenantId } = ids(params);
     const body = parseBody(createIntegrationSchema, await ctx.request.body());
+    checkProviderOptions(body.provider, body.providerOptions);
     await checkBaseUrl(body.provider, body.baseUrl);
     const integration = newIntegration(
       tenantId,
@@ -122,6 +124,7 @@ export function registerIntegrationRoutes(router: AdminRouter): void {
   router.add('PATCH', `${BASE}/:integrationId`, async (ctx, params) => {
     const current = await loadIntegration(ctx, params);
     const patch = parseBody(patchIntegrationSchema, await ctx.request.body());
+    checkProviderOptions(current.provider, patch.providerOptions);
     await checkBaseUrl(current.provider, patch.baseUrl);
     const stored = await ctx.services.integrations.replace(applyPatch(current, patch, ctx.services.now()));
     ctx.logger.info('integration changed', {
