@@ -16,8 +16,8 @@ export {
   InProcessRefreshLock,
   type CoordinationOptions,
   type RefreshCoordinator,
-} from './refresh-coordination';
-export { RedisRefreshLock } from './refresh-lock';
+} from '../stores/kv/refresh-coordination';
+export { RedisRefreshLock } from '../stores/kv/redis/refresh-lock';
 export { RefreshEngine, type RefreshEngineOptions, type RefreshOutcome, type RefreshDueResult } from './refresh-engine';
 export { createAuthProvider, type AuthProviderOptions, type CredentialAuthProvider } from './auth-provider';
 export type { TlsMaterial } from './auth-material';

@@ -18,7 +18,7 @@ import {
   type CoordinationOptions,
   type LockHandle,
   type RefreshCoordinator,
-} from './refresh-coordination';
+} from '../stores/kv/refresh-coordination';
 import { refKey, type CredentialOf, type CredentialRef, type StoredCredential } from './types';
 
 export type RefreshOutcome =

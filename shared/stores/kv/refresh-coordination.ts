@@ -6,8 +6,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import type Redis from 'ioredis';
-import { sleep } from './backoff';
-import { RedisRefreshLock } from './refresh-lock';
+import { sleep } from '../../credentials/backoff';
+import { RedisRefreshLock } from './redis/refresh-lock';
 
 export interface LockHandle {
   id: string;

@@ -11,7 +11,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type Redis from 'ioredis';
-import { sleep } from './backoff';
+import { sleep } from '../../../credentials/backoff';
 import {
   FRESH_MARKER_MAX_MS,
   type AcquireResult,
@@ -19,7 +19,7 @@ import {
   type LockHandle,
   type RefreshCoordinator,
   type RefreshJournal,
-} from './refresh-coordination';
+} from '../refresh-coordination';
 
 /**
  * KEYS: lock, fence, journal, fresh. ARGV: token, ttlMs, freshBeyondMs (epoch; 0 = ignore the fresh marker),
