@@ -1,7 +1,7 @@
 /** The delete sweep's candidate query against the real local Cosmos: every page of candidates, bounded. */
 import { randomBytes } from 'node:crypto';
 import { openDocumentStore, type DocumentStore } from './cosmos-client';
-import { recordStateId, type RecordState } from '../../core/record-state';
+import { recordStateId, type RecordState } from '../../../core/record-state';
 import { SyncStateRepository } from './sync-state-repository';
 
 let store: DocumentStore;

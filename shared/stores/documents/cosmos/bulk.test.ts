@@ -1,6 +1,6 @@
 /** Bulk writes and reads against the real local Cosmos (cosmosdb-server started by the jest global set-up). */
 import { randomBytes } from 'node:crypto';
-import { isAppError } from '../../core/app-error';
+import { isAppError } from '../../../core/app-error';
 import { bulkUpsert, readMany, type BulkContainer, type UpsertDoc } from './bulk';
 import { openDocumentStore, type DocumentStore } from './cosmos-client';
 

@@ -1,0 +1,85 @@
+/**
+ * The document store: Cosmos DB through @azure/cosmos, with a key or the managed identity. The same code runs
+ * against the local cosmosdb-server (self-signed certificate accepted only for a loopback endpoint).
+ * Creates the database and containers when missing.
+ */
+import { Agent } from 'node:https';
+import { CosmosClient, type Container, type Database } from '@azure/cosmos';
+import { managedIdentity } from '../../../platform/azure/managed-identity';
+import { AppError } from '../../../core/app-error';
+import type { Settings } from '../../../config/settings';
+import { CONTAINERS, type ContainerKey } from './containers';
+
+export type Containers = Record<ContainerKey, Container>;
+
+export interface DocumentStore {
+  client: CosmosClient;
+  database: Database;
+  containers: Containers;
+  /** A cheap read that proves the account answers. */
+  ping(): Promise<void>;
+  dispose(): void;
+}
+
+export async function openDocumentStore(cosmos: Settings['cosmos'], azureClientId?: string): Promise<DocumentStore> {
+  if (!cosmos.endpoint)
+    throw new AppError('configuration', 'Invalid setting COSMOS_ENDPOINT: required to open the document store', {
+      target: 'COSMOS_ENDPOINT',
+    });
+  const agent = cosmos.allowSelfSignedLocal ? new Agent({ rejectUnauthorized: false, keepAlive: true }) : undefined;
+  const client = new CosmosClient({
+    endpoint: cosmos.endpoint,
+    ...(cosmos.key ? { key: cosmos.key } : { aadCredentials: await managedIdentity(azureClientId) }),
+    // Endpoint discovery re-reads the account on every request against a single-region or local endpoint.
+    connectionPolicy: { enableEndpointDiscovery: cosmos.allowSelfSignedLocal ? false : true },
+    ...(agent ? { agent } : {}),
+  });
+  const { database } = await client.databases.createIfNotExists({ id: cosmos.database });
+  const entries = await Promise.all(
+    (Object.keys(CONTAINERS) as ContainerKey[]).map(async (key) => {
+      const { name, partitionKey } = CONTAINERS[key];
+      const { container } = await database.containers.createIfNotExists({
+        id: name,
+        partitionKey: { paths: [partitionKey] },
+      });
+      return [key, container] as const;
+    }),
+  );
+  return {
+    client,
+    database,
+    containers: Object.fromEntries(entries) as Containers,
+    ping: async () => {
+      await database.read();
+    },
+    dispose: () => {
+      client.dispose();
+      agent?.destroy();
+    },
+  };
+}
+
+/** Cosmos status codes → the error taxonomy (at the boundary, so the core never sees SDK errors). */
+export function translateCosmosError(error: unknown, what: string): AppError {
+  const code = (error as { code?: number | string })?.code;
+  switch (code) {
+    case 404:
+      return new AppError('not_found', `${what} not found`, { cause: error });
+    case 409:
+      return new AppError('conflict', `${what} already exists`, { cause: error });
+    case 412:
+      return new AppError('precondition_failed', `${what} was changed by someone else`, { cause: error });
+    case 429:
+      return new AppError('rate_limited', 'document store is throttling', {
+        cause: error,
+        retryAfterMs: Number((error as { retryAfterInMs?: number }).retryAfterInMs ?? 1000),
+      });
+    default:
+      return new AppError('dependency_unavailable', `document store failed on ${what}`, { cause: error });
+  }
+}
+
+export function statusOf(error: unknown): number | undefined {
+  const code = (error as { code?: unknown })?.code;
+  return typeof code === 'number' ? code : undefined;
+}

@@ -1,0 +1,169 @@
+/**
+ * The `shards` container (partition /tenantId): the internal records the engine keeps in sync. Every read is
+ * scoped to one tenant. Shard ids for provider records are derived from (integration, entity, external id),
+ * so a page processed twice writes the same documents.
+ */
+import type { Container } from '@azure/cosmos';
+import { bulkUpsert, readMany, type UpsertDoc } from './bulk';
+import { statusOf, translateCosmosError } from './cosmos-client';
+import type { ExternalRef, Shard } from '../../../core/shard';
+import type { Stored } from '../../../core/stored';
+import { stripSystemFields } from './integrations-repository';
+
+/** A shard found by the dedup index: what the strategies compare and the keys it was indexed under. */
+export interface DedupKeyHit {
+  id: string;
+  data: Record<string, unknown>;
+  dedupKeys: string[];
+}
+
+/** A locally changed shard found by the outbound scan. */
+export interface ChangedShard {
+  id: string;
+  etag: string;
+  ts: number;
+  shardType: string;
+  externalRefs: ExternalRef[];
+  targetIntegrationId?: string;
+}
+
+/** What the inbound page pipeline needs of the shard store (ShardsRepository, or an in-memory one in benchmarks). */
+export type ShardStore = Pick<ShardsRepository, 'getMany' | 'upsertMany'> &
+  Partial<Pick<ShardsRepository, 'findByDedupKeys'>>;
+
+export class ShardsRepository {
+  constructor(private readonly container: Container) {}
+
+  /** The shard with its ETag (for guarded replaces), or undefined when absent or another tenant's. */
+  async get(tenantId: string, shardId: string): Promise<Stored<Shard> | undefined> {
+    try {
+      const { resource } = await this.container.item(shardId, tenantId).read<Shard & { _etag: string }>();
+      return resource && resource.tenantId === tenantId ? stripSystemFields(resource) : undefined;
+    } catch (error) {
+      if (statusOf(error) === 404) return undefined;
+      throw translateCosmosError(error, `shard ${shardId}`);
+    }
+  }
+
+  async getMany(tenantId: string, shardIds: string[]): Promise<Map<string, Shard>> {
+    const found = await readMany<Shard & { _etag: string }>(this.container, tenantId, shardIds);
+    return new Map(
+      found.filter((shard) => shard.tenantId === tenantId).map((shard) => [shard.id, stripSystemFields(shard)]),
+    );
+  }
+
+  /** Replace guarded by the ETag read earlier: a concurrent change fails with precondition_failed. */
+  async replace(shard: Stored<Shard>): Promise<Stored<Shard>> {
+    const { _etag, _ts, ...body } = shard;
+    void _ts;
+    try {
+      const { resource } = await this.container
+        .item(shard.id, shard.tenantId)
+        .replace(body, { accessCondition: { type: 'IfMatch', condition: _etag } });
+      return stripSystemFields(resource as unknown as Stored<Shard>);
+    } catch (error) {
+      throw translateCosmosError(error, `shard ${shard.id}`);
+    }
+  }
+
+  /**
+   * Outbound scan: shards of the given types written by a local edit, within one tenant's partition, at most
+   * `limit`. Either changed after `sinceTs` (Cosmos _ts, seconds), oldest first; or, to page through one busy
+   * second, changed in second `ts` with an id after `afterId`, by id.
+   */
+  async changedLocally(
+    tenantId: string,
+    shardTypes: string[],
+    window: { sinceTs: number } | { ts: number; afterId: string },
+    limit: number,
+  ): Promise<ChangedShard[]> {
+    const range = 'sinceTs' in window ? 'c._ts > @ts ORDER BY c._ts' : 'c._ts = @ts AND c.id > @afterId ORDER BY c.id';
+    try {
+      const { resources } = await this.container.items
+        .query<ChangedShard>(
+          {
+            query: `SELECT c.id, c._etag AS etag, c._ts AS ts, c.shardType, c.externalRefs, c.targetIntegrationId FROM c WHERE c.tenantId = @tenantId AND c.lastWrittenBy = 'local' AND ARRAY_CONTAINS(@types, c.shardType) AND ${range}`,
+            parameters: [
+              { name: '@tenantId', value: tenantId },
+              { name: '@types', value: shardTypes },
+              { name: '@ts', value: 'sinceTs' in window ? window.sinceTs : window.ts },
+              ...('afterId' in window ? [{ name: '@afterId', value: window.afterId }] : []),
+            ],
+          },
+          { partitionKey: tenantId, maxItemCount: limit },
+        )
+        .fetchNext();
+      return resources.slice(0, limit);
+    } catch (error) {
+      throw translateCosmosError(error, 'changed shards');
+    }
+  }
+
+  /**
+   * Live shards of one tenant indexed under any of `keys` (natural or blocking keys), at most `limit`: one
+   * indexed query per page (Cosmos indexes array elements), never a scan of the tenant's shards.
+   */
+  async findByDedupKeys(tenantId: string, keys: string[], limit: number): Promise<DedupKeyHit[]> {
+    if (keys.length === 0) return [];
+    return this.queryTenant<DedupKeyHit>(
+      tenantId,
+      'SELECT c.id, c.data, c.dedupKeys FROM c WHERE c.tenantId = @tenantId AND c.deleted = false AND EXISTS(SELECT VALUE k FROM k IN c.dedupKeys WHERE ARRAY_CONTAINS(@keys, k))',
+      keys,
+      limit,
+      'dedup index',
+    );
+  }
+
+  private async queryTenant<T>(
+    tenantId: string,
+    query: string,
+    keys: string[],
+    limit: number,
+    what: string,
+  ): Promise<T[]> {
+    try {
+      const iterator = this.container.items.query<T>(
+        {
+          query,
+          parameters: [
+            { name: '@tenantId', value: tenantId },
+            { name: '@keys', value: keys },
+          ],
+        },
+        { partitionKey: tenantId, maxItemCount: Math.min(limit, 1000) },
+      );
+      const found: T[] = [];
+      while (found.length < limit && iterator.hasMoreResults()) {
+        const { resources } = await iterator.fetchNext();
+        found.push(...resources);
+      }
+      return found.slice(0, limit);
+    } catch (error) {
+      throw translateCosmosError(error, what);
+    }
+  }
+
+  async upsertMany(shards: Shard[]): Promise<void> {
+    await bulkUpsert(this.container, (doc) => String(doc.tenantId), shards as unknown as UpsertDoc[]);
+  }
+
+  async count(tenantId: string, filter: { shardType?: string; includeDeleted?: boolean } = {}): Promise<number> {
+    const conditions = ['c.tenantId = @tenantId'];
+    const parameters = [{ name: '@tenantId', value: tenantId }];
+    if (filter.shardType) {
+      conditions.push('c.shardType = @shardType');
+      parameters.push({ name: '@shardType', value: filter.shardType });
+    }
+    if (!filter.includeDeleted) conditions.push('c.deleted = false');
+    const { resources } = await this.container.items
+      .query<number>(
+        { query: `SELECT VALUE COUNT(1) FROM c WHERE ${conditions.join(' AND ')}`, parameters },
+        { partitionKey: tenantId },
+      )
+      .fetchAll();
+    return resources[0] ?? 0;
+  }
+}
+
+// Until the files other work has open import them from shared/core/shard (then these go).
+export { shardIdFor, type Shard, type ShardLink } from '../../../core/shard';
