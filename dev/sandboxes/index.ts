@@ -2,7 +2,7 @@
  * Start any provider sandbox by provider id. One line per provider in SANDBOXES: add yours there.
  */
 import { AppError } from '../../shared/core/app-error';
-import type { ProviderId } from '../../shared/adapters/contract';
+import type { ProviderId } from '../../shared/core/providers';
 import type { RunningSandbox, SandboxOptions, SandboxStarter } from './common/types';
 import { startGithubSandbox } from './github';
 import { startGoogleSandbox } from './google';

@@ -4,8 +4,8 @@
  * signed webhooks to the host. A newcomer sees syncs, webhooks and runs without any account.
  */
 import { randomBytes } from 'node:crypto';
-import type { ProviderId } from '../../shared/adapters/contract';
-import { PROVIDER_IDS } from '../../shared/adapters/contract';
+import type { ProviderId } from '../../shared/core/providers';
+import { PROVIDER_IDS } from '../../shared/core/providers';
 import { newIntegration, type Integration } from '../../shared/core/integration';
 import type { AppServices } from '../../shared/app/services';
 import { startSandbox, type RunningSandbox } from '../../dev/sandboxes';

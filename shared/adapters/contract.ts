@@ -3,14 +3,8 @@
  * Plain values only: no SDK or HTTP types cross this line. Errors are AppErrors with the adapter codes
  * auth_expired, auth_revoked, rate_limited (with retryAfterMs), transient, not_found, validation, conflict.
  */
+import type { ProviderId } from '../core/providers';
 import type { RateLimitSignal } from '../ratelimit/signal';
-
-export const PROVIDER_IDS = ['github', 'salesforce', 'notion', 'slack', 'google'] as const;
-export type ProviderId = (typeof PROVIDER_IDS)[number];
-
-export function isProviderId(value: string): value is ProviderId {
-  return (PROVIDER_IDS as readonly string[]).includes(value);
-}
 
 /** Ready-to-use auth material; adapters never see the stored credential document. */
 export interface AuthProvider {

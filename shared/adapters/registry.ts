@@ -3,7 +3,8 @@
  * provider the product ships; the sync engine and admin API ask it for adapters and their capabilities.
  */
 import { AppError } from '../core/app-error';
-import type { AdapterCapabilities, AdapterContext, AdapterFactory, ProviderAdapter, ProviderId } from './contract';
+import type { AdapterCapabilities, AdapterContext, AdapterFactory, ProviderAdapter } from './contract';
+import type { ProviderId } from '../core/providers';
 import { githubAdapterFactory } from './github';
 import { googleAdapterFactory } from './google';
 import { notionAdapterFactory } from './notion';

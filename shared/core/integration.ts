@@ -3,7 +3,7 @@
  * create and change it. Two fields (provider, name) make a valid create body; everything else has a default.
  */
 import { z } from 'zod';
-import { PROVIDER_IDS, type ProviderId } from '../adapters/contract';
+import { byProvider, PROVIDER_IDS, type ProviderId } from './providers';
 import { webhookConfigSchema, type WebhookConfig } from '../webhooks/verify/config';
 import type { ConversionSchema } from '../mapping';
 import { dedupStrategiesSchema } from '../dedup/config';
@@ -17,14 +17,8 @@ import {
 } from '../conflicts/policy';
 import { AppError } from './app-error';
 
-/** Entities synced when an integration names none (the provider adapters' main entities). */
-export const DEFAULT_ENTITIES: Record<ProviderId, string[]> = {
-  github: ['issues', 'issue_comments'],
-  salesforce: ['Account', 'Contact', 'Opportunity'],
-  notion: ['pages'],
-  slack: ['messages', 'users'],
-  google: ['events'],
-};
+/** Entities synced when an integration names none (each provider descriptor's defaults). */
+export const DEFAULT_ENTITIES: Record<ProviderId, string[]> = byProvider((provider) => [...provider.entities.defaults]);
 
 export const DIRECTIONS = ['inbound', 'outbound', 'bidirectional'] as const;
 export const INTEGRATION_STATUSES = ['active', 'disabled', 'needs_reauth', 'error'] as const;

@@ -3,7 +3,7 @@
  * the decision every record gets, and the index port the strategies look things up in. The index has an
  * in-memory implementation here; the Cosmos-backed one lives with the storage code.
  */
-import type { ProviderId } from '../adapters/contract';
+import type { ProviderId } from '../core/providers';
 
 /** Where a shard came from: one per source record merged into it. */
 export interface ExternalRef {

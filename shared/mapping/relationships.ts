@@ -4,7 +4,7 @@
  * them up in the external-id map, and `resolveLinks` splits them into links and pending links (target not
  * synced yet, to be linked when it arrives).
  */
-import type { ProviderId } from '../adapters/contract';
+import type { ProviderId } from '../core/providers';
 import type { CompiledRelationship } from './compile';
 import { getPath } from './paths';
 import type { UnresolvedReference } from './types';

@@ -4,7 +4,7 @@
  * the shape only (zod); validate.ts checks it against the provider's catalog and compiles its expressions.
  */
 import { z } from 'zod';
-import { PROVIDER_IDS } from '../adapters/contract';
+import { PROVIDER_IDS } from '../core/providers';
 
 const fieldName = z
   .string()

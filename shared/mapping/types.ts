@@ -2,7 +2,7 @@
  * What the mapping library hands the page pipeline: mapped records (primary shard data, its references to
  * other records, its derived shards, its content hash) and record-level errors.
  */
-import type { ProviderId } from '../adapters/contract';
+import type { ProviderId } from '../core/providers';
 
 /** A pointer to another provider record, to be resolved through the external-id map. */
 export interface UnresolvedReference {

@@ -4,7 +4,8 @@
  * known to be back: by `afterRequest`, or else by the rate-limit signal the response carries (Salesforce
  * sends `Sforce-Limit-Info` on every API response), or at the latest when the lease expires (`leaseMs`).
  */
-import type { AdapterContext, ProviderId } from '../adapters/contract';
+import type { AdapterContext } from '../adapters/contract';
+import type { ProviderId } from '../core/providers';
 import type { RateLimiter, Permit } from './limiter';
 import type { RateLimitSignal } from './signal';
 

@@ -5,7 +5,7 @@
  * instance within about a second (the store's change counter), and a cached pair is read again after
  * overrideCacheMs in any case.
  */
-import type { ProviderId } from '../adapters/contract';
+import type { ProviderId } from '../core/providers';
 import type { LimitOverride, OverrideStore } from './overrides';
 import { matchOperation, type OperationRule, type ProviderLimits } from './provider-limits';
 import type { LevelName, LevelSpec, LimitRule, RateRule } from './types';

@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { AppError } from '../core/app-error';
-import type { ProviderId } from '../adapters/contract';
+import type { ProviderId } from '../core/providers';
 import { interpretSignal } from './adaptive';
 import { AdaptiveFactors } from './adaptive-factors';
 import type { LimiterHealth } from './failover-backend';

@@ -4,17 +4,10 @@
  * implement `LimiterBackend` and pass one conformance suite (tests/ratelimit/conformance.test.ts).
  */
 
-/**
- * A limit rule, as data. `rate` is enforced with GCRA: a sustained `limit` per `windowMs` with bursts of up
- * to `burst` calls (default 1: calls spaced evenly, so no window of `windowMs` ever holds more than `limit`).
- * `concurrency` is a semaphore whose leases expire after `leaseMs`, so a dead worker frees its slot.
- */
-export type LimitRule =
-  | { kind: 'rate'; limit: number; windowMs: number; burst?: number }
-  | { kind: 'concurrency'; limit: number; leaseMs: number };
+import type { LimitRule, RateRule } from '../core/providers';
 
-export type RateRule = Extract<LimitRule, { kind: 'rate' }>;
-export type ConcurrencyRule = Extract<LimitRule, { kind: 'concurrency' }>;
+// Limit rules are provider facts first (each descriptor's default limits), so they are declared beside them.
+export type { ConcurrencyRule, LimitRule, RateRule } from '../core/providers';
 
 /** Which part of the budget a level stands for; used for keys, diagnostics and adaptive targeting. */
 export type LevelName = 'tenant' | 'integration' | 'operation' | 'app' | 'concurrency' | 'inbound';

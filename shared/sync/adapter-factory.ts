@@ -6,21 +6,18 @@
  * provider call (sync pages, pushes, webhook-triggered fetches, the retry after a token refresh, discovery)
  * can bypass it: tests/ratelimit/adapter-pacing.test.ts checks this against the provider sandboxes.
  */
-import type { ProviderAdapter, ProviderId } from '../adapters/contract';
+import type { ProviderAdapter } from '../adapters/contract';
+import { byProvider, type ProviderId } from '../core/providers';
 import { AppError } from '../core/app-error';
 import type { Integration } from '../core/integration';
 import type { AppServices } from '../app/services';
 import { credentialRef } from '../app/integration-credentials';
 import { createAdapterHooks, type AdapterRateLimitHooks } from '../ratelimit';
 
-/** Public API roots. Salesforce has none: every org has its own instance URL. */
-export const PROVIDER_BASE_URLS: Record<ProviderId, string | undefined> = {
-  github: 'https://api.github.com',
-  slack: 'https://slack.com',
-  notion: 'https://api.notion.com',
-  google: 'https://www.googleapis.com',
-  salesforce: undefined,
-};
+/** Public API roots (each provider descriptor's). Salesforce has none: every org has its own instance URL. */
+export const PROVIDER_BASE_URLS: Record<ProviderId, string | undefined> = byProvider(
+  (provider) => provider.api.baseUrl,
+);
 
 type AdapterServices = Pick<AppServices, 'adapters' | 'credentials' | 'settings' | 'rateLimiter'>;
 

@@ -21,7 +21,8 @@
  * with `node --expose-gc --import tsx tests/bench/run.ts sync` to see the heap left after the run.
  */
 import { randomBytes } from 'node:crypto';
-import type { ProviderId, ProviderRecord } from '../../shared/adapters/contract';
+import type { ProviderRecord } from '../../shared/adapters/contract';
+import type { ProviderId } from '../../shared/core/providers';
 import type { SyncJobMessage } from '../../shared/core/sync-run';
 import type { Integration } from '../../shared/core/integration';
 import type { Stored } from '../../shared/stores/documents/integrations-repository';

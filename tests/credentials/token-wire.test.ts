@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { requestToken } from '../../shared/credentials/oauth/token-client';
 import { OAUTH_PROVIDERS, SANDBOX_OAUTH_PATHS } from '../../shared/credentials/connect/providers';
 import { startSandbox } from '../../dev/sandboxes';
-import { PROVIDER_IDS, type ProviderId } from '../../shared/adapters/contract';
+import { PROVIDER_IDS, type ProviderId } from '../../shared/core/providers';
 
 const REFERENCE: Record<ProviderId, { type: string; basic: boolean }> = {
   github: { type: 'application/x-www-form-urlencoded', basic: false },

@@ -11,7 +11,7 @@ import { newIntegration } from '../../shared/core/integration';
 import { credentialRef } from '../../shared/app/integration-credentials';
 import { startSandbox, type RunningSandbox } from '../../dev/sandboxes';
 import { OAUTH_PROVIDERS, SANDBOX_OAUTH_PATHS } from '../../shared/credentials/connect/providers';
-import type { ProviderId } from '../../shared/adapters/contract';
+import type { ProviderId } from '../../shared/core/providers';
 
 jest.setTimeout(60_000);
 

@@ -12,7 +12,7 @@ import { startLocalHost, type LocalHost } from '../../hosts/local/local-host';
 import { testEnv, TEST_ADMIN_KEY } from '../support/test-services';
 import { QUEUES } from '../../shared/stores/queue/queues';
 import { SANDBOX_OAUTH_PATHS } from '../../shared/credentials/connect/providers';
-import { PROVIDER_IDS, type ProviderId } from '../../shared/adapters/contract';
+import { PROVIDER_IDS, type ProviderId } from '../../shared/core/providers';
 import { issueId } from '../../shared/adapters/github/ids';
 import { isPullRequestIndex } from '../../dev/sandboxes/github/data';
 import type { RunningSandbox } from '../../dev/sandboxes';

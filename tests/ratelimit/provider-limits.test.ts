@@ -1,6 +1,6 @@
 /** Provider defaults are valid rules, and operation patterns match the way people read them. */
 import fc from 'fast-check';
-import { PROVIDER_IDS } from '../../shared/adapters/contract';
+import { PROVIDER_IDS } from '../../shared/core/providers';
 import { parseOverride } from '../../shared/ratelimit/overrides';
 import { matchesGlob, matchOperation, PROVIDER_LIMITS } from '../../shared/ratelimit/provider-limits';
 

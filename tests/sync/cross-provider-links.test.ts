@@ -5,7 +5,7 @@
  */
 import { createTestServices } from '../support/test-services';
 import type { AppServices } from '../../shared/app/services';
-import type { ProviderId } from '../../shared/adapters/contract';
+import type { ProviderId } from '../../shared/core/providers';
 import { parseConversionSchema } from '../../shared/mapping';
 import { policyForStrategyName } from '../../shared/conflicts';
 import { shardIdFor } from '../../shared/stores/documents/shards-repository';

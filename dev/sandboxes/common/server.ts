@@ -4,7 +4,7 @@
  * supplies routes, records and its own wire shapes for errors through `SandboxBehaviour`.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { ProviderId } from '../../../shared/adapters/contract';
+import type { ProviderId } from '../../../shared/core/providers';
 import { adminRouter } from './admin';
 import { FaultInjector } from './faults';
 import type { RequestContext, Router } from './router';

@@ -2,7 +2,7 @@
  * Shared shapes of the provider sandboxes: how one is started, what a running one offers, what a fault is and
  * what a route handler returns. Every provider sandbox (GitHub, Notion, Salesforce, Slack, Google) uses these.
  */
-import type { ProviderId } from '../../../shared/adapters/contract';
+import type { ProviderId } from '../../../shared/core/providers';
 
 export interface SandboxOptions {
   /** 0 or absent: a free port on 127.0.0.1. */

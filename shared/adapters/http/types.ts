@@ -5,7 +5,7 @@
  */
 import type { AppError } from '../../core/app-error';
 import type { RateLimitSignal } from '../../ratelimit/signal';
-import type { ProviderId } from '../contract';
+import type { ProviderId } from '../../core/providers';
 
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
 

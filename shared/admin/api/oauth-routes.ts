@@ -6,7 +6,7 @@
  * The provider sends the person back to GET /api/oauth/callback (functions/OAuthCallback).
  */
 import { AppError } from '../../core/app-error';
-import { isProviderId } from '../../adapters/contract';
+import { isProviderId } from '../../core/providers';
 import { json, parseBody } from '../../platform/http/responses';
 import { oauthAppSchema, saveOAuthApp } from '../../credentials/connect/oauth-apps';
 import { startOAuth } from '../../credentials/connect/connect';

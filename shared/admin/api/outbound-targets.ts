@@ -4,7 +4,7 @@
  * is a 400 naming its field instead of a request that carries a secret somewhere it should not go. Nothing
  * here connects to the target; the same rule runs again when a request is really sent.
  */
-import type { ProviderId } from '../../adapters/contract';
+import type { ProviderId } from '../../core/providers';
 import { NOTIFICATION_HOSTS, PROVIDER_API_HOSTS, TOKEN_ENDPOINT_HOSTS } from '../../adapters/http/allowed-hosts';
 import { validateOutboundUrl } from '../../platform/http/outbound-fetch';
 import type { ChannelInput } from '../../notifications/types';

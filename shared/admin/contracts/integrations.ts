@@ -4,9 +4,11 @@
  * of running code: the routes check at compile time that what they send fits these shapes.
  */
 import type { RunCounters, RunStatus } from '../../core/sync-run';
+import type { ProviderId } from '../../core/providers';
 import type { ListEnvelope } from './common';
 
-export type ProviderId = 'github' | 'salesforce' | 'notion' | 'slack' | 'google';
+/** Declared once, by the provider descriptors; the UI imports it from here with the rest of the contract. */
+export type { ProviderId };
 export type Direction = 'inbound' | 'outbound' | 'bidirectional';
 export type DedupStrategyName = 'external_id' | 'content_hash' | 'natural_key' | 'fuzzy';
 export type ConflictStrategyName = 'source_wins' | 'target_wins' | 'latest_wins' | 'field_merge' | 'manual' | 'custom';

@@ -177,7 +177,11 @@ export interface RateLimitDefaultsResponse {
     {
       integration: RateRuleView;
       app: RateRuleView;
-      operations: Array<{ match: string[]; keyBy: 'operation' | { group: string }; rule: LimitRuleView }>;
+      operations: ReadonlyArray<{
+        match: readonly string[];
+        keyBy: 'operation' | { group: string };
+        rule: LimitRuleView;
+      }>;
       concurrency?: ConcurrencyRuleView;
     }
   >;

@@ -3,7 +3,7 @@
  * kept in the secret store like every other secret. Operators set it once per provider through the admin API.
  */
 import { z } from 'zod';
-import type { ProviderId } from '../../adapters/contract';
+import type { ProviderId } from '../../core/providers';
 import type { Credentials, CredentialRef } from '..';
 import { OAUTH_PROVIDERS, type ProviderOAuthFacts } from './providers';
 

@@ -1,5 +1,5 @@
 /** The inbound page pipeline bound to the app's services: adapters paced by the rate limiter, storage, queue, limits. */
-import type { ProviderId } from '../../adapters/contract';
+import type { ProviderId } from '../../core/providers';
 import type { AppServices } from '../../app/services';
 import { withPacedAdapters } from '../adapter-factory';
 import type { PagePipeline } from './job';

@@ -10,7 +10,7 @@
  * pending until the target arrives. Two integrations of that provider holding the same id is ambiguous (two
  * Slack workspaces with the same user id): the link stays pending rather than point at a guess.
  */
-import type { ProviderId } from '../../adapters/contract';
+import type { ProviderId } from '../../core/providers';
 import { referenceKey, resolveLinks, type UnresolvedReference } from '../../mapping';
 import type { Shard, ShardLink } from '../../stores/documents/shards-repository';
 import {

@@ -3,10 +3,10 @@
  * the receiver hands in the raw body bytes and a header lookup, and gets back a verdict and a list of
  * sync targets. Rejection reasons form a closed union so the receiver can count them and map them to a status.
  */
-import type { ProviderId } from '../../adapters/contract';
+import { PROVIDER_IDS, type ProviderId } from '../../core/providers';
 
-/** The five real providers plus `generic`, which speaks Standard Webhooks. */
-export const WEBHOOK_PROVIDER_IDS = ['github', 'slack', 'notion', 'salesforce', 'google', 'generic'] as const;
+/** The real providers plus `generic`, which speaks Standard Webhooks. */
+export const WEBHOOK_PROVIDER_IDS = [...PROVIDER_IDS, 'generic'] as const;
 export type WebhookProviderId = ProviderId | 'generic';
 
 export function isWebhookProviderId(value: string): value is WebhookProviderId {

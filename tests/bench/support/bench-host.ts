@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import type { ProviderId } from '../../../shared/adapters/contract';
+import type { ProviderId } from '../../../shared/core/providers';
 import { newIntegration, type Integration } from '../../../shared/core/integration';
 import { startLocalHost, type LocalHost } from '../../../hosts/local/local-host';
 import { OAUTH_PROVIDERS, SANDBOX_OAUTH_PATHS } from '../../../shared/credentials/connect/providers';

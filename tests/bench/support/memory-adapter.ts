@@ -8,9 +8,9 @@ import type {
   FetchChangesRequest,
   FetchPage,
   ProviderAdapter,
-  ProviderId,
   ProviderRecord,
 } from '../../../shared/adapters/contract';
+import type { ProviderId } from '../../../shared/core/providers';
 import { notImplemented } from '../../../shared/core/app-error';
 
 export function memoryAdapter(provider: ProviderId, pages: ProviderRecord[][]): ProviderAdapter {
