@@ -20,6 +20,7 @@ import type { Stored } from '../../core/stored';
 import { runStartOf, startRun, type StartRunRequest } from '../../sync/runs/start-run';
 import { eventParserFor, verifierFor } from '../verify/registry';
 import { verifierSettingsFor, webhookConfigSchema, type WebhookConfig } from '../verify/config';
+import { verifierIo } from './google-jwks';
 import { isWebhookProviderId, rejectionStatus, type WebhookEvent, type WebhookProviderId } from '../verify/types';
 import { salesforceAck, SALESFORCE_ACK_CONTENT_TYPE } from '../verify/salesforce/soap';
 import { receiptId, type DeliveryReceipt } from './delivery-log';
@@ -101,7 +102,7 @@ export async function receiveWebhook(
     };
     const checkInbound = () => deps.rateLimiter.checkInbound('webhook', integration.tenantId);
     const secrets = await deps.webhookSecrets.secretsFor(integration);
-    const settings = verifierSettingsFor(scheme, { headers: webhook.header, urlSecret: webhook.urlSecret });
+    const settings = verifierSettingsFor(scheme, { headers: webhook.header, urlSecret: webhook.urlSecret }, verifierIo);
     // Every secret tried (a fresh read may add a rotated one): none of them may be archived.
     const secretsSeen = new Set(secrets);
     const result = await verifyWithSecrets(deps.webhookSecrets, integration, secrets, (candidates) => {

@@ -3,6 +3,7 @@
  * them plus one request into the `VerifierSettings` a verifier takes (Salesforce's presented secret is per request).
  */
 import { z } from 'zod';
+import type { SigningKeyLookup } from './google/jwks';
 import type { VerifierSettings } from './registry';
 import type { HeaderLookup } from './types';
 
@@ -63,7 +64,18 @@ export interface RequestFacts {
   urlSecret?: string;
 }
 
-export function verifierSettingsFor(config: WebhookConfig, request: RequestFacts): VerifierSettings {
+/** The I/O some verifiers need, lent by the receiver (webhooks/intake/google-jwks.ts): verify/ does none itself. */
+export interface VerifierIo {
+  /** Google's signing keys behind a JWKS URL (absent: Google's own); undefined when the URL cannot serve keys. */
+  googleSigningKeys(jwksUrl: string | undefined): SigningKeyLookup | undefined;
+}
+
+/** Without `io`, a verifier that needs it fails closed (misconfigured). */
+export function verifierSettingsFor(config: WebhookConfig, request: RequestFacts, io?: VerifierIo): VerifierSettings {
+  if (config.provider === 'google' && config.mode === 'pubsub') {
+    const { jwksUrl, ...pubsub } = config;
+    return { ...pubsub, keys: io?.googleSigningKeys(jwksUrl) };
+  }
   if (config.provider !== 'salesforce') return config;
   if (config.auth.kind === 'hmac')
     return { provider: 'salesforce', organizationId: config.organizationId, auth: config.auth };

@@ -1,29 +1,22 @@
 /**
- * A cached JSON Web Key Set fetched over HTTPS: RSA signing keys by `kid`, refreshed after `maxAgeMs`, refetched
- * early (at most once per `cooldownMs`) when a token names an unknown kid, single-flight across callers.
- * Built on node:crypto rather than jose because jose 6 is ESM-only and the test runner loads CommonJS.
+ * Google's JSON Web Key Set as data: the RSA signing keys a set holds, by `kid`, and the key a token names. Pure:
+ * fetching and caching the set is I/O and lives with the receiver (webhooks/intake/google-jwks.ts), which hands
+ * the verifier a `SigningKeyLookup`. Built on node:crypto rather than jose because jose 6 is ESM-only and the
+ * test runner loads CommonJS.
  */
 import { createPublicKey, type KeyObject } from 'node:crypto';
-import { AppError } from '../../../core/app-error';
 import { isRecord } from '../json';
 
-export interface JwksOptions {
-  timeoutMs: number;
-  maxAgeMs: number;
-  cooldownMs: number;
-  /** A key set is a few KB; anything far larger is not one. */
-  maxBytes?: number;
-}
+/**
+ * The signing key for a token's `kid` (or the only key when the token names none); undefined when the set has no
+ * such key. Rejects when the key set cannot be had (an outage on our side, not a verdict on the sender).
+ */
+export type SigningKeyLookup = (kid: string | undefined, signal?: AbortSignal) => Promise<KeyObject | undefined>;
 
-const DEFAULT_MAX_BYTES = 256 * 1024;
 const MIN_RSA_MODULUS_BITS = 2048;
 
-interface Snapshot {
-  keys: Map<string, KeyObject>;
-  fetchedAt: number;
-}
-
-function importKeys(document: unknown): Map<string, KeyObject> {
+/** The usable keys of a JWKS document: RS256 signing keys of at least 2048 bits; anything else is skipped. */
+export function importJwks(document: unknown): Map<string, KeyObject> {
   const keys = new Map<string, KeyObject>();
   const list = isRecord(document) && Array.isArray(document.keys) ? document.keys : [];
   list.forEach((jwk: unknown, index) => {
@@ -41,65 +34,8 @@ function importKeys(document: unknown): Map<string, KeyObject> {
   return keys;
 }
 
-export class JwksCache {
-  private snapshot: Snapshot | undefined;
-  private inFlight: Promise<Snapshot> | undefined;
-
-  constructor(
-    readonly url: string,
-    private readonly options: JwksOptions,
-  ) {}
-
-  /** The key for `kid` (or the only key when the token names none); undefined when the set has no such key. */
-  async keyFor(kid: string | undefined, signal?: AbortSignal): Promise<KeyObject | undefined> {
-    let snapshot = this.snapshot;
-    const stale = !snapshot || Date.now() - snapshot.fetchedAt > this.options.maxAgeMs;
-    if (!snapshot || stale) snapshot = await this.refresh(signal);
-    let key = pick(snapshot.keys, kid);
-    if (!key && !stale && Date.now() - snapshot.fetchedAt >= this.options.cooldownMs) {
-      // Google may have rotated in a new key since our last fetch.
-      key = pick((await this.refresh(signal)).keys, kid);
-    }
-    return key;
-  }
-
-  private refresh(signal?: AbortSignal): Promise<Snapshot> {
-    this.inFlight ??= this.fetchKeys(signal)
-      .then((snapshot) => (this.snapshot = snapshot))
-      .catch((error: unknown) => {
-        // A failed refresh keeps serving the last good set rather than locking every sender out.
-        if (this.snapshot) return this.snapshot;
-        throw error;
-      })
-      .finally(() => (this.inFlight = undefined));
-    return this.inFlight;
-  }
-
-  private async fetchKeys(signal?: AbortSignal): Promise<Snapshot> {
-    const timeout = AbortSignal.timeout(this.options.timeoutMs);
-    const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;
-    let text: string;
-    try {
-      const response = await fetch(this.url, { signal: combined, headers: { accept: 'application/json' } });
-      text = await response.text();
-      if (!response.ok)
-        throw new AppError('dependency_unavailable', `JWKS answered HTTP ${response.status}`, { target: this.url });
-    } catch (error) {
-      throw new AppError('dependency_unavailable', 'JWKS could not be fetched', { target: this.url, cause: error });
-    }
-    if (text.length > (this.options.maxBytes ?? DEFAULT_MAX_BYTES))
-      throw new AppError('dependency_unavailable', 'JWKS response too large', { target: this.url });
-    let document: unknown;
-    try {
-      document = JSON.parse(text);
-    } catch (error) {
-      throw new AppError('dependency_unavailable', 'JWKS response is not JSON', { target: this.url, cause: error });
-    }
-    return { keys: importKeys(document), fetchedAt: Date.now() };
-  }
-}
-
-function pick(keys: Map<string, KeyObject>, kid: string | undefined): KeyObject | undefined {
+/** The key a token names, or the only key of the set when it names none. */
+export function pickKey(keys: ReadonlyMap<string, KeyObject>, kid: string | undefined): KeyObject | undefined {
   if (kid !== undefined) return keys.get(kid);
   return keys.size === 1 ? keys.values().next().value : undefined;
 }

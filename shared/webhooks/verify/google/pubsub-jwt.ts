@@ -1,55 +1,25 @@
 /**
  * Google Pub/Sub push authentication: `Authorization: Bearer <JWT>` signed RS256 by Google. The token is checked
- * against a JWKS (cached per URL), the issuer, the configured audience and service account (with a verified
- * email) and its expiry with a small clock skew. The token authenticates the sender only; TLS protects the body.
+ * against Google's signing keys (looked up through the injected `keys`: the receiver's cached JWKS fetch), the
+ * issuer, the configured audience and service account (with a verified email) and its expiry with a small clock
+ * skew. The token authenticates the sender only; TLS protects the body.
  */
 import { isRecord, parseJsonObject, stringOf, type JsonRecord } from '../json';
 import type { RejectionReason, VerifyRequest, VerifyResult } from '../types';
-import { JwksCache } from './jwks';
+import type { SigningKeyLookup } from './jwks';
 import { decodeJwt, verifyRs256 } from './jwt';
 
 export const GOOGLE_JWKS_URL = 'https://www.googleapis.com/oauth2/v3/certs';
 export const GOOGLE_ISSUERS: readonly string[] = ['accounts.google.com', 'https://accounts.google.com'];
 export const DEFAULT_CLOCK_SKEW_MS = 30_000;
-export const DEFAULT_JWKS_TIMEOUT_MS = 5_000;
-// Google rotates its signing keys over days; an hour keeps fetches rare while picking up new keys promptly.
-export const DEFAULT_JWKS_CACHE_MAX_AGE_MS = 60 * 60 * 1000;
-// An unknown kid triggers a refetch at most this often, so forged kids cannot hammer the JWKS endpoint.
-export const DEFAULT_JWKS_COOLDOWN_MS = 30_000;
 
 export interface PubSubVerifyOptions {
   audience: string;
   serviceAccountEmail: string;
-  jwksUrl?: string;
+  /** Google's signing keys (webhooks/intake/google-jwks.ts); absent when the configured JWKS URL is unusable. */
+  keys?: SigningKeyLookup;
   clockSkewMs?: number;
-  jwksTimeoutMs?: number;
-  jwksCacheMaxAgeMs?: number;
-  jwksCooldownMs?: number;
   signal?: AbortSignal;
-}
-
-const keySets = new Map<string, JwksCache>();
-
-function keySetFor(options: PubSubVerifyOptions): JwksCache | undefined {
-  const url = options.jwksUrl ?? GOOGLE_JWKS_URL;
-  const settings = {
-    timeoutMs: options.jwksTimeoutMs ?? DEFAULT_JWKS_TIMEOUT_MS,
-    maxAgeMs: options.jwksCacheMaxAgeMs ?? DEFAULT_JWKS_CACHE_MAX_AGE_MS,
-    cooldownMs: options.jwksCooldownMs ?? DEFAULT_JWKS_COOLDOWN_MS,
-  };
-  const cacheKey = `${url} ${settings.timeoutMs} ${settings.maxAgeMs} ${settings.cooldownMs}`;
-  let keySet = keySets.get(cacheKey);
-  if (!keySet) {
-    if (!URL.canParse(url) || !/^https?:$/.test(new URL(url).protocol)) return undefined;
-    keySet = new JwksCache(url, settings);
-    keySets.set(cacheKey, keySet);
-  }
-  return keySet;
-}
-
-/** Forget cached key sets (tests, or after an operator changes the JWKS URL). */
-export function clearJwksCache(): void {
-  keySets.clear();
 }
 
 function bearerToken(authorization: string | undefined): string | undefined {
@@ -83,8 +53,8 @@ export function pubSubMessageId(rawBody: Buffer): string | undefined {
 
 export async function verifyGooglePubSub(request: VerifyRequest, options: PubSubVerifyOptions): Promise<VerifyResult> {
   if (!options.audience || !options.serviceAccountEmail) return { ok: false, reason: 'misconfigured' };
-  const keySet = keySetFor(options);
-  if (!keySet) return { ok: false, reason: 'misconfigured' };
+  const keys = options.keys;
+  if (!keys) return { ok: false, reason: 'misconfigured' };
   const token = bearerToken(request.headers('authorization'));
   if (!token) return { ok: false, reason: 'missing_signature' };
   const jwt = decodeJwt(token);
@@ -93,7 +63,7 @@ export async function verifyGooglePubSub(request: VerifyRequest, options: PubSub
   if (jwt.header.alg !== 'RS256' || 'crit' in jwt.header) return { ok: false, reason: 'bad_signature' };
   let key;
   try {
-    key = await keySet.keyFor(stringOf(jwt.header.kid), options.signal);
+    key = await keys(stringOf(jwt.header.kid), options.signal);
   } catch {
     // Only the key set fetch can fail here: an outage on our side, not a verdict on the sender.
     return { ok: false, reason: 'verifier_unavailable' };
