@@ -18,13 +18,24 @@ const boundaries = {
     regex: '^@azure/cosmos(/|$)',
     message: 'only shared/stores/ imports @azure/cosmos: use a store port (README "Layout").',
   },
+  // Pure folders (core, mapping, dedup, conflicts, webhooks/verify) compute; the I/O around them is injected.
+  io: {
+    regex:
+      '^(node:)?(http|https|http2|net|tls|dns|dgram|fs|fs/promises|child_process|worker_threads)$|^undici(/|$)|^@azure/|^(\\.\\./)+(stores|app)(/|$)',
+    message: 'pure code does no I/O: take what you need as an argument (README "Layout").',
+  },
   ioredis: {
     regex: '^ioredis(/|$)',
     message: 'only shared/stores/ and shared/ratelimit/ import ioredis: use a kv store port (README "Layout").',
   },
 };
 
-/** The two rules that forbid `forbidden` in one set of files (a later config's options replace an earlier one's). */
+const IO_GLOBALS = ['fetch', 'WebSocket', 'XMLHttpRequest'].map((name) => ({
+  name,
+  message: boundaries.io.message,
+}));
+
+/** The rules that forbid `forbidden` in one set of files. */
 function forbidImports(forbidden) {
   const specifierSyntax = (b) => {
     // A selector's regex cannot hold "/" (esquery ends it there), so the slashes are written as \x2F.
@@ -35,28 +46,36 @@ function forbidImports(forbidden) {
       { selector: `TSImportType[argument.literal.value=${re}]`, message: b.message },
     ];
   };
+  // A later config's options replace an earlier one's, but a bare severity keeps them: an empty list is 'off'.
+  const rule = (options) => (options.length > 0 ? ['error', ...options] : 'off');
+  const patterns = forbidden.map((b) => ({ regex: b.regex, message: b.message }));
   return {
-    'no-restricted-imports': ['error', { patterns: forbidden.map((b) => ({ regex: b.regex, message: b.message })) }],
-    'no-restricted-syntax': ['error', ...forbidden.flatMap(specifierSyntax)],
+    'no-restricted-globals': rule(forbidden.includes(boundaries.io) ? IO_GLOBALS : []),
+    'no-restricted-imports': rule(patterns.length > 0 ? [{ patterns }] : []),
+    'no-restricted-syntax': rule(forbidden.flatMap(specifierSyntax)),
   };
 }
 
 /**
  * Who may import what, from the widest folders to the narrowest (a file takes the last config that matches it).
- * Unit tests beside the code may use dev/'s signing helpers and hosts/'s free-port (the deploy build leaves them out),
- * but keep their folder's SDK rule.
+ * Unit tests beside the code may use dev/'s signing helpers and hosts/'s free-port (the deploy build leaves them out)
+ * and may do I/O, but keep their folder's SDK rules.
  */
 const importAreas = [
   { folders: ['functions', 'shared'], forbidden: [boundaries.product, boundaries.cosmos, boundaries.ioredis] },
   { folders: ['hosts'], forbidden: [boundaries.cosmos, boundaries.ioredis] },
   { folders: ['shared/ratelimit'], forbidden: [boundaries.product, boundaries.cosmos] },
   { folders: ['shared/stores'], forbidden: [boundaries.product] },
+  {
+    folders: ['shared/core', 'shared/mapping', 'shared/dedup', 'shared/conflicts', 'shared/webhooks/verify'],
+    forbidden: [boundaries.product, boundaries.cosmos, boundaries.ioredis, boundaries.io],
+  },
 ];
 const boundaryConfigs = importAreas.flatMap(({ folders, forbidden }) => [
   { files: folders.map((f) => `${f}/**/*.{ts,tsx}`), rules: forbidImports(forbidden) },
   {
     files: folders.map((f) => `${f}/**/*.test.{ts,tsx}`),
-    rules: forbidImports(forbidden.filter((b) => b !== boundaries.product)),
+    rules: forbidImports(forbidden.filter((b) => b !== boundaries.product && b !== boundaries.io)),
   },
 ]);
 
