@@ -1,16 +1,13 @@
 /**
- * What the create form offers per provider: the entities its adapter syncs by default (mirrors
- * DEFAULT_ENTITIES in shared/core/integration.ts; the API has the final word and names a bad entity).
+ * What the create form offers per provider: its label and the entities its adapter syncs by default, read
+ * from the provider descriptors (shared/core/providers: pure data, bundled as they are). The API has the final
+ * word and names a bad entity.
  */
-import type { ProviderId } from '../../shared/admin/contracts/integrations';
+import { PROVIDERS as DESCRIPTORS, type ProviderId } from '../../shared/core/providers';
 
-export const PROVIDERS: Array<{ id: ProviderId; label: string; entities: string[] }> = [
-  { id: 'github', label: 'GitHub', entities: ['issues', 'issue_comments'] },
-  { id: 'salesforce', label: 'Salesforce', entities: ['Account', 'Contact', 'Opportunity'] },
-  { id: 'notion', label: 'Notion', entities: ['pages'] },
-  { id: 'slack', label: 'Slack', entities: ['messages', 'users'] },
-  { id: 'google', label: 'Google Calendar', entities: ['events'] },
-];
+export const PROVIDERS: ReadonlyArray<{ id: ProviderId; label: string; entities: readonly string[] }> = DESCRIPTORS.map(
+  (provider) => ({ id: provider.id, label: provider.label, entities: provider.entities.defaults }),
+);
 
 export function providerLabel(id: string): string {
   return PROVIDERS.find((provider) => provider.id === id)?.label ?? id;
