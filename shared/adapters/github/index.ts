@@ -1,10 +1,11 @@
 /** GitHub adapter factory and its public helpers. */
 import type { AdapterFactory } from '../contract';
 import { GithubAdapter } from './adapter';
+import { GITHUB_PROVIDER } from '../../core/providers';
 
 export const githubAdapterFactory: AdapterFactory = {
   provider: 'github',
-  capabilities: { entities: ['issues', 'issue_comments'], incremental: true, webhooks: true, push: true },
+  capabilities: { entities: [...GITHUB_PROVIDER.entities.supported], incremental: true, webhooks: true, push: true },
   create: (context) => new GithubAdapter(context),
 };
 

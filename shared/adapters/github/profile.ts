@@ -7,13 +7,14 @@ import type { RateLimitSignal } from '../../ratelimit/signal';
 import { defaultClassify, providerError } from '../http/classify';
 import { parseRetryAfterMs } from '../http/retry-after';
 import type { ProviderHttpProfile, ResponseInfo } from '../http/types';
+import { endpointPath, GITHUB_PROVIDER } from '../../core/providers';
 
 export const GITHUB = {
   apiVersion: '2022-11-28',
   maxPerPage: 100,
   /** GitHub's advice when a secondary limit gives no retry-after: wait at least a minute. */
   secondaryLimitWaitMs: 60_000,
-  tokenPath: '/login/oauth/access_token',
+  tokenPath: endpointPath(GITHUB_PROVIDER.oauth.tokenUrl),
 } as const;
 
 export function parseGithubRateLimit(info: ResponseInfo): RateLimitSignal | undefined {

@@ -2,14 +2,15 @@
  * Google Calendar v3 and Drive v3 facts the adapter depends on, as data: paths, page limits, and the error
  * reasons that decide how a failure is handled.
  */
+import { GOOGLE_PROVIDER } from '../../core/providers';
 
 export const GOOGLE_FACTS = {
-  entities: ['events', 'files'] as const,
+  entities: GOOGLE_PROVIDER.entities.supported,
   defaultCalendarId: 'primary',
   maxEventsPerPage: 2500,
   maxFilesPerPage: 1000,
   /** oauth2.googleapis.com/token in production; a sandbox serves /token on its own origin. */
-  tokenUrl: 'https://oauth2.googleapis.com/token',
+  tokenUrl: GOOGLE_PROVIDER.oauth.tokenUrl,
   rateLimitReasons: ['rateLimitExceeded', 'userRateLimitExceeded', 'quotaExceeded'] as readonly string[],
   fullSyncReason: 'fullSyncRequired',
   paths: {

@@ -1,10 +1,11 @@
 /** Notion adapter factory and its public helpers. */
 import type { AdapterFactory } from '../contract';
 import { NotionAdapter } from './adapter';
+import { NOTION_PROVIDER } from '../../core/providers';
 
 export const notionAdapterFactory: AdapterFactory = {
   provider: 'notion',
-  capabilities: { entities: ['pages'], incremental: true, webhooks: true, push: true },
+  capabilities: { entities: [...NOTION_PROVIDER.entities.supported], incremental: true, webhooks: true, push: true },
   create: (context) => new NotionAdapter(context),
 };
 

@@ -4,11 +4,12 @@
  */
 import { defaultClassify, providerError } from '../http/classify';
 import type { ProviderHttpProfile } from '../http/types';
+import { endpointPath, NOTION_PROVIDER } from '../../core/providers';
 
 export const NOTION = {
   apiVersion: '2025-09-03',
   maxPageSize: 100,
-  tokenPath: '/v1/oauth/token',
+  tokenPath: endpointPath(NOTION_PROVIDER.oauth.tokenUrl),
 } as const;
 
 const VALIDATION_CODES = new Set([

@@ -2,6 +2,7 @@
  * Salesforce REST facts the adapter depends on, as data: API version, paths, batch limits, header names and the
  * entities this product syncs. Values come from Salesforce's public REST API documentation.
  */
+import { SALESFORCE_PROVIDER } from '../../core/providers';
 
 export const SALESFORCE_FACTS = {
   defaultApiVersion: 'v60.0',
@@ -13,7 +14,7 @@ export const SALESFORCE_FACTS = {
   limitInfoHeader: 'sforce-limit-info',
   /** REQUEST_LIMIT_EXCEEDED carries no Retry-After: wait this long before the limiter lets calls through again. */
   requestLimitBackoffMs: 60_000,
-  entities: ['Account', 'Contact', 'Opportunity'] as const,
+  entities: SALESFORCE_PROVIDER.entities.supported,
   /** Fields read for every entity; the rest come from describe. */
   systemFields: ['Id', 'SystemModstamp', 'IsDeleted'] as const,
   paths: {

@@ -4,8 +4,9 @@
  * back only when the org rotates them. invalid_grant means a person must reconnect (auth_revoked).
  */
 import { requestToken, type TokenSet } from '../../credentials/oauth/token-client';
+import { endpointPath, SALESFORCE_PROVIDER } from '../../core/providers';
 
-export const SALESFORCE_TOKEN_PATH = '/services/oauth2/token';
+export const SALESFORCE_TOKEN_PATH = endpointPath(SALESFORCE_PROVIDER.oauth.tokenUrl);
 
 export interface SalesforceRefreshRequest {
   /** https://login.salesforce.com, https://test.salesforce.com, a My Domain URL or a sandbox's URL. */

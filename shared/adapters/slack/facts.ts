@@ -3,15 +3,16 @@
  * (HTTP 200 with {"ok": false, "error": "…"}) map onto the adapter error taxonomy.
  */
 import type { ErrorCode } from '../../core/app-error';
+import { endpointPath, SLACK_PROVIDER } from '../../core/providers';
 
 export const SLACK_FACTS = {
-  entities: ['messages', 'users'] as const,
+  entities: SLACK_PROVIDER.entities.supported,
   /** conversations.history accepts up to 999 but Slack recommends ≤ 200; non-Marketplace apps get 15. */
   maxHistoryLimit: 200,
   maxUsersLimit: 200,
   /** Edits do not move a message's ts, so incremental reads look back this far for edited messages. */
   defaultEditLookbackMs: 24 * 3600_000,
-  tokenPath: '/api/oauth.v2.access',
+  tokenPath: endpointPath(SLACK_PROVIDER.oauth.tokenUrl),
 } as const;
 
 export type SlackEntity = (typeof SLACK_FACTS.entities)[number];
