@@ -23,6 +23,7 @@ module.exports = {
     '<rootDir>/hosts',
     '<rootDir>/dev',
     '<rootDir>/tests',
+    '<rootDir>/tools',
     '<rootDir>/admin-ui/src',
   ],
   testMatch: ['**/*.test.ts', '**/*.test.tsx'],
