@@ -8,9 +8,11 @@ import type { z } from 'zod';
 import { AppError } from '../core/app-error';
 import type { ProviderId } from '../core/providers';
 import { googleOptionsSchema } from './google/options';
+import { slackOptionsSchema } from './slack/options';
 
 const OPTION_SCHEMAS: Partial<Record<ProviderId, z.ZodType>> = {
   google: googleOptionsSchema,
+  slack: slackOptionsSchema,
 };
 
 /** Throws a 400 naming the first bad option; options of providers without a schema are not checked. */

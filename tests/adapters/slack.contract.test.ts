@@ -81,7 +81,8 @@ describe('slack sandbox and adapter specifics', () => {
   });
 
   it('enforces method tiers when asked: 429 + Retry-After, reported by the adapter as rate_limited with that delay', async () => {
-    sandbox = await startSlackSandbox({ records: 50, extra: { rateTiers: true, nonMarketplace: true } });
+    // Without threads the second page is history again (with threads it would read a thread's replies first).
+    sandbox = await startSlackSandbox({ records: 50, extra: { rateTiers: true, nonMarketplace: true, threads: 0 } });
     const { adapter } = adapterFor(sandbox, { channels: [CHANNELS[0]] });
     const first = await adapter.fetchChanges({ entity: 'messages', pageSize: 100 });
     expect(first.records).toHaveLength(15); // non-Marketplace apps get at most 15 messages per call
@@ -123,9 +124,13 @@ describe('slack sandbox and adapter specifics', () => {
   });
 
   it('catches edits within the edit lookback window, not older ones (those arrive as message_changed events)', async () => {
-    sandbox = await startSlackSandbox({ records: 1000, extra: { channels: 1 } });
+    sandbox = await startSlackSandbox({ records: 1000, extra: { channels: 1, threads: 0 } });
     const channel = CHANNELS[0]!;
-    const { adapter } = adapterFor(sandbox, { channels: [channel], editLookbackMs: 3600_000 });
+    const { adapter } = adapterFor(sandbox, {
+      channels: [channel],
+      editLookbackMs: 3600_000,
+      appDistribution: 'marketplace',
+    });
     const full = await readAll(adapter, 'messages', undefined, 200);
     expect(full.records).toHaveLength(1000);
     const recent = full.records[10]!; // newest first: posted about five minutes before the sandbox started
@@ -138,8 +143,8 @@ describe('slack sandbox and adapter specifics', () => {
   });
 
   it('serves 100,000 seeded messages per channel lazily', async () => {
-    sandbox = await startSlackSandbox({ extra: { channels: 1 } });
-    const { adapter } = adapterFor(sandbox, { channels: [CHANNELS[0]] });
+    sandbox = await startSlackSandbox({ extra: { channels: 1, threads: 0 } });
+    const { adapter } = adapterFor(sandbox, { channels: [CHANNELS[0]], appDistribution: 'marketplace' });
     const started = Date.now();
     const first = await adapter.fetchChanges({ entity: 'messages', pageSize: 200 });
     const second = await adapter.fetchChanges({ entity: 'messages', pageSize: 200, cursor: first.nextCursor });

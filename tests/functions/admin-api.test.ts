@@ -54,6 +54,7 @@ describe('AdminApi', () => {
     [{ provider: 'slack' }, 'name'],
     [{ provider: 'slack', name: 'x', schedule: { intervalMinutes: 0 } }, 'schedule.intervalMinutes'],
     [{ provider: 'slack', name: 'x', surprise: true }, 'body'],
+    [{ provider: 'slack', name: 'x', providerOptions: { appDistribution: 'gold' } }, 'providerOptions.appDistribution'],
   ])('rejects %j with 400 naming %s', async (body, field) => {
     const { status, body: answer } = await call('POST', 'tenants/acme/integrations', body);
     expect(status).toBe(400);

@@ -1,9 +1,15 @@
 /**
- * The Slack sandbox: Web API methods over seeded channels and users, bearer tokens with rotation
+ * The Slack sandbox: Web API methods over seeded channels (with threads) and users, bearer tokens with rotation
  * (oauth.v2.access), `ok:false` errors at HTTP 200, 429 + Retry-After, faults, and signed Events API deliveries.
- * Options.extra: channels (count, default 2), nonMarketplace (caps conversations.history at 15 per call and,
- * with rateTiers, 1 call/min), rateTiers (enforce the per-method tiers; off by default so long demo reads do not
- * stall), eventRetryDelaysMs (default Slack's 0 s / 1 min / 5 min).
+ * Options.extra:
+ * - channels: count (default 2);
+ * - threads: share of seeded messages that start a thread (default 0.25; 0 for none);
+ * - appDistribution: 'non_marketplace' | 'marketplace' | 'internal' (default 'marketplace': Slack's own
+ *   maxima). Outside the Marketplace conversations.history and conversations.replies return at most 15
+ *   messages a call and, with rateTiers, allow 1 call a minute; `nonMarketplace: true` says the same;
+ * - rateTiers: enforce the per-method tiers (off by default so long demo reads do not stall);
+ * - clock: () => epoch ms for the tier windows (tests move it instead of waiting minutes);
+ * - eventRetryDelaysMs (default Slack's 0 s / 1 min / 5 min).
  */
 import { Router } from '../common/router';
 import { startSandboxServer, type SandboxBehaviour } from '../common/server';
@@ -12,7 +18,13 @@ import type { RunningSandbox, SandboxOptions, SandboxRecords } from '../common/t
 import { SlackEventSender } from './events';
 import { addSlackMethods, slackArgs, type SlackWorkspace } from './methods';
 import { addSlackOAuth } from './oauth-routes';
-import { SlackRateTiers } from './tiers';
+import { DEFAULT_THREAD_SHARE } from './threads';
+import {
+  NON_MARKETPLACE_READ_LIMIT,
+  SLACK_APP_DISTRIBUTIONS,
+  SlackRateTiers,
+  type SlackAppDistribution,
+} from './tiers';
 import {
   BOT_USER_ID,
   ChannelHistory,
@@ -54,12 +66,17 @@ function recordsOf(workspace: SlackWorkspace): SandboxRecords {
     create: (entity, fields) => {
       if (check(entity) === 'users') throw new Error('Slack users are created by people joining, not through the API');
       const channel = workspace.channels.get(String(fields?.channel ?? '')) ?? [...workspace.channels.values()][0]!;
+      // fields.thread_ts makes a reply, as chat.postMessage does.
+      const parent = fields?.thread_ts === undefined ? undefined : channel.threadParent(String(fields.thread_ts));
+      if (fields?.thread_ts !== undefined && !parent)
+        throw new Error(`no message ${String(fields.thread_ts)} to reply to`);
       const message: SlackMessage = {
         type: 'message',
         user: BOT_USER_ID,
         text: 'sandbox message',
         ...fields,
         ts: channel.nextTs(),
+        ...(parent ? { thread_ts: parent.ts, parent_user_id: parent.user } : {}),
       };
       delete message.channel;
       channel.post(message);
@@ -102,6 +119,15 @@ function recordsOf(workspace: SlackWorkspace): SandboxRecords {
   };
 }
 
+function appDistributionOf(extra: Record<string, unknown>): SlackAppDistribution {
+  if (extra.nonMarketplace === true) return 'non_marketplace';
+  const named = extra.appDistribution;
+  if (named === undefined) return 'marketplace';
+  if (!SLACK_APP_DISTRIBUTIONS.includes(named as SlackAppDistribution))
+    throw new Error(`extra.appDistribution must be one of ${SLACK_APP_DISTRIBUTIONS.join(', ')}`);
+  return named as SlackAppDistribution;
+}
+
 /** The Slack sandbox, plus what only Slack checks: the methods sent JSON without a charset (missing_charset). */
 export type SlackSandbox = RunningSandbox & { jsonWithoutCharset(): string[] };
 
@@ -117,16 +143,18 @@ export async function startSlackSandbox(options: SandboxOptions = {}): Promise<S
   const events = options.webhookUrl
     ? new SlackEventSender(options.webhookUrl, options.webhookSecret ?? '', retryDelays)
     : undefined;
+  const threadShare = typeof extra.threads === 'number' && extra.threads >= 0 ? extra.threads : DEFAULT_THREAD_SHARE;
+  const distribution = appDistributionOf(extra);
   const workspace: SlackWorkspace = {
     channels: new Map(
       channelIds(channelCount).map((id, i) => [
         id,
-        new ChannelHistory(id, records, BigInt(anchorSeconds) * 1_000_000n + 100n, seed, 31 + i, records),
+        new ChannelHistory(id, records, BigInt(anchorSeconds) * 1_000_000n + 100n, seed, 31 + i, records, threadShare),
       ]),
     ),
     users,
     changed: (change: WorkspaceChange) => events?.send(change),
-    historyLimitCap: extra.nonMarketplace === true ? 15 : 999,
+    readLimitCap: distribution === 'non_marketplace' ? NON_MARKETPLACE_READ_LIMIT : 1000,
     jsonWithoutCharset: [],
   };
   const tokens = new TokenStore({
@@ -136,7 +164,8 @@ export async function startSlackSandbox(options: SandboxOptions = {}): Promise<S
     rotateRefreshTokens: true,
     revokeAccessOnRefresh: false,
   });
-  const tiers = extra.rateTiers === true ? new SlackRateTiers(extra.nonMarketplace === true) : undefined;
+  const clock = typeof extra.clock === 'function' ? (extra.clock as () => number) : undefined;
+  const tiers = extra.rateTiers === true ? new SlackRateTiers(distribution, clock) : undefined;
   const router = new Router();
   addSlackOAuth(router, tokens);
   addSlackMethods(router, workspace);

@@ -1,7 +1,9 @@
 /**
- * Slack Web API methods of the sandbox: auth.test, conversations.history / .info, users.list / .info,
+ * Slack Web API methods of the sandbox: auth.test, conversations.history / .replies / .info, users.list / .info,
  * chat.postMessage / .update / .delete. Arguments come from the query string, a form body or a JSON body, as
  * Slack accepts; failures are HTTP 200 with {"ok": false, "error": "…"}, and cursors are opaque base64 text.
+ * History lists top-level messages only; a thread's replies come from conversations.replies, and
+ * chat.postMessage with thread_ts posts a reply.
  */
 import type { RequestContext, Router } from '../common/router';
 import type { SandboxResponse } from '../common/types';
@@ -12,6 +14,7 @@ import {
   tsToMicros,
   type ChannelHistory,
   type SlackMessage,
+  type TsBounds,
   type WorkspaceChange,
   type UserDirectory,
 } from './workspace';
@@ -20,8 +23,11 @@ export interface SlackWorkspace {
   channels: Map<string, ChannelHistory>;
   users: UserDirectory;
   changed(change: WorkspaceChange): void;
-  /** Non-Marketplace apps get at most 15 messages per conversations.history call. */
-  historyLimitCap: number;
+  /**
+   * Most messages one conversations.history or conversations.replies call returns: 15 (also the default) for
+   * apps distributed outside the Slack Marketplace, else Slack's own maximum.
+   */
+  readLimitCap: number;
   /** Methods called with a JSON body whose Content-Type had no charset (Slack warns missing_charset). */
   jsonWithoutCharset: string[];
 }
@@ -89,20 +95,28 @@ export function addSlackMethods(router: Router, workspace: SlackWorkspace): void
       : slackError('channel_not_found');
   });
 
+  /** oldest / latest / inclusive as Slack reads them; a Slack error answer when a ts is malformed. */
+  const boundsOf = (args: Record<string, unknown>): TsBounds | SandboxResponse => {
+    const inclusive = args.inclusive === true || args.inclusive === 'true' || args.inclusive === '1';
+    const oldest = args.oldest === undefined ? undefined : tsToMicros(String(args.oldest));
+    const latest = args.latest === undefined ? undefined : tsToMicros(String(args.latest));
+    if (oldest === undefined && args.oldest !== undefined) return slackError('invalid_ts_oldest');
+    if (latest === undefined && args.latest !== undefined) return slackError('invalid_ts_latest');
+    return { oldest, latest, inclusive };
+  };
+  const isAnswer = (value: TsBounds | SandboxResponse): value is SandboxResponse => 'status' in value;
+
   method('conversations.history', (args) => {
     const channel = channelOf(args);
     if (!channel) return slackError('channel_not_found');
-    const inclusive = args.inclusive === true || args.inclusive === 'true' || args.inclusive === '1';
-    const oldest = args.oldest === undefined ? undefined : tsToMicros(String(args.oldest));
-    let latest = args.latest === undefined ? undefined : tsToMicros(String(args.latest));
-    if (oldest === undefined && args.oldest !== undefined) return slackError('invalid_ts_oldest');
-    if (latest === undefined && args.latest !== undefined) return slackError('invalid_ts_latest');
+    const bounds = boundsOf(args);
+    if (isAnswer(bounds)) return bounds;
     const cursor = readCursor('next_ts', args.cursor);
     if (cursor === null) return slackError('invalid_cursor');
     // The cursor names the next message to return: it becomes an inclusive upper bound.
-    if (cursor !== undefined) latest = tsToMicros(cursor);
-    const limit = limitOf(args.limit, 100, Math.min(999, workspace.historyLimitCap));
-    const page = channel.history({ oldest, latest, inclusive: inclusive || cursor !== undefined }, limit + 1);
+    const latest = cursor !== undefined ? tsToMicros(cursor) : bounds.latest;
+    const limit = limitOf(args.limit, Math.min(100, workspace.readLimitCap), Math.min(999, workspace.readLimitCap));
+    const page = channel.history({ ...bounds, latest, inclusive: bounds.inclusive || cursor !== undefined }, limit + 1);
     const messages = page.messages.slice(0, limit);
     const next = page.messages[limit] as SlackMessage | undefined;
     return ok({
@@ -110,6 +124,28 @@ export function addSlackMethods(router: Router, workspace: SlackWorkspace): void
       has_more: next !== undefined,
       pin_count: 0,
       response_metadata: { next_cursor: next ? cursorOf('next_ts', next.ts) : '' },
+    });
+  });
+
+  method('conversations.replies', (args) => {
+    const channel = channelOf(args);
+    if (!channel) return slackError('channel_not_found');
+    const bounds = boundsOf(args);
+    if (isAnswer(bounds)) return bounds;
+    const cursor = readCursor('reply_ts', args.cursor);
+    if (cursor === null) return slackError('invalid_cursor');
+    const limit = limitOf(args.limit, Math.min(1000, workspace.readLimitCap), Math.min(1000, workspace.readLimitCap));
+    const page = channel.replies(
+      String(args.ts ?? ''),
+      bounds,
+      cursor === undefined ? undefined : tsToMicros(cursor),
+      limit,
+    );
+    if (!page) return slackError('thread_not_found');
+    return ok({
+      messages: page.messages,
+      has_more: page.next !== undefined,
+      response_metadata: { next_cursor: page.next ? cursorOf('reply_ts', page.next.ts) : '' },
     });
   });
 
@@ -134,6 +170,9 @@ export function addSlackMethods(router: Router, workspace: SlackWorkspace): void
     if (!channel) return slackError('channel_not_found');
     if (typeof args.text !== 'string' || args.text === '') return slackError('no_text');
     if (args.text.length > 40_000) return slackError('msg_too_long');
+    // A reply joins the thread of the message thread_ts names (its parent's, when that is itself a reply).
+    const parent = args.thread_ts === undefined ? undefined : channel.threadParent(String(args.thread_ts));
+    if (args.thread_ts !== undefined && !parent) return slackError('thread_not_found');
     const message: SlackMessage = {
       type: 'message',
       user: BOT_USER_ID,
@@ -141,6 +180,7 @@ export function addSlackMethods(router: Router, workspace: SlackWorkspace): void
       text: args.text,
       ts: channel.nextTs(),
       team: TEAM_ID,
+      ...(parent ? { thread_ts: parent.ts, parent_user_id: parent.user } : {}),
     };
     channel.post(message);
     workspace.changed({ channel: channel.id, kind: 'posted', message });

@@ -4,6 +4,14 @@
  * recent history looks like a live channel. Edits and deletions live in a small overlay per channel.
  */
 import { intBetween, pick, seededRandom, sentence } from '../common/seeded';
+import {
+  DEFAULT_THREAD_SHARE,
+  MAX_SEEDED_REPLIES,
+  REPLY_SPACING_MICROS,
+  isReply,
+  seededReplyCount,
+  withThreadSummary,
+} from './threads';
 
 export type SlackMessage = Record<string, unknown> & {
   type: 'message';
@@ -37,12 +45,31 @@ export function microsToTs(micros: bigint): string {
   return `${micros / 1_000_000n}.${String(micros % 1_000_000n).padStart(6, '0')}`;
 }
 
-/** One channel's history: seeded messages by index, posts after them, and an overlay of edits and deletions. */
+/** Bounds of a history or replies read: strictly between, or inclusive when asked. */
+export interface TsBounds {
+  oldest?: bigint;
+  latest?: bigint;
+  inclusive: boolean;
+}
+
+const within = (bounds: TsBounds, micros: bigint): boolean =>
+  (bounds.oldest === undefined || (bounds.inclusive ? micros >= bounds.oldest : micros > bounds.oldest)) &&
+  (bounds.latest === undefined || (bounds.inclusive ? micros <= bounds.latest : micros < bounds.latest));
+
+/**
+ * One channel: seeded top-level messages by index (with their seeded threads), posts after them, and an
+ * overlay of edits and deletions. Replies never appear in history(); replies() reads one thread.
+ */
 export class ChannelHistory {
   private readonly firstBaseMicros: bigint;
   private readonly changes = new Map<string, SlackMessage | null>();
+  /** Top-level messages posted through the API, oldest first. */
   private readonly posted: bigint[] = [];
+  /** Replies posted through the API, by their parent's ts, oldest first. */
+  private readonly postedReplies = new Map<string, bigint[]>();
   private deletedBase = 0;
+  private deletedSeededReplies = 0;
+  private seededReplyTotal: number | undefined;
   private lastMicros: bigint;
 
   constructor(
@@ -52,6 +79,7 @@ export class ChannelHistory {
     private readonly seed: number,
     private readonly salt: number,
     private readonly userCount: number,
+    private readonly threadShare = DEFAULT_THREAD_SHARE,
   ) {
     this.firstBaseMicros = anchorMicros - BigInt(Math.max(0, baseCount - 1)) * STEP_MICROS;
     this.lastMicros = anchorMicros;
@@ -68,31 +96,97 @@ export class ChannelHistory {
     return index < this.baseCount ? index : undefined;
   }
 
-  private generate(index: number): SlackMessage {
-    const random = seededRandom(this.seed, index, this.salt);
-    const user = `U${intBetween(random, 0, Math.max(0, this.userCount - 1))
+  private replyCountOf(index: number): number {
+    return seededReplyCount(this.seed, this.salt, index, this.threadShare);
+  }
+
+  /** The seeded reply at this ts, as (parent index, reply number 1…n), if there is one. */
+  private seededReplyAt(micros: bigint): { index: number; n: number } | undefined {
+    const offset = micros - this.firstBaseMicros;
+    if (offset < 0n) return undefined;
+    const index = Number(offset / STEP_MICROS);
+    const rest = offset % STEP_MICROS;
+    if (index >= this.baseCount || rest === 0n || rest % REPLY_SPACING_MICROS !== 0n) return undefined;
+    const n = Number(rest / REPLY_SPACING_MICROS);
+    return n <= this.replyCountOf(index) ? { index, n } : undefined;
+  }
+
+  private userOf(random: () => number): string {
+    return `U${intBetween(random, 0, Math.max(0, this.userCount - 1))
       .toString(36)
       .toUpperCase()
       .padStart(8, '0')}`;
+  }
+
+  private generate(index: number): SlackMessage {
+    const random = seededRandom(this.seed, index, this.salt);
     return {
       type: 'message',
-      user,
+      user: this.userOf(random),
       text: `${sentence(random, 3, 12)} ${pick(random, ['', ':tada:', ':eyes:'])}`.trim(),
       ts: microsToTs(this.baseMicros(index)),
       team: TEAM_ID,
     };
   }
 
-  get(ts: string): SlackMessage | undefined {
+  private generateReply(index: number, n: number): SlackMessage {
+    const random = seededRandom(this.seed, index * (MAX_SEEDED_REPLIES + 1) + n, this.salt + 1);
+    const parent = this.generate(index);
+    return {
+      type: 'message',
+      user: this.userOf(random),
+      text: sentence(random, 2, 10),
+      ts: microsToTs(this.baseMicros(index) + BigInt(n) * REPLY_SPACING_MICROS),
+      team: TEAM_ID,
+      thread_ts: parent.ts,
+      parent_user_id: parent.user,
+    };
+  }
+
+  /** A message as stored, without its thread summary; undefined when unknown or deleted. */
+  private raw(ts: string): SlackMessage | undefined {
     if (this.changes.has(ts)) return this.changes.get(ts) ?? undefined;
     const micros = tsToMicros(ts);
+    if (micros === undefined) return undefined;
+    const index = this.baseIndex(micros);
+    if (index !== undefined) return this.generate(index);
+    const reply = this.seededReplyAt(micros);
+    return reply && this.generateReply(reply.index, reply.n);
+  }
+
+  /** The live replies of a top-level message, oldest first. */
+  private repliesOf(parentTs: string): SlackMessage[] {
+    const micros = tsToMicros(parentTs);
     const index = micros === undefined ? undefined : this.baseIndex(micros);
-    return index === undefined ? undefined : this.generate(index);
+    const seeded: string[] = [];
+    if (index !== undefined)
+      for (let n = 1; n <= this.replyCountOf(index); n += 1)
+        seeded.push(microsToTs(micros! + BigInt(n) * REPLY_SPACING_MICROS));
+    const posted = (this.postedReplies.get(parentTs) ?? []).map(microsToTs);
+    return [...seeded, ...posted].map((ts) => this.raw(ts)).filter((reply): reply is SlackMessage => !!reply);
+  }
+
+  /** Any message of the channel, parents with their thread summary. */
+  get(ts: string): SlackMessage | undefined {
+    const message = this.raw(ts);
+    if (!message || isReply(message)) return message;
+    return withThreadSummary(message, this.repliesOf(ts));
   }
 
   count(): number {
+    this.seededReplyTotal ??= Array.from({ length: this.baseCount }, (_, i) => this.replyCountOf(i)).reduce(
+      (sum, n) => sum + n,
+      0,
+    );
+    const alive = (micros: bigint) => !!this.changes.get(microsToTs(micros));
+    const postedReplies = [...this.postedReplies.values()].flat().filter(alive).length;
     return (
-      this.baseCount - this.deletedBase + this.posted.filter((micros) => this.changes.get(microsToTs(micros))).length
+      this.baseCount -
+      this.deletedBase +
+      this.seededReplyTotal -
+      this.deletedSeededReplies +
+      this.posted.filter(alive).length +
+      postedReplies
     );
   }
 
@@ -103,9 +197,24 @@ export class ChannelHistory {
     return microsToTs(this.lastMicros);
   }
 
+  /** Posts a message: a reply when its thread_ts names another message (the caller checked that it exists). */
   post(message: SlackMessage): void {
     this.changes.set(message.ts, message);
-    this.posted.push(tsToMicros(message.ts)!);
+    const micros = tsToMicros(message.ts)!;
+    if (!isReply(message)) {
+      this.posted.push(micros);
+      return;
+    }
+    const thread = this.postedReplies.get(message.thread_ts as string) ?? [];
+    thread.push(micros);
+    this.postedReplies.set(message.thread_ts as string, thread);
+  }
+
+  /** The parent a new reply to `ts` joins: the message itself, or its parent when it is a reply. */
+  threadParent(ts: string): SlackMessage | undefined {
+    const message = this.raw(ts);
+    if (!message || !isReply(message)) return message && this.get(ts);
+    return this.get(message.thread_ts as string);
   }
 
   replace(message: SlackMessage): void {
@@ -113,26 +222,21 @@ export class ChannelHistory {
   }
 
   delete(ts: string): boolean {
-    if (!this.get(ts)) return false;
+    if (!this.raw(ts)) return false;
     const micros = tsToMicros(ts);
     if (micros !== undefined && this.baseIndex(micros) !== undefined) this.deletedBase += 1;
+    else if (micros !== undefined && this.seededReplyAt(micros)) this.deletedSeededReplies += 1;
     this.changes.set(ts, null);
     return true;
   }
 
-  /** Newest first, strictly between the bounds (inclusive when asked), at most `limit` + whether more exist. */
-  history(
-    bounds: { oldest?: bigint; latest?: bigint; inclusive: boolean },
-    limit: number,
-  ): { messages: SlackMessage[]; hasMore: boolean } {
-    const above = (micros: bigint) =>
-      bounds.oldest === undefined || (bounds.inclusive ? micros >= bounds.oldest : micros > bounds.oldest);
-    const below = (micros: bigint) =>
-      bounds.latest === undefined || (bounds.inclusive ? micros <= bounds.latest : micros < bounds.latest);
+  /** Top-level messages, newest first, within the bounds: at most `limit` + whether more exist. */
+  history(bounds: TsBounds, limit: number): { messages: SlackMessage[]; hasMore: boolean } {
     const out: SlackMessage[] = [];
     const take = (micros: bigint): boolean => {
-      if (!above(micros)) return false;
-      if (!below(micros)) return true;
+      // Newest first: past `oldest` the walk ends; above `latest` it goes on.
+      if (!within({ oldest: bounds.oldest, inclusive: bounds.inclusive }, micros)) return false;
+      if (!within({ latest: bounds.latest, inclusive: bounds.inclusive }, micros)) return true;
       const message = this.get(microsToTs(micros));
       if (message) out.push(message);
       return out.length <= limit;
@@ -148,6 +252,27 @@ export class ChannelHistory {
       for (; index >= 0 && going; index -= 1) going = take(this.baseMicros(index));
     }
     return { messages: out.slice(0, limit), hasMore: out.length > limit };
+  }
+
+  /**
+   * One page of a thread, oldest first: the parent (first page only, whatever the bounds), then its replies
+   * within the bounds from `fromTs` on (the cursor: inclusive). Undefined when `ts` names no message; a
+   * message without replies is a thread of one. `ts` may name a reply: its thread is read.
+   */
+  replies(
+    ts: string,
+    bounds: TsBounds,
+    fromTs: bigint | undefined,
+    limit: number,
+  ): { messages: SlackMessage[]; next?: SlackMessage } | undefined {
+    const parent = this.threadParent(ts);
+    if (!parent) return undefined;
+    const replies = this.repliesOf(parent.ts).filter((reply) => {
+      const micros = tsToMicros(reply.ts)!;
+      return within(bounds, micros) && (fromTs === undefined || micros >= fromTs);
+    });
+    const items = fromTs === undefined ? [parent, ...replies] : replies;
+    return { messages: items.slice(0, limit), next: items[limit] };
   }
 }
 

@@ -1,6 +1,7 @@
 /**
- * The Slack adapter: messages of the configured channels (read, post, edit, delete; ts is the id) and the
- * workspace's users (read only). Options: channels (required for messages), editLookbackMs.
+ * The Slack adapter: messages of the configured channels, thread replies included (read, post, edit, delete;
+ * ts is the id) and the workspace's users (read only). Options (options.ts): channels (required for messages),
+ * editLookbackMs, appDistribution (decides messages per call and the pace of history/replies reads).
  */
 import { AppError, toAppError } from '../../core/app-error';
 import type {
@@ -21,7 +22,9 @@ import { SlackApi, type SlackBody } from './api';
 import { SLACK_CATALOG } from './catalog';
 import { decodeCursor } from './cursor';
 import { SLACK_FACTS, type SlackEntity } from './facts';
-import { createMessage, deleteMessage, fetchMessage, fetchMessages, updateMessage } from './messages';
+import { fetchMessages, type ChannelReadPlan } from './message-reads';
+import { createMessage, deleteMessage, fetchMessage, updateMessage } from './messages';
+import { readPace, slackOptions } from './options';
 import { fetchUser, fetchUsers } from './users';
 import { fetchEach, pushEach } from '../batch';
 
@@ -29,16 +32,13 @@ export class SlackAdapter implements ProviderAdapter {
   readonly provider = 'slack' as const;
   private readonly api: SlackApi;
   private readonly channels: string[];
-  private readonly lookbackMs: number;
+  private readonly reads: Omit<ChannelReadPlan, 'channels'>;
 
   constructor(context: AdapterContext) {
     this.api = new SlackApi(context);
-    const channels = context.options.channels;
-    this.channels = Array.isArray(channels)
-      ? channels.filter((channel): channel is string => typeof channel === 'string')
-      : [];
-    const lookback = context.options.editLookbackMs;
-    this.lookbackMs = typeof lookback === 'number' && lookback >= 0 ? lookback : SLACK_FACTS.defaultEditLookbackMs;
+    const options = slackOptions(context.options);
+    this.channels = options.channels;
+    this.reads = { lookbackMs: options.editLookbackMs, ...readPace(options.appDistribution) };
   }
 
   async connect(signal?: AbortSignal): Promise<AccountIdentity> {
@@ -73,8 +73,7 @@ export class SlackAdapter implements ProviderAdapter {
       return fetchUsers(this.api, decodeCursor(request.cursor, 'users'), request.pageSize, request.signal);
     return fetchMessages(
       this.api,
-      this.requireChannels(),
-      this.lookbackMs,
+      { ...this.reads, channels: this.requireChannels() },
       decodeCursor(request.cursor, 'messages'),
       request.pageSize,
       request.signal,

@@ -11,7 +11,13 @@ export const SLACK_CATALOG: Catalog = {
         { name: 'ts', type: 'string' },
         { name: 'text', type: 'string', required: true, writable: true },
         { name: 'user', type: 'reference', references: 'users' },
+        // Replies: thread_ts is the parent's ts, threadParentId its record id (a parent's thread_ts is its own ts).
         { name: 'thread_ts', type: 'string', writable: true },
+        { name: 'threadParentId', type: 'reference', references: 'messages', writable: true },
+        { name: 'parent_user_id', type: 'reference', references: 'users' },
+        { name: 'reply_count', type: 'number' },
+        { name: 'latest_reply', type: 'string' },
+        { name: 'reply_users', type: 'array' },
         { name: 'edited', type: 'object' },
         { name: 'blocks', type: 'array' },
       ],

@@ -1,7 +1,10 @@
 /**
- * The Slack adapter's opaque cursor. Messages: which configured channel is being read, Slack's page cursor in it,
- * and per channel the newest change already delivered (`since`) and seen in this run (`seen`). Users: Slack's
- * page cursor and the `updated` watermark (users.list has no "changed since", so the adapter filters).
+ * The Slack adapter's opaque cursor. Messages: which configured channel is being read, Slack's history page
+ * cursor in it, the threads of the channel still to read (parent ts, at most one history page's worth) and the
+ * one being read with its replies cursor, and per channel the newest change already delivered (`since`) and
+ * seen in this run (`seen`); where reads are paced, when each read method was last called in this run. Users:
+ * Slack's page cursor and the `updated` watermark (users.list has no "changed since", so the adapter filters).
+ * Fields added since version 1 are optional, so checkpoints written before them still read.
  */
 import { z } from 'zod';
 import { AppError } from '../../core/app-error';
@@ -12,8 +15,16 @@ const messagesCursor = z.object({
   mode: z.enum(['full', 'incremental']),
   channel: z.number().int().min(0),
   page: z.string().optional(),
+  /** The channel's history has no more pages: once its threads are read, the next channel starts. */
+  historyDone: z.boolean().optional(),
+  /** Parents (ts) whose replies are still to read, in order. */
+  threads: z.array(z.string()).optional(),
+  /** The thread being read, when its replies span several pages. */
+  thread: z.object({ ts: z.string(), page: z.string() }).optional(),
   since: z.record(z.string(), z.string()),
   seen: z.record(z.string(), z.string()),
+  /** Epoch ms of this run's last call per read method, where reads are paced (non-Marketplace apps). */
+  calls: z.object({ history: z.number().optional(), replies: z.number().optional() }).optional(),
 });
 
 const usersCursor = z.object({

@@ -7,8 +7,7 @@ import { endpointPath, SLACK_PROVIDER } from '../../core/providers';
 
 export const SLACK_FACTS = {
   entities: SLACK_PROVIDER.entities.supported,
-  /** conversations.history accepts up to 999 but Slack recommends ≤ 200; non-Marketplace apps get 15. */
-  maxHistoryLimit: 200,
+  // Messages per history/replies call depend on the app's distribution: SLACK_READ_LIMITS in core/providers/slack.
   maxUsersLimit: 200,
   /** Edits do not move a message's ts, so incremental reads look back this far for edited messages. */
   defaultEditLookbackMs: 24 * 3600_000,

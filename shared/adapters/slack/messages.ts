@@ -1,18 +1,23 @@
 /**
- * Slack messages of the configured channels. A read walks the channels one after another with
- * conversations.history (newest first, Slack's cursor). Edits keep a message's ts, so an incremental read asks
- * for `oldest = since - lookback` and keeps only messages whose last change (edited.ts, else ts) is newer than
- * `since`; edits older than the lookback arrive through Events API webhooks. Deletions are not reported by
- * history (they arrive as message_deleted events); fetchByIds names deleted messages as missing.
+ * Slack messages: ids ("{channel}:{ts}"), records, reads by id and writes. A reply (a message whose thread_ts
+ * names another message) is a record of the same entity whose `threadParentId` names its parent's record, so
+ * a conversion schema can link them (relationships: field threadParentId, target entity messages). Reading a
+ * channel (history and threads) is in message-reads.ts. Deletions are not reported by history (they arrive as
+ * message_deleted events); fetchByIds names deleted messages as missing.
  */
 import { AppError, isAppError } from '../../core/app-error';
-import type { FetchPage, ProviderRecord } from '../contract';
+import type { ProviderRecord } from '../contract';
 import type { SlackApi, SlackBody } from './api';
-import { encodeCursor, type MessagesCursor } from './cursor';
-import { compareTs, SLACK_FACTS, tsMinusMs, tsToIso } from './facts';
+import { compareTs, tsToIso } from './facts';
 
-type Message = Record<string, unknown> & { ts: string; edited?: { ts?: string } };
-type HistoryBody = SlackBody & {
+export type Message = Record<string, unknown> & {
+  ts: string;
+  edited?: { ts?: string };
+  thread_ts?: string;
+  reply_count?: number;
+  latest_reply?: string;
+};
+export type MessagesBody = SlackBody & {
   messages?: Message[];
   has_more?: boolean;
   response_metadata?: { next_cursor?: string };
@@ -25,10 +30,18 @@ export function parseMessageId(id: string): { channel: string; ts: string } | un
   return match ? { channel: match[1]!, ts: match[2]! } : undefined;
 }
 
-const changedTs = (message: Message): string =>
+export const changedTs = (message: Message): string =>
   typeof message.edited?.ts === 'string' && compareTs(message.edited.ts, message.ts) > 0
     ? message.edited.ts
     : message.ts;
+
+/** A reply: its thread_ts names another message (a parent's thread_ts is its own ts). */
+export const isReply = (message: Message): boolean =>
+  typeof message.thread_ts === 'string' && message.thread_ts !== message.ts;
+
+/** A message that has replies to read: a parent with a reply count. */
+export const hasReplies = (message: Message): boolean =>
+  !isReply(message) && typeof message.reply_count === 'number' && message.reply_count > 0;
 
 export function toMessageRecord(channel: string, message: Message): ProviderRecord {
   const version = changedTs(message);
@@ -37,60 +50,19 @@ export function toMessageRecord(channel: string, message: Message): ProviderReco
     entity: 'messages',
     version,
     modifiedAt: tsToIso(version),
-    data: { ...message, channel },
-  };
-}
-
-export async function fetchMessages(
-  api: SlackApi,
-  channels: string[],
-  lookbackMs: number,
-  cursor: MessagesCursor | undefined,
-  pageSize: number,
-  signal?: AbortSignal,
-): Promise<FetchPage> {
-  const state: MessagesCursor = cursor ?? { v: 1, kind: 'messages', mode: 'full', channel: 0, since: {}, seen: {} };
-  const channel = channels[state.channel];
-  if (channel === undefined) return finish(state, []);
-  const since = state.mode === 'incremental' ? state.since[channel] : undefined;
-  const body = await api.call<HistoryBody>(
-    'conversations.history',
-    {
+    data: {
+      ...message,
       channel,
-      limit: Math.max(1, Math.min(pageSize, SLACK_FACTS.maxHistoryLimit)),
-      cursor: state.page,
-      oldest: since === undefined ? undefined : tsMinusMs(since, lookbackMs),
+      ...(isReply(message) ? { threadParentId: messageId(channel, message.thread_ts as string) } : {}),
     },
-    { signal },
-  );
-  const messages = (body.messages ?? []).filter(
-    (message) => since === undefined || compareTs(changedTs(message), since) > 0,
-  );
-  const records = messages.map((message) => toMessageRecord(channel, message));
-  const seen = { ...state.seen };
-  for (const record of records)
-    if (seen[channel] === undefined || compareTs(record.version!, seen[channel]!) > 0) seen[channel] = record.version!;
-  const nextPage = body.response_metadata?.next_cursor || undefined;
-  const next: MessagesCursor = nextPage
-    ? { ...state, page: nextPage, seen }
-    : { ...state, channel: state.channel + 1, page: undefined, seen };
-  if (next.channel >= channels.length) return finish(next, records);
-  return { records, nextCursor: encodeCursor(next), done: false };
-}
-
-/** The run is over: every channel's watermark becomes the newest change seen (or stays where it was). */
-function finish(state: MessagesCursor, records: ProviderRecord[]): FetchPage {
-  const since = { ...state.since };
-  for (const [channel, ts] of Object.entries(state.seen))
-    if (since[channel] === undefined || compareTs(ts, since[channel]!) > 0) since[channel] = ts;
-  return {
-    records,
-    nextCursor: encodeCursor({ v: 1, kind: 'messages', mode: 'incremental', channel: 0, since, seen: {} }),
-    done: true,
   };
 }
 
-/** One message by channel and ts: the documented way is history bounded to exactly that ts. */
+/**
+ * One message by channel and ts. A top-level message is history bounded to exactly that ts (the documented
+ * way); history never lists replies, so a message it does not have is looked for as a reply through
+ * conversations.replies (which takes a reply's ts as well as a parent's and returns the parent first).
+ */
 export async function fetchMessage(
   api: SlackApi,
   id: string,
@@ -98,15 +70,20 @@ export async function fetchMessage(
 ): Promise<ProviderRecord | undefined> {
   const parsed = parseMessageId(id);
   if (!parsed) return undefined;
+  const exactly = { channel: parsed.channel, latest: parsed.ts, oldest: parsed.ts, inclusive: true };
   try {
-    const body = await api.call<HistoryBody>(
-      'conversations.history',
-      { channel: parsed.channel, latest: parsed.ts, oldest: parsed.ts, inclusive: true, limit: 1 },
+    const history = await api.call<MessagesBody>('conversations.history', { ...exactly, limit: 1 }, { signal });
+    const top = history.messages?.find((candidate) => candidate.ts === parsed.ts);
+    if (top) return toMessageRecord(parsed.channel, top);
+    const thread = await api.call<MessagesBody>(
+      'conversations.replies',
+      { ...exactly, ts: parsed.ts, limit: 2 },
       { signal },
     );
-    const message = body.messages?.find((candidate) => candidate.ts === parsed.ts);
-    return message ? toMessageRecord(parsed.channel, message) : undefined;
+    const reply = thread.messages?.find((candidate) => candidate.ts === parsed.ts);
+    return reply ? toMessageRecord(parsed.channel, reply) : undefined;
   } catch (error) {
+    // thread_not_found: no message has that ts (any more).
     if (isAppError(error) && error.code === 'not_found') return undefined;
     throw error;
   }
@@ -114,7 +91,7 @@ export async function fetchMessage(
 
 function messageArgs(data: Record<string, unknown>): Record<string, string | number | boolean | undefined> {
   const args: Record<string, string | number | boolean | undefined> = {};
-  for (const key of ['text', 'thread_ts', 'unfurl_links', 'mrkdwn']) {
+  for (const key of ['text', 'thread_ts', 'reply_broadcast', 'unfurl_links', 'mrkdwn']) {
     const value = data[key];
     if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') args[key] = value;
   }
@@ -127,11 +104,19 @@ export async function createMessage(
   data: Record<string, unknown>,
   signal?: AbortSignal,
 ): Promise<{ id: string; version: string }> {
-  const channel = typeof data.channel === 'string' ? data.channel : defaultChannel;
+  // A reply names its thread by thread_ts, or by its parent's record id (threadParentId, as reads deliver it).
+  const parent = typeof data.threadParentId === 'string' ? parseMessageId(data.threadParentId) : undefined;
+  if (typeof data.threadParentId === 'string' && !parent)
+    throw new AppError('validation', `threadParentId is not a Slack message id: ${data.threadParentId}`, {
+      target: 'threadParentId',
+    });
+  const channel = typeof data.channel === 'string' ? data.channel : (parent?.channel ?? defaultChannel);
   if (!channel) throw new AppError('validation', 'a Slack message needs a channel', { target: 'channel' });
+  const args = messageArgs(data);
+  if (args.thread_ts === undefined && parent) args.thread_ts = parent.ts;
   const body = await api.call<SlackBody & { ts?: string; channel?: string }>(
     'chat.postMessage',
-    { ...messageArgs(data), channel },
+    { ...args, channel },
     { write: true, signal },
   );
   if (typeof body.ts !== 'string')

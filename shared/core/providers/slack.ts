@@ -12,6 +12,29 @@ const slackTier = (perMinute: number, burst: number): RateRule => ({
   burst,
 });
 
+/**
+ * How the Slack app is distributed, which Slack's rate limits tell apart (Web API rate-limit docs, 2025-05-29
+ * change): apps distributed outside the Slack Marketplace get conversations.history and conversations.replies
+ * at 1 request a minute with at most (and by default) 15 messages a call; Marketplace apps and internal,
+ * customer-built apps keep Tier 3 and Slack's own page sizes. An integration names its app's distribution in
+ * providerOptions.appDistribution; without it the stricter limits apply.
+ */
+export const SLACK_APP_DISTRIBUTIONS = ['non_marketplace', 'marketplace', 'internal'] as const;
+export type SlackAppDistribution = (typeof SLACK_APP_DISTRIBUTIONS)[number];
+export const DEFAULT_SLACK_APP_DISTRIBUTION: SlackAppDistribution = 'non_marketplace';
+/** The methods whose limits depend on the distribution. */
+export const SLACK_READ_METHODS = ['conversations.history', 'conversations.replies'] as const;
+
+/**
+ * Per distribution, for SLACK_READ_METHODS: calls a minute, and messages a call. conversations.history accepts
+ * up to 999 and conversations.replies 1000, but Slack recommends no more than 200 per page.
+ */
+export const SLACK_READ_LIMITS: Record<SlackAppDistribution, { perMinute: number; maxPerCall: number }> = {
+  non_marketplace: { perMinute: 1, maxPerCall: 15 },
+  marketplace: { perMinute: 50, maxPerCall: 200 },
+  internal: { perMinute: 50, maxPerCall: 200 },
+};
+
 /** Slack methods by tier (Web API docs); unknown methods fall back to tier 3. */
 const SLACK_TIERS: { methods: string[]; rule: RateRule }[] = [
   { methods: ['admin.*', 'team.accessLogs', 'team.integrationLogs'], rule: slackTier(1, 1) },
