@@ -12,11 +12,29 @@ export interface AuthProvider {
   headers(signal?: AbortSignal): Promise<Record<string, string>>;
   /** Called once after a 401: refresh if possible; true when a retry with new headers makes sense. */
   onUnauthorized?(signal?: AbortSignal): Promise<boolean>;
+  /** What the grant behind the headers says about itself (no secrets): its scopes and API instance. */
+  grant?(signal?: AbortSignal): Promise<GrantFacts>;
+}
+
+/** Non-secret facts of an OAuth grant, as the provider's token answer stated them. */
+export interface GrantFacts {
+  /** The scopes granted; undefined when the credential does not say (API keys, or a grant stored without them). */
+  scopes?: string[];
+  /** The API host the token answer named for this account (Salesforce `instance_url`), already checked. */
+  instanceUrl?: string;
 }
 
 export interface AdapterContext {
-  /** Base URL of the provider API (the sandbox's in tests and demo mode); always from configuration. */
+  /**
+   * Base URL of the provider API (the sandbox's in tests and demo mode) from configuration; empty when
+   * `resolveBaseUrl` supplies it.
+   */
   baseUrl: string;
+  /**
+   * For providers whose API host comes with the grant (a Salesforce org's `instance_url`): asked before every
+   * request, so the request after a refresh that named another instance goes there. Wins over `baseUrl`.
+   */
+  resolveBaseUrl?(signal?: AbortSignal): Promise<string>;
   /** Provider-specific settings of the integration (repositories, channels, database id, calendar id, …). */
   options: Record<string, unknown>;
   auth: AuthProvider;

@@ -4,7 +4,7 @@
  * the refresh engine (single-flight); client-credentials and JWT-bearer tokens are fetched and cached in
  * memory (they carry no refresh token, so any instance may fetch its own).
  */
-import type { AuthProvider } from '../adapters/contract';
+import type { AuthProvider, GrantFacts } from '../adapters/contract';
 import { AppError } from '../core/app-error';
 import { authorizationHeader, staticHeaders, tlsMaterialOf, type TlsMaterial } from './auth-material';
 import type { CredentialService } from './credential-service';
@@ -28,6 +28,8 @@ export interface CredentialAuthProvider extends AuthProvider {
   accessToken(signal?: AbortSignal): Promise<string>;
   /** Client certificate and key for mutual TLS (certificate credentials). */
   tlsMaterial(signal?: AbortSignal): Promise<TlsMaterial>;
+  /** Scopes and API instance of an OAuth grant; empty for other credential types. */
+  grant(signal?: AbortSignal): Promise<GrantFacts>;
 }
 
 interface CachedToken {
@@ -147,6 +149,18 @@ export function createAuthProvider(ref: CredentialRef, options: AuthProviderOpti
       if (credential.type !== 'oauth2_authorization_code' || !options.refresher) return false;
       const outcome = await options.refresher.refreshOnDemand(ref, { usedVersion: refusedVersion, signal });
       return outcome.outcome === 'refreshed';
+    },
+
+    async grant(signal) {
+      // A plain read: the version a 401 is judged against stays the one whose headers were sent.
+      const read = await options.service.require(ref, { signal });
+      const credential = read.doc.credential;
+      if (credential.type !== 'oauth2_authorization_code') return {};
+      return {
+        // An empty list means the grant was stored without scopes, not that it has none.
+        ...(credential.scopes.length > 0 ? { scopes: [...credential.scopes] } : {}),
+        ...(credential.instanceUrl ? { instanceUrl: credential.instanceUrl } : {}),
+      };
     },
 
     async accessToken(signal) {

@@ -26,7 +26,13 @@ export const oauth2AuthorizationCodeSchema = z.object({
   /** Access-token expiry; absent means the provider gave none (e.g. old Notion integrations). */
   expiresAt: isoDate.optional(),
   refreshTokenExpiresAt: isoDate.optional(),
+  /** The scopes the token answer granted (a person may grant fewer than asked); empty: not stated. */
   scopes: z.array(z.string()).default([]),
+  /**
+   * The API host the token answer named for this account (Salesforce `instance_url`), taken only when the
+   * outbound address rule allows it for the provider; renewed by every refresh. Not secret.
+   */
+  instanceUrl: url.optional(),
 });
 
 export const oauth2ClientCredentialsSchema = z.object({

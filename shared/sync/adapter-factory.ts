@@ -1,12 +1,13 @@
 /**
  * Builds the provider adapter of an integration: its base URL (the provider's public API unless the integration
- * names one, e.g. a sandbox or a Salesforce instance), its options, auth material from the credential store,
- * and the rate limiter's hooks around every request. This is the only place adapters are created (the
- * registry's `create` is called nowhere else), and every adapter it creates is paced by the limiter, so no
- * provider call (sync pages, pushes, webhook-triggered fetches, the retry after a token refresh, discovery)
- * can bypass it: tests/ratelimit/adapter-pacing.test.ts checks this against the provider sandboxes.
+ * names one, e.g. a sandbox; for Salesforce, which has none, the instance its token answers name), its options,
+ * auth material from the credential store, and the rate limiter's hooks around every request. This is the only
+ * place adapters are created (the registry's `create` is called nowhere else), and every adapter it creates is
+ * paced by the limiter, so no provider call (sync pages, pushes, webhook-triggered fetches, the retry after a
+ * token refresh, discovery) can bypass it: tests/ratelimit/adapter-pacing.test.ts checks this against the
+ * provider sandboxes.
  */
-import type { ProviderAdapter } from '../adapters/contract';
+import type { AuthProvider, ProviderAdapter } from '../adapters/contract';
 import { byProvider, type ProviderId } from '../core/providers';
 import { AppError } from '../core/app-error';
 import type { Integration } from '../core/integration';
@@ -27,20 +28,27 @@ function pacedAdapter(
   hooks: AdapterRateLimitHooks,
 ): ProviderAdapter {
   const baseUrl = integration.baseUrl ?? PROVIDER_BASE_URLS[integration.provider];
-  if (!baseUrl)
-    throw new AppError(
-      'configuration',
-      `integration ${integration.id} needs a baseUrl (the ${integration.provider} instance URL)`,
-      { target: 'baseUrl' },
-    );
+  const auth = services.credentials.authProvider(credentialRef(integration, 'api'));
   return services.adapters.create(integration.provider, {
-    baseUrl,
+    baseUrl: baseUrl ?? '',
+    // No configured or public root (Salesforce): the instance the token answer named, read per request.
+    ...(baseUrl ? {} : { resolveBaseUrl: (signal?: AbortSignal) => instanceOf(integration, auth, signal) }),
     options: integration.providerOptions,
-    auth: services.credentials.authProvider(credentialRef(integration, 'api')),
+    auth,
     requestTimeoutMs: services.settings.pipeline.requestTimeoutMs,
     beforeRequest: hooks.beforeRequest,
     onRateLimitSignal: hooks.onRateLimitSignal,
   });
+}
+
+async function instanceOf(integration: Integration, auth: AuthProvider, signal?: AbortSignal): Promise<string> {
+  const grant = await auth.grant?.(signal);
+  if (grant?.instanceUrl) return grant.instanceUrl;
+  throw new AppError(
+    'configuration',
+    `integration ${integration.id} has no baseUrl and its credential names no ${integration.provider} instance: connect it through OAuth (the token answer names the instance) or set baseUrl`,
+    { target: 'baseUrl' },
+  );
 }
 
 function hooksFor(services: AdapterServices, integration: Integration): AdapterRateLimitHooks {

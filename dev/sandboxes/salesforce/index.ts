@@ -2,11 +2,13 @@
  * The Salesforce sandbox: REST query/queryAll with SOQL, sObject CRUD, /deleted/, limits, userinfo, OAuth, the
  * Sforce-Limit-Info header and REQUEST_LIMIT_EXCEEDED from a daily allocation, faults and Outbound Messages.
  * Options.extra: dailyApiLimit (default 100,000), rotateRefreshTokens (default false, the org default).
+ * Token answers name the org's instance_url; `moveInstance()` moves the org to a new instance (see instances.ts).
  */
 import { Router, type RouteHandler } from '../common/router';
 import { startSandboxServer, type SandboxBehaviour } from '../common/server';
 import { TokenStore } from '../common/tokens';
 import { SandboxReply, type RunningSandbox, type SandboxOptions, type SandboxRecords } from '../common/types';
+import { OrgInstances } from './instances';
 import { addOAuthRoutes } from './oauth-routes';
 import { SalesforceOrg, type OrgChange } from './org';
 import { OutboundMessenger } from './outbound';
@@ -77,7 +79,17 @@ function recordsOf(org: SalesforceOrg): SandboxRecords {
   };
 }
 
-export async function startSalesforceSandbox(options: SandboxOptions = {}): Promise<RunningSandbox> {
+/** A running Salesforce sandbox, with the org's instance under the test's control. */
+export interface SalesforceSandbox extends RunningSandbox {
+  /** Moves the org to a new instance (a second port serving the same org); later token answers name it. */
+  moveInstance(): Promise<string>;
+  /** Later token answers name this URL as instance_url, whatever it is (for tests of a refused host). */
+  nameInstance(url: string): void;
+  /** Provider calls per instance URL. */
+  instanceCalls(): Record<string, number>;
+}
+
+export async function startSalesforceSandbox(options: SandboxOptions = {}): Promise<SalesforceSandbox> {
   const extra = options.extra ?? {};
   let baseUrl = '';
   let messenger: OutboundMessenger | undefined;
@@ -96,7 +108,9 @@ export async function startSalesforceSandbox(options: SandboxOptions = {}): Prom
   });
   const isData = (path: string): boolean => path.startsWith('/services/data/');
   const router = new LimitInfoRouter(isData, () => usage.header());
-  addOAuthRoutes(router, tokens, org.organizationId);
+  // A moved org is served by a second server over the same behaviour (declared below, started later).
+  const instances = new OrgInstances(() => startSandboxServer(behaviour, 0));
+  addOAuthRoutes(router, tokens, org.organizationId, (ctx) => instances.instanceUrl(ctx));
   addQueryRoutes(router, org);
   addSObjectRoutes(router, org, usage);
 
@@ -136,5 +150,15 @@ export async function startSalesforceSandbox(options: SandboxOptions = {}): Prom
   };
   const running = await startSandboxServer(behaviour, options.port ?? 0);
   baseUrl = running.url;
-  return running;
+  instances.add(running);
+  return {
+    ...running,
+    moveInstance: () => instances.move(),
+    nameInstance: (url) => instances.name(url),
+    instanceCalls: () => instances.calls(),
+    stop: async () => {
+      await instances.stopMoved();
+      await running.stop();
+    },
+  };
 }

@@ -1,13 +1,22 @@
 /**
  * Salesforce's OAuth endpoints in the sandbox: /services/oauth2/authorize (PKCE), /token (authorization_code and
- * refresh_token grants, form-encoded) and /revoke. Token answers carry instance_url and no expires_in, as the
- * real ones do; errors are HTTP 400 with {error, error_description}.
+ * refresh_token grants, form-encoded) and /revoke. Token answers (code exchange and refresh alike) carry
+ * instance_url and no expires_in, as the real ones do; errors are HTTP 400 with {error, error_description}.
  */
 import { OAuthAuthority, basicClient, type OAuthClient } from '../common/oauth';
-import type { Router } from '../common/router';
+import type { RequestContext, Router } from '../common/router';
 import type { TokenStore } from '../common/tokens';
 
-export function addOAuthRoutes(router: Router, tokens: TokenStore, organizationId: string): void {
+/**
+ * `instanceUrl` is the org's instance as token answers name it: the answering server's own URL (ctx.baseUrl)
+ * unless the org moved (see SalesforceSandbox.moveInstance).
+ */
+export function addOAuthRoutes(
+  router: Router,
+  tokens: TokenStore,
+  organizationId: string,
+  instanceUrl: (ctx: RequestContext) => string = (ctx) => ctx.baseUrl,
+): void {
   const authority = new OAuthAuthority(tokens);
 
   router.add(
@@ -39,7 +48,7 @@ export function addOAuthRoutes(router: Router, tokens: TokenStore, organizationI
       const issued = result.tokens;
       const json: Record<string, unknown> = {
         access_token: issued.accessToken,
-        instance_url: ctx.baseUrl,
+        instance_url: instanceUrl(ctx),
         id: `${ctx.baseUrl}/id/${organizationId}/0055g00000SandUAAQ`,
         token_type: 'Bearer',
         issued_at: String(Date.now()),

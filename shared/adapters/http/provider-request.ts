@@ -75,7 +75,9 @@ async function sendOnce(
     body = new URLSearchParams(request.form).toString();
   }
   if (request.auth !== false) Object.assign(headers, await context.auth.headers(request.signal));
-  const url = buildUrl(context.baseUrl, request.path, request.query);
+  // Asked per request: after a refresh that moved the account, the next request goes to the new instance.
+  const baseUrl = context.resolveBaseUrl ? await context.resolveBaseUrl(request.signal) : context.baseUrl;
+  const url = buildUrl(baseUrl, request.path, request.query);
   try {
     // The outbound rule (provider hosts, addresses checked at connect); redirects are answers, never followed.
     const response = await outboundFetch(

@@ -23,6 +23,8 @@ export type OAuthAppInput = z.infer<typeof oauthAppSchema>;
 export interface OAuthApp extends ProviderOAuthFacts {
   clientId: string;
   clientSecret: string;
+  /** The scopes the operator registered with the app, when any: these win over the provider's defaults. */
+  registeredScopes?: string[];
 }
 
 const PLATFORM_TENANT = '_platform';
@@ -51,5 +53,6 @@ export async function loadOAuthApp(credentials: Credentials, provider: ProviderI
     authorizeUrl: values.authorizeUrl ?? facts.authorizeUrl,
     tokenUrl: values.tokenUrl ?? facts.tokenUrl,
     scopes: values.scopes ? values.scopes.split(' ').filter(Boolean) : facts.scopes,
+    ...(values.scopes ? { registeredScopes: values.scopes.split(' ').filter(Boolean) } : {}),
   };
 }

@@ -18,6 +18,8 @@ export interface TokenSet {
   expiresInMs?: number;
   refreshTokenExpiresInMs?: number;
   scopes?: string[];
+  /** `instance_url` as the answer gave it (Salesforce): unchecked here, see instance-url.ts. */
+  instanceUrl?: string;
 }
 
 export interface TokenRequest {
@@ -154,5 +156,6 @@ export async function requestToken(request: TokenRequest, options: TokenCallOpti
     expiresInMs: seconds(body.expires_in),
     refreshTokenExpiresInMs: seconds(body.refresh_token_expires_in),
     scopes: typeof body.scope === 'string' ? body.scope.split(/[\s,]+/).filter(Boolean) : undefined,
+    instanceUrl: typeof body.instance_url === 'string' && body.instance_url ? body.instance_url : undefined,
   };
 }
