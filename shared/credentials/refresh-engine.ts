@@ -12,6 +12,7 @@ import { DEFAULT_REFRESH_RETRY, withRetry, type RetryPolicy } from './backoff';
 import { secretNameOf } from './credential-doc';
 import type { CredentialService } from './credential-service';
 import { silentLogger, type CredentialLogger } from './logger';
+import { nextInstanceUrl } from './oauth/instance-url';
 import { requestToken, type TokenSet } from './oauth/token-client';
 import {
   createCoordinator,
@@ -22,7 +23,15 @@ import {
 import { refKey, type CredentialOf, type CredentialRef, type StoredCredential } from './types';
 
 export type RefreshOutcome =
-  | { ref: CredentialRef; outcome: 'refreshed'; by: 'self' | 'other'; version: string; accessExpiresAt?: string }
+  | {
+      ref: CredentialRef;
+      outcome: 'refreshed';
+      by: 'self' | 'other';
+      version: string;
+      accessExpiresAt?: string;
+      /** The token answer named an instance host the outbound rule refused: kept the stored instance. */
+      refusedInstanceHost?: string;
+    }
   | { ref: CredentialRef; outcome: 'not_due'; reason: 'not_expiring' | 'locked_elsewhere' }
   | { ref: CredentialRef; outcome: 'needs_reauth'; reason: string }
   | {
@@ -281,7 +290,22 @@ export class RefreshEngine {
     }
 
     await this.options.faults?.afterTokenResponse?.(ref);
-    const stored = await this.store(ref, doc, credential, tokens, handle, options.signal);
+    let refusedInstanceHost: string | undefined;
+    const instanceUrl = nextInstanceUrl(
+      credential.provider,
+      credential.instanceUrl,
+      tokens.instanceUrl,
+      (host, why) => {
+        refusedInstanceHost = host;
+        this.logger.error('token answer named an instance URL that is not allowed; kept the stored one', {
+          credential: refKey(ref),
+          provider: credential.provider,
+          host,
+          reason: why,
+        });
+      },
+    );
+    const stored = await this.store(ref, doc, { ...credential, instanceUrl }, tokens, handle, options.signal);
     settle.clearJournal = true;
     if (stored.accessExpiresAt)
       settle.fresh = { untilMs: Date.parse(stored.accessExpiresAt), storedAt: stored.updatedAt };
@@ -291,7 +315,14 @@ export class RefreshEngine {
       fence: handle.fence,
       recoveredInterrupted: interrupted || undefined,
     });
-    return { ref, outcome: 'refreshed', by: 'self', version: stored.version, accessExpiresAt: stored.accessExpiresAt };
+    return {
+      ref,
+      outcome: 'refreshed',
+      by: 'self',
+      version: stored.version,
+      accessExpiresAt: stored.accessExpiresAt,
+      ...(refusedInstanceHost ? { refusedInstanceHost } : {}),
+    };
   }
 
   /** The new token set is written before anyone uses it; store failures are retried while we hold it. */

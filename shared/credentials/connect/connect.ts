@@ -15,6 +15,8 @@ import { credentialRef } from '../../app/integration-credentials';
 import type { IntegrationsRepository, Stored } from '../../stores/documents/integrations-repository';
 import { statusOf } from '../../stores/documents/cosmos-client';
 import { loadOAuthApp } from './oauth-apps';
+import { checkInstanceUrl } from '../oauth/instance-url';
+import { scopesToRequest } from './scopes';
 
 export const STATE_TTL_MS = 10 * 60_000;
 const STATE_KEY_REF = { tenantId: '_platform', integrationId: 'oauth', name: 'state-key' };
@@ -75,6 +77,7 @@ export async function startOAuth(
     tenantId: integration.tenantId,
     expiresAt,
   });
+  const scopes = scopesToRequest(app, integration);
   const url = new URL(app.authorizeUrl);
   const params: Record<string, string> = {
     response_type: 'code',
@@ -83,7 +86,7 @@ export async function startOAuth(
     state,
     code_challenge: b64url(createHash('sha256').update(verifierFor(key, nonce)).digest()),
     code_challenge_method: 'S256',
-    ...(app.scopes.length ? { scope: app.scopes.join(app.scopeSeparator) } : {}),
+    ...(scopes.length ? { scope: scopes.join(app.scopeSeparator) } : {}),
     ...app.extraAuthorizeParams,
   };
   for (const [name, value] of Object.entries(params)) url.searchParams.set(name, value);
@@ -156,6 +159,14 @@ export async function completeOAuth(
       reason: `the provider's token endpoint refused the code (${(error as AppError).code ?? 'error'}); nothing was stored`,
     };
   }
+  // The adapter will send the token to the instance the answer names: a host that is not the provider's is refused.
+  const instance = checkInstanceUrl(integration.provider, tokens.instanceUrl);
+  if (instance.kind === 'refused')
+    return {
+      ok: false,
+      status: 502,
+      reason: `the token answer named ${instance.host} as the API instance, which is not allowed (${instance.reason}); nothing was stored`,
+    };
   const now = deps.now();
   await deps.credentials.service.put(credentialRef(integration, 'api'), {
     type: 'oauth2_authorization_code',
@@ -167,7 +178,9 @@ export async function completeOAuth(
     accessToken: tokens.accessToken,
     ...(tokens.refreshToken ? { refreshToken: tokens.refreshToken } : {}),
     ...(tokens.expiresInMs ? { expiresAt: new Date(now.getTime() + tokens.expiresInMs).toISOString() } : {}),
-    scopes: tokens.scopes ?? app.scopes,
+    // What the answer says was granted (a person may untick scopes on the consent page), else what was asked.
+    scopes: tokens.scopes ?? scopesToRequest(app, integration),
+    ...(instance.kind === 'accepted' ? { instanceUrl: instance.url } : {}),
   });
   const reconnected =
     integration.status === 'needs_reauth'
