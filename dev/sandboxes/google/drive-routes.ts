@@ -1,6 +1,7 @@
 /**
- * Drive API v3 in the sandbox: files.list (pageToken, q "trashed = false" only), files.get / create / update /
- * delete (metadata), changes.getStartPageToken and changes.list with nextPageToken and, on the last page,
+ * Drive API v3 in the sandbox: files.list (pageToken, q "trashed = false" only; without it trashed files are
+ * listed too, as Drive does), files.get / create / update (trashed = true moves to the trash) / delete
+ * (permanent), changes.getStartPageToken and changes.list with nextPageToken and, on the last page,
  * newStartPageToken. Without a `fields` parameter answers carry only kind, id, name and mimeType, as Drive's do.
  */
 import type { RequestContext, Router } from '../common/router';
@@ -38,7 +39,27 @@ function metadata(ctx: RequestContext): Record<string, unknown> {
   return out;
 }
 
-export function addDriveRoutes(router: Router, drive: DriveStore): void {
+/**
+ * Which files a caller may see: a drive.file grant sees only the files the app created (Drive answers 404 for
+ * the others, as for a file that does not exist); wider grants see every file.
+ */
+export interface DriveAccess {
+  appFilesOnly(ctx: RequestContext): boolean;
+}
+
+export function addDriveRoutes(
+  router: Router,
+  drive: DriveStore,
+  access: DriveAccess = { appFilesOnly: () => false },
+): void {
+  const appFiles = new Set<string>();
+  const visible = (ctx: RequestContext, id: string): boolean => !access.appFilesOnly(ctx) || appFiles.has(id);
+  const visibleFile = (ctx: RequestContext): DriveFile => {
+    const id = ctx.params.fileId ?? '';
+    const file = visible(ctx, id) ? drive.get(id) : undefined;
+    return file ?? googleFail(404, 'notFound', `File not found: ${id}.`);
+  };
+
   router.add('GET', '/drive/v3/changes/startPageToken', () => ({
     status: 200,
     json: { kind: 'drive#startPageToken', startPageToken: drive.startPageToken },
@@ -48,14 +69,16 @@ export function addDriveRoutes(router: Router, drive: DriveStore): void {
     const token = Number(ctx.query.get('pageToken') ?? '');
     if (!Number.isInteger(token) || token < 1) googleFail(400, 'invalid', 'Invalid Value');
     const page = drive.changes(token, pageSizeOf(ctx));
-    const changes = page.changes.map(({ change, file }) => ({
-      kind: 'drive#change',
-      changeType: 'file',
-      time: change.time,
-      removed: change.removed,
-      fileId: change.fileId,
-      ...(file ? { file: shape(file, ctx) } : {}),
-    }));
+    const changes = page.changes
+      .filter(({ change }) => visible(ctx, change.fileId))
+      .map(({ change, file }) => ({
+        kind: 'drive#change',
+        changeType: 'file',
+        time: change.time,
+        removed: change.removed,
+        fileId: change.fileId,
+        ...(file ? { file: shape(file, ctx) } : {}),
+      }));
     return {
       status: 200,
       json: {
@@ -81,7 +104,7 @@ export function addDriveRoutes(router: Router, drive: DriveStore): void {
     for (let k = 0; k < view.length; k += 1) {
       const file = view.at(k);
       if (Date.parse(file.modifiedTime) === state.a && file.id <= state.i) continue;
-      if (file.removed || (onlyLive && file.trashed)) continue;
+      if (file.removed || (onlyLive && file.trashed) || !visible(ctx, file.id)) continue;
       if (files.length === limit) {
         more = true;
         break;
@@ -98,25 +121,24 @@ export function addDriveRoutes(router: Router, drive: DriveStore): void {
     return { status: 200, json };
   });
 
-  router.add('GET', '/drive/v3/files/:fileId', (ctx) => {
-    const file = drive.get(ctx.params.fileId ?? '');
-    return file
-      ? { status: 200, json: shape(file, ctx) }
-      : googleFail(404, 'notFound', `File not found: ${ctx.params.fileId}.`);
+  router.add('GET', '/drive/v3/files/:fileId', (ctx) => ({ status: 200, json: shape(visibleFile(ctx), ctx) }));
+
+  router.add('POST', '/drive/v3/files', (ctx) => {
+    const file = drive.create(metadata(ctx));
+    appFiles.add(file.id);
+    return { status: 200, json: shape(file, ctx) };
   });
 
-  router.add('POST', '/drive/v3/files', (ctx) => ({ status: 200, json: shape(drive.create(metadata(ctx)), ctx) }));
-
+  // files.update; `trashed: true` moves the file to the trash (files.list still lists it unless q excludes it).
   router.add('PATCH', '/drive/v3/files/:fileId', (ctx) => {
-    const file = drive.update(ctx.params.fileId ?? '', metadata(ctx));
-    return file
-      ? { status: 200, json: shape(file, ctx) }
-      : googleFail(404, 'notFound', `File not found: ${ctx.params.fileId}.`);
+    const fields = metadata(ctx);
+    const file = drive.update(visibleFile(ctx).id, fields)!;
+    return { status: 200, json: shape(file, ctx) };
   });
 
-  router.add('DELETE', '/drive/v3/files/:fileId', (ctx) =>
-    drive.remove(ctx.params.fileId ?? '')
-      ? { status: 204 }
-      : googleFail(404, 'notFound', `File not found: ${ctx.params.fileId}.`),
-  );
+  // files.delete: permanent, no trash.
+  router.add('DELETE', '/drive/v3/files/:fileId', (ctx) => {
+    drive.remove(visibleFile(ctx).id);
+    return { status: 204 };
+  });
 }

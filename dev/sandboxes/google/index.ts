@@ -4,7 +4,8 @@
  * and faults. A rate_limit fault answers 429 (with Retry-After when it names one), or 403 with the fault's
  * variant as reason (rateLimitExceeded / userRateLimitExceeded); a server_error fault with status 410 answers
  * fullSyncRequired. Options.extra: syncTokenTtlMs (default 7 days). With webhookUrl, a channel on the primary
- * calendar is opened at start with webhookSecret as its token.
+ * calendar is opened at start with webhookSecret as its token. Tokens carry the scopes their authorize request
+ * named and calls outside them answer 403 insufficientPermissions (scopes.ts).
  */
 import { Router } from '../common/router';
 import { startSandboxServer, type SandboxBehaviour } from '../common/server';
@@ -16,6 +17,7 @@ import { PushChannels } from './channels';
 import { addDriveRoutes } from './drive-routes';
 import { DriveStore } from './drive-store';
 import { addGoogleOAuth } from './oauth-routes';
+import { GrantedScopes } from './scopes';
 import { googleError, googleFail } from './wire';
 
 const DEFAULT_RECORDS = 100_000;
@@ -71,7 +73,8 @@ export async function startGoogleSandbox(options: SandboxOptions = {}): Promise<
     revokeAccessOnRefresh: false,
   });
   const router = new Router();
-  addGoogleOAuth(router, tokens);
+  const grants = new GrantedScopes();
+  addGoogleOAuth(router, tokens, grants);
   const calendars = (id: string) => (id === PRIMARY || id === SANDBOX_CALENDAR_OWNER ? calendar : undefined);
   addCalendarRoutes(router, calendars, channels, {
     syncTokenTtlMs: typeof extra.syncTokenTtlMs === 'number' ? extra.syncTokenTtlMs : 7 * 86_400_000,
@@ -93,7 +96,7 @@ export async function startGoogleSandbox(options: SandboxOptions = {}): Promise<
       ),
     };
   });
-  addDriveRoutes(router, drive);
+  addDriveRoutes(router, drive, grants);
 
   const behaviour: SandboxBehaviour = {
     provider: 'google',
@@ -101,6 +104,8 @@ export async function startGoogleSandbox(options: SandboxOptions = {}): Promise<
     records: recordsOf(calendar, drive),
     tokens,
     webhooks: channels,
+    // A call the token's scopes do not cover is refused before the route runs, as Google does.
+    beforeRoute: (ctx) => grants.check(ctx),
     unauthorized: () =>
       googleError(
         401,

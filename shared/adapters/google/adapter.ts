@@ -1,6 +1,7 @@
 /**
  * The Google adapter: Calendar events of one calendar (options.calendarId, default "primary") with sync tokens
- * and etag preconditions, and Drive file metadata through changes.list.
+ * and etag preconditions, and Drive file metadata through changes.list. Pushes need a write scope in the grant
+ * (refused before any request otherwise); a pushed Drive delete trashes the file unless options.permanentDeletes.
  */
 import { AppError, toAppError } from '../../core/app-error';
 import type {
@@ -24,15 +25,18 @@ import { deleteEvent, fetchEvent, fetchEvents, insertEvent, patchEvent } from '.
 import { GOOGLE_FACTS, type GoogleEntity } from './facts';
 import { fetchFile, fetchFiles, writeFile } from './files';
 import { GOOGLE_PROFILE } from './http-profile';
+import { missingWriteScope } from './scopes';
 import { fetchEach, pushEach } from '../batch';
 
 export class GoogleAdapter implements ProviderAdapter {
   readonly provider = 'google' as const;
   private readonly http: ProviderHttpClient;
   private readonly calendarId: string;
+  private readonly permanentDeletes: boolean;
 
-  constructor(context: AdapterContext) {
+  constructor(private readonly context: AdapterContext) {
     this.http = createProviderHttpClient(context, GOOGLE_PROFILE);
+    this.permanentDeletes = context.options.permanentDeletes === true;
     this.calendarId =
       typeof context.options.calendarId === 'string' && context.options.calendarId
         ? context.options.calendarId
@@ -97,6 +101,14 @@ export class GoogleAdapter implements ProviderAdapter {
 
   async push(request: PushRequest): Promise<PushOutcome[]> {
     const entity = this.entity(request.entity);
+    // A read-only grant cannot write: say which scope is missing instead of sending requests Google refuses.
+    const refused = await missingWriteScope(this.context.auth, entity, request.signal);
+    if (refused)
+      return request.operations.map((operation) => ({
+        idempotencyKey: operation.idempotencyKey,
+        ok: false,
+        error: { code: refused.code, message: refused.message, retryable: false },
+      }));
     return pushEach(request.operations, (operation) => this.pushOne(entity, operation, request.signal));
   }
 
@@ -110,6 +122,7 @@ export class GoogleAdapter implements ProviderAdapter {
             id: operation.kind === 'create' ? undefined : operation.id,
             data: operation.kind === 'delete' ? undefined : operation.data,
             expectedVersion: operation.kind === 'create' ? undefined : operation.expectedVersion,
+            permanent: this.permanentDeletes,
           },
           signal,
         );

@@ -13,6 +13,15 @@ export const GOOGLE_FACTS = {
   tokenUrl: GOOGLE_PROVIDER.oauth.tokenUrl,
   rateLimitReasons: ['rateLimitExceeded', 'userRateLimitExceeded', 'quotaExceeded'] as readonly string[],
   fullSyncReason: 'fullSyncRequired',
+  /**
+   * Scopes that allow the adapter's writes, per entity (any one of them): events.insert / patch / delete need
+   * calendar or calendar.events; files.create / update / delete need drive or drive.file (drive.file only on
+   * files the app created or was given). Read-only grants (calendar.readonly, drive.readonly) allow none.
+   */
+  writeScopes: {
+    events: ['https://www.googleapis.com/auth/calendar', 'https://www.googleapis.com/auth/calendar.events'],
+    files: ['https://www.googleapis.com/auth/drive', 'https://www.googleapis.com/auth/drive.file'],
+  },
   paths: {
     calendar: (calendarId: string) => `/calendar/v3/calendars/${encodeURIComponent(calendarId)}`,
     events: (calendarId: string) => `/calendar/v3/calendars/${encodeURIComponent(calendarId)}/events`,

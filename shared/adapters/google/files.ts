@@ -2,7 +2,9 @@
  * Google Drive files (metadata). A full read first takes changes.getStartPageToken, then pages through files.list
  * (q = "trashed = false"); later reads follow changes.list from that token, where trashed files and removed
  * (permanently deleted) files arrive as deletions, and the last page hands out newStartPageToken. Drive v3 has
- * no conditional writes: expectedVersion is checked against the file's `version` right before writing.
+ * no conditional writes: expectedVersion is checked against the file's `version` right before writing. A pushed
+ * delete moves the file to the trash (files.update, trashed = true) unless the integration opted into permanent
+ * deletes (providerOptions.permanentDeletes: files.delete).
  */
 import { AppError } from '../../core/app-error';
 import type { FetchPage, ProviderRecord } from '../contract';
@@ -111,6 +113,8 @@ export async function writeFile(
     id?: string;
     data?: Record<string, unknown>;
     expectedVersion?: string;
+    /** A delete removes the file for good (files.delete) instead of moving it to the trash. */
+    permanent?: boolean;
   },
   signal?: AbortSignal,
 ): Promise<{ id: string; version?: string }> {
@@ -147,7 +151,20 @@ export async function writeFile(
     return { id: body.id, version: body.version };
   }
   try {
-    await http.request({ operation: 'files.delete', method: 'DELETE', path, signal });
+    if (operation.permanent) {
+      await http.request({ operation: 'files.delete', method: 'DELETE', path, signal });
+      return { id: operation.id! };
+    }
+    // Drive's own delete in its UI: the owner can restore the file from the trash for 30 days.
+    const { body } = await http.request<DriveFile>({
+      operation: 'files.update',
+      method: 'PATCH',
+      path,
+      query: { fields: 'id,version,trashed' },
+      json: { trashed: true },
+      signal,
+    });
+    return { id: operation.id!, version: body.version };
   } catch (error) {
     if (!isGone(error)) throw error;
   }
