@@ -1,7 +1,9 @@
 /**
- * One entry per webhook provider: its verifier and its event parser, behind one uniform async signature so the
- * receiver never branches on provider. Provider settings that are not secrets travel in `VerifierSettings`.
+ * One verifier per webhook scheme (each provider descriptor names its scheme; `generic` speaks Standard Webhooks)
+ * and one event parser per provider, behind one uniform async signature so the receiver never branches on
+ * provider. Provider settings that are not secrets travel in `VerifierSettings`.
  */
+import { providerDescriptor, type WebhookScheme } from '../../core/providers';
 import { parseGenericEvents } from './generic/events';
 import { verifyStandardWebhook } from './generic/verify';
 import { parseGithubEvents } from './github/events';
@@ -41,24 +43,24 @@ function settingsFor<P extends WebhookProviderId>(
   return settings as Extract<VerifierSettings, { provider: P }>;
 }
 
-const VERIFIERS: Record<WebhookProviderId, WebhookVerifier> = {
-  github: async (request, settings) =>
+const VERIFIERS: Record<WebhookScheme, WebhookVerifier> = {
+  'github-hmac': async (request, settings) =>
     settings && settings.provider !== 'github' ? MISCONFIGURED : verifyGithub(request),
-  notion: async (request, settings) =>
+  'notion-verification-token': async (request, settings) =>
     settings && settings.provider !== 'notion' ? MISCONFIGURED : verifyNotion(request),
-  slack: async (request, settings) => {
+  'slack-signing-secret': async (request, settings) => {
     if (settings && settings.provider !== 'slack') return MISCONFIGURED;
     return verifySlack(request, { toleranceMs: settingsFor('slack', settings)?.toleranceMs });
   },
-  generic: async (request, settings) => {
+  'standard-webhooks': async (request, settings) => {
     if (settings && settings.provider !== 'generic') return MISCONFIGURED;
     return verifyStandardWebhook(request, { toleranceMs: settingsFor('generic', settings)?.toleranceMs });
   },
-  salesforce: async (request, settings) => {
+  'salesforce-outbound-message': async (request, settings) => {
     const salesforce = settingsFor('salesforce', settings);
     return salesforce ? verifySalesforce(request, salesforce) : MISCONFIGURED;
   },
-  google: async (request, settings) => {
+  'google-push': async (request, settings) => {
     const google = settingsFor('google', settings);
     if (!google) return MISCONFIGURED;
     return google.mode === 'pubsub' ? verifyGooglePubSub(request, google) : verifyGoogleChannel(request);
@@ -74,8 +76,13 @@ const PARSERS: Record<WebhookProviderId, WebhookEventParser> = {
   google: parseGoogleEvents,
 };
 
+/** How a provider's webhooks are signed: its descriptor's scheme; `generic` receivers speak Standard Webhooks. */
+export function webhookScheme(provider: WebhookProviderId): WebhookScheme {
+  return provider === 'generic' ? 'standard-webhooks' : providerDescriptor(provider).webhook.scheme;
+}
+
 export function verifierFor(provider: WebhookProviderId): WebhookVerifier {
-  return VERIFIERS[provider];
+  return VERIFIERS[webhookScheme(provider)];
 }
 
 export function eventParserFor(provider: WebhookProviderId): WebhookEventParser {

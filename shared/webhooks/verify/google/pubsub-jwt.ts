@@ -4,13 +4,15 @@
  * issuer, the configured audience and service account (with a verified email) and its expiry with a small clock
  * skew. The token authenticates the sender only; TLS protects the body.
  */
+import { GOOGLE_PROVIDER } from '../../../core/providers';
 import { isRecord, parseJsonObject, stringOf, type JsonRecord } from '../json';
 import type { RejectionReason, VerifyRequest, VerifyResult } from '../types';
 import type { SigningKeyLookup } from './jwks';
 import { decodeJwt, verifyRs256 } from './jwt';
 
-export const GOOGLE_JWKS_URL = 'https://www.googleapis.com/oauth2/v3/certs';
-export const GOOGLE_ISSUERS: readonly string[] = ['accounts.google.com', 'https://accounts.google.com'];
+/** Where Google publishes its signing keys, and the issuers it signs push tokens as (the Google descriptor's). */
+export const GOOGLE_JWKS_URL: string = GOOGLE_PROVIDER.webhook.jwksUrl;
+export const GOOGLE_ISSUERS: readonly string[] = GOOGLE_PROVIDER.webhook.issuers;
 export const DEFAULT_CLOCK_SKEW_MS = 30_000;
 
 export interface PubSubVerifyOptions {
