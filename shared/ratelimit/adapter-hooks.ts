@@ -13,6 +13,8 @@ export interface HookTarget {
   tenantId: string;
   integrationId: string;
   provider: ProviderId;
+  /** The integration's limits tier (see CallTarget.tier). */
+  tier?: string;
 }
 
 export interface HookOptions {

@@ -11,7 +11,13 @@ export {
 } from './limiter';
 export { createAdapterHooks, type AdapterRateLimitHooks, type HookOptions, type HookTarget } from './adapter-hooks';
 export { parseOverride, overrideSchema, type LimitOverride, type OverrideScope, type OverrideStore } from './overrides';
-export { PROVIDER_LIMITS, DEFAULT_TENANT_RULE, type ProviderLimits, type OperationRule } from './provider-limits';
+export {
+  PROVIDER_LIMITS,
+  DEFAULT_TENANT_RULE,
+  limitsTierOf,
+  type ProviderLimits,
+  type OperationRule,
+} from './provider-limits';
 export { DEFAULT_FAILOVER, type FailoverOptions, type LimiterHealth } from './failover-backend';
 export type { CallTarget } from './levels';
 export type { LimitRule, RateRule, ConcurrencyRule, AdaptivePolicy } from './types';

@@ -7,7 +7,7 @@
  */
 import type { ProviderId } from '../core/providers';
 import type { LimitOverride, OverrideStore } from './overrides';
-import { matchOperation, type OperationRule, type ProviderLimits } from './provider-limits';
+import { matchOperation, tierRules, type OperationRule, type ProviderLimits } from './provider-limits';
 import type { LevelName, LevelSpec, LimitRule, RateRule } from './types';
 
 export interface CallTarget {
@@ -16,6 +16,11 @@ export interface CallTarget {
   provider: ProviderId;
   /** The provider operation, e.g. "issues.list" or "chat.postMessage". */
   operation: string;
+  /**
+   * The integration's limits tier, where the provider's limits depend on one (Slack's app distribution:
+   * `limitsTierOf`); absent: the provider's default tier.
+   */
+  tier?: string;
 }
 
 export interface LevelResolverOptions {
@@ -78,7 +83,7 @@ export class LevelResolver {
   }
 
   private levelsFor(target: CallTarget, pair: CachedPair['pair']): readonly LevelSpec[] {
-    const cacheKey = `${target.provider}\u0000${target.tenantId}\u0000${target.integrationId}\u0000${target.operation}`;
+    const cacheKey = `${target.provider}\u0000${target.tenantId}\u0000${target.integrationId}\u0000${target.operation}\u0000${target.tier ?? ''}`;
     const hit = this.resolved.get(cacheKey);
     if (hit && hit.pair === pair) return hit.levels;
     const levels = this.build(target, pair);
@@ -103,6 +108,7 @@ export class LevelResolver {
     const operationRules: OperationRule[] = [
       ...overrideRules(integration),
       ...overrideRules(tenant),
+      ...tierRules(limits, target.tier),
       ...limits.operations,
     ];
     const operation = matchOperation(operationRules, target.operation);

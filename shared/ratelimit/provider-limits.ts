@@ -12,6 +12,28 @@ export type { OperationRule, ProviderLimits };
 
 export const PROVIDER_LIMITS: Record<ProviderId, ProviderLimits> = byProvider((provider) => provider.limits);
 
+/**
+ * The limits tier an integration's provider options name (Slack's appDistribution), for providers whose limits
+ * depend on one; undefined for the others. An absent or unknown value is the provider's default tier.
+ */
+export function limitsTierOf(
+  limits: ProviderLimits,
+  providerOptions: Readonly<Record<string, unknown>> | undefined,
+): string | undefined {
+  if (!limits.tiers) return undefined;
+  const named = providerOptions?.[limits.tiers.option];
+  return typeof named === 'string' && Object.hasOwn(limits.tiers.operations, named) ? named : limits.tiers.default;
+}
+
+/** The tier's operation rules (the default tier's when the call names none), checked before the provider's own. */
+export function tierRules(limits: ProviderLimits, tier: string | undefined): readonly OperationRule[] {
+  if (!limits.tiers) return [];
+  const operations = limits.tiers.operations;
+  return (
+    (tier !== undefined && Object.hasOwn(operations, tier) ? operations[tier] : operations[limits.tiers.default]) ?? []
+  );
+}
+
 /** The tenant level's default: all of one tenant's outbound calls, every provider together. */
 export const DEFAULT_TENANT_RULE: RateRule = { kind: 'rate', limit: 50, windowMs: 1000, burst: 100 };
 

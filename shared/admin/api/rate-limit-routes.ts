@@ -9,7 +9,7 @@
 import { AppError } from '../../core/app-error';
 import { json } from '../../platform/http/responses';
 import { tenantIdSchema } from '../../core/integration';
-import { parseOverride, PROVIDER_LIMITS, DEFAULT_TENANT_RULE, type OverrideScope } from '../../ratelimit';
+import { parseOverride, PROVIDER_LIMITS, DEFAULT_TENANT_RULE, limitsTierOf, type OverrideScope } from '../../ratelimit';
 import type { Params } from '../../platform/http/router';
 import type { AdminContext, AdminRouter } from './context';
 import { loadIntegration } from './integration-routes';
@@ -58,7 +58,13 @@ export function registerRateLimitRoutes(router: AdminRouter): void {
       throw new AppError('bad_request', 'operation: must be 1-200 letters, digits, ".", "_", ":", "/" or "-"', {
         target: 'operation',
       });
-    const target = { tenantId: integration.tenantId, integrationId: integration.id, provider: integration.provider };
+    const target = {
+      tenantId: integration.tenantId,
+      integrationId: integration.id,
+      provider: integration.provider,
+      // The integration's limits tier (Slack's app distribution) decides some operation levels.
+      tier: limitsTierOf(PROVIDER_LIMITS[integration.provider], integration.providerOptions),
+    };
     // The shared levels come from a call with no operation; each operation asked for adds its own level.
     const base = await ctx.services.rateLimiter.usage({ ...target, operation: '' });
     const levels = base.levels.filter((level) => level.level !== 'operation').map((level) => view(level));

@@ -12,6 +12,7 @@ import { SLACK_PROVIDER } from './slack';
 export type {
   ConcurrencyRule,
   LimitRule,
+  LimitTiers,
   OperationRule,
   ProviderDescriptor,
   ProviderLimits,

@@ -3,7 +3,7 @@
  * per method in tiers, so its 429s land on the operation, not the whole token.
  */
 import { defineProvider, MINUTE_MS } from './define';
-import type { RateRule } from './types';
+import type { OperationRule, RateRule } from './types';
 
 const slackTier = (perMinute: number, burst: number): RateRule => ({
   kind: 'rate',
@@ -57,6 +57,19 @@ const SLACK_TIERS: { methods: string[]; rule: RateRule }[] = [
   },
 ];
 
+/** Per distribution, the read methods' rule (one budget per method), checked before the tiers below. */
+const readRules = (distribution: SlackAppDistribution): OperationRule[] => {
+  const { perMinute } = SLACK_READ_LIMITS[distribution];
+  return [
+    {
+      match: [...SLACK_READ_METHODS],
+      keyBy: 'operation',
+      // One a minute admits no burst; Tier 3 keeps its usual one.
+      rule: slackTier(perMinute, perMinute < 2 ? 1 : 5),
+    },
+  ];
+};
+
 export const SLACK_PROVIDER = defineProvider({
   id: 'slack',
   label: 'Slack',
@@ -85,6 +98,15 @@ export const SLACK_PROVIDER = defineProvider({
     ],
     signalLevel: 'operation',
     noRetryAfterBlockMs: 1000,
+    tiers: {
+      option: 'appDistribution',
+      default: DEFAULT_SLACK_APP_DISTRIBUTION,
+      operations: {
+        non_marketplace: readRules('non_marketplace'),
+        marketplace: readRules('marketplace'),
+        internal: readRules('internal'),
+      },
+    },
   },
   webhook: { scheme: 'slack-signing-secret' },
 });

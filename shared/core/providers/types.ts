@@ -40,6 +40,19 @@ export interface ProviderLimits {
   readonly signalLevel: 'integration' | 'operation';
   /** How long to hold a budget after a limit answer that names no Retry-After and no reset. */
   readonly noRetryAfterBlockMs: number;
+  /**
+   * Limits that depend on an integration setting (Slack's app distribution): the value of
+   * `providerOptions[option]` (else `default`) picks operation rules that are checked before `operations`.
+   */
+  readonly tiers?: LimitTiers;
+}
+
+export interface LimitTiers {
+  /** The providerOptions key that names the tier. */
+  readonly option: string;
+  /** The tier of an integration whose options name none (or one this list does not know). */
+  readonly default: string;
+  readonly operations: Readonly<Record<string, readonly OperationRule[]>>;
 }
 
 /**
