@@ -13,11 +13,13 @@ import { SyncRunsRepository } from '../stores/documents/sync-runs-repository';
 import type { DeadLetterAccess, QueueSender } from '../stores/queue/queue-port';
 import { EmbeddedQueue } from '../stores/queue/embedded-queue';
 import { openBlobArchive, type BlobArchive } from '../stores/blob/blob-archive';
-import { openRedisClient, type RedisClient } from '../stores/kv/redis/redis-client';
+import { openRedisClient } from '../stores/kv/redis/redis-client';
+import { openKeyValueStores, type KeyValueStore } from '../stores/kv';
 import { createAdminAuthenticator, type AdminAuthenticator } from '../platform/http/admin-auth';
 import { createLoginThrottle, type LoginThrottle } from '../platform/http/login-throttle';
 import type { WebhookSecretSource } from '../webhooks/intake/secrets';
 import { DeliveryLog } from '../webhooks/intake/delivery-log';
+import { DeliveryClaims } from '../webhooks/intake/delivery-claims';
 import { WebhookIntake } from '../webhooks/intake/intake';
 import type { EventPublisher } from '../stores/events/events';
 import { LocalEventLog } from '../stores/events/local-event-log';
@@ -50,7 +52,11 @@ export interface AppServices {
   /** Present when the embedded queue is in use (local host, tests): dead letters and depth live here. */
   embeddedQueue?: EmbeddedQueue;
   blob: BlobArchive;
-  redis?: RedisClient;
+  /**
+   * Once-per-window markers of the timer jobs (expiry alerts, webhook endpoint alerts): Redis when configured,
+   * shared by every instance; memory answers at once while Redis is disconnected or when a call fails.
+   */
+  kv: KeyValueStore;
   events: EventPublisher;
   /** Present when events stay local (local host, tests): readable and subscribable. */
   eventLog?: LocalEventLog;
@@ -60,6 +66,8 @@ export interface AppServices {
   /** Webhook secrets for the verifiers; none configured means every delivery is rejected (fail closed). */
   webhookSecrets: WebhookSecretSource;
   deliveryLog: DeliveryLog;
+  /** Each webhook delivery's claim (pending, accepted, released): the duplicate check on the request path. */
+  deliveryClaims: DeliveryClaims;
   /** Group commit of accepted webhook deliveries (archive, runs, queue hand-off, receipt) before their 2xx. */
   webhookIntake: WebhookIntake;
   /** Slack / Teams alerts from events, digests; subscribed to the local event log when there is one. */
@@ -92,6 +100,9 @@ export async function createServices(settings: Settings, overrides: ServiceOverr
   const blob = await openBlobArchive(settings.blob, settings.azureClientId);
   const redis = await openRedisClient(settings.redis, settings.azureClientId);
   redis?.on('error', (error) => logger.warn('redis connection problem', { error }));
+  const now = overrides.now ?? (() => new Date());
+  // Claims, locks, counters and markers; each user below gets the capability it needs (stores/kv/index.ts).
+  const kv = openKeyValueStores({ redis, keyPrefix: settings.redis.keyPrefix, now: () => now().getTime() });
 
   const credentials = createCredentials({
     store: await createSecretStore({
@@ -101,8 +112,7 @@ export async function createServices(settings: Settings, overrides: ServiceOverr
       localKeyBase64: settings.secrets.localKeyBase64,
     }),
     logger,
-    redis,
-    redisKeyPrefix: settings.redis.keyPrefix,
+    coordination: kv.refreshCoordinator(),
   });
   const rateLimiter = createRateLimiter({
     redis,
@@ -137,7 +147,6 @@ export async function createServices(settings: Settings, overrides: ServiceOverr
   const eventGrid =
     settings.events.kind === 'eventgrid' ? await openEventGrid(settings.events, settings.azureClientId) : undefined;
 
-  const now = overrides.now ?? (() => new Date());
   const notifications = createNotifications({
     container: store.containers.notifications,
     syncRuns: store.containers.syncRuns,
@@ -145,8 +154,7 @@ export async function createServices(settings: Settings, overrides: ServiceOverr
     credentials: credentials.service,
     settings: settings.notifications,
     logger,
-    redis,
-    redisKeyPrefix: settings.redis.keyPrefix,
+    kv,
     now,
   });
   eventLog?.subscribe((event) => notifications.service.enqueue(event));
@@ -161,8 +169,20 @@ export async function createServices(settings: Settings, overrides: ServiceOverr
       }
     : eventLog!;
 
-  const deliveryLog = new DeliveryLog(store.containers.webhookDeliveries, redis, settings.redis.keyPrefix, logger);
-  const webhookIntake = new WebhookIntake({ blob, runs: store.containers.syncRuns, queue, deliveryLog, logger });
+  const deliveryLog = new DeliveryLog(store.containers.webhookDeliveries, logger);
+  const claims = new DeliveryClaims({
+    shared: kv.shared,
+    readReceipt: (integrationId, id) => deliveryLog.readStored(integrationId, id),
+    logger,
+  });
+  const webhookIntake = new WebhookIntake({
+    blob,
+    runs: store.containers.syncRuns,
+    queue,
+    deliveryLog,
+    claims,
+    logger,
+  });
 
   return {
     settings,
@@ -181,13 +201,17 @@ export async function createServices(settings: Settings, overrides: ServiceOverr
     deadLetters: queue,
     embeddedQueue,
     blob,
-    redis,
+    kv: kv.withFallback({
+      whileDown: 'local',
+      onFallback: (error) => logger.warn('key-value store: Redis failed, memory answered', { error }),
+    }),
     events,
     eventLog,
     adminAuth: createAdminAuthenticator(settings.adminAuth),
-    adminLoginThrottle: createLoginThrottle({ redis, keyPrefix: settings.redis.keyPrefix, rules: settings.adminLogin }),
+    adminLoginThrottle: createLoginThrottle({ kv, rules: settings.adminLogin }),
     webhookSecrets: overrides.webhookSecrets ?? webhookSecretSource(credentials),
     deliveryLog,
+    deliveryClaims: claims,
     webhookIntake,
     notifications,
     now,
