@@ -43,14 +43,15 @@ async function check(name: string, probe: () => Promise<unknown>): Promise<Depen
 }
 
 export async function checkHealth(
-  services: Pick<AppServices, 'store' | 'queue' | 'blob' | 'kv' | 'rateLimiter'>,
+  services: Pick<AppServices, 'store' | 'queue' | 'blob' | 'redis' | 'rateLimiter'>,
 ): Promise<HealthReport> {
   const probes: Promise<DependencyCheck>[] = [
     check('cosmos', () => services.store.ping()),
     check('queue', () => services.queue.ping()),
     check('blob', () => services.blob.ping()),
   ];
-  if (services.kv.backend === 'redis') probes.push(check('redis', () => services.kv.ping()));
+  const redis = services.redis;
+  if (redis) probes.push(check('redis', () => redis.ping()));
   // Degraded means the limiter fell back to local, conservative limits because Redis is unreachable.
   probes.push(
     check('ratelimit', async () => {

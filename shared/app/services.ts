@@ -13,13 +13,11 @@ import { SyncRunsRepository } from '../stores/documents/sync-runs-repository';
 import type { DeadLetterAccess, QueueSender } from '../stores/queue/queue-port';
 import { EmbeddedQueue } from '../stores/queue/embedded-queue';
 import { openBlobArchive, type BlobArchive } from '../stores/blob/blob-archive';
-import { openRedisClient } from '../stores/kv/redis/redis-client';
-import { openKeyValueStores, type KeyValueStore } from '../stores/kv';
+import { openRedisClient, type RedisClient } from '../stores/kv/redis/redis-client';
 import { createAdminAuthenticator, type AdminAuthenticator } from '../platform/http/admin-auth';
 import { createLoginThrottle, type LoginThrottle } from '../platform/http/login-throttle';
 import type { WebhookSecretSource } from '../webhooks/intake/secrets';
 import { DeliveryLog } from '../webhooks/intake/delivery-log';
-import { DeliveryClaims } from '../webhooks/intake/delivery-claims';
 import { WebhookIntake } from '../webhooks/intake/intake';
 import type { EventPublisher } from '../stores/events/events';
 import { LocalEventLog } from '../stores/events/local-event-log';
@@ -52,11 +50,7 @@ export interface AppServices {
   /** Present when the embedded queue is in use (local host, tests): dead letters and depth live here. */
   embeddedQueue?: EmbeddedQueue;
   blob: BlobArchive;
-  /**
-   * Once-per-window markers of the timer jobs (expiry alerts, webhook endpoint alerts): Redis when configured,
-   * shared by every instance; memory answers at once while Redis is disconnected or when a call fails.
-   */
-  kv: KeyValueStore;
+  redis?: RedisClient;
   events: EventPublisher;
   /** Present when events stay local (local host, tests): readable and subscribable. */
   eventLog?: LocalEventLog;
@@ -66,8 +60,6 @@ export interface AppServices {
   /** Webhook secrets for the verifiers; none configured means every delivery is rejected (fail closed). */
   webhookSecrets: WebhookSecretSource;
   deliveryLog: DeliveryLog;
-  /** Each webhook delivery's claim (pending, accepted, released): the duplicate check on the request path. */
-  deliveryClaims: DeliveryClaims;
   /** Group commit of accepted webhook deliveries (archive, runs, queue hand-off, receipt) before their 2xx. */
   webhookIntake: WebhookIntake;
   /** Slack / Teams alerts from events, digests; subscribed to the local event log when there is one. */
@@ -100,9 +92,6 @@ export async function createServices(settings: Settings, overrides: ServiceOverr
   const blob = await openBlobArchive(settings.blob, settings.azureClientId);
   const redis = await openRedisClient(settings.redis, settings.azureClientId);
   redis?.on('error', (error) => logger.warn('redis connection problem', { error }));
-  const now = overrides.now ?? (() => new Date());
-  // Claims, locks, counters and markers; each user below gets the capability it needs (stores/kv/index.ts).
-  const kv = openKeyValueStores({ redis, keyPrefix: settings.redis.keyPrefix, now: () => now().getTime() });
 
   const credentials = createCredentials({
     store: await createSecretStore({
@@ -112,7 +101,8 @@ export async function createServices(settings: Settings, overrides: ServiceOverr
       localKeyBase64: settings.secrets.localKeyBase64,
     }),
     logger,
-    coordination: kv.refreshCoordinator(),
+    redis,
+    redisKeyPrefix: settings.redis.keyPrefix,
   });
   const rateLimiter = createRateLimiter({
     redis,
@@ -147,6 +137,7 @@ export async function createServices(settings: Settings, overrides: ServiceOverr
   const eventGrid =
     settings.events.kind === 'eventgrid' ? await openEventGrid(settings.events, settings.azureClientId) : undefined;
 
+  const now = overrides.now ?? (() => new Date());
   const notifications = createNotifications({
     container: store.containers.notifications,
     syncRuns: store.containers.syncRuns,
@@ -154,7 +145,8 @@ export async function createServices(settings: Settings, overrides: ServiceOverr
     credentials: credentials.service,
     settings: settings.notifications,
     logger,
-    kv,
+    redis,
+    redisKeyPrefix: settings.redis.keyPrefix,
     now,
   });
   eventLog?.subscribe((event) => notifications.service.enqueue(event));
@@ -169,20 +161,8 @@ export async function createServices(settings: Settings, overrides: ServiceOverr
       }
     : eventLog!;
 
-  const deliveryLog = new DeliveryLog(store.containers.webhookDeliveries, logger);
-  const claims = new DeliveryClaims({
-    shared: kv.shared,
-    readReceipt: (integrationId, id) => deliveryLog.readStored(integrationId, id),
-    logger,
-  });
-  const webhookIntake = new WebhookIntake({
-    blob,
-    runs: store.containers.syncRuns,
-    queue,
-    deliveryLog,
-    claims,
-    logger,
-  });
+  const deliveryLog = new DeliveryLog(store.containers.webhookDeliveries, redis, settings.redis.keyPrefix, logger);
+  const webhookIntake = new WebhookIntake({ blob, runs: store.containers.syncRuns, queue, deliveryLog, logger });
 
   return {
     settings,
@@ -201,17 +181,13 @@ export async function createServices(settings: Settings, overrides: ServiceOverr
     deadLetters: queue,
     embeddedQueue,
     blob,
-    kv: kv.withFallback({
-      whileDown: 'local',
-      onFallback: (error) => logger.warn('key-value store: Redis failed, memory answered', { error }),
-    }),
+    redis,
     events,
     eventLog,
     adminAuth: createAdminAuthenticator(settings.adminAuth),
-    adminLoginThrottle: createLoginThrottle({ kv, rules: settings.adminLogin }),
+    adminLoginThrottle: createLoginThrottle({ redis, keyPrefix: settings.redis.keyPrefix, rules: settings.adminLogin }),
     webhookSecrets: overrides.webhookSecrets ?? webhookSecretSource(credentials),
     deliveryLog,
-    deliveryClaims: claims,
     webhookIntake,
     notifications,
     now,

@@ -1,11 +1,9 @@
 /**
  * One call that wires the credentials library around a secret store (createSecretStore builds one from
- * settings): the credential service, the refresh engine (single-flight through the coordination it is given:
- * across processes on Redis, built by stores/kv; in-process when none is given) and a factory of AuthProviders
- * for adapters.
+ * settings): the credential service, the refresh engine (Redis single-flight when a client is given,
+ * in-process otherwise) and a factory of AuthProviders for adapters.
  */
-import { InProcessRefreshLock } from '../stores/kv/memory/refresh-lock';
-import type { RefreshCoordinator } from '../stores/kv/refresh-coordination';
+import type Redis from 'ioredis';
 import { createAuthProvider, type CredentialAuthProvider } from './auth-provider';
 import { CredentialService } from './credential-service';
 import type { ExpiryPolicy } from './expiry-policy';
@@ -17,8 +15,9 @@ import type { CredentialRef } from './types';
 export interface CredentialsOptions {
   store: SecretStore;
   logger?: CredentialLogger;
-  /** The refresh lock shared by every instance; without one, refreshes are single-flight within this process only. */
-  coordination?: RefreshCoordinator;
+  /** Shared Redis client; without one, refreshes are single-flight within this process only. */
+  redis?: Redis;
+  redisKeyPrefix?: string;
   cacheTtlMs?: number;
   lockTtlMs?: number;
   lockWaitMs?: number;
@@ -46,7 +45,9 @@ export function createCredentials(options: CredentialsOptions): Credentials {
   const refresher = new RefreshEngine({
     service,
     logger: options.logger,
-    coordination: options.coordination ?? new InProcessRefreshLock(),
+    coordination: options.redis
+      ? { kind: 'redis', redis: options.redis, keyPrefix: options.redisKeyPrefix ?? 'ise:' }
+      : { kind: 'in_process' },
     lockTtlMs: options.lockTtlMs,
     lockWaitMs: options.lockWaitMs,
     requestTimeoutMs: options.requestTimeoutMs,

@@ -14,7 +14,12 @@ import type { CredentialService } from './credential-service';
 import { silentLogger, type CredentialLogger } from './logger';
 import { nextInstanceUrl } from './oauth/instance-url';
 import { requestToken, type TokenSet } from './oauth/token-client';
-import type { LockHandle, RefreshCoordinator } from '../stores/kv/refresh-coordination';
+import {
+  createCoordinator,
+  type CoordinationOptions,
+  type LockHandle,
+  type RefreshCoordinator,
+} from '../stores/kv/refresh-coordination';
 import { refKey, type CredentialOf, type CredentialRef, type StoredCredential } from './types';
 
 export type RefreshOutcome =
@@ -37,11 +42,8 @@ export type RefreshOutcome =
 
 export interface RefreshEngineOptions {
   service: CredentialService;
-  /**
-   * The single-flight lock: on Redis across processes (Azure, several hosts), in-process only for one local
-   * process without Redis (stores/kv builds either).
-   */
-  coordination: RefreshCoordinator;
+  /** Redis across processes (Azure, several hosts); in_process only for one local process without Redis. */
+  coordination: CoordinationOptions;
   logger?: CredentialLogger;
   clock?: () => Date;
   /** Longer than one token call plus one store write; extended before each attempt and before the store. */
@@ -102,7 +104,7 @@ export class RefreshEngine {
   private readonly retry: RetryPolicy;
 
   constructor(private readonly options: RefreshEngineOptions) {
-    this.lock = options.coordination;
+    this.lock = createCoordinator(options.coordination);
     this.logger = options.logger ?? silentLogger;
     this.clock = options.clock ?? (() => new Date());
     this.lockTtlMs = options.lockTtlMs ?? 30_000;

@@ -1,7 +1,6 @@
 /**
  * Public surface of notifications and the factory the composition root calls: the service over the
- * `notifications` container, its state in the key-value store (Redis when configured, memory otherwise, see
- * state.ts), and digests.
+ * `notifications` container, Redis-backed state when Redis is configured (memory otherwise), and digests.
  * In Azure, events reach Event Grid; an Event Grid-triggered function that calls `service.handle(event)` is
  * the planned consumer there (not built yet). Locally the service subscribes to the local event log.
  */
@@ -9,11 +8,11 @@ import type { Container } from '@azure/cosmos';
 import type { Settings } from '../config/settings';
 import type { CredentialService } from '../credentials';
 import type { Logger } from '../platform/observability/logger';
-import type { KeyValueStores } from '../stores/kv';
+import type { RedisClient } from '../stores/kv/redis/redis-client';
 import { runDigests, type DigestRunResult } from './digest';
 import { NotificationsRepository } from './repository';
 import { NotificationService } from './service';
-import { NOTIFY_STATE_FALLBACK, notifyStateOn, type NotifyState } from './state';
+import { MemoryNotifyState, RedisNotifyState, type NotifyState } from './state';
 
 export { NotificationService } from './service';
 export { NotificationsRepository } from './repository';
@@ -32,7 +31,8 @@ export interface NotificationsOptions {
   credentials: CredentialService;
   settings: Settings['notifications'];
   logger: Logger;
-  kv: Pick<KeyValueStores, 'withFallback'>;
+  redis?: RedisClient;
+  redisKeyPrefix: string;
   now(): Date;
   /** Tests replace the state (e.g. memory with a fake clock). */
   state?: NotifyState;
@@ -42,12 +42,11 @@ export function createNotifications(options: NotificationsOptions): Notification
   const logger = options.logger.child({ component: 'notifications' });
   const state =
     options.state ??
-    notifyStateOn(
-      options.kv.withFallback({
-        ...NOTIFY_STATE_FALLBACK,
-        onFallback: (error) => logger.warn('notification state: Redis unavailable, using memory', { error }),
-      }),
-    );
+    (options.redis
+      ? new RedisNotifyState(options.redis, options.redisKeyPrefix, (error) =>
+          logger.warn('notification state: Redis unavailable, using memory', { error }),
+        )
+      : new MemoryNotifyState(() => options.now().getTime()));
   const service = new NotificationService({
     repository: new NotificationsRepository(options.container),
     credentials: options.credentials,

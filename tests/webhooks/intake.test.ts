@@ -30,7 +30,6 @@ const intakeWith = (
       runs: t.services.store.containers.syncRuns,
       queue,
       deliveryLog: t.services.deliveryLog,
-      claims: t.services.deliveryClaims,
       logger: t.services.logger,
     },
     options,

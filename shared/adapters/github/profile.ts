@@ -9,6 +9,8 @@ import { parseRetryAfterMs } from '../http/retry-after';
 import type { ProviderHttpProfile, ResponseInfo } from '../http/types';
 import { endpointPath, GITHUB_PROVIDER } from '../../core/providers';
 
+const REAUTH_ERRORS: readonly string[] = GITHUB_PROVIDER.oauth.tokenWire.reauthErrors;
+
 export const GITHUB = {
   apiVersion: '2022-11-28',
   maxPerPage: 100,
@@ -71,9 +73,9 @@ export const githubProfile: ProviderHttpProfile = {
       typeof body === 'object' &&
       typeof (body as Record<string, unknown>).error === 'string'
     ) {
-      const code = (body as Record<string, unknown>).error;
-      if (code === 'bad_refresh_token' || code === 'bad_verification_code')
-        return providerError('auth_revoked', info, body);
+      const code = String((body as Record<string, unknown>).error);
+      // The token endpoint's "grant is gone" codes (bad_refresh_token, bad_verification_code): reconnect.
+      if (REAUTH_ERRORS.includes(code)) return providerError('auth_revoked', info, body);
       // A wrong client id/secret is the operator's app registration, not the user's grant.
       return providerError(code === 'incorrect_client_credentials' ? 'configuration' : 'validation', info, body);
     }

@@ -1,17 +1,21 @@
 /**
- * The receipt log of webhook deliveries (`webhook-deliveries`, partition /integrationId), the durable record
- * the duplicate check (delivery-claims.ts) settles by. A delivery counts as handled only once its sync is enqueued:
+ * The receipt log of webhook deliveries (`webhook-deliveries`, partition /integrationId) and the duplicate
+ * check in front of it (delivery-claims.ts). A delivery counts as handled only once its sync is enqueued:
  * accepted receipts are written by the intake's group commit before the provider gets its 2xx. Receipts of
  * rejected deliveries and duplicate counts are health statistics: they are written in micro-batches off the
  * request path, and reads through this log wait for what is still buffered, so a caller sees its own writes.
  */
 import { createHash } from 'node:crypto';
 import { BulkOperationType, type Container, type JSONObject, type OperationInput } from '@azure/cosmos';
+import type { RedisClient } from '../../stores/kv/redis/redis-client';
 import type { Logger } from '../../platform/observability/logger';
 import { statusOf, translateCosmosError } from '../../stores/documents/cosmos-client';
 import { stripSystemFields } from '../../stores/documents/integrations-repository';
+import { DeliveryClaims } from './delivery-claims';
 import { MicroBatcher, type ItemOutcome } from './micro-batcher';
 import type { DeliveryReceipt } from './receipt-types';
+
+export { DEDUPE_TTL_SECONDS } from './delivery-claims';
 
 export type { DeliveryVerdict, DeliveryReceipt } from './receipt-types';
 
@@ -28,13 +32,22 @@ const STATS_FLUSH_DELAY_MS = 50;
 type DuplicateCount = { integrationId: string; id: string };
 
 export class DeliveryLog {
+  readonly claims: DeliveryClaims;
   private readonly statistics: MicroBatcher<DeliveryReceipt>;
   private readonly duplicates: MicroBatcher<DuplicateCount>;
 
   constructor(
     private readonly container: Container,
+    redis: RedisClient | undefined,
+    keyPrefix: string,
     private readonly logger: Logger,
   ) {
+    this.claims = new DeliveryClaims(
+      redis,
+      keyPrefix,
+      logger,
+      async (key) => (await this.readStored(key.integrationId, key.receiptId))?.verdict === 'accepted',
+    );
     this.statistics = new MicroBatcher({
       maxItems: BULK_CHUNK,
       maxDelayMs: STATS_FLUSH_DELAY_MS,
@@ -145,8 +158,7 @@ export class DeliveryLog {
     }
   }
 
-  /** The receipt as stored, not waiting for buffered statistics (accepted receipts are never buffered). */
-  async readStored(integrationId: string, id: string): Promise<DeliveryReceipt | undefined> {
+  private async readStored(integrationId: string, id: string): Promise<DeliveryReceipt | undefined> {
     try {
       const { resource } = await this.container.item(id, integrationId).read<DeliveryReceipt & { _etag: string }>();
       return resource ? stripSystemFields(resource) : undefined;
