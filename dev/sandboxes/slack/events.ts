@@ -6,7 +6,8 @@
  */
 import { createHmac, randomBytes } from 'node:crypto';
 import { WebhookEmitter } from '../common/webhooks';
-import { TEAM_ID, type WorkspaceChange } from './workspace';
+import { TEAM_ID } from './workspace';
+import type { WorkspaceChange } from './types';
 
 export const SLACK_EVENT_TIMEOUT_MS = 3000;
 /** Slack retries nearly at once, then after a minute, then after five. */

@@ -25,14 +25,8 @@ import {
   SlackRateTiers,
   type SlackAppDistribution,
 } from './tiers';
-import {
-  BOT_USER_ID,
-  ChannelHistory,
-  UserDirectory,
-  channelIds,
-  type SlackMessage,
-  type WorkspaceChange,
-} from './workspace';
+import { BOT_USER_ID, ChannelHistory, UserDirectory, channelIds } from './workspace';
+import type { SlackMessage, WorkspaceChange } from './types';
 
 const DEFAULT_RECORDS = 100_000;
 const TOKEN_TTL_MS = 12 * 3600_000;

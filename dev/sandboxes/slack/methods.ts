@@ -8,16 +8,8 @@
 import type { RequestContext, Router } from '../common/router';
 import type { SandboxResponse } from '../common/types';
 import { withCharsetWarning } from './charset';
-import {
-  BOT_USER_ID,
-  TEAM_ID,
-  tsToMicros,
-  type ChannelHistory,
-  type SlackMessage,
-  type TsBounds,
-  type WorkspaceChange,
-  type UserDirectory,
-} from './workspace';
+import { BOT_USER_ID, TEAM_ID, tsToMicros, type ChannelHistory, type TsBounds, type UserDirectory } from './workspace';
+import type { SlackMessage, WorkspaceChange } from './types';
 
 export interface SlackWorkspace {
   channels: Map<string, ChannelHistory>;

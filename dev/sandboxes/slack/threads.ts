@@ -7,7 +7,7 @@
  * so a reply never lands on another message's ts).
  */
 import { intBetween, seededRandom } from '../common/seeded';
-import type { SlackMessage } from './workspace';
+import type { SlackMessage } from './types';
 
 /** Share of seeded messages that start a thread, unless the sandbox is told otherwise (extra.threads). */
 export const DEFAULT_THREAD_SHARE = 0.25;

@@ -12,21 +12,7 @@ import {
   seededReplyCount,
   withThreadSummary,
 } from './threads';
-
-export type SlackMessage = Record<string, unknown> & {
-  type: 'message';
-  ts: string;
-  text: string;
-  user?: string;
-  edited?: { user: string; ts: string };
-};
-export type SlackUser = Record<string, unknown> & { id: string; name: string; deleted: boolean; updated: number };
-export type WorkspaceChange = {
-  channel: string;
-  kind: 'posted' | 'changed' | 'deleted';
-  message: SlackMessage;
-  previous?: SlackMessage;
-};
+import type { SlackMessage, SlackUser } from './types';
 
 export const TEAM_ID = 'T0SANDBOX';
 export const BOT_USER_ID = 'U0SBXBOT1';
