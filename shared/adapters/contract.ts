@@ -116,6 +116,11 @@ export interface FetchPage {
   /** Cursor for the next page, or, when done, the cursor the next incremental run starts from. */
   nextCursor?: string;
   done: boolean;
+  /**
+   * How long the next page should wait, where the provider allows its calls only a few times a minute (Slack's
+   * non-Marketplace reads): the sync schedules the next page that much later instead of being refused.
+   */
+  nextPageDelayMs?: number;
 }
 
 export interface FetchByIdsRequest {

@@ -13,7 +13,7 @@ import { AppError } from '../core/app-error';
 import type { Integration } from '../core/integration';
 import type { AppServices } from '../app/services';
 import { credentialRef } from '../app/integration-credentials';
-import { createAdapterHooks, type AdapterRateLimitHooks } from '../ratelimit';
+import { createAdapterHooks, limitsTierOf, PROVIDER_LIMITS, type AdapterRateLimitHooks } from '../ratelimit';
 
 /** Public API roots (each provider descriptor's). Salesforce has none: every org has its own instance URL. */
 export const PROVIDER_BASE_URLS: Record<ProviderId, string | undefined> = byProvider(
@@ -56,6 +56,8 @@ function hooksFor(services: AdapterServices, integration: Integration): AdapterR
     tenantId: integration.tenantId,
     integrationId: integration.id,
     provider: integration.provider,
+    // Slack's app distribution (providerOptions.appDistribution) decides the read methods' limits.
+    tier: limitsTierOf(PROVIDER_LIMITS[integration.provider], integration.providerOptions),
   });
 }
 

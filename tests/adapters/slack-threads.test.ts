@@ -162,11 +162,8 @@ describe('slack app tiers', () => {
   let sandbox: SlackSandbox;
   afterEach(async () => sandbox?.stop());
 
-  async function page(adapter: ProviderAdapter, cursor?: string) {
-    return adapter.fetchChanges({ entity: 'messages', pageSize: 100, cursor }) as Promise<
-      Awaited<ReturnType<ProviderAdapter['fetchChanges']>> & { nextPageDelayMs?: number }
-    >;
-  }
+  const page = (adapter: ProviderAdapter, cursor?: string) =>
+    adapter.fetchChanges({ entity: 'messages', pageSize: 100, cursor });
 
   it('outside the Marketplace (the default) reads 15 a call and paces the next page a minute out; the sandbox refuses sooner', async () => {
     let now = Date.now();

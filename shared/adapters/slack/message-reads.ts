@@ -29,9 +29,6 @@ export interface ChannelReadPlan {
   intervalMs?: number;
 }
 
-/** A page of messages, with how long to wait before the next one where reads are paced. */
-export type MessagesPage = FetchPage & { nextPageDelayMs?: number };
-
 type ReadMethod = 'history' | 'replies';
 /** Slack counts a call when it arrives; a little slack keeps the next one clear of the window's edge. */
 const PACE_MARGIN_MS = 1000;
@@ -57,7 +54,7 @@ export async function fetchMessages(
   cursor: MessagesCursor | undefined,
   pageSize: number,
   signal?: AbortSignal,
-): Promise<MessagesPage> {
+): Promise<FetchPage> {
   const state = settle(cursor ?? INITIAL);
   const channel = plan.channels[state.channel];
   if (channel === undefined) return finish(state, []);
@@ -158,7 +155,7 @@ function pace(plan: ChannelReadPlan, next: MessagesCursor): { nextPageDelayMs?: 
 }
 
 /** The run is over: every channel's watermark becomes the newest change seen (or stays where it was). */
-function finish(state: MessagesCursor, records: ProviderRecord[]): MessagesPage {
+function finish(state: MessagesCursor, records: ProviderRecord[]): FetchPage {
   const since = { ...state.since };
   for (const [channel, ts] of Object.entries(state.seen))
     if (since[channel] === undefined || compareTs(ts, since[channel]!) > 0) since[channel] = ts;
