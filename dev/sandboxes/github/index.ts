@@ -1,10 +1,11 @@
 /**
  * The GitHub sandbox: REST issues and comments for seeded repositories, bearer tokens from the GitHub App user
  * token flow (8 h tokens, rotating refresh tokens, errors as HTTP 200 bodies), x-ratelimit-* headers with a
- * real hourly budget, ETag / If-None-Match → 304 (not counted), and signed webhooks for every change.
+ * real hourly budget, ETag / If-None-Match → 304 (not counted), and signed webhooks for every change: to
+ * options.webhookUrl when given, and to the repository webhooks created through the hooks API (hooks.ts).
  * Edge switches (`extra.renamedRepositories`, `extra.transferredIssues`) make old addresses answer 301.
  */
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { commentRecordId, issueId, parseRecordId } from '../../../shared/adapters/github/ids';
 import { OAuthAuthority } from '../common/oauth';
 import { Router } from '../common/router';
@@ -17,10 +18,21 @@ import { GithubRepoState, type RepoChange } from './repo-state';
 import { githubOAuthRoutes } from './oauth-routes';
 import { githubRoutes } from './routes';
 import { githubWebhookSigner } from './webhook';
+import { RepoHooks } from './hooks';
 import { ghError } from './wire';
 
 const LOGIN = 'sandbox-user';
 const HOUR_MS = 3_600_000;
+
+const HOOKS = new WeakMap<RunningSandbox, RepoHooks>();
+
+/** The repository webhooks of a running GitHub sandbox, with their secrets (for tests of what an app registered). */
+export function githubSandboxHooks(
+  sandbox: RunningSandbox,
+  repository: string,
+): Array<{ id: number; url: string; events: string[]; secret?: string }> {
+  return HOOKS.get(sandbox)?.registered(repository) ?? [];
+}
 
 export async function startGithubSandbox(options: SandboxOptions = {}): Promise<RunningSandbox> {
   const extra = options.extra ?? {};
@@ -31,10 +43,15 @@ export async function startGithubSandbox(options: SandboxOptions = {}): Promise<
   const repositories = Array.isArray(extra.repositories) ? (extra.repositories as string[]) : ['acme/widgets'];
   let baseUrl = '';
 
-  const webhooks = options.webhookUrl
-    ? new WebhookEmitter({ url: options.webhookUrl, sign: githubWebhookSigner(options.webhookSecret) })
-    : undefined;
+  const sender = { login: LOGIN, id: 583231, type: 'User' };
+  const webhooks = new RepoHooks(
+    options.webhookUrl
+      ? new WebhookEmitter({ url: options.webhookUrl, sign: githubWebhookSigner(options.webhookSecret) })
+      : undefined,
+    sender,
+  );
   const repos = new Map<string, GithubRepoState>();
+  const repoJsons = new Map<string, () => Record<string, unknown>>();
   repositories.forEach((fullName, i) => {
     const [owner, name] = fullName.split('/') as [string, string];
     const shape = { owner, name, repoId: 1000 + i, seed, baseUrl: () => baseUrl };
@@ -46,13 +63,10 @@ export async function startGithubSandbox(options: SandboxOptions = {}): Promise<
       private: false,
       html_url: `https://github.com/${fullName}`,
     });
+    repoJsons.set(fullName.toLowerCase(), repoJson);
     const onChange = (change: RepoChange) => {
       const { event, ...rest } = change;
-      webhooks?.emit(
-        event,
-        { ...rest, repository: repoJson(), sender: { login: LOGIN, id: 583231, type: 'User' } },
-        randomUUID(),
-      );
+      webhooks.deliverChange(fullName, event, { ...rest, repository: repoJson(), sender });
     };
     repos.set(fullName.toLowerCase(), new GithubRepoState(shape, issueCount, commentCount, onChange));
   });
@@ -95,6 +109,11 @@ export async function startGithubSandbox(options: SandboxOptions = {}): Promise<
 
   const router = new Router();
   githubOAuthRoutes(router, new OAuthAuthority(tokens));
+  webhooks.addRoutes(router, (owner, name) => {
+    const repo = repos.get(`${owner}/${name}`.toLowerCase());
+    const json = repoJsons.get(`${owner}/${name}`.toLowerCase());
+    return repo && json ? { fullName: repo.fullName, json } : undefined;
+  });
   githubRoutes(router, {
     login: LOGIN,
     repo: (owner, name) => repos.get(`${owner}/${name}`.toLowerCase()),
@@ -166,6 +185,7 @@ export async function startGithubSandbox(options: SandboxOptions = {}): Promise<
   };
   const running = await startSandboxServer(behaviour, options.port ?? 0);
   baseUrl = running.url;
+  HOOKS.set(running, webhooks);
   // After start: the transferred copies carry URLs on the sandbox's address.
   for (const { from, to } of (Array.isArray(extra.transferredIssues) ? extra.transferredIssues : []) as {
     from: string;

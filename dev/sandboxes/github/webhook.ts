@@ -5,12 +5,13 @@ export function githubSignature256(secret: string, rawBody: string): string {
   return `sha256=${createHmac('sha256', secret).update(rawBody).digest('hex')}`;
 }
 
-export function githubWebhookSigner(secret: string | undefined) {
+/** Signs as GitHub does; `hookId` names the hook that delivers (the start-up target is a fixed id). */
+export function githubWebhookSigner(secret: string | undefined, hookId = 424242) {
   return (rawBody: string, event: string, deliveryId: string): Record<string, string> => {
     const headers: Record<string, string> = {
       'x-github-event': event,
       'x-github-delivery': deliveryId,
-      'x-github-hook-id': '424242',
+      'x-github-hook-id': String(hookId),
       'x-github-hook-installation-target-type': 'repository',
       'x-github-hook-installation-target-id': '1',
       'user-agent': 'GitHub-Hookshot/sandbox',

@@ -5,7 +5,7 @@
  */
 import type { RequestContext, Router } from '../common/router';
 import type { CalendarEvent, CalendarStore } from './calendar-store';
-import type { PushChannels } from './channels';
+import { channelRequest, type PushChannels } from './channels';
 import { decodeToken, encodeToken, googleFail } from './wire';
 
 const MAX_RESULTS = 2500;
@@ -113,19 +113,7 @@ export function addCalendarRoutes(
 
   router.add('POST', `${base}/watch`, (ctx) => {
     const calendar = calendarOf(ctx);
-    const body = ctx.json() as Record<string, unknown>;
-    if (typeof body.id !== 'string' || typeof body.address !== 'string' || body.type !== 'web_hook')
-      googleFail(400, 'required', 'Required: id, type "web_hook" and address.');
-    return {
-      status: 200,
-      json: channels.open(
-        calendar.calendarId,
-        body.id,
-        body.address,
-        typeof body.token === 'string' ? body.token : undefined,
-        ctx.baseUrl,
-      ),
-    };
+    return { status: 200, json: channels.open(calendar.calendarId, channelRequest(ctx.json()), ctx.baseUrl) };
   });
 
   router.add('GET', `${base}/:eventId`, (ctx) => {
@@ -165,13 +153,6 @@ export function addCalendarRoutes(
     const calendar = calendarOf(ctx);
     checkPrecondition(ctx, calendar.get(ctx.params.eventId ?? ''));
     calendar.cancel(ctx.params.eventId!);
-    return { status: 204 };
-  });
-
-  router.add('POST', '/calendar/v3/channels/stop', (ctx) => {
-    const body = ctx.json() as Record<string, unknown>;
-    if (typeof body.id !== 'string' || !channels.stop(body.id))
-      googleFail(404, 'notFound', `Channel '${String(body.id)}' not found for project '0'`);
     return { status: 204 };
   });
 }

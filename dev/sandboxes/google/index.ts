@@ -13,12 +13,13 @@ import { TokenStore } from '../common/tokens';
 import type { RunningSandbox, SandboxOptions, SandboxRecords } from '../common/types';
 import { addCalendarRoutes } from './calendar-routes';
 import { CalendarStore } from './calendar-store';
-import { PushChannels } from './channels';
+import { PushChannels, type ChannelView } from './channels';
+import { addChannelRoutes } from './channel-routes';
 import { addDriveRoutes } from './drive-routes';
 import { DriveStore } from './drive-store';
 import { addGoogleOAuth } from './oauth-routes';
 import { GrantedScopes } from './scopes';
-import { googleError, googleFail } from './wire';
+import { googleError } from './wire';
 
 const DEFAULT_RECORDS = 100_000;
 const TOKEN_TTL_MS = 3600_000;
@@ -58,11 +59,19 @@ function recordsOf(calendar: CalendarStore, drive: DriveStore): SandboxRecords {
   };
 }
 
+const CHANNELS = new WeakMap<RunningSandbox, PushChannels>();
+
+/** The live push channels of a running Google sandbox, with their tokens (for tests of what an app opened). */
+export function googleSandboxChannels(sandbox: RunningSandbox): ChannelView[] {
+  return CHANNELS.get(sandbox)?.live() ?? [];
+}
+
 export async function startGoogleSandbox(options: SandboxOptions = {}): Promise<RunningSandbox> {
   const extra = options.extra ?? {};
   const records = options.records ?? DEFAULT_RECORDS;
   const seed = options.seed ?? 1;
-  const channels = new PushChannels();
+  // extra.now: the push channels' clock (epoch ms), for tests that move time to reach channel expirations.
+  const channels = new PushChannels(typeof extra.now === 'function' ? (extra.now as () => number) : Date.now);
   const calendar = new CalendarStore(PRIMARY, records, seed, () => channels.notify(PRIMARY, 'exists'));
   const drive = new DriveStore(records, seed, () => channels.notify('drive', 'exists'));
   const tokens = new TokenStore({
@@ -80,22 +89,7 @@ export async function startGoogleSandbox(options: SandboxOptions = {}): Promise<
     syncTokenTtlMs: typeof extra.syncTokenTtlMs === 'number' ? extra.syncTokenTtlMs : 7 * 86_400_000,
     ownerEmail: SANDBOX_CALENDAR_OWNER,
   });
-  router.add('POST', '/drive/v3/changes/watch', (ctx) => {
-    const body = ctx.json() as Record<string, unknown>;
-    if (typeof body.id !== 'string' || typeof body.address !== 'string' || body.type !== 'web_hook')
-      googleFail(400, 'required', 'Required: id, type "web_hook" and address.');
-    return {
-      status: 200,
-      json: channels.open(
-        'drive',
-        body.id,
-        body.address,
-        typeof body.token === 'string' ? body.token : undefined,
-        ctx.baseUrl,
-        '/drive/v3/changes',
-      ),
-    };
-  });
+  addChannelRoutes(router, channels);
   addDriveRoutes(router, drive, grants);
 
   const behaviour: SandboxBehaviour = {
@@ -139,6 +133,15 @@ export async function startGoogleSandbox(options: SandboxOptions = {}): Promise<
   };
   const running = await startSandboxServer(behaviour, options.port ?? 0);
   if (options.webhookUrl)
-    channels.open(PRIMARY, 'sandbox-channel', options.webhookUrl, options.webhookSecret, running.url);
+    channels.open(
+      PRIMARY,
+      {
+        id: 'sandbox-channel',
+        address: options.webhookUrl,
+        ...(options.webhookSecret !== undefined ? { token: options.webhookSecret } : {}),
+      },
+      running.url,
+    );
+  CHANNELS.set(running, channels);
   return running;
 }
