@@ -1,5 +1,6 @@
 /**
- * Reading the messages of the configured channels, one Slack call per page so a page stays one bounded batch:
+ * Reading the messages of the configured channels, a few Slack calls per page so a page stays one bounded batch
+ * (one call where reads are paced, else up to Tier 3's burst and never more records than the page size):
  * channels one after another; in each, conversations.history (newest first, top-level messages only, Slack's
  * cursor), and after every history page the threads it listed, one conversations.replies page at a time
  * (`ts` = the parent's ts, its own cursor; the parent comes back first and is left out, history delivered it).
@@ -30,6 +31,8 @@ export interface ChannelReadPlan {
 }
 
 type ReadMethod = 'history' | 'replies';
+/** Calls one page may make where reads are not paced: Tier 3's burst. */
+const CALLS_PER_PAGE = 5;
 /** Slack counts a call when it arrives; a little slack keeps the next one clear of the window's edge. */
 const PACE_MARGIN_MS = 1000;
 
@@ -55,28 +58,35 @@ export async function fetchMessages(
   pageSize: number,
   signal?: AbortSignal,
 ): Promise<FetchPage> {
-  const state = settle(cursor ?? INITIAL);
-  const channel = plan.channels[state.channel];
-  if (channel === undefined) return finish(state, []);
-  const since = state.mode === 'incremental' ? state.since[channel] : undefined;
-  const read = {
-    api,
-    channel,
-    since,
-    oldest: since === undefined ? undefined : tsMinusMs(since, plan.lookbackMs),
-    limit: Math.max(1, Math.min(pageSize, plan.maxPerCall)),
-    signal,
-  };
-  const method: ReadMethod = nextThread(state) !== undefined ? 'replies' : 'history';
-  const calledAt = Date.now();
-  const step = method === 'replies' ? await readThread(read, state) : await readHistory(read, state);
-  const seen = { ...state.seen };
-  for (const record of step.records)
-    if (seen[channel] === undefined || compareTs(record.version!, seen[channel]!) > 0) seen[channel] = record.version!;
-  const calls = plan.intervalMs === undefined ? undefined : { ...state.calls, [method]: calledAt };
-  const next = settle({ ...step.next, seen, ...(calls ? { calls } : {}) });
-  if (next.channel >= plan.channels.length) return finish(next, step.records);
-  return { records: step.records, nextCursor: encodeCursor(next), done: false, ...pace(plan, next) };
+  let state = settle(cursor ?? INITIAL);
+  const records: ProviderRecord[] = [];
+  // Paced reads make one call a page; Tier 3 reads up to a burst's worth, never more records than the page holds.
+  const maxCalls = plan.intervalMs === undefined ? CALLS_PER_PAGE : 1;
+  for (let calls = 0; calls < maxCalls && records.length < pageSize; calls++) {
+    const channel = plan.channels[state.channel];
+    if (channel === undefined) break;
+    const since = state.mode === 'incremental' ? state.since[channel] : undefined;
+    const read = {
+      api,
+      channel,
+      since,
+      oldest: since === undefined ? undefined : tsMinusMs(since, plan.lookbackMs),
+      limit: Math.max(1, Math.min(pageSize - records.length, plan.maxPerCall)),
+      signal,
+    };
+    const method: ReadMethod = nextThread(state) !== undefined ? 'replies' : 'history';
+    const calledAt = Date.now();
+    const step = method === 'replies' ? await readThread(read, state) : await readHistory(read, state);
+    const seen = { ...state.seen };
+    for (const record of step.records)
+      if (seen[channel] === undefined || compareTs(record.version!, seen[channel]!) > 0)
+        seen[channel] = record.version!;
+    const called = plan.intervalMs === undefined ? undefined : { ...state.calls, [method]: calledAt };
+    state = settle({ ...step.next, seen, ...(called ? { calls: called } : {}) });
+    records.push(...step.records);
+  }
+  if (state.channel >= plan.channels.length) return finish(state, records);
+  return { records, nextCursor: encodeCursor(state), done: false, ...pace(plan, state) };
 }
 
 interface Read {
