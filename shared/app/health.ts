@@ -43,10 +43,10 @@ async function check(name: string, probe: () => Promise<unknown>): Promise<Depen
 }
 
 export async function checkHealth(
-  services: Pick<AppServices, 'store' | 'queue' | 'blob' | 'redis' | 'rateLimiter'>,
+  services: Pick<AppServices, 'documents' | 'queue' | 'blob' | 'redis' | 'rateLimiter'>,
 ): Promise<HealthReport> {
   const probes: Promise<DependencyCheck>[] = [
-    check('cosmos', () => services.store.ping()),
+    check('cosmos', () => services.documents.ping()),
     check('queue', () => services.queue.ping()),
     check('blob', () => services.blob.ping()),
   ];

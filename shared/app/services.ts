@@ -6,10 +6,12 @@ import { configureOutbound } from '../platform/http/outbound-fetch';
 import type { Settings } from '../config/settings';
 import { createLogger, type Logger } from '../platform/observability/logger';
 import { Metrics } from '../platform/observability/metrics';
-import { openDocumentStore, type DocumentStore } from '../stores/documents/cosmos-client';
-import { IntegrationsRepository } from '../stores/documents/integrations-repository';
-import { OverrideDocumentsRepository } from '../stores/documents/rate-limit-overrides-repository';
-import { SyncRunsRepository } from '../stores/documents/sync-runs-repository';
+import { openCosmosDatabase } from '../stores/documents/cosmos/cosmos-client';
+import { documentStoreOn } from '../stores/documents/cosmos/document-store';
+import type { ConflictsRepository } from '../stores/documents/conflicts-repository';
+import type { DocumentStore } from '../stores/documents/document-store';
+import type { IntegrationsRepository } from '../stores/documents/integrations-repository';
+import type { SyncRunsRepository } from '../stores/documents/sync-runs-repository';
 import type { DeadLetterAccess, QueueSender } from '../stores/queue/queue-port';
 import { EmbeddedQueue } from '../stores/queue/embedded-queue';
 import { openBlobArchive, type BlobArchive } from '../stores/blob/blob-archive';
@@ -23,10 +25,9 @@ import type { EventPublisher } from '../stores/events/events';
 import { LocalEventLog } from '../stores/events/local-event-log';
 import { createCredentials, createSecretStore, type Credentials } from '../credentials';
 import { managedIdentity } from '../platform/azure/managed-identity';
-import { ShardsRepository } from '../stores/documents/shards-repository';
-import { SyncStateRepository } from '../stores/documents/sync-state-repository';
+import type { ShardsRepository } from '../stores/documents/shards-repository';
+import type { SyncStateRepository } from '../stores/documents/sync-state-repository';
 import { createDefaultRegistry, type AdapterRegistry } from '../adapters/registry';
-import type { Container } from '@azure/cosmos';
 import { webhookSecretSource } from './integration-credentials';
 import { createRateLimiter, type RateLimiter } from '../ratelimit';
 import { createNotifications, type Notifications } from '../notifications';
@@ -35,12 +36,13 @@ export interface AppServices {
   settings: Settings;
   logger: Logger;
   metrics: Metrics;
-  store: DocumentStore;
+  /** The document store: one repository per kind of document (the most used ones also below). */
+  documents: DocumentStore;
   integrations: IntegrationsRepository;
   runs: SyncRunsRepository;
   shards: ShardsRepository;
   syncState: SyncStateRepository;
-  conflicts: Container;
+  conflicts: ConflictsRepository;
   credentials: Credentials;
   adapters: AdapterRegistry;
   /** Paces every outbound provider call and the inbound webhook and admin traffic per tenant. */
@@ -78,7 +80,8 @@ export async function createServices(settings: Settings, overrides: ServiceOverr
   const logger = overrides.logger ?? createLogger({ level: settings.logLevel, format: settings.logFormat });
   // Every provider, token and notification request of this process goes through this rule.
   configureOutbound({ allowLoopback: settings.egress.allowLoopback, extraHosts: settings.egress.allowedHosts });
-  const store = await openDocumentStore(settings.cosmos, settings.azureClientId);
+  const store = await openCosmosDatabase(settings.cosmos, settings.azureClientId);
+  const documents = documentStoreOn(store);
   const embeddedQueue =
     settings.queue.kind === 'embedded'
       ? new EmbeddedQueue({
@@ -107,7 +110,7 @@ export async function createServices(settings: Settings, overrides: ServiceOverr
   const rateLimiter = createRateLimiter({
     redis,
     // Overrides are kept in Cosmos; Redis only caches them, so a Redis restart without persistence keeps them.
-    overrideDocuments: new OverrideDocumentsRepository(store.containers.rateLimitOverrides),
+    overrideDocuments: documents.rateLimitOverrides,
     keyPrefix: settings.redis.keyPrefix,
     maxWaitMs: settings.rateLimit.maxWaitMs,
     inbound: {
@@ -139,9 +142,9 @@ export async function createServices(settings: Settings, overrides: ServiceOverr
 
   const now = overrides.now ?? (() => new Date());
   const notifications = createNotifications({
-    container: store.containers.notifications,
-    syncRuns: store.containers.syncRuns,
-    conflicts: store.containers.conflicts,
+    repository: documents.notifications,
+    runs: documents.runs,
+    conflicts: documents.conflicts,
     credentials: credentials.service,
     settings: settings.notifications,
     logger,
@@ -161,19 +164,19 @@ export async function createServices(settings: Settings, overrides: ServiceOverr
       }
     : eventLog!;
 
-  const deliveryLog = new DeliveryLog(store.containers.webhookDeliveries, redis, settings.redis.keyPrefix, logger);
-  const webhookIntake = new WebhookIntake({ blob, runs: store.containers.syncRuns, queue, deliveryLog, logger });
+  const deliveryLog = new DeliveryLog(documents.webhookReceipts, redis, settings.redis.keyPrefix, logger);
+  const webhookIntake = new WebhookIntake({ blob, runs: documents.runs, queue, deliveryLog, logger });
 
   return {
     settings,
     logger,
     metrics: new Metrics(),
-    store,
-    integrations: new IntegrationsRepository(store.containers.integrations),
-    runs: new SyncRunsRepository(store.containers.syncRuns),
-    shards: new ShardsRepository(store.containers.shards),
-    syncState: new SyncStateRepository(store.containers.syncState),
-    conflicts: store.containers.conflicts,
+    documents,
+    integrations: documents.integrations,
+    runs: documents.runs,
+    shards: documents.shards,
+    syncState: documents.syncState,
+    conflicts: documents.conflicts,
     credentials,
     adapters: createDefaultRegistry(),
     rateLimiter,
@@ -200,7 +203,7 @@ export async function createServices(settings: Settings, overrides: ServiceOverr
       await rateLimiter.close();
       await queue.close();
       redis?.disconnect();
-      store.dispose();
+      documents.dispose();
     },
   };
 }

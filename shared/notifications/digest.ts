@@ -4,9 +4,9 @@
  * alerts held during quiet hours. Each (channel, slot) is claimed once, so a timer that fires twice, or on two
  * instances, sends one digest.
  */
-import type { Container } from '@azure/cosmos';
 import type { CredentialService, ExpiryFinding } from '../credentials';
-import { translateCosmosError } from '../stores/documents/cosmos-client';
+import type { ConflictsRepository } from '../stores/documents/conflicts-repository';
+import type { SyncRunsRepository } from '../stores/documents/sync-runs-repository';
 import type { NotificationService } from './service';
 import type { NotifyState } from './state';
 import type { ChannelDoc, DeliveryStatus, NotificationMessage } from './types';
@@ -17,8 +17,8 @@ export interface DigestDeps {
   service: NotificationService;
   state: NotifyState;
   credentials: CredentialService;
-  syncRuns: Container;
-  conflicts: Container;
+  runs: SyncRunsRepository;
+  conflicts: ConflictsRepository;
 }
 
 export interface TenantDigest {
@@ -94,19 +94,8 @@ async function summarise(
 ): Promise<TenantDigest> {
   const windowStart = slot.start.toISOString();
   const windowEnd = slot.end.toISOString();
-  const runs = await queryAll<{ status: string; fetched?: number }>(
-    deps.syncRuns,
-    'SELECT c.status, c.counters.fetched AS fetched FROM c WHERE c.tenantId = @tenantId AND c.queuedAt >= @start AND c.queuedAt < @end',
-    { '@tenantId': tenantId, '@start': windowStart, '@end': windowEnd },
-    'runs',
-  );
-  const conflicts = await queryAll<{ id: string }>(
-    deps.conflicts,
-    "SELECT c.id FROM c WHERE c.tenantId = @tenantId AND c.status = 'open'",
-    { '@tenantId': tenantId },
-    'conflicts',
-    tenantId,
-  );
+  const runs = await deps.runs.outcomesQueuedBetween(tenantId, windowStart, windowEnd);
+  const conflicts = await deps.conflicts.openIds(tenantId);
   const held = await deps.service.repository.listDeliveries(tenantId, {
     status: 'held',
     since: windowStart,
@@ -127,24 +116,6 @@ async function summarise(
     needsReauth: mine.filter((finding) => finding.kind === 'needs_reauth').length,
     alertsHeld: held.filter((delivery) => delivery.createdAt < windowEnd).length,
   };
-}
-
-async function queryAll<T>(
-  container: Container,
-  query: string,
-  values: Record<string, string>,
-  what: string,
-  partitionKey?: string,
-): Promise<T[]> {
-  try {
-    const parameters = Object.entries(values).map(([name, value]) => ({ name, value }));
-    const { resources } = await container.items
-      .query<T>({ query, parameters }, partitionKey ? { partitionKey } : {})
-      .fetchAll();
-    return resources;
-  } catch (error) {
-    throw translateCosmosError(error, what);
-  }
 }
 
 export function digestMessage(digest: TenantDigest, frequency: 'hourly' | 'daily'): NotificationMessage {

@@ -4,18 +4,18 @@
  * In Azure, events reach Event Grid; an Event Grid-triggered function that calls `service.handle(event)` is
  * the planned consumer there (not built yet). Locally the service subscribes to the local event log.
  */
-import type { Container } from '@azure/cosmos';
 import type { Settings } from '../config/settings';
 import type { CredentialService } from '../credentials';
 import type { Logger } from '../platform/observability/logger';
+import type { ConflictsRepository } from '../stores/documents/conflicts-repository';
+import type { NotificationsRepository } from '../stores/documents/notifications-repository';
+import type { SyncRunsRepository } from '../stores/documents/sync-runs-repository';
 import type { RedisClient } from '../stores/kv/redis/redis-client';
 import { runDigests, type DigestRunResult } from './digest';
-import { NotificationsRepository } from './repository';
 import { NotificationService } from './service';
 import { MemoryNotifyState, RedisNotifyState, type NotifyState } from './state';
 
 export { NotificationService } from './service';
-export { NotificationsRepository } from './repository';
 export type { ChannelDoc, RuleDoc, DeliveryDoc, NotificationMessage } from './types';
 
 export interface Notifications {
@@ -25,9 +25,9 @@ export interface Notifications {
 }
 
 export interface NotificationsOptions {
-  container: Container;
-  syncRuns: Container;
-  conflicts: Container;
+  repository: NotificationsRepository;
+  runs: SyncRunsRepository;
+  conflicts: ConflictsRepository;
   credentials: CredentialService;
   settings: Settings['notifications'];
   logger: Logger;
@@ -48,7 +48,7 @@ export function createNotifications(options: NotificationsOptions): Notification
         )
       : new MemoryNotifyState(() => options.now().getTime()));
   const service = new NotificationService({
-    repository: new NotificationsRepository(options.container),
+    repository: options.repository,
     credentials: options.credentials,
     state,
     logger,
@@ -60,7 +60,7 @@ export function createNotifications(options: NotificationsOptions): Notification
     state,
     runDigests: (now, signal) =>
       runDigests(
-        { service, state, credentials: options.credentials, syncRuns: options.syncRuns, conflicts: options.conflicts },
+        { service, state, credentials: options.credentials, runs: options.runs, conflicts: options.conflicts },
         now,
         signal,
       ),

@@ -13,7 +13,7 @@ import { toAppError } from '../core/app-error';
 import { sendToChannel } from './channels/adapters';
 import { loadTarget } from './channel-secrets';
 import { escalationMessage, eventMessage } from './messages';
-import type { NotificationsRepository } from './repository';
+import type { NotificationsRepository } from '../stores/documents/notifications-repository';
 import { dedupeKey, inQuietHours, matchingRules } from './rules';
 import type { NotifyState } from './state';
 import type { ChannelDoc, DeliveryDoc, DeliveryStatus, NotificationMessage, RuleDoc } from './types';

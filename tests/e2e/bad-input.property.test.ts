@@ -8,13 +8,17 @@ import { request as httpRequest, Agent, type Server } from 'node:http';
 import { FUNCTIONS } from '../../functions/manifest';
 import type { HttpFunction } from '../../functions/definition';
 import { createAdminRouter } from '../../shared/admin/api/admin-api';
-import { CONTAINERS, type ContainerKey } from '../../shared/stores/documents/containers';
+import { CONTAINERS, type ContainerKey } from '../../shared/stores/documents/cosmos/containers';
+import type { CosmosDatabase } from '../../shared/stores/documents/cosmos/cosmos-client';
+import { openTestDatabase } from '../support/cosmos-database';
 import { QUEUES } from '../../shared/stores/queue/queues';
 import { createHttpHost } from '../../hosts/local/http-host';
 import { createTestServices, TEST_ADMIN_KEY, type TestServices } from '../support/test-services';
 
 const ADMIN_LIMIT = 64 * 1024;
 let t: TestServices;
+/** The services' database, opened on its own to count what is stored in every container. */
+let database: CosmosDatabase;
 let server: Server;
 let port: number;
 const agent = new Agent({ keepAlive: true, maxSockets: 4 });
@@ -28,6 +32,7 @@ beforeAll(async () => {
     WEBHOOK_TENANT_RATE_PER_S: '100000',
     REDIS_KEY_PREFIX: `bip${Date.now()}:`,
   });
+  database = await openTestDatabase(t.settings);
   server = createHttpHost(
     FUNCTIONS.filter((f): f is HttpFunction => f.trigger === 'http'),
     t.services,
@@ -58,6 +63,7 @@ afterAll(async () => {
   server.closeAllConnections();
   await new Promise((resolve) => server.close(resolve));
   await t.services.close();
+  database.dispose();
   // For the report: how the random requests were answered.
   process.stdout.write(
     `bad-input statuses: ${JSON.stringify(Object.fromEntries([...statuses].sort(([a], [b]) => a - b)))}\n`,
@@ -103,9 +109,7 @@ async function storedCounts(): Promise<Record<string, number>> {
   const counts: Record<string, number> = {};
   for (const key of Object.keys(CONTAINERS) as ContainerKey[]) {
     if (key === 'webhookDeliveries') continue; // rejected deliveries are counted there by design (endpoint health)
-    const { resources } = await t.services.store.containers[key].items
-      .query<number>('SELECT VALUE COUNT(1) FROM c')
-      .fetchAll();
+    const { resources } = await database.containers[key].items.query<number>('SELECT VALUE COUNT(1) FROM c').fetchAll();
     counts[key] = resources[0] ?? 0;
   }
   counts.credentials = (await t.services.credentials.service.list()).length;

@@ -206,21 +206,10 @@ describe('sync engine', () => {
       expect(
         host.services.eventLog!.list('demo', { type: 'sync.conflict_created', integrationId: 'demo-github' }).length,
       ).toBeGreaterThanOrEqual(1);
-      const { resources } = await host.services.conflicts.items
-        .query({
-          query: 'SELECT * FROM c WHERE c.tenantId = @t AND c.integrationId = @i',
-          parameters: [
-            { name: '@t', value: 'demo' },
-            { name: '@i', value: 'demo-github' },
-          ],
-        })
-        .fetchAll();
+      const resources = await host.services.conflicts.list('demo', { status: 'open', integrationId: 'demo-github' });
       expect(
         resources.some((conflict) =>
-          conflict.fields.some(
-            (field: { field: string; remote: unknown }) =>
-              field.field === heldField && field.remote === 'remote title manual',
-          ),
+          conflict.fields.some((field) => field.field === heldField && field.remote === 'remote title manual'),
         ),
       ).toBe(true);
     }

@@ -155,7 +155,7 @@ describe('POST tenants/{t}/conflicts/resolve (bulk)', () => {
       [{ field: 'title', base: 'old', local: 'mine', remote: 'theirs' }],
       new Date(),
     )!;
-    await t.services.conflicts.items.upsert(doc);
+    await t.services.conflicts.saveMany([doc]);
     return doc.id;
   }
 
@@ -177,7 +177,7 @@ describe('POST tenants/{t}/conflicts/resolve (bulk)', () => {
       { id: 'cf-missing', error: expect.objectContaining({ code: 'not_found' }) },
     ]);
     expect((await t.services.shards.get(TENANT, `sh-${TENANT}-101`))?.data.title).toBe('theirs');
-    expect((await t.services.conflicts.item(foreign, 'other-t').read()).resource.status).toBe('open');
+    expect((await t.services.conflicts.get('other-t', foreign))?.status).toBe('open');
     // A second pass finds them resolved already.
     const repeat = await admin<BulkResolveResponse>('POST', `tenants/${TENANT}/conflicts/resolve`, {
       ids: [a],

@@ -5,7 +5,7 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { QUEUES } from '../../shared/stores/queue/queues';
-import { CONTAINERS } from '../../shared/stores/documents/containers';
+import { CONTAINERS } from '../../shared/stores/documents/cosmos/containers';
 import { loadInfraProject, resourcesOfType } from '../../infra/validate/project';
 import { REQUIRED_ROLES } from '../../infra/validate/required-roles';
 import { requiredAppSettings } from '../../infra/validate/required-settings';

@@ -3,13 +3,22 @@ import { createTestServices, type TestServices } from '../support/test-services'
 import { newIntegration } from '../../shared/core/integration';
 import { emptyCounters, type SyncRun } from '../../shared/core/sync-run';
 import { isAppError } from '../../shared/core/app-error';
-import { CONTAINERS } from '../../shared/stores/documents/containers';
+import { CONTAINERS } from '../../shared/stores/documents/cosmos/containers';
+import type { CosmosDatabase } from '../../shared/stores/documents/cosmos/cosmos-client';
+import { CosmosIntegrationsRepository } from '../../shared/stores/documents/cosmos/integrations-repository';
+import { openTestDatabase } from '../support/cosmos-database';
 
 let t: TestServices;
+/** The services' database, opened on its own: these tests look at the Cosmos calls and containers themselves. */
+let database: CosmosDatabase;
 beforeAll(async () => {
   t = await createTestServices();
+  database = await openTestDatabase(t.settings);
 });
-afterAll(async () => t.services.close());
+afterAll(async () => {
+  database.dispose();
+  await t.services.close();
+});
 
 const now = new Date('2026-03-01T10:00:00Z');
 const integration = (tenantId: string, id: string) =>
@@ -28,9 +37,9 @@ const run = (tenantId: string, integrationId: string, id: string): SyncRun => ({
 
 describe('integrations repository', () => {
   it('webhook lookups: concurrent ones share one query; a change through this process is seen at once, also by a lookup that was running', async () => {
-    const repo = t.services.integrations;
+    const repo = new CosmosIntegrationsRepository(database.containers.integrations);
     const created = await repo.create(integration('tenant-wh', 'wh-lookup'));
-    const items = t.services.store.containers.integrations.items;
+    const items = database.containers.integrations.items;
     const query = jest.spyOn(items, 'query');
     try {
       const found = await Promise.all(Array.from({ length: 20 }, () => repo.findForWebhook('wh-lookup')));
@@ -52,7 +61,7 @@ describe('integrations repository', () => {
   });
 
   it('creates every container with its partition key', async () => {
-    const { resources } = await t.services.store.database.containers.readAll().fetchAll();
+    const { resources } = await database.database.containers.readAll().fetchAll();
     const keys = Object.fromEntries(resources.map((c) => [c.id, c.partitionKey?.paths?.[0]]));
     expect(keys).toMatchObject({
       integrations: '/tenantId',
@@ -128,7 +137,7 @@ describe('sync-runs repository', () => {
           'i-2',
           'r-2',
           (current) => ({ ...current, counters: { ...current.counters, fetched: current.counters.fetched + 10 } }),
-          50,
+          { attempts: 50 },
         ),
       ),
     );

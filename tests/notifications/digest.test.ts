@@ -6,6 +6,7 @@
 import type { Timer } from '@azure/functions';
 import { notificationDigest } from '../../functions/NotificationDigest';
 import { emptyCounters, type SyncRun } from '../../shared/core/sync-run';
+import type { ConflictDocument } from '../../shared/conflicts/conflict-document';
 import { startNotifySandbox, type NotifySandbox } from '../../dev/sandboxes/notify';
 import { invocation } from '../support/invoke';
 import { createTestServices, type TestServices } from '../support/test-services';
@@ -46,25 +47,16 @@ function facts(body: Record<string, any>): Record<string, string> {
 beforeAll(async () => {
   sandbox = await startNotifySandbox();
   t = await createTestServices({}, { now: () => clock });
-  const runs = t.services.store.containers.syncRuns;
-  await runs.items.create(run(TENANT, 'r1', 'succeeded', 120, '2026-03-02T09:05:00Z'));
-  await runs.items.create(run(TENANT, 'r2', 'succeeded', 30, '2026-03-02T09:40:00Z'));
-  await runs.items.create(run(TENANT, 'r3', 'failed', 7, '2026-03-02T09:59:00Z'));
-  await runs.items.create(run(TENANT, 'r-old', 'failed', 1000, '2026-03-02T07:00:00Z'));
-  await runs.items.create(run(OTHER, 'o1', 'failed', 5, '2026-03-02T09:10:00Z'));
-  for (const id of ['c1', 'c2'])
-    await t.services.conflicts.items.create({
-      id,
-      tenantId: TENANT,
-      status: 'open',
-      createdAt: '2026-03-01T00:00:00Z',
-    });
-  await t.services.conflicts.items.create({
-    id: 'c3',
-    tenantId: TENANT,
-    status: 'resolved',
-    createdAt: '2026-03-01T00:00:00Z',
-  });
+  const runs = t.services.runs;
+  await runs.createOrGet(run(TENANT, 'r1', 'succeeded', 120, '2026-03-02T09:05:00Z'));
+  await runs.createOrGet(run(TENANT, 'r2', 'succeeded', 30, '2026-03-02T09:40:00Z'));
+  await runs.createOrGet(run(TENANT, 'r3', 'failed', 7, '2026-03-02T09:59:00Z'));
+  await runs.createOrGet(run(TENANT, 'r-old', 'failed', 1000, '2026-03-02T07:00:00Z'));
+  await runs.createOrGet(run(OTHER, 'o1', 'failed', 5, '2026-03-02T09:10:00Z'));
+  // Only what the digest reads of a conflict: its tenant and status.
+  const conflict = (id: string, status: ConflictDocument['status']) =>
+    ({ id, tenantId: TENANT, status, createdAt: '2026-03-01T00:00:00Z' }) as ConflictDocument;
+  await t.services.conflicts.saveMany([conflict('c1', 'open'), conflict('c2', 'open'), conflict('c3', 'resolved')]);
   await t.services.credentials.service.put(
     { tenantId: TENANT, integrationId: 'int-exp', name: 'api' },
     { type: 'bearer_token', token: 'digest-test-token-value', expiresAt: '2026-03-04T00:00:00Z' },

@@ -158,8 +158,8 @@ describe('routing events to channels', () => {
   it('shares dedupe across instances through Redis: two services handling the same alert send it once', async () => {
     const { createNotifications } = await import('../../shared/notifications');
     const other = createNotifications({
-      container: t.services.store.containers.notifications,
-      syncRuns: t.services.store.containers.syncRuns,
+      repository: t.services.documents.notifications,
+      runs: t.services.runs,
       conflicts: t.services.conflicts,
       credentials: t.services.credentials.service,
       settings: t.settings.notifications,

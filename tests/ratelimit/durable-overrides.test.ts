@@ -10,7 +10,6 @@ import { isAppError } from '../../shared/core/app-error';
 import { DurableOverrideStore, type OverrideDocuments } from '../../shared/ratelimit/durable-overrides';
 import { createRateLimiter } from '../../shared/ratelimit';
 import { RedisOverrideStore, type LimitOverride } from '../../shared/ratelimit/overrides';
-import { OverrideDocumentsRepository } from '../../shared/stores/documents/rate-limit-overrides-repository';
 import { bodyOf, httpRequest, invocation } from '../support/invoke';
 import { startRedisServer } from '../support/redis-server';
 import { createTestServices, TEST_ADMIN_KEY, type TestServices } from '../support/test-services';
@@ -129,7 +128,7 @@ it('adopts overrides that only Redis has (set before this version) into the docu
     { tenantId: 't-old' },
     { tenant: { kind: 'rate', limit: 9, windowMs: 1000 } },
   );
-  const documents = new OverrideDocumentsRepository(t.services.store.containers.rateLimitOverrides);
+  const documents = t.services.documents.rateLimitOverrides;
   const store = new DurableOverrideStore(client, 'dur:', documents);
   const old = { tenant: { kind: 'rate', limit: 9, windowMs: 1000 } };
   expect((await store.getPair('t-old', 'x')).tenant).toEqual(old);
@@ -141,7 +140,7 @@ it('adopts overrides that only Redis has (set before this version) into the docu
 it('a rebuild racing with a write keeps the write', async () => {
   const t = await instance();
   const client = redis();
-  const documents = new OverrideDocumentsRepository(t.services.store.containers.rateLimitOverrides);
+  const documents = t.services.documents.rateLimitOverrides;
   const stores = [
     new DurableOverrideStore(client, 'dur:', documents),
     new DurableOverrideStore(redis(), 'dur:', documents),
@@ -161,7 +160,7 @@ it('a rebuild racing with a write keeps the write', async () => {
 
 it('without Redis, a new limiter reads the overrides another one set from the documents', async () => {
   const t = await instance();
-  const documents = new OverrideDocumentsRepository(t.services.store.containers.rateLimitOverrides);
+  const documents = t.services.documents.rateLimitOverrides;
   const writer = createRateLimiter({ keyPrefix: 'nr:', overrideDocuments: documents });
   await writer.setOverride({ tenantId: 't-noredis' }, OVERRIDE as LimitOverride);
   const reader = createRateLimiter({ keyPrefix: 'nr:', overrideDocuments: documents });
@@ -175,7 +174,7 @@ it('without Redis, a new limiter reads the overrides another one set from the do
 
 it('a rebuild that read the documents before a write does not overwrite the write with what it read', async () => {
   const t = await instance();
-  const documents = new OverrideDocumentsRepository(t.services.store.containers.rateLimitOverrides);
+  const documents = t.services.documents.rateLimitOverrides;
   const client = redis();
   await client.flushall();
   const scope = { tenantId: 't-cas' };

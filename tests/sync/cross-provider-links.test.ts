@@ -8,7 +8,7 @@ import type { AppServices } from '../../shared/app/services';
 import type { ProviderId } from '../../shared/core/providers';
 import { parseConversionSchema } from '../../shared/mapping';
 import { policyForStrategyName } from '../../shared/conflicts';
-import { shardIdFor } from '../../shared/stores/documents/shards-repository';
+import { shardIdFor } from '../../shared/core/shard';
 import { writePage, type PageContext, type PageWriterDeps } from '../../shared/sync/page/writer';
 
 let services: AppServices;

@@ -27,7 +27,7 @@ const intakeWith = (
   new WebhookIntake(
     {
       blob,
-      runs: t.services.store.containers.syncRuns,
+      runs: t.services.runs,
       queue,
       deliveryLog: t.services.deliveryLog,
       logger: t.services.logger,

@@ -4,7 +4,7 @@
  */
 import { parseSettings } from '../../../shared/config/settings';
 import { QUEUES } from '../../../shared/stores/queue/queues';
-import { CONTAINERS } from '../../../shared/stores/documents/containers';
+import { CONTAINERS } from '../../../shared/stores/documents/cosmos/containers';
 import { getPath, refsOf, type Value } from '../bicep-values';
 import { resourcesOfType, where, type InfraProject, type LocatedResource } from '../project';
 import type { Rule } from './common';

@@ -14,8 +14,7 @@ import { AppError, toAppError } from '../../core/app-error';
 import { json, parseBody } from '../../platform/http/responses';
 import { tenantIdSchema } from '../../core/integration';
 import { applyManualResolution, applyPatch, isEmptyPatch, type ConflictDocument } from '../../conflicts';
-import { statusOf } from '../../stores/documents/cosmos-client';
-import { stripSystemFields } from '../../stores/documents/integrations-repository';
+import type { Stored } from '../../core/stored';
 import type { Params } from '../../platform/http/router';
 import type { AdminContext, AdminRouter } from './context';
 import type { BulkResolveResponse, ConflictListResponse, ResolveConflictResponse } from '../contracts/operations';
@@ -37,16 +36,10 @@ async function loadConflict(
   ctx: AdminContext,
   tenantId: string,
   conflictId: string,
-): Promise<ConflictDocument & { _etag: string }> {
-  try {
-    const { resource } = await ctx.services.conflicts
-      .item(conflictId, tenantId)
-      .read<ConflictDocument & { _etag: string }>();
-    if (resource && resource.tenantId === tenantId) return resource;
-  } catch (error) {
-    if (statusOf(error) !== 404) throw error;
-  }
-  throw new AppError('not_found', 'conflict not found');
+): Promise<Stored<ConflictDocument>> {
+  const conflict = await ctx.services.conflicts.get(tenantId, conflictId);
+  if (!conflict) throw new AppError('not_found', 'conflict not found');
+  return conflict;
 }
 
 export function registerConflictRoutes(router: AdminRouter): void {
@@ -56,25 +49,15 @@ export function registerConflictRoutes(router: AdminRouter): void {
     if (status !== 'open' && status !== 'resolved')
       throw new AppError('bad_request', 'status: must be open or resolved', { target: 'status' });
     const integrationId = ctx.request.query.get('integrationId');
-    const parameters = [
-      { name: '@tenantId', value: tenantId },
-      { name: '@status', value: status },
-      ...(integrationId ? [{ name: '@integrationId', value: integrationId }] : []),
-    ];
-    const { resources } = await ctx.services.conflicts.items
-      .query<ConflictDocument & { _etag: string }>(
-        {
-          query: `SELECT * FROM c WHERE c.tenantId = @tenantId AND c.status = @status${integrationId ? ' AND c.integrationId = @integrationId' : ''} ORDER BY c.createdAt DESC`,
-          parameters,
-        },
-        { partitionKey: tenantId, maxItemCount: 200 },
-      )
-      .fetchNext();
-    return json(200, { items: resources.map(stripSystemFields) } satisfies ConflictListResponse);
+    const items = await ctx.services.conflicts.list(tenantId, {
+      status,
+      ...(integrationId ? { integrationId } : {}),
+    });
+    return json(200, { items } satisfies ConflictListResponse);
   });
 
   router.add('GET', `${BASE}/:conflictId`, async (ctx, params) =>
-    json(200, stripSystemFields(await loadConflict(ctx, tenantOf(params), params.conflictId!))),
+    json(200, await loadConflict(ctx, tenantOf(params), params.conflictId!)),
   );
 
   router.add('POST', `${BASE}/:conflictId/resolve`, async (ctx, params) => {
@@ -117,7 +100,7 @@ export function registerConflictRoutes(router: AdminRouter): void {
  */
 async function resolveConflict(
   ctx: AdminContext,
-  conflict: ConflictDocument & { _etag: string },
+  conflict: Stored<ConflictDocument>,
   choices: Record<string, unknown>,
 ): Promise<ResolveConflictResponse> {
   const tenantId = conflict.tenantId;
@@ -149,11 +132,9 @@ async function resolveConflict(
         updatedAt: ctx.services.now().toISOString(),
       },
     ]);
-  const resolved = stripSystemFields({ ...resolution.resolved, _etag: conflict._etag });
-  // IfMatch: a second person resolving the same conflict at the same time gets a conflict error.
-  await ctx.services.conflicts
-    .item(conflict.id, tenantId)
-    .replace(resolved, { accessCondition: { type: 'IfMatch', condition: conflict._etag } });
+  const resolved = { ...resolution.resolved, _etag: conflict._etag };
+  // IfMatch: a second person resolving the same conflict at the same time gets precondition_failed.
+  await ctx.services.conflicts.replace(resolved);
   ctx.logger.info('conflict resolved', {
     conflictId: conflict.id,
     integrationId: conflict.integrationId,

@@ -7,9 +7,9 @@
  */
 import { AppError } from '../../core/app-error';
 import { integrationIdSchema, tenantIdSchema } from '../../core/integration';
-import type { RunCounters, SyncRun } from '../../core/sync-run';
+import type { RunCounters } from '../../core/sync-run';
+import type { RunCountersRow } from '../../stores/documents/sync-runs-repository';
 import { json } from '../../platform/http/responses';
-import { translateCosmosError } from '../../stores/documents/cosmos-client';
 import type { SyncMetricsBucket, SyncMetricsResponse } from '../contracts/operations';
 import type { AdminRouter } from './context';
 
@@ -20,7 +20,7 @@ const MAX_BUCKETS = 500;
 const MAX_RUNS = 20_000;
 const UNIT_MS = { m: 60_000, h: 3600_000, d: 24 * 3600_000 } as const;
 
-type RunRow = Pick<SyncRun, 'queuedAt' | 'status' | 'counters'>;
+type RunRow = RunCountersRow;
 
 function bad(field: string, message: string): AppError {
   return new AppError('bad_request', `${field}: ${message}`, { target: field });
@@ -103,12 +103,11 @@ export function registerMetricsRoutes(router: AdminRouter): void {
     if (integrationId !== undefined && !integrationIdSchema.safeParse(integrationId).success)
       throw bad('integrationId', 'invalid');
 
-    const { runs, truncated } = await readRuns(
-      ctx.services.store.containers.syncRuns,
+    // Only the fields the chart needs, across the tenant's integrations.
+    const { runs, truncated } = await ctx.services.runs.countersQueuedBetween(
       tenant.data,
-      new Date(fromMs).toISOString(),
-      new Date(toMs).toISOString(),
-      integrationId,
+      { from: new Date(fromMs).toISOString(), to: new Date(toMs).toISOString(), integrationId },
+      MAX_RUNS,
     );
     const answer: SyncMetricsResponse = {
       from: new Date(fromMs).toISOString(),
@@ -120,37 +119,4 @@ export function registerMetricsRoutes(router: AdminRouter): void {
     };
     return json(200, answer);
   });
-}
-
-type RunsContainer = import('@azure/cosmos').Container;
-
-/** Only the fields the chart needs, across the tenant's integrations (cross-partition). */
-async function readRuns(
-  container: RunsContainer,
-  tenantId: string,
-  from: string,
-  to: string,
-  integrationId?: string,
-): Promise<{ runs: RunRow[]; truncated: boolean }> {
-  const parameters = [
-    { name: '@tenantId', value: tenantId },
-    { name: '@from', value: from },
-    { name: '@to', value: to },
-    ...(integrationId ? [{ name: '@integrationId', value: integrationId }] : []),
-  ];
-  const filter = `c.tenantId = @tenantId AND c.queuedAt >= @from AND c.queuedAt < @to${integrationId ? ' AND c.integrationId = @integrationId' : ''}`;
-  try {
-    const iterator = container.items.query<RunRow>(
-      { query: `SELECT c.queuedAt, c.status, c.counters FROM c WHERE ${filter}`, parameters },
-      { maxItemCount: 1000 },
-    );
-    const runs: RunRow[] = [];
-    while (iterator.hasMoreResults() && runs.length < MAX_RUNS) {
-      const { resources } = await iterator.fetchNext();
-      runs.push(...resources);
-    }
-    return { runs: runs.slice(0, MAX_RUNS), truncated: runs.length > MAX_RUNS || iterator.hasMoreResults() };
-  } catch (error) {
-    throw translateCosmosError(error, 'runs');
-  }
 }

@@ -6,14 +6,14 @@
  * the state record only says "not used yet".
  */
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { Container } from '@azure/cosmos';
 import { AppError } from '../../core/app-error';
 import type { Integration } from '../../core/integration';
 import type { Credentials } from '..';
 import { requestToken } from '../oauth/token-client';
 import { credentialRef } from '../../app/integration-credentials';
-import type { IntegrationsRepository, Stored } from '../../stores/documents/integrations-repository';
-import { statusOf } from '../../stores/documents/cosmos-client';
+import type { Stored } from '../../core/stored';
+import type { IntegrationsRepository } from '../../stores/documents/integrations-repository';
+import type { OAuthStatesRepository } from '../../stores/documents/oauth-states-repository';
 import { loadOAuthApp } from './oauth-apps';
 import { checkInstanceUrl } from '../oauth/instance-url';
 import { scopesToRequest } from './scopes';
@@ -24,8 +24,8 @@ const STATE_KEY_REF = { tenantId: '_platform', integrationId: 'oauth', name: 'st
 export interface ConnectDeps {
   credentials: Credentials;
   integrations: IntegrationsRepository;
-  /** Where single-use state markers live (sync-state, partition /integrationId). */
-  stateContainer: Container;
+  /** The single-use state markers. */
+  states: OAuthStatesRepository;
   now(): Date;
   requestTimeoutMs: number;
 }
@@ -70,7 +70,7 @@ export async function startOAuth(
     Buffer.from(JSON.stringify({ t: integration.tenantId, i: integration.id, n: nonce, e: expiresAt })),
   );
   const state = `${payload}.${sign(key, payload)}`;
-  await deps.stateContainer.items.create({
+  await deps.states.create({
     id: markerId(nonce),
     kind: 'oauth-state',
     integrationId: integration.id,
@@ -118,12 +118,8 @@ export async function completeOAuth(
   if (Date.parse(claims.e) < deps.now().getTime())
     return { ok: false, status: 400, reason: 'the connect link expired; start again' };
   // Spending the marker makes the state single-use: a replayed callback finds nothing to delete.
-  try {
-    await deps.stateContainer.item(markerId(claims.n), claims.i).delete();
-  } catch (error) {
-    if (statusOf(error) === 404) return { ok: false, status: 400, reason: 'this connect link was already used' };
-    throw error;
-  }
+  if (!(await deps.states.spend(claims.i, markerId(claims.n))))
+    return { ok: false, status: 400, reason: 'this connect link was already used' };
   const denied = query.get('error');
   if (denied)
     return { ok: false, status: 400, reason: `the provider answered "${denied.slice(0, 100)}": nothing was connected` };

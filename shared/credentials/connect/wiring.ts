@@ -8,12 +8,12 @@ export function oauthRedirectUri(settings: Settings): string {
 }
 
 export function connectDeps(
-  services: Pick<AppServices, 'credentials' | 'integrations' | 'store' | 'now' | 'settings'>,
+  services: Pick<AppServices, 'credentials' | 'integrations' | 'documents' | 'now' | 'settings'>,
 ): ConnectDeps {
   return {
     credentials: services.credentials,
     integrations: services.integrations,
-    stateContainer: services.store.containers.syncState,
+    states: services.documents.oauthStates,
     now: services.now,
     requestTimeoutMs: services.settings.pipeline.requestTimeoutMs,
   };

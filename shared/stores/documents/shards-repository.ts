@@ -1,2 +1,47 @@
-// Moved to ./cosmos/shards-repository.ts; this re-export goes when the ports take this path.
-export * from './cosmos/shards-repository';
+/**
+ * The shards port (documents `shards`, partition /tenantId): the internal records the engine keeps in sync.
+ * Every read is scoped to one tenant. Implementations: cosmos/shards-repository.ts, memory/shards-repository.ts.
+ */
+import type { ExternalRef, Shard } from '../../core/shard';
+import type { Stored } from '../../core/stored';
+
+/** A shard found by the dedup index: what the strategies compare and the keys it was indexed under. */
+export interface DedupKeyHit {
+  id: string;
+  data: Record<string, unknown>;
+  dedupKeys: string[];
+}
+
+/** A locally changed shard found by the outbound scan. */
+export interface ChangedShard {
+  id: string;
+  etag: string;
+  /** The store's modification time of the shard (seconds). */
+  ts: number;
+  shardType: string;
+  externalRefs: ExternalRef[];
+  targetIntegrationId?: string;
+}
+
+/** Where the outbound scan reads: after second `sinceTs`, or within second `ts` after shard `afterId`. */
+export type ChangeWindow = { sinceTs: number } | { ts: number; afterId: string };
+
+export interface ShardsRepository {
+  /** The shard with its ETag (for guarded replaces), or undefined when absent or another tenant's. */
+  get(tenantId: string, shardId: string): Promise<Stored<Shard> | undefined>;
+  /** The tenant's shards among `shardIds` (point reads in bulk; absent ones are left out), by id. */
+  getMany(tenantId: string, shardIds: string[]): Promise<Map<string, Shard>>;
+  /** Replace guarded by the ETag read earlier: a concurrent change fails with precondition_failed. */
+  replace(shard: Stored<Shard>): Promise<Stored<Shard>>;
+  /**
+   * Outbound scan: shards of the given types written by a local edit, within one tenant, at most `limit`.
+   * Either changed after `sinceTs` (seconds), oldest first; or, to page through one busy second, changed in
+   * second `ts` with an id after `afterId`, by id.
+   */
+  changedLocally(tenantId: string, shardTypes: string[], window: ChangeWindow, limit: number): Promise<ChangedShard[]>;
+  /** Live shards of one tenant indexed under any of `keys` (natural or blocking keys), at most `limit`. */
+  findByDedupKeys(tenantId: string, keys: string[], limit: number): Promise<DedupKeyHit[]>;
+  /** Writes shards as they are (bulk, unguarded): a page's shards have deterministic ids. */
+  upsertMany(shards: Shard[]): Promise<void>;
+  count(tenantId: string, filter?: { shardType?: string; includeDeleted?: boolean }): Promise<number>;
+}

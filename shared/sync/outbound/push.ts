@@ -28,7 +28,6 @@ import { contentHash } from '../../mapping';
 import type { Stored } from '../../core/stored';
 import type { Shard } from '../../core/shard';
 import { outboundLedgerId, type OutboundLedger } from '../../stores/documents/sync-state-repository';
-import { bulkUpsert, type UpsertDoc } from '../../stores/documents/bulk';
 import { createRecord } from './create';
 import { inboundLeaseActive } from '../page/record-lease';
 import { deleteRecord } from './delete';
@@ -193,7 +192,7 @@ async function updateRecord(ctx: PushContext, externalId: string): Promise<Outbo
     resolution.held,
     deps.now(),
   );
-  if (conflict) await bulkUpsert(deps.conflicts, (doc) => String(doc.tenantId), [conflict as unknown as UpsertDoc]);
+  if (conflict) await deps.conflicts.saveMany([conflict]);
 
   let merged = resolution.merged;
   let base = resolution.nextBase;

@@ -3,7 +3,6 @@
  * translate a failed outcome, read the provider record back, and record what the provider now holds (record
  * state, shard, outbound ledger). Shared by updates (outbound-push.ts) and creates (outbound-create.ts).
  */
-import type { Container } from '@azure/cosmos';
 import type { ProviderAdapter, ProviderRecord } from '../../adapters/contract';
 import { AppError, isAppError } from '../../core/app-error';
 import type { Integration } from '../../core/integration';
@@ -12,13 +11,14 @@ import { contentHash, reverseMap, transformRecord, type ConversionSchema } from 
 import type { Stored } from '../../core/stored';
 import type { ExternalRef, Shard } from '../../core/shard';
 import { recordStateId, type RecordState } from '../../core/record-state';
+import type { ConflictsRepository } from '../../stores/documents/conflicts-repository';
 import type { ShardsRepository } from '../../stores/documents/shards-repository';
 import type { OutboundLedger, SyncStateRepository } from '../../stores/documents/sync-state-repository';
 
 export interface OutboundDeps {
   shards: ShardsRepository;
   syncState: SyncStateRepository;
-  conflicts: Container;
+  conflicts: ConflictsRepository;
   now(): Date;
   adapterFor(integration: Stored<Integration>): ProviderAdapter;
   /** The conversion schema of an entity, when the integration has one (else shard data = provider data). */

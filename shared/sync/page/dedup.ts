@@ -19,7 +19,7 @@ import {
 } from '../../dedup';
 import { DEFAULT_MAX_CANDIDATES_PER_KEY } from '../../dedup/strategies';
 import type { MappedRecord } from '../../mapping';
-import type { DedupKeyHit, ShardStore } from '../../stores/documents/shards-repository';
+import type { DedupKeyHit, ShardsRepository } from '../../stores/documents/shards-repository';
 
 type CrossRecordStrategy = Extract<DedupStrategy, { kind: 'natural_key' | 'fuzzy' }>;
 
@@ -62,7 +62,7 @@ export function storedKeysIndex(hits: readonly DedupKeyHit[]): DedupIndex {
 
 /** Decides every new record of a page: the shard it merges into, or undefined to create its own. */
 export async function matchNewRecords(
-  shards: ShardStore,
+  shards: Pick<ShardsRepository, 'findByDedupKeys'>,
   tenantId: string,
   strategies: readonly CrossRecordStrategy[],
   records: readonly MappedRecord[],
@@ -82,9 +82,7 @@ export async function matchNewRecords(
       strategy.kind === 'fuzzy' ? (strategy.maxCandidatesPerKey ?? DEFAULT_MAX_CANDIDATES_PER_KEY) : 1,
     ),
   );
-  const hits = shards.findByDedupKeys
-    ? await shards.findByDedupKeys(tenantId, [...keys], Math.min(MAX_PAGE_CANDIDATES, keys.size * perKey))
-    : [];
+  const hits = await shards.findByDedupKeys(tenantId, [...keys], Math.min(MAX_PAGE_CANDIDATES, keys.size * perKey));
   const byRecord = new Map(records.map((record) => [record.recordId, record]));
   const decisions = await dedupePage(
     records.map((record) => ({ ref: refOf(record), data: record.data, contentHash: record.contentHash })),

@@ -7,7 +7,7 @@
  * ids last written (`derivedShardIds`) to tell which.
  */
 import type { DerivedShard } from '../../mapping';
-import type { ShardStore } from '../../stores/documents/shards-repository';
+import type { ShardsRepository } from '../../stores/documents/shards-repository';
 import type { LinkContext } from './links';
 import { shardIdFor, type Shard } from '../../core/shard';
 
@@ -41,7 +41,7 @@ export function derivedShardDocs(
 
 /** Derived shards gone at the source, marked deleted as a deleted record's shard is (one batched read). */
 export async function derivedTombstones(
-  shards: ShardStore,
+  shards: Pick<ShardsRepository, 'getMany'>,
   tenantId: string,
   ids: readonly string[],
   now: string,

@@ -12,12 +12,12 @@
  */
 import type { ProviderId } from '../../core/providers';
 import { referenceKey, resolveLinks, type UnresolvedReference } from '../../mapping';
-import type { Shard, ShardLink } from '../../stores/documents/shards-repository';
+import type { Shard, ShardLink } from '../../core/shard';
 import {
   pendingLinkId,
   pendingLinkPartition,
   type PendingLinkDoc,
-  type SyncStateStore,
+  type SyncStateRepository,
 } from '../../stores/documents/sync-state-repository';
 
 export interface LinkContext {
@@ -35,7 +35,7 @@ export interface LinkContext {
  * provider, one batched read per integration and referenced entity.
  */
 export async function lookUpTargets(
-  syncState: SyncStateStore,
+  syncState: Pick<SyncStateRepository, 'records'>,
   ctx: LinkContext,
   references: readonly UnresolvedReference[],
   pageShards: ReadonlyMap<string, string>,
@@ -109,7 +109,7 @@ export function withLinks(
  * target's document already holds (read first, so links other pages left are kept).
  */
 export async function pendingLinkDocs(
-  syncState: SyncStateStore,
+  syncState: Pick<SyncStateRepository, 'pendingLinksTo'>,
   shards: readonly Shard[],
   ctx: LinkContext,
 ): Promise<PendingLinkDoc[]> {
@@ -121,7 +121,7 @@ export async function pendingLinkDocs(
       waiting.set(targetKey, [...(waiting.get(targetKey) ?? []), { shardId: shard.id, name: link.name }]);
     }
   }
-  if (waiting.size === 0 || !syncState.pendingLinksTo) return [];
+  if (waiting.size === 0) return [];
   const existing = new Map(
     (await syncState.pendingLinksTo(ctx.tenantId, [...waiting.keys()])).map((doc) => [doc.targetKey, doc]),
   );
@@ -163,12 +163,12 @@ function entityMarkerKey(targetKey: string): string {
  * store's). Returns the shards to write and the pending-link documents to delete once they are written.
  */
 export async function resolveArrivals(
-  syncState: SyncStateStore,
+  syncState: Pick<SyncStateRepository, 'pendingLinksTo'>,
   tenantId: string,
   arrived: ReadonlyMap<string, string>,
   current: (shardIds: string[]) => Promise<Map<string, Shard>>,
 ): Promise<{ shards: Shard[]; settled: string[] }> {
-  if (arrived.size === 0 || !syncState.pendingLinksTo) return { shards: [], settled: [] };
+  if (arrived.size === 0) return { shards: [], settled: [] };
   const markers = [...new Set([...arrived.keys()].map(entityMarkerKey))];
   if ((await syncState.pendingLinksTo(tenantId, markers)).length === 0) return { shards: [], settled: [] };
   const docs = await syncState.pendingLinksTo(tenantId, [...arrived.keys()]);

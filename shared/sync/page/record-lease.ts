@@ -16,13 +16,15 @@ import type { Shard } from '../../core/shard';
 import {
   outboundLedgerId,
   type OutboundLedger,
-  type SyncStateStore,
+  type SyncStateRepository,
 } from '../../stores/documents/sync-state-repository';
 
 /** How long a page's lease lasts when its holder crashes before releasing it. */
 export const INBOUND_LEASE_MS = 30_000;
 /** A page meeting a push waits at most this long before it is tried again (the push is usually quicker). */
 const PAGE_RETRY_CAP_MS = 2_000;
+
+type LedgerStore = Pick<SyncStateRepository, 'outboundLedgers' | 'saveOutboundLedger'>;
 
 export interface HeldLeases {
   entries: Stored<OutboundLedger>[];
@@ -48,12 +50,12 @@ function busy(shardId: string, until: number, now: number): AppError {
 
 /** Takes the inbound lease of every contested shard, or throws a retryable error when a push holds one. */
 export async function holdInboundLeases(
-  syncState: SyncStateStore,
+  syncState: LedgerStore,
   ids: { integrationId: string; tenantId: string; entity: string },
   shardIds: string[],
   now: Date,
 ): Promise<HeldLeases> {
-  if (shardIds.length === 0 || !syncState.outboundLedgers || !syncState.saveOutboundLedger) return { entries: [] };
+  if (shardIds.length === 0) return { entries: [] };
   const save = syncState.saveOutboundLedger.bind(syncState);
   const at = now.getTime();
   const ledgers = await syncState.outboundLedgers(ids.integrationId, shardIds);
@@ -92,8 +94,8 @@ export async function holdInboundLeases(
 }
 
 /** Best effort: a lease not released expires after INBOUND_LEASE_MS. */
-export async function releaseInboundLeases(syncState: SyncStateStore, leases: HeldLeases): Promise<void> {
-  if (!syncState.saveOutboundLedger || leases.entries.length === 0) return;
+export async function releaseInboundLeases(syncState: LedgerStore, leases: HeldLeases): Promise<void> {
+  if (leases.entries.length === 0) return;
   const save = syncState.saveOutboundLedger.bind(syncState);
   await Promise.all(
     leases.entries.map((entry) => {

@@ -21,9 +21,9 @@ import {
 import type { DedupStats, DedupStrategy } from '../../dedup';
 import { buildConflictDocument, mergeRecord, type CompiledPolicy, type ConflictDocument } from '../../conflicts';
 import { emptyCounters } from '../../core/sync-run';
-import type { SyncStateStore } from '../../stores/documents/sync-state-repository';
-import type { ShardStore } from '../../stores/documents/shards-repository';
-import { bulkUpsert, type BulkContainer, type UpsertDoc } from '../../stores/documents/bulk';
+import type { ConflictsRepository } from '../../stores/documents/conflicts-repository';
+import type { ShardsRepository } from '../../stores/documents/shards-repository';
+import type { SyncStateRepository } from '../../stores/documents/sync-state-repository';
 import { crossRecordStrategies, matchNewRecords, nextDedupKeys, type DedupMatch } from './dedup';
 import { lookUpTargets, pendingLinkDocs, resolveArrivals, withLinks, type LinkContext } from './links';
 import { derivedShardDocs, derivedTombstones } from './derived';
@@ -32,9 +32,9 @@ import { recordStateId, type RecordState } from '../../core/record-state';
 import { shardIdFor, type ExternalRef, type Shard } from '../../core/shard';
 
 export interface PageWriterDeps {
-  shards: ShardStore;
-  syncState: SyncStateStore;
-  conflicts: BulkContainer;
+  shards: ShardsRepository;
+  syncState: SyncStateRepository;
+  conflicts: ConflictsRepository;
   now(): Date;
   /** Counts fuzzy comparisons, to watch the cost of deduplication (tests, benchmarks). */
   dedupStats?: DedupStats;
@@ -447,10 +447,10 @@ async function writeRecords(deps: PageWriterDeps, ctx: PageContext, read: PageRe
 
   // Shards first, then states: a crash in between leaves states behind, so the redelivered page redoes the work.
   await deps.shards.upsertMany([...writes.values()]);
-  await bulkUpsert(deps.conflicts, (doc) => String(doc.tenantId), conflictWrites as unknown as UpsertDoc[]);
-  if (pendingLinks.length > 0) await deps.syncState.savePendingLinks?.(pendingLinks);
+  await deps.conflicts.saveMany(conflictWrites);
+  if (pendingLinks.length > 0) await deps.syncState.savePendingLinks(pendingLinks);
   await deps.syncState.saveRecords(stateWrites);
-  if (settled.length > 0) await deps.syncState.deletePendingLinks?.(tenantId, settled);
+  if (settled.length > 0) await deps.syncState.deletePendingLinks(tenantId, settled);
   counters.pages = 1;
   return { counters, recordErrors: read.recordErrors };
 }

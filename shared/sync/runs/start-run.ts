@@ -1,14 +1,16 @@
 /**
  * Starting a sync run: write the run document, then enqueue its first page on `sync-inbound` (session = the
  * integration, message id = the run id, so a duplicated start is dropped by duplicate detection).
- * Both steps are idempotent for a given run id, so a crashed start can simply be repeated.
+ * Both steps are idempotent for a given run id, so a crashed start can simply be repeated. Callers that start
+ * many runs at once (the webhook intake's group commit) write their documents in bulk here too, and close the
+ * ones they could not enqueue.
  */
 import { randomUUID } from 'node:crypto';
 import type { Integration } from '../../core/integration';
 import { emptyCounters, type RunTrigger, type SyncJobMessage, type SyncMode, type SyncRun } from '../../core/sync-run';
 import type { OutgoingMessage, QueueSender } from '../../stores/queue/queue-port';
 import { QUEUES } from '../../stores/queue/queues';
-import type { SyncRunsRepository } from '../../stores/documents/sync-runs-repository';
+import type { RunCreateOutcome, SyncRunsRepository } from '../../stores/documents/sync-runs-repository';
 import type { TraceContext } from '../../platform/observability/correlation';
 
 export interface StartRunRequest {
@@ -75,4 +77,28 @@ export async function startRun(
   const { _etag, ...plain } = run;
   void _etag;
   return plain;
+}
+
+/**
+ * The run documents of many starts in bulk. Create, never upsert: a run that exists already (a retried
+ * delivery) may be running, and must stay as it is. One outcome per run, in order.
+ */
+export function createRunDocuments(runs: SyncRunsRepository, starts: SyncRun[]): Promise<RunCreateOutcome[]> {
+  return runs.createMany(starts);
+}
+
+/**
+ * Runs whose documents were created but whose first page never reached the queue would stay "queued" for
+ * ever: they are closed as failed, saying why. Best effort: answers the ids of runs that could not be closed.
+ */
+export async function failRunsNeverEnqueued(runs: SyncRunsRepository, unsent: SyncRun[], now: Date): Promise<string[]> {
+  if (unsent.length === 0) return [];
+  const finishedAt = now.toISOString();
+  const lastError = {
+    code: 'dependency_unavailable',
+    message:
+      'the webhook deliveries of this run could not be committed; their providers retry them, which starts the sync again',
+  };
+  const failed = await runs.upsertMany(unsent.map((run) => ({ ...run, status: 'failed', finishedAt, lastError })));
+  return failed.map((failure) => failure.runId);
 }

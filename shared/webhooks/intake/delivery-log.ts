@@ -6,11 +6,9 @@
  * request path, and reads through this log wait for what is still buffered, so a caller sees its own writes.
  */
 import { createHash } from 'node:crypto';
-import { BulkOperationType, type Container, type JSONObject, type OperationInput } from '@azure/cosmos';
 import type { RedisClient } from '../../stores/kv/redis/redis-client';
 import type { Logger } from '../../platform/observability/logger';
-import { statusOf, translateCosmosError } from '../../stores/documents/cosmos-client';
-import { stripSystemFields } from '../../stores/documents/integrations-repository';
+import type { WebhookReceiptsRepository } from '../../stores/documents/webhook-receipts-repository';
 import { DeliveryClaims } from './delivery-claims';
 import { MicroBatcher, type ItemOutcome } from './micro-batcher';
 import type { DeliveryReceipt } from './receipt-types';
@@ -24,7 +22,7 @@ export function receiptId(deliveryId: string): string {
   return createHash('sha256').update(deliveryId).digest('hex').slice(0, 40);
 }
 
-/** Cosmos takes at most 100 operations per bulk call. */
+/** Receipts per bulk write. */
 const BULK_CHUNK = 100;
 /** Statistics may wait a little: one bulk call per 50 ms at most, per 100 receipts under load. */
 const STATS_FLUSH_DELAY_MS = 50;
@@ -37,7 +35,7 @@ export class DeliveryLog {
   private readonly duplicates: MicroBatcher<DuplicateCount>;
 
   constructor(
-    private readonly container: Container,
+    private readonly receipts: WebhookReceiptsRepository,
     redis: RedisClient | undefined,
     keyPrefix: string,
     private readonly logger: Logger,
@@ -64,30 +62,7 @@ export class DeliveryLog {
 
   /** Upsert receipts in bulk calls; one outcome per receipt. The intake writes accepted receipts through this. */
   async upsertMany(receipts: DeliveryReceipt[]): Promise<Array<ItemOutcome<void>>> {
-    const outcomes: Array<ItemOutcome<void>> = [];
-    for (let start = 0; start < receipts.length; start += BULK_CHUNK) {
-      const chunk = receipts.slice(start, start + BULK_CHUNK);
-      const operations: OperationInput[] = chunk.map((receipt) => ({
-        operationType: BulkOperationType.Upsert,
-        partitionKey: receipt.integrationId,
-        resourceBody: receipt as unknown as JSONObject,
-      }));
-      try {
-        const results = await this.container.items.bulk(operations, { continueOnError: true });
-        chunk.forEach((_, index) => {
-          const status = results[index]?.statusCode ?? 500;
-          outcomes.push(
-            status < 300
-              ? { ok: true, value: undefined }
-              : { ok: false, error: translateCosmosError({ code: status }, 'webhook delivery receipt') },
-          );
-        });
-      } catch (error) {
-        const translated = translateCosmosError(error, 'webhook delivery receipts');
-        for (let i = 0; i < chunk.length; i++) outcomes.push({ ok: false, error: translated });
-      }
-    }
-    return outcomes;
+    return this.receipts.upsertMany(receipts);
   }
 
   /** A receipt that is statistics only (rejected, handshake): buffered, written within STATS_FLUSH_DELAY_MS. */
@@ -112,11 +87,7 @@ export class DeliveryLog {
   }
 
   async save(receipt: DeliveryReceipt): Promise<void> {
-    try {
-      await this.container.items.upsert(receipt);
-    } catch (error) {
-      throw translateCosmosError(error, 'webhook delivery receipt');
-    }
+    await this.receipts.save(receipt);
   }
 
   async get(integrationId: string, deliveryId: string): Promise<DeliveryReceipt | undefined> {
@@ -136,39 +107,14 @@ export class DeliveryLog {
     limit = 1000,
   ): Promise<DeliveryReceipt[]> {
     await this.flush();
-    try {
-      const { resources } = await this.container.items
-        .query<DeliveryReceipt & { _etag: string }>(
-          {
-            query:
-              'SELECT * FROM c WHERE c.integrationId = @integrationId AND c.tenantId = @tenantId AND c.receivedAt >= @from AND c.receivedAt <= @to ORDER BY c.receivedAt',
-            parameters: [
-              { name: '@integrationId', value: integrationId },
-              { name: '@tenantId', value: tenantId },
-              { name: '@from', value: range.from ?? '0000' },
-              { name: '@to', value: range.to ?? '9999' },
-            ],
-          },
-          { partitionKey: integrationId, maxItemCount: limit },
-        )
-        .fetchNext();
-      return resources.map(stripSystemFields);
-    } catch (error) {
-      throw translateCosmosError(error, 'webhook delivery receipts');
-    }
+    return this.receipts.list(tenantId, integrationId, range, limit);
   }
 
   private async readStored(integrationId: string, id: string): Promise<DeliveryReceipt | undefined> {
-    try {
-      const { resource } = await this.container.item(id, integrationId).read<DeliveryReceipt & { _etag: string }>();
-      return resource ? stripSystemFields(resource) : undefined;
-    } catch (error) {
-      if (statusOf(error) === 404) return undefined;
-      throw translateCosmosError(error, 'webhook delivery receipt');
-    }
+    return this.receipts.get(integrationId, id);
   }
 
-  /** One patch per receipt however many copies arrived in the window (Cosmos bulk has no increment everywhere). */
+  /** One count per receipt however many copies arrived in the window. */
   private async applyDuplicateCounts(counts: DuplicateCount[]): Promise<Array<ItemOutcome<void>>> {
     const byReceipt = new Map<string, DuplicateCount & { copies: number }>();
     for (const count of counts) {
@@ -177,18 +123,12 @@ export class DeliveryLog {
       entry.copies++;
       byReceipt.set(key, entry);
     }
+    const entries = [...byReceipt.entries()];
+    const errors = await this.receipts.addDuplicates(entries.map(([, entry]) => entry));
     const failures = new Map<string, unknown>();
-    await Promise.all(
-      [...byReceipt.entries()].map(async ([key, entry]) => {
-        try {
-          await this.container
-            .item(entry.id, entry.integrationId)
-            .patch([{ op: 'incr', path: '/duplicates', value: entry.copies }]);
-        } catch (error) {
-          if (statusOf(error) !== 404) failures.set(key, translateCosmosError(error, 'webhook delivery receipt'));
-        }
-      }),
-    );
+    entries.forEach(([key], index) => {
+      if (errors[index] !== undefined) failures.set(key, errors[index]);
+    });
     return counts.map((count) => {
       const failure = failures.get(`${count.integrationId}/${count.id}`);
       return failure === undefined ? { ok: true, value: undefined } : { ok: false, error: failure };

@@ -4,9 +4,9 @@
  *   0. (in memory) the runs the deliveries start, coalesced: deliveries of one group that target the same
  *      integration, entity and mode share one run, whose ids are the union of theirs (up to 100 a run), so a
  *      burst of events about one entity costs one run, one message and one provider fetch instead of one each;
- *   1. the archive (one blob per integration in the group) and the run documents (one Cosmos bulk per 100), side by side;
+ *   1. the archive (one blob per integration in the group) and the run documents (in bulk, shared/sync/runs), side by side;
  *   2. the first-page messages of the runs (one send per integration: its session), the durable hand-off;
- *   3. the receipts in `webhook-deliveries` (one Cosmos bulk per 100), which record the archive name;
+ *   3. the receipts in `webhook-deliveries` (in bulk calls of 100), which record the archive name;
  *   4. the dedupe markers, promoted from pending to accepted (one Redis pipeline, not waited for).
  * The provider's 2xx waits for its delivery's commit, so everything the product promises for an accepted
  * delivery (archive, receipt, enqueued sync) is stored before the answer; a process that dies mid-commit
@@ -14,14 +14,13 @@
  * (blob name, run id and message id derive from it), so a retry after a partial commit completes it. A
  * delivery whose step fails does not take the rest of its group down with it.
  */
-import { BulkOperationType, type JSONObject, type OperationInput } from '@azure/cosmos';
 import type { BlobArchive } from '../../stores/blob/blob-archive';
 import type { SyncJobMessage, SyncRun } from '../../core/sync-run';
 import type { OutgoingMessage, QueueSender } from '../../stores/queue/queue-port';
 import { QUEUES } from '../../stores/queue/queues';
 import type { Logger } from '../../platform/observability/logger';
-import type { BulkContainer } from '../../stores/documents/bulk';
-import { translateCosmosError } from '../../stores/documents/cosmos-client';
+import type { SyncRunsRepository } from '../../stores/documents/sync-runs-repository';
+import { createRunDocuments, failRunsNeverEnqueued } from '../../sync/runs/start-run';
 import { archiveDeliveries } from './archive';
 import { receiptId, type DeliveryLog, type DeliveryReceipt } from './delivery-log';
 import { MicroBatcher, type ItemOutcome } from './micro-batcher';
@@ -50,7 +49,7 @@ export interface CommittedDelivery {
 
 export interface IntakeDeps {
   blob: BlobArchive;
-  runs: BulkContainer;
+  runs: SyncRunsRepository;
   queue: QueueSender;
   deliveryLog: DeliveryLog;
   logger: Logger;
@@ -177,28 +176,17 @@ export class WebhookIntake {
     );
   }
 
-  /** Create, never upsert: a run that exists already (a retried delivery) may be running, and must stay as it is. */
+  /** The group's run documents, created in bulk (an existing one, from a retried delivery, stays as it is). */
   private async createRuns(runs: GroupRun[]): Promise<void> {
-    for (let first = 0; first < runs.length; first += 100) {
-      const chunk = runs.slice(first, first + 100);
-      try {
-        const operations: OperationInput[] = chunk.map(({ start: { run } }) => ({
-          operationType: BulkOperationType.Create,
-          partitionKey: run.integrationId,
-          resourceBody: run as unknown as JSONObject,
-        }));
-        const results = await this.deps.runs.items.bulk(operations, { continueOnError: true });
-        chunk.forEach((groupRun, index) => {
-          const status = results[index]?.statusCode ?? 500;
-          if (status < 300) groupRun.created = true;
-          else if (status !== 409)
-            failMembers(groupRun, translateCosmosError({ code: status }, `run ${groupRun.start.run.id}`));
-        });
-      } catch (error) {
-        const translated = translateCosmosError(error, 'webhook runs');
-        for (const groupRun of chunk) failMembers(groupRun, translated);
-      }
-    }
+    const outcomes = await createRunDocuments(
+      this.deps.runs,
+      runs.map(({ start }) => start.run),
+    );
+    runs.forEach((groupRun, index) => {
+      const outcome = outcomes[index];
+      if (outcome?.status === 'created') groupRun.created = true;
+      else if (outcome?.status === 'failed') failMembers(groupRun, outcome.error);
+    });
   }
 
   /**
@@ -234,29 +222,10 @@ export class WebhookIntake {
    * start other runs. It is closed as failed, saying why; best effort (a failure here is only logged).
    */
   private async closeUnsentRuns(runs: GroupRun[]): Promise<void> {
-    const unsent = runs.filter((groupRun) => groupRun.created && !groupRun.sent);
-    if (unsent.length === 0) return;
-    const finishedAt = new Date().toISOString();
-    const lastError = {
-      code: 'dependency_unavailable',
-      message:
-        'the webhook deliveries of this run could not be committed; their providers retry them, which starts the sync again',
-    };
-    try {
-      await this.deps.runs.items.bulk(
-        unsent.map(({ start: { run } }) => ({
-          operationType: BulkOperationType.Upsert,
-          partitionKey: run.integrationId,
-          resourceBody: { ...run, status: 'failed', finishedAt, lastError } as unknown as JSONObject,
-        })),
-        { continueOnError: true },
-      );
-    } catch (error) {
-      this.deps.logger.warn('webhook intake: could not close runs that were never enqueued', {
-        error,
-        runIds: unsent.map(({ start }) => start.run.id),
-      });
-    }
+    const unsent = runs.filter((groupRun) => groupRun.created && !groupRun.sent).map(({ start }) => start.run);
+    const notClosed = await failRunsNeverEnqueued(this.deps.runs, unsent, new Date());
+    if (notClosed.length > 0)
+      this.deps.logger.warn('webhook intake: could not close runs that were never enqueued', { runIds: notClosed });
   }
 
   private async writeReceipts(slots: Slot[]): Promise<void> {

@@ -2,11 +2,11 @@
 import { randomBytes } from 'node:crypto';
 import { isAppError } from '../../../core/app-error';
 import { bulkUpsert, readMany, type BulkContainer, type UpsertDoc } from './bulk';
-import { openDocumentStore, type DocumentStore } from './cosmos-client';
+import { openCosmosDatabase, type CosmosDatabase } from './cosmos-client';
 
-let store: DocumentStore;
+let store: CosmosDatabase;
 beforeAll(async () => {
-  store = await openDocumentStore({
+  store = await openCosmosDatabase({
     endpoint: process.env.COSMOS_ENDPOINT!,
     key: process.env.COSMOS_KEY!,
     database: `bulk-${randomBytes(6).toString('hex')}`,

@@ -1,18 +1,20 @@
 /**
- * The document store: Cosmos DB through @azure/cosmos, with a key or the managed identity. The same code runs
- * against the local cosmosdb-server (self-signed certificate accepted only for a loopback endpoint).
- * Creates the database and containers when missing.
+ * The Cosmos DB account behind the document store, through @azure/cosmos, with a key or the managed identity.
+ * The same code runs against the local cosmosdb-server (self-signed certificate accepted only for a loopback
+ * endpoint). Creates the database and containers when missing. Only this folder sees the SDK: the rest of the
+ * product gets repositories (cosmos/document-store.ts).
  */
 import { Agent } from 'node:https';
 import { CosmosClient, type Container, type Database } from '@azure/cosmos';
 import { managedIdentity } from '../../../platform/azure/managed-identity';
 import { AppError } from '../../../core/app-error';
+import { alreadyExists, changedMeanwhile, notFound } from '../errors';
 import type { Settings } from '../../../config/settings';
 import { CONTAINERS, type ContainerKey } from './containers';
 
 export type Containers = Record<ContainerKey, Container>;
 
-export interface DocumentStore {
+export interface CosmosDatabase {
   client: CosmosClient;
   database: Database;
   containers: Containers;
@@ -21,7 +23,7 @@ export interface DocumentStore {
   dispose(): void;
 }
 
-export async function openDocumentStore(cosmos: Settings['cosmos'], azureClientId?: string): Promise<DocumentStore> {
+export async function openCosmosDatabase(cosmos: Settings['cosmos'], azureClientId?: string): Promise<CosmosDatabase> {
   if (!cosmos.endpoint)
     throw new AppError('configuration', 'Invalid setting COSMOS_ENDPOINT: required to open the document store', {
       target: 'COSMOS_ENDPOINT',
@@ -64,11 +66,11 @@ export function translateCosmosError(error: unknown, what: string): AppError {
   const code = (error as { code?: number | string })?.code;
   switch (code) {
     case 404:
-      return new AppError('not_found', `${what} not found`, { cause: error });
+      return notFound(what, error);
     case 409:
-      return new AppError('conflict', `${what} already exists`, { cause: error });
+      return alreadyExists(what, error);
     case 412:
-      return new AppError('precondition_failed', `${what} was changed by someone else`, { cause: error });
+      return changedMeanwhile(what, error);
     case 429:
       return new AppError('rate_limited', 'document store is throttling', {
         cause: error,
@@ -82,4 +84,11 @@ export function translateCosmosError(error: unknown, what: string): AppError {
 export function statusOf(error: unknown): number | undefined {
   const code = (error as { code?: unknown })?.code;
   return typeof code === 'number' ? code : undefined;
+}
+
+const COSMOS_SYSTEM_FIELDS = ['_rid', '_self', '_ts', '_attachments'];
+
+/** Keep our fields and the ETag; drop the other Cosmos system properties. */
+export function stripSystemFields<T extends { _etag: string }>(doc: T): T {
+  return Object.fromEntries(Object.entries(doc).filter(([key]) => !COSMOS_SYSTEM_FIELDS.includes(key))) as T;
 }

@@ -1,17 +1,17 @@
 /**
- * The `integrations` container. Every tenant-facing call takes the tenantId and reads within that partition,
- * so tenant A can never see or change tenant B's integrations. The scheduler's cross-tenant scan for due
- * work is the one exception, named as such.
+ * The integrations port on Cosmos (container `integrations`, partition /tenantId): tenant-facing calls read
+ * within the tenant's partition; the cross-tenant scans are queries across partitions, named as such.
  */
 import type { Container } from '@azure/cosmos';
 import type { Integration } from '../../../core/integration';
 import type { Stored } from '../../../core/stored';
-import { statusOf, translateCosmosError } from './cosmos-client';
+import type { IntegrationsRepository } from '../integrations-repository';
+import { statusOf, stripSystemFields as strip, translateCosmosError } from './cosmos-client';
 
 const WEBHOOK_LOOKUP_TTL_MS = 5000;
 const WEBHOOK_LOOKUP_MAX = 10_000;
 
-export class IntegrationsRepository {
+export class CosmosIntegrationsRepository implements IntegrationsRepository {
   constructor(private readonly container: Container) {}
 
   async create(integration: Integration): Promise<Stored<Integration>> {
@@ -167,21 +167,12 @@ export class IntegrationsRepository {
   }
 }
 
-const COSMOS_SYSTEM_FIELDS = ['_rid', '_self', '_ts', '_attachments'];
-
-/** Keep our fields and the ETag; drop the other Cosmos system properties. */
-function strip<T extends { _etag: string }>(doc: T): T {
-  return Object.fromEntries(Object.entries(doc).filter(([key]) => !COSMOS_SYSTEM_FIELDS.includes(key))) as T;
-}
-
-export { strip as stripSystemFields };
-
 /**
  * Webhook routing only: a provider calls /api/webhooks/{provider}/{integrationId} without a tenant, so the
  * integration is found by its unguessable id across partitions. Callers must verify the request before
  * acting on the result.
  */
-export async function findIntegrationForWebhook(
+async function findIntegrationForWebhook(
   container: Container,
   integrationId: string,
 ): Promise<Stored<Integration> | undefined> {
@@ -197,6 +188,3 @@ export async function findIntegrationForWebhook(
     throw translateCosmosError(error, 'integration');
   }
 }
-
-// Until the files other work has open import it from shared/core/stored (then this goes).
-export type { Stored } from '../../../core/stored';

@@ -21,7 +21,7 @@ function documentId(scope: OverrideScope): string {
   return scope.integrationId === undefined ? 'tenant' : `integration:${scope.integrationId}`;
 }
 
-export class OverrideDocumentsRepository implements OverrideDocuments {
+export class CosmosRateLimitOverridesRepository implements OverrideDocuments {
   constructor(private readonly container: Container) {}
 
   async get(scope: OverrideScope): Promise<LimitOverride | undefined> {

@@ -1,37 +1,15 @@
 /**
- * The `shards` container (partition /tenantId): the internal records the engine keeps in sync. Every read is
- * scoped to one tenant. Shard ids for provider records are derived from (integration, entity, external id),
- * so a page processed twice writes the same documents.
+ * The shards port on Cosmos (container `shards`, partition /tenantId): every read within the tenant's partition;
+ * page writes in bulk (bulk.ts); the outbound scan and the dedup index are indexed queries, never scans.
  */
 import type { Container } from '@azure/cosmos';
 import { bulkUpsert, readMany, type UpsertDoc } from './bulk';
-import { statusOf, translateCosmosError } from './cosmos-client';
-import type { ExternalRef, Shard } from '../../../core/shard';
+import { statusOf, stripSystemFields, translateCosmosError } from './cosmos-client';
+import type { Shard } from '../../../core/shard';
 import type { Stored } from '../../../core/stored';
-import { stripSystemFields } from './integrations-repository';
+import type { ChangeWindow, ChangedShard, DedupKeyHit, ShardsRepository } from '../shards-repository';
 
-/** A shard found by the dedup index: what the strategies compare and the keys it was indexed under. */
-export interface DedupKeyHit {
-  id: string;
-  data: Record<string, unknown>;
-  dedupKeys: string[];
-}
-
-/** A locally changed shard found by the outbound scan. */
-export interface ChangedShard {
-  id: string;
-  etag: string;
-  ts: number;
-  shardType: string;
-  externalRefs: ExternalRef[];
-  targetIntegrationId?: string;
-}
-
-/** What the inbound page pipeline needs of the shard store (ShardsRepository, or an in-memory one in benchmarks). */
-export type ShardStore = Pick<ShardsRepository, 'getMany' | 'upsertMany'> &
-  Partial<Pick<ShardsRepository, 'findByDedupKeys'>>;
-
-export class ShardsRepository {
+export class CosmosShardsRepository implements ShardsRepository {
   constructor(private readonly container: Container) {}
 
   /** The shard with its ETag (for guarded replaces), or undefined when absent or another tenant's. */
@@ -74,7 +52,7 @@ export class ShardsRepository {
   async changedLocally(
     tenantId: string,
     shardTypes: string[],
-    window: { sinceTs: number } | { ts: number; afterId: string },
+    window: ChangeWindow,
     limit: number,
   ): Promise<ChangedShard[]> {
     const range = 'sinceTs' in window ? 'c._ts > @ts ORDER BY c._ts' : 'c._ts = @ts AND c.id > @afterId ORDER BY c.id';
@@ -164,6 +142,3 @@ export class ShardsRepository {
     return resources[0] ?? 0;
   }
 }
-
-// Until the files other work has open import them from shared/core/shard (then these go).
-export { shardIdFor, type Shard, type ShardLink } from '../../../core/shard';

@@ -1,14 +1,20 @@
 /**
- * The `sync-runs` container (partition /integrationId). Reads also filter on tenantId, so a run id guessed
- * from another tenant's integration is never returned.
+ * The sync-runs port on Cosmos (container `sync-runs`, partition /integrationId): point reads check the tenant;
+ * changes are ETag-guarded read-modify-writes; the webhook intake's runs are created in bulk calls of 100.
  */
-import type { Container } from '@azure/cosmos';
+import { BulkOperationType, type Container, type JSONObject, type OperationInput } from '@azure/cosmos';
+import type { AppError } from '../../../core/app-error';
 import type { SyncRun } from '../../../core/sync-run';
-import { statusOf, translateCosmosError } from './cosmos-client';
 import type { Stored } from '../../../core/stored';
-import { stripSystemFields } from './integrations-repository';
+import type { RunCountersRow, RunCreateOutcome, RunOutcomeRow, SyncRunsRepository } from '../sync-runs-repository';
+import { statusOf, stripSystemFields, translateCosmosError } from './cosmos-client';
 
-export class SyncRunsRepository {
+/** Cosmos takes at most 100 operations per bulk call. */
+const BULK_CHUNK = 100;
+/** Runs per page of the health chart's query. */
+const CHART_PAGE_SIZE = 1000;
+
+export class CosmosSyncRunsRepository implements SyncRunsRepository {
   constructor(private readonly container: Container) {}
 
   /** Creates the run; when a run with this id exists already (a redelivered or duplicated start), returns it. */
@@ -22,6 +28,54 @@ export class SyncRunsRepository {
       if (!existing) throw translateCosmosError(error, `run ${run.id}`);
       return { run: existing, created: false };
     }
+  }
+
+  /** Create, never upsert: a run that exists already (a retried start) may be running, and must stay as it is. */
+  async createMany(runs: SyncRun[]): Promise<RunCreateOutcome[]> {
+    const outcomes: RunCreateOutcome[] = [];
+    for (let first = 0; first < runs.length; first += BULK_CHUNK) {
+      const chunk = runs.slice(first, first + BULK_CHUNK);
+      try {
+        const results = await this.container.items.bulk(bulkOperations(chunk, BulkOperationType.Create), {
+          continueOnError: true,
+        });
+        chunk.forEach((run, index) => {
+          const status = results[index]?.statusCode ?? 500;
+          outcomes.push(
+            status < 300
+              ? { status: 'created' }
+              : status === 409
+                ? { status: 'exists' }
+                : { status: 'failed', error: translateCosmosError({ code: status }, `run ${run.id}`) },
+          );
+        });
+      } catch (error) {
+        const translated = translateCosmosError(error, 'runs');
+        for (let i = 0; i < chunk.length; i++) outcomes.push({ status: 'failed', error: translated });
+      }
+    }
+    return outcomes;
+  }
+
+  async upsertMany(runs: SyncRun[]): Promise<Array<{ runId: string; error: AppError }>> {
+    const failed: Array<{ runId: string; error: AppError }> = [];
+    for (let first = 0; first < runs.length; first += BULK_CHUNK) {
+      const chunk = runs.slice(first, first + BULK_CHUNK);
+      try {
+        const results = await this.container.items.bulk(bulkOperations(chunk, BulkOperationType.Upsert), {
+          continueOnError: true,
+        });
+        chunk.forEach((run, index) => {
+          const status = results[index]?.statusCode ?? 500;
+          if (status >= 300)
+            failed.push({ runId: run.id, error: translateCosmosError({ code: status }, `run ${run.id}`) });
+        });
+      } catch (error) {
+        const translated = translateCosmosError(error, 'runs');
+        for (const run of chunk) failed.push({ runId: run.id, error: translated });
+      }
+    }
+    return failed;
   }
 
   async get(tenantId: string, integrationId: string, runId: string): Promise<Stored<SyncRun> | undefined> {
@@ -55,10 +109,6 @@ export class SyncRunsRepository {
     }
   }
 
-  /**
-   * Runs across tenants that are queued or running and show no sign of life since `cutoff` (ISO time): the
-   * heartbeat, or the queue time of a run that has none yet. Oldest first, at most `limit`.
-   */
   async findStale(cutoff: string, limit: number): Promise<Stored<SyncRun>[]> {
     try {
       const { resources } = await this.container.items
@@ -77,10 +127,6 @@ export class SyncRunsRepository {
     }
   }
 
-  /**
-   * One ETag-guarded change of the run as it was read, only when `change` still wants it (returns a document);
-   * undefined when it declined or the run changed meanwhile (another writer won: nothing is retried).
-   */
   async replaceIfUnchanged(
     stored: Stored<SyncRun>,
     change: (run: SyncRun) => SyncRun | undefined,
@@ -99,19 +145,18 @@ export class SyncRunsRepository {
     }
   }
 
-  /**
-   * Read-modify-write with the ETag, retried on a concurrent change, so counters from two pages of the same
-   * run are never lost.
-   */
   async update(
     tenantId: string,
     integrationId: string,
     runId: string,
     change: (run: SyncRun) => SyncRun,
-    attempts = 5,
+    options: { attempts?: number; from?: Stored<SyncRun> } = {},
   ): Promise<Stored<SyncRun>> {
+    const attempts = options.attempts ?? 5;
+    let known = options.from;
     for (let attempt = 1; ; attempt++) {
-      const current = await this.get(tenantId, integrationId, runId);
+      const current = known ?? (await this.get(tenantId, integrationId, runId));
+      known = undefined;
       if (!current) throw translateCosmosError({ code: 404 }, `run ${runId}`);
       const { _etag, ...run } = current;
       try {
@@ -124,4 +169,64 @@ export class SyncRunsRepository {
       }
     }
   }
+
+  /** Only the fields the chart needs, across the tenant's integrations (cross-partition), paged. */
+  async countersQueuedBetween(
+    tenantId: string,
+    range: { from: string; to: string; integrationId?: string },
+    max: number,
+  ): Promise<{ runs: RunCountersRow[]; truncated: boolean }> {
+    const { from, to, integrationId } = range;
+    const parameters = [
+      { name: '@tenantId', value: tenantId },
+      { name: '@from', value: from },
+      { name: '@to', value: to },
+      ...(integrationId ? [{ name: '@integrationId', value: integrationId }] : []),
+    ];
+    const filter = `c.tenantId = @tenantId AND c.queuedAt >= @from AND c.queuedAt < @to${integrationId ? ' AND c.integrationId = @integrationId' : ''}`;
+    try {
+      const iterator = this.container.items.query<RunCountersRow>(
+        { query: `SELECT c.queuedAt, c.status, c.counters FROM c WHERE ${filter}`, parameters },
+        { maxItemCount: CHART_PAGE_SIZE },
+      );
+      const runs: RunCountersRow[] = [];
+      while (iterator.hasMoreResults() && runs.length < max) {
+        const { resources } = await iterator.fetchNext();
+        runs.push(...resources);
+      }
+      return { runs: runs.slice(0, max), truncated: runs.length > max || iterator.hasMoreResults() };
+    } catch (error) {
+      throw translateCosmosError(error, 'runs');
+    }
+  }
+
+  async outcomesQueuedBetween(tenantId: string, from: string, to: string): Promise<RunOutcomeRow[]> {
+    try {
+      const { resources } = await this.container.items
+        .query<RunOutcomeRow>({
+          query:
+            'SELECT c.status, c.counters.fetched AS fetched FROM c WHERE c.tenantId = @tenantId AND c.queuedAt >= @start AND c.queuedAt < @end',
+          parameters: [
+            { name: '@tenantId', value: tenantId },
+            { name: '@start', value: from },
+            { name: '@end', value: to },
+          ],
+        })
+        .fetchAll();
+      return resources;
+    } catch (error) {
+      throw translateCosmosError(error, 'runs');
+    }
+  }
+}
+
+function bulkOperations(
+  runs: SyncRun[],
+  operationType: typeof BulkOperationType.Create | typeof BulkOperationType.Upsert,
+): OperationInput[] {
+  return runs.map((run) => ({
+    operationType,
+    partitionKey: run.integrationId,
+    resourceBody: run as unknown as JSONObject,
+  }));
 }

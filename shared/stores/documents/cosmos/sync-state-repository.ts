@@ -1,122 +1,28 @@
 /**
- * The `sync-state` container (partition /integrationId): per entity a checkpoint (the cursor the next run
- * starts from, stored only after a run's pages are committed), and per provider record its state: the
- * shard it maps to, the last-synced base snapshot, its content hash, the provider's version, and the last
- * run that saw it (for delete detection by mark and sweep). For outbound sync: the changed-shard scan's
- * checkpoint and, per pushed shard, an outbound ledger entry (what was pushed, and a pending-create marker).
+ * The sync-state port on Cosmos (container `sync-state`, partition /integrationId; pending links in the partition
+ * `tenant:<id>`): record states read and written in bulk (bulk.ts), ledger entries written IfMatch their ETag,
+ * the delete sweep's candidates by a paged query within the integration's partition.
  */
-import { createHash } from 'node:crypto';
 import type { Container } from '@azure/cosmos';
 import { bulkUpsert, readMany, type UpsertDoc } from './bulk';
-import { statusOf, translateCosmosError } from './cosmos-client';
+import { statusOf, stripSystemFields, translateCosmosError } from './cosmos-client';
 import { recordStateId, type RecordState } from '../../../core/record-state';
 import type { Stored } from '../../../core/stored';
-import { stripSystemFields } from './integrations-repository';
-
-export interface EntityCheckpoint {
-  id: string;
-  kind: 'checkpoint';
-  integrationId: string;
-  tenantId: string;
-  entity: string;
-  cursor?: string;
-  lastRunId: string;
-  updatedAt: string;
-}
-
-/** Where the outbound changed-shard scan of one integration stopped (Cosmos _ts of the newest shard seen). */
-export interface OutboundCheckpoint {
-  id: 'outbound-checkpoint';
-  kind: 'outbound-checkpoint';
-  integrationId: string;
-  tenantId: string;
-  sinceTs: number;
-  /** The last batch was full: the next scan continues at sinceTs (inclusive) instead of re-reading the overlap. */
-  catchUp?: boolean;
-  /** Paging through second `sinceTs`, which alone held a full batch: by shard id, after this one. */
-  afterId?: string;
-  updatedAt: string;
-}
-
-/**
- * The outbound ledger of one shard in one integration: the shard version last settled (so a redelivered
- * message does nothing), what was pushed (content hash, provider version), and, while a create is in
- * flight, a marker written BEFORE the provider call so a retry after a crash never creates blindly again.
- */
-export interface OutboundLedger {
-  id: string;
-  kind: 'outbound';
-  integrationId: string;
-  tenantId: string;
-  shardId: string;
-  entity: string;
-  externalId?: string;
-  /** ETag of the shard version this entry settled. */
-  shardEtag?: string;
-  status: 'pushing' | 'pushed' | 'failed';
-  /** While status is pushing: until when the delivery that claimed it owns it (after that, a retry takes over). */
-  leaseUntil?: string;
-  /** An inbound page is writing the shard until then: a push waits (shared/sync/page/record-lease.ts). */
-  inboundLeaseUntil?: string;
-  /** A create sent (or about to be): its data and where the provider's change feed stood, to look it up on retry. */
-  pendingCreate?: {
-    idempotencyKey: string;
-    data: Record<string, unknown>;
-    cursor?: string;
-    startedAt: string;
-    attempts: number;
-  };
-  contentHash?: string;
-  providerVersion?: string;
-  lastError?: { code: string; message: string };
-  updatedAt: string;
-}
-
-/**
- * Links waiting for one target record, in the tenant's own partition of sync-state (`tenant:<id>`), one
- * document per target with a deterministic id: the target's arrival finds it with a point read, whatever the
- * size of the store, and a page processed twice writes the same document.
- */
-export interface PendingLinkDoc {
-  id: string;
-  kind: 'pending-link';
-  /** `tenant:${tenantId}`: the partition of the tenant's pending links. */
-  integrationId: string;
-  tenantId: string;
-  /** referenceKey of the target: provider/entity/externalId. */
-  targetKey: string;
-  waiting: Array<{ shardId: string; name: string }>;
-  updatedAt: string;
-}
-
-export function pendingLinkPartition(tenantId: string): string {
-  return `tenant:${tenantId}`;
-}
-
-export function pendingLinkId(targetKey: string): string {
-  return `pl-${createHash('sha256').update(targetKey).digest('hex').slice(0, 32)}`;
-}
+import {
+  outboundLedgerId,
+  pendingLinkId,
+  pendingLinkPartition,
+  type EntityCheckpoint,
+  type OutboundCheckpoint,
+  type OutboundLedger,
+  type PendingLinkDoc,
+  type SyncStateRepository,
+} from '../sync-state-repository';
 
 /** Record states per page of the delete sweep's query. */
 const UNSEEN_PAGE_SIZE = 1000;
 
-export function outboundLedgerId(shardId: string): string {
-  return `out-${shardId}`;
-}
-
-/** What the inbound page pipeline needs of the sync-state store (SyncStateRepository, or an in-memory one). */
-export type SyncStateStore = Pick<
-  SyncStateRepository,
-  'checkpoint' | 'saveCheckpoint' | 'records' | 'saveRecords' | 'unseenSince'
-> &
-  Partial<
-    Pick<
-      SyncStateRepository,
-      'savePendingLinks' | 'pendingLinksTo' | 'deletePendingLinks' | 'outboundLedgers' | 'saveOutboundLedger'
-    >
-  >;
-
-export class SyncStateRepository {
+export class CosmosSyncStateRepository implements SyncStateRepository {
   constructor(private readonly container: Container) {}
 
   async checkpoint(integrationId: string, entity: string): Promise<EntityCheckpoint | undefined> {

@@ -1,19 +1,19 @@
 /** The delete sweep's candidate query against the real local Cosmos: every page of candidates, bounded. */
 import { randomBytes } from 'node:crypto';
-import { openDocumentStore, type DocumentStore } from './cosmos-client';
+import { openCosmosDatabase, type CosmosDatabase } from './cosmos-client';
 import { recordStateId, type RecordState } from '../../../core/record-state';
-import { SyncStateRepository } from './sync-state-repository';
+import { CosmosSyncStateRepository } from './sync-state-repository';
 
-let store: DocumentStore;
-let repo: SyncStateRepository;
+let store: CosmosDatabase;
+let repo: CosmosSyncStateRepository;
 beforeAll(async () => {
-  store = await openDocumentStore({
+  store = await openCosmosDatabase({
     endpoint: process.env.COSMOS_ENDPOINT!,
     key: process.env.COSMOS_KEY!,
     database: `sweep-${randomBytes(6).toString('hex')}`,
     allowSelfSignedLocal: true,
   });
-  repo = new SyncStateRepository(store.containers.syncState);
+  repo = new CosmosSyncStateRepository(store.containers.syncState);
 });
 afterAll(() => store.dispose());
 

@@ -1,20 +1,19 @@
 /**
- * The `notifications` container (partition /tenantId): channel and rule documents and the delivery record,
- * told apart by `kind`. Every read goes through the tenant's partition, so another tenant's channel id reads
- * as missing. Only the digest timer lists across tenants (channels that asked for a digest).
+ * The notifications port on Cosmos (container `notifications`, partition /tenantId): reads within the tenant's
+ * partition; the digest timer's list of channels is the one query across partitions.
  */
 import type { Container, SqlParameter } from '@azure/cosmos';
-import { statusOf, translateCosmosError } from '../stores/documents/cosmos-client';
-import type { ChannelDoc, DeliveryDoc, DeliveryStatus, RuleDoc } from './types';
+import type { ChannelDoc, DeliveryDoc, DeliveryStatus, RuleDoc } from '../../../notifications/types';
+import type { NotificationDoc as Doc, NotificationsRepository } from '../notifications-repository';
+import { statusOf, translateCosmosError } from './cosmos-client';
 
-type Doc = ChannelDoc | RuleDoc | DeliveryDoc;
 const SYSTEM = ['_rid', '_self', '_ts', '_attachments', '_etag'];
 
 function clean<T>(doc: T): T {
   return Object.fromEntries(Object.entries(doc as object).filter(([key]) => !SYSTEM.includes(key))) as T;
 }
 
-export class NotificationsRepository {
+export class CosmosNotificationsRepository implements NotificationsRepository {
   constructor(private readonly container: Container) {}
 
   async upsert<T extends Doc>(doc: T): Promise<T> {

@@ -1,0 +1,30 @@
+/**
+ * The document store: one repository per kind of document, and the store's own health and lifetime. Features
+ * get repositories, never the SDK. Implementations: cosmos/document-store.ts (Azure Cosmos DB; locally the same
+ * code against cosmosdb-server) and memory/document-store.ts (tests, benchmarks).
+ */
+import type { OverrideDocuments } from '../../ratelimit/durable-overrides';
+import type { ConflictsRepository } from './conflicts-repository';
+import type { IntegrationsRepository } from './integrations-repository';
+import type { NotificationsRepository } from './notifications-repository';
+import type { OAuthStatesRepository } from './oauth-states-repository';
+import type { ShardsRepository } from './shards-repository';
+import type { SyncRunsRepository } from './sync-runs-repository';
+import type { SyncStateRepository } from './sync-state-repository';
+import type { WebhookReceiptsRepository } from './webhook-receipts-repository';
+
+export interface DocumentStore {
+  integrations: IntegrationsRepository;
+  shards: ShardsRepository;
+  syncState: SyncStateRepository;
+  runs: SyncRunsRepository;
+  conflicts: ConflictsRepository;
+  notifications: NotificationsRepository;
+  webhookReceipts: WebhookReceiptsRepository;
+  oauthStates: OAuthStatesRepository;
+  /** The durable copy of the rate limiter's overrides (its port: shared/ratelimit/durable-overrides.ts). */
+  rateLimitOverrides: OverrideDocuments;
+  /** A cheap read that proves the store answers. */
+  ping(): Promise<void>;
+  dispose(): void;
+}

@@ -1,0 +1,80 @@
+/** The shards port in memory (tests, benchmarks): one partition per tenant, modification seconds like Cosmos' `_ts`. */
+import type { Shard } from '../../../core/shard';
+import type { Stored } from '../../../core/stored';
+import type { ChangeWindow, ChangedShard, DedupKeyHit, ShardsRepository } from '../shards-repository';
+import { MemoryContainer, stored, type Slot } from './memory-container';
+
+export class MemoryShardsRepository implements ShardsRepository {
+  private readonly container: MemoryContainer<Shard>;
+
+  constructor(nowMs?: () => number) {
+    this.container = new MemoryContainer(nowMs);
+  }
+
+  async get(tenantId: string, shardId: string): Promise<Stored<Shard> | undefined> {
+    const slot = this.container.read(tenantId, shardId);
+    return slot ? stored(slot) : undefined;
+  }
+
+  async getMany(tenantId: string, shardIds: string[]): Promise<Map<string, Shard>> {
+    const found = new Map<string, Shard>();
+    for (const id of shardIds) {
+      const slot = this.container.read(tenantId, id);
+      if (slot) found.set(id, slot.doc);
+    }
+    return found;
+  }
+
+  async replace(shard: Stored<Shard>): Promise<Stored<Shard>> {
+    const { _etag, ...body } = shard;
+    return stored(this.container.replace(body.tenantId, body, _etag, `shard ${shard.id}`));
+  }
+
+  async changedLocally(
+    tenantId: string,
+    shardTypes: string[],
+    window: ChangeWindow,
+    limit: number,
+  ): Promise<ChangedShard[]> {
+    const types = new Set(shardTypes);
+    const inWindow =
+      'sinceTs' in window
+        ? (slot: Slot<Shard>) => slot.ts > window.sinceTs
+        : (slot: Slot<Shard>) => slot.ts === window.ts && slot.doc.id > window.afterId;
+    const found = [...this.container.partition(tenantId)].filter(
+      (slot) => slot.doc.lastWrittenBy === 'local' && types.has(slot.doc.shardType) && inWindow(slot),
+    );
+    found.sort('sinceTs' in window ? (a, b) => a.ts - b.ts : (a, b) => (a.doc.id < b.doc.id ? -1 : 1));
+    return found.slice(0, limit).map(({ doc, etag, ts }) => ({
+      id: doc.id,
+      etag,
+      ts,
+      shardType: doc.shardType,
+      externalRefs: doc.externalRefs,
+      ...(doc.targetIntegrationId !== undefined ? { targetIntegrationId: doc.targetIntegrationId } : {}),
+    }));
+  }
+
+  async findByDedupKeys(tenantId: string, keys: string[], limit: number): Promise<DedupKeyHit[]> {
+    if (keys.length === 0) return [];
+    const wanted = new Set(keys);
+    const hits: DedupKeyHit[] = [];
+    for (const { doc } of this.container.partition(tenantId)) {
+      if (hits.length >= limit) break;
+      if (doc.deleted || !doc.dedupKeys?.some((key) => wanted.has(key))) continue;
+      hits.push({ id: doc.id, data: doc.data, dedupKeys: doc.dedupKeys });
+    }
+    return hits;
+  }
+
+  async upsertMany(shards: Shard[]): Promise<void> {
+    for (const shard of shards) this.container.upsert(shard.tenantId, shard);
+  }
+
+  async count(tenantId: string, filter: { shardType?: string; includeDeleted?: boolean } = {}): Promise<number> {
+    let count = 0;
+    for (const { doc } of this.container.partition(tenantId))
+      if ((!filter.shardType || doc.shardType === filter.shardType) && (filter.includeDeleted || !doc.deleted)) count++;
+    return count;
+  }
+}

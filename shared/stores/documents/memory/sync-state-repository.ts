@@ -1,0 +1,124 @@
+/**
+ * The sync-state port in memory (tests, benchmarks): one partition per integration (pending links: per tenant,
+ * `tenant:<id>`), as in Cosmos; the OAuth state markers (oauth-states-repository.ts) may share the container.
+ */
+import { recordStateId, type RecordState } from '../../../core/record-state';
+import type { Stored } from '../../../core/stored';
+import {
+  outboundLedgerId,
+  pendingLinkId,
+  pendingLinkPartition,
+  type EntityCheckpoint,
+  type OutboundCheckpoint,
+  type OutboundLedger,
+  type PendingLinkDoc,
+  type SyncStateRepository,
+} from '../sync-state-repository';
+import { MemoryContainer, stored } from './memory-container';
+
+/** Any document of the sync-state container: each kind names its partition in `integrationId`. */
+export type SyncStateDoc = { id: string; integrationId: string; kind: string };
+
+export class MemorySyncStateRepository implements SyncStateRepository {
+  constructor(readonly container: MemoryContainer<SyncStateDoc> = new MemoryContainer()) {}
+
+  async checkpoint(integrationId: string, entity: string): Promise<EntityCheckpoint | undefined> {
+    return this.container.read(integrationId, `checkpoint-${entity}`)?.doc as EntityCheckpoint | undefined;
+  }
+
+  async saveCheckpoint(checkpoint: Omit<EntityCheckpoint, 'id' | 'kind'>): Promise<void> {
+    this.container.upsert(checkpoint.integrationId, {
+      ...checkpoint,
+      id: `checkpoint-${checkpoint.entity}`,
+      kind: 'checkpoint',
+    });
+  }
+
+  async records(integrationId: string, entity: string, externalIds: string[]): Promise<Map<string, RecordState>> {
+    const found = new Map<string, RecordState>();
+    for (const externalId of externalIds) {
+      const state = this.container.read(integrationId, recordStateId(entity, externalId))?.doc as
+        RecordState | undefined;
+      if (state) found.set(state.externalId, state);
+    }
+    return found;
+  }
+
+  async saveRecords(states: RecordState[]): Promise<void> {
+    for (const state of states) this.container.upsert(state.integrationId, state);
+  }
+
+  async savePendingLinks(links: PendingLinkDoc[]): Promise<void> {
+    for (const link of links) this.container.upsert(link.integrationId, link);
+  }
+
+  async pendingLinksTo(tenantId: string, targetKeys: string[]): Promise<PendingLinkDoc[]> {
+    const found: PendingLinkDoc[] = [];
+    for (const key of targetKeys) {
+      const doc = this.container.read(pendingLinkPartition(tenantId), pendingLinkId(key))?.doc as
+        PendingLinkDoc | undefined;
+      if (doc && doc.tenantId === tenantId) found.push(doc);
+    }
+    return found;
+  }
+
+  async deletePendingLinks(tenantId: string, ids: string[]): Promise<void> {
+    for (const id of ids) this.container.delete(pendingLinkPartition(tenantId), id);
+  }
+
+  async outboundLedgers(integrationId: string, shardIds: string[]): Promise<Map<string, Stored<OutboundLedger>>> {
+    const found = new Map<string, Stored<OutboundLedger>>();
+    for (const shardId of shardIds) {
+      const entry = await this.outboundLedger(integrationId, shardId);
+      if (entry) found.set(entry.shardId, entry);
+    }
+    return found;
+  }
+
+  async outboundLedger(integrationId: string, shardId: string): Promise<Stored<OutboundLedger> | undefined> {
+    const slot = this.container.read(integrationId, outboundLedgerId(shardId));
+    return slot ? (stored(slot) as unknown as Stored<OutboundLedger>) : undefined;
+  }
+
+  async saveOutboundLedger(
+    entry: OutboundLedger | Stored<OutboundLedger>,
+    etag: string | undefined,
+  ): Promise<Stored<OutboundLedger>> {
+    const { _etag, ...body } = entry as Stored<OutboundLedger>;
+    void _etag;
+    const what = `outbound ledger of shard ${body.shardId}`;
+    const slot = etag
+      ? this.container.replace(body.integrationId, body, etag, what)
+      : this.container.create(body.integrationId, body, what);
+    return stored(slot) as unknown as Stored<OutboundLedger>;
+  }
+
+  async outboundCheckpoint(integrationId: string): Promise<OutboundCheckpoint | undefined> {
+    return this.container.read(integrationId, 'outbound-checkpoint')?.doc as OutboundCheckpoint | undefined;
+  }
+
+  async saveOutboundCheckpoint(checkpoint: Omit<OutboundCheckpoint, 'id' | 'kind'>): Promise<void> {
+    this.container.upsert(checkpoint.integrationId, {
+      ...checkpoint,
+      id: 'outbound-checkpoint',
+      kind: 'outbound-checkpoint',
+    });
+  }
+
+  async unseenSince(
+    integrationId: string,
+    entity: string,
+    runId: string,
+    limit: number,
+  ): Promise<{ unseen: RecordState[]; live: number }> {
+    const unseen: RecordState[] = [];
+    let live = 0;
+    for (const { doc } of this.container.partition(integrationId)) {
+      const state = doc as RecordState;
+      if (state.kind !== 'record' || state.entity !== entity || state.deleted) continue;
+      live++;
+      if (state.lastSeenRunId !== runId && unseen.length < limit) unseen.push(state);
+    }
+    return { unseen, live };
+  }
+}
