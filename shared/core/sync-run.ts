@@ -3,6 +3,7 @@
  * counters operators watch. Stored in `sync-runs` (partition /integrationId); readable while it goes on.
  */
 import { z } from 'zod';
+import { sha256Hex } from './sha256';
 
 export const SYNC_MODES = ['incremental', 'full', 'targeted'] as const;
 export type SyncMode = (typeof SYNC_MODES)[number];
@@ -85,6 +86,34 @@ export const syncJobMessageSchema = z.object({
   ids: z.array(z.string()).optional(),
   attempt: z.number().int().min(0).optional(),
 });
+
+/**
+ * Why a `sync-inbound` message of a page is sent. Every page message id is built by `pageMessageId`: the queue's
+ * duplicate detection drops a second message with the same id inside its window, so each reason has its own
+ * scheme, and the same reason always yields the same id.
+ * - `page`: the first page of a run and each next page (`<run>:<page>`): a redelivered page enqueues its
+ *   successor once, and a repeated start of the same run enqueues its first page once.
+ * - `resume`: the stale-run sweeper re-enqueueing a run's next page (`<run>:<page>:resume<n>`, n = the run's
+ *   resumes so far), so a resume is never mistaken for the lost original.
+ * - `retry`: a scheduled copy after a failure (`<run>:<page>:a<attempt>.<lineage>`, lineage = the first 12 hex
+ *   of the SHA-256 of the delivered message's id): the same delivery reschedules the same copy, while a
+ *   re-driven message (a new id) gets a new copy whose fresh budget counts from attempt 1 again.
+ */
+export type PageMessageReason =
+  | { kind: 'page' }
+  | { kind: 'resume'; resumes: number }
+  | { kind: 'retry'; attempt: number; deliveredMessageId: string };
+
+export function pageMessageId(runId: string, page: number, reason: PageMessageReason = { kind: 'page' }): string {
+  switch (reason.kind) {
+    case 'page':
+      return `${runId}:${page}`;
+    case 'resume':
+      return `${runId}:${page}:resume${reason.resumes}`;
+    case 'retry':
+      return `${runId}:${page}:a${reason.attempt}.${sha256Hex(reason.deliveredMessageId).slice(0, 12)}`;
+  }
+}
 
 /** The body of a `sync-outbound` message: one changed shard to push. */
 export const outboundJobMessageSchema = z.object({

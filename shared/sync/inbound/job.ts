@@ -6,10 +6,9 @@
  * it after maxDeliveryCount, the run marked failed on that last attempt); a permanent error fails the run and
  * completes the message, because delivering it again cannot help.
  */
-import { createHash } from 'node:crypto';
 import { AppError, notImplemented, toAppError } from '../../core/app-error';
 import type { Integration } from '../../core/integration';
-import { emptyCounters, type RunCounters, type SyncJobMessage, type SyncRun } from '../../core/sync-run';
+import { emptyCounters, pageMessageId, type RunCounters, type SyncJobMessage, type SyncRun } from '../../core/sync-run';
 import type { PageOutcome } from './pipeline';
 import { QUEUES } from '../../stores/queue/queues';
 import type { DeliveryInfo } from '../../stores/queue/queue-port';
@@ -67,16 +66,6 @@ export function retryDelayMs(
   return Math.max(retryAfterMs, Math.round(exponential * (0.5 + random() / 2)));
 }
 
-/**
- * The rescheduled copy's id: deterministic for the delivered message (a redelivery of it sends the same copy,
- * which duplicate detection drops), and new after a redrive, whose fresh budget counts from attempt 1 again
- * while the ids of the first failures may still be inside the duplicate-detection window.
- */
-function retryMessageId(job: SyncJobMessage, attempt: number, delivery: DeliveryInfo): string {
-  const lineage = createHash('sha256').update(delivery.messageId).digest('hex').slice(0, 12);
-  return `${job.runId}:${job.page}:a${attempt}.${lineage}`;
-}
-
 export async function handleInboundJob(
   deps: InboundDeps,
   job: SyncJobMessage,
@@ -115,7 +104,13 @@ export async function handleInboundJob(
     const delayMs = retryDelayMs(attempt, error.retryAfterMs, Math.random, deps.settings.pipeline.retryBaseMs);
     await deps.queue.send(QUEUES.syncInbound.name, [
       {
-        messageId: retryMessageId(job, attempt, delivery),
+        // Deterministic for the delivered message (a redelivery of it sends the same copy, which duplicate
+        // detection drops), and new after a redrive (see pageMessageId).
+        messageId: pageMessageId(job.runId, job.page, {
+          kind: 'retry',
+          attempt,
+          deliveredMessageId: delivery.messageId,
+        }),
         sessionId: job.integrationId,
         body: { ...job, attempt },
         scheduledEnqueueTimeUtc: new Date(deps.now().getTime() + delayMs),
@@ -183,7 +178,8 @@ export async function handleInboundJob(
     const outcome = await pipeline(integration, job);
     const run = await deps.runs.update(job.tenantId, job.integrationId, job.runId, (current) => ({
       ...withPage(current, job.page, outcome),
-      heartbeatAt: deps.now().toISOString(),
+      // A next page scheduled later (the provider's pace) is a sign of life until it is due.
+      heartbeatAt: outcome.nextDueAt ?? deps.now().toISOString(),
       ...(outcome.next ? { resume: outcome.next } : {}),
       ...(outcome.runFinished ? { status: 'succeeded' as const, finishedAt: deps.now().toISOString() } : {}),
     }));

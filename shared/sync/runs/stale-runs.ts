@@ -14,7 +14,7 @@
  * and the claim on the run is ETag-guarded, so two scheduler instances resume a run once. After
  * SYNC_STALE_RUN_MAX_RESUMES resumes without progress the run is marked failed with the reason.
  */
-import type { SyncJobMessage, SyncRun } from '../../core/sync-run';
+import { pageMessageId, type SyncJobMessage, type SyncRun } from '../../core/sync-run';
 import { QUEUES } from '../../stores/queue/queues';
 import type { AppServices } from '../../app/services';
 import type { TraceContext } from '../../platform/observability/correlation';
@@ -47,7 +47,7 @@ export function resumeMessageOf(run: SyncRun, traceparent: string) {
     ...(run.ids ? { ids: run.ids } : {}),
   };
   return {
-    messageId: `${run.id}:${checkpoint.page}:resume${run.resumes ?? 0}`,
+    messageId: pageMessageId(run.id, checkpoint.page, { kind: 'resume', resumes: run.resumes ?? 0 }),
     sessionId: run.integrationId,
     body,
     applicationProperties: { traceparent },

@@ -1,13 +1,20 @@
 /**
  * Starting a sync run: write the run document, then enqueue its first page on `sync-inbound` (session = the
- * integration, message id = the run id, so a duplicated start is dropped by duplicate detection).
+ * integration, message id = the run id and page 0, so a duplicated start is dropped by duplicate detection).
  * Both steps are idempotent for a given run id, so a crashed start can simply be repeated. Callers that start
  * many runs at once (the webhook intake's group commit) write their documents in bulk here too, and close the
  * ones they could not enqueue.
  */
 import { randomUUID } from 'node:crypto';
 import type { Integration } from '../../core/integration';
-import { emptyCounters, type RunTrigger, type SyncJobMessage, type SyncMode, type SyncRun } from '../../core/sync-run';
+import {
+  emptyCounters,
+  pageMessageId,
+  type RunTrigger,
+  type SyncJobMessage,
+  type SyncMode,
+  type SyncRun,
+} from '../../core/sync-run';
 import type { OutgoingMessage, QueueSender } from '../../stores/queue/queue-port';
 import { QUEUES } from '../../stores/queue/queues';
 import type { RunCreateOutcome, SyncRunsRepository } from '../../stores/documents/sync-runs-repository';
@@ -59,7 +66,7 @@ export function runStartOf(request: StartRunRequest): { run: SyncRun; message: O
   return {
     run,
     message: {
-      messageId: `${runId}:0`,
+      messageId: pageMessageId(runId, 0),
       sessionId: integration.id,
       body,
       applicationProperties: { traceparent: request.trace.traceparent },
