@@ -24,7 +24,8 @@ const DEMO_OPTIONS: Record<ProviderId, () => Record<string, unknown>> = {
   github: () => ({ repositories: ['acme/widgets'] }),
   salesforce: () => ({}),
   notion: () => ({ dataSourceId: notionIds(SEED).dataSourceId }),
-  slack: () => ({ channels: channelIds(SLACK_CHANNELS) }),
+  // The demo sandbox answers with Slack's own page sizes and no minute-long pauses, as a Marketplace app gets them.
+  slack: () => ({ channels: channelIds(SLACK_CHANNELS), appDistribution: 'marketplace' }),
   google: () => ({ calendarId: 'primary' }),
 };
 
@@ -101,11 +102,16 @@ export async function startDemo(services: AppServices, hostUrl: string, records:
             services.now(),
           ),
         ));
-      // A restarted host gets new sandbox ports: point the stored integration at them.
-      const current =
-        existing && existing.baseUrl !== sandbox.url
-          ? await services.integrations.replace({ ...existing, baseUrl: sandbox.url })
-          : integration;
+      // A restarted host gets new sandbox ports: point the stored integration at them (and give it demo options
+      // added since it was stored).
+      const options = { ...DEMO_OPTIONS[provider](), ...existing?.providerOptions };
+      const stale =
+        existing &&
+        (existing.baseUrl !== sandbox.url ||
+          Object.keys(options).length !== Object.keys(existing.providerOptions).length);
+      const current = stale
+        ? await services.integrations.replace({ ...existing, baseUrl: sandbox.url, providerOptions: options })
+        : integration;
       await storeDemoCredentials(services, current, sandbox, webhookSecret);
       // A sandbox is not the real provider's shared budget: demo syncs run at the sandbox's own pace.
       await services.rateLimiter.setOverride({ tenantId: DEMO_TENANT, integrationId }, DEMO_LIMITS);

@@ -178,7 +178,8 @@ export async function handleInboundJob(
     const outcome = await pipeline(integration, job);
     const run = await deps.runs.update(job.tenantId, job.integrationId, job.runId, (current) => ({
       ...withPage(current, job.page, outcome),
-      heartbeatAt: deps.now().toISOString(),
+      // A next page scheduled later (the provider's pace) is a sign of life until it is due.
+      heartbeatAt: outcome.nextDueAt ?? deps.now().toISOString(),
       ...(outcome.next ? { resume: outcome.next } : {}),
       ...(outcome.runFinished ? { status: 'succeeded' as const, finishedAt: deps.now().toISOString() } : {}),
     }));

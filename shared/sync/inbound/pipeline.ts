@@ -33,7 +33,12 @@ export interface PageOutcome {
   recordErrors: RecordError[];
   /** The page enqueued after this one: the run's checkpoint, from which a stale run is resumed. */
   next?: { page: number; entity?: string; cursor?: string };
+  /** When the next page is scheduled for, when the provider's pace put it later (ISO-8601). */
+  nextDueAt?: string;
 }
+
+/** Longest pause the pipeline grants an adapter's pace between two pages. */
+const MAX_PAGE_DELAY_MS = 15 * 60_000;
 
 /**
  * Next message of the same run (message id = run id + page number, so a redelivered page enqueues it once).
@@ -44,6 +49,7 @@ async function enqueueNext(
   job: SyncJobMessage,
   next: Partial<SyncJobMessage>,
   traceparent: string | undefined,
+  dueAt?: Date,
 ): Promise<NonNullable<PageOutcome['next']>> {
   const body: SyncJobMessage = withFreshRetryBudget({ ...job, ...next, page: job.page + 1 });
   if (body.cursor === undefined) delete body.cursor;
@@ -52,6 +58,7 @@ async function enqueueNext(
       messageId: pageMessageId(job.runId, body.page),
       sessionId: job.integrationId,
       body,
+      ...(dueAt ? { scheduledEnqueueTimeUtc: dueAt } : {}),
       applicationProperties: traceparent ? { traceparent } : {},
     },
   ]);
@@ -158,8 +165,12 @@ export async function runInboundPage(
   );
 
   if (!page.done) {
-    const next = await enqueueNext(deps, job, { entity, cursor: page.nextCursor }, traceparent);
-    return { runFinished: false, ...written, next };
+    // The provider allows its calls only a few times a minute (Slack outside the Marketplace): the next page is
+    // scheduled when its call is allowed, instead of waiting on the limiter or being answered 429.
+    const delayMs = Math.min(page.nextPageDelayMs ?? 0, MAX_PAGE_DELAY_MS);
+    const dueAt = delayMs > 0 ? new Date(deps.now().getTime() + delayMs) : undefined;
+    const next = await enqueueNext(deps, job, { entity, cursor: page.nextCursor }, traceparent, dueAt);
+    return { runFinished: false, ...written, next, ...(dueAt ? { nextDueAt: dueAt.toISOString() } : {}) };
   }
   if (job.mode === 'full') await sweepDeletions(deps, integration, entity, job.runId, written.counters);
   if (job.mode !== 'targeted') {
