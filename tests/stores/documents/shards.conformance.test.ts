@@ -1,0 +1,109 @@
+/** The shards repository's promises, held by the Cosmos and the memory implementation alike. */
+import type { Shard } from '../../../shared/core/shard';
+import { eachDocumentStore, rejectionCode, uniqueId } from './harness';
+
+const shard = (tenantId: string, id: string, changes: Partial<Shard> = {}): Shard => ({
+  id,
+  tenantId,
+  shardType: 'github.issues',
+  data: { title: id },
+  externalRefs: [{ provider: 'github', integrationId: 'i', entity: 'issues', externalId: id }],
+  links: [],
+  lastWrittenBy: 'inbound',
+  deleted: false,
+  updatedAt: '2026-03-01T00:00:00.000Z',
+  ...changes,
+});
+
+eachDocumentStore((store) => {
+  it('writes shards in bulk and reads them back by id within the tenant only', async () => {
+    const tenant = uniqueId('t');
+    const other = uniqueId('t');
+    await store().shards.upsertMany([
+      ...Array.from({ length: 130 }, (_, i) => shard(tenant, `s-${i}`)),
+      shard(other, 's-0', { data: { title: 'theirs' } }),
+    ]);
+    const found = await store().shards.getMany(tenant, ['s-0', 's-129', 'missing']);
+    expect([...found.keys()].sort()).toEqual(['s-0', 's-129']);
+    expect(found.get('s-0')).toMatchObject({ tenantId: tenant, data: { title: 's-0' } });
+    expect((await store().shards.getMany(other, ['s-0'])).get('s-0')?.data).toEqual({ title: 'theirs' });
+    expect(await store().shards.get(tenant, 's-7')).toMatchObject({ id: 's-7', tenantId: tenant });
+    expect(await store().shards.get(uniqueId('t'), 's-7')).toBeUndefined();
+  });
+
+  it('replaces only the version it read', async () => {
+    const tenant = uniqueId('t');
+    await store().shards.upsertMany([shard(tenant, 'r')]);
+    const read = (await store().shards.get(tenant, 'r'))!;
+    const written = await store().shards.replace({ ...read, data: { title: 'edited' } });
+    expect(written._etag).not.toBe(read._etag);
+    expect(await rejectionCode(store().shards.replace({ ...read, data: { title: 'stale' } }))).toBe(
+      'precondition_failed',
+    );
+    expect((await store().shards.get(tenant, 'r'))?.data).toEqual({ title: 'edited' });
+  });
+
+  it('counts live shards, by type, and deleted ones when asked', async () => {
+    const tenant = uniqueId('t');
+    await store().shards.upsertMany([
+      shard(tenant, 'a'),
+      shard(tenant, 'b', { shardType: 'github.pulls' }),
+      shard(tenant, 'c', { deleted: true }),
+      shard(uniqueId('t'), 'd'),
+    ]);
+    expect(await store().shards.count(tenant)).toBe(2);
+    expect(await store().shards.count(tenant, { shardType: 'github.issues' })).toBe(1);
+    expect(await store().shards.count(tenant, { includeDeleted: true })).toBe(3);
+  });
+
+  it('finds live shards of the tenant by dedup key, bounded', async () => {
+    const tenant = uniqueId('t');
+    await store().shards.upsertMany([
+      shard(tenant, 'k1', { dedupKeys: ['email:a@x', 'name:ann'] }),
+      shard(tenant, 'k2', { dedupKeys: ['email:b@x'] }),
+      shard(tenant, 'k3', { dedupKeys: ['email:a@x'], deleted: true }),
+      shard(uniqueId('t'), 'k4', { dedupKeys: ['email:a@x'] }),
+    ]);
+    const hits = await store().shards.findByDedupKeys(tenant, ['email:a@x', 'email:b@x'], 10);
+    expect(hits.map((hit) => hit.id).sort()).toEqual(['k1', 'k2']);
+    expect(hits.find((hit) => hit.id === 'k1')).toEqual({
+      id: 'k1',
+      data: { title: 'k1' },
+      dedupKeys: ['email:a@x', 'name:ann'],
+    });
+    expect(await store().shards.findByDedupKeys(tenant, ['email:a@x', 'email:b@x'], 1)).toHaveLength(1);
+    expect(await store().shards.findByDedupKeys(tenant, [], 10)).toEqual([]);
+  });
+
+  it('scans local changes of the given types after a second, then within one second after an id', async () => {
+    const tenant = uniqueId('t');
+    await store().shards.upsertMany([
+      shard(tenant, 'l-2', { lastWrittenBy: 'local', targetIntegrationId: 'gh' }),
+      shard(tenant, 'l-1', { lastWrittenBy: 'local' }),
+      shard(tenant, 'l-3', { lastWrittenBy: 'local', shardType: 'notion.pages' }),
+      shard(tenant, 'in', { lastWrittenBy: 'inbound' }),
+    ]);
+    const changed = await store().shards.changedLocally(tenant, ['github.issues'], { sinceTs: 0 }, 10);
+    expect(changed.map((change) => change.id).sort()).toEqual(['l-1', 'l-2']);
+    const second = changed[0]!.ts;
+    expect(changed.every((change) => typeof change.etag === 'string' && change.ts >= second)).toBe(true);
+    expect(changed.find((change) => change.id === 'l-2')).toMatchObject({
+      shardType: 'github.issues',
+      targetIntegrationId: 'gh',
+      externalRefs: [{ externalId: 'l-2' }],
+    });
+    expect(await store().shards.changedLocally(tenant, ['github.issues'], { sinceTs: 0 }, 1)).toHaveLength(1);
+    expect(await store().shards.changedLocally(tenant, ['github.issues'], { sinceTs: changed.at(-1)!.ts }, 10)).toEqual(
+      [],
+    );
+    // Within one second, by id after the given one.
+    const l1 = changed.find((change) => change.id === 'l-1')!;
+    const l2 = changed.find((change) => change.id === 'l-2')!;
+    if (l1.ts === l2.ts) {
+      const after = await store().shards.changedLocally(tenant, ['github.issues'], { ts: l1.ts, afterId: 'l-1' }, 10);
+      expect(after.map((change) => change.id)).toEqual(['l-2']);
+    }
+    const read = (await store().shards.get(tenant, 'l-1'))!;
+    expect(l1.etag).toBe(read._etag);
+  });
+});
