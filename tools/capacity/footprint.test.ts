@@ -1,0 +1,110 @@
+import { footprint, type Load } from './footprint';
+import { checkLimits, limitSpecs } from './limits';
+import { monthlyCost, premiumMessagingUnits } from './monthly-cost';
+import { MEASURED, PARTITION_KEY_OF, PRICES } from './test-fixtures';
+
+// 100 deliveries/s and 100 records/s (8,640,000 a day) over 2 tenants with one integration each.
+const LOAD: Load = { deliveriesPerS: 100, recordsPerDay: 8_640_000, tenants: 2, integrationsPerTenant: 1 };
+const OPTIONS = {
+  instanceMemoryMB: 2048,
+  coresPerInstance: 1,
+  targetCpuUtilization: 0.7,
+  partitionKeyOf: PARTITION_KEY_OF,
+  hoursPerMonth: 730,
+};
+const RETENTION = { receiptTtlSeconds: 2_592_000, archiveDays: 30 };
+const at = (load: Load) => footprint(load, MEASURED, OPTIONS, RETENTION);
+
+describe('capacity model (figures worked out by hand from test-fixtures.ts)', () => {
+  const f = at(LOAD);
+
+  it('sizes compute from host CPU per delivery (intake + targeted sync) and per record', () => {
+    // 100 × (400 + 600) µs + 100 × 100 µs = 110,000 µs per second = 0.11 cores.
+    expect(f.compute.cpuCores).toBeCloseTo(0.11, 10);
+    // 0.11 / (1 core × 0.7) = 0.157 → 1 instance; 1 × 2 GB × 730 h × 3600 s = 5,256,000 GB-s.
+    expect(f.compute.instancesNeeded).toBeCloseTo(0.157142857, 6);
+    expect(f.compute.instances).toBe(1);
+    expect(f.compute.gbSecondsPerMonth).toBe(5_256_000);
+    // 100 HTTP executions + 100 × 0.5 targeted-run messages + 100 × 0.001 page messages.
+    expect(f.compute.executionsPerS).toBeCloseTo(150.1, 10);
+  });
+
+  it('adds request units per container and finds the hottest logical partition', () => {
+    expect(f.cosmos.ruPerSByContainer).toEqual({
+      'webhook-deliveries': expect.closeTo(895, 6), // 100 × 8.95
+      'sync-runs': expect.closeTo(1614.5, 6), // 100 × (6.145 + 10)
+      shards: expect.closeTo(2200, 6), // 100 × 10 + 100 × 12
+      'sync-state': expect.closeTo(1800, 6), // 100 × 10 + 100 × 8
+    });
+    expect(f.cosmos.ruPerS).toBeCloseTo(6509.5, 6);
+    // shards is keyed by tenant: 2200 / 2 = 1100 RU/s, more than any integration-keyed container's share.
+    expect(f.cosmos.hottestPartition).toEqual({ container: 'shards', key: 'tenantId', ruPerS: 1100 });
+    // Receipts for 30 days (247.192 GB) + a month of runs (250.626 GB) + the records' documents (24.719 GB).
+    expect(f.cosmos.storedGb).toBeCloseTo(522.537, 3);
+  });
+
+  it('counts queue, archive and Redis work', () => {
+    expect(f.serviceBus.messagesPerS).toBeCloseTo(50.1, 10);
+    expect(f.serviceBus.operationsPerS).toBeCloseTo(150.3, 10);
+    expect(f.serviceBus.creditsPerS).toBeCloseTo(100.2, 10);
+    expect(f.serviceBus.bytesPerS).toBeCloseTo(50_050, 6);
+    // Per integration: (50 messages × 50 ms + 0.1 × 800 ms) / 2 = 1290 ms of handling per second.
+    expect(f.serviceBus.sessionBusyMsPerS).toBeCloseTo(1290, 6);
+    expect(f.blob.uploadsPerS).toBeCloseTo(20, 10);
+    // 200,000 B/s for 30 days = 518,400,000,000 B = 482.798 GB.
+    expect(f.blob.storedGb).toBeCloseTo(482.798, 3);
+    expect(f.redis.commandsPerS).toBeCloseTo(501, 6);
+  });
+
+  it('finds the first limit and the delivery rate that reaches it', () => {
+    const containers = Object.keys(f.cosmos.perPartition);
+    const specs = limitSpecs({
+      appMaxInstances: 40,
+      instanceMemoryMB: 2048,
+      partitionKeyOf: PARTITION_KEY_OF,
+      containers,
+    });
+    const limits = checkLimits(LOAD, at, specs);
+    const first = limits[0]!;
+    expect(first.name).toMatch(/one session/);
+    expect(first.used).toBeCloseTo(1.29, 6);
+    // Busy ms per s = 12.5 × deliveries + 40 → 1000 at 76.8 deliveries/s.
+    expect(first.reachedAtDeliveriesPerS).toBeCloseTo(76.8, 6);
+    const partition = (container: string) => limits.find((limit) => limit.name.includes(`partition of ${container} `))!;
+    expect(partition('shards').used).toBeCloseTo(0.11, 10);
+    // shards: 5 RU/s per delivery per tenant + 600 RU/s from the records → 10,000 at 1,880 deliveries/s.
+    expect(partition('shards').reachedAtDeliveriesPerS).toBeCloseTo(1880, 6);
+    // sync-runs: 16.145 / 2 = 8.0725 RU/s per delivery per integration, nothing from the records → 1,238.8/s:
+    // the first partition to fill as deliveries grow, though shards is hotter at this load.
+    expect(partition('sync-runs').reachedAtDeliveriesPerS).toBeCloseTo(10_000 / 8.0725, 6);
+  });
+
+  it('prices a month at the given prices', () => {
+    const cost = monthlyCost(f, PRICES, { instanceMemoryMB: 2048, redisSku: 'Balanced_B0' });
+    const line = (service: RegExp) => cost.lines.find((l) => service.test(l.service))!.monthly;
+    // (5,256,000 − 100,000) × 0.000026 + (394,462,800 − 250,000) / 1e6 × 0.40
+    expect(line(/Functions/)).toBeCloseTo(134.056 + 157.68512, 4);
+    // 6,600 RU/s autoscale: 66 × 0.012 × 730, plus 522.537 GB × 0.25.
+    expect(line(/Cosmos/)).toBeCloseTo(578.16 + 130.634, 2);
+    // Standard: 0.0135 × 730 + (394,988,400 − 13,000,000) / 1e6 × 0.80
+    expect(line(/Service Bus/)).toBeCloseTo(9.855 + 305.59072, 4);
+    // 482.798 GB × 0.0184 + 52,560,000 uploads / 10,000 × 0.065
+    expect(line(/Storage/)).toBeCloseTo(8.8835 + 341.64, 3);
+    expect(line(/Redis/)).toBeCloseTo(14.6, 10);
+    expect(cost.total).toBeCloseTo(
+      cost.lines.reduce((sum, l) => sum + l.monthly, 0),
+      10,
+    );
+  });
+
+  it('takes Premium messaging units past Standard’s credit limit', () => {
+    expect(premiumMessagingUnits(0)).toBe(1);
+    expect(premiumMessagingUnits(4 * 1024 * 1024)).toBe(1);
+    expect(premiumMessagingUnits(4 * 1024 * 1024 + 1)).toBe(2);
+    const busy = at({ ...LOAD, deliveriesPerS: 1100 });
+    // 1100 × 0.5 × 2 + 0.2 credits/s > 1000.
+    expect(busy.serviceBus.creditsPerS).toBeGreaterThan(1000);
+    const cost = monthlyCost(busy, PRICES, { instanceMemoryMB: 2048, redisSku: 'Balanced_B0' });
+    expect(cost.lines.find((l) => /Service Bus/.test(l.service))!.service).toMatch(/Premium/);
+  });
+});
