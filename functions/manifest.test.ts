@@ -20,6 +20,7 @@ describe('function manifest', () => {
       ['OAuthCallback', 'http', 'GET', 'api/oauth/callback'],
       ['WebhookHealthMonitor', 'timer', '0 */15 * * * *'],
       ['NotificationDigest', 'timer', '0 0 * * * *'],
+      ['WebhookSubscriptionRenewer', 'timer', '0 */30 * * * *'],
       ['AdminUi', 'http', 'GET', 'admin/{*path}'],
     ]);
   });

@@ -10,6 +10,7 @@ import { adminApi } from './AdminApi';
 import { oauthCallback } from './OAuthCallback';
 import { webhookHealthMonitor } from './WebhookHealthMonitor';
 import { notificationDigest } from './NotificationDigest';
+import { webhookSubscriptionRenewer } from './WebhookSubscriptionRenewer';
 import { adminUi } from './AdminUi';
 
 export const FUNCTIONS: readonly FunctionDefinition[] = [
@@ -23,5 +24,6 @@ export const FUNCTIONS: readonly FunctionDefinition[] = [
   oauthCallback,
   webhookHealthMonitor,
   notificationDigest,
+  webhookSubscriptionRenewer,
   adminUi,
 ];

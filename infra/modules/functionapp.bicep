@@ -250,6 +250,10 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
           value: '0 */15 * * * *'
         }
         {
+          name: 'WEBHOOK_SUBSCRIPTION_SCHEDULE'
+          value: '0 */30 * * * *'
+        }
+        {
           name: 'RATE_LIMIT_MAX_WAIT_MS'
           value: '10000'
         }

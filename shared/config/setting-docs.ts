@@ -165,6 +165,12 @@ export const SETTING_DOCS: Record<keyof RawSettings, SettingDoc> = {
     defaultText: '0 */15 * * * * (every 15 minutes)',
     azure: true,
   },
+  WEBHOOK_SUBSCRIPTION_SCHEDULE: {
+    description:
+      'NCRONTAB of WebhookSubscriptionRenewer (renews Google push channels before they expire, checks GitHub hooks, retries failed subscription changes)',
+    defaultText: '0 */30 * * * * (every 30 minutes)',
+    azure: true,
+  },
   TOKEN_REFRESH_SCHEDULE: {
     description: 'NCRONTAB of TokenRefresher',
     defaultText: '0 */5 * * * * (every 5 minutes)',

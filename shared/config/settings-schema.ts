@@ -74,6 +74,7 @@ export const settingsSchema = z.object({
   SYNC_SCHEDULE: ncrontab.default('0 * * * * *'),
   TOKEN_REFRESH_SCHEDULE: ncrontab.default('0 */5 * * * *'),
   WEBHOOK_HEALTH_SCHEDULE: ncrontab.default('0 */15 * * * *'),
+  WEBHOOK_SUBSCRIPTION_SCHEDULE: ncrontab.default('0 */30 * * * *'),
   SYNC_DEFAULT_INTERVAL_MINUTES: positiveInt.max(10_080).default(60),
   SCHEDULER_MAX_CLAIMS_PER_TICK: positiveInt.max(10_000).default(500),
   SYNC_STALE_RUN_MINUTES: positiveInt.max(24 * 60).default(10),

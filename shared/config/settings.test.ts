@@ -24,6 +24,7 @@ describe('settings', () => {
       sync: '0 * * * * *',
       tokenRefresh: '0 */5 * * * *',
       webhookHealth: '0 */15 * * * *',
+      webhookSubscriptions: '0 */30 * * * *',
     });
     expect(settings.logFormat).toBe('pretty');
   });

@@ -23,7 +23,7 @@ export interface Settings {
   adminAuth:
     | { mode: 'api_key'; apiKey?: string }
     | { mode: 'entra'; tenantId: string; issuers: string[]; audiences: string[]; jwksUrl: string };
-  schedules: { sync: string; tokenRefresh: string; webhookHealth: string };
+  schedules: { sync: string; tokenRefresh: string; webhookHealth: string; webhookSubscriptions: string };
   sync: {
     defaultIntervalMinutes: number;
     maxClaimsPerTick: number;
@@ -175,6 +175,7 @@ export function parseSettings(env: Record<string, string | undefined>): Settings
       sync: raw.SYNC_SCHEDULE,
       tokenRefresh: raw.TOKEN_REFRESH_SCHEDULE,
       webhookHealth: raw.WEBHOOK_HEALTH_SCHEDULE,
+      webhookSubscriptions: raw.WEBHOOK_SUBSCRIPTION_SCHEDULE,
     },
     sync: {
       defaultIntervalMinutes: raw.SYNC_DEFAULT_INTERVAL_MINUTES,

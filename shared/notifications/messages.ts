@@ -15,6 +15,7 @@ export const EVENT_TITLES: Record<EventType, string> = {
   'credential.expired': 'Credential expired',
   'credential.policy_exceeded': 'Credential past its rotation policy',
   'webhook.endpoint_unhealthy': 'Webhook endpoint unhealthy',
+  'webhook.subscription_lapsed': 'Webhook subscription lapsed',
   'ratelimit.budget_exhausted': 'Rate budget exhausted',
 };
 

@@ -14,6 +14,7 @@ import type { AdminRequest, AdminRouter } from './context';
 import { registerIntegrationRoutes } from './integration-routes';
 import { registerDeadLetterRoutes } from './dead-letter-routes';
 import { registerWebhookRoutes } from './webhook-routes';
+import { registerWebhookSubscriptionRoutes } from './webhook-subscription-routes';
 import { registerCredentialRoutes } from './credential-routes';
 import { registerRateLimitRoutes } from './rate-limit-routes';
 import { registerNotificationRoutes } from './notification-routes';
@@ -29,6 +30,7 @@ export function createAdminRouter(): AdminRouter {
   registerIntegrationRoutes(router);
   registerDeadLetterRoutes(router);
   registerWebhookRoutes(router);
+  registerWebhookSubscriptionRoutes(router);
   registerCredentialRoutes(router);
   registerRateLimitRoutes(router);
   registerNotificationRoutes(router);

@@ -5,7 +5,7 @@
  *                                                                newest run and its API credential's type and status)
  *   GET    tenants/{tenantId}/integrations/{integrationId}       read
  *   PATCH  tenants/{tenantId}/integrations/{integrationId}       change
- *   DELETE tenants/{tenantId}/integrations/{integrationId}       delete
+ *   DELETE tenants/{tenantId}/integrations/{integrationId}       delete (its managed webhook hooks/channels first)
  *   GET    tenants/{tenantId}/integrations/{integrationId}/runs  runs with status and counters
  *   GET    tenants/{tenantId}/integrations/{integrationId}/runs/{runId}
  *   POST   tenants/{tenantId}/integrations/{integrationId}/sync  {"mode": "incremental" | "full"} → 202 {runId}
@@ -27,6 +27,8 @@ import { checkBaseUrl } from './outbound-targets';
 import { checkProviderOptions } from '../../adapters/provider-options';
 import type { Params } from '../../platform/http/router';
 import { startRun } from '../../sync/runs/start-run';
+import { forgetIntegration } from '../../webhooks/subscriptions/manager';
+import { subscriptionDeps } from '../../webhooks/subscriptions/wiring';
 import type { AdminContext, AdminRouter } from './context';
 import type {
   CredentialSummary,
@@ -137,6 +139,9 @@ export function registerIntegrationRoutes(router: AdminRouter): void {
 
   router.add('DELETE', `${BASE}/:integrationId`, async (ctx, params) => {
     const { tenantId, integrationId } = ids(params);
+    // Hooks and channels at the provider go first, while the integration's credential can still remove them.
+    const integration = await ctx.services.integrations.get(tenantId, integrationId);
+    if (integration) await forgetIntegration(subscriptionDeps(ctx.services, ctx.logger), integration);
     if (!(await ctx.services.integrations.delete(tenantId, integrationId))) throw notFound();
     ctx.logger.info('integration deleted', { tenantId, integrationId, by: ctx.principal.id });
     return { status: 204 };

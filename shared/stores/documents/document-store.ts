@@ -12,6 +12,7 @@ import type { ShardsRepository } from './shards-repository';
 import type { SyncRunsRepository } from './sync-runs-repository';
 import type { SyncStateRepository } from './sync-state-repository';
 import type { WebhookReceiptsRepository } from './webhook-receipts-repository';
+import type { WebhookSubscriptionsRepository } from './webhook-subscriptions-repository';
 
 export interface DocumentStore {
   integrations: IntegrationsRepository;
@@ -22,6 +23,8 @@ export interface DocumentStore {
   notifications: NotificationsRepository;
   webhookReceipts: WebhookReceiptsRepository;
   oauthStates: OAuthStatesRepository;
+  /** Webhook subscriptions the app keeps at the providers (GitHub hooks, Google channels), one per integration. */
+  webhookSubscriptions: WebhookSubscriptionsRepository;
   /** The durable copy of the rate limiter's overrides (its port: shared/ratelimit/durable-overrides.ts). */
   rateLimitOverrides: OverrideDocuments;
   /** A cheap read that proves the store answers. */

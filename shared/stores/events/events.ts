@@ -1,7 +1,8 @@
 /**
  * Events the engine emits for operators and for the notification service: runs completed or failed, conflicts
  * waiting, integrations needing re-authorisation, dead-lettered pages, credential expiry, webhook endpoint
- * health, exhausted rate budgets. Published through Event Grid in Azure and to the local event log locally.
+ * health, lapsed webhook subscriptions, exhausted rate budgets. Published through Event Grid in Azure and to the
+ * local event log locally.
  * Event data never carries secrets or record contents: ids, counts and reasons only.
  */
 export const EVENT_TYPES = [
@@ -14,6 +15,7 @@ export const EVENT_TYPES = [
   'credential.expired',
   'credential.policy_exceeded',
   'webhook.endpoint_unhealthy',
+  'webhook.subscription_lapsed',
   'ratelimit.budget_exhausted',
 ] as const;
 

@@ -11,6 +11,7 @@ import { CosmosShardsRepository } from './shards-repository';
 import { CosmosSyncRunsRepository } from './sync-runs-repository';
 import { CosmosSyncStateRepository } from './sync-state-repository';
 import { CosmosWebhookReceiptsRepository } from './webhook-receipts-repository';
+import { CosmosWebhookSubscriptionsRepository } from './webhook-subscriptions-repository';
 
 export async function openDocumentStore(cosmos: Settings['cosmos'], azureClientId?: string): Promise<DocumentStore> {
   return documentStoreOn(await openCosmosDatabase(cosmos, azureClientId));
@@ -29,6 +30,8 @@ export function documentStoreOn(database: CosmosDatabase): DocumentStore {
     webhookReceipts: new CosmosWebhookReceiptsRepository(containers.webhookDeliveries),
     // OAuth state markers live beside the integration's other sync state.
     oauthStates: new CosmosOAuthStatesRepository(containers.syncState),
+    // So do webhook subscription states.
+    webhookSubscriptions: new CosmosWebhookSubscriptionsRepository(containers.syncState),
     rateLimitOverrides: new CosmosRateLimitOverridesRepository(containers.rateLimitOverrides),
     ping: () => database.ping(),
     dispose: () => database.dispose(),

@@ -13,6 +13,7 @@ import { MemoryShardsRepository } from './shards-repository';
 import { MemorySyncRunsRepository } from './sync-runs-repository';
 import { MemorySyncStateRepository, type SyncStateDoc } from './sync-state-repository';
 import { MemoryWebhookReceiptsRepository } from './webhook-receipts-repository';
+import { MemoryWebhookSubscriptionsRepository } from './webhook-subscriptions-repository';
 
 export interface MemoryDocumentStoreOptions {
   /** The clock behind ETag'd writes' modification seconds (the outbound scan reads them). */
@@ -30,6 +31,7 @@ export function createMemoryDocumentStore(options: MemoryDocumentStoreOptions = 
     notifications: new MemoryNotificationsRepository(),
     webhookReceipts: new MemoryWebhookReceiptsRepository(),
     oauthStates: new MemoryOAuthStatesRepository(),
+    webhookSubscriptions: new MemoryWebhookSubscriptionsRepository(nowMs),
     rateLimitOverrides: new MemoryRateLimitOverridesRepository(),
     ping: async () => undefined,
     dispose: () => undefined,
