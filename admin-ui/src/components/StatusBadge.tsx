@@ -13,6 +13,7 @@ const TONES: Record<string, 'ok' | 'warn' | 'bad' | 'busy' | 'neutral'> = {
   open: 'warn',
   needs_reauth: 'warn',
   degraded: 'warn',
+  expiring: 'warn',
   disabled: 'neutral',
   failed: 'bad',
   error: 'bad',

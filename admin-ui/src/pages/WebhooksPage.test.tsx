@@ -40,6 +40,8 @@ function fake() {
           pendingVerificationToken: false,
         },
       };
+    if (path === `${base}/webhooks/subscription`)
+      return { body: { provider: 'github', mode: 'managed', status: 'active' } };
     if (path === `${base}/webhooks/health`)
       return {
         body: {

@@ -1,12 +1,14 @@
 /**
- * Webhooks of one integration: the URL to give the provider, the signing secret (rotation with overlap,
- * Notion's pending token), endpoint health, and the delivery log with verdicts and replay.
+ * Webhooks of one integration: the subscription at the provider (managed hooks and channels, or what to enter by
+ * hand), the URL to give the provider, the signing secret (rotation with overlap, Notion's pending token),
+ * endpoint health, and the delivery log with verdicts and replay.
  */
 import { useSearchParams } from 'react-router';
 import { IntegrationPicker } from '../components/IntegrationPicker';
 import { DeliveryLog } from '../components/ops/DeliveryLog';
 import { EndpointHealthFigures } from '../components/ops/EndpointHealthFigures';
 import { WebhookSecretCard } from '../components/ops/WebhookSecretCard';
+import { WebhookSubscriptionCard } from '../components/ops/WebhookSubscriptionCard';
 import { useTenant } from '../state/session';
 
 export default function WebhooksPage() {
@@ -28,6 +30,7 @@ export default function WebhooksPage() {
       {base && (
         // Keyed by integration: forms and messages of one integration never show under another.
         <div key={base}>
+          <WebhookSubscriptionCard base={base} />
           <WebhookSecretCard base={base} />
           <EndpointHealthFigures base={base} />
           <DeliveryLog base={base} />
