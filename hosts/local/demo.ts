@@ -1,7 +1,9 @@
 /**
  * Demo mode (`npm start` with no real provider settings): the five provider sandboxes start beside the local
  * host, and a demo tenant gets one integration per provider pointing at them, with each sandbox sending
- * signed webhooks to the host. A newcomer sees syncs, webhooks and runs without any account.
+ * signed webhooks to the host: GitHub and Google through the hooks and channels the app subscribes itself (as
+ * in production), the others to the URL they are started with. A newcomer sees syncs, webhooks and runs
+ * without any account.
  */
 import { randomBytes } from 'node:crypto';
 import type { ProviderId } from '../../shared/core/providers';
@@ -14,6 +16,10 @@ import { channelIds } from '../../dev/sandboxes/slack/workspace';
 import { credentialRef } from '../../shared/app/integration-credentials';
 import { saveOAuthApp } from '../../shared/credentials/connect/oauth-apps';
 import { OAUTH_PROVIDERS, SANDBOX_OAUTH_PATHS } from '../../shared/credentials/connect/providers';
+import type { Stored } from '../../shared/core/stored';
+import { isManagedProvider } from '../../shared/webhooks/subscriptions/policy';
+import { turnOn } from '../../shared/webhooks/subscriptions/manager';
+import { subscriptionDeps } from '../../shared/webhooks/subscriptions/wiring';
 
 export const DEMO_TENANT = 'demo';
 const SEED = 1;
@@ -75,6 +81,12 @@ async function storeDemoCredentials(
   });
 }
 
+/** GitHub hooks and Google channels through the subscription API, as an operator's "Turn on webhooks" does. */
+async function subscribeDemo(services: AppServices, integration: Stored<Integration>, hostUrl: string): Promise<void> {
+  const view = await turnOn(subscriptionDeps(services), integration, hostUrl);
+  if (view.status !== 'active') services.logger.warn('demo webhook subscription did not start', { ...view });
+}
+
 export async function startDemo(services: AppServices, hostUrl: string, records: number): Promise<DemoEnvironment> {
   const sandboxes: RunningSandbox[] = [];
   const integrations: Integration[] = [];
@@ -85,8 +97,10 @@ export async function startDemo(services: AppServices, hostUrl: string, records:
       const sandbox = await startSandbox(provider, {
         records,
         seed: SEED,
-        webhookUrl: `${hostUrl}/api/webhooks/${provider}/${integrationId}`,
-        webhookSecret,
+        // Providers whose subscriptions the app manages get them through their APIs below, not at start.
+        ...(isManagedProvider(provider)
+          ? {}
+          : { webhookUrl: `${hostUrl}/api/webhooks/${provider}/${integrationId}`, webhookSecret }),
         ...(SANDBOX_EXTRAS[provider] ? { extra: SANDBOX_EXTRAS[provider] } : {}),
       });
       sandboxes.push(sandbox);
@@ -113,6 +127,7 @@ export async function startDemo(services: AppServices, hostUrl: string, records:
         ? await services.integrations.replace({ ...existing, baseUrl: sandbox.url, providerOptions: options })
         : integration;
       await storeDemoCredentials(services, current, sandbox, webhookSecret);
+      if (isManagedProvider(provider)) await subscribeDemo(services, current, hostUrl);
       // A sandbox is not the real provider's shared budget: demo syncs run at the sandbox's own pace.
       await services.rateLimiter.setOverride({ tenantId: DEMO_TENANT, integrationId }, DEMO_LIMITS);
       integrations.push(current);

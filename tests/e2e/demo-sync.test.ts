@@ -1,7 +1,8 @@
 /**
  * Real syncs end to end in demo mode: the local host with its five sandboxes, a full sync through the admin
  * API → queue → SyncInboundWorker → provider adapter → shards in Cosmos, then an incremental sync that
- * touches only what changed, and a webhook from the sandbox that updates one shard.
+ * touches only what changed, a webhook from the sandbox that updates one shard, and the GitHub hook and Google
+ * channel the app subscribed through the sandboxes' APIs.
  */
 import { startLocalHost, type LocalHost } from '../../hosts/local/local-host';
 import { testEnv, TEST_ADMIN_KEY } from '../support/test-services';
@@ -115,5 +116,18 @@ describe('demo mode syncs', () => {
       status: 'succeeded',
       counters: expect.objectContaining({ updated: 1 }),
     });
+  });
+
+  it('GitHub and Google deliver through the subscriptions the app made itself, which the route shows active', async () => {
+    for (const provider of ['github', 'google']) {
+      const view = await (await api(`tenants/demo/integrations/demo-${provider}/webhooks/subscription`)).json();
+      expect(view).toMatchObject({ provider, mode: 'managed', status: 'active' });
+    }
+    const google = sandbox('google');
+    await google.control.flushWebhooks();
+    const before = google.control.webhookDeliveries().length;
+    google.control.records.create('events', { summary: 'Pushed to the demo' });
+    await google.control.flushWebhooks();
+    expect(google.control.webhookDeliveries().slice(before)).toMatchObject([{ event: 'exists', status: 200 }]);
   });
 });
