@@ -6,6 +6,7 @@
  * are remote services in Azure), so this process is the instance: `peak_rss_mb` is its peak RSS during the run,
  * with V8's heap growth set as the product runs it (`npm run bench` passes the same V8 flags as `npm start`;
  * in Azure they are the languageWorkers__node__arguments app setting).
+ * `host_cpu_us_per_record`: this process's CPU time (the host) from the sync's start to its end, over the records created.
  * `page_p50_ms` / `page_p99_ms`: per page, from the message of page N being sent to that of page N+1 (the last
  * page: to the run's finishedAt), i.e. queue hop + run bookkeeping + fetch + write.
  * In the same run, `pipeline_records_per_s`: the same records, already in memory (fetched once through the
@@ -17,7 +18,9 @@
  * (dev/cosmos-stand-in/linear-cosmos-queries.ts: its query engine was O(N²) in a container's documents, so the sweep
  * outgrew the client's 60 s timeout past ~20,000 records; minimal-write-responses.ts there: it echoed every
  * written document although the writes ask for minimal answers).
- * BENCH_TRACE=1 prints per-call storage timings; BENCH_CHILD_CPU_PROF=<dir> profiles the services child; run
+ * BENCH_MEASURED=<file> writes the run's per-record figures for the capacity model there (tools/capacity/measured.ts);
+ * the run then also has a redis-server, as in Azure (the rate limiter's decisions), and the Cosmos stand-in counts
+ * what it is asked to do. BENCH_TRACE=1 prints per-call storage timings; BENCH_CHILD_CPU_PROF=<dir> profiles the services child; run
  * with `node --expose-gc --import tsx tests/bench/run.ts sync` to see the heap left after the run.
  */
 import { randomBytes } from 'node:crypto';
@@ -41,6 +44,9 @@ import {
 import { memoryAdapter } from './support/memory-adapter';
 import { MemoryQueue, MemoryShardStore, MemorySyncStateStore, memoryBulkContainer } from './support/memory-stores';
 import { startServicesChild } from './support/services-child';
+import { measuredFile, provenance, writeMeasuredSection } from './support/measured-file';
+import { startUnitMeter, unitCosts } from './support/unit-meter';
+import { startRedisServer } from '../support/redis-server';
 
 const BENCH = 'sync';
 const PROVIDERS: Partial<Record<ProviderId, { entity: string; pageSize: number; options: Record<string, unknown> }>> = {
@@ -59,7 +65,10 @@ export default async function syncBench(args: string[]): Promise<void> {
   const facts = PROVIDERS[provider];
   if (!facts) throw new Error(`sync bench supports ${Object.keys(PROVIDERS).join(', ')}`);
 
+  const measured = measuredFile();
+  const redis = measured ? await startRedisServer() : undefined;
   const child = await startServicesChild({
+    ...(measured ? { tally: true } : {}),
     sandbox: {
       provider,
       records,
@@ -71,6 +80,7 @@ export default async function syncBench(args: string[]): Promise<void> {
   let integration: Stored<Integration> | undefined;
   try {
     const host = await startBenchHost(child.cosmos, {
+      ...redis?.settings,
       SYNC_PAGE_SIZE: String(facts.pageSize),
       QUEUE_MAX_DELIVERY_COUNT: '3',
     });
@@ -117,6 +127,10 @@ export default async function syncBench(args: string[]): Promise<void> {
         wrap(host.services.runs, 'update', 'runs.update');
         wrap(host.services.integrations, 'get', 'integrations.get');
       }
+      const meter = measured
+        ? startUnitMeter(host, { cosmos: child, sandboxes: [child], redisUrl: redis?.settings.REDIS_URL })
+        : undefined;
+      const meterBefore = await meter?.read();
       global.gc?.();
       const baselineRssMb = process.memoryUsage().rss / 2 ** 20;
       const childBefore = await child.stats();
@@ -154,6 +168,8 @@ export default async function syncBench(args: string[]): Promise<void> {
       const elapsedMs = finishedAt - startedAt;
       const pageMs = sentAt.map((at, i) => (sentAt[i + 1] ?? finishedAt) - at);
       const cpu = process.cpuUsage(cpuBefore);
+      const perRecord =
+        meter && meterBefore ? unitCosts(meterBefore, await meter.read(), run.counters.created) : undefined;
       const childStats = await child.stats();
       console.error(
         `${provider} ${facts.entity}, ${mode}: ${run.counters.created} created in ${run.counters.pages} pages of ${facts.pageSize}, ${elapsedMs} ms; load average at start ${load}, at end ${await loadAverage()}; ` +
@@ -167,6 +183,16 @@ export default async function syncBench(args: string[]): Promise<void> {
       emit(BENCH, 'page_p50_ms', percentile(pageMs, 50), 'ms');
       emit(BENCH, 'page_p99_ms', percentile(pageMs, 99), 'ms');
       emit(BENCH, 'peak_rss_mb', rss.peakMb(), 'MB');
+      // End to end, this process only (the host): queue hops, adapter, page writes, run bookkeeping.
+      emit(BENCH, 'host_cpu_us_per_record', (cpu.user + cpu.system) / Math.max(1, run.counters.created), 'µs');
+      if (measured && perRecord)
+        writeMeasuredSection(measured, 'sync', {
+          ...provenance(BENCH, args, load),
+          recordsPerS: run.counters.created / (elapsedMs / 1000),
+          pageSize: facts.pageSize,
+          pageMsP50: percentile(pageMs, 50),
+          perRecord,
+        });
 
       // The same records into memory through the real adapter (not measured).
       const adapter = createAdapterFor(host.services)(integration);
@@ -182,6 +208,7 @@ export default async function syncBench(args: string[]): Promise<void> {
     }
   } finally {
     await child.stop();
+    await redis?.stop();
   }
 
   const rates: number[] = [];

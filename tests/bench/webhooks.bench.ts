@@ -14,27 +14,39 @@
  * - `p50_ms` / `p99_ms`: latencies at the highest fixed rate the host kept up with (≥95% answered 2xx).
  * - `received_to_saved_*`: at that same stage, from the delivery reaching the receiver to its receipt and
  *   archive being committed (the intake's group commit, which the 2xx waits for), over every accepted delivery.
- * - `ceiling_per_s`: a bare node:http server in this process that reads the body and answers 202, under the
- *   same generator with the same deliveries, in the same run.
+ * - `ceiling_per_s`: a bare node:http server in its own process (support/bare-server-process.ts) that reads the
+ *   body and answers 202, under the same generator with the same deliveries, in the same run.
+ * - `host_cpu_us_per_accepted`: this process's CPU time (the host runs here) over the deliveries accepted (their
+ *   receipts committed) during the unbounded stage; `ceiling_cpu_us_per_request`: the bare server's own process
+ *   CPU over its 2xx answers;
+ *   `host_to_ceiling_cpu`: their ratio, which holds across machines of different speed.
+ * - `lost` / `doubled`: over every stage against the host, deliveries answered 2xx whose receipt the intake never
+ *   committed, and deliveries committed more than once (support/delivery-accounting.ts); both must be 0.
  * On stderr, for context: received → synced (the targeted run finished, shard written) one delivery at a
  * time on an idle host, which is what received_to_saved measured before the receipt path was redesigned.
  * cosmosdb-server (keep-alive) and the sandboxes run in a child process; Azurite is the host's own child.
  * BENCH_HOST_CPU_PROF=<dir> writes a CPU profile of this process (the host) over the last unbounded stage.
+ * BENCH_MEASURED=<file> writes the per-unit figures of the capacity model there (support/webhook-units.ts): the
+ * last unbounded stage metered per accepted delivery, then the targeted syncs of the backlog (BENCH_DRAIN_S, default
+ * 20 s) per record id; the Cosmos stand-in then counts what it is asked to do (support/cosmos-tally.ts).
  */
 import { randomBytes } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { channelIds } from '../../dev/sandboxes/slack/workspace';
-import type { AcceptedDelivery, CommittedDelivery } from '../../shared/webhooks/intake/intake';
 import { emit, percentile } from './emit';
+import { startBareServer } from './support/bare-server';
+import { accountDeliveries, observeIntake } from './support/delivery-accounting';
 import { BENCH_TENANT, createBenchIntegration, loadAverage, startBenchHost } from './support/bench-host';
 import { startServicesChild } from './support/services-child';
 import { githubDelivery, type DeliveryTargets } from './support/webhook-deliveries';
 import { startLoadGenerator, type LoadGenerator, type StageResult } from './support/webhook-load';
 import { cpuSince, descendantsCpu } from './support/process-cpu';
+import { measuredFile, provenance, writeMeasuredSection } from './support/measured-file';
+import { startUnitMeter, unitCosts } from './support/unit-meter';
+import { drainTargetedSyncs } from './support/webhook-units';
 import { startRedisServer } from '../support/redis-server';
 
 const BENCH = 'webhooks';
@@ -49,6 +61,8 @@ const UNBOUNDED_PER_S = 20_000;
 
 interface MeasuredStage extends StageResult {
   hostCpuPercent: number;
+  /** This process's CPU time during the stage (user + system, µs). */
+  hostCpuUs: number;
   loopP99Ms: number;
   /** Received → saved (receipt and archive committed) of the deliveries accepted during the stage. */
   savedMs: number[];
@@ -58,7 +72,9 @@ export default async function webhooksBench(args: string[]): Promise<void> {
   const seconds = Number(args[0] ?? 5);
   const syncedSamples = Number(args[1] ?? 10);
   const connections = Number(args[2] ?? DEFAULT_CONNECTIONS);
+  const measured = measuredFile();
   const child = await startServicesChild({
+    ...(measured ? { tally: true } : {}),
     sandbox: {
       provider: 'github',
       records: SANDBOX_ISSUES,
@@ -108,13 +124,19 @@ export default async function webhooksBench(args: string[]): Promise<void> {
 
       console.error('webhooks bench: host and integrations ready; received → synced on an idle host');
       const syncedMs = await receivedToSynced(host, targets, syncedSamples);
-      const savedLog = recordSaved(host.services.webhookIntake);
+      const intake = observeIntake(host.services.webhookIntake);
+      const meter = measured
+        ? startUnitMeter(host, { cosmos: child, sandboxes: [child, slackChild], redisUrl: redis.settings.REDIS_URL })
+        : undefined;
+      const acceptedIds: string[][] = [];
+      let misattributed = 0;
 
       const loadBefore = await loadAverage();
       const stage = async (rate?: number): Promise<MeasuredStage> => {
-        savedLog.samples.length = 0;
-        const cpuBefore = process.cpuUsage();
+        intake.savedMs.length = 0;
+        // Read before this process's own CPU: reading /proc costs milliseconds, which are not the host's.
         const othersBefore = descendantsCpu();
+        const cpuBefore = process.cpuUsage();
         const loop = monitorEventLoopDelay({ resolution: 10 });
         loop.enable();
         const wallBefore = performance.now();
@@ -129,12 +151,15 @@ export default async function webhooksBench(args: string[]): Promise<void> {
         });
         loop.disable();
         const cpu = process.cpuUsage(cpuBefore);
+        acceptedIds.push(result.acceptedIds);
+        misattributed += result.misattributed;
         const others = cpuSince(othersBefore, descendantsCpu()).filter((p) => p.cpuMs > 0);
         const measured = {
           ...result,
           hostCpuPercent: ((cpu.user + cpu.system) / 1000 / (performance.now() - wallBefore)) * 100,
+          hostCpuUs: cpu.user + cpu.system,
           loopP99Ms: loop.percentile(99) / 1e6,
-          savedMs: [...savedLog.samples],
+          savedMs: [...intake.savedMs],
         };
         console.error(
           `webhooks bench: offered ${rate ?? 'max'}/s → ${measured.perS.toFixed(0)} 2xx/s, p50 ${measured.p50} ms, p99 ${measured.p99} ms, ${measured.errors} errors${measured.exhausted ? ` (${measured.exhausted} beyond the signed deliveries)` : ''}; ` +
@@ -150,7 +175,22 @@ export default async function webhooksBench(args: string[]): Promise<void> {
       await host.triggers.stop();
       const stages: MeasuredStage[] = [];
       for (const rate of RATES) stages.push(await stage(rate));
+      const beforeUnbounded = meter && {
+        reading: await meter.read(),
+        committed: intake.committed,
+        ids: intake.recordIds,
+      };
       stages.push(await profiled(() => stage()));
+      // Per delivery the intake committed in the stage (a receipt saved): the generator's 2xx count misses answers
+      // still on their way when the stage ends.
+      const intakeUnits =
+        meter && beforeUnbounded
+          ? unitCosts(
+              beforeUnbounded.reading,
+              await meter.read(),
+              Math.max(1, intake.committed - beforeUnbounded.committed),
+            )
+          : undefined;
       const loadAfter = await loadAverage();
       const kept = stages.filter(
         (s) => s.offered !== 'max' && s.perS >= 0.95 * (s.offered as number) && s.errors === 0,
@@ -159,8 +199,16 @@ export default async function webhooksBench(args: string[]): Promise<void> {
       const saturated = stages.at(-1)!;
 
       const ceiling = await bareCeiling(generator, seconds, connections, targets);
+      const account = accountDeliveries(acceptedIds.flat(), intake.commits);
+      // Over the deliveries committed in the stage: its 2xx count misses answers still on the wire when it ends.
+      const hostCpuPerAccepted = saturated.hostCpuUs / Math.max(1, saturated.savedMs.length);
+      const ceilingCpuPerRequest = ceiling.cpuUs / Math.max(1, ceiling.ok);
       console.error(
-        `ceiling: ${ceiling.perS.toFixed(0)}/s, p50 ${ceiling.p50} ms, p99 ${ceiling.p99} ms, generator ${ceiling.generatorCpuPercent.toFixed(0)}% of a core`,
+        `ceiling: ${ceiling.perS.toFixed(0)}/s, p50 ${ceiling.p50} ms, p99 ${ceiling.p99} ms, generator ${ceiling.generatorCpuPercent.toFixed(0)}% of a core, ` +
+          `server ${ceilingCpuPerRequest.toFixed(1)} µs CPU per request; host ${hostCpuPerAccepted.toFixed(0)} µs per accepted delivery at the unbounded stage`,
+      );
+      console.error(
+        `accepted deliveries (2xx, every stage): ${account.accepted}, lost ${account.lost}, doubled ${account.doubled}${misattributed ? `; ${misattributed} answers named another delivery` : ''}`,
       );
       console.error(
         `stages (offered → 2xx/s, p50/p99 ms, errors): ${stages.map((s) => `${s.offered} → ${s.perS.toFixed(0)}, ${s.p50}/${s.p99}, ${s.errors}`).join('; ')}`,
@@ -175,6 +223,26 @@ export default async function webhooksBench(args: string[]): Promise<void> {
       emit(BENCH, 'received_to_saved_p50_ms', percentile(moderate.savedMs, 50), 'ms');
       emit(BENCH, 'received_to_saved_p99_ms', percentile(moderate.savedMs, 99), 'ms');
       emit(BENCH, 'ceiling_per_s', ceiling.perS, 'requests/s');
+      emit(BENCH, 'host_cpu_us_per_accepted', hostCpuPerAccepted, 'µs');
+      emit(BENCH, 'ceiling_cpu_us_per_request', ceilingCpuPerRequest, 'µs');
+      emit(BENCH, 'host_to_ceiling_cpu', hostCpuPerAccepted / ceilingCpuPerRequest, 'ratio');
+      emit(BENCH, 'lost', account.lost, 'deliveries');
+      emit(BENCH, 'doubled', account.doubled, 'deliveries');
+      if (measured && meter && intakeUnits && beforeUnbounded) {
+        const targetedSync = await drainTargetedSyncs(host, meter, {
+          maxMs: Number(process.env.BENCH_DRAIN_S ?? 20) * 1000,
+          runMsP50: percentile(syncedMs, 50),
+        });
+        writeMeasuredSection(measured, 'webhooks', {
+          ...provenance(BENCH, args, loadBefore),
+          acceptedPerS: saturated.perS,
+          ceilingCpuUsPerRequest: ceilingCpuPerRequest,
+          recordIdsPerDelivery:
+            (intake.recordIds - beforeUnbounded.ids) / Math.max(1, intake.committed - beforeUnbounded.committed),
+          intake: intakeUnits,
+          targetedSync,
+        });
+      }
     } finally {
       await host.cleanup();
     }
@@ -184,20 +252,6 @@ export default async function webhooksBench(args: string[]): Promise<void> {
     await slackChild.stop();
     await child.stop();
   }
-}
-
-/** Observes the intake's commits: received → saved of every committed delivery (no change to what it does). */
-function recordSaved(intake: { commit(delivery: AcceptedDelivery): Promise<CommittedDelivery> }): {
-  samples: number[];
-} {
-  const log = { samples: [] as number[] };
-  const commit = intake.commit.bind(intake);
-  intake.commit = async (delivery) => {
-    const committed = await commit(delivery);
-    log.samples.push(committed.savedAt - delivery.receivedAt);
-    return committed;
-  };
-  return log;
 }
 
 /** One GitHub delivery at a time on an idle host, from the request's start to its targeted run's finishedAt. */
@@ -235,34 +289,27 @@ async function receivedToSynced(
   return times;
 }
 
-/** A bare node:http server that reads the body and answers 202, under the same generator and deliveries. */
+/** The bare server in its own process under the same generator and deliveries, with its own CPU time (µs). */
 async function bareCeiling(
   generator: LoadGenerator,
   seconds: number,
   connections: number,
   targets: DeliveryTargets,
-): Promise<StageResult> {
-  const server: Server = createServer((request, response) => {
-    request.resume();
-    request.on('end', () => {
-      response.statusCode = 202;
-      response.end();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as { port: number }).port;
+): Promise<StageResult & { cpuUs: number }> {
+  const server = await startBareServer();
   try {
-    return await generator.stage({
-      url: `http://127.0.0.1:${port}`,
+    const cpuBefore = await server.cpuUs();
+    const result = await generator.stage({
+      url: server.url,
       seconds,
       unboundedPerS: UNBOUNDED_PER_S,
       connections,
       pipelining: 1,
       targets,
     });
+    return { ...result, cpuUs: (await server.cpuUs()) - cpuBefore };
   } finally {
-    server.closeAllConnections();
-    await new Promise((resolve) => server.close(resolve));
+    await server.stop();
   }
 }
 

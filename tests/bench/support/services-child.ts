@@ -5,9 +5,12 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import type { IssuedTokens, SandboxOptions } from '../../../dev/sandboxes/common/types';
+import type { CosmosTally } from './cosmos-tally';
 
 export interface ServicesOptions {
   sandbox?: SandboxOptions & { provider: string };
+  /** Count what the Cosmos stand-in is asked to do (support/cosmos-tally.ts), for the per-unit figures. */
+  tally?: boolean;
 }
 
 export interface ChildReady {
@@ -22,13 +25,15 @@ export interface ChildStats {
   calls: number;
 }
 
-export type ChildRequest = { type: 'stop' } | { type: 'stats' };
+export type ChildRequest = { type: 'stop' } | { type: 'stats' } | { type: 'tally' };
 
 export interface ServicesChild {
   cosmos: Record<string, string>;
   sandbox?: { url: string; tokens: IssuedTokens };
   /** The child's RSS (MB), CPU time so far (ms) and how many requests its sandbox answered. */
   stats(): Promise<ChildStats>;
+  /** What the Cosmos stand-in was asked to do so far (started with `tally`; empty otherwise). */
+  tally(): Promise<CosmosTally>;
   stop(): Promise<void>;
 }
 
@@ -66,6 +71,16 @@ export async function startServicesChild(options: ServicesOptions): Promise<Serv
         };
         child.on('message', onMessage);
         child.send({ type: 'stats' } satisfies ChildRequest);
+      }),
+    tally: () =>
+      new Promise((resolve) => {
+        const onMessage = (message: { type: string; tally?: CosmosTally }) => {
+          if (message.type !== 'tally') return;
+          child.off('message', onMessage);
+          resolve(message.tally ?? {});
+        };
+        child.on('message', onMessage);
+        child.send({ type: 'tally' } satisfies ChildRequest);
       }),
     stop: async () => {
       if (child.exitCode !== null) return;

@@ -7,6 +7,8 @@ import { githubSignature256 } from '../../../dev/sandboxes/github/webhook';
 import { slackSignature } from '../../../dev/sandboxes/slack/events';
 
 export interface Delivery {
+  /** The id the receiver takes as the delivery id (GitHub's X-GitHub-Delivery, Slack's event_id). */
+  id: string;
   path: string;
   headers: Record<string, string>;
   body: string;
@@ -34,12 +36,14 @@ export function githubDelivery(integrationId: string, secret: string, number: nu
     repository: { id: 1000, name: 'widgets', full_name: 'acme/widgets', owner: { login: 'acme' }, private: false },
     sender: { login: 'octocat', id: 1, type: 'User' },
   });
+  const id = randomUUID();
   return {
+    id,
     path: `/api/webhooks/github/${integrationId}`,
     headers: {
       'content-type': 'application/json',
       'x-github-event': 'issues',
-      'x-github-delivery': randomUUID(),
+      'x-github-delivery': id,
       'x-hub-signature-256': githubSignature256(secret, body),
       'user-agent': 'GitHub-Hookshot/bench',
     },
@@ -49,12 +53,13 @@ export function githubDelivery(integrationId: string, secret: string, number: nu
 
 export function slackDelivery(integrationId: string, secret: string, channels: string[], i: number): Delivery {
   const ts = `${1_700_000_000 + i}.${String(i % 1_000_000).padStart(6, '0')}`;
+  const eventId = `Ev${randomBytes(8).toString('hex')}`;
   const body = JSON.stringify({
     token: 'bench',
     team_id: 'T0BENCH',
     api_app_id: 'A0BENCH',
     type: 'event_callback',
-    event_id: `Ev${randomBytes(8).toString('hex')}`,
+    event_id: eventId,
     event_time: Math.floor(Date.now() / 1000),
     event: {
       type: 'message',
@@ -67,6 +72,7 @@ export function slackDelivery(integrationId: string, secret: string, channels: s
   });
   const timestamp = String(Math.floor(Date.now() / 1000));
   return {
+    id: eventId,
     path: `/api/webhooks/slack/${integrationId}`,
     headers: {
       'content-type': 'application/json',

@@ -8,10 +8,21 @@ import autocannon from 'autocannon';
 import { signedDeliveries } from './webhook-deliveries';
 import { deliveriesForStage, type LoadRequest, type LoadResponse } from './webhook-load';
 
+/** Autocannon's per-connection context: the delivery of the request in flight. */
+interface PairedContext {
+  deliveryId?: string;
+}
+
 async function runStage(request: Extract<LoadRequest, { type: 'stage' }>): Promise<LoadResponse> {
   const deliveries = signedDeliveries(request.targets, deliveriesForStage(request), request.offset);
   let next = 0;
   let exhausted = 0;
+  // The delivery behind each 2xx, for the lost/doubled count: autocannon keeps one context per connection and
+  // renews it before each request is set up, so with one request in flight per connection (pipelining 1) the
+  // context that sees a response is the one of the request it answers.
+  if (request.pipelining !== 1) throw new Error('the webhook load generator attributes answers with pipelining 1 only');
+  const acceptedIds: string[] = [];
+  let misattributed = 0;
   const cpuBefore = process.cpuUsage();
   const wallBefore = performance.now();
   const result = await autocannon({
@@ -23,14 +34,22 @@ async function runStage(request: Extract<LoadRequest, { type: 'stage' }>): Promi
     requests: [
       {
         method: 'POST',
-        setupRequest: (req) => {
+        setupRequest: (req, context) => {
           const delivery = deliveries[next++];
           if (!delivery) {
             exhausted++;
             // Out of signed deliveries: a request that fails visibly (404) instead of a reused one.
             return { ...req, method: 'POST', path: '/api/webhooks/none/exhausted', body: '{}' };
           }
+          (context as PairedContext).deliveryId = delivery.id;
           return { ...req, method: 'POST', path: delivery.path, headers: delivery.headers, body: delivery.body };
+        },
+        onResponse: (status, body, context) => {
+          const { deliveryId } = context as PairedContext;
+          if (status < 200 || status > 299 || !deliveryId) return;
+          acceptedIds.push(deliveryId);
+          // The host's answer names its delivery (the bare ceiling's 202 has no body): a cheap check of the pairing.
+          if (body && !body.includes(deliveryId)) misattributed++;
         },
       },
     ],
@@ -56,6 +75,8 @@ async function runStage(request: Extract<LoadRequest, { type: 'stage' }>): Promi
       errors: result.non2xx + result.errors + result.timeouts,
       exhausted,
       generatorCpuPercent: ((cpu.user + cpu.system) / 1000 / (performance.now() - wallBefore)) * 100,
+      acceptedIds,
+      misattributed,
     },
   };
 }

@@ -19,6 +19,10 @@ export interface StageResult {
   exhausted: number;
   /** The generator process's CPU during the stage, in % of one core. */
   generatorCpuPercent: number;
+  /** The delivery id of every request answered 2xx (what the provider would take as accepted). */
+  acceptedIds: string[];
+  /** 2xx answers with a body that does not name the delivery the generator paired them with (should be 0). */
+  misattributed: number;
 }
 
 export interface StageRequest {
