@@ -15,7 +15,8 @@ import type { QueueSender } from '../../stores/queue/queue-port';
 import type { Stored } from '../../core/stored';
 import { policyForIntegration } from '../../conflicts';
 import type { RecordError } from '../../mapping';
-import { withoutSource, writePage, type PageWriterDeps } from '../page/writer';
+import { writePage, type PageWriterDeps } from '../page/writer';
+import { withoutSource } from '../page/shard-changes';
 import { derivedTombstones } from '../page/derived';
 import { withFreshRetryBudget } from '../../stores/queue/retry-budget';
 

@@ -1,32 +1,28 @@
 /**
  * One page of provider records → shards: transform (conversion schema, or the record's fields as they are),
  * dedupe within the page, skip unchanged records by content hash, match records new to the integration against
- * the tenant's other shards (natural key / fuzzy, page-dedup.ts) and merge them into the matched shard, merge
+ * the tenant's other shards (natural key / fuzzy, dedup.ts) and merge them into the matched shard, merge
  * changed ones three-way against the last-synced base with the integration's conflict policy, hold manual
- * conflicts, resolve relationships and derived shards (page-links.ts, page-derived.ts), and write shards,
+ * conflicts, resolve relationships and derived shards (shape-links.ts, links.ts, derived.ts), and write shards,
  * record states and conflicts in bulk. Deterministic ids and hashes make a page processed twice a no-op.
  * Locally edited shards are leased against a concurrent outbound push while the page works on them.
  */
 import type { ProviderRecord } from '../../adapters/contract';
 import type { Integration } from '../../core/integration';
 import type { RunCounters } from '../../core/sync-run';
-import {
-  transformPage,
-  contentHash,
-  referenceKey,
-  type ConversionSchema,
-  type MappedRecord,
-  type RecordError,
-} from '../../mapping';
+import { transformPage, referenceKey, type ConversionSchema, type MappedRecord, type RecordError } from '../../mapping';
 import type { DedupStats, DedupStrategy } from '../../dedup';
 import { buildConflictDocument, mergeRecord, type CompiledPolicy, type ConflictDocument } from '../../conflicts';
 import { emptyCounters } from '../../core/sync-run';
 import type { ConflictsRepository } from '../../stores/documents/conflicts-repository';
 import type { ShardsRepository } from '../../stores/documents/shards-repository';
 import type { SyncStateRepository } from '../../stores/documents/sync-state-repository';
-import { crossRecordStrategies, matchNewRecords, nextDedupKeys, type DedupMatch } from './dedup';
-import { lookUpTargets, pendingLinkDocs, resolveArrivals, withLinks, type LinkContext } from './links';
-import { derivedShardDocs, derivedTombstones } from './derived';
+import { crossRecordStrategies, matchNewRecords, nextDedupKeys } from './dedup';
+import { pendingLinkDocs, resolveArrivals, type LinkContext } from './links';
+import { derivedTombstones } from './derived';
+import { identityMap, lastOfEach } from './mapped-records';
+import { mergedInto, withoutSource } from './shard-changes';
+import { shapeLinks } from './shape-links';
 import { contestedShards, holdInboundLeases, releaseInboundLeases } from './record-lease';
 import { recordStateId, type RecordState } from '../../core/record-state';
 import { shardIdFor, type ExternalRef, type Shard } from '../../core/shard';
@@ -57,121 +53,6 @@ export interface PageContext {
 export interface PageWriteResult {
   counters: RunCounters;
   recordErrors: RecordError[];
-}
-
-/** Without a conversion schema a record's fields become the shard's data as they are. */
-function identityMap(provider: Integration['provider'], records: readonly ProviderRecord[]): MappedRecord[] {
-  // A page is (almost always) one entity: its shard type string is built once, not once per record.
-  let lastEntity: string | undefined;
-  let lastShardType = '';
-  const shardTypeOf = (entity: string) => {
-    if (entity !== lastEntity) {
-      lastEntity = entity;
-      lastShardType = `${provider}.${entity}`;
-    }
-    return lastShardType;
-  };
-  return records.map((record) => ({
-    recordId: record.id,
-    provider,
-    entity: record.entity,
-    shardType: shardTypeOf(record.entity),
-    version: record.version,
-    modifiedAt: record.modifiedAt,
-    deleted: record.deleted === true,
-    data: record.deleted ? {} : record.data,
-    contentHash: record.deleted ? 'deleted' : contentHash(record.data),
-    references: [],
-    derived: [],
-  }));
-}
-
-const MAX_DEDUP_DECISIONS_KEPT = 20;
-
-/** A source record left its shard: the shard stays for its other sources, or is deleted with the last one. */
-export function withoutSource(
-  shard: Shard,
-  integrationId: string,
-  entity: string,
-  externalId: string,
-  now: string,
-): Shard {
-  const isThis = (ref: ExternalRef) =>
-    ref.integrationId === integrationId && ref.entity === entity && ref.externalId === externalId;
-  const others = shard.externalRefs.filter((ref) => !isThis(ref));
-  if (others.length === 0 || others.length === shard.externalRefs.length)
-    return { ...shard, deleted: true, lastWrittenBy: 'inbound', updatedAt: now };
-  return {
-    ...shard,
-    externalRefs: others,
-    links: shard.links.filter((link) => link.integrationId !== integrationId),
-    updatedAt: now,
-  };
-}
-
-/** A record of another source merged into a shard: the shard's values stay, fields it lacks are added. */
-function mergedInto(
-  shard: Shard,
-  record: MappedRecord,
-  ref: ExternalRef,
-  match: DedupMatch,
-  runId: string,
-  now: string,
-): Shard {
-  const decision = {
-    strategy: match.decision.strategy,
-    ...(match.decision.score !== undefined ? { score: match.decision.score } : {}),
-    matchedShardId: shard.id,
-    source: ref,
-    runId,
-    at: now,
-  };
-  return {
-    ...shard,
-    data: { ...record.data, ...shard.data },
-    externalRefs: [
-      ...shard.externalRefs.filter(
-        (other) =>
-          other.integrationId !== ref.integrationId ||
-          other.entity !== ref.entity ||
-          other.externalId !== ref.externalId,
-      ),
-      ref,
-    ],
-    dedupDecisions: [
-      decision,
-      ...(shard.dedupDecisions ?? []).filter(
-        (other) => other.source.externalId !== ref.externalId || other.source.integrationId !== ref.integrationId,
-      ),
-    ].slice(0, MAX_DEDUP_DECISIONS_KEPT),
-    updatedAt: now,
-  };
-}
-
-/**
- * The latest version of each record wins within one page (providers can list a record twice). A record's
- * hash also covers its derived shards and references: a changed comment or account id is a change of the
- * record even when the mapped fields are not.
- */
-function lastOfEach(records: MappedRecord[]): MappedRecord[] {
-  const byId = new Map<string, MappedRecord>();
-  for (const record of records) {
-    const extra = record.derived.length > 0 || record.references.length > 0;
-    byId.set(
-      record.recordId,
-      extra
-        ? {
-            ...record,
-            contentHash: contentHash({
-              data: record.contentHash,
-              derived: record.derived.map((child) => child.contentHash),
-              references: record.references.map(referenceKey),
-            }),
-          }
-        : record,
-    );
-  }
-  return [...byId.values()];
 }
 
 export async function writePage(
@@ -420,7 +301,7 @@ async function writeRecords(deps: PageWriterDeps, ctx: PageContext, read: PageRe
     }
   }
 
-  const derivedNow = await shapeLinks(deps, ctx, linkCtx, written, pageShards, writes, current);
+  const derivedNow = await shapeLinks(deps.syncState, ctx.entity, linkCtx, written, pageShards, writes, current);
   for (const stateWrite of stateWrites) {
     const children = derivedNow.get(stateWrite.externalId);
     if (!children) continue;
@@ -453,44 +334,4 @@ async function writeRecords(deps: PageWriterDeps, ctx: PageContext, read: PageRe
   if (settled.length > 0) await deps.syncState.deletePendingLinks(tenantId, settled);
   counters.pages = 1;
   return { counters, recordErrors: read.recordErrors };
-}
-
-/**
- * Links and derived shards of the records this page wrote or saw changed (one batched look-up per referenced
- * entity). A shard the page did not otherwise write is written only when its links changed. Answers the
- * derived shard ids of each of those records (by record id).
- */
-async function shapeLinks(
-  deps: PageWriterDeps,
-  ctx: PageContext,
-  linkCtx: LinkContext,
-  written: ReadonlyArray<{ record: MappedRecord; shardId: string }>,
-  pageShards: ReadonlyMap<string, string>,
-  writes: Map<string, Shard>,
-  current: (shardId: string) => Shard | undefined,
-): Promise<Map<string, string[]>> {
-  const references = written.flatMap(({ record }) => record.references);
-  const targets =
-    references.length > 0
-      ? await lookUpTargets(deps.syncState, linkCtx, references, pageShards)
-      : new Map<string, string>();
-  const derivedByRecord = new Map<string, string[]>();
-  for (const { record, shardId } of written) {
-    const children = derivedShardDocs(linkCtx, ctx.entity, shardId, record.derived);
-    for (const child of children) writes.set(child.id, child);
-    derivedByRecord.set(
-      record.recordId,
-      children.map((child) => child.id),
-    );
-    const shard = current(shardId);
-    if (
-      !shard ||
-      (record.references.length === 0 && !shard.links.some((link) => link.integrationId === linkCtx.integrationId))
-    )
-      continue;
-    const linked = withLinks(shard, linkCtx, record.references, targets);
-    if (writes.has(shardId) || JSON.stringify(linked.links) !== JSON.stringify(shard.links))
-      writes.set(shardId, linked);
-  }
-  return derivedByRecord;
 }
