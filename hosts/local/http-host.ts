@@ -84,17 +84,39 @@ function forwardedFor(request: IncomingMessage): string | undefined {
   return earlier ? `${earlier}, ${remote}` : remote;
 }
 
+/**
+ * Plain objects of lower-case names and untrimmable string values (what the app's responses carry) are set as
+ * they are; anything else goes through WHATWG Headers, which lower-cases, trims and joins, as before. Building a
+ * Headers object per answer cost more than the rest of writing it.
+ */
+function setHeaders(response: ServerResponse, headers: HttpResponseInit['headers']): void {
+  if (headers === undefined || headers === null) return;
+  if (Object.getPrototypeOf(headers) === Object.prototype) {
+    const entries = Object.entries(headers as Record<string, unknown>);
+    if (
+      entries.every(
+        ([name, value]) => typeof value === 'string' && name === name.toLowerCase() && value === value.trim(),
+      )
+    ) {
+      for (const [name, value] of entries) response.setHeader(name, value as string);
+      return;
+    }
+  }
+  new Headers(headers as ConstructorParameters<typeof Headers>[0]).forEach((value, key) =>
+    response.setHeader(key, value),
+  );
+}
+
 async function writeResponse(response: ServerResponse, result: HttpResponseInit): Promise<void> {
-  const headers = new Headers(result.headers as ConstructorParameters<typeof Headers>[0]);
+  setHeaders(response, result.headers);
   let body: Buffer | string | undefined;
   if (result.jsonBody !== undefined) {
     body = JSON.stringify(result.jsonBody);
-    if (!headers.has('content-type')) headers.set('content-type', 'application/json; charset=utf-8');
+    if (!response.hasHeader('content-type')) response.setHeader('content-type', 'application/json; charset=utf-8');
   } else if (typeof result.body === 'string' || Buffer.isBuffer(result.body)) body = result.body;
   else if (result.body instanceof Uint8Array) body = Buffer.from(result.body);
   else if (result.body !== undefined && result.body !== null)
     body = Buffer.from(await new Response(result.body as ConstructorParameters<typeof Response>[0]).arrayBuffer());
-  headers.forEach((value, key) => response.setHeader(key, value));
   response.statusCode = result.status ?? 200;
   response.end(body);
 }
@@ -146,7 +168,7 @@ export function createHttpHost(
         };
         // The webhook route takes a lean conversion (lean-request.ts): same interface, a fraction of the cost.
         const request = LEAN_REQUEST_FUNCTIONS.has(matched.route.definition.name)
-          ? new LeanHttpRequest(init)
+          ? new LeanHttpRequest(init, url.searchParams)
           : new HttpRequest(init);
         const context = new InvocationContext({
           invocationId: randomUUID(),

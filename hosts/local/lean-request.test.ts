@@ -73,3 +73,46 @@ describe('LeanHttpRequest', () => {
     await expect(empty.text()).resolves.toBe('');
   });
 });
+
+describe('LeanHttpRequest bodies and headers over time', () => {
+  it('hands over a body that fills its own buffer, and a clone keeps the bytes it was made with', async () => {
+    const bytes = Buffer.allocUnsafeSlow(3);
+    bytes.write('abc');
+    const lean = new LeanHttpRequest({ method: 'POST', url: 'http://localhost/x', headers: {}, body: { bytes } });
+    const copy = lean.clone();
+    const handedOver = new Uint8Array(await lean.arrayBuffer());
+    handedOver[0] = 0x7a;
+    await expect(copy.text()).resolves.toBe('abc');
+  });
+
+  it('copies a body that is a slice of a larger buffer', async () => {
+    const pool = Buffer.from('xxabcxx');
+    const lean = new LeanHttpRequest({
+      method: 'POST',
+      url: 'http://localhost/x',
+      headers: {},
+      body: { bytes: pool.subarray(2, 5) },
+    });
+    const body = await lean.arrayBuffer();
+    expect([body.byteLength, Buffer.from(body).toString()]).toEqual([3, 'abc']);
+  });
+
+  it('iterates headers sorted, also after they change', () => {
+    const lean = new LeanHttpRequest({ method: 'GET', url: 'http://localhost/x?a=1', headers: { b: '2', a: '1' } });
+    expect([...lean.headers.keys()]).toEqual(['a', 'b']);
+    lean.headers.set('C', '3');
+    lean.headers.append('a', '4');
+    lean.headers.delete('b');
+    expect([...lean.headers.entries()]).toEqual([
+      ['a', '1, 4'],
+      ['c', '3'],
+    ]);
+  });
+
+  it('answers the query from a URL the host parsed already', () => {
+    const url = new URL('http://localhost/x?secret=s1');
+    expect(
+      new LeanHttpRequest({ method: 'GET', url: url.toString(), headers: {} }, url.searchParams).query.get('secret'),
+    ).toBe('s1');
+  });
+});

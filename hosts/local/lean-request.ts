@@ -13,10 +13,12 @@ export const LEAN_REQUEST_FUNCTIONS: ReadonlySet<string> = new Set(['WebhookRece
 
 /** Headers over a map of lower-case names, as node's parser delivers them; iteration is sorted like WHATWG Headers. */
 export class LeanHeaders implements Headers {
-  private readonly map: Map<string, string>;
+  private readonly map = new Map<string, string>();
+  /** The sorted entries, kept until a header changes (handlers iterate them once or twice per request). */
+  private sorted: Array<[string, string]> | undefined;
 
   constructor(init: Record<string, string>) {
-    this.map = new Map(Object.entries(init).map(([name, value]) => [name.toLowerCase(), value]));
+    for (const name in init) this.map.set(name.toLowerCase(), init[name]!);
   }
 
   get(name: string): string | null {
@@ -29,16 +31,19 @@ export class LeanHeaders implements Headers {
 
   set(name: string, value: string): void {
     this.map.set(name.toLowerCase(), value);
+    this.sorted = undefined;
   }
 
   append(name: string, value: string): void {
     const key = name.toLowerCase();
     const existing = this.map.get(key);
     this.map.set(key, existing === undefined ? value : `${existing}, ${value}`);
+    this.sorted = undefined;
   }
 
   delete(name: string): void {
     this.map.delete(name.toLowerCase());
+    this.sorted = undefined;
   }
 
   getSetCookie(): string[] {
@@ -47,11 +52,16 @@ export class LeanHeaders implements Headers {
   }
 
   forEach(callback: (value: string, key: string, parent: Headers) => void, thisArg?: unknown): void {
-    for (const [key, value] of this.entries()) callback.call(thisArg, value, key, this);
+    for (const [key, value] of this.sortedEntries()) callback.call(thisArg, value, key, this);
   }
 
   *entries(): IterableIterator<[string, string]> {
-    yield* [...this.map.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    for (const [key, value] of this.sortedEntries()) yield [key, value];
+  }
+
+  private sortedEntries(): Array<[string, string]> {
+    this.sorted ??= [...this.map.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return this.sorted;
   }
 
   *keys(): IterableIterator<string> {
@@ -77,12 +87,17 @@ export class LeanHttpRequest implements HttpRequest {
   private parsedQuery: URLSearchParams | undefined;
   private full: HttpRequest | undefined;
 
-  constructor(private readonly init: HttpRequestInit & { method: string; url: string; body?: { bytes: Buffer } }) {
+  /** `searchParams`: the query of `init.url` when the caller has parsed it already (the host has). */
+  constructor(
+    private readonly init: HttpRequestInit & { method: string; url: string; body?: { bytes: Buffer } },
+    searchParams?: URLSearchParams,
+  ) {
     this.method = init.method;
     this.url = init.url;
     this.headers = new LeanHeaders(init.headers ?? {});
     this.params = init.params ?? {};
     this.bytes = init.body?.bytes;
+    this.parsedQuery = searchParams;
   }
 
   get query(): URLSearchParams {
@@ -102,8 +117,13 @@ export class LeanHttpRequest implements HttpRequest {
     return this.used || (this.full?.bodyUsed ?? false);
   }
 
+  /**
+   * Bytes that fill their own ArrayBuffer (the host reads bodies into one) are handed over without a copy: the body
+   * is read once, and a clone has its own copy. Bytes in a shared pool are copied out, as a Request would.
+   */
   readonly arrayBuffer = async (): Promise<ArrayBuffer> => {
     const bytes = this.consume();
+    if (bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength) return bytes.buffer as ArrayBuffer;
     return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
   };
 
@@ -115,7 +135,8 @@ export class LeanHttpRequest implements HttpRequest {
 
   readonly formData = async (): Promise<FormData> => this.fullRequest().formData();
 
-  readonly clone = (): HttpRequest => new LeanHttpRequest(this.init);
+  readonly clone = (): HttpRequest =>
+    new LeanHttpRequest({ ...this.init, ...(this.bytes ? { body: { bytes: Buffer.from(this.bytes) } } : {}) });
 
   /** A body is read once, as with a WHATWG Request. */
   private consume(): Buffer {
