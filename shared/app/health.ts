@@ -43,15 +43,14 @@ async function check(name: string, probe: () => Promise<unknown>): Promise<Depen
 }
 
 export async function checkHealth(
-  services: Pick<AppServices, 'documents' | 'queue' | 'blob' | 'redis' | 'rateLimiter'>,
+  services: Pick<AppServices, 'documents' | 'queue' | 'blob' | 'kv' | 'rateLimiter'>,
 ): Promise<HealthReport> {
   const probes: Promise<DependencyCheck>[] = [
     check('cosmos', () => services.documents.ping()),
     check('queue', () => services.queue.ping()),
     check('blob', () => services.blob.ping()),
   ];
-  const redis = services.redis;
-  if (redis) probes.push(check('redis', () => redis.ping()));
+  if (services.kv.backend === 'redis') probes.push(check('redis', () => services.kv.ping()));
   // Degraded means the limiter fell back to local, conservative limits because Redis is unreachable.
   probes.push(
     check('ratelimit', async () => {

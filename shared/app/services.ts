@@ -15,11 +15,13 @@ import type { SyncRunsRepository } from '../stores/documents/sync-runs-repositor
 import type { DeadLetterAccess, QueueSender } from '../stores/queue/queue-port';
 import { EmbeddedQueue } from '../stores/queue/embedded-queue';
 import { openBlobArchive, type BlobArchive } from '../stores/blob/blob-archive';
-import { openRedisClient, type RedisClient } from '../stores/kv/redis/redis-client';
+import { openRedisClient } from '../stores/kv/redis/redis-client';
+import { openKeyValueStores, type KeyValueStore } from '../stores/kv';
 import { createAdminAuthenticator, type AdminAuthenticator } from '../platform/http/admin-auth';
 import { createLoginThrottle, type LoginThrottle } from '../platform/http/login-throttle';
 import type { WebhookSecretSource } from '../webhooks/intake/secrets';
 import { DeliveryLog } from '../webhooks/intake/delivery-log';
+import { DeliveryClaims } from '../webhooks/intake/delivery-claims';
 import { WebhookIntake } from '../webhooks/intake/intake';
 import type { EventPublisher } from '../stores/events/events';
 import { LocalEventLog } from '../stores/events/local-event-log';
@@ -52,7 +54,11 @@ export interface AppServices {
   /** Present when the embedded queue is in use (local host, tests): dead letters and depth live here. */
   embeddedQueue?: EmbeddedQueue;
   blob: BlobArchive;
-  redis?: RedisClient;
+  /**
+   * Once-per-window markers of the timer jobs (expiry alerts, webhook endpoint alerts): Redis when configured,
+   * shared by every instance; memory answers at once while Redis is disconnected or when a call fails.
+   */
+  kv: KeyValueStore;
   events: EventPublisher;
   /** Present when events stay local (local host, tests): readable and subscribable. */
   eventLog?: LocalEventLog;
@@ -62,6 +68,8 @@ export interface AppServices {
   /** Webhook secrets for the verifiers; none configured means every delivery is rejected (fail closed). */
   webhookSecrets: WebhookSecretSource;
   deliveryLog: DeliveryLog;
+  /** Each webhook delivery's claim (pending, accepted, released): the duplicate check on the request path. */
+  deliveryClaims: DeliveryClaims;
   /** Group commit of accepted webhook deliveries (archive, runs, queue hand-off, receipt) before their 2xx. */
   webhookIntake: WebhookIntake;
   /** Slack / Teams alerts from events, digests; subscribed to the local event log when there is one. */
@@ -95,6 +103,9 @@ export async function createServices(settings: Settings, overrides: ServiceOverr
   const blob = await openBlobArchive(settings.blob, settings.azureClientId);
   const redis = await openRedisClient(settings.redis, settings.azureClientId);
   redis?.on('error', (error) => logger.warn('redis connection problem', { error }));
+  const now = overrides.now ?? (() => new Date());
+  // Claims, locks, counters and markers; each user below gets the capability it needs (stores/kv/index.ts).
+  const kv = openKeyValueStores({ redis, keyPrefix: settings.redis.keyPrefix, now: () => now().getTime() });
 
   const credentials = createCredentials({
     store: await createSecretStore({
@@ -104,8 +115,7 @@ export async function createServices(settings: Settings, overrides: ServiceOverr
       localKeyBase64: settings.secrets.localKeyBase64,
     }),
     logger,
-    redis,
-    redisKeyPrefix: settings.redis.keyPrefix,
+    coordination: kv.refreshCoordinator(),
   });
   const rateLimiter = createRateLimiter({
     redis,
@@ -140,7 +150,6 @@ export async function createServices(settings: Settings, overrides: ServiceOverr
   const eventGrid =
     settings.events.kind === 'eventgrid' ? await openEventGrid(settings.events, settings.azureClientId) : undefined;
 
-  const now = overrides.now ?? (() => new Date());
   const notifications = createNotifications({
     repository: documents.notifications,
     runs: documents.runs,
@@ -148,8 +157,7 @@ export async function createServices(settings: Settings, overrides: ServiceOverr
     credentials: credentials.service,
     settings: settings.notifications,
     logger,
-    redis,
-    redisKeyPrefix: settings.redis.keyPrefix,
+    kv,
     now,
   });
   eventLog?.subscribe((event) => notifications.service.enqueue(event));
@@ -164,8 +172,20 @@ export async function createServices(settings: Settings, overrides: ServiceOverr
       }
     : eventLog!;
 
-  const deliveryLog = new DeliveryLog(documents.webhookReceipts, redis, settings.redis.keyPrefix, logger);
-  const webhookIntake = new WebhookIntake({ blob, runs: documents.runs, queue, deliveryLog, logger });
+  const deliveryLog = new DeliveryLog(documents.webhookReceipts, logger);
+  const deliveryClaims = new DeliveryClaims({
+    shared: kv.shared,
+    readReceipt: (integrationId, id) => deliveryLog.readStored(integrationId, id),
+    logger,
+  });
+  const webhookIntake = new WebhookIntake({
+    blob,
+    runs: documents.runs,
+    queue,
+    deliveryLog,
+    claims: deliveryClaims,
+    logger,
+  });
 
   return {
     settings,
@@ -184,13 +204,17 @@ export async function createServices(settings: Settings, overrides: ServiceOverr
     deadLetters: queue,
     embeddedQueue,
     blob,
-    redis,
+    kv: kv.withFallback({
+      whileDown: 'local',
+      onFallback: (error) => logger.warn('key-value store: Redis failed, memory answered', { error }),
+    }),
     events,
     eventLog,
     adminAuth: createAdminAuthenticator(settings.adminAuth),
-    adminLoginThrottle: createLoginThrottle({ redis, keyPrefix: settings.redis.keyPrefix, rules: settings.adminLogin }),
+    adminLoginThrottle: createLoginThrottle({ kv, rules: settings.adminLogin }),
     webhookSecrets: overrides.webhookSecrets ?? webhookSecretSource(credentials),
     deliveryLog,
+    deliveryClaims,
     webhookIntake,
     notifications,
     now,

@@ -1,9 +1,11 @@
 /**
  * One call that wires the credentials library around a secret store (createSecretStore builds one from
- * settings): the credential service, the refresh engine (Redis single-flight when a client is given,
- * in-process otherwise) and a factory of AuthProviders for adapters.
+ * settings): the credential service, the refresh engine (single-flight through the coordination it is given:
+ * across processes on Redis, built by stores/kv; in-process when none is given) and a factory of AuthProviders
+ * for adapters.
  */
-import type Redis from 'ioredis';
+import { InProcessRefreshLock } from '../stores/kv/memory/refresh-lock';
+import type { RefreshCoordinator } from '../stores/kv/refresh-coordination';
 import { createAuthProvider, type CredentialAuthProvider } from './auth-provider';
 import { CredentialService } from './credential-service';
 import type { ExpiryPolicy } from './expiry-policy';
@@ -15,9 +17,8 @@ import type { CredentialRef } from './types';
 export interface CredentialsOptions {
   store: SecretStore;
   logger?: CredentialLogger;
-  /** Shared Redis client; without one, refreshes are single-flight within this process only. */
-  redis?: Redis;
-  redisKeyPrefix?: string;
+  /** The refresh lock shared by every instance; without one, refreshes are single-flight within this process only. */
+  coordination?: RefreshCoordinator;
   cacheTtlMs?: number;
   lockTtlMs?: number;
   lockWaitMs?: number;
@@ -45,9 +46,7 @@ export function createCredentials(options: CredentialsOptions): Credentials {
   const refresher = new RefreshEngine({
     service,
     logger: options.logger,
-    coordination: options.redis
-      ? { kind: 'redis', redis: options.redis, keyPrefix: options.redisKeyPrefix ?? 'ise:' }
-      : { kind: 'in_process' },
+    coordination: options.coordination ?? new InProcessRefreshLock(),
     lockTtlMs: options.lockTtlMs,
     lockWaitMs: options.lockWaitMs,
     requestTimeoutMs: options.requestTimeoutMs,

@@ -11,13 +11,7 @@ export {
   type CredentialServiceOptions,
   type CredentialRead,
 } from './credential-service';
-export {
-  createCoordinator,
-  InProcessRefreshLock,
-  type CoordinationOptions,
-  type RefreshCoordinator,
-} from '../stores/kv/refresh-coordination';
-export { RedisRefreshLock } from '../stores/kv/redis/refresh-lock';
+export type { RefreshCoordinator } from '../stores/kv/refresh-coordination';
 export { RefreshEngine, type RefreshEngineOptions, type RefreshOutcome, type RefreshDueResult } from './refresh-engine';
 export { createAuthProvider, type AuthProviderOptions, type CredentialAuthProvider } from './auth-provider';
 export type { TlsMaterial } from './auth-material';

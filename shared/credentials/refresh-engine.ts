@@ -14,12 +14,7 @@ import type { CredentialService } from './credential-service';
 import { silentLogger, type CredentialLogger } from './logger';
 import { nextInstanceUrl } from './oauth/instance-url';
 import { requestToken, type TokenSet } from './oauth/token-client';
-import {
-  createCoordinator,
-  type CoordinationOptions,
-  type LockHandle,
-  type RefreshCoordinator,
-} from '../stores/kv/refresh-coordination';
+import type { LockHandle, RefreshCoordinator } from '../stores/kv/refresh-coordination';
 import { refKey, type CredentialOf, type CredentialRef, type StoredCredential } from './types';
 
 export type RefreshOutcome =
@@ -42,8 +37,11 @@ export type RefreshOutcome =
 
 export interface RefreshEngineOptions {
   service: CredentialService;
-  /** Redis across processes (Azure, several hosts); in_process only for one local process without Redis. */
-  coordination: CoordinationOptions;
+  /**
+   * The single-flight lock: on Redis across processes (Azure, several hosts), in-process only for one local
+   * process without Redis (stores/kv builds either).
+   */
+  coordination: RefreshCoordinator;
   logger?: CredentialLogger;
   clock?: () => Date;
   /** Longer than one token call plus one store write; extended before each attempt and before the store. */
@@ -104,7 +102,7 @@ export class RefreshEngine {
   private readonly retry: RetryPolicy;
 
   constructor(private readonly options: RefreshEngineOptions) {
-    this.lock = createCoordinator(options.coordination);
+    this.lock = options.coordination;
     this.logger = options.logger ?? silentLogger;
     this.clock = options.clock ?? (() => new Date());
     this.lockTtlMs = options.lockTtlMs ?? 30_000;

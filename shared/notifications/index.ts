@@ -1,6 +1,7 @@
 /**
  * Public surface of notifications and the factory the composition root calls: the service over the
- * `notifications` container, Redis-backed state when Redis is configured (memory otherwise), and digests.
+ * `notifications` container, its state in the key-value store (Redis when configured, memory otherwise, see
+ * state.ts), and digests.
  * In Azure, events reach Event Grid; an Event Grid-triggered function that calls `service.handle(event)` is
  * the planned consumer there (not built yet). Locally the service subscribes to the local event log.
  */
@@ -10,10 +11,10 @@ import type { Logger } from '../platform/observability/logger';
 import type { ConflictsRepository } from '../stores/documents/conflicts-repository';
 import type { NotificationsRepository } from '../stores/documents/notifications-repository';
 import type { SyncRunsRepository } from '../stores/documents/sync-runs-repository';
-import type { RedisClient } from '../stores/kv/redis/redis-client';
+import type { KeyValueStores } from '../stores/kv';
 import { runDigests, type DigestRunResult } from './digest';
 import { NotificationService } from './service';
-import { MemoryNotifyState, RedisNotifyState, type NotifyState } from './state';
+import { NOTIFY_STATE_FALLBACK, notifyStateOn, type NotifyState } from './state';
 
 export { NotificationService } from './service';
 export type { ChannelDoc, RuleDoc, DeliveryDoc, NotificationMessage } from './types';
@@ -31,8 +32,7 @@ export interface NotificationsOptions {
   credentials: CredentialService;
   settings: Settings['notifications'];
   logger: Logger;
-  redis?: RedisClient;
-  redisKeyPrefix: string;
+  kv: Pick<KeyValueStores, 'withFallback'>;
   now(): Date;
   /** Tests replace the state (e.g. memory with a fake clock). */
   state?: NotifyState;
@@ -42,11 +42,12 @@ export function createNotifications(options: NotificationsOptions): Notification
   const logger = options.logger.child({ component: 'notifications' });
   const state =
     options.state ??
-    (options.redis
-      ? new RedisNotifyState(options.redis, options.redisKeyPrefix, (error) =>
-          logger.warn('notification state: Redis unavailable, using memory', { error }),
-        )
-      : new MemoryNotifyState(() => options.now().getTime()));
+    notifyStateOn(
+      options.kv.withFallback({
+        ...NOTIFY_STATE_FALLBACK,
+        onFallback: (error) => logger.warn('notification state: Redis unavailable, using memory', { error }),
+      }),
+    );
   const service = new NotificationService({
     repository: options.repository,
     credentials: options.credentials,

@@ -13,6 +13,7 @@ import { createAuthProvider } from '../../shared/credentials/auth-provider';
 import { CredentialService } from '../../shared/credentials/credential-service';
 import { LocalSecretStore } from '../../shared/credentials/local-store';
 import { RefreshEngine } from '../../shared/credentials/refresh-engine';
+import { RedisRefreshLock } from '../../shared/stores/kv/redis/refresh-lock';
 import type { CredentialRef } from '../../shared/credentials/types';
 import { isAppError } from '../../shared/core/app-error';
 import { oauthCredential, selfSignedPem } from './support/fixtures';
@@ -197,7 +198,7 @@ describe('oauth2_authorization_code', () => {
   it('refreshes a token inside the skew before handing it out, and again after a 401', async () => {
     const r = ref(`code-${randomUUID().slice(0, 6)}`);
     await service.put(r, oauthCredential(server, r.name, 30_000));
-    const refresher = new RefreshEngine({ service, coordination: { kind: 'redis', redis, keyPrefix } });
+    const refresher = new RefreshEngine({ service, coordination: new RedisRefreshLock(redis, keyPrefix) });
     const provider = createAuthProvider(r, { service, refresher, expirySkewMs: 60_000 });
     expect(await provider.headers()).toEqual({ authorization: `Bearer ${server.issued.get(r.name)![0]}` });
     expect(await provider.onUnauthorized!()).toBe(true);
@@ -213,11 +214,11 @@ describe('oauth2_authorization_code', () => {
     const serviceB = new CredentialService({ store: service.store, cacheTtlMs: 30_000 });
     const providerA = createAuthProvider(r, {
       service: serviceA,
-      refresher: new RefreshEngine({ service: serviceA, coordination: { kind: 'redis', redis, keyPrefix } }),
+      refresher: new RefreshEngine({ service: serviceA, coordination: new RedisRefreshLock(redis, keyPrefix) }),
     });
     const providerB = createAuthProvider(r, {
       service: serviceB,
-      refresher: new RefreshEngine({ service: serviceB, coordination: { kind: 'redis', redis, keyPrefix } }),
+      refresher: new RefreshEngine({ service: serviceB, coordination: new RedisRefreshLock(redis, keyPrefix) }),
     });
     expect(await providerB.headers()).toEqual({ authorization: `Bearer at-initial-${r.name}` });
     expect(await providerA.onUnauthorized!()).toBe(true);
@@ -233,7 +234,7 @@ describe('oauth2_authorization_code', () => {
   it('does not refresh a token far from expiry; a revoked grant makes headers() fail with auth_revoked', async () => {
     const r = ref(`code-${randomUUID().slice(0, 6)}`);
     await service.put(r, oauthCredential(server, r.name, 3_600_000, { refreshToken: 'rt-unknown' }));
-    const refresher = new RefreshEngine({ service, coordination: { kind: 'redis', redis, keyPrefix } });
+    const refresher = new RefreshEngine({ service, coordination: new RedisRefreshLock(redis, keyPrefix) });
     const provider = createAuthProvider(r, { service, refresher });
     expect(await provider.headers()).toEqual({ authorization: `Bearer at-initial-${r.name}` });
     expect(await provider.onUnauthorized!()).toBe(false);

@@ -9,6 +9,7 @@ import Redis from 'ioredis';
 import { createAuthProvider } from '../../shared/credentials/auth-provider';
 import { CredentialService } from '../../shared/credentials/credential-service';
 import { RefreshEngine } from '../../shared/credentials/refresh-engine';
+import { RedisRefreshLock } from '../../shared/stores/kv/redis/refresh-lock';
 import type { CredentialRef } from '../../shared/credentials/types';
 import { isAppError } from '../../shared/core/app-error';
 import { captureLogger, oauthCredential, SAMPLE_CREDENTIALS } from './support/fixtures';
@@ -46,7 +47,7 @@ it('no secret value reaches logs, console, API outputs, Redis or Key Vault tags'
   const service = new CredentialService({ store, logger, cacheTtlMs: 0 });
   const engine = new RefreshEngine({
     service,
-    coordination: { kind: 'redis', redis, keyPrefix },
+    coordination: new RedisRefreshLock(redis, keyPrefix),
     logger,
     retry: { maxAttempts: 2, backoff: { kind: 'fixed', delayMs: 1 } },
   });

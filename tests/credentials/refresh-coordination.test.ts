@@ -1,7 +1,8 @@
 /** One conformance suite for the refresh coordination port: Redis (real redis-server) and in-process. */
 import { randomUUID } from 'node:crypto';
 import Redis from 'ioredis';
-import { InProcessRefreshLock, type RefreshCoordinator } from '../../shared/stores/kv/refresh-coordination';
+import { InProcessRefreshLock } from '../../shared/stores/kv/memory/refresh-lock';
+import type { RefreshCoordinator } from '../../shared/stores/kv/refresh-coordination';
 import { RedisRefreshLock } from '../../shared/stores/kv/redis/refresh-lock';
 
 let redis: Redis;

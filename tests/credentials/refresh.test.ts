@@ -10,6 +10,8 @@ import Redis from 'ioredis';
 import { CredentialService } from '../../shared/credentials/credential-service';
 import { LocalSecretStore } from '../../shared/credentials/local-store';
 import { RefreshEngine, type RefreshEngineOptions, type RefreshOutcome } from '../../shared/credentials/refresh-engine';
+import { InProcessRefreshLock } from '../../shared/stores/kv/memory/refresh-lock';
+import { RedisRefreshLock } from '../../shared/stores/kv/redis/refresh-lock';
 import type { CredentialRef } from '../../shared/credentials/types';
 import { oauthCredential } from './support/fixtures';
 import { startKeyVaultStandIn, type KeyVaultStandIn } from './support/keyvault-standin';
@@ -46,7 +48,7 @@ const localService = (): CredentialService =>
 const engineFor = (service: CredentialService, extra: Partial<RefreshEngineOptions> = {}): RefreshEngine =>
   new RefreshEngine({
     service,
-    coordination: { kind: 'redis', redis, keyPrefix },
+    coordination: new RedisRefreshLock(redis, keyPrefix),
     retry: { maxAttempts: 3, backoff: { kind: 'exponential', baseDelayMs: 10, maxDelayMs: 50, jitter: 'full' } },
     ...extra,
   });
@@ -110,7 +112,7 @@ describe('single-flight refresh', () => {
     const ref = newRef();
     const service = localService();
     const put = await service.put(ref, oauthCredential(server, ref.integrationId, 10_000));
-    const engine = new RefreshEngine({ service, coordination: { kind: 'in_process' } });
+    const engine = new RefreshEngine({ service, coordination: new InProcessRefreshLock() });
     const outcomes = await Promise.all(
       Array.from({ length: 8 }, () => engine.refreshOnDemand(ref, { usedVersion: put.version })),
     );

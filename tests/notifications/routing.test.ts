@@ -7,6 +7,8 @@ import { EVENT_TYPES } from '../../shared/stores/events/events';
 import { EVENT_TITLES } from '../../shared/notifications/messages';
 import { startNotifySandbox, type NotifySandbox } from '../../dev/sandboxes/notify';
 import { createTestServices, type TestServices } from '../support/test-services';
+import { openKeyValueStores } from '../../shared/stores/kv';
+import { createRedisClient } from '../../shared/stores/kv/redis/redis-client';
 import { admin, answers, event, titleOf } from './support';
 
 const TENANT = 't-notify';
@@ -81,6 +83,10 @@ afterAll(async () => {
   await t.services.close();
   await sandbox.stop();
 });
+
+/** Another instance's connection to the same Redis (the dedupe test across instances). */
+const otherRedis = createRedisClient(process.env.REDIS_URL!);
+afterAll(() => otherRedis.disconnect());
 
 const EXPECTED: Record<string, 'slack_webhook' | 'slack_bot' | 'teams_workflow'> = {
   'sync.run_completed': 'slack_webhook',
@@ -157,6 +163,7 @@ describe('routing events to channels', () => {
 
   it('shares dedupe across instances through Redis: two services handling the same alert send it once', async () => {
     const { createNotifications } = await import('../../shared/notifications');
+    // Another instance: its own Redis connection and its own memory, the same Redis and prefix.
     const other = createNotifications({
       repository: t.services.documents.notifications,
       runs: t.services.runs,
@@ -164,11 +171,10 @@ describe('routing events to channels', () => {
       credentials: t.services.credentials.service,
       settings: t.settings.notifications,
       logger: t.services.logger,
-      redis: t.services.redis,
-      redisKeyPrefix: t.settings.redis.keyPrefix,
+      kv: openKeyValueStores({ redis: otherRedis, keyPrefix: t.settings.redis.keyPrefix }),
       now: () => new Date(),
     });
-    expect(t.services.redis).toBeDefined();
+    expect(t.services.kv.backend).toBe('redis');
     const alert = event(TENANT, 'ratelimit.budget_exhausted', { integrationId: 'shared-redis' });
     const [a, b] = await Promise.all([
       t.services.notifications.service.handle(alert),

@@ -5,7 +5,9 @@
 import { randomUUID } from 'node:crypto';
 import { createRedisClient } from '../../shared/stores/kv/redis/redis-client';
 import { inQuietHours, matchingRules } from '../../shared/notifications/rules';
-import { MemoryNotifyState, RedisNotifyState, type NotifyState } from '../../shared/notifications/state';
+import { NOTIFY_STATE_FALLBACK, notifyStateOn, type NotifyState } from '../../shared/notifications/state';
+import { openKeyValueStores } from '../../shared/stores/kv';
+import { MemoryKeyValueStore } from '../../shared/stores/kv/memory/memory-kv-store';
 import { ruleInputSchema, type RuleDoc } from '../../shared/notifications/types';
 import { event } from './support';
 
@@ -74,11 +76,16 @@ function stateSuite(name: string, make: () => { state: NotifyState; advance(ms: 
 }
 
 let nowMs = 0;
-stateSuite('memory', () => ({ state: new MemoryNotifyState(() => nowMs), advance: async (ms) => void (nowMs += ms) }));
+stateSuite('memory', () => ({
+  state: notifyStateOn(new MemoryKeyValueStore({ now: () => nowMs })),
+  advance: async (ms) => void (nowMs += ms),
+}));
 
 const redis = createRedisClient(process.env.REDIS_URL!);
 afterAll(() => redis.disconnect());
 stateSuite('Redis', () => ({
-  state: new RedisNotifyState(redis, `test-${randomUUID()}:`),
+  state: notifyStateOn(
+    openKeyValueStores({ redis, keyPrefix: `test-${randomUUID()}:` }).withFallback(NOTIFY_STATE_FALLBACK),
+  ),
   advance: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
 }));

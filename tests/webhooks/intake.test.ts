@@ -30,6 +30,7 @@ const intakeWith = (
       runs: t.services.runs,
       queue,
       deliveryLog: t.services.deliveryLog,
+      claims: t.services.deliveryClaims,
       logger: t.services.logger,
     },
     options,

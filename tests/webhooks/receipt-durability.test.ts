@@ -14,6 +14,7 @@ import { receiptId } from '../../shared/webhooks/intake/delivery-log';
 import { replayDelivery } from '../../shared/webhooks/intake/replay';
 import { continueTrace } from '../../shared/platform/observability/correlation';
 import type { WebhookSecretSource } from '../../shared/webhooks/intake/secrets';
+import { createRedisClient } from '../../shared/stores/kv/redis/redis-client';
 
 const SECRET = 'durability-secret-0123456789';
 const secrets: WebhookSecretSource = { secretsFor: async () => [SECRET], storePendingToken: async () => undefined };
@@ -21,6 +22,8 @@ const shared = { REDIS_KEY_PREFIX: `whdur${Date.now()}:`, COSMOS_DATABASE: `whdu
 
 let first: TestServices;
 let restarted: TestServices;
+/** The Redis both processes use, read and written here directly (as an operator or a crash would). */
+const redis = createRedisClient(process.env.REDIS_URL!);
 beforeAll(async () => {
   first = await createTestServices(shared, { webhookSecrets: secrets });
   await first.services.integrations.create(
@@ -28,6 +31,7 @@ beforeAll(async () => {
   );
 });
 afterAll(async () => {
+  redis.disconnect();
   await restarted?.services.close();
   await first?.services.close();
 });
@@ -100,7 +104,6 @@ describe('webhook receipt across a crash', () => {
   it('settles a dedupe marker left pending by a crash from the committed receipt', async () => {
     const d = delivery('crash-2', 12);
     expect((await post(restarted, d)).status).toBe(200);
-    const redis = restarted.services.redis!;
     // As if the process died after the commit and before promoting its claim.
     await redis.set(markerKey('crash-2'), 'pending', 'EX', 120);
     const before = depth(restarted);
@@ -127,7 +130,7 @@ describe('webhook receipt across a crash', () => {
     }
     expect(failed.status).toBeGreaterThanOrEqual(500);
     expect(depth(restarted)).toBe(before);
-    expect(await restarted.services.redis!.get(markerKey('fails-once'))).toBeNull();
+    expect(await redis.get(markerKey('fails-once'))).toBeNull();
     expect(await restarted.services.deliveryLog.get('dur-1', 'fails-once')).toBeUndefined();
 
     const retry = await post(restarted, d);

@@ -1,7 +1,8 @@
 /**
  * Credential expiry and rotation alerts: after each TokenRefresher run, findings of the expiry report become
  * events (credential.expiring / expired / policy_exceeded). Each finding is announced once per warning step
- * (e.g. 30, 7, 1 days) rather than on every 5-minute run: a Redis SET NX marker, or memory without Redis.
+ * (e.g. 30, 7, 1 days) rather than on every 5-minute run: a marker claimed in the key-value store (Redis,
+ * shared by every instance; this process's memory without Redis, or while Redis is down or fails).
  * Platform credentials (OAuth apps, state keys) are reported under their own tenant id "_platform".
  */
 import { randomUUID } from 'node:crypto';
@@ -10,8 +11,7 @@ import type { AppEvent } from '../../stores/events/events';
 import type { Logger } from '../../platform/observability/logger';
 import type { AppServices } from '../../app/services';
 
-const MARKER_TTL_SECONDS = 40 * 24 * 3600;
-const announcedInMemory = new Set<string>();
+const MARKER_TTL_MS = 40 * 24 * 3600_000;
 
 function eventFor(finding: ExpiryFinding, now: Date): AppEvent | undefined {
   const base = {
@@ -63,30 +63,13 @@ function markerOf(finding: ExpiryFinding): string {
   return `${finding.ref.tenantId}/${finding.ref.integrationId}/${finding.ref.name}:${finding.kind}:${step}`;
 }
 
-async function firstTime(deps: Pick<AppServices, 'redis' | 'settings'>, marker: string): Promise<boolean> {
-  if (deps.redis && deps.redis.status === 'ready') {
-    try {
-      // NX answers null when the marker exists: announced before.
-      return (
-        (await deps.redis.set(
-          `${deps.settings.redis.keyPrefix}expiry-alert:${marker}`,
-          '1',
-          'EX',
-          MARKER_TTL_SECONDS,
-          'NX',
-        )) === 'OK'
-      );
-    } catch {
-      // Redis failed: fall back to this instance's memory.
-    }
-  }
-  if (announcedInMemory.has(marker)) return false;
-  announcedInMemory.add(marker);
-  return true;
+/** True the first time a finding's marker is claimed: not announced before. */
+function firstTime(deps: Pick<AppServices, 'kv'>, marker: string): Promise<boolean> {
+  return deps.kv.claim(`expiry-alert:${marker}`, MARKER_TTL_MS);
 }
 
 export async function announceExpiry(
-  deps: Pick<AppServices, 'credentials' | 'events' | 'redis' | 'settings' | 'now'> & { logger: Logger },
+  deps: Pick<AppServices, 'credentials' | 'events' | 'kv' | 'now'> & { logger: Logger },
 ): Promise<number> {
   const now = deps.now();
   const findings = await deps.credentials.service.expiryReport(now);

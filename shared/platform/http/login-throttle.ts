@@ -11,14 +11,15 @@
  *   credentials there would let a guesser keep guessing and learn the answer from the status.
  * - The global budget is the backstop against guessing from many addresses; while it is exhausted every
  *   address gets 429. It is set well above what operators mistype, and Entra sign-in is the way out of it.
- * - Fixed windows counted in Redis (SET NX PX + INCR) so every instance shares the budget; in memory when
- *   Redis is not configured or does not answer (then each instance counts for itself).
+ * - Fixed windows counted in the key-value store's counters (Redis, so every instance shares the budget; the
+ *   window opens with the first failure); in memory when Redis is not configured or does not answer within
+ *   REDIS_COUNTER_TIMEOUT_MS (then each instance counts for itself), see LOGIN_COUNTER_FALLBACK.
  * - The address is the last X-Forwarded-For entry, the one Azure's front end (and the local host) appends;
  *   IPv6 addresses count per /64, since one client usually holds a whole /64.
  */
 import { isIP } from 'node:net';
 import { AppError } from '../../core/app-error';
-import type { RedisClient } from '../../stores/kv/redis/redis-client';
+import type { FallbackPolicy, KeyValueStore, KeyValueStores } from '../../stores/kv';
 import type { AdminAuthenticator, AdminPrincipal } from './admin-auth';
 
 export interface LoginThrottleRules {
@@ -29,116 +30,30 @@ export interface LoginThrottleRules {
   windowMs: number;
 }
 
-interface WindowCount {
-  count: number;
-  /** Until the window ends. */
-  remainingMs: number;
-}
-
-/** Fixed-window failure counters: Redis (shared by instances) or memory (one process). */
-interface FailureCounter {
-  read(keys: string[]): Promise<WindowCount[]>;
-  add(keys: string[], windowMs: number): Promise<void>;
-}
-
-/** In-process counters; expired windows are swept as new ones open, so memory stays bounded by the budgets. */
-export class MemoryFailureCounter implements FailureCounter {
-  private readonly windows = new Map<string, { count: number; endsAt: number }>();
-
-  constructor(private readonly now: () => number = Date.now) {}
-
-  async read(keys: string[]): Promise<WindowCount[]> {
-    const now = this.now();
-    return keys.map((key) => {
-      const window = this.windows.get(key);
-      return window && window.endsAt > now
-        ? { count: window.count, remainingMs: window.endsAt - now }
-        : { count: 0, remainingMs: 0 };
-    });
-  }
-
-  async add(keys: string[], windowMs: number): Promise<void> {
-    const now = this.now();
-    if (this.windows.size > 10_000)
-      for (const [key, window] of this.windows) if (window.endsAt <= now) this.windows.delete(key);
-    for (const key of keys) {
-      const window = this.windows.get(key);
-      if (window && window.endsAt > now) window.count++;
-      else this.windows.set(key, { count: 1, endsAt: now + windowMs });
-    }
-  }
-}
-
-class RedisFailureCounter implements FailureCounter {
-  constructor(private readonly redis: RedisClient) {}
-
-  async read(keys: string[]): Promise<WindowCount[]> {
-    const pipeline = this.redis.pipeline();
-    for (const key of keys) pipeline.get(key).pttl(key);
-    const replies = (await pipeline.exec()) ?? [];
-    return keys.map((_, index) => {
-      const [countError, count] = replies[index * 2] ?? [];
-      const [ttlError, ttl] = replies[index * 2 + 1] ?? [];
-      if (countError || ttlError) throw countError ?? ttlError;
-      return { count: Number(count ?? 0), remainingMs: Math.max(0, Number(ttl)) };
-    });
-  }
-
-  async add(keys: string[], windowMs: number): Promise<void> {
-    const transaction = this.redis.multi();
-    // The first failure opens the window (NX keeps an open one); INCR keeps its expiry.
-    for (const key of keys) transaction.set(key, '0', 'PX', windowMs, 'NX').incr(key);
-    const replies = await transaction.exec();
-    const failed = replies?.find(([error]) => error);
-    if (!replies || failed) throw failed?.[0] ?? new Error('redis transaction aborted');
-  }
-}
-
 /** Longest wait for Redis on a sign-in; past it the in-memory counters decide (a down Redis queues commands). */
 export const REDIS_COUNTER_TIMEOUT_MS = 250;
 
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>(
-    (_, reject) => (timer = setTimeout(() => reject(new Error('redis did not answer in time')), ms)),
-  );
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
-
-/** Redis when given, with memory while Redis does not answer: a Redis outage must not open the door. */
-class FallbackFailureCounter implements FailureCounter {
-  constructor(
-    private readonly primary: FailureCounter,
-    private readonly fallback: FailureCounter,
-  ) {}
-
-  async read(keys: string[]): Promise<WindowCount[]> {
-    const shared = withTimeout(this.primary.read(keys), REDIS_COUNTER_TIMEOUT_MS).catch(() => undefined);
-    const [primary, local] = await Promise.all([shared, this.fallback.read(keys)]);
-    // Failures counted locally during an outage still count after it, until their window ends.
-    return local.map((mine, index) => {
-      const shared = primary?.[index];
-      return !shared || mine.count > shared.count ? mine : shared;
-    });
-  }
-
-  async add(keys: string[], windowMs: number): Promise<void> {
-    await withTimeout(this.primary.add(keys, windowMs), REDIS_COUNTER_TIMEOUT_MS).catch(() =>
-      this.fallback.add(keys, windowMs),
-    );
-  }
-}
+/**
+ * A Redis outage must not open the door: each call waits for Redis at most REDIS_COUNTER_TIMEOUT_MS, then
+ * memory counts; and a read answers the larger of both counts, so failures counted locally during an outage
+ * still count after it, until their window ends.
+ */
+export const LOGIN_COUNTER_FALLBACK: FallbackPolicy = {
+  whileDown: 'try_shared',
+  timeoutMs: REDIS_COUNTER_TIMEOUT_MS,
+  countsFromBoth: true,
+};
 
 export class LoginThrottle {
+  /** `counters`: fixed-window counters (the key-value store under LOGIN_COUNTER_FALLBACK). */
   constructor(
-    private readonly counter: FailureCounter,
+    private readonly counters: KeyValueStore,
     private readonly rules: LoginThrottleRules,
-    private readonly keyPrefix: string,
   ) {}
 
   /** Throws rate_limited (429, retryAfterMs) when the address or the app has used its failure budget. */
   async assertOpen(address: string): Promise<void> {
-    const [mine, all] = await this.counter.read(this.keys(address));
+    const [mine, all] = await Promise.all(this.keys(address).map((key) => this.counters.count(key)));
     const blocked = [
       mine!.count >= this.rules.perAddress ? mine! : undefined,
       all!.count >= this.rules.global ? all! : undefined,
@@ -149,22 +64,19 @@ export class LoginThrottle {
   }
 
   async recordFailure(address: string): Promise<void> {
-    await this.counter.add(this.keys(address), this.rules.windowMs);
+    await Promise.all(this.keys(address).map((key) => this.counters.increment(key, this.rules.windowMs)));
   }
 
   private keys(address: string): string[] {
-    return [`${this.keyPrefix}login-fail:addr:${addressKey(address)}`, `${this.keyPrefix}login-fail:all`];
+    return [`login-fail:addr:${addressKey(address)}`, 'login-fail:all'];
   }
 }
 
 export function createLoginThrottle(options: {
-  redis?: RedisClient;
-  keyPrefix: string;
+  kv: Pick<KeyValueStores, 'withFallback'>;
   rules: LoginThrottleRules;
 }): LoginThrottle {
-  const memory = new MemoryFailureCounter();
-  const counter = options.redis ? new FallbackFailureCounter(new RedisFailureCounter(options.redis), memory) : memory;
-  return new LoginThrottle(counter, options.rules, options.keyPrefix);
+  return new LoginThrottle(options.kv.withFallback(LOGIN_COUNTER_FALLBACK), options.rules);
 }
 
 /** Authenticates through the throttle: refused at once when over budget, a failure counted when it fails. */

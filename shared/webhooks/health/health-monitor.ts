@@ -1,7 +1,8 @@
 /**
  * Watches every integration's webhook endpoint: when its rejection rate or its silence crosses a threshold
  * (endpoint-health.ts), a `webhook.endpoint_unhealthy` event is emitted, at most once per integration and
- * problem per hour (Redis SET NX marker, or memory without Redis).
+ * problem per hour: a marker claimed in the key-value store (Redis, shared by every instance; this process's
+ * memory without Redis, or while Redis is down or fails).
  */
 import { randomUUID } from 'node:crypto';
 import type { AppServices } from '../../app/services';
@@ -9,35 +10,12 @@ import type { Logger } from '../../platform/observability/logger';
 import { endpointHealth } from './endpoint-health';
 
 const LOOKBACK_MS = 7 * 24 * 3600_000;
-const ALERT_EVERY_SECONDS = 3600;
+const ALERT_EVERY_MS = 3600_000;
 const MAX_INTEGRATIONS = 2000;
-const alertedInMemory = new Map<string, number>();
 
-type MonitorDeps = Pick<AppServices, 'integrations' | 'deliveryLog' | 'events' | 'redis' | 'settings' | 'now'> & {
+type MonitorDeps = Pick<AppServices, 'integrations' | 'deliveryLog' | 'events' | 'kv' | 'now'> & {
   logger: Logger;
 };
-
-async function firstThisHour(deps: MonitorDeps, key: string, now: number): Promise<boolean> {
-  if (deps.redis && deps.redis.status === 'ready') {
-    try {
-      return (
-        (await deps.redis.set(
-          `${deps.settings.redis.keyPrefix}wh-alert:${key}`,
-          '1',
-          'EX',
-          ALERT_EVERY_SECONDS,
-          'NX',
-        )) === 'OK'
-      );
-    } catch {
-      // fall through to memory
-    }
-  }
-  const last = alertedInMemory.get(key);
-  if (last !== undefined && now - last < ALERT_EVERY_SECONDS * 1000) return false;
-  alertedInMemory.set(key, now);
-  return true;
-}
 
 /** Returns how many unhealthy endpoints were announced. */
 export async function monitorWebhookEndpoints(deps: MonitorDeps): Promise<number> {
@@ -54,7 +32,7 @@ export async function monitorWebhookEndpoints(deps: MonitorDeps): Promise<number
     if (receipts.length === 0) continue;
     const health = endpointHealth(receipts, since, now);
     if (health.status !== 'unhealthy') continue;
-    if (!(await firstThisHour(deps, `${integration.id}:${health.problems.join('|')}`, now.getTime()))) continue;
+    if (!(await deps.kv.claim(`wh-alert:${integration.id}:${health.problems.join('|')}`, ALERT_EVERY_MS))) continue;
     announced++;
     await deps.events
       .publish([

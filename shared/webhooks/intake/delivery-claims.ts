@@ -1,21 +1,31 @@
 /**
- * The duplicate check on the request path. A verified delivery first claims its id: Redis `SET NX` of a
- * short-lived "pending" marker, promoted to "accepted" for 72 h once the delivery is committed (archive,
- * runs, queue message, receipt), or deleted when the commit failed so the provider's retry is processed.
+ * The duplicate check of webhook deliveries, and the one owner of a delivery claim's state. A verified
+ * delivery first claims its id; the receiver and the intake's group commit only ask for transitions:
  *
- * A marker left "pending" by a process that died after committing is settled by the receipt in Cosmos: an
- * accepted receipt means a duplicate. Without Redis (not configured, or failing) the receipt in Cosmos is the
- * record, and claims in flight in this process are kept in memory; the queue's duplicate detection on the
- * message id (derived from the delivery id) is the second guard. In memory, a copy that arrives while another
- * copy's receipt lookup runs waits for that lookup instead of being told "in flight": copies of a delivery
- * committed long ago get the duplicate answer, as they do with Redis.
+ *   (none) --claim--> pending --accepted--> accepted (72 h: later copies are duplicates)
+ *                        |--release--> (none)   (the commit failed: the provider's retry is processed)
+ *                        |--expires--> (none)   (CLAIM_TTL_MS: a crashed claim does not block retries for long)
+ *   pending, and its receipt in Cosmos says accepted --claim--> accepted (duplicate)
+ *
+ * On Redis (the key-value store's shared store), one command per transition: `SET NX` of the pending marker,
+ * `SET` of the accepted one, `DEL` on release. A marker left pending by a process that died after committing
+ * is settled by the receipt in Cosmos: an accepted receipt means a duplicate.
+ *
+ * Without Redis (not configured, disconnected, or failing) the fallback is not a memory marker: the receipt in
+ * Cosmos is the record, and claims in flight in this process are kept in memory; the queue's duplicate
+ * detection on the message id (derived from the delivery id) is the second guard. In memory, a copy that
+ * arrives while another copy's receipt lookup runs waits for that lookup instead of being told "in flight":
+ * copies of a delivery committed long ago get the duplicate answer, as they do with Redis.
  */
-import type { RedisClient } from '../../stores/kv/redis/redis-client';
+import type { KeyValueStore } from '../../stores/kv';
 import type { Logger } from '../../platform/observability/logger';
 
-export const DEDUPE_TTL_SECONDS = 72 * 3600;
+export const DEDUPE_TTL_MS = 72 * 3600_000;
 /** Long enough for any commit to finish; short enough that a crashed claim does not block retries for long. */
-export const CLAIM_TTL_SECONDS = 120;
+export const CLAIM_TTL_MS = 120_000;
+
+const PENDING = 'pending';
+const ACCEPTED = 'accepted';
 
 /** `claimed`: go on and commit. `duplicate`: accepted before; acknowledge. `in_flight`: the same delivery is being committed now. */
 export type ClaimResult = 'claimed' | 'duplicate' | 'in_flight';
@@ -26,8 +36,15 @@ export interface ClaimKey {
   receiptId: string;
 }
 
-/** Whether the receipt of this delivery says it was accepted (the durable record). */
-export type AcceptedLookup = (key: ClaimKey) => Promise<boolean>;
+/** The stored receipt of a delivery (the durable record), read without waiting for buffered statistics. */
+export type ReceiptReader = (integrationId: string, receiptId: string) => Promise<{ verdict: string } | undefined>;
+
+export interface DeliveryClaimsOptions {
+  /** Redis through the key-value port; undefined without Redis. */
+  shared: KeyValueStore | undefined;
+  readReceipt: ReceiptReader;
+  logger: Logger;
+}
 
 /** A claim in this process: its receipt lookup (true: accepted before) while it runs, then `claimed` while it commits. */
 type LocalClaim = Promise<boolean> | 'claimed';
@@ -35,26 +52,34 @@ type LocalClaim = Promise<boolean> | 'claimed';
 export class DeliveryClaims {
   /** Claims this process holds while Redis is not used, so concurrent duplicates here are still caught. */
   private readonly localClaims = new Map<string, LocalClaim>();
+  private readonly shared: KeyValueStore | undefined;
+  private readonly readReceipt: ReceiptReader;
+  private readonly logger: Logger;
 
-  constructor(
-    private readonly redis: RedisClient | undefined,
-    private readonly keyPrefix: string,
-    private readonly logger: Logger,
-    private readonly wasAccepted: AcceptedLookup,
-  ) {}
-
-  private redisKey(key: ClaimKey): string {
-    return `${this.keyPrefix}wh:${key.integrationId}:${key.receiptId}`;
+  constructor(options: DeliveryClaimsOptions) {
+    this.shared = options.shared;
+    this.readReceipt = options.readReceipt;
+    this.logger = options.logger;
   }
 
-  private get redisReady(): boolean {
-    return this.redis !== undefined && this.redis.status === 'ready';
+  /** The marker's key: `<REDIS_KEY_PREFIX>wh:<integration>:<receipt>` in Redis, as operators know it. */
+  private keyOf(key: ClaimKey): string {
+    return `wh:${key.integrationId}:${key.receiptId}`;
+  }
+
+  private get sharedReady(): KeyValueStore | undefined {
+    return this.shared?.available() ? this.shared : undefined;
+  }
+
+  private async wasAccepted(key: ClaimKey): Promise<boolean> {
+    return (await this.readReceipt(key.integrationId, key.receiptId))?.verdict === ACCEPTED;
   }
 
   async claim(key: ClaimKey): Promise<ClaimResult> {
-    if (this.redisReady) {
+    const shared = this.sharedReady;
+    if (shared) {
       try {
-        return await this.claimInRedis(key);
+        return await this.claimShared(shared, key);
       } catch (error) {
         this.logger.warn('redis unavailable for webhook dedupe; using Cosmos', { error });
       }
@@ -69,7 +94,7 @@ export class DeliveryClaims {
    * waiting copy can see a finished lookup that has not yet become a claim.
    */
   private async claimLocally(key: ClaimKey): Promise<ClaimResult> {
-    const name = this.redisKey(key);
+    const name = this.keyOf(key);
     const held = this.localClaims.get(name);
     if (held === 'claimed') return 'in_flight';
     if (held) return (await held) ? 'duplicate' : 'in_flight';
@@ -88,29 +113,27 @@ export class DeliveryClaims {
     return (await lookup) ? 'duplicate' : 'claimed';
   }
 
-  private async claimInRedis(key: ClaimKey, attempt = 1): Promise<ClaimResult> {
-    const redis = this.redis!;
-    const name = this.redisKey(key);
-    if ((await redis.set(name, 'pending', 'EX', CLAIM_TTL_SECONDS, 'NX')) === 'OK') return 'claimed';
-    const state = await redis.get(name);
-    if (state === 'accepted') return 'duplicate';
+  private async claimShared(shared: KeyValueStore, key: ClaimKey, attempt = 1): Promise<ClaimResult> {
+    const name = this.keyOf(key);
+    if (await shared.claim(name, CLAIM_TTL_MS, PENDING)) return 'claimed';
+    const state = await shared.get(name);
+    if (state === ACCEPTED) return 'duplicate';
     // The marker expired between the two commands: claim again, once.
-    if (state === null) return attempt === 1 ? this.claimInRedis(key, 2) : 'in_flight';
+    if (state === undefined) return attempt === 1 ? this.claimShared(shared, key, 2) : 'in_flight';
     if (await this.wasAccepted(key)) {
-      await redis.set(name, 'accepted', 'EX', DEDUPE_TTL_SECONDS);
+      await shared.set(name, ACCEPTED, DEDUPE_TTL_MS);
       return 'duplicate';
     }
     return 'in_flight';
   }
 
-  /** The delivery is committed: later copies are duplicates for 72 h. Best effort; the receipt stays the record. */
+  /** The deliveries are committed: later copies are duplicates for 72 h. Best effort; the receipt stays the record. */
   async accepted(keys: ClaimKey[]): Promise<void> {
-    for (const key of keys) this.localClaims.delete(this.redisKey(key));
-    if (!this.redisReady || keys.length === 0) return;
+    for (const key of keys) this.localClaims.delete(this.keyOf(key));
+    const shared = this.sharedReady;
+    if (!shared || keys.length === 0) return;
     // Issued together: auto-pipelining sends them in one write.
-    const results = await Promise.allSettled(
-      keys.map((key) => this.redis!.set(this.redisKey(key), 'accepted', 'EX', DEDUPE_TTL_SECONDS)),
-    );
+    const results = await Promise.allSettled(keys.map((key) => shared.set(this.keyOf(key), ACCEPTED, DEDUPE_TTL_MS)));
     const failed = results.filter((result) => result.status === 'rejected');
     if (failed.length > 0)
       this.logger.warn(
@@ -121,10 +144,13 @@ export class DeliveryClaims {
 
   /** The commit failed: forget the claim so the provider's retry is processed. */
   async release(key: ClaimKey): Promise<void> {
-    this.localClaims.delete(this.redisKey(key));
-    if (!this.redisReady) return;
-    await this.redis!.del(this.redisKey(key)).catch((error: unknown) =>
-      this.logger.warn('could not release a webhook dedupe claim; it expires by itself', { error }),
-    );
+    this.localClaims.delete(this.keyOf(key));
+    const shared = this.sharedReady;
+    if (!shared) return;
+    await shared
+      .delete(this.keyOf(key))
+      .catch((error: unknown) =>
+        this.logger.warn('could not release a webhook dedupe claim; it expires by itself', { error }),
+      );
   }
 }

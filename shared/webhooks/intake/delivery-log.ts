@@ -1,19 +1,15 @@
 /**
- * The receipt log of webhook deliveries (`webhook-deliveries`, partition /integrationId) and the duplicate
- * check in front of it (delivery-claims.ts). A delivery counts as handled only once its sync is enqueued:
+ * The receipt log of webhook deliveries (`webhook-deliveries`, partition /integrationId), the durable record
+ * the duplicate check (delivery-claims.ts) settles by. A delivery counts as handled only once its sync is enqueued:
  * accepted receipts are written by the intake's group commit before the provider gets its 2xx. Receipts of
  * rejected deliveries and duplicate counts are health statistics: they are written in micro-batches off the
  * request path, and reads through this log wait for what is still buffered, so a caller sees its own writes.
  */
 import { createHash } from 'node:crypto';
-import type { RedisClient } from '../../stores/kv/redis/redis-client';
 import type { Logger } from '../../platform/observability/logger';
 import type { WebhookReceiptsRepository } from '../../stores/documents/webhook-receipts-repository';
-import { DeliveryClaims } from './delivery-claims';
 import { MicroBatcher, type ItemOutcome } from './micro-batcher';
 import type { DeliveryReceipt } from './receipt-types';
-
-export { DEDUPE_TTL_SECONDS } from './delivery-claims';
 
 export type { DeliveryVerdict, DeliveryReceipt } from './receipt-types';
 
@@ -30,22 +26,13 @@ const STATS_FLUSH_DELAY_MS = 50;
 type DuplicateCount = { integrationId: string; id: string };
 
 export class DeliveryLog {
-  readonly claims: DeliveryClaims;
   private readonly statistics: MicroBatcher<DeliveryReceipt>;
   private readonly duplicates: MicroBatcher<DuplicateCount>;
 
   constructor(
     private readonly receipts: WebhookReceiptsRepository,
-    redis: RedisClient | undefined,
-    keyPrefix: string,
     private readonly logger: Logger,
   ) {
-    this.claims = new DeliveryClaims(
-      redis,
-      keyPrefix,
-      logger,
-      async (key) => (await this.readStored(key.integrationId, key.receiptId))?.verdict === 'accepted',
-    );
     this.statistics = new MicroBatcher({
       maxItems: BULK_CHUNK,
       maxDelayMs: STATS_FLUSH_DELAY_MS,
@@ -110,7 +97,8 @@ export class DeliveryLog {
     return this.receipts.list(tenantId, integrationId, range, limit);
   }
 
-  private async readStored(integrationId: string, id: string): Promise<DeliveryReceipt | undefined> {
+  /** The receipt as stored, not waiting for buffered statistics (accepted receipts are never buffered). */
+  async readStored(integrationId: string, id: string): Promise<DeliveryReceipt | undefined> {
     return this.receipts.get(integrationId, id);
   }
 

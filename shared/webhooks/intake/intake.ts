@@ -7,7 +7,7 @@
  *   1. the archive (one blob per integration in the group) and the run documents (in bulk, shared/sync/runs), side by side;
  *   2. the first-page messages of the runs (one send per integration: its session), the durable hand-off;
  *   3. the receipts in `webhook-deliveries` (in bulk calls of 100), which record the archive name;
- *   4. the dedupe markers, promoted from pending to accepted (one Redis pipeline, not waited for).
+ *   4. the delivery claims, promoted from pending to accepted (delivery-claims.ts; one Redis write, not waited for).
  * The provider's 2xx waits for its delivery's commit, so everything the product promises for an accepted
  * delivery (archive, receipt, enqueued sync) is stored before the answer; a process that dies mid-commit
  * answered nothing, and the provider's retry is processed again. Every step is idempotent for a delivery id
@@ -23,6 +23,7 @@ import type { SyncRunsRepository } from '../../stores/documents/sync-runs-reposi
 import { createRunDocuments, failRunsNeverEnqueued } from '../../sync/runs/start-run';
 import { archiveDeliveries } from './archive';
 import { receiptId, type DeliveryLog, type DeliveryReceipt } from './delivery-log';
+import type { DeliveryClaims } from './delivery-claims';
 import { MicroBatcher, type ItemOutcome } from './micro-batcher';
 
 export interface AcceptedDelivery {
@@ -52,6 +53,8 @@ export interface IntakeDeps {
   runs: SyncRunsRepository;
   queue: QueueSender;
   deliveryLog: DeliveryLog;
+  /** The owner of each delivery's claim: told which deliveries this commit accepted. */
+  claims: DeliveryClaims;
   logger: Logger;
 }
 
@@ -126,7 +129,7 @@ export class WebhookIntake {
     await this.writeReceipts(slots);
     const committed = slots.filter((slot) => slot.error === undefined);
     // Not awaited: a claim left pending by a crash here is settled by the receipt written above.
-    void this.deps.deliveryLog.claims.accepted(
+    void this.deps.claims.accepted(
       committed.map(({ delivery }) => ({
         integrationId: delivery.integrationId,
         receiptId: receiptId(delivery.deliveryId),

@@ -46,6 +46,7 @@ type ReceiverDeps = Pick<
   | 'settings'
   | 'now'
   | 'deliveryLog'
+  | 'deliveryClaims'
   | 'webhookSecrets'
   | 'rateLimiter'
   | 'webhookIntake'
@@ -172,9 +173,9 @@ export async function receiveWebhook(
     // Malformed bodies are answered 400 before anything is claimed or written.
     const starts = runRequestsFor(integration, provider, result.deliveryId, webhook, trace, deps.now()).map(runStartOf);
     const claimKey = { integrationId: integration.id, receiptId: receiptId(result.deliveryId) };
-    const [inbound, claim] = await Promise.all([checkInbound(), deps.deliveryLog.claims.claim(claimKey)]);
+    const [inbound, claim] = await Promise.all([checkInbound(), deps.deliveryClaims.claim(claimKey)]);
     if (!inbound.allowed) {
-      if (claim === 'claimed') await deps.deliveryLog.claims.release(claimKey);
+      if (claim === 'claimed') await deps.deliveryClaims.release(claimKey);
       throw overLimit(inbound);
     }
     if (claim === 'duplicate') {
@@ -204,7 +205,7 @@ export async function receiveWebhook(
       });
     } catch (error) {
       // Not committed: forget the claim so the provider's retry is processed, and answer 5xx so it retries.
-      await deps.deliveryLog.claims.release(claimKey);
+      await deps.deliveryClaims.release(claimKey);
       throw error;
     }
     count('accepted');

@@ -7,6 +7,7 @@
 import Redis from 'ioredis';
 import { CredentialService } from '../../../shared/credentials/credential-service';
 import { RefreshEngine, type RefreshOutcome } from '../../../shared/credentials/refresh-engine';
+import { RedisRefreshLock } from '../../../shared/stores/kv/redis/refresh-lock';
 import type { CredentialRef } from '../../../shared/credentials/types';
 import { standInStore } from './standin-store';
 // Its own process, outside jest's setup: the token endpoint is a 127.0.0.1 stand-in, the rule's local exception.
@@ -38,7 +39,7 @@ async function main(): Promise<void> {
   const service = new CredentialService({ store: standInStore(args.vaultUrl, args.caPem), cacheTtlMs: 0 });
   const engine = new RefreshEngine({
     service,
-    coordination: { kind: 'redis', redis, keyPrefix: args.keyPrefix },
+    coordination: new RedisRefreshLock(redis, args.keyPrefix),
     concurrency: args.concurrency ?? 8,
     lockTtlMs: args.lockTtlMs,
     faults:

@@ -1,5 +1,5 @@
 /**
- * The Redis adapter of the refresh coordination port (refresh-coordination.ts).
+ * The Redis adapter of the refresh coordination port (../refresh-coordination.ts).
  * Single-flight across processes for credential refreshes: a Redis lock (SET NX PX) whose value carries a
  * fencing token from a per-credential counter, released and extended only by its holder (Lua compare).
  * Beside it a small journal: "a refresh of this credential started with fence N" is written when the lock is
@@ -11,7 +11,6 @@
  */
 import { randomBytes } from 'node:crypto';
 import type Redis from 'ioredis';
-import { sleep } from '../../../credentials/backoff';
 import {
   FRESH_MARKER_MAX_MS,
   type AcquireResult,
@@ -20,6 +19,7 @@ import {
   type RefreshCoordinator,
   type RefreshJournal,
 } from '../refresh-coordination';
+import { sleep } from '../sleep';
 
 /**
  * KEYS: lock, fence, journal, fresh. ARGV: token, ttlMs, freshBeyondMs (epoch; 0 = ignore the fresh marker),
