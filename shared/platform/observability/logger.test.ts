@@ -4,14 +4,12 @@ import { continueTrace } from './correlation';
 describe('logger', () => {
   it('redacts secret-looking fields at any depth and keeps the rest', () => {
     const { logger, lines } = createMemoryLogger();
-    logger
-      .child({ integrationId: 'i-1' })
-      .info('refreshed', {
-        accessToken: 'tok-123',
-        nested: { clientSecret: 's3cr3t', count: 2 },
-        apiKey: 'k',
-        Authorization: 'Bearer x',
-      });
+    logger.child({ integrationId: 'i-1' }).info('refreshed', {
+      accessToken: 'tok-123',
+      nested: { clientSecret: 's3cr3t', count: 2 },
+      apiKey: 'k',
+      Authorization: 'Bearer x',
+    });
     const line = JSON.parse(lines[0]!);
     expect(line).toMatchObject({
       level: 'info',

@@ -96,11 +96,9 @@ describe('ServiceBusQueue through the real SDK, over AMQP to the stand-in broker
       expect(second).toMatchObject({ messageId: 'run-1:1', visibleAt: at.getTime() });
       await expect(amqp.queue.ping()).resolves.toBeUndefined();
       // The body went as the SDK encodes it and comes back as the SDK decodes it.
-      const [peeked] = await amqp.sdk
-        .createReceiver('sync-inbound')
-        .peekMessages(1, {
-          fromSequenceNumber: (await amqp.sdk.createReceiver('sync-inbound').peekMessages(1))[0]!.sequenceNumber!,
-        });
+      const [peeked] = await amqp.sdk.createReceiver('sync-inbound').peekMessages(1, {
+        fromSequenceNumber: (await amqp.sdk.createReceiver('sync-inbound').peekMessages(1))[0]!.sequenceNumber!,
+      });
       expect(peeked!.body).toEqual({ kind: 'sync-page', page: 0 });
     } finally {
       await amqp.close();
