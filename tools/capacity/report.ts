@@ -27,7 +27,7 @@ const reached = (limit: LimitCheck) =>
     ? 'not by deliveries'
     : limit.reachedAtDeliveriesPerS === 0
       ? 'already by the records alone'
-      : `${fmt(limit.reachedAtDeliveriesPerS)} deliveries/s`;
+      : `${fmt(limit.reachedAtDeliveriesPerS, limit.reachedAtDeliveriesPerS < 10 ? 2 : 0)} deliveries/s`;
 
 function footprintRows(a: CapacityAnswer): Array<[string, string]> {
   const f = a.footprint;
