@@ -8,6 +8,7 @@
 import { createHash } from 'node:crypto';
 import { AppError } from '../../core/app-error';
 import { json } from '../../platform/http/responses';
+import { retryStarted } from '../../sync/runs/progress';
 import { startRun } from '../../sync/runs/start-run';
 import type { RetryRunResponse } from '../contracts/operations';
 import type { AdminRouter } from './context';
@@ -62,10 +63,7 @@ export function registerRunRoutes(router: AdminRouter): void {
       retryOf: failed.id,
       now: ctx.services.now(),
     });
-    await ctx.services.runs.update(integration.tenantId, integration.id, failed.id, (current) => ({
-      ...current,
-      retriedBy: run.id,
-    }));
+    await retryStarted(ctx.services.runs, failed, run.id);
     ctx.logger.info('failed run retried', {
       integrationId: integration.id,
       runId: failed.id,

@@ -8,7 +8,7 @@
  */
 import { AppError, notImplemented, toAppError } from '../../core/app-error';
 import type { Integration } from '../../core/integration';
-import { emptyCounters, pageMessageId, type RunCounters, type SyncJobMessage, type SyncRun } from '../../core/sync-run';
+import { pageMessageId, type SyncJobMessage, type SyncRun } from '../../core/sync-run';
 import type { PageOutcome } from './pipeline';
 import { QUEUES } from '../../stores/queue/queues';
 import type { DeliveryInfo } from '../../stores/queue/queue-port';
@@ -18,6 +18,7 @@ import type { Stored } from '../../core/stored';
 import { budgetExhausted, conflictsWaiting, runFinishedEvent } from '../../stores/events/run-events';
 import type { AppEvent } from '../../stores/events/events';
 import { markNeedsReauth } from '../../credentials/jobs/refresh-tokens';
+import { pageCommitted, pageRescheduled, pageStarted, runFinished } from '../runs/progress';
 
 type InboundDeps = Pick<AppServices, 'integrations' | 'runs' | 'metrics' | 'settings' | 'events' | 'queue'> & {
   logger: Logger;
@@ -31,21 +32,6 @@ export type PagePipeline = (integration: Stored<Integration>, job: SyncJobMessag
 export const pipelineNotBuilt: PagePipeline = async () => {
   throw notImplemented('the inbound page pipeline (fetch, transform, dedupe, shard, conflicts, save, checkpoint)');
 };
-
-const MAX_RECORD_ERRORS_KEPT = 100;
-
-/** Page results are stored per page number, so a redelivered page replaces its own counts instead of adding. */
-function withPage(run: SyncRun, page: number, outcome: PageOutcome): SyncRun {
-  const pageCounters = { ...run.pageCounters, [String(page)]: outcome.counters };
-  const counters = emptyCounters();
-  for (const perPage of Object.values(pageCounters))
-    for (const key of Object.keys(counters) as Array<keyof RunCounters>) counters[key] += perPage[key];
-  const recordErrors = [
-    ...(run.recordErrors ?? []).filter((error) => error.page !== page),
-    ...outcome.recordErrors.map((error) => ({ ...error, page })),
-  ].slice(-MAX_RECORD_ERRORS_KEPT);
-  return { ...run, pageCounters, counters, recordErrors };
-}
 
 export type InboundOutcome = 'completed' | 'failed' | 'retry';
 
@@ -79,15 +65,8 @@ export async function handleInboundJob(
     page: job.page,
     deliveryCount: delivery.deliveryCount,
   });
-  const finish = (status: SyncRun['status'], error?: AppError) =>
-    deps.runs.update(job.tenantId, job.integrationId, job.runId, (run) => ({
-      ...run,
-      status,
-      finishedAt: deps.now().toISOString(),
-      ...(error
-        ? { lastError: { code: error.code, message: error.message, ...(error.target ? { target: error.target } : {}) } }
-        : {}),
-    }));
+  const now = () => deps.now();
+  const finish = (status: SyncRun['status'], error?: AppError) => runFinished(deps.runs, job, status, now, error);
 
   const maxAttempts = deps.settings.queueLimits.maxDeliveryCount;
   // The page's last attempt already failed the run: its redeliveries only carry it to the dead-letter queue.
@@ -156,13 +135,10 @@ export async function handleInboundJob(
     return 'completed';
   }
 
+  // The run as read above is where the writes start: one read of the run per page (a stale copy costs a retry).
+  let started: Stored<SyncRun>;
   try {
-    await deps.runs.update(job.tenantId, job.integrationId, job.runId, (run) => ({
-      ...run,
-      status: 'running',
-      startedAt: run.startedAt ?? deps.now().toISOString(),
-      heartbeatAt: deps.now().toISOString(),
-    }));
+    started = await pageStarted(deps.runs, job, now, known);
   } catch (thrown) {
     return storeUnavailable(thrown);
   }
@@ -176,13 +152,7 @@ export async function handleInboundJob(
 
   try {
     const outcome = await pipeline(integration, job);
-    const run = await deps.runs.update(job.tenantId, job.integrationId, job.runId, (current) => ({
-      ...withPage(current, job.page, outcome),
-      // A next page scheduled later (the provider's pace) is a sign of life until it is due.
-      heartbeatAt: outcome.nextDueAt ?? deps.now().toISOString(),
-      ...(outcome.next ? { resume: outcome.next } : {}),
-      ...(outcome.runFinished ? { status: 'succeeded' as const, finishedAt: deps.now().toISOString() } : {}),
-    }));
+    const run = await pageCommitted(deps.runs, job, outcome, now, started);
     deps.metrics.increment(
       'records_synced',
       outcome.counters.created + outcome.counters.updated + outcome.counters.deleted,
@@ -202,9 +172,9 @@ export async function handleInboundJob(
       const delayMs = await reschedule(error, attempt);
       // The run waits for the rescheduled copy: its heartbeat is due then, so the stale-run sweeper leaves it alone.
       const dueAt = new Date(deps.now().getTime() + delayMs).toISOString();
-      await deps.runs
-        .update(job.tenantId, job.integrationId, job.runId, (run) => ({ ...run, heartbeatAt: dueAt }))
-        .catch((failure: unknown) => log.warn('could not record the retry on the run', { error: failure }));
+      await pageRescheduled(deps.runs, job, dueAt).catch((failure: unknown) =>
+        log.warn('could not record the retry on the run', { error: failure }),
+      );
       log.warn('page failed; rescheduled', { error, attempt, delayMs });
       if (error.code === 'rate_limited' && attempt === 1)
         await publishQuietly(budgetExhausted(job, integration.provider, error.message, delayMs, deps.now()));

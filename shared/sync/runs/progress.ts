@@ -1,0 +1,121 @@
+/**
+ * A run's progress, written as its pages go: a page started, a page committed (its counters by page number, the
+ * checkpoint to resume from, the run done), the run finished, a rescheduled page awaited, a retry started for a
+ * failed run. With start-run.ts (new runs) and stale-runs.ts (resumes), the only code that changes sync-run
+ * documents. Each change is an ETag-guarded read-modify-write (the runs repository retries it on a concurrent
+ * change); a caller that holds the run as it read it passes it along, which saves reading it again.
+ */
+import { emptyCounters, type RunCounters, type SyncJobMessage, type SyncRun } from '../../core/sync-run';
+import type { Stored } from '../../core/stored';
+import type { SyncRunsRepository } from '../../stores/documents/sync-runs-repository';
+
+type RunRef = Pick<SyncJobMessage, 'tenantId' | 'integrationId' | 'runId'>;
+
+/** What a committed page reports to its run. */
+export interface PageProgress {
+  counters: RunCounters;
+  recordErrors: ReadonlyArray<{ recordId: string; field?: string; code: string; message: string }>;
+  /** The run has no more pages. */
+  runFinished: boolean;
+  /** The page enqueued after this one: where a stale run resumes. */
+  next?: SyncRun['resume'];
+  /** When that page is scheduled for, when the provider's pace put it later (ISO-8601). */
+  nextDueAt?: string;
+}
+
+const MAX_RECORD_ERRORS_KEPT = 100;
+
+/** Page results are stored per page number, so a redelivered page replaces its own counts instead of adding. */
+function withPage(run: SyncRun, page: number, progress: PageProgress): SyncRun {
+  const pageCounters = { ...run.pageCounters, [String(page)]: progress.counters };
+  const counters = emptyCounters();
+  for (const perPage of Object.values(pageCounters))
+    for (const key of Object.keys(counters) as Array<keyof RunCounters>) counters[key] += perPage[key];
+  const recordErrors = [
+    ...(run.recordErrors ?? []).filter((error) => error.page !== page),
+    ...progress.recordErrors.map((error) => ({ ...error, page })),
+  ].slice(-MAX_RECORD_ERRORS_KEPT);
+  return { ...run, pageCounters, counters, recordErrors };
+}
+
+/** A page begins: the run is running, with a fresh sign of life. */
+export function pageStarted(
+  runs: SyncRunsRepository,
+  job: RunRef,
+  now: () => Date,
+  known?: Stored<SyncRun>,
+): Promise<Stored<SyncRun>> {
+  return runs.update(
+    job.tenantId,
+    job.integrationId,
+    job.runId,
+    (run) => ({
+      ...run,
+      status: 'running',
+      startedAt: run.startedAt ?? now().toISOString(),
+      heartbeatAt: now().toISOString(),
+    }),
+    { from: known },
+  );
+}
+
+/** A page is committed: its counters and errors, the checkpoint to resume from, and the run done after the last. */
+export function pageCommitted(
+  runs: SyncRunsRepository,
+  job: RunRef & { page: number },
+  progress: PageProgress,
+  now: () => Date,
+  known?: Stored<SyncRun>,
+): Promise<Stored<SyncRun>> {
+  return runs.update(
+    job.tenantId,
+    job.integrationId,
+    job.runId,
+    (current) => ({
+      ...withPage(current, job.page, progress),
+      // A next page scheduled later (the provider's pace) is a sign of life until it is due.
+      heartbeatAt: progress.nextDueAt ?? now().toISOString(),
+      ...(progress.next ? { resume: progress.next } : {}),
+      ...(progress.runFinished ? { status: 'succeeded' as const, finishedAt: now().toISOString() } : {}),
+    }),
+    { from: known },
+  );
+}
+
+/** The run ends with `status`, and the error that ended it. */
+export function runFinished(
+  runs: SyncRunsRepository,
+  job: RunRef,
+  status: SyncRun['status'],
+  now: () => Date,
+  error?: { code: string; message: string; target?: string },
+): Promise<Stored<SyncRun>> {
+  return runs.update(job.tenantId, job.integrationId, job.runId, (run) => ({
+    ...run,
+    status,
+    finishedAt: now().toISOString(),
+    ...(error
+      ? { lastError: { code: error.code, message: error.message, ...(error.target ? { target: error.target } : {}) } }
+      : {}),
+  }));
+}
+
+/** The run waits for a rescheduled page: its heartbeat is due then, so the stale-run sweeper leaves it alone. */
+export function pageRescheduled(runs: SyncRunsRepository, job: RunRef, dueAt: string): Promise<Stored<SyncRun>> {
+  return runs.update(job.tenantId, job.integrationId, job.runId, (run) => ({ ...run, heartbeatAt: dueAt }));
+}
+
+/** A failed run names the run started to repeat it (an operator's retry). */
+export function retryStarted(
+  runs: SyncRunsRepository,
+  failed: Stored<SyncRun>,
+  retryRunId: string,
+): Promise<Stored<SyncRun>> {
+  return runs.update(
+    failed.tenantId,
+    failed.integrationId,
+    failed.id,
+    (current) => ({ ...current, retriedBy: retryRunId }),
+    { from: failed },
+  );
+}
