@@ -28,7 +28,8 @@ import type { ProviderRecord } from '../../shared/adapters/contract';
 import type { ProviderId } from '../../shared/core/providers';
 import type { SyncJobMessage } from '../../shared/core/sync-run';
 import type { Integration } from '../../shared/core/integration';
-import type { Stored } from '../../shared/stores/documents/integrations-repository';
+import type { Stored } from '../../shared/core/stored';
+import { createMemoryDocumentStore } from '../../shared/stores/documents/memory/document-store';
 import { createAdapterFor } from '../../shared/sync/adapter-factory';
 import { runInboundPage } from '../../shared/sync/inbound/pipeline';
 import { QUEUES } from '../../shared/stores/queue/queues';
@@ -42,7 +43,7 @@ import {
   startBenchHost,
 } from './support/bench-host';
 import { memoryAdapter } from './support/memory-adapter';
-import { MemoryQueue, MemoryShardStore, MemorySyncStateStore, memoryBulkContainer } from './support/memory-stores';
+import { MemoryQueue } from './support/memory-stores';
 import { startServicesChild } from './support/services-child';
 import { measuredFile, provenance, writeMeasuredSection } from './support/measured-file';
 import { startUnitMeter, unitCosts } from './support/unit-meter';
@@ -229,15 +230,16 @@ async function pipelineOnce(
 ): Promise<number> {
   const queue = new MemoryQueue();
   const adapter = memoryAdapter(integration.provider, pages);
+  const { shards, syncState, conflicts } = createMemoryDocumentStore();
   const deps = {
     queue,
-    shards: new MemoryShardStore(),
-    syncState: new MemorySyncStateStore(),
-    conflicts: memoryBulkContainer(),
+    shards,
+    syncState,
+    conflicts,
     now: () => new Date(),
-    adapterFor: () => adapter,
     limits: { pageSize, maxDeleteShare: 0.5 },
   };
+  const scope = { adapterFor: () => adapter };
   let job: SyncJobMessage = {
     kind: 'sync-page',
     runId: `bench-${randomBytes(4).toString('hex')}`,
@@ -250,7 +252,7 @@ async function pipelineOnce(
   let created = 0;
   for (let i = 0; i <= pages.length + 1; i++) {
     if (performance.now() - startedAt > PIPELINE_TIMEOUT_MS) throw new Error('pipeline run took too long');
-    const outcome = await runInboundPage(deps, integration, job);
+    const outcome = await runInboundPage(deps, integration, job, scope);
     created += outcome.counters.created;
     if (outcome.runFinished) break;
     job = queue.sent.at(-1)!.message.body as SyncJobMessage;

@@ -19,18 +19,15 @@ afterAll(async () => services?.close?.());
 
 const TENANT = 't-xlink';
 const slackIntegrations: string[] = [];
-const deps = (lookUp = true): PageWriterDeps => ({
+const deps = (): PageWriterDeps => ({
   shards: services.shards,
   syncState: services.syncState,
   conflicts: services.conflicts,
   now: () => new Date(),
-  ...(lookUp
-    ? {
-        integrationsOf: async (tenantId: string, provider: ProviderId) =>
-          tenantId === TENANT && provider === 'slack' ? [...slackIntegrations] : [],
-      }
-    : {}),
 });
+/** How a page finds the tenant's Slack integrations (a page without it leaves the link waiting). */
+const integrationsOf = async (tenantId: string, provider: ProviderId) =>
+  tenantId === TENANT && provider === 'slack' ? [...slackIntegrations] : [];
 
 const issues = parseConversionSchema({
   provider: 'github',
@@ -46,6 +43,7 @@ const github = (integrationId: string, runId: string): PageContext => ({
   policy: policyForStrategyName('source_wins'),
   schema: issues,
   markSeen: false,
+  integrationsOf,
 });
 const slack = (integrationId: string, runId: string): PageContext => ({
   integration: { id: integrationId, tenantId: TENANT, provider: 'slack' },
@@ -53,6 +51,7 @@ const slack = (integrationId: string, runId: string): PageContext => ({
   runId,
   policy: policyForStrategyName('source_wins'),
   markSeen: false,
+  integrationsOf,
 });
 const issue = (id: string, reporter: string) => ({ id, entity: 'issues', data: { title: `Issue ${id}`, reporter } });
 const user = (id: string) => ({ id, entity: 'users', data: { name: `User ${id}` } });
@@ -70,7 +69,7 @@ describe('links to another provider', () => {
   });
 
   it('without a way to find the other integrations the link waits, as before', async () => {
-    await writePage(deps(false), github('gh-2', 'r1'), [issue('acme/app#2', 'U1')]);
+    await writePage(deps(), { ...github('gh-2', 'r1'), integrationsOf: undefined }, [issue('acme/app#2', 'U1')]);
     expect(await linksOf('gh-2', 'acme/app#2')).toEqual([
       { name: 'reporter', integrationId: 'gh-2', pending: { provider: 'slack', entity: 'users', externalId: 'U1' } },
     ]);

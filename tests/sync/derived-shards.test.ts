@@ -155,18 +155,22 @@ describe('derived shards', () => {
     const pipelineDeps: PipelineDeps = {
       ...deps(),
       queue: services.queue,
-      adapterFor: () => adapter,
       limits: { pageSize: 100, maxDeleteShare: 0.5 },
     };
     const run = (runId: string) =>
-      runInboundPage(pipelineDeps, integration, {
-        kind: 'sync-page',
-        runId,
-        tenantId: 't-derived',
-        integrationId: 'gh-derived-3',
-        mode: 'full',
-        page: 0,
-      });
+      runInboundPage(
+        pipelineDeps,
+        integration,
+        {
+          kind: 'sync-page',
+          runId,
+          tenantId: 't-derived',
+          integrationId: 'gh-derived-3',
+          mode: 'full',
+          page: 0,
+        },
+        { adapterFor: () => adapter },
+      );
     await run('full-1');
     const ids = ['11', '12'].map((key) => childId('gh-derived-3', 'acme/widgets#7', key));
     expect(await live('t-derived', ids)).toEqual(ids);

@@ -80,11 +80,11 @@ async function runPage(
         syncState: t.services.syncState,
         conflicts: t.services.conflicts,
         now: t.services.now,
-        adapterFor,
         limits: { pageSize: 100, maxDeleteShare: 1 },
       },
       integration,
       job,
+      { adapterFor },
     ),
   );
   return { outcome, sent: sent[0] };

@@ -31,6 +31,3 @@ export interface IntegrationsRepository {
   /** Cross-tenant, for SyncScheduler only: enabled, active integrations whose next sync time has come, soonest first. */
   findDueAcrossTenants(now: Date, limit: number): Promise<Stored<Integration>[]>;
 }
-
-// Until the files other work has open import it from shared/core/stored (then this goes).
-export type { Stored } from '../../core/stored';

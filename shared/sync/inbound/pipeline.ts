@@ -15,16 +15,25 @@ import type { QueueSender } from '../../stores/queue/queue-port';
 import type { Stored } from '../../core/stored';
 import { policyForIntegration } from '../../conflicts';
 import type { RecordError } from '../../mapping';
-import { writePage, type PageWriterDeps } from '../page/writer';
+import { writePage, type PageContext, type PageWriterDeps } from '../page/writer';
 import { withoutSource } from '../page/shard-changes';
 import { derivedTombstones } from '../page/derived';
 import { withFreshRetryBudget } from '../../stores/queue/retry-budget';
 
+/** What the pipeline needs for as long as the app runs: built once (inbound/wiring.ts) and passed down as it is. */
 export interface PipelineDeps extends PageWriterDeps {
   queue: QueueSender;
-  /** Builds the provider adapter of an integration (auth, limiter hooks, base URL). */
-  adapterFor(integration: Stored<Integration>): ProviderAdapter;
   limits: { pageSize: number; maxDeleteShare: number };
+}
+
+/** What one page brings along: its unit of provider work and its trace. */
+export interface PageScope {
+  /** Builds the provider adapter of an integration (auth, limiter hooks, base URL), paced for this page. */
+  adapterFor(integration: Stored<Integration>): ProviderAdapter;
+  /** The tenant's integrations of a provider, for references to another provider's records. */
+  integrationsOf?: PageContext['integrationsOf'];
+  traceparent?: string;
+  signal?: AbortSignal;
 }
 
 export interface PageOutcome {
@@ -143,13 +152,13 @@ export async function runInboundPage(
   deps: PipelineDeps,
   integration: Stored<Integration>,
   job: SyncJobMessage,
-  traceparent?: string,
-  signal?: AbortSignal,
+  scope: PageScope,
 ): Promise<PageOutcome> {
+  const { traceparent, signal } = scope;
   const entities = job.mode === 'targeted' && job.entity ? [job.entity] : integration.entities;
   const entity = job.entity ?? entities[0];
   if (!entity) return { runFinished: true, counters: emptyCounters(), recordErrors: [] };
-  const adapter = deps.adapterFor(integration);
+  const adapter = scope.adapterFor(integration);
   const page = await fetchPage(deps, adapter, integration, job, entity, signal);
   const written = await writePage(
     deps,
@@ -161,6 +170,7 @@ export async function runInboundPage(
       schema: integration.mappings?.[entity],
       markSeen: job.mode === 'full',
       dedup: integration.dedup?.[entity],
+      ...(scope.integrationsOf ? { integrationsOf: scope.integrationsOf } : {}),
     },
     page.records,
   );

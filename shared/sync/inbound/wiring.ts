@@ -1,11 +1,37 @@
-/** The inbound page pipeline bound to the app's services: adapters paced by the rate limiter, storage, queue, limits. */
+/**
+ * The inbound page pipeline bound to the app's services: its dependencies (storage, queue, limits) built once per
+ * services and passed down unchanged to the page writer; per page only what the page brings (adapters paced by
+ * the rate limiter for this unit of work, the tenant's integrations, the trace).
+ */
 import type { ProviderId } from '../../core/providers';
 import type { AppServices } from '../../app/services';
 import { withPacedAdapters } from '../adapter-factory';
 import type { PagePipeline } from './job';
-import { runInboundPage } from './pipeline';
+import { runInboundPage, type PipelineDeps } from './pipeline';
+
+const built = new WeakMap<AppServices, PipelineDeps>();
+
+function pipelineDeps(services: AppServices): PipelineDeps {
+  let deps = built.get(services);
+  if (!deps) {
+    deps = {
+      queue: services.queue,
+      shards: services.shards,
+      syncState: services.syncState,
+      conflicts: services.conflicts,
+      now: services.now,
+      limits: {
+        pageSize: services.settings.pipeline.pageSize,
+        maxDeleteShare: services.settings.pipeline.maxDeleteShare,
+      },
+    };
+    built.set(services, deps);
+  }
+  return deps;
+}
 
 export function inboundPipeline(services: AppServices, traceparent?: string): PagePipeline {
+  const deps = pipelineDeps(services);
   return (integration, job) => {
     // The tenant's integrations, listed once per page however many providers its references name.
     let listed: ReturnType<AppServices['integrations']['list']> | undefined;
@@ -14,24 +40,7 @@ export function inboundPipeline(services: AppServices, traceparent?: string): Pa
         .filter((candidate) => candidate.tenantId === tenantId && candidate.provider === provider)
         .map((candidate) => candidate.id);
     return withPacedAdapters(services, integration, (adapterFor) =>
-      runInboundPage(
-        {
-          queue: services.queue,
-          shards: services.shards,
-          syncState: services.syncState,
-          conflicts: services.conflicts,
-          now: services.now,
-          integrationsOf,
-          adapterFor,
-          limits: {
-            pageSize: services.settings.pipeline.pageSize,
-            maxDeleteShare: services.settings.pipeline.maxDeleteShare,
-          },
-        },
-        integration,
-        job,
-        traceparent,
-      ),
+      runInboundPage(deps, integration, job, { adapterFor, integrationsOf, traceparent }),
     );
   };
 }

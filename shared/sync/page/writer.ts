@@ -34,8 +34,6 @@ export interface PageWriterDeps {
   now(): Date;
   /** Counts fuzzy comparisons, to watch the cost of deduplication (tests, benchmarks). */
   dedupStats?: DedupStats;
-  /** The tenant's integrations of a provider: references to another provider's records are looked up there. */
-  integrationsOf?: LinkContext['integrationsOf'];
 }
 
 export interface PageContext {
@@ -48,6 +46,8 @@ export interface PageContext {
   markSeen: boolean;
   /** The entity's dedup strategies (integration.dedup[entity]); natural_key and fuzzy match new records. */
   dedup?: readonly DedupStrategy[];
+  /** The tenant's integrations of a provider: references to another provider's records are looked up there. */
+  integrationsOf?: LinkContext['integrationsOf'];
 }
 
 export interface PageWriteResult {
@@ -74,7 +74,7 @@ export async function writePage(
     integrationId,
     provider,
     now,
-    ...(deps.integrationsOf ? { integrationsOf: deps.integrationsOf } : {}),
+    ...(ctx.integrationsOf ? { integrationsOf: ctx.integrationsOf } : {}),
   };
   const recordIds = mapped.map((record) => record.recordId);
 

@@ -1,16 +1,10 @@
 /**
- * What the pipeline-alone stage of the sync benchmark runs on instead of Cosmos and the queue: the product's
- * memory document store (shared/stores/documents/memory/, which keeps documents by reference, so the figure
- * measures the pipeline, not copying) and a queue that only records what was sent.
+ * A queue for the pipeline-alone stage of the sync benchmark: it only records what was sent (the benchmark
+ * drives the next page itself). The stage's documents live in the product's memory document store
+ * (shared/stores/documents/memory/), which keeps documents by reference, so the figure measures the pipeline.
  */
-import { MemoryConflictsRepository } from '../../../shared/stores/documents/memory/conflicts-repository';
 import type { OutgoingMessage, QueueSender } from '../../../shared/stores/queue/queue-port';
 import type { QueueName } from '../../../shared/stores/queue/queues';
-
-// The names the benchmark used before the memory store moved into the product (sync.bench.ts still says them).
-export { MemoryShardsRepository as MemoryShardStore } from '../../../shared/stores/documents/memory/shards-repository';
-export { MemorySyncStateRepository as MemorySyncStateStore } from '../../../shared/stores/documents/memory/sync-state-repository';
-export const memoryBulkContainer = (): MemoryConflictsRepository => new MemoryConflictsRepository();
 
 /** Keeps sent messages in order; the benchmark drives the next page itself. */
 export class MemoryQueue implements QueueSender {
