@@ -13,9 +13,14 @@ import { alreadyExists, changedMeanwhile, notFound } from '../errors';
 
 export interface Slot<T> {
   doc: T;
-  etag: string;
+  /** The write that made this version (its ETag is built from it when asked: most documents never are). */
+  version: number;
   /** Modification time, seconds since the epoch (Cosmos' `_ts`). */
   ts: number;
+}
+
+export function etagOf(slot: Slot<unknown>): string {
+  return `"${slot.version}"`;
 }
 
 export class MemoryContainer<T extends { id: string }> {
@@ -43,7 +48,7 @@ export class MemoryContainer<T extends { id: string }> {
     if (!partition) this.partitions.set(partitionKey, (partition = new Map()));
     const slot: Slot<T> = {
       doc: withoutStoreFields(doc),
-      etag: `"${++this.version}"`,
+      version: ++this.version,
       ts: Math.floor(this.nowMs() / 1000),
     };
     partition.set(doc.id, slot);
@@ -59,7 +64,7 @@ export class MemoryContainer<T extends { id: string }> {
   replace(partitionKey: string, doc: T, etag: string | undefined, what: string): Slot<T> {
     const current = this.read(partitionKey, doc.id);
     if (!current) throw notFound(what);
-    if (etag !== undefined && current.etag !== etag) throw changedMeanwhile(what);
+    if (etag !== undefined && etagOf(current) !== etag) throw changedMeanwhile(what);
     return this.upsert(partitionKey, doc);
   }
 
@@ -71,7 +76,7 @@ export class MemoryContainer<T extends { id: string }> {
 
 /** The document with the ETag it has in the store (a shallow copy). */
 export function stored<T>(slot: Slot<T>): Stored<T> {
-  return { ...slot.doc, _etag: slot.etag };
+  return { ...slot.doc, _etag: etagOf(slot) };
 }
 
 /** A document read from a store may carry its old ETag or time: the store's own take their place. */

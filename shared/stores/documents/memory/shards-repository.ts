@@ -2,7 +2,7 @@
 import type { Shard } from '../../../core/shard';
 import type { Stored } from '../../../core/stored';
 import type { ChangeWindow, ChangedShard, DedupKeyHit, ShardsRepository } from '../shards-repository';
-import { MemoryContainer, stored, type Slot } from './memory-container';
+import { MemoryContainer, etagOf, stored, type Slot } from './memory-container';
 
 export class MemoryShardsRepository implements ShardsRepository {
   private readonly container: MemoryContainer<Shard>;
@@ -45,13 +45,13 @@ export class MemoryShardsRepository implements ShardsRepository {
       (slot) => slot.doc.lastWrittenBy === 'local' && types.has(slot.doc.shardType) && inWindow(slot),
     );
     found.sort('sinceTs' in window ? (a, b) => a.ts - b.ts : (a, b) => (a.doc.id < b.doc.id ? -1 : 1));
-    return found.slice(0, limit).map(({ doc, etag, ts }) => ({
-      id: doc.id,
-      etag,
-      ts,
-      shardType: doc.shardType,
-      externalRefs: doc.externalRefs,
-      ...(doc.targetIntegrationId !== undefined ? { targetIntegrationId: doc.targetIntegrationId } : {}),
+    return found.slice(0, limit).map((slot) => ({
+      id: slot.doc.id,
+      etag: etagOf(slot),
+      ts: slot.ts,
+      shardType: slot.doc.shardType,
+      externalRefs: slot.doc.externalRefs,
+      ...(slot.doc.targetIntegrationId !== undefined ? { targetIntegrationId: slot.doc.targetIntegrationId } : {}),
     }));
   }
 
