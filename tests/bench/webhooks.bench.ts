@@ -231,7 +231,6 @@ export default async function webhooksBench(args: string[]): Promise<void> {
       if (measured && meter && intakeUnits && beforeUnbounded) {
         const targetedSync = await drainTargetedSyncs(host, meter, {
           maxMs: Number(process.env.BENCH_DRAIN_S ?? 20) * 1000,
-          runMsP50: percentile(syncedMs, 50),
         });
         writeMeasuredSection(measured, 'webhooks', {
           ...provenance(BENCH, args, loadBefore),

@@ -33,12 +33,15 @@ describe('capacity model (figures worked out by hand from test-fixtures.ts)', ()
     expect(f.cosmos.ruPerSByContainer).toEqual({
       'webhook-deliveries': expect.closeTo(895, 6), // 100 × 8.95
       'sync-runs': expect.closeTo(1614.5, 6), // 100 × (6.145 + 10)
-      shards: expect.closeTo(2200, 6), // 100 × 10 + 100 × 12
-      'sync-state': expect.closeTo(1800, 6), // 100 × 10 + 100 × 8
+      // A delivery's record is an update of a synced record's 2 KB shard (no terms in the fixture): 2 × 6.29 RU,
+      // instead of the targeted run's 10; plus the records' 100 × 12.
+      shards: expect.closeTo(2458, 6),
+      // Its 1 KB sync state: 2 × 4.95 = 9.9 RU; plus 100 × 8.
+      'sync-state': expect.closeTo(1790, 6),
     });
-    expect(f.cosmos.ruPerS).toBeCloseTo(6509.5, 6);
-    // shards is keyed by tenant: 2200 / 2 = 1100 RU/s, more than any integration-keyed container's share.
-    expect(f.cosmos.hottestPartition).toEqual({ container: 'shards', key: 'tenantId', ruPerS: 1100 });
+    expect(f.cosmos.ruPerS).toBeCloseTo(6757.5, 6);
+    // shards is keyed by tenant: 2458 / 2 = 1229 RU/s, more than any integration-keyed container's share.
+    expect(f.cosmos.hottestPartition).toEqual({ container: 'shards', key: 'tenantId', ruPerS: 1229 });
     // Receipts for 30 days (247.192 GB) + a month of runs (250.626 GB) + the records' documents (24.719 GB).
     expect(f.cosmos.storedGb).toBeCloseTo(522.537, 3);
   });
@@ -71,9 +74,9 @@ describe('capacity model (figures worked out by hand from test-fixtures.ts)', ()
     // Busy ms per s = 12.5 × deliveries + 40 → 1000 at 76.8 deliveries/s.
     expect(first.reachedAtDeliveriesPerS).toBeCloseTo(76.8, 6);
     const partition = (container: string) => limits.find((limit) => limit.name.includes(`partition of ${container} `))!;
-    expect(partition('shards').used).toBeCloseTo(0.11, 10);
-    // shards: 5 RU/s per delivery per tenant + 600 RU/s from the records → 10,000 at 1,880 deliveries/s.
-    expect(partition('shards').reachedAtDeliveriesPerS).toBeCloseTo(1880, 6);
+    expect(partition('shards').used).toBeCloseTo(0.1229, 10);
+    // shards: 6.29 RU/s per delivery per tenant + 600 RU/s from the records → 10,000 at 1,494.4 deliveries/s.
+    expect(partition('shards').reachedAtDeliveriesPerS).toBeCloseTo(9400 / 6.29, 6);
     // sync-runs: 16.145 / 2 = 8.0725 RU/s per delivery per integration, nothing from the records → 1,238.8/s:
     // the first partition to fill as deliveries grow, though shards is hotter at this load.
     expect(partition('sync-runs').reachedAtDeliveriesPerS).toBeCloseTo(10_000 / 8.0725, 6);
@@ -84,8 +87,8 @@ describe('capacity model (figures worked out by hand from test-fixtures.ts)', ()
     const line = (service: RegExp) => cost.lines.find((l) => service.test(l.service))!.monthly;
     // (5,256,000 − 100,000) × 0.000026 + (394,462,800 − 250,000) / 1e6 × 0.40
     expect(line(/Functions/)).toBeCloseTo(134.056 + 157.68512, 4);
-    // 6,600 RU/s autoscale: 66 × 0.012 × 730, plus 522.537 GB × 0.25.
-    expect(line(/Cosmos/)).toBeCloseTo(578.16 + 130.634, 2);
+    // 6,800 RU/s autoscale: 68 × 0.012 × 730, plus 522.537 GB × 0.25.
+    expect(line(/Cosmos/)).toBeCloseTo(595.68 + 130.634, 2);
     // Standard: 0.0135 × 730 + (394,988,400 − 13,000,000) / 1e6 × 0.80
     expect(line(/Service Bus/)).toBeCloseTo(9.855 + 305.59072, 4);
     // 482.798 GB × 0.0184 + 52,560,000 uploads / 10,000 × 0.065

@@ -4,6 +4,7 @@
  * scales linearly with the load (each figure is a per-unit average); load spreads evenly over tenants and their
  * integrations. The platform limits the load is checked against are in limits.ts.
  */
+import { replaceCharge } from './cosmos-charge';
 import type { Measured, UnitCosts } from './measured';
 
 export interface Load {
@@ -60,11 +61,35 @@ export interface Footprint {
 const GB = 1024 ** 3;
 const DAY_S = 86_400;
 
+/** The containers holding a record's own documents (its shard and its sync state). */
+const RECORD_CONTAINERS = ['shards', 'sync-state'];
+
+/**
+ * The benchmark's targeted runs fetch records that have not changed since they were last synced, which the page
+ * writer does not write again; a webhook's record has changed. So a delivery's record is written as a synced record's
+ * documents are (their size and terms from the sync benchmark), priced as an update with every term changed: an
+ * upper bound (a replace costs twice the size charge, plus the terms it changes).
+ */
+function withChangedRecords(targeted: UnitCosts, perRecord: UnitCosts): UnitCosts {
+  const cosmos = { ...targeted.cosmos };
+  for (const container of RECORD_CONTAINERS) {
+    const written = perRecord.cosmos[container];
+    if (!written || written.writes === 0) continue;
+    cosmos[container] = {
+      ...written,
+      creates: 0,
+      writeRu: written.writes * replaceCharge(written.avgWriteBytes, written.avgIndexedTerms),
+    };
+  }
+  return { ...targeted, cosmos };
+}
+
 /** Per-unit reader: a delivery is its intake plus the targeted sync of the record ids it names. */
 function unitReaders(measured: Required<Measured>) {
   const { webhooks, sync } = measured;
+  const targeted = withChangedRecords(webhooks.targetedSync, sync.perRecord);
   const perDelivery = (pick: (unit: UnitCosts) => number) =>
-    pick(webhooks.intake) + pick(webhooks.targetedSync) * webhooks.recordIdsPerDelivery;
+    pick(webhooks.intake) + pick(targeted) * webhooks.recordIdsPerDelivery;
   const perRecord = (pick: (unit: UnitCosts) => number) => pick(sync.perRecord);
   return { perDelivery, perRecord };
 }
@@ -114,7 +139,8 @@ export function footprint(
   const recordsGb = (load.recordsPerDay * (perRecord(created('shards')) + perRecord(created('sync-state')))) / GB;
 
   const messagesPerS = both((u) => u.queue.messagesSent);
-  const deliveryMessages = d * perDelivery((u) => u.queue.messagesSent);
+  // A session's work on sync-inbound: the first pages of the targeted runs the intake sends, and the sync pages.
+  const deliveryMessages = d * measured.webhooks.intake.queue.messagesSent;
   const recordMessages = r * perRecord((u) => u.queue.messagesSent);
   const sessionBusyMsPerS =
     (deliveryMessages * measured.webhooks.targetedSync.runMsP50 + recordMessages * measured.sync.pageMsP50) /

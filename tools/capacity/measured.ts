@@ -62,7 +62,7 @@ export const measuredSchema = z.object({
       targetedSync: unitCostsSchema.extend({
         runs: z.number().positive(),
         idsPerRun: count,
-        /** A targeted run, one at a time on an idle host: message sent → run finished (ms, p50). */
+        /** Handling time of a targeted run's message while the backlog was worked off (ms, p50): a session's time per message. */
         runMsP50: count,
       }),
     })
