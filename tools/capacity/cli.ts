@@ -66,11 +66,13 @@ export function capacity(argv: string[]): string {
         instanceMemoryMB,
         partitionKeyOf: deployment.partitionKeyOf,
         containers: Object.keys(at(load).cosmos.perPartition),
+        serviceBusSku: deployment.serviceBusSku,
       }),
     ),
     cost: monthlyCost(at(load), prices, {
       instanceMemoryMB,
-      redisSku: args.environment === 'prod' ? 'Balanced_B5' : 'Balanced_B0',
+      redisSku: deployment.redisSku,
+      serviceBusSku: deployment.serviceBusSku,
     }),
   };
   if (args.format === 'json') return renderJson(answer);

@@ -1,7 +1,7 @@
 /**
  * The deployment as infra/ declares it, read from the Bicep itself so the model cannot drift from it: the Function
- * App's instance memory and maximum instance count (defaults in main.bicep, production in
- * params/prod.parameters.json), the receipt TTL and archive retention, and each Cosmos container's partition key
+ * App's instance memory and maximum instance count, the Service Bus and Redis SKUs (defaults in main.bicep, production
+ * in params/prod.parameters.json), the receipt TTL and archive retention, and each Cosmos container's partition key
  * (modules/cosmos.bicep), which says how a container's load spreads over logical partitions.
  */
 import { readFileSync } from 'node:fs';
@@ -12,6 +12,8 @@ export interface Deployment {
   functionInstanceMemoryMB: number;
   webhookDeliveryTtlSeconds: number;
   webhookArchiveRetentionDays: number;
+  serviceBusSku: 'Standard' | 'Premium';
+  redisSku: string;
   partitionKeyOf: Record<string, string>;
 }
 
@@ -19,10 +21,10 @@ export type Environment = 'default' | 'prod';
 
 const INFRA = join(__dirname, '..', '..', 'infra');
 
-function bicepDefault(text: string, name: string): number {
-  const found = new RegExp(`^param ${name} int = (\\d+)`, 'm').exec(text);
+function bicepDefault(text: string, name: string): string {
+  const found = new RegExp(`^param ${name} (?:int|string) = '?([\\w-]+)'?`, 'm').exec(text);
   if (!found) throw new Error(`infra/main.bicep: no default for ${name}`);
-  return Number(found[1]);
+  return found[1]!;
 }
 
 /** `/path` of each container's partition key, by container id. */
@@ -43,15 +45,20 @@ export function readDeployment(environment: Environment, infraDir = INFRA): Depl
           }
         ).parameters
       : {};
-  const setting = (name: string) => {
+  const setting = (name: string): string => {
     const value = prod[name]?.value;
-    return typeof value === 'number' ? value : bicepDefault(main, name);
+    return typeof value === 'number' || typeof value === 'string' ? String(value) : bicepDefault(main, name);
   };
+  const serviceBusSku = setting('serviceBusSku');
+  if (serviceBusSku !== 'Standard' && serviceBusSku !== 'Premium')
+    throw new Error(`infra: serviceBusSku ${serviceBusSku} is not Standard or Premium`);
   return {
-    functionMaximumInstanceCount: setting('functionMaximumInstanceCount'),
-    functionInstanceMemoryMB: setting('functionInstanceMemoryMB'),
-    webhookDeliveryTtlSeconds: setting('webhookDeliveryTtlSeconds'),
-    webhookArchiveRetentionDays: setting('webhookArchiveRetentionDays'),
+    functionMaximumInstanceCount: Number(setting('functionMaximumInstanceCount')),
+    functionInstanceMemoryMB: Number(setting('functionInstanceMemoryMB')),
+    webhookDeliveryTtlSeconds: Number(setting('webhookDeliveryTtlSeconds')),
+    webhookArchiveRetentionDays: Number(setting('webhookArchiveRetentionDays')),
+    serviceBusSku,
+    redisSku: setting('redisSku'),
     partitionKeyOf: partitionKeys(readFileSync(join(infraDir, 'modules', 'cosmos.bicep'), 'utf8')),
   };
 }

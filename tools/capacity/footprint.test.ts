@@ -66,6 +66,7 @@ describe('capacity model (figures worked out by hand from test-fixtures.ts)', ()
       instanceMemoryMB: 2048,
       partitionKeyOf: PARTITION_KEY_OF,
       containers,
+      serviceBusSku: 'Standard',
     });
     const limits = checkLimits(LOAD, at, specs);
     const first = limits[0]!;
@@ -83,7 +84,7 @@ describe('capacity model (figures worked out by hand from test-fixtures.ts)', ()
   });
 
   it('prices a month at the given prices', () => {
-    const cost = monthlyCost(f, PRICES, { instanceMemoryMB: 2048, redisSku: 'Balanced_B0' });
+    const cost = monthlyCost(f, PRICES, { instanceMemoryMB: 2048, redisSku: 'Balanced_B0', serviceBusSku: 'Standard' });
     const line = (service: RegExp) => cost.lines.find((l) => service.test(l.service))!.monthly;
     // (5,256,000 − 100,000) × 0.000026 + (394,462,800 − 250,000) / 1e6 × 0.40
     expect(line(/Functions/)).toBeCloseTo(134.056 + 157.68512, 4);
@@ -107,7 +108,19 @@ describe('capacity model (figures worked out by hand from test-fixtures.ts)', ()
     const busy = at({ ...LOAD, deliveriesPerS: 1100 });
     // 1100 × 0.5 × 2 + 0.2 credits/s > 1000.
     expect(busy.serviceBus.creditsPerS).toBeGreaterThan(1000);
-    const cost = monthlyCost(busy, PRICES, { instanceMemoryMB: 2048, redisSku: 'Balanced_B0' });
+    const cost = monthlyCost(busy, PRICES, {
+      instanceMemoryMB: 2048,
+      redisSku: 'Balanced_B0',
+      serviceBusSku: 'Standard',
+    });
     expect(cost.lines.find((l) => /Service Bus/.test(l.service))!.service).toMatch(/Premium/);
+    // A Premium namespace (production) is priced by messaging units whatever the load: 1 × 0.928 × 730.
+    const premium = monthlyCost(f, PRICES, {
+      instanceMemoryMB: 2048,
+      redisSku: 'Balanced_B5',
+      serviceBusSku: 'Premium',
+    });
+    expect(premium.lines.find((l) => /Service Bus/.test(l.service))!.monthly).toBeCloseTo(677.44, 6);
+    expect(premium.lines.find((l) => /Redis/.test(l.service))!.monthly).toBeCloseTo(0.193 * 730, 6);
   });
 });

@@ -11,6 +11,8 @@ import {
   FLEX_PAGE,
   FLEX_REGIONAL_MEMORY_QUOTA_MB,
   REDIS_COMMANDS_PER_S_ASSUMED,
+  SERVICE_BUS_PERFORMANCE_PAGE,
+  SERVICE_BUS_PREMIUM_BYTES_PER_S_PER_MU,
   SERVICE_BUS_SESSIONS_PAGE,
   SERVICE_BUS_STANDARD_CREDITS_PER_S,
   SERVICE_BUS_THROTTLING_PAGE,
@@ -52,7 +54,25 @@ export function limitSpecs(options: {
   instanceMemoryMB: number;
   partitionKeyOf: Record<string, string>;
   containers: string[];
+  serviceBusSku: 'Standard' | 'Premium';
 }): LimitSpec[] {
+  const namespace: LimitSpec =
+    options.serviceBusSku === 'Standard'
+      ? {
+          name: 'Service Bus Standard: namespace credits',
+          unit: 'credits/s',
+          capacity: SERVICE_BUS_STANDARD_CREDITS_PER_S,
+          source: SERVICE_BUS_THROTTLING_PAGE,
+          demand: (f) => f.serviceBus.creditsPerS,
+        }
+      : {
+          // servicebus.bicep sets no capacity: one messaging unit.
+          name: 'Service Bus Premium: one messaging unit (about 4 MB/s in)',
+          unit: 'bytes/s',
+          capacity: SERVICE_BUS_PREMIUM_BYTES_PER_S_PER_MU,
+          source: SERVICE_BUS_PERFORMANCE_PAGE,
+          demand: (f) => f.serviceBus.bytesPerS,
+        };
   return [
     ...partitionSpecs(options.partitionKeyOf, options.containers),
     {
@@ -83,13 +103,7 @@ export function limitSpecs(options: {
       source: SERVICE_BUS_SESSIONS_PAGE,
       demand: (f) => f.serviceBus.sessionBusyMsPerS,
     },
-    {
-      name: 'Service Bus Standard: namespace credits',
-      unit: 'credits/s',
-      capacity: SERVICE_BUS_STANDARD_CREDITS_PER_S,
-      source: SERVICE_BUS_THROTTLING_PAGE,
-      demand: (f) => f.serviceBus.creditsPerS,
-    },
+    namespace,
     {
       name: 'Redis: one shard (assumed rate, see platform-limits.ts)',
       unit: 'commands/s',

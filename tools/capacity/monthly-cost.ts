@@ -2,12 +2,17 @@
  * A month of a footprint at the prices of prices.json. Sustained load is assumed: every instance executes all
  * month (Flex Consumption bills on-demand memory while executing, minus the monthly free grant), Cosmos DB is
  * priced as autoscale with its maximum at the RU/s needed (serverless, billed per request unit, is shown beside it),
- * Service Bus as Standard while its credit limit holds and as Premium messaging units past it, the archive as hot
- * LRS blobs kept for the retention days, Redis as the SKU of the chosen environment.
+ * Service Bus as the deployment's tier (Standard while its credit limit holds, Premium messaging units past it), the
+ * archive as hot LRS blobs kept for the retention days, Redis as the deployment's SKU.
  */
 import type { Footprint } from './footprint';
 import { SERVICE_BUS_PREMIUM_BYTES_PER_S_PER_MU, SERVICE_BUS_STANDARD_CREDITS_PER_S } from './platform-limits';
-import type { Prices } from './prices';
+import type { PriceName, Prices } from './prices';
+
+const REDIS_PRICES: Readonly<Record<string, PriceName>> = {
+  Balanced_B0: 'redis.managedBalancedB0PerHour',
+  Balanced_B5: 'redis.managedBalancedB5PerHour',
+};
 
 export interface CostLine {
   service: string;
@@ -25,7 +30,7 @@ export interface MonthlyCost {
 export function monthlyCost(
   footprint: Footprint,
   prices: Prices,
-  options: { instanceMemoryMB: number; redisSku: 'Balanced_B0' | 'Balanced_B5' },
+  options: { instanceMemoryMB: number; redisSku: string; serviceBusSku: 'Standard' | 'Premium' },
 ): MonthlyCost {
   const p = prices.price;
   const hours = prices.hoursPerMonth;
@@ -53,7 +58,7 @@ export function monthlyCost(
   });
 
   const operations = footprint.serviceBus.operationsPerS * seconds;
-  if (footprint.serviceBus.creditsPerS <= SERVICE_BUS_STANDARD_CREDITS_PER_S) {
+  if (options.serviceBusSku === 'Standard' && footprint.serviceBus.creditsPerS <= SERVICE_BUS_STANDARD_CREDITS_PER_S) {
     lines.push({
       service: 'Service Bus (Standard)',
       what: `${fmt(operations)} operations`,
@@ -65,7 +70,10 @@ export function monthlyCost(
   } else {
     const units = premiumMessagingUnits(footprint.serviceBus.bytesPerS);
     lines.push({
-      service: 'Service Bus (Premium: Standard’s credit limit is exceeded)',
+      service:
+        options.serviceBusSku === 'Premium'
+          ? 'Service Bus (Premium)'
+          : 'Service Bus (Premium: Standard’s credit limit is exceeded)',
       what: `${units} messaging unit${units === 1 ? '' : 's'}`,
       monthly: units * p('serviceBus.premiumPerMessagingUnitHour') * hours,
     });
@@ -80,12 +88,13 @@ export function monthlyCost(
       (writes / 10_000) * p('storage.blobHotWritesPer10k'),
   });
 
+  const redisPrice = REDIS_PRICES[options.redisSku];
+  if (!redisPrice)
+    throw new Error(`prices: no price for the Redis SKU ${options.redisSku} (tools/capacity/prices.json)`);
   lines.push({
     service: `Redis (Azure Managed Redis ${options.redisSku})`,
     what: `${fmt(footprint.redis.commandsPerS)} commands/s`,
-    monthly:
-      (options.redisSku === 'Balanced_B5' ? p('redis.managedBalancedB5PerHour') : p('redis.managedBalancedB0PerHour')) *
-      hours,
+    monthly: p(redisPrice) * hours,
   });
 
   return {
