@@ -6,8 +6,7 @@ import { configureOutbound } from '../platform/http/outbound-fetch';
 import type { Settings } from '../config/settings';
 import { createLogger, type Logger } from '../platform/observability/logger';
 import { Metrics } from '../platform/observability/metrics';
-import { openCosmosDatabase } from '../stores/documents/cosmos/cosmos-client';
-import { documentStoreOn } from '../stores/documents/cosmos/document-store';
+import { openDocumentStore } from '../stores/documents/cosmos/document-store';
 import type { ConflictsRepository } from '../stores/documents/conflicts-repository';
 import type { DocumentStore } from '../stores/documents/document-store';
 import type { IntegrationsRepository } from '../stores/documents/integrations-repository';
@@ -88,8 +87,7 @@ export async function createServices(settings: Settings, overrides: ServiceOverr
   const logger = overrides.logger ?? createLogger({ level: settings.logLevel, format: settings.logFormat });
   // Every provider, token and notification request of this process goes through this rule.
   configureOutbound({ allowLoopback: settings.egress.allowLoopback, extraHosts: settings.egress.allowedHosts });
-  const store = await openCosmosDatabase(settings.cosmos, settings.azureClientId);
-  const documents = documentStoreOn(store);
+  const documents = await openDocumentStore(settings.cosmos, settings.azureClientId);
   const embeddedQueue =
     settings.queue.kind === 'embedded'
       ? new EmbeddedQueue({
