@@ -8,7 +8,8 @@
  *   DELETE tenants/{tenantId}/integrations/{integrationId}       delete (its managed webhook hooks/channels first)
  *   GET    tenants/{tenantId}/integrations/{integrationId}/runs  runs with status and counters
  *   GET    tenants/{tenantId}/integrations/{integrationId}/runs/{runId}
- *   POST   tenants/{tenantId}/integrations/{integrationId}/sync  {"mode": "incremental" | "full"} → 202 {runId}
+ *   POST   tenants/{tenantId}/integrations/{integrationId}/sync  {"mode": "incremental" | "full", "entities"?,
+ *                                                                "since"?} → 202 {runId} (sync-scope.ts)
  * Another tenant's id answers exactly like an unknown id (404).
  */
 import { randomUUID } from 'node:crypto';
@@ -24,6 +25,7 @@ import {
 import { startSyncSchema } from '../../core/sync-run';
 import { json, parseBody } from '../../platform/http/responses';
 import { checkBaseUrl } from './outbound-targets';
+import { syncScope } from './sync-scope';
 import { checkProviderOptions } from '../../adapters/provider-options';
 import type { Params } from '../../platform/http/router';
 import { startRun } from '../../sync/runs/start-run';
@@ -164,12 +166,15 @@ export function registerIntegrationRoutes(router: AdminRouter): void {
 
   router.add('POST', `${BASE}/:integrationId/sync`, async (ctx, params) => {
     const integration = await loadIntegration(ctx, params);
-    const { mode } = parseBody(startSyncSchema, await ctx.request.body());
+    const body = parseBody(startSyncSchema, await ctx.request.body());
+    const { mode } = body;
+    const scope = syncScope(integration, body, ctx.services.now(), ctx.services.adapters);
     if (!integration.enabled)
       throw new AppError('conflict', 'integration is disabled; enable it before syncing', { target: 'enabled' });
     const run = await startRun(ctx.services, {
       integration,
       mode,
+      ...scope,
       trigger: 'manual',
       trace: ctx.trace,
       now: ctx.services.now(),

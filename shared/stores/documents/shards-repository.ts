@@ -43,5 +43,7 @@ export interface ShardsRepository {
   findByDedupKeys(tenantId: string, keys: string[], limit: number): Promise<DedupKeyHit[]>;
   /** Writes shards as they are (bulk, unguarded): a page's shards have deterministic ids. */
   upsertMany(shards: Shard[]): Promise<void>;
+  /** Deletes the tenant's shards among `shardIds` for good (a purge); absent ones are no error. Answers how many went. */
+  deleteMany(tenantId: string, shardIds: string[]): Promise<number>;
   count(tenantId: string, filter?: { shardType?: string; includeDeleted?: boolean }): Promise<number>;
 }

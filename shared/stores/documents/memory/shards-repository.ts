@@ -71,6 +71,10 @@ export class MemoryShardsRepository implements ShardsRepository {
     for (const shard of shards) this.container.upsert(shard.tenantId, shard);
   }
 
+  async deleteMany(tenantId: string, shardIds: string[]): Promise<number> {
+    return shardIds.filter((id) => this.container.delete(tenantId, id)).length;
+  }
+
   async count(tenantId: string, filter: { shardType?: string; includeDeleted?: boolean } = {}): Promise<number> {
     let count = 0;
     for (const { doc } of this.container.partition(tenantId))
