@@ -16,8 +16,13 @@ import { TEST_ADMIN_KEY, type TestServices } from '../support/test-services';
 
 export function adminOf(t: TestServices) {
   return async <T = any>(method: string, path: string, body?: unknown) => {
+    const [route] = path.split('?');
     const response = await adminApi.handler(
-      httpRequest(method, `admin/${path}`, { body, headers: { 'x-api-key': TEST_ADMIN_KEY }, params: { path } }),
+      httpRequest(method, `admin/${path}`, {
+        body,
+        headers: { 'x-api-key': TEST_ADMIN_KEY },
+        params: { path: route! },
+      }),
       invocation('AdminApi'),
       t.services,
     );
