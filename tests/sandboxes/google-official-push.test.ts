@@ -11,8 +11,8 @@ import type { RunningSandbox } from '../../dev/sandboxes/common/types';
 import { verifyGoogleChannel } from '../../shared/webhooks/verify/google/channel';
 import { parseGoogleEvents } from '../../shared/webhooks/verify/google/events';
 import { requestOf } from '../webhooks/helpers';
-import { clientsFor, errorOf, oauthClient, transport } from './google-clients';
-import { startReceiver } from './recording-proxy';
+import { clientsFor, errorOf, oauthClient, transport } from './support/google-clients';
+import { startReceiver } from './support/recording-proxy';
 
 const CALENDAR_SCOPE = 'https://www.googleapis.com/auth/calendar';
 const DRIVE_SCOPE = 'https://www.googleapis.com/auth/drive';

@@ -10,7 +10,7 @@ import type { calendar_v3 } from '@googleapis/calendar';
 import type { drive_v3 } from '@googleapis/drive';
 import { startGoogleSandbox } from '../../dev/sandboxes/google';
 import type { RunningSandbox } from '../../dev/sandboxes/common/types';
-import { clientsFor, errorOf } from './google-clients';
+import { clientsFor, errorOf } from './support/google-clients';
 
 const SEEDED = 130;
 

@@ -14,7 +14,7 @@ import { salesforceAdapterFactory } from '../../shared/adapters/salesforce';
 import type { AdapterContext, FetchPage } from '../../shared/adapters/contract';
 import { verifySalesforce } from '../../shared/webhooks/verify/salesforce/verify';
 import { requestOf } from '../webhooks/helpers';
-import { startReceiver, startRecordingProxy } from './recording-proxy';
+import { startReceiver, startRecordingProxy } from './support/recording-proxy';
 
 const SEEDED = 2300;
 const VERSION = '60.0';

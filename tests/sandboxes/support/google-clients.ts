@@ -5,8 +5,8 @@
 import { calendar, type calendar_v3 } from '@googleapis/calendar';
 import { drive, type drive_v3 } from '@googleapis/drive';
 import { OAuth2Client } from 'google-auth-library';
-import { SANDBOX_CLIENT } from '../../dev/sandboxes/common/oauth';
-import type { RunningSandbox } from '../../dev/sandboxes/common/types';
+import { SANDBOX_CLIENT } from '../../../dev/sandboxes/common/oauth';
+import type { RunningSandbox } from '../../../dev/sandboxes/common/types';
 
 export const REDIRECT = 'http://localhost:7071/api/oauth/callback';
 
