@@ -25,6 +25,7 @@ import { registerShardRoutes } from './shard-routes';
 import { registerShardBrowseRoutes } from './shard-browse-routes';
 import { registerRunRoutes } from './run-routes';
 import { registerMetricsRoutes } from './metrics-routes';
+import { registerRunControlRoutes } from './run-control-routes';
 
 export function createAdminRouter(): AdminRouter {
   const router: AdminRouter = new Router();
@@ -42,6 +43,7 @@ export function createAdminRouter(): AdminRouter {
   registerShardBrowseRoutes(router);
   registerRunRoutes(router);
   registerMetricsRoutes(router);
+  registerRunControlRoutes(router);
   return router;
 }
 
