@@ -24,6 +24,7 @@ import { registerConflictRoutes } from './conflict-routes';
 import { registerShardRoutes } from './shard-routes';
 import { registerRunRoutes } from './run-routes';
 import { registerMetricsRoutes } from './metrics-routes';
+import { registerRunControlRoutes } from './run-control-routes';
 
 export function createAdminRouter(): AdminRouter {
   const router: AdminRouter = new Router();
@@ -40,6 +41,7 @@ export function createAdminRouter(): AdminRouter {
   registerShardRoutes(router);
   registerRunRoutes(router);
   registerMetricsRoutes(router);
+  registerRunControlRoutes(router);
   return router;
 }
 

@@ -40,7 +40,14 @@ export function inboundPipeline(services: AppServices, traceparent?: string): Pa
         .filter((candidate) => candidate.tenantId === tenantId && candidate.provider === provider)
         .map((candidate) => candidate.id);
     return withPacedAdapters(services, integration, (adapterFor) =>
-      runInboundPage(deps, integration, job, { adapterFor, integrationsOf, traceparent }),
+      runInboundPage(deps, integration, job, {
+        adapterFor,
+        integrationsOf,
+        traceparent,
+        // One point read of the run between the fetch and the writes: an operator's cancel stops the page there.
+        runCancelled: async () =>
+          (await services.runs.get(job.tenantId, job.integrationId, job.runId))?.status === 'cancelled',
+      }),
     );
   };
 }
