@@ -22,6 +22,7 @@ import { registerOAuthRoutes } from './oauth-routes';
 import { registerMappingRoutes } from './mapping-routes';
 import { registerConflictRoutes } from './conflict-routes';
 import { registerShardRoutes } from './shard-routes';
+import { registerShardBrowseRoutes } from './shard-browse-routes';
 import { registerRunRoutes } from './run-routes';
 import { registerMetricsRoutes } from './metrics-routes';
 import { registerRunControlRoutes } from './run-control-routes';
@@ -39,6 +40,7 @@ export function createAdminRouter(): AdminRouter {
   registerMappingRoutes(router);
   registerConflictRoutes(router);
   registerShardRoutes(router);
+  registerShardBrowseRoutes(router);
   registerRunRoutes(router);
   registerMetricsRoutes(router);
   registerRunControlRoutes(router);
