@@ -24,6 +24,8 @@ import { registerConflictRoutes } from './conflict-routes';
 import { registerShardRoutes } from './shard-routes';
 import { registerRunRoutes } from './run-routes';
 import { registerMetricsRoutes } from './metrics-routes';
+import { registerSeriesRoutes } from './series-routes';
+import { registerDeliveryViewerRoutes } from './delivery-viewer';
 
 export function createAdminRouter(): AdminRouter {
   const router: AdminRouter = new Router();
@@ -40,6 +42,8 @@ export function createAdminRouter(): AdminRouter {
   registerShardRoutes(router);
   registerRunRoutes(router);
   registerMetricsRoutes(router);
+  registerSeriesRoutes(router);
+  registerDeliveryViewerRoutes(router);
   return router;
 }
 
