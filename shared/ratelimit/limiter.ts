@@ -165,7 +165,12 @@ export class RateLimiter {
     signal: RateLimitSignal,
   ): Promise<void> {
     if (signal.status === 429)
-      this.throttleHistory.record({ tenantId: target.tenantId, provider: target.provider, at: Date.now(), kind: '429' });
+      this.throttleHistory.record({
+        tenantId: target.tenantId,
+        provider: target.provider,
+        at: Date.now(),
+        kind: '429',
+      });
     const limits = this.limits[target.provider];
     const levels = await this.resolver.resolve({ ...target, operation: target.operation ?? signal.resource ?? '' });
     const integration = levels.find((level) => level.name === 'integration')!;

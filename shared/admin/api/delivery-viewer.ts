@@ -23,7 +23,14 @@ import type { AdminContext, AdminRouter } from './context';
 import { loadIntegration } from './integration-routes';
 import { badParam } from './series-range';
 
-const VERDICTS: readonly DeliveryVerdict[] = ['accepted', 'duplicate', 'rejected', 'handshake', 'challenge', 'channel_sync'];
+const VERDICTS: readonly DeliveryVerdict[] = [
+  'accepted',
+  'duplicate',
+  'rejected',
+  'handshake',
+  'challenge',
+  'channel_sync',
+];
 const MAX_LIST = 1000;
 const MAX_EVENT_TYPE = 100;
 /** Payload fields that carry a credential in some provider's deliveries, whatever their value looks like. */
@@ -74,7 +81,9 @@ export function redactPayload(value: unknown, secrets: readonly string[]): unkno
     return Object.fromEntries(
       Object.entries(value as Record<string, unknown>).map(([key, item]) => [
         key,
-        CREDENTIAL_FIELDS.has(key.toLowerCase()) && item !== null && item !== '' ? REDACTED : redactPayload(item, secrets),
+        CREDENTIAL_FIELDS.has(key.toLowerCase()) && item !== null && item !== ''
+          ? REDACTED
+          : redactPayload(item, secrets),
       ]),
     );
   return value;
@@ -135,7 +144,9 @@ export function registerDeliveryViewerRoutes(router: AdminRouter): void {
       };
       if (!receipt.archiveBlob) {
         answer.payloadUnavailable =
-          receipt.verdict === 'accepted' ? 'the payload was not archived' : `a ${receipt.verdict} delivery is not archived`;
+          receipt.verdict === 'accepted'
+            ? 'the payload was not archived'
+            : `a ${receipt.verdict} delivery is not archived`;
         return json(200, answer);
       }
       const archived = await readArchivedDelivery(ctx.services.blob, receipt.archiveBlob, receipt.deliveryId);
@@ -153,12 +164,7 @@ export function registerDeliveryViewerRoutes(router: AdminRouter): void {
         const eventType = eventTypeOf(receipt.provider, (name) => headers[name.toLowerCase()], []);
         if (eventType) answer.eventType = eventType;
       }
-      answer.payload = payloadView(
-        archived.rawBody,
-        headers['content-type'],
-        archived.delivery.bodySha256,
-        secrets,
-      );
+      answer.payload = payloadView(archived.rawBody, headers['content-type'], archived.delivery.bodySha256, secrets);
       return json(200, answer);
     },
   );

@@ -22,8 +22,6 @@ export function eventTypeOf(
   const header = HEADER_OF[provider];
   const named = header ? headers(header)?.trim() : undefined;
   const type =
-    named ||
-    [...new Set(entities.filter((entity): entity is string => Boolean(entity)))].sort().join(',') ||
-    undefined;
+    named || [...new Set(entities.filter((entity): entity is string => Boolean(entity)))].sort().join(',') || undefined;
   return type?.slice(0, MAX_LENGTH);
 }
