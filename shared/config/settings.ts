@@ -38,6 +38,8 @@ export interface Settings {
   adminLogin: { perAddress: number; global: number; windowMs: number };
   secrets: { keyVaultUrl?: string; localKeyBase64?: string; refreshMarginMs: number };
   pipeline: { pageSize: number; maxDeleteShare: number; requestTimeoutMs: number; retryBaseMs: number };
+  /** Days a shard history entry is kept (Cosmos per-item TTL). */
+  shardHistory: { retentionDays: number };
   /** The outbound address rule's settings (see shared/platform/http/outbound-policy.ts). */
   egress: { allowLoopback: boolean; allowedHosts: string[] };
   notifications: {
@@ -212,6 +214,7 @@ export function parseSettings(env: Record<string, string | undefined>): Settings
       requestTimeoutMs: raw.PROVIDER_REQUEST_TIMEOUT_MS,
       retryBaseMs: raw.SYNC_PAGE_RETRY_BASE_MS,
     },
+    shardHistory: { retentionDays: raw.SHARD_HISTORY_RETENTION_DAYS },
     notifications: {
       digestSchedule: raw.NOTIFY_DIGEST_SCHEDULE,
       dedupeWindowMs: raw.NOTIFY_DEDUPE_WINDOW_MS,
