@@ -22,8 +22,11 @@ import { registerOAuthRoutes } from './oauth-routes';
 import { registerMappingRoutes } from './mapping-routes';
 import { registerConflictRoutes } from './conflict-routes';
 import { registerShardRoutes } from './shard-routes';
+import { registerShardBrowseRoutes } from './shard-browse-routes';
 import { registerRunRoutes } from './run-routes';
 import { registerMetricsRoutes } from './metrics-routes';
+import { registerSeriesRoutes } from './series-routes';
+import { registerDeliveryViewerRoutes } from './delivery-viewer';
 import { registerRunControlRoutes } from './run-control-routes';
 
 export function createAdminRouter(): AdminRouter {
@@ -39,8 +42,11 @@ export function createAdminRouter(): AdminRouter {
   registerMappingRoutes(router);
   registerConflictRoutes(router);
   registerShardRoutes(router);
+  registerShardBrowseRoutes(router);
   registerRunRoutes(router);
   registerMetricsRoutes(router);
+  registerSeriesRoutes(router);
+  registerDeliveryViewerRoutes(router);
   registerRunControlRoutes(router);
   return router;
 }

@@ -6,6 +6,7 @@
 import type { ProviderId } from '../../core/providers';
 import type { AppServices } from '../../app/services';
 import { withPacedAdapters } from '../adapter-factory';
+import { historyOf } from '../shard-history-writer';
 import type { PagePipeline } from './job';
 import { runInboundPage, type PipelineDeps } from './pipeline';
 
@@ -19,6 +20,7 @@ function pipelineDeps(services: AppServices): PipelineDeps {
       shards: services.shards,
       syncState: services.syncState,
       conflicts: services.conflicts,
+      history: historyOf(services),
       now: services.now,
       limits: {
         pageSize: services.settings.pipeline.pageSize,
