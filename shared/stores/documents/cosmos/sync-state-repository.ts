@@ -22,7 +22,7 @@ import {
 /** Record states per page of the delete sweep's query. */
 const UNSEEN_PAGE_SIZE = 1000;
 /** Deletes in flight at once when an integration's state is removed. */
-const DELETE_SLICE = 50;
+const DELETE_SLICE = 20;
 
 export class CosmosSyncStateRepository implements SyncStateRepository {
   constructor(private readonly container: Container) {}
