@@ -15,10 +15,13 @@ const ConflictsPage = lazy(() => import('./pages/ConflictsPage'));
 const WebhooksPage = lazy(() => import('./pages/WebhooksPage'));
 const RateLimitsPage = lazy(() => import('./pages/RateLimitsPage'));
 const HealthPage = lazy(() => import('./pages/HealthPage'));
+const RecordsPage = lazy(() => import('./pages/RecordsPage'));
+const RecordPage = lazy(() => import('./pages/RecordPage'));
 
 export const NAV_ITEMS = [
   { to: '/integrations', label: 'Integrations' },
   { to: '/runs', label: 'Runs' },
+  { to: '/records', label: 'Records' },
   { to: '/conflicts', label: 'Conflicts' },
   { to: '/webhooks', label: 'Webhooks' },
   { to: '/rate-limits', label: 'Rate limits' },
@@ -110,6 +113,8 @@ function Shell() {
             <Route path="/webhooks" element={<WebhooksPage />} />
             <Route path="/rate-limits" element={<RateLimitsPage />} />
             <Route path="/health" element={<HealthPage />} />
+            <Route path="/records" element={<RecordsPage />} />
+            <Route path="/records/:shardId" element={<RecordPage />} />
             <Route path="*" element={<NotFound />} />
           </Routes>
         </Suspense>
