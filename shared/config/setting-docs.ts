@@ -30,6 +30,12 @@ export const SETTING_DOCS: Record<keyof RawSettings, SettingDoc> = {
     defaultText: '.local',
     azure: false,
   },
+  LOCAL_WORKERS: {
+    description:
+      'HTTP worker processes of the local host (npm start), sharing its port; more than 1 needs Redis (REDIS_URL, or redis-server on PATH, which the host then starts)',
+    defaultText: '1',
+    azure: false,
+  },
   COSMOS_ENDPOINT: {
     description: 'Cosmos DB account endpoint',
     defaultText: 'unset: an embedded cosmosdb-server is started',

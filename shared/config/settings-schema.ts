@@ -29,6 +29,7 @@ export const settingsSchema = z.object({
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
   LOCAL_DATA_DIR: z.string().min(1).default('.local'),
+  LOCAL_WORKERS: z.coerce.number().int().min(1).max(64).default(1),
 
   COSMOS_ENDPOINT: z.url().optional(),
   COSMOS_KEY: optionalString,

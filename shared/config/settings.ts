@@ -14,6 +14,8 @@ export interface Settings {
   logLevel: RawSettings['LOG_LEVEL'];
   logFormat: 'json' | 'pretty';
   localDataDir: string;
+  /** HTTP worker processes of the local host (1: HTTP in the host's own process). */
+  localWorkers: number;
   cosmos: { endpoint?: string; key?: string; database: string; allowSelfSignedLocal: boolean };
   queue: { kind: 'servicebus'; connectionString?: string; fullyQualifiedNamespace?: string } | { kind: 'embedded' };
   queueLimits: { maxDeliveryCount: number; duplicateWindowMs: number; maxConcurrency: number; lockDurationMs: number };
@@ -145,6 +147,7 @@ export function parseSettings(env: Record<string, string | undefined>): Settings
     logLevel: raw.LOG_LEVEL,
     logFormat: raw.LOG_FORMAT ?? (inAzureFunctions ? 'json' : 'pretty'),
     localDataDir: raw.LOCAL_DATA_DIR,
+    localWorkers: raw.LOCAL_WORKERS,
     cosmos: {
       endpoint: raw.COSMOS_ENDPOINT,
       key: raw.COSMOS_KEY,
