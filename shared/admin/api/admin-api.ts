@@ -24,6 +24,8 @@ import { registerConflictRoutes } from './conflict-routes';
 import { registerShardRoutes } from './shard-routes';
 import { registerRunRoutes } from './run-routes';
 import { registerMetricsRoutes } from './metrics-routes';
+import { registerActivityRoutes } from './activity-routes';
+import { auditEntry, integrationIdOf, isAuditable, withMemoizedBody } from './audit';
 
 export function createAdminRouter(): AdminRouter {
   const router: AdminRouter = new Router();
@@ -40,6 +42,7 @@ export function createAdminRouter(): AdminRouter {
   registerShardRoutes(router);
   registerRunRoutes(router);
   registerMetricsRoutes(router);
+  registerActivityRoutes(router);
   return router;
 }
 
@@ -66,7 +69,27 @@ export async function handleAdminRequest(
           retryAfterMs: inbound.retryAfterMs,
         });
     }
-    return await router.dispatch(request.method, request.path, { services, request, principal, trace, logger });
+    if (!tenantId || !isAuditable(request))
+      return await router.dispatch(request.method, request.path, { services, request, principal, trace, logger });
+    // The audit trail (audit.ts): the change is recorded once it has succeeded, with the integration's name as
+    // it was before (a deleted integration has none after).
+    const audited = withMemoizedBody(request);
+    const integrationId = integrationIdOf(request.path);
+    const before = integrationId ? await services.integrations.get(tenantId, integrationId).catch(() => undefined) : undefined;
+    const response = await router.dispatch(request.method, request.path, {
+      services,
+      request: audited,
+      principal,
+      trace,
+      logger,
+    });
+    if ((response.status ?? 200) < 400) {
+      const entry = await auditEntry({ request: audited, principal }, tenantId, response, before?.name).catch(
+        (error: unknown) => logger.warn('could not describe the admin change for the audit trail', { error }),
+      );
+      if (entry) services.activity.record(entry);
+    }
+    return response;
   } catch (error) {
     return errorResponse(error, logger);
   }

@@ -32,15 +32,18 @@ function pipelineDeps(services: AppServices): PipelineDeps {
 
 export function inboundPipeline(services: AppServices, traceparent?: string): PagePipeline {
   const deps = pipelineDeps(services);
-  return (integration, job) => {
+  return (integration, job, observer) => {
     // The tenant's integrations, listed once per page however many providers its references name.
     let listed: ReturnType<AppServices['integrations']['list']> | undefined;
     const integrationsOf = async (tenantId: string, provider: ProviderId) =>
       (await (listed ??= services.integrations.list(tenantId)))
         .filter((candidate) => candidate.tenantId === tenantId && candidate.provider === provider)
         .map((candidate) => candidate.id);
-    return withPacedAdapters(services, integration, (adapterFor) =>
-      runInboundPage(deps, integration, job, { adapterFor, integrationsOf, traceparent }),
+    return withPacedAdapters(
+      services,
+      integration,
+      (adapterFor) => runInboundPage(deps, integration, job, { adapterFor, integrationsOf, traceparent }),
+      observer,
     );
   };
 }

@@ -39,10 +39,12 @@ export async function openCosmosDatabase(cosmos: Settings['cosmos'], azureClient
   const { database } = await client.databases.createIfNotExists({ id: cosmos.database });
   const entries = await Promise.all(
     (Object.keys(CONTAINERS) as ContainerKey[]).map(async (key) => {
-      const { name, partitionKey } = CONTAINERS[key];
+      const definition: { name: string; partitionKey: string; defaultTtl?: number } = CONTAINERS[key];
       const { container } = await database.containers.createIfNotExists({
-        id: name,
-        partitionKey: { paths: [partitionKey] },
+        id: definition.name,
+        partitionKey: { paths: [definition.partitionKey] },
+        // Per-document ttl only counts in a container with TTL on.
+        ...(definition.defaultTtl !== undefined ? { defaultTtl: definition.defaultTtl } : {}),
       });
       return [key, container] as const;
     }),
