@@ -35,7 +35,11 @@ const RULES: AuditRule[] = [
     describe: () => 'integration created',
   },
   { pattern: new RegExp(`^${I}$`), type: 'config', describe: (method) => `integration ${verb(method)}` },
-  { pattern: new RegExp(`^${I}/mappings/([^/]+)$`), type: 'config', describe: (method, m) => `mapping of ${m[2]} ${verb(method)}` },
+  {
+    pattern: new RegExp(`^${I}/mappings/([^/]+)$`),
+    type: 'config',
+    describe: (method, m) => `mapping of ${m[2]} ${verb(method)}`,
+  },
   { pattern: new RegExp(`^${I}/credentials$`), type: 'credential', describe: () => 'credentials set' },
   { pattern: new RegExp(`^${I}/webhook-secret$`), type: 'config', describe: () => 'webhook secret rotated' },
   {
@@ -43,7 +47,11 @@ const RULES: AuditRule[] = [
     type: 'config',
     describe: () => 'pending webhook secret confirmed',
   },
-  { pattern: new RegExp(`^${I}/rate-limits$`), type: 'config', describe: (method) => `rate-limit override ${verb(method)}` },
+  {
+    pattern: new RegExp(`^${I}/rate-limits$`),
+    type: 'config',
+    describe: (method) => `rate-limit override ${verb(method)}`,
+  },
   {
     pattern: /^tenants\/[^/]+\/rate-limits$/,
     type: 'config',
@@ -57,7 +65,11 @@ const RULES: AuditRule[] = [
   { pattern: new RegExp(`^${I}/sync$`), type: 'run', describe: () => 'run started' },
   { pattern: new RegExp(`^${I}/runs/([^/]+)/retry$`), type: 'run', describe: (_, m) => `run ${m[2]} retried` },
   { pattern: new RegExp(`^${I}/oauth/start$`), type: 'credential', describe: () => 'OAuth connection started' },
-  { pattern: new RegExp(`^${I}/webhooks/(?:[^/]+/)?replay$`), type: 'webhook', describe: () => 'webhook deliveries replayed' },
+  {
+    pattern: new RegExp(`^${I}/webhooks/(?:[^/]+/)?replay$`),
+    type: 'webhook',
+    describe: () => 'webhook deliveries replayed',
+  },
   {
     pattern: /^tenants\/[^/]+\/conflicts\/(?:([^/]+)\/)?resolve$/,
     type: 'conflict',
@@ -78,7 +90,11 @@ const RULES: AuditRule[] = [
     type: 'notification',
     describe: () => 'notification resent',
   },
-  { pattern: new RegExp(`^${I}/dead-letters/[^/]+/redrive$`), type: 'run', describe: () => 'dead-lettered message redriven' },
+  {
+    pattern: new RegExp(`^${I}/dead-letters/[^/]+/redrive$`),
+    type: 'run',
+    describe: () => 'dead-lettered message redriven',
+  },
 ];
 
 /** Field names of a body, one level into objects ("providerOptions.repositories"): never a value. */
@@ -127,8 +143,12 @@ export async function auditEntry(
   const answer = (response.jsonBody ?? {}) as Record<string, unknown>;
   const created = rule?.createsIntegration === true;
   const integrationId = integrationIdOf(path) ?? (created && typeof answer.id === 'string' ? answer.id : '');
-  const integrationName = nameBefore ?? (created && typeof answer.name === 'string' ? answer.name : undefined);
-  const described = rule ? rule.describe(method, path.match(rule.pattern)!) : `${method} ${path.replace(/^tenants\/[^/]+\//, '')}`;
+  // An answer that is the integration itself (created, renamed) names it as it is now.
+  const answersIntegration = typeof answer.name === 'string' && answer.id === integrationId && integrationId !== '';
+  const integrationName = answersIntegration ? (answer.name as string) : nameBefore;
+  const described = rule
+    ? rule.describe(method, path.match(rule.pattern)!)
+    : `${method} ${path.replace(/^tenants\/[^/]+\//, '')}`;
   const fields = method === 'DELETE' ? [] : changedFields(await request.body().catch(() => undefined));
   const runId = typeof answer.runId === 'string' ? answer.runId : undefined;
   return {
