@@ -8,7 +8,10 @@ import type { ActivityRecorder } from './recorder';
 
 const LOGGED = new Set<DeliveryDoc['status']>(['sent', 'failed']);
 
-export function recordingDeliveries(repository: NotificationsRepository, activity: ActivityRecorder): NotificationsRepository {
+export function recordingDeliveries(
+  repository: NotificationsRepository,
+  activity: ActivityRecorder,
+): NotificationsRepository {
   return {
     upsert: async <T extends NotificationDoc>(doc: T): Promise<T> => {
       const written = await repository.upsert(doc);

@@ -78,11 +78,15 @@ export class ActivityRecorder {
     };
     this.batcher
       .add(doc)
-      .catch((error: unknown) => this.deps.logger.warn('could not write to the activity log', { error, type: entry.type }));
+      .catch((error: unknown) =>
+        this.deps.logger.warn('could not write to the activity log', { error, type: entry.type }),
+      );
   }
 
   /** One webhook verdict: a counter in memory (see the module comment). */
-  webhookVerdict(receipt: Pick<DeliveryReceipt, 'tenantId' | 'integrationId' | 'verdict' | 'deliveryId' | 'receivedAt' | 'reason'>): void {
+  webhookVerdict(
+    receipt: Pick<DeliveryReceipt, 'tenantId' | 'integrationId' | 'verdict' | 'deliveryId' | 'receivedAt' | 'reason'>,
+  ): void {
     if (QUIET_VERDICTS.has(receipt.verdict)) return;
     const key = `${receipt.tenantId}\u0000${receipt.integrationId}\u0000${receipt.verdict}`;
     let count = this.verdicts.get(key);
@@ -155,7 +159,9 @@ export class ActivityRecorder {
     };
     const named = await Promise.all(
       docs.map(async (doc) =>
-        doc.integrationName || !doc.integrationId ? doc : { ...doc, integrationName: await nameOf(doc.tenantId, doc.integrationId) },
+        doc.integrationName || !doc.integrationId
+          ? doc
+          : { ...doc, integrationName: await nameOf(doc.tenantId, doc.integrationId) },
       ),
     );
     try {

@@ -244,7 +244,9 @@ export async function createServices(settings: Settings, overrides: ServiceOverr
         .drain()
         .catch((error: unknown) => logger.warn('could not drain webhook writes on close', { error }));
       await notifications.service.drain();
-      await activity.close().catch((error: unknown) => logger.warn('could not write the activity log on close', { error }));
+      await activity
+        .close()
+        .catch((error: unknown) => logger.warn('could not write the activity log on close', { error }));
       await rateLimiter.close();
       await queue.close();
       redis?.disconnect();

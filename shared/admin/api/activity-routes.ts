@@ -11,7 +11,13 @@ import { AppError } from '../../core/app-error';
 import { isPathId } from '../../platform/http/router';
 import { json } from '../../platform/http/responses';
 import type { ActivityDoc, ActivityFilter } from '../../stores/documents/activity-repository';
-import { ACTIVITY_TYPES, type ActivityItem, type ActivityPage, type ActivityType, type RunLog } from '../contracts/activity';
+import {
+  ACTIVITY_TYPES,
+  type ActivityItem,
+  type ActivityPage,
+  type ActivityType,
+  type RunLog,
+} from '../contracts/activity';
 import type { AdminRouter } from './context';
 import { loadIntegration } from './integration-routes';
 

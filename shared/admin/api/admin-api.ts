@@ -75,7 +75,9 @@ export async function handleAdminRequest(
     // it was before (a deleted integration has none after).
     const audited = withMemoizedBody(request);
     const integrationId = integrationIdOf(request.path);
-    const before = integrationId ? await services.integrations.get(tenantId, integrationId).catch(() => undefined) : undefined;
+    const before = integrationId
+      ? await services.integrations.get(tenantId, integrationId).catch(() => undefined)
+      : undefined;
     const response = await router.dispatch(request.method, request.path, {
       services,
       request: audited,

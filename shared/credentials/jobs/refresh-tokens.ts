@@ -28,11 +28,19 @@ export async function refreshExpiringTokens(
   });
   const summary: RefreshSummary = { due: result.due, refreshed: 0, needsReauth: 0, failed: 0 };
   for (const outcome of result.outcomes) {
-    const credential = { tenantId: outcome.ref.tenantId, type: 'credential' as const, integrationId: outcome.ref.integrationId };
+    const credential = {
+      tenantId: outcome.ref.tenantId,
+      type: 'credential' as const,
+      integrationId: outcome.ref.integrationId,
+    };
     if (outcome.outcome === 'refreshed') {
       summary.refreshed++;
       if (outcome.by === 'self')
-        deps.activity?.record({ ...credential, status: 'refreshed', summary: 'access token refreshed before it expired' });
+        deps.activity?.record({
+          ...credential,
+          status: 'refreshed',
+          summary: 'access token refreshed before it expired',
+        });
     } else if (outcome.outcome === 'failed') {
       summary.failed++;
       deps.activity?.record({

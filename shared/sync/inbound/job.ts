@@ -175,7 +175,10 @@ export async function handleInboundJob(
     const outcome = await pipeline(integration, job, runLog);
     const run = await pageCommitted(deps.runs, job, outcome, now, started);
     if (outcome.nextDueAt)
-      runLog.log('info', `next page ${outcome.next?.page ?? job.page + 1} scheduled for ${outcome.nextDueAt} (the provider's pace)`);
+      runLog.log(
+        'info',
+        `next page ${outcome.next?.page ?? job.page + 1} scheduled for ${outcome.nextDueAt} (the provider's pace)`,
+      );
     deps.metrics.increment(
       'records_synced',
       outcome.counters.created + outcome.counters.updated + outcome.counters.deleted,

@@ -51,10 +51,10 @@ export class CosmosActivityRepository implements ActivityRepository {
       // One more than asked tells whether another page follows.
       const { resources } = await this.container.items
         .query<ActivityDoc>(
-          { query: `SELECT TOP @top * FROM c WHERE ${clauses.join(' AND ')} ORDER BY c.id DESC`, parameters: [
-            ...parameters,
-            { name: '@top', value: page.limit + 1 },
-          ] },
+          {
+            query: `SELECT TOP @top * FROM c WHERE ${clauses.join(' AND ')} ORDER BY c.id DESC`,
+            parameters: [...parameters, { name: '@top', value: page.limit + 1 }],
+          },
           { partitionKey: tenantId },
         )
         .fetchAll();

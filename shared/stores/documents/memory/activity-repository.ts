@@ -47,7 +47,9 @@ export class MemoryActivityRepository implements ActivityRepository {
   async runLog(tenantId: string, integrationId: string, runId: string, limit = 1000): Promise<RunLogDoc[]> {
     return [...this.container.partition(tenantId)]
       .map((slot) => slot.doc)
-      .filter((doc): doc is RunLogDoc => doc.kind === 'run-log' && doc.integrationId === integrationId && doc.runId === runId)
+      .filter(
+        (doc): doc is RunLogDoc => doc.kind === 'run-log' && doc.integrationId === integrationId && doc.runId === runId,
+      )
       .slice(0, limit)
       .map((doc) => ({ ...doc }))
       .sort(byPageThenTime);
