@@ -22,10 +22,12 @@ import { registerOAuthRoutes } from './oauth-routes';
 import { registerMappingRoutes } from './mapping-routes';
 import { registerConflictRoutes } from './conflict-routes';
 import { registerShardRoutes } from './shard-routes';
+import { registerShardBrowseRoutes } from './shard-browse-routes';
 import { registerRunRoutes } from './run-routes';
 import { registerMetricsRoutes } from './metrics-routes';
 import { registerActivityRoutes } from './activity-routes';
 import { auditEntry, integrationIdOf, isAuditable, withMemoizedBody } from './audit';
+import { registerRunControlRoutes } from './run-control-routes';
 
 export function createAdminRouter(): AdminRouter {
   const router: AdminRouter = new Router();
@@ -40,9 +42,11 @@ export function createAdminRouter(): AdminRouter {
   registerMappingRoutes(router);
   registerConflictRoutes(router);
   registerShardRoutes(router);
+  registerShardBrowseRoutes(router);
   registerRunRoutes(router);
   registerMetricsRoutes(router);
   registerActivityRoutes(router);
+  registerRunControlRoutes(router);
   return router;
 }
 

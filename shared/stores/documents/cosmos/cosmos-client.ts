@@ -39,12 +39,11 @@ export async function openCosmosDatabase(cosmos: Settings['cosmos'], azureClient
   const { database } = await client.databases.createIfNotExists({ id: cosmos.database });
   const entries = await Promise.all(
     (Object.keys(CONTAINERS) as ContainerKey[]).map(async (key) => {
-      const definition: { name: string; partitionKey: string; defaultTtl?: number } = CONTAINERS[key];
+      const spec: { name: string; partitionKey: string; defaultTtl?: number } = CONTAINERS[key];
       const { container } = await database.containers.createIfNotExists({
-        id: definition.name,
-        partitionKey: { paths: [definition.partitionKey] },
-        // Per-document ttl only counts in a container with TTL on.
-        ...(definition.defaultTtl !== undefined ? { defaultTtl: definition.defaultTtl } : {}),
+        id: spec.name,
+        partitionKey: { paths: [spec.partitionKey] },
+        ...(spec.defaultTtl !== undefined ? { defaultTtl: spec.defaultTtl } : {}),
       });
       return [key, container] as const;
     }),

@@ -8,6 +8,7 @@ import { CosmosIntegrationsRepository } from './integrations-repository';
 import { CosmosNotificationsRepository } from './notifications-repository';
 import { CosmosOAuthStatesRepository } from './oauth-states-repository';
 import { CosmosRateLimitOverridesRepository } from './rate-limit-overrides-repository';
+import { CosmosShardHistoryRepository } from './shard-history-repository';
 import { CosmosShardsRepository } from './shards-repository';
 import { CosmosSyncRunsRepository } from './sync-runs-repository';
 import { CosmosSyncStateRepository } from './sync-state-repository';
@@ -35,6 +36,7 @@ export function documentStoreOn(database: CosmosDatabase): DocumentStore {
     webhookSubscriptions: new CosmosWebhookSubscriptionsRepository(containers.syncState),
     rateLimitOverrides: new CosmosRateLimitOverridesRepository(containers.rateLimitOverrides),
     activity: new CosmosActivityRepository(containers.activity),
+    shardHistory: new CosmosShardHistoryRepository(containers.shardHistory),
     ping: () => database.ping(),
     dispose: () => database.dispose(),
   };

@@ -10,6 +10,7 @@ import { MemoryContainer } from './memory-container';
 import { MemoryNotificationsRepository } from './notifications-repository';
 import { MemoryOAuthStatesRepository } from './oauth-states-repository';
 import { MemoryRateLimitOverridesRepository } from './rate-limit-overrides-repository';
+import { MemoryShardHistoryRepository } from './shard-history-repository';
 import { MemoryShardsRepository } from './shards-repository';
 import { MemorySyncRunsRepository } from './sync-runs-repository';
 import { MemorySyncStateRepository, type SyncStateDoc } from './sync-state-repository';
@@ -35,6 +36,7 @@ export function createMemoryDocumentStore(options: MemoryDocumentStoreOptions = 
     webhookSubscriptions: new MemoryWebhookSubscriptionsRepository(nowMs),
     rateLimitOverrides: new MemoryRateLimitOverridesRepository(),
     activity: new MemoryActivityRepository(),
+    shardHistory: new MemoryShardHistoryRepository(nowMs),
     ping: async () => undefined,
     dispose: () => undefined,
   };
