@@ -15,6 +15,7 @@ const ConflictsPage = lazy(() => import('./pages/ConflictsPage'));
 const WebhooksPage = lazy(() => import('./pages/WebhooksPage'));
 const RateLimitsPage = lazy(() => import('./pages/RateLimitsPage'));
 const HealthPage = lazy(() => import('./pages/HealthPage'));
+const ActivityPage = lazy(() => import('./pages/ActivityPage'));
 
 export const NAV_ITEMS = [
   { to: '/integrations', label: 'Integrations' },
@@ -23,6 +24,7 @@ export const NAV_ITEMS = [
   { to: '/webhooks', label: 'Webhooks' },
   { to: '/rate-limits', label: 'Rate limits' },
   { to: '/health', label: 'Health' },
+  { to: '/activity', label: 'Activity' },
 ] as const;
 
 /**
@@ -110,6 +112,7 @@ function Shell() {
             <Route path="/webhooks" element={<WebhooksPage />} />
             <Route path="/rate-limits" element={<RateLimitsPage />} />
             <Route path="/health" element={<HealthPage />} />
+            <Route path="/activity" element={<ActivityPage />} />
             <Route path="*" element={<NotFound />} />
           </Routes>
         </Suspense>
