@@ -16,15 +16,19 @@ const WebhooksPage = lazy(() => import('./pages/WebhooksPage'));
 const RateLimitsPage = lazy(() => import('./pages/RateLimitsPage'));
 const HealthPage = lazy(() => import('./pages/HealthPage'));
 const ActivityPage = lazy(() => import('./pages/ActivityPage'));
+const ChartsPage = lazy(() => import('./pages/ChartsPage'));
+const DeliveriesPage = lazy(() => import('./pages/DeliveriesPage'));
 
 export const NAV_ITEMS = [
   { to: '/integrations', label: 'Integrations' },
   { to: '/runs', label: 'Runs' },
   { to: '/conflicts', label: 'Conflicts' },
   { to: '/webhooks', label: 'Webhooks' },
+  { to: '/deliveries', label: 'Deliveries' },
   { to: '/rate-limits', label: 'Rate limits' },
   { to: '/health', label: 'Health' },
   { to: '/activity', label: 'Activity' },
+  { to: '/charts', label: 'Charts' },
 ] as const;
 
 /**
@@ -113,6 +117,9 @@ function Shell() {
             <Route path="/rate-limits" element={<RateLimitsPage />} />
             <Route path="/health" element={<HealthPage />} />
             <Route path="/activity" element={<ActivityPage />} />
+            <Route path="/charts" element={<ChartsPage />} />
+            <Route path="/deliveries" element={<DeliveriesPage />} />
+            <Route path="/deliveries/:integrationId/:deliveryId" element={<DeliveriesPage />} />
             <Route path="*" element={<NotFound />} />
           </Routes>
         </Suspense>

@@ -27,6 +27,8 @@ import { registerRunRoutes } from './run-routes';
 import { registerMetricsRoutes } from './metrics-routes';
 import { registerActivityRoutes } from './activity-routes';
 import { auditEntry, integrationIdOf, isAuditable, withMemoizedBody } from './audit';
+import { registerSeriesRoutes } from './series-routes';
+import { registerDeliveryViewerRoutes } from './delivery-viewer';
 import { registerRunControlRoutes } from './run-control-routes';
 
 export function createAdminRouter(): AdminRouter {
@@ -46,6 +48,8 @@ export function createAdminRouter(): AdminRouter {
   registerRunRoutes(router);
   registerMetricsRoutes(router);
   registerActivityRoutes(router);
+  registerSeriesRoutes(router);
+  registerDeliveryViewerRoutes(router);
   registerRunControlRoutes(router);
   return router;
 }

@@ -26,6 +26,8 @@ type InboundDeps = Pick<AppServices, 'integrations' | 'runs' | 'metrics' | 'sett
   Partial<Pick<AppServices, 'documents'>> & {
     logger: Logger;
     now(): Date;
+    /** Where a page rescheduled by a provider's 429 is counted as a throttle wait (the admin charts). */
+    rateLimiter?: Pick<AppServices['rateLimiter'], 'throttleHistory'>;
   };
 
 /**
@@ -221,6 +223,15 @@ export async function handleInboundJob(
         'warn',
         `page ${job.page} failed (${error.code}: ${error.message}); retrying in ${delayMs} ms (attempt ${attempt + 1} of ${maxAttempts})`,
       );
+      // The provider said "slow down" (our own limiter names its level and has counted the wait already).
+      if (error.code === 'rate_limited' && error.details?.level === undefined)
+        deps.rateLimiter?.throttleHistory.record({
+          tenantId: job.tenantId,
+          provider: integration.provider,
+          at: deps.now().getTime(),
+          kind: 'wait',
+          waitMs: delayMs,
+        });
       if (error.code === 'rate_limited' && attempt === 1)
         await publishQuietly(budgetExhausted(job, integration.provider, error.message, delayMs, deps.now()));
       return 'retry';
