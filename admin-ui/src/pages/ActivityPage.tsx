@@ -37,10 +37,11 @@ function EntryLinks({ item }: { item: ActivityItem }) {
       {item.runId && item.integrationId && (
         <Link to={`/integrations/${integration}/runs/${encodeURIComponent(item.runId)}`}>run {item.runId}</Link>
       )}
+      {item.type === 'webhook' && item.integrationId && item.deliveryId && (
+        <Link to={`/deliveries/${integration}/${encodeURIComponent(item.deliveryId)}`}>latest delivery</Link>
+      )}
       {item.type === 'webhook' && item.integrationId && (
-        <Link to={`/webhooks?integration=${integration}`}>
-          deliveries{item.deliveryId ? ` (latest ${item.deliveryId})` : ''}
-        </Link>
+        <Link to={`/deliveries?integration=${integration}`}>deliveries</Link>
       )}
       {item.type === 'conflict' && <Link to="/conflicts">conflicts</Link>}
     </>

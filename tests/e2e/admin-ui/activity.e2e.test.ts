@@ -33,7 +33,13 @@ describe('admin UI: activity and run logs', () => {
 
   beforeAll(async () => {
     const github = ui.host.demo!.sandboxes.find((sandbox) => sandbox.provider === 'github')!.control;
-    github.injectFault({ kind: 'server_error', status: 502, method: 'GET', path: '/repos/acme/widgets/issues', count: 1 });
+    github.injectFault({
+      kind: 'server_error',
+      status: 502,
+      method: 'GET',
+      path: '/repos/acme/widgets/issues',
+      count: 1,
+    });
     const started = await ui.api(`${BASE}/sync`, { method: 'POST', body: { mode: 'full' } });
     runId = started.runId;
     expect((await waitForRun(runId)).status).toBe('succeeded');
@@ -70,7 +76,10 @@ describe('admin UI: activity and run logs', () => {
     await expect(failed.count()).resolves.toBeGreaterThanOrEqual(1);
     const ok = log.locator('tr', { has: page.locator('td.run-log-status', { hasText: '200' }) });
     await expect(ok.count()).resolves.toBeGreaterThanOrEqual(2);
-    await log.getByText(/failed \(.*\); retrying in \d+ ms \(attempt 2 of/).first().waitFor();
+    await log
+      .getByText(/failed \(.*\); retrying in \d+ ms \(attempt 2 of/)
+      .first()
+      .waitFor();
     // The retried page's calls count the page's earlier attempt.
     const answer = await ui.api(`${BASE}/runs/${runId}/log`);
     const requests = answer.items.filter((item: any) => item.request).map((item: any) => item.request);
