@@ -16,12 +16,15 @@ const WebhooksPage = lazy(() => import('./pages/WebhooksPage'));
 const RateLimitsPage = lazy(() => import('./pages/RateLimitsPage'));
 const HealthPage = lazy(() => import('./pages/HealthPage'));
 const ActivityPage = lazy(() => import('./pages/ActivityPage'));
+const RecordsPage = lazy(() => import('./pages/RecordsPage'));
+const RecordPage = lazy(() => import('./pages/RecordPage'));
 const ChartsPage = lazy(() => import('./pages/ChartsPage'));
 const DeliveriesPage = lazy(() => import('./pages/DeliveriesPage'));
 
 export const NAV_ITEMS = [
   { to: '/integrations', label: 'Integrations' },
   { to: '/runs', label: 'Runs' },
+  { to: '/records', label: 'Records' },
   { to: '/conflicts', label: 'Conflicts' },
   { to: '/webhooks', label: 'Webhooks' },
   { to: '/deliveries', label: 'Deliveries' },
@@ -117,6 +120,8 @@ function Shell() {
             <Route path="/rate-limits" element={<RateLimitsPage />} />
             <Route path="/health" element={<HealthPage />} />
             <Route path="/activity" element={<ActivityPage />} />
+            <Route path="/records" element={<RecordsPage />} />
+            <Route path="/records/:shardId" element={<RecordPage />} />
             <Route path="/charts" element={<ChartsPage />} />
             <Route path="/deliveries" element={<DeliveriesPage />} />
             <Route path="/deliveries/:integrationId/:deliveryId" element={<DeliveriesPage />} />
