@@ -15,6 +15,9 @@ const ConflictsPage = lazy(() => import('./pages/ConflictsPage'));
 const WebhooksPage = lazy(() => import('./pages/WebhooksPage'));
 const RateLimitsPage = lazy(() => import('./pages/RateLimitsPage'));
 const HealthPage = lazy(() => import('./pages/HealthPage'));
+const ConnectionSettingsPage = lazy(() => import('./pages/ConnectionSettingsPage'));
+const ProviderAppsPage = lazy(() => import('./pages/ProviderAppsPage'));
+const NotificationsPage = lazy(() => import('./pages/NotificationsPage'));
 
 export const NAV_ITEMS = [
   { to: '/integrations', label: 'Integrations' },
@@ -23,6 +26,8 @@ export const NAV_ITEMS = [
   { to: '/webhooks', label: 'Webhooks' },
   { to: '/rate-limits', label: 'Rate limits' },
   { to: '/health', label: 'Health' },
+  { to: '/notifications', label: 'Notifications' },
+  { to: '/provider-apps', label: 'Provider apps' },
 ] as const;
 
 /**
@@ -110,6 +115,9 @@ function Shell() {
             <Route path="/webhooks" element={<WebhooksPage />} />
             <Route path="/rate-limits" element={<RateLimitsPage />} />
             <Route path="/health" element={<HealthPage />} />
+            <Route path="/integrations/:integrationId/connection" element={<ConnectionSettingsPage />} />
+            <Route path="/notifications" element={<NotificationsPage />} />
+            <Route path="/provider-apps" element={<ProviderAppsPage />} />
             <Route path="*" element={<NotFound />} />
           </Routes>
         </Suspense>

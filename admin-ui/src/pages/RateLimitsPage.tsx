@@ -13,6 +13,8 @@ import { Loading } from '../components/Loading';
 import { OverrideEditor } from '../components/ops/OverrideEditor';
 import { describeRule, UsageTable } from '../components/ops/UsageTable';
 import { StatusBadge } from '../components/StatusBadge';
+import { RateOverrideForm } from '../components/ratelimits/RateOverrideForm';
+import { ThrottleHistory } from '../components/ratelimits/ThrottleHistory';
 import { useTenant } from '../state/session';
 
 const USAGE_POLL_MS = 2000;
@@ -105,6 +107,8 @@ export default function RateLimitsPage() {
               </ul>
             )}
           </div>
+          <ThrottleHistory usage={usage.data} />
+          <RateOverrideForm path={`${base}/rate-limits`} provider={usage.data?.provider} onChanged={usage.reload} />
           <Defaults provider={usage.data?.provider} />
           <div className="two-columns">
             <OverrideEditor
