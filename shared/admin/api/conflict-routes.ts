@@ -9,6 +9,8 @@
  * provider's, the shard is marked as a local edit so the outbound sync pushes it; the base snapshot keeps the
  * provider's value until then, so the next inbound sync does not mistake it for a remote change.
  */
+import { changedFieldNames } from '../../core/shard-history';
+import { historyOf } from '../../sync/shard-history-writer';
 import { z } from 'zod';
 import { AppError, toAppError } from '../../core/app-error';
 import { json, parseBody } from '../../platform/http/responses';
@@ -116,12 +118,23 @@ async function resolveConflict(
   const shard = await ctx.services.shards.get(tenantId, conflict.shardId);
   if (!shard) throw new AppError('not_found', "the conflict's shard no longer exists");
   const needsPush = !isEmptyPatch(resolution.remotePatch);
-  await ctx.services.shards.replace({
+  const written = await ctx.services.shards.replace({
     ...shard,
     data: applyPatch(shard.data as Record<string, never>, resolution.localPatch),
     lastWrittenBy: needsPush ? 'local' : shard.lastWrittenBy,
     updatedAt: ctx.services.now().toISOString(),
   });
+  await historyOf(ctx.services).record([
+    {
+      tenantId,
+      shardId: shard.id,
+      source: 'conflict',
+      actor: ctx.principal.id,
+      integrationId: conflict.integrationId,
+      changedFields: changedFieldNames(shard.data, written.data),
+      key: conflict.id,
+    },
+  ]);
   const states = await ctx.services.syncState.records(conflict.integrationId, conflict.entity, [conflict.externalId]);
   const state = states.get(conflict.externalId);
   if (state)

@@ -34,6 +34,8 @@ export interface PageScope {
   integrationsOf?: PageContext['integrationsOf'];
   traceparent?: string;
   signal?: AbortSignal;
+  /** Whether an operator cancelled the run meanwhile: asked after the fetch, before anything is written. */
+  runCancelled?(): Promise<boolean>;
 }
 
 export interface PageOutcome {
@@ -45,6 +47,8 @@ export interface PageOutcome {
   next?: { page: number; entity?: string; cursor?: string };
   /** When the next page is scheduled for, when the provider's pace put it later (ISO-8601). */
   nextDueAt?: string;
+  /** The run was cancelled while the page was fetched: nothing of it was written, no next page enqueued. */
+  cancelled?: boolean;
 }
 
 /** Longest pause the pipeline grants an adapter's pace between two pages. */
@@ -160,6 +164,8 @@ export async function runInboundPage(
   if (!entity) return { runFinished: true, counters: emptyCounters(), recordErrors: [] };
   const adapter = scope.adapterFor(integration);
   const page = await fetchPage(deps, adapter, integration, job, entity, signal);
+  if (await scope.runCancelled?.())
+    return { runFinished: false, counters: emptyCounters(), recordErrors: [], cancelled: true };
   const written = await writePage(
     deps,
     {
