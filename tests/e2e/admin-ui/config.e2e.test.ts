@@ -119,6 +119,8 @@ describe('admin UI: configuration without curl', () => {
     await ui.screenshot('connection-salesforce');
 
     await ui.open('/integrations/demo-google/connection');
+    // Demo mode's Google integration takes channel notifications; switch it to Pub/Sub push.
+    await page.getByLabel('Deliveries come from').selectOption('pubsub');
     await page.getByLabel(/^Pub\/Sub audience/).fill('https://sync.example.test/api/webhooks/google/demo-google');
     await page.getByLabel(/^Push service account/).fill('not-an-email');
     await page.getByRole('button', { name: 'Save webhook verification' }).click();
@@ -176,7 +178,7 @@ describe('admin UI: configuration without curl', () => {
     await page.locator('#channel-secret-error').waitFor();
     await page.getByLabel(/^Webhook URL/).fill(hookUrl);
     await page.getByRole('button', { name: 'Add channel' }).click();
-    await page.getByRole('table', { name: 'Channels' }).getByText('Ops alerts').waitFor();
+    await page.getByRole('table', { name: 'Channels' }).getByRole('rowheader', { name: 'Ops alerts' }).waitFor();
     expect(await page.getByLabel(/^Webhook URL/).inputValue()).toBe('');
 
     await page.getByRole('button', { name: 'Send test to Ops alerts' }).click();
@@ -188,7 +190,10 @@ describe('admin UI: configuration without curl', () => {
     await page.locator('#rule-name').fill('Failed runs');
     await page.getByRole('group', { name: 'Send to' }).getByLabel('Ops alerts').check();
     await page.getByRole('button', { name: 'Add rule' }).click();
-    await page.getByRole('table', { name: 'Rules' }).getByText('Failed runs').waitFor();
+    await page
+      .getByRole('table', { name: 'Rules' })
+      .getByRole('rowheader', { name: /Failed runs/ })
+      .waitFor();
     await ui.screenshot('notifications');
     expect(await page.content()).not.toContain('hook-secret-token');
     expect(await everyGet([])).not.toContain('hook-secret-token');
