@@ -18,16 +18,20 @@ const HealthPage = lazy(() => import('./pages/HealthPage'));
 const ConnectionSettingsPage = lazy(() => import('./pages/ConnectionSettingsPage'));
 const ProviderAppsPage = lazy(() => import('./pages/ProviderAppsPage'));
 const NotificationsPage = lazy(() => import('./pages/NotificationsPage'));
+const ChartsPage = lazy(() => import('./pages/ChartsPage'));
+const DeliveriesPage = lazy(() => import('./pages/DeliveriesPage'));
 
 export const NAV_ITEMS = [
   { to: '/integrations', label: 'Integrations' },
   { to: '/runs', label: 'Runs' },
   { to: '/conflicts', label: 'Conflicts' },
   { to: '/webhooks', label: 'Webhooks' },
+  { to: '/deliveries', label: 'Deliveries' },
   { to: '/rate-limits', label: 'Rate limits' },
   { to: '/health', label: 'Health' },
   { to: '/notifications', label: 'Notifications' },
   { to: '/provider-apps', label: 'Provider apps' },
+  { to: '/charts', label: 'Charts' },
 ] as const;
 
 /**
@@ -118,6 +122,9 @@ function Shell() {
             <Route path="/integrations/:integrationId/connection" element={<ConnectionSettingsPage />} />
             <Route path="/notifications" element={<NotificationsPage />} />
             <Route path="/provider-apps" element={<ProviderAppsPage />} />
+            <Route path="/charts" element={<ChartsPage />} />
+            <Route path="/deliveries" element={<DeliveriesPage />} />
+            <Route path="/deliveries/:integrationId/:deliveryId" element={<DeliveriesPage />} />
             <Route path="*" element={<NotFound />} />
           </Routes>
         </Suspense>

@@ -23,6 +23,8 @@ import { pageCommitted, pageRescheduled, pageStarted, runFinished } from '../run
 type InboundDeps = Pick<AppServices, 'integrations' | 'runs' | 'metrics' | 'settings' | 'events' | 'queue'> & {
   logger: Logger;
   now(): Date;
+  /** Where a page rescheduled by a provider's 429 is counted as a throttle wait (the admin charts). */
+  rateLimiter?: Pick<AppServices['rateLimiter'], 'throttleHistory'>;
 };
 
 /** The page pipeline (fetch → transform → dedupe → shard → conflicts → save → checkpoint). */
@@ -187,6 +189,15 @@ export async function handleInboundJob(
         log.warn('could not record the retry on the run', { error: failure }),
       );
       log.warn('page failed; rescheduled', { error, attempt, delayMs });
+      // The provider said "slow down" (our own limiter names its level and has counted the wait already).
+      if (error.code === 'rate_limited' && error.details?.level === undefined)
+        deps.rateLimiter?.throttleHistory.record({
+          tenantId: job.tenantId,
+          provider: integration.provider,
+          at: deps.now().getTime(),
+          kind: 'wait',
+          waitMs: delayMs,
+        });
       if (error.code === 'rate_limited' && attempt === 1)
         await publishQuietly(budgetExhausted(job, integration.provider, error.message, delayMs, deps.now()));
       return 'retry';
