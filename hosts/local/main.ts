@@ -16,6 +16,7 @@ async function main(): Promise<void> {
     health: `${host.url}/api/health`,
     admin: `${host.url}/api/admin`,
     adminUi: `${host.url}/admin`,
+    ...(host.workers ? { httpWorkers: host.workers.pids().length } : {}),
   });
   log.info(
     fresh

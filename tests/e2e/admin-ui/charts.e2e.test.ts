@@ -160,6 +160,11 @@ describe('admin UI: charts and the delivery viewer', () => {
     const started = receipt.runIds[0];
     await page.getByRole('link', { name: started }).click();
     await page.waitForURL(new RegExp(`/integrations/${INTEGRATION}/runs/${started}$`));
+
+    // The Webhooks page's delivery log opens the same viewer.
+    await ui.open(`/webhooks?integration=${INTEGRATION}`);
+    await page.locator('tr[data-delivery-id="charts-e2e-1"]').getByRole('link', { name: 'charts-e2e-1' }).click();
+    await page.getByRole('heading', { level: 1, name: /Delivery charts-e2e-1/ }).waitFor();
   });
 
   it('Charts fit a phone screen', async () => {

@@ -23,7 +23,7 @@ export interface TimeSeriesChartProps {
   series: readonly SeriesDef[];
   /** How a value reads (axis, tooltips, table); whole numbers by default. */
   format?: (value: number) => string;
-  /** A last table row with each series' sum (counts; not for percentiles). */
+  /** A last table row with each bar series' sum (counts; lines such as percentiles get none). */
   totals?: boolean;
   /** The value axis reaches at least this far (durations: a second, so an empty chart does not read "1 ms"). */
   minAxis?: number;
@@ -195,7 +195,8 @@ function TableView({ title, starts, bucketMs, series, format = formatNumber, tot
               <th scope="row">Total</th>
               {series.map((one) => (
                 <td key={one.label} className="numeric">
-                  {format(one.values.reduce<number>((sum, value) => sum + (value ?? 0), 0))}
+                  {/* Counts add up; a line (a percentile, a level) does not. */}
+                  {one.kind === 'bar' ? format(one.values.reduce<number>((sum, value) => sum + (value ?? 0), 0)) : '—'}
                 </td>
               ))}
             </tr>
