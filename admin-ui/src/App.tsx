@@ -18,12 +18,15 @@ const HealthPage = lazy(() => import('./pages/HealthPage'));
 const ConnectionSettingsPage = lazy(() => import('./pages/ConnectionSettingsPage'));
 const ProviderAppsPage = lazy(() => import('./pages/ProviderAppsPage'));
 const NotificationsPage = lazy(() => import('./pages/NotificationsPage'));
+const RecordsPage = lazy(() => import('./pages/RecordsPage'));
+const RecordPage = lazy(() => import('./pages/RecordPage'));
 const ChartsPage = lazy(() => import('./pages/ChartsPage'));
 const DeliveriesPage = lazy(() => import('./pages/DeliveriesPage'));
 
 export const NAV_ITEMS = [
   { to: '/integrations', label: 'Integrations' },
   { to: '/runs', label: 'Runs' },
+  { to: '/records', label: 'Records' },
   { to: '/conflicts', label: 'Conflicts' },
   { to: '/webhooks', label: 'Webhooks' },
   { to: '/deliveries', label: 'Deliveries' },
@@ -122,6 +125,8 @@ function Shell() {
             <Route path="/integrations/:integrationId/connection" element={<ConnectionSettingsPage />} />
             <Route path="/notifications" element={<NotificationsPage />} />
             <Route path="/provider-apps" element={<ProviderAppsPage />} />
+            <Route path="/records" element={<RecordsPage />} />
+            <Route path="/records/:shardId" element={<RecordPage />} />
             <Route path="/charts" element={<ChartsPage />} />
             <Route path="/deliveries" element={<DeliveriesPage />} />
             <Route path="/deliveries/:integrationId/:deliveryId" element={<DeliveriesPage />} />
