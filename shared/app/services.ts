@@ -13,6 +13,7 @@ import type { IntegrationsRepository } from '../stores/documents/integrations-re
 import type { SyncRunsRepository } from '../stores/documents/sync-runs-repository';
 import type { DeadLetterAccess, QueueSender } from '../stores/queue/queue-port';
 import { EmbeddedQueue } from '../stores/queue/embedded-queue';
+import type { QueueJournal } from '../stores/queue/queue-journal';
 import { openBlobArchive, type BlobArchive } from '../stores/blob/blob-archive';
 import { openRedisClient } from '../stores/kv/redis/redis-client';
 import { openKeyValueStores, type KeyValueStore } from '../stores/kv';
@@ -86,6 +87,8 @@ export interface ServiceOverrides {
   logger?: Logger;
   now?: () => Date;
   webhookSecrets?: WebhookSecretSource;
+  /** Keeps the embedded queue across restarts (the local host's `.local/`); memory only without it. */
+  queueJournal?: QueueJournal;
   /**
    * A local host's HTTP worker process (LOCAL_WORKERS > 1) uses the queue and the secret store of the host
    * process that runs the triggers, through these; everything else it opens itself (shared through Cosmos and
@@ -106,6 +109,7 @@ export async function createServices(settings: Settings, overrides: ServiceOverr
           maxDeliveryCount: settings.queueLimits.maxDeliveryCount,
           duplicateWindowMs: settings.queueLimits.duplicateWindowMs,
           lockDurationMs: settings.queueLimits.lockDurationMs,
+          journal: overrides.queueJournal,
         })
       : undefined;
   // The Azure-only clients are loaded only when configured: their SDKs are large and a local run never needs them.
