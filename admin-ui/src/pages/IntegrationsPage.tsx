@@ -37,6 +37,7 @@ export default function IntegrationsPage() {
   const [actionError, setActionError] = useState<ApiError>();
   const [busy, setBusy] = useState<string>();
   const [deleting, setDeleting] = useState<IntegrationView>();
+  const [purgeShards, setPurgeShards] = useState(false);
 
   const act = async (key: string, action: () => Promise<string | undefined>) => {
     setBusy(key);
@@ -80,7 +81,7 @@ export default function IntegrationsPage() {
 
   const remove = (integration: IntegrationView) =>
     act(`delete:${integration.id}`, async () => {
-      await api.send('DELETE', `${base}/${encodeURIComponent(integration.id)}`);
+      await api.send('DELETE', `${base}/${encodeURIComponent(integration.id)}${purgeShards ? '?purge=shards' : ''}`);
       setDeleting(undefined);
       return `“${integration.name}” deleted.`;
     });
@@ -166,7 +167,14 @@ export default function IntegrationsPage() {
         onCancel={() => setDeleting(undefined)}
         onConfirm={() => deleting && void remove(deleting)}
       >
-        <p>Its schedule, mappings and settings are removed. Shards already synced stay. This cannot be undone.</p>
+        <p>
+          Its schedule, mappings, settings, credentials, webhook subscriptions and sync state are removed, and its OAuth
+          grant is revoked at the provider where it can be. This cannot be undone.
+        </p>
+        <label>
+          <input type="checkbox" checked={purgeShards} onChange={(event) => setPurgeShards(event.target.checked)} />{' '}
+          Also delete the records (shards) it synced
+        </label>
       </ConfirmDialog>
     </section>
   );
