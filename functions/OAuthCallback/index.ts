@@ -22,6 +22,13 @@ export const oauthCallback: HttpFunction = {
       return htmlPage(result.status, 'Not connected', result.reason, BACK);
     }
     services.logger.info('OAuth connect completed', { tenantId: result.tenantId, integrationId: result.integrationId });
+    services.activity.record({
+      tenantId: result.tenantId,
+      type: 'credential',
+      integrationId: result.integrationId,
+      status: 'connected',
+      summary: 'connected through OAuth',
+    });
     return htmlPage(
       200,
       'Connected',
