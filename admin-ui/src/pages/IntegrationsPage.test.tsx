@@ -23,6 +23,7 @@ const integration = (overrides: Partial<IntegrationListItem> = {}): IntegrationL
   nextSyncAt: '2026-01-01T00:00:00Z',
   createdAt: '2026-01-01T00:00:00Z',
   updatedAt: '2026-01-01T00:00:00Z',
+  health: { status: 'ok', reason: 'last successful sync 2 min ago' },
   ...overrides,
 });
 

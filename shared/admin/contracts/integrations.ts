@@ -123,11 +123,34 @@ export interface CredentialSummary {
   expiresAt?: string;
 }
 
-/** GET tenants/{t}/integrations?include=lastRun,credential: each integration with its newest run and credential. */
-export interface IntegrationListItem extends IntegrationView {
+/**
+ * An integration's health (shared/core/integration-health.ts). Precedence when several apply:
+ * disabled > needs_reauth > failing > stale > never_synced > ok.
+ */
+export type HealthStatusView = 'ok' | 'failing' | 'stale' | 'never_synced' | 'needs_reauth' | 'disabled';
+export interface IntegrationHealthView {
+  status: HealthStatusView;
+  reason: string;
+}
+
+/** GET tenants/{t}/integrations/{id}: the integration with its health. */
+export interface IntegrationWithHealth extends IntegrationView {
+  health: IntegrationHealthView;
+}
+
+/**
+ * GET tenants/{t}/integrations?include=lastRun,credential,records,conflicts: each integration with its health,
+ * and on request its newest run, credential, records held per entity and open conflicts.
+ */
+export interface IntegrationListItem extends IntegrationWithHealth {
   lastRun?: SyncRunView;
   /** null: no credential is set (connect the integration). Present only when asked for. */
   credential?: CredentialSummary | null;
+  /** Live shards holding this integration's records, per entity (include=records). */
+  records?: Record<string, number>;
+  /** Open conflicts of this integration (include=conflicts); `openConflictsMore` when there are more than counted. */
+  openConflicts?: number;
+  openConflictsMore?: boolean;
 }
 export type IntegrationList = ListEnvelope<IntegrationListItem>;
 

@@ -44,4 +44,6 @@ export interface ShardsRepository {
   /** Writes shards as they are (bulk, unguarded): a page's shards have deterministic ids. */
   upsertMany(shards: Shard[]): Promise<void>;
   count(tenantId: string, filter?: { shardType?: string; includeDeleted?: boolean }): Promise<number>;
+  /** Live shards holding a record of this integration, per entity (each entity asked for is in the answer). */
+  countByEntity(tenantId: string, integrationId: string, entities: readonly string[]): Promise<Record<string, number>>;
 }

@@ -19,8 +19,12 @@ import { budgetExhausted, conflictsWaiting, runFinishedEvent } from '../../store
 import type { AppEvent } from '../../stores/events/events';
 import { markNeedsReauth } from '../../credentials/jobs/refresh-tokens';
 import { pageCommitted, pageRescheduled, pageStarted, runFinished } from '../runs/progress';
+import { trackHealth } from '../runs/health';
 
-type InboundDeps = Pick<AppServices, 'integrations' | 'runs' | 'metrics' | 'settings' | 'events' | 'queue'> & {
+type InboundDeps = Pick<
+  AppServices,
+  'integrations' | 'runs' | 'metrics' | 'settings' | 'events' | 'queue' | 'syncState'
+> & {
   logger: Logger;
   now(): Date;
 };
@@ -162,7 +166,11 @@ export async function handleInboundJob(
       deps.metrics.increment('record_errors', outcome.counters.errors, { provider: integration.provider });
     if (outcome.counters.conflicts > 0)
       await publishQuietly(conflictsWaiting(run, integration.provider, outcome.counters.conflicts, deps.now()));
-    if (outcome.runFinished) await announce(run, false);
+    if (outcome.runFinished) {
+      await announce(run, false);
+      // The run's end may move the integration's health (back to ok, or out of failing): recorded, announced once.
+      await trackHealth({ ...deps, logger: log }, integration, deps.now());
+    }
     return 'completed';
   } catch (thrown) {
     const error = toAppError(thrown);
@@ -187,6 +195,11 @@ export async function handleInboundJob(
     deps.metrics.increment('sync_runs_failed', 1, { code: error.code });
     if (lastDelivery && error.retryable) deps.metrics.increment('dead_letters');
     await announce(await finish('failed', error), lastDelivery && error.retryable);
+    await trackHealth(
+      { ...deps, logger: log },
+      error.code === 'auth_revoked' ? { ...integration, status: 'needs_reauth' } : integration,
+      deps.now(),
+    );
     // A retryable error on the last delivery is thrown so the queue dead-letters the page with its reason.
     if (error.retryable) throw error;
     return 'failed';
