@@ -71,11 +71,11 @@ describe('local host', () => {
       'the run to finish',
       10_000,
     );
-    // No repositories configured: the run fails and says why, it does not pretend to succeed.
+    // Not connected (no credential): the run fails and says why, it does not pretend to succeed.
     expect(run).toMatchObject({
       id: runId,
       status: 'failed',
-      lastError: { code: 'configuration', target: 'options.repositories' },
+      lastError: { code: 'not_found', target: 'credential' },
     });
     expect(run.traceId).toBe('0af7651916cd43dd8448eb211c80319c');
     expect(

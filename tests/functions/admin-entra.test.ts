@@ -76,6 +76,7 @@ describe('AdminApi in entra mode: app roles', () => {
     const created = await call('POST', 'tenants/acme/integrations', acmeOperator, {
       provider: 'slack',
       name: 'Acme chat',
+      providerOptions: { channels: ['C0123456'] },
     });
     expect(created.status).toBe(201);
     expect((await call('GET', `tenants/acme/integrations/${created.body.id}`, acmeOperator)).body.name).toBe(

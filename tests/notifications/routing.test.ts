@@ -115,7 +115,7 @@ describe('routing events to channels', () => {
     expect(sandbox.rejected).toEqual([]);
     for (const type of EVENT_TYPES) {
       const got = sandbox.received.filter((message) => titleOf(message.body) === EVENT_TITLES[type]);
-      expect(got.map((message) => message.target)).toEqual([EXPECTED[type]]);
+      expect([type, got.map((message) => message.target)]).toEqual([type, [EXPECTED[type]]]);
     }
     const teams = sandbox.received.find((message) => message.target === 'teams_workflow')!;
     expect(teams.body.attachments).toEqual([

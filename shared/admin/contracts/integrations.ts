@@ -3,7 +3,7 @@
  * integration-routes.ts and mapping-routes.ts answer these; the admin UI reads them). Types only, no imports
  * of running code: the routes check at compile time that what they send fits these shapes.
  */
-import type { RunCounters, RunStatus } from '../../core/sync-run';
+import type { RunCounters, RunLive, RunStatus } from '../../core/sync-run';
 import type { ProviderId } from '../../core/providers';
 import type { ListEnvelope } from './common';
 
@@ -113,6 +113,8 @@ export interface SyncRunView {
   /** A retry: the failed run it repeats; on the failed run, the retry started for it. */
   retryOf?: string;
   retriedBy?: string;
+  /** While it goes on: the page in hand, the provider's total where known, and why and until when it waits. */
+  live?: RunLive;
 }
 
 /** The API credential of an integration as lists show it: never a value. */

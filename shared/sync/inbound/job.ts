@@ -8,7 +8,7 @@
  */
 import { AppError, notImplemented, toAppError } from '../../core/app-error';
 import type { Integration } from '../../core/integration';
-import { pageMessageId, type SyncJobMessage, type SyncRun } from '../../core/sync-run';
+import { pageMessageId, type RunWait, type SyncJobMessage, type SyncRun } from '../../core/sync-run';
 import type { PageOutcome } from './pipeline';
 import { QUEUES } from '../../stores/queue/queues';
 import type { DeliveryInfo } from '../../stores/queue/queue-port';
@@ -54,6 +54,15 @@ export function retryDelayMs(
 ): number {
   const exponential = Math.min(RETRY_CAP_MS, baseMs * 2 ** (attempt - 1));
   return Math.max(retryAfterMs, Math.round(exponential * (0.5 + random() / 2)));
+}
+
+/** Why a rescheduled page waits, as the live run card says it. */
+export function waitFor(error: AppError, page: number, provider: string): Omit<RunWait, 'until'> {
+  if (error.code === 'rate_limited') return { kind: 'rate_limited', reason: `rate-limited by ${provider}` };
+  const status = error.details?.providerStatus;
+  const cause =
+    typeof status === 'number' ? `a provider error (HTTP ${status})` : `a ${error.code.replace('_', ' ')} error`;
+  return { kind: 'retry', reason: `retrying page ${page} after ${cause}` };
 }
 
 export async function handleInboundJob(
@@ -180,8 +189,8 @@ export async function handleInboundJob(
       const delayMs = await reschedule(error, attempt);
       // The run waits for the rescheduled copy: its heartbeat is due then, so the stale-run sweeper leaves it alone.
       const dueAt = new Date(deps.now().getTime() + delayMs).toISOString();
-      await pageRescheduled(deps.runs, job, dueAt).catch((failure: unknown) =>
-        log.warn('could not record the retry on the run', { error: failure }),
+      await pageRescheduled(deps.runs, job, dueAt, waitFor(error, job.page, integration.provider)).catch(
+        (failure: unknown) => log.warn('could not record the retry on the run', { error: failure }),
       );
       log.warn('page failed; rescheduled', { error, attempt, delayMs });
       if (error.code === 'rate_limited' && attempt === 1)
