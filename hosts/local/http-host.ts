@@ -195,3 +195,11 @@ export function createHttpHost(
   applyServerLimits(server, effective);
   return server;
 }
+
+/** Stop accepting, close idle keep-alive connections, and resolve once the requests in progress are answered. */
+export function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeIdleConnections();
+  });
+}

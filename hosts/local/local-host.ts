@@ -12,7 +12,10 @@ import type { HttpFunction, QueueFunction, TimerFunction } from '../../functions
 import { loadSettings, parseSettings, type Settings } from '../../shared/config/settings';
 import { createServices, type AppServices, type ServiceOverrides } from '../../shared/app/services';
 import { startEmbeddedAzurite, startEmbeddedCosmos, type RunningService } from './embedded-services';
-import { createHttpHost } from './http-host';
+import { closeServer, createHttpHost } from './http-host';
+import { redisServerAvailable, startEmbeddedRedis } from './embedded-redis';
+import { startHttpWorkers, type HttpWorkers } from './workers/http-workers';
+import { AppError } from '../../shared/core/app-error';
 import { startTriggerHost, type TriggerHost } from './trigger-host';
 import { startDemo, type DemoEnvironment } from './demo';
 
@@ -23,6 +26,8 @@ export interface LocalHost {
   triggers: TriggerHost;
   /** Demo mode: the running sandboxes and the demo tenant's integrations. */
   demo?: DemoEnvironment;
+  /** LOCAL_WORKERS > 1: the HTTP worker processes. */
+  workers?: HttpWorkers;
   /** Set when the admin key was generated locally: where to read it. */
   adminKeyFile?: string;
   /** Drain in-flight work, close everything, stop embedded services. */
@@ -64,6 +69,7 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
   try {
     if (!settings.cosmos.endpoint) embedded.push(await startEmbeddedCosmos());
     if (!settings.blob.connectionString && !settings.blob.accountUrl) embedded.push(await startEmbeddedAzurite());
+    if (settings.localWorkers > 1 && !settings.redis.url) embedded.push(await redisForWorkers(settings.localWorkers));
     for (const service of embedded) Object.assign(env, service.settings);
     let adminKeyFile: string | undefined;
     if (settings.adminAuth.mode === 'api_key' && !settings.adminAuth.apiKey) {
@@ -73,15 +79,20 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
     settings = read(env);
 
     const services = await createServices(settings, options.overrides);
-    const http = createHttpHost(
-      FUNCTIONS.filter((f): f is HttpFunction => f.trigger === 'http'),
-      services,
-    );
-    await new Promise<void>((resolve, reject) => {
-      http.once('error', reject);
-      http.listen(settings.port, '127.0.0.1', () => resolve());
-    });
-    const port = (http.address() as { port: number }).port;
+    // One worker: HTTP in this process. More: worker processes on one shared port (workers/http-workers.ts).
+    const workers =
+      settings.localWorkers > 1
+        ? await startHttpWorkers({
+            count: settings.localWorkers,
+            env,
+            useProcessEnv: options.useProcessEnv !== false,
+            port: settings.port,
+            services,
+          })
+        : undefined;
+    const http = workers ? undefined : await listen(services, settings.port);
+    const port = workers?.port ?? (http!.address() as { port: number }).port;
+    const url = `http://127.0.0.1:${port}`;
     const triggers = startTriggerHost(
       {
         timers: FUNCTIONS.filter((f): f is TimerFunction => f.trigger === 'timer'),
@@ -91,7 +102,6 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
       },
       services,
     );
-    const url = `http://127.0.0.1:${port}`;
     const demo = settings.demo.enabled ? await startDemo(services, url, settings.demo.records) : undefined;
     return {
       url,
@@ -99,9 +109,12 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
       settings,
       services,
       triggers,
+      workers,
       adminKeyFile,
       stop: async () => {
-        await closeServer(http);
+        // Workers first: their last writes still reach the queue and the secret store in this process.
+        if (http) await closeServer(http);
+        await workers?.stop();
         await triggers.stop();
         await demo?.stop();
         await services.close();
@@ -114,9 +127,25 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
   }
 }
 
-function closeServer(server: Server): Promise<void> {
-  return new Promise((resolve) => {
-    server.close(() => resolve());
-    server.closeIdleConnections();
+async function listen(services: AppServices, port: number): Promise<Server> {
+  const http = createHttpHost(
+    FUNCTIONS.filter((f): f is HttpFunction => f.trigger === 'http'),
+    services,
+  );
+  await new Promise<void>((resolve, reject) => {
+    http.once('error', reject);
+    http.listen(port, '127.0.0.1', () => resolve());
   });
+  return http;
+}
+
+/** Several workers must share delivery claims, rate limits and locks: a Redis, started here when none is set. */
+async function redisForWorkers(workers: number): Promise<RunningService> {
+  if (!redisServerAvailable())
+    throw new AppError(
+      'configuration',
+      `LOCAL_WORKERS=${workers} needs a Redis shared by the workers: set REDIS_URL, or install redis-server (Debian/Ubuntu: apt-get install -y redis-server) so the host starts one`,
+      { target: 'LOCAL_WORKERS' },
+    );
+  return startEmbeddedRedis();
 }

@@ -314,6 +314,43 @@ resource webhookDeliveries 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/c
   }
 }
 
+// Shard history: which run or person changed which fields of a shard (names only, never values), one small
+// document per change; the record page reads one shard's entries within the tenant's partition, newest first.
+// Entries carry a per-item ttl (SHARD_HISTORY_RETENTION_DAYS), so the container enables TTL without a default.
+resource shardHistory 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers@2024-05-15' = {
+  parent: database
+  name: 'shard-history'
+  properties: {
+    resource: {
+      id: 'shard-history'
+      partitionKey: {
+        paths: [
+          '/tenantId'
+        ]
+        kind: 'Hash'
+      }
+      defaultTtl: -1
+      indexingPolicy: {
+        indexingMode: 'consistent'
+        includedPaths: defaultIncludedPaths
+        excludedPaths: defaultExcludedPaths
+        compositeIndexes: [
+          [
+            {
+              path: '/shardId'
+              order: 'ascending'
+            }
+            {
+              path: '/at'
+              order: 'descending'
+            }
+          ]
+        ]
+      }
+    }
+  }
+}
+
 output name string = account.name
 output endpoint string = account.properties.documentEndpoint
 output databaseName string = database.name

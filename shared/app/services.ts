@@ -24,7 +24,7 @@ import { DeliveryClaims } from '../webhooks/intake/delivery-claims';
 import { WebhookIntake } from '../webhooks/intake/intake';
 import type { EventPublisher } from '../stores/events/events';
 import { LocalEventLog } from '../stores/events/local-event-log';
-import { createCredentials, createSecretStore, type Credentials } from '../credentials';
+import { createCredentials, createSecretStore, type Credentials, type SecretStore } from '../credentials';
 import { managedIdentity } from '../platform/azure/managed-identity';
 import type { ShardsRepository } from '../stores/documents/shards-repository';
 import type { SyncStateRepository } from '../stores/documents/sync-state-repository';
@@ -81,6 +81,13 @@ export interface ServiceOverrides {
   logger?: Logger;
   now?: () => Date;
   webhookSecrets?: WebhookSecretSource;
+  /**
+   * A local host's HTTP worker process (LOCAL_WORKERS > 1) uses the queue and the secret store of the host
+   * process that runs the triggers, through these; everything else it opens itself (shared through Cosmos and
+   * Redis).
+   */
+  queue?: QueueSender & DeadLetterAccess;
+  secretStore?: SecretStore;
 }
 
 export async function createServices(settings: Settings, overrides: ServiceOverrides = {}): Promise<AppServices> {
@@ -89,7 +96,7 @@ export async function createServices(settings: Settings, overrides: ServiceOverr
   configureOutbound({ allowLoopback: settings.egress.allowLoopback, extraHosts: settings.egress.allowedHosts });
   const documents = await openDocumentStore(settings.cosmos, settings.azureClientId);
   const embeddedQueue =
-    settings.queue.kind === 'embedded'
+    !overrides.queue && settings.queue.kind === 'embedded'
       ? new EmbeddedQueue({
           maxDeliveryCount: settings.queueLimits.maxDeliveryCount,
           duplicateWindowMs: settings.queueLimits.duplicateWindowMs,
@@ -97,7 +104,8 @@ export async function createServices(settings: Settings, overrides: ServiceOverr
         })
       : undefined;
   // The Azure-only clients are loaded only when configured: their SDKs are large and a local run never needs them.
-  const queue: QueueSender & DeadLetterAccess = embeddedQueue ?? (await openServiceBusQueue(settings));
+  const queue: QueueSender & DeadLetterAccess =
+    overrides.queue ?? embeddedQueue ?? (await openServiceBusQueue(settings));
   const blob = await openBlobArchive(settings.blob, settings.azureClientId);
   const redis = await openRedisClient(settings.redis, settings.azureClientId);
   redis?.on('error', (error) => logger.warn('redis connection problem', { error }));
@@ -106,12 +114,14 @@ export async function createServices(settings: Settings, overrides: ServiceOverr
   const kv = openKeyValueStores({ redis, keyPrefix: settings.redis.keyPrefix, now: () => now().getTime() });
 
   const credentials = createCredentials({
-    store: await createSecretStore({
-      keyVaultUrl: settings.secrets.keyVaultUrl,
-      managedIdentityClientId: settings.azureClientId,
-      localDataDir: settings.localDataDir,
-      localKeyBase64: settings.secrets.localKeyBase64,
-    }),
+    store:
+      overrides.secretStore ??
+      (await createSecretStore({
+        keyVaultUrl: settings.secrets.keyVaultUrl,
+        managedIdentityClientId: settings.azureClientId,
+        localDataDir: settings.localDataDir,
+        localKeyBase64: settings.secrets.localKeyBase64,
+      })),
     logger,
     coordination: kv.refreshCoordinator(),
   });

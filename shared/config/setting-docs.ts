@@ -30,6 +30,12 @@ export const SETTING_DOCS: Record<keyof RawSettings, SettingDoc> = {
     defaultText: '.local',
     azure: false,
   },
+  LOCAL_WORKERS: {
+    description:
+      'HTTP worker processes of the local host (npm start), sharing its port; more than 1 needs Redis (REDIS_URL, or redis-server on PATH, which the host then starts)',
+    defaultText: '1',
+    azure: false,
+  },
   COSMOS_ENDPOINT: {
     description: 'Cosmos DB account endpoint',
     defaultText: 'unset: an embedded cosmosdb-server is started',
@@ -261,6 +267,12 @@ export const SETTING_DOCS: Record<keyof RawSettings, SettingDoc> = {
     azure: true,
   },
   SYNC_PAGE_SIZE: { description: 'records requested per provider page', defaultText: '100', azure: true },
+  SHARD_HISTORY_RETENTION_DAYS: {
+    description:
+      'days a shard history entry (which run or person changed which fields of a record) is kept; the store deletes older ones by TTL',
+    defaultText: '7',
+    azure: false,
+  },
   SYNC_MAX_DELETE_SHARE: {
     description: 'a full refresh that would delete more than this share of an entity is refused',
     defaultText: '0.5',

@@ -29,6 +29,7 @@ export const settingsSchema = z.object({
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
   LOCAL_DATA_DIR: z.string().min(1).default('.local'),
+  LOCAL_WORKERS: z.coerce.number().int().min(1).max(64).default(1),
 
   COSMOS_ENDPOINT: z.url().optional(),
   COSMOS_KEY: optionalString,
@@ -102,6 +103,7 @@ export const settingsSchema = z.object({
   SYNC_MAX_DELETE_SHARE: z.coerce.number().min(0).max(1).default(0.5),
   PROVIDER_REQUEST_TIMEOUT_MS: positiveInt.max(300_000).default(30_000),
   SYNC_PAGE_RETRY_BASE_MS: positiveInt.max(60_000).default(1000),
+  SHARD_HISTORY_RETENTION_DAYS: positiveInt.max(3650).default(7),
 
   EVENTGRID_TOPIC_ENDPOINT: z.url().optional(),
   EVENTGRID_TOPIC_KEY: optionalString,

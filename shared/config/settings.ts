@@ -14,6 +14,8 @@ export interface Settings {
   logLevel: RawSettings['LOG_LEVEL'];
   logFormat: 'json' | 'pretty';
   localDataDir: string;
+  /** HTTP worker processes of the local host (1: HTTP in the host's own process). */
+  localWorkers: number;
   cosmos: { endpoint?: string; key?: string; database: string; allowSelfSignedLocal: boolean };
   queue: { kind: 'servicebus'; connectionString?: string; fullyQualifiedNamespace?: string } | { kind: 'embedded' };
   queueLimits: { maxDeliveryCount: number; duplicateWindowMs: number; maxConcurrency: number; lockDurationMs: number };
@@ -38,6 +40,8 @@ export interface Settings {
   adminLogin: { perAddress: number; global: number; windowMs: number };
   secrets: { keyVaultUrl?: string; localKeyBase64?: string; refreshMarginMs: number };
   pipeline: { pageSize: number; maxDeleteShare: number; requestTimeoutMs: number; retryBaseMs: number };
+  /** Days a shard history entry is kept (Cosmos per-item TTL). */
+  shardHistory: { retentionDays: number };
   /** The outbound address rule's settings (see shared/platform/http/outbound-policy.ts). */
   egress: { allowLoopback: boolean; allowedHosts: string[] };
   notifications: {
@@ -143,6 +147,7 @@ export function parseSettings(env: Record<string, string | undefined>): Settings
     logLevel: raw.LOG_LEVEL,
     logFormat: raw.LOG_FORMAT ?? (inAzureFunctions ? 'json' : 'pretty'),
     localDataDir: raw.LOCAL_DATA_DIR,
+    localWorkers: raw.LOCAL_WORKERS,
     cosmos: {
       endpoint: raw.COSMOS_ENDPOINT,
       key: raw.COSMOS_KEY,
@@ -212,6 +217,7 @@ export function parseSettings(env: Record<string, string | undefined>): Settings
       requestTimeoutMs: raw.PROVIDER_REQUEST_TIMEOUT_MS,
       retryBaseMs: raw.SYNC_PAGE_RETRY_BASE_MS,
     },
+    shardHistory: { retentionDays: raw.SHARD_HISTORY_RETENTION_DAYS },
     notifications: {
       digestSchedule: raw.NOTIFY_DIGEST_SCHEDULE,
       dedupeWindowMs: raw.NOTIFY_DEDUPE_WINDOW_MS,

@@ -8,7 +8,12 @@ import { sha256Hex } from './sha256';
 export const SYNC_MODES = ['incremental', 'full', 'targeted'] as const;
 export type SyncMode = (typeof SYNC_MODES)[number];
 export type RunTrigger = 'schedule' | 'manual' | 'webhook' | 'redrive';
-export type RunStatus = 'queued' | 'running' | 'succeeded' | 'failed';
+export type RunStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
+
+/** A run in one of these states has ended: nothing more is fetched or written for it. */
+export function runHasEnded(status: RunStatus): boolean {
+  return status === 'succeeded' || status === 'failed' || status === 'cancelled';
+}
 
 export const startSyncSchema = z.object({ mode: z.enum(['incremental', 'full']) }).strict();
 
@@ -52,6 +57,12 @@ export interface SyncRun {
   resume?: { page: number; entity?: string; cursor?: string };
   /** How often the stale-run sweeper re-enqueued this run. */
   resumes?: number;
+  /** An operator cancelled the run (status `cancelled`): who, and when. */
+  cancelledBy?: string;
+  /** A backfill: the run reads each entity's changes from this time (ISO-8601) instead of its checkpoint. */
+  since?: string;
+  /** A resync of some entities only (the integration's entities otherwise), kept so that a retry repeats it. */
+  entities?: string[];
   /** What the run is doing now, for the live run card (written by shared/sync/runs/progress.ts only). */
   live?: RunLive;
 }
@@ -95,6 +106,10 @@ export interface SyncJobMessage {
   ids?: string[];
   /** Failed attempts of this page so far (rescheduled copies carry it). */
   attempt?: number;
+  /** A backfill from this time (ISO-8601): the first page of each entity reads from it, not from the checkpoint. */
+  since?: string;
+  /** Only these entities, in this order (the integration's entities otherwise). */
+  entities?: string[];
 }
 
 export const syncJobMessageSchema = z.object({
@@ -108,6 +123,8 @@ export const syncJobMessageSchema = z.object({
   cursor: z.string().optional(),
   ids: z.array(z.string()).optional(),
   attempt: z.number().int().min(0).optional(),
+  since: z.string().optional(),
+  entities: z.array(z.string()).optional(),
 });
 
 /**

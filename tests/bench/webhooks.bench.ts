@@ -25,6 +25,8 @@
  * On stderr, for context: received → synced (the targeted run finished, shard written) one delivery at a
  * time on an idle host, which is what received_to_saved measured before the receipt path was redesigned.
  * cosmosdb-server (keep-alive) and the sandboxes run in a child process; Azurite is the host's own child.
+ * - `accepted_per_s_workers_1` / `accepted_per_s_workers_2`, `lost_workers_1` / `lost_workers_2`: the unbounded stage
+ *   again against fresh hosts with LOCAL_WORKERS=1 and 2 (support/worker-scaling.ts).
  * BENCH_HOST_CPU_PROF=<dir> writes a CPU profile of this process (the host) over the last unbounded stage.
  * BENCH_MEASURED=<file> writes the per-unit figures of the capacity model there (support/webhook-units.ts): the
  * last unbounded stage metered per accepted delivery, then the targeted syncs of the backlog (BENCH_DRAIN_S, default
@@ -48,6 +50,7 @@ import { measuredFile, provenance, writeMeasuredSection } from './support/measur
 import { startUnitMeter, unitCosts } from './support/unit-meter';
 import { drainTargetedSyncs } from './support/webhook-units';
 import { startRedisServer } from '../support/redis-server';
+import { measureWorkerScaling } from './support/worker-scaling';
 
 const BENCH = 'webhooks';
 const RATES = [500, 1000, 2000, 4000, 8000];
@@ -244,6 +247,21 @@ export default async function webhooksBench(args: string[]): Promise<void> {
       }
     } finally {
       await host.cleanup();
+    }
+    // LOCAL_WORKERS: the unbounded stage again, against fresh hosts with 1 and 2 HTTP worker processes.
+    for (const scaled of await measureWorkerScaling({
+      cosmos: child.cosmos,
+      redis: redis.settings,
+      generator,
+      seconds,
+      connections,
+      unboundedPerS: UNBOUNDED_PER_S,
+      sandboxes: { github: child.sandbox!, slack: slackChild.sandbox! },
+      slackChannels: channelIds(SLACK_CHANNELS),
+      issues: SANDBOX_ISSUES,
+    })) {
+      emit(BENCH, `accepted_per_s_workers_${scaled.workers}`, scaled.acceptedPerS, 'deliveries/s');
+      emit(BENCH, `lost_workers_${scaled.workers}`, scaled.lost, 'deliveries');
     }
   } finally {
     await generator.stop();

@@ -15,6 +15,7 @@ const TONES: Record<string, 'ok' | 'warn' | 'bad' | 'busy' | 'neutral'> = {
   degraded: 'warn',
   expiring: 'warn',
   disabled: 'neutral',
+  cancelled: 'neutral',
   failed: 'bad',
   error: 'bad',
   rejected: 'bad',

@@ -7,7 +7,7 @@ import type { RequestContext } from '../common/router';
 import type { SandboxResponse } from '../common/types';
 import type { GithubIssue } from './data';
 import type { GithubRepoState } from './repo-state';
-import { ghError, listPage, sinceMs, validationFailed } from './wire';
+import { ghError, listPage, sinceMs, sinceNotIso8601, validationFailed } from './wire';
 
 export interface GithubRoutesDeps {
   repo(owner: string, name: string): GithubRepoState | undefined;
@@ -130,7 +130,7 @@ function repoRoutes(router: Router, deps: GithubRoutesDeps, prefix: string): voi
   add('GET', '/issues/comments', (ctx) => {
     const repo = repoOf(ctx);
     const since = sinceMs(ctx);
-    if (since === null) return validationFailed('IssueComment', 'since', 'invalid');
+    if (since === null) return sinceNotIso8601();
     // Sandbox simplification: every sort orders by updated_at (what `since` readers ask for).
     return listPage(ctx, repo.comments.since(since ?? 0), { descending: ctx.query.get('direction') === 'desc' });
   });
@@ -160,7 +160,7 @@ function repoRoutes(router: Router, deps: GithubRoutesDeps, prefix: string): voi
   add('GET', '/issues', (ctx) => {
     const repo = repoOf(ctx);
     const since = sinceMs(ctx);
-    if (since === null) return validationFailed('Issue', 'since', 'invalid');
+    if (since === null) return sinceNotIso8601();
     const state = ctx.query.get('state') ?? 'open';
     if (!['open', 'closed', 'all'].includes(state)) return validationFailed('Issue', 'state', 'invalid');
     // Sandbox simplification: every sort orders by updated_at; direction defaults to desc as on GitHub.

@@ -56,6 +56,11 @@ export function listPage<T>(
   return { status: 200, json: items, headers: links.length ? { link: links.join(', ') } : undefined };
 }
 
+/** GitHub's answer to a `since` it cannot read: 422 with this message and no `errors` list. */
+export function sinceNotIso8601(): SandboxResponse {
+  return ghError(422, 'The since parameter needs to be in ISO 8601 format: YYYY-MM-DDTHH:MM:SSZ');
+}
+
 /** `since` as GitHub reads it (ISO-8601); undefined when absent, null when invalid. */
 export function sinceMs(ctx: RequestContext): number | undefined | null {
   const since = ctx.query.get('since');

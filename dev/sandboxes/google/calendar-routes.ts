@@ -6,7 +6,8 @@
 import type { RequestContext, Router } from '../common/router';
 import type { CalendarEvent, CalendarStore } from './calendar-store';
 import { channelRequest, type PushChannels } from './channels';
-import { decodeToken, encodeToken, googleFail } from './wire';
+import { fail } from '../common/router';
+import { decodeToken, encodeToken, fullSyncRequired, googleFail } from './wire';
 
 const MAX_RESULTS = 2500;
 const DEFAULT_RESULTS = 250;
@@ -37,7 +38,7 @@ function listState(
       typeof state.h === 'number' &&
       typeof state.t === 'number' &&
       Date.now() - state.t <= options.syncTokenTtlMs;
-    if (!fresh) googleFail(410, 'fullSyncRequired', 'Sync token is no longer valid, a full sync is required.');
+    if (!fresh) fail(fullSyncRequired());
     // Everything changed strictly after the instant the token was issued for.
     return { afterMs: (state.h as number) + 1, afterId: '', includeCancelled: true, sync: true };
   }
@@ -172,5 +173,5 @@ function checkPrecondition(ctx: RequestContext, event: CalendarEvent | undefined
   if (event.status === 'cancelled') googleFail(410, 'deleted', 'Resource has been deleted');
   const ifMatch = ctx.headers['if-match'];
   if (typeof ifMatch === 'string' && ifMatch !== '*' && ifMatch !== event.etag)
-    googleFail(412, 'conditionNotMet', 'Precondition Failed');
+    googleFail(412, 'conditionNotMet', 'Precondition Failed', { location: { type: 'header', name: 'If-Match' } });
 }

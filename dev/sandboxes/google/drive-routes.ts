@@ -2,20 +2,28 @@
  * Drive API v3 in the sandbox: files.list (pageToken, q "trashed = false" only; without it trashed files are
  * listed too, as Drive does), files.get / create / update (trashed = true moves to the trash) / delete
  * (permanent), changes.getStartPageToken and changes.list with nextPageToken and, on the last page,
- * newStartPageToken. Without a `fields` parameter answers carry only kind, id, name and mimeType, as Drive's do.
+ * newStartPageToken. Without a `fields` parameter files carry only kind, id, name and mimeType, as Drive's do;
+ * with one, answers hold exactly the selected fields (partial responses, fields.ts).
  */
 import type { RequestContext, Router } from '../common/router';
 import type { DriveFile, DriveStore } from './drive-store';
+import { applyFields, parseFields } from './fields';
 import { decodeToken, encodeToken, googleFail } from './wire';
 
 const MAX_PAGE = 1000;
 const DEFAULT_PAGE = 100;
 const WRITABLE = ['name', 'mimeType', 'description', 'trashed', 'starred', 'properties', 'appProperties'];
 
-/** Drive's default partial response unless the caller asks for fields. */
+/** A file in a list or change: whole when the caller selected fields (masked later), else Drive's default four. */
 function shape(file: DriveFile, ctx: RequestContext): Record<string, unknown> {
-  if (ctx.query.get('fields')) return file;
+  if (ctx.query.get('fields')) return { kind: 'drive#file', ...file };
   return { kind: 'drive#file', id: file.id, name: file.name, mimeType: file.mimeType };
+}
+
+/** The answer with only the fields the caller selected (the whole answer when it selected none). */
+function select(json: Record<string, unknown>, ctx: RequestContext): Record<string, unknown> {
+  const fields = ctx.query.get('fields');
+  return fields ? (applyFields(json, parseFields(fields)) as Record<string, unknown>) : json;
 }
 
 function pageSizeOf(ctx: RequestContext): number {
@@ -57,7 +65,9 @@ export function addDriveRoutes(
   const visibleFile = (ctx: RequestContext): DriveFile => {
     const id = ctx.params.fileId ?? '';
     const file = visible(ctx, id) ? drive.get(id) : undefined;
-    return file ?? googleFail(404, 'notFound', `File not found: ${id}.`);
+    return (
+      file ?? googleFail(404, 'notFound', `File not found: ${id}.`, { location: { type: 'parameter', name: 'fileId' } })
+    );
   };
 
   router.add('GET', '/drive/v3/changes/startPageToken', () => ({
@@ -81,11 +91,16 @@ export function addDriveRoutes(
       }));
     return {
       status: 200,
-      json: {
-        kind: 'drive#changeList',
-        changes,
-        ...(page.nextPageToken ? { nextPageToken: page.nextPageToken } : { newStartPageToken: page.newStartPageToken }),
-      },
+      json: select(
+        {
+          kind: 'drive#changeList',
+          ...(page.nextPageToken
+            ? { nextPageToken: page.nextPageToken }
+            : { newStartPageToken: page.newStartPageToken }),
+          changes,
+        },
+        ctx,
+      ),
     };
   });
 
@@ -118,22 +133,25 @@ export function addDriveRoutes(
       files: files.map((file) => shape(file, ctx)),
     };
     if (more && last) json.nextPageToken = encodeToken({ a: Date.parse(last.modifiedTime), i: last.id });
-    return { status: 200, json };
+    return { status: 200, json: select(json, ctx) };
   });
 
-  router.add('GET', '/drive/v3/files/:fileId', (ctx) => ({ status: 200, json: shape(visibleFile(ctx), ctx) }));
+  router.add('GET', '/drive/v3/files/:fileId', (ctx) => ({
+    status: 200,
+    json: select(shape(visibleFile(ctx), ctx), ctx),
+  }));
 
   router.add('POST', '/drive/v3/files', (ctx) => {
     const file = drive.create(metadata(ctx));
     appFiles.add(file.id);
-    return { status: 200, json: shape(file, ctx) };
+    return { status: 200, json: select(shape(file, ctx), ctx) };
   });
 
   // files.update; `trashed: true` moves the file to the trash (files.list still lists it unless q excludes it).
   router.add('PATCH', '/drive/v3/files/:fileId', (ctx) => {
     const fields = metadata(ctx);
     const file = drive.update(visibleFile(ctx).id, fields)!;
-    return { status: 200, json: shape(file, ctx) };
+    return { status: 200, json: select(shape(file, ctx), ctx) };
   });
 
   // files.delete: permanent, no trash.

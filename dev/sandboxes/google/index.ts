@@ -19,7 +19,7 @@ import { addDriveRoutes } from './drive-routes';
 import { DriveStore } from './drive-store';
 import { addGoogleOAuth } from './oauth-routes';
 import { GrantedScopes } from './scopes';
-import { googleError } from './wire';
+import { fullSyncRequired, googleError } from './wire';
 
 const DEFAULT_RECORDS = 100_000;
 const TOKEN_TTL_MS = 3600_000;
@@ -120,11 +120,11 @@ export async function startGoogleSandbox(options: SandboxOptions = {}): Promise<
           { domain: 'usageLimits', headers },
         );
       }
-      return googleError(429, 'rateLimitExceeded', 'Too many requests', { domain: 'usageLimits', headers });
+      return googleError(429, 'rateLimitExceeded', 'Rate Limit Exceeded', { domain: 'usageLimits', headers });
     },
     serverError: (status) =>
       status === 410
-        ? googleError(410, 'fullSyncRequired', 'Sync token is no longer valid, a full sync is required.')
+        ? fullSyncRequired()
         : googleError(
             status,
             'backendError',

@@ -1,6 +1,7 @@
 /**
  * Google API error bodies in the sandbox: {"error": {"code", "message", "errors": [{"domain", "reason",
- * "message"}], "status"}}, the shape Calendar and Drive share.
+ * "message", "locationType"?, "location"?}], "status"?}}, the shape Calendar and Drive share. `status` is the
+ * canonical name of the code where one exists; the Calendar reference's 410 Gone answers carry none.
  */
 import { fail } from '../common/router';
 import type { SandboxResponse } from '../common/types';
@@ -11,7 +12,6 @@ const STATUS_NAMES: Record<number, string> = {
   403: 'PERMISSION_DENIED',
   404: 'NOT_FOUND',
   409: 'ALREADY_EXISTS',
-  410: 'NOT_FOUND',
   412: 'FAILED_PRECONDITION',
   429: 'RESOURCE_EXHAUSTED',
   500: 'INTERNAL',
@@ -22,24 +22,41 @@ export function googleError(
   code: number,
   reason: string,
   message: string,
-  options: { domain?: string; headers?: Record<string, string> } = {},
+  options: {
+    domain?: string;
+    headers?: Record<string, string>;
+    /** Where the fault lies, as the reference names it (e.g. parameter syncToken, header If-Match). */
+    location?: { type: 'parameter' | 'header'; name: string };
+  } = {},
 ): SandboxResponse {
+  const detail: Record<string, string> = { domain: options.domain ?? 'global', reason, message };
+  if (options.location) {
+    detail.locationType = options.location.type;
+    detail.location = options.location.name;
+  }
+  const status = STATUS_NAMES[code];
   return {
     status: code,
     headers: options.headers,
-    json: {
-      error: {
-        code,
-        message,
-        errors: [{ domain: options.domain ?? 'global', reason, message }],
-        status: STATUS_NAMES[code] ?? 'UNKNOWN',
-      },
-    },
+    json: { error: { code, message, errors: [detail], ...(status ? { status } : {}) } },
   };
 }
 
-export function googleFail(code: number, reason: string, message: string): never {
-  fail(googleError(code, reason, message));
+export function googleFail(
+  code: number,
+  reason: string,
+  message: string,
+  options?: Parameters<typeof googleError>[3],
+): never {
+  fail(googleError(code, reason, message, options));
+}
+
+/** Calendar's 410 for a sync token it no longer honours, as its errors reference spells it. */
+export function fullSyncRequired(): SandboxResponse {
+  return googleError(410, 'fullSyncRequired', 'Sync token is no longer valid, a full sync is required.', {
+    domain: 'calendar',
+    location: { type: 'parameter', name: 'syncToken' },
+  });
 }
 
 /** Google etags are quoted strings that change with every write. */

@@ -57,11 +57,8 @@ export class OutboundMessenger {
 
   notify(change: OrgChange): void {
     if (change.kind === 'deleted') return;
-    const id =
-      `04l5g${(this.counter++).toString(36).toUpperCase().padStart(8, '0')}${randomBytes(2).toString('hex').toUpperCase()}`.slice(
-        0,
-        18,
-      );
+    // An 18-character id (type ID in the Outbound Message WSDL): 04l key prefix, 5g pod, 9 counter, 4 random.
+    const id = `04l5g${(this.counter++).toString(36).toUpperCase().padStart(9, '0')}${randomBytes(2).toString('hex').toUpperCase()}`;
     const body = outboundEnvelope(this.organizationId, this.baseUrl(), [{ id, change }]);
     const headers: Record<string, string> = {
       'content-type': 'text/xml; charset=utf-8',

@@ -107,8 +107,10 @@ export function addSObjectRoutes(router: Router, org: SalesforceOrg, usage: ApiU
 
   router.add('GET', '/services/data/:version/sobjects/:object/:id', (ctx) => {
     const object = objectOf(ctx);
-    const row = org.get(object, ctx.params.id!);
+    // A record in the recycle bin answers ENTITY_IS_DELETED, as the REST API does; only an unknown id is NOT_FOUND.
+    const row = org.get(object, ctx.params.id!, true);
     if (!row) sfFail(404, 'NOT_FOUND', 'The requested resource does not exist');
+    if (row.IsDeleted) sfFail(404, 'ENTITY_IS_DELETED', 'entity is deleted');
     const names = SOBJECTS[object].fields.map((field) => field.name);
     const requested = ctx.query
       .get('fields')

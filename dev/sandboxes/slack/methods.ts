@@ -105,10 +105,14 @@ export function addSlackMethods(router: Router, workspace: SlackWorkspace): void
     if (isAnswer(bounds)) return bounds;
     const cursor = readCursor('next_ts', args.cursor);
     if (cursor === null) return slackError('invalid_cursor');
-    // The cursor names the next message to return: it becomes an inclusive upper bound.
+    // The cursor names the next message to return: it becomes an inclusive upper bound (`oldest` keeps the
+    // inclusiveness the caller asked for: exclusive unless inclusive=true, on every page).
     const latest = cursor !== undefined ? tsToMicros(cursor) : bounds.latest;
     const limit = limitOf(args.limit, Math.min(100, workspace.readLimitCap), Math.min(999, workspace.readLimitCap));
-    const page = channel.history({ ...bounds, latest, inclusive: bounds.inclusive || cursor !== undefined }, limit + 1);
+    const page = channel.history(
+      { ...bounds, latest, latestInclusive: bounds.inclusive || cursor !== undefined },
+      limit + 1,
+    );
     const messages = page.messages.slice(0, limit);
     const next = page.messages[limit] as SlackMessage | undefined;
     return ok({
@@ -163,6 +167,9 @@ export function addSlackMethods(router: Router, workspace: SlackWorkspace): void
     if (typeof args.text !== 'string' || args.text === '') return slackError('no_text');
     if (args.text.length > 40_000) return slackError('msg_too_long');
     // A reply joins the thread of the message thread_ts names (its parent's, when that is itself a reply).
+    // A thread_ts that is not a ts at all is refused as such (Slack: invalid_thread_ts), an unknown one as not found.
+    if (args.thread_ts !== undefined && tsToMicros(String(args.thread_ts)) === undefined)
+      return slackError('invalid_thread_ts');
     const parent = args.thread_ts === undefined ? undefined : channel.threadParent(String(args.thread_ts));
     if (args.thread_ts !== undefined && !parent) return slackError('thread_not_found');
     const message: SlackMessage = {

@@ -36,11 +36,14 @@ export interface TsBounds {
   oldest?: bigint;
   latest?: bigint;
   inclusive: boolean;
+  /** The latest bound's own inclusiveness, when it differs (a cursor names the next message: inclusive). */
+  latestInclusive?: boolean;
 }
 
 const within = (bounds: TsBounds, micros: bigint): boolean =>
   (bounds.oldest === undefined || (bounds.inclusive ? micros >= bounds.oldest : micros > bounds.oldest)) &&
-  (bounds.latest === undefined || (bounds.inclusive ? micros <= bounds.latest : micros < bounds.latest));
+  (bounds.latest === undefined ||
+    ((bounds.latestInclusive ?? bounds.inclusive) ? micros <= bounds.latest : micros < bounds.latest));
 
 /**
  * One channel: seeded top-level messages by index (with their seeded threads), posts after them, and an
@@ -222,7 +225,8 @@ export class ChannelHistory {
     const take = (micros: bigint): boolean => {
       // Newest first: past `oldest` the walk ends; above `latest` it goes on.
       if (!within({ oldest: bounds.oldest, inclusive: bounds.inclusive }, micros)) return false;
-      if (!within({ latest: bounds.latest, inclusive: bounds.inclusive }, micros)) return true;
+      if (!within({ latest: bounds.latest, inclusive: bounds.latestInclusive ?? bounds.inclusive }, micros))
+        return true;
       const message = this.get(microsToTs(micros));
       if (message) out.push(message);
       return out.length <= limit;

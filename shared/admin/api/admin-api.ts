@@ -22,8 +22,10 @@ import { registerOAuthRoutes } from './oauth-routes';
 import { registerMappingRoutes } from './mapping-routes';
 import { registerConflictRoutes } from './conflict-routes';
 import { registerShardRoutes } from './shard-routes';
+import { registerShardBrowseRoutes } from './shard-browse-routes';
 import { registerRunRoutes } from './run-routes';
 import { registerMetricsRoutes } from './metrics-routes';
+import { registerRunControlRoutes } from './run-control-routes';
 
 export function createAdminRouter(): AdminRouter {
   const router: AdminRouter = new Router();
@@ -38,8 +40,10 @@ export function createAdminRouter(): AdminRouter {
   registerMappingRoutes(router);
   registerConflictRoutes(router);
   registerShardRoutes(router);
+  registerShardBrowseRoutes(router);
   registerRunRoutes(router);
   registerMetricsRoutes(router);
+  registerRunControlRoutes(router);
   return router;
 }
 

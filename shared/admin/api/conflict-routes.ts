@@ -11,6 +11,8 @@
  * `"pushed": false` with the reason. The base snapshot keeps the provider's value, so the next inbound sync
  * does not mistake it for a remote change.
  */
+import { changedFieldNames } from '../../core/shard-history';
+import { historyOf } from '../../sync/shard-history-writer';
 import { z } from 'zod';
 import { AppError, toAppError } from '../../core/app-error';
 import { json, parseBody } from '../../platform/http/responses';
@@ -130,12 +132,23 @@ async function resolveConflict(
         ? `"${integration.name}" is inbound-only: the chosen values are kept locally and not pushed to ${integration.provider}`
         : 'the integration no longer exists: the chosen values are kept locally'
       : "the chosen values are the provider's: nothing to push";
-  await ctx.services.shards.replace({
+  const written = await ctx.services.shards.replace({
     ...shard,
     data: applyPatch(shard.data as Record<string, never>, resolution.localPatch),
     lastWrittenBy: needsPush ? 'local' : shard.lastWrittenBy,
     updatedAt: ctx.services.now().toISOString(),
   });
+  await historyOf(ctx.services).record([
+    {
+      tenantId,
+      shardId: shard.id,
+      source: 'conflict',
+      actor: ctx.principal.id,
+      integrationId: conflict.integrationId,
+      changedFields: changedFieldNames(shard.data, written.data),
+      key: conflict.id,
+    },
+  ]);
   const states = await ctx.services.syncState.records(conflict.integrationId, conflict.entity, [conflict.externalId]);
   const state = states.get(conflict.externalId);
   if (state)

@@ -17,6 +17,8 @@ import type { Params } from '../../platform/http/router';
 import type { Shard } from '../../core/shard';
 import type { Stored } from '../../core/stored';
 import { shardTypeOf } from '../../sync/outbound/scan';
+import { changedFieldNames } from '../../core/shard-history';
+import { historyOf } from '../../sync/shard-history-writer';
 import type { AdminContext, AdminRouter } from './context';
 
 const BASE = 'tenants/:tenantId/shards';
@@ -77,6 +79,16 @@ export function registerShardRoutes(router: AdminRouter): void {
           lastWrittenBy: 'local',
           updatedAt: ctx.services.now().toISOString(),
         });
+        await historyOf(ctx.services).record([
+          {
+            tenantId: stored.tenantId,
+            shardId: stored.id,
+            source: 'admin',
+            actor: ctx.principal.id,
+            changedFields: changedFieldNames(current.data, stored.data),
+            key: stored._etag,
+          },
+        ]);
         ctx.logger.info('shard changed locally', {
           tenantId: stored.tenantId,
           shardId: stored.id,
@@ -121,6 +133,17 @@ export function registerShardRoutes(router: AdminRouter): void {
     };
     await ctx.services.shards.upsertMany([shard]);
     const stored = await ctx.services.shards.get(tenantId, shard.id);
+    await historyOf(ctx.services).record([
+      {
+        tenantId,
+        shardId: shard.id,
+        source: 'admin',
+        actor: ctx.principal.id,
+        integrationId: integration.id,
+        changedFields: Object.keys(body.data),
+        key: 'created',
+      },
+    ]);
     ctx.logger.info('shard created locally', {
       tenantId,
       shardId: shard.id,

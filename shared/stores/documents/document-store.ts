@@ -8,6 +8,7 @@ import type { ConflictsRepository } from './conflicts-repository';
 import type { IntegrationsRepository } from './integrations-repository';
 import type { NotificationsRepository } from './notifications-repository';
 import type { OAuthStatesRepository } from './oauth-states-repository';
+import type { ShardHistoryRepository } from './shard-history-repository';
 import type { ShardsRepository } from './shards-repository';
 import type { SyncRunsRepository } from './sync-runs-repository';
 import type { SyncStateRepository } from './sync-state-repository';
@@ -27,6 +28,8 @@ export interface DocumentStore {
   webhookSubscriptions: WebhookSubscriptionsRepository;
   /** The durable copy of the rate limiter's overrides (its port: shared/ratelimit/durable-overrides.ts). */
   rateLimitOverrides: OverrideDocuments;
+  /** Which run or person changed which fields of a shard, kept for the retention (SHARD_HISTORY_RETENTION_DAYS). */
+  shardHistory: ShardHistoryRepository;
   /** A cheap read that proves the store answers. */
   ping(): Promise<void>;
   dispose(): void;

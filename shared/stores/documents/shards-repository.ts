@@ -26,6 +26,24 @@ export interface ChangedShard {
 /** Where the outbound scan reads: after second `sinceTs`, or within second `ts` after shard `afterId`. */
 export type ChangeWindow = { sinceTs: number } | { ts: number; afterId: string };
 
+/** What the record browser filters on; every condition given must hold. */
+export interface ShardBrowseFilter {
+  /** Shards with a source record in this integration, or created locally for it. */
+  integrationId?: string;
+  /** Shards with a source record of this entity (of `integrationId` when given). */
+  entity?: string;
+  /** With integrationId and entity: the entity's shard type, which locally created shards are matched by. */
+  shardType?: string;
+  /** Equal to the shard id or a source record's external id, or in a title field (shard-title.ts), any case. */
+  q?: string;
+}
+
+/** One page of the browser: live shards by id; `nextAfterId` when there are more. */
+export interface ShardBrowsePage {
+  items: Shard[];
+  nextAfterId?: string;
+}
+
 export interface ShardsRepository {
   /** The shard with its ETag (for guarded replaces), or undefined when absent or another tenant's. */
   get(tenantId: string, shardId: string): Promise<Stored<Shard> | undefined>;
@@ -43,6 +61,12 @@ export interface ShardsRepository {
   findByDedupKeys(tenantId: string, keys: string[], limit: number): Promise<DedupKeyHit[]>;
   /** Writes shards as they are (bulk, unguarded): a page's shards have deterministic ids. */
   upsertMany(shards: Shard[]): Promise<void>;
+  /** Live shards of one tenant matching `filter`, by id after `afterId`, at most `limit` (keyset paging). */
+  browse(
+    tenantId: string,
+    filter: ShardBrowseFilter,
+    page: { limit: number; afterId?: string },
+  ): Promise<ShardBrowsePage>;
   count(tenantId: string, filter?: { shardType?: string; includeDeleted?: boolean }): Promise<number>;
   /** Live shards holding a record of this integration, per entity (each entity asked for is in the answer). */
   countByEntity(tenantId: string, integrationId: string, entities: readonly string[]): Promise<Record<string, number>>;

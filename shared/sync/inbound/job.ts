@@ -141,6 +141,13 @@ export async function handleInboundJob(
     return 'failed';
   }
 
+  // A page message of a cancelled run (queued before the cancel, or the successor its page in flight enqueued)
+  // is completed without work: nothing more is fetched or written for the run.
+  if (known?.status === 'cancelled') {
+    log.info('run cancelled; page message completed without work');
+    return 'completed';
+  }
+
   // A copy of a page the run has already committed (a stale-run resume racing a message that was only slow,
   // outside the duplicate-detection window) is dropped: its successor was enqueued before it was committed.
   if (known && (known.status === 'succeeded' || (known.resume && job.page < known.resume.page))) {
@@ -166,6 +173,10 @@ export async function handleInboundJob(
   try {
     const outcome = await pipeline(integration, job);
     const run = await pageCommitted(deps.runs, job, outcome, now, started);
+    if (run.status === 'cancelled') {
+      log.info('run cancelled during the page; nothing more is fetched for it', { written: !outcome.cancelled });
+      return 'completed';
+    }
     deps.metrics.increment(
       'records_synced',
       outcome.counters.created + outcome.counters.updated + outcome.counters.deleted,

@@ -34,6 +34,8 @@ export interface PageScope {
   integrationsOf?: PageContext['integrationsOf'];
   traceparent?: string;
   signal?: AbortSignal;
+  /** Whether an operator cancelled the run meanwhile: asked after the fetch, before anything is written. */
+  runCancelled?(): Promise<boolean>;
 }
 
 export interface PageOutcome {
@@ -47,6 +49,8 @@ export interface PageOutcome {
   nextDueAt?: string;
   /** The provider's record count of the page's entity, where the adapter reports one. */
   providerTotal?: number;
+  /** The run was cancelled while the page was fetched: nothing of it was written, no next page enqueued. */
+  cancelled?: boolean;
 }
 
 /** Longest pause the pipeline grants an adapter's pace between two pages. */
@@ -162,6 +166,8 @@ export async function runInboundPage(
   if (!entity) return { runFinished: true, counters: emptyCounters(), recordErrors: [] };
   const adapter = scope.adapterFor(integration);
   const page = await fetchPage(deps, adapter, integration, job, entity, signal);
+  if (await scope.runCancelled?.())
+    return { runFinished: false, counters: emptyCounters(), recordErrors: [], cancelled: true };
   const written = await writePage(
     deps,
     {

@@ -6,6 +6,7 @@
 import type { ProviderId } from '../../core/providers';
 import type { AppServices } from '../../app/services';
 import { withPacedAdapters } from '../adapter-factory';
+import { historyOf } from '../shard-history-writer';
 import type { PagePipeline } from './job';
 import { runInboundPage, type PipelineDeps } from './pipeline';
 
@@ -19,6 +20,7 @@ function pipelineDeps(services: AppServices): PipelineDeps {
       shards: services.shards,
       syncState: services.syncState,
       conflicts: services.conflicts,
+      history: historyOf(services),
       now: services.now,
       limits: {
         pageSize: services.settings.pipeline.pageSize,
@@ -40,7 +42,14 @@ export function inboundPipeline(services: AppServices, traceparent?: string): Pa
         .filter((candidate) => candidate.tenantId === tenantId && candidate.provider === provider)
         .map((candidate) => candidate.id);
     return withPacedAdapters(services, integration, (adapterFor) =>
-      runInboundPage(deps, integration, job, { adapterFor, integrationsOf, traceparent }),
+      runInboundPage(deps, integration, job, {
+        adapterFor,
+        integrationsOf,
+        traceparent,
+        // One point read of the run between the fetch and the writes: an operator's cancel stops the page there.
+        runCancelled: async () =>
+          (await services.runs.get(job.tenantId, job.integrationId, job.runId))?.status === 'cancelled',
+      }),
     );
   };
 }

@@ -3,6 +3,8 @@
  * translate a failed outcome, read the provider record back, and record what the provider now holds (record
  * state, shard, outbound ledger). Shared by updates (outbound-push.ts) and creates (outbound-create.ts).
  */
+import { changedFieldNames } from '../../core/shard-history';
+import type { ShardHistoryWriter } from '../shard-history-writer';
 import type { ProviderAdapter, ProviderRecord } from '../../adapters/contract';
 import { AppError, isAppError } from '../../core/app-error';
 import type { Integration } from '../../core/integration';
@@ -27,6 +29,8 @@ export interface OutboundDeps {
   leaseMs: number;
   /** Page size when a retried create looks for the record its first attempt may have made. */
   pageSize: number;
+  /** Where a settle that changes the shard's data says which fields (none: no history kept). */
+  history?: ShardHistoryWriter;
 }
 
 export type OutboundResult =
@@ -150,13 +154,24 @@ export async function settleShard(ctx: PushContext, data: Record<string, unknown
   const { pushError, ...rest } = shard;
   void pushError;
   try {
-    await deps.shards.replace({
+    const settled = await deps.shards.replace({
       ...rest,
       data,
       externalRefs: refs,
       lastWrittenBy: 'inbound',
       updatedAt: deps.now().toISOString(),
     });
+    // The provider's answer may differ from what was pushed (a field it computes or normalises).
+    await deps.history?.record([
+      {
+        tenantId: shard.tenantId,
+        shardId: shard.id,
+        source: 'outbound',
+        integrationId: ref.integrationId,
+        changedFields: changedFieldNames(shard.data, data),
+        key: settled._etag,
+      },
+    ]);
   } catch (error) {
     if (!isAppError(error) || error.code !== 'precondition_failed') throw error;
     const newer = await deps.shards.get(shard.tenantId, shard.id);

@@ -3,6 +3,7 @@ import type { AppServices } from '../../app/services';
 import { withPacedAdapters } from '../adapter-factory';
 import type { OutboundJobDeps, OutboundPush } from './job';
 import { pushShard } from './push';
+import { historyOf } from '../shard-history-writer';
 
 export function outboundPush(services: AppServices): OutboundPush {
   return (integration, job) =>
@@ -18,6 +19,7 @@ export function outboundPush(services: AppServices): OutboundPush {
           schemaFor: (integration, entity) => integration.mappings?.[entity],
           leaseMs: services.settings.queueLimits.lockDurationMs,
           pageSize: services.settings.pipeline.pageSize,
+          history: historyOf(services),
         },
         integration,
         job,

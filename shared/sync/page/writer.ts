@@ -26,6 +26,8 @@ import { shapeLinks } from './shape-links';
 import { contestedShards, holdInboundLeases, releaseInboundLeases } from './record-lease';
 import { recordStateId, type RecordState } from '../../core/record-state';
 import { shardIdFor, type ExternalRef, type Shard } from '../../core/shard';
+import { changedFieldNames } from '../../core/shard-history';
+import type { ShardHistoryWriter } from '../shard-history-writer';
 
 export interface PageWriterDeps {
   shards: ShardsRepository;
@@ -34,6 +36,8 @@ export interface PageWriterDeps {
   now(): Date;
   /** Counts fuzzy comparisons, to watch the cost of deduplication (tests, benchmarks). */
   dedupStats?: DedupStats;
+  /** Where the page says which fields of which shard it changed (none: no history kept). */
+  history?: ShardHistoryWriter;
 }
 
 export interface PageContext {
@@ -155,6 +159,14 @@ async function writeRecords(deps: PageWriterDeps, ctx: PageContext, read: PageRe
   const stateWrites: RecordState[] = [];
   const conflictWrites: ConflictDocument[] = [];
   const written: Array<{ record: MappedRecord; shardId: string }> = [];
+  /** Shard id → names of the data fields this page changed (the shard's history; derived shards have none). */
+  const changedFields = new Map<string, Set<string>>();
+  const noteChanged = (id: string, fields: readonly string[]) => {
+    if (fields.length === 0) return;
+    const known = changedFields.get(id);
+    if (known) for (const field of fields) known.add(field);
+    else changedFields.set(id, new Set(fields));
+  };
   /** referenceKey → shard of every live record of the page; `arrived`: those new to this integration. */
   const pageShards = new Map<string, string>();
   const arrived = new Map<string, string>();
@@ -222,8 +234,10 @@ async function writeRecords(deps: PageWriterDeps, ctx: PageContext, read: PageRe
     const target = match ? current(shardId) : undefined;
     if (match && target) {
       counters.updated++;
+      const merged = mergedInto(target, record, externalRef, match, ctx.runId, now);
+      noteChanged(shardId, changedFieldNames(target.data, merged.data));
       writes.set(shardId, {
-        ...mergedInto(target, record, externalRef, match, ctx.runId, now),
+        ...merged,
         dedupKeys: nextDedupKeys(strategies, { ...record.data, ...target.data }, target.dedupKeys),
       });
       stateWrites.push(
@@ -245,6 +259,7 @@ async function writeRecords(deps: PageWriterDeps, ctx: PageContext, read: PageRe
     const existing = state && !state.deleted ? current(shardId) : undefined;
     if (!existing) {
       counters.created++;
+      noteChanged(shardId, Object.keys(record.data));
       const keys = nextDedupKeys(strategies, record.data, undefined);
       writes.set(shardId, {
         id: shardId,
@@ -269,6 +284,7 @@ async function writeRecords(deps: PageWriterDeps, ctx: PageContext, read: PageRe
     });
     if (resolution.changedLocal) {
       counters.updated++;
+      noteChanged(shardId, changedFieldNames(existing.data, resolution.merged));
       // A local edit the provider does not have yet stays marked local, so the outbound scan still pushes it.
       const lastWrittenBy = resolution.changedRemote && existing.lastWrittenBy === 'local' ? 'local' : 'inbound';
       const keys = nextDedupKeys(strategies, resolution.merged, existing.dedupKeys);
@@ -327,7 +343,23 @@ async function writeRecords(deps: PageWriterDeps, ctx: PageContext, read: PageRe
   const pendingLinks = await pendingLinkDocs(deps.syncState, [...writes.values()], linkCtx);
 
   // Shards first, then states: a crash in between leaves states behind, so the redelivered page redoes the work.
-  await deps.shards.upsertMany([...writes.values()]);
+  // The history beside the shards (another container, so not one batch; same ids when a page is redone).
+  await Promise.all([
+    deps.shards.upsertMany([...writes.values()]),
+    changedFields.size > 0 && deps.history
+      ? deps.history.record(
+          [...changedFields].map(([id, fields]) => ({
+            tenantId,
+            shardId: id,
+            source: 'provider' as const,
+            runId: ctx.runId,
+            integrationId,
+            changedFields: [...fields],
+            key: `${ctx.runId}|${integrationId}|${ctx.entity}`,
+          })),
+        )
+      : undefined,
+  ]);
   await deps.conflicts.saveMany(conflictWrites);
   if (pendingLinks.length > 0) await deps.syncState.savePendingLinks(pendingLinks);
   await deps.syncState.saveRecords(stateWrites);

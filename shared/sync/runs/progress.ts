@@ -5,7 +5,14 @@
  * documents. Each change is an ETag-guarded read-modify-write (the runs repository retries it on a concurrent
  * change); a caller that holds the run as it read it passes it along, which saves reading it again.
  */
-import { emptyCounters, type RunCounters, type RunWait, type SyncJobMessage, type SyncRun } from '../../core/sync-run';
+import {
+  emptyCounters,
+  runHasEnded,
+  type RunCounters,
+  type RunWait,
+  type SyncJobMessage,
+  type SyncRun,
+} from '../../core/sync-run';
 import type { Stored } from '../../core/stored';
 import type { SyncRunsRepository } from '../../stores/documents/sync-runs-repository';
 
@@ -61,7 +68,8 @@ export function pageStarted(
     job.runId,
     (run) => ({
       ...run,
-      status: 'running',
+      // A run cancelled meanwhile stays cancelled: the page sees it before it fetches or writes.
+      status: run.status === 'cancelled' ? 'cancelled' : 'running',
       startedAt: run.startedAt ?? now().toISOString(),
       heartbeatAt: now().toISOString(),
       // The page in hand, and no wait any more: the live run card shows it working again.
@@ -94,14 +102,18 @@ export function pageCommitted(
     job.tenantId,
     job.integrationId,
     job.runId,
-    (current) => ({
-      ...withPage(current, job.page, progress),
-      // A next page scheduled later (the provider's pace) is a sign of life until it is due.
-      heartbeatAt: progress.nextDueAt ?? now().toISOString(),
-      ...(progress.next ? { resume: progress.next } : {}),
-      ...(progress.runFinished ? { status: 'succeeded' as const, finishedAt: now().toISOString() } : {}),
-      live: liveAfterCommit(current, job.page, progress),
-    }),
+    (current) =>
+      // The page in flight when the run was cancelled keeps its counts; the run stays cancelled, with no resume point.
+      current.status === 'cancelled'
+        ? { ...withPage(current, job.page, progress), live: withoutWait(current.live) }
+        : {
+            ...withPage(current, job.page, progress),
+            // A next page scheduled later (the provider's pace) is a sign of life until it is due.
+            heartbeatAt: progress.nextDueAt ?? now().toISOString(),
+            ...(progress.next ? { resume: progress.next } : {}),
+            ...(progress.runFinished ? { status: 'succeeded' as const, finishedAt: now().toISOString() } : {}),
+            live: liveAfterCommit(current, job.page, progress),
+          },
     { from: known },
   );
 }
@@ -134,15 +146,26 @@ export function runFinished(
   now: () => Date,
   error?: { code: string; message: string; target?: string },
 ): Promise<Stored<SyncRun>> {
-  return runs.update(job.tenantId, job.integrationId, job.runId, (run) => ({
-    ...run,
-    status,
-    finishedAt: now().toISOString(),
-    ...(run.live ? { live: withoutWait(run.live) } : {}),
-    ...(error
-      ? { lastError: { code: error.code, message: error.message, ...(error.target ? { target: error.target } : {}) } }
-      : {}),
-  }));
+  return runs.update(job.tenantId, job.integrationId, job.runId, (run) =>
+    // A cancelled run has ended already: what its page in flight ran into afterwards does not change that.
+    run.status === 'cancelled'
+      ? run
+      : {
+          ...run,
+          status,
+          finishedAt: now().toISOString(),
+          ...(run.live ? { live: withoutWait(run.live) } : {}),
+          ...(error
+            ? {
+                lastError: {
+                  code: error.code,
+                  message: error.message,
+                  ...(error.target ? { target: error.target } : {}),
+                },
+              }
+            : {}),
+        },
+  );
 }
 
 /**
@@ -170,6 +193,32 @@ export function pageRescheduled(
         }
       : {}),
   }));
+}
+
+/**
+ * An operator cancels a run that has not ended: it ends `cancelled` now. Its page in flight (if any) checks the
+ * run before it writes, and every page message still queued for it is completed without work.
+ * Answers the run as it was when it had already ended (nothing changed then).
+ */
+export async function runCancelled(
+  runs: SyncRunsRepository,
+  run: Stored<SyncRun>,
+  by: string,
+  now: () => Date,
+): Promise<{ run: Stored<SyncRun>; ended?: SyncRun['status'] }> {
+  let ended: SyncRun['status'] | undefined;
+  const updated = await runs.update(
+    run.tenantId,
+    run.integrationId,
+    run.id,
+    (current) => {
+      ended = runHasEnded(current.status) ? current.status : undefined;
+      if (ended) return current;
+      return { ...current, status: 'cancelled', finishedAt: now().toISOString(), cancelledBy: by };
+    },
+    { from: run },
+  );
+  return { run: updated, ...(ended ? { ended } : {}) };
 }
 
 /** A failed run names the run started to repeat it (an operator's retry). */

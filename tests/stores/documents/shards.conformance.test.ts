@@ -131,4 +131,92 @@ eachDocumentStore((store) => {
     const read = (await store().shards.get(tenant, 'l-1'))!;
     expect(l1.etag).toBe(read._etag);
   });
+
+  describe('browse (the record browser)', () => {
+    const ref = (integrationId: string, entity: string, externalId: string) => ({
+      provider: 'github',
+      integrationId,
+      entity,
+      externalId,
+    });
+    let tenant: string;
+    beforeAll(async () => {
+      tenant = uniqueId('t');
+      await store().shards.upsertMany([
+        ...Array.from({ length: 25 }, (_, i) =>
+          shard(tenant, `b-${String(i).padStart(2, '0')}`, {
+            data: { title: i === 7 ? 'Login page crashes' : `Issue ${i}` },
+            externalRefs: [ref('i-a', 'issues', String(100 + i))],
+          }),
+        ),
+        shard(tenant, 'c-comment', {
+          data: { body: 'a LOGIN comment' },
+          externalRefs: [ref('i-a', 'issue_comments', '900')],
+        }),
+        shard(tenant, 'c-other', { data: { Name: 'Acme' }, externalRefs: [ref('i-b', 'Account', '001')] }),
+        shard(tenant, 'c-gone', { deleted: true, externalRefs: [ref('i-a', 'issues', '999')] }),
+        shard(tenant, 'c-local', {
+          data: { title: 'created here' },
+          externalRefs: [],
+          lastWrittenBy: 'local',
+          targetIntegrationId: 'i-a',
+        }),
+        shard(uniqueId('t'), 'b-00', { externalRefs: [ref('i-a', 'issues', '100')] }),
+      ]);
+    });
+
+    it('pages live shards by id with a bounded page and a next key', async () => {
+      const seen: string[] = [];
+      let afterId: string | undefined;
+      let pages = 0;
+      do {
+        const page = await store().shards.browse(tenant, { integrationId: 'i-a' }, { limit: 10, afterId });
+        expect(page.items.length).toBeLessThanOrEqual(10);
+        seen.push(...page.items.map((item) => item.id));
+        afterId = page.nextAfterId;
+        pages++;
+      } while (afterId);
+      expect(pages).toBe(3);
+      expect(seen).toEqual([...seen].sort());
+      expect(seen).toHaveLength(27);
+      expect(seen).toContain('c-local');
+      expect(seen).not.toContain('c-gone');
+      expect(seen).not.toContain('c-other');
+    });
+
+    it('filters by entity, matching locally created shards by their shard type', async () => {
+      const issues = await store().shards.browse(
+        tenant,
+        { integrationId: 'i-a', entity: 'issues', shardType: 'github.issues' },
+        { limit: 100 },
+      );
+      expect(issues.items.map((item) => item.id)).toHaveLength(26);
+      expect(issues.nextAfterId).toBeUndefined();
+      const comments = await store().shards.browse(
+        tenant,
+        { integrationId: 'i-a', entity: 'issue_comments' },
+        { limit: 100 },
+      );
+      expect(comments.items.map((item) => item.id)).toEqual(['c-comment']);
+      const byEntityOnly = await store().shards.browse(tenant, { entity: 'Account' }, { limit: 100 });
+      expect(byEntityOnly.items.map((item) => item.id)).toEqual(['c-other']);
+    });
+
+    it('searches the external id exactly and the title fields in any case', async () => {
+      const byExternalId = await store().shards.browse(tenant, { q: '107' }, { limit: 10 });
+      expect(byExternalId.items.map((item) => item.id)).toEqual(['b-07']);
+      const byTitle = await store().shards.browse(tenant, { q: 'login' }, { limit: 10 });
+      expect(byTitle.items.map((item) => item.id)).toEqual(['b-07', 'c-comment']);
+      const scoped = await store().shards.browse(
+        tenant,
+        { integrationId: 'i-a', entity: 'issues', q: 'LOGIN' },
+        { limit: 10 },
+      );
+      expect(scoped.items.map((item) => item.id)).toEqual(['b-07']);
+      const byName = await store().shards.browse(tenant, { q: 'acme' }, { limit: 10 });
+      expect(byName.items.map((item) => item.id)).toEqual(['c-other']);
+      expect((await store().shards.browse(tenant, { q: 'no such text' }, { limit: 10 })).items).toEqual([]);
+      expect((await store().shards.browse(uniqueId('t'), { q: 'login' }, { limit: 10 })).items).toEqual([]);
+    });
+  });
 });

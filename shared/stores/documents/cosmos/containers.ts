@@ -11,6 +11,8 @@ export const CONTAINERS = {
   webhookDeliveries: { name: 'webhook-deliveries', partitionKey: '/integrationId' },
   notifications: { name: 'notifications', partitionKey: '/tenantId' },
   rateLimitOverrides: { name: 'rate-limit-overrides', partitionKey: '/tenantId' },
+  // Per-item TTL (each entry carries its retention), so TTL is on without a default expiry.
+  shardHistory: { name: 'shard-history', partitionKey: '/tenantId', defaultTtl: -1 },
 } as const;
 
 export type ContainerKey = keyof typeof CONTAINERS;

@@ -39,10 +39,11 @@ export async function openCosmosDatabase(cosmos: Settings['cosmos'], azureClient
   const { database } = await client.databases.createIfNotExists({ id: cosmos.database });
   const entries = await Promise.all(
     (Object.keys(CONTAINERS) as ContainerKey[]).map(async (key) => {
-      const { name, partitionKey } = CONTAINERS[key];
+      const spec: { name: string; partitionKey: string; defaultTtl?: number } = CONTAINERS[key];
       const { container } = await database.containers.createIfNotExists({
-        id: name,
-        partitionKey: { paths: [partitionKey] },
+        id: spec.name,
+        partitionKey: { paths: [spec.partitionKey] },
+        ...(spec.defaultTtl !== undefined ? { defaultTtl: spec.defaultTtl } : {}),
       });
       return [key, container] as const;
     }),

@@ -7,6 +7,7 @@ import { CosmosIntegrationsRepository } from './integrations-repository';
 import { CosmosNotificationsRepository } from './notifications-repository';
 import { CosmosOAuthStatesRepository } from './oauth-states-repository';
 import { CosmosRateLimitOverridesRepository } from './rate-limit-overrides-repository';
+import { CosmosShardHistoryRepository } from './shard-history-repository';
 import { CosmosShardsRepository } from './shards-repository';
 import { CosmosSyncRunsRepository } from './sync-runs-repository';
 import { CosmosSyncStateRepository } from './sync-state-repository';
@@ -33,6 +34,7 @@ export function documentStoreOn(database: CosmosDatabase): DocumentStore {
     // So do webhook subscription states.
     webhookSubscriptions: new CosmosWebhookSubscriptionsRepository(containers.syncState),
     rateLimitOverrides: new CosmosRateLimitOverridesRepository(containers.rateLimitOverrides),
+    shardHistory: new CosmosShardHistoryRepository(containers.shardHistory),
     ping: () => database.ping(),
     dispose: () => database.dispose(),
   };

@@ -4,10 +4,18 @@
  */
 import type { Container } from '@azure/cosmos';
 import { bulkUpsert, readMany, type UpsertDoc } from './bulk';
+import { browseShards } from './shard-browse';
 import { statusOf, stripSystemFields, translateCosmosError } from './cosmos-client';
 import type { Shard } from '../../../core/shard';
 import type { Stored } from '../../../core/stored';
-import type { ChangeWindow, ChangedShard, DedupKeyHit, ShardsRepository } from '../shards-repository';
+import type {
+  ChangeWindow,
+  ChangedShard,
+  DedupKeyHit,
+  ShardBrowseFilter,
+  ShardBrowsePage,
+  ShardsRepository,
+} from '../shards-repository';
 
 export class CosmosShardsRepository implements ShardsRepository {
   constructor(private readonly container: Container) {}
@@ -123,6 +131,14 @@ export class CosmosShardsRepository implements ShardsRepository {
 
   async upsertMany(shards: Shard[]): Promise<void> {
     await bulkUpsert(this.container, (doc) => String(doc.tenantId), shards as unknown as UpsertDoc[]);
+  }
+
+  browse(
+    tenantId: string,
+    filter: ShardBrowseFilter,
+    page: { limit: number; afterId?: string },
+  ): Promise<ShardBrowsePage> {
+    return browseShards(this.container, tenantId, filter, page);
   }
 
   async count(tenantId: string, filter: { shardType?: string; includeDeleted?: boolean } = {}): Promise<number> {

@@ -9,6 +9,7 @@ import { MemoryContainer } from './memory-container';
 import { MemoryNotificationsRepository } from './notifications-repository';
 import { MemoryOAuthStatesRepository } from './oauth-states-repository';
 import { MemoryRateLimitOverridesRepository } from './rate-limit-overrides-repository';
+import { MemoryShardHistoryRepository } from './shard-history-repository';
 import { MemoryShardsRepository } from './shards-repository';
 import { MemorySyncRunsRepository } from './sync-runs-repository';
 import { MemorySyncStateRepository, type SyncStateDoc } from './sync-state-repository';
@@ -33,6 +34,7 @@ export function createMemoryDocumentStore(options: MemoryDocumentStoreOptions = 
     oauthStates: new MemoryOAuthStatesRepository(),
     webhookSubscriptions: new MemoryWebhookSubscriptionsRepository(nowMs),
     rateLimitOverrides: new MemoryRateLimitOverridesRepository(),
+    shardHistory: new MemoryShardHistoryRepository(nowMs),
     ping: async () => undefined,
     dispose: () => undefined,
   };

@@ -1,7 +1,15 @@
 /** The shards port in memory (tests, benchmarks): one partition per tenant, modification seconds like Cosmos' `_ts`. */
 import type { Shard } from '../../../core/shard';
 import type { Stored } from '../../../core/stored';
-import type { ChangeWindow, ChangedShard, DedupKeyHit, ShardsRepository } from '../shards-repository';
+import { titleMatches } from '../../../core/shard-title';
+import type {
+  ChangeWindow,
+  ChangedShard,
+  DedupKeyHit,
+  ShardBrowseFilter,
+  ShardBrowsePage,
+  ShardsRepository,
+} from '../shards-repository';
 import { MemoryContainer, etagOf, stored, type Slot } from './memory-container';
 
 export class MemoryShardsRepository implements ShardsRepository {
@@ -69,6 +77,34 @@ export class MemoryShardsRepository implements ShardsRepository {
 
   async upsertMany(shards: Shard[]): Promise<void> {
     for (const shard of shards) this.container.upsert(shard.tenantId, shard);
+  }
+
+  async browse(
+    tenantId: string,
+    filter: ShardBrowseFilter,
+    page: { limit: number; afterId?: string },
+  ): Promise<ShardBrowsePage> {
+    const { integrationId, entity, shardType, q } = filter;
+    const lowerQ = q?.toLowerCase();
+    const matches = (doc: Shard) => {
+      if (doc.deleted || (page.afterId !== undefined && doc.id <= page.afterId)) return false;
+      if (integrationId !== undefined) {
+        const fromRefs = doc.externalRefs.some(
+          (ref) => ref.integrationId === integrationId && (entity === undefined || ref.entity === entity),
+        );
+        const local =
+          doc.targetIntegrationId === integrationId &&
+          (entity === undefined || (shardType !== undefined && doc.shardType === shardType));
+        if (!fromRefs && !local) return false;
+      } else if (entity !== undefined && !doc.externalRefs.some((ref) => ref.entity === entity)) return false;
+      if (q === undefined) return true;
+      return doc.id === q || doc.externalRefs.some((ref) => ref.externalId === q) || titleMatches(doc.data, lowerQ!);
+    };
+    const found: Shard[] = [];
+    for (const { doc } of this.container.partition(tenantId)) if (matches(doc)) found.push(doc);
+    found.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    const items = found.slice(0, page.limit);
+    return found.length > page.limit ? { items, nextAfterId: items[items.length - 1]!.id } : { items };
   }
 
   async count(tenantId: string, filter: { shardType?: string; includeDeleted?: boolean } = {}): Promise<number> {
