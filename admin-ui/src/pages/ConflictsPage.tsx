@@ -4,6 +4,7 @@
  * one side at once (bulk).
  */
 import { useState } from 'react';
+import { useSearchParams } from 'react-router';
 import type {
   BulkResolveResponse,
   ConflictChoice,
@@ -25,7 +26,9 @@ import { useTenant } from '../state/session';
 
 export default function ConflictsPage() {
   const { tenantId } = useTenant();
-  const [integrationId, setIntegrationId] = useState('');
+  // The Integrations page links here with ?integration=<id> (its open conflicts count).
+  const [searchParams] = useSearchParams();
+  const [integrationId, setIntegrationId] = useState(() => searchParams.get('integration') ?? '');
   const [status, setStatus] = useState<'open' | 'resolved'>('open');
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [bulkSide, setBulkSide] = useState<'local' | 'remote'>();

@@ -64,7 +64,10 @@ describe('admin UI: integrations', () => {
     // The sandbox approves at once and sends the browser to /api/oauth/callback, which links back here.
     await page.getByRole('heading', { name: 'Connected' }).waitFor();
     await ui.screenshot('oauth-callback');
+    // The callback names the integration, and its Back link returns to the mount the flow started from.
+    expect(await page.locator('body').textContent()).toContain(`Integration “${NAME}” is connected`);
     await page.getByRole('link', { name: 'Back to integrations' }).click();
+    expect(new URL(page.url()).pathname).toBe('/admin/integrations');
     await row()
       .getByText(/^connected/)
       .waitFor();
