@@ -15,14 +15,21 @@ const ConflictsPage = lazy(() => import('./pages/ConflictsPage'));
 const WebhooksPage = lazy(() => import('./pages/WebhooksPage'));
 const RateLimitsPage = lazy(() => import('./pages/RateLimitsPage'));
 const HealthPage = lazy(() => import('./pages/HealthPage'));
+const RecordsPage = lazy(() => import('./pages/RecordsPage'));
+const RecordPage = lazy(() => import('./pages/RecordPage'));
+const ChartsPage = lazy(() => import('./pages/ChartsPage'));
+const DeliveriesPage = lazy(() => import('./pages/DeliveriesPage'));
 
 export const NAV_ITEMS = [
   { to: '/integrations', label: 'Integrations' },
   { to: '/runs', label: 'Runs' },
+  { to: '/records', label: 'Records' },
   { to: '/conflicts', label: 'Conflicts' },
   { to: '/webhooks', label: 'Webhooks' },
+  { to: '/deliveries', label: 'Deliveries' },
   { to: '/rate-limits', label: 'Rate limits' },
   { to: '/health', label: 'Health' },
+  { to: '/charts', label: 'Charts' },
 ] as const;
 
 /**
@@ -110,6 +117,11 @@ function Shell() {
             <Route path="/webhooks" element={<WebhooksPage />} />
             <Route path="/rate-limits" element={<RateLimitsPage />} />
             <Route path="/health" element={<HealthPage />} />
+            <Route path="/records" element={<RecordsPage />} />
+            <Route path="/records/:shardId" element={<RecordPage />} />
+            <Route path="/charts" element={<ChartsPage />} />
+            <Route path="/deliveries" element={<DeliveriesPage />} />
+            <Route path="/deliveries/:integrationId/:deliveryId" element={<DeliveriesPage />} />
             <Route path="*" element={<NotFound />} />
           </Routes>
         </Suspense>

@@ -21,7 +21,12 @@ export async function startEmbeddedRedis(port?: number): Promise<RunningService 
   if (!redisServerAvailable()) throw new Error(REDIS_MISSING_MESSAGE);
   const chosen = port ?? (await freePort());
   const args = ['--port', String(chosen), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'];
-  const guard = spawn('sh', ['-c', GUARD, 'redis-guard', ...args], { stdio: ['pipe', 'ignore', 'ignore'] });
+  // Its own process group: Ctrl-C reaches the host, which stops its workers (still using Redis) before Redis.
+  const guard = spawn('sh', ['-c', GUARD, 'redis-guard', ...args], {
+    stdio: ['pipe', 'ignore', 'ignore'],
+    detached: true,
+  });
+  guard.unref();
   // The pipe only has to exist; it must not keep this process's event loop alive.
   (guard.stdin as { unref?: () => void } | null)?.unref?.();
   await waitForPort(chosen, 10_000);

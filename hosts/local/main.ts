@@ -13,6 +13,7 @@ async function main(): Promise<void> {
     health: `${host.url}/api/health`,
     admin: `${host.url}/api/admin`,
     adminUi: `${host.url}/admin`,
+    ...(host.workers ? { httpWorkers: host.workers.pids().length } : {}),
   });
   log.info(`admin UI: open ${host.url}/admin and sign in with the admin API key`);
   if (host.demo) {

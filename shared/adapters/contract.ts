@@ -107,6 +107,11 @@ export interface FetchChangesRequest {
   entity: string;
   /** Opaque cursor from the previous page or run; absent means a full read. */
   cursor?: string;
+  /**
+   * A backfill: where `cursor` is absent, read the changes made at or after this time (ISO-8601) instead of
+   * everything. Only adapters whose capabilities say `since` honour it.
+   */
+  since?: string;
   pageSize: number;
   signal?: AbortSignal;
 }
@@ -173,6 +178,8 @@ export interface AdapterCapabilities {
   incremental: boolean;
   webhooks: boolean;
   push: boolean;
+  /** Reads can start from a date (FetchChangesRequest.since): a backfill without a full read. */
+  since?: boolean;
 }
 
 export interface AdapterFactory {

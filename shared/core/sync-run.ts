@@ -15,7 +15,15 @@ export function runHasEnded(status: RunStatus): boolean {
   return status === 'succeeded' || status === 'failed' || status === 'cancelled';
 }
 
-export const startSyncSchema = z.object({ mode: z.enum(['incremental', 'full']) }).strict();
+/** POST …/sync: the mode, and optionally only some entities and a backfill date (checked against the integration). */
+export const startSyncSchema = z
+  .object({
+    mode: z.enum(['incremental', 'full']),
+    entities: z.array(z.string().min(1)).min(1).optional(),
+    since: z.string().min(1).optional(),
+  })
+  .strict();
+export type StartSyncBody = z.infer<typeof startSyncSchema>;
 
 export interface RunCounters {
   fetched: number;

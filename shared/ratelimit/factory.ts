@@ -8,6 +8,7 @@ import { RateLimiter, type RateLimiterConfig } from './limiter';
 import { LocalLimiterBackend } from './local-backend';
 import { DocumentOverrideStore, DurableOverrideStore, type OverrideDocuments } from './durable-overrides';
 import { MemoryOverrideStore, RedisOverrideStore } from './overrides';
+import { MemoryThrottleHistory, RedisThrottleHistory } from './throttle-history';
 import { FailoverUsageReader, LocalUsageReader, RedisUsageReader } from './usage';
 
 export interface CreateRateLimiterOptions extends RateLimiterConfig {
@@ -28,6 +29,7 @@ export function createRateLimiter(options: CreateRateLimiterOptions): RateLimite
       overrideDocuments ? new DocumentOverrideStore(overrideDocuments) : new MemoryOverrideStore(),
       config,
       new LocalUsageReader(local),
+      new MemoryThrottleHistory(),
     );
   }
   const backend = new FailoverLimiterBackend(redis, { ...DEFAULT_FAILOVER, ...failover }, config.keyPrefix);
@@ -39,5 +41,5 @@ export function createRateLimiter(options: CreateRateLimiterOptions): RateLimite
   const overrides = overrideDocuments
     ? new DurableOverrideStore(redis, config.keyPrefix, overrideDocuments)
     : new RedisOverrideStore(redis, config.keyPrefix);
-  return new RateLimiter(backend, overrides, config, usage);
+  return new RateLimiter(backend, overrides, config, usage, new RedisThrottleHistory(redis, config.keyPrefix));
 }

@@ -22,3 +22,9 @@ export { DEFAULT_FAILOVER, type FailoverOptions, type LimiterHealth } from './fa
 export type { CallTarget } from './levels';
 export type { LimitRule, RateRule, ConcurrencyRule, AdaptivePolicy } from './types';
 export type { RateLimitSignal } from './signal';
+export {
+  THROTTLE_RETENTION_DAYS,
+  type ThrottleEvent,
+  type ThrottleHistory,
+  type ThrottleMinute,
+} from './throttle-history';

@@ -23,6 +23,7 @@ import {
 } from './types';
 import { sleep, WaitingLines } from './waiting';
 import type { LevelUsage, UsageReader } from './usage';
+import { MemoryThrottleHistory, type ThrottleHistory } from './throttle-history';
 
 export type InboundKind = 'webhook' | 'admin';
 
@@ -86,6 +87,8 @@ export class RateLimiter {
     private readonly config: RateLimiterConfig,
     /** Reads the current state per level for the admin usage view; absent: usage is not available. */
     private readonly usageReader?: UsageReader,
+    /** Where 429 answers and waits are counted over time (the admin charts); memory when not given. */
+    readonly throttleHistory: ThrottleHistory = new MemoryThrottleHistory(),
   ) {
     this.limits = config.providerLimits ?? PROVIDER_LIMITS;
     this.policy = config.adaptivePolicy ?? DEFAULT_ADAPTIVE_POLICY;
@@ -117,9 +120,12 @@ export class RateLimiter {
         const remainingMs = Math.max(0, deadline - Date.now());
         const decision = await this.backend.decide(levels, { maxWaitMs: remainingMs, leaseId });
         if (decision.allowed) {
+          const waitedInLine = leave !== undefined;
           leave?.();
           const permit = this.permit(semaphores, leaseId, started, decision.turnAt);
+          if (waitedInLine && decision.waitMs <= 0) this.recordWait(target, Date.now() - started);
           if (decision.waitMs > 0) {
+            this.recordWait(target, Date.now() - started + decision.waitMs);
             try {
               await sleep(decision.waitMs, options.signal);
             } catch (error) {
@@ -136,6 +142,8 @@ export class RateLimiter {
             decision.reason === 'rate'
               ? decision.retryAfterMs
               : Math.min(decision.retryAfterMs, this.config.concurrencyRetryMs ?? 1000);
+          // The page is rescheduled: it waits retryAfterMs on top of what it waited here.
+          this.recordWait(target, Date.now() - started + retryAfterMs);
           throw limited(target, level, retryAfterMs);
         }
         if (!leave) leave = await this.lines.join(level.key, options.signal);
@@ -156,6 +164,13 @@ export class RateLimiter {
     target: Omit<CallTarget, 'operation'> & { operation?: string },
     signal: RateLimitSignal,
   ): Promise<void> {
+    if (signal.status === 429)
+      this.throttleHistory.record({
+        tenantId: target.tenantId,
+        provider: target.provider,
+        at: Date.now(),
+        kind: '429',
+      });
     const limits = this.limits[target.provider];
     const levels = await this.resolver.resolve({ ...target, operation: target.operation ?? signal.resource ?? '' });
     const integration = levels.find((level) => level.name === 'integration')!;
@@ -211,6 +226,16 @@ export class RateLimiter {
       backend: this.usageReader.kind,
       levels: await this.usageReader.read(await this.levelsWithFactors(target)),
     };
+  }
+
+  private recordWait(target: CallTarget, waitMs: number): void {
+    this.throttleHistory.record({
+      tenantId: target.tenantId,
+      provider: target.provider,
+      at: Date.now(),
+      kind: 'wait',
+      waitMs,
+    });
   }
 
   /** Which backend decides now, and whether that is a degraded state (for /api/health). */

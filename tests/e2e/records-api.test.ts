@@ -176,10 +176,13 @@ describe('GET …/shards/{shardId}/history', () => {
     expect(items[0]).toEqual({
       at: expect.any(String),
       source: 'provider',
-      runId: run.runId ?? run.id,
+      runId: expect.any(String),
       integrationId: INTEGRATION,
       changedFields: expected,
     });
+    // The sandbox may also announce the change by webhook, whose run can be the one that brought it in.
+    expect((await ok(`demo/integrations/${INTEGRATION}/runs/${items[0].runId}`)).status).toBe('succeeded');
+    expect(items[0].runId).not.toBe(firstRunId);
     expect(items[0].at >= items[1].at).toBe(true);
     // Values are never in the history.
     expect(JSON.stringify(items)).not.toContain('Renamed at the provider');
@@ -238,5 +241,38 @@ describe('GET …/shards/{shardId}/history', () => {
     expect(items[1].changedFields).not.toContain('title');
     expect(items[2]).toMatchObject({ source: 'admin', changedFields: ['title'] });
     expect((await host.services.shards.get('demo', shard.id))!.data.title).toBe('Remote title');
+  });
+});
+
+describe('history of an outbound push', () => {
+  it('has the settle that took the provider’s answer, naming the fields it changed', async () => {
+    await ok(`demo/integrations/${INTEGRATION}`, {
+      method: 'PATCH',
+      body: JSON.stringify({ direction: 'bidirectional' }),
+    });
+    const shard = await shardOf(issueNumbers[7]!);
+    const edited = await ok(`demo/shards/${shard.id}`, {
+      method: 'PATCH',
+      body: JSON.stringify({ data: { title: 'Pushed from the platform' } }),
+    });
+    await host.triggers.fire('SyncScheduler');
+    const deadline = Date.now() + 60_000;
+    let settled = await host.services.shards.get('demo', shard.id);
+    while (settled?.lastWrittenBy !== 'inbound') {
+      if (Date.now() > deadline) throw new Error('the push did not settle');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      settled = await host.services.shards.get('demo', shard.id);
+    }
+    const expected = changedFieldNames(edited.data, settled.data);
+    // The sandbox stamps the record it changed: the provider's answer differs from what was pushed.
+    expect(expected).toContain('updatedAt');
+    const items = await history(shard.id);
+    expect(items[0]).toEqual({
+      at: expect.any(String),
+      source: 'outbound',
+      integrationId: INTEGRATION,
+      changedFields: expected,
+    });
+    expect(items[1]).toMatchObject({ source: 'admin', changedFields: ['title'] });
   });
 });

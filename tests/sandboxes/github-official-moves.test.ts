@@ -27,6 +27,10 @@ describe('301 for a renamed repository and a transferred issue, as Octokit follo
   afterAll(() => sandbox.stop());
 
   it('follows a renamed repository to its id address, for a read and for a whole paginated list', async () => {
+    // The repository itself answers at its old name with its current one (what the adapter compares ids with).
+    const repository = await client.rest.repos.get({ owner: 'acme', repo: 'old-widgets' });
+    expect(repository.url).toBe(`${sandbox.url}/repositories/1000`);
+    expect(repository.data).toMatchObject({ id: 1000, full_name: 'acme/widgets', owner: { login: 'acme' } });
     const followed = await client.rest.issues.get({ owner: 'acme', repo: 'old-widgets', issue_number: 1 });
     expect(followed.status).toBe(200);
     expect(followed.url).toBe(`${sandbox.url}/repositories/1000/issues/1`);

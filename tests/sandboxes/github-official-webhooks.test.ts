@@ -75,6 +75,11 @@ describe('signed deliveries verified by @octokit/webhooks-methods', () => {
       const [ping] = await hookInbox.waitFor((d) => d.headers['x-github-event'] === 'ping');
       expect(await verify(SECRET, ping!.rawBody, String(ping!.headers['x-hub-signature-256']))).toBe(true);
       expect(ping!.headers['x-github-hook-id']).toBe(String(hookId));
+      // The target of a repository hook is the repository, named by its id.
+      expect(ping!.headers['x-github-hook-installation-target-type']).toBe('repository');
+      expect(ping!.headers['x-github-hook-installation-target-id']).toBe(
+        String((await client.rest.repos.get(REPO)).data.id),
+      );
       expect(JSON.parse(ping!.rawBody)).toMatchObject({ hook_id: hookId, zen: expect.any(String) });
 
       const listed = await client.rest.repos.listWebhooks(REPO);

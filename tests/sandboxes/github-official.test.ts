@@ -91,6 +91,28 @@ describe('GitHub sandbox judged by @octokit/rest', () => {
       expect(malformed.response!.data).not.toHaveProperty('errors');
     });
 
+    it('orders as GitHub does without sort=updated: issues newest created first, comments oldest created first', async () => {
+      const created = (items: Array<{ created_at: string }>) => items.map((item) => Date.parse(item.created_at));
+      const issues = await client.paginate(client.rest.issues.listForRepo, { ...REPO, state: 'all', per_page: 100 });
+      expect(issues).toHaveLength(ISSUES);
+      expect(created(issues)).toEqual([...created(issues)].sort((a, b) => b - a));
+      const oldestFirst = await client.paginate(client.rest.issues.listForRepo, {
+        ...REPO,
+        state: 'all',
+        sort: 'created',
+        direction: 'asc',
+        per_page: 100,
+      });
+      expect(oldestFirst.map((issue) => issue.number)).toEqual(issues.map((issue) => issue.number).reverse());
+      const comments = await client.paginate(client.rest.issues.listCommentsForRepo, { ...REPO, per_page: 100 });
+      expect(comments).toHaveLength(COMMENTS);
+      expect(created(comments)).toEqual([...created(comments)].sort((a, b) => a - b));
+      // Seeded creation times are not in update order, so these checks would catch a list sorted by updated_at.
+      expect(created(comments)).not.toEqual(
+        created([...comments].sort((a, b) => Date.parse(a.updated_at) - Date.parse(b.updated_at))),
+      );
+    });
+
     it('lists every seeded issue comment of the repository, and the ones changed since an instant', async () => {
       const all = await client.paginate(client.rest.issues.listCommentsForRepo, {
         ...REPO,

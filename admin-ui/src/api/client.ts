@@ -81,8 +81,14 @@ export function credentialHeaders(credential: string): Record<string, string> {
   return JWT.test(credential) ? { authorization: `Bearer ${credential}` } : { 'x-api-key': credential };
 }
 
-async function request<T>(method: 'GET' | Method, path: string, body?: unknown, apiKey?: string): Promise<T> {
-  const headers: Record<string, string> = { accept: 'application/json' };
+async function request<T>(
+  method: 'GET' | Method,
+  path: string,
+  body?: unknown,
+  apiKey?: string,
+  extraHeaders: Record<string, string> = {},
+): Promise<T> {
+  const headers: Record<string, string> = { ...extraHeaders, accept: 'application/json' };
   const key = apiKey ?? currentKey();
   if (key) Object.assign(headers, credentialHeaders(key));
   if (body !== undefined) headers['content-type'] = 'application/json';
@@ -115,7 +121,8 @@ export const api = {
   get<T>(path: string): Promise<T> {
     return request<T>('GET', path);
   },
-  send<T>(method: Method, path: string, body?: unknown): Promise<T> {
-    return request<T>(method, path, body);
+  /** `headers`: extra request headers, e.g. If-Match for a guarded write. */
+  send<T>(method: Method, path: string, body?: unknown, headers?: Record<string, string>): Promise<T> {
+    return request<T>(method, path, body, undefined, headers);
   },
 };

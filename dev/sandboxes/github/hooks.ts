@@ -175,7 +175,13 @@ export class RepoHooks extends WebhookEmitter {
     const form = hook.config.content_type === 'form';
     const rawBody = form ? `payload=${encodeURIComponent(json)}` : json;
     const deliveryId = randomUUID();
-    const headers = githubWebhookSigner(hook.config.secret, hook.id)(rawBody, event, deliveryId);
+    const repositoryId = (payload.repository as { id?: unknown } | undefined)?.id;
+    const signer = githubWebhookSigner(
+      hook.config.secret,
+      hook.id,
+      typeof repositoryId === 'number' ? repositoryId : undefined,
+    );
+    const headers = signer(rawBody, event, deliveryId);
     if (form) headers['content-type'] = 'application/x-www-form-urlencoded';
     hook.emitter.emitRaw(event, rawBody, headers, deliveryId);
   }

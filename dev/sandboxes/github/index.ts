@@ -15,7 +15,7 @@ import type { RunningSandbox, SandboxOptions, SandboxRecords, SandboxResponse } 
 import { WebhookEmitter } from '../common/webhooks';
 import { sentence, seededRandom } from '../common/seeded';
 import { GithubRepoState, type RepoChange } from './repo-state';
-import { githubOAuthRoutes } from './oauth-routes';
+import { githubGrantRoutes, githubOAuthRoutes } from './oauth-routes';
 import { githubRoutes } from './routes';
 import { githubWebhookSigner } from './webhook';
 import { RepoHooks } from './hooks';
@@ -109,6 +109,7 @@ export async function startGithubSandbox(options: SandboxOptions = {}): Promise<
 
   const router = new Router();
   githubOAuthRoutes(router, new OAuthAuthority(tokens));
+  githubGrantRoutes(router, tokens);
   webhooks.addRoutes(router, (owner, name) => {
     const repo = repos.get(`${owner}/${name}`.toLowerCase());
     const json = repoJsons.get(`${owner}/${name}`.toLowerCase());

@@ -3,7 +3,8 @@
  * /login/oauth/access_token exchanges a code (PKCE S256 supported) or a refresh token. Failures come back as
  * HTTP 200 with an `error` field, and the answer is form-encoded unless the client asks for JSON.
  */
-import type { OAuthAuthority, OAuthErrorCode } from '../common/oauth';
+import { SANDBOX_CLIENT, basicClient, type OAuthAuthority, type OAuthErrorCode } from '../common/oauth';
+import type { TokenStore } from '../common/tokens';
 import type { RequestContext, Router } from '../common/router';
 import type { SandboxResponse } from '../common/types';
 
@@ -74,6 +75,33 @@ export function githubOAuthRoutes(router: Router, authority: OAuthAuthority): vo
         scope: '',
         token_type: 'bearer',
       });
+    },
+    { public: true },
+  );
+}
+
+/**
+ * DELETE /applications/{client_id}/grant (https://docs.github.com/en/rest/apps/oauth-applications): the app's
+ * client id and secret as Basic auth, the access token in the JSON body; 204, and the grant's token stops working.
+ * 404 for a client id that is not the sandbox's (or wrong credentials), 422 without an access token.
+ */
+export function githubGrantRoutes(router: Router, tokens: TokenStore): void {
+  router.add(
+    'DELETE',
+    '/applications/:client_id/grant',
+    (ctx): SandboxResponse => {
+      const client = basicClient(ctx.headers.authorization);
+      if (
+        !client ||
+        client.clientId !== ctx.params.client_id ||
+        client.clientId !== SANDBOX_CLIENT.clientId ||
+        client.clientSecret !== SANDBOX_CLIENT.clientSecret
+      )
+        return { status: 404, json: { message: 'Not Found' } };
+      const token = (ctx.json() as { access_token?: unknown }).access_token;
+      if (typeof token !== 'string' || token === '') return { status: 422, json: { message: 'Validation Failed' } };
+      tokens.revokeAccessToken(token);
+      return { status: 204 };
     },
     { public: true },
   );

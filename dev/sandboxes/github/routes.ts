@@ -7,7 +7,7 @@ import type { RequestContext } from '../common/router';
 import type { SandboxResponse } from '../common/types';
 import type { GithubIssue } from './data';
 import type { GithubRepoState } from './repo-state';
-import { ghError, listPage, sinceMs, sinceNotIso8601, validationFailed } from './wire';
+import { ghError, listPage, sinceMs, sinceNotIso8601, sortedAs, validationFailed } from './wire';
 
 export interface GithubRoutesDeps {
   repo(owner: string, name: string): GithubRepoState | undefined;
@@ -119,6 +119,9 @@ function repoRoutes(router: Router, deps: GithubRoutesDeps, prefix: string): voi
         id: repo.shape.repoId,
         name: repo.shape.name,
         full_name: repo.fullName,
+        owner: { login: repo.shape.owner, type: 'Organization' },
+        url: `${ctx.baseUrl}/repos/${repo.fullName}`,
+        html_url: `https://github.com/${repo.fullName}`,
         private: false,
         has_issues: true,
         open_issues_count: repo.issues.count(),
@@ -131,8 +134,10 @@ function repoRoutes(router: Router, deps: GithubRoutesDeps, prefix: string): voi
     const repo = repoOf(ctx);
     const since = sinceMs(ctx);
     if (since === null) return sinceNotIso8601();
-    // Sandbox simplification: every sort orders by updated_at (what `since` readers ask for).
-    return listPage(ctx, repo.comments.since(since ?? 0), { descending: ctx.query.get('direction') === 'desc' });
+    // Oldest first unless direction=desc, which GitHub ignores without a sort.
+    const sort = ctx.query.get('sort');
+    const descending = sort !== null && ctx.query.get('direction') === 'desc';
+    return listPage(ctx, sortedAs(repo.comments.since(since ?? 0), sort), { descending });
   });
   add('GET', '/issues/comments/:id', (ctx) => ({
     status: 200,
@@ -163,9 +168,10 @@ function repoRoutes(router: Router, deps: GithubRoutesDeps, prefix: string): voi
     if (since === null) return sinceNotIso8601();
     const state = ctx.query.get('state') ?? 'open';
     if (!['open', 'closed', 'all'].includes(state)) return validationFailed('Issue', 'state', 'invalid');
-    // Sandbox simplification: every sort orders by updated_at; direction defaults to desc as on GitHub.
+    // Newest created first by default, as on GitHub; `since` filters on updated_at whatever the sort.
     const keep = state === 'all' ? undefined : (issue: GithubIssue) => issue.state === state;
-    return listPage(ctx, repo.issues.since(since ?? 0), { descending: ctx.query.get('direction') !== 'asc', keep });
+    const view = sortedAs(repo.issues.since(since ?? 0), ctx.query.get('sort'));
+    return listPage(ctx, view, { descending: ctx.query.get('direction') !== 'asc', keep });
   });
   add('GET', '/issues/:number', (ctx) => {
     const repo = repoOf(ctx);

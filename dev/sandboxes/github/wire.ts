@@ -56,6 +56,19 @@ export function listPage<T>(
   return { status: 200, json: items, headers: links.length ? { link: links.join(', ') } : undefined };
 }
 
+/**
+ * The list ordered as `sort` asks: by updated_at as stored (sort=updated), else by created_at then id, GitHub's
+ * default ("created"; "comments" is read the same way, as every seeded issue has as many comments). Ordering by
+ * creation materialises the list: fine for sandbox sizes, and the adapter always asks for sort=updated.
+ */
+export function sortedAs<T extends { id: number }>(view: OrderedView<T>, sort: string | null): OrderedView<T> {
+  if (sort === 'updated') return view;
+  const items = Array.from({ length: view.length }, (_, k) => view.at(k));
+  const created = (item: T) => Date.parse(String((item as Record<string, unknown>).created_at));
+  items.sort((a, b) => created(a) - created(b) || a.id - b.id);
+  return { length: items.length, at: (position) => items[position]! };
+}
+
 /** GitHub's answer to a `since` it cannot read: 422 with this message and no `errors` list. */
 export function sinceNotIso8601(): SandboxResponse {
   return ghError(422, 'The since parameter needs to be in ISO 8601 format: YYYY-MM-DDTHH:MM:SSZ');

@@ -5,7 +5,8 @@
  * variant as reason (rateLimitExceeded / userRateLimitExceeded); a server_error fault with status 410 answers
  * fullSyncRequired. Options.extra: syncTokenTtlMs (default 7 days). With webhookUrl, a channel on the primary
  * calendar is opened at start with webhookSecret as its token. Tokens carry the scopes their authorize request
- * named and calls outside them answer 403 insufficientPermissions (scopes.ts).
+ * named and calls outside them answer 403 insufficientPermissions (scopes.ts). Pub/Sub pushes with Google-signed
+ * OIDC tokens come from googleSandboxPubSub(sandbox), its keys at /oauth2/v3/certs and /oauth2/v1/certs (pubsub.ts).
  */
 import { Router } from '../common/router';
 import { startSandboxServer, type SandboxBehaviour } from '../common/server';
@@ -18,6 +19,7 @@ import { addChannelRoutes } from './channel-routes';
 import { addDriveRoutes } from './drive-routes';
 import { DriveStore } from './drive-store';
 import { addGoogleOAuth } from './oauth-routes';
+import { PubSubPusher } from './pubsub';
 import { GrantedScopes } from './scopes';
 import { fullSyncRequired, googleError } from './wire';
 
@@ -60,10 +62,18 @@ function recordsOf(calendar: CalendarStore, drive: DriveStore): SandboxRecords {
 }
 
 const CHANNELS = new WeakMap<RunningSandbox, PushChannels>();
+const PUBSUB = new WeakMap<RunningSandbox, PubSubPusher>();
 
 /** The live push channels of a running Google sandbox, with their tokens (for tests of what an app opened). */
 export function googleSandboxChannels(sandbox: RunningSandbox): ChannelView[] {
   return CHANNELS.get(sandbox)?.live() ?? [];
+}
+
+/** The Pub/Sub push sender of a running Google sandbox (signs with the keys its /oauth2/v3/certs publishes). */
+export function googleSandboxPubSub(sandbox: RunningSandbox): PubSubPusher {
+  const pusher = PUBSUB.get(sandbox);
+  if (!pusher) throw new Error('not a running Google sandbox');
+  return pusher;
 }
 
 export async function startGoogleSandbox(options: SandboxOptions = {}): Promise<RunningSandbox> {
@@ -91,6 +101,8 @@ export async function startGoogleSandbox(options: SandboxOptions = {}): Promise<
   });
   addChannelRoutes(router, channels);
   addDriveRoutes(router, drive, grants);
+  const pubsub = new PubSubPusher();
+  pubsub.addRoutes(router);
 
   const behaviour: SandboxBehaviour = {
     provider: 'google',
@@ -143,5 +155,6 @@ export async function startGoogleSandbox(options: SandboxOptions = {}): Promise<
       running.url,
     );
   CHANNELS.set(running, channels);
+  PUBSUB.set(running, pubsub);
   return running;
 }

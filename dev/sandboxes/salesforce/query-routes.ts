@@ -30,7 +30,9 @@ export function addQueryRoutes(router: Router, org: SalesforceOrg): void {
   const locators = new Map<string, Locator>();
   let counter = 0;
 
-  const page = (resource: string, version: string, key: string, locator: Locator, offset: number) => {
+  // A QueryAll answer's nextRecordsUrl names /query/ too (Salesforce's "QueryAll More Results"); either resource
+  // continues any locator, and a QueryAll locator keeps returning the deleted rows it matched.
+  const page = (version: string, key: string, locator: Locator, offset: number) => {
     const end = Math.min(locator.rows.length, offset + locator.batchSize);
     const done = end >= locator.rows.length;
     const records = locator.rows
@@ -38,7 +40,7 @@ export function addQueryRoutes(router: Router, org: SalesforceOrg): void {
       .map((row) => wireRecord(locator.query.object, version, row, locator.query.fields));
     if (done) locators.delete(key);
     const json: Record<string, unknown> = { totalSize: locator.rows.length, done, records };
-    if (!done) json.nextRecordsUrl = `/services/data/${version}/${resource}/${key}-${end}`;
+    if (!done) json.nextRecordsUrl = `/services/data/${version}/query/${key}-${end}`;
     return { status: 200, json };
   };
 
@@ -70,7 +72,7 @@ export function addQueryRoutes(router: Router, org: SalesforceOrg): void {
         if (locators.size >= MAX_LOCATORS) locators.delete(locators.keys().next().value as string);
         locators.set(key, locator);
       }
-      return page(resource, ctx.params.version!, key, locator, 0);
+      return page(ctx.params.version!, key, locator, 0);
     });
 
     router.add('GET', `/services/data/:version/${resource}/:locator`, (ctx) => {
@@ -78,7 +80,7 @@ export function addQueryRoutes(router: Router, org: SalesforceOrg): void {
       const locator = match ? locators.get(match[1]!) : undefined;
       if (!match || !locator || locator.expiresAt < Date.now())
         sfFail(400, 'INVALID_QUERY_LOCATOR', 'invalid query locator');
-      return page(resource, ctx.params.version!, match[1]!, locator, Number(match[2]));
+      return page(ctx.params.version!, match[1]!, locator, Number(match[2]));
     });
   }
 }

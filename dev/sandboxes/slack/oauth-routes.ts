@@ -12,6 +12,12 @@ import { BOT_USER_ID, TEAM_ID } from './workspace';
 export function addSlackOAuth(router: Router, tokens: TokenStore): void {
   const authority = new OAuthAuthority(tokens);
 
+  // auth.revoke: the calling token stops working (https://api.slack.com/methods/auth.revoke).
+  router.add('POST', '/api/auth.revoke', (ctx) => {
+    const token = String(ctx.headers.authorization ?? '').replace(/^Bearer\s+/i, '');
+    return { status: 200, json: { ok: true, revoked: tokens.revokeAccessToken(token) } };
+  });
+
   router.add(
     'GET',
     '/oauth/v2/authorize',

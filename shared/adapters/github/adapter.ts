@@ -101,6 +101,9 @@ export class GithubAdapter implements ProviderAdapter {
   async fetchChanges(request: FetchChangesRequest): Promise<FetchPage> {
     const entity = this.entityOf(request.entity);
     const state = decodeCursor(request.cursor);
+    // A backfill: every repository's read starts at the date (GitHub's `since` is inclusive).
+    if (!request.cursor && request.since)
+      for (const repository of this.repositories) state.since[repository] = githubTime(request.since);
     if (state.repo >= this.repositories.length) state.repo = 0;
     const repository = this.repositories[state.repo]!;
     const runStart = state.at === undefined;
@@ -331,4 +334,9 @@ export class GithubAdapter implements ProviderAdapter {
       target: 'entity',
     });
   }
+}
+
+/** GitHub's `since` form: ISO-8601 in UTC without milliseconds. */
+function githubTime(iso: string): string {
+  return new Date(iso).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }

@@ -5,7 +5,13 @@ import { GITHUB_PROVIDER } from '../../core/providers';
 
 export const githubAdapterFactory: AdapterFactory = {
   provider: 'github',
-  capabilities: { entities: [...GITHUB_PROVIDER.entities.supported], incremental: true, webhooks: true, push: true },
+  capabilities: {
+    entities: [...GITHUB_PROVIDER.entities.supported],
+    incremental: true,
+    webhooks: true,
+    push: true,
+    since: true,
+  },
   create: (context) => new GithubAdapter(context),
 };
 

@@ -154,7 +154,11 @@ export class NotionAdapter implements ProviderAdapter {
 
   async fetchChanges(request: FetchChangesRequest): Promise<FetchPage> {
     this.checkEntity(request.entity);
-    const cursor = decode(request.cursor);
+    // A backfill starts at the date, inclusive: the same filter an incremental read uses from its checkpoint.
+    const cursor: NotionCursor =
+      !request.cursor && request.since
+        ? { v: 1, since: new Date(request.since).toISOString() }
+        : decode(request.cursor);
     const { body } = await this.http.request<Json>({
       operation: 'data_sources.query',
       method: 'POST',

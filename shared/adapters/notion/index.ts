@@ -5,7 +5,13 @@ import { NOTION_PROVIDER } from '../../core/providers';
 
 export const notionAdapterFactory: AdapterFactory = {
   provider: 'notion',
-  capabilities: { entities: [...NOTION_PROVIDER.entities.supported], incremental: true, webhooks: true, push: true },
+  capabilities: {
+    entities: [...NOTION_PROVIDER.entities.supported],
+    incremental: true,
+    webhooks: true,
+    push: true,
+    since: true,
+  },
   create: (context) => new NotionAdapter(context),
 };
 

@@ -92,7 +92,11 @@ export class SalesforceAdapter implements ProviderAdapter {
 
   async fetchChanges(request: FetchChangesRequest): Promise<FetchPage> {
     const entity = this.entity(request.entity);
-    const cursor = decodeCursor(request.cursor);
+    // A backfill: the keyset starts at the date (an empty id: every record at that very instant is included).
+    const cursor: SalesforceCursor =
+      !request.cursor && request.since
+        ? { v: 1, mode: 'incremental', after: { stamp: new Date(request.since).toISOString(), id: '' } }
+        : decodeCursor(request.cursor);
     const limit = Math.max(1, Math.min(request.pageSize, SALESFORCE_FACTS.maxBatchSize));
     let result: QueryResult | undefined;
     if (cursor.next) {

@@ -5,7 +5,13 @@ import { SALESFORCE_FACTS } from './facts';
 
 export const salesforceAdapterFactory: AdapterFactory = {
   provider: 'salesforce',
-  capabilities: { entities: [...SALESFORCE_FACTS.entities], incremental: true, webhooks: true, push: true },
+  capabilities: {
+    entities: [...SALESFORCE_FACTS.entities],
+    incremental: true,
+    webhooks: true,
+    push: true,
+    since: true,
+  },
   create: (context) => new SalesforceAdapter(context),
 };
 

@@ -25,6 +25,8 @@ import { registerShardRoutes } from './shard-routes';
 import { registerShardBrowseRoutes } from './shard-browse-routes';
 import { registerRunRoutes } from './run-routes';
 import { registerMetricsRoutes } from './metrics-routes';
+import { registerSeriesRoutes } from './series-routes';
+import { registerDeliveryViewerRoutes } from './delivery-viewer';
 import { registerRunControlRoutes } from './run-control-routes';
 
 export function createAdminRouter(): AdminRouter {
@@ -43,6 +45,8 @@ export function createAdminRouter(): AdminRouter {
   registerShardBrowseRoutes(router);
   registerRunRoutes(router);
   registerMetricsRoutes(router);
+  registerSeriesRoutes(router);
+  registerDeliveryViewerRoutes(router);
   registerRunControlRoutes(router);
   return router;
 }

@@ -7,10 +7,12 @@
  *                                                                open conflicts)
  *   GET    tenants/{tenantId}/integrations/{integrationId}       read, with its `health` (same include)
  *   PATCH  tenants/{tenantId}/integrations/{integrationId}       change
- *   DELETE tenants/{tenantId}/integrations/{integrationId}       delete (its managed webhook hooks/channels first)
+ *   DELETE tenants/{tenantId}/integrations/{integrationId}       delete with its hooks/channels, provider grant, sync
+ *                                                                state, credentials (?purge=shards: its shards)
  *   GET    tenants/{tenantId}/integrations/{integrationId}/runs  runs with status and counters
  *   GET    tenants/{tenantId}/integrations/{integrationId}/runs/{runId}
- *   POST   tenants/{tenantId}/integrations/{integrationId}/sync  {"mode": "incremental" | "full"} → 202 {runId}
+ *   POST   tenants/{tenantId}/integrations/{integrationId}/sync  {"mode": "incremental" | "full", "entities"?,
+ *                                                                "since"?} → 202 {runId} (sync-scope.ts)
  * Another tenant's id answers exactly like an unknown id (404).
  */
 import { randomUUID } from 'node:crypto';
@@ -27,11 +29,11 @@ import {
 import { startSyncSchema } from '../../core/sync-run';
 import { json, parseBody } from '../../platform/http/responses';
 import { checkBaseUrl } from './outbound-targets';
+import { syncScope } from './sync-scope';
 import { checkProviderOptions } from '../../adapters/provider-options';
 import type { Params } from '../../platform/http/router';
 import { startRun } from '../../sync/runs/start-run';
-import { forgetIntegration } from '../../webhooks/subscriptions/manager';
-import { subscriptionDeps } from '../../webhooks/subscriptions/wiring';
+import { removeIntegrationData } from './integration-cleanup';
 import type { AdminContext, AdminRouter } from './context';
 import { integrationOverview, parseIncludes } from './integration-overview';
 import type {
@@ -134,11 +136,18 @@ export function registerIntegrationRoutes(router: AdminRouter): void {
 
   router.add('DELETE', `${BASE}/:integrationId`, async (ctx, params) => {
     const { tenantId, integrationId } = ids(params);
-    // Hooks and channels at the provider go first, while the integration's credential can still remove them.
+    const purge = ctx.request.query.get('purge');
+    if (purge !== null && purge !== 'shards')
+      throw new AppError('bad_request', 'purge: the only value is "shards"', { target: 'purge' });
     const integration = await ctx.services.integrations.get(tenantId, integrationId);
-    if (integration) await forgetIntegration(subscriptionDeps(ctx.services, ctx.logger), integration);
+    if (!integration) throw notFound();
+    // Subscriptions, the provider grant, sync state, credentials (and shards) first: a failure leaves the
+    // integration in place, so the DELETE can be repeated (integration-cleanup.ts).
+    const removed = await removeIntegrationData(ctx.services, ctx.logger, integration, {
+      purgeShards: purge === 'shards',
+    });
     if (!(await ctx.services.integrations.delete(tenantId, integrationId))) throw notFound();
-    ctx.logger.info('integration deleted', { tenantId, integrationId, by: ctx.principal.id });
+    ctx.logger.info('integration deleted', { tenantId, integrationId, ...removed, by: ctx.principal.id });
     return { status: 204 };
   });
 
@@ -159,12 +168,15 @@ export function registerIntegrationRoutes(router: AdminRouter): void {
 
   router.add('POST', `${BASE}/:integrationId/sync`, async (ctx, params) => {
     const integration = await loadIntegration(ctx, params);
-    const { mode } = parseBody(startSyncSchema, await ctx.request.body());
+    const body = parseBody(startSyncSchema, await ctx.request.body());
+    const { mode } = body;
+    const scope = syncScope(integration, body, ctx.services.now(), ctx.services.adapters);
     if (!integration.enabled)
       throw new AppError('conflict', 'integration is disabled; enable it before syncing', { target: 'enabled' });
     const run = await startRun(ctx.services, {
       integration,
       mode,
+      ...scope,
       trigger: 'manual',
       trace: ctx.trace,
       now: ctx.services.now(),

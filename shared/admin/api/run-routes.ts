@@ -60,6 +60,8 @@ export function registerRunRoutes(router: AdminRouter): void {
       runId: retryRunId(failed.id),
       ...(failed.entity ? { entity: failed.entity } : {}),
       ...(failed.ids ? { ids: failed.ids } : {}),
+      ...(failed.since ? { since: failed.since } : {}),
+      ...(failed.entities ? { entities: failed.entities } : {}),
       retryOf: failed.id,
       now: ctx.services.now(),
     });

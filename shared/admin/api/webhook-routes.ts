@@ -1,6 +1,7 @@
 /**
  * Admin routes for an integration's webhooks:
- *   GET  …/integrations/{integrationId}/webhooks/deliveries?from=&to=   the receipt log (verdicts, archive names)
+ *   GET  …/integrations/{integrationId}/webhooks/deliveries?from=&to=&verdict=&eventType=&order=&limit=
+ *        the receipt log (verdicts, archive names); one delivery in detail: delivery-viewer.ts
  *   GET  …/integrations/{integrationId}/webhooks/health?since=          endpoint health
  *   POST …/integrations/{integrationId}/webhooks/{deliveryId}/replay    replay one archived delivery
  *   POST …/integrations/{integrationId}/webhooks/replay                 {"from", "to"}: replay accepted deliveries in a range
@@ -16,6 +17,7 @@ import { loadIntegration } from './integration-routes';
 import { webhookSecretStatus } from './credential-routes';
 import { credentialRef } from '../../app/integration-credentials';
 import type { WebhookEndpointView } from '../contracts/operations';
+import { parseDeliveryFilter } from './delivery-viewer';
 
 const BASE = 'tenants/:tenantId/integrations/:integrationId/webhooks';
 const MAX_BULK_REPLAY = 500;
@@ -46,11 +48,15 @@ export function registerWebhookRoutes(router: AdminRouter): void {
 
   router.add('GET', `${BASE}/deliveries`, async (ctx, params) => {
     const integration = await loadIntegration(ctx, params);
+    const { filter, limit } = parseDeliveryFilter(ctx.request.query);
     const range = {
+      ...filter,
       from: isoParam(ctx.request.query.get('from'), 'from'),
       to: isoParam(ctx.request.query.get('to'), 'to'),
     };
-    return json(200, { items: await ctx.services.deliveryLog.list(integration.tenantId, integration.id, range) });
+    return json(200, {
+      items: await ctx.services.deliveryLog.list(integration.tenantId, integration.id, range, limit),
+    });
   });
 
   router.add('GET', `${BASE}/health`, async (ctx, params) => {

@@ -113,6 +113,11 @@ export interface SyncRunView {
   /** A retry: the failed run it repeats; on the failed run, the retry started for it. */
   retryOf?: string;
   retriedBy?: string;
+  /** Who cancelled the run (status cancelled). */
+  cancelledBy?: string;
+  /** A backfill's start, and a resync's entities. */
+  since?: string;
+  entities?: string[];
   /** While it goes on: the page in hand, the provider's total where known, and why and until when it waits. */
   live?: RunLive;
 }
@@ -178,6 +183,10 @@ export type PatchIntegrationRequest = Partial<Omit<CreateIntegrationRequest, 'pr
 /** POST …/sync → 202. */
 export interface StartSyncRequest {
   mode: 'incremental' | 'full';
+  /** Only these of the integration's entities. */
+  entities?: string[];
+  /** A backfill from this ISO-8601 time (incremental only); the checkpoint stays (docs/run-controls.md). */
+  since?: string;
 }
 export interface StartSyncResponse {
   runId: string;

@@ -9,6 +9,16 @@ export interface CancelRunResponse {
   status: 'cancelled';
 }
 
+/** POST …/integrations/{integrationId}/checkpoints/reset. */
+export interface ResetCheckpointRequest {
+  entity: string;
+}
+/** 200: `reset` is false when the entity had no checkpoint (its next run was a full read already). */
+export interface ResetCheckpointResponse {
+  entity: string;
+  reset: boolean;
+}
+
 /** One check of POST …/test: what was checked, whether it passed, and why (never a secret). */
 export interface ConnectionCheck {
   /** credential, provider_options, base_url, token, provider_reachable, scopes. */

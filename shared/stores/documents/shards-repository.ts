@@ -61,6 +61,9 @@ export interface ShardsRepository {
   findByDedupKeys(tenantId: string, keys: string[], limit: number): Promise<DedupKeyHit[]>;
   /** Writes shards as they are (bulk, unguarded): a page's shards have deterministic ids. */
   upsertMany(shards: Shard[]): Promise<void>;
+  /** Deletes the tenant's shards among `shardIds` for good (a purge); absent ones are no error. Answers how many went. */
+  deleteMany(tenantId: string, shardIds: string[]): Promise<number>;
+
   /** Live shards of one tenant matching `filter`, by id after `afterId`, at most `limit` (keyset paging). */
   browse(
     tenantId: string,

@@ -11,8 +11,9 @@ import type { Stored } from '../../core/stored';
 /** What happened to one run of a bulk create: an existing run (a retried start) is left as it is. */
 export type RunCreateOutcome = { status: 'created' } | { status: 'exists' } | { status: 'failed'; error: AppError };
 
-/** What the health chart reads of a run. */
-export type RunCountersRow = Pick<SyncRun, 'queuedAt' | 'status' | 'counters'>;
+/** What the charts read of a run (the sync chart only the first three). */
+export type RunCountersRow = Pick<SyncRun, 'queuedAt' | 'status' | 'counters'> &
+  Partial<Pick<SyncRun, 'integrationId' | 'startedAt' | 'finishedAt'>>;
 
 /** What a digest reads of a run. */
 export interface RunOutcomeRow {

@@ -120,6 +120,14 @@ export function outboundLedgerId(shardId: string): string {
 export interface SyncStateRepository {
   checkpoint(integrationId: string, entity: string): Promise<EntityCheckpoint | undefined>;
   saveCheckpoint(checkpoint: Omit<EntityCheckpoint, 'id' | 'kind'>): Promise<void>;
+  /** Forgets an entity's checkpoint (its next run reads everything); false when it had none. */
+  deleteCheckpoint(integrationId: string, entity: string): Promise<boolean>;
+  /**
+   * Deletes every document of the integration's partition (checkpoints, record states, outbound ledgers and
+   * checkpoint), for a deleted integration. Answers how many went, and the shards its record states named
+   * (their own and derived ones), so the caller can purge them.
+   */
+  deleteIntegration(integrationId: string): Promise<{ deleted: number; shardIds: string[] }>;
   /** Record states of one entity by external id (point reads in bulk; absent ones are left out). */
   records(integrationId: string, entity: string, externalIds: string[]): Promise<Map<string, RecordState>>;
   saveRecords(states: RecordState[]): Promise<void>;

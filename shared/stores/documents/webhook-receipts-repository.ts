@@ -6,6 +6,18 @@
  */
 import type { DeliveryReceipt } from '../../webhooks/intake/receipt-types';
 
+export interface ReceiptListFilter {
+  from?: string;
+  to?: string;
+  verdict?: DeliveryReceipt['verdict'];
+  eventType?: string;
+  newestFirst?: boolean;
+}
+
+/** What a chart reads of a receipt. */
+export type ReceiptStatsRow = Pick<DeliveryReceipt, 'receivedAt' | 'verdict' | 'handlingMs'> &
+  Partial<Pick<DeliveryReceipt, 'reason' | 'duplicates'>>;
+
 /** One per receipt of a bulk write, in order. */
 export type ReceiptWriteOutcome = { ok: true; value: undefined } | { ok: false; error: unknown };
 
@@ -14,13 +26,20 @@ export interface WebhookReceiptsRepository {
   upsertMany(receipts: DeliveryReceipt[]): Promise<ReceiptWriteOutcome[]>;
   save(receipt: DeliveryReceipt): Promise<void>;
   get(integrationId: string, receiptId: string): Promise<DeliveryReceipt | undefined>;
-  /** Receipts of one integration of the tenant received in [from, to] (ISO times), oldest first, at most `limit`. */
-  list(
+  /**
+   * Receipts of one integration of the tenant received in [from, to] (ISO times), oldest first (newest first
+   * with `newestFirst`), at most `limit`; only those of `verdict` and `eventType` when given.
+   */
+  list(tenantId: string, integrationId: string, range: ReceiptListFilter, limit: number): Promise<DeliveryReceipt[]>;
+  /**
+   * What the charts read of the tenant's receipts received in [from, to) across its integrations (or one), at
+   * most `max`; `truncated` when there were more.
+   */
+  statsBetween(
     tenantId: string,
-    integrationId: string,
-    range: { from?: string; to?: string },
-    limit: number,
-  ): Promise<DeliveryReceipt[]>;
+    range: { from: string; to: string; integrationId?: string },
+    max: number,
+  ): Promise<{ rows: ReceiptStatsRow[]; truncated: boolean }>;
   /**
    * Adds `copies` to each receipt's duplicate count. A receipt that does not exist is skipped; answers, in order,
    * the error of each count that could not be added (undefined for the others).

@@ -27,6 +27,8 @@ type InboundDeps = Pick<
 > & {
   logger: Logger;
   now(): Date;
+  /** Where a page rescheduled by a provider's 429 is counted as a throttle wait (the admin charts). */
+  rateLimiter?: Pick<AppServices['rateLimiter'], 'throttleHistory'>;
 };
 
 /** The page pipeline (fetch → transform → dedupe → shard → conflicts → save → checkpoint). */
@@ -204,6 +206,15 @@ export async function handleInboundJob(
         (failure: unknown) => log.warn('could not record the retry on the run', { error: failure }),
       );
       log.warn('page failed; rescheduled', { error, attempt, delayMs });
+      // The provider said "slow down" (our own limiter names its level and has counted the wait already).
+      if (error.code === 'rate_limited' && error.details?.level === undefined)
+        deps.rateLimiter?.throttleHistory.record({
+          tenantId: job.tenantId,
+          provider: integration.provider,
+          at: deps.now().getTime(),
+          kind: 'wait',
+          waitMs: delayMs,
+        });
       if (error.code === 'rate_limited' && attempt === 1)
         await publishQuietly(budgetExhausted(job, integration.provider, error.message, delayMs, deps.now()));
       return 'retry';

@@ -99,6 +99,9 @@ async function fetchPage(
     const gone = result.missingIds.map((id) => ({ id, entity, deleted: true, data: {} }));
     return { records: [...result.records, ...gone], done: true };
   }
+  // A backfill's first page of an entity reads from its date, not from the checkpoint.
+  if (job.since && job.cursor === undefined)
+    return adapter.fetchChanges({ entity, since: job.since, pageSize: deps.limits.pageSize, signal });
   // The first page of an entity in an incremental run starts from the committed checkpoint.
   const startCursor =
     job.cursor ??
@@ -161,7 +164,7 @@ export async function runInboundPage(
   scope: PageScope,
 ): Promise<PageOutcome> {
   const { traceparent, signal } = scope;
-  const entities = job.mode === 'targeted' && job.entity ? [job.entity] : integration.entities;
+  const entities = job.mode === 'targeted' && job.entity ? [job.entity] : (job.entities ?? integration.entities);
   const entity = job.entity ?? entities[0];
   if (!entity) return { runFinished: true, counters: emptyCounters(), recordErrors: [] };
   const adapter = scope.adapterFor(integration);
@@ -193,7 +196,12 @@ export async function runInboundPage(
     return { runFinished: false, ...written, ...total, next, ...(dueAt ? { nextDueAt: dueAt.toISOString() } : {}) };
   }
   if (job.mode === 'full') await sweepDeletions(deps, integration, entity, job.runId, written.counters);
-  if (job.mode !== 'targeted') {
+  // A backfill leaves the checkpoint where it is (see docs/run-controls.md): it read from an older date, and
+  // the stored checkpoint stands for data the incremental runs have already read up to a later point. Only an
+  // entity with no checkpoint at all gets the backfill's end as its first one.
+  const keepCheckpoint =
+    job.since !== undefined && (await deps.syncState.checkpoint(integration.id, entity)) !== undefined;
+  if (job.mode !== 'targeted' && !keepCheckpoint) {
     await deps.syncState.saveCheckpoint({
       integrationId: integration.id,
       tenantId: integration.tenantId,

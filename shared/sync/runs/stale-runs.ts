@@ -34,7 +34,8 @@ const SWEEP_LIMIT = 200;
 
 /** The message of the run's next page: the one enqueued after its last committed page (page 0 before any). */
 export function resumeMessageOf(run: SyncRun, traceparent: string) {
-  const checkpoint = run.resume ?? { page: 0, ...(run.entity ? { entity: run.entity } : {}) };
+  const first = run.entity ?? run.entities?.[0];
+  const checkpoint = run.resume ?? { page: 0, ...(first ? { entity: first } : {}) };
   const body: SyncJobMessage = {
     kind: 'sync-page',
     runId: run.id,
@@ -45,6 +46,8 @@ export function resumeMessageOf(run: SyncRun, traceparent: string) {
     ...(checkpoint.entity ? { entity: checkpoint.entity } : {}),
     ...(checkpoint.cursor !== undefined ? { cursor: checkpoint.cursor } : {}),
     ...(run.ids ? { ids: run.ids } : {}),
+    ...(run.since ? { since: run.since } : {}),
+    ...(run.entities ? { entities: run.entities } : {}),
   };
   return {
     messageId: pageMessageId(run.id, checkpoint.page, { kind: 'resume', resumes: run.resumes ?? 0 }),

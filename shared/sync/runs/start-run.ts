@@ -31,6 +31,10 @@ export interface StartRunRequest {
   entity?: string;
   /** The failed run this one repeats (admin retry). */
   retryOf?: string;
+  /** A backfill from this time (ISO-8601) instead of each entity's checkpoint. */
+  since?: string;
+  /** Only these of the integration's entities. */
+  entities?: string[];
   now: Date;
 }
 
@@ -52,6 +56,8 @@ export function runStartOf(request: StartRunRequest): { run: SyncRun; message: O
     ...(request.entity ? { entity: request.entity } : {}),
     ...(request.ids ? { ids: request.ids } : {}),
     ...(request.retryOf ? { retryOf: request.retryOf } : {}),
+    ...(request.since ? { since: request.since } : {}),
+    ...(request.entities ? { entities: request.entities } : {}),
   };
   const body: SyncJobMessage = {
     kind: 'sync-page',
@@ -62,6 +68,8 @@ export function runStartOf(request: StartRunRequest): { run: SyncRun; message: O
     page: 0,
     ...(request.entity ? { entity: request.entity } : {}),
     ...(request.ids ? { ids: request.ids } : {}),
+    ...(request.since ? { since: request.since } : {}),
+    ...(request.entities ? { entities: request.entities, entity: request.entities[0] } : {}),
   };
   return {
     run,

@@ -7,7 +7,11 @@
  */
 import { createHash } from 'node:crypto';
 import type { Logger } from '../../platform/observability/logger';
-import type { WebhookReceiptsRepository } from '../../stores/documents/webhook-receipts-repository';
+import type {
+  ReceiptListFilter,
+  ReceiptStatsRow,
+  WebhookReceiptsRepository,
+} from '../../stores/documents/webhook-receipts-repository';
 import { MicroBatcher, type ItemOutcome } from './micro-batcher';
 import type { DeliveryReceipt } from './receipt-types';
 
@@ -86,15 +90,25 @@ export class DeliveryLog {
     return this.readStored(integrationId, id);
   }
 
-  /** Receipts of one integration in a time range, oldest first (bounded). */
+  /** Receipts of one integration in a time range, oldest first unless asked otherwise (bounded, filtered). */
   async list(
     tenantId: string,
     integrationId: string,
-    range: { from?: string; to?: string } = {},
+    range: ReceiptListFilter = {},
     limit = 1000,
   ): Promise<DeliveryReceipt[]> {
     await this.flush();
     return this.receipts.list(tenantId, integrationId, range, limit);
+  }
+
+  /** What the charts read of the tenant's receipts in [from, to) (bounded; `truncated` when there were more). */
+  async statsBetween(
+    tenantId: string,
+    range: { from: string; to: string; integrationId?: string },
+    max: number,
+  ): Promise<{ rows: ReceiptStatsRow[]; truncated: boolean }> {
+    await this.flush();
+    return this.receipts.statsBetween(tenantId, range, max);
   }
 
   /** The receipt as stored, not waiting for buffered statistics (accepted receipts are never buffered). */

@@ -38,6 +38,8 @@ export interface AcceptedDelivery {
   rawBody: Buffer;
   /** The targeted runs the delivery starts: their documents and first-page messages. */
   starts: Array<{ run: SyncRun; message: OutgoingMessage<SyncJobMessage> }>;
+  /** The provider's event type (verify/event-type.ts), kept on the receipt for the delivery viewer's filter. */
+  eventType?: string;
 }
 
 export interface CommittedDelivery {
@@ -247,6 +249,7 @@ export class WebhookIntake {
       archiveBlob: archive!.name,
       bodySha256: archive!.bodySha256,
       runIds,
+      ...(delivery.eventType ? { eventType: delivery.eventType } : {}),
     }));
     const outcomes = await this.deps.deliveryLog.upsertMany(receipts);
     const savedAt = Date.now();

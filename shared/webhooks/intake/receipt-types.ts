@@ -13,6 +13,8 @@ export interface DeliveryReceipt {
   deliveryId: string;
   verdict: DeliveryVerdict;
   reason?: string;
+  /** The provider's event type of an accepted delivery (`issues`, `messages`…; verify/event-type.ts). */
+  eventType?: string;
   receivedAt: string;
   handlingMs: number;
   archiveBlob?: string;

@@ -25,6 +25,7 @@ import { isWebhookProviderId, rejectionStatus, type WebhookEvent, type WebhookPr
 import { salesforceAck, SALESFORCE_ACK_CONTENT_TYPE } from '../verify/salesforce/soap';
 import { receiptId, type DeliveryReceipt } from './delivery-log';
 import { verifyWithSecrets } from './secrets';
+import { eventTypeOf } from '../verify/event-type';
 import { configuredSecretHeaders, redactHeaders } from './redaction';
 
 export interface IncomingWebhook {
@@ -171,7 +172,13 @@ export async function receiveWebhook(
     }
 
     // Malformed bodies are answered 400 before anything is claimed or written.
-    const starts = runRequestsFor(integration, provider, result.deliveryId, webhook, trace, deps.now()).map(runStartOf);
+    const requests = runRequestsFor(integration, provider, result.deliveryId, webhook, trace, deps.now());
+    const starts = requests.map(runStartOf);
+    const eventType = eventTypeOf(
+      provider,
+      webhook.header,
+      requests.map((request) => request.entity),
+    );
     const claimKey = { integrationId: integration.id, receiptId: receiptId(result.deliveryId) };
     const [inbound, claim] = await Promise.all([checkInbound(), deps.deliveryClaims.claim(claimKey)]);
     if (!inbound.allowed) {
@@ -202,6 +209,7 @@ export async function receiveWebhook(
         }),
         rawBody: webhook.rawBody,
         starts,
+        ...(eventType ? { eventType } : {}),
       });
     } catch (error) {
       // Not committed: forget the claim so the provider's retry is processed, and answer 5xx so it retries.

@@ -132,6 +132,17 @@ eachDocumentStore((store) => {
     expect(l1.etag).toBe(read._etag);
   });
 
+  it('deletes shards for good within the tenant only', async () => {
+    const tenant = uniqueId('t');
+    const other = uniqueId('t');
+    await store().shards.upsertMany([shard(tenant, 'd-1'), shard(tenant, 'd-2'), shard(other, 'd-1')]);
+    expect(await store().shards.deleteMany(tenant, ['d-1', 'missing'])).toBe(1);
+    expect(await store().shards.get(tenant, 'd-1')).toBeUndefined();
+    expect(await store().shards.get(tenant, 'd-2')).toBeDefined();
+    expect(await store().shards.get(other, 'd-1')).toBeDefined();
+    expect(await store().shards.count(tenant, { includeDeleted: true })).toBe(1);
+  });
+
   describe('browse (the record browser)', () => {
     const ref = (integrationId: string, entity: string, externalId: string) => ({
       provider: 'github',

@@ -137,7 +137,13 @@ eachDocumentStore((store) => {
     const counters = { ...emptyCounters(), fetched: 7, created: 2 };
     await store().runs.createOrGet(run(tenant, a, 'in-1', { queuedAt: '2026-04-01T01:00:00.000Z', counters }));
     await store().runs.createOrGet(
-      run(tenant, b, 'in-2', { queuedAt: '2026-04-01T02:00:00.000Z', status: 'failed', counters }),
+      run(tenant, b, 'in-2', {
+        queuedAt: '2026-04-01T02:00:00.000Z',
+        startedAt: '2026-04-01T02:00:01.000Z',
+        finishedAt: '2026-04-01T02:00:09.000Z',
+        status: 'failed',
+        counters,
+      }),
     );
     await store().runs.createOrGet(run(tenant, a, 'edge', { queuedAt: '2026-04-01T03:00:00.000Z' }));
     await store().runs.createOrGet(run(uniqueId('t'), a, 'other', { queuedAt: '2026-04-01T01:30:00.000Z' }));
@@ -148,8 +154,23 @@ eachDocumentStore((store) => {
       '2026-04-01T01:00:00.000Z',
       '2026-04-01T02:00:00.000Z',
     ]);
-    expect(chart.runs[0]).toMatchObject({ counters: { fetched: 7, created: 2 } });
-    expect(Object.keys(chart.runs[0]!).sort()).toEqual(['counters', 'queuedAt', 'status']);
+    const [first, second] = [...chart.runs].sort((x, y) => x.queuedAt.localeCompare(y.queuedAt));
+    expect(first).toMatchObject({ counters: { fetched: 7, created: 2 }, integrationId: a });
+    // Only what the charts read: the integration and the run's times, never the whole document.
+    expect(Object.keys(first!).sort()).toEqual(['counters', 'integrationId', 'queuedAt', 'status']);
+    expect(second).toMatchObject({
+      integrationId: b,
+      startedAt: '2026-04-01T02:00:01.000Z',
+      finishedAt: '2026-04-01T02:00:09.000Z',
+    });
+    expect(Object.keys(second!).sort()).toEqual([
+      'counters',
+      'finishedAt',
+      'integrationId',
+      'queuedAt',
+      'startedAt',
+      'status',
+    ]);
     expect((await store().runs.countersQueuedBetween(tenant, { ...range, integrationId: b }, 100)).runs).toHaveLength(
       1,
     );

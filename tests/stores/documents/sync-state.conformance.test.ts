@@ -169,4 +169,49 @@ eachDocumentStore((store) => {
       catchUp: true,
     });
   });
+
+  it('forgets one entity’s checkpoint and leaves the others', async () => {
+    const integration = uniqueId('i');
+    const checkpoint = { integrationId: integration, tenantId: 't', lastRunId: 'r', updatedAt: 'x', cursor: 'c' };
+    await store().syncState.saveCheckpoint({ ...checkpoint, entity: 'Account' });
+    await store().syncState.saveCheckpoint({ ...checkpoint, entity: 'Contact' });
+    expect(await store().syncState.deleteCheckpoint(integration, 'Account')).toBe(true);
+    expect(await store().syncState.deleteCheckpoint(integration, 'Account')).toBe(false);
+    expect(await store().syncState.checkpoint(integration, 'Account')).toBeUndefined();
+    expect(await store().syncState.checkpoint(integration, 'Contact')).toMatchObject({ cursor: 'c' });
+  });
+
+  it('deletes an integration’s whole state, naming the shards its records made, and no other integration’s', async () => {
+    const integration = uniqueId('i');
+    const other = uniqueId('i');
+    await store().syncState.saveCheckpoint({
+      integrationId: integration,
+      tenantId: 't',
+      entity: 'Account',
+      lastRunId: 'r',
+      updatedAt: 'x',
+    });
+    await store().syncState.saveRecords([
+      state(integration, 'a-1'),
+      state(integration, 'a-2', { derivedShardIds: ['sh-derived'] }),
+      state(other, 'a-1'),
+    ]);
+    await store().syncState.saveOutboundLedger(ledger(integration, 'sh-9'), undefined);
+    await store().syncState.saveOutboundCheckpoint({
+      integrationId: integration,
+      tenantId: 't',
+      sinceTs: 1,
+      updatedAt: 'x',
+    });
+
+    const removed = await store().syncState.deleteIntegration(integration);
+    expect(removed.deleted).toBe(5);
+    expect(removed.shardIds.sort()).toEqual(['sh-a-1', 'sh-a-2', 'sh-derived']);
+    expect(await store().syncState.checkpoint(integration, 'Account')).toBeUndefined();
+    expect((await store().syncState.records(integration, 'Account', ['a-1', 'a-2'])).size).toBe(0);
+    expect(await store().syncState.outboundLedger(integration, 'sh-9')).toBeUndefined();
+    expect(await store().syncState.outboundCheckpoint(integration)).toBeUndefined();
+    expect((await store().syncState.records(other, 'Account', ['a-1'])).size).toBe(1);
+    expect(await store().syncState.deleteIntegration(integration)).toEqual({ deleted: 0, shardIds: [] });
+  });
 });

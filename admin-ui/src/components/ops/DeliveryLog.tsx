@@ -1,5 +1,6 @@
 /** The webhook delivery log with verdicts; replay one accepted delivery, or every accepted one in a time range. */
 import { useState, type FormEvent } from 'react';
+import { Link } from 'react-router';
 import type {
   DeliveryListResponse,
   ReplayRangeResponse,
@@ -83,7 +84,12 @@ export function DeliveryLog({ base }: { base: string }) {
                     <span title={delivery.receivedAt}>{relativeTime(delivery.receivedAt)}</span>
                   </td>
                   <td data-label="Delivery">
-                    <code>{delivery.deliveryId}</code>
+                    {/* The delivery viewer: its headers (redacted), payload and runs. */}
+                    <Link
+                      to={`/deliveries/${encodeURIComponent(delivery.integrationId)}/${encodeURIComponent(delivery.deliveryId)}`}
+                    >
+                      <code>{delivery.deliveryId}</code>
+                    </Link>
                   </td>
                   <td data-label="Verdict">
                     <StatusBadge status={delivery.verdict} />

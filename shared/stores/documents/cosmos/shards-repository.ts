@@ -133,6 +133,23 @@ export class CosmosShardsRepository implements ShardsRepository {
     await bulkUpsert(this.container, (doc) => String(doc.tenantId), shards as unknown as UpsertDoc[]);
   }
 
+  async deleteMany(tenantId: string, shardIds: string[]): Promise<number> {
+    let deleted = 0;
+    // In slices of 50 deletes at once; the partition key is the tenant, so another tenant's shard is never reached.
+    for (let start = 0; start < shardIds.length; start += 50)
+      await Promise.all(
+        shardIds.slice(start, start + 50).map(async (id) => {
+          try {
+            await this.container.item(id, tenantId).delete();
+            deleted++;
+          } catch (error) {
+            if (statusOf(error) !== 404) throw translateCosmosError(error, `shard ${id}`);
+          }
+        }),
+      );
+    return deleted;
+  }
+
   browse(
     tenantId: string,
     filter: ShardBrowseFilter,

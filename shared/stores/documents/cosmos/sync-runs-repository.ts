@@ -186,7 +186,10 @@ export class CosmosSyncRunsRepository implements SyncRunsRepository {
     const filter = `c.tenantId = @tenantId AND c.queuedAt >= @from AND c.queuedAt < @to${integrationId ? ' AND c.integrationId = @integrationId' : ''}`;
     try {
       const iterator = this.container.items.query<RunCountersRow>(
-        { query: `SELECT c.queuedAt, c.status, c.counters FROM c WHERE ${filter}`, parameters },
+        {
+          query: `SELECT c.queuedAt, c.status, c.counters, c.integrationId, c.startedAt, c.finishedAt FROM c WHERE ${filter}`,
+          parameters,
+        },
         { maxItemCount: CHART_PAGE_SIZE },
       );
       const runs: RunCountersRow[] = [];

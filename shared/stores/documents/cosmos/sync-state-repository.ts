@@ -22,6 +22,8 @@ import {
 
 /** Record states per page of the delete sweep's query. */
 const UNSEEN_PAGE_SIZE = 1000;
+/** Deletes in flight at once when an integration's state is removed. */
+const DELETE_SLICE = 20;
 
 export class CosmosSyncStateRepository implements SyncStateRepository {
   constructor(private readonly container: Container) {}
@@ -43,6 +45,52 @@ export class CosmosSyncStateRepository implements SyncStateRepository {
       await this.container.items.upsert({ ...checkpoint, id: `checkpoint-${checkpoint.entity}`, kind: 'checkpoint' });
     } catch (error) {
       throw translateCosmosError(error, 'sync checkpoint');
+    }
+  }
+
+  async deleteCheckpoint(integrationId: string, entity: string): Promise<boolean> {
+    try {
+      await this.container.item(`checkpoint-${entity}`, integrationId).delete();
+      return true;
+    } catch (error) {
+      if (statusOf(error) === 404) return false;
+      throw translateCosmosError(error, 'sync checkpoint');
+    }
+  }
+
+  async deleteIntegration(integrationId: string): Promise<{ deleted: number; shardIds: string[] }> {
+    try {
+      // The partition key is named in the query too: the local cosmosdb-server ignores it as a query option.
+      const { resources } = await this.container.items
+        .query<{ id: string; kind?: string; shardId?: string; derivedShardIds?: string[] }>(
+          {
+            query: 'SELECT c.id, c.kind, c.shardId, c.derivedShardIds FROM c WHERE c.integrationId = @integrationId',
+            parameters: [{ name: '@integrationId', value: integrationId }],
+          },
+          { partitionKey: integrationId },
+        )
+        .fetchAll();
+      const shardIds = new Set<string>();
+      for (const doc of resources) {
+        if (doc.kind !== 'record') continue;
+        if (doc.shardId) shardIds.add(doc.shardId);
+        for (const derived of doc.derivedShardIds ?? []) shardIds.add(derived);
+      }
+      // In slices, so a large integration does not open thousands of requests at once.
+      for (let start = 0; start < resources.length; start += DELETE_SLICE)
+        await Promise.all(
+          resources.slice(start, start + DELETE_SLICE).map((doc) =>
+            this.container
+              .item(doc.id, integrationId)
+              .delete()
+              .catch((error: unknown) => {
+                if (statusOf(error) !== 404) throw error;
+              }),
+          ),
+        );
+      return { deleted: resources.length, shardIds: [...shardIds] };
+    } catch (error) {
+      throw translateCosmosError(error, 'sync state');
     }
   }
 

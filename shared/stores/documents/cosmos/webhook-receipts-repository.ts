@@ -5,11 +5,18 @@
  */
 import { BulkOperationType, type Container, type JSONObject, type OperationInput } from '@azure/cosmos';
 import type { DeliveryReceipt } from '../../../webhooks/intake/receipt-types';
-import type { ReceiptWriteOutcome, WebhookReceiptsRepository } from '../webhook-receipts-repository';
+import type {
+  ReceiptListFilter,
+  ReceiptStatsRow,
+  ReceiptWriteOutcome,
+  WebhookReceiptsRepository,
+} from '../webhook-receipts-repository';
 import { statusOf, stripSystemFields, translateCosmosError } from './cosmos-client';
 
 /** Cosmos takes at most 100 operations per bulk call. */
 const BULK_CHUNK = 100;
+/** Rows per page of a chart's query. */
+const STATS_PAGE_SIZE = 1000;
 
 export class CosmosWebhookReceiptsRepository implements WebhookReceiptsRepository {
   constructor(private readonly container: Container) {}
@@ -64,26 +71,64 @@ export class CosmosWebhookReceiptsRepository implements WebhookReceiptsRepositor
   async list(
     tenantId: string,
     integrationId: string,
-    range: { from?: string; to?: string },
+    range: ReceiptListFilter,
     limit: number,
   ): Promise<DeliveryReceipt[]> {
+    const filters = [
+      ...(range.verdict !== undefined ? ['c.verdict = @verdict'] : []),
+      ...(range.eventType !== undefined ? ['c.eventType = @eventType'] : []),
+    ];
     try {
       const { resources } = await this.container.items
         .query<DeliveryReceipt & { _etag: string }>(
           {
-            query:
-              'SELECT * FROM c WHERE c.integrationId = @integrationId AND c.tenantId = @tenantId AND c.receivedAt >= @from AND c.receivedAt <= @to ORDER BY c.receivedAt',
+            query: `SELECT * FROM c WHERE c.integrationId = @integrationId AND c.tenantId = @tenantId AND c.receivedAt >= @from AND c.receivedAt <= @to${filters.map((filter) => ` AND ${filter}`).join('')} ORDER BY c.receivedAt${range.newestFirst ? ' DESC' : ''}`,
             parameters: [
               { name: '@integrationId', value: integrationId },
               { name: '@tenantId', value: tenantId },
               { name: '@from', value: range.from ?? '0000' },
               { name: '@to', value: range.to ?? '9999' },
+              ...(range.verdict !== undefined ? [{ name: '@verdict', value: range.verdict }] : []),
+              ...(range.eventType !== undefined ? [{ name: '@eventType', value: range.eventType }] : []),
             ],
           },
           { partitionKey: integrationId, maxItemCount: limit },
         )
         .fetchNext();
       return resources.map(stripSystemFields);
+    } catch (error) {
+      throw translateCosmosError(error, 'webhook delivery receipts');
+    }
+  }
+
+  async statsBetween(
+    tenantId: string,
+    range: { from: string; to: string; integrationId?: string },
+    max: number,
+  ): Promise<{ rows: ReceiptStatsRow[]; truncated: boolean }> {
+    const { from, to, integrationId } = range;
+    const parameters = [
+      { name: '@tenantId', value: tenantId },
+      { name: '@from', value: from },
+      { name: '@to', value: to },
+      ...(integrationId ? [{ name: '@integrationId', value: integrationId }] : []),
+    ];
+    const filter = `c.tenantId = @tenantId AND c.receivedAt >= @from AND c.receivedAt < @to${integrationId ? ' AND c.integrationId = @integrationId' : ''}`;
+    try {
+      // Only the fields a chart needs; one partition when the integration is named.
+      const iterator = this.container.items.query<ReceiptStatsRow>(
+        {
+          query: `SELECT c.receivedAt, c.verdict, c.handlingMs, c.reason, c.duplicates FROM c WHERE ${filter}`,
+          parameters,
+        },
+        { maxItemCount: STATS_PAGE_SIZE, ...(integrationId ? { partitionKey: integrationId } : {}) },
+      );
+      const rows: ReceiptStatsRow[] = [];
+      while (iterator.hasMoreResults() && rows.length <= max) {
+        const { resources } = await iterator.fetchNext();
+        rows.push(...resources);
+      }
+      return { rows: rows.slice(0, max), truncated: rows.length > max || iterator.hasMoreResults() };
     } catch (error) {
       throw translateCosmosError(error, 'webhook delivery receipts');
     }

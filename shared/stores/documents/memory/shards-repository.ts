@@ -79,6 +79,10 @@ export class MemoryShardsRepository implements ShardsRepository {
     for (const shard of shards) this.container.upsert(shard.tenantId, shard);
   }
 
+  async deleteMany(tenantId: string, shardIds: string[]): Promise<number> {
+    return shardIds.filter((id) => this.container.delete(tenantId, id)).length;
+  }
+
   async browse(
     tenantId: string,
     filter: ShardBrowseFilter,

@@ -98,7 +98,14 @@ export class MemorySyncRunsRepository implements SyncRunsRepository {
     max: number,
   ): Promise<{ runs: RunCountersRow[]; truncated: boolean }> {
     const runs = this.queuedBetween(tenantId, range.from, range.to, range.integrationId).map(
-      ({ queuedAt, status, counters }) => ({ queuedAt, status, counters }),
+      ({ queuedAt, status, counters, integrationId, startedAt, finishedAt }) => ({
+        queuedAt,
+        status,
+        counters,
+        integrationId,
+        ...(startedAt !== undefined ? { startedAt } : {}),
+        ...(finishedAt !== undefined ? { finishedAt } : {}),
+      }),
     );
     return { runs: runs.slice(0, max), truncated: runs.length > max };
   }

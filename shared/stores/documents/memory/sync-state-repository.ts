@@ -35,6 +35,23 @@ export class MemorySyncStateRepository implements SyncStateRepository {
     });
   }
 
+  async deleteCheckpoint(integrationId: string, entity: string): Promise<boolean> {
+    return this.container.delete(integrationId, `checkpoint-${entity}`);
+  }
+
+  async deleteIntegration(integrationId: string): Promise<{ deleted: number; shardIds: string[] }> {
+    const docs = [...this.container.partition(integrationId)].map((slot) => slot.doc);
+    const shardIds = new Set<string>();
+    for (const doc of docs) {
+      const state = doc as Partial<RecordState>;
+      if (state.kind !== 'record') continue;
+      if (state.shardId) shardIds.add(state.shardId);
+      for (const derived of state.derivedShardIds ?? []) shardIds.add(derived);
+    }
+    for (const doc of docs) this.container.delete(integrationId, doc.id);
+    return { deleted: docs.length, shardIds: [...shardIds] };
+  }
+
   async records(integrationId: string, entity: string, externalIds: string[]): Promise<Map<string, RecordState>> {
     const found = new Map<string, RecordState>();
     for (const externalId of externalIds) {

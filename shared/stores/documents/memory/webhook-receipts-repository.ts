@@ -1,6 +1,11 @@
 /** The webhook receipts port in memory (tests): one partition per integration, as in Cosmos. */
 import type { DeliveryReceipt } from '../../../webhooks/intake/receipt-types';
-import type { ReceiptWriteOutcome, WebhookReceiptsRepository } from '../webhook-receipts-repository';
+import type {
+  ReceiptListFilter,
+  ReceiptStatsRow,
+  ReceiptWriteOutcome,
+  WebhookReceiptsRepository,
+} from '../webhook-receipts-repository';
 import { MemoryContainer } from './memory-container';
 
 export class MemoryWebhookReceiptsRepository implements WebhookReceiptsRepository {
@@ -25,17 +30,48 @@ export class MemoryWebhookReceiptsRepository implements WebhookReceiptsRepositor
   async list(
     tenantId: string,
     integrationId: string,
-    range: { from?: string; to?: string },
+    range: ReceiptListFilter,
     limit: number,
   ): Promise<DeliveryReceipt[]> {
     const from = range.from ?? '0000';
     const to = range.to ?? '9999';
-    return [...this.container.partition(integrationId)]
+    const sorted = [...this.container.partition(integrationId)]
       .map((slot) => slot.doc)
-      .filter((receipt) => receipt.tenantId === tenantId && receipt.receivedAt >= from && receipt.receivedAt <= to)
-      .sort((a, b) => (a.receivedAt < b.receivedAt ? -1 : a.receivedAt > b.receivedAt ? 1 : 0))
-      .slice(0, limit)
-      .map((receipt) => ({ ...receipt }));
+      .filter(
+        (receipt) =>
+          receipt.tenantId === tenantId &&
+          receipt.receivedAt >= from &&
+          receipt.receivedAt <= to &&
+          (range.verdict === undefined || receipt.verdict === range.verdict) &&
+          (range.eventType === undefined || receipt.eventType === range.eventType),
+      )
+      .sort((a, b) => (a.receivedAt < b.receivedAt ? -1 : a.receivedAt > b.receivedAt ? 1 : 0));
+    if (range.newestFirst) sorted.reverse();
+    return sorted.slice(0, limit).map((receipt) => ({ ...receipt }));
+  }
+
+  async statsBetween(
+    tenantId: string,
+    range: { from: string; to: string; integrationId?: string },
+    max: number,
+  ): Promise<{ rows: ReceiptStatsRow[]; truncated: boolean }> {
+    const rows = [...this.container.all()]
+      .map((slot) => slot.doc)
+      .filter(
+        (receipt) =>
+          receipt.tenantId === tenantId &&
+          receipt.receivedAt >= range.from &&
+          receipt.receivedAt < range.to &&
+          (range.integrationId === undefined || receipt.integrationId === range.integrationId),
+      )
+      .map(({ receivedAt, verdict, handlingMs, reason, duplicates }) => ({
+        receivedAt,
+        verdict,
+        handlingMs,
+        ...(reason !== undefined ? { reason } : {}),
+        ...(duplicates !== undefined ? { duplicates } : {}),
+      }));
+    return { rows: rows.slice(0, max), truncated: rows.length > max };
   }
 
   async addDuplicates(counts: Array<{ integrationId: string; id: string; copies: number }>): Promise<Array<unknown>> {
