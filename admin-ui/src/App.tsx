@@ -15,6 +15,10 @@ const ConflictsPage = lazy(() => import('./pages/ConflictsPage'));
 const WebhooksPage = lazy(() => import('./pages/WebhooksPage'));
 const RateLimitsPage = lazy(() => import('./pages/RateLimitsPage'));
 const HealthPage = lazy(() => import('./pages/HealthPage'));
+const ActivityPage = lazy(() => import('./pages/ActivityPage'));
+const ConnectionSettingsPage = lazy(() => import('./pages/ConnectionSettingsPage'));
+const ProviderAppsPage = lazy(() => import('./pages/ProviderAppsPage'));
+const NotificationsPage = lazy(() => import('./pages/NotificationsPage'));
 const RecordsPage = lazy(() => import('./pages/RecordsPage'));
 const RecordPage = lazy(() => import('./pages/RecordPage'));
 const ChartsPage = lazy(() => import('./pages/ChartsPage'));
@@ -29,6 +33,9 @@ export const NAV_ITEMS = [
   { to: '/deliveries', label: 'Deliveries' },
   { to: '/rate-limits', label: 'Rate limits' },
   { to: '/health', label: 'Health' },
+  { to: '/activity', label: 'Activity' },
+  { to: '/notifications', label: 'Notifications' },
+  { to: '/provider-apps', label: 'Provider apps' },
   { to: '/charts', label: 'Charts' },
 ] as const;
 
@@ -117,6 +124,10 @@ function Shell() {
             <Route path="/webhooks" element={<WebhooksPage />} />
             <Route path="/rate-limits" element={<RateLimitsPage />} />
             <Route path="/health" element={<HealthPage />} />
+            <Route path="/activity" element={<ActivityPage />} />
+            <Route path="/integrations/:integrationId/connection" element={<ConnectionSettingsPage />} />
+            <Route path="/notifications" element={<NotificationsPage />} />
+            <Route path="/provider-apps" element={<ProviderAppsPage />} />
             <Route path="/records" element={<RecordsPage />} />
             <Route path="/records/:shardId" element={<RecordPage />} />
             <Route path="/charts" element={<ChartsPage />} />

@@ -47,6 +47,13 @@ export const oauthCallback: HttpFunction = {
       return htmlPage(result.status, 'Not connected', result.reason, back, icon);
     }
     services.logger.info('OAuth connect completed', { tenantId: result.tenantId, integrationId: result.integrationId });
+    services.activity.record({
+      tenantId: result.tenantId,
+      type: 'credential',
+      integrationId: result.integrationId,
+      status: 'connected',
+      summary: 'connected through OAuth',
+    });
     // The person knows the integration by its name, not its id.
     const integration = await services.integrations.get(result.tenantId, result.integrationId).catch(() => undefined);
     const name = integration ? `“${integration.name}”` : result.integrationId;

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { freePort, waitForPort } from './free-port';
 import { makeCosmosQueriesLinear } from '../../dev/cosmos-stand-in/linear-cosmos-queries';
 import { answerMinimalWrites } from '../../dev/cosmos-stand-in/minimal-write-responses';
+import { attachPersistence, preparePersistence } from '../../dev/cosmos-stand-in/persistence';
 
 export interface RunningService {
   /** Settings that point the app at this service. */
@@ -22,18 +23,26 @@ export interface RunningService {
 const AZURITE_ACCOUNT = 'devstoreaccount1';
 const AZURITE_KEY = 'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==';
 
-export async function startEmbeddedCosmos(): Promise<RunningService> {
+export interface EmbeddedCosmosOptions {
+  /** Keep the data in this folder across restarts (write-ahead log and snapshots); in memory only without one. */
+  dataDir?: string;
+}
+
+export async function startEmbeddedCosmos(options: EmbeddedCosmosOptions = {}): Promise<RunningService> {
   // Two behaviours of the stand-in made to match Azure Cosmos, before the server module builds its routes:
   // queries cost O(N) in a container's documents, not O(N²) (Azure answers from its index), and writes sent
   // with Prefer: return=minimal come back without their documents.
   if (!makeCosmosQueriesLinear())
     console.warn('cosmosdb-server: its query engine changed; queries may cost O(N²) in a container');
   if (!answerMinimalWrites()) console.warn('cosmosdb-server: its batch handler changed; writes echo their documents');
+  if (options.dataDir) preparePersistence();
   const { createHttpsServer } = await import('@vercel/cosmosdb-server');
   const port = await freePort();
   // Without keepAlive the server closes every connection, and each Cosmos call pays a new TLS handshake.
   const server = createHttpsServer({ keepAlive: true });
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  // Restored before anyone can connect: the app sees the data the previous run left.
+  const persistence = options.dataDir ? await attachPersistence({ dir: options.dataDir }) : undefined;
   return {
     settings: {
       COSMOS_ENDPOINT: `https://127.0.0.1:${port}`,
@@ -45,6 +54,8 @@ export async function startEmbeddedCosmos(): Promise<RunningService> {
       new Promise<void>((resolve) => {
         server.closeAllConnections?.();
         server.close(() => resolve());
+        // The last snapshot: the next start reads it instead of replaying the log.
+        persistence?.close();
       }),
   };
 }
@@ -56,10 +67,15 @@ export async function startEmbeddedCosmos(): Promise<RunningService> {
  */
 const WATCHDOG_SOURCE = `'use strict';
 const parent = process.ppid;
-process.stdin.on('end', () => process.exit(0));
-process.stdin.on('error', () => process.exit(0));
+// Azurite's own SIGTERM handler closes its servers and saves its metadata (it matters with --location); a
+// second look after 5 s makes sure it is gone.
+const leave = () => { process.kill(process.pid, 'SIGTERM'); setTimeout(() => process.exit(0), 5000).unref(); };
+process.stdin.on('end', leave);
+process.stdin.on('error', leave);
 process.stdin.resume();
-setInterval(() => { if (process.ppid !== parent) process.exit(0); }, 500).unref();
+// Azurite's own handler closes its servers on these; the open pipe must not keep the process alive after them.
+for (const signal of ['SIGTERM', 'SIGINT']) process.once(signal, () => process.stdin.destroy());
+setInterval(() => { if (process.ppid !== parent) leave(); }, 500).unref();
 `;
 
 export interface EmbeddedAzuriteOptions {
@@ -67,6 +83,8 @@ export interface EmbeddedAzuriteOptions {
   ports?: { blob: number; queue: number; table: number };
   /** Start Azurite again on the same ports when it dies while the host runs (default true). */
   restartOnExit?: boolean;
+  /** Keep blobs in this folder across restarts (Azurite's --location); in memory only without one. */
+  dataDir?: string;
 }
 
 export interface EmbeddedAzurite extends RunningService {
@@ -88,7 +106,7 @@ export async function startEmbeddedAzurite(options: EmbeddedAzuriteOptions = {})
         '--require',
         watchdog,
         entry,
-        '--inMemoryPersistence',
+        ...(options.dataDir ? ['--location', options.dataDir] : ['--inMemoryPersistence']),
         '--silent',
         '--skipApiVersionCheck',
         '--disableTelemetry',
@@ -136,7 +154,8 @@ export async function startEmbeddedAzurite(options: EmbeddedAzuriteOptions = {})
     });
   };
   supervise(child);
-  await waitForPort(ports.blob, 20_000);
+  // Loading a --location folder takes longer than starting empty, more so on a busy machine.
+  await waitForPort(ports.blob, options.dataDir ? 60_000 : 20_000);
   const connectionString =
     `DefaultEndpointsProtocol=http;AccountName=${AZURITE_ACCOUNT};AccountKey=${AZURITE_KEY};` +
     `BlobEndpoint=http://127.0.0.1:${ports.blob}/${AZURITE_ACCOUNT};QueueEndpoint=http://127.0.0.1:${ports.queue}/${AZURITE_ACCOUNT};` +

@@ -18,6 +18,7 @@ import { startHttpWorkers, type HttpWorkers } from './workers/http-workers';
 import { AppError } from '../../shared/core/app-error';
 import { startTriggerHost, type TriggerHost } from './trigger-host';
 import { startDemo, type DemoEnvironment } from './demo';
+import { clearLocalData, localDataLayout, openQueueJournal } from './local-data';
 
 export interface LocalHost {
   url: string;
@@ -42,6 +43,11 @@ export interface LocalHostOptions {
   overrides?: ServiceOverrides;
   /** Start timers on their schedules (default true); tests fire them by hand instead. */
   timers?: boolean;
+  /**
+   * Keep what is created (documents, blobs, queue) under LOCAL_DATA_DIR/data across restarts (npm start); tests
+   * leave it off and get memory-only services. `fresh` deletes what a previous run kept first.
+   */
+  persist?: { fresh?: boolean };
 }
 
 /** Local runs without ADMIN_API_KEY get one generated once into LOCAL_DATA_DIR (0600), never printed. */
@@ -66,9 +72,12 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
       'the local host runs queue triggers on the embedded queue; unset ServiceBusConnection settings to use it',
     );
   const embedded: RunningService[] = [];
+  if (options.persist?.fresh) clearLocalData(settings.localDataDir);
+  const layout = options.persist ? localDataLayout(settings.localDataDir) : undefined;
   try {
-    if (!settings.cosmos.endpoint) embedded.push(await startEmbeddedCosmos());
-    if (!settings.blob.connectionString && !settings.blob.accountUrl) embedded.push(await startEmbeddedAzurite());
+    if (!settings.cosmos.endpoint) embedded.push(await startEmbeddedCosmos({ dataDir: layout?.cosmos }));
+    if (!settings.blob.connectionString && !settings.blob.accountUrl)
+      embedded.push(await startEmbeddedAzurite({ dataDir: layout?.azurite }));
     if (settings.localWorkers > 1 && !settings.redis.url) embedded.push(await redisForWorkers(settings.localWorkers));
     for (const service of embedded) Object.assign(env, service.settings);
     let adminKeyFile: string | undefined;
@@ -78,7 +87,10 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
     }
     settings = read(env);
 
-    const services = await createServices(settings, options.overrides);
+    const services = await createServices(settings, {
+      ...options.overrides,
+      ...(layout ? { queueJournal: openQueueJournal(layout) } : {}),
+    });
     // One worker: HTTP in this process. More: worker processes on one shared port (workers/http-workers.ts).
     const workers =
       settings.localWorkers > 1

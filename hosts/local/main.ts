@@ -2,11 +2,14 @@
  * `npm start`: the whole system on one machine with embedded defaults. Ctrl-C drains in-flight work and exits.
  */
 import { startLocalHost } from './local-host';
+import { wantsFresh } from './local-data';
 import { isAppError } from '../../shared/core/app-error';
 
 async function main(): Promise<void> {
   const started = Date.now();
-  const host = await startLocalHost();
+  // What was created survives a restart (LOCAL_DATA_DIR/data); --fresh starts empty.
+  const fresh = wantsFresh(process.argv.slice(2));
+  const host = await startLocalHost({ persist: { fresh } });
   const log = host.services.logger;
   log.info(`local host ready in ${Date.now() - started} ms`, {
     url: `${host.url}/api`,
@@ -15,6 +18,11 @@ async function main(): Promise<void> {
     adminUi: `${host.url}/admin`,
     ...(host.workers ? { httpWorkers: host.workers.pids().length } : {}),
   });
+  log.info(
+    fresh
+      ? `started empty (--fresh); data is kept in ${host.settings.localDataDir}/data from now on`
+      : `data kept across restarts in ${host.settings.localDataDir}/data (npm start -- --fresh starts empty)`,
+  );
   log.info(`admin UI: open ${host.url}/admin and sign in with the admin API key`);
   if (host.demo) {
     log.info(`demo mode: tenant "demo" has one integration per provider, each backed by a local sandbox`, {

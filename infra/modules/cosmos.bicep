@@ -279,6 +279,31 @@ resource rateLimitOverrides 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/
   }
 }
 
+// The activity log (audit trail of admin changes included) and the per-run logs of provider calls, per tenant.
+// Every document carries its own ttl (ACTIVITY_RETENTION_DAYS, RUN_LOG_RETENTION_DAYS), so the container enables
+// TTL without a default expiry. Pages of the log are read newest first by id (time first).
+resource activity 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers@2024-05-15' = {
+  parent: database
+  name: 'activity'
+  properties: {
+    resource: {
+      id: 'activity'
+      partitionKey: {
+        paths: [
+          '/tenantId'
+        ]
+        kind: 'Hash'
+      }
+      defaultTtl: -1
+      indexingPolicy: {
+        indexingMode: 'consistent'
+        includedPaths: defaultIncludedPaths
+        excludedPaths: defaultExcludedPaths
+      }
+    }
+  }
+}
+
 // Receipt log for delivery dedupe and replay; expires by TTL.
 resource webhookDeliveries 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers@2024-05-15' = {
   parent: database

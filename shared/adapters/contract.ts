@@ -47,6 +47,34 @@ export interface AdapterContext {
    * the rate limiter plugs in here. It may wait, or throw a rate_limited AppError.
    */
   beforeRequest?(operation: string, signal?: AbortSignal): Promise<void>;
+  /**
+   * Told of every provider HTTP call once it is over (answered, failed or timed out), for the run log: its URL
+   * already without credentials or secret query parameters. Must not throw or block.
+   */
+  onRequest?(call: ProviderCall): void;
+}
+
+/** Who wants to hear of a unit of work's provider calls and limiter waits (the run log of a page). */
+export interface ProviderCallObserver {
+  onRequest(call: ProviderCall): void;
+  /** The rate limiter held a call back for `waitedMs` before letting it go. */
+  onWait(operation: string, waitedMs: number): void;
+}
+
+/** One provider HTTP call as the run log keeps it (shared/adapters/http/provider-request.ts reports it). */
+export interface ProviderCall {
+  operation: string;
+  method: string;
+  /** Redacted (shared/adapters/http/redact-url.ts). */
+  url: string;
+  /** 0 when no answer came. */
+  status: number;
+  durationMs: number;
+  /** 1, or 2 for the same call sent again after a token refresh. */
+  attempt: number;
+  rateLimitRemaining?: number;
+  /** Why no answer came (timeout, network error), when none did. */
+  failure?: string;
 }
 
 export type FieldType = 'string' | 'number' | 'boolean' | 'datetime' | 'date' | 'object' | 'array' | 'reference';

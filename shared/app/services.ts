@@ -13,6 +13,7 @@ import type { IntegrationsRepository } from '../stores/documents/integrations-re
 import type { SyncRunsRepository } from '../stores/documents/sync-runs-repository';
 import type { DeadLetterAccess, QueueSender } from '../stores/queue/queue-port';
 import { EmbeddedQueue } from '../stores/queue/embedded-queue';
+import type { QueueJournal } from '../stores/queue/queue-journal';
 import { openBlobArchive, type BlobArchive } from '../stores/blob/blob-archive';
 import { openRedisClient } from '../stores/kv/redis/redis-client';
 import { openKeyValueStores, type KeyValueStore } from '../stores/kv';
@@ -32,6 +33,9 @@ import { createDefaultRegistry, type AdapterRegistry } from '../adapters/registr
 import { webhookSecretSource } from './integration-credentials';
 import { createRateLimiter, type RateLimiter } from '../ratelimit';
 import { createNotifications, type Notifications } from '../notifications';
+import { ActivityRecorder } from '../activity/recorder';
+import { activityOfEvent } from '../activity/event-activity';
+import { recordingDeliveries } from '../activity/notification-activity';
 
 export interface AppServices {
   settings: Settings;
@@ -73,6 +77,8 @@ export interface AppServices {
   webhookIntake: WebhookIntake;
   /** Slack / Teams alerts from events, digests; subscribed to the local event log when there is one. */
   notifications: Notifications;
+  /** The activity log's writer (runs, webhook verdicts, conflicts, credentials, notifications, admin changes). */
+  activity: ActivityRecorder;
   now(): Date;
   close(): Promise<void>;
 }
@@ -81,6 +87,8 @@ export interface ServiceOverrides {
   logger?: Logger;
   now?: () => Date;
   webhookSecrets?: WebhookSecretSource;
+  /** Keeps the embedded queue across restarts (the local host's `.local/`); memory only without it. */
+  queueJournal?: QueueJournal;
   /**
    * A local host's HTTP worker process (LOCAL_WORKERS > 1) uses the queue and the secret store of the host
    * process that runs the triggers, through these; everything else it opens itself (shared through Cosmos and
@@ -101,6 +109,7 @@ export async function createServices(settings: Settings, overrides: ServiceOverr
           maxDeliveryCount: settings.queueLimits.maxDeliveryCount,
           duplicateWindowMs: settings.queueLimits.duplicateWindowMs,
           lockDurationMs: settings.queueLimits.lockDurationMs,
+          journal: overrides.queueJournal,
         })
       : undefined;
   // The Azure-only clients are loaded only when configured: their SDKs are large and a local run never needs them.
@@ -158,8 +167,16 @@ export async function createServices(settings: Settings, overrides: ServiceOverr
   const eventGrid =
     settings.events.kind === 'eventgrid' ? await openEventGrid(settings.events, settings.azureClientId) : undefined;
 
+  const activity = new ActivityRecorder({
+    repository: documents.activity,
+    integrations: documents.integrations,
+    retentionDays: settings.activity.retentionDays,
+    logger,
+    now,
+  });
   const notifications = createNotifications({
-    repository: documents.notifications,
+    // Delivery records are told to the activity log as they are written.
+    repository: recordingDeliveries(documents.notifications, activity),
     runs: documents.runs,
     conflicts: documents.conflicts,
     credentials: credentials.service,
@@ -171,7 +188,7 @@ export async function createServices(settings: Settings, overrides: ServiceOverr
   eventLog?.subscribe((event) => notifications.service.enqueue(event));
   // In Azure the events go to Event Grid for other subscribers, and to this instance's notification service
   // directly, so alerts do not depend on an Event Grid subscription being wired back to the app.
-  const events: EventPublisher = eventGrid
+  const published: EventPublisher = eventGrid
     ? {
         publish: async (batch) => {
           for (const event of batch) notifications.service.enqueue(event);
@@ -179,8 +196,16 @@ export async function createServices(settings: Settings, overrides: ServiceOverr
         },
       }
     : eventLog!;
+  // Every engine event is also an activity entry (activity/event-activity.ts), whoever emitted it.
+  const events: EventPublisher = {
+    publish: async (batch) => {
+      for (const event of batch) activity.record(activityOfEvent(event));
+      await published.publish(batch);
+    },
+  };
 
-  const deliveryLog = new DeliveryLog(documents.webhookReceipts, logger);
+  // Verdicts are counted in memory on the receipt path; the log gets a summary per window (activity/recorder.ts).
+  const deliveryLog = new DeliveryLog(documents.webhookReceipts, logger, (receipt) => activity.webhookVerdict(receipt));
   const deliveryClaims = new DeliveryClaims({
     shared: kv.shared,
     readReceipt: (integrationId, id) => deliveryLog.readStored(integrationId, id),
@@ -225,6 +250,7 @@ export async function createServices(settings: Settings, overrides: ServiceOverr
     deliveryClaims,
     webhookIntake,
     notifications,
+    activity,
     now,
     close: async () => {
       // Webhook deliveries being committed and buffered receipts are written before the stores close.
@@ -232,6 +258,9 @@ export async function createServices(settings: Settings, overrides: ServiceOverr
         .drain()
         .catch((error: unknown) => logger.warn('could not drain webhook writes on close', { error }));
       await notifications.service.drain();
+      await activity
+        .close()
+        .catch((error: unknown) => logger.warn('could not write the activity log on close', { error }));
       await rateLimiter.close();
       await queue.close();
       redis?.disconnect();

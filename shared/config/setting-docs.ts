@@ -327,6 +327,17 @@ export const SETTING_DOCS: Record<keyof RawSettings, SettingDoc> = {
     defaultText: 'https://slack.com/api',
     azure: false,
   },
+  ACTIVITY_RETENTION_DAYS: {
+    description:
+      'days an activity log entry (runs, webhook verdicts, conflicts, credentials, notifications, admin changes) is kept (Cosmos TTL)',
+    defaultText: '90',
+    azure: false,
+  },
+  RUN_LOG_RETENTION_DAYS: {
+    description: "days a run's log (its provider HTTP calls, waits and retries) is kept (Cosmos TTL)",
+    defaultText: '7',
+    azure: false,
+  },
   OUTBOUND_ALLOWED_HOSTS: {
     description:
       'more https hosts provider, token and notification requests may go to, comma-separated names or *.suffix (a self-hosted provider, e.g. github.example.com for GitHub Enterprise Server); their addresses must still be public',

@@ -115,6 +115,9 @@ export const settingsSchema = z.object({
   NOTIFY_MAX_RETRY_WAIT_MS: positiveInt.max(600_000).default(30_000),
   NOTIFY_SLACK_API_URL: z.url().default('https://slack.com/api'),
 
+  ACTIVITY_RETENTION_DAYS: positiveInt.max(3650).default(90),
+  RUN_LOG_RETENTION_DAYS: positiveInt.max(365).default(7),
+
   OUTBOUND_ALLOWED_HOSTS: optionalString,
   OUTBOUND_ALLOW_LOOPBACK: bool.optional(),
 

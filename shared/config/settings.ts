@@ -52,6 +52,8 @@ export interface Settings {
     maxRetryWaitMs: number;
     slackApiUrl: string;
   };
+  /** How long the activity log and the run logs are kept (Cosmos TTL of each document). */
+  activity: { retentionDays: number; runLogRetentionDays: number };
   azureClientId?: string;
   appInsightsConnectionString?: string;
   inAzureFunctions: boolean;
@@ -226,6 +228,7 @@ export function parseSettings(env: Record<string, string | undefined>): Settings
       maxRetryWaitMs: raw.NOTIFY_MAX_RETRY_WAIT_MS,
       slackApiUrl: raw.NOTIFY_SLACK_API_URL.replace(/\/+$/, ''),
     },
+    activity: { retentionDays: raw.ACTIVITY_RETENTION_DAYS, runLogRetentionDays: raw.RUN_LOG_RETENTION_DAYS },
     demo: { enabled: demoEnabled, records: raw.DEMO_RECORDS },
     egress: { allowLoopback: raw.OUTBOUND_ALLOW_LOOPBACK ?? demoEnabled, allowedHosts },
     azureClientId: raw.AZURE_CLIENT_ID,

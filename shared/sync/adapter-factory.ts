@@ -7,7 +7,7 @@
  * token refresh, discovery) can bypass it: tests/ratelimit/adapter-pacing.test.ts checks this against the
  * provider sandboxes.
  */
-import type { AuthProvider, ProviderAdapter } from '../adapters/contract';
+import type { AuthProvider, ProviderAdapter, ProviderCall, ProviderCallObserver } from '../adapters/contract';
 import { byProvider, type ProviderId } from '../core/providers';
 import { AppError } from '../core/app-error';
 import type { Integration } from '../core/integration';
@@ -22,10 +22,31 @@ export const PROVIDER_BASE_URLS: Record<ProviderId, string | undefined> = byProv
 
 type AdapterServices = Pick<AppServices, 'adapters' | 'credentials' | 'settings' | 'rateLimiter'>;
 
+/** Waits shorter than this are the limiter's own bookkeeping, not worth a line in the run log. */
+const NOTABLE_WAIT_MS = 50;
+
+function observed(hooks: AdapterRateLimitHooks, observer: ProviderCallObserver | undefined) {
+  if (!observer) return { beforeRequest: hooks.beforeRequest, onRateLimitSignal: hooks.onRateLimitSignal };
+  return {
+    beforeRequest: async (operation: string, signal?: AbortSignal) => {
+      const started = performance.now();
+      try {
+        await hooks.beforeRequest(operation, signal);
+      } finally {
+        const waitedMs = Math.round(performance.now() - started);
+        if (waitedMs >= NOTABLE_WAIT_MS) observer.onWait(operation, waitedMs);
+      }
+    },
+    onRateLimitSignal: hooks.onRateLimitSignal,
+    onRequest: (call: ProviderCall) => observer.onRequest(call),
+  };
+}
+
 function pacedAdapter(
   services: AdapterServices,
   integration: Integration,
   hooks: AdapterRateLimitHooks,
+  observer?: ProviderCallObserver,
 ): ProviderAdapter {
   const baseUrl = integration.baseUrl ?? PROVIDER_BASE_URLS[integration.provider];
   const auth = services.credentials.authProvider(credentialRef(integration, 'api'));
@@ -36,8 +57,7 @@ function pacedAdapter(
     options: integration.providerOptions,
     auth,
     requestTimeoutMs: services.settings.pipeline.requestTimeoutMs,
-    beforeRequest: hooks.beforeRequest,
-    onRateLimitSignal: hooks.onRateLimitSignal,
+    ...observed(hooks, observer),
   });
 }
 
@@ -79,6 +99,7 @@ export async function withPacedAdapters<T>(
   services: AdapterServices,
   integration: Integration,
   work: (adapterFor: (integration: Integration) => ProviderAdapter) => Promise<T>,
+  observer?: ProviderCallObserver,
 ): Promise<T> {
   const hooksByIntegration = new Map<string, AdapterRateLimitHooks>();
   const hooksOf = (target: Integration): AdapterRateLimitHooks => {
@@ -89,7 +110,7 @@ export async function withPacedAdapters<T>(
   };
   hooksOf(integration);
   try {
-    return await work((target) => pacedAdapter(services, target, hooksOf(target)));
+    return await work((target) => pacedAdapter(services, target, hooksOf(target), observer));
   } finally {
     await Promise.all([...hooksByIntegration.values()].map((hooks) => hooks.releaseAll()));
   }

@@ -13,6 +13,8 @@ import { Loading } from '../components/Loading';
 import { OverrideEditor } from '../components/ops/OverrideEditor';
 import { describeRule, UsageTable } from '../components/ops/UsageTable';
 import { StatusBadge } from '../components/StatusBadge';
+import { RateOverrideForm } from '../components/ratelimits/RateOverrideForm';
+import { ThrottleHistory } from '../components/ratelimits/ThrottleHistory';
 import { useTenant } from '../state/session';
 
 const USAGE_POLL_MS = 2000;
@@ -23,6 +25,9 @@ export default function RateLimitsPage() {
   const integrationId = search.get('integration') ?? undefined;
   const operations = search.getAll('operation');
   const [draft, setDraft] = useState('');
+  // The form and the JSON editor show the same override: a save in one reloads the other.
+  const [formSaves, setFormSaves] = useState(0);
+  const [jsonSaves, setJsonSaves] = useState(0);
   const tenantBase = `tenants/${encodeURIComponent(tenantId)}`;
   const base = integrationId ? `${tenantBase}/integrations/${encodeURIComponent(integrationId)}` : undefined;
   const query = new URLSearchParams(operations.map((operation) => ['operation', operation]));
@@ -105,13 +110,27 @@ export default function RateLimitsPage() {
               </ul>
             )}
           </div>
+          <ThrottleHistory usage={usage.data} />
+          <RateOverrideForm
+            key={`form-${jsonSaves}`}
+            path={`${base}/rate-limits`}
+            provider={usage.data?.provider}
+            onChanged={() => {
+              usage.reload();
+              setFormSaves((count) => count + 1);
+            }}
+          />
           <Defaults provider={usage.data?.provider} />
           <div className="two-columns">
             <OverrideEditor
+              key={`json-${formSaves}`}
               path={`${base}/rate-limits`}
               scope="integration"
               title="Override for this integration"
-              onChanged={usage.reload}
+              onChanged={() => {
+                usage.reload();
+                setJsonSaves((count) => count + 1);
+              }}
             />
             <OverrideEditor
               path={`${tenantBase}/rate-limits`}

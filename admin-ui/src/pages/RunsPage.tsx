@@ -19,6 +19,7 @@ import { LiveRun } from '../components/ops/LiveRun';
 import { RunCounters } from '../components/ops/RunCounters';
 import { RunDetail } from '../components/ops/RunDetail';
 import { RunHistory } from '../components/ops/RunHistory';
+import { CancelRunButton, RunControls } from '../components/ops/RunControls';
 import { useAction } from '../components/ops/useAction';
 import { StatusBadge } from '../components/StatusBadge';
 import { relativeTime } from '../format';
@@ -89,6 +90,7 @@ function RunsOverview() {
         <>
           <ErrorBanner error={probe.error} onRetry={probe.reload} title="Runs could not be loaded" />
           {probe.loading && !probe.data && <Loading label="Loading runs…" />}
+          <RunControls base={base} onStarted={probe.reload} />
           <h2 id="live-title">Running now</h2>
           <div aria-labelledby="live-title" aria-live="polite" className="live-region">
             {probe.data && active.length === 0 && <p className="muted">No sync is running for this integration.</p>}
@@ -103,6 +105,7 @@ function RunsOverview() {
                 </p>
                 <LiveRun run={run} />
                 <RunCounters counters={run.counters} label={`Counters of run ${run.id}`} />
+                <CancelRunButton base={base} runId={run.id} onDone={probe.reload} />
               </article>
             ))}
           </div>

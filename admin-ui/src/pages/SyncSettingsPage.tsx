@@ -29,6 +29,10 @@ export default function SyncSettingsPage() {
     <section aria-labelledby="settings-title">
       <p>
         <Link to="/integrations">← Integrations</Link>
+        {' · '}
+        <Link to={`/integrations/${encodeURIComponent(integrationId)}/connection`}>
+          Connection (base URL, provider options, credential, webhook verification)
+        </Link>
       </p>
       <div className="page-header">
         <h1 id="settings-title">{integration ? `${integration.name}: settings` : 'Integration settings'}</h1>

@@ -3,3 +3,4 @@ export * from './types';
 export * from './classify';
 export * from './retry-after';
 export * from './provider-request';
+export * from './redact-url';

@@ -10,6 +10,7 @@ import type { RateLimitSignal } from '../../ratelimit/signal';
 import type { AdapterContext } from '../contract';
 import { defaultClassify } from './classify';
 import { retryAfterSignal } from './retry-after';
+import { redactUrl } from './redact-url';
 import type { ProviderHttpProfile, ProviderRequest, ProviderResponse, ResponseInfo } from './types';
 
 /** Joins baseUrl and path; absolute URLs (from Link headers) must stay on the provider's origin. */
@@ -60,7 +61,8 @@ async function sendOnce(
   context: AdapterContext,
   profile: ProviderHttpProfile,
   request: ProviderRequest,
-): Promise<{ response: Response; text: string }> {
+  attempt: number,
+): Promise<{ response: Response; text: string; durationMs: number; url: URL }> {
   const timeoutMs = request.timeoutMs ?? context.requestTimeoutMs;
   await context.beforeRequest?.(request.operation, request.signal);
   const timeout = AbortSignal.timeout(timeoutMs);
@@ -78,6 +80,7 @@ async function sendOnce(
   // Asked per request: after a refresh that moved the account, the next request goes to the new instance.
   const baseUrl = context.resolveBaseUrl ? await context.resolveBaseUrl(request.signal) : context.baseUrl;
   const url = buildUrl(baseUrl, request.path, request.query);
+  const started = performance.now();
   try {
     // The outbound rule (provider hosts, addresses checked at connect); redirects are answers, never followed.
     const response = await outboundFetch(
@@ -94,10 +97,19 @@ async function sendOnce(
     }
     const text = await response.text();
     if (text.length > limit) throw tooLarge(request, limit);
-    return { response, text };
+    return { response, text, durationMs: Math.round(performance.now() - started), url };
   } catch (error) {
-    if (error instanceof AppError) throw error;
-    throw abortError(request, timeoutMs, timeout.aborted, error);
+    const failure = error instanceof AppError ? error : abortError(request, timeoutMs, timeout.aborted, error);
+    context.onRequest?.({
+      operation: request.operation,
+      method: request.method ?? 'GET',
+      url: redactUrl(url),
+      status: 0,
+      durationMs: Math.round(performance.now() - started),
+      attempt,
+      failure: failure.message,
+    });
+    throw failure;
   }
 }
 
@@ -119,8 +131,8 @@ export async function providerRequest<T = unknown>(
   request: ProviderRequest,
 ): Promise<ProviderResponse<T>> {
   let triedRefresh = false;
-  for (;;) {
-    const { response, text } = await sendOnce(context, profile, request);
+  for (let attempt = 1; ; attempt++) {
+    const { response, text, durationMs, url } = await sendOnce(context, profile, request, attempt);
     const info: ResponseInfo = {
       status: response.status,
       headers: response.headers,
@@ -134,6 +146,15 @@ export async function providerRequest<T = unknown>(
         ? retryAfterSignal(profile.provider, response.status, response.headers)
         : undefined);
     if (rateLimit) context.onRateLimitSignal?.(rateLimit);
+    context.onRequest?.({
+      operation: request.operation,
+      method: request.method ?? 'GET',
+      url: redactUrl(url),
+      status: response.status,
+      durationMs,
+      attempt,
+      ...(rateLimit?.remaining !== undefined ? { rateLimitRemaining: rateLimit.remaining } : {}),
+    });
 
     if (response.status === 401 && request.auth !== false && !triedRefresh && context.auth.onUnauthorized) {
       triedRefresh = true;

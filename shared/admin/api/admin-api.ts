@@ -25,6 +25,8 @@ import { registerShardRoutes } from './shard-routes';
 import { registerShardBrowseRoutes } from './shard-browse-routes';
 import { registerRunRoutes } from './run-routes';
 import { registerMetricsRoutes } from './metrics-routes';
+import { registerActivityRoutes } from './activity-routes';
+import { auditEntry, integrationIdOf, isAuditable, withMemoizedBody } from './audit';
 import { registerSeriesRoutes } from './series-routes';
 import { registerDeliveryViewerRoutes } from './delivery-viewer';
 import { registerRunControlRoutes } from './run-control-routes';
@@ -45,6 +47,7 @@ export function createAdminRouter(): AdminRouter {
   registerShardBrowseRoutes(router);
   registerRunRoutes(router);
   registerMetricsRoutes(router);
+  registerActivityRoutes(router);
   registerSeriesRoutes(router);
   registerDeliveryViewerRoutes(router);
   registerRunControlRoutes(router);
@@ -74,7 +77,29 @@ export async function handleAdminRequest(
           retryAfterMs: inbound.retryAfterMs,
         });
     }
-    return await router.dispatch(request.method, request.path, { services, request, principal, trace, logger });
+    if (!tenantId || !isAuditable(request))
+      return await router.dispatch(request.method, request.path, { services, request, principal, trace, logger });
+    // The audit trail (audit.ts): the change is recorded once it has succeeded, with the integration's name as
+    // it was before (a deleted integration has none after).
+    const audited = withMemoizedBody(request);
+    const integrationId = integrationIdOf(request.path);
+    const before = integrationId
+      ? await services.integrations.get(tenantId, integrationId).catch(() => undefined)
+      : undefined;
+    const response = await router.dispatch(request.method, request.path, {
+      services,
+      request: audited,
+      principal,
+      trace,
+      logger,
+    });
+    if ((response.status ?? 200) < 400) {
+      const entry = await auditEntry({ request: audited, principal }, tenantId, response, before?.name).catch(
+        (error: unknown) => logger.warn('could not describe the admin change for the audit trail', { error }),
+      );
+      if (entry) services.activity.record(entry);
+    }
+    return response;
   } catch (error) {
     return errorResponse(error, logger);
   }

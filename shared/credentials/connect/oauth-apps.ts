@@ -56,3 +56,22 @@ export async function loadOAuthApp(credentials: Credentials, provider: ProviderI
     ...(values.scopes ? { registeredScopes: values.scopes.split(' ').filter(Boolean) } : {}),
   };
 }
+
+/** What may be shown of a registration: everything but the client secret. Undefined when none is stored. */
+export async function describeOAuthApp(
+  credentials: Credentials,
+  provider: ProviderId,
+): Promise<
+  { clientId: string; authorizeUrl?: string; tokenUrl?: string; scopes?: string[]; updatedAt: string } | undefined
+> {
+  const read = await credentials.service.read(appRef(provider));
+  if (!read || read.doc.credential.type !== 'custom') return undefined;
+  const { clientId, authorizeUrl, tokenUrl, scopes } = read.doc.credential.values;
+  return {
+    clientId: clientId ?? '',
+    ...(authorizeUrl ? { authorizeUrl } : {}),
+    ...(tokenUrl ? { tokenUrl } : {}),
+    ...(scopes ? { scopes: scopes.split(' ').filter(Boolean) } : {}),
+    updatedAt: read.doc.updatedAt,
+  };
+}

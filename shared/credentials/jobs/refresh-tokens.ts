@@ -17,7 +17,8 @@ export interface RefreshSummary {
 const MAX_PER_RUN = 1000;
 
 export async function refreshExpiringTokens(
-  deps: Pick<AppServices, 'credentials' | 'integrations' | 'events' | 'settings' | 'now'> & { logger: Logger },
+  deps: Pick<AppServices, 'credentials' | 'integrations' | 'events' | 'settings' | 'now'> &
+    Partial<Pick<AppServices, 'activity'>> & { logger: Logger },
 ): Promise<RefreshSummary> {
   const now = deps.now();
   const result = await deps.credentials.refresher.refreshDue({
@@ -27,9 +28,26 @@ export async function refreshExpiringTokens(
   });
   const summary: RefreshSummary = { due: result.due, refreshed: 0, needsReauth: 0, failed: 0 };
   for (const outcome of result.outcomes) {
-    if (outcome.outcome === 'refreshed') summary.refreshed++;
-    else if (outcome.outcome === 'failed') {
+    const credential = {
+      tenantId: outcome.ref.tenantId,
+      type: 'credential' as const,
+      integrationId: outcome.ref.integrationId,
+    };
+    if (outcome.outcome === 'refreshed') {
+      summary.refreshed++;
+      if (outcome.by === 'self')
+        deps.activity?.record({
+          ...credential,
+          status: 'refreshed',
+          summary: 'access token refreshed before it expired',
+        });
+    } else if (outcome.outcome === 'failed') {
       summary.failed++;
+      deps.activity?.record({
+        ...credential,
+        status: 'refresh_failed',
+        summary: `token refresh failed (${outcome.error.code}); retried on the next run`,
+      });
       deps.logger.warn('token refresh failed; it is retried on the next run', {
         integrationId: outcome.ref.integrationId,
         code: outcome.error.code,

@@ -4,6 +4,7 @@
  * code against cosmosdb-server) and memory/document-store.ts (tests, benchmarks).
  */
 import type { OverrideDocuments } from '../../ratelimit/durable-overrides';
+import type { ActivityRepository } from './activity-repository';
 import type { ConflictsRepository } from './conflicts-repository';
 import type { IntegrationsRepository } from './integrations-repository';
 import type { NotificationsRepository } from './notifications-repository';
@@ -28,6 +29,8 @@ export interface DocumentStore {
   webhookSubscriptions: WebhookSubscriptionsRepository;
   /** The durable copy of the rate limiter's overrides (its port: shared/ratelimit/durable-overrides.ts). */
   rateLimitOverrides: OverrideDocuments;
+  /** The activity log and the per-run logs (admin API: activity-routes.ts). */
+  activity: ActivityRepository;
   /** Which run or person changed which fields of a shard, kept for the retention (SHARD_HISTORY_RETENTION_DAYS). */
   shardHistory: ShardHistoryRepository;
   /** A cheap read that proves the store answers. */

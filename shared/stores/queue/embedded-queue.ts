@@ -15,12 +15,16 @@ import type {
 } from './queue-port';
 import type { QueueName } from './queues';
 import { withFreshRetryBudget } from './retry-budget';
+import type { JournalRecord, QueueJournal } from './queue-journal';
+import { fromJournal, journaled, toJournal } from './journal-state';
 
 export interface EmbeddedQueueOptions {
   maxDeliveryCount: number;
   duplicateWindowMs: number;
   lockDurationMs: number;
   now?: () => number;
+  /** Keeps messages and dead letters across restarts (local host); in memory only without one. */
+  journal?: QueueJournal;
 }
 
 export interface ReceivedMessage<T = unknown> extends OutgoingMessage<T> {
@@ -77,6 +81,22 @@ export class EmbeddedQueue implements QueueSender, DeadLetterAccess {
 
   constructor(private readonly options: EmbeddedQueueOptions) {
     this.now = options.now ?? Date.now;
+    if (options.journal) {
+      const restored = fromJournal(options.journal.open());
+      this.sequence = restored.sequence;
+      for (const [name, state] of restored.queues)
+        this.queues.set(name, { ...state, busySessions: new Set(), wakeups: new Set() });
+    }
+  }
+
+  /** Messages kept from before a restart, per queue (waiting, dead-lettered). */
+  restoredDepth(queue: QueueName): { waiting: number; deadLetters: number } {
+    const state = this.state(queue);
+    return { waiting: state.entries.length, deadLetters: state.deadLetters.length };
+  }
+
+  private journal(record: JournalRecord): void {
+    this.options.journal?.append(record, () => toJournal(this.queues, this.sequence));
   }
 
   async send(queue: QueueName, messages: OutgoingMessage[]): Promise<void> {
@@ -94,7 +114,7 @@ export class EmbeddedQueue implements QueueSender, DeadLetterAccess {
       if (state.seenIds.has(message.messageId)) continue;
       state.seenIds.set(message.messageId, now + this.options.duplicateWindowMs);
       const availableAt = message.scheduledEnqueueTimeUtc ? message.scheduledEnqueueTimeUtc.getTime() : now;
-      state.entries.push({
+      const entry: Entry = {
         message: {
           ...message,
           applicationProperties: { ...message.applicationProperties },
@@ -104,6 +124,14 @@ export class EmbeddedQueue implements QueueSender, DeadLetterAccess {
           lockToken: '',
         },
         availableAt,
+      };
+      state.entries.push(entry);
+      // Kept before send returns: a message the sender saw accepted is not lost by a crash.
+      this.journal({
+        t: 'send',
+        q: queue,
+        m: journaled(entry.message, entry.availableAt),
+        seenUntil: now + this.options.duplicateWindowMs,
       });
       if (availableAt > now) setTimeout(() => this.wake(queue), availableAt - now + 1).unref();
     }
@@ -112,7 +140,9 @@ export class EmbeddedQueue implements QueueSender, DeadLetterAccess {
 
   async ping(): Promise<void> {}
 
-  async close(): Promise<void> {}
+  async close(): Promise<void> {
+    this.options.journal?.close();
+  }
 
   /** Lock and return the next deliverable message, or undefined. */
   receive(queue: QueueName): ReceivedMessage | undefined {
@@ -140,6 +170,7 @@ export class EmbeddedQueue implements QueueSender, DeadLetterAccess {
     const state = this.state(queue);
     const entry = this.locked(state, lockToken);
     state.entries.splice(state.entries.indexOf(entry), 1);
+    this.journal({ t: 'done', q: queue, s: entry.message.sequenceNumber });
     this.release(queue, state, entry);
   }
 
@@ -148,7 +179,7 @@ export class EmbeddedQueue implements QueueSender, DeadLetterAccess {
     const state = this.state(queue);
     const entry = this.locked(state, lockToken);
     if (entry.message.deliveryCount >= this.options.maxDeliveryCount) {
-      this.moveToDeadLetter(state, entry, 'MaxDeliveryCountExceeded', reason);
+      this.moveToDeadLetter(queue, state, entry, 'MaxDeliveryCountExceeded', reason);
     }
     this.release(queue, state, entry);
   }
@@ -156,7 +187,7 @@ export class EmbeddedQueue implements QueueSender, DeadLetterAccess {
   deadLetter(queue: QueueName, lockToken: string, reason: string, description: string): void {
     const state = this.state(queue);
     const entry = this.locked(state, lockToken);
-    this.moveToDeadLetter(state, entry, reason, description);
+    this.moveToDeadLetter(queue, state, entry, reason, description);
     this.release(queue, state, entry);
   }
 
@@ -187,6 +218,7 @@ export class EmbeddedQueue implements QueueSender, DeadLetterAccess {
     );
     if (index < 0) return false;
     const [letter] = state.deadLetters.splice(index, 1);
+    this.journal({ t: 'undead', q: queue, s: letter!.sequenceNumber });
     state.seenIds.delete(messageId);
     await this.send(queue, [
       {
@@ -209,6 +241,7 @@ export class EmbeddedQueue implements QueueSender, DeadLetterAccess {
     state.entries = [];
     state.seenIds.clear();
     state.busySessions.clear();
+    this.journal({ t: 'purge', q: queue });
     return lost;
   }
 
@@ -292,13 +325,23 @@ export class EmbeddedQueue implements QueueSender, DeadLetterAccess {
     this.wake(queue);
   }
 
-  private moveToDeadLetter(state: QueueState, entry: Entry, reason: string, description: string): void {
+  private moveToDeadLetter(queue: string, state: QueueState, entry: Entry, reason: string, description: string): void {
     state.entries.splice(state.entries.indexOf(entry), 1);
-    state.deadLetters.push({
+    const letter: DeadLetter = {
       ...entry.message,
       deadLetterReason: reason,
       deadLetterErrorDescription: description.slice(0, 4096),
       deadLetteredAt: new Date(this.now()),
+    };
+    state.deadLetters.push(letter);
+    this.journal({
+      t: 'dead',
+      q: queue,
+      s: letter.sequenceNumber,
+      deliveryCount: letter.deliveryCount,
+      reason,
+      description: letter.deadLetterErrorDescription,
+      at: letter.deadLetteredAt.getTime(),
     });
   }
 
@@ -306,7 +349,7 @@ export class EmbeddedQueue implements QueueSender, DeadLetterAccess {
     for (const entry of [...state.entries]) {
       if (!entry.lock || entry.lock.expiresAt > now) continue;
       if (entry.message.deliveryCount >= this.options.maxDeliveryCount)
-        this.moveToDeadLetter(state, entry, 'MaxDeliveryCountExceeded', 'lock expired on the last delivery');
+        this.moveToDeadLetter(queue, state, entry, 'MaxDeliveryCountExceeded', 'lock expired on the last delivery');
       this.release(queue, state, entry);
     }
   }

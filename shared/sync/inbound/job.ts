@@ -20,19 +20,29 @@ import type { AppEvent } from '../../stores/events/events';
 import { markNeedsReauth } from '../../credentials/jobs/refresh-tokens';
 import { pageCommitted, pageRescheduled, pageStarted, runFinished } from '../runs/progress';
 import { trackHealth } from '../runs/health';
+import type { ProviderCallObserver } from '../../adapters/contract';
+import { RunLogPage } from '../../activity/run-log-page';
 
 type InboundDeps = Pick<
   AppServices,
   'integrations' | 'runs' | 'metrics' | 'settings' | 'events' | 'queue' | 'syncState'
-> & {
-  logger: Logger;
-  now(): Date;
-  /** Where a page rescheduled by a provider's 429 is counted as a throttle wait (the admin charts). */
-  rateLimiter?: Pick<AppServices['rateLimiter'], 'throttleHistory'>;
-};
+> &
+  Partial<Pick<AppServices, 'documents'>> & {
+    logger: Logger;
+    now(): Date;
+    /** Where a page rescheduled by a provider's 429 is counted as a throttle wait (the admin charts). */
+    rateLimiter?: Pick<AppServices['rateLimiter'], 'throttleHistory'>;
+  };
 
-/** The page pipeline (fetch → transform → dedupe → shard → conflicts → save → checkpoint). */
-export type PagePipeline = (integration: Stored<Integration>, job: SyncJobMessage) => Promise<PageOutcome>;
+/**
+ * The page pipeline (fetch → transform → dedupe → shard → conflicts → save → checkpoint). `observer` hears of
+ * the page's provider calls and limiter waits (the run log).
+ */
+export type PagePipeline = (
+  integration: Stored<Integration>,
+  job: SyncJobMessage,
+  observer?: ProviderCallObserver,
+) => Promise<PageOutcome>;
 
 /** Where no pipeline is configured, a page fails visibly instead of reporting a sync that did not happen. */
 export const pipelineNotBuilt: PagePipeline = async () => {
@@ -172,13 +182,30 @@ export async function handleInboundJob(
   const announce = (run: SyncRun, deadLettered: boolean) =>
     publishQuietly(runFinishedEvent(run, integration.provider, deps.now(), deadLettered));
 
+  // The page's log is gathered while it runs and written once when it ends, whatever the outcome.
+  const runLog = new RunLogPage(
+    {
+      tenantId: job.tenantId,
+      integrationId: job.integrationId,
+      runId: job.runId,
+      page: job.page,
+      attempt: (job.attempt ?? 0) + 1,
+    },
+    now,
+  );
   try {
-    const outcome = await pipeline(integration, job);
+    const outcome = await pipeline(integration, job, runLog);
     const run = await pageCommitted(deps.runs, job, outcome, now, started);
     if (run.status === 'cancelled') {
       log.info('run cancelled during the page; nothing more is fetched for it', { written: !outcome.cancelled });
+      runLog.log('info', 'run cancelled; nothing more is fetched for it');
       return 'completed';
     }
+    if (outcome.nextDueAt)
+      runLog.log(
+        'info',
+        `next page ${outcome.next?.page ?? job.page + 1} scheduled for ${outcome.nextDueAt} (the provider's pace)`,
+      );
     deps.metrics.increment(
       'records_synced',
       outcome.counters.created + outcome.counters.updated + outcome.counters.deleted,
@@ -189,6 +216,7 @@ export async function handleInboundJob(
     if (outcome.counters.conflicts > 0)
       await publishQuietly(conflictsWaiting(run, integration.provider, outcome.counters.conflicts, deps.now()));
     if (outcome.runFinished) {
+      runLog.log('info', 'run finished');
       await announce(run, false);
       // The run's end may move the integration's health (back to ok, or out of failing): recorded, announced once.
       await trackHealth({ ...deps, logger: log }, integration, deps.now());
@@ -206,6 +234,10 @@ export async function handleInboundJob(
         (failure: unknown) => log.warn('could not record the retry on the run', { error: failure }),
       );
       log.warn('page failed; rescheduled', { error, attempt, delayMs });
+      runLog.log(
+        'warn',
+        `page ${job.page} failed (${error.code}: ${error.message}); retrying in ${delayMs} ms (attempt ${attempt + 1} of ${maxAttempts})`,
+      );
       // The provider said "slow down" (our own limiter names its level and has counted the wait already).
       if (error.code === 'rate_limited' && error.details?.level === undefined)
         deps.rateLimiter?.throttleHistory.record({
@@ -225,6 +257,7 @@ export async function handleInboundJob(
       await markNeedsReauth({ ...deps, logger: log }, job.tenantId, job.integrationId, error.message, deps.now());
     deps.metrics.increment('sync_runs_failed', 1, { code: error.code });
     if (lastDelivery && error.retryable) deps.metrics.increment('dead_letters');
+    runLog.log('error', `run failed on page ${job.page} (${error.code}: ${error.message})`);
     await announce(await finish('failed', error), lastDelivery && error.retryable);
     await trackHealth(
       { ...deps, logger: log },
@@ -234,5 +267,10 @@ export async function handleInboundJob(
     // A retryable error on the last delivery is thrown so the queue dead-letters the page with its reason.
     if (error.retryable) throw error;
     return 'failed';
+  } finally {
+    if (deps.documents)
+      await runLog
+        .write(deps.documents.activity, deps.settings.activity.runLogRetentionDays)
+        .catch((error: unknown) => log.warn('could not write the run log', { error }));
   }
 }

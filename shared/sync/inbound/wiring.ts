@@ -34,22 +34,26 @@ function pipelineDeps(services: AppServices): PipelineDeps {
 
 export function inboundPipeline(services: AppServices, traceparent?: string): PagePipeline {
   const deps = pipelineDeps(services);
-  return (integration, job) => {
+  return (integration, job, observer) => {
     // The tenant's integrations, listed once per page however many providers its references name.
     let listed: ReturnType<AppServices['integrations']['list']> | undefined;
     const integrationsOf = async (tenantId: string, provider: ProviderId) =>
       (await (listed ??= services.integrations.list(tenantId)))
         .filter((candidate) => candidate.tenantId === tenantId && candidate.provider === provider)
         .map((candidate) => candidate.id);
-    return withPacedAdapters(services, integration, (adapterFor) =>
-      runInboundPage(deps, integration, job, {
-        adapterFor,
-        integrationsOf,
-        traceparent,
-        // One point read of the run between the fetch and the writes: an operator's cancel stops the page there.
-        runCancelled: async () =>
-          (await services.runs.get(job.tenantId, job.integrationId, job.runId))?.status === 'cancelled',
-      }),
+    return withPacedAdapters(
+      services,
+      integration,
+      (adapterFor) =>
+        runInboundPage(deps, integration, job, {
+          adapterFor,
+          integrationsOf,
+          traceparent,
+          // One point read of the run between the fetch and the writes: an operator's cancel stops the page there.
+          runCancelled: async () =>
+            (await services.runs.get(job.tenantId, job.integrationId, job.runId))?.status === 'cancelled',
+        }),
+      observer,
     );
   };
 }

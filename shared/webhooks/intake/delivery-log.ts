@@ -36,6 +36,8 @@ export class DeliveryLog {
   constructor(
     private readonly receipts: WebhookReceiptsRepository,
     private readonly logger: Logger,
+    /** Told of each receipt once it is written (the activity log counts verdicts in memory); must not block. */
+    private readonly onVerdict?: (receipt: DeliveryReceipt) => void,
   ) {
     this.statistics = new MicroBatcher({
       maxItems: BULK_CHUNK,
@@ -53,11 +55,14 @@ export class DeliveryLog {
 
   /** Upsert receipts in bulk calls; one outcome per receipt. The intake writes accepted receipts through this. */
   async upsertMany(receipts: DeliveryReceipt[]): Promise<Array<ItemOutcome<void>>> {
-    return this.receipts.upsertMany(receipts);
+    const outcomes = await this.receipts.upsertMany(receipts);
+    if (this.onVerdict) receipts.forEach((receipt, index) => outcomes[index]?.ok && this.onVerdict!(receipt));
+    return outcomes;
   }
 
   /** A receipt that is statistics only (rejected, handshake): buffered, written within STATS_FLUSH_DELAY_MS. */
   record(receipt: DeliveryReceipt): void {
+    this.onVerdict?.(receipt);
     this.statistics
       .add(receipt)
       .catch((error: unknown) =>

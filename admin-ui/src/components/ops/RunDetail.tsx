@@ -18,6 +18,7 @@ import { ActionMessages } from './ActionMessages';
 import { RunCounters } from './RunCounters';
 import { duration } from './RunHistory';
 import { useAction } from './useAction';
+import { RunLog } from './RunLog';
 
 const LIVE_POLL_MS = 1000;
 
@@ -109,6 +110,7 @@ export function RunDetail({ integrationId, runId }: { integrationId: string; run
           )}
           <h2>Record errors</h2>
           <RecordErrors errors={run.recordErrors ?? []} />
+          <RunLog path={`${runsPath}/${encodeURIComponent(runId)}/log`} live={!finished} />
         </>
       )}
     </section>

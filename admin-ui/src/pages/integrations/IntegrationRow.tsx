@@ -142,6 +142,13 @@ export function IntegrationRow({ integration, busy, onSync, onConnect, onToggle,
           >
             Settings
           </Link>
+          <Link
+            className="small button-link"
+            to={`/integrations/${encodeURIComponent(integration.id)}/connection`}
+            aria-label={label('Connection:')}
+          >
+            Connection
+          </Link>
           <button type="button" className="small" aria-label={label('Delete:')} onClick={() => onDelete(integration)}>
             Delete
           </button>

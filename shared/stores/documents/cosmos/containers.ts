@@ -11,6 +11,8 @@ export const CONTAINERS = {
   webhookDeliveries: { name: 'webhook-deliveries', partitionKey: '/integrationId' },
   notifications: { name: 'notifications', partitionKey: '/tenantId' },
   rateLimitOverrides: { name: 'rate-limit-overrides', partitionKey: '/tenantId' },
+  // The activity log and the per-run logs; every document carries its own ttl (TTL on, no default expiry).
+  activity: { name: 'activity', partitionKey: '/tenantId', defaultTtl: -1 },
   // Per-item TTL (each entry carries its retention), so TTL is on without a default expiry.
   shardHistory: { name: 'shard-history', partitionKey: '/tenantId', defaultTtl: -1 },
 } as const;

@@ -1,6 +1,7 @@
 /** The document store on Cosmos DB: one repository per container, over one client (cosmos-client.ts). */
 import type { Settings } from '../../../config/settings';
 import type { DocumentStore } from '../document-store';
+import { CosmosActivityRepository } from './activity-repository';
 import { CosmosConflictsRepository } from './conflicts-repository';
 import { openCosmosDatabase, type CosmosDatabase } from './cosmos-client';
 import { CosmosIntegrationsRepository } from './integrations-repository';
@@ -34,6 +35,7 @@ export function documentStoreOn(database: CosmosDatabase): DocumentStore {
     // So do webhook subscription states.
     webhookSubscriptions: new CosmosWebhookSubscriptionsRepository(containers.syncState),
     rateLimitOverrides: new CosmosRateLimitOverridesRepository(containers.rateLimitOverrides),
+    activity: new CosmosActivityRepository(containers.activity),
     shardHistory: new CosmosShardHistoryRepository(containers.shardHistory),
     ping: () => database.ping(),
     dispose: () => database.dispose(),

@@ -3,6 +3,7 @@
  * exercise the product without a document service. Nothing is persisted; one store is one database.
  */
 import type { DocumentStore } from '../document-store';
+import { MemoryActivityRepository } from './activity-repository';
 import { MemoryConflictsRepository } from './conflicts-repository';
 import { MemoryIntegrationsRepository } from './integrations-repository';
 import { MemoryContainer } from './memory-container';
@@ -34,6 +35,7 @@ export function createMemoryDocumentStore(options: MemoryDocumentStoreOptions = 
     oauthStates: new MemoryOAuthStatesRepository(),
     webhookSubscriptions: new MemoryWebhookSubscriptionsRepository(nowMs),
     rateLimitOverrides: new MemoryRateLimitOverridesRepository(),
+    activity: new MemoryActivityRepository(),
     shardHistory: new MemoryShardHistoryRepository(nowMs),
     ping: async () => undefined,
     dispose: () => undefined,
