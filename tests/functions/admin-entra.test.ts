@@ -116,6 +116,8 @@ describe('AdminApi in entra mode: app roles', () => {
 
   it('needs Sync.Admin for the routes without a tenant', async () => {
     expect((await call('GET', 'rate-limits/defaults', acmeOperator)).status).toBe(403);
+    expect((await call('GET', 'oauth-apps', acmeOperator)).status).toBe(403);
+    expect((await call('GET', 'oauth-apps', admin)).status).toBe(200);
     expect((await call('PUT', 'oauth-apps/github', acmeOperator, { clientId: 'x', clientSecret: 'y' })).status).toBe(
       403,
     );

@@ -62,6 +62,15 @@ const RULES: AuditRule[] = [
     type: 'config',
     describe: (method) => `webhook subscription ${verb(method)}`,
   },
+  // The connection test only reads the provider.
+  { pattern: new RegExp(`^${I}/test$`), type: 'config', skip: true, describe: () => '' },
+  { pattern: new RegExp(`^${I}/runs/([^/]+)/cancel$`), type: 'run', describe: (_, m) => `run ${m[2]} cancelled` },
+  { pattern: new RegExp(`^${I}/checkpoints/reset$`), type: 'run', describe: () => 'checkpoint reset' },
+  {
+    pattern: /^tenants\/[^/]+\/shards(?:\/([^/]+))?$/,
+    type: 'config',
+    describe: (method, m) => (m[1] ? `record ${m[1]} edited` : 'record created'),
+  },
   { pattern: new RegExp(`^${I}/sync$`), type: 'run', describe: () => 'run started' },
   { pattern: new RegExp(`^${I}/runs/([^/]+)/retry$`), type: 'run', describe: (_, m) => `run ${m[2]} retried` },
   { pattern: new RegExp(`^${I}/oauth/start$`), type: 'credential', describe: () => 'OAuth connection started' },
