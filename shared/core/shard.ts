@@ -41,6 +41,11 @@ export interface Shard {
   pushError?: { integrationId: string; code: string; message: string; at: string };
   /** Natural and fuzzy blocking keys (shared/dedup/keys.ts), namespaced by strategy name: the tenant's dedup index. */
   dedupKeys?: string[];
+  /**
+   * The inbound run that created the shard and the fields it brought: the first item of the shard's history,
+   * kept on the shard itself so a first sync writes no history document per record (creation is most writes).
+   */
+  created?: { at: string; runId: string; integrationId: string; fields: string[] };
   /** Why other sources' records were merged into this shard (latest first, bounded). */
   dedupDecisions?: ShardDedupDecision[];
 }

@@ -62,6 +62,8 @@ async function shardOf(number: number) {
   return (await host.services.shards.get('demo', state.shardId))!;
 }
 const history = async (shardId: string) => (await ok(`demo/shards/${shardId}/history`)).items as any[];
+const historyDocuments = (shardId: string) =>
+  host.services.documents.shardHistory.list('demo', shardId, new Date(0).toISOString(), 100);
 
 let firstRunId: string;
 beforeAll(async () => {
@@ -155,8 +157,11 @@ describe('GET …/shards/{shardId}/history', () => {
         runId: firstRunId,
         integrationId: INTEGRATION,
         changedFields: Object.keys(shard.data).sort(),
+        created: true,
       },
     ]);
+    // The creation is kept on the shard: a first sync writes no history document per record.
+    expect(await historyDocuments(shard.id)).toHaveLength(0);
   });
 
   it('has the run that changed fields at the provider, naming exactly those fields; an unchanged record writes nothing', async () => {

@@ -119,7 +119,8 @@ export function registerShardBrowseRoutes(router: AdminRouter): void {
   router.add('GET', `${BASE}/:shardId/history`, async (ctx, params) => {
     const tenantId = param(tenantIdSchema, params.tenantId, 'tenantId');
     const shardId = param(shardIdSchema, params.shardId, 'shardId');
-    if (!(await ctx.services.shards.get(tenantId, shardId))) throw new AppError('not_found', 'shard not found');
+    const shard = await ctx.services.shards.get(tenantId, shardId);
+    if (!shard) throw new AppError('not_found', 'shard not found');
     const retentionMs = ctx.services.settings.shardHistory.retentionDays * 86_400_000;
     const since = new Date(ctx.services.now().getTime() - retentionMs).toISOString();
     const entries = await ctx.services.documents.shardHistory.list(tenantId, shardId, since, MAX_HISTORY);
@@ -133,6 +134,16 @@ export function registerShardBrowseRoutes(router: AdminRouter): void {
         changedFields: entry.changedFields,
       })),
     };
+    // The creating run is kept on the shard (Shard.created), not as a document: the oldest item, within retention.
+    if (shard.created && shard.created.at >= since && answer.items.length < MAX_HISTORY)
+      answer.items.push({
+        at: shard.created.at,
+        source: 'provider',
+        runId: shard.created.runId,
+        integrationId: shard.created.integrationId,
+        changedFields: shard.created.fields,
+        created: true,
+      });
     return json(200, answer);
   });
 }

@@ -37,6 +37,8 @@ export interface ShardHistoryItem {
   integrationId?: string;
   /** Names of the record's fields that changed (never their values). */
   changedFields: string[];
+  /** The run that created the record (its fields: those it brought). */
+  created?: true;
 }
 
 /** GET tenants/{t}/shards/{shardId}/history: newest first, within the retention. */

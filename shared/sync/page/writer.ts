@@ -259,7 +259,6 @@ async function writeRecords(deps: PageWriterDeps, ctx: PageContext, read: PageRe
     const existing = state && !state.deleted ? current(shardId) : undefined;
     if (!existing) {
       counters.created++;
-      noteChanged(shardId, Object.keys(record.data));
       const keys = nextDedupKeys(strategies, record.data, undefined);
       writes.set(shardId, {
         id: shardId,
@@ -271,6 +270,8 @@ async function writeRecords(deps: PageWriterDeps, ctx: PageContext, read: PageRe
         lastWrittenBy: 'inbound',
         deleted: false,
         updatedAt: now,
+        // Its history's first item (see Shard.created): no history document for a creation.
+        created: { at: now, runId: ctx.runId, integrationId, fields: Object.keys(record.data).sort() },
         ...(keys ? { dedupKeys: keys } : {}),
       });
       stateWrites.push(nextState({ base: record.data, contentHash: record.contentHash }));
