@@ -55,6 +55,7 @@ export default function IntegrationsPage() {
   const [busy, setBusy] = useState<string>();
   const [deleting, setDeleting] = useState<IntegrationView>();
   const [search, setSearch] = useState('');
+  const [purgeShards, setPurgeShards] = useState(false);
 
   const act = async (key: string, action: () => Promise<string | undefined>) => {
     setBusy(key);
@@ -100,7 +101,7 @@ export default function IntegrationsPage() {
 
   const remove = (integration: IntegrationView) =>
     act(`delete:${integration.id}`, async () => {
-      await api.send('DELETE', `${base}/${encodeURIComponent(integration.id)}`);
+      await api.send('DELETE', `${base}/${encodeURIComponent(integration.id)}${purgeShards ? '?purge=shards' : ''}`);
       setDeleting(undefined);
       return `“${integration.name}” deleted.`;
     });
@@ -211,7 +212,14 @@ export default function IntegrationsPage() {
         onCancel={() => setDeleting(undefined)}
         onConfirm={() => deleting && void remove(deleting)}
       >
-        <p>Its schedule, mappings and settings are removed. Shards already synced stay. This cannot be undone.</p>
+        <p>
+          Its schedule, mappings, settings, credentials, webhook subscriptions and sync state are removed, and its OAuth
+          grant is revoked at the provider where it can be. This cannot be undone.
+        </p>
+        <label>
+          <input type="checkbox" checked={purgeShards} onChange={(event) => setPurgeShards(event.target.checked)} />{' '}
+          Also delete the records (shards) it synced
+        </label>
       </ConfirmDialog>
     </section>
   );

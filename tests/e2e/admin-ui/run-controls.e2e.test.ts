@@ -87,4 +87,32 @@ describe('admin UI: run controls', () => {
     await ui.page.getByText(/issues (was reset|had no checkpoint)/).waitFor();
     await ui.screenshot('run-controls-reset');
   });
+
+  it('the mapping editor offers the provider’s fields from the catalog as source paths', async () => {
+    await ui.open(`/integrations/${INTEGRATION}/settings`);
+    const note = ui.page.getByText(/fields from the provider are suggested for source paths/);
+    await note.waitFor();
+    const offered = await ui.page.locator('datalist#catalog-fields-issues option').count();
+    expect(offered).toBeGreaterThan(5);
+    expect(await ui.page.locator('datalist#catalog-fields-issues option[value="title"]').count()).toBe(1);
+    await ui.page.getByRole('button', { name: 'Add field' }).click();
+    const sourceInputs = ui.page.locator('input[list="catalog-fields-issues"]');
+    expect(await sourceInputs.count()).toBeGreaterThan(0);
+    await ui.screenshot('run-controls-field-picker');
+  });
+
+  it('the delete dialog offers to purge the records, and the integration is gone afterwards', async () => {
+    const created = await ui.api('tenants/demo/integrations', {
+      method: 'POST',
+      body: { provider: 'github', name: 'Delete me', providerOptions: { repositories: ['acme/widgets'] } },
+    });
+    await ui.open('/integrations');
+    await ui.page.getByRole('button', { name: 'Delete: Delete me' }).click();
+    const dialog = ui.page.getByRole('alertdialog', { name: /Delete “Delete me”/ });
+    await dialog.getByLabel('Also delete the records (shards) it synced').check();
+    await ui.screenshot('run-controls-delete-dialog');
+    await dialog.getByRole('button', { name: 'Delete integration' }).click();
+    await ui.page.getByText('“Delete me” deleted.').waitFor();
+    await expect(ui.api(`tenants/demo/integrations/${created.id}`)).rejects.toThrow();
+  });
 });

@@ -15,6 +15,7 @@ import type {
 import { api, ApiError, asApiError } from '../../api/client';
 import { ErrorBanner } from '../../components/ErrorBanner';
 import { errorFor, FieldError, invalidProps } from '../../components/FieldError';
+import { CatalogFields, catalogListId } from './CatalogFields';
 
 type Coercion = NonNullable<FieldMappingView['coerce']>['to'];
 const COERCIONS: Coercion[] = ['json', 'string', 'number', 'integer', 'boolean', 'datetime', 'date'];
@@ -154,6 +155,7 @@ export function MappingEditor({
     <div className="two-columns">
       <form className="card" onSubmit={save} aria-labelledby={`${idBase}-title`} noValidate>
         <h3 id={`${idBase}-title`}>Field mapping: {entity}</h3>
+        <CatalogFields path={path} entity={entity} />
         {!hasMapping && <p className="muted">No mapping yet: records are stored with their fields as they are.</p>}
         {!placed && <ErrorBanner error={error} title="Not saved" />}
         {placed && (
@@ -223,6 +225,7 @@ export function MappingEditor({
                   id={`${id}-value`}
                   value={row.value}
                   placeholder={row.mode === 'source' ? 'fields.Name' : '$uppercase(title)'}
+                  list={row.mode === 'source' ? catalogListId(entity) : undefined}
                   onChange={(event) => update(row.key, { value: event.target.value })}
                   {...invalidProps(message, id)}
                 />
