@@ -8,3 +8,13 @@ export function routerBasename(doc: Pick<Document, 'baseURI' | 'querySelector'>)
   const path = new URL(doc.baseURI).pathname.replace(/\/+$/, '');
   return path === '' ? '/' : path;
 }
+
+/**
+ * Before the OAuth connect flow leaves for the provider: remembers the mount the operator works at in a cookie
+ * that only the callback reads (path /api/oauth, an hour), so its "Back" link returns to this mount. The
+ * callback accepts only the UI's own mounts.
+ */
+export function rememberMountForOAuthCallback(doc: Pick<Document, 'baseURI' | 'querySelector' | 'cookie'>): void {
+  const mount = routerBasename(doc);
+  doc.cookie = `ise_ui_mount=${encodeURIComponent(mount === '/' ? '' : mount)}; Path=/api/oauth; Max-Age=3600; SameSite=Lax`;
+}

@@ -13,6 +13,8 @@ const KINDS: Record<EventType, { type: ActivityType; status: string }> = {
   'sync.page_dead_lettered': { type: 'run', status: 'dead_lettered' },
   'sync.conflict_created': { type: 'conflict', status: 'opened' },
   'integration.needs_reauth': { type: 'credential', status: 'needs_reauth' },
+  // A move into failing, stale or needs_reauth (its data names which): the runs are what it is about.
+  'integration.health_changed': { type: 'run', status: 'health_changed' },
   'credential.expiring': { type: 'credential', status: 'expiring' },
   'credential.expired': { type: 'credential', status: 'expired' },
   'credential.policy_exceeded': { type: 'credential', status: 'policy_exceeded' },

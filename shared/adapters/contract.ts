@@ -154,6 +154,8 @@ export interface FetchPage {
    * non-Marketplace reads): the sync schedules the next page that much later instead of being refused.
    */
   nextPageDelayMs?: number;
+  /** How many records the provider says the entity holds, where its API reports it (shown on the live run card). */
+  total?: number;
 }
 
 export interface FetchByIdsRequest {

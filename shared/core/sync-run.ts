@@ -71,6 +71,29 @@ export interface SyncRun {
   since?: string;
   /** A resync of some entities only (the integration's entities otherwise), kept so that a retry repeats it. */
   entities?: string[];
+  /** What the run is doing now, for the live run card (written by shared/sync/runs/progress.ts only). */
+  live?: RunLive;
+}
+
+/**
+ * The page in hand, the provider's total where the adapter reports one, and why the run waits (a rate limit, a
+ * retry after a provider error, the provider's pace) and until when, so a paused run does not look frozen.
+ */
+export interface RunLive {
+  page: number;
+  entity?: string;
+  pageStartedAt: string;
+  /** Records the provider says the entity holds (only where the adapter reports one). */
+  providerTotal?: number;
+  waiting?: RunWait;
+}
+
+export interface RunWait {
+  kind: 'rate_limited' | 'retry' | 'pace';
+  /** One sentence: "rate-limited by github", "retrying page 7 after a provider error (HTTP 503)". */
+  reason: string;
+  /** When the run goes on (ISO-8601). */
+  until: string;
 }
 
 export function emptyCounters(): RunCounters {

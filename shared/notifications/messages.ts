@@ -11,6 +11,7 @@ export const EVENT_TITLES: Record<EventType, string> = {
   'sync.page_dead_lettered': 'Sync page dead-lettered',
   'sync.conflict_created': 'Conflict waiting for a decision',
   'integration.needs_reauth': 'Integration needs re-authorisation',
+  'integration.health_changed': 'Integration health changed',
   'credential.expiring': 'Credential expiring',
   'credential.expired': 'Credential expired',
   'credential.policy_exceeded': 'Credential past its rotation policy',

@@ -68,7 +68,7 @@ describe('webhooks through an Azurite outage', () => {
       (await (
         await admin('tenants/outage/integrations', {
           method: 'POST',
-          body: JSON.stringify({ provider: 'github', name: 'gh' }),
+          body: JSON.stringify({ provider: 'github', name: 'gh', providerOptions: { repositories: ['acme/widgets'] } }),
         })
       ).json()) as { id: string }
     ).id;

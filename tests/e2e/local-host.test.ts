@@ -48,7 +48,7 @@ describe('local host', () => {
     const created = await (
       await api('admin/tenants/e2e/integrations', {
         method: 'POST',
-        body: JSON.stringify({ provider: 'github', name: 'e2e' }),
+        body: JSON.stringify({ provider: 'github', name: 'e2e', providerOptions: { repositories: ['acme/widgets'] } }),
       })
     ).json();
     const traceparent = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
@@ -71,11 +71,11 @@ describe('local host', () => {
       'the run to finish',
       10_000,
     );
-    // No repositories configured: the run fails and says why, it does not pretend to succeed.
+    // Not connected (no credential): the run fails and says why, it does not pretend to succeed.
     expect(run).toMatchObject({
       id: runId,
       status: 'failed',
-      lastError: { code: 'configuration', target: 'options.repositories' },
+      lastError: { code: 'not_found', target: 'credential' },
     });
     expect(run.traceId).toBe('0af7651916cd43dd8448eb211c80319c');
     expect(
@@ -96,7 +96,11 @@ describe('local host', () => {
     const created = await (
       await api('admin/tenants/e2e/integrations', {
         method: 'POST',
-        body: JSON.stringify({ provider: 'notion', name: 'due now' }),
+        body: JSON.stringify({
+          provider: 'notion',
+          name: 'due now',
+          providerOptions: { dataSourceId: '0f3c2f3e-5a1b-4c2d-9e8f-123456789abc' },
+        }),
       })
     ).json();
     await host.triggers.fire('SyncScheduler');
@@ -115,7 +119,7 @@ describe('local host', () => {
     const created = await (
       await api('admin/tenants/e2e/integrations', {
         method: 'POST',
-        body: JSON.stringify({ provider: 'slack', name: 'dlq' }),
+        body: JSON.stringify({ provider: 'slack', name: 'dlq', providerOptions: { channels: ['C0123456'] } }),
       })
     ).json();
     // A page message that can never be handled: it is delivered twice, then dead-lettered with its reason.
@@ -146,7 +150,7 @@ describe('local host', () => {
     const other = await (
       await api('admin/tenants/e2e/integrations', {
         method: 'POST',
-        body: JSON.stringify({ provider: 'slack', name: 'not the owner' }),
+        body: JSON.stringify({ provider: 'slack', name: 'not the owner', providerOptions: { channels: ['C0123456'] } }),
       })
     ).json();
     expect(

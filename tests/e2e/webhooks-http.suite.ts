@@ -41,7 +41,15 @@ export function describeWebhooksOverHttp(workers: number): void {
     });
     for (const provider of ['github', 'slack']) {
       const created = await (
-        await admin('tenants/wh/integrations', { method: 'POST', body: JSON.stringify({ provider, name: provider }) })
+        await admin('tenants/wh/integrations', {
+          method: 'POST',
+          body: JSON.stringify({
+            provider,
+            name: provider,
+            // What each adapter needs to sync (checked at create).
+            providerOptions: provider === 'github' ? { repositories: ['acme/widgets'] } : { channels: ['C0123456'] },
+          }),
+        })
       ).json();
       ids[provider] = created.id;
       const secret = provider === 'github' ? GITHUB_SECRET : SLACK_SECRET;

@@ -25,10 +25,11 @@ async function call(method: string, path: string, body?: unknown, headers: Recor
 }
 
 describe('AdminApi', () => {
-  it('creates an integration from provider and name alone, with documented defaults', async () => {
+  it('creates an integration from provider, name and the options its adapter needs, with documented defaults', async () => {
     const { status, body } = await call('POST', 'tenants/acme/integrations', {
       provider: 'github',
       name: 'Engineering',
+      providerOptions: { repositories: ['acme/widgets'] },
     });
     expect(status).toBe(201);
     expect(body).toMatchObject({
@@ -52,9 +53,21 @@ describe('AdminApi', () => {
     [{ name: 'x' }, 'provider'],
     [{ provider: 'myspace', name: 'x' }, 'provider'],
     [{ provider: 'slack' }, 'name'],
-    [{ provider: 'slack', name: 'x', schedule: { intervalMinutes: 0 } }, 'schedule.intervalMinutes'],
-    [{ provider: 'slack', name: 'x', surprise: true }, 'body'],
+    [
+      { provider: 'slack', name: 'x', providerOptions: { channels: ['C0123456'] }, schedule: { intervalMinutes: 0 } },
+      'schedule.intervalMinutes',
+    ],
+    [{ provider: 'slack', name: 'x', providerOptions: { channels: ['C0123456'] }, surprise: true }, 'body'],
     [{ provider: 'slack', name: 'x', providerOptions: { appDistribution: 'gold' } }, 'providerOptions.appDistribution'],
+    // An integration its adapter cannot run is refused at once, not created to fail every run.
+    [{ provider: 'github', name: 'x' }, 'providerOptions.repositories'],
+    [
+      { provider: 'github', name: 'x', providerOptions: { repositories: ['widgets'] } },
+      'providerOptions.repositories.0',
+    ],
+    [{ provider: 'notion', name: 'x', providerOptions: {} }, 'providerOptions.dataSourceId'],
+    [{ provider: 'slack', name: 'x' }, 'providerOptions.channels'],
+    [{ provider: 'salesforce', name: 'x', providerOptions: { apiVersion: '60' } }, 'providerOptions.apiVersion'],
   ])('rejects %j with 400 naming %s', async (body, field) => {
     const { status, body: answer } = await call('POST', 'tenants/acme/integrations', body);
     expect(status).toBe(400);
@@ -77,15 +90,22 @@ describe('AdminApi', () => {
   });
 
   it('answers 401 without a key or with a wrong key, and stores nothing', async () => {
-    expect((await call('POST', 'tenants/acme/integrations', { provider: 'github', name: 'no key' }, {})).status).toBe(
-      401,
-    );
     expect(
       (
         await call(
           'POST',
           'tenants/acme/integrations',
-          { provider: 'github', name: 'bad key' },
+          { provider: 'github', name: 'no key', providerOptions: { repositories: ['acme/widgets'] } },
+          {},
+        )
+      ).status,
+    ).toBe(401);
+    expect(
+      (
+        await call(
+          'POST',
+          'tenants/acme/integrations',
+          { provider: 'github', name: 'bad key', providerOptions: { repositories: ['acme/widgets'] } },
           { 'x-api-key': 'wrong-key-wrong-key' },
         )
       ).status,
@@ -98,7 +118,11 @@ describe('AdminApi', () => {
   });
 
   it("answers 404 for another tenant's integration exactly as for an unknown one", async () => {
-    const { body } = await call('POST', 'tenants/acme/integrations', { provider: 'notion', name: 'Wiki' });
+    const { body } = await call('POST', 'tenants/acme/integrations', {
+      provider: 'notion',
+      name: 'Wiki',
+      providerOptions: { dataSourceId: '0f3c2f3e-5a1b-4c2d-9e8f-123456789abc' },
+    });
     const other = await call('GET', `tenants/globex/integrations/${body.id}`);
     const unknown = await call('GET', 'tenants/globex/integrations/00000000-0000-0000-0000-000000000000');
     expect(other.status).toBe(404);
@@ -126,7 +150,11 @@ describe('AdminApi', () => {
   });
 
   it('starts a sync: 202 with the run id, a queued run, and one message on sync-inbound for the integration session', async () => {
-    const { body } = await call('POST', 'tenants/umbrella/integrations', { provider: 'slack', name: 'Chat' });
+    const { body } = await call('POST', 'tenants/umbrella/integrations', {
+      provider: 'slack',
+      name: 'Chat',
+      providerOptions: { channels: ['C0123456'] },
+    });
     const before = t.services.embeddedQueue!.depth(QUEUES.syncInbound.name);
     const started = await call('POST', `tenants/umbrella/integrations/${body.id}/sync`, { mode: 'full' });
     expect(started.status).toBe(202);

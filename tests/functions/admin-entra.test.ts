@@ -50,6 +50,7 @@ describe('AdminApi in entra mode: app roles', () => {
     const created = await call('POST', 'tenants/globex/integrations', admin, {
       provider: 'github',
       name: 'Globex engineering',
+      providerOptions: { repositories: ['acme/widgets'] },
     });
     expect(created.status).toBe(201);
     globexIntegration = created.body.id;
@@ -57,7 +58,13 @@ describe('AdminApi in entra mode: app roles', () => {
 
   it('lets Sync.Admin reach every tenant and the routes without a tenant', async () => {
     expect(
-      (await call('POST', 'tenants/acme/integrations', admin, { provider: 'notion', name: 'Acme wiki' })).status,
+      (
+        await call('POST', 'tenants/acme/integrations', admin, {
+          provider: 'notion',
+          name: 'Acme wiki',
+          providerOptions: { dataSourceId: '0f3c2f3e-5a1b-4c2d-9e8f-123456789abc' },
+        })
+      ).status,
     ).toBe(201);
     expect(
       (await call('GET', 'tenants/globex/integrations', admin)).body.items.map((item: { name: string }) => item.name),
@@ -69,6 +76,7 @@ describe('AdminApi in entra mode: app roles', () => {
     const created = await call('POST', 'tenants/acme/integrations', acmeOperator, {
       provider: 'slack',
       name: 'Acme chat',
+      providerOptions: { channels: ['C0123456'] },
     });
     expect(created.status).toBe(201);
     expect((await call('GET', `tenants/acme/integrations/${created.body.id}`, acmeOperator)).body.name).toBe(
@@ -87,7 +95,11 @@ describe('AdminApi in entra mode: app roles', () => {
       ['GET', `tenants/globex/integrations/${globexIntegration}`],
       ['PATCH', `tenants/globex/integrations/${globexIntegration}`, { name: 'stolen' }],
       ['DELETE', `tenants/globex/integrations/${globexIntegration}`],
-      ['POST', 'tenants/globex/integrations', { provider: 'github', name: 'planted' }],
+      [
+        'POST',
+        'tenants/globex/integrations',
+        { provider: 'github', name: 'planted', providerOptions: { repositories: ['acme/widgets'] } },
+      ],
       ['GET', 'tenants//globex/integrations'],
     ];
     for (const [method, path, body] of cases) {

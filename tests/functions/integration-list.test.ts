@@ -23,8 +23,20 @@ async function call(method: string, path: string, body?: unknown) {
 
 describe('GET tenants/{t}/integrations?include=…', () => {
   it('adds each integration’s newest run and credential state only when asked', async () => {
-    const synced = (await call('POST', 'tenants/listing/integrations', { provider: 'github', name: 'Synced' })).body;
-    const bare = (await call('POST', 'tenants/listing/integrations', { provider: 'slack', name: 'Bare' })).body;
+    const synced = (
+      await call('POST', 'tenants/listing/integrations', {
+        provider: 'github',
+        name: 'Synced',
+        providerOptions: { repositories: ['acme/widgets'] },
+      })
+    ).body;
+    const bare = (
+      await call('POST', 'tenants/listing/integrations', {
+        provider: 'slack',
+        name: 'Bare',
+        providerOptions: { channels: ['C0123456'] },
+      })
+    ).body;
     await call('POST', `tenants/listing/integrations/${synced.id}/sync`, { mode: 'full' });
     const newest = await call('POST', `tenants/listing/integrations/${synced.id}/sync`, { mode: 'incremental' });
     await t.services.credentials.service.put(credentialRef({ tenantId: 'listing', id: synced.id }, 'api'), {

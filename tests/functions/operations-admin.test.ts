@@ -168,9 +168,14 @@ describe('POST tenants/{t}/conflicts/resolve (bulk)', () => {
       take: 'remote',
     });
     expect(answer.status).toBe(200);
+    const nothingToPush = {
+      pushPending: false,
+      pushed: false,
+      reason: "the chosen values are the provider's: nothing to push",
+    };
     expect(answer.body.resolved).toEqual([
-      { id: a, pushPending: false },
-      { id: b, pushPending: false },
+      { id: a, ...nothingToPush },
+      { id: b, ...nothingToPush },
     ]);
     expect(answer.body.failed).toEqual([
       { id: foreign, error: expect.objectContaining({ code: 'not_found' }) },

@@ -73,7 +73,12 @@ const BAD_BASE_URLS = [
 
 describe('admin validation of outbound targets', () => {
   it.each(BAD_BASE_URLS)('POST integration with baseUrl %s → 400 naming baseUrl', async (baseUrl) => {
-    const answer = await admin('POST', `tenants/${TENANT}/integrations`, { provider: 'github', name: 'gh', baseUrl });
+    const answer = await admin('POST', `tenants/${TENANT}/integrations`, {
+      provider: 'github',
+      name: 'gh',
+      providerOptions: { repositories: ['acme/widgets'] },
+      baseUrl,
+    });
     expect(answer.status).toBe(400);
     expect(answer.body.error?.target).toBe('baseUrl');
   });
@@ -82,6 +87,7 @@ describe('admin validation of outbound targets', () => {
     const created = await admin('POST', `tenants/${TENANT}/integrations`, {
       provider: 'github',
       name: 'gh',
+      providerOptions: { repositories: ['acme/widgets'] },
       baseUrl: 'https://api.github.com',
     });
     expect(created.status).toBe(201);
@@ -90,6 +96,7 @@ describe('admin validation of outbound targets', () => {
         await admin('POST', `tenants/${TENANT}/integrations`, {
           provider: 'github',
           name: 'ghe',
+          providerOptions: { repositories: ['acme/widgets'] },
           baseUrl: 'https://ghe-ok.example.test/api/v3',
         })
       ).status,
@@ -152,7 +159,11 @@ describe('admin validation of outbound targets', () => {
       (await admin('PUT', 'oauth-apps/github', { ...app, tokenUrl: 'https://github.com/login/oauth/access_token' }))
         .status,
     ).toBe(204);
-    const created = await admin('POST', `tenants/${TENANT}/integrations`, { provider: 'github', name: 'cc' });
+    const created = await admin('POST', `tenants/${TENANT}/integrations`, {
+      provider: 'github',
+      name: 'cc',
+      providerOptions: { repositories: ['acme/widgets'] },
+    });
     const credential = {
       type: 'oauth2_client_credentials',
       clientId: 'id',
@@ -180,7 +191,12 @@ describe('admin validation of outbound targets', () => {
         newIntegration(
           TENANT,
           `map-${target}`,
-          { provider: 'github', name: 'm', baseUrl: `http://127.0.0.1:${target}` },
+          {
+            provider: 'github',
+            name: 'm',
+            providerOptions: { repositories: ['acme/widgets'] },
+            baseUrl: `http://127.0.0.1:${target}`,
+          },
           { intervalMinutes: 60 },
           new Date(),
         ),

@@ -54,7 +54,7 @@ beforeAll(async () => {
   const rules = [
     {
       name: 'sync',
-      eventTypes: ['sync.run_failed', 'sync.page_dead_lettered', 'sync.run_completed'],
+      eventTypes: ['sync.run_failed', 'sync.page_dead_lettered', 'sync.run_completed', 'integration.health_changed'],
       minSeverity: 'info',
       channelIds: [channel.slack],
     },
@@ -94,6 +94,7 @@ const EXPECTED: Record<string, 'slack_webhook' | 'slack_bot' | 'teams_workflow'>
   'sync.page_dead_lettered': 'slack_webhook',
   'sync.conflict_created': 'slack_bot',
   'integration.needs_reauth': 'teams_workflow',
+  'integration.health_changed': 'slack_webhook',
   'credential.expiring': 'teams_workflow',
   'credential.expired': 'teams_workflow',
   'credential.policy_exceeded': 'teams_workflow',
@@ -114,7 +115,7 @@ describe('routing events to channels', () => {
     expect(sandbox.rejected).toEqual([]);
     for (const type of EVENT_TYPES) {
       const got = sandbox.received.filter((message) => titleOf(message.body) === EVENT_TITLES[type]);
-      expect(got.map((message) => message.target)).toEqual([EXPECTED[type]]);
+      expect([type, got.map((message) => message.target)]).toEqual([type, [EXPECTED[type]]]);
     }
     const teams = sandbox.received.find((message) => message.target === 'teams_workflow')!;
     expect(teams.body.attachments).toEqual([

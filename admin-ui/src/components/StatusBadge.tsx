@@ -21,6 +21,10 @@ const TONES: Record<string, 'ok' | 'warn' | 'bad' | 'busy' | 'neutral'> = {
   rejected: 'bad',
   down: 'bad',
   unhealthy: 'bad',
+  failing: 'bad',
+  stale: 'warn',
+  never_synced: 'neutral',
+  waiting: 'warn',
 };
 
 export function StatusBadge({ status, label }: { status: string; label?: string }) {

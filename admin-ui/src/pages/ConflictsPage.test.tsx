@@ -22,16 +22,29 @@ const conflict = (id: string, externalId: string) => ({
 
 afterEach(() => sessionStorage.clear());
 
-function fake() {
+function fake(answer: Record<string, unknown> = { pushPending: true, pushed: true }) {
   let resolved = false;
   const requests = installFakeApi(({ method, path }) => {
     if (path === 'tenants/demo/integrations')
       return { body: { items: [{ id: 'gh-1', name: 'Issues', provider: 'github' }] } };
+    if (method === 'GET' && path.startsWith('tenants/demo/conflicts?status=resolved'))
+      return {
+        body: {
+          items: [
+            {
+              ...conflict('cf-9', '109'),
+              status: 'resolved',
+              resolvedAt: new Date().toISOString(),
+              resolution: { choices: { title: { take: 'remote' }, labels: { value: ['z'] } }, resolvedBy: 'ops' },
+            },
+          ],
+        },
+      };
     if (method === 'GET' && path.startsWith('tenants/demo/conflicts?'))
       return { body: { items: resolved ? [] : [conflict('cf-1', '101'), conflict('cf-2', '102')] } };
     if (method === 'POST' && path === 'tenants/demo/conflicts/cf-1/resolve') {
       resolved = true;
-      return { body: { ...conflict('cf-1', '101'), status: 'resolved', pushPending: true } };
+      return { body: { ...conflict('cf-1', '101'), status: 'resolved', ...answer } };
     }
     if (method === 'POST' && path === 'tenants/demo/conflicts/resolve') {
       resolved = true;
@@ -78,6 +91,40 @@ describe('ConflictsPage', () => {
       path: 'tenants/demo/conflicts/cf-1/resolve',
       body: { choices: { title: { take: 'remote' }, labels: { value: ['c'] } } },
     });
+  });
+
+  it('names the integration instead of its id', async () => {
+    fake();
+    renderSignedIn(<ConflictsPage />, { url: '/conflicts' });
+    const card = await screen.findByRole('article', { name: 'issues 101' });
+    await waitFor(() => expect(card.textContent).toContain('integration Issues'));
+    expect(card.textContent).not.toContain('gh-1');
+  });
+
+  it('says the values were kept locally when the integration does not push', async () => {
+    fake({
+      pushPending: false,
+      pushed: false,
+      reason: '"Issues" is inbound-only: the chosen values are kept locally and not pushed to github',
+    });
+    renderSignedIn(<ConflictsPage />, { url: '/conflicts' });
+    const card = await screen.findByRole('article', { name: 'issues 101' });
+    fireEvent.click(within(card).getByRole('button', { name: 'Resolve issues 101' }));
+    expect(await screen.findByText(/issues 101 resolved; not pushed: .*inbound-only.*kept locally/)).toBeTruthy();
+    expect(screen.queryByText(/will be pushed/)).toBeNull();
+  });
+
+  it('shows the value chosen for each field of a resolved conflict', async () => {
+    fake();
+    renderSignedIn(<ConflictsPage />, { url: '/conflicts' });
+    await screen.findByRole('article', { name: 'issues 101' });
+    fireEvent.change(screen.getByLabelText('Show'), { target: { value: 'resolved' } });
+    const card = await screen.findByRole('article', { name: 'issues 109' });
+    const chosen = within(card)
+      .getAllByTestId('chosen')
+      .map((cell) => cell.textContent!.replace(/\s+/g, ''));
+    // Fields are listed in document order: title, labels.
+    expect(chosen).toEqual(['Remotetitle(tookremote)', '["z"](typedvalue)']);
   });
 
   it('resolves selected conflicts in bulk after a confirmation, and reports the ones that failed', async () => {

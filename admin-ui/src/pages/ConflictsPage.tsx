@@ -4,6 +4,7 @@
  * one side at once (bulk).
  */
 import { useState } from 'react';
+import { useSearchParams } from 'react-router';
 import type {
   BulkResolveResponse,
   ConflictChoice,
@@ -13,6 +14,7 @@ import type {
 } from '../../../shared/admin/contracts/operations';
 import { api } from '../api/client';
 import { useResource } from '../api/hooks';
+import { useIntegrationNames } from '../api/useIntegrationNames';
 import { ConfirmDialog } from '../components/ConfirmDialog';
 import { ErrorBanner } from '../components/ErrorBanner';
 import { IntegrationPicker } from '../components/IntegrationPicker';
@@ -24,11 +26,14 @@ import { useTenant } from '../state/session';
 
 export default function ConflictsPage() {
   const { tenantId } = useTenant();
-  const [integrationId, setIntegrationId] = useState('');
+  // The Integrations page links here with ?integration=<id> (its open conflicts count).
+  const [searchParams] = useSearchParams();
+  const [integrationId, setIntegrationId] = useState(() => searchParams.get('integration') ?? '');
   const [status, setStatus] = useState<'open' | 'resolved'>('open');
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [bulkSide, setBulkSide] = useState<'local' | 'remote'>();
   const action = useAction();
+  const integrationName = useIntegrationNames();
   const base = `tenants/${encodeURIComponent(tenantId)}/conflicts`;
   const query = new URLSearchParams({ status, ...(integrationId ? { integrationId } : {}) });
   const list = useResource<ConflictListResponse>(`${base}?${query.toString()}`, { pollMs: 10_000 });
@@ -53,7 +58,13 @@ export default function ConflictsPage() {
       );
       toggle(conflict.id, false);
       list.reload();
-      return `${conflict.entity} ${conflict.externalId} resolved${answer.pushPending ? '; the chosen values will be pushed to the provider' : ''}.`;
+      // Say what really happens: pushed by the outbound sync, or kept locally (an inbound-only integration).
+      const outcome = answer.pushed
+        ? '; the chosen values will be pushed to the provider'
+        : answer.reason
+          ? `; not pushed: ${answer.reason}`
+          : '';
+      return `${conflict.entity} ${conflict.externalId} resolved${outcome}.`;
     });
 
   const resolveBulk = (take: 'local' | 'remote') =>
@@ -124,6 +135,7 @@ export default function ConflictsPage() {
         <ConflictCard
           key={`${conflict.id}:${conflict.status}`}
           conflict={conflict}
+          integrationName={integrationName(conflict.integrationId)}
           selected={selected.has(conflict.id)}
           onSelect={(on) => toggle(conflict.id, on)}
           busy={action.busy === conflict.id}

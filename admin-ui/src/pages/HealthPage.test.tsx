@@ -1,7 +1,7 @@
 /**
  * @jest-environment jsdom
  */
-import { fireEvent, screen, within } from '@testing-library/react';
+import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { apiError, installFakeApi, renderSignedIn } from '../../test-support/render';
 import HealthPage from './HealthPage';
 import { niceMax, ticks } from '../components/ops/SyncChart';
@@ -22,14 +22,14 @@ const bucket = (start: string, synced: number, errors: number) => ({
   errors,
 });
 
-function fake() {
+function fake(dependencies = 'degraded') {
   return installFakeApi(({ path }) => {
     // /api/health is outside /api/admin: the fake sees the full path.
     if (path === '/api/health')
       return {
-        status: 503,
+        status: dependencies === 'ok' ? 200 : 503,
         body: {
-          status: 'degraded',
+          status: dependencies,
           checks: [
             { name: 'cosmos', ok: true, latencyMs: 4 },
             { name: 'redis', ok: false, latencyMs: 3000, error: 'no answer within 3000 ms' },
@@ -37,10 +37,30 @@ function fake() {
         },
       };
     if (path === 'tenants/demo/integrations')
-      return { body: { items: [{ id: 'gh-1', name: 'Issues', provider: 'github', status: 'active' }] } };
+      return {
+        body: {
+          items: [
+            {
+              id: 'gh-1',
+              name: 'Issues',
+              provider: 'github',
+              status: 'active',
+              health: { status: 'failing', reason: 'its last run failed: repository not found' },
+            },
+            {
+              id: 'gh-2',
+              name: 'Docs',
+              provider: 'github',
+              status: 'active',
+              health: { status: 'ok', reason: 'last successful sync 2 min ago' },
+            },
+          ],
+        },
+      };
+    if (path === 'tenants/demo/integrations/gh-2/dead-letters') return { body: { items: [] } };
     if (path === 'tenants/demo/integrations/gh-1/dead-letters')
       return { body: { items: [{ messageId: 'm1' }, { messageId: 'm2' }] } };
-    if (path === 'tenants/demo/integrations/gh-1/webhooks/health')
+    if (path.endsWith('/webhooks/health'))
       return {
         body: {
           status: 'unhealthy',
@@ -93,6 +113,16 @@ describe('HealthPage', () => {
     expect((await within(row).findByRole('link', { name: '2' })).getAttribute('href')).toBe('/runs?integration=gh-1');
     expect(await within(row).findByText('10/30 accepted')).toBeTruthy();
     expect(await screen.findByText(/needs to be reconnected: refresh token revoked/)).toBeTruthy();
+  });
+
+  it('is not "Overall ok" when integrations fail, even with every dependency up', async () => {
+    fake('ok');
+    renderSignedIn(<HealthPage />, { url: '/health' });
+    const overall = await screen.findByTestId('overall-health');
+    await waitFor(() => expect(overall.textContent).toContain('1 of 2 integrations failing'));
+    expect(overall.textContent).toMatch(/^Overall: failing/);
+    const row = (await screen.findByText('Issues')).closest('tr')!;
+    expect(within(row).getByTestId('health').textContent).toBe('failingits last run failed: repository not found');
   });
 
   it('draws synced records and errors over time, with the same figures in a table', async () => {

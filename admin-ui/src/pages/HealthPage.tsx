@@ -1,6 +1,7 @@
 /**
- * Health of the tenant's sync: the app's dependencies (public /api/health), dead-lettered pages and webhook
- * endpoint health per integration, credentials near or past expiry, and records synced and errors over time.
+ * Health of the tenant's sync: an overall verdict from the app's dependencies (public /api/health) and the
+ * integrations' health together, each integration's health with its reason, dead-lettered pages and webhook
+ * endpoint health, credentials near or past expiry, and records synced and errors over time.
  */
 import { useEffect, useState } from 'react';
 import type { IntegrationList } from '../../../shared/admin/contracts/integrations';
@@ -13,6 +14,7 @@ import { useResource } from '../api/hooks';
 import { ErrorBanner } from '../components/ErrorBanner';
 import { Loading } from '../components/Loading';
 import { IntegrationHealthRow } from '../components/ops/IntegrationHealthRow';
+import { overallHealth } from '../components/ops/overall-health';
 import { SyncChart } from '../components/ops/SyncChart';
 import { useHealthReport } from '../components/ops/useHealthReport';
 import { StatusBadge } from '../components/StatusBadge';
@@ -34,16 +36,35 @@ export default function HealthPage() {
       <div className="page-header">
         <h1 id="health-title">Health</h1>
       </div>
-      <Dependencies />
-      <Integrations tenantId={tenantId} />
+      <HealthOverview tenantId={tenantId} />
       <Expiries base={tenantBase} />
       <Activity base={tenantBase} />
     </section>
   );
 }
 
-function Dependencies() {
+/** The overall verdict needs both the dependencies and the integrations: one load of each, shared. */
+function HealthOverview({ tenantId }: { tenantId: string }) {
   const health = useHealthReport(15_000);
+  const list = useResource<IntegrationList>(`tenants/${encodeURIComponent(tenantId)}/integrations`, { pollMs: 30_000 });
+  const overall = health.data || list.data ? overallHealth(health.data, list.data?.items) : undefined;
+  return (
+    <>
+      {overall && (
+        <div className="card" data-testid="overall-health">
+          <p>
+            Overall: <StatusBadge status={overall.status} />
+            {overall.reasons.length > 0 && <> {overall.reasons.join('; ')}.</>}
+          </p>
+        </div>
+      )}
+      <Dependencies health={health} />
+      <Integrations tenantId={tenantId} list={list} />
+    </>
+  );
+}
+
+function Dependencies({ health }: { health: ReturnType<typeof useHealthReport> }) {
   return (
     <div className="card">
       <h2>Dependencies</h2>
@@ -52,7 +73,7 @@ function Dependencies() {
       {health.data && (
         <>
           <p>
-            Overall: <StatusBadge status={health.data.status} />
+            Dependencies: <StatusBadge status={health.data.status} />
           </p>
           <div className="table-wrap">
             <table className="stack">
@@ -91,8 +112,7 @@ function Dependencies() {
   );
 }
 
-function Integrations({ tenantId }: { tenantId: string }) {
-  const list = useResource<IntegrationList>(`tenants/${encodeURIComponent(tenantId)}/integrations`);
+function Integrations({ tenantId, list }: { tenantId: string; list: ReturnType<typeof useResource<IntegrationList>> }) {
   const items = list.data?.items ?? [];
   return (
     <div className="card">
@@ -104,12 +124,12 @@ function Integrations({ tenantId }: { tenantId: string }) {
         <div className="table-wrap">
           <table className="stack">
             <caption className="visually-hidden">
-              Dead-lettered pages and webhook endpoint health per integration
+              Health, dead-lettered pages and webhook endpoint health per integration
             </caption>
             <thead>
               <tr>
                 <th scope="col">Integration</th>
-                <th scope="col">Status</th>
+                <th scope="col">Health</th>
                 <th scope="col" className="numeric">
                   Dead letters
                 </th>

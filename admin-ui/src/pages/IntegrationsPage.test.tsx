@@ -23,6 +23,7 @@ const integration = (overrides: Partial<IntegrationListItem> = {}): IntegrationL
   nextSyncAt: '2026-01-01T00:00:00Z',
   createdAt: '2026-01-01T00:00:00Z',
   updatedAt: '2026-01-01T00:00:00Z',
+  health: { status: 'ok', reason: 'last successful sync 2 min ago' },
   ...overrides,
 });
 
@@ -34,11 +35,15 @@ afterEach(() => {
 });
 
 describe('IntegrationsPage', () => {
-  it('lists integrations with the latest run: status, records, errors and the run error', async () => {
+  it('lists integrations with health, records held, errors and the run error, conflicts and the next sync', async () => {
     const seen = installFakeApi(() => ({
       body: {
         items: [
           integration({
+            health: { status: 'failing', reason: 'its last run failed: GitHub answered 502' },
+            records: { issues: 10, issue_comments: 2 },
+            openConflicts: 3,
+            nextSyncAt: new Date(Date.now() + 5 * 60_000).toISOString(),
             credential: { type: 'oauth2_authorization_code', status: 'needs_reauth' },
             lastRun: {
               id: 'r1',
@@ -52,7 +57,14 @@ describe('IntegrationsPage', () => {
               lastError: { code: 'provider_error', message: 'GitHub answered 502' },
             },
           }),
-          integration({ id: 'int-2', name: 'Quiet', enabled: false, status: 'disabled', credential: null }),
+          integration({
+            id: 'int-2',
+            name: 'Quiet',
+            enabled: false,
+            status: 'disabled',
+            credential: null,
+            health: { status: 'disabled', reason: 'the integration is disabled' },
+          }),
           integration({
             id: 'int-3',
             name: 'Linked',
@@ -63,7 +75,10 @@ describe('IntegrationsPage', () => {
     }));
     renderSignedIn(<IntegrationsPage />, { url: '/integrations' });
     const row = (await screen.findByRole('link', { name: 'Widgets repo' })).closest('tr')!;
-    expect(within(row).getByTestId('records').textContent).toBe('12');
+    expect(within(row).getByTestId('health').textContent).toBe('failingits last run failed: GitHub answered 502');
+    expect(within(row).getByTestId('records').textContent).toBe('12issues 10 · issue_comments 2');
+    expect(within(row).getByRole('link', { name: '3' }).getAttribute('href')).toBe('/conflicts?integration=int-1');
+    expect(within(row).getByTestId('next-sync').textContent).toBe('in 5 min');
     expect(within(row).getByTestId('errors').textContent).toContain('2');
     expect(within(row).getByTestId('errors').textContent).toContain('GitHub answered 502');
     expect(within(row).getByTestId('last-sync').textContent).toContain('failed');
@@ -73,13 +88,15 @@ describe('IntegrationsPage', () => {
     expect(screen.getByRole('link', { name: 'Linked' }).closest('tr')!.textContent).toContain('connected');
     const quiet = screen.getByRole('link', { name: 'Quiet' }).closest('tr')!;
     expect(within(quiet).getByTestId('last-sync').textContent).toBe('never');
+    expect(within(quiet).getByTestId('next-sync').textContent).toBe('not scheduled');
+    expect(within(quiet).getByTestId('health').textContent).toContain('disabled');
     expect(quiet.textContent).toContain('not connected');
     expect(within(quiet).getByRole('button', { name: 'Connect: Quiet' })).toBeTruthy();
     expect(within(quiet).getByRole('button', { name: 'Sync now: Quiet' })).toHaveProperty('disabled', true);
     expect(within(quiet).getByRole('button', { name: 'Enable: Quiet' })).toBeTruthy();
     expect(seen[0]).toMatchObject({
       method: 'GET',
-      path: 'tenants/demo/integrations?include=lastRun,credential',
+      path: 'tenants/demo/integrations?include=lastRun,credential,records,conflicts',
       apiKey: 'test-key',
     });
   });
@@ -99,7 +116,7 @@ describe('IntegrationsPage', () => {
         counters: { ...counters, created: fetched * 10, errors: 0 },
         queuedAt: new Date().toISOString(),
       };
-      return { body: { items: [integration({ lastRun: run })] } };
+      return { body: { items: [integration({ lastRun: run, records: { issues: fetched * 10 + 2 } })] } };
     });
     renderSignedIn(<IntegrationsPage />, { url: '/integrations' });
     const records = await screen.findByTestId('records');
@@ -110,6 +127,30 @@ describe('IntegrationsPage', () => {
     });
     expect(screen.getByTestId('records').textContent).toBe('22');
     expect(screen.getByTestId('last-sync').textContent).toContain('succeeded');
+  });
+
+  it('filters the list by a search over name, provider, id and health', async () => {
+    installFakeApi(() => ({
+      body: {
+        items: [
+          integration(),
+          integration({ id: 'int-2', name: 'CRM', provider: 'salesforce' }),
+          integration({ id: 'int-3', name: 'Broken', health: { status: 'failing', reason: 'x' } }),
+        ],
+      },
+    }));
+    renderSignedIn(<IntegrationsPage />, { url: '/integrations' });
+    await screen.findByRole('link', { name: 'Widgets repo' });
+    const search = screen.getByLabelText('Search');
+    fireEvent.change(search, { target: { value: 'salesforce' } });
+    expect(screen.queryByRole('link', { name: 'Widgets repo' })).toBeNull();
+    expect(screen.getByRole('link', { name: 'CRM' })).toBeTruthy();
+    expect(screen.getByText('1 of 3 integrations')).toBeTruthy();
+    fireEvent.change(search, { target: { value: 'failing' } });
+    expect(screen.getByRole('link', { name: 'Broken' })).toBeTruthy();
+    expect(screen.queryByRole('link', { name: 'CRM' })).toBeNull();
+    fireEvent.change(search, { target: { value: 'nothing like it' } });
+    expect(screen.getByText('No integration matches “nothing like it”.')).toBeTruthy();
   });
 
   it('shows the API validation error next to the field it names when creating', async () => {

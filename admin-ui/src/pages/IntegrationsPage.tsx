@@ -1,10 +1,9 @@
 /**
- * Integrations of the current tenant: status, provider, direction, last sync with its counters and errors
- * (polled, so a running sync's numbers move on their own), and the actions: create, connect (OAuth), sync now,
- * enable / disable, settings, delete (confirmed).
+ * Integrations of the current tenant: health with its reason, connection, last sync and its errors (polled, so
+ * a running sync moves on its own), records held per entity, open conflicts, the next scheduled sync, a search
+ * box, and the actions: create, connect (OAuth), sync now, enable / disable, settings, delete (confirmed).
  */
 import { useState } from 'react';
-import { Link } from 'react-router';
 import type {
   IntegrationList,
   IntegrationListItem,
@@ -17,11 +16,26 @@ import { useResource } from '../api/hooks';
 import { ConfirmDialog } from '../components/ConfirmDialog';
 import { ErrorBanner } from '../components/ErrorBanner';
 import { Loading } from '../components/Loading';
-import { StatusBadge } from '../components/StatusBadge';
-import { formatNumber, relativeTime } from '../format';
 import { providerLabel } from '../providers';
 import { useTenant } from '../state/session';
+import { rememberMountForOAuthCallback } from '../base-path';
 import { CreateIntegrationForm } from './integrations/CreateIntegrationForm';
+import { IntegrationRow } from './integrations/IntegrationRow';
+
+/** A search matches the name, provider, id or health of an integration, case-insensitively. */
+export function matchesSearch(integration: IntegrationListItem, search: string): boolean {
+  const words = search.trim().toLowerCase().split(/\s+/).filter(Boolean);
+  const text = [
+    integration.name,
+    integration.provider,
+    providerLabel(integration.provider),
+    integration.id,
+    integration.health.status.replace('_', ' '),
+  ]
+    .join(' ')
+    .toLowerCase();
+  return words.every((word) => text.includes(word));
+}
 
 /** Fast enough to watch a sync's counters move; slow enough not to matter to the API's rate limit. */
 const POLL_MS = 2000;
@@ -29,14 +43,18 @@ const POLL_MS = 2000;
 export default function IntegrationsPage() {
   const { tenantId } = useTenant();
   const base = `tenants/${encodeURIComponent(tenantId)}/integrations`;
-  const { data, error, loading, reload } = useResource<IntegrationList>(`${base}?include=lastRun,credential`, {
-    pollMs: POLL_MS,
-  });
+  const { data, error, loading, reload } = useResource<IntegrationList>(
+    `${base}?include=lastRun,credential,records,conflicts`,
+    {
+      pollMs: POLL_MS,
+    },
+  );
   const [creating, setCreating] = useState(false);
   const [notice, setNotice] = useState<string>();
   const [actionError, setActionError] = useState<ApiError>();
   const [busy, setBusy] = useState<string>();
   const [deleting, setDeleting] = useState<IntegrationView>();
+  const [search, setSearch] = useState('');
   const [purgeShards, setPurgeShards] = useState(false);
 
   const act = async (key: string, action: () => Promise<string | undefined>) => {
@@ -68,7 +86,9 @@ export default function IntegrationsPage() {
         'POST',
         `${base}/${encodeURIComponent(integration.id)}/oauth/start`,
       );
-      // Same tab: the provider's consent page sends the person back to /api/oauth/callback, which links here.
+      // Same tab: the provider's consent page sends the person back to /api/oauth/callback, which links back to
+      // this mount (the cookie says which).
+      rememberMountForOAuthCallback(document);
       window.location.assign(started.authorizeUrl);
       return `Opening ${providerLabel(integration.provider)} to connect “${integration.name}”…`;
     });
@@ -86,7 +106,8 @@ export default function IntegrationsPage() {
       return `“${integration.name}” deleted.`;
     });
 
-  const items = data?.items ?? [];
+  const all = data?.items ?? [];
+  const items = all.filter((integration) => matchesSearch(integration, search));
   return (
     <section aria-labelledby="integrations-title">
       <div className="page-header">
@@ -100,7 +121,7 @@ export default function IntegrationsPage() {
       {creating && (
         <CreateIntegrationForm
           tenantId={tenantId}
-          existing={items}
+          existing={all}
           onCancel={() => setCreating(false)}
           onCreated={(created) => {
             setCreating(false);
@@ -117,28 +138,52 @@ export default function IntegrationsPage() {
       <ErrorBanner error={actionError} title="That did not work" />
       <ErrorBanner error={error} onRetry={reload} title="Integrations could not be loaded" />
       {loading && !data && <Loading label="Loading integrations…" />}
-      {data && items.length === 0 && (
+      {all.length > 0 && (
+        <div className="toolbar">
+          <div className="field">
+            <label htmlFor="integration-search">Search</label>
+            <input
+              id="integration-search"
+              type="search"
+              value={search}
+              placeholder="name, provider, id or health"
+              onChange={(event) => setSearch(event.target.value)}
+            />
+          </div>
+          {search && (
+            <p className="muted" role="status">
+              {items.length} of {all.length} integrations
+            </p>
+          )}
+        </div>
+      )}
+      {data && all.length === 0 && (
         <p className="card">No integrations in tenant “{tenantId}” yet. Create one with “New integration”.</p>
       )}
+      {all.length > 0 && items.length === 0 && <p className="card">No integration matches “{search}”.</p>}
       {items.length > 0 && (
         <div className="table-wrap">
           <table className="stack">
             <caption className="muted table-note">
-              Refreshes every {POLL_MS / 1000} s. Records and errors are those of the latest run.
+              Refreshes every {POLL_MS / 1000} s. Records held are the shards each integration keeps, per entity; errors
+              are those of the latest run.
             </caption>
             <thead>
               <tr>
                 <th scope="col">Name</th>
-                <th scope="col">Provider</th>
-                <th scope="col">Direction</th>
-                <th scope="col">Status</th>
+                <th scope="col">Health</th>
+                <th scope="col">Connection</th>
                 <th scope="col">Last sync</th>
                 <th scope="col" className="numeric">
-                  Records
+                  Records held
                 </th>
                 <th scope="col" className="numeric">
                   Errors
                 </th>
+                <th scope="col" className="numeric">
+                  Open conflicts
+                </th>
+                <th scope="col">Next sync</th>
                 <th scope="col">Actions</th>
               </tr>
             </thead>
@@ -177,126 +222,5 @@ export default function IntegrationsPage() {
         </label>
       </ConfirmDialog>
     </section>
-  );
-}
-
-interface RowProps {
-  integration: IntegrationListItem;
-  busy: string | undefined;
-  onSync(integration: IntegrationView): void;
-  onConnect(integration: IntegrationView): void;
-  onToggle(integration: IntegrationView): void;
-  onDelete(integration: IntegrationView): void;
-}
-
-/** Whether the integration holds an API credential, and its state (never a value). */
-function ConnectionState({ integration }: { integration: IntegrationListItem }) {
-  const credential = integration.credential;
-  if (credential === undefined) return null;
-  if (credential === null) return <span className="muted">not connected</span>;
-  if (credential.status !== 'active')
-    return <StatusBadge status={credential.status} label={`credential ${credential.status.replace(/_/g, ' ')}`} />;
-  return (
-    <StatusBadge
-      status="connected"
-      label={integration.connectedAt ? `connected ${relativeTime(integration.connectedAt)}` : 'connected'}
-    />
-  );
-}
-
-function IntegrationRow({ integration, busy, onSync, onConnect, onToggle, onDelete }: RowProps) {
-  const run = integration.lastRun;
-  const records = run ? run.counters.created + run.counters.updated + run.counters.unchanged : undefined;
-  const label = (action: string) => `${action} ${integration.name}`;
-  return (
-    <tr data-integration-id={integration.id}>
-      <td data-label="Name">
-        <Link to={`/integrations/${encodeURIComponent(integration.id)}/settings`}>{integration.name}</Link>
-      </td>
-      <td data-label="Provider">{providerLabel(integration.provider)}</td>
-      <td data-label="Direction">{integration.direction}</td>
-      <td data-label="Status">
-        <StatusBadge status={integration.status} /> <ConnectionState integration={integration} />
-      </td>
-      <td data-label="Last sync" data-testid="last-sync">
-        {run ? (
-          <>
-            <StatusBadge status={run.status} />{' '}
-            <span title={run.finishedAt ?? run.startedAt ?? run.queuedAt}>
-              {relativeTime(run.finishedAt ?? run.startedAt ?? run.queuedAt)}
-            </span>
-          </>
-        ) : (
-          <span className="muted">never</span>
-        )}
-      </td>
-      <td data-label="Records" className="numeric" data-testid="records">
-        {records === undefined ? (
-          '—'
-        ) : (
-          <span
-            title={
-              run
-                ? `fetched ${run.counters.fetched}, created ${run.counters.created}, updated ${run.counters.updated}, unchanged ${run.counters.unchanged}`
-                : undefined
-            }
-          >
-            {formatNumber(records)}
-          </span>
-        )}
-      </td>
-      <td data-label="Errors" className="numeric" data-testid="errors">
-        {run ? formatNumber(run.counters.errors) : '—'}
-        {run?.lastError && <div className="field-error error-inline">{run.lastError.message}</div>}
-      </td>
-      <td data-label="Actions">
-        <div className="row-actions">
-          <button
-            type="button"
-            className="small"
-            aria-label={label('Sync now:')}
-            onClick={() => onSync(integration)}
-            disabled={!integration.enabled || busy === `sync:${integration.id}`}
-          >
-            Sync now
-          </button>
-          <button
-            type="button"
-            className="small"
-            aria-label={label(integration.credential ? 'Reconnect:' : 'Connect:')}
-            onClick={() => onConnect(integration)}
-            disabled={busy === `connect:${integration.id}`}
-          >
-            {integration.credential ? 'Reconnect' : 'Connect'}
-          </button>
-          <button
-            type="button"
-            className="small"
-            aria-label={label(integration.enabled ? 'Disable:' : 'Enable:')}
-            onClick={() => onToggle(integration)}
-            disabled={busy === `toggle:${integration.id}`}
-          >
-            {integration.enabled ? 'Disable' : 'Enable'}
-          </button>
-          <Link
-            className="small button-link"
-            to={`/integrations/${encodeURIComponent(integration.id)}/settings`}
-            aria-label={label('Settings:')}
-          >
-            Settings
-          </Link>
-          <Link
-            className="small button-link"
-            to={`/integrations/${encodeURIComponent(integration.id)}/connection`}
-            aria-label={label('Connection:')}
-          >
-            Connection
-          </Link>
-          <button type="button" className="small" aria-label={label('Delete:')} onClick={() => onDelete(integration)}>
-            Delete
-          </button>
-        </div>
-      </td>
-    </tr>
   );
 }

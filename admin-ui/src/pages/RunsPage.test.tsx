@@ -89,6 +89,73 @@ describe('RunsPage', () => {
     expect(screen.getByRole('heading', { level: 1 }).textContent).toContain('run-10');
   });
 
+  it('shows records per second, the page and why a waiting run waits, until when', async () => {
+    const startedAt = new Date(Date.now() - 10_000).toISOString();
+    const until = new Date(Date.now() + 60_000).toISOString();
+    installFakeApi(({ path }) => {
+      if (path === 'tenants/demo/integrations') return { body: integrations };
+      if (path.startsWith('tenants/demo/integrations/gh-1/runs'))
+        return {
+          body: {
+            items: [
+              run({
+                startedAt,
+                counters: counters(500),
+                live: {
+                  page: 7,
+                  entity: 'issues',
+                  pageStartedAt: startedAt,
+                  providerTotal: 1234,
+                  waiting: { kind: 'retry', reason: 'retrying page 7 after a provider error (HTTP 503)', until },
+                },
+              }),
+            ],
+          },
+        };
+      if (path === 'tenants/demo/integrations/gh-1/dead-letters') return { body: { items: [] } };
+      return apiError(404, 'not_found', path);
+    });
+    renderSignedIn(<RunsPage />, { url: '/runs?integration=gh-1', route: '/runs' });
+    const live = await screen.findByRole('article', { name: 'Run run-1' });
+    const counter = (name: string) =>
+      within(live).getByText((_, element) => element?.getAttribute('data-counter') === name).textContent;
+    expect(Number(counter('rate'))).toBeGreaterThan(40);
+    expect(Number(counter('rate'))).toBeLessThanOrEqual(50);
+    expect(counter('page')).toBe('7 (issues)');
+    expect(counter('total')).toBe('1,234');
+    const waiting = within(live).getByTestId('run-waiting').textContent!;
+    expect(waiting).toContain('Retrying page 7 after a provider error (HTTP 503) until');
+    expect(waiting).toContain(new Date(until).toLocaleTimeString('en-GB', { hour12: false }));
+  });
+
+  it('links a run that failed on a configuration error to the setting instead of offering a retry', async () => {
+    installFakeApi(({ path }) => {
+      if (path === 'tenants/demo/integrations') return { body: integrations };
+      if (path === 'tenants/demo/integrations/gh-1/runs/run-5')
+        return {
+          body: run({
+            id: 'run-5',
+            status: 'failed',
+            lastError: {
+              code: 'configuration',
+              message: 'GitHub options.repositories must be a non-empty list',
+              target: 'options.repositories',
+            },
+          }),
+        };
+      return apiError(404, 'not_found', path);
+    });
+    renderSignedIn(<RunsPage />, {
+      url: '/integrations/gh-1/runs/run-5',
+      route: '/integrations/:integrationId/runs/:runId',
+    });
+    const fix = await screen.findByRole('link', { name: 'Fix the setting providerOptions.repositories' });
+    expect(fix.getAttribute('href')).toBe('/integrations/gh-1/settings');
+    expect(screen.queryByRole('button', { name: 'Retry this run' })).toBeNull();
+    // The header names the integration, not its id.
+    await waitFor(() => expect(screen.getByRole('heading', { level: 1 }).textContent).toContain('of Issues'));
+  });
+
   it('says what went wrong when the runs cannot be loaded', async () => {
     installFakeApi(({ path }) =>
       path === 'tenants/demo/integrations'

@@ -15,6 +15,7 @@ import { IntegrationPicker } from '../components/IntegrationPicker';
 import { Loading } from '../components/Loading';
 import { ActionMessages } from '../components/ops/ActionMessages';
 import { DeadLetters } from '../components/ops/DeadLetters';
+import { LiveRun } from '../components/ops/LiveRun';
 import { RunCounters } from '../components/ops/RunCounters';
 import { RunDetail } from '../components/ops/RunDetail';
 import { RunHistory } from '../components/ops/RunHistory';
@@ -102,6 +103,7 @@ function RunsOverview() {
                     details
                   </Link>
                 </p>
+                <LiveRun run={run} />
                 <RunCounters counters={run.counters} label={`Counters of run ${run.id}`} />
                 <CancelRunButton base={base} runId={run.id} onDone={probe.reload} />
               </article>

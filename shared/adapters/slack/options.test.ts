@@ -6,12 +6,12 @@ import { readPace, slackOptions } from './options';
 describe('Slack provider options', () => {
   it('accepts the three distributions and no distribution; refuses anything else naming providerOptions.appDistribution', () => {
     for (const appDistribution of ['non_marketplace', 'marketplace', 'internal'])
-      expect(() => checkProviderOptions('slack', { channels: ['C1'], appDistribution })).not.toThrow();
-    expect(() => checkProviderOptions('slack', { channels: ['C1'] })).not.toThrow();
+      expect(() => checkProviderOptions('slack', { channels: ['C1'], appDistribution }, ['messages'])).not.toThrow();
+    expect(() => checkProviderOptions('slack', { channels: ['C1'] }, ['messages'])).not.toThrow();
     for (const appDistribution of ['gold', 'Marketplace', true, 3]) {
       let thrown: unknown;
       try {
-        checkProviderOptions('slack', { appDistribution });
+        checkProviderOptions('slack', { appDistribution }, ['users']);
       } catch (error) {
         thrown = error;
       }

@@ -3,7 +3,7 @@
  * appDistribution (how the Slack app is distributed, which decides the read limits: see
  * shared/core/providers/slack.ts). The schema checks appDistribution when an integration is created or changed
  * (provider-options.ts), so a misspelt value is a 400 naming the field instead of silently getting the
- * strictest limits; channels and editLookbackMs are read leniently, as they always were.
+ * strictest limits; channels are required when the integration syncs messages (the adapter needs them).
  */
 import { z } from 'zod';
 import {
@@ -16,6 +16,17 @@ import { SLACK_FACTS } from './facts';
 
 export const slackOptionsSchema = z.looseObject({
   appDistribution: z.enum(SLACK_APP_DISTRIBUTIONS).optional(),
+  channels: z.array(z.string().min(1, 'must be a channel id')).optional(),
+  editLookbackMs: z.number().int().min(0).optional(),
+});
+
+/** With the messages entity, the adapter needs the channels to read (it refuses to sync messages without them). */
+export const slackMessagesOptionsSchema = slackOptionsSchema.extend({
+  channels: z
+    .array(z.string().min(1, 'must be a channel id'), {
+      error: 'required for the messages entity: a list of Slack channel ids',
+    })
+    .min(1, 'must name at least one channel id (the messages entity reads them)'),
 });
 
 export interface SlackOptions {

@@ -6,8 +6,10 @@
  *   POST tenants/{tenantId}/conflicts/{conflictId}/resolve   {"choices": {"<field>": {"take": "local"|"remote"} | {"value": …}}}
  *   POST tenants/{tenantId}/conflicts/resolve                {"ids": [...], "take": "local"|"remote"}: bulk, one side for every field
  * Resolving writes the chosen values to the shard (ETag-guarded). When a chosen value differs from the
- * provider's, the shard is marked as a local edit so the outbound sync pushes it; the base snapshot keeps the
- * provider's value until then, so the next inbound sync does not mistake it for a remote change.
+ * provider's and the integration pushes (outbound or bidirectional), the shard is marked as a local edit so the
+ * outbound sync pushes it (`"pushed": true`); an inbound-only integration keeps the values locally and answers
+ * `"pushed": false` with the reason. The base snapshot keeps the provider's value, so the next inbound sync
+ * does not mistake it for a remote change.
  */
 import { changedFieldNames } from '../../core/shard-history';
 import { historyOf } from '../../sync/shard-history-writer';
@@ -79,8 +81,8 @@ export function registerConflictRoutes(router: AdminRouter): void {
       try {
         const conflict = await loadConflict(ctx, tenantId, id);
         const choices = Object.fromEntries(conflict.fields.map((held) => [held.field, { take }]));
-        const { pushPending } = await resolveConflict(ctx, conflict, choices);
-        answer.resolved.push({ id, pushPending });
+        const { pushPending, pushed, reason } = await resolveConflict(ctx, conflict, choices);
+        answer.resolved.push({ id, pushPending, pushed, ...(reason ? { reason } : {}) });
       } catch (error) {
         const { code, message } = toAppError(error);
         answer.failed.push({ id, error: { code, message } });
@@ -117,7 +119,19 @@ async function resolveConflict(
   }
   const shard = await ctx.services.shards.get(tenantId, conflict.shardId);
   if (!shard) throw new AppError('not_found', "the conflict's shard no longer exists");
-  const needsPush = !isEmptyPatch(resolution.remotePatch);
+  const differs = !isEmptyPatch(resolution.remotePatch);
+  // Only an integration that pushes (outbound or bidirectional) can carry the chosen values to the provider; an
+  // inbound-only one keeps them locally and says so, instead of promising a push that never happens.
+  const integration = await ctx.services.integrations.get(tenantId, conflict.integrationId);
+  const pushes = integration !== undefined && integration.direction !== 'inbound';
+  const needsPush = differs && pushes;
+  const reason = needsPush
+    ? undefined
+    : differs
+      ? integration
+        ? `"${integration.name}" is inbound-only: the chosen values are kept locally and not pushed to ${integration.provider}`
+        : 'the integration no longer exists: the chosen values are kept locally'
+      : "the chosen values are the provider's: nothing to push";
   const written = await ctx.services.shards.replace({
     ...shard,
     data: applyPatch(shard.data as Record<string, never>, resolution.localPatch),
@@ -153,7 +167,13 @@ async function resolveConflict(
     integrationId: conflict.integrationId,
     fields: Object.keys(resolution.values),
     pushed: needsPush,
+    ...(reason ? { reason } : {}),
     by: ctx.principal.id,
   });
-  return { ...(resolved as ConflictDocument), pushPending: needsPush };
+  return {
+    ...(resolved as ConflictDocument),
+    pushPending: needsPush,
+    pushed: needsPush,
+    ...(reason ? { reason } : {}),
+  };
 }

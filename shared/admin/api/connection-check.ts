@@ -70,7 +70,7 @@ export async function testConnection(
 ): Promise<ConnectionTestResponse> {
   const checks: ConnectionCheck[] = [await credentialCheck(services, integration)];
   try {
-    checkProviderOptions(integration.provider, integration.providerOptions ?? {});
+    checkProviderOptions(integration.provider, integration.providerOptions ?? {}, integration.entities);
     checks.push({ name: 'provider_options', ok: true, message: 'the options the adapter needs are set' });
   } catch (error) {
     checks.push(failed('provider_options', error));

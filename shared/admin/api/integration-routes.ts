@@ -1,9 +1,11 @@
 /**
  * Admin routes for integrations and their runs:
  *   POST   tenants/{tenantId}/integrations                       create ({provider, name} is enough)
- *   GET    tenants/{tenantId}/integrations                       list (?include=lastRun,credential: each with its
- *                                                                newest run and its API credential's type and status)
- *   GET    tenants/{tenantId}/integrations/{integrationId}       read
+ *   GET    tenants/{tenantId}/integrations                       list, each with its `health` (?include=lastRun,
+ *                                                                credential,records,conflicts: its newest run, its API
+ *                                                                credential's type and status, records held per entity,
+ *                                                                open conflicts)
+ *   GET    tenants/{tenantId}/integrations/{integrationId}       read, with its `health` (same include)
  *   PATCH  tenants/{tenantId}/integrations/{integrationId}       change
  *   DELETE tenants/{tenantId}/integrations/{integrationId}       delete with its hooks/channels, provider grant, sync
  *                                                                state, credentials (?purge=shards: its shards)
@@ -18,6 +20,7 @@ import { AppError } from '../../core/app-error';
 import {
   applyPatch,
   createIntegrationSchema,
+  DEFAULT_ENTITIES,
   integrationIdSchema,
   newIntegration,
   patchIntegrationSchema,
@@ -32,14 +35,14 @@ import type { Params } from '../../platform/http/router';
 import { startRun } from '../../sync/runs/start-run';
 import { removeIntegrationData } from './integration-cleanup';
 import type { AdminContext, AdminRouter } from './context';
+import { integrationOverview, parseIncludes } from './integration-overview';
 import type {
-  CredentialSummary,
   IntegrationList,
+  IntegrationWithHealth,
   IntegrationView,
   StartSyncResponse,
   SyncRunView,
 } from '../contracts/integrations';
-import { credentialRef } from '../../app/integration-credentials';
 import type { ListEnvelope } from '../contracts/common';
 
 const BASE = 'tenants/:tenantId/integrations';
@@ -72,7 +75,7 @@ export function registerIntegrationRoutes(router: AdminRouter): void {
   router.add('POST', BASE, async (ctx, params) => {
     const { tenantId } = ids(params);
     const body = parseBody(createIntegrationSchema, await ctx.request.body());
-    checkProviderOptions(body.provider, body.providerOptions);
+    checkProviderOptions(body.provider, body.providerOptions, body.entities ?? DEFAULT_ENTITIES[body.provider]);
     await checkBaseUrl(body.provider, body.baseUrl);
     const integration = newIntegration(
       tenantId,
@@ -93,42 +96,34 @@ export function registerIntegrationRoutes(router: AdminRouter): void {
 
   router.add('GET', BASE, async (ctx, params) => {
     const { tenantId } = ids(params);
-    const items = await ctx.services.integrations.list(tenantId);
-    const include = new Set((ctx.request.query.get('include') ?? '').split(','));
-    if (!include.has('lastRun') && !include.has('credential')) return json(200, { items } satisfies IntegrationList);
-    // The list page shows last sync, records, errors and whether each one can reach its provider: one read
-    // per integration and extra, in parallel.
-    const extras = await Promise.all(
-      items.map(async (integration) => {
-        const [lastRun] = include.has('lastRun') ? await ctx.services.runs.list(tenantId, integration.id, 1) : [];
-        const metadata = include.has('credential')
-          ? await ctx.services.credentials.service.metadata(credentialRef(integration, 'api'))
-          : undefined;
-        const credential: CredentialSummary | null | undefined = include.has('credential')
-          ? metadata
-            ? {
-                type: metadata.type,
-                status: metadata.status,
-                ...(metadata.expiresAt ? { expiresAt: metadata.expiresAt } : {}),
-              }
-            : null
-          : undefined;
-        return { ...(lastRun ? { lastRun } : {}), ...(credential !== undefined ? { credential } : {}) };
-      }),
-    );
-    return json(200, {
-      items: items.map((integration, index) => ({ ...integration, ...extras[index] })),
-    } satisfies IntegrationList);
+    const integrations = await ctx.services.integrations.list(tenantId);
+    const include = parseIncludes(ctx.request.query.get('include'));
+    // Health always; the newest run, credential, records and conflicts when asked for (include=…).
+    const items = await Promise.all(integrations.map((integration) => integrationOverview(ctx, integration, include)));
+    return json(200, { items } satisfies IntegrationList);
   });
 
   router.add('GET', `${BASE}/:integrationId`, async (ctx, params) =>
-    json(200, (await loadIntegration(ctx, params)) satisfies IntegrationView),
+    json(
+      200,
+      (await integrationOverview(
+        ctx,
+        await loadIntegration(ctx, params),
+        parseIncludes(ctx.request.query.get('include')),
+      )) satisfies IntegrationWithHealth,
+    ),
   );
 
   router.add('PATCH', `${BASE}/:integrationId`, async (ctx, params) => {
     const current = await loadIntegration(ctx, params);
     const patch = parseBody(patchIntegrationSchema, await ctx.request.body());
-    checkProviderOptions(current.provider, patch.providerOptions);
+    // What the integration will run with after the change: options and entities together decide what is needed.
+    if (patch.providerOptions !== undefined || patch.entities !== undefined)
+      checkProviderOptions(
+        current.provider,
+        patch.providerOptions ?? current.providerOptions,
+        patch.entities ?? current.entities,
+      );
     await checkBaseUrl(current.provider, patch.baseUrl);
     const stored = await ctx.services.integrations.replace(applyPatch(current, patch, ctx.services.now()));
     ctx.logger.info('integration changed', {

@@ -3,7 +3,7 @@
  * integration-routes.ts and mapping-routes.ts answer these; the admin UI reads them). Types only, no imports
  * of running code: the routes check at compile time that what they send fits these shapes.
  */
-import type { RunCounters, RunStatus } from '../../core/sync-run';
+import type { RunCounters, RunLive, RunStatus } from '../../core/sync-run';
 import type { ProviderId } from '../../core/providers';
 import type { ListEnvelope } from './common';
 
@@ -118,6 +118,8 @@ export interface SyncRunView {
   /** A backfill's start, and a resync's entities. */
   since?: string;
   entities?: string[];
+  /** While it goes on: the page in hand, the provider's total where known, and why and until when it waits. */
+  live?: RunLive;
 }
 
 /** The API credential of an integration as lists show it: never a value. */
@@ -128,11 +130,34 @@ export interface CredentialSummary {
   expiresAt?: string;
 }
 
-/** GET tenants/{t}/integrations?include=lastRun,credential: each integration with its newest run and credential. */
-export interface IntegrationListItem extends IntegrationView {
+/**
+ * An integration's health (shared/core/integration-health.ts). Precedence when several apply:
+ * disabled > needs_reauth > failing > stale > never_synced > ok.
+ */
+export type HealthStatusView = 'ok' | 'failing' | 'stale' | 'never_synced' | 'needs_reauth' | 'disabled';
+export interface IntegrationHealthView {
+  status: HealthStatusView;
+  reason: string;
+}
+
+/** GET tenants/{t}/integrations/{id}: the integration with its health. */
+export interface IntegrationWithHealth extends IntegrationView {
+  health: IntegrationHealthView;
+}
+
+/**
+ * GET tenants/{t}/integrations?include=lastRun,credential,records,conflicts: each integration with its health,
+ * and on request its newest run, credential, records held per entity and open conflicts.
+ */
+export interface IntegrationListItem extends IntegrationWithHealth {
   lastRun?: SyncRunView;
   /** null: no credential is set (connect the integration). Present only when asked for. */
   credential?: CredentialSummary | null;
+  /** Live shards holding this integration's records, per entity (include=records). */
+  records?: Record<string, number>;
+  /** Open conflicts of this integration (include=conflicts); `openConflictsMore` when there are more than counted. */
+  openConflicts?: number;
+  openConflictsMore?: boolean;
 }
 export type IntegrationList = ListEnvelope<IntegrationListItem>;
 

@@ -76,7 +76,12 @@ export interface ConflictListResponse {
 export interface ResolveConflictRequest {
   choices: Record<string, ConflictChoice>;
 }
-export type ResolveConflictResponse = ConflictView & { pushPending: boolean };
+/**
+ * `pushed`: the chosen values go to the provider (the outbound sync pushes them; `pushPending` says the same, kept
+ * for older clients). `pushed: false` comes with the `reason`: the integration is inbound-only (the values are
+ * kept locally only; the provider keeps its own), or the chosen values are the provider's already.
+ */
+export type ResolveConflictResponse = ConflictView & { pushPending: boolean; pushed: boolean; reason?: string };
 
 /** POST tenants/{t}/conflicts/resolve: every held field of every listed conflict takes one side. */
 export interface BulkResolveRequest {
@@ -84,7 +89,7 @@ export interface BulkResolveRequest {
   take: 'local' | 'remote';
 }
 export interface BulkResolveResponse {
-  resolved: Array<{ id: string; pushPending: boolean }>;
+  resolved: Array<{ id: string; pushPending: boolean; pushed: boolean; reason?: string }>;
   failed: Array<{ id: string; error: { code: string; message: string } }>;
 }
 

@@ -71,4 +71,6 @@ export interface ShardsRepository {
     page: { limit: number; afterId?: string },
   ): Promise<ShardBrowsePage>;
   count(tenantId: string, filter?: { shardType?: string; includeDeleted?: boolean }): Promise<number>;
+  /** Live shards holding a record of this integration, per entity (each entity asked for is in the answer). */
+  countByEntity(tenantId: string, integrationId: string, entities: readonly string[]): Promise<Record<string, number>>;
 }

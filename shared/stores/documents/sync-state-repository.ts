@@ -86,6 +86,25 @@ export interface PendingLinkDoc {
   updatedAt: string;
 }
 
+/**
+ * What the health-transition notifier last told operators about one integration (id `health`): the health it
+ * announced, so a run that keeps failing sends one notification, not one per run. Written ETag-guarded, so of
+ * two instances deciding at once only one announces.
+ */
+export interface HealthStateDoc {
+  id: 'health';
+  kind: 'health';
+  integrationId: string;
+  tenantId: string;
+  /** The health status last seen (after the last run or scheduler pass). */
+  status: string;
+  /** When that status began. */
+  since: string;
+  /** When its last successful run finished (kept here so an old success is known beyond the runs read). */
+  lastSucceededAt?: string;
+  updatedAt: string;
+}
+
 export function pendingLinkPartition(tenantId: string): string {
   return `tenant:${tenantId}`;
 }
@@ -130,6 +149,9 @@ export interface SyncStateRepository {
   ): Promise<Stored<OutboundLedger>>;
   outboundCheckpoint(integrationId: string): Promise<OutboundCheckpoint | undefined>;
   saveOutboundCheckpoint(checkpoint: Omit<OutboundCheckpoint, 'id' | 'kind'>): Promise<void>;
+  healthState(integrationId: string): Promise<Stored<HealthStateDoc> | undefined>;
+  /** Guarded by the ETag it was read with (none: it must not exist yet): a concurrent writer gets precondition_failed or conflict. */
+  saveHealthState(state: HealthStateDoc, etag: string | undefined): Promise<Stored<HealthStateDoc>>;
   /**
    * Live records of an entity that the given run did not see (delete candidates of a full refresh), at most
    * `limit`, and how many live records the entity has.

@@ -11,6 +11,8 @@ export const EVENT_TYPES = [
   'sync.page_dead_lettered',
   'sync.conflict_created',
   'integration.needs_reauth',
+  /** An integration's health moved into failing, stale or needs_reauth (shared/sync/runs/health.ts): once per move. */
+  'integration.health_changed',
   'credential.expiring',
   'credential.expired',
   'credential.policy_exceeded',

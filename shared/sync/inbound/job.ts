@@ -8,7 +8,7 @@
  */
 import { AppError, notImplemented, toAppError } from '../../core/app-error';
 import type { Integration } from '../../core/integration';
-import { pageMessageId, type SyncJobMessage, type SyncRun } from '../../core/sync-run';
+import { pageMessageId, type RunWait, type SyncJobMessage, type SyncRun } from '../../core/sync-run';
 import type { PageOutcome } from './pipeline';
 import { QUEUES } from '../../stores/queue/queues';
 import type { DeliveryInfo } from '../../stores/queue/queue-port';
@@ -19,10 +19,14 @@ import { budgetExhausted, conflictsWaiting, runFinishedEvent } from '../../store
 import type { AppEvent } from '../../stores/events/events';
 import { markNeedsReauth } from '../../credentials/jobs/refresh-tokens';
 import { pageCommitted, pageRescheduled, pageStarted, runFinished } from '../runs/progress';
+import { trackHealth } from '../runs/health';
 import type { ProviderCallObserver } from '../../adapters/contract';
 import { RunLogPage } from '../../activity/run-log-page';
 
-type InboundDeps = Pick<AppServices, 'integrations' | 'runs' | 'metrics' | 'settings' | 'events' | 'queue'> &
+type InboundDeps = Pick<
+  AppServices,
+  'integrations' | 'runs' | 'metrics' | 'settings' | 'events' | 'queue' | 'syncState'
+> &
   Partial<Pick<AppServices, 'documents'>> & {
     logger: Logger;
     now(): Date;
@@ -62,6 +66,15 @@ export function retryDelayMs(
 ): number {
   const exponential = Math.min(RETRY_CAP_MS, baseMs * 2 ** (attempt - 1));
   return Math.max(retryAfterMs, Math.round(exponential * (0.5 + random() / 2)));
+}
+
+/** Why a rescheduled page waits, as the live run card says it. */
+export function waitFor(error: AppError, page: number, provider: string): Omit<RunWait, 'until'> {
+  if (error.code === 'rate_limited') return { kind: 'rate_limited', reason: `rate-limited by ${provider}` };
+  const status = error.details?.providerStatus;
+  const cause =
+    typeof status === 'number' ? `a provider error (HTTP ${status})` : `a ${error.code.replace('_', ' ')} error`;
+  return { kind: 'retry', reason: `retrying page ${page} after ${cause}` };
 }
 
 export async function handleInboundJob(
@@ -205,6 +218,8 @@ export async function handleInboundJob(
     if (outcome.runFinished) {
       runLog.log('info', 'run finished');
       await announce(run, false);
+      // The run's end may move the integration's health (back to ok, or out of failing): recorded, announced once.
+      await trackHealth({ ...deps, logger: log }, integration, deps.now());
     }
     return 'completed';
   } catch (thrown) {
@@ -215,8 +230,8 @@ export async function handleInboundJob(
       const delayMs = await reschedule(error, attempt);
       // The run waits for the rescheduled copy: its heartbeat is due then, so the stale-run sweeper leaves it alone.
       const dueAt = new Date(deps.now().getTime() + delayMs).toISOString();
-      await pageRescheduled(deps.runs, job, dueAt).catch((failure: unknown) =>
-        log.warn('could not record the retry on the run', { error: failure }),
+      await pageRescheduled(deps.runs, job, dueAt, waitFor(error, job.page, integration.provider)).catch(
+        (failure: unknown) => log.warn('could not record the retry on the run', { error: failure }),
       );
       log.warn('page failed; rescheduled', { error, attempt, delayMs });
       runLog.log(
@@ -244,6 +259,11 @@ export async function handleInboundJob(
     if (lastDelivery && error.retryable) deps.metrics.increment('dead_letters');
     runLog.log('error', `run failed on page ${job.page} (${error.code}: ${error.message})`);
     await announce(await finish('failed', error), lastDelivery && error.retryable);
+    await trackHealth(
+      { ...deps, logger: log },
+      error.code === 'auth_revoked' ? { ...integration, status: 'needs_reauth' } : integration,
+      deps.now(),
+    );
     // A retryable error on the last delivery is thrown so the queue dead-letters the page with its reason.
     if (error.retryable) throw error;
     return 'failed';

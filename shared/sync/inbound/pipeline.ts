@@ -47,6 +47,8 @@ export interface PageOutcome {
   next?: { page: number; entity?: string; cursor?: string };
   /** When the next page is scheduled for, when the provider's pace put it later (ISO-8601). */
   nextDueAt?: string;
+  /** The provider's record count of the page's entity, where the adapter reports one. */
+  providerTotal?: number;
   /** The run was cancelled while the page was fetched: nothing of it was written, no next page enqueued. */
   cancelled?: boolean;
 }
@@ -184,13 +186,14 @@ export async function runInboundPage(
     page.records,
   );
 
+  const total = 'total' in page && page.total !== undefined ? { providerTotal: page.total } : {};
   if (!page.done) {
     // The provider allows its calls only a few times a minute (Slack outside the Marketplace): the next page is
     // scheduled when its call is allowed, instead of waiting on the limiter or being answered 429.
     const delayMs = Math.min(page.nextPageDelayMs ?? 0, MAX_PAGE_DELAY_MS);
     const dueAt = delayMs > 0 ? new Date(deps.now().getTime() + delayMs) : undefined;
     const next = await enqueueNext(deps, job, { entity, cursor: page.nextCursor }, traceparent, dueAt);
-    return { runFinished: false, ...written, next, ...(dueAt ? { nextDueAt: dueAt.toISOString() } : {}) };
+    return { runFinished: false, ...written, ...total, next, ...(dueAt ? { nextDueAt: dueAt.toISOString() } : {}) };
   }
   if (job.mode === 'full') await sweepDeletions(deps, integration, entity, job.runId, written.counters);
   // A backfill leaves the checkpoint where it is (see docs/run-controls.md): it read from an older date, and
@@ -211,7 +214,7 @@ export async function runInboundPage(
   const nextEntity = entities[entities.indexOf(entity) + 1];
   if (nextEntity && job.mode !== 'targeted') {
     const next = await enqueueNext(deps, job, { entity: nextEntity, cursor: undefined }, traceparent);
-    return { runFinished: false, ...written, next };
+    return { runFinished: false, ...written, ...total, next };
   }
-  return { runFinished: true, ...written };
+  return { runFinished: true, ...written, ...total };
 }

@@ -5,7 +5,14 @@
  * documents. Each change is an ETag-guarded read-modify-write (the runs repository retries it on a concurrent
  * change); a caller that holds the run as it read it passes it along, which saves reading it again.
  */
-import { emptyCounters, runHasEnded, type RunCounters, type SyncJobMessage, type SyncRun } from '../../core/sync-run';
+import {
+  emptyCounters,
+  runHasEnded,
+  type RunCounters,
+  type RunWait,
+  type SyncJobMessage,
+  type SyncRun,
+} from '../../core/sync-run';
 import type { Stored } from '../../core/stored';
 import type { SyncRunsRepository } from '../../stores/documents/sync-runs-repository';
 
@@ -21,6 +28,16 @@ export interface PageProgress {
   next?: SyncRun['resume'];
   /** When that page is scheduled for, when the provider's pace put it later (ISO-8601). */
   nextDueAt?: string;
+  /** The provider's record count of the entity, where the adapter reports one. */
+  providerTotal?: number;
+}
+
+/** The run's live state without a wait (a page started, the run ended): a paused run shows its wait only while it waits. */
+function withoutWait(live: SyncRun['live']): SyncRun['live'] {
+  if (!live?.waiting) return live;
+  const { waiting, ...rest } = live;
+  void waiting;
+  return rest;
 }
 
 const MAX_RECORD_ERRORS_KEPT = 100;
@@ -41,7 +58,7 @@ function withPage(run: SyncRun, page: number, progress: PageProgress): SyncRun {
 /** A page begins: the run is running, with a fresh sign of life. */
 export function pageStarted(
   runs: SyncRunsRepository,
-  job: RunRef,
+  job: RunRef & Partial<Pick<SyncJobMessage, 'page' | 'entity'>>,
   now: () => Date,
   known?: Stored<SyncRun>,
 ): Promise<Stored<SyncRun>> {
@@ -55,6 +72,19 @@ export function pageStarted(
       status: run.status === 'cancelled' ? 'cancelled' : 'running',
       startedAt: run.startedAt ?? now().toISOString(),
       heartbeatAt: now().toISOString(),
+      // The page in hand, and no wait any more: the live run card shows it working again.
+      ...(job.page !== undefined
+        ? {
+            live: {
+              page: job.page,
+              ...(job.entity ? { entity: job.entity } : {}),
+              pageStartedAt: now().toISOString(),
+              ...(run.live?.providerTotal !== undefined && run.live.entity === job.entity
+                ? { providerTotal: run.live.providerTotal }
+                : {}),
+            },
+          }
+        : {}),
     }),
     { from: known },
   );
@@ -75,16 +105,37 @@ export function pageCommitted(
     (current) =>
       // The page in flight when the run was cancelled keeps its counts; the run stays cancelled, with no resume point.
       current.status === 'cancelled'
-        ? withPage(current, job.page, progress)
+        ? { ...withPage(current, job.page, progress), live: withoutWait(current.live) }
         : {
             ...withPage(current, job.page, progress),
             // A next page scheduled later (the provider's pace) is a sign of life until it is due.
             heartbeatAt: progress.nextDueAt ?? now().toISOString(),
             ...(progress.next ? { resume: progress.next } : {}),
             ...(progress.runFinished ? { status: 'succeeded' as const, finishedAt: now().toISOString() } : {}),
+            live: liveAfterCommit(current, job.page, progress),
           },
     { from: known },
   );
+}
+
+function liveAfterCommit(run: SyncRun, page: number, progress: PageProgress): SyncRun['live'] {
+  const live = {
+    ...withoutWait(run.live),
+    page,
+    pageStartedAt: run.live?.pageStartedAt ?? new Date().toISOString(),
+    ...(progress.providerTotal !== undefined ? { providerTotal: progress.providerTotal } : {}),
+  };
+  // The next page is scheduled later by the provider's pace: the run waits, it is not stuck.
+  if (progress.nextDueAt && !progress.runFinished)
+    return {
+      ...live,
+      waiting: {
+        kind: 'pace',
+        reason: `waiting for the provider's pace before page ${page + 1}`,
+        until: progress.nextDueAt,
+      },
+    };
+  return live;
 }
 
 /** The run ends with `status`, and the error that ended it. */
@@ -103,6 +154,7 @@ export function runFinished(
           ...run,
           status,
           finishedAt: now().toISOString(),
+          ...(run.live ? { live: withoutWait(run.live) } : {}),
           ...(error
             ? {
                 lastError: {
@@ -116,9 +168,31 @@ export function runFinished(
   );
 }
 
-/** The run waits for a rescheduled page: its heartbeat is due then, so the stale-run sweeper leaves it alone. */
-export function pageRescheduled(runs: SyncRunsRepository, job: RunRef, dueAt: string): Promise<Stored<SyncRun>> {
-  return runs.update(job.tenantId, job.integrationId, job.runId, (run) => ({ ...run, heartbeatAt: dueAt }));
+/**
+ * The run waits for a rescheduled page: its heartbeat is due then, so the stale-run sweeper leaves it alone, and
+ * the live run card says why it waits and until when.
+ */
+export function pageRescheduled(
+  runs: SyncRunsRepository,
+  job: RunRef & Partial<Pick<SyncJobMessage, 'page' | 'entity'>>,
+  dueAt: string,
+  wait?: Omit<RunWait, 'until'>,
+): Promise<Stored<SyncRun>> {
+  return runs.update(job.tenantId, job.integrationId, job.runId, (run) => ({
+    ...run,
+    heartbeatAt: dueAt,
+    ...(wait
+      ? {
+          live: {
+            ...withoutWait(run.live),
+            page: job.page ?? run.live?.page ?? 0,
+            ...(job.entity ? { entity: job.entity } : {}),
+            pageStartedAt: run.live?.pageStartedAt ?? dueAt,
+            waiting: { ...wait, until: dueAt },
+          },
+        }
+      : {}),
+  }));
 }
 
 /**

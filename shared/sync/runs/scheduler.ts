@@ -11,6 +11,7 @@ import type { AppServices } from '../../app/services';
 import type { TraceContext } from '../../platform/observability/correlation';
 import { isAppError } from '../../core/app-error';
 import { startRun } from './start-run';
+import { trackHealth } from './health';
 
 export interface SchedulerResult {
   due: number;
@@ -20,12 +21,18 @@ export interface SchedulerResult {
   failed: number;
 }
 
-type SchedulerDeps = Pick<AppServices, 'integrations' | 'runs' | 'queue' | 'logger' | 'metrics' | 'settings'>;
+type SchedulerDeps = Pick<
+  AppServices,
+  'integrations' | 'runs' | 'queue' | 'logger' | 'metrics' | 'settings' | 'syncState' | 'events'
+>;
 
 export async function scheduleDueSyncs(deps: SchedulerDeps, now: Date, trace: TraceContext): Promise<SchedulerResult> {
   const due = await deps.integrations.findDueAcrossTenants(now, deps.settings.sync.maxClaimsPerTick);
   const result: SchedulerResult = { due: due.length, started: [], skipped: 0, failed: 0 };
   for (const integration of due) {
+    // Runs that never end (a stuck queue, a provider that never answers) make no run-end to notice them: the
+    // scheduler pass looks at each due integration's health, so "stale" is announced too.
+    await trackHealth(deps, integration, now);
     const slot = Date.parse(integration.nextSyncAt);
     const runId = `sched-${integration.id}-${slot}`;
     try {

@@ -64,7 +64,10 @@ describe('admin UI: integrations', () => {
     // The sandbox approves at once and sends the browser to /api/oauth/callback, which links back here.
     await page.getByRole('heading', { name: 'Connected' }).waitFor();
     await ui.screenshot('oauth-callback');
+    // The callback names the integration, and its Back link returns to the mount the flow started from.
+    expect(await page.locator('body').textContent()).toContain(`Integration “${NAME}” is connected`);
     await page.getByRole('link', { name: 'Back to integrations' }).click();
+    expect(new URL(page.url()).pathname).toBe('/admin/integrations');
     await row()
       .getByText(/^connected/)
       .waitFor();
@@ -87,11 +90,16 @@ describe('admin UI: integrations', () => {
     for (;;) {
       seen.add(((await row().getByTestId('last-sync').textContent()) ?? '').replace(/\s+/g, ' '));
       run = (await ui.api(`tenants/demo/integrations/${id}/runs?limit=1`)).items[0];
+      // Records held: the shards the integration keeps (total first, then per entity), as the API counts them.
       const records = (await row().getByTestId('records').textContent())?.trim();
-      const expected = run.counters.created + run.counters.updated + run.counters.unchanged;
+      const listed = (await ui.api('tenants/demo/integrations?include=records')).items.find(
+        (item: any) => item.id === id,
+      );
+      const held = Object.values(listed.records as Record<string, number>).reduce((sum, count) => sum + count, 0);
       if (
         run.status === 'succeeded' &&
-        records === String(expected) &&
+        held > 0 &&
+        records?.startsWith(held.toLocaleString('en-US')) &&
         (await row().getByTestId('last-sync').textContent())?.includes('succeeded')
       )
         break;

@@ -56,6 +56,31 @@ eachDocumentStore((store) => {
     expect(await store().shards.count(tenant, { includeDeleted: true })).toBe(3);
   });
 
+  it('counts the live shards holding records of one integration, per entity, within the tenant only', async () => {
+    const tenant = uniqueId('t');
+    const ref = (integrationId: string, entity: string, externalId: string) => ({
+      provider: 'github',
+      integrationId,
+      entity,
+      externalId,
+    });
+    await store().shards.upsertMany([
+      shard(tenant, 'i1', { externalRefs: [ref('int-a', 'issues', '1')] }),
+      shard(tenant, 'i2', { externalRefs: [ref('int-a', 'issues', '2'), ref('int-b', 'issues', '9')] }),
+      shard(tenant, 'p1', { externalRefs: [ref('int-a', 'pulls', '3')] }),
+      shard(tenant, 'gone', { externalRefs: [ref('int-a', 'issues', '4')], deleted: true }),
+      shard(tenant, 'b1', { externalRefs: [ref('int-b', 'issues', '5')] }),
+      shard(uniqueId('t'), 'x', { externalRefs: [ref('int-a', 'issues', '6')] }),
+    ]);
+    expect(await store().shards.countByEntity(tenant, 'int-a', ['issues', 'pulls', 'labels'])).toEqual({
+      issues: 2,
+      pulls: 1,
+      labels: 0,
+    });
+    expect(await store().shards.countByEntity(tenant, 'int-b', ['issues'])).toEqual({ issues: 2 });
+    expect(await store().shards.countByEntity(uniqueId('t'), 'int-a', ['issues'])).toEqual({ issues: 0 });
+  });
+
   it('finds live shards of the tenant by dedup key, bounded', async () => {
     const tenant = uniqueId('t');
     await store().shards.upsertMany([

@@ -122,6 +122,31 @@ eachDocumentStore((store) => {
     expect(await store().syncState.outboundLedger(uniqueId('i'), 'sh-1')).toBeUndefined();
   });
 
+  it('keeps the last health state per integration, written only from the version it read', async () => {
+    const integrationId = uniqueId('i');
+    const doc = {
+      id: 'health' as const,
+      kind: 'health' as const,
+      integrationId,
+      tenantId: 't',
+      status: 'ok',
+      since: '2026-03-01T00:00:00.000Z',
+      updatedAt: '2026-03-01T00:00:00.000Z',
+    };
+    expect(await store().syncState.healthState(integrationId)).toBeUndefined();
+    const first = await store().syncState.saveHealthState(doc, undefined);
+    expect(await rejectionCode(store().syncState.saveHealthState(doc, undefined))).toBe('conflict');
+    const second = await store().syncState.saveHealthState({ ...doc, status: 'failing' }, first._etag);
+    expect(await rejectionCode(store().syncState.saveHealthState({ ...doc, status: 'stale' }, first._etag))).toBe(
+      'precondition_failed',
+    );
+    expect(await store().syncState.healthState(integrationId)).toMatchObject({
+      status: 'failing',
+      _etag: second._etag,
+    });
+    expect(await store().syncState.healthState(uniqueId('i'))).toBeUndefined();
+  });
+
   it('keeps the outbound scan checkpoint per integration', async () => {
     const integration = uniqueId('i');
     expect(await store().syncState.outboundCheckpoint(integration)).toBeUndefined();

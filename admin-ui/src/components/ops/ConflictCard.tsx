@@ -29,15 +29,31 @@ export function toChoices(drafts: Record<string, Draft>): Record<string, Conflic
   );
 }
 
+/** What a resolved field ended up with: the side taken, or the typed value. */
+export function chosenValue(
+  conflict: ConflictView,
+  field: ConflictView['fields'][number],
+): { present: boolean; value: unknown; how: string } | undefined {
+  const choice = conflict.resolution?.choices[field.field] as
+    { take: 'local' | 'remote' } | { value: unknown } | undefined;
+  if (!choice) return undefined;
+  if ('value' in choice) return { present: true, value: choice.value, how: 'typed value' };
+  return choice.take === 'local'
+    ? { present: 'local' in field, value: field.local, how: 'kept local' }
+    : { present: 'remote' in field, value: field.remote, how: 'took remote' };
+}
+
 export interface ConflictCardProps {
   conflict: ConflictView;
+  /** The integration's name (the id is shown while names load, or for a deleted integration). */
+  integrationName?: string;
   selected: boolean;
   onSelect(selected: boolean): void;
   busy: boolean;
   onResolve(choices: Record<string, ConflictChoice>): void;
 }
 
-export function ConflictCard({ conflict, selected, onSelect, busy, onResolve }: ConflictCardProps) {
+export function ConflictCard({ conflict, integrationName, selected, onSelect, busy, onResolve }: ConflictCardProps) {
   const headingId = useId();
   const [drafts, setDrafts] = useState<Record<string, Draft>>(() =>
     Object.fromEntries(conflict.fields.map((field) => [field.field, { kind: 'local' } as Draft])),
@@ -58,7 +74,7 @@ export function ConflictCard({ conflict, selected, onSelect, busy, onResolve }: 
         <h2 id={headingId}>{title}</h2>
         <StatusBadge status={conflict.status} />
         <span className="muted">
-          integration {conflict.integrationId} · held {relativeTime(conflict.createdAt)} · shard{' '}
+          integration {integrationName ?? conflict.integrationId} · held {relativeTime(conflict.createdAt)} · shard{' '}
           <code>{conflict.shardId}</code>
         </span>
       </header>
@@ -72,6 +88,7 @@ export function ConflictCard({ conflict, selected, onSelect, busy, onResolve }: 
               <th scope="col">Local (shard)</th>
               <th scope="col">Remote (provider)</th>
               {open && <th scope="col">Decision</th>}
+              {conflict.resolution && <th scope="col">Chosen</th>}
             </tr>
           </thead>
           <tbody>
@@ -91,6 +108,11 @@ export function ConflictCard({ conflict, selected, onSelect, busy, onResolve }: 
                   <td data-label="Remote" className={open && draft.kind === 'remote' ? 'chosen' : undefined}>
                     <ValueView value={field.remote} present={'remote' in field} />
                   </td>
+                  {conflict.resolution && (
+                    <td data-label="Chosen" data-testid="chosen">
+                      <ChosenValue conflict={conflict} field={field} />
+                    </td>
+                  )}
                   {open && (
                     <td data-label="Decision">
                       <FieldChoice
@@ -127,6 +149,16 @@ export function ConflictCard({ conflict, selected, onSelect, busy, onResolve }: 
         </p>
       )}
     </article>
+  );
+}
+
+function ChosenValue({ conflict, field }: { conflict: ConflictView; field: ConflictView['fields'][number] }) {
+  const chosen = chosenValue(conflict, field);
+  if (!chosen) return <span className="muted">—</span>;
+  return (
+    <>
+      <ValueView value={chosen.value} present={chosen.present} /> <span className="muted">({chosen.how})</span>
+    </>
   );
 }
 

@@ -8,7 +8,7 @@ import type {
 } from '../../../../shared/admin/contracts/operations';
 import { api } from '../../api/client';
 import { useResource } from '../../api/hooks';
-import { relativeTime } from '../../format';
+import { relativeTime, shortRunId } from '../../format';
 import { ErrorBanner } from '../ErrorBanner';
 import { Loading } from '../Loading';
 import { StatusBadge } from '../StatusBadge';
@@ -105,7 +105,9 @@ export function DeliveryLog({ base }: { base: string }) {
                     {delivery.handlingMs} ms
                   </td>
                   <td data-label="Runs">
-                    {delivery.runIds?.length ? delivery.runIds.map((id) => id.slice(0, 8)).join(', ') : '—'}
+                    {delivery.runIds?.length
+                      ? delivery.runIds.map((id) => shortRunId(id, delivery.integrationId)).join(', ')
+                      : '—'}
                   </td>
                   <td data-label="Action">
                     {delivery.verdict === 'accepted' && delivery.archiveBlob ? (

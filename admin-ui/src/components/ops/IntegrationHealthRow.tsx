@@ -1,11 +1,17 @@
-/** One integration's line on the health page: dead-lettered pages and webhook endpoint health. */
+/** One integration's line on the health page: its health with the reason, dead-lettered pages and webhook endpoint health. */
 import { Link } from 'react-router';
-import type { IntegrationView } from '../../../../shared/admin/contracts/integrations';
+import type { IntegrationWithHealth } from '../../../../shared/admin/contracts/integrations';
 import type { DeadLetterListResponse, EndpointHealthView } from '../../../../shared/admin/contracts/operations';
 import { useResource } from '../../api/hooks';
 import { StatusBadge } from '../StatusBadge';
 
-export function IntegrationHealthRow({ tenantId, integration }: { tenantId: string; integration: IntegrationView }) {
+export function IntegrationHealthRow({
+  tenantId,
+  integration,
+}: {
+  tenantId: string;
+  integration: IntegrationWithHealth;
+}) {
   const base = `tenants/${encodeURIComponent(tenantId)}/integrations/${encodeURIComponent(integration.id)}`;
   const letters = useResource<DeadLetterListResponse>(`${base}/dead-letters`, { pollMs: 30_000 });
   const webhook = useResource<EndpointHealthView>(`${base}/webhooks/health`, { pollMs: 30_000 });
@@ -15,8 +21,9 @@ export function IntegrationHealthRow({ tenantId, integration }: { tenantId: stri
       <th scope="row" data-label="Integration">
         {integration.name} <span className="muted">({integration.provider})</span>
       </th>
-      <td data-label="Status">
-        <StatusBadge status={integration.status} />
+      <td data-label="Health" data-testid="health">
+        <StatusBadge status={integration.health.status} />
+        <div className="muted">{integration.health.reason}</div>
       </td>
       <td data-label="Dead letters" className="numeric">
         {letters.error ? (

@@ -7,7 +7,9 @@ import { Link, useNavigate } from 'react-router';
 import type { RetryRunResponse, RunView } from '../../../../shared/admin/contracts/operations';
 import { api } from '../../api/client';
 import { useResource } from '../../api/hooks';
-import { relativeTime } from '../../format';
+import { relativeTime, shortRunId } from '../../format';
+import { useIntegrationNames } from '../../api/useIntegrationNames';
+import { LiveRun } from './LiveRun';
 import { useTenant } from '../../state/session';
 import { ErrorBanner } from '../ErrorBanner';
 import { Loading } from '../Loading';
@@ -24,6 +26,7 @@ export function RunDetail({ integrationId, runId }: { integrationId: string; run
   const { tenantId } = useTenant();
   const navigate = useNavigate();
   const action = useAction();
+  const integrationName = useIntegrationNames();
   const runsPath = `tenants/${encodeURIComponent(tenantId)}/integrations/${encodeURIComponent(integrationId)}/runs`;
   const [settled, setSettled] = useState(false);
   // Polled while the run is in flight; a finished run does not change any more.
@@ -50,9 +53,16 @@ export function RunDetail({ integrationId, runId }: { integrationId: string; run
       </p>
       <div className="page-header">
         <h1 id="run-title">
-          Run <code>{runId}</code>
+          Run <code title={runId}>{shortRunId(runId, integrationId)}</code> of {integrationName(integrationId)}
         </h1>
-        {run?.status === 'failed' && !run.retriedBy && (
+        {/* A configuration error fails every retry the same way: the setting is what to change, not the run. */}
+        {run?.status === 'failed' && run.lastError?.code === 'configuration' && (
+          <Link className="button-link primary" to={`/integrations/${encodeURIComponent(integrationId)}/settings`}>
+            Fix the setting
+            {run.lastError.target ? ` ${run.lastError.target.replace(/^options\./, 'providerOptions.')}` : ''}
+          </Link>
+        )}
+        {run?.status === 'failed' && !run.retriedBy && run.lastError?.code !== 'configuration' && (
           <button type="button" className="primary" onClick={() => void retry()} disabled={action.busy === 'retry'}>
             {action.busy === 'retry' ? 'Retrying…' : 'Retry this run'}
           </button>
@@ -69,12 +79,12 @@ export function RunDetail({ integrationId, runId }: { integrationId: string; run
           </p>
           {run.retryOf && (
             <p>
-              Retry of <Link to={runLink(run.retryOf)}>run {run.retryOf.slice(0, 8)}</Link>.
+              Retry of <Link to={runLink(run.retryOf)}>run {shortRunId(run.retryOf, integrationId)}</Link>.
             </p>
           )}
           {run.retriedBy && (
             <p>
-              Retried as <Link to={runLink(run.retriedBy)}>run {run.retriedBy.slice(0, 8)}</Link>.
+              Retried as <Link to={runLink(run.retriedBy)}>run {shortRunId(run.retriedBy, integrationId)}</Link>.
             </p>
           )}
           {run.ids && run.ids.length > 0 && (
@@ -84,6 +94,7 @@ export function RunDetail({ integrationId, runId }: { integrationId: string; run
             </p>
           )}
           <div aria-live="polite">
+            <LiveRun run={run} />
             <RunCounters counters={run.counters} label="Counters of this run" />
           </div>
           {run.lastError && (

@@ -1,7 +1,7 @@
 /** The run history of one integration: newest first, with counters, duration and a link to each run. */
 import { Link } from 'react-router';
 import type { RunView } from '../../../../shared/admin/contracts/operations';
-import { formatNumber, relativeTime } from '../../format';
+import { formatNumber, relativeTime, shortRunId } from '../../format';
 import { StatusBadge } from '../StatusBadge';
 
 export function duration(run: Pick<RunView, 'startedAt' | 'finishedAt'>, now = Date.now()): string {
@@ -57,7 +57,7 @@ export function RunHistory({ integrationId, runs }: { integrationId: string; run
                   to={`/integrations/${encodeURIComponent(integrationId)}/runs/${encodeURIComponent(run.id)}`}
                   aria-label={`Run ${run.id} details`}
                 >
-                  <code>{run.id.slice(0, 8)}</code>
+                  <code title={run.id}>{shortRunId(run.id, integrationId)}</code>
                 </Link>
                 {run.retryOf && <span className="muted"> (retry)</span>}
               </td>

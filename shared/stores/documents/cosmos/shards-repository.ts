@@ -174,4 +174,36 @@ export class CosmosShardsRepository implements ShardsRepository {
       .fetchAll();
     return resources[0] ?? 0;
   }
+
+  async countByEntity(
+    tenantId: string,
+    integrationId: string,
+    entities: readonly string[],
+  ): Promise<Record<string, number>> {
+    // One aggregate per entity within the tenant's partition: the records an integration holds, not its runs' counts.
+    const counts = await Promise.all(
+      entities.map(async (entity) => {
+        try {
+          const { resources } = await this.container.items
+            .query<number>(
+              {
+                query:
+                  'SELECT VALUE COUNT(1) FROM c JOIN r IN c.externalRefs WHERE c.tenantId = @tenantId AND c.deleted = false AND r.integrationId = @integrationId AND r.entity = @entity',
+                parameters: [
+                  { name: '@tenantId', value: tenantId },
+                  { name: '@integrationId', value: integrationId },
+                  { name: '@entity', value: entity },
+                ],
+              },
+              { partitionKey: tenantId },
+            )
+            .fetchAll();
+          return [entity, resources[0] ?? 0] as const;
+        } catch (error) {
+          throw translateCosmosError(error, 'shards');
+        }
+      }),
+    );
+    return Object.fromEntries(counts);
+  }
 }

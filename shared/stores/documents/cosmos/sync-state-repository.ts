@@ -13,6 +13,7 @@ import {
   pendingLinkId,
   pendingLinkPartition,
   type EntityCheckpoint,
+  type HealthStateDoc,
   type OutboundCheckpoint,
   type OutboundLedger,
   type PendingLinkDoc,
@@ -177,6 +178,25 @@ export class CosmosSyncStateRepository implements SyncStateRepository {
       return stripSystemFields(resource as unknown as Stored<OutboundLedger>);
     } catch (error) {
       throw translateCosmosError(error, `outbound ledger of shard ${entry.shardId}`);
+    }
+  }
+
+  async healthState(integrationId: string): Promise<Stored<HealthStateDoc> | undefined> {
+    return this.readDoc<Stored<HealthStateDoc>>(integrationId, 'health', 'health state');
+  }
+
+  async saveHealthState(state: HealthStateDoc, etag: string | undefined): Promise<Stored<HealthStateDoc>> {
+    const { _etag, ...body } = state as Stored<HealthStateDoc>;
+    void _etag;
+    try {
+      const { resource } = etag
+        ? await this.container
+            .item(body.id, body.integrationId)
+            .replace(body, { accessCondition: { type: 'IfMatch', condition: etag } })
+        : await this.container.items.create(body);
+      return stripSystemFields(resource as unknown as Stored<HealthStateDoc>);
+    } catch (error) {
+      throw translateCosmosError(error, 'health state');
     }
   }
 

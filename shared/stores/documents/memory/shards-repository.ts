@@ -117,4 +117,20 @@ export class MemoryShardsRepository implements ShardsRepository {
       if ((!filter.shardType || doc.shardType === filter.shardType) && (filter.includeDeleted || !doc.deleted)) count++;
     return count;
   }
+
+  async countByEntity(
+    tenantId: string,
+    integrationId: string,
+    entities: readonly string[],
+  ): Promise<Record<string, number>> {
+    const counts: Record<string, number> = Object.fromEntries(entities.map((entity) => [entity, 0]));
+    for (const { doc } of this.container.partition(tenantId)) {
+      if (doc.deleted) continue;
+      const held = new Set(
+        doc.externalRefs.filter((ref) => ref.integrationId === integrationId).map((ref) => ref.entity),
+      );
+      for (const entity of held) if (entity in counts) counts[entity]!++;
+    }
+    return counts;
+  }
 }

@@ -9,6 +9,7 @@ import {
   pendingLinkId,
   pendingLinkPartition,
   type EntityCheckpoint,
+  type HealthStateDoc,
   type OutboundCheckpoint,
   type OutboundLedger,
   type PendingLinkDoc,
@@ -108,6 +109,20 @@ export class MemorySyncStateRepository implements SyncStateRepository {
       ? this.container.replace(body.integrationId, body, etag, what)
       : this.container.create(body.integrationId, body, what);
     return stored(slot) as unknown as Stored<OutboundLedger>;
+  }
+
+  async healthState(integrationId: string): Promise<Stored<HealthStateDoc> | undefined> {
+    const slot = this.container.read(integrationId, 'health');
+    return slot ? (stored(slot) as unknown as Stored<HealthStateDoc>) : undefined;
+  }
+
+  async saveHealthState(state: HealthStateDoc, etag: string | undefined): Promise<Stored<HealthStateDoc>> {
+    const { _etag, ...body } = state as Stored<HealthStateDoc>;
+    void _etag;
+    const slot = etag
+      ? this.container.replace(body.integrationId, body, etag, 'health state')
+      : this.container.create(body.integrationId, body, 'health state');
+    return stored(slot) as unknown as Stored<HealthStateDoc>;
   }
 
   async outboundCheckpoint(integrationId: string): Promise<OutboundCheckpoint | undefined> {
