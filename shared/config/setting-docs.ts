@@ -26,7 +26,8 @@ export const SETTING_DOCS: Record<keyof RawSettings, SettingDoc> = {
     azure: true,
   },
   LOCAL_DATA_DIR: {
-    description: 'folder for local-only files (generated admin key, local secrets)',
+    description:
+      'folder for local-only files (generated admin key, local secrets, and data/: what npm start keeps across restarts)',
     defaultText: '.local',
     azure: false,
   },
