@@ -7,6 +7,7 @@
  * over Service Bus receivers in Azure, where the Functions host delivers).
  */
 import type { DeadLetterAccess, QueueSender } from '../../shared/stores/queue/queue-port';
+import type { EmbeddedQueue } from '../../shared/stores/queue/embedded-queue';
 import type { QueueName } from '../../shared/stores/queue/queues';
 
 /** A delivered message as a handler sees it (deliveryCount starts at 1, as in the Functions trigger metadata). */
@@ -46,6 +47,30 @@ export interface QueueUnderTest {
   exhaustedDescription(handlerError: string, maxDeliveryCount: number): string;
   /** The id of a re-driven dead letter's copy. */
   redrivenId(messageId: string): string | RegExp;
+}
+
+/**
+ * The embedded queue as its own deliverer, with `queue` the adapter under test (the queue itself, or what reaches
+ * it from elsewhere). Its clock moves with `advance`: build the queue with the `now` this passes.
+ */
+export function embeddedQueueUnderTest(
+  build: (now: () => number) => EmbeddedQueue,
+  adapter?: (queue: EmbeddedQueue) => QueueSender & DeadLetterAccess,
+): QueueUnderTest {
+  let offset = 0;
+  const queue = build(() => Date.now() + offset);
+  return {
+    queue: adapter ? adapter(queue) : queue,
+    consume: (name, handler, consumeOptions) => queue.consume(name, handler, consumeOptions),
+    receive: (name) => queue.receive(name),
+    complete: (name, lockToken) => queue.complete(name, lockToken),
+    abandon: (name, lockToken, reason) => queue.abandon(name, lockToken, reason),
+    depth: (name) => queue.depth(name),
+    advance: (ms) => void (offset += ms),
+    // The embedded queue knows the handler's error and keeps it; it can reuse the id because it forgets it.
+    exhaustedDescription: (handlerError) => handlerError,
+    redrivenId: (messageId) => messageId,
+  };
 }
 
 /** Plain queue; and a session-enabled one for the session test (Service Bus refuses session-less sends there). */

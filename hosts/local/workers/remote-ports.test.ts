@@ -11,7 +11,7 @@ import { deserialize, serialize } from 'node:v8';
 import { EmbeddedQueue } from '../../../shared/stores/queue/embedded-queue';
 import { LocalSecretStore } from '../../../shared/credentials';
 import { isAppError } from '../../../shared/core/app-error';
-import { runQueueConformance } from '../../../tests/support/queue-conformance';
+import { embeddedQueueUnderTest, runQueueConformance } from '../../../tests/support/queue-conformance';
 import { callerOver, serveCalls, type MessageChannel } from './rpc';
 import {
   QUEUE_TARGET,
@@ -36,23 +36,16 @@ function channelPair(): [MessageChannel, MessageChannel] {
   return [end(sides[0]!, sides[1]!), end(sides[1]!, sides[0]!)];
 }
 
-runQueueConformance("embedded queue, sent to from an HTTP worker's process", (options) => {
-  let offset = 0;
-  const queue = new EmbeddedQueue({ ...options, now: () => Date.now() + offset });
-  const [hostEnd, workerEnd] = channelPair();
-  serveCalls(hostEnd, { [QUEUE_TARGET]: servedQueue(queue) });
-  return {
-    queue: new RemoteQueue(callerOver(workerEnd)),
-    consume: (name, handler, consumeOptions) => queue.consume(name, handler, consumeOptions),
-    receive: (name) => queue.receive(name),
-    complete: (name, lockToken) => queue.complete(name, lockToken),
-    abandon: (name, lockToken, reason) => queue.abandon(name, lockToken, reason),
-    depth: (name) => queue.depth(name),
-    advance: (ms) => void (offset += ms),
-    exhaustedDescription: (handlerError) => handlerError,
-    redrivenId: (messageId) => messageId,
-  };
-});
+runQueueConformance("embedded queue, sent to from an HTTP worker's process", (options) =>
+  embeddedQueueUnderTest(
+    (now) => new EmbeddedQueue({ ...options, now }),
+    (queue) => {
+      const [hostEnd, workerEnd] = channelPair();
+      serveCalls(hostEnd, { [QUEUE_TARGET]: servedQueue(queue) });
+      return new RemoteQueue(callerOver(workerEnd));
+    },
+  ),
+);
 
 describe("the host's secret store from an HTTP worker's process", () => {
   let dir: string;

@@ -10,29 +10,18 @@ import { join } from 'node:path';
 import { EmbeddedQueue } from './embedded-queue';
 import { QueueJournal } from './queue-journal';
 import { QUEUES } from './queues';
-import { runQueueConformance } from '../../../tests/support/queue-conformance';
+import { embeddedQueueUnderTest, runQueueConformance } from '../../../tests/support/queue-conformance';
 
 const dir = mkdtempSync(join(tmpdir(), 'queue-journal-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 let files = 0;
 const freshFile = () => join(dir, `journal-${++files}`);
 
-runQueueConformance('embedded queue with a journal', (options) => {
-  let offset = 0;
-  const now = () => Date.now() + offset;
-  const queue = new EmbeddedQueue({ ...options, now, journal: new QueueJournal({ file: freshFile(), now }) });
-  return {
-    queue,
-    consume: (name, handler, consumeOptions) => queue.consume(name, handler, consumeOptions),
-    receive: (name) => queue.receive(name),
-    complete: (name, lockToken) => queue.complete(name, lockToken),
-    abandon: (name, lockToken, reason) => queue.abandon(name, lockToken, reason),
-    depth: (name) => queue.depth(name),
-    advance: (ms) => void (offset += ms),
-    exhaustedDescription: (handlerError) => handlerError,
-    redrivenId: (messageId) => messageId,
-  };
-});
+runQueueConformance('embedded queue with a journal', (options) =>
+  embeddedQueueUnderTest(
+    (now) => new EmbeddedQueue({ ...options, now, journal: new QueueJournal({ file: freshFile(), now }) }),
+  ),
+);
 
 describe('embedded queue journal across restarts', () => {
   const Q = QUEUES.syncInbound.name;
