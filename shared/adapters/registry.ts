@@ -35,6 +35,11 @@ export class AdapterRegistry {
     return factory;
   }
 
+  /** What the provider's adapter can do, without creating one (adapters are created paced, by the sync). */
+  capabilitiesOf(provider: string): AdapterCapabilities {
+    return this.get(provider).capabilities;
+  }
+
   /** Shortcut: the provider's factory creates an adapter bound to one integration's context. */
   create(provider: string, context: AdapterContext): ProviderAdapter {
     return this.get(provider).create(context);

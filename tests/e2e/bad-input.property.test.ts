@@ -109,6 +109,9 @@ async function storedCounts(): Promise<Record<string, number>> {
   const counts: Record<string, number> = {};
   for (const key of Object.keys(CONTAINERS) as ContainerKey[]) {
     if (key === 'webhookDeliveries') continue; // rejected deliveries are counted there by design (endpoint health)
+    // The audit trail records every admin write answered 2xx, idempotent ones that change nothing included (a DELETE
+    // of what is already gone): activity-admin.test.ts checks what it records.
+    if (key === 'activity') continue;
     const { resources } = await database.containers[key].items.query<number>('SELECT VALUE COUNT(1) FROM c').fetchAll();
     counts[key] = resources[0] ?? 0;
   }

@@ -82,12 +82,14 @@ describe('local host', () => {
       lines.some((line) => line.includes('0af7651916cd43dd8448eb211c80319c') && line.includes('SyncInboundWorker')),
     ).toBe(true);
     const events = host.services.eventLog!.list('e2e', { integrationId: created.id });
-    expect(events).toEqual([
+    // Its health turning to failing is announced too, once the run's end is seen (integration-health tests).
+    expect(events.every((event) => ['sync.run_failed', 'integration.health_changed'].includes(event.type))).toBe(true);
+    expect(events.filter((event) => event.type === 'sync.run_failed')).toEqual([
       expect.objectContaining({
         type: 'sync.run_failed',
         severity: 'error',
         traceId: '0af7651916cd43dd8448eb211c80319c',
-        data: expect.objectContaining({ runId, errorCode: 'configuration' }),
+        data: expect.objectContaining({ runId, errorCode: 'not_found' }),
       }),
     ]);
   });

@@ -28,11 +28,19 @@ const admin = (path: string, init: RequestInit = {}): Promise<JsonResponse> =>
     headers: { 'x-api-key': TEST_ADMIN_KEY, 'content-type': 'application/json' },
   });
 
+/** What each provider's adapter needs to sync: creating an integration without it is refused. */
+const PROVIDER_OPTIONS: Record<string, Record<string, unknown>> = {
+  github: { repositories: ['acme/widgets'] },
+  notion: { dataSourceId: '0f3c2f3e-5a1b-4c2d-9e8f-123456789abc' },
+};
+
 async function createIntegration(name: string, provider = 'github'): Promise<string> {
-  const created = await (
-    await admin('tenants/acme/integrations', { method: 'POST', body: JSON.stringify({ provider, name }) })
-  ).json();
-  return created.id;
+  const answer = await admin('tenants/acme/integrations', {
+    method: 'POST',
+    body: JSON.stringify({ provider, name, providerOptions: PROVIDER_OPTIONS[provider] ?? {} }),
+  });
+  expect(answer.status).toBe(201);
+  return (await answer.json()).id;
 }
 
 async function start(id: string): Promise<URL> {

@@ -22,7 +22,7 @@ export function syncScope(
   integration: Pick<Integration, 'entities' | 'provider'>,
   body: StartSyncBody,
   now: Date,
-  adapters: Pick<AdapterRegistry, 'get'>,
+  adapters: Pick<AdapterRegistry, 'capabilitiesOf'>,
 ): SyncScope {
   const scope: SyncScope = {};
   if (body.entities) {
@@ -47,7 +47,7 @@ export function syncScope(
       throw new AppError('bad_request', 'since: a full sync reads everything; use mode "incremental" for a backfill', {
         target: 'since',
       });
-    if (!adapters.get(integration.provider).capabilities.since)
+    if (!adapters.capabilitiesOf(integration.provider).since)
       throw new AppError('bad_request', `since: ${integration.provider} reads cannot start at a date`, {
         target: 'since',
       });
