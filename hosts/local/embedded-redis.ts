@@ -35,9 +35,13 @@ export async function startEmbeddedRedis(port?: number): Promise<RunningService 
     settings: { REDIS_URL: `redis://127.0.0.1:${chosen}` },
     stop: async () => {
       if (guard.exitCode !== null || guard.signalCode !== null) return;
+      // Held again while stopping: an unreferenced child and timer alone would let this process exit mid-stop.
+      guard.ref();
       const exited = new Promise((resolve) => guard.once('exit', resolve));
       guard.stdin?.end();
-      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 3000).unref())]);
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([exited, new Promise((resolve) => (timer = setTimeout(resolve, 3000)))]);
+      clearTimeout(timer);
       if (guard.exitCode === null && guard.signalCode === null) guard.kill('SIGTERM');
     },
   };
