@@ -3,6 +3,10 @@
  * discriminated union with one small delay function each. A provider's retryAfterMs wins when it is longer.
  */
 import { isAppError, toAppError } from '../core/app-error';
+import { sleep } from '../platform/sleep';
+
+/** The abortable pause the retries wait with (callers import it from here). */
+export { sleep };
 
 export type BackoffStrategy =
   | { kind: 'exponential'; baseDelayMs: number; maxDelayMs: number; jitter: 'full' | 'equal' | 'none' }
@@ -41,21 +45,6 @@ export function backoffDelayMs(strategy: BackoffStrategy, attempt: number, rando
     attempt,
     random,
   );
-}
-
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      reject(signal?.reason);
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }
 
 export interface RetryOptions {

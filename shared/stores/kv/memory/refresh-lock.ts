@@ -13,7 +13,7 @@ import {
   type RefreshCoordinator,
   type RefreshJournal,
 } from '../refresh-coordination';
-import { sleep } from '../sleep';
+import { sleep } from '../../../platform/sleep';
 
 const MAX_CREDENTIALS = 100_000;
 

@@ -19,7 +19,7 @@ import {
   type RefreshCoordinator,
   type RefreshJournal,
 } from '../refresh-coordination';
-import { sleep } from '../sleep';
+import { sleep } from '../../../platform/sleep';
 
 /**
  * KEYS: lock, fence, journal, fresh. ARGV: token, ttlMs, freshBeyondMs (epoch; 0 = ignore the fresh marker),

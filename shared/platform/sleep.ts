@@ -1,4 +1,4 @@
-/** A pause that an AbortSignal cuts short (rejecting with the signal's reason), for the lock waits here. */
+/** A pause that an AbortSignal cuts short (rejecting with the signal's reason): lock waits and retry backoff. */
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(signal.reason);
