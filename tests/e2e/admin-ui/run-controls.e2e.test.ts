@@ -70,7 +70,8 @@ describe('admin UI: run controls', () => {
     await card.getByRole('button', { name: 'Cancel run' }).waitFor({ timeout: 30_000 });
     await ui.screenshot('run-controls-running');
     await card.getByRole('button', { name: 'Cancel run' }).click();
-    await page.getByText(`Run ${started.runId} was cancelled.`).waitFor();
+    // The cancel answers after the page in flight is told, which takes longer on a busy machine.
+    await page.getByText(`Run ${started.runId} was cancelled.`).waitFor({ timeout: 45_000 });
     const callsAtCancel = github.calls().total;
     const run = await settled(started.runId);
     expect(run.status).toBe('cancelled');
