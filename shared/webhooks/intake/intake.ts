@@ -66,9 +66,22 @@ export interface IntakeOptions {
   /** How long the first delivery of a group waits for company. */
   maxDelayMs?: number;
   maxConcurrentFlushes?: number;
+  /** Flushes in flight below which a partial group may start (micro-batcher.ts). */
+  partialFlushSlots?: number;
 }
 
-const DEFAULT_OPTIONS: Required<IntakeOptions> = { maxItems: 100, maxDelayMs: 2, maxConcurrentFlushes: 4 };
+/**
+ * One partial group at a time: while it is written the next one gathers, so at a steady load the per-request
+ * costs (a blob upload per integration, a bulk call per container, the queue send) are paid once per 50-100
+ * deliveries instead of once per few (measured: host CPU per accepted delivery about a third lower, and
+ * received → saved no slower). Full groups still flush up to four at a time, so a burst is not held back.
+ */
+const DEFAULT_OPTIONS: Required<IntakeOptions> = {
+  maxItems: 100,
+  maxDelayMs: 2,
+  maxConcurrentFlushes: 4,
+  partialFlushSlots: 1,
+};
 
 /** Per-delivery progress through one flush: the first failure is kept, later steps skip the delivery. */
 interface Slot {
@@ -102,11 +115,12 @@ export class WebhookIntake {
     private readonly deps: IntakeDeps,
     options: IntakeOptions = {},
   ) {
-    const { maxItems, maxDelayMs, maxConcurrentFlushes } = { ...DEFAULT_OPTIONS, ...options };
+    const { maxItems, maxDelayMs, maxConcurrentFlushes, partialFlushSlots } = { ...DEFAULT_OPTIONS, ...options };
     this.batcher = new MicroBatcher({
       maxItems,
       maxDelayMs,
       maxConcurrentFlushes,
+      partialFlushSlots,
       flush: (group) => this.commitGroup(group),
     });
   }

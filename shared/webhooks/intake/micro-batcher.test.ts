@@ -4,7 +4,13 @@ import { MicroBatcher, type ItemOutcome } from './micro-batcher';
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const allOk = <T>(items: T[]): Array<ItemOutcome<T>> => items.map((value) => ({ ok: true, value }));
 
-function recording(options: { maxItems: number; maxDelayMs: number; maxConcurrentFlushes?: number; flushMs?: number }) {
+function recording(options: {
+  maxItems: number;
+  maxDelayMs: number;
+  maxConcurrentFlushes?: number;
+  partialFlushSlots?: number;
+  flushMs?: number;
+}) {
   const groups: number[][] = [];
   const batcher = new MicroBatcher<number, number>({
     ...options,
@@ -60,6 +66,44 @@ describe('MicroBatcher', () => {
     expect(groups).toEqual([[0], [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]]);
   });
 
+  it('starts a partial group only while a partial slot is free; full groups use every slot', async () => {
+    let running = 0;
+    let mostRunning = 0;
+    const groups: number[][] = [];
+    const batcher = new MicroBatcher<number, number>({
+      maxItems: 3,
+      maxDelayMs: 1,
+      maxConcurrentFlushes: 3,
+      partialFlushSlots: 1,
+      flush: async (items) => {
+        groups.push(items);
+        running++;
+        mostRunning = Math.max(mostRunning, running);
+        await sleep(30);
+        running--;
+        return allOk(items);
+      },
+    });
+    // A partial group starts alone; the items arriving while it is written wait for it, however long.
+    const first = batcher.add(0);
+    await sleep(10);
+    const trickle = [batcher.add(1), batcher.add(2)];
+    await sleep(10);
+    expect(groups).toEqual([[0]]);
+    await Promise.all([first, ...trickle]);
+    expect(groups).toEqual([[0], [1, 2]]);
+    expect(mostRunning).toBe(1);
+    // A burst of full groups runs side by side.
+    groups.length = 0;
+    await Promise.all(Array.from({ length: 9 }, (_, i) => batcher.add(10 + i)));
+    expect(groups).toEqual([
+      [10, 11, 12],
+      [13, 14, 15],
+      [16, 17, 18],
+    ]);
+    expect(mostRunning).toBe(3);
+  });
+
   it('fails only the items the flush says failed; a throwing flush fails its whole group', async () => {
     const perItem = new MicroBatcher<number, number>({
       maxItems: 3,
@@ -87,8 +131,14 @@ describe('MicroBatcher', () => {
         fc.array(fc.oneof(fc.constant('drain' as const), fc.integer({ min: 0, max: 5 })), { maxLength: 40 }),
         fc.integer({ min: 1, max: 4 }),
         fc.integer({ min: 1, max: 3 }),
-        async (script, maxItems, slots) => {
-          const { batcher, groups } = recording({ maxItems, maxDelayMs: 1, maxConcurrentFlushes: slots });
+        fc.integer({ min: 1, max: 3 }),
+        async (script, maxItems, slots, partialSlots) => {
+          const { batcher, groups } = recording({
+            maxItems,
+            maxDelayMs: 1,
+            maxConcurrentFlushes: slots,
+            partialFlushSlots: partialSlots,
+          });
           const added: Array<Promise<number>> = [];
           let next = 0;
           for (const step of script) {

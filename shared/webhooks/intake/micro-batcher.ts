@@ -3,7 +3,10 @@
  * trip per call (a Cosmos bulk, a queue send, a blob upload) is paid once per group instead of once per item.
  * A group is flushed when it reaches `maxItems`, when its oldest item has waited `maxDelayMs`, or on
  * `drain()`. At most `maxConcurrentFlushes` flushes run at once; while all are busy, items keep gathering,
- * so groups grow with the load and latency stays near one flush at low load.
+ * so groups grow with the load and latency stays near one flush at low load. A partial group starts only while
+ * fewer than `partialFlushSlots` flushes run: with one slot, the next group gathers while the current one is
+ * written, so a steady load is paid in a few big round trips instead of many small ones, and only full groups
+ * use the other slots.
  *
  * `add` resolves with the item's own result, or rejects with the item's own error: `flush` returns one
  * outcome per item, so one bad item does not fail the others in its group.
@@ -17,6 +20,8 @@ export interface MicroBatcherOptions<T, R> {
   maxItems: number;
   maxDelayMs: number;
   maxConcurrentFlushes?: number;
+  /** Flushes in flight below which a partial group may start (default: maxConcurrentFlushes). */
+  partialFlushSlots?: number;
 }
 
 interface Pending<T, R> {
@@ -30,11 +35,14 @@ export class MicroBatcher<T, R = void> {
   private timer: NodeJS.Timeout | undefined;
   private readonly inFlight = new Set<Promise<void>>();
   private readonly maxConcurrent: number;
+  private readonly partialSlots: number;
 
   constructor(private readonly options: MicroBatcherOptions<T, R>) {
     if (options.maxItems < 1 || options.maxDelayMs < 0)
       throw new RangeError('maxItems must be at least 1 and maxDelayMs zero or more');
     this.maxConcurrent = options.maxConcurrentFlushes ?? 4;
+    this.partialSlots = Math.min(options.partialFlushSlots ?? this.maxConcurrent, this.maxConcurrent);
+    if (this.partialSlots < 1) throw new RangeError('partialFlushSlots must be at least 1');
   }
 
   /** Items waiting for a flush (not counting those being flushed). */
@@ -46,7 +54,8 @@ export class MicroBatcher<T, R = void> {
     return new Promise<R>((resolve, reject) => {
       this.pending.push({ item, resolve, reject });
       if (this.pending.length >= this.options.maxItems) this.startFlushes();
-      else this.timer ??= setTimeout(() => this.onTimer(), this.options.maxDelayMs);
+      else if (this.inFlight.size < this.partialSlots)
+        this.timer ??= setTimeout(() => this.onTimer(), this.options.maxDelayMs);
     });
   }
 
@@ -64,11 +73,15 @@ export class MicroBatcher<T, R = void> {
     this.startFlushes(true);
   }
 
-  /** Start flushes while slots are free: full groups always, a partial group only when its time has come. */
+  /**
+   * Start flushes while slots are free: full groups always, a partial group only when its time has come and a
+   * partial slot is free. A partial group held back is started when a flush in flight ends.
+   */
   private startFlushes(includePartial = false): void {
     while (
       this.inFlight.size < this.maxConcurrent &&
-      (this.pending.length >= this.options.maxItems || (includePartial && this.pending.length > 0))
+      (this.pending.length >= this.options.maxItems ||
+        (includePartial && this.pending.length > 0 && this.inFlight.size < this.partialSlots))
     ) {
       const group = this.pending.splice(0, this.options.maxItems);
       const run: Promise<void> = this.flushGroup(group).finally(() => {
@@ -79,7 +92,7 @@ export class MicroBatcher<T, R = void> {
       this.inFlight.add(run);
     }
     if (this.pending.length === 0) this.clearTimer();
-    else if (this.inFlight.size < this.maxConcurrent)
+    else if (this.inFlight.size < this.partialSlots)
       this.timer ??= setTimeout(() => this.onTimer(), this.options.maxDelayMs);
   }
 
