@@ -24,6 +24,7 @@ import {
 import { sleep, WaitingLines } from './waiting';
 import type { LevelUsage, UsageReader } from './usage';
 import { MemoryThrottleHistory, type ThrottleHistory } from './throttle-history';
+import { InboundDecisions } from './inbound-batch';
 
 export type InboundKind = 'webhook' | 'admin';
 
@@ -80,6 +81,7 @@ export class RateLimiter {
   private readonly limits: Record<ProviderId, ProviderLimits>;
   private readonly policy: AdaptivePolicy;
   private readonly inbound: Record<InboundKind, RateRule>;
+  private readonly inboundDecisions: InboundDecisions;
 
   constructor(
     private readonly backend: Backend,
@@ -93,6 +95,7 @@ export class RateLimiter {
     this.limits = config.providerLimits ?? PROVIDER_LIMITS;
     this.policy = config.adaptivePolicy ?? DEFAULT_ADAPTIVE_POLICY;
     this.inbound = config.inbound ?? DEFAULT_INBOUND;
+    this.inboundDecisions = new InboundDecisions(backend);
     this.resolver = new LevelResolver({
       keyPrefix: config.keyPrefix,
       providerLimits: this.limits,
@@ -195,7 +198,8 @@ export class RateLimiter {
       `${this.config.keyPrefix}rl:in:${kind}:${encodeURIComponent(tenantId)}`,
       this.inbound[kind],
     );
-    const decision = await this.backend.decide([inbound], { maxWaitMs: 0, leaseId: '' });
+    // Checks arriving together are decided together (inbound-batch.ts).
+    const decision = await this.inboundDecisions.decide(inbound);
     if (decision.allowed) return { allowed: true };
     return {
       allowed: false,

@@ -5,6 +5,7 @@
 import {
   effectiveFactor,
   gcraParams,
+  gcraParamsForCost,
   type AdaptiveChange,
   type AdaptivePolicy,
   type AdaptiveState,
@@ -31,6 +32,7 @@ export class LocalLimiterBackend implements LimiterBackend {
 
   async decide(levels: readonly LevelSpec[], options: DecideOptions): Promise<Decision> {
     const now = this.clock();
+    const cost = options.cost ?? 1;
     let wait = 0;
     let denied = -1;
     const bases: number[] = [];
@@ -39,7 +41,7 @@ export class LocalLimiterBackend implements LimiterBackend {
       if (level.rule.kind === 'rate') {
         const tat = Math.max(this.tats.get(level.key) ?? now, now);
         bases[i] = tat;
-        const w = tat - gcraParams(level.rule, level.factor).toleranceMs - now;
+        const w = tat - gcraParamsForCost(level.rule, level.factor, cost).toleranceMs - now;
         if (w > wait) [wait, denied] = [w, i];
       } else {
         const holders = this.liveLeases(level.key, now);
@@ -59,7 +61,10 @@ export class LocalLimiterBackend implements LimiterBackend {
     const at = now + wait;
     levels.forEach((level, i) => {
       if (level.rule.kind === 'rate')
-        this.tats.set(level.key, Math.max(bases[i]!, at) + gcraParams(level.rule, level.factor).emissionMs);
+        this.tats.set(
+          level.key,
+          Math.max(bases[i]!, at) + gcraParamsForCost(level.rule, level.factor, cost).emissionMs,
+        );
       else this.liveLeases(level.key, now).set(options.leaseId, now + level.rule.leaseMs);
     });
     if (this.tats.size > SWEEP_THRESHOLD) this.sweep(now);

@@ -10,6 +10,7 @@ import { DirectScript } from '../stores/kv/redis/direct-script';
 import { BLOCK_LUA, DECIDE_LUA, LOWER_LUA, SWEEP_LUA, THROTTLED_LUA } from './redis-scripts';
 import {
   gcraParams,
+  gcraParamsForCost,
   type AdaptiveChange,
   type AdaptivePolicy,
   type AdaptiveState,
@@ -92,7 +93,7 @@ export class RedisLimiterBackend implements LimiterBackend {
       if (level.rule.kind === 'concurrency') {
         args.push('c', ++keyIndex, level.rule.limit, Math.ceil(level.rule.leaseMs * 1000));
       } else {
-        const { emissionMs, toleranceMs } = gcraParams(level.rule, level.factor);
+        const { emissionMs, toleranceMs } = gcraParamsForCost(level.rule, level.factor, options.cost ?? 1);
         // Rounded to the safe side: intervals up, tolerances down.
         args.push('r', level.key, Math.max(1, Math.ceil(emissionMs * 1000)), Math.floor(toleranceMs * 1000));
       }

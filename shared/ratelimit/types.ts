@@ -30,6 +30,11 @@ export interface DecideOptions {
   maxWaitMs: number;
   /** Lease id for concurrency levels (unique per acquisition). */
   leaseId: string;
+  /**
+   * Calls decided at once (default 1; rate levels only): every rate level must admit all of them now, or none
+   * is consumed. `cost` calls arriving together are decided in one step exactly as one by one when all pass.
+   */
+  cost?: number;
 }
 
 export type Decision =
@@ -98,6 +103,21 @@ export function gcraParams(rule: RateRule, factor = 1): { emissionMs: number; to
   const emissionMs = rule.windowMs / rule.limit / f;
   const burst = Math.max(1, Math.floor(rule.burst ?? 1));
   return { emissionMs, toleranceMs: (burst - 1) * emissionMs };
+}
+
+/**
+ * GCRA for `cost` calls taken together: each advances the level by one emission interval, and the last of them
+ * must fit within the tolerance, so the tolerance left for the first is reduced by the others' intervals (below
+ * zero when `cost` exceeds the burst: never admitted at once).
+ */
+export function gcraParamsForCost(
+  rule: RateRule,
+  factor: number | undefined,
+  cost: number,
+): { emissionMs: number; toleranceMs: number } {
+  const { emissionMs, toleranceMs } = gcraParams(rule, factor);
+  if (cost === 1) return { emissionMs, toleranceMs };
+  return { emissionMs: emissionMs * cost, toleranceMs: toleranceMs - (cost - 1) * emissionMs };
 }
 
 /** The factor in force at `nowMs` after recovery since the last penalty. */

@@ -66,6 +66,30 @@ describe.each(subjects)('key-value store: %s', (_label, make) => {
     expect(await store.get('state')).toBeUndefined();
   });
 
+  it('claims many keys in one call, each answered with what it found; sets many', async () => {
+    const { store, advance } = make();
+    await store.claim('held', 200, 'pending');
+    expect(
+      await store.claimMany([
+        { key: 'fresh', value: 'pending', ttlMs: 200 },
+        { key: 'held', value: 'pending', ttlMs: 200 },
+        { key: 'fresh', value: 'other', ttlMs: 200 },
+      ]),
+    ).toEqual([{ claimed: true }, { claimed: false, held: 'pending' }, { claimed: false, held: 'pending' }]);
+    expect(await store.claimMany([])).toEqual([]);
+    await store.setMany([
+      { key: 'held', value: 'accepted', ttlMs: 600 },
+      { key: 'new', value: 'accepted', ttlMs: 200 },
+    ]);
+    await advance(260);
+    expect([await store.get('held'), await store.get('new'), await store.get('fresh')]).toEqual([
+      'accepted',
+      undefined,
+      undefined,
+    ]);
+    expect(await store.claimMany([{ key: 'fresh', value: 'again', ttlMs: 200 }])).toEqual([{ claimed: true }]);
+  });
+
   it('sets over any value, with a fresh time to live; deletes', async () => {
     const { store, advance } = make();
     expect(await store.get('missing')).toBeUndefined();

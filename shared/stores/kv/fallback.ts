@@ -10,7 +10,7 @@
  *   counted locally during an outage still counts after it, until its window ends.
  * The local store only ever holds what it answered itself; nothing is copied back to Redis afterwards.
  */
-import type { KeyValueStore, WindowCount } from './kv-store';
+import type { ClaimAnswer, ClaimRequest, KeyValueStore, WindowCount } from './kv-store';
 
 export interface FallbackPolicy {
   whileDown: 'local' | 'try_shared';
@@ -48,6 +48,20 @@ export class FallbackKeyValueStore implements KeyValueStore {
     return this.either(
       () => this.shared.claim(key, ttlMs, value),
       () => this.local.claim(key, ttlMs, value),
+    );
+  }
+
+  claimMany(claims: readonly ClaimRequest[]): Promise<ClaimAnswer[]> {
+    return this.either(
+      () => this.shared.claimMany(claims),
+      () => this.local.claimMany(claims),
+    );
+  }
+
+  setMany(entries: readonly ClaimRequest[]): Promise<void> {
+    return this.either(
+      () => this.shared.setMany(entries),
+      () => this.local.setMany(entries),
     );
   }
 

@@ -17,7 +17,7 @@ import type { RedisClient } from './redis/redis-client';
 import { RedisKeyValueStore } from './redis/redis-kv-store';
 import { RedisRefreshLock } from './redis/refresh-lock';
 
-export type { KeyValueStore, WindowCount } from './kv-store';
+export type { ClaimAnswer, ClaimRequest, KeyValueStore, WindowCount } from './kv-store';
 export type { FallbackPolicy } from './fallback';
 export type { RefreshCoordinator } from './refresh-coordination';
 

@@ -16,6 +16,16 @@ export interface WindowCount {
   remainingMs: number;
 }
 
+/** One claim of a `claimMany`: set `key` to `value` for `ttlMs` unless it holds a live value. */
+export interface ClaimRequest {
+  key: string;
+  value: string;
+  ttlMs: number;
+}
+
+/** What a claim found: `claimed` when this call set the key, else the live value the key holds. */
+export type ClaimAnswer = { claimed: true } | { claimed: false; held: string };
+
 export interface KeyValueStore {
   /** `redis`: shared by every instance. `memory`: this process only. */
   readonly backend: 'redis' | 'memory';
@@ -26,10 +36,17 @@ export interface KeyValueStore {
   available(): boolean;
   /** Sets `key` to `value` for `ttlMs` unless it holds a live value; true when this call set it. */
   claim(key: string, ttlMs: number, value?: string): Promise<boolean>;
+  /**
+   * Several claims in one round trip, each answered as `claim` would, with the value a lost claim found (read
+   * in the same atomic step, so it cannot expire in between). For hot paths that claim many keys at once.
+   */
+  claimMany(claims: readonly ClaimRequest[]): Promise<ClaimAnswer[]>;
   /** The live value, or undefined. */
   get(key: string): Promise<string | undefined>;
   /** Sets `key` to `value` for `ttlMs`, whatever it held. */
   set(key: string, value: string, ttlMs: number): Promise<void>;
+  /** Several `set`s in one round trip. */
+  setMany(entries: readonly ClaimRequest[]): Promise<void>;
   delete(key: string): Promise<void>;
   /** Adds one to a counter whose window of `windowMs` opens with its first increment; the new count. */
   increment(key: string, windowMs: number): Promise<number>;

@@ -7,9 +7,12 @@
  *                        |--expires--> (none)   (CLAIM_TTL_MS: a crashed claim does not block retries for long)
  *   pending, and its receipt in Cosmos says accepted --claim--> accepted (duplicate)
  *
- * On Redis (the key-value store's shared store), one command per transition: `SET NX` of the pending marker,
- * `SET` of the accepted one, `DEL` on release. A marker left pending by a process that died after committing
- * is settled by the receipt in Cosmos: an accepted receipt means a duplicate.
+ * On Redis (the key-value store's shared store), one command per transition: `SET NX` of the pending marker
+ * (answering the marker found when it is taken), `SET` of the accepted one, `DEL` on release. Claims arriving
+ * in one turn of the event loop go in one `claimMany` call, and a group commit's accepted markers in one
+ * `setMany`: per request, a Redis command and its reply cost more CPU than the rest of the claim. A marker left
+ * pending by a process that died after committing is settled by the receipt in Cosmos: an accepted receipt
+ * means a duplicate.
  *
  * Without Redis (not configured, disconnected, or failing) the fallback is not a memory marker: the receipt in
  * Cosmos is the record, and claims in flight in this process are kept in memory; the queue's duplicate
@@ -17,7 +20,7 @@
  * arrives while another copy's receipt lookup runs waits for that lookup instead of being told "in flight":
  * copies of a delivery committed long ago get the duplicate answer, as they do with Redis.
  */
-import type { KeyValueStore } from '../../stores/kv';
+import type { ClaimAnswer, KeyValueStore } from '../../stores/kv';
 import type { Logger } from '../../platform/observability/logger';
 
 export const DEDUPE_TTL_MS = 72 * 3600_000;
@@ -49,12 +52,21 @@ export interface DeliveryClaimsOptions {
 /** A claim in this process: its receipt lookup (true: accepted before) while it runs, then `claimed` while it commits. */
 type LocalClaim = Promise<boolean> | 'claimed';
 
+interface GatheredClaim {
+  key: ClaimKey;
+  resolve(answer: ClaimAnswer): void;
+  reject(error: unknown): void;
+}
+
 export class DeliveryClaims {
   /** Claims this process holds while Redis is not used, so concurrent duplicates here are still caught. */
   private readonly localClaims = new Map<string, LocalClaim>();
   private readonly shared: KeyValueStore | undefined;
   private readonly readReceipt: ReceiptReader;
   private readonly logger: Logger;
+  /** Claims waiting for this turn's `claimMany`, and the store it goes to. */
+  private gathered: GatheredClaim[] = [];
+  private gatheredFor: KeyValueStore | undefined;
 
   constructor(options: DeliveryClaimsOptions) {
     this.shared = options.shared;
@@ -113,18 +125,38 @@ export class DeliveryClaims {
     return (await lookup) ? 'duplicate' : 'claimed';
   }
 
-  private async claimShared(shared: KeyValueStore, key: ClaimKey, attempt = 1): Promise<ClaimResult> {
-    const name = this.keyOf(key);
-    if (await shared.claim(name, CLAIM_TTL_MS, PENDING)) return 'claimed';
-    const state = await shared.get(name);
-    if (state === ACCEPTED) return 'duplicate';
-    // The marker expired between the two commands: claim again, once.
-    if (state === undefined) return attempt === 1 ? this.claimShared(shared, key, 2) : 'in_flight';
+  private async claimShared(shared: KeyValueStore, key: ClaimKey): Promise<ClaimResult> {
+    const answer = await this.gather(shared, key);
+    if (answer.claimed) return 'claimed';
+    if (answer.held === ACCEPTED) return 'duplicate';
+    // Pending: another copy is being committed, or a process died after committing it (its receipt says so).
     if (await this.wasAccepted(key)) {
-      await shared.set(name, ACCEPTED, DEDUPE_TTL_MS);
+      await shared.set(this.keyOf(key), ACCEPTED, DEDUPE_TTL_MS);
       return 'duplicate';
     }
     return 'in_flight';
+  }
+
+  /** Joins this turn's claims; they are sent together once the loop has read what arrived (setImmediate). */
+  private gather(shared: KeyValueStore, key: ClaimKey): Promise<ClaimAnswer> {
+    return new Promise<ClaimAnswer>((resolve, reject) => {
+      if (this.gathered.length === 0) {
+        this.gatheredFor = shared;
+        setImmediate(() => this.sendGathered());
+      }
+      this.gathered.push({ key, resolve, reject });
+    });
+  }
+
+  private sendGathered(): void {
+    const claims = this.gathered;
+    const shared = this.gatheredFor!;
+    this.gathered = [];
+    this.gatheredFor = undefined;
+    shared.claimMany(claims.map(({ key }) => ({ key: this.keyOf(key), value: PENDING, ttlMs: CLAIM_TTL_MS }))).then(
+      (answers) => claims.forEach((claim, index) => claim.resolve(answers[index]!)),
+      (error: unknown) => claims.forEach((claim) => claim.reject(error)),
+    );
   }
 
   /** The deliveries are committed: later copies are duplicates for 72 h. Best effort; the receipt stays the record. */
@@ -132,14 +164,14 @@ export class DeliveryClaims {
     for (const key of keys) this.localClaims.delete(this.keyOf(key));
     const shared = this.sharedReady;
     if (!shared || keys.length === 0) return;
-    // Issued together: auto-pipelining sends them in one write.
-    const results = await Promise.allSettled(keys.map((key) => shared.set(this.keyOf(key), ACCEPTED, DEDUPE_TTL_MS)));
-    const failed = results.filter((result) => result.status === 'rejected');
-    if (failed.length > 0)
+    try {
+      await shared.setMany(keys.map((key) => ({ key: this.keyOf(key), value: ACCEPTED, ttlMs: DEDUPE_TTL_MS })));
+    } catch (error) {
       this.logger.warn(
         'could not mark webhook deliveries as accepted in redis; receipts in Cosmos settle their retries',
-        { count: failed.length, error: failed[0]!.reason },
+        { count: keys.length, error },
       );
+    }
   }
 
   /** The commit failed: forget the claim so the provider's retry is processed. */

@@ -4,7 +4,7 @@
  * oldest ones (a Map keeps insertion order), so a flood of keys costs memory up to the bound and no more.
  * Time comes from an injected clock so the app's clock (and a test's fake one) decides when windows end.
  */
-import type { KeyValueStore, WindowCount } from '../kv-store';
+import type { ClaimAnswer, ClaimRequest, KeyValueStore, WindowCount } from '../kv-store';
 
 export interface MemoryKeyValueStoreOptions {
   /** Milliseconds since the epoch. */
@@ -43,6 +43,19 @@ export class MemoryKeyValueStore implements KeyValueStore {
     if (this.live(key)) return false;
     this.put(key, value, ttlMs);
     return true;
+  }
+
+  async claimMany(claims: readonly ClaimRequest[]): Promise<ClaimAnswer[]> {
+    return claims.map(({ key, value, ttlMs }) => {
+      const held = this.live(key);
+      if (held) return { claimed: false, held: held.value };
+      this.put(key, value, ttlMs);
+      return { claimed: true };
+    });
+  }
+
+  async setMany(entries: readonly ClaimRequest[]): Promise<void> {
+    for (const { key, value, ttlMs } of entries) this.put(key, value, ttlMs);
   }
 
   async get(key: string): Promise<string | undefined> {

@@ -5,12 +5,43 @@
  * (REDIS_KEY_PREFIX) followed by the caller's key, so operators find each user's keys under the names they
  * always had (`<prefix>wh:…`, `<prefix>notify:…`, `<prefix>login-fail:…`).
  */
-import type { KeyValueStore, WindowCount } from '../kv-store';
+import type { ClaimAnswer, ClaimRequest, KeyValueStore, WindowCount } from '../kv-store';
+import { DirectScript } from './direct-script';
 import type { RedisClient } from './redis-client';
 
 /** The first increment opens the window; later ones keep its expiry. */
 const INCREMENT =
   "local n = redis.call('INCR', KEYS[1]); if n == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end; return n";
+
+/**
+ * claimMany: KEYS = the keys, ARGV = value and ttl (ms) per key. SET NX PX each; a key already held answers
+ * its value instead of OK, read in the same script so the answer cannot change in between.
+ */
+const CLAIM_MANY = `
+local answers = {}
+for i = 1, #KEYS do
+  if redis.call('SET', KEYS[i], ARGV[2 * i - 1], 'PX', ARGV[2 * i], 'NX') then
+    answers[i] = 1
+  else
+    answers[i] = redis.call('GET', KEYS[i]) or ''
+  end
+end
+return answers
+`;
+
+/** setMany: KEYS = the keys, ARGV = value and ttl (ms) per key. */
+const SET_MANY = `
+for i = 1, #KEYS do redis.call('SET', KEYS[i], ARGV[2 * i - 1], 'PX', ARGV[2 * i]) end
+return #KEYS
+`;
+
+/** The arguments of a per-key script: the keys, then value and ttl of each. */
+function perKeyArgs(prefix: string, entries: readonly ClaimRequest[]): (string | number)[] {
+  const args: (string | number)[] = [entries.length];
+  for (const entry of entries) args.push(prefix + entry.key);
+  for (const entry of entries) args.push(entry.value, ttlOf(entry.ttlMs));
+  return args;
+}
 
 /** Redis refuses an expiry of 0. */
 function ttlOf(ms: number): number {
@@ -19,6 +50,8 @@ function ttlOf(ms: number): number {
 
 export class RedisKeyValueStore implements KeyValueStore {
   readonly backend = 'redis';
+  private readonly claimManyScript = new DirectScript(CLAIM_MANY);
+  private readonly setManyScript = new DirectScript(SET_MANY);
 
   constructor(
     private readonly redis: RedisClient,
@@ -31,6 +64,20 @@ export class RedisKeyValueStore implements KeyValueStore {
 
   async claim(key: string, ttlMs: number, value = '1'): Promise<boolean> {
     return (await this.redis.set(this.keyPrefix + key, value, 'PX', ttlOf(ttlMs), 'NX')) === 'OK';
+  }
+
+  async claimMany(claims: readonly ClaimRequest[]): Promise<ClaimAnswer[]> {
+    if (claims.length === 0) return [];
+    const answers = await this.claimManyScript.call<Array<number | string>>(
+      this.redis,
+      perKeyArgs(this.keyPrefix, claims),
+    );
+    return answers.map((answer) => (answer === 1 ? { claimed: true } : { claimed: false, held: String(answer) }));
+  }
+
+  async setMany(entries: readonly ClaimRequest[]): Promise<void> {
+    if (entries.length === 0) return;
+    await this.setManyScript.call(this.redis, perKeyArgs(this.keyPrefix, entries));
   }
 
   async get(key: string): Promise<string | undefined> {
