@@ -12,7 +12,7 @@ import { HttpRequest, InvocationContext, type HttpResponseInit } from '@azure/fu
 import type { HttpFunction } from '../../functions/definition';
 import type { AppServices } from '../../shared/app/services';
 import { errorResponse } from '../../shared/platform/http/responses';
-import { LEAN_REQUEST_FUNCTIONS, LeanHttpRequest } from './lean-request';
+import { LEAN_REQUEST_FUNCTIONS, LeanHttpRequest, LeanInvocationContext } from './lean-request';
 import { AppError } from '../../shared/core/app-error';
 import {
   applyServerLimits,
@@ -167,13 +167,12 @@ export function createHttpHost(
           ...(bytes ? { body: { bytes } } : {}),
         };
         // The webhook route takes a lean conversion (lean-request.ts): same interface, a fraction of the cost.
-        const request = LEAN_REQUEST_FUNCTIONS.has(matched.route.definition.name)
-          ? new LeanHttpRequest(init, url.searchParams)
-          : new HttpRequest(init);
-        const context = new InvocationContext({
-          invocationId: randomUUID(),
-          functionName: matched.route.definition.name,
-        });
+        const name = matched.route.definition.name;
+        const lean = LEAN_REQUEST_FUNCTIONS.has(name);
+        const request = lean ? new LeanHttpRequest(init, url.searchParams) : new HttpRequest(init);
+        const context = lean
+          ? new LeanInvocationContext(randomUUID(), name)
+          : new InvocationContext({ invocationId: randomUUID(), functionName: name });
         await writeResponse(res, await matched.route.definition.handler(request, context, services));
       } catch (error) {
         if (error instanceof AppError && error.code === 'payload_too_large') {

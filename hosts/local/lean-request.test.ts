@@ -1,6 +1,6 @@
 import fc from 'fast-check';
-import { HttpRequest } from '@azure/functions';
-import { LeanHttpRequest } from './lean-request';
+import { HttpRequest, InvocationContext, input, output } from '@azure/functions';
+import { LeanHttpRequest, LeanInvocationContext } from './lean-request';
 
 const headerName = fc.stringMatching(/^[a-z][a-z0-9-]{0,20}$/);
 const headerValue = fc.stringMatching(/^[!-~]([ -~]{0,40}[!-~])?$/);
@@ -114,5 +114,35 @@ describe('LeanHttpRequest bodies and headers over time', () => {
     expect(
       new LeanHttpRequest({ method: 'GET', url: url.toString(), headers: {} }, url.searchParams).query.get('secret'),
     ).toBe('s1');
+  });
+});
+
+describe('LeanInvocationContext', () => {
+  it('answers like the @azure/functions InvocationContext: ids, options, extra inputs and outputs, logging', () => {
+    const lean = new LeanInvocationContext('inv-1', 'WebhookReceiver');
+    const full = new InvocationContext({ invocationId: 'inv-1', functionName: 'WebhookReceiver' });
+    for (const context of [lean, full]) {
+      expect(context.invocationId).toBe('inv-1');
+      expect(context.functionName).toBe('WebhookReceiver');
+      expect(context.options.extraInputs).toEqual([]);
+      expect(context.options.extraOutputs).toEqual([]);
+      const blob = input.generic({ type: 'blob', name: 'archive' });
+      context.extraInputs.set(blob, 'value');
+      expect(context.extraInputs.get('archive')).toBe('value');
+      const queue = output.generic({ type: 'queue', name: 'next' });
+      context.extraOutputs.set(queue, 42);
+      expect(context.extraOutputs.get(queue)).toBe(42);
+    }
+    const logged = jest.spyOn(console, 'info').mockImplementation(() => undefined);
+    try {
+      lean.info('hello', 1);
+      full.info('hello', 1);
+      expect(logged.mock.calls).toEqual([
+        ['hello', 1],
+        ['hello', 1],
+      ]);
+    } finally {
+      logged.mockRestore();
+    }
   });
 });

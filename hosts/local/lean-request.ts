@@ -6,9 +6,18 @@
  * ones (body stream, formData, blob, user, clone) are served by a full HttpRequest built on first use, so a
  * handler sees the same interface as in Azure and runs unchanged.
  */
-import { HttpRequest, type HttpRequestInit, type HttpRequestParams, type HttpRequestUser } from '@azure/functions';
+import {
+  HttpRequest,
+  InvocationContext,
+  type EffectiveFunctionOptions,
+  type HttpRequestInit,
+  type HttpRequestParams,
+  type HttpRequestUser,
+  type InvocationContextExtraInputs,
+  type InvocationContextExtraOutputs,
+} from '@azure/functions';
 
-/** Functions whose requests are converted this way; every other route gets the full HttpRequest. */
+/** Functions whose requests (and invocation contexts) are built this way; every other route gets the full ones. */
 export const LEAN_REQUEST_FUNCTIONS: ReadonlySet<string> = new Set(['WebhookReceiver']);
 
 /** Headers over a map of lower-case names, as node's parser delivers them; iteration is sorted like WHATWG Headers. */
@@ -147,6 +156,47 @@ export class LeanHttpRequest implements HttpRequest {
 
   private fullRequest(): HttpRequest {
     this.full ??= new HttpRequest(this.init);
+    return this.full;
+  }
+}
+
+/**
+ * The invocation context of a lean route: the id and name a handler reads, the rest (extra inputs and outputs,
+ * logging) from a full InvocationContext built on first use. The full one keeps its private state in WeakMaps,
+ * three entries per request that the garbage collector has to trace.
+ */
+export class LeanInvocationContext implements InvocationContext {
+  readonly options: EffectiveFunctionOptions;
+  private full: InvocationContext | undefined;
+
+  constructor(
+    readonly invocationId: string,
+    readonly functionName: string,
+  ) {
+    this.options = { trigger: { name: 'httpTrigger', type: 'httpTrigger' }, extraInputs: [], extraOutputs: [] };
+  }
+
+  get extraInputs(): InvocationContextExtraInputs {
+    return this.fullContext().extraInputs;
+  }
+
+  get extraOutputs(): InvocationContextExtraOutputs {
+    return this.fullContext().extraOutputs;
+  }
+
+  readonly log = (...args: unknown[]): void => this.fullContext().log(...args);
+  readonly trace = (...args: unknown[]): void => this.fullContext().trace(...args);
+  readonly debug = (...args: unknown[]): void => this.fullContext().debug(...args);
+  readonly info = (...args: unknown[]): void => this.fullContext().info(...args);
+  readonly warn = (...args: unknown[]): void => this.fullContext().warn(...args);
+  readonly error = (...args: unknown[]): void => this.fullContext().error(...args);
+
+  private fullContext(): InvocationContext {
+    this.full ??= new InvocationContext({
+      invocationId: this.invocationId,
+      functionName: this.functionName,
+      options: this.options,
+    });
     return this.full;
   }
 }

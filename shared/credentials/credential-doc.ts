@@ -3,7 +3,8 @@
  * fits Key Vault's name rule), the non-secret tags that make up the metadata index, and parsing of the stored
  * JSON. The tags are what `list` returns: the refresher and the expiry report work from them alone.
  */
-import { createHash, X509Certificate } from 'node:crypto';
+import { X509Certificate } from 'node:crypto';
+import { sha256Hex } from '../core/sha256';
 import { AppError } from '../core/app-error';
 import { ownExpiryOf } from './expiry-policy';
 import type { SecretListItem } from './secret-store';
@@ -24,7 +25,7 @@ export const SECRET_PREFIX = 'cred-';
 export const CONTENT_TYPE = 'application/vnd.ise.credential+json;v=1';
 
 export function secretNameOf(ref: CredentialRef): string {
-  return SECRET_PREFIX + createHash('sha256').update(refKey(ref)).digest('hex').slice(0, 48);
+  return SECRET_PREFIX + sha256Hex(refKey(ref)).slice(0, 48);
 }
 
 /** Fills facts that can be read from the material itself (a PEM certificate's notAfter). */

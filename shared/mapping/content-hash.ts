@@ -3,7 +3,7 @@
  * canonical JSON (keys sorted at every depth, undefined dropped, -0 as 0) hashed with SHA-256.
  * Volatile fields (sync stamps, view counters) are left out, so they alone never count as a change.
  */
-import * as crypto from 'node:crypto';
+import { sha256Hex } from '../core/sha256';
 
 const PLAIN_KEY = /^[A-Za-z0-9_$-]*$/;
 
@@ -82,13 +82,6 @@ function canonical(value: unknown): string {
 /** The canonical JSON text of a value: equal data gives equal text whatever the key order. */
 export function canonicalJson(value: unknown): string {
   return canonical(value);
-}
-
-// One-shot hashing where the runtime has it (Node ≥ 20.12): it skips the Hash object per call.
-const oneShot = (crypto as unknown as { hash?: (algorithm: string, data: string, encoding: 'hex') => string }).hash;
-
-function sha256Hex(text: string): string {
-  return oneShot ? oneShot('sha256', text, 'hex') : crypto.createHash('sha256').update(text).digest('hex');
 }
 
 /** SHA-256 (hex) of the canonical JSON of `data` without its volatile top-level fields. */

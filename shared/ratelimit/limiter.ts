@@ -82,6 +82,7 @@ export class RateLimiter {
   private readonly policy: AdaptivePolicy;
   private readonly inbound: Record<InboundKind, RateRule>;
   private readonly inboundDecisions: InboundDecisions;
+  private readonly inboundLevels = new Map<string, LevelSpec>();
 
   constructor(
     private readonly backend: Backend,
@@ -193,11 +194,7 @@ export class RateLimiter {
 
   /** Per-tenant limit of an inbound endpoint; never waits. */
   async checkInbound(kind: InboundKind, tenantId: string): Promise<InboundDecision> {
-    const inbound = level(
-      'inbound',
-      `${this.config.keyPrefix}rl:in:${kind}:${encodeURIComponent(tenantId)}`,
-      this.inbound[kind],
-    );
+    const inbound = this.inboundLevel(kind, tenantId);
     // Checks arriving together are decided together (inbound-batch.ts).
     const decision = await this.inboundDecisions.decide(inbound);
     if (decision.allowed) return { allowed: true };
@@ -207,6 +204,22 @@ export class RateLimiter {
       retryAfterMs: decision.retryAfterMs,
       headers: { 'Retry-After': String(Math.max(1, Math.ceil(decision.retryAfterMs / 1000))) },
     };
+  }
+
+  /** A tenant's inbound level, kept (bounded) since every request asks for it. */
+  private inboundLevel(kind: InboundKind, tenantId: string): LevelSpec {
+    const cacheKey = `${kind}:${tenantId}`;
+    let spec = this.inboundLevels.get(cacheKey);
+    if (!spec) {
+      spec = level(
+        'inbound',
+        `${this.config.keyPrefix}rl:in:${kind}:${encodeURIComponent(tenantId)}`,
+        this.inbound[kind],
+      );
+      if (this.inboundLevels.size >= 10_000) this.inboundLevels.clear();
+      this.inboundLevels.set(cacheKey, spec);
+    }
+    return spec;
   }
 
   async getOverride(scope: OverrideScope, signal?: AbortSignal): Promise<LimitOverride | undefined> {

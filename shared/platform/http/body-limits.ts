@@ -8,11 +8,23 @@
 
 import { AppError } from '../../core/app-error';
 
+/** `{` and `[` together occur at most `limit` times in `text` (inside strings too: an upper bound). */
+function openersAtMost(text: string, limit: number): boolean {
+  let count = 0;
+  for (const opener of ['{', '[']) {
+    for (let at = text.indexOf(opener); at !== -1; at = text.indexOf(opener, at + 1)) if (++count > limit) return false;
+  }
+  return true;
+}
+
 /** Deepest nesting of objects and arrays accepted in a JSON body. */
 export const MAX_JSON_DEPTH = 64;
 
 /** Whether the JSON text nests objects or arrays deeper than maxDepth (brackets inside strings do not count). */
 export function exceedsJsonDepth(text: string, maxDepth: number = MAX_JSON_DEPTH): boolean {
+  // Nesting never exceeds the number of brackets that open it; counting them is a few native searches, where the
+  // scan below reads every character (webhook bodies have a handful of brackets and run to kilobytes).
+  if (openersAtMost(text, maxDepth)) return false;
   let depth = 0;
   let inString = false;
   for (let i = 0; i < text.length; i++) {

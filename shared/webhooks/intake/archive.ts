@@ -2,7 +2,8 @@
  * Archiving raw deliveries: the exact body bytes and the headers, with credentials in headers redacted (redaction.ts), under
  * a name that sorts by integration and time. Replay reads them back and checks the body's hash.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
+import { sha256Hex } from '../../core/sha256';
 import type { BlobArchive } from '../../stores/blob/blob-archive';
 import { redactHeaders } from './redaction';
 
@@ -14,10 +15,6 @@ export interface ArchivedDelivery {
   headers: Record<string, string>;
   bodyBase64: string;
   bodySha256: string;
-}
-
-export function sha256Hex(body: Buffer): string {
-  return createHash('sha256').update(body).digest('hex');
 }
 
 type DeliveryToArchive = Omit<ArchivedDelivery, 'bodyBase64' | 'bodySha256'>;
@@ -42,7 +39,7 @@ export async function archiveDelivery(
   rawBody: Buffer,
 ): Promise<{ name: string; bodySha256: string }> {
   const document = archivedDocument(delivery, rawBody);
-  const name = `${delivery.integrationId}/${dayOf(delivery.receivedAt)}/${document.bodySha256.slice(0, 16)}-${createHash('sha256').update(delivery.deliveryId).digest('hex').slice(0, 16)}.json`;
+  const name = `${delivery.integrationId}/${dayOf(delivery.receivedAt)}/${document.bodySha256.slice(0, 16)}-${sha256Hex(delivery.deliveryId).slice(0, 16)}.json`;
   await blob.put(name, JSON.stringify(document), 'application/json', { provider: delivery.provider });
   return { name, bodySha256: document.bodySha256 };
 }

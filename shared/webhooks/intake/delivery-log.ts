@@ -5,7 +5,7 @@
  * rejected deliveries and duplicate counts are health statistics: they are written in micro-batches off the
  * request path, and reads through this log wait for what is still buffered, so a caller sees its own writes.
  */
-import { createHash } from 'node:crypto';
+import { sha256Hex } from '../../core/sha256';
 import type { Logger } from '../../platform/observability/logger';
 import type {
   ReceiptListFilter,
@@ -19,7 +19,7 @@ export type { DeliveryVerdict, DeliveryReceipt } from './receipt-types';
 
 /** Receipt ids are a hash of the delivery id: provider ids can be long or contain characters Cosmos refuses. */
 export function receiptId(deliveryId: string): string {
-  return createHash('sha256').update(deliveryId).digest('hex').slice(0, 40);
+  return sha256Hex(deliveryId).slice(0, 40);
 }
 
 /** Receipts per bulk write. */

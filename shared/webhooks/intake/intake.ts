@@ -31,6 +31,8 @@ export interface AcceptedDelivery {
   integrationId: string;
   provider: string;
   deliveryId: string;
+  /** The receipt's id (a hash of the delivery id), when the caller has computed it already. */
+  receiptId?: string;
   /** Milliseconds since the epoch, when the request reached the receiver. */
   receivedAt: number;
   /** Request headers; credentials among them are redacted before archiving. */
@@ -86,6 +88,7 @@ const DEFAULT_OPTIONS: Required<IntakeOptions> = {
 /** Per-delivery progress through one flush: the first failure is kept, later steps skip the delivery. */
 interface Slot {
   delivery: AcceptedDelivery;
+  receiptId: string;
   error?: unknown;
   archive?: { name: string; bodySha256: string };
   savedAt?: number;
@@ -103,6 +106,8 @@ interface GroupRun {
   created?: boolean;
   /** Its first page is on the queue. */
   sent?: boolean;
+  /** A targeted run's ids, gathered while the group is coalesced (then written into its start). */
+  ids?: Set<string>;
 }
 
 /** Ids one coalesced targeted run may carry: its single page fetches them all. */
@@ -137,7 +142,11 @@ export class WebhookIntake {
   }
 
   private async commitGroup(group: AcceptedDelivery[]): Promise<Array<ItemOutcome<CommittedDelivery>>> {
-    const slots: Slot[] = group.map((delivery) => ({ delivery, runIds: [] }));
+    const slots: Slot[] = group.map((delivery) => ({
+      delivery,
+      receiptId: delivery.receiptId ?? receiptId(delivery.deliveryId),
+      runIds: [],
+    }));
     const runs = coalesceRuns(slots);
     await Promise.all([this.archive(slots), this.createRuns(runs)]);
     await this.enqueue(runs);
@@ -146,10 +155,7 @@ export class WebhookIntake {
     const committed = slots.filter((slot) => slot.error === undefined);
     // Not awaited: a claim left pending by a crash here is settled by the receipt written above.
     void this.deps.claims.accepted(
-      committed.map(({ delivery }) => ({
-        integrationId: delivery.integrationId,
-        receiptId: receiptId(delivery.deliveryId),
-      })),
+      committed.map((slot) => ({ integrationId: slot.delivery.integrationId, receiptId: slot.receiptId })),
     );
     return slots.map((slot) =>
       slot.error === undefined
@@ -250,8 +256,8 @@ export class WebhookIntake {
   private async writeReceipts(slots: Slot[]): Promise<void> {
     const pending = slots.filter((slot) => slot.error === undefined);
     const now = Date.now();
-    const receipts: DeliveryReceipt[] = pending.map(({ delivery, archive, runIds }) => ({
-      id: receiptId(delivery.deliveryId),
+    const receipts: DeliveryReceipt[] = pending.map(({ delivery, receiptId: id, archive, runIds }) => ({
+      id,
       integrationId: delivery.integrationId,
       tenantId: delivery.tenantId,
       provider: delivery.provider,
@@ -292,26 +298,35 @@ function coalesceRuns(slots: Slot[]): GroupRun[] {
       const key = `${start.run.integrationId}\u0000${start.run.mode}\u0000${start.run.entity ?? ''}`;
       let target = open.get(key);
       if (!target || !joined(target, start)) {
-        target = { start, members: [] };
+        target = { start, members: [], ...(start.run.mode === 'targeted' ? { ids: new Set(start.run.ids) } : {}) };
         open.set(key, target);
         runs.push(target);
       }
-      if (!target.members.includes(slot)) target.members.push(slot);
+      // Slots are taken in order, so a slot already among the members is the last one.
+      if (target.members.at(-1) !== slot) target.members.push(slot);
       if (!slot.runIds.includes(target.start.run.id)) slot.runIds.push(target.start.run.id);
     }
   }
+  for (const groupRun of runs) withGatheredIds(groupRun);
   return runs;
 }
 
-/**
- * Adds `start`'s ids to the run `into` when they fit; false when they do not (nothing changed then). The run
- * gets new start objects: the deliveries' own starts stay as they were (a replay starts exactly its own run).
- */
+/** Adds `start`'s ids to the targeted run `into` when they fit; false when they do not (nothing changed then). */
 function joined(into: GroupRun, start: RunStart): boolean {
-  const { run, message } = into.start;
-  if (run.mode !== 'targeted') return true;
-  const ids = [...new Set([...(run.ids ?? []), ...(start.run.ids ?? [])])];
-  if (ids.length > MAX_IDS_PER_RUN) return false;
-  into.start = { run: { ...run, ids }, message: { ...message, body: { ...message.body, ids } } };
+  if (!into.ids) return true;
+  const adding = new Set((start.run.ids ?? []).filter((id) => !into.ids!.has(id)));
+  if (into.ids.size + adding.size > MAX_IDS_PER_RUN) return false;
+  for (const id of adding) into.ids.add(id);
   return true;
+}
+
+/**
+ * The run's start with the ids gathered into it. New start objects: the deliveries' own starts stay as they were
+ * (a replay starts exactly its own run).
+ */
+function withGatheredIds(groupRun: GroupRun): void {
+  const { run, message } = groupRun.start;
+  if (!groupRun.ids || groupRun.ids.size === (run.ids?.length ?? 0)) return;
+  const ids = [...groupRun.ids];
+  groupRun.start = { run: { ...run, ids }, message: { ...message, body: { ...message.body, ids } } };
 }

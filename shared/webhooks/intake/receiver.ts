@@ -8,7 +8,7 @@
  * integration of another provider all get the same 404 body, so ids cannot be probed. Nothing is enqueued
  * unless verification passed.
  */
-import { createHash } from 'node:crypto';
+import { sha256Hex } from '../../core/sha256';
 import type { HttpResponseInit } from '@azure/functions';
 import { AppError } from '../../core/app-error';
 import type { Integration } from '../../core/integration';
@@ -180,6 +180,7 @@ export async function receiveWebhook(
       requests.map((request) => request.entity),
     );
     const claimKey = { integrationId: integration.id, receiptId: receiptId(result.deliveryId) };
+    const accepted = { receiptId: claimKey.receiptId };
     const [inbound, claim] = await Promise.all([checkInbound(), deps.deliveryClaims.claim(claimKey)]);
     if (!inbound.allowed) {
       if (claim === 'claimed') await deps.deliveryClaims.release(claimKey);
@@ -201,6 +202,7 @@ export async function receiveWebhook(
         integrationId: integration.id,
         provider,
         deliveryId: result.deliveryId,
+        ...accepted,
         receivedAt: webhook.receivedAt,
         // Only what may be stored: the configured secret header and any value holding a secret go too.
         headers: redactHeaders(webhook.headers, {
@@ -236,7 +238,7 @@ export function runRequestsFor(
   const parsed = eventParserFor(provider)({ rawBody: webhook.rawBody, headers: webhook.header });
   if (!parsed.ok) throw new AppError('bad_request', `webhook body is malformed: ${parsed.detail}`, { target: 'body' });
   // Short, deterministic ids: provider delivery ids can be long, and message ids are limited to 128 characters.
-  const runIdBase = `wh-${createHash('sha256').update(`${integration.id}|${deliveryId}|${runIdSalt}`).digest('hex').slice(0, 32)}`;
+  const runIdBase = `wh-${sha256Hex(`${integration.id}|${deliveryId}|${runIdSalt}`).slice(0, 32)}`;
   return mergeByEntity(parsed.events).map((event, index) => ({
     integration,
     mode: event.kind === 'records' ? 'targeted' : 'incremental',

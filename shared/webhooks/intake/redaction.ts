@@ -49,10 +49,24 @@ const CREDENTIAL_SUFFIX =
 const CREDENTIAL_STEM = /(auth|token|secret|signature|passw|cookie|session|credential|apikey)/;
 
 export function isCredentialHeaderName(name: string): boolean {
-  const lower = name.toLowerCase();
+  let known = verdictsByName.get(name);
+  if (known === undefined) {
+    known = credentialName(name.toLowerCase());
+    // Names come from senders, so the memory is bounded: a flood of new names only empties it now and then.
+    if (verdictsByName.size >= MAX_REMEMBERED_NAMES) verdictsByName.clear();
+    verdictsByName.set(name, known);
+  }
+  return known;
+}
+
+function credentialName(lower: string): boolean {
   if (CREDENTIAL_STEM.test(lower)) return true;
   return lower.split(/[-_.]+/).some((word) => CREDENTIAL_WORDS.has(word) || CREDENTIAL_SUFFIX.test(word));
 }
+
+/** The verdict per header name seen: every delivery of a provider sends the same few names. */
+const verdictsByName = new Map<string, boolean>();
+const MAX_REMEMBERED_NAMES = 1000;
 
 export interface RedactionRules {
   /** Header names the integration is configured to carry a secret in (case-insensitive). */
@@ -74,16 +88,17 @@ export function containsSecret(value: string, secrets: readonly string[]): boole
 
 /** The headers as they may be stored: every rule above applied. */
 export function redactHeaders(headers: Record<string, string>, rules: RedactionRules = {}): Record<string, string> {
-  const configured = new Set((rules.secretHeaders ?? []).map((name) => name.toLowerCase()));
+  const configured = rules.secretHeaders?.length ? new Set(rules.secretHeaders.map((n) => n.toLowerCase())) : undefined;
   const secrets = rules.secretValues ?? [];
-  return Object.fromEntries(
-    Object.entries(headers).map(([name, value]) => [
-      name,
-      isCredentialHeaderName(name) || configured.has(name.toLowerCase()) || containsSecret(value, secrets)
+  const kept: Record<string, string> = {};
+  for (const name in headers) {
+    const value = headers[name]!;
+    kept[name] =
+      isCredentialHeaderName(name) || configured?.has(name.toLowerCase()) || containsSecret(value, secrets)
         ? REDACTED
-        : value,
-    ]),
-  );
+        : value;
+  }
+  return kept;
 }
 
 /**

@@ -3,6 +3,7 @@
  * a length-hiding compare for shared tokens, and a content hash used as a delivery id of last resort.
  */
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { sha256Hex } from '../../core/sha256';
 
 export function hmacSha256(key: string | Buffer, ...parts: Array<string | Buffer>): Buffer {
   const mac = createHmac('sha256', key);
@@ -42,5 +43,5 @@ export function matchingSecret(
  * SHA-256 are plenty against collisions and keep ids short enough to sit inside message and document ids.
  */
 export function contentId(rawBody: Buffer): string {
-  return `sha256:${createHash('sha256').update(rawBody).digest('hex').slice(0, 32)}`;
+  return `sha256:${sha256Hex(rawBody).slice(0, 32)}`;
 }

@@ -3,8 +3,21 @@ import { exceedsJsonDepth, MAX_JSON_DEPTH } from '../../platform/http/body-limit
 
 export type JsonRecord = Record<string, unknown>;
 
+/**
+ * Parsed request bodies by their bytes: verification and event parsing of one delivery read the same Buffer, and
+ * parsing it once is enough. Entries go with the Buffer. Parsed values are read, never changed, by every caller.
+ */
+const parsedBodies = new WeakMap<Buffer, unknown>();
+
 export function parseJson(raw: Buffer | string): unknown {
-  const text = typeof raw === 'string' ? raw : raw.toString('utf8');
+  if (typeof raw === 'string') return parseJsonText(raw);
+  if (parsedBodies.has(raw)) return parsedBodies.get(raw);
+  const value = parseJsonText(raw.toString('utf8'));
+  parsedBodies.set(raw, value);
+  return value;
+}
+
+function parseJsonText(text: string): unknown {
   // Deeper than any provider sends: malformed, before anything recursive walks it (http/body-limits.ts).
   if (exceedsJsonDepth(text, MAX_JSON_DEPTH)) return undefined;
   try {

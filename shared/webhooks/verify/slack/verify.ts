@@ -24,12 +24,22 @@ export function slackSignature(rawBody: Buffer | string, secret: string, timesta
 export type SlackBody = { format: 'json'; value: Record<string, unknown> } | { format: 'form'; value: URLSearchParams };
 
 export function readSlackBody(rawBody: Buffer): SlackBody | undefined {
-  const text = rawBody.toString('utf8');
-  if (text.trimStart().startsWith('{')) {
-    const value = parseJsonObject(text);
+  if (firstNonSpaceByte(rawBody) === OPENING_BRACE) {
+    // The Buffer itself: verification and event parsing share one parse of it (json.ts).
+    const value = parseJsonObject(rawBody);
     return value ? { format: 'json', value } : undefined;
   }
-  return { format: 'form', value: new URLSearchParams(text) };
+  return { format: 'form', value: new URLSearchParams(rawBody.toString('utf8')) };
+}
+
+const OPENING_BRACE = 0x7b;
+
+/** Whitespace and a UTF-8 byte order mark skipped (a JSON body after a mark is read as JSON, and is malformed). */
+const SKIPPED_LEADING_BYTES = new Set([0x20, 0x09, 0x0a, 0x0d, 0x0b, 0x0c, 0xef, 0xbb, 0xbf]);
+
+function firstNonSpaceByte(bytes: Buffer): number | undefined {
+  for (const byte of bytes) if (!SKIPPED_LEADING_BYTES.has(byte)) return byte;
+  return undefined;
 }
 
 /** event_id for Events API callbacks, trigger_id for commands and interactions, else the content hash. */
