@@ -27,7 +27,7 @@ export interface LocalHost {
   triggers: TriggerHost;
   /** Demo mode: the running sandboxes and the demo tenant's integrations. */
   demo?: DemoEnvironment;
-  /** LOCAL_WORKERS > 1: the HTTP worker processes. */
+  /** LOCAL_WORKERS > 1: the worker processes (HTTP functions and queue-triggered invocations). */
   workers?: HttpWorkers;
   /** Set when the admin key was generated locally: where to read it. */
   adminKeyFile?: string;
@@ -91,7 +91,8 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
       ...options.overrides,
       ...(layout ? { queueJournal: openQueueJournal(layout) } : {}),
     });
-    // One worker: HTTP in this process. More: worker processes on one shared port (workers/http-workers.ts).
+    // One worker: HTTP and queue invocations in this process. More: worker processes on one shared port, which
+    // also run the queue invocations this process dispatches to them (workers/http-workers.ts).
     const workers =
       settings.localWorkers > 1
         ? await startHttpWorkers({
@@ -111,6 +112,7 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
         queues: FUNCTIONS.filter((f): f is QueueFunction => f.trigger === 'serviceBusQueue'),
         queue: services.embeddedQueue!,
         scheduleTimers: options.timers !== false,
+        invoker: workers?.invoker,
       },
       services,
     );
@@ -124,10 +126,11 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
       workers,
       adminKeyFile,
       stop: async () => {
-        // Workers first: their last writes still reach the queue and the secret store in this process.
         if (http) await closeServer(http);
-        await workers?.stop();
+        // Triggers first: no message is taken any more, and the invocations dispatched to workers finish. Then
+        // the workers: their last writes still reach the queue and the secret store in this process.
         await triggers.stop();
+        await workers?.stop();
         await demo?.stop();
         await services.close();
         await Promise.all(embedded.map((service) => service.stop()));

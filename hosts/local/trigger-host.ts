@@ -1,6 +1,11 @@
 /**
  * The local host's non-HTTP triggers: timer functions on their six-field NCRONTAB schedules (croner, no
  * overlapping runs) and queue functions fed by the embedded queue, with Service Bus-like trigger metadata.
+ * Timers always run in this process (one owner, like Azure's singleton timer lock). Queue messages are
+ * received here, where the queue lives, and their invocations run through a QueueInvoker: in this process, or
+ * in the worker processes (LOCAL_WORKERS > 1, workers/queue-dispatch.ts). Either way the queue's consumer
+ * decides completion (ok) or abandonment (anything else), holds the concurrency limit for all invocations
+ * together, and keeps one message of a session in flight at a time.
  */
 import { randomUUID } from 'node:crypto';
 import { Cron } from 'croner';
@@ -8,6 +13,7 @@ import { InvocationContext } from '@azure/functions';
 import type { QueueFunction, TimerFunction } from '../../functions/definition';
 import type { AppServices } from '../../shared/app/services';
 import type { Consumer, EmbeddedQueue } from '../../shared/stores/queue/embedded-queue';
+import { inProcessInvoker, queueInvocation, type QueueInvoker } from './queue-invocation';
 
 export interface TriggerHost {
   /** Stop timers, stop taking messages, and wait for work in flight. */
@@ -22,12 +28,15 @@ export interface TriggerHostOptions {
   queue: EmbeddedQueue;
   /** Run timers on their schedules; when false they only run through fire(). */
   scheduleTimers: boolean;
+  /** Where queue invocations run; this process when absent. */
+  invoker?: QueueInvoker;
 }
 
 export function startTriggerHost(
-  { timers, queues, queue, scheduleTimers }: TriggerHostOptions,
+  { timers, queues, queue, scheduleTimers, invoker: dispatchTo }: TriggerHostOptions,
   services: AppServices,
 ): TriggerHost {
+  const invoker = dispatchTo ?? inProcessInvoker(queues, services);
   const running = new Set<Promise<void>>();
   const runTimer = (definition: TimerFunction, isPastDue: boolean): Promise<void> => {
     const context = new InvocationContext({ invocationId: randomUUID(), functionName: definition.name });
@@ -52,28 +61,24 @@ export function startTriggerHost(
     queue.consume(
       definition.queueName,
       async (message) => {
-        const context = new InvocationContext({
-          invocationId: randomUUID(),
-          functionName: definition.name,
-          triggerMetadata: {
-            messageId: message.messageId,
-            deliveryCount: message.deliveryCount,
-            sessionId: message.sessionId,
-            enqueuedTimeUtc: message.enqueuedTimeUtc.toISOString(),
-            sequenceNumber: message.sequenceNumber,
-            applicationProperties: message.applicationProperties ?? {},
-          },
+        const outcome = await invoker.invoke(queueInvocation(definition, message));
+        services.metrics.increment('queue_invocations', 1, {
+          function: definition.name,
+          ranIn: outcome.ranIn,
+          outcome: outcome.ok ? 'completed' : 'failed',
         });
-        await definition.handler(message.body, context, services);
+        if (outcome.ok) return;
+        services.logger.warn(`${definition.name} did not complete a message`, {
+          messageId: message.messageId,
+          deliveryCount: message.deliveryCount,
+          ranIn: outcome.ranIn,
+          error: outcome.error,
+        });
+        // The consumer abandons the message with this error's message as the reason.
+        throw asError(outcome.error);
       },
       {
         concurrency: services.settings.queueLimits.maxConcurrency,
-        onError: (error, message) =>
-          services.logger.warn(`${definition.name} did not complete a message`, {
-            messageId: message.messageId,
-            deliveryCount: message.deliveryCount,
-            error,
-          }),
       },
     ),
   );
@@ -90,4 +95,9 @@ export function startTriggerHost(
       await runTimer(definition, false);
     },
   };
+}
+
+/** An Error as it came (its message is the abandon reason); anything else thrown becomes one. */
+function asError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
 }

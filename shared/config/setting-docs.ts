@@ -33,7 +33,7 @@ export const SETTING_DOCS: Record<keyof RawSettings, SettingDoc> = {
   },
   LOCAL_WORKERS: {
     description:
-      'HTTP worker processes of the local host (npm start), sharing its port; more than 1 needs Redis (REDIS_URL, or redis-server on PATH, which the host then starts)',
+      'Worker processes of the local host (npm start) for HTTP functions (one shared port) and dispatched queue invocations; more than 1 needs Redis (REDIS_URL, or redis-server on PATH, which the host then starts)',
     defaultText: '1',
     azure: false,
   },

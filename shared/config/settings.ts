@@ -14,7 +14,7 @@ export interface Settings {
   logLevel: RawSettings['LOG_LEVEL'];
   logFormat: 'json' | 'pretty';
   localDataDir: string;
-  /** HTTP worker processes of the local host (1: HTTP in the host's own process). */
+  /** Worker processes of the local host for HTTP and queue invocations (1: both in the host's own process). */
   localWorkers: number;
   cosmos: { endpoint?: string; key?: string; database: string; allowSelfSignedLocal: boolean };
   queue: { kind: 'servicebus'; connectionString?: string; fullyQualifiedNamespace?: string } | { kind: 'embedded' };

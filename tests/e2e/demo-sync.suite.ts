@@ -4,30 +4,35 @@
  * touches only what changed, a webhook from the sandbox that updates one shard, and the GitHub hook and Google
  * channel the app subscribed through the sandboxes' APIs. Run with the HTTP functions in the host's own process
  * (demo-sync.test.ts) and in worker processes (LOCAL_WORKERS), whose deliveries and admin calls reach the host
- * process's queue triggers.
+ * process's queue, and which run the queue-triggered sync pages the host process dispatches to them.
  */
 import { startLocalHost, type LocalHost } from '../../hosts/local/local-host';
 import { testEnv, TEST_ADMIN_KEY } from '../support/test-services';
 import { createMemoryLogger } from '../../shared/platform/observability/logger';
 import { seededPullRequestCount } from '../../dev/sandboxes/github/data';
 
+/** The local host in demo mode (40 records a provider, pages of 25, timers off) with `workers` worker processes. */
+export function startDemoHost(workers: number): Promise<LocalHost> {
+  return startLocalHost({
+    env: testEnv({
+      DEMO_MODE: 'true',
+      DEMO_RECORDS: '40',
+      SYNC_PAGE_SIZE: '25',
+      QUEUE_MAX_DELIVERY_COUNT: '3',
+      LOCAL_WORKERS: String(workers),
+      // Worker processes log to their own output: only what matters.
+      ...(workers > 1 ? { LOG_LEVEL: 'error' } : {}),
+    }),
+    useProcessEnv: false,
+    timers: false,
+    overrides: { logger: createMemoryLogger('warn').logger },
+  });
+}
+
 export function describeDemoSync(workers: number): void {
   let host: LocalHost;
   beforeAll(async () => {
-    host = await startLocalHost({
-      env: testEnv({
-        DEMO_MODE: 'true',
-        DEMO_RECORDS: '40',
-        SYNC_PAGE_SIZE: '25',
-        QUEUE_MAX_DELIVERY_COUNT: '3',
-        LOCAL_WORKERS: String(workers),
-        // Worker processes log to their own output: only what matters.
-        ...(workers > 1 ? { LOG_LEVEL: 'error' } : {}),
-      }),
-      useProcessEnv: false,
-      timers: false,
-      overrides: { logger: createMemoryLogger('warn').logger },
-    });
+    host = await startDemoHost(workers);
   });
   afterAll(async () => host?.stop());
 
@@ -57,9 +62,19 @@ export function describeDemoSync(workers: number): void {
     return finishedRun(integrationId, (await started.json()).runId);
   }
 
+  /** Completed invocations of a queue function by where they ran, from the host process's metrics. */
+  function completedInvocations(functionName: string): Record<string, number> {
+    const counts: Record<string, number> = {};
+    for (const [key, count] of Object.entries(host.services.metrics.snapshot())) {
+      const found = /^queue_invocations\{function=(\w+),outcome=completed,ranIn=([\w-]+)\}$/.exec(key);
+      if (found?.[1] === functionName) counts[found[2]!] = (counts[found[2]!] ?? 0) + count;
+    }
+    return counts;
+  }
+
   const sandbox = (provider: string) => host.demo!.sandboxes.find((candidate) => candidate.provider === provider)!;
 
-  describe(`demo mode syncs (${workers === 1 ? 'one process' : `${workers} HTTP worker processes`})`, () => {
+  describe(`demo mode syncs (${workers === 1 ? 'one process' : `${workers} worker processes`})`, () => {
     it('a full GitHub sync creates one shard per issue and comment, across pages', async () => {
       const github = sandbox('github');
       // The issues endpoint also lists pull requests; the adapter skips them.
@@ -109,6 +124,20 @@ export function describeDemoSync(workers: number): void {
         expect(run.counters.created).toBeGreaterThan(0);
       }
     });
+
+    it(
+      workers === 1
+        ? 'runs the sync pages in the host process'
+        : 'runs the sync pages in the worker processes, each taking some, none in the host process',
+      () => {
+        const pages = completedInvocations('SyncInboundWorker');
+        const total = Object.values(pages).reduce((sum, count) => sum + count, 0);
+        expect(total).toBeGreaterThan(10);
+        if (workers === 1) expect(pages).toEqual({ host: total });
+        else
+          expect(Object.keys(pages).sort()).toEqual(Array.from({ length: workers }, (_, index) => `worker-${index}`));
+      },
+    );
 
     it('a record changed at the provider arrives as a signed webhook and updates its shard', async () => {
       const github = sandbox('github');

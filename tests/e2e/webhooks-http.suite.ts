@@ -97,7 +97,7 @@ export function describeWebhooksOverHttp(workers: number): void {
 
   const depth = () => host.services.embeddedQueue!.depth(QUEUES.syncInbound.name);
 
-  describe(`webhooks over HTTP (${workers === 1 ? 'one process' : `${workers} HTTP worker processes`})`, () => {
+  describe(`webhooks over HTTP (${workers === 1 ? 'one process' : `${workers} worker processes`})`, () => {
     it('accepts a signed GitHub delivery once, acknowledges its duplicate, and rejects what is not verified', async () => {
       const before = depth();
       const delivery = github('http-1', 7);

@@ -34,6 +34,20 @@ describe('capacity CLI arguments', () => {
     expect(() => parseArgs(argv)).toThrow(message);
   });
 
+  it('reads --table with where its figures come from and where they go, and nothing of a load', () => {
+    expect(parseArgs(['--table'])).toMatchObject({ mode: 'table', measured: expect.stringMatching(/measured\.json$/) });
+    expect(parseArgs(['--measured', 'm.json', '--table', '--into', 'docs/capacity.md'])).toEqual({
+      mode: 'table',
+      measured: 'm.json',
+      into: 'docs/capacity.md',
+    });
+    expect(() => parseArgs(['--table', '--deliveries-per-s', '5'])).toThrow(/--deliveries-per-s: not with --table/);
+    expect(() => parseArgs(['--table', '--table'])).toThrow(/--table: given twice/);
+    expect(() => parseArgs(['--deliveries-per-s', '1', '--records-per-day', '1', '--into', 'x.md'])).toThrow(
+      /--into: only with --table/,
+    );
+  });
+
   it('exits with 2 and names the bad argument when run as a command', () => {
     const cli = join(__dirname, 'cli.ts');
     const run = spawnSync(

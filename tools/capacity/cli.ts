@@ -2,56 +2,61 @@
  * `npm run capacity -- --deliveries-per-s <n> --records-per-day <n> [--tenants <n>] …` (args.ts): the Azure
  * footprint, the limits it runs into and a monthly cost for a load, from the benchmarks' measured per-unit figures
  * (measured.json), the deployment as infra/ declares it and the dated prices of prices.json. docs/capacity.md
- * explains the model.
+ * explains the model. `--table` prints, or with `--into <file>` rewrites, that document's Results tables (table.ts).
  */
+import { readFileSync, writeFileSync } from 'node:fs';
 import { ArgumentError, parseArgs, USAGE } from './args';
-import { readDeployment } from './deployment';
+import { readDeployment, type Environment } from './deployment';
 import { footprint, type Load } from './footprint';
 import { checkLimits, limitSpecs } from './limits';
 import { readMeasured, type Measured } from './measured';
+import { modelledWrites } from './modelled-writes';
 import { monthlyCost } from './monthly-cost';
 import { FLEX_CORES_BY_MEMORY_MB } from './platform-limits';
-import { readPrices } from './prices';
+import { readPrices, type Prices } from './prices';
 import { renderJson, renderMarkdown, renderText, type CapacityAnswer } from './report';
+import { replaceTableBlock, TABLE_LOADS, tableBlock } from './table';
 
 /** Share of an instance's cores the host may use before the platform should add one. */
 const TARGET_CPU_UTILIZATION = 0.7;
 
-export function capacity(argv: string[]): string {
-  const args = parseArgs(argv);
-  const measured = readMeasured(args.measured);
+function readComplete(file: string): Required<Measured> {
+  const measured = readMeasured(file);
   if (!measured.webhooks || !measured.sync)
     throw new ArgumentError(
-      `--measured: ${args.measured} lacks the ${measured.webhooks ? 'sync' : 'webhooks'} figures (docs/capacity.md: how to measure them)`,
+      `--measured: ${file} lacks the ${measured.webhooks ? 'sync' : 'webhooks'} figures (docs/capacity.md: how to measure them)`,
     );
-  const complete = measured as Required<Measured>;
-  const prices = readPrices(args.prices);
-  const deployment = readDeployment(args.environment);
+  return measured as Required<Measured>;
+}
+
+/** The answer for one load in one deployment. */
+export function answerFor(
+  load: Load,
+  environment: Environment,
+  complete: Required<Measured>,
+  prices: Prices,
+): CapacityAnswer {
+  const deployment = readDeployment(environment);
   const instanceMemoryMB = deployment.functionInstanceMemoryMB;
   const coresPerInstance = FLEX_CORES_BY_MEMORY_MB[instanceMemoryMB];
   if (coresPerInstance === undefined)
     throw new Error(`infra: no Flex Consumption instance size of ${instanceMemoryMB} MB`);
-  const load: Load = {
-    deliveriesPerS: args.deliveriesPerS,
-    recordsPerDay: args.recordsPerDay,
-    tenants: args.tenants,
-    integrationsPerTenant: args.integrationsPerTenant,
-  };
   const options = {
     instanceMemoryMB,
     coresPerInstance,
     targetCpuUtilization: TARGET_CPU_UTILIZATION,
     partitionKeyOf: deployment.partitionKeyOf,
     hoursPerMonth: prices.hoursPerMonth,
+    modelled: modelledWrites(),
   };
   const retention = {
     receiptTtlSeconds: deployment.webhookDeliveryTtlSeconds,
     archiveDays: deployment.webhookArchiveRetentionDays,
   };
   const at = (l: Load) => footprint(l, complete, options, retention);
-  const answer: CapacityAnswer = {
+  return {
     load,
-    environment: args.environment,
+    environment,
     instanceMemoryMB,
     coresPerInstance,
     targetCpuUtilization: TARGET_CPU_UTILIZATION,
@@ -75,6 +80,34 @@ export function capacity(argv: string[]): string {
       serviceBusSku: deployment.serviceBusSku,
     }),
   };
+}
+
+/** The CLI's output for its arguments; with `--table --into <file>`, that file rewritten and a line saying so. */
+export function capacity(argv: string[]): string {
+  const args = parseArgs(argv);
+  const complete = readComplete(args.measured);
+  const prices = readPrices(args.prices);
+  if (args.mode === 'table') {
+    const block = tableBlock(
+      TABLE_LOADS.map(({ environment, ...load }) => answerFor(load, environment, complete, prices)),
+    );
+    if (!args.into) return block;
+    let document: string;
+    try {
+      document = readFileSync(args.into, 'utf8');
+    } catch {
+      throw new ArgumentError(`--into: cannot read ${args.into}`);
+    }
+    writeFileSync(args.into, replaceTableBlock(document, block, args.into));
+    return `${args.into}: Results tables rewritten from ${args.measured}`;
+  }
+  const load: Load = {
+    deliveriesPerS: args.deliveriesPerS,
+    recordsPerDay: args.recordsPerDay,
+    tenants: args.tenants,
+    integrationsPerTenant: args.integrationsPerTenant,
+  };
+  const answer = answerFor(load, args.environment, complete, prices);
   if (args.format === 'json') return renderJson(answer);
   return args.format === 'markdown' ? renderMarkdown(answer) : renderText(answer);
 }

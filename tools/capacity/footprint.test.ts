@@ -1,7 +1,7 @@
 import { footprint, type Load } from './footprint';
 import { checkLimits, limitSpecs } from './limits';
 import { monthlyCost, premiumMessagingUnits } from './monthly-cost';
-import { MEASURED, PARTITION_KEY_OF, PRICES } from './test-fixtures';
+import { MEASURED, MODELLED, PARTITION_KEY_OF, PRICES } from './test-fixtures';
 
 // 100 deliveries/s and 100 records/s (8,640,000 a day) over 2 tenants with one integration each.
 const LOAD: Load = { deliveriesPerS: 100, recordsPerDay: 8_640_000, tenants: 2, integrationsPerTenant: 1 };
@@ -11,6 +11,7 @@ const OPTIONS = {
   targetCpuUtilization: 0.7,
   partitionKeyOf: PARTITION_KEY_OF,
   hoursPerMonth: 730,
+  modelled: MODELLED,
 };
 const RETENTION = { receiptTtlSeconds: 2_592_000, archiveDays: 30 };
 const at = (load: Load) => footprint(load, MEASURED, OPTIONS, RETENTION);
@@ -38,12 +39,27 @@ describe('capacity model (figures worked out by hand from test-fixtures.ts)', ()
       shards: expect.closeTo(2458, 6),
       // Its 1 KB sync state: 2 × 4.95 = 9.9 RU; plus 100 × 8.
       'sync-state': expect.closeTo(1790, 6),
+      // The changed record's history entry, which no benchmark writes: 100 × 6.95 (modelled).
+      'shard-history': expect.closeTo(695, 6),
+      // One instance summarises 2 integrations' verdicts every 30 s: 2 / 30 summaries/s × 6.95 RU.
+      activity: expect.closeTo((2 / 30) * 6.95, 6),
     });
-    expect(f.cosmos.ruPerS).toBeCloseTo(6757.5, 6);
+    expect(f.cosmos.webhookSummariesPerS).toBeCloseTo(2 / 30, 10);
+    expect(f.cosmos.ruPerS).toBeCloseTo(6757.5 + 695 + (2 / 30) * 6.95, 6);
     // shards is keyed by tenant: 2458 / 2 = 1229 RU/s, more than any integration-keyed container's share.
     expect(f.cosmos.hottestPartition).toEqual({ container: 'shards', key: 'tenantId', ruPerS: 1229 });
-    // Receipts for 30 days (247.192 GB) + a month of runs (250.626 GB) + the records' documents (24.719 GB).
-    expect(f.cosmos.storedGb).toBeCloseTo(522.537, 3);
+    // Receipts for 30 days (247.192 GB) + a month of runs (250.626 GB) + the records' documents (24.719 GB), and the
+    // documents kept for their own ttl: history 100/s × 1 KB × 7 days (57.678 GB), summaries 2/30 per s × 512 B × 90
+    // days (0.247 GB).
+    expect(f.cosmos.storedGbByContainer).toEqual({
+      'webhook-deliveries': expect.closeTo(247.192, 3),
+      'sync-runs': expect.closeTo(250.626, 3),
+      shards: expect.closeTo(16.479, 3),
+      'sync-state': expect.closeTo(8.24, 3),
+      'shard-history': expect.closeTo(57.678, 3),
+      activity: expect.closeTo(0.247, 3),
+    });
+    expect(f.cosmos.storedGb).toBeCloseTo(580.463, 3);
   });
 
   it('counts queue, archive and Redis work', () => {
@@ -81,6 +97,8 @@ describe('capacity model (figures worked out by hand from test-fixtures.ts)', ()
     // sync-runs: 16.145 / 2 = 8.0725 RU/s per delivery per integration, nothing from the records → 1,238.8/s:
     // the first partition to fill as deliveries grow, though shards is hotter at this load.
     expect(partition('sync-runs').reachedAtDeliveriesPerS).toBeCloseTo(10_000 / 8.0725, 6);
+    // shard-history: 6.95 / 2 tenants = 3.475 RU/s per delivery per tenant.
+    expect(partition('shard-history').reachedAtDeliveriesPerS).toBeCloseTo(10_000 / 3.475, 6);
   });
 
   it('prices a month at the given prices', () => {
@@ -88,8 +106,8 @@ describe('capacity model (figures worked out by hand from test-fixtures.ts)', ()
     const line = (service: RegExp) => cost.lines.find((l) => service.test(l.service))!.monthly;
     // (5,256,000 − 100,000) × 0.000026 + (394,462,800 − 250,000) / 1e6 × 0.40
     expect(line(/Functions/)).toBeCloseTo(134.056 + 157.68512, 4);
-    // 6,800 RU/s autoscale: 68 × 0.012 × 730, plus 522.537 GB × 0.25.
-    expect(line(/Cosmos/)).toBeCloseTo(595.68 + 130.634, 2);
+    // 7,500 RU/s autoscale (7,453 needed): 75 × 0.012 × 730, plus 580.463 GB × 0.25.
+    expect(line(/Cosmos/)).toBeCloseTo(657 + 145.1155, 2);
     // Standard: 0.0135 × 730 + (394,988,400 − 13,000,000) / 1e6 × 0.80
     expect(line(/Service Bus/)).toBeCloseTo(9.855 + 305.59072, 4);
     // 482.798 GB × 0.0184 + 52,560,000 uploads / 10,000 × 0.065
@@ -122,5 +140,46 @@ describe('capacity model (figures worked out by hand from test-fixtures.ts)', ()
     });
     expect(premium.lines.find((l) => /Service Bus/.test(l.service))!.monthly).toBeCloseTo(677.44, 6);
     expect(premium.lines.find((l) => /Redis/.test(l.service))!.monthly).toBeCloseTo(0.193 * 730, 6);
+  });
+});
+
+describe('what the model refuses to guess', () => {
+  it('names a container the product writes that infra declares no partition key for', () => {
+    const { activity, ...withoutActivity } = PARTITION_KEY_OF;
+    void activity;
+    expect(() => footprint(LOAD, MEASURED, { ...OPTIONS, partitionKeyOf: withoutActivity }, RETENTION)).toThrow(
+      /no partition key for the container "activity"/,
+    );
+  });
+
+  it('names a container it has no retention rule for', () => {
+    const measured = structuredClone(MEASURED);
+    measured.sync.perRecord.cosmos['audit-trail'] = { ...measured.sync.perRecord.cosmos.shards! };
+    expect(() =>
+      footprint(
+        LOAD,
+        measured,
+        { ...OPTIONS, partitionKeyOf: { ...PARTITION_KEY_OF, 'audit-trail': 'tenantId' } },
+        RETENTION,
+      ),
+    ).toThrow(/no retention rule for the Cosmos container "audit-trail"/);
+  });
+
+  it('counts what documents keep for their own ttl, wherever they are written', () => {
+    const measured = structuredClone(MEASURED);
+    // Run logs measured by the benchmark: 0.1 per delivery, 2 KB each, kept 7 days.
+    measured.webhooks.targetedSync.cosmos.activity = {
+      ...measured.webhooks.targetedSync.cosmos.shards!,
+      writes: 0.1,
+      creates: 0.1,
+      avgWriteBytes: 2048,
+      writeRu: 0.629,
+      ttlCreates: 0.1,
+      ttlByteSeconds: 0.1 * 2048 * 604_800,
+    };
+    const g = footprint(LOAD, measured, OPTIONS, RETENTION);
+    // 100/s × 0.1 × 2 KB × 7 days = 11.536 GB, beside the summaries' 0.247 GB.
+    expect(g.cosmos.storedGbByContainer.activity).toBeCloseTo(11.536 + 0.247, 3);
+    expect(g.cosmos.ruPerSByContainer.activity).toBeCloseTo(62.9 + (2 / 30) * 6.95, 6);
   });
 });

@@ -2,10 +2,14 @@
  * The Azure footprint of a load, from the measured per-unit figures: a webhook delivery costs its intake plus the
  * targeted sync of the records it names; a record read by a scheduled sync costs its share of the pages. Everything
  * scales linearly with the load (each figure is a per-unit average); load spreads evenly over tenants and their
- * integrations. The platform limits the load is checked against are in limits.ts.
+ * integrations. Writes the benchmarks do not exercise (shard history, webhook summaries) come from
+ * modelled-writes.ts; how long each container keeps its documents from retention.ts. The platform limits the load is
+ * checked against are in limits.ts.
  */
 import { replaceCharge } from './cosmos-charge';
-import type { Measured, UnitCosts } from './measured';
+import type { ContainerUnits, Measured, UnitCosts } from './measured';
+import type { ModelledWrites } from './modelled-writes';
+import { retentionOf } from './retention';
 
 export interface Load {
   deliveriesPerS: number;
@@ -21,6 +25,7 @@ export interface FootprintOptions {
   targetCpuUtilization: number;
   partitionKeyOf: Record<string, string>;
   hoursPerMonth: number;
+  modelled: ModelledWrites;
 }
 
 export interface Footprint {
@@ -41,7 +46,10 @@ export interface Footprint {
     perPartition: Record<string, { key: string; ruPerS: number }>;
     hottestPartition: { container: string; key: string; ruPerS: number };
     writesPerS: number;
-    /** Receipts kept for their TTL, plus one month of run documents and the documents of the records synced. */
+    /** Webhook summary entries written per second (modelled: one per instance, integration and verdict per window). */
+    webhookSummariesPerS: number;
+    /** What each container keeps (retention.ts): documents for their own ttl, receipts for the container's. */
+    storedGbByContainer: Record<string, number>;
     storedGb: number;
   };
   serviceBus: {
@@ -63,14 +71,17 @@ const DAY_S = 86_400;
 
 /** The containers holding a record's own documents (its shard and its sync state). */
 const RECORD_CONTAINERS = ['shards', 'sync-state'];
+const SHARD_HISTORY = 'shard-history';
+const ACTIVITY = 'activity';
 
 /**
  * The benchmark's targeted runs fetch records that have not changed since they were last synced, which the page
  * writer does not write again; a webhook's record has changed. So a delivery's record is written as a synced record's
  * documents are (their size and terms from the sync benchmark), priced as an update with every term changed: an
- * upper bound (a replace costs twice the size charge, plus the terms it changes).
+ * upper bound (a replace costs twice the size charge, plus the terms it changes). A changed shard also gets a history
+ * entry, which the benchmarks never write (modelled-writes.ts).
  */
-function withChangedRecords(targeted: UnitCosts, perRecord: UnitCosts): UnitCosts {
+function withChangedRecords(targeted: UnitCosts, perRecord: UnitCosts, history: ContainerUnits): UnitCosts {
   const cosmos = { ...targeted.cosmos };
   for (const container of RECORD_CONTAINERS) {
     const written = perRecord.cosmos[container];
@@ -79,24 +90,23 @@ function withChangedRecords(targeted: UnitCosts, perRecord: UnitCosts): UnitCost
       ...written,
       creates: 0,
       writeRu: written.writes * replaceCharge(written.avgWriteBytes, written.avgIndexedTerms),
+      // An update adds nothing to what the container keeps.
+      ttlCreates: 0,
+      ttlByteSeconds: 0,
     };
   }
+  cosmos[SHARD_HISTORY] = history;
   return { ...targeted, cosmos };
 }
 
 /** Per-unit reader: a delivery is its intake plus the targeted sync of the record ids it names. */
-function unitReaders(measured: Required<Measured>) {
+function unitReaders(measured: Required<Measured>, modelled: ModelledWrites) {
   const { webhooks, sync } = measured;
-  const targeted = withChangedRecords(webhooks.targetedSync, sync.perRecord);
+  const targeted = withChangedRecords(webhooks.targetedSync, sync.perRecord, modelled.historyPerChangedRecord);
   const perDelivery = (pick: (unit: UnitCosts) => number) =>
     pick(webhooks.intake) + pick(targeted) * webhooks.recordIdsPerDelivery;
   const perRecord = (pick: (unit: UnitCosts) => number) => pick(sync.perRecord);
   return { perDelivery, perRecord };
-}
-
-function containerRu(unit: UnitCosts, container: string): number {
-  const figures = unit.cosmos[container];
-  return figures ? figures.writeRu + figures.readRu + figures.queryRu : 0;
 }
 
 export function footprint(
@@ -105,7 +115,7 @@ export function footprint(
   options: FootprintOptions,
   retention: { receiptTtlSeconds: number; archiveDays: number },
 ): Footprint {
-  const { perDelivery, perRecord } = unitReaders(measured);
+  const { perDelivery, perRecord } = unitReaders(measured, options.modelled);
   const d = load.deliveriesPerS;
   const r = load.recordsPerDay / DAY_S;
   const both = (pick: (unit: UnitCosts) => number) => d * perDelivery(pick) + r * perRecord(pick);
@@ -116,27 +126,57 @@ export function footprint(
   const instances = Math.ceil(instancesNeeded);
   const secondsPerMonth = options.hoursPerMonth * 3600;
 
+  // Each instance's activity recorder summarises the verdicts it counted, per integration, once per window: at
+  // most one summary per delivery, however few deliveries a window sees.
+  const { webhookSummary, summaryWindowS, verdictsPerWindow } = options.modelled;
+  const webhookSummariesPerS = d > 0 ? Math.min(d, (instances * integrations * verdictsPerWindow) / summaryWindowS) : 0;
+  const summaries = (pick: (figures: ContainerUnits) => number) => webhookSummariesPerS * pick(webhookSummary);
+
   const containers = new Set([
     ...Object.keys(measured.webhooks.intake.cosmos),
     ...Object.keys(measured.webhooks.targetedSync.cosmos),
     ...Object.keys(measured.sync.perRecord.cosmos),
+    SHARD_HISTORY,
+    ACTIVITY,
   ]);
+  const figure = (container: string, pick: (figures: ContainerUnits) => number) =>
+    both((u) => (u.cosmos[container] ? pick(u.cosmos[container]) : 0)) + (container === ACTIVITY ? summaries(pick) : 0);
   const ruPerSByContainer: Record<string, number> = {};
   const perPartition: Record<string, { key: string; ruPerS: number }> = {};
+  const storedGbByContainer: Record<string, number> = {};
   let hottest = { container: '', key: '', ruPerS: 0 };
   for (const container of containers) {
-    const ru = both((u) => containerRu(u, container));
+    const ru = figure(container, (c) => c.writeRu + c.readRu + c.queryRu);
     ruPerSByContainer[container] = ru;
-    const key = options.partitionKeyOf[container] ?? 'tenantId';
+    const key = options.partitionKeyOf[container];
+    if (!key)
+      throw new Error(
+        `infra/modules/cosmos.bicep declares no partition key for the container "${container}" the product writes`,
+      );
     perPartition[container] = { key, ruPerS: ru / (key === 'integrationId' ? integrations : load.tenants) };
     if (perPartition[container].ruPerS > hottest.ruPerS) hottest = { container, ...perPartition[container] };
+    storedGbByContainer[container] = storedBytes(container) / GB;
   }
-  const created = (container: string) => (u: UnitCosts) =>
-    (u.cosmos[container]?.creates ?? 0) * (u.cosmos[container]?.avgWriteBytes ?? 0);
-  const receiptsGb = (d * perDelivery(created('webhook-deliveries')) * retention.receiptTtlSeconds) / GB;
-  const runsGb = (d * perDelivery(created('sync-runs')) * secondsPerMonth) / GB;
-  // The records synced in a day are taken as the distinct records kept (a daily sync of each).
-  const recordsGb = (load.recordsPerDay * (perRecord(created('shards')) + perRecord(created('sync-state')))) / GB;
+
+  /** Bytes a container holds at this load (see retention.ts). */
+  function storedBytes(container: string): number {
+    const ownTtl = figure(container, (c) => c.ttlByteSeconds);
+    const createdBytes = (c: ContainerUnits) => (c.creates - c.ttlCreates) * c.avgWriteBytes;
+    switch (retentionOf(container).keptFor) {
+      case 'receipt-ttl':
+        return ownTtl + figure(container, createdBytes) * retention.receiptTtlSeconds;
+      case 'a-month':
+        return ownTtl + figure(container, createdBytes) * secondsPerMonth;
+      case 'records':
+        // The records synced in a day are taken as the distinct records kept (a daily sync of each).
+        return (
+          ownTtl + load.recordsPerDay * perRecord((u) => (u.cosmos[container] ? createdBytes(u.cosmos[container]) : 0))
+        );
+      case 'own-ttl':
+      case 'not-counted':
+        return ownTtl;
+    }
+  }
 
   const messagesPerS = both((u) => u.queue.messagesSent);
   // A session's work on sync-inbound: the first pages of the targeted runs the intake sends, and the sync pages.
@@ -164,8 +204,10 @@ export function footprint(
       ruPerSByContainer,
       perPartition,
       hottestPartition: hottest,
-      writesPerS: both((u) => Object.values(u.cosmos).reduce((sum, c) => sum + c.writes, 0)),
-      storedGb: receiptsGb + runsGb + recordsGb,
+      writesPerS: [...containers].reduce((sum, container) => sum + figure(container, (c) => c.writes), 0),
+      webhookSummariesPerS,
+      storedGbByContainer,
+      storedGb: Object.values(storedGbByContainer).reduce((sum, gb) => sum + gb, 0),
     },
     serviceBus: {
       messagesPerS,

@@ -22,6 +22,13 @@ export const containerUnitsSchema = z.object({
   readRu: count,
   queries: count,
   queryRu: count,
+  /**
+   * Of the documents created, those carrying their own `ttl` (Cosmos per-item TTL: the activity log, run logs,
+   * shard history, notification deliveries), and the sum of their size × ttl (byte-seconds): what they keep in
+   * store at a steady rate. Absent from figures measured before the meter counted them (read as 0).
+   */
+  ttlCreates: count.default(0),
+  ttlByteSeconds: count.default(0),
 });
 export type ContainerUnits = z.infer<typeof containerUnitsSchema>;
 

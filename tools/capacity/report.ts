@@ -36,6 +36,11 @@ function footprintRows(a: CapacityAnswer): Array<[string, string]> {
     .sort((x, y) => y[1] - x[1])
     .map(([name, ru]) => `${name} ${fmt(ru)}`)
     .join(', ');
+  const stored = Object.entries(f.cosmos.storedGbByContainer)
+    .filter(([, gb]) => gb >= 0.05)
+    .sort((x, y) => y[1] - x[1])
+    .map(([name, gb]) => `${name} ${fmt(gb, 1)}`)
+    .join(', ');
   return [
     [
       'Functions (Flex Consumption)',
@@ -43,7 +48,7 @@ function footprintRows(a: CapacityAnswer): Array<[string, string]> {
     ],
     [
       'Cosmos DB',
-      `${fmt(f.cosmos.ruPerS)} RU/s (${containers}); ${fmt(f.cosmos.writesPerS)} document writes/s; hottest logical partition: ${f.cosmos.hottestPartition.container} (/${f.cosmos.hottestPartition.key}) ${fmt(f.cosmos.hottestPartition.ruPerS)} RU/s; ${fmt(f.cosmos.storedGb, 1)} GB stored`,
+      `${fmt(f.cosmos.ruPerS)} RU/s (${containers}); ${fmt(f.cosmos.writesPerS)} document writes/s; hottest logical partition: ${f.cosmos.hottestPartition.container} (/${f.cosmos.hottestPartition.key}) ${fmt(f.cosmos.hottestPartition.ruPerS)} RU/s; ${fmt(f.cosmos.storedGb, 1)} GB stored (${stored})`,
     ],
     [
       'Service Bus',

@@ -1,5 +1,6 @@
 /** Round per-unit figures for the model's tests, so that every expected value can be worked out by hand. */
 import type { ContainerUnits, Measured, UnitCosts } from './measured';
+import type { ModelledWrites } from './modelled-writes';
 import { parsePrices, PRICE_NAMES, type PriceName } from './prices';
 
 const container = (figures: Partial<ContainerUnits>): ContainerUnits => ({
@@ -12,6 +13,8 @@ const container = (figures: Partial<ContainerUnits>): ContainerUnits => ({
   readRu: 0,
   queries: 0,
   queryRu: 0,
+  ttlCreates: 0,
+  ttlByteSeconds: 0,
   ...figures,
 });
 
@@ -123,9 +126,35 @@ export const PRICES = parsePrices({
   ),
 });
 
+/** Modelled writes: a 1 KB history entry and a 512-byte summary, 10 terms each (4.95 + 2 RU), kept 7 and 90 days. */
+export const MODELLED: ModelledWrites = {
+  historyPerChangedRecord: container({
+    writes: 1,
+    creates: 1,
+    avgWriteBytes: 1024,
+    avgIndexedTerms: 10,
+    writeRu: 6.95,
+    ttlCreates: 1,
+    ttlByteSeconds: 1024 * 7 * 86_400,
+  }),
+  webhookSummary: container({
+    writes: 1,
+    creates: 1,
+    avgWriteBytes: 512,
+    avgIndexedTerms: 10,
+    writeRu: 6.95,
+    ttlCreates: 1,
+    ttlByteSeconds: 512 * 90 * 86_400,
+  }),
+  summaryWindowS: 30,
+  verdictsPerWindow: 1,
+};
+
 export const PARTITION_KEY_OF = {
   shards: 'tenantId',
   'sync-state': 'integrationId',
   'sync-runs': 'integrationId',
   'webhook-deliveries': 'integrationId',
+  activity: 'tenantId',
+  'shard-history': 'tenantId',
 };

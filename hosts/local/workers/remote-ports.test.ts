@@ -3,16 +3,15 @@
  * suite through RemoteQueue, and secrets written and read from both sides, over a channel that serialises
  * messages as the cluster's IPC does (structured clone) and delivers them later, as a pipe does.
  */
-import { EventEmitter } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { deserialize, serialize } from 'node:v8';
 import { EmbeddedQueue } from '../../../shared/stores/queue/embedded-queue';
 import { LocalSecretStore } from '../../../shared/credentials';
 import { isAppError } from '../../../shared/core/app-error';
 import { embeddedQueueUnderTest, runQueueConformance } from '../../../tests/support/queue-conformance';
-import { callerOver, serveCalls, type MessageChannel } from './rpc';
+import { channelPair } from '../../../tests/support/ipc-channel';
+import { callerOver, serveCalls } from './rpc';
 import {
   QUEUE_TARGET,
   RemoteQueue,
@@ -21,20 +20,6 @@ import {
   servedQueue,
   servedSecrets,
 } from './remote-ports';
-
-/** Two ends of a pipe between processes: what one sends, the other receives, as a structured clone. */
-function channelPair(): [MessageChannel, MessageChannel] {
-  const sides = [new EventEmitter(), new EventEmitter()];
-  const end = (own: EventEmitter, other: EventEmitter): MessageChannel => ({
-    send: (message) => {
-      const bytes = serialize(message);
-      setImmediate(() => other.emit('message', deserialize(bytes)));
-    },
-    on: (event, listener) => own.on(event, listener),
-    off: (event, listener) => own.off(event, listener),
-  });
-  return [end(sides[0]!, sides[1]!), end(sides[1]!, sides[0]!)];
-}
 
 runQueueConformance("embedded queue, sent to from an HTTP worker's process", (options) =>
   embeddedQueueUnderTest(

@@ -1,5 +1,5 @@
 /**
- * The host process's queue and secret store as an HTTP worker process sees them (LOCAL_WORKERS > 1): every
+ * The host process's queue and secret store as a worker process sees them (LOCAL_WORKERS > 1): every
  * call is forwarded, so the embedded queue keeps one owner and its guarantees (sessions, duplicate detection,
  * at-least-once, dead letters) hold for every worker, and a secret written through one worker is read by all.
  * Functions cannot cross processes: the dead-letter filters run here, on what the host process lists.

@@ -1,9 +1,11 @@
 /**
- * Calls from the local host's HTTP worker processes to the host process that owns the embedded queue and the
- * local secret store (LOCAL_WORKERS > 1). One request, one answer, matched by id, over any message channel:
+ * Calls between the local host's worker processes and the host process (LOCAL_WORKERS > 1), both ways on one
+ * channel: workers call the host's embedded queue and local secret store (remote-ports.ts), and the host calls
+ * the workers to run queue-triggered invocations (queue-dispatch.ts). Each side answers only calls and hears only
+ * the replies to its own. One request, one answer, matched by id, over any message channel:
  * the cluster's IPC between processes (structured-clone serialisation, so Dates and byte arrays survive), or
  * an in-process pair in tests. Errors cross as their code, message, target and retry hint, and come back as
- * AppErrors, so a worker answers a caller exactly as the host process would have.
+ * AppErrors, so a caller sees the error the other process raised (a handler's error is a message's abandon reason).
  */
 import { AppError, isAppError, type ErrorCode } from '../../../shared/core/app-error';
 

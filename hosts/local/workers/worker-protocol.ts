@@ -1,4 +1,8 @@
-/** What the local host and its HTTP worker processes tell each other, besides the calls of rpc.ts. */
+/**
+ * What the local host and its worker processes tell each other, besides the calls of rpc.ts (the queue and the
+ * secrets one way, queue invocations the other): start with these settings, stop; listening (ready for HTTP and
+ * queue invocations), failed.
+ */
 import type { SecretStore } from '../../../shared/credentials';
 
 export type WorkerControl =

@@ -14,7 +14,9 @@ export type MetricName =
   | 'page_retries'
   | 'dead_letters'
   | 'webhook_verdicts'
-  | 'scheduler_claims';
+  | 'scheduler_claims'
+  /** Queue-triggered invocations by function, where they ran (host, worker-<n>) and outcome (local host). */
+  | 'queue_invocations';
 
 export class Metrics {
   private readonly values = new Map<string, number>();

@@ -1,6 +1,7 @@
 /**
  * What the benchmarks' Cosmos stand-in was asked to do, per container: documents written (with their size, indexed
  * terms and, for a replace, the terms that changed), point reads and queries (with the documents they returned), and
+ * the documents created with their own `ttl` (what they keep in store: size × ttl), and
  * the request units Azure Cosmos DB would charge for them (tools/capacity/cosmos-charge.ts; the stand-in itself
  * answers 1 RU for everything). Installed in the process that runs cosmosdb-server, before the server builds its
  * routes: it wraps the server's own handlers and its body reader, and changes no answer.
@@ -24,6 +25,9 @@ export interface ContainerTally {
   indexedTerms: number;
   writeRu: number;
   failedWrites: number;
+  /** Documents created with a per-item `ttl` (seconds), and the sum of their size × ttl. */
+  ttlCreates: number;
+  ttlByteSeconds: number;
   pointReads: number;
   readRu: number;
   queries: number;
@@ -66,6 +70,8 @@ const emptyTally = (): ContainerTally => ({
   indexedTerms: 0,
   writeRu: 0,
   failedWrites: 0,
+  ttlCreates: 0,
+  ttlByteSeconds: 0,
   pointReads: 0,
   readRu: 0,
   queries: 0,
@@ -100,6 +106,12 @@ function recordWrite(container: string, kind: string, before: Doc | undefined, a
   if (!before) {
     t.creates++;
     t.writeRu += createCharge(bytes, terms);
+    // A per-item ttl (-1: never) says how long the new document stays: the storage it holds at a steady rate.
+    const ttl = after?.ttl;
+    if (typeof ttl === 'number' && ttl > 0) {
+      t.ttlCreates++;
+      t.ttlByteSeconds += bytes * ttl;
+    }
   } else if (kind === 'patch') t.writeRu += patchCharge(bytes, changedTermCount(before, after), ops);
   else t.writeRu += replaceCharge(bytes, changedTermCount(before, after));
 }

@@ -110,6 +110,8 @@ export function unitCosts(before: MeterReading, after: MeterReading, units: numb
       readRu: per(d.readRu),
       queries: per(d.queries),
       queryRu: per(d.queryRu),
+      ttlCreates: per(d.ttlCreates),
+      ttlByteSeconds: per(d.ttlByteSeconds),
     };
   }
   const byCommand: Record<string, number> = {};
