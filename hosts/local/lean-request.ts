@@ -130,22 +130,32 @@ export class LeanHttpRequest implements HttpRequest {
    * Bytes that fill their own ArrayBuffer (the host reads bodies into one) are handed over without a copy: the body
    * is read once, and a clone has its own copy. Bytes in a shared pool are copied out, as a Request would.
    */
-  readonly arrayBuffer = async (): Promise<ArrayBuffer> => {
+  // Methods on the prototype, not arrow functions per instance: six closures less per request.
+  async arrayBuffer(): Promise<ArrayBuffer> {
     const bytes = this.consume();
     if (bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength) return bytes.buffer as ArrayBuffer;
     return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
-  };
+  }
 
-  readonly text = async (): Promise<string> => this.consume().toString('utf8');
+  async text(): Promise<string> {
+    return this.consume().toString('utf8');
+  }
 
-  readonly json = async (): Promise<unknown> => JSON.parse(this.consume().toString('utf8'));
+  async json(): Promise<unknown> {
+    return JSON.parse(this.consume().toString('utf8'));
+  }
 
-  readonly blob = async (): Promise<Blob> => new Blob([this.consume()]);
+  async blob(): Promise<Blob> {
+    return new Blob([this.consume()]);
+  }
 
-  readonly formData = async (): Promise<FormData> => this.fullRequest().formData();
+  async formData(): Promise<FormData> {
+    return this.fullRequest().formData();
+  }
 
-  readonly clone = (): HttpRequest =>
-    new LeanHttpRequest({ ...this.init, ...(this.bytes ? { body: { bytes: Buffer.from(this.bytes) } } : {}) });
+  clone(): HttpRequest {
+    return new LeanHttpRequest({ ...this.init, ...(this.bytes ? { body: { bytes: Buffer.from(this.bytes) } } : {}) });
+  }
 
   /** A body is read once, as with a WHATWG Request. */
   private consume(): Buffer {
@@ -184,12 +194,29 @@ export class LeanInvocationContext implements InvocationContext {
     return this.fullContext().extraOutputs;
   }
 
-  readonly log = (...args: unknown[]): void => this.fullContext().log(...args);
-  readonly trace = (...args: unknown[]): void => this.fullContext().trace(...args);
-  readonly debug = (...args: unknown[]): void => this.fullContext().debug(...args);
-  readonly info = (...args: unknown[]): void => this.fullContext().info(...args);
-  readonly warn = (...args: unknown[]): void => this.fullContext().warn(...args);
-  readonly error = (...args: unknown[]): void => this.fullContext().error(...args);
+  log(...args: unknown[]): void {
+    this.fullContext().log(...args);
+  }
+
+  trace(...args: unknown[]): void {
+    this.fullContext().trace(...args);
+  }
+
+  debug(...args: unknown[]): void {
+    this.fullContext().debug(...args);
+  }
+
+  info(...args: unknown[]): void {
+    this.fullContext().info(...args);
+  }
+
+  warn(...args: unknown[]): void {
+    this.fullContext().warn(...args);
+  }
+
+  error(...args: unknown[]): void {
+    this.fullContext().error(...args);
+  }
 
   private fullContext(): InvocationContext {
     this.full ??= new InvocationContext({

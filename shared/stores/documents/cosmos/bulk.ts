@@ -128,6 +128,59 @@ export async function bulkUpsert(
   await forEachChunk(chunksByPartition(docs, partitionKey), (chunk) => writeChunk(container, chunk.key, chunk.docs));
 }
 
+/** What became of one document of `writeEach`: its status, or the error of the call that carried it. */
+export type WriteStatus = { status: number } | { error: unknown };
+
+/**
+ * Creates or upserts documents and answers each one's status, in order, for callers that settle documents one
+ * by one (the webhook intake's receipts and runs). Each chunk of one partition key goes as a transactional batch
+ * first (see the module comment); when the batch is refused or one of its operations fails (a run that exists
+ * already answers 409), the chunk is written again in bulk, which answers per operation. Both kinds of write are
+ * idempotent for these callers (an upsert writes the same document; a second create answers 409 again).
+ */
+export async function writeEach(
+  container: BulkContainer,
+  operationType: typeof BulkOperationType.Create | typeof BulkOperationType.Upsert,
+  partitionKey: (doc: UpsertDoc) => string,
+  docs: UpsertDoc[],
+): Promise<WriteStatus[]> {
+  const statuses: WriteStatus[] = new Array(docs.length);
+  const positions = new Map<UpsertDoc, number>();
+  docs.forEach((doc, index) => positions.set(doc, index));
+  await Promise.all(
+    chunksByPartition(docs, partitionKey).map(async (chunk) => {
+      const answers = await writeChunkEach(container, operationType, chunk.key, chunk.docs);
+      chunk.docs.forEach((doc, index) => (statuses[positions.get(doc)!] = answers[index]!));
+    }),
+  );
+  return statuses;
+}
+
+async function writeChunkEach(
+  container: BulkContainer,
+  operationType: typeof BulkOperationType.Create | typeof BulkOperationType.Upsert,
+  key: string,
+  docs: UpsertDoc[],
+): Promise<WriteStatus[]> {
+  const operations = () =>
+    docs.map((doc): OperationInput => ({ operationType, partitionKey: key, resourceBody: doc as JSONObject }));
+  if (container.items.batch) {
+    try {
+      const results = (await container.items.batch(operations(), key, WRITE_OPTIONS)).result ?? [];
+      if (results.length === docs.length && results.every((result) => result.statusCode < 300))
+        return results.map((result) => ({ status: result.statusCode }));
+    } catch {
+      // Refused as a whole: nothing of it was committed; the bulk call below answers per operation.
+    }
+  }
+  try {
+    const results = await container.items.bulk(operations(), { continueOnError: true }, WRITE_OPTIONS);
+    return docs.map((_, index) => ({ status: results[index]?.statusCode ?? 500 }));
+  } catch (error) {
+    return docs.map(() => ({ error }));
+  }
+}
+
 /**
  * Point-read many documents of one partition by id, as bulk Read operations in chunks: a point read costs the
  * same however large the partition is, where an `ARRAY_CONTAINS(@ids, c.id)` query scans it (on the local

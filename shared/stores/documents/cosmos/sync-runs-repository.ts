@@ -2,7 +2,13 @@
  * The sync-runs port on Cosmos (container `sync-runs`, partition /integrationId): point reads check the tenant;
  * changes are ETag-guarded read-modify-writes; the webhook intake's runs are created in bulk calls of 100.
  */
-import { BulkOperationType, type Container, type JSONObject, type OperationInput } from '@azure/cosmos';
+import {
+  BulkOperationType,
+  type Container,
+  type JSONObject,
+  type OperationInput,
+  type RequestOptions,
+} from '@azure/cosmos';
 import type { AppError } from '../../../core/app-error';
 import type { SyncRun } from '../../../core/sync-run';
 import type { Stored } from '../../../core/stored';
@@ -36,9 +42,12 @@ export class CosmosSyncRunsRepository implements SyncRunsRepository {
     for (let first = 0; first < runs.length; first += BULK_CHUNK) {
       const chunk = runs.slice(first, first + BULK_CHUNK);
       try {
-        const results = await this.container.items.bulk(bulkOperations(chunk, BulkOperationType.Create), {
-          continueOnError: true,
-        });
+        const results = await this.container.items.bulk(
+          bulkOperations(chunk, BulkOperationType.Create),
+          { continueOnError: true },
+          // Only the statuses are read: Azure then answers without the documents.
+          { contentResponseOnWriteEnabled: false } as RequestOptions,
+        );
         chunk.forEach((run, index) => {
           const status = results[index]?.statusCode ?? 500;
           outcomes.push(

@@ -1,9 +1,9 @@
 /**
  * The webhook receipts port on Cosmos (container `webhook-deliveries`, partition /integrationId): receipts
- * written in bulk calls of 100; duplicate counts added with one patch per receipt (an increment, so concurrent
+ * written as one transactional batch per integration and 100 receipts (bulk.ts); duplicate counts added with one patch per receipt (an increment, so concurrent
  * counts never overwrite each other).
  */
-import { BulkOperationType, type Container, type JSONObject, type OperationInput } from '@azure/cosmos';
+import { BulkOperationType, type Container } from '@azure/cosmos';
 import type { DeliveryReceipt } from '../../../webhooks/intake/receipt-types';
 import type {
   ReceiptListFilter,
@@ -11,41 +11,30 @@ import type {
   ReceiptWriteOutcome,
   WebhookReceiptsRepository,
 } from '../webhook-receipts-repository';
+import { writeEach, type UpsertDoc } from './bulk';
 import { statusOf, stripSystemFields, translateCosmosError } from './cosmos-client';
 
-/** Cosmos takes at most 100 operations per bulk call. */
-const BULK_CHUNK = 100;
 /** Rows per page of a chart's query. */
 const STATS_PAGE_SIZE = 1000;
 
 export class CosmosWebhookReceiptsRepository implements WebhookReceiptsRepository {
   constructor(private readonly container: Container) {}
 
+  /** One transactional batch per integration's chunk of 100 (bulk.ts: writeEach), an outcome per receipt. */
   async upsertMany(receipts: DeliveryReceipt[]): Promise<ReceiptWriteOutcome[]> {
-    const outcomes: ReceiptWriteOutcome[] = [];
-    for (let start = 0; start < receipts.length; start += BULK_CHUNK) {
-      const chunk = receipts.slice(start, start + BULK_CHUNK);
-      const operations: OperationInput[] = chunk.map((receipt) => ({
-        operationType: BulkOperationType.Upsert,
-        partitionKey: receipt.integrationId,
-        resourceBody: receipt as unknown as JSONObject,
-      }));
-      try {
-        const results = await this.container.items.bulk(operations, { continueOnError: true });
-        chunk.forEach((_, index) => {
-          const status = results[index]?.statusCode ?? 500;
-          outcomes.push(
-            status < 300
-              ? { ok: true, value: undefined }
-              : { ok: false, error: translateCosmosError({ code: status }, 'webhook delivery receipt') },
-          );
-        });
-      } catch (error) {
-        const translated = translateCosmosError(error, 'webhook delivery receipts');
-        for (let i = 0; i < chunk.length; i++) outcomes.push({ ok: false, error: translated });
-      }
-    }
-    return outcomes;
+    const statuses = await writeEach(
+      this.container,
+      BulkOperationType.Upsert,
+      (doc) => String(doc.integrationId),
+      receipts as unknown as UpsertDoc[],
+    );
+    return statuses.map((written): ReceiptWriteOutcome => {
+      if ('error' in written)
+        return { ok: false, error: translateCosmosError(written.error, 'webhook delivery receipts') };
+      return written.status < 300
+        ? { ok: true, value: undefined }
+        : { ok: false, error: translateCosmosError({ code: written.status }, 'webhook delivery receipt') };
+    });
   }
 
   async save(receipt: DeliveryReceipt): Promise<void> {
