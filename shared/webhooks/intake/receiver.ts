@@ -55,16 +55,22 @@ type ReceiverDeps = Pick<
 
 const NOT_FOUND_BODY = { error: { code: 'not_found', message: 'no such webhook endpoint' } };
 
-/** The webhook scheme an integration speaks: its own provider's, or Standard Webhooks when configured so. */
 /**
- * The integration's webhook scheme; providers whose scheme needs settings (Salesforce's organization id and
- * auth, Google's mode) have no endpoint until an operator configures them.
+ * The webhook scheme an integration speaks: its configured one (Standard Webhooks, Salesforce's organization id
+ * and auth, Google's mode), else its provider's own, which needs no settings; providers whose scheme needs
+ * settings have no endpoint until an operator configures them.
  */
 function schemeOf(integration: Stored<Integration>): WebhookConfig | undefined {
   if (integration.webhook) return integration.webhook;
-  const implicit = webhookConfigSchema.safeParse({ provider: integration.provider });
-  return implicit.success ? implicit.data : undefined;
+  // Validated once per provider, not per delivery (a schema parse cost more than verifying the signature).
+  if (!implicitSchemes.has(integration.provider)) {
+    const implicit = webhookConfigSchema.safeParse({ provider: integration.provider });
+    implicitSchemes.set(integration.provider, implicit.success ? Object.freeze(implicit.data) : undefined);
+  }
+  return implicitSchemes.get(integration.provider);
 }
+
+const implicitSchemes = new Map<string, WebhookConfig | undefined>();
 
 export async function receiveWebhook(
   deps: ReceiverDeps,
