@@ -155,8 +155,11 @@ export function createHttpHost(
             ? undefined
             : await readLimitedBody(req, bodyLimitOf(matched.route.definition, services.settings));
         const headers: Record<string, string> = {};
-        for (const [key, value] of Object.entries(req.headers))
+        const given = req.headers;
+        for (const key in given) {
+          const value = given[key];
           if (value !== undefined) headers[key] = Array.isArray(value) ? value.join(', ') : value;
+        }
         const forwarded = forwardedFor(req);
         if (forwarded) headers['x-forwarded-for'] = forwarded;
         const init = {

@@ -23,8 +23,8 @@ export const LEAN_REQUEST_FUNCTIONS: ReadonlySet<string> = new Set(['WebhookRece
 /** Headers over a map of lower-case names, as node's parser delivers them; iteration is sorted like WHATWG Headers. */
 export class LeanHeaders implements Headers {
   private readonly map = new Map<string, string>();
-  /** The sorted entries, kept until a header changes (handlers iterate them once or twice per request). */
-  private sorted: Array<[string, string]> | undefined;
+  /** The sorted names, kept until a header changes (handlers iterate them once or twice per request). */
+  private sorted: string[] | undefined;
 
   constructor(init: Record<string, string>) {
     for (const name in init) this.map.set(name.toLowerCase(), init[name]!);
@@ -61,15 +61,16 @@ export class LeanHeaders implements Headers {
   }
 
   forEach(callback: (value: string, key: string, parent: Headers) => void, thisArg?: unknown): void {
-    for (const [key, value] of this.sortedEntries()) callback.call(thisArg, value, key, this);
+    for (const name of this.sortedNames()) callback.call(thisArg, this.map.get(name)!, name, this);
   }
 
   *entries(): IterableIterator<[string, string]> {
-    for (const [key, value] of this.sortedEntries()) yield [key, value];
+    for (const name of this.sortedNames()) yield [name, this.map.get(name)!];
   }
 
-  private sortedEntries(): Array<[string, string]> {
-    this.sorted ??= [...this.map.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  /** Lower-case names in code-unit order (the default sort), as WHATWG Headers iterates them. */
+  private sortedNames(): string[] {
+    this.sorted ??= [...this.map.keys()].sort();
     return this.sorted;
   }
 

@@ -77,15 +77,8 @@ export async function receiveWebhook(
   webhook: IncomingWebhook,
   trace: TraceContext,
 ): Promise<HttpResponseInit> {
-  const count = (verdict: string) =>
-    deps.metrics.increment('webhook_verdicts', 1, { provider: webhook.provider, verdict });
-  const log = () =>
-    deps.logger.child({
-      function: 'WebhookReceiver',
-      provider: webhook.provider,
-      integrationId: webhook.integrationId,
-      traceId: trace.traceId,
-    });
+  const count = (verdict: string) => countVerdict(deps, webhook.provider, verdict);
+  const log = () => receiverLog(deps, webhook, trace);
   try {
     if (webhook.rawBody.length > deps.settings.limits.webhookMaxBodyBytes) {
       count('too_large');
@@ -102,7 +95,7 @@ export async function receiveWebhook(
       return json(404, NOT_FOUND_BODY);
     }
     const provider = scheme.provider as WebhookProviderId;
-    const overLimit = (inbound: { allowed: boolean; retryAfterMs?: number }) => {
+    const overLimit = (inbound: { retryAfterMs?: number }) => {
       count('rate_limited');
       return new AppError('rate_limited', 'too many webhook deliveries for this tenant', {
         retryAfterMs: inbound.retryAfterMs,
@@ -229,6 +222,19 @@ export async function receiveWebhook(
   } catch (error) {
     return errorResponse(error, log());
   }
+}
+
+function countVerdict(deps: Pick<ReceiverDeps, 'metrics'>, provider: string, verdict: string): void {
+  deps.metrics.increment('webhook_verdicts', 1, { provider, verdict });
+}
+
+function receiverLog(deps: Pick<ReceiverDeps, 'logger'>, webhook: IncomingWebhook, trace: TraceContext) {
+  return deps.logger.child({
+    function: 'WebhookReceiver',
+    provider: webhook.provider,
+    integrationId: webhook.integrationId,
+    traceId: trace.traceId,
+  });
 }
 
 /** Parse a verified body into one run request per entity (ids derived from the delivery id). */
