@@ -179,7 +179,6 @@ export async function receiveWebhook(
       requests.map((request) => request.entity),
     );
     const claimKey = { integrationId: integration.id, receiptId: receiptId(result.deliveryId) };
-    const accepted = { receiptId: claimKey.receiptId };
     const [inbound, claim] = await Promise.all([checkInbound(), deps.deliveryClaims.claim(claimKey)]);
     if (!inbound.allowed) {
       if (claim === 'claimed') await deps.deliveryClaims.release(claimKey);
@@ -201,7 +200,7 @@ export async function receiveWebhook(
         integrationId: integration.id,
         provider,
         deliveryId: result.deliveryId,
-        ...accepted,
+        receiptId: claimKey.receiptId,
         receivedAt: webhook.receivedAt,
         // Only what may be stored: the configured secret header and any value holding a secret go too.
         headers: redactHeaders(webhook.headers, {
