@@ -14,11 +14,10 @@ import type { SyncRun } from '../../../core/sync-run';
 import type { Stored } from '../../../core/stored';
 import type { RunCountersRow, RunCreateOutcome, RunOutcomeRow, SyncRunsRepository } from '../sync-runs-repository';
 import { statusOf, stripSystemFields, translateCosmosError } from './cosmos-client';
+import { rowsBetween } from './rows-between';
 
 /** Cosmos takes at most 100 operations per bulk call. */
 const BULK_CHUNK = 100;
-/** Runs per page of the health chart's query. */
-const CHART_PAGE_SIZE = 1000;
 
 export class CosmosSyncRunsRepository implements SyncRunsRepository {
   constructor(private readonly container: Container) {}
@@ -179,37 +178,21 @@ export class CosmosSyncRunsRepository implements SyncRunsRepository {
     }
   }
 
-  /** Only the fields the chart needs, across the tenant's integrations (cross-partition), paged. */
+  /** Only the fields the chart needs, across the tenant's integrations or within one (rows-between.ts). */
   async countersQueuedBetween(
     tenantId: string,
     range: { from: string; to: string; integrationId?: string },
     max: number,
   ): Promise<{ runs: RunCountersRow[]; truncated: boolean }> {
-    const { from, to, integrationId } = range;
-    const parameters = [
-      { name: '@tenantId', value: tenantId },
-      { name: '@from', value: from },
-      { name: '@to', value: to },
-      ...(integrationId ? [{ name: '@integrationId', value: integrationId }] : []),
-    ];
-    const filter = `c.tenantId = @tenantId AND c.queuedAt >= @from AND c.queuedAt < @to${integrationId ? ' AND c.integrationId = @integrationId' : ''}`;
-    try {
-      const iterator = this.container.items.query<RunCountersRow>(
-        {
-          query: `SELECT c.queuedAt, c.status, c.counters, c.integrationId, c.startedAt, c.finishedAt FROM c WHERE ${filter}`,
-          parameters,
-        },
-        { maxItemCount: CHART_PAGE_SIZE },
-      );
-      const runs: RunCountersRow[] = [];
-      while (iterator.hasMoreResults() && runs.length < max) {
-        const { resources } = await iterator.fetchNext();
-        runs.push(...resources);
-      }
-      return { runs: runs.slice(0, max), truncated: runs.length > max || iterator.hasMoreResults() };
-    } catch (error) {
-      throw translateCosmosError(error, 'runs');
-    }
+    const { rows, truncated } = await rowsBetween<RunCountersRow>(this.container, {
+      tenantId,
+      timeField: 'queuedAt',
+      range,
+      select: ['c.queuedAt', 'c.status', 'c.counters', 'c.integrationId', 'c.startedAt', 'c.finishedAt'],
+      max,
+      what: 'runs',
+    });
+    return { runs: rows, truncated };
   }
 
   async outcomesQueuedBetween(tenantId: string, from: string, to: string): Promise<RunOutcomeRow[]> {

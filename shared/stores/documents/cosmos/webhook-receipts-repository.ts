@@ -13,9 +13,7 @@ import type {
 } from '../webhook-receipts-repository';
 import { writeEach, type UpsertDoc } from './bulk';
 import { statusOf, stripSystemFields, translateCosmosError } from './cosmos-client';
-
-/** Rows per page of a chart's query. */
-const STATS_PAGE_SIZE = 1000;
+import { rowsBetween } from './rows-between';
 
 export class CosmosWebhookReceiptsRepository implements WebhookReceiptsRepository {
   constructor(private readonly container: Container) {}
@@ -95,32 +93,15 @@ export class CosmosWebhookReceiptsRepository implements WebhookReceiptsRepositor
     range: { from: string; to: string; integrationId?: string },
     max: number,
   ): Promise<{ rows: ReceiptStatsRow[]; truncated: boolean }> {
-    const { from, to, integrationId } = range;
-    const parameters = [
-      { name: '@tenantId', value: tenantId },
-      { name: '@from', value: from },
-      { name: '@to', value: to },
-      ...(integrationId ? [{ name: '@integrationId', value: integrationId }] : []),
-    ];
-    const filter = `c.tenantId = @tenantId AND c.receivedAt >= @from AND c.receivedAt < @to${integrationId ? ' AND c.integrationId = @integrationId' : ''}`;
-    try {
-      // Only the fields a chart needs; one partition when the integration is named.
-      const iterator = this.container.items.query<ReceiptStatsRow>(
-        {
-          query: `SELECT c.receivedAt, c.verdict, c.handlingMs, c.reason, c.duplicates FROM c WHERE ${filter}`,
-          parameters,
-        },
-        { maxItemCount: STATS_PAGE_SIZE, ...(integrationId ? { partitionKey: integrationId } : {}) },
-      );
-      const rows: ReceiptStatsRow[] = [];
-      while (iterator.hasMoreResults() && rows.length <= max) {
-        const { resources } = await iterator.fetchNext();
-        rows.push(...resources);
-      }
-      return { rows: rows.slice(0, max), truncated: rows.length > max || iterator.hasMoreResults() };
-    } catch (error) {
-      throw translateCosmosError(error, 'webhook delivery receipts');
-    }
+    // Only the fields a chart needs; one partition when the integration is named.
+    return rowsBetween<ReceiptStatsRow>(this.container, {
+      tenantId,
+      timeField: 'receivedAt',
+      range,
+      select: ['c.receivedAt', 'c.verdict', 'c.handlingMs', 'c.reason', 'c.duplicates'],
+      max,
+      what: 'webhook delivery receipts',
+    });
   }
 
   /** One patch per receipt however many copies arrived (Cosmos bulk has no increment everywhere). */
