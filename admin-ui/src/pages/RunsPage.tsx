@@ -45,6 +45,7 @@ function RunsOverview() {
     ? `tenants/${encodeURIComponent(tenantId)}/integrations/${encodeURIComponent(integrationId)}`
     : null;
   const action = useAction();
+  const cancels = useAction();
   const [live, setLive] = useState(false);
   // The poll speeds up while anything is in flight, so the live counters move about once a second.
   const probe = useResource<RunListResponse>(base ? `${base}/runs?limit=50` : null, {
@@ -92,6 +93,7 @@ function RunsOverview() {
           {probe.loading && !probe.data && <Loading label="Loading runs…" />}
           <RunControls base={base} onStarted={probe.reload} />
           <h2 id="live-title">Running now</h2>
+          <ActionMessages action={cancels} errorTitle="The run could not be cancelled" />
           <div aria-labelledby="live-title" aria-live="polite" className="live-region">
             {probe.data && active.length === 0 && <p className="muted">No sync is running for this integration.</p>}
             {active.map((run) => (
@@ -105,7 +107,7 @@ function RunsOverview() {
                 </p>
                 <LiveRun run={run} />
                 <RunCounters counters={run.counters} label={`Counters of run ${run.id}`} />
-                <CancelRunButton base={base} runId={run.id} onDone={probe.reload} />
+                <CancelRunButton base={base} runId={run.id} action={cancels} onDone={probe.reload} />
               </article>
             ))}
           </div>

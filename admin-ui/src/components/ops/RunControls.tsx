@@ -14,24 +14,34 @@ import { api } from '../../api/client';
 import { useResource } from '../../api/hooks';
 import { ConfirmDialog } from '../ConfirmDialog';
 import { ActionMessages } from './ActionMessages';
-import { useAction } from './useAction';
+import { useAction, type ActionState } from './useAction';
 
-/** Cancel button of a queued or running run: the run ends after at most the page in flight. */
-export function CancelRunButton({ base, runId, onDone }: { base: string; runId: string; onDone(): void }) {
-  const action = useAction();
+/**
+ * Cancel button of a queued or running run: the run ends after at most the page in flight. Its outcome goes to
+ * `action`, whose messages the page shows outside the run's card: the card goes away as soon as the page sees the
+ * run ended, which may be before the cancel's answer arrives.
+ */
+export function CancelRunButton({
+  base,
+  runId,
+  action,
+  onDone,
+}: {
+  base: string;
+  runId: string;
+  action: ActionState;
+  onDone(): void;
+}) {
   const cancel = () =>
-    action.run('cancel', async () => {
+    action.run(`cancel:${runId}`, async () => {
       await api.send<CancelRunResponse>('POST', `${base}/runs/${encodeURIComponent(runId)}/cancel`);
       onDone();
       return `Run ${runId} was cancelled.`;
     });
   return (
-    <>
-      <button type="button" className="danger" onClick={() => void cancel()} disabled={action.busy !== undefined}>
-        {action.busy ? 'Cancelling…' : 'Cancel run'}
-      </button>
-      <ActionMessages action={action} errorTitle="The run could not be cancelled" />
-    </>
+    <button type="button" className="danger" onClick={() => void cancel()} disabled={action.busy !== undefined}>
+      {action.busy === `cancel:${runId}` ? 'Cancelling…' : 'Cancel run'}
+    </button>
   );
 }
 
